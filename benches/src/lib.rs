@@ -1,0 +1,2 @@
+//! Generators of synthetic compose projects for the benchmarks.
+#![forbid(unsafe_code)]

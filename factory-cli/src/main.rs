@@ -1,0 +1,4 @@
+//! The `factory` command.
+#![forbid(unsafe_code)]
+
+fn main() {}

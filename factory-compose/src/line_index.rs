@@ -1,0 +1,82 @@
+//! Byte offset → 1-based line and column, computed only when rendering.
+
+/// Line starts of one source text, to turn byte offsets into line and column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<u32>,
+}
+
+/// A 1-based line and a 1-based column counted in Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in Unicode scalar values (`char`s), as the JSON output promises.
+    pub column: usize,
+}
+
+impl LineIndex {
+    /// Index the line starts of `text`. Lines end at `\n` (a preceding `\r` belongs to the line).
+    #[must_use]
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            }
+        }
+        Self { line_starts }
+    }
+
+    /// The 0-based line that contains `offset`.
+    #[must_use]
+    pub fn line_of(&self, offset: u32) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    /// Byte offset where 0-based `line` starts.
+    #[must_use]
+    pub fn line_start(&self, line: usize) -> u32 {
+        self.line_starts.get(line).copied().unwrap_or_else(|| *self.line_starts.last().unwrap_or(&0))
+    }
+
+    /// Number of lines.
+    #[must_use]
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Line and column of `offset` in `text` (the same text the index was built from). An offset
+    /// past the end, or inside a multi-byte character, is clamped to the nearest boundary before it.
+    #[must_use]
+    pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
+        let offset = (offset as usize).min(text.len());
+        let mut offset = offset;
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(u32::try_from(offset).unwrap_or(u32::MAX));
+        let start = self.line_start(line) as usize;
+        let column = text[start..offset].chars().count() + 1;
+        LineCol { line: line + 1, column }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_chars_not_bytes() {
+        let text = "a: é🎉x\nb: c\n";
+        let index = LineIndex::new(text);
+        let x = text.find('x').unwrap();
+        assert_eq!(index.line_col(text, u32::try_from(x).unwrap()), LineCol { line: 1, column: 6 });
+        let b = text.find('b').unwrap();
+        assert_eq!(index.line_col(text, u32::try_from(b).unwrap()), LineCol { line: 2, column: 1 });
+        assert_eq!(index.line_col(text, 999), LineCol { line: 3, column: 1 });
+    }
+}
