@@ -1,0 +1,33 @@
+//! What a run of the rules depends on besides the files: resolved, no `Option`s left to guess.
+
+use crate::yaml::Limits;
+
+/// Development or deploy (SPEC §4).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// `docker compose` on a developer's machine: process env + `.env`.
+    #[default]
+    Dev,
+    /// Deployed by the platform to the named environment (`-e production`).
+    Deploy {
+        /// The environment name as given.
+        environment: String,
+    },
+}
+
+/// Settings every phase reads.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// YAML budgets.
+    pub limits: Limits,
+    /// Development or deploy.
+    pub mode: Mode,
+}
+
+impl Settings {
+    /// Whether the project is linted as deployed.
+    #[must_use]
+    pub fn is_deploy(&self) -> bool {
+        matches!(self.mode, Mode::Deploy { .. })
+    }
+}

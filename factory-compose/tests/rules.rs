@@ -1,0 +1,111 @@
+//! Every rule has a fixture (`tests/fixtures/<CODE>.yml`) that triggers it, and an accepted
+//! snapshot (`tests/snapshots/<CODE>.snap`) of its diagnostics as users see them (human
+//! output, no colour). A fixture's first line may set options:
+//! `# factory-test: environment=production`.
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+
+use factory_compose::report::human::{self, Color};
+use factory_compose::rules::registry;
+use factory_compose::{FileKind, Mode, Report, Settings, SourceFile, SourceMap, lint};
+
+fn dir(sub: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(sub)
+}
+
+fn settings_for(text: &str) -> Settings {
+    let mut settings = Settings::default();
+    if let Some(opts) = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# factory-test:"))
+    {
+        for opt in opts.split_whitespace() {
+            match opt.split_once('=') {
+                Some(("environment", env)) => {
+                    settings.mode = Mode::Deploy {
+                        environment: env.to_owned(),
+                    }
+                }
+                _ => panic!("unknown fixture option `{opt}`"),
+            }
+        }
+    }
+    settings
+}
+
+fn lint_fixture(code: &str) -> (Report, SourceMap) {
+    let path = dir("fixtures").join(format!("{code}.yml"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{code}: no fixture {}: {e}", path.display()));
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        format!("{code}.yml"),
+        text.clone(),
+        FileKind::Compose,
+    ));
+    let report = lint(&sources, &settings_for(&text));
+    (report, sources)
+}
+
+#[test]
+fn every_rule_has_a_fixture_and_a_snapshot() {
+    let mut missing = Vec::new();
+    for rule in registry::all() {
+        if !dir("fixtures").join(format!("{}.yml", rule.code)).is_file() {
+            missing.push(format!(
+                "{}: fixture tests/fixtures/{}.yml",
+                rule.code, rule.code
+            ));
+        }
+        if !dir("snapshots")
+            .join(format!("{}.snap", rule.code))
+            .is_file()
+        {
+            missing.push(format!(
+                "{}: snapshot tests/snapshots/{}.snap",
+                rule.code, rule.code
+            ));
+        }
+    }
+    assert!(missing.is_empty(), "missing:\n{}", missing.join("\n"));
+}
+
+#[test]
+fn every_fixture_triggers_its_rule_and_matches_its_snapshot() {
+    for rule in registry::all() {
+        if !dir("fixtures").join(format!("{}.yml", rule.code)).is_file() {
+            continue; // reported by the test above
+        }
+        let (report, sources) = lint_fixture(rule.code);
+        let own: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == rule.code)
+            .cloned()
+            .collect();
+        assert!(
+            !own.is_empty(),
+            "{}: the fixture does not trigger the rule; it reported {:?}",
+            rule.code,
+            report
+                .diagnostics
+                .iter()
+                .map(|d| d.code)
+                .collect::<Vec<_>>()
+        );
+        let own = Report { diagnostics: own };
+        let rendered = human::render(&own, &sources, Color::Never, 1);
+        insta::with_settings!({
+            snapshot_path => dir("snapshots"),
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+            description => format!("{} ({}): {}", rule.code, rule.name, rule.summary),
+        }, {
+            insta::assert_snapshot!(rule.code, rendered);
+        });
+    }
+}
