@@ -1,0 +1,574 @@
+//! The `.env` grammar of `docker compose` v2.40 (compose-go v2.9 `dotenv/parser.go`).
+//!
+//! - statements are `KEY=VALUE` or `KEY: VALUE`, with optional blanks around the separator and an
+//!   optional `export ` prefix; `#` starts a comment line; blank lines are skipped;
+//! - a key is letters, digits, `_`, `.`, `-`, `[` and `]` (blanks inside a key are an error);
+//! - `KEY` alone on its line takes its value from the lookup (the process environment), or is
+//!   left out when the lookup does not have it;
+//! - a statement with no separator at all on the last line is read as a value with an empty key
+//!   (`export A` at the end of a file gives `"" = "A"`), as compose-go does;
+//! - unquoted values run to the end of the line, lose a ` #` comment and trailing blanks, and
+//!   interpolate `$VAR`/`${VAR...}`;
+//! - single-quoted values are literal (`\'` is a quote); double-quoted values may span lines,
+//!   understand `\a \b \f \n \r \t \v \\ \" \$` and `\0ooo` (octal), and interpolate;
+//! - interpolation looks a name up in the lookup first, then in the entries read so far.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+use crate::goquote::quote;
+use crate::lookup::{Chain, Lookup};
+use crate::template::{InterpolateError, interpolate};
+
+/// One `KEY=VALUE` statement of a `.env` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DotenvEntry {
+    /// The key, blanks trimmed (may be empty, as compose-go allows `="value"`).
+    pub key: String,
+    /// The value after unquoting, escapes and interpolation.
+    pub value: String,
+    /// Byte range of the key.
+    pub key_span: Range<usize>,
+    /// Byte range of the value as written, quotes included (empty at the key's end for a bare
+    /// `KEY` taken from the lookup).
+    pub value_span: Range<usize>,
+    /// The quote around the value (`'` or `"`), if any.
+    pub quoted: Option<char>,
+    /// Whether the statement starts with `export`.
+    pub exported: bool,
+    /// Whether the statement is a bare `KEY` whose value came from the lookup.
+    pub inherited: bool,
+}
+
+/// A `.env` syntax or interpolation error (FE004).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DotenvError {
+    /// What is wrong (lower-case, no line number).
+    pub message: String,
+    /// 1-based line of the problem.
+    pub line: usize,
+    /// 1-based column of the problem, in characters.
+    pub column: usize,
+    /// Byte range of the problem.
+    pub span: Range<usize>,
+    help: Option<&'static str>,
+    compose: String,
+}
+
+impl DotenvError {
+    /// What to do about it.
+    pub fn help(&self) -> Option<&'static str> {
+        self.help
+    }
+
+    /// The text `docker compose` prints after `failed to read <file>: `, with compose-go's own
+    /// line count (which, for an unterminated quote, is the line where it gave up).
+    pub fn compose_message(&self) -> &str {
+        &self.compose
+    }
+}
+
+impl fmt::Display for DotenvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for DotenvError {}
+
+/// Parses a `.env` file; fails at the first error, as Compose does.
+///
+/// `lookup` is the process environment: bare `KEY` lines and `$VAR` in values read it first,
+/// then the entries above.
+///
+/// ```
+/// use factory_env::dotenv;
+/// let entries = dotenv::parse("# db\nexport USER=app\nURL=\"pg://${USER}@db\" # local\n", &())?;
+/// assert_eq!(entries[1].key, "URL");
+/// assert_eq!(entries[1].value, "pg://app@db");
+/// assert_eq!(entries[1].quoted, Some('"'));
+/// # Ok::<(), factory_env::DotenvError>(())
+/// ```
+pub fn parse(text: &str, lookup: &dyn Lookup) -> Result<Vec<DotenvEntry>, DotenvError> {
+    parse_after(text, lookup, &[])
+}
+
+/// Parses a further `--env-file`: `earlier` are the entries of the files before it, which
+/// interpolation sees after `lookup` (compose-go shares one map across env files).
+pub fn parse_after(
+    text: &str,
+    lookup: &dyn Lookup,
+    earlier: &[DotenvEntry],
+) -> Result<Vec<DotenvEntry>, DotenvError> {
+    let mut parser = Parser::new(text, lookup, earlier);
+    let mut entries = Vec::new();
+    while let Some(statement) = parser.next_statement() {
+        match statement {
+            Ok(Some(entry)) => entries.push(entry),
+            Ok(None) => {}
+            Err((error, _)) => return Err(error),
+        }
+    }
+    Ok(entries)
+}
+
+/// Parses a `.env` file without stopping at the first error: each error skips to the next line
+/// (or past the value), so a file with several mistakes reports all of them.
+pub fn parse_recovering(text: &str, lookup: &dyn Lookup) -> (Vec<DotenvEntry>, Vec<DotenvError>) {
+    let mut parser = Parser::new(text, lookup, &[]);
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    while let Some(statement) = parser.next_statement() {
+        match statement {
+            Ok(Some(entry)) => entries.push(entry),
+            Ok(None) => {}
+            Err((error, resume)) => {
+                errors.push(error);
+                parser.pos = resume.max(parser.pos).min(text.len());
+            }
+        }
+    }
+    (entries, errors)
+}
+
+/// compose-go's `isSpace`: blanks that are not a line break.
+fn is_inline_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
+    )
+}
+
+/// A value, its span and its quote.
+type ReadValue = (String, Range<usize>, Option<char>);
+
+type StatementResult = Result<Option<DotenvEntry>, (DotenvError, usize)>;
+
+struct Parser<'a> {
+    text: &'a str,
+    pos: usize,
+    /// compose-go's line counter, for its error texts.
+    go_line: usize,
+    lookup: &'a dyn Lookup,
+    values: BTreeMap<String, String>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str, lookup: &'a dyn Lookup, earlier: &[DotenvEntry]) -> Self {
+        let pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let values = earlier
+            .iter()
+            .map(|entry| (entry.key.clone(), entry.value.clone()))
+            .collect();
+        Parser {
+            text,
+            pos,
+            go_line: 1,
+            lookup,
+            values,
+        }
+    }
+
+    fn rest(&self, from: usize) -> &'a str {
+        self.text.get(from..).unwrap_or("")
+    }
+
+    fn next_line_start(&self, from: usize) -> usize {
+        self.rest(from)
+            .find('\n')
+            .map_or(self.text.len(), |k| from + k + 1)
+    }
+
+    fn error(
+        &self,
+        span: Range<usize>,
+        message: String,
+        compose: String,
+        help: Option<&'static str>,
+    ) -> DotenvError {
+        let before = self.text.get(..span.start).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |k| k + 1);
+        let mut column = self
+            .text
+            .get(line_start..span.start)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        if line == 1 && self.text.starts_with('\u{feff}') {
+            column = column.saturating_sub(1).max(1);
+        }
+        DotenvError {
+            message,
+            line,
+            column,
+            span,
+            help,
+            compose,
+        }
+    }
+
+    /// Skips blanks and comment lines; `false` at the end of the text.
+    fn skip_to_statement(&mut self) -> bool {
+        loop {
+            let rest = self.rest(self.pos);
+            let mut found = None;
+            for (k, c) in rest.char_indices() {
+                if c == '\n' {
+                    self.go_line += 1;
+                }
+                if !c.is_whitespace() {
+                    found = Some(k);
+                    break;
+                }
+            }
+            let Some(k) = found else {
+                self.pos = self.text.len();
+                return false;
+            };
+            self.pos += k;
+            if !self.rest(self.pos).starts_with('#') {
+                return true;
+            }
+            match self.rest(self.pos).find('\n') {
+                Some(n) => self.pos += n,
+                None => {
+                    self.pos = self.text.len();
+                    return false;
+                }
+            }
+        }
+    }
+
+    fn next_statement(&mut self) -> Option<StatementResult> {
+        if !self.skip_to_statement() {
+            return None;
+        }
+        Some(self.statement())
+    }
+
+    fn statement(&mut self) -> StatementResult {
+        let statement_start = self.pos;
+        let mut src_start = statement_start;
+        let mut exported = false;
+        let rest = self.rest(src_start);
+        if let Some(after) = rest.strip_prefix("export")
+            && after.starts_with(['\t', '\n', '\u{c}', '\r', ' '])
+        {
+            exported = true;
+            src_start += "export".len();
+            src_start += self
+                .rest(src_start)
+                .find(|c| !is_inline_space(c))
+                .unwrap_or(self.rest(src_start).len());
+        }
+        let src = self.rest(src_start);
+        let mut terminator = None;
+        for (i, c) in src.char_indices() {
+            if is_inline_space(c) {
+                continue;
+            }
+            match c {
+                '=' | ':' | '\n' => {
+                    terminator = Some((i, c));
+                    break;
+                }
+                '_' | '.' | '-' | '[' | ']' => {}
+                c if c.is_alphabetic() || c.is_numeric() => {}
+                c => {
+                    let at = src_start + i;
+                    let first_line = src.split('\n').next().unwrap_or("");
+                    let text = format!(
+                        "unexpected character {} in variable name {}",
+                        quote(&c.to_string()),
+                        quote(first_line)
+                    );
+                    let compose = format!("line {}: {text}", self.go_line);
+                    let error = self.error(
+                        at..at + c.len_utf8(),
+                        text,
+                        compose,
+                        Some("a variable name is letters, digits, `_`, `.`, `-`, `[` and `]`"),
+                    );
+                    return Err((error, self.next_line_start(at)));
+                }
+            }
+        }
+        let (raw_key_len, value_from, inherited) = match terminator {
+            Some((i, c)) => (i, i + c.len_utf8(), c == '\n'),
+            None => (0, 0, false),
+        };
+        let raw_key = src.get(..raw_key_len).unwrap_or("");
+        if inherited && !raw_key.contains(' ') {
+            self.go_line += 1;
+        }
+        let key = raw_key.trim_end_matches(char::is_whitespace);
+        let key_span = src_start..src_start + key.len();
+        let mut value_start = src_start + value_from;
+        value_start += self
+            .rest(value_start)
+            .find(|c| !is_inline_space(c))
+            .unwrap_or(self.rest(value_start).len());
+        if key.contains(' ') {
+            let text = "key cannot contain a space".to_owned();
+            let compose = format!("line {}: {text}", self.go_line);
+            let resume = if inherited {
+                value_start
+            } else {
+                self.next_line_start(key_span.start)
+            };
+            let error = self.error(
+                key_span,
+                text,
+                compose,
+                Some("write `NAME=value`; a name alone on its line takes its value from the environment"),
+            );
+            return Err((error, resume));
+        }
+        if inherited {
+            self.pos = value_start;
+            let Some(value) = self.lookup.get(key).map(str::to_owned) else {
+                return Ok(None);
+            };
+            self.values.insert(key.to_owned(), value.clone());
+            return Ok(Some(DotenvEntry {
+                key: key.to_owned(),
+                value,
+                key_span: key_span.clone(),
+                value_span: key_span.end..key_span.end,
+                quoted: None,
+                exported,
+                inherited: true,
+            }));
+        }
+        let (value, value_span, quoted) = self.value(value_start)?;
+        self.values.insert(key.to_owned(), value.clone());
+        Ok(Some(DotenvEntry {
+            key: key.to_owned(),
+            value,
+            key_span,
+            value_span,
+            quoted,
+            exported,
+            inherited: false,
+        }))
+    }
+
+    /// Reads the value at `start` and moves past it.
+    fn value(
+        &mut self,
+        start: usize,
+    ) -> Result<ReadValue, (DotenvError, usize)> {
+        let rest = self.rest(start);
+        let quote_char = match rest.as_bytes().first() {
+            Some(b'"') => '"',
+            Some(b'\'') => '\'',
+            _ => {
+                let line_end = rest.find('\n').map_or(self.text.len(), |k| start + k);
+                self.pos = (line_end + 1).min(self.text.len());
+                self.go_line += 1;
+                let mut raw = self.text.get(start..line_end).unwrap_or("");
+                if let Some(k) = raw.find(" #") {
+                    raw = raw.get(..k).unwrap_or("");
+                }
+                let raw = raw.trim_end_matches(char::is_whitespace);
+                let offsets: Vec<usize> = (start..=start + raw.len()).collect();
+                let value = self.expand(raw, &offsets, self.pos)?;
+                return Ok((value, start..start + raw.len(), None));
+            }
+        };
+        let quote_byte = quote_char as u8;
+        let bytes = self.text.as_bytes();
+        let mut chars: Vec<u8> = Vec::new();
+        let mut offsets: Vec<usize> = Vec::new();
+        let mut previous_is_escape = false;
+        let mut i = start + 1;
+        while let Some(&b) = bytes.get(i) {
+            if b == b'\n' {
+                self.go_line += 1;
+            }
+            if b != quote_byte {
+                if !previous_is_escape && b == b'\\' {
+                    previous_is_escape = true;
+                    i += 1;
+                    continue;
+                }
+                if previous_is_escape {
+                    previous_is_escape = false;
+                    chars.push(b'\\');
+                    offsets.push(i - 1);
+                }
+                chars.push(b);
+                offsets.push(i);
+                i += 1;
+                continue;
+            }
+            if previous_is_escape {
+                previous_is_escape = false;
+                chars.push(b);
+                offsets.push(i);
+                i += 1;
+                continue;
+            }
+            // The closing quote.
+            offsets.push(i);
+            self.pos = i + 1;
+            let span = start..i + 1;
+            if quote_char == '\'' {
+                let value = String::from_utf8_lossy(&chars).into_owned();
+                return Ok((value, span, Some(quote_char)));
+            }
+            let (unescaped, unescaped_offsets) = expand_escapes(&chars, &offsets);
+            let unescaped = String::from_utf8_lossy(&unescaped).into_owned();
+            let value = self.expand(&unescaped, &unescaped_offsets, self.pos)?;
+            return Ok((value, span, Some(quote_char)));
+        }
+        let line_end = rest.find('\n').map_or(self.text.len(), |k| start + k);
+        let shown = self.text.get(start..line_end).unwrap_or("");
+        let compose = format!("line {}: unterminated quoted value {shown}", self.go_line);
+        let error = self.error(
+            start..line_end,
+            format!("unterminated quoted value: the {quote_char} quote is never closed"),
+            compose,
+            Some("close the quote; a double-quoted value may span lines, ending at the next unescaped quote"),
+        );
+        Err((error, (line_end + 1).min(self.text.len())))
+    }
+
+    /// Interpolates `value`; `offsets[k]` is the source offset of byte `k` of `value` (one entry
+    /// more than `value.len()`).
+    fn expand(
+        &self,
+        value: &str,
+        offsets: &[usize],
+        resume: usize,
+    ) -> Result<String, (DotenvError, usize)> {
+        let lookup = Chain(self.lookup, &self.values);
+        match interpolate(value, &lookup) {
+            Ok(rendered) => Ok(rendered.value),
+            Err(error) => {
+                let to_source = |k: usize| {
+                    offsets
+                        .get(k)
+                        .or_else(|| offsets.last())
+                        .copied()
+                        .unwrap_or(0)
+                };
+                let (span, message, compose, help) = match &error {
+                    InterpolateError::Syntax(syntax) => (
+                        syntax.span.clone(),
+                        syntax.to_string(),
+                        syntax.compose_dotenv_message(value),
+                        Some("write a literal `$` as `$$`"),
+                    ),
+                    InterpolateError::Required(required) => (
+                        required.span.clone(),
+                        required.to_string(),
+                        required.to_string(),
+                        Some("set the variable in the environment or earlier in this file"),
+                    ),
+                };
+                let start = to_source(span.start);
+                let end = to_source(span.end).max(start);
+                let end = if self.text.is_char_boundary(end) {
+                    end
+                } else {
+                    start
+                };
+                Err((self.error(start..end, message, compose, help), resume))
+            }
+        }
+    }
+}
+
+/// compose-go's `expandEscapes` over the bytes of a double-quoted value.
+fn expand_escapes(chars: &[u8], offsets: &[usize]) -> (Vec<u8>, Vec<usize>) {
+    let mut out = Vec::with_capacity(chars.len());
+    let mut out_offsets = Vec::with_capacity(offsets.len());
+    let offset = |k: usize| offsets.get(k).copied().unwrap_or(0);
+    let mut k = 0;
+    while let Some(&b) = chars.get(k) {
+        if b != b'\\' {
+            out.push(b);
+            out_offsets.push(offset(k));
+            k += 1;
+            continue;
+        }
+        let at = offset(k);
+        let simple = |c: u8| -> Option<&'static [u8]> {
+            Some(match c {
+                b'a' => b"\x07",
+                b'b' => b"\x08",
+                b'f' => b"\x0c",
+                b'n' => b"\n",
+                b'r' => b"\r",
+                b't' => b"\t",
+                b'v' => b"\x0b",
+                b'$' => b"$$",
+                b'"' => b"\"",
+                b'\\' => b"\\",
+                // `\c` matches compose-go's pattern but is no Go escape: kept as written.
+                b'c' => b"\\c",
+                _ => return None,
+            })
+        };
+        match chars.get(k + 1).copied() {
+            Some(b'0') => {
+                let digits = chars
+                    .get(k + 2..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take(3)
+                    .take_while(|d| d.is_ascii_digit())
+                    .count();
+                let matched = chars.get(k..k + 2 + digits).unwrap_or(&[]);
+                let octal = chars.get(k + 2..k + 2 + digits).unwrap_or(&[]);
+                let value = (digits == 3 && octal.iter().all(|d| (b'0'..=b'7').contains(d)))
+                    .then(|| {
+                        octal
+                            .iter()
+                            .fold(0u32, |acc, d| acc * 8 + u32::from(d - b'0'))
+                    })
+                    .filter(|v| *v <= 255)
+                    .and_then(char::from_u32);
+                match value {
+                    Some(c) => {
+                        let mut buf = [0u8; 4];
+                        for &byte in c.encode_utf8(&mut buf).as_bytes() {
+                            out.push(byte);
+                            out_offsets.push(at);
+                        }
+                    }
+                    None => {
+                        for (j, &byte) in matched.iter().enumerate() {
+                            out.push(byte);
+                            out_offsets.push(offset(k + j));
+                        }
+                    }
+                }
+                k += 2 + digits;
+            }
+            Some(c) => match simple(c) {
+                Some(replacement) => {
+                    for &byte in replacement {
+                        out.push(byte);
+                        out_offsets.push(at);
+                    }
+                    k += 2;
+                }
+                None => {
+                    out.push(b'\\');
+                    out_offsets.push(at);
+                    k += 1;
+                }
+            },
+            None => {
+                out.push(b'\\');
+                out_offsets.push(at);
+                k += 1;
+            }
+        }
+    }
+    out_offsets.push(offsets.last().copied().unwrap_or(0));
+    (out, out_offsets)
+}
