@@ -17,6 +17,16 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Run every rule over the project; exit 0 clean, 1 errors found, 2 usage or I/O error.
     Lint(LintArgs),
+    /// Print the merged, interpolated model as Compose does (YAML, or JSON with --format json).
+    Config(crate::commands::config::ConfigArgs),
+    /// Show each service's final environment and where each value comes from.
+    Env(crate::commands::env::EnvArgs),
+    /// Show the Traefik routes; `routes match URL` says which service answers a request.
+    Routes(crate::commands::routes::RoutesArgs),
+    /// Show the cron jobs, their schedule in words and their next runs.
+    Cron(crate::commands::cron::CronArgs),
+    /// Print the compose command that runs a cron job by hand (never runs Docker).
+    Runjob(crate::commands::runjob::RunjobArgs),
     /// Print the documentation of a rule (every rule's summary without CODE).
     Rule(RuleArgs),
 }

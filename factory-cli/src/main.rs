@@ -7,6 +7,7 @@ mod args;
 mod commands;
 mod discover;
 mod output;
+mod project;
 
 use std::process::ExitCode;
 

@@ -12,6 +12,8 @@ pub enum Mode {
     Deploy {
         /// The environment name as given.
         environment: String,
+        /// The environment's URL (`--url`); its host is `CI_ENVIRONMENT_DOMAIN`.
+        url: Option<String>,
     },
 }
 
@@ -22,6 +24,10 @@ pub struct Settings {
     pub limits: Limits,
     /// Development or deploy.
     pub mode: Mode,
+    /// The GitLab `group/project` path (`CI_PROJECT_PATH`), when known.
+    pub project_path: Option<String>,
+    /// The Compose project name (`-p`, else normalised from the path or directory).
+    pub project_name: Option<String>,
 }
 
 impl Settings {

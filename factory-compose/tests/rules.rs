@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use factory_compose::report::human::{self, Color};
 use factory_compose::rules::registry;
-use factory_compose::{FileKind, Mode, Report, Settings, SourceFile, SourceMap, lint};
+use factory_compose::{FileKind, Mode, ProcessEnv, Report, Settings, SourceFile, SourceMap, lint};
 
 fn dir(sub: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -26,9 +26,7 @@ fn settings_for(text: &str) -> Settings {
         for opt in opts.split_whitespace() {
             match opt.split_once('=') {
                 Some(("environment", env)) => {
-                    settings.mode = Mode::Deploy {
-                        environment: env.to_owned(),
-                    }
+                    settings.mode = Mode::Deploy { environment: env.to_owned(), url: None }
                 }
                 _ => panic!("unknown fixture option `{opt}`"),
             }
@@ -47,7 +45,7 @@ fn lint_fixture(code: &str) -> (Report, SourceMap) {
         text.clone(),
         FileKind::Compose,
     ));
-    let report = lint(&sources, &settings_for(&text));
+    let report = lint(&sources, &ProcessEnv::default(), &settings_for(&text));
     (report, sources)
 }
 

@@ -1,7 +1,12 @@
 //! One module per subcommand.
 
+pub(crate) mod config;
+pub(crate) mod cron;
+pub(crate) mod env;
 mod lint;
+pub(crate) mod routes;
 mod rule;
+pub(crate) mod runjob;
 
 use std::process::ExitCode;
 
@@ -14,6 +19,11 @@ pub(crate) const EXIT_USAGE: u8 = 2;
 pub(crate) fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => lint::run(&args),
+        Command::Config(args) => config::run(&args),
+        Command::Env(args) => env::run(&args),
+        Command::Routes(args) => routes::run(&args),
+        Command::Cron(args) => cron::run(&args),
+        Command::Runjob(args) => runjob::run(&args),
         Command::Rule(args) => rule::run(&args),
     };
     match result {

@@ -6,7 +6,13 @@
 //! the model (FC001–FC004, FC020, FC021 …) have an empty `check`: their words are written where
 //! the problem is found, through [`registry::diagnostic`].
 
+pub(crate) mod cron;
+pub(crate) mod dockerfile;
+pub(crate) mod env;
+pub(crate) mod managed;
+pub(crate) mod project;
 pub mod registry;
+pub(crate) mod route;
 pub(crate) mod structure;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -45,11 +51,14 @@ impl RuleInfo {
 }
 
 /// Everything a rule may read.
+#[allow(dead_code)] // fields are read by rule families as they land
 pub(crate) struct Context<'a> {
     pub(crate) project: &'a Project,
-    #[allow(dead_code)]
     pub(crate) sources: &'a SourceMap,
     pub(crate) settings: &'a Settings,
+    pub(crate) variables: &'a factory_env::Variables,
+    pub(crate) interpolation: &'a crate::interpolate::Interpolation,
+    pub(crate) dotenv: &'a crate::environment::DotenvFiles,
 }
 
 /// A rule: metadata plus a check over the model.
@@ -105,7 +114,7 @@ pub(crate) use reported_elsewhere;
 
 /// Run every rule's check over the model.
 pub(crate) fn run(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for rule in registry::RULES {
+    for rule in registry::rules() {
         rule.check(cx, out);
     }
 }

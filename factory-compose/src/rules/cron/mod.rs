@@ -1,0 +1,6 @@
+//! FJ: cron jobs.
+
+use crate::rules::Rule;
+
+/// The rules of this family, sorted by code.
+pub(crate) static RULES: &[&dyn Rule] = &[];

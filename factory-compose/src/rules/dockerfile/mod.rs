@@ -1,0 +1,6 @@
+//! FD: Dockerfiles.
+
+use crate::rules::Rule;
+
+/// The rules of this family, sorted by code.
+pub(crate) static RULES: &[&dyn Rule] = &[];

@@ -1,0 +1,6 @@
+//! FM: managed services.
+
+use crate::rules::Rule;
+
+/// The rules of this family, sorted by code.
+pub(crate) static RULES: &[&dyn Rule] = &[];
