@@ -99,6 +99,13 @@ pub(crate) fn parse(expr: &str) -> Result<Schedule, CronError> {
             "write 5 fields (minute hour day-of-month month day-of-week), e.g. `30 4 * * *`, or a macro such as `@daily`",
         ));
     }
+    if let Some(at) = text.find(['\n', '\r']) {
+        return Err(CronError::new(
+            "a cron schedule is a single line; found a line break",
+            start + at..start + at + 1,
+        )
+        .help("write the 5 fields on one line, separated by spaces"));
+    }
     if let Some(name) = text.strip_prefix('@') {
         return parse_macro(name, start, end);
     }
