@@ -347,7 +347,7 @@ impl Elem<'_> {
             Some('-') if at == 0 => Some("a range needs a start, e.g. `1-5`".to_string()),
             Some('/') if at == 0 => Some("a step follows `*` or a range, e.g. `*/5`".to_string()),
             Some(c) if c.is_whitespace() => {
-                Some("a schedule is a single line of 5 fields".to_string())
+                Some("separate the 5 fields with spaces or tabs".to_string())
             }
             _ => None,
         };
