@@ -146,9 +146,13 @@ pub(crate) fn parse(expr: &str) -> Result<Schedule, CronError> {
     let mut sets = [0u64; 5];
     let mut stars = [false; 5];
     let mut spans: [Range<usize>; 5] = Default::default();
+    let mut reversed = [false; 5];
     for (i, (field, span)) in Field::ALL.into_iter().zip(fields).enumerate() {
         let src = expr.get(span.clone()).unwrap_or("");
-        let set = parse_field(field, src, span.start)?;
+        let (set, has_reversed) = parse_field(field, src, span.start)?;
+        if let Some(r) = reversed.get_mut(i) {
+            *r = has_reversed;
+        }
         if let (Some(slot), Some(star), Some(sp)) =
             (sets.get_mut(i), stars.get_mut(i), spans.get_mut(i))
         {
@@ -165,6 +169,7 @@ pub(crate) fn parse(expr: &str) -> Result<Schedule, CronError> {
         sets,
         stars,
         spans,
+        reversed,
         span: start..end,
         macro_name: None,
     })
@@ -261,6 +266,7 @@ fn parse_macro(name_and_rest: &str, start: usize, end: usize) -> Result<Schedule
         sets,
         stars,
         spans: std::array::from_fn(|_| start..start),
+        reversed: [false; 5],
         span: start..end,
         macro_name,
     })
@@ -275,9 +281,11 @@ fn bits(lo: u64, hi: u64) -> u64 {
     b
 }
 
-/// Parses one field (`src` starts at byte `base` of the expression) into a bit set.
-fn parse_field(field: Field, src: &str, base: usize) -> Result<u64, CronError> {
+/// Parses one field (`src` starts at byte `base` of the expression) into a bit set, and
+/// whether it holds a reversed range (which expands to nothing).
+fn parse_field(field: Field, src: &str, base: usize) -> Result<(u64, bool), CronError> {
     let mut set = 0u64;
+    let mut reversed = false;
     let mut pos = 0usize;
     for (k, elem) in src.split(',').enumerate() {
         let elem_start = pos;
@@ -291,9 +299,11 @@ fn parse_field(field: Field, src: &str, base: usize) -> Result<u64, CronError> {
             )
             .help("remove the extra comma; list elements are separated by single commas"));
         }
-        set |= parse_range(field, elem, base + elem_start)?;
+        let (bits, rev) = parse_range(field, elem, base + elem_start)?;
+        set |= bits;
+        reversed |= rev;
     }
-    Ok(set)
+    Ok((set, reversed))
 }
 
 /// A run of ASCII letters and digits starting at `at`, as cronie's `get_number` reads it.
@@ -486,7 +496,8 @@ fn token_help(field: Field, tok: &str) -> Option<String> {
 }
 
 /// Parses one list element into a bit set, expanding it the way cronie's `get_range` does.
-fn parse_range(field: Field, src: &str, base: usize) -> Result<u64, CronError> {
+/// Also says whether the range is reversed (`low > high`), which cronie expands to nothing.
+fn parse_range(field: Field, src: &str, base: usize) -> Result<(u64, bool), CronError> {
     let e = Elem { field, src, base };
     let (min, max) = {
         let r = field.range();
@@ -564,5 +575,5 @@ fn parse_range(field: Field, src: &str, base: usize) -> Result<u64, CronError> {
         set |= 1 << i;
         i += step;
     }
-    Ok(set)
+    Ok((set, low > high))
 }

@@ -21,6 +21,21 @@ fn cronie_range_quirks() {
     assert!(Schedule::parse("0 0 * * FRI-SUN/1").unwrap().never_fires());
     // Reversed ranges expand to nothing, even with out-of-range bounds.
     assert!(values("0 0 1 NOV-FEB *", Field::Month).is_empty());
+    assert!(
+        Schedule::parse("0 0 1 NOV-FEB *")
+            .unwrap()
+            .has_reversed_range(Field::Month)
+    );
+    assert!(
+        Schedule::parse("0 0 1 1,NOV-FEB *")
+            .unwrap()
+            .has_reversed_range(Field::Month)
+    );
+    assert!(
+        !Schedule::parse("0 0 * * FRI-SUN")
+            .unwrap()
+            .has_reversed_range(Field::DayOfWeek)
+    );
     assert!(values("70-5 * * * *", Field::Minute).is_empty());
     // Values are checked as they are generated: `1-70/100` only sets 1.
     assert_eq!(values("1-70/100 * * * *", Field::Minute), [1]);
