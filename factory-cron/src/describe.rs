@@ -68,7 +68,14 @@ fn run_items(values: &[u8], name: impl Fn(u8) -> String, through: &str) -> Vec<S
     items
 }
 
+/// A list of numbers: `1 and 15`, `1-5 and 10-15`, or `1, 3, 5, ..., 31` for a long step.
 fn numbers(values: &[u8]) -> String {
+    if values.len() >= 5
+        && let Some((first, step, last)) = progression(values)
+    {
+        let (second, third) = (first + step, first + 2 * step);
+        return format!("{first}, {second}, {third}, ..., {last}");
+    }
     join_and(&run_items(values, |v| v.to_string(), "-"))
 }
 

@@ -103,6 +103,8 @@ pub struct Schedule {
     /// cronie's `*_STAR` flags: the field's text starts with `*` (macros set them as cronie does).
     pub(crate) stars: [bool; 5],
     pub(crate) spans: [Range<usize>; 5],
+    /// The field holds a reversed range (`NOV-FEB`, `5-1`), which cronie expands to nothing.
+    pub(crate) reversed: [bool; 5],
     pub(crate) span: Range<usize>,
     pub(crate) macro_name: Option<&'static str>,
 }
@@ -145,6 +147,13 @@ impl Schedule {
     pub fn values(&self, field: Field) -> Vec<u8> {
         let set = self.set(field);
         (0u8..64).filter(|v| set & (1u64 << v) != 0).collect()
+    }
+
+    /// Whether the field holds a reversed range such as `NOV-FEB` or `5-1/2`, which cronie
+    /// accepts but expands to nothing (a range wraps only as `a-0`, read as `a-7`). Useful to
+    /// explain why a schedule [never fires](Schedule::never_fires) or fires less than expected.
+    pub fn has_reversed_range(&self, field: Field) -> bool {
+        self.reversed.get(field.index()).copied().unwrap_or(false)
     }
 
     /// Whether the field's text starts with `*` — cronie's flag that makes day-of-month and

@@ -99,6 +99,13 @@ pub(crate) fn parse(expr: &str) -> Result<Schedule, CronError> {
             "write 5 fields (minute hour day-of-month month day-of-week), e.g. `30 4 * * *`, or a macro such as `@daily`",
         ));
     }
+    if let Some(at) = text.find(['\n', '\r']) {
+        return Err(CronError::new(
+            "a cron schedule is a single line; found a line break",
+            start + at..start + at + 1,
+        )
+        .help("write the 5 fields on one line, separated by spaces"));
+    }
     if let Some(name) = text.strip_prefix('@') {
         return parse_macro(name, start, end);
     }
@@ -139,9 +146,13 @@ pub(crate) fn parse(expr: &str) -> Result<Schedule, CronError> {
     let mut sets = [0u64; 5];
     let mut stars = [false; 5];
     let mut spans: [Range<usize>; 5] = Default::default();
+    let mut reversed = [false; 5];
     for (i, (field, span)) in Field::ALL.into_iter().zip(fields).enumerate() {
         let src = expr.get(span.clone()).unwrap_or("");
-        let set = parse_field(field, src, span.start)?;
+        let (set, has_reversed) = parse_field(field, src, span.start)?;
+        if let Some(r) = reversed.get_mut(i) {
+            *r = has_reversed;
+        }
         if let (Some(slot), Some(star), Some(sp)) =
             (sets.get_mut(i), stars.get_mut(i), spans.get_mut(i))
         {
@@ -158,6 +169,7 @@ pub(crate) fn parse(expr: &str) -> Result<Schedule, CronError> {
         sets,
         stars,
         spans,
+        reversed,
         span: start..end,
         macro_name: None,
     })
@@ -254,6 +266,7 @@ fn parse_macro(name_and_rest: &str, start: usize, end: usize) -> Result<Schedule
         sets,
         stars,
         spans: std::array::from_fn(|_| start..start),
+        reversed: [false; 5],
         span: start..end,
         macro_name,
     })
@@ -268,9 +281,11 @@ fn bits(lo: u64, hi: u64) -> u64 {
     b
 }
 
-/// Parses one field (`src` starts at byte `base` of the expression) into a bit set.
-fn parse_field(field: Field, src: &str, base: usize) -> Result<u64, CronError> {
+/// Parses one field (`src` starts at byte `base` of the expression) into a bit set, and
+/// whether it holds a reversed range (which expands to nothing).
+fn parse_field(field: Field, src: &str, base: usize) -> Result<(u64, bool), CronError> {
     let mut set = 0u64;
+    let mut reversed = false;
     let mut pos = 0usize;
     for (k, elem) in src.split(',').enumerate() {
         let elem_start = pos;
@@ -284,9 +299,11 @@ fn parse_field(field: Field, src: &str, base: usize) -> Result<u64, CronError> {
             )
             .help("remove the extra comma; list elements are separated by single commas"));
         }
-        set |= parse_range(field, elem, base + elem_start)?;
+        let (bits, rev) = parse_range(field, elem, base + elem_start)?;
+        set |= bits;
+        reversed |= rev;
     }
-    Ok(set)
+    Ok((set, reversed))
 }
 
 /// A run of ASCII letters and digits starting at `at`, as cronie's `get_number` reads it.
@@ -340,7 +357,7 @@ impl Elem<'_> {
             Some('-') if at == 0 => Some("a range needs a start, e.g. `1-5`".to_string()),
             Some('/') if at == 0 => Some("a step follows `*` or a range, e.g. `*/5`".to_string()),
             Some(c) if c.is_whitespace() => {
-                Some("a schedule is a single line of 5 fields".to_string())
+                Some("separate the 5 fields with spaces or tabs".to_string())
             }
             _ => None,
         };
@@ -479,7 +496,8 @@ fn token_help(field: Field, tok: &str) -> Option<String> {
 }
 
 /// Parses one list element into a bit set, expanding it the way cronie's `get_range` does.
-fn parse_range(field: Field, src: &str, base: usize) -> Result<u64, CronError> {
+/// Also says whether the range is reversed (`low > high`), which cronie expands to nothing.
+fn parse_range(field: Field, src: &str, base: usize) -> Result<(u64, bool), CronError> {
     let e = Elem { field, src, base };
     let (min, max) = {
         let r = field.range();
@@ -557,5 +575,5 @@ fn parse_range(field: Field, src: &str, base: usize) -> Result<u64, CronError> {
         set |= 1 << i;
         i += step;
     }
-    Ok(set)
+    Ok((set, low > high))
 }
