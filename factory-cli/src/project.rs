@@ -32,15 +32,21 @@ pub(crate) fn read_text(path: &Path, display: &str) -> Result<String, String> {
 
 /// Compose's project name normalisation: lower-case, only `[a-z0-9_-]`.
 pub(crate) fn normalize_project_name(name: &str) -> String {
-    name.to_lowercase().chars().filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '-').collect()
+    name.to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '-')
+        .collect()
 }
 
 /// Read everything a command needs.
 pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles, String> {
     let dir = discover::project_dir(path, p.project_directory.as_deref());
-    let compose_file_env = std::env::var("COMPOSE_FILE")
-        .ok()
-        .map(|v| (v, std::env::var("COMPOSE_PATH_SEPARATOR").unwrap_or_else(|_| ":".to_owned())));
+    let compose_file_env = std::env::var("COMPOSE_FILE").ok().map(|v| {
+        (
+            v,
+            std::env::var("COMPOSE_PATH_SEPARATOR").unwrap_or_else(|_| ":".to_owned()),
+        )
+    });
     let files = discover::compose_files(&dir, &p.files, compose_file_env)?;
     let mut sources = SourceMap::new();
     for f in &files {
@@ -51,16 +57,32 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         let env = dir.join(".env");
         if env.is_file() {
             let display = discover::display_in(&dir, ".env");
-            sources.add(SourceFile::new(display.clone(), read_text(&env, &display)?, FileKind::Dotenv));
+            sources.add(SourceFile::new(
+                display.clone(),
+                read_text(&env, &display)?,
+                FileKind::Dotenv,
+            ));
         }
     } else {
         for f in &p.env_file {
             let display = f.to_string_lossy().into_owned();
-            sources.add(SourceFile::new(display.clone(), read_text(f, &display)?, FileKind::Dotenv));
+            sources.add(SourceFile::new(
+                display.clone(),
+                read_text(f, &display)?,
+                FileKind::Dotenv,
+            ));
         }
     }
-    let process = if p.no_process_env { ProcessEnv::default() } else { ProcessEnv { vars: std::env::vars().collect() } };
-    let project_path = std::env::var("CI_PROJECT_PATH").ok().filter(|s| !s.is_empty());
+    let process = if p.no_process_env {
+        ProcessEnv::default()
+    } else {
+        ProcessEnv {
+            vars: std::env::vars().collect(),
+        }
+    };
+    let project_path = std::env::var("CI_PROJECT_PATH")
+        .ok()
+        .filter(|s| !s.is_empty());
     let dir_name = std::fs::canonicalize(&dir)
         .ok()
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
@@ -68,18 +90,36 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
     let raw_name = p
         .project_name
         .clone()
-        .or_else(|| project_path.as_deref().map(|pp| pp.rsplit('/').next().unwrap_or(pp).to_owned()))
+        .or_else(|| {
+            project_path
+                .as_deref()
+                .map(|pp| pp.rsplit('/').next().unwrap_or(pp).to_owned())
+        })
         .unwrap_or(dir_name);
     let settings = Settings {
-        mode: p.environment.clone().map_or(Mode::Dev, |environment| Mode::Deploy { environment, url: p.url.clone() }),
+        mode: p
+            .environment
+            .clone()
+            .map_or(Mode::Dev, |environment| Mode::Deploy {
+                environment,
+                url: p.url.clone(),
+            }),
         project_path,
         project_name: Some(normalize_project_name(&raw_name)),
         ..Settings::default()
     };
     if p.url.is_some() && p.environment.is_none() {
-        return Err("--url needs -e/--environment (the URL belongs to a deployed environment)".to_owned());
+        return Err(
+            "--url needs -e/--environment (the URL belongs to a deployed environment)".to_owned(),
+        );
     }
-    Ok(ProjectFiles { sources, process, settings, compose_files: files.len(), dir })
+    Ok(ProjectFiles {
+        sources,
+        process,
+        settings,
+        compose_files: files.len(),
+        dir,
+    })
 }
 
 #[cfg(test)]
@@ -87,6 +127,9 @@ mod tests {
     #[test]
     fn project_names_are_normalised_like_compose() {
         assert_eq!(super::normalize_project_name("My.Project 2"), "myproject2");
-        assert_eq!(super::normalize_project_name("factory_hello-1"), "factory_hello-1");
+        assert_eq!(
+            super::normalize_project_name("factory_hello-1"),
+            "factory_hello-1"
+        );
     }
 }

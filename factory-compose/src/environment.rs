@@ -21,7 +21,11 @@ impl ProcessEnv {
     /// The value of `name`, if set.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.vars
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -34,7 +38,11 @@ pub struct DotenvFiles {
 
 /// Parse every `.env` source (FE004 for syntax errors) with Compose's expansion: a `${VAR}` in a
 /// value sees the process environment first, then the entries above it.
-pub(crate) fn parse_dotenv(sources: &SourceMap, process: &ProcessEnv, diags: &mut Vec<Diagnostic>) -> DotenvFiles {
+pub(crate) fn parse_dotenv(
+    sources: &SourceMap,
+    process: &ProcessEnv,
+    diags: &mut Vec<Diagnostic>,
+) -> DotenvFiles {
     let mut out = DotenvFiles::default();
     for id in sources.of_kind(FileKind::Dotenv) {
         let file = sources.get(id);
@@ -44,7 +52,9 @@ pub(crate) fn parse_dotenv(sources: &SourceMap, process: &ProcessEnv, diags: &mu
                 u32::try_from(e.span.start).unwrap_or(u32::MAX),
                 u32::try_from(e.span.end).unwrap_or(u32::MAX),
             );
-            let mut d = registry::diagnostic("FE004", format!("invalid .env syntax: {}", e.message)).at(Location::new(id, span));
+            let mut d =
+                registry::diagnostic("FE004", format!("invalid .env syntax: {}", e.message))
+                    .at(Location::new(id, span));
             if let Some(help) = e.help() {
                 d = d.with_help(help);
             }
@@ -57,8 +67,12 @@ pub(crate) fn parse_dotenv(sources: &SourceMap, process: &ProcessEnv, diags: &mu
 
 /// The service names a compose tree declares (for the managed services of deploy mode).
 fn service_names(tree: &Tree) -> Vec<String> {
-    let Some(root) = tree.root() else { return Vec::new() };
-    let Some(services) = tree.get(root, "services") else { return Vec::new() };
+    let Some(root) = tree.root() else {
+        return Vec::new();
+    };
+    let Some(services) = tree.get(root, "services") else {
+        return Vec::new();
+    };
     match &tree.node(services.value).kind {
         NodeKind::Mapping(entries) => entries
             .iter()
@@ -75,7 +89,9 @@ fn service_names(tree: &Tree) -> Vec<String> {
 fn mentions(sources: &SourceMap, names: &[&str]) -> bool {
     sources.of_kind(FileKind::Compose).any(|id| {
         let text = &sources.get(id).text;
-        names.iter().any(|n| text.contains(&format!("${n}")) || text.contains(&format!("${{{n}")))
+        names
+            .iter()
+            .any(|n| text.contains(&format!("${n}")) || text.contains(&format!("${{{n}")))
     })
 }
 

@@ -39,7 +39,10 @@ impl Interpolation {
     /// The text of `node` before interpolation, if it changed.
     #[must_use]
     pub fn raw_of(&self, node: NodeId) -> Option<&str> {
-        self.raw.iter().find(|(n, _)| *n == node).map(|(_, r)| r.as_str())
+        self.raw
+            .iter()
+            .find(|(n, _)| *n == node)
+            .map(|(_, r)| r.as_str())
     }
 }
 
@@ -101,7 +104,9 @@ pub(crate) fn run(
     let mut stack = vec![root];
     let mut scalars = Vec::new();
     while let Some(id) = stack.pop() {
-        let Some(seen) = visited.get_mut(id.0 as usize) else { continue };
+        let Some(seen) = visited.get_mut(id.0 as usize) else {
+            continue;
+        };
         if std::mem::replace(seen, true) {
             continue;
         }
@@ -117,7 +122,9 @@ pub(crate) fn run(
     });
     for id in scalars {
         let node = tree.node(id);
-        let NodeKind::Scalar(s) = &node.kind else { continue };
+        let NodeKind::Scalar(s) = &node.kind else {
+            continue;
+        };
         if s.style == ScalarStyle::Plain && !matches!(resolve_plain(&s.value), PlainValue::Str) {
             continue; // numbers, booleans and null are not strings: Compose does not interpolate them
         }
@@ -187,15 +194,22 @@ pub(crate) fn run(
 /// FE002 in development, FE007 in deploy mode (one problem, one diagnostic).
 fn unset_diagnostic(name: &str, at: Location, vars: &Variables, settings: &Settings) -> Diagnostic {
     if settings.is_deploy() {
-        let why = vars.why_missing(name).unwrap_or_else(|| "the platform does not provide it".to_owned());
+        let why = vars
+            .why_missing(name)
+            .unwrap_or_else(|| "the platform does not provide it".to_owned());
         registry::diagnostic("FE007", format!("`{name}` will not be set when deployed: {why}"))
             .at(at)
             .with_help(format!(
                 "give it a default (`${{{name}:-value}}`), pass it from CI as `X_{name}`, or as a secret `SV_<ENV>_{name}`"
             ))
     } else {
-        registry::diagnostic("FE002", format!("`{name}` is not set: Compose substitutes an empty string"))
-            .at(at)
-            .with_help(format!("set `{name}` in `.env` or the environment, or write `${{{name}:-default}}`"))
+        registry::diagnostic(
+            "FE002",
+            format!("`{name}` is not set: Compose substitutes an empty string"),
+        )
+        .at(at)
+        .with_help(format!(
+            "set `{name}` in `.env` or the environment, or write `${{{name}:-default}}`"
+        ))
     }
 }

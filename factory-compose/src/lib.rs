@@ -73,14 +73,26 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let mut trees = Vec::new();
     for id in sources.of_kind(FileKind::Compose) {
         let file = sources.get(id);
-        trees.push(load::parse_file(&file.text, id, &settings.limits, &mut diagnostics));
+        trees.push(load::parse_file(
+            &file.text,
+            id,
+            &settings.limits,
+            &mut diagnostics,
+        ));
     }
     let dotenv = environment::parse_dotenv(sources, process, &mut diagnostics);
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
     let mut tree = trees.into_iter().next().unwrap_or_default();
-    let interpolation = interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
+    let interpolation =
+        interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
     let project = model::build(tree, &mut diagnostics);
-    Loaded { project, variables, dotenv, interpolation, diagnostics }
+    Loaded {
+        project,
+        variables,
+        dotenv,
+        interpolation,
+        diagnostics,
+    }
 }
 
 /// Lint a project: load it, then run every rule over the model.

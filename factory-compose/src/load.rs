@@ -69,6 +69,12 @@ fn problem_diagnostic(problem: YamlProblem, file: FileId, text: &str) -> Diagnos
                     "define `&{name}` on a node before this alias uses it"
                 ))
         }
+        YamlProblem::AliasCycle { name, span } => registry::diagnostic(
+            "FC001",
+            format!("invalid YAML: the alias `*{name}` is inside the node its anchor names"),
+        )
+        .at(at(span))
+        .with_help("an anchor cannot contain an alias to itself; copy the values instead"),
         YamlProblem::BadMergeValue { span } => registry::diagnostic(
             "FC001",
             "invalid YAML: a merge key (`<<`) needs a mapping or a list of mappings",

@@ -12,7 +12,13 @@ const END: &str = "<!-- rules:end -->";
 fn table() -> String {
     let mut out = String::from("| code | name | severity | what it reports |\n|---|---|---|---|\n");
     for r in registry::all() {
-        out.push_str(&format!("| {} | `{}` | {} | {} |\n", r.code, r.name, r.severity, r.summary.replace('|', "\\|")));
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            r.code,
+            r.name,
+            r.severity,
+            r.summary.replace('|', "\\|")
+        ));
     }
     out
 }
@@ -31,7 +37,9 @@ fn readme_rule_table_is_current() {
             let updated = format!("{}{}{}{}", &readme[..b], BEGIN, expected, &readme[e..]);
             std::fs::write(&path, updated).expect("write README.md");
         } else {
-            panic!("the README rule table is stale; run FACTORY_BLESS=1 cargo test -p factory-compose --test docs\nexpected:\n{expected}");
+            panic!(
+                "the README rule table is stale; run FACTORY_BLESS=1 cargo test -p factory-compose --test docs\nexpected:\n{expected}"
+            );
         }
     }
 }

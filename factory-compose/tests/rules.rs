@@ -1,7 +1,8 @@
 //! Every rule has a fixture (`tests/fixtures/<CODE>.yml`) that triggers it, and an accepted
 //! snapshot (`tests/snapshots/<CODE>.snap`) of its diagnostics as users see them (human
 //! output, no colour). A fixture's first line may set options:
-//! `# factory-test: environment=production`.
+//! `# factory-test: environment=production`; a `tests/fixtures/<CODE>.env` beside it is the
+//! project's `.env`. The process environment is empty.
 #![allow(clippy::disallowed_methods)]
 
 use std::path::{Path, PathBuf};
@@ -26,7 +27,10 @@ fn settings_for(text: &str) -> Settings {
         for opt in opts.split_whitespace() {
             match opt.split_once('=') {
                 Some(("environment", env)) => {
-                    settings.mode = Mode::Deploy { environment: env.to_owned(), url: None }
+                    settings.mode = Mode::Deploy {
+                        environment: env.to_owned(),
+                        url: None,
+                    }
                 }
                 _ => panic!("unknown fixture option `{opt}`"),
             }
@@ -45,6 +49,15 @@ fn lint_fixture(code: &str) -> (Report, SourceMap) {
         text.clone(),
         FileKind::Compose,
     ));
+    let dotenv = dir("fixtures").join(format!("{code}.env"));
+    if dotenv.is_file() {
+        let env_text = std::fs::read_to_string(&dotenv).expect("fixture .env");
+        sources.add(SourceFile::new(
+            format!("{code}.env"),
+            env_text,
+            FileKind::Dotenv,
+        ));
+    }
     let report = lint(&sources, &ProcessEnv::default(), &settings_for(&text));
     (report, sources)
 }

@@ -355,10 +355,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads the value at `start` and moves past it.
-    fn value(
-        &mut self,
-        start: usize,
-    ) -> Result<ReadValue, (DotenvError, usize)> {
+    fn value(&mut self, start: usize) -> Result<ReadValue, (DotenvError, usize)> {
         let rest = self.rest(start);
         let quote_char = match rest.as_bytes().first() {
             Some(b'"') => '"',

@@ -14,15 +14,21 @@ pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
     let files = project::read(args.path.as_deref(), p)?;
     let report = lint(&files.sources, &files.process, &files.settings);
     let text = match args.format {
-        LintFormat::Human => {
-            human::render(&report, &files.sources, color(p.no_color, p.output.is_some()), files.compose_files)
-        }
+        LintFormat::Human => human::render(
+            &report,
+            &files.sources,
+            color(p.no_color, p.output.is_some()),
+            files.compose_files,
+        ),
         LintFormat::Json => json::render(&report, &files.sources),
     };
     emit(&text, p.output.as_deref())?;
-    let failing = report
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning));
-    Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    let failing = report.diagnostics.iter().any(|d| {
+        d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning)
+    });
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -42,45 +42,28 @@ pub(crate) fn describe(tree: &Tree, id: NodeId) -> &'static str {
             PlainValue::Null => "null",
             PlainValue::Bool(_) => "a boolean",
             PlainValue::Int(_) | PlainValue::Float(_) => "a number",
+            PlainValue::Timestamp => "a timestamp",
             PlainValue::Str => "a string",
         },
     }
 }
 
-/// How Compose types a scalar: quoted and block scalars are strings, plain ones are resolved.
+/// How Compose types a scalar: quoted, block and interpolated scalars are strings, plain ones
+/// are resolved.
 pub(crate) fn scalar_kind(s: &Scalar) -> PlainValue {
     match s.style {
-        ScalarStyle::Plain => resolve_plain(&s.value),
+        ScalarStyle::Plain if !s.interpolated => resolve_plain(&s.value),
         _ => PlainValue::Str,
     }
 }
 
 /// The string Compose keeps for a scalar used where a string is expected in a list-or-dict value
-/// (`environment`, `labels`): numbers are printed back, booleans become `true`/`false`, null is
-/// `None`.
+/// (`environment`, `labels`): numbers are printed back as Go prints them, booleans become
+/// `true`/`false`, null is `None`.
 pub(crate) fn compose_string(s: &Scalar) -> Option<String> {
-    match scalar_kind(s) {
-        PlainValue::Null => None,
-        PlainValue::Bool(b) => Some(b.to_string()),
-        PlainValue::Int(i) => Some(i.to_string()),
-        PlainValue::Float(f) => Some(format_go_float(f)),
-        PlainValue::Str => Some(s.value.clone()),
-    }
-}
-
-/// Go's `strconv.FormatFloat(f, 'f', -1, 64)` for the values Compose prints.
-fn format_go_float(f: f64) -> String {
-    if f.is_nan() {
-        "NaN".to_owned()
-    } else if f.is_infinite() {
-        if f > 0.0 {
-            "+Inf".to_owned()
-        } else {
-            "-Inf".to_owned()
-        }
-    } else {
-        let s = format!("{f}");
-        s
+    match s.style {
+        ScalarStyle::Plain if !s.interpolated => crate::yaml::compose_string(&s.value),
+        _ => Some(s.value.clone()),
     }
 }
 
@@ -499,8 +482,14 @@ impl<'t> Cx<'t> {
                     let key_sp = self.spanned(key.clone(), e.key, e);
                     let value = match &self.node(e.value).kind {
                         NodeKind::Scalar(s) => {
-                            if matches!(scalar_kind(s), PlainValue::Bool(_)) {
-                                self.fc021(diags, path, &key, e, "a YAML boolean");
+                            match scalar_kind(s) {
+                                PlainValue::Bool(_) => {
+                                    self.fc021(diags, path, &key, e, "a YAML boolean")
+                                }
+                                PlainValue::Timestamp => {
+                                    self.fc021(diags, path, &key, e, "a YAML timestamp")
+                                }
+                                _ => {}
                             }
                             compose_string(s).map(|v| self.spanned(v, e.value, e))
                         }

@@ -38,8 +38,15 @@ pub(crate) static FC_RULES: &[&dyn Rule] = &[
 ];
 
 /// Every family's rules, in the order codes sort: FC, FD, FE, FJ, FM, FP, FR.
-static FAMILIES: &[&[&dyn Rule]] =
-    &[FC_RULES, dockerfile::RULES, env::RULES, cron::RULES, managed::RULES, project::RULES, route::RULES];
+static FAMILIES: &[&[&dyn Rule]] = &[
+    FC_RULES,
+    dockerfile::RULES,
+    env::RULES,
+    cron::RULES,
+    managed::RULES,
+    project::RULES,
+    route::RULES,
+];
 
 /// Every rule, sorted by code.
 pub(crate) fn rules() -> impl Iterator<Item = &'static dyn Rule> {
