@@ -46,50 +46,6 @@ impl Interpolation {
     }
 }
 
-/// Maps byte offsets of a scalar's decoded value to byte offsets in its file, where the written
-/// text allows it (plain and single-quoted scalars on one line, double-quoted without escapes).
-fn value_to_file(file_text: &str, span: Span, style: ScalarStyle, value: &str) -> Option<Vec<u32>> {
-    let raw = file_text.get(span.range())?;
-    let (inner, base) = match style {
-        ScalarStyle::Plain => (raw, span.start),
-        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-            (raw.get(1..raw.len().checked_sub(1)?)?, span.start + 1)
-        }
-        ScalarStyle::Literal | ScalarStyle::Folded => return None,
-    };
-    if inner.contains('\n') {
-        return None;
-    }
-    let mut map = Vec::with_capacity(value.len() + 1);
-    let (rb, vb) = (inner.as_bytes(), value.as_bytes());
-    let (mut r, mut v) = (0usize, 0usize);
-    while v < vb.len() {
-        if r >= rb.len() {
-            return None;
-        }
-        if style == ScalarStyle::SingleQuoted && rb[r] == b'\'' && rb.get(r + 1) == Some(&b'\'') {
-            if vb[v] != b'\'' {
-                return None;
-            }
-            map.push(base + u32::try_from(r).ok()?);
-            r += 2;
-            v += 1;
-            continue;
-        }
-        if rb[r] != vb[v] || (style == ScalarStyle::DoubleQuoted && rb[r] == b'\\') {
-            return None;
-        }
-        map.push(base + u32::try_from(r).ok()?);
-        r += 1;
-        v += 1;
-    }
-    if r != rb.len() {
-        return None;
-    }
-    map.push(base + u32::try_from(r).ok()?);
-    Some(map)
-}
-
 /// Run the pass over `tree` (its first document), mutating interpolated scalars in place.
 pub(crate) fn run(
     tree: &mut Tree,
@@ -133,7 +89,7 @@ pub(crate) fn run(
         }
         let file = sources.get(node.file);
         let whole = Location::new(node.file, node.span);
-        let offsets = value_to_file(&file.text, node.span, s.style, &s.value);
+        let offsets = crate::locate::value_to_file(&file.text, node.span, s.style, &s.value);
         let locate = |r: std::ops::Range<usize>| -> Location {
             match &offsets {
                 Some(map) => {

@@ -28,6 +28,7 @@ pub mod image_ref;
 pub mod interpolate;
 pub mod line_index;
 mod load;
+mod locate;
 pub mod model;
 pub mod platform;
 pub mod report;
