@@ -61,6 +61,7 @@ pub(crate) fn value_to_file(
 /// The file location of `range` (byte offsets into the scalar's current value) of scalar `node`.
 /// Falls back to the whole scalar when the written text differs from the value (escapes,
 /// folding, or interpolation changed it) or the node is not a scalar.
+#[allow(dead_code)] // used by the label rules (FJ, FR) as they land
 pub(crate) fn in_scalar(
     tree: &Tree,
     sources: &SourceMap,
