@@ -433,7 +433,13 @@ impl<'a> Parser<'a> {
         let bytes = self.text.as_bytes();
         let mut i = start;
         let mut literal_start = start;
+        // The template compose-go is reading at `i`: the whole range, or the "rest" after a
+        // substitution its regex matched too far (it names that one in its error message).
+        let mut context = start..end;
         while i < end {
+            if i >= context.end {
+                context = start..end;
+            }
             if bytes.get(i) != Some(&b'$') {
                 i += 1;
                 continue;
@@ -441,7 +447,13 @@ impl<'a> Parser<'a> {
             let next = bytes.get(i + 1).copied().filter(|_| i + 1 < end);
             let (node, after) = match next {
                 Some(b'$') => (Node::Escaped(i..i + 2), i + 2),
-                Some(b'{') => self.parse_braced(i, start, end, depth),
+                Some(b'{') => {
+                    let (node, after, rest) = self.parse_braced(i, context.clone(), end, depth);
+                    if let Some(rest) = rest {
+                        context = rest;
+                    }
+                    (node, after)
+                }
                 _ => match self.scan_name(i + 1, end) {
                     Some(name_end) => (
                         Node::Substitution(Substitution {
@@ -472,14 +484,16 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Parses the `${` at `dollar`, inside the template `[template_start, end)`.
+    /// Parses the `${` at `dollar`, inside a template ending at `end` (`context` is the template
+    /// compose-go names in its message). Also returns the "rest" compose-go reads separately when
+    /// its regex matched past the closing brace.
     fn parse_braced(
         &mut self,
         dollar: usize,
-        template_start: usize,
+        context: Range<usize>,
         end: usize,
         depth: usize,
-    ) -> (Node, usize) {
+    ) -> (Node, usize, Option<Range<usize>>) {
         let bytes = self.text.as_bytes();
         let name_start = dollar + 2;
         let invalid = |kind, span: Range<usize>| {
@@ -487,9 +501,10 @@ impl<'a> Parser<'a> {
                 Node::Invalid(TemplateError {
                     kind,
                     span,
-                    template_span: template_start..end,
+                    template_span: context.clone(),
                 }),
                 dollar + 2,
+                None,
             )
         };
         let Some(name_end) = self.scan_name(name_start, end) else {
@@ -516,6 +531,7 @@ impl<'a> Parser<'a> {
                         arg_span: name_end..name_end,
                     }),
                     name_end + 1,
+                    None,
                 );
             }
             Some(b':') => match at(name_end + 1).and_then(|s| Op::from_parts(true, s)) {
@@ -613,6 +629,7 @@ impl<'a> Parser<'a> {
                 arg_span: arg_start..close,
             }),
             close + 1,
+            (close < last_brace).then_some(close + 1..last_brace + 1),
         )
     }
 
