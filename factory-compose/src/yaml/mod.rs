@@ -7,6 +7,12 @@
 //! An alias does not copy its target: it points at the same [`NodeId`], so the tree is a DAG and
 //! the *expanded* size (what a consumer walking it would visit) is what the budget counts.
 
+mod build;
+mod lex;
+mod resolve;
+
+pub use resolve::{PlainValue, compose_string, resolve_plain};
+
 use crate::span::{FileId, Span};
 
 /// Index of a node in a [`Tree`].
@@ -180,9 +186,18 @@ pub enum YamlProblem {
         /// The alias.
         span: Span,
     },
-    /// A merge key (`<<`) whose value is not a mapping or a sequence of mappings.
+    /// A merge key (`<<`) whose value is not a mapping or a sequence of mappings (Compose:
+    /// `yaml: map merge requires map or sequence of maps as the value`). The merge is skipped.
     BadMergeValue {
-        /// The `<<` value.
+        /// The `<<` value as written (the alias for `<<: *x`).
+        span: Span,
+    },
+    /// An alias inside the node its anchor names (`x: &a {b: *a}`). Compose: `cycle detected:
+    /// node at path x.b references node at path x`. The alias is replaced by an empty scalar.
+    AliasCycle {
+        /// The anchor name.
+        name: String,
+        /// The alias.
         span: Span,
     },
 }
@@ -211,6 +226,18 @@ impl Tree {
     pub fn root(&self) -> Option<NodeId> {
         self.documents.first().copied()
     }
+
+    /// The entry of mapping `map` whose key is the scalar `key` (own or merged), if `map` is a
+    /// mapping that has it. A linear scan.
+    #[must_use]
+    pub fn get(&self, map: NodeId, key: &str) -> Option<&Entry> {
+        match &self.nodes.get(map.0 as usize)?.kind {
+            NodeKind::Mapping(entries) => entries
+                .iter()
+                .find(|entry| scalar_text(self, entry.key) == Some(key)),
+            NodeKind::Scalar(_) | NodeKind::Sequence(_) => None,
+        }
+    }
 }
 
 /// The tree of one file and the problems found while building it.
@@ -224,31 +251,22 @@ pub struct Parsed {
 }
 
 /// Parse `text` (the content of file `file`) into a span tree.
+///
+/// The file size is checked first (nothing is parsed past [`Limits::max_file_bytes`]). Every
+/// document of the stream is kept in [`Tree::documents`]: Compose loads each document of a file and
+/// merges them in order, as if they were separate `-f` files (checked with Compose v2.40.3), and an
+/// alias may name an anchor of an earlier document. Parsing stops at the first syntax error (the
+/// documents completed before it are kept) and at the first exceeded limit (the tree is dropped).
 #[must_use]
 pub fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
-    let _ = (text, file, limits);
-    Parsed::default()
+    build::parse(text, file, limits)
 }
 
-/// The value a plain (unquoted, untagged) scalar resolves to under the YAML rules Compose's
-/// parser (go-yaml v3) applies.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PlainValue {
-    /// `null`, `~`, empty.
-    Null,
-    /// `true`, `false` (and the case variants go-yaml accepts).
-    Bool(bool),
-    /// An integer (decimal, `0x`, `0o`, `0b`, and legacy `0755` octal as go-yaml reads it).
-    Int(i128),
-    /// A float (`1e3`, `.5`, `.inf`, `.nan`).
-    Float(f64),
-    /// Anything else: a string.
-    Str,
-}
-
-/// Resolve a plain scalar the way go-yaml v3 does.
+/// The decoded text of a scalar node, `None` for a collection (or an id not in the tree).
 #[must_use]
-pub fn resolve_plain(text: &str) -> PlainValue {
-    let _ = text;
-    PlainValue::Str
+pub fn scalar_text(tree: &Tree, id: NodeId) -> Option<&str> {
+    match &tree.nodes.get(id.0 as usize)?.kind {
+        NodeKind::Scalar(scalar) => Some(&scalar.value),
+        NodeKind::Sequence(_) | NodeKind::Mapping(_) => None,
+    }
 }

@@ -1,0 +1,615 @@
+//! Fold saphyr-parser's events into the arena [`Tree`], without recursion.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::collections::hash_map;
+
+use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
+
+use super::lex::{self, CharToByte};
+use super::{
+    Entry, LimitKind, Limits, Node, NodeId, NodeKind, Parsed, Scalar, ScalarStyle, Tag, Tree,
+    YamlProblem,
+};
+use crate::span::{FileId, Span};
+
+/// saphyr-parser counts flow nesting in a `u8` and fails with this message past 255 levels.
+const SAPHYR_FLOW_DEPTH: usize = 255;
+const SAPHYR_RECURSION: &str = "recursion limit exceeded";
+const SAPHYR_UNKNOWN_ANCHOR: &str = "while parsing node, found unknown anchor";
+
+/// How a mapping key compares to the others for duplicate detection: go-yaml compares the node
+/// kind and the decoded text (`"a"` and `a` are the same key; two sequence keys are too).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum KeyRepr {
+    Scalar(Box<str>),
+    Sequence,
+    Mapping,
+}
+
+/// A mapping's keys so far: the span of each key's first occurrence.
+#[derive(Debug, Default)]
+struct KeySet {
+    spans: HashMap<KeyRepr, Span>,
+}
+
+/// A merge key of a mapping being built: the span of `<<`, its value and the value's span as
+/// written here (an alias's span for `<<: *x`).
+#[derive(Debug, Clone, Copy)]
+struct PendingMerge {
+    key_span: Span,
+    value: NodeId,
+    value_span: Span,
+}
+
+#[derive(Debug)]
+enum Collection {
+    Sequence(Vec<NodeId>),
+    Mapping {
+        entries: Vec<Entry>,
+        /// The key read and waiting for its value, with its span as written here.
+        pending_key: Option<(NodeId, Span)>,
+        merges: Vec<PendingMerge>,
+        keys: KeySet,
+    },
+}
+
+/// A collection whose end event has not arrived yet.
+#[derive(Debug)]
+struct Frame {
+    id: NodeId,
+    collection: Collection,
+    flow: bool,
+    start: usize,
+    /// End of the last child as written here (an alias's own span, not its target's).
+    last_end: usize,
+    /// 1 + the expanded sizes of the children so far.
+    size: u64,
+}
+
+/// Why building stopped early.
+enum Stop {
+    /// A syntax error: keep the documents completed before it.
+    Syntax,
+    /// A limit: drop the tree.
+    Limit,
+}
+
+pub(super) struct Builder<'t, 'l> {
+    text: &'t str,
+    file: FileId,
+    limits: &'l Limits,
+    budget: u64,
+    expanded: u64,
+    tree: Tree,
+    /// Expanded size of each node; 0 while a collection is still open.
+    sizes: Vec<u64>,
+    /// saphyr anchor id → node (ids are dense, from 1, over the whole stream).
+    anchors: Vec<Option<NodeId>>,
+    frames: Vec<Frame>,
+    problems: Vec<YamlProblem>,
+    offsets: CharToByte<'t>,
+    /// End of the last thing read (node, alias, flow indicator), to find block scalar indicators.
+    last_end: usize,
+    document_root: Option<NodeId>,
+    document_first_node: usize,
+}
+
+pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
+    let max_bytes = limits.max_file_bytes.min(u32::MAX as usize);
+    if text.len() > max_bytes {
+        return Parsed {
+            tree: Tree::default(),
+            problems: vec![YamlProblem::Limit {
+                kind: LimitKind::FileSize {
+                    limit: limits.max_file_bytes,
+                },
+                span: Span::empty(0),
+                expanded_at_stop: 0,
+            }],
+        };
+    }
+    Builder::new(text, file, limits).run()
+}
+
+/// A byte offset as a span bound (texts are at most `u32::MAX` bytes, checked above).
+fn pos(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}
+
+fn span(range: std::ops::Range<usize>) -> Span {
+    Span::new(pos(range.start), pos(range.end.max(range.start)))
+}
+
+impl<'t, 'l> Builder<'t, 'l> {
+    fn new(text: &'t str, file: FileId, limits: &'l Limits) -> Self {
+        let per_byte = limits.expanded_nodes_per_byte.saturating_mul(text.len());
+        let budget = per_byte.max(limits.min_expanded_nodes);
+        Self {
+            text,
+            file,
+            limits,
+            budget: u64::try_from(budget).unwrap_or(u64::MAX),
+            expanded: 0,
+            tree: Tree::default(),
+            sizes: Vec::new(),
+            anchors: Vec::new(),
+            frames: Vec::new(),
+            problems: Vec::new(),
+            offsets: CharToByte::new(text),
+            last_end: 0,
+            document_root: None,
+            document_first_node: 0,
+        }
+    }
+
+    fn run(mut self) -> Parsed {
+        let mut parser = Parser::new_from_str(self.text);
+        while let Some(next) = parser.next_event() {
+            let step = match next {
+                Ok((event, marks)) => {
+                    let start = self.offsets.byte(marks.start.index());
+                    let end = self.offsets.byte(marks.end.index());
+                    self.event(event, start, end.max(start))
+                }
+                Err(error) => {
+                    let at = self.offsets.byte(error.marker().index());
+                    Err(self.scan_error(error.info(), at))
+                }
+            };
+            match step {
+                Ok(()) => {}
+                Err(Stop::Syntax) => {
+                    // Keep the documents completed before the error, drop the partial one.
+                    self.tree.nodes.truncate(self.document_first_node);
+                    break;
+                }
+                Err(Stop::Limit) => {
+                    self.tree = Tree::default();
+                    break;
+                }
+            }
+        }
+        Parsed {
+            tree: self.tree,
+            problems: self.problems,
+        }
+    }
+
+    fn scan_error(&mut self, info: &str, at: usize) -> Stop {
+        let at = lex::floor_boundary(self.text, at);
+        if info == SAPHYR_UNKNOWN_ANCHOR {
+            let (name, end) = lex::alias_at(self.text, at);
+            self.problems.push(YamlProblem::UnknownAnchor {
+                name,
+                span: span(at..end),
+            });
+            Stop::Syntax
+        } else if info == SAPHYR_RECURSION {
+            self.problems.push(YamlProblem::Limit {
+                kind: LimitKind::Depth {
+                    limit: self.limits.max_depth.min(SAPHYR_FLOW_DEPTH),
+                },
+                span: Span::empty(pos(at)),
+                expanded_at_stop: 0,
+            });
+            Stop::Limit
+        } else {
+            self.problems.push(YamlProblem::Syntax {
+                message: info.to_owned(),
+                span: Span::empty(pos(at)),
+            });
+            Stop::Syntax
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), Stop> {
+        match event {
+            Event::Nothing | Event::StreamStart | Event::StreamEnd => Ok(()),
+            Event::DocumentStart(_) => {
+                self.document_root = None;
+                self.document_first_node = self.tree.nodes.len();
+                self.last_end = self.last_end.max(end);
+                Ok(())
+            }
+            Event::DocumentEnd => {
+                if let Some(root) = self.document_root.take() {
+                    self.tree.documents.push(root);
+                }
+                self.document_first_node = self.tree.nodes.len();
+                Ok(())
+            }
+            Event::Scalar(value, style, anchor_id, tag) => {
+                self.scalar(value, style, anchor_id, tag.is_some(), start, end);
+                Ok(())
+            }
+            Event::Alias(anchor_id) => self.alias(anchor_id, start, end),
+            Event::SequenceStart(anchor_id, tag) => {
+                self.open(false, anchor_id, tag.is_some(), start, end)
+            }
+            Event::MappingStart(anchor_id, tag) => {
+                self.open(true, anchor_id, tag.is_some(), start, end)
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.close(end);
+                Ok(())
+            }
+        }
+    }
+
+    fn push_node(&mut self, node: Node, size: u64) -> NodeId {
+        let id = NodeId(u32::try_from(self.tree.nodes.len()).unwrap_or(u32::MAX));
+        self.tree.nodes.push(node);
+        self.sizes.push(size);
+        id
+    }
+
+    fn register_anchor(&mut self, anchor_id: usize, node: NodeId) {
+        if anchor_id == 0 {
+            return;
+        }
+        if self.anchors.len() <= anchor_id {
+            self.anchors.resize(anchor_id + 1, None);
+        }
+        if let Some(slot) = self.anchors.get_mut(anchor_id) {
+            *slot = Some(node);
+        }
+    }
+
+    fn read_properties(&self, has_anchor: bool, has_tag: bool, start: usize) -> lex::Properties {
+        if has_anchor || has_tag {
+            lex::properties(self.text, start, has_anchor, has_tag)
+        } else {
+            lex::Properties {
+                content: start,
+                ..lex::Properties::default()
+            }
+        }
+    }
+
+    fn scalar(
+        &mut self,
+        value: Cow<'_, str>,
+        style: SaphyrStyle,
+        anchor_id: usize,
+        has_tag: bool,
+        start: usize,
+        end: usize,
+    ) {
+        let props = self.read_properties(anchor_id != 0, has_tag, start);
+        let content = props.content.min(end);
+        let (style, range) = match style {
+            SaphyrStyle::Plain => (ScalarStyle::Plain, content..end),
+            SaphyrStyle::SingleQuoted => {
+                let close = lex::quoted_end(self.text, content).unwrap_or(end);
+                (ScalarStyle::SingleQuoted, content..close)
+            }
+            SaphyrStyle::DoubleQuoted => {
+                let close = lex::quoted_end(self.text, content).unwrap_or(end);
+                (ScalarStyle::DoubleQuoted, content..close)
+            }
+            SaphyrStyle::Literal | SaphyrStyle::Folded => {
+                let style = if style == SaphyrStyle::Literal {
+                    ScalarStyle::Literal
+                } else {
+                    ScalarStyle::Folded
+                };
+                // With properties the indicator follows them; without, saphyr's span starts at
+                // the content, after the header line: look for the indicator since the last token.
+                let from = if props.anchor.is_some() || props.tag.is_some() {
+                    props.content
+                } else {
+                    self.last_end.min(start)
+                };
+                let indicator = lex::block_indicator(self.text, from, end).unwrap_or(start);
+                let close = lex::trim_trailing_blank_lines(self.text, indicator + 1, end);
+                (
+                    style,
+                    indicator..close.max(indicator + 1).min(self.text.len()),
+                )
+            }
+        };
+        let node_span = span(range);
+        self.last_end = node_span.end as usize;
+        let node = Node {
+            kind: NodeKind::Scalar(Scalar {
+                value: value.into_owned(),
+                style,
+            }),
+            span: node_span,
+            file: self.file,
+            tag: props.tag,
+            anchor: props.anchor.map(|(name, r)| (name, span(r))),
+        };
+        let id = self.push_node(node, 1);
+        self.register_anchor(anchor_id, id);
+        self.attach(id, node_span);
+    }
+
+    fn alias(&mut self, anchor_id: usize, start: usize, end: usize) -> Result<(), Stop> {
+        let (name, name_end) = lex::alias_at(self.text, start);
+        let alias_span = span(start..name_end.max(end).min(self.text.len()));
+        self.last_end = alias_span.end as usize;
+        let target = self.anchors.get(anchor_id).copied().flatten();
+        let Some(target) = target else {
+            self.problems.push(YamlProblem::UnknownAnchor {
+                name,
+                span: alias_span,
+            });
+            return Err(Stop::Syntax);
+        };
+        let size = self.sizes.get(target.0 as usize).copied().unwrap_or(0);
+        if size == 0 {
+            // The anchored collection is still open: the alias is inside its own anchor.
+            self.problems.push(YamlProblem::AliasCycle {
+                name,
+                span: alias_span,
+            });
+            let placeholder = Node {
+                kind: NodeKind::Scalar(Scalar {
+                    value: String::new(),
+                    style: ScalarStyle::Plain,
+                }),
+                span: alias_span,
+                file: self.file,
+                tag: None,
+                anchor: None,
+            };
+            let id = self.push_node(placeholder, 1);
+            self.attach(id, alias_span);
+            return Ok(());
+        }
+        if self.expanded.saturating_add(size) > self.budget {
+            self.problems.push(YamlProblem::Limit {
+                kind: LimitKind::Expansion {
+                    limit: usize::try_from(self.budget).unwrap_or(usize::MAX),
+                },
+                span: alias_span,
+                expanded_at_stop: usize::try_from(self.expanded).unwrap_or(usize::MAX),
+            });
+            return Err(Stop::Limit);
+        }
+        self.expanded += size;
+        self.attach(target, alias_span);
+        Ok(())
+    }
+
+    fn open(
+        &mut self,
+        mapping: bool,
+        anchor_id: usize,
+        has_tag: bool,
+        start: usize,
+        end: usize,
+    ) -> Result<(), Stop> {
+        let props = self.read_properties(anchor_id != 0, has_tag, start);
+        let content = props.content.min(self.text.len());
+        let opener = if mapping { b'{' } else { b'[' };
+        let flow = self.text.as_bytes().get(content) == Some(&opener) && end == content + 1;
+        let first = if flow || mapping || self.text.as_bytes().get(content) == Some(&b'-') {
+            content
+        } else {
+            lex::block_entry_before(self.text, content)
+        };
+        if self.frames.len() >= self.limits.max_depth {
+            self.problems.push(YamlProblem::Limit {
+                kind: LimitKind::Depth {
+                    limit: self.limits.max_depth,
+                },
+                span: span(first..if flow { first + 1 } else { first }),
+                expanded_at_stop: 0,
+            });
+            return Err(Stop::Limit);
+        }
+        let node = Node {
+            kind: if mapping {
+                NodeKind::Mapping(Vec::new())
+            } else {
+                NodeKind::Sequence(Vec::new())
+            },
+            span: Span::empty(pos(first)),
+            file: self.file,
+            tag: props.tag,
+            anchor: props.anchor.map(|(name, r)| (name, span(r))),
+        };
+        let id = self.push_node(node, 0);
+        self.register_anchor(anchor_id, id);
+        if flow {
+            self.last_end = content + 1;
+        }
+        let collection = if mapping {
+            Collection::Mapping {
+                entries: Vec::new(),
+                pending_key: None,
+                merges: Vec::new(),
+                keys: KeySet::default(),
+            }
+        } else {
+            Collection::Sequence(Vec::new())
+        };
+        self.frames.push(Frame {
+            id,
+            collection,
+            flow,
+            start: first,
+            last_end: if flow { first + 1 } else { first },
+            size: 1,
+        });
+        Ok(())
+    }
+
+    fn close(&mut self, end: usize) {
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        let close_end = if frame.flow { end } else { frame.last_end };
+        let node_span = span(frame.start..close_end.max(frame.start));
+        if frame.flow {
+            self.last_end = node_span.end as usize;
+        }
+        let mut size = frame.size;
+        let kind = match frame.collection {
+            Collection::Sequence(items) => NodeKind::Sequence(items),
+            Collection::Mapping {
+                mut entries,
+                merges,
+                mut keys,
+                ..
+            } => {
+                for merge in merges {
+                    size = size.saturating_add(self.merge(&mut entries, &mut keys, merge));
+                }
+                NodeKind::Mapping(entries)
+            }
+        };
+        let index = frame.id.0 as usize;
+        if let Some(node) = self.tree.nodes.get_mut(index) {
+            node.kind = kind;
+            node.span = node_span;
+        }
+        if let Some(slot) = self.sizes.get_mut(index) {
+            *slot = size.max(1);
+        }
+        self.attach(frame.id, node_span);
+    }
+
+    /// Append to `entries` the entries of the merge's value that `keys` does not have yet
+    /// (go-yaml: keys written in the mapping win; in a list, earlier mappings win). Returns the
+    /// expanded size the appended entries add to the mapping.
+    fn merge(&mut self, entries: &mut Vec<Entry>, keys: &mut KeySet, merge: PendingMerge) -> u64 {
+        let sources: Vec<NodeId> =
+            match self.tree.nodes.get(merge.value.0 as usize).map(|n| &n.kind) {
+                Some(NodeKind::Mapping(_)) => vec![merge.value],
+                Some(NodeKind::Sequence(items))
+                    if items.iter().all(|&item| {
+                        matches!(
+                            self.tree.nodes.get(item.0 as usize).map(|n| &n.kind),
+                            Some(NodeKind::Mapping(_))
+                        )
+                    }) =>
+                {
+                    items.clone()
+                }
+                _ => {
+                    self.problems.push(YamlProblem::BadMergeValue {
+                        span: merge.value_span,
+                    });
+                    return 0;
+                }
+            };
+        let mut added = 0_u64;
+        for source in sources {
+            let Some(NodeKind::Mapping(inherited)) =
+                self.tree.nodes.get(source.0 as usize).map(|n| &n.kind)
+            else {
+                continue;
+            };
+            for entry in inherited {
+                let Some(node) = self.tree.nodes.get(entry.key.0 as usize) else {
+                    continue;
+                };
+                let repr = key_repr(&node.kind);
+                if let hash_map::Entry::Vacant(slot) = keys.spans.entry(repr) {
+                    slot.insert(node.span);
+                    entries.push(Entry {
+                        key: entry.key,
+                        value: entry.value,
+                        merged_from: Some(merge.key_span),
+                    });
+                    let size_of = |id: NodeId| self.sizes.get(id.0 as usize).copied().unwrap_or(1);
+                    added = added
+                        .saturating_add(size_of(entry.key))
+                        .saturating_add(size_of(entry.value));
+                }
+            }
+        }
+        added
+    }
+
+    /// Add a finished node (written at `written`) to the open collection or the document.
+    fn attach(&mut self, id: NodeId, written: Span) {
+        let sizes = &self.sizes;
+        let size_of = |id: NodeId| sizes.get(id.0 as usize).copied().unwrap_or(1);
+        let Some(frame) = self.frames.last_mut() else {
+            self.document_root = Some(id);
+            return;
+        };
+        frame.last_end = frame.last_end.max(written.end as usize);
+        match &mut frame.collection {
+            Collection::Sequence(items) => {
+                items.push(id);
+                frame.size = frame.size.saturating_add(size_of(id));
+            }
+            Collection::Mapping {
+                entries,
+                pending_key,
+                merges,
+                keys,
+            } => {
+                let Some((key, key_span)) = pending_key.take() else {
+                    *pending_key = Some((id, written));
+                    return;
+                };
+                let Some(key_node) = self.tree.nodes.get(key.0 as usize) else {
+                    return;
+                };
+                match keys.spans.entry(key_repr(&key_node.kind)) {
+                    hash_map::Entry::Occupied(first) => {
+                        let key_text = match &key_node.kind {
+                            NodeKind::Scalar(s) => s.value.clone(),
+                            _ => String::new(),
+                        };
+                        self.problems.push(YamlProblem::DuplicateKey {
+                            key: key_text,
+                            first: *first.get(),
+                            second: key_span,
+                        });
+                    }
+                    hash_map::Entry::Vacant(slot) => {
+                        slot.insert(key_span);
+                        if is_merge_key(key_node) {
+                            merges.push(PendingMerge {
+                                key_span,
+                                value: id,
+                                value_span: written,
+                            });
+                        } else {
+                            entries.push(Entry {
+                                key,
+                                value: id,
+                                merged_from: None,
+                            });
+                            frame.size = frame
+                                .size
+                                .saturating_add(size_of(key))
+                                .saturating_add(size_of(id));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn key_repr(kind: &NodeKind) -> KeyRepr {
+    match kind {
+        NodeKind::Scalar(s) => KeyRepr::Scalar(s.value.as_str().into()),
+        NodeKind::Sequence(_) => KeyRepr::Sequence,
+        NodeKind::Mapping(_) => KeyRepr::Mapping,
+    }
+}
+
+/// go-yaml's `isMerge`: a plain `<<`, untagged or tagged `!` or `!!merge`.
+fn is_merge_key(node: &Node) -> bool {
+    let NodeKind::Scalar(s) = &node.kind else {
+        return false;
+    };
+    s.style == ScalarStyle::Plain
+        && s.value == "<<"
+        && match &node.tag {
+            None => true,
+            Some(Tag { handle, suffix }) => {
+                (handle == "!" && suffix.is_empty()) || (handle == "!!" && suffix == "merge")
+            }
+        }
+}

@@ -1,0 +1,256 @@
+//! Small byte-level scans of the source that saphyr-parser's events do not give us: character to
+//! byte offsets, node properties (`&anchor`, `!tag`), the exact extent of quoted and block scalars.
+//!
+//! Every function here takes and returns byte offsets on `char` boundaries, clamped to the text.
+
+use super::Tag;
+
+/// Converts saphyr's character indices to byte offsets in one pass over the text.
+///
+/// Events arrive in nearly increasing order, so the cursor walks forward (and, rarely, a little
+/// backward) from the last position: the total work is linear in the text length.
+pub(crate) struct CharToByte<'t> {
+    text: &'t str,
+    ascii: bool,
+    chars: usize,
+    bytes: usize,
+}
+
+impl<'t> CharToByte<'t> {
+    pub(crate) fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            ascii: text.is_ascii(),
+            chars: 0,
+            bytes: 0,
+        }
+    }
+
+    /// The byte offset of character `index` (the text's length past the end).
+    pub(crate) fn byte(&mut self, index: usize) -> usize {
+        if self.ascii {
+            return index.min(self.text.len());
+        }
+        while self.chars < index {
+            match self
+                .text
+                .get(self.bytes..)
+                .and_then(|rest| rest.chars().next())
+            {
+                Some(c) => {
+                    self.bytes += c.len_utf8();
+                    self.chars += 1;
+                }
+                None => return self.bytes,
+            }
+        }
+        while self.chars > index {
+            match self
+                .text
+                .get(..self.bytes)
+                .and_then(|before| before.chars().next_back())
+            {
+                Some(c) => {
+                    self.bytes -= c.len_utf8();
+                    self.chars -= 1;
+                }
+                None => break,
+            }
+        }
+        self.bytes
+    }
+}
+
+/// Characters that end an anchor name or a tag shorthand.
+fn ends_property(c: u8) -> bool {
+    matches!(
+        c,
+        b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+    )
+}
+
+/// Skip spaces, line breaks and comments from `at`.
+pub(crate) fn skip_separation(text: &str, mut at: usize) -> usize {
+    let b = text.as_bytes();
+    while let Some(&c) = b.get(at) {
+        match c {
+            b' ' | b'\t' | b'\r' | b'\n' => at += 1,
+            b'#' => {
+                while b.get(at).is_some_and(|&c| c != b'\n') {
+                    at += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    at
+}
+
+/// A node's properties as written before its content.
+#[derive(Debug, Default)]
+pub(crate) struct Properties {
+    /// `&name` and the span of `&name`.
+    pub(crate) anchor: Option<(String, std::ops::Range<usize>)>,
+    /// The tag as written.
+    pub(crate) tag: Option<Tag>,
+    /// Where the content starts (after the properties and the separation that follows them).
+    pub(crate) content: usize,
+}
+
+/// Read the `&anchor` and `!tag` written at `at` (in either order), those the parser saw.
+pub(crate) fn properties(text: &str, at: usize, has_anchor: bool, has_tag: bool) -> Properties {
+    let b = text.as_bytes();
+    let mut props = Properties {
+        content: at,
+        ..Properties::default()
+    };
+    let mut i = at;
+    for _ in 0..2 {
+        match b.get(i) {
+            Some(b'&') if has_anchor && props.anchor.is_none() => {
+                let end = token_end(b, i + 1);
+                let name = text.get(i + 1..end).unwrap_or_default().to_owned();
+                props.anchor = Some((name, i..end));
+                i = skip_separation(text, end);
+            }
+            Some(b'!') if has_tag && props.tag.is_none() => {
+                let (tag, end) = tag_at(text, i);
+                props.tag = Some(tag);
+                i = skip_separation(text, end);
+            }
+            _ => break,
+        }
+        props.content = i;
+    }
+    props
+}
+
+/// End of an anchor name or tag starting at `from`.
+fn token_end(b: &[u8], from: usize) -> usize {
+    let mut end = from;
+    while b.get(end).is_some_and(|&c| !ends_property(c)) {
+        end += 1;
+    }
+    end
+}
+
+/// The tag written at `at` (which holds `!`) and where it ends.
+fn tag_at(text: &str, at: usize) -> (Tag, usize) {
+    let b = text.as_bytes();
+    if b.get(at + 1) == Some(&b'<') {
+        // Verbatim `!<uri>`: no handle.
+        let close = text
+            .get(at..)
+            .and_then(|rest| rest.find('>'))
+            .map_or(text.len(), |i| at + i + 1);
+        let uri = text
+            .get(at + 2..close.saturating_sub(1))
+            .unwrap_or_default();
+        return (
+            Tag {
+                handle: String::new(),
+                suffix: uri.to_owned(),
+            },
+            close,
+        );
+    }
+    let end = token_end(b, at);
+    let written = text.get(at..end).unwrap_or("!");
+    // `!!suffix`, `!name!suffix` or `!suffix`.
+    let handle_len = written
+        .get(1..)
+        .and_then(|rest| rest.find('!'))
+        .map_or(1, |i| i + 2);
+    let (handle, suffix) = written.split_at(handle_len.min(written.len()));
+    (
+        Tag {
+            handle: handle.to_owned(),
+            suffix: suffix.to_owned(),
+        },
+        end,
+    )
+}
+
+/// The end (one past the closing quote) of the quoted scalar whose opening quote is at `at`.
+pub(crate) fn quoted_end(text: &str, at: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let quote = *b.get(at)?;
+    let mut i = at + 1;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 2,
+            c if c == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The first `|` or `>` in `from..to` that is not inside a comment: the indicator of a block
+/// scalar whose content saphyr reports at `to`.
+pub(crate) fn block_indicator(text: &str, from: usize, to: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = from;
+    while i < to {
+        match b.get(i)? {
+            b'|' | b'>' => return Some(i),
+            b'#' => {
+                while i < to && b.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// `end` moved back over trailing blank lines and their line breaks (saphyr reports a block
+/// scalar's end after the blank lines that follow it), never before `floor`.
+pub(crate) fn trim_trailing_blank_lines(text: &str, floor: usize, end: usize) -> usize {
+    let b = text.as_bytes();
+    let mut end = end.min(b.len());
+    loop {
+        let mut line_start = end;
+        while line_start > floor && matches!(b.get(line_start - 1), Some(b' ' | b'\t' | b'\r')) {
+            line_start -= 1;
+        }
+        if line_start > floor && b.get(line_start - 1) == Some(&b'\n') {
+            end = line_start - 1;
+        } else {
+            return end.max(floor);
+        }
+    }
+}
+
+/// Move `at` back over spaces and tabs to a `-` that starts a block sequence entry, if there is one.
+pub(crate) fn block_entry_before(text: &str, at: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = at;
+    while i > 0 && matches!(b.get(i - 1), Some(b' ' | b'\t')) {
+        i -= 1;
+    }
+    if i > 0 && b.get(i - 1) == Some(&b'-') {
+        i - 1
+    } else {
+        at
+    }
+}
+
+/// The `*name` alias written at `at`, and its end.
+pub(crate) fn alias_at(text: &str, at: usize) -> (String, usize) {
+    let b = text.as_bytes();
+    let start = if b.get(at) == Some(&b'*') { at + 1 } else { at };
+    let end = token_end(b, start);
+    (text.get(start..end).unwrap_or_default().to_owned(), end)
+}
+
+/// The largest char boundary `<= at` (and `<= text.len()`).
+pub(crate) fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
