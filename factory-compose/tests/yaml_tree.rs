@@ -1,0 +1,350 @@
+//! The span tree: byte spans, styles, tags, anchors, aliases, merge keys, duplicate keys.
+
+use factory_compose::FileId;
+use factory_compose::yaml::{
+    Entry, Limits, NodeId, NodeKind, Parsed, ScalarStyle, Tree, YamlProblem, parse, scalar_text,
+};
+
+fn parse_ok(text: &str) -> Tree {
+    let parsed = parse(text, FileId(0), &Limits::default());
+    assert!(
+        parsed.problems.is_empty(),
+        "unexpected problems: {:?}",
+        parsed.problems
+    );
+    parsed.tree
+}
+
+/// The source text of a node.
+fn src<'a>(text: &'a str, tree: &Tree, id: NodeId) -> &'a str {
+    &text[tree.node(id).span.range()]
+}
+
+fn root(tree: &Tree) -> NodeId {
+    tree.root().expect("a document")
+}
+
+/// Follow `path` (mapping keys) from the root.
+fn at(tree: &Tree, path: &[&str]) -> NodeId {
+    let mut id = root(tree);
+    for key in path {
+        id = tree
+            .get(id, key)
+            .unwrap_or_else(|| panic!("no key {key}"))
+            .value;
+    }
+    id
+}
+
+fn keys(tree: &Tree, map: NodeId) -> Vec<(String, bool)> {
+    match &tree.node(map).kind {
+        NodeKind::Mapping(entries) => entries
+            .iter()
+            .map(|e| {
+                (
+                    scalar_text(tree, e.key).unwrap_or("?").to_owned(),
+                    e.merged_from.is_some(),
+                )
+            })
+            .collect(),
+        other => panic!("not a mapping: {other:?}"),
+    }
+}
+
+fn value_of<'t>(tree: &'t Tree, path: &[&str]) -> &'t str {
+    scalar_text(tree, at(tree, path)).expect("a scalar")
+}
+
+#[test]
+fn scalar_spans_are_bytes_after_multibyte_text() {
+    let text = "é: \"x\"\n🦀🦀: 'y''z'\nplain: hello world  # comment\nlit: |\n  a é\n  b\n\n\nfold: >-\n  c\n  d\nq: \"a\\\"b\"  # c\n";
+    let tree = parse_ok(text);
+    let r = root(&tree);
+    let entry = |k: &str| tree.get(r, k).copied().unwrap_or_else(|| panic!("{k}"));
+    let e: Entry = entry("é");
+    assert_eq!(src(text, &tree, e.key), "é");
+    assert_eq!(src(text, &tree, e.value), "\"x\"");
+    let crab = entry("🦀🦀");
+    assert_eq!(src(text, &tree, crab.key), "🦀🦀");
+    assert_eq!(src(text, &tree, crab.value), "'y''z'");
+    assert_eq!(scalar_text(&tree, crab.value), Some("y'z"));
+    let plain = entry("plain").value;
+    assert_eq!(src(text, &tree, plain), "hello world");
+    let lit = entry("lit").value;
+    assert_eq!(src(text, &tree, lit), "|\n  a é\n  b");
+    assert_eq!(scalar_text(&tree, lit), Some("a é\nb\n"));
+    let fold = entry("fold").value;
+    assert_eq!(src(text, &tree, fold), ">-\n  c\n  d");
+    assert_eq!(scalar_text(&tree, fold), Some("c d"));
+    let q = entry("q").value;
+    assert_eq!(src(text, &tree, q), "\"a\\\"b\"");
+    assert_eq!(scalar_text(&tree, q), Some("a\"b"));
+    let styles: Vec<ScalarStyle> = ["é", "🦀🦀", "plain", "lit", "fold"]
+        .iter()
+        .map(|k| match &tree.node(entry(k).value).kind {
+            NodeKind::Scalar(s) => s.style,
+            _ => panic!("scalar"),
+        })
+        .collect();
+    assert_eq!(
+        styles,
+        [
+            ScalarStyle::DoubleQuoted,
+            ScalarStyle::SingleQuoted,
+            ScalarStyle::Plain,
+            ScalarStyle::Literal,
+            ScalarStyle::Folded
+        ]
+    );
+}
+
+#[test]
+fn collection_spans_flow_and_block() {
+    let text = "🦀: [1, {k: v}, \"é\"]\nblock:\n  é: 1\n  list:\n  - a\n  - - b\n    - c\n";
+    let tree = parse_ok(text);
+    assert_eq!(src(text, &tree, at(&tree, &["🦀"])), "[1, {k: v}, \"é\"]");
+    let flow_map = match &tree.node(at(&tree, &["🦀"])).kind {
+        NodeKind::Sequence(items) => items[1],
+        _ => panic!("sequence"),
+    };
+    assert_eq!(src(text, &tree, flow_map), "{k: v}");
+    assert_eq!(
+        src(text, &tree, at(&tree, &["block"])),
+        "é: 1\n  list:\n  - a\n  - - b\n    - c"
+    );
+    let list = at(&tree, &["block", "list"]);
+    assert_eq!(src(text, &tree, list), "- a\n  - - b\n    - c");
+    let inner = match &tree.node(list).kind {
+        NodeKind::Sequence(items) => items[1],
+        _ => panic!("sequence"),
+    };
+    assert_eq!(src(text, &tree, inner), "- b\n    - c");
+    assert_eq!(src(text, &tree, root(&tree)), text.trim_end());
+}
+
+#[test]
+fn tags_and_anchors_are_kept_with_spans() {
+    let text = "a: !reset []\nb: !override\n  x: 1\nc: &é !!str 12\nd: *é\ne: !reset\n";
+    let tree = parse_ok(text);
+    let a = tree.node(at(&tree, &["a"]));
+    assert!(a.tag.as_ref().is_some_and(|t| t.is_reset()), "{:?}", a.tag);
+    assert_eq!(&text[a.span.range()], "[]");
+    let b = tree.node(at(&tree, &["b"]));
+    assert!(b.tag.as_ref().is_some_and(|t| t.is_override()));
+    assert_eq!(&text[b.span.range()], "x: 1");
+    let c = tree.node(at(&tree, &["c"]));
+    let tag = c.tag.as_ref().expect("tag");
+    assert_eq!((tag.handle.as_str(), tag.suffix.as_str()), ("!!", "str"));
+    let (name, anchor_span) = c.anchor.as_ref().expect("anchor");
+    assert_eq!(name, "é");
+    assert_eq!(&text[anchor_span.range()], "&é");
+    assert_eq!(&text[c.span.range()], "12");
+    // The alias is the anchored node itself, not a copy.
+    assert_eq!(at(&tree, &["d"]), at(&tree, &["c"]));
+    let e = tree.node(at(&tree, &["e"]));
+    assert!(e.tag.as_ref().is_some_and(|t| t.is_reset()));
+    assert_eq!(scalar_text(&tree, at(&tree, &["e"])), Some(""));
+}
+
+#[test]
+fn multiple_documents_are_all_kept() {
+    let text = "---\na: 1\n---\nb: &x 2\n...\n--- |\n  text\n";
+    let tree = parse_ok(text);
+    assert_eq!(tree.documents.len(), 3);
+    assert_eq!(src(text, &tree, tree.documents[2]), "|\n  text");
+    // Compose resolves an alias to an anchor of an earlier document.
+    let tree = parse_ok("a: &x 1\n---\nb: *x\n");
+    assert_eq!(
+        scalar_text(&tree, tree.get(tree.documents[1], "b").unwrap().value),
+        Some("1")
+    );
+}
+
+#[test]
+fn empty_input_has_no_document() {
+    assert!(parse_ok("").documents.is_empty());
+    assert!(parse_ok("# only a comment\n").documents.is_empty());
+}
+
+// Merge-key expectations below were checked with `docker compose config` (v2.40.3) on the same
+// shapes (see /tmp/oc/m1.yml, m2.yml in the session notes): explicit keys win wherever `<<` is,
+// earlier mappings in a `<<` list win, nested merges resolve inside the anchor first.
+const MERGES: &str = "\
+x-base: &base
+  image: base
+  restart: always
+x-a: &a
+  image: a
+  hostname: ha
+x-b: &b
+  <<: *a
+  image: b
+  domainname: db
+services:
+  before:
+    image: own
+    <<: *base
+  after:
+    <<: *base
+    image: own
+  list:
+    <<: [*base, {image: second, restart: 'no', hostname: h2}]
+  list2:
+    <<: [{image: first}, *base]
+  inline:
+    <<: {image: inl, hostname: ih}
+    restart: 'no'
+  nested:
+    <<: *b
+  nested2:
+    <<: [*b, *a]
+    working_dir: /w
+";
+
+#[test]
+fn merge_keys_follow_compose_precedence() {
+    let tree = parse_ok(MERGES);
+    let v = |s: &str, k: &str| value_of(&tree, &["services", s, k]).to_owned();
+    assert_eq!(v("before", "image"), "own");
+    assert_eq!(v("before", "restart"), "always");
+    assert_eq!(v("after", "image"), "own");
+    assert_eq!(v("list", "image"), "base");
+    assert_eq!(v("list", "restart"), "always");
+    assert_eq!(v("list", "hostname"), "h2");
+    assert_eq!(v("list2", "image"), "first");
+    assert_eq!(v("list2", "restart"), "always");
+    assert_eq!(v("inline", "image"), "inl");
+    assert_eq!(v("inline", "restart"), "no");
+    assert_eq!(v("nested", "image"), "b");
+    assert_eq!(v("nested", "hostname"), "ha");
+    assert_eq!(v("nested", "domainname"), "db");
+    assert_eq!(v("nested2", "image"), "b");
+    assert_eq!(v("nested2", "working_dir"), "/w");
+    // Own entries first, then inherited ones in merge order; `<<` itself is not an entry.
+    let before = at(&tree, &["services", "before"]);
+    assert_eq!(
+        keys(&tree, before),
+        [("image".to_owned(), false), ("restart".to_owned(), true)]
+    );
+    let list = at(&tree, &["services", "list"]);
+    assert_eq!(
+        keys(&tree, list),
+        [
+            ("image".to_owned(), true),
+            ("restart".to_owned(), true),
+            ("hostname".to_owned(), true)
+        ]
+    );
+    // merged_from is the span of this mapping's `<<` key.
+    let entry = tree.get(before, "restart").unwrap();
+    let merged_from = entry.merged_from.expect("merged");
+    assert_eq!(&MERGES[merged_from.range()], "<<");
+    assert!(merged_from.start as usize > MERGES.find("  before:").unwrap());
+    // The inherited value is the anchor's node.
+    assert_eq!(entry.value, at(&tree, &["x-base", "restart"]));
+}
+
+#[test]
+fn bad_merge_values_are_reported() {
+    for (text, value) in [
+        ("a:\n  b: 1\n  <<: \"str\"\n", "\"str\""),
+        ("l: &l [1, 2]\na:\n  b: 1\n  <<: *l\n", "*l"),
+        ("a:\n  b: 1\n  <<: [{c: 1}, x]\n", "[{c: 1}, x]"),
+        ("a:\n  b: 1\n  <<: ~\n", "~"),
+    ] {
+        let parsed = parse(text, FileId(0), &Limits::default());
+        match parsed.problems.as_slice() {
+            [YamlProblem::BadMergeValue { span }] => assert_eq!(&text[span.range()], value),
+            other => panic!("{text:?}: {other:?}"),
+        }
+        let tree = &parsed.tree;
+        assert_eq!(value_of(tree, &["a", "b"]), "1", "{text:?}");
+    }
+}
+
+#[test]
+fn quoted_merge_key_is_a_plain_key() {
+    let tree = parse_ok("x: &x {h: 1}\na:\n  \"<<\": *x\n  m: !!merge <<\n");
+    let a = at(&tree, &["a"]);
+    assert!(tree.get(a, "<<").is_some());
+    let tree = parse_ok("x: &x {h: 1}\na:\n  !!merge <<: *x\n");
+    assert_eq!(value_of(&tree, &["a", "h"]), "1");
+}
+
+#[test]
+fn duplicate_keys_report_both_spans_and_keep_the_first() {
+    let text = "é: 1\nb: 2\n\"é\": 3\nx: &x {k: 1}\nm:\n  <<: *x\n  k: 2\n  <<: {z: 1}\n";
+    let parsed = parse(text, FileId(0), &Limits::default());
+    let dups: Vec<_> = parsed
+        .problems
+        .iter()
+        .map(|p| match p {
+            YamlProblem::DuplicateKey { key, first, second } => (
+                key.clone(),
+                &text[first.range()],
+                &text[second.range()],
+                first.start,
+                second.start,
+            ),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(dups.len(), 2, "{dups:?}");
+    assert_eq!(
+        (dups[0].0.as_str(), dups[0].1, dups[0].2),
+        ("é", "é", "\"é\"")
+    );
+    assert_eq!(dups[0].3, 0);
+    assert_eq!(
+        (dups[1].0.as_str(), dups[1].1, dups[1].2),
+        ("<<", "<<", "<<")
+    );
+    assert!(dups[1].3 < dups[1].4);
+    let tree = &parsed.tree;
+    assert_eq!(value_of(tree, &["é"]), "1");
+    // `k` written explicitly and inherited through `<<` is not a duplicate; the explicit one wins.
+    assert_eq!(value_of(tree, &["m", "k"]), "2");
+    assert!(tree.get(at(tree, &["m"]), "z").is_none());
+}
+
+#[test]
+fn unknown_anchor_and_cycles() {
+    let text = "a: 1\nb: *nope\n";
+    let parsed = parse(text, FileId(0), &Limits::default());
+    match parsed.problems.as_slice() {
+        [YamlProblem::UnknownAnchor { name, span }] => {
+            assert_eq!(name, "nope");
+            assert_eq!(&text[span.range()], "*nope");
+        }
+        other => panic!("{other:?}"),
+    }
+    let text = "x: &a\n  b: *a\n";
+    let parsed = parse(text, FileId(0), &Limits::default());
+    match parsed.problems.as_slice() {
+        [YamlProblem::AliasCycle { name, span }] => {
+            assert_eq!(name, "a");
+            assert_eq!(&text[span.range()], "*a");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn syntax_errors_keep_earlier_documents() {
+    let text = "a: 1\n---\nb: [1, 2\n";
+    let parsed: Parsed = parse(text, FileId(0), &Limits::default());
+    assert_eq!(parsed.tree.documents.len(), 1);
+    match parsed.problems.as_slice() {
+        [YamlProblem::Syntax { message, span }] => {
+            assert!(!message.is_empty());
+            assert!(text.is_char_boundary(span.start as usize));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn file_id_is_recorded() {
+    let parsed = parse("a: b\n", FileId(7), &Limits::default());
+    assert!(parsed.tree.nodes.iter().all(|n| n.file == FileId(7)));
+}
