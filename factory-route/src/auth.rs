@@ -381,3 +381,73 @@ fn is_single_variable(s: &str) -> bool {
             && name != "apr1"
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Generated on this machine with `openssl passwd -apr1 -salt SALTsalt password`,
+    // `openssl passwd -apr1 -salt x '<long password>'` and `openssl passwd -1 -salt abc secret`.
+    const APR1: &str = "$apr1$SALTsalt$8LItU.N0EsQpMSseQfUcB0";
+    const APR1_LONG: &str = "$apr1$x$86LTyBltqqx929q9QwT1J/";
+    const MD5: &str = "$1$abc$iCQ2D3nhptRYi27fDYv2s1";
+
+    #[test]
+    fn verify_apr1_and_md5_crypt() {
+        let auth =
+            BasicAuth::parse(&format!("  bob:{APR1}, eve:{APR1_LONG},carl:{MD5}\n")).unwrap();
+        assert_eq!(auth.users(), vec!["bob", "eve", "carl"]);
+        assert_eq!(auth.verify("bob", "password"), Some(true));
+        assert_eq!(auth.verify("bob", "Password"), Some(false));
+        assert_eq!(
+            auth.verify("eve", "p@ss w0rd long password exceeding sixteen"),
+            Some(true)
+        );
+        assert_eq!(auth.verify("carl", "secret"), Some(true));
+        assert_eq!(auth.verify("nobody", "password"), None);
+    }
+
+    #[test]
+    fn formats() {
+        let bcrypt = "$2y$05$6zECIStqygUCGeKl/zog/up2Hu2vADiDJfw6SLd0cCSepU80czGS2";
+        let sha = "{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=";
+        let auth = BasicAuth::parse(&format!("a:{bcrypt},b:{sha}")).unwrap();
+        assert_eq!(auth.entries()[0].format, HashFormat::Bcrypt);
+        assert_eq!(auth.entries()[1].format, HashFormat::Sha1);
+        assert_eq!(auth.verify("a", "x"), None);
+        assert!(BasicAuth::parse(" \n").unwrap().is_empty());
+    }
+
+    #[test]
+    fn errors_with_spans() {
+        let value = "bob, alice:plain,carl:$apr1$x,a:b:c";
+        let errs = BasicAuth::parse(value).unwrap_err();
+        let kinds: Vec<AuthErrorKind> = errs.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                AuthErrorKind::MissingColon,
+                AuthErrorKind::UnknownHashFormat,
+                AuthErrorKind::UnknownHashFormat,
+                AuthErrorKind::TooManyColons
+            ]
+        );
+        let spans: Vec<&str> = errs.iter().map(|e| &value[e.span.clone()]).collect();
+        assert_eq!(spans, vec!["bob", "plain", "$apr1$x", "a:b:c"]);
+    }
+
+    #[test]
+    fn undoubled_dollars() {
+        let raw = "bob:$apr1$SALTsalt$8LItU.N0EsQpMSseQfUcB0,eve:$$apr1$$x$$y";
+        let fix = find_undoubled_dollars(raw).unwrap();
+        assert_eq!(fix.spans, vec![4..5, 9..10, 18..19]);
+        assert_eq!(
+            fix.fixed,
+            "bob:$$apr1$$SALTsalt$$8LItU.N0EsQpMSseQfUcB0,eve:$$apr1$$x$$y"
+        );
+        // The fixed text has nothing left to fix.
+        assert_eq!(find_undoubled_dollars(&fix.fixed), None);
+        assert_eq!(find_undoubled_dollars("bob:${BOB_HASH}"), None);
+        assert_eq!(find_undoubled_dollars("bob:$BOB_HASH"), None);
+    }
+}
