@@ -390,7 +390,7 @@ fn literal_colon(t: &str) -> Option<usize> {
 fn arg_template_error(seg: &Segment, arg: &Arg) -> Option<TemplateError> {
     use crate::template::{Template, TemplateKind};
     let (tpl, kind) = match seg.name() {
-        MatcherName::HostRegexp => (arg.text.trim().to_lowercase(), TemplateKind::Host),
+        MatcherName::HostRegexp => (arg.text.clone(), TemplateKind::Host),
         MatcherName::Path | MatcherName::PathStrip | MatcherName::PathStripRegex => {
             (arg.text.clone(), TemplateKind::Path)
         }

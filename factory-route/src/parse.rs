@@ -428,14 +428,7 @@ impl Rule {
                 MatcherName::HostRegexp => Compiled::HostRegexp(
                     texts
                         .iter()
-                        .map(|h| {
-                            Template::new(
-                                &h.trim().to_lowercase(),
-                                TemplateKind::Host,
-                                false,
-                                &query_vars,
-                            )
-                        })
+                        .map(|h| Template::new(h, TemplateKind::Host, false, &query_vars))
                         .collect(),
                 ),
                 MatcherName::Path | MatcherName::PathStrip | MatcherName::PathStripRegex => {
@@ -648,11 +641,11 @@ impl Rule {
         default_priority(&self.text)
     }
 
-    /// The effective priority: the `traefik.frontend.priority` label when set and non-zero,
-    /// else the rule's length.
+    /// The effective priority: the `traefik.frontend.priority` label when it is positive
+    /// (`buildServerRoute` tests `frontend.Priority > 0`), else the rule's length.
     pub fn priority(&self, label: Option<i64>) -> i64 {
         match label {
-            Some(p) if p != 0 => p,
+            Some(p) if p > 0 => p,
             _ => self.default_priority(),
         }
     }
@@ -697,32 +690,43 @@ pub fn default_priority(text: &str) -> i64 {
     i64::try_from(text.len()).unwrap_or(i64::MAX)
 }
 
-/// `ParseDomains` on a rule text: only the lexical errors of `parseRules` count here (a rule
-/// that `Rule::parse` refuses for a mux error still has domains).
+/// `ParseDomains` on a rule text: the lower-cased `Host` arguments, empty ones dropped;
+/// `None` without a `Host` matcher. Only the lexical errors of `parseRules` count here (a rule
+/// that `Rule::parse` refuses for a mux error still has domains), plus a `Host` matcher left
+/// with no domain at all.
 pub fn parse_domains(text: &str) -> Result<Option<Vec<String>>, DomainsError> {
     let lexed = lex(text).map_err(|e| domains_error(&e))?;
-    let mut domains: Option<Vec<String>> = None;
+    let mut is_host_rule = false;
+    let mut first_host = None;
+    let mut domains: Vec<String> = Vec::new();
     for l in &lexed {
         let name = check_lexed(text, l).map_err(|e| domains_error(&e))?;
         if name == MatcherName::Host {
-            let list = domains.get_or_insert_with(Vec::new);
-            for a in &l.args {
-                let d = a.text.trim().to_lowercase();
-                if d.is_empty() {
-                    return Err(DomainsError {
-                        span: a.span.clone(),
-                        message: "a `Host` argument is empty".to_owned(),
-                        traefik: format!(
-                            "unable to parse correctly the domains in the Host rule from {}",
-                            go_quote(text)
-                        ),
-                    });
-                }
-                list.push(d);
-            }
+            is_host_rule = true;
+            first_host.get_or_insert_with(|| l.span.clone());
+            // Empty arguments are dropped; only a Host matcher left with none is an error.
+            domains.extend(
+                l.args
+                    .iter()
+                    .map(|a| a.text.to_lowercase())
+                    .filter(|d| !d.is_empty()),
+            );
         }
     }
-    Ok(domains)
+    if !is_host_rule {
+        return Ok(None);
+    }
+    if domains.is_empty() {
+        return Err(DomainsError {
+            span: first_host.unwrap_or(0..0),
+            message: "the `Host` matcher has no domain".to_owned(),
+            traefik: format!(
+                "unable to parse correctly the domains in the Host rule from {}",
+                go_quote(text)
+            ),
+        });
+    }
+    Ok(Some(domains))
 }
 
 fn domains_error(e: &ParseError) -> DomainsError {
@@ -750,6 +754,52 @@ mod tests {
         assert_eq!(&text[l[0].args[1].span.clone()], "b.com");
         assert_eq!(l[1].args[0].text, "/a:b");
         assert_eq!(&text[l[1].args[0].span.clone()], "/a::b");
+    }
+
+    #[test]
+    fn domains_drop_empty_hosts() {
+        assert_eq!(
+            parse_domains("Host:A.com, ").unwrap(),
+            Some(vec!["a.com".to_owned()])
+        );
+        assert_eq!(
+            parse_domains("Host: ;Host:b.com").unwrap(),
+            Some(vec!["b.com".to_owned()])
+        );
+        assert_eq!(parse_domains("Path:/x").unwrap(), None);
+        let e = parse_domains("Host: , ").unwrap_err();
+        assert_eq!(
+            e.traefik_message(),
+            "unable to parse correctly the domains in the Host rule from \"Host: , \""
+        );
+        // A mux error is not a ParseDomains error.
+        assert_eq!(
+            parse_domains("Host:a.com;Query:x").unwrap(),
+            Some(vec!["a.com".to_owned()])
+        );
+    }
+
+    #[test]
+    fn priority_label_must_be_positive() {
+        let r = Rule::parse("Host:a.com").unwrap();
+        assert_eq!(r.priority(Some(5)), 5);
+        assert_eq!(r.priority(Some(0)), 10);
+        assert_eq!(r.priority(Some(-3)), 10);
+        assert_eq!(r.priority(None), 10);
+    }
+
+    #[test]
+    fn host_regexp_template_keeps_its_case() {
+        // `\D` must not become `\d`: Traefik v1.7.34 passes the template to mux as written.
+        let r = Rule::parse(r"HostRegexp:{x:\D+}.example.com").unwrap();
+        assert!(
+            r.matches(&crate::Request::new("ABC.example.com", "/"))
+                .is_match()
+        );
+        assert!(
+            !r.matches(&crate::Request::new("123.example.com", "/"))
+                .is_match()
+        );
     }
 
     #[test]

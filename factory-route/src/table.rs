@@ -29,8 +29,7 @@ pub struct Route {
 }
 
 impl Route {
-    /// A route whose priority follows Traefik: the label when set and non-zero, else the rule
-    /// length.
+    /// A route whose priority follows Traefik: the label when positive, else the rule length.
     pub fn new(
         service: &str,
         segment: Option<&str>,
@@ -38,7 +37,7 @@ impl Route {
         priority_label: Option<i64>,
         port: Option<u16>,
     ) -> Route {
-        let from_label = matches!(priority_label, Some(p) if p != 0);
+        let from_label = matches!(priority_label, Some(p) if p > 0);
         Route {
             service: service.to_owned(),
             segment: segment.map(str::to_owned),
