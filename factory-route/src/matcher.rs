@@ -75,11 +75,38 @@ fn redirect_location(req: &Request, path: &str) -> String {
         format!("{path}/")
     };
     let mut loc = escape_path(&toggled);
+    // `http.Redirect` makes a relative location absolute and cleans it, keeping a trailing `/`.
+    if !loc.starts_with('/') {
+        let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
+        loc = format!("{dir}{loc}");
+    }
+    if !loc.starts_with("//") {
+        let trailing = loc.ends_with('/');
+        loc = clean_path(&loc);
+        if trailing && !loc.ends_with('/') {
+            loc.push('/');
+        }
+    }
     if !req.query.is_empty() {
         loc.push('?');
         loc.push_str(&req.raw_query());
     }
     loc
+}
+
+/// Go's `path.Clean` for a rooted path.
+fn clean_path(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    format!("/{}", parts.join("/"))
 }
 
 impl Rule {
@@ -246,4 +273,21 @@ impl Rule {
 
 fn ensure_leading_slash(s: &str) -> String {
     format!("/{}", s.strip_prefix('/').unwrap_or(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_locations() {
+        let req = Request::new("a.com", "/");
+        assert_eq!(redirect_location(&req, "/foo/"), "/foo");
+        assert_eq!(redirect_location(&req, "/foo"), "/foo/");
+        assert_eq!(redirect_location(&req, "/a//b/"), "/a/b");
+        assert_eq!(redirect_location(&req, "/a b/"), "/a%20b");
+        let mut q = Request::new("a.com", "/");
+        q.query = vec![("k".into(), "v w".into())];
+        assert_eq!(redirect_location(&q, "/foo/"), "/foo?k=v+w");
+    }
 }

@@ -112,6 +112,10 @@ impl Request {
 
     /// Values of a header, by canonical name.
     pub(crate) fn header_values(&self, canonical_name: &str) -> Vec<&str> {
+        // Go's server moves `Host` out of the header map into `Request.Host`.
+        if canonical_name == "Host" {
+            return Vec::new();
+        }
         self.headers
             .iter()
             .filter(|(k, _)| canonical_header_key(k) == canonical_name)

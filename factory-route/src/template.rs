@@ -360,7 +360,10 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
                     }
                     out.push_str(&regex::escape(&lit));
                 }
-                '<' | '>' | 'e' | 'C' => {
+                // Go: escaped punctuation is a literal; in the `regex` crate `\<`/`\>` are
+                // word boundaries.
+                '<' | '>' => out.push_str(&regex::escape(&n.to_string())),
+                'e' | 'C' | 'u' | 'U' | 'o' | 'k' | 'K' | 'h' | 'H' | 'R' | 'X' | 'N' => {
                     return Err(bad(&format!("invalid escape sequence: `\\{n}`")));
                 }
                 _ => {
@@ -434,6 +437,23 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
                 continue;
             }
             '}' => out.push_str("\\}"),
+            '(' if chars.get(i + 1) == Some(&'?') => {
+                // Go 1.16 RE2 knows `(?P<name>`, `(?:` and the flags `imsU` only.
+                let rest: String = chars[i + 2..].iter().take(64).collect();
+                let ok = rest.starts_with("P<")
+                    || rest
+                        .find([':', ')'])
+                        .is_some_and(|end| rest[..end].chars().all(|c| "imsU-".contains(c)));
+                if !ok {
+                    let shown: String = chars[i..].iter().take(3).collect();
+                    return Err(bad(&format!(
+                        "invalid or unsupported Perl syntax: `{shown}`"
+                    )));
+                }
+                out.push_str("(?");
+                i += 2;
+                continue;
+            }
             _ => out.push(c),
         }
         i += 1;
@@ -530,5 +550,14 @@ mod tests {
         assert!(compile_go_regex("a{1001}").is_err());
         assert!(compile_go_regex(r"\Qa.b\E").unwrap().is_match("a.b"));
         assert!(compile_go_regex("(").is_err());
+        assert!(compile_go_regex(r"\<a\>").unwrap().is_match("<a>"));
+        assert!(compile_go_regex("(?x)a b").is_err());
+        assert!(compile_go_regex("(?<n>a)").is_err());
+        assert!(
+            compile_go_regex("(?P<n>a)(?i:b)(?U)c*")
+                .unwrap()
+                .is_match("aB")
+        );
+        assert!(compile_go_regex("(?=a)").is_err());
     }
 }
