@@ -32,6 +32,8 @@ pub enum WarningKind {
     TemplateInLiteralStrip,
     /// `ReplacePathRegex` without exactly one space between regex and replacement: ignored.
     IgnoredReplacePathRegex,
+    /// A `Host` argument with white space inside: no request host contains any.
+    SpaceInHost,
 }
 
 impl WarningKind {
@@ -101,7 +103,10 @@ fn space_before_matcher(text: &str) -> Option<(usize, usize)> {
             let word_len = rest
                 .find(|c: char| !c.is_ascii_alphabetic())
                 .unwrap_or(rest.len());
-            if MatcherName::from_name(&rest[..word_len]).is_some()
+            let word = &rest[..word_len];
+            if MatcherName::ALL
+                .iter()
+                .any(|m| m.as_str().eq_ignore_ascii_case(word))
                 && rest[word_len..].trim_start().starts_with(':')
             {
                 return Some((start, i));
@@ -247,6 +252,21 @@ impl Rule {
                                 },
                                 "empty host in `Host`: it never matches".to_owned(),
                                 "write the domain, e.g. `Host:${CI_ENVIRONMENT_DOMAIN}`",
+                            ));
+                        } else if let Some(ws) = arg.text.find(char::is_whitespace) {
+                            out.push(warn(
+                                WarningKind::SpaceInHost,
+                                sub_span(
+                                    text,
+                                    arg,
+                                    ws,
+                                    ws + arg.text[ws..].chars().next().map_or(1, char::len_utf8),
+                                ),
+                                format!(
+                                    "`Host:{}` contains white space and never matches",
+                                    arg.text
+                                ),
+                                "remove the space; separate several hosts with `,`",
                             ));
                         } else if let Some(colon) = arg.text.find(':') {
                             out.push(warn(

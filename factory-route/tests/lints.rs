@@ -63,6 +63,12 @@ fn space_instead_of_semicolon() {
         only("PathPrefix:/api Host:a.com").0,
         WarningKind::SpaceInsteadOfSemicolon
     );
+    assert_eq!(
+        only("Host:a.com path:/x").0,
+        WarningKind::SpaceInsteadOfSemicolon
+    );
+    assert_eq!(only("Host:a.com b.com").0, WarningKind::SpaceInHost);
+    never_matches("Host:a.com b.com", "a.com", "/");
     // A space inside a path is legitimate (`%20`).
     assert!(warnings("Path:/a b").is_empty());
 }
