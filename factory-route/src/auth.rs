@@ -335,7 +335,7 @@ pub fn find_undoubled_dollars(raw: &str) -> Option<DollarFix> {
     for entry in raw.split(',') {
         let entry_start = offset;
         offset += entry.len() + 1;
-        let Some(colon) = entry.find(':') else {
+        let Some(colon) = colon_outside_braces(entry) else {
             continue;
         };
         let hash = &entry[colon + 1..];
@@ -368,6 +368,27 @@ pub fn find_undoubled_dollars(raw: &str) -> Option<DollarFix> {
     }
     fixed.push_str(&raw[last..]);
     Some(DollarFix { spans, fixed })
+}
+
+/// The first `:` that is not inside a `${…}` reference (`${USER:-bob}:hash`).
+fn colon_outside_braces(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'$') => i += 1,
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn is_single_variable(s: &str) -> bool {
@@ -449,5 +470,9 @@ mod tests {
         assert_eq!(find_undoubled_dollars(&fix.fixed), None);
         assert_eq!(find_undoubled_dollars("bob:${BOB_HASH}"), None);
         assert_eq!(find_undoubled_dollars("bob:$BOB_HASH"), None);
+        assert_eq!(
+            find_undoubled_dollars("${USER:-bob}:${HASH:?missing}"),
+            None
+        );
     }
 }

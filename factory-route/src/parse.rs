@@ -320,19 +320,42 @@ fn check_lexed(text: &str, l: &Lexed) -> Result<MatcherName, ParseError> {
         Ok(n) => *n,
         Err(raw) => {
             let written = &text[l.name_span.clone()];
-            let help = suggest_name(written).map_or_else(
-                || {
-                    format!(
-                        "use one of {}",
-                        MatcherName::ALL
-                            .iter()
-                            .map(|m| m.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                },
-                |s| format!("did you mean `{s}`? matcher names are case-sensitive"),
-            );
+            let glued = MatcherName::ALL
+                .iter()
+                .filter(|m| written.len() > m.as_str().len())
+                .filter(|m| {
+                    written
+                        .get(..m.as_str().len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(m.as_str()))
+                })
+                .filter(|m| {
+                    // Only when the rest looks like a value (`example.com`, `/x`, `${D}`).
+                    written
+                        .get(m.as_str().len()..)
+                        .is_some_and(|rest| rest.contains(['.', '/', '$', '{', '=']))
+                })
+                .max_by_key(|m| m.as_str().len());
+            let help = if let Some(m) = glued {
+                format!(
+                    "a `:` is missing after the matcher name: write `{}:{}`",
+                    m.as_str(),
+                    written.get(m.as_str().len()..).unwrap_or("")
+                )
+            } else {
+                suggest_name(written).map_or_else(
+                    || {
+                        format!(
+                            "use one of {}",
+                            MatcherName::ALL
+                                .iter()
+                                .map(|m| m.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    },
+                    |s| format!("did you mean `{s}`? matcher names are case-sensitive"),
+                )
+            };
             let span = if l.name_span.is_empty() {
                 l.span.clone()
             } else {
@@ -809,5 +832,13 @@ mod tests {
         assert_eq!(e.span, 0..4);
         assert!(e.help.unwrap().contains("`Host`"));
         assert_eq!(suggest_name("PathPrefx"), Some("PathPrefix"));
+        let e = Rule::parse("hosts:a.com").unwrap_err();
+        assert!(e.help.unwrap().contains("`Host`"));
+        let e = Rule::parse("Hostexample.com; PathPrefixStrip: /portainer").unwrap_err();
+        assert_eq!(e.span, 0..15);
+        assert_eq!(
+            e.help.as_deref(),
+            Some("a `:` is missing after the matcher name: write `Host:example.com`")
+        );
     }
 }
