@@ -321,14 +321,74 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
     let mut out = String::with_capacity(p.len() + 8);
     let mut i = 0;
     let mut in_class = false;
+    let mut class_start = 0usize;
+    let mut depth = 0usize;
+    // What precedes a repetition operator: nothing, an atom, or another operator.
+    let mut prev: Option<String> = None;
+    let mut after_atom = false;
+    // Go's `*syntax.Error` text: "<code>: `<expr>`".
+    let go_err = |code: &str, expr: &str| TemplateError::Regex {
+        message: format!("{code}: `{expr}`"),
+    };
     let bad = |m: &str| TemplateError::Regex {
         message: m.to_owned(),
     };
     while i < chars.len() {
         let c = chars[i];
+        if !in_class {
+            let op = match c {
+                '*' | '+' | '?' => Some(c.to_string()),
+                '{' => {
+                    let rest: String = chars[i + 1..].iter().collect();
+                    repeat_spec(&rest).map(|(len, _, _)| format!("{{{}", &rest[..len]))
+                }
+                _ => None,
+            };
+            if let Some(op) = op {
+                match prev.take() {
+                    Some(p)
+                        if c == '?' && p.chars().count() == 1
+                            || c == '?' && p.starts_with('{') && !p.ends_with('?') =>
+                    {
+                        prev = Some(format!("{p}?"));
+                        out.push('?');
+                        i += 1;
+                        continue;
+                    }
+                    Some(p) => {
+                        return Err(go_err(
+                            "invalid nested repetition operator",
+                            &format!("{p}{op}"),
+                        ));
+                    }
+                    None if !after_atom => {
+                        return Err(go_err("missing argument to repetition operator", &op));
+                    }
+                    None => prev = Some(op),
+                }
+            } else {
+                prev = None;
+                after_atom = !matches!(c, '(' | '|');
+            }
+        }
+        if c == '\\' && chars.get(i + 1).is_none() {
+            return Err(go_err("trailing backslash at end of expression", ""));
+        }
+        if !in_class && c == ')' {
+            if depth == 0 {
+                return Err(go_err("unexpected )", p));
+            }
+            depth -= 1;
+        }
+        if !in_class && c == '(' {
+            depth += 1;
+        }
+        if !in_class && c == '[' {
+            class_start = i;
+        }
         if c == '\\' {
             let Some(&n) = chars.get(i + 1) else {
-                return Err(bad("trailing backslash at end of expression"));
+                return Err(go_err("trailing backslash at end of expression", ""));
             };
             i += 2;
             match n {
@@ -459,7 +519,11 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
         i += 1;
     }
     if in_class {
-        return Err(bad(&format!("missing closing ]: `{p}`")));
+        let class: String = chars[class_start..].iter().collect();
+        return Err(go_err("missing closing ]", &class));
+    }
+    if depth > 0 {
+        return Err(go_err("missing closing )", p));
     }
     Ok(out)
 }
@@ -559,5 +623,19 @@ mod tests {
                 .is_match("aB")
         );
         assert!(compile_go_regex("(?=a)").is_err());
+        let msg = |p: &str| match compile_go_regex(p) {
+            Err(TemplateError::Regex { message }) => message,
+            other => format!("{other:?}"),
+        };
+        assert_eq!(msg("("), "missing closing ): `(`");
+        assert_eq!(msg("a)"), "unexpected ): `a)`");
+        assert_eq!(msg("x[a"), "missing closing ]: `[a`");
+        assert_eq!(msg("*a"), "missing argument to repetition operator: `*`");
+        assert_eq!(msg("a**"), "invalid nested repetition operator: `**`");
+        assert_eq!(msg("a*??"), "invalid nested repetition operator: `*??`");
+        assert_eq!(msg("a\\"), "trailing backslash at end of expression: ``");
+        for ok in ["a*?", "a??", "a{2}?", "(a|b)+", "[*]", "^a*$", "a{,2}"] {
+            assert!(compile_go_regex(ok).is_ok(), "{ok}");
+        }
     }
 }

@@ -233,3 +233,47 @@ fn resolve_redirect_and_ties() {
     assert!(t.resolve(&Request::new("x.com", "nothing")).is_none());
     assert_eq!(t.order(), &[0, 1]);
 }
+
+#[test]
+fn redirect_left_by_a_failed_route_sticks() {
+    // mux `Route.Match`: the `Path` sub-router of the first route sets a StrictSlash redirect
+    // handler on the shared RouteMatch before its `Host` matcher fails; the next route that
+    // matches keeps that handler (`if match.Handler == nil`).
+    let t = table(&[
+        ("a", "Path:/foo;Host:a.com", Some(20)),
+        ("b", "Host:b.com", Some(10)),
+    ]);
+    let (i, m) = t.resolve(&Request::new("b.com", "/foo/")).expect("a route");
+    assert_eq!(i, 1);
+    assert_eq!(
+        m,
+        Match::Redirect {
+            status: 301,
+            location: "/foo".to_owned()
+        }
+    );
+    // Matchers run in rule order: with `Host` first, the path sub-router is never reached.
+    let t = table(&[
+        ("a", "Host:a.com;Path:/foo", Some(20)),
+        ("b", "Host:b.com", Some(10)),
+    ]);
+    let (_, m) = t.resolve(&Request::new("b.com", "/foo/")).expect("a route");
+    assert!(matches!(m, Match::Forward(_)));
+}
+
+#[test]
+fn many_routes_stay_fast() {
+    let mut routes = Vec::new();
+    for i in 0..40 {
+        routes.push(route(
+            &format!("s{i}"),
+            &format!("HostRegexp:{{sub:[a-z]+}}.example.com;PathPrefix:/p{i},/q;Method:GET,POST;Query:k={{v:[0-9]+}}"),
+            Some(5),
+        ));
+    }
+    let t = RouteTable::new(routes);
+    let start = std::time::Instant::now();
+    let c = t.conflicts();
+    assert_eq!(c.len(), 40 * 39 / 2);
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+}
