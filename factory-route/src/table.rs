@@ -1,11 +1,18 @@
 //! The routes of one entry point: resolution by priority, conflicts (FR006) and shadowed
 //! routes (FR013).
 //!
-//! Traefik v1.7.34 adds every frontend's route to one mux router (frontends in name order) and
-//! calls `SortRoutes`, a `sort.Sort` on priority, highest first. `sort.Sort` is not stable in
-//! general (for up to 12 routes it is an insertion sort, which keeps the insertion order), so
-//! the order of routes with equal priority is not something a project can rely on: that is
-//! exactly what FR006 reports. This table keeps the input order for ties.
+//! How Traefik v1.7.34 orders routes (`server/server_configuration.go`, `containous/mux`):
+//! every frontend becomes one route on the entry point's mux router, added in
+//! `sort.Strings` order of the frontend names (`frontend-` + `Normalize(rule + "-" +
+//! container index)` for the plain labels, `Normalize(segment + "-" + backend)` for segment
+//! labels), then `SortRoutes` runs `sort.Sort` on `priority` descending. `sort.Sort` is not
+//! stable (with the Go 1.16 sort, up to 6 routes get a plain insertion sort that keeps the
+//! name order, but a gap-6 pass or quicksort can reorder equal priorities beyond that; and
+//! the container index comes from the Docker API), so a project cannot rely on the order of
+//! equal priorities: that is what FR006 reports. This table keeps the input order for ties.
+//! The router tries routes in that order and the first whose matchers all pass answers;
+//! when none does, Traefik answers 404 (`resolve` returns `None`; a method mismatch is a 404
+//! too, since the router has no `MethodNotAllowedHandler`).
 
 use crate::matcher::{Eval, Match, MatchOptions};
 use crate::parse::{Compiled, MatcherName, PrefixAlt, Rule, Segment};
