@@ -452,6 +452,10 @@ fn segment_covers(hs: &Segment, low: &[Segment]) -> bool {
                     PrefixAlt::Template(_) => None,
                 })
                 .collect();
+            // Every request path starts with `/`.
+            if plains.iter().any(|p| p.is_empty() || p.as_str() == "/") {
+                return true;
+            }
             low.iter().any(|ls| {
                 let pathy = path_kind(ls)
                     || matches!(

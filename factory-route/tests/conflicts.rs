@@ -210,6 +210,12 @@ fn shadowing_is_conservative() {
     let s = t.shadowed();
     assert_eq!(s.len(), 1);
     assert_eq!((s[0].hidden, s[0].by), (1, 0));
+    // A catch-all prefix covers a route without any path matcher.
+    let t = table(&[
+        ("all", "Host:a.com;PathPrefix:/", Some(9)),
+        ("api", "Host:a.com", Some(1)),
+    ]);
+    assert_eq!(t.shadowed().len(), 1);
     // `PathPrefix:/ws/` does not cover `Path:/ws/`, which also takes `/ws` (redirect).
     let t = table(&[
         ("p", "Host:a.com;PathPrefix:/ws/", Some(9)),
