@@ -35,17 +35,30 @@ pub(crate) fn display_in(dir: &Path, name: &str) -> String {
 }
 
 /// The compose files of the project, or a message saying why there are none.
+///
+/// `-f` paths are relative to the working directory, as Compose resolves them — except when the
+/// project was named with the positional PATH (`factory lint -f a.yml -f b.yml examples/hello`),
+/// which reads as "in the project at PATH": relative `-f` paths are then taken inside PATH.
+/// Diagnostics always name a file as it was given.
 pub(crate) fn compose_files(
     dir: &Path,
     explicit: &[PathBuf],
     compose_file_env: Option<(String, String)>,
+    files_relative_to_dir: bool,
 ) -> Result<Vec<ComposeFile>, String> {
     if !explicit.is_empty() {
         return Ok(explicit
             .iter()
-            .map(|p| ComposeFile {
-                path: p.clone(),
-                display: p.to_string_lossy().into_owned(),
+            .map(|p| {
+                let path = if files_relative_to_dir && p.is_relative() {
+                    dir.join(p)
+                } else {
+                    p.clone()
+                };
+                ComposeFile {
+                    path,
+                    display: p.to_string_lossy().into_owned(),
+                }
             })
             .collect());
     }
@@ -114,6 +127,7 @@ mod tests {
             Path::new("p"),
             &[],
             Some(("a.yml;b.yml".into(), ";".into())),
+            false,
         )
         .unwrap();
         assert_eq!(

@@ -47,7 +47,12 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
             std::env::var("COMPOSE_PATH_SEPARATOR").unwrap_or_else(|_| ":".to_owned()),
         )
     });
-    let files = discover::compose_files(&dir, &p.files, compose_file_env)?;
+    let files = discover::compose_files(
+        &dir,
+        &p.files,
+        compose_file_env,
+        path.is_some() && p.project_directory.is_none(),
+    )?;
     let mut sources = SourceMap::new();
     for f in &files {
         let text = read_text(&f.path, &f.display)?;

@@ -146,21 +146,67 @@ fn warnings_exit_0_unless_denied() {
 }
 
 #[test]
-fn discovery_prefers_compose_yaml_and_adds_the_override() {
-    let dir = temp_project("discover", "services:\n  app:\n    image: app:1.0\n");
+fn discovery_prefers_compose_yaml_merges_the_override_and_points_into_each_file() {
+    let dir = temp_project(
+        "discover",
+        "services:\n  app:\n    image: app:1.0\n    env_file: .env\n",
+    );
     std::fs::write(
         dir.join("compose.yaml"),
-        "services:\n  web:\n    image: web\n",
+        "services:\n  web:\n    image: web:1\n    restart: allways\n",
     )
     .unwrap();
     std::fs::write(
         dir.join("compose.override.yml"),
-        "services:\n  web:\n    image: web:2\n",
+        "services:\n  web:\n    links: [web]\n",
     )
     .unwrap();
     let out = factory(&["lint", "--format", "json"], &dir);
     let doc = json(&out);
-    assert_eq!(doc["diagnostics"][0]["file"], "compose.yaml", "{doc}");
+    let found: Vec<(&str, &str)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["file"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [("compose.yaml", "FC024"), ("compose.override.yml", "FC014")],
+        "{doc}"
+    );
+}
+
+#[test]
+fn files_given_with_a_project_path_are_read_inside_it() {
+    let out = factory(
+        &[
+            "lint",
+            "-f",
+            "docker-compose.yml",
+            "--format",
+            "json",
+            "examples/hello",
+        ],
+        &repo(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // With --project-directory, -f stays relative to the working directory, as in Compose.
+    let out = factory(
+        &[
+            "lint",
+            "-f",
+            "docker-compose.yml",
+            "--project-directory",
+            "examples/hello",
+        ],
+        &repo(),
+    );
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

@@ -29,6 +29,7 @@ pub mod interpolate;
 pub mod line_index;
 mod load;
 mod locate;
+pub mod merge;
 pub mod model;
 pub mod platform;
 pub mod report;
@@ -65,9 +66,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parse, interpolate and model a project. Compose files are taken from `sources` in the
-/// order they were added; the first one is modelled (multi-file merging comes with the project
-/// loader), the others are checked for syntax.
+/// Parse, merge, interpolate and model a project. Compose files are taken from `sources` in
+/// the order they were added and merged as `docker compose -f a -f b` does ([`merge`]).
 #[must_use]
 pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> Loaded {
     let mut diagnostics = Vec::new();
@@ -83,7 +83,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     }
     let dotenv = environment::parse_dotenv(sources, process, &mut diagnostics);
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
-    let mut tree = trees.into_iter().next().unwrap_or_default();
+    let mut tree = merge::merge(trees);
     let interpolation =
         interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
     let project = model::build(tree, &mut diagnostics);
