@@ -43,7 +43,7 @@ fn limit_span(parsed: &Parsed) -> std::ops::Range<usize> {
 
 fn billion_laughs() -> String {
     let mut text = String::from("a: &a [");
-    text.push_str(&vec!["\"lol\""; 9].join(","));
+    text.push_str(&["\"lol\""; 9].join(","));
     text.push_str("]\n");
     let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
     for pair in names.windows(2) {

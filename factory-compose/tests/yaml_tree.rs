@@ -348,3 +348,19 @@ fn file_id_is_recorded() {
     let parsed = parse("a: b\n", FileId(7), &Limits::default());
     assert!(parsed.tree.nodes.iter().all(|n| n.file == FileId(7)));
 }
+
+/// saphyr-parser rejects flow content indented at or left of its block parent; go-yaml (and so
+/// Compose) accepts it: `docker compose config` printed `"command": ["a", "b"]` and
+/// `"environment": {"A": "1"}` for this service.
+#[test]
+fn flow_collections_may_be_indented_anywhere() {
+    let text = "services:\n  a:\n    image: x\n    command: [\n  \"a\", # c\n\"b\",\n]\n    environment: {\nA: 1\n}\n";
+    let tree = parse_ok(text);
+    let a = at(&tree, &["services", "a"]);
+    assert_eq!(
+        src(text, &tree, tree.get(a, "command").unwrap().value),
+        "[\n  \"a\", # c\n\"b\",\n]"
+    );
+    assert_eq!(value_of(&tree, &["services", "a", "environment", "A"]), "1");
+    assert_eq!(value_of(&tree, &["services", "a", "image"]), "x");
+}

@@ -73,6 +73,19 @@ enum Stop {
     Syntax,
     /// A limit: drop the tree.
     Limit,
+    /// saphyr refused the indentation of a token inside a flow collection, which go-yaml (and so
+    /// Compose) accepts: parse again with that line joined to the previous one.
+    FlowIndentation(usize),
+}
+
+/// How many flow-collection lines may be re-indented (one re-parse each) before giving up.
+const MAX_FLOW_INDENT_FIXES: usize = 64;
+const SAPHYR_INDENTATION: &str = "invalid indentation";
+
+/// The result of one pass over the text.
+enum Pass {
+    Done(Parsed),
+    Retry { at: usize, parsed: Parsed },
 }
 
 pub(super) struct Builder<'t, 'l> {
@@ -109,7 +122,24 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
             }],
         };
     }
-    Builder::new(text, file, limits).run()
+    let mut relaxed: Option<String> = None;
+    // Each fix is one more pass: bound the total work to about 4 MiB of re-parsing (or 64
+    // fixes) beyond the first pass.
+    let fixes = MAX_FLOW_INDENT_FIXES.min(1 + (4 << 20) / text.len().max(1));
+    for _ in 0..fixes {
+        let source = relaxed.as_deref().unwrap_or(text);
+        match Builder::new(source, file, limits).run() {
+            Pass::Done(parsed) => return parsed,
+            Pass::Retry { at, parsed } => match lex::join_with_previous_line(source, at) {
+                Some(joined) => relaxed = Some(joined),
+                None => return parsed,
+            },
+        }
+    }
+    let source = relaxed.as_deref().unwrap_or(text);
+    match Builder::new(source, file, limits).run() {
+        Pass::Done(parsed) | Pass::Retry { parsed, .. } => parsed,
+    }
 }
 
 /// A byte offset as a span bound (texts are at most `u32::MAX` bytes, checked above).
@@ -143,7 +173,7 @@ impl<'t, 'l> Builder<'t, 'l> {
         }
     }
 
-    fn run(mut self) -> Parsed {
+    fn run(mut self) -> Pass {
         let mut parser = Parser::new_from_str(self.text);
         while let Some(next) = parser.next_event() {
             let step = match next {
@@ -159,6 +189,20 @@ impl<'t, 'l> Builder<'t, 'l> {
             };
             match step {
                 Ok(()) => {}
+                Err(Stop::FlowIndentation(at)) => {
+                    self.problems.push(YamlProblem::Syntax {
+                        message: SAPHYR_INDENTATION.to_owned(),
+                        span: Span::empty(pos(at)),
+                    });
+                    self.tree.nodes.truncate(self.document_first_node);
+                    return Pass::Retry {
+                        at,
+                        parsed: Parsed {
+                            tree: self.tree,
+                            problems: self.problems,
+                        },
+                    };
+                }
                 Err(Stop::Syntax) => {
                     // Keep the documents completed before the error, drop the partial one.
                     self.tree.nodes.truncate(self.document_first_node);
@@ -170,10 +214,10 @@ impl<'t, 'l> Builder<'t, 'l> {
                 }
             }
         }
-        Parsed {
+        Pass::Done(Parsed {
             tree: self.tree,
             problems: self.problems,
-        }
+        })
     }
 
     fn scan_error(&mut self, info: &str, at: usize) -> Stop {
@@ -185,6 +229,8 @@ impl<'t, 'l> Builder<'t, 'l> {
                 span: span(at..end),
             });
             Stop::Syntax
+        } else if info == SAPHYR_INDENTATION && self.frames.last().is_some_and(|f| f.flow) {
+            Stop::FlowIndentation(at)
         } else if info == SAPHYR_RECURSION {
             self.problems.push(YamlProblem::Limit {
                 kind: LimitKind::Depth {
@@ -385,7 +431,9 @@ impl<'t, 'l> Builder<'t, 'l> {
         let props = self.read_properties(anchor_id != 0, has_tag, start);
         let content = props.content.min(self.text.len());
         let opener = if mapping { b'{' } else { b'[' };
-        let flow = self.text.as_bytes().get(content) == Some(&opener) && end == content + 1;
+        // A flow collection's start token covers its `[`/`{` (and the spaces after it); a block
+        // collection's is empty, even when its first key is itself a flow collection.
+        let flow = self.text.as_bytes().get(content) == Some(&opener) && end > content;
         let first = if flow || mapping || self.text.as_bytes().get(content) == Some(&b'-') {
             content
         } else {

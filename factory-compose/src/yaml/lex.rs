@@ -254,3 +254,49 @@ pub(crate) fn floor_boundary(text: &str, at: usize) -> usize {
     }
     at
 }
+
+/// `text` with the line break before the line holding `at` (a token preceded only by blanks on
+/// its line) replaced by a space, and a comment ending the previous line blanked, so the token
+/// continues the previous line. Byte offsets do not change. `None` if `at` is not such a token.
+pub(crate) fn join_with_previous_line(text: &str, at: usize) -> Option<String> {
+    let line_start = text.get(..at)?.rfind('\n')? + 1;
+    if !text
+        .get(line_start..at)?
+        .bytes()
+        .all(|b| b == b' ' || b == b'\t')
+    {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let break_at = line_start - 1;
+    let previous_start = text.get(..break_at)?.rfind('\n').map_or(0, |i| i + 1);
+    let mut blank_from = break_at;
+    if bytes.get(break_at.wrapping_sub(1)) == Some(&b'\r') {
+        blank_from -= 1;
+    }
+    if let Some(comment) = comment_start(text.get(previous_start..blank_from)?) {
+        blank_from = previous_start + comment;
+    }
+    for byte in bytes.get_mut(blank_from..line_start)? {
+        *byte = b' ';
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// Where a comment starts in one line of flow content (a `#` after a blank, outside quotes).
+fn comment_start(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match (quote, c) {
+            (Some(b'"'), b'\\') => i += 1,
+            (Some(q), c) if c == q => quote = None,
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'#') if i == 0 || matches!(b.get(i - 1), Some(b' ' | b'\t')) => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
