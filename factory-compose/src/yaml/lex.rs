@@ -300,3 +300,83 @@ fn comment_start(line: &str) -> Option<usize> {
     }
     None
 }
+
+/// What a double-quoted scalar's escape produces, as far as [`for_each_escape`] cares.
+pub(crate) enum Escaped {
+    /// `"` (from `\"`, `\x22`, `\u0022` or `\U00000022`).
+    Quote,
+    /// `\/`, which go-yaml refuses.
+    Slash,
+    /// Anything else.
+    Other,
+}
+
+/// Call `f(offset of the backslash, what it produces)` for each escape of the raw double-quoted
+/// scalar `raw` (quotes included), in order.
+pub(crate) fn for_each_escape(raw: &str, mut f: impl FnMut(usize, Escaped)) {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c != b'\\' {
+            i += 1;
+            continue;
+        }
+        let digits = match b.get(i + 1) {
+            Some(b'x') => 2,
+            Some(b'u') => 4,
+            Some(b'U') => 8,
+            _ => 0,
+        };
+        let produced = match b.get(i + 1) {
+            Some(b'"') => Escaped::Quote,
+            Some(b'/') => Escaped::Slash,
+            Some(_) if digits > 0 => {
+                let hex = raw.get(i + 2..i + 2 + digits).unwrap_or_default();
+                if u32::from_str_radix(hex, 16) == Ok(0x22) {
+                    Escaped::Quote
+                } else {
+                    Escaped::Other
+                }
+            }
+            _ => Escaped::Other,
+        };
+        f(i, produced);
+        i += 2 + digits;
+    }
+}
+
+/// `text` with every `\'` escape of the double-quoted scalar starting at `at` rewritten to `\"`
+/// (same length), their offsets added to `fixed` (kept sorted). `None` if there is none.
+pub(crate) fn rewrite_quote_escapes(
+    text: &str,
+    at: usize,
+    fixed: &mut Vec<usize>,
+) -> Option<String> {
+    if text.as_bytes().get(at) != Some(&b'"') {
+        return None;
+    }
+    let end = quoted_end(text, at).unwrap_or(text.len());
+    let mut bytes = text.as_bytes().to_vec();
+    let mut found = false;
+    let mut i = at + 1;
+    while i < end {
+        if bytes.get(i) == Some(&b'\\') {
+            if bytes.get(i + 1) == Some(&b'\'') {
+                if let Some(quote) = bytes.get_mut(i + 1) {
+                    *quote = b'"';
+                }
+                fixed.push(i);
+                found = true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    fixed.sort_unstable();
+    if found {
+        String::from_utf8(bytes).ok()
+    } else {
+        None
+    }
+}
