@@ -263,6 +263,15 @@ impl<'a> Parser<'a> {
                 .unwrap_or(self.rest(src_start).len());
         }
         let src = self.rest(src_start);
+        if src.is_empty() {
+            let error = self.error(
+                statement_start..src_start,
+                "`export` with no variable after it".to_owned(),
+                "zero length string".to_owned(),
+                Some("remove the `export`, or name a variable after it"),
+            );
+            return Err((error, self.text.len()));
+        }
         let mut terminator = None;
         for (i, c) in src.char_indices() {
             if is_inline_space(c) {
@@ -274,7 +283,7 @@ impl<'a> Parser<'a> {
                     break;
                 }
                 '_' | '.' | '-' | '[' | ']' => {}
-                c if c.is_alphabetic() || c.is_numeric() => {}
+                c if crate::letters::is_letter(c) || c.is_numeric() => {}
                 c => {
                     let at = src_start + i;
                     let first_line = src.split('\n').next().unwrap_or("");
@@ -355,10 +364,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads the value at `start` and moves past it.
-    fn value(
-        &mut self,
-        start: usize,
-    ) -> Result<ReadValue, (DotenvError, usize)> {
+    fn value(&mut self, start: usize) -> Result<ReadValue, (DotenvError, usize)> {
         let rest = self.rest(start);
         let quote_char = match rest.as_bytes().first() {
             Some(b'"') => '"',
@@ -521,7 +527,6 @@ fn expand_escapes(chars: &[u8], offsets: &[usize]) -> (Vec<u8>, Vec<usize>) {
                     .take(3)
                     .take_while(|d| d.is_ascii_digit())
                     .count();
-                let matched = chars.get(k..k + 2 + digits).unwrap_or(&[]);
                 let octal = chars.get(k + 2..k + 2 + digits).unwrap_or(&[]);
                 let value = (digits == 3 && octal.iter().all(|d| (b'0'..=b'7').contains(d)))
                     .then(|| {
@@ -540,9 +545,12 @@ fn expand_escapes(chars: &[u8], offsets: &[usize]) -> (Vec<u8>, Vec<usize>) {
                         }
                     }
                     None => {
-                        for (j, &byte) in matched.iter().enumerate() {
+                        // compose-go has already rewritten `\0` to `\` when the escape fails.
+                        out.push(b'\\');
+                        out_offsets.push(at);
+                        for (j, &byte) in octal.iter().enumerate() {
                             out.push(byte);
-                            out_offsets.push(offset(k + j));
+                            out_offsets.push(offset(k + 2 + j));
                         }
                     }
                 }
