@@ -13,6 +13,7 @@
 //!   understand `\a \b \f \n \r \t \v \\ \" \$` and `\0ooo` (octal), and interpolate;
 //! - interpolation looks a name up in the lookup first, then in the entries read so far.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -152,6 +153,8 @@ struct Parser<'a> {
     go_line: usize,
     lookup: &'a dyn Lookup,
     values: BTreeMap<String, String>,
+    /// Byte offsets where lines start, computed at the first error.
+    line_starts: OnceCell<Vec<usize>>,
 }
 
 impl<'a> Parser<'a> {
@@ -167,6 +170,7 @@ impl<'a> Parser<'a> {
             go_line: 1,
             lookup,
             values,
+            line_starts: OnceCell::new(),
         }
     }
 
@@ -187,9 +191,13 @@ impl<'a> Parser<'a> {
         compose: String,
         help: Option<&'static str>,
     ) -> DotenvError {
-        let before = self.text.get(..span.start).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |k| k + 1);
+        let line_starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(k, _)| k + 1))
+                .collect()
+        });
+        let line = line_starts.partition_point(|&s| s <= span.start).max(1);
+        let line_start = line_starts.get(line - 1).copied().unwrap_or(0);
         let mut column = self
             .text
             .get(line_start..span.start)
@@ -579,4 +587,119 @@ fn expand_escapes(chars: &[u8], offsets: &[usize]) -> (Vec<u8>, Vec<usize>) {
     }
     out_offsets.push(offsets.last().copied().unwrap_or(0));
     (out, out_offsets)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn err(text: &str) -> DotenvError {
+        match parse(text, &()) {
+            Ok(entries) => panic!("{text:?} parsed: {entries:?}"),
+            Err(error) => error,
+        }
+    }
+
+    #[test]
+    fn errors_have_line_and_column() {
+        let error = err("A=1\nB=\"x\n\n");
+        assert_eq!((error.line, error.column, error.span.clone()), (2, 3, 6..8));
+        // compose-go counts the lines it read looking for the quote.
+        assert_eq!(
+            error.compose_message(),
+            "line 4: unterminated quoted value \"x"
+        );
+
+        let error = err("A=1\n  lol$wut=1");
+        assert_eq!(
+            (error.line, error.column, error.span.clone()),
+            (2, 6, 9..10)
+        );
+        assert_eq!(
+            error.compose_message(),
+            "line 2: unexpected character \"$\" in variable name \"lol$wut=1\""
+        );
+
+        let error = err("INVALID LINE\nB=1");
+        assert_eq!(
+            (error.line, error.column, error.span.clone()),
+            (1, 1, 0..12)
+        );
+        assert_eq!(
+            error.compose_message(),
+            "line 1: key cannot contain a space"
+        );
+        assert!(error.help().is_some());
+
+        let error = err("é=1\nA=\"\\t${\"");
+        assert_eq!(
+            (error.line, error.column, error.span.clone()),
+            (2, 6, 10..12)
+        );
+        assert_eq!(error.compose_message(), "Invalid template: \"\\t${\"");
+
+        let error = err("\u{feff}X=${Y:?needed}");
+        assert_eq!((error.line, error.column), (1, 3));
+        assert_eq!(
+            error.compose_message(),
+            "required variable Y is missing a value: needed"
+        );
+    }
+
+    #[test]
+    fn entries_have_spans() {
+        let text = "export KEY = \"v\" # c\nA=hello # c\nB='x'\n";
+        let entries = parse(text, &()).expect("valid");
+        let shown: Vec<(&str, &str, Option<char>, bool)> = entries
+            .iter()
+            .map(|e| {
+                (
+                    &text[e.key_span.clone()],
+                    &text[e.value_span.clone()],
+                    e.quoted,
+                    e.exported,
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("KEY", "\"v\"", Some('"'), true),
+                ("A", "hello", None, false),
+                ("B", "'x'", Some('\''), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn bare_keys_come_from_the_lookup() {
+        let lookup = BTreeMap::from([("P".to_owned(), "1".to_owned())]);
+        let entries = parse("P\nQ\nR=$P\n", &lookup).expect("valid");
+        let pairs: Vec<(&str, &str, bool)> = entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str(), e.inherited))
+            .collect();
+        assert_eq!(pairs, [("P", "1", true), ("R", "1", false)]);
+    }
+
+    #[test]
+    fn later_files_see_earlier_ones() {
+        let first = parse("A=1\n", &()).expect("valid");
+        let second = parse_after("A=2\nB=$A\n", &(), &first).expect("valid");
+        assert_eq!(second[1].value, "2");
+        let third = parse_after("C=$A\n", &(), &first).expect("valid");
+        assert_eq!(third[0].value, "1");
+    }
+
+    #[test]
+    fn recovery_reports_every_error() {
+        let text = "A=1\nbad$=x\nB=\"open\nC=3\nD=${\nE=5\n";
+        let (entries, errors) = parse_recovering(text, &());
+        let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["A", "C", "E"]);
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 3, 5]);
+    }
 }
