@@ -20,7 +20,7 @@ use std::ops::Range;
 
 use crate::goquote::quote;
 use crate::lookup::{Chain, Lookup};
-use crate::template::{InterpolateError, interpolate};
+use crate::template::{InterpolateError, VarUse, interpolate};
 
 /// One `KEY=VALUE` statement of a `.env` file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +40,9 @@ pub struct DotenvEntry {
     pub exported: bool,
     /// Whether the statement is a bare `KEY` whose value came from the lookup.
     pub inherited: bool,
+    /// `$VAR` uses in the value whose variable is not set (Compose warns and substitutes an empty
+    /// string); spans are in the file.
+    pub unset: Vec<VarUse>,
 }
 
 /// A `.env` syntax or interpolation error (FE004).
@@ -142,7 +145,7 @@ fn is_inline_space(c: char) -> bool {
 }
 
 /// A value, its span and its quote.
-type ReadValue = (String, Range<usize>, Option<char>);
+type ReadValue = (String, Range<usize>, Option<char>, Vec<VarUse>);
 
 type StatementResult = Result<Option<DotenvEntry>, (DotenvError, usize)>;
 
@@ -356,9 +359,10 @@ impl<'a> Parser<'a> {
                 quoted: None,
                 exported,
                 inherited: true,
+                unset: Vec::new(),
             }));
         }
-        let (value, value_span, quoted) = self.value(value_start)?;
+        let (value, value_span, quoted, unset) = self.value(value_start)?;
         self.values.insert(key.to_owned(), value.clone());
         Ok(Some(DotenvEntry {
             key: key.to_owned(),
@@ -368,6 +372,7 @@ impl<'a> Parser<'a> {
             quoted,
             exported,
             inherited: false,
+            unset,
         }))
     }
 
@@ -387,8 +392,8 @@ impl<'a> Parser<'a> {
                 }
                 let raw = raw.trim_end_matches(char::is_whitespace);
                 let offsets: Vec<usize> = (start..=start + raw.len()).collect();
-                let value = self.expand(raw, &offsets, self.pos)?;
-                return Ok((value, start..start + raw.len(), None));
+                let (value, unset) = self.expand(raw, &offsets, self.pos)?;
+                return Ok((value, start..start + raw.len(), None, unset));
             }
         };
         let quote_byte = quote_char as u8;
@@ -430,12 +435,12 @@ impl<'a> Parser<'a> {
             let span = start..i + 1;
             if quote_char == '\'' {
                 let value = String::from_utf8_lossy(&chars).into_owned();
-                return Ok((value, span, Some(quote_char)));
+                return Ok((value, span, Some(quote_char), Vec::new()));
             }
             let (unescaped, unescaped_offsets) = expand_escapes(&chars, &offsets);
             let unescaped = String::from_utf8_lossy(&unescaped).into_owned();
-            let value = self.expand(&unescaped, &unescaped_offsets, self.pos)?;
-            return Ok((value, span, Some(quote_char)));
+            let (value, unset) = self.expand(&unescaped, &unescaped_offsets, self.pos)?;
+            return Ok((value, span, Some(quote_char), unset));
         }
         let line_end = rest.find('\n').map_or(self.text.len(), |k| start + k);
         let shown = self.text.get(start..line_end).unwrap_or("");
@@ -456,18 +461,39 @@ impl<'a> Parser<'a> {
         value: &str,
         offsets: &[usize],
         resume: usize,
-    ) -> Result<String, (DotenvError, usize)> {
+    ) -> Result<(String, Vec<VarUse>), (DotenvError, usize)> {
+        let to_source = |span: &Range<usize>| {
+            let at = |k: usize| {
+                offsets
+                    .get(k)
+                    .or_else(|| offsets.last())
+                    .copied()
+                    .unwrap_or(0)
+            };
+            let start = at(span.start);
+            let end = at(span.end).max(start);
+            let end = if self.text.is_char_boundary(end) {
+                end
+            } else {
+                start
+            };
+            start..end
+        };
         let lookup = Chain(self.lookup, &self.values);
         match interpolate(value, &lookup) {
-            Ok(rendered) => Ok(rendered.value),
+            Ok(rendered) => {
+                let unset = rendered
+                    .unset
+                    .into_iter()
+                    .map(|var| VarUse {
+                        span: to_source(&var.span),
+                        name_span: to_source(&var.name_span),
+                        ..var
+                    })
+                    .collect();
+                Ok((rendered.value, unset))
+            }
             Err(error) => {
-                let to_source = |k: usize| {
-                    offsets
-                        .get(k)
-                        .or_else(|| offsets.last())
-                        .copied()
-                        .unwrap_or(0)
-                };
                 let (span, message, compose, help) = match &error {
                     InterpolateError::Syntax(syntax) => (
                         syntax.span.clone(),
@@ -482,14 +508,7 @@ impl<'a> Parser<'a> {
                         Some("set the variable in the environment or earlier in this file"),
                     ),
                 };
-                let start = to_source(span.start);
-                let end = to_source(span.end).max(start);
-                let end = if self.text.is_char_boundary(end) {
-                    end
-                } else {
-                    start
-                };
-                Err((self.error(start..end, message, compose, help), resume))
+                Err((self.error(to_source(&span), message, compose, help), resume))
             }
         }
     }
@@ -671,6 +690,19 @@ mod tests {
                 ("B", "'x'", Some('\''), false),
             ]
         );
+    }
+
+    #[test]
+    fn unset_variables_are_reported_in_the_file() {
+        // docker compose warns `The "S" variable is not set` for these.
+        let text = "A=1\nB=\"\\t$S ${T:-$U}\"\nC=$A\n";
+        let entries = parse(text, &()).expect("valid");
+        let unset: Vec<(&str, &str)> = entries
+            .iter()
+            .flat_map(|e| e.unset.iter())
+            .map(|u| (u.name.as_str(), &text[u.span.clone()]))
+            .collect();
+        assert_eq!(unset, [("S", "$S"), ("U", "$U")]);
     }
 
     #[test]
