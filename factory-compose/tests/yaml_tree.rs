@@ -348,3 +348,73 @@ fn file_id_is_recorded() {
     let parsed = parse("a: b\n", FileId(7), &Limits::default());
     assert!(parsed.tree.nodes.iter().all(|n| n.file == FileId(7)));
 }
+
+/// saphyr-parser rejects flow content indented at or left of its block parent; go-yaml (and so
+/// Compose) accepts it: `docker compose config` printed `"command": ["a", "b"]` and
+/// `"environment": {"A": "1"}` for this service.
+#[test]
+fn flow_collections_may_be_indented_anywhere() {
+    let text = "services:\n  a:\n    image: x\n    command: [\n  \"a\", # c\n\"b\",\n]\n    environment: {\nA: 1\n}\n";
+    let tree = parse_ok(text);
+    let a = at(&tree, &["services", "a"]);
+    assert_eq!(
+        src(text, &tree, tree.get(a, "command").unwrap().value),
+        "[\n  \"a\", # c\n\"b\",\n]"
+    );
+    assert_eq!(value_of(&tree, &["services", "a", "environment", "A"]), "1");
+    assert_eq!(value_of(&tree, &["services", "a", "image"]), "x");
+}
+
+/// Scalar decoding (escapes, folding, chomping) as go-yaml does it: `docker compose config --format
+/// json` (v2.40.3) printed these environment values for this file.
+#[test]
+fn scalars_decode_like_compose() {
+    let text = "services:\n  a:\n    image: x\n    environment:\n      LIT_KEEP: |+\n        a\n          b\n\n      LIT_STRIP: |-\n        a\n\n      LIT_INDENT: |2\n           x\n          y\n      FOLD: >\n        a\n        b\n\n        c\n          more\n        d\n      FOLD_KEEP: >+\n        a\n\n      DQ: \"\\x41\\u00e9\\U0001F600\\t\\_\\N\\L\\P\\e\\0\\a\\b\\v\\f\\r \\\"q\\\" \\\\\"\n      DQ_ML: \"a\n        b\n\n        c \\\n        d\"\n      SQ_ML: 'a\n        b\n\n        c'\n      PLAIN_ML: a\n        b\n\n        c\n      TAB: \"a\tb\"\n      SQ: 'it''s'\n";
+    let tree = parse_ok(text);
+    let expected: &[(&str, &str)] = &[
+        (
+            "DQ",
+            "A\u{e9}\u{1f600}\t\u{a0}\u{85}\u{2028}\u{2029}\u{1b}\u{0}\u{7}\u{8}\u{b}\u{c}\u{d} \"q\" \\",
+        ),
+        ("DQ_ML", "a b\nc d"),
+        ("FOLD", "a b\nc\n  more\nd\n"),
+        ("FOLD_KEEP", "a\n\n"),
+        ("LIT_INDENT", "   x\n  y\n"),
+        ("LIT_KEEP", "a\n  b\n\n"),
+        ("LIT_STRIP", "a"),
+        ("PLAIN_ML", "a b\nc"),
+        ("SQ", "it's"),
+        ("SQ_ML", "a b\nc"),
+        ("TAB", "a\tb"),
+    ];
+    for (key, value) in expected {
+        assert_eq!(
+            value_of(&tree, &["services", "a", "environment", key]),
+            *value,
+            "{key}"
+        );
+    }
+}
+
+/// go-yaml reads `\'` as `'` and refuses `\/` (`docker compose config`: `"V": "a'b"`, and
+/// `yaml: line 5: found unknown escape character`); saphyr-parser does the opposite.
+#[test]
+fn escapes_follow_go_yaml() {
+    let text = "a: \"it\\'s \\\"q\\\" \\x22 \\'\"\nb: 'x'\n";
+    let tree = parse_ok(text);
+    assert_eq!(value_of(&tree, &["a"]), "it's \"q\" \" '");
+    assert_eq!(
+        src(text, &tree, at(&tree, &["a"])),
+        "\"it\\'s \\\"q\\\" \\x22 \\'\""
+    );
+    assert_eq!(value_of(&tree, &["b"]), "x");
+    let text = "a: \"x\\/y\"\n";
+    let parsed = parse(text, FileId(0), &Limits::default());
+    match parsed.problems.as_slice() {
+        [YamlProblem::Syntax { message, span }] => {
+            assert_eq!(message, "found unknown escape character");
+            assert_eq!(span.start, 5);
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -29,9 +29,13 @@ fn main() {
         let result = if case["kind"] == "dotenv" {
             match dotenv::parse(text, &env) {
                 Ok(entries) => {
+                    let unset: Vec<String> = entries
+                        .iter()
+                        .flat_map(|e| e.unset.iter().map(|u| u.name.clone()))
+                        .collect();
                     let map: BTreeMap<String, String> =
                         entries.into_iter().map(|e| (e.key, e.value)).collect();
-                    json!({"ok": map})
+                    json!({"ok": map, "unset": unset})
                 }
                 Err(e) => json!({"err": e.compose_message(), "line": e.line, "column": e.column}),
             }

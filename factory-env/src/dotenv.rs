@@ -13,13 +13,14 @@
 //!   understand `\a \b \f \n \r \t \v \\ \" \$` and `\0ooo` (octal), and interpolate;
 //! - interpolation looks a name up in the lookup first, then in the entries read so far.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
 use crate::goquote::quote;
 use crate::lookup::{Chain, Lookup};
-use crate::template::{InterpolateError, interpolate};
+use crate::template::{InterpolateError, VarUse, interpolate};
 
 /// One `KEY=VALUE` statement of a `.env` file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,9 @@ pub struct DotenvEntry {
     pub exported: bool,
     /// Whether the statement is a bare `KEY` whose value came from the lookup.
     pub inherited: bool,
+    /// `$VAR` uses in the value whose variable is not set (Compose warns and substitutes an empty
+    /// string); spans are in the file.
+    pub unset: Vec<VarUse>,
 }
 
 /// A `.env` syntax or interpolation error (FE004).
@@ -141,7 +145,7 @@ fn is_inline_space(c: char) -> bool {
 }
 
 /// A value, its span and its quote.
-type ReadValue = (String, Range<usize>, Option<char>);
+type ReadValue = (String, Range<usize>, Option<char>, Vec<VarUse>);
 
 type StatementResult = Result<Option<DotenvEntry>, (DotenvError, usize)>;
 
@@ -152,6 +156,8 @@ struct Parser<'a> {
     go_line: usize,
     lookup: &'a dyn Lookup,
     values: BTreeMap<String, String>,
+    /// Byte offsets where lines start, computed at the first error.
+    line_starts: OnceCell<Vec<usize>>,
 }
 
 impl<'a> Parser<'a> {
@@ -167,6 +173,7 @@ impl<'a> Parser<'a> {
             go_line: 1,
             lookup,
             values,
+            line_starts: OnceCell::new(),
         }
     }
 
@@ -187,9 +194,13 @@ impl<'a> Parser<'a> {
         compose: String,
         help: Option<&'static str>,
     ) -> DotenvError {
-        let before = self.text.get(..span.start).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |k| k + 1);
+        let line_starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(k, _)| k + 1))
+                .collect()
+        });
+        let line = line_starts.partition_point(|&s| s <= span.start).max(1);
+        let line_start = line_starts.get(line - 1).copied().unwrap_or(0);
         let mut column = self
             .text
             .get(line_start..span.start)
@@ -263,6 +274,15 @@ impl<'a> Parser<'a> {
                 .unwrap_or(self.rest(src_start).len());
         }
         let src = self.rest(src_start);
+        if src.is_empty() {
+            let error = self.error(
+                statement_start..src_start,
+                "`export` with no variable after it".to_owned(),
+                "zero length string".to_owned(),
+                Some("remove the `export`, or name a variable after it"),
+            );
+            return Err((error, self.text.len()));
+        }
         let mut terminator = None;
         for (i, c) in src.char_indices() {
             if is_inline_space(c) {
@@ -274,7 +294,7 @@ impl<'a> Parser<'a> {
                     break;
                 }
                 '_' | '.' | '-' | '[' | ']' => {}
-                c if c.is_alphabetic() || c.is_numeric() => {}
+                c if crate::letters::is_letter(c) || c.is_numeric() => {}
                 c => {
                     let at = src_start + i;
                     let first_line = src.split('\n').next().unwrap_or("");
@@ -339,9 +359,10 @@ impl<'a> Parser<'a> {
                 quoted: None,
                 exported,
                 inherited: true,
+                unset: Vec::new(),
             }));
         }
-        let (value, value_span, quoted) = self.value(value_start)?;
+        let (value, value_span, quoted, unset) = self.value(value_start)?;
         self.values.insert(key.to_owned(), value.clone());
         Ok(Some(DotenvEntry {
             key: key.to_owned(),
@@ -351,6 +372,7 @@ impl<'a> Parser<'a> {
             quoted,
             exported,
             inherited: false,
+            unset,
         }))
     }
 
@@ -370,8 +392,8 @@ impl<'a> Parser<'a> {
                 }
                 let raw = raw.trim_end_matches(char::is_whitespace);
                 let offsets: Vec<usize> = (start..=start + raw.len()).collect();
-                let value = self.expand(raw, &offsets, self.pos)?;
-                return Ok((value, start..start + raw.len(), None));
+                let (value, unset) = self.expand(raw, &offsets, self.pos)?;
+                return Ok((value, start..start + raw.len(), None, unset));
             }
         };
         let quote_byte = quote_char as u8;
@@ -413,12 +435,12 @@ impl<'a> Parser<'a> {
             let span = start..i + 1;
             if quote_char == '\'' {
                 let value = String::from_utf8_lossy(&chars).into_owned();
-                return Ok((value, span, Some(quote_char)));
+                return Ok((value, span, Some(quote_char), Vec::new()));
             }
             let (unescaped, unescaped_offsets) = expand_escapes(&chars, &offsets);
             let unescaped = String::from_utf8_lossy(&unescaped).into_owned();
-            let value = self.expand(&unescaped, &unescaped_offsets, self.pos)?;
-            return Ok((value, span, Some(quote_char)));
+            let (value, unset) = self.expand(&unescaped, &unescaped_offsets, self.pos)?;
+            return Ok((value, span, Some(quote_char), unset));
         }
         let line_end = rest.find('\n').map_or(self.text.len(), |k| start + k);
         let shown = self.text.get(start..line_end).unwrap_or("");
@@ -439,18 +461,39 @@ impl<'a> Parser<'a> {
         value: &str,
         offsets: &[usize],
         resume: usize,
-    ) -> Result<String, (DotenvError, usize)> {
+    ) -> Result<(String, Vec<VarUse>), (DotenvError, usize)> {
+        let to_source = |span: &Range<usize>| {
+            let at = |k: usize| {
+                offsets
+                    .get(k)
+                    .or_else(|| offsets.last())
+                    .copied()
+                    .unwrap_or(0)
+            };
+            let start = at(span.start);
+            let end = at(span.end).max(start);
+            let end = if self.text.is_char_boundary(end) {
+                end
+            } else {
+                start
+            };
+            start..end
+        };
         let lookup = Chain(self.lookup, &self.values);
         match interpolate(value, &lookup) {
-            Ok(rendered) => Ok(rendered.value),
+            Ok(rendered) => {
+                let unset = rendered
+                    .unset
+                    .into_iter()
+                    .map(|var| VarUse {
+                        span: to_source(&var.span),
+                        name_span: to_source(&var.name_span),
+                        ..var
+                    })
+                    .collect();
+                Ok((rendered.value, unset))
+            }
             Err(error) => {
-                let to_source = |k: usize| {
-                    offsets
-                        .get(k)
-                        .or_else(|| offsets.last())
-                        .copied()
-                        .unwrap_or(0)
-                };
                 let (span, message, compose, help) = match &error {
                     InterpolateError::Syntax(syntax) => (
                         syntax.span.clone(),
@@ -465,14 +508,7 @@ impl<'a> Parser<'a> {
                         Some("set the variable in the environment or earlier in this file"),
                     ),
                 };
-                let start = to_source(span.start);
-                let end = to_source(span.end).max(start);
-                let end = if self.text.is_char_boundary(end) {
-                    end
-                } else {
-                    start
-                };
-                Err((self.error(start..end, message, compose, help), resume))
+                Err((self.error(to_source(&span), message, compose, help), resume))
             }
         }
     }
@@ -518,7 +554,6 @@ fn expand_escapes(chars: &[u8], offsets: &[usize]) -> (Vec<u8>, Vec<usize>) {
                     .take(3)
                     .take_while(|d| d.is_ascii_digit())
                     .count();
-                let matched = chars.get(k..k + 2 + digits).unwrap_or(&[]);
                 let octal = chars.get(k + 2..k + 2 + digits).unwrap_or(&[]);
                 let value = (digits == 3 && octal.iter().all(|d| (b'0'..=b'7').contains(d)))
                     .then(|| {
@@ -537,9 +572,12 @@ fn expand_escapes(chars: &[u8], offsets: &[usize]) -> (Vec<u8>, Vec<usize>) {
                         }
                     }
                     None => {
-                        for (j, &byte) in matched.iter().enumerate() {
+                        // compose-go has already rewritten `\0` to `\` when the escape fails.
+                        out.push(b'\\');
+                        out_offsets.push(at);
+                        for (j, &byte) in octal.iter().enumerate() {
                             out.push(byte);
-                            out_offsets.push(offset(k + j));
+                            out_offsets.push(offset(k + 2 + j));
                         }
                     }
                 }
@@ -568,4 +606,132 @@ fn expand_escapes(chars: &[u8], offsets: &[usize]) -> (Vec<u8>, Vec<usize>) {
     }
     out_offsets.push(offsets.last().copied().unwrap_or(0));
     (out, out_offsets)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn err(text: &str) -> DotenvError {
+        match parse(text, &()) {
+            Ok(entries) => panic!("{text:?} parsed: {entries:?}"),
+            Err(error) => error,
+        }
+    }
+
+    #[test]
+    fn errors_have_line_and_column() {
+        let error = err("A=1\nB=\"x\n\n");
+        assert_eq!((error.line, error.column, error.span.clone()), (2, 3, 6..8));
+        // compose-go counts the lines it read looking for the quote.
+        assert_eq!(
+            error.compose_message(),
+            "line 4: unterminated quoted value \"x"
+        );
+
+        let error = err("A=1\n  lol$wut=1");
+        assert_eq!(
+            (error.line, error.column, error.span.clone()),
+            (2, 6, 9..10)
+        );
+        assert_eq!(
+            error.compose_message(),
+            "line 2: unexpected character \"$\" in variable name \"lol$wut=1\""
+        );
+
+        let error = err("INVALID LINE\nB=1");
+        assert_eq!(
+            (error.line, error.column, error.span.clone()),
+            (1, 1, 0..12)
+        );
+        assert_eq!(
+            error.compose_message(),
+            "line 1: key cannot contain a space"
+        );
+        assert!(error.help().is_some());
+
+        let error = err("é=1\nA=\"\\t${\"");
+        assert_eq!(
+            (error.line, error.column, error.span.clone()),
+            (2, 6, 10..12)
+        );
+        assert_eq!(error.compose_message(), "Invalid template: \"\\t${\"");
+
+        let error = err("\u{feff}X=${Y:?needed}");
+        assert_eq!((error.line, error.column), (1, 3));
+        assert_eq!(
+            error.compose_message(),
+            "required variable Y is missing a value: needed"
+        );
+    }
+
+    #[test]
+    fn entries_have_spans() {
+        let text = "export KEY = \"v\" # c\nA=hello # c\nB='x'\n";
+        let entries = parse(text, &()).expect("valid");
+        let shown: Vec<(&str, &str, Option<char>, bool)> = entries
+            .iter()
+            .map(|e| {
+                (
+                    &text[e.key_span.clone()],
+                    &text[e.value_span.clone()],
+                    e.quoted,
+                    e.exported,
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("KEY", "\"v\"", Some('"'), true),
+                ("A", "hello", None, false),
+                ("B", "'x'", Some('\''), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn unset_variables_are_reported_in_the_file() {
+        // docker compose warns `The "S" variable is not set` for these.
+        let text = "A=1\nB=\"\\t$S ${T:-$U}\"\nC=$A\n";
+        let entries = parse(text, &()).expect("valid");
+        let unset: Vec<(&str, &str)> = entries
+            .iter()
+            .flat_map(|e| e.unset.iter())
+            .map(|u| (u.name.as_str(), &text[u.span.clone()]))
+            .collect();
+        assert_eq!(unset, [("S", "$S"), ("U", "$U")]);
+    }
+
+    #[test]
+    fn bare_keys_come_from_the_lookup() {
+        let lookup = BTreeMap::from([("P".to_owned(), "1".to_owned())]);
+        let entries = parse("P\nQ\nR=$P\n", &lookup).expect("valid");
+        let pairs: Vec<(&str, &str, bool)> = entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str(), e.inherited))
+            .collect();
+        assert_eq!(pairs, [("P", "1", true), ("R", "1", false)]);
+    }
+
+    #[test]
+    fn later_files_see_earlier_ones() {
+        let first = parse("A=1\n", &()).expect("valid");
+        let second = parse_after("A=2\nB=$A\n", &(), &first).expect("valid");
+        assert_eq!(second[1].value, "2");
+        let third = parse_after("C=$A\n", &(), &first).expect("valid");
+        assert_eq!(third[0].value, "1");
+    }
+
+    #[test]
+    fn recovery_reports_every_error() {
+        let text = "A=1\nbad$=x\nB=\"open\nC=3\nD=${\nE=5\n";
+        let (entries, errors) = parse_recovering(text, &());
+        let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["A", "C", "E"]);
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 3, 5]);
+    }
 }

@@ -30,6 +30,7 @@
 
 pub mod dotenv;
 mod goquote;
+mod letters;
 mod lookup;
 mod secret;
 pub mod template;

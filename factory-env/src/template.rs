@@ -769,3 +769,185 @@ fn collect_v1(source: &str, nodes: &[Node], found: &mut Vec<(Range<usize>, &'sta
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn error(text: &str) -> TemplateError {
+        match Template::parse(text) {
+            Ok(template) => panic!("{text:?} parsed: {template:?}"),
+            Err(error) => error,
+        }
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_problem() {
+        let cases: &[(&str, TemplateErrorKind, Range<usize>)] = &[
+            ("${", TemplateErrorKind::Unclosed, 0..2),
+            ("ab${", TemplateErrorKind::Unclosed, 2..4),
+            ("${1}", TemplateErrorKind::InvalidNameStart('1'), 2..3),
+            ("${ foo}", TemplateErrorKind::InvalidNameStart(' '), 2..3),
+            ("${}", TemplateErrorKind::MissingName, 0..3),
+            ("x ${FOO y", TemplateErrorKind::Unclosed, 2..7),
+            ("${FOO", TemplateErrorKind::Unclosed, 0..5),
+            ("${foo }", TemplateErrorKind::InvalidCharacter(' '), 5..6),
+            ("é ${A.B}", TemplateErrorKind::InvalidCharacter('.'), 6..7),
+            (
+                "${FOO:=x}",
+                TemplateErrorKind::UnsupportedOperator(":=".into()),
+                5..7,
+            ),
+            (
+                "${FOO=x}",
+                TemplateErrorKind::UnsupportedOperator("=".into()),
+                5..6,
+            ),
+            (
+                "${FOO:-a\nb}",
+                TemplateErrorKind::UnclosedOnLine {
+                    closed_on_later_line: true,
+                },
+                0..7,
+            ),
+            (
+                "${FOO:-a",
+                TemplateErrorKind::UnclosedOnLine {
+                    closed_on_later_line: false,
+                },
+                0..7,
+            ),
+        ];
+        for (text, kind, span) in cases {
+            let error = error(text);
+            assert_eq!((&error.kind, &error.span), (kind, span), "{text:?}");
+            assert!(!error.help().is_empty());
+            assert!(!error.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn nested_errors_name_the_inner_template() {
+        // `docker compose` reports `Invalid template: "${"` for this default.
+        let error = error("${A:-${}");
+        assert_eq!(error.span, 5..7);
+        assert_eq!(error.template_span, 5..7);
+        assert_eq!(
+            error.compose_dotenv_message("${A:-${}"),
+            "Invalid template: \"${\""
+        );
+    }
+
+    #[test]
+    fn variables_in_order_with_ops() {
+        let template = Template::parse("a $B ${C:-$D} ${E:?x}").expect("valid");
+        type Shown = (String, Range<usize>, Option<Op>, bool, bool);
+        let uses: Vec<Shown> = template
+            .variables()
+            .into_iter()
+            .map(|u| (u.name, u.span, u.op, u.has_default, u.nested))
+            .collect();
+        assert_eq!(
+            uses,
+            [
+                ("B".to_owned(), 2..4, None, false, false),
+                ("C".to_owned(), 5..13, Some(Op::DefaultIfEmpty), true, false),
+                ("D".to_owned(), 10..12, None, false, true),
+                (
+                    "E".to_owned(),
+                    14..21,
+                    Some(Op::RequireNonEmpty),
+                    false,
+                    false
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn eager_defaults_as_compose() {
+        // Checked with docker compose 2.40.3: the unused default's `$BAR` still warns.
+        let rendered = Template::parse("${FOO:-$BAR}")
+            .map(|t| t.render(&vars(&[("FOO", "1")])))
+            .expect("valid");
+        let rendered = rendered.expect("renders");
+        assert_eq!(rendered.value, "1");
+        assert_eq!(rendered.unset.len(), 1);
+        assert_eq!(rendered.unset[0].name, "BAR");
+        assert_eq!(rendered.unset[0].span, 7..11);
+        // ... and a failing `?` inside an unused default fails.
+        let error = interpolate("${FOO-${UNSET?inner}}", &vars(&[("FOO", "set")]));
+        assert!(
+            matches!(error, Err(InterpolateError::Required(e)) if e.name == "UNSET" && e.span == (6..20))
+        );
+    }
+
+    #[test]
+    fn compose_order_of_errors() {
+        // A failing `?` before a syntax error is what Compose reports.
+        assert!(matches!(
+            interpolate("${A:?x} ${", &()),
+            Err(InterpolateError::Required(_))
+        ));
+        assert!(matches!(
+            interpolate("${ ${A:?x}", &()),
+            Err(InterpolateError::Syntax(_))
+        ));
+    }
+
+    #[test]
+    fn unicode_folded_names() {
+        // Checked with docker compose 2.40.3: `(?i)[a-z]` also matches U+017F and U+212A.
+        let lookup = vars(&[("ſ", "long"), ("K", "kelvin")]);
+        assert_eq!(
+            interpolate("$ſ ${K}", &lookup).map(|r| r.value),
+            Ok("long kelvin".to_owned())
+        );
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(escape_dollars("a$b$$"), "a$$b$$$$");
+        for (text, expected) in [
+            ("plain", false),
+            ("a$", false),
+            ("$1", false),
+            ("$ x", false),
+            ("$}", false),
+            ("$$", true),
+            ("${", true),
+            ("$x", true),
+            ("é$ſ", true),
+        ] {
+            assert_eq!(has_interpolation(text), expected, "{text:?}");
+        }
+        assert!(Template::parse("no vars $1").is_ok_and(|t| t.is_literal()));
+        assert!(Template::parse("$$").is_ok_and(|t| !t.is_literal()));
+    }
+
+    #[test]
+    fn v1_incompatibilities_point_at_the_syntax() {
+        let template = Template::parse("${A:+x} ${B:-$C} a$ ${D:-{}}").expect("valid");
+        let spans: Vec<Range<usize>> = template
+            .v1_incompatibilities()
+            .into_iter()
+            .map(|(span, _)| span)
+            .collect();
+        assert_eq!(spans, [3..5, 13..15, 18..19, 25..27]);
+        assert!(
+            Template::parse("${A:-x} ${B?y} $$")
+                .expect("valid")
+                .v1_incompatibilities()
+                .is_empty()
+        );
+    }
+}

@@ -619,6 +619,7 @@ mod tests {
             quoted: None,
             exported: false,
             inherited: false,
+            unset: Vec::new(),
         }
     }
 

@@ -73,10 +73,35 @@ enum Stop {
     Syntax,
     /// A limit: drop the tree.
     Limit,
+    /// saphyr refused something go-yaml (and so Compose) accepts: parse again with a fix.
+    Retry(Fix),
+}
+
+/// A same-length rewrite of the source that lets saphyr accept what go-yaml accepts.
+#[derive(Debug, Clone, Copy)]
+enum Fix {
+    /// A token inside a flow collection indented at or left of its block parent: join its line
+    /// to the previous one.
+    FlowIndentation(usize),
+    /// A `\'` escape in the double-quoted scalar starting here (go-yaml reads `'`).
+    QuoteEscape(usize),
+}
+
+/// How many fixes (one re-parse each) are tried before giving up.
+const MAX_FIXES: usize = 64;
+const SAPHYR_INDENTATION: &str = "invalid indentation";
+const SAPHYR_UNKNOWN_ESCAPE: &str = "while parsing a quoted scalar, found unknown escape character";
+
+/// The result of one pass over the text.
+enum Pass {
+    Done(Parsed),
+    Retry { fix: Fix, parsed: Parsed },
 }
 
 pub(super) struct Builder<'t, 'l> {
     text: &'t str,
+    /// Offsets of `\"` escapes that were `\'` in the file (see [`Fix::QuoteEscape`]).
+    quote_fixes: &'l [usize],
     file: FileId,
     limits: &'l Limits,
     budget: u64,
@@ -109,7 +134,27 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
             }],
         };
     }
-    Builder::new(text, file, limits).run()
+    let mut source = Cow::Borrowed(text);
+    let mut quote_fixes: Vec<usize> = Vec::new();
+    // Each fix is one more pass: bound the extra work to about 4 MiB of re-parsing (or 64 fixes).
+    let max_fixes = MAX_FIXES.min(1 + (4 << 20) / text.len().max(1));
+    let mut fixes = 0;
+    loop {
+        let (fix, parsed) = match Builder::new(&source, file, limits, &quote_fixes).run() {
+            Pass::Done(parsed) => return parsed,
+            Pass::Retry { fix, parsed } => (fix, parsed),
+        };
+        fixes += 1;
+        let fixed = match fix {
+            _ if fixes > max_fixes => None,
+            Fix::FlowIndentation(at) => lex::join_with_previous_line(&source, at),
+            Fix::QuoteEscape(at) => lex::rewrite_quote_escapes(&source, at, &mut quote_fixes),
+        };
+        match fixed {
+            Some(fixed) => source = Cow::Owned(fixed),
+            None => return parsed,
+        }
+    }
 }
 
 /// A byte offset as a span bound (texts are at most `u32::MAX` bytes, checked above).
@@ -122,11 +167,12 @@ fn span(range: std::ops::Range<usize>) -> Span {
 }
 
 impl<'t, 'l> Builder<'t, 'l> {
-    fn new(text: &'t str, file: FileId, limits: &'l Limits) -> Self {
+    fn new(text: &'t str, file: FileId, limits: &'l Limits, quote_fixes: &'l [usize]) -> Self {
         let per_byte = limits.expanded_nodes_per_byte.saturating_mul(text.len());
         let budget = per_byte.max(limits.min_expanded_nodes);
         Self {
             text,
+            quote_fixes,
             file,
             limits,
             budget: u64::try_from(budget).unwrap_or(u64::MAX),
@@ -143,7 +189,7 @@ impl<'t, 'l> Builder<'t, 'l> {
         }
     }
 
-    fn run(mut self) -> Parsed {
+    fn run(mut self) -> Pass {
         let mut parser = Parser::new_from_str(self.text);
         while let Some(next) = parser.next_event() {
             let step = match next {
@@ -159,6 +205,16 @@ impl<'t, 'l> Builder<'t, 'l> {
             };
             match step {
                 Ok(()) => {}
+                Err(Stop::Retry(fix)) => {
+                    self.tree.nodes.truncate(self.document_first_node);
+                    return Pass::Retry {
+                        fix,
+                        parsed: Parsed {
+                            tree: self.tree,
+                            problems: self.problems,
+                        },
+                    };
+                }
                 Err(Stop::Syntax) => {
                     // Keep the documents completed before the error, drop the partial one.
                     self.tree.nodes.truncate(self.document_first_node);
@@ -170,10 +226,17 @@ impl<'t, 'l> Builder<'t, 'l> {
                 }
             }
         }
-        Parsed {
+        Pass::Done(Parsed {
             tree: self.tree,
             problems: self.problems,
-        }
+        })
+    }
+
+    fn syntax(&mut self, message: &str, at: usize) {
+        self.problems.push(YamlProblem::Syntax {
+            message: message.to_owned(),
+            span: Span::empty(pos(at)),
+        });
     }
 
     fn scan_error(&mut self, info: &str, at: usize) -> Stop {
@@ -185,6 +248,12 @@ impl<'t, 'l> Builder<'t, 'l> {
                 span: span(at..end),
             });
             Stop::Syntax
+        } else if info == SAPHYR_INDENTATION && self.frames.last().is_some_and(|f| f.flow) {
+            self.syntax(info, at);
+            Stop::Retry(Fix::FlowIndentation(at))
+        } else if info == SAPHYR_UNKNOWN_ESCAPE {
+            self.syntax(info, at);
+            Stop::Retry(Fix::QuoteEscape(at))
         } else if info == SAPHYR_RECURSION {
             self.problems.push(YamlProblem::Limit {
                 kind: LimitKind::Depth {
@@ -195,10 +264,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             });
             Stop::Limit
         } else {
-            self.problems.push(YamlProblem::Syntax {
-                message: info.to_owned(),
-                span: Span::empty(pos(at)),
-            });
+            self.syntax(info, at);
             Stop::Syntax
         }
     }
@@ -269,7 +335,7 @@ impl<'t, 'l> Builder<'t, 'l> {
 
     fn scalar(
         &mut self,
-        value: Cow<'_, str>,
+        mut value: Cow<'_, str>,
         style: SaphyrStyle,
         anchor_id: usize,
         has_tag: bool,
@@ -286,6 +352,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             }
             SaphyrStyle::DoubleQuoted => {
                 let close = lex::quoted_end(self.text, content).unwrap_or(end);
+                self.check_escapes(content..close, &mut value);
                 (ScalarStyle::DoubleQuoted, content..close)
             }
             SaphyrStyle::Literal | SaphyrStyle::Folded => {
@@ -325,6 +392,57 @@ impl<'t, 'l> Builder<'t, 'l> {
         let id = self.push_node(node, 1);
         self.register_anchor(anchor_id, id);
         self.attach(id, node_span);
+    }
+
+    /// go-yaml's escapes differ from saphyr's in two ways: `\/` is an error (saphyr reads `/`),
+    /// and `\'` is `'` (saphyr refuses it; the source was rewritten to `\"`, put `'` back).
+    fn check_escapes(&mut self, range: std::ops::Range<usize>, value: &mut Cow<'_, str>) {
+        let Some(raw) = self.text.get(range.clone()) else {
+            return;
+        };
+        if !raw.contains('\\') {
+            return;
+        }
+        let mut quotes_to_fix = Vec::new();
+        let mut quote_index = 0;
+        let mut slash = None;
+        lex::for_each_escape(raw, |offset, escaped| match escaped {
+            lex::Escaped::Quote => {
+                if self
+                    .quote_fixes
+                    .binary_search(&(range.start + offset))
+                    .is_ok()
+                {
+                    quotes_to_fix.push(quote_index);
+                }
+                quote_index += 1;
+            }
+            lex::Escaped::Slash => {
+                slash.get_or_insert(range.start + offset);
+            }
+            lex::Escaped::Other => {}
+        });
+        if let Some(at) = slash {
+            self.syntax("found unknown escape character", at);
+        }
+        if !quotes_to_fix.is_empty() {
+            let mut index = 0;
+            let fixed: String = value
+                .chars()
+                .map(|c| {
+                    if c != '"' {
+                        return c;
+                    }
+                    index += 1;
+                    if quotes_to_fix.contains(&(index - 1)) {
+                        '\''
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            *value = Cow::Owned(fixed);
+        }
     }
 
     fn alias(&mut self, anchor_id: usize, start: usize, end: usize) -> Result<(), Stop> {
@@ -387,7 +505,9 @@ impl<'t, 'l> Builder<'t, 'l> {
         let props = self.read_properties(anchor_id != 0, has_tag, start);
         let content = props.content.min(self.text.len());
         let opener = if mapping { b'{' } else { b'[' };
-        let flow = self.text.as_bytes().get(content) == Some(&opener) && end == content + 1;
+        // A flow collection's start token covers its `[`/`{` (and the spaces after it); a block
+        // collection's is empty, even when its first key is itself a flow collection.
+        let flow = self.text.as_bytes().get(content) == Some(&opener) && end > content;
         let first = if flow || mapping || self.text.as_bytes().get(content) == Some(&b'-') {
             content
         } else {

@@ -254,3 +254,129 @@ pub(crate) fn floor_boundary(text: &str, at: usize) -> usize {
     }
     at
 }
+
+/// `text` with the line break before the line holding `at` (a token preceded only by blanks on
+/// its line) replaced by a space, and a comment ending the previous line blanked, so the token
+/// continues the previous line. Byte offsets do not change. `None` if `at` is not such a token.
+pub(crate) fn join_with_previous_line(text: &str, at: usize) -> Option<String> {
+    let line_start = text.get(..at)?.rfind('\n')? + 1;
+    if !text
+        .get(line_start..at)?
+        .bytes()
+        .all(|b| b == b' ' || b == b'\t')
+    {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let break_at = line_start - 1;
+    let previous_start = text.get(..break_at)?.rfind('\n').map_or(0, |i| i + 1);
+    let mut blank_from = break_at;
+    if bytes.get(break_at.wrapping_sub(1)) == Some(&b'\r') {
+        blank_from -= 1;
+    }
+    if let Some(comment) = comment_start(text.get(previous_start..blank_from)?) {
+        blank_from = previous_start + comment;
+    }
+    for byte in bytes.get_mut(blank_from..line_start)? {
+        *byte = b' ';
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// Where a comment starts in one line of flow content (a `#` after a blank, outside quotes).
+fn comment_start(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match (quote, c) {
+            (Some(b'"'), b'\\') => i += 1,
+            (Some(q), c) if c == q => quote = None,
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'#') if i == 0 || matches!(b.get(i - 1), Some(b' ' | b'\t')) => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// What a double-quoted scalar's escape produces, as far as [`for_each_escape`] cares.
+pub(crate) enum Escaped {
+    /// `"` (from `\"`, `\x22`, `\u0022` or `\U00000022`).
+    Quote,
+    /// `\/`, which go-yaml refuses.
+    Slash,
+    /// Anything else.
+    Other,
+}
+
+/// Call `f(offset of the backslash, what it produces)` for each escape of the raw double-quoted
+/// scalar `raw` (quotes included), in order.
+pub(crate) fn for_each_escape(raw: &str, mut f: impl FnMut(usize, Escaped)) {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c != b'\\' {
+            i += 1;
+            continue;
+        }
+        let digits = match b.get(i + 1) {
+            Some(b'x') => 2,
+            Some(b'u') => 4,
+            Some(b'U') => 8,
+            _ => 0,
+        };
+        let produced = match b.get(i + 1) {
+            Some(b'"') => Escaped::Quote,
+            Some(b'/') => Escaped::Slash,
+            Some(_) if digits > 0 => {
+                let hex = raw.get(i + 2..i + 2 + digits).unwrap_or_default();
+                if u32::from_str_radix(hex, 16) == Ok(0x22) {
+                    Escaped::Quote
+                } else {
+                    Escaped::Other
+                }
+            }
+            _ => Escaped::Other,
+        };
+        f(i, produced);
+        i += 2 + digits;
+    }
+}
+
+/// `text` with every `\'` escape of the double-quoted scalar starting at `at` rewritten to `\"`
+/// (same length), their offsets added to `fixed` (kept sorted). `None` if there is none.
+pub(crate) fn rewrite_quote_escapes(
+    text: &str,
+    at: usize,
+    fixed: &mut Vec<usize>,
+) -> Option<String> {
+    if text.as_bytes().get(at) != Some(&b'"') {
+        return None;
+    }
+    let end = quoted_end(text, at).unwrap_or(text.len());
+    let mut bytes = text.as_bytes().to_vec();
+    let mut found = false;
+    let mut i = at + 1;
+    while i < end {
+        if bytes.get(i) == Some(&b'\\') {
+            if bytes.get(i + 1) == Some(&b'\'') {
+                if let Some(quote) = bytes.get_mut(i + 1) {
+                    *quote = b'"';
+                }
+                fixed.push(i);
+                found = true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    fixed.sort_unstable();
+    if found {
+        String::from_utf8(bytes).ok()
+    } else {
+        None
+    }
+}

@@ -260,6 +260,10 @@ pub struct Parsed {
 /// merges them in order, as if they were separate `-f` files (checked with Compose v2.40.3), and an
 /// alias may name an anchor of an earlier document. Parsing stops at the first syntax error (the
 /// documents completed before it are kept) and at the first exceeded limit (the tree is dropped).
+///
+/// Where saphyr-parser and go-yaml disagree, go-yaml wins: flow collections may be indented
+/// anywhere, `\'` in a double-quoted scalar is `'`, and `\/` is reported as a syntax error (the
+/// parse goes on, with `/`).
 #[must_use]
 pub fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
     build::parse(text, file, limits)
