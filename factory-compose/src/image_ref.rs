@@ -82,6 +82,9 @@ pub fn parse(text: &str) -> Result<ImageRef<'_>, ImageRefError> {
         None => (rest, None),
     };
     if let Some((at, t)) = tag {
+        if t.is_empty() {
+            return Err(err("the tag after `:` is empty", at..at));
+        }
         let ok = !t.is_empty()
             && t.len() <= 128
             && t.bytes()
