@@ -83,10 +83,14 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     }
     let dotenv = environment::parse_dotenv(sources, process, &mut diagnostics);
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
-    let mut tree = merge::merge(trees);
+    let merge::Merged {
+        mut tree,
+        overrides,
+    } = merge::merge(trees);
     let interpolation =
         interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
-    let project = model::build(tree, &mut diagnostics);
+    let mut project = model::build(tree, &mut diagnostics);
+    project.overrides = overrides;
     Loaded {
         project,
         variables,
@@ -110,5 +114,30 @@ pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> R
         dotenv: &loaded.dotenv,
     };
     rules::run(&cx, &mut diagnostics);
+    name_overridden_values(&loaded.project, &mut diagnostics);
     Report::new(diagnostics)
+}
+
+/// A diagnostic that points at a value a later file set over an earlier one also shows the
+/// earlier value ("overrides the value set here").
+fn name_overridden_values(project: &model::Project, diagnostics: &mut [Diagnostic]) {
+    if project.overrides.is_empty() {
+        return;
+    }
+    let loc = |id| {
+        let n = project.tree.node(id);
+        Location::new(n.file, n.span)
+    };
+    for d in diagnostics.iter_mut() {
+        let Some(primary) = d.primary.as_ref().map(|p| p.location) else {
+            continue;
+        };
+        if let Some(o) = project.overrides.iter().find(|o| loc(o.value) == primary) {
+            let base = loc(o.replaced);
+            if base.file != primary.file && !d.secondary.iter().any(|l| l.location == base) {
+                d.secondary
+                    .push(Label::new(base, "overrides the value set here"));
+            }
+        }
+    }
 }

@@ -21,12 +21,31 @@ use crate::span::Span;
 use crate::volume;
 use crate::yaml::{Entry, Node, NodeId, NodeKind, Scalar, ScalarStyle, Tree};
 
+/// A value of a later file that replaced one of an earlier file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Override {
+    /// The later file's value.
+    pub value: NodeId,
+    /// The earlier file's value it replaced.
+    pub replaced: NodeId,
+}
+
+/// The merged tree and what each later file replaced.
+#[derive(Debug, Clone, Default)]
+pub struct Merged {
+    /// One tree holding the nodes of every file.
+    pub tree: Tree,
+    /// Replaced values, so a diagnostic about an override can name the base value too.
+    pub overrides: Vec<Override>,
+}
+
 /// Merge `trees` in order into one tree (the first document of each).
 #[must_use]
-pub fn merge(trees: Vec<Tree>) -> Tree {
+pub fn merge(trees: Vec<Tree>) -> Merged {
+    let mut overrides = Vec::new();
     let mut iter = trees.into_iter();
     let Some(mut out) = iter.next() else {
-        return Tree::default();
+        return Merged::default();
     };
     out.documents.truncate(1);
     for tree in iter {
@@ -40,13 +59,19 @@ pub fn merge(trees: Vec<Tree>) -> Tree {
         let merged = match out.root() {
             None => Some(over_root),
             Some(base) => {
-                let mut m = Merger { tree: &mut out };
+                let mut m = Merger {
+                    tree: &mut out,
+                    overrides: &mut overrides,
+                };
                 m.merge(base, over_root, &mut Vec::new())
             }
         };
         out.documents = merged.into_iter().collect();
     }
-    out
+    Merged {
+        tree: out,
+        overrides,
+    }
 }
 
 fn shift(mut node: Node, offset: u32) -> Node {
@@ -112,6 +137,7 @@ fn rule_for(path: &[String]) -> Rule {
 
 struct Merger<'t> {
     tree: &'t mut Tree,
+    overrides: &'t mut Vec<Override>,
 }
 
 impl Merger<'_> {
@@ -227,6 +253,12 @@ impl Merger<'_> {
                     path.pop();
                     match merged {
                         Some(v) => {
+                            if v == oe.value {
+                                self.overrides.push(Override {
+                                    value: v,
+                                    replaced: entries[i].value,
+                                });
+                            }
                             entries[i] = Entry {
                                 key: oe.key,
                                 value: v,

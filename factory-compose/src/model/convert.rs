@@ -20,6 +20,7 @@ pub fn build(tree: Tree, diags: &mut Vec<Diagnostic>) -> Project {
         services_key: None,
         services: Vec::new(),
         other_keys: Vec::new(),
+        overrides: Vec::new(),
     };
     if let Some(root) = root {
         let cx = Cx { tree: &tree };

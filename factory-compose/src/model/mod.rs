@@ -203,6 +203,8 @@ pub struct Project {
     pub services: Vec<Service>,
     /// Top-level keys other than `services` and `version`.
     pub other_keys: Vec<OtherKey>,
+    /// Values a later compose file set over an earlier file's (see [`crate::merge`]).
+    pub overrides: Vec<crate::merge::Override>,
 }
 
 impl Project {
