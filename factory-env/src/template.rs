@@ -402,13 +402,71 @@ fn first_invalid(nodes: &[Node]) -> Option<&TemplateError> {
     })
 }
 
+/// The position of the next `byte` at or after a position, remembered so that scanning a long
+/// line with many substitutions stays linear.
+#[derive(Default)]
+struct NextByte {
+    /// `(from, found)`: no `byte` in `[from, found)`, and `found` is one or the text's end.
+    known: Option<(usize, usize)>,
+}
+
+impl NextByte {
+    fn find(&mut self, text: &str, byte: u8, pos: usize) -> usize {
+        if let Some((from, found)) = self.known
+            && from <= pos
+            && pos <= found
+        {
+            return found;
+        }
+        let found = text
+            .as_bytes()
+            .get(pos..)
+            .and_then(|rest| rest.iter().position(|&b| b == byte))
+            .map_or(text.len(), |k| pos + k);
+        self.known = Some((pos, found));
+        found
+    }
+}
+
 struct Parser<'a> {
     text: &'a str,
+    next_newline: NextByte,
+    next_brace: NextByte,
+    /// `(lo, bound, last)`: the last `}` in `[lo, bound)`, one entry per bound in use.
+    last_brace: Vec<(usize, usize, Option<usize>)>,
 }
 
 impl<'a> Parser<'a> {
     fn new(text: &'a str) -> Self {
-        Parser { text }
+        Parser {
+            text,
+            next_newline: NextByte::default(),
+            next_brace: NextByte::default(),
+            last_brace: Vec::new(),
+        }
+    }
+
+    /// The last `}` in `[lo, bound)`.
+    fn last_brace(&mut self, lo: usize, bound: usize) -> Option<usize> {
+        if let Some(&(_, _, last)) = self
+            .last_brace
+            .iter()
+            .find(|&&(cached_lo, b, _)| b == bound && cached_lo <= lo)
+        {
+            return last.filter(|&p| p >= lo);
+        }
+        let last = self
+            .text
+            .as_bytes()
+            .get(lo..bound)
+            .and_then(|range| range.iter().rposition(|&b| b == b'}'))
+            .map(|k| lo + k);
+        self.last_brace.retain(|&(_, b, _)| b != bound);
+        if self.last_brace.len() > 2 * MAX_DEPTH {
+            self.last_brace.clear();
+        }
+        self.last_brace.push((lo, bound, last));
+        last
     }
 
     /// The end of the name starting at `start`, if a name starts there.
@@ -570,21 +628,9 @@ impl<'a> Parser<'a> {
             None => return invalid(TemplateErrorKind::Unclosed, dollar..name_end),
         };
         let arg_start = name_end + op_len;
-        let line_end = self
-            .text
-            .get(arg_start..end)
-            .and_then(|rest| rest.find('\n'))
-            .map_or(end, |k| arg_start + k);
-        let last_brace = self
-            .text
-            .get(arg_start..line_end)
-            .and_then(|rest| rest.rfind('}'))
-            .map(|k| arg_start + k);
-        let Some(last_brace) = last_brace else {
-            let closed_on_later_line = self
-                .text
-                .get(line_end..end)
-                .is_some_and(|rest| rest.contains('}'));
+        let line_end = self.next_newline.find(self.text, b'\n', arg_start).min(end);
+        let Some(last_brace) = self.last_brace(arg_start, line_end) else {
+            let closed_on_later_line = self.next_brace.find(self.text, b'}', line_end) < end;
             return invalid(
                 TemplateErrorKind::UnclosedOnLine {
                     closed_on_later_line,
@@ -633,11 +679,10 @@ impl<'a> Parser<'a> {
         )
     }
 
-    fn has_brace_later(&self, from: usize, end: usize) -> bool {
-        self.text.get(from..end).is_some_and(|rest| {
-            let line = rest.split('\n').next().unwrap_or("");
-            line.contains('}')
-        })
+    /// Whether a `}` follows `from` on its line (before `end`).
+    fn has_brace_later(&mut self, from: usize, end: usize) -> bool {
+        let line_end = self.next_newline.find(self.text, b'\n', from).min(end);
+        self.next_brace.find(self.text, b'}', from) < line_end
     }
 }
 

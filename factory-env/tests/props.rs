@@ -170,6 +170,15 @@ fn long_lines_stay_fast() {
     assert_eq!(template.variables().len(), 40_000);
     let text = "${A:-{".repeat(20_000);
     let _ = interpolate(&text, &());
+    for text in [
+        "${A:-\n".repeat(100_000),
+        "${A ".repeat(100_000),
+        "${A:-${B:-x}}".repeat(50_000),
+        "${A:-x$B:-y}".repeat(50_000),
+    ] {
+        let _ = interpolate(&text, &());
+        let _ = Template::parse(&text);
+    }
     let env = "A=${B:-x} $C\nexport D='y'\n\"bad\n".repeat(20_000);
     let (entries, errors) = dotenv::parse_recovering(&env, &());
     assert_eq!(entries.len(), 40_000);
