@@ -6,6 +6,28 @@
 //!
 //! An alias does not copy its target: it points at the same [`NodeId`], so the tree is a DAG and
 //! the *expanded* size (what a consumer walking it would visit) is what the budget counts.
+//!
+//! ```
+//! use factory_compose::FileId;
+//! use factory_compose::yaml::{Limits, compose_string, parse, scalar_text};
+//!
+//! let text = "x-base: &base\n  restart: always\nservices:\n  web:\n    <<: *base\n    image: nginx\n    environment:\n      MODE: 0755\n";
+//! let parsed = parse(text, FileId(0), &Limits::default());
+//! assert!(parsed.problems.is_empty());
+//! let tree = &parsed.tree;
+//! let services = tree.get(tree.root().unwrap(), "services").unwrap().value;
+//! let web = tree.get(services, "web").unwrap().value;
+//! // Inherited through `<<`, and the span says where `<<` was written.
+//! let restart = tree.get(web, "restart").unwrap();
+//! assert_eq!(scalar_text(tree, restart.value), Some("always"));
+//! assert_eq!(&text[restart.merged_from.unwrap().range()], "<<");
+//! // Spans are byte ranges of the file.
+//! let image = tree.get(web, "image").unwrap().value;
+//! assert_eq!(&text[tree.node(image).span.range()], "nginx");
+//! // What Compose makes of an unquoted `0755` in an environment value.
+//! let mode = tree.get(tree.get(web, "environment").unwrap().value, "MODE").unwrap().value;
+//! assert_eq!(compose_string(scalar_text(tree, mode).unwrap()).as_deref(), Some("493"));
+//! ```
 
 mod build;
 mod lex;
