@@ -446,7 +446,12 @@ impl<'t, 'l> Builder<'t, 'l> {
 
     fn alias(&mut self, anchor_id: usize, start: usize, end: usize) -> Result<(), Stop> {
         let (name, name_end) = lex::alias_at(self.text, start);
-        let alias_span = span(start..name_end.max(end).min(self.text.len()));
+        let written_end = if self.text.as_bytes().get(start) == Some(&b'*') {
+            name_end
+        } else {
+            end
+        };
+        let alias_span = span(start..written_end.min(self.text.len()));
         self.last_end = alias_span.end as usize;
         let target = self.anchors.get(anchor_id).copied().flatten();
         let Some(target) = target else {
