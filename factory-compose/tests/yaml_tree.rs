@@ -418,3 +418,33 @@ fn escapes_follow_go_yaml() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Differences between saphyr-parser and go-yaml, each observed with `docker compose config`:
+/// a tab starting a quoted continuation line is accepted (`"a b"`); control characters and
+/// `%YAML 1.2` are refused (`control characters are not allowed`, `found incompatible YAML
+/// document`), `%YAML 1.1` is accepted.
+#[test]
+fn go_yaml_reader_rules() {
+    let tree = parse_ok("x-a: \"a\n\tb\"\n");
+    assert_eq!(value_of(&tree, &["x-a"]), "a b");
+    for (text, message, at) in [
+        ("x-a: \"\u{7}\"\n", "control characters are not allowed", 6),
+        ("x-a: é\u{7f}\n", "control characters are not allowed", 7),
+        (
+            "%YAML 1.2\n---\nx-a: 1\n",
+            "found incompatible YAML document",
+            0,
+        ),
+    ] {
+        let parsed = parse(text, FileId(0), &Limits::default());
+        let found = parsed.problems.iter().any(|p| {
+            matches!(p, YamlProblem::Syntax { message: m, span } if m == message && span.start == at)
+        });
+        assert!(found, "{text:?}: {:?}", parsed.problems);
+    }
+    assert!(
+        parse("%YAML 1.1\n---\nx-a: 1\n", FileId(0), &Limits::default())
+            .problems
+            .is_empty()
+    );
+}

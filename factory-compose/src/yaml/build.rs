@@ -85,12 +85,16 @@ enum Fix {
     FlowIndentation(usize),
     /// A `\'` escape in the double-quoted scalar starting here (go-yaml reads `'`).
     QuoteEscape(usize),
+    /// A tab in the leading blanks of a quoted scalar's continuation line (go-yaml accepts it;
+    /// the blanks are folded away, so a space means the same).
+    QuotedTab(usize),
 }
 
 /// How many fixes (one re-parse each) are tried before giving up.
 const MAX_FIXES: usize = 64;
 const SAPHYR_INDENTATION: &str = "invalid indentation";
 const SAPHYR_UNKNOWN_ESCAPE: &str = "while parsing a quoted scalar, found unknown escape character";
+const SAPHYR_QUOTED_TAB: &str = "tab cannot be used as indentation";
 
 /// The result of one pass over the text.
 enum Pass {
@@ -134,6 +138,24 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
             }],
         };
     }
+    let mut parsed = parse_fixing(text, file, limits);
+    let before = parsed.problems.len();
+    parsed.problems.extend(
+        lex::go_yaml_reader_problems(text)
+            .into_iter()
+            .map(|(message, at)| YamlProblem::Syntax {
+                message: message.to_owned(),
+                span: Span::empty(pos(at)),
+            }),
+    );
+    if parsed.problems.len() > before {
+        parsed.problems.sort_by_key(|p| p.primary_span().start);
+    }
+    parsed
+}
+
+/// Parse, re-parsing with a [`Fix`] where saphyr refuses what go-yaml accepts.
+fn parse_fixing(text: &str, file: FileId, limits: &Limits) -> Parsed {
     let mut source = Cow::Borrowed(text);
     let mut quote_fixes: Vec<usize> = Vec::new();
     // Each fix is one more pass: bound the extra work to about 4 MiB of re-parsing (or 64 fixes).
@@ -149,6 +171,7 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
             _ if fixes > max_fixes => None,
             Fix::FlowIndentation(at) => lex::join_with_previous_line(&source, at),
             Fix::QuoteEscape(at) => lex::rewrite_quote_escapes(&source, at, &mut quote_fixes),
+            Fix::QuotedTab(at) => lex::tabs_to_spaces(&source, at),
         };
         match fixed {
             Some(fixed) => source = Cow::Owned(fixed),
@@ -251,6 +274,9 @@ impl<'t, 'l> Builder<'t, 'l> {
         } else if info == SAPHYR_INDENTATION && self.frames.last().is_some_and(|f| f.flow) {
             self.syntax(info, at);
             Stop::Retry(Fix::FlowIndentation(at))
+        } else if info == SAPHYR_QUOTED_TAB {
+            self.syntax(info, at);
+            Stop::Retry(Fix::QuotedTab(at))
         } else if info == SAPHYR_UNKNOWN_ESCAPE {
             self.syntax(info, at);
             Stop::Retry(Fix::QuoteEscape(at))

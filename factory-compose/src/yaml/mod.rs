@@ -235,6 +235,21 @@ pub enum YamlProblem {
     },
 }
 
+impl YamlProblem {
+    /// The span the problem points at (the second occurrence for a duplicate key).
+    #[must_use]
+    pub fn primary_span(&self) -> Span {
+        match self {
+            Self::Syntax { span, .. }
+            | Self::Limit { span, .. }
+            | Self::UnknownAnchor { span, .. }
+            | Self::BadMergeValue { span }
+            | Self::AliasCycle { span, .. } => *span,
+            Self::DuplicateKey { second, .. } => *second,
+        }
+    }
+}
+
 /// An arena of nodes and the documents' roots.
 #[derive(Debug, Clone, Default)]
 pub struct Tree {
@@ -292,8 +307,12 @@ pub struct Parsed {
 /// documents completed before it are kept) and at the first exceeded limit (the tree is dropped).
 ///
 /// Where saphyr-parser and go-yaml disagree, go-yaml wins: flow collections may be indented
-/// anywhere, `\'` in a double-quoted scalar is `'`, and `\/` is reported as a syntax error (the
-/// parse goes on, with `/`).
+/// anywhere, `\'` in a double-quoted scalar is `'`, a tab may start a quoted scalar's
+/// continuation line; and these are reported as syntax errors while the parse goes on: `\/`
+/// (parsed as `/`), control characters, a `%YAML` directive other than 1.1.
+///
+/// An empty document (`---` and nothing) is a null scalar root (Compose: `top-level object must
+/// be a mapping`).
 #[must_use]
 pub fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
     build::parse(text, file, limits)
