@@ -448,3 +448,25 @@ fn go_yaml_reader_rules() {
             .is_empty()
     );
 }
+
+/// `docker compose config` refuses a `:` with no key before it (`did not find expected key`, in
+/// flow `did not find expected node content`) but reads an explicit `? ` empty key as null.
+#[test]
+fn implicit_empty_keys_are_errors() {
+    for (text, message) in [
+        (": a\n", "did not find expected key"),
+        ("x-a: {: a}\n", "did not find expected node content"),
+        ("x-a: [: a]\n", "did not find expected node content"),
+    ] {
+        let parsed = parse(text, FileId(0), &Limits::default());
+        match parsed.problems.as_slice() {
+            [YamlProblem::Syntax { message: m, span }] => {
+                assert_eq!(m, message, "{text:?}");
+                assert_eq!(&text[span.start as usize..=span.start as usize], ":");
+            }
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+    let tree = parse_ok("x-a:\n  ? \n  : a\n");
+    assert!(tree.get(at(&tree, &["x-a"]), "").is_some());
+}

@@ -681,6 +681,7 @@ impl<'t, 'l> Builder<'t, 'l> {
     fn attach(&mut self, id: NodeId, written: Span) {
         let sizes = &self.sizes;
         let size_of = |id: NodeId| sizes.get(id.0 as usize).copied().unwrap_or(1);
+        let in_flow = self.frames.iter().any(|f| f.flow);
         let Some(frame) = self.frames.last_mut() else {
             self.document_root = Some(id);
             return;
@@ -704,6 +705,18 @@ impl<'t, 'l> Builder<'t, 'l> {
                 let Some(key_node) = self.tree.nodes.get(key.0 as usize) else {
                     return;
                 };
+                if is_implicit_empty_key(self.text, key_node) {
+                    // go-yaml refuses `: value` without a key (an explicit `? ` empty key is null).
+                    let message = if in_flow {
+                        "did not find expected node content"
+                    } else {
+                        "did not find expected key"
+                    };
+                    self.problems.push(YamlProblem::Syntax {
+                        message: message.to_owned(),
+                        span: key_node.span,
+                    });
+                }
                 match keys.spans.entry(key_repr(&key_node.kind)) {
                     hash_map::Entry::Occupied(first) => {
                         let key_text = match &key_node.kind {
@@ -740,6 +753,21 @@ impl<'t, 'l> Builder<'t, 'l> {
             }
         }
     }
+}
+
+/// A key saphyr made up for a `:` with nothing before it.
+fn is_implicit_empty_key(text: &str, node: &Node) -> bool {
+    matches!(&node.kind, NodeKind::Scalar(s) if s.value.is_empty() && s.style == ScalarStyle::Plain)
+        && node.tag.is_none()
+        && node.anchor.is_none()
+        && node.span.is_empty()
+        && text.as_bytes().get(node.span.start as usize) == Some(&b':')
+        && text.get(..node.span.start as usize).and_then(|before| {
+            before
+                .trim_end_matches([' ', '\t', '\r', '\n'])
+                .chars()
+                .next_back()
+        }) != Some('?')
 }
 
 fn key_repr(kind: &NodeKind) -> KeyRepr {
