@@ -470,3 +470,21 @@ fn implicit_empty_keys_are_errors() {
     let tree = parse_ok("x-a:\n  ? \n  : a\n");
     assert!(tree.get(at(&tree, &["x-a"]), "").is_some());
 }
+
+/// go-yaml reads a lone `-` in a flow collection as the string `-` (`docker compose config`
+/// printed `["-"]`); saphyr-parser refuses it.
+#[test]
+fn lone_dash_in_flow_is_a_string() {
+    let text = "x-a: [-, a, -]\nx-b: {k: -}\n";
+    let tree = parse_ok(text);
+    let items: Vec<&str> = match &tree.node(at(&tree, &["x-a"])).kind {
+        NodeKind::Sequence(items) => items
+            .iter()
+            .map(|&i| scalar_text(&tree, i).unwrap())
+            .collect(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(items, ["-", "a", "-"]);
+    assert_eq!(value_of(&tree, &["x-b", "k"]), "-");
+    assert_eq!(src(text, &tree, at(&tree, &["x-b", "k"])), "-");
+}

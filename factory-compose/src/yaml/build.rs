@@ -88,6 +88,9 @@ enum Fix {
     /// A tab in the leading blanks of a quoted scalar's continuation line (go-yaml accepts it;
     /// the blanks are folded away, so a space means the same).
     QuotedTab(usize),
+    /// A plain `-` in a flow collection followed by `,]}` (go-yaml reads the string `-`): parse
+    /// it as `x`, then put `-` back in the value.
+    LoneDash(usize),
 }
 
 /// How many fixes (one re-parse each) are tried before giving up.
@@ -95,6 +98,7 @@ const MAX_FIXES: usize = 64;
 const SAPHYR_INDENTATION: &str = "invalid indentation";
 const SAPHYR_UNKNOWN_ESCAPE: &str = "while parsing a quoted scalar, found unknown escape character";
 const SAPHYR_QUOTED_TAB: &str = "tab cannot be used as indentation";
+const SAPHYR_LONE_DASH: &str = "plain scalar cannot start with '-' followed by ,[]{}";
 
 /// The result of one pass over the text.
 enum Pass {
@@ -106,6 +110,8 @@ pub(super) struct Builder<'t, 'l> {
     text: &'t str,
     /// Offsets of `\"` escapes that were `\'` in the file (see [`Fix::QuoteEscape`]).
     quote_fixes: &'l [usize],
+    /// Offsets of plain scalars `-` that were rewritten to `x` (see [`Fix::LoneDash`]).
+    dash_fixes: &'l [usize],
     file: FileId,
     limits: &'l Limits,
     budget: u64,
@@ -158,20 +164,26 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
 fn parse_fixing(text: &str, file: FileId, limits: &Limits) -> Parsed {
     let mut source = Cow::Borrowed(text);
     let mut quote_fixes: Vec<usize> = Vec::new();
+    let mut dash_fixes: Vec<usize> = Vec::new();
     // Each fix is one more pass: bound the extra work to about 4 MiB of re-parsing (or 64 fixes).
     let max_fixes = MAX_FIXES.min(1 + (4 << 20) / text.len().max(1));
     let mut fixes = 0;
     loop {
-        let (fix, parsed) = match Builder::new(&source, file, limits, &quote_fixes).run() {
-            Pass::Done(parsed) => return parsed,
-            Pass::Retry { fix, parsed } => (fix, parsed),
-        };
+        let (fix, parsed) =
+            match Builder::new(&source, file, limits, &quote_fixes, &dash_fixes).run() {
+                Pass::Done(parsed) => return parsed,
+                Pass::Retry { fix, parsed } => (fix, parsed),
+            };
         fixes += 1;
         let fixed = match fix {
             _ if fixes > max_fixes => None,
             Fix::FlowIndentation(at) => lex::join_with_previous_line(&source, at),
             Fix::QuoteEscape(at) => lex::rewrite_quote_escapes(&source, at, &mut quote_fixes),
             Fix::QuotedTab(at) => lex::tabs_to_spaces(&source, at),
+            Fix::LoneDash(at) => lex::replace_byte(&source, at, b'-', b'x').inspect(|_| {
+                dash_fixes.push(at);
+                dash_fixes.sort_unstable();
+            }),
         };
         match fixed {
             Some(fixed) => source = Cow::Owned(fixed),
@@ -190,12 +202,19 @@ fn span(range: std::ops::Range<usize>) -> Span {
 }
 
 impl<'t, 'l> Builder<'t, 'l> {
-    fn new(text: &'t str, file: FileId, limits: &'l Limits, quote_fixes: &'l [usize]) -> Self {
+    fn new(
+        text: &'t str,
+        file: FileId,
+        limits: &'l Limits,
+        quote_fixes: &'l [usize],
+        dash_fixes: &'l [usize],
+    ) -> Self {
         let per_byte = limits.expanded_nodes_per_byte.saturating_mul(text.len());
         let budget = per_byte.max(limits.min_expanded_nodes);
         Self {
             text,
             quote_fixes,
+            dash_fixes,
             file,
             limits,
             budget: u64::try_from(budget).unwrap_or(u64::MAX),
@@ -274,6 +293,9 @@ impl<'t, 'l> Builder<'t, 'l> {
         } else if info == SAPHYR_INDENTATION && self.frames.last().is_some_and(|f| f.flow) {
             self.syntax(info, at);
             Stop::Retry(Fix::FlowIndentation(at))
+        } else if info == SAPHYR_LONE_DASH {
+            self.syntax(info, at);
+            Stop::Retry(Fix::LoneDash(at))
         } else if info == SAPHYR_QUOTED_TAB {
             self.syntax(info, at);
             Stop::Retry(Fix::QuotedTab(at))
@@ -371,7 +393,12 @@ impl<'t, 'l> Builder<'t, 'l> {
         let props = self.read_properties(anchor_id != 0, has_tag, start);
         let content = props.content.min(end);
         let (style, range) = match style {
-            SaphyrStyle::Plain => (ScalarStyle::Plain, content..end),
+            SaphyrStyle::Plain => {
+                if self.dash_fixes.binary_search(&content).is_ok() && value.starts_with('x') {
+                    value = Cow::Owned(format!("-{}", value.get(1..).unwrap_or_default()));
+                }
+                (ScalarStyle::Plain, content..end)
+            }
             SaphyrStyle::SingleQuoted => {
                 let close = lex::quoted_end(self.text, content).unwrap_or(end);
                 (ScalarStyle::SingleQuoted, content..close)

@@ -426,3 +426,12 @@ pub(crate) fn go_yaml_reader_problems(text: &str) -> Vec<(&'static str, usize)> 
     }
     problems
 }
+
+/// `text` with the byte `from` at `at` replaced by `to` (both ASCII). `None` if `at` holds
+/// something else.
+pub(crate) fn replace_byte(text: &str, at: usize, from: u8, to: u8) -> Option<String> {
+    let mut bytes = text.as_bytes().to_vec();
+    let byte = bytes.get_mut(at).filter(|b| **b == from)?;
+    *byte = to;
+    String::from_utf8(bytes).ok()
+}
