@@ -118,7 +118,10 @@ pub struct Node {
     /// Scalar, sequence or mapping.
     pub kind: NodeKind,
     /// The node's bytes in its file: a scalar's raw text including quotes (for block scalars, from
-    /// the indicator to the end of the content); a collection from its first to its last byte.
+    /// the indicator to the end of the last non-blank content line); a flow collection from `[` or
+    /// `{` to the closing bracket; a block collection from its first key or `-` to the end of its
+    /// last value. The properties (`&anchor`, `!tag`) written before the node are not included.
+    /// An empty plain scalar (`key:` with no value) has an empty span where the value would be.
     pub span: Span,
     /// The file the node was parsed from (merged trees mix files).
     pub file: FileId,
