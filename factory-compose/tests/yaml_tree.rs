@@ -418,3 +418,73 @@ fn escapes_follow_go_yaml() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Differences between saphyr-parser and go-yaml, each observed with `docker compose config`:
+/// a tab starting a quoted continuation line is accepted (`"a b"`); control characters and
+/// `%YAML 1.2` are refused (`control characters are not allowed`, `found incompatible YAML
+/// document`), `%YAML 1.1` is accepted.
+#[test]
+fn go_yaml_reader_rules() {
+    let tree = parse_ok("x-a: \"a\n\tb\"\n");
+    assert_eq!(value_of(&tree, &["x-a"]), "a b");
+    for (text, message, at) in [
+        ("x-a: \"\u{7}\"\n", "control characters are not allowed", 6),
+        ("x-a: é\u{7f}\n", "control characters are not allowed", 7),
+        (
+            "%YAML 1.2\n---\nx-a: 1\n",
+            "found incompatible YAML document",
+            0,
+        ),
+    ] {
+        let parsed = parse(text, FileId(0), &Limits::default());
+        let found = parsed.problems.iter().any(|p| {
+            matches!(p, YamlProblem::Syntax { message: m, span } if m == message && span.start == at)
+        });
+        assert!(found, "{text:?}: {:?}", parsed.problems);
+    }
+    assert!(
+        parse("%YAML 1.1\n---\nx-a: 1\n", FileId(0), &Limits::default())
+            .problems
+            .is_empty()
+    );
+}
+
+/// `docker compose config` refuses a `:` with no key before it (`did not find expected key`, in
+/// flow `did not find expected node content`) but reads an explicit `? ` empty key as null.
+#[test]
+fn implicit_empty_keys_are_errors() {
+    for (text, message) in [
+        (": a\n", "did not find expected key"),
+        ("x-a: {: a}\n", "did not find expected node content"),
+        ("x-a: [: a]\n", "did not find expected node content"),
+    ] {
+        let parsed = parse(text, FileId(0), &Limits::default());
+        match parsed.problems.as_slice() {
+            [YamlProblem::Syntax { message: m, span }] => {
+                assert_eq!(m, message, "{text:?}");
+                assert_eq!(&text[span.start as usize..=span.start as usize], ":");
+            }
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+    let tree = parse_ok("x-a:\n  ? \n  : a\n");
+    assert!(tree.get(at(&tree, &["x-a"]), "").is_some());
+}
+
+/// go-yaml reads a lone `-` in a flow collection as the string `-` (`docker compose config`
+/// printed `["-"]`); saphyr-parser refuses it.
+#[test]
+fn lone_dash_in_flow_is_a_string() {
+    let text = "x-a: [-, a, -]\nx-b: {k: -}\n";
+    let tree = parse_ok(text);
+    let items: Vec<&str> = match &tree.node(at(&tree, &["x-a"])).kind {
+        NodeKind::Sequence(items) => items
+            .iter()
+            .map(|&i| scalar_text(&tree, i).unwrap())
+            .collect(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(items, ["-", "a", "-"]);
+    assert_eq!(value_of(&tree, &["x-b", "k"]), "-");
+    assert_eq!(src(text, &tree, at(&tree, &["x-b", "k"])), "-");
+}

@@ -85,12 +85,20 @@ enum Fix {
     FlowIndentation(usize),
     /// A `\'` escape in the double-quoted scalar starting here (go-yaml reads `'`).
     QuoteEscape(usize),
+    /// A tab in the leading blanks of a quoted scalar's continuation line (go-yaml accepts it;
+    /// the blanks are folded away, so a space means the same).
+    QuotedTab(usize),
+    /// A plain `-` in a flow collection followed by `,]}` (go-yaml reads the string `-`): parse
+    /// it as `x`, then put `-` back in the value.
+    LoneDash(usize),
 }
 
 /// How many fixes (one re-parse each) are tried before giving up.
 const MAX_FIXES: usize = 64;
 const SAPHYR_INDENTATION: &str = "invalid indentation";
 const SAPHYR_UNKNOWN_ESCAPE: &str = "while parsing a quoted scalar, found unknown escape character";
+const SAPHYR_QUOTED_TAB: &str = "tab cannot be used as indentation";
+const SAPHYR_LONE_DASH: &str = "plain scalar cannot start with '-' followed by ,[]{}";
 
 /// The result of one pass over the text.
 enum Pass {
@@ -102,6 +110,8 @@ pub(super) struct Builder<'t, 'l> {
     text: &'t str,
     /// Offsets of `\"` escapes that were `\'` in the file (see [`Fix::QuoteEscape`]).
     quote_fixes: &'l [usize],
+    /// Offsets of plain scalars `-` that were rewritten to `x` (see [`Fix::LoneDash`]).
+    dash_fixes: &'l [usize],
     file: FileId,
     limits: &'l Limits,
     budget: u64,
@@ -134,21 +144,46 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
             }],
         };
     }
+    let mut parsed = parse_fixing(text, file, limits);
+    let before = parsed.problems.len();
+    parsed.problems.extend(
+        lex::go_yaml_reader_problems(text)
+            .into_iter()
+            .map(|(message, at)| YamlProblem::Syntax {
+                message: message.to_owned(),
+                span: Span::empty(pos(at)),
+            }),
+    );
+    if parsed.problems.len() > before {
+        parsed.problems.sort_by_key(|p| p.primary_span().start);
+    }
+    parsed
+}
+
+/// Parse, re-parsing with a [`Fix`] where saphyr refuses what go-yaml accepts.
+fn parse_fixing(text: &str, file: FileId, limits: &Limits) -> Parsed {
     let mut source = Cow::Borrowed(text);
     let mut quote_fixes: Vec<usize> = Vec::new();
+    let mut dash_fixes: Vec<usize> = Vec::new();
     // Each fix is one more pass: bound the extra work to about 4 MiB of re-parsing (or 64 fixes).
     let max_fixes = MAX_FIXES.min(1 + (4 << 20) / text.len().max(1));
     let mut fixes = 0;
     loop {
-        let (fix, parsed) = match Builder::new(&source, file, limits, &quote_fixes).run() {
-            Pass::Done(parsed) => return parsed,
-            Pass::Retry { fix, parsed } => (fix, parsed),
-        };
+        let (fix, parsed) =
+            match Builder::new(&source, file, limits, &quote_fixes, &dash_fixes).run() {
+                Pass::Done(parsed) => return parsed,
+                Pass::Retry { fix, parsed } => (fix, parsed),
+            };
         fixes += 1;
         let fixed = match fix {
             _ if fixes > max_fixes => None,
             Fix::FlowIndentation(at) => lex::join_with_previous_line(&source, at),
             Fix::QuoteEscape(at) => lex::rewrite_quote_escapes(&source, at, &mut quote_fixes),
+            Fix::QuotedTab(at) => lex::tabs_to_spaces(&source, at),
+            Fix::LoneDash(at) => lex::replace_byte(&source, at, b'-', b'x').inspect(|_| {
+                dash_fixes.push(at);
+                dash_fixes.sort_unstable();
+            }),
         };
         match fixed {
             Some(fixed) => source = Cow::Owned(fixed),
@@ -167,12 +202,19 @@ fn span(range: std::ops::Range<usize>) -> Span {
 }
 
 impl<'t, 'l> Builder<'t, 'l> {
-    fn new(text: &'t str, file: FileId, limits: &'l Limits, quote_fixes: &'l [usize]) -> Self {
+    fn new(
+        text: &'t str,
+        file: FileId,
+        limits: &'l Limits,
+        quote_fixes: &'l [usize],
+        dash_fixes: &'l [usize],
+    ) -> Self {
         let per_byte = limits.expanded_nodes_per_byte.saturating_mul(text.len());
         let budget = per_byte.max(limits.min_expanded_nodes);
         Self {
             text,
             quote_fixes,
+            dash_fixes,
             file,
             limits,
             budget: u64::try_from(budget).unwrap_or(u64::MAX),
@@ -251,6 +293,12 @@ impl<'t, 'l> Builder<'t, 'l> {
         } else if info == SAPHYR_INDENTATION && self.frames.last().is_some_and(|f| f.flow) {
             self.syntax(info, at);
             Stop::Retry(Fix::FlowIndentation(at))
+        } else if info == SAPHYR_LONE_DASH {
+            self.syntax(info, at);
+            Stop::Retry(Fix::LoneDash(at))
+        } else if info == SAPHYR_QUOTED_TAB {
+            self.syntax(info, at);
+            Stop::Retry(Fix::QuotedTab(at))
         } else if info == SAPHYR_UNKNOWN_ESCAPE {
             self.syntax(info, at);
             Stop::Retry(Fix::QuoteEscape(at))
@@ -345,7 +393,12 @@ impl<'t, 'l> Builder<'t, 'l> {
         let props = self.read_properties(anchor_id != 0, has_tag, start);
         let content = props.content.min(end);
         let (style, range) = match style {
-            SaphyrStyle::Plain => (ScalarStyle::Plain, content..end),
+            SaphyrStyle::Plain => {
+                if self.dash_fixes.binary_search(&content).is_ok() && value.starts_with('x') {
+                    value = Cow::Owned(format!("-{}", value.get(1..).unwrap_or_default()));
+                }
+                (ScalarStyle::Plain, content..end)
+            }
             SaphyrStyle::SingleQuoted => {
                 let close = lex::quoted_end(self.text, content).unwrap_or(end);
                 (ScalarStyle::SingleQuoted, content..close)
@@ -447,7 +500,12 @@ impl<'t, 'l> Builder<'t, 'l> {
 
     fn alias(&mut self, anchor_id: usize, start: usize, end: usize) -> Result<(), Stop> {
         let (name, name_end) = lex::alias_at(self.text, start);
-        let alias_span = span(start..name_end.max(end).min(self.text.len()));
+        let written_end = if self.text.as_bytes().get(start) == Some(&b'*') {
+            name_end
+        } else {
+            end
+        };
+        let alias_span = span(start..written_end.min(self.text.len()));
         self.last_end = alias_span.end as usize;
         let target = self.anchors.get(anchor_id).copied().flatten();
         let Some(target) = target else {
@@ -652,6 +710,7 @@ impl<'t, 'l> Builder<'t, 'l> {
     fn attach(&mut self, id: NodeId, written: Span) {
         let sizes = &self.sizes;
         let size_of = |id: NodeId| sizes.get(id.0 as usize).copied().unwrap_or(1);
+        let in_flow = self.frames.iter().any(|f| f.flow);
         let Some(frame) = self.frames.last_mut() else {
             self.document_root = Some(id);
             return;
@@ -675,6 +734,18 @@ impl<'t, 'l> Builder<'t, 'l> {
                 let Some(key_node) = self.tree.nodes.get(key.0 as usize) else {
                     return;
                 };
+                if is_implicit_empty_key(self.text, key_node) {
+                    // go-yaml refuses `: value` without a key (an explicit `? ` empty key is null).
+                    let message = if in_flow {
+                        "did not find expected node content"
+                    } else {
+                        "did not find expected key"
+                    };
+                    self.problems.push(YamlProblem::Syntax {
+                        message: message.to_owned(),
+                        span: key_node.span,
+                    });
+                }
                 match keys.spans.entry(key_repr(&key_node.kind)) {
                     hash_map::Entry::Occupied(first) => {
                         let key_text = match &key_node.kind {
@@ -711,6 +782,21 @@ impl<'t, 'l> Builder<'t, 'l> {
             }
         }
     }
+}
+
+/// A key saphyr made up for a `:` with nothing before it.
+fn is_implicit_empty_key(text: &str, node: &Node) -> bool {
+    matches!(&node.kind, NodeKind::Scalar(s) if s.value.is_empty() && s.style == ScalarStyle::Plain)
+        && node.tag.is_none()
+        && node.anchor.is_none()
+        && node.span.is_empty()
+        && text.as_bytes().get(node.span.start as usize) == Some(&b':')
+        && text.get(..node.span.start as usize).and_then(|before| {
+            before
+                .trim_end_matches([' ', '\t', '\r', '\n'])
+                .chars()
+                .next_back()
+        }) != Some('?')
 }
 
 fn key_repr(kind: &NodeKind) -> KeyRepr {

@@ -380,3 +380,58 @@ pub(crate) fn rewrite_quote_escapes(
         None
     }
 }
+
+/// `text` with the tabs among the blanks that start at `at` replaced by spaces. `None` if there
+/// is no tab at `at`.
+pub(crate) fn tabs_to_spaces(text: &str, at: usize) -> Option<String> {
+    let mut bytes = text.as_bytes().to_vec();
+    if bytes.get(at) != Some(&b'\t') {
+        return None;
+    }
+    let mut i = at;
+    while let Some(b) = bytes.get_mut(i) {
+        match *b {
+            b'\t' => *b = b' ',
+            b' ' => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// What go-yaml refuses before parsing and saphyr accepts: a character outside YAML's printable
+/// set (`control characters are not allowed`), and a `%YAML` directive other than 1.1 (`found
+/// incompatible YAML document`). The first of each, with its byte offset.
+pub(crate) fn go_yaml_reader_problems(text: &str) -> Vec<(&'static str, usize)> {
+    let mut problems = Vec::new();
+    let printable = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+            || c >= '\u{10000}'
+    };
+    if let Some((at, _)) = text.char_indices().find(|&(_, c)| !printable(c)) {
+        problems.push(("control characters are not allowed", at));
+    }
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("%YAML") {
+            let version = rest.split_whitespace().next().unwrap_or_default();
+            let (major, minor) = version.split_once('.').unwrap_or((version, ""));
+            if major.parse::<u32>() != Ok(1) || minor.parse::<u32>() != Ok(1) {
+                problems.push(("found incompatible YAML document", line_start));
+                break;
+            }
+        }
+        line_start += line.len();
+    }
+    problems
+}
+
+/// `text` with the byte `from` at `at` replaced by `to` (both ASCII). `None` if `at` holds
+/// something else.
+pub(crate) fn replace_byte(text: &str, at: usize, from: u8, to: u8) -> Option<String> {
+    let mut bytes = text.as_bytes().to_vec();
+    let byte = bytes.get_mut(at).filter(|b| **b == from)?;
+    *byte = to;
+    String::from_utf8(bytes).ok()
+}

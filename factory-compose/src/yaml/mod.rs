@@ -6,6 +6,28 @@
 //!
 //! An alias does not copy its target: it points at the same [`NodeId`], so the tree is a DAG and
 //! the *expanded* size (what a consumer walking it would visit) is what the budget counts.
+//!
+//! ```
+//! use factory_compose::FileId;
+//! use factory_compose::yaml::{Limits, compose_string, parse, scalar_text};
+//!
+//! let text = "x-base: &base\n  restart: always\nservices:\n  web:\n    <<: *base\n    image: nginx\n    environment:\n      MODE: 0755\n";
+//! let parsed = parse(text, FileId(0), &Limits::default());
+//! assert!(parsed.problems.is_empty());
+//! let tree = &parsed.tree;
+//! let services = tree.get(tree.root().unwrap(), "services").unwrap().value;
+//! let web = tree.get(services, "web").unwrap().value;
+//! // Inherited through `<<`, and the span says where `<<` was written.
+//! let restart = tree.get(web, "restart").unwrap();
+//! assert_eq!(scalar_text(tree, restart.value), Some("always"));
+//! assert_eq!(&text[restart.merged_from.unwrap().range()], "<<");
+//! // Spans are byte ranges of the file.
+//! let image = tree.get(web, "image").unwrap().value;
+//! assert_eq!(&text[tree.node(image).span.range()], "nginx");
+//! // What Compose makes of an unquoted `0755` in an environment value.
+//! let mode = tree.get(tree.get(web, "environment").unwrap().value, "MODE").unwrap().value;
+//! assert_eq!(compose_string(scalar_text(tree, mode).unwrap()).as_deref(), Some("493"));
+//! ```
 
 mod build;
 mod lex;
@@ -99,7 +121,10 @@ pub struct Node {
     /// Scalar, sequence or mapping.
     pub kind: NodeKind,
     /// The node's bytes in its file: a scalar's raw text including quotes (for block scalars, from
-    /// the indicator to the end of the content); a collection from its first to its last byte.
+    /// the indicator to the end of the last non-blank content line); a flow collection from `[` or
+    /// `{` to the closing bracket; a block collection from its first key or `-` to the end of its
+    /// last value. The properties (`&anchor`, `!tag`) written before the node are not included.
+    /// An empty plain scalar (`key:` with no value) has an empty span where the value would be.
     pub span: Span,
     /// The file the node was parsed from (merged trees mix files).
     pub file: FileId,
@@ -110,6 +135,17 @@ pub struct Node {
 }
 
 /// Hard limits that make hostile input fail fast with FC004 instead of exhausting memory or stack.
+///
+/// The defaults leave real files far inside the limits (the 318 corpus files are at most 82 KiB
+/// and nest at most 9 collections deep) while stopping hostile ones in milliseconds:
+/// - `max_file_bytes` 64 MiB: nearly 1000× the largest real file; spans are `u32`.
+/// - `max_depth` 256: 25× the deepest real file; consumers that recurse over the tree stay far
+///   from a 2 MiB stack. saphyr-parser itself stops *flow* nesting at 255 levels, reported as
+///   `Depth { limit: 255 }` when `max_depth` is larger.
+/// - expansion budget `max(min_expanded_nodes, expanded_nodes_per_byte × len)` = `max(100 000,
+///   16 × len)`: a file is at most about one node per byte before aliases, so 16 per byte lets a
+///   shared `x-base` be merged into every service (10 000 services merging a 10-node base use
+///   about 1% of their budget), while the 9×9 billion-laughs file stops after 74 718 nodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Maximum size of one file in bytes.
@@ -205,6 +241,21 @@ pub enum YamlProblem {
     },
 }
 
+impl YamlProblem {
+    /// The span the problem points at (the second occurrence for a duplicate key).
+    #[must_use]
+    pub fn primary_span(&self) -> Span {
+        match self {
+            Self::Syntax { span, .. }
+            | Self::Limit { span, .. }
+            | Self::UnknownAnchor { span, .. }
+            | Self::BadMergeValue { span }
+            | Self::AliasCycle { span, .. } => *span,
+            Self::DuplicateKey { second, .. } => *second,
+        }
+    }
+}
+
 /// An arena of nodes and the documents' roots.
 #[derive(Debug, Clone, Default)]
 pub struct Tree {
@@ -262,8 +313,12 @@ pub struct Parsed {
 /// documents completed before it are kept) and at the first exceeded limit (the tree is dropped).
 ///
 /// Where saphyr-parser and go-yaml disagree, go-yaml wins: flow collections may be indented
-/// anywhere, `\'` in a double-quoted scalar is `'`, and `\/` is reported as a syntax error (the
-/// parse goes on, with `/`).
+/// anywhere, `\'` in a double-quoted scalar is `'`, a tab may start a quoted scalar's
+/// continuation line; and these are reported as syntax errors while the parse goes on: `\/`
+/// (parsed as `/`), control characters, a `%YAML` directive other than 1.1.
+///
+/// An empty document (`---` and nothing) is a null scalar root (Compose: `top-level object must
+/// be a mapping`).
 #[must_use]
 pub fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
     build::parse(text, file, limits)
