@@ -192,7 +192,8 @@ fn runjob_uses_the_compose_variable() {
 }
 
 /// The printed line, run by `sh`, hands `bash -c` the command exactly: with `COMPOSE` set to
-/// `printf '%s\n'` the shell prints each argument it would pass to Compose on its own line.
+/// `printf %s\n` (split at spaces, like the platform's tool) the shell prints each argument it
+/// would pass to Compose on its own line.
 #[test]
 fn runjob_line_round_trips_through_sh() {
     let o = factory(
@@ -202,7 +203,7 @@ fn runjob_line_round_trips_through_sh() {
             "--project-directory",
             "factory-cli/tests/fixtures/cron_quotes",
         ],
-        &[("COMPOSE", r"printf '%s\n'")],
+        &[("COMPOSE", r"printf %s\n")],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let line = stdout(&o);

@@ -327,29 +327,29 @@ fn printable(s: &str) -> String {
 /// The shell command line that runs a cron job by hand, as the platform runs it:
 /// `COMPOSE run --rm SERVICE bash -c 'COMMAND'`.
 ///
-/// `compose` is the user's Compose command (the `COMPOSE` environment variable of the platform's
-/// Makefile and `factory-runjob` script), used verbatim because it is already shell text; when
-/// absent it is `docker compose` followed by `-f FILE` for each of `files`. Every other part is
-/// quoted with POSIX single quotes where needed (the command always), a `'` inside becoming
-/// `'\''`, so the line can be pasted into `sh` and gives `bash` the command exactly.
+/// `compose` is the user's Compose command, the `COMPOSE` environment variable the platform's
+/// Makefile and `factory-runjob` tool use (e.g. `docker-compose -f docker-compose.yml -f
+/// tools.yml`); like that tool, it is split into words at spaces. When absent (or blank) it is
+/// `docker compose` followed by `-f FILE` for each of `files`. Every word is quoted with POSIX
+/// single quotes where needed (the command always), a `'` inside becoming `'\''`, so the line
+/// can be pasted into `sh` and gives `bash -c` the command exactly.
 #[must_use]
 pub fn runjob_line(compose: Option<&str>, files: &[&str], service: &str, command: &str) -> String {
-    let mut out = match compose.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => c.to_owned(),
-        None => {
-            let mut c = "docker compose".to_owned();
-            for f in files {
-                c.push_str(" -f ");
-                c.push_str(&quote(f));
-            }
-            c
+    let mut words: Vec<String> = compose
+        .map(|c| c.split(' ').filter(|w| !w.is_empty()).map(quote).collect())
+        .unwrap_or_default();
+    if words.is_empty() {
+        words = vec!["docker".to_owned(), "compose".to_owned()];
+        for f in files {
+            words.push("-f".to_owned());
+            words.push(quote(f));
         }
-    };
-    out.push_str(" run --rm ");
-    out.push_str(&quote(service));
-    out.push_str(" bash -c ");
-    out.push_str(&single_quote(command));
-    out
+    }
+    words.extend(["run", "--rm"].map(str::to_owned));
+    words.push(quote(service));
+    words.extend(["bash", "-c"].map(str::to_owned));
+    words.push(single_quote(command));
+    words.join(" ")
 }
 
 /// `s` as one shell word: unchanged when it holds only characters no POSIX shell treats
@@ -414,7 +414,7 @@ mod tests {
     }
 
     #[test]
-    fn compose_variable_is_used_verbatim() {
+    fn compose_variable_is_split_at_spaces() {
         assert_eq!(
             runjob_line(
                 Some("docker-compose -f docker-compose.yml -f tools.yml -f dev.yml"),
@@ -423,6 +423,14 @@ mod tests {
                 "echo time to run"
             ),
             "docker-compose -f docker-compose.yml -f tools.yml -f dev.yml run --rm run_hourly bash -c 'echo time to run'"
+        );
+        assert_eq!(
+            runjob_line(Some("  docker  compose -f 'x y'.yml "), &[], "job", "it's"),
+            r"docker compose -f ''\''x' 'y'\''.yml' run --rm job bash -c 'it'\''s'"
+        );
+        assert_eq!(
+            runjob_line(Some(" "), &["a.yml"], "job", "x"),
+            "docker compose -f a.yml run --rm job bash -c 'x'"
         );
         assert_eq!(quote("a b"), "'a b'");
         assert_eq!(quote("x.yml"), "x.yml");
