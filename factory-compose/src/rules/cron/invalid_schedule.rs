@@ -72,7 +72,7 @@ impl Rule for InvalidSchedule {
             )
             .at_inherited(at, via);
             d = d.with_help(e.help.clone().unwrap_or_else(|| {
-                "write five fields, `minute hour day-of-month month day-of-week` (e.g. `30 3 * * *`), or a macro such as `@daily`".to_owned()
+                "cron takes five fields: minute (0-59), hour (0-23), day-of-month (1-31), month (1-12 or jan-dec), day-of-week (0-7 or sun-sat), e.g. `30 3 * * *`, or a macro such as `@daily`".to_owned()
             }));
             out.push(d);
         }
