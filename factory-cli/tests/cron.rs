@@ -237,3 +237,48 @@ fn usage_errors_exit_2() {
     assert!(e.starts_with("error: `app` is not a cron job"), "{e}");
     assert!(e.ends_with("the cron jobs are: run_hourly\n"), "{e}");
 }
+
+#[test]
+fn secrets_are_masked_unless_asked() {
+    let env = [("SV_PRODUCTION_API_TOKEN", "tok'en")];
+    let base = [
+        "runjob",
+        "notify",
+        "--project-directory",
+        "factory-cli/tests/fixtures/cron_secret",
+        "-e",
+        "production",
+    ];
+    let o = factory(&base, &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "docker compose run --rm notify bash -c 'curl -fsS -H \"Authorization: Bearer ********\" https://production.example/notify'\n"
+    );
+    let o = factory(&[&base[..], &["--show-secrets"]].concat(), &env);
+    assert_eq!(
+        stdout(&o),
+        "docker compose run --rm notify bash -c 'curl -fsS -H \"Authorization: Bearer tok'\\''en\" https://production.example/notify'\n"
+    );
+    let o = factory(
+        &[
+            "cron",
+            "factory-cli/tests/fixtures/cron_secret",
+            "-e",
+            "production",
+            "--format",
+            "json",
+            "--from",
+            "2026-01-01T00:00:00Z",
+            "--next",
+            "1",
+        ],
+        &env,
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(
+        v[0]["command"],
+        "curl -fsS -H \"Authorization: Bearer ********\" https://production.example/notify"
+    );
+    assert_eq!(v[0]["next"][0], "2026-01-05T08:00:00Z");
+}

@@ -20,7 +20,7 @@
 //! ));
 //! let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
 //! let from: Timestamp = "2026-01-01T00:00:00Z".parse()?;
-//! let runs = cron_jobs::runs(&loaded.project, from, &TimeZone::UTC, 2);
+//! let runs = cron_jobs::runs(&loaded, false, from, &TimeZone::UTC, 2);
 //! assert_eq!(runs[0].description, "at 04:30 every day");
 //! assert_eq!(cron_jobs::rfc3339(&runs[0].next[1]), "2026-01-02T04:30:00Z");
 //! assert_eq!(
@@ -112,6 +112,35 @@ pub fn jobs(project: &Project) -> Vec<CronJob<'_>> {
         .collect()
 }
 
+/// A label's value as printed: the interpolated value, with the value of every secret
+/// variable it uses (SPEC §4: `SV_` variables, platform credentials) replaced by `********`
+/// unless `show_secrets`.
+#[must_use]
+pub fn shown_value(loaded: &crate::Loaded, kv: &KeyValue, show_secrets: bool) -> String {
+    let value = label_value(kv).to_owned();
+    if show_secrets {
+        return value;
+    }
+    let uses_secret =
+        loaded.interpolation.uses.iter().any(|u| {
+            u.node == kv.node && loaded.variables.variable(&u.name).is_some_and(|v| v.secret)
+        });
+    let Some(raw) = loaded.interpolation.raw_of(kv.node).filter(|_| uses_secret) else {
+        return value;
+    };
+    let masked = factory_env::Template::parse(raw)
+        .ok()
+        .and_then(|t| t.render(&loaded.variables.masked()).ok())
+        .map(|r| r.value);
+    match (masked, kv.form) {
+        (Some(m), Form::Map) => m,
+        (Some(m), Form::List) => m
+            .split_once('=')
+            .map_or_else(String::new, |(_, v)| v.to_owned()),
+        (None, _) => factory_env::MASK.to_owned(),
+    }
+}
+
 /// Where a byte range of a label's value is in its file (exact when written verbatim, else the
 /// whole value), and the `<<` key it was inherited through, if any.
 pub(crate) fn label_value_location(
@@ -168,11 +197,19 @@ fn serialize_runs<S: serde::Serializer>(runs: &[Zoned], s: S) -> Result<S::Ok, S
     s.collect_seq(runs.iter().map(rfc3339))
 }
 
-/// The complete cron jobs of `project` (in file order) with their next `n` runs strictly after
-/// `from`, the cron daemon running in `tz`.
+/// The complete cron jobs of a loaded project (in file order) with their next `n` runs strictly
+/// after `from`, the cron daemon running in `tz`. Schedules and commands are shown with secret
+/// values masked unless `show_secrets` (see [`shown_value`]).
 #[must_use]
-pub fn runs(project: &Project, from: Timestamp, tz: &TimeZone, n: usize) -> Vec<JobRuns> {
-    jobs(project)
+pub fn runs(
+    loaded: &crate::Loaded,
+    show_secrets: bool,
+    from: Timestamp,
+    tz: &TimeZone,
+    n: usize,
+) -> Vec<JobRuns> {
+    let shown = |kv: Option<&KeyValue>| kv.map(|kv| shown_value(loaded, kv, show_secrets));
+    jobs(&loaded.project)
         .into_iter()
         .filter(CronJob::is_complete)
         .map(|job| {
@@ -193,8 +230,8 @@ pub fn runs(project: &Project, from: Timestamp, tz: &TimeZone, n: usize) -> Vec<
             };
             JobRuns {
                 service: job.name().to_owned(),
-                schedule: job.schedule_text().unwrap_or_default().to_owned(),
-                command: job.command().unwrap_or_default().to_owned(),
+                schedule: shown(job.schedule_label).unwrap_or_default(),
+                command: shown(job.command_label).unwrap_or_default(),
                 description,
                 next,
                 never_fires,
@@ -446,6 +483,35 @@ mod tests {
         assert_eq!(rfc3339(&t.to_zoned(TimeZone::UTC)), "2026-07-01T10:00:00Z");
         let kolkata = TimeZone::get("Asia/Kolkata").unwrap();
         assert_eq!(rfc3339(&t.to_zoned(kolkata)), "2026-07-01T15:30:00+05:30");
+    }
+
+    #[test]
+    fn secrets_are_masked() {
+        use crate::{FileKind, Mode, ProcessEnv, Settings, SourceFile, SourceMap};
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new(
+            "docker-compose.yml",
+            "services:\n  job:\n    image: app:1\n    labels:\n      sh.factory.cronjob.schedule: \"0 * * * *\"\n      sh.factory.cronjob.command: curl -u \"bot:${TOKEN}\" $${HOME}\n  list:\n    image: app:1\n    labels:\n      - sh.factory.cronjob.schedule=@daily\n      - sh.factory.cronjob.command=echo ${TOKEN}=${CI_ENVIRONMENT_NAME}\n",
+            FileKind::Compose,
+        ));
+        let process = ProcessEnv {
+            vars: vec![("SV_PROD_TOKEN".to_owned(), "s3cr=t".to_owned())],
+        };
+        let settings = Settings {
+            mode: Mode::Deploy {
+                environment: "prod".to_owned(),
+                url: None,
+            },
+            ..Settings::default()
+        };
+        let loaded = crate::load(&sources, &process, &settings);
+        let from: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let masked = runs(&loaded, false, from, &TimeZone::UTC, 1);
+        assert_eq!(masked[0].command, "curl -u \"bot:********\" ${HOME}");
+        assert_eq!(masked[1].command, "echo ********=prod");
+        let shown = runs(&loaded, true, from, &TimeZone::UTC, 1);
+        assert_eq!(shown[0].command, "curl -u \"bot:s3cr=t\" ${HOME}");
+        assert_eq!(shown[1].command, "echo s3cr=t=prod");
     }
 
     proptest! {

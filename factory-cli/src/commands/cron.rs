@@ -69,7 +69,7 @@ pub(crate) fn run(args: &CronArgs) -> Result<ExitCode, String> {
     if let Some(code) = blocking_errors(&loaded.diagnostics, &files, p) {
         return Ok(code);
     }
-    let runs = cron_jobs::runs(&loaded.project, from, &tz, args.next);
+    let runs = cron_jobs::runs(&loaded, p.show_secrets, from, &tz, args.next);
     let text = match args.format {
         CronFormat::Human => cron_jobs::render_table(&runs, &args.tz),
         CronFormat::Json => cron_jobs::render_json(&runs),

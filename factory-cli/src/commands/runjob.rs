@@ -49,7 +49,11 @@ pub(crate) fn run(args: &RunjobArgs) -> Result<ExitCode, String> {
             format!("`{name}` is not a service of this project; {existing}")
         });
     };
-    let Some(command) = job.command().filter(|_| job.is_complete()) else {
+    let Some(command) = job
+        .command_label
+        .filter(|_| job.is_complete())
+        .map(|kv| cron_jobs::shown_value(&loaded, kv, p.show_secrets))
+    else {
         let missing = if job.command_label.is_none() {
             COMMAND_LABEL
         } else {
@@ -66,7 +70,7 @@ pub(crate) fn run(args: &RunjobArgs) -> Result<ExitCode, String> {
         .map(|f| f.to_string_lossy().into_owned())
         .collect();
     let file_refs: Vec<&str> = file_names.iter().map(String::as_str).collect();
-    let mut line = cron_jobs::runjob_line(compose.as_deref(), &file_refs, name, command);
+    let mut line = cron_jobs::runjob_line(compose.as_deref(), &file_refs, name, &command);
     line.push('\n');
     emit(&line, p.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
