@@ -67,7 +67,7 @@ fn check(text: &str) -> Result<Vec<&'static str>, TestCaseError> {
     }
     let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
     let from: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
-    let runs = cron_jobs::runs(&loaded.project, from, &TimeZone::UTC, 3);
+    let runs = cron_jobs::runs(&loaded, false, from, &TimeZone::UTC, 3);
     let _ = cron_jobs::render_table(&runs, "UTC");
     let _ = cron_jobs::render_json(&runs);
     Ok(report.diagnostics.iter().map(|d| d.code).collect())
