@@ -253,12 +253,12 @@ fn secrets_are_masked_unless_asked() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "docker compose run --rm notify bash -c 'curl -fsS -H \"Authorization: Bearer ********\" https://production.example/notify'\n"
+        "docker compose --project-directory factory-cli/tests/fixtures/cron_secret run --rm notify bash -c 'curl -fsS -H \"Authorization: Bearer ********\" https://production.example/notify'\n"
     );
     let o = factory(&[&base[..], &["--show-secrets"]].concat(), &env);
     assert_eq!(
         stdout(&o),
-        "docker compose run --rm notify bash -c 'curl -fsS -H \"Authorization: Bearer tok'\\''en\" https://production.example/notify'\n"
+        "docker compose --project-directory factory-cli/tests/fixtures/cron_secret run --rm notify bash -c 'curl -fsS -H \"Authorization: Bearer tok'\\''en\" https://production.example/notify'\n"
     );
     let o = factory(
         &[

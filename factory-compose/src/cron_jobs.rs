@@ -367,20 +367,23 @@ fn printable(s: &str) -> String {
 /// `compose` is the user's Compose command, the `COMPOSE` environment variable the platform's
 /// Makefile and `factory-runjob` tool use (e.g. `docker-compose -f docker-compose.yml -f
 /// tools.yml`); like that tool, it is split into words at spaces. When absent (or blank) it is
-/// `docker compose` followed by `-f FILE` for each of `files`. Every word is quoted with POSIX
+/// `docker compose` followed by `options`, the global options that locate the project, one word
+/// each (`--project-directory`, `DIR`, `-f`, `FILE`…). Every word is quoted with POSIX
 /// single quotes where needed (the command always), a `'` inside becoming `'\''`, so the line
 /// can be pasted into `sh` and gives `bash -c` the command exactly.
 #[must_use]
-pub fn runjob_line(compose: Option<&str>, files: &[&str], service: &str, command: &str) -> String {
+pub fn runjob_line(
+    compose: Option<&str>,
+    options: &[&str],
+    service: &str,
+    command: &str,
+) -> String {
     let mut words: Vec<String> = compose
         .map(|c| c.split(' ').filter(|w| !w.is_empty()).map(quote).collect())
         .unwrap_or_default();
     if words.is_empty() {
         words = vec!["docker".to_owned(), "compose".to_owned()];
-        for f in files {
-            words.push("-f".to_owned());
-            words.push(quote(f));
-        }
+        words.extend(options.iter().map(|o| quote(o)));
     }
     words.extend(["run", "--rm"].map(str::to_owned));
     words.push(quote(service));
@@ -427,7 +430,12 @@ mod tests {
             "multi\nline\tcommand",
             "été ☃",
         ] {
-            let line = runjob_line(None, &["docker-compose.yml", "my tools.yml"], "job", cmd);
+            let line = runjob_line(
+                None,
+                &["-f", "docker-compose.yml", "-f", "my tools.yml"],
+                "job",
+                cmd,
+            );
             let words = shell_words::split(&line).unwrap();
             assert_eq!(
                 words,
@@ -466,7 +474,7 @@ mod tests {
             r"docker compose -f ''\''x' 'y'\''.yml' run --rm job bash -c 'it'\''s'"
         );
         assert_eq!(
-            runjob_line(Some(" "), &["a.yml"], "job", "x"),
+            runjob_line(Some(" "), &["-f", "a.yml"], "job", "x"),
             "docker compose -f a.yml run --rm job bash -c 'x'"
         );
         assert_eq!(quote("a b"), "'a b'");

@@ -64,13 +64,26 @@ pub(crate) fn run(args: &RunjobArgs) -> Result<ExitCode, String> {
         ));
     };
     let compose = std::env::var("COMPOSE").ok();
-    let file_names: Vec<String> = p
-        .files
-        .iter()
-        .map(|f| f.to_string_lossy().into_owned())
-        .collect();
-    let file_refs: Vec<&str> = file_names.iter().map(String::as_str).collect();
-    let mut line = cron_jobs::runjob_line(compose.as_deref(), &file_refs, name, &command);
+    // The options that locate the project, so the line works from where factory was run.
+    let mut options: Vec<String> = Vec::new();
+    if let Some(dir) = &p.project_directory {
+        options.push("--project-directory".to_owned());
+        options.push(dir.to_string_lossy().into_owned());
+    }
+    if let Some(name) = &p.project_name {
+        options.push("-p".to_owned());
+        options.push(name.clone());
+    }
+    for f in &p.env_file {
+        options.push("--env-file".to_owned());
+        options.push(f.to_string_lossy().into_owned());
+    }
+    for f in &p.files {
+        options.push("-f".to_owned());
+        options.push(f.to_string_lossy().into_owned());
+    }
+    let option_refs: Vec<&str> = options.iter().map(String::as_str).collect();
+    let mut line = cron_jobs::runjob_line(compose.as_deref(), &option_refs, name, &command);
     line.push('\n');
     emit(&line, p.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
