@@ -269,10 +269,9 @@ pub fn render_table(runs: &[JobRuns], zone: &str) -> String {
             "no cron jobs: a cron job is a service with the labels `{SCHEDULE_LABEL}` and `{COMMAND_LABEL}`\n"
         );
     }
-    let show_offset = !matches!(
-        zone,
-        "UTC" | "Etc/UTC" | "Etc/Universal" | "Universal" | "Zulu"
-    );
+    let show_offset = !["UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu"]
+        .iter()
+        .any(|z| z.eq_ignore_ascii_case(zone));
     let header = [
         "SERVICE".to_owned(),
         "SCHEDULE".to_owned(),

@@ -71,7 +71,7 @@ pub(crate) fn run(args: &CronArgs) -> Result<ExitCode, String> {
     }
     let runs = cron_jobs::runs(&loaded, p.show_secrets, from, &tz, args.next);
     let text = match args.format {
-        CronFormat::Human => cron_jobs::render_table(&runs, &args.tz),
+        CronFormat::Human => cron_jobs::render_table(&runs, tz.iana_name().unwrap_or(&args.tz)),
         CronFormat::Json => cron_jobs::render_json(&runs),
     };
     emit(&text, p.output.as_deref())?;
