@@ -1,5 +1,5 @@
 use crate::cron_jobs::jobs;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::model::CommandValue;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -97,11 +97,19 @@ impl Rule for CronDoesNotFailFast {
                     shown(&words)
                 )
             };
-            out.push(
-                command
-                    .point(registry::diagnostic("FJ003", message))
-                    .with_help(HELP),
-            );
+            let mut d = command
+                .point(registry::diagnostic("FJ003", message))
+                .with_help(HELP);
+            if command.via.is_none() && matches!(command.value, CommandValue::Shell(_)) {
+                d = d.with_fix(Fix {
+                    title: "set `command: /bin/false`".to_owned(),
+                    edits: vec![Edit {
+                        location: command.at,
+                        replacement: "/bin/false".to_owned(),
+                    }],
+                });
+            }
+            out.push(d);
         }
     }
 }
@@ -142,5 +150,20 @@ mod tests {
         for bad in ["/bin/true", "/bin/false x", "", "sleep infinity", "exit 1"] {
             assert!(!is_false(&w(bad)), "{bad}");
         }
+    }
+    #[test]
+    fn fix_replaces_the_value() {
+        use crate::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap};
+        let text = "services:\n  job:\n    image: app:1\n    command: ./server --port 9000\n    restart: \"no\"\n    labels:\n      sh.factory.cronjob.schedule: \"0 * * * *\"\n      sh.factory.cronjob.command: x\n";
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("c.yml", text, FileKind::Compose));
+        let report = crate::lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "FJ003")
+            .unwrap();
+        let edit = &d.fix.as_ref().unwrap().edits[0];
+        assert_eq!(&text[edit.location.span.range()], "./server --port 9000");
     }
 }

@@ -123,4 +123,19 @@ mod tests {
             assert!(!super::restarts(p), "{p}");
         }
     }
+    #[test]
+    fn fix_replaces_the_value() {
+        use crate::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap};
+        let text = "services:\n  job:\n    image: app:1\n    command: /bin/false\n    restart: \"always\"\n    labels:\n      sh.factory.cronjob.schedule: \"0 * * * *\"\n      sh.factory.cronjob.command: x\n";
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("c.yml", text, FileKind::Compose));
+        let report = crate::lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "FJ004")
+            .unwrap();
+        let edit = &d.fix.as_ref().unwrap().edits[0];
+        assert_eq!(&text[edit.location.span.range()], "\"always\"");
+    }
 }
