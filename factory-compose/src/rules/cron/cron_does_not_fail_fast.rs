@@ -151,6 +151,7 @@ mod tests {
             assert!(!is_false(&w(bad)), "{bad}");
         }
     }
+
     #[test]
     fn fix_replaces_the_value() {
         use crate::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap};

@@ -123,6 +123,7 @@ mod tests {
             assert!(!super::restarts(p), "{p}");
         }
     }
+
     #[test]
     fn fix_replaces_the_value() {
         use crate::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap};
