@@ -22,6 +22,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod cron_jobs;
 pub mod diagnostic;
 pub mod environment;
 pub mod image_ref;
