@@ -108,6 +108,7 @@ pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> R
         variables: &loaded.variables,
         interpolation: &loaded.interpolation,
         dotenv: &loaded.dotenv,
+        process,
     };
     rules::run(&cx, &mut diagnostics);
     Report::new(diagnostics)
