@@ -23,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 pub mod diagnostic;
+pub mod env_table;
 pub mod environment;
 pub mod image_ref;
 pub mod interpolate;
