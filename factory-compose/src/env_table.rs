@@ -109,8 +109,9 @@ impl EnvTable {
         })
     }
 
-    /// A table for people: one row per variable, `SERVICE VARIABLE VALUE SOURCE`; control
-    /// characters in values are escaped so a row stays on one line.
+    /// A table for people: one row per variable, `SERVICE VARIABLE VALUE SOURCE` (a secret value
+    /// from another source says so: `compose (secret)`); control characters in values are
+    /// escaped so a row stays on one line.
     #[must_use]
     pub fn render_human(&self, show_secrets: bool) -> String {
         let mut rows: Vec<[String; 4]> = vec![[
@@ -133,7 +134,11 @@ impl EnvTable {
                     svc.service.clone(),
                     var.name.clone(),
                     var.display(show_secrets).map(escape).unwrap_or_default(),
-                    var.source.as_str().to_owned(),
+                    if var.secret && var.source != Source::Secret {
+                        format!("{} (secret)", var.source)
+                    } else {
+                        var.source.as_str().to_owned()
+                    },
                 ]);
             }
         }

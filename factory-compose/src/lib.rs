@@ -32,6 +32,7 @@ mod load;
 mod locate;
 pub mod model;
 pub mod platform;
+mod redact;
 pub mod report;
 pub mod rules;
 pub mod settings;
@@ -88,6 +89,9 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let interpolation =
         interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
     let project = model::build(tree, &mut diagnostics);
+    if !settings.show_secrets {
+        redact::mask_secrets(&mut diagnostics, &variables);
+    }
     Loaded {
         project,
         variables,
@@ -112,5 +116,8 @@ pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> R
         process,
     };
     rules::run(&cx, &mut diagnostics);
+    if !settings.show_secrets {
+        redact::mask_secrets(&mut diagnostics, &loaded.variables);
+    }
     Report::new(diagnostics)
 }
