@@ -12,7 +12,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a variable whose name looks secret (it contains `PASSWORD`, `SECRET` or `TOKEN`,
     /// or ends with `_KEY`) and whose value is written literally: in a service's `environment`
-    /// without a `$` variable, or in `.env`.
+    /// without a `$` variable, or in `.env`. Names that say where a secret is (`*_FILE`,
+    /// `*_PATH`, `*_DIR`, `*_NAME`), switches (`MYSQL_ALLOW_EMPTY_PASSWORD`) and empty or boolean
+    /// values are not reported.
     ///
     /// ## Why is this bad?
     /// The compose file and `.env` are committed: the value is readable by everyone with access
@@ -59,10 +61,7 @@ impl Rule for LiteralSecret {
             };
             for kv in &env.value {
                 let Some(value) = &kv.value else { continue };
-                if value.value.is_empty()
-                    || !looks_secret(&kv.key.value)
-                    || !reported.insert(kv.node)
-                {
+                if !holds_secret(&kv.key.value, &value.value) || !reported.insert(kv.node) {
                     continue;
                 }
                 let Some(raw) = cx
@@ -108,7 +107,7 @@ impl Rule for LiteralSecret {
             }
         }
         for (file, entry) in &cx.dotenv.entries {
-            if entry.inherited || entry.value.is_empty() || !looks_secret(&entry.key) {
+            if entry.inherited || !holds_secret(&entry.key, &entry.value) {
                 continue;
             }
             let raw = cx
@@ -140,6 +139,22 @@ impl Rule for LiteralSecret {
     }
 }
 
+/// Whether `name=value` looks like a secret written down: a secret-looking name, but not one
+/// that names where a secret is (`*_FILE`, `*_PATH`, `*_DIR`, `*_NAME`) or a switch about it
+/// (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`), and a value that is not empty or a boolean.
+fn holds_secret(name: &str, value: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let about_a_secret = ["_FILE", "_PATH", "_DIR", "_NAME"]
+        .iter()
+        .any(|s| upper.ends_with(s))
+        || upper.contains("ALLOW_EMPTY");
+    let switch = matches!(
+        value.to_ascii_lowercase().as_str(),
+        "" | "true" | "false" | "yes" | "no" | "on" | "off" | "0" | "1"
+    );
+    looks_secret(name) && !about_a_secret && !switch
+}
+
 /// Whether a compose value (before interpolation) is written without any variable.
 fn is_literal(raw: &str) -> bool {
     Template::parse(raw).is_ok_and(|t| t.variables().is_empty())
@@ -148,6 +163,29 @@ fn is_literal(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::is_literal;
+
+    #[test]
+    fn secrets_written_down() {
+        use super::holds_secret;
+        for (name, value) in [
+            ("DB_PASSWORD", "hunter2"),
+            ("API_KEY", "k"),
+            ("gitlab_token", "x"),
+        ] {
+            assert!(holds_secret(name, value), "{name}={value}");
+        }
+        for (name, value) in [
+            ("MYSQL_ROOT_PASSWORD_FILE", "/run/secrets/db"),
+            ("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"),
+            ("FLEET_TOKEN_POLICY_NAME", "policy"),
+            ("SECRET_DIR", "/secrets"),
+            ("DB_PASSWORD", ""),
+            ("USE_TOKEN", "true"),
+            ("USER", "bob"),
+        ] {
+            assert!(!holds_secret(name, value), "{name}={value}");
+        }
+    }
 
     #[test]
     fn literal_values() {
