@@ -1,0 +1,113 @@
+//! FE rules: one problem, one diagnostic (SPEC §6), across rules that look at the same thing.
+
+use factory_compose::{FileKind, Mode, ProcessEnv, Settings, SourceFile, SourceMap, lint};
+
+fn codes(compose: &str, process: &[(&str, &str)], environment: Option<&str>) -> Vec<String> {
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new("c.yml", compose, FileKind::Compose));
+    let process = ProcessEnv {
+        vars: process
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    };
+    let settings = Settings {
+        mode: environment.map_or(Mode::Dev, |e| Mode::Deploy {
+            environment: e.to_owned(),
+            url: None,
+        }),
+        ..Settings::default()
+    };
+    lint(&sources, &process, &settings)
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with("FE") || d.code == "FC003")
+        .map(|d| d.code.to_owned())
+        .collect()
+}
+
+fn service_env(env: &str) -> String {
+    format!("services:\n  app:\n    image: app:1.0\n    environment:\n{env}")
+}
+
+#[test]
+fn a_miscased_secret_used_without_default_is_fe007_only() {
+    let compose = service_env("      X: ${X}\n");
+    assert_eq!(
+        codes(&compose, &[("SV_production_X", "v")], Some("production")),
+        ["FE007"]
+    );
+    // With a default FE007 is silent, so FE006 says it.
+    let compose = service_env("      X: ${X:-none}\n");
+    assert_eq!(
+        codes(&compose, &[("SV_production_X", "v")], Some("production")),
+        ["FE006"]
+    );
+    // In development the name is still malformed.
+    assert_eq!(
+        codes(&compose, &[("SV_production_X", "v")], None),
+        ["FE006"]
+    );
+}
+
+#[test]
+fn a_secret_of_another_environment_is_reported_once() {
+    let used = service_env("      Y: ${Y}\n");
+    assert_eq!(
+        codes(&used, &[("SV_STAGING_Y", "v")], Some("production")),
+        ["FE007"]
+    );
+    let defaulted = service_env("      Y: ${Y:-}\n");
+    assert_eq!(
+        codes(&defaulted, &[("SV_STAGING_Y", "v")], Some("production")),
+        ["FE006"]
+    );
+    assert_eq!(
+        codes(
+            &defaulted,
+            &[("SV_STAGING_Y", "v"), ("SV_PRODUCTION_Y", "w")],
+            Some("production")
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn duplicate_map_keys_are_fc003_not_fe010() {
+    let compose = service_env("      A: '1'\n      A: '2'\n");
+    assert_eq!(codes(&compose, &[], None), ["FC003"]);
+    let compose = service_env("      - A=1\n      - A=2\n");
+    assert_eq!(codes(&compose, &[], None), ["FE010"]);
+}
+
+#[test]
+fn nameless_items_are_fe009_not_fe010() {
+    let compose = service_env("      - =a\n      - =b\n");
+    assert_eq!(codes(&compose, &[], None), ["FE009", "FE009"]);
+}
+
+#[test]
+fn an_inherited_list_is_reported_once() {
+    let compose = "x-base: &base
+  image: app:1.0
+  environment:
+    - A=1
+    - A=2
+    - =x
+    - DB_PASSWORD=hunter2
+services:
+  one:
+    <<: *base
+  two:
+    <<: *base
+";
+    let mut found = codes(compose, &[], None);
+    found.sort();
+    assert_eq!(found, ["FE008", "FE009", "FE010"]);
+}
+
+#[test]
+fn syntax_errors_are_fe001_not_fe011() {
+    let compose = service_env("      A: ${B:-x\n      C: 5$\n");
+    assert_eq!(codes(&compose, &[], None), ["FE001", "FE011"]);
+}
