@@ -111,3 +111,61 @@ fn syntax_errors_are_fe001_not_fe011() {
     let compose = service_env("      A: ${B:-x\n      C: 5$\n");
     assert_eq!(codes(&compose, &[], None), ["FE001", "FE011"]);
 }
+
+mod arbitrary {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = String> {
+        proptest::string::string_regex(r##"[A-Za-z_ =$\{\}:?+\-'"#é\\]{0,16}"##).expect("regex")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Arbitrary `.env` text, environment items and values: no panic, every span on a char
+        /// boundary of its file.
+        #[test]
+        fn fe_rules_survive_anything(
+            dotenv in proptest::collection::vec((value(), value()), 0..6),
+            items in proptest::collection::vec(value(), 0..6),
+            export in any::<bool>(),
+            deploy in any::<bool>(),
+        ) {
+            let dotenv: String = dotenv
+                .iter()
+                .map(|(k, v)| format!("{}{k}={v}\n", if export { "export " } else { "" }))
+                .collect();
+            let env: String = items
+                .iter()
+                .map(|i| format!("      - '{}'\n", i.replace('\'', "''")))
+                .collect();
+            let compose = format!("services:\n  app:\n    image: app:1.0\n    environment:\n{env}");
+            let mut sources = SourceMap::new();
+            sources.add(SourceFile::new("c.yml", compose.as_str(), FileKind::Compose));
+            sources.add(SourceFile::new(".env", dotenv.as_str(), FileKind::Dotenv));
+            let process = ProcessEnv {
+                vars: vec![("SV_prod_A".into(), "é".into()), ("SV_STAGING_B".into(), "x".into())],
+            };
+            let settings = Settings {
+                mode: if deploy {
+                    Mode::Deploy { environment: "prod".into(), url: None }
+                } else {
+                    Mode::Dev
+                },
+                ..Settings::default()
+            };
+            let report = lint(&sources, &process, &settings);
+            for d in &report.diagnostics {
+                for label in d.primary.iter().chain(&d.secondary) {
+                    let text = &sources.get(label.location.file).text;
+                    let r = label.location.span.range();
+                    prop_assert!(
+                        text.is_char_boundary(r.start) && text.is_char_boundary(r.end) && r.start <= r.end,
+                        "{} {:?} in {:?}", d.code, r, text
+                    );
+                }
+            }
+        }
+    }
+}
