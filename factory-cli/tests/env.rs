@@ -103,3 +103,17 @@ fn every_source() {
         .collect();
     insta::assert_snapshot!("env_sources_production_shown", stdout(&shown, &env));
 }
+
+/// Without `CI_PROJECT_PATH`, `CI_REGISTRY_IMAGE` is `registry.example/<project name>` (SPEC §4),
+/// so the manual's project lints clean as deployed.
+#[test]
+fn hello_lints_clean_in_production_without_ci_project_path() {
+    let args: Vec<&str> = ["lint"].iter().chain(PRODUCTION).copied().collect();
+    let out = factory(&args, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
