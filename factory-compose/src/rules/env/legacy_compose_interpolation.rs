@@ -58,7 +58,7 @@ impl Rule for LegacyComposeInterpolation {
             let Ok(template) = Template::parse(raw) else {
                 continue; // FE001
             };
-            let found = template.v1_incompatibilities();
+            let found = outermost(template.v1_incompatibilities());
             if found.is_empty() {
                 continue;
             }
@@ -120,6 +120,24 @@ fn interpolated_scalars(tree: &Tree) -> Vec<NodeId> {
     found
 }
 
+/// One problem, one diagnostic: a finding inside another (a lone `$` inside a default that
+/// Compose v1 keeps as written) is part of the outer one.
+fn outermost(
+    mut found: Vec<(std::ops::Range<usize>, &'static str)>,
+) -> Vec<(std::ops::Range<usize>, &'static str)> {
+    found.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    let mut kept: Vec<(std::ops::Range<usize>, &'static str)> = Vec::new();
+    for (range, why) in found {
+        if !kept
+            .iter()
+            .any(|(k, _)| k.start <= range.start && range.end <= k.end)
+        {
+            kept.push((range, why));
+        }
+    }
+    kept
+}
+
 fn help(written: &str) -> &'static str {
     if written == "$" {
         "write a literal `$` as `$$`"
@@ -127,5 +145,27 @@ fn help(written: &str) -> &'static str {
         "set the value in `.env` or CI instead of deriving it with `:+`/`+`, if the deployment runs Compose v1"
     } else {
         "use a plain default (`${VAR:-value}`) without `$` or `}` in it, if the deployment runs Compose v1"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outermost;
+    use factory_env::Template;
+
+    fn ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+        let template = Template::parse(text).expect("valid template");
+        outermost(template.v1_incompatibilities())
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect()
+    }
+
+    #[test]
+    fn nested_findings_are_one() {
+        assert_eq!(ranges("${A:-$2y$05$x}"), [5..13]);
+        assert_eq!(ranges("${A:-${B:-$}}"), [5..12]);
+        assert_eq!(ranges("5$ and ${A:+b} and $"), [1..2, 10..12, 19..20]);
+        assert_eq!(ranges("${A:-plain}"), Vec::<std::ops::Range<usize>>::new());
     }
 }
