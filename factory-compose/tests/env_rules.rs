@@ -169,3 +169,47 @@ mod arbitrary {
         }
     }
 }
+
+/// FE005's fixes, applied to the `.env` as an editor would: the file still parses to the same
+/// values, and linting it again finds no FE005 where a fix was offered.
+#[test]
+fn fe005_fixes_apply_and_relint_clean() {
+    let compose = "services:\n  app:\n    image: app:1.0\n";
+    let dotenv = "export A=1\nB=\"two words\"\n  export  C='x'\nD=\"a #b\"\n";
+    let lint_with = |text: &str| {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("c.yml", compose, FileKind::Compose));
+        sources.add(SourceFile::new(".env", text, FileKind::Dotenv));
+        lint(&sources, &ProcessEnv::default(), &Settings::default())
+    };
+    let report = lint_with(dotenv);
+    let mut edits: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "FE005")
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|f| f.edits.iter())
+        .collect();
+    assert_eq!(edits.len(), 4, "export A, B's quotes, export C, C's quotes");
+    edits.sort_by_key(|e| std::cmp::Reverse(e.location.span.start));
+    let mut fixed = dotenv.to_owned();
+    for e in edits {
+        fixed.replace_range(e.location.span.range(), &e.replacement);
+    }
+    assert_eq!(fixed, "A=1\nB=two words\n  C=x\nD=\"a #b\"\n");
+    let values = |text: &str| {
+        factory_env::dotenv::parse(text, &())
+            .expect("valid .env")
+            .into_iter()
+            .map(|e| (e.key, e.value))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(values(dotenv), values(&fixed));
+    let again: Vec<_> = lint_with(&fixed)
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "FE005")
+        .map(|d| d.fix.is_some())
+        .collect();
+    assert_eq!(again, [false], "only D's quotes remain, without a fix");
+}
