@@ -111,6 +111,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
             }),
         project_path,
         project_name: Some(normalize_project_name(&raw_name)),
+        show_secrets: p.show_secrets,
         ..Settings::default()
     };
     if p.url.is_some() && p.environment.is_none() {

@@ -120,7 +120,13 @@ pub(crate) fn variables(
             let ctx = DeployContext {
                 environment: environment.clone(),
                 url: url.clone(),
-                project_path: settings.project_path.clone().unwrap_or_default(),
+                // SPEC §4: `registry.example/<project>`; without CI_PROJECT_PATH the project
+                // is its (normalised) name.
+                project_path: settings
+                    .project_path
+                    .clone()
+                    .or_else(|| settings.project_name.clone())
+                    .unwrap_or_default(),
                 process: process.vars.clone(),
                 managed,
                 uses_metrics: mentions(sources, &factory_env::METRICS_VARIABLES),

@@ -24,6 +24,7 @@
 
 pub mod cron_jobs;
 pub mod diagnostic;
+pub mod env_table;
 pub mod environment;
 pub mod image_ref;
 pub mod interpolate;
@@ -33,6 +34,7 @@ mod locate;
 pub mod merge;
 pub mod model;
 pub mod platform;
+mod redact;
 pub mod report;
 pub mod rules;
 pub mod settings;
@@ -92,6 +94,9 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
     let mut project = model::build(tree, &mut diagnostics);
     project.overrides = overrides;
+    if !settings.show_secrets {
+        redact::mask_secrets(&mut diagnostics, &variables);
+    }
     Loaded {
         project,
         variables,
@@ -113,9 +118,13 @@ pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> R
         variables: &loaded.variables,
         interpolation: &loaded.interpolation,
         dotenv: &loaded.dotenv,
+        process,
     };
     rules::run(&cx, &mut diagnostics);
     name_overridden_values(&loaded.project, &mut diagnostics);
+    if !settings.show_secrets {
+        redact::mask_secrets(&mut diagnostics, &loaded.variables);
+    }
     Report::new(diagnostics)
 }
 

@@ -28,6 +28,8 @@ pub struct Settings {
     pub project_path: Option<String>,
     /// The Compose project name (`-p`, else normalised from the path or directory).
     pub project_name: Option<String>,
+    /// Print secret values in diagnostics instead of `********` (`--show-secrets`).
+    pub show_secrets: bool,
 }
 
 impl Settings {

@@ -1,8 +1,9 @@
 //! Every rule has a fixture (`tests/fixtures/<CODE>.yml`) that triggers it, and an accepted
 //! snapshot (`tests/snapshots/<CODE>.snap`) of its diagnostics as users see them (human
 //! output, no colour). A fixture's first line may set options:
-//! `# factory-test: environment=production`; a `tests/fixtures/<CODE>.env` beside it is the
-//! project's `.env`. The process environment is empty.
+//! `# factory-test: environment=production process=SV_PRODUCTION_API_KEY=x` (`process=NAME=VALUE`
+//! may repeat: the process environment, empty otherwise); a `tests/fixtures/<CODE>.env` beside it
+//! is the project's `.env`.
 #![allow(clippy::disallowed_methods)]
 
 use std::path::{Path, PathBuf};
@@ -17,8 +18,9 @@ fn dir(sub: &str) -> PathBuf {
         .join(sub)
 }
 
-fn settings_for(text: &str) -> Settings {
+fn settings_for(text: &str) -> (Settings, ProcessEnv) {
     let mut settings = Settings::default();
+    let mut process = ProcessEnv::default();
     if let Some(opts) = text
         .lines()
         .next()
@@ -32,11 +34,17 @@ fn settings_for(text: &str) -> Settings {
                         url: None,
                     }
                 }
+                Some(("process", pair)) => {
+                    let (name, value) = pair.split_once('=').unwrap_or_else(|| {
+                        panic!("fixture option `{opt}`: want process=NAME=VALUE")
+                    });
+                    process.vars.push((name.to_owned(), value.to_owned()));
+                }
                 _ => panic!("unknown fixture option `{opt}`"),
             }
         }
     }
-    settings
+    (settings, process)
 }
 
 fn lint_fixture(code: &str) -> (Report, SourceMap) {
@@ -58,7 +66,8 @@ fn lint_fixture(code: &str) -> (Report, SourceMap) {
             FileKind::Dotenv,
         ));
     }
-    let report = lint(&sources, &ProcessEnv::default(), &settings_for(&text));
+    let (settings, process) = settings_for(&text);
+    let report = lint(&sources, &process, &settings);
     (report, sources)
 }
 
