@@ -36,6 +36,7 @@ pub mod model;
 pub mod platform;
 mod redact;
 pub mod report;
+pub mod routes;
 pub mod rules;
 pub mod settings;
 pub mod source;
@@ -122,6 +123,7 @@ pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> R
     };
     rules::run(&cx, &mut diagnostics);
     name_overridden_values(&loaded.project, &mut diagnostics);
+    drop_variables_inside_fr008(&mut diagnostics);
     if !settings.show_secrets {
         redact::mask_secrets(&mut diagnostics, &loaded.variables);
     }
@@ -150,4 +152,28 @@ fn name_overridden_values(project: &model::Project, diagnostics: &mut [Diagnosti
             }
         }
     }
+}
+
+/// One problem, one diagnostic: when FR008 reports a basic-auth hash whose `$` Compose read as
+/// variables (`$apr1`), the FE002 (FE007 in deploy mode) diagnostics for those variables are
+/// the same problem. The interpolation pass cannot know, so they are dropped here: every FE002
+/// or FE007 located inside a span an FR008 diagnostic covers (its primary or secondary labels).
+fn drop_variables_inside_fr008(diagnostics: &mut Vec<Diagnostic>) {
+    let covered: Vec<Location> = diagnostics
+        .iter()
+        .filter(|d| d.code == "FR008")
+        .flat_map(|d| d.primary.iter().chain(&d.secondary).map(|l| l.location))
+        .collect();
+    if covered.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        let Some(p) = d.primary.as_ref().map(|l| l.location) else {
+            return true;
+        };
+        !(matches!(d.code, "FE002" | "FE007")
+            && covered.iter().any(|c| {
+                c.file == p.file && c.span.start <= p.span.start && p.span.end <= c.span.end
+            }))
+    });
 }
