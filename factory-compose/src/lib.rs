@@ -23,7 +23,9 @@
 #![forbid(unsafe_code)]
 
 pub mod diagnostic;
+pub mod dockerfile;
 pub mod environment;
+mod gitlab_ci;
 pub mod image_ref;
 pub mod interpolate;
 pub mod line_index;

@@ -28,6 +28,9 @@ pub struct Settings {
     pub project_path: Option<String>,
     /// The Compose project name (`-p`, else normalised from the path or directory).
     pub project_name: Option<String>,
+    /// The names of the files in the project directory (`Dockerfile`, `.env` …), when the caller
+    /// listed it; `None` (a library caller that did not) turns off the missing-file rule (FP002).
+    pub project_files: Option<Vec<String>>,
 }
 
 impl Settings {
