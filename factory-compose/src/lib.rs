@@ -24,8 +24,10 @@
 
 pub mod cron_jobs;
 pub mod diagnostic;
+pub mod dockerfile;
 pub mod env_table;
 pub mod environment;
+mod gitlab_ci;
 pub mod image_ref;
 pub mod interpolate;
 pub mod line_index;

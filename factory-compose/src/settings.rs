@@ -30,6 +30,9 @@ pub struct Settings {
     pub project_name: Option<String>,
     /// Print secret values in diagnostics instead of `********` (`--show-secrets`).
     pub show_secrets: bool,
+    /// The names of the files in the project directory (`Dockerfile`, `.env` …), when the caller
+    /// listed it; `None` (a library caller that did not) turns off the missing-file rule (FP002).
+    pub project_files: Option<Vec<String>>,
 }
 
 impl Settings {
