@@ -37,7 +37,12 @@ fn settings_for(text: &str) -> (Settings, ProcessEnv) {
     (settings, process)
 }
 
-fn apply_options(settings: &mut Settings, process: &mut ProcessEnv, opts: &str, project: Option<&Path>) {
+fn apply_options(
+    settings: &mut Settings,
+    process: &mut ProcessEnv,
+    opts: &str,
+    project: Option<&Path>,
+) {
     for opt in opts.split_whitespace() {
         match (opt.split_once('='), project) {
             (Some(("process", pair)), _) => {

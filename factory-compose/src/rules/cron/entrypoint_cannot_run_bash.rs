@@ -11,9 +11,6 @@ declare_rule! {
     /// arguments as a command.
     ///
     /// The check is conservative and reports only entrypoints whose behaviour is certain:
-    /// - a shell alone, possibly with options (`/bin/bash`, `["sh"]`, `bash -l`): the shell
-    ///   takes `bash` as the name of a script file, so the job fails (`bash: /usr/bin/bash:
-    ///   cannot execute binary file`, exit 126; `sh: cannot open bash`);
     /// - a shell with `-c` and a script that does not use its arguments (`/bin/sh -c`,
     ///   `["bash", "-c", "./start"]`): the shell runs `bash` (or the script) and drops the
     ///   job's command, silently;
@@ -23,16 +20,17 @@ declare_rule! {
     ///   `apache2`, `caddy`, `redis-server`, `mongod`, `mysqld`, `postgres` (by the last path
     ///   component, so `/usr/bin/node` counts).
     ///
-    /// Everything else is left alone: a shell running a script file (`sh /entrypoint.sh`) or a
+    /// Everything else is left alone: a shell alone (`entrypoint: /bin/bash`, the remedy the
+    /// platform manual prescribes), a shell running a script file (`sh /entrypoint.sh`) or a
     /// `-c` script that uses `"$@"`, `$*` or `$1`; wrappers that run their arguments (`env`,
     /// `tini --`, `dumb-init`, `gosu`); scripts factory cannot read (`/entrypoint.sh`);
     /// `entrypoint: []`/`null`; and the image's own entrypoint when the service sets none
     /// (factory does not read images).
     ///
-    /// The platform's manual suggests `entrypoint: /bin/bash` for images whose entrypoint cannot
-    /// run bash. With the `bash -c '<command>'` the platform appends, that runs
-    /// `/bin/bash bash -c '<command>'`, which fails as described above; factory follows what
-    /// bash does and reports it.
+    /// Note on `entrypoint: /bin/bash`: the platform documents it as the fix, so factory does
+    /// not report it. Run by hand with `factory runjob`, it starts `/bin/bash bash -c '…'`, in
+    /// which bash reads `bash` as a script name; check how your platform's scheduler starts the
+    /// job if a job with that entrypoint does not run.
     ///
     /// ## Why is this bad?
     /// The job never runs its command: it fails, or, worse, exits successfully without doing
@@ -97,10 +95,6 @@ impl Rule for EntrypointCannotRunBash {
             };
             let shown = shell_words::join(&argv);
             let message = match problem {
-                Problem::ShellReadsScript => format!(
-                    "the entrypoint `{shown}` of cron service `{}` runs the job as `{shown} bash -c ...`, where the shell reads `bash` as a script file and fails",
-                    svc.name.value
-                ),
                 Problem::ShellDropsArguments if argv.last().is_some_and(|a| a.starts_with('-')) => {
                     format!(
                         "the entrypoint `{shown}` of cron service `{}` takes the job's `bash` as its `-c` script, so `bash` starts without the job's command, which never runs",
@@ -129,8 +123,6 @@ impl Rule for EntrypointCannotRunBash {
 /// Why an entrypoint cannot run `bash -c '<command>'` appended to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Problem {
-    /// A shell with no script: it takes `bash` as a script file name.
-    ShellReadsScript,
     /// A shell with `-c SCRIPT` where the script ignores its arguments.
     ShellDropsArguments,
     /// A language runtime or server.
@@ -168,11 +160,9 @@ fn classify(argv: &[String]) -> Option<Problem> {
                 };
             }
         }
-        // Only options (or `--`): the first appended word, `bash`, is read as a script file.
-        return match args.next() {
-            None => Some(Problem::ShellReadsScript),
-            Some(_) => None,
-        };
+        // A shell alone, or with options: the platform's documented remedy
+        // (`entrypoint: /bin/bash`), not reported (see the rule's documentation).
+        return None;
     }
     if let Some(version) = program.strip_prefix("python") {
         return (version.is_empty() || version.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
@@ -227,11 +217,11 @@ mod tests {
     #[test]
     fn entrypoints() {
         let cases: &[(&str, Option<Problem>)] = &[
-            ("/bin/bash", Some(Problem::ShellReadsScript)),
-            ("bash", Some(Problem::ShellReadsScript)),
-            ("/bin/sh", Some(Problem::ShellReadsScript)),
-            ("/bin/bash -l", Some(Problem::ShellReadsScript)),
-            ("/bin/bash --login --", Some(Problem::ShellReadsScript)),
+            ("/bin/bash", None),
+            ("bash", None),
+            ("/bin/sh", None),
+            ("/bin/bash -l", None),
+            ("/bin/bash --login --", None),
             ("/bin/sh -c", Some(Problem::ShellDropsArguments)),
             ("/bin/bash -ec", Some(Problem::ShellDropsArguments)),
             ("bash -c ./start.sh", Some(Problem::ShellDropsArguments)),

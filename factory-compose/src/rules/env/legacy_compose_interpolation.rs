@@ -162,6 +162,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)]
     fn nested_findings_are_one() {
         assert_eq!(ranges("${A:-$2y$05$x}"), [5..13]);
         assert_eq!(ranges("${A:-${B:-$}}"), [5..12]);
