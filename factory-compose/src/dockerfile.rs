@@ -323,11 +323,15 @@ impl Dockerfile {
     fn build_stages(&mut self) {
         let mut global = Scope::default();
         let mut current: Option<Stage> = None;
+        let mut names: BTreeMap<String, usize> = BTreeMap::new();
         for (idx, ins) in self.instructions.iter().enumerate() {
             match ins.keyword.as_str() {
                 "FROM" => {
                     if let Some(mut stage) = current.take() {
                         stage.body = stage.from + 1..idx;
+                        if let Some(name) = &stage.name {
+                            names.entry(name.clone()).or_insert(self.stages.len());
+                        }
                         self.stages.push(stage);
                     }
                     let words: Vec<&str> = ins
@@ -346,17 +350,13 @@ impl Dockerfile {
                         _ => None,
                     };
                     let lower = base.to_ascii_lowercase();
-                    let parent = self
-                        .stages
-                        .iter()
-                        .position(|s| s.name.as_deref() == Some(lower.as_str()))
-                        .or_else(|| {
-                            // `FROM 0`: a stage by index.
-                            lower
-                                .parse::<usize>()
-                                .ok()
-                                .filter(|n| *n < self.stages.len())
-                        });
+                    let parent = names.get(&lower).copied().or_else(|| {
+                        // `FROM 0`: a stage by index.
+                        lower
+                            .parse::<usize>()
+                            .ok()
+                            .filter(|n| *n < self.stages.len())
+                    });
                     current = Some(Stage {
                         from: idx,
                         base,
@@ -384,21 +384,13 @@ impl Dockerfile {
         }
     }
 
-    fn global_default(&self, name: &str) -> Option<Option<String>> {
-        self.global_args
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    }
-
     /// Walk stage `index` (after its parents) and return what it leaves.
-    fn walk(&self, index: usize, depth: usize) -> StageEnd {
+    fn walk(&self, index: usize, depth: usize, globals: &BTreeMap<&str, Option<&str>>) -> StageEnd {
         let Some(stage) = self.stages.get(index) else {
             return StageEnd::default();
         };
         let mut end = match stage.parent {
-            Some(p) if p < index && depth < 64 => self.walk(p, depth + 1),
+            Some(p) if p < index && depth < 64 => self.walk(p, depth + 1, globals),
             _ => StageEnd::default(),
         };
         let mut scope = Scope {
@@ -417,7 +409,11 @@ impl Dockerfile {
                         .map(|(name, value)| {
                             let value = match value {
                                 Some(v) => Some(substitute(&v, &lookup, self.escape).unwrap_or(v)),
-                                None => self.global_default(&name).flatten(),
+                                None => globals
+                                    .get(name.as_str())
+                                    .copied()
+                                    .flatten()
+                                    .map(str::to_owned),
                             };
                             (name, value)
                         })
@@ -461,7 +457,12 @@ impl Dockerfile {
                 inherited: false,
             };
         };
-        let end = self.walk(last, 0);
+        let globals: BTreeMap<&str, Option<&str>> = self
+            .global_args
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_deref()))
+            .collect();
+        let end = self.walk(last, 0, &globals);
         let final_from = self.stages.get(last).map(|s| s.from);
         let Some((value, at)) = end.user else {
             return FinalUser {
@@ -972,6 +973,21 @@ mod tests {
         ] {
             assert_eq!(substitute(input, &vars, '\\').as_deref(), want, "{input}");
         }
+    }
+
+    #[test]
+    fn many_stages_and_args_stay_linear() {
+        let mut text = "ARG a=1\n".repeat(20_000);
+        for i in 0..20_000_usize {
+            text.push_str(&format!("FROM s{} AS s{i}\nARG a\n", i.saturating_sub(1)));
+        }
+        text.push_str("USER ${a}\n");
+        let started = std::time::Instant::now();
+        let df = parse(&text);
+        assert_eq!(df.stages.len(), 20_000);
+        assert_eq!(df.final_user().uid(), Some(1));
+        // Not a timing test: a quadratic walk would take minutes.
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
     }
 
     proptest::proptest! {

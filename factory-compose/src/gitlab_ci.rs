@@ -481,6 +481,31 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics(text in "(?s)\\PC{0,200}|[a-z_ :\\-\\[\\]{}$=&|'\"\n.]{0,300}") {
+            let ci = GitlabCi::parse(&text, FileId(0));
+            for job in ci.jobs() {
+                let _ = ci.environment(&job);
+                let _ = ci.trigger(&job);
+            }
+            let _ = ci.build_lines();
+            let _ = requires_default_branch(&text);
+            let _ = docker_builds(&text);
+        }
+    }
+
+    #[test]
+    fn extends_cycles_terminate() {
+        let ci = GitlabCi::parse(
+            ".a:\n  extends: .b\n.b:\n  extends: [.a, .b]\nj:\n  extends: .a\n",
+            FileId(0),
+        );
+        let jobs = ci.jobs();
+        assert_eq!(jobs.len(), 1);
+        assert!(!ci.trigger(&jobs[0]).manual);
+    }
+
     #[test]
     fn docker_build_lines() {
         assert_eq!(

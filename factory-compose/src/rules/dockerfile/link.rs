@@ -174,3 +174,102 @@ pub(crate) fn link<'a>(
         how,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Context;
+    use crate::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap};
+
+    /// (service, linked file, how) for every service of a project.
+    fn links(compose: &str, dotenv: &str, files: &[(&str, FileKind)]) -> Vec<(String, String)> {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new(
+            "docker-compose.yml",
+            compose,
+            FileKind::Compose,
+        ));
+        sources.add(SourceFile::new(".env", dotenv, FileKind::Dotenv));
+        for (name, kind) in files {
+            let text = if *kind == FileKind::GitlabCi {
+                "build:\n  script:\n    - docker build -f docker/Dockerfile.web -t $CI_REGISTRY_IMAGE/web:$CI_COMMIT_SHA .\n"
+            } else {
+                "FROM a\n"
+            };
+            sources.add(SourceFile::new(*name, text, *kind));
+        }
+        let settings = Settings::default();
+        let loaded = crate::load(&sources, &ProcessEnv::default(), &settings);
+        let cx = Context {
+            project: &loaded.project,
+            sources: &sources,
+            settings: &settings,
+            variables: &loaded.variables,
+            interpolation: &loaded.interpolation,
+            dotenv: &loaded.dotenv,
+        };
+        let dockerfiles = super::dockerfiles(&cx);
+        let builds = super::build_lines(&cx);
+        cx.project
+            .services
+            .iter()
+            .map(|s| {
+                let l = super::link(&cx, s, &dockerfiles, &builds);
+                (
+                    s.name.value.clone(),
+                    l.map_or_else(|| "-".to_owned(), |l| l.describe()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn services_are_linked_by_ci_then_name_then_main_dockerfile() {
+        let compose = "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n  cdn:\n    image: $CI_REGISTRY_IMAGE/cdn\n  web:\n    image: ${CI_REGISTRY_IMAGE}/web:1\n  root:\n    image: ${CI_REGISTRY_IMAGE}:${CI_COMMIT_SHA}\n  literal:\n    image: registry.example/g/p/cdn:1\n  other:\n    image: registry.example/g/project/x:1\n  db:\n    image: postgres:9.6\n";
+        let got = links(
+            compose,
+            "CI_REGISTRY_IMAGE=registry.example/g/p\n",
+            &[
+                ("Dockerfile", FileKind::Dockerfile),
+                ("Dockerfile.cdn", FileKind::Dockerfile),
+                ("docker/Dockerfile.web", FileKind::Dockerfile),
+                (".gitlab-ci.yml", FileKind::GitlabCi),
+            ],
+        );
+        let want = [
+            (
+                "app",
+                "`Dockerfile`, the project's main Dockerfile (the image `app` is the project's own and there is no `Dockerfile.app`)",
+            ),
+            (
+                "cdn",
+                "`Dockerfile.cdn`, linked through the image name `cdn`",
+            ),
+            (
+                "web",
+                "`Dockerfile.web`, linked through `docker build -f docker/Dockerfile.web` in job `build` of .gitlab-ci.yml",
+            ),
+            (
+                "root",
+                "`Dockerfile`, the project's main Dockerfile (the image is `${CI_REGISTRY_IMAGE}` itself)",
+            ),
+            (
+                "literal",
+                "`Dockerfile.cdn`, linked through the image name `cdn`",
+            ),
+            ("other", "-"),
+            ("db", "-"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn without_a_main_dockerfile_unnamed_images_are_not_linked() {
+        let compose = "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:1\n";
+        let got = links(compose, "", &[("Dockerfile.cdn", FileKind::Dockerfile)]);
+        assert_eq!(got, [("app".to_owned(), "-".to_owned())]);
+    }
+}

@@ -5,7 +5,7 @@ use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service that mounts volumes while the image it runs (built by one of the
+    /// Reports a service that mounts volumes (not all read-only) while the image it runs (built by one of the
     /// project's Dockerfiles) does not run as uid 1001: `USER` names another uid, or a user whose
     /// `useradd`/`adduser` gives no `--uid 1001`, or a user the Dockerfile does not create.
     ///
@@ -42,6 +42,24 @@ declare_rule! {
     }
 }
 
+/// Whether the service mounts a volume it may write to (not every one is read-only).
+fn writes_to_volumes(cx: &Context<'_>, svc: &crate::model::Service) -> bool {
+    let tree = &cx.project.tree;
+    let short = svc.volumes.iter().flat_map(|v| &v.value).any(|entry| {
+        crate::volume::parse_short(entry).map_or(true, |v| {
+            !v.mode
+                .as_deref()
+                .is_some_and(|m| m.split(',').any(|o| o == "ro"))
+        })
+    });
+    let long = svc.volumes_long.iter().any(|id| {
+        tree.get(*id, "read_only")
+            .and_then(|e| crate::yaml::scalar_text(tree, e.value))
+            != Some("true")
+    });
+    short || long
+}
+
 impl Rule for VolumeOwnerMismatch {
     fn info(&self) -> &'static crate::rules::RuleInfo {
         &Self::INFO
@@ -54,7 +72,7 @@ impl Rule for VolumeOwnerMismatch {
         }
         let builds = link::build_lines(cx);
         for svc in &cx.project.services {
-            if !svc.has_volumes() {
+            if !writes_to_volumes(cx, svc) {
                 continue;
             }
             let Some(key) = svc.key("volumes") else {

@@ -1,4 +1,4 @@
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use factory_env::ManagedService;
 
@@ -6,6 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Service;
 use crate::rules::managed::{connection_variables, list, list_with, product};
 use crate::rules::{Context, Rule, declare_rule, registry};
+use crate::yaml::NodeId;
 
 declare_rule! {
     /// ## What it does
@@ -53,16 +54,14 @@ declare_rule! {
 }
 
 /// The variables a service's `environment` sets or uses in its values.
-fn taken(cx: &Context<'_>, svc: &Service) -> BTreeSet<String> {
+fn taken<'a>(svc: &'a Service, uses: &HashMap<NodeId, Vec<&'a str>>) -> BTreeSet<&'a str> {
     let mut out = BTreeSet::new();
     let Some(env) = &svc.environment else {
         return out;
     };
     for kv in &env.value {
-        out.insert(kv.key.value.clone());
-        for u in cx.interpolation.uses.iter().filter(|u| u.node == kv.node) {
-            out.insert(u.name.clone());
-        }
+        out.insert(kv.key.value.as_str());
+        out.extend(uses.get(&kv.node).into_iter().flatten().copied());
     }
     out
 }
@@ -73,6 +72,10 @@ impl Rule for ManagedVariablesNotTaken {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut uses: HashMap<NodeId, Vec<&str>> = HashMap::new();
+        for u in &cx.interpolation.uses {
+            uses.entry(u.node).or_default().push(u.name.as_str());
+        }
         for svc in &cx.project.services {
             let mut vars = None;
             for (key, deps) in [("depends_on", &svc.depends_on), ("links", &svc.links)] {
@@ -85,7 +88,7 @@ impl Rule for ManagedVariablesNotTaken {
                     if managed == ManagedService::Redis || cx.project.service(target).is_none() {
                         continue;
                     }
-                    let vars = vars.get_or_insert_with(|| taken(cx, svc));
+                    let vars = vars.get_or_insert_with(|| taken(svc, &uses));
                     let missing: Vec<&str> = connection_variables(managed)
                         .iter()
                         .copied()
