@@ -211,6 +211,16 @@ pub fn parse_port(value: &str) -> Result<u16, String> {
 /// `ports` entries (ranges expanded, at most 1024 ports per entry), in order, without repeats.
 #[must_use]
 pub fn exposed_ports(svc: &Service) -> Vec<u16> {
+    ports_of(svc, true)
+}
+
+/// The ports of the service's `expose` entries only (ranges expanded, at most 1024 per entry).
+#[must_use]
+pub fn expose_entries(svc: &Service) -> Vec<u16> {
+    ports_of(svc, false)
+}
+
+fn ports_of(svc: &Service, with_published: bool) -> Vec<u16> {
     let mut out: Vec<u16> = Vec::new();
     let mut add = |spec: &str| {
         let spec = spec.split('/').next().unwrap_or("");
@@ -232,7 +242,7 @@ pub fn exposed_ports(svc: &Service) -> Vec<u16> {
             add(&item.value);
         }
     }
-    if let Some(ports) = &svc.ports {
+    if let Some(ports) = svc.ports.as_ref().filter(|_| with_published) {
         for item in &ports.value {
             // `[ip:][host:]container[/proto]`; an IPv6 address is bracketed.
             let container = item.value.rsplit(':').next().unwrap_or("");
