@@ -313,6 +313,9 @@ const PROPS: &[&str] = &[
     "frontend.entryPoints",
 ];
 
+/// Above this many routes, conflicts and shadowing are not analysed.
+pub const MAX_COMPARED_ROUTES: usize = 1000;
+
 /// The frontends of every routed service, by service then segment, in file order.
 #[must_use]
 pub fn routes(project: &Project) -> Vec<RouteDef> {
@@ -388,8 +391,14 @@ pub fn routes(project: &Project) -> Vec<RouteDef> {
 /// The routes that serve requests (not transient, rule parses), grouped by entry point: each
 /// group is a table and the indices into `defs` of its routes. Routes without
 /// `frontend.entryPoints` are on every entry point; when no route names one, there is one group.
+///
+/// Comparing routes is quadratic: beyond [`MAX_COMPARED_ROUTES`] routes no table is built
+/// (FR006/FR013 are skipped rather than let a generated file hang the linter).
 #[must_use]
 pub fn tables(project: &Project, defs: &[RouteDef]) -> Vec<(RouteTable, Vec<usize>)> {
+    if defs.len() > MAX_COMPARED_ROUTES {
+        return Vec::new();
+    }
     let serving: Vec<(usize, Route, Vec<String>)> = defs
         .iter()
         .enumerate()
