@@ -312,3 +312,38 @@ proptest! {
         let _ = routes::render_human(&routes::rows(&loaded.project, &defs));
     }
 }
+
+#[test]
+fn table_rendering() {
+    let text = r#"services:
+  web:
+    image: app:1
+    expose: ["80"]
+    labels:
+      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+      traefik.frontend.auth.basic: bob:$$apr1$$FNdSDLrp$$TAXy/4ZjKQtNCupEyQ4tl1,alice:$$apr1$$FNdSDLrp$$TAXy/4ZjKQtNCupEyQ4tl1
+  multi:
+    image: app:1
+    expose: ["8000", "9000"]
+    labels:
+      traefik.api.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN};PathPrefixStrip:/api
+      traefik.api.port: "8000"
+      traefik.api.frontend.priority: "50"
+      traefik.metrics.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN};Path:/metrics
+      traefik.frontend.entryPoints: https
+  job:
+    image: app:1
+    restart: "no"
+    labels:
+      traefik.frontend.rule: Host:job.${CI_ENVIRONMENT_DOMAIN}
+"#;
+    let rows = rows(text);
+    insta::assert_snapshot!(
+        "table_rendering",
+        format!(
+            "{}\n{}",
+            routes::render_human(&rows),
+            routes::render_json(&rows)
+        )
+    );
+}
