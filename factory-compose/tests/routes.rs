@@ -347,3 +347,24 @@ fn table_rendering() {
         )
     );
 }
+
+#[test]
+fn a_segment_without_its_own_rule_inherits_the_service_rule() {
+    // Traefik v1.7 `ExtractTraefikLabels`: `traefik.web.frontend.headers.SSLRedirect` makes a
+    // segment `web`; it takes the service-wide rule, and no service-wide frontend remains.
+    let rows = rows(
+        r#"services:
+  app:
+    image: app:1
+    expose: ["80"]
+    labels:
+      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+      traefik.web.frontend.headers.SSLRedirect: "true"
+"#,
+    );
+    let got: Vec<_> = rows
+        .iter()
+        .map(|r| (r.segment.as_deref(), r.rule.as_str()))
+        .collect();
+    assert_eq!(got, [(Some("web"), "Host:dev.factory")]);
+}

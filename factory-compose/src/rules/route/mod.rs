@@ -199,16 +199,7 @@ pub(crate) fn labels_with<'a>(svc: &'a crate::model::Service, props: &[&str]) ->
         .value
         .iter()
         .filter(|kv| {
-            let Some(rest) = kv.key.value.strip_prefix("traefik.") else {
-                return false;
-            };
-            props.iter().any(|p| {
-                rest == *p
-                    || rest
-                        .strip_suffix(p)
-                        .and_then(|s| s.strip_suffix('.'))
-                        .is_some_and(|seg| !seg.is_empty() && !seg.contains('.'))
-            })
+            crate::routes::split_key(&kv.key.value).is_some_and(|(_, p)| props.contains(&p))
         })
         .collect()
 }
