@@ -320,7 +320,7 @@ const PROPS: &[&str] = &[
 ];
 
 /// Above this many routes, conflicts and shadowing are not analysed.
-pub const MAX_COMPARED_ROUTES: usize = 1000;
+pub const MAX_COMPARED_ROUTES: usize = 200;
 
 /// The frontends of every routed service, by service then segment, in file order.
 #[must_use]
