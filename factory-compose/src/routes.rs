@@ -43,11 +43,6 @@ use serde::Serialize;
 
 use crate::model::{KeyValue, Project, Service};
 
-/// Label names that are not segment names in `traefik.<segment>.<property>`.
-const NOT_SEGMENTS: &[&str] = &[
-    "frontend", "backend", "port", "protocol", "weight", "enable", "tags", "domain", "docker",
-];
-
 /// One frontend: a rule label and its companions.
 #[derive(Debug, Clone)]
 pub struct RouteDef {
@@ -211,6 +206,16 @@ pub fn parse_port(value: &str) -> Result<u16, String> {
 /// `ports` entries (ranges expanded, at most 1024 ports per entry), in order, without repeats.
 #[must_use]
 pub fn exposed_ports(svc: &Service) -> Vec<u16> {
+    ports_of(svc, true)
+}
+
+/// The ports of the service's `expose` entries only (ranges expanded, at most 1024 per entry).
+#[must_use]
+pub fn expose_entries(svc: &Service) -> Vec<u16> {
+    ports_of(svc, false)
+}
+
+fn ports_of(svc: &Service, with_published: bool) -> Vec<u16> {
     let mut out: Vec<u16> = Vec::new();
     let mut add = |spec: &str| {
         let spec = spec.split('/').next().unwrap_or("");
@@ -232,7 +237,7 @@ pub fn exposed_ports(svc: &Service) -> Vec<u16> {
             add(&item.value);
         }
     }
-    if let Some(ports) = &svc.ports {
+    if let Some(ports) = svc.ports.as_ref().filter(|_| with_published) {
         for item in &ports.value {
             // `[ip:][host:]container[/proto]`; an IPv6 address is bracketed.
             let container = item.value.rsplit(':').next().unwrap_or("");
@@ -275,19 +280,30 @@ pub fn is_enabled(svc: &Service) -> bool {
         .unwrap_or(true)
 }
 
-/// What a `traefik.*` label key sets: `(segment, property)`.
-fn split_key(key: &str) -> Option<(Option<&str>, &str)> {
+/// What a `traefik.*` label key sets: `(segment, property)`, as Traefik v1.7's
+/// `SegmentPropertiesRegexp` reads it: `traefik.<segment>.<property>` where the (shortest)
+/// segment name is followed by `port`, `portIndex`, `portName`, `weight`, `protocol`,
+/// `backend` or `frontend.<anything>`; every other `traefik.*` key is service-wide.
+pub(crate) fn split_key(key: &str) -> Option<(Option<&str>, &str)> {
     let rest = key.strip_prefix("traefik.")?;
-    let (first, tail) = match rest.split_once('.') {
-        Some((f, t)) => (f, Some(t)),
-        None => (rest, None),
-    };
-    match tail {
-        Some(tail) if !NOT_SEGMENTS.contains(&first) && !first.is_empty() => {
-            Some((Some(first), tail))
+    for (i, _) in rest.match_indices('.') {
+        let (Some(segment), Some(prop)) = (rest.get(..i), rest.get(i + 1..)) else {
+            continue;
+        };
+        if segment.is_empty() {
+            continue;
         }
-        _ => Some((None, rest)),
+        let is_segment_property = matches!(
+            prop,
+            "port" | "portIndex" | "portName" | "weight" | "protocol" | "backend"
+        ) || prop
+            .strip_prefix("frontend.")
+            .is_some_and(|p| !p.is_empty());
+        if is_segment_property {
+            return Some((Some(segment), prop));
+        }
     }
+    Some((None, rest))
 }
 
 /// A segment (`None`: the service-wide labels) and the route labels it sets.
@@ -302,6 +318,9 @@ const PROPS: &[&str] = &[
     "frontend.auth.basic.users",
     "frontend.entryPoints",
 ];
+
+/// Above this many routes, conflicts and shadowing are not analysed.
+pub const MAX_COMPARED_ROUTES: usize = 200;
 
 /// The frontends of every routed service, by service then segment, in file order.
 #[must_use]
@@ -318,9 +337,6 @@ pub fn routes(project: &Project) -> Vec<RouteDef> {
             let Some((segment, prop)) = split_key(&kv.key.value) else {
                 continue;
             };
-            if segment.is_some() && !PROPS.contains(&prop) {
-                continue;
-            }
             let slot = match segments.iter().position(|(s, _)| *s == segment) {
                 Some(i) => i,
                 None => {
@@ -328,6 +344,9 @@ pub fn routes(project: &Project) -> Vec<RouteDef> {
                     segments.len() - 1
                 }
             };
+            if !PROPS.contains(&prop) {
+                continue; // still a segment: it inherits the service-wide rule
+            }
             if let Some((_, props)) = segments.get_mut(slot) {
                 // A repeated key: the last one wins, as in a Compose map.
                 props.retain(|(p, _)| *p != prop);
@@ -378,8 +397,14 @@ pub fn routes(project: &Project) -> Vec<RouteDef> {
 /// The routes that serve requests (not transient, rule parses), grouped by entry point: each
 /// group is a table and the indices into `defs` of its routes. Routes without
 /// `frontend.entryPoints` are on every entry point; when no route names one, there is one group.
+///
+/// Comparing routes is quadratic: beyond [`MAX_COMPARED_ROUTES`] routes no table is built
+/// (FR006/FR013 are skipped rather than let a generated file hang the linter).
 #[must_use]
 pub fn tables(project: &Project, defs: &[RouteDef]) -> Vec<(RouteTable, Vec<usize>)> {
+    if defs.len() > MAX_COMPARED_ROUTES {
+        return Vec::new();
+    }
     let serving: Vec<(usize, Route, Vec<String>)> = defs
         .iter()
         .enumerate()
@@ -685,6 +710,22 @@ mod tests {
         assert_eq!(split_key("traefik.api.port"), Some((Some("api"), "port")));
         assert_eq!(split_key("traefik.enable"), Some((None, "enable")));
         assert_eq!(split_key("com.example"), None);
+        assert_eq!(
+            split_key("traefik.frontend.auth.basic"),
+            Some((None, "frontend.auth.basic"))
+        );
+        assert_eq!(
+            split_key("traefik.a.b.frontend.rule"),
+            Some((Some("a.b"), "frontend.rule"))
+        );
+        assert_eq!(
+            split_key("traefik.web.frontend.headers.SSLRedirect"),
+            Some((Some("web"), "frontend.headers.SSLRedirect"))
+        );
+        assert_eq!(
+            split_key("traefik.docker.network"),
+            Some((None, "docker.network"))
+        );
     }
 
     #[test]

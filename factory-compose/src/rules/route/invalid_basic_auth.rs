@@ -2,7 +2,7 @@ use factory_route::BasicAuth;
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::route::labels_with;
-use crate::rules::route::{AUTH_PROPS, in_value, raw_value, uses_unset_variable};
+use crate::rules::route::{AUTH_PROPS, in_value, raw_value, uses_missing_variable};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -48,11 +48,11 @@ impl Rule for InvalidBasicAuth {
         for svc in &cx.project.services {
             for kv in labels_with(svc, AUTH_PROPS) {
                 let Some(value) = &kv.value else { continue };
-                // A `$` Compose ate is FR008's; an unset variable is FE002's.
+                // A `$` Compose ate is FR008's; a hash from an unset variable is not known here.
                 if raw_value(cx, kv)
                     .and_then(factory_route::find_undoubled_dollars)
                     .is_some()
-                    || uses_unset_variable(cx, kv)
+                    || uses_missing_variable(cx, kv)
                 {
                     continue;
                 }

@@ -164,6 +164,16 @@ pub(crate) fn uses_unset_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
         .any(|u| cx.variables.variable(&u.name).is_none())
 }
 
+/// Whether the label's value uses a variable that is not set, default or not: the value then
+/// depends on where it is deployed (a hash from a secret variable), so FR007 does not judge it.
+pub(crate) fn uses_missing_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
+    cx.interpolation
+        .uses
+        .iter()
+        .filter(|u| u.node == kv.node)
+        .any(|u| cx.variables.variable(&u.name).is_none())
+}
+
 /// The routes of the project, as `factory routes` shows them.
 pub(crate) fn defs(cx: &Context<'_>) -> Vec<crate::routes::RouteDef> {
     crate::routes::routes(cx.project)
@@ -189,16 +199,7 @@ pub(crate) fn labels_with<'a>(svc: &'a crate::model::Service, props: &[&str]) ->
         .value
         .iter()
         .filter(|kv| {
-            let Some(rest) = kv.key.value.strip_prefix("traefik.") else {
-                return false;
-            };
-            props.iter().any(|p| {
-                rest == *p
-                    || rest
-                        .strip_suffix(p)
-                        .and_then(|s| s.strip_suffix('.'))
-                        .is_some_and(|seg| !seg.is_empty() && !seg.contains('.'))
-            })
+            crate::routes::split_key(&kv.key.value).is_some_and(|(_, p)| props.contains(&p))
         })
         .collect()
 }

@@ -1,12 +1,13 @@
 use crate::diagnostic::Diagnostic;
-use crate::routes::{exposed_ports, parse_port};
+use crate::routes::{expose_entries, parse_port};
 use crate::rules::route::labels_with;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
     /// ## What it does
     /// Reports a `traefik.port` (or `traefik.<segment>.port`) that is not one of the ports the
-    /// service exposes (`expose`, `ports`), when it exposes some.
+    /// service lists in `expose`, when it lists some. (`ports` entries are not considered: they
+    /// usually publish another port, such as a VNC or debug port.)
     ///
     /// ## Why is this bad?
     /// Usually one of the two was changed and not the other: Traefik forwards to a port the
@@ -46,7 +47,7 @@ impl Rule for RoutePortNotExposed {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for svc in &cx.project.services {
-            let exposed = exposed_ports(svc);
+            let exposed = expose_entries(svc);
             if exposed.is_empty() {
                 continue;
             }
@@ -63,7 +64,7 @@ impl Rule for RoutePortNotExposed {
                     .point(registry::diagnostic(
                         "FR010",
                         format!(
-                            "`{}` of `{}` is {port}, which the service does not expose (it exposes {})",
+                            "`{}` of `{}` is {port}, which is not in its `expose` list ({})",
                             kv.key.value,
                             svc.name.value,
                             list.join(", ")

@@ -63,11 +63,11 @@ impl Rule for RouteWithoutPort {
                 d.rule.key.point(registry::diagnostic(
                     "FR002",
                     format!(
-                        "`{}` is routed by Traefik but exposes no port and sets no `traefik.port`",
+                        "`{}` is routed by Traefik but its compose file exposes no port and sets no `traefik.port`",
                         d.service
                     ),
                 ))
-                .with_help("add the port the application listens on: `expose: [\"9000\"]` (or the label `traefik.port: \"9000\"`)"),
+                .with_help("add the port the application listens on: `expose: [\"9000\"]`, or the label `traefik.port: \"9000\"` (an `EXPOSE` in the image is not visible in the compose file)"),
             );
         }
     }
