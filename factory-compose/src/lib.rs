@@ -31,7 +31,9 @@ mod load;
 mod locate;
 pub mod model;
 pub mod platform;
+pub mod render;
 pub mod report;
+pub mod resolve_refs;
 pub mod rules;
 pub mod settings;
 pub mod source;
@@ -63,6 +65,18 @@ pub struct Loaded {
     pub interpolation: Interpolation,
     /// Problems found while loading (YAML, shape, types, interpolation, `.env`).
     pub diagnostics: Vec<Diagnostic>,
+    /// Each service's `env_file` variables, from the files the caller added (see
+    /// [`resolve_refs`]).
+    pub env_files: Vec<resolve_refs::ServiceEnvFile>,
+}
+
+impl Loaded {
+    /// The files the project refers to (`env_file`, `extends.file`), for the caller to read and
+    /// add to the [`SourceMap`] as [`FileKind::Other`] named by [`resolve_refs::FileRef::path`].
+    #[must_use]
+    pub fn referenced_files(&self) -> Vec<resolve_refs::FileRef> {
+        resolve_refs::referenced_files(&self.project)
+    }
 }
 
 /// Parse, interpolate and model a project. Compose files are taken from `sources` in the
@@ -87,12 +101,15 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let interpolation =
         interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
     let project = model::build(tree, &mut diagnostics);
+    // Referenced files (env_file) the caller added to `sources`.
+    let env_files = resolve_refs::env_files(&project, sources, &variables);
     Loaded {
         project,
         variables,
         dotenv,
         interpolation,
         diagnostics,
+        env_files,
     }
 }
 

@@ -28,6 +28,9 @@ pub struct Settings {
     pub project_path: Option<String>,
     /// The Compose project name (`-p`, else normalised from the path or directory).
     pub project_name: Option<String>,
+    /// The project directory, absolute (given by the caller; `config` resolves relative paths
+    /// against it).
+    pub project_dir: Option<String>,
 }
 
 impl Settings {
