@@ -39,9 +39,9 @@ while IFS=$'\t' read -r path _features ok _error; do
   key="${path//\//%}"
   dir="$corpus/$(dirname "$path")"
   file="$(basename "$path")"
-  (cd "$dir" && env -i PATH="$PATH" "$COMPOSE" -p "$name" -f "$file" config --format json \
+  (cd "$dir" && env -i PATH="$PATH" "$COMPOSE" -p "$name" -f "$file" config --format json </dev/null \
     >"$out/compose/$key.json" 2>"$out/compose/$key.err") || true
-  (cd "$dir" && env -i PATH="$PATH" "$FACTORY" config -p "$name" -f "$file" --format json \
+  (cd "$dir" && env -i PATH="$PATH" "$FACTORY" config -p "$name" -f "$file" --format json </dev/null \
     >"$out/factory/$key.json" 2>"$out/factory/$key.err") || true
   n=$((n + 1))
 done < <(tail -n +2 "$corpus/INDEX.tsv")

@@ -153,26 +153,36 @@ impl Cx<'_> {
             _ => path.to_owned(),
         };
         if path.starts_with('/') {
-            clean(&path)
+            path
         } else {
             clean(&format!("{}/{path}", self.project_dir))
         }
     }
 }
 
-/// Go's `filepath.Clean` for `/`-separated absolute paths.
-fn clean(path: &str) -> String {
+/// Go's `path.Clean`.
+pub(crate) fn clean(path: &str) -> String {
+    let rooted = path.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
             "" | "." => {}
             ".." => {
-                parts.pop();
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
             }
             p => parts.push(p),
         }
     }
-    format!("/{}", parts.join("/"))
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_owned(),
+        (false, false) => joined,
+    }
 }
 
 /// The document `docker compose config` prints, in the key order of `format`.
@@ -207,7 +217,16 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
     let mut top: Vec<(String, Value)> = Vec::new();
     let mut services: Vec<(String, Value)> = Vec::new();
     let mut uses_default = false;
+    let active: Vec<String> = factory_env::Lookup::get(&loaded.variables, "COMPOSE_PROFILES")
+        .unwrap_or_default()
+        .split(',')
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect();
     for svc in &loaded.project.services {
+        if !service::enabled(&cx, svc, &active) {
+            continue;
+        }
         let (value, default_net) = service::render(&cx, svc);
         uses_default |= default_net;
         services.push((svc.name.value.clone(), value));

@@ -106,6 +106,17 @@ const ORDER: &[&str] = &[
     "pre_stop",
 ];
 
+/// Whether a service is enabled: no `profiles`, or one of them is active (`*` activates all).
+pub(crate) fn enabled(cx: &Cx<'_>, svc: &Service, active: &[String]) -> bool {
+    let Some(entry) = svc.entry("profiles") else {
+        return true;
+    };
+    let profiles: Vec<String> = cx.items(entry.value).into_iter().filter_map(|i| cx.text(i)).collect();
+    profiles.is_empty()
+        || active.iter().any(|a| a == "*")
+        || profiles.iter().any(|p| active.contains(p))
+}
+
 /// Render one service; the flag says whether it joins the `default` network.
 pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
     let mut out: Vec<(String, Value)> = Vec::new();
@@ -134,8 +145,15 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             | "group_add" => Some(string_list(cx, v)),
             "extra_hosts" => Some(extra_hosts(cx, v)),
             "healthcheck" => Some(healthcheck(cx, v)),
+            "pull_policy" => cx.text(v).map(|t| {
+                if t == "if_not_present" {
+                    Value::str("missing")
+                } else {
+                    cx.s(&t)
+                }
+            }),
             "image" | "restart" | "container_name" | "hostname" | "user" | "working_dir"
-            | "platform" | "pull_policy" | "stop_signal" | "network_mode" | "ipc" | "pid"
+            | "platform" | "stop_signal" | "network_mode" | "ipc" | "pid"
             | "runtime" | "domainname" | "cgroup_parent" | "userns_mode" | "isolation" => {
                 if key == "network_mode" {
                     has_network_mode = true;
@@ -157,6 +175,9 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
                 has_networks = true;
                 let (val, default) = networks(cx, v);
                 uses_default |= default;
+                if matches!(&val, Value::Map(m) if m.is_empty()) {
+                    has_networks = false;
+                }
                 Some(val)
             }
             "build" => Some(build(cx, v)),
@@ -202,6 +223,7 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
         }
         out.push(("environment".to_owned(), sorted_strings(cx, merged, true)));
     }
+    implied_dependencies(cx, svc, &mut out);
     for key in ["command", "entrypoint"] {
         if cx.format == Format::Json && !out.iter().any(|(k, _)| k == key) {
             out.push((key.to_owned(), Value::Null));
@@ -222,6 +244,61 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
         entries.extend(extensions);
     }
     (value, uses_default)
+}
+
+/// compose-go's normalisation: `links`, `network_mode: service:x` (and ipc, pid, uts, cgroup)
+/// and `volumes_from` add a `depends_on` entry when none is written for that service.
+fn implied_dependencies(cx: &Cx<'_>, svc: &Service, out: &mut Vec<(String, Value)>) {
+    let mut implied: Vec<(String, bool)> = Vec::new();
+    for k in &svc.keys {
+        let key = k.key.value.as_str();
+        match key {
+            "links" => {
+                for i in cx.items(k.value) {
+                    if let Some(link) = cx.text(i) {
+                        let parts: Vec<&str> = link.split(':').collect();
+                        let name = if parts.len() == 2 { parts[0] } else { link.as_str() };
+                        implied.push((name.to_owned(), true));
+                    }
+                }
+            }
+            "network_mode" | "ipc" | "pid" | "uts" | "cgroup" => {
+                if let Some(shared) = cx.text(k.value).and_then(|t| t.strip_prefix("service:").map(str::to_owned)) {
+                    implied.push((shared, true));
+                }
+            }
+            "volumes_from" => {
+                for i in cx.items(k.value) {
+                    if let Some(v) = cx.text(i).filter(|v| !v.starts_with("container:")) {
+                        let name = v.split(':').next().unwrap_or_default().to_owned();
+                        implied.push((name, false));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if implied.is_empty() {
+        return;
+    }
+    if !out.iter().any(|(k, _)| k == "depends_on") {
+        out.push(("depends_on".to_owned(), Value::Map(Vec::new())));
+    }
+    let Some((_, Value::Map(deps))) = out.iter_mut().find(|(k, _)| k == "depends_on") else {
+        return;
+    };
+    for (name, restart) in implied {
+        if deps.iter().any(|(k, _)| *k == name) {
+            continue;
+        }
+        let mut e = vec![("condition".to_owned(), Value::str("service_started"))];
+        if restart {
+            e.push(("restart".to_owned(), Value::Bool(true)));
+        }
+        e.push(("required".to_owned(), Value::Bool(true)));
+        deps.push((name, Value::Map(e)));
+    }
+    deps.sort_by(|a, b| a.0.cmp(&b.0));
 }
 
 fn boolean(cx: &Cx<'_>, v: NodeId) -> Option<bool> {
@@ -502,6 +579,7 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                     let value = match k.as_str() {
                         "source" if kind == "bind" => cx.text(val).map(|t| cx.s(&cx.absolute(&t))),
                         "read_only" => boolean(cx, val).filter(|b| *b).map(Value::Bool),
+                        "target" => cx.text(val).map(|t| cx.s(&super::clean(&t))),
                         "bind" => Some(ordered(
                             plain_entries(cx, val),
                             &["selinux", "propagation", "create_host_path", "recursive"],
@@ -548,7 +626,12 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                     };
                     e.push(("source".to_owned(), cx.s(&source)));
                 }
-                e.push(("target".to_owned(), cx.s(&p.target)));
+                let target = if p.target.is_empty() {
+                    String::new()
+                } else {
+                    super::clean(&p.target)
+                };
+                e.push(("target".to_owned(), cx.s(&target)));
                 if p.read_only {
                     e.push(("read_only".to_owned(), Value::Bool(true)));
                 }
