@@ -152,7 +152,12 @@ impl Cx<'_> {
             }
             _ => path.to_owned(),
         };
-        if path.starts_with('/') {
+        let windows = path.starts_with("\\\\")
+            || (path.len() > 2
+                && path.as_bytes()[0].is_ascii_alphabetic()
+                && path.as_bytes()[1] == b':'
+                && matches!(path.as_bytes()[2], b'\\' | b'/'));
+        if path.starts_with('/') || windows {
             path
         } else {
             clean(&format!("{}/{path}", self.project_dir))

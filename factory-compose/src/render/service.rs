@@ -111,7 +111,11 @@ pub(crate) fn enabled(cx: &Cx<'_>, svc: &Service, active: &[String]) -> bool {
     let Some(entry) = svc.entry("profiles") else {
         return true;
     };
-    let profiles: Vec<String> = cx.items(entry.value).into_iter().filter_map(|i| cx.text(i)).collect();
+    let profiles: Vec<String> = cx
+        .items(entry.value)
+        .into_iter()
+        .filter_map(|i| cx.text(i))
+        .collect();
     profiles.is_empty()
         || active.iter().any(|a| a == "*")
         || profiles.iter().any(|p| active.contains(p))
@@ -153,8 +157,8 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
                 }
             }),
             "image" | "restart" | "container_name" | "hostname" | "user" | "working_dir"
-            | "platform" | "stop_signal" | "network_mode" | "ipc" | "pid"
-            | "runtime" | "domainname" | "cgroup_parent" | "userns_mode" | "isolation" => {
+            | "platform" | "stop_signal" | "network_mode" | "ipc" | "pid" | "runtime"
+            | "domainname" | "cgroup_parent" | "userns_mode" | "isolation" => {
                 if key == "network_mode" {
                     has_network_mode = true;
                 }
@@ -257,13 +261,20 @@ fn implied_dependencies(cx: &Cx<'_>, svc: &Service, out: &mut Vec<(String, Value
                 for i in cx.items(k.value) {
                     if let Some(link) = cx.text(i) {
                         let parts: Vec<&str> = link.split(':').collect();
-                        let name = if parts.len() == 2 { parts[0] } else { link.as_str() };
+                        let name = if parts.len() == 2 {
+                            parts[0]
+                        } else {
+                            link.as_str()
+                        };
                         implied.push((name.to_owned(), true));
                     }
                 }
             }
             "network_mode" | "ipc" | "pid" | "uts" | "cgroup" => {
-                if let Some(shared) = cx.text(k.value).and_then(|t| t.strip_prefix("service:").map(str::to_owned)) {
+                if let Some(shared) = cx
+                    .text(k.value)
+                    .and_then(|t| t.strip_prefix("service:").map(str::to_owned))
+                {
                     implied.push((shared, true));
                 }
             }
