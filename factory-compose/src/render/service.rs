@@ -185,7 +185,9 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
                 Some(val)
             }
             "build" => Some(build(cx, v)),
-            "secrets" | "configs" => Some(file_refs(cx, v)),
+            "deploy" => Some(deploy(cx, v)),
+            "secrets" => Some(file_refs(cx, v, Some("/run/secrets/"))),
+            "configs" => Some(file_refs(cx, v, None)),
             "stop_grace_period" => cx.text(v).map(|t| duration(cx, &t)),
             k2 if k2.starts_with("x-") => {
                 extensions.push((key.to_owned(), cx.plain(v)));
@@ -845,20 +847,151 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
     )
 }
 
-fn file_refs(cx: &Cx<'_>, v: NodeId) -> Value {
+/// Service `secrets` / `configs`: short names become `{source, target}` (secrets get
+/// `/run/secrets/NAME` as their default target); `mode` prints in octal as compose-go does.
+fn file_refs(cx: &Cx<'_>, v: NodeId, default_dir: Option<&str>) -> Value {
     Value::Seq(
         cx.items(v)
             .into_iter()
-            .map(|i| match cx.kind(i) {
-                NodeKind::Mapping(_) => ordered(
-                    plain_entries(cx, i),
-                    &["source", "target", "uid", "gid", "mode"],
-                ),
-                _ => Value::Map(vec![(
-                    "source".to_owned(),
-                    cx.s(&cx.text(i).unwrap_or_default()),
-                )]),
+            .map(|i| {
+                let mut entries = match cx.kind(i) {
+                    NodeKind::Mapping(_) => plain_entries(cx, i),
+                    _ => vec![("source".to_owned(), cx.s(&cx.text(i).unwrap_or_default()))],
+                };
+                for (k, val) in &mut entries {
+                    if k == "mode"
+                        && let Value::Int(m) = val
+                    {
+                        *val = Value::Str(format!("0{m:o}"));
+                    } else if matches!(k.as_str(), "uid" | "gid")
+                        && let Value::Int(n) = val
+                    {
+                        *val = Value::Str(n.to_string());
+                    }
+                }
+                if let Some(dir) = default_dir
+                    && !entries.iter().any(|(k, _)| k == "target")
+                {
+                    let source = entries
+                        .iter()
+                        .find(|(k, _)| k == "source")
+                        .and_then(|(_, s)| s.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    entries.push(("target".to_owned(), Value::Str(format!("{dir}{source}"))));
+                }
+                ordered(entries, &["source", "target", "uid", "gid", "mode"])
             })
             .collect(),
+    )
+}
+
+/// go-units `RAMInBytes`: `512m` → 536870912 (binary multiples).
+fn ram_in_bytes(s: &str) -> Option<i128> {
+    let t = s.trim().to_ascii_lowercase();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let unit = unit.trim();
+    let unit = unit
+        .strip_suffix("ib")
+        .or_else(|| unit.strip_suffix('b'))
+        .unwrap_or(unit);
+    let mult: f64 = match unit {
+        "" => 1.0,
+        "k" => 1024.0,
+        "m" => 1024.0 * 1024.0,
+        "g" => 1024.0 * 1024.0 * 1024.0,
+        "t" => 1024.0_f64.powi(4),
+        "p" => 1024.0_f64.powi(5),
+        _ => return None,
+    };
+    #[allow(clippy::cast_possible_truncation)]
+    Some((n * mult) as i128)
+}
+
+fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    for (k, val) in cx.entries(v) {
+        let value = match k.as_str() {
+            "labels" => string_map(cx, val, true),
+            "resources" => {
+                let mut r: Vec<(String, Value)> = Vec::new();
+                for (rk, rv) in cx.entries(val) {
+                    let mut e: Vec<(String, Value)> = Vec::new();
+                    for (ek, ev) in cx.entries(rv) {
+                        let x = match ek.as_str() {
+                            "memory" => match cx.text(ev).as_deref().and_then(ram_in_bytes) {
+                                Some(b) => Value::Str(b.to_string()),
+                                None => cx.plain(ev),
+                            },
+                            _ => cx.plain(ev),
+                        };
+                        e.push((ek, x));
+                    }
+                    r.push((
+                        rk,
+                        ordered(
+                            e,
+                            &["cpus", "memory", "pids", "devices", "generic_resources"],
+                        ),
+                    ));
+                }
+                ordered(r, &["limits", "reservations"])
+            }
+            "restart_policy" | "update_config" | "rollback_config" => {
+                let mut e: Vec<(String, Value)> = Vec::new();
+                for (ek, ev) in cx.entries(val) {
+                    let x = match ek.as_str() {
+                        "delay" | "window" | "monitor" => match cx.text(ev) {
+                            Some(t) => duration(cx, &t),
+                            None => cx.plain(ev),
+                        },
+                        _ => cx.plain(ev),
+                    };
+                    e.push((ek, x));
+                }
+                ordered(
+                    e,
+                    &[
+                        "condition",
+                        "parallelism",
+                        "delay",
+                        "failure_action",
+                        "monitor",
+                        "max_failure_ratio",
+                        "order",
+                        "max_attempts",
+                        "window",
+                    ],
+                )
+            }
+            k2 if k2.starts_with("x-") => continue,
+            _ => cx.plain(val),
+        };
+        out.push((k, value));
+    }
+    if cx.format == Format::Json {
+        // Go's encoding/json never omits these two struct fields.
+        for key in ["resources", "placement"] {
+            if !out.iter().any(|(k, _)| k == key) {
+                out.push((key.to_owned(), Value::Map(Vec::new())));
+            }
+        }
+    }
+    ordered(
+        out,
+        &[
+            "mode",
+            "replicas",
+            "labels",
+            "update_config",
+            "rollback_config",
+            "resources",
+            "restart_policy",
+            "placement",
+            "endpoint_mode",
+        ],
     )
 }
