@@ -384,3 +384,28 @@ mod tests {
         assert_eq!(p[0].published, "8000-8010");
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,40}") {
+            let _ = shell_words(&s);
+            let _ = parse_ports(&s);
+            let _ = parse_volume(&s);
+            if let Some(ns) = parse_duration(&s) {
+                let _ = format_duration(ns);
+            }
+        }
+
+        #[test]
+        fn emitters_never_panic(s in "\\PC{0,40}|[ \\t\\n:#'\"-]{0,10}") {
+            let v = super::super::Value::Map(vec![(s.clone(), super::super::Value::Str(s))]);
+            let _ = super::super::to_yaml(&v);
+            let _ = super::super::to_json(&v);
+        }
+    }
+}

@@ -571,6 +571,58 @@ fn literal(s: &str, body_indent: usize, out: &mut String) {
 mod tests {
     use super::*;
 
+    /// Quoting observed with `docker compose config` v2.40.3 (labels with these values).
+    #[test]
+    fn yaml_quoting_matches_compose() {
+        for (value, printed) in [
+            ("&x", "'&x'"),
+            ("1:20", "\"1:20\""),
+            ("a\u{feff}b", "\"a\\uFEFFb\""),
+            ("x[1]", "x[1]"),
+            ("{x}", "'{x}'"),
+            ("a: b", "'a: b'"),
+            ("a:b", "a:b"),
+            ("a\u{1}b", "\"a\\x01b\""),
+            ("- x", "'- x'"),
+            ("-x", "-x"),
+            ("2001-12-14", "\"2001-12-14\""),
+            ("---", "'---'"),
+            ("1e3", "\"1e3\""),
+            ("a #b", "'a #b'"),
+            ("a#b", "a#b"),
+            ("0x1F", "\"0x1F\""),
+            (" x", "' x'"),
+            ("x ", "'x '"),
+            ("a \nb", "\"a \\nb\""),
+            ("null", "\"null\""),
+            ("0755", "\"0755\""),
+            ("On", "\"On\""),
+            ("'x'", "'''x'''"),
+            ("?x", "?x"),
+            ("? x", "'? x'"),
+            ("a\tb", "\"a\\tb\""),
+            ("~", "\"~\""),
+            ("1_000", "\"1_000\""),
+            ("it's", "it's"),
+            ("", "\"\""),
+        ] {
+            let mut out = String::new();
+            yaml_string(value, 6, &mut out);
+            assert_eq!(out, printed, "{value:?}");
+        }
+        assert_eq!(
+            to_yaml(&Value::Map(vec![(
+                "multi".into(),
+                Value::str("line1\n  indented\n")
+            )])),
+            "multi: |\n  line1\n    indented\n"
+        );
+        assert_eq!(
+            to_yaml(&Value::Map(vec![("e".into(), Value::str("\n"))])),
+            "e: |2+\n\n"
+        );
+    }
+
     #[test]
     fn base60() {
         assert!(is_base60_float("1:20"));
