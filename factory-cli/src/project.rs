@@ -83,6 +83,31 @@ pub(crate) fn normalize_project_name(name: &str) -> String {
         .collect()
 }
 
+/// Compose's working directory, absolute: `--project-directory`, else PATH, else the first
+/// `-f` file's folder, else `.` (symlinks kept, as Go's `filepath.Abs` keeps them).
+fn working_dir(
+    path: Option<&Path>,
+    p: &ProjectArgs,
+    files: &[discover::ComposeFile],
+) -> Option<String> {
+    let dir = match (p.project_directory.as_deref().or(path), files.first()) {
+        (Some(d), _) => d.to_path_buf(),
+        (None, Some(f)) if !p.files.is_empty() => f
+            .path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        _ => PathBuf::from("."),
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
+    std::path::absolute(&dir)
+        .ok()
+        .map(|d| d.to_string_lossy().into_owned())
+}
+
 /// Read everything a command needs.
 pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles, String> {
     let dir = discover::project_dir(path, p.project_directory.as_deref());
@@ -159,6 +184,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         project_name: Some(normalize_project_name(&raw_name)),
         show_secrets: p.show_secrets,
         project_files: Some(project_files),
+        project_dir: working_dir(path, p, &files),
         ..Settings::default()
     };
     if p.url.is_some() && p.environment.is_none() {

@@ -37,7 +37,9 @@ pub mod merge;
 pub mod model;
 pub mod platform;
 mod redact;
+pub mod render;
 pub mod report;
+pub mod resolve_refs;
 pub mod routes;
 pub mod rules;
 pub mod settings;
@@ -70,6 +72,18 @@ pub struct Loaded {
     pub interpolation: Interpolation,
     /// Problems found while loading (YAML, shape, types, interpolation, `.env`).
     pub diagnostics: Vec<Diagnostic>,
+    /// Each service's `env_file` variables, from the files the caller added (see
+    /// [`resolve_refs`]).
+    pub env_files: Vec<resolve_refs::ServiceEnvFile>,
+}
+
+impl Loaded {
+    /// The files the project refers to (`env_file`, `extends.file`), for the caller to read and
+    /// add to the [`SourceMap`] as [`FileKind::Other`] named by [`resolve_refs::FileRef::path`].
+    #[must_use]
+    pub fn referenced_files(&self) -> Vec<resolve_refs::FileRef> {
+        resolve_refs::referenced_files(&self.project)
+    }
 }
 
 /// Parse, merge, interpolate and model a project. Compose files are taken from `sources` in
@@ -97,6 +111,8 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
     let mut project = model::build(tree, &mut diagnostics);
     project.overrides = overrides;
+    // Referenced files (env_file) the caller added to `sources`.
+    let env_files = resolve_refs::env_files(&project, sources, &variables);
     if !settings.show_secrets {
         redact::mask_secrets(&mut diagnostics, &variables);
     }
@@ -106,6 +122,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         dotenv,
         interpolation,
         diagnostics,
+        env_files,
     }
 }
 

@@ -33,6 +33,9 @@ pub struct Settings {
     /// The names of the files in the project directory (`Dockerfile`, `.env` …), when the caller
     /// listed it; `None` (a library caller that did not) turns off the missing-file rule (FP002).
     pub project_files: Option<Vec<String>>,
+    /// The project directory, absolute (given by the caller; `config` resolves relative paths
+    /// against it).
+    pub project_dir: Option<String>,
 }
 
 impl Settings {

@@ -198,7 +198,8 @@ mod tests {
             sources.add(SourceFile::new(*name, text, *kind));
         }
         let settings = Settings::default();
-        let loaded = crate::load(&sources, &ProcessEnv::default(), &settings);
+        let process = ProcessEnv::default();
+        let loaded = crate::load(&sources, &process, &settings);
         let cx = Context {
             project: &loaded.project,
             sources: &sources,
@@ -206,6 +207,7 @@ mod tests {
             variables: &loaded.variables,
             interpolation: &loaded.interpolation,
             dotenv: &loaded.dotenv,
+            process: &process,
         };
         let dockerfiles = super::dockerfiles(&cx);
         let builds = super::build_lines(&cx);
