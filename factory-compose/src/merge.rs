@@ -371,8 +371,15 @@ impl Merger<'_> {
                     let key = self.scalar_text(e.key).unwrap_or("").to_owned();
                     let span = self.node(e.key).span.cover(self.node(e.value).span);
                     let values: Vec<String> = match self.node(e.value).kind.clone() {
-                        NodeKind::Sequence(vs) => vs.iter().filter_map(|&v| self.scalar_text(v).map(str::to_owned)).collect(),
-                        _ => self.scalar_text(e.value).map(str::to_owned).into_iter().collect(),
+                        NodeKind::Sequence(vs) => vs
+                            .iter()
+                            .filter_map(|&v| self.scalar_text(v).map(str::to_owned))
+                            .collect(),
+                        _ => self
+                            .scalar_text(e.value)
+                            .map(str::to_owned)
+                            .into_iter()
+                            .collect(),
                     };
                     for v in values {
                         out.push(self.synthetic_scalar(e.key, span, Some(format!("{key}={v}"))));
