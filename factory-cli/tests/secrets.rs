@@ -44,9 +44,15 @@ fn outputs() -> Vec<(&'static str, Vec<&'static str>)> {
         ("env human", vec!["env"]),
         ("env json", vec!["env", "--format", "json"]),
         ("env one service", vec!["env", "app"]),
-        // ADD `factory config` HERE when it exists:
-        // ("config yaml", vec!["config"]),
-        // ("config json", vec!["config", "--format", "json"]),
+        ("routes human", vec!["routes"]),
+        ("routes json", vec!["routes", "--format", "json"]),
+        (
+            "cron json",
+            vec!["cron", "--format", "json", "--from", "2026-01-01T00:00:00Z"],
+        ),
+        ("runjob", vec!["runjob", "job"]),
+        ("config yaml", vec!["config"]),
+        ("config json", vec!["config", "--format", "json"]),
     ]
 }
 

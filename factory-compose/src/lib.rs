@@ -36,7 +36,7 @@ mod locate;
 pub mod merge;
 pub mod model;
 pub mod platform;
-mod redact;
+pub mod redact;
 pub mod render;
 pub mod report;
 pub mod resolve_refs;

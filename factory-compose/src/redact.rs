@@ -6,28 +6,45 @@ use factory_env::{MASK, Variables};
 
 use crate::diagnostic::Diagnostic;
 
-/// Replace every secret value of `variables` in the words of `diagnostics` (message, help,
-/// labels, fix titles) with `********`; drop fixes whose edits would write a secret.
-pub(crate) fn mask_secrets(diagnostics: &mut [Diagnostic], variables: &Variables) {
+/// The secret values of `variables`, longest first (so a secret that contains another is
+/// masked whole), without empty ones.
+fn secret_values(variables: &Variables) -> Vec<&str> {
     let mut secrets: Vec<&str> = variables
         .iter()
         .filter(|(_, v)| v.secret)
         .map(|(_, v)| v.value.unmasked())
         .filter(|s| !s.is_empty())
         .collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.dedup();
+    secrets
+}
+
+fn mask_all(text: &mut String, secrets: &[&str]) {
+    for secret in secrets {
+        if text.contains(secret) {
+            *text = mask_one(text, secret);
+        }
+    }
+}
+
+/// `text` with every secret value of `variables` replaced by `********`: for outputs rendered
+/// from interpolated values (`factory routes`, tables) unless `--show-secrets`.
+#[must_use]
+pub fn mask_text(text: &str, variables: &Variables) -> String {
+    let mut out = text.to_owned();
+    mask_all(&mut out, &secret_values(variables));
+    out
+}
+
+/// Replace every secret value of `variables` in the words of `diagnostics` (message, help,
+/// labels, fix titles) with `********`; drop fixes whose edits would write a secret.
+pub(crate) fn mask_secrets(diagnostics: &mut [Diagnostic], variables: &Variables) {
+    let secrets = secret_values(variables);
     if secrets.is_empty() {
         return;
     }
-    // Longest first, so a secret that contains another is masked whole.
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    secrets.dedup();
-    let mask = |text: &mut String| {
-        for secret in &secrets {
-            if text.contains(secret) {
-                *text = mask_one(text, secret);
-            }
-        }
-    };
+    let mask = |text: &mut String| mask_all(text, &secrets);
     for d in diagnostics {
         mask(&mut d.message);
         if let Some(help) = &mut d.help {

@@ -93,6 +93,15 @@ fn parse_header(h: &str) -> Result<(String, String), String> {
     }
 }
 
+/// Routes are rendered from interpolated labels: secrets print as `********` unless asked.
+fn shown(text: String, loaded: &factory_compose::Loaded, show_secrets: bool) -> String {
+    if show_secrets {
+        text
+    } else {
+        factory_compose::redact::mask_text(&text, &loaded.variables)
+    }
+}
+
 pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
     if let Some(RoutesCommand::Match(m)) = &args.command {
         return run_match(m);
@@ -106,6 +115,7 @@ pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
         RoutesFormat::Human => routes::render_human(&rows),
         RoutesFormat::Json => routes::render_json(&rows),
     };
+    let text = shown(text, &loaded, args.project.show_secrets);
     emit(&text, args.project.output.as_deref())?;
     Ok(if failed {
         ExitCode::from(1)
@@ -134,6 +144,7 @@ fn run_match(args: &MatchArgs) -> Result<ExitCode, String> {
         RoutesFormat::Human => routes::render_match_human(&answer),
         RoutesFormat::Json => routes::render_match_json(&answer),
     };
+    let text = shown(text, &loaded, args.project.show_secrets);
     emit(&text, args.project.output.as_deref())?;
     Ok(if failed {
         ExitCode::from(1)
