@@ -24,6 +24,7 @@
 
 pub mod diagnostic;
 pub mod environment;
+pub mod fix;
 pub mod image_ref;
 pub mod interpolate;
 pub mod line_index;
@@ -37,6 +38,7 @@ pub mod rules;
 pub mod settings;
 pub mod source;
 pub mod span;
+pub mod suppress;
 pub mod volume;
 pub mod yaml;
 
@@ -96,7 +98,8 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     }
 }
 
-/// Lint a project: load it, then run every rule over the model.
+/// Lint a project: load it, run every rule over the model, then drop what inline
+/// `# factory: ignore=…` comments silence ([`suppress::apply_inline`]).
 #[must_use]
 pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> Report {
     let loaded = load(sources, process, settings);
@@ -110,5 +113,5 @@ pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> R
         dotenv: &loaded.dotenv,
     };
     rules::run(&cx, &mut diagnostics);
-    Report::new(diagnostics)
+    suppress::apply_inline(Report::new(diagnostics), sources)
 }

@@ -2,30 +2,146 @@
 
 use std::process::ExitCode;
 
-use factory_compose::report::{human, json};
-use factory_compose::{Severity, lint};
+use factory_compose::report::{github, gitlab, human, json, sarif};
+use factory_compose::{Report, SourceFile, SourceMap, fix, lint};
 
 use crate::args::{LintArgs, LintFormat};
+use crate::config::{self, Configuration, Options, Resolved, Threshold};
+use crate::discover;
 use crate::output::{color, emit};
-use crate::project;
+use crate::project::{self, ProjectFiles};
+
+/// Rounds of fix → re-lint before giving up on reaching a fixed point.
+const MAX_FIX_ROUNDS: usize = 10;
+
+/// The configuration layers for this run: flags, `FACTORY_*`, `factory.toml`.
+fn configuration(args: &LintArgs) -> Result<Resolved, String> {
+    let mut cli = Options::default();
+    if !args.ignore.is_empty() {
+        let mut codes = Vec::new();
+        for c in &args.ignore {
+            codes.extend(config::codes(c).map_err(|e| format!("--ignore: {e}"))?);
+        }
+        cli.ignore = Some(codes);
+    }
+    if !args.severity.is_empty() {
+        let mut map = std::collections::BTreeMap::new();
+        for s in &args.severity {
+            let (code, level) =
+                config::parse_severity(s).map_err(|e| format!("--severity: {e}"))?;
+            map.insert(code, level);
+        }
+        cli.severity = Some(map);
+    }
+    cli.failure_threshold = args
+        .failure_threshold
+        .or(args.deny_warnings.then_some(Threshold::Warning));
+    let env = Options::from_env(|k| std::env::var(k).ok()).map_err(|e| e.to_string())?;
+    let file = if args.no_config {
+        None
+    } else if let Some(path) = &args.config {
+        Some(path.clone())
+    } else {
+        let dir = discover::project_dir(
+            args.path.as_deref(),
+            args.project.project_directory.as_deref(),
+        );
+        config::discover(&dir)
+    };
+    let file = match file {
+        Some(path) => config::read(&path).map_err(|e| e.to_string())?,
+        None => Options::default(),
+    };
+    Ok(Configuration::combine([cli, env, file]).resolve())
+}
+
+/// The sources with some files' text replaced.
+fn replaced(sources: &SourceMap, fixed: &[fix::FixedFile]) -> SourceMap {
+    let mut out = SourceMap::new();
+    for (id, file) in sources.iter() {
+        let text = fixed
+            .iter()
+            .find(|f| f.file == id)
+            .map_or(file.text.as_str(), |f| f.text.as_str());
+        out.add(SourceFile::new(file.name.clone(), text, file.kind));
+    }
+    out
+}
+
+fn lint_filtered(files: &ProjectFiles, sources: &SourceMap, conf: &Resolved) -> Report {
+    conf.filter
+        .apply(lint(sources, &files.process, &files.settings), sources)
+}
 
 pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
-    let p = &args.project;
-    let files = project::read(args.path.as_deref(), p)?;
-    let report = lint(&files.sources, &files.process, &files.settings);
+    let conf = configuration(args)?;
+    let mut p = args.project.clone();
+    if p.environment.is_none() {
+        p.environment.clone_from(&conf.environment);
+        if p.url.is_none() {
+            p.url.clone_from(&conf.url);
+        }
+    }
+    let files = project::read(args.path.as_deref(), &p)?;
+    let mut sources = files.sources.clone();
+    let mut report = lint_filtered(&files, &sources, &conf);
+
+    if args.fix || args.diff {
+        for _ in 0..MAX_FIX_ROUNDS {
+            let fixed = fix::apply(&report, &sources);
+            if fixed.is_empty() {
+                break;
+            }
+            sources = replaced(&sources, &fixed);
+            report = lint_filtered(&files, &sources, &conf);
+        }
+        let mut diff = String::new();
+        let mut changed = 0usize;
+        for ((id, before), (_, after)) in files.sources.iter().zip(sources.iter()) {
+            if before.text == after.text {
+                continue;
+            }
+            changed += 1;
+            if args.diff {
+                diff.push_str(&fix::unified_diff(&before.name, &before.text, &after.text));
+            } else if let Some(path) = files.paths.get(usize::from(id.0)) {
+                std::fs::write(path, &after.text)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+        }
+        if args.diff {
+            emit(&diff, p.output.as_deref())?;
+            return Ok(if changed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+        if changed > 0 {
+            eprintln!(
+                "fixed {changed} file{}",
+                if changed == 1 { "" } else { "s" }
+            );
+        }
+    }
+
     let text = match args.format {
         LintFormat::Human => human::render(
             &report,
-            &files.sources,
+            &sources,
             color(p.no_color, p.output.is_some()),
             files.compose_files,
         ),
-        LintFormat::Json => json::render(&report, &files.sources),
+        LintFormat::Json => json::render(&report, &sources),
+        LintFormat::Sarif => sarif::render(&report, &sources),
+        LintFormat::Gitlab => gitlab::render(&report, &sources),
+        LintFormat::Github => github::render(&report, &sources),
     };
     emit(&text, p.output.as_deref())?;
-    let failing = report.diagnostics.iter().any(|d| {
-        d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning)
-    });
+    let failing = report
+        .diagnostics
+        .iter()
+        .any(|d| conf.threshold.fails(d.severity));
     Ok(if failing {
         ExitCode::from(1)
     } else {
