@@ -329,4 +329,45 @@ mod tests {
         assert!(path_matches("dir/*.yml", "dir/a.yml"));
         assert!(!path_matches("dir/*.yml", "other/a.yml"));
     }
+
+    #[test]
+    fn dotenv_lines_are_suppressed_from_the_line_above() {
+        let mut s = SourceMap::new();
+        s.add(SourceFile::new(
+            "docker-compose.yml",
+            "services:\n  app:\n    image: app:1.0\n",
+            FileKind::Compose,
+        ));
+        let env = "OK=1\n# factory: ignore=FE004\nBAD LINE\nALSO BAD\n";
+        s.add(SourceFile::new(".env", env, FileKind::Dotenv));
+        let report = crate::lint(
+            &s,
+            &crate::ProcessEnv::default(),
+            &crate::Settings::default(),
+        );
+        let fe004: Vec<usize> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FE004")
+            .filter_map(|d| d.primary.as_ref())
+            .map(|p| s.get(p.location.file).line_col(p.location.span.start).line)
+            .collect();
+        assert_eq!(fe004, [4], "{:?}", report.diagnostics);
+        assert!(report.diagnostics.iter().all(|d| d.code != "FC901"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn scanning_never_panics_and_spans_are_char_boundaries(text in "(\\PC|#|factory:| |ignore=|ignore-file=|,|\n)*") {
+            for kind in [FileKind::Compose, FileKind::Dotenv, FileKind::Dockerfile] {
+                let map = sources(&text, kind);
+                for s in scan(&map) {
+                    let r = s.location.span.range();
+                    proptest::prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                    proptest::prop_assert!(!text[r].is_empty());
+                }
+                let _ = apply_inline(Report::default(), &map);
+            }
+        }
+    }
 }

@@ -138,6 +138,17 @@ pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
         LintFormat::Github => github::render(&report, &sources),
     };
     emit(&text, p.output.as_deref())?;
+    let fixable = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.fix.is_some())
+        .count();
+    if args.format == LintFormat::Human && fixable > 0 && !args.fix {
+        eprintln!(
+            "{fixable} finding{} can be fixed with `factory lint --fix` (`--diff` to preview)",
+            if fixable == 1 { "" } else { "s" }
+        );
+    }
     let failing = report
         .diagnostics
         .iter()
