@@ -351,6 +351,46 @@ pub(crate) fn discover(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The configuration of a run: `cli` over the `FACTORY_*` variables over `config` (or the
+/// `factory.toml` discovered from `project_dir`; none with `no_config`). Any command can use it
+/// with `Options::default()` for `cli`.
+pub(crate) fn resolve(
+    cli: Options,
+    project_dir: &Path,
+    config: Option<&Path>,
+    no_config: bool,
+) -> Result<Resolved, String> {
+    let env = Options::from_env(|k| std::env::var(k).ok()).map_err(|e| e.to_string())?;
+    let file = if no_config {
+        None
+    } else if let Some(path) = config {
+        Some(path.to_path_buf())
+    } else {
+        discover(project_dir)
+    };
+    let file = match file {
+        Some(path) => read(&path).map_err(|e| e.to_string())?,
+        None => Options::default(),
+    };
+    Ok(Configuration::combine([cli, env, file]).resolve())
+}
+
+/// The project options with the configured environment and URL filled in where the command
+/// line left them out (`-e` given on the command line keeps its own `--url`).
+pub(crate) fn project_defaults(
+    p: &crate::args::ProjectArgs,
+    conf: &Resolved,
+) -> crate::args::ProjectArgs {
+    let mut p = p.clone();
+    if p.environment.is_none() {
+        p.environment.clone_from(&conf.environment);
+        if p.url.is_none() {
+            p.url.clone_from(&conf.url);
+        }
+    }
+    p
+}
+
 /// Read and parse a configuration file.
 pub(crate) fn read(path: &Path) -> Result<Options, ConfigError> {
     // Name the file relative to the working directory when it is below it.

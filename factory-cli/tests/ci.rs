@@ -329,3 +329,18 @@ fn completions_and_manpage() {
         &man[..man.len().min(400)]
     );
 }
+
+#[test]
+fn github_and_gitlab_outputs_of_the_fixable_project() {
+    for format in ["github", "gitlab"] {
+        let out = factory(
+            &["lint", "--format", format, "tests/projects/fixable"],
+            &here(),
+        );
+        assert_eq!(out.status.code(), Some(0));
+        insta::assert_snapshot!(
+            format!("fixable-{format}"),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}

@@ -94,6 +94,15 @@ fn sarif_of_examples_broken_validates_against_the_official_schema() {
     for r in results {
         assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap_or("")));
     }
+    // Fixes are carried along: FC014's rename of `links` on line 23.
+    let fix = results
+        .iter()
+        .find_map(|r| (r["ruleId"] == "FC014").then(|| &r["fixes"][0]))
+        .expect("FC014 result");
+    assert_eq!(fix["description"]["text"], "rename `links` to `depends_on`");
+    let replacement = &fix["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["deletedRegion"]["startLine"], 23);
+    assert_eq!(replacement["insertedContent"]["text"], "depends_on");
 }
 
 #[test]

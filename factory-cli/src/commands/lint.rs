@@ -6,7 +6,7 @@ use factory_compose::report::{github, gitlab, human, json, sarif};
 use factory_compose::{Report, SourceFile, SourceMap, fix, lint};
 
 use crate::args::{LintArgs, LintFormat};
-use crate::config::{self, Configuration, Options, Resolved, Threshold};
+use crate::config::{self, Options, Resolved, Threshold};
 use crate::discover;
 use crate::output::{color, emit};
 use crate::project::{self, ProjectFiles};
@@ -36,23 +36,11 @@ fn configuration(args: &LintArgs) -> Result<Resolved, String> {
     cli.failure_threshold = args
         .failure_threshold
         .or(args.deny_warnings.then_some(Threshold::Warning));
-    let env = Options::from_env(|k| std::env::var(k).ok()).map_err(|e| e.to_string())?;
-    let file = if args.no_config {
-        None
-    } else if let Some(path) = &args.config {
-        Some(path.clone())
-    } else {
-        let dir = discover::project_dir(
-            args.path.as_deref(),
-            args.project.project_directory.as_deref(),
-        );
-        config::discover(&dir)
-    };
-    let file = match file {
-        Some(path) => config::read(&path).map_err(|e| e.to_string())?,
-        None => Options::default(),
-    };
-    Ok(Configuration::combine([cli, env, file]).resolve())
+    let dir = discover::project_dir(
+        args.path.as_deref(),
+        args.project.project_directory.as_deref(),
+    );
+    config::resolve(cli, &dir, args.config.as_deref(), args.no_config)
 }
 
 /// The sources with some files' text replaced.
@@ -75,13 +63,7 @@ fn lint_filtered(files: &ProjectFiles, sources: &SourceMap, conf: &Resolved) -> 
 
 pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
     let conf = configuration(args)?;
-    let mut p = args.project.clone();
-    if p.environment.is_none() {
-        p.environment.clone_from(&conf.environment);
-        if p.url.is_none() {
-            p.url.clone_from(&conf.url);
-        }
-    }
+    let p = config::project_defaults(&args.project, &conf);
     let files = project::read(args.path.as_deref(), &p)?;
     let mut sources = files.sources.clone();
     let mut report = lint_filtered(&files, &sources, &conf);

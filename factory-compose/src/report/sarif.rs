@@ -99,6 +99,29 @@ struct SarifResult {
     locations: Vec<SarifLocation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<SarifLocation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: Artifact,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Text,
 }
 
 #[derive(Serialize)]
@@ -176,26 +199,64 @@ fn what_it_does(rule: &RuleInfo) -> String {
     }
 }
 
+fn region(sources: &SourceMap, location: crate::span::Location) -> Region {
+    let file = sources.get(location.file);
+    let start = file.line_col(location.span.start);
+    let end = file.line_col(location.span.end.max(location.span.start));
+    Region {
+        start_line: start.line,
+        start_column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}
+
+/// A fix as SARIF `fixes`: one artifact change per file, in edit order.
+fn fixes(d: &Diagnostic, sources: &SourceMap) -> Vec<SarifFix> {
+    let Some(fix) = &d.fix else {
+        return Vec::new();
+    };
+    let mut changes: Vec<(crate::span::FileId, ArtifactChange)> = Vec::new();
+    for e in &fix.edits {
+        let replacement = Replacement {
+            deleted_region: region(sources, e.location),
+            inserted_content: Text {
+                text: e.replacement.clone(),
+            },
+        };
+        match changes.iter_mut().find(|(f, _)| *f == e.location.file) {
+            Some((_, c)) => c.replacements.push(replacement),
+            None => changes.push((
+                e.location.file,
+                ArtifactChange {
+                    artifact_location: Artifact {
+                        uri: file_uri(&sources.get(e.location.file).name),
+                    },
+                    replacements: vec![replacement],
+                },
+            )),
+        }
+    }
+    vec![SarifFix {
+        description: Text {
+            text: fix.title.clone(),
+        },
+        artifact_changes: changes.into_iter().map(|(_, c)| c).collect(),
+    }]
+}
+
 fn location(
     sources: &SourceMap,
     label: &crate::diagnostic::Label,
     id: Option<usize>,
 ) -> SarifLocation {
-    let file = sources.get(label.location.file);
-    let start = file.line_col(label.location.span.start);
-    let end = file.line_col(label.location.span.end.max(label.location.span.start));
     SarifLocation {
         id,
         physical_location: Physical {
             artifact_location: Artifact {
-                uri: file_uri(&file.name),
+                uri: file_uri(&sources.get(label.location.file).name),
             },
-            region: Region {
-                start_line: start.line,
-                start_column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-            },
+            region: region(sources, label.location),
         },
         message: label.text.clone().map(|text| Text { text }),
     }
@@ -223,6 +284,7 @@ fn result(d: &Diagnostic, sources: &SourceMap, rules: &[&RuleInfo]) -> SarifResu
             .enumerate()
             .map(|(i, l)| location(sources, l, Some(i + 1)))
             .collect(),
+        fixes: fixes(d, sources),
     }
 }
 
