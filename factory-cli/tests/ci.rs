@@ -344,3 +344,27 @@ fn github_and_gitlab_outputs_of_the_fixable_project() {
         );
     }
 }
+
+#[test]
+fn discovery_stops_at_the_repository_root() {
+    let top = std::env::temp_dir().join(format!("factory-ci-test-{}-gitstop", std::process::id()));
+    let _ = std::fs::remove_dir_all(&top);
+    let repo = top.join("repo");
+    let project = repo.join("deploy");
+    std::fs::create_dir_all(project.join("..").join(".git")).expect("dirs");
+    std::fs::create_dir_all(&project).expect("dirs");
+    std::fs::write(top.join("factory.toml"), "ignore = [\"FC034\"]\n").expect("write");
+    std::fs::write(
+        project.join("docker-compose.yml"),
+        "services:\n  app:\n    image: registry.example/app\n",
+    )
+    .expect("write");
+    // The file above the repository (the directory holding .git) is not read …
+    let out = factory(&["lint", "--format", "json", "deploy"], &repo);
+    assert_eq!(codes(&out), [("FC034".to_owned(), "warning".to_owned())]);
+    // … the one at the repository root is.
+    std::fs::write(repo.join("factory.toml"), "ignore = [\"FC034\"]\n").expect("write");
+    let out = factory(&["lint", "--format", "json", "deploy"], &repo);
+    assert!(codes(&out).is_empty(), "{:?}", codes(&out));
+    let _ = std::fs::remove_dir_all(&top);
+}
