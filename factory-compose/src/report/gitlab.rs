@@ -47,29 +47,22 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The Code Quality report for `report`: a JSON array, pretty-printed, with a trailing newline.
+/// A stable fingerprint per diagnostic, in report order: the MD5 of the code, the file, the
+/// message and the offending text (never the line), with an occurrence number mixed in for
+/// repeats so that they stay unique. SARIF's `partialFingerprints` use the same values.
 #[must_use]
-pub fn render(report: &Report, sources: &SourceMap) -> String {
-    let fallback = sources
-        .of_kind(FileKind::Compose)
-        .next()
-        .or_else(|| sources.iter().next().map(|(id, _)| id))
-        .map_or("docker-compose.yml", |id| sources.get(id).name.as_str());
+pub fn fingerprints(report: &Report, sources: &SourceMap) -> Vec<String> {
     let mut seen: Vec<String> = Vec::new();
-    let issues: Vec<Issue<'_>> = report
+    report
         .diagnostics
         .iter()
         .map(|d| {
-            let (path, line, text) = match &d.primary {
+            let (path, text) = match &d.primary {
                 Some(l) => {
                     let file = sources.get(l.location.file);
-                    (
-                        file.name.as_str(),
-                        file.line_col(l.location.span.start).line,
-                        file.slice(l.location.span),
-                    )
+                    (file.name.as_str(), file.slice(l.location.span))
                 }
-                None => (fallback, 1, ""),
+                None => ("", ""),
             };
             let mut hasher = Md5::new();
             for part in [d.code, path, &d.message, text] {
@@ -85,6 +78,35 @@ pub fn render(report: &Report, sources: &SourceMap) -> String {
                 again.update(repeats.to_string().as_bytes());
                 fingerprint = hex(&again.finalize());
             }
+            fingerprint
+        })
+        .collect()
+}
+
+/// The Code Quality report for `report`: a JSON array, pretty-printed, with a trailing newline.
+#[must_use]
+pub fn render(report: &Report, sources: &SourceMap) -> String {
+    let fallback = sources
+        .of_kind(FileKind::Compose)
+        .next()
+        .or_else(|| sources.iter().next().map(|(id, _)| id))
+        .map_or("docker-compose.yml", |id| sources.get(id).name.as_str());
+    let fingerprints = fingerprints(report, sources);
+    let issues: Vec<Issue<'_>> = report
+        .diagnostics
+        .iter()
+        .zip(fingerprints)
+        .map(|(d, fingerprint)| {
+            let (path, line) = match &d.primary {
+                Some(l) => {
+                    let file = sources.get(l.location.file);
+                    (
+                        file.name.as_str(),
+                        file.line_col(l.location.span.start).line,
+                    )
+                }
+                None => (fallback, 1),
+            };
             let mut description = format!("{}: {}", d.code, d.message);
             if let Some(help) = &d.help {
                 description.push_str(" (help: ");

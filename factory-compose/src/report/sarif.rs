@@ -101,6 +101,13 @@ struct SarifResult {
     related_locations: Vec<SarifLocation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<SarifFix>,
+    partial_fingerprints: Fingerprints,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "factory/v1")]
+    factory: String,
 }
 
 #[derive(Serialize)]
@@ -262,7 +269,12 @@ fn location(
     }
 }
 
-fn result(d: &Diagnostic, sources: &SourceMap, rules: &[&RuleInfo]) -> SarifResult {
+fn result(
+    d: &Diagnostic,
+    sources: &SourceMap,
+    rules: &[&RuleInfo],
+    fingerprint: String,
+) -> SarifResult {
     let mut text = d.message.clone();
     if let Some(help) = &d.help {
         text.push_str("\nhelp: ");
@@ -285,6 +297,9 @@ fn result(d: &Diagnostic, sources: &SourceMap, rules: &[&RuleInfo]) -> SarifResu
             .map(|(i, l)| location(sources, l, Some(i + 1)))
             .collect(),
         fixes: fixes(d, sources),
+        partial_fingerprints: Fingerprints {
+            factory: fingerprint,
+        },
     }
 }
 
@@ -329,7 +344,8 @@ pub fn render(report: &Report, sources: &SourceMap) -> String {
             results: report
                 .diagnostics
                 .iter()
-                .map(|d| result(d, sources, &rules))
+                .zip(super::gitlab::fingerprints(report, sources))
+                .map(|(d, f)| result(d, sources, &rules, f))
                 .collect(),
         }],
     };
