@@ -89,8 +89,9 @@ fn scan_file(id: FileId, text: &str, kind: FileKind, out: &mut Vec<Suppression>)
         } else {
             Some(index + 1)
         };
-        let list_start = offset + line.len() - list.len();
-        let list = list.split_whitespace().next().unwrap_or("");
+        let trimmed = list.trim_start();
+        let list_start = offset + line.len() - trimmed.len();
+        let list = trimmed.split_whitespace().next().unwrap_or("");
         let mut pos = 0;
         for code in list.split(',') {
             let start = list_start + pos;
@@ -368,6 +369,20 @@ mod tests {
                 }
                 let _ = apply_inline(Report::default(), &map);
             }
+        }
+
+        #[test]
+        fn comment_lists_are_split_on_char_boundaries(
+            lines in proptest::collection::vec("[a-zé :\t]{0,6}#[ ]?factory:[ ]?ignore(-file)?=[A-Za-z0-9é,\t ]{0,12}", 0..6)
+        ) {
+            let text = lines.join("\n");
+            let map = sources(&text, FileKind::Compose);
+            for s in scan(&map) {
+                let r = s.location.span.range();
+                proptest::prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                proptest::prop_assert_eq!(text[r].to_ascii_uppercase(), s.code.clone());
+            }
+            let _ = apply_inline(Report::default(), &map);
         }
     }
 }
