@@ -15,7 +15,7 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Run every rule over the project; exit 0 clean, 1 errors found, 2 usage or I/O error.
+    /// Run every rule over the project; exit 0 clean, 1 findings at the failure threshold, 2 usage, configuration or I/O error.
     Lint(LintArgs),
     /// Print the merged, interpolated model as Compose does (YAML, or JSON with --format json).
     Config(crate::commands::config::ConfigArgs),

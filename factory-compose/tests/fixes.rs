@@ -149,3 +149,81 @@ fn links_with_aliases_or_depends_on_are_not_fixed() {
         assert!(fc014[0].fix.is_none(), "{text}");
     }
 }
+
+/// Every fix over the real-world corpus converges and never breaks a file Compose accepts.
+#[test]
+fn fixes_over_the_corpus_converge_and_keep_files_valid() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    let index =
+        std::fs::read_to_string(corpus.join("INDEX.tsv")).expect("../shared/corpus/INDEX.tsv");
+    let mut fixed_files = 0;
+    let mut failures = Vec::new();
+    for line in index.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.get(2).copied() != Some("yes") {
+            continue;
+        }
+        let path = cols[0];
+        let Ok(bytes) = std::fs::read(corpus.join(path)) else {
+            continue;
+        };
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new(
+            path,
+            String::from_utf8_lossy(&bytes),
+            FileKind::Compose,
+        ));
+        let settings = Settings::default();
+        let mut report = lint(&sources, &ProcessEnv::default(), &settings);
+        let mut rounds = 0;
+        loop {
+            let fixed = fix::apply(&report, &sources);
+            if fixed.is_empty() {
+                break;
+            }
+            rounds += 1;
+            if rounds > MAX_ROUNDS {
+                failures.push(format!("{path}: fixes do not converge"));
+                break;
+            }
+            let mut next = SourceMap::new();
+            for (id, f) in sources.iter() {
+                let t = fixed
+                    .iter()
+                    .find(|x| x.file == id)
+                    .map_or(f.text.as_str(), |x| x.text.as_str());
+                next.add(SourceFile::new(f.name.clone(), t, f.kind));
+            }
+            sources = next;
+            report = lint(&sources, &ProcessEnv::default(), &settings);
+        }
+        if rounds > 0 {
+            fixed_files += 1;
+            let before = String::from_utf8_lossy(&bytes).matches("${").count();
+            let after = sources
+                .get(factory_compose::FileId(0))
+                .text
+                .matches("${")
+                .count();
+            if after < before {
+                failures.push(format!("{path}: a fix dropped a variable reference"));
+            }
+        }
+        for d in &report.diagnostics {
+            if BROKEN.contains(&d.code) {
+                failures.push(format!("{path}: after fixing, {}: {}", d.code, d.message));
+            }
+            if d.fix.is_some() {
+                failures.push(format!(
+                    "{path}: a fixable {} remains: {}",
+                    d.code, d.message
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        fixed_files > 10,
+        "only {fixed_files} corpus files had fixes"
+    );
+}
