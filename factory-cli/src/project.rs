@@ -14,6 +14,8 @@ pub(crate) struct ProjectFiles {
     pub(crate) process: ProcessEnv,
     pub(crate) settings: Settings,
     pub(crate) compose_files: usize,
+    /// The path on disk of each source, in `sources` order (`lint --fix` writes there).
+    pub(crate) paths: Vec<PathBuf>,
     #[allow(dead_code)] // read by commands that render paths (config)
     pub(crate) dir: PathBuf,
 }
@@ -124,7 +126,9 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         path.is_some() && p.project_directory.is_none(),
     )?;
     let mut sources = SourceMap::new();
+    let mut paths = Vec::new();
     for f in &files {
+        paths.push(f.path.clone());
         let text = read_text(&f.path, &f.display)?;
         sources.add(SourceFile::new(f.display.clone(), text, FileKind::Compose));
     }
@@ -132,6 +136,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         let env = dir.join(".env");
         if env.is_file() {
             let display = discover::display_in(&dir, ".env");
+            paths.push(env.clone());
             sources.add(SourceFile::new(
                 display.clone(),
                 read_text(&env, &display)?,
@@ -141,6 +146,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
     } else {
         for f in &p.env_file {
             let display = f.to_string_lossy().into_owned();
+            paths.push(f.clone());
             sources.add(SourceFile::new(
                 display.clone(),
                 read_text(f, &display)?,
@@ -197,6 +203,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         process,
         settings,
         compose_files: files.len(),
+        paths,
         dir,
     })
 }

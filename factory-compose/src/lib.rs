@@ -27,6 +27,7 @@ pub mod diagnostic;
 pub mod dockerfile;
 pub mod env_table;
 pub mod environment;
+pub mod fix;
 mod gitlab_ci;
 pub mod image_ref;
 pub mod interpolate;
@@ -45,6 +46,7 @@ pub mod rules;
 pub mod settings;
 pub mod source;
 pub mod span;
+pub mod suppress;
 pub mod volume;
 pub mod yaml;
 
@@ -126,7 +128,8 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     }
 }
 
-/// Lint a project: load it, then run every rule over the model.
+/// Lint a project: load it, run every rule over the model, then drop what inline
+/// `# factory: ignore=…` comments silence ([`suppress::apply_inline`]).
 #[must_use]
 pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> Report {
     let loaded = load(sources, process, settings);
@@ -146,7 +149,7 @@ pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> R
     if !settings.show_secrets {
         redact::mask_secrets(&mut diagnostics, &loaded.variables);
     }
-    Report::new(diagnostics)
+    suppress::apply_inline(Report::new(diagnostics), sources)
 }
 
 /// A diagnostic that points at a value a later file set over an earlier one also shows the
