@@ -302,7 +302,7 @@ fn fix_writes_and_relints_clean() {
     let text = std::fs::read_to_string(dir.join("docker-compose.yml")).expect("read");
     assert_eq!(
         text,
-        "# A project whose findings all have safe fixes.\nservices:\n  app:\n    image: registry.example/app:1.0\n    restart: \"no\"   # keep this comment\n    environment:\n      UMASK: \"0755\"\n    depends_on:\n      - db\n  db:\n    image: mariadb:10.1\n"
+        "# A project whose findings all have safe fixes.\nservices:\n  app:\n    image: registry.example/app:1.0\n    restart: \"no\"   # keep this comment\n    environment:\n      UMASK: \"0755\"\n    depends_on:\n      - worker\n  worker:\n    image: registry.example/worker:1.0\n"
     );
     let again = factory(&["lint", "--format", "json", "."], &dir);
     assert!(codes(&again).is_empty());
@@ -359,6 +359,14 @@ fn discovery_stops_at_the_repository_root() {
         "services:\n  app:\n    image: registry.example/app\n",
     )
     .expect("write");
+    // A complete project, so the only finding is the one the configuration is about.
+    std::fs::write(
+        project.join("Dockerfile"),
+        "FROM registry.example/base:1.0\nUSER 1001\n",
+    )
+    .expect("write");
+    std::fs::write(project.join(".gitlab-ci.yml"), "build:\n  script: [make]\n").expect("write");
+    std::fs::write(project.join(".env"), "").expect("write");
     // The file above the repository (the directory holding .git) is not read …
     let out = factory(&["lint", "--format", "json", "deploy"], &repo);
     assert_eq!(codes(&out), [("FC034".to_owned(), "warning".to_owned())]);
