@@ -538,3 +538,18 @@ fn verbatim_and_declared_tags_are_kept_as_written() {
     assert_eq!(src(text, &tree, at(&tree, &["a"])), "1");
     assert_eq!(src(text, &tree, at(&tree, &["b"])), "2");
 }
+
+/// Found by fuzzing: a block scalar header followed by a byte order mark.
+#[test]
+fn spans_stay_on_char_boundaries() {
+    for text in [">-\r\n\u{feff}", "|\n\u{feff}", "- >\n \u{feff}é"] {
+        let parsed = parse(text, FileId(0), &Limits::default());
+        for node in &parsed.tree.nodes {
+            let (start, end) = (node.span.start as usize, node.span.end as usize);
+            assert!(
+                text.is_char_boundary(start) && text.is_char_boundary(end),
+                "{text:?}: {start}..{end}"
+            );
+        }
+    }
+}

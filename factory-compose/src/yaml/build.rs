@@ -248,8 +248,11 @@ fn pos(offset: usize) -> u32 {
     u32::try_from(offset).unwrap_or(u32::MAX)
 }
 
-fn span(range: std::ops::Range<usize>) -> Span {
-    Span::new(pos(range.start), pos(range.end.max(range.start)))
+/// The span of `range` in `text`, both ends moved back to char boundaries inside the text.
+fn span_in(text: &str, range: std::ops::Range<usize>) -> Span {
+    let start = lex::floor_boundary(text, range.start);
+    let end = lex::floor_boundary(text, range.end).max(start);
+    Span::new(pos(start), pos(end))
 }
 
 impl<'t, 'l> Builder<'t, 'l> {
@@ -338,7 +341,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             let (name, end) = lex::alias_at(self.text, at);
             self.problems.push(YamlProblem::UnknownAnchor {
                 name,
-                span: span(at..end),
+                span: span_in(self.text, at..end),
             });
             Stop::Syntax
         } else if info == SAPHYR_INDENTATION && self.frames.last().is_some_and(|f| f.flow) {
@@ -480,7 +483,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 )
             }
         };
-        let node_span = span(range);
+        let node_span = span_in(self.text, range);
         self.last_end = node_span.end as usize;
         let node = Node {
             kind: NodeKind::Scalar(Scalar {
@@ -490,7 +493,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             span: node_span,
             file: self.file,
             tag: props.tag,
-            anchor: props.anchor.map(|(name, r)| (name, span(r))),
+            anchor: props.anchor.map(|(name, r)| (name, span_in(self.text, r))),
         };
         let id = self.push_node(node, 1);
         self.register_anchor(anchor_id, id);
@@ -555,7 +558,7 @@ impl<'t, 'l> Builder<'t, 'l> {
         } else {
             end
         };
-        let alias_span = span(start..written_end.min(self.text.len()));
+        let alias_span = span_in(self.text, start..written_end.min(self.text.len()));
         self.last_end = alias_span.end as usize;
         let target = self.anchors.get(anchor_id).copied().flatten();
         let Some(target) = target else {
@@ -625,7 +628,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 kind: LimitKind::Depth {
                     limit: self.limits.max_depth,
                 },
-                span: span(first..if flow { first + 1 } else { first }),
+                span: span_in(self.text, first..if flow { first + 1 } else { first }),
                 expanded_at_stop: 0,
             });
             return Err(Stop::Limit);
@@ -639,7 +642,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             span: Span::empty(pos(first)),
             file: self.file,
             tag: props.tag,
-            anchor: props.anchor.map(|(name, r)| (name, span(r))),
+            anchor: props.anchor.map(|(name, r)| (name, span_in(self.text, r))),
         };
         let id = self.push_node(node, 0);
         self.register_anchor(anchor_id, id);
@@ -672,7 +675,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             return;
         };
         let close_end = if frame.flow { end } else { frame.last_end };
-        let node_span = span(frame.start..close_end.max(frame.start));
+        let node_span = span_in(self.text, frame.start..close_end.max(frame.start));
         if frame.flow {
             self.last_end = node_span.end as usize;
         }
