@@ -196,7 +196,6 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
         };
     }
     let mut parsed = parse_fixing(text, file, limits);
-    let before = parsed.problems.len();
     parsed.problems.extend(
         lex::go_yaml_reader_problems(text)
             .into_iter()
@@ -205,9 +204,8 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
                 span: Span::empty(pos(at)),
             }),
     );
-    if parsed.problems.len() > before {
-        parsed.problems.sort_by_key(|p| p.primary_span().start);
-    }
+    // Merge keys are checked when their mapping ends: put every problem in source order.
+    parsed.problems.sort_by_key(|p| p.primary_span().start);
     parsed
 }
 
