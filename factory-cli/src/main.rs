@@ -1,4 +1,21 @@
-//! The `factory` command.
+//! The `factory` command: lint, render and explain a Factory project offline.
 #![forbid(unsafe_code)]
+// The CLI is the one place that reads files and the environment and writes to the terminal.
+#![allow(clippy::disallowed_methods, clippy::print_stdout, clippy::print_stderr)]
 
-fn main() {}
+mod args;
+mod commands;
+mod config;
+mod discover;
+mod output;
+mod project;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = match args::parse() {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    commands::run(args)
+}

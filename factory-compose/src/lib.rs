@@ -1,9 +1,201 @@
-//! Understand a Docker Compose project deployed on the Factory platform.
+//! Understand a Docker Compose project deployed on the Factory platform, before it is deployed.
+//!
+//! The pipeline: files (read by the caller) → [`yaml`] span trees → interpolation with the
+//! project's variables → [`model::Project`] → rules → [`Diagnostic`]s → a reporter
+//! ([`report`]). Library code never reads files, the environment or the clock, and never prints:
+//! the caller passes the files' text and the process environment in.
+//!
+//! ```
+//! use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint};
+//!
+//! let mut sources = SourceMap::new();
+//! sources.add(SourceFile::new(
+//!     "docker-compose.yml",
+//!     "services:\n  app:\n    image: ${REGISTRY}/app:1.0\n    env_file: .env\n",
+//!     FileKind::Compose,
+//! ));
+//! sources.add(SourceFile::new(".env", "REGISTRY=registry.example\n", FileKind::Dotenv));
+//! let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+//! let codes: Vec<_> = report.diagnostics.iter().map(|d| d.code).collect();
+//! assert_eq!(codes, ["FC013"]); // env_file is forbidden; the image interpolates fine
+//! assert!(report.has_errors());
+//! ```
 #![forbid(unsafe_code)]
 
+pub mod cron_jobs;
+pub mod diagnostic;
+pub mod dockerfile;
+pub mod env_table;
+pub mod environment;
+pub mod fix;
+mod gitlab_ci;
+pub mod image_ref;
+pub mod interpolate;
 pub mod line_index;
+mod load;
+mod locate;
+pub mod merge;
+pub mod model;
+pub mod platform;
+pub mod redact;
+pub mod render;
+pub mod report;
+pub mod resolve_refs;
+pub mod routes;
+pub mod rules;
+pub mod settings;
+pub mod source;
 pub mod span;
+pub mod suppress;
+pub mod volume;
 pub mod yaml;
 
+pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity};
+pub use environment::ProcessEnv;
+pub use interpolate::Interpolation;
 pub use line_index::{LineCol, LineIndex};
+pub use report::Report;
+pub use rules::RuleInfo;
+pub use settings::{Mode, Settings};
+pub use source::{FileKind, SourceFile, SourceMap};
 pub use span::{FileId, Location, Span};
+
+/// A project loaded from its sources: the model, the variables it was interpolated with, and
+/// what loading found wrong.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The model (after interpolation).
+    pub project: model::Project,
+    /// The variables of the run's environment.
+    pub variables: factory_env::Variables,
+    /// The `.env` entries (development; kept in deploy mode for explanations).
+    pub dotenv: environment::DotenvFiles,
+    /// Every variable use, and the raw text of interpolated scalars.
+    pub interpolation: Interpolation,
+    /// Problems found while loading (YAML, shape, types, interpolation, `.env`).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Each service's `env_file` variables, from the files the caller added (see
+    /// [`resolve_refs`]).
+    pub env_files: Vec<resolve_refs::ServiceEnvFile>,
+}
+
+impl Loaded {
+    /// The files the project refers to (`env_file`, `extends.file`), for the caller to read and
+    /// add to the [`SourceMap`] as [`FileKind::Other`] named by [`resolve_refs::FileRef::path`].
+    #[must_use]
+    pub fn referenced_files(&self) -> Vec<resolve_refs::FileRef> {
+        resolve_refs::referenced_files(&self.project)
+    }
+}
+
+/// Parse, merge, interpolate and model a project. Compose files are taken from `sources` in
+/// the order they were added and merged as `docker compose -f a -f b` does ([`merge`]).
+#[must_use]
+pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let mut trees = Vec::new();
+    for id in sources.of_kind(FileKind::Compose) {
+        let file = sources.get(id);
+        trees.push(load::parse_file(
+            &file.text,
+            id,
+            &settings.limits,
+            &mut diagnostics,
+        ));
+    }
+    let dotenv = environment::parse_dotenv(sources, process, &mut diagnostics);
+    let variables = environment::variables(sources, &trees, process, &dotenv, settings);
+    let merge::Merged {
+        mut tree,
+        overrides,
+    } = merge::merge(trees);
+    let interpolation =
+        interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
+    let mut project = model::build(tree, &mut diagnostics);
+    project.overrides = overrides;
+    // Referenced files (env_file) the caller added to `sources`.
+    let env_files = resolve_refs::env_files(&project, sources, &variables);
+    if !settings.show_secrets {
+        redact::mask_secrets(&mut diagnostics, &variables);
+    }
+    Loaded {
+        project,
+        variables,
+        dotenv,
+        interpolation,
+        diagnostics,
+        env_files,
+    }
+}
+
+/// Lint a project: load it, run every rule over the model, then drop what inline
+/// `# factory: ignore=…` comments silence ([`suppress::apply_inline`]).
+#[must_use]
+pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> Report {
+    let loaded = load(sources, process, settings);
+    let mut diagnostics = loaded.diagnostics.clone();
+    let cx = rules::Context {
+        project: &loaded.project,
+        sources,
+        settings,
+        variables: &loaded.variables,
+        interpolation: &loaded.interpolation,
+        dotenv: &loaded.dotenv,
+        process,
+    };
+    rules::run(&cx, &mut diagnostics);
+    name_overridden_values(&loaded.project, &mut diagnostics);
+    drop_variables_inside_fr008(&mut diagnostics);
+    if !settings.show_secrets {
+        redact::mask_secrets(&mut diagnostics, &loaded.variables);
+    }
+    suppress::apply_inline(Report::new(diagnostics), sources)
+}
+
+/// A diagnostic that points at a value a later file set over an earlier one also shows the
+/// earlier value ("overrides the value set here").
+fn name_overridden_values(project: &model::Project, diagnostics: &mut [Diagnostic]) {
+    if project.overrides.is_empty() {
+        return;
+    }
+    let loc = |id| {
+        let n = project.tree.node(id);
+        Location::new(n.file, n.span)
+    };
+    for d in diagnostics.iter_mut() {
+        let Some(primary) = d.primary.as_ref().map(|p| p.location) else {
+            continue;
+        };
+        if let Some(o) = project.overrides.iter().find(|o| loc(o.value) == primary) {
+            let base = loc(o.replaced);
+            if base.file != primary.file && !d.secondary.iter().any(|l| l.location == base) {
+                d.secondary
+                    .push(Label::new(base, "overrides the value set here"));
+            }
+        }
+    }
+}
+
+/// One problem, one diagnostic: when FR008 reports a basic-auth hash whose `$` Compose read as
+/// variables (`$apr1`), the FE002 (FE007 in deploy mode) diagnostics for those variables are
+/// the same problem. The interpolation pass cannot know, so they are dropped here: every FE002
+/// or FE007 located inside a span an FR008 diagnostic covers (its primary or secondary labels).
+fn drop_variables_inside_fr008(diagnostics: &mut Vec<Diagnostic>) {
+    let covered: Vec<Location> = diagnostics
+        .iter()
+        .filter(|d| d.code == "FR008")
+        .flat_map(|d| d.primary.iter().chain(&d.secondary).map(|l| l.location))
+        .collect();
+    if covered.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        let Some(p) = d.primary.as_ref().map(|l| l.location) else {
+            return true;
+        };
+        !(matches!(d.code, "FE002" | "FE007")
+            && covered.iter().any(|c| {
+                c.file == p.file && c.span.start <= p.span.start && p.span.end <= c.span.end
+            }))
+    });
+}

@@ -40,7 +40,10 @@ impl LineIndex {
     /// Byte offset where 0-based `line` starts.
     #[must_use]
     pub fn line_start(&self, line: usize) -> u32 {
-        self.line_starts.get(line).copied().unwrap_or_else(|| *self.line_starts.last().unwrap_or(&0))
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or_else(|| *self.line_starts.last().unwrap_or(&0))
     }
 
     /// Number of lines.
@@ -61,7 +64,10 @@ impl LineIndex {
         let line = self.line_of(u32::try_from(offset).unwrap_or(u32::MAX));
         let start = self.line_start(line) as usize;
         let column = text[start..offset].chars().count() + 1;
-        LineCol { line: line + 1, column }
+        LineCol {
+            line: line + 1,
+            column,
+        }
     }
 }
 
@@ -74,9 +80,15 @@ mod tests {
         let text = "a: é🎉x\nb: c\n";
         let index = LineIndex::new(text);
         let x = text.find('x').unwrap();
-        assert_eq!(index.line_col(text, u32::try_from(x).unwrap()), LineCol { line: 1, column: 6 });
+        assert_eq!(
+            index.line_col(text, u32::try_from(x).unwrap()),
+            LineCol { line: 1, column: 6 }
+        );
         let b = text.find('b').unwrap();
-        assert_eq!(index.line_col(text, u32::try_from(b).unwrap()), LineCol { line: 2, column: 1 });
+        assert_eq!(
+            index.line_col(text, u32::try_from(b).unwrap()),
+            LineCol { line: 2, column: 1 }
+        );
         assert_eq!(index.line_col(text, 999), LineCol { line: 3, column: 1 });
     }
 }

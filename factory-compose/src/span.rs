@@ -29,7 +29,10 @@ impl Span {
     /// An empty span at `offset`.
     #[must_use]
     pub const fn empty(offset: u32) -> Self {
-        Self { start: offset, end: offset }
+        Self {
+            start: offset,
+            end: offset,
+        }
     }
 
     /// Length in bytes.
@@ -53,18 +56,24 @@ impl Span {
     /// A sub-span given relative to this span's start (for errors that a leaf crate reports
     /// inside a scalar's text), clamped to this span.
     #[must_use]
-    pub fn sub(self, relative: std::ops::Range<usize>) -> Self {
+    pub fn subspan(self, relative: std::ops::Range<usize>) -> Self {
         let clamp = |o: usize| -> u32 {
             let o = u32::try_from(o).unwrap_or(u32::MAX);
             self.start.saturating_add(o).min(self.end)
         };
-        Self { start: clamp(relative.start), end: clamp(relative.end) }
+        Self {
+            start: clamp(relative.start),
+            end: clamp(relative.end),
+        }
     }
 
     /// The smallest span covering both.
     #[must_use]
     pub fn cover(self, other: Self) -> Self {
-        Self { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Self {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 

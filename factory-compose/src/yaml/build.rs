@@ -487,6 +487,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             kind: NodeKind::Scalar(Scalar {
                 value: value.into_owned(),
                 style,
+                interpolated: false,
             }),
             span: node_span,
             file: self.file,
@@ -577,6 +578,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 kind: NodeKind::Scalar(Scalar {
                     value: String::new(),
                     style: ScalarStyle::Plain,
+                    interpolated: false,
                 }),
                 span: alias_span,
                 file: self.file,

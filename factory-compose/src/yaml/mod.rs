@@ -33,6 +33,7 @@ mod build;
 mod lex;
 mod resolve;
 
+pub(crate) use resolve::go_format_float;
 pub use resolve::{PlainValue, compose_string, resolve_plain};
 
 use crate::span::{FileId, Span};
@@ -86,6 +87,9 @@ pub struct Scalar {
     pub value: String,
     /// How it was quoted.
     pub style: ScalarStyle,
+    /// Whether the interpolation pass rendered this scalar: its value is then a string whatever
+    /// it looks like (Compose interpolates strings and does not re-type them).
+    pub interpolated: bool,
 }
 
 /// One `key: value` entry of a mapping, after merge keys were resolved.

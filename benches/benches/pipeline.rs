@@ -1,0 +1,84 @@
+//! Criterion benches per phase (parse, load = merge + interpolate + model, rules, render) on
+//! generated projects of 10 … 10 000 services and on the corpus.
+#![allow(missing_docs, clippy::disallowed_methods)]
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use factory_benches::{generated_dotenv, generated_project};
+use factory_compose::report::json;
+use factory_compose::yaml::{self, Limits};
+use factory_compose::{FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint, load};
+
+fn sources(compose: &str) -> SourceMap {
+    let mut map = SourceMap::new();
+    map.add(SourceFile::new(
+        "docker-compose.yml",
+        compose,
+        FileKind::Compose,
+    ));
+    map.add(SourceFile::new(
+        ".env",
+        generated_dotenv(),
+        FileKind::Dotenv,
+    ));
+    map
+}
+
+fn phases(c: &mut Criterion) {
+    let settings = Settings::default();
+    let env = ProcessEnv::default();
+    for n in [10usize, 100, 1_000, 10_000] {
+        let text = generated_project(n);
+        let map = sources(&text);
+        let mut group = c.benchmark_group(format!("generated/{n}"));
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        if n >= 1_000 {
+            group.sample_size(10);
+        }
+        group.bench_function("parse", |b| {
+            b.iter(|| yaml::parse(black_box(&text), FileId(0), &Limits::default()))
+        });
+        group.bench_function("load", |b| {
+            b.iter(|| load(black_box(&map), &env, &settings))
+        });
+        group.bench_function("lint", |b| {
+            b.iter(|| lint(black_box(&map), &env, &settings))
+        });
+        let report = lint(&map, &env, &settings);
+        group.bench_function("render_json", |b| {
+            b.iter(|| json::render(black_box(&report), &map))
+        });
+        group.finish();
+    }
+}
+
+fn corpus(c: &mut Criterion) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    let Ok(index) = std::fs::read_to_string(dir.join("INDEX.tsv")) else {
+        return;
+    };
+    let files: Vec<String> = index
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next())
+        .filter_map(|p| std::fs::read_to_string(dir.join(p)).ok())
+        .collect();
+    let total: usize = files.iter().map(String::len).sum();
+    let maps: Vec<SourceMap> = files.iter().map(|t| sources(t)).collect();
+    let mut group = c.benchmark_group("corpus");
+    group.throughput(Throughput::Bytes(total as u64));
+    group.sample_size(10);
+    group.bench_with_input(BenchmarkId::new("lint", files.len()), &maps, |b, maps| {
+        b.iter(|| {
+            for m in maps {
+                black_box(lint(m, &ProcessEnv::default(), &Settings::default()));
+            }
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, phases, corpus);
+criterion_main!(benches);

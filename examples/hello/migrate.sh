@@ -1,0 +1,3 @@
+#!/bin/sh
+# The migration the `migrate_db` service runs once per deploy.
+echo "migrating the database"

@@ -1,0 +1,138 @@
+//! Compose's file discovery: `-f`, `COMPOSE_FILE`, default names, and how files are named in
+//! diagnostics.
+
+use std::path::{Path, PathBuf};
+
+/// The default compose file names, in Compose's order of preference.
+const DEFAULT_NAMES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+
+/// A compose file to read: its path on disk and the name diagnostics show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ComposeFile {
+    pub(crate) path: PathBuf,
+    pub(crate) display: String,
+}
+
+/// The project directory: `--project-directory`, else PATH, else `.`.
+pub(crate) fn project_dir(path: Option<&Path>, project_directory: Option<&Path>) -> PathBuf {
+    project_directory
+        .or(path)
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Join a file name to the project path as the user gave it (`docker-compose.yml` for `.`).
+pub(crate) fn display_in(dir: &Path, name: &str) -> String {
+    if dir == Path::new(".") || dir.as_os_str().is_empty() {
+        name.to_owned()
+    } else {
+        dir.join(name).to_string_lossy().into_owned()
+    }
+}
+
+/// The compose files of the project, or a message saying why there are none.
+///
+/// `-f` paths are relative to the working directory, as Compose resolves them — except when the
+/// project was named with the positional PATH (`factory lint -f a.yml -f b.yml examples/hello`),
+/// which reads as "in the project at PATH": relative `-f` paths are then taken inside PATH.
+/// Diagnostics always name a file as it was given.
+pub(crate) fn compose_files(
+    dir: &Path,
+    explicit: &[PathBuf],
+    compose_file_env: Option<(String, String)>,
+    files_relative_to_dir: bool,
+) -> Result<Vec<ComposeFile>, String> {
+    if !explicit.is_empty() {
+        return Ok(explicit
+            .iter()
+            .map(|p| {
+                let path = if files_relative_to_dir && p.is_relative() {
+                    dir.join(p)
+                } else {
+                    p.clone()
+                };
+                ComposeFile {
+                    path,
+                    display: p.to_string_lossy().into_owned(),
+                }
+            })
+            .collect());
+    }
+    if let Some((value, separator)) = compose_file_env.filter(|(v, _)| !v.is_empty()) {
+        return Ok(value
+            .split(separator.as_str())
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                let p = Path::new(s);
+                let path = if p.is_absolute() {
+                    p.to_path_buf()
+                } else {
+                    dir.join(p)
+                };
+                ComposeFile {
+                    path,
+                    display: display_in(dir, s),
+                }
+            })
+            .collect());
+    }
+    let Some(name) = DEFAULT_NAMES.iter().find(|n| dir.join(n).is_file()) else {
+        return Err(format!(
+            "no compose file found in {}: expected one of {} (or pass -f FILE)",
+            dir.display(),
+            DEFAULT_NAMES.join(", ")
+        ));
+    };
+    let mut files = vec![ComposeFile {
+        path: dir.join(name),
+        display: display_in(dir, name),
+    }];
+    let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
+    for ext in ["yaml", "yml"] {
+        let over = format!("{stem}.override.{ext}");
+        if dir.join(&over).is_file() {
+            files.push(ComposeFile {
+                path: dir.join(&over),
+                display: display_in(dir, &over),
+            });
+            break;
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_joined_to_the_path_as_given() {
+        assert_eq!(
+            display_in(Path::new("."), "docker-compose.yml"),
+            "docker-compose.yml"
+        );
+        assert_eq!(
+            display_in(Path::new("examples/hello"), "docker-compose.yml"),
+            "examples/hello/docker-compose.yml"
+        );
+    }
+
+    #[test]
+    fn compose_file_variable_is_split_on_the_separator() {
+        let files = compose_files(
+            Path::new("p"),
+            &[],
+            Some(("a.yml;b.yml".into(), ";".into())),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            files.iter().map(|f| f.display.as_str()).collect::<Vec<_>>(),
+            ["p/a.yml", "p/b.yml"]
+        );
+    }
+}

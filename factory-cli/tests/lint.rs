@@ -1,0 +1,229 @@
+//! `factory lint` as a user runs it: exit codes, JSON shape and positions, file names.
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn factory(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_factory"))
+        .args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run factory")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn temp_project(name: &str, compose: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("factory-cli-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("docker-compose.yml"), compose).expect("write compose");
+    dir
+}
+
+#[test]
+fn hello_lints_clean_and_exits_0() {
+    let out = factory(&["lint", "examples/hello"], &repo());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "no problems found in 1 file\n"
+    );
+}
+
+#[test]
+fn broken_exits_1_and_shows_at_least_15_codes() {
+    let out = factory(&["lint", "examples/broken", "--format", "json"], &repo());
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let mut codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert!(codes.len() >= 15, "only {} codes: {codes:?}", codes.len());
+    // Files are named as the user gave the path, never `./…`.
+    assert_eq!(
+        doc["diagnostics"][0]["file"],
+        "examples/broken/docker-compose.yml"
+    );
+}
+
+#[test]
+fn json_has_the_spec_shape() {
+    let dir = temp_project(
+        "shape",
+        "services:\n  app:\n    image: app:1.0\n    env_file: .env\n",
+    );
+    let out = factory(&["lint", "--format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(
+        doc["diagnostics"][0],
+        serde_json::json!({
+            "code": "FC013",
+            "severity": "error",
+            "message": "service `app` uses `env_file`, which the platform does not deploy",
+            "help": "move these variables into `environment:` (values from `${VAR}` or secret `SV_` variables)",
+            "file": "docker-compose.yml",
+            "line": 4,
+            "column": 5,
+            "end_line": 4,
+            "end_column": 13
+        })
+    );
+    // The three warnings are FP002: the directory has no Dockerfile, .gitlab-ci.yml or .env.
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"errors": 1, "warnings": 3, "infos": 0})
+    );
+}
+
+#[test]
+fn columns_count_characters_after_multibyte_text() {
+    // `é` is 2 bytes and the emoji 4: columns count characters, not bytes.
+    let dir = temp_project(
+        "utf8",
+        "services:\n  app:\n    labels: {\"café🎉\": x, y: \"é🎉\", z: true}\n    image: app:1.0\n",
+    );
+    let out = factory(&["lint", "--format", "json"], &dir);
+    let doc = json(&out);
+    let d = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "FC021")
+        .expect("FC021");
+    let line = "    labels: {\"café🎉\": x, y: \"é🎉\", z: true}";
+    let col = line.chars().position(|c| c == 't').unwrap() + 1; // `true`, 1-based, in characters
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(3), Some(col as u64))
+    );
+    assert_eq!(d["end_column"].as_u64(), Some(col as u64 + 4));
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let out = factory(&["lint", "--format", "xml"], &repo());
+    assert_eq!(out.status.code(), Some(2));
+    let out = factory(&["lint", "-f", "does-not-exist.yml"], &repo());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read does-not-exist.yml"));
+    let empty = std::env::temp_dir().join(format!("factory-cli-test-{}-empty", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = factory(&["lint"], &empty);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no compose file found"));
+}
+
+#[test]
+fn warnings_exit_0_unless_denied() {
+    let dir = temp_project("warn", "services:\n  app:\n    image: app\n");
+    assert_eq!(factory(&["lint"], &dir).status.code(), Some(0));
+    assert_eq!(
+        factory(&["lint", "--deny-warnings"], &dir).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn discovery_prefers_compose_yaml_merges_the_override_and_points_into_each_file() {
+    let dir = temp_project(
+        "discover",
+        "services:\n  app:\n    image: app:1.0\n    env_file: .env\n",
+    );
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  web:\n    image: web:1\n    restart: allways\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("compose.override.yml"),
+        "services:\n  web:\n    links: [web]\n",
+    )
+    .unwrap();
+    let out = factory(&["lint", "--format", "json"], &dir);
+    let doc = json(&out);
+    let found: Vec<(&str, &str)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| !d["file"].is_null()) // FP002: the directory has no Dockerfile etc.
+        .map(|d| (d["file"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [("compose.yaml", "FC024"), ("compose.override.yml", "FC014")],
+        "{doc}"
+    );
+}
+
+#[test]
+fn files_given_with_a_project_path_are_read_inside_it() {
+    let out = factory(
+        &[
+            "lint",
+            "-f",
+            "docker-compose.yml",
+            "--format",
+            "json",
+            "examples/hello",
+        ],
+        &repo(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // With --project-directory, -f stays relative to the working directory, as in Compose.
+    let out = factory(
+        &[
+            "lint",
+            "-f",
+            "docker-compose.yml",
+            "--project-directory",
+            "examples/hello",
+        ],
+        &repo(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn rule_prints_its_documentation() {
+    let out = factory(&["rule", "FC013"], &repo());
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for part in [
+        "FC013",
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "Use instead:",
+    ] {
+        assert!(text.contains(part), "missing {part} in:\n{text}");
+    }
+    assert_eq!(factory(&["rule", "FC999"], &repo()).status.code(), Some(2));
+}

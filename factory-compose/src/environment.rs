@@ -1,0 +1,146 @@
+//! The variables a project is interpolated with: built from the injected process environment,
+//! the project's `.env` source (development) or the platform's set (deploy), as SPEC §4 says.
+
+use factory_env::{DeployContext, DotenvEntry, ManagedService, Variables, dotenv};
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::registry;
+use crate::settings::{Mode, Settings};
+use crate::source::{FileKind, SourceMap};
+use crate::span::{Location, Span};
+use crate::yaml::{NodeKind, Tree};
+
+/// What the caller knows about the process: its environment (empty with `--no-process-env`).
+#[derive(Debug, Clone, Default)]
+pub struct ProcessEnv {
+    /// `NAME=value` pairs of the process environment, as Compose would see them.
+    pub vars: Vec<(String, String)>,
+}
+
+impl ProcessEnv {
+    /// The value of `name`, if set.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The parsed `.env` files of the project, with where each entry is.
+#[derive(Debug, Clone, Default)]
+pub struct DotenvFiles {
+    /// Entries of every `.env` source in order, with the file they came from.
+    pub entries: Vec<(crate::span::FileId, DotenvEntry)>,
+}
+
+/// Parse every `.env` source (FE004 for syntax errors) with Compose's expansion: a `${VAR}` in a
+/// value sees the process environment first, then the entries above it.
+pub(crate) fn parse_dotenv(
+    sources: &SourceMap,
+    process: &ProcessEnv,
+    diags: &mut Vec<Diagnostic>,
+) -> DotenvFiles {
+    let mut out = DotenvFiles::default();
+    for id in sources.of_kind(FileKind::Dotenv) {
+        let file = sources.get(id);
+        let (entries, errors) = dotenv::parse_recovering(&file.text, &process.vars);
+        for e in errors {
+            let span = Span::new(
+                u32::try_from(e.span.start).unwrap_or(u32::MAX),
+                u32::try_from(e.span.end).unwrap_or(u32::MAX),
+            );
+            let mut d =
+                registry::diagnostic("FE004", format!("invalid .env syntax: {}", e.message))
+                    .at(Location::new(id, span));
+            if let Some(help) = e.help() {
+                d = d.with_help(help);
+            }
+            diags.push(d);
+        }
+        out.entries.extend(entries.into_iter().map(|e| (id, e)));
+    }
+    out
+}
+
+/// The service names a compose tree declares (for the managed services of deploy mode).
+fn service_names(tree: &Tree) -> Vec<String> {
+    let Some(root) = tree.root() else {
+        return Vec::new();
+    };
+    let Some(services) = tree.get(root, "services") else {
+        return Vec::new();
+    };
+    match &tree.node(services.value).kind {
+        NodeKind::Mapping(entries) => entries
+            .iter()
+            .filter_map(|e| match &tree.node(e.key).kind {
+                NodeKind::Scalar(s) => Some(s.value.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether the text of any compose file names one of `names` (`$NAME` or `${NAME`).
+fn mentions(sources: &SourceMap, names: &[&str]) -> bool {
+    sources.of_kind(FileKind::Compose).any(|id| {
+        let text = &sources.get(id).text;
+        names
+            .iter()
+            .any(|n| text.contains(&format!("${n}")) || text.contains(&format!("${{{n}")))
+    })
+}
+
+/// Build the variables for `settings.mode`.
+pub(crate) fn variables(
+    sources: &SourceMap,
+    trees: &[Tree],
+    process: &ProcessEnv,
+    dotenv: &DotenvFiles,
+    settings: &Settings,
+) -> Variables {
+    let entries: Vec<DotenvEntry> = dotenv.entries.iter().map(|(_, e)| e.clone()).collect();
+    match &settings.mode {
+        Mode::Dev => {
+            // Compose sets COMPOSE_PROJECT_NAME to the project's name (-p wins over .env).
+            let mut vars = process.vars.clone();
+            if let Some(name) = &settings.project_name {
+                vars.push(("COMPOSE_PROJECT_NAME".to_owned(), name.clone()));
+            }
+            Variables::dev(vars, &entries)
+        }
+        Mode::Deploy { environment, url } => {
+            let mut managed = Vec::new();
+            for tree in trees {
+                for name in service_names(tree) {
+                    if let Some(m) = ManagedService::from_service_name(&name)
+                        && !managed.contains(&m)
+                    {
+                        managed.push(m);
+                    }
+                }
+            }
+            let ctx = DeployContext {
+                environment: environment.clone(),
+                url: url.clone(),
+                // SPEC §4: `registry.example/<project>`; without CI_PROJECT_PATH the project
+                // is its (normalised) name.
+                project_path: settings
+                    .project_path
+                    .clone()
+                    .or_else(|| settings.project_name.clone())
+                    .unwrap_or_default(),
+                process: process.vars.clone(),
+                managed,
+                uses_metrics: mentions(sources, &factory_env::METRICS_VARIABLES),
+                uses_mail: mentions(sources, &factory_env::MAIL_VARIABLES),
+                local_dotenv: entries.iter().map(|e| e.key.clone()).collect(),
+            };
+            Variables::deploy(&ctx)
+        }
+    }
+}

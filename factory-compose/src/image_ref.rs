@@ -1,0 +1,238 @@
+//! Docker image references (`[registry[:port]/]path[:tag][@digest]`), parsed the way the
+//! distribution reference grammar does, with the reason a reference is invalid.
+
+/// A parsed image reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef<'a> {
+    /// Registry host (with port), if the first component looks like one (`.`/`:` or `localhost`).
+    pub registry: Option<&'a str>,
+    /// Repository path without registry (`library/nginx`, `bearstech/python`).
+    pub path: &'a str,
+    /// The tag after `:`, if any.
+    pub tag: Option<&'a str>,
+    /// The digest after `@`, if any.
+    pub digest: Option<&'a str>,
+}
+
+impl ImageRef<'_> {
+    /// The last path component (`python` in `bearstech/python:3`).
+    #[must_use]
+    pub fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(self.path)
+    }
+}
+
+/// Why a reference is invalid: a message and the byte range inside the reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRefError {
+    /// What is wrong.
+    pub message: String,
+    /// Where, relative to the reference text.
+    pub range: std::ops::Range<usize>,
+}
+
+fn err(message: impl Into<String>, range: std::ops::Range<usize>) -> ImageRefError {
+    ImageRefError {
+        message: message.into(),
+        range,
+    }
+}
+
+/// Parse `text` as an image reference.
+///
+/// # Errors
+/// When `text` is not a valid reference: empty, upper-case repository, bad tag or digest …
+pub fn parse(text: &str) -> Result<ImageRef<'_>, ImageRefError> {
+    if text.is_empty() {
+        return Err(err("the image reference is empty", 0..0));
+    }
+    if let Some(i) = text.find(|c: char| c.is_whitespace()) {
+        return Err(err(
+            "an image reference cannot contain whitespace",
+            i..i + 1,
+        ));
+    }
+    let (rest, digest) = match text.split_once('@') {
+        Some((r, d)) => (r, Some((r.len() + 1, d))),
+        None => (text, None),
+    };
+    if let Some((at, d)) = digest {
+        let valid = d.split_once(':').is_some_and(|(algo, hex)| {
+            !algo.is_empty()
+                && algo
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+._-".contains(&b))
+                && hex.len() >= 32
+                && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        });
+        if !valid {
+            return Err(err(
+                "the digest after `@` must be `algorithm:hex` (e.g. `sha256:` and 64 hex digits)",
+                at..text.len(),
+            ));
+        }
+    }
+    // The tag is after the last `:` that follows the last `/`.
+    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match rest[last_slash..].rfind(':') {
+        Some(i) => (
+            &rest[..last_slash + i],
+            Some((last_slash + i + 1, &rest[last_slash + i + 1..])),
+        ),
+        None => (rest, None),
+    };
+    if let Some((at, t)) = tag {
+        if t.is_empty() {
+            return Err(err("the tag after `:` is empty", at..at));
+        }
+        let ok = !t.is_empty()
+            && t.len() <= 128
+            && t.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+        if !ok {
+            return Err(err(
+                "the tag must be 1–128 characters of letters, digits, `_`, `.` and `-`, not starting with `.` or `-`",
+                at..at + t.len(),
+            ));
+        }
+    }
+    let (registry, path, path_at) = match name.split_once('/') {
+        Some((first, p)) if first.contains(['.', ':']) || first == "localhost" => {
+            (Some(first), p, first.len() + 1)
+        }
+        _ => (None, name, 0),
+    };
+    if let Some(r) = registry {
+        let host = r.split(':').next().unwrap_or("");
+        let port_ok = r
+            .split_once(':')
+            .is_none_or(|(_, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        if host.is_empty()
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b))
+            || !port_ok
+        {
+            return Err(err(
+                "the registry host is not a valid `host[:port]`",
+                0..r.len(),
+            ));
+        }
+    }
+    if path.is_empty() {
+        return Err(err("the image name is empty", path_at..path_at));
+    }
+    let mut offset = path_at;
+    for component in path.split('/') {
+        if let Some(e) = component_error(component) {
+            return Err(err(e, offset..offset + component.len()));
+        }
+        offset += component.len() + 1;
+    }
+    Ok(ImageRef {
+        registry,
+        path,
+        tag: tag.map(|(_, t)| t),
+        digest: digest.map(|(_, d)| d),
+    })
+}
+
+/// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`
+fn component_error(c: &str) -> Option<&'static str> {
+    if c.is_empty() {
+        return Some("the repository path has an empty component (`//` or a trailing `/`)");
+    }
+    if c.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Some("repository names must be lower-case");
+    }
+    let bytes = c.as_bytes();
+    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    if !alnum(bytes[0]) || !alnum(bytes[bytes.len() - 1]) {
+        return Some("a repository path component must start and end with a letter or digit");
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if alnum(b) {
+            i += 1;
+            continue;
+        }
+        match b {
+            b'.' => {
+                if !alnum(bytes[i + 1]) {
+                    return Some(
+                        "separators (`.`, `_`, `__`, `-`) must sit between letters or digits",
+                    );
+                }
+                i += 1;
+            }
+            b'_' => {
+                let run = bytes[i..].iter().take_while(|&&x| x == b'_').count();
+                if run > 2 {
+                    return Some("at most two `_` in a row in a repository name");
+                }
+                i += run;
+            }
+            b'-' => i += bytes[i..].iter().take_while(|&&x| x == b'-').count(),
+            _ => {
+                return Some(
+                    "repository names may contain only lower-case letters, digits, `.`, `_` and `-`",
+                );
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn valid_references() {
+        for ok in [
+            "nginx",
+            "nginx:1.25",
+            "bearstech/python:3",
+            "registry.example:5000/group/app:abc123",
+            "localhost/app",
+            "mariadb:10.1",
+            "docker.io/library/postgres:9.6-alpine",
+            "app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "a__b/c-d--e.f:v_1.0-rc",
+        ] {
+            assert!(parse(ok).is_ok(), "{ok}: {:?}", parse(ok));
+        }
+        let r = parse("registry.example:5000/group/app:abc").unwrap();
+        assert_eq!(
+            (r.registry, r.path, r.tag, r.name()),
+            (
+                Some("registry.example:5000"),
+                "group/app",
+                Some("abc"),
+                "app"
+            )
+        );
+    }
+
+    #[test]
+    fn invalid_references() {
+        for (bad, range) in [
+            ("", 0..0),
+            ("Nginx", 0..5),
+            ("nginx:", 6..6),
+            ("nginx:-x", 6..8),
+            ("group//app", 6..6),
+            ("app:1 0", 5..6),
+            ("app@sha256:xyz", 4..14),
+            ("a___b", 0..5),
+            ("-app", 0..4),
+        ] {
+            let e = parse(bad).expect_err(bad);
+            assert_eq!(e.range, range, "{bad}: {}", e.message);
+        }
+    }
+}

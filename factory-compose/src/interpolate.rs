@@ -1,0 +1,171 @@
+//! The interpolation pass: every string scalar of the tree (values only, never keys, as Compose
+//! does) is rendered with the project's variables before the model is built, so every rule sees
+//! resolved values. Errors and unset variables are reported with spans inside the scalar.
+
+use factory_env::{Op, Template, Variables};
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::registry;
+use crate::settings::Settings;
+use crate::source::SourceMap;
+use crate::span::{Location, Span};
+use crate::yaml::{NodeId, NodeKind, PlainValue, ScalarStyle, Tree, resolve_plain};
+
+/// One use of a variable in a compose value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarOccurrence {
+    /// The variable's name.
+    pub name: String,
+    /// The `$NAME` / `${...}` in the file (the whole scalar when it cannot be mapped exactly).
+    pub location: Location,
+    /// The operator, if any (`:-`, `?` …).
+    pub op: Option<Op>,
+    /// Whether the use provides a default when the variable is missing.
+    pub has_default: bool,
+    /// The scalar the use is in.
+    pub node: NodeId,
+}
+
+/// What the pass found besides diagnostics.
+#[derive(Debug, Clone, Default)]
+pub struct Interpolation {
+    /// Every variable use, in file order.
+    pub uses: Vec<VarOccurrence>,
+    /// The raw (pre-interpolation) text of every scalar that was interpolated, by node.
+    pub raw: Vec<(NodeId, String)>,
+}
+
+impl Interpolation {
+    /// The text of `node` before interpolation, if it changed.
+    #[must_use]
+    pub fn raw_of(&self, node: NodeId) -> Option<&str> {
+        self.raw
+            .iter()
+            .find(|(n, _)| *n == node)
+            .map(|(_, r)| r.as_str())
+    }
+}
+
+/// Run the pass over `tree` (its first document), mutating interpolated scalars in place.
+pub(crate) fn run(
+    tree: &mut Tree,
+    sources: &SourceMap,
+    vars: &Variables,
+    settings: &Settings,
+    diags: &mut Vec<Diagnostic>,
+) -> Interpolation {
+    let mut out = Interpolation::default();
+    let Some(root) = tree.root() else { return out };
+    let mut visited = vec![false; tree.nodes.len()];
+    let mut stack = vec![root];
+    let mut scalars = Vec::new();
+    while let Some(id) = stack.pop() {
+        let Some(seen) = visited.get_mut(id.0 as usize) else {
+            continue;
+        };
+        if std::mem::replace(seen, true) {
+            continue;
+        }
+        match &tree.node(id).kind {
+            NodeKind::Scalar(_) => scalars.push(id),
+            NodeKind::Sequence(items) => stack.extend(items.iter().rev()),
+            NodeKind::Mapping(entries) => stack.extend(entries.iter().rev().map(|e| e.value)),
+        }
+    }
+    scalars.sort_unstable_by_key(|id| {
+        let n = tree.node(*id);
+        (n.file, n.span.start)
+    });
+    for id in scalars {
+        let node = tree.node(id);
+        let NodeKind::Scalar(s) = &node.kind else {
+            continue;
+        };
+        if s.style == ScalarStyle::Plain && !matches!(resolve_plain(&s.value), PlainValue::Str) {
+            continue; // numbers, booleans and null are not strings: Compose does not interpolate them
+        }
+        if !s.value.contains('$') {
+            continue;
+        }
+        let file = sources.get(node.file);
+        let whole = Location::new(node.file, node.span);
+        let offsets = crate::locate::value_to_file(&file.text, node.span, s.style, &s.value);
+        let locate = |r: std::ops::Range<usize>| -> Location {
+            match &offsets {
+                Some(map) => {
+                    let start = map.get(r.start).copied().unwrap_or(node.span.start);
+                    let end = map.get(r.end).copied().unwrap_or(node.span.end).max(start);
+                    Location::new(node.file, Span::new(start, end))
+                }
+                None => whole,
+            }
+        };
+        let template = match Template::parse(&s.value) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(
+                    registry::diagnostic("FE001", format!("invalid interpolation: {e}"))
+                        .at(locate(e.span.clone()))
+                        .with_help(e.help()),
+                );
+                continue;
+            }
+        };
+        for u in template.variables() {
+            out.uses.push(VarOccurrence {
+                name: u.name.clone(),
+                location: locate(u.span.clone()),
+                op: u.op,
+                has_default: u.has_default,
+                node: id,
+            });
+        }
+        match template.render(vars) {
+            Ok(rendered) => {
+                for u in &rendered.unset {
+                    let at = locate(u.span.clone());
+                    diags.push(unset_diagnostic(&u.name, at, vars, settings));
+                }
+                let raw = s.value.clone();
+                if rendered.value != raw {
+                    out.raw.push((id, raw));
+                }
+                if let NodeKind::Scalar(s) = &mut tree.nodes[id.0 as usize].kind {
+                    s.value = rendered.value;
+                    s.interpolated = true;
+                }
+            }
+            Err(e) => {
+                diags.push(
+                    registry::diagnostic("FE003", e.to_string())
+                        .at(locate(e.span.clone()))
+                        .with_help(format!("set `{}` (in `.env` or the environment), or give a default with `${{{}:-default}}`", e.name, e.name)),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// FE002 in development, FE007 in deploy mode (one problem, one diagnostic).
+fn unset_diagnostic(name: &str, at: Location, vars: &Variables, settings: &Settings) -> Diagnostic {
+    if settings.is_deploy() {
+        let why = vars
+            .why_missing(name)
+            .unwrap_or_else(|| "the platform does not provide it".to_owned());
+        registry::diagnostic("FE007", format!("`{name}` will not be set when deployed: {why}"))
+            .at(at)
+            .with_help(format!(
+                "give it a default (`${{{name}:-value}}`), pass it from CI as `X_{name}`, or as a secret `SV_<ENV>_{name}`"
+            ))
+    } else {
+        registry::diagnostic(
+            "FE002",
+            format!("`{name}` is not set: Compose substitutes an empty string"),
+        )
+        .at(at)
+        .with_help(format!(
+            "set `{name}` in `.env` or the environment, or write `${{{name}:-default}}`"
+        ))
+    }
+}

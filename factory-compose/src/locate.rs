@@ -1,0 +1,110 @@
+//! Where a byte range of a scalar's value is in its file: exact when the value is written
+//! verbatim (plain, single-quoted with `''`, double-quoted without escapes, on one line), else the
+//! whole scalar. Rules use it to point inside a label or environment value (a cron field, a
+//! Traefik matcher) the way the leaf crates report it.
+
+use std::ops::Range;
+
+use crate::source::SourceMap;
+use crate::span::{Location, Span};
+use crate::yaml::{NodeId, NodeKind, ScalarStyle, Tree};
+
+/// Maps byte offsets of a scalar's decoded value to byte offsets in its file, where the written
+/// text allows it (plain and single-quoted scalars on one line, double-quoted without escapes).
+pub(crate) fn value_to_file(
+    file_text: &str,
+    span: Span,
+    style: ScalarStyle,
+    value: &str,
+) -> Option<Vec<u32>> {
+    let raw = file_text.get(span.range())?;
+    let (inner, base) = match style {
+        ScalarStyle::Plain => (raw, span.start),
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+            (raw.get(1..raw.len().checked_sub(1)?)?, span.start + 1)
+        }
+        ScalarStyle::Literal | ScalarStyle::Folded => return None,
+    };
+    if inner.contains('\n') {
+        return None;
+    }
+    let mut map = Vec::with_capacity(value.len() + 1);
+    let (rb, vb) = (inner.as_bytes(), value.as_bytes());
+    let (mut r, mut v) = (0usize, 0usize);
+    while v < vb.len() {
+        if r >= rb.len() {
+            return None;
+        }
+        if style == ScalarStyle::SingleQuoted && rb[r] == b'\'' && rb.get(r + 1) == Some(&b'\'') {
+            if vb[v] != b'\'' {
+                return None;
+            }
+            map.push(base + u32::try_from(r).ok()?);
+            r += 2;
+            v += 1;
+            continue;
+        }
+        if rb[r] != vb[v] || (style == ScalarStyle::DoubleQuoted && rb[r] == b'\\') {
+            return None;
+        }
+        map.push(base + u32::try_from(r).ok()?);
+        r += 1;
+        v += 1;
+    }
+    if r != rb.len() {
+        return None;
+    }
+    map.push(base + u32::try_from(r).ok()?);
+    Some(map)
+}
+
+/// The file location of `range` (byte offsets into the scalar's current value) of scalar `node`.
+/// Falls back to the whole scalar when the written text differs from the value (escapes,
+/// folding, or interpolation changed it) or the node is not a scalar.
+#[allow(dead_code)] // used by the label rules (FJ, FR) as they land
+pub(crate) fn in_scalar(
+    tree: &Tree,
+    sources: &SourceMap,
+    node: NodeId,
+    range: Range<usize>,
+) -> Location {
+    let n = tree.node(node);
+    let whole = Location::new(n.file, n.span);
+    let NodeKind::Scalar(s) = &n.kind else {
+        return whole;
+    };
+    let text = &sources.get(n.file).text;
+    let Some(map) = value_to_file(text, n.span, s.style, &s.value) else {
+        return whole;
+    };
+    let start = map.get(range.start).copied().unwrap_or(n.span.start);
+    let end = map.get(range.end).copied().unwrap_or(n.span.end).max(start);
+    Location::new(n.file, Span::new(start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_follow_quotes() {
+        let text = "a: 'it''s $X'";
+        let map =
+            value_to_file(text, Span::new(3, 13), ScalarStyle::SingleQuoted, "it's $X").unwrap();
+        assert_eq!(map[5], 10); // `$`
+        assert_eq!(
+            value_to_file(
+                "a: \"x\\ty\"",
+                Span::new(3, 10),
+                ScalarStyle::DoubleQuoted,
+                "x\ty"
+            ),
+            None
+        );
+        let plain = "k: Host:a"; // the value is written verbatim
+        assert_eq!(
+            value_to_file(plain, Span::new(3, 9), ScalarStyle::Plain, "Host:a").unwrap()[5],
+            8
+        );
+    }
+}

@@ -1,0 +1,575 @@
+//! Tree → model, reporting wrong shapes (FC002), wrong types (FC020) and YAML booleans, lists or
+//! maps where Compose wants a string (FC021).
+
+use super::{CommandValue, Form, KeyValue, OtherKey, Project, Service, Spanned, StringList};
+use crate::diagnostic::Diagnostic;
+use crate::rules::registry;
+use crate::span::Location;
+use crate::yaml::{
+    Entry, Node, NodeId, NodeKind, PlainValue, Scalar, ScalarStyle, Tree, resolve_plain,
+};
+
+/// Build the model of `tree` (its first document). Problems are pushed to `diags`.
+#[must_use]
+pub fn build(tree: Tree, diags: &mut Vec<Diagnostic>) -> Project {
+    let root = tree.root();
+    let mut project = Project {
+        tree: Tree::default(),
+        root,
+        version: None,
+        services_key: None,
+        services: Vec::new(),
+        other_keys: Vec::new(),
+        overrides: Vec::new(),
+    };
+    if let Some(root) = root {
+        let cx = Cx { tree: &tree };
+        cx.project(root, &mut project, diags);
+    }
+    project.tree = tree;
+    project
+}
+
+struct Cx<'t> {
+    tree: &'t Tree,
+}
+
+/// What a node is, in the words Compose's schema errors use.
+pub(crate) fn describe(tree: &Tree, id: NodeId) -> &'static str {
+    match &tree.node(id).kind {
+        NodeKind::Mapping(_) => "a mapping",
+        NodeKind::Sequence(_) => "a sequence",
+        NodeKind::Scalar(s) => match scalar_kind(s) {
+            PlainValue::Null => "null",
+            PlainValue::Bool(_) => "a boolean",
+            PlainValue::Int(_) | PlainValue::Float(_) => "a number",
+            PlainValue::Timestamp => "a timestamp",
+            PlainValue::Str => "a string",
+        },
+    }
+}
+
+/// How Compose types a scalar: quoted, block and interpolated scalars are strings, plain ones
+/// are resolved.
+pub(crate) fn scalar_kind(s: &Scalar) -> PlainValue {
+    match s.style {
+        ScalarStyle::Plain if !s.interpolated => resolve_plain(&s.value),
+        _ => PlainValue::Str,
+    }
+}
+
+/// The string Compose keeps for a scalar used where a string is expected in a list-or-dict value
+/// (`environment`, `labels`): numbers are printed back as Go prints them, booleans become
+/// `true`/`false`, null is `None`.
+pub(crate) fn compose_string(s: &Scalar) -> Option<String> {
+    match s.style {
+        ScalarStyle::Plain if !s.interpolated => crate::yaml::compose_string(&s.value),
+        _ => Some(s.value.clone()),
+    }
+}
+
+impl<'t> Cx<'t> {
+    fn node(&self, id: NodeId) -> &'t Node {
+        self.tree.node(id)
+    }
+
+    fn loc(&self, id: NodeId) -> Location {
+        let n = self.node(id);
+        Location::new(n.file, n.span)
+    }
+
+    fn spanned<T>(&self, value: T, id: NodeId, entry: &Entry) -> Spanned<T> {
+        Spanned {
+            value,
+            at: self.loc(id),
+            via: entry
+                .merged_from
+                .map(|s| Location::new(self.node(entry.key).file, s)),
+        }
+    }
+
+    fn scalar(&self, id: NodeId) -> Option<&'t Scalar> {
+        match &self.node(id).kind {
+            NodeKind::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn entries(&self, id: NodeId) -> Option<&'t [Entry]> {
+        match &self.node(id).kind {
+            NodeKind::Mapping(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn is_null(&self, id: NodeId) -> bool {
+        self.scalar(id)
+            .is_some_and(|s| matches!(scalar_kind(s), PlainValue::Null))
+    }
+
+    /// The key text of a mapping entry (non-scalar keys are rendered as `?`).
+    fn key_text(&self, e: &Entry) -> String {
+        self.scalar(e.key)
+            .map_or_else(|| "?".to_owned(), |s| s.value.clone())
+    }
+
+    fn type_error(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        path: &str,
+        id: NodeId,
+        expected: &str,
+        via: Option<Location>,
+    ) {
+        let mut d = registry::diagnostic(
+            "FC020",
+            format!(
+                "`{path}` must be {expected}, not {}",
+                describe(self.tree, id)
+            ),
+        )
+        .with_help(format!(
+            "write `{path}` as {expected}, as Compose's schema requires"
+        ));
+        d = d.at_inherited(self.loc(id), via);
+        diags.push(d);
+    }
+
+    fn project(&self, root: NodeId, project: &mut Project, diags: &mut Vec<Diagnostic>) {
+        let Some(entries) = self.entries(root) else {
+            if !self.is_null(root) {
+                diags.push(
+                    registry::diagnostic(
+                        "FC002",
+                        format!(
+                            "a compose file must be a mapping, not {}",
+                            describe(self.tree, root)
+                        ),
+                    )
+                    .at(self.loc(root))
+                    .with_help("start the file with `services:` and indent each service under it"),
+                );
+            }
+            return;
+        };
+        for e in entries {
+            let key = self.key_text(e);
+            match key.as_str() {
+                "services" => {
+                    project.services_key = Some(self.loc(e.key));
+                    self.services(e, project, diags);
+                }
+                "version" => project.version = Some(self.spanned(e.value, e.value, e)),
+                _ => project.other_keys.push(OtherKey {
+                    key: self.spanned(key, e.key, e),
+                    value: e.value,
+                }),
+            }
+        }
+    }
+
+    fn services(&self, e: &Entry, project: &mut Project, diags: &mut Vec<Diagnostic>) {
+        let Some(entries) = self.entries(e.value) else {
+            if !self.is_null(e.value) {
+                diags.push(
+                    registry::diagnostic(
+                        "FC002",
+                        format!("`services` must be a mapping of service names, not {}", describe(self.tree, e.value)),
+                    )
+                    .at(self.loc(e.value))
+                    .with_help("write each service as `name:` followed by its keys, indented under `services:`"),
+                );
+            }
+            return;
+        };
+        for s in entries {
+            let name = self.key_text(s);
+            let name_sp = self.spanned(name.clone(), s.key, s);
+            let Some(keys) = self.entries(s.value) else {
+                diags.push(
+                    registry::diagnostic(
+                        "FC002",
+                        format!(
+                            "service `{name}` must be a mapping, not {}",
+                            describe(self.tree, s.value)
+                        ),
+                    )
+                    .at(self.loc(s.value))
+                    .with_help(format!(
+                        "give `{name}` its keys (`image:`, `environment:` …) indented under it"
+                    )),
+                );
+                continue;
+            };
+            let mut svc = Service {
+                name: name_sp,
+                node: s.value,
+                image: None,
+                command: None,
+                entrypoint: None,
+                environment: None,
+                labels: None,
+                expose: None,
+                ports: None,
+                ports_long: Vec::new(),
+                depends_on: None,
+                links: None,
+                extra_hosts: None,
+                healthcheck: None,
+                logging: None,
+                read_only: None,
+                tty: None,
+                restart: None,
+                volumes: None,
+                volumes_long: Vec::new(),
+                other_keys: Vec::new(),
+                keys: Vec::new(),
+            };
+            for k in keys {
+                self.service_key(&name, k, &mut svc, diags);
+            }
+            project.services.push(svc);
+        }
+    }
+
+    fn via(&self, e: &Entry) -> Option<Location> {
+        e.merged_from
+            .map(|s| Location::new(self.node(e.key).file, s))
+    }
+
+    fn service_key(
+        &self,
+        svc_name: &str,
+        e: &Entry,
+        svc: &mut Service,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let key = self.key_text(e);
+        svc.keys.push(OtherKey {
+            key: self.spanned(key.clone(), e.key, e),
+            value: e.value,
+        });
+        let path = format!("services.{svc_name}.{key}");
+        let v = e.value;
+        match key.as_str() {
+            "image" | "restart" => {
+                let Some(text) = self.string_scalar(v) else {
+                    if !self.is_null(v) || key == "image" {
+                        self.type_error(diags, &path, v, "a string", self.via(e));
+                    }
+                    return;
+                };
+                let sp = Some(self.spanned(text, v, e));
+                if key == "image" {
+                    svc.image = sp
+                } else {
+                    svc.restart = sp
+                }
+            }
+            "read_only" | "tty" => {
+                let b = self.scalar(v).and_then(|s| match scalar_kind(s) {
+                    PlainValue::Bool(b) => Some(b),
+                    PlainValue::Str => parse_compose_bool(&s.value),
+                    _ => None,
+                });
+                let Some(b) = b else {
+                    self.type_error(diags, &path, v, "a boolean", self.via(e));
+                    return;
+                };
+                let sp = Some(self.spanned(b, v, e));
+                if key == "tty" {
+                    svc.tty = sp
+                } else {
+                    svc.read_only = sp
+                }
+            }
+            "command" | "entrypoint" => {
+                let value = if self.is_null(v) {
+                    CommandValue::Null
+                } else if let Some(text) = self.string_scalar(v) {
+                    CommandValue::Shell(text)
+                } else if let Some(items) = self.string_list(v, &path, diags) {
+                    CommandValue::Exec(items)
+                } else {
+                    if self.scalar(v).is_some() || self.entries(v).is_some() {
+                        self.type_error(
+                            diags,
+                            &path,
+                            v,
+                            "a string or a list of strings",
+                            self.via(e),
+                        );
+                    }
+                    return;
+                };
+                let sp = Some(self.spanned(value, v, e));
+                if key == "command" {
+                    svc.command = sp
+                } else {
+                    svc.entrypoint = sp
+                }
+            }
+            "environment" | "labels" => {
+                let Some(kvs) = self.list_or_dict(v, &path, diags, self.via(e)) else {
+                    return;
+                };
+                let sp = Some(self.spanned(kvs, v, e));
+                if key == "labels" {
+                    svc.labels = sp
+                } else {
+                    svc.environment = sp
+                }
+            }
+            "expose" | "links" | "ports" | "volumes" => {
+                let Some(items) = self.seq(v) else {
+                    if !self.is_null(v) {
+                        self.type_error(diags, &path, v, "a sequence", self.via(e));
+                    }
+                    return;
+                };
+                let mut list = StringList::new();
+                for &item in items {
+                    match &self.node(item).kind {
+                        NodeKind::Scalar(s) if !matches!(scalar_kind(s), PlainValue::Null) => {
+                            list.push(Spanned::new(s.value.clone(), self.loc(item)));
+                        }
+                        NodeKind::Mapping(_) if key == "ports" => svc.ports_long.push(item),
+                        NodeKind::Mapping(_) if key == "volumes" => svc.volumes_long.push(item),
+                        _ => {
+                            let expected = match key.as_str() {
+                                "ports" | "volumes" => "a string or a mapping",
+                                "expose" => "a string or a number",
+                                _ => "a string",
+                            };
+                            self.type_error(diags, &format!("{path}[]"), item, expected, None);
+                        }
+                    }
+                }
+                let sp = Some(self.spanned(list, v, e));
+                match key.as_str() {
+                    "expose" => svc.expose = sp,
+                    "links" => svc.links = sp,
+                    "ports" => svc.ports = sp,
+                    _ => svc.volumes = sp,
+                }
+            }
+            "depends_on" => {
+                let list = if let Some(items) = self.seq(v) {
+                    let mut list = StringList::new();
+                    for &item in items {
+                        match self.string_scalar(item) {
+                            Some(t) => list.push(Spanned::new(t, self.loc(item))),
+                            None => self.type_error(
+                                diags,
+                                &format!("{path}[]"),
+                                item,
+                                "a service name",
+                                None,
+                            ),
+                        }
+                    }
+                    list
+                } else if let Some(entries) = self.entries(v) {
+                    entries
+                        .iter()
+                        .map(|d| Spanned::new(self.key_text(d), self.loc(d.key)))
+                        .collect()
+                } else {
+                    if !self.is_null(v) {
+                        self.type_error(
+                            diags,
+                            &path,
+                            v,
+                            "a list or a mapping of service names",
+                            self.via(e),
+                        );
+                    }
+                    return;
+                };
+                svc.depends_on = Some(self.spanned(list, v, e));
+            }
+            "extra_hosts" => svc.extra_hosts = Some(self.spanned(v, v, e)),
+            "healthcheck" => svc.healthcheck = Some(self.spanned(v, v, e)),
+            "logging" => svc.logging = Some(self.spanned(v, v, e)),
+            _ => svc.other_keys.push(OtherKey {
+                key: self.spanned(key, e.key, e),
+                value: v,
+            }),
+        }
+    }
+
+    fn seq(&self, id: NodeId) -> Option<&'t [NodeId]> {
+        match &self.node(id).kind {
+            NodeKind::Sequence(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// A scalar Compose accepts where its schema says "string": any non-null scalar that
+    /// go-yaml decodes as a string (quoted, or plain text that is not a number/bool/null).
+    fn string_scalar(&self, id: NodeId) -> Option<String> {
+        let s = self.scalar(id)?;
+        matches!(scalar_kind(s), PlainValue::Str).then(|| s.value.clone())
+    }
+
+    fn string_list(
+        &self,
+        id: NodeId,
+        path: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<StringList> {
+        let items = self.seq(id)?;
+        let mut out = StringList::new();
+        for &item in items {
+            match self.scalar(item) {
+                Some(s) if !matches!(scalar_kind(s), PlainValue::Null) => {
+                    out.push(Spanned::new(
+                        compose_string(s).unwrap_or_default(),
+                        self.loc(item),
+                    ));
+                }
+                _ => self.type_error(diags, &format!("{path}[]"), item, "a string", None),
+            }
+        }
+        Some(out)
+    }
+
+    /// `environment` / `labels`: a list of `KEY=VALUE` strings or a map of scalars.
+    fn list_or_dict(
+        &self,
+        id: NodeId,
+        path: &str,
+        diags: &mut Vec<Diagnostic>,
+        via: Option<Location>,
+    ) -> Option<Vec<KeyValue>> {
+        match &self.node(id).kind {
+            NodeKind::Sequence(items) => {
+                let mut out = Vec::new();
+                for &item in items {
+                    let Some(s) = self
+                        .scalar(item)
+                        .filter(|s| !matches!(scalar_kind(s), PlainValue::Null))
+                    else {
+                        self.type_error(
+                            diags,
+                            &format!("{path}[]"),
+                            item,
+                            "a `KEY=VALUE` string",
+                            None,
+                        );
+                        continue;
+                    };
+                    let text = compose_string(s).unwrap_or_default();
+                    let at = self.loc(item);
+                    let (key, value) = match text.split_once('=') {
+                        Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
+                        None => (text.clone(), None),
+                    };
+                    // The name's span: exact for plain and single-quoted items whose raw text is the key.
+                    let key_at = name_span(at, s, key.len());
+                    out.push(KeyValue {
+                        key: Spanned::new(key, key_at),
+                        value: value.map(|v| Spanned::new(v, at)),
+                        node: item,
+                        form: Form::List,
+                    });
+                }
+                Some(out)
+            }
+            NodeKind::Mapping(entries) => {
+                let mut out = Vec::new();
+                for e in entries {
+                    let key = self.key_text(e);
+                    let key_sp = self.spanned(key.clone(), e.key, e);
+                    let value = match &self.node(e.value).kind {
+                        NodeKind::Scalar(s) => {
+                            match scalar_kind(s) {
+                                PlainValue::Bool(_) => {
+                                    self.fc021(diags, path, &key, e, "a YAML boolean")
+                                }
+                                PlainValue::Timestamp => {
+                                    self.fc021(diags, path, &key, e, "a YAML timestamp")
+                                }
+                                _ => {}
+                            }
+                            compose_string(s).map(|v| self.spanned(v, e.value, e))
+                        }
+                        NodeKind::Sequence(_) => {
+                            self.fc021(diags, path, &key, e, "a list");
+                            None
+                        }
+                        NodeKind::Mapping(_) => {
+                            self.fc021(diags, path, &key, e, "a mapping");
+                            None
+                        }
+                    };
+                    out.push(KeyValue {
+                        key: key_sp,
+                        value,
+                        node: e.value,
+                        form: Form::Map,
+                    });
+                }
+                Some(out)
+            }
+            NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Null) => None,
+            NodeKind::Scalar(_) => {
+                self.type_error(
+                    diags,
+                    path,
+                    id,
+                    "a mapping or a list of `KEY=VALUE` strings",
+                    via,
+                );
+                None
+            }
+        }
+    }
+
+    fn fc021(&self, diags: &mut Vec<Diagnostic>, path: &str, key: &str, e: &Entry, what: &str) {
+        let raw = self.scalar(e.value).map(|s| s.value.clone());
+        let what_key = if path.ends_with("labels") {
+            "label"
+        } else {
+            "environment variable"
+        };
+        let mut d = registry::diagnostic(
+            "FC021",
+            format!("the {what_key} `{key}` has {what} as its value"),
+        )
+        .with_help(match &raw {
+            Some(r) => format!("quote the value: `{key}: \"{r}\"`; Compose wants a string here"),
+            None => "write the value as one quoted string".to_owned(),
+        });
+        d = d.at_inherited(self.loc(e.value), self.via(e));
+        diags.push(d);
+    }
+}
+
+/// Compose's string → bool for `read_only`/`tty` (`"true"`, `"yes"`, …; it warns on YAML 1.1 forms).
+fn parse_compose_bool(s: &str) -> Option<bool> {
+    match s.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "on" | "1" => Some(true),
+        "false" | "no" | "n" | "off" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// The span of the `NAME` part of a `- NAME=VALUE` list item: exact when the raw text starts with
+/// the name (plain, or one quote before it), else the whole item.
+fn name_span(at: Location, s: &Scalar, key_len: usize) -> Location {
+    let offset = match s.style {
+        ScalarStyle::Plain => 0,
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => 1,
+        _ => return at,
+    };
+    if s.value.contains('\\') && s.style == ScalarStyle::DoubleQuoted {
+        return at;
+    }
+    let len = u32::try_from(key_len)
+        .unwrap_or(0)
+        .max(if key_len == 0 { 0 } else { 1 });
+    let start = at.span.start + offset;
+    let end = (start + len).min(at.span.end);
+    Location::new(at.file, crate::span::Span::new(start, end))
+}

@@ -1,0 +1,216 @@
+//! The typed compose model: a [`Project`] of [`Service`]s whose fields keep where they were
+//! written ([`Spanned`]), built from the span tree.
+//!
+//! Only the keys of the platform's allow-list are typed; every other key is kept as
+//! [`OtherKey`] (FC010/FC012 report them, `config` renders them). Scalars are resolved the way
+//! Compose resolves them for that field: `0755` in an environment value is the string `493`.
+
+pub(crate) mod convert;
+
+pub use convert::build;
+
+use crate::span::Location;
+use crate::yaml::{NodeId, Tree};
+
+/// A value and where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where the value (or, for a key, the key) was written.
+    pub at: Location,
+    /// When the value was inherited through a merge key (`<<: *anchor`): the `<<` key of the
+    /// inheriting mapping. Diagnostics point there, with a secondary label at [`Spanned::at`].
+    pub via: Option<Location>,
+}
+
+impl<T> Spanned<T> {
+    /// A value written at `at`.
+    pub const fn new(value: T, at: Location) -> Self {
+        Self {
+            value,
+            at,
+            via: None,
+        }
+    }
+
+    /// Where a diagnostic about this value points: the `<<` line when inherited, else the value.
+    pub fn primary(&self) -> Location {
+        self.via.unwrap_or(self.at)
+    }
+
+    /// The anchor's definition, when the value was inherited through a merge key.
+    pub fn inherited_from(&self) -> Option<Location> {
+        self.via.map(|_| self.at)
+    }
+
+    /// Point `diagnostic` at this value: at the value, or at the `<<` line with a secondary
+    /// label on the anchor's definition when the value was inherited.
+    #[must_use]
+    pub fn point(&self, diagnostic: crate::Diagnostic) -> crate::Diagnostic {
+        diagnostic.at_inherited(self.at, self.via)
+    }
+}
+
+/// `command` / `entrypoint`: Compose accepts a string (shell-split) or a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandValue {
+    /// `command: ./run.sh --x`
+    Shell(String),
+    /// `command: ["./run.sh", "--x"]`
+    Exec(Vec<Spanned<String>>),
+    /// `command: null` / `command: ~`
+    Null,
+}
+
+/// How a list-or-map key was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// `- KEY=VALUE`
+    List,
+    /// `KEY: VALUE`
+    Map,
+}
+
+/// One `environment` or `labels` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyValue {
+    /// The name (`KEY`), spanning the key in map form and the name part of the item in list form.
+    pub key: Spanned<String>,
+    /// The value as Compose reads it (`None`: a bare `- KEY` item or a null map value).
+    pub value: Option<Spanned<String>>,
+    /// The value node (the map value, or the list item).
+    pub node: NodeId,
+    /// How the entry was written.
+    pub form: Form,
+}
+
+/// A list of strings written as a YAML sequence (or a scalar where Compose allows one).
+pub type StringList = Vec<Spanned<String>>;
+
+/// One service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// The service name (the key under `services:`).
+    pub name: Spanned<String>,
+    /// The service's mapping node.
+    pub node: NodeId,
+    /// `image`
+    pub image: Option<Spanned<String>>,
+    /// `command`
+    pub command: Option<Spanned<CommandValue>>,
+    /// `entrypoint`
+    pub entrypoint: Option<Spanned<CommandValue>>,
+    /// `environment`, in written order.
+    pub environment: Option<Spanned<Vec<KeyValue>>>,
+    /// `labels`, in written order.
+    pub labels: Option<Spanned<Vec<KeyValue>>>,
+    /// `expose` items as written (numbers as their text).
+    pub expose: Option<Spanned<StringList>>,
+    /// `ports` short-syntax items (long-syntax mappings are kept in [`Service::ports_long`]).
+    pub ports: Option<Spanned<StringList>>,
+    /// `ports` long-syntax mappings.
+    pub ports_long: Vec<NodeId>,
+    /// `depends_on` service names (list form, or the keys of the map form).
+    pub depends_on: Option<Spanned<StringList>>,
+    /// `links` items (`service` or `service:alias`).
+    pub links: Option<Spanned<StringList>>,
+    /// `extra_hosts` value node (list or map; FC028 validates it).
+    pub extra_hosts: Option<Spanned<NodeId>>,
+    /// `healthcheck` value node (FC025 validates it).
+    pub healthcheck: Option<Spanned<NodeId>>,
+    /// `logging` value node (FC031 validates it).
+    pub logging: Option<Spanned<NodeId>>,
+    /// `read_only`
+    pub read_only: Option<Spanned<bool>>,
+    /// `tty`
+    pub tty: Option<Spanned<bool>>,
+    /// `restart`
+    pub restart: Option<Spanned<String>>,
+    /// `volumes` short-syntax items (long-syntax mappings in [`Service::volumes_long`]).
+    pub volumes: Option<Spanned<StringList>>,
+    /// `volumes` long-syntax mappings.
+    pub volumes_long: Vec<NodeId>,
+    /// Keys outside the allow-list (`build`, `deploy`, `env_file`, misspellings …).
+    pub other_keys: Vec<OtherKey>,
+    /// Every key of the service as written (own keys first, then inherited ones) with its value.
+    pub keys: Vec<OtherKey>,
+}
+
+impl Service {
+    /// The label `key`, if set.
+    #[must_use]
+    pub fn label(&self, key: &str) -> Option<&KeyValue> {
+        self.labels
+            .as_ref()?
+            .value
+            .iter()
+            .rev()
+            .find(|kv| kv.key.value == key)
+    }
+
+    /// The environment entry `key`, if set.
+    #[must_use]
+    pub fn env(&self, key: &str) -> Option<&KeyValue> {
+        self.environment
+            .as_ref()?
+            .value
+            .iter()
+            .rev()
+            .find(|kv| kv.key.value == key)
+    }
+
+    /// The key `name` as written, located at the key (for rules about a key).
+    #[must_use]
+    pub fn key(&self, name: &str) -> Option<&Spanned<String>> {
+        self.entry(name).map(|e| &e.key)
+    }
+
+    /// The key `name` and its value node.
+    #[must_use]
+    pub fn entry(&self, name: &str) -> Option<&OtherKey> {
+        self.keys.iter().find(|k| k.key.value == name)
+    }
+
+    /// Whether any `volumes` entry is declared.
+    #[must_use]
+    pub fn has_volumes(&self) -> bool {
+        self.volumes.as_ref().is_some_and(|v| !v.value.is_empty()) || !self.volumes_long.is_empty()
+    }
+}
+
+/// A key and its value node (for keys the model does not type, and for every key's location).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherKey {
+    /// The key.
+    pub key: Spanned<String>,
+    /// Its value node.
+    pub value: NodeId,
+}
+
+/// A whole compose project (after merge and interpolation).
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The tree the model was built from.
+    pub tree: Tree,
+    /// The root mapping.
+    pub root: Option<NodeId>,
+    /// `version`, as written (the key's location in `at` is the value's).
+    pub version: Option<Spanned<NodeId>>,
+    /// The `services` key, if present.
+    pub services_key: Option<Location>,
+    /// Services in file order.
+    pub services: Vec<Service>,
+    /// Top-level keys other than `services` and `version`.
+    pub other_keys: Vec<OtherKey>,
+    /// Values a later compose file set over an earlier file's (see [`crate::merge`]).
+    pub overrides: Vec<crate::merge::Override>,
+}
+
+impl Project {
+    /// The service called `name`.
+    #[must_use]
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name.value == name)
+    }
+}

@@ -1,0 +1,31 @@
+use crate::rules::{declare_rule, reported_elsewhere};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `.env` line Compose cannot parse, at its line and column: an unterminated quote,
+    /// a key with characters Compose refuses, a broken `${` in a value.
+    ///
+    /// ## Why is this bad?
+    /// Compose refuses to start the project (`failed to read .env`), in development and in CI.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// # .env
+    /// API_KEY="abc
+    /// MY-VAR=1
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// # .env
+    /// API_KEY=abc
+    /// MY_VAR=1
+    /// ```
+    pub(crate) struct InvalidDotenv {
+        code: "FE004",
+        name: "invalid-dotenv",
+        severity: Error,
+        summary: "`.env` syntax error (line:column)",
+    }
+}
+reported_elsewhere!(InvalidDotenv);

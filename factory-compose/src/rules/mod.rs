@@ -1,0 +1,122 @@
+//! The rules: one file per rule, grouped by family, listed once in [`registry`].
+//!
+//! A rule is a unit struct declared with [`declare_rule!`]: its doc comment *is* its
+//! documentation (`factory rule CODE` prints it), the macro records its code, kebab-case name,
+//! default severity and one-line summary. Rules whose problem is found while parsing or building
+//! the model (FC001–FC004, FC020, FC021 …) have an empty `check`: their words are written where
+//! the problem is found, through [`registry::diagnostic`].
+
+pub(crate) mod cron;
+pub(crate) mod dockerfile;
+pub(crate) mod env;
+pub(crate) mod managed;
+pub(crate) mod project;
+pub mod registry;
+pub(crate) mod route;
+pub(crate) mod structure;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Project;
+use crate::settings::Settings;
+use crate::source::SourceMap;
+
+/// What the registry knows about a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Stable code, e.g. `FC034`.
+    pub code: &'static str,
+    /// Kebab-case name, named after the problem (`image-without-tag`).
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// One line, as in the SPEC's catalog.
+    pub summary: &'static str,
+    /// The rule's doc comment (Markdown): what it does, why, an example, what to write instead.
+    pub docs: &'static str,
+    /// The source file that implements the rule.
+    pub source: &'static str,
+}
+
+impl RuleInfo {
+    /// The documentation with the one leading space of each `///` line removed.
+    #[must_use]
+    pub fn documentation(&self) -> String {
+        let mut out = String::new();
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Everything a rule may read.
+#[allow(dead_code)] // fields are read by rule families as they land
+pub(crate) struct Context<'a> {
+    pub(crate) project: &'a Project,
+    pub(crate) sources: &'a SourceMap,
+    pub(crate) settings: &'a Settings,
+    pub(crate) variables: &'a factory_env::Variables,
+    pub(crate) interpolation: &'a crate::interpolate::Interpolation,
+    pub(crate) dotenv: &'a crate::environment::DotenvFiles,
+    /// The process environment as given (FE006 reads the `SV_` names it holds).
+    pub(crate) process: &'a crate::environment::ProcessEnv,
+}
+
+/// A rule: metadata plus a check over the model.
+pub(crate) trait Rule: Sync {
+    /// The rule's metadata.
+    fn info(&self) -> &'static RuleInfo;
+
+    /// Push a diagnostic for every problem found. Rules reported while parsing keep the default.
+    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Declare a rule struct whose doc comment is its documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $name:ident {
+            code: $code:literal,
+            name: $kebab:literal,
+            severity: $sev:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        $vis struct $name;
+
+        impl $name {
+            /// The rule's metadata.
+            pub(crate) const INFO: $crate::rules::RuleInfo = $crate::rules::RuleInfo {
+                code: $code,
+                name: $kebab,
+                severity: $crate::diagnostic::Severity::$sev,
+                summary: $summary,
+                docs: concat!($($doc, "\n"),*),
+                source: file!(),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// Implement [`Rule`] for a rule whose problems are found while parsing (no check of its own).
+macro_rules! reported_elsewhere {
+    ($name:ident) => {
+        impl $crate::rules::Rule for $name {
+            fn info(&self) -> &'static $crate::rules::RuleInfo {
+                &Self::INFO
+            }
+        }
+    };
+}
+pub(crate) use reported_elsewhere;
+
+/// Run every rule's check over the model.
+pub(crate) fn run(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for rule in registry::rules() {
+        rule.check(cx, out);
+    }
+}

@@ -1,0 +1,110 @@
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Context, Rule, declare_rule, registry};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `expose` entry that is not a port (1–65535) or a range of ports (`8000-8010`),
+    /// optionally followed by `/tcp` or `/udp`.
+    ///
+    /// ## Why is this bad?
+    /// Compose copies `expose` entries without checking them; Docker refuses the container when
+    /// it starts (`invalid containerPort`), so the mistake shows only at deploy time. Traefik
+    /// also needs the exposed port to route HTTP to the service.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     expose: ["http", "70000"]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     expose: ["9000"]
+    /// ```
+    pub(crate) struct InvalidExpose {
+        code: "FC023",
+        name: "invalid-expose",
+        severity: Error,
+        summary: "invalid `expose` entry (port or range 1–65535, optional `/tcp` `/udp`)",
+    }
+}
+
+impl Rule for InvalidExpose {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for svc in &cx.project.services {
+            let Some(expose) = &svc.expose else { continue };
+            for item in &expose.value {
+                if item.value.contains('$') {
+                    continue;
+                }
+                if let Err(why) = check_expose(&item.value) {
+                    out.push(
+                        item.point(registry::diagnostic("FC023", format!("`{}` is not a valid `expose` entry: {why}", item.value)))
+                            .with_help("write a container port such as `\"9000\"`, a range `\"9000-9010\"`, or `\"9000/udp\"`"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `PORT[-PORT][/tcp|/udp]`, each port 1–65535, the range not reversed.
+pub(crate) fn check_expose(entry: &str) -> Result<(), String> {
+    let (ports, proto) = match entry.split_once('/') {
+        Some((p, proto)) => (p, Some(proto)),
+        None => (entry, None),
+    };
+    if let Some(proto) = proto
+        && !matches!(proto, "tcp" | "udp")
+    {
+        return Err(format!(
+            "the protocol must be `tcp` or `udp`, not `{proto}`"
+        ));
+    }
+    let port = |p: &str| -> Result<u32, String> {
+        let n: u32 = p
+            .parse()
+            .ok()
+            .filter(|_| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(|| format!("`{p}` is not a port number"))?;
+        if (1..=65535).contains(&n) {
+            Ok(n)
+        } else {
+            Err(format!("port {n} is outside 1–65535"))
+        }
+    };
+    match ports.split_once('-') {
+        Some((a, b)) => {
+            let (a, b) = (port(a)?, port(b)?);
+            if a > b {
+                return Err(format!("the range {a}-{b} is reversed"));
+            }
+        }
+        None => {
+            port(ports)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn entries() {
+        for ok in ["80", "9000/tcp", "53/udp", "8000-8010", "1", "65535"] {
+            assert!(super::check_expose(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "0", "65536", "http", "80/sctp", "90-80", "", "-1", "80-", "+80",
+        ] {
+            assert!(super::check_expose(bad).is_err(), "{bad}");
+        }
+    }
+}

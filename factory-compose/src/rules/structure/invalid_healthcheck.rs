@@ -1,0 +1,223 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::convert::{describe, scalar_kind};
+use crate::rules::{Context, Rule, declare_rule, registry};
+use crate::span::Location;
+use crate::yaml::{NodeKind, PlainValue};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks `healthcheck`: it must be a mapping; `test` a string or a list whose first item is
+    /// `NONE`, `CMD` or `CMD-SHELL`; `interval`, `timeout`, `start_period` and `start_interval`
+    /// durations such as `30s` or `1m30s`; `retries` an integer; `disable` a boolean; no other
+    /// keys.
+    ///
+    /// ## Why is this bad?
+    /// Compose refuses a malformed healthcheck (`time: unknown unit "x" in duration`,
+    /// `healthcheck.timeout must be a string`), and a `test` list that does not start with
+    /// `CMD`/`CMD-SHELL` is refused by Docker when the container is created.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     healthcheck:
+    ///       test: [curl, -f, http://localhost:9000/]
+    ///       interval: 30
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     healthcheck:
+    ///       test: [CMD, curl, -f, http://localhost:9000/]
+    ///       interval: 30s
+    /// ```
+    pub(crate) struct InvalidHealthcheck {
+        code: "FC025",
+        name: "invalid-healthcheck",
+        severity: Error,
+        summary: "invalid `healthcheck` (mapping; `test` string or list starting `NONE`/`CMD`/`CMD-SHELL`; durations; integer `retries`)",
+    }
+}
+
+impl Rule for InvalidHealthcheck {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let tree = &cx.project.tree;
+        let loc = |id| {
+            let n = tree.node(id);
+            Location::new(n.file, n.span)
+        };
+        for svc in &cx.project.services {
+            let Some(hc) = &svc.healthcheck else { continue };
+            let report = |out: &mut Vec<Diagnostic>, at: Location, message: String, help: &str| {
+                let d = registry::diagnostic("FC025", message).with_help(help);
+                out.push(d.at_inherited(at, hc.via));
+            };
+            let NodeKind::Mapping(entries) = &tree.node(hc.value).kind else {
+                report(
+                    out,
+                    hc.at,
+                    format!(
+                        "`healthcheck` must be a mapping, not {}",
+                        describe(tree, hc.value)
+                    ),
+                    "write `healthcheck:` with `test:`, `interval:`, `timeout:` and `retries:` under it",
+                );
+                continue;
+            };
+            for e in entries {
+                let NodeKind::Scalar(k) = &tree.node(e.key).kind else {
+                    continue;
+                };
+                let v = e.value;
+                let scalar = match &tree.node(v).kind {
+                    NodeKind::Scalar(s) => Some(s),
+                    _ => None,
+                };
+                match k.value.as_str() {
+                    "test" => match &tree.node(v).kind {
+                        NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Str) => {}
+                        NodeKind::Sequence(items) => {
+                            let first = items.first().and_then(|&i| match &tree.node(i).kind {
+                                NodeKind::Scalar(s) => Some(s.value.as_str()),
+                                _ => None,
+                            });
+                            match first {
+                                Some("NONE" | "CMD" | "CMD-SHELL") => {}
+                                Some(f) if f.contains('$') => {}
+                                Some(f) => report(
+                                    out,
+                                    loc(items[0]),
+                                    format!(
+                                        "a healthcheck `test` list must start with `CMD`, `CMD-SHELL` or `NONE`, not `{f}`"
+                                    ),
+                                    "put `CMD` first to run the command directly, or `CMD-SHELL` to run it with `sh -c`",
+                                ),
+                                None => report(
+                                    out,
+                                    loc(v),
+                                    "the healthcheck `test` list is empty".to_owned(),
+                                    "write `test: [CMD, ...]` or `test: [NONE]` to disable the image's healthcheck",
+                                ),
+                            }
+                        }
+                        _ => report(
+                            out,
+                            loc(v),
+                            format!(
+                                "healthcheck `test` must be a string or a list, not {}",
+                                describe(tree, v)
+                            ),
+                            "write `test: curl -f http://localhost/` or `test: [CMD, curl, -f, http://localhost/]`",
+                        ),
+                    },
+                    "interval" | "timeout" | "start_period" | "start_interval" => match scalar {
+                        Some(s) if matches!(scalar_kind(s), PlainValue::Str) => {
+                            if !s.value.contains('$') && !is_go_duration(&s.value) {
+                                report(
+                                    out,
+                                    loc(v),
+                                    format!(
+                                        "healthcheck `{}: {}` is not a duration",
+                                        k.value, s.value
+                                    ),
+                                    "write a duration with a unit, such as `30s`, `1m30s` or `500ms`",
+                                );
+                            }
+                        }
+                        _ => report(
+                            out,
+                            loc(v),
+                            format!(
+                                "healthcheck `{}` must be a duration string, not {}",
+                                k.value,
+                                describe(tree, v)
+                            ),
+                            "write a duration with a unit, such as `30s` or `1m30s`",
+                        ),
+                    },
+                    "retries" => {
+                        if !scalar.is_some_and(|s| matches!(scalar_kind(s), PlainValue::Int(_))) {
+                            report(
+                                out,
+                                loc(v),
+                                format!(
+                                    "healthcheck `retries` must be an integer, not {}",
+                                    describe(tree, v)
+                                ),
+                                "write the number of retries without quotes, such as `retries: 3`",
+                            );
+                        }
+                    }
+                    "disable" => {
+                        if !scalar.is_some_and(|s| matches!(scalar_kind(s), PlainValue::Bool(_))) {
+                            report(
+                                out,
+                                loc(v),
+                                format!(
+                                    "healthcheck `disable` must be a boolean, not {}",
+                                    describe(tree, v)
+                                ),
+                                "write `disable: true`",
+                            );
+                        }
+                    }
+                    other => report(
+                        out,
+                        loc(e.key),
+                        format!("`{other}` is not a healthcheck key"),
+                        "the keys are test, interval, timeout, retries, start_period, start_interval and disable",
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// Go's `time.ParseDuration` syntax: `[+-]` then one or more `number unit`, or `0`.
+pub(crate) fn is_go_duration(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if s == "0" {
+        return true;
+    }
+    let mut rest = s;
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let num_len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count();
+        let num = &rest[..num_len];
+        if num.is_empty() || num == "." || num.matches('.').count() > 1 {
+            return false;
+        }
+        rest = &rest[num_len..];
+        let unit = ["ns", "us", "µs", "μs", "ms", "s", "m", "h"]
+            .iter()
+            .filter(|u| rest.starts_with(*u))
+            .max_by_key(|u| u.len());
+        let Some(unit) = unit else { return false };
+        rest = &rest[unit.len()..];
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations() {
+        for ok in ["30s", "1m30s", "500ms", "1.5h", "0", "2h45m", "10us"] {
+            assert!(super::is_go_duration(ok), "{ok}");
+        }
+        for bad in ["30", "5x", "", "s", "1m30", ".s", "1..2s"] {
+            assert!(!super::is_go_duration(bad), "{bad}");
+        }
+    }
+}

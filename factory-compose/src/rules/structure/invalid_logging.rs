@@ -1,0 +1,136 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::convert::{describe, scalar_kind};
+use crate::rules::{Context, Rule, declare_rule, registry};
+use crate::span::Location;
+use crate::yaml::{NodeKind, PlainValue};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks `logging`: a mapping with an optional `driver` string and an optional `options`
+    /// mapping of strings (numbers are accepted and kept as text); no other keys.
+    ///
+    /// ## Why is this bad?
+    /// Compose refuses other shapes (`logging.options.max-size must be a string`, `additional
+    /// properties not allowed`), so nothing deploys.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     logging:
+    ///       driver: json-file
+    ///       max-size: 10m
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     logging:
+    ///       driver: json-file
+    ///       options:
+    ///         max-size: 10m
+    /// ```
+    pub(crate) struct InvalidLogging {
+        code: "FC031",
+        name: "invalid-logging",
+        severity: Error,
+        summary: "invalid `logging` (`driver` string, `options` string map)",
+    }
+}
+
+impl Rule for InvalidLogging {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let tree = &cx.project.tree;
+        let loc = |id| {
+            let n = tree.node(id);
+            Location::new(n.file, n.span)
+        };
+        for svc in &cx.project.services {
+            let Some(logging) = &svc.logging else {
+                continue;
+            };
+            let mut report = |at: Location, message: String, help: &str| {
+                out.push(
+                    registry::diagnostic("FC031", message)
+                        .at_inherited(at, logging.via)
+                        .with_help(help),
+                );
+            };
+            let NodeKind::Mapping(entries) = &tree.node(logging.value).kind else {
+                if !matches!(&tree.node(logging.value).kind, NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Null))
+                {
+                    report(
+                        logging.at,
+                        format!(
+                            "`logging` must be a mapping, not {}",
+                            describe(tree, logging.value)
+                        ),
+                        "write `logging:` with `driver:` and `options:` under it",
+                    );
+                }
+                continue;
+            };
+            for e in entries {
+                let NodeKind::Scalar(k) = &tree.node(e.key).kind else {
+                    continue;
+                };
+                match k.value.as_str() {
+                    "driver" => {
+                        let ok = matches!(&tree.node(e.value).kind, NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Str));
+                        if !ok {
+                            report(
+                                loc(e.value),
+                                format!(
+                                    "logging `driver` must be a string, not {}",
+                                    describe(tree, e.value)
+                                ),
+                                "name a log driver, such as `json-file` or `syslog`",
+                            );
+                        }
+                    }
+                    "options" => match &tree.node(e.value).kind {
+                        NodeKind::Mapping(opts) => {
+                            for o in opts {
+                                let ok = matches!(&tree.node(o.value).kind, NodeKind::Scalar(s)
+                                    if !matches!(scalar_kind(s), PlainValue::Bool(_)));
+                                if !ok {
+                                    let name = match &tree.node(o.key).kind {
+                                        NodeKind::Scalar(s) => s.value.clone(),
+                                        _ => "?".to_owned(),
+                                    };
+                                    report(
+                                        loc(o.value),
+                                        format!(
+                                            "logging option `{name}` must be a string, not {}",
+                                            describe(tree, o.value)
+                                        ),
+                                        "quote the option's value",
+                                    );
+                                }
+                            }
+                        }
+                        NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Null) => {}
+                        _ => report(
+                            loc(e.value),
+                            format!(
+                                "logging `options` must be a mapping, not {}",
+                                describe(tree, e.value)
+                            ),
+                            "write each option as `name: value` under `options:`",
+                        ),
+                    },
+                    other => report(
+                        loc(e.key),
+                        format!("`{other}` is not a logging key"),
+                        "`logging` has only `driver` and `options`; driver settings go under `options:`",
+                    ),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Context, Rule, declare_rule, registry};
+use crate::span::Location;
+use crate::volume::{VolumeSource, parse_long, parse_short};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks each `volumes` entry: the short syntax `SOURCE:TARGET[:MODE]` with an absolute
+    /// container path and known modes, or a long-syntax mapping with `type` and `target`. Named
+    /// and anonymous volumes are reported too: a named volume needs a top-level `volumes:`,
+    /// which the platform does not deploy, and an anonymous one is lost at every deploy.
+    ///
+    /// ## Why is this bad?
+    /// Compose refuses malformed entries. On the platform, data must live in a host folder of
+    /// the project (`./data:/data`), which is what gets backed up and kept across deploys.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     volumes:
+    ///       - data:/var/lib/app
+    ///       - ./conf:etc/app
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     volumes:
+    ///       - ./data:/var/lib/app
+    ///       - ./conf:/etc/app
+    /// ```
+    pub(crate) struct InvalidVolume {
+        code: "FC026",
+        name: "invalid-volume",
+        severity: Error,
+        summary: "invalid `volumes` entry; named volumes need a top-level `volumes:` which the platform forbids",
+    }
+}
+
+impl Rule for InvalidVolume {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for svc in &cx.project.services {
+            let push = |out: &mut Vec<Diagnostic>,
+                        at: Location,
+                        via: Option<Location>,
+                        message: String,
+                        help: &str| {
+                let d = registry::diagnostic("FC026", message).with_help(help);
+                out.push(d.at_inherited(at, via));
+            };
+            let short = svc
+                .volumes
+                .iter()
+                .flat_map(|v| v.value.iter())
+                .filter(|e| !e.value.contains('$'));
+            let mut parsed = Vec::new();
+            for entry in short {
+                match parse_short(entry) {
+                    Ok(v) => parsed.push(v),
+                    Err(why) => push(
+                        out,
+                        entry.at,
+                        entry.via,
+                        format!("invalid volume `{}`: {why}", entry.value),
+                        "write `./host/path:/container/path` (optionally `:ro`)",
+                    ),
+                }
+            }
+            for &id in &svc.volumes_long {
+                match parse_long(&cx.project.tree, id) {
+                    Ok(v) => parsed.push(v),
+                    Err(why) => {
+                        let n = cx.project.tree.node(id);
+                        push(
+                            out,
+                            Location::new(n.file, n.span),
+                            None,
+                            format!("invalid volume: {why}"),
+                            "write `type: bind`, `source: ./host/path` and `target: /container/path`",
+                        );
+                    }
+                }
+            }
+            for v in parsed {
+                match &v.source {
+                    VolumeSource::Named(name) => push(
+                        out,
+                        v.at,
+                        v.via,
+                        format!(
+                            "`{name}` is a named volume, which needs a top-level `volumes:` that the platform does not deploy"
+                        ),
+                        &format!(
+                            "mount a folder of the project instead: `./{name}:{}`",
+                            v.target.as_deref().unwrap_or("/data")
+                        ),
+                    ),
+                    VolumeSource::Anonymous => push(
+                        out,
+                        v.at,
+                        v.via,
+                        format!(
+                            "`{}` is an anonymous volume: its data is lost at every deploy",
+                            v.target.as_deref().unwrap_or("")
+                        ),
+                        &format!(
+                            "mount a folder of the project instead: `./data:{}`",
+                            v.target.as_deref().unwrap_or("/data")
+                        ),
+                    ),
+                    VolumeSource::Bind(_) | VolumeSource::Tmpfs => {}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Context, Rule, declare_rule, registry};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `depends_on` or `links` entry that names a service the project does not define.
+    ///
+    /// ## Why is this bad?
+    /// Compose refuses the project (`service "app" depends on undefined service "db"`). Often the
+    /// service was renamed (`db` → `postgresql`, the managed-service name) and one reference was
+    /// left behind.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     image: app:1.0
+    ///     depends_on: [db]
+    ///   postgresql:
+    ///     image: postgres:9.6
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     image: app:1.0
+    ///     depends_on: [postgresql]
+    ///   postgresql:
+    ///     image: postgres:9.6
+    /// ```
+    pub(crate) struct UnknownService {
+        code: "FC029",
+        name: "unknown-service",
+        severity: Error,
+        summary: "`depends_on`/`links` names an unknown service",
+    }
+}
+
+impl Rule for UnknownService {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let names: Vec<&str> = cx
+            .project
+            .services
+            .iter()
+            .map(|s| s.name.value.as_str())
+            .collect();
+        for svc in &cx.project.services {
+            for (key, list) in [("depends_on", &svc.depends_on), ("links", &svc.links)] {
+                let Some(list) = list else { continue };
+                for item in &list.value {
+                    let target = if key == "links" {
+                        item.value.split(':').next().unwrap_or("")
+                    } else {
+                        item.value.as_str()
+                    };
+                    if target.contains('$') || names.contains(&target) {
+                        continue;
+                    }
+                    let help = match crate::platform::did_you_mean(target, &names) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("the services are: {}", names.join(", ")),
+                    };
+                    out.push(
+                        registry::diagnostic("FC029", format!("`{key}` of `{}` names `{target}`, which is not a service of this project", svc.name.value))
+                            .at_inherited(item.at, list.via)
+                            .with_help(help),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! What a run of the rules depends on besides the files: resolved, no `Option`s left to guess.
+
+use crate::yaml::Limits;
+
+/// Development or deploy (SPEC §4).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// `docker compose` on a developer's machine: process env + `.env`.
+    #[default]
+    Dev,
+    /// Deployed by the platform to the named environment (`-e production`).
+    Deploy {
+        /// The environment name as given.
+        environment: String,
+        /// The environment's URL (`--url`); its host is `CI_ENVIRONMENT_DOMAIN`.
+        url: Option<String>,
+    },
+}
+
+/// Settings every phase reads.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// YAML budgets.
+    pub limits: Limits,
+    /// Development or deploy.
+    pub mode: Mode,
+    /// The GitLab `group/project` path (`CI_PROJECT_PATH`), when known.
+    pub project_path: Option<String>,
+    /// The Compose project name (`-p`, else normalised from the path or directory).
+    pub project_name: Option<String>,
+    /// Print secret values in diagnostics instead of `********` (`--show-secrets`).
+    pub show_secrets: bool,
+    /// The names of the files in the project directory (`Dockerfile`, `.env` …), when the caller
+    /// listed it; `None` (a library caller that did not) turns off the missing-file rule (FP002).
+    pub project_files: Option<Vec<String>>,
+    /// The project directory, absolute (given by the caller; `config` resolves relative paths
+    /// against it).
+    pub project_dir: Option<String>,
+}
+
+impl Settings {
+    /// Whether the project is linted as deployed.
+    #[must_use]
+    pub fn is_deploy(&self) -> bool {
+        matches!(self.mode, Mode::Deploy { .. })
+    }
+}

@@ -1,0 +1,137 @@
+//! Multi-file merge as the rules see it: values from the file that set them, Compose's merge
+//! rules per key, and diagnostics that name the overridden base value. (Rendering the merged
+//! model against `shared/cases/merge/*/expected.json` is tested with `factory config`.)
+
+use factory_compose::model::Project;
+use factory_compose::{FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint, load};
+
+fn sources(files: &[(&str, &str)]) -> SourceMap {
+    let mut map = SourceMap::new();
+    for (name, text) in files {
+        map.add(SourceFile::new(*name, *text, FileKind::Compose));
+    }
+    map
+}
+
+fn project(files: &[(&str, &str)]) -> Project {
+    load(
+        &sources(files),
+        &ProcessEnv::default(),
+        &Settings::default(),
+    )
+    .project
+}
+
+#[test]
+fn environment_merges_by_name_across_list_and_map_forms() {
+    let p = project(&[
+        (
+            "base.yml",
+            "services:\n  web:\n    image: x:1\n    environment:\n      - A=base-a\n      - B=base-b\n      - UNSET\n",
+        ),
+        (
+            "over.yml",
+            "services:\n  web:\n    environment:\n      B: over-b\n      C: over-c\n",
+        ),
+    ]);
+    let web = p.service("web").unwrap();
+    let env: Vec<(String, Option<String>, FileId)> = web
+        .environment
+        .as_ref()
+        .unwrap()
+        .value
+        .iter()
+        .map(|kv| {
+            (
+                kv.key.value.clone(),
+                kv.value.as_ref().map(|v| v.value.clone()),
+                kv.key.at.file,
+            )
+        })
+        .collect();
+    assert_eq!(
+        env,
+        [
+            ("A".to_owned(), Some("base-a".to_owned()), FileId(0)),
+            ("B".to_owned(), Some("over-b".to_owned()), FileId(1)),
+            ("UNSET".to_owned(), None, FileId(0)),
+            ("C".to_owned(), Some("over-c".to_owned()), FileId(1)),
+        ]
+    );
+}
+
+#[test]
+fn volumes_merge_by_target_in_place_and_ports_append_unique() {
+    let p = project(&[
+        (
+            "base.yml",
+            "services:\n  web:\n    image: x:1\n    volumes: [\"./a:/data\", \"./logs:/logs\"]\n    ports: [\"80:80\"]\n",
+        ),
+        (
+            "over.yml",
+            "services:\n  web:\n    volumes: [\"./b:/data\"]\n    ports: [\"80:80\", \"443:443\"]\n",
+        ),
+    ]);
+    let web = p.service("web").unwrap();
+    let volumes: Vec<&str> = web
+        .volumes
+        .as_ref()
+        .unwrap()
+        .value
+        .iter()
+        .map(|v| v.value.as_str())
+        .collect();
+    assert_eq!(volumes, ["./b:/data", "./logs:/logs"]);
+    let ports: Vec<&str> = web
+        .ports
+        .as_ref()
+        .unwrap()
+        .value
+        .iter()
+        .map(|v| v.value.as_str())
+        .collect();
+    assert_eq!(ports, ["80:80", "443:443"]);
+}
+
+#[test]
+fn command_is_replaced_and_reset_drops_a_value() {
+    let p = project(&[
+        (
+            "base.yml",
+            "services:\n  web:\n    image: x:1\n    command: [a, b]\n    links: [db]\n  db:\n    image: db:1\n",
+        ),
+        (
+            "over.yml",
+            "services:\n  web:\n    command: c\n    links: !reset []\n",
+        ),
+    ]);
+    let web = p.service("web").unwrap();
+    assert!(
+        matches!(&web.command.as_ref().unwrap().value, factory_compose::model::CommandValue::Shell(s) if s == "c")
+    );
+    assert!(web.links.is_none());
+}
+
+#[test]
+fn a_diagnostic_in_the_override_names_the_base_value() {
+    let map = sources(&[
+        (
+            "base.yml",
+            "services:\n  web:\n    image: x:1\n    restart: always\n",
+        ),
+        ("over.yml", "services:\n  web:\n    restart: allways\n"),
+    ]);
+    let report = lint(&map, &ProcessEnv::default(), &Settings::default());
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "FC024")
+        .expect("FC024");
+    assert_eq!(d.primary.as_ref().unwrap().location.file, FileId(1));
+    let base = d
+        .secondary
+        .iter()
+        .find(|l| l.location.file == FileId(0))
+        .expect("a label on the base value");
+    assert_eq!(base.text.as_deref(), Some("overrides the value set here"));
+}

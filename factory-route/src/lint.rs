@@ -1,0 +1,491 @@
+//! Rules Traefik accepts but that can never match (FR014), and invalid regexes that Traefik
+//! silently ignores (FR011).
+
+use crate::parse::{Arg, Compiled, MatcherName, ReplaceRegex, Rule, Segment};
+use crate::template::{TemplateError, brace_indices};
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+/// What is wrong with a rule that parses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WarningKind {
+    /// `Host:example.com:8080`: the request port is always removed before comparing.
+    PortInHost,
+    /// `Host: ;…`: an empty host never matches.
+    EmptyHost,
+    /// `Host:a.com Path:/x`: a space where `;` was meant makes one argument of it all.
+    SpaceInsteadOfSemicolon,
+    /// A `{name:regex}` template or a `ReplacePathRegex` whose regex does not compile (FR011).
+    InvalidRegex,
+    /// A template mux refuses (unbalanced braces, `{}` without a name…): it never matches.
+    BrokenTemplate,
+    /// `{id:[0-9]{1,3}}`: the `,` splits the argument, cutting the regex in two.
+    CommaInRegex,
+    /// A path argument that does not start with `/` never matches.
+    PathWithoutSlash,
+    /// Two `Host` matchers AND-ed with no host in common: nothing can match.
+    HostsAnded,
+    /// Two exact `Path` matchers AND-ed with no path in common: nothing can match.
+    PathsAnded,
+    /// `PathStrip`/`PathPrefixStrip` with a `{template}`: the literal strip finds no prefix
+    /// and Traefik answers 404.
+    TemplateInLiteralStrip,
+    /// `ReplacePathRegex` without exactly one space between regex and replacement: ignored.
+    IgnoredReplacePathRegex,
+    /// A `Host` argument with white space inside: no request host contains any.
+    SpaceInHost,
+}
+
+impl WarningKind {
+    /// The rule code in the factory catalog.
+    pub fn code(self) -> &'static str {
+        match self {
+            WarningKind::InvalidRegex => "FR011",
+            _ => "FR014",
+        }
+    }
+}
+
+/// A finding about a rule that Traefik accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleWarning {
+    /// The kind of problem.
+    pub kind: WarningKind,
+    /// Byte span inside the rule text.
+    pub span: Range<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub help: Option<String>,
+}
+
+impl RuleWarning {
+    /// The rule code (`FR011` or `FR014`).
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+}
+
+fn warn(kind: WarningKind, span: Range<usize>, message: String, help: &str) -> RuleWarning {
+    RuleWarning {
+        kind,
+        span,
+        message,
+        help: Some(help.to_owned()),
+    }
+}
+
+/// The span of `needle_at..needle_end` (offsets in `arg.text`) inside the rule, when the
+/// argument is written in the rule exactly as Traefik sees it; else the whole argument.
+fn sub_span(rule: &str, arg: &Arg, at: usize, end: usize) -> Range<usize> {
+    if rule.get(arg.span.clone()) == Some(arg.text.as_str())
+        && arg.text.is_char_boundary(at)
+        && arg.text.is_char_boundary(end)
+        && at <= end
+    {
+        arg.span.start + at..arg.span.start + end
+    } else {
+        arg.span.clone()
+    }
+}
+
+/// `Host:a.com Path:/x`: whitespace followed by a known matcher name and `:`.
+fn space_before_matcher(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let rest = &text[i..];
+            let word_len = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            let word = &rest[..word_len];
+            if MatcherName::ALL
+                .iter()
+                .any(|m| m.as_str().eq_ignore_ascii_case(word))
+                && rest[word_len..].trim_start().starts_with(':')
+            {
+                return Some((start, i));
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+fn template_warning(seg: &Segment, arg: &Arg, err: &TemplateError) -> RuleWarning {
+    let name = seg.name().as_str();
+    match err {
+        TemplateError::Regex { message } => warn(
+            WarningKind::InvalidRegex,
+            arg.span.clone(),
+            format!(
+                "invalid regular expression in `{name}` template `{}`: {message}",
+                arg.text
+            ),
+            "fix the regex (Go RE2 syntax); Traefik ignores this alternative, so it never matches",
+        ),
+        TemplateError::PathWithoutSlash => warn(
+            WarningKind::PathWithoutSlash,
+            arg.span.clone(),
+            format!(
+                "`{name}` argument `{}` does not start with `/` and never matches",
+                arg.text
+            ),
+            "start the path with `/`",
+        ),
+        TemplateError::UnbalancedBraces => warn(
+            WarningKind::BrokenTemplate,
+            arg.span.clone(),
+            format!(
+                "unbalanced braces in `{name}` template `{}`: it never matches",
+                arg.text
+            ),
+            "close every `{` with `}` (`{name}` or `{name:regex}`)",
+        ),
+        TemplateError::MissingNameOrPattern(part) => warn(
+            WarningKind::BrokenTemplate,
+            arg.span.clone(),
+            format!("template variable `{part}` has no name or no pattern: it never matches"),
+            "write `{name}` or `{name:regex}`",
+        ),
+        TemplateError::DuplicateVariable(v) => warn(
+            WarningKind::BrokenTemplate,
+            arg.span.clone(),
+            format!(
+                "template variable `{v}` is already used by a `Query` matcher: it never matches"
+            ),
+            "give the variable another name",
+        ),
+    }
+}
+
+/// Indices of arguments that are pieces of a `{…}` cut by a comma, with the span to report.
+fn comma_cuts(seg: &Segment) -> Vec<(Range<usize>, Range<usize>)> {
+    let args = seg.args();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let depth = |s: &str| {
+            s.bytes().fold(0i64, |d, b| match b {
+                b'{' => d + 1,
+                b'}' => d - 1,
+                _ => d,
+            })
+        };
+        let mut level = depth(&args[i].text);
+        if level > 0 && i + 1 < args.len() {
+            let mut j = i + 1;
+            while j < args.len() && level > 0 {
+                level += depth(&args[j].text);
+                j += 1;
+            }
+            let last = j - 1;
+            out.push((i..j, args[i].span.start..args[last].span.end));
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+impl Rule {
+    /// Problems Traefik does not report: parts of the rule that can never match.
+    pub fn warnings(&self) -> Vec<RuleWarning> {
+        let text = self.text();
+        let mut out = Vec::new();
+        for seg in self.segments() {
+            let name = seg.name().as_str();
+            let cuts = comma_cuts(seg);
+            let in_cut = |i: usize| cuts.iter().any(|(r, _)| r.contains(&i));
+            let templated = matches!(
+                seg.compiled,
+                Compiled::HostRegexp(_)
+                    | Compiled::Path { .. }
+                    | Compiled::Prefix(_)
+                    | Compiled::PrefixTemplate(_)
+            ) || seg.name() == MatcherName::ReplacePathRegex;
+            if templated {
+                for (_, span) in &cuts {
+                    out.push(warn(
+                        WarningKind::CommaInRegex,
+                        span.clone(),
+                        format!(
+                            "a `,` inside `{}` splits this `{name}` argument in two: neither piece matches",
+                            &text[span.clone()]
+                        ),
+                        "commas separate alternatives in Traefik v1 rules: write the regex without a comma (e.g. `[0-9]+` or `[0-9][0-9]?[0-9]?` instead of `[0-9]{1,3}`)",
+                    ));
+                }
+            }
+            for (i, arg) in seg.args().iter().enumerate() {
+                if templated && in_cut(i) {
+                    continue;
+                }
+                if let Some((a, b)) = space_before_matcher(&arg.text) {
+                    out.push(warn(
+                        WarningKind::SpaceInsteadOfSemicolon,
+                        sub_span(text, arg, a, b),
+                        format!(
+                            "`{}` is one `{name}` argument: a space does not separate matchers",
+                            arg.text
+                        ),
+                        "separate matchers with `;`, e.g. `Host:a.com;Path:/x`",
+                    ));
+                    continue;
+                }
+                match seg.name() {
+                    MatcherName::Host => {
+                        if arg.text.is_empty() {
+                            out.push(warn(
+                                WarningKind::EmptyHost,
+                                if arg.span.is_empty() {
+                                    seg.span()
+                                } else {
+                                    arg.span.clone()
+                                },
+                                "empty host in `Host`: it never matches".to_owned(),
+                                "write the domain, e.g. `Host:${CI_ENVIRONMENT_DOMAIN}`",
+                            ));
+                        } else if let Some(ws) = arg.text.find(char::is_whitespace) {
+                            out.push(warn(
+                                WarningKind::SpaceInHost,
+                                sub_span(
+                                    text,
+                                    arg,
+                                    ws,
+                                    ws + arg.text[ws..].chars().next().map_or(1, char::len_utf8),
+                                ),
+                                format!(
+                                    "`Host:{}` contains white space and never matches",
+                                    arg.text
+                                ),
+                                "remove the space; separate several hosts with `,`",
+                            ));
+                        } else if let Some(colon) = arg.text.find(':') {
+                            out.push(warn(
+                                WarningKind::PortInHost,
+                                sub_span(text, arg, colon, arg.text.len()),
+                                format!(
+                                    "`Host:{}` never matches: Traefik removes the port from the request host before comparing",
+                                    arg.text
+                                ),
+                                "remove the port from the rule; route to the container port with `traefik.port`",
+                            ));
+                        }
+                    }
+                    MatcherName::HostRegexp => {
+                        let literal_colon = literal_colon(&arg.text);
+                        if let Some(colon) = literal_colon {
+                            out.push(warn(
+                                WarningKind::PortInHost,
+                                sub_span(text, arg, colon, arg.text.len()),
+                                format!(
+                                    "`HostRegexp:{}` never matches: the request host is compared without its port",
+                                    arg.text
+                                ),
+                                "remove the port from the rule",
+                            ));
+                        }
+                    }
+                    MatcherName::PathPrefix | MatcherName::PathPrefixStrip
+                        if !arg.text.contains('{') && !arg.text.starts_with('/') =>
+                    {
+                        out.push(warn(
+                            WarningKind::PathWithoutSlash,
+                            arg.span.clone(),
+                            format!(
+                                "`{name}` argument `{}` does not start with `/` and never matches",
+                                arg.text
+                            ),
+                            "start the prefix with `/`",
+                        ));
+                    }
+                    _ => {}
+                }
+                if matches!(
+                    seg.name(),
+                    MatcherName::PathStrip | MatcherName::PathPrefixStrip
+                ) && arg.text.contains('{')
+                    && brace_indices(&arg.text).is_ok()
+                {
+                    out.push(warn(
+                        WarningKind::TemplateInLiteralStrip,
+                        arg.span.clone(),
+                        format!(
+                            "`{name}` strips the literal text `{}`, which no request path starts with: Traefik answers 404",
+                            arg.text
+                        ),
+                        if seg.name() == MatcherName::PathStrip {
+                            "use `PathStripRegex` for a `{template}`"
+                        } else {
+                            "use `PathPrefixStripRegex` for a `{template}`"
+                        },
+                    ));
+                }
+            }
+            // Template errors, reported against the argument as written.
+            let alts: Vec<(&str, &TemplateError)> = match &seg.compiled {
+                Compiled::HostRegexp(a) | Compiled::PrefixTemplate(a) => a
+                    .iter()
+                    .filter_map(|r| r.as_ref().err())
+                    .map(|e| ("", e))
+                    .collect(),
+                Compiled::Path { strict, .. } => strict
+                    .iter()
+                    .filter_map(|r| r.as_ref().err())
+                    .map(|e| ("", e))
+                    .collect(),
+                Compiled::Prefix(a) => a
+                    .iter()
+                    .filter_map(|p| match p {
+                        crate::parse::PrefixAlt::Template(Err(e)) => Some(("", e)),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if !alts.is_empty() {
+                for (i, arg) in seg.args().iter().enumerate() {
+                    if in_cut(i) || space_before_matcher(&arg.text).is_some() {
+                        continue;
+                    }
+                    if let Some(e) = arg_template_error(seg, arg) {
+                        out.push(template_warning(seg, arg, &e));
+                    }
+                }
+            }
+            if seg.name() == MatcherName::ReplacePathRegex
+                && let Some(last) = seg.args().last()
+            {
+                {
+                    let cut = !cuts.is_empty();
+                    match &self.modifiers.replace_path_regex {
+                        Some(ReplaceRegex::BadSyntax) if !cut => out.push(warn(
+                            WarningKind::IgnoredReplacePathRegex,
+                            last.span.clone(),
+                            format!(
+                                "`ReplacePathRegex:{}` needs a regex and a replacement separated by one space: Traefik ignores it",
+                                last.text
+                            ),
+                            "write `ReplacePathRegex:^/old/(.*) /new/$1`",
+                        )),
+                        Some(ReplaceRegex::BadRegex) if !cut => out.push(warn(
+                            WarningKind::InvalidRegex,
+                            last.span.clone(),
+                            format!("invalid regular expression in `ReplacePathRegex:{}`: Traefik ignores it", last.text),
+                            "fix the regex (Go RE2 syntax)",
+                        )),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        out.extend(anded(self));
+        out
+    }
+}
+
+/// The index of a `:` outside `{…}` in a host template.
+fn literal_colon(t: &str) -> Option<usize> {
+    let mut level = 0i64;
+    for (i, b) in t.bytes().enumerate() {
+        match b {
+            b'{' => level += 1,
+            b'}' => level -= 1,
+            b':' if level == 0 => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Rebuilds the template error of one argument (the compiled list may be reordered).
+fn arg_template_error(seg: &Segment, arg: &Arg) -> Option<TemplateError> {
+    use crate::template::{Template, TemplateKind};
+    let (tpl, kind) = match seg.name() {
+        MatcherName::HostRegexp => (arg.text.clone(), TemplateKind::Host),
+        MatcherName::Path | MatcherName::PathStrip | MatcherName::PathStripRegex => {
+            (arg.text.clone(), TemplateKind::Path)
+        }
+        MatcherName::PathPrefix | MatcherName::PathPrefixStrip if arg.text.contains('{') => {
+            (arg.text.clone(), TemplateKind::PathPrefix)
+        }
+        MatcherName::PathPrefixStripRegex => (arg.text.clone(), TemplateKind::PathPrefix),
+        _ => return None,
+    };
+    // Duplicates with Query variables are checked by the compiled list; recheck here with
+    // none, then fall back to the compiled error.
+    match Template::new(&tpl, kind, true, &[]) {
+        Err(e) => Some(e),
+        Ok(_) => match &seg.compiled {
+            Compiled::Path { strict: a, .. }
+            | Compiled::HostRegexp(a)
+            | Compiled::PrefixTemplate(a) => a.iter().find_map(|r| match r {
+                Err(e @ TemplateError::DuplicateVariable(_)) => Some(e.clone()),
+                _ => None,
+            }),
+            _ => None,
+        },
+    }
+}
+
+/// AND-ed `Host` (or exact `Path`) segments with nothing in common.
+fn anded(rule: &Rule) -> Vec<RuleWarning> {
+    let mut out = Vec::new();
+    let mut hosts: Option<BTreeSet<String>> = None;
+    let mut paths: Option<BTreeSet<String>> = None;
+    for seg in rule.segments() {
+        match &seg.compiled {
+            Compiled::Host(h) => {
+                let set: BTreeSet<String> = h.iter().filter(|h| !h.is_empty()).cloned().collect();
+                if let Some(prev) = &hosts {
+                    let inter: BTreeSet<String> = prev.intersection(&set).cloned().collect();
+                    if inter.is_empty() && !prev.is_empty() && !set.is_empty() {
+                        out.push(warn(
+                            WarningKind::HostsAnded,
+                            seg.span(),
+                            "this `Host` matcher is AND-ed with an earlier one and they share no host: the rule never matches".to_owned(),
+                            "list the hosts in one matcher, `Host:a.com,b.com` (a comma means OR)",
+                        ));
+                    }
+                    hosts = Some(inter);
+                } else {
+                    hosts = Some(set);
+                }
+            }
+            Compiled::Path { .. } if seg.name() == MatcherName::Path => {
+                if seg.args().iter().any(|a| a.text.contains('{')) {
+                    continue;
+                }
+                let set: BTreeSet<String> = seg
+                    .args()
+                    .iter()
+                    .map(|a| a.text.trim_end_matches('/').to_owned())
+                    .collect();
+                if let Some(prev) = &paths {
+                    let inter: BTreeSet<String> = prev.intersection(&set).cloned().collect();
+                    if inter.is_empty() && !prev.is_empty() {
+                        out.push(warn(
+                            WarningKind::PathsAnded,
+                            seg.span(),
+                            "this `Path` matcher is AND-ed with an earlier one and they share no path: the rule never matches".to_owned(),
+                            "list the paths in one matcher, `Path:/a,/b` (a comma means OR)",
+                        ));
+                    }
+                    paths = Some(inter);
+                } else {
+                    paths = Some(set);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}

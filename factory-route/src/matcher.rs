@@ -1,0 +1,293 @@
+//! Matching a request against a rule, then the modifier chain Traefik v1.7.34 builds:
+//! StripPrefixRegex → StripPrefix → AddPrefix → ReplacePathRegex → ReplacePath.
+
+use crate::parse::{Compiled, PrefixAlt, ReplaceRegex, Rule};
+use crate::request::{Request, canonical_host, escape_path, mux_host, unescape_path};
+
+/// Router options that change matching.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MatchOptions {
+    /// Traefik's `keepTrailingSlash`: when true the router does not use mux `StrictSlash`, so
+    /// `Path:/foo` neither matches nor redirects `/foo/`.
+    pub keep_trailing_slash: bool,
+}
+
+/// What the backend receives after the modifiers ran.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Forward {
+    /// The forwarded (decoded) path, Go's `URL.Path`.
+    pub path: String,
+    /// Go's `URL.RawPath` when the encoded form differs from the default encoding.
+    pub raw_path: Option<String>,
+    /// The `X-Forwarded-Prefix` header a strip modifier set.
+    pub x_forwarded_prefix: Option<String>,
+    /// The `X-Replaced-Path` header a replace modifier set.
+    pub x_replaced_path: Option<String>,
+}
+
+/// The result of matching one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Match {
+    /// The rule does not match.
+    NoMatch,
+    /// The rule matches but mux answers with a redirect (StrictSlash: `Path:/foo` on `/foo/`).
+    Redirect {
+        /// HTTP status (301).
+        status: u16,
+        /// The `Location` header.
+        location: String,
+    },
+    /// The rule matches and the request is forwarded.
+    Forward(Forward),
+    /// The rule matches but its strip modifier finds no prefix to strip (e.g. `PathStrip`
+    /// with a `{template}`), so Traefik answers 404.
+    NotFound,
+}
+
+impl Match {
+    /// Whether the rule took the request (forward, redirect or the strip 404).
+    pub fn is_match(&self) -> bool {
+        !matches!(self, Match::NoMatch)
+    }
+
+    /// The forwarded request, when there is one.
+    pub fn forward(&self) -> Option<&Forward> {
+        match self {
+            Match::Forward(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
+/// The raw outcome of mux's `Route.Match` on one route.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Eval {
+    pub(crate) matched: bool,
+    /// mux leaves a redirect handler in the shared `RouteMatch` as soon as a path sub-route
+    /// matched with a trailing-slash difference, even if a later matcher of the route fails.
+    pub(crate) redirect: Option<String>,
+}
+
+fn redirect_location(req: &Request, path: &str) -> String {
+    let toggled = if let Some(p) = path.strip_suffix('/') {
+        p.to_owned()
+    } else {
+        format!("{path}/")
+    };
+    let mut loc = escape_path(&toggled);
+    // `http.Redirect` makes a relative location absolute and cleans it, keeping a trailing `/`.
+    if !loc.starts_with('/') {
+        let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
+        loc = format!("{dir}{loc}");
+    }
+    if !loc.starts_with("//") {
+        let trailing = loc.ends_with('/');
+        loc = clean_path(&loc);
+        if trailing && !loc.ends_with('/') {
+            loc.push('/');
+        }
+    }
+    if !req.query.is_empty() {
+        loc.push('?');
+        loc.push_str(&req.raw_query());
+    }
+    loc
+}
+
+/// Go's `path.Clean` for a rooted path.
+fn clean_path(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+impl Rule {
+    /// Matches a request under Traefik's defaults (StrictSlash on).
+    pub fn matches(&self, req: &Request) -> Match {
+        self.matches_with(req, MatchOptions::default())
+    }
+
+    /// Matches a request with explicit router options.
+    pub fn matches_with(&self, req: &Request, opts: MatchOptions) -> Match {
+        let eval = self.eval(req, opts);
+        self.finish(req, &eval, None)
+    }
+
+    /// Turns an evaluation into a [`Match`], with a redirect possibly left over by an earlier
+    /// route of the same router.
+    pub(crate) fn finish(&self, req: &Request, eval: &Eval, leaked: Option<&String>) -> Match {
+        if !eval.matched {
+            return Match::NoMatch;
+        }
+        if let Some(location) = eval.redirect.as_ref().or(leaked) {
+            return Match::Redirect {
+                status: 301,
+                location: location.clone(),
+            };
+        }
+        self.apply_modifiers(req)
+    }
+
+    /// mux `Route.Match`: matchers in rule order; a method mismatch does not stop the others.
+    pub(crate) fn eval(&self, req: &Request, opts: MatchOptions) -> Eval {
+        let path = req.decoded_path();
+        let mut redirect = None;
+        let mut method_mismatch = false;
+        for seg in self.segments() {
+            let ok = match &seg.compiled {
+                Compiled::Host(hosts) => {
+                    let h = canonical_host(&req.host);
+                    !h.is_empty() && hosts.contains(&h)
+                }
+                Compiled::HostRegexp(alts) => {
+                    let h = mux_host(&req.host);
+                    alts.iter().flatten().any(|t| t.is_match(h))
+                }
+                Compiled::Path { strict, loose } => {
+                    let alts = if opts.keep_trailing_slash {
+                        loose
+                    } else {
+                        strict
+                    };
+                    match alts.iter().flatten().find(|t| t.is_match(&path)) {
+                        Some(t) => {
+                            if t.strict_slash && path.ends_with('/') != t.template.ends_with('/') {
+                                redirect = Some(redirect_location(req, &path));
+                            }
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                Compiled::Prefix(alts) => alts.iter().any(|a| match a {
+                    PrefixAlt::Plain(p) => path.starts_with(p.as_str()),
+                    PrefixAlt::Template(t) => t.as_ref().is_ok_and(|t| t.is_match(&path)),
+                }),
+                Compiled::PrefixTemplate(alts) => alts.iter().flatten().any(|t| t.is_match(&path)),
+                Compiled::Method(methods) => {
+                    if !methods.contains(&req.method) {
+                        method_mismatch = true;
+                    }
+                    true
+                }
+                Compiled::Headers(pairs) => pairs.iter().all(|(k, v)| {
+                    let values = req.header_values(k);
+                    !values.is_empty() && (v.is_empty() || values.contains(&v.as_str()))
+                }),
+                Compiled::HeadersRegexp(pairs) => pairs
+                    .iter()
+                    .all(|(k, re)| req.header_values(k).iter().any(|value| re.is_match(value))),
+                Compiled::Query(tpls) => tpls.iter().all(|t| {
+                    let key = t.template.split_once('=').map_or("", |(k, _)| k);
+                    let input = req
+                        .query
+                        .iter()
+                        .find(|(k, _)| k == key)
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .unwrap_or_default();
+                    t.is_match(&input)
+                }),
+                Compiled::Modifier => true,
+            };
+            if !ok {
+                return Eval {
+                    matched: false,
+                    redirect,
+                };
+            }
+        }
+        Eval {
+            matched: !method_mismatch,
+            redirect,
+        }
+    }
+
+    fn apply_modifiers(&self, req: &Request) -> Match {
+        let m = &self.modifiers;
+        let mut path = req.decoded_path();
+        let mut raw = req.raw_path();
+        let mut prefix_header: Option<String> = None;
+        let mut replaced_header: Option<String> = None;
+
+        if !m.strip_regex.is_empty() {
+            let Some(t) = m.strip_regex.iter().flatten().find(|t| t.is_match(&path)) else {
+                return Match::NotFound;
+            };
+            // mux builds the prefix back from the variables; a failure leaves the request
+            // unanswered, which we report as the 404 case too.
+            let Some(prefix) = t.matched_url(&path) else {
+                return Match::NotFound;
+            };
+            let Some(rest) = path.get(prefix.len()..) else {
+                return Match::NotFound;
+            };
+            path = rest.to_owned();
+            raw = raw.and_then(|r| r.get(prefix.len()..).map(str::to_owned));
+            prefix_header = Some(prefix);
+        }
+        if !m.strip_prefixes.is_empty() {
+            let Some(prefix) = m
+                .strip_prefixes
+                .iter()
+                .find(|p| path.starts_with(p.as_str()))
+            else {
+                return Match::NotFound;
+            };
+            path = ensure_leading_slash(path.strip_prefix(prefix.as_str()).unwrap_or(&path));
+            raw = raw.map(|r| ensure_leading_slash(r.strip_prefix(prefix.as_str()).unwrap_or(&r)));
+            prefix_header.get_or_insert_with(|| prefix.trim().to_owned());
+        }
+        if !m.add_prefix.is_empty() {
+            path = format!("{}{}", m.add_prefix, path);
+            raw = raw.map(|r| format!("{}{}", m.add_prefix, r));
+        }
+        if let Some(ReplaceRegex::Ok { regex, replacement }) = &m.replace_path_regex
+            && !replacement.is_empty()
+            && regex.is_match(&path)
+        {
+            replaced_header.get_or_insert_with(|| path.clone());
+            path = regex.replace_all(&path, replacement.as_str()).into_owned();
+        }
+        if !m.replace_path.is_empty() {
+            replaced_header.get_or_insert_with(|| path.clone());
+            path.clone_from(&m.replace_path);
+        }
+        // Go ignores a RawPath that is no longer an encoding of Path.
+        let raw_path = raw.filter(|r| *r != path && unescape_path(r) == path);
+        Match::Forward(Forward {
+            path,
+            raw_path,
+            x_forwarded_prefix: prefix_header,
+            x_replaced_path: replaced_header,
+        })
+    }
+}
+
+fn ensure_leading_slash(s: &str) -> String {
+    format!("/{}", s.strip_prefix('/').unwrap_or(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_locations() {
+        let req = Request::new("a.com", "/");
+        assert_eq!(redirect_location(&req, "/foo/"), "/foo");
+        assert_eq!(redirect_location(&req, "/foo"), "/foo/");
+        assert_eq!(redirect_location(&req, "/a//b/"), "/a/b");
+        assert_eq!(redirect_location(&req, "/a b/"), "/a%20b");
+        let mut q = Request::new("a.com", "/");
+        q.query = vec![("k".into(), "v w".into())];
+        assert_eq!(redirect_location(&q, "/foo/"), "/foo?k=v+w");
+    }
+}

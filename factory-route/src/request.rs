@@ -1,0 +1,355 @@
+//! The HTTP request a rule is matched against, and the few pieces of Go's `net/url` and
+//! `net/http` behaviour that Traefik's matching depends on.
+
+use std::fmt;
+
+/// An HTTP request as Traefik's router sees it.
+///
+/// `path` is the request path as sent on the wire (percent-encoded, e.g. `/a%2Fb`); matching
+/// uses its decoded form, as Go's `URL.Path`. `query` holds decoded `key=value` pairs in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Request {
+    /// The `Host` header, possibly with a port (`example.com:8080`).
+    pub host: String,
+    /// The raw (percent-encoded) path, starting with `/`.
+    pub path: String,
+    /// The method as sent (`GET`); compared case-sensitively, as Go does.
+    pub method: String,
+    /// Header name/value pairs; a name may repeat.
+    pub headers: Vec<(String, String)>,
+    /// Decoded query parameters in order; a name may repeat.
+    pub query: Vec<(String, String)>,
+}
+
+/// Error from [`Request::from_url`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct UrlError {
+    /// What is wrong with the URL.
+    pub message: String,
+}
+
+impl Request {
+    /// Builds a GET request for `host` and raw `path` with no headers and no query.
+    pub fn new(host: &str, path: &str) -> Request {
+        Request {
+            host: host.to_owned(),
+            path: path.to_owned(),
+            method: "GET".to_owned(),
+            headers: Vec::new(),
+            query: Vec::new(),
+        }
+    }
+
+    /// Parses `scheme://host[:port]/path?query` (the scheme may be omitted) into a request.
+    ///
+    /// A fragment is dropped, user info before `@` is ignored, an empty path becomes `/`.
+    pub fn from_url(
+        url: &str,
+        method: &str,
+        headers: Vec<(String, String)>,
+    ) -> Result<Request, UrlError> {
+        let url = url.trim();
+        let without_fragment = url.split_once('#').map_or(url, |(a, _)| a);
+        let rest = match without_fragment.find("://") {
+            Some(i) => {
+                let scheme = &without_fragment[..i];
+                if scheme.is_empty()
+                    || !scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                {
+                    return Err(UrlError {
+                        message: format!("invalid URL scheme in `{url}`"),
+                    });
+                }
+                &without_fragment[i + 3..]
+            }
+            None => without_fragment,
+        };
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let authority = &rest[..authority_end];
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        if host.is_empty() {
+            return Err(UrlError {
+                message: format!("the URL `{url}` has no host"),
+            });
+        }
+        let after = &rest[authority_end..];
+        let (path, query) = match after.split_once('?') {
+            Some((p, q)) => (p, q),
+            None => (after, ""),
+        };
+        let path = if path.is_empty() { "/" } else { path };
+        Ok(Request {
+            host: host.to_owned(),
+            path: path.to_owned(),
+            method: if method.is_empty() {
+                "GET".to_owned()
+            } else {
+                method.to_owned()
+            },
+            headers,
+            query: parse_query(query),
+        })
+    }
+
+    /// The decoded path (Go's `URL.Path`).
+    pub(crate) fn decoded_path(&self) -> String {
+        unescape_path(&self.path)
+    }
+
+    /// Go's `URL.RawPath`: the raw path when it differs from the default encoding of the
+    /// decoded path, otherwise `None`.
+    pub(crate) fn raw_path(&self) -> Option<String> {
+        let decoded = self.decoded_path();
+        if escape_path(&decoded) == self.path {
+            None
+        } else {
+            Some(self.path.clone())
+        }
+    }
+
+    /// Values of a header, by canonical name.
+    pub(crate) fn header_values(&self, canonical_name: &str) -> Vec<&str> {
+        // Go's server moves `Host` out of the header map into `Request.Host`.
+        if canonical_name == "Host" {
+            return Vec::new();
+        }
+        self.headers
+            .iter()
+            .filter(|(k, _)| canonical_header_key(k) == canonical_name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The query re-encoded as a raw query string.
+    pub(crate) fn raw_query(&self) -> String {
+        self.query
+            .iter()
+            .map(|(k, v)| format!("{}={}", query_escape(k), query_escape(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+impl fmt::Display for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} https://{}{}", self.method, self.host, self.path)?;
+        if !self.query.is_empty() {
+            write!(f, "?{}", self.raw_query())?;
+        }
+        for (k, v) in &self.headers {
+            write!(f, " -H '{k}: {v}'")?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses a raw query string as Go's `url.ParseQuery`: pairs separated by `&`, split at the
+/// first `=`, both sides unescaped (`+` is a space); a pair with a bad escape is dropped.
+pub fn parse_query(raw: &str) -> Vec<(String, String)> {
+    raw.split('&')
+        .filter(|part| !part.is_empty())
+        .filter_map(|part| {
+            let (k, v) = part.split_once('=').unwrap_or((part, ""));
+            Some((query_unescape(k)?, query_unescape(v)?))
+        })
+        .collect()
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn percent_decode(s: &str, plus_is_space: bool) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hi = bytes.get(i + 1).copied().and_then(hex_val)?;
+                let lo = bytes.get(i + 2).copied().and_then(hex_val)?;
+                out.push(hi * 16 + lo);
+                i += 3;
+            }
+            b'+' if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+fn query_unescape(s: &str) -> Option<String> {
+    percent_decode(s, true)
+}
+
+/// Decodes a path; an invalid escape leaves the path as written.
+pub(crate) fn unescape_path(s: &str) -> String {
+    percent_decode(s, false).unwrap_or_else(|| s.to_owned())
+}
+
+/// Go's `escape(s, encodePath)`.
+pub(crate) fn escape_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'_'
+                    | b'.'
+                    | b'~'
+                    | b'$'
+                    | b'&'
+                    | b'+'
+                    | b','
+                    | b'/'
+                    | b':'
+                    | b';'
+                    | b'='
+                    | b'@'
+            );
+        if keep {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else if b == b' ' {
+            out.push('+');
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Go's `http.CanonicalHeaderKey`: `content-type` → `Content-Type`; a name with a byte that
+/// is not a token character is returned unchanged.
+pub(crate) fn canonical_header_key(key: &str) -> String {
+    let is_token = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            )
+    };
+    if !key.bytes().all(is_token) {
+        return key.to_owned();
+    }
+    let mut upper = true;
+    key.chars()
+        .map(|c| {
+            let out = if upper {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            };
+            upper = c == '-';
+            out
+        })
+        .collect()
+}
+
+/// The canonical request host used by Traefik's `Host` matcher: port removed as
+/// `net.SplitHostPort` does, then trimmed and lower-cased.
+pub(crate) fn canonical_host(host: &str) -> String {
+    let h = if host.contains(':') {
+        split_host_port(host).unwrap_or(host)
+    } else {
+        host
+    };
+    h.trim().to_lowercase()
+}
+
+/// Go's `net.SplitHostPort`, host part only.
+fn split_host_port(s: &str) -> Option<&str> {
+    if let Some(rest) = s.strip_prefix('[') {
+        let close = rest.find(']')?;
+        let after = &rest[close + 1..];
+        if !after.starts_with(':') || after[1..].contains(':') {
+            return None;
+        }
+        Some(&rest[..close])
+    } else {
+        let i = s.rfind(':')?;
+        let host = &s[..i];
+        if host.contains(':') || host.contains('[') || host.contains(']') {
+            return None;
+        }
+        if s[i + 1..].contains('[') || s[i + 1..].contains(']') {
+            return None;
+        }
+        Some(host)
+    }
+}
+
+/// The host mux's `HostRegexp` matches: everything before the first `:`.
+pub(crate) fn mux_host(host: &str) -> &str {
+    host.split_once(':').map_or(host, |(h, _)| h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_parsing() {
+        let r = Request::from_url("https://Ex.com:8443/a%2Fb?x=1&y=a+b", "", vec![]).unwrap();
+        assert_eq!(r.host, "Ex.com:8443");
+        assert_eq!(r.path, "/a%2Fb");
+        assert_eq!(r.method, "GET");
+        assert_eq!(
+            r.query,
+            vec![("x".into(), "1".into()), ("y".into(), "a b".into())]
+        );
+        assert_eq!(r.decoded_path(), "/a/b");
+        assert_eq!(r.raw_path().as_deref(), Some("/a%2Fb"));
+        let r = Request::from_url("example.com", "POST", vec![]).unwrap();
+        assert_eq!(r.path, "/");
+        assert!(Request::from_url("https:///x", "GET", vec![]).is_err());
+    }
+
+    #[test]
+    fn hosts_and_headers() {
+        assert_eq!(canonical_host("EXAMPLE.com:8080"), "example.com");
+        assert_eq!(canonical_host("[::1]:80"), "::1");
+        assert_eq!(canonical_host("a:b:c"), "a:b:c");
+        assert_eq!(mux_host("a.com:80"), "a.com");
+        assert_eq!(canonical_header_key("content-type"), "Content-Type");
+        assert_eq!(canonical_header_key("bad key"), "bad key");
+    }
+}

@@ -1,0 +1,641 @@
+//! gorilla-mux templates (`/a/{id:[0-9]+}`, `{sub}.example.com`, `k={v}`) as built by
+//! `containous/mux` at the commit Traefik v1.7.34 pins, and Go RE2 regexes on the `regex` crate.
+
+use regex::{Regex, RegexBuilder};
+use std::collections::HashMap;
+
+/// Compiled-program size limits: a hostile pattern is an error, never a blow-up.
+const SIZE_LIMIT: usize = 1 << 20;
+
+/// What a template matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TemplateKind {
+    /// `HostRegexp`: case-insensitive, `{name}` = `[^.]+`.
+    Host,
+    /// `Path`: anchored both ends, `{name}` = `[^/]+`.
+    Path,
+    /// `PathPrefix` with a template: anchored at the start only.
+    PathPrefix,
+    /// `Query` `key=value`: `{name}` = `.*`.
+    Query,
+}
+
+/// Why mux refuses a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TemplateError {
+    /// `mux: unbalanced braces in "…"`.
+    UnbalancedBraces,
+    /// `mux: missing name or pattern in "{…}"`.
+    MissingNameOrPattern(String),
+    /// A variable's regex (or the assembled one) does not compile.
+    Regex { message: String },
+    /// `mux: path must start with a slash`.
+    PathWithoutSlash,
+    /// `mux: duplicated route variable "…"`.
+    DuplicateVariable(String),
+}
+
+impl TemplateError {
+    /// The message mux/Go would give.
+    pub(crate) fn go_message(&self, tpl: &str) -> String {
+        match self {
+            TemplateError::UnbalancedBraces => {
+                format!("mux: unbalanced braces in {}", go_quote(tpl))
+            }
+            TemplateError::MissingNameOrPattern(part) => {
+                format!("mux: missing name or pattern in {}", go_quote(part))
+            }
+            TemplateError::Regex { message } => format!("error parsing regexp: {message}"),
+            TemplateError::PathWithoutSlash => {
+                format!("mux: path must start with a slash, got {}", go_quote(tpl))
+            }
+            TemplateError::DuplicateVariable(name) => {
+                format!("mux: duplicated route variable {}", go_quote(name))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum ReversePart {
+    Literal(String),
+    Var(usize),
+}
+
+/// A compiled mux template.
+#[derive(Debug, Clone)]
+pub(crate) struct Template {
+    /// The template as given to mux (before the strict-slash trim).
+    pub(crate) template: String,
+    regex: Regex,
+    var_names: Vec<String>,
+    var_patterns: Vec<String>,
+    reverse: Vec<ReversePart>,
+    /// Strict slash was applied (Path templates under `StrictSlash(true)`).
+    pub(crate) strict_slash: bool,
+}
+
+/// Byte offsets of the top-level `{…}` pairs of `s` (mux `braceIndices`).
+pub(crate) fn brace_indices(s: &str) -> Result<Vec<(usize, usize)>, TemplateError> {
+    let mut level: i64 = 0;
+    let mut start = 0;
+    let mut out = Vec::new();
+    for (i, b) in s.bytes().enumerate() {
+        match b {
+            b'{' => {
+                level += 1;
+                if level == 1 {
+                    start = i;
+                }
+            }
+            b'}' => {
+                level -= 1;
+                if level == 0 {
+                    out.push((start, i + 1));
+                } else if level < 0 {
+                    return Err(TemplateError::UnbalancedBraces);
+                }
+            }
+            _ => {}
+        }
+    }
+    if level != 0 {
+        return Err(TemplateError::UnbalancedBraces);
+    }
+    Ok(out)
+}
+
+impl Template {
+    /// Builds a template the way mux's `newRouteRegexp` does. `prior_vars` are variable names
+    /// already used by the route (mux refuses duplicates across host/path/queries).
+    pub(crate) fn new(
+        tpl: &str,
+        kind: TemplateKind,
+        strict_slash: bool,
+        prior_vars: &[String],
+    ) -> Result<Template, TemplateError> {
+        if matches!(kind, TemplateKind::Path | TemplateKind::PathPrefix)
+            && !tpl.is_empty()
+            && !tpl.starts_with('/')
+        {
+            return Err(TemplateError::PathWithoutSlash);
+        }
+        let idxs = brace_indices(tpl)?;
+        let default_pattern = match kind {
+            TemplateKind::Query => ".*",
+            TemplateKind::Host => "[^.]+",
+            _ => "[^/]+",
+        };
+        let strict_slash = strict_slash && kind == TemplateKind::Path;
+        let mut body = tpl;
+        if strict_slash && body.ends_with('/') {
+            body = &body[..body.len() - 1];
+        }
+        let mut pattern = String::new();
+        if kind == TemplateKind::Host {
+            pattern.push_str("(?i)");
+        }
+        pattern.push('^');
+        let mut reverse = Vec::new();
+        let mut var_names = Vec::new();
+        let mut var_patterns = Vec::new();
+        let mut end = 0;
+        for &(open, close) in &idxs {
+            // The trim of a trailing `/` never cuts into a `{…}` pair (it ends with `}`).
+            if close > body.len() {
+                break;
+            }
+            let raw = &body[end..open];
+            end = close;
+            let inner = &body[open + 1..close - 1];
+            let (name, patt) = match inner.split_once(':') {
+                Some((n, p)) => (n, p),
+                None => (inner, default_pattern),
+            };
+            if name.is_empty() || patt.is_empty() {
+                return Err(TemplateError::MissingNameOrPattern(
+                    body[open..close].to_owned(),
+                ));
+            }
+            let translated = translate_go_regex(patt)?;
+            // mux also compiles `^patt$` on its own to validate variable values.
+            build_regex(&format!("^(?:{translated})$"))?;
+            pattern.push_str(&regex::escape(raw));
+            pattern.push_str(&format!("(?P<v{}>{translated})", var_names.len()));
+            reverse.push(ReversePart::Literal(raw.to_owned()));
+            reverse.push(ReversePart::Var(var_names.len()));
+            var_names.push(name.to_owned());
+            var_patterns.push(translated);
+        }
+        let raw = &body[end.min(body.len())..];
+        pattern.push_str(&regex::escape(raw));
+        if strict_slash {
+            pattern.push_str("[/]?");
+        }
+        if kind == TemplateKind::Query {
+            let value = tpl.split_once('=').map_or("", |(_, v)| v);
+            if value.is_empty() {
+                pattern.push_str(default_pattern);
+            }
+        }
+        if kind != TemplateKind::PathPrefix {
+            pattern.push('$');
+        }
+        reverse.push(ReversePart::Literal(raw.to_owned()));
+        if strict_slash && tpl.ends_with('/') {
+            reverse.push(ReversePart::Literal("/".to_owned()));
+        }
+        for name in &var_names {
+            if prior_vars.contains(name) {
+                return Err(TemplateError::DuplicateVariable(name.clone()));
+            }
+        }
+        let regex = build_regex(&pattern)?;
+        Ok(Template {
+            template: tpl.to_owned(),
+            regex,
+            var_names,
+            var_patterns,
+            reverse,
+            strict_slash,
+        })
+    }
+
+    /// Variable names, in order.
+    pub(crate) fn var_names(&self) -> &[String] {
+        &self.var_names
+    }
+
+    /// A few strings this template matches, built by filling each variable with a sample
+    /// that its pattern accepts (empty when no sample fits).
+    pub(crate) fn samples(&self) -> Vec<String> {
+        const PICKS: [&str; 16] = [
+            "a", "x", "www", "api", "foo", "1", "42", "v1", "abc", "a-b", "A", "0", "test", "a.b",
+            "x/y", "",
+        ];
+        let mut per_var: Vec<Vec<&str>> = Vec::new();
+        for patt in &self.var_patterns {
+            let Ok(re) = build_regex(&format!("^(?:{patt})$")) else {
+                return Vec::new();
+            };
+            let fits: Vec<&str> = PICKS
+                .into_iter()
+                .filter(|s| re.is_match(s))
+                .take(2)
+                .collect();
+            if fits.is_empty() {
+                return Vec::new();
+            }
+            per_var.push(fits);
+        }
+        let mut out = Vec::new();
+        for choice in 0..2 {
+            let mut s = String::new();
+            for part in &self.reverse {
+                match part {
+                    ReversePart::Literal(l) => s.push_str(l),
+                    ReversePart::Var(i) => {
+                        let fits = per_var.get(*i).map(Vec::as_slice).unwrap_or(&[]);
+                        s.push_str(fits.get(choice).or(fits.first()).copied().unwrap_or(""));
+                    }
+                }
+            }
+            if self.is_match(&s) && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    /// Whether the template matches `input` (host, path or `key=value`).
+    pub(crate) fn is_match(&self, input: &str) -> bool {
+        self.regex.is_match(input)
+    }
+
+    /// The URL mux's `Route.URL` builds from the variables of a match on `input`
+    /// (used by the regex strip middleware), or `None` when mux would fail.
+    pub(crate) fn matched_url(&self, input: &str) -> Option<String> {
+        let caps = self.regex.captures(input)?;
+        // mux `extractVars`: walk every group, taking one whose end is past the previous one.
+        let mut values: HashMap<&str, &str> = HashMap::new();
+        let mut count = 0;
+        let mut prev_end: i64 = -1;
+        for group in caps.iter().skip(1) {
+            if count >= self.var_names.len() {
+                break;
+            }
+            let end = group.map_or(-1, |m| i64::try_from(m.end()).unwrap_or(i64::MAX));
+            if prev_end < end {
+                if let (Some(m), Some(name)) = (group, self.var_names.get(count)) {
+                    values.insert(name.as_str(), m.as_str());
+                }
+                prev_end = end;
+                count += 1;
+            }
+        }
+        let mut out = String::new();
+        for part in &self.reverse {
+            match part {
+                ReversePart::Literal(s) => out.push_str(s),
+                ReversePart::Var(i) => {
+                    let name = self.var_names.get(*i)?;
+                    out.push_str(values.get(name.as_str())?);
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Compiles a (translated) pattern with size limits.
+fn build_regex(pattern: &str) -> Result<Regex, TemplateError> {
+    RegexBuilder::new(pattern)
+        .size_limit(SIZE_LIMIT)
+        .dfa_size_limit(SIZE_LIMIT)
+        .build()
+        .map_err(|e| TemplateError::Regex {
+            message: first_line(&e.to_string()),
+        })
+}
+
+fn first_line(s: &str) -> String {
+    let last = s
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("error:"))
+        .map(|l| l.trim_start_matches("error:").trim());
+    last.unwrap_or_else(|| s.lines().next().unwrap_or(s))
+        .to_owned()
+}
+
+/// Compiles a Go regex (RE2 syntax, as `regexp.Compile`) for use on `&str`.
+pub(crate) fn compile_go_regex(pattern: &str) -> Result<Regex, TemplateError> {
+    build_regex(&translate_go_regex(pattern)?)
+}
+
+/// Rewrites the places where Go's RE2 syntax and the `regex` crate disagree: Perl classes
+/// and `\b` are ASCII-only in Go, `[` and `&&`/`~~`/`--` are literal inside a Go class,
+/// `\Q…\E` quotes, and a `{` that does not start a valid repetition is a literal in Go.
+fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
+    let chars: Vec<char> = p.chars().collect();
+    let mut out = String::with_capacity(p.len() + 8);
+    let mut i = 0;
+    let mut in_class = false;
+    let mut class_start = 0usize;
+    let mut depth = 0usize;
+    // What precedes a repetition operator: nothing, an atom, or another operator.
+    let mut prev: Option<String> = None;
+    let mut after_atom = false;
+    // Go's `*syntax.Error` text: "<code>: `<expr>`".
+    let go_err = |code: &str, expr: &str| TemplateError::Regex {
+        message: format!("{code}: `{expr}`"),
+    };
+    let bad = |m: &str| TemplateError::Regex {
+        message: m.to_owned(),
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if !in_class {
+            let op = match c {
+                '*' | '+' | '?' => Some(c.to_string()),
+                '{' => {
+                    let rest: String = chars[i + 1..].iter().collect();
+                    repeat_spec(&rest).map(|(len, _, _)| format!("{{{}", &rest[..len]))
+                }
+                _ => None,
+            };
+            if let Some(op) = op {
+                match prev.take() {
+                    Some(p)
+                        if c == '?' && p.chars().count() == 1
+                            || c == '?' && p.starts_with('{') && !p.ends_with('?') =>
+                    {
+                        prev = Some(format!("{p}?"));
+                        out.push('?');
+                        i += 1;
+                        continue;
+                    }
+                    Some(p) => {
+                        return Err(go_err(
+                            "invalid nested repetition operator",
+                            &format!("{p}{op}"),
+                        ));
+                    }
+                    None if !after_atom => {
+                        return Err(go_err("missing argument to repetition operator", &op));
+                    }
+                    None => prev = Some(op),
+                }
+            } else {
+                prev = None;
+                after_atom = !matches!(c, '(' | '|');
+            }
+        }
+        if c == '\\' && chars.get(i + 1).is_none() {
+            return Err(go_err("trailing backslash at end of expression", ""));
+        }
+        if !in_class && c == ')' {
+            if depth == 0 {
+                return Err(go_err("unexpected )", p));
+            }
+            depth -= 1;
+        }
+        if !in_class && c == '(' {
+            depth += 1;
+        }
+        if !in_class && c == '[' {
+            class_start = i;
+        }
+        if c == '\\' {
+            let Some(&n) = chars.get(i + 1) else {
+                return Err(go_err("trailing backslash at end of expression", ""));
+            };
+            i += 2;
+            match n {
+                'd' => out.push_str(if in_class { "0-9" } else { "[0-9]" }),
+                'D' => out.push_str("[^0-9]"),
+                'w' => out.push_str(if in_class {
+                    "0-9A-Za-z_"
+                } else {
+                    "[0-9A-Za-z_]"
+                }),
+                'W' => out.push_str("[^0-9A-Za-z_]"),
+                's' => out.push_str(if in_class {
+                    "\\t\\n\\x0C\\r "
+                } else {
+                    "[\\t\\n\\x0C\\r ]"
+                }),
+                'S' => out.push_str("[^\\t\\n\\x0C\\r ]"),
+                'b' if !in_class => out.push_str("(?-u:\\b)"),
+                'B' if !in_class => out.push_str("(?-u:\\B)"),
+                'Q' if !in_class => {
+                    let mut lit = String::new();
+                    while i < chars.len() {
+                        if chars[i] == '\\' && chars.get(i + 1) == Some(&'E') {
+                            i += 2;
+                            break;
+                        }
+                        lit.push(chars[i]);
+                        i += 1;
+                    }
+                    out.push_str(&regex::escape(&lit));
+                }
+                // Go: escaped punctuation is a literal; in the `regex` crate `\<`/`\>` are
+                // word boundaries.
+                '<' | '>' => out.push_str(&regex::escape(&n.to_string())),
+                'e' | 'C' | 'u' | 'U' | 'o' | 'k' | 'K' | 'h' | 'H' | 'R' | 'X' | 'N' => {
+                    return Err(bad(&format!("invalid escape sequence: `\\{n}`")));
+                }
+                _ => {
+                    out.push('\\');
+                    out.push(n);
+                }
+            }
+            continue;
+        }
+        if in_class {
+            match c {
+                '[' if chars.get(i + 1) == Some(&':') => {
+                    // POSIX class `[:alpha:]`: copy through `:]`.
+                    let rest: String = chars[i..].iter().collect();
+                    if let Some(end) = rest.find(":]") {
+                        out.push_str(&rest[..end + 2]);
+                        i += rest[..end + 2].chars().count();
+                        continue;
+                    }
+                    out.push_str("\\[");
+                }
+                '[' | '&' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '-' if chars.get(i + 1) == Some(&'-') => out.push_str("\\-"),
+                ']' => {
+                    in_class = false;
+                    out.push(']');
+                }
+                _ => out.push(c),
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            '[' => {
+                in_class = true;
+                out.push('[');
+                i += 1;
+                if chars.get(i) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                // A `]` right after `[` or `[^` is a literal.
+                if chars.get(i) == Some(&']') {
+                    out.push_str("\\]");
+                    i += 1;
+                }
+                continue;
+            }
+            '{' => {
+                let rest: String = chars[i + 1..].iter().collect();
+                match repeat_spec(&rest) {
+                    Some((len, n, m)) => {
+                        if n > 1000 || m.is_some_and(|m| m > 1000 || m < n) {
+                            return Err(bad(&format!(
+                                "invalid repeat count: `{{{}`",
+                                &rest[..len]
+                            )));
+                        }
+                        out.push('{');
+                        out.push_str(&rest[..len]);
+                        i += 1 + rest[..len].chars().count();
+                    }
+                    None => {
+                        out.push_str("\\{");
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            '}' => out.push_str("\\}"),
+            '(' if chars.get(i + 1) == Some(&'?') => {
+                // Go 1.16 RE2 knows `(?P<name>`, `(?:` and the flags `imsU` only.
+                let rest: String = chars[i + 2..].iter().take(64).collect();
+                let ok = rest.starts_with("P<")
+                    || rest
+                        .find([':', ')'])
+                        .is_some_and(|end| rest[..end].chars().all(|c| "imsU-".contains(c)));
+                if !ok {
+                    let shown: String = chars[i..].iter().take(3).collect();
+                    return Err(bad(&format!(
+                        "invalid or unsupported Perl syntax: `{shown}`"
+                    )));
+                }
+                out.push_str("(?");
+                i += 2;
+                continue;
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    if in_class {
+        let class: String = chars[class_start..].iter().collect();
+        return Err(go_err("missing closing ]", &class));
+    }
+    if depth > 0 {
+        return Err(go_err("missing closing )", p));
+    }
+    Ok(out)
+}
+
+/// Parses `n}`, `n,}` or `n,m}` at the start of `s`: (length including `}`, n, m).
+fn repeat_spec(s: &str) -> Option<(usize, u64, Option<u64>)> {
+    let close = s.find('}')?;
+    let inner = &s[..close];
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let parse = |t: &str| t.parse::<u64>().unwrap_or(u64::MAX);
+    match inner.split_once(',') {
+        None if digits(inner) => Some((close + 1, parse(inner), Some(parse(inner)))),
+        Some((a, "")) if digits(a) => Some((close + 1, parse(a), None)),
+        Some((a, b)) if digits(a) && digits(b) => Some((close + 1, parse(a), Some(parse(b)))),
+        _ => None,
+    }
+}
+
+/// Go's `%q` for a string.
+pub(crate) fn go_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_template() {
+        let t = Template::new("{sub}.example.com", TemplateKind::Host, true, &[]).unwrap();
+        assert!(t.is_match("API.example.com"));
+        assert!(!t.is_match("a.b.example.com"));
+    }
+
+    #[test]
+    fn path_templates_and_strict_slash() {
+        let t = Template::new("/foo/", TemplateKind::Path, true, &[]).unwrap();
+        assert!(t.is_match("/foo") && t.is_match("/foo/"));
+        let t = Template::new("/foo/", TemplateKind::Path, false, &[]).unwrap();
+        assert!(!t.is_match("/foo"));
+        assert_eq!(
+            Template::new("/a/{id", TemplateKind::Path, true, &[]).unwrap_err(),
+            TemplateError::UnbalancedBraces
+        );
+        assert!(matches!(
+            Template::new("/a/{id:(}", TemplateKind::Path, true, &[]),
+            Err(TemplateError::Regex { .. })
+        ));
+        let t = Template::new(
+            "/one/{two}/{three:[0-9]+}",
+            TemplateKind::PathPrefix,
+            false,
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            t.matched_url("/one/some/12345/four").as_deref(),
+            Some("/one/some/12345")
+        );
+    }
+
+    #[test]
+    fn go_regex_translation() {
+        let r = compile_go_regex(r"^\d+$").unwrap();
+        assert!(r.is_match("123") && !r.is_match("١٢٣"));
+        assert!(compile_go_regex("a{").unwrap().is_match("a{"));
+        assert!(compile_go_regex("[[]").unwrap().is_match("["));
+        assert!(compile_go_regex("a{1001}").is_err());
+        assert!(compile_go_regex(r"\Qa.b\E").unwrap().is_match("a.b"));
+        assert!(compile_go_regex("(").is_err());
+        assert!(compile_go_regex(r"\<a\>").unwrap().is_match("<a>"));
+        assert!(compile_go_regex("(?x)a b").is_err());
+        assert!(compile_go_regex("(?<n>a)").is_err());
+        assert!(
+            compile_go_regex("(?P<n>a)(?i:b)(?U)c*")
+                .unwrap()
+                .is_match("aB")
+        );
+        assert!(compile_go_regex("(?=a)").is_err());
+        let msg = |p: &str| match compile_go_regex(p) {
+            Err(TemplateError::Regex { message }) => message,
+            other => format!("{other:?}"),
+        };
+        assert_eq!(msg("("), "missing closing ): `(`");
+        assert_eq!(msg("a)"), "unexpected ): `a)`");
+        assert_eq!(msg("x[a"), "missing closing ]: `[a`");
+        assert_eq!(msg("*a"), "missing argument to repetition operator: `*`");
+        assert_eq!(msg("a**"), "invalid nested repetition operator: `**`");
+        assert_eq!(msg("a*??"), "invalid nested repetition operator: `*??`");
+        assert_eq!(msg("a\\"), "trailing backslash at end of expression: ``");
+        for ok in ["a*?", "a??", "a{2}?", "(a|b)+", "[*]", "^a*$", "a{,2}"] {
+            assert!(compile_go_regex(ok).is_ok(), "{ok}");
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! One test per lint: rules Traefik accepts that never match (FR014) or carry a regex it
+//! silently drops (FR011). Every flagged rule is also checked to really not match.
+
+use factory_route::{Request, Rule, RuleWarning, WarningKind};
+
+fn warnings(rule: &str) -> Vec<RuleWarning> {
+    Rule::parse(rule)
+        .expect("Traefik accepts this rule")
+        .warnings()
+}
+
+/// The single warning of `rule`, with the text its span points at.
+fn only(rule: &str) -> (WarningKind, String, String) {
+    let w = warnings(rule);
+    assert_eq!(w.len(), 1, "{rule}: {w:?}");
+    let w = &w[0];
+    assert!(w.help.is_some());
+    (w.kind, rule[w.span.clone()].to_owned(), w.code().to_owned())
+}
+
+fn never_matches(rule: &str, host: &str, path: &str) {
+    let r = Rule::parse(rule).expect("valid");
+    assert!(
+        !r.matches(&Request::new(host, path)).is_match(),
+        "{rule} matched {host}{path}"
+    );
+}
+
+#[test]
+fn port_in_host() {
+    assert_eq!(
+        only("Host:example.com:8080"),
+        (WarningKind::PortInHost, ":8080".into(), "FR014".into())
+    );
+    never_matches("Host:example.com:8080", "example.com:8080", "/");
+    assert_eq!(
+        only("HostRegexp:{sub}.example.com:8080").0,
+        WarningKind::PortInHost
+    );
+    never_matches(
+        "HostRegexp:{sub}.example.com:8080",
+        "a.example.com:8080",
+        "/",
+    );
+}
+
+#[test]
+fn empty_host() {
+    let (kind, text, _) = only("Host: ;Path:/test");
+    assert_eq!(kind, WarningKind::EmptyHost);
+    assert_eq!(text, "Host:");
+}
+
+#[test]
+fn space_instead_of_semicolon() {
+    let (kind, text, code) = only("Host:a.com Path:/x");
+    assert_eq!(
+        (kind, text.as_str(), code.as_str()),
+        (WarningKind::SpaceInsteadOfSemicolon, " ", "FR014")
+    );
+    never_matches("Host:a.com Path:/x", "a.com", "/x");
+    assert_eq!(
+        only("PathPrefix:/api Host:a.com").0,
+        WarningKind::SpaceInsteadOfSemicolon
+    );
+    assert_eq!(
+        only("Host:a.com path:/x").0,
+        WarningKind::SpaceInsteadOfSemicolon
+    );
+    assert_eq!(only("Host:a.com b.com").0, WarningKind::SpaceInHost);
+    never_matches("Host:a.com b.com", "a.com", "/");
+    // A space inside a path is legitimate (`%20`).
+    assert!(warnings("Path:/a b").is_empty());
+}
+
+#[test]
+fn invalid_regex_in_template() {
+    let (kind, text, code) = only("Path:/a/{id:(}");
+    assert_eq!(
+        (kind, text.as_str(), code.as_str()),
+        (WarningKind::InvalidRegex, "/a/{id:(}", "FR011")
+    );
+    never_matches("Path:/a/{id:(}", "x", "/a/(");
+    assert_eq!(
+        only("HostRegexp:{sub:[a-z}.example.com").0,
+        WarningKind::InvalidRegex
+    );
+    assert_eq!(
+        only("PathPrefixStripRegex:/{v:*}").0,
+        WarningKind::InvalidRegex
+    );
+    assert_eq!(
+        only("ReplacePathRegex:^/a/(x /b").0,
+        WarningKind::InvalidRegex
+    );
+}
+
+#[test]
+fn broken_template() {
+    let (kind, text, _) = only("Path:/a/{id");
+    assert_eq!(
+        (kind, text.as_str()),
+        (WarningKind::BrokenTemplate, "/a/{id")
+    );
+    never_matches("Path:/a/{id", "x", "/a/{id");
+    assert_eq!(only("Path:/a/{:[0-9]+}").0, WarningKind::BrokenTemplate);
+    assert_eq!(
+        only("Query:id={id};Path:/a/{id}").0,
+        WarningKind::BrokenTemplate
+    );
+}
+
+#[test]
+fn comma_cutting_a_regex() {
+    let rule = "Path:/a/{id:[0-9]{1,3}},/b";
+    let (kind, text, _) = only(rule);
+    assert_eq!(
+        (kind, text.as_str()),
+        (WarningKind::CommaInRegex, "/a/{id:[0-9]{1,3}}")
+    );
+    never_matches(rule, "x", "/a/12");
+    assert!(
+        Rule::parse(rule)
+            .unwrap()
+            .matches(&Request::new("x", "/b"))
+            .is_match()
+    );
+    assert_eq!(
+        only("HostRegexp:{sub:[a-z]{2,5}}.example.com").0,
+        WarningKind::CommaInRegex
+    );
+    assert_eq!(
+        only("ReplacePathRegex:^/a/(.{1,3}) /b/$1").0,
+        WarningKind::CommaInRegex
+    );
+}
+
+#[test]
+fn hosts_anded() {
+    let (kind, text, _) = only("Host:a.com;Host:b.com");
+    assert_eq!(
+        (kind, text.as_str()),
+        (WarningKind::HostsAnded, "Host:b.com")
+    );
+    assert!(warnings("Host:a.com;Host:a.com,b.com").is_empty());
+    assert_eq!(only("Path:/a;Path:/b").0, WarningKind::PathsAnded);
+}
+
+#[test]
+fn path_without_slash() {
+    let (kind, text, _) = only("PathPrefix:bar");
+    assert_eq!(
+        (kind, text.as_str()),
+        (WarningKind::PathWithoutSlash, "bar")
+    );
+    assert_eq!(only("Path:bar").0, WarningKind::PathWithoutSlash);
+    assert_eq!(only("PathPrefix:{v}/x").0, WarningKind::PathWithoutSlash);
+}
+
+#[test]
+fn template_in_literal_strip() {
+    assert_eq!(
+        only("PathPrefixStrip:/api/{v}").0,
+        WarningKind::TemplateInLiteralStrip
+    );
+    let r = Rule::parse("PathStrip:/api/{v}").unwrap();
+    assert_eq!(
+        r.matches(&Request::new("x", "/api/v1")),
+        factory_route::Match::NotFound
+    );
+}
+
+#[test]
+fn ignored_replace_path_regex() {
+    assert_eq!(
+        only("ReplacePathRegex:^/api/(.*)").0,
+        WarningKind::IgnoredReplacePathRegex
+    );
+}
+
+#[test]
+fn clean_rules_have_no_warnings() {
+    for rule in [
+        "Host:example.com",
+        "Host:${CI_ENVIRONMENT_DOMAIN};PathPrefix:/ws/",
+        "HostRegexp:{sub:[a-z]+}.example.com",
+        "Path:/articles/{category}/{id:[0-9]+}",
+        "PathPrefixStripRegex:/api/{v:v[0-9]+};AddPrefix:/x",
+        "ReplacePathRegex:^/api/(.*) /v1/$1",
+        "Method:GET;Headers:X-A,b;Query:k=v",
+    ] {
+        assert!(warnings(rule).is_empty(), "{rule}: {:?}", warnings(rule));
+    }
+}
