@@ -521,3 +521,35 @@ fn duplicates_and_merges_in_large_mappings() {
     // Own k10..k39 and k3, then k0..k9 from the merge minus k3.
     assert_eq!(keys(tree, at(tree, &["m"])).len(), 30 + 1 + 9);
 }
+
+#[test]
+fn verbatim_and_declared_tags_are_kept_as_written() {
+    let text = "%TAG !e! tag:example.com,2000:\n---\na: !<tag:yaml.org,2002:str> 1\nb: !e!x 2\n";
+    let tree = parse_ok(text);
+    let tag = |k: &str| {
+        let t = tree.node(at(&tree, &[k])).tag.clone().expect("tag");
+        (t.handle, t.suffix)
+    };
+    assert_eq!(
+        tag("a"),
+        (String::new(), "tag:yaml.org,2002:str".to_owned())
+    );
+    assert_eq!(tag("b"), ("!e!".to_owned(), "x".to_owned()));
+    assert_eq!(src(text, &tree, at(&tree, &["a"])), "1");
+    assert_eq!(src(text, &tree, at(&tree, &["b"])), "2");
+}
+
+/// Found by fuzzing: a block scalar header followed by a byte order mark.
+#[test]
+fn spans_stay_on_char_boundaries() {
+    for text in [">-\r\n\u{feff}", "|\n\u{feff}", "- >\n \u{feff}é"] {
+        let parsed = parse(text, FileId(0), &Limits::default());
+        for node in &parsed.tree.nodes {
+            let (start, end) = (node.span.start as usize, node.span.end as usize);
+            assert!(
+                text.is_char_boundary(start) && text.is_char_boundary(end),
+                "{text:?}: {start}..{end}"
+            );
+        }
+    }
+}

@@ -196,7 +196,6 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
         };
     }
     let mut parsed = parse_fixing(text, file, limits);
-    let before = parsed.problems.len();
     parsed.problems.extend(
         lex::go_yaml_reader_problems(text)
             .into_iter()
@@ -205,9 +204,8 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
                 span: Span::empty(pos(at)),
             }),
     );
-    if parsed.problems.len() > before {
-        parsed.problems.sort_by_key(|p| p.primary_span().start);
-    }
+    // Merge keys are checked when their mapping ends: put every problem in source order.
+    parsed.problems.sort_by_key(|p| p.primary_span().start);
     parsed
 }
 
@@ -248,8 +246,11 @@ fn pos(offset: usize) -> u32 {
     u32::try_from(offset).unwrap_or(u32::MAX)
 }
 
-fn span(range: std::ops::Range<usize>) -> Span {
-    Span::new(pos(range.start), pos(range.end.max(range.start)))
+/// The span of `range` in `text`, both ends moved back to char boundaries inside the text.
+fn span_in(text: &str, range: std::ops::Range<usize>) -> Span {
+    let start = lex::floor_boundary(text, range.start);
+    let end = lex::floor_boundary(text, range.end).max(start);
+    Span::new(pos(start), pos(end))
 }
 
 impl<'t, 'l> Builder<'t, 'l> {
@@ -338,7 +339,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             let (name, end) = lex::alias_at(self.text, at);
             self.problems.push(YamlProblem::UnknownAnchor {
                 name,
-                span: span(at..end),
+                span: span_in(self.text, at..end),
             });
             Stop::Syntax
         } else if info == SAPHYR_INDENTATION && self.frames.last().is_some_and(|f| f.flow) {
@@ -480,7 +481,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 )
             }
         };
-        let node_span = span(range);
+        let node_span = span_in(self.text, range);
         self.last_end = node_span.end as usize;
         let node = Node {
             kind: NodeKind::Scalar(Scalar {
@@ -491,7 +492,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             span: node_span,
             file: self.file,
             tag: props.tag,
-            anchor: props.anchor.map(|(name, r)| (name, span(r))),
+            anchor: props.anchor.map(|(name, r)| (name, span_in(self.text, r))),
         };
         let id = self.push_node(node, 1);
         self.register_anchor(anchor_id, id);
@@ -556,7 +557,7 @@ impl<'t, 'l> Builder<'t, 'l> {
         } else {
             end
         };
-        let alias_span = span(start..written_end.min(self.text.len()));
+        let alias_span = span_in(self.text, start..written_end.min(self.text.len()));
         self.last_end = alias_span.end as usize;
         let target = self.anchors.get(anchor_id).copied().flatten();
         let Some(target) = target else {
@@ -627,7 +628,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 kind: LimitKind::Depth {
                     limit: self.limits.max_depth,
                 },
-                span: span(first..if flow { first + 1 } else { first }),
+                span: span_in(self.text, first..if flow { first + 1 } else { first }),
                 expanded_at_stop: 0,
             });
             return Err(Stop::Limit);
@@ -641,7 +642,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             span: Span::empty(pos(first)),
             file: self.file,
             tag: props.tag,
-            anchor: props.anchor.map(|(name, r)| (name, span(r))),
+            anchor: props.anchor.map(|(name, r)| (name, span_in(self.text, r))),
         };
         let id = self.push_node(node, 0);
         self.register_anchor(anchor_id, id);
@@ -674,7 +675,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             return;
         };
         let close_end = if frame.flow { end } else { frame.last_end };
-        let node_span = span(frame.start..close_end.max(frame.start));
+        let node_span = span_in(self.text, frame.start..close_end.max(frame.start));
         if frame.flow {
             self.last_end = node_span.end as usize;
         }

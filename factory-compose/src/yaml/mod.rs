@@ -60,9 +60,9 @@ pub enum ScalarStyle {
 /// A YAML tag as written: `!reset`, `!override`, `!!str`, …
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Tag {
-    /// `!` or `!!` or a declared handle.
+    /// `!` or `!!` or a declared handle (`!e!`), as written; empty for a verbatim `!<uri>`.
     pub handle: String,
-    /// The part after the handle: `reset`, `str`, …
+    /// The part after the handle: `reset`, `str`, … (the uri for a verbatim tag).
     pub suffix: String,
 }
 
