@@ -75,6 +75,8 @@ pub struct Loaded {
     /// Each service's `env_file` variables, from the files the caller added (see
     /// [`resolve_refs`]).
     pub env_files: Vec<resolve_refs::ServiceEnvFile>,
+    /// The files `extends` named (relative to the project directory), found or not.
+    pub extends_files: Vec<resolve_refs::FileRef>,
 }
 
 impl Loaded {
@@ -82,7 +84,9 @@ impl Loaded {
     /// add to the [`SourceMap`] as [`FileKind::Other`] named by [`resolve_refs::FileRef::path`].
     #[must_use]
     pub fn referenced_files(&self) -> Vec<resolve_refs::FileRef> {
-        resolve_refs::referenced_files(&self.project)
+        let mut refs = resolve_refs::referenced_files(&self.project);
+        refs.extend(self.extends_files.iter().cloned());
+        refs
     }
 }
 
@@ -105,8 +109,15 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
     let merge::Merged {
         mut tree,
-        overrides,
+        mut overrides,
     } = merge::merge(trees);
+    let extends_files = extends(
+        &mut tree,
+        &mut overrides,
+        sources,
+        settings,
+        &mut diagnostics,
+    );
     let interpolation =
         interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
     let mut project = model::build(tree, &mut diagnostics);
@@ -123,7 +134,75 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         interpolation,
         diagnostics,
         env_files,
+        extends_files,
     }
+}
+
+/// Resolve `extends` on the merged tree, parsing the files it names from `sources`.
+fn extends(
+    tree: &mut yaml::Tree,
+    overrides: &mut Vec<merge::Override>,
+    sources: &SourceMap,
+    settings: &Settings,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<resolve_refs::FileRef> {
+    let extended = merge::resolve_extends(tree, overrides, &mut |path| {
+        let id = sources
+            .of_kind(FileKind::Other)
+            .find(|&id| sources.get(id).name == path)?;
+        Some(load::parse_file(
+            &sources.get(id).text,
+            id,
+            &settings.limits,
+            diagnostics,
+        ))
+    });
+    let at = |id: yaml::NodeId| {
+        let n = tree.node(id);
+        Location::new(n.file, n.span)
+    };
+    for issue in &extended.issues {
+        let d = match &issue.problem {
+            merge::ExtendsProblem::UnknownService { service, file } => {
+                let (message, help) = match file {
+                    Some(f) => (
+                        format!(
+                            "`extends` names the service `{service}`, which `{f}` does not define"
+                        ),
+                        format!("name a service defined in `{f}`"),
+                    ),
+                    None => (
+                        format!("`extends` names the service `{service}`, which does not exist"),
+                        "name a service of this file, or add `file:` to take it from another file"
+                            .to_owned(),
+                    ),
+                };
+                rules::registry::diagnostic("FC029", message).with_help(help)
+            }
+            merge::ExtendsProblem::MissingFile { path } => rules::registry::diagnostic(
+                "FC029",
+                format!("the file `{path}` that `extends` names was not found"),
+            )
+            .with_help("check the path: it is relative to the folder of the file that names it"),
+            merge::ExtendsProblem::Cycle { chain } => rules::registry::diagnostic(
+                "FC030",
+                format!("`extends` goes round in a circle: {}", chain.join(" -> ")),
+            )
+            .with_help("break the chain: a service cannot extend itself, directly or not"),
+        };
+        diagnostics.push(d.at(at(issue.at)));
+    }
+    extended
+        .files
+        .iter()
+        .map(|(path, node, service)| resolve_refs::FileRef {
+            kind: resolve_refs::RefKind::Extends,
+            path: path.clone(),
+            required: true,
+            service: service.clone(),
+            at: at(*node),
+        })
+        .collect()
 }
 
 /// Lint a project: load it, then run every rule over the model.

@@ -91,7 +91,8 @@ fn env_file_items(tree: &Tree, svc: &Service) -> Vec<(String, bool, Location)> {
     out
 }
 
-/// The files `project` refers to, in service order.
+/// The env files `project` refers to, in service order (the files `extends` names are found
+/// while loading: [`crate::Loaded::referenced_files`] lists both).
 #[must_use]
 pub fn referenced_files(project: &Project) -> Vec<FileRef> {
     let tree = &project.tree;
@@ -104,18 +105,6 @@ pub fn referenced_files(project: &Project) -> Vec<FileRef> {
                 required,
                 service: svc.name.value.clone(),
                 at,
-            });
-        }
-        if let Some(e) = svc.entry("extends")
-            && let Some(file) = tree.get(e.value, "file")
-            && let Some(path) = scalar(tree, file.value)
-        {
-            out.push(FileRef {
-                kind: RefKind::Extends,
-                path,
-                required: true,
-                service: svc.name.value.clone(),
-                at: loc(tree, file.value),
             });
         }
     }

@@ -927,8 +927,15 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                                 None => cx.plain(ev),
                             },
                             // Compose's schema types `cpus` as a number: `"0.5"` prints as 0.5.
-                            "cpus" => match cx.text(ev).as_deref().map(str::trim).and_then(|t| t.parse::<f64>().ok()) {
-                                Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::Int(n as i128),
+                            "cpus" => match cx
+                                .text(ev)
+                                .as_deref()
+                                .map(str::trim)
+                                .and_then(|t| t.parse::<f64>().ok())
+                            {
+                                Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                                    Value::Int(n as i128)
+                                }
                                 Some(n) => Value::Float(n),
                                 None => cx.plain(ev),
                             },
