@@ -32,7 +32,7 @@ fn read_referenced(
 ) -> Result<Vec<FileRef>, String> {
     let refers = sources.of_kind(FileKind::Compose).any(|id| {
         let t = &sources.get(id).text;
-        t.contains("env_file") || t.contains("extends")
+        t.contains("env_file") || t.contains("extends") || t.contains("include")
     });
     let mut missing: Vec<FileRef> = Vec::new();
     if !refers {

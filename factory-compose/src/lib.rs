@@ -111,7 +111,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         mut tree,
         mut overrides,
     } = merge::merge(trees);
-    let extends_files = extends(
+    let extends_files = includes_and_extends(
         &mut tree,
         &mut overrides,
         sources,
@@ -138,15 +138,17 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     }
 }
 
-/// Resolve `extends` on the merged tree, parsing the files it names from `sources`.
-fn extends(
+/// Resolve top-level `include:`, then `extends`, on the merged tree, parsing the files they
+/// name from `sources` (added by the caller as [`FileKind::Other`] named by path).
+fn includes_and_extends(
     tree: &mut yaml::Tree,
     overrides: &mut Vec<merge::Override>,
     sources: &SourceMap,
     settings: &Settings,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<resolve_refs::FileRef> {
-    let extended = merge::resolve_extends(tree, overrides, &mut |path| {
+    let mut yaml_problems = Vec::new();
+    let mut load_file = |path: &str| {
         let id = sources
             .of_kind(FileKind::Other)
             .find(|&id| sources.get(id).name == path)?;
@@ -154,9 +156,51 @@ fn extends(
             &sources.get(id).text,
             id,
             &settings.limits,
-            diagnostics,
+            &mut yaml_problems,
         ))
-    });
+    };
+    let included = merge::resolve_include(tree, overrides, &mut load_file);
+    let mut extended = merge::resolve_extends(tree, overrides, &mut load_file, &included.services);
+    extended.issues.extend(included.extends.issues);
+    extended.files.extend(included.extends.files);
+    diagnostics.append(&mut yaml_problems);
+    let mut refs: Vec<resolve_refs::FileRef> = Vec::new();
+    let at = |id: yaml::NodeId| {
+        let n = tree.node(id);
+        Location::new(n.file, n.span)
+    };
+    for (path, node) in &included.files {
+        refs.push(resolve_refs::FileRef {
+            kind: resolve_refs::RefKind::Include,
+            path: path.clone(),
+            required: true,
+            service: String::new(),
+            at: at(*node),
+        });
+    }
+    for (path, node) in &included.missing {
+        diagnostics.push(
+            rules::registry::diagnostic(
+                "FC029",
+                format!("the file `{path}` that `include` names was not found"),
+            )
+            .with_help("check the path: it is relative to the project directory")
+            .at(at(*node)),
+        );
+    }
+    for (name, node, other) in &included.conflicts {
+        diagnostics.push(
+            rules::registry::diagnostic(
+                "FC003",
+                format!(
+                    "the service `{name}` is defined both by the project and by a file it includes"
+                ),
+            )
+            .with_help("rename one of them: Compose refuses the conflict")
+            .at(at(*node))
+            .with_secondary(at(*other), "the included file defines it here"),
+        );
+    }
     let at = |id: yaml::NodeId| {
         let n = tree.node(id);
         Location::new(n.file, n.span)
@@ -192,17 +236,19 @@ fn extends(
         };
         diagnostics.push(d.at(at(issue.at)));
     }
-    extended
-        .files
-        .iter()
-        .map(|(path, node, service)| resolve_refs::FileRef {
-            kind: resolve_refs::RefKind::Extends,
-            path: path.clone(),
-            required: true,
-            service: service.clone(),
-            at: at(*node),
-        })
-        .collect()
+    refs.extend(
+        extended
+            .files
+            .iter()
+            .map(|(path, node, service)| resolve_refs::FileRef {
+                kind: resolve_refs::RefKind::Extends,
+                path: path.clone(),
+                required: true,
+                service: service.clone(),
+                at: at(*node),
+            }),
+    );
+    refs
 }
 
 /// Lint a project: load it, then run every rule over the model.

@@ -608,6 +608,8 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
                 NodeKind::Mapping(_) => {
                     if let Some(c) = tree.get(b, "context").map(|e| e.value) {
                         rewrite(tree, c, false);
+                    } else if let Some(ctx) = rebase(dir, ".") {
+                        add_entry(tree, b, "context", ctx);
                     }
                 }
                 NodeKind::Sequence(_) => {}
@@ -653,6 +655,34 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
                 }
             }
         }
+    }
+}
+
+/// Add `key: value` (synthetic scalars at `map`'s place) to mapping `map`.
+fn add_entry(tree: &mut Tree, map: NodeId, key: &str, value: String) {
+    let mut k = tree.node(map).clone();
+    k.kind = NodeKind::Scalar(Scalar {
+        value: key.to_owned(),
+        style: ScalarStyle::Plain,
+        interpolated: false,
+    });
+    k.tag = None;
+    k.anchor = None;
+    let mut v = k.clone();
+    v.kind = NodeKind::Scalar(Scalar {
+        value,
+        style: ScalarStyle::DoubleQuoted,
+        interpolated: false,
+    });
+    let kid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
+    tree.nodes.push(k);
+    tree.nodes.push(v);
+    if let Some(NodeKind::Mapping(es)) = tree.nodes.get_mut(map.0 as usize).map(|n| &mut n.kind) {
+        es.push(Entry {
+            key: kid,
+            value: NodeId(kid.0.saturating_add(1)),
+            merged_from: None,
+        });
     }
 }
 
@@ -823,18 +853,36 @@ pub(crate) fn resolve_extends(
     tree: &mut Tree,
     overrides: &mut Vec<Override>,
     load: &mut dyn FnMut(&str) -> Option<Tree>,
+    resolved: &[String],
 ) -> Extended {
-    let Some(services) = services_of(tree) else {
-        return Extended::default();
-    };
+    let mut out = Extended::default();
+    if let Some(services) = services_of(tree)
+        && let Some(nid) = extend_services(tree, services, "", overrides, load, &mut out, resolved)
+    {
+        set_root_entry(tree, "services", nid);
+    }
+    out
+}
+
+/// Resolve `extends` in the `services` mapping of a file whose relative paths are relative to
+/// `dir`; the new mapping, `None` when nothing extends.
+fn extend_services(
+    tree: &mut Tree,
+    services: NodeId,
+    dir: &str,
+    overrides: &mut Vec<Override>,
+    load: &mut dyn FnMut(&str) -> Option<Tree>,
+    out: &mut Extended,
+    resolved: &[String],
+) -> Option<NodeId> {
     let NodeKind::Mapping(entries) = tree.node(services).kind.clone() else {
-        return Extended::default();
+        return None;
     };
     if !entries
         .iter()
         .any(|e| tree.get(e.value, "extends").is_some())
     {
-        return Extended::default();
+        return None;
     }
     let mut x = Extender {
         tree,
@@ -842,14 +890,21 @@ pub(crate) fn resolve_extends(
         load,
         files: vec![ExtFile {
             path: String::new(),
-            dir: String::new(),
+            dir: dir.to_owned(),
             services: Some(services),
         }],
         done: std::collections::HashMap::new(),
         stack: Vec::new(),
-        out: Extended::default(),
+        out: std::mem::take(out),
     };
-    let mut new_entries = entries.clone();
+    for e in &entries {
+        if let Some(name) = crate::yaml::scalar_text(x.tree, e.key)
+            && resolved.iter().any(|r| r == name)
+        {
+            x.done.insert((0, name.to_owned()), e.value);
+        }
+    }
+    let mut new_entries = entries;
     for e in &mut new_entries {
         let Some(name) = crate::yaml::scalar_text(x.tree, e.key).map(str::to_owned) else {
             continue;
@@ -858,12 +913,177 @@ pub(crate) fn resolve_extends(
             e.value = resolved;
         }
     }
-    let out = std::mem::take(&mut x.out);
+    *out = std::mem::take(&mut x.out);
     let mut node = tree.node(services).clone();
     node.kind = NodeKind::Mapping(new_entries);
     let nid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
     tree.nodes.push(node);
-    set_root_entry(tree, "services", nid);
+    Some(nid)
+}
+
+/// What resolving top-level `include:` did.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Included {
+    /// Files `include` asked for (relative to the project directory) and where each is written.
+    pub(crate) files: Vec<(String, NodeId)>,
+    /// Files that were not found (not added to the sources).
+    pub(crate) missing: Vec<(String, NodeId)>,
+    /// Included services whose name the project already uses: (name, the project's service
+    /// key, the included file's).
+    pub(crate) conflicts: Vec<(String, NodeId, NodeId)>,
+    /// Problems of `extends` inside included files.
+    pub(crate) extends: Extended,
+    /// The names of the services added (their `extends` is resolved already).
+    pub(crate) services: Vec<String>,
+}
+
+/// Resolve top-level `include:` (compose-go's `loader/include.go`): each item (a path, or
+/// `{path: one or a list, project_directory}`) is loaded as its own project, its relative paths
+/// resolved against its project directory (by default the first file's folder), its `extends`
+/// resolved, and its services added to the project's. The `include` key itself stays (FC010).
+pub(crate) fn resolve_include(
+    tree: &mut Tree,
+    overrides: &mut Vec<Override>,
+    load: &mut dyn FnMut(&str) -> Option<Tree>,
+) -> Included {
+    let mut out = Included::default();
+    let Some(root) = tree.root() else {
+        return out;
+    };
+    let Some(inc) = tree.get(root, "include").map(|e| e.value) else {
+        return out;
+    };
+    let NodeKind::Sequence(items) = tree.node(inc).kind.clone() else {
+        return out;
+    };
+    let text = |t: &Tree, id| crate::yaml::scalar_text(t, id).map(str::to_owned);
+    let mut imported: Vec<Entry> = Vec::new();
+    for item in items {
+        let (paths, project_dir): (Vec<(String, NodeId)>, Option<String>) =
+            match &tree.node(item).kind {
+                NodeKind::Scalar(_) => (
+                    text(tree, item).map(|p| (p, item)).into_iter().collect(),
+                    None,
+                ),
+                NodeKind::Mapping(_) => {
+                    let paths = match tree.get(item, "path").map(|e| e.value) {
+                        Some(p) => match &tree.node(p).kind {
+                            NodeKind::Sequence(ps) => ps
+                                .iter()
+                                .filter_map(|&i| Some((text(tree, i)?, i)))
+                                .collect(),
+                            _ => text(tree, p).map(|t| (t, p)).into_iter().collect(),
+                        },
+                        None => Vec::new(),
+                    };
+                    let pd = tree
+                        .get(item, "project_directory")
+                        .and_then(|e| text(tree, e.value));
+                    (paths, pd)
+                }
+                NodeKind::Sequence(_) => (Vec::new(), None),
+            };
+        let Some(first) = paths.first() else {
+            continue;
+        };
+        let dir = match &project_dir {
+            Some(pd) => join_path("", pd),
+            None => parent_dir(&join_path("", &first.0)),
+        };
+        let dir = if dir == "." { String::new() } else { dir };
+        // Several paths of one item are merged as `-f a -f b` in that project.
+        let mut merged: Option<NodeId> = None;
+        for (path, at) in &paths {
+            let full = join_path("", path);
+            out.files.push((full.clone(), *at));
+            let Some(t) = load(&full) else {
+                out.missing.push((full, *at));
+                continue;
+            };
+            let Some(r) = append_tree(tree, t) else {
+                continue;
+            };
+            merged = Some(match merged {
+                None => r,
+                Some(base) => Merger { tree, overrides }
+                    .merge(base, r, &mut Vec::new())
+                    .unwrap_or(r),
+            });
+        }
+        let Some(sub_root) = merged else {
+            continue;
+        };
+        let Some(services) = tree
+            .get(sub_root, "services")
+            .map(|e| e.value)
+            .filter(|&s| matches!(tree.node(s).kind, NodeKind::Mapping(_)))
+        else {
+            continue;
+        };
+        rebase_services(tree, services, &dir);
+        let services =
+            extend_services(tree, services, &dir, overrides, load, &mut out.extends, &[])
+                .unwrap_or(services);
+        if let NodeKind::Mapping(es) = &tree.node(services).kind {
+            imported.extend(es.iter().cloned());
+        }
+    }
+    if imported.is_empty() {
+        return out;
+    }
+    let services = services_of(tree);
+    let mut entries = match services.map(|s| &tree.node(s).kind) {
+        Some(NodeKind::Mapping(es)) => es.clone(),
+        _ => Vec::new(),
+    };
+    for e in imported {
+        let name = text(tree, e.key).unwrap_or_default();
+        if let Some(x) = entries
+            .iter()
+            .find(|x| text(tree, x.key).as_deref() == Some(name.as_str()))
+        {
+            out.conflicts.push((name, x.key, e.key));
+            continue;
+        }
+        out.services.push(name);
+        entries.push(e);
+    }
+    match services {
+        Some(s) => {
+            let mut node = tree.node(s).clone();
+            node.kind = NodeKind::Mapping(entries);
+            let nid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
+            tree.nodes.push(node);
+            set_root_entry(tree, "services", nid);
+        }
+        None => {
+            // No `services:` of its own: the included services become the project's.
+            let key_like = inc;
+            let mut key = tree.node(key_like).clone();
+            key.kind = NodeKind::Scalar(Scalar {
+                value: "services".to_owned(),
+                style: ScalarStyle::Plain,
+                interpolated: false,
+            });
+            key.tag = None;
+            key.anchor = None;
+            let mut map = key.clone();
+            map.kind = NodeKind::Mapping(entries);
+            let kid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
+            tree.nodes.push(key);
+            let vid = NodeId(kid.0.saturating_add(1));
+            tree.nodes.push(map);
+            if let Some(NodeKind::Mapping(es)) =
+                tree.nodes.get_mut(root.0 as usize).map(|n| &mut n.kind)
+            {
+                es.push(Entry {
+                    key: kid,
+                    value: vid,
+                    merged_from: None,
+                });
+            }
+        }
+    }
     out
 }
 

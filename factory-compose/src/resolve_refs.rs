@@ -19,6 +19,8 @@ pub enum RefKind {
     EnvFile,
     /// `extends: {file: …}` of a service.
     Extends,
+    /// A file of the top-level `include:`.
+    Include,
 }
 
 /// A file the project refers to.

@@ -11,8 +11,22 @@ use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, loa
 use serde_json::Value;
 
 const ALLOWED: &[&str] = &[
-    "command", "depends_on", "entrypoint", "environment", "expose", "extra_hosts", "healthcheck", "image",
-    "labels", "links", "logging", "ports", "read_only", "restart", "tty", "volumes",
+    "command",
+    "depends_on",
+    "entrypoint",
+    "environment",
+    "expose",
+    "extra_hosts",
+    "healthcheck",
+    "image",
+    "labels",
+    "links",
+    "logging",
+    "ports",
+    "read_only",
+    "restart",
+    "tty",
+    "volumes",
 ];
 
 fn cases() -> PathBuf {
@@ -32,7 +46,8 @@ fn render_case(dir: &Path) -> Value {
     };
     let loaded = load(&sources, &ProcessEnv::default(), &settings);
     let text = render::render(&loaded, &settings, &Options::default(), Format::Json);
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON ({e}):\n{text}", dir.display()))
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{}: not JSON ({e}):\n{text}", dir.display()))
 }
 
 #[test]
@@ -46,17 +61,31 @@ fn every_merge_case_matches_compose() {
     assert!(dirs.len() >= 10, "only {} merge cases found", dirs.len());
     let mut failures = Vec::new();
     for dir in &dirs {
-        let expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+        let expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
+                .unwrap();
         let got = render_case(dir);
         let case = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let (Some(want_services), Some(got_services)) = (expected["services"].as_object(), got["services"].as_object()) else {
+        let (Some(want_services), Some(got_services)) = (
+            expected["services"].as_object(),
+            got["services"].as_object(),
+        ) else {
             failures.push(format!("{case}: no services in one of the outputs"));
             continue;
         };
         for (name, want) in want_services {
             let got_svc = &got_services.get(name).cloned().unwrap_or(Value::Null);
-            let keys = want.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
-            for key in keys.iter().chain(got_svc.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default().iter()) {
+            let keys = want
+                .as_object()
+                .map(|o| o.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default();
+            for key in keys.iter().chain(
+                got_svc
+                    .as_object()
+                    .map(|o| o.keys().cloned().collect::<Vec<_>>())
+                    .unwrap_or_default()
+                    .iter(),
+            ) {
                 let allowed = ALLOWED.contains(&key.as_str());
                 let rendered = got_svc.get(key).is_some();
                 if !allowed && !rendered {
@@ -65,13 +94,21 @@ fn every_merge_case_matches_compose() {
                 if want.get(key) != got_svc.get(key) {
                     failures.push(format!(
                         "{case}: services.{name}.{key}\n  compose: {}\n  factory: {}",
-                        want.get(key).map_or("(absent)".to_owned(), Value::to_string),
-                        got_svc.get(key).map_or("(absent)".to_owned(), Value::to_string)
+                        want.get(key)
+                            .map_or("(absent)".to_owned(), Value::to_string),
+                        got_svc
+                            .get(key)
+                            .map_or("(absent)".to_owned(), Value::to_string)
                     ));
                 }
             }
         }
     }
     failures.dedup();
-    assert!(failures.is_empty(), "{} differences:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
