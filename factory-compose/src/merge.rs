@@ -1105,3 +1105,43 @@ fn set_root_entry(tree: &mut Tree, key: &str, value: NodeId) {
         n.kind = NodeKind::Mapping(es);
     }
 }
+
+#[cfg(test)]
+mod path_tests {
+    /// Go's `filepath.Join` (documented examples and Compose's use: the folder of the file that
+    /// names a path, then the path).
+    #[test]
+    fn join_cleans_like_go() {
+        for (dir, path, want) in [
+            ("", "o.yml", "o.yml"),
+            ("", "./sub/o.yml", "sub/o.yml"),
+            ("sub", "../x.yml", "x.yml"),
+            ("a/b", "../../../x", "../x"),
+            ("a", "/abs/x", "/abs/x"),
+            ("a", ".", "a"),
+            ("", ".", "."),
+            ("..", "x", "../x"),
+        ] {
+            assert_eq!(super::join_path(dir, path), want, "{dir:?} + {path:?}");
+        }
+    }
+
+    #[test]
+    fn rebased_paths_stay_relative_paths() {
+        for (dir, path, want) in [
+            ("sub", "./y", Some("./sub/y")),
+            ("sub", ".", Some("./sub")),
+            ("sub", "../z", Some("./z")),
+            ("", "./y", None),
+            ("sub", "/abs", None),
+            ("sub", "~/x", None),
+            ("sub", "https://github.com/docker/compose.git", None),
+        ] {
+            assert_eq!(
+                super::rebase(dir, path).as_deref(),
+                want,
+                "{dir:?} + {path:?}"
+            );
+        }
+    }
+}

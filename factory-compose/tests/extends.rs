@@ -94,3 +94,55 @@ fn extends_is_resolved_before_the_rules() {
     assert!(!codes.contains(&"FC032"), "{codes:?}");
     assert!(codes.contains(&"FC012"), "{codes:?}");
 }
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "services:\n",
+            "  a:\n",
+            "  b:\n",
+            "    extends: a\n",
+            "    extends: b\n",
+            "    extends: {service: a, file: o.yml}\n",
+            "    extends: {file: o.yml}\n",
+            "    extends: [x]\n",
+            "    image: x\n",
+            "    build: .\n",
+            "    volumes: [\"./v:/v\"]\n",
+            "include: [o.yml]\n",
+            "include:\n  - path: [o.yml, o.yml]\n    project_directory: ..\n",
+            "include: o.yml\n",
+            "  - ../x\n",
+            "    env_file: [e]\n",
+            "x: &a {extends: a}\n",
+            "    <<: *a\n",
+            "    command: !reset\n",
+        ])
+        .prop_map(str::to_owned)
+    }
+
+    proptest! {
+        /// Any mix of `extends`/`include` shapes, in the project and in the other file: loading
+        /// never panics and every diagnostic is on char boundaries of its file.
+        #[test]
+        fn extends_and_include_never_panic(
+            main in prop::collection::vec(piece(), 0..12),
+            other in prop::collection::vec(piece(), 0..12),
+        ) {
+            let mut sources = SourceMap::new();
+            sources.add(SourceFile::new("compose.yml", main.concat(), FileKind::Compose));
+            sources.add(SourceFile::new("o.yml", other.concat(), FileKind::Other));
+            let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+            for d in &report.diagnostics {
+                if let Some(p) = &d.primary {
+                    let text = &sources.get(p.location.file).text;
+                    prop_assert!(text.is_char_boundary(p.location.span.start as usize));
+                    prop_assert!(text.is_char_boundary(p.location.span.end as usize));
+                }
+            }
+        }
+    }
+}
