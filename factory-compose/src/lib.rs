@@ -91,7 +91,9 @@ impl Loaded {
 }
 
 /// Parse, merge, interpolate and model a project. Compose files are taken from `sources` in
-/// the order they were added and merged as `docker compose -f a -f b` does ([`merge`]).
+/// the order they were added and merged as `docker compose -f a -f b` does ([`merge`]); then
+/// top-level `include:` and each service's `extends` are resolved with the referenced files the
+/// caller added ([`resolve_refs`]).
 #[must_use]
 pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> Loaded {
     let mut diagnostics = Vec::new();

@@ -13,6 +13,9 @@
 //! - `logging` is replaced when the driver changes, else merged field by field;
 //! - `!reset` drops the earlier value, `!override` replaces it instead of merging.
 //!
+//! The same merger resolves `extends` (the base service, then the extending one over it) and
+//! top-level `include:` (`resolve_extends`, `resolve_include`).
+//!
 //! Every node keeps the file and span it was written at, so a diagnostic about a merged value
 //! points into the file that set it. Nodes of all files live in one arena; synthetic nodes
 //! (a mapping entry made from a `- K=V` item) carry the span of the item they come from.

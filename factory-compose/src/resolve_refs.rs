@@ -1,8 +1,11 @@
-//! Files a project refers to (`env_file`, `extends.file`) and what loading makes of them.
+//! Files a project refers to (`env_file`, `extends.file`, top-level `include:`) and what loading
+//! makes of them.
 //!
-//! The library never reads files, so this is two steps: [`referenced_files`] lists the paths (as
-//! written, relative to the compose file's directory); the caller reads them and adds each to the
-//! [`SourceMap`] as [`FileKind::Other`] named by that path; [`crate::load`] then parses each
+//! The library never reads files, so this is two steps: [`crate::Loaded::referenced_files`]
+//! lists the paths (relative to the project directory); the caller reads them and adds each to
+//! the [`SourceMap`] as [`FileKind::Other`] named by that path, then loads again, until a load
+//! asks for nothing new (a file `extends` or `include` names may name more). [`crate::load`]
+//! resolves `include` and `extends` with those files ([`crate::merge`]) and parses each
 //! service's env files with Compose's `.env` grammar into [`Loaded::env_files`](crate::Loaded).
 
 use factory_env::{Chain, Lookup, Variables, dotenv};
