@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use factory_compose::resolve_refs::FileRef;
 use factory_compose::{FileKind, Mode, ProcessEnv, Settings, SourceFile, SourceMap};
 
 use crate::args::ProjectArgs;
@@ -18,6 +19,54 @@ pub(crate) struct ProjectFiles {
     pub(crate) paths: Vec<PathBuf>,
     #[allow(dead_code)] // read by commands that render paths (config)
     pub(crate) dir: PathBuf,
+    /// Referenced files (`env_file`, `extends.file`) that do not exist.
+    pub(crate) missing: Vec<FileRef>,
+}
+
+/// Step two of the loader's API: read the files the project refers to (`env_file`,
+/// `extends.file`, relative to the project directory) and add them to the sources, until a
+/// load asks for nothing new (a file `extends` names may name more). Returns the missing ones.
+fn read_referenced(
+    sources: &mut SourceMap,
+    process: &ProcessEnv,
+    settings: &Settings,
+    base: &Path,
+) -> Result<Vec<FileRef>, String> {
+    let refers = sources.of_kind(FileKind::Compose).any(|id| {
+        let t = &sources.get(id).text;
+        t.contains("env_file") || t.contains("extends") || t.contains("include")
+    });
+    let mut missing: Vec<FileRef> = Vec::new();
+    if !refers {
+        return Ok(missing);
+    }
+    let mut tried: Vec<String> = Vec::new();
+    for _ in 0..16 {
+        let loaded = factory_compose::load(sources, process, settings);
+        let mut added = false;
+        for r in loaded.referenced_files() {
+            if tried.contains(&r.path) {
+                continue;
+            }
+            tried.push(r.path.clone());
+            let on_disk = if Path::new(&r.path).is_absolute() {
+                PathBuf::from(&r.path)
+            } else {
+                base.join(&r.path)
+            };
+            if !on_disk.is_file() {
+                missing.push(r);
+                continue;
+            }
+            let text = read_text(&on_disk, &r.path)?;
+            sources.add(SourceFile::new(r.path.clone(), text, FileKind::Other));
+            added = true;
+        }
+        if !added {
+            break;
+        }
+    }
+    Ok(missing)
 }
 
 /// Read a text file; a non-UTF-8 file is an error that names its line and column.
@@ -198,7 +247,13 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
             "--url needs -e/--environment (the URL belongs to a deployed environment)".to_owned(),
         );
     }
+    let base = settings
+        .project_dir
+        .clone()
+        .map_or_else(|| dir.clone(), PathBuf::from);
+    let missing = read_referenced(&mut sources, &process, &settings, &base)?;
     Ok(ProjectFiles {
+        missing,
         sources,
         process,
         settings,

@@ -77,6 +77,8 @@ pub struct Loaded {
     /// Each service's `env_file` variables, from the files the caller added (see
     /// [`resolve_refs`]).
     pub env_files: Vec<resolve_refs::ServiceEnvFile>,
+    /// The files `extends` named (relative to the project directory), found or not.
+    pub extends_files: Vec<resolve_refs::FileRef>,
 }
 
 impl Loaded {
@@ -84,12 +86,16 @@ impl Loaded {
     /// add to the [`SourceMap`] as [`FileKind::Other`] named by [`resolve_refs::FileRef::path`].
     #[must_use]
     pub fn referenced_files(&self) -> Vec<resolve_refs::FileRef> {
-        resolve_refs::referenced_files(&self.project)
+        let mut refs = resolve_refs::referenced_files(&self.project);
+        refs.extend(self.extends_files.iter().cloned());
+        refs
     }
 }
 
 /// Parse, merge, interpolate and model a project. Compose files are taken from `sources` in
-/// the order they were added and merged as `docker compose -f a -f b` does ([`merge`]).
+/// the order they were added and merged as `docker compose -f a -f b` does ([`merge`]); then
+/// top-level `include:` and each service's `extends` are resolved with the referenced files the
+/// caller added ([`resolve_refs`]).
 #[must_use]
 pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> Loaded {
     let mut diagnostics = Vec::new();
@@ -107,8 +113,15 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
     let merge::Merged {
         mut tree,
-        overrides,
+        mut overrides,
     } = merge::merge(trees);
+    let extends_files = includes_and_extends(
+        &mut tree,
+        &mut overrides,
+        sources,
+        settings,
+        &mut diagnostics,
+    );
     let interpolation =
         interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
     let mut project = model::build(tree, &mut diagnostics);
@@ -125,7 +138,121 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         interpolation,
         diagnostics,
         env_files,
+        extends_files,
     }
+}
+
+/// Resolve top-level `include:`, then `extends`, on the merged tree, parsing the files they
+/// name from `sources` (added by the caller as [`FileKind::Other`] named by path).
+fn includes_and_extends(
+    tree: &mut yaml::Tree,
+    overrides: &mut Vec<merge::Override>,
+    sources: &SourceMap,
+    settings: &Settings,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<resolve_refs::FileRef> {
+    let mut yaml_problems = Vec::new();
+    let mut load_file = |path: &str| {
+        let id = sources
+            .of_kind(FileKind::Other)
+            .find(|&id| sources.get(id).name == path)?;
+        Some(load::parse_file(
+            &sources.get(id).text,
+            id,
+            &settings.limits,
+            &mut yaml_problems,
+        ))
+    };
+    let included = merge::resolve_include(tree, overrides, &mut load_file);
+    let mut extended = merge::resolve_extends(tree, overrides, &mut load_file, &included.services);
+    extended.issues.extend(included.extends.issues);
+    extended.files.extend(included.extends.files);
+    diagnostics.append(&mut yaml_problems);
+    let mut refs: Vec<resolve_refs::FileRef> = Vec::new();
+    let at = |id: yaml::NodeId| {
+        let n = tree.node(id);
+        Location::new(n.file, n.span)
+    };
+    for (path, node) in &included.files {
+        refs.push(resolve_refs::FileRef {
+            kind: resolve_refs::RefKind::Include,
+            path: path.clone(),
+            required: true,
+            service: String::new(),
+            at: at(*node),
+        });
+    }
+    for (path, node) in &included.missing {
+        diagnostics.push(
+            rules::registry::diagnostic(
+                "FC029",
+                format!("the file `{path}` that `include` names was not found"),
+            )
+            .with_help("check the path: it is relative to the project directory")
+            .at(at(*node)),
+        );
+    }
+    for (name, node, other) in &included.conflicts {
+        diagnostics.push(
+            rules::registry::diagnostic(
+                "FC003",
+                format!(
+                    "the service `{name}` is defined both by the project and by a file it includes"
+                ),
+            )
+            .with_help("rename one of them: Compose refuses the conflict")
+            .at(at(*node))
+            .with_secondary(at(*other), "the included file defines it here"),
+        );
+    }
+    let at = |id: yaml::NodeId| {
+        let n = tree.node(id);
+        Location::new(n.file, n.span)
+    };
+    for issue in &extended.issues {
+        let d = match &issue.problem {
+            merge::ExtendsProblem::UnknownService { service, file } => {
+                let (message, help) = match file {
+                    Some(f) => (
+                        format!(
+                            "`extends` names the service `{service}`, which `{f}` does not define"
+                        ),
+                        format!("name a service defined in `{f}`"),
+                    ),
+                    None => (
+                        format!("`extends` names the service `{service}`, which does not exist"),
+                        "name a service of this file, or add `file:` to take it from another file"
+                            .to_owned(),
+                    ),
+                };
+                rules::registry::diagnostic("FC029", message).with_help(help)
+            }
+            merge::ExtendsProblem::MissingFile { path } => rules::registry::diagnostic(
+                "FC029",
+                format!("the file `{path}` that `extends` names was not found"),
+            )
+            .with_help("check the path: it is relative to the folder of the file that names it"),
+            merge::ExtendsProblem::Cycle { chain } => rules::registry::diagnostic(
+                "FC030",
+                format!("`extends` goes round in a circle: {}", chain.join(" -> ")),
+            )
+            .with_help("break the chain: a service cannot extend itself, directly or not"),
+        };
+        diagnostics.push(d.at(at(issue.at)));
+    }
+    refs.extend(
+        extended
+            .files
+            .iter()
+            .map(|(path, node, service)| resolve_refs::FileRef {
+                kind: resolve_refs::RefKind::Extends,
+                path: path.clone(),
+                required: true,
+                service: service.clone(),
+                at: at(*node),
+            }),
+    );
+    refs
 }
 
 /// Lint a project: load it, run every rule over the model, then drop what inline

@@ -13,6 +13,9 @@
 //! - `logging` is replaced when the driver changes, else merged field by field;
 //! - `!reset` drops the earlier value, `!override` replaces it instead of merging.
 //!
+//! The same merger resolves `extends` (the base service, then the extending one over it) and
+//! top-level `include:` (`resolve_extends`, `resolve_include`).
+//!
 //! Every node keeps the file and span it was written at, so a diagnostic about a merged value
 //! points into the file that set it. Nodes of all files live in one arena; synthetic nodes
 //! (a mapping entry made from a `- K=V` item) carry the span of the item they come from.
@@ -479,5 +482,669 @@ impl Merger<'_> {
             });
         }
         self.with_kind(id, NodeKind::Mapping(entries))
+    }
+}
+
+/// Why a service's `extends` could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ExtendsProblem {
+    /// The base service does not exist (in `file`, when given).
+    UnknownService {
+        /// The service named.
+        service: String,
+        /// The file it was looked up in, when not the service's own.
+        file: Option<String>,
+    },
+    /// The file was not added to the sources (missing on disk, or not read yet).
+    MissingFile {
+        /// The path, relative to the project directory.
+        path: String,
+    },
+    /// The chain of `extends` comes back to a service already on it.
+    Cycle {
+        /// The services of the chain, `a -> b -> a`.
+        chain: Vec<String>,
+    },
+}
+
+/// A problem of one `extends`, located at its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ExtendsIssue {
+    pub(crate) problem: ExtendsProblem,
+    /// The `extends` value (or its `file`/`service` field).
+    pub(crate) at: NodeId,
+}
+
+/// What resolving `extends` did.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Extended {
+    pub(crate) issues: Vec<ExtendsIssue>,
+    /// Every file `extends` asked for: its path relative to the project directory (as the
+    /// caller must name it in the sources) and where it is written.
+    pub(crate) files: Vec<(String, NodeId, String)>,
+}
+
+/// `dir` joined with `path` and cleaned lexically (Go's `filepath.Join` on relative paths);
+/// an absolute `path` is kept.
+pub(crate) fn join_path(dir: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        return path.to_owned();
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in dir.split('/').chain(path.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+fn parent_dir(path: &str) -> String {
+    match path.rsplit_once('/') {
+        Some((d, _)) => d.to_owned(),
+        None => String::new(),
+    }
+}
+
+/// A relative host path of a file in `dir`, rewritten relative to the project directory and
+/// still relative (`./x` stays recognisably a path, not a volume name).
+fn rebase(dir: &str, path: &str) -> Option<String> {
+    if dir.is_empty() || path.starts_with('/') || path.starts_with('~') || path.contains("://") {
+        return None;
+    }
+    let joined = join_path(dir, path);
+    Some(if joined.starts_with('.') || joined.starts_with('/') {
+        joined
+    } else {
+        format!("./{joined}")
+    })
+}
+
+/// Rewrite the relative paths of the services of a file loaded from directory `dir` (Compose
+/// resolves them against that file's folder): `build` (context), `env_file`, bind `volumes`.
+fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
+    if dir.is_empty() {
+        return;
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut rewrite = |tree: &mut Tree, id: NodeId, volume: bool| {
+        if !seen.insert(id) {
+            return;
+        }
+        let Some(node) = tree.nodes.get_mut(id.0 as usize) else {
+            return;
+        };
+        let NodeKind::Scalar(s) = &mut node.kind else {
+            return;
+        };
+        if volume {
+            let (src, rest) = match s.value.split_once(':') {
+                Some((a, b)) => (a.to_owned(), Some(b.to_owned())),
+                None => (s.value.clone(), None),
+            };
+            if !(src.starts_with('.')) || rest.is_none() {
+                return;
+            }
+            if let (Some(new), Some(rest)) = (rebase(dir, &src), rest) {
+                s.value = format!("{new}:{rest}");
+            }
+        } else if let Some(new) = rebase(dir, &s.value) {
+            s.value = new;
+        }
+    };
+    let svcs: Vec<NodeId> = match &tree.node(services).kind {
+        NodeKind::Mapping(es) => es.iter().map(|e| e.value).collect(),
+        _ => Vec::new(),
+    };
+    for svc in svcs {
+        if let Some(b) = tree.get(svc, "build").map(|e| e.value) {
+            match &tree.node(b).kind {
+                NodeKind::Scalar(_) => rewrite(tree, b, false),
+                NodeKind::Mapping(_) => {
+                    if let Some(c) = tree.get(b, "context").map(|e| e.value) {
+                        rewrite(tree, c, false);
+                    } else if let Some(ctx) = rebase(dir, ".") {
+                        add_entry(tree, b, "context", ctx);
+                    }
+                }
+                NodeKind::Sequence(_) => {}
+            }
+        }
+        if let Some(e) = tree.get(svc, "env_file").map(|e| e.value) {
+            let items = match &tree.node(e).kind {
+                NodeKind::Sequence(items) => items.clone(),
+                _ => vec![e],
+            };
+            for i in items {
+                match &tree.node(i).kind {
+                    NodeKind::Scalar(_) => rewrite(tree, i, false),
+                    NodeKind::Mapping(_) => {
+                        if let Some(p) = tree.get(i, "path").map(|e| e.value) {
+                            rewrite(tree, p, false);
+                        }
+                    }
+                    NodeKind::Sequence(_) => {}
+                }
+            }
+        }
+        if let Some(v) = tree.get(svc, "volumes").map(|e| e.value) {
+            let items = match &tree.node(v).kind {
+                NodeKind::Sequence(items) => items.clone(),
+                _ => Vec::new(),
+            };
+            for i in items {
+                match &tree.node(i).kind {
+                    NodeKind::Scalar(_) => rewrite(tree, i, true),
+                    NodeKind::Mapping(_) => {
+                        let bind = tree
+                            .get(i, "type")
+                            .and_then(|e| crate::yaml::scalar_text(tree, e.value))
+                            == Some("bind");
+                        if let Some(s) = tree.get(i, "source").map(|e| e.value)
+                            && bind
+                        {
+                            rewrite(tree, s, false);
+                        }
+                    }
+                    NodeKind::Sequence(_) => {}
+                }
+            }
+        }
+    }
+}
+
+/// Add `key: value` (synthetic scalars at `map`'s place) to mapping `map`.
+fn add_entry(tree: &mut Tree, map: NodeId, key: &str, value: String) {
+    let mut k = tree.node(map).clone();
+    k.kind = NodeKind::Scalar(Scalar {
+        value: key.to_owned(),
+        style: ScalarStyle::Plain,
+        interpolated: false,
+    });
+    k.tag = None;
+    k.anchor = None;
+    let mut v = k.clone();
+    v.kind = NodeKind::Scalar(Scalar {
+        value,
+        style: ScalarStyle::DoubleQuoted,
+        interpolated: false,
+    });
+    let kid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
+    tree.nodes.push(k);
+    tree.nodes.push(v);
+    if let Some(NodeKind::Mapping(es)) = tree.nodes.get_mut(map.0 as usize).map(|n| &mut n.kind) {
+        es.push(Entry {
+            key: kid,
+            value: NodeId(kid.0.saturating_add(1)),
+            merged_from: None,
+        });
+    }
+}
+
+/// The `services` mapping of a tree's first document.
+fn services_of(tree: &Tree) -> Option<NodeId> {
+    let root = tree.root()?;
+    let s = tree.get(root, "services")?.value;
+    matches!(tree.node(s).kind, NodeKind::Mapping(_)).then_some(s)
+}
+
+/// Append the nodes of `other` to `tree`; the id of `other`'s root.
+fn append_tree(tree: &mut Tree, other: Tree) -> Option<NodeId> {
+    let offset = u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX);
+    let root = other.root()?;
+    tree.nodes
+        .extend(other.nodes.into_iter().map(|n| shift(n, offset)));
+    Some(NodeId(root.0 + offset))
+}
+
+struct ExtFile {
+    /// Relative to the project directory; empty for the project's own (merged) file.
+    path: String,
+    dir: String,
+    services: Option<NodeId>,
+}
+
+struct Extender<'a> {
+    tree: &'a mut Tree,
+    overrides: &'a mut Vec<Override>,
+    load: &'a mut dyn FnMut(&str) -> Option<Tree>,
+    files: Vec<ExtFile>,
+    done: std::collections::HashMap<(usize, String), NodeId>,
+    stack: Vec<(usize, String)>,
+    out: Extended,
+}
+
+impl Extender<'_> {
+    fn file(&mut self, path: &str) -> Option<usize> {
+        if let Some(i) = self.files.iter().position(|f| f.path == path) {
+            return self.files[i].services.map(|_| i);
+        }
+        let services = (self.load)(path).and_then(|t| {
+            let root = append_tree(self.tree, t)?;
+            let s = self.tree.get(root, "services")?.value;
+            matches!(self.tree.node(s).kind, NodeKind::Mapping(_)).then_some(s)
+        });
+        let dir = parent_dir(path);
+        if let Some(s) = services {
+            rebase_services(self.tree, s, &dir);
+        }
+        self.files.push(ExtFile {
+            path: path.to_owned(),
+            dir,
+            services,
+        });
+        services.map(|_| self.files.len() - 1)
+    }
+
+    /// A copy of mapping `id` without its `extends` entry.
+    fn without_extends(&mut self, id: NodeId) -> NodeId {
+        let NodeKind::Mapping(es) = &self.tree.node(id).kind else {
+            return id;
+        };
+        let es: Vec<Entry> = es
+            .iter()
+            .filter(|e| crate::yaml::scalar_text(self.tree, e.key) != Some("extends"))
+            .cloned()
+            .collect();
+        let mut node = self.tree.node(id).clone();
+        node.kind = NodeKind::Mapping(es);
+        let nid = NodeId(u32::try_from(self.tree.nodes.len()).unwrap_or(u32::MAX));
+        self.tree.nodes.push(node);
+        nid
+    }
+
+    /// The service `name` of file `f` with its `extends` resolved; `None` when it does not exist.
+    fn service(&mut self, f: usize, name: &str) -> Option<NodeId> {
+        if let Some(&id) = self.done.get(&(f, name.to_owned())) {
+            return Some(id);
+        }
+        let services = self.files.get(f)?.services?;
+        let svc = self.tree.get(services, name)?.value;
+        self.stack.push((f, name.to_owned()));
+        let resolved = self.extend(f, name, svc);
+        self.stack.pop();
+        self.done.insert((f, name.to_owned()), resolved);
+        Some(resolved)
+    }
+
+    fn extend(&mut self, f: usize, name: &str, svc: NodeId) -> NodeId {
+        let Some(ext) = self.tree.get(svc, "extends").map(|e| e.value) else {
+            return svc;
+        };
+        let text = |t: &Tree, id| crate::yaml::scalar_text(t, id).map(str::to_owned);
+        let (base_name, base_at, file) = match &self.tree.node(ext).kind {
+            NodeKind::Scalar(_) => (text(self.tree, ext), ext, None),
+            NodeKind::Mapping(_) => {
+                let s = self.tree.get(ext, "service").map(|e| e.value);
+                let file = self
+                    .tree
+                    .get(ext, "file")
+                    .map(|e| e.value)
+                    .and_then(|v| Some((text(self.tree, v)?, v)));
+                (s.and_then(|s| text(self.tree, s)), s.unwrap_or(ext), file)
+            }
+            NodeKind::Sequence(_) => (None, ext, None),
+        };
+        let Some(base_name) = base_name else {
+            return svc; // a wrong shape is FC020's
+        };
+        let target = match &file {
+            None => Some(f),
+            Some((path, at)) => {
+                let dir = self.files.get(f).map(|x| x.dir.clone()).unwrap_or_default();
+                let full = join_path(&dir, path);
+                if !self.out.files.iter().any(|(p, _, _)| *p == full) {
+                    self.out.files.push((full.clone(), *at, name.to_owned()));
+                }
+                let t = self.file(&full);
+                if t.is_none() {
+                    self.out.issues.push(ExtendsIssue {
+                        problem: ExtendsProblem::MissingFile { path: full },
+                        at: *at,
+                    });
+                }
+                t
+            }
+        };
+        let Some(target) = target else {
+            return svc;
+        };
+        let key = (target, base_name.clone());
+        if let Some(pos) = self.stack.iter().position(|k| *k == key) {
+            let mut chain: Vec<String> = self.stack[pos..].iter().map(|k| k.1.clone()).collect();
+            chain.push(base_name);
+            self.out.issues.push(ExtendsIssue {
+                problem: ExtendsProblem::Cycle { chain },
+                at: base_at,
+            });
+            return svc;
+        }
+        let Some(base) = self.service(target, &base_name) else {
+            self.out.issues.push(ExtendsIssue {
+                problem: ExtendsProblem::UnknownService {
+                    service: base_name,
+                    file: file.map(|(p, _)| p),
+                },
+                at: base_at,
+            });
+            return svc;
+        };
+        let base = self.without_extends(base);
+        let mut m = Merger {
+            tree: self.tree,
+            overrides: self.overrides,
+        };
+        m.merge(base, svc, &mut vec!["services".to_owned(), name.to_owned()])
+            .unwrap_or(svc)
+    }
+}
+
+/// Resolve every service's `extends` (compose-go's `loader/extends.go`): the base service, from
+/// the same file or from `extends.file` (obtained through `load`, named by its path relative to
+/// the project directory, its relative paths rebased on its folder), resolved recursively, then
+/// the extending service merged onto it with the multi-file rules. The resolved service keeps
+/// its own `extends` entry (FC012 reports it; the renderer skips it).
+pub(crate) fn resolve_extends(
+    tree: &mut Tree,
+    overrides: &mut Vec<Override>,
+    load: &mut dyn FnMut(&str) -> Option<Tree>,
+    resolved: &[String],
+) -> Extended {
+    let mut out = Extended::default();
+    if let Some(services) = services_of(tree)
+        && let Some(nid) = extend_services(tree, services, "", overrides, load, &mut out, resolved)
+    {
+        set_root_entry(tree, "services", nid);
+    }
+    out
+}
+
+/// Resolve `extends` in the `services` mapping of a file whose relative paths are relative to
+/// `dir`; the new mapping, `None` when nothing extends.
+fn extend_services(
+    tree: &mut Tree,
+    services: NodeId,
+    dir: &str,
+    overrides: &mut Vec<Override>,
+    load: &mut dyn FnMut(&str) -> Option<Tree>,
+    out: &mut Extended,
+    resolved: &[String],
+) -> Option<NodeId> {
+    let NodeKind::Mapping(entries) = tree.node(services).kind.clone() else {
+        return None;
+    };
+    if !entries
+        .iter()
+        .any(|e| tree.get(e.value, "extends").is_some())
+    {
+        return None;
+    }
+    let mut x = Extender {
+        tree,
+        overrides,
+        load,
+        files: vec![ExtFile {
+            path: String::new(),
+            dir: dir.to_owned(),
+            services: Some(services),
+        }],
+        done: std::collections::HashMap::new(),
+        stack: Vec::new(),
+        out: std::mem::take(out),
+    };
+    for e in &entries {
+        if let Some(name) = crate::yaml::scalar_text(x.tree, e.key)
+            && resolved.iter().any(|r| r == name)
+        {
+            x.done.insert((0, name.to_owned()), e.value);
+        }
+    }
+    let mut new_entries = entries;
+    for e in &mut new_entries {
+        let Some(name) = crate::yaml::scalar_text(x.tree, e.key).map(str::to_owned) else {
+            continue;
+        };
+        if let Some(resolved) = x.service(0, &name) {
+            e.value = resolved;
+        }
+    }
+    *out = std::mem::take(&mut x.out);
+    let mut node = tree.node(services).clone();
+    node.kind = NodeKind::Mapping(new_entries);
+    let nid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
+    tree.nodes.push(node);
+    Some(nid)
+}
+
+/// What resolving top-level `include:` did.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Included {
+    /// Files `include` asked for (relative to the project directory) and where each is written.
+    pub(crate) files: Vec<(String, NodeId)>,
+    /// Files that were not found (not added to the sources).
+    pub(crate) missing: Vec<(String, NodeId)>,
+    /// Included services whose name the project already uses: (name, the project's service
+    /// key, the included file's).
+    pub(crate) conflicts: Vec<(String, NodeId, NodeId)>,
+    /// Problems of `extends` inside included files.
+    pub(crate) extends: Extended,
+    /// The names of the services added (their `extends` is resolved already).
+    pub(crate) services: Vec<String>,
+}
+
+/// Resolve top-level `include:` (compose-go's `loader/include.go`): each item (a path, or
+/// `{path: one or a list, project_directory}`) is loaded as its own project, its relative paths
+/// resolved against its project directory (by default the first file's folder), its `extends`
+/// resolved, and its services added to the project's. The `include` key itself stays (FC010).
+pub(crate) fn resolve_include(
+    tree: &mut Tree,
+    overrides: &mut Vec<Override>,
+    load: &mut dyn FnMut(&str) -> Option<Tree>,
+) -> Included {
+    let mut out = Included::default();
+    let Some(root) = tree.root() else {
+        return out;
+    };
+    let Some(inc) = tree.get(root, "include").map(|e| e.value) else {
+        return out;
+    };
+    let NodeKind::Sequence(items) = tree.node(inc).kind.clone() else {
+        return out;
+    };
+    let text = |t: &Tree, id| crate::yaml::scalar_text(t, id).map(str::to_owned);
+    let mut imported: Vec<Entry> = Vec::new();
+    for item in items {
+        let (paths, project_dir): (Vec<(String, NodeId)>, Option<String>) =
+            match &tree.node(item).kind {
+                NodeKind::Scalar(_) => (
+                    text(tree, item).map(|p| (p, item)).into_iter().collect(),
+                    None,
+                ),
+                NodeKind::Mapping(_) => {
+                    let paths = match tree.get(item, "path").map(|e| e.value) {
+                        Some(p) => match &tree.node(p).kind {
+                            NodeKind::Sequence(ps) => ps
+                                .iter()
+                                .filter_map(|&i| Some((text(tree, i)?, i)))
+                                .collect(),
+                            _ => text(tree, p).map(|t| (t, p)).into_iter().collect(),
+                        },
+                        None => Vec::new(),
+                    };
+                    let pd = tree
+                        .get(item, "project_directory")
+                        .and_then(|e| text(tree, e.value));
+                    (paths, pd)
+                }
+                NodeKind::Sequence(_) => (Vec::new(), None),
+            };
+        let Some(first) = paths.first() else {
+            continue;
+        };
+        let dir = match &project_dir {
+            Some(pd) => join_path("", pd),
+            None => parent_dir(&join_path("", &first.0)),
+        };
+        let dir = if dir == "." { String::new() } else { dir };
+        // Several paths of one item are merged as `-f a -f b` in that project.
+        let mut merged: Option<NodeId> = None;
+        for (path, at) in &paths {
+            let full = join_path("", path);
+            out.files.push((full.clone(), *at));
+            let Some(t) = load(&full) else {
+                out.missing.push((full, *at));
+                continue;
+            };
+            let Some(r) = append_tree(tree, t) else {
+                continue;
+            };
+            merged = Some(match merged {
+                None => r,
+                Some(base) => Merger { tree, overrides }
+                    .merge(base, r, &mut Vec::new())
+                    .unwrap_or(r),
+            });
+        }
+        let Some(sub_root) = merged else {
+            continue;
+        };
+        let Some(services) = tree
+            .get(sub_root, "services")
+            .map(|e| e.value)
+            .filter(|&s| matches!(tree.node(s).kind, NodeKind::Mapping(_)))
+        else {
+            continue;
+        };
+        rebase_services(tree, services, &dir);
+        let services =
+            extend_services(tree, services, &dir, overrides, load, &mut out.extends, &[])
+                .unwrap_or(services);
+        if let NodeKind::Mapping(es) = &tree.node(services).kind {
+            imported.extend(es.iter().cloned());
+        }
+    }
+    if imported.is_empty() {
+        return out;
+    }
+    let services = services_of(tree);
+    let mut entries = match services.map(|s| &tree.node(s).kind) {
+        Some(NodeKind::Mapping(es)) => es.clone(),
+        _ => Vec::new(),
+    };
+    for e in imported {
+        let name = text(tree, e.key).unwrap_or_default();
+        if let Some(x) = entries
+            .iter()
+            .find(|x| text(tree, x.key).as_deref() == Some(name.as_str()))
+        {
+            out.conflicts.push((name, x.key, e.key));
+            continue;
+        }
+        out.services.push(name);
+        entries.push(e);
+    }
+    match services {
+        Some(s) => {
+            let mut node = tree.node(s).clone();
+            node.kind = NodeKind::Mapping(entries);
+            let nid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
+            tree.nodes.push(node);
+            set_root_entry(tree, "services", nid);
+        }
+        None => {
+            // No `services:` of its own: the included services become the project's.
+            let key_like = inc;
+            let mut key = tree.node(key_like).clone();
+            key.kind = NodeKind::Scalar(Scalar {
+                value: "services".to_owned(),
+                style: ScalarStyle::Plain,
+                interpolated: false,
+            });
+            key.tag = None;
+            key.anchor = None;
+            let mut map = key.clone();
+            map.kind = NodeKind::Mapping(entries);
+            let kid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
+            tree.nodes.push(key);
+            let vid = NodeId(kid.0.saturating_add(1));
+            tree.nodes.push(map);
+            if let Some(NodeKind::Mapping(es)) =
+                tree.nodes.get_mut(root.0 as usize).map(|n| &mut n.kind)
+            {
+                es.push(Entry {
+                    key: kid,
+                    value: vid,
+                    merged_from: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn set_root_entry(tree: &mut Tree, key: &str, value: NodeId) {
+    let Some(root) = tree.root() else { return };
+    let NodeKind::Mapping(es) = tree.node(root).kind.clone() else {
+        return;
+    };
+    let es: Vec<Entry> = es
+        .into_iter()
+        .map(|mut e| {
+            if crate::yaml::scalar_text(tree, e.key) == Some(key) {
+                e.value = value;
+            }
+            e
+        })
+        .collect();
+    if let Some(n) = tree.nodes.get_mut(root.0 as usize) {
+        n.kind = NodeKind::Mapping(es);
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    /// Go's `filepath.Join` (documented examples and Compose's use: the folder of the file that
+    /// names a path, then the path).
+    #[test]
+    fn join_cleans_like_go() {
+        for (dir, path, want) in [
+            ("", "o.yml", "o.yml"),
+            ("", "./sub/o.yml", "sub/o.yml"),
+            ("sub", "../x.yml", "x.yml"),
+            ("a/b", "../../../x", "../x"),
+            ("a", "/abs/x", "/abs/x"),
+            ("a", ".", "a"),
+            ("", ".", "."),
+            ("..", "x", "../x"),
+        ] {
+            assert_eq!(super::join_path(dir, path), want, "{dir:?} + {path:?}");
+        }
+    }
+
+    #[test]
+    fn rebased_paths_stay_relative_paths() {
+        for (dir, path, want) in [
+            ("sub", "./y", Some("./sub/y")),
+            ("sub", ".", Some("./sub")),
+            ("sub", "../z", Some("./z")),
+            ("", "./y", None),
+            ("sub", "/abs", None),
+            ("sub", "~/x", None),
+            ("sub", "https://github.com/docker/compose.git", None),
+        ] {
+            assert_eq!(
+                super::rebase(dir, path).as_deref(),
+                want,
+                "{dir:?} + {path:?}"
+            );
+        }
     }
 }

@@ -1,8 +1,11 @@
-//! Files a project refers to (`env_file`, `extends.file`) and what loading makes of them.
+//! Files a project refers to (`env_file`, `extends.file`, top-level `include:`) and what loading
+//! makes of them.
 //!
-//! The library never reads files, so this is two steps: [`referenced_files`] lists the paths (as
-//! written, relative to the compose file's directory); the caller reads them and adds each to the
-//! [`SourceMap`] as [`FileKind::Other`] named by that path; [`crate::load`] then parses each
+//! The library never reads files, so this is two steps: [`crate::Loaded::referenced_files`]
+//! lists the paths (relative to the project directory); the caller reads them and adds each to
+//! the [`SourceMap`] as [`FileKind::Other`] named by that path, then loads again, until a load
+//! asks for nothing new (a file `extends` or `include` names may name more). [`crate::load`]
+//! resolves `include` and `extends` with those files ([`crate::merge`]) and parses each
 //! service's env files with Compose's `.env` grammar into [`Loaded::env_files`](crate::Loaded).
 
 use factory_env::{Chain, Lookup, Variables, dotenv};
@@ -19,6 +22,8 @@ pub enum RefKind {
     EnvFile,
     /// `extends: {file: …}` of a service.
     Extends,
+    /// A file of the top-level `include:`.
+    Include,
 }
 
 /// A file the project refers to.
@@ -91,7 +96,8 @@ fn env_file_items(tree: &Tree, svc: &Service) -> Vec<(String, bool, Location)> {
     out
 }
 
-/// The files `project` refers to, in service order.
+/// The env files `project` refers to, in service order (the files `extends` names are found
+/// while loading: [`crate::Loaded::referenced_files`] lists both).
 #[must_use]
 pub fn referenced_files(project: &Project) -> Vec<FileRef> {
     let tree = &project.tree;
@@ -104,18 +110,6 @@ pub fn referenced_files(project: &Project) -> Vec<FileRef> {
                 required,
                 service: svc.name.value.clone(),
                 at,
-            });
-        }
-        if let Some(e) = svc.entry("extends")
-            && let Some(file) = tree.get(e.value, "file")
-            && let Some(path) = scalar(tree, file.value)
-        {
-            out.push(FileRef {
-                kind: RefKind::Extends,
-                path,
-                required: true,
-                service: svc.name.value.clone(),
-                at: loc(tree, file.value),
             });
         }
     }

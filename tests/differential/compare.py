@@ -9,7 +9,8 @@ EXCEPTIONS.md lines that count have the form
 
     - `GLOB` `SERVICE.KEY`: reason
 
-where GLOB matches the corpus path (fnmatch); SERVICE and KEY are fnmatch patterns too.
+where GLOB matches the corpus path (fnmatch; for an override set, the set as written in
+OVERRIDE_PAIRS.tsv, `a.yml + b.yml`); SERVICE and KEY are fnmatch patterns too.
 """
 
 import argparse
@@ -62,37 +63,23 @@ def short(v):
     return s if len(s) <= 300 else s[:300] + "…"
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--index", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--exceptions", required=True)
-    ap.add_argument("-v", "--verbose", action="store_true")
-    args = ap.parse_args()
-
-    rules = load_exceptions(args.exceptions)
+def compare(items, out, rules, verbose, other_diffs, failures):
+    """Compare each (label, key) of `items` (outputs OUT/compose/KEY.json, OUT/factory/KEY.json);
+    return (files_total, files_ok, files_exact, keys_total, keys_ok, keys_excepted)."""
     files_total = files_ok = files_exact = 0
     keys_total = keys_ok = keys_excepted = 0
-    other_diffs = {}
-    failures = []
-    with open(args.index, encoding="utf-8") as f:
-        rows = [line.rstrip("\n").split("\t") for line in f][1:]
-    for row in rows:
-        if len(row) < 3 or row[2] != "yes":
-            continue
-        path = row[0]
-        key = path.replace("/", "%")
-        expected, err = read_json(os.path.join(args.out, "compose", key + ".json"))
+    for path, key in items:
+        expected, err = read_json(os.path.join(out, "compose", key + ".json"))
         if expected is None:
             print(f"skip {path}: compose output unreadable ({err})", file=sys.stderr)
             continue
         files_total += 1
-        actual, err = read_json(os.path.join(args.out, "factory", key + ".json"))
+        actual, err = read_json(os.path.join(out, "factory", key + ".json"))
         file_ok = True
         file_exact = True
         if actual is None:
             try:
-                with open(os.path.join(args.out, "factory", key + ".err"), encoding="utf-8") as f:
+                with open(os.path.join(out, "factory", key + ".err"), encoding="utf-8") as f:
                     err = f.read().strip().splitlines()[-1:] or [err]
             except OSError:
                 pass
@@ -117,7 +104,7 @@ def main():
                     continue
                 file_ok = False
                 msg = f"{path}: services.{sname}.{k}"
-                if args.verbose:
+                if verbose:
                     msg += ("\n    compose: " + ("<absent>" if ev is MISSING else short(ev))
                             + "\n    factory: " + ("<absent>" if av is MISSING else short(av)))
                 failures.append(msg)
@@ -129,6 +116,46 @@ def main():
             files_ok += 1
         if file_ok and file_exact:
             files_exact += 1
+    return files_total, files_ok, files_exact, keys_total, keys_ok, keys_excepted
+
+
+def pct(n, d):
+    return 100.0 * n / d if d else 100.0
+
+
+def figures(what, stats):
+    files_total, files_ok, files_exact, keys_total, keys_ok, keys_excepted = stats
+    print(f"{what} parity (exact): {files_exact}/{files_total} ({pct(files_exact, files_total):.1f}%), "
+          f"keys {keys_ok}/{keys_total} ({pct(keys_ok, keys_total):.2f}%)")
+    print(f"{what} parity (with the {keys_excepted} documented exceptions): {files_ok}/{files_total} "
+          f"({pct(files_ok, files_total):.1f}%), keys {keys_ok + keys_excepted}/{keys_total} "
+          f"({pct(keys_ok + keys_excepted, keys_total):.2f}%)")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--index", required=True)
+    ap.add_argument("--pairs")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--exceptions", required=True)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+
+    rules = load_exceptions(args.exceptions)
+    other_diffs = {}
+    failures = []
+    with open(args.index, encoding="utf-8") as f:
+        rows = [line.rstrip("\n").split("\t") for line in f][1:]
+    items = [(r[0], r[0].replace("/", "%")) for r in rows if len(r) >= 3 and r[2] == "yes"]
+    files = compare(items, args.out, rules, args.verbose, other_diffs, failures)
+    pairs = None
+    if args.pairs:
+        with open(args.pairs, encoding="utf-8") as f:
+            rows = [line.rstrip("\n").split("\t") for line in f][1:]
+        items = [(r[0], r[0].replace("/", "%").replace(" + ", "+"))
+                 for r in rows if len(r) >= 2 and r[1] == "yes"]
+        pairs = compare(items, os.path.join(args.out, "pairs"), rules, args.verbose,
+                        other_diffs, failures)
 
     for line in failures:
         print(line)
@@ -139,14 +166,12 @@ def main():
     for r in rules:
         if r["used"] == 0:
             print(f"unused exception: `{r['glob']}` `{r['service']}.{r['key']}`")
-    def pct(n, d):
-        return 100.0 * n / d if d else 100.0
-    print(f"parity (exact): files {files_exact}/{files_total} ({pct(files_exact, files_total):.1f}%), "
-          f"keys {keys_ok}/{keys_total} ({pct(keys_ok, keys_total):.2f}%)")
-    print(f"parity (with the {keys_excepted} documented exceptions): files {files_ok}/{files_total} "
-          f"({pct(files_ok, files_total):.1f}%), keys {keys_ok + keys_excepted}/{keys_total} "
-          f"({pct(keys_ok + keys_excepted, keys_total):.2f}%)")
-    return 0 if files_ok == files_total else 1
+    figures("files", files)
+    ok = files[1] == files[0]
+    if pairs is not None:
+        figures("override sets", pairs)
+        ok = ok and pairs[1] == pairs[0]
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

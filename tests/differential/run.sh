@@ -2,6 +2,9 @@
 # Differential harness: `factory config` against `docker compose config` (v2.40.3) on every
 # corpus file Compose accepts (INDEX.tsv column `compose_config_ok` = yes).
 #
+# Then on every base+override set of OVERRIDE_PAIRS.tsv Compose accepts: both tools run from the
+# first file's folder with each `-f` relative to it; the figure for pairs is reported apart.
+#
 #   usage: tests/differential/run.sh [-v]
 #     -v          print every differing value
 #   environment:
@@ -24,12 +27,14 @@ if [[ -z "${COMPOSE:-}" ]]; then
 fi
 if [[ -z "${FACTORY:-}" ]]; then
   (cd "$root" && cargo build --quiet --release -p factory-cli) >&2
-  FACTORY="${CARGO_TARGET_DIR:-$root/target}/release/factory"
+  target="${CARGO_TARGET_DIR:-$root/target}"
+  [[ "$target" = /* ]] || target="$root/$target"
+  FACTORY="$target/release/factory"
 fi
 [[ "$FACTORY" = /* ]] || FACTORY="$PWD/$FACTORY"
 
 out="${KEEP:-$(mktemp -d)}"
-mkdir -p "$out/compose" "$out/factory"
+mkdir -p "$out/compose" "$out/factory" "$out/pairs/compose" "$out/pairs/factory"
 [[ -n "${KEEP:-}" ]] || trap 'rm -rf "$out"' EXIT
 
 name=difftest
@@ -46,5 +51,26 @@ while IFS= read -r path; do
 done < <(awk -F'\t' 'NR > 1 && $3 == "yes" { print $1 }' "$corpus/INDEX.tsv")
 
 echo "compared $n files" >&2
-exec python3 "$here/compare.py" --index "$corpus/INDEX.tsv" --out "$out" \
+
+# Override pairs: `a + b + c` in -f order; run from a's folder, each -f relative to it.
+p=0
+while IFS= read -r set; do
+  key="${set//\//%}"
+  key="${key// + /+}"
+  read -r -a files <<<"${set// + / }"
+  first="${files[0]}"
+  dir="$corpus/$(dirname "$first")"
+  args=()
+  for f in "${files[@]}"; do
+    args+=(-f "$(python3 -c 'import os,sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$corpus/$f" "$dir")")
+  done
+  (cd "$dir" && env -i PATH="$PATH" "$COMPOSE" -p "$name" "${args[@]}" config --format json </dev/null \
+    >"$out/pairs/compose/$key.json" 2>"$out/pairs/compose/$key.err") || true
+  (cd "$dir" && env -i PATH="$PATH" "$FACTORY" config -p "$name" "${args[@]}" --format json </dev/null \
+    >"$out/pairs/factory/$key.json" 2>"$out/pairs/factory/$key.err") || true
+  p=$((p + 1))
+done < <(awk -F'\t' 'NR > 1 && $2 == "yes" { print $1 }' "$corpus/OVERRIDE_PAIRS.tsv")
+echo "compared $p override sets" >&2
+
+exec python3 "$here/compare.py" --index "$corpus/INDEX.tsv" --pairs "$corpus/OVERRIDE_PAIRS.tsv" --out "$out" \
   --exceptions "$here/EXCEPTIONS.md" "$@"

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use factory_compose::load;
 use factory_compose::render::{Format, Options, render};
 use factory_compose::resolve_refs::RefKind;
-use factory_compose::{FileKind, SourceFile, load};
 
 /// Arguments of `factory config`.
 #[derive(Debug, Args)]
@@ -31,43 +31,29 @@ pub(crate) enum ConfigFormat {
 }
 
 pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
-    let mut files = crate::project::read(args.path.as_deref(), &args.project)?;
-    let mut loaded = load(&files.sources, &files.process, &files.settings);
-    // Step two of the loader's API: read the files the project refers to, then load again.
-    let refs = loaded.referenced_files();
-    if !refs.is_empty() {
+    let files = crate::project::read(args.path.as_deref(), &args.project)?;
+    // A missing env file stops Compose; other missing files are loading diagnostics.
+    if let Some(r) = files
+        .missing
+        .iter()
+        .find(|r| r.kind == RefKind::EnvFile && r.required)
+    {
         let base = files
             .settings
             .project_dir
             .clone()
             .map_or_else(|| files.dir.clone(), PathBuf::from);
-        let mut added: Vec<String> = Vec::new();
-        for r in refs {
-            if r.kind != RefKind::EnvFile || added.contains(&r.path) {
-                continue;
-            }
-            let on_disk = if Path::new(&r.path).is_absolute() {
-                PathBuf::from(&r.path)
-            } else {
-                base.join(&r.path)
-            };
-            if !on_disk.is_file() {
-                if r.required {
-                    let shown = on_disk.to_string_lossy();
-                    return Err(format!(
-                        "env file {shown} not found: stat {shown}: no such file or directory"
-                    ));
-                }
-                continue;
-            }
-            let text = crate::project::read_text(&on_disk, &r.path)?;
-            files
-                .sources
-                .add(SourceFile::new(r.path.clone(), text, FileKind::Other));
-            added.push(r.path);
-        }
-        loaded = load(&files.sources, &files.process, &files.settings);
+        let on_disk = if Path::new(&r.path).is_absolute() {
+            PathBuf::from(&r.path)
+        } else {
+            base.join(&r.path)
+        };
+        let shown = on_disk.to_string_lossy();
+        return Err(format!(
+            "env file {shown} not found: stat {shown}: no such file or directory"
+        ));
     }
+    let loaded = load(&files.sources, &files.process, &files.settings);
     // Loading errors that leave nothing to print stop here (a file that is not YAML).
     if loaded.project.root.is_none() {
         let first = loaded

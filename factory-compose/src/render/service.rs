@@ -469,8 +469,10 @@ fn healthcheck(cx: &Cx<'_>, v: NodeId) -> Value {
             "timeout" | "interval" | "start_period" | "start_interval" => {
                 cx.text(val).map(|t| duration(cx, &t))
             }
+            // An integer in Compose's schema: an interpolated `$RETRIES` is cast to a number.
             "retries" => match cx.plain(val) {
                 Value::Null => None,
+                Value::Str(t) => Some(t.parse::<i128>().map_or(Value::Str(t), Value::Int)),
                 other => Some(other),
             },
             "disable" => boolean(cx, val).filter(|b| *b).map(Value::Bool),

@@ -1,0 +1,64 @@
+//! `factory config` on projects whose services come from other files (`extends`, top-level
+//! `include:`): the whole `services` object must equal what `docker compose config --format
+//! json` v2.40.3 printed for the same project (`expected.json` beside it, with the project's
+//! absolute path written `@DIR@`), including relative paths of the other files rebased on their
+//! folder and env files read through the referenced-files API.
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn project(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/refs")
+        .join(name)
+}
+
+fn check(name: &str) {
+    let dir = project(name);
+    let out = Command::new(env!("CARGO_BIN_EXE_factory"))
+        .args(["config", "-p", "t", "-f", "compose.yml", "--format", "json"])
+        .current_dir(&dir)
+        .env_clear()
+        .output()
+        .expect("run factory");
+    assert!(
+        out.status.success(),
+        "factory config failed in {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let abs = std::path::absolute(&dir).expect("absolute path");
+    let actual = String::from_utf8(out.stdout)
+        .expect("UTF-8 output")
+        .replace(&*abs.to_string_lossy(), "@DIR@");
+    let expected = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
+    let actual: serde_json::Value = serde_json::from_str(&actual).expect("JSON output");
+    let expected: serde_json::Value = serde_json::from_str(&expected).expect("expected JSON");
+    let (a, e) = (&actual["services"], &expected["services"]);
+    let names: std::collections::BTreeSet<&String> = a
+        .as_object()
+        .into_iter()
+        .chain(e.as_object())
+        .flat_map(|m| m.keys())
+        .collect();
+    let mut wrong = Vec::new();
+    for n in names {
+        if a[n] != e[n] {
+            wrong.push(format!(
+                "services.{n}\n  factory: {}\n  compose: {}",
+                a[n], e[n]
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{name}:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn extends_same_file_other_files_nested_and_reset() {
+    check("extends");
+}
+
+#[test]
+fn include_paths_lists_and_project_directory() {
+    check("include");
+}

@@ -1,0 +1,148 @@
+//! `extends` and `include:` problems: each case is a project Compose v2.40.3 refuses (its error
+//! is quoted), and factory must report it at the `extends`/`include` value.
+
+use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint};
+
+/// Files other than the compose file: (name, text).
+type Others = &'static [(&'static str, &'static str)];
+
+/// (compose file, other files, expected code, expected text at the primary span, Compose's error)
+const CASES: &[(&str, Others, &str, &str, &str)] = &[
+    (
+        "services:\n  a:\n    image: x\n    extends: b\n  b:\n    extends: {service: a}\n",
+        &[],
+        "FC030",
+        "a",
+        "Circular reference: a in c1.yml extends b in c1.yml",
+    ),
+    (
+        "services:\n  a:\n    image: x\n    extends: a\n",
+        &[],
+        "FC030",
+        "a",
+        "Circular reference",
+    ),
+    (
+        "services:\n  a:\n    image: x\n    extends: nope\n",
+        &[],
+        "FC029",
+        "nope",
+        "cannot extend service \"a\" in c2.yml: service \"nope\" not found",
+    ),
+    (
+        "services:\n  a:\n    image: x\n    extends: {service: s, file: gone.yml}\n",
+        &[],
+        "FC029",
+        "gone.yml",
+        "open gone.yml: no such file or directory",
+    ),
+    (
+        "services:\n  a:\n    image: x\n    extends: {service: s, file: sub/o.yml}\n",
+        &[("sub/o.yml", "services:\n  t:\n    image: y\n")],
+        "FC029",
+        "s",
+        "cannot extend service \"a\": service \"s\" not found in sub/o.yml",
+    ),
+    (
+        "include: [c2.yml]\nservices:\n  a:\n    image: y\n",
+        &[("c2.yml", "services:\n  a:\n    image: x\n")],
+        "FC003",
+        "a",
+        "services.a conflicts with imported resource",
+    ),
+];
+
+#[test]
+fn extends_problems_point_at_the_value() {
+    let mut failures = Vec::new();
+    for (compose, others, code, at, compose_error) in CASES {
+        let mut sources = SourceMap::new();
+        let main = sources.add(SourceFile::new("compose.yml", *compose, FileKind::Compose));
+        for (name, text) in *others {
+            sources.add(SourceFile::new(*name, *text, FileKind::Other));
+        }
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let found = report.diagnostics.iter().find(|d| d.code == *code);
+        let text = found.and_then(|d| d.primary.as_ref()).map(|p| {
+            let f = sources.get(p.location.file);
+            (p.location.file, f.slice(p.location.span).to_owned())
+        });
+        let codes: Vec<_> = report.diagnostics.iter().map(|d| d.code).collect();
+        if !codes.contains(&"FC012") && !compose.starts_with("include") {
+            failures.push(format!("{compose:?}: FC012 no longer reports `extends`"));
+        }
+        if text.as_ref().map(|(f, t)| (*f, t.as_str())) != Some((main, *at)) {
+            failures.push(format!(
+                "{compose:?} (Compose: {compose_error}): expected {code} at `{at}`, got {text:?} in {codes:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn extends_is_resolved_before_the_rules() {
+    // Compose v2.40.3 renders `b` with image `x:1` (inherited), so FC032 (no image) is silent.
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "compose.yml",
+        "services:\n  a:\n    image: x:1\n  b:\n    extends: a\n",
+        FileKind::Compose,
+    ));
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let codes: Vec<_> = report.diagnostics.iter().map(|d| d.code).collect();
+    assert!(!codes.contains(&"FC032"), "{codes:?}");
+    assert!(codes.contains(&"FC012"), "{codes:?}");
+}
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "services:\n",
+            "  a:\n",
+            "  b:\n",
+            "    extends: a\n",
+            "    extends: b\n",
+            "    extends: {service: a, file: o.yml}\n",
+            "    extends: {file: o.yml}\n",
+            "    extends: [x]\n",
+            "    image: x\n",
+            "    build: .\n",
+            "    volumes: [\"./v:/v\"]\n",
+            "include: [o.yml]\n",
+            "include:\n  - path: [o.yml, o.yml]\n    project_directory: ..\n",
+            "include: o.yml\n",
+            "  - ../x\n",
+            "    env_file: [e]\n",
+            "x: &a {extends: a}\n",
+            "    <<: *a\n",
+            "    command: !reset\n",
+        ])
+        .prop_map(str::to_owned)
+    }
+
+    proptest! {
+        /// Any mix of `extends`/`include` shapes, in the project and in the other file: loading
+        /// never panics and every diagnostic is on char boundaries of its file.
+        #[test]
+        fn extends_and_include_never_panic(
+            main in prop::collection::vec(piece(), 0..12),
+            other in prop::collection::vec(piece(), 0..12),
+        ) {
+            let mut sources = SourceMap::new();
+            sources.add(SourceFile::new("compose.yml", main.concat(), FileKind::Compose));
+            sources.add(SourceFile::new("o.yml", other.concat(), FileKind::Other));
+            let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+            for d in &report.diagnostics {
+                if let Some(p) = &d.primary {
+                    let text = &sources.get(p.location.file).text;
+                    prop_assert!(text.is_char_boundary(p.location.span.start as usize));
+                    prop_assert!(text.is_char_boundary(p.location.span.end as usize));
+                }
+            }
+        }
+    }
+}
