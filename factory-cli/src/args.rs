@@ -15,7 +15,7 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Run every rule over the project; exit 0 clean, 1 errors found, 2 usage or I/O error.
+    /// Run every rule over the project; exit 0 clean, 1 findings at the failure threshold, 2 usage, configuration or I/O error.
     Lint(LintArgs),
     /// Print the merged, interpolated model as Compose does (YAML, or JSON with --format json).
     Config(crate::commands::config::ConfigArgs),
@@ -29,6 +29,17 @@ pub(crate) enum Command {
     Runjob(crate::commands::runjob::RunjobArgs),
     /// Print the documentation of a rule (every rule's summary without CODE).
     Rule(RuleArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `factory manpage > factory.1`.
+    Manpage,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub(crate) shell: clap_complete::Shell,
 }
 
 /// Options every project command shares.
@@ -72,6 +83,12 @@ pub(crate) enum LintFormat {
     Human,
     /// The stable JSON document of SPEC §5.
     Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// GitLab Code Quality JSON (`artifacts: reports: codequality`).
+    Gitlab,
+    /// GitHub Actions workflow commands (pull-request annotations).
+    Github,
 }
 
 #[derive(Debug, Args)]
@@ -84,9 +101,30 @@ pub(crate) struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = LintFormat::Human)]
     pub(crate) format: LintFormat,
-    /// Exit 1 on warnings too.
+    /// Exit 1 on warnings too (same as --failure-threshold warning).
     #[arg(long)]
     pub(crate) deny_warnings: bool,
+    /// The least severe finding that makes lint exit 1 [default: error].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub(crate) failure_threshold: Option<crate::config::Threshold>,
+    /// Never report these codes or prefixes (comma-separated, repeatable).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub(crate) ignore: Vec<String>,
+    /// Report CODE with LEVEL (error, warning, info); repeatable.
+    #[arg(long, value_name = "CODE=LEVEL")]
+    pub(crate) severity: Vec<String>,
+    /// Read this configuration file instead of discovering `factory.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub(crate) config: Option<PathBuf>,
+    /// Read no configuration file.
+    #[arg(long)]
+    pub(crate) no_config: bool,
+    /// Apply the safe fixes to the files, then report what remains.
+    #[arg(long, conflicts_with = "diff")]
+    pub(crate) fix: bool,
+    /// Print the safe fixes as a unified diff; write nothing.
+    #[arg(long)]
+    pub(crate) diff: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

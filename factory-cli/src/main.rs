@@ -5,6 +5,7 @@
 
 mod args;
 mod commands;
+mod config;
 mod discover;
 mod output;
 mod project;

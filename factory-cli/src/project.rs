@@ -14,6 +14,8 @@ pub(crate) struct ProjectFiles {
     pub(crate) process: ProcessEnv,
     pub(crate) settings: Settings,
     pub(crate) compose_files: usize,
+    /// The path on disk of each source, in `sources` order (`lint --fix` writes there).
+    pub(crate) paths: Vec<PathBuf>,
     #[allow(dead_code)] // read by commands that render paths (config)
     pub(crate) dir: PathBuf,
 }
@@ -30,12 +32,82 @@ pub(crate) fn read_text(path: &Path, display: &str) -> Result<String, String> {
     })
 }
 
+/// Whether a file of the project directory is a Dockerfile factory reads: `Dockerfile` and
+/// `Dockerfile.NAME` (the platform builds `Dockerfile.NAME` into `$CI_REGISTRY_IMAGE/NAME`),
+/// not editor backups nor BuildKit's `Dockerfile.dockerignore`.
+pub(crate) fn is_dockerfile(name: &str) -> bool {
+    name == "Dockerfile"
+        || (name.starts_with("Dockerfile.")
+            && name.len() > "Dockerfile.".len()
+            && !name.ends_with('~')
+            && ![".dockerignore", ".swp", ".bak", ".orig"]
+                .iter()
+                .any(|ext| name.ends_with(ext)))
+}
+
+/// Add the project directory's Dockerfiles and `.gitlab-ci.yml` to `sources` (as lossy UTF-8:
+/// their encoding is not worth failing a lint for) and return the names of the directory's
+/// entries, for the missing-file rule.
+fn add_project_files(dir: &Path, sources: &mut SourceMap) -> Vec<String> {
+    /// Larger files are not Dockerfiles anyone wrote by hand.
+    const MAX_BYTES: u64 = 4 * 1024 * 1024;
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let mut add = |name: &str, kind: FileKind| {
+        let path = dir.join(name);
+        let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_BYTES);
+        if let (true, Ok(bytes)) = (small, std::fs::read(&path)) {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            sources.add(SourceFile::new(discover::display_in(dir, name), text, kind));
+        }
+    };
+    for name in names.iter().filter(|n| is_dockerfile(n)) {
+        add(name, FileKind::Dockerfile);
+    }
+    if names.iter().any(|n| n == ".gitlab-ci.yml") {
+        add(".gitlab-ci.yml", FileKind::GitlabCi);
+    }
+    names
+}
+
 /// Compose's project name normalisation: lower-case, only `[a-z0-9_-]`.
 pub(crate) fn normalize_project_name(name: &str) -> String {
     name.to_lowercase()
         .chars()
         .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '-')
         .collect()
+}
+
+/// Compose's working directory, absolute: `--project-directory`, else PATH, else the first
+/// `-f` file's folder, else `.` (symlinks kept, as Go's `filepath.Abs` keeps them).
+fn working_dir(
+    path: Option<&Path>,
+    p: &ProjectArgs,
+    files: &[discover::ComposeFile],
+) -> Option<String> {
+    let dir = match (p.project_directory.as_deref().or(path), files.first()) {
+        (Some(d), _) => d.to_path_buf(),
+        (None, Some(f)) if !p.files.is_empty() => f
+            .path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        _ => PathBuf::from("."),
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
+    std::path::absolute(&dir)
+        .ok()
+        .map(|d| d.to_string_lossy().into_owned())
 }
 
 /// Read everything a command needs.
@@ -54,7 +126,9 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         path.is_some() && p.project_directory.is_none(),
     )?;
     let mut sources = SourceMap::new();
+    let mut paths = Vec::new();
     for f in &files {
+        paths.push(f.path.clone());
         let text = read_text(&f.path, &f.display)?;
         sources.add(SourceFile::new(f.display.clone(), text, FileKind::Compose));
     }
@@ -62,6 +136,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         let env = dir.join(".env");
         if env.is_file() {
             let display = discover::display_in(&dir, ".env");
+            paths.push(env.clone());
             sources.add(SourceFile::new(
                 display.clone(),
                 read_text(&env, &display)?,
@@ -71,6 +146,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
     } else {
         for f in &p.env_file {
             let display = f.to_string_lossy().into_owned();
+            paths.push(f.clone());
             sources.add(SourceFile::new(
                 display.clone(),
                 read_text(f, &display)?,
@@ -78,6 +154,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
             ));
         }
     }
+    let project_files = add_project_files(&dir, &mut sources);
     let process = if p.no_process_env {
         ProcessEnv::default()
     } else {
@@ -111,6 +188,9 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
             }),
         project_path,
         project_name: Some(normalize_project_name(&raw_name)),
+        show_secrets: p.show_secrets,
+        project_files: Some(project_files),
+        project_dir: working_dir(path, p, &files),
         ..Settings::default()
     };
     if p.url.is_some() && p.environment.is_none() {
@@ -123,12 +203,31 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         process,
         settings,
         compose_files: files.len(),
+        paths,
         dir,
     })
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dockerfiles_of_the_project_directory() {
+        for yes in ["Dockerfile", "Dockerfile.app", "Dockerfile.cdn"] {
+            assert!(super::is_dockerfile(yes), "{yes}");
+        }
+        for no in [
+            "Dockerfile.",
+            "Dockerfile~",
+            "Dockerfile.app~",
+            "Dockerfile.dockerignore",
+            "Dockerfile.app.swp",
+            "dockerfile",
+            "app.Dockerfile",
+        ] {
+            assert!(!super::is_dockerfile(no), "{no}");
+        }
+    }
+
     #[test]
     fn project_names_are_normalised_like_compose() {
         assert_eq!(super::normalize_project_name("My.Project 2"), "myproject2");

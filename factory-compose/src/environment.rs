@@ -105,7 +105,14 @@ pub(crate) fn variables(
 ) -> Variables {
     let entries: Vec<DotenvEntry> = dotenv.entries.iter().map(|(_, e)| e.clone()).collect();
     match &settings.mode {
-        Mode::Dev => Variables::dev(process.vars.clone(), &entries),
+        Mode::Dev => {
+            // Compose sets COMPOSE_PROJECT_NAME to the project's name (-p wins over .env).
+            let mut vars = process.vars.clone();
+            if let Some(name) = &settings.project_name {
+                vars.push(("COMPOSE_PROJECT_NAME".to_owned(), name.clone()));
+            }
+            Variables::dev(vars, &entries)
+        }
         Mode::Deploy { environment, url } => {
             let mut managed = Vec::new();
             for tree in trees {
@@ -120,7 +127,13 @@ pub(crate) fn variables(
             let ctx = DeployContext {
                 environment: environment.clone(),
                 url: url.clone(),
-                project_path: settings.project_path.clone().unwrap_or_default(),
+                // SPEC §4: `registry.example/<project>`; without CI_PROJECT_PATH the project
+                // is its (normalised) name.
+                project_path: settings
+                    .project_path
+                    .clone()
+                    .or_else(|| settings.project_name.clone())
+                    .unwrap_or_default(),
                 process: process.vars.clone(),
                 managed,
                 uses_metrics: mentions(sources, &factory_env::METRICS_VARIABLES),

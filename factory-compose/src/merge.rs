@@ -381,13 +381,40 @@ impl Merger<'_> {
         self.with_kind(at, kind)
     }
 
+    /// The items of a list-valued key: a sequence's items; a mapping's entries as `key=value`
+    /// items (`extra_hosts: {host: ip}`); a lone scalar as a one-item list (`dns: 8.8.8.8`).
+    fn list_items(&mut self, id: NodeId) -> Vec<NodeId> {
+        match self.node(id).kind.clone() {
+            NodeKind::Sequence(items) => items,
+            NodeKind::Mapping(entries) => {
+                let mut out = Vec::new();
+                for e in entries {
+                    let key = self.scalar_text(e.key).unwrap_or("").to_owned();
+                    let span = self.node(e.key).span.cover(self.node(e.value).span);
+                    let values: Vec<String> = match self.node(e.value).kind.clone() {
+                        NodeKind::Sequence(vs) => vs
+                            .iter()
+                            .filter_map(|&v| self.scalar_text(v).map(str::to_owned))
+                            .collect(),
+                        _ => self
+                            .scalar_text(e.value)
+                            .map(str::to_owned)
+                            .into_iter()
+                            .collect(),
+                    };
+                    for v in values {
+                        out.push(self.synthetic_scalar(e.key, span, Some(format!("{key}={v}"))));
+                    }
+                }
+                out
+            }
+            NodeKind::Scalar(_) => vec![id],
+        }
+    }
+
     fn append(&mut self, base: NodeId, over: NodeId, unique: bool) -> NodeId {
-        let to_items = |m: &Self, id: NodeId| match &m.node(id).kind {
-            NodeKind::Sequence(items) => items.clone(),
-            _ => vec![id], // `dns: 8.8.8.8` is a one-item list
-        };
-        let mut items = to_items(self, base);
-        for item in to_items(self, over) {
+        let mut items = self.list_items(base);
+        for item in self.list_items(over) {
             if unique && items.iter().any(|&i| self.same(i, item)) {
                 continue;
             }

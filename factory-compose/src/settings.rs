@@ -28,6 +28,14 @@ pub struct Settings {
     pub project_path: Option<String>,
     /// The Compose project name (`-p`, else normalised from the path or directory).
     pub project_name: Option<String>,
+    /// Print secret values in diagnostics instead of `********` (`--show-secrets`).
+    pub show_secrets: bool,
+    /// The names of the files in the project directory (`Dockerfile`, `.env` …), when the caller
+    /// listed it; `None` (a library caller that did not) turns off the missing-file rule (FP002).
+    pub project_files: Option<Vec<String>>,
+    /// The project directory, absolute (given by the caller; `config` resolves relative paths
+    /// against it).
+    pub project_dir: Option<String>,
 }
 
 impl Settings {

@@ -141,3 +141,21 @@ pub fn parse_long(tree: &Tree, id: NodeId) -> Result<Volume, String> {
         via: None,
     })
 }
+
+/// The well-formed `volumes` entries of `service`, short and long syntax (FC026 reports the
+/// malformed ones).
+pub fn valid_entries<'a>(
+    tree: &'a Tree,
+    service: &'a crate::model::Service,
+) -> impl Iterator<Item = Volume> + 'a {
+    let short = service
+        .volumes
+        .iter()
+        .flat_map(|v| v.value.iter())
+        .filter_map(|e| parse_short(e).ok());
+    let long = service
+        .volumes_long
+        .iter()
+        .filter_map(move |&id| parse_long(tree, id).ok());
+    short.chain(long)
+}

@@ -488,3 +488,36 @@ fn lone_dash_in_flow_is_a_string() {
     assert_eq!(value_of(&tree, &["x-b", "k"]), "-");
     assert_eq!(src(text, &tree, at(&tree, &["x-b", "k"])), "-");
 }
+
+#[test]
+fn duplicates_and_merges_in_large_mappings() {
+    let mut text = String::from("base: &base\n");
+    for i in 0..20 {
+        text.push_str(&format!("  k{i}: base{i}\n"));
+    }
+    text.push_str("m:\n");
+    for i in 10..40 {
+        text.push_str(&format!("  k{i}: own{i}\n"));
+    }
+    text.push_str("  <<: *base\n  k3: again\n  \"k35\": dup\n");
+    let parsed = parse(&text, FileId(0), &Limits::default());
+    let dups: Vec<(&str, &str, &str)> = parsed
+        .problems
+        .iter()
+        .map(|p| match p {
+            YamlProblem::DuplicateKey { key, first, second } => {
+                (key.as_str(), &text[first.range()], &text[second.range()])
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    // `k3` comes from the merge, so writing it is not a duplicate; `k35` is.
+    assert_eq!(dups, [("k35", "k35", "\"k35\"")]);
+    let tree = &parsed.tree;
+    assert_eq!(value_of(tree, &["m", "k3"]), "again");
+    assert_eq!(value_of(tree, &["m", "k5"]), "base5");
+    assert_eq!(value_of(tree, &["m", "k15"]), "own15");
+    assert_eq!(value_of(tree, &["m", "k35"]), "own35");
+    // Own k10..k39 and k3, then k0..k9 from the merge minus k3.
+    assert_eq!(keys(tree, at(tree, &["m"])).len(), 30 + 1 + 9);
+}

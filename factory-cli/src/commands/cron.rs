@@ -1,16 +1,115 @@
-//! `factory cron` (not implemented yet: its issue is open).
+//! `factory cron [PATH]`: the cron jobs, their schedule in words and their next runs.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
+use factory_compose::cron_jobs;
+use factory_compose::report::human;
+use factory_compose::{Report, load};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::output::{color, emit};
+use crate::project;
+
+/// The most runs `--next` may ask for per job.
+const MAX_NEXT: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CronFormat {
+    /// A table: service, schedule, schedule in words, command, next runs.
+    Human,
+    /// The stable JSON document of SPEC §5.
+    Json,
+}
 
 /// Arguments of `factory cron`.
 #[derive(Debug, Args)]
 pub(crate) struct CronArgs {
+    /// The project directory (same as --project-directory).
+    #[arg(value_name = "PATH")]
+    pub(crate) path: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) project: crate::args::ProjectArgs,
+    /// Count the runs from this instant (RFC 3339, e.g. 2026-01-01T00:00:00Z); default: now.
+    #[arg(long, value_name = "RFC3339")]
+    pub(crate) from: Option<String>,
+    /// How many runs to show for each job.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub(crate) next: usize,
+    /// The cron daemon's time zone (IANA name such as Europe/Paris).
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub(crate) tz: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CronFormat::Human)]
+    pub(crate) format: CronFormat,
 }
 
-pub(crate) fn run(_args: &CronArgs) -> Result<ExitCode, String> {
-    Err("`factory cron` is not implemented yet".to_owned())
+pub(crate) fn run(args: &CronArgs) -> Result<ExitCode, String> {
+    let from = match &args.from {
+        Some(text) => parse_from(text)?,
+        None => Timestamp::now(),
+    };
+    let tz = TimeZone::get(&args.tz).map_err(|_| {
+        format!(
+            "unknown time zone `{}` for --tz: use an IANA name such as UTC or Europe/Paris",
+            args.tz
+        )
+    })?;
+    if args.next > MAX_NEXT {
+        return Err(format!(
+            "--next {} is too many: show at most {MAX_NEXT} runs per job",
+            args.next
+        ));
+    }
+    let p = &args.project;
+    let files = project::read(args.path.as_deref(), p)?;
+    let loaded = load(&files.sources, &files.process, &files.settings);
+    if let Some(code) = blocking_errors(&loaded.diagnostics, &files, p) {
+        return Ok(code);
+    }
+    let runs = cron_jobs::runs(&loaded, p.show_secrets, from, &tz, args.next);
+    let text = match args.format {
+        CronFormat::Human => cron_jobs::render_table(&runs, tz.iana_name().unwrap_or(&args.tz)),
+        CronFormat::Json => cron_jobs::render_json(&runs),
+    };
+    emit(&text, p.output.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_from(text: &str) -> Result<Timestamp, String> {
+    text.parse::<Timestamp>().map_err(|e| {
+        format!(
+            "invalid --from `{text}`: expected an RFC 3339 instant with its offset, such as 2026-01-01T00:00:00Z or 2026-01-01T09:30:00+01:00 ({e})"
+        )
+    })
+}
+
+/// Loading errors that leave no model to show (invalid YAML, a document that is not a
+/// mapping, limits exceeded): printed to standard error, exit 1.
+pub(crate) fn blocking_errors(
+    diagnostics: &[factory_compose::Diagnostic],
+    files: &project::ProjectFiles,
+    p: &crate::args::ProjectArgs,
+) -> Option<ExitCode> {
+    let blocking: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, "FC001" | "FC002" | "FC004"))
+        .cloned()
+        .collect();
+    if blocking.is_empty() {
+        return None;
+    }
+    let report = Report::new(blocking);
+    eprint!(
+        "{}",
+        human::render(
+            &report,
+            &files.sources,
+            color(p.no_color, true),
+            files.compose_files
+        )
+    );
+    Some(ExitCode::from(1))
 }

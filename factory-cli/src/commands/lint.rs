@@ -2,30 +2,139 @@
 
 use std::process::ExitCode;
 
-use factory_compose::report::{human, json};
-use factory_compose::{Severity, lint};
+use factory_compose::report::{github, gitlab, human, json, sarif};
+use factory_compose::{Report, SourceFile, SourceMap, fix, lint};
 
 use crate::args::{LintArgs, LintFormat};
+use crate::config::{self, Options, Resolved, Threshold};
+use crate::discover;
 use crate::output::{color, emit};
-use crate::project;
+use crate::project::{self, ProjectFiles};
+
+/// Rounds of fix → re-lint before giving up on reaching a fixed point.
+const MAX_FIX_ROUNDS: usize = 10;
+
+/// The configuration layers for this run: flags, `FACTORY_*`, `factory.toml`.
+fn configuration(args: &LintArgs) -> Result<Resolved, String> {
+    let mut cli = Options::default();
+    if !args.ignore.is_empty() {
+        let mut codes = Vec::new();
+        for c in &args.ignore {
+            codes.extend(config::codes(c).map_err(|e| format!("--ignore: {e}"))?);
+        }
+        cli.ignore = Some(codes);
+    }
+    if !args.severity.is_empty() {
+        let mut map = std::collections::BTreeMap::new();
+        for s in &args.severity {
+            let (code, level) =
+                config::parse_severity(s).map_err(|e| format!("--severity: {e}"))?;
+            map.insert(code, level);
+        }
+        cli.severity = Some(map);
+    }
+    cli.failure_threshold = args
+        .failure_threshold
+        .or(args.deny_warnings.then_some(Threshold::Warning));
+    let dir = discover::project_dir(
+        args.path.as_deref(),
+        args.project.project_directory.as_deref(),
+    );
+    config::resolve(cli, &dir, args.config.as_deref(), args.no_config)
+}
+
+/// The sources with some files' text replaced.
+fn replaced(sources: &SourceMap, fixed: &[fix::FixedFile]) -> SourceMap {
+    let mut out = SourceMap::new();
+    for (id, file) in sources.iter() {
+        let text = fixed
+            .iter()
+            .find(|f| f.file == id)
+            .map_or(file.text.as_str(), |f| f.text.as_str());
+        out.add(SourceFile::new(file.name.clone(), text, file.kind));
+    }
+    out
+}
+
+fn lint_filtered(files: &ProjectFiles, sources: &SourceMap, conf: &Resolved) -> Report {
+    conf.filter
+        .apply(lint(sources, &files.process, &files.settings), sources)
+}
 
 pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
-    let p = &args.project;
-    let files = project::read(args.path.as_deref(), p)?;
-    let report = lint(&files.sources, &files.process, &files.settings);
+    let conf = configuration(args)?;
+    let p = config::project_defaults(&args.project, &conf);
+    let files = project::read(args.path.as_deref(), &p)?;
+    let mut sources = files.sources.clone();
+    let mut report = lint_filtered(&files, &sources, &conf);
+
+    if args.fix || args.diff {
+        for _ in 0..MAX_FIX_ROUNDS {
+            let fixed = fix::apply(&report, &sources);
+            if fixed.is_empty() {
+                break;
+            }
+            sources = replaced(&sources, &fixed);
+            report = lint_filtered(&files, &sources, &conf);
+        }
+        let mut diff = String::new();
+        let mut changed = 0usize;
+        for ((id, before), (_, after)) in files.sources.iter().zip(sources.iter()) {
+            if before.text == after.text {
+                continue;
+            }
+            changed += 1;
+            if args.diff {
+                diff.push_str(&fix::unified_diff(&before.name, &before.text, &after.text));
+            } else if let Some(path) = files.paths.get(usize::from(id.0)) {
+                std::fs::write(path, &after.text)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+        }
+        if args.diff {
+            emit(&diff, p.output.as_deref())?;
+            return Ok(if changed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+        if changed > 0 {
+            eprintln!(
+                "fixed {changed} file{}",
+                if changed == 1 { "" } else { "s" }
+            );
+        }
+    }
+
     let text = match args.format {
         LintFormat::Human => human::render(
             &report,
-            &files.sources,
+            &sources,
             color(p.no_color, p.output.is_some()),
             files.compose_files,
         ),
-        LintFormat::Json => json::render(&report, &files.sources),
+        LintFormat::Json => json::render(&report, &sources),
+        LintFormat::Sarif => sarif::render(&report, &sources),
+        LintFormat::Gitlab => gitlab::render(&report, &sources),
+        LintFormat::Github => github::render(&report, &sources),
     };
     emit(&text, p.output.as_deref())?;
-    let failing = report.diagnostics.iter().any(|d| {
-        d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning)
-    });
+    let fixable = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.fix.is_some())
+        .count();
+    if args.format == LintFormat::Human && fixable > 0 && !args.fix {
+        eprintln!(
+            "{fixable} finding{} can be fixed with `factory lint --fix` (`--diff` to preview)",
+            if fixable == 1 { "" } else { "s" }
+        );
+    }
+    let failing = report
+        .diagnostics
+        .iter()
+        .any(|d| conf.threshold.fails(d.severity));
     Ok(if failing {
         ExitCode::from(1)
     } else {

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod completions;
 pub(crate) mod config;
 pub(crate) mod cron;
 pub(crate) mod env;
@@ -25,6 +26,8 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
         Command::Cron(args) => cron::run(&args),
         Command::Runjob(args) => runjob::run(&args),
         Command::Rule(args) => rule::run(&args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Manpage => completions::manpage(),
     };
     match result {
         Ok(code) => code,

@@ -1,7 +1,10 @@
 //! Reporters: pure functions from a [`Report`] to the text a user or a machine reads.
 
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::diagnostic::{Diagnostic, Severity};
 

@@ -59,6 +59,8 @@ pub(crate) struct Context<'a> {
     pub(crate) variables: &'a factory_env::Variables,
     pub(crate) interpolation: &'a crate::interpolate::Interpolation,
     pub(crate) dotenv: &'a crate::environment::DotenvFiles,
+    /// The process environment as given (FE006 reads the `SV_` names it holds).
+    pub(crate) process: &'a crate::environment::ProcessEnv,
 }
 
 /// A rule: metadata plus a check over the model.

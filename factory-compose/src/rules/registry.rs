@@ -35,6 +35,7 @@ pub(crate) static FC_RULES: &[&dyn Rule] = &[
     &fc::invalid_service_name::InvalidServiceName,
     &fc::unbalanced_command_quotes::UnbalancedCommandQuotes,
     &fc::docker_socket_mounted::DockerSocketMounted,
+    &fc::unused_suppression::UnusedSuppression,
 ];
 
 /// Every family's rules, in the order codes sort: FC, FD, FE, FJ, FM, FP, FR.

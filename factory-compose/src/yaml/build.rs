@@ -27,10 +27,61 @@ enum KeyRepr {
     Mapping,
 }
 
-/// A mapping's keys so far: the span of each key's first occurrence.
+/// A mapping's keys so far, with the span of each key's first occurrence: a short list compared
+/// in place (no allocation per key), a hash map once the mapping grows.
 #[derive(Debug, Default)]
 struct KeySet {
-    spans: HashMap<KeyRepr, Span>,
+    small: Vec<(NodeId, Span)>,
+    large: Option<HashMap<KeyRepr, Span>>,
+}
+
+/// Mappings with more keys than this switch to a hash map.
+const SMALL_KEY_SET: usize = 16;
+
+impl KeySet {
+    /// Record `key` written at `span`; `Err(first span)` if the mapping already has that key.
+    fn insert(&mut self, nodes: &[Node], key: NodeId, span: Span) -> Result<(), Span> {
+        let Some(kind) = nodes.get(key.0 as usize).map(|n| &n.kind) else {
+            return Ok(());
+        };
+        if let Some(large) = &mut self.large {
+            return match large.entry(key_repr(kind)) {
+                hash_map::Entry::Occupied(first) => Err(*first.get()),
+                hash_map::Entry::Vacant(slot) => {
+                    slot.insert(span);
+                    Ok(())
+                }
+            };
+        }
+        let same = |other: NodeId| {
+            nodes
+                .get(other.0 as usize)
+                .is_some_and(|n| same_key(&n.kind, kind))
+        };
+        if let Some(&(_, first)) = self.small.iter().find(|(other, _)| same(*other)) {
+            return Err(first);
+        }
+        self.small.push((key, span));
+        if self.small.len() > SMALL_KEY_SET {
+            let large = self
+                .small
+                .drain(..)
+                .filter_map(|(id, span)| Some((key_repr(&nodes.get(id.0 as usize)?.kind), span)))
+                .collect();
+            self.large = Some(large);
+        }
+        Ok(())
+    }
+}
+
+/// go-yaml's duplicate test: same node kind and same decoded text.
+fn same_key(a: &NodeKind, b: &NodeKind) -> bool {
+    match (a, b) {
+        (NodeKind::Scalar(a), NodeKind::Scalar(b)) => a.value == b.value,
+        (NodeKind::Sequence(_), NodeKind::Sequence(_))
+        | (NodeKind::Mapping(_), NodeKind::Mapping(_)) => true,
+        _ => false,
+    }
 }
 
 /// A merge key of a mapping being built: the span of `<<`, its value and the value's span as
@@ -94,7 +145,7 @@ enum Fix {
 }
 
 /// How many fixes (one re-parse each) are tried before giving up.
-const MAX_FIXES: usize = 64;
+const MAX_FIXES: usize = 1024;
 const SAPHYR_INDENTATION: &str = "invalid indentation";
 const SAPHYR_UNKNOWN_ESCAPE: &str = "while parsing a quoted scalar, found unknown escape character";
 const SAPHYR_QUOTED_TAB: &str = "tab cannot be used as indentation";
@@ -165,7 +216,7 @@ fn parse_fixing(text: &str, file: FileId, limits: &Limits) -> Parsed {
     let mut source = Cow::Borrowed(text);
     let mut quote_fixes: Vec<usize> = Vec::new();
     let mut dash_fixes: Vec<usize> = Vec::new();
-    // Each fix is one more pass: bound the extra work to about 4 MiB of re-parsing (or 64 fixes).
+    // Each fix is one more pass: bound the extra work to about 4 MiB of re-parsing (and 1024 fixes).
     let max_fixes = MAX_FIXES.min(1 + (4 << 20) / text.len().max(1));
     let mut fixes = 0;
     loop {
@@ -688,9 +739,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 let Some(node) = self.tree.nodes.get(entry.key.0 as usize) else {
                     continue;
                 };
-                let repr = key_repr(&node.kind);
-                if let hash_map::Entry::Vacant(slot) = keys.spans.entry(repr) {
-                    slot.insert(node.span);
+                if keys.insert(&self.tree.nodes, entry.key, node.span).is_ok() {
                     entries.push(Entry {
                         key: entry.key,
                         value: entry.value,
@@ -746,20 +795,19 @@ impl<'t, 'l> Builder<'t, 'l> {
                         span: key_node.span,
                     });
                 }
-                match keys.spans.entry(key_repr(&key_node.kind)) {
-                    hash_map::Entry::Occupied(first) => {
+                match keys.insert(&self.tree.nodes, key, key_span) {
+                    Err(first) => {
                         let key_text = match &key_node.kind {
                             NodeKind::Scalar(s) => s.value.clone(),
                             _ => String::new(),
                         };
                         self.problems.push(YamlProblem::DuplicateKey {
                             key: key_text,
-                            first: *first.get(),
+                            first,
                             second: key_span,
                         });
                     }
-                    hash_map::Entry::Vacant(slot) => {
-                        slot.insert(key_span);
+                    Ok(()) => {
                         if is_merge_key(key_node) {
                             merges.push(PendingMerge {
                                 key_span,

@@ -33,6 +33,7 @@ mod build;
 mod lex;
 mod resolve;
 
+pub(crate) use resolve::go_format_float;
 pub use resolve::{PlainValue, compose_string, resolve_plain};
 
 use crate::span::{FileId, Span};

@@ -243,7 +243,7 @@ fn parse_finite(s: &str) -> Option<f64> {
 
 /// Go's `fmt.Sprint(float64)`: `%g` with the shortest exact digits, exponent form when the decimal
 /// exponent is below -4 or at least 6 (`1e+06`, `1e-05`), `+Inf`, `-Inf`, `NaN`, `-0`.
-fn go_format_float(f: f64) -> String {
+pub(crate) fn go_format_float(f: f64) -> String {
     if f.is_nan() {
         return "NaN".to_owned();
     }

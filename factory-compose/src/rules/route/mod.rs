@@ -1,6 +1,245 @@
-//! FR: routing (Traefik v1 labels).
+//! FR: routing (Traefik v1 labels). The routes come from [`crate::routes`]; the helpers here
+//! point inside a label's value, before or after interpolation.
 
-use crate::rules::Rule;
+pub(crate) mod ambiguous_route_port;
+pub(crate) mod hard_coded_host;
+pub(crate) mod invalid_basic_auth;
+pub(crate) mod invalid_frontend_rule;
+pub(crate) mod invalid_route_number;
+pub(crate) mod invalid_rule_regex;
+pub(crate) mod invalid_traefik_enable;
+pub(crate) mod route_conflict;
+pub(crate) mod route_port_not_exposed;
+pub(crate) mod route_without_port;
+pub(crate) mod routing_labels_on_job;
+pub(crate) mod rule_never_matches;
+pub(crate) mod shadowed_route;
+pub(crate) mod undoubled_dollar_in_auth;
+
+use std::ops::Range;
+
+use crate::model::{Form, KeyValue};
+use crate::rules::{Context, Rule};
+use crate::span::{Location, Span};
+use crate::yaml::NodeKind;
 
 /// The rules of this family, sorted by code.
-pub(crate) static RULES: &[&dyn Rule] = &[];
+pub(crate) static RULES: &[&dyn Rule] = &[
+    &invalid_frontend_rule::InvalidFrontendRule,
+    &route_without_port::RouteWithoutPort,
+    &ambiguous_route_port::AmbiguousRoutePort,
+    &invalid_traefik_enable::InvalidTraefikEnable,
+    &invalid_route_number::InvalidRouteNumber,
+    &route_conflict::RouteConflict,
+    &invalid_basic_auth::InvalidBasicAuth,
+    &undoubled_dollar_in_auth::UndoubledDollarInAuth,
+    &hard_coded_host::HardCodedHost,
+    &route_port_not_exposed::RoutePortNotExposed,
+    &invalid_rule_regex::InvalidRuleRegex,
+    &routing_labels_on_job::RoutingLabelsOnJob,
+    &shadowed_route::ShadowedRoute,
+    &rule_never_matches::RuleNeverMatches,
+];
+
+/// The basic-auth label properties (v1.7 also reads `.users`).
+pub(crate) const AUTH_PROPS: &[&str] = &["frontend.auth.basic", "frontend.auth.basic.users"];
+
+/// Where the value starts inside the label's scalar: after `KEY=` in list form.
+fn value_offset(kv: &KeyValue) -> usize {
+    match kv.form {
+        Form::List => kv.key.value.len() + 1,
+        Form::Map => 0,
+    }
+}
+
+/// Where the label's value is (the `<<` line when inherited).
+pub(crate) fn value_loc(kv: &KeyValue) -> Location {
+    kv.value.as_ref().map_or(kv.key.primary(), |v| v.primary())
+}
+
+/// The file location of `range` (byte offsets into the label's interpolated value). Inherited
+/// labels point at the `<<` line.
+pub(crate) fn in_value(cx: &Context<'_>, kv: &KeyValue, range: Range<usize>) -> Location {
+    if let Some(v) = &kv.value
+        && let Some(via) = v.via
+    {
+        return via;
+    }
+    // Interpolated: the range is still exact when the text from it to the end (or from the
+    // start to it) was written as is, i.e. the variables are all on the other side.
+    if let (Some(raw), Some(value)) = (
+        cx.interpolation
+            .raw_of(kv.node)
+            .and_then(|_| raw_value(cx, kv)),
+        kv.value.as_ref().map(|v| v.value.as_str()),
+    ) && raw != value
+    {
+        let shifted = value
+            .get(range.start..)
+            .filter(|tail| raw.ends_with(tail))
+            .map(|_| raw.len() - (value.len() - range.start))
+            .or_else(|| {
+                value
+                    .get(..range.end)
+                    .filter(|head| raw.starts_with(head))
+                    .map(|_| range.start)
+            });
+        if let Some(start) = shifted
+            && let Some(loc) = in_raw_exact(cx, kv, start..start + range.len())
+        {
+            return loc;
+        }
+        return value_loc(kv);
+    }
+    let base = value_offset(kv);
+    crate::locate::in_scalar(
+        &cx.project.tree,
+        cx.sources,
+        kv.node,
+        base + range.start..base + range.end,
+    )
+}
+
+/// Point `diag` at `range` of the label's value, with a secondary label on the anchor when the
+/// value was inherited through `<<`.
+pub(crate) fn point_in(
+    cx: &Context<'_>,
+    kv: &KeyValue,
+    range: Range<usize>,
+    diag: crate::diagnostic::Diagnostic,
+) -> crate::diagnostic::Diagnostic {
+    let diag = diag.at(in_value(cx, kv, range));
+    match kv.value.as_ref().and_then(|v| v.inherited_from()) {
+        Some(at) => diag.with_secondary(at, "inherited from here"),
+        None => diag,
+    }
+}
+
+/// The label's value as written, before interpolation (YAML quoting already decoded).
+pub(crate) fn raw_value<'a>(cx: &'a Context<'_>, kv: &'a KeyValue) -> Option<&'a str> {
+    match cx.interpolation.raw_of(kv.node) {
+        Some(raw) => match kv.form {
+            Form::List => raw.split_once('=').map(|(_, v)| v),
+            Form::Map => Some(raw),
+        },
+        None => kv.value.as_ref().map(|v| v.value.as_str()),
+    }
+}
+
+/// The file location of `range` (byte offsets into the label's raw value), `None` when the
+/// written text cannot be mapped exactly (folded, escaped, inherited).
+pub(crate) fn in_raw_exact(
+    cx: &Context<'_>,
+    kv: &KeyValue,
+    range: Range<usize>,
+) -> Option<Location> {
+    if kv.value.as_ref().is_some_and(|v| v.via.is_some()) {
+        return None;
+    }
+    let node = cx.project.tree.node(kv.node);
+    let NodeKind::Scalar(s) = &node.kind else {
+        return None;
+    };
+    let raw = cx.interpolation.raw_of(kv.node).unwrap_or(&s.value);
+    let text = &cx.sources.get(node.file).text;
+    let map = crate::locate::value_to_file(text, node.span, s.style, raw)?;
+    let base = value_offset(kv);
+    let start = *map.get(base + range.start)?;
+    let end = *map.get(base + range.end)?;
+    Some(Location::new(node.file, Span::new(start, end.max(start))))
+}
+
+/// [`in_raw_exact`], else the whole value.
+pub(crate) fn in_raw(cx: &Context<'_>, kv: &KeyValue, range: Range<usize>) -> Location {
+    in_raw_exact(cx, kv, range).unwrap_or_else(|| value_loc(kv))
+}
+
+/// Whether the label's value uses a variable that is not set and has no default: FE002/FE007
+/// already report it, and the value Traefik would see is not the one meant.
+pub(crate) fn uses_unset_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
+    cx.interpolation
+        .uses
+        .iter()
+        .filter(|u| u.node == kv.node && !u.has_default)
+        .any(|u| cx.variables.variable(&u.name).is_none())
+}
+
+/// Whether the label's value uses a variable that is not set, default or not: the value then
+/// depends on where it is deployed (a hash from a secret variable), so FR007 does not judge it.
+pub(crate) fn uses_missing_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
+    cx.interpolation
+        .uses
+        .iter()
+        .filter(|u| u.node == kv.node)
+        .any(|u| cx.variables.variable(&u.name).is_none())
+}
+
+/// The routes of the project, as `factory routes` shows them.
+pub(crate) fn defs(cx: &Context<'_>) -> Vec<crate::routes::RouteDef> {
+    crate::routes::routes(cx.project)
+}
+
+/// The distinct rule labels of the routes (segments may share the service-wide rule).
+pub(crate) fn distinct_rules(defs: &[crate::routes::RouteDef]) -> Vec<&crate::routes::RouteDef> {
+    let mut out: Vec<&crate::routes::RouteDef> = Vec::new();
+    for d in defs {
+        if !out.iter().any(|o| o.rule.node == d.rule.node) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// Every `traefik.*` label whose property (after an optional segment) is one of `props`.
+pub(crate) fn labels_with<'a>(svc: &'a crate::model::Service, props: &[&str]) -> Vec<&'a KeyValue> {
+    let Some(labels) = &svc.labels else {
+        return Vec::new();
+    };
+    labels
+        .value
+        .iter()
+        .filter(|kv| {
+            crate::routes::split_key(&kv.key.value).is_some_and(|(_, p)| props.contains(&p))
+        })
+        .collect()
+}
+
+/// How a route is named in messages: `` `web` `` or `` `web` (segment `api`) ``.
+pub(crate) fn route_name(d: &crate::routes::RouteDef) -> String {
+    match &d.segment {
+        Some(s) => format!("`{}` (segment `{s}`)", d.service),
+        None => format!("`{}`", d.service),
+    }
+}
+
+/// FR011 and FR014: the warnings of every rule that parses, for one code.
+pub(crate) fn warn_rules(
+    cx: &Context<'_>,
+    code: &'static str,
+    out: &mut Vec<crate::diagnostic::Diagnostic>,
+) {
+    let defs = defs(cx);
+    for d in distinct_rules(&defs) {
+        if uses_unset_variable(cx, &d.rule) {
+            continue;
+        }
+        let Ok(rule) = d.parsed_rule() else { continue };
+        for w in rule.warnings() {
+            if w.code() != code {
+                continue;
+            }
+            let mut diag = crate::rules::registry::diagnostic(
+                code,
+                format!("`{}` of `{}`: {}", d.rule.key.value, d.service, w.message),
+            )
+            .at(in_value(cx, &d.rule, w.span.clone()));
+            if let Some(at) = d.rule.value.as_ref().and_then(|v| v.inherited_from()) {
+                diag = diag.with_secondary(at, "inherited from here");
+            }
+            if let Some(help) = &w.help {
+                diag = diag.with_help(help.clone());
+            }
+            out.push(diag);
+        }
+    }
+}

@@ -1,6 +1,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, declare_rule, registry};
-use crate::volume::{VolumeSource, parse_long, parse_short};
+use crate::volume::{VolumeSource, valid_entries};
 
 declare_rule! {
     /// ## What it does
@@ -50,16 +50,7 @@ impl Rule for AbsoluteBindMount {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for svc in &cx.project.services {
-            let short = svc
-                .volumes
-                .iter()
-                .flat_map(|v| v.value.iter())
-                .filter_map(|e| parse_short(e).ok());
-            let long = svc
-                .volumes_long
-                .iter()
-                .filter_map(|&id| parse_long(&cx.project.tree, id).ok());
-            for v in short.chain(long) {
+            for v in valid_entries(&cx.project.tree, svc) {
                 let VolumeSource::Bind(src) = &v.source else {
                     continue;
                 };

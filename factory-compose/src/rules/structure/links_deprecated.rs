@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -25,6 +25,12 @@ declare_rule! {
     ///     image: app:1.0
     ///     depends_on: [mysql]
     /// ```
+    ///
+    /// ## Fix safety
+    /// When the service has no `depends_on` and every link is a plain service name (no
+    /// `service:alias`), the fix renames the `links` key to `depends_on`: the same start order,
+    /// and the services still reach each other by name. With an alias or an existing
+    /// `depends_on`, the change is left to the author.
     pub(crate) struct LinksDeprecated {
         code: "FC014",
         name: "links-deprecated",
@@ -41,14 +47,39 @@ impl Rule for LinksDeprecated {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for svc in &cx.project.services {
             if let Some(key) = svc.key("links") {
-                out.push(
-                    key.point(registry::diagnostic(
-                        "FC014",
-                        format!("service `{}` uses `links`, which is deprecated", svc.name.value),
-                    ))
-                    .with_help("replace `links:` with `depends_on:`; services reach each other by name without links"),
-                );
+                let mut d = key.point(registry::diagnostic(
+                    "FC014",
+                    format!("service `{}` uses `links`, which is deprecated", svc.name.value),
+                ))
+                .with_help("replace `links:` with `depends_on:`; services reach each other by name without links");
+                let plain = svc.links.as_ref().is_some_and(|links| {
+                    links.via.is_none()
+                        && links.value.iter().all(|l| {
+                            l.via.is_none()
+                                && !l.value.is_empty()
+                                && l.value.bytes().all(is_name_byte)
+                        })
+                });
+                if plain
+                    && svc.depends_on.is_none()
+                    && key.via.is_none()
+                    && cx.sources.get(key.at.file).slice(key.at.span) == "links"
+                {
+                    d = d.with_fix(Fix {
+                        title: "rename `links` to `depends_on`".to_owned(),
+                        edits: vec![Edit {
+                            location: key.at,
+                            replacement: "depends_on".to_owned(),
+                        }],
+                    });
+                }
+                out.push(d);
             }
         }
     }
+}
+
+/// A byte of a service name (Compose: `[a-zA-Z0-9._-]`).
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')
 }

@@ -26,6 +26,7 @@ pub(crate) mod service_key_not_allowed;
 pub(crate) mod top_level_key_not_allowed;
 pub(crate) mod unbalanced_command_quotes;
 pub(crate) mod unknown_service;
+pub(crate) mod unused_suppression;
 pub(crate) mod wrong_shape;
 pub(crate) mod wrong_type;
 pub(crate) mod yaml_limit_exceeded;

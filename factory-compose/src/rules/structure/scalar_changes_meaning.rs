@@ -70,6 +70,14 @@ impl Rule for ScalarChangesMeaning {
                 return;
             }
             let raw = s.value.as_str();
+            // An interpolated value (`${X:-off}`) is substituted after YAML is read: neither
+            // Compose reads the result as a number or a boolean, and quoting the substituted
+            // text would drop the variable.
+            if cx.interpolation.raw_of(node).is_some()
+                || cx.sources.get(value.at.file).slice(value.at.span) != raw
+            {
+                return;
+            }
             let read = compose_string(s);
             let message = if YAML11_BOOLS.contains(&raw) {
                 format!(

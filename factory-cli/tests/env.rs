@@ -1,0 +1,119 @@
+//! `factory env` on the manual's hello project, in development and as deployed to production.
+//! The binary runs with an empty environment plus the variables each test names, so the output
+//! is deterministic.
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn hello() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/hello")
+}
+
+fn factory(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_factory"))
+        .args(args)
+        .current_dir(hello())
+        .env_clear()
+        .envs(env.iter().copied())
+        .output()
+        .expect("run factory")
+}
+
+fn stdout(args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = factory(args, env);
+    assert!(
+        out.status.success(),
+        "factory {args:?}: {:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+const PRODUCTION: &[&str] = &["-e", "production", "--url", "https://hello.example.com"];
+
+#[test]
+fn hello_dev() {
+    insta::assert_snapshot!("env_hello_dev", stdout(&["env"], &[]));
+    insta::assert_snapshot!(
+        "env_hello_dev_json",
+        stdout(&["env", "--format", "json"], &[])
+    );
+}
+
+#[test]
+fn hello_production() {
+    let env = [
+        ("CI_COMMIT_SHA", "0123abcd"),
+        ("CI_PROJECT_PATH", "factory/hello"),
+    ];
+    let args: Vec<&str> = ["env"].iter().chain(PRODUCTION).copied().collect();
+    insta::assert_snapshot!("env_hello_production", stdout(&args, &env));
+    let json: Vec<&str> = args.iter().copied().chain(["--format", "json"]).collect();
+    let text = stdout(&json, &env);
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(
+        doc["app"]["ENV"],
+        serde_json::json!({"value": "production", "source": "compose", "secret": false})
+    );
+    insta::assert_snapshot!("env_hello_production_json", text);
+}
+
+#[test]
+fn one_service_and_unknown_service() {
+    let one = stdout(&["env", "migrate_db", "--format", "json"], &[]);
+    let doc: serde_json::Value = serde_json::from_str(&one).expect("JSON");
+    assert_eq!(
+        doc.as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>()),
+        Some(vec!["migrate_db".to_owned()])
+    );
+    let out = factory(&["env", "web"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    insta::assert_snapshot!("env_unknown_service", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Every kind of source, masked and shown, in development and in production.
+#[test]
+fn every_source() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources");
+    let dir = dir.to_str().expect("UTF-8 path");
+    let env = [
+        ("X_CONFIG", "prod.yml"),
+        ("SV_PRODUCTION_API_KEY", "k3y"),
+        ("CI_PROJECT_PATH", "team/app"),
+    ];
+    let dev = stdout(&["env", "--project-directory", dir], &env);
+    insta::assert_snapshot!("env_sources_dev", dev);
+    let production = ["env", "--project-directory", dir, "-e", "production"];
+    let masked = stdout(&production, &env);
+    assert!(!masked.contains("k3y"));
+    insta::assert_snapshot!("env_sources_production", masked);
+    let shown: Vec<&str> = production
+        .iter()
+        .copied()
+        .chain(["--show-secrets"])
+        .collect();
+    insta::assert_snapshot!("env_sources_production_shown", stdout(&shown, &env));
+}
+
+/// Without `CI_PROJECT_PATH`, `CI_REGISTRY_IMAGE` is `registry.example/<project name>` (SPEC §4),
+/// so the manual's project lints clean as deployed.
+#[test]
+fn hello_lints_clean_in_production_without_ci_project_path() {
+    let args: Vec<&str> = ["lint"].iter().chain(PRODUCTION).copied().collect();
+    let out = factory(&args, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -1,0 +1,124 @@
+//! `factory lint` reads the project's Dockerfiles and `.gitlab-ci.yml` (FD/FP rules) and lists
+//! the project directory (FP002).
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn factory(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_factory"))
+        .args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run factory")
+}
+
+fn codes(out: &Output) -> Vec<(String, Option<String>)> {
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_owned(),
+                d["file"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("factory-cli-fmdp-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).expect("write");
+    }
+    dir
+}
+
+#[test]
+fn hello_with_its_dockerfile_and_ci_lints_clean() {
+    // examples/hello has the manual's Dockerfile (uid 1001) and .gitlab-ci.yml (production by
+    // hand, on master), and every required file.
+    let hello = repo().join("examples/hello");
+    for f in ["Dockerfile", ".gitlab-ci.yml", ".env", "docker-compose.yml"] {
+        assert!(hello.join(f).is_file(), "examples/hello/{f} is missing");
+    }
+    let out = factory(&["lint", "examples/hello"], &repo());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = factory(&["lint", "examples/hello", "--format", "json"], &repo());
+    assert_eq!(codes(&out), []);
+}
+
+#[test]
+fn dockerfiles_and_ci_of_the_project_directory_are_linted() {
+    let compose = "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n    volumes:\n      - ./data:/data\n";
+    let dir = project(
+        "fd",
+        &[
+            ("docker-compose.yml", compose),
+            (
+                ".env",
+                "CI_REGISTRY_IMAGE=registry.example/g/p\nCI_COMMIT_SHA=dev\n",
+            ),
+            ("Dockerfile", "FROM debian\nVOLUME /data\n"),
+            ("Dockerfile.app", "FROM debian\nUSER 1000\n"),
+            ("Dockerfile.app~", "FROM debian\n"),
+            (
+                ".gitlab-ci.yml",
+                "production:\n  environment: production\n  script: [deploy-master prod]\n",
+            ),
+        ],
+    );
+    let out = factory(&["lint", "--format", "json"], &dir);
+    let mut got = codes(&out);
+    got.sort();
+    let f = |c: &str, file: Option<&str>| (c.to_owned(), file.map(str::to_owned));
+    assert_eq!(
+        got,
+        [
+            f("FD001", Some("Dockerfile")),
+            f("FD002", Some("Dockerfile")),
+            f("FD003", Some("docker-compose.yml")),
+            f("FP003", Some(".gitlab-ci.yml")),
+        ],
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn missing_project_files_are_reported_without_a_place() {
+    let dir = project(
+        "fp",
+        &[(
+            "docker-compose.yml",
+            "services:\n  app:\n    image: app:1.0\n",
+        )],
+    );
+    let out = factory(&["lint", "--format", "json"], &dir);
+    assert_eq!(
+        codes(&out),
+        [
+            ("FP002".to_owned(), None),
+            ("FP002".to_owned(), None),
+            ("FP002".to_owned(), None),
+        ]
+    );
+    assert_eq!(out.status.code(), Some(0), "warnings only");
+}

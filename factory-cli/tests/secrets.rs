@@ -1,0 +1,118 @@
+//! The secret-masking guarantee (SPEC §4): a secret value never appears in any output unless
+//! `--show-secrets`. Every command that prints something about a project is run on a fixture
+//! whose secret `SV_PRODUCTION_API_KEY` is interpolated into values that rules quote (an image
+//! tag, a healthcheck duration, an `extra_hosts` entry), into environment values and labels.
+//! With `--show-secrets` the value must appear, so the test can fail.
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SECRET: &str = "s3cr3t-value";
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/secrets")
+}
+
+/// Run `factory ARGS` in the fixture with only the secret in the environment; stdout + stderr.
+fn run(args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_factory"))
+        .args(args)
+        .current_dir(fixture())
+        .env_clear()
+        .envs(env.iter().copied())
+        .output()
+        .expect("run factory");
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(0..=1)),
+        "factory {args:?} exited with {code:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Every output that exists, as (name, arguments before the mode options).
+fn outputs() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        ("lint human", vec!["lint"]),
+        ("lint json", vec!["lint", "--format", "json"]),
+        ("env human", vec!["env"]),
+        ("env json", vec!["env", "--format", "json"]),
+        ("env one service", vec!["env", "app"]),
+        ("routes human", vec!["routes"]),
+        ("routes json", vec!["routes", "--format", "json"]),
+        (
+            "cron json",
+            vec!["cron", "--format", "json", "--from", "2026-01-01T00:00:00Z"],
+        ),
+        ("runjob", vec!["runjob", "job"]),
+        ("config yaml", vec!["config"]),
+        ("config json", vec!["config", "--format", "json"]),
+    ]
+}
+
+fn check(mode: &[&str], env: &[(&str, &str)]) {
+    let mut leaks = Vec::new();
+    let mut hidden = Vec::new();
+    for (name, args) in outputs() {
+        let masked: Vec<&str> = args.iter().chain(mode).copied().collect();
+        let out = run(&masked, env);
+        if out.contains(SECRET) {
+            leaks.push(format!("{name} {mode:?}:\n{out}"));
+        }
+        let shown: Vec<&str> = masked.iter().copied().chain(["--show-secrets"]).collect();
+        if !run(&shown, env).contains(SECRET) {
+            hidden.push(format!("{name} {mode:?} --show-secrets"));
+        }
+    }
+    assert!(leaks.is_empty(), "the secret leaked:\n{}", leaks.join("\n"));
+    assert!(
+        hidden.is_empty(),
+        "the secret does not appear with --show-secrets (the fixture no longer exercises it):\n{}",
+        hidden.join("\n")
+    );
+}
+
+#[test]
+fn deployed_secrets_never_print_without_show_secrets() {
+    check(
+        &["-e", "production", "--url", "https://app.example.com"],
+        &[("SV_PRODUCTION_API_KEY", SECRET)],
+    );
+}
+
+#[test]
+fn process_secrets_never_print_in_development() {
+    // In development the `SV_` variable itself is a secret of the process environment.
+    check(&[], &[("SV_PRODUCTION_API_KEY", SECRET)]);
+}
+
+#[test]
+fn variables_debug_never_shows_secrets() {
+    let vars = factory_env::Variables::deploy(&factory_env::DeployContext {
+        environment: "production".into(),
+        process: vec![("SV_PRODUCTION_API_KEY".into(), SECRET.into())],
+        ..Default::default()
+    });
+    assert!(!format!("{vars:?}").contains(SECRET));
+    assert!(!format!("{vars:#?}").contains(SECRET));
+    let var = vars
+        .variable("API_KEY")
+        .expect("API_KEY from SV_PRODUCTION_API_KEY");
+    assert!(!format!("{var:?}").contains(SECRET));
+    assert_eq!(
+        var.value.unmasked(),
+        SECRET,
+        "the test must hold the secret"
+    );
+    let dev = factory_env::Variables::dev(
+        vec![("SV_PRODUCTION_API_KEY".to_owned(), SECRET.to_owned())],
+        &[],
+    );
+    assert!(!format!("{dev:?}").contains(SECRET));
+}

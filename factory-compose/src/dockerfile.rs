@@ -1,0 +1,1007 @@
+//! Dockerfiles: instructions with their spans, build stages, and the user the final image runs
+//! as.
+//!
+//! The parser follows the Dockerfile reference: parser directives at the top (`# escape=`` ` ``),
+//! comments, line continuations (the escape character at the end of a line; comment and empty
+//! lines inside a continued instruction are dropped), here-documents (`RUN <<EOF`), instruction
+//! keywords in any case. It never fails: what it cannot read is kept as written.
+//!
+//! ```
+//! use factory_compose::dockerfile::{self, RunAs};
+//!
+//! let text = "FROM bearstech/python:3\nARG uid=1001\n\
+//!             RUN useradd factory_hello --uid ${uid} --shell /bin/bash\n\
+//!             USER factory_hello\n";
+//! let df = dockerfile::parse(text);
+//! let user = df.final_user();
+//! assert_eq!(user.run_as, RunAs::Named { name: "factory_hello".into(), uid: Some(1001) });
+//! assert_eq!(user.uid(), Some(1001));
+//! ```
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// One instruction (`FROM`, `RUN`, `USER` …), possibly over several lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instruction {
+    /// The keyword, upper-cased (`USER`).
+    pub keyword: String,
+    /// The arguments: the text after the keyword with continuations joined (the escape character
+    /// and the line break removed, comment lines inside dropped), trimmed; here-documents follow
+    /// after a line break.
+    pub args: String,
+    /// From the keyword to the end of the instruction's last line (trailing spaces excluded).
+    pub span: Range<usize>,
+    /// The keyword as written.
+    pub keyword_span: Range<usize>,
+    /// The first line of the instruction (keyword to end of line, trailing spaces excluded).
+    pub first_line: Range<usize>,
+}
+
+/// A build stage: a `FROM` and the instructions up to the next one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stage {
+    /// Index of the `FROM` instruction in [`Dockerfile::instructions`].
+    pub from: usize,
+    /// The base image or stage as written after `FROM` (flags removed), build arguments
+    /// substituted where their defaults are known.
+    pub base: String,
+    /// The stage name (`FROM x AS name`), lower-cased as BuildKit compares them.
+    pub name: Option<String>,
+    /// The earlier stage this one is built on (`FROM build`), by index in [`Dockerfile::stages`].
+    pub parent: Option<usize>,
+    /// Indices of the stage's instructions after its `FROM`.
+    pub body: Range<usize>,
+}
+
+/// Who a stage runs as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunAs {
+    /// `root`, uid `0`, or no `USER` at all (Docker's default).
+    Root,
+    /// A numeric uid (`USER 1001`, `USER ${uid}` with `ARG uid=1001`).
+    Uid(u32),
+    /// A user name, with the uid a `useradd`/`adduser` of the Dockerfile gives it, if any.
+    Named {
+        /// The name.
+        name: String,
+        /// The uid from `--uid N` / `-u N`, when the Dockerfile creates the user with one.
+        uid: Option<u32>,
+    },
+    /// The `USER` value uses a variable whose value is not known (`USER $APP_USER`).
+    Unresolved(String),
+}
+
+/// The user of the final stage and the instructions that decide it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinalUser {
+    /// Who the image runs as.
+    pub run_as: RunAs,
+    /// The `USER` instruction that sets it (`None`: no `USER`, Docker's default root — or the
+    /// base image's own user, which factory cannot see).
+    pub user_instruction: Option<usize>,
+    /// The `FROM` instruction of the final stage (`None` for a Dockerfile without `FROM`).
+    pub final_from: Option<usize>,
+    /// The `useradd`/`adduser` `RUN` instruction that gives a named user its uid.
+    pub uid_instruction: Option<usize>,
+    /// Whether the user was inherited from an earlier stage (`FROM build`).
+    pub inherited: bool,
+}
+
+impl FinalUser {
+    /// The numeric uid, when known (`0` for root).
+    #[must_use]
+    pub fn uid(&self) -> Option<u32> {
+        match &self.run_as {
+            RunAs::Root => Some(0),
+            RunAs::Uid(u) => Some(*u),
+            RunAs::Named { uid, .. } => *uid,
+            RunAs::Unresolved(_) => None,
+        }
+    }
+
+    /// Whether the image runs as root.
+    #[must_use]
+    pub fn is_root(&self) -> bool {
+        self.run_as == RunAs::Root
+    }
+}
+
+/// A parsed Dockerfile.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dockerfile {
+    /// Every instruction in file order.
+    pub instructions: Vec<Instruction>,
+    /// The build stages in file order.
+    pub stages: Vec<Stage>,
+    /// `ARG`s before the first `FROM` with their defaults.
+    pub global_args: Vec<(String, Option<String>)>,
+    /// The escape character (`\` unless `# escape=` says otherwise).
+    pub escape: char,
+}
+
+/// Parse a Dockerfile. Never fails; spans are byte ranges of `text`.
+#[must_use]
+pub fn parse(text: &str) -> Dockerfile {
+    let escape = escape_directive(text);
+    let instructions = scan(text, escape);
+    let mut df = Dockerfile {
+        instructions,
+        stages: Vec::new(),
+        global_args: Vec::new(),
+        escape,
+    };
+    df.build_stages();
+    df
+}
+
+/// The `# escape=X` parser directive, if the file starts with one (directives must come before
+/// any comment, empty line or instruction).
+fn escape_directive(text: &str) -> char {
+    for line in text.lines() {
+        let Some(rest) = line.trim().strip_prefix('#') else {
+            return '\\';
+        };
+        let Some((name, value)) = rest.split_once('=') else {
+            return '\\';
+        };
+        let name = name.trim().to_ascii_lowercase();
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            return '\\';
+        }
+        if name == "escape" {
+            return match value.trim() {
+                "`" => '`',
+                _ => '\\',
+            };
+        }
+    }
+    '\\'
+}
+
+/// Lines of `text` as (start, end-without-newline-and-CR).
+fn lines(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let content_end = if text[pos..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        out.push((pos, content_end));
+        pos = end + 1;
+    }
+    out
+}
+
+fn scan(text: &str, escape: char) -> Vec<Instruction> {
+    let lines = lines(text);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&(start, end)) = lines.get(i) {
+        i += 1;
+        let line = &text[start..end];
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let kw_start = start + (line.len() - trimmed.len());
+        let kw_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+        let kw_end = kw_start + kw_len;
+        let keyword = text[kw_start..kw_end].to_ascii_uppercase();
+        let first_line = kw_start..kw_start + line[kw_start - start..].trim_end().len();
+        let mut args = String::new();
+        let mut last_end = first_line.end;
+        let mut piece = &text[kw_end..end];
+        loop {
+            let t = piece.trim_end();
+            match t.strip_suffix(escape) {
+                Some(cont) => {
+                    args.push_str(cont);
+                    // Continue with the next line that is not a comment or empty.
+                    let mut next = None;
+                    while let Some(&(s, e)) = lines.get(i) {
+                        i += 1;
+                        let l = text[s..e].trim_start();
+                        if l.is_empty() || l.starts_with('#') {
+                            continue;
+                        }
+                        next = Some((s, e));
+                        break;
+                    }
+                    match next {
+                        Some((s, e)) => {
+                            piece = &text[s..e];
+                            last_end = s + piece.trim_end().len();
+                        }
+                        None => break,
+                    }
+                }
+                None => {
+                    args.push_str(t);
+                    break;
+                }
+            }
+        }
+        // Here-documents: `<<EOF`, `<<-EOF`, `<<"EOF"`.
+        if matches!(keyword.as_str(), "RUN" | "COPY" | "ADD") {
+            for (word, strip_tabs) in heredoc_words(&args) {
+                let mut body = String::new();
+                while let Some(&(s, e)) = lines.get(i) {
+                    i += 1;
+                    let l = &text[s..e];
+                    let cmp = if strip_tabs {
+                        l.trim_start_matches('\t')
+                    } else {
+                        l
+                    };
+                    last_end = s + l.trim_end().len();
+                    if cmp == word {
+                        break;
+                    }
+                    body.push('\n');
+                    body.push_str(l);
+                }
+                args.push_str(&body);
+            }
+        }
+        let last_end = last_end.max(kw_end);
+        out.push(Instruction {
+            keyword,
+            args: args.trim().to_owned(),
+            span: kw_start..last_end,
+            keyword_span: kw_start..kw_end,
+            first_line,
+        });
+    }
+    out
+}
+
+/// The delimiters of the here-documents an instruction opens, in order.
+fn heredoc_words(args: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut rest = args;
+    while let Some(at) = rest.find("<<") {
+        let mut after = &rest[at + 2..];
+        let strip_tabs = after.starts_with('-');
+        if strip_tabs {
+            after = &after[1..];
+        }
+        let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'');
+        if let Some(q) = quote {
+            after = &after[1..];
+            if let Some(close) = after.find(q) {
+                let word = &after[..close];
+                if !word.is_empty() {
+                    out.push((word.to_owned(), strip_tabs));
+                }
+                rest = &after[close + 1..];
+                continue;
+            }
+            break;
+        }
+        let len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        if len > 0 {
+            out.push((after[..len].to_owned(), strip_tabs));
+        }
+        rest = &after[len..];
+    }
+    out
+}
+
+/// Variables in scope while walking a stage.
+#[derive(Debug, Clone, Default)]
+struct Scope {
+    /// `ENV` values (inherited by child stages) and `ARG` values (this stage only).
+    env: BTreeMap<String, Option<String>>,
+    args: BTreeMap<String, Option<String>>,
+}
+
+impl Scope {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.args
+            .get(name)
+            .or_else(|| self.env.get(name))
+            .and_then(|v| v.as_deref())
+    }
+}
+
+/// What a stage leaves to stages built on it.
+#[derive(Debug, Clone, Default)]
+struct StageEnd {
+    env: BTreeMap<String, Option<String>>,
+    user: Option<(String, usize)>,
+    /// User name → (uid, the RUN instruction).
+    users: BTreeMap<String, (Option<u32>, usize)>,
+}
+
+impl Dockerfile {
+    fn build_stages(&mut self) {
+        let mut global = Scope::default();
+        let mut current: Option<Stage> = None;
+        let mut names: BTreeMap<String, usize> = BTreeMap::new();
+        for (idx, ins) in self.instructions.iter().enumerate() {
+            match ins.keyword.as_str() {
+                "FROM" => {
+                    if let Some(mut stage) = current.take() {
+                        stage.body = stage.from + 1..idx;
+                        if let Some(name) = &stage.name {
+                            names.entry(name.clone()).or_insert(self.stages.len());
+                        }
+                        self.stages.push(stage);
+                    }
+                    let words: Vec<&str> = ins
+                        .args
+                        .split_whitespace()
+                        .filter(|w| !w.starts_with("--"))
+                        .collect();
+                    let image = words.first().copied().unwrap_or("");
+                    let base =
+                        substitute(image, &|n| global.get(n).map(str::to_owned), self.escape)
+                            .unwrap_or_else(|| image.to_owned());
+                    let name = match words.as_slice() {
+                        [_, kw, name, ..] if kw.eq_ignore_ascii_case("as") => {
+                            Some(name.to_ascii_lowercase())
+                        }
+                        _ => None,
+                    };
+                    let lower = base.to_ascii_lowercase();
+                    let parent = names.get(&lower).copied().or_else(|| {
+                        // `FROM 0`: a stage by index.
+                        lower
+                            .parse::<usize>()
+                            .ok()
+                            .filter(|n| *n < self.stages.len())
+                    });
+                    current = Some(Stage {
+                        from: idx,
+                        base,
+                        name,
+                        parent,
+                        body: idx + 1..idx + 1,
+                    });
+                }
+                "ARG" if current.is_none() => {
+                    for (name, value) in parse_arg(&ins.args) {
+                        let value = value.map(|v| {
+                            substitute(&v, &|n| global.get(n).map(str::to_owned), self.escape)
+                                .unwrap_or(v)
+                        });
+                        global.args.insert(name.clone(), value.clone());
+                        self.global_args.push((name, value));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(mut stage) = current.take() {
+            stage.body = stage.from + 1..self.instructions.len();
+            self.stages.push(stage);
+        }
+    }
+
+    /// Walk stage `index` (after its parents) and return what it leaves.
+    fn walk(&self, index: usize, depth: usize, globals: &BTreeMap<&str, Option<&str>>) -> StageEnd {
+        let Some(stage) = self.stages.get(index) else {
+            return StageEnd::default();
+        };
+        let mut end = match stage.parent {
+            Some(p) if p < index && depth < 64 => self.walk(p, depth + 1, globals),
+            _ => StageEnd::default(),
+        };
+        let mut scope = Scope {
+            env: end.env.clone(),
+            args: BTreeMap::new(),
+        };
+        for idx in stage.body.clone() {
+            let Some(ins) = self.instructions.get(idx) else {
+                continue;
+            };
+            let lookup = |n: &str| scope.get(n).map(str::to_owned);
+            match ins.keyword.as_str() {
+                "ARG" => {
+                    let values: Vec<_> = parse_arg(&ins.args)
+                        .into_iter()
+                        .map(|(name, value)| {
+                            let value = match value {
+                                Some(v) => Some(substitute(&v, &lookup, self.escape).unwrap_or(v)),
+                                None => globals
+                                    .get(name.as_str())
+                                    .copied()
+                                    .flatten()
+                                    .map(str::to_owned),
+                            };
+                            (name, value)
+                        })
+                        .collect();
+                    scope.args.extend(values);
+                }
+                "ENV" => {
+                    let values: Vec<_> = parse_env(&ins.args)
+                        .into_iter()
+                        .map(|(name, value)| (name, substitute(&value, &lookup, self.escape)))
+                        .collect();
+                    scope.env.extend(values);
+                }
+                "USER" => {
+                    let raw = ins.args.trim().to_owned();
+                    let value = substitute(&raw, &lookup, self.escape).unwrap_or(raw);
+                    end.user = Some((value, idx));
+                }
+                "RUN" => {
+                    let (text, _) = substitute_keeping(&ins.args, &lookup, self.escape);
+                    for (name, uid) in created_users(&text) {
+                        end.users.insert(name, (uid, idx));
+                    }
+                }
+                _ => {}
+            }
+        }
+        end.env = scope.env;
+        end
+    }
+
+    /// The user the final stage runs as.
+    #[must_use]
+    pub fn final_user(&self) -> FinalUser {
+        let Some(last) = self.stages.len().checked_sub(1) else {
+            return FinalUser {
+                run_as: RunAs::Root,
+                user_instruction: None,
+                final_from: None,
+                uid_instruction: None,
+                inherited: false,
+            };
+        };
+        let globals: BTreeMap<&str, Option<&str>> = self
+            .global_args
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_deref()))
+            .collect();
+        let end = self.walk(last, 0, &globals);
+        let final_from = self.stages.get(last).map(|s| s.from);
+        let Some((value, at)) = end.user else {
+            return FinalUser {
+                run_as: RunAs::Root,
+                user_instruction: None,
+                final_from,
+                uid_instruction: None,
+                inherited: false,
+            };
+        };
+        let inherited = self.stages.get(last).is_some_and(|s| !s.body.contains(&at));
+        let user = value.split(':').next().unwrap_or("").trim();
+        let (run_as, uid_instruction) = if user.contains('$') {
+            (RunAs::Unresolved(value.clone()), None)
+        } else if user == "root" || user.parse::<u32>() == Ok(0) {
+            (RunAs::Root, None)
+        } else if let Ok(uid) = user.parse::<u32>() {
+            (RunAs::Uid(uid), None)
+        } else {
+            let found = end.users.get(user);
+            (
+                RunAs::Named {
+                    name: user.to_owned(),
+                    uid: found.and_then(|(u, _)| *u),
+                },
+                found.map(|(_, i)| *i),
+            )
+        };
+        FinalUser {
+            run_as,
+            user_instruction: Some(at),
+            final_from,
+            uid_instruction,
+            inherited,
+        }
+    }
+
+    /// Every `VOLUME` instruction with the paths it declares.
+    pub fn volumes(&self) -> impl Iterator<Item = (&Instruction, Vec<String>)> {
+        self.instructions
+            .iter()
+            .filter(|i| i.keyword == "VOLUME")
+            .map(|i| (i, volume_paths(&i.args)))
+    }
+
+    /// The stage with the given index, and the chain of stages it is built on (nearest first).
+    #[must_use]
+    pub fn stage_chain(&self, index: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut at = Some(index);
+        while let Some(i) = at {
+            if out.contains(&i) || i >= self.stages.len() {
+                break;
+            }
+            out.push(i);
+            at = self.stages.get(i).and_then(|s| s.parent).filter(|p| *p < i);
+        }
+        out
+    }
+}
+
+/// The paths of a `VOLUME` instruction: a JSON array, or words.
+#[must_use]
+pub fn volume_paths(args: &str) -> Vec<String> {
+    if args.trim_start().starts_with('[')
+        && let Ok(list) = serde_json::from_str::<Vec<String>>(args)
+    {
+        return list;
+    }
+    args.split_whitespace().map(str::to_owned).collect()
+}
+
+/// `ARG a=1 b` → `[(a, Some(1)), (b, None)]`.
+fn parse_arg(args: &str) -> Vec<(String, Option<String>)> {
+    split_words(args)
+        .into_iter()
+        .map(|w| match w.split_once('=') {
+            Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
+            None => (w, None),
+        })
+        .filter(|(n, _)| !n.is_empty())
+        .collect()
+}
+
+/// `ENV a=1 b="x y"` or the old `ENV a value with spaces`.
+fn parse_env(args: &str) -> Vec<(String, String)> {
+    let first = args.split_whitespace().next().unwrap_or("");
+    if !first.contains('=') {
+        let value = args.get(first.len()..).unwrap_or("").trim();
+        if first.is_empty() {
+            return Vec::new();
+        }
+        return vec![(first.to_owned(), value.to_owned())];
+    }
+    split_words(args)
+        .into_iter()
+        .filter_map(|w| w.split_once('=').map(|(n, v)| (n.to_owned(), v.to_owned())))
+        .filter(|(n, _)| !n.is_empty())
+        .collect()
+}
+
+/// Shell-like words (quotes removed); falls back to whitespace splitting on unbalanced quotes.
+fn split_words(text: &str) -> Vec<String> {
+    shell_words::split(text)
+        .unwrap_or_else(|_| text.split_whitespace().map(str::to_owned).collect())
+}
+
+/// Substitute `$name`, `${name}`, `${name:-default}`, `${name-default}`, `${name:+alt}`,
+/// `${name+alt}`; `None` when a variable without a default is not known.
+fn substitute(text: &str, lookup: &dyn Fn(&str) -> Option<String>, escape: char) -> Option<String> {
+    let (out, ok) = substitute_keeping(text, lookup, escape);
+    ok.then_some(out)
+}
+
+/// [`substitute`], keeping a reference to an unknown variable as written; the flag says whether
+/// every reference was known.
+fn substitute_keeping(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    escape: char,
+) -> (String, bool) {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    let mut ok = true;
+    while let Some((i, c)) = chars.next() {
+        if c == escape && text[i + c.len_utf8()..].starts_with('$') {
+            out.push('$');
+            chars.next();
+            continue;
+        }
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        let rest = &text[i + 1..];
+        if let Some(body) = rest.strip_prefix('{') {
+            let Some(close) = body.find('}') else {
+                out.push_str(&text[i..]);
+                break;
+            };
+            let inner = &body[..close];
+            let name_len = inner
+                .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                .unwrap_or(inner.len());
+            let (name, op) = inner.split_at(name_len);
+            let value = lookup(name);
+            let set_nonempty = value.as_deref().is_some_and(|v| !v.is_empty());
+            let replaced = match op {
+                "" => value,
+                _ if op.starts_with(":-") => {
+                    if set_nonempty {
+                        value
+                    } else {
+                        Some(op[2..].to_owned())
+                    }
+                }
+                _ if op.starts_with('-') => value.or_else(|| Some(op[1..].to_owned())),
+                _ if op.starts_with(":+") => Some(if set_nonempty {
+                    op[2..].to_owned()
+                } else {
+                    String::new()
+                }),
+                _ if op.starts_with('+') => Some(if value.is_some() {
+                    op[1..].to_owned()
+                } else {
+                    String::new()
+                }),
+                _ => None,
+            };
+            let skip = 1 + 1 + close + 1; // `$`, `{`, inner, `}`
+            let stop = i + skip;
+            match replaced {
+                Some(v) => out.push_str(&v),
+                None => {
+                    ok = false;
+                    out.push_str(&text[i..stop]);
+                }
+            }
+            while chars.peek().is_some_and(|(j, _)| *j < stop) {
+                chars.next();
+            }
+            continue;
+        }
+        let len = rest
+            .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+            .unwrap_or(rest.len());
+        if len == 0 {
+            out.push('$');
+            continue;
+        }
+        let stop = i + 1 + len;
+        match lookup(&rest[..len]) {
+            Some(v) => out.push_str(&v),
+            None => {
+                ok = false;
+                out.push_str(&text[i..stop]);
+            }
+        }
+        while chars.peek().is_some_and(|(j, _)| *j < stop) {
+            chars.next();
+        }
+    }
+    (out, ok)
+}
+
+/// The users a `RUN` command creates with `useradd`/`adduser`, with the uid given, if any.
+fn created_users(run: &str) -> Vec<(String, Option<u32>)> {
+    let text = if run.trim_start().starts_with('[') {
+        serde_json::from_str::<Vec<String>>(run).map_or_else(|_| run.to_owned(), |v| v.join(" "))
+    } else {
+        run.to_owned()
+    };
+    let mut out = Vec::new();
+    let normalized = text
+        .replace("&&", ";")
+        .replace("||", ";")
+        .replace(['|', '\n', '&'], ";");
+    for command in normalized.split(';') {
+        let words = split_words(command);
+        let mut words = words.iter().map(String::as_str).peekable();
+        // Skip wrappers: `sudo`, `exec`, `env X=1`, `set -x` prefixes are rare; handle sudo/exec.
+        while words
+            .peek()
+            .is_some_and(|w| matches!(*w, "sudo" | "exec" | "command"))
+        {
+            words.next();
+        }
+        let Some(program) = words.next() else {
+            continue;
+        };
+        let program = program.rsplit('/').next().unwrap_or(program);
+        let takes_value: &[&str] = match program {
+            "useradd" => &[
+                "-u",
+                "--uid",
+                "-g",
+                "--gid",
+                "-G",
+                "--groups",
+                "-s",
+                "--shell",
+                "-d",
+                "--home",
+                "--home-dir",
+                "-c",
+                "--comment",
+                "-k",
+                "--skel",
+                "-e",
+                "--expiredate",
+                "-f",
+                "--inactive",
+                "-K",
+                "--key",
+                "-p",
+                "--password",
+                "-b",
+                "--base-dir",
+                "-Z",
+                "--selinux-user",
+                "-R",
+                "--root",
+                "-P",
+                "--prefix",
+            ],
+            "adduser" => &[
+                "-u",
+                "--uid",
+                "--gid",
+                "--home",
+                "--shell",
+                "--gecos",
+                "--ingroup",
+                "--firstuid",
+                "--lastuid",
+                "--firstgid",
+                "--lastgid",
+                "--conf",
+                "--comment",
+                "-G",
+                "-h",
+                "-g",
+                "-s",
+                "-k",
+            ],
+            _ => continue,
+        };
+        let mut uid = None;
+        let mut name = None;
+        let mut rest: Vec<&str> = words.collect();
+        rest.reverse();
+        while let Some(w) = rest.pop() {
+            if let Some(v) = w.strip_prefix("--uid=") {
+                uid = v.parse().ok();
+            } else if w.starts_with("--") && w.contains('=') {
+            } else if w == "-u" || w == "--uid" {
+                uid = rest.pop().and_then(|v| v.parse().ok());
+            } else if takes_value.contains(&w) {
+                rest.pop();
+            } else if let Some(v) = w.strip_prefix("-u").filter(|v| !v.is_empty()) {
+                uid = v.parse().ok();
+            } else if w.starts_with('-') {
+            } else if name.is_none() {
+                name = Some(w.to_owned());
+            }
+        }
+        if let Some(name) = name {
+            out.push((name, uid));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANUAL: &str = "# we use a bearstech image!\nFROM bearstech/python:3\n\n# we create a user for our app\nARG uid=1001\nRUN useradd factory_hello --uid ${uid} --shell /bin/bash --home /home/factory_hello\nWORKDIR /home/factory_hello\n\n# use our user\nUSER factory_hello\n\nCOPY . /home/factory_hello\nCMD [\"python3\", \"-m\", \"http.server\", \"--bind=0.0.0.0\", \"9000\"]\n";
+
+    fn user(text: &str) -> RunAs {
+        parse(text).final_user().run_as
+    }
+
+    #[test]
+    fn the_manuals_dockerfile_runs_as_uid_1001() {
+        let df = parse(MANUAL);
+        assert_eq!(df.instructions.len(), 7);
+        let u = df.final_user();
+        assert_eq!(
+            u.run_as,
+            RunAs::Named {
+                name: "factory_hello".into(),
+                uid: Some(1001)
+            }
+        );
+        let at = u.user_instruction.unwrap();
+        assert_eq!(
+            &MANUAL[df.instructions[at].span.clone()],
+            "USER factory_hello"
+        );
+        assert_eq!(df.instructions[u.uid_instruction.unwrap()].keyword, "RUN");
+    }
+
+    #[test]
+    fn users() {
+        let cases: &[(&str, RunAs)] = &[
+            ("FROM a\n", RunAs::Root),
+            ("FROM a\nUSER root\n", RunAs::Root),
+            ("FROM a\nUSER 0\n", RunAs::Root),
+            ("FROM a\nUSER 0:0\n", RunAs::Root),
+            ("FROM a\nUSER root:root\n", RunAs::Root),
+            ("FROM a\nUSER 1001\n", RunAs::Uid(1001)),
+            ("FROM a\nUSER 1001:1001\n", RunAs::Uid(1001)),
+            ("FROM a\nARG uid=1001\nUSER ${uid}\n", RunAs::Uid(1001)),
+            ("FROM a\nARG uid=1001\nUSER $uid\n", RunAs::Uid(1001)),
+            (
+                "FROM a\nENV APP_UID 1001\nUSER $APP_UID\n",
+                RunAs::Uid(1001),
+            ),
+            ("FROM a\nUSER ${X:-1001}\n", RunAs::Uid(1001)),
+            ("FROM a\nUSER $X\n", RunAs::Unresolved("$X".into())),
+            ("FROM a\nUSER app\nUSER root\n", RunAs::Root),
+            ("FROM a\nUSER root\nUSER 1001\n", RunAs::Uid(1001)),
+            (
+                "FROM a\nRUN useradd -u 1000 app\nUSER app\n",
+                RunAs::Named {
+                    name: "app".into(),
+                    uid: Some(1000),
+                },
+            ),
+            (
+                "FROM a\nRUN useradd --uid=1001 -m app\nUSER app\n",
+                RunAs::Named {
+                    name: "app".into(),
+                    uid: Some(1001),
+                },
+            ),
+            (
+                "FROM a\nRUN apt-get update && adduser --disabled-password --uid 1001 app\nUSER app\n",
+                RunAs::Named {
+                    name: "app".into(),
+                    uid: Some(1001),
+                },
+            ),
+            (
+                "FROM alpine\nRUN addgroup -S g && adduser -S -D -u 1001 -G g -h /app app\nUSER app\n",
+                RunAs::Named {
+                    name: "app".into(),
+                    uid: Some(1001),
+                },
+            ),
+            (
+                "FROM a\nRUN useradd -r app\nUSER app\n",
+                RunAs::Named {
+                    name: "app".into(),
+                    uid: None,
+                },
+            ),
+            (
+                "FROM a\nUSER nobody\n",
+                RunAs::Named {
+                    name: "nobody".into(),
+                    uid: None,
+                },
+            ),
+            // Global ARG must be redeclared in the stage to be used there.
+            (
+                "ARG uid=1001\nFROM a\nARG uid\nUSER ${uid}\n",
+                RunAs::Uid(1001),
+            ),
+            (
+                "ARG uid=1001\nFROM a\nUSER ${uid}\n",
+                RunAs::Unresolved("${uid}".into()),
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(&user(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn stages_inherit_their_parents_user() {
+        let text = "FROM python:3 AS base\nRUN useradd -u 1001 app\nUSER app\n\
+                    FROM golang AS build\nRUN make\n\
+                    FROM base\nCOPY --from=build /x /x\n";
+        let df = parse(text);
+        assert_eq!(df.stages.len(), 3);
+        assert_eq!(df.stages[2].parent, Some(0));
+        let u = df.final_user();
+        assert!(u.inherited);
+        assert_eq!(u.uid(), Some(1001));
+        // The final stage built on an external image runs as root, whatever earlier stages did.
+        let text = "FROM python:3 AS base\nUSER 1001\nFROM python:3-slim\nCOPY --from=base / /\n";
+        let u = parse(text).final_user();
+        assert!(u.is_root());
+        assert_eq!(u.final_from, Some(2));
+        // Stage names compare case-insensitively; flags are skipped.
+        let text = "FROM --platform=$BUILDPLATFORM x AS Build\nUSER 1001\nFROM build\n";
+        assert_eq!(parse(text).final_user().uid(), Some(1001));
+    }
+
+    #[test]
+    fn continuations_comments_and_escape_directive() {
+        let text = "FROM a\nRUN apt-get update \\\n# a comment\n\n    && useradd \\\n      --uid 1001 app\nUSER app\n";
+        let df = parse(text);
+        assert_eq!(df.instructions.len(), 3);
+        assert_eq!(
+            df.instructions[1].args,
+            "apt-get update     && useradd       --uid 1001 app"
+        );
+        assert_eq!(
+            &text[df.instructions[1].span.clone()]
+                .lines()
+                .last()
+                .unwrap()
+                .trim(),
+            &"--uid 1001 app"
+        );
+        assert_eq!(df.final_user().uid(), Some(1001));
+
+        let text = "# escape=`\nFROM a\nRUN useradd `\n  -u 1001 app\nUSER app\n";
+        let df = parse(text);
+        assert_eq!(df.escape, '`');
+        assert_eq!(df.instructions.len(), 3);
+        assert_eq!(df.final_user().uid(), Some(1001));
+        // A directive after a comment is a comment.
+        assert_eq!(parse("# hi\n# escape=`\nFROM a\n").escape, '\\');
+    }
+
+    #[test]
+    fn heredocs_are_part_of_the_instruction() {
+        let text = "FROM a\nRUN <<EOF\nuseradd -u 1001 app\nUSER root\nEOF\nUSER app\n";
+        let df = parse(text);
+        let kws: Vec<_> = df.instructions.iter().map(|i| i.keyword.as_str()).collect();
+        assert_eq!(kws, ["FROM", "RUN", "USER"]);
+        assert_eq!(df.final_user().uid(), Some(1001));
+    }
+
+    #[test]
+    fn volumes() {
+        let df = parse("FROM a\nVOLUME [\"/data\", \"/logs\"]\nvolume /x /y\nVOLUME [broken\n");
+        let v: Vec<_> = df.volumes().map(|(_, p)| p).collect();
+        assert_eq!(
+            v,
+            [vec!["/data", "/logs"], vec!["/x", "/y"], vec!["[broken"]]
+        );
+    }
+
+    #[test]
+    fn substitution() {
+        let vars = |n: &str| match n {
+            "a" => Some("1".to_owned()),
+            "e" => Some(String::new()),
+            _ => None,
+        };
+        for (input, want) in [
+            ("$a", Some("1")),
+            ("${a}x", Some("1x")),
+            ("${b:-2}", Some("2")),
+            ("${e:-2}", Some("2")),
+            ("${e-2}", Some("")),
+            ("${a:+y}", Some("y")),
+            ("${b:+y}", Some("")),
+            ("\\$a", Some("$a")),
+            ("$b", None),
+            ("a$", Some("a$")),
+            ("${a", Some("${a")),
+        ] {
+            assert_eq!(substitute(input, &vars, '\\').as_deref(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn many_stages_and_args_stay_linear() {
+        let mut text = "ARG a=1\n".repeat(20_000);
+        for i in 0..20_000_usize {
+            text.push_str(&format!("FROM s{} AS s{i}\nARG a\n", i.saturating_sub(1)));
+        }
+        text.push_str("USER ${a}\n");
+        let started = std::time::Instant::now();
+        let df = parse(&text);
+        assert_eq!(df.stages.len(), 20_000);
+        assert_eq!(df.final_user().uid(), Some(1));
+        // Not a timing test: a quadratic walk would take minutes.
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_spans_are_on_char_boundaries(text in "(?s)\\PC{0,200}|[A-Za-z \\\\`#=\\n${}<>:\"\\[\\]-]{0,200}") {
+            let df = parse(&text);
+            for i in &df.instructions {
+                for r in [&i.span, &i.keyword_span, &i.first_line] {
+                    proptest::prop_assert!(r.start <= r.end && r.end <= text.len());
+                    proptest::prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                }
+            }
+            let _ = df.final_user();
+            let _ = df.volumes().count();
+        }
+    }
+}

@@ -1,0 +1,530 @@
+//! `.gitlab-ci.yml`, read with the same span tree as compose files: the jobs, the environment
+//! each one deploys to, when it runs (`when`, `only`, `rules`), and the `docker build` lines of
+//! its scripts. Only what the FP/FD rules need; `extends:` is followed, `include:` is not.
+
+use crate::span::{FileId, Location};
+use crate::yaml::{self, Limits, NodeId, NodeKind, Tree};
+
+/// Top-level keys that are not jobs.
+const RESERVED: &[&str] = &[
+    "image",
+    "services",
+    "stages",
+    "types",
+    "before_script",
+    "after_script",
+    "variables",
+    "cache",
+    "include",
+    "workflow",
+    "default",
+];
+
+/// A parsed `.gitlab-ci.yml`.
+#[derive(Debug, Clone)]
+pub(crate) struct GitlabCi {
+    pub(crate) tree: Tree,
+}
+
+/// One job (hidden `.templates` excluded).
+#[derive(Debug, Clone)]
+pub(crate) struct Job {
+    pub(crate) name: String,
+    /// The job's key.
+    pub(crate) key: Location,
+    /// Own mapping first, then what it `extends`, by priority.
+    chain: Vec<NodeId>,
+}
+
+/// One `docker build -t IMAGE -f FILE` found in a job's scripts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BuildLine {
+    /// The Dockerfile (`Dockerfile.app`, `./` removed).
+    pub(crate) dockerfile: String,
+    /// The image name after `$CI_REGISTRY_IMAGE/` (`None`: the registry image itself).
+    pub(crate) image_name: Option<String>,
+    /// The job that runs it.
+    pub(crate) job: String,
+    /// The script line.
+    pub(crate) location: Location,
+}
+
+/// How a deploy job is started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Trigger {
+    /// Every way the job can start needs a click (`when: manual`).
+    pub(crate) manual: bool,
+    /// Every way the job can start is on the default branch.
+    pub(crate) default_branch_only: bool,
+    /// The job never runs (`rules` all `when: never`).
+    pub(crate) never: bool,
+}
+
+impl GitlabCi {
+    /// Parse the text of file `file` (problems are ignored: a broken CI file yields no jobs).
+    pub(crate) fn parse(text: &str, file: FileId) -> Self {
+        Self {
+            tree: yaml::parse(text, file, &Limits::default()).tree,
+        }
+    }
+
+    fn text(&self, id: NodeId) -> Option<&str> {
+        yaml::scalar_text(&self.tree, id)
+    }
+
+    fn loc(&self, id: NodeId) -> Location {
+        let n = self.tree.node(id);
+        Location::new(n.file, n.span)
+    }
+
+    fn top(&self, name: &str) -> Option<NodeId> {
+        let root = self.tree.root()?;
+        self.tree.get(root, name).map(|e| e.value)
+    }
+
+    /// The jobs in file order.
+    pub(crate) fn jobs(&self) -> Vec<Job> {
+        let Some(root) = self.tree.root() else {
+            return Vec::new();
+        };
+        let NodeKind::Mapping(entries) = &self.tree.node(root).kind else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for e in entries {
+            let Some(name) = self.text(e.key) else {
+                continue;
+            };
+            if name.starts_with('.') || RESERVED.contains(&name) {
+                continue;
+            }
+            if !matches!(self.tree.node(e.value).kind, NodeKind::Mapping(_)) {
+                continue;
+            }
+            let mut chain = Vec::new();
+            self.extend_chain(e.value, &mut chain, 0);
+            out.push(Job {
+                name: name.to_owned(),
+                key: self.loc(e.key),
+                chain,
+            });
+        }
+        out
+    }
+
+    fn extend_chain(&self, node: NodeId, chain: &mut Vec<NodeId>, depth: usize) {
+        if chain.contains(&node) || depth > 11 {
+            return;
+        }
+        chain.push(node);
+        let Some(ext) = self.tree.get(node, "extends").map(|e| e.value) else {
+            return;
+        };
+        let names: Vec<NodeId> = match &self.tree.node(ext).kind {
+            NodeKind::Scalar(_) => vec![ext],
+            NodeKind::Sequence(items) => items.iter().rev().copied().collect(),
+            NodeKind::Mapping(_) => Vec::new(),
+        };
+        for n in names {
+            if let Some(target) = self.text(n).and_then(|t| self.top(t)) {
+                self.extend_chain(target, chain, depth + 1);
+            }
+        }
+    }
+
+    /// The value of `key` for `job`, following `extends`.
+    pub(crate) fn get(&self, job: &Job, key: &str) -> Option<NodeId> {
+        job.chain
+            .iter()
+            .find_map(|n| self.tree.get(*n, key).map(|e| e.value))
+    }
+
+    /// The environment the job deploys to (its name and where it is written), unless it stops
+    /// or only prepares one (`action: stop|prepare|access|verify`).
+    pub(crate) fn environment(&self, job: &Job) -> Option<(String, Location)> {
+        let mut name = None;
+        let mut action = None;
+        for n in &job.chain {
+            let Some(env) = self.tree.get(*n, "environment").map(|e| e.value) else {
+                continue;
+            };
+            match &self.tree.node(env).kind {
+                NodeKind::Scalar(s) => {
+                    if name.is_none() {
+                        name = Some((s.value.clone(), self.loc(env)));
+                    }
+                }
+                NodeKind::Mapping(_) => {
+                    if name.is_none()
+                        && let Some(v) = self.tree.get(env, "name").map(|e| e.value)
+                        && let Some(t) = self.text(v)
+                    {
+                        name = Some((t.to_owned(), self.loc(v)));
+                    }
+                    if action.is_none() {
+                        action = self
+                            .tree
+                            .get(env, "action")
+                            .and_then(|e| self.text(e.value))
+                            .map(str::to_owned);
+                    }
+                }
+                NodeKind::Sequence(_) => {}
+            }
+        }
+        if action.is_some_and(|a| a != "start") {
+            return None;
+        }
+        name
+    }
+
+    /// How the job starts: `when`, `only` or `rules`.
+    pub(crate) fn trigger(&self, job: &Job) -> Trigger {
+        let job_when = self
+            .get(job, "when")
+            .and_then(|n| self.text(n))
+            .unwrap_or("on_success")
+            .to_owned();
+        if let Some(rules) = self.get(job, "rules") {
+            let items: Vec<NodeId> = match &self.tree.node(rules).kind {
+                NodeKind::Sequence(items) => items.clone(),
+                _ => Vec::new(),
+            };
+            let mut manual = true;
+            let mut branch = true;
+            let mut runs = false;
+            for item in items {
+                let when = self
+                    .tree
+                    .get(item, "when")
+                    .and_then(|e| self.text(e.value))
+                    .unwrap_or(&job_when);
+                if when == "never" {
+                    continue;
+                }
+                runs = true;
+                manual &= when == "manual";
+                branch &= self
+                    .tree
+                    .get(item, "if")
+                    .and_then(|e| self.text(e.value))
+                    .is_some_and(requires_default_branch);
+            }
+            return Trigger {
+                manual: manual && runs,
+                default_branch_only: branch && runs,
+                never: !runs,
+            };
+        }
+        let refs = self.get(job, "only").map(|n| self.only_refs(n));
+        Trigger {
+            manual: job_when == "manual",
+            default_branch_only: refs.is_some_and(|r| {
+                !r.is_empty()
+                    && r.iter().all(|r| {
+                        matches!(r.as_str(), "master" | "main" | "/^master$/" | "/^main$/")
+                    })
+            }),
+            never: false,
+        }
+    }
+
+    /// `only: master`, `only: [master]`, `only: {refs: [master]}`.
+    fn only_refs(&self, node: NodeId) -> Vec<String> {
+        match &self.tree.node(node).kind {
+            NodeKind::Scalar(s) => vec![s.value.clone()],
+            NodeKind::Sequence(items) => items
+                .iter()
+                .filter_map(|i| self.text(*i))
+                .map(str::to_owned)
+                .collect(),
+            NodeKind::Mapping(_) => self
+                .tree
+                .get(node, "refs")
+                .map(|e| self.only_refs(e.value))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Every `docker build … -t $CI_REGISTRY_IMAGE[/NAME] …` in the jobs' scripts.
+    pub(crate) fn build_lines(&self) -> Vec<BuildLine> {
+        let mut out = Vec::new();
+        for job in self.jobs() {
+            for key in ["before_script", "script"] {
+                let Some(script) = self.get(&job, key) else {
+                    continue;
+                };
+                let lines: Vec<NodeId> = match &self.tree.node(script).kind {
+                    NodeKind::Scalar(_) => vec![script],
+                    NodeKind::Sequence(items) => items.clone(),
+                    NodeKind::Mapping(_) => Vec::new(),
+                };
+                for line in lines {
+                    let Some(text) = self.text(line) else {
+                        continue;
+                    };
+                    for (dockerfile, image_name) in docker_builds(text) {
+                        out.push(BuildLine {
+                            dockerfile,
+                            image_name,
+                            job: job.name.clone(),
+                            location: self.loc(line),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether a `rules: if:` expression holds only on the default branch: a conjunct compares
+/// `$CI_COMMIT_BRANCH` (or `$CI_COMMIT_REF_NAME`) with `$CI_DEFAULT_BRANCH`, `master` or `main`,
+/// and no `||` offers another way.
+pub(crate) fn requires_default_branch(expr: &str) -> bool {
+    if expr.contains("||") {
+        return false;
+    }
+    let norm = |s: &str| -> String {
+        let s = s.trim().trim_matches(|c| c == '(' || c == ')').trim();
+        let s = s.trim_matches(|c| c == '"' || c == '\'');
+        match s.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+            Some(inner) => format!("${inner}"),
+            None => s.to_owned(),
+        }
+    };
+    expr.split("&&").any(|conj| {
+        let Some((a, b)) = conj.split_once("==") else {
+            return false;
+        };
+        let (a, b) = (norm(a), norm(b));
+        let is_branch = |s: &str| matches!(s, "$CI_COMMIT_BRANCH" | "$CI_COMMIT_REF_NAME");
+        let is_default = |s: &str| matches!(s, "$CI_DEFAULT_BRANCH" | "master" | "main");
+        (is_branch(&a) && is_default(&b)) || (is_branch(&b) && is_default(&a))
+    })
+}
+
+/// The `docker build` commands of a script line: (Dockerfile, image name after the registry
+/// image). Only builds tagged `$CI_REGISTRY_IMAGE…` count.
+pub(crate) fn docker_builds(script: &str) -> Vec<(String, Option<String>)> {
+    let joined = script.replace("\\\n", " ");
+    let normalized = joined
+        .replace("&&", ";")
+        .replace("||", ";")
+        .replace(['\n', '|'], ";");
+    let mut out = Vec::new();
+    for command in normalized.split(';') {
+        let words = shell_words::split(command)
+            .unwrap_or_else(|_| command.split_whitespace().map(str::to_owned).collect());
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let start = match words.as_slice() {
+            ["docker", "build", ..] => 2,
+            ["docker", "image" | "buildx", "build", ..] => 3,
+            _ => continue,
+        };
+        let mut file = None;
+        let mut tags = Vec::new();
+        let mut context = None;
+        let mut i = start;
+        while let Some(w) = words.get(i).copied() {
+            i += 1;
+            let value = |i: &mut usize| {
+                let v = words.get(*i).copied();
+                *i += 1;
+                v
+            };
+            if w == "-f" || w == "--file" {
+                file = value(&mut i);
+            } else if let Some(v) = w.strip_prefix("--file=") {
+                file = Some(v);
+            } else if w == "-t" || w == "--tag" {
+                tags.extend(value(&mut i));
+            } else if let Some(v) = w.strip_prefix("--tag=") {
+                tags.push(v);
+            } else if w.starts_with("--") && !w.contains('=') && takes_value(w) {
+                i += 1;
+            } else if !w.starts_with('-') {
+                context = Some(w);
+            }
+        }
+        let file = match (file, context) {
+            (Some(f), _) => f.trim_start_matches("./").to_owned(),
+            (None, Some(".")) => "Dockerfile".to_owned(),
+            _ => continue,
+        };
+        for tag in tags {
+            let rest = tag
+                .strip_prefix("${CI_REGISTRY_IMAGE}")
+                .or_else(|| tag.strip_prefix("$CI_REGISTRY_IMAGE"))
+                .or_else(|| tag.strip_prefix("$(CI_REGISTRY_IMAGE)"));
+            let Some(rest) = rest else { continue };
+            let name = rest
+                .strip_prefix('/')
+                .map(|r| r.split(':').next().unwrap_or(r).to_owned());
+            out.push((file.clone(), name));
+        }
+    }
+    out
+}
+
+/// `docker build` long options that take a separate value.
+fn takes_value(flag: &str) -> bool {
+    matches!(
+        flag,
+        "--build-arg"
+            | "--label"
+            | "--target"
+            | "--network"
+            | "--platform"
+            | "--cache-from"
+            | "--cache-to"
+            | "--secret"
+            | "--ssh"
+            | "--add-host"
+            | "--progress"
+            | "--output"
+            | "--iidfile"
+            | "--build-context"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trigger(text: &str) -> Vec<(String, Trigger)> {
+        let ci = GitlabCi::parse(text, FileId(0));
+        ci.jobs()
+            .into_iter()
+            .map(|j| (j.name.clone(), ci.trigger(&j)))
+            .collect()
+    }
+
+    #[test]
+    fn the_manuals_production_job_is_manual_on_master() {
+        let t = trigger(
+            "production:\n  environment:\n    name: production\n  when: manual\n  only:\n    - master\n",
+        );
+        assert_eq!(
+            t[0].1,
+            Trigger {
+                manual: true,
+                default_branch_only: true,
+                never: false
+            }
+        );
+    }
+
+    #[test]
+    fn triggers() {
+        let cases = [
+            ("j:\n  script: [x]\n", false, false),
+            ("j:\n  when: manual\n", true, false),
+            ("j:\n  only: [master, tags]\n", false, false),
+            ("j:\n  only: main\n  when: manual\n", true, true),
+            ("j:\n  only: {refs: [master]}\n", false, true),
+            (
+                "j:\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n      when: manual\n",
+                true,
+                true,
+            ),
+            (
+                "j:\n  rules:\n    - if: '$CI_COMMIT_BRANCH == \"master\" && $X'\n      when: manual\n    - when: never\n",
+                true,
+                true,
+            ),
+            (
+                "j:\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n      when: manual\n    - if: $CI_COMMIT_TAG\n",
+                false,
+                false,
+            ),
+            (
+                "j:\n  when: manual\n  rules:\n    - if: $CI_DEFAULT_BRANCH == ${CI_COMMIT_REF_NAME}\n",
+                true,
+                true,
+            ),
+            (
+                ".t:\n  when: manual\n  only: [master]\nj:\n  extends: .t\n",
+                true,
+                true,
+            ),
+        ];
+        for (text, manual, branch) in cases {
+            let t = trigger(text);
+            assert_eq!(t.len(), 1, "{text}");
+            assert_eq!(
+                (t[0].1.manual, t[0].1.default_branch_only),
+                (manual, branch),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn environments_follow_extends_and_skip_stop_actions() {
+        let ci = GitlabCi::parse(
+            ".deploy:\n  environment:\n    name: production\nprod:\n  extends: .deploy\nstop:\n  environment: {name: production, action: stop}\nshort:\n  environment: prod\nstages: [a]\n",
+            FileId(0),
+        );
+        let envs: Vec<_> = ci
+            .jobs()
+            .iter()
+            .map(|j| (j.name.clone(), ci.environment(j).map(|(n, _)| n)))
+            .collect();
+        assert_eq!(
+            envs,
+            [
+                ("prod".to_owned(), Some("production".to_owned())),
+                ("stop".to_owned(), None),
+                ("short".to_owned(), Some("prod".to_owned())),
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(text in "(?s)\\PC{0,200}|[a-z_ :\\-\\[\\]{}$=&|'\"\n.]{0,300}") {
+            let ci = GitlabCi::parse(&text, FileId(0));
+            for job in ci.jobs() {
+                let _ = ci.environment(&job);
+                let _ = ci.trigger(&job);
+            }
+            let _ = ci.build_lines();
+            let _ = requires_default_branch(&text);
+            let _ = docker_builds(&text);
+        }
+    }
+
+    #[test]
+    fn extends_cycles_terminate() {
+        let ci = GitlabCi::parse(
+            ".a:\n  extends: .b\n.b:\n  extends: [.a, .b]\nj:\n  extends: .a\n",
+            FileId(0),
+        );
+        let jobs = ci.jobs();
+        assert_eq!(jobs.len(), 1);
+        assert!(!ci.trigger(&jobs[0]).manual);
+    }
+
+    #[test]
+    fn docker_build_lines() {
+        assert_eq!(
+            docker_builds(
+                "docker build -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA -f Dockerfile.app --build-arg=uid=1001 ."
+            ),
+            [("Dockerfile.app".to_owned(), Some("app".to_owned()))]
+        );
+        assert_eq!(
+            docker_builds("docker pull x && docker build --tag ${CI_REGISTRY_IMAGE}:latest ."),
+            [("Dockerfile".to_owned(), None)]
+        );
+        assert_eq!(
+            docker_builds(
+                "docker build -f ./docker/Dockerfile.cdn --build-arg uid=1 -t $CI_REGISTRY_IMAGE/cdn statics/"
+            ),
+            [("docker/Dockerfile.cdn".to_owned(), Some("cdn".to_owned()))]
+        );
+        assert!(docker_builds("docker build -t other/app .").is_empty());
+        assert!(docker_builds("make build").is_empty());
+    }
+}

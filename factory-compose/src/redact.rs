@@ -1,0 +1,148 @@
+//! Secrets never reach a diagnostic: rules quote values after interpolation (an image reference,
+//! a healthcheck duration …), and a value interpolated from an `SV_` secret or a platform
+//! credential must print as `********` unless `--show-secrets` (SPEC §4).
+
+use factory_env::{MASK, Variables};
+
+use crate::diagnostic::Diagnostic;
+
+/// The secret values of `variables`, longest first (so a secret that contains another is
+/// masked whole), without empty ones.
+fn secret_values(variables: &Variables) -> Vec<&str> {
+    let mut secrets: Vec<&str> = variables
+        .iter()
+        .filter(|(_, v)| v.secret)
+        .map(|(_, v)| v.value.unmasked())
+        .filter(|s| !s.is_empty())
+        .collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.dedup();
+    secrets
+}
+
+fn mask_all(text: &mut String, secrets: &[&str]) {
+    for secret in secrets {
+        if text.contains(secret) {
+            *text = mask_one(text, secret);
+        }
+    }
+}
+
+/// `text` with every secret value of `variables` replaced by `********`: for outputs rendered
+/// from interpolated values (`factory routes`, tables) unless `--show-secrets`.
+#[must_use]
+pub fn mask_text(text: &str, variables: &Variables) -> String {
+    let mut out = text.to_owned();
+    mask_all(&mut out, &secret_values(variables));
+    out
+}
+
+/// Replace every secret value of `variables` in the words of `diagnostics` (message, help,
+/// labels, fix titles) with `********`; drop fixes whose edits would write a secret.
+pub(crate) fn mask_secrets(diagnostics: &mut [Diagnostic], variables: &Variables) {
+    let secrets = secret_values(variables);
+    if secrets.is_empty() {
+        return;
+    }
+    let mask = |text: &mut String| mask_all(text, &secrets);
+    for d in diagnostics {
+        mask(&mut d.message);
+        if let Some(help) = &mut d.help {
+            mask(help);
+        }
+        for label in d.primary.iter_mut().chain(d.secondary.iter_mut()) {
+            if let Some(text) = &mut label.text {
+                mask(text);
+            }
+        }
+        let writes_secret = d.fix.as_ref().is_some_and(|fix| {
+            fix.edits
+                .iter()
+                .any(|e| secrets.iter().any(|s| e.replacement.contains(s)))
+        });
+        if writes_secret {
+            d.fix = None;
+        }
+        if let Some(fix) = &mut d.fix {
+            mask(&mut fix.title);
+        }
+    }
+}
+
+/// Secrets shorter than this are masked only as whole words: a secret `ok` must not turn
+/// "looks" into "lo********s". Longer ones are masked wherever they appear, since a value quoted
+/// by a rule may glue them to other text (`app:${API_KEY}`).
+const WHOLE_WORD_BELOW: usize = 5;
+
+fn mask_one(text: &str, secret: &str) -> String {
+    if secret.chars().count() >= WHOLE_WORD_BELOW {
+        return text.replace(secret, MASK);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(secret) {
+        let (before, after) = (&rest[..i], &rest[i + secret.len()..]);
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        out.push_str(before);
+        if word(before.chars().next_back()) || word(after.chars().next()) {
+            out.push_str(secret);
+        } else {
+            out.push_str(MASK);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Edit, Fix, Severity};
+    use crate::span::Location;
+    use factory_env::DeployContext;
+
+    #[test]
+    fn masks_every_word_and_drops_fixes_that_write_secrets() {
+        let vars = Variables::deploy(&DeployContext {
+            environment: "prod".into(),
+            process: vec![
+                ("SV_PROD_A".into(), "hush".into()),
+                ("SV_PROD_B".into(), "hush-hush".into()),
+            ],
+            ..Default::default()
+        });
+        let mut d = Diagnostic::new("FC033", Severity::Error, "`img:hush-hush` and hush")
+            .with_help("not hush")
+            .with_secondary(Location::default(), "hush here")
+            .with_fix(Fix {
+                title: "write hush".into(),
+                edits: vec![Edit {
+                    location: Location::default(),
+                    replacement: "hush".into(),
+                }],
+            });
+        let mut ok = Diagnostic::new("FC034", Severity::Warning, "fine").with_fix(Fix {
+            title: "t".into(),
+            edits: Vec::new(),
+        });
+        mask_secrets(std::slice::from_mut(&mut d), &vars);
+        mask_secrets(std::slice::from_mut(&mut ok), &vars);
+        assert_eq!(d.message, "`img:********` and ********");
+        assert_eq!(d.help.as_deref(), Some("not ********"));
+        assert_eq!(d.secondary[0].text.as_deref(), Some("******** here"));
+        assert!(d.fix.is_none());
+        assert!(ok.fix.is_some());
+    }
+
+    #[test]
+    fn short_secrets_are_masked_as_words() {
+        assert_eq!(
+            mask_one("it looks ok: `ok`, ok", "ok"),
+            "it looks ********: `********`, ********"
+        );
+        assert_eq!(mask_one("tag app:ok-1", "ok"), "tag app:********-1");
+        assert_eq!(mask_one("app:xs3cr3tx", "s3cr3t"), "app:x********x");
+        assert_eq!(mask_one("é", "é"), "********");
+    }
+}

@@ -1,0 +1,481 @@
+//! `factory config`: the resolved project in the shape `docker compose config` prints it.
+//!
+//! [`document`] builds the tree once, in the key order of the chosen format (Compose prints its
+//! JSON from Go structs and sorted maps, and its YAML from the same structs with `omitempty`
+//! rules that differ); [`render`] prints it. The renderer reads only the resolved span tree
+//! (after interpolation and merge keys) and the loader's side data (env files), so a tree merged
+//! from several files renders the same way.
+//!
+//! ```
+//! use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, load};
+//! use factory_compose::render::{Format, Options, render};
+//!
+//! let mut sources = SourceMap::new();
+//! sources.add(SourceFile::new(
+//!     "docker-compose.yml",
+//!     "services:\n  web:\n    image: nginx\n    expose: [80]\n",
+//!     FileKind::Compose,
+//! ));
+//! let settings = Settings { project_name: Some("demo".into()), ..Settings::default() };
+//! let loaded = load(&sources, &ProcessEnv::default(), &settings);
+//! let yaml = render(&loaded, &settings, &Options::default(), Format::Yaml);
+//! assert!(yaml.starts_with("name: demo\nservices:\n  web:\n    expose:\n      - \"80\"\n"));
+//! ```
+
+mod parse;
+mod service;
+pub mod value;
+
+pub use value::{Value, to_json, to_yaml};
+
+use crate::Loaded;
+use crate::model::convert::scalar_kind;
+use crate::settings::Settings;
+use crate::yaml::{NodeId, NodeKind, PlainValue, Tree};
+
+/// The output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// What `docker compose config` prints.
+    #[default]
+    Yaml,
+    /// What `docker compose config --format json` prints.
+    Json,
+}
+
+/// What rendering needs besides the loaded project and the settings.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `HOME` of the process (Compose expands `~` in bind sources with it; unset: kept).
+    pub home: Option<String>,
+    /// Print secret values instead of `********`.
+    pub show_secrets: bool,
+}
+
+/// Render the project as `docker compose config` would (YAML ends with a newline, JSON does not,
+/// as Compose prints them).
+#[must_use]
+pub fn render(loaded: &Loaded, settings: &Settings, options: &Options, format: Format) -> String {
+    let doc = document(loaded, settings, options, format);
+    match format {
+        Format::Yaml => to_yaml(&doc),
+        Format::Json => to_json(&doc),
+    }
+}
+
+pub(crate) struct Cx<'a> {
+    pub(crate) tree: &'a Tree,
+    pub(crate) loaded: &'a Loaded,
+    pub(crate) project_name: String,
+    pub(crate) project_dir: String,
+    pub(crate) options: &'a Options,
+    pub(crate) format: Format,
+    secrets: Vec<String>,
+}
+
+impl Cx<'_> {
+    /// A string value as Compose prints it: `$` escaped as `$$`, secrets masked.
+    pub(crate) fn s(&self, text: &str) -> Value {
+        let mut t = text.replace('$', "$$");
+        for secret in &self.secrets {
+            t = t.replace(secret.as_str(), factory_env::MASK);
+        }
+        Value::Str(t)
+    }
+
+    pub(crate) fn kind(&self, id: NodeId) -> &NodeKind {
+        &self.tree.node(id).kind
+    }
+
+    /// The entries of a mapping node as `(key text, value node)`.
+    pub(crate) fn entries(&self, id: NodeId) -> Vec<(String, NodeId)> {
+        match self.kind(id) {
+            NodeKind::Mapping(entries) => entries
+                .iter()
+                .map(|e| {
+                    let key = match self.kind(e.key) {
+                        NodeKind::Scalar(s) => s.value.clone(),
+                        _ => String::new(),
+                    };
+                    (key, e.value)
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(crate) fn items(&self, id: NodeId) -> Vec<NodeId> {
+        match self.kind(id) {
+            NodeKind::Sequence(items) => items.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(crate) fn is_null(&self, id: NodeId) -> bool {
+        matches!(self.kind(id), NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Null))
+    }
+
+    /// A scalar's text as Compose reads it into a string field (numbers printed back as Go
+    /// prints them); `None` for null and collections.
+    pub(crate) fn text(&self, id: NodeId) -> Option<String> {
+        match self.kind(id) {
+            NodeKind::Scalar(s) => crate::model::convert::compose_string(s),
+            _ => None,
+        }
+    }
+
+    /// A node as Compose decodes it without a schema type: scalars typed, maps in written order.
+    pub(crate) fn plain(&self, id: NodeId) -> Value {
+        match self.kind(id) {
+            NodeKind::Scalar(s) => match scalar_kind(s) {
+                PlainValue::Null => Value::Null,
+                PlainValue::Bool(b) => Value::Bool(b),
+                PlainValue::Int(i) => Value::Int(i),
+                PlainValue::Float(f) => Value::Float(f),
+                PlainValue::Timestamp | PlainValue::Str => self.s(&s.value),
+            },
+            NodeKind::Sequence(items) => Value::Seq(items.iter().map(|&i| self.plain(i)).collect()),
+            NodeKind::Mapping(_) => Value::Map(
+                self.entries(id)
+                    .into_iter()
+                    .map(|(k, v)| (k, self.plain(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// A path made absolute against the project directory (Go's `filepath.Join`, cleaned).
+    pub(crate) fn absolute(&self, path: &str) -> String {
+        let path = match (path.strip_prefix('~'), &self.options.home) {
+            (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with('/') => {
+                format!("{home}{rest}")
+            }
+            _ => path.to_owned(),
+        };
+        let windows = path.starts_with("\\\\")
+            || (path.len() > 2
+                && path.as_bytes()[0].is_ascii_alphabetic()
+                && path.as_bytes()[1] == b':'
+                && matches!(path.as_bytes()[2], b'\\' | b'/'));
+        if path.starts_with('/') || windows {
+            path
+        } else {
+            clean(&format!("{}/{path}", self.project_dir))
+        }
+    }
+}
+
+/// Go's `path.Clean`.
+pub(crate) fn clean(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_owned(),
+        (false, false) => joined,
+    }
+}
+
+/// The document `docker compose config` prints, in the key order of `format`.
+#[must_use]
+pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format: Format) -> Value {
+    let tree = &loaded.project.tree;
+    let secrets = if options.show_secrets {
+        Vec::new()
+    } else {
+        let mut s: Vec<String> = loaded
+            .variables
+            .iter()
+            .filter(|(_, v)| v.secret)
+            .map(|(_, v)| v.value.unmasked().to_owned())
+            .filter(|v| v.len() >= 3)
+            .collect();
+        s.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        s
+    };
+    let cx = Cx {
+        tree,
+        loaded,
+        project_name: settings.project_name.clone().unwrap_or_default(),
+        project_dir: settings
+            .project_dir
+            .clone()
+            .unwrap_or_else(|| "/".to_owned()),
+        options,
+        format,
+        secrets,
+    };
+    let mut top: Vec<(String, Value)> = Vec::new();
+    let mut services: Vec<(String, Value)> = Vec::new();
+    let mut uses_default = false;
+    let active: Vec<String> = factory_env::Lookup::get(&loaded.variables, "COMPOSE_PROFILES")
+        .unwrap_or_default()
+        .split(',')
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect();
+    for svc in &loaded.project.services {
+        if !service::enabled(&cx, svc, &active) {
+            continue;
+        }
+        let (value, default_net) = service::render(&cx, svc);
+        uses_default |= default_net;
+        services.push((svc.name.value.clone(), value));
+    }
+    services.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut networks: Vec<(String, Value)> = Vec::new();
+    let mut volumes: Vec<(String, Value)> = Vec::new();
+    let mut secrets_v: Vec<(String, Value)> = Vec::new();
+    let mut configs: Vec<(String, Value)> = Vec::new();
+    let mut extensions: Vec<(String, Value)> = Vec::new();
+    for other in &loaded.project.other_keys {
+        let key = other.key.value.as_str();
+        match key {
+            "networks" => {
+                for (name, node) in cx.entries(other.value) {
+                    networks.push((name.clone(), top_network(&cx, &name, node)));
+                }
+            }
+            "volumes" => {
+                for (name, node) in cx.entries(other.value) {
+                    volumes.push((name.clone(), top_volume(&cx, &name, node)));
+                }
+            }
+            "secrets" | "configs" => {
+                for (name, node) in cx.entries(other.value) {
+                    let v = top_file_object(&cx, &name, node);
+                    if key == "secrets" {
+                        secrets_v.push((name, v));
+                    } else {
+                        configs.push((name, v));
+                    }
+                }
+            }
+            "name" | "include" => {}
+            k if k.starts_with("x-") => extensions.push((k.to_owned(), cx.plain(other.value))),
+            _ => {}
+        }
+    }
+    if uses_default && !networks.iter().any(|(n, _)| n == "default") {
+        let mut net = vec![(
+            "name".to_owned(),
+            cx.s(&format!("{}_default", cx.project_name)),
+        )];
+        if format == Format::Json {
+            net.push(("ipam".to_owned(), Value::Map(Vec::new())));
+        }
+        networks.push(("default".to_owned(), Value::Map(net)));
+    }
+    for list in [
+        &mut networks,
+        &mut volumes,
+        &mut secrets_v,
+        &mut configs,
+        &mut extensions,
+    ] {
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    let name = ("name".to_owned(), cx.s(&cx.project_name));
+    let services = ("services".to_owned(), Value::Map(services));
+    match format {
+        Format::Json => {
+            top.push(name);
+            top.push(services);
+            for (k, list) in [
+                ("networks", networks),
+                ("volumes", volumes),
+                ("secrets", secrets_v),
+                ("configs", configs),
+            ] {
+                if !list.is_empty() {
+                    top.push((k.to_owned(), Value::Map(list)));
+                }
+            }
+            top.extend(extensions);
+            top.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        Format::Yaml => {
+            top.push(name);
+            top.push(services);
+            for (k, list) in [
+                ("networks", networks),
+                ("volumes", volumes),
+                ("secrets", secrets_v),
+                ("configs", configs),
+            ] {
+                if !list.is_empty() {
+                    top.push((k.to_owned(), Value::Map(list)));
+                }
+            }
+            top.extend(extensions);
+        }
+    }
+    Value::Map(top)
+}
+
+/// Put `entries` in the order of `order` (a Go struct's fields); unknown keys follow, sorted.
+pub(crate) fn ordered(mut entries: Vec<(String, Value)>, order: &[&str]) -> Value {
+    entries.sort_by(|a, b| {
+        let pa = order.iter().position(|k| *k == a.0).unwrap_or(usize::MAX);
+        let pb = order.iter().position(|k| *k == b.0).unwrap_or(usize::MAX);
+        pa.cmp(&pb).then_with(|| a.0.cmp(&b.0))
+    });
+    Value::Map(entries)
+}
+
+fn external(cx: &Cx<'_>, node: NodeId) -> Option<(bool, Option<String>)> {
+    let ext = cx
+        .entries(node)
+        .into_iter()
+        .find(|(k, _)| k == "external")?
+        .1;
+    match cx.plain(ext) {
+        Value::Bool(b) => Some((b, None)),
+        Value::Map(_) => {
+            let name = cx
+                .entries(ext)
+                .into_iter()
+                .find(|(k, _)| k == "name")
+                .and_then(|(_, v)| cx.text(v));
+            Some((true, name))
+        }
+        _ => None,
+    }
+}
+
+fn top_network(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
+    let mut entries: Vec<(String, Value)> = Vec::new();
+    let ext = external(cx, node);
+    for (k, v) in cx.entries(node) {
+        match k.as_str() {
+            "external" => {
+                if ext.as_ref().is_some_and(|e| e.0) {
+                    entries.push((k, Value::Bool(true)));
+                }
+            }
+            "labels" | "driver_opts" => entries.push((k, service::string_map(cx, v, true))),
+            k2 if k2.starts_with("x-") => {
+                if cx.format == Format::Yaml {
+                    entries.push((k, cx.plain(v)));
+                }
+            }
+            _ => entries.push((k, cx.plain(v))),
+        }
+    }
+    if !entries.iter().any(|(k, _)| k == "name") {
+        let n = match &ext {
+            Some((true, Some(n))) => n.clone(),
+            Some((true, None)) => name.to_owned(),
+            _ => format!("{}_{name}", cx.project_name),
+        };
+        entries.push(("name".to_owned(), cx.s(&n)));
+    }
+    if cx.format == Format::Json && !entries.iter().any(|(k, _)| k == "ipam") {
+        entries.push(("ipam".to_owned(), Value::Map(Vec::new())));
+    }
+    ordered(
+        entries,
+        &[
+            "name",
+            "driver",
+            "driver_opts",
+            "ipam",
+            "external",
+            "internal",
+            "attachable",
+            "labels",
+            "enable_ipv4",
+            "enable_ipv6",
+        ],
+    )
+}
+
+fn top_volume(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
+    let mut entries: Vec<(String, Value)> = Vec::new();
+    let ext = external(cx, node);
+    for (k, v) in cx.entries(node) {
+        match k.as_str() {
+            "external" => {
+                if ext.as_ref().is_some_and(|e| e.0) {
+                    entries.push((k, Value::Bool(true)));
+                }
+            }
+            "labels" | "driver_opts" => entries.push((k, service::string_map(cx, v, true))),
+            k2 if k2.starts_with("x-") => {
+                if cx.format == Format::Yaml {
+                    entries.push((k, cx.plain(v)));
+                }
+            }
+            _ => entries.push((k, cx.plain(v))),
+        }
+    }
+    if !entries.iter().any(|(k, _)| k == "name") {
+        let n = match &ext {
+            Some((true, Some(n))) => n.clone(),
+            Some((true, None)) => name.to_owned(),
+            _ => format!("{}_{name}", cx.project_name),
+        };
+        entries.push(("name".to_owned(), cx.s(&n)));
+    }
+    ordered(
+        entries,
+        &["name", "driver", "driver_opts", "external", "labels"],
+    )
+}
+
+fn top_file_object(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
+    let mut entries: Vec<(String, Value)> = Vec::new();
+    let ext = external(cx, node);
+    for (k, v) in cx.entries(node) {
+        match k.as_str() {
+            "file" => {
+                let f = cx.text(v).unwrap_or_default();
+                entries.push((k, cx.s(&cx.absolute(&f))));
+            }
+            "external" => {
+                if ext.as_ref().is_some_and(|e| e.0) {
+                    entries.push((k, Value::Bool(true)));
+                }
+            }
+            k2 if k2.starts_with("x-") => {}
+            _ => entries.push((k, cx.plain(v))),
+        }
+    }
+    if !entries.iter().any(|(k, _)| k == "name") {
+        let n = match &ext {
+            Some((true, Some(n))) => n.clone(),
+            Some((true, None)) => name.to_owned(),
+            _ => format!("{}_{name}", cx.project_name),
+        };
+        entries.push(("name".to_owned(), cx.s(&n)));
+    }
+    ordered(
+        entries,
+        &[
+            "name",
+            "file",
+            "environment",
+            "content",
+            "external",
+            "labels",
+            "driver",
+            "driver_opts",
+            "template_driver",
+        ],
+    )
+}

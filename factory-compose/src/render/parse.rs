@@ -1,0 +1,411 @@
+//! The string parsers Compose applies while normalising: go-shellwords, Docker's port specs,
+//! compose-go's short volume syntax, Go durations.
+
+/// go-shellwords v1.0.12 `Parse` (no env, no backticks): the words of `line`, stopping at an
+/// unquoted `;`, `&`, `|`, `<` or `>`; `None` for an unbalanced quote or a stray `(`.
+pub(crate) fn shell_words(line: &str) -> Option<Vec<String>> {
+    #[derive(PartialEq)]
+    enum Got {
+        No,
+        Single,
+        Quoted,
+    }
+    let mut args = Vec::new();
+    let mut buf = String::new();
+    let (mut escaped, mut dq, mut sq, mut bq, mut dollar) = (false, false, false, false, false);
+    let mut got = Got::No;
+    for r in line.chars() {
+        if escaped {
+            buf.push(r);
+            escaped = false;
+            got = Got::Single;
+            continue;
+        }
+        if r == '\\' {
+            if sq {
+                buf.push(r);
+            } else {
+                escaped = true;
+            }
+            continue;
+        }
+        if matches!(r, ' ' | '\t' | '\r' | '\n') {
+            if sq || dq || bq || dollar {
+                buf.push(r);
+            } else if got != Got::No {
+                args.push(std::mem::take(&mut buf));
+                got = Got::No;
+            }
+            continue;
+        }
+        match r {
+            '`' if !sq && !dq && !dollar => bq = !bq,
+            ')' if !sq && !dq && !bq => dollar = !dollar,
+            '(' if !sq && !dq && !bq => {
+                if !dollar && buf.ends_with('$') {
+                    dollar = true;
+                    buf.push('(');
+                    continue;
+                }
+                return None;
+            }
+            '"' if !sq && !dollar => {
+                if dq {
+                    got = Got::Quoted;
+                }
+                dq = !dq;
+                continue;
+            }
+            '\'' if !dq && !dollar => {
+                if sq {
+                    got = Got::Quoted;
+                }
+                sq = !sq;
+                continue;
+            }
+            ';' | '&' | '|' | '<' | '>' if !(sq || dq || bq || dollar) => {
+                if r == '>' && buf.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+                    got = Got::No;
+                }
+                break;
+            }
+            _ => {}
+        }
+        got = Got::Single;
+        buf.push(r);
+    }
+    if got != Got::No {
+        args.push(buf);
+    }
+    if escaped || sq || dq || bq || dollar {
+        return None;
+    }
+    Some(args)
+}
+
+/// One port of a short-syntax `ports` item, as compose-go's `ParsePortConfig` gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Port {
+    pub(crate) host_ip: String,
+    pub(crate) target: u32,
+    pub(crate) published: String,
+    pub(crate) protocol: String,
+}
+
+fn port_range(s: &str) -> Option<(u64, u64)> {
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let a: u64 = a.parse().ok()?;
+    let b: u64 = b.parse().ok()?;
+    (a <= b && b <= 65535).then_some((a, b))
+}
+
+/// Docker's `nat.ParsePortSpec` then compose-go's conversion (ports sorted as `port/proto`
+/// strings, as compose-go sorts the map keys).
+pub(crate) fn parse_ports(spec: &str) -> Option<Vec<Port>> {
+    let (raw, proto) = match spec.rsplit_once('/') {
+        Some((r, p)) => (r, p.to_ascii_lowercase()),
+        None => (spec, "tcp".to_owned()),
+    };
+    // splitParts: an IPv6 address in brackets may hold colons.
+    let (ip, host, container) = if let Some(rest) = raw.strip_prefix('[') {
+        let (ip, after) = rest.split_once(']')?;
+        let after = after.strip_prefix(':')?;
+        let (h, c) = after.split_once(':')?;
+        (ip.to_owned(), h, c)
+    } else {
+        let parts: Vec<&str> = raw.split(':').collect();
+        match parts.as_slice() {
+            [c] => (String::new(), "", *c),
+            [h, c] => (String::new(), *h, *c),
+            [ip, h, c] => ((*ip).to_owned(), *h, *c),
+            _ => {
+                let n = parts.len();
+                let ip = parts[..n - 2].join(":");
+                (ip, parts[n - 2], parts[n - 1])
+            }
+        }
+    };
+    if container.is_empty() {
+        return None;
+    }
+    let (start, end) = port_range(container)?;
+    let (hstart, hend) = if host.is_empty() {
+        (0, 0)
+    } else {
+        port_range(host)?
+    };
+    if !host.is_empty() && end - start != hend - hstart && end != start {
+        return None;
+    }
+    let mut out: Vec<(String, Port)> = Vec::new();
+    for i in 0..=(end - start) {
+        let target = start + i;
+        let mut published = if host.is_empty() {
+            String::new()
+        } else {
+            (hstart + i).to_string()
+        };
+        if start == end && hstart != hend {
+            published = format!("{published}-{hend}");
+        }
+        let port = Port {
+            host_ip: ip.clone(),
+            target: u32::try_from(target).ok()?,
+            published,
+            protocol: proto.clone(),
+        };
+        out.push((format!("{target}/{proto}"), port));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Some(out.into_iter().map(|(_, p)| p).collect())
+}
+
+/// compose-go's `format.ParseVolume` result.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Volume {
+    pub(crate) kind: &'static str,
+    pub(crate) source: String,
+    pub(crate) target: String,
+    pub(crate) read_only: bool,
+    pub(crate) nocopy: bool,
+    pub(crate) selinux: String,
+    pub(crate) propagation: String,
+    pub(crate) has_bind: bool,
+    pub(crate) create_host_path: bool,
+    pub(crate) has_volume: bool,
+}
+
+pub(crate) fn parse_volume(spec: &str) -> Option<Volume> {
+    let mut v = Volume::default();
+    match spec.len() {
+        0 => return None,
+        1 | 2 => {
+            v.target = spec.to_owned();
+            v.kind = "volume";
+            v.has_volume = true;
+            return Some(v);
+        }
+        _ => {}
+    }
+    let mut buffer: Vec<char> = Vec::new();
+    let chars: Vec<char> = spec.chars().chain(std::iter::once('\0')).collect();
+    for &c in &chars {
+        let windows_drive = c == ':' && buffer.len() == 1 && buffer[0].is_alphabetic();
+        if windows_drive {
+            buffer.push(c);
+        } else if c == ':' || c == '\0' {
+            let s: String = buffer.iter().collect();
+            if buffer.is_empty() {
+                return None;
+            } else if v.source.is_empty() && c == '\0' {
+                v.target = s;
+            } else if v.source.is_empty() {
+                v.source = s;
+            } else if v.target.is_empty() {
+                v.target = s;
+            } else if c == ':' {
+                return None;
+            } else {
+                for option in s.split(',') {
+                    match option {
+                        "ro" => v.read_only = true,
+                        "rw" => v.read_only = false,
+                        "nocopy" => {
+                            v.nocopy = true;
+                            v.has_volume = true;
+                        }
+                        "rprivate" | "private" | "rshared" | "shared" | "rslave" | "slave" => {
+                            v.has_bind = true;
+                            v.propagation = option.to_owned();
+                        }
+                        "z" | "Z" => {
+                            v.has_bind = true;
+                            v.selinux = option.to_owned();
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            buffer.clear();
+        } else {
+            buffer.push(c);
+        }
+    }
+    if is_file_path(&v.source) {
+        v.kind = "bind";
+        v.has_bind = true;
+        v.create_host_path = true;
+    } else {
+        v.kind = "volume";
+        v.has_volume = true;
+    }
+    Some(v)
+}
+
+fn is_file_path(source: &str) -> bool {
+    let mut chars = source.chars();
+    match chars.next() {
+        None => false,
+        Some('.' | '/' | '~') => true,
+        Some(_) if source.starts_with("\\\\") => true,
+        Some(first) => first.is_alphabetic() && source[first.len_utf8()..].starts_with(':'),
+    }
+}
+
+/// `str2duration.ParseDuration` (Go units plus `d` and `w`), in nanoseconds.
+pub(crate) fn parse_duration(s: &str) -> Option<i128> {
+    let (neg, mut rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest == "0" {
+        return Some(0);
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total: f64 = 0.0;
+    while !rest.is_empty() {
+        let num_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if num_end == 0 {
+            return None;
+        }
+        let n: f64 = rest[..num_end].parse().ok()?;
+        rest = &rest[num_end..];
+        let unit_end = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = &rest[..unit_end];
+        rest = &rest[unit_end..];
+        let scale: f64 = match unit {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            "d" => 86400e9,
+            "w" => 7.0 * 86400e9,
+            _ => return None,
+        };
+        total += n * scale;
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    let ns = total.round() as i128;
+    Some(if neg { -ns } else { ns })
+}
+
+/// Go's `time.Duration.String()`.
+pub(crate) fn format_duration(ns: i128) -> String {
+    if ns == 0 {
+        return "0s".to_owned();
+    }
+    let neg = ns < 0;
+    let u = ns.unsigned_abs();
+    let mut out = String::new();
+    if u < 1_000_000_000 {
+        // ns, µs, ms with a fraction
+        let (unit, div) = if u < 1_000 {
+            ("ns", 1)
+        } else if u < 1_000_000 {
+            ("µs", 1_000)
+        } else {
+            ("ms", 1_000_000)
+        };
+        out.push_str(&frac(u, div));
+        out.push_str(unit);
+    } else {
+        let h = u / 3_600_000_000_000;
+        let rem = u % 3_600_000_000_000;
+        let m = rem / 60_000_000_000;
+        let s_ns = rem % 60_000_000_000;
+        if h > 0 {
+            out.push_str(&format!("{h}h"));
+        }
+        if h > 0 || m > 0 {
+            out.push_str(&format!("{m}m"));
+        }
+        out.push_str(&frac(s_ns, 1_000_000_000));
+        out.push('s');
+    }
+    if neg { format!("-{out}") } else { out }
+}
+
+fn frac(v: u128, div: u128) -> String {
+    let whole = v / div;
+    let rest = v % div;
+    if rest == 0 {
+        return whole.to_string();
+    }
+    let width = div.to_string().len() - 1;
+    let digits = format!("{rest:0width$}");
+    format!("{whole}.{}", digits.trim_end_matches('0'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_like_go_shellwords() {
+        assert_eq!(
+            shell_words(r#"sh -c 'echo $HOME "a b"' <x>&"#).unwrap(),
+            ["sh", "-c", "echo $HOME \"a b\""]
+        );
+        assert_eq!(shell_words("a '' b").unwrap(), ["a", "", "b"]);
+        assert_eq!(shell_words("").unwrap(), Vec::<String>::new());
+        assert!(shell_words("a 'b").is_none());
+    }
+
+    #[test]
+    fn durations() {
+        for (s, go) in [
+            ("1m30s", "1m30s"),
+            ("10s", "10s"),
+            ("90s", "1m30s"),
+            ("1h", "1h0m0s"),
+            ("500ms", "500ms"),
+            ("1.5s", "1.5s"),
+            ("2d", "48h0m0s"),
+        ] {
+            assert_eq!(format_duration(parse_duration(s).unwrap()), go, "{s}");
+        }
+    }
+
+    #[test]
+    fn ports() {
+        let p = parse_ports("127.0.0.1:9000-9001:9000-9001/udp").unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[1].published, "9001");
+        let p = parse_ports("8000-8010:80").unwrap();
+        assert_eq!(p[0].published, "8000-8010");
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,40}") {
+            let _ = shell_words(&s);
+            let _ = parse_ports(&s);
+            let _ = parse_volume(&s);
+            if let Some(ns) = parse_duration(&s) {
+                let _ = format_duration(ns);
+            }
+        }
+
+        #[test]
+        fn emitters_never_panic(s in "\\PC{0,40}|[ \\t\\n:#'\"-]{0,10}") {
+            let v = super::super::Value::Map(vec![(s.clone(), super::super::Value::Str(s))]);
+            let _ = super::super::to_yaml(&v);
+            let _ = super::super::to_json(&v);
+        }
+    }
+}

@@ -1,0 +1,1010 @@
+//! One service, key by key, normalised as compose-go v2.9 loads and prints it.
+
+use super::parse::{format_duration, parse_duration, parse_ports, parse_volume, shell_words};
+use super::{Cx, Format, Value, ordered};
+use crate::model::Service;
+use crate::yaml::{NodeId, NodeKind};
+use factory_env::Lookup;
+
+/// The JSON field order of compose-go's `ServiceConfig`.
+const ORDER: &[&str] = &[
+    "profiles",
+    "annotations",
+    "attach",
+    "build",
+    "develop",
+    "blkio_config",
+    "cap_add",
+    "cap_drop",
+    "cgroup_parent",
+    "cgroup",
+    "cpu_count",
+    "cpu_percent",
+    "cpu_period",
+    "cpu_quota",
+    "cpu_rt_period",
+    "cpu_rt_runtime",
+    "cpus",
+    "cpuset",
+    "cpu_shares",
+    "command",
+    "configs",
+    "container_name",
+    "credential_spec",
+    "depends_on",
+    "deploy",
+    "device_cgroup_rules",
+    "devices",
+    "dns",
+    "dns_opt",
+    "dns_search",
+    "dockerfile",
+    "domainname",
+    "entrypoint",
+    "provider",
+    "environment",
+    "env_file",
+    "expose",
+    "extends",
+    "external_links",
+    "extra_hosts",
+    "group_add",
+    "gpus",
+    "hostname",
+    "healthcheck",
+    "image",
+    "init",
+    "ipc",
+    "isolation",
+    "labels",
+    "label_file",
+    "links",
+    "logging",
+    "log_driver",
+    "log_opt",
+    "mem_limit",
+    "mem_reservation",
+    "memswap_limit",
+    "mem_swappiness",
+    "mac_address",
+    "models",
+    "net",
+    "network_mode",
+    "networks",
+    "oom_kill_disable",
+    "oom_score_adj",
+    "pid",
+    "pids_limit",
+    "platform",
+    "ports",
+    "privileged",
+    "pull_policy",
+    "read_only",
+    "restart",
+    "runtime",
+    "scale",
+    "secrets",
+    "security_opt",
+    "shm_size",
+    "stdin_open",
+    "stop_grace_period",
+    "stop_signal",
+    "storage_opt",
+    "sysctls",
+    "tmpfs",
+    "tty",
+    "ulimits",
+    "use_api_socket",
+    "user",
+    "userns_mode",
+    "uts",
+    "volume_driver",
+    "volumes",
+    "volumes_from",
+    "working_dir",
+    "post_start",
+    "pre_stop",
+];
+
+/// Whether a service is enabled: no `profiles`, or one of them is active (`*` activates all).
+pub(crate) fn enabled(cx: &Cx<'_>, svc: &Service, active: &[String]) -> bool {
+    let Some(entry) = svc.entry("profiles") else {
+        return true;
+    };
+    let profiles: Vec<String> = cx
+        .items(entry.value)
+        .into_iter()
+        .filter_map(|i| cx.text(i))
+        .collect();
+    profiles.is_empty()
+        || active.iter().any(|a| a == "*")
+        || profiles.iter().any(|p| active.contains(p))
+}
+
+/// Render one service; the flag says whether it joins the `default` network.
+pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    let mut extensions: Vec<(String, Value)> = Vec::new();
+    let mut has_networks = false;
+    let mut has_network_mode = false;
+    let mut uses_default = false;
+    let mut environment: Option<Vec<(String, Option<String>)>> = None;
+    for k in &svc.keys {
+        let key = k.key.value.as_str();
+        let v = k.value;
+        let value = match key {
+            "command" | "entrypoint" => command(cx, v),
+            "environment" => {
+                environment = Some(list_or_dict(cx, v, true));
+                continue;
+            }
+            "env_file" | "extends" => continue,
+            "labels" => {
+                let entries = list_or_dict(cx, v, false);
+                Some(sorted_strings(cx, entries, false))
+            }
+            "annotations" | "sysctls" => Some(string_map(cx, v, true)),
+            "expose" | "links" | "dns" | "dns_search" | "cap_add" | "cap_drop" | "profiles"
+            | "volumes_from" | "security_opt" | "external_links" | "tmpfs" | "dns_opt"
+            | "group_add" => Some(string_list(cx, v)),
+            "extra_hosts" => Some(extra_hosts(cx, v)),
+            "healthcheck" => Some(healthcheck(cx, v)),
+            "pull_policy" => cx.text(v).map(|t| {
+                if t == "if_not_present" {
+                    Value::str("missing")
+                } else {
+                    cx.s(&t)
+                }
+            }),
+            "image" | "restart" | "container_name" | "hostname" | "user" | "working_dir"
+            | "platform" | "stop_signal" | "network_mode" | "ipc" | "pid" | "runtime"
+            | "domainname" | "cgroup_parent" | "userns_mode" | "isolation" => {
+                if key == "network_mode" {
+                    has_network_mode = true;
+                }
+                cx.text(v).map(|t| cx.s(&t))
+            }
+            "read_only" | "tty" | "privileged" | "stdin_open" | "init" | "oom_kill_disable" => {
+                match boolean(cx, v) {
+                    Some(true) => Some(Value::Bool(true)),
+                    Some(false) if key == "init" => Some(Value::Bool(false)),
+                    _ => None,
+                }
+            }
+            "logging" => Some(logging(cx, v)),
+            "ports" => Some(ports(cx, v)),
+            "volumes" => Some(volumes(cx, v)),
+            "depends_on" => Some(depends_on(cx, v)),
+            "networks" => {
+                has_networks = true;
+                let (val, default) = networks(cx, v);
+                uses_default |= default;
+                if matches!(&val, Value::Map(m) if m.is_empty()) {
+                    has_networks = false;
+                }
+                Some(val)
+            }
+            "build" => Some(build(cx, v)),
+            "deploy" => Some(deploy(cx, v)),
+            "secrets" => Some(file_refs(cx, v, Some("/run/secrets/"))),
+            "configs" => Some(file_refs(cx, v, None)),
+            "stop_grace_period" => cx.text(v).map(|t| duration(cx, &t)),
+            k2 if k2.starts_with("x-") => {
+                extensions.push((key.to_owned(), cx.plain(v)));
+                continue;
+            }
+            _ => Some(cx.plain(v)),
+        };
+        let empty = match &value {
+            Some(Value::Null | Value::Bool(false)) | None => true,
+            Some(Value::Seq(x)) => x.is_empty(),
+            Some(Value::Map(x)) => x.is_empty(),
+            Some(Value::Str(x)) => x.is_empty(),
+            Some(_) => false,
+        };
+        if let Some(value) = value.filter(|_| !empty || matches!(key, "command" | "entrypoint")) {
+            out.push((key.to_owned(), value));
+        } else if matches!(key, "command" | "entrypoint") && cx.format == Format::Json {
+            out.push((key.to_owned(), Value::Null));
+        }
+    }
+    // env_file entries first, `environment` over them (Compose's precedence).
+    let env_files = cx
+        .loaded
+        .env_files
+        .iter()
+        .find(|e| e.service == svc.name.value);
+    if environment.is_some() || env_files.is_some_and(|e| !e.entries.is_empty()) {
+        let mut merged: Vec<(String, Option<String>)> = env_files
+            .map(|e| {
+                e.entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Some(v.clone())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (k, v) in environment.unwrap_or_default() {
+            merged.retain(|(mk, _)| *mk != k);
+            merged.push((k, v));
+        }
+        out.push(("environment".to_owned(), sorted_strings(cx, merged, true)));
+    }
+    implied_dependencies(cx, svc, &mut out);
+    for key in ["command", "entrypoint"] {
+        if cx.format == Format::Json && !out.iter().any(|(k, _)| k == key) {
+            out.push((key.to_owned(), Value::Null));
+        }
+    }
+    if !has_networks && !has_network_mode {
+        uses_default = true;
+        out.push((
+            "networks".to_owned(),
+            Value::Map(vec![("default".to_owned(), Value::Null)]),
+        ));
+    }
+    let mut value = ordered(out, ORDER);
+    if cx.format == Format::Yaml
+        && let Value::Map(entries) = &mut value
+    {
+        extensions.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.extend(extensions);
+    }
+    (value, uses_default)
+}
+
+/// compose-go's normalisation: `links`, `network_mode: service:x` (and ipc, pid, uts, cgroup)
+/// and `volumes_from` add a `depends_on` entry when none is written for that service.
+fn implied_dependencies(cx: &Cx<'_>, svc: &Service, out: &mut Vec<(String, Value)>) {
+    let mut implied: Vec<(String, bool)> = Vec::new();
+    for k in &svc.keys {
+        let key = k.key.value.as_str();
+        match key {
+            "links" => {
+                for i in cx.items(k.value) {
+                    if let Some(link) = cx.text(i) {
+                        let parts: Vec<&str> = link.split(':').collect();
+                        let name = if parts.len() == 2 {
+                            parts[0]
+                        } else {
+                            link.as_str()
+                        };
+                        implied.push((name.to_owned(), true));
+                    }
+                }
+            }
+            "network_mode" | "ipc" | "pid" | "uts" | "cgroup" => {
+                if let Some(shared) = cx
+                    .text(k.value)
+                    .and_then(|t| t.strip_prefix("service:").map(str::to_owned))
+                {
+                    implied.push((shared, true));
+                }
+            }
+            "volumes_from" => {
+                for i in cx.items(k.value) {
+                    if let Some(v) = cx.text(i).filter(|v| !v.starts_with("container:")) {
+                        let name = v.split(':').next().unwrap_or_default().to_owned();
+                        implied.push((name, false));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if implied.is_empty() {
+        return;
+    }
+    if !out.iter().any(|(k, _)| k == "depends_on") {
+        out.push(("depends_on".to_owned(), Value::Map(Vec::new())));
+    }
+    let Some((_, Value::Map(deps))) = out.iter_mut().find(|(k, _)| k == "depends_on") else {
+        return;
+    };
+    for (name, restart) in implied {
+        if deps.iter().any(|(k, _)| *k == name) {
+            continue;
+        }
+        let mut e = vec![("condition".to_owned(), Value::str("service_started"))];
+        if restart {
+            e.push(("restart".to_owned(), Value::Bool(true)));
+        }
+        e.push(("required".to_owned(), Value::Bool(true)));
+        deps.push((name, Value::Map(e)));
+    }
+    deps.sort_by(|a, b| a.0.cmp(&b.0));
+}
+
+fn boolean(cx: &Cx<'_>, v: NodeId) -> Option<bool> {
+    match cx.plain(v) {
+        Value::Bool(b) => Some(b),
+        Value::Str(s) => match s.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "on" | "1" => Some(true),
+            "false" | "no" | "n" | "off" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn command(cx: &Cx<'_>, v: NodeId) -> Option<Value> {
+    match cx.kind(v) {
+        NodeKind::Sequence(items) => Some(Value::Seq(
+            items
+                .iter()
+                .map(|&i| cx.s(&cx.text(i).unwrap_or_default()))
+                .collect(),
+        )),
+        NodeKind::Scalar(_) => {
+            let text = cx.text(v)?;
+            let words = shell_words(&text).unwrap_or_else(|| vec![text.clone()]);
+            Some(Value::Seq(words.iter().map(|w| cx.s(w)).collect()))
+        }
+        NodeKind::Mapping(_) => None,
+    }
+}
+
+/// `environment` / `labels` / `args`: list or map, in written order, `None` for bare names.
+fn list_or_dict(cx: &Cx<'_>, v: NodeId, _env: bool) -> Vec<(String, Option<String>)> {
+    match cx.kind(v) {
+        NodeKind::Sequence(items) => items
+            .iter()
+            .filter_map(|&i| cx.text(i))
+            .map(|t| match t.split_once('=') {
+                Some((k, val)) => (k.to_owned(), Some(val.to_owned())),
+                None => (t, None),
+            })
+            .collect(),
+        NodeKind::Mapping(_) => cx
+            .entries(v)
+            .into_iter()
+            .map(|(k, val)| (k, cx.text(val)))
+            .collect(),
+        NodeKind::Scalar(_) => Vec::new(),
+    }
+}
+
+/// A sorted string map; bare names are resolved from the project's variables (`environment`,
+/// `null` when unset) or become `""` (`labels`).
+fn sorted_strings(cx: &Cx<'_>, entries: Vec<(String, Option<String>)>, env: bool) -> Value {
+    let mut map: Vec<(String, Value)> = Vec::new();
+    for (k, v) in entries {
+        let value = match v {
+            Some(v) => cx.s(&v),
+            None if env => match cx.loaded.variables.get(&k) {
+                Some(found) => cx.s(found),
+                None => Value::Null,
+            },
+            None => cx.s(""),
+        };
+        map.retain(|(mk, _)| *mk != k);
+        map.push((k, value));
+    }
+    map.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Map(map)
+}
+
+/// A map of strings (`labels`, `driver_opts`, `sysctls`), sorted.
+pub(crate) fn string_map(cx: &Cx<'_>, v: NodeId, _sorted: bool) -> Value {
+    let entries = list_or_dict(cx, v, false);
+    sorted_strings(cx, entries, false)
+}
+
+fn string_list(cx: &Cx<'_>, v: NodeId) -> Value {
+    match cx.kind(v) {
+        NodeKind::Sequence(items) => Value::Seq(
+            items
+                .iter()
+                .filter_map(|&i| cx.text(i))
+                .map(|t| cx.s(&t))
+                .collect(),
+        ),
+        NodeKind::Scalar(_) => match cx.text(v) {
+            Some(t) => Value::Seq(vec![cx.s(&t)]),
+            None => Value::Null,
+        },
+        NodeKind::Mapping(_) => cx.plain(v),
+    }
+}
+
+fn extra_hosts(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut list: Vec<String> = Vec::new();
+    let strip = |ip: &str| -> String {
+        if ip.len() > 2 && ip.starts_with('[') && ip.ends_with(']') {
+            ip[1..ip.len() - 1].to_owned()
+        } else {
+            ip.to_owned()
+        }
+    };
+    match cx.kind(v) {
+        NodeKind::Sequence(items) => {
+            for &i in items {
+                let Some(t) = cx.text(i) else { continue };
+                let split = t.split_once('=').or_else(|| t.split_once(':'));
+                if let Some((host, ips)) = split {
+                    for ip in ips.split(',') {
+                        list.push(format!("{host}={}", strip(ip)));
+                    }
+                }
+            }
+        }
+        NodeKind::Mapping(_) => {
+            for (host, val) in cx.entries(v) {
+                match cx.kind(val) {
+                    NodeKind::Sequence(ips) => {
+                        for &ip in ips {
+                            let ip = cx.text(ip).unwrap_or_default();
+                            list.push(format!("{host}={}", strip(&ip)));
+                        }
+                    }
+                    _ => {
+                        let ip = cx.text(val).unwrap_or_default();
+                        list.push(format!("{host}={}", strip(&ip)));
+                    }
+                }
+            }
+        }
+        NodeKind::Scalar(_) => {}
+    }
+    list.sort();
+    Value::Seq(list.iter().map(|s| cx.s(s)).collect())
+}
+
+fn duration(cx: &Cx<'_>, text: &str) -> Value {
+    match parse_duration(text) {
+        Some(ns) => Value::str(format_duration(ns)),
+        None => cx.s(text),
+    }
+}
+
+fn healthcheck(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    for (k, val) in cx.entries(v) {
+        let value = match k.as_str() {
+            "test" => match cx.kind(val) {
+                NodeKind::Scalar(_) => cx
+                    .text(val)
+                    .map(|t| Value::Seq(vec![Value::str("CMD-SHELL"), cx.s(&t)])),
+                _ => Some(string_list(cx, val)),
+            },
+            "timeout" | "interval" | "start_period" | "start_interval" => {
+                cx.text(val).map(|t| duration(cx, &t))
+            }
+            "retries" => match cx.plain(val) {
+                Value::Null => None,
+                other => Some(other),
+            },
+            "disable" => boolean(cx, val).filter(|b| *b).map(Value::Bool),
+            k2 if k2.starts_with("x-") => None,
+            _ => Some(cx.plain(val)),
+        };
+        if let Some(value) = value {
+            out.push((k, value));
+        }
+    }
+    ordered(
+        out,
+        &[
+            "test",
+            "timeout",
+            "interval",
+            "retries",
+            "start_period",
+            "start_interval",
+            "disable",
+        ],
+    )
+}
+
+fn logging(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    for (k, val) in cx.entries(v) {
+        match k.as_str() {
+            "driver" => {
+                if let Some(t) = cx.text(val) {
+                    out.push((k, cx.s(&t)));
+                }
+            }
+            "options" => {
+                if !cx.is_null(val) {
+                    out.push((k, string_map(cx, val, true)));
+                }
+            }
+            k2 if k2.starts_with("x-") => {}
+            _ => out.push((k, cx.plain(val))),
+        }
+    }
+    ordered(out, &["driver", "options"])
+}
+
+fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out = Vec::new();
+    for item in cx.items(v) {
+        match cx.kind(item) {
+            NodeKind::Mapping(_) => {
+                let mut entries: Vec<(String, Value)> = Vec::new();
+                for (k, val) in cx.entries(item) {
+                    let value = match k.as_str() {
+                        "published" => cx.text(val).map(|t| cx.s(&t)),
+                        "target" => Some(cx.plain(val)),
+                        k2 if k2.starts_with("x-") => None,
+                        _ => cx.text(val).map(|t| cx.s(&t)),
+                    };
+                    if let Some(value) = value {
+                        entries.push((k, value));
+                    }
+                }
+                if !entries.iter().any(|(k, _)| k == "mode") {
+                    entries.push(("mode".to_owned(), Value::str("ingress")));
+                }
+                if !entries.iter().any(|(k, _)| k == "protocol") {
+                    entries.push(("protocol".to_owned(), Value::str("tcp")));
+                }
+                out.push(ordered(
+                    entries,
+                    &[
+                        "name",
+                        "mode",
+                        "host_ip",
+                        "target",
+                        "published",
+                        "protocol",
+                        "app_protocol",
+                    ],
+                ));
+            }
+            _ => {
+                let Some(text) = cx.text(item) else { continue };
+                let Some(parsed) = parse_ports(&text) else {
+                    out.push(cx.s(&text));
+                    continue;
+                };
+                for p in parsed {
+                    let mut e = vec![("mode".to_owned(), Value::str("ingress"))];
+                    if !p.host_ip.is_empty() {
+                        e.push(("host_ip".to_owned(), cx.s(&p.host_ip)));
+                    }
+                    e.push(("target".to_owned(), Value::Int(i128::from(p.target))));
+                    if !p.published.is_empty() {
+                        e.push(("published".to_owned(), cx.s(&p.published)));
+                    }
+                    e.push(("protocol".to_owned(), cx.s(&p.protocol)));
+                    out.push(Value::Map(e));
+                }
+            }
+        }
+    }
+    Value::Seq(out)
+}
+
+fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out = Vec::new();
+    for item in cx.items(v) {
+        match cx.kind(item) {
+            NodeKind::Mapping(_) => {
+                let kind = cx
+                    .entries(item)
+                    .into_iter()
+                    .find(|(k, _)| k == "type")
+                    .and_then(|(_, t)| cx.text(t))
+                    .unwrap_or_default();
+                let mut entries: Vec<(String, Value)> = Vec::new();
+                for (k, val) in cx.entries(item) {
+                    let value = match k.as_str() {
+                        "source" if kind == "bind" => cx.text(val).map(|t| cx.s(&cx.absolute(&t))),
+                        "read_only" => boolean(cx, val).filter(|b| *b).map(Value::Bool),
+                        "target" => cx.text(val).map(|t| cx.s(&super::clean(&t))),
+                        "bind" => Some(ordered(
+                            plain_entries(cx, val),
+                            &["selinux", "propagation", "create_host_path", "recursive"],
+                        )),
+                        "volume" => Some(ordered(
+                            plain_entries(cx, val),
+                            &["labels", "nocopy", "subpath"],
+                        )),
+                        "tmpfs" => Some(ordered(plain_entries(cx, val), &["size", "mode"])),
+                        k2 if k2.starts_with("x-") => None,
+                        _ => Some(cx.plain(val)),
+                    };
+                    if let Some(value) = value {
+                        entries.push((k, value));
+                    }
+                }
+                out.push(ordered(
+                    entries,
+                    &[
+                        "type",
+                        "source",
+                        "target",
+                        "read_only",
+                        "consistency",
+                        "bind",
+                        "volume",
+                        "tmpfs",
+                        "image",
+                    ],
+                ));
+            }
+            _ => {
+                let Some(text) = cx.text(item) else { continue };
+                let Some(p) = parse_volume(&text) else {
+                    out.push(cx.s(&text));
+                    continue;
+                };
+                let mut e = vec![("type".to_owned(), Value::str(p.kind))];
+                if !p.source.is_empty() {
+                    let source = if p.kind == "bind" {
+                        cx.absolute(&p.source)
+                    } else {
+                        p.source.clone()
+                    };
+                    e.push(("source".to_owned(), cx.s(&source)));
+                }
+                let target = if p.target.is_empty() {
+                    String::new()
+                } else {
+                    super::clean(&p.target)
+                };
+                e.push(("target".to_owned(), cx.s(&target)));
+                if p.read_only {
+                    e.push(("read_only".to_owned(), Value::Bool(true)));
+                }
+                if p.has_bind {
+                    let mut b = Vec::new();
+                    if !p.selinux.is_empty() {
+                        b.push(("selinux".to_owned(), cx.s(&p.selinux)));
+                    }
+                    if !p.propagation.is_empty() {
+                        b.push(("propagation".to_owned(), cx.s(&p.propagation)));
+                    }
+                    if p.create_host_path {
+                        b.push(("create_host_path".to_owned(), Value::Bool(true)));
+                    }
+                    e.push(("bind".to_owned(), Value::Map(b)));
+                }
+                if p.has_volume {
+                    let mut vv = Vec::new();
+                    if p.nocopy {
+                        vv.push(("nocopy".to_owned(), Value::Bool(true)));
+                    }
+                    e.push(("volume".to_owned(), Value::Map(vv)));
+                }
+                out.push(Value::Map(e));
+            }
+        }
+    }
+    Value::Seq(out)
+}
+
+fn plain_entries(cx: &Cx<'_>, v: NodeId) -> Vec<(String, Value)> {
+    cx.entries(v)
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("x-"))
+        .map(|(k, val)| (k, cx.plain(val)))
+        .collect()
+}
+
+fn depends_on(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    match cx.kind(v) {
+        NodeKind::Sequence(items) => {
+            for &i in items {
+                if let Some(name) = cx.text(i) {
+                    out.retain(|(k, _)| *k != name);
+                    out.push((
+                        name,
+                        Value::Map(vec![
+                            ("condition".to_owned(), Value::str("service_started")),
+                            ("required".to_owned(), Value::Bool(true)),
+                        ]),
+                    ));
+                }
+            }
+        }
+        NodeKind::Mapping(_) => {
+            for (name, val) in cx.entries(v) {
+                let mut condition = "service_started".to_owned();
+                let mut restart = false;
+                let mut required = true;
+                for (k, x) in cx.entries(val) {
+                    match k.as_str() {
+                        "condition" => condition = cx.text(x).unwrap_or(condition),
+                        "restart" => restart = boolean(cx, x).unwrap_or(false),
+                        "required" => required = boolean(cx, x).unwrap_or(true),
+                        _ => {}
+                    }
+                }
+                let mut e = vec![("condition".to_owned(), cx.s(&condition))];
+                if restart {
+                    e.push(("restart".to_owned(), Value::Bool(true)));
+                }
+                e.push(("required".to_owned(), Value::Bool(required)));
+                out.push((name, Value::Map(e)));
+            }
+        }
+        NodeKind::Scalar(_) => {}
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Map(out)
+}
+
+fn networks(cx: &Cx<'_>, v: NodeId) -> (Value, bool) {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    match cx.kind(v) {
+        NodeKind::Sequence(items) => {
+            for &i in items {
+                if let Some(name) = cx.text(i) {
+                    out.push((name, Value::Null));
+                }
+            }
+        }
+        NodeKind::Mapping(_) => {
+            for (name, val) in cx.entries(v) {
+                let value = if cx.is_null(val) {
+                    Value::Null
+                } else {
+                    ordered(
+                        plain_entries(cx, val),
+                        &[
+                            "aliases",
+                            "driver_opts",
+                            "gw_priority",
+                            "interface_name",
+                            "ipv4_address",
+                            "ipv6_address",
+                            "link_local_ips",
+                            "mac_address",
+                            "priority",
+                        ],
+                    )
+                };
+                out.push((name, value));
+            }
+        }
+        NodeKind::Scalar(_) => {}
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    let default = out.iter().any(|(k, _)| k == "default");
+    (Value::Map(out), default)
+}
+
+fn is_remote_context(s: &str) -> bool {
+    s.contains("://") || s.starts_with("git@") || s.starts_with("github.com/")
+}
+
+fn build(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    match cx.kind(v) {
+        NodeKind::Scalar(_) => {
+            let ctx = cx.text(v).unwrap_or_default();
+            let ctx = if is_remote_context(&ctx) {
+                ctx
+            } else {
+                cx.absolute(&ctx)
+            };
+            out.push(("context".to_owned(), cx.s(&ctx)));
+        }
+        NodeKind::Mapping(_) => {
+            for (k, val) in cx.entries(v) {
+                let value = match k.as_str() {
+                    "context" => cx.text(val).map(|c| {
+                        let c = if is_remote_context(&c) {
+                            c
+                        } else {
+                            cx.absolute(&c)
+                        };
+                        cx.s(&c)
+                    }),
+                    "args" => Some(sorted_strings(cx, list_or_dict(cx, val, true), true)),
+                    "labels" => Some(string_map(cx, val, true)),
+                    "cache_from" | "cache_to" | "tags" | "platforms" => Some(string_list(cx, val)),
+                    k2 if k2.starts_with("x-") => None,
+                    _ => Some(cx.plain(val)),
+                };
+                if let Some(value) = value {
+                    out.push((k, value));
+                }
+            }
+            if !out.iter().any(|(k, _)| k == "context") {
+                out.push(("context".to_owned(), cx.s(&cx.absolute("."))));
+            }
+        }
+        NodeKind::Sequence(_) => return cx.plain(v),
+    }
+    if !out
+        .iter()
+        .any(|(k, _)| k == "dockerfile" || k == "dockerfile_inline")
+    {
+        out.push(("dockerfile".to_owned(), Value::str("Dockerfile")));
+    }
+    ordered(
+        out,
+        &[
+            "context",
+            "dockerfile",
+            "dockerfile_inline",
+            "entitlements",
+            "args",
+            "provenance",
+            "sbom",
+            "ssh",
+            "labels",
+            "cache_from",
+            "cache_to",
+            "no_cache",
+            "additional_contexts",
+            "pull",
+            "extra_hosts",
+            "isolation",
+            "network",
+            "target",
+            "secrets",
+            "shm_size",
+            "tags",
+            "ulimits",
+            "platforms",
+            "privileged",
+        ],
+    )
+}
+
+/// Service `secrets` / `configs`: short names become `{source, target}` (secrets get
+/// `/run/secrets/NAME` as their default target); `mode` prints in octal as compose-go does.
+fn file_refs(cx: &Cx<'_>, v: NodeId, default_dir: Option<&str>) -> Value {
+    Value::Seq(
+        cx.items(v)
+            .into_iter()
+            .map(|i| {
+                let mut entries = match cx.kind(i) {
+                    NodeKind::Mapping(_) => plain_entries(cx, i),
+                    _ => vec![("source".to_owned(), cx.s(&cx.text(i).unwrap_or_default()))],
+                };
+                for (k, val) in &mut entries {
+                    if k == "mode"
+                        && let Value::Int(m) = val
+                    {
+                        *val = Value::Str(format!("0{m:o}"));
+                    } else if matches!(k.as_str(), "uid" | "gid")
+                        && let Value::Int(n) = val
+                    {
+                        *val = Value::Str(n.to_string());
+                    }
+                }
+                if let Some(dir) = default_dir
+                    && !entries.iter().any(|(k, _)| k == "target")
+                {
+                    let source = entries
+                        .iter()
+                        .find(|(k, _)| k == "source")
+                        .and_then(|(_, s)| s.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    entries.push(("target".to_owned(), Value::Str(format!("{dir}{source}"))));
+                }
+                ordered(entries, &["source", "target", "uid", "gid", "mode"])
+            })
+            .collect(),
+    )
+}
+
+/// go-units `RAMInBytes`: `512m` → 536870912 (binary multiples).
+fn ram_in_bytes(s: &str) -> Option<i128> {
+    let t = s.trim().to_ascii_lowercase();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let unit = unit.trim();
+    let unit = unit
+        .strip_suffix("ib")
+        .or_else(|| unit.strip_suffix('b'))
+        .unwrap_or(unit);
+    let mult: f64 = match unit {
+        "" => 1.0,
+        "k" => 1024.0,
+        "m" => 1024.0 * 1024.0,
+        "g" => 1024.0 * 1024.0 * 1024.0,
+        "t" => 1024.0_f64.powi(4),
+        "p" => 1024.0_f64.powi(5),
+        _ => return None,
+    };
+    #[allow(clippy::cast_possible_truncation)]
+    Some((n * mult) as i128)
+}
+
+fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    for (k, val) in cx.entries(v) {
+        let value = match k.as_str() {
+            "labels" => string_map(cx, val, true),
+            "resources" => {
+                let mut r: Vec<(String, Value)> = Vec::new();
+                for (rk, rv) in cx.entries(val) {
+                    let mut e: Vec<(String, Value)> = Vec::new();
+                    for (ek, ev) in cx.entries(rv) {
+                        let x = match ek.as_str() {
+                            "memory" => match cx.text(ev).as_deref().and_then(ram_in_bytes) {
+                                Some(b) => Value::Str(b.to_string()),
+                                None => cx.plain(ev),
+                            },
+                            // Compose's schema types `cpus` as a number: `"0.5"` prints as 0.5.
+                            "cpus" => match cx
+                                .text(ev)
+                                .as_deref()
+                                .map(str::trim)
+                                .and_then(|t| t.parse::<f64>().ok())
+                            {
+                                Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                                    Value::Int(n as i128)
+                                }
+                                Some(n) => Value::Float(n),
+                                None => cx.plain(ev),
+                            },
+                            _ => cx.plain(ev),
+                        };
+                        e.push((ek, x));
+                    }
+                    r.push((
+                        rk,
+                        ordered(
+                            e,
+                            &["cpus", "memory", "pids", "devices", "generic_resources"],
+                        ),
+                    ));
+                }
+                ordered(r, &["limits", "reservations"])
+            }
+            "restart_policy" | "update_config" | "rollback_config" => {
+                let mut e: Vec<(String, Value)> = Vec::new();
+                for (ek, ev) in cx.entries(val) {
+                    let x = match ek.as_str() {
+                        "delay" | "window" | "monitor" => match cx.text(ev) {
+                            Some(t) => duration(cx, &t),
+                            None => cx.plain(ev),
+                        },
+                        _ => cx.plain(ev),
+                    };
+                    e.push((ek, x));
+                }
+                ordered(
+                    e,
+                    &[
+                        "condition",
+                        "parallelism",
+                        "delay",
+                        "failure_action",
+                        "monitor",
+                        "max_failure_ratio",
+                        "order",
+                        "max_attempts",
+                        "window",
+                    ],
+                )
+            }
+            k2 if k2.starts_with("x-") => continue,
+            _ => cx.plain(val),
+        };
+        out.push((k, value));
+    }
+    if cx.format == Format::Json {
+        // Go's encoding/json never omits these two struct fields.
+        for key in ["resources", "placement"] {
+            if !out.iter().any(|(k, _)| k == key) {
+                out.push((key.to_owned(), Value::Map(Vec::new())));
+            }
+        }
+    }
+    ordered(
+        out,
+        &[
+            "mode",
+            "replicas",
+            "labels",
+            "update_config",
+            "rollback_config",
+            "resources",
+            "restart_policy",
+            "placement",
+            "endpoint_mode",
+        ],
+    )
+}

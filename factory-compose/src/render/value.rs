@@ -1,0 +1,642 @@
+//! The rendered document and its two printers: Go's `encoding/json` (`json.MarshalIndent` with
+//! two spaces) and go-yaml v3 (indent 2), as `docker compose config` prints them.
+
+use crate::yaml::{PlainValue, resolve_plain};
+
+/// A rendered value: JSON's data model with ordered maps (the order is the printed order).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// An integer.
+    Int(i128),
+    /// A float.
+    Float(f64),
+    /// A string (already `$`-escaped where Compose escapes it).
+    Str(String),
+    /// A list.
+    Seq(Vec<Value>),
+    /// A map, in printed order.
+    Map(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// A string value.
+    pub fn str(s: impl Into<String>) -> Self {
+        Self::Str(s.into())
+    }
+
+    /// The entry `key` of a map.
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Self::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The entry `key` of a map, mutably.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        match self {
+            Self::Map(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    #[must_use]
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Print as Go's `json.MarshalIndent(v, "", "  ")` does (HTML-safe escapes), no final newline.
+#[must_use]
+pub fn to_json(value: &Value) -> String {
+    let mut out = String::new();
+    json(value, 0, &mut out);
+    out
+}
+
+fn json(value: &Value, depth: usize, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(f) => out.push_str(&go_json_float(*f)),
+        Value::Str(s) => json_string(s, out),
+        Value::Seq(items) if items.is_empty() => out.push_str("[]"),
+        Value::Map(entries) if entries.is_empty() => out.push_str("{}"),
+        Value::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(depth + 1, out);
+                json(item, depth + 1, out);
+            }
+            newline(depth, out);
+            out.push(']');
+        }
+        Value::Map(entries) => {
+            out.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(depth + 1, out);
+                json_string(k, out);
+                out.push_str(": ");
+                json(v, depth + 1, out);
+            }
+            newline(depth, out);
+            out.push('}');
+        }
+    }
+}
+
+fn newline(depth: usize, out: &mut String) {
+    out.push('\n');
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+fn go_json_float(f: f64) -> String {
+    if !f.is_finite() {
+        return "null".to_owned();
+    }
+    let abs = f.abs();
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        let s = format!("{f:e}");
+        // Go: 1e+21, 1e-07
+        match s.split_once('e') {
+            Some((m, e)) => {
+                let (sign, digits) = e.strip_prefix('-').map_or(("+", e), |d| ("-", d));
+                let digits = if digits.len() < 2 {
+                    format!("0{digits}")
+                } else {
+                    digits.to_owned()
+                };
+                format!("{m}e{sign}{digits}")
+            }
+            None => s,
+        }
+    } else {
+        format!("{f}")
+    }
+}
+
+fn json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Print as go-yaml v3's encoder with `SetIndent(2)` does (Compose's `config`), with the final
+/// newline.
+#[must_use]
+pub fn to_yaml(value: &Value) -> String {
+    let mut out = String::new();
+    match value {
+        Value::Map(entries) if !entries.is_empty() => yaml_map(entries, 0, &mut out),
+        Value::Seq(items) if !items.is_empty() => yaml_seq(items, 0, &mut out),
+        other => {
+            yaml_inline(other, 0, &mut out);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn indent(n: usize, out: &mut String) {
+    for _ in 0..n {
+        out.push(' ');
+    }
+}
+
+/// A block map whose first key starts at the current position (column `col`).
+fn yaml_map(entries: &[(String, Value)], col: usize, out: &mut String) {
+    for (i, (k, v)) in entries.iter().enumerate() {
+        if i > 0 {
+            indent(col, out);
+        }
+        out.push_str(&yaml_key(k));
+        out.push(':');
+        yaml_after_key(v, col, out);
+    }
+}
+
+fn yaml_after_key(v: &Value, col: usize, out: &mut String) {
+    match v {
+        Value::Map(e) if !e.is_empty() => {
+            out.push('\n');
+            indent(col + 2, out);
+            yaml_map(e, col + 2, out);
+        }
+        Value::Seq(items) if !items.is_empty() => {
+            out.push('\n');
+            indent(col + 2, out);
+            yaml_seq(items, col + 2, out);
+        }
+        other => {
+            out.push(' ');
+            yaml_inline(other, col + 2, out);
+            out.push('\n');
+        }
+    }
+}
+
+/// A block sequence whose first `- ` starts at the current position (column `col`).
+fn yaml_seq(items: &[Value], col: usize, out: &mut String) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            indent(col, out);
+        }
+        out.push('-');
+        match item {
+            Value::Map(e) if !e.is_empty() => {
+                out.push(' ');
+                yaml_map(e, col + 2, out);
+            }
+            Value::Seq(inner) if !inner.is_empty() => {
+                out.push(' ');
+                yaml_seq(inner, col + 2, out);
+            }
+            other => {
+                out.push(' ');
+                yaml_inline(other, col + 2, out);
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// A scalar or an empty collection; `block_indent` is the indentation of a literal block's body.
+fn yaml_inline(v: &Value, block_indent: usize, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(f) => out.push_str(&yaml_float(*f)),
+        Value::Str(s) => yaml_string(s, block_indent, out),
+        Value::Seq(_) => out.push_str("[]"),
+        Value::Map(_) => out.push_str("{}"),
+    }
+}
+
+fn yaml_float(f: f64) -> String {
+    if f.is_nan() {
+        ".nan".to_owned()
+    } else if f.is_infinite() {
+        if f > 0.0 {
+            "+.inf".to_owned()
+        } else {
+            "-.inf".to_owned()
+        }
+    } else {
+        crate::yaml::go_format_float(f)
+    }
+}
+
+fn yaml_key(k: &str) -> String {
+    let mut out = String::new();
+    yaml_scalar(k, true, 0, &mut out);
+    out
+}
+
+fn yaml_string(s: &str, block_indent: usize, out: &mut String) {
+    yaml_scalar(s, false, block_indent, out);
+}
+
+/// go-yaml v3's `stringv` + libyaml's scalar analysis.
+fn yaml_scalar(s: &str, key: bool, block_indent: usize, out: &mut String) {
+    let resolves_to_string = matches!(resolve_plain(s), PlainValue::Str) && !s.is_empty();
+    let can_use_plain = resolves_to_string && !is_base60_float(s) && !is_old_bool(s);
+    if s.contains('\n') && !key {
+        let a = analyze(s);
+        if !a.special && !a.space_break && !a.trailing_space {
+            literal(s, block_indent, out);
+            return;
+        }
+        double_quoted(s, out);
+        return;
+    }
+    if !can_use_plain {
+        double_quoted(s, out);
+        return;
+    }
+    let a = analyze(s);
+    if a.block_plain_allowed && !(key && a.line_breaks) {
+        out.push_str(s);
+    } else if a.single_allowed {
+        out.push('\'');
+        out.push_str(&s.replace('\'', "''"));
+        out.push('\'');
+    } else {
+        double_quoted(s, out);
+    }
+}
+
+fn is_old_bool(s: &str) -> bool {
+    matches!(
+        s,
+        "y" | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "on"
+            | "On"
+            | "ON"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "off"
+            | "Off"
+            | "OFF"
+    )
+}
+
+/// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`
+fn is_base60_float(s: &str) -> bool {
+    let b = s.strip_prefix(['-', '+']).unwrap_or(s).as_bytes();
+    let mut i = 0;
+    if !b.first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
+        i += 1;
+    }
+    let mut groups = 0;
+    while i < b.len() && b[i] == b':' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() && i - start < 2 {
+            i += 1;
+        }
+        let g = &b[start..i];
+        let ok = match g {
+            [d] => d.is_ascii_digit(),
+            [a, d] => (b'0'..=b'5').contains(a) && d.is_ascii_digit(),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        groups += 1;
+    }
+    if groups == 0 {
+        return false;
+    }
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
+            i += 1;
+        }
+    }
+    i == b.len()
+}
+
+struct Analysis {
+    block_plain_allowed: bool,
+    single_allowed: bool,
+    line_breaks: bool,
+    special: bool,
+    space_break: bool,
+    trailing_space: bool,
+}
+
+fn is_printable(c: char) -> bool {
+    let u = u32::from(c);
+    u == 0x0A
+        || (0x20..=0x7E).contains(&u)
+        || u == 0x85
+        || (0xA0..=0xD7FF).contains(&u)
+        || ((0xE000..=0xFFFD).contains(&u) && u != 0xFEFF)
+        || (0x10000..=0x10FFFF).contains(&u)
+}
+
+fn is_break(c: char) -> bool {
+    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+fn is_blank_or_end(c: Option<char>) -> bool {
+    matches!(c, None | Some(' ' | '\t')) || c.is_some_and(is_break)
+}
+
+/// libyaml's `yaml_emitter_analyze_scalar`.
+fn analyze(s: &str) -> Analysis {
+    let mut flow_ind = false;
+    let mut block_ind = false;
+    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
+        (false, false, false, false);
+    let (mut break_space, mut space_break, mut previous_space, mut previous_break) =
+        (false, false, false, false);
+    let mut line_breaks = false;
+    let mut special = false;
+    if s.starts_with("---") || s.starts_with("...") {
+        block_ind = true;
+        flow_ind = true;
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut preceded_by_ws = true;
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let followed_by_ws = is_blank_or_end(next);
+        if i == 0 {
+            match c {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => {
+                    flow_ind = true;
+                    block_ind = true;
+                }
+                '?' | ':' => {
+                    flow_ind = true;
+                    if followed_by_ws {
+                        block_ind = true;
+                    }
+                }
+                '-' if followed_by_ws => {
+                    flow_ind = true;
+                    block_ind = true;
+                }
+                _ => {}
+            }
+        } else {
+            match c {
+                ',' | '?' | '[' | ']' | '{' | '}' => flow_ind = true,
+                ':' => {
+                    flow_ind = true;
+                    if followed_by_ws {
+                        block_ind = true;
+                    }
+                }
+                '#' if preceded_by_ws => {
+                    flow_ind = true;
+                    block_ind = true;
+                }
+                _ => {}
+            }
+        }
+        if !is_printable(c) {
+            special = true;
+        }
+        if is_break(c) {
+            line_breaks = true;
+        }
+        if c == ' ' {
+            if i == 0 {
+                leading_space = true;
+            }
+            if i + 1 == chars.len() {
+                trailing_space = true;
+            }
+            if previous_break {
+                break_space = true;
+            }
+            previous_space = true;
+            previous_break = false;
+        } else if is_break(c) {
+            if i == 0 {
+                leading_break = true;
+            }
+            if i + 1 == chars.len() {
+                trailing_break = true;
+            }
+            if previous_space {
+                space_break = true;
+            }
+            previous_space = false;
+            previous_break = true;
+        } else {
+            previous_space = false;
+            previous_break = false;
+        }
+        preceded_by_ws = c == ' ' || c == '\t' || is_break(c);
+    }
+    let mut block_plain = true;
+    let mut single = true;
+    if leading_space || leading_break || trailing_space || trailing_break {
+        block_plain = false;
+    }
+    if break_space {
+        block_plain = false;
+        single = false;
+    }
+    if space_break || special {
+        block_plain = false;
+        single = false;
+    }
+    if line_breaks {
+        block_plain = false;
+    }
+    if block_ind {
+        block_plain = false;
+    }
+    let _ = flow_ind;
+    Analysis {
+        block_plain_allowed: block_plain,
+        single_allowed: single,
+        line_breaks,
+        special,
+        space_break,
+        trailing_space,
+    }
+}
+
+fn double_quoted(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\0' => out.push_str("\\0"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{b}' => out.push_str("\\v"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            '\u{1b}' => out.push_str("\\e"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{85}' => out.push_str("\\N"),
+            '\u{a0}' => out.push_str("\\_"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            c if !is_printable(c) => {
+                let u = u32::from(c);
+                if u <= 0xFF {
+                    out.push_str(&format!("\\x{u:02X}"));
+                } else if u <= 0xFFFF {
+                    out.push_str(&format!("\\u{u:04X}"));
+                } else {
+                    out.push_str(&format!("\\U{u:08X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A literal block scalar (`|`, `|-`, `|+`, with an indentation indicator when the text starts
+/// with a space or a line break).
+fn literal(s: &str, body_indent: usize, out: &mut String) {
+    out.push('|');
+    if s.starts_with([' ', '\n']) {
+        out.push('2');
+    }
+    if !s.ends_with('\n') {
+        out.push('-');
+    } else if s.len() == 1 || s.ends_with("\n\n") {
+        out.push('+');
+    }
+    out.push('\n');
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    for line in body.split('\n') {
+        if !line.is_empty() {
+            indent(body_indent, out);
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    // The caller adds the newline after a scalar: remove ours.
+    out.pop();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Quoting observed with `docker compose config` v2.40.3 (labels with these values).
+    #[test]
+    fn yaml_quoting_matches_compose() {
+        for (value, printed) in [
+            ("&x", "'&x'"),
+            ("1:20", "\"1:20\""),
+            ("a\u{feff}b", "\"a\\uFEFFb\""),
+            ("x[1]", "x[1]"),
+            ("{x}", "'{x}'"),
+            ("a: b", "'a: b'"),
+            ("a:b", "a:b"),
+            ("a\u{1}b", "\"a\\x01b\""),
+            ("- x", "'- x'"),
+            ("-x", "-x"),
+            ("2001-12-14", "\"2001-12-14\""),
+            ("---", "'---'"),
+            ("1e3", "\"1e3\""),
+            ("a #b", "'a #b'"),
+            ("a#b", "a#b"),
+            ("0x1F", "\"0x1F\""),
+            (" x", "' x'"),
+            ("x ", "'x '"),
+            ("a \nb", "\"a \\nb\""),
+            ("null", "\"null\""),
+            ("0755", "\"0755\""),
+            ("On", "\"On\""),
+            ("'x'", "'''x'''"),
+            ("?x", "?x"),
+            ("? x", "'? x'"),
+            ("a\tb", "\"a\\tb\""),
+            ("~", "\"~\""),
+            ("1_000", "\"1_000\""),
+            ("it's", "it's"),
+            ("", "\"\""),
+        ] {
+            let mut out = String::new();
+            yaml_string(value, 6, &mut out);
+            assert_eq!(out, printed, "{value:?}");
+        }
+        assert_eq!(
+            to_yaml(&Value::Map(vec![(
+                "multi".into(),
+                Value::str("line1\n  indented\n")
+            )])),
+            "multi: |\n  line1\n    indented\n"
+        );
+        assert_eq!(
+            to_yaml(&Value::Map(vec![("e".into(), Value::str("\n"))])),
+            "e: |2+\n\n"
+        );
+    }
+
+    #[test]
+    fn base60() {
+        assert!(is_base60_float("1:20"));
+        assert!(is_base60_float("190:20:30.15"));
+        assert!(!is_base60_float("1:2a"));
+        assert!(!is_base60_float("80:80"));
+        assert!(!is_base60_float("a:b"));
+    }
+
+    #[test]
+    fn json_escapes_like_go() {
+        assert_eq!(
+            to_json(&Value::str("<a>&\u{1}\t")),
+            "\"\\u003ca\\u003e\\u0026\\u0001\\t\""
+        );
+    }
+}

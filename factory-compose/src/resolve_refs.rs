@@ -1,0 +1,173 @@
+//! Files a project refers to (`env_file`, `extends.file`) and what loading makes of them.
+//!
+//! The library never reads files, so this is two steps: [`referenced_files`] lists the paths (as
+//! written, relative to the compose file's directory); the caller reads them and adds each to the
+//! [`SourceMap`] as [`FileKind::Other`] named by that path; [`crate::load`] then parses each
+//! service's env files with Compose's `.env` grammar into [`Loaded::env_files`](crate::Loaded).
+
+use factory_env::{Chain, Lookup, Variables, dotenv};
+
+use crate::model::{Project, Service};
+use crate::source::{FileKind, SourceMap};
+use crate::span::Location;
+use crate::yaml::{NodeId, NodeKind, Tree};
+
+/// What a referenced file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKind {
+    /// `env_file:` of a service.
+    EnvFile,
+    /// `extends: {file: …}` of a service.
+    Extends,
+}
+
+/// A file the project refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRef {
+    /// What it is for.
+    pub kind: RefKind,
+    /// The path as written (relative paths are relative to the compose file's directory).
+    pub path: String,
+    /// `false` for an `env_file` item with `required: false` (a missing file is skipped).
+    pub required: bool,
+    /// The service that refers to it.
+    pub service: String,
+    /// Where the path is written.
+    pub at: Location,
+}
+
+/// The variables one service's env files define, in file order (later files win).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceEnvFile {
+    /// The service name.
+    pub service: String,
+    /// `KEY`, value pairs in the order read.
+    pub entries: Vec<(String, String)>,
+}
+
+fn scalar(tree: &Tree, id: NodeId) -> Option<String> {
+    match &tree.node(id).kind {
+        NodeKind::Scalar(s) => Some(s.value.clone()),
+        _ => None,
+    }
+}
+
+fn loc(tree: &Tree, id: NodeId) -> Location {
+    let n = tree.node(id);
+    Location::new(n.file, n.span)
+}
+
+fn env_file_items(tree: &Tree, svc: &Service) -> Vec<(String, bool, Location)> {
+    let Some(entry) = svc.entry("env_file") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut item = |id: NodeId| match &tree.node(id).kind {
+        NodeKind::Scalar(_) => {
+            if let Some(p) = scalar(tree, id).filter(|p| !p.is_empty()) {
+                out.push((p, true, loc(tree, id)));
+            }
+        }
+        NodeKind::Mapping(_) => {
+            let path = tree.get(id, "path").and_then(|e| scalar(tree, e.value));
+            let required = tree
+                .get(id, "required")
+                .and_then(|e| scalar(tree, e.value))
+                .is_none_or(|r| !r.eq_ignore_ascii_case("false"));
+            if let Some(p) = path {
+                out.push((p, required, loc(tree, id)));
+            }
+        }
+        NodeKind::Sequence(_) => {}
+    };
+    match &tree.node(entry.value).kind {
+        NodeKind::Sequence(items) => {
+            for &i in items {
+                item(i);
+            }
+        }
+        _ => item(entry.value),
+    }
+    out
+}
+
+/// The files `project` refers to, in service order.
+#[must_use]
+pub fn referenced_files(project: &Project) -> Vec<FileRef> {
+    let tree = &project.tree;
+    let mut out = Vec::new();
+    for svc in &project.services {
+        for (path, required, at) in env_file_items(tree, svc) {
+            out.push(FileRef {
+                kind: RefKind::EnvFile,
+                path,
+                required,
+                service: svc.name.value.clone(),
+                at,
+            });
+        }
+        if let Some(e) = svc.entry("extends")
+            && let Some(file) = tree.get(e.value, "file")
+            && let Some(path) = scalar(tree, file.value)
+        {
+            out.push(FileRef {
+                kind: RefKind::Extends,
+                path,
+                required: true,
+                service: svc.name.value.clone(),
+                at: loc(tree, file.value),
+            });
+        }
+    }
+    out
+}
+
+/// Parse each service's env files found in `sources` (Compose: the project's variables first,
+/// then the service's own `environment`, are what `${VAR}` and bare `VAR` lines see).
+pub(crate) fn env_files(
+    project: &Project,
+    sources: &SourceMap,
+    variables: &Variables,
+) -> Vec<ServiceEnvFile> {
+    let tree = &project.tree;
+    let mut out = Vec::new();
+    for svc in &project.services {
+        let items = env_file_items(tree, svc);
+        if items.is_empty() {
+            continue;
+        }
+        let own: Vec<(String, String)> = svc
+            .environment
+            .as_ref()
+            .map(|env| {
+                env.value
+                    .iter()
+                    .filter_map(|kv| Some((kv.key.value.clone(), kv.value.as_ref()?.value.clone())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let lookup = Chain(variables, own.as_slice());
+        let mut entries: Vec<(String, String)> = Vec::new();
+        for (path, _, _) in items {
+            let Some(id) = sources
+                .of_kind(FileKind::Other)
+                .find(|&id| sources.get(id).name == path)
+            else {
+                continue;
+            };
+            let earlier: Vec<(String, String)> = entries.clone();
+            let chained = Chain(&lookup, earlier.as_slice());
+            if let Ok(parsed) = dotenv::parse(&sources.get(id).text, &chained as &dyn Lookup) {
+                for e in parsed {
+                    entries.retain(|(k, _)| *k != e.key);
+                    entries.push((e.key, e.value));
+                }
+            }
+        }
+        out.push(ServiceEnvFile {
+            service: svc.name.value.clone(),
+            entries,
+        });
+    }
+    out
+}

@@ -1,0 +1,737 @@
+//! The Traefik v1 routes a project declares, read from its services' labels, and the two views
+//! `factory routes` prints: the route table and which service answers a URL.
+//!
+//! Which services are routed: Traefik v1's docker provider runs with `exposedByDefault = true`
+//! unless told otherwise, so a service is routed when `traefik.enable` is `true` **or** when it
+//! carries a `traefik.frontend.rule` (plain or segment) and `traefik.enable` is not false
+//! (`traefik.enable` is read with Go's `strconv.ParseBool`; an unparsable value keeps the
+//! default). A routed service without any rule label gets Traefik's default
+//! `Host:<service>.<project>.<domain>` rule, which needs a provider domain the platform does not
+//! set: such a service has no route here.
+//!
+//! Segments (`traefik.<segment>.frontend.rule`, `.port`, `.frontend.priority`, …) follow
+//! Traefik v1.7's `ExtractTraefikLabels`: one frontend per segment, each segment inheriting the
+//! service-wide labels (`traefik.frontend.*`, `traefik.port`) it does not set itself, and no
+//! separate service-wide frontend once a segment exists.
+//!
+//! Cron jobs and one-shot services (`restart: "no"`) run briefly or not at all: their routes
+//! are listed, but they take no part in matching, conflicts and shadowing (FR012 reports their
+//! routing labels instead).
+//!
+//! ```
+//! use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, load, routes};
+//!
+//! let mut sources = SourceMap::new();
+//! sources.add(SourceFile::new(
+//!     "docker-compose.yml",
+//!     "services:\n  web:\n    image: nginx:1\n    expose: [80]\n    labels:\n      traefik.frontend.rule: Host:example.com\n",
+//!     FileKind::Compose,
+//! ));
+//! let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
+//! let defs = routes::routes(&loaded.project);
+//! assert_eq!(defs[0].rule_text(), "Host:example.com");
+//! let req = factory_route::Request::from_url("https://example.com/x", "GET", vec![]).unwrap();
+//! let answer = routes::resolve(&loaded.project, &defs, &req);
+//! assert_eq!(answer.service.as_deref(), Some("web"));
+//! assert_eq!(answer.forwarded_path.as_deref(), Some("/x"));
+//! ```
+
+use std::fmt::Write as _;
+
+use factory_route::{BasicAuth, Match, ParseError, Request, Route, RouteTable, Rule};
+use serde::Serialize;
+
+use crate::model::{KeyValue, Project, Service};
+
+/// One frontend: a rule label and its companions.
+#[derive(Debug, Clone)]
+pub struct RouteDef {
+    /// The service name.
+    pub service: String,
+    /// Index of the service in [`Project::services`].
+    pub service_index: usize,
+    /// The segment (`traefik.<segment>.frontend.rule`), `None` for the plain labels.
+    pub segment: Option<String>,
+    /// The `frontend.rule` label.
+    pub rule: KeyValue,
+    /// The `frontend.priority` label in effect.
+    pub priority: Option<KeyValue>,
+    /// The `port` label in effect.
+    pub port: Option<KeyValue>,
+    /// The `frontend.auth.basic` (or `.auth.basic.users`) label in effect.
+    pub auth: Option<KeyValue>,
+    /// The `frontend.entryPoints` label in effect.
+    pub entrypoints: Option<KeyValue>,
+    /// A cron job or one-shot service: listed, but not serving.
+    pub transient: bool,
+}
+
+fn value_of(kv: Option<&KeyValue>) -> Option<&str> {
+    kv.and_then(|kv| kv.value.as_ref())
+        .map(|v| v.value.as_str())
+}
+
+impl RouteDef {
+    /// The rule as Traefik reads it (after interpolation).
+    #[must_use]
+    pub fn rule_text(&self) -> &str {
+        value_of(Some(&self.rule)).unwrap_or("")
+    }
+
+    /// The parsed rule.
+    ///
+    /// # Errors
+    /// The rule Traefik refuses, with the span inside the rule text.
+    pub fn parsed_rule(&self) -> Result<Rule, ParseError> {
+        Rule::parse(self.rule_text())
+    }
+
+    /// The priority label's value when it is a valid integer.
+    #[must_use]
+    pub fn priority_label(&self) -> Option<i64> {
+        value_of(self.priority.as_ref()).and_then(|v| parse_priority(v).ok())
+    }
+
+    /// The effective priority: the label when positive, else the rule's length.
+    #[must_use]
+    pub fn effective_priority(&self) -> (i64, bool) {
+        match self.priority_label() {
+            Some(p) if p > 0 => (p, true),
+            _ => (factory_route::default_priority(self.rule_text()), false),
+        }
+    }
+
+    /// The port Traefik forwards to: `traefik.port` when valid, else the only exposed port.
+    #[must_use]
+    pub fn effective_port(&self, project: &Project) -> Option<u16> {
+        if let Some(v) = value_of(self.port.as_ref()) {
+            return parse_port(v).ok();
+        }
+        let svc = project.services.get(self.service_index)?;
+        match exposed_ports(svc).as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// The basic-auth users (the names of the entries, even the malformed ones).
+    #[must_use]
+    pub fn auth_users(&self) -> Vec<String> {
+        let Some(value) = value_of(self.auth.as_ref()) else {
+            return Vec::new();
+        };
+        match BasicAuth::parse(value) {
+            Ok(auth) => auth.users().into_iter().map(str::to_owned).collect(),
+            Err(_) => {
+                let mut out: Vec<String> = Vec::new();
+                for entry in value.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+                    if let Some((user, _)) = entry.split_once(':')
+                        && !user.is_empty()
+                        && !out.iter().any(|u| u == user)
+                    {
+                        out.push(user.to_owned());
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    /// The entry points (`traefik.frontend.entryPoints`, comma-separated).
+    #[must_use]
+    pub fn entrypoint_names(&self) -> Vec<String> {
+        value_of(self.entrypoints.as_ref())
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The route for a [`RouteTable`], when the rule parses.
+    #[must_use]
+    pub fn to_route(&self, project: &Project) -> Option<Route> {
+        let rule = self.parsed_rule().ok()?;
+        Some(Route::new(
+            &self.service,
+            self.segment.as_deref(),
+            rule,
+            self.priority_label(),
+            self.effective_port(project),
+        ))
+    }
+}
+
+/// `traefik.frontend.priority` as Go's `strconv.Atoi` reads it; negative values are refused
+/// (Traefik ignores them and uses the rule's length).
+///
+/// # Errors
+/// Why the value is not a usable priority.
+pub fn parse_priority(value: &str) -> Result<i64, String> {
+    let digits = value.strip_prefix(['+', '-']).unwrap_or(value);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("`{value}` is not an integer"));
+    }
+    let n: i64 = value
+        .strip_prefix('+')
+        .unwrap_or(value)
+        .parse()
+        .map_err(|_| format!("`{value}` is out of range for a 64-bit integer"))?;
+    if n < 0 {
+        return Err(format!(
+            "`{value}` is negative: Traefik ignores it and uses the rule's length"
+        ));
+    }
+    Ok(n)
+}
+
+/// `traefik.port`: a port number 1–65535.
+///
+/// # Errors
+/// Why the value is not a port.
+pub fn parse_port(value: &str) -> Result<u16, String> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("`{value}` is not a port number"));
+    }
+    match value.parse::<u32>() {
+        Ok(n) if (1..=65535).contains(&n) => u16::try_from(n).map_err(|e| e.to_string()),
+        _ => Err(format!("`{value}` is outside 1–65535")),
+    }
+}
+
+/// The container ports a service exposes: `expose` entries and the container side of short
+/// `ports` entries (ranges expanded, at most 1024 ports per entry), in order, without repeats.
+#[must_use]
+pub fn exposed_ports(svc: &Service) -> Vec<u16> {
+    ports_of(svc, true)
+}
+
+/// The ports of the service's `expose` entries only (ranges expanded, at most 1024 per entry).
+#[must_use]
+pub fn expose_entries(svc: &Service) -> Vec<u16> {
+    ports_of(svc, false)
+}
+
+fn ports_of(svc: &Service, with_published: bool) -> Vec<u16> {
+    let mut out: Vec<u16> = Vec::new();
+    let mut add = |spec: &str| {
+        let spec = spec.split('/').next().unwrap_or("");
+        let (a, b) = spec.split_once('-').unwrap_or((spec, spec));
+        let (Ok(a), Ok(b)) = (a.parse::<u16>(), b.parse::<u16>()) else {
+            return;
+        };
+        if a == 0 || b < a {
+            return;
+        }
+        for p in (a..=b).take(1024) {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    };
+    if let Some(expose) = &svc.expose {
+        for item in &expose.value {
+            add(&item.value);
+        }
+    }
+    if let Some(ports) = svc.ports.as_ref().filter(|_| with_published) {
+        for item in &ports.value {
+            // `[ip:][host:]container[/proto]`; an IPv6 address is bracketed.
+            let container = item.value.rsplit(':').next().unwrap_or("");
+            add(container);
+        }
+    }
+    out
+}
+
+/// Whether a service is a cron job (one of the `sh.factory.cronjob.*` labels).
+#[must_use]
+pub fn is_cron(svc: &Service) -> bool {
+    svc.labels.as_ref().is_some_and(|l| {
+        l.value
+            .iter()
+            .any(|kv| kv.key.value.starts_with("sh.factory.cronjob."))
+    })
+}
+
+/// Whether a service is a one-shot (`restart: "no"`, not a cron job).
+#[must_use]
+pub fn is_one_shot(svc: &Service) -> bool {
+    svc.restart.as_ref().is_some_and(|r| r.value == "no") && !is_cron(svc)
+}
+
+/// Go's `strconv.ParseBool`.
+fn go_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether Traefik routes the service at all (see the module docs).
+#[must_use]
+pub fn is_enabled(svc: &Service) -> bool {
+    value_of(svc.label("traefik.enable"))
+        .and_then(go_bool)
+        .unwrap_or(true)
+}
+
+/// What a `traefik.*` label key sets: `(segment, property)`, as Traefik v1.7's
+/// `SegmentPropertiesRegexp` reads it: `traefik.<segment>.<property>` where the (shortest)
+/// segment name is followed by `port`, `portIndex`, `portName`, `weight`, `protocol`,
+/// `backend` or `frontend.<anything>`; every other `traefik.*` key is service-wide.
+pub(crate) fn split_key(key: &str) -> Option<(Option<&str>, &str)> {
+    let rest = key.strip_prefix("traefik.")?;
+    for (i, _) in rest.match_indices('.') {
+        let (Some(segment), Some(prop)) = (rest.get(..i), rest.get(i + 1..)) else {
+            continue;
+        };
+        if segment.is_empty() {
+            continue;
+        }
+        let is_segment_property = matches!(
+            prop,
+            "port" | "portIndex" | "portName" | "weight" | "protocol" | "backend"
+        ) || prop
+            .strip_prefix("frontend.")
+            .is_some_and(|p| !p.is_empty());
+        if is_segment_property {
+            return Some((Some(segment), prop));
+        }
+    }
+    Some((None, rest))
+}
+
+/// A segment (`None`: the service-wide labels) and the route labels it sets.
+type Segment<'a> = (Option<&'a str>, Vec<(&'a str, &'a KeyValue)>);
+
+/// The route properties this module reads.
+const PROPS: &[&str] = &[
+    "frontend.rule",
+    "frontend.priority",
+    "port",
+    "frontend.auth.basic",
+    "frontend.auth.basic.users",
+    "frontend.entryPoints",
+];
+
+/// Above this many routes, conflicts and shadowing are not analysed.
+pub const MAX_COMPARED_ROUTES: usize = 200;
+
+/// The frontends of every routed service, by service then segment, in file order.
+#[must_use]
+pub fn routes(project: &Project) -> Vec<RouteDef> {
+    let mut out = Vec::new();
+    for (index, svc) in project.services.iter().enumerate() {
+        let Some(labels) = &svc.labels else { continue };
+        if !is_enabled(svc) {
+            continue;
+        }
+        // The labels each segment sets, and the service-wide ones ("" key).
+        let mut segments: Vec<Segment<'_>> = vec![(None, Vec::new())];
+        for kv in &labels.value {
+            let Some((segment, prop)) = split_key(&kv.key.value) else {
+                continue;
+            };
+            let slot = match segments.iter().position(|(s, _)| *s == segment) {
+                Some(i) => i,
+                None => {
+                    segments.push((segment, Vec::new()));
+                    segments.len() - 1
+                }
+            };
+            if !PROPS.contains(&prop) {
+                continue; // still a segment: it inherits the service-wide rule
+            }
+            if let Some((_, props)) = segments.get_mut(slot) {
+                // A repeated key: the last one wins, as in a Compose map.
+                props.retain(|(p, _)| *p != prop);
+                props.push((prop, kv));
+            }
+        }
+        let (defaults, named): (Vec<_>, Vec<_>) =
+            segments.into_iter().partition(|(s, _)| s.is_none());
+        let defaults = defaults
+            .into_iter()
+            .next()
+            .map(|(_, p)| p)
+            .unwrap_or_default();
+        let get = |own: &[(&str, &KeyValue)], prop: &str| -> Option<KeyValue> {
+            own.iter()
+                .chain(defaults.iter())
+                .find(|(p, _)| *p == prop)
+                .map(|(_, kv)| (*kv).clone())
+        };
+        let auth_of = |own: &[(&str, &KeyValue)]| {
+            get(own, "frontend.auth.basic.users").or_else(|| get(own, "frontend.auth.basic"))
+        };
+        let transient = is_cron(svc) || is_one_shot(svc);
+        let make = |segment: Option<&str>, own: &[(&str, &KeyValue)]| -> Option<RouteDef> {
+            Some(RouteDef {
+                service: svc.name.value.clone(),
+                service_index: index,
+                segment: segment.map(str::to_owned),
+                rule: get(own, "frontend.rule")?,
+                priority: get(own, "frontend.priority"),
+                port: get(own, "port"),
+                auth: auth_of(own),
+                entrypoints: get(own, "frontend.entryPoints"),
+                transient,
+            })
+        };
+        if named.is_empty() {
+            out.extend(make(None, &[]));
+        } else {
+            for (segment, own) in &named {
+                out.extend(make(*segment, own));
+            }
+        }
+    }
+    out
+}
+
+/// The routes that serve requests (not transient, rule parses), grouped by entry point: each
+/// group is a table and the indices into `defs` of its routes. Routes without
+/// `frontend.entryPoints` are on every entry point; when no route names one, there is one group.
+///
+/// Comparing routes is quadratic: beyond [`MAX_COMPARED_ROUTES`] routes no table is built
+/// (FR006/FR013 are skipped rather than let a generated file hang the linter).
+#[must_use]
+pub fn tables(project: &Project, defs: &[RouteDef]) -> Vec<(RouteTable, Vec<usize>)> {
+    if defs.len() > MAX_COMPARED_ROUTES {
+        return Vec::new();
+    }
+    let serving: Vec<(usize, Route, Vec<String>)> = defs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !d.transient)
+        .filter_map(|(i, d)| Some((i, d.to_route(project)?, d.entrypoint_names())))
+        .collect();
+    let mut names: Vec<String> = Vec::new();
+    for (_, _, eps) in &serving {
+        for e in eps {
+            if !names.contains(e) {
+                names.push(e.clone());
+            }
+        }
+    }
+    let groups: Vec<Option<&str>> = if names.is_empty() {
+        vec![None]
+    } else {
+        names.iter().map(|n| Some(n.as_str())).collect()
+    };
+    groups
+        .into_iter()
+        .map(|name| {
+            let members: Vec<&(usize, Route, Vec<String>)> = serving
+                .iter()
+                .filter(|(_, _, eps)| {
+                    name.is_none_or(|n| eps.is_empty() || eps.iter().any(|e| e == n))
+                })
+                .collect();
+            let table = RouteTable::new(members.iter().map(|(_, r, _)| r.clone()).collect());
+            (table, members.iter().map(|(i, _, _)| *i).collect())
+        })
+        .collect()
+}
+
+/// One line of `factory routes --format json` (SPEC §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouteRow {
+    /// The service.
+    pub service: String,
+    /// The segment, if any.
+    pub segment: Option<String>,
+    /// The rule as Traefik reads it.
+    pub rule: String,
+    /// The effective priority.
+    pub priority: i64,
+    /// `label` or `rule-length`.
+    pub priority_source: &'static str,
+    /// The port Traefik forwards to, when known.
+    pub port: Option<u16>,
+    /// The basic-auth users.
+    pub auth_users: Vec<String>,
+    /// The entry points named by the labels.
+    pub entrypoints: Vec<String>,
+}
+
+/// The rows of the route table.
+#[must_use]
+pub fn rows(project: &Project, defs: &[RouteDef]) -> Vec<RouteRow> {
+    defs.iter()
+        .map(|d| {
+            let (priority, from_label) = d.effective_priority();
+            RouteRow {
+                service: d.service.clone(),
+                segment: d.segment.clone(),
+                rule: d.rule_text().to_owned(),
+                priority,
+                priority_source: if from_label { "label" } else { "rule-length" },
+                port: d.effective_port(project),
+                auth_users: d.auth_users(),
+                entrypoints: d.entrypoint_names(),
+            }
+        })
+        .collect()
+}
+
+/// `factory routes --format json`: the rows as a JSON array, pretty-printed, newline-terminated.
+#[must_use]
+pub fn render_json(rows: &[RouteRow]) -> String {
+    let mut s = serde_json::to_string_pretty(rows).unwrap_or_else(|_| "[]".to_owned());
+    s.push('\n');
+    s
+}
+
+/// `factory routes`: an aligned table (service, rule, priority, port, auth).
+#[must_use]
+pub fn render_human(rows: &[RouteRow]) -> String {
+    if rows.is_empty() {
+        return "no routes: no service has a `traefik.frontend.rule` label\n".to_owned();
+    }
+    let header = ["SERVICE", "RULE", "PRIORITY", "PORT", "AUTH"];
+    let body: Vec<[String; 5]> = rows
+        .iter()
+        .map(|r| {
+            [
+                match &r.segment {
+                    Some(s) => format!("{} ({s})", r.service),
+                    None => r.service.clone(),
+                },
+                r.rule.clone(),
+                format!(
+                    "{} ({})",
+                    r.priority,
+                    if r.priority_source == "label" {
+                        "label"
+                    } else {
+                        "length"
+                    }
+                ),
+                r.port.map_or_else(|| "-".to_owned(), |p| p.to_string()),
+                if r.auth_users.is_empty() {
+                    "-".to_owned()
+                } else {
+                    r.auth_users.join(",")
+                },
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &body {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[String]| {
+        let mut l = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i + 1 == cells.len() {
+                l.push_str(cell);
+            } else {
+                let _ = write!(l, "{cell:<w$}  ");
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    };
+    line(&header.map(str::to_owned));
+    for row in &body {
+        line(row);
+    }
+    out
+}
+
+/// A redirect Traefik answers with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Redirect {
+    /// HTTP status (301).
+    pub status: u16,
+    /// The `Location` header.
+    pub location: String,
+}
+
+/// `factory routes match URL`: which service answers (SPEC §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatchAnswer {
+    /// The service whose route took the request; `None`: Traefik answers 404.
+    pub service: Option<String>,
+    /// Its segment.
+    pub segment: Option<String>,
+    /// The rule that matched.
+    pub rule: Option<String>,
+    /// Its priority.
+    pub priority: Option<i64>,
+    /// The path the service receives (`None` for a redirect or a 404 from a strip modifier).
+    pub forwarded_path: Option<String>,
+    /// The redirect Traefik answers with instead of forwarding.
+    pub redirect: Option<Redirect>,
+    /// The request as understood (not part of the JSON).
+    #[serde(skip)]
+    pub request: String,
+}
+
+/// Which route answers `req`, among the routes that serve requests (entry points are not
+/// distinguished: every route is tried).
+#[must_use]
+pub fn resolve(project: &Project, defs: &[RouteDef], req: &Request) -> MatchAnswer {
+    let serving: Vec<(usize, Route)> = defs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !d.transient)
+        .filter_map(|(i, d)| Some((i, d.to_route(project)?)))
+        .collect();
+    let table = RouteTable::new(serving.iter().map(|(_, r)| r.clone()).collect());
+    let mut answer = MatchAnswer {
+        service: None,
+        segment: None,
+        rule: None,
+        priority: None,
+        forwarded_path: None,
+        redirect: None,
+        request: req.to_string(),
+    };
+    let Some((i, m)) = table.resolve(req) else {
+        return answer;
+    };
+    let Some(route) = table.routes().get(i) else {
+        return answer;
+    };
+    answer.service = Some(route.service.clone());
+    answer.segment.clone_from(&route.segment);
+    answer.rule = Some(route.rule.text().to_owned());
+    answer.priority = Some(route.priority);
+    match m {
+        Match::Forward(f) => answer.forwarded_path = Some(f.path),
+        Match::Redirect { status, location } => {
+            answer.redirect = Some(Redirect { status, location });
+        }
+        Match::NotFound | Match::NoMatch => {}
+    }
+    answer
+}
+
+/// `routes match --format json`.
+#[must_use]
+pub fn render_match_json(answer: &MatchAnswer) -> String {
+    let mut s = serde_json::to_string_pretty(answer).unwrap_or_else(|_| "{}".to_owned());
+    s.push('\n');
+    s
+}
+
+/// `routes match` for people.
+#[must_use]
+pub fn render_match_human(answer: &MatchAnswer) -> String {
+    let Some(service) = &answer.service else {
+        return format!("no route matches {}: Traefik answers 404\n", answer.request);
+    };
+    let who = match &answer.segment {
+        Some(s) => format!("{service} (segment {s})"),
+        None => service.clone(),
+    };
+    let mut out = match (&answer.redirect, &answer.forwarded_path) {
+        (Some(r), _) => format!(
+            "{who} answers {} with a {} redirect to {}\n",
+            answer.request, r.status, r.location
+        ),
+        (None, Some(_)) => format!("{who} answers {}\n", answer.request),
+        (None, None) => format!(
+            "{who} takes {} but Traefik answers 404: its strip modifier finds no prefix to strip\n",
+            answer.request
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "  rule:           {}",
+        answer.rule.as_deref().unwrap_or("")
+    );
+    if let Some(p) = answer.priority {
+        let _ = writeln!(out, "  priority:       {p}");
+    }
+    if let Some(path) = &answer.forwarded_path {
+        let _ = writeln!(out, "  forwarded path: {path}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priorities() {
+        for (v, ok) in [
+            ("0", Some(0)),
+            ("12", Some(12)),
+            ("+3", Some(3)),
+            ("-1", None),
+            ("", None),
+            ("1.5", None),
+            ("abc", None),
+            (" 2", None),
+            ("99999999999999999999", None),
+        ] {
+            assert_eq!(parse_priority(v).ok(), ok, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn ports() {
+        for (v, ok) in [
+            ("80", Some(80)),
+            ("65535", Some(65535)),
+            ("0", None),
+            ("65536", None),
+            ("http", None),
+            ("", None),
+            ("-80", None),
+        ] {
+            assert_eq!(parse_port(v).ok(), ok, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn label_keys() {
+        assert_eq!(
+            split_key("traefik.frontend.rule"),
+            Some((None, "frontend.rule"))
+        );
+        assert_eq!(split_key("traefik.port"), Some((None, "port")));
+        assert_eq!(
+            split_key("traefik.api.frontend.rule"),
+            Some((Some("api"), "frontend.rule"))
+        );
+        assert_eq!(split_key("traefik.api.port"), Some((Some("api"), "port")));
+        assert_eq!(split_key("traefik.enable"), Some((None, "enable")));
+        assert_eq!(split_key("com.example"), None);
+        assert_eq!(
+            split_key("traefik.frontend.auth.basic"),
+            Some((None, "frontend.auth.basic"))
+        );
+        assert_eq!(
+            split_key("traefik.a.b.frontend.rule"),
+            Some((Some("a.b"), "frontend.rule"))
+        );
+        assert_eq!(
+            split_key("traefik.web.frontend.headers.SSLRedirect"),
+            Some((Some("web"), "frontend.headers.SSLRedirect"))
+        );
+        assert_eq!(
+            split_key("traefik.docker.network"),
+            Some((None, "docker.network"))
+        );
+    }
+
+    #[test]
+    fn go_booleans() {
+        assert_eq!(go_bool("True"), Some(true));
+        assert_eq!(go_bool("0"), Some(false));
+        assert_eq!(go_bool("yes"), None);
+    }
+}

@@ -1,0 +1,277 @@
+//! Which Dockerfile builds a service's image.
+//!
+//! The platform builds images in CI with `docker build -t $(CI_REGISTRY_IMAGE)/NAME:$(CI_COMMIT_SHA)
+//! -f Dockerfile.NAME` (the manual's Makefile and its `Dockerfile.cdn` example) and compose uses
+//! `image: ${CI_REGISTRY_IMAGE}/NAME:${CI_COMMIT_SHA}`. A service is linked to a Dockerfile when
+//! its image is the project's own (`${CI_REGISTRY_IMAGE}…` as written, or starting with the
+//! value of `CI_REGISTRY_IMAGE`), in this order:
+//!
+//! 1. a `docker build -t $CI_REGISTRY_IMAGE/NAME… -f FILE` line of a `.gitlab-ci.yml` job script
+//!    builds the same image name, and FILE is one of the project's Dockerfiles;
+//! 2. `Dockerfile.NAME` exists (NAME: the image path after the registry image, `app` in
+//!    `${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}`);
+//! 3. `Dockerfile` exists: the project's main Dockerfile builds every image of the project that
+//!    has no `Dockerfile.NAME` of its own.
+//!
+//! Images of other registries (`postgres:9.6`, `bearstech/nginx`) are not linked.
+
+use crate::dockerfile::{self, Dockerfile, Instruction};
+use crate::gitlab_ci::{BuildLine, GitlabCi};
+use crate::model::Service;
+use crate::rules::Context;
+use crate::source::FileKind;
+use crate::span::{FileId, Location, Span};
+
+/// One Dockerfile of the project, parsed.
+#[derive(Debug)]
+pub(crate) struct ProjectDockerfile {
+    pub(crate) id: FileId,
+    /// The file name without directories (`Dockerfile.app`).
+    pub(crate) name: String,
+    /// The path as diagnostics show it.
+    pub(crate) path: String,
+    pub(crate) parsed: Dockerfile,
+}
+
+impl ProjectDockerfile {
+    /// The location of an instruction's first line.
+    pub(crate) fn line(&self, ins: &Instruction) -> Location {
+        loc(self.id, &ins.first_line)
+    }
+
+    /// The location of instruction `index`'s first line.
+    pub(crate) fn line_of(&self, index: usize) -> Option<Location> {
+        self.parsed.instructions.get(index).map(|i| self.line(i))
+    }
+}
+
+pub(crate) fn loc(id: FileId, r: &std::ops::Range<usize>) -> Location {
+    let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    Location::new(id, Span::new(n(r.start), n(r.end)))
+}
+
+/// Every Dockerfile of the sources, parsed, in the order they were added.
+pub(crate) fn dockerfiles(cx: &Context<'_>) -> Vec<ProjectDockerfile> {
+    cx.sources
+        .of_kind(FileKind::Dockerfile)
+        .map(|id| {
+            let f = cx.sources.get(id);
+            ProjectDockerfile {
+                id,
+                name: base_name(&f.name).to_owned(),
+                path: f.name.clone(),
+                parsed: dockerfile::parse(&f.text),
+            }
+        })
+        .collect()
+}
+
+fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// How a service was linked to its Dockerfile.
+#[derive(Debug)]
+pub(crate) struct Link<'a> {
+    pub(crate) dockerfile: &'a ProjectDockerfile,
+    /// "linked through the image name `app`" …
+    pub(crate) how: String,
+}
+
+impl Link<'_> {
+    /// `Dockerfile.app, linked through the image name `app``.
+    pub(crate) fn describe(&self) -> String {
+        format!("`{}`, {}", self.dockerfile.name, self.how)
+    }
+}
+
+/// The `docker build` lines of the project's `.gitlab-ci.yml`, if any.
+pub(crate) fn build_lines(cx: &Context<'_>) -> Vec<BuildLine> {
+    cx.sources
+        .of_kind(FileKind::GitlabCi)
+        .flat_map(|id| GitlabCi::parse(&cx.sources.get(id).text, id).build_lines())
+        .collect()
+}
+
+/// The image path after the project's registry image: `Some(Some("app"))` for
+/// `${CI_REGISTRY_IMAGE}/app:tag`, `Some(None)` for `${CI_REGISTRY_IMAGE}:tag`, `None` for an
+/// image the project does not build.
+pub(crate) fn own_image_name(cx: &Context<'_>, svc: &Service) -> Option<Option<String>> {
+    let image = svc.image.as_ref()?;
+    let raw = svc
+        .entry("image")
+        .and_then(|e| cx.interpolation.raw_of(e.value));
+    let rest = raw
+        .and_then(|r| {
+            r.strip_prefix("${CI_REGISTRY_IMAGE}")
+                .or_else(|| r.strip_prefix("$CI_REGISTRY_IMAGE"))
+                .map(str::to_owned)
+        })
+        .or_else(|| {
+            let registry = cx.variables.variable("CI_REGISTRY_IMAGE")?;
+            let registry = registry.value.unmasked();
+            if registry.is_empty() {
+                return None;
+            }
+            image.value.strip_prefix(registry).map(str::to_owned)
+        })?;
+    if !(rest.is_empty() || rest.starts_with(['/', ':', '@'])) {
+        return None;
+    }
+    let path = rest
+        .strip_prefix('/')
+        .map(|r| r.split([':', '@']).next().unwrap_or(r).to_owned())
+        .filter(|p| !p.is_empty());
+    Some(path)
+}
+
+/// The Dockerfile that builds `svc`'s image, and how it was found.
+pub(crate) fn link<'a>(
+    cx: &Context<'_>,
+    svc: &Service,
+    files: &'a [ProjectDockerfile],
+    builds: &[BuildLine],
+) -> Option<Link<'a>> {
+    let name = own_image_name(cx, svc)?;
+    let find = |wanted: &str| {
+        files
+            .iter()
+            .find(|f| f.path == wanted || f.path.ends_with(&format!("/{wanted}")))
+    };
+    for b in builds {
+        if b.image_name == name
+            && let Some(f) = find(&b.dockerfile)
+        {
+            return Some(Link {
+                dockerfile: f,
+                how: format!(
+                    "linked through `docker build -f {}` in job `{}` of .gitlab-ci.yml",
+                    b.dockerfile, b.job
+                ),
+            });
+        }
+    }
+    if let Some(n) = &name {
+        let wanted = format!("Dockerfile.{n}");
+        if let Some(f) = files.iter().find(|f| f.name == wanted) {
+            return Some(Link {
+                dockerfile: f,
+                how: format!("linked through the image name `{n}`"),
+            });
+        }
+    }
+    let main = files.iter().find(|f| f.name == "Dockerfile")?;
+    let how = match &name {
+        Some(n) => format!(
+            "the project's main Dockerfile (the image `{n}` is the project's own and there is no `Dockerfile.{n}`)"
+        ),
+        None => {
+            "the project's main Dockerfile (the image is `${CI_REGISTRY_IMAGE}` itself)".to_owned()
+        }
+    };
+    Some(Link {
+        dockerfile: main,
+        how,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Context;
+    use crate::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap};
+
+    /// (service, linked file, how) for every service of a project.
+    fn links(compose: &str, dotenv: &str, files: &[(&str, FileKind)]) -> Vec<(String, String)> {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new(
+            "docker-compose.yml",
+            compose,
+            FileKind::Compose,
+        ));
+        sources.add(SourceFile::new(".env", dotenv, FileKind::Dotenv));
+        for (name, kind) in files {
+            let text = if *kind == FileKind::GitlabCi {
+                "build:\n  script:\n    - docker build -f docker/Dockerfile.web -t $CI_REGISTRY_IMAGE/web:$CI_COMMIT_SHA .\n"
+            } else {
+                "FROM a\n"
+            };
+            sources.add(SourceFile::new(*name, text, *kind));
+        }
+        let settings = Settings::default();
+        let process = ProcessEnv::default();
+        let loaded = crate::load(&sources, &process, &settings);
+        let cx = Context {
+            project: &loaded.project,
+            sources: &sources,
+            settings: &settings,
+            variables: &loaded.variables,
+            interpolation: &loaded.interpolation,
+            dotenv: &loaded.dotenv,
+            process: &process,
+        };
+        let dockerfiles = super::dockerfiles(&cx);
+        let builds = super::build_lines(&cx);
+        cx.project
+            .services
+            .iter()
+            .map(|s| {
+                let l = super::link(&cx, s, &dockerfiles, &builds);
+                (
+                    s.name.value.clone(),
+                    l.map_or_else(|| "-".to_owned(), |l| l.describe()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn services_are_linked_by_ci_then_name_then_main_dockerfile() {
+        let compose = "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n  cdn:\n    image: $CI_REGISTRY_IMAGE/cdn\n  web:\n    image: ${CI_REGISTRY_IMAGE}/web:1\n  root:\n    image: ${CI_REGISTRY_IMAGE}:${CI_COMMIT_SHA}\n  literal:\n    image: registry.example/g/p/cdn:1\n  other:\n    image: registry.example/g/project/x:1\n  db:\n    image: postgres:9.6\n";
+        let got = links(
+            compose,
+            "CI_REGISTRY_IMAGE=registry.example/g/p\n",
+            &[
+                ("Dockerfile", FileKind::Dockerfile),
+                ("Dockerfile.cdn", FileKind::Dockerfile),
+                ("docker/Dockerfile.web", FileKind::Dockerfile),
+                (".gitlab-ci.yml", FileKind::GitlabCi),
+            ],
+        );
+        let want = [
+            (
+                "app",
+                "`Dockerfile`, the project's main Dockerfile (the image `app` is the project's own and there is no `Dockerfile.app`)",
+            ),
+            (
+                "cdn",
+                "`Dockerfile.cdn`, linked through the image name `cdn`",
+            ),
+            (
+                "web",
+                "`Dockerfile.web`, linked through `docker build -f docker/Dockerfile.web` in job `build` of .gitlab-ci.yml",
+            ),
+            (
+                "root",
+                "`Dockerfile`, the project's main Dockerfile (the image is `${CI_REGISTRY_IMAGE}` itself)",
+            ),
+            (
+                "literal",
+                "`Dockerfile.cdn`, linked through the image name `cdn`",
+            ),
+            ("other", "-"),
+            ("db", "-"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn without_a_main_dockerfile_unnamed_images_are_not_linked() {
+        let compose = "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:1\n";
+        let got = links(compose, "", &[("Dockerfile.cdn", FileKind::Dockerfile)]);
+        assert_eq!(got, [("app".to_owned(), "-".to_owned())]);
+    }
+}

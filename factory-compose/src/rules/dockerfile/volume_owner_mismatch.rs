@@ -1,0 +1,148 @@
+use crate::diagnostic::Diagnostic;
+use crate::dockerfile::RunAs;
+use crate::rules::dockerfile::link::{self, dockerfiles};
+use crate::rules::{Context, Rule, declare_rule, registry};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a service that mounts volumes (not all read-only) while the image it runs (built by one of the
+    /// project's Dockerfiles) does not run as uid 1001: `USER` names another uid, or a user whose
+    /// `useradd`/`adduser` gives no `--uid 1001`, or a user the Dockerfile does not create.
+    ///
+    /// The service is linked to its Dockerfile through its image: a `docker build -t
+    /// $CI_REGISTRY_IMAGE/NAME -f FILE` line of `.gitlab-ci.yml`, else `Dockerfile.NAME` for
+    /// `image: ${CI_REGISTRY_IMAGE}/NAME:…` (the platform's convention), else the project's
+    /// `Dockerfile`. Images the project does not build are not checked; an image that runs as
+    /// root is FD001's.
+    ///
+    /// ## Why is this bad?
+    /// The platform creates mount points owned by uid 1001. A process running as another uid
+    /// cannot write to them: the application fails at the first write, in production only.
+    /// `useradd` without `--uid` picks the next free uid (often 1000).
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM bearstech/python:3
+    /// RUN useradd app
+    /// USER app
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM bearstech/python:3
+    /// ARG uid=1001
+    /// RUN useradd app --uid ${uid}
+    /// USER app
+    /// ```
+    pub(crate) struct VolumeOwnerMismatch {
+        code: "FD003",
+        name: "volume-owner-mismatch",
+        severity: Warning,
+        summary: "a service mounts volumes but its image's user is not uid 1001",
+    }
+}
+
+/// Whether the service mounts a volume it may write to (not every one is read-only).
+fn writes_to_volumes(cx: &Context<'_>, svc: &crate::model::Service) -> bool {
+    let tree = &cx.project.tree;
+    let short = svc.volumes.iter().flat_map(|v| &v.value).any(|entry| {
+        crate::volume::parse_short(entry).map_or(true, |v| {
+            !v.mode
+                .as_deref()
+                .is_some_and(|m| m.split(',').any(|o| o == "ro"))
+        })
+    });
+    let long = svc.volumes_long.iter().any(|id| {
+        tree.get(*id, "read_only")
+            .and_then(|e| crate::yaml::scalar_text(tree, e.value))
+            != Some("true")
+    });
+    short || long
+}
+
+impl Rule for VolumeOwnerMismatch {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let files = dockerfiles(cx);
+        if files.is_empty() {
+            return;
+        }
+        let builds = link::build_lines(cx);
+        for svc in &cx.project.services {
+            if !writes_to_volumes(cx, svc) {
+                continue;
+            }
+            let Some(key) = svc.key("volumes") else {
+                continue;
+            };
+            let Some(l) = link::link(cx, svc, &files, &builds) else {
+                continue;
+            };
+            let f = l.dockerfile;
+            let user = f.parsed.final_user();
+            let name = &svc.name.value;
+            let (why, note) = match &user.run_as {
+                RunAs::Root => continue, // FD001
+                RunAs::Uid(1001)
+                | RunAs::Named {
+                    uid: Some(1001), ..
+                } => continue,
+                RunAs::Uid(uid) => (
+                    format!("it runs as uid {uid}"),
+                    format!("runs as uid {uid}"),
+                ),
+                RunAs::Named {
+                    name: user_name,
+                    uid: Some(uid),
+                } => (
+                    format!("it runs as `{user_name}`, uid {uid}"),
+                    format!("`{user_name}` has uid {uid}"),
+                ),
+                RunAs::Named {
+                    name: user_name,
+                    uid: None,
+                } => {
+                    if user.uid_instruction.is_some() {
+                        (
+                            format!(
+                                "it runs as `{user_name}`, created without `--uid` (so with the next free uid, often 1000)"
+                            ),
+                            format!("`{user_name}` is created without `--uid`"),
+                        )
+                    } else {
+                        (
+                            format!(
+                                "it runs as `{user_name}`, which `{}` does not create (uid unknown)",
+                                f.name
+                            ),
+                            format!("`{user_name}` is not created in this file"),
+                        )
+                    }
+                }
+                RunAs::Unresolved(v) => (
+                    format!("it runs as `{v}`, whose value is not known"),
+                    format!("`{v}` has no default value"),
+                ),
+            };
+            let mut d = key.point(registry::diagnostic(
+                "FD003",
+                format!(
+                    "service `{name}` mounts volumes but its image does not run as uid 1001: {why}"
+                ),
+            ));
+            let user_line = user.user_instruction.and_then(|i| f.line_of(i));
+            if let Some(at) = user_line {
+                d = d.with_secondary(at, format!("{}: {note}", l.describe()));
+            }
+            if let Some(at) = user.uid_instruction.and_then(|i| f.line_of(i)) {
+                d = d.with_secondary(at, "the user is created here");
+            }
+            out.push(d.with_help(
+                "create the user with uid 1001 (`RUN useradd app --uid 1001`) and run as it (`USER app`): the platform's volumes are owned by uid 1001",
+            ));
+        }
+    }
+}

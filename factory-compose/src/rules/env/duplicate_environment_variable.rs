@@ -1,0 +1,83 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Form, KeyValue};
+use crate::rules::{Context, Rule, declare_rule, registry};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a variable set twice in an `environment` list (`- KEY=a` … `- KEY=b`). It points
+    /// at the later item, with a label on the earlier one. (A key given twice in the mapping
+    /// form is a duplicate YAML key: FC003 reports it.)
+    ///
+    /// ## Why is this bad?
+    /// Compose silently keeps the last value: whoever edits the first item sees no effect. It is
+    /// usually a copy-paste leftover or a merge that kept both sides.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     environment:
+    ///       - DEBUG=1
+    ///       - ENV=production
+    ///       - DEBUG=0
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     environment:
+    ///       - ENV=production
+    ///       - DEBUG=0
+    /// ```
+    pub(crate) struct DuplicateEnvironmentVariable {
+        code: "FE010",
+        name: "duplicate-environment-variable",
+        severity: Warning,
+        summary: "environment key given twice in list form (a duplicate map key is FC003)",
+    }
+}
+
+impl Rule for DuplicateEnvironmentVariable {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut reported = BTreeSet::new();
+        for svc in &cx.project.services {
+            let Some(env) = &svc.environment else {
+                continue;
+            };
+            let mut first: BTreeMap<&str, &KeyValue> = BTreeMap::new();
+            for kv in env.value.iter().filter(|kv| kv.form == Form::List) {
+                let name = kv.key.value.as_str();
+                if name.trim().is_empty() {
+                    continue; // FE009
+                }
+                let Some(earlier) = first.get(name).copied() else {
+                    first.insert(name, kv);
+                    continue;
+                };
+                // The same list inherited by several services is reported once.
+                if !reported.insert(kv.node) {
+                    continue;
+                }
+                out.push(
+                    registry::diagnostic(
+                        "FE010",
+                        format!(
+                            "`{name}` is set twice in the `environment` of service `{}`: Compose keeps the later value",
+                            svc.name.value
+                        ),
+                    )
+                    .at_inherited(kv.key.at, env.via)
+                    .with_secondary(earlier.key.at, "first set here")
+                    .with_help(format!("remove one of the two `{name}` items")),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+use factory_env::Template;
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Context, Rule, declare_rule, registry};
+use crate::span::{Location, Span};
+use crate::yaml::{NodeId, NodeKind, Tree};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports interpolation syntax that Compose v2 understands but the platform's Compose v1
+    /// era did not: the `${VAR:+replacement}` and `${VAR+replacement}` operators, a variable or a
+    /// `}` inside a default (`${A:-${B}}`), and a `$` that does not start a variable (`cost: 5$`).
+    ///
+    /// ## Why is this bad?
+    /// The project is checked with Compose v2's rules, which accept these forms; a deployment
+    /// that still runs Compose v1 rejects the file (`Invalid interpolation format`) or reads the
+    /// value differently (a nested default is kept as written). Information only: check which
+    /// Compose your deployment runs.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     environment:
+    ///       SENTRY_ENV: ${SENTRY_ENV:-${CI_ENVIRONMENT_NAME}}
+    ///       PRICE: 5$
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     environment:
+    ///       SENTRY_ENV: ${CI_ENVIRONMENT_NAME}
+    ///       PRICE: 5$$
+    /// ```
+    pub(crate) struct LegacyComposeInterpolation {
+        code: "FE011",
+        name: "legacy-compose-interpolation",
+        severity: Info,
+        summary: "syntax the platform's Compose v1 era did not support (`:+`, `+`, nested defaults, a lone `$`)",
+    }
+}
+
+impl Rule for LegacyComposeInterpolation {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let tree = &cx.project.tree;
+        for id in interpolated_scalars(tree) {
+            let node = tree.node(id);
+            let NodeKind::Scalar(s) = &node.kind else {
+                continue;
+            };
+            let raw = cx.interpolation.raw_of(id).unwrap_or(&s.value);
+            let Ok(template) = Template::parse(raw) else {
+                continue; // FE001
+            };
+            let found = outermost(template.v1_incompatibilities());
+            if found.is_empty() {
+                continue;
+            }
+            let text = &cx.sources.get(node.file).text;
+            let offsets = crate::locate::value_to_file(text, node.span, s.style, raw);
+            for (range, why) in found {
+                let at = match &offsets {
+                    Some(map) => {
+                        let start = map.get(range.start).copied().unwrap_or(node.span.start);
+                        let end = map
+                            .get(range.end)
+                            .copied()
+                            .unwrap_or(node.span.end)
+                            .max(start);
+                        Location::new(node.file, Span::new(start, end))
+                    }
+                    None => Location::new(node.file, node.span),
+                };
+                let written = raw.get(range).unwrap_or("");
+                // The advice the leaf crate appends goes to the help text.
+                let message = why.split_once(": write").map_or(why, |(m, _)| m);
+                out.push(
+                    registry::diagnostic("FE011", message)
+                        .at(at)
+                        .with_help(help(written)),
+                );
+            }
+        }
+    }
+}
+
+/// The string scalars the interpolation pass rendered (values only, each node once), in file
+/// order.
+fn interpolated_scalars(tree: &Tree) -> Vec<NodeId> {
+    let Some(root) = tree.root() else {
+        return Vec::new();
+    };
+    let mut visited = vec![false; tree.nodes.len()];
+    let mut stack = vec![root];
+    let mut found = Vec::new();
+    while let Some(id) = stack.pop() {
+        let Some(seen) = visited.get_mut(id.0 as usize) else {
+            continue;
+        };
+        if std::mem::replace(seen, true) {
+            continue;
+        }
+        match &tree.node(id).kind {
+            NodeKind::Scalar(s) if s.interpolated => found.push(id),
+            NodeKind::Scalar(_) => {}
+            NodeKind::Sequence(items) => stack.extend(items.iter().rev()),
+            NodeKind::Mapping(entries) => stack.extend(entries.iter().rev().map(|e| e.value)),
+        }
+    }
+    found.sort_unstable_by_key(|id| {
+        let n = tree.node(*id);
+        (n.file, n.span.start)
+    });
+    found
+}
+
+/// One problem, one diagnostic: a finding inside another (a lone `$` inside a default that
+/// Compose v1 keeps as written) is part of the outer one.
+fn outermost(
+    mut found: Vec<(std::ops::Range<usize>, &'static str)>,
+) -> Vec<(std::ops::Range<usize>, &'static str)> {
+    found.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    let mut kept: Vec<(std::ops::Range<usize>, &'static str)> = Vec::new();
+    for (range, why) in found {
+        if !kept
+            .iter()
+            .any(|(k, _)| k.start <= range.start && range.end <= k.end)
+        {
+            kept.push((range, why));
+        }
+    }
+    kept
+}
+
+fn help(written: &str) -> &'static str {
+    if written == "$" {
+        "write a literal `$` as `$$`"
+    } else if written == ":+" || written == "+" {
+        "set the value in `.env` or CI instead of deriving it with `:+`/`+`, if the deployment runs Compose v1"
+    } else {
+        "use a plain default (`${VAR:-value}`) without `$` or `}` in it, if the deployment runs Compose v1"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outermost;
+    use factory_env::Template;
+
+    fn ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+        let template = Template::parse(text).expect("valid template");
+        outermost(template.v1_incompatibilities())
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect()
+    }
+
+    #[test]
+    #[allow(clippy::single_range_in_vec_init)]
+    fn nested_findings_are_one() {
+        assert_eq!(ranges("${A:-$2y$05$x}"), [5..13]);
+        assert_eq!(ranges("${A:-${B:-$}}"), [5..12]);
+        assert_eq!(ranges("5$ and ${A:+b} and $"), [1..2, 10..12, 19..20]);
+        assert_eq!(ranges("${A:-plain}"), Vec::<std::ops::Range<usize>>::new());
+    }
+}

@@ -1,0 +1,199 @@
+use std::collections::BTreeSet;
+
+use factory_env::{Template, has_interpolation, looks_secret};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Form;
+use crate::rules::{Context, Rule, declare_rule, registry};
+use crate::span::{Location, Span};
+use crate::yaml::scalar_text;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a variable whose name looks secret (it contains `PASSWORD`, `SECRET` or `TOKEN`,
+    /// or ends with `_KEY`) and whose value is written literally: in a service's `environment`
+    /// without a `$` variable, or in `.env`. Names that say where a secret is (`*_FILE`,
+    /// `*_PATH`, `*_DIR`, `*_NAME`), switches (`MYSQL_ALLOW_EMPTY_PASSWORD`) and empty or boolean
+    /// values are not reported.
+    ///
+    /// ## Why is this bad?
+    /// The compose file and `.env` are committed: the value is readable by everyone with access
+    /// to the repository, stays in its history, and is the same in every environment. The
+    /// platform provides secrets per environment as `SV_<ENVIRONMENT>_<NAME>` CI variables,
+    /// which compose reads as `${NAME}`. Values that only serve local development may stay in
+    /// `.env`, but never real credentials.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     environment:
+    ///       DJANGO_SECRET_KEY: 3x4mpl3-k3y
+    /// ```
+    ///
+    /// Use instead: take it from a variable, set in `.env` for development and as the secret
+    /// `SV_PRODUCTION_DJANGO_SECRET_KEY` in CI.
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     environment:
+    ///       DJANGO_SECRET_KEY: ${DJANGO_SECRET_KEY}
+    /// ```
+    pub(crate) struct LiteralSecret {
+        code: "FE008",
+        name: "literal-secret",
+        severity: Warning,
+        summary: "a secret-looking variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*_KEY`) has a literal value in compose or `.env`",
+    }
+}
+
+impl Rule for LiteralSecret {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let tree = &cx.project.tree;
+        let mut reported = BTreeSet::new();
+        for svc in &cx.project.services {
+            let Some(env) = &svc.environment else {
+                continue;
+            };
+            for kv in &env.value {
+                let Some(value) = &kv.value else { continue };
+                if !holds_secret(&kv.key.value, &value.value) || !reported.insert(kv.node) {
+                    continue;
+                }
+                let Some(raw) = cx
+                    .interpolation
+                    .raw_of(kv.node)
+                    .or_else(|| scalar_text(tree, kv.node))
+                else {
+                    continue;
+                };
+                let raw_value = match kv.form {
+                    Form::List => raw.split_once('=').map_or("", |(_, v)| v),
+                    Form::Map => raw,
+                };
+                if !is_literal(raw_value) {
+                    continue;
+                }
+                let at = match kv.form {
+                    Form::Map => value.at,
+                    Form::List => {
+                        let start = kv.key.value.len() + 1;
+                        let len = scalar_text(tree, kv.node).map_or(start, str::len);
+                        crate::locate::in_scalar(tree, cx.sources, kv.node, start..len)
+                    }
+                };
+                let name = &kv.key.value;
+                let instead = match kv.form {
+                    Form::Map => format!("`{name}: ${{{name}}}`"),
+                    Form::List => format!("`- {name}=${{{name}}}`"),
+                };
+                out.push(
+                    registry::diagnostic(
+                        "FE008",
+                        format!(
+                            "`{name}` of service `{}` looks secret but its value is written in the compose file",
+                            svc.name.value
+                        ),
+                    )
+                    .at_inherited(at, env.via.or(value.via))
+                    .with_help(format!(
+                        "take it from a variable: {instead}, with a development value in `.env` and the secret `SV_<ENVIRONMENT>_{name}` in CI"
+                    )),
+                );
+            }
+        }
+        for (file, entry) in &cx.dotenv.entries {
+            if entry.inherited || !holds_secret(&entry.key, &entry.value) {
+                continue;
+            }
+            let raw = cx
+                .sources
+                .get(*file)
+                .text
+                .get(entry.value_span.clone())
+                .unwrap_or("");
+            if entry.quoted != Some('\'') && has_interpolation(raw) {
+                continue;
+            }
+            let start = u32::try_from(entry.value_span.start).unwrap_or(u32::MAX);
+            let end = u32::try_from(entry.value_span.end).unwrap_or(u32::MAX);
+            out.push(
+                registry::diagnostic(
+                    "FE008",
+                    format!(
+                        "`{}` looks secret but its value is written in `.env`, which is committed",
+                        entry.key
+                    ),
+                )
+                .at(Location::new(*file, Span::new(start, end.max(start))))
+                .with_help(format!(
+                    "keep only development values in `.env`; deployed environments get the secret `SV_<ENVIRONMENT>_{}` from CI",
+                    entry.key
+                )),
+            );
+        }
+    }
+}
+
+/// Whether `name=value` looks like a secret written down: a secret-looking name, but not one
+/// that names where a secret is (`*_FILE`, `*_PATH`, `*_DIR`, `*_NAME`) or a switch about it
+/// (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`), and a value that is not empty or a boolean.
+fn holds_secret(name: &str, value: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let about_a_secret = ["_FILE", "_PATH", "_DIR", "_NAME"]
+        .iter()
+        .any(|s| upper.ends_with(s))
+        || upper.contains("ALLOW_EMPTY");
+    let switch = matches!(
+        value.to_ascii_lowercase().as_str(),
+        "" | "true" | "false" | "yes" | "no" | "on" | "off" | "0" | "1"
+    );
+    looks_secret(name) && !about_a_secret && !switch
+}
+
+/// Whether a compose value (before interpolation) is written without any variable.
+fn is_literal(raw: &str) -> bool {
+    Template::parse(raw).is_ok_and(|t| t.variables().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_literal;
+
+    #[test]
+    fn secrets_written_down() {
+        use super::holds_secret;
+        for (name, value) in [
+            ("DB_PASSWORD", "hunter2"),
+            ("API_KEY", "k"),
+            ("gitlab_token", "x"),
+        ] {
+            assert!(holds_secret(name, value), "{name}={value}");
+        }
+        for (name, value) in [
+            ("MYSQL_ROOT_PASSWORD_FILE", "/run/secrets/db"),
+            ("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"),
+            ("FLEET_TOKEN_POLICY_NAME", "policy"),
+            ("SECRET_DIR", "/secrets"),
+            ("DB_PASSWORD", ""),
+            ("USE_TOKEN", "true"),
+            ("USER", "bob"),
+        ] {
+            assert!(!holds_secret(name, value), "{name}={value}");
+        }
+    }
+
+    #[test]
+    fn literal_values() {
+        for raw in ["hunter2", "pa$$word", "", "a b"] {
+            assert!(is_literal(raw), "{raw}");
+        }
+        for raw in ["${PASSWORD}", "$PASSWORD", "x-${A:-b}", "${", "${A.B}"] {
+            assert!(!is_literal(raw), "{raw}");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+use crate::diagnostic::Diagnostic;
+use crate::routes::exposed_ports;
+use crate::rules::route::defs;
+use crate::rules::{Context, Rule, declare_rule, registry};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a routed service that exposes several ports without saying which one Traefik
+    /// must use (`traefik.port`). The diagnostic points at the rule label.
+    ///
+    /// ## Why is this bad?
+    /// Traefik v1 then picks one of the exposed ports itself, and not necessarily the HTTP one:
+    /// the route may end on a metrics or debug port, or change between deploys.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     expose: ["9000", "9100"]
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     expose: ["9000", "9100"]
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+    ///       traefik.port: "9000"
+    /// ```
+    pub(crate) struct AmbiguousRoutePort {
+        code: "FR003",
+        name: "ambiguous-route-port",
+        severity: Warning,
+        summary: "several exposed ports and no `traefik.port`",
+    }
+}
+
+impl Rule for AmbiguousRoutePort {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut seen: Vec<usize> = Vec::new();
+        for d in defs(cx) {
+            let Some(svc) = cx.project.services.get(d.service_index) else {
+                continue;
+            };
+            let ports = exposed_ports(svc);
+            if d.transient || d.port.is_some() || ports.len() < 2 || seen.contains(&d.service_index)
+            {
+                continue;
+            }
+            seen.push(d.service_index);
+            let list: Vec<String> = ports.iter().take(8).map(u16::to_string).collect();
+            let more = if ports.len() > 8 { ", …" } else { "" };
+            out.push(
+                d.rule.key.point(registry::diagnostic(
+                    "FR003",
+                    format!(
+                        "`{}` exposes {} ports ({}{more}) and sets no `traefik.port`: Traefik picks one of them",
+                        d.service,
+                        ports.len(),
+                        list.join(", ")
+                    ),
+                ))
+                .with_help(format!(
+                    "say which port serves HTTP: `traefik.port: \"{}\"`",
+                    ports.first().copied().unwrap_or(80)
+                )),
+            );
+        }
+    }
+}

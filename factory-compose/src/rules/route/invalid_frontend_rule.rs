@@ -1,0 +1,68 @@
+use crate::diagnostic::Diagnostic;
+use crate::rules::route::{defs, distinct_rules, in_value, uses_unset_variable};
+use crate::rules::{Context, Rule, declare_rule, registry};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `traefik.frontend.rule` (or `traefik.<segment>.frontend.rule`) that Traefik v1
+    /// refuses to parse: an unknown or misspelt matcher (names are case-sensitive), a matcher
+    /// without `:` or without a value, an odd number of `Headers` parameters, an empty rule.
+    /// The column points inside the label value.
+    ///
+    /// ## Why is this bad?
+    /// Traefik logs an error and drops the frontend: the service is deployed but no request
+    /// reaches it. Nothing fails in CI, the site just answers 404.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN};Pathprefix:/api
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN};PathPrefix:/api
+    /// ```
+    pub(crate) struct InvalidFrontendRule {
+        code: "FR001",
+        name: "invalid-frontend-rule",
+        severity: Error,
+        summary: "`traefik.frontend.rule` syntax error: unknown matcher, missing `:`, empty value (column inside the label)",
+    }
+}
+
+impl Rule for InvalidFrontendRule {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let defs = defs(cx);
+        for d in distinct_rules(&defs) {
+            if uses_unset_variable(cx, &d.rule) {
+                continue; // FE002/FE007 report the variable; the rule is not the one meant
+            }
+            let Err(e) = d.parsed_rule() else { continue };
+            let mut diag = registry::diagnostic(
+                "FR001",
+                format!(
+                    "`{}` of `{}` is refused by Traefik: {}",
+                    d.rule.key.value, d.service, e.message
+                ),
+            )
+            .at(in_value(cx, &d.rule, e.span.clone()));
+            if let Some(via) = d.rule.value.as_ref().and_then(|v| v.inherited_from()) {
+                diag = diag.with_secondary(via, "inherited from here");
+            }
+            diag = diag.with_help(e.help.clone().unwrap_or_else(|| {
+                "write `Matcher:value` pairs joined by `;`, e.g. `Host:${CI_ENVIRONMENT_DOMAIN};PathPrefix:/api`".to_owned()
+            }));
+            out.push(diag);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+use crate::diagnostic::Diagnostic;
+use crate::rules::route::warn_rules;
+use crate::rules::{Context, Rule, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a regular expression Traefik cannot compile in a `{name:regex}` template of
+    /// `Path`, `PathPrefix`, `HostRegexp`, `PathStrip*`, or in `ReplacePathRegex`, pointing at
+    /// the template inside the label.
+    ///
+    /// ## Why is this bad?
+    /// Traefik v1 accepts the rule but silently drops that alternative (mux builds it on a
+    /// sub-router whose error is ignored): requests that should match answer 404.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN};Path:/user/{id:[0-9+}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN};Path:/user/{id:[0-9]+}
+    /// ```
+    pub(crate) struct InvalidRuleRegex {
+        code: "FR011",
+        name: "invalid-rule-regex",
+        severity: Error,
+        summary: "invalid regular expression in `HostRegexp`/`Path` templates",
+    }
+}
+
+impl Rule for InvalidRuleRegex {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        warn_rules(cx, "FR011", out);
+    }
+}

@@ -1,0 +1,105 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::Form;
+use crate::rules::route::point_in;
+use crate::rules::{Context, Rule, declare_rule, registry};
+use crate::yaml::{NodeKind, PlainValue, ScalarStyle, resolve_plain};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `traefik.enable` label whose value is neither `'true'` nor `'false'`
+    /// (`yes`, `on`, `True`, `1`, `enabled` …). An unquoted YAML boolean (`traefik.enable: true`)
+    /// is reported by FC021 instead.
+    ///
+    /// ## Why is this bad?
+    /// Traefik v1 reads the label with Go's `strconv.ParseBool`: `yes`, `on` and `enabled` are
+    /// not booleans to it, so the label is ignored and the provider's default applies, which
+    /// may route a service meant to be hidden (or the reverse). `True` and `1` happen to work
+    /// but read as a mistake; the platform's manual writes `'true'`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     labels:
+    ///       traefik.enable: "yes"
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     labels:
+    ///       traefik.enable: 'true'
+    /// ```
+    pub(crate) struct InvalidTraefikEnable {
+        code: "FR004",
+        name: "invalid-traefik-enable",
+        severity: Error,
+        summary: "`traefik.enable` not `'true'`/`'false'`",
+    }
+}
+
+impl Rule for InvalidTraefikEnable {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for svc in &cx.project.services {
+            let Some(labels) = &svc.labels else { continue };
+            for kv in labels
+                .value
+                .iter()
+                .filter(|kv| kv.key.value == "traefik.enable")
+            {
+                let Some(value) = &kv.value else { continue };
+                if matches!(value.value.as_str(), "true" | "false") {
+                    continue;
+                }
+                // An unquoted YAML boolean or timestamp is FC021's (one problem, one diagnostic).
+                if kv.form == Form::Map
+                    && let NodeKind::Scalar(s) = &cx.project.tree.node(kv.node).kind
+                    && s.style == ScalarStyle::Plain
+                    && !s.interpolated
+                    && matches!(
+                        resolve_plain(&s.value),
+                        PlainValue::Bool(_) | PlainValue::Timestamp
+                    )
+                {
+                    continue;
+                }
+                let what = match value.value.to_ascii_lowercase().as_str() {
+                    "true" | "1" | "t" => "true",
+                    "false" | "0" | "f" => "false",
+                    _ => "",
+                };
+                let (message, help) = if what.is_empty() {
+                    (
+                        format!(
+                            "`traefik.enable` of `{}` is `{}`: Traefik v1 does not read it as a boolean and ignores the label",
+                            svc.name.value, value.value
+                        ),
+                        "write `traefik.enable: 'true'` to route the service, or `'false'` to hide it".to_owned(),
+                    )
+                } else {
+                    (
+                        format!(
+                            "`traefik.enable` of `{}` is `{}` instead of `'{what}'`",
+                            svc.name.value, value.value
+                        ),
+                        format!("write `traefik.enable: '{what}'`"),
+                    )
+                };
+                out.push(
+                    point_in(
+                        cx,
+                        kv,
+                        0..value.value.len(),
+                        registry::diagnostic("FR004", message),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+}

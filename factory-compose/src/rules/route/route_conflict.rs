@@ -1,0 +1,89 @@
+use crate::diagnostic::Diagnostic;
+use crate::routes::tables;
+use crate::rules::route::{defs, route_name, value_loc};
+use crate::rules::{Context, Rule, declare_rule, registry};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports two routes with the same priority that can match the same request, and names
+    /// such a request. Priorities come from `traefik.frontend.priority`, else from the rule's
+    /// length. The diagnostic points at the later route in file order, with a label on the
+    /// other one.
+    ///
+    /// ## Why is this bad?
+    /// Traefik v1 sorts routes by priority with an unstable sort: between two equal priorities
+    /// the order is not defined, and can change from one deploy to the next. Requests go to
+    /// one service or the other at random.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+    ///   api:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+    ///   api:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN};PathPrefix:/api
+    /// ```
+    pub(crate) struct RouteConflict {
+        code: "FR006",
+        name: "route-conflict",
+        severity: Error,
+        summary: "two routes can match the same request with equal priority (say which request)",
+    }
+}
+
+impl Rule for RouteConflict {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let defs = defs(cx);
+        let mut seen: Vec<(usize, usize)> = Vec::new();
+        for (table, members) in tables(cx.project, &defs) {
+            for c in table.conflicts() {
+                let (Some(&a), Some(&b)) = (members.get(c.a), members.get(c.b)) else {
+                    continue;
+                };
+                let (first, later) = (a.min(b), a.max(b));
+                if seen.contains(&(first, later)) {
+                    continue;
+                }
+                seen.push((first, later));
+                let (Some(df), Some(dl)) = (defs.get(first), defs.get(later)) else {
+                    continue;
+                };
+                let priority = table.routes().get(c.a).map_or(0, |r| r.priority);
+                out.push(
+                    registry::diagnostic(
+                        "FR006",
+                        format!(
+                            "the routes of {} and {} both match `{}` with the same priority {priority}: Traefik sends it to either one",
+                            route_name(dl),
+                            route_name(df),
+                            c.example
+                        ),
+                    )
+                    .at(value_loc(&dl.rule))
+                    .with_secondary(value_loc(&df.rule), format!("{} matches it too", route_name(df)))
+                    .with_help(format!(
+                        "give the more specific route a higher `traefik.frontend.priority` than the other (e.g. \"{}\"), or make the rules disjoint",
+                        priority + 1
+                    )),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+use crate::diagnostic::Diagnostic;
+use crate::routes::{expose_entries, parse_port};
+use crate::rules::route::labels_with;
+use crate::rules::{Context, Rule, declare_rule, registry};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `traefik.port` (or `traefik.<segment>.port`) that is not one of the ports the
+    /// service lists in `expose`, when it lists some. (`ports` entries are not considered: they
+    /// usually publish another port, such as a VNC or debug port.)
+    ///
+    /// ## Why is this bad?
+    /// Usually one of the two was changed and not the other: Traefik forwards to a port the
+    /// application does not listen on, and every request fails with 502.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     expose: ["9000"]
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+    ///       traefik.port: "8080"
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     expose: ["9000"]
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+    ///       traefik.port: "9000"
+    /// ```
+    pub(crate) struct RoutePortNotExposed {
+        code: "FR010",
+        name: "route-port-not-exposed",
+        severity: Warning,
+        summary: "`traefik.port` is not one of the exposed ports",
+    }
+}
+
+impl Rule for RoutePortNotExposed {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for svc in &cx.project.services {
+            let exposed = expose_entries(svc);
+            if exposed.is_empty() {
+                continue;
+            }
+            for kv in labels_with(svc, &["port"]) {
+                let Some(value) = &kv.value else { continue };
+                let Ok(port) = parse_port(&value.value) else {
+                    continue;
+                };
+                if exposed.contains(&port) {
+                    continue;
+                }
+                let list: Vec<String> = exposed.iter().take(8).map(u16::to_string).collect();
+                let mut d = value
+                    .point(registry::diagnostic(
+                        "FR010",
+                        format!(
+                            "`{}` of `{}` is {port}, which is not in its `expose` list ({})",
+                            kv.key.value,
+                            svc.name.value,
+                            list.join(", ")
+                        ),
+                    ))
+                    .with_help(format!(
+                        "set `{}` to the port the application listens on, or add {port} to `expose`",
+                        kv.key.value
+                    ));
+                if let Some(expose) = &svc.expose {
+                    d = d.with_secondary(expose.primary(), "exposed ports");
+                }
+                out.push(d);
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+use crate::diagnostic::Diagnostic;
+use crate::routes::exposed_ports;
+use crate::rules::route::defs;
+use crate::rules::{Context, Rule, declare_rule, registry};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a routed service (it has a `traefik.frontend.rule`) that exposes no port
+    /// (`expose`, `ports`) and sets no `traefik.port`. The diagnostic points at the rule label.
+    ///
+    /// ## Why is this bad?
+    /// Traefik v1 forwards to the port given by `traefik.port`, else to the port the container
+    /// exposes. With neither, it does not know where to send the requests: the frontend has no
+    /// server and answers 404 or 502.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     image: ${CI_REGISTRY_IMAGE}/web:${CI_COMMIT_SHA}
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     image: ${CI_REGISTRY_IMAGE}/web:${CI_COMMIT_SHA}
+    ///     expose: ["9000"]
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+    /// ```
+    pub(crate) struct RouteWithoutPort {
+        code: "FR002",
+        name: "route-without-port",
+        severity: Error,
+        summary: "routed service exposes no port and sets no `traefik.port`",
+    }
+}
+
+impl Rule for RouteWithoutPort {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut seen: Vec<usize> = Vec::new();
+        for d in defs(cx) {
+            let Some(svc) = cx.project.services.get(d.service_index) else {
+                continue;
+            };
+            if d.transient
+                || d.port.is_some()
+                || !exposed_ports(svc).is_empty()
+                || !svc.ports_long.is_empty()
+                || seen.contains(&d.service_index)
+            {
+                continue;
+            }
+            seen.push(d.service_index);
+            out.push(
+                d.rule.key.point(registry::diagnostic(
+                    "FR002",
+                    format!(
+                        "`{}` is routed by Traefik but its compose file exposes no port and sets no `traefik.port`",
+                        d.service
+                    ),
+                ))
+                .with_help("add the port the application listens on: `expose: [\"9000\"]`, or the label `traefik.port: \"9000\"` (an `EXPOSE` in the image is not visible in the compose file)"),
+            );
+        }
+    }
+}

@@ -1,0 +1,48 @@
+use crate::diagnostic::Diagnostic;
+use crate::rules::route::warn_rules;
+use crate::rules::{Context, Rule, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a frontend rule Traefik v1 accepts but that can never match, or not the way it
+    /// reads: a port in `Host` (`Host:example.com:443`), a space where `;` was meant
+    /// (`Host:a.com Path:/x`), a `,` cutting a regex in two (`{id:[0-9]{1,3}}`), a broken
+    /// template, a path without a leading `/`, two `Host` matchers AND-ed, a literal strip of a
+    /// `{template}`.
+    ///
+    /// ## Why is this bad?
+    /// Traefik loads the rule without a word, and the route answers 404 to the requests it was
+    /// written for.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN} PathPrefix:/api
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN};PathPrefix:/api
+    /// ```
+    pub(crate) struct RuleNeverMatches {
+        code: "FR014",
+        name: "rule-never-matches",
+        severity: Warning,
+        summary: "a rule Traefik accepts but that can never match (port in `Host`, broken template, a space where `;` was meant, a comma cutting a regex, two `Host` matchers AND-ed)",
+    }
+}
+
+impl Rule for RuleNeverMatches {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        warn_rules(cx, "FR014", out);
+    }
+}

@@ -1,0 +1,107 @@
+use crate::diagnostic::Diagnostic;
+use crate::routes::tables;
+use crate::rules::route::{defs, route_name, value_loc};
+use crate::rules::{Context, Rule, declare_rule, registry};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a route that never receives a request because a route with a **higher**
+    /// priority matches every request it matches. The diagnostic points at the later route in
+    /// file order, with a label on the other one.
+    ///
+    /// ## Why is this bad?
+    /// Traefik v1 tries the higher priority first (priority = `traefik.frontend.priority`,
+    /// else the rule's length). The platform manual's websocket example gives the catch-all
+    /// `web` priority `2` and `ws` (`PathPrefix:/ws/`) priority `1`: with those values every
+    /// `/ws/` request goes to `web`, and `ws` never sees one.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+    ///       traefik.frontend.priority: '2'
+    ///   ws:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN};PathPrefix:/ws/
+    ///       traefik.frontend.priority: '1'
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+    ///       traefik.frontend.priority: '1'
+    ///   ws:
+    ///     labels:
+    ///       traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN};PathPrefix:/ws/
+    ///       traefik.frontend.priority: '2'
+    /// ```
+    pub(crate) struct ShadowedRoute {
+        code: "FR013",
+        name: "shadowed-route",
+        severity: Warning,
+        summary: "a route is shadowed: a higher-priority route matches every request it matches",
+    }
+}
+
+impl Rule for ShadowedRoute {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let defs = defs(cx);
+        let mut seen: Vec<usize> = Vec::new();
+        for (table, members) in tables(cx.project, &defs) {
+            for s in table.shadowed() {
+                let (Some(&hidden), Some(&by)) = (members.get(s.hidden), members.get(s.by)) else {
+                    continue;
+                };
+                if seen.contains(&hidden) {
+                    continue;
+                }
+                seen.push(hidden);
+                let (Some(dh), Some(db)) = (defs.get(hidden), defs.get(by)) else {
+                    continue;
+                };
+                let ph = table.routes().get(s.hidden).map_or(0, |r| r.priority);
+                let pb = table.routes().get(s.by).map_or(0, |r| r.priority);
+                let message = format!(
+                    "the route of {} never receives a request: {} has a higher priority ({pb} > {ph}) and matches every request {} would, e.g. `{}`",
+                    route_name(dh),
+                    route_name(db),
+                    route_name(dh),
+                    s.example
+                );
+                let help = format!(
+                    "Traefik tries the higher priority first: give {} a higher `traefik.frontend.priority` than {} (e.g. \"{}\" and \"{}\")",
+                    route_name(dh),
+                    route_name(db),
+                    pb + 1,
+                    pb
+                );
+                let diag = registry::diagnostic("FR013", message).with_help(help);
+                let diag = if hidden > by {
+                    diag.at(value_loc(&dh.rule)).with_secondary(
+                        value_loc(&db.rule),
+                        format!("{} takes its requests (priority {pb})", route_name(db)),
+                    )
+                } else {
+                    diag.at_labelled(
+                        value_loc(&db.rule),
+                        format!("takes every request of {} (priority {pb})", route_name(dh)),
+                    )
+                    .with_secondary(
+                        value_loc(&dh.rule),
+                        format!("{} is never reached (priority {ph})", route_name(dh)),
+                    )
+                };
+                out.push(diag);
+            }
+        }
+    }
+}

@@ -1,0 +1,388 @@
+//! Suppressions: post-filters over a [`Report`].
+//!
+//! **Inline**, in any source file (compose files, `.env`, Dockerfiles), as a comment:
+//!
+//! - `# factory: ignore=FC014,FR009` at the end of a line silences those codes on that line;
+//!   on a line of its own it silences them on the next line that is neither blank nor a
+//!   comment (so it can sit above the offending line);
+//! - `# factory: ignore-file=FC034` anywhere in a file silences the codes in the whole file.
+//!
+//! A comment starts at a `#` at the start of a line or after a space or tab (YAML and `.env`
+//! rules); in a Dockerfile only whole-line comments count. A diagnostic is matched by the line
+//! its primary place starts on; project-level diagnostics (no place) are silenced only by
+//! configuration. A suppressed code that silenced nothing is reported as FC901, pointing at the
+//! code in the comment.
+//!
+//! **Configured** ([`Filter`]): codes ignored everywhere, codes ignored in some files, and
+//! per-code severity overrides, resolved by the CLI from `factory.toml`, `FACTORY_*`
+//! variables and flags.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::Report;
+use crate::rules::registry;
+use crate::source::{FileKind, SourceMap};
+use crate::span::{FileId, Location, Span};
+
+/// One code named in a suppression comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    /// The code as written (upper-cased).
+    pub code: String,
+    /// Where the code is written in the comment.
+    pub location: Location,
+    /// The 1-based line it silences; `None` for `ignore-file`.
+    pub line: Option<usize>,
+}
+
+/// Every suppression comment of every source file.
+#[must_use]
+pub fn scan(sources: &SourceMap) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for (id, file) in sources.iter() {
+        scan_file(id, &file.text, file.kind, &mut out);
+    }
+    out
+}
+
+fn is_comment_or_blank(line: &str) -> bool {
+    let t = line.trim_start();
+    t.is_empty() || t.starts_with('#')
+}
+
+fn scan_file(id: FileId, text: &str, kind: FileKind, out: &mut Vec<Suppression>) {
+    let lines: Vec<(usize, &str)> = {
+        let mut v = Vec::new();
+        let mut offset = 0;
+        for l in text.split_inclusive('\n') {
+            v.push((offset, l.trim_end_matches(['\n', '\r'])));
+            offset += l.len();
+        }
+        v
+    };
+    for (index, &(offset, line)) in lines.iter().enumerate() {
+        let Some(hash) = comment_start(line, kind) else {
+            continue;
+        };
+        let comment = &line[hash + 1..];
+        let body = comment.trim_start();
+        let Some(rest) = body.strip_prefix("factory:") else {
+            continue;
+        };
+        let rest_trimmed = rest.trim_start();
+        let (file_level, list) = if let Some(l) = rest_trimmed.strip_prefix("ignore-file=") {
+            (true, l)
+        } else if let Some(l) = rest_trimmed.strip_prefix("ignore=") {
+            (false, l)
+        } else {
+            continue;
+        };
+        let own_line = line[..hash].trim().is_empty();
+        let target = if file_level {
+            None
+        } else if own_line {
+            lines
+                .iter()
+                .enumerate()
+                .skip(index + 1)
+                .find(|(_, (_, l))| !is_comment_or_blank(l))
+                .map(|(i, _)| i + 1)
+        } else {
+            Some(index + 1)
+        };
+        let trimmed = list.trim_start();
+        let list_start = offset + line.len() - trimmed.len();
+        let list = trimmed.split_whitespace().next().unwrap_or("");
+        let mut pos = 0;
+        for code in list.split(',') {
+            let start = list_start + pos;
+            pos += code.len() + 1;
+            if code.is_empty() {
+                continue;
+            }
+            let span = Span::new(
+                u32::try_from(start).unwrap_or(u32::MAX),
+                u32::try_from(start + code.len()).unwrap_or(u32::MAX),
+            );
+            out.push(Suppression {
+                code: code.to_ascii_uppercase(),
+                location: Location { file: id, span },
+                line: if file_level {
+                    None
+                } else {
+                    Some(target.unwrap_or(0))
+                },
+            });
+        }
+    }
+}
+
+/// Byte index of the `#` that starts a comment on `line`, if any.
+fn comment_start(line: &str, kind: FileKind) -> Option<usize> {
+    if kind == FileKind::Dockerfile {
+        let t = line.trim_start();
+        return t.starts_with('#').then(|| line.len() - t.len());
+    }
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while let Some(found) = line
+        .get(i..)
+        .and_then(|s| s.find("# factory:").or_else(|| s.find("#factory:")))
+    {
+        let at = i + found;
+        if at == 0 || matches!(bytes.get(at - 1), Some(b' ' | b'\t')) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// Remove the diagnostics that inline comments silence, and add FC901 for every suppressed code
+/// that silenced nothing (or is not a rule code).
+#[must_use]
+pub fn apply_inline(report: Report, sources: &SourceMap) -> Report {
+    let suppressions = scan(sources);
+    if suppressions.is_empty() {
+        return report;
+    }
+    let mut used = vec![false; suppressions.len()];
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(report.diagnostics.len());
+    for d in report.diagnostics {
+        let mut silenced = false;
+        if let Some(p) = &d.primary {
+            let line = sources
+                .get(p.location.file)
+                .line_col(p.location.span.start)
+                .line;
+            for (i, s) in suppressions.iter().enumerate() {
+                if s.location.file == p.location.file
+                    && s.code == d.code
+                    && s.line.is_none_or(|l| l == line)
+                {
+                    used[i] = true;
+                    silenced = true;
+                }
+            }
+        }
+        if !silenced {
+            kept.push(d);
+        }
+    }
+    for (s, used) in suppressions.iter().zip(used) {
+        if used {
+            continue;
+        }
+        let known = registry::find(&s.code).is_some_and(|r| r.code == s.code);
+        let d = if known {
+            registry::diagnostic(
+                "FC901",
+                format!("the suppression of {} silenced nothing", s.code),
+            )
+            .with_help(match s.line {
+                Some(line) if line > 0 => format!(
+                    "remove `{}` from the comment: nothing reports {} on line {line}",
+                    s.code, s.code
+                ),
+                Some(_) => format!("remove `{}` from the comment: no line follows it", s.code),
+                None => format!(
+                    "remove `{}` from the comment: nothing reports {} in this file",
+                    s.code, s.code
+                ),
+            })
+        } else {
+            registry::diagnostic("FC901", format!("`{}` is not a rule code", s.code))
+                .with_help("name rule codes such as FC014; `factory rule` lists them")
+        };
+        kept.push(d.at(s.location));
+    }
+    Report::new(kept)
+}
+
+/// Whether `selector` (a code such as `FC014`, or a prefix such as `FR` or `FC0`) selects
+/// `code`. Case-insensitive.
+#[must_use]
+pub fn selects(selector: &str, code: &str) -> bool {
+    code.len() >= selector.len()
+        && code
+            .get(..selector.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(selector))
+}
+
+/// Whether a path pattern matches a file name as diagnostics print it. A pattern matches the
+/// whole name or a trailing run of its `/`-separated components (`tools.yml` matches
+/// `app/tools.yml`); `*` matches any run of characters, `/` included.
+#[must_use]
+pub fn path_matches(pattern: &str, name: &str) -> bool {
+    let name = name.replace('\\', "/");
+    let name = name.strip_prefix("./").unwrap_or(&name);
+    let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
+    if glob(pattern, name) {
+        return true;
+    }
+    name.match_indices('/')
+        .any(|(i, _)| glob(pattern, &name[i + 1..]))
+}
+
+fn glob(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, tail)) => {
+            let Some(rest) = text.strip_prefix(head) else {
+                return false;
+            };
+            rest.char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(rest.len()))
+                .any(|i| glob(tail, &rest[i..]))
+        }
+    }
+}
+
+/// Configured post-filters: resolved from `factory.toml`, `FACTORY_*` variables and flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Codes (or code prefixes) never reported.
+    pub ignore: Vec<String>,
+    /// `(path pattern, codes)`: codes not reported in files matching the pattern.
+    pub per_file_ignores: Vec<(String, Vec<String>)>,
+    /// `(code or prefix, severity)`: the severity to report a code with; later entries win.
+    pub severity: Vec<(String, Severity)>,
+}
+
+impl Filter {
+    /// Drop ignored diagnostics and apply severity overrides.
+    #[must_use]
+    pub fn apply(&self, report: Report, sources: &SourceMap) -> Report {
+        let mut out = Vec::with_capacity(report.diagnostics.len());
+        for mut d in report.diagnostics {
+            if self.ignore.iter().any(|s| selects(s, d.code)) {
+                continue;
+            }
+            if let Some(p) = &d.primary {
+                let name = &sources.get(p.location.file).name;
+                if self.per_file_ignores.iter().any(|(pattern, codes)| {
+                    path_matches(pattern, name) && codes.iter().any(|s| selects(s, d.code))
+                }) {
+                    continue;
+                }
+            }
+            if let Some((_, severity)) =
+                self.severity.iter().rev().find(|(s, _)| selects(s, d.code))
+            {
+                d.severity = *severity;
+            }
+            out.push(d);
+        }
+        Report::new(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn sources(text: &str, kind: FileKind) -> SourceMap {
+        let mut s = SourceMap::new();
+        s.add(SourceFile::new("f", text, kind));
+        s
+    }
+
+    #[test]
+    fn scans_trailing_own_line_and_file_comments() {
+        let text = "a: 1 # factory: ignore=FC014,fr009\n# factory: ignore=FC001\n\n# other\nb: 2\n# factory: ignore-file=FC034\nc: '#factory: ignore=FC002'\n";
+        let found = scan(&sources(text, FileKind::Compose));
+        let got: Vec<(&str, Option<usize>, &str)> = found
+            .iter()
+            .map(|s| (s.code.as_str(), s.line, &text[s.location.span.range()]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("FC014", Some(1), "FC014"),
+                ("FR009", Some(1), "fr009"),
+                ("FC001", Some(5), "FC001"),
+                ("FC034", None, "FC034"),
+            ]
+        );
+    }
+
+    #[test]
+    fn dockerfiles_have_only_whole_line_comments() {
+        let found = scan(&sources(
+            "RUN x # factory: ignore=FD001\n  # factory: ignore=FD002\nRUN y\n",
+            FileKind::Dockerfile,
+        ));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, "FD002");
+        assert_eq!(found[0].line, Some(3));
+    }
+
+    #[test]
+    fn selectors_and_paths() {
+        assert!(selects("FC014", "FC014"));
+        assert!(selects("fr", "FR009"));
+        assert!(!selects("FC0145", "FC014"));
+        assert!(path_matches("tools.yml", "app/tools.yml"));
+        assert!(path_matches("tools.yml", "tools.yml"));
+        assert!(!path_matches("tools.yml", "mytools.yml"));
+        assert!(path_matches("*.env", "dir/.env.local.env"));
+        assert!(path_matches("dir/*.yml", "dir/a.yml"));
+        assert!(!path_matches("dir/*.yml", "other/a.yml"));
+    }
+
+    #[test]
+    fn dotenv_lines_are_suppressed_from_the_line_above() {
+        let mut s = SourceMap::new();
+        s.add(SourceFile::new(
+            "docker-compose.yml",
+            "services:\n  app:\n    image: app:1.0\n",
+            FileKind::Compose,
+        ));
+        let env = "OK=1\n# factory: ignore=FE004\nBAD LINE\nALSO BAD\n";
+        s.add(SourceFile::new(".env", env, FileKind::Dotenv));
+        let report = crate::lint(
+            &s,
+            &crate::ProcessEnv::default(),
+            &crate::Settings::default(),
+        );
+        let fe004: Vec<usize> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FE004")
+            .filter_map(|d| d.primary.as_ref())
+            .map(|p| s.get(p.location.file).line_col(p.location.span.start).line)
+            .collect();
+        assert_eq!(fe004, [4], "{:?}", report.diagnostics);
+        assert!(report.diagnostics.iter().all(|d| d.code != "FC901"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn scanning_never_panics_and_spans_are_char_boundaries(text in "(\\PC|#|factory:| |ignore=|ignore-file=|,|\n)*") {
+            for kind in [FileKind::Compose, FileKind::Dotenv, FileKind::Dockerfile] {
+                let map = sources(&text, kind);
+                for s in scan(&map) {
+                    let r = s.location.span.range();
+                    proptest::prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                    proptest::prop_assert!(!text[r].is_empty());
+                }
+                let _ = apply_inline(Report::default(), &map);
+            }
+        }
+
+        #[test]
+        fn comment_lists_are_split_on_char_boundaries(
+            lines in proptest::collection::vec("[a-zé :\t]{0,6}#[ ]?factory:[ ]?ignore(-file)?=[A-Za-z0-9é,\t ]{0,12}", 0..6)
+        ) {
+            let text = lines.join("\n");
+            let map = sources(&text, FileKind::Compose);
+            for s in scan(&map) {
+                let r = s.location.span.range();
+                proptest::prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                proptest::prop_assert_eq!(text[r].to_ascii_uppercase(), s.code.clone());
+            }
+            let _ = apply_inline(Report::default(), &map);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! The FJ rules and the cron job model survive arbitrary label values, and every span they
+//! report lies on char boundaries of the file.
+
+use factory_compose::cron_jobs;
+use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint, load};
+use jiff::{Timestamp, tz::TimeZone};
+use proptest::prelude::*;
+
+fn yaml(schedule: &str, command: &str, entrypoint: &str, style: u8) -> String {
+    let sq = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let dq = |s: &str| {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    };
+    let labels = match style % 3 {
+        0 => format!(
+            "    labels:\n      sh.factory.cronjob.schedule: {}\n      sh.factory.cronjob.command: {}\n",
+            sq(schedule),
+            sq(command)
+        ),
+        1 => format!(
+            "    labels:\n      sh.factory.cronjob.schedule: {}\n      sh.factory.cronjob.command: {}\n",
+            dq(schedule),
+            dq(command)
+        ),
+        _ => format!(
+            "    labels:\n      - {}\n      - {}\n",
+            dq(&format!("sh.factory.cronjob.schedule={schedule}")),
+            sq(&format!("sh.factory.cronjob.command={command}"))
+        ),
+    };
+    format!(
+        "x: &base\n  image: app:1\n  restart: always\nservices:\n  job:\n    <<: *base\n    entrypoint: {}\n{labels}",
+        dq(entrypoint)
+    )
+}
+
+fn check(text: &str) -> Result<Vec<&'static str>, TestCaseError> {
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        text,
+        FileKind::Compose,
+    ));
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    for d in &report.diagnostics {
+        for label in d.primary.iter().chain(&d.secondary) {
+            let r = label.location.span.range();
+            prop_assert!(
+                text.is_char_boundary(r.start)
+                    && text.is_char_boundary(r.end)
+                    && r.end <= text.len(),
+                "{} {:?} in {text:?}",
+                d.code,
+                r
+            );
+        }
+    }
+    let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
+    let from: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let runs = cron_jobs::runs(&loaded, false, from, &TimeZone::UTC, 3);
+    let _ = cron_jobs::render_table(&runs, "UTC");
+    let _ = cron_jobs::render_json(&runs);
+    Ok(report.diagnostics.iter().map(|d| d.code).collect())
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_values(
+        schedule in "[0-9*/,a-zA-Z@ \\t-]{0,30}|\\PC{0,20}",
+        command in "[a-z '\"`$()\\\\#;é☃]{0,30}|\\PC{0,20}",
+        entrypoint in "(/bin/)?(bash|sh|python|node)( -c| -l| x)?|\\PC{0,10}",
+        style in 0u8..3,
+    ) {
+        check(&yaml(&schedule, &command, &entrypoint, style))?;
+    }
+}
+
+#[test]
+fn known_values() {
+    for (s, c, e, want) in [
+        (
+            "0 0 30 2 *",
+            "echo 'x",
+            "/bin/bash",
+            &["FJ003", "FJ004", "FJ005", "FJ007"][..],
+        ),
+        ("", "", "", &["FJ002", "FJ003", "FJ004"]),
+        (
+            "@reboot",
+            "é'☃",
+            "python",
+            &["FJ003", "FJ004", "FJ005", "FJ006"],
+        ),
+        (
+            "* * * * 5L",
+            "`",
+            "sh -c",
+            &["FJ002", "FJ003", "FJ004", "FJ005", "FJ006"],
+        ),
+        (
+            "\u{a0}0 * * * *",
+            "$'x",
+            "node",
+            &["FJ002", "FJ003", "FJ004", "FJ005", "FJ006"],
+        ),
+    ] {
+        for style in 0..3 {
+            let mut codes: Vec<_> = check(&yaml(s, c, e, style))
+                .unwrap()
+                .into_iter()
+                .filter(|c| c.starts_with("FJ"))
+                .collect();
+            codes.sort_unstable();
+            codes.dedup();
+            assert_eq!(codes, want, "{s:?} {c:?} {e:?} style {style}");
+        }
+    }
+}

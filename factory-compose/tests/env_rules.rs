@@ -1,0 +1,215 @@
+//! FE rules: one problem, one diagnostic (SPEC §6), across rules that look at the same thing.
+
+use factory_compose::{FileKind, Mode, ProcessEnv, Settings, SourceFile, SourceMap, lint};
+
+fn codes(compose: &str, process: &[(&str, &str)], environment: Option<&str>) -> Vec<String> {
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new("c.yml", compose, FileKind::Compose));
+    let process = ProcessEnv {
+        vars: process
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    };
+    let settings = Settings {
+        mode: environment.map_or(Mode::Dev, |e| Mode::Deploy {
+            environment: e.to_owned(),
+            url: None,
+        }),
+        ..Settings::default()
+    };
+    lint(&sources, &process, &settings)
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with("FE") || d.code == "FC003")
+        .map(|d| d.code.to_owned())
+        .collect()
+}
+
+fn service_env(env: &str) -> String {
+    format!("services:\n  app:\n    image: app:1.0\n    environment:\n{env}")
+}
+
+#[test]
+fn a_miscased_secret_used_without_default_is_fe007_only() {
+    let compose = service_env("      X: ${X}\n");
+    assert_eq!(
+        codes(&compose, &[("SV_production_X", "v")], Some("production")),
+        ["FE007"]
+    );
+    // With a default FE007 is silent, so FE006 says it.
+    let compose = service_env("      X: ${X:-none}\n");
+    assert_eq!(
+        codes(&compose, &[("SV_production_X", "v")], Some("production")),
+        ["FE006"]
+    );
+    // In development the name is still malformed.
+    assert_eq!(
+        codes(&compose, &[("SV_production_X", "v")], None),
+        ["FE006"]
+    );
+}
+
+#[test]
+fn a_secret_of_another_environment_is_reported_once() {
+    let used = service_env("      Y: ${Y}\n");
+    assert_eq!(
+        codes(&used, &[("SV_STAGING_Y", "v")], Some("production")),
+        ["FE007"]
+    );
+    let defaulted = service_env("      Y: ${Y:-}\n");
+    assert_eq!(
+        codes(&defaulted, &[("SV_STAGING_Y", "v")], Some("production")),
+        ["FE006"]
+    );
+    assert_eq!(
+        codes(
+            &defaulted,
+            &[("SV_STAGING_Y", "v"), ("SV_PRODUCTION_Y", "w")],
+            Some("production")
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn duplicate_map_keys_are_fc003_not_fe010() {
+    let compose = service_env("      A: '1'\n      A: '2'\n");
+    assert_eq!(codes(&compose, &[], None), ["FC003"]);
+    let compose = service_env("      - A=1\n      - A=2\n");
+    assert_eq!(codes(&compose, &[], None), ["FE010"]);
+}
+
+#[test]
+fn nameless_items_are_fe009_not_fe010() {
+    let compose = service_env("      - =a\n      - =b\n");
+    assert_eq!(codes(&compose, &[], None), ["FE009", "FE009"]);
+}
+
+#[test]
+fn an_inherited_list_is_reported_once() {
+    let compose = "x-base: &base
+  image: app:1.0
+  environment:
+    - A=1
+    - A=2
+    - =x
+    - DB_PASSWORD=hunter2
+services:
+  one:
+    <<: *base
+  two:
+    <<: *base
+";
+    let mut found = codes(compose, &[], None);
+    found.sort();
+    assert_eq!(found, ["FE008", "FE009", "FE010"]);
+}
+
+#[test]
+fn syntax_errors_are_fe001_not_fe011() {
+    let compose = service_env("      A: ${B:-x\n      C: 5$\n");
+    assert_eq!(codes(&compose, &[], None), ["FE001", "FE011"]);
+}
+
+mod arbitrary {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = String> {
+        proptest::string::string_regex(r##"[A-Za-z_ =$\{\}:?+\-'"#é\\]{0,16}"##).expect("regex")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Arbitrary `.env` text, environment items and values: no panic, every span on a char
+        /// boundary of its file.
+        #[test]
+        fn fe_rules_survive_anything(
+            dotenv in proptest::collection::vec((value(), value()), 0..6),
+            items in proptest::collection::vec(value(), 0..6),
+            export in any::<bool>(),
+            deploy in any::<bool>(),
+        ) {
+            let dotenv: String = dotenv
+                .iter()
+                .map(|(k, v)| format!("{}{k}={v}\n", if export { "export " } else { "" }))
+                .collect();
+            let env: String = items
+                .iter()
+                .map(|i| format!("      - '{}'\n", i.replace('\'', "''")))
+                .collect();
+            let compose = format!("services:\n  app:\n    image: app:1.0\n    environment:\n{env}");
+            let mut sources = SourceMap::new();
+            sources.add(SourceFile::new("c.yml", compose.as_str(), FileKind::Compose));
+            sources.add(SourceFile::new(".env", dotenv.as_str(), FileKind::Dotenv));
+            let process = ProcessEnv {
+                vars: vec![("SV_prod_A".into(), "é".into()), ("SV_STAGING_B".into(), "x".into())],
+            };
+            let settings = Settings {
+                mode: if deploy {
+                    Mode::Deploy { environment: "prod".into(), url: None }
+                } else {
+                    Mode::Dev
+                },
+                ..Settings::default()
+            };
+            let report = lint(&sources, &process, &settings);
+            for d in &report.diagnostics {
+                for label in d.primary.iter().chain(&d.secondary) {
+                    let text = &sources.get(label.location.file).text;
+                    let r = label.location.span.range();
+                    prop_assert!(
+                        text.is_char_boundary(r.start) && text.is_char_boundary(r.end) && r.start <= r.end,
+                        "{} {:?} in {:?}", d.code, r, text
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// FE005's fixes, applied to the `.env` as an editor would: the file still parses to the same
+/// values, and linting it again finds no FE005 where a fix was offered.
+#[test]
+fn fe005_fixes_apply_and_relint_clean() {
+    let compose = "services:\n  app:\n    image: app:1.0\n";
+    let dotenv = "export A=1\nB=\"two words\"\n  export  C='x'\nD=\"a #b\"\n";
+    let lint_with = |text: &str| {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("c.yml", compose, FileKind::Compose));
+        sources.add(SourceFile::new(".env", text, FileKind::Dotenv));
+        lint(&sources, &ProcessEnv::default(), &Settings::default())
+    };
+    let report = lint_with(dotenv);
+    let mut edits: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "FE005")
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|f| f.edits.iter())
+        .collect();
+    assert_eq!(edits.len(), 4, "export A, B's quotes, export C, C's quotes");
+    edits.sort_by_key(|e| std::cmp::Reverse(e.location.span.start));
+    let mut fixed = dotenv.to_owned();
+    for e in edits {
+        fixed.replace_range(e.location.span.range(), &e.replacement);
+    }
+    assert_eq!(fixed, "A=1\nB=two words\n  C=x\nD=\"a #b\"\n");
+    let values = |text: &str| {
+        factory_env::dotenv::parse(text, &())
+            .expect("valid .env")
+            .into_iter()
+            .map(|e| (e.key, e.value))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(values(dotenv), values(&fixed));
+    let again: Vec<_> = lint_with(&fixed)
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "FE005")
+        .map(|d| d.fix.is_some())
+        .collect();
+    assert_eq!(again, [false], "only D's quotes remain, without a fix");
+}

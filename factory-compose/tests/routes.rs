@@ -1,0 +1,370 @@
+//! The route table read from labels (segments, fallbacks, transient services), the FR008/FE002
+//! coordination, FR008's fix, and robustness of the FR rules on arbitrary label values.
+
+use factory_compose::{
+    Diagnostic, FileKind, ProcessEnv, Report, Settings, SourceFile, SourceMap, lint, load, routes,
+};
+use proptest::prelude::*;
+
+fn sources(compose: &str, dotenv: Option<&str>) -> SourceMap {
+    let mut s = SourceMap::new();
+    s.add(SourceFile::new(
+        "docker-compose.yml",
+        compose,
+        FileKind::Compose,
+    ));
+    if let Some(env) = dotenv {
+        s.add(SourceFile::new(".env", env, FileKind::Dotenv));
+    }
+    s
+}
+
+fn rows(compose: &str) -> Vec<routes::RouteRow> {
+    let s = sources(compose, Some("CI_ENVIRONMENT_DOMAIN=dev.factory\n"));
+    let loaded = load(&s, &ProcessEnv::default(), &Settings::default());
+    let defs = routes::routes(&loaded.project);
+    routes::rows(&loaded.project, &defs)
+}
+
+fn lint_text(compose: &str) -> Report {
+    lint(
+        &sources(compose, Some("CI_ENVIRONMENT_DOMAIN=dev.factory\n")),
+        &ProcessEnv::default(),
+        &Settings::default(),
+    )
+}
+
+fn codes(r: &Report) -> Vec<&'static str> {
+    r.diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn segments_are_one_route_each_and_inherit_the_service_labels() {
+    let rows = rows(
+        r#"services:
+  app:
+    image: app:1
+    expose: ["80", "81"]
+    labels:
+      traefik.port: "80"
+      traefik.frontend.priority: "5"
+      traefik.frontend.entryPoints: http,https
+      traefik.front.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+      traefik.admin.frontend.rule: Host:admin.${CI_ENVIRONMENT_DOMAIN}
+      traefik.admin.port: "81"
+      traefik.admin.frontend.auth.basic: bob:$$apr1$$FNdSDLrp$$TAXy/4ZjKQtNCupEyQ4tl1
+"#,
+    );
+    let got: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.segment.as_deref(),
+                r.rule.as_str(),
+                r.priority,
+                r.priority_source,
+                r.port,
+                r.auth_users.clone(),
+                r.entrypoints.clone(),
+            )
+        })
+        .collect();
+    let eps = vec!["http".to_owned(), "https".to_owned()];
+    assert_eq!(
+        got,
+        vec![
+            (
+                Some("front"),
+                "Host:dev.factory",
+                5,
+                "label",
+                Some(80),
+                vec![],
+                eps.clone()
+            ),
+            (
+                Some("admin"),
+                "Host:admin.dev.factory",
+                5,
+                "label",
+                Some(81),
+                vec!["bob".to_owned()],
+                eps
+            ),
+        ]
+    );
+}
+
+#[test]
+fn enable_false_hides_and_rule_alone_routes() {
+    let rows = rows(
+        r#"services:
+  hidden:
+    image: app:1
+    expose: ["80"]
+    labels:
+      traefik.enable: 'false'
+      traefik.frontend.rule: Host:hidden.example
+  shown:
+    image: app:1
+    expose: ["80"]
+    labels:
+      traefik.frontend.rule: Host:shown.example
+  enabled_without_rule:
+    image: app:1
+    labels:
+      traefik.enable: 'true'
+"#,
+    );
+    let names: Vec<&str> = rows.iter().map(|r| r.service.as_str()).collect();
+    assert_eq!(names, ["shown"]);
+}
+
+#[test]
+fn the_manuals_basic_auth_example_is_clean_and_lists_bob() {
+    let text = r#"services:
+    web:
+        image: bearstech/nginx
+        expose: ["80"]
+        labels:
+            traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+            traefik.frontend.auth.basic: >
+                bob:$$apr1$$FNdSDLrp$$TAXy/4ZjKQtNCupEyQ4tl1
+"#;
+    let report = lint_text(text);
+    assert!(
+        !codes(&report).iter().any(|c| c.starts_with("FR")),
+        "{:?}",
+        codes(&report)
+    );
+    assert_eq!(rows(text)[0].auth_users, ["bob"]);
+}
+
+#[test]
+fn the_manuals_websocket_example_is_fr013() {
+    let report = lint_text(
+        r#"services:
+    web:
+        image: bearstech/nginx
+        expose: ["80"]
+        labels:
+            traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+            traefik.frontend.priority: '2'
+
+    ws:
+        image: bearstech/node
+        expose: ["3000"]
+        labels:
+            traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN};PathPrefix:/ws/
+            traefik.frontend.priority: '1'
+"#,
+    );
+    let fr: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with("FR"))
+        .collect();
+    assert_eq!(fr.iter().map(|d| d.code).collect::<Vec<_>>(), ["FR013"]);
+    let d = fr[0];
+    // At the later route (ws, line 13), with a secondary label on web (line 6).
+    let at = d
+        .primary
+        .as_ref()
+        .map(|l| l.location.span.start)
+        .unwrap_or(0);
+    assert!(at > 300, "primary at byte {at}");
+    assert_eq!(d.secondary.len(), 1);
+}
+
+const UNDOUBLED: &str = r#"services:
+  web:
+    image: nginx:1.25
+    expose: ["80"]
+    environment:
+      URL: ${MISSING_URL}
+    labels:
+      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+      traefik.frontend.auth.basic: bob:$apr1$FNdSDLrp$TAXy/4ZjKQtNCupEyQ4tl1
+"#;
+
+#[test]
+fn fr008_replaces_fe002_inside_the_label_only() {
+    let report = lint_text(UNDOUBLED);
+    // FE002 for `$apr1` & co are dropped; the one for MISSING_URL stays; no FR007 either.
+    assert_eq!(
+        codes(&report),
+        ["FE002", "FR008"],
+        "{:#?}",
+        report.diagnostics
+    );
+    assert!(report.diagnostics[0].message.contains("MISSING_URL"));
+}
+
+fn apply(text: &str, d: &Diagnostic) -> String {
+    let fix = d.fix.as_ref().expect("FR008 offers a fix");
+    let mut edits = fix.edits.clone();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.location.span.start));
+    let mut out = text.to_owned();
+    for e in edits {
+        out.replace_range(e.location.span.range(), &e.replacement);
+    }
+    out
+}
+
+#[test]
+fn fr008_fix_doubles_the_dollars() {
+    for text in [
+        UNDOUBLED.to_owned(),
+        UNDOUBLED.replace("basic: bob:", "basic: >\n        bob:"),
+        UNDOUBLED
+            .replace(
+                "      traefik.frontend.auth.basic: bob:$apr1$FNdSDLrp$TAXy/4ZjKQtNCupEyQ4tl1",
+                "      - traefik.frontend.auth.basic=bob:$apr1$FNdSDLrp$TAXy/4ZjKQtNCupEyQ4tl1",
+            )
+            .replace(
+                "      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}",
+                "      - traefik.frontend.rule=Host:${CI_ENVIRONMENT_DOMAIN}",
+            ),
+    ] {
+        let report = lint_text(&text);
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "FR008")
+            .unwrap_or_else(|| panic!("no FR008 for\n{text}"));
+        let fixed = apply(&text, d);
+        let after = lint_text(&fixed);
+        assert_eq!(codes(&after), ["FE002"], "after the fix:\n{fixed}");
+        assert_eq!(rows(&fixed)[0].auth_users, ["bob"], "{fixed}");
+    }
+}
+
+#[test]
+fn a_yaml_boolean_enable_is_fc021_not_fr004() {
+    let report = lint_text(
+        "services:\n  web:\n    image: a:1\n    expose: [\"80\"]\n    labels:\n      traefik.enable: true\n      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}\n",
+    );
+    assert_eq!(codes(&report), ["FC021"]);
+}
+
+#[test]
+fn jobs_take_no_part_in_conflicts() {
+    // The cron job inherits the web labels: FR012, not FR006 against `app`.
+    let report = lint_text(
+        r#"services:
+  app: &web
+    image: app:1
+    expose: ["80"]
+    labels:
+      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+      sh.factory.keep: "x"
+  job:
+    <<: *web
+    command: /bin/false
+    restart: "no"
+"#,
+    );
+    assert_eq!(codes(&report), ["FR012"]);
+}
+
+fn on_char_boundaries(s: &SourceMap, report: &Report) -> bool {
+    report.diagnostics.iter().all(|d| {
+        d.primary.iter().chain(&d.secondary).all(|l| {
+            let text = &s.get(l.location.file).text;
+            let r = l.location.span.range();
+            r.start <= r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn arbitrary_label_values_never_panic(
+        rule in "[ -~é€]{0,40}",
+        auth in "[ -~é]{0,40}",
+        number in "[-+0-9a-z]{0,6}",
+        list_form in any::<bool>(),
+    ) {
+        let q = |v: &str| format!("'{}'", v.replace('\'', "''"));
+        let labels = if list_form {
+            format!(
+                "      - {}\n      - {}\n      - {}\n      - {}\n",
+                q(&format!("traefik.frontend.rule={rule}")),
+                q(&format!("traefik.frontend.auth.basic={auth}")),
+                q(&format!("traefik.frontend.priority={number}")),
+                q(&format!("traefik.seg.port={number}")),
+            )
+        } else {
+            format!(
+                "      traefik.frontend.rule: {}\n      traefik.frontend.auth.basic: {}\n      traefik.frontend.priority: {}\n      traefik.seg.frontend.rule: {}\n",
+                q(&rule), q(&auth), q(&number), q(&rule),
+            )
+        };
+        let text = format!(
+            "services:\n  a:\n    image: a:1\n    expose: [\"80\", \"81\"]\n    labels:\n{labels}  b:\n    image: b:1\n    expose: [\"80\"]\n    labels:\n{labels}"
+        );
+        let s = sources(&text, None);
+        let report = lint(&s, &ProcessEnv::default(), &Settings::default());
+        prop_assert!(on_char_boundaries(&s, &report));
+        let loaded = load(&s, &ProcessEnv::default(), &Settings::default());
+        let defs = routes::routes(&loaded.project);
+        let _ = routes::render_human(&routes::rows(&loaded.project, &defs));
+    }
+}
+
+#[test]
+fn table_rendering() {
+    let text = r#"services:
+  web:
+    image: app:1
+    expose: ["80"]
+    labels:
+      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+      traefik.frontend.auth.basic: bob:$$apr1$$FNdSDLrp$$TAXy/4ZjKQtNCupEyQ4tl1,alice:$$apr1$$FNdSDLrp$$TAXy/4ZjKQtNCupEyQ4tl1
+  multi:
+    image: app:1
+    expose: ["8000", "9000"]
+    labels:
+      traefik.api.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN};PathPrefixStrip:/api
+      traefik.api.port: "8000"
+      traefik.api.frontend.priority: "50"
+      traefik.metrics.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN};Path:/metrics
+      traefik.frontend.entryPoints: https
+  job:
+    image: app:1
+    restart: "no"
+    labels:
+      traefik.frontend.rule: Host:job.${CI_ENVIRONMENT_DOMAIN}
+"#;
+    let rows = rows(text);
+    insta::assert_snapshot!(
+        "table_rendering",
+        format!(
+            "{}\n{}",
+            routes::render_human(&rows),
+            routes::render_json(&rows)
+        )
+    );
+}
+
+#[test]
+fn a_segment_without_its_own_rule_inherits_the_service_rule() {
+    // Traefik v1.7 `ExtractTraefikLabels`: `traefik.web.frontend.headers.SSLRedirect` makes a
+    // segment `web`; it takes the service-wide rule, and no service-wide frontend remains.
+    let rows = rows(
+        r#"services:
+  app:
+    image: app:1
+    expose: ["80"]
+    labels:
+      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+      traefik.web.frontend.headers.SSLRedirect: "true"
+"#,
+    );
+    let got: Vec<_> = rows
+        .iter()
+        .map(|r| (r.segment.as_deref(), r.rule.as_str()))
+        .collect();
+    assert_eq!(got, [(Some("web"), "Host:dev.factory")]);
+}
