@@ -62,19 +62,22 @@ for f in "thomseddon__traefik-forward-auth/examples__traefik-v1.7__swarm__docker
 done
 
 # --- measuring ---------------------------------------------------------------------------------
-# mean wall time in ms of running "$@" in directory $dir (exit status ignored)
+# mean wall time in ms of running "$@" in directory $dir (exit status ignored); the mean CPU time
+# (user + system) goes to $work/cpu
 mean_ms() {
   local dir="$1"; shift
   if [[ -n "$have_hyperfine" ]]; then
     local cmd; cmd="$(printf '%q ' "$@")"
     (cd "$dir" && hyperfine -N -i --warmup 2 --runs "$runs" --export-json "$work/h.json" "$cmd" >/dev/null 2>&1) || { echo "n/a"; return; }
     python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["mean"]*1000))' "$work/h.json"
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.2f" % ((r["user"]+r["system"])*1000))' "$work/h.json" > "$work/cpu"
   else
     local s e k
     (cd "$dir" && "$@" >/dev/null 2>&1) || true
     s=$(date +%s%N)
     for ((k = 0; k < runs; k++)); do (cd "$dir" && "$@" >/dev/null 2>&1) || true; done
     e=$(date +%s%N)
+    echo "n/a" > "$work/cpu"
     awk -v d=$((e - s)) -v n="$runs" 'BEGIN { printf "%.2f\n", d / n / 1e6 }'
   fi
 }
@@ -83,20 +86,21 @@ peak_mib() {
   local dir="$1"; shift
   [[ -n "$gnutime" ]] || { echo "n/a"; return; }
   (cd "$dir" && "$gnutime" -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1) || true
-  awk '{ printf "%.1f\n", $1 / 1024 }' "$work/rss"
+  tail -n 1 "$work/rss" | awk '{ printf "%.1f\n", $1 / 1024 }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b == 0) print "n/a"; else printf "%.0f×\n", a / b }'; }
 
 config_works=""
 (cd "${dirs[0]}" && "$factory" config >/dev/null 2>&1) && config_works=1
 
-echo "| file | size | factory lint | factory config | docker compose config | dclint | compose-lint | ratio compose/lint | ratio dclint/lint | ratio compose-lint/lint | peak RSS factory lint / compose / dclint / compose-lint |"
+echo "| file | size | factory lint (CPU) | factory config | docker compose config | dclint | compose-lint | ratio compose/lint | ratio dclint/lint | ratio compose-lint/lint | peak RSS factory lint / compose / dclint / compose-lint |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for idx in "${!dirs[@]}"; do
   d="${dirs[$idx]}"; f="$d/docker-compose.yml"
   size=$(wc -c < "$f")
   log "timing ${names[$idx]} ($size bytes, $runs runs each)"
   t_lint=$(mean_ms "$d" "$factory" lint --no-color .)
+  c_lint=$(cat "$work/cpu")
   t_conf="n/a"; [[ -n "$config_works" ]] && t_conf=$(mean_ms "$d" "$factory" config .)
   t_comp=$(mean_ms "$d" env -i "$compose" -p bench -f docker-compose.yml config)
   t_dcl=$(mean_ms "$d" "$dclint" docker-compose.yml)
@@ -105,7 +109,7 @@ for idx in "${!dirs[@]}"; do
   m_comp=$(peak_mib "$d" env -i "$compose" -p bench -f docker-compose.yml config)
   m_dcl=$(peak_mib "$d" "$dclint" docker-compose.yml)
   m_cl=$(peak_mib "$d" "$complint" docker-compose.yml)
-  echo "| ${names[$idx]} | $size B | $t_lint ms | $t_conf ms | $t_comp ms | $t_dcl ms | $t_cl ms | $(ratio "$t_comp" "$t_lint") | $(ratio "$t_dcl" "$t_lint") | $(ratio "$t_cl" "$t_lint") | $m_lint / $m_comp / $m_dcl / $m_cl MiB |"
+  echo "| ${names[$idx]} | $size B | $t_lint ms ($c_lint ms) | $t_conf ms | $t_comp ms | $t_dcl ms | $t_cl ms | $(ratio "$t_comp" "$t_lint") | $(ratio "$t_dcl" "$t_lint") | $(ratio "$t_cl" "$t_lint") | $m_lint / $m_comp / $m_dcl / $m_cl MiB |"
 done
 echo
 echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/ { print $2 }') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d); $runs runs per cell ($([[ -n "$have_hyperfine" ]] && echo hyperfine || echo 'date loop'))."

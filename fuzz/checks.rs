@@ -16,7 +16,9 @@ pub type Check = fn(&[u8]);
 
 /// Every target by name, for the replay test.
 pub const TARGETS: &[(&str, Check)] = &[
+    ("config_fixed_point", config_fixed_point),
     ("cron", cron),
+    ("dockerfile", dockerfile),
     ("dotenv", dotenv),
     ("lint", lint_bytes),
     ("lint_structured", lint_structured),
@@ -251,4 +253,85 @@ pub fn lint_structured(data: &[u8]) {
         vars: vec![("REG".into(), "registry.example".into())],
     };
     lint_checked(text, &env);
+}
+
+/// Dockerfiles: the parser never fails or panics, every span is inside the text and on char
+/// boundaries, stages point at real instructions, the final user and volumes never panic.
+pub fn dockerfile(data: &[u8]) {
+    use factory_compose::dockerfile;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let df = dockerfile::parse(text);
+    for i in &df.instructions {
+        for r in [&i.span, &i.keyword_span, &i.first_line] {
+            assert!(on_boundaries(text, r), "{r:?} in {i:?}");
+        }
+    }
+    for st in &df.stages {
+        assert!(st.from < df.instructions.len(), "{st:?}");
+        assert!(
+            st.body.start <= st.body.end && st.body.end <= df.instructions.len(),
+            "{st:?}"
+        );
+        assert!(st.parent.is_none_or(|p| p < df.stages.len()), "{st:?}");
+    }
+    let _ = df.final_user();
+    let _ = df.volumes().count();
+}
+
+fn render_config(text: String, env: &ProcessEnv) -> Option<String> {
+    use factory_compose::render::{Format, Options, render};
+    use factory_compose::{Severity, load};
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        text,
+        FileKind::Compose,
+    ));
+    let settings = Settings {
+        project_name: Some("fuzz".into()),
+        ..Settings::default()
+    };
+    let loaded = load(&sources, env, &settings);
+    if loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
+        return None;
+    }
+    let options = Options {
+        home: None,
+        show_secrets: true,
+    };
+    Some(render(&loaded, &settings, &options, Format::Yaml))
+}
+
+/// `factory config` is a fixed point: rendering the project, loading the rendered YAML as a
+/// compose file and rendering again gives the same text (same model). Inputs are built like
+/// `lint_structured`'s so most of them are valid projects.
+pub fn config_fixed_point(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let base = String::from_utf8_lossy(rest);
+    let mut text = String::new();
+    for (i, line) in base.lines().enumerate() {
+        text.push_str(line);
+        text.push('\n');
+        if i % 7 == usize::from(selector % 7) {
+            text.push_str(FRAGMENTS[(usize::from(selector) + i) % FRAGMENTS.len()]);
+        }
+    }
+    let env = ProcessEnv {
+        vars: vec![("REG".into(), "registry.example".into())],
+    };
+    let Some(first) = render_config(text, &env) else {
+        return;
+    };
+    let Some(second) = render_config(first.clone(), &env) else {
+        panic!("the rendered config does not load without errors:\n{first}");
+    };
+    assert_eq!(first, second, "rendering the rendered config changes it");
 }
