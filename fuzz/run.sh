@@ -22,7 +22,7 @@ else
 fi
 
 shared="$here/../../shared/corpus"
-for t in yaml_tree lint lint_structured; do
+for t in yaml_tree lint lint_structured config_fixed_point; do
   mkdir -p "corpus/$t"
   if [[ -d "$shared" ]]; then
     find "$shared" -type f \( -name '*.yml' -o -name '*.yaml' \) -size -64k -print0 |
@@ -31,6 +31,9 @@ for t in yaml_tree lint lint_structured; do
       done
   fi
 done
+mkdir -p corpus/dockerfile
+find "$here/.." -name 'Dockerfile*' -type f -not -path '*/target/*' -not -path '*/fuzz/*' -print0 |
+  while IFS= read -r -d '' f; do cp "$f" "corpus/dockerfile/$(printf '%s' "$f" | md5sum | cut -c1-16)"; done
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   if [[ -d "regressions/$t" ]]; then cp regressions/"$t"/* "corpus/$t/" 2>/dev/null || true; fi

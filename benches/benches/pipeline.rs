@@ -1,4 +1,5 @@
-//! Criterion benches per phase (parse, load = merge + interpolate + model, rules, render) on
+//! Criterion benches per phase (parse, load = merge + interpolate + model, lint, render_json,
+//! config_yaml, load_two_files = a merge of two files) on
 //! generated projects of 10 … 10 000 services and on the corpus.
 #![allow(missing_docs, clippy::disallowed_methods)]
 
@@ -7,6 +8,7 @@ use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use factory_benches::{generated_dotenv, generated_project};
+use factory_compose::render::{self, Format, Options};
 use factory_compose::report::json;
 use factory_compose::yaml::{self, Limits};
 use factory_compose::{FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint, load};
@@ -49,6 +51,27 @@ fn phases(c: &mut Criterion) {
         let report = lint(&map, &env, &settings);
         group.bench_function("render_json", |b| {
             b.iter(|| json::render(black_box(&report), &map))
+        });
+        let loaded = load(&map, &env, &settings);
+        group.bench_function("config_yaml", |b| {
+            b.iter(|| {
+                render::render(
+                    black_box(&loaded),
+                    &settings,
+                    &Options::default(),
+                    Format::Yaml,
+                )
+            })
+        });
+        // Merge: the same project again as an override file (every service, every key merged).
+        let mut two = sources(&text);
+        two.add(SourceFile::new(
+            "docker-compose.override.yml",
+            text.as_str(),
+            FileKind::Compose,
+        ));
+        group.bench_function("load_two_files", |b| {
+            b.iter(|| load(black_box(&two), &env, &settings))
         });
         group.finish();
     }

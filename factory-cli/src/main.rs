@@ -12,6 +12,11 @@ mod project;
 
 use std::process::ExitCode;
 
+// glibc's malloc spends a third of a large lint in malloc_consolidate and free, growing faster
+// than the input (10× services cost 12× time); mimalloc keeps it linear and about 30% faster.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = match args::parse() {
         Ok(args) => args,

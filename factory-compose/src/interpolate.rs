@@ -31,7 +31,8 @@ pub struct VarOccurrence {
 pub struct Interpolation {
     /// Every variable use, in file order.
     pub uses: Vec<VarOccurrence>,
-    /// The raw (pre-interpolation) text of every scalar that was interpolated, by node.
+    /// The raw (pre-interpolation) text of every scalar that was interpolated, sorted by node
+    /// (so [`Interpolation::raw_of`] is a binary search, not a scan per call).
     pub raw: Vec<(NodeId, String)>,
 }
 
@@ -40,8 +41,9 @@ impl Interpolation {
     #[must_use]
     pub fn raw_of(&self, node: NodeId) -> Option<&str> {
         self.raw
-            .iter()
-            .find(|(n, _)| *n == node)
+            .binary_search_by_key(&node, |(n, _)| *n)
+            .ok()
+            .and_then(|i| self.raw.get(i))
             .map(|(_, r)| r.as_str())
     }
 }
@@ -144,6 +146,7 @@ pub(crate) fn run(
             }
         }
     }
+    out.raw.sort_unstable_by_key(|(n, _)| *n);
     out
 }
 

@@ -49,6 +49,8 @@ impl Rule for UnknownService {
             .iter()
             .map(|s| s.name.value.as_str())
             .collect();
+        // A set for the membership test: a scan of `names` per item is quadratic in services.
+        let known: std::collections::HashSet<&str> = names.iter().copied().collect();
         for svc in &cx.project.services {
             for (key, list) in [("depends_on", &svc.depends_on), ("links", &svc.links)] {
                 let Some(list) = list else { continue };
@@ -58,7 +60,7 @@ impl Rule for UnknownService {
                     } else {
                         item.value.as_str()
                     };
-                    if target.contains('$') || names.contains(&target) {
+                    if target.contains('$') || known.contains(target) {
                         continue;
                     }
                     let help = match crate::platform::did_you_mean(target, &names) {

@@ -1,0 +1,337 @@
+//! The invariants every fuzz target checks, shared with the regression replay test
+//! (`factory-compose/tests/fuzz_regressions.rs` includes this file with `#[path]`), so a crash
+//! input kept under `fuzz/regressions/<target>/` is checked by `cargo test` exactly as libFuzzer
+//! checked it.
+#![allow(dead_code, unreachable_pub, clippy::disallowed_methods)]
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use factory_compose::report::{human, json};
+use factory_compose::yaml::{self, Limits, NodeKind, YamlProblem};
+use factory_compose::{FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, Span, lint};
+
+/// The check a target runs on one input.
+pub type Check = fn(&[u8]);
+
+/// Every target by name, for the replay test.
+pub const TARGETS: &[(&str, Check)] = &[
+    ("config_fixed_point", config_fixed_point),
+    ("cron", cron),
+    ("dockerfile", dockerfile),
+    ("dotenv", dotenv),
+    ("lint", lint_bytes),
+    ("lint_structured", lint_structured),
+    ("route_rule", route_rule),
+    ("template", template),
+    ("yaml_tree", yaml_tree),
+];
+
+fn on_boundaries(text: &str, r: &Range<usize>) -> bool {
+    r.start <= r.end
+        && r.end <= text.len()
+        && text.is_char_boundary(r.start)
+        && text.is_char_boundary(r.end)
+}
+
+fn check_span(text: &str, span: Span) {
+    let r = span.range();
+    assert!(
+        on_boundaries(text, &r),
+        "span {r:?} outside or splitting a char of {} bytes",
+        text.len()
+    );
+}
+
+/// The YAML span tree: no panic, every span inside the input and on char boundaries, the same
+/// tree twice.
+pub fn yaml_tree(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let limits = Limits {
+        max_depth: 64,
+        ..Limits::default()
+    };
+    let parsed = yaml::parse(text, FileId(0), &limits);
+    for node in &parsed.tree.nodes {
+        check_span(text, node.span);
+        if let NodeKind::Mapping(entries) = &node.kind {
+            for e in entries {
+                if let Some(s) = e.merged_from {
+                    check_span(text, s);
+                }
+            }
+        }
+    }
+    for p in &parsed.problems {
+        match p {
+            YamlProblem::Syntax { span, .. }
+            | YamlProblem::Limit { span, .. }
+            | YamlProblem::UnknownAnchor { span, .. }
+            | YamlProblem::BadMergeValue { span }
+            | YamlProblem::AliasCycle { span, .. } => check_span(text, *span),
+            YamlProblem::DuplicateKey { first, second, .. } => {
+                check_span(text, *first);
+                check_span(text, *second);
+            }
+        }
+    }
+    let again = yaml::parse(text, FileId(0), &limits);
+    assert_eq!(
+        format!("{:?}", parsed.problems),
+        format!("{:?}", again.problems),
+        "not deterministic"
+    );
+    assert_eq!(
+        parsed.tree.nodes.len(),
+        again.tree.nodes.len(),
+        "not deterministic"
+    );
+}
+
+/// Compose templates: no panic, spans inside the text, escaping round-trips.
+pub fn template(data: &[u8]) {
+    use factory_env::{Template, escape_dollars, interpolate};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let check = |r: &Range<usize>| assert!(on_boundaries(text, r), "span {r:?} in {text:?}");
+    let vars: HashMap<String, String> = [("A", "x"), ("B", ""), ("C", "$C")]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    match Template::parse(text) {
+        Ok(t) => {
+            for u in t.variables() {
+                check(&u.span);
+                check(&u.name_span);
+            }
+            if let Ok(r) = t.render(&vars) {
+                for u in &r.unset {
+                    check(&u.span);
+                }
+            }
+        }
+        Err(e) => check(&e.span),
+    }
+    let _ = interpolate(text, &vars);
+    let escaped = escape_dollars(text);
+    let back = interpolate(&escaped, &vars).expect("an escaped text is always a valid template");
+    assert_eq!(back.value, text, "escape_dollars does not round-trip");
+}
+
+/// The `.env` parser: no panic, spans inside the text, errors with a sane line and column, the
+/// strict parser agrees with the recovering one.
+pub fn dotenv(data: &[u8]) {
+    use factory_env::dotenv;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (entries, errors) = dotenv::parse_recovering(text, &());
+    for e in &entries {
+        assert!(
+            on_boundaries(text, &e.key_span) && on_boundaries(text, &e.value_span),
+            "{e:?}"
+        );
+    }
+    for e in &errors {
+        assert!(on_boundaries(text, &e.span), "{e:?}");
+        assert!(
+            e.line >= 1 && e.line <= text.lines().count() + 1 && e.column >= 1,
+            "{e:?}"
+        );
+    }
+    assert_eq!(dotenv::parse(text, &()).is_ok(), errors.is_empty());
+}
+
+/// Cron expressions: no panic, spans inside the text, every next run matches the schedule.
+pub fn cron(data: &[u8]) {
+    use factory_cron::Schedule;
+    use jiff::Timestamp;
+    use jiff::tz::TimeZone;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match Schedule::parse(text) {
+        Err(e) => assert!(on_boundaries(text, &e.span), "{e:?}"),
+        Ok(s) => {
+            let _ = s.describe();
+            let start = Timestamp::from_second(1_767_225_600).expect("2026-01-01");
+            for t in s.upcoming(start, &TimeZone::UTC, 3) {
+                assert!(s.matches(t.datetime()), "{text}: {t} does not match");
+            }
+            if s.never_fires() {
+                assert!(
+                    s.next_after(start, &TimeZone::UTC).is_none(),
+                    "{text}: never_fires but fires"
+                );
+            }
+        }
+    }
+}
+
+/// Traefik rules: no panic, spans inside the text, matching and lints never panic.
+pub fn route_rule(data: &[u8]) {
+    use factory_route::{Request, Rule};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match Rule::parse(text) {
+        Err(e) => assert!(on_boundaries(text, &e.span), "{e:?}"),
+        Ok(rule) => {
+            for w in rule.warnings() {
+                assert!(on_boundaries(text, &w.span), "{w:?}");
+            }
+            let _ = rule.domains();
+            for path in ["/", "/a/b", "/ws/", ""] {
+                let _ = rule.matches(&Request::new("example.com", path));
+            }
+        }
+    }
+}
+
+fn lint_checked(text: String, env: &ProcessEnv) {
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        text,
+        FileKind::Compose,
+    ));
+    let settings = Settings::default();
+    let report = lint(&sources, env, &settings);
+    for d in &report.diagnostics {
+        for l in d.primary.iter().chain(&d.secondary) {
+            let file = &sources.get(l.location.file).text;
+            check_span(file, l.location.span);
+        }
+    }
+    let first = json::render(&report, &sources);
+    let _ = human::render(&report, &sources, human::Color::Never, 1);
+    let again = json::render(&lint(&sources, env, &settings), &sources);
+    assert_eq!(first, again, "lint is not deterministic");
+}
+
+/// The whole pipeline on arbitrary bytes as a compose file: no panic, every diagnostic inside
+/// the input and on char boundaries, both reporters run, the same report twice.
+pub fn lint_bytes(data: &[u8]) {
+    lint_checked(
+        String::from_utf8_lossy(data).into_owned(),
+        &ProcessEnv::default(),
+    );
+}
+
+const FRAGMENTS: &[&str] = &[
+    "    labels:\n      traefik.frontend.rule: Host:a.com;PathPrefix:/x\n      traefik.enable: 'true'\n",
+    "    labels:\n      sh.factory.cronjob.schedule: \"*/5 * * * *\"\n      sh.factory.cronjob.command: echo hi\n",
+    "    environment:\n      - A=${B:-${C:?x}}\n      - =v\n",
+    "    volumes:\n      - data:/data\n      - type: bind\n        source: ./x\n        target: /x\n",
+    "    <<: *base\n",
+    "x-base: &base\n  restart: always\n",
+    "    depends_on: [a, b]\n",
+    "    healthcheck:\n      test: [CMD, x]\n      interval: 1m30s\n",
+    "    expose: [80, \"90-100/udp\"]\n",
+    "    image: ${REG}/app:${TAG}\n",
+];
+
+/// Structure-aware: splice fragments of valid compose into a (corpus-seeded) document at line
+/// boundaries, so the pipeline past the parser gets exercised; same invariants as `lint_bytes`.
+pub fn lint_structured(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let base = String::from_utf8_lossy(rest);
+    let mut text = String::new();
+    for (i, line) in base.lines().enumerate() {
+        text.push_str(line);
+        text.push('\n');
+        if i % 7 == usize::from(selector % 7) {
+            text.push_str(FRAGMENTS[(usize::from(selector) + i) % FRAGMENTS.len()]);
+        }
+    }
+    let env = ProcessEnv {
+        vars: vec![("REG".into(), "registry.example".into())],
+    };
+    lint_checked(text, &env);
+}
+
+/// Dockerfiles: the parser never fails or panics, every span is inside the text and on char
+/// boundaries, stages point at real instructions, the final user and volumes never panic.
+pub fn dockerfile(data: &[u8]) {
+    use factory_compose::dockerfile;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let df = dockerfile::parse(text);
+    for i in &df.instructions {
+        for r in [&i.span, &i.keyword_span, &i.first_line] {
+            assert!(on_boundaries(text, r), "{r:?} in {i:?}");
+        }
+    }
+    for st in &df.stages {
+        assert!(st.from < df.instructions.len(), "{st:?}");
+        assert!(
+            st.body.start <= st.body.end && st.body.end <= df.instructions.len(),
+            "{st:?}"
+        );
+        assert!(st.parent.is_none_or(|p| p < df.stages.len()), "{st:?}");
+    }
+    let _ = df.final_user();
+    let _ = df.volumes().count();
+}
+
+fn render_config(text: String, env: &ProcessEnv) -> Option<String> {
+    use factory_compose::render::{Format, Options, render};
+    use factory_compose::{Severity, load};
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        text,
+        FileKind::Compose,
+    ));
+    let settings = Settings {
+        project_name: Some("fuzz".into()),
+        ..Settings::default()
+    };
+    let loaded = load(&sources, env, &settings);
+    if loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
+        return None;
+    }
+    let options = Options {
+        home: None,
+        show_secrets: true,
+    };
+    Some(render(&loaded, &settings, &options, Format::Yaml))
+}
+
+/// `factory config` is a fixed point: rendering the project, loading the rendered YAML as a
+/// compose file and rendering again gives the same text (same model). Inputs are built like
+/// `lint_structured`'s so most of them are valid projects.
+pub fn config_fixed_point(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let base = String::from_utf8_lossy(rest);
+    let mut text = String::new();
+    for (i, line) in base.lines().enumerate() {
+        text.push_str(line);
+        text.push('\n');
+        if i % 7 == usize::from(selector % 7) {
+            text.push_str(FRAGMENTS[(usize::from(selector) + i) % FRAGMENTS.len()]);
+        }
+    }
+    let env = ProcessEnv {
+        vars: vec![("REG".into(), "registry.example".into())],
+    };
+    let Some(first) = render_config(text, &env) else {
+        return;
+    };
+    let Some(second) = render_config(first.clone(), &env) else {
+        panic!("the rendered config does not load without errors:\n{first}");
+    };
+    assert_eq!(first, second, "rendering the rendered config changes it");
+}
