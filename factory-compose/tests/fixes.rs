@@ -104,7 +104,7 @@ fn every_fix_applies_and_relints_clean_for_its_code() {
             rule.code
         );
     }
-    for expected in ["FC014", "FC022"] {
+    for expected in ["FC014", "FC022", "FE005", "FJ003", "FJ004", "FR008"] {
         assert!(
             fixed_codes.contains(&expected),
             "{expected} offers no fix on its fixture"
