@@ -159,10 +159,13 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             "image" | "restart" | "container_name" | "hostname" | "user" | "working_dir"
             | "platform" | "stop_signal" | "network_mode" | "ipc" | "pid" | "runtime"
             | "domainname" | "cgroup_parent" | "userns_mode" | "isolation" => {
-                if key == "network_mode" {
+                let text = cx.text(v).map(|t| cx.s(&t));
+                // Only a rendered `network_mode` replaces the default network: a null one is
+                // dropped, and the reloaded output must not gain `networks` (config fixed point).
+                if key == "network_mode" && text.is_some() {
                     has_network_mode = true;
                 }
-                cx.text(v).map(|t| cx.s(&t))
+                text
             }
             "read_only" | "tty" | "privileged" | "stdin_open" | "init" | "oom_kill_disable" => {
                 match boolean(cx, v) {
