@@ -111,11 +111,13 @@ pub(crate) fn enabled(cx: &Cx<'_>, svc: &Service, active: &[String]) -> bool {
     let Some(entry) = svc.entry("profiles") else {
         return true;
     };
-    let profiles: Vec<String> = cx
-        .items(entry.value)
-        .into_iter()
-        .filter_map(|i| cx.text(i))
-        .collect();
+    // A lone scalar (`profiles: debug`, which Compose's schema refuses) counts as a one-item
+    // list, the way it is rendered: reloading the rendered output must give the same project.
+    let items = match cx.kind(entry.value) {
+        NodeKind::Scalar(_) => vec![entry.value],
+        _ => cx.items(entry.value),
+    };
+    let profiles: Vec<String> = items.into_iter().filter_map(|i| cx.text(i)).collect();
     profiles.is_empty()
         || active.iter().any(|a| a == "*")
         || profiles.iter().any(|p| active.contains(p))
