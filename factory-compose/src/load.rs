@@ -16,7 +16,29 @@ pub(crate) fn parse_file(
     for problem in parsed.problems {
         diags.push(problem_diagnostic(problem, file, text));
     }
+    report_collection_keys(&parsed.tree, diags);
     parsed.tree
+}
+
+/// Compose decodes mappings into string-keyed maps: a sequence or mapping used as a key
+/// (`? [a, b]: x`) is refused (`invalid map key`), anywhere in the file.
+fn report_collection_keys(tree: &Tree, diags: &mut Vec<Diagnostic>) {
+    for node in &tree.nodes {
+        let yaml::NodeKind::Mapping(entries) = &node.kind else {
+            continue;
+        };
+        for e in entries.iter().filter(|e| e.merged_from.is_none()) {
+            let key = tree.node(e.key);
+            if matches!(key.kind, yaml::NodeKind::Scalar(_)) {
+                continue;
+            }
+            diags.push(
+                registry::diagnostic("FC020", "a mapping key must be a string, not a collection")
+                    .at(Location::new(key.file, key.span))
+                    .with_help("write the key as a plain string; Compose refuses collections as keys (`invalid map key`)"),
+            );
+        }
+    }
 }
 
 fn problem_diagnostic(problem: YamlProblem, file: FileId, text: &str) -> Diagnostic {
