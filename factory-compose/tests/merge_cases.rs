@@ -6,28 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
+use factory_compose::platform::SERVICE_KEYS;
 use factory_compose::render::{self, Format, Options};
 use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, load};
 use serde_json::Value;
-
-const ALLOWED: &[&str] = &[
-    "command",
-    "depends_on",
-    "entrypoint",
-    "environment",
-    "expose",
-    "extra_hosts",
-    "healthcheck",
-    "image",
-    "labels",
-    "links",
-    "logging",
-    "ports",
-    "read_only",
-    "restart",
-    "tty",
-    "volumes",
-];
 
 fn cases() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/cases/merge")
@@ -86,7 +68,7 @@ fn every_merge_case_matches_compose() {
                     .unwrap_or_default()
                     .iter(),
             ) {
-                let allowed = ALLOWED.contains(&key.as_str());
+                let allowed = SERVICE_KEYS.contains(&key.as_str());
                 let rendered = got_svc.get(key).is_some();
                 if !allowed && !rendered {
                     continue; // a key factory does not render (documented in the harness exceptions)

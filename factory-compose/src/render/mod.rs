@@ -358,7 +358,10 @@ fn external(cx: &Cx<'_>, node: NodeId) -> Option<(bool, Option<String>)> {
     }
 }
 
-fn top_network(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
+/// The entries of a top-level network or volume as Compose prints them: `external` only when
+/// true, string maps for `labels`/`driver_opts`, extensions in YAML only, and a `name`
+/// (the external name, else `<project>_<name>`).
+fn top_entries(cx: &Cx<'_>, name: &str, node: NodeId) -> Vec<(String, Value)> {
     let mut entries: Vec<(String, Value)> = Vec::new();
     let ext = external(cx, node);
     for (k, v) in cx.entries(node) {
@@ -385,6 +388,11 @@ fn top_network(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
         };
         entries.push(("name".to_owned(), cx.s(&n)));
     }
+    entries
+}
+
+fn top_network(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
+    let mut entries = top_entries(cx, name, node);
     if cx.format == Format::Json && !entries.iter().any(|(k, _)| k == "ipam") {
         entries.push(("ipam".to_owned(), Value::Map(Vec::new())));
     }
@@ -406,32 +414,7 @@ fn top_network(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
 }
 
 fn top_volume(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
-    let mut entries: Vec<(String, Value)> = Vec::new();
-    let ext = external(cx, node);
-    for (k, v) in cx.entries(node) {
-        match k.as_str() {
-            "external" => {
-                if ext.as_ref().is_some_and(|e| e.0) {
-                    entries.push((k, Value::Bool(true)));
-                }
-            }
-            "labels" | "driver_opts" => entries.push((k, service::string_map(cx, v, true))),
-            k2 if k2.starts_with("x-") => {
-                if cx.format == Format::Yaml {
-                    entries.push((k, cx.plain(v)));
-                }
-            }
-            _ => entries.push((k, cx.plain(v))),
-        }
-    }
-    if !entries.iter().any(|(k, _)| k == "name") {
-        let n = match &ext {
-            Some((true, Some(n))) => n.clone(),
-            Some((true, None)) => name.to_owned(),
-            _ => format!("{}_{name}", cx.project_name),
-        };
-        entries.push(("name".to_owned(), cx.s(&n)));
-    }
+    let entries = top_entries(cx, name, node);
     ordered(
         entries,
         &["name", "driver", "driver_opts", "external", "labels"],
