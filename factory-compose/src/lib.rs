@@ -111,17 +111,20 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     }
     let dotenv = environment::parse_dotenv(sources, process, &mut diagnostics);
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
+    // Compose resolves `include` and `extends` in each file before merging the files: a service
+    // extends a service of its own file (or of `extends.file`), never one an override changed.
+    let mut extends_files: Vec<resolve_refs::FileRef> = Vec::new();
+    for tree in &mut trees {
+        for r in includes_and_extends(tree, &mut Vec::new(), sources, settings, &mut diagnostics) {
+            if !extends_files.iter().any(|e| e.path == r.path) {
+                extends_files.push(r);
+            }
+        }
+    }
     let merge::Merged {
         mut tree,
-        mut overrides,
+        overrides,
     } = merge::merge(trees);
-    let extends_files = includes_and_extends(
-        &mut tree,
-        &mut overrides,
-        sources,
-        settings,
-        &mut diagnostics,
-    );
     let interpolation =
         interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
     let mut project = model::build(tree, &mut diagnostics);

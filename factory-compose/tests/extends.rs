@@ -146,3 +146,31 @@ mod random {
         }
     }
 }
+
+#[test]
+fn extends_is_resolved_in_each_file_before_the_merge() {
+    // `docker compose -f 1.yml -f 2.yml config` v2.40.3: a = y, b = x (b extends 1.yml's a).
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "1.yml",
+        "services:\n  a:\n    image: x\n  b:\n    extends: a\n",
+        FileKind::Compose,
+    ));
+    sources.add(SourceFile::new(
+        "2.yml",
+        "services:\n  a:\n    image: y\n",
+        FileKind::Compose,
+    ));
+    let loaded = factory_compose::load(&sources, &ProcessEnv::default(), &Settings::default());
+    let image = |name: &str| {
+        loaded
+            .project
+            .services
+            .iter()
+            .find(|s| s.name.value == name)
+            .and_then(|s| s.image.as_ref())
+            .map(|i| i.value.clone())
+    };
+    assert_eq!(image("a").as_deref(), Some("y"));
+    assert_eq!(image("b").as_deref(), Some("x"));
+}
