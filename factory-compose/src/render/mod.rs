@@ -292,38 +292,22 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
     }
     let name = ("name".to_owned(), cx.s(&cx.project_name));
     let services = ("services".to_owned(), Value::Map(services));
-    match format {
-        Format::Json => {
-            top.push(name);
-            top.push(services);
-            for (k, list) in [
-                ("networks", networks),
-                ("volumes", volumes),
-                ("secrets", secrets_v),
-                ("configs", configs),
-            ] {
-                if !list.is_empty() {
-                    top.push((k.to_owned(), Value::Map(list)));
-                }
-            }
-            top.extend(extensions);
-            top.sort_by(|a, b| a.0.cmp(&b.0));
+    top.push(name);
+    top.push(services);
+    for (k, list) in [
+        ("networks", networks),
+        ("volumes", volumes),
+        ("secrets", secrets_v),
+        ("configs", configs),
+    ] {
+        if !list.is_empty() {
+            top.push((k.to_owned(), Value::Map(list)));
         }
-        Format::Yaml => {
-            top.push(name);
-            top.push(services);
-            for (k, list) in [
-                ("networks", networks),
-                ("volumes", volumes),
-                ("secrets", secrets_v),
-                ("configs", configs),
-            ] {
-                if !list.is_empty() {
-                    top.push((k.to_owned(), Value::Map(list)));
-                }
-            }
-            top.extend(extensions);
-        }
+    }
+    top.extend(extensions);
+    // JSON prints top-level keys sorted; the YAML keeps Compose's order.
+    if format == Format::Json {
+        top.sort_by(|a, b| a.0.cmp(&b.0));
     }
     Value::Map(top)
 }
