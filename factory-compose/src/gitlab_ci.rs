@@ -73,8 +73,7 @@ impl GitlabCi {
     }
 
     fn loc(&self, id: NodeId) -> Location {
-        let n = self.tree.node(id);
-        Location::new(n.file, n.span)
+        self.tree.location(id)
     }
 
     fn top(&self, name: &str) -> Option<NodeId> {

@@ -172,10 +172,7 @@ fn includes_and_extends(
     extended.files.extend(included.extends.files);
     diagnostics.append(&mut yaml_problems);
     let mut refs: Vec<resolve_refs::FileRef> = Vec::new();
-    let at = |id: yaml::NodeId| {
-        let n = tree.node(id);
-        Location::new(n.file, n.span)
-    };
+    let at = |id: yaml::NodeId| tree.location(id);
     for (path, node) in &included.files {
         refs.push(resolve_refs::FileRef {
             kind: resolve_refs::RefKind::Include,
@@ -208,10 +205,7 @@ fn includes_and_extends(
             .with_secondary(at(*other), "the included file defines it here"),
         );
     }
-    let at = |id: yaml::NodeId| {
-        let n = tree.node(id);
-        Location::new(n.file, n.span)
-    };
+    let at = |id: yaml::NodeId| tree.location(id);
     for issue in &extended.issues {
         let d = match &issue.problem {
             merge::ExtendsProblem::UnknownService { service, file } => {
@@ -272,6 +266,7 @@ pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> R
         interpolation: &loaded.interpolation,
         dotenv: &loaded.dotenv,
         process,
+        route_defs: std::cell::OnceCell::new(),
     };
     rules::run(&cx, &mut diagnostics);
     name_overridden_values(&loaded.project, &mut diagnostics);
@@ -288,10 +283,7 @@ fn name_overridden_values(project: &model::Project, diagnostics: &mut [Diagnosti
     if project.overrides.is_empty() {
         return;
     }
-    let loc = |id| {
-        let n = project.tree.node(id);
-        Location::new(n.file, n.span)
-    };
+    let loc = |id| project.tree.location(id);
     for d in diagnostics.iter_mut() {
         let Some(primary) = d.primary.as_ref().map(|p| p.location) else {
             continue;

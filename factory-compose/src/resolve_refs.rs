@@ -58,8 +58,7 @@ fn scalar(tree: &Tree, id: NodeId) -> Option<String> {
 }
 
 fn loc(tree: &Tree, id: NodeId) -> Location {
-    let n = tree.node(id);
-    Location::new(n.file, n.span)
+    tree.location(id)
 }
 
 fn env_file_items(tree: &Tree, svc: &Service) -> Vec<(String, bool, Location)> {

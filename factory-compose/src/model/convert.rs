@@ -74,8 +74,7 @@ impl<'t> Cx<'t> {
     }
 
     fn loc(&self, id: NodeId) -> Location {
-        let n = self.node(id);
-        Location::new(n.file, n.span)
+        self.tree.location(id)
     }
 
     fn spanned<T>(&self, value: T, id: NodeId, entry: &Entry) -> Spanned<T> {

@@ -61,6 +61,8 @@ pub(crate) struct Context<'a> {
     pub(crate) dotenv: &'a crate::environment::DotenvFiles,
     /// The process environment as given (FE006 reads the `SV_` names it holds).
     pub(crate) process: &'a crate::environment::ProcessEnv,
+    /// The Traefik route table, built once for every FR rule (see `route::defs`).
+    pub(crate) route_defs: std::cell::OnceCell<Vec<crate::routes::RouteDef>>,
 }
 
 /// A rule: metadata plus a check over the model.

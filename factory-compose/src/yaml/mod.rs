@@ -267,6 +267,13 @@ pub struct Tree {
 }
 
 impl Tree {
+    /// Where node `id` was written: its file and span.
+    #[must_use]
+    pub fn location(&self, id: NodeId) -> crate::span::Location {
+        let n = self.node(id);
+        crate::span::Location::new(n.file, n.span)
+    }
+
     /// The node with this id.
     ///
     /// # Panics

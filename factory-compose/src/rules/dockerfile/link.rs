@@ -208,6 +208,7 @@ mod tests {
             interpolation: &loaded.interpolation,
             dotenv: &loaded.dotenv,
             process: &process,
+            route_defs: std::cell::OnceCell::new(),
         };
         let dockerfiles = super::dockerfiles(&cx);
         let builds = super::build_lines(&cx);

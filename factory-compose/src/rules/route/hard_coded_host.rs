@@ -46,7 +46,7 @@ impl Rule for HardCodedHost {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let defs = defs(cx);
-        for d in distinct_rules(&defs) {
+        for d in distinct_rules(defs) {
             let Some(raw) = raw_value(cx, &d.rule) else {
                 continue;
             };

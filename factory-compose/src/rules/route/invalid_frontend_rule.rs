@@ -43,7 +43,7 @@ impl Rule for InvalidFrontendRule {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let defs = defs(cx);
-        for d in distinct_rules(&defs) {
+        for d in distinct_rules(defs) {
             if uses_unset_variable(cx, &d.rule) {
                 continue; // FE002/FE007 report the variable; the rule is not the one meant
             }

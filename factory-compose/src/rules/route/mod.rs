@@ -174,9 +174,11 @@ pub(crate) fn uses_missing_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
         .any(|u| cx.variables.variable(&u.name).is_none())
 }
 
-/// The routes of the project, as `factory routes` shows them.
-pub(crate) fn defs(cx: &Context<'_>) -> Vec<crate::routes::RouteDef> {
-    crate::routes::routes(cx.project)
+/// The routes of the project, as `factory routes` shows them, built on first use and shared by
+/// every FR rule of the run.
+pub(crate) fn defs<'c>(cx: &'c Context<'_>) -> &'c [crate::routes::RouteDef] {
+    cx.route_defs
+        .get_or_init(|| crate::routes::routes(cx.project))
 }
 
 /// The distinct rule labels of the routes (segments may share the service-wide rule).
@@ -219,7 +221,7 @@ pub(crate) fn warn_rules(
     out: &mut Vec<crate::diagnostic::Diagnostic>,
 ) {
     let defs = defs(cx);
-    for d in distinct_rules(&defs) {
+    for d in distinct_rules(defs) {
         if uses_unset_variable(cx, &d.rule) {
             continue;
         }

@@ -52,7 +52,7 @@ impl Rule for RouteConflict {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let defs = defs(cx);
         let mut seen: Vec<(usize, usize)> = Vec::new();
-        for (table, members) in tables(cx.project, &defs) {
+        for (table, members) in tables(cx.project, defs) {
             for c in table.conflicts() {
                 let (Some(&a), Some(&b)) = (members.get(c.a), members.get(c.b)) else {
                     continue;

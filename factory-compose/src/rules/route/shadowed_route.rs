@@ -56,7 +56,7 @@ impl Rule for ShadowedRoute {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let defs = defs(cx);
         let mut seen: Vec<usize> = Vec::new();
-        for (table, members) in tables(cx.project, &defs) {
+        for (table, members) in tables(cx.project, defs) {
             for s in table.shadowed() {
                 let (Some(&hidden), Some(&by)) = (members.get(s.hidden), members.get(s.by)) else {
                     continue;

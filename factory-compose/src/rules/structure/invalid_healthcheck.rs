@@ -48,10 +48,7 @@ impl Rule for InvalidHealthcheck {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let tree = &cx.project.tree;
-        let loc = |id| {
-            let n = tree.node(id);
-            Location::new(n.file, n.span)
-        };
+        let loc = |id| tree.location(id);
         for svc in &cx.project.services {
             let Some(hc) = &svc.healthcheck else { continue };
             let report = |out: &mut Vec<Diagnostic>, at: Location, message: String, help: &str| {

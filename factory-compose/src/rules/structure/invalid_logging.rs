@@ -46,10 +46,7 @@ impl Rule for InvalidLogging {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let tree = &cx.project.tree;
-        let loc = |id| {
-            let n = tree.node(id);
-            Location::new(n.file, n.span)
-        };
+        let loc = |id| tree.location(id);
         for svc in &cx.project.services {
             let Some(logging) = &svc.logging else {
                 continue;
