@@ -208,9 +208,10 @@ fn env_var(kv: &KeyValue, variables: &Variables, interpolation: &Interpolation) 
     match &kv.value {
         Some(value) => {
             // Written in compose; secret when interpolated from a secret variable.
-            let secret = interpolation.uses.iter().any(|u| {
-                u.node == kv.node && variables.variable(&u.name).is_some_and(|v| v.secret)
-            });
+            let secret = interpolation
+                .uses_of(kv.node)
+                .iter()
+                .any(|u| variables.variable(&u.name).is_some_and(|v| v.secret));
             let value = if secret {
                 Value::Secret(Secret::new(value.value.clone()))
             } else {

@@ -77,7 +77,7 @@ fn service_names(tree: &Tree) -> Vec<String> {
         NodeKind::Mapping(entries) => entries
             .iter()
             .filter_map(|e| match &tree.node(e.key).kind {
-                NodeKind::Scalar(s) => Some(s.value.clone()),
+                NodeKind::Scalar(s) => Some(s.value.to_string()),
                 _ => None,
             })
             .collect(),

@@ -150,7 +150,7 @@ impl GitlabCi {
             match &self.tree.node(env).kind {
                 NodeKind::Scalar(s) => {
                     if name.is_none() {
-                        name = Some((s.value.clone(), self.loc(env)));
+                        name = Some((s.value.to_string(), self.loc(env)));
                     }
                 }
                 NodeKind::Mapping(_) => {
@@ -231,7 +231,7 @@ impl GitlabCi {
     /// `only: master`, `only: [master]`, `only: {refs: [master]}`.
     fn only_refs(&self, node: NodeId) -> Vec<String> {
         match &self.tree.node(node).kind {
-            NodeKind::Scalar(s) => vec![s.value.clone()],
+            NodeKind::Scalar(s) => vec![s.value.to_string()],
             NodeKind::Sequence(items) => items
                 .iter()
                 .filter_map(|i| self.text(*i))

@@ -34,6 +34,8 @@ pub struct Interpolation {
     /// The raw (pre-interpolation) text of every scalar that was interpolated, sorted by node
     /// (so [`Interpolation::raw_of`] is a binary search, not a scan per call).
     pub raw: Vec<(NodeId, String)>,
+    /// For each scalar with uses, the range of [`Interpolation::uses`] it owns, sorted by node.
+    by_node: Vec<(NodeId, std::ops::Range<usize>)>,
 }
 
 impl Interpolation {
@@ -45,6 +47,17 @@ impl Interpolation {
             .ok()
             .and_then(|i| self.raw.get(i))
             .map(|(_, r)| r.as_str())
+    }
+
+    /// The variable uses in `node` (a binary search, not a scan).
+    #[must_use]
+    pub fn uses_of(&self, node: NodeId) -> &[VarOccurrence] {
+        self.by_node
+            .binary_search_by_key(&node, |(n, _)| *n)
+            .ok()
+            .and_then(|i| self.by_node.get(i))
+            .and_then(|(_, r)| self.uses.get(r.clone()))
+            .unwrap_or_default()
     }
 }
 
@@ -113,6 +126,7 @@ pub(crate) fn run(
                 continue;
             }
         };
+        let first = out.uses.len();
         for u in template.variables() {
             out.uses.push(VarOccurrence {
                 name: u.name.clone(),
@@ -122,18 +136,21 @@ pub(crate) fn run(
                 node: id,
             });
         }
+        if out.uses.len() > first {
+            out.by_node.push((id, first..out.uses.len()));
+        }
         match template.render(vars) {
             Ok(rendered) => {
                 for u in &rendered.unset {
                     let at = locate(u.span.clone());
                     diags.push(unset_diagnostic(&u.name, at, vars, settings));
                 }
-                let raw = s.value.clone();
+                let raw = s.value.to_string();
                 if rendered.value != raw {
                     out.raw.push((id, raw));
                 }
                 if let NodeKind::Scalar(s) = &mut tree.nodes[id.0 as usize].kind {
-                    s.value = rendered.value;
+                    s.value = rendered.value.into();
                     s.interpolated = true;
                 }
             }
@@ -147,6 +164,7 @@ pub(crate) fn run(
         }
     }
     out.raw.sort_unstable_by_key(|(n, _)| *n);
+    out.by_node.sort_unstable_by_key(|(n, _)| *n);
     out
 }
 

@@ -178,7 +178,7 @@ impl Merger<'_> {
         };
         self.push(Node {
             kind: NodeKind::Scalar(Scalar {
-                value,
+                value: value.into(),
                 style,
                 interpolated: false,
             }),
@@ -453,7 +453,7 @@ impl Merger<'_> {
         match &self.node(id).kind {
             NodeKind::Scalar(s) => {
                 let sp =
-                    crate::model::Spanned::new(s.value.clone(), crate::span::Location::default());
+                    crate::model::Spanned::new(s.value.to_string(), crate::span::Location::default());
                 volume::parse_short(&sp).ok().and_then(|v| v.target)
             }
             NodeKind::Mapping(es) => es
@@ -609,16 +609,16 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
         if volume {
             let (src, rest) = match s.value.split_once(':') {
                 Some((a, b)) => (a.to_owned(), Some(b.to_owned())),
-                None => (s.value.clone(), None),
+                None => (s.value.to_string(), None),
             };
             if !(src.starts_with('.')) || rest.is_none() {
                 return;
             }
             if let (Some(new), Some(rest)) = (rebase(dir, &src), rest) {
-                s.value = format!("{new}:{rest}");
+                s.value = format!("{new}:{rest}").into();
             }
         } else if let Some(new) = rebase(dir, &s.value) {
-            s.value = new;
+            s.value = new.into();
         }
     };
     let svcs: Vec<NodeId> = match &tree.node(services).kind {
@@ -686,7 +686,7 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
 fn add_entry(tree: &mut Tree, map: NodeId, key: &str, value: String) {
     let mut k = tree.node(map).clone();
     k.kind = NodeKind::Scalar(Scalar {
-        value: key.to_owned(),
+        value: key.into(),
         style: ScalarStyle::Plain,
         interpolated: false,
     });
@@ -694,7 +694,7 @@ fn add_entry(tree: &mut Tree, map: NodeId, key: &str, value: String) {
     k.anchor = None;
     let mut v = k.clone();
     v.kind = NodeKind::Scalar(Scalar {
-        value,
+        value: value.into(),
         style: ScalarStyle::DoubleQuoted,
         interpolated: false,
     });
@@ -1085,7 +1085,7 @@ pub(crate) fn resolve_include(
             let key_like = inc;
             let mut key = tree.node(key_like).clone();
             key.kind = NodeKind::Scalar(Scalar {
-                value: "services".to_owned(),
+                value: "services".into(),
                 style: ScalarStyle::Plain,
                 interpolated: false,
             });

@@ -52,7 +52,7 @@ pub struct ServiceEnvFile {
 
 fn scalar(tree: &Tree, id: NodeId) -> Option<String> {
     match &tree.node(id).kind {
-        NodeKind::Scalar(s) => Some(s.value.clone()),
+        NodeKind::Scalar(s) => Some(s.value.to_string()),
         _ => None,
     }
 }

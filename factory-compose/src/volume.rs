@@ -112,7 +112,7 @@ pub fn parse_long(tree: &Tree, id: NodeId) -> Result<Volume, String> {
         entries.iter().find_map(
             |e| match (&tree.node(e.key).kind, &tree.node(e.value).kind) {
                 (NodeKind::Scalar(key), NodeKind::Scalar(v)) if key.value == k => {
-                    Some(v.value.clone())
+                    Some(v.value.to_string())
                 }
                 _ => None,
             },

@@ -62,7 +62,7 @@ fn check_tree(text: &str, parsed: &Parsed) -> Result<(), String> {
     let valid = |id: factory_compose::yaml::NodeId| (id.0 as usize) < tree.nodes.len();
     for (i, node) in tree.nodes.iter().enumerate() {
         check_span(text, node.span, &format!("node {i}"))?;
-        if let Some((_, anchor)) = &node.anchor {
+        if let Some((_, anchor)) = node.anchor.as_deref() {
             check_span(text, *anchor, &format!("anchor of node {i}"))?;
         }
         let raw = &text[node.span.range()];

@@ -135,7 +135,7 @@ fn tags_and_anchors_are_kept_with_spans() {
     let c = tree.node(at(&tree, &["c"]));
     let tag = c.tag.as_ref().expect("tag");
     assert_eq!((tag.handle.as_str(), tag.suffix.as_str()), ("!!", "str"));
-    let (name, anchor_span) = c.anchor.as_ref().expect("anchor");
+    let (name, anchor_span) = c.anchor.as_deref().expect("anchor");
     assert_eq!(name, "é");
     assert_eq!(&text[anchor_span.range()], "&é");
     assert_eq!(&text[c.span.range()], "12");

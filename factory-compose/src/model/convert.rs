@@ -64,7 +64,7 @@ pub(crate) fn scalar_kind(s: &Scalar) -> PlainValue {
 pub(crate) fn compose_string(s: &Scalar) -> Option<String> {
     match s.style {
         ScalarStyle::Plain if !s.interpolated => crate::yaml::compose_string(&s.value),
-        _ => Some(s.value.clone()),
+        _ => Some(s.value.to_string()),
     }
 }
 
@@ -109,7 +109,7 @@ impl<'t> Cx<'t> {
     /// The key text of a mapping entry (non-scalar keys are rendered as `?`).
     fn key_text(&self, e: &Entry) -> String {
         self.scalar(e.key)
-            .map_or_else(|| "?".to_owned(), |s| s.value.clone())
+            .map_or_else(|| "?".to_owned(), |s| s.value.to_string())
     }
 
     fn type_error(
@@ -181,6 +181,7 @@ impl<'t> Cx<'t> {
             }
             return;
         };
+        project.services.reserve_exact(entries.len());
         for s in entries {
             let name = self.key_text(s);
             let name_sp = self.spanned(name.clone(), s.key, s);
@@ -330,7 +331,7 @@ impl<'t> Cx<'t> {
                 for &item in items {
                     match &self.node(item).kind {
                         NodeKind::Scalar(s) if !matches!(scalar_kind(s), PlainValue::Null) => {
-                            list.push(Spanned::new(s.value.clone(), self.loc(item)));
+                            list.push(Spanned::new(s.value.to_string(), self.loc(item)));
                         }
                         NodeKind::Mapping(_) if key == "ports" => svc.ports_long.push(item),
                         NodeKind::Mapping(_) if key == "volumes" => svc.volumes_long.push(item),
@@ -408,7 +409,7 @@ impl<'t> Cx<'t> {
     /// go-yaml decodes as a string (quoted, or plain text that is not a number/bool/null).
     fn string_scalar(&self, id: NodeId) -> Option<String> {
         let s = self.scalar(id)?;
-        matches!(scalar_kind(s), PlainValue::Str).then(|| s.value.clone())
+        matches!(scalar_kind(s), PlainValue::Str).then(|| s.value.to_string())
     }
 
     fn string_list(

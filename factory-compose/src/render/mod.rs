@@ -94,7 +94,7 @@ impl Cx<'_> {
                 .iter()
                 .map(|e| {
                     let key = match self.kind(e.key) {
-                        NodeKind::Scalar(s) => s.value.clone(),
+                        NodeKind::Scalar(s) => s.value.to_string(),
                         _ => String::new(),
                     };
                     (key, e.value)

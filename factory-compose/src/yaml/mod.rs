@@ -84,7 +84,8 @@ impl Tag {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scalar {
     /// The decoded value (escapes processed, folding applied), before any interpolation.
-    pub value: String,
+    /// Stored inline up to 24 bytes: most compose scalars are short keys and words.
+    pub value: compact_str::CompactString,
     /// How it was quoted.
     pub style: ScalarStyle,
     /// Whether the interpolation pass rendered this scalar: its value is then a string whatever
@@ -129,10 +130,10 @@ pub struct Node {
     pub span: Span,
     /// The file the node was parsed from (merged trees mix files).
     pub file: FileId,
-    /// The tag, if one was written.
-    pub tag: Option<Tag>,
+    /// The tag, if one was written (boxed: few nodes have one, and every node pays for the slot).
+    pub tag: Option<Box<Tag>>,
     /// The anchor name if the node was anchored (`&name`), with the anchor's span.
-    pub anchor: Option<(String, Span)>,
+    pub anchor: Option<Box<(String, Span)>>,
 }
 
 /// Hard limits that make hostile input fail fast with FC004 instead of exhausting memory or stack.

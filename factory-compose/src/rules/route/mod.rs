@@ -158,9 +158,9 @@ pub(crate) fn in_raw(cx: &Context<'_>, kv: &KeyValue, range: Range<usize>) -> Lo
 /// already report it, and the value Traefik would see is not the one meant.
 pub(crate) fn uses_unset_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
     cx.interpolation
-        .uses
+        .uses_of(kv.node)
         .iter()
-        .filter(|u| u.node == kv.node && !u.has_default)
+        .filter(|u| !u.has_default)
         .any(|u| cx.variables.variable(&u.name).is_none())
 }
 
@@ -168,9 +168,8 @@ pub(crate) fn uses_unset_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
 /// depends on where it is deployed (a hash from a secret variable), so FR007 does not judge it.
 pub(crate) fn uses_missing_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
     cx.interpolation
-        .uses
+        .uses_of(kv.node)
         .iter()
-        .filter(|u| u.node == kv.node)
         .any(|u| cx.variables.variable(&u.name).is_none())
 }
 
@@ -183,13 +182,8 @@ pub(crate) fn defs<'c>(cx: &'c Context<'_>) -> &'c [crate::routes::RouteDef] {
 
 /// The distinct rule labels of the routes (segments may share the service-wide rule).
 pub(crate) fn distinct_rules(defs: &[crate::routes::RouteDef]) -> Vec<&crate::routes::RouteDef> {
-    let mut out: Vec<&crate::routes::RouteDef> = Vec::new();
-    for d in defs {
-        if !out.iter().any(|o| o.rule.node == d.rule.node) {
-            out.push(d);
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::new();
+    defs.iter().filter(|d| seen.insert(d.rule.node)).collect()
 }
 
 /// Every `traefik.*` label whose property (after an optional segment) is one of `props`.

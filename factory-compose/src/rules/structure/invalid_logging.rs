@@ -97,7 +97,7 @@ impl Rule for InvalidLogging {
                                     if !matches!(scalar_kind(s), PlainValue::Bool(_)));
                                 if !ok {
                                     let name = match &tree.node(o.key).kind {
-                                        NodeKind::Scalar(s) => s.value.clone(),
+                                        NodeKind::Scalar(s) => s.value.to_string(),
                                         _ => "?".to_owned(),
                                     };
                                     report(

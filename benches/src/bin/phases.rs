@@ -1,0 +1,73 @@
+//! Times each phase of the pipeline on one compose file, in process, and prints milliseconds
+//! (best of RUNS) and throughput: `phases FILE [RUNS]`. The file's directory `.env` is loaded
+//! too. For finding where the time goes; `cargo bench` is the measurement of record.
+#![allow(clippy::disallowed_methods, clippy::print_stdout, clippy::print_stderr)]
+
+use std::hint::black_box;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use factory_compose::yaml::{self, Limits};
+use factory_compose::{FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint, load};
+
+/// As in the `factory` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            black_box(f());
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let Some(path) = args.get(1).map(Path::new) else {
+        eprintln!("usage: phases FILE [RUNS]");
+        return ExitCode::from(2);
+    };
+    let runs = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(5);
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("phases: cannot read {}", path.display());
+        return ExitCode::FAILURE;
+    };
+    let mut map = SourceMap::new();
+    map.add(SourceFile::new("docker-compose.yml", text.as_str(), FileKind::Compose));
+    if let Ok(env) = std::fs::read_to_string(path.with_file_name(".env")) {
+        map.add(SourceFile::new(".env", env, FileKind::Dotenv));
+    }
+    let settings = Settings::default();
+    let process = ProcessEnv::default();
+    let mb = text.len() as f64 / 1e6;
+    let phases: [(&str, Duration); 4] = [
+        (
+            "events",
+            best(runs, || {
+                saphyr_parser::Parser::new_from_str(&text)
+                    .take_while(Result::is_ok)
+                    .count()
+            }),
+        ),
+        ("parse", best(runs, || yaml::parse(&text, FileId(0), &Limits::default()))),
+        ("load", best(runs, || load(&map, &process, &settings))),
+        ("lint", best(runs, || lint(&map, &process, &settings))),
+    ];
+    let parsed = yaml::parse(&text, FileId(0), &Limits::default());
+    println!(
+        "{} bytes, {} nodes ({} bytes each)",
+        text.len(),
+        parsed.tree.nodes.len(),
+        std::mem::size_of::<yaml::Node>()
+    );
+    for (name, d) in phases {
+        let ms = d.as_secs_f64() * 1e3;
+        println!("{name:>6} {ms:9.2} ms {:8.1} MB/s", mb / d.as_secs_f64());
+    }
+    ExitCode::SUCCESS
+}
