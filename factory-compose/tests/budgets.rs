@@ -1,11 +1,15 @@
 //! Every budget that stops input from blowing up, tested at its limit and just past it, through
-//! the whole `lint` pipeline where a rule reports it (FC004 for the YAML tree, FE001 for
-//! templates) and through the leaf crate's API where the rule family is not wired yet (regex size
-//! in factory-route, the cron search horizon in factory-cron).
+//! the whole `lint` pipeline with a diagnostic that points into the file and names the limit:
+//! FC004 for the YAML tree (depth, aliases, file size), FE001 for template nesting, FR011 for
+//! the compiled size of a Traefik rule regex (factory-route's 1 MiB), FJ007 for a schedule that
+//! fires in no day of the 400-year Gregorian cycle (factory-cron's search horizon). The leaf
+//! crates' own APIs are tested at the end as well.
 
+use factory_compose::cron_jobs;
 use factory_compose::yaml::Limits;
 use factory_compose::{
-    Diagnostic, FileKind, ProcessEnv, Report, Settings, SourceFile, SourceMap, lint,
+    Diagnostic, FileKind, LineCol, LineIndex, ProcessEnv, Report, Settings, SourceFile, SourceMap,
+    lint, load,
 };
 
 fn lint_with(text: String, settings: &Settings) -> Report {
@@ -20,6 +24,25 @@ fn lint_with(text: String, settings: &Settings) -> Report {
 
 fn find<'a>(report: &'a Report, code: &str) -> Option<&'a Diagnostic> {
     report.diagnostics.iter().find(|d| d.code == code)
+}
+
+fn codes(report: &Report) -> Vec<&'static str> {
+    report.diagnostics.iter().map(|d| d.code).collect()
+}
+
+/// Line and column of the start and the end of the diagnostic's primary location in `text`.
+fn lines_cols(text: &str, d: &Diagnostic) -> (LineCol, LineCol) {
+    let span = d
+        .primary
+        .as_ref()
+        .expect("a primary location")
+        .location
+        .span;
+    let index = LineIndex::new(text);
+    (
+        index.line_col(text, span.start),
+        index.line_col(text, span.end),
+    )
 }
 
 fn text_of(d: &Diagnostic) -> String {
@@ -176,6 +199,143 @@ fn template_nesting_budget_is_64_levels_and_fe001_names_it() {
         "the diagnostic names the limit: {}",
         text_of(d)
     );
+}
+
+/// A routed service whose frontend rule is `HostRegexp:{x:\pL{letters}}.example.com` (line 6).
+fn host_regexp(letters: usize) -> String {
+    format!(
+        "services:\n  web:\n    image: nginx:1\n    expose: [\"80\"]\n    labels:\n      traefik.frontend.rule: HostRegexp:{{x:\\pL{{{letters}}}}}.example.com\n"
+    )
+}
+
+/// The largest count of Unicode letters `\pL{n}` whose case-insensitive `HostRegexp` regex
+/// compiles within factory-route's 1 MiB size limit, measured with the `regex` crate (a binary
+/// search over `lint`): 24. The test fails if the limit (or the regex crate's sizes) changes.
+const LETTERS_AT_LIMIT: usize = 24;
+
+#[test]
+fn route_regex_size_budget_is_fr011_naming_the_limit_at_the_template() {
+    let settings = Settings::default();
+    let at_text = host_regexp(LETTERS_AT_LIMIT);
+    let at = lint_with(at_text, &settings);
+    assert!(find(&at, "FR011").is_none(), "{:?}", at.diagnostics);
+
+    let past_text = host_regexp(LETTERS_AT_LIMIT + 1);
+    let past = lint_with(past_text.clone(), &settings);
+    // The size limit is the only difference: every other finding is the same at the limit.
+    let mut others = codes(&past);
+    let fr011 = others.iter().filter(|&&c| c == "FR011").count();
+    assert_eq!(fr011, 1, "{:?}", past.diagnostics);
+    others.retain(|&c| c != "FR011");
+    assert_eq!(others, codes(&at), "{:?}", past.diagnostics);
+
+    let d = find(&past, "FR011").expect("FR011 past the regex size limit");
+    let template = format!("{{x:\\pL{{{}}}}}.example.com", LETTERS_AT_LIMIT + 1);
+    assert_eq!(
+        d.message,
+        format!(
+            "`traefik.frontend.rule` of `web`: the regular expression of `HostRegexp` template \
+             `{template}` compiles past factory's size limit of 1048576 bytes (1 MiB): factory \
+             cannot check this alternative"
+        )
+    );
+    let help = d.help.as_deref().unwrap_or_default();
+    assert!(help.starts_with("write a smaller regex"), "{help}");
+    // The template argument of `HostRegexp`, inside the label value on line 6.
+    let (start, end) = lines_cols(&past_text, d);
+    let line = past_text.lines().nth(5).expect("line 6");
+    let column = line.find("{x:").expect("the template") + 1;
+    assert_eq!(start, LineCol { line: 6, column });
+    assert_eq!(
+        end,
+        LineCol {
+            line: 6,
+            column: column + template.len()
+        }
+    );
+}
+
+/// A complete cron job (`/bin/false`, `restart: "no"`) with the schedule on line 7.
+fn cron_job(schedule: &str) -> String {
+    format!(
+        "services:\n  report:\n    image: registry.example/app:1.0\n    command: /bin/false\n    restart: \"no\"\n    labels:\n      sh.factory.cronjob.schedule: \"{schedule}\"\n      sh.factory.cronjob.command: ./report\n"
+    )
+}
+
+#[test]
+fn cron_horizon_far_run_is_found_and_a_never_firing_schedule_is_fj007() {
+    let settings = Settings::default();
+    // At the limit: the rarest schedule cron can fire. The day-of-week field starts with `*`, so
+    // cronie AND-s it with the day of month (factory-cron's `Schedule::is_star`): February 29
+    // falling on a Sunday (`*/7` is 0 and 7). The longest gap between two runs is 40 years,
+    // 2680 → 2720 across the non-leap 2700 (Python's `datetime`), well inside the 400 years.
+    let rare_text = cron_job("0 0 29 2 */7");
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        rare_text.clone(),
+        FileKind::Compose,
+    ));
+    let rare = lint(&sources, &ProcessEnv::default(), &settings);
+    assert!(
+        !codes(&rare).iter().any(|c| c.starts_with("FJ")),
+        "{:?}",
+        rare.diagnostics
+    );
+    let loaded = load(&sources, &ProcessEnv::default(), &settings);
+    let from: jiff::Timestamp = "2680-03-01T00:00:00Z".parse().expect("a date");
+    let runs = cron_jobs::runs(&loaded, false, from, &jiff::tz::TimeZone::UTC, 3);
+    let [job] = runs.as_slice() else {
+        panic!("one job: {runs:?}")
+    };
+    assert!(!job.never_fires);
+    let next: Vec<String> = job.next.iter().map(cron_jobs::rfc3339).collect();
+    assert_eq!(
+        next,
+        [
+            "2720-02-29T00:00:00Z",
+            "2748-02-29T00:00:00Z",
+            "2776-02-29T00:00:00Z"
+        ]
+    );
+
+    // Past the limit: a day that exists in no year of the 400-year cycle.
+    let never_text = cron_job("0 0 30 2 *");
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        never_text.clone(),
+        FileKind::Compose,
+    ));
+    let never = lint(&sources, &ProcessEnv::default(), &settings);
+    assert_eq!(codes(&never), ["FJ007"], "{:?}", never.diagnostics);
+    let d = find(&never, "FJ007").expect("FJ007");
+    assert_eq!(
+        d.message,
+        "the schedule `0 0 30 2 *` of `report` never fires"
+    );
+    assert!(
+        text_of(d).contains("400-year Gregorian cycle"),
+        "the help names the horizon: {}",
+        text_of(d)
+    );
+    // The whole schedule, inside the quotes on line 7.
+    let (start, end) = lines_cols(&never_text, d);
+    let column = "      sh.factory.cronjob.schedule: \"".len() + 1;
+    assert_eq!(start, LineCol { line: 7, column });
+    assert_eq!(
+        end,
+        LineCol {
+            line: 7,
+            column: column + "0 0 30 2 *".len()
+        }
+    );
+    let loaded = load(&sources, &ProcessEnv::default(), &settings);
+    let runs = cron_jobs::runs(&loaded, false, from, &jiff::tz::TimeZone::UTC, 3);
+    let [job] = runs.as_slice() else {
+        panic!("one job: {runs:?}")
+    };
+    assert!(job.never_fires && job.next.is_empty(), "{job:?}");
 }
 
 #[test]

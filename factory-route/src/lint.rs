@@ -2,7 +2,7 @@
 //! silently ignores (FR011).
 
 use crate::parse::{Arg, Compiled, MatcherName, ReplaceRegex, Rule, Segment};
-use crate::template::{TemplateError, brace_indices};
+use crate::template::{SIZE_LIMIT, TemplateError, brace_indices};
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -153,6 +153,15 @@ fn template_warning(seg: &Segment, arg: &Arg, err: &TemplateError) -> RuleWarnin
             arg.span.clone(),
             format!("template variable `{part}` has no name or no pattern: it never matches"),
             "write `{name}` or `{name:regex}`",
+        ),
+        TemplateError::TooBig => warn(
+            WarningKind::InvalidRegex,
+            arg.span.clone(),
+            format!(
+                "the regular expression of `{name}` template `{}` compiles past factory's size limit of {SIZE_LIMIT} bytes (1 MiB): factory cannot check this alternative",
+                arg.text
+            ),
+            "write a smaller regex: a counted repetition of a Unicode class (`\\pL{30}`) is huge, all the more in a case-insensitive `HostRegexp`; `\\pL+` or an ASCII class (`[a-z]{30}`) stays small",
         ),
         TemplateError::DuplicateVariable(v) => warn(
             WarningKind::BrokenTemplate,

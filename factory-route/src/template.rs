@@ -4,8 +4,9 @@
 use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
 
-/// Compiled-program size limits: a hostile pattern is an error, never a blow-up.
-const SIZE_LIMIT: usize = 1 << 20;
+/// Compiled-program size limit of one regex, in bytes: a hostile pattern is an error
+/// ([`TemplateError::TooBig`]), never a blow-up.
+pub(crate) const SIZE_LIMIT: usize = 1 << 20;
 
 /// What a template matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +34,8 @@ pub(crate) enum TemplateError {
     PathWithoutSlash,
     /// `mux: duplicated route variable "…"`.
     DuplicateVariable(String),
+    /// The regex compiles past [`SIZE_LIMIT`]: factory refuses to build it (Go compiles it).
+    TooBig,
 }
 
 impl TemplateError {
@@ -52,6 +55,10 @@ impl TemplateError {
             TemplateError::DuplicateVariable(name) => {
                 format!("mux: duplicated route variable {}", go_quote(name))
             }
+            TemplateError::TooBig => format!(
+                "regexp {} compiles past factory's size limit of {SIZE_LIMIT} bytes",
+                go_quote(tpl)
+            ),
         }
     }
 }
@@ -293,8 +300,11 @@ fn build_regex(pattern: &str) -> Result<Regex, TemplateError> {
         .size_limit(SIZE_LIMIT)
         .dfa_size_limit(SIZE_LIMIT)
         .build()
-        .map_err(|e| TemplateError::Regex {
-            message: first_line(&e.to_string()),
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(_) => TemplateError::TooBig,
+            e => TemplateError::Regex {
+                message: first_line(&e.to_string()),
+            },
         })
 }
 
@@ -592,6 +602,11 @@ mod tests {
             Template::new("/a/{id:(}", TemplateKind::Path, true, &[]),
             Err(TemplateError::Regex { .. })
         ));
+        // Past the compiled-size budget: refused as too big, not as a syntax error.
+        assert_eq!(
+            Template::new(r"/a/{id:\pL{1000}}", TemplateKind::Path, true, &[]).unwrap_err(),
+            TemplateError::TooBig
+        );
         let t = Template::new(
             "/one/{two}/{three:[0-9]+}",
             TemplateKind::PathPrefix,

@@ -106,7 +106,9 @@ fn help(s: &Schedule, reversed: Option<Field>) -> String {
             "{reason}: cron does not wrap a range around, so a reversed range such as `5-1` or `nov-feb` matches nothing; write it as two ranges (`5-7,0-1`, `nov-dec,jan-feb`) in the {} field",
             f.name()
         ),
-        None => format!("{reason}; choose a day that exists in the months of the schedule"),
+        None => format!(
+            "{reason}, so no day of a whole 400-year Gregorian cycle (after which the calendar repeats) matches; choose a day that exists in the months of the schedule"
+        ),
     }
 }
 
@@ -120,7 +122,7 @@ mod tests {
         assert_eq!(reversed_field(&s), None);
         assert_eq!(
             help(&s, None),
-            "February has no day 30; choose a day that exists in the months of the schedule"
+            "February has no day 30, so no day of a whole 400-year Gregorian cycle (after which the calendar repeats) matches; choose a day that exists in the months of the schedule"
         );
         let s = Schedule::parse("0 6 1 nov-feb *").unwrap();
         assert_eq!(reversed_field(&s), Some(Field::Month));

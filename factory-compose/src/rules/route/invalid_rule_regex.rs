@@ -6,7 +6,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a regular expression Traefik cannot compile in a `{name:regex}` template of
     /// `Path`, `PathPrefix`, `HostRegexp`, `PathStrip*`, or in `ReplacePathRegex`, pointing at
-    /// the template inside the label.
+    /// the template inside the label. It also reports a regex whose compiled program exceeds
+    /// factory's budget of 1 MiB (`{x:\pL{25}}` in a `HostRegexp`, which is case-insensitive):
+    /// factory cannot check that alternative, even if Traefik compiles it.
     ///
     /// ## Why is this bad?
     /// Traefik v1 accepts the rule but silently drops that alternative (mux builds it on a
