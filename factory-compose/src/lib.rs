@@ -267,6 +267,7 @@ pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> R
         dotenv: &loaded.dotenv,
         process,
         route_defs: std::cell::OnceCell::new(),
+        cron_jobs: std::cell::OnceCell::new(),
     };
     rules::run(&cx, &mut diagnostics);
     name_overridden_values(&loaded.project, &mut diagnostics);

@@ -64,6 +64,8 @@ pub struct RouteDef {
     pub entrypoints: Option<KeyValue>,
     /// A cron job or one-shot service: listed, but not serving.
     pub transient: bool,
+    /// The rule parsed on first use (several rules and the route table read it).
+    parsed: std::cell::OnceCell<Result<Rule, ParseError>>,
 }
 
 fn value_of(kv: Option<&KeyValue>) -> Option<&str> {
@@ -82,8 +84,10 @@ impl RouteDef {
     ///
     /// # Errors
     /// The rule Traefik refuses, with the span inside the rule text.
-    pub fn parsed_rule(&self) -> Result<Rule, ParseError> {
-        Rule::parse(self.rule_text())
+    pub fn parsed_rule(&self) -> Result<&Rule, &ParseError> {
+        self.parsed
+            .get_or_init(|| Rule::parse(self.rule_text()))
+            .as_ref()
     }
 
     /// The priority label's value when it is a valid integer.
@@ -158,7 +162,7 @@ impl RouteDef {
         Some(Route::new(
             &self.service,
             self.segment.as_deref(),
-            rule,
+            rule.clone(),
             self.priority_label(),
             self.effective_port(project),
         ))
@@ -381,6 +385,7 @@ pub fn routes(project: &Project) -> Vec<RouteDef> {
                 auth: auth_of(own),
                 entrypoints: get(own, "frontend.entryPoints"),
                 transient,
+                parsed: std::cell::OnceCell::new(),
             })
         };
         if named.is_empty() {

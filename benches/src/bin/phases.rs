@@ -38,13 +38,27 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let mut map = SourceMap::new();
-    map.add(SourceFile::new("docker-compose.yml", text.as_str(), FileKind::Compose));
+    map.add(SourceFile::new(
+        "docker-compose.yml",
+        text.as_str(),
+        FileKind::Compose,
+    ));
     if let Ok(env) = std::fs::read_to_string(path.with_file_name(".env")) {
         map.add(SourceFile::new(".env", env, FileKind::Dotenv));
     }
     let settings = Settings::default();
     let process = ProcessEnv::default();
     let mb = text.len() as f64 / 1e6;
+    // `PHASES_LINT=N`: only lint, N times (for a profiler).
+    if let Some(n) = std::env::var("PHASES_LINT")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        for _ in 0..n {
+            black_box(lint(&map, &process, &settings));
+        }
+        return ExitCode::SUCCESS;
+    }
     let phases: [(&str, Duration); 4] = [
         (
             "events",
@@ -54,7 +68,10 @@ fn main() -> ExitCode {
                     .count()
             }),
         ),
-        ("parse", best(runs, || yaml::parse(&text, FileId(0), &Limits::default()))),
+        (
+            "parse",
+            best(runs, || yaml::parse(&text, FileId(0), &Limits::default())),
+        ),
         ("load", best(runs, || load(&map, &process, &settings))),
         ("lint", best(runs, || lint(&map, &process, &settings))),
     ];

@@ -63,6 +63,16 @@ pub(crate) struct Context<'a> {
     pub(crate) process: &'a crate::environment::ProcessEnv,
     /// The Traefik route table, built once for every FR rule (see `route::defs`).
     pub(crate) route_defs: std::cell::OnceCell<Vec<crate::routes::RouteDef>>,
+    /// The cron jobs with their parsed schedules, built once for every FJ rule.
+    pub(crate) cron_jobs: std::cell::OnceCell<Vec<crate::cron_jobs::CronJob<'a>>>,
+}
+
+impl<'a> Context<'a> {
+    /// The project's cron jobs ([`crate::cron_jobs::jobs`]), parsed on first use.
+    pub(crate) fn jobs(&self) -> &[crate::cron_jobs::CronJob<'a>] {
+        self.cron_jobs
+            .get_or_init(|| crate::cron_jobs::jobs(self.project))
+    }
 }
 
 /// A rule: metadata plus a check over the model.

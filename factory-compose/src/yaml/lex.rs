@@ -409,20 +409,31 @@ pub(crate) fn go_yaml_reader_problems(text: &str) -> Vec<(&'static str, usize)> 
         matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
             || c >= '\u{10000}'
     };
-    if let Some((at, _)) = text.char_indices().find(|&(_, c)| !printable(c)) {
+    // Most files are ASCII: a byte scan finds the first control character without decoding.
+    let control = if text.is_ascii() {
+        text.bytes()
+            .position(|b| !matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~'))
+    } else {
+        text.char_indices()
+            .find(|&(_, c)| !printable(c))
+            .map(|(at, _)| at)
+    };
+    if let Some(at) = control {
         problems.push(("control characters are not allowed", at));
     }
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix("%YAML") {
-            let version = rest.split_whitespace().next().unwrap_or_default();
-            let (major, minor) = version.split_once('.').unwrap_or((version, ""));
-            if major.parse::<u32>() != Ok(1) || minor.parse::<u32>() != Ok(1) {
-                problems.push(("found incompatible YAML document", line_start));
-                break;
-            }
+    // `%YAML` directives start a line.
+    for (at, _) in text.match_indices("%YAML") {
+        if at > 0 && text.as_bytes().get(at - 1) != Some(&b'\n') {
+            continue;
         }
-        line_start += line.len();
+        let rest = text.get(at + 5..).unwrap_or_default();
+        let rest = rest.split_inclusive('\n').next().unwrap_or_default();
+        let version = rest.split_whitespace().next().unwrap_or_default();
+        let (major, minor) = version.split_once('.').unwrap_or((version, ""));
+        if major.parse::<u32>() != Ok(1) || minor.parse::<u32>() != Ok(1) {
+            problems.push(("found incompatible YAML document", at));
+            break;
+        }
     }
     problems
 }

@@ -1,4 +1,3 @@
-use crate::cron_jobs::jobs;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::model::CommandValue;
 use crate::rules::{Context, Rule, declare_rule, registry};
@@ -59,7 +58,7 @@ impl Rule for CronDoesNotFailFast {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for job in jobs(cx.project) {
+        for job in cx.jobs() {
             let svc = job.service;
             let Some(command) = svc
                 .command

@@ -1,4 +1,3 @@
-use crate::cron_jobs::jobs;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -61,7 +60,7 @@ impl Rule for CronServiceRestarts {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for job in jobs(cx.project) {
+        for job in cx.jobs() {
             let svc = job.service;
             let Some(restart) = &svc.restart else {
                 out.push(

@@ -1,4 +1,3 @@
-use crate::cron_jobs::jobs;
 use crate::diagnostic::Diagnostic;
 use crate::model::CommandValue;
 use crate::rules::{Context, Rule, declare_rule, registry};
@@ -77,7 +76,7 @@ impl Rule for EntrypointCannotRunBash {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for job in jobs(cx.project) {
+        for job in cx.jobs() {
             let svc = job.service;
             let Some(entrypoint) = &svc.entrypoint else {
                 continue;

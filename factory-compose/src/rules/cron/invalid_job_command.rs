@@ -1,6 +1,6 @@
 use std::ops::Range;
 
-use crate::cron_jobs::{jobs, label_value_location};
+use crate::cron_jobs::label_value_location;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -57,7 +57,7 @@ impl Rule for InvalidJobCommand {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for job in jobs(cx.project) {
+        for job in cx.jobs() {
             let (Some(kv), Some(command)) = (job.command_label, job.command()) else {
                 continue;
             };

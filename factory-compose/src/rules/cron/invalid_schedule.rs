@@ -1,4 +1,4 @@
-use crate::cron_jobs::{jobs, label_value_location};
+use crate::cron_jobs::label_value_location;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -52,7 +52,7 @@ impl Rule for InvalidSchedule {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for job in jobs(cx.project) {
+        for job in cx.jobs() {
             let (Some(kv), Some(Err(e))) = (job.schedule_label, &job.schedule) else {
                 continue;
             };

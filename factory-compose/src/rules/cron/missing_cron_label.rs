@@ -1,4 +1,4 @@
-use crate::cron_jobs::{COMMAND_LABEL, SCHEDULE_LABEL, jobs, label_via};
+use crate::cron_jobs::{COMMAND_LABEL, SCHEDULE_LABEL, label_via};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -47,7 +47,7 @@ impl Rule for MissingCronLabel {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for job in jobs(cx.project) {
+        for job in cx.jobs() {
             let (present, missing, help) = match (job.schedule_label, job.command_label) {
                 (Some(kv), None) => (
                     kv,

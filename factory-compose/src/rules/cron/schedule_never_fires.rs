@@ -1,6 +1,6 @@
 use factory_cron::{Field, Schedule};
 
-use crate::cron_jobs::{jobs, label_value_location};
+use crate::cron_jobs::label_value_location;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -53,7 +53,7 @@ impl Rule for ScheduleNeverFires {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for job in jobs(cx.project) {
+        for job in cx.jobs() {
             let (Some(kv), Some(Ok(schedule))) = (job.schedule_label, &job.schedule) else {
                 continue;
             };

@@ -209,6 +209,7 @@ mod tests {
             dotenv: &loaded.dotenv,
             process: &process,
             route_defs: std::cell::OnceCell::new(),
+            cron_jobs: std::cell::OnceCell::new(),
         };
         let dockerfiles = super::dockerfiles(&cx);
         let builds = super::build_lines(&cx);
