@@ -240,6 +240,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         show_secrets: p.show_secrets,
         project_files: Some(project_files),
         project_dir: working_dir(path, p, &files),
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
         ..Settings::default()
     };
     if p.url.is_some() && p.environment.is_none() {

@@ -198,13 +198,13 @@ fn service_env(svc: &Service, variables: &Variables, interpolation: &Interpolati
         }
     }
     ServiceEnv {
-        service: svc.name.value.clone(),
+        service: svc.name.value.to_string(),
         vars: vars.into_values().collect(),
     }
 }
 
 fn env_var(kv: &KeyValue, variables: &Variables, interpolation: &Interpolation) -> EnvVar {
-    let name = kv.key.value.clone();
+    let name = kv.key.value.to_string();
     match &kv.value {
         Some(value) => {
             // Written in compose; secret when interpolated from a secret variable.
@@ -215,7 +215,7 @@ fn env_var(kv: &KeyValue, variables: &Variables, interpolation: &Interpolation) 
             let value = if secret {
                 Value::Secret(Secret::new(value.value.clone()))
             } else {
-                Value::Text(value.value.clone())
+                Value::Text(value.value.to_string())
             };
             EnvVar {
                 name,

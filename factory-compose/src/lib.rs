@@ -266,8 +266,8 @@ pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> R
         interpolation: &loaded.interpolation,
         dotenv: &loaded.dotenv,
         process,
-        route_defs: std::cell::OnceCell::new(),
-        cron_jobs: std::cell::OnceCell::new(),
+        route_defs: std::sync::OnceLock::new(),
+        cron_jobs: std::sync::OnceLock::new(),
     };
     rules::run(&cx, &mut diagnostics);
     name_overridden_values(&loaded.project, &mut diagnostics);

@@ -452,10 +452,8 @@ impl Merger<'_> {
     fn volume_target(&self, id: NodeId) -> Option<String> {
         match &self.node(id).kind {
             NodeKind::Scalar(s) => {
-                let sp = crate::model::Spanned::new(
-                    s.value.to_string(),
-                    crate::span::Location::default(),
-                );
+                let sp =
+                    crate::model::Spanned::new(s.value.clone(), crate::span::Location::default());
                 volume::parse_short(&sp).ok().and_then(|v| v.target)
             }
             NodeKind::Mapping(es) => es

@@ -107,7 +107,7 @@ pub fn referenced_files(project: &Project) -> Vec<FileRef> {
                 kind: RefKind::EnvFile,
                 path,
                 required,
-                service: svc.name.value.clone(),
+                service: svc.name.value.to_string(),
                 at,
             });
         }
@@ -135,7 +135,12 @@ pub(crate) fn env_files(
             .map(|env| {
                 env.value
                     .iter()
-                    .filter_map(|kv| Some((kv.key.value.clone(), kv.value.as_ref()?.value.clone())))
+                    .filter_map(|kv| {
+                        Some((
+                            kv.key.value.to_string(),
+                            kv.value.as_ref()?.value.to_string(),
+                        ))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -158,7 +163,7 @@ pub(crate) fn env_files(
             }
         }
         out.push(ServiceEnvFile {
-            service: svc.name.value.clone(),
+            service: svc.name.value.to_string(),
             entries,
         });
     }

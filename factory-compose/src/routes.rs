@@ -65,7 +65,7 @@ pub struct RouteDef {
     /// A cron job or one-shot service: listed, but not serving.
     pub transient: bool,
     /// The rule parsed on first use (several rules and the route table read it).
-    parsed: std::cell::OnceCell<Result<Rule, ParseError>>,
+    parsed: std::sync::OnceLock<Result<Rule, ParseError>>,
 }
 
 fn value_of(kv: Option<&KeyValue>) -> Option<&str> {
@@ -376,7 +376,7 @@ pub fn routes(project: &Project) -> Vec<RouteDef> {
         let transient = is_cron(svc) || is_one_shot(svc);
         let make = |segment: Option<&str>, own: &[(&str, &KeyValue)]| -> Option<RouteDef> {
             Some(RouteDef {
-                service: svc.name.value.clone(),
+                service: svc.name.value.to_string(),
                 service_index: index,
                 segment: segment.map(str::to_owned),
                 rule: get(own, "frontend.rule")?,
@@ -385,7 +385,7 @@ pub fn routes(project: &Project) -> Vec<RouteDef> {
                 auth: auth_of(own),
                 entrypoints: get(own, "frontend.entryPoints"),
                 transient,
-                parsed: std::cell::OnceCell::new(),
+                parsed: std::sync::OnceLock::new(),
             })
         };
         if named.is_empty() {

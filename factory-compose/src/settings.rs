@@ -36,6 +36,9 @@ pub struct Settings {
     /// The project directory, absolute (given by the caller; `config` resolves relative paths
     /// against it).
     pub project_dir: Option<String>,
+    /// How many threads the rules may share on a large project (0 or 1: the calling thread
+    /// only). The output is the same whatever the count: each rule's findings keep their place.
+    pub threads: usize,
 }
 
 impl Settings {

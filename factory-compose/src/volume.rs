@@ -58,7 +58,7 @@ fn is_path(s: &str) -> bool {
 }
 
 /// Split a short-syntax entry. Errors say what is wrong.
-pub fn parse_short(entry: &Spanned<String>) -> Result<Volume, String> {
+pub fn parse_short(entry: &Spanned<crate::model::Text>) -> Result<Volume, String> {
     let text = entry.value.as_str();
     if text.is_empty() {
         return Err("the entry is empty".to_owned());

@@ -43,8 +43,8 @@ fn environment_merges_by_name_across_list_and_map_forms() {
         .iter()
         .map(|kv| {
             (
-                kv.key.value.clone(),
-                kv.value.as_ref().map(|v| v.value.clone()),
+                kv.key.value.to_string(),
+                kv.value.as_ref().map(|v| v.value.to_string()),
                 kv.key.at.file,
             )
         })

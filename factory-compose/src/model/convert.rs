@@ -1,7 +1,7 @@
 //! Tree → model, reporting wrong shapes (FC002), wrong types (FC020) and YAML booleans, lists or
 //! maps where Compose wants a string (FC021).
 
-use super::{CommandValue, Form, KeyValue, OtherKey, Project, Service, Spanned, StringList};
+use super::{CommandValue, Form, KeyValue, OtherKey, Project, Service, Spanned, StringList, Text};
 use crate::diagnostic::Diagnostic;
 use crate::rules::registry;
 use crate::span::Location;
@@ -61,10 +61,13 @@ pub(crate) fn scalar_kind(s: &Scalar) -> PlainValue {
 /// The string Compose keeps for a scalar used where a string is expected in a list-or-dict value
 /// (`environment`, `labels`): numbers are printed back as Go prints them, booleans become
 /// `true`/`false`, null is `None`.
-pub(crate) fn compose_string(s: &Scalar) -> Option<String> {
+pub(crate) fn compose_string(s: &Scalar) -> Option<Text> {
     match s.style {
-        ScalarStyle::Plain if !s.interpolated => crate::yaml::compose_string(&s.value),
-        _ => Some(s.value.to_string()),
+        ScalarStyle::Plain if !s.interpolated => match resolve_plain(&s.value) {
+            PlainValue::Timestamp | PlainValue::Str => Some(s.value.clone()),
+            _ => crate::yaml::compose_string(&s.value).map(Text::from),
+        },
+        _ => Some(s.value.clone()),
     }
 }
 
@@ -107,9 +110,9 @@ impl<'t> Cx<'t> {
     }
 
     /// The key text of a mapping entry (non-scalar keys are rendered as `?`).
-    fn key_text(&self, e: &Entry) -> String {
+    fn key_text(&self, e: &Entry) -> Text {
         self.scalar(e.key)
-            .map_or_else(|| "?".to_owned(), |s| s.value.to_string())
+            .map_or_else(|| Text::const_new("?"), |s| s.value.clone())
     }
 
     fn type_error(
@@ -331,7 +334,7 @@ impl<'t> Cx<'t> {
                 for &item in items {
                     match &self.node(item).kind {
                         NodeKind::Scalar(s) if !matches!(scalar_kind(s), PlainValue::Null) => {
-                            list.push(Spanned::new(s.value.to_string(), self.loc(item)));
+                            list.push(Spanned::new(s.value.clone(), self.loc(item)));
                         }
                         NodeKind::Mapping(_) if key == "ports" => svc.ports_long.push(item),
                         NodeKind::Mapping(_) if key == "volumes" => svc.volumes_long.push(item),
@@ -407,9 +410,9 @@ impl<'t> Cx<'t> {
 
     /// A scalar Compose accepts where its schema says "string": any non-null scalar that
     /// go-yaml decodes as a string (quoted, or plain text that is not a number/bool/null).
-    fn string_scalar(&self, id: NodeId) -> Option<String> {
+    fn string_scalar(&self, id: NodeId) -> Option<Text> {
         let s = self.scalar(id)?;
-        matches!(scalar_kind(s), PlainValue::Str).then(|| s.value.to_string())
+        matches!(scalar_kind(s), PlainValue::Str).then(|| s.value.clone())
     }
 
     fn string_list(
@@ -462,7 +465,7 @@ impl<'t> Cx<'t> {
                     let text = compose_string(s).unwrap_or_default();
                     let at = self.loc(item);
                     let (key, value) = match text.split_once('=') {
-                        Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
+                        Some((k, v)) => (k.into(), Some(v.into())),
                         None => (text.clone(), None),
                     };
                     // The name's span: exact for plain and single-quoted items whose raw text is the key.

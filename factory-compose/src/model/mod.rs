@@ -10,6 +10,9 @@ pub(crate) mod convert;
 pub use convert::build;
 
 use crate::span::Location;
+
+/// The text of a model value: inline up to 24 bytes (most compose keys and values are short).
+pub type Text = compact_str::CompactString;
 use crate::yaml::{NodeId, Tree};
 
 /// A value and where it was written.
@@ -56,9 +59,9 @@ impl<T> Spanned<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommandValue {
     /// `command: ./run.sh --x`
-    Shell(String),
+    Shell(Text),
     /// `command: ["./run.sh", "--x"]`
-    Exec(Vec<Spanned<String>>),
+    Exec(Vec<Spanned<Text>>),
     /// `command: null` / `command: ~`
     Null,
 }
@@ -76,9 +79,9 @@ pub enum Form {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyValue {
     /// The name (`KEY`), spanning the key in map form and the name part of the item in list form.
-    pub key: Spanned<String>,
+    pub key: Spanned<Text>,
     /// The value as Compose reads it (`None`: a bare `- KEY` item or a null map value).
-    pub value: Option<Spanned<String>>,
+    pub value: Option<Spanned<Text>>,
     /// The value node (the map value, or the list item).
     pub node: NodeId,
     /// How the entry was written.
@@ -86,17 +89,17 @@ pub struct KeyValue {
 }
 
 /// A list of strings written as a YAML sequence (or a scalar where Compose allows one).
-pub type StringList = Vec<Spanned<String>>;
+pub type StringList = Vec<Spanned<Text>>;
 
 /// One service.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     /// The service name (the key under `services:`).
-    pub name: Spanned<String>,
+    pub name: Spanned<Text>,
     /// The service's mapping node.
     pub node: NodeId,
     /// `image`
-    pub image: Option<Spanned<String>>,
+    pub image: Option<Spanned<Text>>,
     /// `command`
     pub command: Option<Spanned<CommandValue>>,
     /// `entrypoint`
@@ -126,7 +129,7 @@ pub struct Service {
     /// `tty`
     pub tty: Option<Spanned<bool>>,
     /// `restart`
-    pub restart: Option<Spanned<String>>,
+    pub restart: Option<Spanned<Text>>,
     /// `volumes` short-syntax items (long-syntax mappings in [`Service::volumes_long`]).
     pub volumes: Option<Spanned<StringList>>,
     /// `volumes` long-syntax mappings.
@@ -162,7 +165,7 @@ impl Service {
 
     /// The key `name` as written, located at the key (for rules about a key).
     #[must_use]
-    pub fn key(&self, name: &str) -> Option<&Spanned<String>> {
+    pub fn key(&self, name: &str) -> Option<&Spanned<Text>> {
         self.entry(name).map(|e| &e.key)
     }
 
@@ -183,7 +186,7 @@ impl Service {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtherKey {
     /// The key.
-    pub key: Spanned<String>,
+    pub key: Spanned<Text>,
     /// Its value node.
     pub value: NodeId,
 }

@@ -119,7 +119,8 @@ impl Cx<'_> {
     /// prints them); `None` for null and collections.
     pub(crate) fn text(&self, id: NodeId) -> Option<String> {
         match self.kind(id) {
-            NodeKind::Scalar(s) => crate::model::convert::compose_string(s),
+            NodeKind::Scalar(s) => crate::model::convert::compose_string(s)
+                .map(compact_str::CompactString::into_string),
             _ => None,
         }
     }
@@ -234,7 +235,7 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
         }
         let (value, default_net) = service::render(&cx, svc);
         uses_default |= default_net;
-        services.push((svc.name.value.clone(), value));
+        services.push((svc.name.value.to_string(), value));
     }
     services.sort_by(|a, b| a.0.cmp(&b.0));
 

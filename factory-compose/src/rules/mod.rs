@@ -62,9 +62,9 @@ pub(crate) struct Context<'a> {
     /// The process environment as given (FE006 reads the `SV_` names it holds).
     pub(crate) process: &'a crate::environment::ProcessEnv,
     /// The Traefik route table, built once for every FR rule (see `route::defs`).
-    pub(crate) route_defs: std::cell::OnceCell<Vec<crate::routes::RouteDef>>,
+    pub(crate) route_defs: std::sync::OnceLock<Vec<crate::routes::RouteDef>>,
     /// The cron jobs with their parsed schedules, built once for every FJ rule.
-    pub(crate) cron_jobs: std::cell::OnceCell<Vec<crate::cron_jobs::CronJob<'a>>>,
+    pub(crate) cron_jobs: std::sync::OnceLock<Vec<crate::cron_jobs::CronJob<'a>>>,
 }
 
 impl<'a> Context<'a> {
@@ -126,9 +126,45 @@ macro_rules! reported_elsewhere {
 }
 pub(crate) use reported_elsewhere;
 
-/// Run every rule's check over the model.
+/// Below this many YAML nodes the rules run on the calling thread: starting threads would
+/// cost more than they save.
+const PARALLEL_MIN_NODES: usize = 4_000;
+
+/// Run every rule's check over the model. On a large project with `settings.threads > 1` the
+/// rules are shared by that many threads (each takes the next rule not yet taken); every rule's
+/// findings are then put back in registry order, so the output does not depend on the threads.
 pub(crate) fn run(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for rule in registry::rules() {
-        rule.check(cx, out);
+    let rules: Vec<&dyn Rule> = registry::rules().collect();
+    let threads = cx.settings.threads.min(rules.len());
+    if threads <= 1 || cx.project.tree.nodes.len() < PARALLEL_MIN_NODES {
+        for rule in &rules {
+            rule.check(cx, out);
+        }
+        return;
     }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut found: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(rule) = rules.get(i) else { break };
+            let mut diags = Vec::new();
+            rule.check(cx, &mut diags);
+            found.push((i, diags));
+        }
+        found
+    };
+    let mut found = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for h in helpers {
+            match h.join() {
+                Ok(more) => all.extend(more),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    found.sort_unstable_by_key(|(i, _)| *i);
+    out.extend(found.into_iter().flat_map(|(_, diags)| diags));
 }

@@ -116,7 +116,7 @@ impl Rule for CronDoesNotFailFast {
 fn words(c: &CommandValue) -> Option<Vec<String>> {
     match c {
         CommandValue::Shell(s) => shell_words::split(s).ok(),
-        CommandValue::Exec(items) => Some(items.iter().map(|i| i.value.clone()).collect()),
+        CommandValue::Exec(items) => Some(items.iter().map(|i| i.value.to_string()).collect()),
         CommandValue::Null => Some(Vec::new()),
     }
 }
@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn false_commands() {
-        let w = |s: &str| words(&CommandValue::Shell(s.to_owned())).unwrap();
+        let w = |s: &str| words(&CommandValue::Shell(s.into())).unwrap();
         for ok in ["/bin/false", "false", " /usr/bin/false ", "'/bin/false'"] {
             assert!(is_false(&w(ok)), "{ok}");
         }

@@ -86,7 +86,7 @@ impl Rule for EntrypointCannotRunBash {
                     Ok(words) => words,
                     Err(_) => continue, // FC036
                 },
-                CommandValue::Exec(items) => items.iter().map(|i| i.value.clone()).collect(),
+                CommandValue::Exec(items) => items.iter().map(|i| i.value.to_string()).collect(),
                 CommandValue::Null => continue,
             };
             let Some(problem) = classify(&argv) else {

@@ -208,8 +208,8 @@ mod tests {
             interpolation: &loaded.interpolation,
             dotenv: &loaded.dotenv,
             process: &process,
-            route_defs: std::cell::OnceCell::new(),
-            cron_jobs: std::cell::OnceCell::new(),
+            route_defs: std::sync::OnceLock::new(),
+            cron_jobs: std::sync::OnceLock::new(),
         };
         let dockerfiles = super::dockerfiles(&cx);
         let builds = super::build_lines(&cx);
@@ -219,7 +219,7 @@ mod tests {
             .map(|s| {
                 let l = super::link(&cx, s, &dockerfiles, &builds);
                 (
-                    s.name.value.clone(),
+                    s.name.value.to_string(),
                     l.map_or_else(|| "-".to_owned(), |l| l.describe()),
                 )
             })

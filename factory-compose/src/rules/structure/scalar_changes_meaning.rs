@@ -60,7 +60,7 @@ impl Rule for ScalarChangesMeaning {
         let tree = &cx.project.tree;
         let check_value = |what: &str,
                            key: &str,
-                           value: &Spanned<String>,
+                           value: &Spanned<crate::model::Text>,
                            node,
                            out: &mut Vec<Diagnostic>| {
             let NodeKind::Scalar(s) = &tree.node(node).kind else {
