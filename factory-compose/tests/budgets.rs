@@ -241,6 +241,8 @@ fn route_regex_size_budget_is_fr011_naming_the_limit_at_the_template() {
     );
     let help = d.help.as_deref().unwrap_or_default();
     assert!(help.starts_with("write a smaller regex"), "{help}");
+    // Traefik accepts the regex: factory could not check it, a warning, not FR011's error.
+    assert_eq!(d.severity, factory_compose::Severity::Warning);
     // The template argument of `HostRegexp`, inside the label value on line 6.
     let (start, end) = lines_cols(&past_text, d);
     let line = past_text.lines().nth(5).expect("line 6");
@@ -372,4 +374,33 @@ fn cron_horizon_is_one_gregorian_cycle() {
     assert!(never.never_fires());
     assert!(never.next_after(start, &TimeZone::UTC).is_none());
     assert!(never.upcoming(start, &TimeZone::UTC, 3).is_empty());
+}
+
+#[test]
+fn headers_regexp_past_the_regex_budget_is_an_fr001_warning_not_a_refusal() {
+    let settings = Settings::default();
+    let rule = |letters: usize| {
+        format!(
+            "services:\n  web:\n    image: nginx:1\n    expose: [\"80\"]\n    labels:\n      traefik.frontend.rule: Host:a.example.com;HeadersRegexp:X-Name,^\\pL{{{letters}}}$$\n"
+        )
+    };
+    // Ten letters fit the budget …
+    let small = lint_with(rule(10), &settings);
+    assert_eq!(codes(&small), ["FR009"], "{:?}", small.diagnostics); // the hard-coded host only
+    // … a thousand do not. Traefik loads the rule: a warning that factory cannot check it,
+    // not FR001's "refused by Traefik" error.
+    let text = rule(1000);
+    let big = lint_with(text.clone(), &settings);
+    let d = find(&big, "FR001").expect("FR001");
+    assert_eq!(d.severity, factory_compose::Severity::Warning);
+    assert!(
+        d.message.contains("cannot be checked by factory")
+            && d.message.contains("size limit of 1048576 bytes"),
+        "{}",
+        d.message
+    );
+    let (start, _) = lines_cols(&text, d);
+    let line = text.lines().nth(5).expect("line 6");
+    let column = line.find("^\\pL").expect("the regex") + 1;
+    assert_eq!(start, LineCol { line: 6, column });
 }

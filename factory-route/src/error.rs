@@ -19,6 +19,9 @@ pub enum ParseErrorKind {
     InvalidQuery,
     /// A `HeadersRegexp` value or a `Query` template that mux refuses.
     InvalidPattern,
+    /// A `HeadersRegexp` value Go compiles but whose program is past factory's size budget:
+    /// Traefik loads the rule, factory cannot build (nor check) it.
+    RegexTooBig,
 }
 
 /// A rule Traefik refuses to load.

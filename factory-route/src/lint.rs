@@ -17,6 +17,9 @@ pub enum WarningKind {
     SpaceInsteadOfSemicolon,
     /// A `{name:regex}` template or a `ReplacePathRegex` whose regex does not compile (FR011).
     InvalidRegex,
+    /// A template regex that Go compiles but that is past factory's compiled-size budget: it is
+    /// not checked (FR011, reported as a warning since Traefik accepts it).
+    RegexTooBig,
     /// A template mux refuses (unbalanced braces, `{}` without a name…): it never matches.
     BrokenTemplate,
     /// `{id:[0-9]{1,3}}`: the `,` splits the argument, cutting the regex in two.
@@ -40,7 +43,7 @@ impl WarningKind {
     /// The rule code in the factory catalog.
     pub fn code(self) -> &'static str {
         match self {
-            WarningKind::InvalidRegex => "FR011",
+            WarningKind::InvalidRegex | WarningKind::RegexTooBig => "FR011",
             _ => "FR014",
         }
     }
@@ -155,7 +158,7 @@ fn template_warning(seg: &Segment, arg: &Arg, err: &TemplateError) -> RuleWarnin
             "write `{name}` or `{name:regex}`",
         ),
         TemplateError::TooBig => warn(
-            WarningKind::InvalidRegex,
+            WarningKind::RegexTooBig,
             arg.span.clone(),
             format!(
                 "the regular expression of `{name}` template `{}` compiles past factory's size limit of {SIZE_LIMIT} bytes (1 MiB): factory cannot check this alternative",
@@ -390,6 +393,15 @@ impl Rule {
                             last.span.clone(),
                             format!("invalid regular expression in `ReplacePathRegex:{}`: Traefik ignores it", last.text),
                             "fix the regex (Go RE2 syntax)",
+                        )),
+                        Some(ReplaceRegex::TooBig) if !cut => out.push(warn(
+                            WarningKind::RegexTooBig,
+                            last.span.clone(),
+                            format!(
+                                "the regular expression of `ReplacePathRegex:{}` compiles past factory's size limit of {SIZE_LIMIT} bytes (1 MiB): factory cannot check the rewrite",
+                                last.text
+                            ),
+                            "write a smaller regex: a counted repetition of a Unicode class (`\\pL{30}`) is huge; `\\pL+` or an ASCII class (`[a-z]{30}`) stays small",
                         )),
                         _ => {}
                     }

@@ -172,6 +172,8 @@ pub(crate) enum ReplaceRegex {
     BadSyntax,
     /// The regex does not compile: a logged error, no-op.
     BadRegex,
+    /// The regex compiles in Go but past factory's size budget: not applied here.
+    TooBig,
     Ok {
         regex: Regex,
         replacement: String,
@@ -555,6 +557,15 @@ impl Rule {
                                         .args
                                         .get(2 * i + 1)
                                         .map_or(l.span.clone(), |a| a.span.clone());
+                                    if e == TemplateError::TooBig {
+                                        return perr(
+                                            ParseErrorKind::RegexTooBig,
+                                            span,
+                                            format!("the regular expression `{v}` compiles past factory's size limit of {} bytes (1 MiB)", crate::template::SIZE_LIMIT),
+                                            Some("write a smaller regex: a counted repetition of a Unicode class (`\\pL{30}`) is huge; `\\pL+` or an ASCII class (`[a-z]{30}`) stays small".to_owned()),
+                                            String::new(),
+                                        );
+                                    }
                                     perr(
                                         ParseErrorKind::InvalidPattern,
                                         span,
@@ -704,6 +715,7 @@ fn replace_regex(value: &str) -> ReplaceRegex {
             regex,
             replacement: repl.trim().to_owned(),
         },
+        Err(TemplateError::TooBig) => ReplaceRegex::TooBig,
         Err(_) => ReplaceRegex::BadRegex,
     }
 }

@@ -192,3 +192,19 @@ fn clean_rules_have_no_warnings() {
         assert!(warnings(rule).is_empty(), "{rule}: {:?}", warnings(rule));
     }
 }
+
+#[test]
+fn regex_past_the_size_budget_is_unchecked_not_invalid() {
+    // Go compiles these; factory's 1 MiB budget refuses to build them: RegexTooBig (FR011,
+    // which factory-compose reports as a warning), never InvalidRegex.
+    let (kind, text, code) = only(r"Host:a.com;ReplacePathRegex:^/(\pL{1000}) /$1");
+    assert_eq!(kind, WarningKind::RegexTooBig);
+    assert_eq!(text, r"^/(\pL{1000}) /$1");
+    assert_eq!(code, "FR011");
+    let (kind, text, _) = only(r"HostRegexp:{x:\pL{1000}}.a.com");
+    assert_eq!(kind, WarningKind::RegexTooBig);
+    assert_eq!(text, r"{x:\pL{1000}}.a.com");
+    // A regex that does not compile at all stays InvalidRegex.
+    let (kind, _, _) = only(r"Host:a.com;ReplacePathRegex:^/(a /$1");
+    assert_eq!(kind, WarningKind::InvalidRegex);
+}

@@ -1,3 +1,5 @@
+use factory_route::ParseErrorKind;
+
 use crate::diagnostic::Diagnostic;
 use crate::rules::route::{defs, distinct_rules, in_value, uses_unset_variable};
 use crate::rules::{Context, Rule, declare_rule, registry};
@@ -7,7 +9,8 @@ declare_rule! {
     /// Reports a `traefik.frontend.rule` (or `traefik.<segment>.frontend.rule`) that Traefik v1
     /// refuses to parse: an unknown or misspelt matcher (names are case-sensitive), a matcher
     /// without `:` or without a value, an odd number of `Headers` parameters, an empty rule.
-    /// The column points inside the label value.
+    /// The column points inside the label value. A `HeadersRegexp` value past factory's 1 MiB
+    /// regex budget is reported as a warning instead: Traefik loads it, factory cannot check it.
     ///
     /// ## Why is this bad?
     /// Traefik logs an error and drops the frontend: the service is deployed but no request
@@ -48,14 +51,23 @@ impl Rule for InvalidFrontendRule {
                 continue; // FE002/FE007 report the variable; the rule is not the one meant
             }
             let Err(e) = d.parsed_rule() else { continue };
+            let too_big = e.kind == ParseErrorKind::RegexTooBig;
+            let verdict = if too_big {
+                "cannot be checked by factory (Traefik loads it)"
+            } else {
+                "is refused by Traefik"
+            };
             let mut diag = registry::diagnostic(
                 "FR001",
                 format!(
-                    "`{}` of `{}` is refused by Traefik: {}",
+                    "`{}` of `{}` {verdict}: {}",
                     d.rule.key.value, d.service, e.message
                 ),
             )
             .at(in_value(cx, &d.rule, e.span.clone()));
+            if too_big {
+                diag.severity = crate::diagnostic::Severity::Warning;
+            }
             if let Some(via) = d.rule.value.as_ref().and_then(|v| v.inherited_from()) {
                 diag = diag.with_secondary(via, "inherited from here");
             }

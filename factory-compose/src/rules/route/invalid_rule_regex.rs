@@ -7,8 +7,9 @@ declare_rule! {
     /// Reports a regular expression Traefik cannot compile in a `{name:regex}` template of
     /// `Path`, `PathPrefix`, `HostRegexp`, `PathStrip*`, or in `ReplacePathRegex`, pointing at
     /// the template inside the label. It also reports a regex whose compiled program exceeds
-    /// factory's budget of 1 MiB (`{x:\pL{25}}` in a `HostRegexp`, which is case-insensitive):
-    /// factory cannot check that alternative, even if Traefik compiles it.
+    /// factory's budget of 1 MiB (`{x:\pL{25}}` in a `HostRegexp`, which is case-insensitive),
+    /// in a template or in `ReplacePathRegex`: Traefik compiles it but factory cannot check
+    /// it, so that finding is a warning, not an error.
     ///
     /// ## Why is this bad?
     /// Traefik v1 accepts the rule but silently drops that alternative (mux builds it on a

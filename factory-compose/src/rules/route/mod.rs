@@ -235,6 +235,10 @@ pub(crate) fn warn_rules(
             if let Some(help) = &w.help {
                 diag = diag.with_help(help.clone());
             }
+            if w.kind == factory_route::WarningKind::RegexTooBig {
+                // Traefik compiles it; factory only could not check it.
+                diag.severity = crate::diagnostic::Severity::Warning;
+            }
             out.push(diag);
         }
     }
