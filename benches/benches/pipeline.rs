@@ -1,17 +1,20 @@
-//! Criterion benches per phase (parse, load = merge + interpolate + model, lint, render_json,
-//! config_yaml, load_two_files = a merge of two files) on
+//! Criterion benches per phase (parse, merge, interpolate, model, rules, then load = all of
+//! loading, lint = load + rules, render_json, config_yaml, load_two_files) on
 //! generated projects of 10 … 10 000 services and on the corpus.
 #![allow(missing_docs, clippy::disallowed_methods)]
 
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use factory_benches::{generated_dotenv, generated_project};
 use factory_compose::render::{self, Format, Options};
 use factory_compose::report::json;
 use factory_compose::yaml::{self, Limits};
-use factory_compose::{FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint, load};
+use factory_compose::{
+    FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, check, interpolate, lint, load,
+    merge, model,
+};
 
 fn sources(compose: &str) -> SourceMap {
     let mut map = SourceMap::new();
@@ -42,6 +45,37 @@ fn phases(c: &mut Criterion) {
         group.bench_function("parse", |b| {
             b.iter(|| yaml::parse(black_box(&text), FileId(0), &Limits::default()))
         });
+        // The phases one by one, each on the previous phase's output (cloned outside the
+        // timing): merge of two files, interpolation, model, rules.
+        let parsed = yaml::parse(&text, FileId(0), &Limits::default()).tree;
+        group.bench_function("merge", |b| {
+            b.iter_batched(
+                || vec![parsed.clone(), parsed.clone()],
+                |trees| merge::merge(black_box(trees)),
+                BatchSize::LargeInput,
+            )
+        });
+        let loaded = load(&map, &env, &settings);
+        group.bench_function("interpolate", |b| {
+            b.iter_batched(
+                || parsed.clone(),
+                |mut tree| {
+                    let mut diags = Vec::new();
+                    interpolate::run(&mut tree, &map, &loaded.variables, &settings, &mut diags)
+                },
+                BatchSize::LargeInput,
+            )
+        });
+        group.bench_function("model", |b| {
+            b.iter_batched(
+                || loaded.project.tree.clone(),
+                |tree| model::build(black_box(tree), &mut Vec::new()),
+                BatchSize::LargeInput,
+            )
+        });
+        group.bench_function("rules", |b| {
+            b.iter(|| check(black_box(&loaded), &map, &env, &settings))
+        });
         group.bench_function("load", |b| {
             b.iter(|| load(black_box(&map), &env, &settings))
         });
@@ -52,7 +86,6 @@ fn phases(c: &mut Criterion) {
         group.bench_function("render_json", |b| {
             b.iter(|| json::render(black_box(&report), &map))
         });
-        let loaded = load(&map, &env, &settings);
         group.bench_function("config_yaml", |b| {
             b.iter(|| {
                 render::render(
@@ -93,6 +126,51 @@ fn corpus(c: &mut Criterion) {
     let mut group = c.benchmark_group("corpus");
     group.throughput(Throughput::Bytes(total as u64));
     group.sample_size(10);
+    group.bench_with_input(
+        BenchmarkId::new("parse", files.len()),
+        &files,
+        |b, files| {
+            b.iter(|| {
+                for f in files {
+                    black_box(yaml::parse(f, FileId(0), &Limits::default()));
+                }
+            });
+        },
+    );
+    group.bench_with_input(BenchmarkId::new("load", files.len()), &maps, |b, maps| {
+        b.iter(|| {
+            for m in maps {
+                black_box(load(m, &ProcessEnv::default(), &Settings::default()));
+            }
+        });
+    });
+    let loaded: Vec<_> = maps
+        .iter()
+        .map(|m| load(m, &ProcessEnv::default(), &Settings::default()))
+        .collect();
+    group.bench_with_input(BenchmarkId::new("rules", files.len()), &maps, |b, maps| {
+        b.iter(|| {
+            for (m, l) in maps.iter().zip(&loaded) {
+                black_box(check(l, m, &ProcessEnv::default(), &Settings::default()));
+            }
+        });
+    });
+    group.bench_with_input(
+        BenchmarkId::new("config_yaml", files.len()),
+        &loaded,
+        |b, loaded| {
+            b.iter(|| {
+                for l in loaded {
+                    black_box(render::render(
+                        l,
+                        &Settings::default(),
+                        &Options::default(),
+                        Format::Yaml,
+                    ));
+                }
+            });
+        },
+    );
     group.bench_with_input(BenchmarkId::new("lint", files.len()), &maps, |b, maps| {
         b.iter(|| {
             for m in maps {

@@ -61,8 +61,9 @@ impl Interpolation {
     }
 }
 
-/// Run the pass over `tree` (its first document), mutating interpolated scalars in place.
-pub(crate) fn run(
+/// Run the pass over `tree` (its first document), mutating interpolated scalars in place:
+/// FE001/FE002/FE003/FE007 go to `diags`. [`crate::load`] runs it on the merged tree.
+pub fn run(
     tree: &mut Tree,
     sources: &SourceMap,
     vars: &Variables,

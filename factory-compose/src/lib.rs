@@ -257,6 +257,19 @@ fn includes_and_extends(
 #[must_use]
 pub fn lint(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> Report {
     let loaded = load(sources, process, settings);
+    check(&loaded, sources, process, settings)
+}
+
+/// The rules over a project already [`load`]ed from `sources` (what [`lint`] does after
+/// loading): the load's own diagnostics plus every rule's, minus what inline comments silence.
+/// For a caller that also renders or queries the loaded project, to load it once.
+#[must_use]
+pub fn check(
+    loaded: &Loaded,
+    sources: &SourceMap,
+    process: &ProcessEnv,
+    settings: &Settings,
+) -> Report {
     let mut diagnostics = loaded.diagnostics.clone();
     let cx = rules::Context {
         project: &loaded.project,
