@@ -22,9 +22,10 @@ log() { echo "== $*" >&2; }
 # --- tools -------------------------------------------------------------------------------------
 target="${CARGO_TARGET_DIR:-$root/target}"
 log "building factory (release)"
-(cd "$root" && cargo build --release -q -p factory-cli -p factory-benches --bin factory --bin generate)
+(cd "$root" && cargo build --release -q -p factory-cli -p factory-benches --bin factory --bin generate --bin phases)
 factory="$target/release/factory"
 generate="$target/release/generate"
+phases="$target/release/phases"
 
 compose="$tools/docker-compose"
 if [[ -x /work/.oracle/docker-compose && ! -x "$compose" ]]; then cp /work/.oracle/docker-compose "$compose"; fi
@@ -113,3 +114,23 @@ for idx in "${!dirs[@]}"; do
 done
 echo
 echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/ { print $2 }') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d); $runs runs per cell ($([[ -n "$have_hyperfine" ]] && echo hyperfine || echo 'date loop'))."
+
+# --- scaling: throughput, memory and linear cost on 1 000 and 10 000 services ------------------
+"$generate" 10000 "$work/gen10000"
+echo
+echo "| services | size | factory lint wall (CPU) | MB/s whole process (CPU) | in-process parse + model + rules | MB/s in process | peak RSS | peak RSS / input |"
+echo "|---|---|---|---|---|---|---|---|"
+declare -A cpu_of
+for n in 1000 10000; do
+  d="$work/gen$n"; f="$d/docker-compose.yml"; size=$(wc -c < "$f")
+  log "scaling: $n services"
+  t=$(mean_ms "$d" "$factory" lint --no-color .); c=$(cat "$work/cpu"); cpu_of[$n]="$c"
+  m=$(peak_mib "$d" "$factory" lint --no-color .)
+  inproc=$("$phases" "$f" "$runs" | awk '$1 == "lint" { print $2 }')
+  mbs=$(awk -v s="$size" -v c="$c" 'BEGIN { if (c == "n/a") print "n/a"; else printf "%.1f", s / 1e6 / (c / 1e3) }')
+  mbs_in=$(awk -v s="$size" -v t="$inproc" 'BEGIN { printf "%.1f", s / 1e6 / (t / 1e3) }')
+  rss_ratio=$(awk -v m="$m" -v s="$size" 'BEGIN { if (m == "n/a") print "n/a"; else printf "%.1f×", m * 1048576 / s }')
+  echo "| $n | $size B | $t ms ($c ms) | $mbs | $inproc ms | $mbs_in | $m MiB | $rss_ratio |"
+done
+echo
+echo "10× the input cost $(awk -v a="${cpu_of[1000]}" -v b="${cpu_of[10000]}" 'BEGIN { if (a == "n/a") print "n/a"; else printf "%.1f×", b / a }') the CPU time (whole process)."
