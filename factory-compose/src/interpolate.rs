@@ -26,6 +26,9 @@ pub struct VarOccurrence {
     pub node: NodeId,
 }
 
+/// Byte ranges in a scalar's raw text with syntax Compose v1 read differently, and why.
+pub type V1Findings = Vec<(std::ops::Range<usize>, &'static str)>;
+
 /// What the pass found besides diagnostics.
 #[derive(Debug, Clone, Default)]
 pub struct Interpolation {
@@ -36,6 +39,8 @@ pub struct Interpolation {
     pub raw: Vec<(NodeId, String)>,
     /// For each scalar with uses, the range of [`Interpolation::uses`] it owns, sorted by node.
     by_node: Vec<(NodeId, std::ops::Range<usize>)>,
+    /// The syntax Compose v1 read differently (FE011), per rendered scalar, in file order.
+    v1: Vec<(NodeId, V1Findings)>,
 }
 
 impl Interpolation {
@@ -47,6 +52,14 @@ impl Interpolation {
             .ok()
             .and_then(|i| self.raw.get(i))
             .map(|(_, r)| r.as_str())
+    }
+
+    /// Every rendered scalar whose raw text has syntax Compose v1 read differently (FE011), in
+    /// file order, with the byte ranges in the raw text and why
+    /// ([`factory_env::Template::v1_incompatibilities`]).
+    #[must_use]
+    pub fn v1_incompatibilities(&self) -> &[(NodeId, V1Findings)] {
+        &self.v1
     }
 
     /// The variable uses in `node` (a binary search, not a scan).
@@ -142,6 +155,10 @@ pub fn run(
         }
         match template.render(vars) {
             Ok(rendered) => {
+                let v1 = template.v1_incompatibilities();
+                if !v1.is_empty() {
+                    out.v1.push((id, v1));
+                }
                 for u in &rendered.unset {
                     let at = locate(u.span.clone());
                     diags.push(unset_diagnostic(&u.name, at, vars, settings));

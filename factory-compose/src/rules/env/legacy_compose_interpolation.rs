@@ -1,9 +1,7 @@
-use factory_env::Template;
-
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::{Location, Span};
-use crate::yaml::{NodeId, NodeKind, Tree};
+use crate::yaml::NodeKind;
 
 declare_rule! {
     /// ## What it does
@@ -49,16 +47,13 @@ impl Rule for LegacyComposeInterpolation {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let tree = &cx.project.tree;
-        for id in interpolated_scalars(tree) {
-            let node = tree.node(id);
+        for (id, v1) in cx.interpolation.v1_incompatibilities() {
+            let node = tree.node(*id);
             let NodeKind::Scalar(s) = &node.kind else {
                 continue;
             };
-            let raw = cx.interpolation.raw_of(id).unwrap_or(&s.value);
-            let Ok(template) = Template::parse(raw) else {
-                continue; // FE001
-            };
-            let found = outermost(template.v1_incompatibilities());
+            let raw = cx.interpolation.raw_of(*id).unwrap_or(&s.value);
+            let found = outermost(v1.clone());
             if found.is_empty() {
                 continue;
             }
@@ -88,36 +83,6 @@ impl Rule for LegacyComposeInterpolation {
             }
         }
     }
-}
-
-/// The string scalars the interpolation pass rendered (values only, each node once), in file
-/// order.
-fn interpolated_scalars(tree: &Tree) -> Vec<NodeId> {
-    let Some(root) = tree.root() else {
-        return Vec::new();
-    };
-    let mut visited = vec![false; tree.nodes.len()];
-    let mut stack = vec![root];
-    let mut found = Vec::new();
-    while let Some(id) = stack.pop() {
-        let Some(seen) = visited.get_mut(id.0 as usize) else {
-            continue;
-        };
-        if std::mem::replace(seen, true) {
-            continue;
-        }
-        match &tree.node(id).kind {
-            NodeKind::Scalar(s) if s.interpolated => found.push(id),
-            NodeKind::Scalar(_) => {}
-            NodeKind::Sequence(items) => stack.extend(items.iter().rev()),
-            NodeKind::Mapping(entries) => stack.extend(entries.iter().rev().map(|e| e.value)),
-        }
-    }
-    found.sort_unstable_by_key(|id| {
-        let n = tree.node(*id);
-        (n.file, n.span.start)
-    });
-    found
 }
 
 /// One problem, one diagnostic: a finding inside another (a lone `$` inside a default that
