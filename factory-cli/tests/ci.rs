@@ -2,8 +2,12 @@
 //! inline suppressions, `--fix`/`--diff`, completions and the man page.
 #![allow(clippy::disallowed_methods)]
 
+mod common;
+
+use common::{factory, factory_env};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn here() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -11,21 +15,6 @@ fn here() -> PathBuf {
 
 fn projects() -> PathBuf {
     here().join("tests/projects")
-}
-
-fn factory_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_factory"))
-        .args(args)
-        .current_dir(cwd)
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .envs(env.iter().copied())
-        .output()
-        .expect("run factory")
-}
-
-fn factory(args: &[&str], cwd: &Path) -> Output {
-    factory_env(args, cwd, &[])
 }
 
 fn codes(out: &Output) -> Vec<(String, String)> {

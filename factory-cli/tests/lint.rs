@@ -1,27 +1,11 @@
 //! `factory lint` as a user runs it: exit codes, JSON shape and positions, file names.
 #![allow(clippy::disallowed_methods)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use common::{factory, json, repo};
 
-fn factory(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_factory"))
-        .args(args)
-        .current_dir(cwd)
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run factory")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
+use std::path::PathBuf;
 
 fn temp_project(name: &str, compose: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("factory-cli-test-{}-{name}", std::process::id()));

@@ -2,22 +2,12 @@
 //! the project directory (FP002).
 #![allow(clippy::disallowed_methods)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use common::{factory, repo};
 
-fn factory(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_factory"))
-        .args(args)
-        .current_dir(cwd)
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run factory")
-}
+use std::path::PathBuf;
+use std::process::Output;
 
 fn codes(out: &Output) -> Vec<(String, Option<String>)> {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout)

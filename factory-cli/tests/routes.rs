@@ -3,35 +3,16 @@
 //! small project written by the test.
 #![allow(clippy::disallowed_methods)]
 
+mod common;
+
+use common::{factory, json, repo, stdout};
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use std::process::Output;
 
 fn corpus() -> PathBuf {
     repo().join("../shared/corpus")
-}
-
-fn factory(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_factory"))
-        .args(args)
-        .current_dir(cwd)
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run factory")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(out)))
 }
 
 #[test]

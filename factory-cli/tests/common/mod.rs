@@ -1,0 +1,39 @@
+//! What the CLI integration tests share: running the built binary the way a user's shell does,
+//! with an empty environment (plus what a test names) and no colour.
+#![allow(dead_code, clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace root.
+pub(crate) fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Run `factory ARGS` in `cwd` with an empty environment plus `env`.
+pub(crate) fn factory_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_factory"))
+        .args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run factory")
+}
+
+/// Run `factory ARGS` in `cwd` with an empty environment.
+pub(crate) fn factory(args: &[&str], cwd: &Path) -> Output {
+    factory_env(args, cwd, &[])
+}
+
+/// Standard output, decoded.
+pub(crate) fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Standard output as JSON (panics with the text when it is not).
+pub(crate) fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
