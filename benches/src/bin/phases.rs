@@ -46,7 +46,14 @@ fn main() -> ExitCode {
     if let Ok(env) = std::fs::read_to_string(path.with_file_name(".env")) {
         map.add(SourceFile::new(".env", env, FileKind::Dotenv));
     }
-    let settings = Settings::default();
+    // `PHASES_THREADS=N`: the rules share N threads, as in the CLI (default 1).
+    let settings = Settings {
+        threads: std::env::var("PHASES_THREADS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1),
+        ..Settings::default()
+    };
     let process = ProcessEnv::default();
     let mb = text.len() as f64 / 1e6;
     // `PHASES_LINT=N`: only lint, N times (for a profiler).
