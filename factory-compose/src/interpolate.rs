@@ -32,7 +32,8 @@ pub type V1Findings = Vec<(std::ops::Range<usize>, &'static str)>;
 /// What the pass found besides diagnostics.
 #[derive(Debug, Clone, Default)]
 pub struct Interpolation {
-    /// Every variable use, in file order.
+    /// Every variable use, in file order. Read it, do not reorder it: [`Interpolation::uses_of`]
+    /// indexes into it.
     pub uses: Vec<VarOccurrence>,
     /// The raw (pre-interpolation) text of every scalar that was interpolated, sorted by node
     /// (so [`Interpolation::raw_of`] is a binary search, not a scan per call).

@@ -421,6 +421,21 @@ fn levenshtein(a: &str, b: &str) -> usize {
     prev.last().copied().unwrap_or(0)
 }
 
+/// A `HeadersRegexp` value or `Query` template that Go compiles but factory's regex budget
+/// does not: [`ParseErrorKind::RegexTooBig`] (Traefik loads the rule; factory cannot check it).
+fn regex_too_big(span: Range<usize>, pattern: &str) -> ParseError {
+    perr(
+        ParseErrorKind::RegexTooBig,
+        span,
+        format!(
+            "the regular expression of `{pattern}` compiles past factory's size limit of {} bytes (1 MiB)",
+            crate::template::SIZE_LIMIT
+        ),
+        Some("write a smaller regex: a counted repetition of a Unicode class (`\\pL{30}`) is huge; `\\pL+` or an ASCII class (`[a-z]{30}`) stays small".to_owned()),
+        String::new(),
+    )
+}
+
 /// Go `sort.Sort(bySize)` on a short list: longest first, stable for equal lengths.
 fn by_size(args: &[Arg]) -> Vec<String> {
     let mut v: Vec<String> = args.iter().map(|a| a.text.clone()).collect();
@@ -442,6 +457,9 @@ impl Rule {
         let lexed = lex(text)?;
         let mut segments = Vec::new();
         let mut modifiers = Modifiers::default();
+        // A regex past factory's size budget is not an error for Traefik: the rest of the rule
+        // is still checked, and the budget is reported only when nothing else is wrong.
+        let mut too_big: Option<ParseError> = None;
         let mut query_vars: Vec<String> = Vec::new();
         for l in lexed {
             let name = check_lexed(text, &l)?;
@@ -552,20 +570,18 @@ impl Rule {
                         let mut pairs: Vec<(String, Regex)> = Vec::new();
                         for (i, kv) in texts.chunks(2).enumerate() {
                             if let [k, v] = kv {
-                                let re = compile_go_regex(v).map_err(|e| {
-                                    let span = l
-                                        .args
-                                        .get(2 * i + 1)
-                                        .map_or(l.span.clone(), |a| a.span.clone());
-                                    if e == TemplateError::TooBig {
-                                        return perr(
-                                            ParseErrorKind::RegexTooBig,
-                                            span,
-                                            format!("the regular expression `{v}` compiles past factory's size limit of {} bytes (1 MiB)", crate::template::SIZE_LIMIT),
-                                            Some("write a smaller regex: a counted repetition of a Unicode class (`\\pL{30}`) is huge; `\\pL+` or an ASCII class (`[a-z]{30}`) stays small".to_owned()),
-                                            String::new(),
-                                        );
+                                let span = l
+                                    .args
+                                    .get(2 * i + 1)
+                                    .map_or(l.span.clone(), |a| a.span.clone());
+                                let re = match compile_go_regex(v) {
+                                    Err(TemplateError::TooBig) => {
+                                        too_big.get_or_insert_with(|| regex_too_big(span, v));
+                                        continue;
                                     }
+                                    other => other,
+                                };
+                                let re = re.map_err(|e| {
                                     perr(
                                         ParseErrorKind::InvalidPattern,
                                         span,
@@ -611,6 +627,11 @@ impl Rule {
                                     query_vars.extend(t.var_names().iter().cloned());
                                     tpls.push(t);
                                 }
+                                Err(TemplateError::TooBig) => {
+                                    let span =
+                                        l.args.get(i).map_or(l.span.clone(), |a| a.span.clone());
+                                    too_big.get_or_insert_with(|| regex_too_big(span, &tpl));
+                                }
                                 Err(e) => {
                                     let span =
                                         l.args.get(i).map_or(l.span.clone(), |a| a.span.clone());
@@ -652,6 +673,9 @@ impl Rule {
                 args: l.args,
                 compiled,
             });
+        }
+        if let Some(e) = too_big {
+            return Err(e);
         }
         Ok(Rule {
             text: text.to_owned(),

@@ -535,7 +535,71 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
     if depth > 0 {
         return Err(go_err("missing closing )", p));
     }
+    if let Some(op) = nested_repeat_too_large(&out) {
+        return Err(bad(&format!("invalid repeat count: `{op}`")));
+    }
     Ok(out)
+}
+
+/// Go's parser checks every `{n,m}` repetition with a count of 2 or more against the
+/// repetitions inside it (`repeatIsValid(re, 1000)`): their counts multiplied must not exceed
+/// 1000 copies of the innermost thing, so `(x{999}){999}` is "invalid repeat count". The first
+/// failing repetition in Go's parse order (inner before outer, left to right), as its
+/// operator text. `pattern` is the translated (Rust syntax) pattern; `None` when it does not
+/// parse (the regex compiler reports that).
+fn nested_repeat_too_large(pattern: &str) -> Option<String> {
+    use regex_syntax::ast::{Ast, RepetitionKind, RepetitionRange};
+    /// `(min, max)` of a `{…}` repetition (Go's OpRepeat), `max` `None` when unbounded.
+    fn range(kind: &RepetitionKind) -> Option<(u32, Option<u32>)> {
+        match kind {
+            RepetitionKind::Range(RepetitionRange::Exactly(n)) => Some((*n, Some(*n))),
+            RepetitionKind::Range(RepetitionRange::AtLeast(n)) => Some((*n, None)),
+            RepetitionKind::Range(RepetitionRange::Bounded(a, b)) => Some((*a, Some(*b))),
+            _ => None,
+        }
+    }
+    fn valid(ast: &Ast, mut n: u32) -> bool {
+        match ast {
+            Ast::Repetition(rep) => {
+                if let Some((min, max)) = range(&rep.op.kind) {
+                    if max == Some(0) {
+                        return true;
+                    }
+                    let m = max.unwrap_or(min);
+                    if m > n {
+                        return false;
+                    }
+                    if m > 0 {
+                        n /= m;
+                    }
+                }
+                valid(&rep.ast, n)
+            }
+            Ast::Group(g) => valid(&g.ast, n),
+            Ast::Concat(c) => c.asts.iter().all(|a| valid(a, n)),
+            Ast::Alternation(a) => a.asts.iter().all(|a| valid(a, n)),
+            _ => true,
+        }
+    }
+    fn first_invalid<'p>(ast: &Ast, pattern: &'p str) -> Option<&'p str> {
+        match ast {
+            Ast::Repetition(rep) => first_invalid(&rep.ast, pattern).or_else(|| {
+                let (min, max) = range(&rep.op.kind)?;
+                let counted = min >= 2 || max.is_some_and(|m| m >= 2);
+                (counted && !valid(ast, 1000))
+                    .then(|| pattern.get(rep.op.span.start.offset..rep.op.span.end.offset))
+                    .flatten()
+            }),
+            Ast::Group(g) => first_invalid(&g.ast, pattern),
+            Ast::Concat(c) => c.asts.iter().find_map(|a| first_invalid(a, pattern)),
+            Ast::Alternation(a) => a.asts.iter().find_map(|a| first_invalid(a, pattern)),
+            _ => None,
+        }
+    }
+    let ast = regex_syntax::ast::parse::Parser::new()
+        .parse(pattern)
+        .ok()?;
+    first_invalid(&ast, pattern).map(str::to_owned)
 }
 
 /// Parses `n}`, `n,}` or `n,m}` at the start of `s`: (length including `}`, n, m).
@@ -580,6 +644,43 @@ pub(crate) fn go_quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Go's `repeatIsValid(re, 1000)` at each counted repetition (regexp/syntax/parse.go): the
+    /// expected results follow its arithmetic — `n /= m` going down, `{0}` stops, `*`/`+`/`?`
+    /// do not count, unbounded counts its minimum.
+    #[test]
+    fn nested_repetitions_follow_go_repeat_is_valid() {
+        let err = |p: &str| match compile_go_regex(p) {
+            Err(TemplateError::Regex { message }) => Some(message),
+            Err(e) => panic!("{p}: {e:?}"),
+            Ok(_) => None,
+        };
+        for ok in [
+            "(a{10}){100}",
+            "(a{2,}){500}",
+            "(a{0}){1000}",
+            "(a*){1000}",
+            "(?:a{1000})+",
+            "a{1000}b{1000}",
+            "(a{10}|b{100}){10}",
+        ] {
+            assert_eq!(err(ok), None, "{ok}");
+        }
+        for (bad, op) in [
+            ("(x{999}){999}", "{999}"),
+            ("(a{10}){101}", "{101}"),
+            ("(a{3,}){500}", "{500}"),
+            ("(a{1,2}){600}", "{600}"),
+            ("((a{2}){2}){300}", "{300}"),
+            ("(a{10}|b{101}){10}", "{10}"),
+        ] {
+            assert_eq!(
+                err(bad),
+                Some(format!("invalid repeat count: `{op}`")),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn host_template() {

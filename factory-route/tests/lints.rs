@@ -208,3 +208,27 @@ fn regex_past_the_size_budget_is_unchecked_not_invalid() {
     let (kind, _, _) = only(r"Host:a.com;ReplacePathRegex:^/(a /$1");
     assert_eq!(kind, WarningKind::InvalidRegex);
 }
+
+#[test]
+fn a_regex_past_the_budget_does_not_hide_a_real_error_after_it() {
+    use factory_route::ParseErrorKind;
+    let kind = |rule: &str| Rule::parse(rule).expect_err(rule).kind;
+    // Alone, it is reported as past the budget (Traefik loads it) …
+    assert_eq!(
+        kind(r"HeadersRegexp:X,\pL{1000}"),
+        ParseErrorKind::RegexTooBig
+    );
+    assert_eq!(
+        kind(r"Host:a.com;Query:a={v:\pL{1000}}"),
+        ParseErrorKind::RegexTooBig
+    );
+    // … but what Traefik refuses in the rest of the rule wins.
+    assert_eq!(
+        kind(r"HeadersRegexp:X,\pL{1000};Hostt:a.com"),
+        ParseErrorKind::UnknownFunction
+    );
+    assert_eq!(
+        kind(r"HeadersRegexp:X,\pL{1000},Y,("),
+        ParseErrorKind::InvalidPattern
+    );
+}

@@ -106,10 +106,16 @@ fn hostile_regex_is_an_error_not_a_blow_up() {
     let rule = Rule::parse("Path:/{x:((a{1000}){1000}){1000}};HostRegexp:{h:(x{999}){999}}")
         .expect("Traefik accepts it");
     let kinds: Vec<_> = rule.warnings().into_iter().map(|w| w.kind).collect();
-    // Past the size budget: not built, reported as unchecked (FR011 warning).
-    assert_eq!(kinds, vec![factory_route::WarningKind::RegexTooBig; 2]);
+    // Go refuses nested repetitions past 1000 copies ("invalid repeat count"): never built.
+    assert_eq!(kinds, vec![factory_route::WarningKind::InvalidRegex; 2]);
     assert!(!rule.matches(&Request::new("x", "/a")).is_match());
-    let err = Rule::parse("HeadersRegexp:X,((a{1000}){1000}){1000}").expect_err("not built");
-    assert_eq!(err.kind, factory_route::ParseErrorKind::RegexTooBig);
+    let err = Rule::parse("HeadersRegexp:X,((a{1000}){1000}){1000}").expect_err("mux refuses it");
+    assert_eq!(err.kind, factory_route::ParseErrorKind::InvalidPattern);
+    assert!(
+        err.traefik_message()
+            .contains("invalid repeat count: `{1000}`"),
+        "{}",
+        err.traefik_message()
+    );
     assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
 }

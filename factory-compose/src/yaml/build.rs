@@ -253,6 +253,12 @@ fn span_in(text: &str, range: std::ops::Range<usize>) -> Span {
     Span::new(pos(start), pos(end))
 }
 
+/// Nodes reserved up front for a text of `len` bytes: about one per 10 bytes, at most a million
+/// (64 MiB): a huge file of comments or one block scalar must not reserve gigabytes.
+fn reserved_nodes(len: usize) -> usize {
+    (len / 10 + 8).min(1 << 20)
+}
+
 impl<'t, 'l> Builder<'t, 'l> {
     fn new(
         text: &'t str,
@@ -274,10 +280,10 @@ impl<'t, 'l> Builder<'t, 'l> {
             // Compose files average 12-14 bytes per node: reserving that much spares the
             // copies (and the doubled peak) of growing the arena one doubling at a time.
             tree: Tree {
-                nodes: Vec::with_capacity(text.len() / 10 + 8),
+                nodes: Vec::with_capacity(reserved_nodes(text.len())),
                 documents: Vec::new(),
             },
-            sizes: Vec::with_capacity(text.len() / 10 + 8),
+            sizes: Vec::with_capacity(reserved_nodes(text.len())),
             anchors: Vec::new(),
             frames: Vec::new(),
             problems: Vec::new(),

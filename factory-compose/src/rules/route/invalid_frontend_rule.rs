@@ -71,9 +71,15 @@ impl Rule for InvalidFrontendRule {
             if let Some(via) = d.rule.value.as_ref().and_then(|v| v.inherited_from()) {
                 diag = diag.with_secondary(via, "inherited from here");
             }
-            diag = diag.with_help(e.help.clone().unwrap_or_else(|| {
+            let mut help = e.help.clone().unwrap_or_else(|| {
                 "write `Matcher:value` pairs joined by `;`, e.g. `Host:${CI_ENVIRONMENT_DOMAIN};PathPrefix:/api`".to_owned()
-            }));
+            });
+            if too_big {
+                help.push_str(
+                    "; until then factory leaves this route out of `factory routes` and of the conflict and shadowing checks",
+                );
+            }
+            diag = diag.with_help(help);
             out.push(diag);
         }
     }
