@@ -569,8 +569,8 @@ fn nested_repeat_too_large(pattern: &str) -> Option<String> {
                     if m > n {
                         return false;
                     }
-                    if m > 0 {
-                        n /= m;
+                    if let Some(rest) = n.checked_div(m) {
+                        n = rest;
                     }
                 }
                 valid(&rep.ast, n)
