@@ -2,7 +2,7 @@
 //! silently ignores (FR011).
 
 use crate::parse::{Arg, Compiled, MatcherName, ReplaceRegex, Rule, Segment};
-use crate::template::{SIZE_LIMIT, TemplateError, brace_indices};
+use crate::template::{SIZE_LIMIT, SMALLER_REGEX_HELP, TemplateError, brace_indices};
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -164,7 +164,7 @@ fn template_warning(seg: &Segment, arg: &Arg, err: &TemplateError) -> RuleWarnin
                 "the regular expression of `{name}` template `{}` compiles past factory's size limit of {SIZE_LIMIT} bytes (1 MiB): factory cannot check this alternative",
                 arg.text
             ),
-            "write a smaller regex: a counted repetition of a Unicode class (`\\pL{30}`) is huge, all the more in a case-insensitive `HostRegexp`; `\\pL+` or an ASCII class (`[a-z]{30}`) stays small",
+            SMALLER_REGEX_HELP,
         ),
         TemplateError::DuplicateVariable(v) => warn(
             WarningKind::BrokenTemplate,
@@ -401,7 +401,7 @@ impl Rule {
                                 "the regular expression of `ReplacePathRegex:{}` compiles past factory's size limit of {SIZE_LIMIT} bytes (1 MiB): factory cannot check the rewrite",
                                 last.text
                             ),
-                            "write a smaller regex: a counted repetition of a Unicode class (`\\pL{30}`) is huge; `\\pL+` or an ASCII class (`[a-z]{30}`) stays small",
+                            SMALLER_REGEX_HELP,
                         )),
                         _ => {}
                     }

@@ -431,7 +431,7 @@ fn regex_too_big(span: Range<usize>, pattern: &str) -> ParseError {
             "the regular expression of `{pattern}` compiles past factory's size limit of {} bytes (1 MiB)",
             crate::template::SIZE_LIMIT
         ),
-        Some("write a smaller regex: a counted repetition of a Unicode class (`\\pL{30}`) is huge; `\\pL+` or an ASCII class (`[a-z]{30}`) stays small".to_owned()),
+        Some(crate::template::SMALLER_REGEX_HELP.to_owned()),
         String::new(),
     )
 }

@@ -8,6 +8,9 @@ use std::collections::HashMap;
 /// ([`TemplateError::TooBig`]), never a blow-up.
 pub(crate) const SIZE_LIMIT: usize = 1 << 20;
 
+/// The help for a regex past [`SIZE_LIMIT`].
+pub(crate) const SMALLER_REGEX_HELP: &str = "write a smaller regex: a counted repetition of a Unicode class (`\\pL{30}`) is huge (all the more in a case-insensitive `HostRegexp`); `\\pL+` or an ASCII class (`[a-z]{30}`) stays small";
+
 /// What a template matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TemplateKind {
