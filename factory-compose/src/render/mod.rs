@@ -111,6 +111,16 @@ impl Cx<'_> {
         }
     }
 
+    /// The items of a list value the way [`service::string_list`] renders it: a lone scalar
+    /// (which Compose's schema refuses for most list keys) counts as a one-item list, so that
+    /// reloading the rendered output gives the same project.
+    pub(crate) fn list_items(&self, id: NodeId) -> Vec<NodeId> {
+        match self.kind(id) {
+            NodeKind::Scalar(_) => vec![id],
+            _ => self.items(id),
+        }
+    }
+
     pub(crate) fn is_null(&self, id: NodeId) -> bool {
         matches!(self.kind(id), NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Null))
     }

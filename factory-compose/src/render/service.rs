@@ -112,12 +112,12 @@ pub(crate) fn enabled(cx: &Cx<'_>, svc: &Service, active: &[String]) -> bool {
         return true;
     };
     // A lone scalar (`profiles: debug`, which Compose's schema refuses) counts as a one-item
-    // list, the way it is rendered: reloading the rendered output must give the same project.
-    let items = match cx.kind(entry.value) {
-        NodeKind::Scalar(_) => vec![entry.value],
-        _ => cx.items(entry.value),
-    };
-    let profiles: Vec<String> = items.into_iter().filter_map(|i| cx.text(i)).collect();
+    // list, the way it is rendered.
+    let profiles: Vec<String> = cx
+        .list_items(entry.value)
+        .into_iter()
+        .filter_map(|i| cx.text(i))
+        .collect();
     profiles.is_empty()
         || active.iter().any(|a| a == "*")
         || profiles.iter().any(|p| active.contains(p))
@@ -265,7 +265,7 @@ fn implied_dependencies(cx: &Cx<'_>, svc: &Service, out: &mut Vec<(String, Value
         let key = k.key.value.as_str();
         match key {
             "links" => {
-                for i in cx.items(k.value) {
+                for i in cx.list_items(k.value) {
                     if let Some(link) = cx.text(i) {
                         let parts: Vec<&str> = link.split(':').collect();
                         let name = if parts.len() == 2 {
@@ -286,7 +286,7 @@ fn implied_dependencies(cx: &Cx<'_>, svc: &Service, out: &mut Vec<(String, Value
                 }
             }
             "volumes_from" => {
-                for i in cx.items(k.value) {
+                for i in cx.list_items(k.value) {
                     if let Some(v) = cx.text(i).filter(|v| !v.starts_with("container:")) {
                         let name = v.split(':').next().unwrap_or_default().to_owned();
                         implied.push((name, false));
