@@ -52,9 +52,12 @@ pub(crate) fn parse_dotenv(
                 u32::try_from(e.span.start).unwrap_or(u32::MAX),
                 u32::try_from(e.span.end).unwrap_or(u32::MAX),
             );
-            let mut d =
-                registry::diagnostic("FE004", format!("invalid .env syntax: {}", e.message))
-                    .at(Location::new(id, span));
+            let message = if e.is_budget() {
+                e.message.clone()
+            } else {
+                format!("invalid .env syntax: {}", e.message)
+            };
+            let mut d = registry::diagnostic("FE004", message).at(Location::new(id, span));
             if let Some(help) = e.help() {
                 d = d.with_help(help);
             }

@@ -1,9 +1,10 @@
 //! Every budget that stops input from blowing up, tested at its limit and just past it, through
 //! the whole `lint` pipeline with a diagnostic that points into the file and names the limit:
-//! FC004 for the YAML tree (depth, aliases, file size), FE001 for template nesting, FR011 for
-//! the compiled size of a Traefik rule regex (factory-route's 1 MiB), FJ007 for a schedule that
+//! FC004 for the YAML tree (depth, aliases, file size), FE001 for template nesting, FE004 for the
+//! bytes `.env` substitutions may add (factory-env's expansion budget), FR011/FR001 for the
+//! compiled size of a Traefik rule regex (factory-route's 1 MiB), FJ007 for a schedule that
 //! fires in no day of the 400-year Gregorian cycle (factory-cron's search horizon). The leaf
-//! crates' own APIs are tested at the end as well.
+//! crates' own APIs are tested as well.
 
 use factory_compose::cron_jobs;
 use factory_compose::yaml::Limits;
@@ -403,4 +404,49 @@ fn headers_regexp_past_the_regex_budget_is_an_fr001_warning_not_a_refusal() {
     let line = text.lines().nth(5).expect("line 6");
     let column = line.find("^\\pL").expect("the regex") + 1;
     assert_eq!(start, LineCol { line: 6, column });
+}
+
+/// A project whose `.env` gives `A` 1 KiB and uses it `refs` times in `B` (line 2).
+fn dotenv_refs(refs: usize) -> SourceMap {
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        "services:\n  web:\n    image: nginx:1\n    environment:\n      B: ${B}\n",
+        FileKind::Compose,
+    ));
+    sources.add(SourceFile::new(
+        ".env",
+        format!("A={}\nB={}\n", "x".repeat(1024), "$A".repeat(refs)),
+        FileKind::Dotenv,
+    ));
+    sources
+}
+
+#[test]
+fn dotenv_expansion_budget_is_fe004_at_one_mib() {
+    let settings = Settings::default();
+    // 1 024 uses of a 1 KiB value substitute exactly the 1 MiB budget of a small file …
+    let at = lint(&dotenv_refs(1024), &ProcessEnv::default(), &settings);
+    assert!(find(&at, "FE004").is_none(), "{:?}", at.diagnostics);
+    // … one more is past it: FE004 on `B`'s value in `.env`, naming the budget.
+    let sources = dotenv_refs(1025);
+    let past = lint(&sources, &ProcessEnv::default(), &settings);
+    let d = find(&past, "FE004").expect("FE004 past the expansion budget");
+    assert!(
+        d.message.starts_with(
+            "the variables of this file expand past factory's budget of 1048576 bytes"
+        ),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("write the value out"))
+    );
+    let primary = d.primary.as_ref().expect("located").location;
+    let env_file = sources.get(primary.file);
+    assert_eq!(env_file.name, ".env");
+    let (start, _) = lines_cols(&env_file.text, d);
+    assert_eq!(start, LineCol { line: 2, column: 3 });
 }

@@ -13,7 +13,7 @@
 //!   understand `\a \b \f \n \r \t \v \\ \" \$` and `\0ooo` (octal), and interpolate;
 //! - interpolation looks a name up in the lookup first, then in the entries read so far.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -58,9 +58,16 @@ pub struct DotenvError {
     pub span: Range<usize>,
     help: Option<&'static str>,
     compose: String,
+    budget: bool,
 }
 
 impl DotenvError {
+    /// Whether this is the expansion budget ([`expansion_budget`]) rather than a syntax or
+    /// interpolation error: the file is valid, but its values grow without bound.
+    pub fn is_budget(&self) -> bool {
+        self.budget
+    }
+
     /// What to do about it.
     pub fn help(&self) -> Option<&'static str> {
         self.help
@@ -158,6 +165,39 @@ struct Parser<'a> {
     values: BTreeMap<String, String>,
     /// Byte offsets where lines start, computed at the first error.
     line_starts: OnceCell<Vec<usize>>,
+    /// Bytes that substitutions may still add ([`expansion_budget`]).
+    expansion_left: usize,
+}
+
+/// How many bytes the variable substitutions of one file may add in all: 16 per byte of the
+/// file, at least 1 MiB. `A=$A$A` on each line doubles `A`: forty lines would need a terabyte.
+#[must_use]
+pub fn expansion_budget(text_len: usize) -> usize {
+    text_len.saturating_mul(16).max(1 << 20)
+}
+
+/// A lookup that hands out at most `left` bytes of values in all, then empty strings (and
+/// remembers that it ran out), so a render never grows past the budget.
+struct Budgeted<'l> {
+    inner: &'l dyn Lookup,
+    left: Cell<usize>,
+    exhausted: Cell<bool>,
+}
+
+impl Lookup for Budgeted<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        let value = self.inner.get(name)?;
+        match self.left.get().checked_sub(value.len()) {
+            Some(left) => {
+                self.left.set(left);
+                Some(value)
+            }
+            None => {
+                self.exhausted.set(true);
+                Some("")
+            }
+        }
+    }
 }
 
 impl<'a> Parser<'a> {
@@ -174,6 +214,7 @@ impl<'a> Parser<'a> {
             lookup,
             values,
             line_starts: OnceCell::new(),
+            expansion_left: expansion_budget(text.len()),
         }
     }
 
@@ -216,6 +257,7 @@ impl<'a> Parser<'a> {
             span,
             help,
             compose,
+            budget: false,
         }
     }
 
@@ -457,7 +499,7 @@ impl<'a> Parser<'a> {
     /// Interpolates `value`; `offsets[k]` is the source offset of byte `k` of `value` (one entry
     /// more than `value.len()`).
     fn expand(
-        &self,
+        &mut self,
         value: &str,
         offsets: &[usize],
         resume: usize,
@@ -479,8 +521,30 @@ impl<'a> Parser<'a> {
             };
             start..end
         };
-        let lookup = Chain(self.lookup, &self.values);
-        match interpolate(value, &lookup) {
+        let chain = Chain(self.lookup, &self.values);
+        let lookup = Budgeted {
+            inner: &chain,
+            left: Cell::new(self.expansion_left),
+            exhausted: Cell::new(false),
+        };
+        let result = interpolate(value, &lookup);
+        self.expansion_left = lookup.left.get();
+        if lookup.exhausted.get() {
+            let budget = expansion_budget(self.text.len());
+            let message = format!(
+                "the variables of this file expand past factory's budget of {budget} bytes (16 per byte of the file, at least 1 MiB)"
+            );
+            let mut error = self.error(
+                to_source(&(0..value.len())),
+                message.clone(),
+                message,
+                Some("a value that uses a variable several times, redefined line after line, doubles each time: write the value out"),
+            );
+            error.budget = true;
+            // Nothing after this point is read: every later value could only grow further.
+            return Err((error, self.text.len()));
+        }
+        match result {
             Ok(rendered) => {
                 let unset = rendered
                     .unset
@@ -733,5 +797,44 @@ mod tests {
         assert_eq!(keys, ["A", "C", "E"]);
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [2, 3, 5]);
+    }
+
+    /// `A` is 1 KiB; `B` uses it `refs` times: `refs` KiB of substitutions.
+    fn kib_refs(refs: usize) -> String {
+        format!("A={}\nB={}\nC=after\n", "x".repeat(1024), "$A".repeat(refs))
+    }
+
+    #[test]
+    fn expansion_budget_is_exact_at_one_mib() {
+        // A small file gets the 1 MiB floor: 1 024 uses of a 1 KiB value fit exactly …
+        assert_eq!(expansion_budget(kib_refs(1024).len()), 1 << 20);
+        let (entries, errors) = parse_recovering(&kib_refs(1024), &());
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(entries[1].value.len(), 1 << 20);
+        // … one more is past the budget: an error on `B`'s value, and nothing after it is read.
+        let (entries, errors) = parse_recovering(&kib_refs(1025), &());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let e = &errors[0];
+        assert_eq!((e.line, e.column), (2, 3));
+        assert!(
+            e.message.contains("budget of 1048576 bytes"),
+            "{}",
+            e.message
+        );
+        assert!(e.help().is_some() && e.is_budget());
+        let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["A"]);
+    }
+
+    #[test]
+    fn a_doubling_chain_stops_at_the_budget() {
+        // Each line doubles `A`: 2^60 bytes unless stopped.
+        let text = format!("A=x\n{}", "A=$A$A\n".repeat(60));
+        let (entries, errors) = parse_recovering(&text, &());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        // Line k substitutes 2^(k-1) bytes, 2^k - 2 in all so far: line 21 is the first past
+        // the 2^20 floor.
+        assert_eq!(errors[0].line, 21);
+        assert!(entries.iter().all(|e| e.value.len() <= 1 << 20));
     }
 }
