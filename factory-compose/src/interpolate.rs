@@ -2,7 +2,7 @@
 //! does) is rendered with the project's variables before the model is built, so every rule sees
 //! resolved values. Errors and unset variables are reported with spans inside the scalar.
 
-use factory_env::{Op, Template, Variables};
+use factory_env::{Budgeted, Op, Template, Variables};
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::registry;
@@ -86,6 +86,8 @@ pub fn run(
 ) -> Interpolation {
     let mut out = Interpolation::default();
     let Some(root) = tree.root() else { return out };
+    let budget = expansion_budget(sources);
+    let lookup = Budgeted::new(vars, budget);
     let mut visited = vec![false; tree.nodes.len()];
     let mut stack = vec![root];
     let mut scalars = Vec::new();
@@ -154,7 +156,21 @@ pub fn run(
         if out.uses.len() > first {
             out.by_node.push((id, first..out.uses.len()));
         }
-        match template.render(vars) {
+        let result = template.render(&lookup);
+        if lookup.exhausted() {
+            diags.push(
+                registry::diagnostic(
+                    "FC004",
+                    format!(
+                        "the variables of the compose files expand past factory's budget of {budget} bytes (16 per byte of the project's files, at least 1 MiB): interpolation stops here"
+                    ),
+                )
+                .at(whole)
+                .with_help("a long value used many times multiplies: use it once, or write the text out"),
+            );
+            break;
+        }
+        match result {
             Ok(rendered) => {
                 let v1 = template.v1_incompatibilities();
                 if !v1.is_empty() {
@@ -185,6 +201,14 @@ pub fn run(
     out.raw.sort_unstable_by_key(|(n, _)| *n);
     out.by_node.sort_unstable_by_key(|(n, _)| *n);
     out
+}
+
+/// How many bytes variable substitutions may add to the compose files in all: 16 per byte of
+/// the project's files, at least 1 MiB (a 1 MiB `.env` value used 100 000 times would be
+/// 100 GB).
+fn expansion_budget(sources: &SourceMap) -> usize {
+    let total: usize = sources.iter().map(|(_, f)| f.text.len()).sum();
+    total.saturating_mul(16).max(1 << 20)
 }
 
 /// FE002 in development, FE007 in deploy mode (one problem, one diagnostic).

@@ -1,7 +1,8 @@
 //! Every budget that stops input from blowing up, tested at its limit and just past it, through
 //! the whole `lint` pipeline with a diagnostic that points into the file and names the limit:
-//! FC004 for the YAML tree (depth, aliases, file size), FE001 for template nesting, FE004 for the
-//! bytes `.env` substitutions may add (factory-env's expansion budget), FR011/FR001 for the
+//! FC004 for the YAML tree (depth, aliases, file size) and for the bytes interpolation may add
+//! to the compose files, FE001 for template nesting, FE004 for the bytes `.env` substitutions
+//! may add (factory-env's expansion budget), FR011/FR001 for the
 //! compiled size of a Traefik rule regex (factory-route's 1 MiB), FJ007 for a schedule that
 //! fires in no day of the 400-year Gregorian cycle (factory-cron's search horizon). The leaf
 //! crates' own APIs are tested as well.
@@ -449,4 +450,52 @@ fn dotenv_expansion_budget_is_fe004_at_one_mib() {
     assert_eq!(env_file.name, ".env");
     let (start, _) = lines_cols(&env_file.text, d);
     assert_eq!(start, LineCol { line: 2, column: 3 });
+}
+
+/// A project whose `.env` gives `A` 1 KiB and whose label (line 6) uses it `refs` times.
+fn compose_refs(refs: usize) -> SourceMap {
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        format!(
+            "services:\n  web:\n    image: nginx:1\n    expose: [\"80\"]\n    labels:\n      x.long: \"{}\"\n",
+            "$A".repeat(refs)
+        ),
+        FileKind::Compose,
+    ));
+    sources.add(SourceFile::new(
+        ".env",
+        format!("A={}\n", "x".repeat(1024)),
+        FileKind::Dotenv,
+    ));
+    sources
+}
+
+#[test]
+fn compose_expansion_budget_is_fc004_at_one_mib() {
+    let settings = Settings::default();
+    // 1 024 uses of a 1 KiB value substitute exactly the 1 MiB budget of a small project …
+    let at = lint(&compose_refs(1024), &ProcessEnv::default(), &settings);
+    assert!(find(&at, "FC004").is_none(), "{:?}", at.diagnostics);
+    // … one more is past it: FC004 on that value, naming the budget.
+    let sources = compose_refs(1025);
+    let past = lint(&sources, &ProcessEnv::default(), &settings);
+    let d = find(&past, "FC004").expect("FC004 past the expansion budget");
+    assert!(
+        d.message.starts_with(
+            "the variables of the compose files expand past factory's budget of 1048576 bytes"
+        ),
+        "{}",
+        d.message
+    );
+    assert!(d.help.is_some());
+    let compose = sources.get(factory_compose::FileId(0));
+    let (start, _) = lines_cols(&compose.text, d);
+    assert_eq!(
+        start,
+        LineCol {
+            line: 6,
+            column: 15
+        }
+    );
 }

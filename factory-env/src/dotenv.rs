@@ -13,13 +13,13 @@
 //!   understand `\a \b \f \n \r \t \v \\ \" \$` and `\0ooo` (octal), and interpolate;
 //! - interpolation looks a name up in the lookup first, then in the entries read so far.
 
-use std::cell::{Cell, OnceCell};
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
 use crate::goquote::quote;
-use crate::lookup::{Chain, Lookup};
+use crate::lookup::{Budgeted, Chain, Lookup};
 use crate::template::{InterpolateError, VarUse, interpolate};
 
 /// One `KEY=VALUE` statement of a `.env` file.
@@ -174,30 +174,6 @@ struct Parser<'a> {
 #[must_use]
 pub fn expansion_budget(text_len: usize) -> usize {
     text_len.saturating_mul(16).max(1 << 20)
-}
-
-/// A lookup that hands out at most `left` bytes of values in all, then empty strings (and
-/// remembers that it ran out), so a render never grows past the budget.
-struct Budgeted<'l> {
-    inner: &'l dyn Lookup,
-    left: Cell<usize>,
-    exhausted: Cell<bool>,
-}
-
-impl Lookup for Budgeted<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
-        let value = self.inner.get(name)?;
-        match self.left.get().checked_sub(value.len()) {
-            Some(left) => {
-                self.left.set(left);
-                Some(value)
-            }
-            None => {
-                self.exhausted.set(true);
-                Some("")
-            }
-        }
-    }
 }
 
 impl<'a> Parser<'a> {
@@ -522,14 +498,10 @@ impl<'a> Parser<'a> {
             start..end
         };
         let chain = Chain(self.lookup, &self.values);
-        let lookup = Budgeted {
-            inner: &chain,
-            left: Cell::new(self.expansion_left),
-            exhausted: Cell::new(false),
-        };
+        let lookup = Budgeted::new(&chain, self.expansion_left);
         let result = interpolate(value, &lookup);
-        self.expansion_left = lookup.left.get();
-        if lookup.exhausted.get() {
+        self.expansion_left = lookup.left();
+        if lookup.exhausted() {
             let budget = expansion_budget(self.text.len());
             let message = format!(
                 "the variables of this file expand past factory's budget of {budget} bytes (16 per byte of the file, at least 1 MiB)"

@@ -37,7 +37,7 @@ pub mod template;
 mod variables;
 
 pub use dotenv::{DotenvEntry, DotenvError};
-pub use lookup::{Chain, FnLookup, Lookup};
+pub use lookup::{Budgeted, Chain, FnLookup, Lookup};
 pub use secret::{MASK, Secret};
 pub use template::{
     InterpolateError, Op, RenderError, Rendered, Template, TemplateError, TemplateErrorKind,

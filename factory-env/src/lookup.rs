@@ -82,6 +82,52 @@ impl<'a, F: Fn(&str) -> Option<&'a str>> Lookup for FnLookup<'a, F> {
     }
 }
 
+/// A lookup that hands out at most a budget of bytes of values in all, then empty strings
+/// (remembering that it ran out), so that what is rendered through it stays bounded however
+/// often a long value is used: a budget on expansion, like YAML's on aliases.
+pub struct Budgeted<'l> {
+    inner: &'l dyn Lookup,
+    left: std::cell::Cell<usize>,
+    exhausted: std::cell::Cell<bool>,
+}
+
+impl<'l> Budgeted<'l> {
+    /// `inner`, with `bytes` of values to hand out.
+    pub fn new(inner: &'l dyn Lookup, bytes: usize) -> Self {
+        Budgeted {
+            inner,
+            left: std::cell::Cell::new(bytes),
+            exhausted: std::cell::Cell::new(false),
+        }
+    }
+
+    /// The bytes still available.
+    pub fn left(&self) -> usize {
+        self.left.get()
+    }
+
+    /// Whether a value was refused (replaced by an empty string) for lack of budget.
+    pub fn exhausted(&self) -> bool {
+        self.exhausted.get()
+    }
+}
+
+impl Lookup for Budgeted<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        let value = self.inner.get(name)?;
+        match self.left.get().checked_sub(value.len()) {
+            Some(left) => {
+                self.left.set(left);
+                Some(value)
+            }
+            None => {
+                self.exhausted.set(true);
+                Some("")
+            }
+        }
+    }
+}
+
 /// Two lookups in order: the first one that has the variable wins.
 #[derive(Debug, Clone, Copy)]
 pub struct Chain<A, B>(pub A, pub B);

@@ -4,7 +4,9 @@ declare_rule! {
     /// ## What it does
     /// Stops reading a file that exceeds one of factory's YAML budgets: the file size, the
     /// nesting depth of collections, or the number of nodes that aliases and merge keys expand to
-    /// (proportional to the file's size).
+    /// (proportional to the file's size). Interpolation has a budget too: variable substitutions
+    /// may add 16 bytes per byte of the project's files (at least 1 MiB); past it, the value is
+    /// reported and interpolation stops.
     ///
     /// ## Why is this bad?
     /// Such files are almost always hostile ("billion laughs": a few lines of aliases expanding
