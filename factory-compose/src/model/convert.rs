@@ -230,8 +230,56 @@ impl<'t> Cx<'t> {
             };
             for k in keys {
                 self.service_key(&name, k, &mut svc, diags);
+                self.unique_items(&name, k, diags);
             }
             project.services.push(svc);
+        }
+    }
+
+    /// The service keys whose list form Compose's schema wants without repeats (`uniqueItems`),
+    /// checked against `docker compose config` v2.40.3 ("items at 0 and 1 are equal"): others
+    /// (`cap_add`, `links`, `ports`, `environment` …) accept repeats.
+    const UNIQUE_ITEM_KEYS: &'static [&'static str] =
+        &["depends_on", "networks", "security_opt", "volumes_from"];
+
+    /// FC020 for a list Compose refuses because an item repeats an earlier one.
+    fn unique_items(&self, service: &str, e: &Entry, diags: &mut Vec<Diagnostic>) {
+        let Some(key) = self.scalar(e.key).map(|s| s.value.as_str()) else {
+            return;
+        };
+        if !Self::UNIQUE_ITEM_KEYS.contains(&key) {
+            return;
+        }
+        let NodeKind::Sequence(items) = &self.node(e.value).kind else {
+            return;
+        };
+        let texts: Vec<Option<Text>> = items
+            .iter()
+            .map(|&i| self.scalar(i).and_then(compose_string))
+            .collect();
+        for (later, text) in texts.iter().enumerate() {
+            let Some(text) = text else { continue };
+            let Some(first) = texts
+                .iter()
+                .take(later)
+                .position(|t| t.as_ref() == Some(text))
+            else {
+                continue;
+            };
+            let Some(&at) = items.get(later) else {
+                continue;
+            };
+            diags.push(
+                registry::diagnostic(
+                    "FC020",
+                    format!(
+                        "`services.{service}.{key}` items at {first} and {later} are equal (`{text}`)"
+                    ),
+                )
+                .at_inherited(self.loc(at), self.via(e))
+                .with_help("remove the repeated item: Compose refuses the file"),
+            );
+            return;
         }
     }
 
