@@ -234,12 +234,11 @@ const FRAGMENTS: &[&str] = &[
     "    image: ${REG}/app:${TAG}\n",
 ];
 
-/// Structure-aware: splice fragments of valid compose into a (corpus-seeded) document at line
-/// boundaries, so the pipeline past the parser gets exercised; same invariants as `lint_bytes`.
-pub fn lint_structured(data: &[u8]) {
-    let Some((&selector, rest)) = data.split_first() else {
-        return;
-    };
+/// The first byte selects where fragments of valid compose go: after every 7th line of the rest
+/// (decoded lossily), a fragment chosen by the selector and the line. With the environment the
+/// fragments use.
+fn spliced(data: &[u8]) -> Option<(String, ProcessEnv)> {
+    let (&selector, rest) = data.split_first()?;
     let base = String::from_utf8_lossy(rest);
     let mut text = String::new();
     for (i, line) in base.lines().enumerate() {
@@ -251,6 +250,15 @@ pub fn lint_structured(data: &[u8]) {
     }
     let env = ProcessEnv {
         vars: vec![("REG".into(), "registry.example".into())],
+    };
+    Some((text, env))
+}
+
+/// Structure-aware: splice fragments of valid compose into a (corpus-seeded) document at line
+/// boundaries, so the pipeline past the parser gets exercised; same invariants as `lint_bytes`.
+pub fn lint_structured(data: &[u8]) {
+    let Some((text, env)) = spliced(data) else {
+        return;
     };
     lint_checked(text, &env);
 }
@@ -312,20 +320,8 @@ fn render_config(text: String, env: &ProcessEnv) -> Option<String> {
 /// compose file and rendering again gives the same text (same model). Inputs are built like
 /// `lint_structured`'s so most of them are valid projects.
 pub fn config_fixed_point(data: &[u8]) {
-    let Some((&selector, rest)) = data.split_first() else {
+    let Some((text, env)) = spliced(data) else {
         return;
-    };
-    let base = String::from_utf8_lossy(rest);
-    let mut text = String::new();
-    for (i, line) in base.lines().enumerate() {
-        text.push_str(line);
-        text.push('\n');
-        if i % 7 == usize::from(selector % 7) {
-            text.push_str(FRAGMENTS[(usize::from(selector) + i) % FRAGMENTS.len()]);
-        }
-    }
-    let env = ProcessEnv {
-        vars: vec![("REG".into(), "registry.example".into())],
     };
     let Some(first) = render_config(text, &env) else {
         return;

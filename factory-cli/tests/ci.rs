@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{factory, factory_env};
+use common::{diagnostics, factory, factory_env};
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -18,16 +18,7 @@ fn projects() -> PathBuf {
 }
 
 fn codes(out: &Output) -> Vec<(String, String)> {
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    doc["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    diagnostics(out)
         .iter()
         .map(|d| {
             (

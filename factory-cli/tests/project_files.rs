@@ -4,17 +4,13 @@
 
 mod common;
 
-use common::{factory, repo};
+use common::{diagnostics, factory, repo};
 
 use std::path::PathBuf;
 use std::process::Output;
 
 fn codes(out: &Output) -> Vec<(String, Option<String>)> {
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
-    doc["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    diagnostics(out)
         .iter()
         .map(|d| {
             (

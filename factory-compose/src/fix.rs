@@ -20,7 +20,7 @@
 
 use crate::diagnostic::Edit;
 use crate::report::Report;
-use crate::source::SourceMap;
+use crate::source::{SourceFile, SourceMap};
 use crate::span::FileId;
 
 /// The code and title of each fix applied.
@@ -35,6 +35,20 @@ pub struct FixedFile {
     pub text: String,
     /// The code and title of every fix applied, in order.
     pub applied: Vec<(&'static str, String)>,
+}
+
+/// `sources` with the text of each fixed file replaced (what `lint` reads next round).
+#[must_use]
+pub fn replaced(sources: &SourceMap, fixed: &[FixedFile]) -> SourceMap {
+    let mut out = SourceMap::new();
+    for (id, file) in sources.iter() {
+        let text = fixed
+            .iter()
+            .find(|f| f.file == id)
+            .map_or(file.text.as_str(), |f| f.text.as_str());
+        out.add(SourceFile::new(file.name.clone(), text, file.kind));
+    }
+    out
 }
 
 /// Apply every fix of `report` that does not overlap another, file by file. Files without an

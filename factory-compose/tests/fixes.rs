@@ -79,15 +79,7 @@ fn every_fix_applies_and_relints_clean_for_its_code() {
             }
             rounds += 1;
             assert!(rounds <= MAX_ROUNDS, "{}: fixes do not converge", rule.code);
-            let mut next = SourceMap::new();
-            for (id, f) in sources.iter() {
-                let t = fixed
-                    .iter()
-                    .find(|x| x.file == id)
-                    .map_or(f.text.as_str(), |x| x.text.as_str());
-                next.add(SourceFile::new(f.name.clone(), t, f.kind));
-            }
-            sources = next;
+            sources = fix::replaced(&sources, &fixed);
             report = lint(&sources, &ProcessEnv::default(), &settings);
         }
         assert_eq!(
@@ -186,15 +178,7 @@ fn fixes_over_the_corpus_converge_and_keep_files_valid() {
                 failures.push(format!("{path}: fixes do not converge"));
                 break;
             }
-            let mut next = SourceMap::new();
-            for (id, f) in sources.iter() {
-                let t = fixed
-                    .iter()
-                    .find(|x| x.file == id)
-                    .map_or(f.text.as_str(), |x| x.text.as_str());
-                next.add(SourceFile::new(f.name.clone(), t, f.kind));
-            }
-            sources = next;
+            sources = fix::replaced(&sources, &fixed);
             report = lint(&sources, &ProcessEnv::default(), &settings);
         }
         if rounds > 0 {

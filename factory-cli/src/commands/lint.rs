@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use factory_compose::report::{github, gitlab, human, json, sarif};
-use factory_compose::{Report, SourceFile, SourceMap, fix, lint};
+use factory_compose::{Report, SourceMap, fix, lint};
 
 use crate::args::{LintArgs, LintFormat};
 use crate::config::{self, Options, Resolved, Threshold};
@@ -43,19 +43,6 @@ fn configuration(args: &LintArgs) -> Result<Resolved, String> {
     config::resolve(cli, &dir, args.config.as_deref(), args.no_config)
 }
 
-/// The sources with some files' text replaced.
-fn replaced(sources: &SourceMap, fixed: &[fix::FixedFile]) -> SourceMap {
-    let mut out = SourceMap::new();
-    for (id, file) in sources.iter() {
-        let text = fixed
-            .iter()
-            .find(|f| f.file == id)
-            .map_or(file.text.as_str(), |f| f.text.as_str());
-        out.add(SourceFile::new(file.name.clone(), text, file.kind));
-    }
-    out
-}
-
 fn lint_filtered(files: &ProjectFiles, sources: &SourceMap, conf: &Resolved) -> Report {
     conf.filter
         .apply(lint(sources, &files.process, &files.settings), sources)
@@ -74,7 +61,7 @@ pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
             if fixed.is_empty() {
                 break;
             }
-            sources = replaced(&sources, &fixed);
+            sources = fix::replaced(&sources, &fixed);
             report = lint_filtered(&files, &sources, &conf);
         }
         let mut diff = String::new();

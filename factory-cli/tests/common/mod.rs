@@ -32,8 +32,21 @@ pub(crate) fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Standard output as JSON (panics with the text when it is not).
+/// Standard output as JSON (panics with both outputs when it is not).
 pub(crate) fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// The `diagnostics` array of a JSON report on standard output.
+pub(crate) fn diagnostics(out: &Output) -> Vec<serde_json::Value> {
+    json(out)["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .clone()
 }
