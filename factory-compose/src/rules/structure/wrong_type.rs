@@ -3,7 +3,9 @@ use crate::rules::{declare_rule, reported_elsewhere};
 declare_rule! {
     /// ## What it does
     /// Reports a key of the platform's allow-list whose value has the wrong type for Compose's
-    /// schema: `image: 1.0` (a number), `environment: FOO` (a string), `tty: 1` …
+    /// schema: `image: 1.0` (a number), `environment: FOO` (a string), `tty: 1` … It also
+    /// reports a repeated item in the lists whose items Compose wants unique (`depends_on`,
+    /// `networks`, `security_opt`, `volumes_from`: "items at 0 and 1 are equal").
     ///
     /// ## Why is this bad?
     /// Compose validates the file against its schema and refuses it with
