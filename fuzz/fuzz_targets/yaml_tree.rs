@@ -1,5 +1,5 @@
-//! The YAML span tree on arbitrary bytes: no panic, every span inside the input and on char
-//! boundaries, the same tree twice.
+//! The YAML span tree on arbitrary bytes: the fast front end gives saphyr-parser's tree exactly,
+//! no panic, every span inside the input and on char boundaries, the same tree twice.
 //! The invariants live in `fuzz/checks.rs`, shared with the regression replay test.
 #![no_main]
 

@@ -6,6 +6,7 @@ use std::collections::hash_map;
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
 
+use super::fast;
 use super::lex::{self, CharToByte};
 use super::{
     Entry, LimitKind, Limits, Node, NodeId, NodeKind, Parsed, Scalar, ScalarStyle, Tag, Tree,
@@ -181,7 +182,7 @@ pub(super) struct Builder<'t, 'l> {
     document_first_node: usize,
 }
 
-pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
+pub(super) fn parse(text: &str, file: FileId, limits: &Limits, fast_path: bool) -> Parsed {
     let max_bytes = limits.max_file_bytes.min(u32::MAX as usize);
     if text.len() > max_bytes {
         return Parsed {
@@ -195,7 +196,10 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
             }],
         };
     }
-    let mut parsed = parse_fixing(text, file, limits);
+    let mut parsed = fast_path
+        .then(|| fast_parse(text, file, limits))
+        .flatten()
+        .unwrap_or_else(|| parse_fixing(text, file, limits));
     parsed.problems.extend(
         lex::go_yaml_reader_problems(text)
             .into_iter()
@@ -207,6 +211,19 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
     // Merge keys are checked when their mapping ends: put every problem in source order.
     parsed.problems.sort_by_key(|p| p.primary_span().start);
     parsed
+}
+
+/// Parse with the fast front end, `None` when it declines the text (see [`fast`]).
+pub(super) fn fast_parse(text: &str, file: FileId, limits: &Limits) -> Option<Parsed> {
+    let mut builder = Builder::new(text, file, limits, &[], &[]);
+    fast::events(text, &mut |event, start, end| {
+        builder.event(event, start, end).map_err(|_| fast::Decline)
+    })
+    .ok()?;
+    Some(Parsed {
+        tree: builder.tree,
+        problems: builder.problems,
+    })
 }
 
 /// Parse, re-parsing with a [`Fix`] where saphyr refuses what go-yaml accepts.

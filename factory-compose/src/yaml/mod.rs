@@ -30,6 +30,7 @@
 //! ```
 
 mod build;
+mod fast;
 mod lex;
 mod resolve;
 
@@ -330,7 +331,23 @@ pub struct Parsed {
 /// be a mapping`).
 #[must_use]
 pub fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
-    build::parse(text, file, limits)
+    build::parse(text, file, limits, true)
+}
+
+/// [`parse`] without the fast front end: saphyr-parser reads the whole text. For the tests and
+/// the fuzz target that check both give the same result.
+#[doc(hidden)]
+#[must_use]
+pub fn parse_with_saphyr(text: &str, file: FileId, limits: &Limits) -> Parsed {
+    build::parse(text, file, limits, false)
+}
+
+/// Whether the fast front end reads `text` (rather than declining it to saphyr-parser). For the
+/// tests that check it reads what it should.
+#[doc(hidden)]
+#[must_use]
+pub fn fast_path_reads(text: &str) -> bool {
+    build::fast_parse(text, FileId(0), &Limits::default()).is_some()
 }
 
 /// The decoded text of a scalar node, `None` for a collection (or an id not in the tree).

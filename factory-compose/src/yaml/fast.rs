@@ -1,0 +1,514 @@
+//! A fast front end for the block-style YAML that compose files are almost always written in.
+//!
+//! It reads the text line by line and hands the builder the same events, with the same byte
+//! positions, that saphyr-parser would; saphyr's scanner is general (any YAML, character by
+//! character through a token queue) and was most of the time of a lint. The subset it reads:
+//! block mappings and sequences indented with spaces, compact mappings in sequences (`- a: b`),
+//! one-line plain, single- and double-quoted scalars (no escapes), one-line flow sequences of
+//! scalars (`["CMD", "curl"]`, `[]`), anchors on block collections (`x-base: &base`), aliases
+//! (`<<: *base`), comments and blank lines.
+//!
+//! Anything else (block scalars, multi-line scalars, escapes, flow mappings, tags, `---`,
+//! directives, tabs, CR, non-printable or YAML-special characters, and every syntax error) makes
+//! it *decline* at once: the caller then parses the whole file with saphyr, so a declined file
+//! costs what it did before and the fast path never has to report an error. The tree built from
+//! its events is identical to the one built from saphyr's (checked on the corpus by a test and on
+//! arbitrary input by the `yaml_tree` fuzz target).
+
+use std::borrow::Cow;
+
+use saphyr_parser::{Event, ScalarStyle};
+
+/// The fast path does not read this text: parse it with saphyr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Decline;
+
+/// Deeper nesting than this is left to saphyr (real compose files nest at most 9 levels).
+const MAX_DEPTH: usize = 64;
+
+/// saphyr refuses implicit keys longer than 1024 characters; leave long keys to it.
+const MAX_KEY: usize = 1000;
+
+/// Where a content line starts: the byte of its first non-space character and its indentation.
+type Line = (usize, usize);
+
+/// Feed the events of `text` to `sink`, or decline. `sink` may decline too (the builder stops on
+/// a limit or an unknown anchor: saphyr's pass reports it).
+pub(super) fn events<'t>(
+    text: &'t str,
+    sink: &mut dyn FnMut(Event<'t>, usize, usize) -> Result<(), Decline>,
+) -> Result<(), Decline> {
+    if !plain_text(text.as_bytes()) {
+        return Err(Decline);
+    }
+    let mut fast = Fast {
+        text,
+        b: text.as_bytes(),
+        anchors: Vec::new(),
+        sink,
+        depth: 0,
+    };
+    fast.document()
+}
+
+/// Only spaces and newlines as whitespace, no control characters, and none of the characters
+/// YAML 1.1 or 1.2 treat specially (BOM, NEL, LS, PS, C1 controls, non-characters).
+fn plain_text(b: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\n' | b' '..=b'~' => i += 1,
+            0xC2 if b.get(i + 1).is_some_and(|&d| (0x80..0xA0).contains(&d)) => return false,
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => {
+                return false;
+            }
+            0xEF if b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF) => return false,
+            0xEF if b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)) => {
+                return false;
+            }
+            0x80.. => i += 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
+struct Fast<'t, 's> {
+    text: &'t str,
+    b: &'t [u8],
+    /// Anchor names in definition order; an alias names the latest one (its id is index + 1).
+    anchors: Vec<&'t str>,
+    sink: &'s mut dyn FnMut(Event<'t>, usize, usize) -> Result<(), Decline>,
+    depth: usize,
+}
+
+impl<'t> Fast<'t, '_> {
+    fn emit(&mut self, event: Event<'t>, start: usize, end: usize) -> Result<(), Decline> {
+        (self.sink)(event, start, end)
+    }
+
+    fn at(&self, i: usize) -> u8 {
+        self.b.get(i).copied().unwrap_or(b'\n')
+    }
+
+    /// The byte before `i` (a newline before the start).
+    fn before(&self, i: usize) -> u8 {
+        i.checked_sub(1).map_or(b'\n', |j| self.at(j))
+    }
+
+    fn slice(&self, range: std::ops::Range<usize>) -> Result<&'t str, Decline> {
+        self.text.get(range).ok_or(Decline)
+    }
+
+    fn document(&mut self) -> Result<(), Decline> {
+        let Some((pos, indent)) = self.next_content(0) else {
+            return Err(Decline);
+        };
+        if indent != 0 || self.b.get(pos..pos + 3) == Some(b"---") {
+            return Err(Decline);
+        }
+        self.emit(Event::DocumentStart(false), 0, 0)?;
+        if self.next_mapping_or_sequence(pos, indent, None)?.is_some() {
+            return Err(Decline);
+        }
+        let end = self.b.len();
+        self.emit(Event::DocumentEnd, end, end)
+    }
+
+    /// The next line with content at or after `from` (a line start): blank lines and comment
+    /// lines are skipped.
+    fn next_content(&self, mut from: usize) -> Option<Line> {
+        loop {
+            let mut i = from;
+            while self.b.get(i) == Some(&b' ') {
+                i += 1;
+            }
+            match self.b.get(i) {
+                None => return None,
+                Some(b'\n') => from = i + 1,
+                Some(b'#') => from = memchr_newline(self.b, i)? + 1,
+                Some(_) => return Some((i, i - from)),
+            }
+        }
+    }
+
+    /// After a value at `at`: spaces, then an optional comment (after at least one space), then
+    /// the end of the line. Returns the next content line.
+    fn end_of_line(&self, at: usize) -> Result<Option<Line>, Decline> {
+        let mut i = at;
+        while self.b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        match self.b.get(i) {
+            None => Ok(None),
+            Some(b'\n') => Ok(self.next_content(i + 1)),
+            Some(b'#') if i > at => {
+                Ok(memchr_newline(self.b, i).and_then(|nl| self.next_content(nl + 1)))
+            }
+            Some(_) => Err(Decline),
+        }
+    }
+
+    /// `- ` or a `-` that ends its line.
+    fn is_dash_item(&self, at: usize) -> bool {
+        self.at(at) == b'-' && matches!(self.at(at + 1), b' ' | b'\n')
+    }
+
+    /// A block collection whose first line starts at `pos` (indentation `indent`).
+    fn next_mapping_or_sequence(
+        &mut self,
+        pos: usize,
+        indent: usize,
+        anchor: Option<(usize, usize)>,
+    ) -> Result<Option<Line>, Decline> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Decline);
+        }
+        let next = if self.is_dash_item(pos) {
+            self.sequence(pos, indent, anchor)
+        } else {
+            self.mapping(pos, indent, anchor)
+        };
+        self.depth -= 1;
+        next
+    }
+
+    fn mapping(
+        &mut self,
+        pos: usize,
+        indent: usize,
+        anchor: Option<(usize, usize)>,
+    ) -> Result<Option<Line>, Decline> {
+        let (id, start) = anchor.unwrap_or((0, pos));
+        self.emit(Event::MappingStart(id, None), start, pos)?;
+        let mut line = Some((pos, indent));
+        while let Some((at, column)) = line {
+            if column < indent {
+                break;
+            }
+            if column > indent {
+                return Err(Decline);
+            }
+            let colon = self.key(at)?;
+            line = self.value(colon + 1, indent, true)?;
+        }
+        let end = line.map_or(self.b.len(), |(at, _)| at);
+        self.emit(Event::MappingEnd, end, end)?;
+        Ok(line)
+    }
+
+    fn sequence(
+        &mut self,
+        pos: usize,
+        indent: usize,
+        anchor: Option<(usize, usize)>,
+    ) -> Result<Option<Line>, Decline> {
+        let (id, start) = anchor.unwrap_or((0, pos));
+        self.emit(Event::SequenceStart(id, None), start, pos)?;
+        let mut line = Some((pos, indent));
+        while let Some((at, column)) = line {
+            if column < indent || (column == indent && !self.is_dash_item(at)) {
+                break;
+            }
+            if column > indent {
+                return Err(Decline);
+            }
+            let mut item = at + 1;
+            while self.at(item) == b' ' {
+                item += 1;
+            }
+            line = if self.is_dash_item(item) {
+                return Err(Decline);
+            } else if self.key_end(item).is_some() {
+                let column = column + (item - at);
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return Err(Decline);
+                }
+                let next = self.mapping(item, column, None);
+                self.depth -= 1;
+                next?
+            } else {
+                self.value(at + 1, indent, false)?
+            };
+        }
+        let end = line.map_or(self.b.len(), |(at, _)| at);
+        self.emit(Event::SequenceEnd, end, end)?;
+        Ok(line)
+    }
+
+    /// Where the key starting at `at` ends (its `:`), if the line holds `key: ` or `key:` at its
+    /// end. Keys are plain or quoted scalars without escapes, on one line.
+    fn key_end(&self, at: usize) -> Option<usize> {
+        match self.at(at) {
+            b'"' | b'\'' => {
+                let close = self.quoted_close(at).ok()?;
+                (self.at(close + 1) == b':' && matches!(self.at(close + 2), b' ' | b'\n'))
+                    .then_some(close + 1)
+            }
+            c if !plain_start(c, self.at(at + 1)) => None,
+            _ => {
+                let mut i = at;
+                loop {
+                    match self.b.get(i)? {
+                        b'\n' => return None,
+                        b':' if matches!(self.at(i + 1), b' ' | b'\n') => {
+                            return (self.before(i) != b' ' && i - at <= MAX_KEY).then_some(i);
+                        }
+                        b'#' if self.before(i) == b' ' => return None,
+                        _ => i += 1,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Emit the key at `at`; returns its `:`.
+    fn key(&mut self, at: usize) -> Result<usize, Decline> {
+        let colon = self.key_end(at).ok_or(Decline)?;
+        match self.at(at) {
+            b'"' | b'\'' => {
+                self.quoted(at)?;
+            }
+            _ => {
+                let key = self.slice(at..colon)?;
+                self.emit(
+                    Event::Scalar(Cow::Borrowed(key), ScalarStyle::Plain, 0, None),
+                    at,
+                    colon,
+                )?;
+            }
+        }
+        Ok(colon)
+    }
+
+    /// The value after a key's `:` or a sequence's `-` (at `after`, the byte after the
+    /// indicator), in a collection indented by `indent`. Returns the next content line.
+    fn value(
+        &mut self,
+        after: usize,
+        indent: usize,
+        in_mapping: bool,
+    ) -> Result<Option<Line>, Decline> {
+        let mut at = after;
+        while self.at(at) == b' ' {
+            at += 1;
+        }
+        let below = |line: Option<Line>| match line {
+            Some((_, column)) if column > indent => Err(Decline),
+            line => Ok(line),
+        };
+        match self.at(at) {
+            b'\n' | b'#' => {
+                let line = self.end_of_line(after)?;
+                match line {
+                    Some((pos, column)) if column > indent => {
+                        self.next_mapping_or_sequence(pos, column, None)
+                    }
+                    Some((pos, column))
+                        if in_mapping && column == indent && self.is_dash_item(pos) =>
+                    {
+                        self.next_mapping_or_sequence(pos, column, None)
+                    }
+                    line => {
+                        // saphyr puts an empty value at its key's `:`, an empty item at the end
+                        // of its `-` line.
+                        let empty = if in_mapping {
+                            after - 1
+                        } else {
+                            memchr_newline(self.b, after).unwrap_or(self.b.len())
+                        };
+                        self.emit(
+                            Event::Scalar(Cow::Borrowed(""), ScalarStyle::Plain, 0, None),
+                            empty,
+                            empty,
+                        )?;
+                        Ok(line)
+                    }
+                }
+            }
+            b'&' if in_mapping => {
+                let end = property_end(self.b, at + 1);
+                let name = self.slice(at + 1..end)?;
+                if !valid_name(name) {
+                    return Err(Decline);
+                }
+                self.anchors.push(name);
+                let id = self.anchors.len();
+                match self.end_of_line(end)? {
+                    Some((pos, column))
+                        if column > indent || (column == indent && self.is_dash_item(pos)) =>
+                    {
+                        self.next_mapping_or_sequence(pos, column, Some((id, at)))
+                    }
+                    _ => Err(Decline),
+                }
+            }
+            b'*' => {
+                let end = property_end(self.b, at + 1);
+                let name = self.slice(at + 1..end)?;
+                let id = self
+                    .anchors
+                    .iter()
+                    .rposition(|&anchor| anchor == name)
+                    .ok_or(Decline)?
+                    + 1;
+                self.emit(Event::Alias(id), at, end)?;
+                below(self.end_of_line(end)?)
+            }
+            b'[' => {
+                let end = self.flow_sequence(at)?;
+                below(self.end_of_line(end)?)
+            }
+            b'"' | b'\'' => {
+                let end = self.quoted(at)?;
+                below(self.end_of_line(end)?)
+            }
+            c if plain_start(c, self.at(at + 1)) => {
+                let end = self.plain(at, false)?;
+                below(self.end_of_line(end)?)
+            }
+            _ => Err(Decline),
+        }
+    }
+
+    /// The closing quote of the one-line quoted scalar at `at`.
+    fn quoted_close(&self, at: usize) -> Result<usize, Decline> {
+        let quote = self.at(at);
+        let mut i = at + 1;
+        loop {
+            match self.b.get(i) {
+                None | Some(b'\n' | b'\\') if quote == b'"' => return Err(Decline),
+                None | Some(b'\n') => return Err(Decline),
+                Some(b'\'') if quote == b'\'' && self.at(i + 1) == b'\'' => i += 2,
+                Some(&c) if c == quote => return Ok(i),
+                Some(_) => i += 1,
+            }
+        }
+    }
+
+    /// Emit the quoted scalar at `at`; returns the byte after its closing quote.
+    fn quoted(&mut self, at: usize) -> Result<usize, Decline> {
+        let close = self.quoted_close(at)?;
+        let raw = self.slice(at + 1..close)?;
+        let (value, style) = if self.at(at) == b'"' {
+            (Cow::Borrowed(raw), ScalarStyle::DoubleQuoted)
+        } else if raw.contains("''") {
+            (
+                Cow::Owned(raw.replace("''", "'")),
+                ScalarStyle::SingleQuoted,
+            )
+        } else {
+            (Cow::Borrowed(raw), ScalarStyle::SingleQuoted)
+        };
+        self.emit(Event::Scalar(value, style, 0, None), at, close + 1)?;
+        Ok(close + 1)
+    }
+
+    /// Emit the one-line plain scalar at `at` (in a flow sequence when `flow`); returns its end.
+    fn plain(&mut self, at: usize, flow: bool) -> Result<usize, Decline> {
+        let mut i = at;
+        let mut end = at;
+        loop {
+            match self.b.get(i) {
+                None | Some(b'\n') => break,
+                Some(b' ') => i += 1,
+                Some(b'#') if self.before(i) == b' ' => break,
+                Some(b':')
+                    if matches!(
+                        self.at(i + 1),
+                        b' ' | b'\n' | b',' | b']' | b'[' | b'{' | b'}'
+                    ) =>
+                {
+                    return Err(Decline);
+                }
+                Some(b',' | b']') if flow => break,
+                Some(b'[' | b'{' | b'}') if flow => return Err(Decline),
+                Some(_) => {
+                    i += 1;
+                    end = i;
+                }
+            }
+        }
+        let value = self.slice(at..end)?;
+        self.emit(
+            Event::Scalar(Cow::Borrowed(value), ScalarStyle::Plain, 0, None),
+            at,
+            end,
+        )?;
+        Ok(end)
+    }
+
+    /// Emit the one-line flow sequence of scalars at `at` (its `[`); returns the byte after `]`.
+    fn flow_sequence(&mut self, at: usize) -> Result<usize, Decline> {
+        let mut i = at + 1;
+        while self.at(i) == b' ' {
+            i += 1;
+        }
+        self.emit(Event::SequenceStart(0, None), at, i)?;
+        if self.at(i) != b']' {
+            loop {
+                i = match self.at(i) {
+                    b'"' | b'\'' => self.quoted(i)?,
+                    c if plain_start(c, self.at(i + 1)) && c != b'-' => self.plain(i, true)?,
+                    _ => return Err(Decline),
+                };
+                while self.at(i) == b' ' {
+                    i += 1;
+                }
+                match self.at(i) {
+                    b']' => break,
+                    b',' => {
+                        i += 1;
+                        while self.at(i) == b' ' {
+                            i += 1;
+                        }
+                    }
+                    _ => return Err(Decline),
+                }
+            }
+        }
+        self.emit(Event::SequenceEnd, i, i + 1)?;
+        Ok(i + 1)
+    }
+}
+
+/// Whether a plain scalar may start with `c` (followed by `next`) in the subset: not an
+/// indicator, except `-` before a letter or digit (`-Xmx`, `-1`).
+fn plain_start(c: u8, next: u8) -> bool {
+    match c {
+        b'-' => next.is_ascii_alphanumeric(),
+        b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|'
+        | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b' ' | b'\n' => false,
+        _ => true,
+    }
+}
+
+/// End of an anchor or alias name starting at `from`.
+fn property_end(b: &[u8], from: usize) -> usize {
+    let mut end = from;
+    while b
+        .get(end)
+        .is_some_and(|&c| !matches!(c, b' ' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'))
+    {
+        end += 1;
+    }
+    end
+}
+
+/// Anchor names the subset accepts: letters, digits, `-`, `_`, `.`.
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+}
+
+/// The next `\n` at or after `from`.
+fn memchr_newline(b: &[u8], from: usize) -> Option<usize> {
+    b.get(from..)?
+        .iter()
+        .position(|&c| c == b'\n')
+        .map(|i| from + i)
+}
