@@ -87,7 +87,7 @@ fn corpus_and_examples_parse_the_same_both_ways() {
 
 #[test]
 fn the_fast_path_reads_the_usual_constructs() {
-    let text = "version: \"3\"\nx-base: &base\n  image: a:b  # c\n  test: [\"CMD\", 'x', y]\n  e: []\nservices:\n  web:\n    <<: *base\n    labels:\n      a: 'it''s'\n      b:\n    ports:\n    - \"80:80\"\n    -\n    x:\n      - a\n      - b: c\n        d: e\n";
+    let text = "version: \"3\"\nx-base: &base\n  image: a:b  # c\n  test: [\"CMD\", 'x', y]\n  e: []\nservices:\n  web:\n    <<: *base\n    labels:\n      a: 'it''s'\n      b:\n    ports:\n    - \"80:80\"\n    -\n    x:\n      - a\n      - b: c\n        d: e\n    y:\n      &z\n      k: {}\n    cmd: --a -b\n    z: [--c, -1]\n";
     assert!(fast_path_reads(text));
     same_as_saphyr(text).unwrap();
 }
@@ -100,7 +100,8 @@ fn the_fast_path_declines_what_it_does_not_read() {
         "a: \"x\\ty\"\n",
         "a: {b: c}\n",
         "a: !reset x\n",
-        "---\na: b\n",
+        "---\na: b\n---\nc: d\n",
+        "a: b\n...\n",
         "a:\tb\n",
         "a: b\r\n",
         "\u{feff}a: b\n",
@@ -120,7 +121,7 @@ fn block_document() -> impl Strategy<Value = String> {
     let indent = prop::sample::select(vec!["", "  ", "    ", "      ", " ", "   "]);
     let head = prop::sample::select(vec![
         "- ", "-", "key: ", "key:", "k2: ", "\"q\": ", "'s': ", "- a: ", "<<: ", "x: &a", "",
-        "# c", "a b: ", "-x: ", "k : ", "? ",
+        "# c", "a b: ", "-x: ", "k : ", "? ", "---", "--- ", "...", "&a", "--x: ", "- --y",
     ]);
     let tail = prop::sample::select(vec![
         "",
@@ -151,6 +152,12 @@ fn block_document() -> impl Strategy<Value = String> {
         "%",
         "@",
         ":",
+        "{ }",
+        "{a}",
+        "--",
+        "-",
+        "[-, --a]",
+        "x\ty",
     ]);
     prop::collection::vec((indent, head, tail), 0..12).prop_map(|lines| {
         lines

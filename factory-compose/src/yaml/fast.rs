@@ -101,18 +101,44 @@ impl<'t> Fast<'t, '_> {
     }
 
     fn document(&mut self) -> Result<(), Decline> {
-        let Some((pos, indent)) = self.next_content(0) else {
+        let Some((mut pos, indent)) = self.next_content(0) else {
             return Err(Decline);
         };
-        if indent != 0 || self.b.get(pos..pos + 3) == Some(b"---") {
+        if indent != 0 {
             return Err(Decline);
         }
-        self.emit(Event::DocumentStart(false), 0, 0)?;
+        if self.is_marker(pos, b"---") {
+            self.emit(Event::DocumentStart(true), pos, pos + 3)?;
+            pos = match self.end_of_line(pos + 3)? {
+                Some((next, 0)) => next,
+                _ => return Err(Decline),
+            };
+        } else {
+            self.emit(Event::DocumentStart(false), 0, 0)?;
+        }
+        // A second document (or a document end) is left to saphyr.
+        if self.is_marker(pos, b"---") || self.later_marker(pos) {
+            return Err(Decline);
+        }
         if self.next_mapping_or_sequence(pos, indent, None)?.is_some() {
             return Err(Decline);
         }
         let end = self.b.len();
         self.emit(Event::DocumentEnd, end, end)
+    }
+
+    /// `---` or `...` (`marker`) at `at`, followed by a space or the end of the line.
+    fn is_marker(&self, at: usize, marker: &[u8]) -> bool {
+        self.b.get(at..at + 3) == Some(marker) && matches!(self.at(at + 3), b' ' | b'\n')
+    }
+
+    /// A `---` or `...` line after `from`.
+    fn later_marker(&self, from: usize) -> bool {
+        let rest = self.text.get(from..).unwrap_or_default();
+        ["\n---", "\n..."].iter().any(|marker| {
+            rest.match_indices(marker)
+                .any(|(i, _)| matches!(self.at(from + i + 4), b' ' | b'\n'))
+        })
     }
 
     /// The next line with content at or after `from` (a line start): blank lines and comment
@@ -303,6 +329,16 @@ impl<'t> Fast<'t, '_> {
             b'\n' | b'#' => {
                 let line = self.end_of_line(after)?;
                 match line {
+                    Some((pos, column)) if column > indent && self.at(pos) == b'&' => {
+                        // The anchor on a line of its own, the collection below it.
+                        let (id, end) = self.anchor(pos)?;
+                        match self.end_of_line(end)? {
+                            Some((first, column)) if column > indent => {
+                                self.next_mapping_or_sequence(first, column, Some((id, pos)))
+                            }
+                            _ => Err(Decline),
+                        }
+                    }
                     Some((pos, column)) if column > indent => {
                         self.next_mapping_or_sequence(pos, column, None)
                     }
@@ -329,13 +365,7 @@ impl<'t> Fast<'t, '_> {
                 }
             }
             b'&' if in_mapping => {
-                let end = property_end(self.b, at + 1);
-                let name = self.slice(at + 1..end)?;
-                if !valid_name(name) {
-                    return Err(Decline);
-                }
-                self.anchors.push(name);
-                let id = self.anchors.len();
+                let (id, end) = self.anchor(at)?;
                 match self.end_of_line(end)? {
                     Some((pos, column))
                         if column > indent || (column == indent && self.is_dash_item(pos)) =>
@@ -361,6 +391,10 @@ impl<'t> Fast<'t, '_> {
                 let end = self.flow_sequence(at)?;
                 below(self.end_of_line(end)?)
             }
+            b'{' => {
+                let end = self.empty_flow_mapping(at)?;
+                below(self.end_of_line(end)?)
+            }
             b'"' | b'\'' => {
                 let end = self.quoted(at)?;
                 below(self.end_of_line(end)?)
@@ -371,6 +405,31 @@ impl<'t> Fast<'t, '_> {
             }
             _ => Err(Decline),
         }
+    }
+
+    /// Define the anchor `&name` written at `at`: its id and the end of the name.
+    fn anchor(&mut self, at: usize) -> Result<(usize, usize), Decline> {
+        let end = property_end(self.b, at + 1);
+        let name = self.slice(at + 1..end)?;
+        if !valid_name(name) {
+            return Err(Decline);
+        }
+        self.anchors.push(name);
+        Ok((self.anchors.len(), end))
+    }
+
+    /// Emit the empty flow mapping `{}` at `at`; returns the byte after `}`.
+    fn empty_flow_mapping(&mut self, at: usize) -> Result<usize, Decline> {
+        let mut i = at + 1;
+        while self.at(i) == b' ' {
+            i += 1;
+        }
+        if self.at(i) != b'}' {
+            return Err(Decline);
+        }
+        self.emit(Event::MappingStart(0, None), at, i)?;
+        self.emit(Event::MappingEnd, i, i + 1)?;
+        Ok(i + 1)
     }
 
     /// The closing quote of the one-line quoted scalar at `at`.
@@ -451,7 +510,11 @@ impl<'t> Fast<'t, '_> {
             loop {
                 i = match self.at(i) {
                     b'"' | b'\'' => self.quoted(i)?,
-                    c if plain_start(c, self.at(i + 1)) && c != b'-' => self.plain(i, true)?,
+                    c if plain_start(c, self.at(i + 1))
+                        && !(c == b'-' && matches!(self.at(i + 1), b',' | b'[' | b']' | b'{' | b'}')) =>
+                    {
+                        self.plain(i, true)?
+                    }
                     _ => return Err(Decline),
                 };
                 while self.at(i) == b' ' {
@@ -475,10 +538,10 @@ impl<'t> Fast<'t, '_> {
 }
 
 /// Whether a plain scalar may start with `c` (followed by `next`) in the subset: not an
-/// indicator, except `-` before a letter or digit (`-Xmx`, `-1`).
+/// indicator, except `-` before anything but a space (`-Xmx`, `-1`, `--flag`).
 fn plain_start(c: u8, next: u8) -> bool {
     match c {
-        b'-' => next.is_ascii_alphanumeric(),
+        b'-' => !matches!(next, b' ' | b'\n'),
         b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|'
         | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b' ' | b'\n' => false,
         _ => true,
