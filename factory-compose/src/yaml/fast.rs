@@ -54,6 +54,13 @@ pub(super) fn events<'t>(
 /// Only spaces and newlines as whitespace, no control characters, and none of the characters
 /// YAML 1.1 or 1.2 treat specially (BOM, NEL, LS, PS, C1 controls, non-characters).
 fn plain_text(b: &[u8]) -> bool {
+    // Most files are printable ASCII: checked a chunk at a time (the compiler vectorizes it).
+    let printable = |c: u8| (b' '..=b'~').contains(&c) || c == b'\n';
+    if b.chunks(64)
+        .all(|chunk| chunk.iter().fold(true, |ok, &c| ok & printable(c)))
+    {
+        return true;
+    }
     let mut i = 0;
     while let Some(&c) = b.get(i) {
         match c {
@@ -101,7 +108,7 @@ impl<'t> Fast<'t, '_> {
     }
 
     fn document(&mut self) -> Result<(), Decline> {
-        let Some((mut pos, indent)) = self.next_content(0) else {
+        let Some((mut pos, indent)) = self.content_line(0) else {
             return Err(Decline);
         };
         if indent != 0 {
@@ -116,11 +123,14 @@ impl<'t> Fast<'t, '_> {
         } else {
             self.emit(Event::DocumentStart(false), 0, 0)?;
         }
-        // A second document (or a document end) is left to saphyr.
-        if self.is_marker(pos, b"---") || self.later_marker(pos) {
+        // A second document (or a document end) is left to saphyr: `next_content` declines it.
+        if self.is_marker(pos, b"---") || self.is_marker(pos, b"...") {
             return Err(Decline);
         }
-        if self.next_mapping_or_sequence(pos, indent, None)?.is_some() {
+        if self
+            .next_mapping_or_sequence(pos, indent, None, false)?
+            .is_some()
+        {
             return Err(Decline);
         }
         let end = self.b.len();
@@ -132,18 +142,9 @@ impl<'t> Fast<'t, '_> {
         self.b.get(at..at + 3) == Some(marker) && matches!(self.at(at + 3), b' ' | b'\n')
     }
 
-    /// A `---` or `...` line after `from`.
-    fn later_marker(&self, from: usize) -> bool {
-        let rest = self.text.get(from..).unwrap_or_default();
-        ["\n---", "\n..."].iter().any(|marker| {
-            rest.match_indices(marker)
-                .any(|(i, _)| matches!(self.at(from + i + 4), b' ' | b'\n'))
-        })
-    }
-
     /// The next line with content at or after `from` (a line start): blank lines and comment
     /// lines are skipped.
-    fn next_content(&self, mut from: usize) -> Option<Line> {
+    fn content_line(&self, mut from: usize) -> Option<Line> {
         loop {
             let mut i = from;
             while self.b.get(i) == Some(&b' ') {
@@ -158,6 +159,16 @@ impl<'t> Fast<'t, '_> {
         }
     }
 
+    /// [`content_line`](Self::content_line), declining a `---` or `...` line (a second document).
+    fn next_content(&self, from: usize) -> Result<Option<Line>, Decline> {
+        match self.content_line(from) {
+            Some((at, 0)) if self.is_marker(at, b"---") || self.is_marker(at, b"...") => {
+                Err(Decline)
+            }
+            line => Ok(line),
+        }
+    }
+
     /// After a value at `at`: spaces, then an optional comment (after at least one space), then
     /// the end of the line. Returns the next content line.
     fn end_of_line(&self, at: usize) -> Result<Option<Line>, Decline> {
@@ -167,10 +178,11 @@ impl<'t> Fast<'t, '_> {
         }
         match self.b.get(i) {
             None => Ok(None),
-            Some(b'\n') => Ok(self.next_content(i + 1)),
-            Some(b'#') if i > at => {
-                Ok(memchr_newline(self.b, i).and_then(|nl| self.next_content(nl + 1)))
-            }
+            Some(b'\n') => self.next_content(i + 1),
+            Some(b'#') if i > at => match memchr_newline(self.b, i) {
+                Some(nl) => self.next_content(nl + 1),
+                None => Ok(None),
+            },
             Some(_) => Err(Decline),
         }
     }
@@ -186,13 +198,14 @@ impl<'t> Fast<'t, '_> {
         pos: usize,
         indent: usize,
         anchor: Option<(usize, usize)>,
+        indentless: bool,
     ) -> Result<Option<Line>, Decline> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(Decline);
         }
         let next = if self.is_dash_item(pos) {
-            self.sequence(pos, indent, anchor)
+            self.sequence(pos, indent, anchor, indentless)
         } else {
             self.mapping(pos, indent, anchor)
         };
@@ -224,13 +237,29 @@ impl<'t> Fast<'t, '_> {
         Ok(line)
     }
 
+    /// A block sequence; `indentless` when it is a mapping value at the mapping's indentation.
     fn sequence(
         &mut self,
         pos: usize,
         indent: usize,
         anchor: Option<(usize, usize)>,
+        indentless: bool,
     ) -> Result<Option<Line>, Decline> {
-        let (id, start) = anchor.unwrap_or((0, pos));
+        // saphyr marks an indented sequence at its first `-`, an indentless one at the token
+        // after it (the item, or the end of the line and its comment when the item is below).
+        let mark = if indentless {
+            let mut i = pos + 1;
+            while self.at(i) == b' ' {
+                i += 1;
+            }
+            if self.at(i) == b'#' {
+                i = memchr_newline(self.b, i).unwrap_or(self.b.len());
+            }
+            i.min(self.b.len())
+        } else {
+            pos
+        };
+        let (id, start) = anchor.unwrap_or((0, mark));
         self.emit(Event::SequenceStart(id, None), start, pos)?;
         let mut line = Some((pos, indent));
         while let Some((at, column)) = line {
@@ -277,6 +306,7 @@ impl<'t> Fast<'t, '_> {
             _ => {
                 let mut i = at;
                 loop {
+                    i += memchr::memchr3(b'\n', b':', b'#', self.b.get(i..)?)?;
                     match self.b.get(i)? {
                         b'\n' => return None,
                         b':' if matches!(self.at(i + 1), b' ' | b'\n') => {
@@ -334,18 +364,18 @@ impl<'t> Fast<'t, '_> {
                         let (id, end) = self.anchor(pos)?;
                         match self.end_of_line(end)? {
                             Some((first, column)) if column > indent => {
-                                self.next_mapping_or_sequence(first, column, Some((id, pos)))
+                                self.next_mapping_or_sequence(first, column, Some((id, pos)), false)
                             }
                             _ => Err(Decline),
                         }
                     }
                     Some((pos, column)) if column > indent => {
-                        self.next_mapping_or_sequence(pos, column, None)
+                        self.next_mapping_or_sequence(pos, column, None, false)
                     }
                     Some((pos, column))
                         if in_mapping && column == indent && self.is_dash_item(pos) =>
                     {
-                        self.next_mapping_or_sequence(pos, column, None)
+                        self.next_mapping_or_sequence(pos, column, None, true)
                     }
                     line => {
                         // saphyr puts an empty value at its key's `:`, an empty item at the end
@@ -370,7 +400,7 @@ impl<'t> Fast<'t, '_> {
                     Some((pos, column))
                         if column > indent || (column == indent && self.is_dash_item(pos)) =>
                     {
-                        self.next_mapping_or_sequence(pos, column, Some((id, at)))
+                        self.next_mapping_or_sequence(pos, column, Some((id, at)), column == indent)
                     }
                     _ => Err(Decline),
                 }
@@ -437,12 +467,14 @@ impl<'t> Fast<'t, '_> {
         let quote = self.at(at);
         let mut i = at + 1;
         loop {
-            match self.b.get(i) {
-                None | Some(b'\n' | b'\\') if quote == b'"' => return Err(Decline),
-                None | Some(b'\n') => return Err(Decline),
-                Some(b'\'') if quote == b'\'' && self.at(i + 1) == b'\'' => i += 2,
-                Some(&c) if c == quote => return Ok(i),
-                Some(_) => i += 1,
+            let rest = self.b.get(i..).ok_or(Decline)?;
+            i += memchr::memchr3(quote, b'\n', b'\\', rest).ok_or(Decline)?;
+            match self.at(i) {
+                b'\n' => return Err(Decline),
+                b'\\' if quote == b'"' => return Err(Decline),
+                b'\\' => i += 1,
+                b'\'' if self.at(i + 1) == b'\'' => i += 2,
+                _ => return Ok(i),
             }
         }
     }
@@ -468,27 +500,37 @@ impl<'t> Fast<'t, '_> {
     /// Emit the one-line plain scalar at `at` (in a flow sequence when `flow`); returns its end.
     fn plain(&mut self, at: usize, flow: bool) -> Result<usize, Decline> {
         let mut i = at;
-        let mut end = at;
-        loop {
-            match self.b.get(i) {
-                None | Some(b'\n') => break,
-                Some(b' ') => i += 1,
-                Some(b'#') if self.before(i) == b' ' => break,
-                Some(b':')
-                    if matches!(
-                        self.at(i + 1),
-                        b' ' | b'\n' | b',' | b']' | b'[' | b'{' | b'}'
-                    ) =>
+        let stop = loop {
+            let rest = self.b.get(i..).unwrap_or_default();
+            let found = if flow {
+                rest.iter().position(|&c| {
+                    matches!(c, b'\n' | b'#' | b':' | b',' | b'[' | b']' | b'{' | b'}')
+                })
+            } else {
+                memchr::memchr3(b'\n', b'#', b':', rest)
+            };
+            let Some(found) = found else {
+                break self.b.len();
+            };
+            i += found;
+            match self.at(i) {
+                b'\n' => break i,
+                b'#' if self.before(i) == b' ' => break i,
+                b':' if matches!(
+                    self.at(i + 1),
+                    b' ' | b'\n' | b',' | b']' | b'[' | b'{' | b'}'
+                ) =>
                 {
                     return Err(Decline);
                 }
-                Some(b',' | b']') if flow => break,
-                Some(b'[' | b'{' | b'}') if flow => return Err(Decline),
-                Some(_) => {
-                    i += 1;
-                    end = i;
-                }
+                b',' | b']' if flow => break i,
+                b'[' | b'{' | b'}' if flow => return Err(Decline),
+                _ => i += 1,
             }
+        };
+        let mut end = stop;
+        while end > at && self.before(end) == b' ' {
+            end -= 1;
         }
         let value = self.slice(at..end)?;
         self.emit(
@@ -511,7 +553,8 @@ impl<'t> Fast<'t, '_> {
                 i = match self.at(i) {
                     b'"' | b'\'' => self.quoted(i)?,
                     c if plain_start(c, self.at(i + 1))
-                        && !(c == b'-' && matches!(self.at(i + 1), b',' | b'[' | b']' | b'{' | b'}')) =>
+                        && !(c == b'-'
+                            && matches!(self.at(i + 1), b',' | b'[' | b']' | b'{' | b'}')) =>
                     {
                         self.plain(i, true)?
                     }
@@ -570,8 +613,5 @@ fn valid_name(name: &str) -> bool {
 
 /// The next `\n` at or after `from`.
 fn memchr_newline(b: &[u8], from: usize) -> Option<usize> {
-    b.get(from..)?
-        .iter()
-        .position(|&c| c == b'\n')
-        .map(|i| from + i)
+    memchr::memchr(b'\n', b.get(from..)?).map(|i| from + i)
 }
