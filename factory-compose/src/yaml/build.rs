@@ -32,7 +32,9 @@ enum KeyRepr {
 /// in place (no allocation per key), a hash map once the mapping grows.
 #[derive(Debug, Default)]
 struct KeySet {
-    small: Vec<(NodeId, Span)>,
+    /// Each key with a fingerprint of it (see [`fingerprint`]): most keys differ in it, so a
+    /// lookup rarely compares the texts.
+    small: Vec<(u64, NodeId, Span)>,
     /// foldhash (seeded per process): several times cheaper than SipHash on short keys.
     large: Option<HashMap<KeyRepr, Span, foldhash::fast::RandomState>>,
 }
@@ -55,24 +57,46 @@ impl KeySet {
                 }
             };
         }
+        let print = fingerprint(kind);
         let same = |other: NodeId| {
             nodes
                 .get(other.0 as usize)
                 .is_some_and(|n| same_key(&n.kind, kind))
         };
-        if let Some(&(_, first)) = self.small.iter().find(|(other, _)| same(*other)) {
+        if let Some(&(_, _, first)) = self
+            .small
+            .iter()
+            .find(|(other_print, other, _)| *other_print == print && same(*other))
+        {
             return Err(first);
         }
-        self.small.push((key, span));
+        self.small.push((print, key, span));
         if self.small.len() > SMALL_KEY_SET {
             let large = self
                 .small
                 .drain(..)
-                .filter_map(|(id, span)| Some((key_repr(&nodes.get(id.0 as usize)?.kind), span)))
+                .filter_map(|(_, id, span)| Some((key_repr(&nodes.get(id.0 as usize)?.kind), span)))
                 .collect();
             self.large = Some(large);
         }
         Ok(())
+    }
+}
+
+/// Equal keys (in the sense of [`same_key`]) have equal fingerprints: the kind, the length and
+/// the first six bytes of a scalar's text.
+fn fingerprint(kind: &NodeKind) -> u64 {
+    match kind {
+        NodeKind::Scalar(s) => {
+            let text = s.value.as_bytes();
+            let mut print = (text.len() as u64 & 0xFF) << 8 | 1;
+            for (i, &b) in text.iter().take(6).enumerate() {
+                print |= u64::from(b) << (16 + 8 * i);
+            }
+            print
+        }
+        NodeKind::Sequence(_) => 2,
+        NodeKind::Mapping(_) => 3,
     }
 }
 
