@@ -506,7 +506,27 @@ impl<'t, 'l> Builder<'t, 'l> {
         let content = props.content.min(end);
         let (style, range) = match style {
             SaphyrStyle::Plain => {
-                if self.dash_fixes.binary_search(&content).is_ok() && value.starts_with('x') {
+                // Put back the dashes rewritten to `x` anywhere in the scalar (`[--a -]` is
+                // `--a -` for go-yaml), byte for byte when the value is the text as written.
+                let first = self.dash_fixes.partition_point(|&at| at < content);
+                let fixed = self
+                    .dash_fixes
+                    .get(first..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|&&at| at < end);
+                if self.text.get(content..end) == Some(&*value) {
+                    let mut bytes = value.as_bytes().to_vec();
+                    for &at in fixed {
+                        if let Some(b @ b'x') = bytes.get_mut(at - content) {
+                            *b = b'-';
+                        }
+                    }
+                    if let Ok(restored) = String::from_utf8(bytes) {
+                        value = Cow::Owned(restored);
+                    }
+                } else if self.dash_fixes.binary_search(&content).is_ok() && value.starts_with('x')
+                {
                     value = Cow::Owned(format!("-{}", value.get(1..).unwrap_or_default()));
                 }
                 (ScalarStyle::Plain, content..end)

@@ -425,6 +425,7 @@ impl<'t> Fast<'t, '_> {
                 let end = self.empty_flow_mapping(at)?;
                 below(self.end_of_line(end)?)
             }
+            b'|' | b'>' => below(self.block_scalar(at, indent)?),
             b'"' | b'\'' => {
                 let end = self.quoted(at)?;
                 below(self.end_of_line(end)?)
@@ -435,6 +436,120 @@ impl<'t> Fast<'t, '_> {
             }
             _ => Err(Decline),
         }
+    }
+
+    /// Emit the block scalar whose indicator (`|` or `>`) is at `at`, in a collection indented by
+    /// `indent`; returns the next content line. Read: `|`, `>` and either with `-` or `+`, content
+    /// indented more than the collection from its first line on; a folded scalar without
+    /// more-indented lines. Declined: an indentation indicator, leading empty lines, lines of only
+    /// spaces, a last line without a line break.
+    fn block_scalar(&mut self, at: usize, indent: usize) -> Result<Option<Line>, Decline> {
+        let literal = self.at(at) == b'|';
+        let mut i = at + 1;
+        let chomp = self.at(i);
+        if matches!(chomp, b'-' | b'+') {
+            i += 1;
+        }
+        // The header ends its line (a comment after a space may follow).
+        while self.at(i) == b' ' {
+            i += 1;
+        }
+        let header_end = match self.at(i) {
+            b'\n' => i,
+            b'#' if self.before(i) == b' ' => memchr_newline(self.b, i).ok_or(Decline)?,
+            _ => return Err(Decline),
+        };
+        let mut line = header_end + 1;
+        // The first line sets the indentation.
+        let width = self.spaces(line);
+        if width <= indent || matches!(self.b.get(line + width), None | Some(b'\n')) {
+            return Err(Decline);
+        }
+        let start = line + width;
+        let mut value = String::new();
+        let mut empty_lines = 0_usize;
+        let mut first = true;
+        let stop = loop {
+            let spaces = self.spaces(line);
+            match self.b.get(line + spaces) {
+                None if spaces == 0 => break line,
+                None => return Err(Decline),
+                Some(b'\n') if spaces == 0 => {
+                    empty_lines += 1;
+                    line += 1;
+                    continue;
+                }
+                Some(b'\n') => return Err(Decline),
+                Some(_) if spaces < width => break line + spaces,
+                Some(_) => {}
+            }
+            if !literal && spaces > width {
+                return Err(Decline);
+            }
+            let eol = memchr_newline(self.b, line).ok_or(Decline)?;
+            let text = self.slice(line + width..eol)?;
+            if !first {
+                if literal {
+                    value.push('\n');
+                    value.extend(std::iter::repeat_n('\n', empty_lines));
+                } else if empty_lines == 0 {
+                    value.push(' ');
+                } else {
+                    value.extend(std::iter::repeat_n('\n', empty_lines));
+                }
+            }
+            value.push_str(text);
+            first = false;
+            empty_lines = 0;
+            line = eol + 1;
+        };
+        match chomp {
+            b'-' => {}
+            b'+' => value.extend(std::iter::repeat_n('\n', 1 + empty_lines)),
+            _ => value.push('\n'),
+        }
+        let style = if literal {
+            ScalarStyle::Literal
+        } else {
+            ScalarStyle::Folded
+        };
+        self.emit(
+            Event::Scalar(Cow::Owned(value), style, 0, None),
+            start,
+            stop,
+        )?;
+        let next = self.content_line(stop - self.spaces_before(stop));
+        match next {
+            Some((pos, 0)) if self.is_marker(pos, b"---") || self.is_marker(pos, b"...") => {
+                Err(Decline)
+            }
+            next => Ok(next),
+        }
+    }
+
+    /// Where saphyr ends the token of a flow collection's closing bracket (the byte after it
+    /// is `after`): past the spaces and the comment that follow on its line.
+    fn flow_end_mark(&self, after: usize) -> usize {
+        let i = after + self.spaces(after);
+        if self.at(i) == b'#' && i > after {
+            memchr_newline(self.b, i).unwrap_or(self.b.len())
+        } else {
+            i.min(self.b.len())
+        }
+    }
+
+    /// The number of spaces at `at`.
+    fn spaces(&self, at: usize) -> usize {
+        self.b
+            .get(at..)
+            .map_or(0, |rest| rest.iter().take_while(|&&c| c == b' ').count())
+    }
+
+    /// The number of spaces just before `at`.
+    fn spaces_before(&self, at: usize) -> usize {
+        self.b.get(..at).map_or(0, |before| {
+            before.iter().rev().take_while(|&&c| c == b' ').count()
+        })
     }
 
     /// Define the anchor `&name` written at `at`: its id and the end of the name.
@@ -458,7 +573,7 @@ impl<'t> Fast<'t, '_> {
             return Err(Decline);
         }
         self.emit(Event::MappingStart(0, None), at, i)?;
-        self.emit(Event::MappingEnd, i, i + 1)?;
+        self.emit(Event::MappingEnd, i, self.flow_end_mark(i + 1))?;
         Ok(i + 1)
     }
 
@@ -575,7 +690,7 @@ impl<'t> Fast<'t, '_> {
                 }
             }
         }
-        self.emit(Event::SequenceEnd, i, i + 1)?;
+        self.emit(Event::SequenceEnd, i, self.flow_end_mark(i + 1))?;
         Ok(i + 1)
     }
 }
