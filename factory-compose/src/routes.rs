@@ -290,7 +290,9 @@ pub fn is_enabled(svc: &Service) -> bool {
 /// `backend` or `frontend.<anything>`; every other `traefik.*` key is service-wide.
 pub(crate) fn split_key(key: &str) -> Option<(Option<&str>, &str)> {
     let rest = key.strip_prefix("traefik.")?;
-    for (i, _) in rest.match_indices('.') {
+    // `.` is ASCII: its byte offsets are char boundaries (a byte loop, cheaper than a
+    // `match_indices` searcher on these short keys).
+    for (i, _) in rest.bytes().enumerate().filter(|&(_, b)| b == b'.') {
         let (Some(segment), Some(prop)) = (rest.get(..i), rest.get(i + 1..)) else {
             continue;
         };

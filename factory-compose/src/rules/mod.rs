@@ -65,9 +65,43 @@ pub(crate) struct Context<'a> {
     pub(crate) route_defs: std::sync::OnceLock<Vec<crate::routes::RouteDef>>,
     /// The cron jobs with their parsed schedules, built once for every FJ rule.
     pub(crate) cron_jobs: std::sync::OnceLock<Vec<crate::cron_jobs::CronJob<'a>>>,
+    /// Indices into the route table of the first route of each distinct rule label (segments
+    /// may share the service-wide rule, services may inherit one through `<<`).
+    pub(crate) distinct_routes: std::sync::OnceLock<Vec<usize>>,
+    /// The warnings (FR011, FR014) of every distinct rule that parses and uses no unset
+    /// variable: index into the route table, warnings in the order the rule gives them.
+    pub(crate) route_warnings: std::sync::OnceLock<Vec<(usize, Vec<factory_route::RuleWarning>)>>,
 }
 
 impl<'a> Context<'a> {
+    /// A context with nothing derived yet.
+    pub(crate) fn new(
+        project: &'a Project,
+        sources: &'a SourceMap,
+        settings: &'a Settings,
+        loaded: (
+            &'a factory_env::Variables,
+            &'a crate::interpolate::Interpolation,
+            &'a crate::environment::DotenvFiles,
+        ),
+        process: &'a crate::environment::ProcessEnv,
+    ) -> Self {
+        let (variables, interpolation, dotenv) = loaded;
+        Self {
+            project,
+            sources,
+            settings,
+            variables,
+            interpolation,
+            dotenv,
+            process,
+            route_defs: std::sync::OnceLock::new(),
+            cron_jobs: std::sync::OnceLock::new(),
+            distinct_routes: std::sync::OnceLock::new(),
+            route_warnings: std::sync::OnceLock::new(),
+        }
+    }
+
     /// The project's cron jobs ([`crate::cron_jobs::jobs`]), parsed on first use.
     pub(crate) fn jobs(&self) -> &[crate::cron_jobs::CronJob<'a>] {
         self.cron_jobs
