@@ -46,7 +46,10 @@ pub fn parse(text: &str) -> Result<ImageRef<'_>, ImageRefError> {
     if text.is_empty() {
         return Err(err("the image reference is empty", 0..0));
     }
-    if let Some(i) = text.find(|c: char| c.is_whitespace()) {
+    // Printable ASCII has no white space: the char-by-char search only for other text.
+    if !text.bytes().all(|b| b.is_ascii_graphic())
+        && let Some(i) = text.find(|c: char| c.is_whitespace())
+    {
         return Err(err(
             "an image reference cannot contain whitespace",
             i..i + 1,
@@ -100,7 +103,9 @@ pub fn parse(text: &str) -> Result<ImageRef<'_>, ImageRefError> {
         }
     }
     let (registry, path, path_at) = match name.split_once('/') {
-        Some((first, p)) if first.contains(['.', ':']) || first == "localhost" => {
+        Some((first, p))
+            if first.bytes().any(|b| b == b'.' || b == b':') || first == "localhost" =>
+        {
             (Some(first), p, first.len() + 1)
         }
         _ => (None, name, 0),

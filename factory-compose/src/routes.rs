@@ -334,7 +334,13 @@ pub fn routes(project: &Project) -> Vec<RouteDef> {
     let mut out = Vec::new();
     for (index, svc) in project.services.iter().enumerate() {
         let Some(labels) = &svc.labels else { continue };
-        if !is_enabled(svc) {
+        // Without a `traefik.*` label there is no rule label, so no route.
+        if !labels
+            .value
+            .iter()
+            .any(|kv| kv.key.value.starts_with("traefik."))
+            || !is_enabled(svc)
+        {
             continue;
         }
         // The labels each segment sets, and the service-wide ones ("" key).

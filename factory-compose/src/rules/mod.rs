@@ -71,7 +71,13 @@ pub(crate) struct Context<'a> {
     /// The warnings (FR011, FR014) of every distinct rule that parses and uses no unset
     /// variable: index into the route table, warnings in the order the rule gives them.
     pub(crate) route_warnings: std::sync::OnceLock<Vec<(usize, Vec<factory_route::RuleWarning>)>>,
+    /// Each service's `image` parsed (by service index), for FC033, FC034 and FM001.
+    pub(crate) images: std::sync::OnceLock<Vec<Option<ParsedImage<'a>>>>,
 }
+
+/// An image reference parsed, or why it is invalid.
+pub(crate) type ParsedImage<'a> =
+    Result<crate::image_ref::ImageRef<'a>, crate::image_ref::ImageRefError>;
 
 impl<'a> Context<'a> {
     /// A context with nothing derived yet.
@@ -99,7 +105,24 @@ impl<'a> Context<'a> {
             cron_jobs: std::sync::OnceLock::new(),
             distinct_routes: std::sync::OnceLock::new(),
             route_warnings: std::sync::OnceLock::new(),
+            images: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The `image` of service `index` parsed ([`crate::image_ref::parse`] of the interpolated
+    /// value), `None` without an image. Parsed once per run for every rule that reads it.
+    pub(crate) fn image(&self, index: usize) -> Option<&ParsedImage<'a>> {
+        let project: &'a Project = self.project;
+        self.images
+            .get_or_init(|| {
+                project
+                    .services
+                    .iter()
+                    .map(|s| s.image.as_ref().map(|i| crate::image_ref::parse(&i.value)))
+                    .collect()
+            })
+            .get(index)?
+            .as_ref()
     }
 
     /// The project's cron jobs ([`crate::cron_jobs::jobs`]), parsed on first use.
@@ -107,6 +130,32 @@ impl<'a> Context<'a> {
         self.cron_jobs
             .get_or_init(|| crate::cron_jobs::jobs(self.project))
     }
+}
+
+/// Whether `text` starts with `prefix`, ignoring ASCII case (as `text.to_ascii_uppercase()
+/// .starts_with(PREFIX)` for an upper-case ASCII `prefix`, without the allocation).
+pub(crate) fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Whether `text` ends with `suffix`, ignoring ASCII case.
+pub(crate) fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len()
+        && text
+            .as_bytes()
+            .get(text.len() - suffix.len()..)
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix.as_bytes()))
+}
+
+/// Whether `text` contains `needle`, ignoring ASCII case.
+pub(crate) fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || text
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// A rule: metadata plus a check over the model.

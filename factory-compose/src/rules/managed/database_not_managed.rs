@@ -41,8 +41,8 @@ impl Rule for DatabaseNotManaged {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for svc in &cx.project.services {
-            let Some((managed, image)) = database_of(cx, svc) else {
+        for (index, svc) in cx.project.services.iter().enumerate() {
+            let Some((managed, image)) = database_of(cx, index, svc) else {
                 continue;
             };
             let name = svc.name.value.as_str();

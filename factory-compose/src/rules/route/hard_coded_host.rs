@@ -137,7 +137,7 @@ mod tests {
         for raw in [
             "Host:example.com",
             "Host:${D},example.com",
-            " Host :a.${D}::b.com",
+            " Host :a.${D},::b.com",
             "::Host:::x",
             "Host: : ,${D}",
             "PathPrefix:/a;Host:example.com",

@@ -212,17 +212,16 @@ pub(crate) fn distinct_rules<'c>(
 }
 
 /// Every `traefik.*` label whose property (after an optional segment) is one of `props`.
-pub(crate) fn labels_with<'a>(svc: &'a crate::model::Service, props: &[&str]) -> Vec<&'a KeyValue> {
-    let Some(labels) = &svc.labels else {
-        return Vec::new();
-    };
-    labels
-        .value
+pub(crate) fn labels_with<'a>(
+    svc: &'a crate::model::Service,
+    props: &'a [&str],
+) -> impl Iterator<Item = &'a KeyValue> {
+    svc.labels
         .iter()
+        .flat_map(|labels| &labels.value)
         .filter(|kv| {
             crate::routes::split_key(&kv.key.value).is_some_and(|(_, p)| props.contains(&p))
         })
-        .collect()
 }
 
 /// How a route is named in messages: `` `web` `` or `` `web` (segment `api`) ``.
