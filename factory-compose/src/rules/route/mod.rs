@@ -220,7 +220,10 @@ pub(crate) fn labels_with<'a>(
         .iter()
         .flat_map(|labels| &labels.value)
         .filter(|kv| {
-            crate::routes::split_key(&kv.key.value).is_some_and(|(_, p)| props.contains(&p))
+            // The property is a suffix of the key: a cheap test before splitting it.
+            let key = kv.key.value.as_str();
+            props.iter().any(|p| key.ends_with(p))
+                && crate::routes::split_key(key).is_some_and(|(_, p)| props.contains(&p))
         })
 }
 

@@ -70,7 +70,7 @@ impl Rule for ScalarChangesMeaning {
                 return;
             }
             let raw = s.value.as_str();
-            let yaml11_bool = YAML11_BOOLS.contains(&raw);
+            let yaml11_bool = raw.len() <= 3 && YAML11_BOOLS.contains(&raw);
             // A string Compose keeps as written (`compose_string` returns it unchanged) and no
             // YAML 1.1 boolean: nothing to report, whatever the tests below say (all are pure,
             // the cheapest first).
