@@ -332,16 +332,21 @@ pub const MAX_COMPARED_ROUTES: usize = 200;
 /// The frontends of every routed service, by service then segment, in file order.
 #[must_use]
 pub fn routes(project: &Project) -> Vec<RouteDef> {
-    let mut out = Vec::new();
+    // Without a `traefik.*` label there is no rule label, so no route.
+    let traefik = |svc: &Service| {
+        svc.labels.as_ref().is_some_and(|labels| {
+            labels
+                .value
+                .iter()
+                .any(|kv| kv.key.value.starts_with("traefik."))
+        })
+    };
+    // A route is large: reserve one per candidate service rather than grow (and copy) the
+    // table as it fills (segments may still add more).
+    let mut out = Vec::with_capacity(project.services.iter().filter(|s| traefik(s)).count());
     for (index, svc) in project.services.iter().enumerate() {
         let Some(labels) = &svc.labels else { continue };
-        // Without a `traefik.*` label there is no rule label, so no route.
-        if !labels
-            .value
-            .iter()
-            .any(|kv| kv.key.value.starts_with("traefik."))
-            || !is_enabled(svc)
-        {
+        if !traefik(svc) || !is_enabled(svc) {
             continue;
         }
         // The service-wide labels, and each segment's in the order segments first appear.
