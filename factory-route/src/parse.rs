@@ -232,22 +232,17 @@ pub(crate) struct Lexed {
 fn fields(s: &str, base: usize, sep: u8) -> impl Iterator<Item = Range<usize>> + '_ {
     let bytes = s.as_bytes();
     let mut start = 0;
-    let mut i = 0;
     std::iter::from_fn(move || {
-        while let Some(&b) = bytes.get(i) {
-            i += 1;
-            if b == sep {
-                let field = start..i - 1;
-                start = i;
-                if field.end > field.start {
-                    return Some(base + field.start..base + field.end);
-                }
+        while let Some(rest) = bytes.get(start..).filter(|r| !r.is_empty()) {
+            let end = rest
+                .iter()
+                .position(|&b| b == sep)
+                .map_or(bytes.len(), |i| start + i);
+            let field = start..end;
+            start = end + 1;
+            if !field.is_empty() {
+                return Some(base + field.start..base + field.end);
             }
-        }
-        if bytes.len() > start {
-            let field = base + start..base + bytes.len();
-            start = bytes.len();
-            return Some(field);
         }
         None
     })
@@ -256,8 +251,9 @@ fn fields(s: &str, base: usize, sep: u8) -> impl Iterator<Item = Range<usize>> +
 /// The range of `text[r]` without leading/trailing Unicode white space.
 pub(crate) fn trim_range(text: &str, r: Range<usize>) -> Range<usize> {
     let s = text.get(r.clone()).unwrap_or("");
-    let lead = s.len() - s.trim_start().len();
-    let trimmed = s.trim();
+    let start_trimmed = s.trim_start();
+    let lead = s.len() - start_trimmed.len();
+    let trimmed = start_trimmed.trim_end();
     r.start + lead..r.start + lead + trimmed.len()
 }
 
