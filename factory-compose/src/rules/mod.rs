@@ -73,7 +73,64 @@ pub(crate) struct Context<'a> {
     pub(crate) route_warnings: std::sync::OnceLock<Vec<(usize, Vec<factory_route::RuleWarning>)>>,
     /// Each service's `image` parsed (by service index), for FC033, FC034 and FM001.
     pub(crate) images: std::sync::OnceLock<Vec<Option<ParsedImage<'a>>>>,
+    /// Service name → index of the first service with that name.
+    pub(crate) service_names: std::sync::OnceLock<FastMap<&'a str, usize>>,
 }
+
+/// A hasher for the rules' short keys (service names): FxHash's multiply-rotate, much cheaper
+/// than SipHash on a few bytes. Not DoS-resistant, which a linter reading the user's own files
+/// does not need; nothing iterates these maps, so the output does not depend on the hash.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            if let Some(head) = word.get_mut(..rest.len()) {
+                head.copy_from_slice(rest);
+            }
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A `HashMap` with [`FastHasher`].
+pub(crate) type FastMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
 
 /// An image reference parsed, or why it is invalid.
 pub(crate) type ParsedImage<'a> =
@@ -106,7 +163,25 @@ impl<'a> Context<'a> {
             distinct_routes: std::sync::OnceLock::new(),
             route_warnings: std::sync::OnceLock::new(),
             images: std::sync::OnceLock::new(),
+            service_names: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The index of the first service called `name` (as [`Project::service`] finds it, without
+    /// a scan of every service per call).
+    pub(crate) fn service_index(&self, name: &str) -> Option<usize> {
+        let project: &'a Project = self.project;
+        self.service_names
+            .get_or_init(|| {
+                let mut by_name = FastMap::default();
+                by_name.reserve(project.services.len());
+                for (i, s) in project.services.iter().enumerate() {
+                    by_name.entry(s.name.value.as_str()).or_insert(i);
+                }
+                by_name
+            })
+            .get(name)
+            .copied()
     }
 
     /// The `image` of service `index` parsed ([`crate::image_ref::parse`] of the interpolated

@@ -83,7 +83,7 @@ impl Rule for ManagedVariablesNotTaken {
                     let Some(managed) = ManagedService::from_service_name(target) else {
                         continue;
                     };
-                    if managed == ManagedService::Redis || cx.project.service(target).is_none() {
+                    if managed == ManagedService::Redis || cx.service_index(target).is_none() {
                         continue;
                     }
                     let vars = vars.get_or_insert_with(|| {
