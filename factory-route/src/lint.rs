@@ -468,6 +468,15 @@ fn arg_template_error(seg: &Segment, arg: &Arg) -> Option<TemplateError> {
 
 /// AND-ed `Host` (or exact `Path`) segments with nothing in common.
 fn anded(rule: &Rule) -> Vec<RuleWarning> {
+    // A warning needs a second `Host` or `Path` matcher: most rules have one of each at most,
+    // and need no sets built.
+    let count = |wanted: fn(&Segment) -> bool| rule.segments().iter().filter(|s| wanted(s)).count();
+    let hosts_count = count(|s| matches!(s.compiled, Compiled::Host(_)));
+    let paths_count =
+        count(|s| matches!(s.compiled, Compiled::Path { .. }) && s.name() == MatcherName::Path);
+    if hosts_count < 2 && paths_count < 2 {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     // Sets of borrowed texts: only compared, never kept.
     let mut hosts: Option<BTreeSet<&str>> = None;
