@@ -90,26 +90,25 @@ impl Rule for HardCodedHost {
 /// argument is a `,`-piece of the text after the name with some `:` removed: an argument
 /// without `$` and with a non-space character comes from such a piece.
 fn may_hard_code_host(raw: &str) -> bool {
+    // Byte scans (every separator is ASCII, so each piece is on char boundaries); a non-ASCII
+    // byte counts as a non-space character, which only widens the superset.
     raw.split(';').any(|segment| {
-        let mut rest = segment;
-        let name = loop {
-            match rest.split_once(':') {
-                Some(("", after)) => rest = after,
-                Some((name, after)) => {
-                    rest = after;
-                    break name;
-                }
-                None => {
-                    let name = rest;
-                    rest = "";
-                    break name;
-                }
-            }
-        };
+        let bytes = segment.as_bytes();
+        let start = bytes.iter().position(|&b| b != b':').unwrap_or(bytes.len());
+        let end = bytes
+            .get(start..)
+            .and_then(|after| after.iter().position(|&b| b == b':'))
+            .map_or(bytes.len(), |i| start + i);
+        let name = segment.get(start..end).unwrap_or("");
         name.trim() == "Host"
-            && rest
-                .split(',')
-                .any(|piece| !piece.contains('$') && piece.chars().any(|c| !c.is_whitespace()))
+            && bytes.get(end + 1..).is_some_and(|rest| {
+                rest.split(|&b| b == b',').any(|piece| {
+                    !piece.contains(&b'$')
+                        && piece
+                            .iter()
+                            .any(|&b| !b.is_ascii_whitespace() || !b.is_ascii())
+                })
+            })
     })
 }
 
