@@ -38,6 +38,18 @@ fn err(message: impl Into<String>, range: std::ops::Range<usize>) -> ImageRefErr
     }
 }
 
+/// `s.split_once(b)` for an ASCII byte, as a plain byte scan (cheaper than a char searcher on
+/// these short texts).
+fn split_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|x| x == b)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// `s.rfind(b)` for an ASCII byte.
+fn rfind_byte(s: &str, b: u8) -> Option<usize> {
+    s.bytes().rposition(|x| x == b)
+}
+
 /// Parse `text` as an image reference.
 ///
 /// # Errors
@@ -46,22 +58,27 @@ pub fn parse(text: &str) -> Result<ImageRef<'_>, ImageRefError> {
     if text.is_empty() {
         return Err(err("the image reference is empty", 0..0));
     }
-    if let Some(i) = text.find(|c: char| c.is_whitespace()) {
+    // Printable ASCII has no white space: the char-by-char search only for other text.
+    if !text.bytes().all(|b| b.is_ascii_graphic())
+        && let Some(i) = text.find(|c: char| c.is_whitespace())
+    {
         return Err(err(
             "an image reference cannot contain whitespace",
             i..i + 1,
         ));
     }
-    let (rest, digest) = match text.split_once('@') {
+    let (rest, digest) = match split_once_byte(text, b'@') {
         Some((r, d)) => (r, Some((r.len() + 1, d))),
         None => (text, None),
     };
     if let Some((at, d)) = digest {
-        let valid = d.split_once(':').is_some_and(|(algo, hex)| {
+        let valid = split_once_byte(d, b':').is_some_and(|(algo, hex)| {
             !algo.is_empty()
-                && algo
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+._-".contains(&b))
+                && algo.bytes().all(|b| {
+                    b.is_ascii_lowercase()
+                        || b.is_ascii_digit()
+                        || matches!(b, b'+' | b'.' | b'_' | b'-')
+                })
                 && hex.len() >= 32
                 && hex.bytes().all(|b| b.is_ascii_hexdigit())
         });
@@ -73,8 +90,8 @@ pub fn parse(text: &str) -> Result<ImageRef<'_>, ImageRefError> {
         }
     }
     // The tag is after the last `:` that follows the last `/`.
-    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
-    let (name, tag) = match rest[last_slash..].rfind(':') {
+    let last_slash = rfind_byte(rest, b'/').map_or(0, |i| i + 1);
+    let (name, tag) = match rfind_byte(&rest[last_slash..], b':') {
         Some(i) => (
             &rest[..last_slash + i],
             Some((last_slash + i + 1, &rest[last_slash + i + 1..])),
@@ -91,7 +108,7 @@ pub fn parse(text: &str) -> Result<ImageRef<'_>, ImageRefError> {
                 .next()
                 .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
             && t.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
         if !ok {
             return Err(err(
                 "the tag must be 1–128 characters of letters, digits, `_`, `.` and `-`, not starting with `.` or `-`",
@@ -99,21 +116,22 @@ pub fn parse(text: &str) -> Result<ImageRef<'_>, ImageRefError> {
             ));
         }
     }
-    let (registry, path, path_at) = match name.split_once('/') {
-        Some((first, p)) if first.contains(['.', ':']) || first == "localhost" => {
+    let (registry, path, path_at) = match split_once_byte(name, b'/') {
+        Some((first, p))
+            if first.bytes().any(|b| b == b'.' || b == b':') || first == "localhost" =>
+        {
             (Some(first), p, first.len() + 1)
         }
         _ => (None, name, 0),
     };
     if let Some(r) = registry {
-        let host = r.split(':').next().unwrap_or("");
-        let port_ok = r
-            .split_once(':')
+        let host = split_once_byte(r, b':').map_or(r, |(h, _)| h);
+        let port_ok = split_once_byte(r, b':')
             .is_none_or(|(_, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
         if host.is_empty()
             || !host
                 .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b))
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
             || !port_ok
         {
             return Err(err(

@@ -271,17 +271,13 @@ pub fn check(
     settings: &Settings,
 ) -> Report {
     let mut diagnostics = loaded.diagnostics.clone();
-    let cx = rules::Context {
-        project: &loaded.project,
+    let cx = rules::Context::new(
+        &loaded.project,
         sources,
         settings,
-        variables: &loaded.variables,
-        interpolation: &loaded.interpolation,
-        dotenv: &loaded.dotenv,
+        (&loaded.variables, &loaded.interpolation, &loaded.dotenv),
         process,
-        route_defs: std::sync::OnceLock::new(),
-        cron_jobs: std::sync::OnceLock::new(),
-    };
+    );
     rules::run(&cx, &mut diagnostics);
     name_overridden_values(&loaded.project, &mut diagnostics);
     drop_variables_inside_fr008(&mut diagnostics);

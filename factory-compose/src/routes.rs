@@ -290,7 +290,9 @@ pub fn is_enabled(svc: &Service) -> bool {
 /// `backend` or `frontend.<anything>`; every other `traefik.*` key is service-wide.
 pub(crate) fn split_key(key: &str) -> Option<(Option<&str>, &str)> {
     let rest = key.strip_prefix("traefik.")?;
-    for (i, _) in rest.match_indices('.') {
+    // `.` is ASCII: its byte offsets are char boundaries (a byte loop, cheaper than a
+    // `match_indices` searcher on these short keys).
+    for (i, _) in rest.bytes().enumerate().filter(|&(_, b)| b == b'.') {
         let (Some(segment), Some(prop)) = (rest.get(..i), rest.get(i + 1..)) else {
             continue;
         };
@@ -310,11 +312,8 @@ pub(crate) fn split_key(key: &str) -> Option<(Option<&str>, &str)> {
     Some((None, rest))
 }
 
-/// A segment (`None`: the service-wide labels) and the route labels it sets.
-type Segment<'a> = (Option<&'a str>, Vec<(&'a str, &'a KeyValue)>);
-
-/// The route properties this module reads.
-const PROPS: &[&str] = &[
+/// The route properties this module reads, in the order of [`Props`].
+const PROPS: [&str; 6] = [
     "frontend.rule",
     "frontend.priority",
     "port",
@@ -323,76 +322,93 @@ const PROPS: &[&str] = &[
     "frontend.entryPoints",
 ];
 
+/// The route labels one segment (or the service-wide labels) sets, by position in [`PROPS`]:
+/// a repeated key keeps the last one, as in a Compose map.
+type Props<'a> = [Option<&'a KeyValue>; PROPS.len()];
+
 /// Above this many routes, conflicts and shadowing are not analysed.
 pub const MAX_COMPARED_ROUTES: usize = 200;
 
 /// The frontends of every routed service, by service then segment, in file order.
 #[must_use]
 pub fn routes(project: &Project) -> Vec<RouteDef> {
-    let mut out = Vec::new();
+    // Without a `traefik.*` label there is no rule label, so no route.
+    let traefik = |svc: &Service| {
+        svc.labels.as_ref().is_some_and(|labels| {
+            labels
+                .value
+                .iter()
+                .any(|kv| kv.key.value.starts_with("traefik."))
+        })
+    };
+    // A route is large: reserve one per candidate service rather than grow (and copy) the
+    // table as it fills (segments may still add more).
+    let mut out = Vec::with_capacity(project.services.iter().filter(|s| traefik(s)).count());
     for (index, svc) in project.services.iter().enumerate() {
         let Some(labels) = &svc.labels else { continue };
-        if !is_enabled(svc) {
+        if !traefik(svc) || !is_enabled(svc) {
             continue;
         }
-        // The labels each segment sets, and the service-wide ones ("" key).
-        let mut segments: Vec<Segment<'_>> = vec![(None, Vec::new())];
+        // The service-wide labels, and each segment's in the order segments first appear.
+        let mut defaults: Props<'_> = [None; PROPS.len()];
+        let mut named: Vec<(&str, Props<'_>)> = Vec::new();
         for kv in &labels.value {
             let Some((segment, prop)) = split_key(&kv.key.value) else {
                 continue;
             };
-            let slot = match segments.iter().position(|(s, _)| *s == segment) {
-                Some(i) => i,
-                None => {
-                    segments.push((segment, Vec::new()));
-                    segments.len() - 1
+            let props = match segment {
+                None => &mut defaults,
+                Some(name) => {
+                    let i = match named.iter().position(|(s, _)| *s == name) {
+                        Some(i) => i,
+                        None => {
+                            named.push((name, [None; PROPS.len()]));
+                            named.len() - 1
+                        }
+                    };
+                    match named.get_mut(i) {
+                        Some((_, props)) => props,
+                        None => continue,
+                    }
                 }
             };
-            if !PROPS.contains(&prop) {
-                continue; // still a segment: it inherits the service-wide rule
-            }
-            if let Some((_, props)) = segments.get_mut(slot) {
-                // A repeated key: the last one wins, as in a Compose map.
-                props.retain(|(p, _)| *p != prop);
-                props.push((prop, kv));
+            // Not a route property: still a segment, which inherits the service-wide rule.
+            if let Some(slot) = PROPS
+                .iter()
+                .position(|p| *p == prop)
+                .and_then(|i| props.get_mut(i))
+            {
+                *slot = Some(kv);
             }
         }
-        let (defaults, named): (Vec<_>, Vec<_>) =
-            segments.into_iter().partition(|(s, _)| s.is_none());
-        let defaults = defaults
-            .into_iter()
-            .next()
-            .map(|(_, p)| p)
-            .unwrap_or_default();
-        let get = |own: &[(&str, &KeyValue)], prop: &str| -> Option<KeyValue> {
-            own.iter()
-                .chain(defaults.iter())
-                .find(|(p, _)| *p == prop)
-                .map(|(_, kv)| (*kv).clone())
-        };
-        let auth_of = |own: &[(&str, &KeyValue)]| {
-            get(own, "frontend.auth.basic.users").or_else(|| get(own, "frontend.auth.basic"))
+        let get = |own: &Props<'_>, prop: usize| -> Option<KeyValue> {
+            own.get(prop)
+                .copied()
+                .flatten()
+                .or_else(|| defaults.get(prop).copied().flatten())
+                .cloned()
         };
         let transient = is_cron(svc) || is_one_shot(svc);
-        let make = |segment: Option<&str>, own: &[(&str, &KeyValue)]| -> Option<RouteDef> {
+        let make = |segment: Option<&str>, own: &Props<'_>| -> Option<RouteDef> {
+            let rule = get(own, 0)?;
             Some(RouteDef {
                 service: svc.name.value.to_string(),
                 service_index: index,
                 segment: segment.map(str::to_owned),
-                rule: get(own, "frontend.rule")?,
-                priority: get(own, "frontend.priority"),
-                port: get(own, "port"),
-                auth: auth_of(own),
-                entrypoints: get(own, "frontend.entryPoints"),
+                rule,
+                priority: get(own, 1),
+                port: get(own, 2),
+                auth: get(own, 4).or_else(|| get(own, 3)),
+                entrypoints: get(own, 5),
                 transient,
                 parsed: std::sync::OnceLock::new(),
             })
         };
         if named.is_empty() {
-            out.extend(make(None, &[]));
+            out.extend(make(None, &[None; PROPS.len()]));
         } else {
             for (segment, own) in &named {
-                out.extend(make(*segment, own));
+                out.extend(make(Some(segment), own));
             }
         }
     }

@@ -253,11 +253,22 @@ pub fn parse_secret_name(name: &str) -> Result<(String, String), SvProblem> {
 /// Whether a variable name looks like it holds a secret (FE008): it contains `PASSWORD`,
 /// `SECRET` or `TOKEN`, or ends with `_KEY`, ignoring case.
 pub fn looks_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    upper.contains("PASSWORD")
-        || upper.contains("SECRET")
-        || upper.contains("TOKEN")
-        || upper.ends_with("_KEY")
+    // ASCII case-insensitive byte comparisons: what `name.to_ascii_uppercase()` compared with
+    // upper-case ASCII gives, without allocating (FE008 asks this of every variable).
+    let bytes = name.as_bytes();
+    let contains = |needle: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    contains(b"PASSWORD")
+        || contains(b"SECRET")
+        || contains(b"TOKEN")
+        || bytes
+            .len()
+            .checked_sub(4)
+            .and_then(|start| bytes.get(start..))
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(b"_KEY"))
 }
 
 /// A `SV_` secret that exists for other environments but not the deployed one (FE006).
@@ -803,6 +814,19 @@ mod tests {
         }
         for name in ["KEYBOARD", "KEY", "USER", "MONKEY"] {
             assert!(!looks_secret(name), "{name}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The allocation-free test gives what upper-casing the name and searching gave.
+        #[test]
+        fn secret_names_as_upper_casing_reads_them(name in "(?i)[a-z_éK]{0,6}(password|secret|token|_key)?[a-z_]{0,3}|\\PC{0,12}") {
+            let upper = name.to_ascii_uppercase();
+            let expected = upper.contains("PASSWORD")
+                || upper.contains("SECRET")
+                || upper.contains("TOKEN")
+                || upper.ends_with("_KEY");
+            proptest::prop_assert_eq!(looks_secret(&name), expected, "{:?}", name);
         }
     }
 

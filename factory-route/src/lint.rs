@@ -265,7 +265,7 @@ impl Rule {
                                 "empty host in `Host`: it never matches".to_owned(),
                                 "write the domain, e.g. `Host:${CI_ENVIRONMENT_DOMAIN}`",
                             ));
-                        } else if let Some(ws) = arg.text.find(char::is_whitespace) {
+                        } else if let Some(ws) = find_white_space(&arg.text) {
                             out.push(warn(
                                 WarningKind::SpaceInHost,
                                 sub_span(
@@ -413,6 +413,15 @@ impl Rule {
     }
 }
 
+/// The first white space in `text` (`str::find(char::is_whitespace)`), without decoding
+/// printable ASCII, which has none.
+fn find_white_space(text: &str) -> Option<usize> {
+    if text.bytes().all(|b| b.is_ascii_graphic()) {
+        return None;
+    }
+    text.find(char::is_whitespace)
+}
+
 /// The index of a `:` outside `{…}` in a host template.
 fn literal_colon(t: &str) -> Option<usize> {
     let mut level = 0i64;
@@ -459,15 +468,29 @@ fn arg_template_error(seg: &Segment, arg: &Arg) -> Option<TemplateError> {
 
 /// AND-ed `Host` (or exact `Path`) segments with nothing in common.
 fn anded(rule: &Rule) -> Vec<RuleWarning> {
+    // A warning needs a second `Host` or `Path` matcher: most rules have one of each at most,
+    // and need no sets built.
+    let count = |wanted: fn(&Segment) -> bool| rule.segments().iter().filter(|s| wanted(s)).count();
+    let hosts_count = count(|s| matches!(s.compiled, Compiled::Host(_)));
+    let paths_count =
+        count(|s| matches!(s.compiled, Compiled::Path { .. }) && s.name() == MatcherName::Path);
+    if hosts_count < 2 && paths_count < 2 {
+        return Vec::new();
+    }
     let mut out = Vec::new();
-    let mut hosts: Option<BTreeSet<String>> = None;
-    let mut paths: Option<BTreeSet<String>> = None;
+    // Sets of borrowed texts: only compared, never kept.
+    let mut hosts: Option<BTreeSet<&str>> = None;
+    let mut paths: Option<BTreeSet<&str>> = None;
     for seg in rule.segments() {
         match &seg.compiled {
             Compiled::Host(h) => {
-                let set: BTreeSet<String> = h.iter().filter(|h| !h.is_empty()).cloned().collect();
+                let set: BTreeSet<&str> = h
+                    .iter()
+                    .filter(|h| !h.is_empty())
+                    .map(String::as_str)
+                    .collect();
                 if let Some(prev) = &hosts {
-                    let inter: BTreeSet<String> = prev.intersection(&set).cloned().collect();
+                    let inter: BTreeSet<&str> = prev.intersection(&set).copied().collect();
                     if inter.is_empty() && !prev.is_empty() && !set.is_empty() {
                         out.push(warn(
                             WarningKind::HostsAnded,
@@ -485,13 +508,13 @@ fn anded(rule: &Rule) -> Vec<RuleWarning> {
                 if seg.args().iter().any(|a| a.text.contains('{')) {
                     continue;
                 }
-                let set: BTreeSet<String> = seg
+                let set: BTreeSet<&str> = seg
                     .args()
                     .iter()
-                    .map(|a| a.text.trim_end_matches('/').to_owned())
+                    .map(|a| a.text.trim_end_matches('/'))
                     .collect();
                 if let Some(prev) = &paths {
-                    let inter: BTreeSet<String> = prev.intersection(&set).cloned().collect();
+                    let inter: BTreeSet<&str> = prev.intersection(&set).copied().collect();
                     if inter.is_empty() && !prev.is_empty() {
                         out.push(warn(
                             WarningKind::PathsAnded,

@@ -84,7 +84,25 @@ impl MatcherName {
 
     /// Looks a name up exactly as Traefik does (case-sensitive).
     pub fn from_name(name: &str) -> Option<MatcherName> {
-        MatcherName::ALL.into_iter().find(|m| m.as_str() == name)
+        // A match rather than a scan of `ALL` comparing every name.
+        Some(match name {
+            "Host" => MatcherName::Host,
+            "HostRegexp" => MatcherName::HostRegexp,
+            "Path" => MatcherName::Path,
+            "PathStrip" => MatcherName::PathStrip,
+            "PathStripRegex" => MatcherName::PathStripRegex,
+            "PathPrefix" => MatcherName::PathPrefix,
+            "PathPrefixStrip" => MatcherName::PathPrefixStrip,
+            "PathPrefixStripRegex" => MatcherName::PathPrefixStripRegex,
+            "Method" => MatcherName::Method,
+            "Headers" => MatcherName::Headers,
+            "HeadersRegexp" => MatcherName::HeadersRegexp,
+            "AddPrefix" => MatcherName::AddPrefix,
+            "ReplacePath" => MatcherName::ReplacePath,
+            "ReplacePathRegex" => MatcherName::ReplacePathRegex,
+            "Query" => MatcherName::Query,
+            _ => return None,
+        })
     }
 
     /// Whether this name only rewrites the request and never restricts matching.
@@ -201,36 +219,41 @@ pub struct Rule {
 /// A `;`-segment split into name and arguments, before any matcher is built.
 #[derive(Debug, Clone)]
 pub(crate) struct Lexed {
-    pub(crate) seg_text: String,
+    /// The segment's bytes in the rule text (for error messages).
+    pub(crate) seg: Range<usize>,
     pub(crate) span: Range<usize>,
     pub(crate) name: Result<MatcherName, String>,
     pub(crate) name_span: Range<usize>,
     pub(crate) args: Vec<Arg>,
 }
 
-/// Non-empty runs of `s` between `sep` bytes, as absolute ranges (Go `strings.FieldsFunc`).
-fn fields(s: &str, base: usize, sep: u8) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+/// Non-empty runs of `s` between `sep` bytes, as absolute ranges (Go `strings.FieldsFunc`),
+/// without collecting them.
+fn fields(s: &str, base: usize, sep: u8) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if b == sep {
-            if i > start {
-                out.push(base + start..base + i);
+    std::iter::from_fn(move || {
+        while let Some(rest) = bytes.get(start..).filter(|r| !r.is_empty()) {
+            let end = rest
+                .iter()
+                .position(|&b| b == sep)
+                .map_or(bytes.len(), |i| start + i);
+            let field = start..end;
+            start = end + 1;
+            if !field.is_empty() {
+                return Some(base + field.start..base + field.end);
             }
-            start = i + 1;
         }
-    }
-    if s.len() > start {
-        out.push(base + start..base + s.len());
-    }
-    out
+        None
+    })
 }
 
 /// The range of `text[r]` without leading/trailing Unicode white space.
 pub(crate) fn trim_range(text: &str, r: Range<usize>) -> Range<usize> {
     let s = text.get(r.clone()).unwrap_or("");
-    let lead = s.len() - s.trim_start().len();
-    let trimmed = s.trim();
+    let start_trimmed = s.trim_start();
+    let lead = s.len() - start_trimmed.len();
+    let trimmed = start_trimmed.trim_end();
     r.start + lead..r.start + lead + trimmed.len()
 }
 
@@ -246,11 +269,15 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Lexed>, ParseError> {
         ));
     }
     let mut out = Vec::new();
+    // The re-joined arguments of a segment and their byte map, reused from segment to segment
+    // (only needed when the arguments span several `:`-fields).
+    let mut joined = String::new();
+    let mut map: Vec<usize> = Vec::new();
     for seg in fields(text, 0, b';') {
         let seg_text = &text[seg.clone()];
         let seg_span = trim_range(text, seg.clone());
-        let parts = fields(seg_text, seg.start, b':');
-        let Some(first) = parts.first() else {
+        let mut parts = fields(seg_text, seg.start, b':');
+        let Some(first) = parts.next() else {
             return Err(perr(
                 ParseErrorKind::EmptySegment,
                 seg.clone(),
@@ -262,35 +289,52 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Lexed>, ParseError> {
         let name_span = trim_range(text, first.clone());
         let name_text = &text[name_span.clone()];
         let name = MatcherName::from_name(name_text).ok_or_else(|| text[first.clone()].to_owned());
-        // Re-join the remaining `:`-fields with ":" (so `::` collapses), keeping a byte map.
-        let mut joined = String::new();
-        let mut map: Vec<usize> = Vec::new();
-        for (k, part) in parts.iter().enumerate().skip(1) {
-            if k > 1 {
-                joined.push(':');
-                map.push(parts[k - 1].end);
+        // Re-join the remaining `:`-fields with ":" (so `::` collapses), keeping a byte map
+        // from the joined text to the rule text. With one field (the usual case) the joined
+        // text is that field and the map an offset: no copy.
+        let second = parts.next();
+        let third = parts.next();
+        let (args_text, offset): (&str, Option<usize>) = match (second, third) {
+            (None, _) => ("", Some(seg.end)),
+            (Some(only), None) => (&text[only.clone()], Some(only.start)),
+            (Some(second), Some(third)) => {
+                joined.clear();
+                map.clear();
+                let mut prev_end = None;
+                for part in [second, third].into_iter().chain(parts) {
+                    if let Some(end) = prev_end {
+                        joined.push(':');
+                        map.push(end);
+                    }
+                    joined.push_str(&text[part.clone()]);
+                    prev_end = Some(part.end);
+                    map.extend(part);
+                }
+                (joined.as_str(), None)
             }
-            joined.push_str(&text[part.clone()]);
-            map.extend(part.clone());
-        }
+        };
+        let map_at = |i: usize| match offset {
+            Some(base) => (i < args_text.len()).then_some(base + i),
+            None => map.get(i).copied(),
+        };
         let mut args = Vec::new();
-        for f in fields(&joined, 0, b',') {
-            let t = trim_range(&joined, f);
+        for f in fields(args_text, 0, b',') {
+            let t = trim_range(args_text, f);
             let span = if t.is_empty() {
-                let at = map.get(t.start).copied().unwrap_or(seg.end);
+                let at = map_at(t.start).unwrap_or(seg.end);
                 at..at
             } else {
-                let start = map.get(t.start).copied().unwrap_or(seg.end);
-                let end = map.get(t.end - 1).map_or(seg.end, |e| e + 1);
+                let start = map_at(t.start).unwrap_or(seg.end);
+                let end = map_at(t.end - 1).map_or(seg.end, |e| e + 1);
                 start..end
             };
             args.push(Arg {
-                text: joined[t].to_owned(),
+                text: args_text[t].to_owned(),
                 span,
             });
         }
         out.push(Lexed {
-            seg_text: seg_text.to_owned(),
+            seg: seg.clone(),
             span: seg_span,
             name,
             name_span,
@@ -318,6 +362,7 @@ fn perr(
 
 /// Checks name and arguments of one lexed segment (`parseRules`' own errors).
 fn check_lexed(text: &str, l: &Lexed) -> Result<MatcherName, ParseError> {
+    let seg_text = text.get(l.seg.clone()).unwrap_or("");
     let name = match &l.name {
         Ok(n) => *n,
         Err(raw) => {
@@ -370,7 +415,7 @@ fn check_lexed(text: &str, l: &Lexed) -> Result<MatcherName, ParseError> {
                 Some(help),
                 format!(
                     "error parsing rule: '{}'. Unknown function: '{}'",
-                    l.seg_text, raw
+                    seg_text, raw
                 ),
             ));
         }
@@ -384,7 +429,10 @@ fn check_lexed(text: &str, l: &Lexed) -> Result<MatcherName, ParseError> {
                 "write `{}:value`; an argument is required",
                 name.as_str()
             )),
-            format!("error parsing args from rule: '{}'", l.seg_text),
+            format!(
+                "error parsing args from rule: '{}'",
+                text.get(l.seg.clone()).unwrap_or("")
+            ),
         ));
     }
     Ok(name)
@@ -463,20 +511,21 @@ impl Rule {
         let mut query_vars: Vec<String> = Vec::new();
         for l in lexed {
             let name = check_lexed(text, &l)?;
-            let texts: Vec<String> = l.args.iter().map(|a| a.text.clone()).collect();
+            // The argument texts, copied only by the matchers that keep them as a list.
+            let texts = || -> Vec<String> { l.args.iter().map(|a| a.text.clone()).collect() };
             let compiled = match name {
                 MatcherName::Host => {
-                    Compiled::Host(texts.iter().map(|h| h.to_lowercase()).collect())
+                    Compiled::Host(l.args.iter().map(|a| a.text.to_lowercase()).collect())
                 }
                 MatcherName::HostRegexp => Compiled::HostRegexp(
-                    texts
+                    l.args
                         .iter()
-                        .map(|h| Template::new(h, TemplateKind::Host, false, &query_vars))
+                        .map(|a| Template::new(&a.text, TemplateKind::Host, false, &query_vars))
                         .collect(),
                 ),
                 MatcherName::Path | MatcherName::PathStrip | MatcherName::PathStripRegex => {
                     let order = if name == MatcherName::Path {
-                        texts.clone()
+                        texts()
                     } else {
                         by_size(&l.args)
                     };
@@ -498,30 +547,26 @@ impl Rule {
                     }
                 }
                 MatcherName::PathPrefix | MatcherName::PathPrefixStrip => {
-                    let order = if name == MatcherName::PathPrefix {
-                        texts.clone()
-                    } else {
-                        let o = by_size(&l.args);
-                        modifiers.strip_prefixes = o.clone();
-                        o
+                    let alt = |p: &str| {
+                        if p.contains('{') {
+                            PrefixAlt::Template(Template::new(
+                                p,
+                                TemplateKind::PathPrefix,
+                                false,
+                                &query_vars,
+                            ))
+                        } else {
+                            PrefixAlt::Plain(p.to_owned())
+                        }
                     };
-                    Compiled::Prefix(
-                        order
-                            .iter()
-                            .map(|p| {
-                                if p.contains('{') {
-                                    PrefixAlt::Template(Template::new(
-                                        p,
-                                        TemplateKind::PathPrefix,
-                                        false,
-                                        &query_vars,
-                                    ))
-                                } else {
-                                    PrefixAlt::Plain(p.clone())
-                                }
-                            })
-                            .collect(),
-                    )
+                    if name == MatcherName::PathPrefix {
+                        Compiled::Prefix(l.args.iter().map(|a| alt(&a.text)).collect())
+                    } else {
+                        let order = by_size(&l.args);
+                        let compiled = Compiled::Prefix(order.iter().map(|p| alt(p)).collect());
+                        modifiers.strip_prefixes = order;
+                        compiled
+                    }
                 }
                 MatcherName::PathPrefixStripRegex => {
                     let order = by_size(&l.args);
@@ -534,9 +579,10 @@ impl Rule {
                     )
                 }
                 MatcherName::Method => {
-                    Compiled::Method(texts.iter().map(|m| m.to_uppercase()).collect())
+                    Compiled::Method(l.args.iter().map(|a| a.text.to_uppercase()).collect())
                 }
                 MatcherName::Headers | MatcherName::HeadersRegexp => {
+                    let texts = texts();
                     if !texts.len().is_multiple_of(2) {
                         return Err(perr(
                             ParseErrorKind::OddHeaderParameters,
@@ -600,6 +646,7 @@ impl Rule {
                     }
                 }
                 MatcherName::Query => {
+                    let texts = texts();
                     let pieces: Vec<&str> = texts.iter().flat_map(|a| a.split('=')).collect();
                     if !pieces.len().is_multiple_of(2) {
                         let bad = l
@@ -649,15 +696,17 @@ impl Rule {
                     Compiled::Query(tpls)
                 }
                 MatcherName::AddPrefix => {
-                    modifiers.add_prefix = texts.last().cloned().unwrap_or_default();
+                    modifiers.add_prefix =
+                        l.args.last().map(|a| a.text.clone()).unwrap_or_default();
                     Compiled::Modifier
                 }
                 MatcherName::ReplacePath => {
-                    modifiers.replace_path = texts.last().cloned().unwrap_or_default();
+                    modifiers.replace_path =
+                        l.args.last().map(|a| a.text.clone()).unwrap_or_default();
                     Compiled::Modifier
                 }
                 MatcherName::ReplacePathRegex => {
-                    let last = texts.last().cloned().unwrap_or_default();
+                    let last = l.args.last().map(|a| a.text.clone()).unwrap_or_default();
                     modifiers.replace_path_regex = if last.is_empty() {
                         None
                     } else {
@@ -803,6 +852,149 @@ fn domains_error(e: &ParseError) -> DomainsError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The lexer as it was before it stopped collecting fields and copying single-field
+    // arguments: the new one must give exactly the same result on any text.
+    /// Non-empty runs of `s` between `sep` bytes, as absolute ranges (Go `strings.FieldsFunc`).
+    fn reference_fields(s: &str, base: usize, sep: u8) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, b) in s.bytes().enumerate() {
+            if b == sep {
+                if i > start {
+                    out.push(base + start..base + i);
+                }
+                start = i + 1;
+            }
+        }
+        if s.len() > start {
+            out.push(base + start..base + s.len());
+        }
+        out
+    }
+    fn reference_lex(text: &str) -> Result<Vec<Lexed>, ParseError> {
+        if text.is_empty() {
+            return Err(perr(
+                ParseErrorKind::EmptyRule,
+                0..0,
+                "the rule is empty".to_owned(),
+                Some("write a matcher, e.g. `Host:example.com`".to_owned()),
+                "empty rule".to_owned(),
+            ));
+        }
+        let mut out = Vec::new();
+        for seg in reference_fields(text, 0, b';') {
+            let seg_text = &text[seg.clone()];
+            let seg_span = trim_range(text, seg.clone());
+            let parts = reference_fields(seg_text, seg.start, b':');
+            let Some(first) = parts.first() else {
+                return Err(perr(
+                    ParseErrorKind::EmptySegment,
+                    seg.clone(),
+                    format!("`{seg_text}` has no matcher name"),
+                    Some("write `Name:arguments`, e.g. `Host:example.com`".to_owned()),
+                    format!("error parsing rule: '{seg_text}'"),
+                ));
+            };
+            let name_span = trim_range(text, first.clone());
+            let name_text = &text[name_span.clone()];
+            let name =
+                MatcherName::from_name(name_text).ok_or_else(|| text[first.clone()].to_owned());
+            // Re-join the remaining `:`-fields with ":" (so `::` collapses), keeping a byte map.
+            let mut joined = String::new();
+            let mut map: Vec<usize> = Vec::new();
+            for (k, part) in parts.iter().enumerate().skip(1) {
+                if k > 1 {
+                    joined.push(':');
+                    map.push(parts[k - 1].end);
+                }
+                joined.push_str(&text[part.clone()]);
+                map.extend(part.clone());
+            }
+            let mut args = Vec::new();
+            for f in reference_fields(&joined, 0, b',') {
+                let t = trim_range(&joined, f);
+                let span = if t.is_empty() {
+                    let at = map.get(t.start).copied().unwrap_or(seg.end);
+                    at..at
+                } else {
+                    let start = map.get(t.start).copied().unwrap_or(seg.end);
+                    let end = map.get(t.end - 1).map_or(seg.end, |e| e + 1);
+                    start..end
+                };
+                args.push(Arg {
+                    text: joined[t].to_owned(),
+                    span,
+                });
+            }
+            out.push(Lexed {
+                seg: seg.clone(),
+                span: seg_span,
+                name,
+                name_span,
+                args,
+            });
+        }
+        Ok(out)
+    }
+
+    fn same_lex(text: &str) -> bool {
+        format!("{:?}", lex(text)) == format!("{:?}", reference_lex(text))
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for m in MatcherName::ALL {
+            assert_eq!(MatcherName::from_name(m.as_str()), Some(m));
+        }
+        assert_eq!(MatcherName::from_name("host"), None);
+        assert_eq!(MatcherName::from_name(""), None);
+    }
+
+    #[test]
+    fn lexing_matches_the_reference() {
+        for text in [
+            "",
+            ";",
+            ":",
+            "::",
+            "Host",
+            "Host:",
+            "Host::",
+            "Host:a",
+            "Host: a , b ;Path:/a::b",
+            "Host:a:b:c",
+            ":Host:a",
+            "Host:,",
+            "Host: , ,",
+            " ; Path : /x ; ",
+            "Héllo:ö:ü,ß",
+            "Headers:a,b:c,,d::",
+            "Host:a;;Path::/b:",
+        ] {
+            assert!(same_lex(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lexing_matches_the_reference_on_any_text(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Host", "Path", ":", "::", ";", ",", " ", "\t", "a.b", "/x", "é", "\u{a0}", "{",
+                ]),
+                0..14,
+            )
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert!(same_lex(&text), "{text:?}");
+        }
+
+        #[test]
+        fn lexing_matches_the_reference_on_random_text(text in "\\PC{0,40}") {
+            proptest::prop_assert!(same_lex(&text), "{text:?}");
+        }
+    }
 
     #[test]
     fn lexing_spans() {

@@ -65,14 +65,172 @@ pub(crate) struct Context<'a> {
     pub(crate) route_defs: std::sync::OnceLock<Vec<crate::routes::RouteDef>>,
     /// The cron jobs with their parsed schedules, built once for every FJ rule.
     pub(crate) cron_jobs: std::sync::OnceLock<Vec<crate::cron_jobs::CronJob<'a>>>,
+    /// Indices into the route table of the first route of each distinct rule label (segments
+    /// may share the service-wide rule, services may inherit one through `<<`).
+    pub(crate) distinct_routes: std::sync::OnceLock<Vec<usize>>,
+    /// The warnings (FR011, FR014) of every distinct rule that parses and uses no unset
+    /// variable: index into the route table, warnings in the order the rule gives them.
+    pub(crate) route_warnings: std::sync::OnceLock<Vec<(usize, Vec<factory_route::RuleWarning>)>>,
+    /// Each service's `image` parsed (by service index), for FC033, FC034 and FM001.
+    pub(crate) images: std::sync::OnceLock<Vec<Option<ParsedImage<'a>>>>,
+    /// Service name → index of the first service with that name.
+    pub(crate) service_names: std::sync::OnceLock<FastMap<&'a str, usize>>,
 }
 
+/// A hasher for the rules' short keys (service names): FxHash's multiply-rotate, much cheaper
+/// than SipHash on a few bytes. Not DoS-resistant, which a linter reading the user's own files
+/// does not need; nothing iterates these maps, so the output does not depend on the hash.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            if let Some(head) = word.get_mut(..rest.len()) {
+                head.copy_from_slice(rest);
+            }
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A `HashMap` with [`FastHasher`].
+pub(crate) type FastMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+
+/// An image reference parsed, or why it is invalid.
+pub(crate) type ParsedImage<'a> =
+    Result<crate::image_ref::ImageRef<'a>, crate::image_ref::ImageRefError>;
+
 impl<'a> Context<'a> {
+    /// A context with nothing derived yet.
+    pub(crate) fn new(
+        project: &'a Project,
+        sources: &'a SourceMap,
+        settings: &'a Settings,
+        loaded: (
+            &'a factory_env::Variables,
+            &'a crate::interpolate::Interpolation,
+            &'a crate::environment::DotenvFiles,
+        ),
+        process: &'a crate::environment::ProcessEnv,
+    ) -> Self {
+        let (variables, interpolation, dotenv) = loaded;
+        Self {
+            project,
+            sources,
+            settings,
+            variables,
+            interpolation,
+            dotenv,
+            process,
+            route_defs: std::sync::OnceLock::new(),
+            cron_jobs: std::sync::OnceLock::new(),
+            distinct_routes: std::sync::OnceLock::new(),
+            route_warnings: std::sync::OnceLock::new(),
+            images: std::sync::OnceLock::new(),
+            service_names: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The index of the first service called `name` (as [`Project::service`] finds it, without
+    /// a scan of every service per call).
+    pub(crate) fn service_index(&self, name: &str) -> Option<usize> {
+        let project: &'a Project = self.project;
+        self.service_names
+            .get_or_init(|| {
+                let mut by_name = FastMap::default();
+                by_name.reserve(project.services.len());
+                for (i, s) in project.services.iter().enumerate() {
+                    by_name.entry(s.name.value.as_str()).or_insert(i);
+                }
+                by_name
+            })
+            .get(name)
+            .copied()
+    }
+
+    /// The `image` of service `index` parsed ([`crate::image_ref::parse`] of the interpolated
+    /// value), `None` without an image. Parsed once per run for every rule that reads it.
+    pub(crate) fn image(&self, index: usize) -> Option<&ParsedImage<'a>> {
+        let project: &'a Project = self.project;
+        self.images
+            .get_or_init(|| {
+                project
+                    .services
+                    .iter()
+                    .map(|s| s.image.as_ref().map(|i| crate::image_ref::parse(&i.value)))
+                    .collect()
+            })
+            .get(index)?
+            .as_ref()
+    }
+
     /// The project's cron jobs ([`crate::cron_jobs::jobs`]), parsed on first use.
     pub(crate) fn jobs(&self) -> &[crate::cron_jobs::CronJob<'a>] {
         self.cron_jobs
             .get_or_init(|| crate::cron_jobs::jobs(self.project))
     }
+}
+
+/// Whether `text` starts with `prefix`, ignoring ASCII case (as `text.to_ascii_uppercase()
+/// .starts_with(PREFIX)` for an upper-case ASCII `prefix`, without the allocation).
+pub(crate) fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Whether `text` ends with `suffix`, ignoring ASCII case.
+pub(crate) fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len()
+        && text
+            .as_bytes()
+            .get(text.len() - suffix.len()..)
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix.as_bytes()))
+}
+
+/// Whether `text` contains `needle`, ignoring ASCII case.
+pub(crate) fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || text
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// A rule: metadata plus a check over the model.

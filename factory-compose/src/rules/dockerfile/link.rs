@@ -200,17 +200,13 @@ mod tests {
         let settings = Settings::default();
         let process = ProcessEnv::default();
         let loaded = crate::load(&sources, &process, &settings);
-        let cx = Context {
-            project: &loaded.project,
-            sources: &sources,
-            settings: &settings,
-            variables: &loaded.variables,
-            interpolation: &loaded.interpolation,
-            dotenv: &loaded.dotenv,
-            process: &process,
-            route_defs: std::sync::OnceLock::new(),
-            cron_jobs: std::sync::OnceLock::new(),
-        };
+        let cx = Context::new(
+            &loaded.project,
+            &sources,
+            &settings,
+            (&loaded.variables, &loaded.interpolation, &loaded.dotenv),
+            &process,
+        );
         let dockerfiles = super::dockerfiles(&cx);
         let builds = super::build_lines(&cx);
         cx.project

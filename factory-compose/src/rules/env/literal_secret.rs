@@ -4,7 +4,9 @@ use factory_env::{Template, has_interpolation, looks_secret};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Form;
-use crate::rules::{Context, Rule, declare_rule, registry};
+use crate::rules::{
+    Context, Rule, contains_ignore_case, declare_rule, ends_with_ignore_case, registry,
+};
 use crate::span::{Location, Span};
 use crate::yaml::scalar_text;
 
@@ -143,16 +145,18 @@ impl Rule for LiteralSecret {
 /// that names where a secret is (`*_FILE`, `*_PATH`, `*_DIR`, `*_NAME`) or a switch about it
 /// (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`), and a value that is not empty or a boolean.
 fn holds_secret(name: &str, value: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
+    // Cheapest first, no allocation: every test is pure, so the order does not change the result.
+    let switch = ["", "true", "false", "yes", "no", "on", "off", "0", "1"]
+        .iter()
+        .any(|w| value.eq_ignore_ascii_case(w));
+    if switch {
+        return false;
+    }
     let about_a_secret = ["_FILE", "_PATH", "_DIR", "_NAME"]
         .iter()
-        .any(|s| upper.ends_with(s))
-        || upper.contains("ALLOW_EMPTY");
-    let switch = matches!(
-        value.to_ascii_lowercase().as_str(),
-        "" | "true" | "false" | "yes" | "no" | "on" | "off" | "0" | "1"
-    );
-    looks_secret(name) && !about_a_secret && !switch
+        .any(|s| ends_with_ignore_case(name, s))
+        || contains_ignore_case(name, "ALLOW_EMPTY");
+    !about_a_secret && looks_secret(name)
 }
 
 /// Whether a compose value (before interpolation) is written without any variable.

@@ -3,7 +3,10 @@ use std::ops::Range;
 use crate::diagnostic::Diagnostic;
 use crate::locate::in_scalar;
 use crate::model::CommandValue;
-use crate::rules::{Context, Rule, declare_rule, registry};
+use crate::rules::{
+    Context, Rule, contains_ignore_case, declare_rule, ends_with_ignore_case, registry,
+    starts_with_ignore_case,
+};
 use crate::yaml::scalar_text;
 
 declare_rule! {
@@ -52,20 +55,23 @@ const HELP: &str = "send mail through the platform's service: `MAILS_DOMAIN`, `M
 
 /// Whether an environment variable name is a mail server port.
 pub(crate) fn is_mail_port_name(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
-    if n == "MAILS_PORT" {
+    // `name.to_ascii_uppercase()` compared with upper-case ASCII, without the allocation.
+    let is = |w: &str| name.eq_ignore_ascii_case(w);
+    if is("MAILS_PORT") {
         return false;
     }
-    (n.starts_with("SMTP") && n.ends_with("PORT"))
-        || (n.contains("_SMTP") && n.ends_with("PORT"))
-        || matches!(n.as_str(), "EMAIL_PORT" | "MAIL_PORT")
-        || n.ends_with("_EMAIL_PORT")
-        || n.ends_with("_MAIL_PORT")
+    let ends_port = ends_with_ignore_case(name, "PORT");
+    (ends_port && (starts_with_ignore_case(name, "SMTP") || contains_ignore_case(name, "_SMTP")))
+        || is("EMAIL_PORT")
+        || is("MAIL_PORT")
+        || ends_with_ignore_case(name, "_EMAIL_PORT")
+        || ends_with_ignore_case(name, "_MAIL_PORT")
 }
 
 /// The `:25` / `:465` / `:587` after a host name in `text` (the range covers `:port`).
 pub(crate) fn host_port(text: &str) -> Option<(Range<usize>, &str)> {
-    for (i, _) in text.match_indices(':') {
+    // `:` is ASCII: its byte offsets are char boundaries.
+    for (i, _) in text.bytes().enumerate().filter(|&(_, b)| b == b':') {
         let after = &text[i + 1..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         let port = &after[..digits];
@@ -98,7 +104,7 @@ impl Rule for BlockedMailPort {
                 for kv in &env.value {
                     let Some(value) = &kv.value else { continue };
                     let key = &kv.key.value;
-                    if is_mail_port_name(key) && BLOCKED.contains(&value.value.trim()) {
+                    if BLOCKED.contains(&value.value.trim()) && is_mail_port_name(key) {
                         out.push(
                             value
                                 .point(registry::diagnostic(

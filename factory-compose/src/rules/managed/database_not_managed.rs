@@ -41,8 +41,8 @@ impl Rule for DatabaseNotManaged {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for svc in &cx.project.services {
-            let Some((managed, image)) = database_of(cx, svc) else {
+        for (index, svc) in cx.project.services.iter().enumerate() {
+            let Some((managed, image)) = database_of(cx, index, svc) else {
                 continue;
             };
             let name = svc.name.value.as_str();
@@ -60,7 +60,7 @@ impl Rule for DatabaseNotManaged {
                     "service `{name}` runs a `{image}` image under a name the platform does not manage: in production it stays a plain container (no backup, no on-call)"
                 ),
             };
-            let taken = cx.project.service(wanted).is_some();
+            let taken = cx.service_index(wanted).is_some();
             let help = if taken {
                 format!(
                     "the project already has a `{wanted}` service: this one is an unmanaged container; remove it if the application can share the managed {}",

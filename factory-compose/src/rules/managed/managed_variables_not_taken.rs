@@ -72,10 +72,8 @@ impl Rule for ManagedVariablesNotTaken {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut uses: HashMap<NodeId, Vec<&str>> = HashMap::new();
-        for u in &cx.interpolation.uses {
-            uses.entry(u.node).or_default().push(u.name.as_str());
-        }
+        // Built on first need: most projects depend on no managed service.
+        let mut uses: Option<HashMap<NodeId, Vec<&str>>> = None;
         for svc in &cx.project.services {
             let mut vars = None;
             for (key, deps) in [("depends_on", &svc.depends_on), ("links", &svc.links)] {
@@ -85,10 +83,19 @@ impl Rule for ManagedVariablesNotTaken {
                     let Some(managed) = ManagedService::from_service_name(target) else {
                         continue;
                     };
-                    if managed == ManagedService::Redis || cx.project.service(target).is_none() {
+                    if managed == ManagedService::Redis || cx.service_index(target).is_none() {
                         continue;
                     }
-                    let vars = vars.get_or_insert_with(|| taken(svc, &uses));
+                    let vars = vars.get_or_insert_with(|| {
+                        let uses = uses.get_or_insert_with(|| {
+                            let mut uses: HashMap<NodeId, Vec<&str>> = HashMap::new();
+                            for u in &cx.interpolation.uses {
+                                uses.entry(u.node).or_default().push(u.name.as_str());
+                            }
+                            uses
+                        });
+                        taken(svc, uses)
+                    });
                     let missing: Vec<&str> = connection_variables(managed)
                         .iter()
                         .copied()

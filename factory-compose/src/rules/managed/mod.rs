@@ -21,14 +21,18 @@ pub(crate) static RULES: &[&dyn Rule] = &[
 /// The managed service whose database an image runs (`postgres:9.6` → PostgreSQL,
 /// `mariadb:10.1` → MySQL, `bearstech/redis` → Redis), judged by the image's last path
 /// component. Images the project builds (`${CI_REGISTRY_IMAGE}/…`) are not databases.
-pub(crate) fn database_of(cx: &Context<'_>, svc: &Service) -> Option<(ManagedService, String)> {
-    let image = svc.image.as_ref()?;
+pub(crate) fn database_of(
+    cx: &Context<'_>,
+    index: usize,
+    svc: &Service,
+) -> Option<(ManagedService, String)> {
+    // The image name first: cheaper than `own_image_name`, and most images are no database.
+    let parsed = cx.image(index)?.as_ref().ok()?;
+    let name = parsed.name();
+    let managed = database_image(name)?;
     if crate::rules::dockerfile::link::own_image_name(cx, svc).is_some() {
         return None;
     }
-    let parsed = crate::image_ref::parse(&image.value).ok()?;
-    let name = parsed.name();
-    let managed = database_image(name)?;
     Some((managed, name.to_owned()))
 }
 

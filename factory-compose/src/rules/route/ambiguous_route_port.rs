@@ -49,9 +49,11 @@ impl Rule for AmbiguousRoutePort {
             let Some(svc) = cx.project.services.get(d.service_index) else {
                 continue;
             };
+            if d.transient || d.port.is_some() || seen.contains(&d.service_index) {
+                continue;
+            }
             let ports = exposed_ports(svc);
-            if d.transient || d.port.is_some() || ports.len() < 2 || seen.contains(&d.service_index)
-            {
+            if ports.len() < 2 {
                 continue;
             }
             seen.push(d.service_index);

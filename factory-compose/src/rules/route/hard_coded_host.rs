@@ -1,7 +1,7 @@
 use factory_route::{MatcherName, Rule as TraefikRule};
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::route::{defs, distinct_rules, in_raw, raw_value};
+use crate::rules::route::{distinct_rules, in_raw, raw_value};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -45,11 +45,13 @@ impl Rule for HardCodedHost {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let defs = defs(cx);
-        for d in distinct_rules(defs) {
+        for d in distinct_rules(cx) {
             let Some(raw) = raw_value(cx, &d.rule) else {
                 continue;
             };
+            if !may_hard_code_host(raw) {
+                continue; // no parse needed: nothing below could be reported
+            }
             let Ok(rule) = TraefikRule::parse(raw) else {
                 continue;
             };
@@ -77,6 +79,100 @@ impl Rule for HardCodedHost {
                     );
                 }
             }
+        }
+    }
+}
+
+/// Whether `raw` may have a `Host` argument that is neither empty nor uses a variable, without
+/// parsing it: a cheap superset of what the loop above finds. Traefik's split (`parseRules`)
+/// takes `;`-fields, names each by its first non-empty `:`-field (trimmed), re-joins the other
+/// `:`-fields with `:` and splits that on `,`. The re-join only drops `:` characters, so each
+/// argument is a `,`-piece of the text after the name with some `:` removed: an argument
+/// without `$` and with a non-space character comes from such a piece.
+fn may_hard_code_host(raw: &str) -> bool {
+    // Byte scans (every separator is ASCII, so each piece is on char boundaries); a non-ASCII
+    // byte counts as a non-space character, which only widens the superset.
+    raw.split(';').any(|segment| {
+        let bytes = segment.as_bytes();
+        let start = bytes.iter().position(|&b| b != b':').unwrap_or(bytes.len());
+        let end = bytes
+            .get(start..)
+            .and_then(|after| after.iter().position(|&b| b == b':'))
+            .map_or(bytes.len(), |i| start + i);
+        let name = segment.get(start..end).unwrap_or("");
+        name.trim() == "Host"
+            && bytes.get(end + 1..).is_some_and(|rest| {
+                rest.split(|&b| b == b',').any(|piece| {
+                    !piece.contains(&b'$')
+                        && piece
+                            .iter()
+                            .any(|&b| !b.is_ascii_whitespace() || !b.is_ascii())
+                })
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_hard_code_host;
+    use factory_route::{MatcherName, Rule};
+    use proptest::prelude::*;
+
+    /// What the rule's loop reports: a `Host` argument, trimmed, not empty, without `$`.
+    fn hard_coded(raw: &str) -> bool {
+        Rule::parse(raw).is_ok_and(|rule| {
+            rule.segments().iter().any(|seg| {
+                seg.name() == MatcherName::Host
+                    && seg.args().iter().any(|a| {
+                        let host = a.text.trim();
+                        !host.is_empty() && !host.contains('$')
+                    })
+            })
+        })
+    }
+
+    #[test]
+    fn the_prefilter_keeps_every_hard_coded_host() {
+        for raw in [
+            "Host:example.com",
+            "Host:${D},example.com",
+            " Host :a.${D},::b.com",
+            "::Host:::x",
+            "Host: : ,${D}",
+            "PathPrefix:/a;Host:example.com",
+        ] {
+            assert!(hard_coded(raw), "{raw}");
+            assert!(may_hard_code_host(raw), "{raw}");
+        }
+        for raw in [
+            "Host:${D}",
+            "Host:svc.${CI_ENVIRONMENT_DOMAIN};PathPrefix:/api",
+            "Host:a.${D},b.${D}",
+            "HostRegexp:example.com",
+            "Host:",
+            "PathPrefix:/example.com",
+        ] {
+            assert!(!hard_coded(raw), "{raw}");
+            assert!(!may_hard_code_host(raw), "{raw}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_prefilter_is_a_superset(parts in prop::collection::vec(
+            prop::sample::select(vec![
+                "Host", "HostRegexp", "Path", ":", "::", ";", ",", " ", "\t", "$", "${D}", "a.b",
+                "{", "\u{a0}",
+            ]),
+            0..12,
+        )) {
+            let raw = parts.concat();
+            prop_assert!(!hard_coded(&raw) || may_hard_code_host(&raw), "{raw:?}");
+        }
+
+        #[test]
+        fn the_prefilter_is_a_superset_on_any_text(raw in "\\PC{0,32}") {
+            prop_assert!(!hard_coded(&raw) || may_hard_code_host(&raw), "{raw:?}");
         }
     }
 }

@@ -1,7 +1,7 @@
 use factory_route::ParseErrorKind;
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::route::{defs, distinct_rules, in_value, uses_unset_variable};
+use crate::rules::route::{distinct_rules, in_value, uses_unset_variable};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -45,8 +45,7 @@ impl Rule for InvalidFrontendRule {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let defs = defs(cx);
-        for d in distinct_rules(defs) {
+        for d in distinct_rules(cx) {
             if uses_unset_variable(cx, &d.rule) {
                 continue; // FE002/FE007 report the variable; the rule is not the one meant
             }

@@ -180,24 +180,51 @@ pub(crate) fn defs<'c>(cx: &'c Context<'_>) -> &'c [crate::routes::RouteDef] {
         .get_or_init(|| crate::routes::routes(cx.project))
 }
 
-/// The distinct rule labels of the routes (segments may share the service-wide rule).
-pub(crate) fn distinct_rules(defs: &[crate::routes::RouteDef]) -> Vec<&crate::routes::RouteDef> {
-    let mut seen = std::collections::HashSet::new();
-    defs.iter().filter(|d| seen.insert(d.rule.node)).collect()
+/// Indices into [`defs`] of the distinct rule labels of the routes (segments may share the
+/// service-wide rule, services may inherit one through `<<`): the first route of each, in route
+/// order. Computed once per run.
+pub(crate) fn distinct_indices<'c>(cx: &'c Context<'_>) -> &'c [usize] {
+    cx.distinct_routes.get_or_init(|| {
+        let mut seen = vec![false; cx.project.tree.nodes.len()];
+        let mut out = Vec::new();
+        for (i, d) in defs(cx).iter().enumerate() {
+            let n = d.rule.node.0 as usize;
+            if n >= seen.len() {
+                seen.resize(n + 1, false);
+            }
+            if let Some(slot) = seen.get_mut(n)
+                && !*slot
+            {
+                *slot = true;
+                out.push(i);
+            }
+        }
+        out
+    })
+}
+
+/// The distinct rule labels of the routes (see [`distinct_indices`]).
+pub(crate) fn distinct_rules<'c>(
+    cx: &'c Context<'_>,
+) -> impl Iterator<Item = &'c crate::routes::RouteDef> {
+    let defs = defs(cx);
+    distinct_indices(cx).iter().filter_map(|&i| defs.get(i))
 }
 
 /// Every `traefik.*` label whose property (after an optional segment) is one of `props`.
-pub(crate) fn labels_with<'a>(svc: &'a crate::model::Service, props: &[&str]) -> Vec<&'a KeyValue> {
-    let Some(labels) = &svc.labels else {
-        return Vec::new();
-    };
-    labels
-        .value
+pub(crate) fn labels_with<'a>(
+    svc: &'a crate::model::Service,
+    props: &'a [&str],
+) -> impl Iterator<Item = &'a KeyValue> {
+    svc.labels
         .iter()
+        .flat_map(|labels| &labels.value)
         .filter(|kv| {
-            crate::routes::split_key(&kv.key.value).is_some_and(|(_, p)| props.contains(&p))
+            // The property is a suffix of the key: a cheap test before splitting it.
+            let key = kv.key.value.as_str();
+            props.iter().any(|p| key.ends_with(p))
+                && crate::routes::split_key(key).is_some_and(|(_, p)| props.contains(&p))
         })
-        .collect()
 }
 
 /// How a route is named in messages: `` `web` `` or `` `web` (segment `api`) ``.
@@ -208,6 +235,25 @@ pub(crate) fn route_name(d: &crate::routes::RouteDef) -> String {
     }
 }
 
+/// The warnings of every distinct rule that parses and uses no unset variable (computed once
+/// for FR011 and FR014): index into [`defs`] and the rule's warnings.
+fn rule_warnings<'c>(cx: &'c Context<'_>) -> &'c [(usize, Vec<factory_route::RuleWarning>)] {
+    cx.route_warnings.get_or_init(|| {
+        let defs = defs(cx);
+        distinct_indices(cx)
+            .iter()
+            .filter_map(|&i| {
+                let d = defs.get(i)?;
+                if uses_unset_variable(cx, &d.rule) {
+                    return None;
+                }
+                let warnings = d.parsed_rule().ok()?.warnings();
+                (!warnings.is_empty()).then_some((i, warnings))
+            })
+            .collect()
+    })
+}
+
 /// FR011 and FR014: the warnings of every rule that parses, for one code.
 pub(crate) fn warn_rules(
     cx: &Context<'_>,
@@ -215,12 +261,9 @@ pub(crate) fn warn_rules(
     out: &mut Vec<crate::diagnostic::Diagnostic>,
 ) {
     let defs = defs(cx);
-    for d in distinct_rules(defs) {
-        if uses_unset_variable(cx, &d.rule) {
-            continue;
-        }
-        let Ok(rule) = d.parsed_rule() else { continue };
-        for w in rule.warnings() {
+    for (i, warnings) in rule_warnings(cx) {
+        let Some(d) = defs.get(*i) else { continue };
+        for w in warnings {
             if w.code() != code {
                 continue;
             }

@@ -47,6 +47,10 @@ impl Rule for RoutePortNotExposed {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for svc in &cx.project.services {
+            // Only services with a `port` label and an `expose` list can be reported.
+            if svc.expose.is_none() || labels_with(svc, &["port"]).next().is_none() {
+                continue;
+            }
             let exposed = expose_entries(svc);
             if exposed.is_empty() {
                 continue;

@@ -45,12 +45,7 @@ impl Rule for DependencyCycle {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let services = &cx.project.services;
         // Services by name (first occurrence), so the walk is linear in services + edges.
-        let mut by_name: std::collections::HashMap<&str, usize> =
-            std::collections::HashMap::with_capacity(services.len());
-        for (i, s) in services.iter().enumerate() {
-            by_name.entry(s.name.value.as_str()).or_insert(i);
-        }
-        let index = |name: &str| by_name.get(name).copied();
+        let index = |name: &str| cx.service_index(name);
         // Iterative DFS in file order; a grey → grey edge closes a cycle.
         let mut state = vec![0u8; services.len()]; // 0 white, 1 grey, 2 black
         for start in 0..services.len() {

@@ -1,5 +1,4 @@
 use crate::diagnostic::Diagnostic;
-use crate::image_ref;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -42,12 +41,12 @@ impl Rule for ImageWithoutTag {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for svc in &cx.project.services {
+        for (index, svc) in cx.project.services.iter().enumerate() {
             let Some(image) = &svc.image else { continue };
             if image.value.contains('$') {
                 continue;
             }
-            let Ok(r) = image_ref::parse(&image.value) else {
+            let Some(Ok(r)) = cx.image(index) else {
                 continue;
             }; // FC033
             let message = match (r.tag, r.digest) {

@@ -2,7 +2,9 @@ use crate::diagnostic::Diagnostic;
 use crate::model::convert::{describe, scalar_kind};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
-use crate::yaml::{NodeKind, PlainValue};
+use std::collections::HashMap;
+
+use crate::yaml::{Entry, NodeId, NodeKind, PlainValue, Tree};
 
 declare_rule! {
     /// ## What it does
@@ -48,7 +50,7 @@ impl Rule for InvalidHealthcheck {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let tree = &cx.project.tree;
-        let loc = |id| tree.location(id);
+        let mut judged: HashMap<NodeId, Vec<(Location, String, &'static str)>> = HashMap::new();
         for svc in &cx.project.services {
             let Some(hc) = &svc.healthcheck else { continue };
             let report = |out: &mut Vec<Diagnostic>, at: Location, message: String, help: &str| {
@@ -67,113 +69,128 @@ impl Rule for InvalidHealthcheck {
                 );
                 continue;
             };
-            for e in entries {
-                let NodeKind::Scalar(k) = &tree.node(e.key).kind else {
-                    continue;
-                };
-                let v = e.value;
-                let scalar = match &tree.node(v).kind {
-                    NodeKind::Scalar(s) => Some(s),
-                    _ => None,
-                };
-                match k.value.as_str() {
-                    "test" => match &tree.node(v).kind {
-                        NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Str) => {}
-                        NodeKind::Sequence(items) => {
-                            let first = items.first().and_then(|&i| match &tree.node(i).kind {
-                                NodeKind::Scalar(s) => Some(s.value.as_str()),
-                                _ => None,
-                            });
-                            match first {
-                                Some("NONE" | "CMD" | "CMD-SHELL") => {}
-                                Some(f) if f.contains('$') => {}
-                                Some(f) => report(
-                                    out,
-                                    loc(items[0]),
-                                    format!(
-                                        "a healthcheck `test` list must start with `CMD`, `CMD-SHELL` or `NONE`, not `{f}`"
-                                    ),
-                                    "put `CMD` first to run the command directly, or `CMD-SHELL` to run it with `sh -c`",
-                                ),
-                                None => report(
-                                    out,
-                                    loc(v),
-                                    "the healthcheck `test` list is empty".to_owned(),
-                                    "write `test: [CMD, ...]` or `test: [NONE]` to disable the image's healthcheck",
-                                ),
-                            }
-                        }
-                        _ => report(
-                            out,
-                            loc(v),
-                            format!(
-                                "healthcheck `test` must be a string or a list, not {}",
-                                describe(tree, v)
-                            ),
-                            "write `test: curl -f http://localhost/` or `test: [CMD, curl, -f, http://localhost/]`",
-                        ),
-                    },
-                    "interval" | "timeout" | "start_period" | "start_interval" => match scalar {
-                        Some(s) if matches!(scalar_kind(s), PlainValue::Str) => {
-                            if !s.value.contains('$') && !is_go_duration(&s.value) {
-                                report(
-                                    out,
-                                    loc(v),
-                                    format!(
-                                        "healthcheck `{}: {}` is not a duration",
-                                        k.value, s.value
-                                    ),
-                                    "write a duration with a unit, such as `30s`, `1m30s` or `500ms`",
-                                );
-                            }
-                        }
-                        _ => report(
-                            out,
-                            loc(v),
-                            format!(
-                                "healthcheck `{}` must be a duration string, not {}",
-                                k.value,
-                                describe(tree, v)
-                            ),
-                            "write a duration with a unit, such as `30s` or `1m30s`",
-                        ),
-                    },
-                    "retries" => {
-                        if !scalar.is_some_and(|s| matches!(scalar_kind(s), PlainValue::Int(_))) {
-                            report(
-                                out,
-                                loc(v),
-                                format!(
-                                    "healthcheck `retries` must be an integer, not {}",
-                                    describe(tree, v)
-                                ),
-                                "write the number of retries without quotes, such as `retries: 3`",
-                            );
-                        }
-                    }
-                    "disable" => {
-                        if !scalar.is_some_and(|s| matches!(scalar_kind(s), PlainValue::Bool(_))) {
-                            report(
-                                out,
-                                loc(v),
-                                format!(
-                                    "healthcheck `disable` must be a boolean, not {}",
-                                    describe(tree, v)
-                                ),
-                                "write `disable: true`",
-                            );
-                        }
-                    }
-                    other => report(
-                        out,
-                        loc(e.key),
-                        format!("`{other}` is not a healthcheck key"),
-                        "the keys are test, interval, timeout, retries, start_period, start_interval and disable",
-                    ),
-                }
+            // Services that inherit one healthcheck through `<<` share its node: judge it once.
+            let found = judged
+                .entry(hc.value)
+                .or_insert_with(|| mapping_findings(tree, entries));
+            for (at, message, help) in found.iter() {
+                report(out, *at, message.clone(), help);
             }
         }
     }
+}
+
+/// What is wrong in a healthcheck mapping: where, the message and the help.
+fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'static str)> {
+    let loc = |id| tree.location(id);
+    let mut found = Vec::new();
+    let out = &mut found;
+    let report = |out: &mut Vec<_>, at: Location, message: String, help: &'static str| {
+        out.push((at, message, help));
+    };
+    for e in entries {
+        let NodeKind::Scalar(k) = &tree.node(e.key).kind else {
+            continue;
+        };
+        let v = e.value;
+        let scalar = match &tree.node(v).kind {
+            NodeKind::Scalar(s) => Some(s),
+            _ => None,
+        };
+        match k.value.as_str() {
+            "test" => match &tree.node(v).kind {
+                NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Str) => {}
+                NodeKind::Sequence(items) => {
+                    let first = items.first().and_then(|&i| match &tree.node(i).kind {
+                        NodeKind::Scalar(s) => Some(s.value.as_str()),
+                        _ => None,
+                    });
+                    match first {
+                        Some("NONE" | "CMD" | "CMD-SHELL") => {}
+                        Some(f) if f.contains('$') => {}
+                        Some(f) => report(
+                            out,
+                            loc(items[0]),
+                            format!(
+                                "a healthcheck `test` list must start with `CMD`, `CMD-SHELL` or `NONE`, not `{f}`"
+                            ),
+                            "put `CMD` first to run the command directly, or `CMD-SHELL` to run it with `sh -c`",
+                        ),
+                        None => report(
+                            out,
+                            loc(v),
+                            "the healthcheck `test` list is empty".to_owned(),
+                            "write `test: [CMD, ...]` or `test: [NONE]` to disable the image's healthcheck",
+                        ),
+                    }
+                }
+                _ => report(
+                    out,
+                    loc(v),
+                    format!(
+                        "healthcheck `test` must be a string or a list, not {}",
+                        describe(tree, v)
+                    ),
+                    "write `test: curl -f http://localhost/` or `test: [CMD, curl, -f, http://localhost/]`",
+                ),
+            },
+            "interval" | "timeout" | "start_period" | "start_interval" => match scalar {
+                Some(s) if matches!(scalar_kind(s), PlainValue::Str) => {
+                    if !s.value.contains('$') && !is_go_duration(&s.value) {
+                        report(
+                            out,
+                            loc(v),
+                            format!("healthcheck `{}: {}` is not a duration", k.value, s.value),
+                            "write a duration with a unit, such as `30s`, `1m30s` or `500ms`",
+                        );
+                    }
+                }
+                _ => report(
+                    out,
+                    loc(v),
+                    format!(
+                        "healthcheck `{}` must be a duration string, not {}",
+                        k.value,
+                        describe(tree, v)
+                    ),
+                    "write a duration with a unit, such as `30s` or `1m30s`",
+                ),
+            },
+            "retries" => {
+                if !scalar.is_some_and(|s| matches!(scalar_kind(s), PlainValue::Int(_))) {
+                    report(
+                        out,
+                        loc(v),
+                        format!(
+                            "healthcheck `retries` must be an integer, not {}",
+                            describe(tree, v)
+                        ),
+                        "write the number of retries without quotes, such as `retries: 3`",
+                    );
+                }
+            }
+            "disable" => {
+                if !scalar.is_some_and(|s| matches!(scalar_kind(s), PlainValue::Bool(_))) {
+                    report(
+                        out,
+                        loc(v),
+                        format!(
+                            "healthcheck `disable` must be a boolean, not {}",
+                            describe(tree, v)
+                        ),
+                        "write `disable: true`",
+                    );
+                }
+            }
+            other => report(
+                out,
+                loc(e.key),
+                format!("`{other}` is not a healthcheck key"),
+                "the keys are test, interval, timeout, retries, start_period, start_interval and disable",
+            ),
+        }
+    }
+    found
 }
 
 /// Go's `time.ParseDuration` syntax: `[+-]` then one or more `number unit`, or `0`.

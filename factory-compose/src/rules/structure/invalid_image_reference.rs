@@ -1,5 +1,4 @@
 use crate::diagnostic::Diagnostic;
-use crate::image_ref;
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
 
@@ -40,12 +39,12 @@ impl Rule for InvalidImageReference {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for svc in &cx.project.services {
+        for (index, svc) in cx.project.services.iter().enumerate() {
             let Some(image) = &svc.image else { continue };
             if image.value.contains('$') {
                 continue; // judged once interpolated
             }
-            let Err(e) = image_ref::parse(&image.value) else {
+            let Some(Err(e)) = cx.image(index) else {
                 continue;
             };
             // Point inside the value when the written text is the value itself.

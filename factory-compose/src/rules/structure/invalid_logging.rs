@@ -2,7 +2,9 @@ use crate::diagnostic::Diagnostic;
 use crate::model::convert::{describe, scalar_kind};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
-use crate::yaml::{NodeKind, PlainValue};
+use std::collections::HashMap;
+
+use crate::yaml::{Entry, NodeId, NodeKind, PlainValue, Tree};
 
 declare_rule! {
     /// ## What it does
@@ -46,7 +48,7 @@ impl Rule for InvalidLogging {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let tree = &cx.project.tree;
-        let loc = |id| tree.location(id);
+        let mut judged: HashMap<NodeId, Vec<(Location, String, &'static str)>> = HashMap::new();
         for svc in &cx.project.services {
             let Some(logging) = &svc.logging else {
                 continue;
@@ -72,62 +74,84 @@ impl Rule for InvalidLogging {
                 }
                 continue;
             };
-            for e in entries {
-                let NodeKind::Scalar(k) = &tree.node(e.key).kind else {
-                    continue;
-                };
-                match k.value.as_str() {
-                    "driver" => {
-                        let ok = matches!(&tree.node(e.value).kind, NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Str));
-                        if !ok {
-                            report(
-                                loc(e.value),
-                                format!(
-                                    "logging `driver` must be a string, not {}",
-                                    describe(tree, e.value)
-                                ),
-                                "name a log driver, such as `json-file` or `syslog`",
-                            );
-                        }
-                    }
-                    "options" => match &tree.node(e.value).kind {
-                        NodeKind::Mapping(opts) => {
-                            for o in opts {
-                                let ok = matches!(&tree.node(o.value).kind, NodeKind::Scalar(s)
-                                    if !matches!(scalar_kind(s), PlainValue::Bool(_)));
-                                if !ok {
-                                    let name = match &tree.node(o.key).kind {
-                                        NodeKind::Scalar(s) => s.value.to_string(),
-                                        _ => "?".to_owned(),
-                                    };
-                                    report(
-                                        loc(o.value),
-                                        format!(
-                                            "logging option `{name}` must be a string, not {}",
-                                            describe(tree, o.value)
-                                        ),
-                                        "quote the option's value",
-                                    );
-                                }
-                            }
-                        }
-                        NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Null) => {}
-                        _ => report(
-                            loc(e.value),
-                            format!(
-                                "logging `options` must be a mapping, not {}",
-                                describe(tree, e.value)
-                            ),
-                            "write each option as `name: value` under `options:`",
-                        ),
-                    },
-                    other => report(
-                        loc(e.key),
-                        format!("`{other}` is not a logging key"),
-                        "`logging` has only `driver` and `options`; driver settings go under `options:`",
-                    ),
-                }
+            // Services that inherit one `logging` through `<<` share its node: judge it once.
+            let found = judged
+                .entry(logging.value)
+                .or_insert_with(|| mapping_findings(tree, entries));
+            for (at, message, help) in found.iter() {
+                report(*at, message.clone(), help);
             }
         }
     }
+}
+
+/// What is wrong in a `logging` mapping: where, the message and the help.
+fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'static str)> {
+    let loc = |id| tree.location(id);
+    let mut found = Vec::new();
+    let out = &mut found;
+    let report = |out: &mut Vec<_>, at: Location, message: String, help: &'static str| {
+        out.push((at, message, help));
+    };
+    for e in entries {
+        let NodeKind::Scalar(k) = &tree.node(e.key).kind else {
+            continue;
+        };
+        match k.value.as_str() {
+            "driver" => {
+                let ok = matches!(&tree.node(e.value).kind, NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Str));
+                if !ok {
+                    report(
+                        out,
+                        loc(e.value),
+                        format!(
+                            "logging `driver` must be a string, not {}",
+                            describe(tree, e.value)
+                        ),
+                        "name a log driver, such as `json-file` or `syslog`",
+                    );
+                }
+            }
+            "options" => match &tree.node(e.value).kind {
+                NodeKind::Mapping(opts) => {
+                    for o in opts {
+                        let ok = matches!(&tree.node(o.value).kind, NodeKind::Scalar(s)
+                            if !matches!(scalar_kind(s), PlainValue::Bool(_)));
+                        if !ok {
+                            let name = match &tree.node(o.key).kind {
+                                NodeKind::Scalar(s) => s.value.to_string(),
+                                _ => "?".to_owned(),
+                            };
+                            report(
+                                out,
+                                loc(o.value),
+                                format!(
+                                    "logging option `{name}` must be a string, not {}",
+                                    describe(tree, o.value)
+                                ),
+                                "quote the option's value",
+                            );
+                        }
+                    }
+                }
+                NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Null) => {}
+                _ => report(
+                    out,
+                    loc(e.value),
+                    format!(
+                        "logging `options` must be a mapping, not {}",
+                        describe(tree, e.value)
+                    ),
+                    "write each option as `name: value` under `options:`",
+                ),
+            },
+            other => report(
+                out,
+                loc(e.key),
+                format!("`{other}` is not a logging key"),
+                "`logging` has only `driver` and `options`; driver settings go under `options:`",
+            ),
+        }
+    }
+    found
 }

@@ -1,9 +1,9 @@
 use crate::diagnostic::{Diagnostic, Edit, Fix};
-use crate::model::convert::compose_string;
+use crate::model::convert::{compose_string, scalar_kind};
 use crate::model::{Form, KeyValue, Spanned};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
-use crate::yaml::{NodeKind, ScalarStyle};
+use crate::yaml::{NodeKind, PlainValue, ScalarStyle};
 
 declare_rule! {
     /// ## What it does
@@ -70,6 +70,13 @@ impl Rule for ScalarChangesMeaning {
                 return;
             }
             let raw = s.value.as_str();
+            let yaml11_bool = raw.len() <= 3 && YAML11_BOOLS.contains(&raw);
+            // A string Compose keeps as written (`compose_string` returns it unchanged) and no
+            // YAML 1.1 boolean: nothing to report, whatever the tests below say (all are pure,
+            // the cheapest first).
+            if !yaml11_bool && matches!(scalar_kind(s), PlainValue::Str | PlainValue::Timestamp) {
+                return;
+            }
             // An interpolated value (`${X:-off}`) is substituted after YAML is read: neither
             // Compose reads the result as a number or a boolean, and quoting the substituted
             // text would drop the variable.
@@ -79,7 +86,7 @@ impl Rule for ScalarChangesMeaning {
                 return;
             }
             let read = compose_string(s);
-            let message = if YAML11_BOOLS.contains(&raw) {
+            let message = if yaml11_bool {
                 format!(
                     "{what} `{key}: {raw}` is the string `{raw}` for Compose v2 but the boolean `{}` for YAML 1.1 readers",
                     !matches!(raw.chars().next(), Some('n' | 'N'))

@@ -43,14 +43,8 @@ impl Rule for UnknownService {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let names: Vec<&str> = cx
-            .project
-            .services
-            .iter()
-            .map(|s| s.name.value.as_str())
-            .collect();
-        // A set for the membership test: a scan of `names` per item is quadratic in services.
-        let known: std::collections::HashSet<&str> = names.iter().copied().collect();
+        // The names for the help, listed only when something is reported.
+        let mut names: Option<Vec<&str>> = None;
         for svc in &cx.project.services {
             for (key, list) in [("depends_on", &svc.depends_on), ("links", &svc.links)] {
                 let Some(list) = list else { continue };
@@ -60,10 +54,18 @@ impl Rule for UnknownService {
                     } else {
                         item.value.as_str()
                     };
-                    if target.contains('$') || known.contains(target) {
+                    // A map for the membership test: a scan per item is quadratic in services.
+                    if target.contains('$') || cx.service_index(target).is_some() {
                         continue;
                     }
-                    let help = match crate::platform::did_you_mean(target, &names) {
+                    let names = names.get_or_insert_with(|| {
+                        cx.project
+                            .services
+                            .iter()
+                            .map(|s| s.name.value.as_str())
+                            .collect()
+                    });
+                    let help = match crate::platform::did_you_mean(target, names) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("the services are: {}", names.join(", ")),
                     };
