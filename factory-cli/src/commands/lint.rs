@@ -52,10 +52,12 @@ pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
     let conf = configuration(args)?;
     let p = config::project_defaults(&args.project, &conf);
     let files = project::read(args.path.as_deref(), &p)?;
-    let mut sources = files.sources.clone();
-    let mut report = lint_filtered(&files, &sources, &conf);
+    let mut report = lint_filtered(&files, &files.sources, &conf);
+    // The fixed copy of the sources, only with `--fix`/`--diff` (a plain lint keeps one copy).
+    let mut fixed_sources: Option<SourceMap> = None;
 
     if args.fix || args.diff {
+        let mut sources = files.sources.clone();
         for _ in 0..MAX_FIX_ROUNDS {
             let fixed = fix::apply(&report, &sources);
             if fixed.is_empty() {
@@ -92,19 +94,21 @@ pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
                 if changed == 1 { "" } else { "s" }
             );
         }
+        fixed_sources = Some(sources);
     }
+    let sources = fixed_sources.as_ref().unwrap_or(&files.sources);
 
     let text = match args.format {
         LintFormat::Human => human::render(
             &report,
-            &sources,
+            sources,
             color(p.no_color, p.output.is_some()),
             files.compose_files,
         ),
-        LintFormat::Json => json::render(&report, &sources),
-        LintFormat::Sarif => sarif::render(&report, &sources),
-        LintFormat::Gitlab => gitlab::render(&report, &sources),
-        LintFormat::Github => github::render(&report, &sources),
+        LintFormat::Json => json::render(&report, sources),
+        LintFormat::Sarif => sarif::render(&report, sources),
+        LintFormat::Gitlab => gitlab::render(&report, sources),
+        LintFormat::Github => github::render(&report, sources),
     };
     emit(&text, p.output.as_deref())?;
     let fixable = report
