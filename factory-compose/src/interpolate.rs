@@ -14,8 +14,8 @@ use crate::yaml::{NodeId, NodeKind, PlainValue, ScalarStyle, Tree, resolve_plain
 /// One use of a variable in a compose value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VarOccurrence {
-    /// The variable's name.
-    pub name: String,
+    /// The variable's name (inline up to 24 bytes: no allocation for a usual name).
+    pub name: compact_str::CompactString,
     /// The `$NAME` / `${...}` in the file (the whole scalar when it cannot be mapped exactly).
     pub location: Location,
     /// The operator, if any (`:-`, `?` …).
@@ -37,7 +37,7 @@ pub struct Interpolation {
     pub uses: Vec<VarOccurrence>,
     /// The raw (pre-interpolation) text of every scalar that was interpolated, sorted by node
     /// (so [`Interpolation::raw_of`] is a binary search, not a scan per call).
-    pub raw: Vec<(NodeId, String)>,
+    pub raw: Vec<(NodeId, compact_str::CompactString)>,
     /// For each scalar with uses, the range of [`Interpolation::uses`] it owns, sorted by node.
     by_node: Vec<(NodeId, std::ops::Range<usize>)>,
     /// The syntax Compose v1 read differently (FE011), per rendered scalar, in file order.
@@ -146,7 +146,7 @@ pub fn run(
         let first = out.uses.len();
         for u in template.variables() {
             out.uses.push(VarOccurrence {
-                name: u.name.clone(),
+                name: u.name.as_str().into(),
                 location: locate(u.span.clone()),
                 op: u.op,
                 has_default: u.has_default,
@@ -180,9 +180,8 @@ pub fn run(
                     let at = locate(u.span.clone());
                     diags.push(unset_diagnostic(&u.name, at, vars, settings));
                 }
-                let raw = s.value.to_string();
-                if rendered.value != raw {
-                    out.raw.push((id, raw));
+                if rendered.value != s.value {
+                    out.raw.push((id, s.value.clone()));
                 }
                 if let NodeKind::Scalar(s) = &mut tree.nodes[id.0 as usize].kind {
                     s.value = rendered.value.into();
