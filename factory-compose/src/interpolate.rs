@@ -113,20 +113,20 @@ pub fn run(
         let NodeKind::Scalar(s) = &node.kind else {
             continue;
         };
-        if s.style == ScalarStyle::Plain && !matches!(resolve_plain(&s.value), PlainValue::Str) {
-            continue; // numbers, booleans and null are not strings: Compose does not interpolate them
-        }
         if !s.value.contains('$') {
             continue;
         }
+        if s.style == ScalarStyle::Plain && !matches!(resolve_plain(&s.value), PlainValue::Str) {
+            continue; // numbers, booleans and null are not strings: Compose does not interpolate them
+        }
         let file = sources.get(node.file);
         let whole = Location::new(node.file, node.span);
-        let offsets = crate::locate::value_to_file(&file.text, node.span, s.style, &s.value);
+        let offsets = crate::locate::value_offsets(&file.text, node.span, s.style, &s.value);
         let locate = |r: std::ops::Range<usize>| -> Location {
             match &offsets {
                 Some(map) => {
-                    let start = map.get(r.start).copied().unwrap_or(node.span.start);
-                    let end = map.get(r.end).copied().unwrap_or(node.span.end).max(start);
+                    let start = map.get(r.start).unwrap_or(node.span.start);
+                    let end = map.get(r.end).unwrap_or(node.span.end).max(start);
                     Location::new(node.file, Span::new(start, end))
                 }
                 None => whole,
