@@ -14,8 +14,8 @@ use crate::yaml::{NodeId, NodeKind, PlainValue, ScalarStyle, Tree, resolve_plain
 /// One use of a variable in a compose value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VarOccurrence {
-    /// The variable's name.
-    pub name: String,
+    /// The variable's name (inline up to 24 bytes: no allocation for a usual name).
+    pub name: compact_str::CompactString,
     /// The `$NAME` / `${...}` in the file (the whole scalar when it cannot be mapped exactly).
     pub location: Location,
     /// The operator, if any (`:-`, `?` …).
@@ -37,7 +37,7 @@ pub struct Interpolation {
     pub uses: Vec<VarOccurrence>,
     /// The raw (pre-interpolation) text of every scalar that was interpolated, sorted by node
     /// (so [`Interpolation::raw_of`] is a binary search, not a scan per call).
-    pub raw: Vec<(NodeId, String)>,
+    pub raw: Vec<(NodeId, compact_str::CompactString)>,
     /// For each scalar with uses, the range of [`Interpolation::uses`] it owns, sorted by node.
     by_node: Vec<(NodeId, std::ops::Range<usize>)>,
     /// The syntax Compose v1 read differently (FE011), per rendered scalar, in file order.
@@ -113,20 +113,20 @@ pub fn run(
         let NodeKind::Scalar(s) = &node.kind else {
             continue;
         };
-        if s.style == ScalarStyle::Plain && !matches!(resolve_plain(&s.value), PlainValue::Str) {
-            continue; // numbers, booleans and null are not strings: Compose does not interpolate them
-        }
         if !s.value.contains('$') {
             continue;
         }
+        if s.style == ScalarStyle::Plain && !matches!(resolve_plain(&s.value), PlainValue::Str) {
+            continue; // numbers, booleans and null are not strings: Compose does not interpolate them
+        }
         let file = sources.get(node.file);
         let whole = Location::new(node.file, node.span);
-        let offsets = crate::locate::value_to_file(&file.text, node.span, s.style, &s.value);
+        let offsets = crate::locate::value_offsets(&file.text, node.span, s.style, &s.value);
         let locate = |r: std::ops::Range<usize>| -> Location {
             match &offsets {
                 Some(map) => {
-                    let start = map.get(r.start).copied().unwrap_or(node.span.start);
-                    let end = map.get(r.end).copied().unwrap_or(node.span.end).max(start);
+                    let start = map.get(r.start).unwrap_or(node.span.start);
+                    let end = map.get(r.end).unwrap_or(node.span.end).max(start);
                     Location::new(node.file, Span::new(start, end))
                 }
                 None => whole,
@@ -146,7 +146,7 @@ pub fn run(
         let first = out.uses.len();
         for u in template.variables() {
             out.uses.push(VarOccurrence {
-                name: u.name.clone(),
+                name: u.name.as_str().into(),
                 location: locate(u.span.clone()),
                 op: u.op,
                 has_default: u.has_default,
@@ -180,9 +180,8 @@ pub fn run(
                     let at = locate(u.span.clone());
                     diags.push(unset_diagnostic(&u.name, at, vars, settings));
                 }
-                let raw = s.value.to_string();
-                if rendered.value != raw {
-                    out.raw.push((id, raw));
+                if rendered.value != s.value {
+                    out.raw.push((id, s.value.clone()));
                 }
                 if let NodeKind::Scalar(s) = &mut tree.nodes[id.0 as usize].kind {
                     s.value = rendered.value.into();

@@ -91,4 +91,34 @@ mod tests {
         );
         assert_eq!(index.line_col(text, 999), LineCol { line: 3, column: 1 });
     }
+
+    /// The word-at-a-time scan finds the same line starts as a test of every byte, wherever the
+    /// newlines fall in a word, next to bytes that differ from `\n` by one bit or by borrow.
+    #[test]
+    fn line_starts_match_a_byte_by_byte_scan() {
+        let naive = |text: &str| -> Vec<u32> {
+            std::iter::once(0)
+                .chain(
+                    text.bytes()
+                        .enumerate()
+                        .filter(|&(_, b)| b == b'\n')
+                        .map(|(i, _)| u32::try_from(i + 1).unwrap()),
+                )
+                .collect()
+        };
+        let pieces = [
+            "\n", "a", "\u{b}", "\u{8a}", "\r\n", "é", "\u{0}", "\t", "🎉", "\n\n", "\u{1}",
+        ];
+        let mut seed = 0x2545_f491_u32;
+        for len in 0..200 {
+            let mut text = String::new();
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                text.push_str(pieces[seed as usize % pieces.len()]);
+            }
+            assert_eq!(LineIndex::new(&text).line_starts, naive(&text), "{text:?}");
+        }
+    }
 }

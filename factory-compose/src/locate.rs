@@ -9,6 +9,64 @@ use crate::source::SourceMap;
 use crate::span::{Location, Span};
 use crate::yaml::{NodeId, NodeKind, ScalarStyle, Tree};
 
+/// Where each byte offset of a scalar's decoded value is in its file ([`value_offsets`]).
+pub(crate) enum FileOffsets {
+    /// The value is written verbatim from `base` (no quote doubling, no escape): offset `i`
+    /// of the value (up to its length, inclusive) is `base + i`.
+    Verbatim {
+        /// The file offset of the value's first byte.
+        base: u32,
+        /// The value's length in bytes.
+        len: usize,
+    },
+    /// One file offset per value offset, and one for the end ([`value_to_file`]).
+    Mapped(Vec<u32>),
+}
+
+impl FileOffsets {
+    /// The file offset of value offset `i`, if `i` is within the value (or its end).
+    pub(crate) fn get(&self, i: usize) -> Option<u32> {
+        match self {
+            Self::Verbatim { base, len } => {
+                (i <= *len).then(|| u32::try_from(i).ok().and_then(|i| base.checked_add(i)))?
+            }
+            Self::Mapped(map) => map.get(i).copied(),
+        }
+    }
+}
+
+/// [`value_to_file`] without building the map for the usual scalar, written exactly as its
+/// value (the map would be `base + i` for every offset).
+pub(crate) fn value_offsets(
+    file_text: &str,
+    span: Span,
+    style: ScalarStyle,
+    value: &str,
+) -> Option<FileOffsets> {
+    let raw = file_text.get(span.range())?;
+    let verbatim = match style {
+        ScalarStyle::Plain => (raw == value).then_some(span.start),
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+            let escape = if style == ScalarStyle::SingleQuoted {
+                '\''
+            } else {
+                '\\'
+            };
+            raw.get(1..raw.len().saturating_sub(1))
+                .filter(|inner| raw.len() >= 2 && *inner == value && !inner.contains(escape))
+                .map(|_| span.start + 1)
+        }
+        ScalarStyle::Literal | ScalarStyle::Folded => None,
+    };
+    match verbatim {
+        Some(base) if !value.contains('\n') => Some(FileOffsets::Verbatim {
+            base,
+            len: value.len(),
+        }),
+        _ => value_to_file(file_text, span, style, value).map(FileOffsets::Mapped),
+    }
+}
+
 /// Maps byte offsets of a scalar's decoded value to byte offsets in its file, where the written
 /// text allows it (plain and single-quoted scalars on one line, double-quoted without escapes).
 pub(crate) fn value_to_file(
@@ -101,6 +159,45 @@ mod tests {
             ),
             None
         );
+        // The verbatim shortcut gives what the map gives, wherever it applies.
+        for (text, span, style, value) in [
+            (
+                "a: 'it''s $X'",
+                Span::new(3, 13),
+                ScalarStyle::SingleQuoted,
+                "it's $X",
+            ),
+            (
+                "a: '$X y'",
+                Span::new(3, 9),
+                ScalarStyle::SingleQuoted,
+                "$X y",
+            ),
+            (
+                "a: \"$X y\"",
+                Span::new(3, 9),
+                ScalarStyle::DoubleQuoted,
+                "$X y",
+            ),
+            (
+                "a: \"x\\ty\"",
+                Span::new(3, 10),
+                ScalarStyle::DoubleQuoted,
+                "x\ty",
+            ),
+            ("a: $X y", Span::new(3, 7), ScalarStyle::Plain, "$X y"),
+            ("a: $X\n  y", Span::new(3, 10), ScalarStyle::Plain, "$X y"),
+            ("a: ''", Span::new(3, 5), ScalarStyle::SingleQuoted, ""),
+        ] {
+            let map = value_to_file(text, span, style, value);
+            let offsets = value_offsets(text, span, style, value);
+            assert_eq!(map.is_some(), offsets.is_some(), "{text}");
+            if let (Some(map), Some(offsets)) = (map, offsets) {
+                for i in 0..map.len() + 2 {
+                    assert_eq!(map.get(i).copied(), offsets.get(i), "{text} at {i}");
+                }
+            }
+        }
         let plain = "k: Host:a"; // the value is written verbatim
         assert_eq!(
             value_to_file(plain, Span::new(3, 9), ScalarStyle::Plain, "Host:a").unwrap()[5],

@@ -18,7 +18,8 @@ pub enum FileKind {
     Other,
 }
 
-/// One file: its name as the user should see it, its text, and its line index.
+/// One file: its name as the user should see it, its text, and its line index (built on first
+/// use: most files of a run never have a diagnostic to place).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as diagnostics print it (as given with `-f`, else joined to the project path).
@@ -27,33 +28,31 @@ pub struct SourceFile {
     pub text: String,
     /// What the file is.
     pub kind: FileKind,
-    line_index: LineIndex,
+    line_index: std::sync::OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     /// A file named `name` with `text`.
     #[must_use]
     pub fn new(name: impl Into<String>, text: impl Into<String>, kind: FileKind) -> Self {
-        let text = text.into();
-        let line_index = LineIndex::new(&text);
         Self {
             name: name.into(),
-            text,
+            text: text.into(),
             kind,
-            line_index,
+            line_index: std::sync::OnceLock::new(),
         }
     }
 
     /// The line index of the text.
     #[must_use]
     pub fn line_index(&self) -> &LineIndex {
-        &self.line_index
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// Line and column of a byte offset.
     #[must_use]
     pub fn line_col(&self, offset: u32) -> LineCol {
-        self.line_index.line_col(&self.text, offset)
+        self.line_index().line_col(&self.text, offset)
     }
 
     /// The text under `span` (empty if the span is out of range or not on char boundaries).

@@ -109,7 +109,7 @@ fn scan_file(id: FileId, text: &str, kind: FileKind, out: &mut Vec<Suppression>)
             );
             out.push(Suppression {
                 code: code.to_ascii_uppercase(),
-                location: Location { file: id, span },
+                location: Location::new(id, span),
                 line: if file_level {
                     None
                 } else {

@@ -34,6 +34,32 @@ struct Cx<'t> {
     tree: &'t Tree,
 }
 
+/// `services.NAME.KEY` (with `[]` for an item of its list), as diagnostics name a value: kept
+/// as its parts and formatted only when a diagnostic is written (most keys have none).
+#[derive(Clone, Copy)]
+struct KeyPath<'a> {
+    service: &'a str,
+    key: &'a str,
+    item: bool,
+}
+
+impl KeyPath<'_> {
+    /// The path of an item of this key's list (`services.NAME.KEY[]`).
+    fn item(self) -> Self {
+        Self { item: true, ..self }
+    }
+}
+
+impl std::fmt::Display for KeyPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "services.{}.{}", self.service, self.key)?;
+        if self.item {
+            f.write_str("[]")?;
+        }
+        Ok(())
+    }
+}
+
 /// What a node is, in the words Compose's schema errors use.
 pub(crate) fn describe(tree: &Tree, id: NodeId) -> &'static str {
     match &tree.node(id).kind {
@@ -118,7 +144,7 @@ impl<'t> Cx<'t> {
     fn type_error(
         &self,
         diags: &mut Vec<Diagnostic>,
-        path: &str,
+        path: KeyPath<'_>,
         id: NodeId,
         expected: &str,
         via: Option<Location>,
@@ -226,7 +252,7 @@ impl<'t> Cx<'t> {
                 volumes: None,
                 volumes_long: Vec::new(),
                 other_keys: Vec::new(),
-                keys: Vec::new(),
+                keys: Vec::with_capacity(keys.len()),
             };
             for k in keys {
                 self.service_key(&name, k, &mut svc, diags);
@@ -300,13 +326,18 @@ impl<'t> Cx<'t> {
             key: self.spanned(key.clone(), e.key, e),
             value: e.value,
         });
-        let path = format!("services.{svc_name}.{key}");
+        // Formatted only when a diagnostic names it.
+        let path = KeyPath {
+            service: svc_name,
+            key: &key,
+            item: false,
+        };
         let v = e.value;
         match key.as_str() {
             "image" | "restart" => {
                 let Some(text) = self.string_scalar(v) else {
                     if !self.is_null(v) || key == "image" {
-                        self.type_error(diags, &path, v, "a string", self.via(e));
+                        self.type_error(diags, path, v, "a string", self.via(e));
                     }
                     return;
                 };
@@ -324,7 +355,7 @@ impl<'t> Cx<'t> {
                     _ => None,
                 });
                 let Some(b) = b else {
-                    self.type_error(diags, &path, v, "a boolean", self.via(e));
+                    self.type_error(diags, path, v, "a boolean", self.via(e));
                     return;
                 };
                 let sp = Some(self.spanned(b, v, e));
@@ -339,13 +370,13 @@ impl<'t> Cx<'t> {
                     CommandValue::Null
                 } else if let Some(text) = self.string_scalar(v) {
                     CommandValue::Shell(text)
-                } else if let Some(items) = self.string_list(v, &path, diags) {
+                } else if let Some(items) = self.string_list(v, path, diags) {
                     CommandValue::Exec(items)
                 } else {
                     if self.scalar(v).is_some() || self.entries(v).is_some() {
                         self.type_error(
                             diags,
-                            &path,
+                            path,
                             v,
                             "a string or a list of strings",
                             self.via(e),
@@ -361,7 +392,7 @@ impl<'t> Cx<'t> {
                 }
             }
             "environment" | "labels" => {
-                let Some(kvs) = self.list_or_dict(v, &path, diags, self.via(e)) else {
+                let Some(kvs) = self.list_or_dict(v, path, diags, self.via(e)) else {
                     return;
                 };
                 let sp = Some(self.spanned(kvs, v, e));
@@ -374,11 +405,11 @@ impl<'t> Cx<'t> {
             "expose" | "links" | "ports" | "volumes" => {
                 let Some(items) = self.seq(v) else {
                     if !self.is_null(v) {
-                        self.type_error(diags, &path, v, "a sequence", self.via(e));
+                        self.type_error(diags, path, v, "a sequence", self.via(e));
                     }
                     return;
                 };
-                let mut list = StringList::new();
+                let mut list = StringList::with_capacity(items.len());
                 for &item in items {
                     match &self.node(item).kind {
                         NodeKind::Scalar(s) if !matches!(scalar_kind(s), PlainValue::Null) => {
@@ -392,7 +423,7 @@ impl<'t> Cx<'t> {
                                 "expose" => "a string or a number",
                                 _ => "a string",
                             };
-                            self.type_error(diags, &format!("{path}[]"), item, expected, None);
+                            self.type_error(diags, path.item(), item, expected, None);
                         }
                     }
                 }
@@ -406,17 +437,13 @@ impl<'t> Cx<'t> {
             }
             "depends_on" => {
                 let list = if let Some(items) = self.seq(v) {
-                    let mut list = StringList::new();
+                    let mut list = StringList::with_capacity(items.len());
                     for &item in items {
                         match self.string_scalar(item) {
                             Some(t) => list.push(Spanned::new(t, self.loc(item))),
-                            None => self.type_error(
-                                diags,
-                                &format!("{path}[]"),
-                                item,
-                                "a service name",
-                                None,
-                            ),
+                            None => {
+                                self.type_error(diags, path.item(), item, "a service name", None)
+                            }
                         }
                     }
                     list
@@ -429,7 +456,7 @@ impl<'t> Cx<'t> {
                     if !self.is_null(v) {
                         self.type_error(
                             diags,
-                            &path,
+                            path,
                             v,
                             "a list or a mapping of service names",
                             self.via(e),
@@ -466,11 +493,11 @@ impl<'t> Cx<'t> {
     fn string_list(
         &self,
         id: NodeId,
-        path: &str,
+        path: KeyPath<'_>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<StringList> {
         let items = self.seq(id)?;
-        let mut out = StringList::new();
+        let mut out = StringList::with_capacity(items.len());
         for &item in items {
             match self.scalar(item) {
                 Some(s) if !matches!(scalar_kind(s), PlainValue::Null) => {
@@ -479,7 +506,7 @@ impl<'t> Cx<'t> {
                         self.loc(item),
                     ));
                 }
-                _ => self.type_error(diags, &format!("{path}[]"), item, "a string", None),
+                _ => self.type_error(diags, path.item(), item, "a string", None),
             }
         }
         Some(out)
@@ -489,25 +516,19 @@ impl<'t> Cx<'t> {
     fn list_or_dict(
         &self,
         id: NodeId,
-        path: &str,
+        path: KeyPath<'_>,
         diags: &mut Vec<Diagnostic>,
         via: Option<Location>,
     ) -> Option<Vec<KeyValue>> {
         match &self.node(id).kind {
             NodeKind::Sequence(items) => {
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(items.len());
                 for &item in items {
                     let Some(s) = self
                         .scalar(item)
                         .filter(|s| !matches!(scalar_kind(s), PlainValue::Null))
                     else {
-                        self.type_error(
-                            diags,
-                            &format!("{path}[]"),
-                            item,
-                            "a `KEY=VALUE` string",
-                            None,
-                        );
+                        self.type_error(diags, path.item(), item, "a `KEY=VALUE` string", None);
                         continue;
                     };
                     let text = compose_string(s).unwrap_or_default();
@@ -528,7 +549,7 @@ impl<'t> Cx<'t> {
                 Some(out)
             }
             NodeKind::Mapping(entries) => {
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(entries.len());
                 for e in entries {
                     let key = self.key_text(e);
                     let key_sp = self.spanned(key.clone(), e.key, e);
@@ -577,9 +598,16 @@ impl<'t> Cx<'t> {
         }
     }
 
-    fn fc021(&self, diags: &mut Vec<Diagnostic>, path: &str, key: &str, e: &Entry, what: &str) {
+    fn fc021(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        path: KeyPath<'_>,
+        key: &str,
+        e: &Entry,
+        what: &str,
+    ) {
         let raw = self.scalar(e.value).map(|s| s.value.clone());
-        let what_key = if path.ends_with("labels") {
+        let what_key = if path.key == "labels" {
             "label"
         } else {
             "environment variable"

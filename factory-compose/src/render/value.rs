@@ -171,8 +171,12 @@ pub fn to_yaml(value: &Value) -> String {
 }
 
 fn indent(n: usize, out: &mut String) {
-    for _ in 0..n {
-        out.push(' ');
+    const SPACES: &str = "                                                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
     }
 }
 
@@ -182,7 +186,7 @@ fn yaml_map(entries: &[(String, Value)], col: usize, out: &mut String) {
         if i > 0 {
             indent(col, out);
         }
-        out.push_str(&yaml_key(k));
+        yaml_scalar(k, true, 0, out);
         out.push(':');
         yaml_after_key(v, col, out);
     }
@@ -258,12 +262,6 @@ fn yaml_float(f: f64) -> String {
     } else {
         crate::yaml::go_format_float(f)
     }
-}
-
-fn yaml_key(k: &str) -> String {
-    let mut out = String::new();
-    yaml_scalar(k, true, 0, &mut out);
-    out
 }
 
 fn yaml_string(s: &str, block_indent: usize, out: &mut String) {
@@ -389,6 +387,23 @@ fn is_blank_or_end(c: Option<char>) -> bool {
 
 /// libyaml's `yaml_emitter_analyze_scalar`.
 fn analyze(s: &str) -> Analysis {
+    // Most values are a word of letters, digits and `_./=+-` starting with a letter or digit:
+    // nothing in them is an indicator, a space, a break or unprintable, so the full analysis
+    // below would find exactly this.
+    if s.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric)
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'=' | b'+' | b'-')
+        })
+    {
+        return Analysis {
+            block_plain_allowed: true,
+            single_allowed: true,
+            line_breaks: false,
+            special: false,
+            space_break: false,
+            trailing_space: false,
+        };
+    }
     let mut flow_ind = false;
     let mut block_ind = false;
     let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
@@ -401,10 +416,12 @@ fn analyze(s: &str) -> Analysis {
         block_ind = true;
         flow_ind = true;
     }
-    let chars: Vec<char> = s.chars().collect();
     let mut preceded_by_ws = true;
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
+    let mut chars = s.chars().peekable();
+    let mut i = 0usize;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let last = next.is_none();
         let followed_by_ws = is_blank_or_end(next);
         if i == 0 {
             match c {
@@ -451,7 +468,7 @@ fn analyze(s: &str) -> Analysis {
             if i == 0 {
                 leading_space = true;
             }
-            if i + 1 == chars.len() {
+            if last {
                 trailing_space = true;
             }
             if previous_break {
@@ -463,7 +480,7 @@ fn analyze(s: &str) -> Analysis {
             if i == 0 {
                 leading_break = true;
             }
-            if i + 1 == chars.len() {
+            if last {
                 trailing_break = true;
             }
             if previous_space {
@@ -476,6 +493,7 @@ fn analyze(s: &str) -> Analysis {
             previous_break = false;
         }
         preceded_by_ws = c == ' ' || c == '\t' || is_break(c);
+        i += 1;
     }
     let mut block_plain = true;
     let mut single = true;
