@@ -87,7 +87,10 @@ pub(crate) struct FastHasher(u64);
 
 impl FastHasher {
     fn add(&mut self, word: u64) {
-        self.0 = self.0.wrapping_add(word).wrapping_mul(0xf135_7aea_2e62_a9c5);
+        self.0 = self
+            .0
+            .wrapping_add(word)
+            .wrapping_mul(0xf135_7aea_2e62_a9c5);
     }
 }
 
@@ -192,11 +195,30 @@ impl<'a> Context<'a> {
         let project: &'a Project = self.project;
         self.images
             .get_or_init(|| {
-                project
-                    .services
-                    .iter()
-                    .map(|s| s.image.as_ref().map(|i| crate::image_ref::parse(&i.value)))
-                    .collect()
+                // Services often share one image (inherited through `<<`): parse each text once.
+                let mut first: FastMap<&str, usize> = FastMap::default();
+                let mut parsed: Vec<Option<ParsedImage<'a>>> =
+                    Vec::with_capacity(project.services.len());
+                for (index, svc) in project.services.iter().enumerate() {
+                    let Some(image) = &svc.image else {
+                        parsed.push(None);
+                        continue;
+                    };
+                    let text = image.value.as_str();
+                    let known = first
+                        .get(text)
+                        .and_then(|&i| parsed.get(i))
+                        .cloned()
+                        .flatten();
+                    match known {
+                        Some(result) => parsed.push(Some(result)),
+                        None => {
+                            first.insert(text, index);
+                            parsed.push(Some(crate::image_ref::parse(text)));
+                        }
+                    }
+                }
+                parsed
             })
             .get(index)?
             .as_ref()
