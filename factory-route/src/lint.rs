@@ -180,6 +180,10 @@ fn template_warning(seg: &Segment, arg: &Arg, err: &TemplateError) -> RuleWarnin
 /// Indices of arguments that are pieces of a `{…}` cut by a comma, with the span to report.
 fn comma_cuts(seg: &Segment) -> Vec<(Range<usize>, Range<usize>)> {
     let args = seg.args();
+    // A cut starts at an argument that opens a `{`: without any, nothing to count.
+    if !args.iter().any(|a| a.text.contains('{')) {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     let mut i = 0;
     while i < args.len() {

@@ -77,15 +77,20 @@ pub(crate) struct Context<'a> {
     pub(crate) service_names: std::sync::OnceLock<FastMap<&'a str, usize>>,
 }
 
-/// A hasher for the rules' short keys (service names): FxHash's multiply-rotate, much cheaper
-/// than SipHash on a few bytes. Not DoS-resistant, which a linter reading the user's own files
+/// A hasher for the rules' short keys (service names): rustc-hash 2's add-multiply with a final
+/// rotation (the multiplication moves the entropy to the high bits, the rotation brings it to
+/// the low bits the table indexes by: without it, names that differ only past their first
+/// bytes, `svc1234`, collide), much cheaper than SipHash on a few bytes. Not DoS-resistant, which a linter reading the user's own files
 /// does not need; nothing iterates these maps, so the output does not depend on the hash.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct FastHasher(u64);
 
 impl FastHasher {
     fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+        self.0 = self
+            .0
+            .wrapping_add(word)
+            .wrapping_mul(0xf135_7aea_2e62_a9c5);
     }
 }
 
@@ -124,7 +129,7 @@ impl std::hash::Hasher for FastHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        self.0.rotate_left(26)
     }
 }
 
@@ -190,11 +195,30 @@ impl<'a> Context<'a> {
         let project: &'a Project = self.project;
         self.images
             .get_or_init(|| {
-                project
-                    .services
-                    .iter()
-                    .map(|s| s.image.as_ref().map(|i| crate::image_ref::parse(&i.value)))
-                    .collect()
+                // Services often share one image (inherited through `<<`): parse each text once.
+                let mut first: FastMap<&str, usize> = FastMap::default();
+                let mut parsed: Vec<Option<ParsedImage<'a>>> =
+                    Vec::with_capacity(project.services.len());
+                for (index, svc) in project.services.iter().enumerate() {
+                    let Some(image) = &svc.image else {
+                        parsed.push(None);
+                        continue;
+                    };
+                    let text = image.value.as_str();
+                    let known = first
+                        .get(text)
+                        .and_then(|&i| parsed.get(i))
+                        .cloned()
+                        .flatten();
+                    match known {
+                        Some(result) => parsed.push(Some(result)),
+                        None => {
+                            first.insert(text, index);
+                            parsed.push(Some(crate::image_ref::parse(text)));
+                        }
+                    }
+                }
+                parsed
             })
             .get(index)?
             .as_ref()
