@@ -28,13 +28,18 @@ enum KeyRepr {
     Mapping,
 }
 
+/// One key of a [`KeySet`] while it is small: a fingerprint of the key (see [`fingerprint`]:
+/// most keys differ in it, so a lookup rarely compares the texts), the key, its span.
+type SmallKey = (u64, NodeId, Span);
+
 /// A mapping's keys so far, with the span of each key's first occurrence: a short list compared
-/// in place (no allocation per key), a hash map once the mapping grows.
+/// in place (on the builder's stack of keys, no allocation per mapping), a hash map once the
+/// mapping grows.
 #[derive(Debug, Default)]
 struct KeySet {
-    /// Each key with a fingerprint of it (see [`fingerprint`]): most keys differ in it, so a
-    /// lookup rarely compares the texts.
-    small: Vec<(u64, NodeId, Span)>,
+    /// Where this mapping's keys start on the builder's stack of keys (the open mappings' keys
+    /// are nested on it as the mappings are).
+    small: usize,
     /// foldhash (seeded per process): several times cheaper than SipHash on short keys.
     large: Option<HashMap<KeyRepr, Span, foldhash::fast::RandomState>>,
 }
@@ -44,7 +49,13 @@ const SMALL_KEY_SET: usize = 16;
 
 impl KeySet {
     /// Record `key` written at `span`; `Err(first span)` if the mapping already has that key.
-    fn insert(&mut self, nodes: &[Node], key: NodeId, span: Span) -> Result<(), Span> {
+    fn insert(
+        &mut self,
+        stack: &mut Vec<SmallKey>,
+        nodes: &[Node],
+        key: NodeId,
+        span: Span,
+    ) -> Result<(), Span> {
         let Some(kind) = nodes.get(key.0 as usize).map(|n| &n.kind) else {
             return Ok(());
         };
@@ -63,18 +74,17 @@ impl KeySet {
                 .get(other.0 as usize)
                 .is_some_and(|n| same_key(&n.kind, kind))
         };
-        if let Some(&(_, _, first)) = self
-            .small
+        let small = stack.get(self.small..).unwrap_or_default();
+        if let Some(&(_, _, first)) = small
             .iter()
             .find(|(other_print, other, _)| *other_print == print && same(*other))
         {
             return Err(first);
         }
-        self.small.push((print, key, span));
-        if self.small.len() > SMALL_KEY_SET {
-            let large = self
-                .small
-                .drain(..)
+        stack.push((print, key, span));
+        if stack.len() - self.small > SMALL_KEY_SET {
+            let large = stack
+                .drain(self.small..)
                 .filter_map(|(_, id, span)| Some((key_repr(&nodes.get(id.0 as usize)?.kind), span)))
                 .collect();
             self.large = Some(large);
@@ -121,9 +131,11 @@ struct PendingMerge {
 
 #[derive(Debug)]
 enum Collection {
-    Sequence(Vec<NodeId>),
+    /// Where its items start on the builder's stack of items.
+    Sequence(usize),
     Mapping {
-        entries: Vec<Entry>,
+        /// Where its entries start on the builder's stack of entries.
+        entries: usize,
         /// The key read and waiting for its value, with its span as written here.
         pending_key: Option<(NodeId, Span)>,
         merges: Vec<PendingMerge>,
@@ -198,6 +210,11 @@ pub(super) struct Builder<'t, 'l> {
     sizes: Vec<u64>,
     /// saphyr anchor id → node (ids are dense, from 1, over the whole stream).
     anchors: Vec<Option<NodeId>>,
+    /// The items, entries and small key sets of the open collections, nested as they are:
+    /// each collection takes its own off the top when it closes, in a vector of its exact size.
+    items: Vec<NodeId>,
+    entries: Vec<Entry>,
+    keys: Vec<SmallKey>,
     frames: Vec<Frame>,
     problems: Vec<YamlProblem>,
     offsets: CharToByte<'t>,
@@ -334,6 +351,9 @@ impl<'t, 'l> Builder<'t, 'l> {
             },
             sizes: Vec::with_capacity(reserved_nodes(text.len())),
             anchors: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
+            keys: Vec::new(),
             frames: Vec::new(),
             problems: Vec::new(),
             offsets: CharToByte::new(text),
@@ -735,13 +755,16 @@ impl<'t, 'l> Builder<'t, 'l> {
         }
         let collection = if mapping {
             Collection::Mapping {
-                entries: Vec::new(),
+                entries: self.entries.len(),
                 pending_key: None,
                 merges: Vec::new(),
-                keys: KeySet::default(),
+                keys: KeySet {
+                    small: self.keys.len(),
+                    large: None,
+                },
             }
         } else {
-            Collection::Sequence(Vec::new())
+            Collection::Sequence(self.items.len())
         };
         self.frames.push(Frame {
             id,
@@ -765,17 +788,24 @@ impl<'t, 'l> Builder<'t, 'l> {
         }
         let mut size = frame.size;
         let kind = match frame.collection {
-            Collection::Sequence(items) => NodeKind::Sequence(items),
+            Collection::Sequence(start) => {
+                NodeKind::Sequence(self.items.drain(start.min(self.items.len())..).collect())
+            }
             Collection::Mapping {
-                mut entries,
+                entries: start,
                 merges,
                 mut keys,
                 ..
             } => {
                 for merge in merges {
-                    size = size.saturating_add(self.merge(&mut entries, &mut keys, merge));
+                    size = size.saturating_add(self.merge(&mut keys, merge));
                 }
-                NodeKind::Mapping(entries)
+                self.keys.truncate(keys.small);
+                NodeKind::Mapping(
+                    self.entries
+                        .drain(start.min(self.entries.len())..)
+                        .collect(),
+                )
             }
         };
         let index = frame.id.0 as usize;
@@ -792,7 +822,7 @@ impl<'t, 'l> Builder<'t, 'l> {
     /// Append to `entries` the entries of the merge's value that `keys` does not have yet
     /// (go-yaml: keys written in the mapping win; in a list, earlier mappings win). Returns the
     /// expanded size the appended entries add to the mapping.
-    fn merge(&mut self, entries: &mut Vec<Entry>, keys: &mut KeySet, merge: PendingMerge) -> u64 {
+    fn merge(&mut self, keys: &mut KeySet, merge: PendingMerge) -> u64 {
         let sources: Vec<NodeId> =
             match self.tree.nodes.get(merge.value.0 as usize).map(|n| &n.kind) {
                 Some(NodeKind::Mapping(_)) => vec![merge.value],
@@ -824,8 +854,11 @@ impl<'t, 'l> Builder<'t, 'l> {
                 let Some(node) = self.tree.nodes.get(entry.key.0 as usize) else {
                     continue;
                 };
-                if keys.insert(&self.tree.nodes, entry.key, node.span).is_ok() {
-                    entries.push(Entry {
+                if keys
+                    .insert(&mut self.keys, &self.tree.nodes, entry.key, node.span)
+                    .is_ok()
+                {
+                    self.entries.push(Entry {
                         key: entry.key,
                         value: entry.value,
                         merged_from: Some(merge.key_span),
@@ -851,15 +884,15 @@ impl<'t, 'l> Builder<'t, 'l> {
         };
         frame.last_end = frame.last_end.max(written.end as usize);
         match &mut frame.collection {
-            Collection::Sequence(items) => {
-                items.push(id);
+            Collection::Sequence(_) => {
+                self.items.push(id);
                 frame.size = frame.size.saturating_add(size_of(id));
             }
             Collection::Mapping {
-                entries,
                 pending_key,
                 merges,
                 keys,
+                ..
             } => {
                 let Some((key, key_span)) = pending_key.take() else {
                     *pending_key = Some((id, written));
@@ -880,7 +913,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                         span: key_node.span,
                     });
                 }
-                match keys.insert(&self.tree.nodes, key, key_span) {
+                match keys.insert(&mut self.keys, &self.tree.nodes, key, key_span) {
                     Err(first) => {
                         let key_text = match &key_node.kind {
                             NodeKind::Scalar(s) => s.value.to_string(),
@@ -900,7 +933,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                                 value_span: written,
                             });
                         } else {
-                            entries.push(Entry {
+                            self.entries.push(Entry {
                                 key,
                                 value: id,
                                 merged_from: None,
