@@ -73,6 +73,8 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
         ConfigFormat::Json => Format::Json,
     };
     let text = render(&loaded, &files.settings, &options, format);
+    // The process exits after printing: freeing the project value by value would only delay it.
+    std::mem::forget(loaded);
     crate::output::emit(&text, args.project.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }
