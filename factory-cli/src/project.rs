@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use factory_compose::resolve_refs::FileRef;
-use factory_compose::{FileKind, Mode, ProcessEnv, Settings, SourceFile, SourceMap};
+use factory_compose::{FileKind, Loaded, Mode, ProcessEnv, Settings, SourceFile, SourceMap};
 
 use crate::args::ProjectArgs;
 use crate::discover;
@@ -21,24 +21,40 @@ pub(crate) struct ProjectFiles {
     pub(crate) dir: PathBuf,
     /// Referenced files (`env_file`, `extends.file`) that do not exist.
     pub(crate) missing: Vec<FileRef>,
+    /// The last load of [`read_referenced`], made from exactly these sources, process
+    /// environment and settings (taken by [`ProjectFiles::load`]).
+    loaded: Option<Loaded>,
+}
+
+impl ProjectFiles {
+    /// The project loaded from these sources: the load that looking for referenced files
+    /// already made from the final sources when there was one (loading is a pure function of
+    /// the sources, the process environment and the settings), else a new one.
+    pub(crate) fn load(&mut self) -> Loaded {
+        self.loaded
+            .take()
+            .unwrap_or_else(|| factory_compose::load(&self.sources, &self.process, &self.settings))
+    }
 }
 
 /// Step two of the loader's API: read the files the project refers to (`env_file`,
 /// `extends.file`, relative to the project directory) and add them to the sources, until a
-/// load asks for nothing new (a file `extends` names may name more). Returns the missing ones.
+/// load asks for nothing new (a file `extends` names may name more). Returns the missing ones,
+/// and that last load (made from the final sources) for the command to use instead of loading
+/// the same sources again.
 fn read_referenced(
     sources: &mut SourceMap,
     process: &ProcessEnv,
     settings: &Settings,
     base: &Path,
-) -> Result<Vec<FileRef>, String> {
+) -> Result<(Vec<FileRef>, Option<Loaded>), String> {
     let refers = sources.of_kind(FileKind::Compose).any(|id| {
         let t = &sources.get(id).text;
         t.contains("env_file") || t.contains("extends") || t.contains("include")
     });
     let mut missing: Vec<FileRef> = Vec::new();
     if !refers {
-        return Ok(missing);
+        return Ok((missing, None));
     }
     let mut tried: Vec<String> = Vec::new();
     for _ in 0..16 {
@@ -63,10 +79,10 @@ fn read_referenced(
             added = true;
         }
         if !added {
-            break;
+            return Ok((missing, Some(loaded)));
         }
     }
-    Ok(missing)
+    Ok((missing, None))
 }
 
 /// Read a text file; a non-UTF-8 file is an error that names its line and column.
@@ -252,7 +268,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         .project_dir
         .clone()
         .map_or_else(|| dir.clone(), PathBuf::from);
-    let missing = read_referenced(&mut sources, &process, &settings, &base)?;
+    let (missing, loaded) = read_referenced(&mut sources, &process, &settings, &base)?;
     Ok(ProjectFiles {
         missing,
         sources,
@@ -261,6 +277,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         compose_files: files.len(),
         paths,
         dir,
+        loaded,
     })
 }
 

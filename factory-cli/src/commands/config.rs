@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use factory_compose::load;
 use factory_compose::render::{Format, Options, render};
 use factory_compose::resolve_refs::RefKind;
 
@@ -31,7 +30,7 @@ pub(crate) enum ConfigFormat {
 }
 
 pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
-    let files = crate::project::read(args.path.as_deref(), &args.project)?;
+    let mut files = crate::project::read(args.path.as_deref(), &args.project)?;
     // A missing env file stops Compose; other missing files are loading diagnostics.
     if let Some(r) = files
         .missing
@@ -53,7 +52,7 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
             "env file {shown} not found: stat {shown}: no such file or directory"
         ));
     }
-    let loaded = load(&files.sources, &files.process, &files.settings);
+    let loaded = files.load();
     // Loading errors that leave nothing to print stop here (a file that is not YAML).
     if loaded.project.root.is_none() {
         let first = loaded
@@ -73,6 +72,8 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
         ConfigFormat::Json => Format::Json,
     };
     let text = render(&loaded, &files.settings, &options, format);
+    // The process exits after printing: freeing the project value by value would only delay it.
+    std::mem::forget(loaded);
     crate::output::emit(&text, args.project.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use factory_compose::Report;
 use factory_compose::cron_jobs;
 use factory_compose::report::human;
-use factory_compose::{Report, load};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -64,8 +64,8 @@ pub(crate) fn run(args: &CronArgs) -> Result<ExitCode, String> {
         ));
     }
     let p = &args.project;
-    let files = project::read(args.path.as_deref(), p)?;
-    let loaded = load(&files.sources, &files.process, &files.settings);
+    let mut files = project::read(args.path.as_deref(), p)?;
+    let loaded = files.load();
     if let Some(code) = blocking_errors(&loaded.diagnostics, &files, p) {
         return Ok(code);
     }

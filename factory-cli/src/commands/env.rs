@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use factory_compose::env_table::EnvTable;
 use factory_compose::report::human;
-use factory_compose::{Report, Severity, load};
+use factory_compose::{Report, Severity};
 
 use crate::output::emit;
 use crate::project;
@@ -35,8 +35,8 @@ pub(crate) struct EnvArgs {
 
 pub(crate) fn run(args: &EnvArgs) -> Result<ExitCode, String> {
     let p = &args.project;
-    let files = project::read(None, p)?;
-    let loaded = load(&files.sources, &files.process, &files.settings);
+    let mut files = project::read(None, p)?;
+    let loaded = files.load();
     // A broken file still gives the environment of the services that could be read; only when
     // nothing could be read are the loading errors worth showing instead.
     if loaded.project.services.is_empty() {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use factory_compose::report::human::{self, Color};
-use factory_compose::{Report, Severity, load, routes};
+use factory_compose::{Report, Severity, routes};
 use factory_route::Request;
 
 use crate::output::emit;
@@ -106,8 +106,8 @@ pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
     if let Some(RoutesCommand::Match(m)) = &args.command {
         return run_match(m);
     }
-    let files = project::read(args.path.as_deref(), &args.project)?;
-    let loaded = load(&files.sources, &files.process, &files.settings);
+    let mut files = project::read(args.path.as_deref(), &args.project)?;
+    let loaded = files.load();
     let failed = loading_failed(&files, &loaded);
     let defs = routes::routes(&loaded.project);
     let rows = routes::rows(&loaded.project, &defs);
@@ -135,8 +135,8 @@ fn run_match(args: &MatchArgs) -> Result<ExitCode, String> {
         return Err(format!("invalid method `{}`", args.method));
     }
     let req = Request::from_url(&args.request_url, method, headers).map_err(|e| e.to_string())?;
-    let files = project::read(None, &args.project)?;
-    let loaded = load(&files.sources, &files.process, &files.settings);
+    let mut files = project::read(None, &args.project)?;
+    let loaded = files.load();
     let failed = loading_failed(&files, &loaded);
     let defs = routes::routes(&loaded.project);
     let answer = routes::resolve(&loaded.project, &defs, &req);

@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use clap::Args;
 use factory_compose::cron_jobs::{self, COMMAND_LABEL, SCHEDULE_LABEL};
-use factory_compose::load;
 
 use crate::output::emit;
 use crate::project;
@@ -21,8 +20,8 @@ pub(crate) struct RunjobArgs {
 
 pub(crate) fn run(args: &RunjobArgs) -> Result<ExitCode, String> {
     let p = &args.project;
-    let files = project::read(None, p)?;
-    let loaded = load(&files.sources, &files.process, &files.settings);
+    let mut files = project::read(None, p)?;
+    let loaded = files.load();
     if let Some(code) = crate::commands::cron::blocking_errors(&loaded.diagnostics, &files, p) {
         return Ok(code);
     }

@@ -88,12 +88,18 @@ pub(crate) fn scalar_kind(s: &Scalar) -> PlainValue {
 /// (`environment`, `labels`): numbers are printed back as Go prints them, booleans become
 /// `true`/`false`, null is `None`.
 pub(crate) fn compose_string(s: &Scalar) -> Option<Text> {
-    match s.style {
-        ScalarStyle::Plain if !s.interpolated => match resolve_plain(&s.value) {
-            PlainValue::Timestamp | PlainValue::Str => Some(s.value.clone()),
-            _ => crate::yaml::compose_string(&s.value).map(Text::from),
-        },
-        _ => Some(s.value.clone()),
+    compose_string_as(s, scalar_kind(s))
+}
+
+/// [`compose_string`] of a scalar whose [`scalar_kind`] is already known (resolving a plain
+/// scalar's type is most of the work).
+fn compose_string_as(s: &Scalar, kind: PlainValue) -> Option<Text> {
+    match kind {
+        PlainValue::Null => None,
+        PlainValue::Bool(b) => Some(Text::const_new(if b { "true" } else { "false" })),
+        PlainValue::Int(i) => Some(Text::from(i.to_string())),
+        PlainValue::Float(f) => Some(Text::from(crate::yaml::go_format_float(f))),
+        PlainValue::Timestamp | PlainValue::Str => Some(s.value.clone()),
     }
 }
 
@@ -499,14 +505,14 @@ impl<'t> Cx<'t> {
         let items = self.seq(id)?;
         let mut out = StringList::with_capacity(items.len());
         for &item in items {
-            match self.scalar(item) {
-                Some(s) if !matches!(scalar_kind(s), PlainValue::Null) => {
-                    out.push(Spanned::new(
-                        compose_string(s).unwrap_or_default(),
-                        self.loc(item),
-                    ));
-                }
-                _ => self.type_error(diags, path.item(), item, "a string", None),
+            let text = self
+                .scalar(item)
+                .map(|s| (s, scalar_kind(s)))
+                .filter(|(_, kind)| !matches!(kind, PlainValue::Null))
+                .map(|(s, kind)| compose_string_as(s, kind));
+            match text {
+                Some(text) => out.push(Spanned::new(text.unwrap_or_default(), self.loc(item))),
+                None => self.type_error(diags, path.item(), item, "a string", None),
             }
         }
         Some(out)
@@ -524,14 +530,15 @@ impl<'t> Cx<'t> {
             NodeKind::Sequence(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for &item in items {
-                    let Some(s) = self
+                    let Some((s, kind)) = self
                         .scalar(item)
-                        .filter(|s| !matches!(scalar_kind(s), PlainValue::Null))
+                        .map(|s| (s, scalar_kind(s)))
+                        .filter(|(_, kind)| !matches!(kind, PlainValue::Null))
                     else {
                         self.type_error(diags, path.item(), item, "a `KEY=VALUE` string", None);
                         continue;
                     };
-                    let text = compose_string(s).unwrap_or_default();
+                    let text = compose_string_as(s, kind).unwrap_or_default();
                     let at = self.loc(item);
                     let (key, value) = match text.split_once('=') {
                         Some((k, v)) => (k.into(), Some(v.into())),
@@ -555,7 +562,8 @@ impl<'t> Cx<'t> {
                     let key_sp = self.spanned(key.clone(), e.key, e);
                     let value = match &self.node(e.value).kind {
                         NodeKind::Scalar(s) => {
-                            match scalar_kind(s) {
+                            let kind = scalar_kind(s);
+                            match kind {
                                 PlainValue::Bool(_) => {
                                     self.fc021(diags, path, &key, e, "a YAML boolean")
                                 }
@@ -564,7 +572,7 @@ impl<'t> Cx<'t> {
                                 }
                                 _ => {}
                             }
-                            compose_string(s).map(|v| self.spanned(v, e.value, e))
+                            compose_string_as(s, kind).map(|v| self.spanned(v, e.value, e))
                         }
                         NodeKind::Sequence(_) => {
                             self.fc021(diags, path, &key, e, "a list");

@@ -358,6 +358,7 @@ fn is_base60_float(s: &str) -> bool {
     i == b.len()
 }
 
+#[derive(Debug, PartialEq, Eq)]
 struct Analysis {
     block_plain_allowed: bool,
     single_allowed: bool,
@@ -387,13 +388,25 @@ fn is_blank_or_end(c: Option<char>) -> bool {
 
 /// libyaml's `yaml_emitter_analyze_scalar`.
 fn analyze(s: &str) -> Analysis {
-    // Most values are a word of letters, digits and `_./=+-` starting with a letter or digit:
-    // nothing in them is an indicator, a space, a break or unprintable, so the full analysis
-    // below would find exactly this.
-    if s.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric)
-        && s.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'=' | b'+' | b'-')
-        })
+    // Most keys and values are printable ASCII starting with a letter or digit, with no
+    // `: ` or ` #` inside and no space or `:` at the end: nothing in them makes libyaml refuse a
+    // plain scalar (the characters that only matter in flow context are ignored below too), so
+    // the full analysis would find exactly this.
+    let b = s.as_bytes();
+    let plain_ascii = || {
+        // Without early exits the printable test and the search for `:` and `#` vectorise;
+        // only a word that has one of them is then searched for `: ` and ` #`.
+        let (printable, colon_or_hash) = b.iter().fold((true, false), |(p, ch), &c| {
+            (
+                p & (c.wrapping_sub(0x20) < 0x5f),
+                ch | (c == b':') | (c == b'#'),
+            )
+        });
+        printable && !(colon_or_hash && b.windows(2).any(|w| w == b": " || w == b" #"))
+    };
+    if b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(|&c| c != b' ' && c != b':')
+        && plain_ascii()
     {
         return Analysis {
             block_plain_allowed: true,
@@ -404,6 +417,11 @@ fn analyze(s: &str) -> Analysis {
             trailing_space: false,
         };
     }
+    analyze_fully(s)
+}
+
+/// libyaml's `yaml_emitter_analyze_scalar`, character by character.
+fn analyze_fully(s: &str) -> Analysis {
     let mut flow_ind = false;
     let mut block_ind = false;
     let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
@@ -639,6 +657,29 @@ mod tests {
             to_yaml(&Value::Map(vec![("e".into(), Value::str("\n"))])),
             "e: |2+\n\n"
         );
+    }
+
+    #[test]
+    fn shortcut_analysis_matches_the_full_one() {
+        let pieces = [
+            "a", "Z", "9", " ", ":", ": ", "#", " #", "-", ".", "/", "'", "\"", ",", "[", "}", "?",
+            "\t", "\n", "é", "\u{7f}", "---", "...", "&", "*", "!", "|", ">", "%", "@", "`", "=",
+        ];
+        let mut seed = 0x9e37_79b9_u32;
+        for len in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..(len % 9) {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                text.push_str(pieces[seed as usize % pieces.len()]);
+            }
+            assert_eq!(
+                super::analyze(&text),
+                super::analyze_fully(&text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
