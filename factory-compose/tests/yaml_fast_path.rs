@@ -117,6 +117,15 @@ fn the_fast_path_declines_what_it_does_not_read() {
         assert!(!fast_path_reads(text), "{text:?}");
         same_as_saphyr(text).unwrap();
     }
+    // Nesting deeper than the fast path goes (64) is left to saphyr and its limits.
+    let nested = |depth: usize| {
+        (0..depth)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect::<String>()
+    };
+    assert!(fast_path_reads(&nested(64)));
+    assert!(!fast_path_reads(&nested(65)));
+    same_as_saphyr(&nested(65)).unwrap();
 }
 
 /// Lines of a block document drawn from the constructs the fast path reads and their near misses.

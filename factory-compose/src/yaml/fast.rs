@@ -200,17 +200,27 @@ impl<'t> Fast<'t, '_> {
         anchor: Option<(usize, usize)>,
         indentless: bool,
     ) -> Result<Option<Line>, Decline> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        self.deeper(|fast| {
+            if fast.is_dash_item(pos) {
+                fast.sequence(pos, indent, anchor, indentless)
+            } else {
+                fast.mapping(pos, indent, anchor)
+            }
+        })
+    }
+
+    /// Run `read` one collection deeper, declining past [`MAX_DEPTH`].
+    fn deeper<T>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Result<T, Decline>,
+    ) -> Result<T, Decline> {
+        if self.depth >= MAX_DEPTH {
             return Err(Decline);
         }
-        let next = if self.is_dash_item(pos) {
-            self.sequence(pos, indent, anchor, indentless)
-        } else {
-            self.mapping(pos, indent, anchor)
-        };
+        self.depth += 1;
+        let read = read(self);
         self.depth -= 1;
-        next
+        read
     }
 
     fn mapping(
@@ -277,13 +287,7 @@ impl<'t> Fast<'t, '_> {
                 return Err(Decline);
             } else if self.key_end(item).is_some() {
                 let column = column + (item - at);
-                self.depth += 1;
-                if self.depth > MAX_DEPTH {
-                    return Err(Decline);
-                }
-                let next = self.mapping(item, column, None);
-                self.depth -= 1;
-                next?
+                self.deeper(|fast| fast.mapping(item, column, None))?
             } else {
                 self.value(at + 1, indent, false)?
             };
