@@ -79,7 +79,7 @@ fn corpus_and_examples_parse_the_same_both_ways() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     // What the fast path reads today; a change that makes it decline most files shows here.
     assert!(
-        fast * 2 > files.len(),
+        fast * 10 > files.len() * 9,
         "the fast path read only {fast} of {} files",
         files.len()
     );
