@@ -420,3 +420,28 @@ fn a_dash_before_a_flow_indicator_is_kept_anywhere_in_a_scalar() {
         );
     }
 }
+
+/// A flow collection's span ends at its bracket, not after the spaces and the comment that
+/// follow it (saphyr's closing token covers them).
+#[test]
+fn a_flow_collection_ends_at_its_bracket() {
+    let text = "a: [x, y]   # c\nb: {}  # d\nc: []\n";
+    for parsed in [
+        parse(text, FileId(0), &Limits::default()),
+        parse_with_saphyr(text, FileId(0), &Limits::default()),
+    ] {
+        let collections: Vec<&str> = parsed
+            .tree
+            .nodes
+            .iter()
+            .filter(|n| !matches!(n.kind, factory_compose::yaml::NodeKind::Scalar(_)))
+            .map(|n| &text[n.span.range()])
+            .collect();
+        assert_eq!(
+            collections,
+            [text.trim_end(), "[x, y]", "{}", "[]"],
+            "{:?}",
+            parsed.problems
+        );
+    }
+}

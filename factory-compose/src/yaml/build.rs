@@ -477,7 +477,10 @@ impl<'t, 'l> Builder<'t, 'l> {
                 self.open(true, anchor_id, tag.is_some(), start, end)
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                self.close(end);
+                // A flow collection ends at its bracket: saphyr's token also covers the spaces
+                // and the comment after it.
+                let bracket = matches!(self.text.as_bytes().get(start), Some(b']' | b'}'));
+                self.close(if bracket { start + 1 } else { end });
                 Ok(())
             }
         }

@@ -531,17 +531,6 @@ impl<'t> Fast<'t, '_> {
         }
     }
 
-    /// Where saphyr ends the token of a flow collection's closing bracket (the byte after it
-    /// is `after`): past the spaces and the comment that follow on its line.
-    fn flow_end_mark(&self, after: usize) -> usize {
-        let i = after + self.spaces(after);
-        if self.at(i) == b'#' && i > after {
-            memchr_newline(self.b, i).unwrap_or(self.b.len())
-        } else {
-            i.min(self.b.len())
-        }
-    }
-
     /// The number of spaces at `at`.
     fn spaces(&self, at: usize) -> usize {
         self.b
@@ -577,7 +566,7 @@ impl<'t> Fast<'t, '_> {
             return Err(Decline);
         }
         self.emit(Event::MappingStart(0, None), at, i)?;
-        self.emit(Event::MappingEnd, i, self.flow_end_mark(i + 1))?;
+        self.emit(Event::MappingEnd, i, i + 1)?;
         Ok(i + 1)
     }
 
@@ -694,7 +683,7 @@ impl<'t> Fast<'t, '_> {
                 }
             }
         }
-        self.emit(Event::SequenceEnd, i, self.flow_end_mark(i + 1))?;
+        self.emit(Event::SequenceEnd, i, i + 1)?;
         Ok(i + 1)
     }
 }
