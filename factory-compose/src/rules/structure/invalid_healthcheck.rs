@@ -84,9 +84,8 @@ impl Rule for InvalidHealthcheck {
 fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'static str)> {
     let loc = |id| tree.location(id);
     let mut found = Vec::new();
-    let out = &mut found;
-    let report = |out: &mut Vec<_>, at: Location, message: String, help: &'static str| {
-        out.push((at, message, help));
+    let mut report = |at: Location, message: String, help: &'static str| {
+        found.push((at, message, help));
     };
     for e in entries {
         let NodeKind::Scalar(k) = &tree.node(e.key).kind else {
@@ -109,7 +108,6 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                         Some("NONE" | "CMD" | "CMD-SHELL") => {}
                         Some(f) if f.contains('$') => {}
                         Some(f) => report(
-                            out,
                             loc(items[0]),
                             format!(
                                 "a healthcheck `test` list must start with `CMD`, `CMD-SHELL` or `NONE`, not `{f}`"
@@ -117,7 +115,6 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                             "put `CMD` first to run the command directly, or `CMD-SHELL` to run it with `sh -c`",
                         ),
                         None => report(
-                            out,
                             loc(v),
                             "the healthcheck `test` list is empty".to_owned(),
                             "write `test: [CMD, ...]` or `test: [NONE]` to disable the image's healthcheck",
@@ -125,7 +122,6 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                     }
                 }
                 _ => report(
-                    out,
                     loc(v),
                     format!(
                         "healthcheck `test` must be a string or a list, not {}",
@@ -138,7 +134,6 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                 Some(s) if matches!(scalar_kind(s), PlainValue::Str) => {
                     if !s.value.contains('$') && !is_go_duration(&s.value) {
                         report(
-                            out,
                             loc(v),
                             format!("healthcheck `{}: {}` is not a duration", k.value, s.value),
                             "write a duration with a unit, such as `30s`, `1m30s` or `500ms`",
@@ -146,7 +141,6 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                     }
                 }
                 _ => report(
-                    out,
                     loc(v),
                     format!(
                         "healthcheck `{}` must be a duration string, not {}",
@@ -159,7 +153,6 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
             "retries" => {
                 if !scalar.is_some_and(|s| matches!(scalar_kind(s), PlainValue::Int(_))) {
                     report(
-                        out,
                         loc(v),
                         format!(
                             "healthcheck `retries` must be an integer, not {}",
@@ -172,7 +165,6 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
             "disable" => {
                 if !scalar.is_some_and(|s| matches!(scalar_kind(s), PlainValue::Bool(_))) {
                     report(
-                        out,
                         loc(v),
                         format!(
                             "healthcheck `disable` must be a boolean, not {}",
@@ -183,7 +175,6 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                 }
             }
             other => report(
-                out,
                 loc(e.key),
                 format!("`{other}` is not a healthcheck key"),
                 "the keys are test, interval, timeout, retries, start_period, start_interval and disable",

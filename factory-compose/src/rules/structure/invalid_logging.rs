@@ -89,9 +89,8 @@ impl Rule for InvalidLogging {
 fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'static str)> {
     let loc = |id| tree.location(id);
     let mut found = Vec::new();
-    let out = &mut found;
-    let report = |out: &mut Vec<_>, at: Location, message: String, help: &'static str| {
-        out.push((at, message, help));
+    let mut report = |at: Location, message: String, help: &'static str| {
+        found.push((at, message, help));
     };
     for e in entries {
         let NodeKind::Scalar(k) = &tree.node(e.key).kind else {
@@ -102,7 +101,6 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                 let ok = matches!(&tree.node(e.value).kind, NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Str));
                 if !ok {
                     report(
-                        out,
                         loc(e.value),
                         format!(
                             "logging `driver` must be a string, not {}",
@@ -123,7 +121,6 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                                 _ => "?".to_owned(),
                             };
                             report(
-                                out,
                                 loc(o.value),
                                 format!(
                                     "logging option `{name}` must be a string, not {}",
@@ -136,7 +133,6 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                 }
                 NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Null) => {}
                 _ => report(
-                    out,
                     loc(e.value),
                     format!(
                         "logging `options` must be a mapping, not {}",
@@ -146,7 +142,6 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                 ),
             },
             other => report(
-                out,
                 loc(e.key),
                 format!("`{other}` is not a logging key"),
                 "`logging` has only `driver` and `options`; driver settings go under `options:`",
