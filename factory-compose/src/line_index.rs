@@ -92,8 +92,8 @@ mod tests {
         assert_eq!(index.line_col(text, 999), LineCol { line: 3, column: 1 });
     }
 
-    /// The word-at-a-time scan finds the same line starts as a test of every byte, wherever the
-    /// newlines fall in a word, next to bytes that differ from `\n` by one bit or by borrow.
+    /// The memchr scan finds the same line starts as a test of every byte, wherever the newlines
+    /// fall, next to bytes that differ from `\n` by one bit.
     #[test]
     fn line_starts_match_a_byte_by_byte_scan() {
         let naive = |text: &str| -> Vec<u32> {

@@ -19,6 +19,8 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, ScalarStyle};
 
+use super::lex;
+
 /// The fast path does not read this text: parse it with saphyr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Decline;
@@ -124,7 +126,7 @@ impl<'t> Fast<'t, '_> {
             self.emit(Event::DocumentStart(false), 0, 0)?;
         }
         // A second document (or a document end) is left to saphyr: `next_content` declines it.
-        if self.is_marker(pos, b"---") || self.is_marker(pos, b"...") {
+        if self.is_document_marker(pos) {
             return Err(Decline);
         }
         if self
@@ -142,14 +144,16 @@ impl<'t> Fast<'t, '_> {
         self.b.get(at..at + 3) == Some(marker) && matches!(self.at(at + 3), b' ' | b'\n')
     }
 
+    /// A document start or end marker at `at`: another document, left to saphyr.
+    fn is_document_marker(&self, at: usize) -> bool {
+        self.is_marker(at, b"---") || self.is_marker(at, b"...")
+    }
+
     /// The next line with content at or after `from` (a line start): blank lines and comment
     /// lines are skipped.
     fn content_line(&self, mut from: usize) -> Option<Line> {
         loop {
-            let mut i = from;
-            while self.b.get(i) == Some(&b' ') {
-                i += 1;
-            }
+            let i = from + self.spaces(from);
             match self.b.get(i) {
                 None => return None,
                 Some(b'\n') => from = i + 1,
@@ -162,9 +166,7 @@ impl<'t> Fast<'t, '_> {
     /// [`content_line`](Self::content_line), declining a `---` or `...` line (a second document).
     fn next_content(&self, from: usize) -> Result<Option<Line>, Decline> {
         match self.content_line(from) {
-            Some((at, 0)) if self.is_marker(at, b"---") || self.is_marker(at, b"...") => {
-                Err(Decline)
-            }
+            Some((at, 0)) if self.is_document_marker(at) => Err(Decline),
             line => Ok(line),
         }
     }
@@ -172,10 +174,7 @@ impl<'t> Fast<'t, '_> {
     /// After a value at `at`: spaces, then an optional comment (after at least one space), then
     /// the end of the line. Returns the next content line.
     fn end_of_line(&self, at: usize) -> Result<Option<Line>, Decline> {
-        let mut i = at;
-        while self.b.get(i) == Some(&b' ') {
-            i += 1;
-        }
+        let i = at + self.spaces(at);
         match self.b.get(i) {
             None => Ok(None),
             Some(b'\n') => self.next_content(i + 1),
@@ -259,9 +258,7 @@ impl<'t> Fast<'t, '_> {
         // after it (the item, or the end of the line and its comment when the item is below).
         let mark = if indentless {
             let mut i = pos + 1;
-            while self.at(i) == b' ' {
-                i += 1;
-            }
+            i += self.spaces(i);
             if self.at(i) == b'#' {
                 i = memchr_newline(self.b, i).unwrap_or(self.b.len());
             }
@@ -280,9 +277,7 @@ impl<'t> Fast<'t, '_> {
                 return Err(Decline);
             }
             let mut item = at + 1;
-            while self.at(item) == b' ' {
-                item += 1;
-            }
+            item += self.spaces(item);
             line = if self.is_dash_item(item) {
                 return Err(Decline);
             } else if self.key_end(item).is_some() {
@@ -351,10 +346,7 @@ impl<'t> Fast<'t, '_> {
         indent: usize,
         in_mapping: bool,
     ) -> Result<Option<Line>, Decline> {
-        let mut at = after;
-        while self.at(at) == b' ' {
-            at += 1;
-        }
+        let at = after + self.spaces(after);
         let below = |line: Option<Line>| match line {
             Some((_, column)) if column > indent => Err(Decline),
             line => Ok(line),
@@ -410,7 +402,7 @@ impl<'t> Fast<'t, '_> {
                 }
             }
             b'*' => {
-                let end = property_end(self.b, at + 1);
+                let end = lex::token_end(self.b, at + 1);
                 let name = self.slice(at + 1..end)?;
                 let id = self
                     .anchors
@@ -455,9 +447,7 @@ impl<'t> Fast<'t, '_> {
             i += 1;
         }
         // The header ends its line (a comment after a space may follow).
-        while self.at(i) == b' ' {
-            i += 1;
-        }
+        i += self.spaces(i);
         let header_end = match self.at(i) {
             b'\n' => i,
             b'#' if self.before(i) == b' ' => memchr_newline(self.b, i).ok_or(Decline)?,
@@ -522,13 +512,7 @@ impl<'t> Fast<'t, '_> {
             start,
             stop,
         )?;
-        let next = self.content_line(stop - self.spaces_before(stop));
-        match next {
-            Some((pos, 0)) if self.is_marker(pos, b"---") || self.is_marker(pos, b"...") => {
-                Err(Decline)
-            }
-            next => Ok(next),
-        }
+        self.next_content(stop - self.spaces_before(stop))
     }
 
     /// The number of spaces at `at`.
@@ -547,7 +531,7 @@ impl<'t> Fast<'t, '_> {
 
     /// Define the anchor `&name` written at `at`: its id and the end of the name.
     fn anchor(&mut self, at: usize) -> Result<(usize, usize), Decline> {
-        let end = property_end(self.b, at + 1);
+        let end = lex::token_end(self.b, at + 1);
         let name = self.slice(at + 1..end)?;
         if !valid_name(name) {
             return Err(Decline);
@@ -559,9 +543,7 @@ impl<'t> Fast<'t, '_> {
     /// Emit the empty flow mapping `{}` at `at`; returns the byte after `}`.
     fn empty_flow_mapping(&mut self, at: usize) -> Result<usize, Decline> {
         let mut i = at + 1;
-        while self.at(i) == b' ' {
-            i += 1;
-        }
+        i += self.spaces(i);
         if self.at(i) != b'}' {
             return Err(Decline);
         }
@@ -652,9 +634,7 @@ impl<'t> Fast<'t, '_> {
     /// Emit the one-line flow sequence of scalars at `at` (its `[`); returns the byte after `]`.
     fn flow_sequence(&mut self, at: usize) -> Result<usize, Decline> {
         let mut i = at + 1;
-        while self.at(i) == b' ' {
-            i += 1;
-        }
+        i += self.spaces(i);
         self.emit(Event::SequenceStart(0, None), at, i)?;
         if self.at(i) != b']' {
             loop {
@@ -668,16 +648,12 @@ impl<'t> Fast<'t, '_> {
                     }
                     _ => return Err(Decline),
                 };
-                while self.at(i) == b' ' {
-                    i += 1;
-                }
+                i += self.spaces(i);
                 match self.at(i) {
                     b']' => break,
                     b',' => {
                         i += 1;
-                        while self.at(i) == b' ' {
-                            i += 1;
-                        }
+                        i += self.spaces(i);
                     }
                     _ => return Err(Decline),
                 }
@@ -697,18 +673,6 @@ fn plain_start(c: u8, next: u8) -> bool {
         | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b' ' | b'\n' => false,
         _ => true,
     }
-}
-
-/// End of an anchor or alias name starting at `from`.
-fn property_end(b: &[u8], from: usize) -> usize {
-    let mut end = from;
-    while b
-        .get(end)
-        .is_some_and(|&c| !matches!(c, b' ' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'))
-    {
-        end += 1;
-    }
-    end
 }
 
 /// Anchor names the subset accepts: letters, digits, `-`, `_`, `.`.

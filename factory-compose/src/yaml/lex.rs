@@ -126,7 +126,7 @@ pub(crate) fn properties(text: &str, at: usize, has_anchor: bool, has_tag: bool)
 }
 
 /// End of an anchor name or tag starting at `from`.
-fn token_end(b: &[u8], from: usize) -> usize {
+pub(crate) fn token_end(b: &[u8], from: usize) -> usize {
     let mut end = from;
     while b.get(end).is_some_and(|&c| !ends_property(c)) {
         end += 1;
