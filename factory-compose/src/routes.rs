@@ -312,7 +312,8 @@ pub(crate) fn split_key(key: &str) -> Option<(Option<&str>, &str)> {
     Some((None, rest))
 }
 
-/// The route properties this module reads, in the order of [`Props`].
+/// The route properties this module reads, in the order of [`Props`] (indexed by the constants
+/// below).
 const PROPS: [&str; 6] = [
     "frontend.rule",
     "frontend.priority",
@@ -321,6 +322,12 @@ const PROPS: [&str; 6] = [
     "frontend.auth.basic.users",
     "frontend.entryPoints",
 ];
+const RULE: usize = 0;
+const PRIORITY: usize = 1;
+const PORT: usize = 2;
+const AUTH_BASIC: usize = 3;
+const AUTH_BASIC_USERS: usize = 4;
+const ENTRYPOINTS: usize = 5;
 
 /// The route labels one segment (or the service-wide labels) sets, by position in [`PROPS`]:
 /// a repeated key keeps the last one, as in a Compose map.
@@ -390,16 +397,16 @@ pub fn routes(project: &Project) -> Vec<RouteDef> {
         };
         let transient = is_cron(svc) || is_one_shot(svc);
         let make = |segment: Option<&str>, own: &Props<'_>| -> Option<RouteDef> {
-            let rule = get(own, 0)?;
+            let rule = get(own, RULE)?;
             Some(RouteDef {
                 service: svc.name.value.to_string(),
                 service_index: index,
                 segment: segment.map(str::to_owned),
                 rule,
-                priority: get(own, 1),
-                port: get(own, 2),
-                auth: get(own, 4).or_else(|| get(own, 3)),
-                entrypoints: get(own, 5),
+                priority: get(own, PRIORITY),
+                port: get(own, PORT),
+                auth: get(own, AUTH_BASIC_USERS).or_else(|| get(own, AUTH_BASIC)),
+                entrypoints: get(own, ENTRYPOINTS),
                 transient,
                 parsed: std::sync::OnceLock::new(),
             })
@@ -684,6 +691,23 @@ pub fn render_match_human(answer: &MatchAnswer) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_property_indices_name_their_labels() {
+        assert_eq!(
+            [
+                RULE,
+                PRIORITY,
+                PORT,
+                AUTH_BASIC,
+                AUTH_BASIC_USERS,
+                ENTRYPOINTS
+            ]
+            .map(|i| PROPS[i]),
+            PROPS
+        );
+        assert_eq!(PROPS[AUTH_BASIC_USERS], "frontend.auth.basic.users");
+    }
 
     #[test]
     fn priorities() {
