@@ -125,9 +125,8 @@ pub fn parse(text: &str) -> Result<ImageRef<'_>, ImageRefError> {
         _ => (None, name, 0),
     };
     if let Some(r) = registry {
-        let host = split_once_byte(r, b':').map_or(r, |(h, _)| h);
-        let port_ok = split_once_byte(r, b':')
-            .is_none_or(|(_, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let (host, port) = split_once_byte(r, b':').map_or((r, None), |(h, p)| (h, Some(p)));
+        let port_ok = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
         if host.is_empty()
             || !host
                 .bytes()
