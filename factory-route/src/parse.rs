@@ -429,10 +429,7 @@ fn check_lexed(text: &str, l: &Lexed) -> Result<MatcherName, ParseError> {
                 "write `{}:value`; an argument is required",
                 name.as_str()
             )),
-            format!(
-                "error parsing args from rule: '{}'",
-                text.get(l.seg.clone()).unwrap_or("")
-            ),
+            format!("error parsing args from rule: '{seg_text}'"),
         ));
     }
     Ok(name)
