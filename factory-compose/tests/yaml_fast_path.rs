@@ -10,11 +10,18 @@ use proptest::prelude::*;
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
 
+/// `text` parsed by the fast front end (when it reads it) and by saphyr.
+fn both_ways(text: &str) -> [Parsed; 2] {
+    let limits = Limits::default();
+    [
+        parse(text, FileId(3), &limits),
+        parse_with_saphyr(text, FileId(3), &limits),
+    ]
+}
+
 /// Both passes over `text`; `Err` describes the first difference.
 fn same_as_saphyr(text: &str) -> Result<(), String> {
-    let limits = Limits::default();
-    let fast: Parsed = parse(text, FileId(3), &limits);
-    let slow: Parsed = parse_with_saphyr(text, FileId(3), &limits);
+    let [fast, slow] = both_ways(text);
     if fast.problems != slow.problems {
         return Err(format!(
             "problems differ:\nfast {:?}\nsaphyr {:?}",
@@ -399,10 +406,7 @@ fn the_structured_documents_exercise_the_fast_path() {
 #[test]
 fn a_dash_before_a_flow_indicator_is_kept_anywhere_in_a_scalar() {
     let text = "command: [ --a -]\nentrypoint: [ -, b -, -c]\n";
-    for parsed in [
-        parse(text, FileId(0), &Limits::default()),
-        parse_with_saphyr(text, FileId(0), &Limits::default()),
-    ] {
+    for parsed in both_ways(text) {
         let values: Vec<&str> = parsed
             .tree
             .nodes
@@ -426,10 +430,7 @@ fn a_dash_before_a_flow_indicator_is_kept_anywhere_in_a_scalar() {
 #[test]
 fn a_flow_collection_ends_at_its_bracket() {
     let text = "a: [x, y]   # c\nb: {}  # d\nc: []\n";
-    for parsed in [
-        parse(text, FileId(0), &Limits::default()),
-        parse_with_saphyr(text, FileId(0), &Limits::default()),
-    ] {
+    for parsed in both_ways(text) {
         let collections: Vec<&str> = parsed
             .tree
             .nodes
