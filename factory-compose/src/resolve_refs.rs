@@ -62,7 +62,7 @@ fn loc(tree: &Tree, id: NodeId) -> Location {
 }
 
 fn env_file_items(tree: &Tree, svc: &Service) -> Vec<(String, bool, Location)> {
-    let Some(entry) = svc.entry("env_file") else {
+    let Some(entry) = svc.entry(tree, "env_file") else {
         return Vec::new();
     };
     let mut out = Vec::new();

@@ -258,7 +258,6 @@ impl<'t> Cx<'t> {
                 volumes: None,
                 volumes_long: Vec::new(),
                 other_keys: Vec::new(),
-                keys: Vec::with_capacity(keys.len()),
             };
             for k in keys {
                 self.service_key(&name, k, &mut svc, diags);
@@ -328,10 +327,6 @@ impl<'t> Cx<'t> {
         diags: &mut Vec<Diagnostic>,
     ) {
         let key = self.key_text(e);
-        svc.keys.push(OtherKey {
-            key: self.spanned(key.clone(), e.key, e),
-            value: e.value,
-        });
         // Formatted only when a diagnostic names it.
         let path = KeyPath {
             service: svc_name,

@@ -13,7 +13,7 @@ use crate::span::Location;
 
 /// The text of a model value: inline up to 24 bytes (most compose keys and values are short).
 pub type Text = compact_str::CompactString;
-use crate::yaml::{NodeId, Tree};
+use crate::yaml::{Entry, NodeId, NodeKind, Tree};
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,8 +136,6 @@ pub struct Service {
     pub volumes_long: Vec<NodeId>,
     /// Keys outside the allow-list (`build`, `deploy`, `env_file`, misspellings …).
     pub other_keys: Vec<OtherKey>,
-    /// Every key of the service as written (own keys first, then inherited ones) with its value.
-    pub keys: Vec<OtherKey>,
 }
 
 impl Service {
@@ -163,16 +161,26 @@ impl Service {
             .find(|kv| kv.key.value == key)
     }
 
+    /// Every key of the service as written (own keys first, then inherited ones) with its
+    /// value, read from the service's mapping in `tree` (the project's tree).
+    pub fn keys<'t>(&self, tree: &'t Tree) -> impl Iterator<Item = OtherKey> + 't {
+        let entries = match tree.nodes.get(self.node.0 as usize).map(|n| &n.kind) {
+            Some(NodeKind::Mapping(entries)) => entries.as_slice(),
+            _ => &[],
+        };
+        entries.iter().map(|e| OtherKey::of(tree, e))
+    }
+
     /// The key `name` as written, located at the key (for rules about a key).
     #[must_use]
-    pub fn key(&self, name: &str) -> Option<&Spanned<Text>> {
-        self.entry(name).map(|e| &e.key)
+    pub fn key(&self, tree: &Tree, name: &str) -> Option<Spanned<Text>> {
+        self.entry(tree, name).map(|e| e.key)
     }
 
     /// The key `name` and its value node.
     #[must_use]
-    pub fn entry(&self, name: &str) -> Option<&OtherKey> {
-        self.keys.iter().find(|k| k.key.value == name)
+    pub fn entry(&self, tree: &Tree, name: &str) -> Option<OtherKey> {
+        tree.get(self.node, name).map(|e| OtherKey::of(tree, e))
     }
 
     /// Whether any `volumes` entry is declared.
@@ -189,6 +197,27 @@ pub struct OtherKey {
     pub key: Spanned<Text>,
     /// Its value node.
     pub value: NodeId,
+}
+
+impl OtherKey {
+    /// The entry `e` of a mapping of `tree`: the key's text (`?` for a key that is not a
+    /// scalar), located at the key, and through the `<<` line when inherited.
+    #[must_use]
+    pub fn of(tree: &Tree, e: &Entry) -> Self {
+        let text = match tree.nodes.get(e.key.0 as usize).map(|n| &n.kind) {
+            Some(NodeKind::Scalar(s)) => s.value.clone(),
+            _ => Text::const_new("?"),
+        };
+        let at = tree.location(e.key);
+        Self {
+            key: Spanned {
+                value: text,
+                at,
+                via: e.merged_from.map(|s| Location::new(at.file, s)),
+            },
+            value: e.value,
+        }
+    }
 }
 
 /// A whole compose project (after merge and interpolation).

@@ -108,7 +108,7 @@ const ORDER: &[&str] = &[
 
 /// Whether a service is enabled: no `profiles`, or one of them is active (`*` activates all).
 pub(crate) fn enabled(cx: &Cx<'_>, svc: &Service, active: &[String]) -> bool {
-    let Some(entry) = svc.entry("profiles") else {
+    let Some(entry) = svc.entry(cx.tree, "profiles") else {
         return true;
     };
     // A lone scalar (`profiles: debug`, which Compose's schema refuses) counts as a one-item
@@ -131,7 +131,7 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
     let mut has_network_mode = false;
     let mut uses_default = false;
     let mut environment: Option<Vec<(String, Option<String>)>> = None;
-    for k in &svc.keys {
+    for k in svc.keys(cx.tree) {
         let key = k.key.value.as_str();
         let v = k.value;
         let value = match key {
@@ -261,7 +261,7 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
 /// and `volumes_from` add a `depends_on` entry when none is written for that service.
 fn implied_dependencies(cx: &Cx<'_>, svc: &Service, out: &mut Vec<(String, Value)>) {
     let mut implied: Vec<(String, bool)> = Vec::new();
-    for k in &svc.keys {
+    for k in svc.keys(cx.tree) {
         let key = k.key.value.as_str();
         match key {
             "links" => {

@@ -99,7 +99,7 @@ pub(crate) fn build_lines(cx: &Context<'_>) -> Vec<BuildLine> {
 pub(crate) fn own_image_name(cx: &Context<'_>, svc: &Service) -> Option<Option<String>> {
     let image = svc.image.as_ref()?;
     let raw = svc
-        .entry("image")
+        .entry(&cx.project.tree, "image")
         .and_then(|e| cx.interpolation.raw_of(e.value));
     let rest = raw
         .and_then(|r| {

@@ -75,7 +75,7 @@ impl Rule for VolumeOwnerMismatch {
             if !writes_to_volumes(cx, svc) {
                 continue;
             }
-            let Some(key) = svc.key("volumes") else {
+            let Some(key) = svc.key(&cx.project.tree, "volumes") else {
                 continue;
             };
             let Some(l) = link::link(cx, svc, &files, &builds) else {

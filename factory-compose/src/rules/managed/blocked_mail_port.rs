@@ -144,7 +144,7 @@ impl Rule for BlockedMailPort {
             for (key, value) in [("command", &svc.command), ("entrypoint", &svc.entrypoint)] {
                 let Some(value) = value else { continue };
                 let hit = match &value.value {
-                    CommandValue::Shell(_) => svc.entry(key).and_then(|e| {
+                    CommandValue::Shell(_) => svc.entry(&cx.project.tree, key).and_then(|e| {
                         let text = scalar_text(tree, e.value)?;
                         let (range, port) = host_port(text)?;
                         let at = if value.via.is_some() {

@@ -84,7 +84,7 @@ impl Rule for ManagedDatabaseVariables {
                     product(managed)
                 ),
             );
-            let d = match svc.key("environment") {
+            let d = match svc.key(&cx.project.tree, "environment") {
                 Some(key) => key.point(d),
                 None => d.at(svc.name.primary()),
             };

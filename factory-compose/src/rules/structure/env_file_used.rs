@@ -42,7 +42,7 @@ impl Rule for EnvFileUsed {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for svc in &cx.project.services {
-            if let Some(key) = svc.key("env_file") {
+            if let Some(key) = svc.key(&cx.project.tree, "env_file") {
                 out.push(
                     key.point(registry::diagnostic(
                         "FC013",

@@ -46,7 +46,7 @@ impl Rule for LinksDeprecated {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for svc in &cx.project.services {
-            if let Some(key) = svc.key("links") {
+            if let Some(key) = svc.key(&cx.project.tree, "links") {
                 let mut d = key.point(registry::diagnostic(
                     "FC014",
                     format!("service `{}` uses `links`, which is deprecated", svc.name.value),

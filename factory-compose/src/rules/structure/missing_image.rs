@@ -37,7 +37,7 @@ impl Rule for MissingImage {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for svc in &cx.project.services {
-            if svc.image.is_some() || svc.entry("image").is_some() {
+            if svc.image.is_some() || svc.entry(&cx.project.tree, "image").is_some() {
                 continue; // a wrong-typed image is FC020
             }
             let name = &svc.name.value;

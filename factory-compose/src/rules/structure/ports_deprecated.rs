@@ -40,7 +40,7 @@ impl Rule for PortsDeprecated {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for svc in &cx.project.services {
-            if let Some(key) = svc.key("ports") {
+            if let Some(key) = svc.key(&cx.project.tree, "ports") {
                 out.push(
                     key.point(registry::diagnostic(
                         "FC015",

@@ -135,7 +135,7 @@ impl Rule for ScalarChangesMeaning {
                 }
             }
             if let Some(restart) = &svc.restart
-                && let Some(entry) = svc.entry("restart")
+                && let Some(entry) = svc.entry(&cx.project.tree, "restart")
             {
                 check_value("the value", "restart", restart, entry.value, out);
             }
