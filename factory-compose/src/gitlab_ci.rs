@@ -186,7 +186,7 @@ impl GitlabCi {
             .to_owned();
         if let Some(rules) = self.get(job, "rules") {
             let items: Vec<NodeId> = match &self.tree.node(rules).kind {
-                NodeKind::Sequence(items) => items.clone(),
+                NodeKind::Sequence(items) => items.to_vec(),
                 _ => Vec::new(),
             };
             let mut manual = true;
@@ -255,7 +255,7 @@ impl GitlabCi {
                 };
                 let lines: Vec<NodeId> = match &self.tree.node(script).kind {
                     NodeKind::Scalar(_) => vec![script],
-                    NodeKind::Sequence(items) => items.clone(),
+                    NodeKind::Sequence(items) => items.to_vec(),
                     NodeKind::Mapping(_) => Vec::new(),
                 };
                 for line in lines {

@@ -116,12 +116,12 @@ pub fn run(
         if !s.value.contains('$') {
             continue;
         }
-        if s.style == ScalarStyle::Plain && !matches!(resolve_plain(&s.value), PlainValue::Str) {
+        if node.style == ScalarStyle::Plain && !matches!(resolve_plain(&s.value), PlainValue::Str) {
             continue; // numbers, booleans and null are not strings: Compose does not interpolate them
         }
         let file = sources.get(node.file);
         let whole = Location::new(node.file, node.span);
-        let offsets = crate::locate::value_offsets(&file.text, node.span, s.style, &s.value);
+        let offsets = crate::locate::value_offsets(&file.text, node.span, node.style, &s.value);
         let locate = |r: std::ops::Range<usize>| -> Location {
             match &offsets {
                 Some(map) => {
@@ -183,9 +183,10 @@ pub fn run(
                 if rendered.value != s.value {
                     out.raw.push((id, s.value.clone()));
                 }
-                if let NodeKind::Scalar(s) = &mut tree.nodes[id.0 as usize].kind {
+                let node = &mut tree.nodes[id.0 as usize];
+                if let NodeKind::Scalar(s) = &mut node.kind {
                     s.value = rendered.value.into();
-                    s.interpolated = true;
+                    node.interpolated = true;
                 }
             }
             Err(e) => {

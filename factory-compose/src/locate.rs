@@ -132,7 +132,7 @@ pub(crate) fn in_scalar(
         return whole;
     };
     let text = &sources.get(n.file).text;
-    let Some(map) = value_to_file(text, n.span, s.style, &s.value) else {
+    let Some(map) = value_to_file(text, n.span, n.style, &s.value) else {
         return whole;
     };
     let start = map.get(range.start).copied().unwrap_or(n.span.start);

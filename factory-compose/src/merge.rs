@@ -179,19 +179,18 @@ impl Merger<'_> {
         self.push(Node {
             kind: NodeKind::Scalar(Scalar {
                 value: value.into(),
-                style,
-                interpolated: false,
             }),
             span,
             file,
-            tag: None,
-            anchor: None,
+            style,
+            interpolated: false,
+            props: None,
         })
     }
 
     /// Merge `over` onto `base` at `path`; `None` when `!reset` removes the value.
     fn merge(&mut self, base: NodeId, over: NodeId, path: &mut Vec<String>) -> Option<NodeId> {
-        if let Some(tag) = &self.node(over).tag {
+        if let Some(tag) = self.node(over).tag() {
             if tag.is_reset() {
                 return None;
             }
@@ -245,7 +244,7 @@ impl Merger<'_> {
         else {
             return over;
         };
-        let (base_entries, over_entries): (Vec<Entry>, Vec<Entry>) = (b.clone(), o.clone());
+        let (base_entries, over_entries): (Vec<Entry>, Vec<Entry>) = (b.to_vec(), o.to_vec());
         // Entries by key (first occurrence), so merging two mappings of n keys is linear, not
         // n²: a 10 000-service override of a 10 000-service file would otherwise compare 10⁸ keys.
         let mut entries: Vec<Option<Entry>> = base_entries.into_iter().map(Some).collect();
@@ -293,11 +292,7 @@ impl Merger<'_> {
                     }
                 }
                 None => {
-                    let reset = self
-                        .node(oe.value)
-                        .tag
-                        .as_ref()
-                        .is_some_and(|t| t.is_reset());
+                    let reset = self.node(oe.value).tag().is_some_and(|t| t.is_reset());
                     if !reset {
                         index.entry(key).or_insert(entries.len());
                         entries.push(Some(oe));
@@ -358,7 +353,7 @@ impl Merger<'_> {
                 m.scalar_text(id)
                     .map(|t| t.split('=').next().unwrap_or("").to_owned())
             };
-            let mut items = b;
+            let mut items = b.into_vec();
             for item in o {
                 let n = name(self, item);
                 match items.iter().position(|&i| name(self, i) == n) {
@@ -366,7 +361,7 @@ impl Merger<'_> {
                     None => items.push(item),
                 }
             }
-            return self.with_kind(base, NodeKind::Sequence(items));
+            return self.with_kind(base, NodeKind::Sequence(items.into()));
         }
         let mut entries = self.named_entries(base);
         for (name, e) in self.named_entries(over) {
@@ -388,7 +383,7 @@ impl Merger<'_> {
     /// items (`extra_hosts: {host: ip}`); a lone scalar as a one-item list (`dns: 8.8.8.8`).
     fn list_items(&mut self, id: NodeId) -> Vec<NodeId> {
         match self.node(id).kind.clone() {
-            NodeKind::Sequence(items) => items,
+            NodeKind::Sequence(items) => items.into_vec(),
             NodeKind::Mapping(entries) => {
                 let mut out = Vec::new();
                 for e in entries {
@@ -428,7 +423,7 @@ impl Merger<'_> {
         } else {
             over
         };
-        self.with_kind(at, NodeKind::Sequence(items))
+        self.with_kind(at, NodeKind::Sequence(items.into()))
     }
 
     /// Structural equality of two nodes (scalars by value).
@@ -471,7 +466,7 @@ impl Merger<'_> {
         else {
             return over;
         };
-        let mut items = b;
+        let mut items = b.into_vec();
         for item in o {
             let target = self.volume_target(item);
             let pos = target.as_ref().and_then(|t| {
@@ -484,7 +479,7 @@ impl Merger<'_> {
                 None => items.push(item),
             }
         }
-        self.with_kind(base, NodeKind::Sequence(items))
+        self.with_kind(base, NodeKind::Sequence(items.into()))
     }
 
     /// `depends_on: [a, b]` → `{a: null, b: null}` (Compose fills in the defaults when rendering).
@@ -502,7 +497,7 @@ impl Merger<'_> {
                 merged_from: None,
             });
         }
-        self.with_kind(id, NodeKind::Mapping(entries))
+        self.with_kind(id, NodeKind::Mapping(entries.into()))
     }
 }
 
@@ -641,7 +636,7 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
         }
         if let Some(e) = tree.get(svc, "env_file").map(|e| e.value) {
             let items = match &tree.node(e).kind {
-                NodeKind::Sequence(items) => items.clone(),
+                NodeKind::Sequence(items) => items.to_vec(),
                 _ => vec![e],
             };
             for i in items {
@@ -658,7 +653,7 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
         }
         if let Some(v) = tree.get(svc, "volumes").map(|e| e.value) {
             let items = match &tree.node(v).kind {
-                NodeKind::Sequence(items) => items.clone(),
+                NodeKind::Sequence(items) => items.to_vec(),
                 _ => Vec::new(),
             };
             for i in items {
@@ -685,28 +680,27 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
 /// Add `key: value` (synthetic scalars at `map`'s place) to mapping `map`.
 fn add_entry(tree: &mut Tree, map: NodeId, key: &str, value: String) {
     let mut k = tree.node(map).clone();
-    k.kind = NodeKind::Scalar(Scalar {
-        value: key.into(),
-        style: ScalarStyle::Plain,
-        interpolated: false,
-    });
-    k.tag = None;
-    k.anchor = None;
+    k.kind = NodeKind::Scalar(Scalar { value: key.into() });
+    k.style = ScalarStyle::Plain;
+    k.interpolated = false;
+    k.props = None;
     let mut v = k.clone();
     v.kind = NodeKind::Scalar(Scalar {
         value: value.into(),
-        style: ScalarStyle::DoubleQuoted,
-        interpolated: false,
     });
+    v.style = ScalarStyle::DoubleQuoted;
     let kid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
     tree.nodes.push(k);
     tree.nodes.push(v);
     if let Some(NodeKind::Mapping(es)) = tree.nodes.get_mut(map.0 as usize).map(|n| &mut n.kind) {
-        es.push(Entry {
-            key: kid,
-            value: NodeId(kid.0.saturating_add(1)),
-            merged_from: None,
-        });
+        push(
+            es,
+            Entry {
+                key: kid,
+                value: NodeId(kid.0.saturating_add(1)),
+                merged_from: None,
+            },
+        );
     }
 }
 
@@ -776,7 +770,7 @@ impl Extender<'_> {
             .cloned()
             .collect();
         let mut node = self.tree.node(id).clone();
-        node.kind = NodeKind::Mapping(es);
+        node.kind = NodeKind::Mapping(es.into());
         let nid = NodeId(u32::try_from(self.tree.nodes.len()).unwrap_or(u32::MAX));
         self.tree.nodes.push(node);
         nid
@@ -1057,7 +1051,7 @@ pub(crate) fn resolve_include(
     }
     let services = services_of(tree);
     let mut entries = match services.map(|s| &tree.node(s).kind) {
-        Some(NodeKind::Mapping(es)) => es.clone(),
+        Some(NodeKind::Mapping(es)) => es.to_vec(),
         _ => Vec::new(),
     };
     for e in imported {
@@ -1075,7 +1069,7 @@ pub(crate) fn resolve_include(
     match services {
         Some(s) => {
             let mut node = tree.node(s).clone();
-            node.kind = NodeKind::Mapping(entries);
+            node.kind = NodeKind::Mapping(entries.into());
             let nid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
             tree.nodes.push(node);
             set_root_entry(tree, "services", nid);
@@ -1086,13 +1080,12 @@ pub(crate) fn resolve_include(
             let mut key = tree.node(key_like).clone();
             key.kind = NodeKind::Scalar(Scalar {
                 value: "services".into(),
-                style: ScalarStyle::Plain,
-                interpolated: false,
             });
-            key.tag = None;
-            key.anchor = None;
+            key.style = ScalarStyle::Plain;
+            key.interpolated = false;
+            key.props = None;
             let mut map = key.clone();
-            map.kind = NodeKind::Mapping(entries);
+            map.kind = NodeKind::Mapping(entries.into());
             let kid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
             tree.nodes.push(key);
             let vid = NodeId(kid.0.saturating_add(1));
@@ -1100,15 +1093,26 @@ pub(crate) fn resolve_include(
             if let Some(NodeKind::Mapping(es)) =
                 tree.nodes.get_mut(root.0 as usize).map(|n| &mut n.kind)
             {
-                es.push(Entry {
-                    key: kid,
-                    value: vid,
-                    merged_from: None,
-                });
+                push(
+                    es,
+                    Entry {
+                        key: kid,
+                        value: vid,
+                        merged_from: None,
+                    },
+                );
             }
         }
     }
     out
+}
+
+/// Append `item` to an exact-size list of the tree (the tree keeps `Box<[T]>`: a few merge
+/// steps grow one by one item).
+fn push<T>(list: &mut Box<[T]>, item: T) {
+    let mut v = std::mem::take(list).into_vec();
+    v.push(item);
+    *list = v.into_boxed_slice();
 }
 
 fn set_root_entry(tree: &mut Tree, key: &str, value: NodeId) {
@@ -1116,7 +1120,7 @@ fn set_root_entry(tree: &mut Tree, key: &str, value: NodeId) {
     let NodeKind::Mapping(es) = tree.node(root).kind.clone() else {
         return;
     };
-    let es: Vec<Entry> = es
+    let es: Box<[Entry]> = es
         .into_iter()
         .map(|mut e| {
             if crate::yaml::scalar_text(tree, e.key) == Some(key) {

@@ -62,12 +62,12 @@ fn check_tree(text: &str, parsed: &Parsed) -> Result<(), String> {
     let valid = |id: factory_compose::yaml::NodeId| (id.0 as usize) < tree.nodes.len();
     for (i, node) in tree.nodes.iter().enumerate() {
         check_span(text, node.span, &format!("node {i}"))?;
-        if let Some((_, anchor)) = node.anchor.as_deref() {
+        if let Some((_, anchor)) = node.anchor() {
             check_span(text, *anchor, &format!("anchor of node {i}"))?;
         }
         let raw = &text[node.span.range()];
         let ok = match &node.kind {
-            NodeKind::Scalar(s) => match s.style {
+            NodeKind::Scalar(s) => match node.style {
                 ScalarStyle::Plain => raw == s.value || raw.contains('\n') || raw.contains('\r'),
                 ScalarStyle::SingleQuoted => {
                     raw.len() >= 2 && raw.starts_with('\'') && raw.ends_with('\'')

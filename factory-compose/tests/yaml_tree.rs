@@ -81,9 +81,10 @@ fn scalar_spans_are_bytes_after_multibyte_text() {
     assert_eq!(scalar_text(&tree, q), Some("a\"b"));
     let styles: Vec<ScalarStyle> = ["é", "🦀🦀", "plain", "lit", "fold"]
         .iter()
-        .map(|k| match &tree.node(entry(k).value).kind {
-            NodeKind::Scalar(s) => s.style,
-            _ => panic!("scalar"),
+        .map(|k| {
+            let node = tree.node(entry(k).value);
+            assert!(matches!(node.kind, NodeKind::Scalar(_)), "scalar");
+            node.style
         })
         .collect();
     assert_eq!(
@@ -127,22 +128,22 @@ fn tags_and_anchors_are_kept_with_spans() {
     let text = "a: !reset []\nb: !override\n  x: 1\nc: &é !!str 12\nd: *é\ne: !reset\n";
     let tree = parse_ok(text);
     let a = tree.node(at(&tree, &["a"]));
-    assert!(a.tag.as_ref().is_some_and(|t| t.is_reset()), "{:?}", a.tag);
+    assert!(a.tag().is_some_and(|t| t.is_reset()), "{:?}", a.tag());
     assert_eq!(&text[a.span.range()], "[]");
     let b = tree.node(at(&tree, &["b"]));
-    assert!(b.tag.as_ref().is_some_and(|t| t.is_override()));
+    assert!(b.tag().is_some_and(|t| t.is_override()));
     assert_eq!(&text[b.span.range()], "x: 1");
     let c = tree.node(at(&tree, &["c"]));
-    let tag = c.tag.as_ref().expect("tag");
+    let tag = c.tag().expect("tag");
     assert_eq!((tag.handle.as_str(), tag.suffix.as_str()), ("!!", "str"));
-    let (name, anchor_span) = c.anchor.as_deref().expect("anchor");
+    let (name, anchor_span) = c.anchor().expect("anchor");
     assert_eq!(name, "é");
     assert_eq!(&text[anchor_span.range()], "&é");
     assert_eq!(&text[c.span.range()], "12");
     // The alias is the anchored node itself, not a copy.
     assert_eq!(at(&tree, &["d"]), at(&tree, &["c"]));
     let e = tree.node(at(&tree, &["e"]));
-    assert!(e.tag.as_ref().is_some_and(|t| t.is_reset()));
+    assert!(e.tag().is_some_and(|t| t.is_reset()));
     assert_eq!(scalar_text(&tree, at(&tree, &["e"])), Some(""));
 }
 
@@ -527,7 +528,7 @@ fn verbatim_and_declared_tags_are_kept_as_written() {
     let text = "%TAG !e! tag:example.com,2000:\n---\na: !<tag:yaml.org,2002:str> 1\nb: !e!x 2\n";
     let tree = parse_ok(text);
     let tag = |k: &str| {
-        let t = tree.node(at(&tree, &[k])).tag.clone().expect("tag");
+        let t = tree.node(at(&tree, &[k])).tag().cloned().expect("tag");
         (t.handle, t.suffix)
     };
     assert_eq!(

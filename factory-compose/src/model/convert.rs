@@ -65,7 +65,7 @@ pub(crate) fn describe(tree: &Tree, id: NodeId) -> &'static str {
     match &tree.node(id).kind {
         NodeKind::Mapping(_) => "a mapping",
         NodeKind::Sequence(_) => "a sequence",
-        NodeKind::Scalar(s) => match scalar_kind(s) {
+        NodeKind::Scalar(_) => match scalar_kind(tree.node(id)) {
             PlainValue::Null => "null",
             PlainValue::Bool(_) => "a boolean",
             PlainValue::Int(_) | PlainValue::Float(_) => "a number",
@@ -75,11 +75,13 @@ pub(crate) fn describe(tree: &Tree, id: NodeId) -> &'static str {
     }
 }
 
-/// How Compose types a scalar: quoted, block and interpolated scalars are strings, plain ones
-/// are resolved.
-pub(crate) fn scalar_kind(s: &Scalar) -> PlainValue {
-    match s.style {
-        ScalarStyle::Plain if !s.interpolated => resolve_plain(&s.value),
+/// How Compose types a scalar node: quoted, block and interpolated scalars are strings, plain
+/// ones are resolved (a collection is `Str`: callers ask about scalars).
+pub(crate) fn scalar_kind(node: &Node) -> PlainValue {
+    match &node.kind {
+        NodeKind::Scalar(s) if node.style == ScalarStyle::Plain && !node.interpolated => {
+            resolve_plain(&s.value)
+        }
         _ => PlainValue::Str,
     }
 }
@@ -87,8 +89,11 @@ pub(crate) fn scalar_kind(s: &Scalar) -> PlainValue {
 /// The string Compose keeps for a scalar used where a string is expected in a list-or-dict value
 /// (`environment`, `labels`): numbers are printed back as Go prints them, booleans become
 /// `true`/`false`, null is `None`.
-pub(crate) fn compose_string(s: &Scalar) -> Option<Text> {
-    compose_string_as(s, scalar_kind(s))
+pub(crate) fn compose_string(node: &Node) -> Option<Text> {
+    match &node.kind {
+        NodeKind::Scalar(s) => compose_string_as(s, scalar_kind(node)),
+        NodeKind::Sequence(_) | NodeKind::Mapping(_) => None,
+    }
 }
 
 /// [`compose_string`] of a scalar whose [`scalar_kind`] is already known (resolving a plain
@@ -137,8 +142,8 @@ impl<'t> Cx<'t> {
     }
 
     fn is_null(&self, id: NodeId) -> bool {
-        self.scalar(id)
-            .is_some_and(|s| matches!(scalar_kind(s), PlainValue::Null))
+        matches!(self.node(id).kind, NodeKind::Scalar(_))
+            && matches!(scalar_kind(self.node(id)), PlainValue::Null)
     }
 
     /// The key text of a mapping entry (non-scalar keys are rendered as `?`).
@@ -286,7 +291,7 @@ impl<'t> Cx<'t> {
         };
         let texts: Vec<Option<Text>> = items
             .iter()
-            .map(|&i| self.scalar(i).and_then(compose_string))
+            .map(|&i| compose_string(self.node(i)))
             .collect();
         for (later, text) in texts.iter().enumerate() {
             let Some(text) = text else { continue };
@@ -350,11 +355,13 @@ impl<'t> Cx<'t> {
                 }
             }
             "read_only" | "tty" => {
-                let b = self.scalar(v).and_then(|s| match scalar_kind(s) {
-                    PlainValue::Bool(b) => Some(b),
-                    PlainValue::Str => parse_compose_bool(&s.value),
-                    _ => None,
-                });
+                let b = self
+                    .scalar(v)
+                    .and_then(|s| match scalar_kind(self.node(v)) {
+                        PlainValue::Bool(b) => Some(b),
+                        PlainValue::Str => parse_compose_bool(&s.value),
+                        _ => None,
+                    });
                 let Some(b) = b else {
                     self.type_error(diags, path, v, "a boolean", self.via(e));
                     return;
@@ -413,7 +420,9 @@ impl<'t> Cx<'t> {
                 let mut list = StringList::with_capacity(items.len());
                 for &item in items {
                     match &self.node(item).kind {
-                        NodeKind::Scalar(s) if !matches!(scalar_kind(s), PlainValue::Null) => {
+                        NodeKind::Scalar(s)
+                            if !matches!(scalar_kind(self.node(item)), PlainValue::Null) =>
+                        {
                             list.push(Spanned::new(s.value.clone(), self.loc(item)));
                         }
                         NodeKind::Mapping(_) if key == "ports" => svc.ports_long.push(item),
@@ -488,7 +497,7 @@ impl<'t> Cx<'t> {
     /// go-yaml decodes as a string (quoted, or plain text that is not a number/bool/null).
     fn string_scalar(&self, id: NodeId) -> Option<Text> {
         let s = self.scalar(id)?;
-        matches!(scalar_kind(s), PlainValue::Str).then(|| s.value.clone())
+        matches!(scalar_kind(self.node(id)), PlainValue::Str).then(|| s.value.clone())
     }
 
     fn string_list(
@@ -502,7 +511,7 @@ impl<'t> Cx<'t> {
         for &item in items {
             let text = self
                 .scalar(item)
-                .map(|s| (s, scalar_kind(s)))
+                .map(|s| (s, scalar_kind(self.node(item))))
                 .filter(|(_, kind)| !matches!(kind, PlainValue::Null))
                 .map(|(s, kind)| compose_string_as(s, kind));
             match text {
@@ -527,7 +536,7 @@ impl<'t> Cx<'t> {
                 for &item in items {
                     let Some((s, kind)) = self
                         .scalar(item)
-                        .map(|s| (s, scalar_kind(s)))
+                        .map(|s| (s, scalar_kind(self.node(item))))
                         .filter(|(_, kind)| !matches!(kind, PlainValue::Null))
                     else {
                         self.type_error(diags, path.item(), item, "a `KEY=VALUE` string", None);
@@ -540,7 +549,7 @@ impl<'t> Cx<'t> {
                         None => (text.clone(), None),
                     };
                     // The name's span: exact for plain and single-quoted items whose raw text is the key.
-                    let key_at = name_span(at, s, key.len());
+                    let key_at = name_span(at, self.node(item), key.len());
                     out.push(KeyValue {
                         key: Spanned::new(key, key_at),
                         value: value.map(|v| Spanned::new(v, at)),
@@ -557,7 +566,7 @@ impl<'t> Cx<'t> {
                     let key_sp = self.spanned(key.clone(), e.key, e);
                     let value = match &self.node(e.value).kind {
                         NodeKind::Scalar(s) => {
-                            let kind = scalar_kind(s);
+                            let kind = scalar_kind(self.node(e.value));
                             match kind {
                                 PlainValue::Bool(_) => {
                                     self.fc021(diags, path, &key, e, "a YAML boolean")
@@ -587,7 +596,7 @@ impl<'t> Cx<'t> {
                 }
                 Some(out)
             }
-            NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Null) => None,
+            NodeKind::Scalar(_) if matches!(scalar_kind(self.node(id)), PlainValue::Null) => None,
             NodeKind::Scalar(_) => {
                 self.type_error(
                     diags,
@@ -639,13 +648,16 @@ fn parse_compose_bool(s: &str) -> Option<bool> {
 
 /// The span of the `NAME` part of a `- NAME=VALUE` list item: exact when the raw text starts with
 /// the name (plain, or one quote before it), else the whole item.
-fn name_span(at: Location, s: &Scalar, key_len: usize) -> Location {
-    let offset = match s.style {
+fn name_span(at: Location, node: &Node, key_len: usize) -> Location {
+    let NodeKind::Scalar(s) = &node.kind else {
+        return at;
+    };
+    let offset = match node.style {
         ScalarStyle::Plain => 0,
         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => 1,
         _ => return at,
     };
-    if s.value.contains('\\') && s.style == ScalarStyle::DoubleQuoted {
+    if s.value.contains('\\') && node.style == ScalarStyle::DoubleQuoted {
         return at;
     }
     let len = u32::try_from(key_len)

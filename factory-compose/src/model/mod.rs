@@ -165,7 +165,7 @@ impl Service {
     /// value, read from the service's mapping in `tree` (the project's tree).
     pub fn keys<'t>(&self, tree: &'t Tree) -> impl Iterator<Item = OtherKey> + 't {
         let entries = match tree.nodes.get(self.node.0 as usize).map(|n| &n.kind) {
-            Some(NodeKind::Mapping(entries)) => entries.as_slice(),
+            Some(NodeKind::Mapping(entries)) => &entries[..],
             _ => &[],
         };
         entries.iter().map(|e| OtherKey::of(tree, e))

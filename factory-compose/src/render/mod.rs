@@ -106,7 +106,7 @@ impl Cx<'_> {
 
     pub(crate) fn items(&self, id: NodeId) -> Vec<NodeId> {
         match self.kind(id) {
-            NodeKind::Sequence(items) => items.clone(),
+            NodeKind::Sequence(items) => items.to_vec(),
             _ => Vec::new(),
         }
     }
@@ -122,14 +122,15 @@ impl Cx<'_> {
     }
 
     pub(crate) fn is_null(&self, id: NodeId) -> bool {
-        matches!(self.kind(id), NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Null))
+        matches!(self.kind(id), NodeKind::Scalar(_))
+            && matches!(scalar_kind(self.tree.node(id)), PlainValue::Null)
     }
 
     /// A scalar's text as Compose reads it into a string field (numbers printed back as Go
     /// prints them); `None` for null and collections.
     pub(crate) fn text(&self, id: NodeId) -> Option<String> {
         match self.kind(id) {
-            NodeKind::Scalar(s) => crate::model::convert::compose_string(s)
+            NodeKind::Scalar(_) => crate::model::convert::compose_string(self.tree.node(id))
                 .map(compact_str::CompactString::into_string),
             _ => None,
         }
@@ -138,7 +139,7 @@ impl Cx<'_> {
     /// A node as Compose decodes it without a schema type: scalars typed, maps in written order.
     pub(crate) fn plain(&self, id: NodeId) -> Value {
         match self.kind(id) {
-            NodeKind::Scalar(s) => match scalar_kind(s) {
+            NodeKind::Scalar(s) => match scalar_kind(self.tree.node(id)) {
                 PlainValue::Null => Value::Null,
                 PlainValue::Bool(b) => Value::Bool(b),
                 PlainValue::Int(i) => Value::Int(i),

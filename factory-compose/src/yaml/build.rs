@@ -9,8 +9,8 @@ use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
 use super::fast;
 use super::lex::{self, CharToByte};
 use super::{
-    Entry, LimitKind, Limits, Node, NodeId, NodeKind, Parsed, Scalar, ScalarStyle, Tag, Tree,
-    YamlProblem,
+    Entry, LimitKind, Limits, Node, NodeId, NodeKind, Parsed, Props, Scalar, ScalarStyle, Tag,
+    Tree, YamlProblem,
 };
 use crate::span::{FileId, Span};
 
@@ -589,15 +589,15 @@ impl<'t, 'l> Builder<'t, 'l> {
         let node = Node {
             kind: NodeKind::Scalar(Scalar {
                 value: compact_str::CompactString::new(&value),
-                style,
-                interpolated: false,
             }),
             span: node_span,
             file: self.file,
-            tag: props.tag.map(Box::new),
-            anchor: props
-                .anchor
-                .map(|(name, r)| Box::new((name, span_in(self.text, r)))),
+            style,
+            interpolated: false,
+            props: Props::boxed(
+                props.tag,
+                props.anchor.map(|(name, r)| (name, span_in(self.text, r))),
+            ),
         };
         let id = self.push_node(node, 1);
         self.register_anchor(anchor_id, id);
@@ -682,13 +682,12 @@ impl<'t, 'l> Builder<'t, 'l> {
             let placeholder = Node {
                 kind: NodeKind::Scalar(Scalar {
                     value: compact_str::CompactString::default(),
-                    style: ScalarStyle::Plain,
-                    interpolated: false,
                 }),
                 span: alias_span,
                 file: self.file,
-                tag: None,
-                anchor: None,
+                style: ScalarStyle::Plain,
+                interpolated: false,
+                props: None,
             };
             let id = self.push_node(placeholder, 1);
             self.attach(id, alias_span);
@@ -740,16 +739,18 @@ impl<'t, 'l> Builder<'t, 'l> {
         }
         let node = Node {
             kind: if mapping {
-                NodeKind::Mapping(Vec::new())
+                NodeKind::Mapping(Box::default())
             } else {
-                NodeKind::Sequence(Vec::new())
+                NodeKind::Sequence(Box::default())
             },
             span: Span::empty(pos(first)),
             file: self.file,
-            tag: props.tag.map(Box::new),
-            anchor: props
-                .anchor
-                .map(|(name, r)| Box::new((name, span_in(self.text, r)))),
+            style: ScalarStyle::Plain,
+            interpolated: false,
+            props: Props::boxed(
+                props.tag,
+                props.anchor.map(|(name, r)| (name, span_in(self.text, r))),
+            ),
         };
         let id = self.push_node(node, 0);
         self.register_anchor(anchor_id, id);
@@ -837,7 +838,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                         )
                     }) =>
                 {
-                    items.clone()
+                    items.to_vec()
                 }
                 _ => {
                     self.problems.push(YamlProblem::BadMergeValue {
@@ -955,9 +956,8 @@ impl<'t, 'l> Builder<'t, 'l> {
 
 /// A key saphyr made up for a `:` with nothing before it.
 fn is_implicit_empty_key(text: &str, node: &Node) -> bool {
-    matches!(&node.kind, NodeKind::Scalar(s) if s.value.is_empty() && s.style == ScalarStyle::Plain)
-        && node.tag.is_none()
-        && node.anchor.is_none()
+    matches!(&node.kind, NodeKind::Scalar(s) if s.value.is_empty() && node.style == ScalarStyle::Plain)
+        && node.props.is_none()
         && node.span.is_empty()
         && text.as_bytes().get(node.span.start as usize) == Some(&b':')
         && text.get(..node.span.start as usize).and_then(|before| {
@@ -981,9 +981,9 @@ fn is_merge_key(node: &Node) -> bool {
     let NodeKind::Scalar(s) = &node.kind else {
         return false;
     };
-    s.style == ScalarStyle::Plain
+    node.style == ScalarStyle::Plain
         && s.value == "<<"
-        && match node.tag.as_deref() {
+        && match node.tag() {
             None => true,
             Some(Tag { handle, suffix }) => {
                 (handle == "!" && suffix.is_empty()) || (handle == "!!" && suffix == "merge")

@@ -58,7 +58,7 @@ impl Rule for LegacyComposeInterpolation {
                 continue;
             }
             let text = &cx.sources.get(node.file).text;
-            let offsets = crate::locate::value_to_file(text, node.span, s.style, raw);
+            let offsets = crate::locate::value_to_file(text, node.span, node.style, raw);
             for (range, why) in found {
                 let at = match &offsets {
                     Some(map) => {

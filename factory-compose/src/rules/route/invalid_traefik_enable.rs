@@ -58,9 +58,10 @@ impl Rule for InvalidTraefikEnable {
                 }
                 // An unquoted YAML boolean or timestamp is FC021's (one problem, one diagnostic).
                 if kv.form == Form::Map
-                    && let NodeKind::Scalar(s) = &cx.project.tree.node(kv.node).kind
-                    && s.style == ScalarStyle::Plain
-                    && !s.interpolated
+                    && let node = cx.project.tree.node(kv.node)
+                    && let NodeKind::Scalar(s) = &node.kind
+                    && node.style == ScalarStyle::Plain
+                    && !node.interpolated
                     && matches!(
                         resolve_plain(&s.value),
                         PlainValue::Bool(_) | PlainValue::Timestamp

@@ -142,7 +142,7 @@ pub(crate) fn in_raw_exact(
     };
     let raw = cx.interpolation.raw_of(kv.node).unwrap_or(&s.value);
     let text = &cx.sources.get(node.file).text;
-    let map = crate::locate::value_to_file(text, node.span, s.style, raw)?;
+    let map = crate::locate::value_to_file(text, node.span, node.style, raw)?;
     let base = value_offset(kv);
     let start = *map.get(base + range.start)?;
     let end = *map.get(base + range.end)?;

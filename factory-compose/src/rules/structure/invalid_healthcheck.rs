@@ -93,12 +93,12 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
         };
         let v = e.value;
         let scalar = match &tree.node(v).kind {
-            NodeKind::Scalar(s) => Some(s),
+            NodeKind::Scalar(s) => Some((s, scalar_kind(tree.node(v)))),
             _ => None,
         };
         match k.value.as_str() {
             "test" => match &tree.node(v).kind {
-                NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Str) => {}
+                NodeKind::Scalar(_) if matches!(scalar_kind(tree.node(v)), PlainValue::Str) => {}
                 NodeKind::Sequence(items) => {
                     let first = items.first().and_then(|&i| match &tree.node(i).kind {
                         NodeKind::Scalar(s) => Some(s.value.as_str()),
@@ -131,7 +131,7 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                 ),
             },
             "interval" | "timeout" | "start_period" | "start_interval" => match scalar {
-                Some(s) if matches!(scalar_kind(s), PlainValue::Str) => {
+                Some((s, PlainValue::Str)) => {
                     if !s.value.contains('$') && !is_go_duration(&s.value) {
                         report(
                             loc(v),
@@ -151,7 +151,7 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                 ),
             },
             "retries" => {
-                if !scalar.is_some_and(|s| matches!(scalar_kind(s), PlainValue::Int(_))) {
+                if !scalar.is_some_and(|(_, kind)| matches!(kind, PlainValue::Int(_))) {
                     report(
                         loc(v),
                         format!(
@@ -163,7 +163,7 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                 }
             }
             "disable" => {
-                if !scalar.is_some_and(|s| matches!(scalar_kind(s), PlainValue::Bool(_))) {
+                if !scalar.is_some_and(|(_, kind)| matches!(kind, PlainValue::Bool(_))) {
                     report(
                         loc(v),
                         format!(

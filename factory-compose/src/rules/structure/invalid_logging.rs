@@ -61,7 +61,7 @@ impl Rule for InvalidLogging {
                 );
             };
             let NodeKind::Mapping(entries) = &tree.node(logging.value).kind else {
-                if !matches!(&tree.node(logging.value).kind, NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Null))
+                if !matches!(&tree.node(logging.value).kind, NodeKind::Scalar(_) if matches!(scalar_kind(tree.node(logging.value)), PlainValue::Null))
                 {
                     report(
                         logging.at,
@@ -98,7 +98,7 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
         };
         match k.value.as_str() {
             "driver" => {
-                let ok = matches!(&tree.node(e.value).kind, NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Str));
+                let ok = matches!(&tree.node(e.value).kind, NodeKind::Scalar(_) if matches!(scalar_kind(tree.node(e.value)), PlainValue::Str));
                 if !ok {
                     report(
                         loc(e.value),
@@ -113,8 +113,8 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
             "options" => match &tree.node(e.value).kind {
                 NodeKind::Mapping(opts) => {
                     for o in opts {
-                        let ok = matches!(&tree.node(o.value).kind, NodeKind::Scalar(s)
-                            if !matches!(scalar_kind(s), PlainValue::Bool(_)));
+                        let ok = matches!(&tree.node(o.value).kind, NodeKind::Scalar(_)
+                            if !matches!(scalar_kind(tree.node(o.value)), PlainValue::Bool(_)));
                         if !ok {
                             let name = match &tree.node(o.key).kind {
                                 NodeKind::Scalar(s) => s.value.to_string(),
@@ -131,7 +131,8 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                         }
                     }
                 }
-                NodeKind::Scalar(s) if matches!(scalar_kind(s), PlainValue::Null) => {}
+                NodeKind::Scalar(_)
+                    if matches!(scalar_kind(tree.node(e.value)), PlainValue::Null) => {}
                 _ => report(
                     loc(e.value),
                     format!(

@@ -48,7 +48,7 @@ impl Rule for InvalidVersion {
         };
         let tree = &cx.project.tree;
         let (message, help) = match &tree.node(version.value).kind {
-            NodeKind::Scalar(s) => match scalar_kind(s) {
+            NodeKind::Scalar(s) => match scalar_kind(tree.node(version.value)) {
                 PlainValue::Str if is_3x(&s.value) => return,
                 PlainValue::Str => (
                     format!("`version: {}` is not a 3.x Compose file format", s.value),

@@ -66,7 +66,7 @@ impl Rule for ScalarChangesMeaning {
             let NodeKind::Scalar(s) = &tree.node(node).kind else {
                 return;
             };
-            if s.style != ScalarStyle::Plain {
+            if tree.node(node).style != ScalarStyle::Plain {
                 return;
             }
             let raw = s.value.as_str();
@@ -74,7 +74,12 @@ impl Rule for ScalarChangesMeaning {
             // A string Compose keeps as written (`compose_string` returns it unchanged) and no
             // YAML 1.1 boolean: nothing to report, whatever the tests below say (all are pure,
             // the cheapest first).
-            if !yaml11_bool && matches!(scalar_kind(s), PlainValue::Str | PlainValue::Timestamp) {
+            if !yaml11_bool
+                && matches!(
+                    scalar_kind(tree.node(node)),
+                    PlainValue::Str | PlainValue::Timestamp
+                )
+            {
                 return;
             }
             // An interpolated value (`${X:-off}`) is substituted after YAML is read: neither
@@ -85,7 +90,7 @@ impl Rule for ScalarChangesMeaning {
             {
                 return;
             }
-            let read = compose_string(s);
+            let read = compose_string(tree.node(node));
             let message = if yaml11_bool {
                 format!(
                     "{what} `{key}: {raw}` is the string `{raw}` for Compose v2 but the boolean `{}` for YAML 1.1 readers",
