@@ -538,15 +538,19 @@ impl<'t, 'l> Builder<'t, 'l> {
                     .unwrap_or_default()
                     .iter()
                     .take_while(|&&at| at < end);
+                let mut fixed = fixed.peekable();
                 if self.text.get(content..end) == Some(&*value) {
-                    let mut bytes = value.as_bytes().to_vec();
-                    for &at in fixed {
-                        if let Some(b @ b'x') = bytes.get_mut(at - content) {
-                            *b = b'-';
+                    // Most scalars have no rewritten dash: keep the value as it is.
+                    if fixed.peek().is_some() {
+                        let mut bytes = value.as_bytes().to_vec();
+                        for &at in fixed {
+                            if let Some(b @ b'x') = bytes.get_mut(at - content) {
+                                *b = b'-';
+                            }
                         }
-                    }
-                    if let Ok(restored) = String::from_utf8(bytes) {
-                        value = Cow::Owned(restored);
+                        if let Ok(restored) = String::from_utf8(bytes) {
+                            value = Cow::Owned(restored);
+                        }
                     }
                 } else if self.dash_fixes.binary_search(&content).is_ok() && value.starts_with('x')
                 {
