@@ -15,6 +15,17 @@ fn cases() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/cases/merge")
 }
 
+/// The case directories that have Compose's output, in order.
+fn case_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases())
+        .expect("../shared/cases/merge")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("expected.json").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
 fn render_case(dir: &Path) -> Value {
     let mut sources = SourceMap::new();
     for name in ["base.yml", "override.yml"] {
@@ -34,12 +45,7 @@ fn render_case(dir: &Path) -> Value {
 
 #[test]
 fn every_merge_case_matches_compose() {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases())
-        .expect("../shared/cases/merge")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("expected.json").is_file())
-        .collect();
-    dirs.sort();
+    let dirs = case_dirs();
     assert!(dirs.len() >= 10, "only {} merge cases found", dirs.len());
     let mut failures = Vec::new();
     for dir in &dirs {
@@ -87,6 +93,32 @@ fn every_merge_case_matches_compose() {
         }
     }
     failures.dedup();
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The whole document, top-level keys (`name`, `networks`, `volumes` …) included, equals
+/// Compose's output: no key Compose prints is missing and factory prints none of its own.
+#[test]
+fn every_merge_case_document_matches_compose() {
+    let dirs = case_dirs();
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
+                .unwrap();
+        let got = render_case(dir);
+        if got != expected {
+            failures.push(format!(
+                "{}:\n  compose: {expected}\n  factory: {got}",
+                dir.display()
+            ));
+        }
+    }
     assert!(
         failures.is_empty(),
         "{} differences:\n{}",

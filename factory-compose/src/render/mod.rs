@@ -249,6 +249,7 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
         services.push((svc.name.value.to_string(), value));
     }
     services.sort_by(|a, b| a.0.cmp(&b.0));
+    let used = Used::by(&services);
 
     let mut networks: Vec<(String, Value)> = Vec::new();
     let mut volumes: Vec<(String, Value)> = Vec::new();
@@ -260,21 +261,28 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
         match key {
             "networks" => {
                 for (name, node) in cx.entries(other.value) {
-                    networks.push((name.clone(), top_network(&cx, &name, node)));
+                    if used.networks.contains(&name) {
+                        networks.push((name.clone(), top_network(&cx, &name, node)));
+                    }
                 }
             }
             "volumes" => {
                 for (name, node) in cx.entries(other.value) {
-                    volumes.push((name.clone(), top_volume(&cx, &name, node)));
+                    if used.volumes.contains(&name) {
+                        volumes.push((name.clone(), top_volume(&cx, &name, node)));
+                    }
                 }
             }
             "secrets" | "configs" => {
+                let (list, used) = if key == "secrets" {
+                    (&mut secrets_v, &used.secrets)
+                } else {
+                    (&mut configs, &used.configs)
+                };
                 for (name, node) in cx.entries(other.value) {
-                    let v = top_file_object(&cx, &name, node);
-                    if key == "secrets" {
-                        secrets_v.push((name, v));
-                    } else {
-                        configs.push((name, v));
+                    if used.contains(&name) {
+                        let v = top_file_object(&cx, &name, node);
+                        list.push((name, v));
                     }
                 }
             }
@@ -322,6 +330,60 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
         top.sort_by(|a, b| a.0.cmp(&b.0));
     }
     Value::Map(top)
+}
+
+/// The top-level networks, volumes, secrets and configs the rendered (enabled) services use:
+/// Compose's `config` prints no other (compose-go `WithoutUnnecessaryResources`: a service's
+/// network names, the sources of its `type: volume` volumes, of its secrets and its build's
+/// secrets, of its configs).
+#[derive(Debug, Default)]
+struct Used {
+    networks: std::collections::HashSet<String>,
+    volumes: std::collections::HashSet<String>,
+    secrets: std::collections::HashSet<String>,
+    configs: std::collections::HashSet<String>,
+}
+
+impl Used {
+    fn by(services: &[(String, Value)]) -> Self {
+        fn field<'v>(map: &'v Value, key: &str) -> Option<&'v Value> {
+            match map {
+                Value::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+                _ => None,
+            }
+        }
+        // Rendered strings have `$` doubled; names are compared as written.
+        fn text(v: Option<&Value>) -> Option<String> {
+            v.and_then(Value::as_str).map(|s| s.replace("$$", "$"))
+        }
+        fn sources(list: Option<&Value>, into: &mut std::collections::HashSet<String>) {
+            if let Some(Value::Seq(items)) = list {
+                into.extend(items.iter().filter_map(|i| text(field(i, "source"))));
+            }
+        }
+        let mut used = Self::default();
+        for (_, svc) in services {
+            if let Some(Value::Map(nets)) = field(svc, "networks") {
+                used.networks.extend(nets.iter().map(|(n, _)| n.clone()));
+            }
+            if let Some(Value::Seq(volumes)) = field(svc, "volumes") {
+                for v in volumes {
+                    if text(field(v, "type")).as_deref() == Some("volume")
+                        && let Some(source) = text(field(v, "source")).filter(|s| !s.is_empty())
+                    {
+                        used.volumes.insert(source);
+                    }
+                }
+            }
+            sources(field(svc, "secrets"), &mut used.secrets);
+            sources(
+                field(svc, "build").and_then(|b| field(b, "secrets")),
+                &mut used.secrets,
+            );
+            sources(field(svc, "configs"), &mut used.configs);
+        }
+        used
+    }
 }
 
 /// Put `entries` in the order of `order` (a Go struct's fields); unknown keys follow, sorted.

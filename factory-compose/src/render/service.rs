@@ -804,6 +804,8 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
                     "args" => Some(sorted_strings(cx, list_or_dict(cx, val, true), true)),
                     "labels" => Some(string_map(cx, val, true)),
                     "cache_from" | "cache_to" | "tags" | "platforms" => Some(string_list(cx, val)),
+                    // Like the service's, without a default target.
+                    "secrets" => Some(file_refs(cx, val, None)),
                     k2 if k2.starts_with("x-") => None,
                     _ => Some(cx.plain(val)),
                 };
