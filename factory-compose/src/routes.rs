@@ -114,10 +114,15 @@ impl<'p> RouteDef<'p> {
             return parse_port(v).ok();
         }
         let svc = project.services.get(self.service_index)?;
-        match exposed_ports(svc).as_slice() {
-            [one] => Some(*one),
-            _ => None,
-        }
+        // `exposed_ports(svc)` when it is one port, without collecting them.
+        let mut only = None;
+        let mut several = false;
+        each_port(svc, true, |p| match only {
+            None => only = Some(p),
+            Some(q) if q != p => several = true,
+            Some(_) => {}
+        });
+        if several { None } else { only }
     }
 
     /// The basic-auth users (the names of the entries, even the malformed ones).
@@ -223,6 +228,16 @@ pub fn expose_entries(svc: &Service) -> Vec<u16> {
 
 fn ports_of(svc: &Service, with_published: bool) -> Vec<u16> {
     let mut out: Vec<u16> = Vec::new();
+    each_port(svc, with_published, |p| {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    });
+    out
+}
+
+/// Calls `f` on every port of [`ports_of`], in order, repeats included.
+fn each_port(svc: &Service, with_published: bool, mut f: impl FnMut(u16)) {
     let mut add = |spec: &str| {
         let spec = spec.split('/').next().unwrap_or("");
         let (a, b) = spec.split_once('-').unwrap_or((spec, spec));
@@ -233,9 +248,7 @@ fn ports_of(svc: &Service, with_published: bool) -> Vec<u16> {
             return;
         }
         for p in (a..=b).take(1024) {
-            if !out.contains(&p) {
-                out.push(p);
-            }
+            f(p);
         }
     };
     if let Some(expose) = &svc.expose {
@@ -250,7 +263,6 @@ fn ports_of(svc: &Service, with_published: bool) -> Vec<u16> {
             add(container);
         }
     }
-    out
 }
 
 /// Whether a service is a cron job (one of the `sh.factory.cronjob.*` labels).

@@ -378,7 +378,8 @@ pub(crate) struct Lexed {
     pub(crate) span: Range<usize>,
     pub(crate) name: Result<MatcherName, String>,
     pub(crate) name_span: Range<usize>,
-    pub(crate) args: Vec<LexArg>,
+    /// Indices into [`LexOut::args`].
+    pub(crate) args: Range<usize>,
 }
 
 /// What [`lex`] gives: the segments, and the arguments that spanned several `:`-fields,
@@ -388,6 +389,8 @@ pub(crate) struct LexOut<'t> {
     pub(crate) text: &'t str,
     pub(crate) joined: String,
     pub(crate) segments: Vec<Lexed>,
+    /// Every segment's arguments, segment after segment.
+    pub(crate) args: Vec<LexArg>,
 }
 
 impl LexOut<'_> {
@@ -406,6 +409,11 @@ impl LexOut<'_> {
     /// An argument's text.
     pub(crate) fn arg_text(&self, a: &LexArg) -> &str {
         self.get(a.text.clone())
+    }
+
+    /// A segment's arguments.
+    pub(crate) fn args_of(&self, l: &Lexed) -> &[LexArg] {
+        self.args.get(l.args.clone()).unwrap_or(&[])
     }
 }
 
@@ -450,7 +458,11 @@ pub(crate) fn lex(text: &str) -> Result<LexOut<'_>, ParseError> {
             "empty rule".to_owned(),
         ));
     }
-    let mut out = Vec::new();
+    // Upper bounds: one segment per `;`-field, one argument per `,`-field of a segment.
+    let semicolons = text.bytes().filter(|&b| b == b';').count();
+    let commas = text.bytes().filter(|&b| b == b',').count();
+    let mut out = Vec::with_capacity(semicolons + 1);
+    let mut all_args: Vec<LexArg> = Vec::with_capacity(semicolons + commas + 1);
     // The re-joined arguments of the segments whose arguments span several `:`-fields, one
     // after the other, and the byte map of the current one (reused from segment to segment).
     let mut joined = String::new();
@@ -505,7 +517,7 @@ pub(crate) fn lex(text: &str) -> Result<LexOut<'_>, ParseError> {
             Some(base) => (i < args_text.len()).then_some(base + i),
             None => map.get(i).copied(),
         };
-        let mut args = Vec::new();
+        let first_arg = all_args.len();
         for f in fields(args_text, 0, b',') {
             let t = trim_range(args_text, f);
             let span = if t.is_empty() {
@@ -516,7 +528,7 @@ pub(crate) fn lex(text: &str) -> Result<LexOut<'_>, ParseError> {
                 let end = map_at(t.end - 1).map_or(seg.end, |e| e + 1);
                 start..end
             };
-            args.push(LexArg {
+            all_args.push(LexArg {
                 text: at + t.start..at + t.end,
                 span,
             });
@@ -526,13 +538,14 @@ pub(crate) fn lex(text: &str) -> Result<LexOut<'_>, ParseError> {
             span: seg_span,
             name,
             name_span,
-            args,
+            args: first_arg..all_args.len(),
         });
     }
     Ok(LexOut {
         text,
         joined,
         segments: out,
+        args: all_args,
     })
 }
 
@@ -726,8 +739,7 @@ impl Rule {
             Sp::new(&(start..start + s.len()))
         };
         let mut segments = Vec::with_capacity(lexed.segments.len());
-        let mut all_args: Vec<ArgData> =
-            Vec::with_capacity(lexed.segments.iter().map(|l| l.args.len()).sum());
+        let mut all_args: Vec<ArgData> = Vec::with_capacity(lexed.args.len());
         let mut modifiers = Modifiers::default();
         // A regex past factory's size budget is not an error for Traefik: the rest of the rule
         // is still checked, and the budget is reported only when nothing else is wrong.
@@ -735,17 +747,16 @@ impl Rule {
         let mut query_vars: Vec<String> = Vec::new();
         for l in &lexed.segments {
             let name = check_lexed(text, l)?;
+            let args = lexed.args_of(l);
             let own = |a: &LexArg| Sp::new(&a.text);
-            let texts = || -> Vec<&str> { l.args.iter().map(|a| lexed.arg_text(a)).collect() };
+            let texts = || -> Vec<&str> { args.iter().map(|a| lexed.arg_text(a)).collect() };
             let compiled = match name {
                 MatcherName::Host => {
-                    let lowered = l
-                        .args
+                    let lowered = args
                         .iter()
                         .any(|a| changed_by_lowercase(lexed.arg_text(a)))
                         .then(|| {
-                            l.args
-                                .iter()
+                            args.iter()
                                 .map(|a| {
                                     let t = lexed.arg_text(a);
                                     if changed_by_lowercase(t) {
@@ -759,8 +770,7 @@ impl Rule {
                     Compiled::Host(lowered)
                 }
                 MatcherName::HostRegexp => Compiled::HostRegexp(
-                    l.args
-                        .iter()
+                    args.iter()
                         .map(|a| {
                             Template::new(lexed.arg_text(a), TemplateKind::Host, false, &query_vars)
                         })
@@ -768,9 +778,9 @@ impl Rule {
                 ),
                 MatcherName::Path | MatcherName::PathStrip | MatcherName::PathStripRegex => {
                     let order = if name == MatcherName::Path {
-                        l.args.iter().map(own).collect()
+                        args.iter().map(own).collect()
                     } else {
-                        by_size(&lexed, &l.args)
+                        by_size(&lexed, args)
                     };
                     if name == MatcherName::PathStripRegex {
                         modifiers.strip_regex = order
@@ -807,15 +817,21 @@ impl Rule {
                     }
                     compiled
                 }
+                MatcherName::PathPrefix
+                    if !args.iter().any(|a| lexed.arg_text(a).contains('{')) =>
+                {
+                    // The arguments as written: nothing to store.
+                    Compiled::Prefix(None)
+                }
                 MatcherName::PathPrefix | MatcherName::PathPrefixStrip => {
                     let order = if name == MatcherName::PathPrefix {
-                        l.args.iter().map(own).collect()
+                        args.iter().map(own).collect()
                     } else {
-                        by_size(&lexed, &l.args)
+                        by_size(&lexed, args)
                     };
                     let as_written = order
                         .iter()
-                        .zip(&l.args)
+                        .zip(args)
                         .all(|(s, a)| *s == own(a) && !lexed.arg_text(a).contains('{'));
                     let compiled = if as_written {
                         Compiled::Prefix(None)
@@ -845,7 +861,7 @@ impl Rule {
                     compiled
                 }
                 MatcherName::PathPrefixStripRegex => {
-                    let order = by_size(&lexed, &l.args);
+                    let order = by_size(&lexed, args);
                     let build = |vars: &[String]| {
                         order
                             .iter()
@@ -863,8 +879,7 @@ impl Rule {
                     Compiled::PrefixTemplate(build(&query_vars).into_boxed_slice())
                 }
                 MatcherName::Method => Compiled::Method(
-                    l.args
-                        .iter()
+                    args.iter()
                         .map(|a| {
                             let t = lexed.arg_text(a);
                             if changed_by_uppercase(t) {
@@ -880,7 +895,7 @@ impl Rule {
                     if !texts.len().is_multiple_of(2) {
                         return Err(perr(
                             ParseErrorKind::OddHeaderParameters,
-                            args_span(&l.args),
+                            args_span(args),
                             format!(
                                 "`{}` needs name,value pairs but has {} parameter{}",
                                 name.as_str(),
@@ -910,8 +925,7 @@ impl Rule {
                         let mut pairs: Vec<(String, Regex)> = Vec::new();
                         for (i, kv) in texts.chunks(2).enumerate() {
                             if let [k, v] = kv {
-                                let span = l
-                                    .args
+                                let span = args
                                     .get(2 * i + 1)
                                     .map_or(l.span.clone(), |a| a.span.clone());
                                 let re = match compile_go_regex(v) {
@@ -943,8 +957,7 @@ impl Rule {
                     let texts = texts();
                     let pieces: Vec<&str> = texts.iter().flat_map(|a| a.split('=')).collect();
                     if !pieces.len().is_multiple_of(2) {
-                        let bad = l
-                            .args
+                        let bad = args
                             .iter()
                             .find(|a| !lexed.arg_text(a).split('=').count().is_multiple_of(2))
                             .map_or(l.span.clone(), |a| a.span.clone());
@@ -970,12 +983,12 @@ impl Rule {
                                 }
                                 Err(TemplateError::TooBig) => {
                                     let span =
-                                        l.args.get(i).map_or(l.span.clone(), |a| a.span.clone());
+                                        args.get(i).map_or(l.span.clone(), |a| a.span.clone());
                                     too_big.get_or_insert_with(|| regex_too_big(span, &tpl));
                                 }
                                 Err(e) => {
                                     let span =
-                                        l.args.get(i).map_or(l.span.clone(), |a| a.span.clone());
+                                        args.get(i).map_or(l.span.clone(), |a| a.span.clone());
                                     return Err(perr(
                                         ParseErrorKind::InvalidPattern,
                                         span,
@@ -990,15 +1003,15 @@ impl Rule {
                     Compiled::Query(tpls.into_boxed_slice())
                 }
                 MatcherName::AddPrefix => {
-                    modifiers.add_prefix = l.args.last().map(own).unwrap_or_default();
+                    modifiers.add_prefix = args.last().map(own).unwrap_or_default();
                     Compiled::Modifier
                 }
                 MatcherName::ReplacePath => {
-                    modifiers.replace_path = l.args.last().map(own).unwrap_or_default();
+                    modifiers.replace_path = args.last().map(own).unwrap_or_default();
                     Compiled::Modifier
                 }
                 MatcherName::ReplacePathRegex => {
-                    let last = l.args.last().map_or("", |a| lexed.arg_text(a));
+                    let last = args.last().map_or("", |a| lexed.arg_text(a));
                     modifiers.replace_path_regex = if last.is_empty() {
                         None
                     } else {
@@ -1008,7 +1021,7 @@ impl Rule {
                 }
             };
             let first = all_args.len();
-            all_args.extend(l.args.iter().map(|a| ArgData {
+            all_args.extend(args.iter().map(|a| ArgData {
                 text: own(a),
                 span: Sp::new(&a.span),
             }));
@@ -1129,7 +1142,8 @@ pub fn parse_domains(text: &str) -> Result<Option<Vec<String>>, DomainsError> {
             first_host.get_or_insert_with(|| l.span.clone());
             // Empty arguments are dropped; only a Host matcher left with none is an error.
             domains.extend(
-                l.args
+                lexed
+                    .args_of(l)
                     .iter()
                     .map(|a| lexed.arg_text(a).to_lowercase())
                     .filter(|d| !d.is_empty()),
@@ -1207,7 +1221,7 @@ mod tests {
                     l.span.clone(),
                     l.name.clone(),
                     l.name_span.clone(),
-                    l.args
+                    out.args_of(l)
                         .iter()
                         .map(|a| (out.arg_text(a).to_owned(), a.span.clone()))
                         .collect(),
