@@ -1344,6 +1344,121 @@ mod tests {
         }
     }
 
+    /// What a rule stores once (arguments as ranges of one buffer, hosts and methods only when
+    /// their case changes, plain prefixes not at all) reads back as the lexer's arguments and
+    /// the case-changed texts matching uses.
+    fn storage_reads_back(text: &str) -> Result<(), String> {
+        let Ok(rule) = Rule::parse(text) else {
+            return Ok(());
+        };
+        if rule.text() != text {
+            return Err(format!("text {:?}", rule.text()));
+        }
+        let lexed = flat_lex(text).map_err(|e| format!("{e:?}"))?;
+        if rule.segments().len() != lexed.len() {
+            return Err("segment count".to_owned());
+        }
+        for (seg, l) in rule.segments().zip(&lexed) {
+            let args: Vec<(String, Range<usize>)> =
+                seg.args().map(|a| (a.text.to_owned(), a.span)).collect();
+            if args != l.4 || seg.span() != l.1 || seg.name_span() != l.3 {
+                return Err(format!("{seg:?} against {l:?}"));
+            }
+            let texts = || args.iter().map(|(t, _)| t.as_str());
+            match seg.name() {
+                MatcherName::Host => {
+                    let want: Vec<String> = texts().map(str::to_lowercase).collect();
+                    if seg.hosts().collect::<Vec<_>>() != want {
+                        return Err(format!("hosts of {seg:?}"));
+                    }
+                }
+                MatcherName::Method => {
+                    let want: Vec<String> = texts().map(str::to_uppercase).collect();
+                    if seg.methods().collect::<Vec<_>>() != want {
+                        return Err(format!("methods of {seg:?}"));
+                    }
+                }
+                MatcherName::PathPrefix | MatcherName::PathPrefixStrip => {
+                    let mut want: Vec<&str> = texts().collect();
+                    if seg.name() == MatcherName::PathPrefixStrip {
+                        want.sort_by_key(|s| std::cmp::Reverse(s.len()));
+                        let strip: Vec<&str> = rule
+                            .modifiers()
+                            .strip_prefixes
+                            .iter()
+                            .map(|s| rule.buf_str(*s))
+                            .collect();
+                        // The last strip segment sets the prefixes.
+                        let last = rule
+                            .segments()
+                            .rfind(|s| {
+                                matches!(
+                                    s.name(),
+                                    MatcherName::PathStrip | MatcherName::PathPrefixStrip
+                                )
+                            })
+                            .map(|s| s.span());
+                        if last == Some(seg.span()) && strip != want {
+                            return Err(format!("strip prefixes of {seg:?}"));
+                        }
+                    }
+                    let got: Vec<Option<&str>> = seg
+                        .prefixes()
+                        .map(|p| match p {
+                            Prefix::Plain(p) => Some(p),
+                            Prefix::Template(_) => None,
+                        })
+                        .collect();
+                    let want: Vec<Option<&str>> = want
+                        .into_iter()
+                        .map(|p| (!p.contains('{')).then_some(p))
+                        .collect();
+                    if got != want {
+                        return Err(format!("prefixes of {seg:?}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn storage_reads_back_on_examples() {
+        for text in [
+            "Host:A.com,b.COM;PathPrefix:/api",
+            "Host: Ünï.cöm , straße.de ;Method:get,Post,ǆ",
+            "PathPrefixStrip:/a,/abc,/ab;PathPrefix:/x,/{id:[0-9]+}",
+            "Host:a::b:C;Path:/a::b;PathStrip:/x::y,/z",
+            "Headers:X-A,b;HostRegexp:{s:[a-z]+}.A.com;AddPrefix:/p;ReplacePath:/q",
+            "Host:İ,ΐ;Method:ŉ,ß",
+        ] {
+            assert_eq!(storage_reads_back(text), Ok(()), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn storage_reads_back_on_any_rule(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Host", "Method", "PathPrefix", "PathPrefixStrip", "PathStrip", "Path", ":",
+                    "::", ";", ",", " ", "A.Com", "get", "/x", "/Ab", "é", "É", "İ", "ß", "{",
+                    "{v}", "\u{a0}",
+                ]),
+                0..14,
+            )
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(storage_reads_back(&text), Ok(()), "{:?}", text);
+        }
+
+        #[test]
+        fn storage_reads_back_on_random_text(text in "\\PC{0,40}") {
+            proptest::prop_assert_eq!(storage_reads_back(&text), Ok(()), "{:?}", text);
+        }
+    }
+
     #[test]
     fn lexing_spans() {
         let text = "Host: a.com , b.com ;Path:/a::b";
