@@ -141,7 +141,7 @@ impl Rule {
         let path = req.decoded_path();
         let mut redirect = None;
         let mut method_mismatch = false;
-        for seg in self.segments() {
+        for (index, seg) in self.segments().enumerate() {
             let ok = match seg.compiled() {
                 Compiled::Host(_) => {
                     let h = canonical_host(&req.host);
@@ -153,7 +153,7 @@ impl Rule {
                 }
                 Compiled::Path(alts) => {
                     let alts = if opts.keep_trailing_slash {
-                        &alts.loose
+                        self.loose_alts(index, alts)
                     } else {
                         &alts.strict
                     };

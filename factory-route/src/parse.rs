@@ -276,12 +276,12 @@ pub(crate) enum Prefix<'r> {
     Template(&'r Alt),
 }
 
-/// The templates of `Path`, `PathStrip`, `PathStripRegex`, built with and without strict
-/// slash.
+/// The templates of `Path`, `PathStrip`, `PathStripRegex`, built with strict slash (Traefik's
+/// default), and without it on first use (only a `keep_trailing_slash` router reads them).
 #[derive(Debug, Clone)]
 pub(crate) struct PathAlts {
     pub(crate) strict: Box<[Alt]>,
-    pub(crate) loose: Box<[Alt]>,
+    loose: std::sync::OnceLock<Box<[Alt]>>,
 }
 
 /// What a segment contributes to matching. Texts are ranges of the rule's buffer.
@@ -795,22 +795,19 @@ impl Rule {
                             })
                             .collect();
                     }
-                    let build = |strict: bool| {
-                        order
+                    let compiled = Compiled::Path(Box::new(PathAlts {
+                        strict: order
                             .iter()
                             .map(|s| {
                                 Template::new(
                                     lexed.get(s.range()),
                                     TemplateKind::Path,
-                                    strict,
+                                    true,
                                     &query_vars,
                                 )
                             })
-                            .collect()
-                    };
-                    let compiled = Compiled::Path(Box::new(PathAlts {
-                        strict: build(true),
-                        loose: build(false),
+                            .collect(),
+                        loose: std::sync::OnceLock::new(),
                     }));
                     if name == MatcherName::PathStrip {
                         modifiers.strip_prefixes = order;
@@ -1071,6 +1068,35 @@ impl Rule {
     /// Arguments by index range.
     pub(crate) fn arg_data(&self, range: Sp) -> &[ArgData] {
         self.args.get(range.range()).unwrap_or(&[])
+    }
+
+    /// The templates of the `index`-th segment, a `Path`-like one, without strict slash: built
+    /// on first use exactly as [`Rule::parse`] would have (same order, same `Query` variables
+    /// before it).
+    pub(crate) fn loose_alts<'r>(&'r self, index: usize, alts: &'r PathAlts) -> &'r [Alt] {
+        alts.loose.get_or_init(|| {
+            let Some(seg) = self.segments().nth(index) else {
+                return Box::default();
+            };
+            // The variables of the `Query` templates before this segment.
+            let mut query_vars: Vec<String> = Vec::new();
+            for before in self.segments.iter().take(index) {
+                if let Compiled::Query(tpls) = &before.compiled {
+                    for t in tpls {
+                        query_vars.extend(t.var_names().iter().cloned());
+                    }
+                }
+            }
+            let mut order: Vec<&str> = seg.arg_texts().collect();
+            if seg.name() != MatcherName::Path {
+                // `by_size`: longest first, stable.
+                order.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            }
+            order
+                .iter()
+                .map(|p| Template::new(p, TemplateKind::Path, false, &query_vars))
+                .collect()
+        })
     }
 
     /// The modifier chain.
@@ -1456,6 +1482,98 @@ mod tests {
         #[test]
         fn storage_reads_back_on_random_text(text in "\\PC{0,40}") {
             proptest::prop_assert_eq!(storage_reads_back(&text), Ok(()), "{:?}", text);
+        }
+    }
+
+    /// The templates without strict slash as `Rule::parse` built them before they were built on
+    /// first use: in argument order (`Path`) or longest first, with the variables of the
+    /// `Query` templates before the segment.
+    fn eager_loose(text: &str) -> Vec<String> {
+        let Ok(out) = lex(text) else {
+            return Vec::new();
+        };
+        let mut query_vars: Vec<String> = Vec::new();
+        let mut res = Vec::new();
+        for l in &out.segments {
+            let Ok(name) = check_lexed(text, l) else {
+                return Vec::new();
+            };
+            let texts: Vec<&str> = out.args_of(l).iter().map(|a| out.arg_text(a)).collect();
+            match name {
+                MatcherName::Path | MatcherName::PathStrip | MatcherName::PathStripRegex => {
+                    let mut order = texts.clone();
+                    if name != MatcherName::Path {
+                        order.sort_by_key(|s| std::cmp::Reverse(s.len()));
+                    }
+                    let alts: Vec<Alt> = order
+                        .iter()
+                        .map(|p| Template::new(p, TemplateKind::Path, false, &query_vars))
+                        .collect();
+                    res.push(format!("{alts:?}"));
+                }
+                MatcherName::Query => {
+                    let pieces: Vec<&str> = texts.iter().flat_map(|a| a.split('=')).collect();
+                    for kv in pieces.chunks(2) {
+                        if let [k, v] = kv
+                            && let Ok(t) = Template::new(
+                                &format!("{k}={v}"),
+                                TemplateKind::Query,
+                                false,
+                                &query_vars,
+                            )
+                        {
+                            query_vars.extend(t.var_names().iter().cloned());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        res
+    }
+
+    fn lazy_loose(rule: &Rule) -> Vec<String> {
+        rule.segments
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match &s.compiled {
+                Compiled::Path(alts) => Some(format!("{:?}", rule.loose_alts(i, alts))),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn loose_templates_on_first_use_are_the_eager_ones() {
+        for text in [
+            "Path:/a/,/b",
+            "PathStrip:/a,/abc/;Path:/x/{id:[0-9]+}/",
+            "Query:id={id};Path:/x/{id}",
+            "Query:a={v};PathStripRegex:/p/{v},/q/{w}/",
+            "Path:/{x};Query:x={x}",
+        ] {
+            let rule = Rule::parse(text).unwrap();
+            let lazy = lazy_loose(&rule);
+            assert!(!lazy.is_empty(), "{text:?}");
+            assert_eq!(lazy, eager_loose(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn loose_templates_on_first_use_are_the_eager_ones_on_any_rule(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Path", "PathStrip", "PathStripRegex", "Query", ":", ";", ",", "/x", "/ab/",
+                    "/{id}", "{id:[0-9]+}", "id=", "={v}", "/", "{",
+                ]),
+                0..14,
+            )
+        ) {
+            let text = parts.concat();
+            if let Ok(rule) = Rule::parse(&text) {
+                proptest::prop_assert_eq!(lazy_loose(&rule), eager_loose(&text), "{:?}", text);
+            }
         }
     }
 
