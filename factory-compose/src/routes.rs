@@ -43,29 +43,30 @@ use serde::Serialize;
 
 use crate::model::{KeyValue, Project, Service};
 
-/// One frontend: a rule label and its companions.
+/// One frontend: a rule label and its companions, borrowed from the [`Project`].
 #[derive(Debug, Clone)]
-pub struct RouteDef {
+pub struct RouteDef<'p> {
     /// The service name.
-    pub service: String,
+    pub service: &'p str,
     /// Index of the service in [`Project::services`].
     pub service_index: usize,
     /// The segment (`traefik.<segment>.frontend.rule`), `None` for the plain labels.
-    pub segment: Option<String>,
+    pub segment: Option<&'p str>,
     /// The `frontend.rule` label.
-    pub rule: KeyValue,
+    pub rule: &'p KeyValue,
     /// The `frontend.priority` label in effect.
-    pub priority: Option<KeyValue>,
+    pub priority: Option<&'p KeyValue>,
     /// The `port` label in effect.
-    pub port: Option<KeyValue>,
+    pub port: Option<&'p KeyValue>,
     /// The `frontend.auth.basic` (or `.auth.basic.users`) label in effect.
-    pub auth: Option<KeyValue>,
+    pub auth: Option<&'p KeyValue>,
     /// The `frontend.entryPoints` label in effect.
-    pub entrypoints: Option<KeyValue>,
+    pub entrypoints: Option<&'p KeyValue>,
     /// A cron job or one-shot service: listed, but not serving.
     pub transient: bool,
-    /// The rule parsed on first use (several rules and the route table read it).
-    parsed: std::sync::OnceLock<Result<Rule, ParseError>>,
+    /// The rule parsed on first use (several rules and the route table read it); the error
+    /// boxed, as it is rare and larger than a rule.
+    parsed: std::sync::OnceLock<Result<Rule, Box<ParseError>>>,
 }
 
 fn value_of(kv: Option<&KeyValue>) -> Option<&str> {
@@ -73,11 +74,11 @@ fn value_of(kv: Option<&KeyValue>) -> Option<&str> {
         .map(|v| v.value.as_str())
 }
 
-impl RouteDef {
+impl<'p> RouteDef<'p> {
     /// The rule as Traefik reads it (after interpolation).
     #[must_use]
-    pub fn rule_text(&self) -> &str {
-        value_of(Some(&self.rule)).unwrap_or("")
+    pub fn rule_text(&self) -> &'p str {
+        value_of(Some(self.rule)).unwrap_or("")
     }
 
     /// The parsed rule.
@@ -86,14 +87,15 @@ impl RouteDef {
     /// The rule Traefik refuses, with the span inside the rule text.
     pub fn parsed_rule(&self) -> Result<&Rule, &ParseError> {
         self.parsed
-            .get_or_init(|| Rule::parse(self.rule_text()))
+            .get_or_init(|| Rule::parse(self.rule_text()).map_err(Box::new))
             .as_ref()
+            .map_err(|e| &**e)
     }
 
     /// The priority label's value when it is a valid integer.
     #[must_use]
     pub fn priority_label(&self) -> Option<i64> {
-        value_of(self.priority.as_ref()).and_then(|v| parse_priority(v).ok())
+        value_of(self.priority).and_then(|v| parse_priority(v).ok())
     }
 
     /// The effective priority: the label when positive, else the rule's length.
@@ -108,20 +110,25 @@ impl RouteDef {
     /// The port Traefik forwards to: `traefik.port` when valid, else the only exposed port.
     #[must_use]
     pub fn effective_port(&self, project: &Project) -> Option<u16> {
-        if let Some(v) = value_of(self.port.as_ref()) {
+        if let Some(v) = value_of(self.port) {
             return parse_port(v).ok();
         }
         let svc = project.services.get(self.service_index)?;
-        match exposed_ports(svc).as_slice() {
-            [one] => Some(*one),
-            _ => None,
-        }
+        // `exposed_ports(svc)` when it is one port, without collecting them.
+        let mut only = None;
+        let mut several = false;
+        each_port(svc, true, |p| match only {
+            None => only = Some(p),
+            Some(q) if q != p => several = true,
+            Some(_) => {}
+        });
+        if several { None } else { only }
     }
 
     /// The basic-auth users (the names of the entries, even the malformed ones).
     #[must_use]
     pub fn auth_users(&self) -> Vec<String> {
-        let Some(value) = value_of(self.auth.as_ref()) else {
+        let Some(value) = value_of(self.auth) else {
             return Vec::new();
         };
         match BasicAuth::parse(value) {
@@ -144,7 +151,7 @@ impl RouteDef {
     /// The entry points (`traefik.frontend.entryPoints`, comma-separated).
     #[must_use]
     pub fn entrypoint_names(&self) -> Vec<String> {
-        value_of(self.entrypoints.as_ref())
+        value_of(self.entrypoints)
             .map(|v| {
                 v.split(',')
                     .map(str::trim)
@@ -155,14 +162,14 @@ impl RouteDef {
             .unwrap_or_default()
     }
 
-    /// The route for a [`RouteTable`], when the rule parses.
+    /// The route for a [`RouteTable`], when the rule parses (it borrows the parsed rule).
     #[must_use]
-    pub fn to_route(&self, project: &Project) -> Option<Route> {
+    pub fn to_route(&self, project: &Project) -> Option<Route<'_>> {
         let rule = self.parsed_rule().ok()?;
         Some(Route::new(
-            &self.service,
-            self.segment.as_deref(),
-            rule.clone(),
+            self.service,
+            self.segment,
+            rule,
             self.priority_label(),
             self.effective_port(project),
         ))
@@ -221,6 +228,16 @@ pub fn expose_entries(svc: &Service) -> Vec<u16> {
 
 fn ports_of(svc: &Service, with_published: bool) -> Vec<u16> {
     let mut out: Vec<u16> = Vec::new();
+    each_port(svc, with_published, |p| {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    });
+    out
+}
+
+/// Calls `f` on every port of [`ports_of`], in order, repeats included.
+fn each_port(svc: &Service, with_published: bool, mut f: impl FnMut(u16)) {
     let mut add = |spec: &str| {
         let spec = spec.split('/').next().unwrap_or("");
         let (a, b) = spec.split_once('-').unwrap_or((spec, spec));
@@ -231,9 +248,7 @@ fn ports_of(svc: &Service, with_published: bool) -> Vec<u16> {
             return;
         }
         for p in (a..=b).take(1024) {
-            if !out.contains(&p) {
-                out.push(p);
-            }
+            f(p);
         }
     };
     if let Some(expose) = &svc.expose {
@@ -248,7 +263,6 @@ fn ports_of(svc: &Service, with_published: bool) -> Vec<u16> {
             add(container);
         }
     }
-    out
 }
 
 /// Whether a service is a cron job (one of the `sh.factory.cronjob.*` labels).
@@ -338,7 +352,7 @@ pub const MAX_COMPARED_ROUTES: usize = 200;
 
 /// The frontends of every routed service, by service then segment, in file order.
 #[must_use]
-pub fn routes(project: &Project) -> Vec<RouteDef> {
+pub fn routes<'p>(project: &'p Project) -> Vec<RouteDef<'p>> {
     // Without a `traefik.*` label there is no rule label, so no route.
     let traefik = |svc: &Service| {
         svc.labels.as_ref().is_some_and(|labels| {
@@ -388,20 +402,19 @@ pub fn routes(project: &Project) -> Vec<RouteDef> {
                 *slot = Some(kv);
             }
         }
-        let get = |own: &Props<'_>, prop: usize| -> Option<KeyValue> {
+        let get = |own: &Props<'p>, prop: usize| -> Option<&'p KeyValue> {
             own.get(prop)
                 .copied()
                 .flatten()
                 .or_else(|| defaults.get(prop).copied().flatten())
-                .cloned()
         };
         let transient = is_cron(svc) || is_one_shot(svc);
-        let make = |segment: Option<&str>, own: &Props<'_>| -> Option<RouteDef> {
+        let make = |segment: Option<&'p str>, own: &Props<'p>| -> Option<RouteDef<'p>> {
             let rule = get(own, RULE)?;
             Some(RouteDef {
-                service: svc.name.value.to_string(),
+                service: svc.name.value.as_str(),
                 service_index: index,
-                segment: segment.map(str::to_owned),
+                segment,
                 rule,
                 priority: get(own, PRIORITY),
                 port: get(own, PORT),
@@ -429,11 +442,14 @@ pub fn routes(project: &Project) -> Vec<RouteDef> {
 /// Comparing routes is quadratic: beyond [`MAX_COMPARED_ROUTES`] routes no table is built
 /// (FR006/FR013 are skipped rather than let a generated file hang the linter).
 #[must_use]
-pub fn tables(project: &Project, defs: &[RouteDef]) -> Vec<(RouteTable, Vec<usize>)> {
+pub fn tables<'d>(
+    project: &Project,
+    defs: &'d [RouteDef<'_>],
+) -> Vec<(RouteTable<'d>, Vec<usize>)> {
     if defs.len() > MAX_COMPARED_ROUTES {
         return Vec::new();
     }
-    let serving: Vec<(usize, Route, Vec<String>)> = defs
+    let serving: Vec<(usize, Route<'d>, Vec<String>)> = defs
         .iter()
         .enumerate()
         .filter(|(_, d)| !d.transient)
@@ -455,13 +471,13 @@ pub fn tables(project: &Project, defs: &[RouteDef]) -> Vec<(RouteTable, Vec<usiz
     groups
         .into_iter()
         .map(|name| {
-            let members: Vec<&(usize, Route, Vec<String>)> = serving
+            let members: Vec<&(usize, Route<'d>, Vec<String>)> = serving
                 .iter()
                 .filter(|(_, _, eps)| {
                     name.is_none_or(|n| eps.is_empty() || eps.iter().any(|e| e == n))
                 })
                 .collect();
-            let table = RouteTable::new(members.iter().map(|(_, r, _)| r.clone()).collect());
+            let table = RouteTable::new(members.iter().map(|(_, r, _)| *r).collect());
             (table, members.iter().map(|(i, _, _)| *i).collect())
         })
         .collect()
@@ -490,13 +506,13 @@ pub struct RouteRow {
 
 /// The rows of the route table.
 #[must_use]
-pub fn rows(project: &Project, defs: &[RouteDef]) -> Vec<RouteRow> {
+pub fn rows(project: &Project, defs: &[RouteDef<'_>]) -> Vec<RouteRow> {
     defs.iter()
         .map(|d| {
             let (priority, from_label) = d.effective_priority();
             RouteRow {
-                service: d.service.clone(),
-                segment: d.segment.clone(),
+                service: d.service.to_owned(),
+                segment: d.segment.map(str::to_owned),
                 rule: d.rule_text().to_owned(),
                 priority,
                 priority_source: if from_label { "label" } else { "rule-length" },
@@ -608,14 +624,13 @@ pub struct MatchAnswer {
 /// Which route answers `req`, among the routes that serve requests (entry points are not
 /// distinguished: every route is tried).
 #[must_use]
-pub fn resolve(project: &Project, defs: &[RouteDef], req: &Request) -> MatchAnswer {
-    let serving: Vec<(usize, Route)> = defs
+pub fn resolve(project: &Project, defs: &[RouteDef<'_>], req: &Request) -> MatchAnswer {
+    let serving: Vec<Route<'_>> = defs
         .iter()
-        .enumerate()
-        .filter(|(_, d)| !d.transient)
-        .filter_map(|(i, d)| Some((i, d.to_route(project)?)))
+        .filter(|d| !d.transient)
+        .filter_map(|d| d.to_route(project))
         .collect();
-    let table = RouteTable::new(serving.iter().map(|(_, r)| r.clone()).collect());
+    let table = RouteTable::new(serving);
     let mut answer = MatchAnswer {
         service: None,
         segment: None,
@@ -631,8 +646,8 @@ pub fn resolve(project: &Project, defs: &[RouteDef], req: &Request) -> MatchAnsw
     let Some(route) = table.routes().get(i) else {
         return answer;
     };
-    answer.service = Some(route.service.clone());
-    answer.segment.clone_from(&route.segment);
+    answer.service = Some(route.service.to_owned());
+    answer.segment = route.segment.map(str::to_owned);
     answer.rule = Some(route.rule.text().to_owned());
     answer.priority = Some(route.priority);
     match m {

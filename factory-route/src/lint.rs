@@ -80,8 +80,8 @@ fn warn(kind: WarningKind, span: Range<usize>, message: String, help: &str) -> R
 
 /// The span of `needle_at..needle_end` (offsets in `arg.text`) inside the rule, when the
 /// argument is written in the rule exactly as Traefik sees it; else the whole argument.
-fn sub_span(rule: &str, arg: &Arg, at: usize, end: usize) -> Range<usize> {
-    if rule.get(arg.span.clone()) == Some(arg.text.as_str())
+fn sub_span(rule: &str, arg: &Arg<'_>, at: usize, end: usize) -> Range<usize> {
+    if rule.get(arg.span.clone()) == Some(arg.text)
         && arg.text.is_char_boundary(at)
         && arg.text.is_char_boundary(end)
         && at <= end
@@ -121,7 +121,7 @@ fn space_before_matcher(text: &str) -> Option<(usize, usize)> {
     None
 }
 
-fn template_warning(seg: &Segment, arg: &Arg, err: &TemplateError) -> RuleWarning {
+fn template_warning(seg: Segment<'_>, arg: &Arg<'_>, err: &TemplateError) -> RuleWarning {
     let name = seg.name().as_str();
     match err {
         TemplateError::Regex { message } => warn(
@@ -178,12 +178,12 @@ fn template_warning(seg: &Segment, arg: &Arg, err: &TemplateError) -> RuleWarnin
 }
 
 /// Indices of arguments that are pieces of a `{…}` cut by a comma, with the span to report.
-fn comma_cuts(seg: &Segment) -> Vec<(Range<usize>, Range<usize>)> {
-    let args = seg.args();
+fn comma_cuts(seg: Segment<'_>) -> Vec<(Range<usize>, Range<usize>)> {
     // A cut starts at an argument that opens a `{`: without any, nothing to count.
-    if !args.iter().any(|a| a.text.contains('{')) {
+    if !seg.args().any(|a| a.text.contains('{')) {
         return Vec::new();
     }
+    let args: Vec<Arg<'_>> = seg.args().collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -194,11 +194,11 @@ fn comma_cuts(seg: &Segment) -> Vec<(Range<usize>, Range<usize>)> {
                 _ => d,
             })
         };
-        let mut level = depth(&args[i].text);
+        let mut level = depth(args[i].text);
         if level > 0 && i + 1 < args.len() {
             let mut j = i + 1;
             while j < args.len() && level > 0 {
-                level += depth(&args[j].text);
+                level += depth(args[j].text);
                 j += 1;
             }
             let last = j - 1;
@@ -221,9 +221,9 @@ impl Rule {
             let cuts = comma_cuts(seg);
             let in_cut = |i: usize| cuts.iter().any(|(r, _)| r.contains(&i));
             let templated = matches!(
-                seg.compiled,
+                seg.compiled(),
                 Compiled::HostRegexp(_)
-                    | Compiled::Path { .. }
+                    | Compiled::Path(_)
                     | Compiled::Prefix(_)
                     | Compiled::PrefixTemplate(_)
             ) || seg.name() == MatcherName::ReplacePathRegex;
@@ -240,14 +240,14 @@ impl Rule {
                     ));
                 }
             }
-            for (i, arg) in seg.args().iter().enumerate() {
+            for (i, arg) in seg.args().enumerate() {
                 if templated && in_cut(i) {
                     continue;
                 }
-                if let Some((a, b)) = space_before_matcher(&arg.text) {
+                if let Some((a, b)) = space_before_matcher(arg.text) {
                     out.push(warn(
                         WarningKind::SpaceInsteadOfSemicolon,
-                        sub_span(text, arg, a, b),
+                        sub_span(text, &arg, a, b),
                         format!(
                             "`{}` is one `{name}` argument: a space does not separate matchers",
                             arg.text
@@ -269,12 +269,12 @@ impl Rule {
                                 "empty host in `Host`: it never matches".to_owned(),
                                 "write the domain, e.g. `Host:${CI_ENVIRONMENT_DOMAIN}`",
                             ));
-                        } else if let Some(ws) = find_white_space(&arg.text) {
+                        } else if let Some(ws) = find_white_space(arg.text) {
                             out.push(warn(
                                 WarningKind::SpaceInHost,
                                 sub_span(
                                     text,
-                                    arg,
+                                    &arg,
                                     ws,
                                     ws + arg.text[ws..].chars().next().map_or(1, char::len_utf8),
                                 ),
@@ -287,7 +287,7 @@ impl Rule {
                         } else if let Some(colon) = arg.text.find(':') {
                             out.push(warn(
                                 WarningKind::PortInHost,
-                                sub_span(text, arg, colon, arg.text.len()),
+                                sub_span(text, &arg, colon, arg.text.len()),
                                 format!(
                                     "`Host:{}` never matches: Traefik removes the port from the request host before comparing",
                                     arg.text
@@ -297,11 +297,11 @@ impl Rule {
                         }
                     }
                     MatcherName::HostRegexp => {
-                        let literal_colon = literal_colon(&arg.text);
+                        let literal_colon = literal_colon(arg.text);
                         if let Some(colon) = literal_colon {
                             out.push(warn(
                                 WarningKind::PortInHost,
-                                sub_span(text, arg, colon, arg.text.len()),
+                                sub_span(text, &arg, colon, arg.text.len()),
                                 format!(
                                     "`HostRegexp:{}` never matches: the request host is compared without its port",
                                     arg.text
@@ -329,7 +329,7 @@ impl Rule {
                     seg.name(),
                     MatcherName::PathStrip | MatcherName::PathPrefixStrip
                 ) && arg.text.contains('{')
-                    && brace_indices(&arg.text).is_ok()
+                    && brace_indices(arg.text).is_ok()
                 {
                     out.push(warn(
                         WarningKind::TemplateInLiteralStrip,
@@ -347,33 +347,34 @@ impl Rule {
                 }
             }
             // Template errors, reported against the argument as written.
-            let alts: Vec<(&str, &TemplateError)> = match &seg.compiled {
+            let alts: Vec<(&str, &TemplateError)> = match seg.compiled() {
                 Compiled::HostRegexp(a) | Compiled::PrefixTemplate(a) => a
                     .iter()
                     .filter_map(|r| r.as_ref().err())
                     .map(|e| ("", e))
                     .collect(),
-                Compiled::Path { strict, .. } => strict
+                Compiled::Path(alts) => alts
+                    .strict
                     .iter()
                     .filter_map(|r| r.as_ref().err())
                     .map(|e| ("", e))
                     .collect(),
-                Compiled::Prefix(a) => a
-                    .iter()
+                Compiled::Prefix(_) => seg
+                    .prefixes()
                     .filter_map(|p| match p {
-                        crate::parse::PrefixAlt::Template(Err(e)) => Some(("", e)),
+                        crate::parse::Prefix::Template(Err(e)) => Some(("", e)),
                         _ => None,
                     })
                     .collect(),
                 _ => Vec::new(),
             };
             if !alts.is_empty() {
-                for (i, arg) in seg.args().iter().enumerate() {
-                    if in_cut(i) || space_before_matcher(&arg.text).is_some() {
+                for (i, arg) in seg.args().enumerate() {
+                    if in_cut(i) || space_before_matcher(arg.text).is_some() {
                         continue;
                     }
-                    if let Some(e) = arg_template_error(seg, arg) {
-                        out.push(template_warning(seg, arg, &e));
+                    if let Some(e) = arg_template_error(seg, &arg) {
+                        out.push(template_warning(seg, &arg, &e));
                     }
                 }
             }
@@ -382,7 +383,7 @@ impl Rule {
             {
                 {
                     let cut = !cuts.is_empty();
-                    match &self.modifiers.replace_path_regex {
+                    match &self.modifiers().replace_path_regex {
                         Some(ReplaceRegex::BadSyntax) if !cut => out.push(warn(
                             WarningKind::IgnoredReplacePathRegex,
                             last.span.clone(),
@@ -441,30 +442,34 @@ fn literal_colon(t: &str) -> Option<usize> {
 }
 
 /// Rebuilds the template error of one argument (the compiled list may be reordered).
-fn arg_template_error(seg: &Segment, arg: &Arg) -> Option<TemplateError> {
+fn arg_template_error(seg: Segment<'_>, arg: &Arg<'_>) -> Option<TemplateError> {
     use crate::template::{Template, TemplateKind};
     let (tpl, kind) = match seg.name() {
-        MatcherName::HostRegexp => (arg.text.clone(), TemplateKind::Host),
+        MatcherName::HostRegexp => (arg.text.to_owned(), TemplateKind::Host),
         MatcherName::Path | MatcherName::PathStrip | MatcherName::PathStripRegex => {
-            (arg.text.clone(), TemplateKind::Path)
+            (arg.text.to_owned(), TemplateKind::Path)
         }
         MatcherName::PathPrefix | MatcherName::PathPrefixStrip if arg.text.contains('{') => {
-            (arg.text.clone(), TemplateKind::PathPrefix)
+            (arg.text.to_owned(), TemplateKind::PathPrefix)
         }
-        MatcherName::PathPrefixStripRegex => (arg.text.clone(), TemplateKind::PathPrefix),
+        MatcherName::PathPrefixStripRegex => (arg.text.to_owned(), TemplateKind::PathPrefix),
         _ => return None,
     };
     // Duplicates with Query variables are checked by the compiled list; recheck here with
     // none, then fall back to the compiled error.
     match Template::new(&tpl, kind, true, &[]) {
         Err(e) => Some(e),
-        Ok(_) => match &seg.compiled {
-            Compiled::Path { strict: a, .. }
-            | Compiled::HostRegexp(a)
-            | Compiled::PrefixTemplate(a) => a.iter().find_map(|r| match r {
+        Ok(_) => match seg.compiled() {
+            Compiled::Path(alts) => alts.strict.iter().find_map(|r| match r {
                 Err(e @ TemplateError::DuplicateVariable(_)) => Some(e.clone()),
                 _ => None,
             }),
+            Compiled::HostRegexp(a) | Compiled::PrefixTemplate(a) => {
+                a.iter().find_map(|r| match r {
+                    Err(e @ TemplateError::DuplicateVariable(_)) => Some(e.clone()),
+                    _ => None,
+                })
+            }
             _ => None,
         },
     }
@@ -474,10 +479,10 @@ fn arg_template_error(seg: &Segment, arg: &Arg) -> Option<TemplateError> {
 fn anded(rule: &Rule) -> Vec<RuleWarning> {
     // A warning needs a second `Host` or `Path` matcher: most rules have one of each at most,
     // and need no sets built.
-    let count = |wanted: fn(&Segment) -> bool| rule.segments().iter().filter(|s| wanted(s)).count();
-    let hosts_count = count(|s| matches!(s.compiled, Compiled::Host(_)));
+    let count = |wanted: fn(&Segment<'_>) -> bool| rule.segments().filter(|s| wanted(s)).count();
+    let hosts_count = count(|s| matches!(s.compiled(), Compiled::Host(_)));
     let paths_count =
-        count(|s| matches!(s.compiled, Compiled::Path { .. }) && s.name() == MatcherName::Path);
+        count(|s| matches!(s.compiled(), Compiled::Path(_)) && s.name() == MatcherName::Path);
     if hosts_count < 2 && paths_count < 2 {
         return Vec::new();
     }
@@ -486,13 +491,9 @@ fn anded(rule: &Rule) -> Vec<RuleWarning> {
     let mut hosts: Option<BTreeSet<&str>> = None;
     let mut paths: Option<BTreeSet<&str>> = None;
     for seg in rule.segments() {
-        match &seg.compiled {
-            Compiled::Host(h) => {
-                let set: BTreeSet<&str> = h
-                    .iter()
-                    .filter(|h| !h.is_empty())
-                    .map(String::as_str)
-                    .collect();
+        match seg.compiled() {
+            Compiled::Host(_) => {
+                let set: BTreeSet<&str> = seg.hosts().filter(|h| !h.is_empty()).collect();
                 if let Some(prev) = &hosts {
                     let inter: BTreeSet<&str> = prev.intersection(&set).copied().collect();
                     if inter.is_empty() && !prev.is_empty() && !set.is_empty() {
@@ -508,15 +509,12 @@ fn anded(rule: &Rule) -> Vec<RuleWarning> {
                     hosts = Some(set);
                 }
             }
-            Compiled::Path { .. } if seg.name() == MatcherName::Path => {
-                if seg.args().iter().any(|a| a.text.contains('{')) {
+            Compiled::Path(_) if seg.name() == MatcherName::Path => {
+                if seg.args().any(|a| a.text.contains('{')) {
                     continue;
                 }
-                let set: BTreeSet<&str> = seg
-                    .args()
-                    .iter()
-                    .map(|a| a.text.trim_end_matches('/'))
-                    .collect();
+                let set: BTreeSet<&str> =
+                    seg.args().map(|a| a.text.trim_end_matches('/')).collect();
                 if let Some(prev) = &paths {
                     let inter: BTreeSet<&str> = prev.intersection(&set).copied().collect();
                     if inter.is_empty() && !prev.is_empty() {

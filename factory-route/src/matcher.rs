@@ -1,7 +1,7 @@
 //! Matching a request against a rule, then the modifier chain Traefik v1.7.34 builds:
 //! StripPrefixRegex → StripPrefix → AddPrefix → ReplacePathRegex → ReplacePath.
 
-use crate::parse::{Compiled, PrefixAlt, ReplaceRegex, Rule};
+use crate::parse::{Compiled, Prefix, ReplaceRegex, Rule};
 use crate::request::{Request, canonical_host, escape_path, mux_host, unescape_path};
 
 /// Router options that change matching.
@@ -141,21 +141,21 @@ impl Rule {
         let path = req.decoded_path();
         let mut redirect = None;
         let mut method_mismatch = false;
-        for seg in self.segments() {
-            let ok = match &seg.compiled {
-                Compiled::Host(hosts) => {
+        for (index, seg) in self.segments().enumerate() {
+            let ok = match seg.compiled() {
+                Compiled::Host(_) => {
                     let h = canonical_host(&req.host);
-                    !h.is_empty() && hosts.contains(&h)
+                    !h.is_empty() && seg.hosts().any(|host| host == h)
                 }
                 Compiled::HostRegexp(alts) => {
                     let h = mux_host(&req.host);
                     alts.iter().flatten().any(|t| t.is_match(h))
                 }
-                Compiled::Path { strict, loose } => {
+                Compiled::Path(alts) => {
                     let alts = if opts.keep_trailing_slash {
-                        loose
+                        self.loose_alts(index, alts)
                     } else {
-                        strict
+                        &alts.strict
                     };
                     match alts.iter().flatten().find(|t| t.is_match(&path)) {
                         Some(t) => {
@@ -167,13 +167,13 @@ impl Rule {
                         None => false,
                     }
                 }
-                Compiled::Prefix(alts) => alts.iter().any(|a| match a {
-                    PrefixAlt::Plain(p) => path.starts_with(p.as_str()),
-                    PrefixAlt::Template(t) => t.as_ref().is_ok_and(|t| t.is_match(&path)),
+                Compiled::Prefix(_) => seg.prefixes().any(|a| match a {
+                    Prefix::Plain(p) => path.starts_with(p),
+                    Prefix::Template(t) => t.as_ref().is_ok_and(|t| t.is_match(&path)),
                 }),
                 Compiled::PrefixTemplate(alts) => alts.iter().flatten().any(|t| t.is_match(&path)),
-                Compiled::Method(methods) => {
-                    if !methods.contains(&req.method) {
+                Compiled::Method(_) => {
+                    if !seg.methods().any(|m| m == req.method) {
                         method_mismatch = true;
                     }
                     true
@@ -211,7 +211,7 @@ impl Rule {
     }
 
     fn apply_modifiers(&self, req: &Request) -> Match {
-        let m = &self.modifiers;
+        let m = self.modifiers();
         let mut path = req.decoded_path();
         let mut raw = req.raw_path();
         let mut prefix_header: Option<String> = None;
@@ -237,17 +237,19 @@ impl Rule {
             let Some(prefix) = m
                 .strip_prefixes
                 .iter()
-                .find(|p| path.starts_with(p.as_str()))
+                .map(|p| self.buf_str(*p))
+                .find(|p| path.starts_with(p))
             else {
                 return Match::NotFound;
             };
-            path = ensure_leading_slash(path.strip_prefix(prefix.as_str()).unwrap_or(&path));
-            raw = raw.map(|r| ensure_leading_slash(r.strip_prefix(prefix.as_str()).unwrap_or(&r)));
+            path = ensure_leading_slash(path.strip_prefix(prefix).unwrap_or(&path));
+            raw = raw.map(|r| ensure_leading_slash(r.strip_prefix(prefix).unwrap_or(&r)));
             prefix_header.get_or_insert_with(|| prefix.trim().to_owned());
         }
-        if !m.add_prefix.is_empty() {
-            path = format!("{}{}", m.add_prefix, path);
-            raw = raw.map(|r| format!("{}{}", m.add_prefix, r));
+        let add_prefix = self.buf_str(m.add_prefix);
+        if !add_prefix.is_empty() {
+            path = format!("{add_prefix}{path}");
+            raw = raw.map(|r| format!("{add_prefix}{r}"));
         }
         if let Some(ReplaceRegex::Ok { regex, replacement }) = &m.replace_path_regex
             && !replacement.is_empty()
@@ -256,9 +258,10 @@ impl Rule {
             replaced_header.get_or_insert_with(|| path.clone());
             path = regex.replace_all(&path, replacement.as_str()).into_owned();
         }
-        if !m.replace_path.is_empty() {
+        let replace_path = self.buf_str(m.replace_path);
+        if !replace_path.is_empty() {
             replaced_header.get_or_insert_with(|| path.clone());
-            path.clone_from(&m.replace_path);
+            replace_path.clone_into(&mut path);
         }
         // Go ignores a RawPath that is no longer an encoding of Path.
         let raw_path = raw.filter(|r| *r != path && unescape_path(r) == path);

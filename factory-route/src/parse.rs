@@ -114,72 +114,193 @@ impl MatcherName {
     }
 }
 
-/// One argument of a matcher, after Traefik's splitting and trimming.
+/// A byte range in 8 bytes: into the rule text (spans), or into the rule's buffer (the rule
+/// text followed by the texts Traefik derives from it: `::`-collapsed arguments, lower-cased
+/// hosts, upper-cased methods).
+///
+/// Offsets past `u32::MAX` cannot occur: [`Rule::parse`] refuses longer rules.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Sp {
+    start: u32,
+    end: u32,
+}
+
+impl Sp {
+    pub(crate) fn new(r: &Range<usize>) -> Sp {
+        Sp {
+            start: u32::try_from(r.start).unwrap_or(u32::MAX),
+            end: u32::try_from(r.end).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub(crate) fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub(crate) fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+}
+
+/// One argument of a matcher, after Traefik's splitting and trimming (borrowed from its
+/// [`Rule`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Arg {
+pub struct Arg<'r> {
     /// The argument as Traefik sees it (trimmed; a `::` inside collapsed to `:`).
-    pub text: String,
+    pub text: &'r str,
     /// Byte span of the argument in the rule text.
     pub span: Range<usize>,
 }
 
-/// One `;`-separated segment: a matcher name and its arguments.
-#[derive(Debug, Clone)]
-pub struct Segment {
-    name: MatcherName,
-    name_span: Range<usize>,
-    span: Range<usize>,
-    args: Vec<Arg>,
-    pub(crate) compiled: Compiled,
+/// An argument as a rule stores it: its text in the rule's buffer, its span in the rule text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ArgData {
+    text: Sp,
+    span: Sp,
 }
 
-impl Segment {
+/// A segment as a rule stores it.
+#[derive(Debug, Clone)]
+pub(crate) struct Seg {
+    name: MatcherName,
+    name_span: Sp,
+    span: Sp,
+    /// Indices into the rule's arguments.
+    args: Sp,
+    compiled: Compiled,
+}
+
+/// One `;`-separated segment of a [`Rule`]: a matcher name and its arguments.
+#[derive(Clone, Copy)]
+pub struct Segment<'r> {
+    rule: &'r Rule,
+    seg: &'r Seg,
+}
+
+impl std::fmt::Debug for Segment<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Segment")
+            .field("name", &self.seg.name)
+            .field("span", &self.span())
+            .field("args", &self.args().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl<'r> Segment<'r> {
     /// The matcher or modifier name.
     pub fn name(&self) -> MatcherName {
-        self.name
+        self.seg.name
     }
     /// Byte span of the name in the rule text.
     pub fn name_span(&self) -> Range<usize> {
-        self.name_span.clone()
+        self.seg.name_span.range()
     }
     /// Byte span of the whole segment (trimmed) in the rule text.
     pub fn span(&self) -> Range<usize> {
-        self.span.clone()
+        self.seg.span.range()
     }
     /// The arguments, in order.
-    pub fn args(&self) -> &[Arg] {
-        &self.args
+    pub fn args(self) -> impl ExactSizeIterator<Item = Arg<'r>> + DoubleEndedIterator + Clone {
+        let rule = self.rule;
+        rule.arg_data(self.seg.args).iter().map(move |a| Arg {
+            text: rule.buf_str(a.text),
+            span: a.span.range(),
+        })
+    }
+    /// What the segment contributes to matching.
+    pub(crate) fn compiled(&self) -> &'r Compiled {
+        &self.seg.compiled
+    }
+    /// The argument texts, in order.
+    fn arg_texts(self) -> impl Iterator<Item = &'r str> + Clone {
+        let rule = self.rule;
+        rule.arg_data(self.seg.args)
+            .iter()
+            .map(move |a| rule.buf_str(a.text))
+    }
+    /// A `Host` segment's hosts, lower-cased (empty for any other segment).
+    pub(crate) fn hosts(self) -> impl Iterator<Item = &'r str> + Clone {
+        let (own, lowered): (Option<_>, &[Sp]) = match &self.seg.compiled {
+            Compiled::Host(None) => (Some(self.arg_texts()), &[]),
+            Compiled::Host(Some(l)) => (None, l),
+            _ => (None, &[]),
+        };
+        let rule = self.rule;
+        own.into_iter()
+            .flatten()
+            .chain(lowered.iter().map(move |s| rule.buf_str(*s)))
+    }
+    /// A `Method` segment's methods, upper-cased (empty for any other segment).
+    pub(crate) fn methods(self) -> impl Iterator<Item = &'r str> + Clone {
+        let methods: &[Sp] = match &self.seg.compiled {
+            Compiled::Method(m) => m,
+            _ => &[],
+        };
+        let rule = self.rule;
+        methods.iter().map(move |s| rule.buf_str(*s))
+    }
+    /// A `PathPrefix`/`PathPrefixStrip` segment's alternatives, in the order mux tries them
+    /// (empty for any other segment).
+    pub(crate) fn prefixes(self) -> impl Iterator<Item = Prefix<'r>> + Clone {
+        let (own, listed): (Option<_>, &[PrefixAlt]) = match &self.seg.compiled {
+            Compiled::Prefix(None) => (Some(self.arg_texts().map(Prefix::Plain)), &[]),
+            Compiled::Prefix(Some(l)) => (None, l),
+            _ => (None, &[]),
+        };
+        let rule = self.rule;
+        own.into_iter()
+            .flatten()
+            .chain(listed.iter().map(move |a| match a {
+                PrefixAlt::Plain(s) => Prefix::Plain(rule.buf_str(*s)),
+                PrefixAlt::Template(t) => Prefix::Template(t),
+            }))
     }
 }
 
 /// A template alternative: mux may have refused it, in which case it never matches.
 pub(crate) type Alt = Result<Template, TemplateError>;
 
-/// A `PathPrefix` alternative: plain string prefix (no `{`) or a mux template.
+/// A stored `PathPrefix` alternative: a plain string prefix (no `{`, text in the rule's
+/// buffer) or a mux template.
 #[derive(Debug, Clone)]
 pub(crate) enum PrefixAlt {
-    Plain(String),
-    Template(Alt),
+    Plain(Sp),
+    Template(Box<Alt>),
 }
 
-/// What a segment contributes to matching.
+/// A `PathPrefix` alternative as matching reads it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Prefix<'r> {
+    Plain(&'r str),
+    Template(&'r Alt),
+}
+
+/// The templates of `Path`, `PathStrip`, `PathStripRegex`, built with strict slash (Traefik's
+/// default), and without it on first use (only a `keep_trailing_slash` router reads them).
+#[derive(Debug, Clone)]
+pub(crate) struct PathAlts {
+    pub(crate) strict: Box<[Alt]>,
+    loose: std::sync::OnceLock<Box<[Alt]>>,
+}
+
+/// What a segment contributes to matching. Texts are ranges of the rule's buffer.
 #[derive(Debug, Clone)]
 pub(crate) enum Compiled {
-    Host(Vec<String>),
-    HostRegexp(Vec<Alt>),
-    /// `Path`, `PathStrip`, `PathStripRegex`: templates built with and without strict slash.
-    Path {
-        strict: Vec<Alt>,
-        loose: Vec<Alt>,
-    },
-    /// `PathPrefix`, `PathPrefixStrip`.
-    Prefix(Vec<PrefixAlt>),
+    /// The lower-cased hosts; `None`: the arguments, already lower-case.
+    Host(Option<Box<[Sp]>>),
+    HostRegexp(Box<[Alt]>),
+    /// `Path`, `PathStrip`, `PathStripRegex`.
+    Path(Box<PathAlts>),
+    /// `PathPrefix`, `PathPrefixStrip`; `None`: the arguments in order, none a template.
+    Prefix(Option<Box<[PrefixAlt]>>),
     /// `PathPrefixStripRegex`.
-    PrefixTemplate(Vec<Alt>),
-    Method(Vec<String>),
-    Headers(Vec<(String, String)>),
-    HeadersRegexp(Vec<(String, Regex)>),
-    Query(Vec<Template>),
+    PrefixTemplate(Box<[Alt]>),
+    /// The upper-cased methods.
+    Method(Box<[Sp]>),
+    Headers(Box<[(String, String)]>),
+    HeadersRegexp(Box<[(String, Regex)]>),
+    Query(Box<[Template]>),
     Modifier,
 }
 
@@ -198,22 +319,55 @@ pub(crate) enum ReplaceRegex {
     },
 }
 
-/// The route's modifier state (each is "last segment/argument wins").
+/// The route's modifier state (each is "last segment/argument wins"). Texts are ranges of the
+/// rule's buffer.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Modifiers {
-    pub(crate) strip_prefixes: Vec<String>,
+    pub(crate) strip_prefixes: Vec<Sp>,
     pub(crate) strip_regex: Vec<Alt>,
-    pub(crate) add_prefix: String,
-    pub(crate) replace_path: String,
+    pub(crate) add_prefix: Sp,
+    pub(crate) replace_path: Sp,
     pub(crate) replace_path_regex: Option<ReplaceRegex>,
 }
+
+impl Modifiers {
+    fn is_empty(&self) -> bool {
+        self.strip_prefixes.is_empty()
+            && self.strip_regex.is_empty()
+            && self.add_prefix.is_empty()
+            && self.replace_path.is_empty()
+            && self.replace_path_regex.is_none()
+    }
+}
+
+/// The modifiers of a rule that has none.
+static NO_MODIFIERS: Modifiers = Modifiers {
+    strip_prefixes: Vec::new(),
+    strip_regex: Vec::new(),
+    add_prefix: Sp { start: 0, end: 0 },
+    replace_path: Sp { start: 0, end: 0 },
+    replace_path_regex: None,
+};
 
 /// A parsed `traefik.frontend.rule`.
 #[derive(Debug, Clone)]
 pub struct Rule {
-    text: String,
-    segments: Vec<Segment>,
-    pub(crate) modifiers: Modifiers,
+    /// The rule text, then the texts derived from it (see [`Sp`]).
+    buf: Box<str>,
+    text_len: u32,
+    segments: Box<[Seg]>,
+    /// Every segment's arguments, segment after segment.
+    args: Box<[ArgData]>,
+    /// Out of line: most rules have none.
+    modifiers: Option<Box<Modifiers>>,
+}
+
+/// One lexed argument: its text in the rule text followed by the lexer's joined arguments,
+/// its span in the rule text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LexArg {
+    pub(crate) text: Range<usize>,
+    pub(crate) span: Range<usize>,
 }
 
 /// A `;`-segment split into name and arguments, before any matcher is built.
@@ -224,7 +378,43 @@ pub(crate) struct Lexed {
     pub(crate) span: Range<usize>,
     pub(crate) name: Result<MatcherName, String>,
     pub(crate) name_span: Range<usize>,
-    pub(crate) args: Vec<Arg>,
+    /// Indices into [`LexOut::args`].
+    pub(crate) args: Range<usize>,
+}
+
+/// What [`lex`] gives: the segments, and the arguments that spanned several `:`-fields,
+/// re-joined (argument texts at or past the rule's length are in there).
+#[derive(Debug)]
+pub(crate) struct LexOut<'t> {
+    pub(crate) text: &'t str,
+    pub(crate) joined: String,
+    pub(crate) segments: Vec<Lexed>,
+    /// Every segment's arguments, segment after segment.
+    pub(crate) args: Vec<LexArg>,
+}
+
+impl LexOut<'_> {
+    /// The text of `r`, a range of the rule text followed by the joined arguments.
+    pub(crate) fn get(&self, r: Range<usize>) -> &str {
+        let n = self.text.len();
+        if r.start >= n {
+            self.joined
+                .get(r.start - n..r.end.saturating_sub(n))
+                .unwrap_or("")
+        } else {
+            self.text.get(r).unwrap_or("")
+        }
+    }
+
+    /// An argument's text.
+    pub(crate) fn arg_text(&self, a: &LexArg) -> &str {
+        self.get(a.text.clone())
+    }
+
+    /// A segment's arguments.
+    pub(crate) fn args_of(&self, l: &Lexed) -> &[LexArg] {
+        self.args.get(l.args.clone()).unwrap_or(&[])
+    }
 }
 
 /// Non-empty runs of `s` between `sep` bytes, as absolute ranges (Go `strings.FieldsFunc`),
@@ -258,7 +448,7 @@ pub(crate) fn trim_range(text: &str, r: Range<usize>) -> Range<usize> {
 }
 
 /// Splits a rule exactly as `parseRules` does. Errors are Traefik's own lexical errors.
-pub(crate) fn lex(text: &str) -> Result<Vec<Lexed>, ParseError> {
+pub(crate) fn lex(text: &str) -> Result<LexOut<'_>, ParseError> {
     if text.is_empty() {
         return Err(perr(
             ParseErrorKind::EmptyRule,
@@ -268,9 +458,13 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Lexed>, ParseError> {
             "empty rule".to_owned(),
         ));
     }
-    let mut out = Vec::new();
-    // The re-joined arguments of a segment and their byte map, reused from segment to segment
-    // (only needed when the arguments span several `:`-fields).
+    // Upper bounds: one segment per `;`-field, one argument per `,`-field of a segment.
+    let semicolons = text.bytes().filter(|&b| b == b';').count();
+    let commas = text.bytes().filter(|&b| b == b',').count();
+    let mut out = Vec::with_capacity(semicolons + 1);
+    let mut all_args: Vec<LexArg> = Vec::with_capacity(semicolons + commas + 1);
+    // The re-joined arguments of the segments whose arguments span several `:`-fields, one
+    // after the other, and the byte map of the current one (reused from segment to segment).
     let mut joined = String::new();
     let mut map: Vec<usize> = Vec::new();
     for seg in fields(text, 0, b';') {
@@ -294,11 +488,13 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Lexed>, ParseError> {
         // text is that field and the map an offset: no copy.
         let second = parts.next();
         let third = parts.next();
-        let (args_text, offset): (&str, Option<usize>) = match (second, third) {
-            (None, _) => ("", Some(seg.end)),
-            (Some(only), None) => (&text[only.clone()], Some(only.start)),
+        // The arguments' text, where it starts in `text ++ joined`, and the offset of the
+        // rule text it maps to (`None`: through `map`).
+        let (args_text, at, offset): (&str, usize, Option<usize>) = match (second, third) {
+            (None, _) => ("", seg.end, Some(seg.end)),
+            (Some(only), None) => (&text[only.clone()], only.start, Some(only.start)),
             (Some(second), Some(third)) => {
-                joined.clear();
+                let joined_start = joined.len();
                 map.clear();
                 let mut prev_end = None;
                 for part in [second, third].into_iter().chain(parts) {
@@ -310,14 +506,18 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Lexed>, ParseError> {
                     prev_end = Some(part.end);
                     map.extend(part);
                 }
-                (joined.as_str(), None)
+                (
+                    joined.get(joined_start..).unwrap_or(""),
+                    text.len() + joined_start,
+                    None,
+                )
             }
         };
         let map_at = |i: usize| match offset {
             Some(base) => (i < args_text.len()).then_some(base + i),
             None => map.get(i).copied(),
         };
-        let mut args = Vec::new();
+        let first_arg = all_args.len();
         for f in fields(args_text, 0, b',') {
             let t = trim_range(args_text, f);
             let span = if t.is_empty() {
@@ -328,8 +528,8 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Lexed>, ParseError> {
                 let end = map_at(t.end - 1).map_or(seg.end, |e| e + 1);
                 start..end
             };
-            args.push(Arg {
-                text: args_text[t].to_owned(),
+            all_args.push(LexArg {
+                text: at + t.start..at + t.end,
                 span,
             });
         }
@@ -338,10 +538,15 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Lexed>, ParseError> {
             span: seg_span,
             name,
             name_span,
-            args,
+            args: first_arg..all_args.len(),
         });
     }
-    Ok(out)
+    Ok(LexOut {
+        text,
+        joined,
+        segments: out,
+        args: all_args,
+    })
 }
 
 fn perr(
@@ -481,109 +686,213 @@ fn regex_too_big(span: Range<usize>, pattern: &str) -> ParseError {
     )
 }
 
-/// Go `sort.Sort(bySize)` on a short list: longest first, stable for equal lengths.
-fn by_size(args: &[Arg]) -> Vec<String> {
-    let mut v: Vec<String> = args.iter().map(|a| a.text.clone()).collect();
-    v.sort_by_key(|s| std::cmp::Reverse(s.len()));
+/// Go `sort.Sort(bySize)` on a short list: longest first, stable for equal lengths. The
+/// arguments' texts, as ranges of `text ++ joined`.
+fn by_size(lexed: &LexOut<'_>, args: &[LexArg]) -> Vec<Sp> {
+    let mut v: Vec<Sp> = args.iter().map(|a| Sp::new(&a.text)).collect();
+    v.sort_by_key(|s| std::cmp::Reverse(lexed.get(s.range()).len()));
     v
 }
 
-fn args_span(args: &[Arg]) -> Range<usize> {
+fn args_span(args: &[LexArg]) -> Range<usize> {
     match (args.first(), args.last()) {
         (Some(a), Some(b)) => a.span.start..b.span.end.max(a.span.start),
         _ => 0..0,
     }
 }
 
+/// Whether `Host` matching needs another text than the argument: `to_lowercase` changes it.
+fn changed_by_lowercase(t: &str) -> bool {
+    !t.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) && t.to_lowercase() != t
+}
+
+/// Whether `Method` matching needs another text than the argument: `to_uppercase` changes it.
+fn changed_by_uppercase(t: &str) -> bool {
+    !t.bytes().all(|b| b.is_ascii() && !b.is_ascii_lowercase()) && t.to_uppercase() != t
+}
+
+/// The longest rule [`Rule::parse`] builds: its buffer (the rule, its joined arguments and
+/// their case-changed copies, at most 5 times the rule) must stay addressable with `u32`.
+const MAX_RULE_BYTES: usize = 256 << 20;
+
 impl Rule {
     /// Parses a rule as Traefik v1.7.34's `Rules.Parse` does: the same errors, in the same
-    /// order (the first failing segment wins).
+    /// order (the first failing segment wins). A rule longer than 256 MiB is refused with
+    /// [`ParseErrorKind::RegexTooBig`] (past factory's limits).
     pub fn parse(text: &str) -> Result<Rule, ParseError> {
+        if text.len() > MAX_RULE_BYTES {
+            return Err(perr(
+                ParseErrorKind::RegexTooBig,
+                0..0,
+                "the rule is longer than factory's size limit of 256 MiB".to_owned(),
+                Some("write a shorter rule".to_owned()),
+                String::new(),
+            ));
+        }
         let lexed = lex(text)?;
-        let mut segments = Vec::new();
+        // Texts derived from the arguments (case changes) go after `text ++ joined`.
+        let more_at = text.len() + lexed.joined.len();
+        let mut more = String::new();
+        let mut intern = |s: &str| {
+            let start = more_at + more.len();
+            more.push_str(s);
+            Sp::new(&(start..start + s.len()))
+        };
+        let mut segments = Vec::with_capacity(lexed.segments.len());
+        let mut all_args: Vec<ArgData> = Vec::with_capacity(lexed.args.len());
         let mut modifiers = Modifiers::default();
         // A regex past factory's size budget is not an error for Traefik: the rest of the rule
         // is still checked, and the budget is reported only when nothing else is wrong.
         let mut too_big: Option<ParseError> = None;
         let mut query_vars: Vec<String> = Vec::new();
-        for l in lexed {
-            let name = check_lexed(text, &l)?;
-            // The argument texts, copied only by the matchers that keep them as a list.
-            let texts = || -> Vec<String> { l.args.iter().map(|a| a.text.clone()).collect() };
+        for l in &lexed.segments {
+            let name = check_lexed(text, l)?;
+            let args = lexed.args_of(l);
+            let own = |a: &LexArg| Sp::new(&a.text);
+            let texts = || -> Vec<&str> { args.iter().map(|a| lexed.arg_text(a)).collect() };
             let compiled = match name {
                 MatcherName::Host => {
-                    Compiled::Host(l.args.iter().map(|a| a.text.to_lowercase()).collect())
+                    let lowered = args
+                        .iter()
+                        .any(|a| changed_by_lowercase(lexed.arg_text(a)))
+                        .then(|| {
+                            args.iter()
+                                .map(|a| {
+                                    let t = lexed.arg_text(a);
+                                    if changed_by_lowercase(t) {
+                                        intern(&t.to_lowercase())
+                                    } else {
+                                        own(a)
+                                    }
+                                })
+                                .collect()
+                        });
+                    Compiled::Host(lowered)
                 }
                 MatcherName::HostRegexp => Compiled::HostRegexp(
-                    l.args
-                        .iter()
-                        .map(|a| Template::new(&a.text, TemplateKind::Host, false, &query_vars))
+                    args.iter()
+                        .map(|a| {
+                            Template::new(lexed.arg_text(a), TemplateKind::Host, false, &query_vars)
+                        })
                         .collect(),
                 ),
                 MatcherName::Path | MatcherName::PathStrip | MatcherName::PathStripRegex => {
                     let order = if name == MatcherName::Path {
-                        texts()
+                        args.iter().map(own).collect()
                     } else {
-                        by_size(&l.args)
+                        by_size(&lexed, args)
                     };
-                    if name == MatcherName::PathStrip {
-                        modifiers.strip_prefixes = order.clone();
-                    }
                     if name == MatcherName::PathStripRegex {
-                        modifiers.strip_regex = strip_regex_templates(&order);
-                    }
-                    let build = |strict: bool| {
-                        order
+                        modifiers.strip_regex = order
                             .iter()
-                            .map(|p| Template::new(p, TemplateKind::Path, strict, &query_vars))
-                            .collect()
-                    };
-                    Compiled::Path {
-                        strict: build(true),
-                        loose: build(false),
+                            .map(|s| {
+                                Template::new(
+                                    lexed.get(s.range()),
+                                    TemplateKind::PathPrefix,
+                                    false,
+                                    &[],
+                                )
+                            })
+                            .collect();
                     }
+                    let compiled = Compiled::Path(Box::new(PathAlts {
+                        strict: order
+                            .iter()
+                            .map(|s| {
+                                Template::new(
+                                    lexed.get(s.range()),
+                                    TemplateKind::Path,
+                                    true,
+                                    &query_vars,
+                                )
+                            })
+                            .collect(),
+                        loose: std::sync::OnceLock::new(),
+                    }));
+                    if name == MatcherName::PathStrip {
+                        modifiers.strip_prefixes = order;
+                    }
+                    compiled
+                }
+                MatcherName::PathPrefix
+                    if !args.iter().any(|a| lexed.arg_text(a).contains('{')) =>
+                {
+                    // The arguments as written: nothing to store.
+                    Compiled::Prefix(None)
                 }
                 MatcherName::PathPrefix | MatcherName::PathPrefixStrip => {
-                    let alt = |p: &str| {
-                        if p.contains('{') {
-                            PrefixAlt::Template(Template::new(
-                                p,
-                                TemplateKind::PathPrefix,
-                                false,
-                                &query_vars,
-                            ))
-                        } else {
-                            PrefixAlt::Plain(p.to_owned())
-                        }
-                    };
-                    if name == MatcherName::PathPrefix {
-                        Compiled::Prefix(l.args.iter().map(|a| alt(&a.text)).collect())
+                    let order = if name == MatcherName::PathPrefix {
+                        args.iter().map(own).collect()
                     } else {
-                        let order = by_size(&l.args);
-                        let compiled = Compiled::Prefix(order.iter().map(|p| alt(p)).collect());
+                        by_size(&lexed, args)
+                    };
+                    let as_written = order
+                        .iter()
+                        .zip(args)
+                        .all(|(s, a)| *s == own(a) && !lexed.arg_text(a).contains('{'));
+                    let compiled = if as_written {
+                        Compiled::Prefix(None)
+                    } else {
+                        Compiled::Prefix(Some(
+                            order
+                                .iter()
+                                .map(|s| {
+                                    let p = lexed.get(s.range());
+                                    if p.contains('{') {
+                                        PrefixAlt::Template(Box::new(Template::new(
+                                            p,
+                                            TemplateKind::PathPrefix,
+                                            false,
+                                            &query_vars,
+                                        )))
+                                    } else {
+                                        PrefixAlt::Plain(*s)
+                                    }
+                                })
+                                .collect(),
+                        ))
+                    };
+                    if name == MatcherName::PathPrefixStrip {
                         modifiers.strip_prefixes = order;
-                        compiled
                     }
+                    compiled
                 }
                 MatcherName::PathPrefixStripRegex => {
-                    let order = by_size(&l.args);
-                    modifiers.strip_regex = strip_regex_templates(&order);
-                    Compiled::PrefixTemplate(
+                    let order = by_size(&lexed, args);
+                    let build = |vars: &[String]| {
                         order
                             .iter()
-                            .map(|p| Template::new(p, TemplateKind::PathPrefix, false, &query_vars))
-                            .collect(),
-                    )
+                            .map(|s| {
+                                Template::new(
+                                    lexed.get(s.range()),
+                                    TemplateKind::PathPrefix,
+                                    false,
+                                    vars,
+                                )
+                            })
+                            .collect::<Vec<Alt>>()
+                    };
+                    modifiers.strip_regex = build(&[]);
+                    Compiled::PrefixTemplate(build(&query_vars).into_boxed_slice())
                 }
-                MatcherName::Method => {
-                    Compiled::Method(l.args.iter().map(|a| a.text.to_uppercase()).collect())
-                }
+                MatcherName::Method => Compiled::Method(
+                    args.iter()
+                        .map(|a| {
+                            let t = lexed.arg_text(a);
+                            if changed_by_uppercase(t) {
+                                intern(&t.to_uppercase())
+                            } else {
+                                own(a)
+                            }
+                        })
+                        .collect(),
+                ),
                 MatcherName::Headers | MatcherName::HeadersRegexp => {
                     let texts = texts();
                     if !texts.len().is_multiple_of(2) {
                         return Err(perr(
                             ParseErrorKind::OddHeaderParameters,
-                            args_span(&l.args),
+                            args_span(args),
                             format!(
                                 "`{}` needs name,value pairs but has {} parameter{}",
                                 name.as_str(),
@@ -605,16 +914,15 @@ impl Rule {
                         for kv in texts.chunks(2) {
                             if let [k, v] = kv {
                                 let k = crate::request::canonical_header_key(k);
-                                upsert(&mut pairs, k, v.clone());
+                                upsert(&mut pairs, k, (*v).to_owned());
                             }
                         }
-                        Compiled::Headers(pairs)
+                        Compiled::Headers(pairs.into_boxed_slice())
                     } else {
                         let mut pairs: Vec<(String, Regex)> = Vec::new();
                         for (i, kv) in texts.chunks(2).enumerate() {
                             if let [k, v] = kv {
-                                let span = l
-                                    .args
+                                let span = args
                                     .get(2 * i + 1)
                                     .map_or(l.span.clone(), |a| a.span.clone());
                                 let re = match compile_go_regex(v) {
@@ -639,17 +947,16 @@ impl Rule {
                                 upsert(&mut pairs, k, re);
                             }
                         }
-                        Compiled::HeadersRegexp(pairs)
+                        Compiled::HeadersRegexp(pairs.into_boxed_slice())
                     }
                 }
                 MatcherName::Query => {
                     let texts = texts();
                     let pieces: Vec<&str> = texts.iter().flat_map(|a| a.split('=')).collect();
                     if !pieces.len().is_multiple_of(2) {
-                        let bad = l
-                            .args
+                        let bad = args
                             .iter()
-                            .find(|a| !a.text.split('=').count().is_multiple_of(2))
+                            .find(|a| !lexed.arg_text(a).split('=').count().is_multiple_of(2))
                             .map_or(l.span.clone(), |a| a.span.clone());
                         return Err(perr(
                             ParseErrorKind::InvalidQuery,
@@ -673,12 +980,12 @@ impl Rule {
                                 }
                                 Err(TemplateError::TooBig) => {
                                     let span =
-                                        l.args.get(i).map_or(l.span.clone(), |a| a.span.clone());
+                                        args.get(i).map_or(l.span.clone(), |a| a.span.clone());
                                     too_big.get_or_insert_with(|| regex_too_big(span, &tpl));
                                 }
                                 Err(e) => {
                                     let span =
-                                        l.args.get(i).map_or(l.span.clone(), |a| a.span.clone());
+                                        args.get(i).map_or(l.span.clone(), |a| a.span.clone());
                                     return Err(perr(
                                         ParseErrorKind::InvalidPattern,
                                         span,
@@ -690,59 +997,116 @@ impl Rule {
                             }
                         }
                     }
-                    Compiled::Query(tpls)
+                    Compiled::Query(tpls.into_boxed_slice())
                 }
                 MatcherName::AddPrefix => {
-                    modifiers.add_prefix =
-                        l.args.last().map(|a| a.text.clone()).unwrap_or_default();
+                    modifiers.add_prefix = args.last().map(own).unwrap_or_default();
                     Compiled::Modifier
                 }
                 MatcherName::ReplacePath => {
-                    modifiers.replace_path =
-                        l.args.last().map(|a| a.text.clone()).unwrap_or_default();
+                    modifiers.replace_path = args.last().map(own).unwrap_or_default();
                     Compiled::Modifier
                 }
                 MatcherName::ReplacePathRegex => {
-                    let last = l.args.last().map(|a| a.text.clone()).unwrap_or_default();
+                    let last = args.last().map_or("", |a| lexed.arg_text(a));
                     modifiers.replace_path_regex = if last.is_empty() {
                         None
                     } else {
-                        Some(replace_regex(&last))
+                        Some(replace_regex(last))
                     };
                     Compiled::Modifier
                 }
             };
-            segments.push(Segment {
+            let first = all_args.len();
+            all_args.extend(args.iter().map(|a| ArgData {
+                text: own(a),
+                span: Sp::new(&a.span),
+            }));
+            segments.push(Seg {
                 name,
-                name_span: l.name_span,
-                span: l.span,
-                args: l.args,
+                name_span: Sp::new(&l.name_span),
+                span: Sp::new(&l.span),
+                args: Sp::new(&(first..all_args.len())),
                 compiled,
             });
         }
         if let Some(e) = too_big {
             return Err(e);
         }
+        let mut buf = String::with_capacity(more_at + more.len());
+        buf.push_str(text);
+        buf.push_str(&lexed.joined);
+        buf.push_str(&more);
         Ok(Rule {
-            text: text.to_owned(),
-            segments,
-            modifiers,
+            buf: buf.into_boxed_str(),
+            text_len: u32::try_from(text.len()).unwrap_or(u32::MAX),
+            segments: segments.into_boxed_slice(),
+            args: all_args.into_boxed_slice(),
+            modifiers: (!modifiers.is_empty()).then(|| Box::new(modifiers)),
         })
     }
 
     /// The rule text as written.
     pub fn text(&self) -> &str {
-        &self.text
+        self.buf.get(..self.text_len as usize).unwrap_or("")
     }
 
     /// The segments, in rule order (empty segments are dropped, as Traefik does).
-    pub fn segments(&self) -> &[Segment] {
-        &self.segments
+    pub fn segments(
+        &self,
+    ) -> impl ExactSizeIterator<Item = Segment<'_>> + DoubleEndedIterator + Clone {
+        self.segments
+            .iter()
+            .map(move |seg| Segment { rule: self, seg })
+    }
+
+    /// A text of the rule's buffer.
+    pub(crate) fn buf_str(&self, s: Sp) -> &str {
+        self.buf.get(s.range()).unwrap_or("")
+    }
+
+    /// Arguments by index range.
+    pub(crate) fn arg_data(&self, range: Sp) -> &[ArgData] {
+        self.args.get(range.range()).unwrap_or(&[])
+    }
+
+    /// The templates of the `index`-th segment, a `Path`-like one, without strict slash: built
+    /// on first use exactly as [`Rule::parse`] would have (same order, same `Query` variables
+    /// before it).
+    pub(crate) fn loose_alts<'r>(&'r self, index: usize, alts: &'r PathAlts) -> &'r [Alt] {
+        alts.loose.get_or_init(|| {
+            let Some(seg) = self.segments().nth(index) else {
+                return Box::default();
+            };
+            // The variables of the `Query` templates before this segment.
+            let mut query_vars: Vec<String> = Vec::new();
+            for before in self.segments.iter().take(index) {
+                if let Compiled::Query(tpls) = &before.compiled {
+                    for t in tpls {
+                        query_vars.extend(t.var_names().iter().cloned());
+                    }
+                }
+            }
+            let mut order: Vec<&str> = seg.arg_texts().collect();
+            if seg.name() != MatcherName::Path {
+                // `by_size`: longest first, stable.
+                order.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            }
+            order
+                .iter()
+                .map(|p| Template::new(p, TemplateKind::Path, false, &query_vars))
+                .collect()
+        })
+    }
+
+    /// The modifier chain.
+    pub(crate) fn modifiers(&self) -> &Modifiers {
+        self.modifiers.as_deref().unwrap_or(&NO_MODIFIERS)
     }
 
     /// Traefik's default priority: the rule's length in bytes.
     pub fn default_priority(&self) -> i64 {
-        default_priority(&self.text)
+        default_priority(self.text())
     }
 
     /// The effective priority: the `traefik.frontend.priority` label when it is positive
@@ -756,7 +1120,7 @@ impl Rule {
 
     /// `ParseDomains`: the lower-cased `Host` arguments (`None` without a `Host` matcher).
     pub fn domains(&self) -> Result<Option<Vec<String>>, DomainsError> {
-        parse_domains(&self.text)
+        parse_domains(self.text())
     }
 }
 
@@ -766,13 +1130,6 @@ fn upsert<T>(pairs: &mut Vec<(String, T)>, k: String, v: T) {
     } else {
         pairs.push((k, v));
     }
-}
-
-fn strip_regex_templates(order: &[String]) -> Vec<Alt> {
-    order
-        .iter()
-        .map(|p| Template::new(p, TemplateKind::PathPrefix, false, &[]))
-        .collect()
 }
 
 fn replace_regex(value: &str) -> ReplaceRegex {
@@ -804,16 +1161,17 @@ pub fn parse_domains(text: &str) -> Result<Option<Vec<String>>, DomainsError> {
     let mut is_host_rule = false;
     let mut first_host = None;
     let mut domains: Vec<String> = Vec::new();
-    for l in &lexed {
+    for l in &lexed.segments {
         let name = check_lexed(text, l).map_err(|e| domains_error(&e))?;
         if name == MatcherName::Host {
             is_host_rule = true;
             first_host.get_or_insert_with(|| l.span.clone());
             // Empty arguments are dropped; only a Host matcher left with none is an error.
             domains.extend(
-                l.args
+                lexed
+                    .args_of(l)
                     .iter()
-                    .map(|a| a.text.to_lowercase())
+                    .map(|a| lexed.arg_text(a).to_lowercase())
                     .filter(|d| !d.is_empty()),
             );
         }
@@ -869,7 +1227,35 @@ mod tests {
         }
         out
     }
-    fn reference_lex(text: &str) -> Result<Vec<Lexed>, ParseError> {
+    /// A lexed segment with its arguments' texts resolved: (segment, span, name, name span,
+    /// arguments).
+    type Flat = (
+        Range<usize>,
+        Range<usize>,
+        Result<MatcherName, String>,
+        Range<usize>,
+        Vec<(String, Range<usize>)>,
+    );
+    fn flat_lex(text: &str) -> Result<Vec<Flat>, ParseError> {
+        let out = lex(text)?;
+        Ok(out
+            .segments
+            .iter()
+            .map(|l| {
+                (
+                    l.seg.clone(),
+                    l.span.clone(),
+                    l.name.clone(),
+                    l.name_span.clone(),
+                    out.args_of(l)
+                        .iter()
+                        .map(|a| (out.arg_text(a).to_owned(), a.span.clone()))
+                        .collect(),
+                )
+            })
+            .collect())
+    }
+    fn reference_lex(text: &str) -> Result<Vec<Flat>, ParseError> {
         if text.is_empty() {
             return Err(perr(
                 ParseErrorKind::EmptyRule,
@@ -919,24 +1305,15 @@ mod tests {
                     let end = map.get(t.end - 1).map_or(seg.end, |e| e + 1);
                     start..end
                 };
-                args.push(Arg {
-                    text: joined[t].to_owned(),
-                    span,
-                });
+                args.push((joined[t].to_owned(), span));
             }
-            out.push(Lexed {
-                seg: seg.clone(),
-                span: seg_span,
-                name,
-                name_span,
-                args,
-            });
+            out.push((seg.clone(), seg_span, name, name_span, args));
         }
         Ok(out)
     }
 
     fn same_lex(text: &str) -> bool {
-        format!("{:?}", lex(text)) == format!("{:?}", reference_lex(text))
+        flat_lex(text) == reference_lex(text)
     }
 
     #[test]
@@ -993,15 +1370,222 @@ mod tests {
         }
     }
 
+    /// What a rule stores once (arguments as ranges of one buffer, hosts and methods only when
+    /// their case changes, plain prefixes not at all) reads back as the lexer's arguments and
+    /// the case-changed texts matching uses.
+    fn storage_reads_back(text: &str) -> Result<(), String> {
+        let Ok(rule) = Rule::parse(text) else {
+            return Ok(());
+        };
+        if rule.text() != text {
+            return Err(format!("text {:?}", rule.text()));
+        }
+        let lexed = flat_lex(text).map_err(|e| format!("{e:?}"))?;
+        if rule.segments().len() != lexed.len() {
+            return Err("segment count".to_owned());
+        }
+        for (seg, l) in rule.segments().zip(&lexed) {
+            let args: Vec<(String, Range<usize>)> =
+                seg.args().map(|a| (a.text.to_owned(), a.span)).collect();
+            if args != l.4 || seg.span() != l.1 || seg.name_span() != l.3 {
+                return Err(format!("{seg:?} against {l:?}"));
+            }
+            let texts = || args.iter().map(|(t, _)| t.as_str());
+            match seg.name() {
+                MatcherName::Host => {
+                    let want: Vec<String> = texts().map(str::to_lowercase).collect();
+                    if seg.hosts().collect::<Vec<_>>() != want {
+                        return Err(format!("hosts of {seg:?}"));
+                    }
+                }
+                MatcherName::Method => {
+                    let want: Vec<String> = texts().map(str::to_uppercase).collect();
+                    if seg.methods().collect::<Vec<_>>() != want {
+                        return Err(format!("methods of {seg:?}"));
+                    }
+                }
+                MatcherName::PathPrefix | MatcherName::PathPrefixStrip => {
+                    let mut want: Vec<&str> = texts().collect();
+                    if seg.name() == MatcherName::PathPrefixStrip {
+                        want.sort_by_key(|s| std::cmp::Reverse(s.len()));
+                        let strip: Vec<&str> = rule
+                            .modifiers()
+                            .strip_prefixes
+                            .iter()
+                            .map(|s| rule.buf_str(*s))
+                            .collect();
+                        // The last strip segment sets the prefixes.
+                        let last = rule
+                            .segments()
+                            .rfind(|s| {
+                                matches!(
+                                    s.name(),
+                                    MatcherName::PathStrip | MatcherName::PathPrefixStrip
+                                )
+                            })
+                            .map(|s| s.span());
+                        if last == Some(seg.span()) && strip != want {
+                            return Err(format!("strip prefixes of {seg:?}"));
+                        }
+                    }
+                    let got: Vec<Option<&str>> = seg
+                        .prefixes()
+                        .map(|p| match p {
+                            Prefix::Plain(p) => Some(p),
+                            Prefix::Template(_) => None,
+                        })
+                        .collect();
+                    let want: Vec<Option<&str>> = want
+                        .into_iter()
+                        .map(|p| (!p.contains('{')).then_some(p))
+                        .collect();
+                    if got != want {
+                        return Err(format!("prefixes of {seg:?}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn storage_reads_back_on_examples() {
+        for text in [
+            "Host:A.com,b.COM;PathPrefix:/api",
+            "Host: Ünï.cöm , straße.de ;Method:get,Post,ǆ",
+            "PathPrefixStrip:/a,/abc,/ab;PathPrefix:/x,/{id:[0-9]+}",
+            "Host:a::b:C;Path:/a::b;PathStrip:/x::y,/z",
+            "Headers:X-A,b;HostRegexp:{s:[a-z]+}.A.com;AddPrefix:/p;ReplacePath:/q",
+            "Host:İ,ΐ;Method:ŉ,ß",
+        ] {
+            assert_eq!(storage_reads_back(text), Ok(()), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn storage_reads_back_on_any_rule(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Host", "Method", "PathPrefix", "PathPrefixStrip", "PathStrip", "Path", ":",
+                    "::", ";", ",", " ", "A.Com", "get", "/x", "/Ab", "é", "É", "İ", "ß", "{",
+                    "{v}", "\u{a0}",
+                ]),
+                0..14,
+            )
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(storage_reads_back(&text), Ok(()), "{:?}", text);
+        }
+
+        #[test]
+        fn storage_reads_back_on_random_text(text in "\\PC{0,40}") {
+            proptest::prop_assert_eq!(storage_reads_back(&text), Ok(()), "{:?}", text);
+        }
+    }
+
+    /// The templates without strict slash as `Rule::parse` built them before they were built on
+    /// first use: in argument order (`Path`) or longest first, with the variables of the
+    /// `Query` templates before the segment.
+    fn eager_loose(text: &str) -> Vec<String> {
+        let Ok(out) = lex(text) else {
+            return Vec::new();
+        };
+        let mut query_vars: Vec<String> = Vec::new();
+        let mut res = Vec::new();
+        for l in &out.segments {
+            let Ok(name) = check_lexed(text, l) else {
+                return Vec::new();
+            };
+            let texts: Vec<&str> = out.args_of(l).iter().map(|a| out.arg_text(a)).collect();
+            match name {
+                MatcherName::Path | MatcherName::PathStrip | MatcherName::PathStripRegex => {
+                    let mut order = texts.clone();
+                    if name != MatcherName::Path {
+                        order.sort_by_key(|s| std::cmp::Reverse(s.len()));
+                    }
+                    let alts: Vec<Alt> = order
+                        .iter()
+                        .map(|p| Template::new(p, TemplateKind::Path, false, &query_vars))
+                        .collect();
+                    res.push(format!("{alts:?}"));
+                }
+                MatcherName::Query => {
+                    let pieces: Vec<&str> = texts.iter().flat_map(|a| a.split('=')).collect();
+                    for kv in pieces.chunks(2) {
+                        if let [k, v] = kv
+                            && let Ok(t) = Template::new(
+                                &format!("{k}={v}"),
+                                TemplateKind::Query,
+                                false,
+                                &query_vars,
+                            )
+                        {
+                            query_vars.extend(t.var_names().iter().cloned());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        res
+    }
+
+    fn lazy_loose(rule: &Rule) -> Vec<String> {
+        rule.segments
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match &s.compiled {
+                Compiled::Path(alts) => Some(format!("{:?}", rule.loose_alts(i, alts))),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn loose_templates_on_first_use_are_the_eager_ones() {
+        for text in [
+            "Path:/a/,/b",
+            "PathStrip:/a,/abc/;Path:/x/{id:[0-9]+}/",
+            "Query:id={id};Path:/x/{id}",
+            "Query:a={v};PathStripRegex:/p/{v},/q/{w}/",
+            "Path:/{x};Query:x={x}",
+        ] {
+            let rule = Rule::parse(text).unwrap();
+            let lazy = lazy_loose(&rule);
+            assert!(!lazy.is_empty(), "{text:?}");
+            assert_eq!(lazy, eager_loose(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn loose_templates_on_first_use_are_the_eager_ones_on_any_rule(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Path", "PathStrip", "PathStripRegex", "Query", ":", ";", ",", "/x", "/ab/",
+                    "/{id}", "{id:[0-9]+}", "id=", "={v}", "/", "{",
+                ]),
+                0..14,
+            )
+        ) {
+            let text = parts.concat();
+            if let Ok(rule) = Rule::parse(&text) {
+                proptest::prop_assert_eq!(lazy_loose(&rule), eager_loose(&text), "{:?}", text);
+            }
+        }
+    }
+
     #[test]
     fn lexing_spans() {
         let text = "Host: a.com , b.com ;Path:/a::b";
-        let l = lex(text).unwrap();
+        let l = flat_lex(text).unwrap();
         assert_eq!(l.len(), 2);
-        assert_eq!(l[0].args[0].text, "a.com");
-        assert_eq!(&text[l[0].args[1].span.clone()], "b.com");
-        assert_eq!(l[1].args[0].text, "/a:b");
-        assert_eq!(&text[l[1].args[0].span.clone()], "/a::b");
+        assert_eq!(l[0].4[0].0, "a.com");
+        assert_eq!(&text[l[0].4[1].1.clone()], "b.com");
+        assert_eq!(l[1].4[0].0, "/a:b");
+        assert_eq!(&text[l[1].4[0].1.clone()], "/a::b");
     }
 
     #[test]

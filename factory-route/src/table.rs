@@ -15,18 +15,18 @@
 //! too, since the router has no `MethodNotAllowedHandler`).
 
 use crate::matcher::{Eval, Match, MatchOptions};
-use crate::parse::{Compiled, MatcherName, PrefixAlt, Rule, Segment};
+use crate::parse::{Compiled, MatcherName, Prefix, Rule, Segment};
 use crate::request::Request;
 
-/// One frontend route.
-#[derive(Debug, Clone)]
-pub struct Route {
+/// One frontend route, borrowing its names and its parsed rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Route<'r> {
     /// The compose service.
-    pub service: String,
+    pub service: &'r str,
     /// The label segment (`traefik.<segment>.frontend.rule`), `None` for the plain labels.
-    pub segment: Option<String>,
+    pub segment: Option<&'r str>,
     /// The parsed rule.
-    pub rule: Rule,
+    pub rule: &'r Rule,
     /// The effective priority.
     pub priority: i64,
     /// Whether `priority` comes from `traefik.frontend.priority` (else the rule length).
@@ -35,19 +35,19 @@ pub struct Route {
     pub port: Option<u16>,
 }
 
-impl Route {
+impl<'r> Route<'r> {
     /// A route whose priority follows Traefik: the label when positive, else the rule length.
     pub fn new(
-        service: &str,
-        segment: Option<&str>,
-        rule: Rule,
+        service: &'r str,
+        segment: Option<&'r str>,
+        rule: &'r Rule,
         priority_label: Option<i64>,
         port: Option<u16>,
-    ) -> Route {
+    ) -> Route<'r> {
         let from_label = matches!(priority_label, Some(p) if p > 0);
         Route {
-            service: service.to_owned(),
-            segment: segment.map(str::to_owned),
+            service,
+            segment,
             priority: rule.priority(priority_label),
             priority_from_label: from_label,
             rule,
@@ -80,8 +80,8 @@ pub struct Shadow {
 
 /// The routes of one entry point.
 #[derive(Debug, Clone)]
-pub struct RouteTable {
-    routes: Vec<Route>,
+pub struct RouteTable<'r> {
+    routes: Vec<Route<'r>>,
     order: Vec<usize>,
     options: MatchOptions,
 }
@@ -89,14 +89,14 @@ pub struct RouteTable {
 /// Upper bound of candidate requests tried per pair of routes.
 const MAX_TRIES: usize = 4096;
 
-impl RouteTable {
+impl<'r> RouteTable<'r> {
     /// A table under Traefik's default options.
-    pub fn new(routes: Vec<Route>) -> RouteTable {
+    pub fn new(routes: Vec<Route<'r>>) -> RouteTable<'r> {
         RouteTable::with_options(routes, MatchOptions::default())
     }
 
     /// A table with explicit router options.
-    pub fn with_options(routes: Vec<Route>, options: MatchOptions) -> RouteTable {
+    pub fn with_options(routes: Vec<Route<'r>>, options: MatchOptions) -> RouteTable<'r> {
         let mut order: Vec<usize> = (0..routes.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(routes.get(i).map_or(0, |r| r.priority)));
         RouteTable {
@@ -107,7 +107,7 @@ impl RouteTable {
     }
 
     /// The routes, in input order.
-    pub fn routes(&self) -> &[Route] {
+    pub fn routes(&self) -> &[Route<'r>] {
         &self.routes
     }
 
@@ -153,7 +153,7 @@ impl RouteTable {
                 if ra.priority != rb.priority {
                     continue;
                 }
-                let found = witnesses(&[&ra.rule, &rb.rule])
+                let found = witnesses(&[ra.rule, rb.rule])
                     .into_iter()
                     .take(MAX_TRIES)
                     .find(|req| self.takes(a, req) && self.takes(b, req));
@@ -179,10 +179,10 @@ impl RouteTable {
                 let Some(high) = self.routes.get(by) else {
                     continue;
                 };
-                if high.priority <= low.priority || !covers(&high.rule, &low.rule) {
+                if high.priority <= low.priority || !covers(high.rule, low.rule) {
                     continue;
                 }
-                let example = witnesses(&[&low.rule])
+                let example = witnesses(&[low.rule])
                     .into_iter()
                     .take(MAX_TRIES)
                     .find(|req| self.takes(hidden, req) && self.takes(by, req));
@@ -241,11 +241,11 @@ fn hints(rule: &Rule, h: &mut Hints) {
     }
 }
 
-fn hint_segment(seg: &Segment, h: &mut Hints) {
-    match &seg.compiled {
-        Compiled::Host(hosts) => {
-            for host in hosts {
-                push_unique(&mut h.hosts, host.clone());
+fn hint_segment(seg: Segment<'_>, h: &mut Hints) {
+    match seg.compiled() {
+        Compiled::Host(_) => {
+            for host in seg.hosts() {
+                push_unique(&mut h.hosts, host.to_owned());
             }
         }
         Compiled::HostRegexp(alts) => {
@@ -255,28 +255,28 @@ fn hint_segment(seg: &Segment, h: &mut Hints) {
                 }
             }
         }
-        Compiled::Path { strict, .. } => {
-            for t in strict.iter().flatten() {
+        Compiled::Path(alts) => {
+            for t in alts.strict.iter().flatten() {
                 for s in t.samples() {
                     push_unique(&mut h.paths, s);
                 }
             }
         }
-        Compiled::Prefix(alts) => {
-            for a in alts {
+        Compiled::Prefix(_) => {
+            for a in seg.prefixes() {
                 match a {
-                    PrefixAlt::Plain(p) => {
-                        push_unique(&mut h.paths, p.clone());
+                    Prefix::Plain(p) => {
+                        push_unique(&mut h.paths, p.to_owned());
                         let sep = if p.ends_with('/') { "" } else { "/" };
                         push_unique(&mut h.paths, format!("{p}{sep}x"));
                     }
-                    PrefixAlt::Template(Ok(t)) => {
+                    Prefix::Template(Ok(t)) => {
                         for s in t.samples() {
                             push_unique(&mut h.paths, format!("{s}/x"));
                             push_unique(&mut h.paths, s);
                         }
                     }
-                    PrefixAlt::Template(Err(_)) => {}
+                    Prefix::Template(Err(_)) => {}
                 }
             }
         }
@@ -288,9 +288,9 @@ fn hint_segment(seg: &Segment, h: &mut Hints) {
                 }
             }
         }
-        Compiled::Method(ms) => {
-            for m in ms {
-                push_unique(&mut h.methods, m.clone());
+        Compiled::Method(_) => {
+            for m in seg.methods() {
+                push_unique(&mut h.methods, m.to_owned());
             }
         }
         Compiled::Headers(pairs) => {
@@ -392,12 +392,10 @@ fn witnesses(rules: &[&Rule]) -> Vec<Request> {
 
 /// Whether every request `low` matches is provably matched by `high` (conservative).
 fn covers(high: &Rule, low: &Rule) -> bool {
-    high.segments()
-        .iter()
-        .all(|hs| segment_covers(hs, low.segments()))
+    high.segments().all(|hs| segment_covers(hs, low))
 }
 
-fn path_kind(seg: &Segment) -> bool {
+fn path_kind(seg: Segment<'_>) -> bool {
     matches!(
         seg.name(),
         MatcherName::Path | MatcherName::PathStrip | MatcherName::PathStripRegex
@@ -406,84 +404,83 @@ fn path_kind(seg: &Segment) -> bool {
 
 /// The literal start every path an alternative of `seg` matches begins with, per argument;
 /// `None` when unknown.
-fn path_starts(seg: &Segment) -> Option<Vec<String>> {
+fn path_starts(seg: Segment<'_>) -> Option<Vec<String>> {
     let mut out = Vec::new();
     for arg in seg.args() {
-        let t = &arg.text;
+        let t = arg.text;
         let lit = match t.find('{') {
             Some(i) => t[..i].to_owned(),
             // Under StrictSlash `Path:/a/` also takes `/a`.
             None if path_kind(seg) => t.strip_suffix('/').unwrap_or(t).to_owned(),
-            None => t.clone(),
+            None => t.to_owned(),
         };
         out.push(lit);
     }
     if out.is_empty() { None } else { Some(out) }
 }
 
-fn segment_covers(hs: &Segment, low: &[Segment]) -> bool {
-    let same_args = |ls: &Segment| {
-        ls.args()
-            .iter()
-            .all(|a| hs.args().iter().any(|b| b.text == a.text))
-    };
-    match &hs.compiled {
+fn segment_covers(hs: Segment<'_>, low: &Rule) -> bool {
+    let same_args = |ls: Segment<'_>| ls.args().all(|a| hs.args().any(|b| b.text == a.text));
+    let mut low = low.segments();
+    match hs.compiled() {
         Compiled::Modifier => true,
-        Compiled::Host(hh) => low.iter().any(|ls| match &ls.compiled {
-            Compiled::Host(lh) => !lh.is_empty() && lh.iter().all(|h| hh.contains(h)),
+        Compiled::Host(_) => low.any(|ls| match ls.compiled() {
+            Compiled::Host(_) => {
+                ls.hosts().next().is_some() && ls.hosts().all(|h| hs.hosts().any(|x| x == h))
+            }
             _ => false,
         }),
-        Compiled::HostRegexp(alts) => low.iter().any(|ls| match &ls.compiled {
-            Compiled::Host(lh) => {
-                !lh.is_empty()
-                    && lh
-                        .iter()
+        Compiled::HostRegexp(alts) => low.any(|ls| match ls.compiled() {
+            Compiled::Host(_) => {
+                ls.hosts().next().is_some()
+                    && ls
+                        .hosts()
                         .all(|h| alts.iter().flatten().any(|t| t.is_match(h)))
             }
             Compiled::HostRegexp(_) => same_args(ls),
             _ => false,
         }),
-        Compiled::Path { .. } => low.iter().any(|ls| path_kind(ls) && same_args(ls)),
-        Compiled::Prefix(alts) => {
-            let plains: Vec<&String> = alts
-                .iter()
+        Compiled::Path(_) => low.any(|ls| path_kind(ls) && same_args(ls)),
+        Compiled::Prefix(_) => {
+            let plains: Vec<&str> = hs
+                .prefixes()
                 .filter_map(|a| match a {
-                    PrefixAlt::Plain(p) => Some(p),
-                    PrefixAlt::Template(_) => None,
+                    Prefix::Plain(p) => Some(p),
+                    Prefix::Template(_) => None,
                 })
                 .collect();
             // Every request path starts with `/`.
-            if plains.iter().any(|p| p.is_empty() || p.as_str() == "/") {
+            if plains.iter().any(|p| p.is_empty() || *p == "/") {
                 return true;
             }
-            low.iter().any(|ls| {
+            low.any(|ls| {
                 let pathy = path_kind(ls)
                     || matches!(
-                        ls.compiled,
+                        ls.compiled(),
                         Compiled::Prefix(_) | Compiled::PrefixTemplate(_)
                     );
                 if !pathy {
                     return false;
                 }
-                if matches!(ls.compiled, Compiled::Prefix(_)) && same_args(ls) {
+                if matches!(ls.compiled(), Compiled::Prefix(_)) && same_args(ls) {
                     return true;
                 }
                 path_starts(ls).is_some_and(|starts| {
                     starts
                         .iter()
-                        .all(|s| plains.iter().any(|p| s.starts_with(p.as_str())))
+                        .all(|s| plains.iter().any(|p| s.starts_with(p)))
                 })
             })
         }
-        Compiled::PrefixTemplate(_) => low
-            .iter()
-            .any(|ls| matches!(ls.compiled, Compiled::PrefixTemplate(_)) && same_args(ls)),
-        Compiled::Method(hm) => low.iter().any(|ls| match &ls.compiled {
-            Compiled::Method(lm) => lm.iter().all(|m| hm.contains(m)),
+        Compiled::PrefixTemplate(_) => {
+            low.any(|ls| matches!(ls.compiled(), Compiled::PrefixTemplate(_)) && same_args(ls))
+        }
+        Compiled::Method(_) => low.any(|ls| match ls.compiled() {
+            Compiled::Method(_) => ls.methods().all(|m| hs.methods().any(|x| x == m)),
             _ => false,
         }),
         Compiled::Headers(hp) => hp.iter().all(|(k, v)| {
-            low.iter().any(|ls| match &ls.compiled {
+            low.clone().any(|ls| match ls.compiled() {
                 Compiled::Headers(lp) => lp
                     .iter()
                     .any(|(lk, lv)| lk == k && (v.is_empty() || lv == v)),
@@ -491,7 +488,7 @@ fn segment_covers(hs: &Segment, low: &[Segment]) -> bool {
             })
         }),
         Compiled::HeadersRegexp(hp) => hp.iter().all(|(k, re)| {
-            low.iter().any(|ls| match &ls.compiled {
+            low.clone().any(|ls| match ls.compiled() {
                 Compiled::Headers(lp) => lp
                     .iter()
                     .any(|(lk, lv)| lk == k && !lv.is_empty() && re.is_match(lv)),
@@ -502,7 +499,7 @@ fn segment_covers(hs: &Segment, low: &[Segment]) -> bool {
             })
         }),
         Compiled::Query(ht) => ht.iter().all(|t| {
-            low.iter().any(|ls| match &ls.compiled {
+            low.clone().any(|ls| match ls.compiled() {
                 Compiled::Query(lt) => lt.iter().any(|l| l.template == t.template),
                 _ => false,
             })

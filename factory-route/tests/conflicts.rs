@@ -2,17 +2,19 @@
 
 use factory_route::{Match, Request, Route, RouteTable, Rule};
 
-fn route(service: &str, rule: &str, priority: Option<i64>) -> Route {
+/// A route whose names and rule live as long as the test (a table borrows them).
+fn route(service: &str, rule: &str, priority: Option<i64>) -> Route<'static> {
+    let rule: &'static Rule = Box::leak(Box::new(Rule::parse(rule).expect("valid rule")));
     Route::new(
-        service,
+        Box::leak(service.to_owned().into_boxed_str()),
         None,
-        Rule::parse(rule).expect("valid rule"),
+        rule,
         priority,
         None,
     )
 }
 
-fn table(routes: &[(&str, &str, Option<i64>)]) -> RouteTable {
+fn table(routes: &[(&str, &str, Option<i64>)]) -> RouteTable<'static> {
     RouteTable::new(routes.iter().map(|(s, r, p)| route(s, r, *p)).collect())
 }
 

@@ -61,9 +61,10 @@ proptest! {
                 }
                 let req = Request::new(&host, &path);
                 let _ = rule.matches(&req);
+                let root = Rule::parse("PathPrefix:/").unwrap();
                 let table = RouteTable::new(vec![
-                    Route::new("a", None, rule.clone(), Some(1), None),
-                    Route::new("b", None, Rule::parse("PathPrefix:/").unwrap(), Some(1), None),
+                    Route::new("a", None, &rule, Some(1), None),
+                    Route::new("b", None, &root, Some(1), None),
                 ]);
                 let _ = table.resolve(&req);
                 for c in table.conflicts() {

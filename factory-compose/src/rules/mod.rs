@@ -62,7 +62,7 @@ pub(crate) struct Context<'a> {
     /// The process environment as given (FE006 reads the `SV_` names it holds).
     pub(crate) process: &'a crate::environment::ProcessEnv,
     /// The Traefik route table, built once for every FR rule (see `route::defs`).
-    pub(crate) route_defs: std::sync::OnceLock<Vec<crate::routes::RouteDef>>,
+    pub(crate) route_defs: std::sync::OnceLock<Vec<crate::routes::RouteDef<'a>>>,
     /// The cron jobs with their parsed schedules, built once for every FJ rule.
     pub(crate) cron_jobs: std::sync::OnceLock<Vec<crate::cron_jobs::CronJob<'a>>>,
     /// Indices into the route table of the first route of each distinct rule label (segments

@@ -46,7 +46,7 @@ impl Rule for HardCodedHost {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for d in distinct_rules(cx) {
-            let Some(raw) = raw_value(cx, &d.rule) else {
+            let Some(raw) = raw_value(cx, d.rule) else {
                 continue;
             };
             if !may_hard_code_host(raw) {
@@ -72,7 +72,7 @@ impl Rule for HardCodedHost {
                                 d.service
                             ),
                         )
-                        .at(in_raw(cx, &d.rule, arg.span.clone()))
+                        .at(in_raw(cx, d.rule, arg.span.clone()))
                         .with_help(
                             "use the environment's domain: `Host:${CI_ENVIRONMENT_DOMAIN}`, or a subdomain of it such as `Host:api.${CI_ENVIRONMENT_DOMAIN}`",
                         ),
@@ -121,9 +121,9 @@ mod tests {
     /// What the rule's loop reports: a `Host` argument, trimmed, not empty, without `$`.
     fn hard_coded(raw: &str) -> bool {
         Rule::parse(raw).is_ok_and(|rule| {
-            rule.segments().iter().any(|seg| {
+            rule.segments().any(|seg| {
                 seg.name() == MatcherName::Host
-                    && seg.args().iter().any(|a| {
+                    && seg.args().any(|a| {
                         let host = a.text.trim();
                         !host.is_empty() && !host.contains('$')
                     })

@@ -46,7 +46,7 @@ impl Rule for InvalidFrontendRule {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for d in distinct_rules(cx) {
-            if uses_unset_variable(cx, &d.rule) {
+            if uses_unset_variable(cx, d.rule) {
                 continue; // FE002/FE007 report the variable; the rule is not the one meant
             }
             let Err(e) = d.parsed_rule() else { continue };
@@ -63,7 +63,7 @@ impl Rule for InvalidFrontendRule {
                     d.rule.key.value, d.service, e.message
                 ),
             )
-            .at(in_value(cx, &d.rule, e.span.clone()));
+            .at(in_value(cx, d.rule, e.span.clone()));
             if too_big {
                 diag.severity = crate::diagnostic::Severity::Warning;
             }

@@ -175,7 +175,7 @@ pub(crate) fn uses_missing_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
 
 /// The routes of the project, as `factory routes` shows them, built on first use and shared by
 /// every FR rule of the run.
-pub(crate) fn defs<'c>(cx: &'c Context<'_>) -> &'c [crate::routes::RouteDef] {
+pub(crate) fn defs<'c, 'a>(cx: &'c Context<'a>) -> &'c [crate::routes::RouteDef<'a>] {
     cx.route_defs
         .get_or_init(|| crate::routes::routes(cx.project))
 }
@@ -204,9 +204,9 @@ pub(crate) fn distinct_indices<'c>(cx: &'c Context<'_>) -> &'c [usize] {
 }
 
 /// The distinct rule labels of the routes (see [`distinct_indices`]).
-pub(crate) fn distinct_rules<'c>(
-    cx: &'c Context<'_>,
-) -> impl Iterator<Item = &'c crate::routes::RouteDef> {
+pub(crate) fn distinct_rules<'c, 'a>(
+    cx: &'c Context<'a>,
+) -> impl Iterator<Item = &'c crate::routes::RouteDef<'a>> {
     let defs = defs(cx);
     distinct_indices(cx).iter().filter_map(|&i| defs.get(i))
 }
@@ -228,7 +228,7 @@ pub(crate) fn labels_with<'a>(
 }
 
 /// How a route is named in messages: `` `web` `` or `` `web` (segment `api`) ``.
-pub(crate) fn route_name(d: &crate::routes::RouteDef) -> String {
+pub(crate) fn route_name(d: &crate::routes::RouteDef<'_>) -> String {
     match &d.segment {
         Some(s) => format!("`{}` (segment `{s}`)", d.service),
         None => format!("`{}`", d.service),
@@ -244,7 +244,7 @@ fn rule_warnings<'c>(cx: &'c Context<'_>) -> &'c [(usize, Vec<factory_route::Rul
             .iter()
             .filter_map(|&i| {
                 let d = defs.get(i)?;
-                if uses_unset_variable(cx, &d.rule) {
+                if uses_unset_variable(cx, d.rule) {
                     return None;
                 }
                 let warnings = d.parsed_rule().ok()?.warnings();
@@ -271,7 +271,7 @@ pub(crate) fn warn_rules(
                 code,
                 format!("`{}` of `{}`: {}", d.rule.key.value, d.service, w.message),
             )
-            .at(in_value(cx, &d.rule, w.span.clone()));
+            .at(in_value(cx, d.rule, w.span.clone()));
             if let Some(at) = d.rule.value.as_ref().and_then(|v| v.inherited_from()) {
                 diag = diag.with_secondary(at, "inherited from here");
             }

@@ -76,8 +76,8 @@ impl Rule for RouteConflict {
                             c.example
                         ),
                     )
-                    .at(value_loc(&dl.rule))
-                    .with_secondary(value_loc(&df.rule), format!("{} matches it too", route_name(df)))
+                    .at(value_loc(dl.rule))
+                    .with_secondary(value_loc(df.rule), format!("{} matches it too", route_name(df)))
                     .with_help(format!(
                         "give the more specific route a higher `traefik.frontend.priority` than the other (e.g. \"{}\"), or make the rules disjoint",
                         priority + 1

@@ -86,17 +86,17 @@ impl Rule for ShadowedRoute {
                 );
                 let diag = registry::diagnostic("FR013", message).with_help(help);
                 let diag = if hidden > by {
-                    diag.at(value_loc(&dh.rule)).with_secondary(
-                        value_loc(&db.rule),
+                    diag.at(value_loc(dh.rule)).with_secondary(
+                        value_loc(db.rule),
                         format!("{} takes its requests (priority {pb})", route_name(db)),
                     )
                 } else {
                     diag.at_labelled(
-                        value_loc(&db.rule),
+                        value_loc(db.rule),
                         format!("takes every request of {} (priority {pb})", route_name(dh)),
                     )
                     .with_secondary(
-                        value_loc(&dh.rule),
+                        value_loc(dh.rule),
                         format!("{} is never reached (priority {ph})", route_name(dh)),
                     )
                 };
