@@ -15,15 +15,22 @@ fn cases() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/cases/merge")
 }
 
-/// The case directories that have Compose's output, in order.
-fn case_dirs() -> Vec<PathBuf> {
+/// The case directories that have Compose's output, in order, with that output.
+fn case_dirs() -> Vec<(PathBuf, Value)> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases())
         .expect("../shared/cases/merge")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("expected.json").is_file())
         .collect();
     dirs.sort();
-    dirs
+    dirs.into_iter()
+        .map(|dir| {
+            let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
+            let expected = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{}: expected.json ({e})", dir.display()));
+            (dir, expected)
+        })
+        .collect()
 }
 
 fn render_case(dir: &Path) -> Value {
@@ -48,10 +55,7 @@ fn every_merge_case_matches_compose() {
     let dirs = case_dirs();
     assert!(dirs.len() >= 10, "only {} merge cases found", dirs.len());
     let mut failures = Vec::new();
-    for dir in &dirs {
-        let expected: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
-                .unwrap();
+    for (dir, expected) in &dirs {
         let got = render_case(dir);
         let case = dir.file_name().unwrap().to_string_lossy().into_owned();
         let (Some(want_services), Some(got_services)) = (
@@ -107,12 +111,9 @@ fn every_merge_case_matches_compose() {
 fn every_merge_case_document_matches_compose() {
     let dirs = case_dirs();
     let mut failures = Vec::new();
-    for dir in &dirs {
-        let expected: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
-                .unwrap();
+    for (dir, expected) in &dirs {
         let got = render_case(dir);
-        if got != expected {
+        if got != *expected {
             failures.push(format!(
                 "{}:\n  compose: {expected}\n  factory: {got}",
                 dir.display()

@@ -733,11 +733,19 @@ impl Rule {
         // Texts derived from the arguments (case changes) go after `text ++ joined`.
         let more_at = text.len() + lexed.joined.len();
         let mut more = String::new();
-        let mut intern = |s: &str| {
-            let start = more_at + more.len();
-            more.push_str(s);
-            Sp::new(&(start..start + s.len()))
-        };
+        // An argument's text as a matcher compares it: the argument itself, or its case-changed
+        // copy appended to the buffer when `changed` says the case change alters it.
+        let mut recased =
+            |t: &str, at: &Range<usize>, changed: fn(&str) -> bool, case: fn(&str) -> String| {
+                if changed(t) {
+                    let s = case(t);
+                    let start = more_at + more.len();
+                    more.push_str(&s);
+                    Sp::new(&(start..start + s.len()))
+                } else {
+                    Sp::new(at)
+                }
+            };
         let mut segments = Vec::with_capacity(lexed.segments.len());
         let mut all_args: Vec<ArgData> = Vec::with_capacity(lexed.args.len());
         let mut modifiers = Modifiers::default();
@@ -758,12 +766,12 @@ impl Rule {
                         .then(|| {
                             args.iter()
                                 .map(|a| {
-                                    let t = lexed.arg_text(a);
-                                    if changed_by_lowercase(t) {
-                                        intern(&t.to_lowercase())
-                                    } else {
-                                        own(a)
-                                    }
+                                    recased(
+                                        lexed.arg_text(a),
+                                        &a.text,
+                                        changed_by_lowercase,
+                                        str::to_lowercase,
+                                    )
                                 })
                                 .collect()
                         });
@@ -878,12 +886,12 @@ impl Rule {
                 MatcherName::Method => Compiled::Method(
                     args.iter()
                         .map(|a| {
-                            let t = lexed.arg_text(a);
-                            if changed_by_uppercase(t) {
-                                intern(&t.to_uppercase())
-                            } else {
-                                own(a)
-                            }
+                            recased(
+                                lexed.arg_text(a),
+                                &a.text,
+                                changed_by_uppercase,
+                                str::to_uppercase,
+                            )
                         })
                         .collect(),
                 ),
