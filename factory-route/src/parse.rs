@@ -688,6 +688,15 @@ fn regex_too_big(span: Range<usize>, pattern: &str) -> ParseError {
 
 /// Go `sort.Sort(bySize)` on a short list: longest first, stable for equal lengths. The
 /// arguments' texts, as ranges of `text ++ joined`.
+/// The `PathPrefix` templates (no strict slash) of the arguments at `order`, with the Query
+/// variables `vars` declared.
+fn prefix_templates(lexed: &LexOut<'_>, order: &[Sp], vars: &[String]) -> Vec<Alt> {
+    order
+        .iter()
+        .map(|s| Template::new(lexed.get(s.range()), TemplateKind::PathPrefix, false, vars))
+        .collect()
+}
+
 fn by_size(lexed: &LexOut<'_>, args: &[LexArg]) -> Vec<Sp> {
     let mut v: Vec<Sp> = args.iter().map(|a| Sp::new(&a.text)).collect();
     v.sort_by_key(|s| std::cmp::Reverse(lexed.get(s.range()).len()));
@@ -791,17 +800,7 @@ impl Rule {
                         by_size(&lexed, args)
                     };
                     if name == MatcherName::PathStripRegex {
-                        modifiers.strip_regex = order
-                            .iter()
-                            .map(|s| {
-                                Template::new(
-                                    lexed.get(s.range()),
-                                    TemplateKind::PathPrefix,
-                                    false,
-                                    &[],
-                                )
-                            })
-                            .collect();
+                        modifiers.strip_regex = prefix_templates(&lexed, &order, &[]);
                     }
                     let compiled = Compiled::Path(Box::new(PathAlts {
                         strict: order
@@ -867,21 +866,10 @@ impl Rule {
                 }
                 MatcherName::PathPrefixStripRegex => {
                     let order = by_size(&lexed, args);
-                    let build = |vars: &[String]| {
-                        order
-                            .iter()
-                            .map(|s| {
-                                Template::new(
-                                    lexed.get(s.range()),
-                                    TemplateKind::PathPrefix,
-                                    false,
-                                    vars,
-                                )
-                            })
-                            .collect::<Vec<Alt>>()
-                    };
-                    modifiers.strip_regex = build(&[]);
-                    Compiled::PrefixTemplate(build(&query_vars).into_boxed_slice())
+                    modifiers.strip_regex = prefix_templates(&lexed, &order, &[]);
+                    Compiled::PrefixTemplate(
+                        prefix_templates(&lexed, &order, &query_vars).into_boxed_slice(),
+                    )
                 }
                 MatcherName::Method => Compiled::Method(
                     args.iter()
