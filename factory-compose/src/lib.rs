@@ -192,15 +192,15 @@ fn includes_and_extends(
             .at(at(*node)),
         );
     }
-    for (name, node, other) in &included.conflicts {
+    for (kind, name, node, other) in &included.conflicts {
         diagnostics.push(
             rules::registry::diagnostic(
                 "FC003",
                 format!(
-                    "the service `{name}` is defined both by the project and by a file it includes"
+                    "`{kind}.{name}` is defined both by the project and, differently, by a file it includes"
                 ),
             )
-            .with_help("rename one of them: Compose refuses the conflict")
+            .with_help("rename one of them or make both definitions equal: Compose refuses the conflict")
             .at(at(*node))
             .with_secondary(at(*other), "the included file defines it here"),
         );

@@ -946,9 +946,10 @@ pub(crate) struct Included {
     pub(crate) files: Vec<(String, NodeId)>,
     /// Files that were not found (not added to the sources).
     pub(crate) missing: Vec<(String, NodeId)>,
-    /// Included services whose name the project already uses: (name, the project's service
-    /// key, the included file's).
-    pub(crate) conflicts: Vec<(String, NodeId, NodeId)>,
+    /// Included services, volumes, networks, secrets and configs whose name the project
+    /// already uses for another definition: (top-level key, name, the project's key, the
+    /// included file's). An equal definition is no conflict.
+    pub(crate) conflicts: Vec<(&'static str, String, NodeId, NodeId)>,
     /// Problems of `extends` inside included files.
     pub(crate) extends: Extended,
     /// The names of the services added (their `extends` is resolved already).
@@ -975,7 +976,7 @@ pub(crate) fn resolve_include(
         return out;
     };
     let text = |t: &Tree, id| crate::yaml::scalar_text(t, id).map(str::to_owned);
-    let mut imported: Vec<Entry> = Vec::new();
+    let mut imported: [(&'static str, Vec<Entry>); 5] = IMPORTED.map(|k| (k, Vec::new()));
     for item in items {
         let (paths, project_dir): (Vec<(String, NodeId)>, Option<String>) =
             match &tree.node(item).kind {
@@ -1031,80 +1032,128 @@ pub(crate) fn resolve_include(
         let Some(sub_root) = merged else {
             continue;
         };
-        let Some(services) = tree
-            .get(sub_root, "services")
-            .map(|e| e.value)
-            .filter(|&s| matches!(tree.node(s).kind, NodeKind::Mapping(_)))
-        else {
-            continue;
-        };
-        rebase_services(tree, services, &dir);
-        let services =
-            extend_services(tree, services, &dir, overrides, load, &mut out.extends, &[])
-                .unwrap_or(services);
-        if let NodeKind::Mapping(es) = &tree.node(services).kind {
-            imported.extend(es.iter().cloned());
-        }
-    }
-    if imported.is_empty() {
-        return out;
-    }
-    let services = services_of(tree);
-    let mut entries = match services.map(|s| &tree.node(s).kind) {
-        Some(NodeKind::Mapping(es)) => es.to_vec(),
-        _ => Vec::new(),
-    };
-    for e in imported {
-        let name = text(tree, e.key).unwrap_or_default();
-        if let Some(x) = entries
-            .iter()
-            .find(|x| text(tree, x.key).as_deref() == Some(name.as_str()))
-        {
-            out.conflicts.push((name, x.key, e.key));
-            continue;
-        }
-        out.services.push(name);
-        entries.push(e);
-    }
-    match services {
-        Some(s) => {
-            let mut node = tree.node(s).clone();
-            node.kind = NodeKind::Mapping(entries.into());
-            let nid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
-            tree.nodes.push(node);
-            set_root_entry(tree, "services", nid);
-        }
-        None => {
-            // No `services:` of its own: the included services become the project's.
-            let key_like = inc;
-            let mut key = tree.node(key_like).clone();
-            key.kind = NodeKind::Scalar(Scalar {
-                value: "services".into(),
-            });
-            key.style = ScalarStyle::Plain;
-            key.interpolated = false;
-            key.props = None;
-            let mut map = key.clone();
-            map.kind = NodeKind::Mapping(entries.into());
-            let kid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
-            tree.nodes.push(key);
-            let vid = NodeId(kid.0.saturating_add(1));
-            tree.nodes.push(map);
-            if let Some(NodeKind::Mapping(es)) =
-                tree.nodes.get_mut(root.0 as usize).map(|n| &mut n.kind)
-            {
-                push(
-                    es,
-                    Entry {
-                        key: kid,
-                        value: vid,
-                        merged_from: None,
-                    },
-                );
+        for (kind, list) in &mut imported {
+            let Some(map) = tree
+                .get(sub_root, kind)
+                .map(|e| e.value)
+                .filter(|&m| matches!(tree.node(m).kind, NodeKind::Mapping(_)))
+            else {
+                continue;
+            };
+            let map = match *kind {
+                "services" => {
+                    rebase_services(tree, map, &dir);
+                    extend_services(tree, map, &dir, overrides, load, &mut out.extends, &[])
+                        .unwrap_or(map)
+                }
+                "secrets" | "configs" => {
+                    rebase_files(tree, map, &dir);
+                    map
+                }
+                _ => map,
+            };
+            if let NodeKind::Mapping(es) = &tree.node(map).kind {
+                list.extend(es.iter().copied());
             }
         }
     }
+    for (kind, list) in imported {
+        if list.is_empty() {
+            continue;
+        }
+        let current = tree
+            .get(root, kind)
+            .map(|e| e.value)
+            .filter(|&m| matches!(tree.node(m).kind, NodeKind::Mapping(_)));
+        let mut entries = match current.map(|m| &tree.node(m).kind) {
+            Some(NodeKind::Mapping(es)) => es.to_vec(),
+            _ => Vec::new(),
+        };
+        for e in list {
+            let name = text(tree, e.key).unwrap_or_default();
+            if let Some(x) = entries
+                .iter()
+                .find(|x| text(tree, x.key).as_deref() == Some(name.as_str()))
+            {
+                // Compose keeps an equal definition once and refuses another one.
+                if !(Merger { tree, overrides }).same(x.value, e.value) {
+                    out.conflicts.push((kind, name, x.key, e.key));
+                }
+                continue;
+            }
+            if kind == "services" {
+                out.services.push(name);
+            }
+            entries.push(e);
+        }
+        put_root_mapping(tree, root, inc, kind, current, entries);
+    }
     out
+}
+
+/// The top-level keys an included project adds to the project, in the order Compose imports
+/// them (compose-go `importResources`).
+const IMPORTED: [&str; 5] = ["services", "volumes", "networks", "secrets", "configs"];
+
+/// Rewrite the relative `file:` of the secrets or configs of mapping `map`, loaded from
+/// directory `dir` (Compose resolves them against that file's folder).
+fn rebase_files(tree: &mut Tree, map: NodeId, dir: &str) {
+    let items: Vec<NodeId> = match &tree.node(map).kind {
+        NodeKind::Mapping(es) => es.iter().map(|e| e.value).collect(),
+        _ => Vec::new(),
+    };
+    for item in items {
+        let Some(file) = tree.get(item, "file").map(|e| e.value) else {
+            continue;
+        };
+        if let Some(node) = tree.nodes.get_mut(file.0 as usize)
+            && let NodeKind::Scalar(s) = &mut node.kind
+            && let Some(new) = rebase(dir, &s.value)
+        {
+            s.value = new.into();
+        }
+    }
+}
+
+/// Set the root's `key` to a new mapping of `entries`: in place of `current` (its value) when
+/// the root has the key, else as a new `key:` entry made at `like`'s place.
+fn put_root_mapping(
+    tree: &mut Tree,
+    root: NodeId,
+    like: NodeId,
+    key: &str,
+    current: Option<NodeId>,
+    entries: Vec<Entry>,
+) {
+    if let Some(m) = current {
+        let mut node = tree.node(m).clone();
+        node.kind = NodeKind::Mapping(entries.into());
+        let nid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
+        tree.nodes.push(node);
+        set_root_entry(tree, key, nid);
+        return;
+    }
+    let mut k = tree.node(like).clone();
+    k.kind = NodeKind::Scalar(Scalar { value: key.into() });
+    k.style = ScalarStyle::Plain;
+    k.interpolated = false;
+    k.props = None;
+    let mut map = k.clone();
+    map.kind = NodeKind::Mapping(entries.into());
+    let kid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
+    tree.nodes.push(k);
+    let vid = NodeId(kid.0.saturating_add(1));
+    tree.nodes.push(map);
+    if let Some(NodeKind::Mapping(es)) = tree.nodes.get_mut(root.0 as usize).map(|n| &mut n.kind) {
+        push(
+            es,
+            Entry {
+                key: kid,
+                value: vid,
+                merged_from: None,
+            },
+        );
+    }
 }
 
 /// Append `item` to an exact-size list of the tree (the tree keeps `Box<[T]>`: a few merge

@@ -50,6 +50,16 @@ const CASES: &[(&str, Others, &str, &str, &str)] = &[
         "a",
         "services.a conflicts with imported resource",
     ),
+    (
+        "include: [c2.yml]\nservices:\n  a:\n    image: y\n    secrets: [s]\nsecrets:\n  s: {environment: A}\n",
+        &[(
+            "c2.yml",
+            "services:\n  b:\n    image: x\nsecrets:\n  s: {environment: B}\n",
+        )],
+        "FC003",
+        "s",
+        "secrets.s conflicts with imported resource",
+    ),
 ];
 
 #[test]
@@ -78,6 +88,26 @@ fn extends_problems_point_at_the_value() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn an_equal_included_definition_is_no_conflict() {
+    // Compose v2.40.3 accepts a service (or volume, network …) that the project and the file it
+    // includes define the same way, and prints it once.
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "compose.yml",
+        "include: [c2.yml]\nservices:\n  a:\n    image: x\n",
+        FileKind::Compose,
+    ));
+    sources.add(SourceFile::new(
+        "c2.yml",
+        "services:\n  a:\n    image: x\n",
+        FileKind::Other,
+    ));
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let codes: Vec<_> = report.diagnostics.iter().map(|d| d.code).collect();
+    assert!(!codes.contains(&"FC003"), "{codes:?}");
 }
 
 #[test]

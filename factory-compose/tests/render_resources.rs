@@ -60,8 +60,16 @@ configs:
 ";
 
 fn rendered(text: &str, format: Format) -> String {
+    rendered_with(text, &[], format)
+}
+
+/// `text` as `compose.yml` with `others` (name, text) beside it for `include:`.
+fn rendered_with(text: &str, others: &[(&str, &str)], format: Format) -> String {
     let mut sources = SourceMap::new();
     sources.add(SourceFile::new("compose.yml", text, FileKind::Compose));
+    for (name, other) in others {
+        sources.add(SourceFile::new(*name, *other, FileKind::Other));
+    }
     let settings = Settings {
         project_name: Some("t".to_owned()),
         project_dir: Some("/p".to_owned()),
@@ -112,4 +120,26 @@ fn no_service_no_resources() {
     ))
     .expect("JSON");
     assert_eq!(doc, serde_json::json!({"name": "t", "services": {}}));
+}
+
+#[test]
+fn included_resources_are_imported() {
+    // Compose v2.40.3 prints the included file's secret with its path resolved against the
+    // included file's folder, and its network; not its unused secret `g` nor volume `v`.
+    let doc: Value = serde_json::from_str(&rendered_with(
+        "include: [sub/c.yml]\nservices:\n  a:\n    image: x\n    secrets: [f]\n    networks: [n]\n",
+        &[(
+            "sub/c.yml",
+            "services:\n  b:\n    image: x\nsecrets:\n  f: {file: ./f.txt}\n  g: {file: ./g.txt}\nnetworks:\n  n: {}\nvolumes:\n  v: {}\n",
+        )],
+        Format::Json,
+    ))
+    .expect("JSON");
+    assert_eq!(
+        doc["secrets"],
+        serde_json::json!({"f": {"name": "t_f", "file": "/p/sub/f.txt"}})
+    );
+    assert_eq!(names(&doc, "networks"), ["default", "n"]);
+    assert_eq!(names(&doc, "volumes"), Vec::<String>::new());
+    assert_eq!(names(&doc, "services"), ["a", "b"]);
 }
