@@ -125,6 +125,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         mut tree,
         overrides,
     } = merge::merge(trees);
+    report_empty_project(&tree, sources, &mut diagnostics);
     let interpolation =
         interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
     let mut project = model::build(tree, &mut diagnostics);
@@ -142,6 +143,30 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         diagnostics,
         env_files,
         extends_files,
+    }
+}
+
+/// Compose refuses a project whose files, merged, have no top-level key at all (`empty compose
+/// file`): empty files, files of comments only, `{}`. Not reported when a YAML problem already
+/// explains it (a syntax error or a limit drops the tree) or a document is null (FC002).
+fn report_empty_project(tree: &yaml::Tree, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
+    let empty = match tree.root().map(|r| &tree.node(r).kind) {
+        None => true,
+        Some(yaml::NodeKind::Mapping(entries)) => entries.is_empty(),
+        Some(_) => false,
+    };
+    let explained = diags
+        .iter()
+        .any(|d| matches!(d.code, "FC001" | "FC002" | "FC004"));
+    let Some(first) = sources.of_kind(FileKind::Compose).next() else {
+        return;
+    };
+    if empty && !explained {
+        diags.push(
+            rules::registry::diagnostic("FC002", "the compose file is empty")
+                .at(span::Location::new(first, span::Span::new(0, 0)))
+                .with_help("write `services:` and the project's services under it"),
+        );
     }
 }
 

@@ -17,8 +17,67 @@ pub(crate) fn parse_file(
         diags.push(problem_diagnostic(problem, file, text));
     }
     report_collection_keys(&parsed.tree, diags);
+    report_null_documents(text, &parsed.tree, diags);
     parsed.tree
 }
+
+/// Null where Compose wants a mapping, which Compose refuses in each file before merging
+/// (checked with Compose v2.40.3): a null document (`---` with nothing after it, `~`: `top-level
+/// object must be a mapping`), even beside other documents, and a null `services`, `networks`,
+/// `volumes`, `secrets` or `configs` (`services must be a mapping`), even when another file
+/// defines it. A file with no document at all adds nothing and is not refused. Other
+/// non-mappings are reported by the model, on the merged project.
+fn report_null_documents(text: &str, tree: &Tree, diags: &mut Vec<Diagnostic>) {
+    let is_null = |node: &yaml::Node| {
+        matches!(node.kind, yaml::NodeKind::Scalar(_))
+            && matches!(
+                crate::model::convert::scalar_kind(node),
+                yaml::PlainValue::Null
+            )
+    };
+    for &doc in &tree.documents {
+        let node = tree.node(doc);
+        if is_null(node) {
+            // An empty document's node is where its content would be: point at its `---`.
+            let at = node.span.start as usize;
+            let marker = text
+                .get(..at)
+                .and_then(|before| before.rfind("---"))
+                .filter(|&m| m == 0 || text.as_bytes().get(m - 1) == Some(&b'\n'))
+                .and_then(|m| u32::try_from(m).ok())
+                .map_or(node.span, |m| Span::new(m, m + 3));
+            diags.push(
+                registry::diagnostic("FC002", "a compose document must be a mapping, not null")
+                    .at(Location::new(node.file, marker))
+                    .with_help(
+                        "remove the empty document (a `---` with nothing after it), or write its keys",
+                    ),
+            );
+            continue;
+        }
+        let yaml::NodeKind::Mapping(entries) = &node.kind else {
+            continue;
+        };
+        for e in entries.iter().filter(|e| e.merged_from.is_none()) {
+            let Some(key) = yaml::scalar_text(tree, e.key) else {
+                continue;
+            };
+            if MAPPING_KEYS.contains(&key) && is_null(tree.node(e.value)) {
+                let k = tree.node(e.key);
+                diags.push(
+                    registry::diagnostic("FC002", format!("`{key}` must be a mapping, not null"))
+                        .at(Location::new(k.file, k.span))
+                        .with_help(format!(
+                            "write the {key} under `{key}:`, or remove the empty key"
+                        )),
+                );
+            }
+        }
+    }
+}
+
+/// The top-level keys whose value Compose's schema wants to be a mapping.
+const MAPPING_KEYS: [&str; 5] = ["services", "networks", "volumes", "secrets", "configs"];
 
 /// Compose decodes mappings into string-keyed maps: a sequence or mapping used as a key
 /// (`? [a, b]: x`) is refused (`invalid map key`), anywhere in the file.

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 use crate::span::Span;
 use crate::volume;
-use crate::yaml::{Entry, Node, NodeId, NodeKind, Scalar, ScalarStyle, Tree};
+use crate::yaml::{Entry, Node, NodeId, NodeKind, PlainValue, Scalar, ScalarStyle, Tree};
 
 /// A value of a later file that replaced one of an earlier file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,11 +198,23 @@ impl Merger<'_> {
                 return Some(over);
             }
         }
-        match rule_for(path) {
+        let rule = rule_for(path);
+        // A null in the later file keeps the earlier value (compose-go `MergeYaml`: `if o == nil
+        // { return e }`), except where Compose takes the later value whatever it is.
+        if rule != Rule::Replace
+            && matches!(self.node(over).kind, NodeKind::Scalar(_))
+            && matches!(
+                crate::model::convert::scalar_kind(self.node(over)),
+                PlainValue::Null
+            )
+        {
+            return Some(base);
+        }
+        match rule {
             Rule::Replace => Some(over),
             Rule::ByName => Some(self.by_name(base, over)),
             Rule::AppendUnique | Rule::Append => {
-                let unique = rule_for(path) == Rule::AppendUnique;
+                let unique = rule == Rule::AppendUnique;
                 Some(self.append(base, over, unique))
             }
             Rule::VolumesByTarget => Some(self.volumes(base, over)),

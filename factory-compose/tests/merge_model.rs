@@ -135,3 +135,47 @@ fn a_diagnostic_in_the_override_names_the_base_value() {
         .expect("a label on the base value");
     assert_eq!(base.text.as_deref(), Some("overrides the value set here"));
 }
+
+#[test]
+fn a_null_in_the_override_keeps_the_base_value() {
+    // Compose v2.40.3 (`docker compose -f base.yml -f over.yml config`) keeps `image`,
+    // `volumes`, `healthcheck` and the whole service `b` of the base when the override writes
+    // them empty, but takes the empty `command` (it replaces whatever the override says).
+    let p = project(&[
+        (
+            "base.yml",
+            "services:\n  a:\n    image: x:1\n    command: run\n    volumes: [/h:/c]\n    healthcheck: {test: [CMD, \"true\"]}\n  b:\n    image: y:1\n",
+        ),
+        (
+            "over.yml",
+            "services:\n  a:\n    image:\n    command:\n    volumes: ~\n    healthcheck: null\n  b:\n",
+        ),
+    ]);
+    let a = p.service("a").unwrap();
+    assert_eq!(a.image.as_ref().map(|i| i.value.as_str()), Some("x:1"));
+    assert!(a.volumes.as_ref().is_some_and(|v| v.value.len() == 1));
+    assert!(a.healthcheck.is_some());
+    assert!(
+        a.command
+            .as_ref()
+            .is_none_or(|c| matches!(c.value, factory_compose::model::CommandValue::Null))
+    );
+    assert_eq!(
+        p.service("b")
+            .and_then(|b| b.image.as_ref())
+            .map(|i| i.value.as_str()),
+        Some("y:1")
+    );
+    let report = lint(
+        &sources(&[
+            ("base.yml", "services:\n  b:\n    image: y:1\n"),
+            ("over.yml", "services:\n  b:\n"),
+        ]),
+        &ProcessEnv::default(),
+        &Settings::default(),
+    );
+    assert!(
+        !report.diagnostics.iter().any(|d| d.code == "FC002"),
+        "an empty service in the override is no error for Compose"
+    );
+}

@@ -1,0 +1,99 @@
+//! Empty files, null documents and null top-level keys: what Compose v2.40.3 refuses
+//! (`docker compose -f … config`, its error quoted) must be an FC002, what it accepts must not.
+
+use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint};
+
+/// (compose files in `-f` order, the FC002 message expected or `None`, Compose's answer)
+const CASES: &[(&[&str], Option<&str>, &str)] = &[
+    (
+        &[""],
+        Some("the compose file is empty"),
+        "empty compose file",
+    ),
+    (
+        &["# only a comment\n"],
+        Some("the compose file is empty"),
+        "empty compose file",
+    ),
+    (
+        &["{}\n"],
+        Some("the compose file is empty"),
+        "empty compose file",
+    ),
+    (
+        &["", "# c\n"],
+        Some("the compose file is empty"),
+        "empty compose file",
+    ),
+    (&["", "services:\n  a:\n    image: x:1\n"], None, "accepted"),
+    (&["services:\n  a:\n    image: x:1\n", ""], None, "accepted"),
+    (&["x-a: 1\n"], None, "accepted"),
+    (&["services: {}\n"], None, "accepted"),
+    (
+        &["---\n"],
+        Some("a compose document must be a mapping, not null"),
+        "top-level object must be a mapping",
+    ),
+    (
+        &["~\n"],
+        Some("a compose document must be a mapping, not null"),
+        "top-level object must be a mapping",
+    ),
+    (
+        &["services:\n  a:\n    image: x:1\n---\n# nothing\n"],
+        Some("a compose document must be a mapping, not null"),
+        "top-level object must be a mapping",
+    ),
+    (
+        &["services:\n  a:\n    image: x:1\n", "---\n"],
+        Some("a compose document must be a mapping, not null"),
+        "top-level object must be a mapping",
+    ),
+    (
+        &["services:\n"],
+        Some("`services` must be a mapping, not null"),
+        "services must be a mapping",
+    ),
+    (
+        &["services:\n  a:\n    image: x:1\n", "services:\n"],
+        Some("`services` must be a mapping, not null"),
+        "services must be a mapping",
+    ),
+    (
+        &["services:\n  a:\n    image: x:1\nnetworks:\n"],
+        Some("`networks` must be a mapping, not null"),
+        "validating …: networks must be a mapping",
+    ),
+];
+
+#[test]
+fn compose_refuses_what_fc002_reports() {
+    let mut failures = Vec::new();
+    for (files, expected, compose) in CASES {
+        let mut sources = SourceMap::new();
+        for (i, text) in files.iter().enumerate() {
+            sources.add(SourceFile::new(
+                format!("f{i}.yml"),
+                *text,
+                FileKind::Compose,
+            ));
+        }
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let fc002: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FC002")
+            .map(|d| d.message.as_str())
+            .collect();
+        let ok = match expected {
+            Some(m) => fc002 == [*m],
+            None => fc002.is_empty(),
+        };
+        if !ok {
+            failures.push(format!(
+                "{files:?} (Compose: {compose}): expected {expected:?}, got {fc002:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
