@@ -191,7 +191,11 @@ fn includes_and_extends(
             &mut yaml_problems,
         ))
     };
-    let included = merge::resolve_include(tree, overrides, &mut load_file);
+    let main = tree
+        .root()
+        .map(|r| sources.get(tree.node(r).file).name.clone())
+        .unwrap_or_default();
+    let included = merge::resolve_include(tree, &main, overrides, &mut load_file);
     let mut extended = merge::resolve_extends(tree, overrides, &mut load_file, &included.services);
     extended.issues.extend(included.extends.issues);
     extended.files.extend(included.extends.files);
@@ -214,6 +218,16 @@ fn includes_and_extends(
                 format!("the file `{path}` that `include` names was not found"),
             )
             .with_help("check the path: it is relative to the project directory")
+            .at(at(*node)),
+        );
+    }
+    for (chain, node) in &included.cycles {
+        diagnostics.push(
+            rules::registry::diagnostic(
+                "FC030",
+                format!("include cycle: {}", chain.join(" includes ")),
+            )
+            .with_help("remove the `include` that names a file already including this one: Compose refuses the cycle")
             .at(at(*node)),
         );
     }

@@ -886,10 +886,11 @@ pub(crate) fn resolve_extends(
     resolved: &[String],
 ) -> Extended {
     let mut out = Extended::default();
-    if let Some(services) = services_of(tree)
+    if let Some(root) = tree.root()
+        && let Some(services) = services_of(tree)
         && let Some(nid) = extend_services(tree, services, "", overrides, load, &mut out, resolved)
     {
-        set_root_entry(tree, "services", nid);
+        set_entry(tree, root, "services", nid);
     }
     out
 }
@@ -962,6 +963,9 @@ pub(crate) struct Included {
     /// already uses for another definition: (top-level key, name, the project's key, the
     /// included file's). An equal definition is no conflict.
     pub(crate) conflicts: Vec<(&'static str, String, NodeId, NodeId)>,
+    /// Include cycles: the files from the project's first file to the one included again, and
+    /// where the last include is written.
+    pub(crate) cycles: Vec<(Vec<String>, NodeId)>,
     /// Problems of `extends` inside included files.
     pub(crate) extends: Extended,
     /// The names of the services added (their `extends` is resolved already).
@@ -974,133 +978,186 @@ pub(crate) struct Included {
 /// resolved, and its services added to the project's. The `include` key itself stays (FC010).
 pub(crate) fn resolve_include(
     tree: &mut Tree,
+    main: &str,
     overrides: &mut Vec<Override>,
     load: &mut dyn FnMut(&str) -> Option<Tree>,
 ) -> Included {
     let mut out = Included::default();
-    let Some(root) = tree.root() else {
-        return out;
-    };
-    let Some(inc) = tree.get(root, "include").map(|e| e.value) else {
-        return out;
-    };
-    let NodeKind::Sequence(items) = tree.node(inc).kind.clone() else {
-        return out;
-    };
-    let text = |t: &Tree, id| crate::yaml::scalar_text(t, id).map(str::to_owned);
-    let mut imported: [(&'static str, Vec<Entry>); 5] = IMPORTED.map(|k| (k, Vec::new()));
-    for item in items {
-        let (paths, project_dir): (Vec<(String, NodeId)>, Option<String>) =
-            match &tree.node(item).kind {
-                NodeKind::Scalar(_) => (
-                    text(tree, item).map(|p| (p, item)).into_iter().collect(),
-                    None,
-                ),
-                NodeKind::Mapping(_) => {
-                    let paths = match tree.get(item, "path").map(|e| e.value) {
-                        Some(p) => match &tree.node(p).kind {
-                            NodeKind::Sequence(ps) => ps
-                                .iter()
-                                .filter_map(|&i| Some((text(tree, i)?, i)))
-                                .collect(),
-                            _ => text(tree, p).map(|t| (t, p)).into_iter().collect(),
-                        },
-                        None => Vec::new(),
-                    };
-                    let pd = tree
-                        .get(item, "project_directory")
-                        .and_then(|e| text(tree, e.value));
-                    (paths, pd)
-                }
-                NodeKind::Sequence(_) => (Vec::new(), None),
-            };
-        let Some(first) = paths.first() else {
-            continue;
+    if let Some(root) = tree.root() {
+        let mut walk = IncludeWalk {
+            overrides,
+            load,
+            out: &mut out,
+            chain: vec![join_path("", main)],
         };
-        let dir = match &project_dir {
-            Some(pd) => join_path("", pd),
-            None => parent_dir(&join_path("", &first.0)),
-        };
-        let dir = if dir == "." { String::new() } else { dir };
-        // Several paths of one item are merged as `-f a -f b` in that project.
-        let mut merged: Option<NodeId> = None;
-        for (path, at) in &paths {
-            let full = join_path("", path);
-            out.files.push((full.clone(), *at));
-            let Some(t) = load(&full) else {
-                out.missing.push((full, *at));
-                continue;
-            };
-            let Some(r) = append_tree(tree, t) else {
-                continue;
-            };
-            merged = Some(match merged {
-                None => r,
-                Some(base) => Merger { tree, overrides }
-                    .merge(base, r, &mut Vec::new())
-                    .unwrap_or(r),
-            });
-        }
-        let Some(sub_root) = merged else {
-            continue;
-        };
-        for (kind, list) in &mut imported {
-            let Some(map) = tree
-                .get(sub_root, kind)
-                .map(|e| e.value)
-                .filter(|&m| matches!(tree.node(m).kind, NodeKind::Mapping(_)))
-            else {
-                continue;
-            };
-            let map = match *kind {
-                "services" => {
-                    rebase_services(tree, map, &dir);
-                    extend_services(tree, map, &dir, overrides, load, &mut out.extends, &[])
-                        .unwrap_or(map)
-                }
-                "secrets" | "configs" => {
-                    rebase_files(tree, map, &dir);
-                    map
-                }
-                _ => map,
-            };
-            if let NodeKind::Mapping(es) = &tree.node(map).kind {
-                list.extend(es.iter().copied());
-            }
-        }
-    }
-    for (kind, list) in imported {
-        if list.is_empty() {
-            continue;
-        }
-        let current = tree
-            .get(root, kind)
-            .map(|e| e.value)
-            .filter(|&m| matches!(tree.node(m).kind, NodeKind::Mapping(_)));
-        let mut entries = match current.map(|m| &tree.node(m).kind) {
-            Some(NodeKind::Mapping(es)) => es.to_vec(),
-            _ => Vec::new(),
-        };
-        for e in list {
-            let name = text(tree, e.key).unwrap_or_default();
-            if let Some(x) = entries
-                .iter()
-                .find(|x| text(tree, x.key).as_deref() == Some(name.as_str()))
-            {
-                // Compose keeps an equal definition once and refuses another one.
-                if !(Merger { tree, overrides }).same(x.value, e.value) {
-                    out.conflicts.push((kind, name, x.key, e.key));
-                }
-                continue;
-            }
-            if kind == "services" {
-                out.services.push(name);
-            }
-            entries.push(e);
-        }
-        put_root_mapping(tree, root, inc, kind, current, entries);
+        walk.include_into(tree, root, "");
     }
     out
+}
+
+/// The state of resolving `include:` recursively (an included project may include others).
+struct IncludeWalk<'a, 'l> {
+    overrides: &'a mut Vec<Override>,
+    load: &'a mut (dyn FnMut(&str) -> Option<Tree> + 'l),
+    out: &'a mut Included,
+    /// The files being included, outermost (the project's first file) first.
+    chain: Vec<String>,
+}
+
+impl IncludeWalk<'_, '_> {
+    /// Resolve the `include:` of the project whose root mapping is `root` and whose relative
+    /// paths are relative to `base` (relative to the project directory; empty for it): add the
+    /// included projects' services, volumes, networks, secrets and configs to `root`.
+    fn include_into(&mut self, tree: &mut Tree, root: NodeId, base: &str) {
+        let Some(inc) = tree.get(root, "include").map(|e| e.value) else {
+            return;
+        };
+        let NodeKind::Sequence(items) = tree.node(inc).kind.clone() else {
+            return;
+        };
+        let text = |t: &Tree, id| crate::yaml::scalar_text(t, id).map(str::to_owned);
+        let mut imported: [(&'static str, Vec<Entry>); 5] = IMPORTED.map(|k| (k, Vec::new()));
+        for item in items {
+            let (paths, project_dir): (Vec<(String, NodeId)>, Option<String>) =
+                match &tree.node(item).kind {
+                    NodeKind::Scalar(_) => (
+                        text(tree, item).map(|p| (p, item)).into_iter().collect(),
+                        None,
+                    ),
+                    NodeKind::Mapping(_) => {
+                        let paths = match tree.get(item, "path").map(|e| e.value) {
+                            Some(p) => match &tree.node(p).kind {
+                                NodeKind::Sequence(ps) => ps
+                                    .iter()
+                                    .filter_map(|&i| Some((text(tree, i)?, i)))
+                                    .collect(),
+                                _ => text(tree, p).map(|t| (t, p)).into_iter().collect(),
+                            },
+                            None => Vec::new(),
+                        };
+                        let pd = tree
+                            .get(item, "project_directory")
+                            .and_then(|e| text(tree, e.value));
+                        (paths, pd)
+                    }
+                    NodeKind::Sequence(_) => (Vec::new(), None),
+                };
+            let Some(first) = paths.first() else {
+                continue;
+            };
+            let first_full = join_path(base, &first.0);
+            let dir = match &project_dir {
+                Some(pd) => join_path(base, pd),
+                None => parent_dir(&first_full),
+            };
+            let dir = if dir == "." { String::new() } else { dir };
+            // Several paths of one item are merged as `-f a -f b` in that project.
+            let mut merged: Option<NodeId> = None;
+            for (path, at) in &paths {
+                let full = join_path(base, path);
+                if self.chain.contains(&full) {
+                    let mut cycle = self.chain.clone();
+                    cycle.push(full);
+                    self.out.cycles.push((cycle, *at));
+                    continue;
+                }
+                self.out.files.push((full.clone(), *at));
+                let Some(t) = (self.load)(&full) else {
+                    self.out.missing.push((full, *at));
+                    continue;
+                };
+                let Some(r) = append_tree(tree, t) else {
+                    continue;
+                };
+                merged = Some(match merged {
+                    None => r,
+                    Some(base) => Merger {
+                        tree,
+                        overrides: self.overrides,
+                    }
+                    .merge(base, r, &mut Vec::new())
+                    .unwrap_or(r),
+                });
+            }
+            let Some(sub_root) = merged else {
+                continue;
+            };
+            // Its own relative paths first: what it includes in turn is rebased on its own
+            // folder by the nested walk.
+            if let Some(services) = mapping_of(tree, sub_root, "services") {
+                rebase_services(tree, services, &dir);
+            }
+            for kind in ["secrets", "configs"] {
+                if let Some(map) = mapping_of(tree, sub_root, kind) {
+                    rebase_files(tree, map, &dir);
+                }
+            }
+            self.chain.push(first_full);
+            self.include_into(tree, sub_root, &dir);
+            self.chain.pop();
+            for (kind, list) in &mut imported {
+                let Some(map) = mapping_of(tree, sub_root, kind) else {
+                    continue;
+                };
+                let map = if *kind == "services" {
+                    extend_services(
+                        tree,
+                        map,
+                        &dir,
+                        self.overrides,
+                        self.load,
+                        &mut self.out.extends,
+                        &[],
+                    )
+                    .unwrap_or(map)
+                } else {
+                    map
+                };
+                if let NodeKind::Mapping(es) = &tree.node(map).kind {
+                    list.extend(es.iter().copied());
+                }
+            }
+        }
+        for (kind, list) in imported {
+            if list.is_empty() {
+                continue;
+            }
+            let current = mapping_of(tree, root, kind);
+            let mut entries = match current.map(|m| &tree.node(m).kind) {
+                Some(NodeKind::Mapping(es)) => es.to_vec(),
+                _ => Vec::new(),
+            };
+            for e in list {
+                let name = text(tree, e.key).unwrap_or_default();
+                if let Some(x) = entries
+                    .iter()
+                    .find(|x| text(tree, x.key).as_deref() == Some(name.as_str()))
+                {
+                    // Compose keeps an equal definition once and refuses another one.
+                    let merger = Merger {
+                        tree,
+                        overrides: self.overrides,
+                    };
+                    if !merger.same(x.value, e.value) {
+                        self.out.conflicts.push((kind, name, x.key, e.key));
+                    }
+                    continue;
+                }
+                if kind == "services" && root == tree.root().unwrap_or(root) {
+                    self.out.services.push(name);
+                }
+                entries.push(e);
+            }
+            put_root_mapping(tree, root, inc, kind, current, entries);
+        }
+    }
+}
+
+/// The value of `key` in mapping `map` when it is a mapping.
+fn mapping_of(tree: &Tree, map: NodeId, key: &str) -> Option<NodeId> {
+    tree.get(map, key)
+        .map(|e| e.value)
+        .filter(|&m| matches!(tree.node(m).kind, NodeKind::Mapping(_)))
 }
 
 /// The top-level keys an included project adds to the project, in the order Compose imports
@@ -1127,8 +1184,8 @@ fn rebase_files(tree: &mut Tree, map: NodeId, dir: &str) {
     }
 }
 
-/// Set the root's `key` to a new mapping of `entries`: in place of `current` (its value) when
-/// the root has the key, else as a new `key:` entry made at `like`'s place.
+/// Set `key` of mapping `root` to a new mapping of `entries`: in place of `current` (its value)
+/// when `root` has the key, else as a new `key:` entry made at `like`'s place.
 fn put_root_mapping(
     tree: &mut Tree,
     root: NodeId,
@@ -1142,7 +1199,7 @@ fn put_root_mapping(
         node.kind = NodeKind::Mapping(entries.into());
         let nid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
         tree.nodes.push(node);
-        set_root_entry(tree, key, nid);
+        set_entry(tree, root, key, nid);
         return;
     }
     let mut k = tree.node(like).clone();
@@ -1176,8 +1233,9 @@ fn push<T>(list: &mut Box<[T]>, item: T) {
     *list = v.into_boxed_slice();
 }
 
-fn set_root_entry(tree: &mut Tree, key: &str, value: NodeId) {
-    let Some(root) = tree.root() else { return };
+/// Point `key` of mapping `map` at `value`.
+fn set_entry(tree: &mut Tree, map: NodeId, key: &str, value: NodeId) {
+    let root = map;
     let NodeKind::Mapping(es) = tree.node(root).kind.clone() else {
         return;
     };

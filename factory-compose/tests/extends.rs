@@ -60,6 +60,13 @@ const CASES: &[(&str, Others, &str, &str, &str)] = &[
         "s",
         "secrets.s conflicts with imported resource",
     ),
+    (
+        "include: [compose.yml]\nservices:\n  a:\n    image: y\n",
+        &[],
+        "FC030",
+        "compose.yml",
+        "include cycle detected: compose.yml include compose.yml",
+    ),
 ];
 
 #[test]

@@ -143,3 +143,58 @@ fn included_resources_are_imported() {
     assert_eq!(names(&doc, "volumes"), Vec::<String>::new());
     assert_eq!(names(&doc, "services"), ["a", "b"]);
 }
+
+#[test]
+fn nested_includes_are_resolved() {
+    // Compose v2.40.3: `a.yml` includes `sub/b.yml`, which includes `c.yml` beside it; the
+    // project has the services of all three.
+    let doc: Value = serde_json::from_str(&rendered_with(
+        "include: [sub/b.yml]\nservices:\n  a:\n    image: x\n",
+        &[
+            (
+                "sub/b.yml",
+                "include: [c.yml]\nservices:\n  b:\n    image: x\n",
+            ),
+            ("sub/c.yml", "services:\n  c:\n    image: x\n"),
+        ],
+        Format::Json,
+    ))
+    .expect("JSON");
+    assert_eq!(names(&doc, "services"), ["a", "b", "c"]);
+}
+
+#[test]
+fn an_include_cycle_ends() {
+    // Compose v2.40.3 refuses it (`include cycle detected: compose.yml include sub/b.yml include
+    // sub/c.yml include compose.yml`); factory reports FC030 where the cycle closes and loads
+    // each file once.
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "compose.yml",
+        "include: [sub/b.yml]\nservices:\n  a:\n    image: x\n",
+        FileKind::Compose,
+    ));
+    for (name, text) in [
+        (
+            "sub/b.yml",
+            "include: [c.yml]\nservices:\n  b:\n    image: x\n",
+        ),
+        (
+            "sub/c.yml",
+            "include: [../compose.yml]\nservices:\n  c:\n    image: x\n",
+        ),
+    ] {
+        sources.add(SourceFile::new(name, text, FileKind::Other));
+    }
+    let report = factory_compose::lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let cycles: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "FC030")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        cycles,
+        ["include cycle: compose.yml includes sub/b.yml includes sub/c.yml includes compose.yml"]
+    );
+}
