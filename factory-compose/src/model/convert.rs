@@ -359,7 +359,7 @@ impl<'t> Cx<'t> {
                     .scalar(v)
                     .and_then(|s| match scalar_kind(self.node(v)) {
                         PlainValue::Bool(b) => Some(b),
-                        PlainValue::Str => parse_compose_bool(&s.value),
+                        PlainValue::Str => compose_bool(&s.value),
                         _ => None,
                     });
                 let Some(b) = b else {
@@ -637,11 +637,13 @@ impl<'t> Cx<'t> {
     }
 }
 
-/// Compose's string → bool for `read_only`/`tty` (`"true"`, `"yes"`, …; it warns on YAML 1.1 forms).
-fn parse_compose_bool(s: &str) -> Option<bool> {
+/// Compose's cast of a string where its schema wants a boolean (`read_only`, `tty`,
+/// `healthcheck.disable` …: compose-go `toBoolean`, any case; it warns on the YAML 1.1 forms).
+/// `None`: Compose refuses the file (`invalid boolean`), `"1"` and `"0"` included.
+pub(crate) fn compose_bool(s: &str) -> Option<bool> {
     match s.to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "on" | "1" => Some(true),
-        "false" | "no" | "n" | "off" | "0" => Some(false),
+        "true" | "yes" | "y" | "on" => Some(true),
+        "false" | "no" | "n" | "off" => Some(false),
         _ => None,
     }
 }

@@ -322,11 +322,7 @@ fn implied_dependencies(cx: &Cx<'_>, svc: &Service, out: &mut Vec<(String, Value
 fn boolean(cx: &Cx<'_>, v: NodeId) -> Option<bool> {
     match cx.plain(v) {
         Value::Bool(b) => Some(b),
-        Value::Str(s) => match s.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "y" | "on" | "1" => Some(true),
-            "false" | "no" | "n" | "off" | "0" => Some(false),
-            _ => None,
-        },
+        Value::Str(s) => crate::model::convert::compose_bool(&s),
         _ => None,
     }
 }

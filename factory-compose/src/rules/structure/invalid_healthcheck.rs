@@ -1,5 +1,5 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::convert::{describe, scalar_kind};
+use crate::model::convert::{compose_bool, describe, scalar_kind};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
 use std::collections::HashMap;
@@ -10,8 +10,8 @@ declare_rule! {
     /// ## What it does
     /// Checks `healthcheck`: it must be a mapping; `test` a string or a list whose first item is
     /// `NONE`, `CMD` or `CMD-SHELL`; `interval`, `timeout`, `start_period` and `start_interval`
-    /// durations such as `30s` or `1m30s`; `retries` an integer; `disable` a boolean; no other
-    /// keys.
+    /// durations such as `30s` or `1m30s`; `retries` a whole number of 0 or more and `disable`
+    /// a boolean (a string Compose casts, like `"3"` or `"false"`, is fine); no other keys.
     ///
     /// ## Why is this bad?
     /// Compose refuses a malformed healthcheck (`time: unknown unit "x" in duration`,
@@ -151,19 +151,35 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                 ),
             },
             "retries" => {
-                if !scalar.is_some_and(|(_, kind)| matches!(kind, PlainValue::Int(_))) {
+                // Compose casts a string with Go's `strconv.Atoi` (`"3"` is 3), then decodes
+                // the count into an unsigned integer (`-2 overflows uint`).
+                let int = |(s, kind): &(&crate::yaml::Scalar, PlainValue)| match kind {
+                    PlainValue::Int(i) => *i >= 0,
+                    PlainValue::Str => s.value.parse::<i64>().is_ok_and(|i| i >= 0),
+                    _ => false,
+                };
+                if !scalar.as_ref().is_some_and(int) {
+                    let what = match scalar {
+                        Some((s, _)) => format!("`{}`", s.value),
+                        None => describe(tree, v).to_owned(),
+                    };
                     report(
                         loc(v),
                         format!(
-                            "healthcheck `retries` must be an integer, not {}",
-                            describe(tree, v)
+                            "healthcheck `retries` must be a whole number of 0 or more, not {what}"
                         ),
-                        "write the number of retries without quotes, such as `retries: 3`",
+                        "write the number of retries, such as `retries: 3`",
                     );
                 }
             }
             "disable" => {
-                if !scalar.is_some_and(|(_, kind)| matches!(kind, PlainValue::Bool(_))) {
+                // Compose casts a string as `toBoolean` does (`"false"` is false).
+                let boolean = |(s, kind): &(&crate::yaml::Scalar, PlainValue)| match kind {
+                    PlainValue::Bool(_) => true,
+                    PlainValue::Str => compose_bool(&s.value).is_some(),
+                    _ => false,
+                };
+                if !scalar.as_ref().is_some_and(boolean) {
                     report(
                         loc(v),
                         format!(
