@@ -205,7 +205,8 @@ pub(crate) fn clean(path: &str) -> String {
 /// The document `docker compose config` prints, in the key order of `format`.
 #[must_use]
 pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format: Format) -> Value {
-    let tree = &loaded.project.tree;
+    let deduped = crate::unicity::deduped(&loaded.project.tree);
+    let tree = deduped.as_ref().unwrap_or(&loaded.project.tree);
     let secrets = if options.show_secrets {
         Vec::new()
     } else {

@@ -576,7 +576,60 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
             }
         }
     }
-    Value::Seq(out)
+    Value::Seq(unique_ports(out))
+}
+
+/// Compose's second `EnforceUnicity`, on canonical ports (compose-go `portIndexer`): a port with
+/// the host address (`0.0.0.0` when none), published port, target and protocol of an earlier
+/// one replaces it in place (`80:80`, `80:80/tcp` and `0.0.0.0:80:80` are one port).
+fn unique_ports(ports: Vec<Value>) -> Vec<Value> {
+    let field = |p: &Value, k: &str| -> String {
+        match p {
+            Value::Map(es) => es
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| match v {
+                    Value::Int(i) => i.to_string(),
+                    other => other.as_str().unwrap_or_default().to_owned(),
+                })
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    };
+    let key = |p: &Value| -> Option<String> {
+        if !matches!(p, Value::Map(_)) {
+            return None;
+        }
+        let host = Some(field(p, "host_ip"))
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "0.0.0.0".to_owned());
+        Some(format!(
+            "{host}:{}:{}/{}",
+            field(p, "published"),
+            field(p, "target"),
+            field(p, "protocol")
+        ))
+    };
+    let mut out: Vec<Value> = Vec::with_capacity(ports.len());
+    let mut keys: Vec<Option<String>> = Vec::with_capacity(ports.len());
+    for p in ports {
+        let k = key(&p);
+        match k
+            .as_ref()
+            .and_then(|k| keys.iter().position(|o| o.as_ref() == Some(k)))
+        {
+            Some(at) => {
+                if let Some(slot) = out.get_mut(at) {
+                    *slot = p;
+                }
+            }
+            None => {
+                out.push(p);
+                keys.push(k);
+            }
+        }
+    }
+    out
 }
 
 fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
