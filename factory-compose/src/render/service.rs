@@ -150,6 +150,7 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             | "volumes_from" | "security_opt" | "external_links" | "tmpfs" | "dns_opt"
             | "group_add" => Some(string_list(cx, v)),
             "extra_hosts" => Some(extra_hosts(cx, v)),
+            "shm_size" | "mem_limit" | "mem_reservation" | "memswap_limit" => bytes(cx, v),
             "healthcheck" => Some(healthcheck(cx, v)),
             "pull_policy" => cx.text(v).map(|t| {
                 if t == "if_not_present" {
@@ -649,15 +650,26 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                         "source" if kind == "bind" => cx.text(val).map(|t| cx.s(&cx.absolute(&t))),
                         "read_only" => boolean(cx, val).filter(|b| *b).map(Value::Bool),
                         "target" => cx.text(val).map(|t| cx.s(&super::clean(&t))),
+                        // `false` is Go's zero value: compose-go omits it.
                         "bind" => Some(ordered(
-                            plain_entries(cx, val),
+                            without_false(plain_entries(cx, val)),
                             &["selinux", "propagation", "create_host_path", "recursive"],
                         )),
                         "volume" => Some(ordered(
-                            plain_entries(cx, val),
+                            without_false(plain_entries(cx, val)),
                             &["labels", "nocopy", "subpath"],
                         )),
-                        "tmpfs" => Some(ordered(plain_entries(cx, val), &["size", "mode"])),
+                        "tmpfs" => {
+                            let mut t = plain_entries(cx, val);
+                            for (k, v) in &mut t {
+                                if k == "size"
+                                    && let Some(n) = bytes_of(v)
+                                {
+                                    *v = n;
+                                }
+                            }
+                            Some(ordered(t, &["size", "mode"]))
+                        }
                         k2 if k2.starts_with("x-") => None,
                         _ => Some(cx.plain(val)),
                     };
@@ -853,6 +865,7 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
                     "args" => Some(sorted_strings(cx, list_or_dict(cx, val, true), true)),
                     "labels" => Some(string_map(cx, val, true)),
                     "cache_from" | "cache_to" | "tags" | "platforms" => Some(string_list(cx, val)),
+                    "shm_size" => bytes(cx, val),
                     // Like the service's, without a default target.
                     "secrets" => Some(file_refs(cx, val, None)),
                     k2 if k2.starts_with("x-") => None,
@@ -944,6 +957,27 @@ fn file_refs(cx: &Cx<'_>, v: NodeId, default_dir: Option<&str>) -> Value {
 }
 
 /// go-units `RAMInBytes`: `512m` → 536870912 (binary multiples).
+fn without_false(mut entries: Vec<(String, Value)>) -> Vec<(String, Value)> {
+    entries.retain(|(_, v)| !matches!(v, Value::Bool(false)));
+    entries
+}
+
+/// A size Compose keeps in bytes (compose-go `UnitBytes`: `256m`, `1g`, a number of bytes),
+/// printed as Compose prints it: the number of bytes, as a string.
+fn bytes(cx: &Cx<'_>, v: NodeId) -> Option<Value> {
+    let value = cx.plain(v);
+    Some(bytes_of(&value).unwrap_or(value))
+}
+
+fn bytes_of(value: &Value) -> Option<Value> {
+    let n = match value {
+        Value::Int(i) => *i,
+        Value::Str(s) => ram_in_bytes(s)?,
+        _ => return None,
+    };
+    Some(Value::Str(n.to_string()))
+}
+
 fn ram_in_bytes(s: &str) -> Option<i128> {
     let t = s.trim().to_ascii_lowercase();
     let split = t
