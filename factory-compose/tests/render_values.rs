@@ -53,3 +53,30 @@ fn false_mount_options_are_omitted() {
     assert_eq!(a["volumes"][0]["bind"], json!({"propagation": "rprivate"}));
     assert_eq!(a["volumes"][1]["volume"], json!({}));
 }
+
+#[test]
+fn network_booleans_are_cast_and_false_ones_omitted() {
+    let text = "services:\n  a:\n    image: x\n    networks: [n, m]\nnetworks:\n  n:\n    internal: false\n    attachable: \"true\"\n    enable_ipv6: \"false\"\n    enable_ipv4: true\n  m:\n    external: \"true\"\n";
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new("compose.yml", text, FileKind::Compose));
+    let settings = Settings {
+        project_name: Some("t".to_owned()),
+        project_dir: Some("/p".to_owned()),
+        ..Settings::default()
+    };
+    let loaded = load(&sources, &ProcessEnv::default(), &settings);
+    let doc: Value = serde_json::from_str(&render::render(
+        &loaded,
+        &settings,
+        &Options::default(),
+        Format::Json,
+    ))
+    .expect("JSON");
+    assert_eq!(
+        doc["networks"],
+        json!({
+            "m": {"name": "m", "ipam": {}, "external": true},
+            "n": {"name": "t_n", "ipam": {}, "attachable": true, "enable_ipv4": true, "enable_ipv6": false}
+        })
+    );
+}

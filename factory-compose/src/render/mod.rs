@@ -410,6 +410,8 @@ fn external(cx: &Cx<'_>, node: NodeId) -> Option<(bool, Option<String>)> {
         .1;
     match cx.plain(ext) {
         Value::Bool(b) => Some((b, None)),
+        // Compose casts a string (`${EXTERNAL:-true}`) as `toBoolean` does.
+        Value::Str(s) => crate::model::convert::compose_bool(&s).map(|b| (b, None)),
         Value::Map(_) => {
             let name = cx
                 .entries(ext)
@@ -436,6 +438,21 @@ fn top_entries(cx: &Cx<'_>, name: &str, node: NodeId) -> Vec<(String, Value)> {
                 }
             }
             "labels" | "driver_opts" => entries.push((k, service::string_map(cx, v, true))),
+            // Booleans, strings cast as Compose does; `internal` and `attachable` are omitted
+            // when false (Go's `omitempty`), the `enable_ipv*` pointers are not.
+            "internal" | "attachable" | "enable_ipv4" | "enable_ipv6" => {
+                let value = match cx.plain(v) {
+                    Value::Str(s) => {
+                        crate::model::convert::compose_bool(&s).map_or(Value::Str(s), Value::Bool)
+                    }
+                    other => other,
+                };
+                let omitted = matches!(value, Value::Bool(false))
+                    && matches!(k.as_str(), "internal" | "attachable");
+                if !omitted {
+                    entries.push((k, value));
+                }
+            }
             k2 if k2.starts_with("x-") => {
                 if cx.format == Format::Yaml {
                     entries.push((k, cx.plain(v)));
