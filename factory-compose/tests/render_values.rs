@@ -80,3 +80,17 @@ fn network_booleans_are_cast_and_false_ones_omitted() {
         })
     );
 }
+
+#[test]
+fn hooks_render_like_the_service_keys() {
+    let a = service(
+        "services:\n  a:\n    image: x\n    post_start:\n      - command: sh -c \"echo hi\"\n        user: root\n        privileged: \"true\"\n        working_dir: /w\n        environment:\n          A: 1\n      - command: [\"ls\", \"-l\"]\n",
+    );
+    assert_eq!(
+        a["post_start"],
+        json!([
+            {"command": ["sh", "-c", "echo hi"], "user": "root", "privileged": true, "working_dir": "/w", "environment": {"A": "1"}},
+            {"command": ["ls", "-l"]}
+        ])
+    );
+}

@@ -150,6 +150,7 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             | "volumes_from" | "security_opt" | "external_links" | "tmpfs" | "dns_opt"
             | "group_add" => Some(string_list(cx, v)),
             "extra_hosts" => Some(extra_hosts(cx, v)),
+            "post_start" | "pre_stop" => Some(hooks(cx, v)),
             "shm_size" | "mem_limit" | "mem_reservation" | "memswap_limit" => bytes(cx, v),
             "healthcheck" => Some(healthcheck(cx, v)),
             "pull_policy" => cx.text(v).map(|t| {
@@ -957,6 +958,46 @@ fn file_refs(cx: &Cx<'_>, v: NodeId, default_dir: Option<&str>) -> Value {
 }
 
 /// go-units `RAMInBytes`: `512m` → 536870912 (binary multiples).
+/// `post_start` / `pre_stop` (compose-go `ServiceHook`): `command` as the service's,
+/// `privileged` a boolean (omitted when false), `environment` a map of strings.
+fn hooks(cx: &Cx<'_>, v: NodeId) -> Value {
+    Value::Seq(
+        cx.items(v)
+            .into_iter()
+            .map(|hook| {
+                if !matches!(cx.kind(hook), NodeKind::Mapping(_)) {
+                    return cx.plain(hook);
+                }
+                let mut entries: Vec<(String, Value)> = Vec::new();
+                for (k, val) in cx.entries(hook) {
+                    let value = match k.as_str() {
+                        "command" => command(cx, val),
+                        "privileged" => boolean(cx, val).filter(|b| *b).map(Value::Bool),
+                        "environment" => {
+                            Some(sorted_strings(cx, list_or_dict(cx, val, true), true))
+                        }
+                        k2 if k2.starts_with("x-") => None,
+                        _ => Some(cx.plain(val)),
+                    };
+                    if let Some(value) = value {
+                        entries.push((k, value));
+                    }
+                }
+                ordered(
+                    entries,
+                    &[
+                        "command",
+                        "user",
+                        "privileged",
+                        "working_dir",
+                        "environment",
+                    ],
+                )
+            })
+            .collect(),
+    )
+}
+
 fn without_false(mut entries: Vec<(String, Value)>) -> Vec<(String, Value)> {
     entries.retain(|(_, v)| !matches!(v, Value::Bool(false)));
     entries
