@@ -375,8 +375,18 @@ impl Merger<'_> {
             }
             return self.with_kind(base, NodeKind::Sequence(items.into()));
         }
+        // Compose drops `KEY: !reset` from the later file, then deletes KEY from the earlier
+        // value only when that is a mapping (compose-go `ResetProcessor`: "support removal from
+        // sequence" is a TODO there).
+        let base_is_map = matches!(self.node(base).kind, NodeKind::Mapping(_));
         let mut entries = self.named_entries(base);
         for (name, e) in self.named_entries(over) {
+            if self.node(e.value).tag().is_some_and(|t| t.is_reset()) {
+                if base_is_map {
+                    entries.retain(|(n, _)| *n != name);
+                }
+                continue;
+            }
             match entries.iter().position(|(n, _)| *n == name) {
                 Some(pos) => entries[pos] = (name, e),
                 None => entries.push((name, e)),

@@ -179,3 +179,26 @@ fn a_null_in_the_override_keeps_the_base_value() {
         "an empty service in the override is no error for Compose"
     );
 }
+
+#[test]
+fn reset_of_one_key_removes_it_from_an_earlier_mapping_only() {
+    // Compose v2.40.3: `A: !reset` in the override removes `A` when the base wrote
+    // `environment` as a mapping, and keeps it when the base wrote a list (compose-go's reset
+    // does not remove from sequences).
+    let names = |base_env: &str| -> Vec<String> {
+        let base = format!("services:\n  web:\n    image: a\n    environment: {base_env}\n");
+        let p = project(&[
+            ("base.yml", base.as_str()),
+            (
+                "over.yml",
+                "services:\n  web:\n    environment:\n      A: !reset\n      C: 3\n",
+            ),
+        ]);
+        p.service("web")
+            .and_then(|w| w.environment.as_ref())
+            .map(|e| e.value.iter().map(|kv| kv.key.value.to_string()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(names("{A: 1, B: 2}"), ["B", "C"]);
+    assert_eq!(names("[A=1, B=2]"), ["A", "B", "C"]);
+}
