@@ -46,8 +46,15 @@ pub struct Merged {
 
 /// Merge `trees` in order into one tree (the first document of each).
 #[must_use]
-pub fn merge(trees: Vec<Tree>) -> Merged {
+pub fn merge(mut trees: Vec<Tree>) -> Merged {
     let mut overrides = Vec::new();
+    // compose-go's ResetProcessor drops a `!reset` node from the anchor it is written in before
+    // any alias is read: an entry inherited through `<<` never resets anything.
+    // In the first file (and, after each merge, in what a file added) a `!reset` value has
+    // nothing to reset and is removed: `labels: !reset {}` alone renders no `labels`.
+    for (i, tree) in trees.iter_mut().enumerate() {
+        strip_resets(tree, i > 0);
+    }
     let mut iter = trees.into_iter();
     let Some(mut out) = iter.next() else {
         return Merged::default();
@@ -72,10 +79,65 @@ pub fn merge(trees: Vec<Tree>) -> Merged {
             }
         };
         out.documents = merged.into_iter().collect();
+        strip_resets(&mut out, false);
     }
     Merged {
         tree: out,
         overrides,
+    }
+}
+
+/// Remove `!reset`-tagged mapping entries and sequence items from every node of `tree` (only
+/// the entries inherited through `<<` when `only_merged`).
+fn strip_resets(tree: &mut Tree, only_merged: bool) {
+    let is_reset = |nodes: &[Node], id: NodeId| -> bool {
+        nodes
+            .get(id.0 as usize)
+            .and_then(Node::tag)
+            .is_some_and(|t| t.is_reset())
+    };
+    for i in 0..tree.nodes.len() {
+        let drop_entries: Vec<usize> = match &tree.nodes[i].kind {
+            NodeKind::Mapping(es) => es
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| {
+                    (!only_merged || e.merged_from.is_some()) && is_reset(&tree.nodes, e.value)
+                })
+                .map(|(j, _)| j)
+                .collect(),
+            NodeKind::Sequence(items) if !only_merged => items
+                .iter()
+                .enumerate()
+                .filter(|(_, id)| is_reset(&tree.nodes, **id))
+                .map(|(j, _)| j)
+                .collect(),
+            _ => continue,
+        };
+        if drop_entries.is_empty() {
+            continue;
+        }
+        match &mut tree.nodes[i].kind {
+            NodeKind::Mapping(es) => {
+                let kept: Vec<Entry> = es
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| !drop_entries.contains(j))
+                    .map(|(_, e)| *e)
+                    .collect();
+                *es = kept.into();
+            }
+            NodeKind::Sequence(items) => {
+                let kept: Vec<NodeId> = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| !drop_entries.contains(j))
+                    .map(|(_, id)| *id)
+                    .collect();
+                *items = kept.into();
+            }
+            NodeKind::Scalar(_) => {}
+        }
     }
 }
 
@@ -111,14 +173,17 @@ enum Rule {
     NamedMap,
     /// `logging`: replaced when the driver changes.
     Logging,
+    /// `build`: a string is `{context: …}`; then merged as a mapping.
+    Build,
 }
 
 fn rule_for(path: &[String]) -> Rule {
     let p: Vec<&str> = path.iter().map(String::as_str).collect();
     match p.as_slice() {
-        ["services", _, "command" | "entrypoint"] | ["services", _, "healthcheck", "test"] => {
-            Rule::Replace
-        }
+        ["services", _, "command" | "entrypoint"]
+        | ["services", _, "healthcheck", "test"]
+        | ["services", _, "ulimits", _] => Rule::Replace,
+        ["services", _, "build"] => Rule::Build,
         [
             "services",
             _,
@@ -198,8 +263,32 @@ impl Merger<'_> {
                 return Some(over);
             }
         }
-        match rule_for(path) {
+        let rule = rule_for(path);
+        // compose-go's mergeYaml: a null override keeps the earlier value, except where the
+        // value is replaced whole (and `ulimits.*`, replaced by compose-go's mergeUlimit); a
+        // `depends_on` item written as a list item stands for the default condition.
+        let null = matches!(self.node(over).kind, NodeKind::Scalar(_))
+            && matches!(
+                crate::model::convert::scalar_kind(self.node(over)),
+                crate::yaml::PlainValue::Null
+            );
+        let depends_item = matches!(
+            path.iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice(),
+            ["services", _, "depends_on", _]
+        );
+        if null && rule != Rule::Replace && !depends_item {
+            return Some(base);
+        }
+        match rule {
             Rule::Replace => Some(over),
+            Rule::Build => {
+                let base = self.build_mapping(base);
+                let over = self.build_mapping(over);
+                Some(self.mappings(base, over, path))
+            }
             Rule::ByName => Some(self.by_name(base, over)),
             Rule::AppendUnique | Rule::Append => {
                 let unique = rule_for(path) == Rule::AppendUnique;
@@ -480,6 +569,24 @@ impl Merger<'_> {
             }
         }
         self.with_kind(base, NodeKind::Sequence(items.into()))
+    }
+
+    /// `build: DIR` → `{context: DIR}` (compose-go's mergeBuild).
+    fn build_mapping(&mut self, id: NodeId) -> NodeId {
+        if !matches!(self.node(id).kind, NodeKind::Scalar(_)) {
+            return id;
+        }
+        let span = self.node(id).span;
+        let key = self.synthetic_scalar(id, span, Some("context".to_owned()));
+        let entry = Entry {
+            key,
+            value: id,
+            merged_from: None,
+        };
+        let mut node = self.node(id).clone();
+        node.kind = NodeKind::Mapping(vec![entry].into());
+        node.props = None;
+        self.push(node)
     }
 
     /// `depends_on: [a, b]` → `{a: null, b: null}` (Compose fills in the defaults when rendering).

@@ -758,6 +758,8 @@ def json_diff(a, b, path="", out=None):
     if out is None:
         out = []
     if isinstance(a, dict) and isinstance(b, dict):
+        if list(a) != list(b) and set(a) == set(b):
+            out.append((path + " (key order)", list(a), list(b)))
         for k in list(a) + [k for k in b if k not in a]:
             p = f"{path}.{k}" if path else k
             if k not in a:
@@ -766,9 +768,6 @@ def json_diff(a, b, path="", out=None):
                 out.append((p, a[k], "<missing>"))
             else:
                 json_diff(a[k], b[k], p, out)
-        # key order (Compose prints struct order / sorted maps)
-        if not out and list(a) != list(b) and set(a) == set(b):
-            out.append((path + " (key order)", list(a), list(b)))
     elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
         for i, (x, y) in enumerate(zip(a, b)):
             json_diff(x, y, f"{path}[{i}]", out)

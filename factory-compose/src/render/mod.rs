@@ -287,7 +287,10 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
                 }
             }
             "name" | "include" => {}
-            k if k.starts_with("x-") => extensions.push((k.to_owned(), cx.plain(other.value))),
+            // Extensions are Go `map[string]any` values: printed with sorted keys.
+            k if k.starts_with("x-") => {
+                extensions.push((k.to_owned(), sorted(cx.plain(other.value))));
+            }
             _ => {}
         }
     }
@@ -524,4 +527,18 @@ fn top_file_object(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
             "template_driver",
         ],
     )
+}
+
+/// A value with every map's keys sorted (how Go prints a `map[string]any`).
+pub(crate) fn sorted(value: Value) -> Value {
+    match value {
+        Value::Map(entries) => {
+            let mut entries: Vec<(String, Value)> =
+                entries.into_iter().map(|(k, v)| (k, sorted(v))).collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Map(entries)
+        }
+        Value::Seq(items) => Value::Seq(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }

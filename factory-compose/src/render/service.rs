@@ -194,6 +194,16 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             "secrets" => Some(file_refs(cx, v, Some("/run/secrets/"))),
             "configs" => Some(file_refs(cx, v, None)),
             "stop_grace_period" => cx.text(v).map(|t| duration(cx, &t)),
+            "shm_size" | "mem_limit" | "mem_reservation" | "memswap_limit" | "mem_swappiness" => {
+                Some(unit_bytes(cx, v))
+            }
+            "cpu_count" | "cpu_percent" | "cpu_period" | "cpu_quota" | "cpu_rt_period"
+            | "cpu_rt_runtime" | "cpu_shares" | "oom_score_adj" | "pids_limit" => {
+                Some(integer(cx, v))
+            }
+            "cpus" => Some(number(cx, v)),
+            "devices" => Some(devices(cx, v)),
+            "ulimits" => Some(ulimits(cx, v)),
             k2 if k2.starts_with("x-") => {
                 extensions.push((key.to_owned(), cx.plain(v)));
                 continue;
@@ -201,7 +211,8 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             _ => Some(cx.plain(v)),
         };
         let empty = match &value {
-            Some(Value::Null | Value::Bool(false)) | None => true,
+            Some(Value::Bool(false)) => key != "init",
+            Some(Value::Null) | None => true,
             Some(Value::Seq(x)) => x.is_empty(),
             Some(Value::Map(x)) => x.is_empty(),
             Some(Value::Str(x)) => x.is_empty(),
@@ -219,6 +230,7 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
         .env_files
         .iter()
         .find(|e| e.service == svc.name.value);
+    let environment = environment.filter(|e| !e.is_empty());
     if environment.is_some() || env_files.is_some_and(|e| !e.entries.is_empty()) {
         let mut merged: Vec<(String, Option<String>)> = env_files
             .map(|e| {
@@ -247,6 +259,25 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             Value::Map(vec![("default".to_owned(), Value::Null)]),
         ));
     }
+    for (key, value) in &mut out {
+        unique_items(key, value);
+    }
+    // compose-go: `scale` sets `deploy.replicas` when the service has a `deploy` section.
+    let scale = out
+        .iter()
+        .find(|(k, _)| k == "scale")
+        .map(|(_, v)| v.clone());
+    if let Some(scale @ Value::Int(_)) = scale
+        && let Some((_, Value::Map(deploy))) = out.iter_mut().find(|(k, _)| k == "deploy")
+    {
+        match deploy.iter_mut().find(|(k, _)| k == "replicas") {
+            Some((_, r)) => *r = scale,
+            None => {
+                let at = usize::from(deploy.first().is_some_and(|(k, _)| k == "mode"));
+                deploy.insert(at, ("replicas".to_owned(), scale));
+            }
+        }
+    }
     let mut value = ordered(out, ORDER);
     if cx.format == Format::Yaml
         && let Value::Map(entries) = &mut value
@@ -261,7 +292,27 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
 /// and `volumes_from` add a `depends_on` entry when none is written for that service.
 fn implied_dependencies(cx: &Cx<'_>, svc: &Service, out: &mut Vec<(String, Value)>) {
     let mut implied: Vec<(String, bool)> = Vec::new();
-    for k in svc.keys(cx.tree) {
+    // compose-go looks at links, then network_mode, ipc, pid, uts, cgroup, then volumes_from,
+    // whatever order they are written in; the first one naming a service sets its entry.
+    let rank = |key: &str| {
+        [
+            "links",
+            "network_mode",
+            "ipc",
+            "pid",
+            "uts",
+            "cgroup",
+            "volumes_from",
+        ]
+        .iter()
+        .position(|k| *k == key)
+    };
+    let mut keys: Vec<_> = svc
+        .keys(cx.tree)
+        .filter(|k| rank(k.key.value.as_str()).is_some())
+        .collect();
+    keys.sort_by_key(|k| rank(k.key.value.as_str()));
+    for k in keys {
         let key = k.key.value.as_str();
         match key {
             "links" => {
@@ -524,10 +575,12 @@ fn logging(cx: &Cx<'_>, v: NodeId) -> Value {
 }
 
 fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
-    let mut out = Vec::new();
+    // (compose-go's unicity key, port): see `port_key`.
+    let mut out: Vec<(String, Value)> = Vec::new();
     for item in cx.items(v) {
         match cx.kind(item) {
             NodeKind::Mapping(_) => {
+                let key = port_key(cx, item);
                 let mut entries: Vec<(String, Value)> = Vec::new();
                 for (k, val) in cx.entries(item) {
                     let value = match k.as_str() {
@@ -546,26 +599,40 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
                 if !entries.iter().any(|(k, _)| k == "protocol") {
                     entries.push(("protocol".to_owned(), Value::str("tcp")));
                 }
-                out.push(ordered(
-                    entries,
-                    &[
-                        "name",
-                        "mode",
-                        "host_ip",
-                        "target",
-                        "published",
-                        "protocol",
-                        "app_protocol",
-                    ],
+                out.push((
+                    key,
+                    ordered(
+                        entries,
+                        &[
+                            "name",
+                            "mode",
+                            "host_ip",
+                            "target",
+                            "published",
+                            "protocol",
+                            "app_protocol",
+                        ],
+                    ),
                 ));
             }
             _ => {
                 let Some(text) = cx.text(item) else { continue };
                 let Some(parsed) = parse_ports(&text) else {
-                    out.push(cx.s(&text));
+                    out.push((text.clone(), cx.s(&text)));
                     continue;
                 };
                 for p in parsed {
+                    let host = if p.host_ip.is_empty() {
+                        "0.0.0.0"
+                    } else {
+                        p.host_ip.as_str()
+                    };
+                    let published = if p.published.is_empty() {
+                        "%!s(<nil>)"
+                    } else {
+                        p.published.as_str()
+                    };
+                    let key = format!("{host}:{published}:{}/{}", p.target, p.protocol);
                     let mut e = vec![("mode".to_owned(), Value::str("ingress"))];
                     if !p.host_ip.is_empty() {
                         e.push(("host_ip".to_owned(), cx.s(&p.host_ip)));
@@ -575,12 +642,53 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
                         e.push(("published".to_owned(), cx.s(&p.published)));
                     }
                     e.push(("protocol".to_owned(), cx.s(&p.protocol)));
-                    out.push(Value::Map(e));
+                    out.push((key, Value::Map(e)));
                 }
             }
         }
     }
-    Value::Seq(out)
+    let mut ports: Vec<Value> = Vec::with_capacity(out.len());
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (key, port) in out {
+        if let Some(&(_, at)) = seen.iter().find(|(k, _)| *k == key) {
+            if let Some(slot) = ports.get_mut(at) {
+                *slot = port;
+            }
+        } else {
+            seen.push((key, ports.len()));
+            ports.push(port);
+        }
+    }
+    Value::Seq(ports)
+}
+
+/// compose-go's `portIndexer` key of a long-syntax port, from the values as written:
+/// `fmt.Sprintf("%s:%s:%d/%s", host_ip, published, target, protocol)`, so a `published`
+/// written as a number (`%!s(int=80)`) does not match the string of a short-syntax port and
+/// both are kept.
+fn port_key(cx: &Cx<'_>, item: NodeId) -> String {
+    let entries = cx.entries(item);
+    let get = |name: &str| entries.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
+    let go_s = |id: Option<NodeId>, default: &str| -> String {
+        match id.map(|i| cx.plain(i)) {
+            None => default.to_owned(),
+            Some(Value::Str(s)) => s,
+            Some(Value::Int(i)) => format!("%!s(int={i})"),
+            Some(Value::Null) => "%!s(<nil>)".to_owned(),
+            Some(other) => format!("{other:?}"),
+        }
+    };
+    let target = match get("target").map(|i| cx.plain(i)) {
+        Some(Value::Int(i)) => i.to_string(),
+        Some(Value::Str(s)) => format!("%!d(string={s})"),
+        _ => "%!d(<nil>)".to_owned(),
+    };
+    format!(
+        "{}:{}:{target}/{}",
+        go_s(get("host_ip"), "0.0.0.0"),
+        go_s(get("published"), "%!s(<nil>)"),
+        go_s(get("protocol"), "tcp"),
+    )
 }
 
 fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
@@ -601,14 +709,28 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                         "read_only" => boolean(cx, val).filter(|b| *b).map(Value::Bool),
                         "target" => cx.text(val).map(|t| cx.s(&super::clean(&t))),
                         "bind" => Some(ordered(
-                            plain_entries(cx, val),
+                            without_false(plain_entries(cx, val)),
                             &["selinux", "propagation", "create_host_path", "recursive"],
                         )),
                         "volume" => Some(ordered(
-                            plain_entries(cx, val),
+                            without_false(plain_entries(cx, val)),
                             &["labels", "nocopy", "subpath"],
                         )),
-                        "tmpfs" => Some(ordered(plain_entries(cx, val), &["size", "mode"])),
+                        "tmpfs" => Some(ordered(
+                            cx.entries(val)
+                                .into_iter()
+                                .filter(|(k, _)| !k.starts_with("x-"))
+                                .map(|(k, x)| {
+                                    let x = if k == "size" {
+                                        unit_bytes(cx, x)
+                                    } else {
+                                        cx.plain(x)
+                                    };
+                                    (k, x)
+                                })
+                                .collect(),
+                            &["size", "mode"],
+                        )),
                         k2 if k2.starts_with("x-") => None,
                         _ => Some(cx.plain(val)),
                     };
@@ -749,8 +871,14 @@ fn networks(cx: &Cx<'_>, v: NodeId) -> (Value, bool) {
                 let value = if cx.is_null(val) {
                     Value::Null
                 } else {
+                    let mut entries = plain_entries(cx, val);
+                    // `priority` and `gw_priority` are ints with omitempty.
+                    entries.retain(|(k, x)| {
+                        !(matches!(k.as_str(), "priority" | "gw_priority")
+                            && matches!(x, Value::Int(0)))
+                    });
                     ordered(
-                        plain_entries(cx, val),
+                        entries,
                         &[
                             "aliases",
                             "driver_opts",
@@ -801,14 +929,33 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
                         };
                         cx.s(&c)
                     }),
-                    "args" => Some(sorted_strings(cx, list_or_dict(cx, val, true), true)),
+                    "args" => {
+                        // A bare name takes the variable's value; unset, it is dropped.
+                        let args: Vec<(String, Option<String>)> = list_or_dict(cx, val, true)
+                            .into_iter()
+                            .filter_map(|(k, v)| match v {
+                                Some(v) => Some((k, Some(v))),
+                                None => {
+                                    cx.loaded.variables.get(&k).map(|f| (k, Some(f.to_owned())))
+                                }
+                            })
+                            .collect();
+                        Some(sorted_strings(cx, args, true))
+                    }
+                    "extra_hosts" => Some(extra_hosts(cx, val)),
                     "labels" => Some(string_map(cx, val, true)),
                     "cache_from" | "cache_to" | "tags" | "platforms" => Some(string_list(cx, val)),
+                    "shm_size" => Some(unit_bytes(cx, val)),
                     // Like the service's, without a default target.
                     "secrets" => Some(file_refs(cx, val, None)),
                     k2 if k2.starts_with("x-") => None,
                     _ => Some(cx.plain(val)),
                 };
+                // Go's omitempty: an empty list or map is not printed.
+                let value = value.filter(|v| {
+                    !matches!(v, Value::Seq(x) if x.is_empty())
+                        && !matches!(v, Value::Map(x) if x.is_empty())
+                });
                 if let Some(value) = value {
                     out.push((k, value));
                 }
@@ -924,7 +1071,10 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
     let mut out: Vec<(String, Value)> = Vec::new();
     for (k, val) in cx.entries(v) {
         let value = match k.as_str() {
-            "labels" => string_map(cx, val, true),
+            "labels" => match string_map(cx, val, true) {
+                Value::Map(m) if m.is_empty() => continue,
+                m => m,
+            },
             "resources" => {
                 let mut r: Vec<(String, Value)> = Vec::new();
                 for (rk, rv) in cx.entries(val) {
@@ -936,18 +1086,7 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                                 None => cx.plain(ev),
                             },
                             // Compose's schema types `cpus` as a number: `"0.5"` prints as 0.5.
-                            "cpus" => match cx
-                                .text(ev)
-                                .as_deref()
-                                .map(str::trim)
-                                .and_then(|t| t.parse::<f64>().ok())
-                            {
-                                Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
-                                    Value::Int(n as i128)
-                                }
-                                Some(n) => Value::Float(n),
-                                None => cx.plain(ev),
-                            },
+                            "cpus" => number(cx, ev),
                             _ => cx.plain(ev),
                         };
                         e.push((ek, x));
@@ -967,6 +1106,11 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                 for (ek, ev) in cx.entries(val) {
                     let x = match ek.as_str() {
                         "delay" | "window" | "monitor" => match cx.text(ev) {
+                            // `update_config` / `rollback_config` durations are values with
+                            // omitempty (`restart_policy`'s are pointers and print `0s`).
+                            Some(t) if k != "restart_policy" && parse_duration(&t) == Some(0) => {
+                                continue;
+                            }
                             Some(t) => duration(cx, &t),
                             None => cx.plain(ev),
                         },
@@ -1016,4 +1160,191 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
             "endpoint_mode",
         ],
     )
+}
+
+/// compose-go's `EnforceUnicity`: in these lists an item whose key (by kind of list) equals an
+/// earlier item's replaces that item in place; it runs on every file's model, so it applies to
+/// a single file as much as to a merged one (`dns: [a, a]` renders as `[a]`).
+fn unique_items(key: &str, value: &mut Value) {
+    match key {
+        "cap_add" | "cap_drop" | "dns" | "dns_opt" | "dns_search" | "links" | "profiles"
+        | "tmpfs" => dedupe(value, |v| {
+            v.as_str()
+                .map(|s| s.split_once('=').map_or(s, |(k, _)| k).to_owned())
+        }),
+        "expose" => dedupe(value, |v| v.as_str().map(str::to_owned)),
+        "volumes" | "devices" => dedupe(value, |v| match v {
+            Value::Map(_) => v.get("target").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        }),
+        "secrets" | "configs" => {
+            let prefix = if key == "secrets" {
+                "/run/secrets/"
+            } else {
+                "/"
+            };
+            dedupe(value, |v| {
+                v.get("target")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .or_else(|| {
+                        v.get("source")
+                            .and_then(Value::as_str)
+                            .map(|s| format!("{prefix}{s}"))
+                    })
+            });
+        }
+        "build" => {
+            if let Some(tags) = value.get_mut("tags") {
+                unique_items("cap_add", tags);
+            }
+        }
+        "networks" => {
+            if let Value::Map(nets) = value {
+                for (_, net) in nets {
+                    for list in ["aliases", "link_local_ips"] {
+                        if let Some(items) = net.get_mut(list) {
+                            unique_items("cap_add", items);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Keep the first position of every key with the last item of that key; items without a key
+/// are kept as they are.
+fn dedupe(value: &mut Value, key: impl Fn(&Value) -> Option<String>) {
+    let Value::Seq(items) = value else { return };
+    let mut out: Vec<Value> = Vec::with_capacity(items.len());
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for item in items.drain(..) {
+        match key(&item) {
+            Some(k) => {
+                if let Some(&(_, at)) = seen.iter().find(|(s, _)| *s == k) {
+                    if let Some(slot) = out.get_mut(at) {
+                        *slot = item;
+                    }
+                } else {
+                    seen.push((k, out.len()));
+                    out.push(item);
+                }
+            }
+            None => out.push(item),
+        }
+    }
+    *items = out;
+}
+
+/// compose-go's `UnitBytes` (`shm_size`, `mem_limit` …): an integer as written, a string through
+/// go-units `RAMInBytes`; printed as a JSON string of the byte count.
+fn unit_bytes(cx: &Cx<'_>, v: NodeId) -> Value {
+    match cx.plain(v) {
+        Value::Int(i) => Value::Str(i.to_string()),
+        Value::Str(_) => match cx.text(v).as_deref().and_then(ram_in_bytes) {
+            Some(b) => Value::Str(b.to_string()),
+            None => cx.plain(v),
+        },
+        other => other,
+    }
+}
+
+/// An `int64` field: a quoted number prints as a number.
+fn integer(cx: &Cx<'_>, v: NodeId) -> Value {
+    match cx.plain(v) {
+        Value::Str(_) => match cx.text(v).as_deref().map(str::trim).map(str::parse::<i64>) {
+            Some(Ok(n)) => Value::Int(i128::from(n)),
+            _ => cx.plain(v),
+        },
+        other => other,
+    }
+}
+
+/// A float field (`cpus`): `"0.5"` prints as 0.5, `"2"` as 2.
+fn number(cx: &Cx<'_>, v: NodeId) -> Value {
+    match cx
+        .text(v)
+        .as_deref()
+        .map(str::trim)
+        .and_then(|t| t.parse::<f64>().ok())
+    {
+        #[allow(clippy::cast_possible_truncation)]
+        Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::Int(n as i128),
+        Some(n) => Value::Float(n),
+        None => cx.plain(v),
+    }
+}
+
+/// `devices`: `SRC[:DST[:PERMS]]` becomes `{source, target, permissions}` (`rwm` by default);
+/// the long form keeps what is written.
+fn devices(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out = Vec::new();
+    for item in cx.list_items(v) {
+        match cx.kind(item) {
+            NodeKind::Mapping(_) => out.push(ordered(
+                plain_entries(cx, item)
+                    .into_iter()
+                    .map(|(k, x)| match x {
+                        Value::Int(i) if k != "permissions" => (k, Value::Str(i.to_string())),
+                        x => (k, x),
+                    })
+                    .collect(),
+                &["source", "target", "permissions"],
+            )),
+            _ => {
+                let Some(text) = cx.text(item) else { continue };
+                let parts: Vec<&str> = text.split(':').collect();
+                let (source, target, perms) = match parts.as_slice() {
+                    [s] => (*s, *s, "rwm"),
+                    [s, t] => (*s, *t, "rwm"),
+                    [s, t, p] => (*s, *t, *p),
+                    _ => {
+                        out.push(cx.s(&text));
+                        continue;
+                    }
+                };
+                let target = if target.is_empty() { source } else { target };
+                out.push(Value::Map(vec![
+                    ("source".to_owned(), cx.s(source)),
+                    ("target".to_owned(), cx.s(target)),
+                    ("permissions".to_owned(), cx.s(perms)),
+                ]));
+            }
+        }
+    }
+    Value::Seq(out)
+}
+
+/// Drop `false` booleans (Go `bool` fields with omitempty).
+fn without_false(entries: Vec<(String, Value)>) -> Vec<(String, Value)> {
+    entries
+        .into_iter()
+        .filter(|(_, v)| !matches!(v, Value::Bool(false)))
+        .collect()
+}
+
+/// `ulimits`: a Go map (sorted by name) of a number or `{soft, hard}`.
+fn ulimits(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = cx
+        .entries(v)
+        .into_iter()
+        .map(|(k, x)| {
+            let value = match cx.kind(x) {
+                NodeKind::Mapping(_) => ordered(
+                    cx.entries(x)
+                        .into_iter()
+                        .filter(|(k, _)| !k.starts_with("x-"))
+                        .map(|(k, y)| (k, integer(cx, y)))
+                        .collect(),
+                    &["single", "soft", "hard"],
+                ),
+                _ => integer(cx, x),
+            };
+            (k, value)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Map(out)
 }
