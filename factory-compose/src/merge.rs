@@ -5,8 +5,10 @@
 //! - mappings merge by key, recursively; scalars and unknown shapes are replaced;
 //! - `environment`, `labels`, `build.args`, `deploy.labels`, `logging.options`, `sysctls`,
 //!   `annotations` merge **by variable/label name**, list form (`- K=V`) and map form mixed;
-//! - `ports`, `expose`, `dns`, `dns_search`, `dns_opt`, `cap_add`, `cap_drop`, `env_file` are
-//!   appended, an entry equal to an earlier one dropped; `extra_hosts` is appended as is;
+//! - `ports`, `expose`, `dns`, `dns_search`, `dns_opt`, `cap_add`, `cap_drop`, `env_file`,
+//!   `extra_hosts` are appended, an entry equal to an earlier one dropped (`extra_hosts` entries
+//!   compare as written: `a:1.2.3.4` and `a=1.2.3.4` are both kept);
+//! - a null value keeps the earlier one (except where values are replaced whole);
 //! - `volumes` of a service merge **by target path**, the override taking the base entry's place;
 //! - `command`, `entrypoint`, `healthcheck.test` are replaced whole;
 //! - `depends_on` and `networks` (list or map) merge by service/network name;
@@ -165,8 +167,6 @@ enum Rule {
     ByName,
     /// Appended, equal entries dropped.
     AppendUnique,
-    /// Appended as is.
-    Append,
     /// Service volumes by target.
     VolumesByTarget,
     /// `depends_on` / `networks`: list or map, by name.
@@ -195,9 +195,8 @@ fn rule_for(path: &[String]) -> Rule {
             "services",
             _,
             "ports" | "expose" | "dns" | "dns_search" | "dns_opt" | "cap_add" | "cap_drop"
-            | "env_file",
+            | "env_file" | "extra_hosts",
         ] => Rule::AppendUnique,
-        ["services", _, "extra_hosts"] => Rule::Append,
         ["services", _, "volumes"] => Rule::VolumesByTarget,
         ["services", _, "depends_on" | "networks"] => Rule::NamedMap,
         ["services", _, "logging"] => Rule::Logging,
@@ -290,10 +289,7 @@ impl Merger<'_> {
                 Some(self.mappings(base, over, path))
             }
             Rule::ByName => Some(self.by_name(base, over)),
-            Rule::AppendUnique | Rule::Append => {
-                let unique = rule_for(path) == Rule::AppendUnique;
-                Some(self.append(base, over, unique))
-            }
+            Rule::AppendUnique => Some(self.append(base, over, true)),
             Rule::VolumesByTarget => Some(self.volumes(base, over)),
             Rule::NamedMap => {
                 let base = self.named_map(base);
@@ -555,7 +551,21 @@ impl Merger<'_> {
         else {
             return over;
         };
-        let mut items = b.into_vec();
+        // compose-go made the earlier files' list unique by target already (the last entry of a
+        // target in the first one's place): `[./d:/data, v:/data]` is `[v:/data]`.
+        let mut items: Vec<NodeId> = Vec::with_capacity(b.len());
+        for item in b {
+            let target = self.volume_target(item);
+            let pos = target.as_ref().and_then(|t| {
+                items
+                    .iter()
+                    .position(|&i| self.volume_target(i).as_ref() == Some(t))
+            });
+            match pos {
+                Some(p) => items[p] = item,
+                None => items.push(item),
+            }
+        }
         for item in o {
             let target = self.volume_target(item);
             let pos = target.as_ref().and_then(|t| {

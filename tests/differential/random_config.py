@@ -213,7 +213,7 @@ class G:
 
     def var(self, default):
         name = self.pick(["TAG", "PORT", "NAME", "EMPTYV", "UNSET", "NUM", "FLAG"])
-        op = self.pick([":-", "-", "", ":+", "+"])
+        op = self.pick([":-", "-", "", ":+", "+", ":-", "-", "", ":+", "+", ":?", "?"])
         if op == "":
             return self.pick(["${" + name + "}", "$" + name]) if name != "UNSET" else "${UNSET:-x}"
         return "${" + name + op + default + "}"
@@ -566,7 +566,7 @@ class G:
             (0.03, "userns_mode", lambda: S("host")),
             (0.04, "volumes_from", lambda: L([S(o) for o in self.some(others, 1, 1)]) if others else None),
             (0.03, "mac_address", lambda: S("02:42:ac:11:00:02")),
-            (0.03, "env_file", lambda: self.pick([S(".env.web"), L([S(".env.web")]),
+            (0.08, "env_file", lambda: self.pick([S(".env.web"), L([S(".env.web")]),
                                                   L([M([("path", S(".env.opt")), ("required", S("false"))])])])),
             (0.03, "stop_signal", lambda: S("SIGTERM")),
             (0.03, "annotations", lambda: self.kv_section(["com.x", "y"], self.envval, allow_bare=False)),
@@ -584,8 +584,8 @@ class G:
                 v = fn()
                 if v is not None:
                     items.append((key, v))
-        if allow_extends and others and self.chance(0.12):
-            items.append(("extends", self.pick([S(others[0]), M([("service", S(others[0]))])])))
+        if allow_extends and others and self.chance(0.25):
+            items.append(("extends", self.pick([S(self.pick(others)), M([("service", S(self.pick(others)))])])))
         self.r.shuffle(items)
         return items
 
