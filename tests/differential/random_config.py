@@ -187,6 +187,8 @@ class G:
         self.used_anchor = 0
         # how many keys a service gets: small projects shrink well, big ones cover more
         self.density = rnd.choice([0.3, 0.6, 1.0, 1.5])
+        # keys each service got in earlier files: overrides mostly re-declare those (merges)
+        self.seen_keys = {}
 
     def chance(self, p):
         return self.r.random() < p
@@ -644,7 +646,13 @@ class G:
             others = [o for o in names[:i]] if not is_override else [o for o in names if o != name]
             items = self.service(name, others, top, names, allow_extends and not is_override)
             if is_override:
-                # overrides: fewer keys, sometimes tagged
+                # overrides: fewer keys, mostly ones an earlier file set (so they merge), in
+                # another written form; sometimes tagged
+                seen = self.seen_keys.get(name, set())
+                if seen and self.chance(0.8):
+                    extra = self.service(name, others, top, names, False)
+                    items = items + [kv for kv in extra if kv[0] in seen and kv[0] not in dict(items)]
+                    items.sort(key=lambda kv: (kv[0] not in seen, self.r.random()))
                 items = items[: self.r.randint(0, max(1, len(items) // 2))]
                 items = [(k, v) for k, v in items if k != "extends"]
                 new = []
@@ -660,6 +668,7 @@ class G:
                 if self.chance(0.1) and not items:
                     items = [("image", Tagged("!reset", None))]
             services.append((name, items))
+            self.seen_keys.setdefault(name, set()).update(k for k, _ in items)
         doc = []
         if self.chance(0.15) and services and services[0][1]:
             # an x- anchor merged into services

@@ -575,8 +575,10 @@ fn logging(cx: &Cx<'_>, v: NodeId) -> Value {
 }
 
 fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
-    // (compose-go's unicity key, port): see `port_key`.
-    let mut out: Vec<(String, Value)> = Vec::new();
+    // compose-go makes the list unique twice: by the item as written (a short port's text,
+    // a long one's `port_key`), then by `port_key` of the canonical (long) form; `out` holds
+    // (written key, [(canonical key, port)]).
+    let mut out: Vec<(String, Vec<(String, Value)>)> = Vec::new();
     for item in cx.items(v) {
         match cx.kind(item) {
             NodeKind::Mapping(_) => {
@@ -600,27 +602,31 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
                     entries.push(("protocol".to_owned(), Value::str("tcp")));
                 }
                 out.push((
-                    key,
-                    ordered(
-                        entries,
-                        &[
-                            "name",
-                            "mode",
-                            "host_ip",
-                            "target",
-                            "published",
-                            "protocol",
-                            "app_protocol",
-                        ],
-                    ),
+                    key.clone(),
+                    vec![(
+                        key,
+                        ordered(
+                            entries,
+                            &[
+                                "name",
+                                "mode",
+                                "host_ip",
+                                "target",
+                                "published",
+                                "protocol",
+                                "app_protocol",
+                            ],
+                        ),
+                    )],
                 ));
             }
             _ => {
                 let Some(text) = cx.text(item) else { continue };
                 let Some(parsed) = parse_ports(&text) else {
-                    out.push((text.clone(), cx.s(&text)));
+                    out.push((text.clone(), vec![(text.clone(), cx.s(&text))]));
                     continue;
                 };
+                let mut group = Vec::new();
                 for p in parsed {
                     let host = if p.host_ip.is_empty() {
                         "0.0.0.0"
@@ -642,14 +648,16 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
                         e.push(("published".to_owned(), cx.s(&p.published)));
                     }
                     e.push(("protocol".to_owned(), cx.s(&p.protocol)));
-                    out.push((key, Value::Map(e)));
+                    group.push((key, Value::Map(e)));
                 }
+                out.push((text, group));
             }
         }
     }
-    let mut ports: Vec<Value> = Vec::with_capacity(out.len());
+    let written = last_in_first_place(out);
+    let mut ports: Vec<Value> = Vec::with_capacity(written.len());
     let mut seen: Vec<(String, usize)> = Vec::new();
-    for (key, port) in out {
+    for (key, port) in written.into_iter().flatten() {
         if let Some(&(_, at)) = seen.iter().find(|(k, _)| *k == key) {
             if let Some(slot) = ports.get_mut(at) {
                 *slot = port;
@@ -692,7 +700,9 @@ fn port_key(cx: &Cx<'_>, item: NodeId) -> String {
 }
 
 fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
-    let mut out = Vec::new();
+    // (the target as written, volume): compose-go makes the list unique by the written target
+    // first (`/data/` and `/data` differ), then by the cleaned one (`unique_items`).
+    let mut out: Vec<(Option<String>, Value)> = Vec::new();
     for item in cx.items(v) {
         match cx.kind(item) {
             NodeKind::Mapping(_) => {
@@ -738,25 +748,33 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                         entries.push((k, value));
                     }
                 }
-                out.push(ordered(
-                    entries,
-                    &[
-                        "type",
-                        "source",
-                        "target",
-                        "read_only",
-                        "consistency",
-                        "bind",
-                        "volume",
-                        "tmpfs",
-                        "image",
-                    ],
+                let written = cx
+                    .entries(item)
+                    .into_iter()
+                    .find(|(k, _)| k == "target")
+                    .and_then(|(_, t)| cx.text(t));
+                out.push((
+                    written,
+                    ordered(
+                        entries,
+                        &[
+                            "type",
+                            "source",
+                            "target",
+                            "read_only",
+                            "consistency",
+                            "bind",
+                            "volume",
+                            "tmpfs",
+                            "image",
+                        ],
+                    ),
                 ));
             }
             _ => {
                 let Some(text) = cx.text(item) else { continue };
                 let Some(p) = parse_volume(&text) else {
-                    out.push(cx.s(&text));
+                    out.push((None, cx.s(&text)));
                     continue;
                 };
                 let mut e = vec![("type".to_owned(), Value::str(p.kind))];
@@ -797,11 +815,27 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                     }
                     e.push(("volume".to_owned(), Value::Map(vv)));
                 }
-                out.push(Value::Map(e));
+                out.push((Some(p.target.clone()), Value::Map(e)));
             }
         }
     }
-    Value::Seq(out)
+    let mut volumes: Vec<Value> = Vec::with_capacity(out.len());
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (written, volume) in out {
+        let Some(key) = written else {
+            volumes.push(volume);
+            continue;
+        };
+        if let Some(&(_, at)) = seen.iter().find(|(k, _)| *k == key) {
+            if let Some(slot) = volumes.get_mut(at) {
+                *slot = volume;
+            }
+        } else {
+            seen.push((key, volumes.len()));
+            volumes.push(volume);
+        }
+    }
+    Value::Seq(volumes)
 }
 
 fn plain_entries(cx: &Cx<'_>, v: NodeId) -> Vec<(String, Value)> {
@@ -1347,4 +1381,22 @@ fn ulimits(cx: &Cx<'_>, v: NodeId) -> Value {
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Value::Map(out)
+}
+
+/// compose-go's `EnforceUnicity` on `(key, item)` pairs: an item whose key was seen takes the
+/// earlier item's place.
+fn last_in_first_place<T>(items: Vec<(String, T)>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(items.len());
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (key, item) in items {
+        if let Some(&(_, at)) = seen.iter().find(|(k, _)| *k == key) {
+            if let Some(slot) = out.get_mut(at) {
+                *slot = item;
+            }
+        } else {
+            seen.push((key, out.len()));
+            out.push(item);
+        }
+    }
+    out
 }
