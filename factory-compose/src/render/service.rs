@@ -204,6 +204,11 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             "cpus" => Some(number(cx, v)),
             "devices" => Some(devices(cx, v)),
             "ulimits" => Some(ulimits(cx, v)),
+            "post_start" | "pre_stop" => Some(Value::Seq(
+                cx.items(v).into_iter().map(|h| hook(cx, h)).collect(),
+            )),
+            "develop" => Some(develop(cx, v)),
+            "gpus" => Some(gpus(cx, v)),
             k2 if k2.starts_with("x-") => {
                 extensions.push((key.to_owned(), cx.plain(v)));
                 continue;
@@ -1399,4 +1404,108 @@ fn last_in_first_place<T>(items: Vec<(String, T)>) -> Vec<T> {
         }
     }
     out
+}
+
+/// A `post_start` / `pre_stop` / `develop.watch.exec` hook (compose-go's `ServiceHook`):
+/// `command` shell-split (null when absent, in JSON), `environment` as a map.
+fn hook(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    for (k, val) in cx.entries(v) {
+        let value = match k.as_str() {
+            "command" => command(cx, val),
+            "environment" => Some(sorted_strings(cx, list_or_dict(cx, val, true), true)),
+            "privileged" => boolean(cx, val).filter(|b| *b).map(Value::Bool),
+            k2 if k2.starts_with("x-") => None,
+            _ => cx.text(val).map(|t| cx.s(&t)),
+        };
+        if let Some(value) = value {
+            out.push((k, value));
+        }
+    }
+    if cx.format == Format::Json && !out.iter().any(|(k, _)| k == "command") {
+        out.push(("command".to_owned(), Value::Null));
+    }
+    ordered(
+        out,
+        &[
+            "command",
+            "user",
+            "privileged",
+            "working_dir",
+            "environment",
+        ],
+    )
+}
+
+/// `develop`: each `watch` trigger's `path` made absolute, its `exec` hook always printed in
+/// JSON (a Go struct, not a pointer).
+fn develop(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    for (k, val) in cx.entries(v) {
+        if k.starts_with("x-") {
+            continue;
+        }
+        if k != "watch" {
+            out.push((k, cx.plain(val)));
+            continue;
+        }
+        let mut triggers = Vec::new();
+        for t in cx.items(val) {
+            let mut e: Vec<(String, Value)> = Vec::new();
+            for (tk, tv) in cx.entries(t) {
+                let value = match tk.as_str() {
+                    "path" => cx.text(tv).map(|p| cx.s(&cx.absolute(&p))),
+                    "exec" => Some(hook(cx, tv)),
+                    "ignore" | "include" => Some(string_list(cx, tv)),
+                    "initial_sync" => boolean(cx, tv).filter(|b| *b).map(Value::Bool),
+                    k2 if k2.starts_with("x-") => None,
+                    _ => Some(cx.plain(tv)),
+                };
+                if let Some(value) = value {
+                    e.push((tk, value));
+                }
+            }
+            if cx.format == Format::Json && !e.iter().any(|(k, _)| k == "exec") {
+                e.push((
+                    "exec".to_owned(),
+                    Value::Map(vec![("command".to_owned(), Value::Null)]),
+                ));
+            }
+            triggers.push(ordered(
+                e,
+                &[
+                    "path",
+                    "action",
+                    "target",
+                    "exec",
+                    "include",
+                    "ignore",
+                    "initial_sync",
+                ],
+            ));
+        }
+        out.push((k, Value::Seq(triggers)));
+    }
+    ordered(out, &["watch"])
+}
+
+/// `gpus`: `all` is `[{count: -1}]`; device requests in compose-go's field order.
+fn gpus(cx: &Cx<'_>, v: NodeId) -> Value {
+    match cx.kind(v) {
+        NodeKind::Scalar(_) if cx.text(v).as_deref() == Some("all") => {
+            Value::Seq(vec![Value::Map(vec![("count".to_owned(), Value::Int(-1))])])
+        }
+        NodeKind::Sequence(items) => Value::Seq(
+            items
+                .iter()
+                .map(|&i| {
+                    ordered(
+                        plain_entries(cx, i),
+                        &["capabilities", "driver", "count", "device_ids", "options"],
+                    )
+                })
+                .collect(),
+        ),
+        _ => cx.plain(v),
+    }
 }
