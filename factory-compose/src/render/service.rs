@@ -209,6 +209,7 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             )),
             "develop" => Some(develop(cx, v)),
             "gpus" => Some(gpus(cx, v)),
+            "models" => Some(models(cx, v)),
             k2 if k2.starts_with("x-") => {
                 extensions.push((key.to_owned(), cx.plain(v)));
                 continue;
@@ -1508,4 +1509,30 @@ fn gpus(cx: &Cx<'_>, v: NodeId) -> Value {
         ),
         _ => cx.plain(v),
     }
+}
+
+/// A service's `models`: a list is a map of names to null; a Go map, so sorted by name.
+fn models(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = match cx.kind(v) {
+        NodeKind::Sequence(items) => items
+            .iter()
+            .filter_map(|&i| cx.text(i))
+            .map(|name| (name, Value::Null))
+            .collect(),
+        NodeKind::Mapping(_) => cx
+            .entries(v)
+            .into_iter()
+            .map(|(name, val)| {
+                let value = if cx.is_null(val) {
+                    Value::Null
+                } else {
+                    ordered(plain_entries(cx, val), &["endpoint_var", "model_var"])
+                };
+                (name, value)
+            })
+            .collect(),
+        NodeKind::Scalar(_) => return cx.plain(v),
+    };
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Map(out)
 }
