@@ -190,13 +190,16 @@ fn rule_for(path: &[String]) -> Rule {
             "environment" | "labels" | "sysctls" | "annotations",
         ]
         | ["services", _, "build" | "deploy", "args" | "labels"]
+        | ["services", _, "build", "additional_contexts"]
+        | ["networks" | "volumes", _, "labels"]
         | ["services", _, "logging", "options"] => Rule::ByName,
         [
             "services",
             _,
             "ports" | "expose" | "dns" | "dns_search" | "dns_opt" | "cap_add" | "cap_drop"
-            | "env_file" | "extra_hosts",
-        ] => Rule::AppendUnique,
+            | "env_file" | "extra_hosts" | "tmpfs" | "label_file",
+        ]
+        | ["services", _, "build", "extra_hosts"] => Rule::AppendUnique,
         ["services", _, "volumes"] => Rule::VolumesByTarget,
         ["services", _, "depends_on" | "networks"] => Rule::NamedMap,
         ["services", _, "logging"] => Rule::Logging,
@@ -280,6 +283,12 @@ impl Merger<'_> {
         );
         if null && rule != Rule::Replace && !depends_item {
             return Some(base);
+        }
+        if null && depends_item && matches!(self.node(base).kind, NodeKind::Mapping(_)) {
+            // `- db` over `db: {condition: …, restart: true}`: compose-go's mergeDependsOn
+            // merges `{condition: service_started, required: true}` into the earlier entry.
+            let defaults = self.depends_defaults(over);
+            return Some(self.mappings(base, defaults, path));
         }
         match rule {
             Rule::Replace => Some(over),
@@ -579,6 +588,29 @@ impl Merger<'_> {
             }
         }
         self.with_kind(base, NodeKind::Sequence(items.into()))
+    }
+
+    /// `{condition: service_started, required: true}`, spanning `like`.
+    fn depends_defaults(&mut self, like: NodeId) -> NodeId {
+        let span = self.node(like).span;
+        let mut entries = Vec::new();
+        for (k, v) in [("condition", "service_started"), ("required", "true")] {
+            let key = self.synthetic_scalar(like, span, Some(k.to_owned()));
+            let value = self.synthetic_scalar(like, span, Some(v.to_owned()));
+            if k == "required" {
+                // A plain `true`, so it reads as a boolean.
+                self.tree.nodes[value.0 as usize].style = ScalarStyle::Plain;
+            }
+            entries.push(Entry {
+                key,
+                value,
+                merged_from: None,
+            });
+        }
+        let mut node = self.node(like).clone();
+        node.kind = NodeKind::Mapping(entries.into());
+        node.props = None;
+        self.push(node)
     }
 
     /// `build: DIR` → `{context: DIR}` (compose-go's mergeBuild).

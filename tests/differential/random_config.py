@@ -424,6 +424,20 @@ class G:
             items.append(("cache_from", L([S("img:cache")])))
         if self.chance(0.1):
             items.append(("network", S("host")))
+        if self.chance(0.08):
+            items.append(("ssh", self.pick([L([S("default")]), M([("default", S("/k"))])])))
+        if self.chance(0.08):
+            items.append(("secrets", L([S("token")])))
+        if self.chance(0.08):
+            items.append(("additional_contexts", self.kv_section(["a", "b"], lambda: S("./ctx"), allow_bare=False)))
+        if self.chance(0.05):
+            items.append(("platforms", L([S("linux/amd64"), S("linux/arm64")])))
+        if self.chance(0.05):
+            items.append(("tags", L([S("img:1"), S("img:1")])))
+        if self.chance(0.05):
+            items.append(("no_cache", S("true")))
+        if self.chance(0.05):
+            items.append(("pull", S("true")))
         if self.chance(0.1):
             items.append(("shm_size", S(self.pick(["'2gb'", "1000000"]))))
         if self.chance(0.1):
@@ -577,6 +591,30 @@ class G:
             (0.03, "cgroup", lambda: S("host")),
             (0.03, "runtime", lambda: S("runc")),
             (0.02, "scale", lambda: S("2")),
+            (0.04, "post_start", lambda: L([M([("command", self.command())]
+                                               + ([("user", S("root"))] if self.chance(0.3) else [])
+                                               + ([("environment", self.kv_section(ENV_KEYS, self.envval))]
+                                                  if self.chance(0.3) else []))])),
+            (0.03, "pre_stop", lambda: L([M([("command", self.command())])])),
+            (0.04, "develop", lambda: M([("watch", L([M([("path", self.q(self.pick(["./src", "src", "/abs"]))),
+                                                           ("action", S(self.pick(["sync", "rebuild", "restart"])))]
+                                                          + ([("target", S("/app"))] if self.chance(0.6) else [])
+                                                          + ([("ignore", L([S("node_modules/")]))]
+                                                             if self.chance(0.3) else []))]))])),
+            (0.03, "gpus", lambda: self.pick([S("all"), L([M([("driver", S("nvidia")), ("count", S("1")),
+                                                               ("capabilities", L([S("gpu")]))])])])),
+            (0.03, "stop_signal", lambda: S("SIGQUIT")),
+            # label_file is not modeled (factory does not read label files): not generated
+            (0.03, "dns_opt", lambda: L([S("use-vc"), S("ndots:2")])),
+            (0.03, "device_cgroup_rules", lambda: L([S("'c 1:3 mr'")])),
+            (0.03, "use_api_socket", lambda: S("true")),
+            (0.03, "attach", lambda: S("false")),
+            (0.03, "oom_kill_disable", lambda: S("true")),
+            (0.03, "cpuset", lambda: S('"0-1"')),
+            (0.03, "cpu_period", lambda: S("100000")),
+            (0.03, "uts", lambda: S("host")),
+            (0.03, "isolation", lambda: S("default")),
+            (0.03, "credential_spec", lambda: M([("config", S("x"))])),
             (0.03, "x-custom", lambda: S("1")),
         ]
         for p, key, fn in gens:

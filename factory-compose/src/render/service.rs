@@ -217,7 +217,8 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             _ => Some(cx.plain(v)),
         };
         let empty = match &value {
-            Some(Value::Bool(false)) => key != "init",
+            // `init` and `attach` are pointers in compose-go: a written `false` is printed.
+            Some(Value::Bool(false)) => !matches!(key, "init" | "attach"),
             Some(Value::Null) | None => true,
             Some(Value::Seq(x)) => x.is_empty(),
             Some(Value::Map(x)) => x.is_empty(),
@@ -983,6 +984,7 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
                         Some(sorted_strings(cx, args, true))
                     }
                     "extra_hosts" => Some(extra_hosts(cx, val)),
+                    "additional_contexts" => Some(additional_contexts(cx, val)),
                     "labels" => Some(string_map(cx, val, true)),
                     "cache_from" | "cache_to" | "tags" | "platforms" => Some(string_list(cx, val)),
                     "shm_size" => Some(unit_bytes(cx, val)),
@@ -1533,6 +1535,24 @@ fn models(cx: &Cx<'_>, v: NodeId) -> Value {
             .collect(),
         NodeKind::Scalar(_) => return cx.plain(v),
     };
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Map(out)
+}
+
+/// `build.additional_contexts`: a sorted map; a local path is made absolute, a URL
+/// (`docker-image://…`, `https://…`) or a `service:` reference is kept.
+fn additional_contexts(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    for (k, val) in list_or_dict(cx, v, false) {
+        let Some(val) = val else { continue };
+        let val = if val.contains("://") || val.starts_with("service:") {
+            val
+        } else {
+            cx.absolute(&val)
+        };
+        out.retain(|(x, _)| *x != k);
+        out.push((k, cx.s(&val)));
+    }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Value::Map(out)
 }
