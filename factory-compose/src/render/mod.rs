@@ -459,6 +459,19 @@ fn top_entries(cx: &Cx<'_>, name: &str, node: NodeId) -> Vec<(String, Value)> {
 
 fn top_network(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
     let mut entries = top_entries(cx, name, node);
+    // `ipam.config` and `ipam.options` are omitempty.
+    if let Some((_, Value::Map(ipam))) = entries.iter_mut().find(|(k, _)| k == "ipam") {
+        ipam.retain(|(k, v)| {
+            !(matches!(k.as_str(), "config" | "options")
+                && matches!(v, Value::Seq(x) if x.is_empty())
+                || matches!(k.as_str(), "config" | "options")
+                    && matches!(v, Value::Map(x) if x.is_empty()))
+        });
+    }
+    // The YAML printer omits an empty `ipam` (JSON always prints the struct).
+    if cx.format == Format::Yaml {
+        entries.retain(|(k, v)| !(k == "ipam" && matches!(v, Value::Map(x) if x.is_empty())));
+    }
     if cx.format == Format::Json && !entries.iter().any(|(k, _)| k == "ipam") {
         entries.push(("ipam".to_owned(), Value::Map(Vec::new())));
     }

@@ -221,7 +221,14 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             Some(Value::Bool(false)) => !matches!(key, "init" | "attach"),
             Some(Value::Null) | None => true,
             Some(Value::Seq(x)) => x.is_empty(),
-            Some(Value::Map(x)) => x.is_empty(),
+            // Pointers to structs in compose-go: an empty one is printed `{}`.
+            Some(Value::Map(x)) => {
+                x.is_empty()
+                    && !matches!(
+                        key,
+                        "healthcheck" | "logging" | "blkio_config" | "credential_spec"
+                    )
+            }
             Some(Value::Str(x)) => x.is_empty(),
             Some(_) => false,
         };
