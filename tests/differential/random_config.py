@@ -16,6 +16,17 @@ and the whole JSON documents are compared (after replacing the temp dir by `<DIR
 exit codes: when Compose refuses a project factory must exit non-zero, and when Compose accepts
 it factory must print the same document.
 
+Grammar: ~90 service keys (image/build in short and long form, command/entrypoint as string,
+list or empty, environment/labels/annotations/sysctls/build.args as list or map with bare
+names, numbers, booleans, null and `${VAR…}` values, ports short/long/ranges/IPv6, expose,
+volumes short/long bind/volume/tmpfs, depends_on list/map, networks list/map with aliases,
+healthcheck, logging, deploy, ulimits, secrets/configs short/long, extra_hosts list/map, dns,
+devices, profiles, extends, hooks, develop, gpus, the resource and namespace keys …), `x-`
+anchors merged with `<<`, `version`, `name`, top-level networks/volumes/secrets/configs used
+or unused; overrides mostly re-declare keys an earlier file set, in another form, sometimes
+tagged `!reset` / `!override`; a `.env` with some of the variables. Not generated: `include`,
+`extends.file`, `label_file` (factory does not read label files).
+
 Every difference is printed with its seed and the differing JSON paths. With `--shrink`, each
 differing project is reduced greedily (drop files, services, keys, list items; keep the same
 kind of difference) and the minimal files are printed.
