@@ -2,7 +2,7 @@
 //! json` and `docker compose config --format json` v2.40.3, kept as regressions.
 //!
 //! Each folder of `tests/fixtures/differential/` holds the minimal project (`1.yml`, `2.yml` …,
-//! merged in that order) and `expected.json`: what the real Compose printed for it, written by
+//! merged in that order, and maybe a `.env`) and `expected.json`: what the real Compose printed for it, written by
 //! `tests/differential/make_regressions.py` (`docker compose -p t -f 1.yml … config --format
 //! json`, the folder's path replaced by `<PROJECT_DIR>`), never by hand. The rendering must
 //! equal it byte for byte (key order included).
@@ -36,6 +36,10 @@ fn render_case(dir: &Path) -> String {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(f).expect("case file");
         sources.add(SourceFile::new(name, text, FileKind::Compose));
+    }
+    // A case's `.env` (read by Compose from the folder) is the project's dotenv file.
+    if let Ok(text) = std::fs::read_to_string(dir.join(".env")) {
+        sources.add(SourceFile::new(".env", text, FileKind::Dotenv));
     }
     let settings = Settings {
         project_name: Some("t".to_owned()),

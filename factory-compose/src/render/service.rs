@@ -1423,7 +1423,16 @@ fn hook(cx: &Cx<'_>, v: NodeId) -> Value {
     for (k, val) in cx.entries(v) {
         let value = match k.as_str() {
             "command" => command(cx, val),
-            "environment" => Some(sorted_strings(cx, list_or_dict(cx, val, true), true)),
+            // Unlike a service's, a hook's bare names are not resolved: they stay null.
+            "environment" => {
+                let mut env: Vec<(String, Value)> = Vec::new();
+                for (name, value) in list_or_dict(cx, val, true) {
+                    env.retain(|(n, _)| *n != name);
+                    env.push((name, value.map_or(Value::Null, |v| cx.s(&v))));
+                }
+                env.sort_by(|a, b| a.0.cmp(&b.0));
+                Some(Value::Map(env))
+            }
             "privileged" => boolean(cx, val).filter(|b| *b).map(Value::Bool),
             k2 if k2.starts_with("x-") => None,
             _ => cx.text(val).map(|t| cx.s(&t)),
