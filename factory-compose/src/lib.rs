@@ -47,7 +47,6 @@ pub mod settings;
 pub mod source;
 pub mod span;
 pub mod suppress;
-mod unicity;
 pub mod volume;
 pub mod yaml;
 

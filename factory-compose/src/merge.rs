@@ -5,8 +5,10 @@
 //! - mappings merge by key, recursively; scalars and unknown shapes are replaced;
 //! - `environment`, `labels`, `build.args`, `deploy.labels`, `logging.options`, `sysctls`,
 //!   `annotations` merge **by variable/label name**, list form (`- K=V`) and map form mixed;
-//! - `ports`, `expose`, `dns`, `dns_search`, `dns_opt`, `cap_add`, `cap_drop`, `env_file` are
-//!   appended, an entry equal to an earlier one dropped; `extra_hosts` is appended as is;
+//! - `ports`, `expose`, `dns`, `dns_search`, `dns_opt`, `cap_add`, `cap_drop`, `env_file`,
+//!   `extra_hosts` are appended, an entry equal to an earlier one dropped (`extra_hosts` entries
+//!   compare as written: `a:1.2.3.4` and `a=1.2.3.4` are both kept);
+//! - a null value keeps the earlier one (except where values are replaced whole);
 //! - `volumes` of a service merge **by target path**, the override taking the base entry's place;
 //! - `command`, `entrypoint`, `healthcheck.test` are replaced whole;
 //! - `depends_on` and `networks` (list or map) merge by service/network name;
@@ -24,7 +26,7 @@ use std::collections::HashMap;
 
 use crate::span::Span;
 use crate::volume;
-use crate::yaml::{Entry, Node, NodeId, NodeKind, PlainValue, Scalar, ScalarStyle, Tree};
+use crate::yaml::{Entry, Node, NodeId, NodeKind, Scalar, ScalarStyle, Tree};
 
 /// A value of a later file that replaced one of an earlier file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,8 +48,15 @@ pub struct Merged {
 
 /// Merge `trees` in order into one tree (the first document of each).
 #[must_use]
-pub fn merge(trees: Vec<Tree>) -> Merged {
+pub fn merge(mut trees: Vec<Tree>) -> Merged {
     let mut overrides = Vec::new();
+    // compose-go's ResetProcessor drops a `!reset` node from the anchor it is written in before
+    // any alias is read: an entry inherited through `<<` never resets anything.
+    // In the first file (and, after each merge, in what a file added) a `!reset` value has
+    // nothing to reset and is removed: `labels: !reset {}` alone renders no `labels`.
+    for (i, tree) in trees.iter_mut().enumerate() {
+        strip_resets(tree, i > 0);
+    }
     let mut iter = trees.into_iter();
     let Some(mut out) = iter.next() else {
         return Merged::default();
@@ -72,10 +81,65 @@ pub fn merge(trees: Vec<Tree>) -> Merged {
             }
         };
         out.documents = merged.into_iter().collect();
+        strip_resets(&mut out, false);
     }
     Merged {
         tree: out,
         overrides,
+    }
+}
+
+/// Remove `!reset`-tagged mapping entries and sequence items from every node of `tree` (only
+/// the entries inherited through `<<` when `only_merged`).
+fn strip_resets(tree: &mut Tree, only_merged: bool) {
+    let is_reset = |nodes: &[Node], id: NodeId| -> bool {
+        nodes
+            .get(id.0 as usize)
+            .and_then(Node::tag)
+            .is_some_and(|t| t.is_reset())
+    };
+    for i in 0..tree.nodes.len() {
+        let drop_entries: Vec<usize> = match &tree.nodes[i].kind {
+            NodeKind::Mapping(es) => es
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| {
+                    (!only_merged || e.merged_from.is_some()) && is_reset(&tree.nodes, e.value)
+                })
+                .map(|(j, _)| j)
+                .collect(),
+            NodeKind::Sequence(items) if !only_merged => items
+                .iter()
+                .enumerate()
+                .filter(|(_, id)| is_reset(&tree.nodes, **id))
+                .map(|(j, _)| j)
+                .collect(),
+            _ => continue,
+        };
+        if drop_entries.is_empty() {
+            continue;
+        }
+        match &mut tree.nodes[i].kind {
+            NodeKind::Mapping(es) => {
+                let kept: Vec<Entry> = es
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| !drop_entries.contains(j))
+                    .map(|(_, e)| *e)
+                    .collect();
+                *es = kept.into();
+            }
+            NodeKind::Sequence(items) => {
+                let kept: Vec<NodeId> = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| !drop_entries.contains(j))
+                    .map(|(_, id)| *id)
+                    .collect();
+                *items = kept.into();
+            }
+            NodeKind::Scalar(_) => {}
+        }
     }
 }
 
@@ -103,36 +167,39 @@ enum Rule {
     ByName,
     /// Appended, equal entries dropped.
     AppendUnique,
-    /// Appended as is.
-    Append,
     /// Service volumes by target.
     VolumesByTarget,
     /// `depends_on` / `networks`: list or map, by name.
     NamedMap,
     /// `logging`: replaced when the driver changes.
     Logging,
+    /// `build`: a string is `{context: …}`; then merged as a mapping.
+    Build,
 }
 
 fn rule_for(path: &[String]) -> Rule {
     let p: Vec<&str> = path.iter().map(String::as_str).collect();
     match p.as_slice() {
-        ["services", _, "command" | "entrypoint"] | ["services", _, "healthcheck", "test"] => {
-            Rule::Replace
-        }
+        ["services", _, "command" | "entrypoint"]
+        | ["services", _, "healthcheck", "test"]
+        | ["services", _, "ulimits", _] => Rule::Replace,
+        ["services", _, "build"] => Rule::Build,
         [
             "services",
             _,
             "environment" | "labels" | "sysctls" | "annotations",
         ]
         | ["services", _, "build" | "deploy", "args" | "labels"]
+        | ["services", _, "build", "additional_contexts"]
+        | ["networks" | "volumes", _, "labels"]
         | ["services", _, "logging", "options"] => Rule::ByName,
         [
             "services",
             _,
             "ports" | "expose" | "dns" | "dns_search" | "dns_opt" | "cap_add" | "cap_drop"
-            | "env_file",
-        ] => Rule::AppendUnique,
-        ["services", _, "extra_hosts"] => Rule::Append,
+            | "env_file" | "extra_hosts" | "tmpfs" | "label_file",
+        ]
+        | ["services", _, "build", "extra_hosts"] => Rule::AppendUnique,
         ["services", _, "volumes"] => Rule::VolumesByTarget,
         ["services", _, "depends_on" | "networks"] => Rule::NamedMap,
         ["services", _, "logging"] => Rule::Logging,
@@ -199,24 +266,39 @@ impl Merger<'_> {
             }
         }
         let rule = rule_for(path);
-        // A null in the later file keeps the earlier value (compose-go `MergeYaml`: `if o == nil
-        // { return e }`), except where Compose takes the later value whatever it is.
-        if rule != Rule::Replace
-            && matches!(self.node(over).kind, NodeKind::Scalar(_))
+        // compose-go's mergeYaml: a null override keeps the earlier value, except where the
+        // value is replaced whole (and `ulimits.*`, replaced by compose-go's mergeUlimit); a
+        // `depends_on` item written as a list item stands for the default condition.
+        let null = matches!(self.node(over).kind, NodeKind::Scalar(_))
             && matches!(
                 crate::model::convert::scalar_kind(self.node(over)),
-                PlainValue::Null
-            )
-        {
+                crate::yaml::PlainValue::Null
+            );
+        let depends_item = matches!(
+            path.iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice(),
+            ["services", _, "depends_on", _]
+        );
+        if null && rule != Rule::Replace && !depends_item {
             return Some(base);
+        }
+        if null && depends_item && matches!(self.node(base).kind, NodeKind::Mapping(_)) {
+            // `- db` over `db: {condition: …, restart: true}`: compose-go's mergeDependsOn
+            // merges `{condition: service_started, required: true}` into the earlier entry.
+            let defaults = self.depends_defaults(over);
+            return Some(self.mappings(base, defaults, path));
         }
         match rule {
             Rule::Replace => Some(over),
-            Rule::ByName => Some(self.by_name(base, over)),
-            Rule::AppendUnique | Rule::Append => {
-                let unique = rule == Rule::AppendUnique;
-                Some(self.append(base, over, unique))
+            Rule::Build => {
+                let base = self.build_mapping(base);
+                let over = self.build_mapping(over);
+                Some(self.mappings(base, over, path))
             }
+            Rule::ByName => Some(self.by_name(base, over)),
+            Rule::AppendUnique => Some(self.append(base, over, true)),
             Rule::VolumesByTarget => Some(self.volumes(base, over)),
             Rule::NamedMap => {
                 let base = self.named_map(base);
@@ -488,7 +570,21 @@ impl Merger<'_> {
         else {
             return over;
         };
-        let mut items = b.into_vec();
+        // compose-go made the earlier files' list unique by target already (the last entry of a
+        // target in the first one's place): `[./d:/data, v:/data]` is `[v:/data]`.
+        let mut items: Vec<NodeId> = Vec::with_capacity(b.len());
+        for item in b {
+            let target = self.volume_target(item);
+            let pos = target.as_ref().and_then(|t| {
+                items
+                    .iter()
+                    .position(|&i| self.volume_target(i).as_ref() == Some(t))
+            });
+            match pos {
+                Some(p) => items[p] = item,
+                None => items.push(item),
+            }
+        }
         for item in o {
             let target = self.volume_target(item);
             let pos = target.as_ref().and_then(|t| {
@@ -502,6 +598,47 @@ impl Merger<'_> {
             }
         }
         self.with_kind(base, NodeKind::Sequence(items.into()))
+    }
+
+    /// `{condition: service_started, required: true}`, spanning `like`.
+    fn depends_defaults(&mut self, like: NodeId) -> NodeId {
+        let span = self.node(like).span;
+        let mut entries = Vec::new();
+        for (k, v) in [("condition", "service_started"), ("required", "true")] {
+            let key = self.synthetic_scalar(like, span, Some(k.to_owned()));
+            let value = self.synthetic_scalar(like, span, Some(v.to_owned()));
+            if k == "required" {
+                // A plain `true`, so it reads as a boolean.
+                self.tree.nodes[value.0 as usize].style = ScalarStyle::Plain;
+            }
+            entries.push(Entry {
+                key,
+                value,
+                merged_from: None,
+            });
+        }
+        let mut node = self.node(like).clone();
+        node.kind = NodeKind::Mapping(entries.into());
+        node.props = None;
+        self.push(node)
+    }
+
+    /// `build: DIR` → `{context: DIR}` (compose-go's mergeBuild).
+    fn build_mapping(&mut self, id: NodeId) -> NodeId {
+        if !matches!(self.node(id).kind, NodeKind::Scalar(_)) {
+            return id;
+        }
+        let span = self.node(id).span;
+        let key = self.synthetic_scalar(id, span, Some("context".to_owned()));
+        let entry = Entry {
+            key,
+            value: id,
+            merged_from: None,
+        };
+        let mut node = self.node(id).clone();
+        node.kind = NodeKind::Mapping(vec![entry].into());
+        node.props = None;
+        self.push(node)
     }
 
     /// `depends_on: [a, b]` → `{a: null, b: null}` (Compose fills in the defaults when rendering).

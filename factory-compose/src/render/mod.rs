@@ -205,8 +205,7 @@ pub(crate) fn clean(path: &str) -> String {
 /// The document `docker compose config` prints, in the key order of `format`.
 #[must_use]
 pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format: Format) -> Value {
-    let deduped = crate::unicity::deduped(&loaded.project.tree);
-    let tree = deduped.as_ref().unwrap_or(&loaded.project.tree);
+    let tree = &loaded.project.tree;
     let secrets = if options.show_secrets {
         Vec::new()
     } else {
@@ -288,7 +287,10 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
                 }
             }
             "name" | "include" => {}
-            k if k.starts_with("x-") => extensions.push((k.to_owned(), cx.plain(other.value))),
+            // Extensions are Go `map[string]any` values: printed with sorted keys.
+            k if k.starts_with("x-") => {
+                extensions.push((k.to_owned(), sorted(cx.plain(other.value))));
+            }
             _ => {}
         }
     }
@@ -474,6 +476,19 @@ fn top_entries(cx: &Cx<'_>, name: &str, node: NodeId) -> Vec<(String, Value)> {
 
 fn top_network(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
     let mut entries = top_entries(cx, name, node);
+    // `ipam.config` and `ipam.options` are omitempty.
+    if let Some((_, Value::Map(ipam))) = entries.iter_mut().find(|(k, _)| k == "ipam") {
+        ipam.retain(|(k, v)| {
+            !(matches!(k.as_str(), "config" | "options")
+                && matches!(v, Value::Seq(x) if x.is_empty())
+                || matches!(k.as_str(), "config" | "options")
+                    && matches!(v, Value::Map(x) if x.is_empty()))
+        });
+    }
+    // The YAML printer omits an empty `ipam` (JSON always prints the struct).
+    if cx.format == Format::Yaml {
+        entries.retain(|(k, v)| !(k == "ipam" && matches!(v, Value::Map(x) if x.is_empty())));
+    }
     if cx.format == Format::Json && !entries.iter().any(|(k, _)| k == "ipam") {
         entries.push(("ipam".to_owned(), Value::Map(Vec::new())));
     }
@@ -542,4 +557,18 @@ fn top_file_object(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
             "template_driver",
         ],
     )
+}
+
+/// A value with every map's keys sorted (how Go prints a `map[string]any`).
+pub(crate) fn sorted(value: Value) -> Value {
+    match value {
+        Value::Map(entries) => {
+            let mut entries: Vec<(String, Value)> =
+                entries.into_iter().map(|(k, v)| (k, sorted(v))).collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Map(entries)
+        }
+        Value::Seq(items) => Value::Seq(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }

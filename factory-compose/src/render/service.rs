@@ -150,8 +150,6 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             | "volumes_from" | "security_opt" | "external_links" | "tmpfs" | "dns_opt"
             | "group_add" => Some(string_list(cx, v)),
             "extra_hosts" => Some(extra_hosts(cx, v)),
-            "post_start" | "pre_stop" => Some(hooks(cx, v)),
-            "shm_size" | "mem_limit" | "mem_reservation" | "memswap_limit" => bytes(cx, v),
             "healthcheck" => Some(healthcheck(cx, v)),
             "pull_policy" => cx.text(v).map(|t| {
                 if t == "if_not_present" {
@@ -196,6 +194,22 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             "secrets" => Some(file_refs(cx, v, Some("/run/secrets/"))),
             "configs" => Some(file_refs(cx, v, None)),
             "stop_grace_period" => cx.text(v).map(|t| duration(cx, &t)),
+            "shm_size" | "mem_limit" | "mem_reservation" | "memswap_limit" | "mem_swappiness" => {
+                Some(unit_bytes(cx, v))
+            }
+            "cpu_count" | "cpu_percent" | "cpu_period" | "cpu_quota" | "cpu_rt_period"
+            | "cpu_rt_runtime" | "cpu_shares" | "oom_score_adj" | "pids_limit" => {
+                Some(integer(cx, v))
+            }
+            "cpus" => Some(number(cx, v)),
+            "devices" => Some(devices(cx, v)),
+            "ulimits" => Some(ulimits(cx, v)),
+            "post_start" | "pre_stop" => Some(Value::Seq(
+                cx.items(v).into_iter().map(|h| hook(cx, h)).collect(),
+            )),
+            "develop" => Some(develop(cx, v)),
+            "gpus" => Some(gpus(cx, v)),
+            "models" => Some(models(cx, v)),
             k2 if k2.starts_with("x-") => {
                 extensions.push((key.to_owned(), cx.plain(v)));
                 continue;
@@ -203,9 +217,18 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             _ => Some(cx.plain(v)),
         };
         let empty = match &value {
-            Some(Value::Null | Value::Bool(false)) | None => true,
+            // `init` and `attach` are pointers in compose-go: a written `false` is printed.
+            Some(Value::Bool(false)) => !matches!(key, "init" | "attach"),
+            Some(Value::Null) | None => true,
             Some(Value::Seq(x)) => x.is_empty(),
-            Some(Value::Map(x)) => x.is_empty(),
+            // Pointers to structs in compose-go: an empty one is printed `{}`.
+            Some(Value::Map(x)) => {
+                x.is_empty()
+                    && !matches!(
+                        key,
+                        "healthcheck" | "logging" | "blkio_config" | "credential_spec"
+                    )
+            }
             Some(Value::Str(x)) => x.is_empty(),
             Some(_) => false,
         };
@@ -221,6 +244,7 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
         .env_files
         .iter()
         .find(|e| e.service == svc.name.value);
+    let environment = environment.filter(|e| !e.is_empty());
     if environment.is_some() || env_files.is_some_and(|e| !e.entries.is_empty()) {
         let mut merged: Vec<(String, Option<String>)> = env_files
             .map(|e| {
@@ -249,6 +273,25 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             Value::Map(vec![("default".to_owned(), Value::Null)]),
         ));
     }
+    for (key, value) in &mut out {
+        unique_items(key, value);
+    }
+    // compose-go: `scale` sets `deploy.replicas` when the service has a `deploy` section.
+    let scale = out
+        .iter()
+        .find(|(k, _)| k == "scale")
+        .map(|(_, v)| v.clone());
+    if let Some(scale @ Value::Int(_)) = scale
+        && let Some((_, Value::Map(deploy))) = out.iter_mut().find(|(k, _)| k == "deploy")
+    {
+        match deploy.iter_mut().find(|(k, _)| k == "replicas") {
+            Some((_, r)) => *r = scale,
+            None => {
+                let at = usize::from(deploy.first().is_some_and(|(k, _)| k == "mode"));
+                deploy.insert(at, ("replicas".to_owned(), scale));
+            }
+        }
+    }
     let mut value = ordered(out, ORDER);
     if cx.format == Format::Yaml
         && let Value::Map(entries) = &mut value
@@ -263,7 +306,27 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
 /// and `volumes_from` add a `depends_on` entry when none is written for that service.
 fn implied_dependencies(cx: &Cx<'_>, svc: &Service, out: &mut Vec<(String, Value)>) {
     let mut implied: Vec<(String, bool)> = Vec::new();
-    for k in svc.keys(cx.tree) {
+    // compose-go looks at links, then network_mode, ipc, pid, uts, cgroup, then volumes_from,
+    // whatever order they are written in; the first one naming a service sets its entry.
+    let rank = |key: &str| {
+        [
+            "links",
+            "network_mode",
+            "ipc",
+            "pid",
+            "uts",
+            "cgroup",
+            "volumes_from",
+        ]
+        .iter()
+        .position(|k| *k == key)
+    };
+    let mut keys: Vec<_> = svc
+        .keys(cx.tree)
+        .filter(|k| rank(k.key.value.as_str()).is_some())
+        .collect();
+    keys.sort_by_key(|k| rank(k.key.value.as_str()));
+    for k in keys {
         let key = k.key.value.as_str();
         match key {
             "links" => {
@@ -522,10 +585,14 @@ fn logging(cx: &Cx<'_>, v: NodeId) -> Value {
 }
 
 fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
-    let mut out = Vec::new();
+    // compose-go makes the list unique twice: by the item as written (a short port's text,
+    // a long one's `port_key`), then by `port_key` of the canonical (long) form; `out` holds
+    // (written key, [(canonical key, port)]).
+    let mut out: Vec<(String, Vec<(String, Value)>)> = Vec::new();
     for item in cx.items(v) {
         match cx.kind(item) {
             NodeKind::Mapping(_) => {
+                let key = port_key(cx, item);
                 let mut entries: Vec<(String, Value)> = Vec::new();
                 for (k, val) in cx.entries(item) {
                     let value = match k.as_str() {
@@ -544,26 +611,44 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
                 if !entries.iter().any(|(k, _)| k == "protocol") {
                     entries.push(("protocol".to_owned(), Value::str("tcp")));
                 }
-                out.push(ordered(
-                    entries,
-                    &[
-                        "name",
-                        "mode",
-                        "host_ip",
-                        "target",
-                        "published",
-                        "protocol",
-                        "app_protocol",
-                    ],
+                out.push((
+                    key.clone(),
+                    vec![(
+                        key,
+                        ordered(
+                            entries,
+                            &[
+                                "name",
+                                "mode",
+                                "host_ip",
+                                "target",
+                                "published",
+                                "protocol",
+                                "app_protocol",
+                            ],
+                        ),
+                    )],
                 ));
             }
             _ => {
                 let Some(text) = cx.text(item) else { continue };
                 let Some(parsed) = parse_ports(&text) else {
-                    out.push(cx.s(&text));
+                    out.push((text.clone(), vec![(text.clone(), cx.s(&text))]));
                     continue;
                 };
+                let mut group = Vec::new();
                 for p in parsed {
+                    let host = if p.host_ip.is_empty() {
+                        "0.0.0.0"
+                    } else {
+                        p.host_ip.as_str()
+                    };
+                    let published = if p.published.is_empty() {
+                        "%!s(<nil>)"
+                    } else {
+                        p.published.as_str()
+                    };
+                    let key = format!("{host}:{published}:{}/{}", p.target, p.protocol);
                     let mut e = vec![("mode".to_owned(), Value::str("ingress"))];
                     if !p.host_ip.is_empty() {
                         e.push(("host_ip".to_owned(), cx.s(&p.host_ip)));
@@ -573,69 +658,61 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
                         e.push(("published".to_owned(), cx.s(&p.published)));
                     }
                     e.push(("protocol".to_owned(), cx.s(&p.protocol)));
-                    out.push(Value::Map(e));
+                    group.push((key, Value::Map(e)));
                 }
+                out.push((text, group));
             }
         }
     }
-    Value::Seq(unique_ports(out))
+    let written = last_in_first_place(out);
+    let mut ports: Vec<Value> = Vec::with_capacity(written.len());
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (key, port) in written.into_iter().flatten() {
+        if let Some(&(_, at)) = seen.iter().find(|(k, _)| *k == key) {
+            if let Some(slot) = ports.get_mut(at) {
+                *slot = port;
+            }
+        } else {
+            seen.push((key, ports.len()));
+            ports.push(port);
+        }
+    }
+    Value::Seq(ports)
 }
 
-/// Compose's second `EnforceUnicity`, on canonical ports (compose-go `portIndexer`): a port with
-/// the host address (`0.0.0.0` when none), published port, target and protocol of an earlier
-/// one replaces it in place (`80:80`, `80:80/tcp` and `0.0.0.0:80:80` are one port).
-fn unique_ports(ports: Vec<Value>) -> Vec<Value> {
-    let field = |p: &Value, k: &str| -> String {
-        match p {
-            Value::Map(es) => es
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| match v {
-                    Value::Int(i) => i.to_string(),
-                    other => other.as_str().unwrap_or_default().to_owned(),
-                })
-                .unwrap_or_default(),
-            _ => String::new(),
+/// compose-go's `portIndexer` key of a long-syntax port, from the values as written:
+/// `fmt.Sprintf("%s:%s:%d/%s", host_ip, published, target, protocol)`, so a `published`
+/// written as a number (`%!s(int=80)`) does not match the string of a short-syntax port and
+/// both are kept.
+fn port_key(cx: &Cx<'_>, item: NodeId) -> String {
+    let entries = cx.entries(item);
+    let get = |name: &str| entries.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
+    let go_s = |id: Option<NodeId>, default: &str| -> String {
+        match id.map(|i| cx.plain(i)) {
+            None => default.to_owned(),
+            Some(Value::Str(s)) => s,
+            Some(Value::Int(i)) => format!("%!s(int={i})"),
+            Some(Value::Null) => "%!s(<nil>)".to_owned(),
+            Some(other) => format!("{other:?}"),
         }
     };
-    let key = |p: &Value| -> Option<String> {
-        if !matches!(p, Value::Map(_)) {
-            return None;
-        }
-        let host = Some(field(p, "host_ip"))
-            .filter(|h| !h.is_empty())
-            .unwrap_or_else(|| "0.0.0.0".to_owned());
-        Some(format!(
-            "{host}:{}:{}/{}",
-            field(p, "published"),
-            field(p, "target"),
-            field(p, "protocol")
-        ))
+    let target = match get("target").map(|i| cx.plain(i)) {
+        Some(Value::Int(i)) => i.to_string(),
+        Some(Value::Str(s)) => format!("%!d(string={s})"),
+        _ => "%!d(<nil>)".to_owned(),
     };
-    let mut out: Vec<Value> = Vec::with_capacity(ports.len());
-    let mut keys: Vec<Option<String>> = Vec::with_capacity(ports.len());
-    for p in ports {
-        let k = key(&p);
-        match k
-            .as_ref()
-            .and_then(|k| keys.iter().position(|o| o.as_ref() == Some(k)))
-        {
-            Some(at) => {
-                if let Some(slot) = out.get_mut(at) {
-                    *slot = p;
-                }
-            }
-            None => {
-                out.push(p);
-                keys.push(k);
-            }
-        }
-    }
-    out
+    format!(
+        "{}:{}:{target}/{}",
+        go_s(get("host_ip"), "0.0.0.0"),
+        go_s(get("published"), "%!s(<nil>)"),
+        go_s(get("protocol"), "tcp"),
+    )
 }
 
 fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
-    let mut out = Vec::new();
+    // (the target as written, volume): compose-go makes the list unique by the written target
+    // first (`/data/` and `/data` differ), then by the cleaned one (`unique_items`).
+    let mut out: Vec<(Option<String>, Value)> = Vec::new();
     for item in cx.items(v) {
         match cx.kind(item) {
             NodeKind::Mapping(_) => {
@@ -660,17 +737,21 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                             without_false(plain_entries(cx, val)),
                             &["labels", "nocopy", "subpath"],
                         )),
-                        "tmpfs" => {
-                            let mut t = plain_entries(cx, val);
-                            for (k, v) in &mut t {
-                                if k == "size"
-                                    && let Some(n) = bytes_of(v)
-                                {
-                                    *v = n;
-                                }
-                            }
-                            Some(ordered(t, &["size", "mode"]))
-                        }
+                        "tmpfs" => Some(ordered(
+                            cx.entries(val)
+                                .into_iter()
+                                .filter(|(k, _)| !k.starts_with("x-"))
+                                .map(|(k, x)| {
+                                    let x = if k == "size" {
+                                        unit_bytes(cx, x)
+                                    } else {
+                                        cx.plain(x)
+                                    };
+                                    (k, x)
+                                })
+                                .collect(),
+                            &["size", "mode"],
+                        )),
                         k2 if k2.starts_with("x-") => None,
                         _ => Some(cx.plain(val)),
                     };
@@ -678,25 +759,33 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                         entries.push((k, value));
                     }
                 }
-                out.push(ordered(
-                    entries,
-                    &[
-                        "type",
-                        "source",
-                        "target",
-                        "read_only",
-                        "consistency",
-                        "bind",
-                        "volume",
-                        "tmpfs",
-                        "image",
-                    ],
+                let written = cx
+                    .entries(item)
+                    .into_iter()
+                    .find(|(k, _)| k == "target")
+                    .and_then(|(_, t)| cx.text(t));
+                out.push((
+                    written,
+                    ordered(
+                        entries,
+                        &[
+                            "type",
+                            "source",
+                            "target",
+                            "read_only",
+                            "consistency",
+                            "bind",
+                            "volume",
+                            "tmpfs",
+                            "image",
+                        ],
+                    ),
                 ));
             }
             _ => {
                 let Some(text) = cx.text(item) else { continue };
                 let Some(p) = parse_volume(&text) else {
-                    out.push(cx.s(&text));
+                    out.push((None, cx.s(&text)));
                     continue;
                 };
                 let mut e = vec![("type".to_owned(), Value::str(p.kind))];
@@ -737,11 +826,27 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                     }
                     e.push(("volume".to_owned(), Value::Map(vv)));
                 }
-                out.push(Value::Map(e));
+                out.push((Some(p.target.clone()), Value::Map(e)));
             }
         }
     }
-    Value::Seq(out)
+    let mut volumes: Vec<Value> = Vec::with_capacity(out.len());
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (written, volume) in out {
+        let Some(key) = written else {
+            volumes.push(volume);
+            continue;
+        };
+        if let Some(&(_, at)) = seen.iter().find(|(k, _)| *k == key) {
+            if let Some(slot) = volumes.get_mut(at) {
+                *slot = volume;
+            }
+        } else {
+            seen.push((key, volumes.len()));
+            volumes.push(volume);
+        }
+    }
+    Value::Seq(volumes)
 }
 
 fn plain_entries(cx: &Cx<'_>, v: NodeId) -> Vec<(String, Value)> {
@@ -811,8 +916,14 @@ fn networks(cx: &Cx<'_>, v: NodeId) -> (Value, bool) {
                 let value = if cx.is_null(val) {
                     Value::Null
                 } else {
+                    let mut entries = plain_entries(cx, val);
+                    // `priority` and `gw_priority` are ints with omitempty.
+                    entries.retain(|(k, x)| {
+                        !(matches!(k.as_str(), "priority" | "gw_priority")
+                            && matches!(x, Value::Int(0)))
+                    });
                     ordered(
-                        plain_entries(cx, val),
+                        entries,
                         &[
                             "aliases",
                             "driver_opts",
@@ -863,15 +974,34 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
                         };
                         cx.s(&c)
                     }),
-                    "args" => Some(sorted_strings(cx, list_or_dict(cx, val, true), true)),
+                    "args" => {
+                        // A bare name takes the variable's value; unset, it is dropped.
+                        let args: Vec<(String, Option<String>)> = list_or_dict(cx, val, true)
+                            .into_iter()
+                            .filter_map(|(k, v)| match v {
+                                Some(v) => Some((k, Some(v))),
+                                None => {
+                                    cx.loaded.variables.get(&k).map(|f| (k, Some(f.to_owned())))
+                                }
+                            })
+                            .collect();
+                        Some(sorted_strings(cx, args, true))
+                    }
+                    "extra_hosts" => Some(extra_hosts(cx, val)),
+                    "additional_contexts" => Some(additional_contexts(cx, val)),
                     "labels" => Some(string_map(cx, val, true)),
                     "cache_from" | "cache_to" | "tags" | "platforms" => Some(string_list(cx, val)),
-                    "shm_size" => bytes(cx, val),
+                    "shm_size" => Some(unit_bytes(cx, val)),
                     // Like the service's, without a default target.
                     "secrets" => Some(file_refs(cx, val, None)),
                     k2 if k2.starts_with("x-") => None,
                     _ => Some(cx.plain(val)),
                 };
+                // Go's omitempty: an empty list or map is not printed.
+                let value = value.filter(|v| {
+                    !matches!(v, Value::Seq(x) if x.is_empty())
+                        && !matches!(v, Value::Map(x) if x.is_empty())
+                });
                 if let Some(value) = value {
                     out.push((k, value));
                 }
@@ -958,67 +1088,6 @@ fn file_refs(cx: &Cx<'_>, v: NodeId, default_dir: Option<&str>) -> Value {
 }
 
 /// go-units `RAMInBytes`: `512m` → 536870912 (binary multiples).
-/// `post_start` / `pre_stop` (compose-go `ServiceHook`): `command` as the service's,
-/// `privileged` a boolean (omitted when false), `environment` a map of strings.
-fn hooks(cx: &Cx<'_>, v: NodeId) -> Value {
-    Value::Seq(
-        cx.items(v)
-            .into_iter()
-            .map(|hook| {
-                if !matches!(cx.kind(hook), NodeKind::Mapping(_)) {
-                    return cx.plain(hook);
-                }
-                let mut entries: Vec<(String, Value)> = Vec::new();
-                for (k, val) in cx.entries(hook) {
-                    let value = match k.as_str() {
-                        "command" => command(cx, val),
-                        "privileged" => boolean(cx, val).filter(|b| *b).map(Value::Bool),
-                        "environment" => {
-                            Some(sorted_strings(cx, list_or_dict(cx, val, true), true))
-                        }
-                        k2 if k2.starts_with("x-") => None,
-                        _ => Some(cx.plain(val)),
-                    };
-                    if let Some(value) = value {
-                        entries.push((k, value));
-                    }
-                }
-                ordered(
-                    entries,
-                    &[
-                        "command",
-                        "user",
-                        "privileged",
-                        "working_dir",
-                        "environment",
-                    ],
-                )
-            })
-            .collect(),
-    )
-}
-
-fn without_false(mut entries: Vec<(String, Value)>) -> Vec<(String, Value)> {
-    entries.retain(|(_, v)| !matches!(v, Value::Bool(false)));
-    entries
-}
-
-/// A size Compose keeps in bytes (compose-go `UnitBytes`: `256m`, `1g`, a number of bytes),
-/// printed as Compose prints it: the number of bytes, as a string.
-fn bytes(cx: &Cx<'_>, v: NodeId) -> Option<Value> {
-    let value = cx.plain(v);
-    Some(bytes_of(&value).unwrap_or(value))
-}
-
-fn bytes_of(value: &Value) -> Option<Value> {
-    let n = match value {
-        Value::Int(i) => *i,
-        Value::Str(s) => ram_in_bytes(s)?,
-        _ => return None,
-    };
-    Some(Value::Str(n.to_string()))
-}
-
 fn ram_in_bytes(s: &str) -> Option<i128> {
     let t = s.trim().to_ascii_lowercase();
     let split = t
@@ -1048,7 +1117,10 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
     let mut out: Vec<(String, Value)> = Vec::new();
     for (k, val) in cx.entries(v) {
         let value = match k.as_str() {
-            "labels" => string_map(cx, val, true),
+            "labels" => match string_map(cx, val, true) {
+                Value::Map(m) if m.is_empty() => continue,
+                m => m,
+            },
             "resources" => {
                 let mut r: Vec<(String, Value)> = Vec::new();
                 for (rk, rv) in cx.entries(val) {
@@ -1060,18 +1132,7 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                                 None => cx.plain(ev),
                             },
                             // Compose's schema types `cpus` as a number: `"0.5"` prints as 0.5.
-                            "cpus" => match cx
-                                .text(ev)
-                                .as_deref()
-                                .map(str::trim)
-                                .and_then(|t| t.parse::<f64>().ok())
-                            {
-                                Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
-                                    Value::Int(n as i128)
-                                }
-                                Some(n) => Value::Float(n),
-                                None => cx.plain(ev),
-                            },
+                            "cpus" => number(cx, ev),
                             _ => cx.plain(ev),
                         };
                         e.push((ek, x));
@@ -1091,6 +1152,11 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                 for (ek, ev) in cx.entries(val) {
                     let x = match ek.as_str() {
                         "delay" | "window" | "monitor" => match cx.text(ev) {
+                            // `update_config` / `rollback_config` durations are values with
+                            // omitempty (`restart_policy`'s are pointers and print `0s`).
+                            Some(t) if k != "restart_policy" && parse_duration(&t) == Some(0) => {
+                                continue;
+                            }
                             Some(t) => duration(cx, &t),
                             None => cx.plain(ev),
                         },
@@ -1140,4 +1206,366 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
             "endpoint_mode",
         ],
     )
+}
+
+/// compose-go's `EnforceUnicity`: in these lists an item whose key (by kind of list) equals an
+/// earlier item's replaces that item in place; it runs on every file's model, so it applies to
+/// a single file as much as to a merged one (`dns: [a, a]` renders as `[a]`).
+fn unique_items(key: &str, value: &mut Value) {
+    match key {
+        "cap_add" | "cap_drop" | "dns" | "dns_opt" | "dns_search" | "links" | "profiles"
+        | "tmpfs" => dedupe(value, |v| {
+            v.as_str()
+                .map(|s| s.split_once('=').map_or(s, |(k, _)| k).to_owned())
+        }),
+        "expose" => dedupe(value, |v| v.as_str().map(str::to_owned)),
+        "volumes" | "devices" => dedupe(value, |v| match v {
+            Value::Map(_) => v.get("target").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        }),
+        "secrets" | "configs" => {
+            let prefix = if key == "secrets" {
+                "/run/secrets/"
+            } else {
+                "/"
+            };
+            dedupe(value, |v| {
+                v.get("target")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .or_else(|| {
+                        v.get("source")
+                            .and_then(Value::as_str)
+                            .map(|s| format!("{prefix}{s}"))
+                    })
+            });
+        }
+        "build" => {
+            if let Some(tags) = value.get_mut("tags") {
+                unique_items("cap_add", tags);
+            }
+        }
+        "networks" => {
+            if let Value::Map(nets) = value {
+                for (_, net) in nets {
+                    for list in ["aliases", "link_local_ips"] {
+                        if let Some(items) = net.get_mut(list) {
+                            unique_items("cap_add", items);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Keep the first position of every key with the last item of that key; items without a key
+/// are kept as they are.
+fn dedupe(value: &mut Value, key: impl Fn(&Value) -> Option<String>) {
+    let Value::Seq(items) = value else { return };
+    let mut out: Vec<Value> = Vec::with_capacity(items.len());
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for item in items.drain(..) {
+        match key(&item) {
+            Some(k) => {
+                if let Some(&(_, at)) = seen.iter().find(|(s, _)| *s == k) {
+                    if let Some(slot) = out.get_mut(at) {
+                        *slot = item;
+                    }
+                } else {
+                    seen.push((k, out.len()));
+                    out.push(item);
+                }
+            }
+            None => out.push(item),
+        }
+    }
+    *items = out;
+}
+
+/// compose-go's `UnitBytes` (`shm_size`, `mem_limit` …): an integer as written, a string through
+/// go-units `RAMInBytes`; printed as a JSON string of the byte count.
+fn unit_bytes(cx: &Cx<'_>, v: NodeId) -> Value {
+    match cx.plain(v) {
+        Value::Int(i) => Value::Str(i.to_string()),
+        Value::Str(_) => match cx.text(v).as_deref().and_then(ram_in_bytes) {
+            Some(b) => Value::Str(b.to_string()),
+            None => cx.plain(v),
+        },
+        other => other,
+    }
+}
+
+/// An `int64` field: a quoted number prints as a number.
+fn integer(cx: &Cx<'_>, v: NodeId) -> Value {
+    match cx.plain(v) {
+        Value::Str(_) => match cx.text(v).as_deref().map(str::trim).map(str::parse::<i64>) {
+            Some(Ok(n)) => Value::Int(i128::from(n)),
+            _ => cx.plain(v),
+        },
+        other => other,
+    }
+}
+
+/// A float field (`cpus`): `"0.5"` prints as 0.5, `"2"` as 2.
+fn number(cx: &Cx<'_>, v: NodeId) -> Value {
+    match cx
+        .text(v)
+        .as_deref()
+        .map(str::trim)
+        .and_then(|t| t.parse::<f64>().ok())
+    {
+        #[allow(clippy::cast_possible_truncation)]
+        Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::Int(n as i128),
+        Some(n) => Value::Float(n),
+        None => cx.plain(v),
+    }
+}
+
+/// `devices`: `SRC[:DST[:PERMS]]` becomes `{source, target, permissions}` (`rwm` by default);
+/// the long form keeps what is written.
+fn devices(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out = Vec::new();
+    for item in cx.list_items(v) {
+        match cx.kind(item) {
+            NodeKind::Mapping(_) => out.push(ordered(
+                plain_entries(cx, item)
+                    .into_iter()
+                    .map(|(k, x)| match x {
+                        Value::Int(i) if k != "permissions" => (k, Value::Str(i.to_string())),
+                        x => (k, x),
+                    })
+                    .collect(),
+                &["source", "target", "permissions"],
+            )),
+            _ => {
+                let Some(text) = cx.text(item) else { continue };
+                let parts: Vec<&str> = text.split(':').collect();
+                let (source, target, perms) = match parts.as_slice() {
+                    [s] => (*s, *s, "rwm"),
+                    [s, t] => (*s, *t, "rwm"),
+                    [s, t, p] => (*s, *t, *p),
+                    _ => {
+                        out.push(cx.s(&text));
+                        continue;
+                    }
+                };
+                let target = if target.is_empty() { source } else { target };
+                out.push(Value::Map(vec![
+                    ("source".to_owned(), cx.s(source)),
+                    ("target".to_owned(), cx.s(target)),
+                    ("permissions".to_owned(), cx.s(perms)),
+                ]));
+            }
+        }
+    }
+    Value::Seq(out)
+}
+
+/// Drop `false` booleans (Go `bool` fields with omitempty).
+fn without_false(entries: Vec<(String, Value)>) -> Vec<(String, Value)> {
+    entries
+        .into_iter()
+        .filter(|(_, v)| !matches!(v, Value::Bool(false)))
+        .collect()
+}
+
+/// `ulimits`: a Go map (sorted by name) of a number or `{soft, hard}`.
+fn ulimits(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = cx
+        .entries(v)
+        .into_iter()
+        .map(|(k, x)| {
+            let value = match cx.kind(x) {
+                NodeKind::Mapping(_) => ordered(
+                    cx.entries(x)
+                        .into_iter()
+                        .filter(|(k, _)| !k.starts_with("x-"))
+                        .map(|(k, y)| (k, integer(cx, y)))
+                        .collect(),
+                    &["single", "soft", "hard"],
+                ),
+                _ => integer(cx, x),
+            };
+            (k, value)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Map(out)
+}
+
+/// compose-go's `EnforceUnicity` on `(key, item)` pairs: an item whose key was seen takes the
+/// earlier item's place.
+fn last_in_first_place<T>(items: Vec<(String, T)>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(items.len());
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (key, item) in items {
+        if let Some(&(_, at)) = seen.iter().find(|(k, _)| *k == key) {
+            if let Some(slot) = out.get_mut(at) {
+                *slot = item;
+            }
+        } else {
+            seen.push((key, out.len()));
+            out.push(item);
+        }
+    }
+    out
+}
+
+/// A `post_start` / `pre_stop` / `develop.watch.exec` hook (compose-go's `ServiceHook`):
+/// `command` shell-split (null when absent, in JSON), `environment` as a map.
+fn hook(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    for (k, val) in cx.entries(v) {
+        let value = match k.as_str() {
+            "command" => command(cx, val),
+            // Unlike a service's, a hook's bare names are not resolved: they stay null.
+            "environment" => {
+                let mut env: Vec<(String, Value)> = Vec::new();
+                for (name, value) in list_or_dict(cx, val, true) {
+                    env.retain(|(n, _)| *n != name);
+                    env.push((name, value.map_or(Value::Null, |v| cx.s(&v))));
+                }
+                env.sort_by(|a, b| a.0.cmp(&b.0));
+                Some(Value::Map(env))
+            }
+            "privileged" => boolean(cx, val).filter(|b| *b).map(Value::Bool),
+            k2 if k2.starts_with("x-") => None,
+            _ => cx.text(val).map(|t| cx.s(&t)),
+        };
+        if let Some(value) = value {
+            out.push((k, value));
+        }
+    }
+    if cx.format == Format::Json && !out.iter().any(|(k, _)| k == "command") {
+        out.push(("command".to_owned(), Value::Null));
+    }
+    ordered(
+        out,
+        &[
+            "command",
+            "user",
+            "privileged",
+            "working_dir",
+            "environment",
+        ],
+    )
+}
+
+/// `develop`: each `watch` trigger's `path` made absolute, its `exec` hook always printed in
+/// JSON (a Go struct, not a pointer).
+fn develop(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    for (k, val) in cx.entries(v) {
+        if k.starts_with("x-") {
+            continue;
+        }
+        if k != "watch" {
+            out.push((k, cx.plain(val)));
+            continue;
+        }
+        let mut triggers = Vec::new();
+        for t in cx.items(val) {
+            let mut e: Vec<(String, Value)> = Vec::new();
+            for (tk, tv) in cx.entries(t) {
+                let value = match tk.as_str() {
+                    "path" => cx.text(tv).map(|p| cx.s(&cx.absolute(&p))),
+                    "exec" => Some(hook(cx, tv)),
+                    "ignore" | "include" => Some(string_list(cx, tv)),
+                    "initial_sync" => boolean(cx, tv).filter(|b| *b).map(Value::Bool),
+                    k2 if k2.starts_with("x-") => None,
+                    _ => Some(cx.plain(tv)),
+                };
+                if let Some(value) = value {
+                    e.push((tk, value));
+                }
+            }
+            if cx.format == Format::Json && !e.iter().any(|(k, _)| k == "exec") {
+                e.push((
+                    "exec".to_owned(),
+                    Value::Map(vec![("command".to_owned(), Value::Null)]),
+                ));
+            }
+            triggers.push(ordered(
+                e,
+                &[
+                    "path",
+                    "action",
+                    "target",
+                    "exec",
+                    "include",
+                    "ignore",
+                    "initial_sync",
+                ],
+            ));
+        }
+        out.push((k, Value::Seq(triggers)));
+    }
+    ordered(out, &["watch"])
+}
+
+/// `gpus`: `all` is `[{count: -1}]`; device requests in compose-go's field order.
+fn gpus(cx: &Cx<'_>, v: NodeId) -> Value {
+    match cx.kind(v) {
+        NodeKind::Scalar(_) if cx.text(v).as_deref() == Some("all") => {
+            Value::Seq(vec![Value::Map(vec![("count".to_owned(), Value::Int(-1))])])
+        }
+        NodeKind::Sequence(items) => Value::Seq(
+            items
+                .iter()
+                .map(|&i| {
+                    ordered(
+                        plain_entries(cx, i),
+                        &["capabilities", "driver", "count", "device_ids", "options"],
+                    )
+                })
+                .collect(),
+        ),
+        _ => cx.plain(v),
+    }
+}
+
+/// A service's `models`: a list is a map of names to null; a Go map, so sorted by name.
+fn models(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = match cx.kind(v) {
+        NodeKind::Sequence(items) => items
+            .iter()
+            .filter_map(|&i| cx.text(i))
+            .map(|name| (name, Value::Null))
+            .collect(),
+        NodeKind::Mapping(_) => cx
+            .entries(v)
+            .into_iter()
+            .map(|(name, val)| {
+                let value = if cx.is_null(val) {
+                    Value::Null
+                } else {
+                    ordered(plain_entries(cx, val), &["endpoint_var", "model_var"])
+                };
+                (name, value)
+            })
+            .collect(),
+        NodeKind::Scalar(_) => return cx.plain(v),
+    };
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Map(out)
+}
+
+/// `build.additional_contexts`: a sorted map; a local path is made absolute, a URL
+/// (`docker-image://…`, `https://…`) or a `service:` reference is kept.
+fn additional_contexts(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    for (k, val) in list_or_dict(cx, v, false) {
+        let Some(val) = val else { continue };
+        let val = if val.contains("://") || val.starts_with("service:") {
+            val
+        } else {
+            cx.absolute(&val)
+        };
+        out.retain(|(x, _)| *x != k);
+        out.push((k, cx.s(&val)));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Map(out)
 }
