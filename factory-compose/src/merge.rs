@@ -573,19 +573,7 @@ impl Merger<'_> {
         // compose-go made the earlier files' list unique by target already (the last entry of a
         // target in the first one's place): `[./d:/data, v:/data]` is `[v:/data]`.
         let mut items: Vec<NodeId> = Vec::with_capacity(b.len());
-        for item in b {
-            let target = self.volume_target(item);
-            let pos = target.as_ref().and_then(|t| {
-                items
-                    .iter()
-                    .position(|&i| self.volume_target(i).as_ref() == Some(t))
-            });
-            match pos {
-                Some(p) => items[p] = item,
-                None => items.push(item),
-            }
-        }
-        for item in o {
+        for item in b.into_iter().chain(o) {
             let target = self.volume_target(item);
             let pos = target.as_ref().and_then(|t| {
                 items

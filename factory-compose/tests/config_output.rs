@@ -1,11 +1,10 @@
-//! `config` prints only the top-level networks, volumes, secrets and configs an enabled service
-//! uses, like `docker compose config` (compose-go `WithoutUnnecessaryResources`). The expected
-//! names below are what Compose v2.40.3 printed for this file (`config --format json`, whose
-//! whole output factory's equals byte for byte).
+//! What `config` prints, checked against `docker compose config --format json` v2.40.3: each
+//! expected value below is what Compose printed for the same files (whose whole output
+//! factory's equals byte for byte).
 
 use factory_compose::render::{self, Format, Options};
 use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, load};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const FILE: &str = "\
 services:
@@ -77,6 +76,24 @@ fn rendered_with(text: &str, others: &[(&str, &str)], format: Format) -> String 
     };
     let loaded = load(&sources, &ProcessEnv::default(), &settings);
     render::render(&loaded, &settings, &Options::default(), format)
+}
+
+/// `text` (and `others` beside it) rendered as JSON.
+fn json_doc(text: &str, others: &[(&str, &str)]) -> Value {
+    serde_json::from_str(&rendered_with(text, others, Format::Json)).expect("JSON")
+}
+
+/// The service `a` of the one-file project `text`.
+fn service(text: &str) -> Value {
+    json_doc(text, &[])["services"]["a"].clone()
+}
+
+/// The key `key` of service `a` written as `key_yaml`, beside a service `b`.
+fn service_key(key_yaml: &str, key: &str) -> Value {
+    service(&format!(
+        "services:\n  a:\n    image: x\n    {key_yaml}\n  b:\n    image: y\n"
+    ))[key]
+        .clone()
 }
 
 fn names(doc: &Value, key: &str) -> Vec<String> {
@@ -196,5 +213,94 @@ fn an_include_cycle_ends() {
     assert_eq!(
         cycles,
         ["include cycle: compose.yml includes sub/b.yml includes sub/c.yml includes compose.yml"]
+    );
+}
+
+#[test]
+fn sizes_are_printed_in_bytes() {
+    let a = service(
+        "services:\n  a:\n    image: x\n    shm_size: 256m\n    mem_reservation: \"512M\"\n    memswap_limit: 2gb\n    build:\n      context: .\n      shm_size: \"2GB\"\n    volumes:\n      - type: tmpfs\n        target: /t1\n        tmpfs:\n          size: 10m\n      - type: tmpfs\n        target: /t2\n        tmpfs:\n          size: 1000\n      - type: tmpfs\n        target: /t3\n        tmpfs:\n          size: \"1.5g\"\n",
+    );
+    assert_eq!(a["shm_size"], json!("268435456"));
+    assert_eq!(a["mem_reservation"], json!("536870912"));
+    assert_eq!(a["memswap_limit"], json!("2147483648"));
+    assert_eq!(a["build"]["shm_size"], json!("2147483648"));
+    let sizes: Vec<&Value> = a["volumes"]
+        .as_array()
+        .expect("volumes")
+        .iter()
+        .map(|v| &v["tmpfs"]["size"])
+        .collect();
+    assert_eq!(
+        sizes,
+        [&json!("10485760"), &json!("1000"), &json!("1610612736")]
+    );
+}
+
+#[test]
+fn false_mount_options_are_omitted() {
+    let a = service(
+        "services:\n  a:\n    image: x\n    volumes:\n      - type: bind\n        source: ./x\n        target: /x\n        bind:\n          create_host_path: false\n          propagation: rprivate\n      - type: volume\n        source: v\n        target: /v\n        volume:\n          nocopy: false\nvolumes:\n  v: {}\n",
+    );
+    assert_eq!(a["volumes"][0]["bind"], json!({"propagation": "rprivate"}));
+    assert_eq!(a["volumes"][1]["volume"], json!({}));
+}
+
+#[test]
+fn network_booleans_are_cast_and_false_ones_omitted() {
+    let doc = json_doc(
+        "services:\n  a:\n    image: x\n    networks: [n, m]\nnetworks:\n  n:\n    internal: false\n    attachable: \"true\"\n    enable_ipv6: \"false\"\n    enable_ipv4: true\n  m:\n    external: \"true\"\n",
+        &[],
+    );
+    assert_eq!(
+        doc["networks"],
+        json!({
+            "m": {"name": "m", "ipam": {}, "external": true},
+            "n": {"name": "t_n", "ipam": {}, "attachable": true, "enable_ipv4": true, "enable_ipv6": false}
+        })
+    );
+}
+
+#[test]
+fn hooks_render_like_the_service_keys() {
+    let a = service(
+        "services:\n  a:\n    image: x\n    post_start:\n      - command: sh -c \"echo hi\"\n        user: root\n        privileged: \"true\"\n        working_dir: /w\n        environment:\n          A: 1\n      - command: [\"ls\", \"-l\"]\n",
+    );
+    assert_eq!(
+        a["post_start"],
+        json!([
+            {"command": ["sh", "-c", "echo hi"], "user": "root", "privileged": true, "working_dir": "/w", "environment": {"A": "1"}},
+            {"command": ["ls", "-l"]}
+        ])
+    );
+}
+
+#[test]
+fn repeated_items_are_replaced_in_place() {
+    assert_eq!(
+        service_key(r#"expose: ["1", 2, "1", "2"]"#, "expose"),
+        json!(["1", "2"])
+    );
+    assert_eq!(service_key("dns: [a, b, a]", "dns"), json!(["a", "b"]));
+    assert_eq!(
+        service_key(r#"links: ["b", "b:x", "b"]"#, "links"),
+        json!(["b", "b:x"])
+    );
+    assert_eq!(
+        service_key(r#"volumes: ["/a:/a", "/b:/c", "/b:/a"]"#, "volumes"),
+        json!([
+            {"type": "bind", "source": "/b", "target": "/a", "bind": {"create_host_path": true}},
+            {"type": "bind", "source": "/b", "target": "/c", "bind": {"create_host_path": true}}
+        ])
+    );
+    assert_eq!(
+        service_key(
+            r#"ports: ["80:80", "81:81", "80:80/tcp", "0.0.0.0:80:80"]"#,
+            "ports"
+        ),
+        json!([
+            {"mode": "ingress", "host_ip": "0.0.0.0", "target": 80, "published": "80", "protocol": "tcp"},
+            {"mode": "ingress", "target": 81, "published": "81", "protocol": "tcp"}
+        ])
     );
 }
