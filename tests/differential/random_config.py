@@ -34,7 +34,7 @@ kind of difference) and the minimal files are printed.
     usage: tests/differential/random_config.py [-n N] [--seed S] [--shrink] [--show SEED]
                                                [--keep DIR] [-j JOBS] [-q]
     environment:
-      COMPOSE   docker-compose binary (default /work/.oracle/docker-compose)
+      COMPOSE   docker-compose binary (default: installed by ../shared/tools/install-compose.sh)
       FACTORY   factory binary (default: $CARGO_TARGET_DIR or ./target, release build)
 
 Exit status: 0 when no difference was found, 1 otherwise.
@@ -977,7 +977,13 @@ def main():
     ap.add_argument("-q", action="store_true", help="only the summary and one line per difference")
     a = ap.parse_args()
 
-    compose = os.environ.get("COMPOSE") or "/work/.oracle/docker-compose"
+    compose = os.environ.get("COMPOSE")
+    if not compose:
+        # As run.sh: the installer beside the repository prints the binary's path.
+        installer = os.path.join(ROOT, "..", "shared", "tools", "install-compose.sh")
+        compose = subprocess.run(
+            [installer], check=True, capture_output=True, text=True
+        ).stdout.strip()
     factory = os.environ.get("FACTORY")
     if not factory:
         target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
