@@ -28,13 +28,7 @@ pub(crate) fn parse_file(
 /// defines it. A file with no document at all adds nothing and is not refused. Other
 /// non-mappings are reported by the model, on the merged project.
 fn report_null_documents(text: &str, tree: &Tree, diags: &mut Vec<Diagnostic>) {
-    let is_null = |node: &yaml::Node| {
-        matches!(node.kind, yaml::NodeKind::Scalar(_))
-            && matches!(
-                crate::model::convert::scalar_kind(node),
-                yaml::PlainValue::Null
-            )
-    };
+    use crate::model::convert::is_null;
     for &doc in &tree.documents {
         let node = tree.node(doc);
         if is_null(node) {

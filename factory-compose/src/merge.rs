@@ -92,53 +92,27 @@ pub fn merge(mut trees: Vec<Tree>) -> Merged {
 /// Remove `!reset`-tagged mapping entries and sequence items from every node of `tree` (only
 /// the entries inherited through `<<` when `only_merged`).
 fn strip_resets(tree: &mut Tree, only_merged: bool) {
-    let is_reset = |nodes: &[Node], id: NodeId| -> bool {
-        nodes
-            .get(id.0 as usize)
-            .and_then(Node::tag)
-            .is_some_and(|t| t.is_reset())
-    };
+    let is_reset = |node: &Node| node.tag().is_some_and(|t| t.is_reset());
+    // Tags are rare: most files have no `!reset` and need no pass over their mappings.
+    if !tree.nodes.iter().any(is_reset) {
+        return;
+    }
     for i in 0..tree.nodes.len() {
-        let drop_entries: Vec<usize> = match &tree.nodes[i].kind {
-            NodeKind::Mapping(es) => es
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| {
-                    (!only_merged || e.merged_from.is_some()) && is_reset(&tree.nodes, e.value)
-                })
-                .map(|(j, _)| j)
-                .collect(),
-            NodeKind::Sequence(items) if !only_merged => items
-                .iter()
-                .enumerate()
-                .filter(|(_, id)| is_reset(&tree.nodes, **id))
-                .map(|(j, _)| j)
-                .collect(),
-            _ => continue,
-        };
-        if drop_entries.is_empty() {
-            continue;
-        }
-        match &mut tree.nodes[i].kind {
+        let reset = |id: &NodeId| tree.nodes.get(id.0 as usize).is_some_and(is_reset);
+        let kept = match &tree.nodes[i].kind {
             NodeKind::Mapping(es) => {
-                let kept: Vec<Entry> = es
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| !drop_entries.contains(j))
-                    .map(|(_, e)| *e)
-                    .collect();
-                *es = kept.into();
+                let drop = |e: &Entry| (!only_merged || e.merged_from.is_some()) && reset(&e.value);
+                es.iter()
+                    .any(drop)
+                    .then(|| NodeKind::Mapping(es.iter().filter(|e| !drop(e)).copied().collect()))
             }
-            NodeKind::Sequence(items) => {
-                let kept: Vec<NodeId> = items
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| !drop_entries.contains(j))
-                    .map(|(_, id)| *id)
-                    .collect();
-                *items = kept.into();
-            }
-            NodeKind::Scalar(_) => {}
+            NodeKind::Sequence(items) if !only_merged => items.iter().any(reset).then(|| {
+                NodeKind::Sequence(items.iter().filter(|id| !reset(id)).copied().collect())
+            }),
+            _ => None,
+        };
+        if let Some(kind) = kept {
+            tree.nodes[i].kind = kind;
         }
     }
 }
@@ -269,18 +243,9 @@ impl Merger<'_> {
         // compose-go's mergeYaml: a null override keeps the earlier value, except where the
         // value is replaced whole (and `ulimits.*`, replaced by compose-go's mergeUlimit); a
         // `depends_on` item written as a list item stands for the default condition.
-        let null = matches!(self.node(over).kind, NodeKind::Scalar(_))
-            && matches!(
-                crate::model::convert::scalar_kind(self.node(over)),
-                crate::yaml::PlainValue::Null
-            );
-        let depends_item = matches!(
-            path.iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .as_slice(),
-            ["services", _, "depends_on", _]
-        );
+        let null = crate::model::convert::is_null(self.node(over));
+        let depends_item =
+            null && matches!(path.as_slice(), [s, _, d, _] if s == "services" && d == "depends_on");
         if null && rule != Rule::Replace && !depends_item {
             return Some(base);
         }
@@ -826,16 +791,36 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
 
 /// Add `key: value` (synthetic scalars at `map`'s place) to mapping `map`.
 fn add_entry(tree: &mut Tree, map: NodeId, key: &str, value: String) {
-    let mut k = tree.node(map).clone();
+    append_entry(
+        tree,
+        map,
+        map,
+        key,
+        NodeKind::Scalar(Scalar {
+            value: value.into(),
+        }),
+        ScalarStyle::DoubleQuoted,
+    );
+}
+
+/// Append `key: value` to mapping `map`: a plain key and a value of kind `value` (written
+/// `style`), both synthetic nodes made at `like`'s place.
+fn append_entry(
+    tree: &mut Tree,
+    map: NodeId,
+    like: NodeId,
+    key: &str,
+    value: NodeKind,
+    style: ScalarStyle,
+) {
+    let mut k = tree.node(like).clone();
     k.kind = NodeKind::Scalar(Scalar { value: key.into() });
     k.style = ScalarStyle::Plain;
     k.interpolated = false;
     k.props = None;
     let mut v = k.clone();
-    v.kind = NodeKind::Scalar(Scalar {
-        value: value.into(),
-    });
-    v.style = ScalarStyle::DoubleQuoted;
+    v.kind = value;
+    v.style = style;
     let kid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
     tree.nodes.push(k);
     tree.nodes.push(v);
@@ -1337,27 +1322,14 @@ fn put_root_mapping(
         set_entry(tree, root, key, nid);
         return;
     }
-    let mut k = tree.node(like).clone();
-    k.kind = NodeKind::Scalar(Scalar { value: key.into() });
-    k.style = ScalarStyle::Plain;
-    k.interpolated = false;
-    k.props = None;
-    let mut map = k.clone();
-    map.kind = NodeKind::Mapping(entries.into());
-    let kid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
-    tree.nodes.push(k);
-    let vid = NodeId(kid.0.saturating_add(1));
-    tree.nodes.push(map);
-    if let Some(NodeKind::Mapping(es)) = tree.nodes.get_mut(root.0 as usize).map(|n| &mut n.kind) {
-        push(
-            es,
-            Entry {
-                key: kid,
-                value: vid,
-                merged_from: None,
-            },
-        );
-    }
+    append_entry(
+        tree,
+        root,
+        like,
+        key,
+        NodeKind::Mapping(entries.into()),
+        ScalarStyle::Plain,
+    );
 }
 
 /// Append `item` to an exact-size list of the tree (the tree keeps `Box<[T]>`: a few merge
@@ -1370,8 +1342,7 @@ fn push<T>(list: &mut Box<[T]>, item: T) {
 
 /// Point `key` of mapping `map` at `value`.
 fn set_entry(tree: &mut Tree, map: NodeId, key: &str, value: NodeId) {
-    let root = map;
-    let NodeKind::Mapping(es) = tree.node(root).kind.clone() else {
+    let NodeKind::Mapping(es) = tree.node(map).kind.clone() else {
         return;
     };
     let es: Box<[Entry]> = es
@@ -1383,7 +1354,7 @@ fn set_entry(tree: &mut Tree, map: NodeId, key: &str, value: NodeId) {
             e
         })
         .collect();
-    if let Some(n) = tree.nodes.get_mut(root.0 as usize) {
+    if let Some(n) = tree.nodes.get_mut(map.0 as usize) {
         n.kind = NodeKind::Mapping(es);
     }
 }

@@ -86,6 +86,11 @@ pub(crate) fn scalar_kind(node: &Node) -> PlainValue {
     }
 }
 
+/// Whether `node` is a null scalar (`~`, `null`, an empty value), as Compose reads it.
+pub(crate) fn is_null(node: &Node) -> bool {
+    matches!(scalar_kind(node), PlainValue::Null)
+}
+
 /// The string Compose keeps for a scalar used where a string is expected in a list-or-dict value
 /// (`environment`, `labels`): numbers are printed back as Go prints them, booleans become
 /// `true`/`false`, null is `None`.
@@ -142,8 +147,7 @@ impl<'t> Cx<'t> {
     }
 
     fn is_null(&self, id: NodeId) -> bool {
-        matches!(self.node(id).kind, NodeKind::Scalar(_))
-            && matches!(scalar_kind(self.node(id)), PlainValue::Null)
+        is_null(self.node(id))
     }
 
     /// The key text of a mapping entry (non-scalar keys are rendered as `?`).
@@ -199,10 +203,7 @@ impl<'t> Cx<'t> {
                     self.services(e, project, diags);
                 }
                 "version" => project.version = Some(self.spanned(e.value, e.value, e)),
-                _ => project.other_keys.push(OtherKey {
-                    key: self.spanned(key, e.key, e),
-                    value: e.value,
-                }),
+                _ => project.other_keys.push(OtherKey::of(self.tree, e)),
             }
         }
     }
@@ -479,10 +480,7 @@ impl<'t> Cx<'t> {
             "extra_hosts" => svc.extra_hosts = Some(self.spanned(v, v, e)),
             "healthcheck" => svc.healthcheck = Some(self.spanned(v, v, e)),
             "logging" => svc.logging = Some(self.spanned(v, v, e)),
-            _ => svc.other_keys.push(OtherKey {
-                key: self.spanned(key, e.key, e),
-                value: v,
-            }),
+            _ => svc.other_keys.push(OtherKey::of(self.tree, e)),
         }
     }
 
@@ -596,7 +594,7 @@ impl<'t> Cx<'t> {
                 }
                 Some(out)
             }
-            NodeKind::Scalar(_) if matches!(scalar_kind(self.node(id)), PlainValue::Null) => None,
+            NodeKind::Scalar(_) if self.is_null(id) => None,
             NodeKind::Scalar(_) => {
                 self.type_error(
                     diags,

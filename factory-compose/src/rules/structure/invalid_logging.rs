@@ -1,5 +1,5 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::convert::{describe, scalar_kind};
+use crate::model::convert::{describe, is_null, scalar_kind};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
 use std::collections::HashMap;
@@ -61,8 +61,7 @@ impl Rule for InvalidLogging {
                 );
             };
             let NodeKind::Mapping(entries) = &tree.node(logging.value).kind else {
-                if !matches!(&tree.node(logging.value).kind, NodeKind::Scalar(_) if matches!(scalar_kind(tree.node(logging.value)), PlainValue::Null))
-                {
+                if !is_null(tree.node(logging.value)) {
                     report(
                         logging.at,
                         format!(
@@ -131,8 +130,7 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                         }
                     }
                 }
-                NodeKind::Scalar(_)
-                    if matches!(scalar_kind(tree.node(e.value)), PlainValue::Null) => {}
+                NodeKind::Scalar(_) if is_null(tree.node(e.value)) => {}
                 _ => report(
                     loc(e.value),
                     format!(
