@@ -122,8 +122,7 @@ impl Cx<'_> {
     }
 
     pub(crate) fn is_null(&self, id: NodeId) -> bool {
-        matches!(self.kind(id), NodeKind::Scalar(_))
-            && matches!(scalar_kind(self.tree.node(id)), PlainValue::Null)
+        crate::model::convert::is_null(self.tree.node(id))
     }
 
     /// A scalar's text as Compose reads it into a string field (numbers printed back as Go
@@ -349,41 +348,35 @@ struct Used {
 
 impl Used {
     fn by(services: &[(String, Value)]) -> Self {
-        fn field<'v>(map: &'v Value, key: &str) -> Option<&'v Value> {
-            match map {
-                Value::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-                _ => None,
-            }
-        }
         // Rendered strings have `$` doubled; names are compared as written.
         fn text(v: Option<&Value>) -> Option<String> {
             v.and_then(Value::as_str).map(|s| s.replace("$$", "$"))
         }
         fn sources(list: Option<&Value>, into: &mut std::collections::HashSet<String>) {
             if let Some(Value::Seq(items)) = list {
-                into.extend(items.iter().filter_map(|i| text(field(i, "source"))));
+                into.extend(items.iter().filter_map(|i| text(i.get("source"))));
             }
         }
         let mut used = Self::default();
         for (_, svc) in services {
-            if let Some(Value::Map(nets)) = field(svc, "networks") {
+            if let Some(Value::Map(nets)) = svc.get("networks") {
                 used.networks.extend(nets.iter().map(|(n, _)| n.clone()));
             }
-            if let Some(Value::Seq(volumes)) = field(svc, "volumes") {
+            if let Some(Value::Seq(volumes)) = svc.get("volumes") {
                 for v in volumes {
-                    if text(field(v, "type")).as_deref() == Some("volume")
-                        && let Some(source) = text(field(v, "source")).filter(|s| !s.is_empty())
+                    if text(v.get("type")).as_deref() == Some("volume")
+                        && let Some(source) = text(v.get("source")).filter(|s| !s.is_empty())
                     {
                         used.volumes.insert(source);
                     }
                 }
             }
-            sources(field(svc, "secrets"), &mut used.secrets);
+            sources(svc.get("secrets"), &mut used.secrets);
             sources(
-                field(svc, "build").and_then(|b| field(b, "secrets")),
+                svc.get("build").and_then(|b| b.get("secrets")),
                 &mut used.secrets,
             );
-            sources(field(svc, "configs"), &mut used.configs);
+            sources(svc.get("configs"), &mut used.configs);
         }
         used
     }
@@ -479,10 +472,9 @@ fn top_network(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
     // `ipam.config` and `ipam.options` are omitempty.
     if let Some((_, Value::Map(ipam))) = entries.iter_mut().find(|(k, _)| k == "ipam") {
         ipam.retain(|(k, v)| {
-            !(matches!(k.as_str(), "config" | "options")
-                && matches!(v, Value::Seq(x) if x.is_empty())
-                || matches!(k.as_str(), "config" | "options")
-                    && matches!(v, Value::Map(x) if x.is_empty()))
+            let empty = matches!(v, Value::Seq(x) if x.is_empty())
+                || matches!(v, Value::Map(x) if x.is_empty());
+            !(empty && matches!(k.as_str(), "config" | "options"))
         });
     }
     // The YAML printer omits an empty `ipam` (JSON always prints the struct).

@@ -664,20 +664,12 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
             }
         }
     }
-    let written = last_in_first_place(out);
-    let mut ports: Vec<Value> = Vec::with_capacity(written.len());
-    let mut seen: Vec<(String, usize)> = Vec::new();
-    for (key, port) in written.into_iter().flatten() {
-        if let Some(&(_, at)) = seen.iter().find(|(k, _)| *k == key) {
-            if let Some(slot) = ports.get_mut(at) {
-                *slot = port;
-            }
-        } else {
-            seen.push((key, ports.len()));
-            ports.push(port);
-        }
-    }
-    Value::Seq(ports)
+    let written = last_in_first_place(out.into_iter().map(|(k, group)| (Some(k), group)));
+    let canonical = written
+        .into_iter()
+        .flatten()
+        .map(|(k, port)| (Some(k), port));
+    Value::Seq(last_in_first_place(canonical))
 }
 
 /// compose-go's `portIndexer` key of a long-syntax port, from the values as written:
@@ -830,23 +822,7 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
             }
         }
     }
-    let mut volumes: Vec<Value> = Vec::with_capacity(out.len());
-    let mut seen: Vec<(String, usize)> = Vec::new();
-    for (written, volume) in out {
-        let Some(key) = written else {
-            volumes.push(volume);
-            continue;
-        };
-        if let Some(&(_, at)) = seen.iter().find(|(k, _)| *k == key) {
-            if let Some(slot) = volumes.get_mut(at) {
-                *slot = volume;
-            }
-        } else {
-            seen.push((key, volumes.len()));
-            volumes.push(volume);
-        }
-    }
-    Value::Seq(volumes)
+    Value::Seq(last_in_first_place(out))
 }
 
 fn plain_entries(cx: &Cx<'_>, v: NodeId) -> Vec<(String, Value)> {
@@ -1214,10 +1190,7 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
 fn unique_items(key: &str, value: &mut Value) {
     match key {
         "cap_add" | "cap_drop" | "dns" | "dns_opt" | "dns_search" | "links" | "profiles"
-        | "tmpfs" => dedupe(value, |v| {
-            v.as_str()
-                .map(|s| s.split_once('=').map_or(s, |(k, _)| k).to_owned())
-        }),
+        | "tmpfs" => dedupe(value, name_before_equals),
         "expose" => dedupe(value, |v| v.as_str().map(str::to_owned)),
         "volumes" | "devices" => dedupe(value, |v| match v {
             Value::Map(_) => v.get("target").and_then(Value::as_str).map(str::to_owned),
@@ -1242,7 +1215,7 @@ fn unique_items(key: &str, value: &mut Value) {
         }
         "build" => {
             if let Some(tags) = value.get_mut("tags") {
-                unique_items("cap_add", tags);
+                dedupe(tags, name_before_equals);
             }
         }
         "networks" => {
@@ -1250,7 +1223,7 @@ fn unique_items(key: &str, value: &mut Value) {
                 for (_, net) in nets {
                     for list in ["aliases", "link_local_ips"] {
                         if let Some(items) = net.get_mut(list) {
-                            unique_items("cap_add", items);
+                            dedupe(items, name_before_equals);
                         }
                     }
                 }
@@ -1260,28 +1233,18 @@ fn unique_items(key: &str, value: &mut Value) {
     }
 }
 
+/// compose-go's `keyValueIndexer`: the text before the first `=`.
+fn name_before_equals(v: &Value) -> Option<String> {
+    v.as_str()
+        .map(|s| s.split_once('=').map_or(s, |(k, _)| k).to_owned())
+}
+
 /// Keep the first position of every key with the last item of that key; items without a key
 /// are kept as they are.
 fn dedupe(value: &mut Value, key: impl Fn(&Value) -> Option<String>) {
     let Value::Seq(items) = value else { return };
-    let mut out: Vec<Value> = Vec::with_capacity(items.len());
-    let mut seen: Vec<(String, usize)> = Vec::new();
-    for item in items.drain(..) {
-        match key(&item) {
-            Some(k) => {
-                if let Some(&(_, at)) = seen.iter().find(|(s, _)| *s == k) {
-                    if let Some(slot) = out.get_mut(at) {
-                        *slot = item;
-                    }
-                } else {
-                    seen.push((k, out.len()));
-                    out.push(item);
-                }
-            }
-            None => out.push(item),
-        }
-    }
-    *items = out;
+    let keyed: Vec<(Option<String>, Value)> = items.drain(..).map(|i| (key(&i), i)).collect();
+    *items = last_in_first_place(keyed);
 }
 
 /// compose-go's `UnitBytes` (`shm_size`, `mem_limit` …): an integer as written, a string through
@@ -1396,11 +1359,15 @@ fn ulimits(cx: &Cx<'_>, v: NodeId) -> Value {
 }
 
 /// compose-go's `EnforceUnicity` on `(key, item)` pairs: an item whose key was seen takes the
-/// earlier item's place.
-fn last_in_first_place<T>(items: Vec<(String, T)>) -> Vec<T> {
-    let mut out: Vec<T> = Vec::with_capacity(items.len());
+/// earlier item's place; an item without a key is kept where it is.
+fn last_in_first_place<T>(items: impl IntoIterator<Item = (Option<String>, T)>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
     let mut seen: Vec<(String, usize)> = Vec::new();
     for (key, item) in items {
+        let Some(key) = key else {
+            out.push(item);
+            continue;
+        };
         if let Some(&(_, at)) = seen.iter().find(|(k, _)| *k == key) {
             if let Some(slot) = out.get_mut(at) {
                 *slot = item;
