@@ -505,6 +505,14 @@ impl<'t, 'l> Builder<'t, 'l> {
         }
     }
 
+    /// A node's tag and anchor (the anchor's range made a span of the text).
+    fn node_props(&self, props: lex::Properties) -> Option<Box<Props>> {
+        Props::boxed(
+            props.tag,
+            props.anchor.map(|(name, r)| (name, span_in(self.text, r))),
+        )
+    }
+
     fn read_properties(&self, has_anchor: bool, has_tag: bool, start: usize) -> lex::Properties {
         if has_anchor || has_tag {
             lex::properties(self.text, start, has_anchor, has_tag)
@@ -598,10 +606,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             file: self.file,
             style,
             interpolated: false,
-            props: Props::boxed(
-                props.tag,
-                props.anchor.map(|(name, r)| (name, span_in(self.text, r))),
-            ),
+            props: self.node_props(props),
         };
         let id = self.push_node(node, 1);
         self.register_anchor(anchor_id, id);
@@ -751,10 +756,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             file: self.file,
             style: ScalarStyle::Plain,
             interpolated: false,
-            props: Props::boxed(
-                props.tag,
-                props.anchor.map(|(name, r)| (name, span_in(self.text, r))),
-            ),
+            props: self.node_props(props),
         };
         let id = self.push_node(node, 0);
         self.register_anchor(anchor_id, id);
