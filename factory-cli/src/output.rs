@@ -16,6 +16,17 @@ pub(crate) fn color(no_color: bool, to_file: bool) -> Color {
     }
 }
 
+/// Whether to colour human output written to standard error (diagnostics of a command whose
+/// output is something else, such as `factory config`).
+pub(crate) fn stderr_color(no_color: bool) -> Color {
+    let disabled = no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if disabled || !std::io::stderr().is_terminal() {
+        Color::Never
+    } else {
+        Color::Always
+    }
+}
+
 /// Write `text` to `output` or standard output.
 pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<(), String> {
     match output {

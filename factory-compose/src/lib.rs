@@ -22,6 +22,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod consistency;
 pub mod cron_jobs;
 pub mod diagnostic;
 pub mod dockerfile;
@@ -43,6 +44,7 @@ pub mod report;
 pub mod resolve_refs;
 pub mod routes;
 pub mod rules;
+mod schema;
 pub mod settings;
 pub mod source;
 pub mod span;
@@ -289,6 +291,32 @@ fn includes_and_extends(
             }),
     );
     refs
+}
+
+/// The codes of loading problems that make `docker compose config` refuse the project: YAML
+/// errors and limits (FC001, FC003, FC004), wrong shapes and types (FC002, FC020), files or
+/// services `include`/`extends` name that do not exist (FC029) or go round in a circle
+/// (FC030), interpolation errors (FE001, FE003) and `.env` syntax errors (FE004). Every
+/// other loading problem is the platform's (FC013, FE007 …) or a warning.
+const REFUSED_WHEN_LOADING: [&str; 10] = [
+    "FC001", "FC002", "FC003", "FC004", "FC020", "FC029", "FC030", "FE001", "FE003", "FE004",
+];
+
+/// What makes `docker compose config` refuse the project, in the order found: the loading
+/// problems Compose refuses too ([`Loaded::diagnostics`] of the codes above, at error
+/// severity), then Compose's consistency checks on the loaded project (a service with neither
+/// `image` nor `build`, a `depends_on` naming no service …). Empty when Compose prints the
+/// project. `factory config` prints these and exits 1 instead of printing the project.
+#[must_use]
+pub fn compose_refusals(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && REFUSED_WHEN_LOADING.contains(&d.code))
+        .cloned()
+        .collect();
+    consistency::check(loaded, &mut out);
+    out
 }
 
 /// Lint a project: load it, run every rule over the model, then drop what inline

@@ -18,6 +18,7 @@ pub(crate) fn parse_file(
     }
     report_collection_keys(&parsed.tree, diags);
     report_null_documents(text, &parsed.tree, diags);
+    crate::schema::check(&parsed.tree, diags);
     parsed.tree
 }
 

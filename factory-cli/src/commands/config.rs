@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use factory_compose::render::{Format, Options, render};
+use factory_compose::report::human;
 use factory_compose::resolve_refs::RefKind;
 
 /// Arguments of `factory config`.
@@ -53,7 +54,17 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
         ));
     }
     let loaded = files.load();
-    // Loading errors that leave nothing to print stop here (a file that is not YAML).
+    // Compose refuses the project: say why, where, and print no model (as Compose prints none).
+    let refusals = factory_compose::compose_refusals(&loaded);
+    if !refusals.is_empty() {
+        let report = factory_compose::Report::new(refusals);
+        let color = crate::output::stderr_color(args.project.no_color);
+        let text = human::render(&report, &files.sources, color, files.compose_files);
+        eprint!("{text}");
+        eprintln!("docker compose would refuse this project: nothing printed");
+        return Ok(ExitCode::from(1));
+    }
+    // Loading errors that leave nothing to print and are not refusals stop here.
     if loaded.project.root.is_none() {
         let first = loaded
             .diagnostics
