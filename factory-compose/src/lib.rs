@@ -302,21 +302,86 @@ const REFUSED_WHEN_LOADING: [&str; 10] = [
     "FC001", "FC002", "FC003", "FC004", "FC020", "FC029", "FC030", "FE001", "FE003", "FE004",
 ];
 
+/// The rules whose every finding Compose refuses too: a `depends_on` cycle (FC030).
+const REFUSED_RULES: [&str; 1] = ["FC030"];
+
 /// What makes `docker compose config` refuse the project, in the order found: the loading
 /// problems Compose refuses too ([`Loaded::diagnostics`] of the codes above, at error
-/// severity), then Compose's consistency checks on the loaded project (a service with neither
-/// `image` nor `build`, a `depends_on` naming no service …). Empty when Compose prints the
-/// project. `factory config` prints these and exits 1 instead of printing the project.
+/// severity), keys Compose's schema does not know, the findings of the rules above, then
+/// Compose's consistency checks on the loaded project (a service with neither `image` nor
+/// `build`, a `depends_on` naming no service …). Empty when Compose prints the project.
+/// `factory config` prints these and exits 1 instead of printing the project.
 #[must_use]
-pub fn compose_refusals(loaded: &Loaded) -> Vec<Diagnostic> {
+pub fn compose_refusals(
+    loaded: &Loaded,
+    sources: &SourceMap,
+    process: &ProcessEnv,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = loaded
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error && REFUSED_WHEN_LOADING.contains(&d.code))
         .cloned()
         .collect();
+    unknown_keys(&loaded.project, &mut out);
+    let cx = rules::Context::new(
+        &loaded.project,
+        sources,
+        settings,
+        (&loaded.variables, &loaded.interpolation, &loaded.dotenv),
+        process,
+    );
+    for rule in rules::registry::rules().filter(|r| REFUSED_RULES.contains(&r.info().code)) {
+        rule.check(&cx, &mut out);
+    }
     consistency::check(loaded, &mut out);
+    if !settings.show_secrets {
+        redact::mask_secrets(&mut out, &loaded.variables);
+    }
     out
+}
+
+/// Keys Compose's schema does not know, at the top level (FC010) or in a service (FC012):
+/// Compose refuses them (`additional properties 'imagee' not allowed`). `lint` reports them
+/// through the same rules, with the platform's view of the keys Compose does know.
+fn unknown_keys(project: &model::Project, out: &mut Vec<Diagnostic>) {
+    use platform::{COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS, did_you_mean};
+    let unknown = |key: &str, known: &[&str]| !known.contains(&key) && !key.starts_with("x-");
+    let help = |key: &str, known: &[&str]| match did_you_mean(key, known) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("Compose knows only: {}", known.join(", ")),
+    };
+    for other in &project.other_keys {
+        let key = other.key.value.as_str();
+        if unknown(key, COMPOSE_TOP_LEVEL_KEYS) {
+            out.push(
+                other
+                    .key
+                    .point(rules::registry::diagnostic(
+                        "FC010",
+                        format!("`{key}` is not a Compose top-level key"),
+                    ))
+                    .with_help(help(key, COMPOSE_TOP_LEVEL_KEYS)),
+            );
+        }
+    }
+    for svc in &project.services {
+        for other in &svc.other_keys {
+            let key = other.key.value.as_str();
+            if unknown(key, COMPOSE_SERVICE_KEYS) {
+                out.push(
+                    other
+                        .key
+                        .point(rules::registry::diagnostic(
+                            "FC012",
+                            format!("`{key}` is not a Compose service key"),
+                        ))
+                        .with_help(help(key, COMPOSE_SERVICE_KEYS)),
+                );
+            }
+        }
+    }
 }
 
 /// Lint a project: load it, run every rule over the model, then drop what inline

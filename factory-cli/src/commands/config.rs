@@ -55,7 +55,8 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
     }
     let loaded = files.load();
     // Compose refuses the project: say why, where, and print no model (as Compose prints none).
-    let refusals = factory_compose::compose_refusals(&loaded);
+    let refusals =
+        factory_compose::compose_refusals(&loaded, &files.sources, &files.process, &files.settings);
     if !refusals.is_empty() {
         let report = factory_compose::Report::new(refusals);
         let color = crate::output::stderr_color(args.project.no_color);
