@@ -123,13 +123,36 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             }
         }
     }
+    // Compose interpolates each file before merging them: a value a later file replaces still
+    // fails (`${X:?}`) or warns there. Those values are gone from the merged tree.
+    let replaced_values = (trees.len() > 1).then(|| {
+        let mut found = Vec::new();
+        for tree in &trees {
+            let mut copy = tree.clone();
+            interpolate::run(&mut copy, sources, &variables, settings, &mut found);
+        }
+        found
+    });
     let merge::Merged {
         mut tree,
         overrides,
     } = merge::merge(trees);
     report_empty_project(&tree, sources, &mut diagnostics);
+    let interpolated_from = diagnostics.len();
     let interpolation =
         interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
+    if let Some(found) = replaced_values {
+        let seen: std::collections::HashSet<(&str, Option<Location>)> = diagnostics
+            [interpolated_from..]
+            .iter()
+            .map(|d| (d.code, d.primary.as_ref().map(|l| l.location)))
+            .collect();
+        let missing: Vec<Diagnostic> = found
+            .into_iter()
+            .filter(|d| !seen.contains(&(d.code, d.primary.as_ref().map(|l| l.location))))
+            .collect();
+        diagnostics.extend(missing);
+    }
     let mut project = model::build(tree, &mut diagnostics);
     project.overrides = overrides;
     // Referenced files (env_file) the caller added to `sources`.
