@@ -597,7 +597,7 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
                 for (k, val) in cx.entries(item) {
                     let value = match k.as_str() {
                         "published" => cx.text(val).map(|t| cx.s(&t)),
-                        "target" => Some(cx.plain(val)),
+                        "target" => Some(integer(cx, val)),
                         k2 if k2.starts_with("x-") => None,
                         _ => cx.text(val).map(|t| cx.s(&t)),
                     };
