@@ -50,7 +50,10 @@ fn read_referenced(
 ) -> Result<(Vec<FileRef>, Option<Loaded>), String> {
     let refers = sources.of_kind(FileKind::Compose).any(|id| {
         let t = &sources.get(id).text;
-        t.contains("env_file") || t.contains("extends") || t.contains("include")
+        t.contains("env_file")
+            || t.contains("label_file")
+            || t.contains("extends")
+            || t.contains("include")
     });
     let mut missing: Vec<FileRef> = Vec::new();
     if !refers {

@@ -79,6 +79,9 @@ pub struct Loaded {
     /// Each service's `env_file` variables, from the files the caller added (see
     /// [`resolve_refs`]).
     pub env_files: Vec<resolve_refs::ServiceEnvFile>,
+    /// Each service's `label_file` labels, from the files the caller added (see
+    /// [`resolve_refs`]); `labels` win over them.
+    pub label_files: Vec<resolve_refs::ServiceEnvFile>,
     /// The files `extends` named (relative to the project directory), found or not.
     pub extends_files: Vec<resolve_refs::FileRef>,
 }
@@ -156,7 +159,8 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let mut project = model::build(tree, &mut diagnostics);
     project.overrides = overrides;
     // Referenced files (env_file) the caller added to `sources`.
-    let env_files = resolve_refs::env_files(&project, sources, &variables);
+    let env_files = resolve_refs::env_files(&project, sources, &variables, &mut diagnostics);
+    let label_files = resolve_refs::label_files(&project, sources, &mut diagnostics);
     if !settings.show_secrets {
         redact::mask_secrets(&mut diagnostics, &variables);
     }
@@ -167,6 +171,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         interpolation,
         diagnostics,
         env_files,
+        label_files,
         extends_files,
     }
 }

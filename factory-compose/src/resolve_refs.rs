@@ -10,9 +10,11 @@
 
 use factory_env::{Chain, Lookup, Variables, dotenv};
 
+use crate::diagnostic::Diagnostic;
 use crate::model::{Project, Service};
+use crate::rules::registry;
 use crate::source::{FileKind, SourceMap};
-use crate::span::Location;
+use crate::span::{FileId, Location, Span};
 use crate::yaml::{NodeId, NodeKind, Tree};
 
 /// What a referenced file is for.
@@ -24,6 +26,8 @@ pub enum RefKind {
     Extends,
     /// A file of the top-level `include:`.
     Include,
+    /// `label_file:` of a service.
+    LabelFile,
 }
 
 /// A file the project refers to.
@@ -61,8 +65,10 @@ fn loc(tree: &Tree, id: NodeId) -> Location {
     tree.location(id)
 }
 
-fn env_file_items(tree: &Tree, svc: &Service) -> Vec<(String, bool, Location)> {
-    let Some(entry) = svc.entry(tree, "env_file") else {
+/// The files of the service's `key` (`env_file` or `label_file`): a path, a list of paths, or
+/// (`env_file`) `{path, required}` items.
+fn file_items(tree: &Tree, svc: &Service, key: &str) -> Vec<(String, bool, Location)> {
+    let Some(entry) = svc.entry(tree, key) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -102,14 +108,19 @@ pub fn referenced_files(project: &Project) -> Vec<FileRef> {
     let tree = &project.tree;
     let mut out = Vec::new();
     for svc in &project.services {
-        for (path, required, at) in env_file_items(tree, svc) {
-            out.push(FileRef {
-                kind: RefKind::EnvFile,
-                path,
-                required,
-                service: svc.name.value.to_string(),
-                at,
-            });
+        for (kind, key) in [
+            (RefKind::EnvFile, "env_file"),
+            (RefKind::LabelFile, "label_file"),
+        ] {
+            for (path, required, at) in file_items(tree, svc, key) {
+                out.push(FileRef {
+                    kind,
+                    path,
+                    required,
+                    service: svc.name.value.to_string(),
+                    at,
+                });
+            }
         }
     }
     out
@@ -121,11 +132,12 @@ pub(crate) fn env_files(
     project: &Project,
     sources: &SourceMap,
     variables: &Variables,
+    diags: &mut Vec<Diagnostic>,
 ) -> Vec<ServiceEnvFile> {
     let tree = &project.tree;
     let mut out = Vec::new();
     for svc in &project.services {
-        let items = env_file_items(tree, svc);
+        let items = file_items(tree, svc, "env_file");
         if items.is_empty() {
             continue;
         }
@@ -155,11 +167,14 @@ pub(crate) fn env_files(
             };
             let earlier: Vec<(String, String)> = entries.clone();
             let chained = Chain(&lookup, earlier.as_slice());
-            if let Ok(parsed) = dotenv::parse(&sources.get(id).text, &chained as &dyn Lookup) {
-                for e in parsed {
-                    entries.retain(|(k, _)| *k != e.key);
-                    entries.push((e.key, e.value));
+            match dotenv::parse(&sources.get(id).text, &chained as &dyn Lookup) {
+                Ok(parsed) => {
+                    for e in parsed {
+                        entries.retain(|(k, _)| *k != e.key);
+                        entries.push((e.key, e.value));
+                    }
                 }
+                Err(e) => diags.push(syntax_error("env", id, &e)),
             }
         }
         out.push(ServiceEnvFile {
@@ -168,4 +183,64 @@ pub(crate) fn env_files(
         });
     }
     out
+}
+
+/// Parse each service's label files found in `sources` (Compose reads them with the `.env`
+/// grammar; a `${VAR}` sees only the entries read before it, never the project's variables; a
+/// bare `KEY` line adds nothing). Later files win; `labels` win over them when rendered.
+pub(crate) fn label_files(
+    project: &Project,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<ServiceEnvFile> {
+    let tree = &project.tree;
+    let mut out = Vec::new();
+    for svc in &project.services {
+        let items = file_items(tree, svc, "label_file");
+        if items.is_empty() {
+            continue;
+        }
+        let mut entries: Vec<(String, String)> = Vec::new();
+        for (path, _, _) in items {
+            let Some(id) = sources
+                .of_kind(FileKind::Other)
+                .find(|&id| sources.get(id).name == path)
+            else {
+                continue;
+            };
+            let earlier: Vec<(String, String)> = entries.clone();
+            match dotenv::parse(&sources.get(id).text, &earlier as &dyn Lookup) {
+                Ok(parsed) => {
+                    for e in parsed {
+                        entries.retain(|(k, _)| *k != e.key);
+                        entries.push((e.key, e.value));
+                    }
+                }
+                Err(e) => diags.push(syntax_error("label", id, &e)),
+            }
+        }
+        out.push(ServiceEnvFile {
+            service: svc.name.value.to_string(),
+            entries,
+        });
+    }
+    out
+}
+
+/// FE004 for an env or label file Compose cannot read (`failed to read FILE: line 1: …`).
+fn syntax_error(kind: &str, file: FileId, e: &dotenv::DotenvError) -> Diagnostic {
+    let span = Span::new(
+        u32::try_from(e.span.start).unwrap_or(u32::MAX),
+        u32::try_from(e.span.end).unwrap_or(u32::MAX),
+    );
+    let message = if e.is_budget() {
+        e.message.clone()
+    } else {
+        format!("invalid {kind} file syntax: {}", e.message)
+    };
+    let d = registry::diagnostic("FE004", message).at(Location::new(file, span));
+    match e.help() {
+        Some(help) => d.with_help(help),
+        None => d,
+    }
 }

@@ -46,7 +46,27 @@ fn render_case(dir: &Path) -> String {
         project_dir: Some("<PROJECT_DIR>".to_owned()),
         ..Settings::default()
     };
-    let loaded = load(&sources, &ProcessEnv::default(), &settings);
+    // Files the project refers to (`label_file`, `env_file` …), read from the folder as the
+    // CLI reads them, until a load asks for nothing new.
+    let mut loaded = load(&sources, &ProcessEnv::default(), &settings);
+    let mut tried: Vec<String> = Vec::new();
+    loop {
+        let mut added = false;
+        for r in loaded.referenced_files() {
+            if tried.contains(&r.path) {
+                continue;
+            }
+            tried.push(r.path.clone());
+            if let Ok(text) = std::fs::read_to_string(dir.join(&r.path)) {
+                sources.add(SourceFile::new(r.path, text, FileKind::Other));
+                added = true;
+            }
+        }
+        if !added {
+            break;
+        }
+        loaded = load(&sources, &ProcessEnv::default(), &settings);
+    }
     // Go's encoding/json writes `<` and `>` as \u003c / \u003e; the real path has neither.
     render::render(&loaded, &settings, &Options::default(), Format::Json)
         .replace("\\u003cPROJECT_DIR\\u003e", "<PROJECT_DIR>")

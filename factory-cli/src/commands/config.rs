@@ -32,12 +32,17 @@ pub(crate) enum ConfigFormat {
 
 pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
     let mut files = crate::project::read(args.path.as_deref(), &args.project)?;
-    // A missing env file stops Compose; other missing files are loading diagnostics.
+    // A missing env or label file stops Compose; other missing files are loading diagnostics.
     if let Some(r) = files
         .missing
         .iter()
-        .find(|r| r.kind == RefKind::EnvFile && r.required)
+        .find(|r| matches!(r.kind, RefKind::EnvFile | RefKind::LabelFile) && r.required)
     {
+        let what = if r.kind == RefKind::EnvFile {
+            "env"
+        } else {
+            "label"
+        };
         let base = files
             .settings
             .project_dir
@@ -50,7 +55,7 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
         };
         let shown = on_disk.to_string_lossy();
         return Err(format!(
-            "env file {shown} not found: stat {shown}: no such file or directory"
+            "{what} file {shown} not found: stat {shown}: no such file or directory"
         ));
     }
     let loaded = files.load();

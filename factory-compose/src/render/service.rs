@@ -131,6 +131,7 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
     let mut has_network_mode = false;
     let mut uses_default = false;
     let mut environment: Option<Vec<(String, Option<String>)>> = None;
+    let mut labels: Option<Vec<(String, Option<String>)>> = None;
     for k in svc.keys(cx.tree) {
         let key = k.key.value.as_str();
         let v = k.value;
@@ -140,10 +141,10 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
                 environment = Some(list_or_dict(cx, v, true));
                 continue;
             }
-            "env_file" | "extends" => continue,
+            "env_file" | "extends" | "label_file" => continue,
             "labels" => {
-                let entries = list_or_dict(cx, v, false);
-                Some(sorted_strings(cx, entries, false))
+                labels = Some(list_or_dict(cx, v, false));
+                continue;
             }
             "annotations" | "sysctls" => Some(string_map(cx, v, true)),
             "expose" | "links" | "dns" | "dns_search" | "cap_add" | "cap_drop" | "profiles"
@@ -237,6 +238,28 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
         } else if matches!(key, "command" | "entrypoint") && cx.format == Format::Json {
             out.push((key.to_owned(), Value::Null));
         }
+    }
+    // label_file entries first, `labels` over them.
+    let label_files = cx
+        .loaded
+        .label_files
+        .iter()
+        .find(|e| e.service == svc.name.value)
+        .filter(|e| !e.entries.is_empty());
+    if labels.is_some() || label_files.is_some() {
+        let mut merged: Vec<(String, Option<String>)> = label_files
+            .map(|e| {
+                e.entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Some(v.clone())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (k, v) in labels.unwrap_or_default() {
+            merged.retain(|(mk, _)| *mk != k);
+            merged.push((k, v));
+        }
+        out.push(("labels".to_owned(), sorted_strings(cx, merged, false)));
     }
     // env_file entries first, `environment` over them (Compose's precedence).
     let env_files = cx
