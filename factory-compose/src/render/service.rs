@@ -259,7 +259,10 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             merged.retain(|(mk, _)| *mk != k);
             merged.push((k, v));
         }
-        out.push(("labels".to_owned(), sorted_strings(cx, merged, false)));
+        // Empty (`labels: []`) is omitted, as every empty map.
+        if !merged.is_empty() {
+            out.push(("labels".to_owned(), sorted_strings(cx, merged, false)));
+        }
     }
     // env_file entries first, `environment` over them (Compose's precedence).
     let env_files = cx
