@@ -178,6 +178,18 @@ fn working_dir(
         .map(|d| d.to_string_lossy().into_owned())
 }
 
+/// Read everything a command other than `lint` needs, with the environment and URL of
+/// `factory.toml` and `FACTORY_*` when the command line gives none (`lint` resolves its
+/// configuration itself: it also has `--config` and `--no-config`).
+pub(crate) fn read_configured(
+    path: Option<&Path>,
+    p: &ProjectArgs,
+) -> Result<ProjectFiles, String> {
+    let dir = discover::project_dir(path, p.project_directory.as_deref());
+    let conf = crate::config::resolve(crate::config::Options::default(), &dir, None, false)?;
+    read(path, &crate::config::project_defaults(p, &conf))
+}
+
 /// Read everything a command needs.
 pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles, String> {
     let dir = discover::project_dir(path, p.project_directory.as_deref());

@@ -31,7 +31,7 @@ pub(crate) enum ConfigFormat {
 }
 
 pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
-    let mut files = crate::project::read(args.path.as_deref(), &args.project)?;
+    let mut files = crate::project::read_configured(args.path.as_deref(), &args.project)?;
     // A missing env or label file stops Compose; other missing files are loading diagnostics.
     if let Some(r) = files
         .missing
