@@ -87,6 +87,18 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Whether Compose keeps the service `name`: it has no `profiles`, or `COMPOSE_PROFILES`
+    /// activates one of them. Compose leaves the others out and reads none of their files.
+    #[must_use]
+    pub fn is_enabled(&self, name: &str) -> bool {
+        let active = render::active_profiles(self);
+        self.project
+            .services
+            .iter()
+            .filter(|s| s.name.value == name)
+            .all(|s| render::service::enabled(&self.project.tree, s, &active))
+    }
+
     /// The files the project refers to (`env_file`, `extends.file`), for the caller to read and
     /// add to the [`SourceMap`] as [`FileKind::Other`] named by [`resolve_refs::FileRef::path`].
     #[must_use]
@@ -346,10 +358,35 @@ pub fn compose_refusals(
     process: &ProcessEnv,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
+    // The env and label files of services Compose leaves out (profiles) are not read.
+    let unread: Vec<&str> = {
+        let refs = loaded.referenced_files();
+        refs.iter()
+            .filter(|r| !loaded.is_enabled(&r.service))
+            .filter(|r| {
+                !refs
+                    .iter()
+                    .any(|o| o.path == r.path && loaded.is_enabled(&o.service))
+            })
+            .filter_map(|r| {
+                sources
+                    .of_kind(FileKind::Other)
+                    .find(|&id| sources.get(id).name == r.path)
+                    .map(|id| sources.get(id).name.as_str())
+            })
+            .collect()
+    };
+    let in_unread = |d: &Diagnostic| {
+        d.primary.as_ref().is_some_and(|p| {
+            sources.get(p.location.file).kind == FileKind::Other
+                && unread.contains(&sources.get(p.location.file).name.as_str())
+        })
+    };
     let mut out: Vec<Diagnostic> = loaded
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error && REFUSED_WHEN_LOADING.contains(&d.code))
+        .filter(|d| !(d.code == "FE004" && in_unread(d)))
         .cloned()
         .collect();
     unknown_keys(&loaded.project, &mut out);

@@ -47,3 +47,49 @@ fn a_replaced_value_is_still_interpolated() {
     let with_default = "services:\n  web:\n    image: ${X:-nginx}\n";
     assert!(refusals(&[("a.yml", with_default), ("b.yml", b)]).is_empty());
 }
+
+/// Compose reads the env and label files of the services it keeps: a file it cannot read
+/// (`key cannot contain a space`) refuses the project, unless only a service its profiles
+/// leave out names it.
+#[test]
+fn unreadable_files_of_services_left_out_are_not_read() {
+    let project = |profiles: &str| {
+        let mut sources = SourceMap::new();
+        let compose = format!(
+            "services:\n  web:\n    image: nginx\n  off:\n    image: nginx\n{profiles}    env_file: bad.env\n    label_file: bad.labels\n"
+        );
+        sources.add(SourceFile::new("compose.yml", compose, FileKind::Compose));
+        sources.add(SourceFile::new(
+            "bad.env",
+            "bad line here\n",
+            FileKind::Other,
+        ));
+        sources.add(SourceFile::new("bad.labels", "bad line\n", FileKind::Other));
+        let (process, settings) = (ProcessEnv::default(), Settings::default());
+        let loaded = load(&sources, &process, &settings);
+        let codes: Vec<(&str, String)> = compose_refusals(&loaded, &sources, &process, &settings)
+            .into_iter()
+            .map(|d| {
+                (
+                    d.code,
+                    sources
+                        .get(d.primary.expect("placed").location.file)
+                        .name
+                        .clone(),
+                )
+            })
+            .collect();
+        (loaded.is_enabled("off"), codes)
+    };
+    assert_eq!(
+        project(""),
+        (
+            true,
+            vec![
+                ("FE004", "bad.env".to_owned()),
+                ("FE004", "bad.labels".to_owned())
+            ]
+        )
+    );
+    assert_eq!(project("    profiles: [debug]\n"), (false, vec![]));
+}

@@ -32,12 +32,14 @@ pub(crate) enum ConfigFormat {
 
 pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
     let mut files = crate::project::read_configured(args.path.as_deref(), &args.project)?;
-    // A missing env or label file stops Compose; other missing files are loading diagnostics.
-    if let Some(r) = files
-        .missing
-        .iter()
-        .find(|r| matches!(r.kind, RefKind::EnvFile | RefKind::LabelFile) && r.required)
-    {
+    let loaded = files.load();
+    // A missing env or label file stops Compose (not of a service its profiles leave out);
+    // other missing files are loading diagnostics.
+    if let Some(r) = files.missing.iter().find(|r| {
+        matches!(r.kind, RefKind::EnvFile | RefKind::LabelFile)
+            && r.required
+            && loaded.is_enabled(&r.service)
+    }) {
         let what = if r.kind == RefKind::EnvFile {
             "env"
         } else {
@@ -58,7 +60,6 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
             "{what} file {shown} not found: stat {shown}: no such file or directory"
         ));
     }
-    let loaded = files.load();
     // Compose refuses the project: say why, where, and print no model (as Compose prints none).
     let refusals =
         factory_compose::compose_refusals(&loaded, &files.sources, &files.process, &files.settings);

@@ -107,20 +107,24 @@ const ORDER: &[&str] = &[
 ];
 
 /// Whether a service is enabled: no `profiles`, or one of them is active (`*` activates all).
-pub(crate) fn enabled(cx: &Cx<'_>, svc: &Service, active: &[String]) -> bool {
-    let Some(entry) = svc.entry(cx.tree, "profiles") else {
+pub(crate) fn enabled(tree: &crate::yaml::Tree, svc: &Service, active: &[String]) -> bool {
+    let Some(entry) = svc.entry(tree, "profiles") else {
         return true;
     };
     // A lone scalar (`profiles: debug`, which Compose's schema refuses) counts as a one-item
     // list, the way it is rendered.
-    let profiles: Vec<String> = cx
-        .list_items(entry.value)
-        .into_iter()
-        .filter_map(|i| cx.text(i))
+    let items = match &tree.node(entry.value).kind {
+        NodeKind::Sequence(items) => &items[..],
+        NodeKind::Scalar(_) => std::slice::from_ref(&entry.value),
+        NodeKind::Mapping(_) => &[],
+    };
+    let profiles: Vec<compact_str::CompactString> = items
+        .iter()
+        .filter_map(|&i| crate::model::convert::compose_string(tree.node(i)))
         .collect();
     profiles.is_empty()
         || active.iter().any(|a| a == "*")
-        || profiles.iter().any(|p| active.contains(p))
+        || profiles.iter().any(|p| active.iter().any(|a| a == p))
 }
 
 /// Render one service; the flag says whether it joins the `default` network.
