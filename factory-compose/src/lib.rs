@@ -390,13 +390,7 @@ pub fn compose_refusals(
         .cloned()
         .collect();
     unknown_keys(&loaded.project, &mut out);
-    let cx = rules::Context::new(
-        &loaded.project,
-        sources,
-        settings,
-        (&loaded.variables, &loaded.interpolation, &loaded.dotenv),
-        process,
-    );
+    let cx = rules::Context::of(loaded, sources, settings, process);
     for rule in rules::registry::rules().filter(|r| REFUSED_RULES.contains(&r.info().code)) {
         rule.check(&cx, &mut out);
     }
@@ -412,40 +406,29 @@ pub fn compose_refusals(
 /// through the same rules, with the platform's view of the keys Compose does know.
 fn unknown_keys(project: &model::Project, out: &mut Vec<Diagnostic>) {
     use platform::{COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS, did_you_mean};
-    let unknown = |key: &str, known: &[&str]| !known.contains(&key) && !key.starts_with("x-");
-    let help = |key: &str, known: &[&str]| match did_you_mean(key, known) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!("Compose knows only: {}", known.join(", ")),
+    let mut report = |key: &model::OtherKey, code: &'static str, what: &str, known: &[&str]| {
+        let name = key.key.value.as_str();
+        if known.contains(&name) || name.starts_with("x-") {
+            return;
+        }
+        let help = match did_you_mean(name, known) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("Compose knows only: {}", known.join(", ")),
+        };
+        out.push(
+            key.key
+                .point(rules::registry::diagnostic(
+                    code,
+                    format!("`{name}` is not a Compose {what} key"),
+                ))
+                .with_help(help),
+        );
     };
-    for other in &project.other_keys {
-        let key = other.key.value.as_str();
-        if unknown(key, COMPOSE_TOP_LEVEL_KEYS) {
-            out.push(
-                other
-                    .key
-                    .point(rules::registry::diagnostic(
-                        "FC010",
-                        format!("`{key}` is not a Compose top-level key"),
-                    ))
-                    .with_help(help(key, COMPOSE_TOP_LEVEL_KEYS)),
-            );
-        }
+    for key in &project.other_keys {
+        report(key, "FC010", "top-level", COMPOSE_TOP_LEVEL_KEYS);
     }
-    for svc in &project.services {
-        for other in &svc.other_keys {
-            let key = other.key.value.as_str();
-            if unknown(key, COMPOSE_SERVICE_KEYS) {
-                out.push(
-                    other
-                        .key
-                        .point(rules::registry::diagnostic(
-                            "FC012",
-                            format!("`{key}` is not a Compose service key"),
-                        ))
-                        .with_help(help(key, COMPOSE_SERVICE_KEYS)),
-                );
-            }
-        }
+    for key in project.services.iter().flat_map(|s| &s.other_keys) {
+        report(key, "FC012", "service", COMPOSE_SERVICE_KEYS);
     }
 }
 
@@ -468,13 +451,7 @@ pub fn check(
     settings: &Settings,
 ) -> Report {
     let mut diagnostics = loaded.diagnostics.clone();
-    let cx = rules::Context::new(
-        &loaded.project,
-        sources,
-        settings,
-        (&loaded.variables, &loaded.interpolation, &loaded.dotenv),
-        process,
-    );
+    let cx = rules::Context::of(loaded, sources, settings, process);
     rules::run(&cx, &mut diagnostics);
     name_overridden_values(&loaded.project, &mut diagnostics);
     drop_variables_inside_fr008(&mut diagnostics);

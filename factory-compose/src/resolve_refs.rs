@@ -12,9 +12,8 @@ use factory_env::{Chain, Lookup, Variables, dotenv};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Project, Service};
-use crate::rules::registry;
 use crate::source::{FileKind, SourceMap};
-use crate::span::{FileId, Location, Span};
+use crate::span::Location;
 use crate::yaml::{NodeId, NodeKind, Tree};
 
 /// What a referenced file is for.
@@ -157,32 +156,46 @@ pub(crate) fn env_files(
             })
             .unwrap_or_default();
         let lookup = Chain(variables, own.as_slice());
-        let mut entries: Vec<(String, String)> = Vec::new();
-        for (path, _, _) in items {
-            let Some(id) = sources
-                .of_kind(FileKind::Other)
-                .find(|&id| sources.get(id).name == path)
-            else {
-                continue;
-            };
-            let earlier: Vec<(String, String)> = entries.clone();
-            let chained = Chain(&lookup, earlier.as_slice());
-            match dotenv::parse(&sources.get(id).text, &chained as &dyn Lookup) {
-                Ok(parsed) => {
-                    for e in parsed {
-                        entries.retain(|(k, _)| *k != e.key);
-                        entries.push((e.key, e.value));
-                    }
-                }
-                Err(e) => diags.push(syntax_error("env", id, &e)),
-            }
-        }
         out.push(ServiceEnvFile {
             service: svc.name.value.to_string(),
-            entries,
+            entries: read_files(sources, &items, &lookup, "env file", diags),
         });
     }
     out
+}
+
+/// The entries of the files `items` names that the caller added to `sources`, in order (a
+/// later file's entry replaces an earlier one's): each file read with Compose's `.env`
+/// grammar, its `${VAR}` seeing `lookup`, then the entries read before it. FE004 for a file
+/// Compose cannot read (`failed to read FILE: line 1: …`).
+fn read_files(
+    sources: &SourceMap,
+    items: &[(String, bool, Location)],
+    lookup: &dyn Lookup,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for (path, _, _) in items {
+        let Some(id) = sources
+            .of_kind(FileKind::Other)
+            .find(|&id| sources.get(id).name == *path)
+        else {
+            continue;
+        };
+        let earlier: Vec<(String, String)> = entries.clone();
+        let chained = Chain(lookup, earlier.as_slice());
+        match dotenv::parse(&sources.get(id).text, &chained as &dyn Lookup) {
+            Ok(parsed) => {
+                for e in parsed {
+                    entries.retain(|(k, _)| *k != e.key);
+                    entries.push((e.key, e.value));
+                }
+            }
+            Err(e) => diags.push(crate::environment::dotenv_diagnostic(what, id, &e)),
+        }
+    }
+    entries
 }
 
 /// Parse each service's label files found in `sources` (Compose reads them with the `.env`
@@ -200,47 +213,11 @@ pub(crate) fn label_files(
         if items.is_empty() {
             continue;
         }
-        let mut entries: Vec<(String, String)> = Vec::new();
-        for (path, _, _) in items {
-            let Some(id) = sources
-                .of_kind(FileKind::Other)
-                .find(|&id| sources.get(id).name == path)
-            else {
-                continue;
-            };
-            let earlier: Vec<(String, String)> = entries.clone();
-            match dotenv::parse(&sources.get(id).text, &earlier as &dyn Lookup) {
-                Ok(parsed) => {
-                    for e in parsed {
-                        entries.retain(|(k, _)| *k != e.key);
-                        entries.push((e.key, e.value));
-                    }
-                }
-                Err(e) => diags.push(syntax_error("label", id, &e)),
-            }
-        }
+        let nothing: Vec<(String, String)> = Vec::new();
         out.push(ServiceEnvFile {
             service: svc.name.value.to_string(),
-            entries,
+            entries: read_files(sources, &items, &nothing, "label file", diags),
         });
     }
     out
-}
-
-/// FE004 for an env or label file Compose cannot read (`failed to read FILE: line 1: …`).
-fn syntax_error(kind: &str, file: FileId, e: &dotenv::DotenvError) -> Diagnostic {
-    let span = Span::new(
-        u32::try_from(e.span.start).unwrap_or(u32::MAX),
-        u32::try_from(e.span.end).unwrap_or(u32::MAX),
-    );
-    let message = if e.is_budget() {
-        e.message.clone()
-    } else {
-        format!("invalid {kind} file syntax: {}", e.message)
-    };
-    let d = registry::diagnostic("FE004", message).at(Location::new(file, span));
-    match e.help() {
-        Some(help) => d.with_help(help),
-        None => d,
-    }
 }

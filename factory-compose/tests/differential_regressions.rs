@@ -8,10 +8,12 @@
 //! equal it byte for byte (key order included).
 #![allow(clippy::disallowed_methods)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use factory_compose::render::{self, Format, Options};
-use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, load};
+use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap};
 
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/differential");
@@ -47,26 +49,9 @@ fn render_case(dir: &Path) -> String {
         ..Settings::default()
     };
     // Files the project refers to (`label_file`, `env_file` …), read from the folder as the
-    // CLI reads them, until a load asks for nothing new.
-    let mut loaded = load(&sources, &ProcessEnv::default(), &settings);
-    let mut tried: Vec<String> = Vec::new();
-    loop {
-        let mut added = false;
-        for r in loaded.referenced_files() {
-            if tried.contains(&r.path) {
-                continue;
-            }
-            tried.push(r.path.clone());
-            if let Ok(text) = std::fs::read_to_string(dir.join(&r.path)) {
-                sources.add(SourceFile::new(r.path, text, FileKind::Other));
-                added = true;
-            }
-        }
-        if !added {
-            break;
-        }
-        loaded = load(&sources, &ProcessEnv::default(), &settings);
-    }
+    // CLI reads them.
+    let loaded =
+        support::load_with_references(&mut sources, dir, &ProcessEnv::default(), &settings);
     // Go's encoding/json writes `<` and `>` as \u003c / \u003e; the real path has neither.
     render::render(&loaded, &settings, &Options::default(), Format::Json)
         .replace("\\u003cPROJECT_DIR\\u003e", "<PROJECT_DIR>")

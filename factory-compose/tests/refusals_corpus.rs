@@ -4,44 +4,18 @@
 //! is outside what the library sees (a file on disk the caller did not add).
 #![allow(clippy::disallowed_methods)]
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 
 use factory_compose::{
     FileKind, Loaded, ProcessEnv, Settings, SourceFile, SourceMap, compose_refusals, load,
 };
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
-}
+use support::{corpus, corpus_sources, load_with_references};
 
 /// Compose's reasons the library does not see: a missing `env_file` (the CLI checks the disk).
 fn needs_other_files(error: &str) -> bool {
     error.starts_with("env file ")
-}
-
-/// Load `sources` as the CLI does: add the files the project refers to (`include`,
-/// `extends.file`, `env_file`, relative to `dir`) until a load asks for nothing new.
-fn load_with_references(sources: &mut SourceMap, dir: &Path) -> Loaded {
-    let (process, settings) = (ProcessEnv::default(), Settings::default());
-    let mut tried: Vec<String> = Vec::new();
-    loop {
-        let loaded = load(sources, &process, &settings);
-        let mut added = false;
-        for r in loaded.referenced_files() {
-            if tried.contains(&r.path) {
-                continue;
-            }
-            tried.push(r.path.clone());
-            if let Ok(bytes) = std::fs::read(dir.join(&r.path)) {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                sources.add(SourceFile::new(r.path, text, FileKind::Other));
-                added = true;
-            }
-        }
-        if !added {
-            return loaded;
-        }
-    }
 }
 
 /// Files Compose refuses for a reason factory does not check yet (consistency checks in
@@ -111,22 +85,15 @@ fn refusals_agree_with_compose_on_the_corpus() {
         if !ok && needs_other_files(error) {
             continue;
         }
-        let file = corpus().join(path);
-        let text =
-            String::from_utf8_lossy(&std::fs::read(&file).expect("corpus file")).into_owned();
-        let mut sources = SourceMap::new();
-        sources.add(SourceFile::new(path, text, FileKind::Compose));
-        if let Some(dotenv) = file
-            .parent()
-            .map(|d| d.join(".env"))
-            .filter(|p| p.is_file())
-        {
-            let env =
-                String::from_utf8_lossy(&std::fs::read(dotenv).unwrap_or_default()).into_owned();
-            sources.add(SourceFile::new(".env", env, FileKind::Dotenv));
-        }
-        let dir = file.parent().unwrap_or(Path::new("."));
-        let loaded = load_with_references(&mut sources, dir);
+        let mut sources = corpus_sources(path).expect("corpus file");
+        let dir = corpus().join(path);
+        let dir = dir.parent().unwrap_or(Path::new("."));
+        let loaded = load_with_references(
+            &mut sources,
+            dir,
+            &ProcessEnv::default(),
+            &Settings::default(),
+        );
         let found = compose_refusals(
             &loaded,
             &sources,

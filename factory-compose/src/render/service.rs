@@ -106,6 +106,30 @@ const ORDER: &[&str] = &[
     "pre_stop",
 ];
 
+/// The entries `files` (each service's env or label files) give `svc`, with `written` (its
+/// `environment` or `labels`) over them.
+fn over_files(
+    files: &[crate::resolve_refs::ServiceEnvFile],
+    svc: &Service,
+    written: Option<Vec<(String, Option<String>)>>,
+) -> Vec<(String, Option<String>)> {
+    let mut merged: Vec<(String, Option<String>)> = files
+        .iter()
+        .find(|e| e.service == svc.name.value)
+        .map(|e| {
+            e.entries
+                .iter()
+                .map(|(k, v)| (k.clone(), Some(v.clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (k, v) in written.unwrap_or_default() {
+        merged.retain(|(mk, _)| *mk != k);
+        merged.push((k, v));
+    }
+    merged
+}
+
 /// Whether a service is enabled: no `profiles`, or one of them is active (`*` activates all).
 pub(crate) fn enabled(tree: &crate::yaml::Tree, svc: &Service, active: &[String]) -> bool {
     let Some(entry) = svc.entry(tree, "profiles") else {
@@ -243,52 +267,18 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             out.push((key.to_owned(), Value::Null));
         }
     }
-    // label_file entries first, `labels` over them.
-    let label_files = cx
-        .loaded
-        .label_files
-        .iter()
-        .find(|e| e.service == svc.name.value)
-        .filter(|e| !e.entries.is_empty());
-    if labels.is_some() || label_files.is_some() {
-        let mut merged: Vec<(String, Option<String>)> = label_files
-            .map(|e| {
-                e.entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Some(v.clone())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        for (k, v) in labels.unwrap_or_default() {
-            merged.retain(|(mk, _)| *mk != k);
-            merged.push((k, v));
-        }
-        // Empty (`labels: []`) is omitted, as every empty map.
-        if !merged.is_empty() {
-            out.push(("labels".to_owned(), sorted_strings(cx, merged, false)));
-        }
+    // The entries of the service's label_file and env_file first, `labels` and `environment`
+    // over them (Compose's precedence); empty (`labels: []`) is omitted, as every empty map.
+    let labels = over_files(&cx.loaded.label_files, svc, labels);
+    if !labels.is_empty() {
+        out.push(("labels".to_owned(), sorted_strings(cx, labels, false)));
     }
-    // env_file entries first, `environment` over them (Compose's precedence).
-    let env_files = cx
-        .loaded
-        .env_files
-        .iter()
-        .find(|e| e.service == svc.name.value);
-    let environment = environment.filter(|e| !e.is_empty());
-    if environment.is_some() || env_files.is_some_and(|e| !e.entries.is_empty()) {
-        let mut merged: Vec<(String, Option<String>)> = env_files
-            .map(|e| {
-                e.entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Some(v.clone())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        for (k, v) in environment.unwrap_or_default() {
-            merged.retain(|(mk, _)| *mk != k);
-            merged.push((k, v));
-        }
-        out.push(("environment".to_owned(), sorted_strings(cx, merged, true)));
+    let environment = over_files(&cx.loaded.env_files, svc, environment);
+    if !environment.is_empty() {
+        out.push((
+            "environment".to_owned(),
+            sorted_strings(cx, environment, true),
+        ));
     }
     implied_dependencies(cx, svc, &mut out);
     for key in ["command", "entrypoint"] {
