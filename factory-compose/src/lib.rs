@@ -131,20 +131,27 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // Compose resolves `include` and `extends` in each file before merging the files: a service
     // extends a service of its own file (or of `extends.file`), never one an override changed.
     let mut extends_files: Vec<resolve_refs::FileRef> = Vec::new();
+    let mut include_env = Vec::new();
     for tree in &mut trees {
-        for r in includes_and_extends(tree, &mut Vec::new(), sources, settings, &mut diagnostics) {
+        let refs =
+            includes_and_extends(tree, &mut include_env, sources, settings, &mut diagnostics);
+        for r in refs {
             if !extends_files.iter().any(|e| e.path == r.path) {
                 extends_files.push(r);
             }
         }
     }
+    let file_vars =
+        resolve_refs::include_variables(&include_env, sources, &variables, &mut diagnostics);
     // Compose interpolates each file before merging them: a value a later file replaces still
     // fails (`${X:?}`) or warns there. Those values are gone from the merged tree.
     let replaced_values = (trees.len() > 1).then(|| {
         let mut found = Vec::new();
         for tree in &trees {
             let mut copy = tree.clone();
-            interpolate::run(&mut copy, sources, &variables, settings, &mut found);
+            interpolate::run_with_files(
+                &mut copy, sources, &variables, &file_vars, settings, &mut found,
+            );
         }
         found
     });
@@ -154,8 +161,14 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     } = merge::merge(trees);
     report_empty_project(&tree, sources, &mut diagnostics);
     let interpolated_from = diagnostics.len();
-    let interpolation =
-        interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
+    let interpolation = interpolate::run_with_files(
+        &mut tree,
+        sources,
+        &variables,
+        &file_vars,
+        settings,
+        &mut diagnostics,
+    );
     if let Some(found) = replaced_values {
         let seen: std::collections::HashSet<(&str, Option<Location>)> = diagnostics
             [interpolated_from..]
@@ -216,7 +229,7 @@ fn report_empty_project(tree: &yaml::Tree, sources: &SourceMap, diags: &mut Vec<
 /// name from `sources` (added by the caller as [`FileKind::Other`] named by path).
 fn includes_and_extends(
     tree: &mut yaml::Tree,
-    overrides: &mut Vec<merge::Override>,
+    include_env: &mut Vec<merge::IncludeEnv>,
     sources: &SourceMap,
     settings: &Settings,
     diagnostics: &mut Vec<Diagnostic>,
@@ -237,7 +250,8 @@ fn includes_and_extends(
         .root()
         .map(|r| sources.get(tree.node(r).file).name.clone())
         .unwrap_or_default();
-    let included = merge::resolve_include(tree, &main, overrides, &mut load_file);
+    let overrides = &mut Vec::new();
+    let mut included = merge::resolve_include(tree, &main, overrides, &mut load_file);
     let mut extended = merge::resolve_extends(tree, overrides, &mut load_file, &included.services);
     extended.issues.extend(included.extends.issues);
     extended.files.extend(included.extends.files);
@@ -253,6 +267,24 @@ fn includes_and_extends(
             at: at(*node),
         });
     }
+    for merge::IncludeEnv { files, env_files } in &included.env_files {
+        let at = files
+            .first()
+            .and_then(|p| refs.iter().find(|r| r.path == *p))
+            .map(|r| r.at);
+        for (path, required) in env_files {
+            if let Some(at) = at {
+                refs.push(resolve_refs::FileRef {
+                    kind: resolve_refs::RefKind::EnvFile,
+                    path: path.clone(),
+                    required: *required,
+                    service: String::new(),
+                    at,
+                });
+            }
+        }
+    }
+    include_env.append(&mut included.env_files);
     for (path, node) in &included.missing {
         diagnostics.push(
             rules::registry::diagnostic(

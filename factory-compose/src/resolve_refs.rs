@@ -13,7 +13,7 @@ use factory_env::{Chain, Lookup, Variables, dotenv};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Project, Service};
 use crate::source::{FileKind, SourceMap};
-use crate::span::Location;
+use crate::span::{FileId, Location};
 use crate::yaml::{NodeId, NodeKind, Tree};
 
 /// What a referenced file is for.
@@ -218,6 +218,45 @@ pub(crate) fn label_files(
             service: svc.name.value.to_string(),
             entries: read_files(sources, &items, &nothing, "label file", diags),
         });
+    }
+    out
+}
+
+/// The own variables of the files `include:` brings in ([`crate::interpolate::run_with_files`]):
+/// for each include item (the files it includes, its env files), the entries of those env files
+/// the caller added to `sources`, read with the project's variables first. A file included by
+/// several items takes the first item's.
+pub(crate) fn include_variables(
+    items: &[crate::merge::IncludeEnv],
+    sources: &SourceMap,
+    variables: &Variables,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(FileId, Vec<(String, String)>)> {
+    let mut out: Vec<(FileId, Vec<(String, String)>)> = Vec::new();
+    for crate::merge::IncludeEnv {
+        files: paths,
+        env_files,
+    } in items
+    {
+        let files: Vec<(String, bool, Location)> = env_files
+            .iter()
+            .map(|(p, required)| (p.clone(), *required, Location::default()))
+            .collect();
+        let entries = read_files(sources, &files, variables, "env file", diags);
+        if entries.is_empty() {
+            continue;
+        }
+        for path in paths {
+            let Some(id) = sources
+                .of_kind(FileKind::Other)
+                .find(|&id| sources.get(id).name == *path)
+            else {
+                continue;
+            };
+            if !out.iter().any(|(f, _)| *f == id) {
+                out.push((id, entries.clone()));
+            }
+        }
     }
     out
 }
