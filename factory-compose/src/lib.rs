@@ -391,27 +391,32 @@ pub fn compose_refusals(
     settings: &Settings,
 ) -> Vec<Diagnostic> {
     // The env and label files of services Compose leaves out (profiles) are not read.
-    let unread: Vec<&str> = {
+    let active = render::active_profiles(loaded);
+    let left_out: std::collections::HashSet<&str> = loaded
+        .project
+        .services
+        .iter()
+        .filter(|s| !render::service::enabled(&loaded.project.tree, s, &active))
+        .map(|s| s.name.value.as_str())
+        .collect();
+    let unread: Vec<String> = if left_out.is_empty() {
+        Vec::new()
+    } else {
         let refs = loaded.referenced_files();
+        let read: std::collections::HashSet<&str> = refs
+            .iter()
+            .filter(|r| !left_out.contains(r.service.as_str()))
+            .map(|r| r.path.as_str())
+            .collect();
         refs.iter()
-            .filter(|r| !loaded.is_enabled(&r.service))
-            .filter(|r| {
-                !refs
-                    .iter()
-                    .any(|o| o.path == r.path && loaded.is_enabled(&o.service))
-            })
-            .filter_map(|r| {
-                sources
-                    .of_kind(FileKind::Other)
-                    .find(|&id| sources.get(id).name == r.path)
-                    .map(|id| sources.get(id).name.as_str())
-            })
+            .filter(|r| !read.contains(r.path.as_str()))
+            .map(|r| r.path.clone())
             .collect()
     };
     let in_unread = |d: &Diagnostic| {
         d.primary.as_ref().is_some_and(|p| {
             sources.get(p.location.file).kind == FileKind::Other
-                && unread.contains(&sources.get(p.location.file).name.as_str())
+                && unread.contains(&sources.get(p.location.file).name)
         })
     };
     let mut out: Vec<Diagnostic> = loaded
