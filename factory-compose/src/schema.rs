@@ -1044,6 +1044,14 @@ impl<'t> Cx<'t> {
         })
     }
 
+    /// Whether `id` is tagged `!reset`: Compose drops it before validating.
+    fn is_reset(&self, id: NodeId) -> bool {
+        self.tree
+            .node(id)
+            .tag()
+            .is_some_and(crate::yaml::Tag::is_reset)
+    }
+
     fn text(&self, id: NodeId) -> &'t str {
         match &self.tree.node(id).kind {
             NodeKind::Scalar(s) => s.value.as_str(),
@@ -1060,7 +1068,17 @@ impl<'t> Cx<'t> {
             NodeKind::Sequence(_) => return Ok(Kind::Arr),
             NodeKind::Scalar(s) => s.value.as_str(),
         };
-        let kind = match scalar_kind(node) {
+        // go-yaml leaves a scalar with a tag of its own (`!override 1000`, `!!str 1`) a string;
+        // only the standard `!!int`, `!!bool` … tags resolve it.
+        let tagged_str = node
+            .tag()
+            .is_some_and(|t| t.handle != "!!" || t.suffix == "str");
+        let plain = if tagged_str {
+            PlainValue::Str
+        } else {
+            scalar_kind(node)
+        };
+        let kind = match plain {
             PlainValue::Null => Kind::Null,
             PlainValue::Bool(b) => Kind::Bool(b),
             #[allow(clippy::cast_precision_loss)]
@@ -1298,6 +1316,9 @@ impl<'t> Cx<'t> {
         let mut ok = true;
         for e in entries {
             let Some(key) = self.key(e) else { continue };
+            if self.is_reset(e.value) {
+                continue;
+            }
             let via = self.via(e, via);
             let child = path.key(key);
             let mut known = false;
@@ -1338,7 +1359,10 @@ impl<'t> Cx<'t> {
             self.report(out, d, e.key, via);
         }
         for &required in obj.required {
-            if entries.iter().any(|e| self.key(e) == Some(required)) {
+            if entries
+                .iter()
+                .any(|e| self.key(e) == Some(required) && !self.is_reset(e.value))
+            {
                 continue;
             }
             ok = false;
@@ -1374,6 +1398,9 @@ impl<'t> Cx<'t> {
         };
         let mut ok = true;
         for (i, &item) in items.iter().enumerate() {
+            if self.is_reset(item) {
+                continue;
+            }
             ok &= self.walk(item, s, &path.index(i), via, out);
             if !ok && out.is_none() {
                 return false;
@@ -1441,6 +1468,9 @@ impl<'t> Cx<'t> {
         let mut out = Some(diags);
         for e in entries {
             let Some(key) = self.key(e) else { continue };
+            if self.is_reset(e.value) {
+                continue;
+            }
             let via = self.via(e, None);
             if key == "services" {
                 self.services(e.value, via, &mut out);
@@ -1465,6 +1495,9 @@ impl<'t> Cx<'t> {
         let top = Path::top("services");
         for s in services {
             let Some(name) = self.key(s) else { continue };
+            if self.is_reset(s.value) {
+                continue;
+            }
             let via = self.via(s, via);
             if !KeyPattern::Name.matches(name) {
                 let d =
@@ -1478,6 +1511,9 @@ impl<'t> Cx<'t> {
             let path = top.key(name);
             for e in keys {
                 let Some(key) = self.key(e) else { continue };
+                if self.is_reset(e.value) {
+                    continue;
+                }
                 let via = self.via(e, via);
                 let child = path.key(key);
                 if let Some((_, schema)) = SERVICE.iter().find(|(k, _)| *k == key) {
@@ -1513,7 +1549,7 @@ impl<'t> Cx<'t> {
                 self.scalar_items(id, types, path, via, out);
                 if let NodeKind::Sequence(items) = &self.tree.node(id).kind {
                     for (i, &item) in items.iter().enumerate() {
-                        if self.entries(item).is_some() {
+                        if self.entries(item).is_some() && !self.is_reset(item) {
                             self.object(item, long, &path.index(i), via, out);
                         }
                     }
@@ -1546,7 +1582,7 @@ impl<'t> Cx<'t> {
             return;
         };
         for (i, &item) in items.iter().enumerate() {
-            if !matches!(self.tree.node(item).kind, NodeKind::Scalar(_)) {
+            if !matches!(self.tree.node(item).kind, NodeKind::Scalar(_)) || self.is_reset(item) {
                 continue;
             }
             let Ok(kind) = self.kind(item, Cast::None) else {
