@@ -616,7 +616,7 @@ const fn bounded(cast: Cast, min: i64, max: Option<i64>) -> S {
 
 /// The service keys this module checks in full (the model's are handled in [`Cx::model_key`]).
 /// `extra_hosts`, `healthcheck` and `logging` are left to their rules (FC028, FC025, FC031),
-/// which report their whole schema.
+/// which report their schema (but for a repeated `extra_hosts` item, checked here).
 const SERVICE: &[(&str, S)] = &[
     ("develop", DEVELOP),
     ("deploy", DEPLOY),
@@ -1557,6 +1557,10 @@ impl<'t> Cx<'t> {
             }
             "depends_on" if self.entries(id).is_some() => {
                 self.object(id, &DEPENDS_ON_MAP, path, via, out);
+            }
+            // FC028 checks the items; Compose also refuses a repeated one.
+            "extra_hosts" => {
+                self.items(id, &ANY, true, path, via, out);
             }
             // The model accepts a null `restart`; Compose's schema wants a string.
             "restart" => {
