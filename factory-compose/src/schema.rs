@@ -1293,11 +1293,13 @@ impl<'t> Cx<'t> {
             "FC020",
             format!("`{path}` must be {bound} {limit}, not {text}"),
         )
-        .with_help(format!(
-            "write `{path}` as a whole number from {} to {}",
-            s.min.unwrap_or(0),
-            s.max.map_or_else(|| "any".to_owned(), |m| m.to_string())
-        ));
+        .with_help(match (s.min, s.max) {
+            (Some(min), Some(max)) => {
+                format!("write `{path}` as a whole number from {min} to {max}")
+            }
+            (Some(min), None) => format!("write `{path}` as a whole number of {min} or more"),
+            (None, _) => format!("write `{path}` within Compose's bounds"),
+        });
         self.report(out, d, id, via);
         false
     }
