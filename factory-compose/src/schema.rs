@@ -20,8 +20,18 @@
 //!   `environment` …), so only the other `uniqueItems` lists refuse repeats (`external_links`,
 //!   `group_add`, `device_cgroup_rules` …).
 //!
+//! - A value tagged `!reset` is dropped before validating; a scalar with a tag of its own
+//!   (`!override 1000`, `!!str 1`) is a string, as go-yaml decodes it.
+//!
 //! Unknown keys directly under a service or at the top level are reported elsewhere (lib.rs);
-//! every nested object (`deploy`, `build`, `networks.x` …) is checked here.
+//! every nested object (`deploy`, `build`, `networks.x` …) is checked here. `healthcheck`,
+//! `logging` and `extra_hosts` are their rules' (FC025, FC031, FC028), but for a repeated
+//! `extra_hosts` item; `version` is FC016's.
+//!
+//! Compose actually validates the project merged so far after each file, not the file alone:
+//! a key the schema requires (`depends_on.x.condition`, a long volume's `type`) may come from an
+//! earlier file, and repeats may come from two files (`group_add`). Checking each file alone
+//! reports the first and misses the second, for a later file.
 //!
 //! One walk of the tree, allocation-free per node: the path a message names is a chain of
 //! frames on the stack, formatted only when a diagnostic is written.
@@ -603,7 +613,7 @@ const PROVIDER: Obj = Obj {
     ])
 };
 
-/// Zero or more: `oneOf [string, integer ≥ min ≤ max]`, Compose casting strings first.
+/// `oneOf [string, integer ≥ min (≤ max)]`, after Compose casts a string to a number.
 const fn bounded(cast: Cast, min: i64, max: Option<i64>) -> S {
     S {
         types: STR | INT,
@@ -616,7 +626,7 @@ const fn bounded(cast: Cast, min: i64, max: Option<i64>) -> S {
 
 /// The service keys this module checks in full (the model's are handled in [`Cx::model_key`]).
 /// `extra_hosts`, `healthcheck` and `logging` are left to their rules (FC028, FC025, FC031),
-/// which report their whole schema.
+/// which report their schema (but for a repeated `extra_hosts` item, checked here).
 const SERVICE: &[(&str, S)] = &[
     ("develop", DEVELOP),
     ("deploy", DEPLOY),
@@ -840,15 +850,18 @@ const MODEL: S = object(&Obj {
     ])
 });
 
+/// `include` is not validated by the schema: Compose reads it before (`loadIncludeConfig`,
+/// then mapstructure) and removes it. A list of strings or mappings whose `path` and `env_file`
+/// are strings or lists of strings; other keys and repeats pass (checked with Compose v2.40.3).
+const INCLUDE_PATHS: S = one_of(&[STRING, STRINGS]);
 const INCLUDE: S = list(&one_of(&[
     STRING,
     object(&Obj {
+        props: &[("path", INCLUDE_PATHS), ("env_file", INCLUDE_PATHS)],
+        names: None,
+        closed: false,
         x: false,
-        ..closed(&[
-            ("path", STRING_OR_LIST),
-            ("env_file", STRING_OR_LIST),
-            ("project_directory", STRING),
-        ])
+        required: &[],
     }),
 ]));
 
@@ -867,8 +880,11 @@ const TOP_LEVEL: &[(&str, S)] = &[
     ("configs", object(&map_of(KeyPattern::Name, CONFIG, true))),
 ];
 
-/// The top-level keys whose null load.rs reports (FC002).
-const NULL_REPORTED: [&str; 5] = ["services", "networks", "volumes", "secrets", "configs"];
+/// The top-level keys whose null load.rs reports (FC002), and `include`, whose null Compose
+/// accepts.
+const NULL_SKIPPED: [&str; 6] = [
+    "services", "networks", "volumes", "secrets", "configs", "include",
+];
 
 // ---------------------------------------------------------------------------------------------
 // Paths.
@@ -1293,11 +1309,13 @@ impl<'t> Cx<'t> {
             "FC020",
             format!("`{path}` must be {bound} {limit}, not {text}"),
         )
-        .with_help(format!(
-            "write `{path}` as a whole number from {} to {}",
-            s.min.unwrap_or(0),
-            s.max.map_or_else(|| "any".to_owned(), |m| m.to_string())
-        ));
+        .with_help(match (s.min, s.max) {
+            (Some(min), Some(max)) => {
+                format!("write `{path}` as a whole number from {min} to {max}")
+            }
+            (Some(min), None) => format!("write `{path}` as a whole number of {min} or more"),
+            (None, _) => format!("write `{path}` within Compose's bounds"),
+        });
         self.report(out, d, id, via);
         false
     }
@@ -1479,7 +1497,7 @@ impl<'t> Cx<'t> {
             let Some((_, s)) = TOP_LEVEL.iter().find(|(k, _)| *k == key) else {
                 continue; // `version` is FC016's, unknown keys are lib.rs's
             };
-            if NULL_REPORTED.contains(&key)
+            if NULL_SKIPPED.contains(&key)
                 && matches!(self.kind(e.value, Cast::None), Ok(Kind::Null))
             {
                 continue;
@@ -1557,6 +1575,10 @@ impl<'t> Cx<'t> {
             }
             "depends_on" if self.entries(id).is_some() => {
                 self.object(id, &DEPENDS_ON_MAP, path, via, out);
+            }
+            // FC028 checks the items; Compose also refuses a repeated one.
+            "extra_hosts" => {
+                self.items(id, &ANY, true, path, via, out);
             }
             // The model accepts a null `restart`; Compose's schema wants a string.
             "restart" => {
