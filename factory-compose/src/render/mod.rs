@@ -22,7 +22,7 @@
 //! assert!(yaml.starts_with("name: demo\nservices:\n  web:\n    expose:\n      - \"80\"\n"));
 //! ```
 
-mod parse;
+pub(crate) mod parse;
 mod service;
 pub mod value;
 
