@@ -256,7 +256,26 @@ impl<'a> Cx<'a> {
             return;
         }
         let external = self.get(obj, "external").is_some();
-        if set.is_empty() && !external && self.get(obj, "driver").is_none() {
+        let driver = self.get(obj, "driver").is_some();
+        if set.is_empty() && !external && driver && section == "secrets" {
+            // compose-go `checkConsistency`: a secret with only a `driver` still needs a source
+            // unless it is external (checked: a config with only a `driver` passes).
+            out.push(
+                self.at(
+                    name,
+                    registry::diagnostic(
+                        "FC020",
+                        format!(
+                            "secret `{}` must declare either `file` or `environment`",
+                            name.key.value
+                        ),
+                    ),
+                )
+                .with_help("say where the secret comes from (`file:` or `environment:`), or mark it `external: true`"),
+            );
+            return;
+        }
+        if set.is_empty() && !external && !driver {
             out.push(
                 self.at(
                     name,
@@ -359,6 +378,83 @@ impl<'a> Cx<'a> {
         self.develop(svc, out);
         self.mounts(svc, out);
         self.casts(svc, out);
+        self.validation(svc, out);
+    }
+
+    /// compose-go's `validation` of service values: a long-syntax port's `host_ip` must be an
+    /// IP address, a device request sets `count` or `device_ids` (not both), a watch `path`
+    /// is not blank.
+    fn validation(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let name = &svc.name.value;
+        let node = svc.node;
+        if let Some(ports) = svc.entry(self.tree, "ports") {
+            for &p in self.items(ports.value) {
+                let Some(ip) = self.get(p, "host_ip") else {
+                    continue;
+                };
+                let Some(text) = self.text(ip.value) else {
+                    continue;
+                };
+                if text.parse::<std::net::IpAddr>().is_err() {
+                    out.push(
+                        registry::diagnostic(
+                            "FC020",
+                            format!("`services.{name}.ports[]`: invalid ip address: `{text}`"),
+                        )
+                        .at(self.loc(ip.value))
+                        .with_help("write an IPv4 or IPv6 address (`127.0.0.1`, `::1`), or remove `host_ip`"),
+                    );
+                }
+            }
+        }
+        let mut requests: Vec<(String, NodeId)> = Vec::new();
+        if let Some(g) = svc.entry(self.tree, "gpus") {
+            for &i in self.items(g.value) {
+                requests.push((format!("services.{name}.gpus[]"), i));
+            }
+        }
+        if let Some(d) = self.value(node, "deploy")
+            && let Some(r) = self.value(d.value, "resources")
+            && let Some(res) = self.value(r.value, "reservations")
+            && let Some(devs) = self.value(res.value, "devices")
+        {
+            for &i in self.items(devs.value) {
+                requests.push((
+                    format!("services.{name}.deploy.resources.reservations.devices[]"),
+                    i,
+                ));
+            }
+        }
+        for (path, i) in requests {
+            if let (Some(_), Some(ids)) = (self.get(i, "count"), self.get(i, "device_ids")) {
+                out.push(self.at(
+                    &ids,
+                    registry::diagnostic(
+                        "FC020",
+                        format!("`{path}`: `count` and `device_ids` attributes are exclusive"),
+                    )
+                    .with_help("keep `count` (how many devices) or `device_ids` (which ones), not both"),
+                ));
+            }
+        }
+        if let Some(dev) = svc.entry(self.tree, "develop")
+            && let Some(watch) = self.get(dev.value, "watch")
+        {
+            for &w in self.items(watch.value) {
+                if let Some(p) = self.get(w, "path")
+                    && self.text(p.value).is_some_and(|t| t.is_empty())
+                {
+                    out.push(
+                        registry::diagnostic(
+                            "FC020",
+                            format!("`services.{name}.develop.watch[].path`: value can't be blank"),
+                        )
+                        .at(self.loc(p.value))
+                        .with_help("write the path on the host to watch"),
+                    );
+                }
+            }
+        }
     }
 
     /// Whether the service `extends` a service or file loading could not find (already
@@ -1055,6 +1151,19 @@ impl<'a> Cx<'a> {
                             Kind::Cpus,
                         ));
                     }
+                }
+            }
+        }
+        if let Some(v) = svc.entry(self.tree, "volumes") {
+            for (n, &item) in self.items(v.value).iter().enumerate() {
+                if let Some(t) = self.value(item, "tmpfs")
+                    && let Some(k) = self.value(t.value, "size")
+                {
+                    fields.push((
+                        format!("services[{name}].volumes[{n}].tmpfs.size"),
+                        k.value,
+                        Kind::Bytes,
+                    ));
                 }
             }
         }
