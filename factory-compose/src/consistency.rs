@@ -47,7 +47,9 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
         .filter(|s| cx.enabled(s, &active))
         .collect();
     for svc in &enabled {
-        cx.service(svc, &enabled, &mut found);
+        let mut local = Vec::new();
+        cx.service(svc, &enabled, &mut local);
+        found.extend(local.into_iter().map(|d| cx.through_merge_key(svc, d)));
     }
     cx.container_names(&enabled, &mut found);
     cx.cycles(&enabled, &mut found);
@@ -455,6 +457,30 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+    }
+
+    /// A diagnostic pointing inside a value the service inherits through `<<: *anchor` points
+    /// at the `<<` line instead, with a secondary label on the anchor's value.
+    fn through_merge_key(&self, svc: &Service, d: Diagnostic) -> Diagnostic {
+        let Some(primary) = d.primary.as_ref().map(|l| l.location) else {
+            return d;
+        };
+        for e in self.entries(svc.node) {
+            let Some(via) = e.merged_from else { continue };
+            let (k, v) = (self.loc(e.key), self.loc(e.value));
+            let inside = |r: Location| {
+                r.file == primary.file
+                    && r.span.start <= primary.span.start
+                    && primary.span.end <= r.span.end
+            };
+            if inside(k) || inside(v) {
+                let mut d = d;
+                d.primary = None;
+                // An anchor and the `<<` using it are in the same file.
+                return d.at_inherited(primary, Some(Location::new(k.file, via)));
+            }
+        }
+        d
     }
 
     /// Whether the service `extends` a service or file loading could not find (already
