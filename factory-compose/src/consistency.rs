@@ -166,6 +166,9 @@ impl<'a> Cx<'a> {
                 if !matches!(self.kind(obj), NodeKind::Mapping(_)) {
                     continue;
                 }
+                if section != "configs" {
+                    self.external_name(section, &name, obj, out);
+                }
                 // compose-go validates `external` beside other attributes for volumes only
                 // (checked: a network or a secret with `external: true` and `labels` passes).
                 if section == "volumes" {
@@ -225,6 +228,41 @@ impl<'a> Cx<'a> {
                     "an external {} is created outside the project: remove `{key}`, or remove `external` to let Compose create it",
                     singular(section)
                 )),
+            );
+        }
+    }
+
+    /// compose-go `transformMaybeExternal`: the deprecated `external.name` must not differ
+    /// from `name`.
+    fn external_name(
+        &self,
+        section: &str,
+        name: &OtherKey,
+        obj: NodeId,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(ext) = self.get(obj, "external") else {
+            return;
+        };
+        let (Some(own), Some(ext_name)) = (self.get(obj, "name"), self.get(ext.value, "name"))
+        else {
+            return;
+        };
+        let (a, b) = (self.text(own.value), self.text(ext_name.value));
+        if a != b {
+            out.push(
+                self.at(
+                    &ext_name,
+                    registry::diagnostic(
+                        "FC020",
+                        format!(
+                            "`{section}.{}`: name and external.name conflict; only use name",
+                            name.key.value
+                        ),
+                    ),
+                )
+                .with_secondary(own.key.at, "`name` is set here")
+                .with_help("write `name:` beside `external: true` and remove the deprecated `external.name`"),
             );
         }
     }
@@ -381,6 +419,98 @@ impl<'a> Cx<'a> {
         self.mounts(svc, out);
         self.casts(svc, out);
         self.validation(svc, out);
+        self.short_syntax(svc, out);
+    }
+
+    /// What compose-go's transformation refuses in `volumes`, `ports` and `devices` items: a
+    /// short item that does not parse, a long `bind` without `source`, a long volume without
+    /// `target`.
+    fn short_syntax(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let name = &svc.name.value;
+        let mut bad = |at: Location, message: String, help: &str| {
+            out.push(
+                registry::diagnostic("FC020", message)
+                    .at(at)
+                    .with_help(help.to_owned()),
+            );
+        };
+        if let Some(v) = svc.entry(self.tree, "volumes") {
+            for (n, &i) in self.items(v.value).iter().enumerate() {
+                match self.kind(i) {
+                    NodeKind::Mapping(_) => {
+                        let ty = self.get(i, "type").and_then(|k| self.text(k.value));
+                        if self.get(i, "target").is_none() {
+                            bad(
+                                self.loc(i),
+                                format!(
+                                    "service volume `services.{name}.volumes[{n}]` is missing a mount target"
+                                ),
+                                "add `target:` (the path inside the container)",
+                            );
+                        } else if ty.as_deref() == Some("bind")
+                            && self
+                                .get(i, "source")
+                                .and_then(|k| self.text(k.value))
+                                .is_none_or(|t| t.is_empty())
+                        {
+                            bad(
+                                self.loc(i),
+                                format!(
+                                    "invalid mount config for type `bind` in `services.{name}.volumes[{n}]`: field `source` must not be empty"
+                                ),
+                                "add `source:` (the host path to mount)",
+                            );
+                        }
+                    }
+                    NodeKind::Scalar(_) => {
+                        if let Some(spec) = self.text(i)
+                            && crate::render::parse::parse_volume(&spec).is_none()
+                        {
+                            bad(
+                                self.loc(i),
+                                format!(
+                                    "invalid volume spec `{spec}` in `services.{name}.volumes`"
+                                ),
+                                "write `SOURCE:TARGET[:OPTIONS]` (one colon between parts), or use the long syntax",
+                            );
+                        }
+                    }
+                    NodeKind::Sequence(_) => {}
+                }
+            }
+        }
+        if let Some(p) = svc.entry(self.tree, "ports") {
+            for &i in self.items(p.value) {
+                if !matches!(self.kind(i), NodeKind::Scalar(_)) {
+                    continue;
+                }
+                if let Some(spec) = self.text(i)
+                    && crate::render::parse::parse_ports(&spec).is_none()
+                {
+                    bad(
+                        self.loc(i),
+                        format!("invalid port `{spec}` in `services.{name}.ports`"),
+                        "write `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` with numbers or ranges",
+                    );
+                }
+            }
+        }
+        if let Some(d) = svc.entry(self.tree, "devices") {
+            for &i in self.items(d.value) {
+                if let NodeKind::Scalar(_) = self.kind(i)
+                    && let Some(spec) = self.text(i)
+                    && spec.split(':').count() > 3
+                {
+                    bad(
+                        self.loc(i),
+                        format!(
+                            "confusing device mapping `{spec}` in `services.{name}.devices`, please use long syntax"
+                        ),
+                        "write the device as `{source: …, target: …, permissions: …}`",
+                    );
+                }
+            }
+        }
     }
 
     /// compose-go's `validation` of service values: a long-syntax port's `host_ip` must be an
