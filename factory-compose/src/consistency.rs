@@ -1,15 +1,1500 @@
 //! Compose's consistency checks on the loaded project: what `docker compose config` refuses
-//! with `invalid compose project` once the files are merged and interpolated (a service with
-//! neither `image` nor `build`, a `depends_on` naming no service, `network_mode` beside
-//! `networks` …).
+//! once the files are merged and interpolated (a service with neither `image` nor `build`, a
+//! `depends_on` naming no service, `network_mode` beside `networks` …).
 //!
 //! Only [`crate::compose_refusals`] runs them: `lint` reports the same problems through its
 //! rules, or the platform forbids the keys involved.
+//!
+//! Compose v2.40.3 (compose-go) makes these checks in three places, all after interpolation:
+//! the validation of the merged dictionary (`external` beside other attributes, `secrets` /
+//! `configs` with several sources), the typed decoding (a memory size, a duration or a number
+//! written as a string that does not parse), and `checkConsistency` on the services the active
+//! profiles enable (references to undefined services, networks, volumes, secrets, configs;
+//! conflicting values; mounts on the same target). Compose stops at the first problem; every
+//! problem is reported here.
 
 use crate::Loaded;
 use crate::diagnostic::Diagnostic;
+use crate::model::convert::{compose_string, is_null, scalar_kind};
+use crate::model::{OtherKey, Service, Text};
+use crate::rules::registry;
+use crate::span::Location;
+use crate::yaml::{Entry, NodeId, NodeKind, PlainValue, Tree};
 
 /// Report every consistency problem of `loaded` that makes Compose refuse the project.
 pub(crate) fn check(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
-    let _ = (loaded, diags);
+    let Some(root) = loaded.project.root else {
+        return;
+    };
+    let cx = Cx {
+        tree: &loaded.project.tree,
+        loaded,
+        root,
+    };
+    let mut found = Vec::new();
+    cx.top_level(&mut found);
+    let profiles =
+        factory_env::Lookup::get(&loaded.variables, "COMPOSE_PROFILES").unwrap_or_default();
+    let active: Vec<&str> = profiles
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let enabled: Vec<&Service> = loaded
+        .project
+        .services
+        .iter()
+        .filter(|s| cx.enabled(s, &active))
+        .collect();
+    for svc in &enabled {
+        let mut local = Vec::new();
+        cx.service(svc, &enabled, &mut local);
+        found.extend(local.into_iter().map(|d| cx.through_merge_key(svc, d)));
+    }
+    cx.container_names(&enabled, &mut found);
+    cx.cycles(&enabled, &mut found);
+    // One problem, one diagnostic: drop what a loading diagnostic already reports at the same
+    // place (a type error on the value a cast would fail on …).
+    for d in found {
+        let Some(p) = d.primary.as_ref().map(|l| l.location) else {
+            diags.push(d);
+            continue;
+        };
+        let known = diags.iter().any(|o| {
+            o.primary.as_ref().is_some_and(|l| {
+                l.location.file == p.file
+                    && l.location.span.start < p.span.end.max(p.span.start + 1)
+                    && p.span.start < l.location.span.end.max(l.location.span.start + 1)
+            }) && (o.code == d.code || o.code == "FC020")
+        });
+        if !known {
+            diags.push(d);
+        }
+    }
+}
+
+struct Cx<'a> {
+    tree: &'a Tree,
+    loaded: &'a Loaded,
+    root: NodeId,
+}
+
+/// The top-level sections whose entries may be `external`.
+const OBJECT_SECTIONS: [&str; 4] = ["networks", "volumes", "secrets", "configs"];
+
+impl<'a> Cx<'a> {
+    fn kind(&self, id: NodeId) -> &'a NodeKind {
+        &self.tree.node(id).kind
+    }
+
+    fn entries(&self, id: NodeId) -> &'a [Entry] {
+        match self.kind(id) {
+            NodeKind::Mapping(e) => e,
+            _ => &[],
+        }
+    }
+
+    fn items(&self, id: NodeId) -> &'a [NodeId] {
+        match self.kind(id) {
+            NodeKind::Sequence(i) => i,
+            _ => &[],
+        }
+    }
+
+    fn key(&self, e: &Entry) -> OtherKey {
+        OtherKey::of(self.tree, e)
+    }
+
+    fn get(&self, map: NodeId, key: &str) -> Option<OtherKey> {
+        self.tree.get(map, key).map(|e| self.key(e))
+    }
+
+    /// A non-null value of `map`'s `key`.
+    fn value(&self, map: NodeId, key: &str) -> Option<OtherKey> {
+        self.get(map, key)
+            .filter(|k| !is_null(self.tree.node(k.value)))
+    }
+
+    /// A scalar as Compose reads it into a string field; `None` for null and collections.
+    fn text(&self, id: NodeId) -> Option<Text> {
+        compose_string(self.tree.node(id))
+    }
+
+    fn loc(&self, id: NodeId) -> Location {
+        self.tree.location(id)
+    }
+
+    /// A key's location, through its `<<` line when inherited.
+    fn at(&self, k: &OtherKey, d: Diagnostic) -> Diagnostic {
+        k.key.point(d)
+    }
+
+    /// The names defined under the top-level `section`.
+    fn defined(&self, section: &str) -> Vec<Text> {
+        self.get(self.root, section)
+            .map(|k| {
+                self.entries(k.value)
+                    .iter()
+                    .map(|e| self.key(e).key.value)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn enabled(&self, svc: &Service, active: &[&str]) -> bool {
+        let Some(k) = svc.entry(self.tree, "profiles") else {
+            return true;
+        };
+        let items: Vec<NodeId> = match self.kind(k.value) {
+            NodeKind::Scalar(_) => vec![k.value],
+            _ => self.items(k.value).to_vec(),
+        };
+        let profiles: Vec<Text> = items.iter().filter_map(|&i| self.text(i)).collect();
+        profiles.is_empty()
+            || active.contains(&"*")
+            || profiles.iter().any(|p| active.contains(&p.as_str()))
+    }
+
+    fn top_level(&self, out: &mut Vec<Diagnostic>) {
+        for section in OBJECT_SECTIONS {
+            let Some(sec) = self.get(self.root, section) else {
+                continue;
+            };
+            for e in self.entries(sec.value) {
+                let name = self.key(e);
+                let obj = e.value;
+                if !matches!(self.kind(obj), NodeKind::Mapping(_)) {
+                    continue;
+                }
+                if section != "configs" {
+                    self.external_name(section, &name, obj, out);
+                }
+                // compose-go validates `external` beside other attributes for volumes only
+                // (checked: a network or a secret with `external: true` and `labels` passes).
+                if section == "volumes" {
+                    self.external_conflicts(section, &name, obj, out);
+                }
+                if section == "secrets" || section == "configs" {
+                    self.file_object(section, &name, obj, out);
+                }
+            }
+        }
+    }
+
+    /// compose-go `checkExternal`: an object with `external: true` may set only `name` and
+    /// extensions.
+    fn external_conflicts(
+        &self,
+        section: &str,
+        name: &OtherKey,
+        obj: NodeId,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(ext) = self.get(obj, "external") else {
+            return;
+        };
+        let external = match self.kind(ext.value) {
+            NodeKind::Mapping(_) => true,
+            NodeKind::Scalar(_) => match scalar_kind(self.tree.node(ext.value)) {
+                PlainValue::Bool(b) => b,
+                PlainValue::Str => self
+                    .text(ext.value)
+                    .and_then(|t| crate::model::convert::compose_bool(&t))
+                    .unwrap_or(false),
+                _ => false,
+            },
+            NodeKind::Sequence(_) => false,
+        };
+        if !external {
+            return;
+        }
+        for e in self.entries(obj) {
+            let k = self.key(e);
+            let key = k.key.value.as_str();
+            if matches!(key, "name" | "external") || key.starts_with("x-") {
+                continue;
+            }
+            let path = format!("{section}.{}", name.key.value);
+            out.push(
+                self.at(
+                    &k,
+                    registry::diagnostic(
+                        "FC020",
+                        format!("`{path}`: conflicting parameters `external` and `{key}` specified"),
+                    ),
+                )
+                .with_secondary(ext.key.at, "`external` is set here")
+                .with_help(format!(
+                    "an external {} is created outside the project: remove `{key}`, or remove `external` to let Compose create it",
+                    singular(section)
+                )),
+            );
+        }
+    }
+
+    /// compose-go `transformMaybeExternal`: the deprecated `external.name` must not differ
+    /// from `name`.
+    fn external_name(
+        &self,
+        section: &str,
+        name: &OtherKey,
+        obj: NodeId,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(ext) = self.get(obj, "external") else {
+            return;
+        };
+        let (Some(own), Some(ext_name)) = (self.get(obj, "name"), self.get(ext.value, "name"))
+        else {
+            return;
+        };
+        let (a, b) = (self.text(own.value), self.text(ext_name.value));
+        if a != b {
+            out.push(
+                self.at(
+                    &ext_name,
+                    registry::diagnostic(
+                        "FC020",
+                        format!(
+                            "`{section}.{}`: name and external.name conflict; only use name",
+                            name.key.value
+                        ),
+                    ),
+                )
+                .with_secondary(own.key.at, "`name` is set here")
+                .with_help("write `name:` beside `external: true` and remove the deprecated `external.name`"),
+            );
+        }
+    }
+
+    /// compose-go `checkFileObject` and the secrets' `file` or `environment` check.
+    fn file_object(&self, section: &str, name: &OtherKey, obj: NodeId, out: &mut Vec<Diagnostic>) {
+        let sources: &[&str] = if section == "secrets" {
+            &["file", "environment"]
+        } else {
+            &["file", "environment", "content"]
+        };
+        let set: Vec<OtherKey> = sources.iter().filter_map(|s| self.get(obj, s)).collect();
+        let path = format!("{section}.{}", name.key.value);
+        let list = sources.join("|");
+        if set.len() > 1 {
+            let mut d = self
+                .at(
+                    &set[1],
+                    registry::diagnostic(
+                        "FC020",
+                        format!("`{path}`: {list} attributes are mutually exclusive"),
+                    ),
+                )
+                .with_help(format!(
+                    "keep one of `{}`: Compose takes the {} from one source",
+                    sources.join("`, `"),
+                    singular(section)
+                ));
+            d = d.with_secondary(set[0].key.at, "also set here");
+            out.push(d);
+            return;
+        }
+        let external = self.get(obj, "external").is_some();
+        let driver = self.get(obj, "driver").is_some();
+        if set.is_empty() && !external && driver && section == "secrets" {
+            // compose-go `checkConsistency`: a secret with only a `driver` still needs a source
+            // unless it is external (checked: a config with only a `driver` passes).
+            out.push(
+                self.at(
+                    name,
+                    registry::diagnostic(
+                        "FC020",
+                        format!(
+                            "secret `{}` must declare either `file` or `environment`",
+                            name.key.value
+                        ),
+                    ),
+                )
+                .with_help("say where the secret comes from (`file:` or `environment:`), or mark it `external: true`"),
+            );
+            return;
+        }
+        if set.is_empty() && !external && !driver {
+            out.push(
+                self.at(
+                    name,
+                    registry::diagnostic("FC020", format!("`{path}`: one of {list} must be set")),
+                )
+                .with_help(format!(
+                    "say where the {} comes from (`file:` …), or mark it `external: true`",
+                    singular(section)
+                )),
+            );
+        }
+    }
+
+    fn service(&self, svc: &Service, enabled: &[&Service], out: &mut Vec<Diagnostic>) {
+        let name = svc.name.value.as_str();
+        let node = svc.node;
+        let diag = |code: &'static str, message: String, help: String| {
+            registry::diagnostic(code, message).with_help(help)
+        };
+        let build = self.value(node, "build");
+        // image / build / provider
+        let image = self
+            .get(node, "image")
+            .and_then(|k| self.text(k.value))
+            .is_some_and(|t| !t.is_empty());
+        if !image
+            && build.is_none()
+            && self.value(node, "provider").is_none()
+            && !self.unresolved_extends(svc)
+        {
+            out.push(svc.name.point(diag(
+                "FC032",
+                format!("service `{name}` has neither an image nor a build context specified"),
+                "add `image:` (the image to run) or `build:` (where to build it)".to_owned(),
+            )));
+        }
+        if let Some(b) = &build
+            && matches!(self.kind(b.value), NodeKind::Mapping(_))
+        {
+            self.build_checks(svc, b.value, out);
+        }
+        // network_mode and networks
+        let network_mode = self
+            .get(node, "network_mode")
+            .filter(|k| self.text(k.value).is_some_and(|t| !t.is_empty()));
+        let networks = self.get(node, "networks");
+        let network_names: Vec<(Text, Location, Option<Location>)> = networks
+            .as_ref()
+            .map(|k| self.names_of(k.value))
+            .unwrap_or_default();
+        if let (Some(nm), Some(nets)) = (&network_mode, &networks)
+            && !network_names.is_empty()
+        {
+            out.push(
+                self.at(
+                    nets,
+                    diag(
+                        "FC020",
+                        format!("service `{name}` declares mutually exclusive `network_mode` and `networks`"),
+                        "remove `networks`, or remove `network_mode`: a service either shares another network stack or joins networks".to_owned(),
+                    ),
+                )
+                .with_secondary(nm.key.at, "`network_mode` is set here"),
+            );
+        }
+        let defined_networks = self.defined("networks");
+        for (net, at, via) in &network_names {
+            if net != "default" && !defined_networks.contains(net) {
+                out.push(
+                    diag(
+                        "FC029",
+                        format!("service `{name}` refers to undefined network `{net}`"),
+                        format!("define `{net}` under the top-level `networks:`, or remove it from the service"),
+                    )
+                    .at_inherited(*at, *via),
+                );
+            }
+        }
+        self.healthcheck(svc, out);
+        self.depends_on(svc, enabled, out);
+        self.volumes(svc, out);
+        self.refs(svc, "secrets", "secret", out);
+        self.refs(svc, "configs", "config", out);
+        if let Some(models) = self.get(node, "models") {
+            let defined = self.defined("models");
+            for (m, at, via) in self.names_of(models.value) {
+                if !defined.contains(&m) {
+                    out.push(
+                        diag(
+                            "FC029",
+                            format!("service `{name}` refers to undefined model `{m}`"),
+                            format!("define `{m}` under the top-level `models:`"),
+                        )
+                        .at_inherited(at, via),
+                    );
+                }
+            }
+        }
+        self.scale_and_resources(svc, out);
+        self.develop(svc, out);
+        self.mounts(svc, out);
+        self.casts(svc, out);
+        self.validation(svc, out);
+        self.short_syntax(svc, out);
+    }
+
+    /// What compose-go's transformation refuses in `volumes`, `ports` and `devices` items: a
+    /// short item that does not parse, a long `bind` without `source`, a long volume without
+    /// `target`.
+    fn short_syntax(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let name = &svc.name.value;
+        let mut bad = |at: Location, message: String, help: &str| {
+            out.push(
+                registry::diagnostic("FC020", message)
+                    .at(at)
+                    .with_help(help.to_owned()),
+            );
+        };
+        if let Some(v) = svc.entry(self.tree, "volumes") {
+            for (n, &i) in self.items(v.value).iter().enumerate() {
+                match self.kind(i) {
+                    NodeKind::Mapping(_) => {
+                        let ty = self.get(i, "type").and_then(|k| self.text(k.value));
+                        if self.get(i, "target").is_none() {
+                            bad(
+                                self.loc(i),
+                                format!(
+                                    "service volume `services.{name}.volumes[{n}]` is missing a mount target"
+                                ),
+                                "add `target:` (the path inside the container)",
+                            );
+                        } else if ty.as_deref() == Some("bind")
+                            && self
+                                .get(i, "source")
+                                .and_then(|k| self.text(k.value))
+                                .is_none_or(|t| t.is_empty())
+                        {
+                            bad(
+                                self.loc(i),
+                                format!(
+                                    "invalid mount config for type `bind` in `services.{name}.volumes[{n}]`: field `source` must not be empty"
+                                ),
+                                "add `source:` (the host path to mount)",
+                            );
+                        }
+                    }
+                    NodeKind::Scalar(_) => {
+                        if let Some(spec) = self.text(i)
+                            && crate::render::parse::parse_volume(&spec).is_none()
+                        {
+                            bad(
+                                self.loc(i),
+                                format!(
+                                    "invalid volume spec `{spec}` in `services.{name}.volumes`"
+                                ),
+                                "write `SOURCE:TARGET[:OPTIONS]` (one colon between parts), or use the long syntax",
+                            );
+                        }
+                    }
+                    NodeKind::Sequence(_) => {}
+                }
+            }
+        }
+        if let Some(p) = svc.entry(self.tree, "ports") {
+            for &i in self.items(p.value) {
+                if !matches!(self.kind(i), NodeKind::Scalar(_)) {
+                    continue;
+                }
+                if let Some(spec) = self.text(i)
+                    && crate::render::parse::parse_ports(&spec).is_none()
+                {
+                    bad(
+                        self.loc(i),
+                        format!("invalid port `{spec}` in `services.{name}.ports`"),
+                        "write `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` with numbers or ranges",
+                    );
+                }
+            }
+        }
+        if let Some(d) = svc.entry(self.tree, "devices") {
+            for &i in self.items(d.value) {
+                if let NodeKind::Scalar(_) = self.kind(i)
+                    && let Some(spec) = self.text(i)
+                    && spec.split(':').count() > 3
+                {
+                    bad(
+                        self.loc(i),
+                        format!(
+                            "confusing device mapping `{spec}` in `services.{name}.devices`, please use long syntax"
+                        ),
+                        "write the device as `{source: …, target: …, permissions: …}`",
+                    );
+                }
+            }
+        }
+    }
+
+    /// compose-go's `validation` of service values: a long-syntax port's `host_ip` must be an
+    /// IP address, a device request sets `count` or `device_ids` (not both), a watch `path`
+    /// is not blank.
+    fn validation(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let name = &svc.name.value;
+        let node = svc.node;
+        if let Some(ports) = svc.entry(self.tree, "ports") {
+            for &p in self.items(ports.value) {
+                let Some(ip) = self.get(p, "host_ip") else {
+                    continue;
+                };
+                let Some(text) = self.text(ip.value) else {
+                    continue;
+                };
+                if text.parse::<std::net::IpAddr>().is_err() {
+                    out.push(
+                        registry::diagnostic(
+                            "FC020",
+                            format!("`services.{name}.ports[]`: invalid ip address: `{text}`"),
+                        )
+                        .at(self.loc(ip.value))
+                        .with_help("write an IPv4 or IPv6 address (`127.0.0.1`, `::1`), or remove `host_ip`"),
+                    );
+                }
+            }
+        }
+        let mut requests: Vec<(String, NodeId)> = Vec::new();
+        if let Some(g) = svc.entry(self.tree, "gpus") {
+            for &i in self.items(g.value) {
+                requests.push((format!("services.{name}.gpus[]"), i));
+            }
+        }
+        if let Some(d) = self.value(node, "deploy")
+            && let Some(r) = self.value(d.value, "resources")
+            && let Some(res) = self.value(r.value, "reservations")
+            && let Some(devs) = self.value(res.value, "devices")
+        {
+            for &i in self.items(devs.value) {
+                requests.push((
+                    format!("services.{name}.deploy.resources.reservations.devices[]"),
+                    i,
+                ));
+            }
+        }
+        for (path, i) in requests {
+            if let (Some(_), Some(ids)) = (self.get(i, "count"), self.get(i, "device_ids")) {
+                out.push(self.at(
+                    &ids,
+                    registry::diagnostic(
+                        "FC020",
+                        format!("`{path}`: `count` and `device_ids` attributes are exclusive"),
+                    )
+                    .with_help("keep `count` (how many devices) or `device_ids` (which ones), not both"),
+                ));
+            }
+        }
+        if let Some(dev) = svc.entry(self.tree, "develop")
+            && let Some(watch) = self.get(dev.value, "watch")
+        {
+            for &w in self.items(watch.value) {
+                if let Some(p) = self.get(w, "path")
+                    && self.text(p.value).is_some_and(|t| t.is_empty())
+                {
+                    out.push(
+                        registry::diagnostic(
+                            "FC020",
+                            format!("`services.{name}.develop.watch[].path`: value can't be blank"),
+                        )
+                        .at(self.loc(p.value))
+                        .with_help("write the path on the host to watch"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A diagnostic pointing inside a value the service inherits through `<<: *anchor` points
+    /// at the `<<` line instead, with a secondary label on the anchor's value.
+    fn through_merge_key(&self, svc: &Service, d: Diagnostic) -> Diagnostic {
+        let Some(primary) = d.primary.as_ref().map(|l| l.location) else {
+            return d;
+        };
+        for e in self.entries(svc.node) {
+            let Some(via) = e.merged_from else { continue };
+            let (k, v) = (self.loc(e.key), self.loc(e.value));
+            let inside = |r: Location| {
+                r.file == primary.file
+                    && r.span.start <= primary.span.start
+                    && primary.span.end <= r.span.end
+            };
+            if inside(k) || inside(v) {
+                let mut d = d;
+                d.primary = None;
+                // An anchor and the `<<` using it are in the same file.
+                return d.at_inherited(primary, Some(Location::new(k.file, via)));
+            }
+        }
+        d
+    }
+
+    /// Whether the service `extends` a service or file loading could not find (already
+    /// reported): what it would inherit is unknown.
+    fn unresolved_extends(&self, svc: &Service) -> bool {
+        let Some(ext) = svc.entry(self.tree, "extends") else {
+            return false;
+        };
+        let (k, v) = (ext.key.at, self.loc(ext.value));
+        self.loaded.diagnostics.iter().any(|d| {
+            matches!(d.code, "FC029" | "FC030")
+                && d.primary.as_ref().is_some_and(|p| {
+                    let l = p.location;
+                    (l.file == k.file && l.span.start >= k.span.start && l.span.end <= k.span.end)
+                        || (l.file == v.file
+                            && l.span.start >= v.span.start
+                            && l.span.end <= v.span.end)
+                })
+        })
+    }
+
+    /// Names of a list (`[a, b]`) or the keys of a mapping, located.
+    fn names_of(&self, id: NodeId) -> Vec<(Text, Location, Option<Location>)> {
+        match self.kind(id) {
+            NodeKind::Mapping(entries) => entries
+                .iter()
+                .map(|e| {
+                    let k = self.key(e);
+                    (k.key.value, k.key.at, k.key.via)
+                })
+                .collect(),
+            NodeKind::Sequence(items) => items
+                .iter()
+                .filter_map(|&i| self.text(i).map(|t| (t, self.loc(i), None)))
+                .collect(),
+            NodeKind::Scalar(_) => Vec::new(),
+        }
+    }
+
+    fn build_checks(&self, svc: &Service, build: NodeId, out: &mut Vec<Diagnostic>) {
+        let name = svc.name.value.as_str();
+        if let (Some(_), Some(inline)) = (
+            self.value(build, "dockerfile")
+                .filter(|k| self.text(k.value).is_some_and(|t| !t.is_empty())),
+            self.value(build, "dockerfile_inline")
+                .filter(|k| self.text(k.value).is_some_and(|t| !t.is_empty())),
+        ) {
+            out.push(self.at(
+                &inline,
+                registry::diagnostic(
+                    "FC020",
+                    format!("service `{name}` declares mutually exclusive `dockerfile` and `dockerfile_inline`"),
+                )
+                .with_help("keep `dockerfile` (a file) or `dockerfile_inline` (the text), not both"),
+            ));
+        }
+        if let Some(secrets) = self.get(build, "secrets") {
+            let defined = self.defined("secrets");
+            for (source, at) in self.sources(secrets.value) {
+                if !defined.contains(&source) {
+                    out.push(
+                        registry::diagnostic(
+                            "FC029",
+                            format!("service `{name}` refers to undefined build secret `{source}`"),
+                        )
+                        .at(at)
+                        .with_help(format!(
+                            "define `{source}` under the top-level `secrets:`, or remove it from `build.secrets`"
+                        )),
+                    );
+                }
+            }
+        }
+        if let Some(ctx) = self.get(build, "additional_contexts") {
+            let all = &self.loaded.project.services;
+            for e in self.entries(ctx.value) {
+                let k = self.key(e);
+                let Some(target) = self
+                    .text(e.value)
+                    .and_then(|t| t.strip_prefix("service:").map(Text::from))
+                else {
+                    continue;
+                };
+                let problem = match all.iter().find(|s| s.name.value == target) {
+                    None => "unknown",
+                    Some(t) if self.value(t.node, "build").is_none() => "non-buildable",
+                    Some(_) => continue,
+                };
+                out.push(
+                    registry::diagnostic(
+                        "FC029",
+                        format!(
+                            "service `{name}` declares {problem} service `{target}` as additional contexts {}",
+                            k.key.value
+                        ),
+                    )
+                    .at(self.loc(e.value))
+                    .with_help("name a service of the project that has `build:`"),
+                );
+            }
+        }
+        if let (Some(platforms), Some(platform)) = (
+            self.get(build, "platforms"),
+            svc.entry(self.tree, "platform")
+                .and_then(|k| self.text(k.value).filter(|t| !t.is_empty()).map(|t| (k, t))),
+        ) {
+            let list: Vec<Text> = self
+                .items(platforms.value)
+                .iter()
+                .filter_map(|&i| self.text(i))
+                .collect();
+            if !list.is_empty() && !list.contains(&platform.1) {
+                out.push(
+                    self.at(
+                        &platform.0,
+                        registry::diagnostic(
+                            "FC020",
+                            format!(
+                                "`service.build.platforms` must include `service.platform` `{}`",
+                                platform.1
+                            ),
+                        )
+                        .with_help(
+                            "add the service's `platform` to `build.platforms`, or change it",
+                        ),
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The `source`s of a `secrets` / `configs` list (short names or `source:` of long items).
+    fn sources(&self, id: NodeId) -> Vec<(Text, Location)> {
+        self.items(id)
+            .iter()
+            .filter_map(|&i| match self.kind(i) {
+                NodeKind::Mapping(_) => self
+                    .get(i, "source")
+                    .and_then(|k| self.text(k.value).map(|t| (t, self.loc(k.value)))),
+                _ => self.text(i).map(|t| (t, self.loc(i))),
+            })
+            .collect()
+    }
+
+    fn refs(&self, svc: &Service, key: &str, what: &str, out: &mut Vec<Diagnostic>) {
+        let Some(k) = svc.entry(self.tree, key) else {
+            return;
+        };
+        let defined = self.defined(key);
+        let name = &svc.name.value;
+        for (source, at) in self.sources(k.value) {
+            if !defined.contains(&source) {
+                out.push(
+                    registry::diagnostic(
+                        "FC029",
+                        format!("service `{name}` refers to undefined {what} `{source}`"),
+                    )
+                    .at(at)
+                    .with_help(format!(
+                        "define `{source}` under the top-level `{key}:`, or remove it from the service"
+                    )),
+                );
+            }
+        }
+    }
+
+    fn healthcheck(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let Some(hc) = svc.entry(self.tree, "healthcheck") else {
+            return;
+        };
+        let Some(test) = self.get(hc.value, "test") else {
+            return;
+        };
+        let Some(&first) = self.items(test.value).first() else {
+            return;
+        };
+        let Some(t) = self.text(first) else { return };
+        if !matches!(t.as_str(), "CMD" | "CMD-SHELL" | "NONE") {
+            out.push(
+                registry::diagnostic(
+                    "FC020",
+                    "`healthcheck.test` must start either by `CMD`, `CMD-SHELL` or `NONE`",
+                )
+                .at(self.loc(first))
+                .with_help("write `[CMD, prog, arg…]`, `[CMD-SHELL, \"command\"]`, or a string (run by the shell)"),
+            );
+        }
+    }
+
+    /// `depends_on` and the dependencies `links`, `network_mode: service:x` (and `ipc`, `pid`,
+    /// `uts`, `cgroup`) and `volumes_from` imply: each must name an enabled service, or a
+    /// service a profile disables when the dependency is `required: false`.
+    fn depends_on(&self, svc: &Service, enabled: &[&Service], out: &mut Vec<Diagnostic>) {
+        let name = &svc.name.value;
+        for (dep, required, at, via, what) in self.deps_of(svc) {
+            if enabled.iter().any(|s| s.name.value == dep) {
+                continue;
+            }
+            let exists = self.loaded.project.service(&dep).is_some();
+            if exists && !required {
+                continue;
+            }
+            let (message, help) = if exists {
+                (
+                    format!(
+                        "service `{name}` depends on service `{dep}`, which no active profile enables"
+                    ),
+                    format!(
+                        "activate one of `{dep}`'s profiles (`COMPOSE_PROFILES`), or set `required: false` on the dependency"
+                    ),
+                )
+            } else {
+                (
+                    format!("service `{name}` depends on undefined service `{dep}`"),
+                    if what == "depends_on" {
+                        format!("define the service `{dep}`, or remove it from `depends_on`")
+                    } else {
+                        format!("define the service `{dep}`: `{what}` makes `{name}` depend on it")
+                    },
+                )
+            };
+            out.push(
+                registry::diagnostic("FC029", message)
+                    .at_inherited(at, via)
+                    .with_help(help),
+            );
+        }
+    }
+
+    /// A service's dependencies after compose-go's normalisation: (service, required, where,
+    /// via `<<`, the key that wrote it).
+    fn deps_of(&self, svc: &Service) -> Vec<Dep> {
+        let mut deps: Vec<Dep> = Vec::new();
+        if let Some(d) = svc.entry(self.tree, "depends_on") {
+            match self.kind(d.value) {
+                NodeKind::Mapping(entries) => {
+                    for e in entries {
+                        let k = self.key(e);
+                        let required = self
+                            .get(e.value, "required")
+                            .and_then(|r| match scalar_kind(self.tree.node(r.value)) {
+                                PlainValue::Bool(b) => Some(b),
+                                PlainValue::Str => self
+                                    .text(r.value)
+                                    .and_then(|t| crate::model::convert::compose_bool(&t)),
+                                _ => None,
+                            })
+                            .unwrap_or(true);
+                        deps.push((k.key.value, required, k.key.at, k.key.via, "depends_on"));
+                    }
+                }
+                NodeKind::Sequence(items) => {
+                    for &i in items {
+                        if let Some(t) = self.text(i) {
+                            deps.push((t, true, self.loc(i), None, "depends_on"));
+                        }
+                    }
+                }
+                NodeKind::Scalar(_) => {}
+            }
+        }
+        let mut implied = |dep: Text, at: Location, via: Option<Location>, what: &'static str| {
+            if !deps.iter().any(|d| d.0 == dep) {
+                deps.push((dep, true, at, via, what));
+            }
+        };
+        if let Some(l) = svc.entry(self.tree, "links") {
+            for &i in self.items(l.value) {
+                if let Some(link) = self.text(i) {
+                    let parts: Vec<&str> = link.split(':').collect();
+                    let dep = if parts.len() == 2 { parts[0] } else { &link };
+                    implied(Text::from(dep), self.loc(i), None, "links");
+                }
+            }
+        }
+        for ns in ["network_mode", "ipc", "pid", "uts", "cgroup"] {
+            if let Some(k) = svc.entry(self.tree, ns)
+                && let Some(t) = self.text(k.value)
+                && let Some(shared) = t.strip_prefix("service:")
+            {
+                let what: &'static str = match ns {
+                    "network_mode" => "network_mode",
+                    "ipc" => "ipc",
+                    "pid" => "pid",
+                    "uts" => "uts",
+                    _ => "cgroup",
+                };
+                implied(Text::from(shared), self.loc(k.value), k.key.via, what);
+            }
+        }
+        if let Some(v) = svc.entry(self.tree, "volumes_from") {
+            for &i in self.items(v.value) {
+                if let Some(t) = self.text(i).filter(|t| !t.starts_with("container:")) {
+                    let dep = t.split(':').next().unwrap_or_default();
+                    implied(Text::from(dep), self.loc(i), None, "volumes_from");
+                }
+            }
+        }
+        deps
+    }
+
+    /// compose-go `graph.CheckCycle`: the enabled services' dependencies must not go round.
+    fn cycles(&self, enabled: &[&Service], out: &mut Vec<Diagnostic>) {
+        let graph: Vec<Vec<(usize, Location, Option<Location>)>> = enabled
+            .iter()
+            .map(|s| {
+                self.deps_of(s)
+                    .into_iter()
+                    .filter_map(|d| {
+                        let i = enabled.iter().position(|e| e.name.value == d.0)?;
+                        Some((i, d.2, d.3))
+                    })
+                    .collect()
+            })
+            .collect();
+        // 0 unvisited, 1 on the stack, 2 done
+        let mut state = vec![0_u8; enabled.len()];
+        for start in 0..enabled.len() {
+            if state[start] != 0 {
+                continue;
+            }
+            // iterative DFS: (node, next edge)
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            state[start] = 1;
+            while let Some(&mut (n, ref mut next)) = stack.last_mut() {
+                let Some(&(m, at, via)) = graph[n].get(*next) else {
+                    state[n] = 2;
+                    stack.pop();
+                    continue;
+                };
+                *next += 1;
+                match state[m] {
+                    0 => {
+                        state[m] = 1;
+                        stack.push((m, 0));
+                    }
+                    1 => {
+                        let from = stack.iter().position(|(x, _)| *x == m).unwrap_or(0);
+                        let mut chain: Vec<&str> = stack[from..]
+                            .iter()
+                            .map(|(x, _)| enabled[*x].name.value.as_str())
+                            .collect();
+                        chain.push(enabled[m].name.value.as_str());
+                        out.push(
+                            registry::diagnostic(
+                                "FC030",
+                                format!("dependency cycle detected: {}", chain.join(" -> ")),
+                            )
+                            .at_inherited(at, via)
+                            .with_help("break the cycle: remove one of these dependencies"),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// The volumes of a service as compose-go reads them: (type, source, target, item), an
+    /// item of the same target as an earlier one replacing it in place (`EnforceUnicity`).
+    fn volume_items(&self, svc: &Service) -> Vec<(Text, Text, Text, NodeId)> {
+        let mut kept: Vec<(Text, Text, Text, Text, NodeId)> = Vec::new();
+        for item in self.volume_items_as_written(svc) {
+            match kept.iter_mut().find(|k| k.3 == item.3) {
+                Some(k) => *k = item,
+                None => kept.push(item),
+            }
+        }
+        kept.into_iter()
+            .map(|(kind, source, target, _, i)| (kind, source, target, i))
+            .collect()
+    }
+
+    /// (type, source, target, unicity key, item) of each `volumes` item.
+    fn volume_items_as_written(&self, svc: &Service) -> Vec<(Text, Text, Text, Text, NodeId)> {
+        let Some(v) = svc.entry(self.tree, "volumes") else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &i in self.items(v.value) {
+            match self.kind(i) {
+                NodeKind::Mapping(_) => {
+                    let field = |k: &str| {
+                        self.get(i, k)
+                            .and_then(|k| self.text(k.value))
+                            .unwrap_or_default()
+                    };
+                    let target = field("target");
+                    out.push((field("type"), field("source"), target.clone(), target, i));
+                }
+                _ => {
+                    if let Some(spec) = self.text(i)
+                        && let Some(p) = crate::render::parse::parse_volume(&spec)
+                    {
+                        // compose-go cleans a short item's target when it parses it, a long
+                        // item's only after removing items of the same target.
+                        let target = Text::from(crate::render::clean(&p.target));
+                        out.push((
+                            Text::from(p.kind),
+                            Text::from(p.source),
+                            target.clone(),
+                            target,
+                            i,
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn volumes(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let defined = self.defined("volumes");
+        for (kind, source, _, item) in self.volume_items(svc) {
+            if kind == "volume" && !source.is_empty() && !defined.contains(&source) {
+                let at = match self.kind(item) {
+                    NodeKind::Mapping(_) => self
+                        .get(item, "source")
+                        .map_or(self.loc(item), |k| self.loc(k.value)),
+                    _ => self.loc(item),
+                };
+                out.push(
+                    registry::diagnostic(
+                        "FC029",
+                        format!(
+                            "service `{}` refers to undefined volume `{source}`",
+                            svc.name.value
+                        ),
+                    )
+                    .at(at)
+                    .with_help(format!(
+                        "define `{source}` under the top-level `volumes:`, or write a path (`./{source}`) to mount a host folder"
+                    )),
+                );
+            }
+        }
+    }
+
+    /// compose-go: tmpfs paths and volume targets (cleaned) must differ.
+    fn mounts(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let name = &svc.name.value;
+        let mut mounts: Vec<(String, String, Location)> = Vec::new();
+        let mut push = |path: String, loc: String, at: Location, out: &mut Vec<Diagnostic>| {
+            if let Some((_, first, first_at)) = mounts.iter().find(|m| m.0 == path) {
+                out.push(
+                    registry::diagnostic(
+                        "FC026",
+                        format!("`{loc}`: target `{path}` already mounted as `{first}`"),
+                    )
+                    .at(at)
+                    .with_secondary(*first_at, "first mounted here")
+                    .with_help("mount one thing per container path: remove one of them or change its target"),
+                );
+            } else {
+                mounts.push((path, loc, at));
+            }
+        };
+        if let Some(t) = svc.entry(self.tree, "tmpfs") {
+            let items: Vec<NodeId> = match self.kind(t.value) {
+                NodeKind::Scalar(_) => vec![t.value],
+                _ => self.items(t.value).to_vec(),
+            };
+            for (n, i) in items.into_iter().enumerate() {
+                if let Some(text) = self.text(i) {
+                    let path = text.split(':').next().unwrap_or_default().to_owned();
+                    push(
+                        path,
+                        format!("services.{name}.tmpfs[{n}]"),
+                        self.loc(i),
+                        out,
+                    );
+                }
+            }
+        }
+        for (n, (_, _, target, item)) in self.volume_items(svc).into_iter().enumerate() {
+            let at = match self.kind(item) {
+                NodeKind::Mapping(_) => self
+                    .get(item, "target")
+                    .map_or(self.loc(item), |k| self.loc(k.value)),
+                _ => self.loc(item),
+            };
+            push(
+                crate::render::clean(&target),
+                format!("services.{name}.volumes[{n}]"),
+                at,
+                out,
+            );
+        }
+    }
+
+    fn scale_and_resources(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let name = &svc.name.value;
+        let node = svc.node;
+        let deploy = self.value(node, "deploy");
+        let int = |id: NodeId| self.text(id).and_then(|t| t.trim().parse::<i64>().ok());
+        let scale = self
+            .value(node, "scale")
+            .and_then(|k| int(k.value).map(|v| (k, v)));
+        let replicas = deploy
+            .as_ref()
+            .and_then(|d| self.value(d.value, "replicas"))
+            .and_then(|k| int(k.value).map(|v| (k, v)));
+        if let (Some(s), Some(_)) = (&scale, &deploy)
+            && let Some(r) = &replicas
+            && s.1 != r.1
+        {
+            out.push(
+                self.at(
+                    &s.0,
+                    registry::diagnostic(
+                        "FC020",
+                        format!("`services.{name}`: can't set distinct values on `scale` and `deploy.replicas`"),
+                    ),
+                )
+                .with_secondary(r.0.key.at, "`deploy.replicas` is set here")
+                .with_help("keep one of them, or give both the same value"),
+            );
+        }
+        for (k, v, path) in [
+            scale.as_ref().map(|s| (&s.0, s.1, "scale")),
+            replicas.as_ref().map(|r| (&r.0, r.1, "deploy.replicas")),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if v < 0 {
+                out.push(
+                    self.at(
+                        k,
+                        registry::diagnostic(
+                            "FC020",
+                            format!("`services.{name}.{path}` must be greater than or equal to 0"),
+                        )
+                        .with_help("write a number of containers, 0 or more"),
+                    ),
+                );
+            }
+        }
+        let scale_value = scale
+            .as_ref()
+            .map(|s| s.1)
+            .or_else(|| replicas.as_ref().map(|r| r.1))
+            .unwrap_or(1);
+        if scale_value > 1
+            && let Some(cn) = svc
+                .entry(self.tree, "container_name")
+                .filter(|k| self.text(k.value).is_some_and(|t| !t.is_empty()))
+        {
+            let attr = if scale.is_some() {
+                "scale"
+            } else {
+                "deploy.replicas"
+            };
+            out.push(
+                self.at(
+                    &cn,
+                    registry::diagnostic(
+                        "FC020",
+                        format!("`services.{name}`: can't set `container_name` and `{attr}` as container name must be unique"),
+                    ),
+                )
+                .with_help("remove `container_name` (Compose names each container), or run one container"),
+            );
+        }
+        let Some(deploy) = deploy else { return };
+        let resources = self.value(deploy.value, "resources");
+        let section = |s: &str| resources.as_ref().and_then(|r| self.get(r.value, s));
+        let limits = section("limits");
+        let reservations = section("reservations");
+        let pairs: [(&str, &Option<OtherKey>, &str, Kind); 4] = [
+            ("cpus", &limits, "cpus", Kind::Cpus),
+            ("mem_limit", &limits, "memory", Kind::Bytes),
+            ("mem_reservation", &reservations, "memory", Kind::Bytes),
+            ("pids_limit", &limits, "pids", Kind::Int),
+        ];
+        for (key, sect, field, kind) in pairs {
+            let Some(own) = self.value(node, key) else {
+                continue;
+            };
+            let Some(own_v) = kind.read(self, own.value) else {
+                continue;
+            };
+            if own_v == 0.0 {
+                continue;
+            }
+            let Some(sect) = sect
+                .as_ref()
+                .filter(|s| matches!(self.kind(s.value), NodeKind::Mapping(_)))
+            else {
+                continue;
+            };
+            let other = self.get(sect.value, field);
+            let other_v = match &other {
+                Some(o) => match kind.read(self, o.value) {
+                    Some(v) => v,
+                    None => continue,
+                },
+                None => 0.0,
+            };
+            #[allow(clippy::float_cmp)]
+            if own_v != other_v {
+                let which = if key == "mem_reservation" {
+                    "reservations"
+                } else {
+                    "limits"
+                };
+                let mut d = self.at(
+                    &own,
+                    registry::diagnostic(
+                        "FC020",
+                        format!("`services.{name}`: can't set distinct values on `{key}` and `deploy.resources.{which}.{field}`"),
+                    ),
+                )
+                .with_help("keep one of them, or give both the same value");
+                d = match &other {
+                    Some(o) => d.with_secondary(o.key.at, "set differently here"),
+                    None => d.with_secondary(sect.key.at, format!("`{field}` is not set here")),
+                };
+                out.push(d);
+            }
+        }
+    }
+
+    fn develop(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let Some(dev) = svc.entry(self.tree, "develop") else {
+            return;
+        };
+        let Some(watch) = self.get(dev.value, "watch") else {
+            return;
+        };
+        for &w in self.items(watch.value) {
+            let target = self
+                .get(w, "target")
+                .and_then(|k| self.text(k.value))
+                .unwrap_or_default();
+            let action = self
+                .get(w, "action")
+                .and_then(|k| self.text(k.value))
+                .unwrap_or_default();
+            if target.is_empty() && action != "rebuild" && action != "restart" {
+                out.push(
+                    registry::diagnostic(
+                        "FC020",
+                        format!(
+                            "`services.{}.develop.watch`: target is required for non-rebuild actions",
+                            svc.name.value
+                        ),
+                    )
+                    .at(self.loc(w))
+                    .with_help("add `target:` (the path in the container to sync to), or use `action: rebuild`"),
+                );
+            }
+        }
+    }
+
+    /// Strings where Compose decodes a size, a duration or a number, that do not parse.
+    fn casts(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let name = &svc.name.value;
+        let node = svc.node;
+        let mut fields: Vec<(String, NodeId, Kind)> = Vec::new();
+        for key in ["mem_limit", "mem_reservation", "memswap_limit", "shm_size"] {
+            if let Some(k) = self.value(node, key) {
+                fields.push((format!("services[{name}].{key}"), k.value, Kind::Bytes));
+            }
+        }
+        if let Some(k) = self.value(node, "cpus") {
+            fields.push((format!("services[{name}].cpus"), k.value, Kind::Cpus));
+        }
+        if let Some(b) = self.value(node, "build")
+            && let Some(k) = self.value(b.value, "shm_size")
+        {
+            fields.push((
+                format!("services[{name}].build.shm_size"),
+                k.value,
+                Kind::Bytes,
+            ));
+        }
+        if let Some(d) = self.value(node, "deploy")
+            && let Some(r) = self.value(d.value, "resources")
+        {
+            for sect in ["limits", "reservations"] {
+                if let Some(s) = self.value(r.value, sect) {
+                    if let Some(k) = self.value(s.value, "memory") {
+                        fields.push((
+                            format!("services[{name}].deploy.resources.{sect}.memory"),
+                            k.value,
+                            Kind::Bytes,
+                        ));
+                    }
+                    if let Some(k) = self.value(s.value, "cpus") {
+                        fields.push((
+                            format!("services[{name}].deploy.resources.{sect}.cpus"),
+                            k.value,
+                            Kind::Cpus,
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(v) = svc.entry(self.tree, "volumes") {
+            for (n, &item) in self.items(v.value).iter().enumerate() {
+                if let Some(t) = self.value(item, "tmpfs")
+                    && let Some(k) = self.value(t.value, "size")
+                {
+                    fields.push((
+                        format!("services[{name}].volumes[{n}].tmpfs.size"),
+                        k.value,
+                        Kind::Bytes,
+                    ));
+                }
+            }
+        }
+        if let Some(k) = self.value(node, "stop_grace_period") {
+            fields.push((
+                format!("services[{name}].stop_grace_period"),
+                k.value,
+                Kind::Duration,
+            ));
+        }
+        if let Some(h) = self.value(node, "healthcheck") {
+            for key in ["interval", "timeout", "start_period", "start_interval"] {
+                if let Some(k) = self.value(h.value, key) {
+                    fields.push((
+                        format!("services[{name}].healthcheck.{key}"),
+                        k.value,
+                        Kind::Duration,
+                    ));
+                }
+            }
+        }
+        for (path, id, kind) in fields {
+            if !matches!(self.kind(id), NodeKind::Scalar(_)) {
+                continue;
+            }
+            let n = self.tree.node(id);
+            // Only strings are cast; typed numbers are the schema's business.
+            if !matches!(scalar_kind(n), PlainValue::Str) {
+                continue;
+            }
+            if kind.read(self, id).is_some() {
+                continue;
+            }
+            let value = self.text(id).unwrap_or_default();
+            out.push(
+                registry::diagnostic(
+                    "FC020",
+                    format!("`{path}`: `{value}` is not {}", kind.describe()),
+                )
+                .at(self.loc(id))
+                .with_help(kind.help()),
+            );
+        }
+    }
+
+    fn container_names(&self, enabled: &[&Service], out: &mut Vec<Diagnostic>) {
+        let mut seen: Vec<(Text, &Service, Location)> = Vec::new();
+        for svc in enabled {
+            let Some(k) = svc.entry(self.tree, "container_name") else {
+                continue;
+            };
+            let Some(cn) = self.text(k.value).filter(|t| !t.is_empty()) else {
+                continue;
+            };
+            if let Some((_, first, at)) = seen.iter().find(|s| s.0 == cn) {
+                out.push(
+                    self.at(
+                        &k,
+                        registry::diagnostic(
+                            "FC020",
+                            format!(
+                                "`services.{}`: container name `{cn}` is already in use by service `{}`",
+                                svc.name.value, first.name.value
+                            ),
+                        ),
+                    )
+                    .with_secondary(*at, "first used here")
+                    .with_help("give each service its own `container_name`, or remove it and let Compose name the containers"),
+                );
+            } else {
+                seen.push((cn, svc, k.key.at));
+            }
+        }
+    }
+}
+
+/// A dependency: (service, required, where, via `<<`, the key that wrote it).
+type Dep = (Text, bool, Location, Option<Location>, &'static str);
+
+/// How Compose decodes a typed field.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// `UnitBytes` (go-units `RAMInBytes`).
+    Bytes,
+    /// A float (`cpus`).
+    Cpus,
+    /// An integer.
+    Int,
+    /// A Go duration.
+    Duration,
+}
+
+impl Kind {
+    /// The value as a number to compare (bytes, cpus, count, nanoseconds); `None` when Compose
+    /// cannot decode it.
+    fn read(self, cx: &Cx<'_>, id: NodeId) -> Option<f64> {
+        let n = cx.tree.node(id);
+        let text = cx.text(id)?;
+        let typed = scalar_kind(n);
+        match self {
+            Kind::Bytes => match typed {
+                #[allow(clippy::cast_precision_loss)]
+                PlainValue::Int(i) => Some(i as f64),
+                PlainValue::Float(f) => Some(f.trunc()),
+                _ => ram_in_bytes(&text),
+            },
+            Kind::Cpus => match typed {
+                #[allow(clippy::cast_precision_loss)]
+                PlainValue::Int(i) => Some(i as f64),
+                PlainValue::Float(f) => Some(f),
+                _ => text.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+            },
+            Kind::Int => text.trim().parse::<i64>().ok().map(|i| {
+                #[allow(clippy::cast_precision_loss)]
+                let f = i as f64;
+                f
+            }),
+            Kind::Duration =>
+            {
+                #[allow(clippy::cast_precision_loss)]
+                crate::render::parse::parse_duration(&text).map(|ns| ns as f64)
+            }
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Bytes => "a size in bytes",
+            Kind::Cpus => "a number",
+            Kind::Int => "an integer",
+            Kind::Duration => "a duration",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Kind::Bytes => "write a size such as `512m`, `2g` or a number of bytes",
+            Kind::Cpus => "write a number such as `0.5` or `2`",
+            Kind::Int => "write a whole number",
+            Kind::Duration => "write a duration such as `30s`, `1m30s` or `500ms`",
+        }
+    }
+}
+
+/// go-units `RAMInBytes` as compose-go decodes a `UnitBytes` string: a decimal number, an
+/// optional space, then an optional unit `k m g t p` (any case), `i`, `b`.
+fn ram_in_bytes(s: &str) -> Option<f64> {
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    if num.is_empty() || num.starts_with('.') || num.ends_with('.') || num.contains("..") {
+        return None;
+    }
+    let n: f64 = num.parse().ok()?;
+    let unit = unit.strip_prefix(' ').unwrap_or(unit).to_ascii_lowercase();
+    let mut rest = unit.as_str();
+    let mult = match rest.chars().next() {
+        Some(c @ ('k' | 'm' | 'g' | 't' | 'p')) => {
+            rest = &rest[1..];
+            match c {
+                'k' => 1024.0_f64,
+                'm' => 1024.0_f64.powi(2),
+                'g' => 1024.0_f64.powi(3),
+                't' => 1024.0_f64.powi(4),
+                _ => 1024.0_f64.powi(5),
+            }
+        }
+        _ => 1.0,
+    };
+    rest = rest.strip_prefix('i').unwrap_or(rest);
+    rest = rest.strip_prefix('b').unwrap_or(rest);
+    rest.is_empty().then(|| (n * mult).trunc())
+}
+
+fn singular(section: &str) -> &str {
+    section.strip_suffix('s').unwrap_or(section)
 }

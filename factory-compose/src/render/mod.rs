@@ -22,7 +22,7 @@
 //! assert!(yaml.starts_with("name: demo\nservices:\n  web:\n    expose:\n      - \"80\"\n"));
 //! ```
 
-mod parse;
+pub(crate) mod parse;
 pub(crate) mod service;
 pub mod value;
 

@@ -1,0 +1,148 @@
+//! Compose's consistency refusals: each case of `tests/fixtures/consistency/` is a small
+//! project with the verdict `docker compose config` v2.40.3 gave it (`record.py` ran the real
+//! binary and wrote `NAME.verdict`). A case Compose refuses must get at least one refusal from
+//! `compose_refusals`, an accepted one none; every diagnostic points inside the file.
+//! Also: no corpus file Compose accepts gets a consistency refusal.
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+
+use factory_compose::{
+    FileKind, ProcessEnv, Settings, SourceFile, SourceMap, compose_refusals, load,
+};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/consistency")
+}
+
+fn refusals(name: &str, text: &str, process: &ProcessEnv) -> Vec<factory_compose::Diagnostic> {
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(name, text, FileKind::Compose));
+    let loaded = load(&sources, process, &Settings::default());
+    compose_refusals(&loaded)
+}
+
+#[test]
+fn recorded_verdicts_match() {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .expect("fixtures folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yml"))
+        .collect();
+    names.sort();
+    let mut failures = Vec::new();
+    let (mut refused, mut accepted) = (0, 0);
+    for path in &names {
+        let text = std::fs::read_to_string(path).expect("case");
+        let verdict = std::fs::read_to_string(path.with_extension("verdict")).expect("verdict");
+        let verdict = verdict.trim();
+        let mut process = ProcessEnv::default();
+        if let Some(env) = text.lines().next().and_then(|l| l.strip_prefix("# env:")) {
+            for kv in env.split_whitespace() {
+                let (k, v) = kv.split_once('=').expect("K=V");
+                process.vars.push((k.to_owned(), v.to_owned()));
+            }
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let diags = refusals(&name, &text, &process);
+        let compose_refuses = verdict.starts_with("refused");
+        if compose_refuses {
+            refused += 1;
+        } else {
+            accepted += 1;
+        }
+        if compose_refuses == diags.is_empty() {
+            failures.push(format!(
+                "{name}: Compose {verdict}; factory: {:?}",
+                diags
+                    .iter()
+                    .map(|d| (d.code, &d.message))
+                    .collect::<Vec<_>>()
+            ));
+        }
+        for d in &diags {
+            let Some(p) = &d.primary else {
+                failures.push(format!("{name}: {} has no location", d.message));
+                continue;
+            };
+            let span = p.location.span;
+            if span.end as usize > text.len() || !text.is_char_boundary(span.start as usize) {
+                failures.push(format!("{name}: {} points outside the file", d.message));
+            }
+            if d.help.is_none() {
+                failures.push(format!("{name}: {} has no help", d.message));
+            }
+        }
+    }
+    assert!(
+        refused >= 25 && accepted >= 15,
+        "{refused} refused, {accepted} accepted cases"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
+}
+
+#[test]
+fn corpus_files_compose_accepts_get_no_refusal() {
+    let index =
+        std::fs::read_to_string(corpus().join("INDEX.tsv")).expect("../shared/corpus/INDEX.tsv");
+    let header: Vec<&str> = index
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split('\t')
+        .collect();
+    let ok_col = header
+        .iter()
+        .position(|c| *c == "compose_config_ok")
+        .expect("compose_config_ok column");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for line in index.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.get(ok_col).copied() != Some("yes") {
+            continue;
+        }
+        let path = cols[0];
+        let file = corpus().join(path);
+        let Ok(bytes) = std::fs::read(&file) else {
+            failures.push(format!("{path}: unreadable"));
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new(path, text, FileKind::Compose));
+        if let Some(dotenv) = file
+            .parent()
+            .map(|d| d.join(".env"))
+            .filter(|p| p.is_file())
+        {
+            let env =
+                String::from_utf8_lossy(&std::fs::read(dotenv).unwrap_or_default()).into_owned();
+            sources.add(SourceFile::new(".env", env, FileKind::Dotenv));
+        }
+        let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
+        let before: Vec<_> = loaded.diagnostics.clone();
+        for d in compose_refusals(&loaded) {
+            if !before.contains(&d) {
+                failures.push(format!("{path}: {} {}", d.code, d.message));
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 100, "only {checked} accepted corpus files");
+    assert!(
+        failures.is_empty(),
+        "{} refusals:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
