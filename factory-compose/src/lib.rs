@@ -126,6 +126,17 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             &mut diagnostics,
         ));
     }
+    // Compose validates the project merged so far against its schema after each file: the
+    // first file alone, then a later file's values, but its required keys on the merge (an
+    // earlier file may give them; see the merges below).
+    for (i, tree) in trees.iter().enumerate() {
+        let checks = if i == 0 {
+            schema::Checks::All
+        } else {
+            schema::Checks::NotRequired
+        };
+        schema::check_some(tree, checks, &mut diagnostics);
+    }
     let dotenv = environment::parse_dotenv(sources, process, &mut diagnostics);
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
     // Compose resolves `include` and `extends` in each file before merging the files: a service
@@ -155,10 +166,18 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         }
         found
     });
+    for k in 2..trees.len() {
+        let so_far = merge::merge(trees.get(..k).unwrap_or_default().to_vec()).tree;
+        schema::check_some(&so_far, schema::Checks::OnlyRequired, &mut diagnostics);
+    }
+    let several = trees.len() > 1;
     let merge::Merged {
         mut tree,
         overrides,
     } = merge::merge(trees);
+    if several {
+        schema::check_some(&tree, schema::Checks::OnlyRequired, &mut diagnostics);
+    }
     report_empty_project(&tree, sources, &mut diagnostics);
     let interpolated_from = diagnostics.len();
     let interpolation = interpolate::run_with_files(
@@ -239,12 +258,14 @@ fn includes_and_extends(
         let id = sources
             .of_kind(FileKind::Other)
             .find(|&id| sources.get(id).name == path)?;
-        Some(load::parse_file(
+        let tree = load::parse_file(
             &sources.get(id).text,
             id,
             &settings.limits,
             &mut yaml_problems,
-        ))
+        );
+        schema::check(&tree, &mut yaml_problems);
+        Some(tree)
     };
     let main = tree
         .root()

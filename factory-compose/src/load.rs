@@ -18,7 +18,6 @@ pub(crate) fn parse_file(
     }
     report_collection_keys(&parsed.tree, diags);
     report_null_documents(text, &parsed.tree, diags);
-    crate::schema::check(&parsed.tree, diags);
     parsed.tree
 }
 

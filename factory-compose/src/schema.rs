@@ -43,9 +43,26 @@ use crate::span::Location;
 use crate::yaml::{Entry, NodeId, NodeKind, PlainValue, Tree};
 use std::fmt::{self, Display, Write as _};
 
+/// Which of Compose's schema checks to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Checks {
+    /// Every one: a project of one file, or a file `include` or `extends` loads on its own.
+    All,
+    /// All but missing required keys: one of several `-f` files. Compose validates the
+    /// project merged so far after each file, so a key an earlier file gives is not missing.
+    NotRequired,
+    /// Only missing required keys: the files merged ([`Checks::NotRequired`]).
+    OnlyRequired,
+}
+
 /// Report every value of `tree` (one compose file) that Compose's schema refuses, as FC020.
 pub(crate) fn check(tree: &Tree, diags: &mut Vec<Diagnostic>) {
-    let cx = Cx { tree };
+    check_some(tree, Checks::All, diags);
+}
+
+/// [`check`], reporting only `checks`.
+pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic>) {
+    let cx = Cx { tree, checks };
     for &doc in &tree.documents {
         cx.document(doc, diags);
     }
@@ -1036,6 +1053,7 @@ type Out<'o> = Option<&'o mut Vec<Diagnostic>>;
 
 struct Cx<'t> {
     tree: &'t Tree,
+    checks: Checks,
 }
 
 impl<'t> Cx<'t> {
@@ -1116,7 +1134,18 @@ impl<'t> Cx<'t> {
     }
 
     fn report(&self, out: &mut Out<'_>, d: Diagnostic, at: NodeId, via: Option<Location>) {
-        if let Some(diags) = out.as_deref_mut() {
+        if self.checks != Checks::OnlyRequired
+            && let Some(diags) = out.as_deref_mut()
+        {
+            diags.push(d.at_inherited(self.tree.location(at), via));
+        }
+    }
+
+    /// Report a missing required key (see [`Checks`]).
+    fn report_required(&self, out: &mut Out<'_>, d: Diagnostic, at: NodeId, via: Option<Location>) {
+        if self.checks != Checks::NotRequired
+            && let Some(diags) = out.as_deref_mut()
+        {
             diags.push(d.at_inherited(self.tree.location(at), via));
         }
     }
@@ -1377,9 +1406,10 @@ impl<'t> Cx<'t> {
             self.report(out, d, e.key, via);
         }
         for &required in obj.required {
-            if entries
-                .iter()
-                .any(|e| self.key(e) == Some(required) && !self.is_reset(e.value))
+            if self.checks == Checks::NotRequired
+                || entries
+                    .iter()
+                    .any(|e| self.key(e) == Some(required) && !self.is_reset(e.value))
             {
                 continue;
             }
@@ -1397,7 +1427,7 @@ impl<'t> Cx<'t> {
                 format!("`{path}` is missing the required key `{required}`"),
             )
             .with_help(help);
-            self.report(out, d, id, via);
+            self.report_required(out, d, id, via);
         }
         ok
     }

@@ -18,8 +18,9 @@ fn fixtures() -> PathBuf {
 fn refusals(name: &str, text: &str, process: &ProcessEnv) -> Vec<factory_compose::Diagnostic> {
     let mut sources = SourceMap::new();
     sources.add(SourceFile::new(name, text, FileKind::Compose));
-    let loaded = load(&sources, process, &Settings::default());
-    compose_refusals(&loaded)
+    let settings = Settings::default();
+    let loaded = load(&sources, process, &settings);
+    compose_refusals(&loaded, &sources, process, &settings)
 }
 
 #[test]
@@ -131,7 +132,12 @@ fn corpus_files_compose_accepts_get_no_refusal() {
         }
         let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
         let before: Vec<_> = loaded.diagnostics.clone();
-        for d in compose_refusals(&loaded) {
+        for d in compose_refusals(
+            &loaded,
+            &sources,
+            &ProcessEnv::default(),
+            &Settings::default(),
+        ) {
             if !before.contains(&d) {
                 failures.push(format!("{path}: {} {}", d.code, d.message));
             }

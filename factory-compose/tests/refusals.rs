@@ -93,3 +93,28 @@ fn unreadable_files_of_services_left_out_are_not_read() {
     );
     assert_eq!(project("    profiles: [debug]\n"), (false, vec![]));
 }
+
+/// Compose validates the project merged so far after each file: a required key (`condition`
+/// of a long `depends_on`) an earlier file gives is not missing in a later one; missing in the
+/// first file, it is refused whatever comes after.
+#[test]
+fn required_keys_are_checked_on_the_project_merged_so_far() {
+    let a = "services:\n  web:\n    image: nginx\n    depends_on:\n      db:\n        condition: service_started\n  db:\n    image: x\n";
+    let b = "services:\n  web:\n    depends_on:\n      db: {}\n";
+    let c = "services:\n  web:\n    depends_on:\n      cache: {}\n  cache:\n    image: x\n";
+    let codes = |files: &[(&str, &str)]| -> Vec<(String, String)> {
+        refusals(files)
+            .into_iter()
+            .map(|(code, file, _)| (code, file))
+            .collect()
+    };
+    let fc020 = |file: &str| vec![("FC020".to_owned(), file.to_owned())];
+    // Verdicts of `docker compose -f … config` (v2.40.3): accepted, then refused three times.
+    assert_eq!(codes(&[("a.yml", a), ("b.yml", b)]), vec![]);
+    assert_eq!(codes(&[("a.yml", a), ("c.yml", c)]), fc020("c.yml"));
+    assert_eq!(codes(&[("b.yml", b), ("a.yml", a)]), fc020("b.yml"));
+    assert_eq!(
+        codes(&[("a.yml", a), ("b.yml", b), ("c.yml", c)]),
+        fc020("c.yml")
+    );
+}

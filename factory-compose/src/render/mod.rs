@@ -249,6 +249,7 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
     let mut volumes: Vec<(String, Value)> = Vec::new();
     let mut secrets_v: Vec<(String, Value)> = Vec::new();
     let mut configs: Vec<(String, Value)> = Vec::new();
+    let mut models: Vec<(String, Value)> = Vec::new();
     let mut extensions: Vec<(String, Value)> = Vec::new();
     for other in &loaded.project.other_keys {
         let key = other.key.value.as_str();
@@ -280,6 +281,14 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
                     }
                 }
             }
+            // Compose's JSON output has no top-level `models`; its YAML has the used ones.
+            "models" if format == Format::Yaml => {
+                for (name, node) in cx.entries(other.value) {
+                    if used.models.contains(&name) {
+                        models.push((name, top_model(&cx, node)));
+                    }
+                }
+            }
             "name" | "include" => {}
             // Extensions are Go `map[string]any` values: printed with sorted keys.
             k if k.starts_with("x-") => {
@@ -303,6 +312,7 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
         &mut volumes,
         &mut secrets_v,
         &mut configs,
+        &mut models,
         &mut extensions,
     ] {
         list.sort_by(|a, b| a.0.cmp(&b.0));
@@ -316,6 +326,7 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
         ("volumes", volumes),
         ("secrets", secrets_v),
         ("configs", configs),
+        ("models", models),
     ] {
         if !list.is_empty() {
             top.push((k.to_owned(), Value::Map(list)));
@@ -338,6 +349,7 @@ struct Used {
     networks: std::collections::HashSet<String>,
     volumes: std::collections::HashSet<String>,
     secrets: std::collections::HashSet<String>,
+    models: std::collections::HashSet<String>,
     configs: std::collections::HashSet<String>,
 }
 
@@ -372,9 +384,26 @@ impl Used {
                 &mut used.secrets,
             );
             sources(svc.get("configs"), &mut used.configs);
+            if let Some(Value::Map(models)) = svc.get("models") {
+                used.models.extend(models.iter().map(|(n, _)| n.clone()));
+            }
         }
         used
     }
+}
+
+/// A top-level model as Compose prints it: its fields in the struct's order (an empty
+/// `runtime_flags` omitted), extensions after them.
+fn top_model(cx: &Cx<'_>, node: NodeId) -> Value {
+    let entries = cx
+        .entries(node)
+        .into_iter()
+        .map(|(k, v)| (k, cx.plain(v)))
+        .filter(|(k, v)| {
+            !(k == "runtime_flags" && matches!(v, Value::Seq(items) if items.is_empty()))
+        })
+        .collect();
+    ordered(entries, &["name", "model", "context_size", "runtime_flags"])
 }
 
 /// Put `entries` in the order of `order` (a Go struct's fields); unknown keys follow, sorted.
