@@ -60,6 +60,82 @@ pub(crate) fn check(tree: &Tree, diags: &mut Vec<Diagnostic>) {
     check_some(tree, Checks::All, diags);
 }
 
+/// The values Compose's schema refuses that a rule reports in its own terms (`version`: FC016;
+/// `healthcheck`: FC025; `logging`: FC031; `extra_hosts`: FC028; a collection or a date as an
+/// `environment` or `labels` value: FC021): for [`crate::compose_refusals`] only, so that `lint`
+/// does not say the same thing twice. Same `checks` as [`check_some`].
+pub(crate) fn check_covered(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic>) {
+    let cx = Cx { tree, checks };
+    let mut out = Some(diags);
+    for &doc in &tree.documents {
+        let Some(entries) = cx.entries(doc) else {
+            continue;
+        };
+        for e in entries {
+            if cx.is_reset(e.value) {
+                continue;
+            }
+            let via = cx.via(e, None);
+            match cx.key(e) {
+                Some("version") => cx.walk(e.value, &STRING, &Path::top("version"), via, &mut out),
+                Some("services") => {
+                    for s in cx.entries(e.value).unwrap_or_default() {
+                        let (Some(name), Some(keys)) = (cx.key(s), cx.entries(s.value)) else {
+                            continue;
+                        };
+                        let via = cx.via(s, via);
+                        let services = Path::top("services");
+                        let path = services.key(name);
+                        for k in keys {
+                            let Some((key, schema)) = cx
+                                .key(k)
+                                .and_then(|key| COVERED.iter().find(|(c, _)| *c == key))
+                            else {
+                                continue;
+                            };
+                            if !cx.is_reset(k.value) {
+                                let via = cx.via(k, via);
+                                cx.walk(k.value, schema, &path.key(key), via, &mut out);
+                            }
+                        }
+                    }
+                    true
+                }
+                _ => true,
+            };
+        }
+    }
+}
+
+/// The service keys of [`check_covered`].
+const COVERED: &[(&str, S)] = &[
+    ("healthcheck", object(&HEALTHCHECK)),
+    ("logging", object(&LOGGING)),
+    ("extra_hosts", EXTRA_HOSTS),
+    ("environment", LIST_OR_DICT_DEDUPED),
+    ("labels", LIST_OR_DICT_DEDUPED),
+];
+
+/// `healthcheck` (`retries` and `disable` cast as Compose casts them).
+const HEALTHCHECK: Obj = closed(&[
+    ("disable", CAST_BOOL),
+    ("interval", STRING),
+    ("retries", CAST_NUM),
+    ("test", one_of(&[STRING, STRINGS])),
+    ("timeout", STRING),
+    ("start_period", STRING),
+    ("start_interval", STRING),
+]);
+
+/// `logging`.
+const LOGGING: Obj = closed(&[
+    ("driver", STRING),
+    (
+        "options",
+        object(&map_of(KeyPattern::Line, ty(STR | NUM | NULL), false)),
+    ),
+]);
+
 /// [`check`], reporting only `checks`.
 pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic>) {
     let cx = Cx { tree, checks };
