@@ -146,3 +146,20 @@ fn corpus_files_compose_accepts_get_no_refusal() {
         failures.join("\n")
     );
 }
+
+/// One problem, one diagnostic: a service extending a service that does not exist has no
+/// image, but the loading diagnostic (FC029 on `extends`) is the only refusal.
+#[test]
+fn loading_problems_are_not_reported_twice() {
+    let path = fixtures().join("extends_missing_no_image.yml");
+    let text = std::fs::read_to_string(&path).expect("case");
+    let verdict = std::fs::read_to_string(path.with_extension("verdict")).expect("verdict");
+    assert!(verdict.starts_with("refused"), "{verdict}");
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new("compose.yml", text, FileKind::Compose));
+    let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
+    let refusals = compose_refusals(&loaded);
+    let codes: Vec<_> = refusals.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["FC029"], "{refusals:#?}");
+    assert!(loaded.diagnostics.contains(&refusals[0]));
+}
