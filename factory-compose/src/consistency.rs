@@ -1238,8 +1238,13 @@ impl<'a> Cx<'a> {
                 },
                 None => 0.0,
             };
-            #[allow(clippy::float_cmp)]
-            if own_v != other_v {
+            // compose-go keeps `cpus` as a float32 on both sides; sizes and counts are int64.
+            #[allow(clippy::float_cmp, clippy::cast_possible_truncation)]
+            let differ = match kind {
+                Kind::Cpus => own_v as f32 != other_v as f32,
+                _ => own_v != other_v,
+            };
+            if differ {
                 let which = if key == "mem_reservation" {
                     "reservations"
                 } else {
