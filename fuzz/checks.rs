@@ -308,10 +308,19 @@ fn render_config(text: String, env: &ProcessEnv) -> Option<String> {
         ..Settings::default()
     };
     let loaded = load(&sources, env, &settings);
-    if loaded
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error)
+    // What Compose refuses, `factory config` refuses (and prints nothing): each refusal placed
+    // inside the input.
+    let refusals = factory_compose::compose_refusals(&loaded, &sources, env, &settings);
+    for d in &refusals {
+        for l in d.primary.iter().chain(&d.secondary) {
+            check_span(&sources.get(l.location.file).text, l.location.span);
+        }
+    }
+    if !refusals.is_empty()
+        || loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     {
         return None;
     }
@@ -333,7 +342,7 @@ pub fn config_fixed_point(data: &[u8]) {
         return;
     };
     let Some(second) = render_config(first.clone(), &env) else {
-        panic!("the rendered config does not load without errors:\n{first}");
+        panic!("the rendered config does not load without errors or is refused:\n{first}");
     };
     assert_eq!(first, second, "rendering the rendered config changes it");
 }

@@ -17,7 +17,7 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Run every rule over the project; exit 0 clean, 1 findings at the failure threshold, 2 usage, configuration or I/O error.
     Lint(LintArgs),
-    /// Print the merged, interpolated model as Compose does (YAML, or JSON with --format json).
+    /// Print the merged, interpolated model as Compose does (YAML, or JSON with --format json); exit 1 with the reasons when Compose would refuse the project.
     Config(crate::commands::config::ConfigArgs),
     /// Show each service's final environment and where each value comes from.
     Env(crate::commands::env::EnvArgs),

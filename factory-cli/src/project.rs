@@ -50,7 +50,10 @@ fn read_referenced(
 ) -> Result<(Vec<FileRef>, Option<Loaded>), String> {
     let refers = sources.of_kind(FileKind::Compose).any(|id| {
         let t = &sources.get(id).text;
-        t.contains("env_file") || t.contains("extends") || t.contains("include")
+        t.contains("env_file")
+            || t.contains("label_file")
+            || t.contains("extends")
+            || t.contains("include")
     });
     let mut missing: Vec<FileRef> = Vec::new();
     if !refers {
@@ -173,6 +176,18 @@ fn working_dir(
     std::path::absolute(&dir)
         .ok()
         .map(|d| d.to_string_lossy().into_owned())
+}
+
+/// Read everything a command other than `lint` needs, with the environment and URL of
+/// `factory.toml` and `FACTORY_*` when the command line gives none (`lint` resolves its
+/// configuration itself: it also has `--config` and `--no-config`).
+pub(crate) fn read_configured(
+    path: Option<&Path>,
+    p: &ProjectArgs,
+) -> Result<ProjectFiles, String> {
+    let dir = discover::project_dir(path, p.project_directory.as_deref());
+    let conf = crate::config::resolve(crate::config::Options::default(), &dir, None, false)?;
+    read(path, &crate::config::project_defaults(p, &conf))
 }
 
 /// Read everything a command needs.

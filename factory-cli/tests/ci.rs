@@ -356,3 +356,44 @@ fn discovery_stops_at_the_repository_root() {
     assert!(codes(&out).is_empty(), "{:?}", codes(&out));
     let _ = std::fs::remove_dir_all(&top);
 }
+
+/// The environment and URL of the configuration apply to every command, not only `lint`:
+/// `factory config`, `env` and `routes` with `FACTORY_ENVIRONMENT` print what they print with
+/// `-e` (`cron` and `runjob` read the project the same way), and the command line still wins.
+#[test]
+fn configured_environment_applies_to_every_command() {
+    let repo = here().join("..");
+    let flags = ["-e", "production", "--url", "https://hello.example.com"];
+    let configured = [
+        ("FACTORY_ENVIRONMENT", "production"),
+        ("FACTORY_URL", "https://hello.example.com"),
+    ];
+    for command in [
+        &["config", "examples/hello"][..],
+        &["env", "--project-directory", "examples/hello"],
+        &["routes", "examples/hello"],
+    ] {
+        let with_flags: Vec<&str> = command.iter().copied().chain(flags).collect();
+        let expected = factory(&with_flags, &repo);
+        assert!(expected.status.success(), "{with_flags:?}");
+        let dev = factory(command, &repo);
+        assert_ne!(
+            dev.stdout, expected.stdout,
+            "{command:?}: production looks like development"
+        );
+        let got = factory_env(command, &repo, &configured);
+        assert_eq!(
+            String::from_utf8_lossy(&got.stdout),
+            String::from_utf8_lossy(&expected.stdout),
+            "{command:?} with FACTORY_ENVIRONMENT"
+        );
+        // The command line wins over the configuration (its URL goes with its environment).
+        let cli: Vec<&str> = command.iter().copied().chain(["-e", "staging"]).collect();
+        let overridden = factory_env(&cli, &repo, &configured);
+        assert_eq!(
+            String::from_utf8_lossy(&overridden.stdout),
+            String::from_utf8_lossy(&factory(&cli, &repo).stdout),
+            "{cli:?}"
+        );
+    }
+}

@@ -85,3 +85,95 @@ fn compose_agrees_in_dev() {
         assert_eq!(ours, expected, "format {format}");
     }
 }
+
+/// Projects `docker compose config` v2.40.3 refuses (each checked with the binary, and again
+/// here when it is present): `factory config` prints nothing, says why on standard error at
+/// `file:line:column`, and exits 1.
+const REFUSED: &[(&str, &str, &str)] = &[
+    (
+        "services:\n  web:\n    image: nginx:${TAG:?tag required}\n",
+        "compose.yml:3:18",
+        "FE003",
+    ),
+    (
+        "services:\n  web:\n    image: nginx\n    imagee: nginx\n",
+        "compose.yml:4:5",
+        "FC012",
+    ),
+    (
+        "services:\n  web:\n    image: nginx\nfoo: 1\n",
+        "compose.yml:4:1",
+        "FC010",
+    ),
+    (
+        "services:\n  web:\n    image: nginx\n    image: httpd\n",
+        "compose.yml:4:5",
+        "FC003",
+    ),
+    (
+        "services:\n  a:\n    image: nginx\n    depends_on: [b]\n  b:\n    image: nginx\n    depends_on: [a]\n",
+        "compose.yml:7:18",
+        "FC030",
+    ),
+    (
+        "services:\n  web:\n    image: nginx\n    tty: maybe\n",
+        "compose.yml:4:10",
+        "FC020",
+    ),
+];
+
+/// Look-alikes Compose accepts.
+const ACCEPTED: &[&str] = &[
+    "services:\n  web:\n    image: nginx:${TAG:-latest}\n",
+    "services:\n  web:\n    image: nginx\n    x-imagee: nginx\nx-foo: 1\n",
+    "services:\n  a:\n    image: nginx\n    depends_on: [b]\n  b:\n    image: nginx\n",
+    "services:\n  web:\n    image: nginx\n    tty: \"true\"\n",
+];
+
+fn run_in(dir: &Path, program: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .output()
+        .expect("run")
+}
+
+#[test]
+fn config_refuses_what_compose_refuses() {
+    let compose = std::env::var_os("COMPOSE")
+        .map_or_else(|| repo().join("../.oracle/docker-compose"), PathBuf::from);
+    let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
+    let tmp = std::env::temp_dir().join(format!("factory-config-refusals-{}", std::process::id()));
+    let cases = REFUSED
+        .iter()
+        .map(|&(text, at, code)| (text, Some((at, code))))
+        .chain(ACCEPTED.iter().map(|&text| (text, None)));
+    for (i, (text, refused)) in cases.enumerate() {
+        let dir = tmp.join(i.to_string());
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("compose.yml"), text).expect("write");
+        let ours = run_in(&dir, factory, &["config", "-p", "t"]);
+        let stderr = String::from_utf8_lossy(&ours.stderr);
+        if compose.is_file() {
+            let theirs = run_in(&dir, &compose, &["-p", "t", "config"]);
+            assert_eq!(
+                theirs.status.success(),
+                refused.is_none(),
+                "Compose's verdict changed for {text:?}"
+            );
+        }
+        match refused {
+            Some((at, code)) => {
+                assert_eq!(ours.status.code(), Some(1), "{text:?}: {stderr}");
+                assert!(ours.stdout.is_empty(), "{text:?} printed a model");
+                assert!(
+                    stderr.contains(&format!("error[{code}]")) && stderr.contains(at),
+                    "{text:?}: expected {code} at {at}, got:\n{stderr}"
+                );
+            }
+            None => assert!(ours.status.success(), "{text:?} refused:\n{stderr}"),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}

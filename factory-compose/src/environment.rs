@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::registry;
 use crate::settings::{Mode, Settings};
 use crate::source::{FileKind, SourceMap};
-use crate::span::{Location, Span};
+use crate::span::{FileId, Location, Span};
 use crate::yaml::{NodeKind, Tree};
 
 /// What the caller knows about the process: its environment (empty with `--no-process-env`).
@@ -48,24 +48,30 @@ pub(crate) fn parse_dotenv(
         let file = sources.get(id);
         let (entries, errors) = dotenv::parse_recovering(&file.text, &process.vars);
         for e in errors {
-            let span = Span::new(
-                u32::try_from(e.span.start).unwrap_or(u32::MAX),
-                u32::try_from(e.span.end).unwrap_or(u32::MAX),
-            );
-            let message = if e.is_budget() {
-                e.message.clone()
-            } else {
-                format!("invalid .env syntax: {}", e.message)
-            };
-            let mut d = registry::diagnostic("FE004", message).at(Location::new(id, span));
-            if let Some(help) = e.help() {
-                d = d.with_help(help);
-            }
-            diags.push(d);
+            diags.push(dotenv_diagnostic(".env", id, &e));
         }
         out.entries.extend(entries.into_iter().map(|e| (id, e)));
     }
     out
+}
+
+/// FE004 for a syntax error of a file read with the `.env` grammar (`what`: `.env`, `env
+/// file`, `label file`), or its expansion budget.
+pub(crate) fn dotenv_diagnostic(what: &str, file: FileId, e: &dotenv::DotenvError) -> Diagnostic {
+    let span = Span::new(
+        u32::try_from(e.span.start).unwrap_or(u32::MAX),
+        u32::try_from(e.span.end).unwrap_or(u32::MAX),
+    );
+    let message = if e.is_budget() {
+        e.message.clone()
+    } else {
+        format!("invalid {what} syntax: {}", e.message)
+    };
+    let d = registry::diagnostic("FE004", message).at(Location::new(file, span));
+    match e.help() {
+        Some(help) => d.with_help(help),
+        None => d,
+    }
 }
 
 /// The service names a compose tree declares (for the managed services of deploy mode).

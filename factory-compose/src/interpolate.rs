@@ -2,13 +2,13 @@
 //! does) is rendered with the project's variables before the model is built, so every rule sees
 //! resolved values. Errors and unset variables are reported with spans inside the scalar.
 
-use factory_env::{Budgeted, Op, Template, Variables};
+use factory_env::{Budgeted, Lookup, Op, Template, Variables};
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::registry;
 use crate::settings::Settings;
 use crate::source::SourceMap;
-use crate::span::{Location, Span};
+use crate::span::{FileId, Location, Span};
 use crate::yaml::{NodeId, NodeKind, PlainValue, ScalarStyle, Tree, resolve_plain};
 
 /// One use of a variable in a compose value.
@@ -84,10 +84,29 @@ pub fn run(
     settings: &Settings,
     diags: &mut Vec<Diagnostic>,
 ) -> Interpolation {
+    run_with_files(tree, sources, vars, &[], settings, diags)
+}
+
+/// [`run`], where the scalars of some files also see variables of their own after `vars`:
+/// `file_vars` holds, for a file `include:` brings in, the variables of its env files (Compose
+/// interpolates an included file with the project's variables, then its own `.env`).
+pub fn run_with_files(
+    tree: &mut Tree,
+    sources: &SourceMap,
+    vars: &Variables,
+    file_vars: &[(FileId, Vec<(String, String)>)],
+    settings: &Settings,
+    diags: &mut Vec<Diagnostic>,
+) -> Interpolation {
     let mut out = Interpolation::default();
     let Some(root) = tree.root() else { return out };
     let budget = expansion_budget(sources);
-    let lookup = Budgeted::new(vars, budget);
+    let files = FileVars {
+        vars,
+        file_vars,
+        current: std::cell::Cell::new(None),
+    };
+    let lookup = Budgeted::new(&files, budget);
     let mut visited = vec![false; tree.nodes.len()];
     let mut stack = vec![root];
     let mut scalars = Vec::new();
@@ -120,6 +139,7 @@ pub fn run(
             continue; // numbers, booleans and null are not strings: Compose does not interpolate them
         }
         let file = sources.get(node.file);
+        files.select(node.file);
         let whole = Location::new(node.file, node.span);
         let offsets = crate::locate::value_offsets(&file.text, node.span, node.style, &s.value);
         let locate = |r: std::ops::Range<usize>| -> Location {
@@ -201,6 +221,33 @@ pub fn run(
     out.raw.sort_unstable_by_key(|(n, _)| *n);
     out.by_node.sort_unstable_by_key(|(n, _)| *n);
     out
+}
+
+/// The project's variables, then those of the file being interpolated ([`run_with_files`]).
+struct FileVars<'a> {
+    vars: &'a Variables,
+    file_vars: &'a [(FileId, Vec<(String, String)>)],
+    /// The own variables of the file being interpolated, if it has any.
+    current: std::cell::Cell<Option<&'a [(String, String)]>>,
+}
+
+impl FileVars<'_> {
+    fn select(&self, file: FileId) {
+        self.current.set(
+            self.file_vars
+                .iter()
+                .find(|(f, _)| *f == file)
+                .map(|(_, v)| v.as_slice()),
+        );
+    }
+}
+
+impl Lookup for FileVars<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .or_else(|| self.current.get().and_then(|own| Lookup::get(own, name)))
+    }
 }
 
 /// How many bytes variable substitutions may add to the compose files in all: 16 per byte of

@@ -79,11 +79,26 @@ pub struct Loaded {
     /// Each service's `env_file` variables, from the files the caller added (see
     /// [`resolve_refs`]).
     pub env_files: Vec<resolve_refs::ServiceEnvFile>,
+    /// Each service's `label_file` labels, from the files the caller added (see
+    /// [`resolve_refs`]); `labels` win over them.
+    pub label_files: Vec<resolve_refs::ServiceEnvFile>,
     /// The files `extends` named (relative to the project directory), found or not.
     pub extends_files: Vec<resolve_refs::FileRef>,
 }
 
 impl Loaded {
+    /// Whether Compose keeps the service `name`: it has no `profiles`, or `COMPOSE_PROFILES`
+    /// activates one of them. Compose leaves the others out and reads none of their files.
+    #[must_use]
+    pub fn is_enabled(&self, name: &str) -> bool {
+        let active = render::active_profiles(self);
+        self.project
+            .services
+            .iter()
+            .filter(|s| s.name.value == name)
+            .all(|s| render::service::enabled(&self.project.tree, s, &active))
+    }
+
     /// The files the project refers to (`env_file`, `extends.file`), for the caller to read and
     /// add to the [`SourceMap`] as [`FileKind::Other`] named by [`resolve_refs::FileRef::path`].
     #[must_use]
@@ -116,24 +131,61 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // Compose resolves `include` and `extends` in each file before merging the files: a service
     // extends a service of its own file (or of `extends.file`), never one an override changed.
     let mut extends_files: Vec<resolve_refs::FileRef> = Vec::new();
+    let mut include_env = Vec::new();
     for tree in &mut trees {
-        for r in includes_and_extends(tree, &mut Vec::new(), sources, settings, &mut diagnostics) {
+        let refs =
+            includes_and_extends(tree, &mut include_env, sources, settings, &mut diagnostics);
+        for r in refs {
             if !extends_files.iter().any(|e| e.path == r.path) {
                 extends_files.push(r);
             }
         }
     }
+    let file_vars =
+        resolve_refs::include_variables(&include_env, sources, &variables, &mut diagnostics);
+    // Compose interpolates each file before merging them: a value a later file replaces still
+    // fails (`${X:?}`) or warns there. Those values are gone from the merged tree.
+    let replaced_values = (trees.len() > 1).then(|| {
+        let mut found = Vec::new();
+        for tree in &trees {
+            let mut copy = tree.clone();
+            interpolate::run_with_files(
+                &mut copy, sources, &variables, &file_vars, settings, &mut found,
+            );
+        }
+        found
+    });
     let merge::Merged {
         mut tree,
         overrides,
     } = merge::merge(trees);
     report_empty_project(&tree, sources, &mut diagnostics);
-    let interpolation =
-        interpolate::run(&mut tree, sources, &variables, settings, &mut diagnostics);
+    let interpolated_from = diagnostics.len();
+    let interpolation = interpolate::run_with_files(
+        &mut tree,
+        sources,
+        &variables,
+        &file_vars,
+        settings,
+        &mut diagnostics,
+    );
+    if let Some(found) = replaced_values {
+        let seen: std::collections::HashSet<(&str, Option<Location>)> = diagnostics
+            [interpolated_from..]
+            .iter()
+            .map(|d| (d.code, d.primary.as_ref().map(|l| l.location)))
+            .collect();
+        let missing: Vec<Diagnostic> = found
+            .into_iter()
+            .filter(|d| !seen.contains(&(d.code, d.primary.as_ref().map(|l| l.location))))
+            .collect();
+        diagnostics.extend(missing);
+    }
     let mut project = model::build(tree, &mut diagnostics);
     project.overrides = overrides;
     // Referenced files (env_file) the caller added to `sources`.
-    let env_files = resolve_refs::env_files(&project, sources, &variables);
+    let env_files = resolve_refs::env_files(&project, sources, &variables, &mut diagnostics);
+    let label_files = resolve_refs::label_files(&project, sources, &mut diagnostics);
     if !settings.show_secrets {
         redact::mask_secrets(&mut diagnostics, &variables);
     }
@@ -144,6 +196,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         interpolation,
         diagnostics,
         env_files,
+        label_files,
         extends_files,
     }
 }
@@ -176,7 +229,7 @@ fn report_empty_project(tree: &yaml::Tree, sources: &SourceMap, diags: &mut Vec<
 /// name from `sources` (added by the caller as [`FileKind::Other`] named by path).
 fn includes_and_extends(
     tree: &mut yaml::Tree,
-    overrides: &mut Vec<merge::Override>,
+    include_env: &mut Vec<merge::IncludeEnv>,
     sources: &SourceMap,
     settings: &Settings,
     diagnostics: &mut Vec<Diagnostic>,
@@ -197,7 +250,8 @@ fn includes_and_extends(
         .root()
         .map(|r| sources.get(tree.node(r).file).name.clone())
         .unwrap_or_default();
-    let included = merge::resolve_include(tree, &main, overrides, &mut load_file);
+    let overrides = &mut Vec::new();
+    let mut included = merge::resolve_include(tree, &main, overrides, &mut load_file);
     let mut extended = merge::resolve_extends(tree, overrides, &mut load_file, &included.services);
     extended.issues.extend(included.extends.issues);
     extended.files.extend(included.extends.files);
@@ -213,6 +267,24 @@ fn includes_and_extends(
             at: at(*node),
         });
     }
+    for merge::IncludeEnv { files, env_files } in &included.env_files {
+        let at = files
+            .first()
+            .and_then(|p| refs.iter().find(|r| r.path == *p))
+            .map(|r| r.at);
+        for (path, required) in env_files {
+            if let Some(at) = at {
+                refs.push(resolve_refs::FileRef {
+                    kind: resolve_refs::RefKind::EnvFile,
+                    path: path.clone(),
+                    required: *required,
+                    service: String::new(),
+                    at,
+                });
+            }
+        }
+    }
+    include_env.append(&mut included.env_files);
     for (path, node) in &included.missing {
         diagnostics.push(
             rules::registry::diagnostic(
@@ -302,21 +374,99 @@ const REFUSED_WHEN_LOADING: [&str; 10] = [
     "FC001", "FC002", "FC003", "FC004", "FC020", "FC029", "FC030", "FE001", "FE003", "FE004",
 ];
 
+/// The rules whose every finding Compose refuses too: a `depends_on` cycle (FC030).
+const REFUSED_RULES: [&str; 1] = ["FC030"];
+
 /// What makes `docker compose config` refuse the project, in the order found: the loading
 /// problems Compose refuses too ([`Loaded::diagnostics`] of the codes above, at error
-/// severity), then Compose's consistency checks on the loaded project (a service with neither
-/// `image` nor `build`, a `depends_on` naming no service …). Empty when Compose prints the
-/// project. `factory config` prints these and exits 1 instead of printing the project.
+/// severity), keys Compose's schema does not know, the findings of the rules above, then
+/// Compose's consistency checks on the loaded project (a service with neither `image` nor
+/// `build`, a `depends_on` naming no service …). Empty when Compose prints the project.
+/// `factory config` prints these and exits 1 instead of printing the project.
 #[must_use]
-pub fn compose_refusals(loaded: &Loaded) -> Vec<Diagnostic> {
+pub fn compose_refusals(
+    loaded: &Loaded,
+    sources: &SourceMap,
+    process: &ProcessEnv,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    // The env and label files of services Compose leaves out (profiles) are not read.
+    let active = render::active_profiles(loaded);
+    let left_out: std::collections::HashSet<&str> = loaded
+        .project
+        .services
+        .iter()
+        .filter(|s| !render::service::enabled(&loaded.project.tree, s, &active))
+        .map(|s| s.name.value.as_str())
+        .collect();
+    let unread: Vec<String> = if left_out.is_empty() {
+        Vec::new()
+    } else {
+        let refs = loaded.referenced_files();
+        let read: std::collections::HashSet<&str> = refs
+            .iter()
+            .filter(|r| !left_out.contains(r.service.as_str()))
+            .map(|r| r.path.as_str())
+            .collect();
+        refs.iter()
+            .filter(|r| !read.contains(r.path.as_str()))
+            .map(|r| r.path.clone())
+            .collect()
+    };
+    let in_unread = |d: &Diagnostic| {
+        d.primary.as_ref().is_some_and(|p| {
+            sources.get(p.location.file).kind == FileKind::Other
+                && unread.contains(&sources.get(p.location.file).name)
+        })
+    };
     let mut out: Vec<Diagnostic> = loaded
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error && REFUSED_WHEN_LOADING.contains(&d.code))
+        .filter(|d| !(d.code == "FE004" && in_unread(d)))
         .cloned()
         .collect();
+    unknown_keys(&loaded.project, &mut out);
+    let cx = rules::Context::of(loaded, sources, settings, process);
+    for rule in rules::registry::rules().filter(|r| REFUSED_RULES.contains(&r.info().code)) {
+        rule.check(&cx, &mut out);
+    }
     consistency::check(loaded, &mut out);
+    if !settings.show_secrets {
+        redact::mask_secrets(&mut out, &loaded.variables);
+    }
     out
+}
+
+/// Keys Compose's schema does not know, at the top level (FC010) or in a service (FC012):
+/// Compose refuses them (`additional properties 'imagee' not allowed`). `lint` reports them
+/// through the same rules, with the platform's view of the keys Compose does know.
+fn unknown_keys(project: &model::Project, out: &mut Vec<Diagnostic>) {
+    use platform::{COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS, did_you_mean};
+    let mut report = |key: &model::OtherKey, code: &'static str, what: &str, known: &[&str]| {
+        let name = key.key.value.as_str();
+        if known.contains(&name) || name.starts_with("x-") {
+            return;
+        }
+        let help = match did_you_mean(name, known) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("Compose knows only: {}", known.join(", ")),
+        };
+        out.push(
+            key.key
+                .point(rules::registry::diagnostic(
+                    code,
+                    format!("`{name}` is not a Compose {what} key"),
+                ))
+                .with_help(help),
+        );
+    };
+    for key in &project.other_keys {
+        report(key, "FC010", "top-level", COMPOSE_TOP_LEVEL_KEYS);
+    }
+    for key in project.services.iter().flat_map(|s| &s.other_keys) {
+        report(key, "FC012", "service", COMPOSE_SERVICE_KEYS);
+    }
 }
 
 /// Lint a project: load it, run every rule over the model, then drop what inline
@@ -338,13 +488,7 @@ pub fn check(
     settings: &Settings,
 ) -> Report {
     let mut diagnostics = loaded.diagnostics.clone();
-    let cx = rules::Context::new(
-        &loaded.project,
-        sources,
-        settings,
-        (&loaded.variables, &loaded.interpolation, &loaded.dotenv),
-        process,
-    );
+    let cx = rules::Context::of(loaded, sources, settings, process);
     rules::run(&cx, &mut diagnostics);
     name_overridden_values(&loaded.project, &mut diagnostics);
     drop_variables_inside_fr008(&mut diagnostics);

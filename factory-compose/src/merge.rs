@@ -1090,6 +1090,19 @@ pub(crate) struct Included {
     pub(crate) extends: Extended,
     /// The names of the services added (their `extends` is resolved already).
     pub(crate) services: Vec<String>,
+    /// The env files of each include item.
+    pub(crate) env_files: Vec<IncludeEnv>,
+}
+
+/// The env files of one include item: Compose interpolates the files it includes with the
+/// project's variables, then those of these files.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct IncludeEnv {
+    /// The files the item includes (relative to the project directory).
+    pub(crate) files: Vec<String>,
+    /// Its `env_file`s (relative to the including project's directory) or, by default, the
+    /// `.env` of its project directory, each with whether it must exist.
+    pub(crate) env_files: Vec<(String, bool)>,
 }
 
 /// Resolve top-level `include:` (compose-go's `loader/include.go`): each item (a path, or
@@ -1138,6 +1151,13 @@ impl IncludeWalk<'_, '_> {
         let text = |t: &Tree, id| crate::yaml::scalar_text(t, id).map(str::to_owned);
         let mut imported: [(&'static str, Vec<Entry>); 5] = IMPORTED.map(|k| (k, Vec::new()));
         for item in items {
+            let env_files: Vec<String> = tree
+                .get(item, "env_file")
+                .map(|e| match &tree.node(e.value).kind {
+                    NodeKind::Sequence(ps) => ps.iter().filter_map(|&i| text(tree, i)).collect(),
+                    _ => text(tree, e.value).into_iter().collect(),
+                })
+                .unwrap_or_default();
             let (paths, project_dir): (Vec<(String, NodeId)>, Option<String>) =
                 match &tree.node(item).kind {
                     NodeKind::Scalar(_) => (
@@ -1171,6 +1191,18 @@ impl IncludeWalk<'_, '_> {
                 None => parent_dir(&first_full),
             };
             let dir = if dir == "." { String::new() } else { dir };
+            let env_files = if env_files.is_empty() {
+                vec![(join_path(&dir, ".env"), false)]
+            } else {
+                env_files
+                    .iter()
+                    .map(|f| (join_path(base, f), true))
+                    .collect()
+            };
+            self.out.env_files.push(IncludeEnv {
+                files: paths.iter().map(|(p, _)| join_path(base, p)).collect(),
+                env_files,
+            });
             // Several paths of one item are merged as `-f a -f b` in that project.
             let mut merged: Option<NodeId> = None;
             for (path, at) in &paths {

@@ -10,9 +10,10 @@
 
 use factory_env::{Chain, Lookup, Variables, dotenv};
 
+use crate::diagnostic::Diagnostic;
 use crate::model::{Project, Service};
 use crate::source::{FileKind, SourceMap};
-use crate::span::Location;
+use crate::span::{FileId, Location};
 use crate::yaml::{NodeId, NodeKind, Tree};
 
 /// What a referenced file is for.
@@ -24,6 +25,8 @@ pub enum RefKind {
     Extends,
     /// A file of the top-level `include:`.
     Include,
+    /// `label_file:` of a service.
+    LabelFile,
 }
 
 /// A file the project refers to.
@@ -61,8 +64,10 @@ fn loc(tree: &Tree, id: NodeId) -> Location {
     tree.location(id)
 }
 
-fn env_file_items(tree: &Tree, svc: &Service) -> Vec<(String, bool, Location)> {
-    let Some(entry) = svc.entry(tree, "env_file") else {
+/// The files of the service's `key` (`env_file` or `label_file`): a path, a list of paths, or
+/// (`env_file`) `{path, required}` items.
+fn file_items(tree: &Tree, svc: &Service, key: &str) -> Vec<(String, bool, Location)> {
+    let Some(entry) = svc.entry(tree, key) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -102,14 +107,19 @@ pub fn referenced_files(project: &Project) -> Vec<FileRef> {
     let tree = &project.tree;
     let mut out = Vec::new();
     for svc in &project.services {
-        for (path, required, at) in env_file_items(tree, svc) {
-            out.push(FileRef {
-                kind: RefKind::EnvFile,
-                path,
-                required,
-                service: svc.name.value.to_string(),
-                at,
-            });
+        for (kind, key) in [
+            (RefKind::EnvFile, "env_file"),
+            (RefKind::LabelFile, "label_file"),
+        ] {
+            for (path, required, at) in file_items(tree, svc, key) {
+                out.push(FileRef {
+                    kind,
+                    path,
+                    required,
+                    service: svc.name.value.to_string(),
+                    at,
+                });
+            }
         }
     }
     out
@@ -121,11 +131,12 @@ pub(crate) fn env_files(
     project: &Project,
     sources: &SourceMap,
     variables: &Variables,
+    diags: &mut Vec<Diagnostic>,
 ) -> Vec<ServiceEnvFile> {
     let tree = &project.tree;
     let mut out = Vec::new();
     for svc in &project.services {
-        let items = env_file_items(tree, svc);
+        let items = file_items(tree, svc, "env_file");
         if items.is_empty() {
             continue;
         }
@@ -145,27 +156,107 @@ pub(crate) fn env_files(
             })
             .unwrap_or_default();
         let lookup = Chain(variables, own.as_slice());
-        let mut entries: Vec<(String, String)> = Vec::new();
-        for (path, _, _) in items {
-            let Some(id) = sources
-                .of_kind(FileKind::Other)
-                .find(|&id| sources.get(id).name == path)
-            else {
-                continue;
-            };
-            let earlier: Vec<(String, String)> = entries.clone();
-            let chained = Chain(&lookup, earlier.as_slice());
-            if let Ok(parsed) = dotenv::parse(&sources.get(id).text, &chained as &dyn Lookup) {
+        out.push(ServiceEnvFile {
+            service: svc.name.value.to_string(),
+            entries: read_files(sources, &items, &lookup, "env file", diags),
+        });
+    }
+    out
+}
+
+/// The entries of the files `items` names that the caller added to `sources`, in order (a
+/// later file's entry replaces an earlier one's): each file read with Compose's `.env`
+/// grammar, its `${VAR}` seeing `lookup`, then the entries read before it. FE004 for a file
+/// Compose cannot read (`failed to read FILE: line 1: …`).
+fn read_files(
+    sources: &SourceMap,
+    items: &[(String, bool, Location)],
+    lookup: &dyn Lookup,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for (path, _, _) in items {
+        let Some(id) = sources
+            .of_kind(FileKind::Other)
+            .find(|&id| sources.get(id).name == *path)
+        else {
+            continue;
+        };
+        let earlier: Vec<(String, String)> = entries.clone();
+        let chained = Chain(lookup, earlier.as_slice());
+        match dotenv::parse(&sources.get(id).text, &chained as &dyn Lookup) {
+            Ok(parsed) => {
                 for e in parsed {
                     entries.retain(|(k, _)| *k != e.key);
                     entries.push((e.key, e.value));
                 }
             }
+            Err(e) => diags.push(crate::environment::dotenv_diagnostic(what, id, &e)),
         }
+    }
+    entries
+}
+
+/// Parse each service's label files found in `sources` (Compose reads them with the `.env`
+/// grammar; a `${VAR}` sees only the entries read before it, never the project's variables; a
+/// bare `KEY` line adds nothing). Later files win; `labels` win over them when rendered.
+pub(crate) fn label_files(
+    project: &Project,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<ServiceEnvFile> {
+    let tree = &project.tree;
+    let mut out = Vec::new();
+    for svc in &project.services {
+        let items = file_items(tree, svc, "label_file");
+        if items.is_empty() {
+            continue;
+        }
+        let nothing: Vec<(String, String)> = Vec::new();
         out.push(ServiceEnvFile {
             service: svc.name.value.to_string(),
-            entries,
+            entries: read_files(sources, &items, &nothing, "label file", diags),
         });
+    }
+    out
+}
+
+/// The own variables of the files `include:` brings in ([`crate::interpolate::run_with_files`]):
+/// for each include item (the files it includes, its env files), the entries of those env files
+/// the caller added to `sources`, read with the project's variables first. A file included by
+/// several items takes the first item's.
+pub(crate) fn include_variables(
+    items: &[crate::merge::IncludeEnv],
+    sources: &SourceMap,
+    variables: &Variables,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(FileId, Vec<(String, String)>)> {
+    let mut out: Vec<(FileId, Vec<(String, String)>)> = Vec::new();
+    for crate::merge::IncludeEnv {
+        files: paths,
+        env_files,
+    } in items
+    {
+        let files: Vec<(String, bool, Location)> = env_files
+            .iter()
+            .map(|(p, required)| (p.clone(), *required, Location::default()))
+            .collect();
+        let entries = read_files(sources, &files, variables, "env file", diags);
+        if entries.is_empty() {
+            continue;
+        }
+        for path in paths {
+            let Some(id) = sources
+                .of_kind(FileKind::Other)
+                .find(|&id| sources.get(id).name == *path)
+            else {
+                continue;
+            };
+            if !out.iter().any(|(f, _)| *f == id) {
+                out.push((id, entries.clone()));
+            }
+        }
     }
     out
 }

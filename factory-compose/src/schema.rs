@@ -3,12 +3,1662 @@
 //!
 //! Checked on each file's tree as parsed (before merge and interpolation), as Compose checks
 //! each file. The keys of the platform's allow-list are typed by [`crate::model`], which reports
-//! their FC020 on the merged project; this module skips them.
+//! their FC020 on the merged project; this module checks only what the model lets through for
+//! them (a number in a `command` list, a long-syntax port's fields, `depends_on.x.condition` …).
+//!
+//! The facts are those of `schema/compose-spec.json` in compose-go v2.9.1 (the version Compose
+//! v2.40.3 embeds), written here as a table of [`S`] values, and checked with
+//! `docker compose config` v2.40.3:
+//! - Compose validates after interpolation, so a string holding `$` is not checked against an
+//!   enum, a pattern or a bound (its value is not known yet); its type is a string whatever the
+//!   variable holds, except at the paths Compose casts (`scale`, `init` …, [`Cast`]).
+//! - Compose casts every string at those paths (`scale: "3"` is 3, `init: "maybe"` is refused:
+//!   `failed to cast to expected type`), before the schema sees it.
+//! - go-yaml decodes an unquoted date as a timestamp, which no typed place accepts (`invalid
+//!   jsonType time.Time`); untyped places (`x-` keys, `storage_opt`) accept anything.
+//! - Compose removes repeated items of some lists before validating (`cap_add`, `dns`, `ports`,
+//!   `environment` …), so only the other `uniqueItems` lists refuse repeats (`external_links`,
+//!   `group_add`, `device_cgroup_rules` …).
+//!
+//! - A value tagged `!reset` is dropped before validating; a scalar with a tag of its own
+//!   (`!override 1000`, `!!str 1`) is a string, as go-yaml decodes it.
+//!
+//! Unknown keys directly under a service or at the top level are reported elsewhere (lib.rs);
+//! every nested object (`deploy`, `build`, `networks.x` …) is checked here. `healthcheck`,
+//! `logging` and `extra_hosts` are their rules' (FC025, FC031, FC028), but for a repeated
+//! `extra_hosts` item; `version` is FC016's.
+//!
+//! Compose actually validates the project merged so far after each file, not the file alone:
+//! a key the schema requires (`depends_on.x.condition`, a long volume's `type`) may come from an
+//! earlier file, and repeats may come from two files (`group_add`). Checking each file alone
+//! reports the first and misses the second, for a later file.
+//!
+//! One walk of the tree, allocation-free per node: the path a message names is a chain of
+//! frames on the stack, formatted only when a diagnostic is written.
 
 use crate::diagnostic::Diagnostic;
-use crate::yaml::Tree;
+use crate::model::convert::{compose_bool, describe, scalar_kind};
+use crate::rules::registry;
+use crate::span::Location;
+use crate::yaml::{Entry, NodeId, NodeKind, PlainValue, Tree};
+use std::fmt::{self, Display, Write as _};
 
 /// Report every value of `tree` (one compose file) that Compose's schema refuses, as FC020.
 pub(crate) fn check(tree: &Tree, diags: &mut Vec<Diagnostic>) {
-    let _ = (tree, diags);
+    let cx = Cx { tree };
+    for &doc in &tree.documents {
+        cx.document(doc, diags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The schema table.
+
+/// JSON types, as a bit set (`0`: any type).
+const STR: u8 = 1;
+const NUM: u8 = 2;
+const INT: u8 = 4;
+const BOOL: u8 = 8;
+const NULL: u8 = 16;
+const OBJ: u8 = 32;
+const ARR: u8 = 64;
+
+/// How Compose casts a string at this path before validating (compose-go
+/// `interpolateTypeCastMapping`): `strconv.Atoi`/`ParseInt`, `ParseFloat`, or its `toBoolean`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cast {
+    None,
+    Int,
+    Float,
+    Bool,
+}
+
+/// A `pattern` keyword (unanchored, as written in the schema).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pattern {
+    None,
+    /// `[a-zA-Z0-9][a-zA-Z0-9_.-]+`
+    ContainerName,
+    /// `always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+`
+    PullPolicy,
+}
+
+/// A `patternProperties` key pattern other than `^x-`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyPattern {
+    /// `^[a-zA-Z0-9._-]+$`: service, network, volume … names.
+    Name,
+    /// `.+`: any key with a character other than a newline.
+    Any,
+    /// `^.+$`: a non-empty key without a newline.
+    Line,
+    /// `^[a-z]+$`: `ulimits` names.
+    Lower,
+}
+
+impl KeyPattern {
+    fn matches(self, key: &str) -> bool {
+        match self {
+            Self::Name => {
+                !key.is_empty()
+                    && key
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+            }
+            Self::Any => key.chars().any(|c| c != '\n'),
+            Self::Line => !key.is_empty() && !key.contains('\n'),
+            Self::Lower => !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase()),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Name => "letters, digits, `.`, `_` and `-`",
+            Self::Any | Self::Line => "a non-empty name",
+            Self::Lower => "lower-case letters",
+        }
+    }
+}
+
+/// One schema: the JSON-schema keywords Compose's schema uses, each applying to the instances
+/// of its type (`obj` to mappings, `items` to sequences …).
+#[derive(Clone, Copy)]
+struct S {
+    /// `type`: a set of [`STR`], [`NUM`] …; `0` for any.
+    types: u8,
+    /// `oneOf`; empty for none.
+    one_of: &'static [S],
+    /// `properties`, `patternProperties`, `additionalProperties`, `required`.
+    obj: Option<&'static Obj>,
+    /// `items`.
+    items: Option<&'static S>,
+    /// `uniqueItems` (only where Compose does not drop repeats before validating).
+    unique: bool,
+    /// `enum` (of strings).
+    choices: &'static [&'static str],
+    /// `pattern`.
+    pattern: Pattern,
+    /// `minimum`, `maximum`.
+    min: Option<i64>,
+    max: Option<i64>,
+    /// Compose's cast of a string at this path.
+    cast: Cast,
+}
+
+/// The object keywords of a schema.
+struct Obj {
+    /// `properties`.
+    props: &'static [(&'static str, S)],
+    /// `patternProperties` other than `^x-`.
+    names: Option<(KeyPattern, S)>,
+    /// `additionalProperties: false`.
+    closed: bool,
+    /// `patternProperties: {"^x-": {}}`.
+    x: bool,
+    /// `required`.
+    required: &'static [&'static str],
+}
+
+const ANY: S = S {
+    types: 0,
+    one_of: &[],
+    obj: None,
+    items: None,
+    unique: false,
+    choices: &[],
+    pattern: Pattern::None,
+    min: None,
+    max: None,
+    cast: Cast::None,
+};
+
+const fn ty(types: u8) -> S {
+    S { types, ..ANY }
+}
+
+const fn cast(types: u8, cast: Cast) -> S {
+    S { types, cast, ..ANY }
+}
+
+const fn list(items: &'static S) -> S {
+    S {
+        types: ARR,
+        items: Some(items),
+        ..ANY
+    }
+}
+
+const fn unique_list(items: &'static S) -> S {
+    S {
+        types: ARR,
+        items: Some(items),
+        unique: true,
+        ..ANY
+    }
+}
+
+const fn object(obj: &'static Obj) -> S {
+    S {
+        types: OBJ,
+        obj: Some(obj),
+        ..ANY
+    }
+}
+
+const fn one_of(branches: &'static [S]) -> S {
+    S {
+        one_of: branches,
+        ..ANY
+    }
+}
+
+const fn choice(choices: &'static [&'static str]) -> S {
+    S {
+        types: STR,
+        choices,
+        ..ANY
+    }
+}
+
+/// A closed object with `^x-` keys allowed.
+const fn closed(props: &'static [(&'static str, S)]) -> Obj {
+    Obj {
+        props,
+        names: None,
+        closed: true,
+        x: true,
+        required: &[],
+    }
+}
+
+/// An object whose keys match `pattern`, each value `value`.
+const fn map_of(pattern: KeyPattern, value: S, closed: bool) -> Obj {
+    Obj {
+        props: &[],
+        names: Some((pattern, value)),
+        closed,
+        x: false,
+        required: &[],
+    }
+}
+
+const STRING: S = ty(STR);
+const STRINGS: S = list(&STRING);
+/// `list_of_strings` where Compose drops repeats first (`uniqueItems` never fails).
+const STRINGS_DEDUPED: S = list(&STRING);
+/// `list_of_strings` where it does not.
+const STRINGS_UNIQUE: S = unique_list(&STRING);
+const BOOL_OR_STRING: S = ty(BOOL | STR);
+const INT_OR_STRING: S = ty(INT | STR);
+const NUM_OR_STRING: S = ty(NUM | STR);
+const CAST_BOOL: S = cast(BOOL | STR, Cast::Bool);
+const CAST_INT: S = cast(INT | STR, Cast::Int);
+const CAST_NUM: S = cast(NUM | STR, Cast::Int);
+const CAST_FLOAT: S = cast(NUM | STR, Cast::Float);
+
+/// `string_or_list`.
+const STRING_OR_LIST: S = one_of(&[STRING, STRINGS_UNIQUE]);
+const STRING_OR_LIST_DEDUPED: S = one_of(&[STRING, STRINGS_DEDUPED]);
+
+const DICT_VALUE: S = ty(STR | NUM | BOOL | NULL);
+const DICT: Obj = map_of(KeyPattern::Any, DICT_VALUE, true);
+/// `list_or_dict` where Compose drops repeated list items first.
+const LIST_OR_DICT_DEDUPED: S = one_of(&[object(&DICT), STRINGS_DEDUPED]);
+/// `list_or_dict` where it does not.
+const LIST_OR_DICT: S = one_of(&[object(&DICT), STRINGS_UNIQUE]);
+
+/// `driver_opts`.
+const DRIVER_OPTS: Obj = map_of(KeyPattern::Line, ty(STR | NUM), false);
+
+const COMMAND: S = one_of(&[ty(NULL), STRING, STRINGS]);
+
+const EXTRA_HOSTS_VALUE: S = one_of(&[STRING, STRINGS]);
+const EXTRA_HOSTS: S = one_of(&[
+    object(&map_of(KeyPattern::Any, EXTRA_HOSTS_VALUE, true)),
+    STRINGS_UNIQUE,
+]);
+
+const SERVICE_HOOK: Obj = Obj {
+    required: &["command"],
+    ..closed(&[
+        ("command", COMMAND),
+        ("user", STRING),
+        ("privileged", BOOL_OR_STRING),
+        ("working_dir", STRING),
+        ("environment", LIST_OR_DICT),
+    ])
+};
+
+const WATCH: Obj = Obj {
+    required: &["path", "action"],
+    ..closed(&[
+        ("ignore", STRING_OR_LIST),
+        ("include", STRING_OR_LIST),
+        ("path", STRING),
+        (
+            "action",
+            choice(&["rebuild", "sync", "restart", "sync+restart", "sync+exec"]),
+        ),
+        ("target", STRING),
+        ("exec", object(&SERVICE_HOOK)),
+        ("initial_sync", ty(BOOL)),
+    ])
+};
+
+const DEVELOP: S = S {
+    types: OBJ | NULL,
+    obj: Some(&closed(&[("watch", list(&object(&WATCH)))])),
+    ..ANY
+};
+
+const UPDATE_CONFIG: Obj = closed(&[
+    ("parallelism", CAST_INT),
+    ("delay", STRING),
+    ("failure_action", STRING),
+    ("monitor", STRING),
+    ("max_failure_ratio", CAST_FLOAT),
+    ("order", choice(&["start-first", "stop-first"])),
+]);
+
+const DEVICE: Obj = Obj {
+    required: &["capabilities"],
+    ..closed(&[
+        ("capabilities", STRINGS_UNIQUE),
+        ("count", ty(STR | INT)),
+        ("device_ids", STRINGS_UNIQUE),
+        ("driver", STRING),
+        ("options", LIST_OR_DICT),
+    ])
+};
+
+const GENERIC_RESOURCE: Obj = closed(&[(
+    "discrete_resource_spec",
+    object(&closed(&[("kind", STRING), ("value", NUM_OR_STRING)])),
+)]);
+
+const RESOURCES: Obj = closed(&[
+    (
+        "limits",
+        object(&closed(&[
+            ("cpus", NUM_OR_STRING),
+            ("memory", STRING),
+            ("pids", INT_OR_STRING),
+        ])),
+    ),
+    (
+        "reservations",
+        object(&closed(&[
+            ("cpus", NUM_OR_STRING),
+            ("memory", STRING),
+            ("generic_resources", list(&object(&GENERIC_RESOURCE))),
+            ("devices", list(&object(&DEVICE))),
+        ])),
+    ),
+]);
+
+const DEPLOY: S = S {
+    types: OBJ | NULL,
+    obj: Some(&closed(&[
+        ("mode", STRING),
+        ("endpoint_mode", STRING),
+        ("replicas", CAST_INT),
+        ("labels", LIST_OR_DICT_DEDUPED),
+        ("rollback_config", object(&UPDATE_CONFIG)),
+        ("update_config", object(&UPDATE_CONFIG)),
+        ("resources", object(&RESOURCES)),
+        (
+            "restart_policy",
+            object(&closed(&[
+                ("condition", STRING),
+                ("delay", STRING),
+                ("max_attempts", CAST_INT),
+                ("window", STRING),
+            ])),
+        ),
+        (
+            "placement",
+            object(&closed(&[
+                ("constraints", STRINGS),
+                ("preferences", list(&object(&closed(&[("spread", STRING)])))),
+                ("max_replicas_per_node", CAST_INT),
+            ])),
+        ),
+    ])),
+    ..ANY
+};
+
+/// `service_config_or_secret`.
+const CONFIG_OR_SECRET: S = list(&one_of(&[
+    STRING,
+    object(&closed(&[
+        ("source", STRING),
+        ("target", STRING),
+        ("uid", STRING),
+        ("gid", STRING),
+        ("mode", NUM_OR_STRING),
+    ])),
+]));
+
+const ULIMIT: Obj = Obj {
+    required: &["soft", "hard"],
+    ..closed(&[("hard", CAST_INT), ("soft", CAST_INT)])
+};
+
+const ULIMITS: Obj = map_of(
+    KeyPattern::Lower,
+    one_of(&[CAST_INT, object(&ULIMIT)]),
+    false,
+);
+
+const BLKIO_LIMIT: Obj = Obj {
+    x: false,
+    ..closed(&[("path", STRING), ("rate", INT_OR_STRING)])
+};
+
+const BLKIO_WEIGHT: Obj = Obj {
+    x: false,
+    ..closed(&[("path", STRING), ("weight", INT_OR_STRING)])
+};
+
+const BUILD: Obj = closed(&[
+    ("context", STRING),
+    ("dockerfile", STRING),
+    ("dockerfile_inline", STRING),
+    ("entitlements", STRINGS),
+    ("args", LIST_OR_DICT_DEDUPED),
+    ("ssh", LIST_OR_DICT),
+    ("labels", LIST_OR_DICT_DEDUPED),
+    ("cache_from", STRINGS),
+    ("cache_to", STRINGS),
+    ("no_cache", BOOL_OR_STRING),
+    ("additional_contexts", LIST_OR_DICT_DEDUPED),
+    ("network", STRING),
+    ("provenance", BOOL_OR_STRING),
+    ("sbom", BOOL_OR_STRING),
+    ("pull", BOOL_OR_STRING),
+    ("target", STRING),
+    ("shm_size", INT_OR_STRING),
+    ("extra_hosts", EXTRA_HOSTS),
+    ("isolation", STRING),
+    ("privileged", BOOL_OR_STRING),
+    ("secrets", CONFIG_OR_SECRET),
+    ("tags", STRINGS),
+    ("ulimits", object(&ULIMITS)),
+    ("platforms", STRINGS),
+]);
+
+const DEPENDS_ON_ENTRY: Obj = Obj {
+    required: &["condition"],
+    ..closed(&[
+        ("restart", BOOL_OR_STRING),
+        ("required", ty(BOOL)),
+        (
+            "condition",
+            choice(&[
+                "service_started",
+                "service_healthy",
+                "service_completed_successfully",
+            ]),
+        ),
+    ])
+};
+
+/// `depends_on` in its mapping form (the list form is the model's).
+const DEPENDS_ON_MAP: Obj = map_of(KeyPattern::Name, object(&DEPENDS_ON_ENTRY), true);
+
+const SERVICE_NETWORK: Obj = closed(&[
+    ("aliases", STRINGS_DEDUPED),
+    ("interface_name", STRING),
+    ("ipv4_address", STRING),
+    ("ipv6_address", STRING),
+    ("link_local_ips", STRINGS_DEDUPED),
+    ("mac_address", STRING),
+    ("driver_opts", object(&DRIVER_OPTS)),
+    ("priority", ty(NUM)),
+    ("gw_priority", ty(NUM)),
+]);
+
+const SERVICE_NETWORKS: S = one_of(&[
+    // Repeats are the model's (`UNIQUE_ITEM_KEYS`).
+    STRINGS_DEDUPED,
+    object(&map_of(
+        KeyPattern::Name,
+        one_of(&[object(&SERVICE_NETWORK), ty(NULL)]),
+        true,
+    )),
+]);
+
+const SERVICE_MODELS: S = one_of(&[
+    STRINGS_UNIQUE,
+    object(&map_of(
+        KeyPattern::Name,
+        one_of(&[
+            object(&closed(&[("endpoint_var", STRING), ("model_var", STRING)])),
+            ty(NULL),
+        ]),
+        false,
+    )),
+]);
+
+const PORT: Obj = closed(&[
+    ("name", STRING),
+    ("mode", STRING),
+    ("host_ip", STRING),
+    ("target", CAST_INT),
+    ("published", INT_OR_STRING),
+    ("protocol", STRING),
+    ("app_protocol", STRING),
+]);
+
+const VOLUME_MOUNT: Obj = Obj {
+    required: &["type"],
+    ..closed(&[
+        (
+            "type",
+            choice(&["bind", "volume", "tmpfs", "cluster", "npipe", "image"]),
+        ),
+        ("source", STRING),
+        ("target", STRING),
+        ("read_only", CAST_BOOL),
+        ("consistency", STRING),
+        (
+            "bind",
+            object(&closed(&[
+                ("propagation", STRING),
+                ("create_host_path", BOOL_OR_STRING),
+                (
+                    "recursive",
+                    choice(&["enabled", "disabled", "writable", "readonly"]),
+                ),
+                ("selinux", choice(&["z", "Z"])),
+            ])),
+        ),
+        (
+            "volume",
+            object(&closed(&[
+                ("labels", LIST_OR_DICT),
+                ("nocopy", CAST_BOOL),
+                ("subpath", STRING),
+            ])),
+        ),
+        (
+            "tmpfs",
+            object(&closed(&[
+                (
+                    "size",
+                    one_of(&[
+                        S {
+                            types: INT,
+                            min: Some(0),
+                            ..ANY
+                        },
+                        STRING,
+                    ]),
+                ),
+                ("mode", NUM_OR_STRING),
+            ])),
+        ),
+        ("image", object(&closed(&[("subpath", STRING)]))),
+    ])
+};
+
+const DEVICE_MAPPING: Obj = Obj {
+    required: &["source"],
+    ..closed(&[
+        ("source", STRING),
+        ("target", STRING),
+        ("permissions", STRING),
+    ])
+};
+
+const GPU: Obj = Obj {
+    closed: false,
+    ..closed(&[
+        ("capabilities", STRINGS_UNIQUE),
+        ("count", ty(STR | INT)),
+        ("device_ids", STRINGS_UNIQUE),
+        ("driver", STRING),
+        ("options", LIST_OR_DICT),
+    ])
+};
+
+const ENV_FILE: S = one_of(&[
+    STRING,
+    list(&one_of(&[
+        STRING,
+        object(&Obj {
+            required: &["path"],
+            x: false,
+            ..closed(&[
+                ("path", STRING),
+                ("format", STRING),
+                ("required", BOOL_OR_STRING),
+            ])
+        }),
+    ])),
+]);
+
+const PROVIDER: Obj = Obj {
+    required: &["type"],
+    ..closed(&[
+        ("type", STRING),
+        (
+            "options",
+            object(&map_of(
+                KeyPattern::Line,
+                one_of(&[ty(STR | NUM | BOOL), list(&ty(STR | NUM | BOOL))]),
+                false,
+            )),
+        ),
+    ])
+};
+
+/// `oneOf [string, integer ≥ min (≤ max)]`, after Compose casts a string to a number.
+const fn bounded(cast: Cast, min: i64, max: Option<i64>) -> S {
+    S {
+        types: STR | INT,
+        cast,
+        min: Some(min),
+        max,
+        ..ANY
+    }
+}
+
+/// The service keys this module checks in full (the model's are handled in [`Cx::model_key`]).
+/// `extra_hosts`, `healthcheck` and `logging` are left to their rules (FC028, FC025, FC031),
+/// which report their schema (but for a repeated `extra_hosts` item, checked here).
+const SERVICE: &[(&str, S)] = &[
+    ("develop", DEVELOP),
+    ("deploy", DEPLOY),
+    ("annotations", LIST_OR_DICT_DEDUPED),
+    ("attach", BOOL_OR_STRING),
+    ("build", one_of(&[STRING, object(&BUILD)])),
+    (
+        "blkio_config",
+        object(&Obj {
+            x: false,
+            ..closed(&[
+                ("device_read_bps", list(&object(&BLKIO_LIMIT))),
+                ("device_read_iops", list(&object(&BLKIO_LIMIT))),
+                ("device_write_bps", list(&object(&BLKIO_LIMIT))),
+                ("device_write_iops", list(&object(&BLKIO_LIMIT))),
+                ("weight", INT_OR_STRING),
+                ("weight_device", list(&object(&BLKIO_WEIGHT))),
+            ])
+        }),
+    ),
+    // Repeats dropped by Compose before validating.
+    ("cap_add", STRINGS_DEDUPED),
+    ("cap_drop", STRINGS_DEDUPED),
+    ("cgroup", choice(&["host", "private"])),
+    ("cgroup_parent", STRING),
+    ("configs", CONFIG_OR_SECRET),
+    (
+        "container_name",
+        S {
+            types: STR,
+            pattern: Pattern::ContainerName,
+            ..ANY
+        },
+    ),
+    ("cpu_count", bounded(Cast::Int, 0, None)),
+    ("cpu_percent", bounded(Cast::Float, 0, Some(100))),
+    ("cpu_shares", CAST_NUM),
+    ("cpu_quota", CAST_NUM),
+    ("cpu_period", CAST_NUM),
+    ("cpu_rt_period", CAST_NUM),
+    ("cpu_rt_runtime", CAST_NUM),
+    ("cpus", CAST_FLOAT),
+    ("cpuset", STRING),
+    (
+        "credential_spec",
+        object(&closed(&[
+            ("config", STRING),
+            ("file", STRING),
+            ("registry", STRING),
+        ])),
+    ),
+    ("device_cgroup_rules", STRINGS_UNIQUE),
+    ("devices", list(&one_of(&[STRING, object(&DEVICE_MAPPING)]))),
+    ("dns", STRING_OR_LIST_DEDUPED),
+    ("dns_opt", STRINGS_DEDUPED),
+    ("dns_search", STRING_OR_LIST_DEDUPED),
+    ("domainname", STRING),
+    ("env_file", ENV_FILE),
+    ("label_file", one_of(&[STRING, STRINGS])),
+    (
+        "extends",
+        one_of(&[
+            STRING,
+            object(&Obj {
+                required: &["service"],
+                x: false,
+                ..closed(&[("service", STRING), ("file", STRING)])
+            }),
+        ]),
+    ),
+    ("provider", object(&PROVIDER)),
+    ("external_links", STRINGS_UNIQUE),
+    ("gpus", one_of(&[choice(&["all"]), list(&object(&GPU))])),
+    ("group_add", unique_list(&ty(STR | NUM))),
+    ("hostname", STRING),
+    ("init", CAST_BOOL),
+    ("ipc", STRING),
+    ("isolation", STRING),
+    ("mac_address", STRING),
+    ("mem_limit", NUM_OR_STRING),
+    ("mem_reservation", INT_OR_STRING),
+    ("mem_swappiness", INT_OR_STRING),
+    ("memswap_limit", NUM_OR_STRING),
+    ("network_mode", STRING),
+    ("models", SERVICE_MODELS),
+    ("networks", SERVICE_NETWORKS),
+    ("oom_kill_disable", CAST_BOOL),
+    ("oom_score_adj", bounded(Cast::Int, -1000, Some(1000))),
+    ("pid", ty(STR | NULL)),
+    ("pids_limit", CAST_NUM),
+    ("platform", STRING),
+    ("post_start", list(&object(&SERVICE_HOOK))),
+    ("pre_stop", list(&object(&SERVICE_HOOK))),
+    ("privileged", CAST_BOOL),
+    ("profiles", STRINGS_DEDUPED),
+    (
+        "pull_policy",
+        S {
+            types: STR,
+            pattern: Pattern::PullPolicy,
+            ..ANY
+        },
+    ),
+    ("pull_refresh_after", STRING),
+    ("runtime", STRING),
+    ("scale", CAST_INT),
+    // Repeats are the model's (`UNIQUE_ITEM_KEYS`).
+    ("security_opt", STRINGS_DEDUPED),
+    ("shm_size", NUM_OR_STRING),
+    ("secrets", CONFIG_OR_SECRET),
+    ("sysctls", LIST_OR_DICT_DEDUPED),
+    ("stdin_open", CAST_BOOL),
+    ("stop_grace_period", STRING),
+    ("stop_signal", STRING),
+    ("storage_opt", ty(OBJ)),
+    ("tmpfs", STRING_OR_LIST_DEDUPED),
+    ("ulimits", object(&ULIMITS)),
+    ("use_api_socket", ty(BOOL)),
+    ("user", STRING),
+    ("uts", STRING),
+    ("userns_mode", STRING),
+    ("volumes_from", STRINGS_DEDUPED),
+    ("working_dir", STRING),
+];
+
+const EXTERNAL: S = S {
+    types: BOOL | STR | OBJ,
+    cast: Cast::Bool,
+    obj: Some(&closed(&[("name", STRING)])),
+    ..ANY
+};
+
+const IPAM: Obj = closed(&[
+    ("driver", STRING),
+    (
+        "config",
+        list(&object(&closed(&[
+            ("subnet", STRING),
+            ("ip_range", STRING),
+            ("gateway", STRING),
+            (
+                "aux_addresses",
+                object(&map_of(KeyPattern::Line, STRING, true)),
+            ),
+        ]))),
+    ),
+    ("options", object(&map_of(KeyPattern::Line, STRING, true))),
+]);
+
+const NETWORK: S = S {
+    types: OBJ | NULL,
+    obj: Some(&closed(&[
+        ("name", STRING),
+        ("driver", STRING),
+        ("driver_opts", object(&DRIVER_OPTS)),
+        ("ipam", object(&IPAM)),
+        ("external", EXTERNAL),
+        ("internal", CAST_BOOL),
+        ("enable_ipv4", CAST_BOOL),
+        ("enable_ipv6", CAST_BOOL),
+        ("attachable", CAST_BOOL),
+        ("labels", LIST_OR_DICT_DEDUPED),
+    ])),
+    ..ANY
+};
+
+const VOLUME: S = S {
+    types: OBJ | NULL,
+    obj: Some(&closed(&[
+        ("name", STRING),
+        ("driver", STRING),
+        ("driver_opts", object(&DRIVER_OPTS)),
+        ("external", EXTERNAL),
+        ("labels", LIST_OR_DICT),
+    ])),
+    ..ANY
+};
+
+/// A secret's `external` object is not closed (a config's is not either).
+const EXTERNAL_OPEN: S = S {
+    types: BOOL | STR | OBJ,
+    cast: Cast::Bool,
+    obj: Some(&Obj {
+        props: &[("name", STRING)],
+        names: None,
+        closed: false,
+        x: false,
+        required: &[],
+    }),
+    ..ANY
+};
+
+const SECRET: S = object(&closed(&[
+    ("name", STRING),
+    ("environment", STRING),
+    ("file", STRING),
+    ("external", EXTERNAL_OPEN),
+    ("labels", LIST_OR_DICT),
+    ("driver", STRING),
+    ("driver_opts", object(&DRIVER_OPTS)),
+    ("template_driver", STRING),
+]));
+
+const CONFIG: S = object(&closed(&[
+    ("name", STRING),
+    ("content", STRING),
+    ("environment", STRING),
+    ("file", STRING),
+    ("external", EXTERNAL_OPEN),
+    ("labels", LIST_OR_DICT),
+    ("template_driver", STRING),
+]));
+
+const MODEL: S = object(&Obj {
+    required: &["model"],
+    ..closed(&[
+        ("name", STRING),
+        ("model", STRING),
+        ("context_size", ty(INT)),
+        ("runtime_flags", STRINGS),
+    ])
+});
+
+/// `include` is not validated by the schema: Compose reads it before (`loadIncludeConfig`,
+/// then mapstructure) and removes it. A list of strings or mappings whose `path` and `env_file`
+/// are strings or lists of strings; other keys and repeats pass (checked with Compose v2.40.3).
+const INCLUDE_PATHS: S = one_of(&[STRING, STRINGS]);
+const INCLUDE: S = list(&one_of(&[
+    STRING,
+    object(&Obj {
+        props: &[("path", INCLUDE_PATHS), ("env_file", INCLUDE_PATHS)],
+        names: None,
+        closed: false,
+        x: false,
+        required: &[],
+    }),
+]));
+
+/// The top-level keys this module checks (`services` is walked by [`Cx::services`]; `version`
+/// is FC016's; null sections are load.rs's FC002).
+const TOP_LEVEL: &[(&str, S)] = &[
+    ("name", STRING),
+    ("include", INCLUDE),
+    ("models", object(&map_of(KeyPattern::Name, MODEL, false))),
+    (
+        "networks",
+        object(&map_of(KeyPattern::Name, NETWORK, false)),
+    ),
+    ("volumes", object(&map_of(KeyPattern::Name, VOLUME, true))),
+    ("secrets", object(&map_of(KeyPattern::Name, SECRET, true))),
+    ("configs", object(&map_of(KeyPattern::Name, CONFIG, true))),
+];
+
+/// The top-level keys whose null load.rs reports (FC002), and `include`, whose null Compose
+/// accepts.
+const NULL_SKIPPED: [&str; 6] = [
+    "services", "networks", "volumes", "secrets", "configs", "include",
+];
+
+// ---------------------------------------------------------------------------------------------
+// Paths.
+
+/// One step of a path.
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The path of a value, as Compose names it (`services.app.deploy.resources`): a chain of
+/// frames on the walk's stack.
+#[derive(Clone, Copy)]
+struct Path<'a> {
+    parent: Option<&'a Path<'a>>,
+    seg: Seg<'a>,
+}
+
+impl<'a> Path<'a> {
+    fn top(key: &'a str) -> Self {
+        Self {
+            parent: None,
+            seg: Seg::Key(key),
+        }
+    }
+
+    fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Key(key),
+        }
+    }
+
+    fn index(&'a self, index: usize) -> Path<'a> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Index(index),
+        }
+    }
+}
+
+impl Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(parent) = self.parent {
+            write!(f, "{parent}.")?;
+        }
+        match self.seg {
+            Seg::Key(k) => f.write_str(k),
+            Seg::Index(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instances.
+
+/// What a node is to the schema (after Compose's cast, for the paths it casts).
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Null,
+    Bool(bool),
+    /// A number with no fraction (JSON schema's integer).
+    Int(f64),
+    /// Any other number.
+    Num(f64),
+    /// A string with no `$`: its value is known.
+    Str,
+    /// A string with `$`: known only after interpolation.
+    Template,
+    /// An unquoted date: no typed place accepts it.
+    Time,
+    Obj,
+    Arr,
+}
+
+fn number(f: f64) -> Kind {
+    if f.is_finite() && f.fract() == 0.0 {
+        Kind::Int(f)
+    } else {
+        Kind::Num(f)
+    }
+}
+
+fn admits(types: u8, kind: Kind) -> bool {
+    let bit = match kind {
+        Kind::Null => NULL,
+        Kind::Bool(_) => BOOL,
+        Kind::Int(_) => INT | NUM,
+        Kind::Num(_) => NUM,
+        Kind::Str | Kind::Template => STR,
+        Kind::Time => 0,
+        Kind::Obj => OBJ,
+        Kind::Arr => ARR,
+    };
+    types == 0 || types & bit != 0
+}
+
+/// `a string`, `a boolean or a string`, `a number, a string or null`.
+struct Expected(u8);
+
+impl Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: [(u8, &str); 7] = [
+            (BOOL, "a boolean"),
+            (OBJ, "a mapping"),
+            (INT, "an integer"),
+            (NUM, "a number"),
+            (ARR, "a list"),
+            (STR, "a string"),
+            (NULL, "null"),
+        ];
+        // An integer is a number: `number` says both.
+        let types = if self.0 & NUM != 0 {
+            self.0 & !INT
+        } else {
+            self.0
+        };
+        let count = names.iter().filter(|(b, _)| types & b != 0).count();
+        let mut written = 0;
+        for (bit, name) in names {
+            if types & bit == 0 {
+                continue;
+            }
+            if written > 0 {
+                f.write_str(if written + 1 == count { " or " } else { ", " })?;
+            }
+            f.write_str(name)?;
+            written += 1;
+        }
+        Ok(())
+    }
+}
+
+/// The types a schema's `oneOf` branches accept together.
+fn union(s: &S) -> u8 {
+    if s.one_of.is_empty() {
+        s.types
+    } else {
+        s.one_of.iter().fold(0, |acc, b| acc | union(b))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The walk.
+
+/// Where diagnostics go: `None` when only asking whether a value is valid (a `oneOf` branch).
+type Out<'o> = Option<&'o mut Vec<Diagnostic>>;
+
+struct Cx<'t> {
+    tree: &'t Tree,
+}
+
+impl<'t> Cx<'t> {
+    fn entries(&self, id: NodeId) -> Option<&'t [Entry]> {
+        match &self.tree.node(id).kind {
+            NodeKind::Mapping(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    fn key(&self, e: &Entry) -> Option<&'t str> {
+        match &self.tree.node(e.key).kind {
+            NodeKind::Scalar(s) => Some(s.value.as_str()),
+            _ => None,
+        }
+    }
+
+    fn via(&self, e: &Entry, via: Option<Location>) -> Option<Location> {
+        via.or_else(|| {
+            e.merged_from
+                .map(|s| Location::new(self.tree.node(e.key).file, s))
+        })
+    }
+
+    /// Whether `id` is tagged `!reset`: Compose drops it before validating.
+    fn is_reset(&self, id: NodeId) -> bool {
+        self.tree
+            .node(id)
+            .tag()
+            .is_some_and(crate::yaml::Tag::is_reset)
+    }
+
+    fn text(&self, id: NodeId) -> &'t str {
+        match &self.tree.node(id).kind {
+            NodeKind::Scalar(s) => s.value.as_str(),
+            _ => "",
+        }
+    }
+
+    /// What `id` is to the schema, with Compose's `cast` applied to a known string: `Err(())`
+    /// when the cast fails.
+    fn kind(&self, id: NodeId, cast: Cast) -> Result<Kind, ()> {
+        let node = self.tree.node(id);
+        let s = match &node.kind {
+            NodeKind::Mapping(_) => return Ok(Kind::Obj),
+            NodeKind::Sequence(_) => return Ok(Kind::Arr),
+            NodeKind::Scalar(s) => s.value.as_str(),
+        };
+        // go-yaml leaves a scalar with a tag of its own (`!override 1000`, `!!str 1`) a string;
+        // only the standard `!!int`, `!!bool` … tags resolve it.
+        let tagged_str = node
+            .tag()
+            .is_some_and(|t| t.handle != "!!" || t.suffix == "str");
+        let plain = if tagged_str {
+            PlainValue::Str
+        } else {
+            scalar_kind(node)
+        };
+        let kind = match plain {
+            PlainValue::Null => Kind::Null,
+            PlainValue::Bool(b) => Kind::Bool(b),
+            #[allow(clippy::cast_precision_loss)]
+            PlainValue::Int(i) => Kind::Int(i as f64),
+            PlainValue::Float(f) => number(f),
+            PlainValue::Timestamp => Kind::Time,
+            PlainValue::Str if s.contains('$') => Kind::Template,
+            PlainValue::Str => Kind::Str,
+        };
+        if kind != Kind::Str {
+            return Ok(kind);
+        }
+        match cast {
+            Cast::None => Ok(kind),
+            Cast::Bool => compose_bool(s).map(Kind::Bool).ok_or(()),
+            Cast::Int => go_int(s).map(number).ok_or(()),
+            Cast::Float => go_float(s).map(number).ok_or(()),
+        }
+    }
+
+    fn report(&self, out: &mut Out<'_>, d: Diagnostic, at: NodeId, via: Option<Location>) {
+        if let Some(diags) = out.as_deref_mut() {
+            diags.push(d.at_inherited(self.tree.location(at), via));
+        }
+    }
+
+    /// Check `id` against `s`; `false` when it is invalid (each problem is reported to `out`).
+    fn walk(
+        &self,
+        id: NodeId,
+        s: &S,
+        path: &Path<'_>,
+        via: Option<Location>,
+        out: &mut Out<'_>,
+    ) -> bool {
+        let Ok(kind) = self.kind(id, s.cast) else {
+            let what = match s.cast {
+                Cast::Bool => "a boolean",
+                Cast::Int => "an integer",
+                Cast::Float | Cast::None => "a number",
+            };
+            let text = self.text(id);
+            let d = registry::diagnostic(
+                "FC020",
+                format!("`{path}` must be {what}: Compose cannot read `{text}` as one"),
+            )
+            .with_help(match s.cast {
+                Cast::Bool => format!("write `{path}` as `true` or `false`"),
+                _ => format!("write `{path}` as {what}, such as `1`"),
+            });
+            self.report(out, d, id, via);
+            return false;
+        };
+        if !s.one_of.is_empty() {
+            return self.one_of(id, kind, s, path, via, out);
+        }
+        if !admits(s.types, kind) {
+            self.type_error(id, kind, s.types, path, via, out);
+            return false;
+        }
+        let mut ok = true;
+        match kind {
+            Kind::Str => ok &= self.string(id, s, path, via, out),
+            Kind::Int(n) | Kind::Num(n) => ok &= self.bounds(id, n, s, path, via, out),
+            Kind::Obj => {
+                if let Some(obj) = s.obj {
+                    ok &= self.object(id, obj, path, via, out);
+                }
+            }
+            Kind::Arr => {
+                if let Some(items) = s.items {
+                    ok &= self.items(id, items, s.unique, path, via, out);
+                }
+            }
+            Kind::Null | Kind::Bool(_) | Kind::Template | Kind::Time => {}
+        }
+        ok
+    }
+
+    fn type_error(
+        &self,
+        id: NodeId,
+        kind: Kind,
+        types: u8,
+        path: &Path<'_>,
+        via: Option<Location>,
+        out: &mut Out<'_>,
+    ) {
+        if out.is_none() {
+            return;
+        }
+        let expected = Expected(types);
+        let what = describe(self.tree, id);
+        let d = registry::diagnostic(
+            "FC020",
+            format!("`{path}` must be {expected}, not {what}"),
+        )
+        .with_help(if kind == Kind::Time {
+            format!(
+                "quote the date (`\"{}\"`): Compose reads an unquoted date as a timestamp, which its schema refuses",
+                self.text(id)
+            )
+        } else {
+            format!("write `{path}` as {expected}, as Compose's schema requires")
+        });
+        self.report(out, d, id, via);
+    }
+
+    fn one_of(
+        &self,
+        id: NodeId,
+        kind: Kind,
+        s: &S,
+        path: &Path<'_>,
+        via: Option<Location>,
+        out: &mut Out<'_>,
+    ) -> bool {
+        // The branches are told apart by type: find the one(s) this value's type fits.
+        let mut candidates = s.one_of.iter().filter(|b| admits(union(b), kind));
+        let Some(first) = candidates.next() else {
+            self.type_error(id, kind, union(s), path, via, out);
+            return false;
+        };
+        if candidates.next().is_none() {
+            return self.walk(id, first, path, via, out);
+        }
+        let valid = s
+            .one_of
+            .iter()
+            .filter(|b| admits(union(b), kind))
+            .filter(|b| self.walk(id, b, path, via, &mut None))
+            .count();
+        match valid {
+            0 => self.walk(id, first, path, via, out),
+            _ => true,
+        }
+    }
+
+    fn string(
+        &self,
+        id: NodeId,
+        s: &S,
+        path: &Path<'_>,
+        via: Option<Location>,
+        out: &mut Out<'_>,
+    ) -> bool {
+        let text = self.text(id);
+        if !s.choices.is_empty() && !s.choices.contains(&text) {
+            if out.is_some() {
+                let mut list = String::new();
+                for (i, c) in s.choices.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    let _ = write!(list, "{sep}`{c}`");
+                }
+                let d = registry::diagnostic(
+                    "FC020",
+                    format!("`{path}` must be one of {list}, not `{text}`"),
+                )
+                .with_help(format!("write one of {list}: Compose refuses other values"));
+                self.report(out, d, id, via);
+            }
+            return false;
+        }
+        let matched = match s.pattern {
+            Pattern::None => true,
+            Pattern::ContainerName => container_name_matches(text),
+            Pattern::PullPolicy => pull_policy_matches(text),
+        };
+        if !matched {
+            let (pattern, help) = match s.pattern {
+                Pattern::ContainerName => (
+                    "[a-zA-Z0-9][a-zA-Z0-9_.-]+",
+                    "start the name with a letter or a digit, followed by letters, digits, `_`, `.` or `-`",
+                ),
+                _ => (
+                    "always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+",
+                    "use `always`, `never`, `build`, `missing`, `if_not_present`, `daily`, `weekly` or `every_<duration>`",
+                ),
+            };
+            let d = registry::diagnostic(
+                "FC020",
+                format!("`{path}` `{text}` does not match Compose's pattern `{pattern}`"),
+            )
+            .with_help(help);
+            self.report(out, d, id, via);
+            return false;
+        }
+        true
+    }
+
+    fn bounds(
+        &self,
+        id: NodeId,
+        n: f64,
+        s: &S,
+        path: &Path<'_>,
+        via: Option<Location>,
+        out: &mut Out<'_>,
+    ) -> bool {
+        #[allow(clippy::cast_precision_loss)]
+        let (low, high) = (s.min.map(|m| m as f64), s.max.map(|m| m as f64));
+        let problem = match (low, high) {
+            (Some(low), _) if n < low => Some(("at least", s.min)),
+            (_, Some(high)) if n > high => Some(("at most", s.max)),
+            _ => None,
+        };
+        let Some((bound, Some(limit))) = problem else {
+            return true;
+        };
+        let text = self.text(id);
+        let d = registry::diagnostic(
+            "FC020",
+            format!("`{path}` must be {bound} {limit}, not {text}"),
+        )
+        .with_help(match (s.min, s.max) {
+            (Some(min), Some(max)) => {
+                format!("write `{path}` as a whole number from {min} to {max}")
+            }
+            (Some(min), None) => format!("write `{path}` as a whole number of {min} or more"),
+            (None, _) => format!("write `{path}` within Compose's bounds"),
+        });
+        self.report(out, d, id, via);
+        false
+    }
+
+    fn object(
+        &self,
+        id: NodeId,
+        obj: &Obj,
+        path: &Path<'_>,
+        via: Option<Location>,
+        out: &mut Out<'_>,
+    ) -> bool {
+        let Some(entries) = self.entries(id) else {
+            return true;
+        };
+        let mut ok = true;
+        for e in entries {
+            let Some(key) = self.key(e) else { continue };
+            if self.is_reset(e.value) {
+                continue;
+            }
+            let via = self.via(e, via);
+            let child = path.key(key);
+            let mut known = false;
+            if let Some((_, s)) = obj.props.iter().find(|(k, _)| *k == key) {
+                known = true;
+                ok &= self.walk(e.value, s, &child, via, out);
+            }
+            if let Some((pattern, s)) = &obj.names
+                && pattern.matches(key)
+            {
+                known = true;
+                ok &= self.walk(e.value, s, &child, via, out);
+            }
+            if known || (obj.x && key.starts_with("x-")) || !obj.closed {
+                continue;
+            }
+            ok = false;
+            if out.is_none() {
+                return false;
+            }
+            let help = match (obj.props.is_empty(), &obj.names) {
+                (false, _) => {
+                    let mut keys = String::new();
+                    for (i, (k, _)) in obj.props.iter().enumerate() {
+                        let sep = if i == 0 { "" } else { ", " };
+                        let _ = write!(keys, "{sep}`{k}`");
+                    }
+                    format!("remove `{key}` or correct its spelling: Compose allows {keys} here")
+                }
+                (true, Some((pattern, _))) => {
+                    format!("rename `{key}`: Compose wants {} here", pattern.describe())
+                }
+                (true, None) => format!("remove `{key}`"),
+            };
+            let d =
+                registry::diagnostic("FC020", format!("`{path}` does not allow the key `{key}`"))
+                    .with_help(help);
+            self.report(out, d, e.key, via);
+        }
+        for &required in obj.required {
+            if entries
+                .iter()
+                .any(|e| self.key(e) == Some(required) && !self.is_reset(e.value))
+            {
+                continue;
+            }
+            ok = false;
+            if out.is_none() {
+                return false;
+            }
+            let help = if required == "condition" {
+                "add `condition: service_started` (or `service_healthy`, `service_completed_successfully`)".to_owned()
+            } else {
+                format!("add `{required}:`, which Compose's schema requires here")
+            };
+            let d = registry::diagnostic(
+                "FC020",
+                format!("`{path}` is missing the required key `{required}`"),
+            )
+            .with_help(help);
+            self.report(out, d, id, via);
+        }
+        ok
+    }
+
+    fn items(
+        &self,
+        id: NodeId,
+        s: &S,
+        unique: bool,
+        path: &Path<'_>,
+        via: Option<Location>,
+        out: &mut Out<'_>,
+    ) -> bool {
+        let NodeKind::Sequence(items) = &self.tree.node(id).kind else {
+            return true;
+        };
+        let mut ok = true;
+        for (i, &item) in items.iter().enumerate() {
+            if self.is_reset(item) {
+                continue;
+            }
+            ok &= self.walk(item, s, &path.index(i), via, out);
+            if !ok && out.is_none() {
+                return false;
+            }
+        }
+        if unique {
+            for (later, &item) in items.iter().enumerate() {
+                let Some(first) = items
+                    .iter()
+                    .take(later)
+                    .position(|&earlier| self.equal(earlier, item))
+                else {
+                    continue;
+                };
+                if out.is_some() {
+                    let d = registry::diagnostic(
+                        "FC020",
+                        format!("`{path}` items at {first} and {later} are equal"),
+                    )
+                    .with_help("remove the repeated item: Compose refuses the file");
+                    self.report(out, d, item, via);
+                }
+                return false;
+            }
+        }
+        ok
+    }
+
+    /// JSON equality of two values as Compose reads them (`uniqueItems`).
+    fn equal(&self, a: NodeId, b: NodeId) -> bool {
+        let (na, nb) = (self.tree.node(a), self.tree.node(b));
+        match (&na.kind, &nb.kind) {
+            (NodeKind::Scalar(sa), NodeKind::Scalar(sb)) => {
+                match (self.kind(a, Cast::None), self.kind(b, Cast::None)) {
+                    (Ok(Kind::Str | Kind::Template), Ok(Kind::Str | Kind::Template))
+                    | (Ok(Kind::Time), Ok(Kind::Time)) => sa.value == sb.value,
+                    (Ok(x), Ok(y)) => x == y,
+                    _ => false,
+                }
+            }
+            (NodeKind::Sequence(xa), NodeKind::Sequence(xb)) => {
+                xa.len() == xb.len() && xa.iter().zip(xb.iter()).all(|(&x, &y)| self.equal(x, y))
+            }
+            (NodeKind::Mapping(ea), NodeKind::Mapping(eb)) => {
+                ea.len() == eb.len()
+                    && ea.iter().all(|x| {
+                        eb.iter().any(|y| {
+                            self.key(x).is_some()
+                                && self.key(x) == self.key(y)
+                                && self.equal(x.value, y.value)
+                        })
+                    })
+            }
+            _ => false,
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The document and its services.
+
+    fn document(&self, doc: NodeId, diags: &mut Vec<Diagnostic>) {
+        let Some(entries) = self.entries(doc) else {
+            return; // load.rs and the model report a document that is not a mapping
+        };
+        let mut out = Some(diags);
+        for e in entries {
+            let Some(key) = self.key(e) else { continue };
+            if self.is_reset(e.value) {
+                continue;
+            }
+            let via = self.via(e, None);
+            if key == "services" {
+                self.services(e.value, via, &mut out);
+                continue;
+            }
+            let Some((_, s)) = TOP_LEVEL.iter().find(|(k, _)| *k == key) else {
+                continue; // `version` is FC016's, unknown keys are lib.rs's
+            };
+            if NULL_SKIPPED.contains(&key)
+                && matches!(self.kind(e.value, Cast::None), Ok(Kind::Null))
+            {
+                continue;
+            }
+            self.walk(e.value, s, &Path::top(key), via, &mut out);
+        }
+    }
+
+    fn services(&self, id: NodeId, via: Option<Location>, out: &mut Out<'_>) {
+        let Some(services) = self.entries(id) else {
+            return; // the model reports `services` that is not a mapping
+        };
+        let top = Path::top("services");
+        for s in services {
+            let Some(name) = self.key(s) else { continue };
+            if self.is_reset(s.value) {
+                continue;
+            }
+            let via = self.via(s, via);
+            if !KeyPattern::Name.matches(name) {
+                let d =
+                    registry::diagnostic("FC020", format!("`{name}` is not a valid service name"))
+                        .with_help("name the service with letters, digits, `.`, `_` and `-` only");
+                self.report(out, d, s.key, via);
+            }
+            let Some(keys) = self.entries(s.value) else {
+                continue; // the model reports a service that is not a mapping
+            };
+            let path = top.key(name);
+            for e in keys {
+                let Some(key) = self.key(e) else { continue };
+                if self.is_reset(e.value) {
+                    continue;
+                }
+                let via = self.via(e, via);
+                let child = path.key(key);
+                if let Some((_, schema)) = SERVICE.iter().find(|(k, _)| *k == key) {
+                    self.walk(e.value, schema, &child, via, out);
+                } else {
+                    self.model_key(key, e.value, &child, via, out);
+                }
+            }
+        }
+    }
+
+    /// The keys the model types ([`crate::model::convert`]): only what it lets through.
+    fn model_key(
+        &self,
+        key: &str,
+        id: NodeId,
+        path: &Path<'_>,
+        via: Option<Location>,
+        out: &mut Out<'_>,
+    ) {
+        match key {
+            // The model refuses null and collection items; Compose refuses any non-string.
+            "command" | "entrypoint" | "environment" | "labels" | "links" => {
+                self.scalar_items(id, STR, path, via, out);
+            }
+            "expose" => self.scalar_items(id, STR | NUM, path, via, out),
+            "ports" | "volumes" => {
+                let (types, long) = if key == "ports" {
+                    (STR | NUM, &PORT)
+                } else {
+                    (STR, &VOLUME_MOUNT)
+                };
+                self.scalar_items(id, types, path, via, out);
+                if let NodeKind::Sequence(items) = &self.tree.node(id).kind {
+                    for (i, &item) in items.iter().enumerate() {
+                        if self.entries(item).is_some() && !self.is_reset(item) {
+                            self.object(item, long, &path.index(i), via, out);
+                        }
+                    }
+                }
+            }
+            "depends_on" if self.entries(id).is_some() => {
+                self.object(id, &DEPENDS_ON_MAP, path, via, out);
+            }
+            // FC028 checks the items; Compose also refuses a repeated one.
+            "extra_hosts" => {
+                self.items(id, &ANY, true, path, via, out);
+            }
+            // The model accepts a null `restart`; Compose's schema wants a string.
+            "restart" => {
+                if matches!(self.kind(id, Cast::None), Ok(Kind::Null)) {
+                    self.type_error(id, Kind::Null, STR, path, via, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The non-null scalar items of the list `id` whose type is not in `types` (the model
+    /// accepts any non-null scalar there).
+    fn scalar_items(
+        &self,
+        id: NodeId,
+        types: u8,
+        path: &Path<'_>,
+        via: Option<Location>,
+        out: &mut Out<'_>,
+    ) {
+        let NodeKind::Sequence(items) = &self.tree.node(id).kind else {
+            return;
+        };
+        for (i, &item) in items.iter().enumerate() {
+            if !matches!(self.tree.node(item).kind, NodeKind::Scalar(_)) || self.is_reset(item) {
+                continue;
+            }
+            let Ok(kind) = self.kind(item, Cast::None) else {
+                continue;
+            };
+            if kind != Kind::Null && !admits(types, kind) {
+                self.type_error(item, kind, types, &path.index(i), via, out);
+            }
+        }
+    }
+}
+
+/// Go's `strconv.Atoi` / `ParseInt(s, 10, 64)`: an optional sign and decimal digits.
+fn go_int(s: &str) -> Option<f64> {
+    s.parse::<i64>().ok().map(
+        #[allow(clippy::cast_precision_loss)]
+        |i| i as f64,
+    )
+}
+
+/// Go's `strconv.ParseFloat`: decimal or exponent notation, `inf`, `infinity`, `nan`.
+fn go_float(s: &str) -> Option<f64> {
+    s.parse::<f64>().ok()
+}
+
+/// `[a-zA-Z0-9][a-zA-Z0-9_.-]+`, unanchored: somewhere a letter or digit followed by one more
+/// name character.
+fn container_name_matches(s: &str) -> bool {
+    s.as_bytes().windows(2).any(|w| {
+        w.first().is_some_and(u8::is_ascii_alphanumeric)
+            && w.get(1)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    })
+}
+
+/// `always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+`,
+/// unanchored.
+fn pull_policy_matches(s: &str) -> bool {
+    const WORDS: [&str; 8] = [
+        "always",
+        "never",
+        "build",
+        "if_not_present",
+        "missing",
+        "refresh",
+        "daily",
+        "weekly",
+    ];
+    if WORDS.iter().any(|w| s.contains(w)) {
+        return true;
+    }
+    s.match_indices("every_").any(|(at, m)| {
+        let rest = s.get(at + m.len()..).unwrap_or("").as_bytes();
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        digits > 0 && rest.get(digits).is_some_and(|b| b"wdhms".contains(b))
+    })
 }

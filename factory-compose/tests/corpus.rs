@@ -2,14 +2,12 @@
 //! every file Compose accepts (`compose_config_ok` = `yes` in INDEX.tsv) gets no FC001–FC004.
 #![allow(clippy::disallowed_methods)]
 
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::time::{Duration, Instant};
 
-use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint};
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
-}
+use factory_compose::{ProcessEnv, Settings, lint};
+use support::{corpus, corpus_sources};
 
 #[test]
 fn every_corpus_file_lints_without_panic_and_accepted_files_parse() {
@@ -20,23 +18,10 @@ fn every_corpus_file_lints_without_panic_and_accepted_files_parse() {
     for line in index.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
         let (path, ok) = (cols[0], cols.get(2).copied() == Some("yes"));
-        let file = corpus().join(path);
-        let Ok(bytes) = std::fs::read(&file) else {
+        let Some(sources) = corpus_sources(path) else {
             failures.push(format!("{path}: listed in INDEX.tsv but unreadable"));
             continue;
         };
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let mut sources = SourceMap::new();
-        sources.add(SourceFile::new(path, text, FileKind::Compose));
-        if let Some(dotenv) = file
-            .parent()
-            .map(|d| d.join(".env"))
-            .filter(|p| p.is_file())
-        {
-            let env =
-                String::from_utf8_lossy(&std::fs::read(dotenv).unwrap_or_default()).into_owned();
-            sources.add(SourceFile::new(".env", env, FileKind::Dotenv));
-        }
         let started = Instant::now();
         let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
         let took = started.elapsed();

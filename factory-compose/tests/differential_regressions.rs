@@ -8,10 +8,12 @@
 //! equal it byte for byte (key order included).
 #![allow(clippy::disallowed_methods)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use factory_compose::render::{self, Format, Options};
-use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, load};
+use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap};
 
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/differential");
@@ -46,7 +48,10 @@ fn render_case(dir: &Path) -> String {
         project_dir: Some("<PROJECT_DIR>".to_owned()),
         ..Settings::default()
     };
-    let loaded = load(&sources, &ProcessEnv::default(), &settings);
+    // Files the project refers to (`label_file`, `env_file` …), read from the folder as the
+    // CLI reads them.
+    let loaded =
+        support::load_with_references(&mut sources, dir, &ProcessEnv::default(), &settings);
     // Go's encoding/json writes `<` and `>` as \u003c / \u003e; the real path has neither.
     render::render(&loaded, &settings, &Options::default(), Format::Json)
         .replace("\\u003cPROJECT_DIR\\u003e", "<PROJECT_DIR>")

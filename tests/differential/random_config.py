@@ -24,8 +24,8 @@ healthcheck, logging, deploy, ulimits, secrets/configs short/long, extra_hosts l
 devices, profiles, extends, hooks, develop, gpus, the resource and namespace keys …), `x-`
 anchors merged with `<<`, `version`, `name`, top-level networks/volumes/secrets/configs used
 or unused; overrides mostly re-declare keys an earlier file set, in another form, sometimes
-tagged `!reset` / `!override`; a `.env` with some of the variables. Not generated: `include`,
-`extends.file`, `label_file` (factory does not read label files).
+tagged `!reset` / `!override`; a `.env` with some of the variables; `env_file` and
+`label_file` files. Not generated: `include`, `extends.file`.
 
 Every difference is printed with its seed and the differing JSON paths. With `--shrink`, each
 differing project is reduced greedily (drop files, services, keys, list items; keep the same
@@ -615,7 +615,7 @@ class G:
             (0.03, "gpus", lambda: self.pick([S("all"), L([M([("driver", S("nvidia")), ("count", S("1")),
                                                                ("capabilities", L([S("gpu")]))])])])),
             (0.03, "stop_signal", lambda: S("SIGQUIT")),
-            # label_file is not modeled (factory does not read label files): not generated
+            (0.04, "label_file", lambda: self.pick([S("web.labels"), L([S("web.labels"), S("./more.labels")])])),
             (0.03, "dns_opt", lambda: L([S("use-vc"), S("ndots:2")])),
             (0.03, "device_cgroup_rules", lambda: L([S("'c 1:3 mr'")])),
             (0.03, "use_api_socket", lambda: S("true")),
@@ -776,6 +776,8 @@ def generate(seed):
         extra[".env"] = "".join(f"{k}={DOTENV_VARS[k]}\n" for k in keys)
     extra[".env.web"] = "WEB_A=1\nWEB_B=two words\n"
     extra["secret.txt"] = "s3cret\n"
+    extra["web.labels"] = "com.example.a=1\ncom.example.b=${NAME:-d}\nBARE\n"
+    extra["more.labels"] = "com.example.a=2\nc=${com.example.b}x\n"
     return files, order, extra
 
 

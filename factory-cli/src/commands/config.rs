@@ -31,13 +31,20 @@ pub(crate) enum ConfigFormat {
 }
 
 pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
-    let mut files = crate::project::read(args.path.as_deref(), &args.project)?;
-    // A missing env file stops Compose; other missing files are loading diagnostics.
-    if let Some(r) = files
-        .missing
-        .iter()
-        .find(|r| r.kind == RefKind::EnvFile && r.required)
-    {
+    let mut files = crate::project::read_configured(args.path.as_deref(), &args.project)?;
+    let loaded = files.load();
+    // A missing env or label file stops Compose (not of a service its profiles leave out);
+    // other missing files are loading diagnostics.
+    if let Some(r) = files.missing.iter().find(|r| {
+        matches!(r.kind, RefKind::EnvFile | RefKind::LabelFile)
+            && r.required
+            && loaded.is_enabled(&r.service)
+    }) {
+        let what = if r.kind == RefKind::EnvFile {
+            "env"
+        } else {
+            "label"
+        };
         let base = files
             .settings
             .project_dir
@@ -50,12 +57,12 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
         };
         let shown = on_disk.to_string_lossy();
         return Err(format!(
-            "env file {shown} not found: stat {shown}: no such file or directory"
+            "{what} file {shown} not found: stat {shown}: no such file or directory"
         ));
     }
-    let loaded = files.load();
     // Compose refuses the project: say why, where, and print no model (as Compose prints none).
-    let refusals = factory_compose::compose_refusals(&loaded);
+    let refusals =
+        factory_compose::compose_refusals(&loaded, &files.sources, &files.process, &files.settings);
     if !refusals.is_empty() {
         let report = factory_compose::Report::new(refusals);
         let color = crate::output::stderr_color(args.project.no_color);

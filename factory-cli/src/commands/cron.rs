@@ -64,7 +64,7 @@ pub(crate) fn run(args: &CronArgs) -> Result<ExitCode, String> {
         ));
     }
     let p = &args.project;
-    let mut files = project::read(args.path.as_deref(), p)?;
+    let mut files = project::read_configured(args.path.as_deref(), p)?;
     let loaded = files.load();
     if let Some(code) = blocking_errors(&loaded.diagnostics, &files, p) {
         return Ok(code);

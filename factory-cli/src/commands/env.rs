@@ -35,7 +35,7 @@ pub(crate) struct EnvArgs {
 
 pub(crate) fn run(args: &EnvArgs) -> Result<ExitCode, String> {
     let p = &args.project;
-    let mut files = project::read(None, p)?;
+    let mut files = project::read_configured(None, p)?;
     let loaded = files.load();
     // A broken file still gives the environment of the services that could be read; only when
     // nothing could be read are the loading errors worth showing instead.

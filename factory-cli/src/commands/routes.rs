@@ -106,7 +106,7 @@ pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
     if let Some(RoutesCommand::Match(m)) = &args.command {
         return run_match(m);
     }
-    let mut files = project::read(args.path.as_deref(), &args.project)?;
+    let mut files = project::read_configured(args.path.as_deref(), &args.project)?;
     let loaded = files.load();
     let failed = loading_failed(&files, &loaded);
     let defs = routes::routes(&loaded.project);
@@ -135,7 +135,7 @@ fn run_match(args: &MatchArgs) -> Result<ExitCode, String> {
         return Err(format!("invalid method `{}`", args.method));
     }
     let req = Request::from_url(&args.request_url, method, headers).map_err(|e| e.to_string())?;
-    let mut files = project::read(None, &args.project)?;
+    let mut files = project::read_configured(None, &args.project)?;
     let loaded = files.load();
     let failed = loading_failed(&files, &loaded);
     let defs = routes::routes(&loaded.project);

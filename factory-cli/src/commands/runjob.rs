@@ -20,7 +20,7 @@ pub(crate) struct RunjobArgs {
 
 pub(crate) fn run(args: &RunjobArgs) -> Result<ExitCode, String> {
     let p = &args.project;
-    let mut files = project::read(None, p)?;
+    let mut files = project::read_configured(None, p)?;
     let loaded = files.load();
     if let Some(code) = crate::commands::cron::blocking_errors(&loaded.diagnostics, &files, p) {
         return Ok(code);

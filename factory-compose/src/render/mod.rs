@@ -23,7 +23,7 @@
 //! ```
 
 pub(crate) mod parse;
-mod service;
+pub(crate) mod service;
 pub mod value;
 
 pub use value::{Value, to_json, to_yaml};
@@ -233,14 +233,9 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
     let mut top: Vec<(String, Value)> = Vec::new();
     let mut services: Vec<(String, Value)> = Vec::new();
     let mut uses_default = false;
-    let active: Vec<String> = factory_env::Lookup::get(&loaded.variables, "COMPOSE_PROFILES")
-        .unwrap_or_default()
-        .split(',')
-        .map(|p| p.trim().to_owned())
-        .filter(|p| !p.is_empty())
-        .collect();
+    let active = active_profiles(loaded);
     for svc in &loaded.project.services {
-        if !service::enabled(&cx, svc, &active) {
+        if !service::enabled(cx.tree, svc, &active) {
             continue;
         }
         let (value, default_net) = service::render(&cx, svc);
@@ -563,4 +558,14 @@ pub(crate) fn sorted(value: Value) -> Value {
         Value::Seq(items) => Value::Seq(items.into_iter().map(sorted).collect()),
         other => other,
     }
+}
+
+/// The profiles `COMPOSE_PROFILES` activates.
+pub(crate) fn active_profiles(loaded: &Loaded) -> Vec<String> {
+    factory_env::Lookup::get(&loaded.variables, "COMPOSE_PROFILES")
+        .unwrap_or_default()
+        .split(',')
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect()
 }

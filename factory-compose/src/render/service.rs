@@ -106,21 +106,49 @@ const ORDER: &[&str] = &[
     "pre_stop",
 ];
 
+/// The entries `files` (each service's env or label files) give `svc`, with `written` (its
+/// `environment` or `labels`) over them.
+fn over_files(
+    files: &[crate::resolve_refs::ServiceEnvFile],
+    svc: &Service,
+    written: Option<Vec<(String, Option<String>)>>,
+) -> Vec<(String, Option<String>)> {
+    let mut merged: Vec<(String, Option<String>)> = files
+        .iter()
+        .find(|e| e.service == svc.name.value)
+        .map(|e| {
+            e.entries
+                .iter()
+                .map(|(k, v)| (k.clone(), Some(v.clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (k, v) in written.unwrap_or_default() {
+        merged.retain(|(mk, _)| *mk != k);
+        merged.push((k, v));
+    }
+    merged
+}
+
 /// Whether a service is enabled: no `profiles`, or one of them is active (`*` activates all).
-pub(crate) fn enabled(cx: &Cx<'_>, svc: &Service, active: &[String]) -> bool {
-    let Some(entry) = svc.entry(cx.tree, "profiles") else {
+pub(crate) fn enabled(tree: &crate::yaml::Tree, svc: &Service, active: &[String]) -> bool {
+    let Some(entry) = svc.entry(tree, "profiles") else {
         return true;
     };
     // A lone scalar (`profiles: debug`, which Compose's schema refuses) counts as a one-item
     // list, the way it is rendered.
-    let profiles: Vec<String> = cx
-        .list_items(entry.value)
-        .into_iter()
-        .filter_map(|i| cx.text(i))
+    let items = match &tree.node(entry.value).kind {
+        NodeKind::Sequence(items) => &items[..],
+        NodeKind::Scalar(_) => std::slice::from_ref(&entry.value),
+        NodeKind::Mapping(_) => &[],
+    };
+    let profiles: Vec<compact_str::CompactString> = items
+        .iter()
+        .filter_map(|&i| crate::model::convert::compose_string(tree.node(i)))
         .collect();
     profiles.is_empty()
         || active.iter().any(|a| a == "*")
-        || profiles.iter().any(|p| active.contains(p))
+        || profiles.iter().any(|p| active.iter().any(|a| a == p))
 }
 
 /// Render one service; the flag says whether it joins the `default` network.
@@ -131,6 +159,7 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
     let mut has_network_mode = false;
     let mut uses_default = false;
     let mut environment: Option<Vec<(String, Option<String>)>> = None;
+    let mut labels: Option<Vec<(String, Option<String>)>> = None;
     for k in svc.keys(cx.tree) {
         let key = k.key.value.as_str();
         let v = k.value;
@@ -140,10 +169,10 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
                 environment = Some(list_or_dict(cx, v, true));
                 continue;
             }
-            "env_file" | "extends" => continue,
+            "env_file" | "extends" | "label_file" => continue,
             "labels" => {
-                let entries = list_or_dict(cx, v, false);
-                Some(sorted_strings(cx, entries, false))
+                labels = Some(list_or_dict(cx, v, false));
+                continue;
             }
             "annotations" | "sysctls" => Some(string_map(cx, v, true)),
             "expose" | "links" | "dns" | "dns_search" | "cap_add" | "cap_drop" | "profiles"
@@ -238,27 +267,18 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             out.push((key.to_owned(), Value::Null));
         }
     }
-    // env_file entries first, `environment` over them (Compose's precedence).
-    let env_files = cx
-        .loaded
-        .env_files
-        .iter()
-        .find(|e| e.service == svc.name.value);
-    let environment = environment.filter(|e| !e.is_empty());
-    if environment.is_some() || env_files.is_some_and(|e| !e.entries.is_empty()) {
-        let mut merged: Vec<(String, Option<String>)> = env_files
-            .map(|e| {
-                e.entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Some(v.clone())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        for (k, v) in environment.unwrap_or_default() {
-            merged.retain(|(mk, _)| *mk != k);
-            merged.push((k, v));
-        }
-        out.push(("environment".to_owned(), sorted_strings(cx, merged, true)));
+    // The entries of the service's label_file and env_file first, `labels` and `environment`
+    // over them (Compose's precedence); empty (`labels: []`) is omitted, as every empty map.
+    let labels = over_files(&cx.loaded.label_files, svc, labels);
+    if !labels.is_empty() {
+        out.push(("labels".to_owned(), sorted_strings(cx, labels, false)));
+    }
+    let environment = over_files(&cx.loaded.env_files, svc, environment);
+    if !environment.is_empty() {
+        out.push((
+            "environment".to_owned(),
+            sorted_strings(cx, environment, true),
+        ));
     }
     implied_dependencies(cx, svc, &mut out);
     for key in ["command", "entrypoint"] {
@@ -597,7 +617,7 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
                 for (k, val) in cx.entries(item) {
                     let value = match k.as_str() {
                         "published" => cx.text(val).map(|t| cx.s(&t)),
-                        "target" => Some(cx.plain(val)),
+                        "target" => Some(integer(cx, val)),
                         k2 if k2.starts_with("x-") => None,
                         _ => cx.text(val).map(|t| cx.s(&t)),
                     };

@@ -88,6 +88,22 @@ pub(crate) type ParsedImage<'a> =
 
 impl<'a> Context<'a> {
     /// A context with nothing derived yet.
+    /// The context of a loaded project.
+    pub(crate) fn of(
+        loaded: &'a crate::Loaded,
+        sources: &'a SourceMap,
+        settings: &'a Settings,
+        process: &'a crate::environment::ProcessEnv,
+    ) -> Self {
+        Self::new(
+            &loaded.project,
+            sources,
+            settings,
+            (&loaded.variables, &loaded.interpolation, &loaded.dotenv),
+            process,
+        )
+    }
+
     pub(crate) fn new(
         project: &'a Project,
         sources: &'a SourceMap,

@@ -808,7 +808,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 ..
             } => {
                 for merge in merges {
-                    size = size.saturating_add(self.merge(&mut keys, merge));
+                    size = size.saturating_add(self.merge(&mut keys, merge, start));
                 }
                 self.keys.truncate(keys.small);
                 NodeKind::Mapping(
@@ -832,7 +832,12 @@ impl<'t, 'l> Builder<'t, 'l> {
     /// Append to `entries` the entries of the merge's value that `keys` does not have yet
     /// (go-yaml: keys written in the mapping win; in a list, earlier mappings win). Returns the
     /// expanded size the appended entries add to the mapping.
-    fn merge(&mut self, keys: &mut KeySet, merge: PendingMerge) -> u64 {
+    ///
+    /// A key written in the mapping with `!reset` does not hide the merged value: Compose drops
+    /// the reset entry before the merge key fills the mapping, so the merged value is kept, and
+    /// it still replaces (rather than merges into) an earlier file's value: it takes the reset
+    /// entry's place as a copy of the inherited node tagged `!override`.
+    fn merge(&mut self, keys: &mut KeySet, merge: PendingMerge, own_from: usize) -> u64 {
         let sources: Vec<NodeId> =
             match self.tree.nodes.get(merge.value.0 as usize).map(|n| &n.kind) {
                 Some(NodeKind::Mapping(_)) => vec![merge.value],
@@ -854,6 +859,8 @@ impl<'t, 'l> Builder<'t, 'l> {
                 }
             };
         let mut added = 0_u64;
+        // Keys the mapping writes itself, with the inherited entry they hide (for `!reset`).
+        let mut written: Vec<(Span, Entry)> = Vec::new();
         for source in sources {
             let Some(NodeKind::Mapping(inherited)) =
                 self.tree.nodes.get(source.0 as usize).map(|n| &n.kind)
@@ -864,9 +871,11 @@ impl<'t, 'l> Builder<'t, 'l> {
                 let Some(node) = self.tree.nodes.get(entry.key.0 as usize) else {
                     continue;
                 };
-                if keys
-                    .insert(&mut self.keys, &self.tree.nodes, entry.key, node.span)
-                    .is_ok()
+                let inserted = keys.insert(&mut self.keys, &self.tree.nodes, entry.key, node.span);
+                if let Err(own_key) = inserted {
+                    written.push((own_key, *entry));
+                    continue;
+                }
                 {
                     self.entries.push(Entry {
                         key: entry.key,
@@ -880,7 +889,49 @@ impl<'t, 'l> Builder<'t, 'l> {
                 }
             }
         }
+        for (own_key, entry) in written {
+            added = added.saturating_add(self.fill_reset(own_from, own_key, entry, merge.key_span));
+        }
         added
+    }
+
+    /// When the mapping's own entry whose key is written at `own_key` is tagged `!reset`, put
+    /// the inherited `entry`'s value in its place (see [`Self::merge`]). Returns the expanded
+    /// size that adds.
+    fn fill_reset(&mut self, own_from: usize, own_key: Span, entry: Entry, merge_key: Span) -> u64 {
+        let nodes = &self.tree.nodes;
+        let Some(slot) = self.entries.get(own_from..).and_then(|own| {
+            own.iter().position(|e| {
+                e.merged_from.is_none()
+                    && nodes
+                        .get(e.key.0 as usize)
+                        .is_some_and(|k| k.span == own_key)
+                    && nodes
+                        .get(e.value.0 as usize)
+                        .and_then(Node::tag)
+                        .is_some_and(Tag::is_reset)
+            })
+        }) else {
+            return 0;
+        };
+        let Some(inherited) = nodes.get(entry.value.0 as usize) else {
+            return 0;
+        };
+        let mut copy = inherited.clone();
+        copy.props = Some(Box::new(Props {
+            tag: Some(Tag {
+                handle: "!".to_owned(),
+                suffix: "override".to_owned(),
+            }),
+            anchor: None,
+        }));
+        let size = self.sizes.get(entry.value.0 as usize).copied().unwrap_or(1);
+        let id = self.push_node(copy, size);
+        if let Some(own) = self.entries.get_mut(own_from + slot) {
+            own.value = id;
+            own.merged_from = Some(merge_key);
+        }
+        size
     }
 
     /// Add a finished node (written at `written`) to the open collection or the document.

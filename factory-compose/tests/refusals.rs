@@ -1,0 +1,95 @@
+//! `compose_refusals` on projects of several files. Verdicts checked with `docker compose
+//! config` v2.40.3 (`-f a.yml -f b.yml`, empty environment).
+
+use factory_compose::{
+    FileKind, ProcessEnv, Settings, SourceFile, SourceMap, compose_refusals, load,
+};
+
+fn refusals(files: &[(&str, &str)]) -> Vec<(String, String, u32)> {
+    let mut sources = SourceMap::new();
+    for (name, text) in files {
+        sources.add(SourceFile::new(*name, *text, FileKind::Compose));
+    }
+    let (process, settings) = (ProcessEnv::default(), Settings::default());
+    let loaded = load(&sources, &process, &settings);
+    compose_refusals(&loaded, &sources, &process, &settings)
+        .into_iter()
+        .map(|d| {
+            let at = d.primary.expect("a refusal has a place").location;
+            let file = sources.get(at.file).name.clone();
+            (d.code.to_owned(), file, at.span.start)
+        })
+        .collect()
+}
+
+/// Compose interpolates each file before merging: a value a later file replaces still fails.
+#[test]
+fn a_replaced_value_is_still_interpolated() {
+    let a = "services:\n  web:\n    image: ${X:?nope}\n";
+    let b = "services:\n  web:\n    image: nginx\n";
+    assert_eq!(
+        refusals(&[("a.yml", a), ("b.yml", b)]),
+        vec![("FE003".to_owned(), "a.yml".to_owned(), 28)]
+    );
+    // Compose: `error while interpolating services.web.image: required variable X is missing a
+    // value: nope` either way round; the kept value is reported once.
+    assert_eq!(
+        refusals(&[("b.yml", b), ("a.yml", a)]),
+        vec![("FE003".to_owned(), "a.yml".to_owned(), 28)]
+    );
+    // Reset by the later file: still refused.
+    let reset = "services:\n  web:\n    image: !reset null\n    build: .\n";
+    assert_eq!(
+        refusals(&[("a.yml", a), ("reset.yml", reset)]),
+        vec![("FE003".to_owned(), "a.yml".to_owned(), 28)]
+    );
+    // A default: accepted.
+    let with_default = "services:\n  web:\n    image: ${X:-nginx}\n";
+    assert!(refusals(&[("a.yml", with_default), ("b.yml", b)]).is_empty());
+}
+
+/// Compose reads the env and label files of the services it keeps: a file it cannot read
+/// (`key cannot contain a space`) refuses the project, unless only a service its profiles
+/// leave out names it.
+#[test]
+fn unreadable_files_of_services_left_out_are_not_read() {
+    let project = |profiles: &str| {
+        let mut sources = SourceMap::new();
+        let compose = format!(
+            "services:\n  web:\n    image: nginx\n  off:\n    image: nginx\n{profiles}    env_file: bad.env\n    label_file: bad.labels\n"
+        );
+        sources.add(SourceFile::new("compose.yml", compose, FileKind::Compose));
+        sources.add(SourceFile::new(
+            "bad.env",
+            "bad line here\n",
+            FileKind::Other,
+        ));
+        sources.add(SourceFile::new("bad.labels", "bad line\n", FileKind::Other));
+        let (process, settings) = (ProcessEnv::default(), Settings::default());
+        let loaded = load(&sources, &process, &settings);
+        let codes: Vec<(&str, String)> = compose_refusals(&loaded, &sources, &process, &settings)
+            .into_iter()
+            .map(|d| {
+                (
+                    d.code,
+                    sources
+                        .get(d.primary.expect("placed").location.file)
+                        .name
+                        .clone(),
+                )
+            })
+            .collect();
+        (loaded.is_enabled("off"), codes)
+    };
+    assert_eq!(
+        project(""),
+        (
+            true,
+            vec![
+                ("FE004", "bad.env".to_owned()),
+                ("FE004", "bad.labels".to_owned())
+            ]
+        )
+    );
+    assert_eq!(project("    profiles: [debug]\n"), (false, vec![]));
+}
