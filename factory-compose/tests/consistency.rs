@@ -18,8 +18,9 @@ fn fixtures() -> PathBuf {
 fn refusals(name: &str, text: &str, process: &ProcessEnv) -> Vec<factory_compose::Diagnostic> {
     let mut sources = SourceMap::new();
     sources.add(SourceFile::new(name, text, FileKind::Compose));
-    let loaded = load(&sources, process, &Settings::default());
-    compose_refusals(&loaded)
+    let settings = Settings::default();
+    let loaded = load(&sources, process, &settings);
+    compose_refusals(&loaded, &sources, process, &settings)
 }
 
 #[test]
@@ -129,9 +130,10 @@ fn corpus_files_compose_accepts_get_no_refusal() {
                 String::from_utf8_lossy(&std::fs::read(dotenv).unwrap_or_default()).into_owned();
             sources.add(SourceFile::new(".env", env, FileKind::Dotenv));
         }
-        let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
+        let (process, settings) = (ProcessEnv::default(), Settings::default());
+        let loaded = load(&sources, &process, &settings);
         let before: Vec<_> = loaded.diagnostics.clone();
-        for d in compose_refusals(&loaded) {
+        for d in compose_refusals(&loaded, &sources, &process, &settings) {
             if !before.contains(&d) {
                 failures.push(format!("{path}: {} {}", d.code, d.message));
             }
@@ -157,8 +159,9 @@ fn loading_problems_are_not_reported_twice() {
     assert!(verdict.starts_with("refused"), "{verdict}");
     let mut sources = SourceMap::new();
     sources.add(SourceFile::new("compose.yml", text, FileKind::Compose));
-    let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
-    let refusals = compose_refusals(&loaded);
+    let (process, settings) = (ProcessEnv::default(), Settings::default());
+    let loaded = load(&sources, &process, &settings);
+    let refusals = compose_refusals(&loaded, &sources, &process, &settings);
     let codes: Vec<_> = refusals.iter().map(|d| d.code).collect();
     assert_eq!(codes, ["FC029"], "{refusals:#?}");
     assert!(loaded.diagnostics.contains(&refusals[0]));

@@ -73,8 +73,9 @@ proptest! {
         for text in [text, random] {
             let mut sources = SourceMap::new();
             sources.add(SourceFile::new("compose.yml", text.clone(), FileKind::Compose));
-            let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
-            for d in compose_refusals(&loaded) {
+            let (process, settings) = (ProcessEnv::default(), Settings::default());
+            let loaded = load(&sources, &process, &settings);
+            for d in compose_refusals(&loaded, &sources, &process, &settings) {
                 for label in d.primary.iter().chain(&d.secondary) {
                     let span = label.location.span;
                     prop_assert!(span.end as usize <= text.len(), "{} {:?}", d.message, span);
