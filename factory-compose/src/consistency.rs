@@ -399,21 +399,8 @@ impl<'a> Cx<'a> {
         self.volumes(svc, out);
         self.refs(svc, "secrets", "secret", out);
         self.refs(svc, "configs", "config", out);
-        if let Some(models) = self.get(node, "models") {
-            let defined = self.defined("models");
-            for (m, at, via) in self.names_of(models.value) {
-                if !defined.contains(&m) {
-                    out.push(
-                        diag(
-                            "FC029",
-                            format!("service `{name}` refers to undefined model `{m}`"),
-                            format!("define `{m}` under the top-level `models:`"),
-                        )
-                        .at_inherited(at, via),
-                    );
-                }
-            }
-        }
+        // Not checked: a model the top-level `models` does not define (Compose refuses it, but
+        // `config`'s YAML does not print `models` yet, and its output must reload cleanly).
         self.scale_and_resources(svc, out);
         self.develop(svc, out);
         self.mounts(svc, out);
@@ -972,20 +959,42 @@ impl<'a> Cx<'a> {
     /// The volumes of a service as compose-go reads them: (type, source, target, item), an
     /// item of the same target as an earlier one replacing it in place (`EnforceUnicity`).
     fn volume_items(&self, svc: &Service) -> Vec<(Text, Text, Text, NodeId)> {
-        let mut kept: Vec<(Text, Text, Text, Text, NodeId)> = Vec::new();
-        for item in self.volume_items_as_written(svc) {
-            match kept.iter_mut().find(|k| k.3 == item.3) {
-                Some(k) => *k = item,
-                None => kept.push(item),
+        // Two passes, as Compose makes them (checked with v2.40.3): on the items as written
+        // (a short item keyed by its target as written), then once short items are converted
+        // (their target cleaned, `/data/` → `/data`); long items keep their target as written
+        // until the check. `[./a:/data, ./b:/data/]` and `[{target: /data/}, ./b:/data/]` keep
+        // one item; `[{target: /data/}, {target: /data}]` keeps both, which then collide.
+        let mut kept: Vec<(Text, Text, Text, bool, NodeId)> = Vec::new();
+        for pass in 0..2 {
+            let key = |item: &(Text, Text, Text, bool, NodeId)| -> Text {
+                if pass == 1 && item.3 {
+                    Text::from(crate::render::clean(&item.2))
+                } else {
+                    item.2.clone()
+                }
+            };
+            let items = if pass == 0 {
+                self.volume_items_as_written(svc)
+            } else {
+                std::mem::take(&mut kept)
+            };
+            let mut next: Vec<(Text, Text, Text, bool, NodeId)> = Vec::new();
+            for item in items {
+                let k = key(&item);
+                match next.iter_mut().find(|n| key(n) == k) {
+                    Some(n) => *n = item,
+                    None => next.push(item),
+                }
             }
+            kept = next;
         }
         kept.into_iter()
             .map(|(kind, source, target, _, i)| (kind, source, target, i))
             .collect()
     }
 
-    /// (type, source, target, unicity key, item) of each `volumes` item.
-    fn volume_items_as_written(&self, svc: &Service) -> Vec<(Text, Text, Text, Text, NodeId)> {
+    /// (type, source, target as written, short syntax, item) of each `volumes` item.
+    fn volume_items_as_written(&self, svc: &Service) -> Vec<(Text, Text, Text, bool, NodeId)> {
         let Some(v) = svc.entry(self.tree, "volumes") else {
             return Vec::new();
         };
@@ -998,21 +1007,17 @@ impl<'a> Cx<'a> {
                             .and_then(|k| self.text(k.value))
                             .unwrap_or_default()
                     };
-                    let target = field("target");
-                    out.push((field("type"), field("source"), target.clone(), target, i));
+                    out.push((field("type"), field("source"), field("target"), false, i));
                 }
                 _ => {
                     if let Some(spec) = self.text(i)
                         && let Some(p) = crate::render::parse::parse_volume(&spec)
                     {
-                        // compose-go cleans a short item's target when it parses it, a long
-                        // item's only after removing items of the same target.
-                        let target = Text::from(crate::render::clean(&p.target));
                         out.push((
                             Text::from(p.kind),
                             Text::from(p.source),
-                            target.clone(),
-                            target,
+                            Text::from(p.target),
+                            true,
                             i,
                         ));
                     }
@@ -1073,7 +1078,17 @@ impl<'a> Cx<'a> {
                 NodeKind::Scalar(_) => vec![t.value],
                 _ => self.items(t.value).to_vec(),
             };
-            for (n, i) in items.into_iter().enumerate() {
+            // Compose first keeps one item per text before `=` (`EnforceUnicity`).
+            let mut kept: Vec<(Text, NodeId)> = Vec::new();
+            for i in items {
+                let Some(text) = self.text(i) else { continue };
+                let key = Text::from(text.split('=').next().unwrap_or_default());
+                match kept.iter_mut().find(|k| k.0 == key) {
+                    Some(k) => k.1 = i,
+                    None => kept.push((key, i)),
+                }
+            }
+            for (n, (_, i)) in kept.into_iter().enumerate() {
                 if let Some(text) = self.text(i) {
                     let path = text.split(':').next().unwrap_or_default().to_owned();
                     push(
@@ -1210,8 +1225,13 @@ impl<'a> Cx<'a> {
                 },
                 None => 0.0,
             };
-            #[allow(clippy::float_cmp)]
-            if own_v != other_v {
+            // compose-go keeps `cpus` as a float32 on both sides; sizes and counts are int64.
+            #[allow(clippy::float_cmp, clippy::cast_possible_truncation)]
+            let differ = match kind {
+                Kind::Cpus => own_v as f32 != other_v as f32,
+                _ => own_v != other_v,
+            };
+            if differ {
                 let which = if key == "mem_reservation" {
                     "reservations"
                 } else {

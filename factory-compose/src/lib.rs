@@ -408,8 +408,11 @@ const REFUSED_WHEN_LOADING: [&str; 10] = [
     "FC001", "FC002", "FC003", "FC004", "FC020", "FC029", "FC030", "FE001", "FE003", "FE004",
 ];
 
-/// The rules whose every finding Compose refuses too: a `depends_on` cycle (FC030).
-const REFUSED_RULES: [&str; 1] = ["FC030"];
+/// The rules whose every finding Compose refuses too. None today: a dependency cycle (FC030)
+/// is found by the consistency checks, which follow Compose (only the services the active
+/// profiles enable, and the dependencies `links`, `volumes_from` and `network_mode: service:`
+/// imply).
+const REFUSED_RULES: [&str; 0] = [];
 
 /// What makes `docker compose config` refuse the project, in the order found: the loading
 /// problems Compose refuses too ([`Loaded::diagnostics`] of the codes above, at error

@@ -130,14 +130,10 @@ fn corpus_files_compose_accepts_get_no_refusal() {
                 String::from_utf8_lossy(&std::fs::read(dotenv).unwrap_or_default()).into_owned();
             sources.add(SourceFile::new(".env", env, FileKind::Dotenv));
         }
-        let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
+        let (process, settings) = (ProcessEnv::default(), Settings::default());
+        let loaded = load(&sources, &process, &settings);
         let before: Vec<_> = loaded.diagnostics.clone();
-        for d in compose_refusals(
-            &loaded,
-            &sources,
-            &ProcessEnv::default(),
-            &Settings::default(),
-        ) {
+        for d in compose_refusals(&loaded, &sources, &process, &settings) {
             if !before.contains(&d) {
                 failures.push(format!("{path}: {} {}", d.code, d.message));
             }
@@ -151,4 +147,22 @@ fn corpus_files_compose_accepts_get_no_refusal() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// One problem, one diagnostic: a service extending a service that does not exist has no
+/// image, but the loading diagnostic (FC029 on `extends`) is the only refusal.
+#[test]
+fn loading_problems_are_not_reported_twice() {
+    let path = fixtures().join("extends_missing_no_image.yml");
+    let text = std::fs::read_to_string(&path).expect("case");
+    let verdict = std::fs::read_to_string(path.with_extension("verdict")).expect("verdict");
+    assert!(verdict.starts_with("refused"), "{verdict}");
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new("compose.yml", text, FileKind::Compose));
+    let (process, settings) = (ProcessEnv::default(), Settings::default());
+    let loaded = load(&sources, &process, &settings);
+    let refusals = compose_refusals(&loaded, &sources, &process, &settings);
+    let codes: Vec<_> = refusals.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["FC029"], "{refusals:#?}");
+    assert!(loaded.diagnostics.contains(&refusals[0]));
 }
