@@ -310,7 +310,7 @@ fn render_config(text: String, env: &ProcessEnv) -> Option<String> {
     let loaded = load(&sources, env, &settings);
     // What Compose refuses, `factory config` refuses (and prints nothing): each refusal placed
     // inside the input.
-    let refusals = factory_compose::compose_refusals(&loaded, &sources, env, &settings);
+    let refusals = factory_compose::compose_refusals(&loaded, &sources, &settings);
     for d in &refusals {
         for l in d.primary.iter().chain(&d.secondary) {
             check_span(&sources.get(l.location.file).text, l.location.span);

@@ -408,23 +408,17 @@ const REFUSED_WHEN_LOADING: [&str; 10] = [
     "FC001", "FC002", "FC003", "FC004", "FC020", "FC029", "FC030", "FE001", "FE003", "FE004",
 ];
 
-/// The rules whose every finding Compose refuses too. None today: a dependency cycle (FC030)
-/// is found by the consistency checks, which follow Compose (only the services the active
-/// profiles enable, and the dependencies `links`, `volumes_from` and `network_mode: service:`
-/// imply).
-const REFUSED_RULES: [&str; 0] = [];
-
 /// What makes `docker compose config` refuse the project, in the order found: the loading
 /// problems Compose refuses too ([`Loaded::diagnostics`] of the codes above, at error
-/// severity), keys Compose's schema does not know, the findings of the rules above, then
-/// Compose's consistency checks on the loaded project (a service with neither `image` nor
-/// `build`, a `depends_on` naming no service …). Empty when Compose prints the project.
+/// severity), the values Compose's schema refuses that rules report in their own words
+/// ([`Loaded::schema_refusals`]), keys Compose's schema does not know, then Compose's
+/// consistency checks on the loaded project (a service with neither `image` nor `build`, a
+/// `depends_on` naming no service, a dependency cycle …). Empty when Compose prints the project.
 /// `factory config` prints these and exits 1 instead of printing the project.
 #[must_use]
 pub fn compose_refusals(
     loaded: &Loaded,
     sources: &SourceMap,
-    process: &ProcessEnv,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
     // The env and label files of services Compose leaves out (profiles) are not read.
@@ -465,10 +459,6 @@ pub fn compose_refusals(
         .cloned()
         .collect();
     unknown_keys(&loaded.project, &mut out);
-    let cx = rules::Context::of(loaded, sources, settings, process);
-    for rule in rules::registry::rules().filter(|r| REFUSED_RULES.contains(&r.info().code)) {
-        rule.check(&cx, &mut out);
-    }
     consistency::check(loaded, &mut out);
     if !settings.show_secrets {
         redact::mask_secrets(&mut out, &loaded.variables);

@@ -20,7 +20,7 @@ fn refusals(name: &str, text: &str, process: &ProcessEnv) -> Vec<factory_compose
     sources.add(SourceFile::new(name, text, FileKind::Compose));
     let settings = Settings::default();
     let loaded = load(&sources, process, &settings);
-    compose_refusals(&loaded, &sources, process, &settings)
+    compose_refusals(&loaded, &sources, &settings)
 }
 
 #[test]
@@ -133,7 +133,7 @@ fn corpus_files_compose_accepts_get_no_refusal() {
         let (process, settings) = (ProcessEnv::default(), Settings::default());
         let loaded = load(&sources, &process, &settings);
         let before: Vec<_> = loaded.diagnostics.clone();
-        for d in compose_refusals(&loaded, &sources, &process, &settings) {
+        for d in compose_refusals(&loaded, &sources, &settings) {
             if !before.contains(&d) {
                 failures.push(format!("{path}: {} {}", d.code, d.message));
             }
@@ -161,7 +161,7 @@ fn loading_problems_are_not_reported_twice() {
     sources.add(SourceFile::new("compose.yml", text, FileKind::Compose));
     let (process, settings) = (ProcessEnv::default(), Settings::default());
     let loaded = load(&sources, &process, &settings);
-    let refusals = compose_refusals(&loaded, &sources, &process, &settings);
+    let refusals = compose_refusals(&loaded, &sources, &settings);
     let codes: Vec<_> = refusals.iter().map(|d| d.code).collect();
     assert_eq!(codes, ["FC029"], "{refusals:#?}");
     assert!(loaded.diagnostics.contains(&refusals[0]));

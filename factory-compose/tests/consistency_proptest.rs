@@ -75,7 +75,7 @@ proptest! {
             sources.add(SourceFile::new("compose.yml", text.clone(), FileKind::Compose));
             let (process, settings) = (ProcessEnv::default(), Settings::default());
             let loaded = load(&sources, &process, &settings);
-            for d in compose_refusals(&loaded, &sources, &process, &settings) {
+            for d in compose_refusals(&loaded, &sources, &settings) {
                 for label in d.primary.iter().chain(&d.secondary) {
                     let span = label.location.span;
                     prop_assert!(span.end as usize <= text.len(), "{} {:?}", d.message, span);

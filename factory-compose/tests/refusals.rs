@@ -12,7 +12,7 @@ fn refusals(files: &[(&str, &str)]) -> Vec<(String, String, u32)> {
     }
     let (process, settings) = (ProcessEnv::default(), Settings::default());
     let loaded = load(&sources, &process, &settings);
-    compose_refusals(&loaded, &sources, &process, &settings)
+    compose_refusals(&loaded, &sources, &settings)
         .into_iter()
         .map(|d| {
             let at = d.primary.expect("a refusal has a place").location;
@@ -67,7 +67,7 @@ fn unreadable_files_of_services_left_out_are_not_read() {
         sources.add(SourceFile::new("bad.labels", "bad line\n", FileKind::Other));
         let (process, settings) = (ProcessEnv::default(), Settings::default());
         let loaded = load(&sources, &process, &settings);
-        let codes: Vec<(&str, String)> = compose_refusals(&loaded, &sources, &process, &settings)
+        let codes: Vec<(&str, String)> = compose_refusals(&loaded, &sources, &settings)
             .into_iter()
             .map(|d| {
                 (

@@ -18,36 +18,6 @@ fn needs_other_files(error: &str) -> bool {
     error.starts_with("env file ")
 }
 
-/// Files Compose refuses for a reason factory does not check yet (consistency checks in
-/// progress); each must still be refused by Compose, and none may be accepted by Compose.
-const NOT_YET: &[&str] = &[
-    "BretFisher__dogvscat@f43ab69/stack-elk.override.yml",
-    "Haxxnet__Compose-Examples/examples__immich__docker-compose.yml",
-    "compose-spec__compose-go@9dee8f4/loader/full-example.yml",
-    "deviantony__docker-elk/extensions/curator/curator-compose.yml",
-    "deviantony__docker-elk/extensions/filebeat/filebeat-compose.yml",
-    "deviantony__docker-elk/extensions/fleet/agent-apmserver-compose.yml",
-    "deviantony__docker-elk/extensions/fleet/fleet-compose.yml",
-    "deviantony__docker-elk/extensions/heartbeat/heartbeat-compose.yml",
-    "deviantony__docker-elk/extensions/metricbeat/metricbeat-compose.yml",
-    "frappe__frappe_docker/overrides/compose.backup-cron.yaml",
-    "frappe__frappe_docker/overrides/compose.custom-domain-ssl.yaml",
-    "frappe__frappe_docker/overrides/compose.mariadb.yaml",
-    "frappe__frappe_docker/overrides/compose.migrator.yaml",
-    "frappe__frappe_docker/overrides/compose.noproxy.yaml",
-    "frappe__frappe_docker/overrides/compose.postgres.yaml",
-    "frappe__frappe_docker/overrides/compose.proxy.yaml",
-    "frappe__frappe_docker/overrides/compose.redis.yaml",
-    "laradock__laradock@1fd58f1/docker-compose.yml",
-    "netbox-community__netbox-docker/docker-compose.test.override.yml",
-    "plausible__community-edition/reverse-proxy/docker-compose.caddy-gen.yml",
-    "plausible__community-edition/reverse-proxy/traefik/docker-compose.traefik.yml",
-    "tiangolo__full-stack-fastapi-postgresql/docker-compose.override.yml",
-    "tiangolo__full-stack-fastapi-postgresql@bdc40a1/{{cookiecutter.project_slug}}/docker-compose.override.yml",
-    "wodby__docker4drupal/compose.override.yml",
-    "wodby__docker4drupal@6e36e99/docker-compose.override.yml",
-];
-
 /// Render `loaded` as `factory config` prints it, load that as a compose file, and return its
 /// first refusal.
 fn rendered_refusal(loaded: &Loaded) -> Option<String> {
@@ -66,7 +36,7 @@ fn rendered_refusal(loaded: &Loaded) -> Option<String> {
     sources.add(SourceFile::new("rendered.yml", text, FileKind::Compose));
     let (process, settings) = (ProcessEnv::default(), Settings::default());
     let reloaded = load(&sources, &process, &settings);
-    compose_refusals(&reloaded, &sources, &process, &settings)
+    compose_refusals(&reloaded, &sources, &settings)
         .first()
         .map(|d| format!("{} {}", d.code, d.message))
 }
@@ -94,18 +64,12 @@ fn refusals_agree_with_compose_on_the_corpus() {
             &ProcessEnv::default(),
             &Settings::default(),
         );
-        let found = compose_refusals(
-            &loaded,
-            &sources,
-            &ProcessEnv::default(),
-            &Settings::default(),
-        );
+        let found = compose_refusals(&loaded, &sources, &Settings::default());
         match (ok, found.first()) {
             (true, Some(d)) => failures.push(format!(
                 "{path}: Compose accepts it, factory refuses: {} {}",
                 d.code, d.message
             )),
-            (false, None) if NOT_YET.contains(&path) => {}
             (false, None) => failures.push(format!(
                 "{path}: Compose refuses it ({error}), factory accepts it"
             )),

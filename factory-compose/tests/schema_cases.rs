@@ -40,7 +40,7 @@ fn every_recorded_case_gets_composes_verdict() {
             ..Settings::default()
         };
         let loaded = load(&sources, &ProcessEnv::default(), &settings);
-        let refusals = compose_refusals(&loaded, &sources, &ProcessEnv::default(), &settings);
+        let refusals = compose_refusals(&loaded, &sources, &settings);
         let want_refused = verdict.starts_with("refused");
         refused += usize::from(want_refused);
         checked += 1;

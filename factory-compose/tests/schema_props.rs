@@ -115,7 +115,7 @@ proptest! {
         let mut sources = SourceMap::new();
         sources.add(SourceFile::new("compose.yml", text.clone(), FileKind::Compose));
         let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
-        let refused = compose_refusals(&loaded, &sources, &ProcessEnv::default(), &Settings::default());
+        let refused = compose_refusals(&loaded, &sources, &Settings::default());
         for d in loaded.diagnostics.iter().chain(&refused) {
             if let Some(primary) = &d.primary {
                 let span = primary.location.span.range();

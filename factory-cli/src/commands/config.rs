@@ -61,8 +61,7 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
         ));
     }
     // Compose refuses the project: say why, where, and print no model (as Compose prints none).
-    let refusals =
-        factory_compose::compose_refusals(&loaded, &files.sources, &files.process, &files.settings);
+    let refusals = factory_compose::compose_refusals(&loaded, &files.sources, &files.settings);
     if !refusals.is_empty() {
         let report = factory_compose::Report::new(refusals);
         let color = crate::output::stderr_color(args.project.no_color);

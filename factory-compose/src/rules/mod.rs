@@ -87,7 +87,6 @@ pub(crate) type ParsedImage<'a> =
     Result<crate::image_ref::ImageRef<'a>, crate::image_ref::ImageRefError>;
 
 impl<'a> Context<'a> {
-    /// A context with nothing derived yet.
     /// The context of a loaded project.
     pub(crate) fn of(
         loaded: &'a crate::Loaded,
@@ -104,6 +103,7 @@ impl<'a> Context<'a> {
         )
     }
 
+    /// A context with nothing derived yet.
     pub(crate) fn new(
         project: &'a Project,
         sources: &'a SourceMap,
