@@ -399,8 +399,7 @@ impl<'a> Cx<'a> {
         self.volumes(svc, out);
         self.refs(svc, "secrets", "secret", out);
         self.refs(svc, "configs", "config", out);
-        // Not checked: a model the top-level `models` does not define (Compose refuses it, but
-        // `config`'s YAML does not print `models` yet, and its output must reload cleanly).
+        self.refs(svc, "models", "model", out);
         self.scale_and_resources(svc, out);
         self.develop(svc, out);
         self.mounts(svc, out);
@@ -730,7 +729,15 @@ impl<'a> Cx<'a> {
     }
 
     /// The `source`s of a `secrets` / `configs` list (short names or `source:` of long items).
+    /// The names a service's `secrets`, `configs` (items or their `source`) or `models` (items,
+    /// or the keys of the map form) refer to.
     fn sources(&self, id: NodeId) -> Vec<(Text, Location)> {
+        if let NodeKind::Mapping(entries) = self.kind(id) {
+            return entries
+                .iter()
+                .filter_map(|e| self.text(e.key).map(|t| (t, self.loc(e.key))))
+                .collect();
+        }
         self.items(id)
             .iter()
             .filter_map(|&i| match self.kind(i) {
