@@ -51,7 +51,8 @@ pub(crate) enum Checks {
     /// All but missing required keys: one of several `-f` files. Compose validates the
     /// project merged so far after each file, so a key an earlier file gives is not missing.
     NotRequired,
-    /// Only missing required keys: the files merged ([`Checks::NotRequired`]).
+    /// Only missing required keys, and the repeated items the merge made (a list Compose's
+    /// schema wants unique): the files merged so far ([`Checks::NotRequired`]).
     OnlyRequired,
 }
 
@@ -1545,7 +1546,14 @@ impl<'t> Cx<'t> {
                         format!("`{path}` items at {first} and {later} are equal"),
                     )
                     .with_help("remove the repeated item: Compose refuses the file");
-                    self.report(out, d, item, via);
+                    // On the files merged, only a repeat the merge made (one item from each
+                    // file) is new: a file's own repeats were reported with the file.
+                    let file = |i: usize| items.get(i).map(|&n| self.tree.node(n).file);
+                    if self.checks == Checks::OnlyRequired && file(first) != file(later) {
+                        self.report_required(out, d, item, via);
+                    } else {
+                        self.report(out, d, item, via);
+                    }
                 }
                 return false;
             }

@@ -118,3 +118,24 @@ fn required_keys_are_checked_on_the_project_merged_so_far() {
         fc020("c.yml")
     );
 }
+
+/// A list Compose's schema wants unique (`group_add`) checked on the files merged so far: the
+/// merge can make a repeat neither file has (Compose v2.40.3: `services.w.group_add items at 0
+/// and 2 are equal`); a file's own repeat is reported once, with the file.
+#[test]
+fn repeats_the_merge_makes_are_refused() {
+    let g1 = "services:\n  w:\n    image: x\n    group_add: [a, b]\n";
+    let g2 = "services:\n  w:\n    group_add: [a]\n";
+    let g3 = "services:\n  w:\n    group_add: [c, c]\n";
+    let g4 = "services:\n  w:\n    group_add: [d]\n";
+    let codes = |files: &[(&str, &str)]| -> Vec<(String, String)> {
+        refusals(files)
+            .into_iter()
+            .map(|(code, file, _)| (code, file))
+            .collect()
+    };
+    let fc020 = |file: &str| vec![("FC020".to_owned(), file.to_owned())];
+    assert_eq!(codes(&[("g1.yml", g1), ("g2.yml", g2)]), fc020("g2.yml"));
+    assert_eq!(codes(&[("g1.yml", g1), ("g3.yml", g3)]), fc020("g3.yml"));
+    assert_eq!(codes(&[("g1.yml", g1), ("g4.yml", g4)]), vec![]);
+}
