@@ -76,10 +76,6 @@ pub struct Loaded {
     pub interpolation: Interpolation,
     /// Problems found while loading (YAML, shape, types, interpolation, `.env`).
     pub diagnostics: Vec<Diagnostic>,
-    /// Values Compose's schema refuses that a rule reports in its own terms (`version`,
-    /// `healthcheck`, `logging`, `extra_hosts`, `environment`/`labels` values): part of
-    /// [`compose_refusals`], not of `diagnostics`, so that `lint` says each thing once.
-    pub schema_refusals: Vec<Diagnostic>,
     /// Each service's `env_file` variables, from the files the caller added (see
     /// [`resolve_refs`]).
     pub env_files: Vec<resolve_refs::ServiceEnvFile>,
@@ -133,7 +129,6 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // Compose validates the project merged so far against its schema after each file: the
     // first file alone, then a later file's values, but its required keys on the merge (an
     // earlier file may give them; see the merges below).
-    let mut schema_refusals = Vec::new();
     for (i, tree) in trees.iter().enumerate() {
         let checks = if i == 0 {
             schema::Checks::All
@@ -141,7 +136,6 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             schema::Checks::NotRequired
         };
         schema::check_some(tree, checks, &mut diagnostics);
-        schema::check_covered(tree, checks, &mut schema_refusals);
     }
     let dotenv = environment::parse_dotenv(sources, process, &mut diagnostics);
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
@@ -150,13 +144,8 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let mut extends_files: Vec<resolve_refs::FileRef> = Vec::new();
     let mut include_env = Vec::new();
     for tree in &mut trees {
-        let refs = includes_and_extends(
-            tree,
-            &mut include_env,
-            sources,
-            settings,
-            (&mut diagnostics, &mut schema_refusals),
-        );
+        let refs =
+            includes_and_extends(tree, &mut include_env, sources, settings, &mut diagnostics);
         for r in refs {
             if !extends_files.iter().any(|e| e.path == r.path) {
                 extends_files.push(r);
@@ -225,7 +214,6 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         dotenv,
         interpolation,
         diagnostics,
-        schema_refusals,
         env_files,
         label_files,
         extends_files,
@@ -263,7 +251,7 @@ fn includes_and_extends(
     include_env: &mut Vec<merge::IncludeEnv>,
     sources: &SourceMap,
     settings: &Settings,
-    (diagnostics, schema_refusals): (&mut Vec<Diagnostic>, &mut Vec<Diagnostic>),
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<resolve_refs::FileRef> {
     let mut yaml_problems = Vec::new();
     let mut load_file = |path: &str| {
@@ -277,7 +265,6 @@ fn includes_and_extends(
             &mut yaml_problems,
         );
         schema::check(&tree, &mut yaml_problems);
-        schema::check_covered(&tree, schema::Checks::All, schema_refusals);
         Some(tree)
     };
     let main = tree
@@ -411,7 +398,8 @@ const REFUSED_WHEN_LOADING: [&str; 10] = [
 /// What makes `docker compose config` refuse the project, in the order found: the loading
 /// problems Compose refuses too ([`Loaded::diagnostics`] of the codes above, at error
 /// severity), the values Compose's schema refuses that rules report in their own words
-/// ([`Loaded::schema_refusals`]), keys Compose's schema does not know, then Compose's
+/// (`version`, `healthcheck`, `logging`, `extra_hosts`, `environment`/`labels` values), keys
+/// Compose's schema does not know, then Compose's
 /// consistency checks on the loaded project (a service with neither `image` nor `build`, a
 /// `depends_on` naming no service, a dependency cycle …). Empty when Compose prints the project.
 /// `factory config` prints these and exits 1 instead of printing the project.
@@ -455,9 +443,12 @@ pub fn compose_refusals(
         .iter()
         .filter(|d| d.severity == Severity::Error && REFUSED_WHEN_LOADING.contains(&d.code))
         .filter(|d| !(d.code == "FE004" && in_unread(d)))
-        .chain(&loaded.schema_refusals)
         .cloned()
         .collect();
+    // Checked here, on the project merged and interpolated (an interpolated value is a string,
+    // as a `${VAR}` is before interpolation), rather than on each file when loading: only
+    // `config` needs them, and `lint` should not pay for them.
+    schema::check_covered(&loaded.project.tree, schema::Checks::All, &mut out);
     unknown_keys(&loaded.project, &mut out);
     consistency::check(loaded, &mut out);
     if !settings.show_secrets {

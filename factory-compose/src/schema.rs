@@ -64,7 +64,7 @@ pub(crate) fn check(tree: &Tree, diags: &mut Vec<Diagnostic>) {
 /// The values Compose's schema refuses that a rule reports in its own terms (`version`: FC016;
 /// `healthcheck`: FC025; `logging`: FC031; `extra_hosts`: FC028; a collection or a date as an
 /// `environment` or `labels` value: FC021): for [`crate::compose_refusals`] only, so that `lint`
-/// does not say the same thing twice. Same `checks` as [`check_some`].
+/// does not say the same thing twice (and does not pay for them).
 pub(crate) fn check_covered(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic>) {
     let cx = Cx { tree, checks };
     let mut out = Some(diags);
