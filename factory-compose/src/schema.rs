@@ -1648,7 +1648,33 @@ impl<'t> Cx<'t> {
                 }
                 let via = self.via(e, via);
                 let child = path.key(key);
-                if let Some((_, schema)) = SERVICE.iter().find(|(k, _)| *k == key) {
+                // The platform's keys (most keys of a platform project) are not in `SERVICE`:
+                // a `match` tells them apart without scanning its eighty names.
+                let typed = matches!(
+                    key,
+                    "command"
+                        | "depends_on"
+                        | "entrypoint"
+                        | "environment"
+                        | "expose"
+                        | "extra_hosts"
+                        | "healthcheck"
+                        | "image"
+                        | "labels"
+                        | "links"
+                        | "logging"
+                        | "ports"
+                        | "read_only"
+                        | "restart"
+                        | "tty"
+                        | "volumes"
+                );
+                let schema = if typed {
+                    None
+                } else {
+                    SERVICE.iter().find(|(k, _)| *k == key)
+                };
+                if let Some((_, schema)) = schema {
                     self.walk(e.value, schema, &child, via, out);
                 } else {
                     self.model_key(key, e.value, &child, via, out);
