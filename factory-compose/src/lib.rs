@@ -126,16 +126,11 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             &mut diagnostics,
         ));
     }
-    // Compose validates the project merged so far against its schema after each file: the
-    // first file alone, then a later file's values, but its required keys on the merge (an
-    // earlier file may give them; see the merges below).
-    for (i, tree) in trees.iter().enumerate() {
-        let checks = if i == 0 {
-            schema::Checks::All
-        } else {
-            schema::Checks::NotRequired
-        };
-        schema::check_some(tree, checks, &mut diagnostics);
+    // Compose validates each file against its schema, but the required keys on the project
+    // merged so far after each file, its `extends` applied (an earlier file, or the service a
+    // service extends, may give them): see after the `extends` and the merges below.
+    for tree in &trees {
+        schema::check_some(tree, schema::Checks::NotRequired, &mut diagnostics);
     }
     let dotenv = environment::parse_dotenv(sources, process, &mut diagnostics);
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
@@ -166,6 +161,9 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         }
         found
     });
+    if let Some(first) = trees.first() {
+        schema::check_some(first, schema::Checks::OnlyRequired, &mut diagnostics);
+    }
     for k in 2..trees.len() {
         let so_far = merge::merge(trees.get(..k).unwrap_or_default().to_vec()).tree;
         schema::check_some(&so_far, schema::Checks::OnlyRequired, &mut diagnostics);

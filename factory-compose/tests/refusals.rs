@@ -139,3 +139,20 @@ fn repeats_the_merge_makes_are_refused() {
     assert_eq!(codes(&[("g1.yml", g1), ("g3.yml", g3)]), fc020("g3.yml"));
     assert_eq!(codes(&[("g1.yml", g1), ("g4.yml", g4)]), vec![]);
 }
+
+/// The required keys are checked once `extends` is applied: a `condition` the extended
+/// service gives is not missing (Compose v2.40.3 accepts the first project, refuses the second).
+#[test]
+fn required_keys_are_checked_after_extends() {
+    let extended = "services:\n  app:\n    image: x\n  cache:\n    image: x\n    depends_on:\n      app:\n        condition: service_healthy\n  db:\n    extends:\n      service: cache\n    depends_on:\n      app: {}\n";
+    assert_eq!(refusals(&[("compose.yml", extended)]), vec![]);
+    let alone =
+        "services:\n  app:\n    image: x\n  db:\n    image: x\n    depends_on:\n      app: {}\n";
+    assert_eq!(
+        refusals(&[("compose.yml", alone)])
+            .into_iter()
+            .map(|(code, _, _)| code)
+            .collect::<Vec<_>>(),
+        ["FC020"]
+    );
+}
