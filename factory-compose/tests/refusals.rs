@@ -22,6 +22,19 @@ fn refusals(files: &[(&str, &str)]) -> Vec<(String, String, u32)> {
         .collect()
 }
 
+/// The codes and files of the refusals of `files`.
+fn codes(files: &[(&str, &str)]) -> Vec<(String, String)> {
+    refusals(files)
+        .into_iter()
+        .map(|(code, file, _)| (code, file))
+        .collect()
+}
+
+/// One FC020 in `file`.
+fn fc020(file: &str) -> Vec<(String, String)> {
+    vec![("FC020".to_owned(), file.to_owned())]
+}
+
 /// Compose interpolates each file before merging: a value a later file replaces still fails.
 #[test]
 fn a_replaced_value_is_still_interpolated() {
@@ -102,13 +115,6 @@ fn required_keys_are_checked_on_the_project_merged_so_far() {
     let a = "services:\n  web:\n    image: nginx\n    depends_on:\n      db:\n        condition: service_started\n  db:\n    image: x\n";
     let b = "services:\n  web:\n    depends_on:\n      db: {}\n";
     let c = "services:\n  web:\n    depends_on:\n      cache: {}\n  cache:\n    image: x\n";
-    let codes = |files: &[(&str, &str)]| -> Vec<(String, String)> {
-        refusals(files)
-            .into_iter()
-            .map(|(code, file, _)| (code, file))
-            .collect()
-    };
-    let fc020 = |file: &str| vec![("FC020".to_owned(), file.to_owned())];
     // Verdicts of `docker compose -f … config` (v2.40.3): accepted, then refused three times.
     assert_eq!(codes(&[("a.yml", a), ("b.yml", b)]), vec![]);
     assert_eq!(codes(&[("a.yml", a), ("c.yml", c)]), fc020("c.yml"));
@@ -128,13 +134,6 @@ fn repeats_the_merge_makes_are_refused() {
     let g2 = "services:\n  w:\n    group_add: [a]\n";
     let g3 = "services:\n  w:\n    group_add: [c, c]\n";
     let g4 = "services:\n  w:\n    group_add: [d]\n";
-    let codes = |files: &[(&str, &str)]| -> Vec<(String, String)> {
-        refusals(files)
-            .into_iter()
-            .map(|(code, file, _)| (code, file))
-            .collect()
-    };
-    let fc020 = |file: &str| vec![("FC020".to_owned(), file.to_owned())];
     assert_eq!(codes(&[("g1.yml", g1), ("g2.yml", g2)]), fc020("g2.yml"));
     assert_eq!(codes(&[("g1.yml", g1), ("g3.yml", g3)]), fc020("g3.yml"));
     assert_eq!(codes(&[("g1.yml", g1), ("g4.yml", g4)]), vec![]);
