@@ -149,17 +149,20 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     }
     let file_vars =
         resolve_refs::include_variables(&include_env, sources, &variables, &mut diagnostics);
-    // Compose interpolates each file before merging them: a value a later file replaces still
-    // fails (`${X:?}`) or warns there. Those values are gone from the merged tree.
+    // Compose interpolates and validates each file before merging them: a value a later file
+    // replaces still fails (`${X:?}`, `healthcheck.test: true`) or warns there. Those values are
+    // gone from the merged tree; the schema checks rules report in their own words
+    // (`check_covered`) are kept for the values the merged tree no longer has.
     let replaced_values = (trees.len() > 1).then(|| {
-        let mut found = Vec::new();
+        let (mut found, mut covered) = (Vec::new(), Vec::new());
         for tree in &trees {
             let mut copy = tree.clone();
             interpolate::run_with_files(
                 &mut copy, sources, &variables, &file_vars, settings, &mut found,
             );
+            schema::check_covered(&copy, schema::Checks::NotRequired, &mut covered);
         }
-        found
+        (found, covered)
     });
     if let Some(first) = trees.first() {
         schema::check_some(first, schema::Checks::OnlyRequired, &mut diagnostics);
@@ -172,7 +175,9 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let merge::Merged {
         mut tree,
         overrides,
+        conflicts,
     } = merge::merge(trees);
+    report_conflicts(&tree, &conflicts, &mut diagnostics);
     if several {
         schema::check_some(&tree, schema::Checks::OnlyRequired, &mut diagnostics);
     }
@@ -186,7 +191,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         settings,
         &mut diagnostics,
     );
-    if let Some(found) = replaced_values {
+    if let Some((found, covered)) = replaced_values {
         let seen: std::collections::HashSet<(&str, Option<Location>)> = diagnostics
             [interpolated_from..]
             .iter()
@@ -197,6 +202,18 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             .filter(|d| !seen.contains(&(d.code, d.primary.as_ref().map(|l| l.location))))
             .collect();
         diagnostics.extend(missing);
+        // What `compose_refusals` finds on the merged tree is reported there, once.
+        let mut merged = Vec::new();
+        schema::check_covered(&tree, schema::Checks::NotRequired, &mut merged);
+        let key = |d: &Diagnostic| {
+            (
+                d.code,
+                d.primary.as_ref().map(|l| l.location),
+                d.message.clone(),
+            )
+        };
+        let mut said: std::collections::HashSet<_> = merged.iter().map(key).collect();
+        diagnostics.extend(covered.into_iter().filter(|d| said.insert(key(d))));
     }
     let mut project = model::build(tree, &mut diagnostics);
     project.overrides = overrides;
@@ -215,6 +232,35 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         env_files,
         label_files,
         extends_files,
+    }
+}
+
+/// FC020 for each value a later file gives where an earlier file has a mapping or a list that
+/// compose-go cannot merge it into (`cannot override x-common.environment`).
+fn report_conflicts(tree: &yaml::Tree, conflicts: &[merge::Conflict], diags: &mut Vec<Diagnostic>) {
+    for c in conflicts {
+        let earlier = if c.earlier_is_mapping {
+            "a mapping"
+        } else {
+            "a list"
+        };
+        diags.push(
+            rules::registry::diagnostic(
+                "FC020",
+                format!(
+                    "`{}` cannot be overridden by {}: an earlier file sets it to {earlier}",
+                    c.path,
+                    model::convert::describe(tree, c.value)
+                ),
+            )
+            .at(tree.location(c.value))
+            .with_secondary(tree.location(c.earlier), format!("{earlier} here"))
+            .with_help(format!(
+                "write it as {earlier} here too, or tag it `!override` to replace the earlier \
+                 value: Compose refuses the project (`cannot override {}`)",
+                c.path
+            )),
+        );
     }
 }
 

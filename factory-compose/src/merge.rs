@@ -37,6 +37,21 @@ pub struct Override {
     pub replaced: NodeId,
 }
 
+/// A value of a later file that cannot replace an earlier file's: compose-go's merge refuses a
+/// mapping (or a list) overridden by a value of another kind (`cannot override x-a`) where no
+/// rule of its own merges the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The key's path, as Compose names it (`x-common.environment`, `services.web.gpus`).
+    pub path: String,
+    /// The later file's value.
+    pub value: NodeId,
+    /// The earlier value: a mapping or a list, as Compose reads it.
+    pub earlier: NodeId,
+    /// Whether the earlier value is a mapping (else a list).
+    pub earlier_is_mapping: bool,
+}
+
 /// The merged tree and what each later file replaced.
 #[derive(Debug, Clone, Default)]
 pub struct Merged {
@@ -44,12 +59,15 @@ pub struct Merged {
     pub tree: Tree,
     /// Replaced values, so a diagnostic about an override can name the base value too.
     pub overrides: Vec<Override>,
+    /// Values Compose refuses to merge (`cannot override …`); the later value is kept.
+    pub conflicts: Vec<Conflict>,
 }
 
 /// Merge `trees` in order into one tree (the first document of each).
 #[must_use]
 pub fn merge(mut trees: Vec<Tree>) -> Merged {
     let mut overrides = Vec::new();
+    let mut conflicts = Vec::new();
     // compose-go's ResetProcessor drops a `!reset` node from the anchor it is written in before
     // any alias is read: an entry inherited through `<<` never resets anything.
     // In the first file (and, after each merge, in what a file added) a `!reset` value has
@@ -76,6 +94,7 @@ pub fn merge(mut trees: Vec<Tree>) -> Merged {
                 let mut m = Merger {
                     tree: &mut out,
                     overrides: &mut overrides,
+                    conflicts: &mut conflicts,
                 };
                 m.merge(base, over_root, &mut Vec::new())
             }
@@ -86,6 +105,7 @@ pub fn merge(mut trees: Vec<Tree>) -> Merged {
     Merged {
         tree: out,
         overrides,
+        conflicts,
     }
 }
 
@@ -149,6 +169,18 @@ enum Rule {
     Logging,
     /// `build`: a string is `{context: …}`; then merged as a mapping.
     Build,
+    /// `networks.*.ipam.config`: by subnet, as compose-go's mergeIPAMConfig.
+    IpamConfig,
+}
+
+/// `services.*.gpus`, for [`is_path`].
+const GPUS: &[&str] = &["services", "*", "gpus"];
+/// `services.*.build.ssh`, for [`is_path`].
+const BUILD_SSH: &[&str] = &["services", "*", "build", "ssh"];
+
+/// Whether `path` is `pattern` (`*` for any one key).
+fn is_path(path: &[String], pattern: &[&str]) -> bool {
+    path.len() == pattern.len() && path.iter().zip(pattern).all(|(p, &q)| q == "*" || p == q)
 }
 
 fn rule_for(path: &[String]) -> Rule {
@@ -177,6 +209,7 @@ fn rule_for(path: &[String]) -> Rule {
         ["services", _, "volumes"] => Rule::VolumesByTarget,
         ["services", _, "depends_on" | "networks"] => Rule::NamedMap,
         ["services", _, "logging"] => Rule::Logging,
+        ["networks", _, "ipam", "config"] => Rule::IpamConfig,
         _ => Rule::Default,
     }
 }
@@ -184,6 +217,7 @@ fn rule_for(path: &[String]) -> Rule {
 struct Merger<'t> {
     tree: &'t mut Tree,
     overrides: &'t mut Vec<Override>,
+    conflicts: &'t mut Vec<Conflict>,
 }
 
 impl Merger<'_> {
@@ -263,6 +297,7 @@ impl Merger<'_> {
                 Some(self.mappings(base, over, path))
             }
             Rule::ByName => Some(self.by_name(base, over)),
+            Rule::IpamConfig => Some(self.ipam_config(base, over, path)),
             Rule::AppendUnique => Some(self.append(base, over, true)),
             Rule::VolumesByTarget => Some(self.volumes(base, over)),
             Rule::NamedMap => {
@@ -289,11 +324,110 @@ impl Merger<'_> {
                 (NodeKind::Mapping(_), NodeKind::Mapping(_)) => {
                     Some(self.mappings(base, over, path))
                 }
-                (NodeKind::Sequence(_), NodeKind::Sequence(_)) => {
+                // compose-go has the earlier `gpus: all` in its canonical form by then,
+                // `[{count: all}]`, and appends the later list to it.
+                (NodeKind::Scalar(_), NodeKind::Sequence(items)) if is_path(path, GPUS) => {
+                    let items = std::iter::once(base).chain(items.iter().copied()).collect();
+                    Some(self.with_kind(over, NodeKind::Sequence(items)))
+                }
+                // An earlier `build.ssh` list is a mapping by then (`cannot override`).
+                (NodeKind::Sequence(_), NodeKind::Sequence(_)) if !is_path(path, BUILD_SSH) => {
                     Some(self.append(base, over, false))
                 }
-                _ => Some(over),
+                _ => {
+                    self.check_kinds(base, over, path);
+                    Some(over)
+                }
             },
+        }
+    }
+
+    /// compose-go's mergeIPAMConfig, quirks included: each earlier item is merged with the later
+    /// items of its subnet, a later item of another subnet is added once (the earlier item is
+    /// then dropped unless a later item has its subnet), and a merged item takes the place of
+    /// the first item of its subnet. compose-go merges into the earlier item's map in place, so
+    /// an item already placed changes with it: each earlier item is one cell.
+    fn ipam_config(&mut self, base: NodeId, over: NodeId, path: &mut Vec<String>) -> NodeId {
+        let (NodeKind::Sequence(originals), NodeKind::Sequence(overrides)) =
+            (self.node(base).kind.clone(), self.node(over).kind.clone())
+        else {
+            return over;
+        };
+        let subnet = |m: &Self, id: NodeId| -> Option<String> {
+            let NodeKind::Mapping(es) = &m.node(id).kind else {
+                return None;
+            };
+            es.iter()
+                .find(|e| m.scalar_text(e.key) == Some("subnet"))
+                .and_then(|e| m.scalar_text(e.value))
+                .map(str::to_owned)
+        };
+        let mut cells: Vec<NodeId> = Vec::new();
+        let mut placed: Vec<usize> = Vec::new();
+        for &original in &originals {
+            let right = cells.len();
+            cells.push(original);
+            for &left in &overrides {
+                let left_subnet = subnet(self, left);
+                if left_subnet != subnet(self, cells[right])
+                    && !placed
+                        .iter()
+                        .any(|&c| subnet(self, cells[c]) == left_subnet)
+                {
+                    placed.push(cells.len());
+                    cells.push(left);
+                    continue;
+                }
+                cells[right] = self.mappings(cells[right], left, path);
+                let merged_subnet = subnet(self, cells[right]);
+                match placed
+                    .iter()
+                    .position(|&c| subnet(self, cells[c]) == merged_subnet)
+                {
+                    Some(i) => placed[i] = right,
+                    None => placed.push(right),
+                }
+            }
+        }
+        let items = placed.into_iter().map(|c| cells[c]).collect();
+        self.with_kind(over, NodeKind::Sequence(items))
+    }
+
+    /// compose-go's mergeYaml refuses a mapping or a list replaced by a value of another kind.
+    /// The earlier value is read as compose-go has it then, in its canonical form: a `gpus`
+    /// string is a list, a `build.ssh` list a mapping, an `external` mapping `true`; `models`
+    /// and `ipam.config` have merge rules of their own.
+    fn check_kinds(&mut self, base: NodeId, over: NodeId, path: &[String]) {
+        let p: Vec<&str> = path.iter().map(String::as_str).collect();
+        let (mut mapping, mut sequence) = match &self.node(base).kind {
+            NodeKind::Mapping(_) => (true, false),
+            NodeKind::Sequence(_) => (false, true),
+            NodeKind::Scalar(_) => (false, false),
+        };
+        match p.as_slice() {
+            _ if is_path(path, GPUS) => (mapping, sequence) = (false, true),
+            _ if is_path(path, BUILD_SSH) => (mapping, sequence) = (true, false),
+            [
+                "networks" | "volumes" | "secrets" | "configs",
+                _,
+                "external",
+            ]
+            | ["services", _, "models"]
+            | ["networks", _, "ipam", "config"] => return,
+            _ => {}
+        }
+        let (over_mapping, over_sequence) = match &self.node(over).kind {
+            NodeKind::Mapping(_) => (true, false),
+            NodeKind::Sequence(_) => (false, true),
+            NodeKind::Scalar(_) => (false, false),
+        };
+        if (mapping && !over_mapping) || (sequence && !over_sequence) {
+            self.conflicts.push(Conflict {
+                path: path.join("."),
+                value: over,
+                earlier: base,
+                earlier_is_mapping: mapping,
+            });
         }
     }
 
@@ -988,6 +1122,7 @@ impl Extender<'_> {
         let mut m = Merger {
             tree: self.tree,
             overrides: self.overrides,
+            conflicts: &mut Vec::new(),
         };
         m.merge(base, svc, &mut vec!["services".to_owned(), name.to_owned()])
             .unwrap_or(svc)
@@ -1226,6 +1361,7 @@ impl IncludeWalk<'_, '_> {
                     Some(base) => Merger {
                         tree,
                         overrides: self.overrides,
+                        conflicts: &mut Vec::new(),
                     }
                     .merge(base, r, &mut Vec::new())
                     .unwrap_or(r),
@@ -1289,6 +1425,7 @@ impl IncludeWalk<'_, '_> {
                     let merger = Merger {
                         tree,
                         overrides: self.overrides,
+                        conflicts: &mut Vec::new(),
                     };
                     if !merger.same(x.value, e.value) {
                         self.out.conflicts.push((kind, name, x.key, e.key));

@@ -155,3 +155,84 @@ fn required_keys_are_checked_after_extends() {
         ["FC020"]
     );
 }
+
+/// Compose validates each file before merging: a value the schema refuses is refused even when
+/// a later file replaces it, for the values rules report in their own words too (`healthcheck`,
+/// `logging` …). Verdicts of `docker compose config` v2.40.3: `validating a.yml:
+/// services.app.healthcheck.test must be a string` in either order.
+#[test]
+fn a_replaced_value_is_still_validated() {
+    let a = "services:\n  app:\n    image: alpine\n    healthcheck:\n      test: true\n";
+    let b = "services:\n  app:\n    healthcheck:\n      test: pg_isready\n";
+    let at_test = vec![("FC020".to_owned(), "a.yml".to_owned(), 64)];
+    assert_eq!(refusals(&[("a.yml", a), ("b.yml", b)]), at_test);
+    assert_eq!(refusals(&[("b.yml", b), ("a.yml", a)]), at_test);
+    // Kept by the merge (no later file sets it): reported once, not per file and merged.
+    let c = "services:\n  app:\n    logging:\n      options:\n        tag: true\n";
+    assert_eq!(
+        codes(&[("a.yml", a), ("c.yml", c)]),
+        [fc020("a.yml"), fc020("c.yml")].concat()
+    );
+    // A valid value replaced: nothing.
+    let valid = "services:\n  app:\n    image: alpine\n    healthcheck:\n      test: [CMD, x]\n";
+    assert_eq!(codes(&[("v.yml", valid), ("b.yml", b)]), vec![]);
+}
+
+/// compose-go's merge refuses a mapping or a list a later file replaces with a value of another
+/// kind where no merge rule of its own applies (`cannot override x-a`), reading the earlier
+/// value in its canonical form. Verdicts of `docker compose config` v2.40.3.
+#[test]
+fn a_value_of_another_kind_cannot_override() {
+    let web = "services:\n  web:\n    image: nginx\n";
+    let with = |extra: &str| format!("{web}{extra}");
+    let refused = |a: &str, b: &str| codes(&[("a.yml", a), ("b.yml", b)]);
+    // `cannot override x-a`, `cannot override x-a.b`, `cannot override services.web.x-foo`
+    assert_eq!(
+        refused(&with("x-a:\n  b: 1\n"), "x-a: str\n"),
+        fc020("b.yml")
+    );
+    assert_eq!(
+        refused(&with("x-a:\n  b: [1]\n"), "x-a:\n  b: {c: 1}\n"),
+        fc020("b.yml")
+    );
+    assert_eq!(
+        refused(
+            &with("    x-foo: [1]\n"),
+            "services:\n  web:\n    x-foo: 1\n"
+        ),
+        fc020("b.yml")
+    );
+    // `gpus: all` is a list by then, and `build.ssh` a mapping.
+    assert_eq!(
+        refused(
+            &with("    gpus: [{driver: nvidia}]\n"),
+            "services:\n  web:\n    gpus: all\n"
+        ),
+        fc020("b.yml")
+    );
+    assert_eq!(
+        refused(
+            &with("    build:\n      context: .\n      ssh: [default]\n"),
+            "services:\n  web:\n    build:\n      ssh: [a=b]\n"
+        ),
+        fc020("b.yml")
+    );
+    // Accepted: `!override`, `!reset`, null, a scalar replaced by a list, `external` (a
+    // mapping is `true` by then), `gpus: all` then a list (appended).
+    for (a, b) in [
+        (with("x-a:\n  b: 1\n"), "x-a: !override str\n"),
+        (with("x-a:\n  b: 1\n"), "x-a: !reset str\n"),
+        (with("x-a:\n  b: 1\n"), "x-a: ~\n"),
+        (with("x-a: 1\n"), "x-a: [1]\n"),
+        (
+            with("    networks: [n]\nnetworks:\n  n:\n    external: {name: x}\n"),
+            "networks:\n  n:\n    external: true\n",
+        ),
+        (
+            with("    gpus: all\n"),
+            "services:\n  web:\n    gpus: [{driver: nvidia}]\n",
+        ),
+    ] {
+        assert_eq!(refused(&a, b), vec![], "{a}\n---\n{b}");
+    }
+}

@@ -406,6 +406,21 @@ fn top_model(cx: &Cx<'_>, node: NodeId) -> Value {
     ordered(entries, &["name", "model", "context_size", "runtime_flags"])
 }
 
+/// An `ipam.config` item in compose-go's IPAMPool order, without its extensions (Compose
+/// prints them in neither format).
+fn ipam_pool(pool: Value) -> Value {
+    match pool {
+        Value::Map(fields) => ordered(
+            fields
+                .into_iter()
+                .filter(|(k, _)| !k.starts_with("x-"))
+                .collect(),
+            &["subnet", "gateway", "ip_range", "aux_addresses"],
+        ),
+        other => other,
+    }
+}
+
 /// Put `entries` in the order of `order` (a Go struct's fields); unknown keys follow, sorted.
 pub(crate) fn ordered(entries: Vec<(String, Value)>, order: &[&str]) -> Value {
     // Each key's place in `order` is looked up once, not in every comparison (a service's
@@ -493,13 +508,27 @@ fn top_entries(cx: &Cx<'_>, name: &str, node: NodeId) -> Vec<(String, Value)> {
 
 fn top_network(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
     let mut entries = top_entries(cx, name, node);
-    // `ipam.config` and `ipam.options` are omitempty.
-    if let Some((_, Value::Map(ipam))) = entries.iter_mut().find(|(k, _)| k == "ipam") {
-        ipam.retain(|(k, v)| {
-            let empty = matches!(v, Value::Seq(x) if x.is_empty())
-                || matches!(v, Value::Map(x) if x.is_empty());
-            !(empty && matches!(k.as_str(), "config" | "options"))
-        });
+    // compose-go's IPAMConfig has `driver` and `config` (omitempty) and its extensions (not in
+    // JSON): `options` is dropped; each pool's fields in IPAMPool's order.
+    if let Some((_, ipam @ Value::Map(_))) = entries.iter_mut().find(|(k, _)| k == "ipam") {
+        let Value::Map(fields) = std::mem::replace(ipam, Value::Null) else {
+            unreachable!("matched a map")
+        };
+        let json = cx.format == Format::Json;
+        let kept = fields
+            .into_iter()
+            .filter(|(k, v)| {
+                let empty = matches!(v, Value::Seq(x) if x.is_empty());
+                !(k == "options" || (k == "config" && empty) || (json && k.starts_with("x-")))
+            })
+            .map(|(k, v)| match (k.as_str(), v) {
+                ("config", Value::Seq(pools)) => {
+                    (k, Value::Seq(pools.into_iter().map(ipam_pool).collect()))
+                }
+                (_, v) => (k, v),
+            })
+            .collect();
+        *ipam = ordered(kept, &["driver", "config"]);
     }
     // The YAML printer omits an empty `ipam` (JSON always prints the struct).
     if cx.format == Format::Yaml {

@@ -1123,6 +1123,12 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                     let mut e: Vec<(String, Value)> = Vec::new();
                     for (ek, ev) in cx.entries(rv) {
                         let x = match ek.as_str() {
+                            "devices" if rk == "reservations" => match cx.kind(ev) {
+                                NodeKind::Sequence(items) => Value::Seq(
+                                    items.iter().map(|&d| device_request(cx, d)).collect(),
+                                ),
+                                _ => cx.plain(ev),
+                            },
                             "memory" => match cx.text(ev).as_deref().and_then(ram_in_bytes) {
                                 Some(b) => Value::Str(b.to_string()),
                                 None => cx.plain(ev),
@@ -1496,21 +1502,46 @@ fn develop(cx: &Cx<'_>, v: NodeId) -> Value {
 fn gpus(cx: &Cx<'_>, v: NodeId) -> Value {
     match cx.kind(v) {
         NodeKind::Scalar(_) if cx.text(v).as_deref() == Some("all") => {
-            Value::Seq(vec![Value::Map(vec![("count".to_owned(), Value::Int(-1))])])
+            Value::Seq(vec![gpus_item(cx, v)])
         }
-        NodeKind::Sequence(items) => Value::Seq(
-            items
-                .iter()
-                .map(|&i| {
-                    ordered(
-                        plain_entries(cx, i),
-                        &["capabilities", "driver", "count", "device_ids", "options"],
-                    )
-                })
-                .collect(),
-        ),
+        // A string item is an earlier file's `gpus: all` a later file's list was appended to.
+        NodeKind::Sequence(items) => Value::Seq(items.iter().map(|&i| gpus_item(cx, i)).collect()),
         _ => cx.plain(v),
     }
+}
+
+fn gpus_item(cx: &Cx<'_>, i: NodeId) -> Value {
+    match cx.kind(i) {
+        NodeKind::Scalar(_) => Value::Map(vec![("count".to_owned(), Value::Int(-1))]),
+        _ => device_request(cx, i),
+    }
+}
+
+/// A `gpus` or `deploy.resources.reservations.devices` item: compose-go's
+/// deviceRequestDefaults gives an item with neither `count` nor `device_ids` `count: all`, and
+/// `count` is an integer, `all` being -1.
+fn device_request(cx: &Cx<'_>, i: NodeId) -> Value {
+    let mut entries = plain_entries(cx, i);
+    let mut has_count = false;
+    for (k, v) in &mut entries {
+        if k == "count" {
+            has_count = true;
+            if let Value::Str(t) = v {
+                if t == "all" {
+                    *v = Value::Int(-1);
+                } else if let Ok(n) = t.parse::<i128>() {
+                    *v = Value::Int(n);
+                }
+            }
+        }
+    }
+    if !has_count && !entries.iter().any(|(k, _)| k == "device_ids") {
+        entries.push(("count".to_owned(), Value::Int(-1)));
+    }
+    ordered(
+        entries,
+        &["capabilities", "driver", "count", "device_ids", "options"],
+    )
 }
 
 /// A service's `models`: a list is a map of names to null; a Go map, so sorted by name.
