@@ -242,13 +242,24 @@ fn report_conflicts(tree: &yaml::Tree, conflicts: &[merge::Conflict], diags: &mu
         let earlier = if c.earlier_is_mapping {
             "a mapping"
         } else {
-            "a list"
+            "a sequence"
+        };
+        let (whose, compose_path) = match c.path.strip_prefix("services.") {
+            // compose-go's ExtendService merges at the path `services.x`.
+            Some(rest) if c.by_extends => (
+                "the service it extends",
+                format!(
+                    "services.x.{}",
+                    rest.split_once('.').map_or("", |(_, key)| key)
+                ),
+            ),
+            _ => ("an earlier file", c.path.clone()),
         };
         diags.push(
             rules::registry::diagnostic(
                 "FC020",
                 format!(
-                    "`{}` cannot be overridden by {}: an earlier file sets it to {earlier}",
+                    "`{}` cannot be overridden by {}: {whose} sets it to {earlier}",
                     c.path,
                     model::convert::describe(tree, c.value)
                 ),
@@ -257,8 +268,7 @@ fn report_conflicts(tree: &yaml::Tree, conflicts: &[merge::Conflict], diags: &mu
             .with_secondary(tree.location(c.earlier), format!("{earlier} here"))
             .with_help(format!(
                 "write it as {earlier} here too, or tag it `!override` to replace the earlier \
-                 value: Compose refuses the project (`cannot override {}`)",
-                c.path
+                 value: Compose refuses the project (`cannot override {compose_path}`)"
             )),
         );
     }
@@ -319,6 +329,8 @@ fn includes_and_extends(
     let mut included = merge::resolve_include(tree, &main, overrides, &mut load_file);
     let mut extended = merge::resolve_extends(tree, overrides, &mut load_file, &included.services);
     extended.issues.extend(included.extends.issues);
+    extended.conflicts.extend(included.extends.conflicts);
+    report_conflicts(tree, &extended.conflicts, diagnostics);
     extended.files.extend(included.extends.files);
     diagnostics.append(&mut yaml_problems);
     let mut refs: Vec<resolve_refs::FileRef> = Vec::new();

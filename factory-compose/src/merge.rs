@@ -50,6 +50,8 @@ pub struct Conflict {
     pub earlier: NodeId,
     /// Whether the earlier value is a mapping (else a list).
     pub earlier_is_mapping: bool,
+    /// Whether the earlier value is the extended service's (`extends`), not an earlier file's.
+    pub by_extends: bool,
 }
 
 /// The merged tree and what each later file replaced.
@@ -95,6 +97,7 @@ pub fn merge(mut trees: Vec<Tree>) -> Merged {
                     tree: &mut out,
                     overrides: &mut overrides,
                     conflicts: &mut conflicts,
+                    canonical: true,
                 };
                 m.merge(base, over_root, &mut Vec::new())
             }
@@ -218,6 +221,9 @@ struct Merger<'t> {
     tree: &'t mut Tree,
     overrides: &'t mut Vec<Override>,
     conflicts: &'t mut Vec<Conflict>,
+    /// Whether the earlier value is the project merged so far, which compose-go has in its
+    /// canonical form (`gpus: all` a list …); `extends` merges the service as written.
+    canonical: bool,
 }
 
 impl Merger<'_> {
@@ -326,12 +332,16 @@ impl Merger<'_> {
                 }
                 // compose-go has the earlier `gpus: all` in its canonical form by then,
                 // `[{count: all}]`, and appends the later list to it.
-                (NodeKind::Scalar(_), NodeKind::Sequence(items)) if is_path(path, GPUS) => {
+                (NodeKind::Scalar(_), NodeKind::Sequence(items))
+                    if self.canonical && is_path(path, GPUS) =>
+                {
                     let items = std::iter::once(base).chain(items.iter().copied()).collect();
                     Some(self.with_kind(over, NodeKind::Sequence(items)))
                 }
                 // An earlier `build.ssh` list is a mapping by then (`cannot override`).
-                (NodeKind::Sequence(_), NodeKind::Sequence(_)) if !is_path(path, BUILD_SSH) => {
+                (NodeKind::Sequence(_), NodeKind::Sequence(_))
+                    if !(self.canonical && is_path(path, BUILD_SSH)) =>
+                {
                     Some(self.append(base, over, false))
                 }
                 _ => {
@@ -405,8 +415,8 @@ impl Merger<'_> {
             NodeKind::Scalar(_) => (false, false),
         };
         match p.as_slice() {
-            _ if is_path(path, GPUS) => (mapping, sequence) = (false, true),
-            _ if is_path(path, BUILD_SSH) => (mapping, sequence) = (true, false),
+            _ if self.canonical && is_path(path, GPUS) => (mapping, sequence) = (false, true),
+            _ if self.canonical && is_path(path, BUILD_SSH) => (mapping, sequence) = (true, false),
             [
                 "networks" | "volumes" | "secrets" | "configs",
                 _,
@@ -427,6 +437,7 @@ impl Merger<'_> {
                 value: over,
                 earlier: base,
                 earlier_is_mapping: mapping,
+                by_extends: !self.canonical,
             });
         }
     }
@@ -781,6 +792,8 @@ pub(crate) struct ExtendsIssue {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Extended {
     pub(crate) issues: Vec<ExtendsIssue>,
+    /// Values a service gives that the service it extends has as another kind.
+    pub(crate) conflicts: Vec<Conflict>,
     /// Every file `extends` asked for: its path relative to the project directory (as the
     /// caller must name it in the sources) and where it is written.
     pub(crate) files: Vec<(String, NodeId, String)>,
@@ -1122,7 +1135,8 @@ impl Extender<'_> {
         let mut m = Merger {
             tree: self.tree,
             overrides: self.overrides,
-            conflicts: &mut Vec::new(),
+            conflicts: &mut self.out.conflicts,
+            canonical: false,
         };
         m.merge(base, svc, &mut vec!["services".to_owned(), name.to_owned()])
             .unwrap_or(svc)
@@ -1362,6 +1376,7 @@ impl IncludeWalk<'_, '_> {
                         tree,
                         overrides: self.overrides,
                         conflicts: &mut Vec::new(),
+                        canonical: true,
                     }
                     .merge(base, r, &mut Vec::new())
                     .unwrap_or(r),
@@ -1426,6 +1441,7 @@ impl IncludeWalk<'_, '_> {
                         tree,
                         overrides: self.overrides,
                         conflicts: &mut Vec::new(),
+                        canonical: true,
                     };
                     if !merger.same(x.value, e.value) {
                         self.out.conflicts.push((kind, name, x.key, e.key));

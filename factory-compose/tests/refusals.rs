@@ -236,3 +236,23 @@ fn a_value_of_another_kind_cannot_override() {
         assert_eq!(refused(&a, b), vec![], "{a}\n---\n{b}");
     }
 }
+
+/// `extends` merges with the same rule, on the extended service as written (compose-go's
+/// ExtendService: `cannot override services.x.x-foo`); a `gpus: all` there is not a list yet.
+#[test]
+fn extends_cannot_override_another_kind_either() {
+    let file = |own: &str| {
+        format!(
+            "services:\n  base:\n    image: a\n    x-foo: [1]\n    gpus: all\n  web:\n    extends: base\n{own}"
+        )
+    };
+    assert_eq!(codes(&[("a.yml", &file("    x-foo: 1\n"))]), fc020("a.yml"));
+    for own in [
+        "    x-foo: !override 1\n",
+        "    x-foo: ~\n",
+        "    x-foo: [2]\n",
+        "    gpus: [{driver: nvidia}]\n",
+    ] {
+        assert_eq!(codes(&[("a.yml", &file(own))]), vec![], "{own}");
+    }
+}
