@@ -46,9 +46,14 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|s| cx.enabled(s, &active))
         .collect();
-    for svc in &enabled {
+    // The typed decoding, the transformations and the validation of the merged dictionary see
+    // every service, enabled or not; checkConsistency only the services the profiles enable.
+    for svc in &loaded.project.services {
         let mut local = Vec::new();
-        cx.service(svc, &enabled, &mut local);
+        cx.decoding(svc, &mut local);
+        if enabled.iter().any(|e| std::ptr::eq(*e, svc)) {
+            cx.service(svc, &enabled, &mut local);
+        }
         found.extend(local.into_iter().map(|d| cx.through_merge_key(svc, d)));
     }
     cx.container_names(&enabled, &mut found);
@@ -403,6 +408,12 @@ impl<'a> Cx<'a> {
         self.scale_and_resources(svc, out);
         self.develop(svc, out);
         self.mounts(svc, out);
+    }
+
+    /// What Compose refuses in any service, one its profiles leave out too (checked with
+    /// v2.40.3): values the typed decoding cannot read, items its transformations cannot
+    /// parse, and the validation of the merged dictionary.
+    fn decoding(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
         self.casts(svc, out);
         self.validation(svc, out);
         self.short_syntax(svc, out);

@@ -164,6 +164,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         }
         (found, covered)
     });
+    let required_from = diagnostics.len();
     if let Some(first) = trees.first() {
         schema::check_some(first, schema::Checks::OnlyRequired, &mut diagnostics);
     }
@@ -181,6 +182,27 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     if several {
         schema::check_some(&tree, schema::Checks::OnlyRequired, &mut diagnostics);
     }
+    // A repeated item is reported by each check that sees it (the file's own, then the files
+    // merged so far): once is enough.
+    let mut said: std::collections::HashSet<(&str, Option<Location>, Option<String>)> = diagnostics
+        [..required_from]
+        .iter()
+        .map(|d| {
+            (
+                d.code,
+                d.primary.as_ref().map(|l| l.location),
+                d.help.clone(),
+            )
+        })
+        .collect();
+    let checked = diagnostics.split_off(required_from);
+    diagnostics.extend(checked.into_iter().filter(|d| {
+        said.insert((
+            d.code,
+            d.primary.as_ref().map(|l| l.location),
+            d.help.clone(),
+        ))
+    }));
     report_empty_project(&tree, sources, &mut diagnostics);
     let interpolated_from = diagnostics.len();
     let interpolation = interpolate::run_with_files(

@@ -1546,10 +1546,9 @@ impl<'t> Cx<'t> {
                         format!("`{path}` items at {first} and {later} are equal"),
                     )
                     .with_help("remove the repeated item: Compose refuses the file");
-                    // On the files merged, only a repeat the merge made (one item from each
-                    // file) is new: a file's own repeats were reported with the file.
-                    let file = |i: usize| items.get(i).map(|&n| self.tree.node(n).file);
-                    if self.checks == Checks::OnlyRequired && file(first) != file(later) {
+                    // On the files merged (or a file with `extends` applied) a repeat the merge
+                    // made is new; `load` drops the ones the file's own check reported.
+                    if self.checks == Checks::OnlyRequired {
                         self.report_required(out, d, item, via);
                     } else {
                         self.report(out, d, item, via);
