@@ -12,12 +12,14 @@ never hand-written. `factory-compose/tests/differential_regressions.rs` compares
 rendering with them, byte for byte.
 
     usage: tests/differential/make_regressions.py [CASE...]
-    environment: COMPOSE (default /work/.oracle/docker-compose)
+    environment: COMPOSE (default: installed by ../shared/tools/install-compose.sh)
 """
 
 import os
 import subprocess
 import sys
+
+from oracle import compose_binary
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -25,7 +27,7 @@ CASES = os.path.join(ROOT, "factory-compose", "tests", "fixtures", "differential
 
 
 def main():
-    compose = os.environ.get("COMPOSE") or "/work/.oracle/docker-compose"
+    compose = compose_binary()
     names = sys.argv[1:] or sorted(os.listdir(CASES))
     status = 0
     for name in names:

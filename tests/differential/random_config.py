@@ -52,6 +52,8 @@ import subprocess
 import sys
 import tempfile
 
+from oracle import compose_binary
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -979,13 +981,7 @@ def main():
     ap.add_argument("-q", action="store_true", help="only the summary and one line per difference")
     a = ap.parse_args()
 
-    compose = os.environ.get("COMPOSE")
-    if not compose:
-        # As run.sh: the installer beside the repository prints the binary's path.
-        installer = os.path.join(ROOT, "..", "shared", "tools", "install-compose.sh")
-        compose = subprocess.run(
-            [installer], check=True, capture_output=True, text=True
-        ).stdout.strip()
+    compose = compose_binary()
     factory = os.environ.get("FACTORY")
     if not factory:
         target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")

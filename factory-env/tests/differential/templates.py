@@ -5,7 +5,9 @@ Usage: cargo build -p factory-env --example probe_jsonl
        python3 templates.py [N] [SEED]   (env: COMPOSE=path/to/docker-compose, PROBE=path/to/probe_jsonl)
 Prints every mismatch and a summary line; exits 1 on a mismatch."""
 import json, random, subprocess, sys, os, tempfile, re
-COMPOSE = os.environ.get('COMPOSE', '/work/.oracle/docker-compose')
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'tests', 'differential'))
+from oracle import compose_binary  # noqa: E402
+COMPOSE = compose_binary()
 PROBE = os.environ.get('PROBE', os.path.join(os.environ.get('CARGO_TARGET_DIR', 'target'), 'debug/examples/probe_jsonl'))
 WORK = tempfile.mkdtemp(prefix='factory-env-diff-')
 from concurrent.futures import ThreadPoolExecutor
