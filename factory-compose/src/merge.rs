@@ -244,6 +244,17 @@ impl Merger<'_> {
         }
     }
 
+    /// The text of the scalar `key` of the mapping `id`.
+    fn field(&self, id: NodeId, key: &str) -> Option<String> {
+        let NodeKind::Mapping(es) = &self.node(id).kind else {
+            return None;
+        };
+        es.iter()
+            .find(|e| self.scalar_text(e.key) == Some(key))
+            .and_then(|e| self.scalar_text(e.value))
+            .map(str::to_owned)
+    }
+
     /// A copy of `id` with other entries or items (same span, file, tag, anchor).
     fn with_kind(&mut self, id: NodeId, kind: NodeKind) -> NodeId {
         let mut node = self.node(id).clone();
@@ -311,21 +322,10 @@ impl Merger<'_> {
                 let over = self.named_map(over);
                 Some(self.mappings(base, over, path))
             }
-            Rule::Logging => {
-                let driver = |m: &Self, id| {
-                    let NodeKind::Mapping(es) = &m.node(id).kind else {
-                        return None;
-                    };
-                    es.iter()
-                        .find(|e| m.scalar_text(e.key) == Some("driver"))
-                        .and_then(|e| m.scalar_text(e.value))
-                        .map(str::to_owned)
-                };
-                match (driver(self, base), driver(self, over)) {
-                    (Some(a), Some(b)) if a != b => Some(over),
-                    _ => Some(self.mappings(base, over, path)),
-                }
-            }
+            Rule::Logging => match (self.field(base, "driver"), self.field(over, "driver")) {
+                (Some(a), Some(b)) if a != b => Some(over),
+                _ => Some(self.mappings(base, over, path)),
+            },
             Rule::Default => match (&self.node(base).kind, &self.node(over).kind) {
                 (NodeKind::Mapping(_), NodeKind::Mapping(_)) => {
                     Some(self.mappings(base, over, path))
@@ -363,15 +363,7 @@ impl Merger<'_> {
         else {
             return over;
         };
-        let subnet = |m: &Self, id: NodeId| -> Option<String> {
-            let NodeKind::Mapping(es) = &m.node(id).kind else {
-                return None;
-            };
-            es.iter()
-                .find(|e| m.scalar_text(e.key) == Some("subnet"))
-                .and_then(|e| m.scalar_text(e.value))
-                .map(str::to_owned)
-        };
+        let subnet = |m: &Self, id: NodeId| m.field(id, "subnet");
         let mut cells: Vec<NodeId> = Vec::new();
         let mut placed: Vec<usize> = Vec::new();
         for &original in &originals {
