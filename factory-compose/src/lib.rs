@@ -330,6 +330,7 @@ fn includes_and_extends(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<resolve_refs::FileRef> {
     let mut yaml_problems = Vec::new();
+    let mut schema_problems: Vec<(String, Diagnostic)> = Vec::new();
     let mut load_file = |path: &str| {
         let id = sources
             .of_kind(FileKind::Other)
@@ -340,7 +341,11 @@ fn includes_and_extends(
             &settings.limits,
             &mut yaml_problems,
         );
-        schema::check(&tree, &mut yaml_problems);
+        // Compose validates an included file, not one `extends` reads (only the merged result):
+        // kept by path until it is known which the file is.
+        let mut found = Vec::new();
+        schema::check(&tree, &mut found);
+        schema_problems.extend(found.into_iter().map(|d| (path.to_owned(), d)));
         Some(tree)
     };
     let main = tree
@@ -355,6 +360,31 @@ fn includes_and_extends(
     report_conflicts(tree, &extended.conflicts, diagnostics);
     extended.files.extend(included.extends.files);
     diagnostics.append(&mut yaml_problems);
+    diagnostics.extend(
+        schema_problems
+            .into_iter()
+            .filter(|(path, _)| included.files.iter().any(|(p, _)| p == path))
+            .map(|(_, d)| d),
+    );
+    // What services took from a file `extends` read is validated with them, as Compose
+    // validates the merged result.
+    if !extended.files.is_empty() {
+        let main_file = tree.root().map(|r| tree.node(r).file);
+        let mut found = Vec::new();
+        schema::check_some(tree, schema::Checks::NotRequired, &mut found);
+        let said: std::collections::HashSet<(&str, Option<Location>)> = diagnostics
+            .iter()
+            .map(|d| (d.code, d.primary.as_ref().map(|l| l.location)))
+            .collect();
+        let fresh: Vec<Diagnostic> = found
+            .into_iter()
+            .filter(|d| {
+                let at = d.primary.as_ref().map(|l| l.location);
+                at.map(|l| l.file) != main_file && !said.contains(&(d.code, at))
+            })
+            .collect();
+        diagnostics.extend(fresh);
+    }
     let mut refs: Vec<resolve_refs::FileRef> = Vec::new();
     let at = |id: yaml::NodeId| tree.location(id);
     for (path, node) in &included.files {

@@ -835,14 +835,28 @@ fn rebase(dir: &str, path: &str) -> Option<String> {
     })
 }
 
+/// Where a path is in a scalar [`rebase_services`] rewrites.
+#[derive(Clone, Copy)]
+enum PathIn {
+    /// The whole scalar.
+    Whole,
+    /// A short `volumes` item: the source before the first `:`, when it starts with `.`.
+    ShortVolume,
+    /// A `name=path` list item: after the first `=`.
+    NamedItem,
+}
+
 /// Rewrite the relative paths of the services of a file loaded from directory `dir` (Compose
-/// resolves them against that file's folder): `build` (context), `env_file`, bind `volumes`.
-fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
+/// resolves them against that file's folder): `build` (context and additional contexts),
+/// `env_file`, `label_file`, bind `volumes`, `develop.watch` paths. An included project's build context
+/// defaults to its own folder (`default_context`); a service `extends` reads from another file
+/// keeps no context it did not write (the project's folder is the default).
+fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context: bool) {
     if dir.is_empty() {
         return;
     }
     let mut seen = std::collections::HashSet::new();
-    let mut rewrite = |tree: &mut Tree, id: NodeId, volume: bool| {
+    let mut rewrite = |tree: &mut Tree, id: NodeId, form: PathIn| {
         if !seen.insert(id) {
             return;
         }
@@ -852,19 +866,31 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
         let NodeKind::Scalar(s) = &mut node.kind else {
             return;
         };
-        if volume {
-            let (src, rest) = match s.value.split_once(':') {
-                Some((a, b)) => (a.to_owned(), Some(b.to_owned())),
-                None => (s.value.to_string(), None),
-            };
-            if !(src.starts_with('.')) || rest.is_none() {
-                return;
+        match form {
+            PathIn::ShortVolume => {
+                let (src, rest) = match s.value.split_once(':') {
+                    Some((a, b)) => (a.to_owned(), Some(b.to_owned())),
+                    None => (s.value.to_string(), None),
+                };
+                if !(src.starts_with('.')) || rest.is_none() {
+                    return;
+                }
+                if let (Some(new), Some(rest)) = (rebase(dir, &src), rest) {
+                    s.value = format!("{new}:{rest}").into();
+                }
             }
-            if let (Some(new), Some(rest)) = (rebase(dir, &src), rest) {
-                s.value = format!("{new}:{rest}").into();
+            PathIn::NamedItem => {
+                if let Some((name, path)) = s.value.split_once('=')
+                    && let Some(new) = rebase(dir, path)
+                {
+                    s.value = format!("{name}={new}").into();
+                }
             }
-        } else if let Some(new) = rebase(dir, &s.value) {
-            s.value = new.into();
+            PathIn::Whole => {
+                if let Some(new) = rebase(dir, &s.value) {
+                    s.value = new.into();
+                }
+            }
         }
     };
     let svcs: Vec<NodeId> = match &tree.node(services).kind {
@@ -874,15 +900,50 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
     for svc in svcs {
         if let Some(b) = tree.get(svc, "build").map(|e| e.value) {
             match &tree.node(b).kind {
-                NodeKind::Scalar(_) => rewrite(tree, b, false),
+                NodeKind::Scalar(_) => rewrite(tree, b, PathIn::Whole),
                 NodeKind::Mapping(_) => {
                     if let Some(c) = tree.get(b, "context").map(|e| e.value) {
-                        rewrite(tree, c, false);
-                    } else if let Some(ctx) = rebase(dir, ".") {
+                        rewrite(tree, c, PathIn::Whole);
+                    } else if default_context && let Some(ctx) = rebase(dir, ".") {
                         add_entry(tree, b, "context", ctx);
+                    }
+                    if let Some(a) = tree.get(b, "additional_contexts").map(|e| e.value) {
+                        match &tree.node(a).kind {
+                            NodeKind::Mapping(es) => {
+                                let values: Vec<NodeId> = es.iter().map(|e| e.value).collect();
+                                for v in values {
+                                    rewrite(tree, v, PathIn::Whole);
+                                }
+                            }
+                            NodeKind::Sequence(items) => {
+                                for i in items.to_vec() {
+                                    rewrite(tree, i, PathIn::NamedItem);
+                                }
+                            }
+                            NodeKind::Scalar(_) => {}
+                        }
                     }
                 }
                 NodeKind::Sequence(_) => {}
+            }
+        }
+        if let Some(l) = tree.get(svc, "label_file").map(|e| e.value) {
+            let items = match &tree.node(l).kind {
+                NodeKind::Sequence(items) => items.to_vec(),
+                _ => vec![l],
+            };
+            for i in items {
+                rewrite(tree, i, PathIn::Whole);
+            }
+        }
+        if let Some(d) = tree.get(svc, "develop").map(|e| e.value)
+            && let Some(w) = tree.get(d, "watch").map(|e| e.value)
+            && let NodeKind::Sequence(items) = &tree.node(w).kind
+        {
+            for i in items.to_vec() {
+                if let Some(p) = tree.get(i, "path").map(|e| e.value) {
+                    rewrite(tree, p, PathIn::Whole);
+                }
             }
         }
         if let Some(e) = tree.get(svc, "env_file").map(|e| e.value) {
@@ -892,10 +953,10 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
             };
             for i in items {
                 match &tree.node(i).kind {
-                    NodeKind::Scalar(_) => rewrite(tree, i, false),
+                    NodeKind::Scalar(_) => rewrite(tree, i, PathIn::Whole),
                     NodeKind::Mapping(_) => {
                         if let Some(p) = tree.get(i, "path").map(|e| e.value) {
-                            rewrite(tree, p, false);
+                            rewrite(tree, p, PathIn::Whole);
                         }
                     }
                     NodeKind::Sequence(_) => {}
@@ -909,7 +970,7 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
             };
             for i in items {
                 match &tree.node(i).kind {
-                    NodeKind::Scalar(_) => rewrite(tree, i, true),
+                    NodeKind::Scalar(_) => rewrite(tree, i, PathIn::ShortVolume),
                     NodeKind::Mapping(_) => {
                         let bind = tree
                             .get(i, "type")
@@ -918,11 +979,36 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str) {
                         if let Some(s) = tree.get(i, "source").map(|e| e.value)
                             && bind
                         {
-                            rewrite(tree, s, false);
+                            rewrite(tree, s, PathIn::Whole);
                         }
                     }
                     NodeKind::Sequence(_) => {}
                 }
+            }
+        }
+    }
+}
+
+/// compose-go reads a file `extends` names without validating it, in its canonical form: a
+/// `depends_on` entry without `condition` has `condition: service_started`.
+fn default_conditions(tree: &mut Tree, services: NodeId) {
+    let svcs: Vec<NodeId> = match &tree.node(services).kind {
+        NodeKind::Mapping(es) => es.iter().map(|e| e.value).collect(),
+        _ => Vec::new(),
+    };
+    for svc in svcs {
+        let Some(d) = tree.get(svc, "depends_on").map(|e| e.value) else {
+            continue;
+        };
+        let entries: Vec<NodeId> = match &tree.node(d).kind {
+            NodeKind::Mapping(es) => es.iter().map(|e| e.value).collect(),
+            _ => Vec::new(),
+        };
+        for e in entries {
+            if matches!(tree.node(e).kind, NodeKind::Mapping(_))
+                && tree.get(e, "condition").is_none()
+            {
+                add_entry(tree, e, "condition", "service_started".to_owned());
             }
         }
     }
@@ -1020,7 +1106,8 @@ impl Extender<'_> {
         });
         let dir = parent_dir(path);
         if let Some(s) = services {
-            rebase_services(self.tree, s, &dir);
+            rebase_services(self.tree, s, &dir, false);
+            default_conditions(self.tree, s);
         }
         self.files.push(ExtFile {
             path: path.to_owned(),
@@ -1380,7 +1467,7 @@ impl IncludeWalk<'_, '_> {
             // Its own relative paths first: what it includes in turn is rebased on its own
             // folder by the nested walk.
             if let Some(services) = mapping_of(tree, sub_root, "services") {
-                rebase_services(tree, services, &dir);
+                rebase_services(tree, services, &dir, true);
             }
             for kind in ["secrets", "configs"] {
                 if let Some(map) = mapping_of(tree, sub_root, kind) {

@@ -25,7 +25,8 @@ devices, profiles, extends, hooks, develop, gpus, the resource and namespace key
 anchors merged with `<<`, `version`, `name`, top-level networks/volumes/secrets/configs used
 or unused; overrides mostly re-declare keys an earlier file set, in another form, sometimes
 tagged `!reset` / `!override`; a `.env` with some of the variables; `env_file` and
-`label_file` files. Not generated: `include`, `extends.file`.
+`label_file` files; now and then a `lib/common.yml` the first file loads through `include` (short
+or long form, with `project_directory` / `env_file`) or a service's `extends.file`.
 
 Every difference is printed with its seed and the differing JSON paths. With `--shrink`, each
 differing project is reduced greedily (drop files, services, keys, list items; keep the same
@@ -773,6 +774,35 @@ def generate(seed):
         files[fname] = doc
         order.append(fname)
     extra = {}
+    if r.random() < 0.25:
+        # A file the project loads itself: through `include` (its services are not the
+        # project's, but sometimes one is: a conflict) or `extends.file`.
+        lib_names = [n for n in SERVICE_NAMES if n not in all_names][: r.randint(1, 2)]
+        if r.random() < 0.15 or not lib_names:
+            lib_names = lib_names + [all_names[0]]
+        files["lib/common.yml"] = g.file(lib_names, is_override=False)
+        for name in ("secret.txt", ".env.web", "web.labels", "more.labels"):
+            extra["lib/" + name] = "x=1\n"
+        main = files["compose.yml"]
+        if r.random() < 0.5:
+            c = r.random()
+            if c < 0.4:
+                item = S("lib/common.yml")
+            else:
+                fields = [("path", S("lib/common.yml"))]
+                if c < 0.7:
+                    fields.append(("project_directory", S(r.choice(["lib", "."]))))
+                if r.random() < 0.3:
+                    fields.append(("env_file", S(r.choice(["lib/.env.web", ".env.web"]))))
+                item = M(fields)
+            main.items.insert(0, ("include", L([item])))
+        else:
+            svcs = dict(main.items)["services"]
+            j = r.randrange(len(svcs.items))
+            name, svc = svcs.items[j]
+            items = [(k, v) for k, v in (svc.items if isinstance(svc, M) else []) if k != "extends"]
+            ext = M([("file", S("lib/common.yml")), ("service", S(r.choice(lib_names)))])
+            svcs.items[j] = (name, M(items + [("extends", ext)]))
     if r.random() < 0.4:
         keys = r.sample(sorted(DOTENV_VARS), r.randint(1, len(DOTENV_VARS)))
         extra[".env"] = "".join(f"{k}={DOTENV_VARS[k]}\n" for k in keys)
@@ -792,9 +822,11 @@ def run_both(files, order, extra, compose, factory, keep=None):
     os.makedirs(d, exist_ok=True)
     try:
         for name, doc in files.items():
+            os.makedirs(os.path.dirname(os.path.join(d, name)), exist_ok=True)
             with open(os.path.join(d, name), "w", encoding="utf-8") as f:
                 f.write(to_yaml(doc) if not isinstance(doc, str) else doc)
         for name, text in extra.items():
+            os.makedirs(os.path.dirname(os.path.join(d, name)), exist_ok=True)
             with open(os.path.join(d, name), "w", encoding="utf-8") as f:
                 f.write(text)
         args = []
@@ -879,7 +911,7 @@ def candidates(files, order):
     if len(order) > 1:
         for i in range(len(order)):
             o = order[:i] + order[i + 1:]
-            yield {k: v for k, v in files.items() if k in o}, o
+            yield {k: v for k, v in files.items() if k in o or k not in order}, o
 
     def walk(node, trail):
         # yield (container, index) for every removable item, deepest last
@@ -894,7 +926,7 @@ def candidates(files, order):
                 child = it[1] if isinstance(node, M) else it
                 yield from walk(child, trail + [node])
 
-    for fname in order:
+    for fname in files:
         n = sum(1 for _ in walk(files[fname], []))
         for idx in range(n):
             new = copy.deepcopy(files)
@@ -954,7 +986,7 @@ def shrink(files, order, extra, compose, factory, sig, budget=400):
 
 def show_project(files, order, extra):
     out = []
-    for f in order:
+    for f in order + [f for f in files if f not in order]:
         out.append(f"--- {f}\n{to_yaml(files[f]) if not isinstance(files[f], str) else files[f]}")
     for f, t in extra.items():
         out.append(f"--- {f}\n{t}")
