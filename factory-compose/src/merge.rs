@@ -908,19 +908,15 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
                         add_entry(tree, b, "context", ctx);
                     }
                     if let Some(a) = tree.get(b, "additional_contexts").map(|e| e.value) {
-                        match &tree.node(a).kind {
+                        let (values, form): (Vec<NodeId>, _) = match &tree.node(a).kind {
                             NodeKind::Mapping(es) => {
-                                let values: Vec<NodeId> = es.iter().map(|e| e.value).collect();
-                                for v in values {
-                                    rewrite(tree, v, PathIn::Whole);
-                                }
+                                (es.iter().map(|e| e.value).collect(), PathIn::Whole)
                             }
-                            NodeKind::Sequence(items) => {
-                                for i in items.to_vec() {
-                                    rewrite(tree, i, PathIn::NamedItem);
-                                }
-                            }
-                            NodeKind::Scalar(_) => {}
+                            NodeKind::Sequence(items) => (items.to_vec(), PathIn::NamedItem),
+                            NodeKind::Scalar(_) => (Vec::new(), PathIn::Whole),
+                        };
+                        for v in values {
+                            rewrite(tree, v, form);
                         }
                     }
                 }
@@ -938,12 +934,16 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
         }
         if let Some(d) = tree.get(svc, "develop").map(|e| e.value)
             && let Some(w) = tree.get(d, "watch").map(|e| e.value)
-            && let NodeKind::Sequence(items) = &tree.node(w).kind
         {
-            for i in items.to_vec() {
-                if let Some(p) = tree.get(i, "path").map(|e| e.value) {
-                    rewrite(tree, p, PathIn::Whole);
-                }
+            let paths: Vec<NodeId> = match &tree.node(w).kind {
+                NodeKind::Sequence(items) => items
+                    .iter()
+                    .filter_map(|&i| tree.get(i, "path").map(|e| e.value))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for p in paths {
+                rewrite(tree, p, PathIn::Whole);
             }
         }
         if let Some(e) = tree.get(svc, "env_file").map(|e| e.value) {
