@@ -138,9 +138,16 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // extends a service of its own file (or of `extends.file`), never one an override changed.
     let mut extends_files: Vec<resolve_refs::FileRef> = Vec::new();
     let mut include_env = Vec::new();
+    let mut extends_trees = Vec::new();
     for tree in &mut trees {
-        let refs =
-            includes_and_extends(tree, &mut include_env, sources, settings, &mut diagnostics);
+        let refs = includes_and_extends(
+            tree,
+            &mut include_env,
+            &mut extends_trees,
+            sources,
+            settings,
+            &mut diagnostics,
+        );
         for r in refs {
             if !extends_files.iter().any(|e| e.path == r.path) {
                 extends_files.push(r);
@@ -153,14 +160,19 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // replaces still fails (`${X:?}`, `healthcheck.test: true`) or warns there. Those values are
     // gone from the merged tree; the schema checks rules report in their own words
     // (`check_covered`) are kept for the values the merged tree no longer has.
-    let replaced_values = (trees.len() > 1).then(|| {
+    let replaced_values = (trees.len() > 1 || !extends_trees.is_empty()).then(|| {
         let (mut found, mut covered) = (Vec::new(), Vec::new());
-        for tree in &trees {
+        for tree in trees.iter().filter(|_| trees.len() > 1) {
             let mut copy = tree.clone();
             interpolate::run_with_files(
                 &mut copy, sources, &variables, &file_vars, settings, &mut found,
             );
             schema::check_covered(&copy, schema::Checks::NotRequired, &mut covered);
+        }
+        for mut copy in extends_trees {
+            interpolate::run_with_files(
+                &mut copy, sources, &variables, &file_vars, settings, &mut found,
+            );
         }
         (found, covered)
     });
@@ -325,12 +337,14 @@ fn report_empty_project(tree: &yaml::Tree, sources: &SourceMap, diags: &mut Vec<
 fn includes_and_extends(
     tree: &mut yaml::Tree,
     include_env: &mut Vec<merge::IncludeEnv>,
+    extends_trees: &mut Vec<yaml::Tree>,
     sources: &SourceMap,
     settings: &Settings,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<resolve_refs::FileRef> {
     let mut yaml_problems = Vec::new();
     let mut schema_problems: Vec<(String, Diagnostic)> = Vec::new();
+    let mut read: Vec<(String, yaml::Tree)> = Vec::new();
     let mut load_file = |path: &str| {
         let id = sources
             .of_kind(FileKind::Other)
@@ -346,6 +360,7 @@ fn includes_and_extends(
         let mut found = Vec::new();
         schema::check(&tree, &mut found);
         schema_problems.extend(found.into_iter().map(|d| (path.to_owned(), d)));
+        read.push((path.to_owned(), tree.clone()));
         Some(tree)
     };
     let main = tree
@@ -365,6 +380,13 @@ fn includes_and_extends(
             .into_iter()
             .filter(|(path, _)| included.files.iter().any(|(p, _)| p == path))
             .map(|(_, d)| d),
+    );
+    // A file `extends` reads is interpolated whole (a `${X:?}` in a service nothing extends
+    // still fails): `load` interpolates these copies for their errors.
+    extends_trees.extend(
+        read.into_iter()
+            .filter(|(path, _)| !included.files.iter().any(|(p, _)| p == path))
+            .map(|(_, t)| t),
     );
     // What services took from a file `extends` read is validated with them, as Compose
     // validates the merged result.

@@ -256,3 +256,51 @@ fn extends_cannot_override_another_kind_either() {
         assert_eq!(codes(&[("a.yml", &file(own))]), vec![], "{own}");
     }
 }
+
+/// The codes and files of the refusals of `compose` with `others` (files it refers to).
+fn codes_with(compose: &str, others: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new("c.yml", compose, FileKind::Compose));
+    for (name, text) in others {
+        sources.add(SourceFile::new(*name, *text, FileKind::Other));
+    }
+    let (process, settings) = (ProcessEnv::default(), Settings::default());
+    let loaded = load(&sources, &process, &settings);
+    compose_refusals(&loaded, &sources, &settings)
+        .into_iter()
+        .map(|d| {
+            let at = d.primary.expect("a refusal has a place").location;
+            (d.code.to_owned(), sources.get(at.file).name.clone())
+        })
+        .collect()
+}
+
+/// compose-go reads a file `extends` names without validating it (only what a service takes
+/// from it is validated, with the service), in its canonical form (a `depends_on` entry has a
+/// condition), and interpolates it whole. Verdicts of `docker compose config` v2.40.3.
+#[test]
+fn a_file_extends_reads_is_interpolated_whole_but_validated_only_where_used() {
+    let lib = "services:\n  web:\n    image: a\n    cpus: [1]\n  db:\n    image: b\n    depends_on:\n      web: {}\n  env:\n    image: c\n    labels: [\"x=${NAME:?d}\"]\n";
+    let extending = |service: &str| {
+        format!(
+            "services:\n  app:\n    image: c\n    extends:\n      file: lib.yml\n      service: {service}\n  web:\n    image: d\n"
+        )
+    };
+    let refused = |service: &str| codes_with(&extending(service), &[("lib.yml", lib)]);
+    // `services.app.cpus must be a number or string` (the merged result).
+    assert!(refused("web").contains(&("FC020".to_owned(), "lib.yml".to_owned())));
+    // `error while interpolating services.env.labels.[]: required variable NAME is missing a
+    // value: d`, whichever service is extended.
+    for service in ["web", "db", "env"] {
+        assert!(
+            refused(service).contains(&("FE003".to_owned(), "lib.yml".to_owned())),
+            "{service}"
+        );
+    }
+    // Without the `${NAME:?}`: `db` (its depends_on without condition) is accepted.
+    let lib_ok = lib.replace("${NAME:?d}", "1");
+    assert_eq!(
+        codes_with(&extending("db"), &[("lib.yml", &lib_ok)]),
+        vec![]
+    );
+}
