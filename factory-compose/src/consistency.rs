@@ -1031,10 +1031,16 @@ impl<'a> Cx<'a> {
                     if let Some(spec) = self.text(i)
                         && let Some(p) = crate::render::parse::parse_volume(&spec)
                     {
+                        // An item compose-go has in canonical form is at its cleaned target.
+                        let target = if self.tree.canonical_volumes.contains(&i) {
+                            crate::render::clean(&p.target)
+                        } else {
+                            p.target
+                        };
                         out.push((
                             Text::from(p.kind),
                             Text::from(p.source),
-                            Text::from(p.target),
+                            Text::from(target),
                             true,
                             i,
                         ));

@@ -89,6 +89,11 @@ pub fn merge(mut trees: Vec<Tree>) -> Merged {
         };
         out.nodes
             .extend(tree.nodes.into_iter().map(|n| shift(n, offset)));
+        out.canonical_volumes.extend(
+            tree.canonical_volumes
+                .iter()
+                .map(|id| NodeId(id.0 + offset)),
+        );
         let over_root = NodeId(over_root.0 + offset);
         let merged = match out.root() {
             None => Some(over_root),
@@ -650,22 +655,6 @@ impl Merger<'_> {
         }
     }
 
-    fn volume_target(&self, id: NodeId) -> Option<String> {
-        match &self.node(id).kind {
-            NodeKind::Scalar(s) => {
-                let sp =
-                    crate::model::Spanned::new(s.value.clone(), crate::span::Location::default());
-                volume::parse_short(&sp).ok().and_then(|v| v.target)
-            }
-            NodeKind::Mapping(es) => es
-                .iter()
-                .find(|e| self.scalar_text(e.key) == Some("target"))
-                .and_then(|e| self.scalar_text(e.value))
-                .map(str::to_owned),
-            NodeKind::Sequence(_) => None,
-        }
-    }
-
     fn volumes(&mut self, base: NodeId, over: NodeId) -> NodeId {
         let (NodeKind::Sequence(b), NodeKind::Sequence(o)) =
             (self.node(base).kind.clone(), self.node(over).kind.clone())
@@ -673,21 +662,29 @@ impl Merger<'_> {
             return over;
         };
         // compose-go made the earlier files' list unique by target already (the last entry of a
-        // target in the first one's place): `[./d:/data, v:/data]` is `[v:/data]`.
-        let mut items: Vec<NodeId> = Vec::with_capacity(b.len());
-        for item in b.into_iter().chain(o) {
-            let target = self.volume_target(item);
-            let pos = target.as_ref().and_then(|t| {
-                items
-                    .iter()
-                    .position(|&i| self.volume_target(i).as_ref() == Some(t))
-            });
-            match pos {
-                Some(p) => items[p] = item,
-                None => items.push(item),
+        // target in the first one's place): `[./d:/data, v:/data]` is `[v:/data]`. It has the
+        // earlier files' short items in their canonical form by then (target cleaned); the
+        // later file's as written.
+        if self.canonical {
+            for &i in &b {
+                if matches!(self.node(i).kind, NodeKind::Scalar(_)) {
+                    self.tree.canonical_volumes.insert(i);
+                }
             }
         }
-        self.with_kind(base, NodeKind::Sequence(items.into()))
+        let mut items: Vec<(NodeId, Option<String>)> = Vec::with_capacity(b.len());
+        for item in b.into_iter().chain(o) {
+            let target = unique_target(self.tree, item);
+            match target
+                .as_ref()
+                .and_then(|t| items.iter().position(|(_, k)| k.as_ref() == Some(t)))
+            {
+                Some(p) => items[p].0 = item,
+                None => items.push((item, target)),
+            }
+        }
+        let items = items.into_iter().map(|(item, _)| item).collect();
+        self.with_kind(base, NodeKind::Sequence(items))
     }
 
     /// `{condition: service_started, required: true}`, spanning `like`.
@@ -833,6 +830,28 @@ fn rebase(dir: &str, path: &str) -> Option<String> {
     } else {
         format!("./{joined}")
     })
+}
+
+/// The target compose-go makes a `volumes` list unique by: a long item's as written, a short
+/// item's as written too unless compose-go has it in canonical form by then
+/// ([`Tree::canonical_volumes`]: cleaned).
+pub(crate) fn unique_target(tree: &Tree, id: NodeId) -> Option<String> {
+    match &tree.node(id).kind {
+        NodeKind::Scalar(s) => {
+            let sp = crate::model::Spanned::new(s.value.clone(), crate::span::Location::default());
+            let target = volume::parse_short(&sp).ok().and_then(|v| v.target)?;
+            Some(if tree.canonical_volumes.contains(&id) {
+                crate::render::clean(&target)
+            } else {
+                target
+            })
+        }
+        NodeKind::Mapping(_) => tree
+            .get(id, "target")
+            .and_then(|e| crate::yaml::scalar_text(tree, e.value))
+            .map(str::to_owned),
+        NodeKind::Sequence(_) => None,
+    }
 }
 
 /// Where a path is in a scalar [`rebase_services`] rewrites.
@@ -989,6 +1008,29 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
     }
 }
 
+/// The short `volumes` items of the services of a file `extends` reads: compose-go has the file
+/// in its canonical form.
+fn canonical_volumes(tree: &mut Tree, services: NodeId) {
+    let svcs: Vec<NodeId> = match &tree.node(services).kind {
+        NodeKind::Mapping(es) => es.iter().map(|e| e.value).collect(),
+        _ => Vec::new(),
+    };
+    for svc in svcs {
+        let Some(v) = tree.get(svc, "volumes").map(|e| e.value) else {
+            continue;
+        };
+        let short: Vec<NodeId> = match &tree.node(v).kind {
+            NodeKind::Sequence(items) => items
+                .iter()
+                .copied()
+                .filter(|&i| matches!(tree.node(i).kind, NodeKind::Scalar(_)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        tree.canonical_volumes.extend(short);
+    }
+}
+
 /// compose-go reads a file `extends` names without validating it, in its canonical form: a
 /// `depends_on` entry without `condition` has `condition: service_started`.
 fn default_conditions(tree: &mut Tree, services: NodeId) {
@@ -1074,6 +1116,12 @@ fn append_tree(tree: &mut Tree, other: Tree) -> Option<NodeId> {
     let root = other.root()?;
     tree.nodes
         .extend(other.nodes.into_iter().map(|n| shift(n, offset)));
+    tree.canonical_volumes.extend(
+        other
+            .canonical_volumes
+            .iter()
+            .map(|id| NodeId(id.0 + offset)),
+    );
     Some(NodeId(root.0 + offset))
 }
 
@@ -1108,6 +1156,7 @@ impl Extender<'_> {
         if let Some(s) = services {
             rebase_services(self.tree, s, &dir, false);
             default_conditions(self.tree, s);
+            canonical_volumes(self.tree, s);
         }
         self.files.push(ExtFile {
             path: path.to_owned(),

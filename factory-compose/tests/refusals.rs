@@ -304,3 +304,26 @@ fn a_file_extends_reads_is_interpolated_whole_but_validated_only_where_used() {
         vec![]
     );
 }
+
+/// compose-go makes `volumes` unique by target with an earlier file's (or a file `extends`
+/// reads) short items in canonical form, their target cleaned, and the later items as written:
+/// `./data:/data/` (at `/data` by then) and a later `/data/` both stay, then collide. Compose:
+/// `services.cache.volumes[3]: target /data already mounted as services.cache.volumes[2]`.
+#[test]
+fn earlier_short_volumes_are_at_their_cleaned_target() {
+    let a = "services:\n  cache:\n    image: a\n    volumes:\n      - type: tmpfs\n        target: /app\n      - ./data:/data/\n";
+    let b = "services:\n  cache:\n    volumes:\n      - type: bind\n        source: ./src\n        target: /app\n      - type: bind\n        source: ./y\n        target: /data/\n";
+    assert_eq!(
+        codes(&[("a.yml", a), ("b.yml", b)]),
+        vec![("FC026".to_owned(), "b.yml".to_owned())]
+    );
+    let extends = "services:\n  web:\n    image: b\n    extends:\n      file: lib.yml\n      service: base\n    volumes:\n      - type: bind\n        source: ./e\n        target: /data/\n";
+    let lib = "services:\n  base:\n    image: a\n    volumes: [\"./d:/data/\"]\n";
+    assert_eq!(
+        codes_with(extends, &[("lib.yml", lib)]),
+        vec![("FC026".to_owned(), "c.yml".to_owned())]
+    );
+    // In one file the short item is compared as written (`/data/`): one item, accepted.
+    let own = "services:\n  base:\n    image: a\n    volumes: [\"./d:/data/\"]\n  web:\n    image: b\n    extends: base\n    volumes:\n      - type: bind\n        source: ./e\n        target: /data/\n";
+    assert_eq!(codes(&[("c.yml", own)]), vec![]);
+}

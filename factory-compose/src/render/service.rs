@@ -838,7 +838,13 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                     }
                     e.push(("volume".to_owned(), Value::Map(vv)));
                 }
-                out.push((Some(p.target.clone()), Value::Map(e)));
+                // An item compose-go has in canonical form by then is at its cleaned target.
+                let key = if cx.tree.canonical_volumes.contains(&item) {
+                    target
+                } else {
+                    p.target.clone()
+                };
+                out.push((Some(key), Value::Map(e)));
             }
         }
     }

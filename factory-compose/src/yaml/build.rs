@@ -347,7 +347,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             // copies (and the doubled peak) of growing the arena one doubling at a time.
             tree: Tree {
                 nodes: Vec::with_capacity(reserved_nodes(text.len())),
-                documents: Vec::new(),
+                ..Tree::default()
             },
             sizes: Vec::with_capacity(reserved_nodes(text.len())),
             anchors: Vec::new(),

@@ -302,6 +302,10 @@ pub struct Tree {
     pub nodes: Vec<Node>,
     /// The root node of each document in the stream, in order (empty for an empty file).
     pub documents: Vec<NodeId>,
+    /// Short `volumes` items compose-go has in their canonical form when it makes the list
+    /// unique again (an earlier file's items when a later file is merged, the items of a file
+    /// `extends` reads): their target is compared cleaned (`./d:/data/` is at `/data`).
+    pub canonical_volumes: std::collections::HashSet<NodeId>,
 }
 
 impl Tree {
