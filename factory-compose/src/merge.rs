@@ -1032,7 +1032,8 @@ fn canonical_volumes(tree: &mut Tree, services: NodeId) {
 }
 
 /// compose-go reads a file `extends` names without validating it, in its canonical form: a
-/// `depends_on` entry without `condition` has `condition: service_started`.
+/// `depends_on` list is a mapping, an entry without `condition` has `condition:
+/// service_started`.
 fn default_conditions(tree: &mut Tree, services: NodeId) {
     let svcs: Vec<NodeId> = match &tree.node(services).kind {
         NodeKind::Mapping(es) => es.iter().map(|e| e.value).collect(),
@@ -1042,6 +1043,26 @@ fn default_conditions(tree: &mut Tree, services: NodeId) {
         let Some(d) = tree.get(svc, "depends_on").map(|e| e.value) else {
             continue;
         };
+        // The list form is a mapping of `{condition: service_started, required: true}`.
+        if let NodeKind::Sequence(items) = tree.node(d).kind.clone() {
+            let mut m = Merger {
+                tree,
+                overrides: &mut Vec::new(),
+                conflicts: &mut Vec::new(),
+                canonical: true,
+            };
+            let entries: Vec<Entry> = items
+                .iter()
+                .map(|&item| Entry {
+                    key: item,
+                    value: m.depends_defaults(item),
+                    merged_from: None,
+                })
+                .collect();
+            let map = m.with_kind(d, NodeKind::Mapping(entries.into()));
+            set_entry(tree, svc, "depends_on", map);
+            continue;
+        }
         let entries: Vec<NodeId> = match &tree.node(d).kind {
             NodeKind::Mapping(es) => es.iter().map(|e| e.value).collect(),
             _ => Vec::new(),

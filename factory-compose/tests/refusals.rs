@@ -327,3 +327,12 @@ fn earlier_short_volumes_are_at_their_cleaned_target() {
     let own = "services:\n  base:\n    image: a\n    volumes: [\"./d:/data/\"]\n  web:\n    image: b\n    extends: base\n    volumes:\n      - type: bind\n        source: ./e\n        target: /data/\n";
     assert_eq!(codes(&[("c.yml", own)]), vec![]);
 }
+
+/// A `depends_on` list in a file `extends` reads is a mapping of default conditions by then, so
+/// it merges with the service's own mapping. Compose v2.40.3 accepts it.
+#[test]
+fn an_extended_depends_on_list_merges_with_a_mapping() {
+    let lib = "services:\n  web:\n    image: a\n  db:\n    image: b\n    depends_on: [web]\n";
+    let main = "services:\n  app:\n    image: c\n    extends:\n      file: lib.yml\n      service: db\n    depends_on:\n      web:\n        condition: service_healthy\n  web:\n    image: d\n";
+    assert_eq!(codes_with(main, &[("lib.yml", lib)]), vec![]);
+}
