@@ -333,6 +333,10 @@ fn earlier_short_volumes_are_at_their_cleaned_target() {
 #[test]
 fn an_extended_depends_on_list_merges_with_a_mapping() {
     let lib = "services:\n  web:\n    image: a\n  db:\n    image: b\n    depends_on: [web]\n";
-    let main = "services:\n  app:\n    image: c\n    extends:\n      file: lib.yml\n      service: db\n    depends_on:\n      web:\n        condition: service_healthy\n  web:\n    image: d\n";
-    assert_eq!(codes_with(main, &[("lib.yml", lib)]), vec![]);
+    for own in ["[cache]", "{web: {condition: service_healthy}}"] {
+        let main = format!(
+            "services:\n  app:\n    image: c\n    extends:\n      file: lib.yml\n      service: db\n    depends_on: {own}\n  web:\n    image: d\n  cache:\n    image: e\n"
+        );
+        assert_eq!(codes_with(&main, &[("lib.yml", lib)]), vec![], "{own}");
+    }
 }
