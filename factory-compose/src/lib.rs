@@ -156,6 +156,9 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     }
     let file_vars =
         resolve_refs::include_variables(&include_env, sources, &variables, &mut diagnostics);
+    for tree in &trees {
+        included_config_environments(tree, sources, &variables, &file_vars, &mut diagnostics);
+    }
     // Compose interpolates and validates each file before merging them: a value a later file
     // replaces still fails (`${X:?}`, `healthcheck.test: true`) or warns there. Those values are
     // gone from the merged tree; the schema checks rules report in their own words
@@ -305,6 +308,52 @@ fn report_conflicts(tree: &yaml::Tree, conflicts: &[merge::Conflict], diags: &mu
                  value: Compose refuses the project (`cannot override {compose_path}`)"
             )),
         );
+    }
+}
+
+/// compose-go gives a config of an included project whose `environment` variable is set a
+/// `content` too (when it loads that project), then refuses it in the including project:
+/// `configs.NAME: file|environment|content attributes are mutually exclusive`.
+fn included_config_environments(
+    tree: &yaml::Tree,
+    sources: &SourceMap,
+    variables: &factory_env::Variables,
+    file_vars: &[(FileId, Vec<(String, String)>)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    use factory_env::Lookup;
+    let Some(configs) = tree.root().and_then(|r| tree.get(r, "configs")) else {
+        return;
+    };
+    let yaml::NodeKind::Mapping(entries) = &tree.node(configs.value).kind else {
+        return;
+    };
+    for e in entries {
+        let Some(env) = tree.get(e.value, "environment") else {
+            continue;
+        };
+        let file = tree.node(env.value).file;
+        let (Some(name), Some(var)) = (
+            yaml::scalar_text(tree, e.key),
+            yaml::scalar_text(tree, env.value),
+        ) else {
+            continue;
+        };
+        let own = file_vars.iter().find(|(f, _)| *f == file);
+        let set = variables.get(var).is_some()
+            || own.is_some_and(|(_, vars)| vars.iter().any(|(k, _)| k == var));
+        if set && sources.get(file).kind == FileKind::Other {
+            diags.push(
+                rules::registry::diagnostic(
+                    "FC020",
+                    format!("`configs.{name}`: file|environment|content attributes are mutually exclusive"),
+                )
+                .at(tree.location(env.value))
+                .with_help(format!(
+                    "`{var}` is set, so Compose gives this config of an included project its value as `content` too, then refuses it: define the config in the including project, or leave `{var}` unset"
+                )),
+            );
+        }
     }
 }
 

@@ -340,3 +340,35 @@ fn an_extended_depends_on_list_merges_with_a_mapping() {
         assert_eq!(codes_with(&main, &[("lib.yml", lib)]), vec![], "{own}");
     }
 }
+
+/// compose-go loads an included project with its `configs.*.environment` variable read into
+/// `content`, then refuses the config in the including project (`configs.c:
+/// file|environment|content attributes are mutually exclusive`, Compose v2.40.3) when the
+/// variable is set, even empty; unset, or in the project's own file, it is accepted.
+#[test]
+fn an_included_config_from_a_set_variable_is_refused() {
+    let lib = "services:\n  web:\n    image: a\nconfigs:\n  c:\n    environment: TAG\n";
+    let main = "include:\n  - lib.yml\nservices:\n  app:\n    image: b\n";
+    let with_env = |env: &str| {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("c.yml", main, FileKind::Compose));
+        sources.add(SourceFile::new("lib.yml", lib, FileKind::Other));
+        sources.add(SourceFile::new(".env", env, FileKind::Dotenv));
+        let (process, settings) = (ProcessEnv::default(), Settings::default());
+        let loaded = load(&sources, &process, &settings);
+        compose_refusals(&loaded, &sources, &settings)
+            .into_iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(with_env("TAG=1\n"), ["FC020"]);
+    assert_eq!(with_env("TAG=\n"), ["FC020"]);
+    assert_eq!(with_env("OTHER=1\n"), Vec::<&str>::new());
+    let own = "services:\n  app:\n    image: b\nconfigs:\n  c:\n    environment: TAG\n";
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new("c.yml", own, FileKind::Compose));
+    sources.add(SourceFile::new(".env", "TAG=1\n", FileKind::Dotenv));
+    let (process, settings) = (ProcessEnv::default(), Settings::default());
+    let loaded = load(&sources, &process, &settings);
+    assert_eq!(compose_refusals(&loaded, &sources, &settings), vec![]);
+}
