@@ -323,7 +323,13 @@ impl Merger<'_> {
             Rule::AppendUnique => Some(self.append(base, over, true)),
             Rule::VolumesByTarget => Some(self.volumes(base, over)),
             Rule::NamedMap => {
-                let base = self.named_map(base);
+                // compose-go's mergeDependsOn reads an earlier `depends_on` list as entries of
+                // the default condition (`- db` is `db: {condition: service_started, …}`).
+                let base = if path.last().is_some_and(|k| k == "depends_on") {
+                    self.depends_map(base)
+                } else {
+                    self.named_map(base)
+                };
                 let over = self.named_map(over);
                 Some(self.mappings(base, over, path))
             }
@@ -729,6 +735,22 @@ impl Merger<'_> {
     }
 
     /// `depends_on: [a, b]` → `{a: null, b: null}` (Compose fills in the defaults when rendering).
+    /// A `depends_on` list as a mapping of `{condition: service_started, required: true}`.
+    fn depends_map(&mut self, id: NodeId) -> NodeId {
+        let NodeKind::Sequence(items) = self.node(id).kind.clone() else {
+            return id;
+        };
+        let entries: Vec<Entry> = items
+            .iter()
+            .map(|&item| Entry {
+                key: item,
+                value: self.depends_defaults(item),
+                merged_from: None,
+            })
+            .collect();
+        self.with_kind(id, NodeKind::Mapping(entries.into()))
+    }
+
     fn named_map(&mut self, id: NodeId) -> NodeId {
         let NodeKind::Sequence(items) = self.node(id).kind.clone() else {
             return id;
@@ -1044,22 +1066,14 @@ fn default_conditions(tree: &mut Tree, services: NodeId) {
             continue;
         };
         // The list form is a mapping of `{condition: service_started, required: true}`.
-        if let NodeKind::Sequence(items) = tree.node(d).kind.clone() {
-            let mut m = Merger {
+        if let NodeKind::Sequence(_) = tree.node(d).kind {
+            let map = Merger {
                 tree,
                 overrides: &mut Vec::new(),
                 conflicts: &mut Vec::new(),
                 canonical: true,
-            };
-            let entries: Vec<Entry> = items
-                .iter()
-                .map(|&item| Entry {
-                    key: item,
-                    value: m.depends_defaults(item),
-                    merged_from: None,
-                })
-                .collect();
-            let map = m.with_kind(d, NodeKind::Mapping(entries.into()));
+            }
+            .depends_map(d);
             set_entry(tree, svc, "depends_on", map);
             continue;
         }

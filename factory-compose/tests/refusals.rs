@@ -372,3 +372,13 @@ fn an_included_config_from_a_set_variable_is_refused() {
     let loaded = load(&sources, &process, &settings);
     assert_eq!(compose_refusals(&loaded, &sources, &settings), vec![]);
 }
+
+/// compose-go's mergeDependsOn reads an earlier `depends_on` list as entries of the default
+/// condition: a later `db: {restart: true}` merges into one and needs no `condition`. Compose
+/// v2.40.3 accepts it.
+#[test]
+fn a_later_depends_on_entry_merges_into_a_listed_one() {
+    let a = "services:\n  app:\n    image: a\n    depends_on: [db]\n  db:\n    image: b\n";
+    let b = "services:\n  app:\n    depends_on:\n      db:\n        restart: true\n";
+    assert_eq!(codes(&[("a.yml", a), ("b.yml", b)]), vec![]);
+}
