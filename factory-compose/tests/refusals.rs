@@ -382,3 +382,26 @@ fn a_later_depends_on_entry_merges_into_a_listed_one() {
     let b = "services:\n  app:\n    depends_on:\n      db:\n        restart: true\n";
     assert_eq!(codes(&[("a.yml", a), ("b.yml", b)]), vec![]);
 }
+
+/// compose-go marks a `!override` read through `<<` by its path, so the mapping's own value of
+/// that key replaces the earlier file's too: `environment` is `{C: 3}`, not `{A: 1, C: 3}`
+/// (Compose v2.40.3).
+#[test]
+fn an_inherited_override_tag_applies_to_the_own_value() {
+    let a = "services:\n  app:\n    image: a\n    environment: [A=1]\n";
+    let b = "x-c: &c\n  environment: !override [B=2]\nservices:\n  app:\n    <<: *c\n    environment: [C=3]\n";
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new("a.yml", a, FileKind::Compose));
+    sources.add(SourceFile::new("b.yml", b, FileKind::Compose));
+    let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
+    let app = loaded.project.service("app").expect("app");
+    let names: Vec<&str> = app
+        .environment
+        .as_ref()
+        .expect("environment")
+        .value
+        .iter()
+        .map(|kv| kv.key.value.as_str())
+        .collect();
+    assert_eq!(names, ["C"]);
+}

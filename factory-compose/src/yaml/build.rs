@@ -891,8 +891,52 @@ impl<'t, 'l> Builder<'t, 'l> {
         }
         for (own_key, entry) in written {
             added = added.saturating_add(self.fill_reset(own_from, own_key, entry, merge.key_span));
+            self.keep_override(own_from, own_key, entry);
         }
         added
+    }
+
+    /// compose-go marks the path of a `!override` value it reads through `<<` even when the
+    /// mapping writes the key itself: the mapping's own list or mapping then replaces an
+    /// earlier file's value too, as if tagged `!override` (checked with Compose v2.40.3). The
+    /// own value is copied with the tag (it may be an alias's shared node).
+    fn keep_override(&mut self, own_from: usize, own_key: Span, entry: Entry) {
+        let nodes = &self.tree.nodes;
+        if !nodes
+            .get(entry.value.0 as usize)
+            .and_then(Node::tag)
+            .is_some_and(Tag::is_override)
+        {
+            return;
+        }
+        let Some(slot) = self.entries.get(own_from..).and_then(|own| {
+            own.iter().position(|e| {
+                e.merged_from.is_none()
+                    && nodes
+                        .get(e.key.0 as usize)
+                        .is_some_and(|k| k.span == own_key)
+            })
+        }) else {
+            return;
+        };
+        let own_value = self.entries[own_from + slot].value;
+        let Some(own) = nodes.get(own_value.0 as usize) else {
+            return;
+        };
+        if own.tag().is_some() || matches!(own.kind, NodeKind::Scalar(_)) {
+            return;
+        }
+        let mut copy = own.clone();
+        copy.props = Some(Box::new(Props {
+            tag: Some(Tag {
+                handle: "!".to_owned(),
+                suffix: "override".to_owned(),
+            }),
+            anchor: None,
+        }));
+        let size = self.sizes.get(own_value.0 as usize).copied().unwrap_or(1);
+        let id = self.push_node(copy, size);
+        self.entries[own_from + slot].value = id;
     }
 
     /// When the mapping's own entry whose key is written at `own_key` is tagged `!reset`, put
