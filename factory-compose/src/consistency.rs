@@ -51,7 +51,7 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
     for svc in &loaded.project.services {
         let mut local = Vec::new();
         cx.decoding(svc, &mut local);
-        if enabled.iter().any(|e| std::ptr::eq(*e, svc)) {
+        if cx.enabled(svc, &active) {
             cx.service(svc, &enabled, &mut local);
         }
         found.extend(local.into_iter().map(|d| cx.through_merge_key(svc, d)));

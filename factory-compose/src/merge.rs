@@ -103,6 +103,7 @@ pub fn merge(mut trees: Vec<Tree>) -> Merged {
                     overrides: &mut overrides,
                     conflicts: &mut conflicts,
                     canonical: true,
+                    by_extends: false,
                 };
                 m.merge(base, over_root, &mut Vec::new())
             }
@@ -226,9 +227,12 @@ struct Merger<'t> {
     tree: &'t mut Tree,
     overrides: &'t mut Vec<Override>,
     conflicts: &'t mut Vec<Conflict>,
-    /// Whether the earlier value is the project merged so far, which compose-go has in its
-    /// canonical form (`gpus: all` a list …); `extends` merges the service as written.
+    /// Whether the earlier value is in compose-go's canonical form (`gpus: all` a list …): the
+    /// project merged so far, or a service of a file `extends` reads; a service `extends`
+    /// takes from its own file is merged as written.
     canonical: bool,
+    /// Whether this merges a service onto the one it extends.
+    by_extends: bool,
 }
 
 impl Merger<'_> {
@@ -342,11 +346,24 @@ impl Merger<'_> {
                     Some(self.mappings(base, over, path))
                 }
                 // compose-go has the earlier `gpus: all` in its canonical form by then,
-                // `[{count: all}]`, and appends the later list to it.
+                // `[{count: all}]`, and appends the later list to it (a file `extends` reads
+                // is in canonical form too).
                 (NodeKind::Scalar(_), NodeKind::Sequence(items))
                     if self.canonical && is_path(path, GPUS) =>
                 {
-                    let items = std::iter::once(base).chain(items.iter().copied()).collect();
+                    let items = items.clone();
+                    let span = self.node(base).span;
+                    let key = self.synthetic_scalar(base, span, Some("count".to_owned()));
+                    let value = self.synthetic_scalar(base, span, Some("all".to_owned()));
+                    let all = self.with_kind(
+                        base,
+                        NodeKind::Mapping(Box::new([Entry {
+                            key,
+                            value,
+                            merged_from: None,
+                        }])),
+                    );
+                    let items = std::iter::once(all).chain(items.iter().copied()).collect();
                     Some(self.with_kind(over, NodeKind::Sequence(items)))
                 }
                 // An earlier `build.ssh` list is a mapping by then (`cannot override`).
@@ -374,6 +391,12 @@ impl Merger<'_> {
         else {
             return over;
         };
+        // compose-go's loop is quadratic and merges in place; here each merge is a new node.
+        // Past this many pairs (no real network has hundreds of pools) the lists are
+        // appended instead, so a hostile file cannot make millions of nodes.
+        if originals.len().saturating_mul(overrides.len()) > 10_000 {
+            return self.append(base, over, false);
+        }
         let subnet = |m: &Self, id: NodeId| m.field(id, "subnet");
         let mut cells: Vec<NodeId> = Vec::new();
         let mut placed: Vec<usize> = Vec::new();
@@ -425,7 +448,7 @@ impl Merger<'_> {
                 _,
                 "external",
             ]
-            | ["services", _, "models"]
+            | ["services", _, "extends" | "models"]
             | ["networks", _, "ipam", "config"] => return,
             _ => {}
         }
@@ -440,7 +463,7 @@ impl Merger<'_> {
                 value: over,
                 earlier: base,
                 earlier_is_mapping: mapping,
-                by_extends: !self.canonical,
+                by_extends: self.by_extends,
             });
         }
     }
@@ -876,6 +899,15 @@ pub(crate) fn unique_target(tree: &Tree, id: NodeId) -> Option<String> {
     }
 }
 
+/// [`rebase`] for a build context: compose-go keeps `service:NAME`, URLs and Git references.
+fn rebase_context(dir: &str, path: &str) -> Option<String> {
+    if crate::render::service::is_remote_context(path) {
+        None
+    } else {
+        rebase(dir, path)
+    }
+}
+
 /// Where a path is in a scalar [`rebase_services`] rewrites.
 #[derive(Clone, Copy)]
 enum PathIn {
@@ -883,8 +915,11 @@ enum PathIn {
     Whole,
     /// A short `volumes` item: the source before the first `:`, when it starts with `.`.
     ShortVolume,
-    /// A `name=path` list item: after the first `=`.
-    NamedItem,
+    /// A build context (compose-go's absContextPath: `service:`, URLs and Git references
+    /// are not paths).
+    Context,
+    /// A `name=context` list item: after the first `=`.
+    NamedContext,
 }
 
 /// Rewrite the relative paths of the services of a file loaded from directory `dir` (Compose
@@ -920,11 +955,16 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
                     s.value = format!("{new}:{rest}").into();
                 }
             }
-            PathIn::NamedItem => {
+            PathIn::NamedContext => {
                 if let Some((name, path)) = s.value.split_once('=')
-                    && let Some(new) = rebase(dir, path)
+                    && let Some(new) = rebase_context(dir, path)
                 {
                     s.value = format!("{name}={new}").into();
+                }
+            }
+            PathIn::Context => {
+                if let Some(new) = rebase_context(dir, &s.value) {
+                    s.value = new.into();
                 }
             }
             PathIn::Whole => {
@@ -941,20 +981,20 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
     for svc in svcs {
         if let Some(b) = tree.get(svc, "build").map(|e| e.value) {
             match &tree.node(b).kind {
-                NodeKind::Scalar(_) => rewrite(tree, b, PathIn::Whole),
+                NodeKind::Scalar(_) => rewrite(tree, b, PathIn::Context),
                 NodeKind::Mapping(_) => {
                     if let Some(c) = tree.get(b, "context").map(|e| e.value) {
-                        rewrite(tree, c, PathIn::Whole);
+                        rewrite(tree, c, PathIn::Context);
                     } else if default_context && let Some(ctx) = rebase(dir, ".") {
                         add_entry(tree, b, "context", ctx);
                     }
                     if let Some(a) = tree.get(b, "additional_contexts").map(|e| e.value) {
                         let (values, form): (Vec<NodeId>, _) = match &tree.node(a).kind {
                             NodeKind::Mapping(es) => {
-                                (es.iter().map(|e| e.value).collect(), PathIn::Whole)
+                                (es.iter().map(|e| e.value).collect(), PathIn::Context)
                             }
-                            NodeKind::Sequence(items) => (items.to_vec(), PathIn::NamedItem),
-                            NodeKind::Scalar(_) => (Vec::new(), PathIn::Whole),
+                            NodeKind::Sequence(items) => (items.to_vec(), PathIn::NamedContext),
+                            NodeKind::Scalar(_) => (Vec::new(), PathIn::Context),
                         };
                         for v in values {
                             rewrite(tree, v, form);
@@ -1072,6 +1112,7 @@ fn default_conditions(tree: &mut Tree, services: NodeId) {
                 overrides: &mut Vec::new(),
                 conflicts: &mut Vec::new(),
                 canonical: true,
+                by_extends: false,
             }
             .depends_map(d);
             set_entry(tree, svc, "depends_on", map);
@@ -1299,7 +1340,8 @@ impl Extender<'_> {
             tree: self.tree,
             overrides: self.overrides,
             conflicts: &mut self.out.conflicts,
-            canonical: false,
+            canonical: self.files.get(target).is_some_and(|f| !f.path.is_empty()),
+            by_extends: true,
         };
         m.merge(base, svc, &mut vec!["services".to_owned(), name.to_owned()])
             .unwrap_or(svc)
@@ -1540,6 +1582,7 @@ impl IncludeWalk<'_, '_> {
                         overrides: self.overrides,
                         conflicts: &mut Vec::new(),
                         canonical: true,
+                        by_extends: false,
                     }
                     .merge(base, r, &mut Vec::new())
                     .unwrap_or(r),
@@ -1605,6 +1648,7 @@ impl IncludeWalk<'_, '_> {
                         overrides: self.overrides,
                         conflicts: &mut Vec::new(),
                         canonical: true,
+                        by_extends: false,
                     };
                     if !merger.same(x.value, e.value) {
                         self.out.conflicts.push((kind, name, x.key, e.key));

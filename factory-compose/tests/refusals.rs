@@ -405,3 +405,33 @@ fn an_inherited_override_tag_applies_to_the_own_value() {
         .collect();
     assert_eq!(names, ["C"]);
 }
+
+/// compose-go deletes `extends` once it is resolved, so a later file's `extends` of another
+/// form is no conflict (Compose v2.40.3 accepts it).
+#[test]
+fn extends_of_another_form_in_a_later_file_is_no_conflict() {
+    let a =
+        "services:\n  base:\n    image: a\n  web:\n    image: w\n    extends: {service: base}\n";
+    let b = "services:\n  b2:\n    image: b\n  web:\n    extends: b2\n";
+    assert_eq!(codes(&[("a.yml", a), ("b.yml", b)]), vec![]);
+}
+
+/// A hostile `ipam.config` merge (compose-go's loop is quadratic) stays linear: two files of
+/// 5 000 pools each load at once, without millions of nodes.
+#[test]
+fn a_huge_ipam_config_merge_stays_small() {
+    let pools = "        - {}\n".repeat(5_000);
+    let a = format!(
+        "services:\n  web:\n    image: a\n    networks: [n]\nnetworks:\n  n:\n    ipam:\n      config:\n{pools}"
+    );
+    let b = format!("networks:\n  n:\n    ipam:\n      config:\n{pools}");
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new("a.yml", a, FileKind::Compose));
+    sources.add(SourceFile::new("b.yml", b, FileKind::Compose));
+    let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
+    assert!(
+        loaded.project.tree.nodes.len() < 100_000,
+        "{}",
+        loaded.project.tree.nodes.len()
+    );
+}

@@ -949,8 +949,13 @@ fn networks(cx: &Cx<'_>, v: NodeId) -> (Value, bool) {
     (Value::Map(out), default)
 }
 
-fn is_remote_context(s: &str) -> bool {
-    s.contains("://") || s.starts_with("git@") || s.starts_with("github.com/")
+/// compose-go's absContextPath: a build context that is not a local path (a builder-specific
+/// `…://` context, a `service:` reference, a Git reference or an HTTP(S) URL).
+pub(crate) fn is_remote_context(s: &str) -> bool {
+    s.contains("://")
+        || ["service:", "git@", "github.com/"]
+            .iter()
+            .any(|p| s.starts_with(p))
 }
 
 fn build(cx: &Cx<'_>, v: NodeId) -> Value {
@@ -1525,25 +1530,26 @@ fn gpus_item(cx: &Cx<'_>, i: NodeId) -> Value {
 
 /// A `gpus` or `deploy.resources.reservations.devices` item: compose-go's
 /// deviceRequestDefaults gives an item with neither `count` nor `device_ids` `count: all`, and
-/// `count` is an integer, `all` being -1.
+/// `count` is an integer, `all` (any case) being -1, 0 omitted.
 fn device_request(cx: &Cx<'_>, i: NodeId) -> Value {
     let mut entries = plain_entries(cx, i);
-    let mut has_count = false;
-    for (k, v) in &mut entries {
-        if k == "count" {
-            has_count = true;
-            if let Value::Str(t) = v {
-                if t == "all" {
-                    *v = Value::Int(-1);
-                } else if let Ok(n) = t.parse::<i128>() {
-                    *v = Value::Int(n);
-                }
-            }
-        }
-    }
+    let has_count = entries.iter().any(|(k, _)| k == "count");
     if !has_count && !entries.iter().any(|(k, _)| k == "device_ids") {
         entries.push(("count".to_owned(), Value::Int(-1)));
     }
+    for (k, v) in &mut entries {
+        if k == "count"
+            && let Value::Str(t) = v
+        {
+            if t.eq_ignore_ascii_case("all") {
+                *v = Value::Int(-1);
+            } else if let Ok(n) = t.parse::<i128>() {
+                *v = Value::Int(n);
+            }
+        }
+    }
+    // `count` is omitempty: 0 is not printed.
+    entries.retain(|(k, v)| !(k == "count" && matches!(v, Value::Int(0))));
     ordered(
         entries,
         &["capabilities", "driver", "count", "device_ids", "options"],
@@ -1576,13 +1582,13 @@ fn models(cx: &Cx<'_>, v: NodeId) -> Value {
     Value::Map(out)
 }
 
-/// `build.additional_contexts`: a sorted map; a local path is made absolute, a URL
-/// (`docker-image://…`, `https://…`) or a `service:` reference is kept.
+/// `build.additional_contexts`: a sorted map; a local path is made absolute, a remote context
+/// ([`is_remote_context`]) is kept.
 fn additional_contexts(cx: &Cx<'_>, v: NodeId) -> Value {
     let mut out: Vec<(String, Value)> = Vec::new();
     for (k, val) in list_or_dict(cx, v, false) {
         let Some(val) = val else { continue };
-        let val = if val.contains("://") || val.starts_with("service:") {
+        let val = if is_remote_context(&val) {
             val
         } else {
             cx.absolute(&val)
