@@ -216,7 +216,7 @@ fn rule_for(path: &[String]) -> Rule {
         ]
         | ["services", _, "build", "extra_hosts"] => Rule::AppendUnique,
         ["services", _, "volumes"] => Rule::VolumesByTarget,
-        ["services", _, "depends_on" | "networks"] => Rule::NamedMap,
+        ["services", _, "depends_on" | "networks" | "models"] => Rule::NamedMap,
         ["services", _, "logging"] => Rule::Logging,
         ["networks", _, "ipam", "config"] => Rule::IpamConfig,
         _ => Rule::Default,
@@ -366,7 +366,14 @@ impl Merger<'_> {
                     let items = std::iter::once(all).chain(items.iter().copied()).collect();
                     Some(self.with_kind(over, NodeKind::Sequence(items)))
                 }
-                // An earlier `build.ssh` list is a mapping by then (`cannot override`).
+                // An earlier `build.ssh` list is a mapping by then: a later mapping merges
+                // into it, a later list cannot (`cannot override`).
+                (NodeKind::Sequence(_), NodeKind::Mapping(_))
+                    if self.canonical && is_path(path, BUILD_SSH) =>
+                {
+                    let base = self.ssh_map(base);
+                    Some(self.mappings(base, over, path))
+                }
                 (NodeKind::Sequence(_), NodeKind::Sequence(_))
                     if !(self.canonical && is_path(path, BUILD_SSH)) =>
                 {
@@ -758,6 +765,33 @@ impl Merger<'_> {
     }
 
     /// `depends_on: [a, b]` → `{a: null, b: null}` (Compose fills in the defaults when rendering).
+    /// A `build.ssh` list as compose-go's transformSSH reads it: `id=path` is `id: path`,
+    /// `default` alone `default: null`.
+    fn ssh_map(&mut self, id: NodeId) -> NodeId {
+        let NodeKind::Sequence(items) = self.node(id).kind.clone() else {
+            return id;
+        };
+        let mut entries = Vec::new();
+        for item in items {
+            let Some(text) = self.scalar_text(item).map(str::to_owned) else {
+                continue;
+            };
+            let span = self.node(item).span;
+            let (name, path) = match text.split_once('=') {
+                Some((n, p)) => (n.to_owned(), Some(p.to_owned())),
+                None => (text, None),
+            };
+            let key = self.synthetic_scalar(item, span, Some(name));
+            let value = self.synthetic_scalar(item, Span::new(span.end, span.end), path);
+            entries.push(Entry {
+                key,
+                value,
+                merged_from: None,
+            });
+        }
+        self.with_kind(id, NodeKind::Mapping(entries.into()))
+    }
+
     /// A `depends_on` list as a mapping of `{condition: service_started, required: true}`.
     fn depends_map(&mut self, id: NodeId) -> NodeId {
         let NodeKind::Sequence(items) = self.node(id).kind.clone() else {
