@@ -768,27 +768,10 @@ impl Merger<'_> {
     /// A `build.ssh` list as compose-go's transformSSH reads it: `id=path` is `id: path`,
     /// `default` alone `default: null`.
     fn ssh_map(&mut self, id: NodeId) -> NodeId {
-        let NodeKind::Sequence(items) = self.node(id).kind.clone() else {
+        if !matches!(self.node(id).kind, NodeKind::Sequence(_)) {
             return id;
-        };
-        let mut entries = Vec::new();
-        for item in items {
-            let Some(text) = self.scalar_text(item).map(str::to_owned) else {
-                continue;
-            };
-            let span = self.node(item).span;
-            let (name, path) = match text.split_once('=') {
-                Some((n, p)) => (n.to_owned(), Some(p.to_owned())),
-                None => (text, None),
-            };
-            let key = self.synthetic_scalar(item, span, Some(name));
-            let value = self.synthetic_scalar(item, Span::new(span.end, span.end), path);
-            entries.push(Entry {
-                key,
-                value,
-                merged_from: None,
-            });
         }
+        let entries: Vec<Entry> = self.named_entries(id).into_iter().map(|(_, e)| e).collect();
         self.with_kind(id, NodeKind::Mapping(entries.into()))
     }
 
@@ -1104,38 +1087,26 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
     }
 }
 
-/// The short `volumes` items of the services of a file `extends` reads: compose-go has the file
-/// in its canonical form.
-fn canonical_volumes(tree: &mut Tree, services: NodeId) {
+/// compose-go reads a file `extends` names without validating it, in its canonical form: a
+/// `depends_on` list is a mapping, an entry without `condition` has `condition:
+/// service_started`, short `volumes` items are at their cleaned target
+/// ([`Tree::canonical_volumes`]).
+fn canonical_form(tree: &mut Tree, services: NodeId) {
     let svcs: Vec<NodeId> = match &tree.node(services).kind {
         NodeKind::Mapping(es) => es.iter().map(|e| e.value).collect(),
         _ => Vec::new(),
     };
     for svc in svcs {
-        let Some(v) = tree.get(svc, "volumes").map(|e| e.value) else {
-            continue;
-        };
-        let short: Vec<NodeId> = match &tree.node(v).kind {
-            NodeKind::Sequence(items) => items
+        if let Some(v) = tree.get(svc, "volumes").map(|e| e.value)
+            && let NodeKind::Sequence(items) = &tree.node(v).kind
+        {
+            let short: Vec<NodeId> = items
                 .iter()
                 .copied()
                 .filter(|&i| matches!(tree.node(i).kind, NodeKind::Scalar(_)))
-                .collect(),
-            _ => Vec::new(),
-        };
-        tree.canonical_volumes.extend(short);
-    }
-}
-
-/// compose-go reads a file `extends` names without validating it, in its canonical form: a
-/// `depends_on` list is a mapping, an entry without `condition` has `condition:
-/// service_started`.
-fn default_conditions(tree: &mut Tree, services: NodeId) {
-    let svcs: Vec<NodeId> = match &tree.node(services).kind {
-        NodeKind::Mapping(es) => es.iter().map(|e| e.value).collect(),
-        _ => Vec::new(),
-    };
-    for svc in svcs {
+                .collect();
+            tree.canonical_volumes.extend(short);
+        }
         let Some(d) = tree.get(svc, "depends_on").map(|e| e.value) else {
             continue;
         };
@@ -1265,8 +1236,7 @@ impl Extender<'_> {
         let dir = parent_dir(path);
         if let Some(s) = services {
             rebase_services(self.tree, s, &dir, false);
-            default_conditions(self.tree, s);
-            canonical_volumes(self.tree, s);
+            canonical_form(self.tree, s);
         }
         self.files.push(ExtFile {
             path: path.to_owned(),

@@ -6,9 +6,17 @@ use factory_compose::{
 };
 
 fn refusals(files: &[(&str, &str)]) -> Vec<(String, String, u32)> {
+    refusals_with(files, &[])
+}
+
+/// The refusals of the compose `files` with `others` (files they refer to): code, file, start.
+fn refusals_with(files: &[(&str, &str)], others: &[(&str, &str)]) -> Vec<(String, String, u32)> {
     let mut sources = SourceMap::new();
     for (name, text) in files {
         sources.add(SourceFile::new(*name, *text, FileKind::Compose));
+    }
+    for (name, text) in others {
+        sources.add(SourceFile::new(*name, *text, FileKind::Other));
     }
     let (process, settings) = (ProcessEnv::default(), Settings::default());
     let loaded = load(&sources, &process, &settings);
@@ -259,19 +267,9 @@ fn extends_cannot_override_another_kind_either() {
 
 /// The codes and files of the refusals of `compose` with `others` (files it refers to).
 fn codes_with(compose: &str, others: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut sources = SourceMap::new();
-    sources.add(SourceFile::new("c.yml", compose, FileKind::Compose));
-    for (name, text) in others {
-        sources.add(SourceFile::new(*name, *text, FileKind::Other));
-    }
-    let (process, settings) = (ProcessEnv::default(), Settings::default());
-    let loaded = load(&sources, &process, &settings);
-    compose_refusals(&loaded, &sources, &settings)
+    refusals_with(&[("c.yml", compose)], others)
         .into_iter()
-        .map(|d| {
-            let at = d.primary.expect("a refusal has a place").location;
-            (d.code.to_owned(), sources.get(at.file).name.clone())
-        })
+        .map(|(code, file, _)| (code, file))
         .collect()
 }
 

@@ -902,31 +902,45 @@ impl<'t, 'l> Builder<'t, 'l> {
     /// own value is copied with the tag (it may be an alias's shared node).
     fn keep_override(&mut self, own_from: usize, own_key: Span, entry: Entry) {
         let nodes = &self.tree.nodes;
-        if !nodes
+        let inherited_override = nodes
             .get(entry.value.0 as usize)
             .and_then(Node::tag)
-            .is_some_and(Tag::is_override)
-        {
-            return;
-        }
-        let Some(slot) = self.entries.get(own_from..).and_then(|own| {
-            own.iter().position(|e| {
-                e.merged_from.is_none()
-                    && nodes
-                        .get(e.key.0 as usize)
-                        .is_some_and(|k| k.span == own_key)
-            })
-        }) else {
+            .is_some_and(Tag::is_override);
+        let Some(slot) = self
+            .own_slot(own_from, own_key)
+            .filter(|_| inherited_override)
+        else {
             return;
         };
-        let own_value = self.entries[own_from + slot].value;
+        let own_value = self.entries[slot].value;
         let Some(own) = nodes.get(own_value.0 as usize) else {
             return;
         };
         if own.tag().is_some() || matches!(own.kind, NodeKind::Scalar(_)) {
             return;
         }
-        let mut copy = own.clone();
+        let id = self.push_override_copy(own_value);
+        self.entries[slot].value = id;
+    }
+
+    /// The index in `entries` of the mapping's own entry (from `own_from`) whose key is written
+    /// at `own_key`.
+    fn own_slot(&self, own_from: usize, own_key: Span) -> Option<usize> {
+        let nodes = &self.tree.nodes;
+        let own = self.entries.get(own_from..)?;
+        own.iter()
+            .position(|e| {
+                e.merged_from.is_none()
+                    && nodes
+                        .get(e.key.0 as usize)
+                        .is_some_and(|k| k.span == own_key)
+            })
+            .map(|i| own_from + i)
+    }
+
+    /// A copy of node `id` tagged `!override` (no anchor), pushed.
+    fn push_override_copy(&mut self, id: NodeId) -> NodeId {
+        let mut copy = self.tree.node(id).clone();
         copy.props = Some(Box::new(Props {
             tag: Some(Tag {
                 handle: "!".to_owned(),
@@ -934,44 +948,29 @@ impl<'t, 'l> Builder<'t, 'l> {
             }),
             anchor: None,
         }));
-        let size = self.sizes.get(own_value.0 as usize).copied().unwrap_or(1);
-        let id = self.push_node(copy, size);
-        self.entries[own_from + slot].value = id;
+        let size = self.sizes.get(id.0 as usize).copied().unwrap_or(1);
+        self.push_node(copy, size)
     }
 
     /// When the mapping's own entry whose key is written at `own_key` is tagged `!reset`, put
     /// the inherited `entry`'s value in its place (see [`Self::merge`]). Returns the expanded
     /// size that adds.
     fn fill_reset(&mut self, own_from: usize, own_key: Span, entry: Entry, merge_key: Span) -> u64 {
-        let nodes = &self.tree.nodes;
-        let Some(slot) = self.entries.get(own_from..).and_then(|own| {
-            own.iter().position(|e| {
-                e.merged_from.is_none()
-                    && nodes
-                        .get(e.key.0 as usize)
-                        .is_some_and(|k| k.span == own_key)
-                    && nodes
-                        .get(e.value.0 as usize)
-                        .and_then(Node::tag)
-                        .is_some_and(Tag::is_reset)
-            })
-        }) else {
+        let Some(slot) = self.own_slot(own_from, own_key) else {
             return 0;
         };
-        let Some(inherited) = nodes.get(entry.value.0 as usize) else {
+        let own_reset = self
+            .tree
+            .nodes
+            .get(self.entries[slot].value.0 as usize)
+            .and_then(Node::tag)
+            .is_some_and(Tag::is_reset);
+        if !own_reset || self.tree.nodes.get(entry.value.0 as usize).is_none() {
             return 0;
-        };
-        let mut copy = inherited.clone();
-        copy.props = Some(Box::new(Props {
-            tag: Some(Tag {
-                handle: "!".to_owned(),
-                suffix: "override".to_owned(),
-            }),
-            anchor: None,
-        }));
+        }
         let size = self.sizes.get(entry.value.0 as usize).copied().unwrap_or(1);
-        let id = self.push_node(copy, size);
-        if let Some(own) = self.entries.get_mut(own_from + slot) {
+        let id = self.push_override_copy(entry.value);
+        if let Some(own) = self.entries.get_mut(slot) {
             own.value = id;
             own.merged_from = Some(merge_key);
         }
