@@ -40,18 +40,25 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect();
+    let is_enabled: Vec<bool> = loaded
+        .project
+        .services
+        .iter()
+        .map(|s| cx.enabled(s, &active))
+        .collect();
     let enabled: Vec<&Service> = loaded
         .project
         .services
         .iter()
-        .filter(|s| cx.enabled(s, &active))
+        .zip(&is_enabled)
+        .filter_map(|(s, &on)| on.then_some(s))
         .collect();
     // The typed decoding, the transformations and the validation of the merged dictionary see
     // every service, enabled or not; checkConsistency only the services the profiles enable.
-    for svc in &loaded.project.services {
+    for (svc, &on) in loaded.project.services.iter().zip(&is_enabled) {
         let mut local = Vec::new();
         cx.decoding(svc, &mut local);
-        if cx.enabled(svc, &active) {
+        if on {
             cx.service(svc, &enabled, &mut local);
         }
         found.extend(local.into_iter().map(|d| cx.through_merge_key(svc, d)));
@@ -1031,12 +1038,7 @@ impl<'a> Cx<'a> {
                     if let Some(spec) = self.text(i)
                         && let Some(p) = crate::render::parse::parse_volume(&spec)
                     {
-                        // An item compose-go has in canonical form is at its cleaned target.
-                        let target = if self.tree.canonical_volumes.contains(&i) {
-                            crate::render::clean(&p.target)
-                        } else {
-                            p.target
-                        };
+                        let target = crate::merge::short_target_key(self.tree, i, p.target);
                         out.push((
                             Text::from(p.kind),
                             Text::from(p.source),

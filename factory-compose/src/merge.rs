@@ -438,32 +438,30 @@ impl Merger<'_> {
 
     /// compose-go's mergeYaml refuses a mapping or a list replaced by a value of another kind.
     /// The earlier value is read as compose-go has it then, in its canonical form: a `gpus`
-    /// string is a list, a `build.ssh` list a mapping, an `external` mapping `true`; `models`
-    /// and `ipam.config` have merge rules of their own.
+    /// string is a list, a `build.ssh` list a mapping, an `external` mapping `true`; `extends`
+    /// is gone once resolved.
     fn check_kinds(&mut self, base: NodeId, over: NodeId, path: &[String]) {
-        let p: Vec<&str> = path.iter().map(String::as_str).collect();
-        let (mut mapping, mut sequence) = match &self.node(base).kind {
+        let shape = |m: &Self, id: NodeId| match &m.node(id).kind {
             NodeKind::Mapping(_) => (true, false),
             NodeKind::Sequence(_) => (false, true),
             NodeKind::Scalar(_) => (false, false),
         };
-        match p.as_slice() {
-            _ if self.canonical && is_path(path, GPUS) => (mapping, sequence) = (false, true),
-            _ if self.canonical && is_path(path, BUILD_SSH) => (mapping, sequence) = (true, false),
-            [
-                "networks" | "volumes" | "secrets" | "configs",
-                _,
-                "external",
-            ]
-            | ["services", _, "extends" | "models"]
-            | ["networks", _, "ipam", "config"] => return,
-            _ => {}
-        }
-        let (over_mapping, over_sequence) = match &self.node(over).kind {
-            NodeKind::Mapping(_) => (true, false),
-            NodeKind::Sequence(_) => (false, true),
-            NodeKind::Scalar(_) => (false, false),
+        let (mapping, sequence) = if self.canonical && is_path(path, GPUS) {
+            (false, true)
+        } else if self.canonical && is_path(path, BUILD_SSH) {
+            (true, false)
+        } else if (is_path(path, &["*", "*", "external"])
+            && matches!(
+                path[0].as_str(),
+                "networks" | "volumes" | "secrets" | "configs"
+            ))
+            || is_path(path, &["services", "*", "extends"])
+        {
+            return;
+        } else {
+            shape(self, base)
         };
+        let (over_mapping, over_sequence) = shape(self, over);
         if (mapping && !over_mapping) || (sequence && !over_sequence) {
             self.conflicts.push(Conflict {
                 path: path.join("."),
@@ -764,7 +762,6 @@ impl Merger<'_> {
         self.push(node)
     }
 
-    /// `depends_on: [a, b]` → `{a: null, b: null}` (Compose fills in the defaults when rendering).
     /// A `build.ssh` list as compose-go's transformSSH reads it: `id=path` is `id: path`,
     /// `default` alone `default: null`.
     fn ssh_map(&mut self, id: NodeId) -> NodeId {
@@ -791,6 +788,7 @@ impl Merger<'_> {
         self.with_kind(id, NodeKind::Mapping(entries.into()))
     }
 
+    /// `depends_on: [a, b]` → `{a: null, b: null}` (Compose fills in the defaults when rendering).
     fn named_map(&mut self, id: NodeId) -> NodeId {
         let NodeKind::Sequence(items) = self.node(id).kind.clone() else {
             return id;
@@ -902,17 +900,23 @@ pub(crate) fn unique_target(tree: &Tree, id: NodeId) -> Option<String> {
         NodeKind::Scalar(s) => {
             let sp = crate::model::Spanned::new(s.value.clone(), crate::span::Location::default());
             let target = volume::parse_short(&sp).ok().and_then(|v| v.target)?;
-            Some(if tree.canonical_volumes.contains(&id) {
-                crate::render::clean(&target)
-            } else {
-                target
-            })
+            Some(short_target_key(tree, id, target))
         }
         NodeKind::Mapping(_) => tree
             .get(id, "target")
             .and_then(|e| crate::yaml::scalar_text(tree, e.value))
             .map(str::to_owned),
         NodeKind::Sequence(_) => None,
+    }
+}
+
+/// The target a short `volumes` item `id` is made unique by: cleaned when compose-go has the
+/// item in canonical form by then ([`Tree::canonical_volumes`]), else as written.
+pub(crate) fn short_target_key(tree: &Tree, id: NodeId, target: String) -> String {
+    if tree.canonical_volumes.contains(&id) {
+        crate::render::clean(&target)
+    } else {
+        target
     }
 }
 

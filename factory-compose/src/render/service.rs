@@ -838,12 +838,7 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                     }
                     e.push(("volume".to_owned(), Value::Map(vv)));
                 }
-                // An item compose-go has in canonical form by then is at its cleaned target.
-                let key = if cx.tree.canonical_volumes.contains(&item) {
-                    target
-                } else {
-                    p.target.clone()
-                };
+                let key = crate::merge::short_target_key(cx.tree, item, p.target.clone());
                 out.push((Some(key), Value::Map(e)));
             }
         }
@@ -1513,18 +1508,12 @@ fn develop(cx: &Cx<'_>, v: NodeId) -> Value {
 fn gpus(cx: &Cx<'_>, v: NodeId) -> Value {
     match cx.kind(v) {
         NodeKind::Scalar(_) if cx.text(v).as_deref() == Some("all") => {
-            Value::Seq(vec![gpus_item(cx, v)])
+            Value::Seq(vec![Value::Map(vec![("count".to_owned(), Value::Int(-1))])])
         }
-        // A string item is an earlier file's `gpus: all` a later file's list was appended to.
-        NodeKind::Sequence(items) => Value::Seq(items.iter().map(|&i| gpus_item(cx, i)).collect()),
+        NodeKind::Sequence(items) => {
+            Value::Seq(items.iter().map(|&i| device_request(cx, i)).collect())
+        }
         _ => cx.plain(v),
-    }
-}
-
-fn gpus_item(cx: &Cx<'_>, i: NodeId) -> Value {
-    match cx.kind(i) {
-        NodeKind::Scalar(_) => Value::Map(vec![("count".to_owned(), Value::Int(-1))]),
-        _ => device_request(cx, i),
     }
 }
 
