@@ -18,6 +18,92 @@ pub enum Color {
     Always,
 }
 
+/// Lines of context kept around each annotated line; annotate-snippets shows at most one
+/// unannotated line between two annotated ones and folds longer gaps into `...`.
+const CONTEXT_LINES: usize = 3;
+
+/// The lines a snippet shows, from its first annotated line to its last. Lines far from every
+/// label are left empty: the renderer folds them away, and a label that points at line 3 and
+/// at line 30 000 of a file then costs two lines, not the whole file (rendering every
+/// diagnostic of a large project stays linear).
+struct Window {
+    text: String,
+    last_line: usize,
+    /// For each line of the window: its offset in the file and in `text`, and its length there.
+    lines: Vec<(u32, u32, u32)>,
+}
+
+impl Window {
+    fn new(
+        text: &str,
+        index: &crate::line_index::LineIndex,
+        first: usize,
+        last: usize,
+        kept: &[(usize, usize)],
+    ) -> Self {
+        let mut window = Window {
+            text: String::new(),
+            last_line: last,
+            lines: Vec::with_capacity(last + 1 - first),
+        };
+        let mut k = 0;
+        for line in first..=last {
+            while k < kept.len() && kept[k].1 + CONTEXT_LINES < line {
+                k += 1;
+            }
+            let near = kept[k..]
+                .iter()
+                .take_while(|&&(from, _)| from <= line + CONTEXT_LINES)
+                .any(|&(from, to)| line + CONTEXT_LINES >= from && line <= to + CONTEXT_LINES);
+            let start = index.line_start(line) as usize;
+            let end = if line + 1 < index.line_count() {
+                (index.line_start(line + 1) as usize).saturating_sub(1)
+            } else {
+                text.len()
+            };
+            let body = if near {
+                text.get(start..end).unwrap_or("")
+            } else {
+                ""
+            };
+            if line > first {
+                window.text.push('\n');
+            }
+            let at = u32::try_from(window.text.len()).unwrap_or(u32::MAX);
+            window.text.push_str(body);
+            let len = u32::try_from(body.len()).unwrap_or(u32::MAX);
+            window.lines.push((index.line_start(line), at, len));
+        }
+        window
+    }
+
+    /// Where a file offset lands in the window (clamped to the window and to its line).
+    fn offset(&self, offset: u32) -> usize {
+        let i = self
+            .lines
+            .partition_point(|&(file_start, _, _)| file_start <= offset)
+            .saturating_sub(1);
+        match self.lines.get(i) {
+            Some(&(file_start, at, len)) => {
+                (at + (offset.saturating_sub(file_start)).min(len)) as usize
+            }
+            None => 0,
+        }
+    }
+}
+
+/// Labels of one file further apart than this many lines get a snippet each.
+const SPLIT_GAP: usize = 100;
+
+/// The first and last line a label covers.
+fn line_range(index: &crate::line_index::LineIndex, l: &Label) -> (usize, usize) {
+    let span = l.location.span;
+    (
+        index.line_of(span.start),
+        index.line_of(span.end.max(span.start)),
+    )
+}
+
 /// Render one diagnostic (no trailing newline).
 #[must_use]
 pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, color: Color) -> String {
@@ -41,40 +127,57 @@ pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, color: Color) -> S
             files.push(l.location.file);
         }
     }
+    // The windows first: the snippets borrow their text. Labels of one file share a snippet,
+    // unless they are so far apart that the lines between would cost more than a second
+    // snippet (`::: file:line:col`); the primary label's window comes first.
+    let mut windows: Vec<(FileId, usize, Window)> = Vec::new();
     for file_id in files {
         let file = sources.get(file_id);
-        let in_file: Vec<&(&Label, bool)> = labels
+        let index = file.line_index();
+        let mut kept: Vec<(usize, usize)> = labels
             .iter()
             .filter(|(l, _)| l.location.file == file_id)
+            .map(|(l, _)| line_range(index, l))
             .collect();
-        let index = file.line_index();
-        let first_line = in_file
+        kept.sort_unstable();
+        let primary_line = labels
             .iter()
-            .map(|(l, _)| index.line_of(l.location.span.start))
-            .min()
-            .unwrap_or(0);
-        let last_line = in_file
-            .iter()
-            .map(|(l, _)| index.line_of(l.location.span.end.max(l.location.span.start)))
-            .max()
-            .unwrap_or(0);
-        let start = index.line_start(first_line) as usize;
-        let end = if last_line + 1 < index.line_count() {
-            (index.line_start(last_line + 1) as usize).saturating_sub(1)
-        } else {
-            file.text.len()
-        };
-        let window = file.text.get(start..end).unwrap_or("");
-        let mut snippet = Snippet::source(window)
+            .find(|(l, primary)| *primary && l.location.file == file_id)
+            .map(|(l, _)| line_range(index, l).0);
+        let mut clusters: Vec<&[(usize, usize)]> = Vec::new();
+        let mut from = 0;
+        for i in 1..=kept.len() {
+            let last = kept[from..i].iter().map(|k| k.1).max().unwrap_or(0);
+            if i == kept.len() || kept[i].0 > last + SPLIT_GAP {
+                clusters.push(&kept[from..i]);
+                from = i;
+            }
+        }
+        let at = windows.len();
+        for cluster in clusters {
+            let first_line = cluster[0].0;
+            let last_line = cluster.iter().map(|k| k.1).max().unwrap_or(first_line);
+            let window = Window::new(&file.text, index, first_line, last_line, cluster);
+            if primary_line.is_some_and(|p| (first_line..=last_line).contains(&p)) {
+                windows.insert(at, (file_id, first_line, window));
+            } else {
+                windows.push((file_id, first_line, window));
+            }
+        }
+    }
+    for (file_id, first_line, window) in &windows {
+        let file = sources.get(*file_id);
+        let mut snippet = Snippet::source(window.text.as_str())
             .line_start(first_line + 1)
             .path(file.name.as_str());
-        for (l, primary) in in_file {
-            let s = (l.location.span.start as usize)
-                .saturating_sub(start)
-                .min(window.len());
-            let e = (l.location.span.end as usize)
-                .saturating_sub(start)
-                .clamp(s, window.len());
+        let index = file.line_index();
+        let lines = *first_line..=window.last_line;
+        for (l, primary) in labels
+            .iter()
+            .filter(|(l, _)| l.location.file == *file_id && lines.contains(&line_range(index, l).0))
+        {
+            let s = window.offset(l.location.span.start);
+            let e = window.offset(l.location.span.end).max(s);
             let kind = if *primary {
                 AnnotationKind::Primary
             } else {
@@ -137,4 +240,60 @@ pub fn render(report: &Report, sources: &SourceMap, color: Color, files: usize) 
     out.push_str(&summary_line(report, files));
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileKind, SourceFile};
+    use crate::span::{Location, Span};
+
+    /// A file of `lines` lines `key_N: value_N` and a diagnostic at line `primary` with a
+    /// secondary label at line `secondary` (1-based), rendered plain.
+    fn render_lines(lines: usize, primary: usize, secondary: usize) -> String {
+        let text: String = (1..=lines)
+            .map(|n| format!("key_{n}: value_{n}\n"))
+            .collect();
+        let at = |line: usize| {
+            let start = text.find(&format!("key_{line}:")).unwrap();
+            let start = u32::try_from(start).unwrap();
+            Span::new(
+                start,
+                start + 3 + u32::try_from(line.to_string().len()).unwrap() + 1,
+            )
+        };
+        let mut sources = SourceMap::new();
+        let file = sources.add(SourceFile::new("f.yml", text.clone(), FileKind::Compose));
+        let d = Diagnostic::new("FC033", Severity::Error, "bad")
+            .at(Location::new(file, at(primary)))
+            .with_secondary(Location::new(file, at(secondary)), "from here");
+        render_diagnostic(&d, &sources, Color::Never)
+    }
+
+    #[test]
+    fn labels_a_few_lines_apart_share_one_snippet_and_fold_the_lines_between() {
+        let out = render_lines(60, 40, 3);
+        assert!(out.contains("--> f.yml:40:1"), "{out}");
+        assert!(!out.contains(":::"), "{out}");
+        assert!(out.contains("\n...\n"), "{out}");
+        assert!(out.contains(" 3 | key_3: value_3"), "{out}");
+        assert!(out.contains("40 | key_40: value_40"), "{out}");
+        // Lines far from both labels are folded away.
+        assert!(!out.contains("key_20"), "{out}");
+        // Near lines are the file's own text (the renderer may show one between two labels).
+        let close = render_lines(60, 5, 3);
+        assert!(close.contains("\n4 | key_4: value_4"), "{close}");
+    }
+
+    #[test]
+    fn labels_far_apart_get_a_snippet_each_with_the_primary_first() {
+        let out = render_lines(5000, 4000, 3);
+        let primary = out.find("--> f.yml:4000:1").expect(&out);
+        let secondary = out.find("::: f.yml:3:1").expect(&out);
+        assert!(primary < secondary, "{out}");
+        assert!(out.contains("4000 | key_4000: value_4000"), "{out}");
+        assert!(out.contains("   3 | key_3: value_3"), "{out}");
+        assert!(out.contains("from here"), "{out}");
+        assert!(!out.contains("..."), "{out}");
+    }
 }
