@@ -30,6 +30,7 @@ pub mod env_table;
 pub mod environment;
 pub mod fix;
 mod gitlab_ci;
+mod go_json;
 pub mod image_ref;
 pub mod interpolate;
 pub mod line_index;
@@ -180,13 +181,16 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         (found, covered)
     });
     let required_from = diagnostics.len();
+    let file_of = |tree: &yaml::Tree| tree.root().map(|r| tree.node(r).file);
     if let Some(first) = trees.first() {
-        schema::check_some(first, schema::Checks::OnlyRequired, &mut diagnostics);
+        schema::check_merged(first, file_of(first), &mut diagnostics);
     }
     for k in 2..trees.len() {
+        let last = trees.get(k - 1).and_then(file_of);
         let so_far = merge::merge(trees.get(..k).unwrap_or_default().to_vec()).tree;
-        schema::check_some(&so_far, schema::Checks::OnlyRequired, &mut diagnostics);
+        schema::check_merged(&so_far, last, &mut diagnostics);
     }
+    let last = trees.last().and_then(file_of);
     let several = trees.len() > 1;
     let merge::Merged {
         mut tree,
@@ -195,7 +199,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     } = merge::merge(trees);
     report_conflicts(&tree, &conflicts, &mut diagnostics);
     if several {
-        schema::check_some(&tree, schema::Checks::OnlyRequired, &mut diagnostics);
+        schema::check_merged(&tree, last, &mut diagnostics);
     }
     // A repeated item is reported by each check that sees it (the file's own, then the files
     // merged so far): once is enough.

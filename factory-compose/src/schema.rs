@@ -37,9 +37,10 @@
 //! frames on the stack, formatted only when a diagnostic is written.
 
 use crate::diagnostic::Diagnostic;
+use crate::go_json::{self, J};
 use crate::model::convert::{compose_bool, describe, scalar_kind};
 use crate::rules::registry;
-use crate::span::Location;
+use crate::span::{FileId, Location};
 use crate::yaml::{Entry, NodeId, NodeKind, PlainValue, Tree};
 use std::fmt::{self, Display, Write as _};
 
@@ -66,7 +67,11 @@ pub(crate) fn check(tree: &Tree, diags: &mut Vec<Diagnostic>) {
 /// `environment` or `labels` value: FC021): for [`crate::compose_refusals`] only, so that `lint`
 /// does not say the same thing twice (and does not pay for them).
 pub(crate) fn check_covered(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic>) {
-    let cx = Cx { tree, checks };
+    let cx = Cx {
+        tree,
+        checks,
+        last_file: None,
+    };
     let mut out = Some(diags);
     for &doc in &tree.documents {
         let Some(entries) = cx.entries(doc) else {
@@ -139,7 +144,25 @@ const LOGGING: Obj = closed(&[
 
 /// [`check`], reporting only `checks`.
 pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic>) {
-    let cx = Cx { tree, checks };
+    let cx = Cx {
+        tree,
+        checks,
+        last_file: None,
+    };
+    for &doc in &tree.documents {
+        cx.document(doc, diags);
+    }
+}
+
+/// [`Checks::OnlyRequired`] on the files merged so far, `last` the file merged last: what the
+/// earlier files (and the files `include` and `extends.file` read) gave is in compose-go's
+/// canonical form by then (a short port is a mapping), `last`'s values are as written.
+pub(crate) fn check_merged(tree: &Tree, last: Option<FileId>, diags: &mut Vec<Diagnostic>) {
+    let cx = Cx {
+        tree,
+        checks: Checks::OnlyRequired,
+        last_file: last,
+    };
     for &doc in &tree.documents {
         cx.document(doc, diags);
     }
@@ -1131,6 +1154,8 @@ type Out<'o> = Option<&'o mut Vec<Diagnostic>>;
 struct Cx<'t> {
     tree: &'t Tree,
     checks: Checks,
+    /// See [`check_merged`]; `None`: every value is as written.
+    last_file: Option<FileId>,
 }
 
 impl<'t> Cx<'t> {
@@ -1170,6 +1195,21 @@ impl<'t> Cx<'t> {
         }
     }
 
+    /// What go-yaml decodes the scalar `id` as.
+    fn plain(&self, id: NodeId) -> PlainValue {
+        let node = self.tree.node(id);
+        // go-yaml leaves a scalar with a tag of its own (`!override 1000`, `!!str 1`) a string;
+        // only the standard `!!int`, `!!bool` … tags resolve it.
+        let tagged_str = node
+            .tag()
+            .is_some_and(|t| t.handle != "!!" || t.suffix == "str");
+        if tagged_str {
+            PlainValue::Str
+        } else {
+            scalar_kind(node)
+        }
+    }
+
     /// What `id` is to the schema, with Compose's `cast` applied to a known string: `Err(())`
     /// when the cast fails.
     fn kind(&self, id: NodeId, cast: Cast) -> Result<Kind, ()> {
@@ -1179,16 +1219,7 @@ impl<'t> Cx<'t> {
             NodeKind::Sequence(_) => return Ok(Kind::Arr),
             NodeKind::Scalar(s) => s.value.as_str(),
         };
-        // go-yaml leaves a scalar with a tag of its own (`!override 1000`, `!!str 1`) a string;
-        // only the standard `!!int`, `!!bool` … tags resolve it.
-        let tagged_str = node
-            .tag()
-            .is_some_and(|t| t.handle != "!!" || t.suffix == "str");
-        let plain = if tagged_str {
-            PlainValue::Str
-        } else {
-            scalar_kind(node)
-        };
+        let plain = self.plain(id);
         let kind = match plain {
             PlainValue::Null => Kind::Null,
             PlainValue::Bool(b) => Kind::Bool(b),
@@ -1532,60 +1563,216 @@ impl<'t> Cx<'t> {
             }
         }
         if unique {
-            for (later, &item) in items.iter().enumerate() {
-                let Some(first) = items
-                    .iter()
-                    .take(later)
-                    .position(|&earlier| self.equal(earlier, item))
-                else {
-                    continue;
-                };
-                if out.is_some() {
-                    let d = registry::diagnostic(
-                        "FC020",
-                        format!("`{path}` items at {first} and {later} are equal"),
-                    )
-                    .with_help("remove the repeated item: Compose refuses the file");
-                    // On the files merged (or a file with `extends` applied) a repeat the merge
-                    // made is new; `load` drops the ones the file's own check reported.
-                    if self.checks == Checks::OnlyRequired {
-                        self.report_required(out, d, item, via);
-                    } else {
-                        self.report(out, d, item, via);
-                    }
-                }
+            let values: Vec<J> = items.iter().map(|&item| self.json(item)).collect();
+            if let Some((first, later)) = go_json::duplicates(&values) {
+                let at = items.get(later).copied().unwrap_or(id);
+                self.repeated(path, first, later, at, via, out);
                 return false;
             }
         }
         ok
     }
 
-    /// JSON equality of two values as Compose reads them (`uniqueItems`).
-    fn equal(&self, a: NodeId, b: NodeId) -> bool {
-        let (na, nb) = (self.tree.node(a), self.tree.node(b));
-        match (&na.kind, &nb.kind) {
-            (NodeKind::Scalar(sa), NodeKind::Scalar(sb)) => {
-                match (self.kind(a, Cast::None), self.kind(b, Cast::None)) {
-                    (Ok(Kind::Str | Kind::Template), Ok(Kind::Str | Kind::Template))
-                    | (Ok(Kind::Time), Ok(Kind::Time)) => sa.value == sb.value,
-                    (Ok(x), Ok(y)) => x == y,
-                    _ => false,
+    /// FC020 for the items `first` and `later` of the list at `path` that Compose's schema finds
+    /// equal (`later` written at `at`).
+    fn repeated(
+        &self,
+        path: &Path<'_>,
+        first: usize,
+        later: usize,
+        at: NodeId,
+        via: Option<Location>,
+        out: &mut Out<'_>,
+    ) {
+        if out.is_none() {
+            return;
+        }
+        let d = registry::diagnostic(
+            "FC020",
+            format!("`{path}` items at {first} and {later} are equal"),
+        )
+        .with_help("remove the repeated item: Compose refuses the file");
+        // On the files merged (or a file with `extends` applied) a repeat the merge made is new;
+        // `load` drops the ones the file's own check reported.
+        if self.checks == Checks::OnlyRequired {
+            self.report_required(out, d, at, via);
+        } else {
+            self.report(out, d, at, via);
+        }
+    }
+
+    /// `ports` (`expose` when `!ports`) as the validator sees them, each value with the node it
+    /// comes from: compose-go's `EnforceUnicity` first puts an item whose key repeats an
+    /// earlier one's in its place. Items of the files merged before [`Cx::last_file`] are in
+    /// canonical form by then (a short port is a mapping per port, the list made unique by the
+    /// written key, then by the canonical one). `None` when a key is not known before
+    /// interpolation, or Compose fails on the list before validating it.
+    fn unicity_list(&self, id: NodeId, ports: bool) -> Option<Vec<(J, NodeId)>> {
+        let NodeKind::Sequence(items) = &self.tree.node(id).kind else {
+            return None;
+        };
+        let (mut earlier, mut list) = (Vec::new(), Vec::new());
+        let mut written = Unicity::default();
+        for &item in items.iter().filter(|&&i| !self.is_reset(i)) {
+            let key = if ports {
+                self.port_key(item)?
+            } else {
+                self.expose_key(item)?
+            };
+            if ports && self.last_file.is_some_and(|f| self.tree.node(item).file != f) {
+                written.insert(key, self.json(item), item);
+            } else {
+                list.push((key, item));
+            }
+        }
+        earlier.append(&mut written.items);
+        let mut out = Unicity::default();
+        for (value, item) in earlier {
+            if matches!(value, J::Map(_)) {
+                out.insert(self.port_key(item)?, value, item);
+                continue;
+            }
+            let text = match self.plain(item) {
+                PlainValue::Int(i) => i.to_string(),
+                PlainValue::Str if !self.text(item).contains('$') => self.text(item).to_owned(),
+                _ => return None,
+            };
+            for p in crate::render::parse::parse_ports(&text)? {
+                let host = if p.host_ip.is_empty() { "0.0.0.0" } else { &p.host_ip };
+                let published = if p.published.is_empty() {
+                    "%!s(<nil>)"
+                } else {
+                    &p.published
+                };
+                let key = format!("{host}:{published}:{}/{}", p.target, p.protocol);
+                let mut map = vec![("mode".to_owned(), J::Str("ingress".to_owned()))];
+                if !p.host_ip.is_empty() {
+                    map.push(("host_ip".to_owned(), J::Str(p.host_ip.clone())));
                 }
+                map.push(("target".to_owned(), J::Num(f64::from(p.target))));
+                if !p.published.is_empty() {
+                    map.push(("published".to_owned(), J::Str(p.published.clone())));
+                }
+                map.push(("protocol".to_owned(), J::Str(p.protocol.clone())));
+                out.insert(key, J::Map(map), item);
             }
-            (NodeKind::Sequence(xa), NodeKind::Sequence(xb)) => {
-                xa.len() == xb.len() && xa.iter().zip(xb.iter()).all(|(&x, &y)| self.equal(x, y))
+        }
+        for (key, item) in list {
+            out.insert(key, self.json(item), item);
+        }
+        Some(out.items)
+    }
+
+    /// compose-go's `portIndexer`: `fmt.Sprintf("%s:%s:%d/%s", host_ip, published, target,
+    /// protocol)` of a mapping, an integer's digits, a string itself, `""` for anything else.
+    fn port_key(&self, item: NodeId) -> Option<String> {
+        let Some(entries) = self.entries(item) else {
+            return match self.plain(item) {
+                PlainValue::Int(i) => Some(i.to_string()),
+                PlainValue::Str if self.text(item).contains('$') => None,
+                PlainValue::Str => Some(self.text(item).to_owned()),
+                _ => Some(String::new()),
+            };
+        };
+        let field = |name: &str| {
+            entries
+                .iter()
+                .rev()
+                .find(|e| self.key(e) == Some(name) && !self.is_reset(e.value))
+                .map(|e| e.value)
+        };
+        let part = |name: &str, missing: &str| match field(name) {
+            Some(v) => self.go_format(v, false),
+            None => Some(missing.to_owned()),
+        };
+        Some(format!(
+            "{}:{}:{}/{}",
+            part("host_ip", "0.0.0.0")?,
+            part("published", "%!s(<nil>)")?,
+            self.go_format(field("target")?, true)?,
+            part("protocol", "tcp")?,
+        ))
+    }
+
+    /// compose-go's `exposeIndexer`: a string itself, an integer's digits (Compose fails on
+    /// anything else).
+    fn expose_key(&self, item: NodeId) -> Option<String> {
+        match self.plain(item) {
+            PlainValue::Int(i) if self.entries(item).is_none() => Some(i.to_string()),
+            PlainValue::Str if matches!(self.tree.node(item).kind, NodeKind::Scalar(_)) => {
+                let text = self.text(item);
+                (!text.contains('$')).then(|| text.to_owned())
             }
-            (NodeKind::Mapping(ea), NodeKind::Mapping(eb)) => {
-                ea.len() == eb.len()
-                    && ea.iter().all(|x| {
-                        eb.iter().any(|y| {
-                            self.key(x).is_some()
-                                && self.key(x) == self.key(y)
-                                && self.equal(x.value, y.value)
-                        })
-                    })
-            }
-            _ => false,
+            _ => None,
+        }
+    }
+
+    /// How Go's `%s` (`%d` when `int_verb`) writes the value go-yaml decodes `id` as; `None`
+    /// for what factory does not write the same way (a float, a template, a date, a
+    /// collection).
+    fn go_format(&self, id: NodeId, int_verb: bool) -> Option<String> {
+        if !matches!(self.tree.node(id).kind, NodeKind::Scalar(_)) {
+            return None;
+        }
+        let verb = if int_verb { 'd' } else { 's' };
+        Some(match self.plain(id) {
+            PlainValue::Null => format!("%!{verb}(<nil>)"),
+            PlainValue::Bool(b) => format!("%!{verb}(bool={b})"),
+            PlainValue::Int(i) if int_verb => i.to_string(),
+            PlainValue::Int(i) if i > i128::from(i64::MAX) => format!("%!s(uint64={i})"),
+            PlainValue::Int(i) => format!("%!s(int={i})"),
+            PlainValue::Str if self.text(id).contains('$') => return None,
+            PlainValue::Str if int_verb => format!("%!d(string={})", self.text(id)),
+            PlainValue::Str => self.text(id).to_owned(),
+            PlainValue::Float(_) | PlainValue::Timestamp => return None,
+        })
+    }
+
+    /// `ports` or `expose` repeated after compose-go made the list unique by key
+    /// ([`Cx::unicity_list`]): FC020 as Compose's schema reports it.
+    fn unique_after_unicity(
+        &self,
+        id: NodeId,
+        ports: bool,
+        path: &Path<'_>,
+        via: Option<Location>,
+        out: &mut Out<'_>,
+    ) {
+        let Some(list) = self.unicity_list(id, ports) else {
+            return;
+        };
+        let values: Vec<J> = list.iter().map(|(value, _)| value.clone()).collect();
+        if let Some((first, later)) = go_json::duplicates(&values) {
+            let at = list.get(later).map_or(id, |(_, node)| *node);
+            self.repeated(path, first, later, at, via, out);
+        }
+    }
+
+    /// The JSON value of `id` as the validator reads it (templates and dates by their text).
+    fn json(&self, id: NodeId) -> J {
+        match &self.tree.node(id).kind {
+            NodeKind::Mapping(entries) => J::Map(
+                entries
+                    .iter()
+                    .filter(|e| !self.is_reset(e.value))
+                    .map(|e| (self.key(e).unwrap_or_default().to_owned(), self.json(e.value)))
+                    .collect(),
+            ),
+            NodeKind::Sequence(items) => J::Arr(
+                items
+                    .iter()
+                    .filter(|&&i| !self.is_reset(i))
+                    .map(|&i| self.json(i))
+                    .collect(),
+            ),
+            NodeKind::Scalar(s) => match self.kind(id, Cast::None) {
+                Ok(Kind::Null) | Err(()) => J::Null,
+                Ok(Kind::Bool(b)) => J::Bool(b),
+                Ok(Kind::Int(f) | Kind::Num(f)) => J::Num(f),
+                Ok(Kind::Template) => J::Template(s.value.to_string()),
+                Ok(Kind::Time) => J::Time(s.value.to_string()),
+                Ok(Kind::Str | Kind::Obj | Kind::Arr) => J::Str(s.value.to_string()),
+            },
         }
     }
 
@@ -1696,8 +1883,14 @@ impl<'t> Cx<'t> {
             "command" | "entrypoint" | "environment" | "labels" | "links" => {
                 self.scalar_items(id, STR, path, via, out);
             }
-            "expose" => self.scalar_items(id, STR | NUM, path, via, out),
+            "expose" => {
+                self.scalar_items(id, STR | NUM, path, via, out);
+                self.unique_after_unicity(id, false, path, via, out);
+            }
             "ports" | "volumes" => {
+                if key == "ports" {
+                    self.unique_after_unicity(id, true, path, via, out);
+                }
                 let (types, long) = if key == "ports" {
                     (STR | NUM, &PORT)
                 } else {
@@ -1751,6 +1944,30 @@ impl<'t> Cx<'t> {
             };
             if kind != Kind::Null && !admits(types, kind) {
                 self.type_error(item, kind, types, &path.index(i), via, out);
+            }
+        }
+    }
+}
+
+/// A list made unique as compose-go's `EnforceUnicity` does: an entry whose key an earlier one
+/// has takes its place.
+#[derive(Default)]
+struct Unicity {
+    items: Vec<(J, NodeId)>,
+    at: std::collections::HashMap<String, usize>,
+}
+
+impl Unicity {
+    fn insert(&mut self, key: String, value: J, node: NodeId) {
+        match self.at.get(&key) {
+            Some(&i) => {
+                if let Some(slot) = self.items.get_mut(i) {
+                    *slot = (value, node);
+                }
+            }
+            None => {
+                self.at.insert(key, self.items.len());
+                self.items.push((value, node));
             }
         }
     }
