@@ -699,26 +699,21 @@ impl Merger<'_> {
         // target in the first one's place): `[./d:/data, v:/data]` is `[v:/data]`. It has the
         // earlier files' short items in their canonical form by then (target cleaned); the
         // later file's as written.
-        if self.canonical {
+        // That first pass was by the targets as written (`/data/` and `/data/` are one item,
+        // `/data/` and `/data` two), before the canonical form cleaned them.
+        let b = if self.canonical {
+            let b = unique_by_target(self.tree, b.into_vec());
             for &i in &b {
                 if matches!(self.node(i).kind, NodeKind::Scalar(_)) {
                     self.tree.canonical_volumes.insert(i);
                 }
             }
-        }
-        let mut items: Vec<(NodeId, Option<String>)> = Vec::with_capacity(b.len());
-        for item in b.into_iter().chain(o) {
-            let target = unique_target(self.tree, item);
-            match target
-                .as_ref()
-                .and_then(|t| items.iter().position(|(_, k)| k.as_ref() == Some(t)))
-            {
-                Some(p) => items[p].0 = item,
-                None => items.push((item, target)),
-            }
-        }
-        let items = items.into_iter().map(|(item, _)| item).collect();
-        self.with_kind(base, NodeKind::Sequence(items))
+            b
+        } else {
+            b.to_vec()
+        };
+        let items = unique_by_target(self.tree, b.into_iter().chain(o.iter().copied()).collect());
+        self.with_kind(base, NodeKind::Sequence(items.into()))
     }
 
     /// `{condition: service_started, required: true}`, spanning `like`.
@@ -890,6 +885,26 @@ fn rebase(dir: &str, path: &str) -> Option<String> {
     } else {
         format!("./{joined}")
     })
+}
+
+/// compose-go's `EnforceUnicity` on a `volumes` list: an item whose [`unique_target`] an
+/// earlier item has takes that item's place.
+fn unique_by_target(tree: &Tree, list: Vec<NodeId>) -> Vec<NodeId> {
+    let mut items: Vec<(NodeId, Option<String>)> = Vec::with_capacity(list.len());
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for item in list {
+        let target = unique_target(tree, item);
+        match target.as_ref().and_then(|t| at.get(t)) {
+            Some(&p) => items[p].0 = item,
+            None => {
+                if let Some(t) = &target {
+                    at.insert(t.clone(), items.len());
+                }
+                items.push((item, target));
+            }
+        }
+    }
+    items.into_iter().map(|(item, _)| item).collect()
 }
 
 /// The target compose-go makes a `volumes` list unique by: a long item's as written, a short

@@ -147,6 +147,40 @@ fn repeats_the_merge_makes_are_refused() {
     assert_eq!(codes(&[("g1.yml", g1), ("g4.yml", g4)]), vec![]);
 }
 
+/// On the files merged so far an earlier file's short ports are mappings (compose-go's
+/// canonical form, `published` a string), the last file's as written: a later long port with
+/// the same fields and a number `published` repeats an earlier short one, though compose-go's
+/// keys for them differ. Verdicts of `docker compose config` v2.40.3: the first file alone is
+/// accepted; with any second file, `services.cache.ports items at 0 and 1 are equal`.
+#[test]
+fn earlier_short_ports_are_compared_in_canonical_form() {
+    let c = "services:\n  cache:\n    image: postgres\n    ports:\n      - \"127.0.0.1:8080:80\"\n      - {protocol: tcp, published: 8080, host_ip: 127.0.0.1, mode: ingress, target: 80}\n";
+    let o = "services:\n  other:\n    image: x\n";
+    assert_eq!(codes(&[("c.yml", c)]), vec![]);
+    assert_eq!(codes(&[("c.yml", c), ("o.yml", o)]), fc020("c.yml"));
+    let short = "services:\n  cache:\n    image: postgres\n    ports: [\"8080:80\"]\n";
+    let long = "services:\n  cache:\n    ports: [{target: 80, published: 8080, protocol: tcp, mode: ingress}]\n";
+    let short_later = "services:\n  cache:\n    ports: [\"8080:80\"]\n";
+    let long_first = "services:\n  cache:\n    image: postgres\n    ports: [{target: 80, published: 8080, protocol: tcp, mode: ingress}]\n";
+    assert_eq!(codes(&[("a.yml", short), ("b.yml", long)]), fc020("b.yml"));
+    assert_eq!(
+        codes(&[("a.yml", short), ("b.yml", long), ("o.yml", o)]),
+        fc020("b.yml")
+    );
+    assert_eq!(codes(&[("a.yml", long_first), ("b.yml", short_later)]), vec![]);
+}
+
+/// compose-go made an earlier file's `volumes` unique by the targets as written before its
+/// canonical form cleaned them: a long item and a short one both at `/data/` are one mount
+/// (the short one), not two (Compose v2.40.3 accepts the project; the file alone too).
+#[test]
+fn an_earlier_file_s_volumes_are_unique_by_written_target_first() {
+    let c = "services:\n  app:\n    image: x\n    volumes:\n      - type: volume\n        source: data\n        target: '/data/'\n      - ./data:/data/\nvolumes:\n  data:\n";
+    let o = "services:\n  app:\n    volumes:\n      - cache:/var/lib/cache\nvolumes:\n  cache:\n";
+    assert_eq!(codes(&[("c.yml", c)]), vec![]);
+    assert_eq!(codes(&[("c.yml", c), ("o.yml", o)]), vec![]);
+}
+
 /// The required keys are checked once `extends` is applied: a `condition` the extended
 /// service gives is not missing (Compose v2.40.3 accepts the first project, refuses the second).
 #[test]

@@ -64,3 +64,43 @@ fn repeats_compose_accepts_are_not_reported() {
         assert!(fc020(written).is_empty(), "{written}: {:?}", fc020(written));
     }
 }
+
+/// The validator (santhosh-tekuri/jsonschema) compares a later number with an earlier string by
+/// reading the string as a number, but not the other way round, and above 20 items never; and
+/// compose-go first makes `ports` and `expose` unique by its own key (`"80"` and `80` are one
+/// item, a `published` string and number are two). Verdicts of `docker compose config`
+/// v2.40.3, one by one.
+#[test]
+fn a_later_number_repeats_an_earlier_numeric_string() {
+    for (written, key) in [
+        (r#"group_add: ["1000", 1000]"#, "group_add"),
+        (r#"group_add: ["1e3", 1000]"#, "group_add"),
+        (r#"expose: ["1e2", 100]"#, "expose"),
+        (
+            r#"ports: [{target: 80, published: "8080"}, {target: 80, published: 8080}]"#,
+            "ports",
+        ),
+    ] {
+        assert_eq!(
+            fc020(written),
+            [format!("`services.web.{key}` items at 0 and 1 are equal")],
+            "{written}"
+        );
+    }
+    assert_eq!(
+        fc020(r#"ports: ["80", 80, {target: 80, published: "80"}, {target: 80, published: 80}]"#),
+        ["`services.web.ports` items at 1 and 2 are equal"]
+    );
+    let many: Vec<String> = (0..20).map(|i| format!("g{i}")).collect();
+    for written in [
+        r#"group_add: [1000, "1000"]"#,
+        &format!(r#"group_add: [{}, "1000", 1000]"#, many.join(", ")),
+        r#"expose: [100, "1e2"]"#,
+        r#"expose: ["80", 80]"#,
+        r#"ports: [{target: 80, published: 8080}, {target: 80, published: "8080"}]"#,
+        r#"ports: [{target: 80, published: 8080}, {target: 80, published: 8080}]"#,
+        r#"ports: ["8080:80", {target: 80, published: 8080, protocol: tcp, mode: ingress}]"#,
+    ] {
+        assert_eq!(fc020(written), Vec::<String>::new(), "{written}");
+    }
+}

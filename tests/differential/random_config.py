@@ -290,7 +290,7 @@ class G:
             return S(self.pick(["80", "8080", "443"]))
         items = [("target", S(self.pick(["80", "443", "8080"])))]
         if self.chance(0.7):
-            items.append(("published", self.pick([S("8080"), S('"8081"'), S('"9000-9001"'), S("80")])))
+            items.append(("published", self.pick([S("8080"), S('"8081"'), S('"9000-9001"'), S("80"), S('"8080"')])))
         if self.chance(0.4):
             items.append(("protocol", S(self.pick(["tcp", "udp"]))))
         if self.chance(0.4):
@@ -536,7 +536,8 @@ class G:
             (0.45, "environment", lambda: self.kv_section(ENV_KEYS, self.envval)),
             (0.35, "labels", lambda: self.kv_section(LABEL_KEYS, self.envval, allow_bare=False)),
             (0.35, "ports", lambda: L([self.port() for _ in range(self.r.randint(1, 3))], flow=False)),
-            (0.2, "expose", lambda: L([self.pick([S("80"), S('"3000"'), S("'8000-8001'"), S("9000/udp"), S("443")])
+            (0.2, "expose", lambda: L([self.pick([S("80"), S('"3000"'), S("'8000-8001'"), S("9000/udp"), S("443"),
+                                                  S('"80"'), S('"1e2"'), S("100")])
                                        for _ in range(self.r.randint(1, 3))], flow=self.chance(0.5))),
             (0.35, "volumes", lambda: L([self.volume(top) for _ in range(self.r.randint(1, 3))])),
             (0.25, "depends_on", lambda: self.depends_on(others)),
@@ -590,7 +591,8 @@ class G:
              if others else None),
             (0.03, "external_links", lambda: L([S("redis_1:redis")])),
             (0.04, "devices", lambda: L([self.pick([S("/dev/ttyUSB0:/dev/ttyUSB0"), S("/dev/sda:/dev/xvda:rwm")])])),
-            (0.03, "group_add", lambda: L([self.pick([S("mail"), S("1000")])])),
+            (0.03, "group_add", lambda: L([self.pick([S("mail"), S("1000"), S('"1000"'), S('"1e3"'), S("1000.0")])
+                                           for _ in range(self.r.randint(1, 2))])),
             (0.04, "ipc", lambda: S(self.pick(["host", "shareable"]))),
             (0.03, "pid", lambda: S("host")),
             (0.03, "userns_mode", lambda: S("host")),
