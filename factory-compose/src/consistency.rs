@@ -422,8 +422,53 @@ impl<'a> Cx<'a> {
     /// parse, and the validation of the merged dictionary.
     fn decoding(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
         self.casts(svc, out);
+        self.float_items(svc, out);
         self.validation(svc, out);
         self.short_syntax(svc, out);
+    }
+
+    /// A float where the schema takes a number but Compose reads strings and integers only
+    /// (v2.40.3): `group_add` decodes into strings (an integer converts, a float does not:
+    /// "expected type 'string', got unconvertible type 'float64'"), and `expose` is made
+    /// unique by a key of a string or an integer ("unsupported expose value").
+    fn float_items(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let name = &svc.name.value;
+        for key in ["group_add", "expose"] {
+            let Some(e) = svc.entry(self.tree, key) else {
+                continue;
+            };
+            for (n, &i) in self.items(e.value).iter().enumerate() {
+                let node = self.tree.node(i);
+                let NodeKind::Scalar(written) = &node.kind else {
+                    continue;
+                };
+                if !matches!(scalar_kind(node), PlainValue::Float(_)) {
+                    continue;
+                }
+                let value = written.value.as_str();
+                let (what, help) = if key == "group_add" {
+                    (
+                        "a group",
+                        "write the group's name or its id as a whole number (`1000`)",
+                    )
+                } else {
+                    (
+                        "a port",
+                        "write the port as a whole number (`8080`) or a string (`\"8080/udp\"`)",
+                    )
+                };
+                out.push(
+                    registry::diagnostic(
+                        "FC020",
+                        format!(
+                            "`services.{name}.{key}[{n}]`: `{value}` is a float, which Compose does not read as {what}"
+                        ),
+                    )
+                    .at(self.loc(i))
+                    .with_help(help),
+                );
+            }
+        }
     }
 
     /// What compose-go's transformation refuses in `volumes`, `ports` and `devices` items: a

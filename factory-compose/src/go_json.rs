@@ -32,8 +32,7 @@ pub(crate) fn duplicates(items: &[J]) -> Option<(usize, usize)> {
         });
     }
     // Above 20 items the validator compares only values of the same hash (types included).
-    let mut seen: std::collections::HashMap<String, Vec<usize>> =
-        std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
     for (later, item) in items.iter().enumerate() {
         let bucket = seen.entry(hash_key(item)).or_default();
         if let Some(&earlier) = bucket
@@ -89,9 +88,9 @@ fn equals(later: &J, earlier: &J, strict: bool) -> bool {
         }
         (J::Null, J::Null) => true,
         (J::Bool(a), J::Bool(b)) => a == b,
-        (J::Str(a), J::Str(b))
-        | (J::Template(a), J::Template(b))
-        | (J::Time(a), J::Time(b)) => a == b,
+        (J::Str(a), J::Str(b)) | (J::Template(a), J::Template(b)) | (J::Time(a), J::Time(b)) => {
+            a == b
+        }
         (J::Num(a), J::Num(b)) => a == b,
         (J::Num(a), J::Str(b)) if !strict => {
             matches!((Decimal::of_number(*a), Decimal::parse_rat(b)), (Some(x), Some(y)) if x == y)
@@ -154,7 +153,9 @@ impl Decimal {
             return Self::of_fraction(negative, a, b);
         }
         let (negative, body) = sign(s);
-        if let Some(n) = prefixed(body).and_then(|(radix, digits)| u128::from_str_radix(digits, radix).ok()) {
+        if let Some(n) =
+            prefixed(body).and_then(|(radix, digits)| u128::from_str_radix(digits, radix).ok())
+        {
             return Self::parse_decimal(&format!("{}{n}", if negative { "-" } else { "" }));
         }
         Self::parse_decimal(s)

@@ -1619,7 +1619,11 @@ impl<'t> Cx<'t> {
             } else {
                 self.expose_key(item)?
             };
-            if ports && self.last_file.is_some_and(|f| self.tree.node(item).file != f) {
+            if ports
+                && self
+                    .last_file
+                    .is_some_and(|f| self.tree.node(item).file != f)
+            {
                 written.insert(key, self.json(item), item);
             } else {
                 list.push((key, item));
@@ -1638,7 +1642,11 @@ impl<'t> Cx<'t> {
                 _ => return None,
             };
             for p in crate::render::parse::parse_ports(&text)? {
-                let host = if p.host_ip.is_empty() { "0.0.0.0" } else { &p.host_ip };
+                let host = if p.host_ip.is_empty() {
+                    "0.0.0.0"
+                } else {
+                    &p.host_ip
+                };
                 let published = if p.published.is_empty() {
                     "%!s(<nil>)"
                 } else {
@@ -1755,7 +1763,12 @@ impl<'t> Cx<'t> {
                 entries
                     .iter()
                     .filter(|e| !self.is_reset(e.value))
-                    .map(|e| (self.key(e).unwrap_or_default().to_owned(), self.json(e.value)))
+                    .map(|e| {
+                        (
+                            self.key(e).unwrap_or_default().to_owned(),
+                            self.json(e.value),
+                        )
+                    })
                     .collect(),
             ),
             NodeKind::Sequence(items) => J::Arr(

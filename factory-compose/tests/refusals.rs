@@ -167,7 +167,10 @@ fn earlier_short_ports_are_compared_in_canonical_form() {
         codes(&[("a.yml", short), ("b.yml", long), ("o.yml", o)]),
         fc020("b.yml")
     );
-    assert_eq!(codes(&[("a.yml", long_first), ("b.yml", short_later)]), vec![]);
+    assert_eq!(
+        codes(&[("a.yml", long_first), ("b.yml", short_later)]),
+        vec![]
+    );
 }
 
 /// compose-go made an earlier file's `volumes` unique by the targets as written before its
