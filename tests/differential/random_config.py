@@ -26,7 +26,8 @@ anchors merged with `<<`, `version`, `name`, top-level networks/volumes/secrets/
 or unused; overrides mostly re-declare keys an earlier file set, in another form, sometimes
 tagged `!reset` / `!override`; a `.env` with some of the variables; `env_file` and
 `label_file` files; now and then a `lib/common.yml` the first file loads through `include` (short
-or long form, with `project_directory` / `env_file`) or a service's `extends.file`.
+or long form, with `project_directory` / `env_file`) or a service's `extends.file`, itself
+sometimes including a `lib/deep/more.yml`.
 
 Every difference is printed with its seed and the differing JSON paths. With `--shrink`, each
 differing project is reduced greedily (drop files, services, keys, list items; keep the same
@@ -785,6 +786,14 @@ def generate(seed):
         files["lib/common.yml"] = g.file(lib_names, is_override=False)
         for name in ("secret.txt", ".env.web", "web.labels", "more.labels"):
             extra["lib/" + name] = "x=1\n"
+        deep_names = [n for n in SERVICE_NAMES if n not in all_names and n not in lib_names][:1]
+        if deep_names and r.random() < 0.3:
+            # The loaded file includes one of its own (a path relative to its folder).
+            files["lib/deep/more.yml"] = g.file(deep_names, is_override=False)
+            for name in ("secret.txt", ".env.web", "web.labels", "more.labels"):
+                extra["lib/deep/" + name] = "y=2\n"
+            item = S("deep/more.yml") if r.random() < 0.5 else M([("path", S("deep/more.yml"))])
+            files["lib/common.yml"].items.insert(0, ("include", L([item])))
         main = files["compose.yml"]
         if r.random() < 0.5:
             c = r.random()
