@@ -1563,8 +1563,12 @@ impl<'t> Cx<'t> {
             }
         }
         if unique {
-            let values: Vec<J> = items.iter().map(|&item| self.json(item)).collect();
-            if let Some((first, later)) = go_json::duplicates(&values) {
+            let mut budget = JSON_BUDGET;
+            let values: Option<Vec<J>> = items
+                .iter()
+                .map(|&item| self.json(item, &mut budget))
+                .collect();
+            if let Some((first, later)) = values.and_then(|v| go_json::duplicates(&v)) {
                 let at = items.get(later).copied().unwrap_or(id);
                 self.repeated(path, first, later, at, via, out);
                 return false;
@@ -1612,6 +1616,7 @@ impl<'t> Cx<'t> {
             return None;
         };
         let (mut earlier, mut list) = (Vec::new(), Vec::new());
+        let mut budget = JSON_BUDGET;
         let mut written = Unicity::default();
         for &item in items.iter().filter(|&&i| !self.is_reset(i)) {
             let key = if ports {
@@ -1624,7 +1629,7 @@ impl<'t> Cx<'t> {
                     .last_file
                     .is_some_and(|f| self.tree.node(item).file != f)
             {
-                written.insert(key, self.json(item), item);
+                written.insert(key, self.json(item, &mut budget)?, item);
             } else {
                 list.push((key, item));
             }
@@ -1666,7 +1671,7 @@ impl<'t> Cx<'t> {
             }
         }
         for (key, item) in list {
-            out.insert(key, self.json(item), item);
+            out.insert(key, self.json(item, &mut budget)?, item);
         }
         Some(out.items)
     }
@@ -1756,27 +1761,28 @@ impl<'t> Cx<'t> {
         }
     }
 
-    /// The JSON value of `id` as the validator reads it (templates and dates by their text).
-    fn json(&self, id: NodeId) -> J {
-        match &self.tree.node(id).kind {
+    /// The JSON value of `id` as the validator reads it (templates and dates by their text);
+    /// `None` past `budget` nodes (aliases are expanded: a list of aliases to a large anchor is
+    /// not worth checking for repeats).
+    fn json(&self, id: NodeId, budget: &mut usize) -> Option<J> {
+        *budget = budget.checked_sub(1)?;
+        Some(match &self.tree.node(id).kind {
             NodeKind::Mapping(entries) => J::Map(
                 entries
                     .iter()
                     .filter(|e| !self.is_reset(e.value))
                     .map(|e| {
-                        (
-                            self.key(e).unwrap_or_default().to_owned(),
-                            self.json(e.value),
-                        )
+                        let key = self.key(e).unwrap_or_default().to_owned();
+                        Some((key, self.json(e.value, budget)?))
                     })
-                    .collect(),
+                    .collect::<Option<_>>()?,
             ),
             NodeKind::Sequence(items) => J::Arr(
                 items
                     .iter()
                     .filter(|&&i| !self.is_reset(i))
-                    .map(|&i| self.json(i))
-                    .collect(),
+                    .map(|&i| self.json(i, budget))
+                    .collect::<Option<_>>()?,
             ),
             NodeKind::Scalar(s) => match self.kind(id, Cast::None) {
                 Ok(Kind::Null) | Err(()) => J::Null,
@@ -1786,7 +1792,7 @@ impl<'t> Cx<'t> {
                 Ok(Kind::Time) => J::Time(s.value.to_string()),
                 Ok(Kind::Str | Kind::Obj | Kind::Arr) => J::Str(s.value.to_string()),
             },
-        }
+        })
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1961,6 +1967,9 @@ impl<'t> Cx<'t> {
         }
     }
 }
+
+/// The nodes a list's items may expand to before its `uniqueItems` check is skipped.
+const JSON_BUDGET: usize = 100_000;
 
 /// A list made unique as compose-go's `EnforceUnicity` does: an entry whose key an earlier one
 /// has takes its place.

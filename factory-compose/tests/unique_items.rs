@@ -104,3 +104,34 @@ fn a_later_number_repeats_an_earlier_numeric_string() {
         assert_eq!(fc020(written), Vec::<String>::new(), "{written}");
     }
 }
+
+/// The repeat check reads each item's whole value, aliases expanded: a list whose items expand
+/// to more than 100 000 nodes is not checked (a hostile file; no real list comes near), at the
+/// limit it is.
+#[test]
+fn the_repeat_check_stops_at_its_node_budget() {
+    let repeats = |n: usize| {
+        let anchor = (0..n)
+            .map(|i| format!("x{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // Two anchors of the same value (`extra_hosts` items may be anything to the schema).
+        let text = format!(
+            "x-a: &a [{anchor}]\nx-b: &b [{anchor}]\nservices:\n  web:\n    image: nginx:1\n    extra_hosts: [*a, *b]\n"
+        );
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new(
+            "docker-compose.yml",
+            text,
+            FileKind::Compose,
+        ));
+        load(&sources, &ProcessEnv::default(), &Settings::default())
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.message.contains("items at"))
+            .count()
+    };
+    // Two items of 1 + n nodes each: 100 000 at n = 49 999.
+    assert!(repeats(49_999) > 0);
+    assert_eq!(repeats(50_000), 0);
+}

@@ -62,7 +62,11 @@ fn main() -> ExitCode {
     }
     let size = text.len();
     let mut map = SourceMap::new();
-    map.add(SourceFile::new("docker-compose.yml", text, FileKind::Compose));
+    map.add(SourceFile::new(
+        "docker-compose.yml",
+        text,
+        FileKind::Compose,
+    ));
     if let Ok(env) = std::fs::read_to_string(path.with_file_name(".env")) {
         map.add(SourceFile::new(".env", env, FileKind::Dotenv));
     }
