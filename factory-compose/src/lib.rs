@@ -182,13 +182,22 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     });
     let required_from = diagnostics.len();
     let file_of = |tree: &yaml::Tree| tree.root().map(|r| tree.node(r).file);
+    // The files `include` loaded (compose-go loads each as a project of its own).
+    let included: Vec<FileId> = sources
+        .of_kind(FileKind::Other)
+        .filter(|&id| {
+            extends_files
+                .iter()
+                .any(|r| r.kind == resolve_refs::RefKind::Include && r.path == sources.get(id).name)
+        })
+        .collect();
     if let Some(first) = trees.first() {
-        schema::check_merged(first, file_of(first), &mut diagnostics);
+        schema::check_merged(first, file_of(first), &included, &mut diagnostics);
     }
     for k in 2..trees.len() {
         let last = trees.get(k - 1).and_then(file_of);
         let so_far = merge::merge(trees.get(..k).unwrap_or_default().to_vec()).tree;
-        schema::check_merged(&so_far, last, &mut diagnostics);
+        schema::check_merged(&so_far, last, &included, &mut diagnostics);
     }
     let last = trees.last().and_then(file_of);
     let several = trees.len() > 1;
@@ -199,7 +208,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     } = merge::merge(trees);
     report_conflicts(&tree, &conflicts, &mut diagnostics);
     if several {
-        schema::check_merged(&tree, last, &mut diagnostics);
+        schema::check_merged(&tree, last, &included, &mut diagnostics);
     }
     // A repeated item is reported by each check that sees it (the file's own, then the files
     // merged so far): once is enough.

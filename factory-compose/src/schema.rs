@@ -71,6 +71,7 @@ pub(crate) fn check_covered(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnos
         tree,
         checks,
         last_file: None,
+        included: &[],
     };
     let mut out = Some(diags);
     for &doc in &tree.documents {
@@ -148,6 +149,7 @@ pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic
         tree,
         checks,
         last_file: None,
+        included: &[],
     };
     for &doc in &tree.documents {
         cx.document(doc, diags);
@@ -157,11 +159,19 @@ pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic
 /// [`Checks::OnlyRequired`] on the files merged so far, `last` the file merged last: what the
 /// earlier files (and the files `include` and `extends.file` read) gave is in compose-go's
 /// canonical form by then (a short port is a mapping), `last`'s values are as written.
-pub(crate) fn check_merged(tree: &Tree, last: Option<FileId>, diags: &mut Vec<Diagnostic>) {
+/// `included` are the files `include` loaded: compose-go loads them as projects of their own,
+/// with default values (a long port's `protocol: tcp`, `mode: ingress`).
+pub(crate) fn check_merged(
+    tree: &Tree,
+    last: Option<FileId>,
+    included: &[FileId],
+    diags: &mut Vec<Diagnostic>,
+) {
     let cx = Cx {
         tree,
         checks: Checks::OnlyRequired,
         last_file: last,
+        included,
     };
     for &doc in &tree.documents {
         cx.document(doc, diags);
@@ -1156,6 +1166,8 @@ struct Cx<'t> {
     checks: Checks,
     /// See [`check_merged`]; `None`: every value is as written.
     last_file: Option<FileId>,
+    /// See [`check_merged`].
+    included: &'t [FileId],
 }
 
 impl<'t> Cx<'t> {
@@ -1637,8 +1649,15 @@ impl<'t> Cx<'t> {
         earlier.append(&mut written.items);
         let mut out = Unicity::default();
         for (value, item) in earlier {
-            if matches!(value, J::Map(_)) {
-                out.insert(self.port_key(item)?, value, item);
+            if let J::Map(mut map) = value {
+                if self.included.contains(&self.tree.node(item).file) {
+                    for (k, v) in [("protocol", "tcp"), ("mode", "ingress")] {
+                        if !map.iter().any(|(key, _)| key == k) {
+                            map.push((k.to_owned(), J::Str(v.to_owned())));
+                        }
+                    }
+                }
+                out.insert(self.port_key(item)?, J::Map(map), item);
                 continue;
             }
             let text = match self.plain(item) {

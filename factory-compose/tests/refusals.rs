@@ -173,6 +173,33 @@ fn earlier_short_ports_are_compared_in_canonical_form() {
     );
 }
 
+/// A file `include` loads is a project of its own to compose-go, with default values (a long
+/// port's `protocol: tcp`); a file `extends` reads is not. Verdicts of `docker compose config`
+/// v2.40.3: the included pair of ports is refused (`services.cache.ports items at 0 and 1 are
+/// equal`), the extended one only once it writes `protocol: tcp` itself.
+#[test]
+fn included_ports_have_their_defaults_when_compared() {
+    let ports = |protocol: &str| {
+        format!(
+            "services:\n  cache:\n    image: redis\n    ports:\n      - 8080:80\n      - {{mode: ingress, published: 8080, target: 80{protocol}}}\n"
+        )
+    };
+    let include = "include:\n  - lib/common.yml\nservices:\n  web:\n    image: x\n";
+    let extends = "services:\n  web:\n    image: x\n    extends:\n      file: lib/common.yml\n      service: cache\n";
+    let codes_of = |main: &str, lib: &str| -> Vec<(String, String)> {
+        refusals_with(&[("compose.yml", main)], &[("lib/common.yml", lib)])
+            .into_iter()
+            .map(|(code, file, _)| (code, file))
+            .collect()
+    };
+    assert_eq!(codes_of(include, &ports("")), fc020("lib/common.yml"));
+    assert_eq!(codes_of(extends, &ports("")), vec![]);
+    assert_eq!(
+        codes_of(extends, &ports(", protocol: tcp")),
+        fc020("lib/common.yml")
+    );
+}
+
 /// compose-go made an earlier file's `volumes` unique by the targets as written before its
 /// canonical form cleaned them: a long item and a short one both at `/data/` are one mount
 /// (the short one), not two (Compose v2.40.3 accepts the project; the file alone too).
