@@ -200,6 +200,23 @@ fn included_ports_have_their_defaults_when_compared() {
     );
 }
 
+/// A `!reset` value in an anchor is dropped before `<<` reads it, so a mapping's own `!reset`
+/// of the same key has nothing to take in its place: the key is gone. Compose v2.40.3 refuses
+/// the first project (`service "db" has neither an image nor a build context specified`) and
+/// accepts the second (`image: alpine`).
+#[test]
+fn an_own_reset_over_an_inherited_reset_leaves_nothing() {
+    let a = "services:\n  db:\n    image: postgres\n";
+    let b = "x-c: &c\n  image: !reset []\nservices:\n  db:\n    <<: *c\n    image: !reset\n";
+    let c = "services:\n  db:\n    image: alpine\n";
+    let refused: Vec<String> = codes(&[("a.yml", a), ("b.yml", b)])
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    assert_eq!(refused, ["FC032"]);
+    assert_eq!(codes(&[("a.yml", a), ("b.yml", b), ("c.yml", c)]), vec![]);
+}
+
 /// compose-go made an earlier file's `volumes` unique by the targets as written before its
 /// canonical form cleaned them: a long item and a short one both at `/data/` are one mount
 /// (the short one), not two (Compose v2.40.3 accepts the project; the file alone too).

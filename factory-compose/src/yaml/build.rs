@@ -965,7 +965,14 @@ impl<'t, 'l> Builder<'t, 'l> {
             .get(self.entries[slot].value.0 as usize)
             .and_then(Node::tag)
             .is_some_and(Tag::is_reset);
-        if !own_reset || self.tree.nodes.get(entry.value.0 as usize).is_none() {
+        // An inherited value tagged `!reset` is dropped from its anchor before the alias is
+        // read: there is nothing to put in the reset entry's place.
+        let inherited_reset = self
+            .tree
+            .nodes
+            .get(entry.value.0 as usize)
+            .is_none_or(|n| n.tag().is_some_and(Tag::is_reset));
+        if !own_reset || inherited_reset {
             return 0;
         }
         let size = self.sizes.get(entry.value.0 as usize).copied().unwrap_or(1);
