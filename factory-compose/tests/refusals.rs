@@ -217,6 +217,18 @@ fn an_own_reset_over_an_inherited_reset_leaves_nothing() {
     assert_eq!(codes(&[("a.yml", a), ("b.yml", b), ("c.yml", c)]), vec![]);
 }
 
+/// A `!override` read through `<<` marks the path even when the mapping writes the key itself:
+/// a null own value then replaces an earlier file's value with null instead of keeping it.
+/// Compose v2.40.3 refuses the project (`services.db.image must be a string`).
+#[test]
+fn an_inherited_override_makes_an_own_null_replace() {
+    let a = "services:\n  db:\n    image: postgres\n";
+    let b = "x-c: &c\n  image: !override alpine\nservices:\n  db:\n    <<: *c\n    image:\n";
+    assert!(!refusals(&[("a.yml", a), ("b.yml", b)]).is_empty());
+    let without_override = "services:\n  db:\n    image:\n";
+    assert_eq!(codes(&[("a.yml", a), ("b.yml", without_override)]), vec![]);
+}
+
 /// compose-go made an earlier file's `volumes` unique by the targets as written before its
 /// canonical form cleaned them: a long item and a short one both at `/data/` are one mount
 /// (the short one), not two (Compose v2.40.3 accepts the project; the file alone too).
