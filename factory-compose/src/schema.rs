@@ -1627,9 +1627,10 @@ impl<'t> Cx<'t> {
         let NodeKind::Sequence(items) = &self.tree.node(id).kind else {
             return None;
         };
-        let (mut earlier, mut list) = (Vec::new(), Vec::new());
+        let mut list = Vec::new();
         let mut budget = JSON_BUDGET;
-        let mut written = Unicity::default();
+        // The earlier files' items, made unique by the key as written.
+        let mut earlier = Unicity::default();
         for &item in items.iter().filter(|&&i| !self.is_reset(i)) {
             let key = if ports {
                 self.port_key(item)?
@@ -1641,14 +1642,14 @@ impl<'t> Cx<'t> {
                     .last_file
                     .is_some_and(|f| self.tree.node(item).file != f)
             {
-                written.insert(key, self.json(item, &mut budget)?, item);
+                earlier.insert(key, self.json(item, &mut budget)?, item);
             } else {
                 list.push((key, item));
             }
         }
-        earlier.append(&mut written.items);
+        // Then in canonical form, made unique by the canonical key.
         let mut out = Unicity::default();
-        for (value, item) in earlier {
+        for (value, item) in earlier.items {
             if let J::Map(mut map) = value {
                 if self.included.contains(&self.tree.node(item).file) {
                     for (k, v) in [("protocol", "tcp"), ("mode", "ingress")] {
@@ -1666,17 +1667,7 @@ impl<'t> Cx<'t> {
                 _ => return None,
             };
             for p in crate::render::parse::parse_ports(&text)? {
-                let host = if p.host_ip.is_empty() {
-                    "0.0.0.0"
-                } else {
-                    &p.host_ip
-                };
-                let published = if p.published.is_empty() {
-                    "%!s(<nil>)"
-                } else {
-                    &p.published
-                };
-                let key = format!("{host}:{published}:{}/{}", p.target, p.protocol);
+                let key = p.unicity_key();
                 let mut map = vec![("mode".to_owned(), J::Str("ingress".to_owned()))];
                 if !p.host_ip.is_empty() {
                     map.push(("host_ip".to_owned(), J::Str(p.host_ip.clone())));
@@ -1689,6 +1680,7 @@ impl<'t> Cx<'t> {
                 out.insert(key, J::Map(map), item);
             }
         }
+        // The last file's items as written, appended.
         for (key, item) in list {
             out.insert(key, self.json(item, &mut budget)?, item);
         }

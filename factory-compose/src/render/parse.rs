@@ -92,6 +92,25 @@ pub(crate) struct Port {
     pub(crate) protocol: String,
 }
 
+impl Port {
+    /// compose-go's `portIndexer` key of the port in canonical (long) form:
+    /// `host_ip:published:target/protocol`, an unset host `0.0.0.0`, an unset published port
+    /// as Go's `%s` writes nil.
+    pub(crate) fn unicity_key(&self) -> String {
+        let host = if self.host_ip.is_empty() {
+            "0.0.0.0"
+        } else {
+            &self.host_ip
+        };
+        let published = if self.published.is_empty() {
+            "%!s(<nil>)"
+        } else {
+            &self.published
+        };
+        format!("{host}:{published}:{}/{}", self.target, self.protocol)
+    }
+}
+
 fn port_range(s: &str) -> Option<(u64, u64)> {
     let (a, b) = s.split_once('-').unwrap_or((s, s));
     let a: u64 = a.parse().ok()?;

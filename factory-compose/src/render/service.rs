@@ -658,17 +658,7 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
                 };
                 let mut group = Vec::new();
                 for p in parsed {
-                    let host = if p.host_ip.is_empty() {
-                        "0.0.0.0"
-                    } else {
-                        p.host_ip.as_str()
-                    };
-                    let published = if p.published.is_empty() {
-                        "%!s(<nil>)"
-                    } else {
-                        p.published.as_str()
-                    };
-                    let key = format!("{host}:{published}:{}/{}", p.target, p.protocol);
+                    let key = p.unicity_key();
                     let mut e = vec![("mode".to_owned(), Value::str("ingress"))];
                     if !p.host_ip.is_empty() {
                         e.push(("host_ip".to_owned(), cx.s(&p.host_ip)));
