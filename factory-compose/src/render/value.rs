@@ -186,9 +186,32 @@ fn yaml_map(entries: &[(String, Value)], col: usize, out: &mut String) {
         if i > 0 {
             indent(col, out);
         }
+        if k.chars().any(is_break) {
+            explicit_entry(k, v, col, out);
+            continue;
+        }
         yaml_scalar(k, true, 0, out);
         out.push(':');
         yaml_after_key(v, col, out);
+    }
+}
+
+/// A key over several lines cannot be a simple key: libyaml writes `? KEY` (styled as a value
+/// would be, a literal block if it can) and the value on a line of its own after `: `, a
+/// collection starting on that line.
+fn explicit_entry(k: &str, v: &Value, col: usize, out: &mut String) {
+    out.push_str("? ");
+    yaml_scalar(k, false, col + 2, out);
+    out.push('\n');
+    indent(col, out);
+    out.push_str(": ");
+    match v {
+        Value::Map(e) if !e.is_empty() => yaml_map(e, col + 2, out),
+        Value::Seq(items) if !items.is_empty() => yaml_seq(items, col + 2, out),
+        other => {
+            yaml_inline(other, col + 2, out);
+            out.push('\n');
+        }
     }
 }
 
@@ -606,6 +629,42 @@ fn literal(s: &str, body_indent: usize, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Keys over several lines, as `docker compose config` v2.40.3 printed them (`x-base` keys
+    /// `" g\nh"`, `"a\nb"`, `"c\nd"`, `"e\nf "`, `"i\n"`, `"x\ry"`): explicit `? ` keys, the
+    /// value after `: ` on the next line.
+    #[test]
+    fn multi_line_keys_are_explicit_keys() {
+        let map = |entries: Vec<(&str, Value)>| {
+            Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect(),
+            )
+        };
+        let value = map(vec![(
+            "x-base",
+            map(vec![
+                (" g\nh", Value::Int(4)),
+                (
+                    "a\nb",
+                    map(vec![
+                        ("k", Value::Str("v".to_owned())),
+                        ("k2", Value::Str("v2".to_owned())),
+                    ]),
+                ),
+                ("c\nd", Value::Seq(vec![Value::Int(1), Value::Int(2)])),
+                ("e\nf ", Value::Int(3)),
+                ("i\n", Value::Map(Vec::new())),
+                ("x\ry", Value::Int(5)),
+            ]),
+        )]);
+        assert_eq!(
+            to_yaml(&value),
+            "x-base:\n  ? |2-\n     g\n    h\n  : 4\n  ? |-\n    a\n    b\n  : k: v\n    k2: v2\n  ? |-\n    c\n    d\n  : - 1\n    - 2\n  ? \"e\\nf \"\n  : 3\n  ? |\n    i\n  : {}\n  ? \"x\\ry\"\n  : 5\n"
+        );
+    }
 
     /// Quoting observed with `docker compose config` v2.40.3 (labels with these values).
     #[test]
