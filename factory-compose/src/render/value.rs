@@ -186,7 +186,7 @@ fn yaml_map(entries: &[(String, Value)], col: usize, out: &mut String) {
         if i > 0 {
             indent(col, out);
         }
-        if k.chars().any(is_break) {
+        if k.chars().any(is_break) || k.len() > 128 {
             explicit_entry(k, v, col, out);
             continue;
         }
@@ -196,9 +196,9 @@ fn yaml_map(entries: &[(String, Value)], col: usize, out: &mut String) {
     }
 }
 
-/// A key over several lines cannot be a simple key: libyaml writes `? KEY` (styled as a value
-/// would be, a literal block if it can) and the value on a line of its own after `: `, a
-/// collection starting on that line.
+/// A key over several lines, or longer than 128 bytes, is not a simple key to libyaml: it writes
+/// `? KEY` (styled as a value would be, a literal block if it can) and the value on a line of
+/// its own after `: `, a collection starting on that line.
 fn explicit_entry(k: &str, v: &Value, col: usize, out: &mut String) {
     out.push_str("? ");
     yaml_scalar(k, false, col + 2, out);
@@ -630,9 +630,9 @@ fn literal(s: &str, body_indent: usize, out: &mut String) {
 mod tests {
     use super::*;
 
-    /// Keys over several lines, as `docker compose config` v2.40.3 printed them (`x-base` keys
-    /// `" g\nh"`, `"a\nb"`, `"c\nd"`, `"e\nf "`, `"i\n"`, `"x\ry"`): explicit `? ` keys, the
-    /// value after `: ` on the next line.
+    /// Keys over several lines or of more than 128 bytes, as `docker compose config` v2.40.3
+    /// printed them (`x-base` keys `" g\nh"`, `"a\nb"`, `"c\nd"`, `"e\nf "`, `"i\n"`, `"x\ry"`,
+    /// 128 and 129 `k`s): explicit `? ` keys, the value after `: ` on the next line.
     #[test]
     fn multi_line_keys_are_explicit_keys() {
         let map = |entries: Vec<(&str, Value)>| {
@@ -660,6 +660,9 @@ mod tests {
                 ("x\ry", Value::Int(5)),
             ]),
         )]);
+        let long = |n: usize| map(vec![("k".repeat(n).as_str(), Value::Int(1))]);
+        assert_eq!(to_yaml(&long(128)), format!("{}: 1\n", "k".repeat(128)));
+        assert_eq!(to_yaml(&long(129)), format!("? {}\n: 1\n", "k".repeat(129)));
         assert_eq!(
             to_yaml(&value),
             "x-base:\n  ? |2-\n     g\n    h\n  : 4\n  ? |-\n    a\n    b\n  : k: v\n    k2: v2\n  ? |-\n    c\n    d\n  : - 1\n    - 2\n  ? \"e\\nf \"\n  : 3\n  ? |\n    i\n  : {}\n  ? \"x\\ry\"\n  : 5\n"
