@@ -181,8 +181,90 @@ fn indent(n: usize, out: &mut String) {
 }
 
 /// A block map whose first key starts at the current position (column `col`).
+///
+/// Compose's JSON has a Go map's keys in byte order (as the renderer builds them), its YAML in
+/// go-yaml's order (`worker2` before `worker10`): a map in byte order is a Go map here, and is
+/// printed in go-yaml's order. A struct's fields (in their own order) are not in byte order, or
+/// are names whose two orders agree.
 fn yaml_map(entries: &[(String, Value)], col: usize, out: &mut String) {
-    for (i, (k, v)) in entries.iter().enumerate() {
+    let byte_sorted = entries.windows(2).all(|w| w[0].0 <= w[1].0);
+    let go_sorted = || entries.windows(2).all(|w| !go_yaml_less(&w[1].0, &w[0].0));
+    if byte_sorted && !go_sorted() {
+        let mut sorted: Vec<&(String, Value)> = entries.iter().collect();
+        sorted.sort_by(|a, b| {
+            if go_yaml_less(&a.0, &b.0) {
+                std::cmp::Ordering::Less
+            } else if go_yaml_less(&b.0, &a.0) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+        yaml_entries(sorted.into_iter(), col, out);
+    } else {
+        yaml_entries(entries.iter(), col, out);
+    }
+}
+
+/// go-yaml v3's `keyList.Less` for two string keys: runs of digits compare as numbers, a letter
+/// after a digit sorts after the digit, anything else before a letter.
+fn go_yaml_less(a: &str, b: &str) -> bool {
+    let ar: Vec<char> = a.chars().collect();
+    let br: Vec<char> = b.chars().collect();
+    let digit = |c: char| c.is_ascii_digit();
+    let mut digits = false;
+    for i in 0..ar.len().min(br.len()) {
+        if ar[i] == br[i] {
+            digits = digit(ar[i]);
+            continue;
+        }
+        let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
+        if al && bl {
+            return ar[i] < br[i];
+        }
+        if al || bl {
+            return if digits { al } else { bl };
+        }
+        let (mut an, mut bn) = (0_i64, 0_i64);
+        if ar[i] == '0' || br[i] == '0' {
+            for j in (0..i).rev() {
+                if !digit(ar[j]) {
+                    break;
+                }
+                if ar[j] != '0' {
+                    (an, bn) = (1, 1);
+                    break;
+                }
+            }
+        }
+        let number = |r: &[char], mut n: i64| {
+            let mut at = i;
+            while at < r.len() && digit(r[at]) {
+                n = n
+                    .wrapping_mul(10)
+                    .wrapping_add(i64::from(u32::from(r[at]) - u32::from('0')));
+                at += 1;
+            }
+            (n, at)
+        };
+        let ((an, ai), (bn, bi)) = (number(&ar, an), number(&br, bn));
+        if an != bn {
+            return an < bn;
+        }
+        if ai != bi {
+            return ai < bi;
+        }
+        return ar[i] < br[i];
+    }
+    ar.len() < br.len()
+}
+
+fn yaml_entries<'v>(
+    entries: impl Iterator<Item = &'v (String, Value)>,
+    col: usize,
+    out: &mut String,
+) {
+    for (i, (k, v)) in entries.enumerate() {
         if i > 0 {
             indent(col, out);
         }
@@ -667,6 +749,43 @@ mod tests {
             to_yaml(&value),
             "x-base:\n  ? |2-\n     g\n    h\n  : 4\n  ? |-\n    a\n    b\n  : k: v\n    k2: v2\n  ? |-\n    c\n    d\n  : - 1\n    - 2\n  ? \"e\\nf \"\n  : 3\n  ? |\n    i\n  : {}\n  ? \"x\\ry\"\n  : 5\n"
         );
+    }
+
+    /// Map keys in go-yaml's order, as `docker compose config` v2.40.3 printed an `x-base`
+    /// mapping of these keys (its JSON has them in byte order): numbers compare as numbers,
+    /// anything but a letter before a letter.
+    #[test]
+    fn go_maps_are_printed_in_go_yaml_order() {
+        let keys = [
+            "", "null", "~", "true", "yes", "0x1F", "1e3", "-", "? x", "- x", ": x", "#x", "a: b",
+            "a #b", "trail ", " lead", "tab\tx", "é", "k\u{a0}v", "a'b", "a\"b", "@x", "`x", "%x",
+            "!x", "&x", "*x", "|x", ">x", "[x", "{x", "x,y", "x]", "---", "...", "a\\b", "1:2",
+            "12:30", "0755", "+1", ".5", "1_000", "=", "<<", "a1", "a01", "a001", "a10", "a2",
+            "a02b", "ab", "a_b", "aB", "Ab", "v1.10", "v1.9", "x00y", "x0y", "0", "00", "007", "7",
+        ];
+        let compose_order = [
+            0, 15, 24, 11, 23, 25, 26, 39, 7, 9, 33, 34, 40, 10, 43, 42, 28, 8, 21, 29, 22, 30, 27,
+            2, 58, 5, 59, 6, 36, 41, 61, 60, 37, 38, 53, 13, 20, 19, 12, 35, 51, 44, 45, 46, 48,
+            49, 47, 52, 50, 18, 1, 16, 14, 3, 55, 54, 31, 32, 57, 56, 4, 17,
+        ];
+        let mut entries: Vec<(String, Value)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| ((*k).to_owned(), Value::Int(i128::try_from(i).unwrap())))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let printed = to_yaml(&Value::Map(entries));
+        let order: Vec<usize> = printed
+            .lines()
+            .map(|l| l.rsplit(": ").next().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(order, compose_order);
+        // A struct's fields keep their order.
+        let fields = Value::Map(vec![
+            ("image".to_owned(), Value::Int(1)),
+            ("command".to_owned(), Value::Int(2)),
+        ]);
+        assert_eq!(to_yaml(&fields), "image: 1\ncommand: 2\n");
     }
 
     /// Quoting observed with `docker compose config` v2.40.3 (labels with these values).
