@@ -313,12 +313,7 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
         }
     }
     let mut value = ordered(out, ORDER);
-    if cx.format == Format::Yaml
-        && let Value::Map(entries) = &mut value
-    {
-        extensions.sort_by(|a, b| a.0.cmp(&b.0));
-        entries.extend(extensions);
-    }
+    append_extensions(cx, &mut value, extensions);
     (value, uses_default)
 }
 
@@ -1444,10 +1439,23 @@ fn hook(cx: &Cx<'_>, v: NodeId) -> Value {
 
 /// `develop`: each `watch` trigger's `path` made absolute, its `exec` hook always printed in
 /// JSON (a Go struct, not a pointer).
+/// compose-go keeps a struct's `x-` keys (`#extensions,inline`) in its YAML after the fields, in
+/// go-yaml's key order, and leaves them out of its JSON.
+fn append_extensions(cx: &Cx<'_>, value: &mut Value, mut extensions: Vec<(String, Value)>) {
+    if cx.format == Format::Yaml
+        && let Value::Map(entries) = value
+    {
+        super::value::sort_go_yaml(&mut extensions);
+        entries.extend(extensions);
+    }
+}
+
 fn develop(cx: &Cx<'_>, v: NodeId) -> Value {
     let mut out: Vec<(String, Value)> = Vec::new();
+    let mut extensions: Vec<(String, Value)> = Vec::new();
     for (k, val) in cx.entries(v) {
         if k.starts_with("x-") {
+            extensions.push((k, cx.plain(val)));
             continue;
         }
         if k != "watch" {
@@ -1457,13 +1465,17 @@ fn develop(cx: &Cx<'_>, v: NodeId) -> Value {
         let mut triggers = Vec::new();
         for t in cx.items(val) {
             let mut e: Vec<(String, Value)> = Vec::new();
+            let mut trigger_extensions: Vec<(String, Value)> = Vec::new();
             for (tk, tv) in cx.entries(t) {
                 let value = match tk.as_str() {
                     "path" => cx.text(tv).map(|p| cx.s(&cx.absolute(&p))),
                     "exec" => Some(hook(cx, tv)),
                     "ignore" | "include" => Some(string_list(cx, tv)),
                     "initial_sync" => boolean(cx, tv).filter(|b| *b).map(Value::Bool),
-                    k2 if k2.starts_with("x-") => None,
+                    k2 if k2.starts_with("x-") => {
+                        trigger_extensions.push((tk.clone(), cx.plain(tv)));
+                        None
+                    }
                     _ => Some(cx.plain(tv)),
                 };
                 if let Some(value) = value {
@@ -1476,7 +1488,7 @@ fn develop(cx: &Cx<'_>, v: NodeId) -> Value {
                     Value::Map(vec![("command".to_owned(), Value::Null)]),
                 ));
             }
-            triggers.push(ordered(
+            let mut trigger = ordered(
                 e,
                 &[
                     "path",
@@ -1487,11 +1499,15 @@ fn develop(cx: &Cx<'_>, v: NodeId) -> Value {
                     "ignore",
                     "initial_sync",
                 ],
-            ));
+            );
+            append_extensions(cx, &mut trigger, trigger_extensions);
+            triggers.push(trigger);
         }
         out.push((k, Value::Seq(triggers)));
     }
-    ordered(out, &["watch"])
+    let mut value = ordered(out, &["watch"]);
+    append_extensions(cx, &mut value, extensions);
+    value
 }
 
 /// `gpus`: `all` is `[{count: -1}]`; device requests in compose-go's field order.

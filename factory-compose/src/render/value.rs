@@ -191,18 +191,25 @@ fn yaml_map(entries: &[(String, Value)], col: usize, out: &mut String) {
     let go_sorted = || entries.windows(2).all(|w| !go_yaml_less(&w[1].0, &w[0].0));
     if byte_sorted && !go_sorted() {
         let mut sorted: Vec<&(String, Value)> = entries.iter().collect();
-        sorted.sort_by(|a, b| {
-            if go_yaml_less(&a.0, &b.0) {
-                std::cmp::Ordering::Less
-            } else if go_yaml_less(&b.0, &a.0) {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        });
+        sorted.sort_by(|a, b| go_yaml_cmp(&a.0, &b.0));
         yaml_entries(sorted.into_iter(), col, out);
     } else {
         yaml_entries(entries.iter(), col, out);
+    }
+}
+
+/// Sort a Go map's entries (an inline `x-` extension map) in go-yaml's key order.
+pub(crate) fn sort_go_yaml(entries: &mut [(String, Value)]) {
+    entries.sort_by(|a, b| go_yaml_cmp(&a.0, &b.0));
+}
+
+fn go_yaml_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    if go_yaml_less(a, b) {
+        std::cmp::Ordering::Less
+    } else if go_yaml_less(b, a) {
+        std::cmp::Ordering::Greater
+    } else {
+        std::cmp::Ordering::Equal
     }
 }
 
