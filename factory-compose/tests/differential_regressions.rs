@@ -2,7 +2,8 @@
 //! json` and `docker compose config --format json` v2.40.3, kept as regressions.
 //!
 //! Each folder of `tests/fixtures/differential/` holds the minimal project (`1.yml`, `2.yml` …,
-//! merged in that order, and maybe a `.env`) and `expected.json`: what the real Compose printed for it, written by
+//! merged in that order, and maybe a `.env`) and `expected.json` (and, for most, `expected.yaml`):
+//! what the real Compose printed for it, written by
 //! `tests/differential/make_regressions.py` (`docker compose -p t -f 1.yml … config --format
 //! json`, the folder's path replaced by `<PROJECT_DIR>`), never by hand. The rendering must
 //! equal it byte for byte (key order included).
@@ -26,7 +27,7 @@ fn cases() -> Vec<PathBuf> {
     dirs
 }
 
-fn render_case(dir: &Path) -> String {
+fn render_case(dir: &Path, format: Format) -> String {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("case folder")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -53,7 +54,7 @@ fn render_case(dir: &Path) -> String {
     let loaded =
         support::load_with_references(&mut sources, dir, &ProcessEnv::default(), &settings);
     // Go's encoding/json writes `<` and `>` as \u003c / \u003e; the real path has neither.
-    render::render(&loaded, &settings, &Options::default(), Format::Json)
+    render::render(&loaded, &settings, &Options::default(), format)
         .replace("\\u003cPROJECT_DIR\\u003e", "<PROJECT_DIR>")
 }
 
@@ -66,9 +67,19 @@ fn every_differential_regression_matches_compose() {
         dirs.len()
     );
     let mut failures = Vec::new();
-    for dir in &dirs {
-        let expected = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
-        let got = render_case(dir);
+    // `expected.yaml` (Compose's YAML output) where the case has one.
+    let outputs = dirs.iter().flat_map(|dir| {
+        [
+            ("expected.json", Format::Json),
+            ("expected.yaml", Format::Yaml),
+        ]
+        .into_iter()
+        .filter(|(name, _)| dir.join(name).is_file())
+        .map(move |(name, format)| (dir, name, format))
+    });
+    for (dir, name, format) in outputs {
+        let expected = std::fs::read_to_string(dir.join(name)).expect(name);
+        let got = render_case(dir, format);
         if got.trim_end() != expected.trim_end() {
             let at = got
                 .lines()
@@ -76,7 +87,7 @@ fn every_differential_regression_matches_compose() {
                 .position(|(a, b)| a != b)
                 .unwrap_or(0);
             failures.push(format!(
-                "{}: first different line {}\n  compose: {}\n  factory: {}",
+                "{} ({name}): first different line {}\n  compose: {}\n  factory: {}",
                 dir.file_name().unwrap().to_string_lossy(),
                 at + 1,
                 expected.lines().nth(at).unwrap_or("(end)"),

@@ -6,7 +6,8 @@ Each case is a folder of `factory-compose/tests/fixtures/differential/` holding 
 
     env -i PATH=... COMPOSE -p t -f 1.yml [-f 2.yml ...] config --format json
 
-and writes what it prints to `expected.json`, the folder's absolute path replaced by
+and writes what it prints to `expected.json`, then the same in YAML (`--format yaml`) to
+`expected.yaml` unless the folder has a `no-yaml` file; the folder's absolute path replaced by
 `<PROJECT_DIR>` (as in shared/cases/merge). Every expected file is the oracle's output,
 never hand-written. `factory-compose/tests/differential_regressions.rs` compares factory's
 rendering with them, byte for byte.
@@ -36,16 +37,19 @@ def main():
         args = []
         for f in files:
             args += ["-f", f]
-        p = subprocess.run([compose, "-p", "t"] + args + ["config", "--format", "json"], cwd=d,
-                           env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-                           capture_output=True, text=True, stdin=subprocess.DEVNULL)
-        if p.returncode != 0:
-            sys.stderr.write(f"{name}: compose refused it: {p.stderr}")
-            status = 1
-            continue
-        with open(os.path.join(d, "expected.json"), "w", encoding="utf-8") as f:
-            f.write(p.stdout.replace(d, "<PROJECT_DIR>"))
-        print(f"{name}: expected.json written")
+        for fmt, out in (("json", "expected.json"), ("yaml", "expected.yaml")):
+            if fmt == "yaml" and os.path.exists(os.path.join(d, "no-yaml")):
+                continue  # a case whose YAML Compose prints differently on purpose (see the file)
+            p = subprocess.run([compose, "-p", "t"] + args + ["config", "--format", fmt], cwd=d,
+                               env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+                               capture_output=True, text=True, stdin=subprocess.DEVNULL)
+            if p.returncode != 0:
+                sys.stderr.write(f"{name}: compose refused it: {p.stderr}")
+                status = 1
+                break
+            with open(os.path.join(d, out), "w", encoding="utf-8") as f:
+                f.write(p.stdout.replace(d, "<PROJECT_DIR>"))
+            print(f"{name}: {out} written")
     return status
 
 

@@ -588,7 +588,7 @@ fn top_file_object(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
         };
         entries.push(("name".to_owned(), cx.s(&n)));
     }
-    ordered(
+    let value = ordered(
         entries,
         &[
             "name",
@@ -601,7 +601,8 @@ fn top_file_object(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
             "driver_opts",
             "template_driver",
         ],
-    )
+    );
+    service::with_extensions(cx, value, node)
 }
 
 /// A value with every map's keys sorted (how Go prints a `map[string]any`).

@@ -255,7 +255,12 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
                 x.is_empty()
                     && !matches!(
                         key,
-                        "healthcheck" | "logging" | "blkio_config" | "credential_spec"
+                        "healthcheck"
+                            | "logging"
+                            | "blkio_config"
+                            | "credential_spec"
+                            | "develop"
+                            | "deploy"
                     )
             }
             Some(Value::Str(x)) => x.is_empty(),
@@ -564,7 +569,7 @@ fn healthcheck(cx: &Cx<'_>, v: NodeId) -> Value {
             out.push((k, value));
         }
     }
-    ordered(
+    let value = ordered(
         out,
         &[
             "test",
@@ -575,7 +580,8 @@ fn healthcheck(cx: &Cx<'_>, v: NodeId) -> Value {
             "start_interval",
             "disable",
         ],
-    )
+    );
+    with_extensions(cx, value, v)
 }
 
 fn logging(cx: &Cx<'_>, v: NodeId) -> Value {
@@ -596,7 +602,7 @@ fn logging(cx: &Cx<'_>, v: NodeId) -> Value {
             _ => out.push((k, cx.plain(val))),
         }
     }
-    ordered(out, &["driver", "options"])
+    with_extensions(cx, ordered(out, &["driver", "options"]), v)
 }
 
 fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
@@ -626,24 +632,19 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
                 if !entries.iter().any(|(k, _)| k == "protocol") {
                     entries.push(("protocol".to_owned(), Value::str("tcp")));
                 }
-                out.push((
-                    key.clone(),
-                    vec![(
-                        key,
-                        ordered(
-                            entries,
-                            &[
-                                "name",
-                                "mode",
-                                "host_ip",
-                                "target",
-                                "published",
-                                "protocol",
-                                "app_protocol",
-                            ],
-                        ),
-                    )],
-                ));
+                let port = ordered(
+                    entries,
+                    &[
+                        "name",
+                        "mode",
+                        "host_ip",
+                        "target",
+                        "published",
+                        "protocol",
+                        "app_protocol",
+                    ],
+                );
+                out.push((key.clone(), vec![(key, with_extensions(cx, port, item))]));
             }
             _ => {
                 let Some(text) = cx.text(item) else { continue };
@@ -726,13 +727,21 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                         "read_only" => boolean(cx, val).filter(|b| *b).map(Value::Bool),
                         "target" => cx.text(val).map(|t| cx.s(&super::clean(&t))),
                         // `false` is Go's zero value: compose-go omits it.
-                        "bind" => Some(ordered(
-                            without_false(plain_entries(cx, val)),
-                            &["selinux", "propagation", "create_host_path", "recursive"],
+                        "bind" => Some(with_extensions(
+                            cx,
+                            ordered(
+                                without_false(plain_entries(cx, val)),
+                                &["selinux", "propagation", "create_host_path", "recursive"],
+                            ),
+                            val,
                         )),
-                        "volume" => Some(ordered(
-                            without_false(plain_entries(cx, val)),
-                            &["labels", "nocopy", "subpath"],
+                        "volume" => Some(with_extensions(
+                            cx,
+                            ordered(
+                                without_false(plain_entries(cx, val)),
+                                &["labels", "nocopy", "subpath"],
+                            ),
+                            val,
                         )),
                         "tmpfs" => Some(ordered(
                             cx.entries(val)
@@ -761,23 +770,21 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                     .into_iter()
                     .find(|(k, _)| k == "target")
                     .and_then(|(_, t)| cx.text(t));
-                out.push((
-                    written,
-                    ordered(
-                        entries,
-                        &[
-                            "type",
-                            "source",
-                            "target",
-                            "read_only",
-                            "consistency",
-                            "bind",
-                            "volume",
-                            "tmpfs",
-                            "image",
-                        ],
-                    ),
-                ));
+                let value = ordered(
+                    entries,
+                    &[
+                        "type",
+                        "source",
+                        "target",
+                        "read_only",
+                        "consistency",
+                        "bind",
+                        "volume",
+                        "tmpfs",
+                        "image",
+                    ],
+                );
+                out.push((written, with_extensions(cx, value, item)));
             }
             _ => {
                 let Some(text) = cx.text(item) else { continue };
@@ -874,7 +881,7 @@ fn depends_on(cx: &Cx<'_>, v: NodeId) -> Value {
                     e.push(("restart".to_owned(), Value::Bool(true)));
                 }
                 e.push(("required".to_owned(), Value::Bool(required)));
-                out.push((name, Value::Map(e)));
+                out.push((name, with_extensions(cx, Value::Map(e), val)));
             }
         }
         NodeKind::Scalar(_) => {}
@@ -904,7 +911,7 @@ fn networks(cx: &Cx<'_>, v: NodeId) -> (Value, bool) {
                         !(matches!(k.as_str(), "priority" | "gw_priority")
                             && matches!(x, Value::Int(0)))
                     });
-                    ordered(
+                    let value = ordered(
                         entries,
                         &[
                             "aliases",
@@ -917,7 +924,8 @@ fn networks(cx: &Cx<'_>, v: NodeId) -> (Value, bool) {
                             "mac_address",
                             "priority",
                         ],
-                    )
+                    );
+                    with_extensions(cx, value, val)
                 };
                 out.push((name, value));
             }
@@ -1005,7 +1013,7 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
     {
         out.push(("dockerfile".to_owned(), Value::str("Dockerfile")));
     }
-    ordered(
+    let value = ordered(
         out,
         &[
             "context",
@@ -1033,7 +1041,8 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
             "platforms",
             "privileged",
         ],
-    )
+    );
+    with_extensions(cx, value, v)
 }
 
 /// Service `secrets` / `configs`: short names become `{source, target}` (secrets get
@@ -1068,7 +1077,11 @@ fn file_refs(cx: &Cx<'_>, v: NodeId, default_dir: Option<&str>) -> Value {
                         .unwrap_or_default();
                     entries.push(("target".to_owned(), Value::Str(format!("{dir}{source}"))));
                 }
-                ordered(entries, &["source", "target", "uid", "gid", "mode"])
+                with_extensions(
+                    cx,
+                    ordered(entries, &["source", "target", "uid", "gid", "mode"]),
+                    i,
+                )
             })
             .collect(),
     )
@@ -1111,9 +1124,13 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
             "resources" => {
                 let mut r: Vec<(String, Value)> = Vec::new();
                 for (rk, rv) in cx.entries(val) {
+                    if rk.starts_with("x-") {
+                        continue;
+                    }
                     let mut e: Vec<(String, Value)> = Vec::new();
                     for (ek, ev) in cx.entries(rv) {
                         let x = match ek.as_str() {
+                            x if x.starts_with("x-") => continue,
                             "devices" if rk == "reservations" => match cx.kind(ev) {
                                 NodeKind::Sequence(items) => Value::Seq(
                                     items.iter().map(|&d| device_request(cx, d)).collect(),
@@ -1130,20 +1147,19 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                         };
                         e.push((ek, x));
                     }
-                    r.push((
-                        rk,
-                        ordered(
-                            e,
-                            &["cpus", "memory", "pids", "devices", "generic_resources"],
-                        ),
-                    ));
+                    let resource = ordered(
+                        e,
+                        &["cpus", "memory", "pids", "devices", "generic_resources"],
+                    );
+                    r.push((rk, with_extensions(cx, resource, rv)));
                 }
-                ordered(r, &["limits", "reservations"])
+                with_extensions(cx, ordered(r, &["limits", "reservations"]), val)
             }
             "restart_policy" | "update_config" | "rollback_config" => {
                 let mut e: Vec<(String, Value)> = Vec::new();
                 for (ek, ev) in cx.entries(val) {
                     let x = match ek.as_str() {
+                        x if x.starts_with("x-") => continue,
                         "delay" | "window" | "monitor" => match cx.text(ev) {
                             // `update_config` / `rollback_config` durations are values with
                             // omitempty (`restart_policy`'s are pointers and print `0s`).
@@ -1157,7 +1173,7 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                     };
                     e.push((ek, x));
                 }
-                ordered(
+                let policy = ordered(
                     e,
                     &[
                         "condition",
@@ -1170,8 +1186,10 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                         "max_attempts",
                         "window",
                     ],
-                )
+                );
+                with_extensions(cx, policy, val)
             }
+            "placement" => with_extensions(cx, Value::Map(plain_entries(cx, val)), val),
             k2 if k2.starts_with("x-") => continue,
             _ => cx.plain(val),
         };
@@ -1185,7 +1203,7 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
             }
         }
     }
-    ordered(
+    let value = ordered(
         out,
         &[
             "mode",
@@ -1198,7 +1216,8 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
             "placement",
             "endpoint_mode",
         ],
-    )
+    );
+    with_extensions(cx, value, v)
 }
 
 /// compose-go's `EnforceUnicity`: in these lists an item whose key (by kind of list) equals an
@@ -1425,7 +1444,7 @@ fn hook(cx: &Cx<'_>, v: NodeId) -> Value {
     if cx.format == Format::Json && !out.iter().any(|(k, _)| k == "command") {
         out.push(("command".to_owned(), Value::Null));
     }
-    ordered(
+    let value = ordered(
         out,
         &[
             "command",
@@ -1434,7 +1453,8 @@ fn hook(cx: &Cx<'_>, v: NodeId) -> Value {
             "working_dir",
             "environment",
         ],
-    )
+    );
+    with_extensions(cx, value, v)
 }
 
 /// `develop`: each `watch` trigger's `path` made absolute, its `exec` hook always printed in
@@ -1448,6 +1468,20 @@ fn append_extensions(cx: &Cx<'_>, value: &mut Value, mut extensions: Vec<(String
         super::value::sort_go_yaml(&mut extensions);
         entries.extend(extensions);
     }
+}
+
+/// `value`, the struct written at `node`, with the `x-` keys of `node` ([`append_extensions`]).
+pub(super) fn with_extensions(cx: &Cx<'_>, mut value: Value, node: NodeId) -> Value {
+    if cx.format == Format::Yaml {
+        let extensions = cx
+            .entries(node)
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("x-"))
+            .map(|(k, v)| (k, super::sorted(cx.plain(v))))
+            .collect();
+        append_extensions(cx, &mut value, extensions);
+    }
+    value
 }
 
 fn develop(cx: &Cx<'_>, v: NodeId) -> Value {
