@@ -15,6 +15,7 @@
 # Both tools run from the file's folder with an empty environment (`env -i` plus PATH), with
 # `-p NAME -f FILE config --format json`. Every allow-listed service key must be equal unless
 # the difference is listed in tests/differential/EXCEPTIONS.md; other keys are reported only.
+# Then the YAML output (`config` without `--format`) must be byte for byte Compose's.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -47,6 +48,10 @@ while IFS= read -r path; do
     >"$out/compose/$key.json" 2>"$out/compose/$key.err") || true
   (cd "$dir" && env -i PATH="$PATH" "$FACTORY" config -p "$name" -f "$file" --format json </dev/null \
     >"$out/factory/$key.json" 2>"$out/factory/$key.err") || true
+  (cd "$dir" && env -i PATH="$PATH" "$COMPOSE" -p "$name" -f "$file" config </dev/null \
+    >"$out/compose/$key.yaml" 2>/dev/null) || true
+  (cd "$dir" && env -i PATH="$PATH" "$FACTORY" config -p "$name" -f "$file" </dev/null \
+    >"$out/factory/$key.yaml" 2>/dev/null) || true
   n=$((n + 1))
 done < <(awk -F'\t' 'NR > 1 && $3 == "yes" { print $1 }' "$corpus/INDEX.tsv")
 
@@ -68,9 +73,34 @@ while IFS= read -r set; do
     >"$out/pairs/compose/$key.json" 2>"$out/pairs/compose/$key.err") || true
   (cd "$dir" && env -i PATH="$PATH" "$FACTORY" config -p "$name" "${args[@]}" --format json </dev/null \
     >"$out/pairs/factory/$key.json" 2>"$out/pairs/factory/$key.err") || true
+  (cd "$dir" && env -i PATH="$PATH" "$COMPOSE" -p "$name" "${args[@]}" config </dev/null \
+    >"$out/pairs/compose/$key.yaml" 2>/dev/null) || true
+  (cd "$dir" && env -i PATH="$PATH" "$FACTORY" config -p "$name" "${args[@]}" </dev/null \
+    >"$out/pairs/factory/$key.yaml" 2>/dev/null) || true
   p=$((p + 1))
 done < <(awk -F'\t' 'NR > 1 && $2 == "yes" { print $1 }' "$corpus/OVERRIDE_PAIRS.tsv")
 echo "compared $p override sets" >&2
 
-exec python3 "$here/compare.py" --index "$corpus/INDEX.tsv" --pairs "$corpus/OVERRIDE_PAIRS.tsv" --out "$out" \
-  --exceptions "$here/EXCEPTIONS.md" "$@"
+status=0
+python3 "$here/compare.py" --index "$corpus/INDEX.tsv" --pairs "$corpus/OVERRIDE_PAIRS.tsv" --out "$out" \
+  --exceptions "$here/EXCEPTIONS.md" "$@" || status=$?
+
+# The YAML output (the default format), byte for byte: Compose's key order, quoting, block
+# styles and the `x-` keys only YAML has.
+same=0
+differ=()
+for c in "$out"/compose/*.yaml "$out"/pairs/compose/*.yaml; do
+  rel="${c#"$out"/}"
+  f="$out/${rel/compose\//factory/}"
+  if cmp -s "$c" "$f"; then
+    same=$((same + 1))
+  else
+    differ+=("$(basename "$c" .yaml)")
+  fi
+done
+echo "YAML output: $same identical, ${#differ[@]} different (files and override sets)"
+for d in "${differ[@]}"; do
+  echo "  YAML differs: ${d//%//}"
+done
+[[ ${#differ[@]} -eq 0 ]] || status=1
+exit "$status"
