@@ -14,7 +14,7 @@ empty environment:
 
 and the whole JSON documents are compared (after replacing the temp dir by `<DIR>`), plus the
 exit codes: when Compose refuses a project factory must exit non-zero, and when Compose accepts
-it factory must print the same document.
+it factory must print the same document, in JSON and, byte for byte, in YAML.
 
 Grammar: ~90 service keys (image/build in short and long form, command/entrypoint as string,
 list or empty, environment/labels/annotations/sysctls/build.args as list or map with bare
@@ -845,8 +845,13 @@ def run_both(files, order, extra, compose, factory, keep=None):
             args += ["-f", f]
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         res = []
+        # JSON first; then, when both accept the project, the YAML output (the default format).
         for cmd in ([compose, "-p", "t"] + args + ["config", "--format", "json"],
-                    [factory, "config", "-p", "t"] + args + ["--format", "json"]):
+                    [factory, "config", "-p", "t"] + args + ["--format", "json"],
+                    [compose, "-p", "t"] + args + ["config"],
+                    [factory, "config", "-p", "t"] + args):
+            if len(res) == 2 and (res[0][0] != 0 or res[1][0] != 0):
+                break
             try:
                 p = subprocess.run(cmd, cwd=d, env=env, capture_output=True, text=True, timeout=30,
                                    stdin=subprocess.DEVNULL)
@@ -883,7 +888,7 @@ def json_diff(a, b, path="", out=None):
 
 def compare(res):
     """Return a list of (path, compose, factory) differences; [] when equal."""
-    (crc, cout, cerr), (frc, fout, ferr) = res
+    (crc, cout, cerr), (frc, fout, ferr) = res[:2]
     if crc != 0 or frc != 0:
         if crc != 0 and frc != 0:
             return []
@@ -901,6 +906,11 @@ def compare(res):
     d = json_diff(a, b)
     if not d and cout.strip() != fout.strip():
         d = [("<text>", "compose text differs from factory text (same JSON)", "")]
+    if not d and len(res) == 4 and res[2][1] != res[3][1]:
+        cy, fy = res[2][1].splitlines(), res[3][1].splitlines()
+        at = next((i for i, (x, y) in enumerate(zip(cy, fy)) if x != y), min(len(cy), len(fy)))
+        line = lambda lines: lines[at] if at < len(lines) else "(end)"
+        d = [("<yaml>", f"line {at + 1}: {line(cy)}", line(fy))]
     return d
 
 
