@@ -1,7 +1,7 @@
 //! The human output: a source frame with a caret under the exact span, the code, the message
 //! and a `help:` line, then a summary line (annotate-snippets, plain or coloured).
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 use super::Report;
 use crate::diagnostic::{Diagnostic, Label, Severity};
@@ -29,6 +29,10 @@ const CONTEXT_LINES: usize = 3;
 struct Window {
     text: String,
     last_line: usize,
+    /// A labelled line longer than [`MAX_SHOWN_LINE`] (0-based) and its length in bytes: the
+    /// frame then names the places (`--> file:line:col`) without the source, whose rendering
+    /// would cost the whole line for each finding on it (a minified file).
+    too_long: Option<(usize, usize)>,
     /// For each line of the window: its offset in the file and in `text`, and its length there.
     lines: Vec<(u32, u32, u32)>,
 }
@@ -41,11 +45,30 @@ impl Window {
         last: usize,
         kept: &[(usize, usize)],
     ) -> Self {
+        let line_bytes = |line: usize| {
+            let start = index.line_start(line) as usize;
+            let end = if line + 1 < index.line_count() {
+                index.line_start(line + 1) as usize
+            } else {
+                text.len()
+            };
+            end.saturating_sub(start)
+        };
+        let too_long = kept
+            .iter()
+            .flat_map(|&(from, to)| from..=to)
+            .map(|line| (line, line_bytes(line)))
+            .find(|&(_, bytes)| bytes > MAX_SHOWN_LINE);
         let mut window = Window {
             text: String::new(),
             last_line: last,
-            lines: Vec::with_capacity(last + 1 - first),
+            too_long,
+            lines: Vec::new(),
         };
+        if too_long.is_some() {
+            return window;
+        }
+        window.lines.reserve(last + 1 - first);
         let mut k = 0;
         for line in first..=last {
             while k < kept.len() && kept[k].1 + CONTEXT_LINES < line {
@@ -91,6 +114,9 @@ impl Window {
         }
     }
 }
+
+/// A labelled line longer than this many bytes is not shown (see [`Window::too_long`]).
+const MAX_SHOWN_LINE: usize = 4096;
 
 /// Labels of one file further apart than this many lines get a snippet each.
 const SPLIT_GAP: usize = 100;
@@ -167,6 +193,28 @@ pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, color: Color) -> S
     }
     for (file_id, first_line, window) in &windows {
         let file = sources.get(*file_id);
+        if let Some((line, bytes)) = window.too_long {
+            let index = file.line_index();
+            let lines = *first_line..=window.last_line;
+            for (l, _) in labels.iter().filter(|(l, _)| {
+                l.location.file == *file_id && lines.contains(&line_range(index, l).0)
+            }) {
+                let at = file.line_col(l.location.span.start);
+                group = group.element(
+                    Origin::path(file.name.as_str())
+                        .line(at.line)
+                        .char_column(at.column),
+                );
+                if let Some(text) = &l.text {
+                    group = group.element(Level::NOTE.message(text.as_str()));
+                }
+            }
+            group = group.element(Level::NOTE.message(format!(
+                "line {} is {bytes} bytes long: its source is not shown",
+                line + 1
+            )));
+            continue;
+        }
         let mut snippet = Snippet::source(window.text.as_str())
             .line_start(first_line + 1)
             .path(file.name.as_str());
@@ -283,6 +331,29 @@ mod tests {
         // Near lines are the file's own text (the renderer may show one between two labels).
         let close = render_lines(60, 5, 3);
         assert!(close.contains("\n4 | key_4: value_4"), "{close}");
+    }
+
+    /// A line of `bytes` bytes (with its newline) with a finding at column 3.
+    fn render_long_line(bytes: usize) -> String {
+        let text = format!("a: {}\n", "x".repeat(bytes - 4));
+        let mut sources = SourceMap::new();
+        let file = sources.add(SourceFile::new("f.yml", text, FileKind::Compose));
+        let d = Diagnostic::new("FC033", Severity::Error, "bad")
+            .at(Location::new(file, Span::new(3, 5)))
+            .with_secondary(Location::new(file, Span::new(0, 1)), "key here");
+        render_diagnostic(&d, &sources, Color::Never)
+    }
+
+    #[test]
+    fn a_line_too_long_to_show_is_named_not_shown() {
+        let shown = render_long_line(MAX_SHOWN_LINE);
+        assert!(shown.contains("--> f.yml:1:4"), "{shown}");
+        assert!(shown.contains("1 | a: xxx"), "{shown}");
+        let named = render_long_line(MAX_SHOWN_LINE + 1);
+        assert_eq!(
+            named,
+            "error[FC033]: bad\n --> f.yml:1:4\n ::: f.yml:1:1\n  = note: key here\n  = note: line 1 is 4097 bytes long: its source is not shown"
+        );
     }
 
     #[test]
