@@ -1574,7 +1574,8 @@ impl<'t> Cx<'t> {
                 return false;
             }
         }
-        if unique {
+        // One item repeats nothing.
+        if unique && items.len() > 1 {
             let mut budget = JSON_BUDGET;
             let values: Option<Vec<J>> = items
                 .iter()
@@ -1762,6 +1763,10 @@ impl<'t> Cx<'t> {
         via: Option<Location>,
         out: &mut Out<'_>,
     ) {
+        // One item repeats nothing (a short port range expands to distinct ports).
+        if !matches!(&self.tree.node(id).kind, NodeKind::Sequence(items) if items.len() > 1) {
+            return;
+        }
         let Some(list) = self.unicity_list(id, ports) else {
             return;
         };
@@ -1987,19 +1992,33 @@ const JSON_BUDGET: usize = 100_000;
 #[derive(Default)]
 struct Unicity {
     items: Vec<(J, NodeId)>,
-    at: std::collections::HashMap<String, usize>,
+    keys: Vec<String>,
+    /// Where each key is, once the list is long enough for a linear search to cost more.
+    at: Option<std::collections::HashMap<String, usize>>,
 }
 
 impl Unicity {
     fn insert(&mut self, key: String, value: J, node: NodeId) {
-        match self.at.get(&key) {
-            Some(&i) => {
-                if let Some(slot) = self.items.get_mut(i) {
-                    *slot = (value, node);
-                }
-            }
+        if self.at.is_none() && self.keys.len() > 16 {
+            self.at = Some(
+                self.keys
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| (k.clone(), i))
+                    .collect(),
+            );
+        }
+        let found = match &self.at {
+            Some(at) => at.get(&key).copied(),
+            None => self.keys.iter().position(|k| *k == key),
+        };
+        match found.and_then(|i| self.items.get_mut(i)) {
+            Some(slot) => *slot = (value, node),
             None => {
-                self.at.insert(key, self.items.len());
+                if let Some(at) = &mut self.at {
+                    at.insert(key.clone(), self.items.len());
+                }
+                self.keys.push(key);
                 self.items.push((value, node));
             }
         }
