@@ -39,6 +39,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::go_json::{self, J};
 use crate::model::convert::{compose_bool, describe, scalar_kind};
+use crate::render::parse::GoScalar;
 use crate::rules::registry;
 use crate::span::{FileId, Location};
 use crate::yaml::{Entry, NodeId, NodeKind, PlainValue, Tree};
@@ -1688,8 +1689,9 @@ impl<'t> Cx<'t> {
         Some(out.items)
     }
 
-    /// compose-go's `portIndexer`: `fmt.Sprintf("%s:%s:%d/%s", host_ip, published, target,
-    /// protocol)` of a mapping, an integer's digits, a string itself, `""` for anything else.
+    /// compose-go's `portIndexer`: a mapping's key
+    /// ([`crate::render::parse::long_port_key`]), an integer's digits, a string itself, `""` for
+    /// anything else.
     fn port_key(&self, item: NodeId) -> Option<String> {
         let Some(entries) = self.entries(item) else {
             return match self.plain(item) {
@@ -1699,24 +1701,13 @@ impl<'t> Cx<'t> {
                 _ => Some(String::new()),
             };
         };
-        let field = |name: &str| {
+        crate::render::parse::long_port_key(|name| {
             entries
                 .iter()
                 .rev()
                 .find(|e| self.key(e) == Some(name) && !self.is_reset(e.value))
-                .map(|e| e.value)
-        };
-        let part = |name: &str, missing: &str| match field(name) {
-            Some(v) => self.go_format(v, false),
-            None => Some(missing.to_owned()),
-        };
-        Some(format!(
-            "{}:{}:{}/{}",
-            part("host_ip", "0.0.0.0")?,
-            part("published", "%!s(<nil>)")?,
-            self.go_format(field("target")?, true)?,
-            part("protocol", "tcp")?,
-        ))
+                .map(|e| self.go_scalar(e.value))
+        })
     }
 
     /// compose-go's `exposeIndexer`: a string itself, an integer's digits (Compose fails on
@@ -1732,25 +1723,18 @@ impl<'t> Cx<'t> {
         }
     }
 
-    /// How Go's `%s` (`%d` when `int_verb`) writes the value go-yaml decodes `id` as; `None`
-    /// for what factory does not write the same way (a float, a template, a date, a
-    /// collection).
-    fn go_format(&self, id: NodeId, int_verb: bool) -> Option<String> {
+    /// The value go-yaml decodes `id` as, for Go's `%s` / `%d`.
+    fn go_scalar(&self, id: NodeId) -> GoScalar<'t> {
         if !matches!(self.tree.node(id).kind, NodeKind::Scalar(_)) {
-            return None;
+            return GoScalar::Unknown;
         }
-        let verb = if int_verb { 'd' } else { 's' };
-        Some(match self.plain(id) {
-            PlainValue::Null => format!("%!{verb}(<nil>)"),
-            PlainValue::Bool(b) => format!("%!{verb}(bool={b})"),
-            PlainValue::Int(i) if int_verb => i.to_string(),
-            PlainValue::Int(i) if i > i128::from(i64::MAX) => format!("%!s(uint64={i})"),
-            PlainValue::Int(i) => format!("%!s(int={i})"),
-            PlainValue::Str if self.text(id).contains('$') => return None,
-            PlainValue::Str if int_verb => format!("%!d(string={})", self.text(id)),
-            PlainValue::Str => self.text(id).to_owned(),
-            PlainValue::Float(_) | PlainValue::Timestamp => return None,
-        })
+        match self.plain(id) {
+            PlainValue::Null => GoScalar::Null,
+            PlainValue::Bool(b) => GoScalar::Bool(b),
+            PlainValue::Int(i) => GoScalar::Int(i),
+            PlainValue::Str if !self.text(id).contains('$') => GoScalar::Str(self.text(id).into()),
+            PlainValue::Str | PlainValue::Float(_) | PlainValue::Timestamp => GoScalar::Unknown,
+        }
     }
 
     /// `ports` or `expose` repeated after compose-go made the list unique by key
@@ -1770,9 +1754,9 @@ impl<'t> Cx<'t> {
         let Some(list) = self.unicity_list(id, ports) else {
             return;
         };
-        let values: Vec<J> = list.iter().map(|(value, _)| value.clone()).collect();
+        let (values, nodes): (Vec<J>, Vec<NodeId>) = list.into_iter().unzip();
         if let Some((first, later)) = go_json::duplicates(&values) {
-            let at = list.get(later).map_or(id, |(_, node)| *node);
+            let at = nodes.get(later).copied().unwrap_or(id);
             self.repeated(path, first, later, at, via, out);
         }
     }

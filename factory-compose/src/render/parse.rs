@@ -111,6 +111,54 @@ impl Port {
     }
 }
 
+/// A scalar as go-yaml decodes it, for the `%s` / `%d` of compose-go's indexers.
+#[derive(Debug, Clone)]
+pub(crate) enum GoScalar<'a> {
+    Null,
+    Bool(bool),
+    /// An integer (`uint64` past `i64::MAX`, as go-yaml decodes it).
+    Int(i128),
+    Str(std::borrow::Cow<'a, str>),
+    /// What factory does not format as Go does (a float, a date, a template, a collection).
+    Unknown,
+}
+
+impl GoScalar<'_> {
+    /// Go's `%s` (`%d` when `int_verb`) of the value; `None` for [`GoScalar::Unknown`].
+    fn format(self, int_verb: bool) -> Option<String> {
+        let verb = if int_verb { 'd' } else { 's' };
+        Some(match self {
+            GoScalar::Null => format!("%!{verb}(<nil>)"),
+            GoScalar::Bool(b) => format!("%!{verb}(bool={b})"),
+            GoScalar::Int(i) if int_verb => i.to_string(),
+            GoScalar::Int(i) if i > i128::from(i64::MAX) => format!("%!s(uint64={i})"),
+            GoScalar::Int(i) => format!("%!s(int={i})"),
+            GoScalar::Str(s) if int_verb => format!("%!d(string={s})"),
+            GoScalar::Str(s) => s.into_owned(),
+            GoScalar::Unknown => return None,
+        })
+    }
+}
+
+/// compose-go's `portIndexer` key of a long-syntax port, from the values as written, `field`
+/// reading one (`None`: not written): `fmt.Sprintf("%s:%s:%d/%s", host_ip, published, target,
+/// protocol)`, so a `published` written as a number (`%!s(int=80)`) does not match the string
+/// of a short-syntax port. `None` without a `target` (Compose fails) or with a value factory
+/// does not format.
+pub(crate) fn long_port_key<'a>(field: impl Fn(&str) -> Option<GoScalar<'a>>) -> Option<String> {
+    let part = |name: &str, missing: &str| match field(name) {
+        Some(v) => v.format(false),
+        None => Some(missing.to_owned()),
+    };
+    Some(format!(
+        "{}:{}:{}/{}",
+        part("host_ip", "0.0.0.0")?,
+        part("published", "%!s(<nil>)")?,
+        field("target")?.format(true)?,
+        part("protocol", "tcp")?,
+    ))
+}
+
 fn port_range(s: &str) -> Option<(u64, u64)> {
     let (a, b) = s.split_once('-').unwrap_or((s, s));
     let a: u64 = a.parse().ok()?;

@@ -678,33 +678,21 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
     Value::Seq(last_in_first_place(canonical))
 }
 
-/// compose-go's `portIndexer` key of a long-syntax port, from the values as written:
-/// `fmt.Sprintf("%s:%s:%d/%s", host_ip, published, target, protocol)`, so a `published`
-/// written as a number (`%!s(int=80)`) does not match the string of a short-syntax port and
-/// both are kept.
+/// compose-go's `portIndexer` key of a long-syntax port ([`super::parse::long_port_key`]).
 fn port_key(cx: &Cx<'_>, item: NodeId) -> String {
+    use super::parse::GoScalar;
     let entries = cx.entries(item);
-    let get = |name: &str| entries.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
-    let go_s = |id: Option<NodeId>, default: &str| -> String {
-        match id.map(|i| cx.plain(i)) {
-            None => default.to_owned(),
-            Some(Value::Str(s)) => s,
-            Some(Value::Int(i)) => format!("%!s(int={i})"),
-            Some(Value::Null) => "%!s(<nil>)".to_owned(),
-            Some(other) => format!("{other:?}"),
-        }
-    };
-    let target = match get("target").map(|i| cx.plain(i)) {
-        Some(Value::Int(i)) => i.to_string(),
-        Some(Value::Str(s)) => format!("%!d(string={s})"),
-        _ => "%!d(<nil>)".to_owned(),
-    };
-    format!(
-        "{}:{}:{target}/{}",
-        go_s(get("host_ip"), "0.0.0.0"),
-        go_s(get("published"), "%!s(<nil>)"),
-        go_s(get("protocol"), "tcp"),
-    )
+    super::parse::long_port_key(|name| {
+        let (_, v) = entries.iter().find(|(k, _)| k == name)?;
+        Some(match cx.plain(*v) {
+            Value::Null => GoScalar::Null,
+            Value::Bool(b) => GoScalar::Bool(b),
+            Value::Int(i) => GoScalar::Int(i),
+            Value::Str(s) => GoScalar::Str(s.into()),
+            _ => GoScalar::Unknown,
+        })
+    })
+    .unwrap_or_default()
 }
 
 fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {

@@ -918,8 +918,9 @@ impl<'t, 'l> Builder<'t, 'l> {
         };
         // A scalar replaces an earlier value anyway, but a null one (`key:`) keeps it unless
         // the path is marked: then it replaces it with null.
-        let null = matches!(own.kind, NodeKind::Scalar(_)) && crate::model::convert::is_null(own);
-        if own.tag().is_some() || (matches!(own.kind, NodeKind::Scalar(_)) && !null) {
+        if own.tag().is_some()
+            || (matches!(own.kind, NodeKind::Scalar(_)) && !crate::model::convert::is_null(own))
+        {
             return;
         }
         let id = self.push_override_copy(own_value);
