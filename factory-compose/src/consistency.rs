@@ -95,20 +95,20 @@ struct Cx<'a> {
 const OBJECT_SECTIONS: [&str; 4] = ["networks", "volumes", "secrets", "configs"];
 
 impl<'a> Cx<'a> {
-    fn kind(&self, id: NodeId) -> &'a NodeKind {
-        &self.tree.node(id).kind
+    fn kind(&self, id: NodeId) -> NodeKind {
+        self.tree.node(id).kind
     }
 
     fn entries(&self, id: NodeId) -> &'a [Entry] {
         match self.kind(id) {
-            NodeKind::Mapping(e) => e,
+            NodeKind::Mapping(e) => self.tree.entries(e),
             _ => &[],
         }
     }
 
     fn items(&self, id: NodeId) -> &'a [NodeId] {
         match self.kind(id) {
-            NodeKind::Sequence(i) => i,
+            NodeKind::Sequence(i) => self.tree.items(i),
             _ => &[],
         }
     }
@@ -124,12 +124,12 @@ impl<'a> Cx<'a> {
     /// A non-null value of `map`'s `key`.
     fn value(&self, map: NodeId, key: &str) -> Option<OtherKey> {
         self.get(map, key)
-            .filter(|k| !is_null(self.tree.node(k.value)))
+            .filter(|k| !is_null(self.tree, self.tree.node(k.value)))
     }
 
     /// A scalar as Compose reads it into a string field; `None` for null and collections.
     fn text(&self, id: NodeId) -> Option<Text> {
-        compose_string(self.tree.node(id))
+        compose_string(self.tree, self.tree.node(id))
     }
 
     fn loc(&self, id: NodeId) -> Location {
@@ -207,7 +207,7 @@ impl<'a> Cx<'a> {
         };
         let external = match self.kind(ext.value) {
             NodeKind::Mapping(_) => true,
-            NodeKind::Scalar(_) => match scalar_kind(self.tree.node(ext.value)) {
+            NodeKind::Scalar(_) => match scalar_kind(self.tree, self.tree.node(ext.value)) {
                 PlainValue::Bool(b) => b,
                 PlainValue::Str => self
                     .text(ext.value)
@@ -439,13 +439,13 @@ impl<'a> Cx<'a> {
             };
             for (n, &i) in self.items(e.value).iter().enumerate() {
                 let node = self.tree.node(i);
-                let NodeKind::Scalar(written) = &node.kind else {
+                let NodeKind::Scalar(written) = node.kind else {
                     continue;
                 };
-                if !matches!(scalar_kind(node), PlainValue::Float(_)) {
+                if !matches!(scalar_kind(self.tree, node), PlainValue::Float(_)) {
                     continue;
                 }
-                let value = written.value.as_str();
+                let value = self.tree.text(written);
                 let (what, help) = if key == "group_add" {
                     (
                         "a group",
@@ -684,14 +684,18 @@ impl<'a> Cx<'a> {
     /// Names of a list (`[a, b]`) or the keys of a mapping, located.
     fn names_of(&self, id: NodeId) -> Vec<(Text, Location, Option<Location>)> {
         match self.kind(id) {
-            NodeKind::Mapping(entries) => entries
+            NodeKind::Mapping(entries) => self
+                .tree
+                .entries(entries)
                 .iter()
                 .map(|e| {
                     let k = self.key(e);
                     (k.key.value, k.key.at, k.key.via)
                 })
                 .collect(),
-            NodeKind::Sequence(items) => items
+            NodeKind::Sequence(items) => self
+                .tree
+                .items(items)
                 .iter()
                 .filter_map(|&i| self.text(i).map(|t| (t, self.loc(i), None)))
                 .collect(),
@@ -796,7 +800,9 @@ impl<'a> Cx<'a> {
     /// or the keys of the map form) refer to.
     fn sources(&self, id: NodeId) -> Vec<(Text, Location)> {
         if let NodeKind::Mapping(entries) = self.kind(id) {
-            return entries
+            return self
+                .tree
+                .entries(entries)
                 .iter()
                 .filter_map(|e| self.text(e.key).map(|t| (t, self.loc(e.key))))
                 .collect();
@@ -904,11 +910,11 @@ impl<'a> Cx<'a> {
         if let Some(d) = svc.entry(self.tree, "depends_on") {
             match self.kind(d.value) {
                 NodeKind::Mapping(entries) => {
-                    for e in entries {
+                    for e in self.tree.entries(entries) {
                         let k = self.key(e);
                         let required = self
                             .get(e.value, "required")
-                            .and_then(|r| match scalar_kind(self.tree.node(r.value)) {
+                            .and_then(|r| match scalar_kind(self.tree, self.tree.node(r.value)) {
                                 PlainValue::Bool(b) => Some(b),
                                 PlainValue::Str => self
                                     .text(r.value)
@@ -920,7 +926,7 @@ impl<'a> Cx<'a> {
                     }
                 }
                 NodeKind::Sequence(items) => {
-                    for &i in items {
+                    for &i in self.tree.items(items) {
                         if let Some(t) = self.text(i) {
                             deps.push((t, true, self.loc(i), None, "depends_on"));
                         }
@@ -1438,7 +1444,7 @@ impl<'a> Cx<'a> {
             }
             let n = self.tree.node(id);
             // Only strings are cast; typed numbers are the schema's business.
-            if !matches!(scalar_kind(n), PlainValue::Str) {
+            if !matches!(scalar_kind(self.tree, n), PlainValue::Str) {
                 continue;
             }
             if kind.read(self, id).is_some() {
@@ -1509,7 +1515,7 @@ impl Kind {
     fn read(self, cx: &Cx<'_>, id: NodeId) -> Option<f64> {
         let n = cx.tree.node(id);
         let text = cx.text(id)?;
-        let typed = scalar_kind(n);
+        let typed = scalar_kind(cx.tree, n);
         match self {
             Kind::Bytes => match typed {
                 #[allow(clippy::cast_precision_loss)]

@@ -152,8 +152,8 @@ pub(crate) fn label_value_location(
     range: Range<usize>,
 ) -> (Location, Option<Location>) {
     // In list form (`- KEY=VALUE`) the scalar holds the key too.
-    let shift = match (kv.form, &project.tree.node(kv.node).kind) {
-        (Form::List, NodeKind::Scalar(s)) => s.value.find('=').map_or(0, |i| i + 1),
+    let shift = match (kv.form, project.tree.node(kv.node).kind) {
+        (Form::List, NodeKind::Scalar(s)) => project.tree.text(s).find('=').map_or(0, |i| i + 1),
         _ => 0,
     };
     let at = crate::locate::in_scalar(

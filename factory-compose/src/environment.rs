@@ -8,7 +8,7 @@ use crate::rules::registry;
 use crate::settings::{Mode, Settings};
 use crate::source::{FileKind, SourceMap};
 use crate::span::{FileId, Location, Span};
-use crate::yaml::{NodeKind, Tree};
+use crate::yaml::Tree;
 
 /// What the caller knows about the process: its environment (empty with `--no-process-env`).
 #[derive(Debug, Clone, Default)]
@@ -82,16 +82,11 @@ fn service_names(tree: &Tree) -> Vec<String> {
     let Some(services) = tree.get(root, "services") else {
         return Vec::new();
     };
-    match &tree.node(services.value).kind {
-        NodeKind::Mapping(entries) => entries
-            .iter()
-            .filter_map(|e| match &tree.node(e.key).kind {
-                NodeKind::Scalar(s) => Some(s.value.to_string()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+    tree.mapping(services.value)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| crate::yaml::scalar_text(tree, e.key).map(str::to_owned))
+        .collect()
 }
 
 /// Whether the text of any compose file names one of `names` (`$NAME` or `${NAME`).

@@ -86,7 +86,7 @@ impl GitlabCi {
         let Some(root) = self.tree.root() else {
             return Vec::new();
         };
-        let NodeKind::Mapping(entries) = &self.tree.node(root).kind else {
+        let Some(entries) = self.tree.mapping(root) else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -119,9 +119,9 @@ impl GitlabCi {
         let Some(ext) = self.tree.get(node, "extends").map(|e| e.value) else {
             return;
         };
-        let names: Vec<NodeId> = match &self.tree.node(ext).kind {
+        let names: Vec<NodeId> = match self.tree.node(ext).kind {
             NodeKind::Scalar(_) => vec![ext],
-            NodeKind::Sequence(items) => items.iter().rev().copied().collect(),
+            NodeKind::Sequence(items) => self.tree.items(items).iter().rev().copied().collect(),
             NodeKind::Mapping(_) => Vec::new(),
         };
         for n in names {
@@ -147,10 +147,10 @@ impl GitlabCi {
             let Some(env) = self.tree.get(*n, "environment").map(|e| e.value) else {
                 continue;
             };
-            match &self.tree.node(env).kind {
+            match self.tree.node(env).kind {
                 NodeKind::Scalar(s) => {
                     if name.is_none() {
-                        name = Some((s.value.to_string(), self.loc(env)));
+                        name = Some((self.tree.text(s).to_owned(), self.loc(env)));
                     }
                 }
                 NodeKind::Mapping(_) => {
@@ -185,8 +185,8 @@ impl GitlabCi {
             .unwrap_or("on_success")
             .to_owned();
         if let Some(rules) = self.get(job, "rules") {
-            let items: Vec<NodeId> = match &self.tree.node(rules).kind {
-                NodeKind::Sequence(items) => items.to_vec(),
+            let items: Vec<NodeId> = match self.tree.node(rules).kind {
+                NodeKind::Sequence(items) => self.tree.items(items).to_vec(),
                 _ => Vec::new(),
             };
             let mut manual = true;
@@ -230,9 +230,11 @@ impl GitlabCi {
 
     /// `only: master`, `only: [master]`, `only: {refs: [master]}`.
     fn only_refs(&self, node: NodeId) -> Vec<String> {
-        match &self.tree.node(node).kind {
-            NodeKind::Scalar(s) => vec![s.value.to_string()],
-            NodeKind::Sequence(items) => items
+        match self.tree.node(node).kind {
+            NodeKind::Scalar(s) => vec![self.tree.text(s).to_owned()],
+            NodeKind::Sequence(items) => self
+                .tree
+                .items(items)
                 .iter()
                 .filter_map(|i| self.text(*i))
                 .map(str::to_owned)
@@ -253,9 +255,9 @@ impl GitlabCi {
                 let Some(script) = self.get(&job, key) else {
                     continue;
                 };
-                let lines: Vec<NodeId> = match &self.tree.node(script).kind {
+                let lines: Vec<NodeId> = match self.tree.node(script).kind {
                     NodeKind::Scalar(_) => vec![script],
-                    NodeKind::Sequence(items) => items.to_vec(),
+                    NodeKind::Sequence(items) => self.tree.items(items).to_vec(),
                     NodeKind::Mapping(_) => Vec::new(),
                 };
                 for line in lines {

@@ -117,10 +117,12 @@ pub fn run_with_files(
         if std::mem::replace(seen, true) {
             continue;
         }
-        match &tree.node(id).kind {
+        match tree.node(id).kind {
             NodeKind::Scalar(_) => scalars.push(id),
-            NodeKind::Sequence(items) => stack.extend(items.iter().rev()),
-            NodeKind::Mapping(entries) => stack.extend(entries.iter().rev().map(|e| e.value)),
+            NodeKind::Sequence(items) => stack.extend(tree.items(items).iter().rev()),
+            NodeKind::Mapping(entries) => {
+                stack.extend(tree.entries(entries).iter().rev().map(|e| e.value));
+            }
         }
     }
     scalars.sort_unstable_by_key(|id| {
@@ -128,20 +130,21 @@ pub fn run_with_files(
         (n.file, n.span.start)
     });
     for id in scalars {
-        let node = tree.node(id);
-        let NodeKind::Scalar(s) = &node.kind else {
+        let node = tree.node(id).clone();
+        let NodeKind::Scalar(scalar) = node.kind else {
             continue;
         };
-        if !s.value.contains('$') {
+        let value = tree.text(scalar);
+        if !value.contains('$') {
             continue;
         }
-        if node.style == ScalarStyle::Plain && !matches!(resolve_plain(&s.value), PlainValue::Str) {
+        if node.style == ScalarStyle::Plain && !matches!(resolve_plain(value), PlainValue::Str) {
             continue; // numbers, booleans and null are not strings: Compose does not interpolate them
         }
         let file = sources.get(node.file);
         files.select(node.file);
         let whole = Location::new(node.file, node.span);
-        let offsets = crate::locate::value_offsets(&file.text, node.span, node.style, &s.value);
+        let offsets = crate::locate::value_offsets(&file.text, node.span, node.style, value);
         let locate = |r: std::ops::Range<usize>| -> Location {
             match &offsets {
                 Some(map) => {
@@ -152,7 +155,7 @@ pub fn run_with_files(
                 None => whole,
             }
         };
-        let template = match Template::parse(&s.value) {
+        let template = match Template::parse(value) {
             Ok(t) => t,
             Err(e) => {
                 diags.push(
@@ -200,12 +203,11 @@ pub fn run_with_files(
                     let at = locate(u.span.clone());
                     diags.push(unset_diagnostic(&u.name, at, vars, settings));
                 }
-                if rendered.value != s.value {
-                    out.raw.push((id, s.value.clone()));
+                if rendered.value != value {
+                    out.raw.push((id, value.into()));
+                    tree.set_text(id, &rendered.value);
                 }
-                let node = &mut tree.nodes[id.0 as usize];
-                if let NodeKind::Scalar(s) = &mut node.kind {
-                    s.value = rendered.value.into();
+                if let Some(node) = tree.nodes.get_mut(id.0 as usize) {
                     node.interpolated = true;
                 }
             }

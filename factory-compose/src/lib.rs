@@ -338,7 +338,7 @@ fn included_config_environments(
     let Some(configs) = tree.root().and_then(|r| tree.get(r, "configs")) else {
         return;
     };
-    let yaml::NodeKind::Mapping(entries) = &tree.node(configs.value).kind else {
+    let Some(entries) = tree.mapping(configs.value) else {
         return;
     };
     for e in entries {
@@ -374,7 +374,7 @@ fn included_config_environments(
 /// file`): empty files, files of comments only, `{}`. Not reported when a YAML problem already
 /// explains it (a syntax error or a limit drops the tree) or a document is null (FC002).
 fn report_empty_project(tree: &yaml::Tree, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
-    let empty = match tree.root().map(|r| &tree.node(r).kind) {
+    let empty = match tree.root().map(|r| tree.node(r).kind) {
         None => true,
         Some(yaml::NodeKind::Mapping(entries)) => entries.is_empty(),
         Some(_) => false,

@@ -31,7 +31,7 @@ fn report_null_documents(text: &str, tree: &Tree, diags: &mut Vec<Diagnostic>) {
     use crate::model::convert::is_null;
     for &doc in &tree.documents {
         let node = tree.node(doc);
-        if is_null(node) {
+        if is_null(tree, node) {
             // An empty document's node is where its content would be: point at its `---`.
             let at = node.span.start as usize;
             let marker = text
@@ -49,14 +49,18 @@ fn report_null_documents(text: &str, tree: &Tree, diags: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        let yaml::NodeKind::Mapping(entries) = &node.kind else {
+        let yaml::NodeKind::Mapping(entries) = node.kind else {
             continue;
         };
-        for e in entries.iter().filter(|e| e.merged_from.is_none()) {
+        for e in tree
+            .entries(entries)
+            .iter()
+            .filter(|e| e.merged_from.is_none())
+        {
             let Some(key) = yaml::scalar_text(tree, e.key) else {
                 continue;
             };
-            if MAPPING_KEYS.contains(&key) && is_null(tree.node(e.value)) {
+            if MAPPING_KEYS.contains(&key) && is_null(tree, tree.node(e.value)) {
                 let k = tree.node(e.key);
                 diags.push(
                     registry::diagnostic("FC002", format!("`{key}` must be a mapping, not null"))
@@ -77,10 +81,14 @@ const MAPPING_KEYS: [&str; 5] = ["services", "networks", "volumes", "secrets", "
 /// (`? [a, b]: x`) is refused (`invalid map key`), anywhere in the file.
 fn report_collection_keys(tree: &Tree, diags: &mut Vec<Diagnostic>) {
     for node in &tree.nodes {
-        let yaml::NodeKind::Mapping(entries) = &node.kind else {
+        let yaml::NodeKind::Mapping(entries) = node.kind else {
             continue;
         };
-        for e in entries.iter().filter(|e| e.merged_from.is_none()) {
+        for e in tree
+            .entries(entries)
+            .iter()
+            .filter(|e| e.merged_from.is_none())
+        {
             let key = tree.node(e.key);
             if matches!(key.kind, yaml::NodeKind::Scalar(_)) {
                 continue;

@@ -128,11 +128,11 @@ pub(crate) fn in_scalar(
 ) -> Location {
     let n = tree.node(node);
     let whole = Location::new(n.file, n.span);
-    let NodeKind::Scalar(s) = &n.kind else {
+    let NodeKind::Scalar(s) = n.kind else {
         return whole;
     };
     let text = &sources.get(n.file).text;
-    let Some(map) = value_to_file(text, n.span, n.style, &s.value) else {
+    let Some(map) = value_to_file(text, n.span, n.style, tree.text(s)) else {
         return whole;
     };
     let start = map.get(range.start).copied().unwrap_or(n.span.start);

@@ -26,7 +26,7 @@ use std::collections::HashMap;
 
 use crate::span::Span;
 use crate::volume;
-use crate::yaml::{Entry, Node, NodeId, NodeKind, Scalar, ScalarStyle, Tree};
+use crate::yaml::{Entry, Node, NodeId, NodeKind, ScalarStyle, Tree};
 
 /// A value of a later file that replaced one of an earlier file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,18 +83,9 @@ pub fn merge(mut trees: Vec<Tree>) -> Merged {
     };
     out.documents.truncate(1);
     for tree in iter {
-        let offset = u32::try_from(out.nodes.len()).unwrap_or(u32::MAX);
-        let Some(over_root) = tree.root() else {
+        let Some(over_root) = append_tree(&mut out, &tree) else {
             continue;
         };
-        out.nodes
-            .extend(tree.nodes.into_iter().map(|n| shift(n, offset)));
-        out.canonical_volumes.extend(
-            tree.canonical_volumes
-                .iter()
-                .map(|id| NodeId(id.0 + offset)),
-        );
-        let over_root = NodeId(over_root.0 + offset);
         let merged = match out.root() {
             None => Some(over_root),
             Some(base) => {
@@ -121,42 +112,45 @@ pub fn merge(mut trees: Vec<Tree>) -> Merged {
 /// Remove `!reset`-tagged mapping entries and sequence items from every node of `tree` (only
 /// the entries inherited through `<<` when `only_merged`).
 fn strip_resets(tree: &mut Tree, only_merged: bool) {
-    let is_reset = |node: &Node| node.tag().is_some_and(|t| t.is_reset());
+    let is_reset = |tree: &Tree, node: &Node| {
+        tree.props(node)
+            .and_then(|p| p.tag.as_ref())
+            .is_some_and(|t| t.is_reset())
+    };
     // Tags are rare: most files have no `!reset` and need no pass over their mappings.
-    if !tree.nodes.iter().any(is_reset) {
+    if !tree.nodes.iter().any(|n| is_reset(tree, n)) {
         return;
     }
+    let reset = |tree: &Tree, id: NodeId| {
+        tree.nodes
+            .get(id.0 as usize)
+            .is_some_and(|n| is_reset(tree, n))
+    };
     for i in 0..tree.nodes.len() {
-        let reset = |id: &NodeId| tree.nodes.get(id.0 as usize).is_some_and(is_reset);
-        let kept = match &tree.nodes[i].kind {
+        match tree.nodes[i].kind {
             NodeKind::Mapping(es) => {
-                let drop = |e: &Entry| (!only_merged || e.merged_from.is_some()) && reset(&e.value);
-                es.iter()
-                    .any(drop)
-                    .then(|| NodeKind::Mapping(es.iter().filter(|e| !drop(e)).copied().collect()))
+                let drop =
+                    |e: &Entry| (!only_merged || e.merged_from.is_some()) && reset(tree, e.value);
+                let es = tree.entries(es);
+                if es.iter().any(drop) {
+                    let kept: Vec<Entry> = es.iter().filter(|e| !drop(e)).copied().collect();
+                    tree.nodes[i].kind = NodeKind::Mapping(tree.add_entries(kept));
+                }
             }
-            NodeKind::Sequence(items) if !only_merged => items.iter().any(reset).then(|| {
-                NodeKind::Sequence(items.iter().filter(|id| !reset(id)).copied().collect())
-            }),
-            _ => None,
-        };
-        if let Some(kind) = kept {
-            tree.nodes[i].kind = kind;
+            NodeKind::Sequence(items) if !only_merged => {
+                let items = tree.items(items);
+                if items.iter().any(|&id| reset(tree, id)) {
+                    let kept: Vec<NodeId> = items
+                        .iter()
+                        .copied()
+                        .filter(|&id| !reset(tree, id))
+                        .collect();
+                    tree.nodes[i].kind = NodeKind::Sequence(tree.add_items(kept));
+                }
+            }
+            _ => {}
         }
     }
-}
-
-fn shift(mut node: Node, offset: u32) -> Node {
-    let s = |id: &mut NodeId| id.0 += offset;
-    match &mut node.kind {
-        NodeKind::Scalar(_) => {}
-        NodeKind::Sequence(items) => items.iter_mut().for_each(s),
-        NodeKind::Mapping(entries) => entries.iter_mut().for_each(|e| {
-            e.key.0 += offset;
-            e.value.0 += offset;
-        }),
-    }
-    node
 }
 
 /// How a path is merged.
@@ -241,24 +235,29 @@ impl Merger<'_> {
     }
 
     fn push(&mut self, node: Node) -> NodeId {
-        let id = NodeId(u32::try_from(self.tree.nodes.len()).unwrap_or(u32::MAX));
-        self.tree.nodes.push(node);
-        id
+        self.tree.push(node)
     }
 
     fn scalar_text(&self, id: NodeId) -> Option<&str> {
-        match &self.node(id).kind {
-            NodeKind::Scalar(s) => Some(&s.value),
+        match self.node(id).kind {
+            NodeKind::Scalar(s) => Some(self.tree.text(s)),
             _ => None,
         }
     }
 
+    /// Whether node `id` is tagged `!reset`.
+    fn is_reset(&self, id: NodeId) -> bool {
+        self.tree.tag(id).is_some_and(|t| t.is_reset())
+    }
+
     /// The text of the scalar `key` of the mapping `id`.
     fn field(&self, id: NodeId, key: &str) -> Option<String> {
-        let NodeKind::Mapping(es) = &self.node(id).kind else {
+        let NodeKind::Mapping(es) = self.node(id).kind else {
             return None;
         };
-        es.iter()
+        self.tree
+            .entries(es)
+            .iter()
             .find(|e| self.scalar_text(e.key) == Some(key))
             .and_then(|e| self.scalar_text(e.value))
             .map(str::to_owned)
@@ -277,10 +276,9 @@ impl Merger<'_> {
             Some(v) => (v, ScalarStyle::DoubleQuoted),
             None => (String::new(), ScalarStyle::Plain),
         };
+        let scalar = self.tree.add_text(&value);
         self.push(Node {
-            kind: NodeKind::Scalar(Scalar {
-                value: value.into(),
-            }),
+            kind: NodeKind::Scalar(scalar),
             span,
             file,
             style,
@@ -291,7 +289,7 @@ impl Merger<'_> {
 
     /// Merge `over` onto `base` at `path`; `None` when `!reset` removes the value.
     fn merge(&mut self, base: NodeId, over: NodeId, path: &mut Vec<String>) -> Option<NodeId> {
-        if let Some(tag) = self.node(over).tag() {
+        if let Some(tag) = self.tree.tag(over) {
             if tag.is_reset() {
                 return None;
             }
@@ -303,7 +301,7 @@ impl Merger<'_> {
         // compose-go's mergeYaml: a null override keeps the earlier value, except where the
         // value is replaced whole (and `ulimits.*`, replaced by compose-go's mergeUlimit); a
         // `depends_on` item written as a list item stands for the default condition.
-        let null = crate::model::convert::is_null(self.node(over));
+        let null = crate::model::convert::is_null(self.tree, self.node(over));
         let depends_item =
             null && matches!(path.as_slice(), [s, _, d, _] if s == "services" && d == "depends_on");
         if null && rule != Rule::Replace && !depends_item {
@@ -341,7 +339,7 @@ impl Merger<'_> {
                 (Some(a), Some(b)) if a != b => Some(over),
                 _ => Some(self.mappings(base, over, path)),
             },
-            Rule::Default => match (&self.node(base).kind, &self.node(over).kind) {
+            Rule::Default => match (self.node(base).kind, self.node(over).kind) {
                 (NodeKind::Mapping(_), NodeKind::Mapping(_)) => {
                     Some(self.mappings(base, over, path))
                 }
@@ -351,19 +349,19 @@ impl Merger<'_> {
                 (NodeKind::Scalar(_), NodeKind::Sequence(items))
                     if self.canonical && is_path(path, GPUS) =>
                 {
-                    let items = items.clone();
                     let span = self.node(base).span;
                     let key = self.synthetic_scalar(base, span, Some("count".to_owned()));
                     let value = self.synthetic_scalar(base, span, Some("all".to_owned()));
-                    let all = self.with_kind(
-                        base,
-                        NodeKind::Mapping(Box::new([Entry {
-                            key,
-                            value,
-                            merged_from: None,
-                        }])),
-                    );
-                    let items = std::iter::once(all).chain(items.iter().copied()).collect();
+                    let entries = self.tree.add_entries([Entry {
+                        key,
+                        value,
+                        merged_from: None,
+                    }]);
+                    let all = self.with_kind(base, NodeKind::Mapping(entries));
+                    let items: Vec<NodeId> = std::iter::once(all)
+                        .chain(self.tree.items(items).iter().copied())
+                        .collect();
+                    let items = self.tree.add_items(items);
                     Some(self.with_kind(over, NodeKind::Sequence(items)))
                 }
                 // An earlier `build.ssh` list is a mapping by then: a later mapping merges
@@ -394,10 +392,12 @@ impl Merger<'_> {
     /// an item already placed changes with it: each earlier item is one cell.
     fn ipam_config(&mut self, base: NodeId, over: NodeId, path: &mut Vec<String>) -> NodeId {
         let (NodeKind::Sequence(originals), NodeKind::Sequence(overrides)) =
-            (self.node(base).kind.clone(), self.node(over).kind.clone())
+            (self.node(base).kind, self.node(over).kind)
         else {
             return over;
         };
+        let originals = self.tree.items(originals).to_vec();
+        let overrides = self.tree.items(overrides).to_vec();
         // compose-go's loop is quadratic and merges in place; here each merge is a new node.
         // Past this many pairs (no real network has hundreds of pools) the lists are
         // appended instead, so a hostile file cannot make millions of nodes.
@@ -432,7 +432,7 @@ impl Merger<'_> {
                 }
             }
         }
-        let items = placed.into_iter().map(|c| cells[c]).collect();
+        let items = self.tree.add_items(placed.into_iter().map(|c| cells[c]));
         self.with_kind(over, NodeKind::Sequence(items))
     }
 
@@ -441,7 +441,7 @@ impl Merger<'_> {
     /// string is a list, a `build.ssh` list a mapping, an `external` mapping `true`; `extends`
     /// is gone once resolved.
     fn check_kinds(&mut self, base: NodeId, over: NodeId, path: &[String]) {
-        let shape = |m: &Self, id: NodeId| match &m.node(id).kind {
+        let shape = |m: &Self, id: NodeId| match m.node(id).kind {
             NodeKind::Mapping(_) => (true, false),
             NodeKind::Sequence(_) => (false, true),
             NodeKind::Scalar(_) => (false, false),
@@ -475,11 +475,12 @@ impl Merger<'_> {
 
     fn mappings(&mut self, base: NodeId, over: NodeId, path: &mut Vec<String>) -> NodeId {
         let (NodeKind::Mapping(b), NodeKind::Mapping(o)) =
-            (&self.node(base).kind, &self.node(over).kind)
+            (self.node(base).kind, self.node(over).kind)
         else {
             return over;
         };
-        let (base_entries, over_entries): (Vec<Entry>, Vec<Entry>) = (b.to_vec(), o.to_vec());
+        let (base_entries, over_entries): (Vec<Entry>, Vec<Entry>) =
+            (self.tree.entries(b).to_vec(), self.tree.entries(o).to_vec());
         // Entries by key (first occurrence), so merging two mappings of n keys is linear, not
         // n²: a 10 000-service override of a 10 000-service file would otherwise compare 10⁸ keys.
         let mut entries: Vec<Option<Entry>> = base_entries.into_iter().map(Some).collect();
@@ -527,28 +528,29 @@ impl Merger<'_> {
                     }
                 }
                 None => {
-                    let reset = self.node(oe.value).tag().is_some_and(|t| t.is_reset());
-                    if !reset {
+                    if !self.is_reset(oe.value) {
                         index.entry(key).or_insert(entries.len());
                         entries.push(Some(oe));
                     }
                 }
             }
         }
-        let entries = entries.into_iter().flatten().collect();
+        let entries = self.tree.add_entries(entries.into_iter().flatten());
         self.with_kind(base, NodeKind::Mapping(entries))
     }
 
     /// `- K=V` items and `K: V` entries as `(name, entry)`; list items become synthetic entries.
     fn named_entries(&mut self, id: NodeId) -> Vec<(String, Entry)> {
-        match self.node(id).kind.clone() {
-            NodeKind::Mapping(es) => es
-                .into_iter()
-                .map(|e| (self.scalar_text(e.key).unwrap_or("").to_owned(), e))
+        match self.node(id).kind {
+            NodeKind::Mapping(es) => self
+                .tree
+                .entries(es)
+                .iter()
+                .map(|&e| (self.scalar_text(e.key).unwrap_or("").to_owned(), e))
                 .collect(),
             NodeKind::Sequence(items) => {
                 let mut out = Vec::new();
-                for item in items {
+                for item in self.tree.items(items).to_vec() {
                     let Some(text) = self.scalar_text(item).map(str::to_owned) else {
                         continue;
                     };
@@ -580,7 +582,7 @@ impl Merger<'_> {
         if both_lists {
             // Keep the list form: later items replace earlier ones with the same name, in place.
             let (NodeKind::Sequence(b), NodeKind::Sequence(o)) =
-                (self.node(base).kind.clone(), self.node(over).kind.clone())
+                (self.node(base).kind, self.node(over).kind)
             else {
                 return over;
             };
@@ -588,15 +590,16 @@ impl Merger<'_> {
                 m.scalar_text(id)
                     .map(|t| t.split('=').next().unwrap_or("").to_owned())
             };
-            let mut items = b.into_vec();
-            for item in o {
+            let mut items = self.tree.items(b).to_vec();
+            for &item in self.tree.items(o) {
                 let n = name(self, item);
                 match items.iter().position(|&i| name(self, i) == n) {
                     Some(pos) => items[pos] = item,
                     None => items.push(item),
                 }
             }
-            return self.with_kind(base, NodeKind::Sequence(items.into()));
+            let items = self.tree.add_items(items);
+            return self.with_kind(base, NodeKind::Sequence(items));
         }
         // Compose drops `KEY: !reset` from the later file, then deletes KEY from the earlier
         // value only when that is a mapping (compose-go `ResetProcessor`: "support removal from
@@ -604,7 +607,7 @@ impl Merger<'_> {
         let base_is_map = matches!(self.node(base).kind, NodeKind::Mapping(_));
         let mut entries = self.named_entries(base);
         for (name, e) in self.named_entries(over) {
-            if self.node(e.value).tag().is_some_and(|t| t.is_reset()) {
+            if self.is_reset(e.value) {
                 if base_is_map {
                     entries.retain(|(n, _)| *n != name);
                 }
@@ -615,7 +618,7 @@ impl Merger<'_> {
                 None => entries.push((name, e)),
             }
         }
-        let kind = NodeKind::Mapping(entries.into_iter().map(|(_, e)| e).collect());
+        let kind = NodeKind::Mapping(self.tree.add_entries(entries.into_iter().map(|(_, e)| e)));
         let at = if matches!(self.node(base).kind, NodeKind::Mapping(_)) {
             base
         } else {
@@ -627,15 +630,17 @@ impl Merger<'_> {
     /// The items of a list-valued key: a sequence's items; a mapping's entries as `key=value`
     /// items (`extra_hosts: {host: ip}`); a lone scalar as a one-item list (`dns: 8.8.8.8`).
     fn list_items(&mut self, id: NodeId) -> Vec<NodeId> {
-        match self.node(id).kind.clone() {
-            NodeKind::Sequence(items) => items.into_vec(),
+        match self.node(id).kind {
+            NodeKind::Sequence(items) => self.tree.items(items).to_vec(),
             NodeKind::Mapping(entries) => {
                 let mut out = Vec::new();
-                for e in entries {
+                for e in self.tree.entries(entries).to_vec() {
                     let key = self.scalar_text(e.key).unwrap_or("").to_owned();
                     let span = self.node(e.key).span.cover(self.node(e.value).span);
-                    let values: Vec<String> = match self.node(e.value).kind.clone() {
-                        NodeKind::Sequence(vs) => vs
+                    let values: Vec<String> = match self.node(e.value).kind {
+                        NodeKind::Sequence(vs) => self
+                            .tree
+                            .items(vs)
                             .iter()
                             .filter_map(|&v| self.scalar_text(v).map(str::to_owned))
                             .collect(),
@@ -668,17 +673,20 @@ impl Merger<'_> {
         } else {
             over
         };
-        self.with_kind(at, NodeKind::Sequence(items.into()))
+        let items = self.tree.add_items(items);
+        self.with_kind(at, NodeKind::Sequence(items))
     }
 
     /// Structural equality of two nodes (scalars by value).
     fn same(&self, a: NodeId, b: NodeId) -> bool {
-        match (&self.node(a).kind, &self.node(b).kind) {
-            (NodeKind::Scalar(x), NodeKind::Scalar(y)) => x.value == y.value,
+        match (self.node(a).kind, self.node(b).kind) {
+            (NodeKind::Scalar(x), NodeKind::Scalar(y)) => self.tree.text(x) == self.tree.text(y),
             (NodeKind::Sequence(x), NodeKind::Sequence(y)) => {
+                let (x, y) = (self.tree.items(x), self.tree.items(y));
                 x.len() == y.len() && x.iter().zip(y).all(|(&p, &q)| self.same(p, q))
             }
             (NodeKind::Mapping(x), NodeKind::Mapping(y)) => {
+                let (x, y) = (self.tree.entries(x), self.tree.entries(y));
                 x.len() == y.len()
                     && x.iter().all(|e| {
                         y.iter()
@@ -691,10 +699,11 @@ impl Merger<'_> {
 
     fn volumes(&mut self, base: NodeId, over: NodeId) -> NodeId {
         let (NodeKind::Sequence(b), NodeKind::Sequence(o)) =
-            (self.node(base).kind.clone(), self.node(over).kind.clone())
+            (self.node(base).kind, self.node(over).kind)
         else {
             return over;
         };
+        let (b, o) = (self.tree.items(b).to_vec(), self.tree.items(o).to_vec());
         // compose-go made the earlier files' list unique by target already (the last entry of a
         // target in the first one's place): `[./d:/data, v:/data]` is `[v:/data]`. It has the
         // earlier files' short items in their canonical form by then (target cleaned); the
@@ -702,7 +711,7 @@ impl Merger<'_> {
         // That first pass was by the targets as written (`/data/` and `/data/` are one item,
         // `/data/` and `/data` two), before the canonical form cleaned them.
         let b = if self.canonical {
-            let b = unique_by_target(self.tree, b.into_vec());
+            let b = unique_by_target(self.tree, b);
             for &i in &b {
                 if matches!(self.node(i).kind, NodeKind::Scalar(_)) {
                     self.tree.canonical_volumes.insert(i);
@@ -710,10 +719,11 @@ impl Merger<'_> {
             }
             b
         } else {
-            b.to_vec()
+            b
         };
-        let items = unique_by_target(self.tree, b.into_iter().chain(o.iter().copied()).collect());
-        self.with_kind(base, NodeKind::Sequence(items.into()))
+        let items = unique_by_target(self.tree, b.into_iter().chain(o).collect());
+        let items = self.tree.add_items(items);
+        self.with_kind(base, NodeKind::Sequence(items))
     }
 
     /// `{condition: service_started, required: true}`, spanning `like`.
@@ -734,7 +744,7 @@ impl Merger<'_> {
             });
         }
         let mut node = self.node(like).clone();
-        node.kind = NodeKind::Mapping(entries.into());
+        node.kind = NodeKind::Mapping(self.tree.add_entries(entries));
         node.props = None;
         self.push(node)
     }
@@ -752,7 +762,7 @@ impl Merger<'_> {
             merged_from: None,
         };
         let mut node = self.node(id).clone();
-        node.kind = NodeKind::Mapping(vec![entry].into());
+        node.kind = NodeKind::Mapping(self.tree.add_entries([entry]));
         node.props = None;
         self.push(node)
     }
@@ -764,32 +774,37 @@ impl Merger<'_> {
             return id;
         }
         let entries: Vec<Entry> = self.named_entries(id).into_iter().map(|(_, e)| e).collect();
-        self.with_kind(id, NodeKind::Mapping(entries.into()))
+        let entries = self.tree.add_entries(entries);
+        self.with_kind(id, NodeKind::Mapping(entries))
     }
 
     /// A `depends_on` list as a mapping of `{condition: service_started, required: true}`.
     fn depends_map(&mut self, id: NodeId) -> NodeId {
-        let NodeKind::Sequence(items) = self.node(id).kind.clone() else {
+        let NodeKind::Sequence(items) = self.node(id).kind else {
             return id;
         };
-        let entries: Vec<Entry> = items
-            .iter()
-            .map(|&item| Entry {
+        let entries: Vec<Entry> = self
+            .tree
+            .items(items)
+            .to_vec()
+            .into_iter()
+            .map(|item| Entry {
                 key: item,
                 value: self.depends_defaults(item),
                 merged_from: None,
             })
             .collect();
-        self.with_kind(id, NodeKind::Mapping(entries.into()))
+        let entries = self.tree.add_entries(entries);
+        self.with_kind(id, NodeKind::Mapping(entries))
     }
 
     /// `depends_on: [a, b]` → `{a: null, b: null}` (Compose fills in the defaults when rendering).
     fn named_map(&mut self, id: NodeId) -> NodeId {
-        let NodeKind::Sequence(items) = self.node(id).kind.clone() else {
+        let NodeKind::Sequence(items) = self.node(id).kind else {
             return id;
         };
         let mut entries = Vec::new();
-        for item in items {
+        for item in self.tree.items(items).to_vec() {
             let span = self.node(item).span;
             let value = self.synthetic_scalar(item, Span::new(span.end, span.end), None);
             entries.push(Entry {
@@ -798,7 +813,8 @@ impl Merger<'_> {
                 merged_from: None,
             });
         }
-        self.with_kind(id, NodeKind::Mapping(entries.into()))
+        let entries = self.tree.add_entries(entries);
+        self.with_kind(id, NodeKind::Mapping(entries))
     }
 }
 
@@ -911,9 +927,10 @@ fn unique_by_target(tree: &Tree, list: Vec<NodeId>) -> Vec<NodeId> {
 /// item's as written too unless compose-go has it in canonical form by then
 /// ([`Tree::canonical_volumes`]: cleaned).
 pub(crate) fn unique_target(tree: &Tree, id: NodeId) -> Option<String> {
-    match &tree.node(id).kind {
+    match tree.node(id).kind {
         NodeKind::Scalar(s) => {
-            let sp = crate::model::Spanned::new(s.value.clone(), crate::span::Location::default());
+            let sp =
+                crate::model::Spanned::new(tree.text(s).into(), crate::span::Location::default());
             let target = volume::parse_short(&sp).ok().and_then(|v| v.target)?;
             Some(short_target_key(tree, id, target))
         }
@@ -972,51 +989,40 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
         if !seen.insert(id) {
             return;
         }
-        let Some(node) = tree.nodes.get_mut(id.0 as usize) else {
+        let Some(value) = crate::yaml::scalar_text(tree, id) else {
             return;
         };
-        let NodeKind::Scalar(s) = &mut node.kind else {
-            return;
-        };
-        match form {
+        let new = match form {
             PathIn::ShortVolume => {
-                let (src, rest) = match s.value.split_once(':') {
+                let (src, rest) = match value.split_once(':') {
                     Some((a, b)) => (a.to_owned(), Some(b.to_owned())),
-                    None => (s.value.to_string(), None),
+                    None => (value.to_owned(), None),
                 };
                 if !(src.starts_with('.')) || rest.is_none() {
                     return;
                 }
-                if let (Some(new), Some(rest)) = (rebase(dir, &src), rest) {
-                    s.value = format!("{new}:{rest}").into();
+                match (rebase(dir, &src), rest) {
+                    (Some(new), Some(rest)) => Some(format!("{new}:{rest}")),
+                    _ => None,
                 }
             }
-            PathIn::NamedContext => {
-                if let Some((name, path)) = s.value.split_once('=')
-                    && let Some(new) = rebase_context(dir, path)
-                {
-                    s.value = format!("{name}={new}").into();
-                }
-            }
-            PathIn::Context => {
-                if let Some(new) = rebase_context(dir, &s.value) {
-                    s.value = new.into();
-                }
-            }
-            PathIn::Whole => {
-                if let Some(new) = rebase(dir, &s.value) {
-                    s.value = new.into();
-                }
-            }
+            PathIn::NamedContext => value.split_once('=').and_then(|(name, path)| {
+                rebase_context(dir, path).map(|new| format!("{name}={new}"))
+            }),
+            PathIn::Context => rebase_context(dir, value),
+            PathIn::Whole => rebase(dir, value),
+        };
+        if let Some(new) = new {
+            tree.set_text(id, &new);
         }
     };
-    let svcs: Vec<NodeId> = match &tree.node(services).kind {
-        NodeKind::Mapping(es) => es.iter().map(|e| e.value).collect(),
-        _ => Vec::new(),
+    let svcs: Vec<NodeId> = match tree.mapping(services) {
+        Some(es) => es.iter().map(|e| e.value).collect(),
+        None => Vec::new(),
     };
     for svc in svcs {
         if let Some(b) = tree.get(svc, "build").map(|e| e.value) {
-            match &tree.node(b).kind {
+            match tree.node(b).kind {
                 NodeKind::Scalar(_) => rewrite(tree, b, PathIn::Context),
                 NodeKind::Mapping(_) => {
                     if let Some(c) = tree.get(b, "context").map(|e| e.value) {
@@ -1025,11 +1031,14 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
                         add_entry(tree, b, "context", ctx);
                     }
                     if let Some(a) = tree.get(b, "additional_contexts").map(|e| e.value) {
-                        let (values, form): (Vec<NodeId>, _) = match &tree.node(a).kind {
-                            NodeKind::Mapping(es) => {
-                                (es.iter().map(|e| e.value).collect(), PathIn::Context)
+                        let (values, form): (Vec<NodeId>, _) = match tree.node(a).kind {
+                            NodeKind::Mapping(es) => (
+                                tree.entries(es).iter().map(|e| e.value).collect(),
+                                PathIn::Context,
+                            ),
+                            NodeKind::Sequence(items) => {
+                                (tree.items(items).to_vec(), PathIn::NamedContext)
                             }
-                            NodeKind::Sequence(items) => (items.to_vec(), PathIn::NamedContext),
                             NodeKind::Scalar(_) => (Vec::new(), PathIn::Context),
                         };
                         for v in values {
@@ -1041,9 +1050,9 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
             }
         }
         if let Some(l) = tree.get(svc, "label_file").map(|e| e.value) {
-            let items = match &tree.node(l).kind {
-                NodeKind::Sequence(items) => items.to_vec(),
-                _ => vec![l],
+            let items = match tree.sequence(l) {
+                Some(items) => items.to_vec(),
+                None => vec![l],
             };
             for i in items {
                 rewrite(tree, i, PathIn::Whole);
@@ -1052,24 +1061,24 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
         if let Some(d) = tree.get(svc, "develop").map(|e| e.value)
             && let Some(w) = tree.get(d, "watch").map(|e| e.value)
         {
-            let paths: Vec<NodeId> = match &tree.node(w).kind {
-                NodeKind::Sequence(items) => items
+            let paths: Vec<NodeId> = match tree.sequence(w) {
+                Some(items) => items
                     .iter()
                     .filter_map(|&i| tree.get(i, "path").map(|e| e.value))
                     .collect(),
-                _ => Vec::new(),
+                None => Vec::new(),
             };
             for p in paths {
                 rewrite(tree, p, PathIn::Whole);
             }
         }
         if let Some(e) = tree.get(svc, "env_file").map(|e| e.value) {
-            let items = match &tree.node(e).kind {
-                NodeKind::Sequence(items) => items.to_vec(),
-                _ => vec![e],
+            let items = match tree.sequence(e) {
+                Some(items) => items.to_vec(),
+                None => vec![e],
             };
             for i in items {
-                match &tree.node(i).kind {
+                match tree.node(i).kind {
                     NodeKind::Scalar(_) => rewrite(tree, i, PathIn::Whole),
                     NodeKind::Mapping(_) => {
                         if let Some(p) = tree.get(i, "path").map(|e| e.value) {
@@ -1081,12 +1090,12 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
             }
         }
         if let Some(v) = tree.get(svc, "volumes").map(|e| e.value) {
-            let items = match &tree.node(v).kind {
-                NodeKind::Sequence(items) => items.to_vec(),
-                _ => Vec::new(),
+            let items = match tree.sequence(v) {
+                Some(items) => items.to_vec(),
+                None => Vec::new(),
             };
             for i in items {
-                match &tree.node(i).kind {
+                match tree.node(i).kind {
                     NodeKind::Scalar(_) => rewrite(tree, i, PathIn::ShortVolume),
                     NodeKind::Mapping(_) => {
                         let bind = tree
@@ -1111,13 +1120,13 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
 /// service_started`, short `volumes` items are at their cleaned target
 /// ([`Tree::canonical_volumes`]).
 fn canonical_form(tree: &mut Tree, services: NodeId) {
-    let svcs: Vec<NodeId> = match &tree.node(services).kind {
-        NodeKind::Mapping(es) => es.iter().map(|e| e.value).collect(),
-        _ => Vec::new(),
+    let svcs: Vec<NodeId> = match tree.mapping(services) {
+        Some(es) => es.iter().map(|e| e.value).collect(),
+        None => Vec::new(),
     };
     for svc in svcs {
         if let Some(v) = tree.get(svc, "volumes").map(|e| e.value)
-            && let NodeKind::Sequence(items) = &tree.node(v).kind
+            && let Some(items) = tree.sequence(v)
         {
             let short: Vec<NodeId> = items
                 .iter()
@@ -1142,9 +1151,9 @@ fn canonical_form(tree: &mut Tree, services: NodeId) {
             set_entry(tree, svc, "depends_on", map);
             continue;
         }
-        let entries: Vec<NodeId> = match &tree.node(d).kind {
-            NodeKind::Mapping(es) => es.iter().map(|e| e.value).collect(),
-            _ => Vec::new(),
+        let entries: Vec<NodeId> = match tree.mapping(d) {
+            Some(es) => es.iter().map(|e| e.value).collect(),
+            None => Vec::new(),
         };
         for e in entries {
             if matches!(tree.node(e).kind, NodeKind::Mapping(_))
@@ -1158,16 +1167,8 @@ fn canonical_form(tree: &mut Tree, services: NodeId) {
 
 /// Add `key: value` (synthetic scalars at `map`'s place) to mapping `map`.
 fn add_entry(tree: &mut Tree, map: NodeId, key: &str, value: String) {
-    append_entry(
-        tree,
-        map,
-        map,
-        key,
-        NodeKind::Scalar(Scalar {
-            value: value.into(),
-        }),
-        ScalarStyle::DoubleQuoted,
-    );
+    let value = NodeKind::Scalar(tree.add_text(&value));
+    append_entry(tree, map, map, key, value, ScalarStyle::DoubleQuoted);
 }
 
 /// Append `key: value` to mapping `map`: a plain key and a value of kind `value` (written
@@ -1181,25 +1182,24 @@ fn append_entry(
     style: ScalarStyle,
 ) {
     let mut k = tree.node(like).clone();
-    k.kind = NodeKind::Scalar(Scalar { value: key.into() });
+    k.kind = NodeKind::Scalar(tree.add_text(key));
     k.style = ScalarStyle::Plain;
     k.interpolated = false;
     k.props = None;
     let mut v = k.clone();
     v.kind = value;
     v.style = style;
-    let kid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
-    tree.nodes.push(k);
-    tree.nodes.push(v);
-    if let Some(NodeKind::Mapping(es)) = tree.nodes.get_mut(map.0 as usize).map(|n| &mut n.kind) {
-        push(
-            es,
-            Entry {
-                key: kid,
-                value: NodeId(kid.0.saturating_add(1)),
-                merged_from: None,
-            },
-        );
+    let kid = tree.push(k);
+    let vid = tree.push(v);
+    if let Some(NodeKind::Mapping(es)) = tree.nodes.get(map.0 as usize).map(|n| n.kind) {
+        let entry = Entry {
+            key: kid,
+            value: vid,
+            merged_from: None,
+        };
+        let es: Vec<Entry> = tree.entries(es).iter().copied().chain([entry]).collect();
+        let es = tree.add_entries(es);
+        tree.nodes[map.0 as usize].kind = NodeKind::Mapping(es);
     }
 }
 
@@ -1210,12 +1210,11 @@ fn services_of(tree: &Tree) -> Option<NodeId> {
     matches!(tree.node(s).kind, NodeKind::Mapping(_)).then_some(s)
 }
 
-/// Append the nodes of `other` to `tree`; the id of `other`'s root.
-fn append_tree(tree: &mut Tree, other: Tree) -> Option<NodeId> {
-    let offset = u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX);
+/// Append the nodes of `other` to `tree` (and its canonical volumes); the id of `other`'s
+/// root. Nothing is appended when `other` has no document.
+fn append_tree(tree: &mut Tree, other: &Tree) -> Option<NodeId> {
     let root = other.root()?;
-    tree.nodes
-        .extend(other.nodes.into_iter().map(|n| shift(n, offset)));
+    let offset = tree.append(other);
     tree.canonical_volumes.extend(
         other
             .canonical_volumes
@@ -1248,7 +1247,7 @@ impl Extender<'_> {
             return self.files[i].services.map(|_| i);
         }
         let services = (self.load)(path).and_then(|t| {
-            let root = append_tree(self.tree, t)?;
+            let root = append_tree(self.tree, &t)?;
             let s = self.tree.get(root, "services")?.value;
             matches!(self.tree.node(s).kind, NodeKind::Mapping(_)).then_some(s)
         });
@@ -1267,19 +1266,17 @@ impl Extender<'_> {
 
     /// A copy of mapping `id` without its `extends` entry.
     fn without_extends(&mut self, id: NodeId) -> NodeId {
-        let NodeKind::Mapping(es) = &self.tree.node(id).kind else {
+        let Some(es) = self.tree.mapping(id) else {
             return id;
         };
         let es: Vec<Entry> = es
             .iter()
             .filter(|e| crate::yaml::scalar_text(self.tree, e.key) != Some("extends"))
-            .cloned()
+            .copied()
             .collect();
         let mut node = self.tree.node(id).clone();
-        node.kind = NodeKind::Mapping(es.into());
-        let nid = NodeId(u32::try_from(self.tree.nodes.len()).unwrap_or(u32::MAX));
-        self.tree.nodes.push(node);
-        nid
+        node.kind = NodeKind::Mapping(self.tree.add_entries(es));
+        self.tree.push(node)
     }
 
     /// The service `name` of file `f` with its `extends` resolved; `None` when it does not exist.
@@ -1301,7 +1298,7 @@ impl Extender<'_> {
             return svc;
         };
         let text = |t: &Tree, id| crate::yaml::scalar_text(t, id).map(str::to_owned);
-        let (base_name, base_at, file) = match &self.tree.node(ext).kind {
+        let (base_name, base_at, file) = match self.tree.node(ext).kind {
             NodeKind::Scalar(_) => (text(self.tree, ext), ext, None),
             NodeKind::Mapping(_) => {
                 let s = self.tree.get(ext, "service").map(|e| e.value);
@@ -1403,9 +1400,7 @@ fn extend_services(
     out: &mut Extended,
     resolved: &[String],
 ) -> Option<NodeId> {
-    let NodeKind::Mapping(entries) = tree.node(services).kind.clone() else {
-        return None;
-    };
+    let entries: Vec<Entry> = tree.mapping(services)?.to_vec();
     if !entries
         .iter()
         .any(|e| tree.get(e.value, "extends").is_some())
@@ -1443,10 +1438,8 @@ fn extend_services(
     }
     *out = std::mem::take(&mut x.out);
     let mut node = tree.node(services).clone();
-    node.kind = NodeKind::Mapping(new_entries);
-    let nid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
-    tree.nodes.push(node);
-    Some(nid)
+    node.kind = NodeKind::Mapping(tree.add_entries(new_entries));
+    Some(tree.push(node))
 }
 
 /// What resolving top-level `include:` did.
@@ -1522,7 +1515,7 @@ impl IncludeWalk<'_, '_> {
         let Some(inc) = tree.get(root, "include").map(|e| e.value) else {
             return;
         };
-        let NodeKind::Sequence(items) = tree.node(inc).kind.clone() else {
+        let Some(items) = tree.sequence(inc).map(<[NodeId]>::to_vec) else {
             return;
         };
         let text = |t: &Tree, id| crate::yaml::scalar_text(t, id).map(str::to_owned);
@@ -1530,25 +1523,25 @@ impl IncludeWalk<'_, '_> {
         for item in items {
             let env_files: Vec<String> = tree
                 .get(item, "env_file")
-                .map(|e| match &tree.node(e.value).kind {
-                    NodeKind::Sequence(ps) => ps.iter().filter_map(|&i| text(tree, i)).collect(),
-                    _ => text(tree, e.value).into_iter().collect(),
+                .map(|e| match tree.sequence(e.value) {
+                    Some(ps) => ps.iter().filter_map(|&i| text(tree, i)).collect(),
+                    None => text(tree, e.value).into_iter().collect(),
                 })
                 .unwrap_or_default();
             let (paths, project_dir): (Vec<(String, NodeId)>, Option<String>) =
-                match &tree.node(item).kind {
+                match tree.node(item).kind {
                     NodeKind::Scalar(_) => (
                         text(tree, item).map(|p| (p, item)).into_iter().collect(),
                         None,
                     ),
                     NodeKind::Mapping(_) => {
                         let paths = match tree.get(item, "path").map(|e| e.value) {
-                            Some(p) => match &tree.node(p).kind {
-                                NodeKind::Sequence(ps) => ps
+                            Some(p) => match tree.sequence(p) {
+                                Some(ps) => ps
                                     .iter()
                                     .filter_map(|&i| Some((text(tree, i)?, i)))
                                     .collect(),
-                                _ => text(tree, p).map(|t| (t, p)).into_iter().collect(),
+                                None => text(tree, p).map(|t| (t, p)).into_iter().collect(),
                             },
                             None => Vec::new(),
                         };
@@ -1595,7 +1588,7 @@ impl IncludeWalk<'_, '_> {
                     self.out.missing.push((full, *at));
                     continue;
                 };
-                let Some(r) = append_tree(tree, t) else {
+                let Some(r) = append_tree(tree, &t) else {
                     continue;
                 };
                 merged = Some(match merged {
@@ -1645,7 +1638,7 @@ impl IncludeWalk<'_, '_> {
                 } else {
                     map
                 };
-                if let NodeKind::Mapping(es) = &tree.node(map).kind {
+                if let Some(es) = tree.mapping(map) {
                     list.extend(es.iter().copied());
                 }
             }
@@ -1655,9 +1648,9 @@ impl IncludeWalk<'_, '_> {
                 continue;
             }
             let current = mapping_of(tree, root, kind);
-            let mut entries = match current.map(|m| &tree.node(m).kind) {
-                Some(NodeKind::Mapping(es)) => es.to_vec(),
-                _ => Vec::new(),
+            let mut entries = match current.and_then(|m| tree.mapping(m)) {
+                Some(es) => es.to_vec(),
+                None => Vec::new(),
             };
             for e in list {
                 let name = text(tree, e.key).unwrap_or_default();
@@ -1702,19 +1695,16 @@ const IMPORTED: [&str; 5] = ["services", "volumes", "networks", "secrets", "conf
 /// Rewrite the relative `file:` of the secrets or configs of mapping `map`, loaded from
 /// directory `dir` (Compose resolves them against that file's folder).
 fn rebase_files(tree: &mut Tree, map: NodeId, dir: &str) {
-    let items: Vec<NodeId> = match &tree.node(map).kind {
-        NodeKind::Mapping(es) => es.iter().map(|e| e.value).collect(),
-        _ => Vec::new(),
+    let items: Vec<NodeId> = match tree.mapping(map) {
+        Some(es) => es.iter().map(|e| e.value).collect(),
+        None => Vec::new(),
     };
     for item in items {
         let Some(file) = tree.get(item, "file").map(|e| e.value) else {
             continue;
         };
-        if let Some(node) = tree.nodes.get_mut(file.0 as usize)
-            && let NodeKind::Scalar(s) = &mut node.kind
-            && let Some(new) = rebase(dir, &s.value)
-        {
-            s.value = new.into();
+        if let Some(new) = crate::yaml::scalar_text(tree, file).and_then(|s| rebase(dir, s)) {
+            tree.set_text(file, &new);
         }
     }
 }
@@ -1731,44 +1721,32 @@ fn put_root_mapping(
 ) {
     if let Some(m) = current {
         let mut node = tree.node(m).clone();
-        node.kind = NodeKind::Mapping(entries.into());
-        let nid = NodeId(u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX));
-        tree.nodes.push(node);
+        node.kind = NodeKind::Mapping(tree.add_entries(entries));
+        let nid = tree.push(node);
         set_entry(tree, root, key, nid);
         return;
     }
-    append_entry(
-        tree,
-        root,
-        like,
-        key,
-        NodeKind::Mapping(entries.into()),
-        ScalarStyle::Plain,
-    );
-}
-
-/// Append `item` to an exact-size list of the tree (the tree keeps `Box<[T]>`: a few merge
-/// steps grow one by one item).
-fn push<T>(list: &mut Box<[T]>, item: T) {
-    let mut v = std::mem::take(list).into_vec();
-    v.push(item);
-    *list = v.into_boxed_slice();
+    let value = NodeKind::Mapping(tree.add_entries(entries));
+    append_entry(tree, root, like, key, value, ScalarStyle::Plain);
 }
 
 /// Point `key` of mapping `map` at `value`.
 fn set_entry(tree: &mut Tree, map: NodeId, key: &str, value: NodeId) {
-    let NodeKind::Mapping(es) = tree.node(map).kind.clone() else {
+    let NodeKind::Mapping(es) = tree.node(map).kind else {
         return;
     };
-    let es: Box<[Entry]> = es
-        .into_iter()
-        .map(|mut e| {
+    let es: Vec<Entry> = tree
+        .entries(es)
+        .iter()
+        .map(|&e| {
+            let mut e = e;
             if crate::yaml::scalar_text(tree, e.key) == Some(key) {
                 e.value = value;
             }
             e
         })
         .collect();
+    let es = tree.add_entries(es);
     if let Some(n) = tree.nodes.get_mut(map.0 as usize) {
         n.kind = NodeKind::Mapping(es);
     }

@@ -54,10 +54,7 @@ pub struct ServiceEnvFile {
 }
 
 fn scalar(tree: &Tree, id: NodeId) -> Option<String> {
-    match &tree.node(id).kind {
-        NodeKind::Scalar(s) => Some(s.value.to_string()),
-        _ => None,
-    }
+    crate::yaml::scalar_text(tree, id).map(str::to_owned)
 }
 
 fn loc(tree: &Tree, id: NodeId) -> Location {
@@ -71,7 +68,7 @@ fn file_items(tree: &Tree, svc: &Service, key: &str) -> Vec<(String, bool, Locat
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut item = |id: NodeId| match &tree.node(id).kind {
+    let mut item = |id: NodeId| match tree.node(id).kind {
         NodeKind::Scalar(_) => {
             if let Some(p) = scalar(tree, id).filter(|p| !p.is_empty()) {
                 out.push((p, true, loc(tree, id)));
@@ -89,13 +86,13 @@ fn file_items(tree: &Tree, svc: &Service, key: &str) -> Vec<(String, bool, Locat
         }
         NodeKind::Sequence(_) => {}
     };
-    match &tree.node(entry.value).kind {
-        NodeKind::Sequence(items) => {
+    match tree.sequence(entry.value) {
+        Some(items) => {
             for &i in items {
                 item(i);
             }
         }
-        _ => item(entry.value),
+        None => item(entry.value),
     }
     out
 }

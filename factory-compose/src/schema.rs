@@ -1173,15 +1173,15 @@ struct Cx<'t> {
 
 impl<'t> Cx<'t> {
     fn entries(&self, id: NodeId) -> Option<&'t [Entry]> {
-        match &self.tree.node(id).kind {
-            NodeKind::Mapping(entries) => Some(entries),
+        match self.tree.node(id).kind {
+            NodeKind::Mapping(entries) => Some(self.tree.entries(entries)),
             _ => None,
         }
     }
 
     fn key(&self, e: &Entry) -> Option<&'t str> {
-        match &self.tree.node(e.key).kind {
-            NodeKind::Scalar(s) => Some(s.value.as_str()),
+        match self.tree.node(e.key).kind {
+            NodeKind::Scalar(s) => Some(self.tree.text(s)),
             _ => None,
         }
     }
@@ -1195,15 +1195,12 @@ impl<'t> Cx<'t> {
 
     /// Whether `id` is tagged `!reset`: Compose drops it before validating.
     fn is_reset(&self, id: NodeId) -> bool {
-        self.tree
-            .node(id)
-            .tag()
-            .is_some_and(crate::yaml::Tag::is_reset)
+        self.tree.tag(id).is_some_and(crate::yaml::Tag::is_reset)
     }
 
     fn text(&self, id: NodeId) -> &'t str {
-        match &self.tree.node(id).kind {
-            NodeKind::Scalar(s) => s.value.as_str(),
+        match self.tree.node(id).kind {
+            NodeKind::Scalar(s) => self.tree.text(s),
             _ => "",
         }
     }
@@ -1213,13 +1210,14 @@ impl<'t> Cx<'t> {
         let node = self.tree.node(id);
         // go-yaml leaves a scalar with a tag of its own (`!override 1000`, `!!str 1`) a string;
         // only the standard `!!int`, `!!bool` … tags resolve it.
-        let tagged_str = node
-            .tag()
+        let tagged_str = self
+            .tree
+            .tag(id)
             .is_some_and(|t| t.handle != "!!" || t.suffix == "str");
         if tagged_str {
             PlainValue::Str
         } else {
-            scalar_kind(node)
+            scalar_kind(self.tree, node)
         }
     }
 
@@ -1227,10 +1225,10 @@ impl<'t> Cx<'t> {
     /// when the cast fails.
     fn kind(&self, id: NodeId, cast: Cast) -> Result<Kind, ()> {
         let node = self.tree.node(id);
-        let s = match &node.kind {
+        let s = match node.kind {
             NodeKind::Mapping(_) => return Ok(Kind::Obj),
             NodeKind::Sequence(_) => return Ok(Kind::Arr),
-            NodeKind::Scalar(s) => s.value.as_str(),
+            NodeKind::Scalar(s) => self.tree.text(s),
         };
         let plain = self.plain(id);
         let kind = match plain {
@@ -1562,7 +1560,7 @@ impl<'t> Cx<'t> {
         via: Option<Location>,
         out: &mut Out<'_>,
     ) -> bool {
-        let NodeKind::Sequence(items) = &self.tree.node(id).kind else {
+        let Some(items) = self.tree.sequence(id) else {
             return true;
         };
         let mut ok = true;
@@ -1626,9 +1624,7 @@ impl<'t> Cx<'t> {
     /// written key, then by the canonical one). `None` when a key is not known before
     /// interpolation, or Compose fails on the list before validating it.
     fn unicity_list(&self, id: NodeId, ports: bool) -> Option<Vec<(J, NodeId)>> {
-        let NodeKind::Sequence(items) = &self.tree.node(id).kind else {
-            return None;
-        };
+        let items = self.tree.sequence(id)?;
         let mut list = Vec::new();
         let mut budget = JSON_BUDGET;
         // The earlier files' items, made unique by the key as written.
@@ -1748,7 +1744,7 @@ impl<'t> Cx<'t> {
         out: &mut Out<'_>,
     ) {
         // One item repeats nothing (a short port range expands to distinct ports).
-        if !matches!(&self.tree.node(id).kind, NodeKind::Sequence(items) if items.len() > 1) {
+        if !matches!(self.tree.node(id).kind, NodeKind::Sequence(items) if items.len() > 1) {
             return;
         }
         let Some(list) = self.unicity_list(id, ports) else {
@@ -1766,9 +1762,10 @@ impl<'t> Cx<'t> {
     /// not worth checking for repeats).
     fn json(&self, id: NodeId, budget: &mut usize) -> Option<J> {
         *budget = budget.checked_sub(1)?;
-        Some(match &self.tree.node(id).kind {
+        Some(match self.tree.node(id).kind {
             NodeKind::Mapping(entries) => J::Map(
-                entries
+                self.tree
+                    .entries(entries)
                     .iter()
                     .filter(|e| !self.is_reset(e.value))
                     .map(|e| {
@@ -1778,7 +1775,8 @@ impl<'t> Cx<'t> {
                     .collect::<Option<_>>()?,
             ),
             NodeKind::Sequence(items) => J::Arr(
-                items
+                self.tree
+                    .items(items)
                     .iter()
                     .filter(|&&i| !self.is_reset(i))
                     .map(|&i| self.json(i, budget))
@@ -1788,9 +1786,9 @@ impl<'t> Cx<'t> {
                 Ok(Kind::Null) | Err(()) => J::Null,
                 Ok(Kind::Bool(b)) => J::Bool(b),
                 Ok(Kind::Int(f) | Kind::Num(f)) => J::Num(f),
-                Ok(Kind::Template) => J::Template(s.value.to_string()),
-                Ok(Kind::Time) => J::Time(s.value.to_string()),
-                Ok(Kind::Str | Kind::Obj | Kind::Arr) => J::Str(s.value.to_string()),
+                Ok(Kind::Template) => J::Template(self.tree.text(s).to_string()),
+                Ok(Kind::Time) => J::Time(self.tree.text(s).to_string()),
+                Ok(Kind::Str | Kind::Obj | Kind::Arr) => J::Str(self.tree.text(s).to_string()),
             },
         })
     }
@@ -1916,7 +1914,7 @@ impl<'t> Cx<'t> {
                     (STR, &VOLUME_MOUNT)
                 };
                 self.scalar_items(id, types, path, via, out);
-                if let NodeKind::Sequence(items) = &self.tree.node(id).kind {
+                if let Some(items) = self.tree.sequence(id) {
                     for (i, &item) in items.iter().enumerate() {
                         if self.entries(item).is_some() && !self.is_reset(item) {
                             self.object(item, long, &path.index(i), via, out);
@@ -1951,7 +1949,7 @@ impl<'t> Cx<'t> {
         via: Option<Location>,
         out: &mut Out<'_>,
     ) {
-        let NodeKind::Sequence(items) = &self.tree.node(id).kind else {
+        let Some(items) = self.tree.sequence(id) else {
             return;
         };
         for (i, &item) in items.iter().enumerate() {

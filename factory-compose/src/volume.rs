@@ -105,18 +105,18 @@ pub fn parse_short(entry: &Spanned<crate::model::Text>) -> Result<Volume, String
 pub fn parse_long(tree: &Tree, id: NodeId) -> Result<Volume, String> {
     let n = tree.node(id);
     let at = Location::new(n.file, n.span);
-    let NodeKind::Mapping(entries) = &n.kind else {
+    let NodeKind::Mapping(entries) = n.kind else {
         return Err("expected a mapping".to_owned());
     };
     let get = |k: &str| {
-        entries.iter().find_map(
-            |e| match (&tree.node(e.key).kind, &tree.node(e.value).kind) {
-                (NodeKind::Scalar(key), NodeKind::Scalar(v)) if key.value == k => {
-                    Some(v.value.to_string())
+        tree.entries(entries).iter().find_map(|e| {
+            match (tree.node(e.key).kind, tree.node(e.value).kind) {
+                (NodeKind::Scalar(key), NodeKind::Scalar(v)) if tree.text(key) == k => {
+                    Some(tree.text(v).to_owned())
                 }
                 _ => None,
-            },
-        )
+            }
+        })
     };
     let kind = get("type").ok_or("a long-syntax volume needs `type:` (bind, volume or tmpfs)")?;
     let target = get("target");

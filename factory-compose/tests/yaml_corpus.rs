@@ -2,7 +2,7 @@
 //! without YAML problems, every span is exact; and random or mutated input never panics.
 #![allow(clippy::disallowed_methods)]
 
-use factory_compose::yaml::{Limits, NodeKind, Parsed, ScalarStyle, YamlProblem, parse};
+use factory_compose::yaml::{Limits, Parsed, ScalarStyle, View, YamlProblem, parse};
 use factory_compose::{FileId, LineIndex, Span};
 use proptest::prelude::*;
 
@@ -62,13 +62,13 @@ fn check_tree(text: &str, parsed: &Parsed) -> Result<(), String> {
     let valid = |id: factory_compose::yaml::NodeId| (id.0 as usize) < tree.nodes.len();
     for (i, node) in tree.nodes.iter().enumerate() {
         check_span(text, node.span, &format!("node {i}"))?;
-        if let Some((_, anchor)) = node.anchor() {
+        if let Some((_, anchor)) = tree.anchor(factory_compose::yaml::NodeId(i as u32)) {
             check_span(text, *anchor, &format!("anchor of node {i}"))?;
         }
         let raw = &text[node.span.range()];
-        let ok = match &node.kind {
-            NodeKind::Scalar(s) => match node.style {
-                ScalarStyle::Plain => raw == s.value || raw.contains('\n') || raw.contains('\r'),
+        let ok = match tree.view(factory_compose::yaml::NodeId(i as u32)) {
+            View::Scalar(s) => match node.style {
+                ScalarStyle::Plain => raw == s || raw.contains('\n') || raw.contains('\r'),
                 ScalarStyle::SingleQuoted => {
                     raw.len() >= 2 && raw.starts_with('\'') && raw.ends_with('\'')
                 }
@@ -78,12 +78,12 @@ fn check_tree(text: &str, parsed: &Parsed) -> Result<(), String> {
                 ScalarStyle::Literal => raw.starts_with('|'),
                 ScalarStyle::Folded => raw.starts_with('>'),
             },
-            NodeKind::Sequence(items) => {
+            View::Sequence(items) => {
                 items.iter().all(|&id| valid(id))
                     && (!raw.starts_with('[') || raw.ends_with(']'))
                     && (raw.starts_with('[') || raw.starts_with('-'))
             }
-            NodeKind::Mapping(entries) => {
+            View::Mapping(entries) => {
                 entries.iter().all(|e| valid(e.key) && valid(e.value))
                     && (!raw.starts_with('{') || raw.ends_with('}'))
                     && entries

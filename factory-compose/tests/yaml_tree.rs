@@ -2,7 +2,8 @@
 
 use factory_compose::FileId;
 use factory_compose::yaml::{
-    Entry, Limits, NodeId, NodeKind, Parsed, ScalarStyle, Tree, YamlProblem, parse, scalar_text,
+    Entry, Limits, NodeId, NodeKind, Parsed, ScalarStyle, Tree, View, YamlProblem, parse,
+    scalar_text,
 };
 
 fn parse_ok(text: &str) -> Tree {
@@ -37,8 +38,8 @@ fn at(tree: &Tree, path: &[&str]) -> NodeId {
 }
 
 fn keys(tree: &Tree, map: NodeId) -> Vec<(String, bool)> {
-    match &tree.node(map).kind {
-        NodeKind::Mapping(entries) => entries
+    match tree.view(map) {
+        View::Mapping(entries) => entries
             .iter()
             .map(|e| {
                 (
@@ -104,8 +105,8 @@ fn collection_spans_flow_and_block() {
     let text = "🦀: [1, {k: v}, \"é\"]\nblock:\n  é: 1\n  list:\n  - a\n  - - b\n    - c\n";
     let tree = parse_ok(text);
     assert_eq!(src(text, &tree, at(&tree, &["🦀"])), "[1, {k: v}, \"é\"]");
-    let flow_map = match &tree.node(at(&tree, &["🦀"])).kind {
-        NodeKind::Sequence(items) => items[1],
+    let flow_map = match tree.view(at(&tree, &["🦀"])) {
+        View::Sequence(items) => items[1],
         _ => panic!("sequence"),
     };
     assert_eq!(src(text, &tree, flow_map), "{k: v}");
@@ -115,8 +116,8 @@ fn collection_spans_flow_and_block() {
     );
     let list = at(&tree, &["block", "list"]);
     assert_eq!(src(text, &tree, list), "- a\n  - - b\n    - c");
-    let inner = match &tree.node(list).kind {
-        NodeKind::Sequence(items) => items[1],
+    let inner = match tree.view(list) {
+        View::Sequence(items) => items[1],
         _ => panic!("sequence"),
     };
     assert_eq!(src(text, &tree, inner), "- b\n    - c");
@@ -128,22 +129,22 @@ fn tags_and_anchors_are_kept_with_spans() {
     let text = "a: !reset []\nb: !override\n  x: 1\nc: &é !!str 12\nd: *é\ne: !reset\n";
     let tree = parse_ok(text);
     let a = tree.node(at(&tree, &["a"]));
-    assert!(a.tag().is_some_and(|t| t.is_reset()), "{:?}", a.tag());
+    let a_tag = tree.tag(at(&tree, &["a"]));
+    assert!(a_tag.is_some_and(|t| t.is_reset()), "{a_tag:?}");
     assert_eq!(&text[a.span.range()], "[]");
     let b = tree.node(at(&tree, &["b"]));
-    assert!(b.tag().is_some_and(|t| t.is_override()));
+    assert!(tree.tag(at(&tree, &["b"])).is_some_and(|t| t.is_override()));
     assert_eq!(&text[b.span.range()], "x: 1");
     let c = tree.node(at(&tree, &["c"]));
-    let tag = c.tag().expect("tag");
+    let tag = tree.tag(at(&tree, &["c"])).expect("tag");
     assert_eq!((tag.handle.as_str(), tag.suffix.as_str()), ("!!", "str"));
-    let (name, anchor_span) = c.anchor().expect("anchor");
+    let (name, anchor_span) = tree.anchor(at(&tree, &["c"])).expect("anchor");
     assert_eq!(name, "é");
     assert_eq!(&text[anchor_span.range()], "&é");
     assert_eq!(&text[c.span.range()], "12");
     // The alias is the anchored node itself, not a copy.
     assert_eq!(at(&tree, &["d"]), at(&tree, &["c"]));
-    let e = tree.node(at(&tree, &["e"]));
-    assert!(e.tag().is_some_and(|t| t.is_reset()));
+    assert!(tree.tag(at(&tree, &["e"])).is_some_and(|t| t.is_reset()));
     assert_eq!(scalar_text(&tree, at(&tree, &["e"])), Some(""));
 }
 
@@ -478,8 +479,8 @@ fn implicit_empty_keys_are_errors() {
 fn lone_dash_in_flow_is_a_string() {
     let text = "x-a: [-, a, -]\nx-b: {k: -}\n";
     let tree = parse_ok(text);
-    let items: Vec<&str> = match &tree.node(at(&tree, &["x-a"])).kind {
-        NodeKind::Sequence(items) => items
+    let items: Vec<&str> = match tree.view(at(&tree, &["x-a"])) {
+        View::Sequence(items) => items
             .iter()
             .map(|&i| scalar_text(&tree, i).unwrap())
             .collect(),
@@ -528,7 +529,7 @@ fn verbatim_and_declared_tags_are_kept_as_written() {
     let text = "%TAG !e! tag:example.com,2000:\n---\na: !<tag:yaml.org,2002:str> 1\nb: !e!x 2\n";
     let tree = parse_ok(text);
     let tag = |k: &str| {
-        let t = tree.node(at(&tree, &[k])).tag().cloned().expect("tag");
+        let t = tree.tag(at(&tree, &[k])).cloned().expect("tag");
         (t.handle, t.suffix)
     };
     assert_eq!(

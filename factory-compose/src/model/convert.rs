@@ -5,9 +5,7 @@ use super::{CommandValue, Form, KeyValue, OtherKey, Project, Service, Spanned, S
 use crate::diagnostic::Diagnostic;
 use crate::rules::registry;
 use crate::span::Location;
-use crate::yaml::{
-    Entry, Node, NodeId, NodeKind, PlainValue, Scalar, ScalarStyle, Tree, resolve_plain,
-};
+use crate::yaml::{Entry, Node, NodeId, NodeKind, PlainValue, ScalarStyle, Tree, resolve_plain};
 
 /// Build the model of `tree` (its first document). Problems are pushed to `diags`.
 #[must_use]
@@ -62,10 +60,10 @@ impl std::fmt::Display for KeyPath<'_> {
 
 /// What a node is, in the words Compose's schema errors use.
 pub(crate) fn describe(tree: &Tree, id: NodeId) -> &'static str {
-    match &tree.node(id).kind {
+    match tree.node(id).kind {
         NodeKind::Mapping(_) => "a mapping",
         NodeKind::Sequence(_) => "a sequence",
-        NodeKind::Scalar(_) => match scalar_kind(tree.node(id)) {
+        NodeKind::Scalar(_) => match scalar_kind(tree, tree.node(id)) {
             PlainValue::Null => "null",
             PlainValue::Bool(_) => "a boolean",
             PlainValue::Int(_) | PlainValue::Float(_) => "a number",
@@ -77,39 +75,39 @@ pub(crate) fn describe(tree: &Tree, id: NodeId) -> &'static str {
 
 /// How Compose types a scalar node: quoted, block and interpolated scalars are strings, plain
 /// ones are resolved (a collection is `Str`: callers ask about scalars).
-pub(crate) fn scalar_kind(node: &Node) -> PlainValue {
-    match &node.kind {
+pub(crate) fn scalar_kind(tree: &Tree, node: &Node) -> PlainValue {
+    match node.kind {
         NodeKind::Scalar(s) if node.style == ScalarStyle::Plain && !node.interpolated => {
-            resolve_plain(&s.value)
+            resolve_plain(tree.text(s))
         }
         _ => PlainValue::Str,
     }
 }
 
 /// Whether `node` is a null scalar (`~`, `null`, an empty value), as Compose reads it.
-pub(crate) fn is_null(node: &Node) -> bool {
-    matches!(scalar_kind(node), PlainValue::Null)
+pub(crate) fn is_null(tree: &Tree, node: &Node) -> bool {
+    matches!(scalar_kind(tree, node), PlainValue::Null)
 }
 
 /// The string Compose keeps for a scalar used where a string is expected in a list-or-dict value
 /// (`environment`, `labels`): numbers are printed back as Go prints them, booleans become
 /// `true`/`false`, null is `None`.
-pub(crate) fn compose_string(node: &Node) -> Option<Text> {
-    match &node.kind {
-        NodeKind::Scalar(s) => compose_string_as(s, scalar_kind(node)),
+pub(crate) fn compose_string(tree: &Tree, node: &Node) -> Option<Text> {
+    match node.kind {
+        NodeKind::Scalar(s) => compose_string_as(tree.text(s), scalar_kind(tree, node)),
         NodeKind::Sequence(_) | NodeKind::Mapping(_) => None,
     }
 }
 
 /// [`compose_string`] of a scalar whose [`scalar_kind`] is already known (resolving a plain
 /// scalar's type is most of the work).
-fn compose_string_as(s: &Scalar, kind: PlainValue) -> Option<Text> {
+fn compose_string_as(s: &str, kind: PlainValue) -> Option<Text> {
     match kind {
         PlainValue::Null => None,
         PlainValue::Bool(b) => Some(Text::const_new(if b { "true" } else { "false" })),
         PlainValue::Int(i) => Some(Text::from(i.to_string())),
         PlainValue::Float(f) => Some(Text::from(crate::yaml::go_format_float(f))),
-        PlainValue::Timestamp | PlainValue::Str => Some(s.value.clone()),
+        PlainValue::Timestamp | PlainValue::Str => Some(Text::from(s)),
     }
 }
 
@@ -132,28 +130,29 @@ impl<'t> Cx<'t> {
         }
     }
 
-    fn scalar(&self, id: NodeId) -> Option<&'t Scalar> {
-        match &self.node(id).kind {
-            NodeKind::Scalar(s) => Some(s),
+    fn scalar(&self, id: NodeId) -> Option<&'t str> {
+        match self.node(id).kind {
+            NodeKind::Scalar(s) => Some(self.tree.text(s)),
             _ => None,
         }
     }
 
     fn entries(&self, id: NodeId) -> Option<&'t [Entry]> {
-        match &self.node(id).kind {
-            NodeKind::Mapping(e) => Some(e),
-            _ => None,
-        }
+        self.tree.mapping(id)
     }
 
     fn is_null(&self, id: NodeId) -> bool {
-        is_null(self.node(id))
+        is_null(self.tree, self.node(id))
+    }
+
+    fn kind(&self, id: NodeId) -> PlainValue {
+        scalar_kind(self.tree, self.node(id))
     }
 
     /// The key text of a mapping entry (non-scalar keys are rendered as `?`).
     fn key_text(&self, e: &Entry) -> Text {
         self.scalar(e.key)
-            .map_or_else(|| Text::const_new("?"), |s| s.value.clone())
+            .map_or_else(|| Text::const_new("?"), Text::from)
     }
 
     fn type_error(
@@ -281,18 +280,18 @@ impl<'t> Cx<'t> {
 
     /// FC020 for a list Compose refuses because an item repeats an earlier one.
     fn unique_items(&self, service: &str, e: &Entry, diags: &mut Vec<Diagnostic>) {
-        let Some(key) = self.scalar(e.key).map(|s| s.value.as_str()) else {
+        let Some(key) = self.scalar(e.key) else {
             return;
         };
         if !Self::UNIQUE_ITEM_KEYS.contains(&key) {
             return;
         }
-        let NodeKind::Sequence(items) = &self.node(e.value).kind else {
+        let Some(items) = self.seq(e.value) else {
             return;
         };
         let texts: Vec<Option<Text>> = items
             .iter()
-            .map(|&i| compose_string(self.node(i)))
+            .map(|&i| compose_string(self.tree, self.node(i)))
             .collect();
         for (later, text) in texts.iter().enumerate() {
             let Some(text) = text else { continue };
@@ -356,13 +355,11 @@ impl<'t> Cx<'t> {
                 }
             }
             "read_only" | "tty" => {
-                let b = self
-                    .scalar(v)
-                    .and_then(|s| match scalar_kind(self.node(v)) {
-                        PlainValue::Bool(b) => Some(b),
-                        PlainValue::Str => compose_bool(&s.value),
-                        _ => None,
-                    });
+                let b = self.scalar(v).and_then(|s| match self.kind(v) {
+                    PlainValue::Bool(b) => Some(b),
+                    PlainValue::Str => compose_bool(s),
+                    _ => None,
+                });
                 let Some(b) = b else {
                     self.type_error(diags, path, v, "a boolean", self.via(e));
                     return;
@@ -420,11 +417,9 @@ impl<'t> Cx<'t> {
                 };
                 let mut list = StringList::with_capacity(items.len());
                 for &item in items {
-                    match &self.node(item).kind {
-                        NodeKind::Scalar(s)
-                            if !matches!(scalar_kind(self.node(item)), PlainValue::Null) =>
-                        {
-                            list.push(Spanned::new(s.value.clone(), self.loc(item)));
+                    match self.node(item).kind {
+                        NodeKind::Scalar(s) if !matches!(self.kind(item), PlainValue::Null) => {
+                            list.push(Spanned::new(Text::from(self.tree.text(s)), self.loc(item)));
                         }
                         NodeKind::Mapping(_) if key == "ports" => svc.ports_long.push(item),
                         NodeKind::Mapping(_) if key == "volumes" => svc.volumes_long.push(item),
@@ -485,17 +480,14 @@ impl<'t> Cx<'t> {
     }
 
     fn seq(&self, id: NodeId) -> Option<&'t [NodeId]> {
-        match &self.node(id).kind {
-            NodeKind::Sequence(items) => Some(items),
-            _ => None,
-        }
+        self.tree.sequence(id)
     }
 
     /// A scalar Compose accepts where its schema says "string": any non-null scalar that
     /// go-yaml decodes as a string (quoted, or plain text that is not a number/bool/null).
     fn string_scalar(&self, id: NodeId) -> Option<Text> {
         let s = self.scalar(id)?;
-        matches!(scalar_kind(self.node(id)), PlainValue::Str).then(|| s.value.clone())
+        matches!(self.kind(id), PlainValue::Str).then(|| Text::from(s))
     }
 
     fn string_list(
@@ -509,7 +501,7 @@ impl<'t> Cx<'t> {
         for &item in items {
             let text = self
                 .scalar(item)
-                .map(|s| (s, scalar_kind(self.node(item))))
+                .map(|s| (s, self.kind(item)))
                 .filter(|(_, kind)| !matches!(kind, PlainValue::Null))
                 .map(|(s, kind)| compose_string_as(s, kind));
             match text {
@@ -528,13 +520,14 @@ impl<'t> Cx<'t> {
         diags: &mut Vec<Diagnostic>,
         via: Option<Location>,
     ) -> Option<Vec<KeyValue>> {
-        match &self.node(id).kind {
+        match self.node(id).kind {
             NodeKind::Sequence(items) => {
+                let items = self.tree.items(items);
                 let mut out = Vec::with_capacity(items.len());
                 for &item in items {
                     let Some((s, kind)) = self
                         .scalar(item)
-                        .map(|s| (s, scalar_kind(self.node(item))))
+                        .map(|s| (s, self.kind(item)))
                         .filter(|(_, kind)| !matches!(kind, PlainValue::Null))
                     else {
                         self.type_error(diags, path.item(), item, "a `KEY=VALUE` string", None);
@@ -547,7 +540,7 @@ impl<'t> Cx<'t> {
                         None => (text.clone(), None),
                     };
                     // The name's span: exact for plain and single-quoted items whose raw text is the key.
-                    let key_at = name_span(at, self.node(item), key.len());
+                    let key_at = name_span(self.tree, at, self.node(item), key.len());
                     out.push(KeyValue {
                         key: Spanned::new(key, key_at),
                         value: value.map(|v| Spanned::new(v, at)),
@@ -558,13 +551,15 @@ impl<'t> Cx<'t> {
                 Some(out)
             }
             NodeKind::Mapping(entries) => {
+                let entries = self.tree.entries(entries);
                 let mut out = Vec::with_capacity(entries.len());
                 for e in entries {
                     let key = self.key_text(e);
                     let key_sp = self.spanned(key.clone(), e.key, e);
-                    let value = match &self.node(e.value).kind {
+                    let value = match self.node(e.value).kind {
                         NodeKind::Scalar(s) => {
-                            let kind = scalar_kind(self.node(e.value));
+                            let s = self.tree.text(s);
+                            let kind = self.kind(e.value);
                             match kind {
                                 PlainValue::Bool(_) => {
                                     self.fc021(diags, path, &key, e, "a YAML boolean")
@@ -616,7 +611,7 @@ impl<'t> Cx<'t> {
         e: &Entry,
         what: &str,
     ) {
-        let raw = self.scalar(e.value).map(|s| s.value.clone());
+        let raw = self.scalar(e.value);
         let what_key = if path.key == "labels" {
             "label"
         } else {
@@ -648,8 +643,8 @@ pub(crate) fn compose_bool(s: &str) -> Option<bool> {
 
 /// The span of the `NAME` part of a `- NAME=VALUE` list item: exact when the raw text starts with
 /// the name (plain, or one quote before it), else the whole item.
-fn name_span(at: Location, node: &Node, key_len: usize) -> Location {
-    let NodeKind::Scalar(s) = &node.kind else {
+fn name_span(tree: &Tree, at: Location, node: &Node, key_len: usize) -> Location {
+    let NodeKind::Scalar(s) = node.kind else {
         return at;
     };
     let offset = match node.style {
@@ -657,7 +652,7 @@ fn name_span(at: Location, node: &Node, key_len: usize) -> Location {
         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => 1,
         _ => return at,
     };
-    if s.value.contains('\\') && node.style == ScalarStyle::DoubleQuoted {
+    if tree.text(s).contains('\\') && node.style == ScalarStyle::DoubleQuoted {
         return at;
     }
     let len = u32::try_from(key_len)

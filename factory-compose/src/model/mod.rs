@@ -13,7 +13,7 @@ use crate::span::Location;
 
 /// The text of a model value: inline up to 24 bytes (most compose keys and values are short).
 pub type Text = compact_str::CompactString;
-use crate::yaml::{Entry, NodeId, NodeKind, Tree};
+use crate::yaml::{Entry, NodeId, Tree};
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,10 +164,7 @@ impl Service {
     /// Every key of the service as written (own keys first, then inherited ones) with its
     /// value, read from the service's mapping in `tree` (the project's tree).
     pub fn keys<'t>(&self, tree: &'t Tree) -> impl Iterator<Item = OtherKey> + 't {
-        let entries = match tree.nodes.get(self.node.0 as usize).map(|n| &n.kind) {
-            Some(NodeKind::Mapping(entries)) => &entries[..],
-            _ => &[],
-        };
+        let entries = tree.mapping(self.node).unwrap_or_default();
         entries.iter().map(|e| OtherKey::of(tree, e))
     }
 
@@ -204,10 +201,7 @@ impl OtherKey {
     /// scalar), located at the key, and through the `<<` line when inherited.
     #[must_use]
     pub fn of(tree: &Tree, e: &Entry) -> Self {
-        let text = match tree.nodes.get(e.key.0 as usize).map(|n| &n.kind) {
-            Some(NodeKind::Scalar(s)) => s.value.clone(),
-            _ => Text::const_new("?"),
-        };
+        let text = crate::yaml::scalar_text(tree, e.key).map_or(Text::const_new("?"), Text::from);
         let at = tree.location(e.key);
         Self {
             key: Spanned {

@@ -83,18 +83,20 @@ impl Cx<'_> {
         Value::Str(t)
     }
 
-    pub(crate) fn kind(&self, id: NodeId) -> &NodeKind {
-        &self.tree.node(id).kind
+    pub(crate) fn kind(&self, id: NodeId) -> NodeKind {
+        self.tree.node(id).kind
     }
 
     /// The entries of a mapping node as `(key text, value node)`.
     pub(crate) fn entries(&self, id: NodeId) -> Vec<(String, NodeId)> {
         match self.kind(id) {
-            NodeKind::Mapping(entries) => entries
+            NodeKind::Mapping(entries) => self
+                .tree
+                .entries(entries)
                 .iter()
                 .map(|e| {
                     let key = match self.kind(e.key) {
-                        NodeKind::Scalar(s) => s.value.to_string(),
+                        NodeKind::Scalar(s) => self.tree.text(s).to_owned(),
                         _ => String::new(),
                     };
                     (key, e.value)
@@ -106,7 +108,7 @@ impl Cx<'_> {
 
     pub(crate) fn items(&self, id: NodeId) -> Vec<NodeId> {
         match self.kind(id) {
-            NodeKind::Sequence(items) => items.to_vec(),
+            NodeKind::Sequence(items) => self.tree.items(items).to_vec(),
             _ => Vec::new(),
         }
     }
@@ -122,15 +124,17 @@ impl Cx<'_> {
     }
 
     pub(crate) fn is_null(&self, id: NodeId) -> bool {
-        crate::model::convert::is_null(self.tree.node(id))
+        crate::model::convert::is_null(self.tree, self.tree.node(id))
     }
 
     /// A scalar's text as Compose reads it into a string field (numbers printed back as Go
     /// prints them); `None` for null and collections.
     pub(crate) fn text(&self, id: NodeId) -> Option<String> {
         match self.kind(id) {
-            NodeKind::Scalar(_) => crate::model::convert::compose_string(self.tree.node(id))
-                .map(compact_str::CompactString::into_string),
+            NodeKind::Scalar(_) => {
+                crate::model::convert::compose_string(self.tree, self.tree.node(id))
+                    .map(compact_str::CompactString::into_string)
+            }
             _ => None,
         }
     }
@@ -138,14 +142,20 @@ impl Cx<'_> {
     /// A node as Compose decodes it without a schema type: scalars typed, maps in written order.
     pub(crate) fn plain(&self, id: NodeId) -> Value {
         match self.kind(id) {
-            NodeKind::Scalar(s) => match scalar_kind(self.tree.node(id)) {
+            NodeKind::Scalar(s) => match scalar_kind(self.tree, self.tree.node(id)) {
                 PlainValue::Null => Value::Null,
                 PlainValue::Bool(b) => Value::Bool(b),
                 PlainValue::Int(i) => Value::Int(i),
                 PlainValue::Float(f) => Value::Float(f),
-                PlainValue::Timestamp | PlainValue::Str => self.s(&s.value),
+                PlainValue::Timestamp | PlainValue::Str => self.s(self.tree.text(s)),
             },
-            NodeKind::Sequence(items) => Value::Seq(items.iter().map(|&i| self.plain(i)).collect()),
+            NodeKind::Sequence(items) => Value::Seq(
+                self.tree
+                    .items(items)
+                    .iter()
+                    .map(|&i| self.plain(i))
+                    .collect(),
+            ),
             NodeKind::Mapping(_) => Value::Map(
                 self.entries(id)
                     .into_iter()

@@ -137,14 +137,14 @@ pub(crate) fn enabled(tree: &crate::yaml::Tree, svc: &Service, active: &[String]
     };
     // A lone scalar (`profiles: debug`, which Compose's schema refuses) counts as a one-item
     // list, the way it is rendered.
-    let items = match &tree.node(entry.value).kind {
-        NodeKind::Sequence(items) => &items[..],
+    let items = match tree.node(entry.value).kind {
+        NodeKind::Sequence(items) => tree.items(items),
         NodeKind::Scalar(_) => std::slice::from_ref(&entry.value),
         NodeKind::Mapping(_) => &[],
     };
     let profiles: Vec<compact_str::CompactString> = items
         .iter()
-        .filter_map(|&i| crate::model::convert::compose_string(tree.node(i)))
+        .filter_map(|&i| crate::model::convert::compose_string(tree, tree.node(i)))
         .collect();
     profiles.is_empty()
         || active.iter().any(|a| a == "*")
@@ -415,7 +415,8 @@ fn boolean(cx: &Cx<'_>, v: NodeId) -> Option<bool> {
 fn command(cx: &Cx<'_>, v: NodeId) -> Option<Value> {
     match cx.kind(v) {
         NodeKind::Sequence(items) => Some(Value::Seq(
-            items
+            cx.tree
+                .items(items)
                 .iter()
                 .map(|&i| cx.s(&cx.text(i).unwrap_or_default()))
                 .collect(),
@@ -432,7 +433,9 @@ fn command(cx: &Cx<'_>, v: NodeId) -> Option<Value> {
 /// `environment` / `labels` / `args`: list or map, in written order, `None` for bare names.
 fn list_or_dict(cx: &Cx<'_>, v: NodeId, _env: bool) -> Vec<(String, Option<String>)> {
     match cx.kind(v) {
-        NodeKind::Sequence(items) => items
+        NodeKind::Sequence(items) => cx
+            .tree
+            .items(items)
             .iter()
             .filter_map(|&i| cx.text(i))
             .map(|t| match t.split_once('=') {
@@ -478,7 +481,8 @@ pub(crate) fn string_map(cx: &Cx<'_>, v: NodeId, _sorted: bool) -> Value {
 fn string_list(cx: &Cx<'_>, v: NodeId) -> Value {
     match cx.kind(v) {
         NodeKind::Sequence(items) => Value::Seq(
-            items
+            cx.tree
+                .items(items)
                 .iter()
                 .filter_map(|&i| cx.text(i))
                 .map(|t| cx.s(&t))
@@ -503,7 +507,7 @@ fn extra_hosts(cx: &Cx<'_>, v: NodeId) -> Value {
     };
     match cx.kind(v) {
         NodeKind::Sequence(items) => {
-            for &i in items {
+            for &i in cx.tree.items(items) {
                 let Some(t) = cx.text(i) else { continue };
                 let split = t.split_once('=').or_else(|| t.split_once(':'));
                 if let Some((host, ips)) = split {
@@ -517,7 +521,7 @@ fn extra_hosts(cx: &Cx<'_>, v: NodeId) -> Value {
             for (host, val) in cx.entries(v) {
                 match cx.kind(val) {
                     NodeKind::Sequence(ips) => {
-                        for &ip in ips {
+                        for &ip in cx.tree.items(ips) {
                             let ip = cx.text(ip).unwrap_or_default();
                             list.push(format!("{host}={}", strip(&ip)));
                         }
@@ -838,7 +842,7 @@ fn depends_on(cx: &Cx<'_>, v: NodeId) -> Value {
     let mut out: Vec<(String, Value)> = Vec::new();
     match cx.kind(v) {
         NodeKind::Sequence(items) => {
-            for &i in items {
+            for &i in cx.tree.items(items) {
                 if let Some(name) = cx.text(i) {
                     out.retain(|(k, _)| *k != name);
                     out.push((
@@ -882,7 +886,7 @@ fn networks(cx: &Cx<'_>, v: NodeId) -> (Value, bool) {
     let mut out: Vec<(String, Value)> = Vec::new();
     match cx.kind(v) {
         NodeKind::Sequence(items) => {
-            for &i in items {
+            for &i in cx.tree.items(items) {
                 if let Some(name) = cx.text(i) {
                     out.push((name, Value::Null));
                 }
@@ -1121,7 +1125,11 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                             x if x.starts_with("x-") => continue,
                             "devices" if rk == "reservations" => match cx.kind(ev) {
                                 NodeKind::Sequence(items) => Value::Seq(
-                                    items.iter().map(|&d| device_request(cx, d)).collect(),
+                                    cx.tree
+                                        .items(items)
+                                        .iter()
+                                        .map(|&d| device_request(cx, d))
+                                        .collect(),
                                 ),
                                 _ => cx.plain(ev),
                             },
@@ -1538,9 +1546,13 @@ fn gpus(cx: &Cx<'_>, v: NodeId) -> Value {
         NodeKind::Scalar(_) if cx.text(v).as_deref() == Some("all") => {
             Value::Seq(vec![Value::Map(vec![("count".to_owned(), Value::Int(-1))])])
         }
-        NodeKind::Sequence(items) => {
-            Value::Seq(items.iter().map(|&i| device_request(cx, i)).collect())
-        }
+        NodeKind::Sequence(items) => Value::Seq(
+            cx.tree
+                .items(items)
+                .iter()
+                .map(|&i| device_request(cx, i))
+                .collect(),
+        ),
         _ => cx.plain(v),
     }
 }
@@ -1576,7 +1588,9 @@ fn device_request(cx: &Cx<'_>, i: NodeId) -> Value {
 /// A service's `models`: a list is a map of names to null; a Go map, so sorted by name.
 fn models(cx: &Cx<'_>, v: NodeId) -> Value {
     let mut out: Vec<(String, Value)> = match cx.kind(v) {
-        NodeKind::Sequence(items) => items
+        NodeKind::Sequence(items) => cx
+            .tree
+            .items(items)
             .iter()
             .filter_map(|&i| cx.text(i))
             .map(|name| (name, Value::Null))

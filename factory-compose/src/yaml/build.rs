@@ -9,8 +9,8 @@ use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
 use super::fast;
 use super::lex::{self, CharToByte};
 use super::{
-    Entry, LimitKind, Limits, Node, NodeId, NodeKind, Parsed, Props, Scalar, ScalarStyle, Tag,
-    Tree, YamlProblem,
+    Children, Entry, LimitKind, Limits, Node, NodeId, NodeKind, Parsed, Props, PropsId, Scalar,
+    ScalarStyle, Tag, Tree, YamlProblem,
 };
 use crate::span::{FileId, Span};
 
@@ -52,15 +52,16 @@ impl KeySet {
     fn insert(
         &mut self,
         stack: &mut Vec<SmallKey>,
-        nodes: &[Node],
+        tree: &Tree,
         key: NodeId,
         span: Span,
     ) -> Result<(), Span> {
-        let Some(kind) = nodes.get(key.0 as usize).map(|n| &n.kind) else {
+        let nodes = &tree.nodes;
+        let Some(kind) = nodes.get(key.0 as usize).map(|n| n.kind) else {
             return Ok(());
         };
         if let Some(large) = &mut self.large {
-            return match large.entry(key_repr(kind)) {
+            return match large.entry(key_repr(tree, kind)) {
                 hash_map::Entry::Occupied(first) => Err(*first.get()),
                 hash_map::Entry::Vacant(slot) => {
                     slot.insert(span);
@@ -68,11 +69,11 @@ impl KeySet {
                 }
             };
         }
-        let print = fingerprint(kind);
+        let print = fingerprint(tree, kind);
         let same = |other: NodeId| {
             nodes
                 .get(other.0 as usize)
-                .is_some_and(|n| same_key(&n.kind, kind))
+                .is_some_and(|n| same_key(tree, n.kind, kind))
         };
         let small = stack.get(self.small..).unwrap_or_default();
         if let Some(&(_, _, first)) = small
@@ -85,7 +86,9 @@ impl KeySet {
         if stack.len() - self.small > SMALL_KEY_SET {
             let large = stack
                 .drain(self.small..)
-                .filter_map(|(_, id, span)| Some((key_repr(&nodes.get(id.0 as usize)?.kind), span)))
+                .filter_map(|(_, id, span)| {
+                    Some((key_repr(tree, nodes.get(id.0 as usize)?.kind), span))
+                })
                 .collect();
             self.large = Some(large);
         }
@@ -95,10 +98,10 @@ impl KeySet {
 
 /// Equal keys (in the sense of [`same_key`]) have equal fingerprints: the kind, the length and
 /// the first six bytes of a scalar's text.
-fn fingerprint(kind: &NodeKind) -> u64 {
+fn fingerprint(tree: &Tree, kind: NodeKind) -> u64 {
     match kind {
         NodeKind::Scalar(s) => {
-            let text = s.value.as_bytes();
+            let text = tree.text(s).as_bytes();
             let mut print = (text.len() as u64 & 0xFF) << 8 | 1;
             for (i, &b) in text.iter().take(6).enumerate() {
                 print |= u64::from(b) << (16 + 8 * i);
@@ -111,9 +114,9 @@ fn fingerprint(kind: &NodeKind) -> u64 {
 }
 
 /// go-yaml's duplicate test: same node kind and same decoded text.
-fn same_key(a: &NodeKind, b: &NodeKind) -> bool {
+fn same_key(tree: &Tree, a: NodeKind, b: NodeKind) -> bool {
     match (a, b) {
-        (NodeKind::Scalar(a), NodeKind::Scalar(b)) => a.value == b.value,
+        (NodeKind::Scalar(a), NodeKind::Scalar(b)) => tree.text(a) == tree.text(b),
         (NodeKind::Sequence(_), NodeKind::Sequence(_))
         | (NodeKind::Mapping(_), NodeKind::Mapping(_)) => true,
         _ => false,
@@ -325,6 +328,9 @@ fn reserved_nodes(len: usize) -> usize {
     (len / 10 + 8).min(1 << 20)
 }
 
+/// Text bytes reserved up front at most (the buffer grows past it as needed).
+const MAX_RESERVED_TEXT: usize = 16 << 20;
+
 impl<'t, 'l> Builder<'t, 'l> {
     fn new(
         text: &'t str,
@@ -347,6 +353,10 @@ impl<'t, 'l> Builder<'t, 'l> {
             // copies (and the doubled peak) of growing the arena one doubling at a time.
             tree: Tree {
                 nodes: Vec::with_capacity(reserved_nodes(text.len())),
+                // The decoded texts are about as long as the text written (pages never written
+                // are not resident); about one entry for every two nodes.
+                text: String::with_capacity(text.len().min(MAX_RESERVED_TEXT)),
+                entries: Vec::with_capacity(reserved_nodes(text.len()) / 2),
                 ..Tree::default()
             },
             sizes: Vec::with_capacity(reserved_nodes(text.len())),
@@ -506,11 +516,12 @@ impl<'t, 'l> Builder<'t, 'l> {
     }
 
     /// A node's tag and anchor (the anchor's range made a span of the text).
-    fn node_props(&self, props: lex::Properties) -> Option<Box<Props>> {
-        Props::boxed(
-            props.tag,
-            props.anchor.map(|(name, r)| (name, span_in(self.text, r))),
-        )
+    fn node_props(&mut self, props: lex::Properties) -> Option<PropsId> {
+        let anchor = props.anchor.map(|(name, r)| (name, span_in(self.text, r)));
+        self.tree.add_props(Props {
+            tag: props.tag,
+            anchor,
+        })
     }
 
     fn read_properties(&self, has_anchor: bool, has_tag: bool, start: usize) -> lex::Properties {
@@ -598,15 +609,14 @@ impl<'t, 'l> Builder<'t, 'l> {
         };
         let node_span = span_in(self.text, range);
         self.last_end = node_span.end as usize;
+        let props = self.node_props(props);
         let node = Node {
-            kind: NodeKind::Scalar(Scalar {
-                value: compact_str::CompactString::new(&value),
-            }),
+            kind: NodeKind::Scalar(self.tree.add_text(&value)),
             span: node_span,
             file: self.file,
             style,
             interpolated: false,
-            props: self.node_props(props),
+            props,
         };
         let id = self.push_node(node, 1);
         self.register_anchor(anchor_id, id);
@@ -689,9 +699,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 span: alias_span,
             });
             let placeholder = Node {
-                kind: NodeKind::Scalar(Scalar {
-                    value: compact_str::CompactString::default(),
-                }),
+                kind: NodeKind::Scalar(Scalar::default()),
                 span: alias_span,
                 file: self.file,
                 style: ScalarStyle::Plain,
@@ -746,17 +754,18 @@ impl<'t, 'l> Builder<'t, 'l> {
             });
             return Err(Stop::Limit);
         }
+        let props = self.node_props(props);
         let node = Node {
             kind: if mapping {
-                NodeKind::Mapping(Box::default())
+                NodeKind::Mapping(Children::default())
             } else {
-                NodeKind::Sequence(Box::default())
+                NodeKind::Sequence(Children::default())
             },
             span: Span::empty(pos(first)),
             file: self.file,
             style: ScalarStyle::Plain,
             interpolated: false,
-            props: self.node_props(props),
+            props,
         };
         let id = self.push_node(node, 0);
         self.register_anchor(anchor_id, id);
@@ -799,7 +808,8 @@ impl<'t, 'l> Builder<'t, 'l> {
         let mut size = frame.size;
         let kind = match frame.collection {
             Collection::Sequence(start) => {
-                NodeKind::Sequence(self.items.drain(start.min(self.items.len())..).collect())
+                let items = self.items.drain(start.min(self.items.len())..);
+                NodeKind::Sequence(self.tree.add_items(items))
             }
             Collection::Mapping {
                 entries: start,
@@ -811,11 +821,8 @@ impl<'t, 'l> Builder<'t, 'l> {
                     size = size.saturating_add(self.merge(&mut keys, merge, start));
                 }
                 self.keys.truncate(keys.small);
-                NodeKind::Mapping(
-                    self.entries
-                        .drain(start.min(self.entries.len())..)
-                        .collect(),
-                )
+                let entries = self.entries.drain(start.min(self.entries.len())..);
+                NodeKind::Mapping(self.tree.add_entries(entries))
             }
         };
         let index = frame.id.0 as usize;
@@ -838,42 +845,45 @@ impl<'t, 'l> Builder<'t, 'l> {
     /// it still replaces (rather than merges into) an earlier file's value: it takes the reset
     /// entry's place as a copy of the inherited node tagged `!override`.
     fn merge(&mut self, keys: &mut KeySet, merge: PendingMerge, own_from: usize) -> u64 {
-        let sources: Vec<NodeId> =
-            match self.tree.nodes.get(merge.value.0 as usize).map(|n| &n.kind) {
-                Some(NodeKind::Mapping(_)) => vec![merge.value],
-                Some(NodeKind::Sequence(items))
-                    if items.iter().all(|&item| {
-                        matches!(
-                            self.tree.nodes.get(item.0 as usize).map(|n| &n.kind),
-                            Some(NodeKind::Mapping(_))
-                        )
-                    }) =>
-                {
-                    items.to_vec()
-                }
-                _ => {
-                    self.problems.push(YamlProblem::BadMergeValue {
-                        span: merge.value_span,
-                    });
-                    return 0;
-                }
-            };
+        let sources: Vec<NodeId> = match self.tree.nodes.get(merge.value.0 as usize).map(|n| n.kind)
+        {
+            Some(NodeKind::Mapping(_)) => vec![merge.value],
+            Some(NodeKind::Sequence(items))
+                if self.tree.items(items).iter().all(|&item| {
+                    matches!(
+                        self.tree.nodes.get(item.0 as usize).map(|n| n.kind),
+                        Some(NodeKind::Mapping(_))
+                    )
+                }) =>
+            {
+                self.tree.items(items).to_vec()
+            }
+            _ => {
+                self.problems.push(YamlProblem::BadMergeValue {
+                    span: merge.value_span,
+                });
+                return 0;
+            }
+        };
         let mut added = 0_u64;
         // Keys the mapping writes itself, with the inherited entry they hide (for `!reset`).
         let mut written: Vec<(Span, Entry)> = Vec::new();
         for source in sources {
             let Some(NodeKind::Mapping(inherited)) =
-                self.tree.nodes.get(source.0 as usize).map(|n| &n.kind)
+                self.tree.nodes.get(source.0 as usize).map(|n| n.kind)
             else {
                 continue;
             };
-            for entry in inherited {
+            for index in 0..inherited.len() {
+                let Some(&entry) = self.tree.entries(inherited).get(index) else {
+                    continue;
+                };
                 let Some(node) = self.tree.nodes.get(entry.key.0 as usize) else {
                     continue;
                 };
-                let inserted = keys.insert(&mut self.keys, &self.tree.nodes, entry.key, node.span);
+                let inserted = keys.insert(&mut self.keys, &self.tree, entry.key, node.span);
                 if let Err(own_key) = inserted {
-                    written.push((own_key, *entry));
+                    written.push((own_key, entry));
                     continue;
                 }
                 {
@@ -902,10 +912,7 @@ impl<'t, 'l> Builder<'t, 'l> {
     /// own value is copied with the tag (it may be an alias's shared node).
     fn keep_override(&mut self, own_from: usize, own_key: Span, entry: Entry) {
         let nodes = &self.tree.nodes;
-        let inherited_override = nodes
-            .get(entry.value.0 as usize)
-            .and_then(Node::tag)
-            .is_some_and(Tag::is_override);
+        let inherited_override = self.tree.tag(entry.value).is_some_and(Tag::is_override);
         let Some(slot) = self
             .own_slot(own_from, own_key)
             .filter(|_| inherited_override)
@@ -918,8 +925,11 @@ impl<'t, 'l> Builder<'t, 'l> {
         };
         // A scalar replaces an earlier value anyway, but a null one (`key:`) keeps it unless
         // the path is marked: then it replaces it with null.
-        if own.tag().is_some()
-            || (matches!(own.kind, NodeKind::Scalar(_)) && !crate::model::convert::is_null(own))
+        if own
+            .props
+            .is_some_and(|_| self.tree.tag(own_value).is_some())
+            || (matches!(own.kind, NodeKind::Scalar(_))
+                && !crate::model::convert::is_null(&self.tree, own))
         {
             return;
         }
@@ -945,13 +955,13 @@ impl<'t, 'l> Builder<'t, 'l> {
     /// A copy of node `id` tagged `!override` (no anchor), pushed.
     fn push_override_copy(&mut self, id: NodeId) -> NodeId {
         let mut copy = self.tree.node(id).clone();
-        copy.props = Some(Box::new(Props {
+        copy.props = self.tree.add_props(Props {
             tag: Some(Tag {
                 handle: "!".to_owned(),
                 suffix: "override".to_owned(),
             }),
             anchor: None,
-        }));
+        });
         let size = self.sizes.get(id.0 as usize).copied().unwrap_or(1);
         self.push_node(copy, size)
     }
@@ -965,17 +975,12 @@ impl<'t, 'l> Builder<'t, 'l> {
         };
         let own_reset = self
             .tree
-            .nodes
-            .get(self.entries[slot].value.0 as usize)
-            .and_then(Node::tag)
+            .tag(self.entries[slot].value)
             .is_some_and(Tag::is_reset);
         // An inherited value tagged `!reset` is dropped from its anchor before the alias is
         // read: there is nothing to put in the reset entry's place.
-        let inherited_reset = self
-            .tree
-            .nodes
-            .get(entry.value.0 as usize)
-            .is_none_or(|n| n.tag().is_some_and(Tag::is_reset));
+        let inherited_reset = self.tree.nodes.get(entry.value.0 as usize).is_none()
+            || self.tree.tag(entry.value).is_some_and(Tag::is_reset);
         if !own_reset || inherited_reset {
             return 0;
         }
@@ -1016,7 +1021,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 let Some(key_node) = self.tree.nodes.get(key.0 as usize) else {
                     return;
                 };
-                if is_implicit_empty_key(self.text, key_node) {
+                if is_implicit_empty_key(self.text, &self.tree, key_node) {
                     // go-yaml refuses `: value` without a key (an explicit `? ` empty key is null).
                     let message = if in_flow {
                         "did not find expected node content"
@@ -1028,10 +1033,10 @@ impl<'t, 'l> Builder<'t, 'l> {
                         span: key_node.span,
                     });
                 }
-                match keys.insert(&mut self.keys, &self.tree.nodes, key, key_span) {
+                match keys.insert(&mut self.keys, &self.tree, key, key_span) {
                     Err(first) => {
-                        let key_text = match &key_node.kind {
-                            NodeKind::Scalar(s) => s.value.to_string(),
+                        let key_text = match key_node.kind {
+                            NodeKind::Scalar(s) => self.tree.text(s).to_owned(),
                             _ => String::new(),
                         };
                         self.problems.push(YamlProblem::DuplicateKey {
@@ -1041,7 +1046,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                         });
                     }
                     Ok(()) => {
-                        if is_merge_key(key_node) {
+                        if is_merge_key(&self.tree, key_node) {
                             merges.push(PendingMerge {
                                 key_span,
                                 value: id,
@@ -1066,8 +1071,8 @@ impl<'t, 'l> Builder<'t, 'l> {
 }
 
 /// A key saphyr made up for a `:` with nothing before it.
-fn is_implicit_empty_key(text: &str, node: &Node) -> bool {
-    matches!(&node.kind, NodeKind::Scalar(s) if s.value.is_empty() && node.style == ScalarStyle::Plain)
+fn is_implicit_empty_key(text: &str, tree: &Tree, node: &Node) -> bool {
+    matches!(node.kind, NodeKind::Scalar(s) if tree.text(s).is_empty() && node.style == ScalarStyle::Plain)
         && node.props.is_none()
         && node.span.is_empty()
         && text.as_bytes().get(node.span.start as usize) == Some(&b':')
@@ -1079,22 +1084,22 @@ fn is_implicit_empty_key(text: &str, node: &Node) -> bool {
         }) != Some('?')
 }
 
-fn key_repr(kind: &NodeKind) -> KeyRepr {
+fn key_repr(tree: &Tree, kind: NodeKind) -> KeyRepr {
     match kind {
-        NodeKind::Scalar(s) => KeyRepr::Scalar(s.value.as_str().into()),
+        NodeKind::Scalar(s) => KeyRepr::Scalar(tree.text(s).into()),
         NodeKind::Sequence(_) => KeyRepr::Sequence,
         NodeKind::Mapping(_) => KeyRepr::Mapping,
     }
 }
 
 /// go-yaml's `isMerge`: a plain `<<`, untagged or tagged `!` or `!!merge`.
-fn is_merge_key(node: &Node) -> bool {
-    let NodeKind::Scalar(s) = &node.kind else {
+fn is_merge_key(tree: &Tree, node: &Node) -> bool {
+    let NodeKind::Scalar(s) = node.kind else {
         return false;
     };
     node.style == ScalarStyle::Plain
-        && s.value == "<<"
-        && match node.tag() {
+        && tree.text(s) == "<<"
+        && match tree.props(node).and_then(|p| p.tag.as_ref()) {
             None => true,
             Some(Tag { handle, suffix }) => {
                 (handle == "!" && suffix.is_empty()) || (handle == "!!" && suffix == "merge")

@@ -81,12 +81,38 @@ impl Tag {
     }
 }
 
-/// A scalar's decoded text (how it was written is [`Node::style`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A scalar's decoded text (how it was written is [`Node::style`]): a range of its [`Tree`]'s
+/// text buffer, read with [`Tree::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Scalar {
-    /// The decoded value (escapes processed, folding applied), before any interpolation.
-    /// Stored inline up to 24 bytes: most compose scalars are short keys and words.
-    pub value: compact_str::CompactString,
+    start: u32,
+    len: u32,
+}
+
+/// The children of a collection: a range of its [`Tree`]'s item list (a sequence, read with
+/// [`Tree::items`]) or entry list (a mapping, read with [`Tree::entries`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Children {
+    start: u32,
+    len: u32,
+}
+
+impl Children {
+    /// How many items or entries.
+    #[must_use]
+    pub const fn len(self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether there is none.
+    #[must_use]
+    pub const fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.start as usize + self.len as usize
+    }
 }
 
 /// One `key: value` entry of a mapping, after merge keys were resolved.
@@ -101,17 +127,35 @@ pub struct Entry {
     pub merged_from: Option<Span>,
 }
 
-/// What a node is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a node is. The payloads are handles into the node's [`Tree`]: a node is small and
+/// `Copy`, and its text and children are read through the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeKind {
     /// A scalar (null, bool, number and string are all scalars here; see [`resolve_plain`]).
     Scalar(Scalar),
-    /// A sequence of nodes.
-    Sequence(Box<[NodeId]>),
-    /// A mapping, in source order: own entries first in the order written; inherited entries
-    /// (merge keys) follow in merge order, minus the keys the mapping defines itself.
-    Mapping(Box<[Entry]>),
+    /// A sequence of nodes ([`Tree::items`]).
+    Sequence(Children),
+    /// A mapping, in source order ([`Tree::entries`]): own entries first in the order written;
+    /// inherited entries (merge keys) follow in merge order, minus the keys the mapping defines
+    /// itself.
+    Mapping(Children),
 }
+
+/// A node's content read through its [`Tree`] ([`Tree::view`]): what [`NodeKind`]'s handles
+/// point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View<'t> {
+    /// A scalar's decoded text.
+    Scalar(&'t str),
+    /// A sequence's items.
+    Sequence(&'t [NodeId]),
+    /// A mapping's entries.
+    Mapping(&'t [Entry]),
+}
+
+/// The tag and anchor of a node, in its [`Tree`]'s side table (few nodes have either).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PropsId(std::num::NonZeroU32);
 
 /// One node of the tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,21 +170,20 @@ pub struct Node {
     pub span: Span,
     /// The file the node was parsed from (merged trees mix files).
     pub file: FileId,
-    /// How a scalar was quoted (`Plain` for a collection). Kept here rather than in [`Scalar`]
-    /// so that a node takes 48 bytes: a 10 000-service file has about 240 000 nodes.
+    /// How a scalar was quoted (`Plain` for a collection).
     pub style: ScalarStyle,
     /// Whether the interpolation pass rendered this scalar: its value is then a string whatever
     /// it looks like (Compose interpolates strings and does not re-type them).
     pub interpolated: bool,
-    /// The tag and anchor written before the node, if any (boxed together: few nodes have
-    /// either, and every node pays for the slot). See [`Node::tag`] and [`Node::anchor`].
-    pub props: Option<Box<Props>>,
+    /// The tag and anchor written before the node, if any: see [`Tree::tag`] and
+    /// [`Tree::anchor`].
+    pub props: Option<PropsId>,
 }
 
-// A 10 000-service file has about 240 000 nodes: keep a node at 48 bytes (a scalar's text inline
-// up to 24 bytes, exact-size child lists, the rare tag and anchor in one box).
+// A 10 000-service file has about 240 000 nodes: a node is 28 bytes (its text and children live
+// in the tree's shared buffers, the rare tag and anchor in a side table).
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Node>() == 48);
+const _: () = assert!(std::mem::size_of::<Node>() == 28);
 
 /// The properties written before a node: `!tag`, `&anchor`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -149,28 +192,6 @@ pub struct Props {
     pub tag: Option<Tag>,
     /// The anchor name if the node was anchored (`&name`), with the anchor's span.
     pub anchor: Option<(String, Span)>,
-}
-
-impl Props {
-    /// `None` when neither is written (the node then has no box).
-    #[must_use]
-    pub fn boxed(tag: Option<Tag>, anchor: Option<(String, Span)>) -> Option<Box<Self>> {
-        (tag.is_some() || anchor.is_some()).then(|| Box::new(Self { tag, anchor }))
-    }
-}
-
-impl Node {
-    /// The tag, if one was written (`!reset`, `!!str` …).
-    #[must_use]
-    pub fn tag(&self) -> Option<&Tag> {
-        self.props.as_ref()?.tag.as_ref()
-    }
-
-    /// The anchor name if the node was anchored (`&name`), with the anchor's span.
-    #[must_use]
-    pub fn anchor(&self) -> Option<&(String, Span)> {
-        self.props.as_ref()?.anchor.as_ref()
-    }
 }
 
 /// Hard limits that make hostile input fail fast with FC004 instead of exhausting memory or stack.
@@ -295,7 +316,8 @@ impl YamlProblem {
     }
 }
 
-/// An arena of nodes and the documents' roots.
+/// An arena of nodes and the documents' roots. A node's text, children, tag and anchor live in
+/// the tree's shared buffers (one allocation each rather than one per node).
 #[derive(Debug, Clone, Default)]
 pub struct Tree {
     /// All nodes; [`NodeId`] indexes this.
@@ -306,6 +328,14 @@ pub struct Tree {
     /// unique again (an earlier file's items when a later file is merged, the items of a file
     /// `extends` reads): their target is compared cleaned (`./d:/data/` is at `/data`).
     pub canonical_volumes: std::collections::HashSet<NodeId>,
+    /// The scalars' decoded texts, end to end.
+    text: String,
+    /// The sequences' items, each sequence's run in order.
+    items: Vec<NodeId>,
+    /// The mappings' entries, each mapping's run in order.
+    entries: Vec<Entry>,
+    /// The tags and anchors ([`PropsId`] is one past the index).
+    props: Vec<Props>,
 }
 
 impl Tree {
@@ -335,12 +365,227 @@ impl Tree {
     /// mapping that has it. A linear scan.
     #[must_use]
     pub fn get(&self, map: NodeId, key: &str) -> Option<&Entry> {
-        match &self.nodes.get(map.0 as usize)?.kind {
-            NodeKind::Mapping(entries) => entries
-                .iter()
-                .find(|entry| scalar_text(self, entry.key) == Some(key)),
+        self.mapping(map)?
+            .iter()
+            .find(|entry| scalar_text(self, entry.key) == Some(key))
+    }
+
+    /// What node `id` holds: its text, items or entries.
+    ///
+    /// # Panics
+    /// Never for ids produced by the tree itself.
+    #[must_use]
+    pub fn view(&self, id: NodeId) -> View<'_> {
+        match self.node(id).kind {
+            NodeKind::Scalar(s) => View::Scalar(self.text(s)),
+            NodeKind::Sequence(c) => View::Sequence(self.items(c)),
+            NodeKind::Mapping(c) => View::Mapping(self.entries(c)),
+        }
+    }
+
+    /// A scalar's decoded text.
+    #[must_use]
+    pub fn text(&self, scalar: Scalar) -> &str {
+        let start = scalar.start as usize;
+        self.text
+            .get(start..start + scalar.len as usize)
+            .unwrap_or_default()
+    }
+
+    /// A sequence's items.
+    #[must_use]
+    pub fn items(&self, children: Children) -> &[NodeId] {
+        self.items.get(children.range()).unwrap_or_default()
+    }
+
+    /// A mapping's entries.
+    #[must_use]
+    pub fn entries(&self, children: Children) -> &[Entry] {
+        self.entries.get(children.range()).unwrap_or_default()
+    }
+
+    /// A mapping's entries, to change in place.
+    pub fn entries_mut(&mut self, children: Children) -> &mut [Entry] {
+        self.entries.get_mut(children.range()).unwrap_or_default()
+    }
+
+    /// The entries of node `id` when it is a mapping.
+    #[must_use]
+    pub fn mapping(&self, id: NodeId) -> Option<&[Entry]> {
+        match self.nodes.get(id.0 as usize)?.kind {
+            NodeKind::Mapping(c) => Some(self.entries(c)),
             NodeKind::Scalar(_) | NodeKind::Sequence(_) => None,
         }
+    }
+
+    /// The items of node `id` when it is a sequence.
+    #[must_use]
+    pub fn sequence(&self, id: NodeId) -> Option<&[NodeId]> {
+        match self.nodes.get(id.0 as usize)?.kind {
+            NodeKind::Sequence(c) => Some(self.items(c)),
+            NodeKind::Scalar(_) | NodeKind::Mapping(_) => None,
+        }
+    }
+
+    /// Store a scalar text; the handle goes in a node's [`NodeKind::Scalar`].
+    pub fn add_text(&mut self, text: &str) -> Scalar {
+        let start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        self.text.push_str(text);
+        Scalar {
+            start,
+            len: u32::try_from(text.len()).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Store a sequence's items; the handle goes in a node's [`NodeKind::Sequence`].
+    pub fn add_items(&mut self, items: impl IntoIterator<Item = NodeId>) -> Children {
+        let start = self.items.len();
+        self.items.extend(items);
+        children(start, self.items.len())
+    }
+
+    /// Store a mapping's entries; the handle goes in a node's [`NodeKind::Mapping`].
+    pub fn add_entries(&mut self, entries: impl IntoIterator<Item = Entry>) -> Children {
+        let start = self.entries.len();
+        self.entries.extend(entries);
+        children(start, self.entries.len())
+    }
+
+    /// Store a node's tag and anchor (`None` when it has neither).
+    pub fn add_props(&mut self, props: Props) -> Option<PropsId> {
+        if props.tag.is_none() && props.anchor.is_none() {
+            return None;
+        }
+        self.props.push(props);
+        let id = u32::try_from(self.props.len()).unwrap_or(u32::MAX);
+        std::num::NonZeroU32::new(id).map(PropsId)
+    }
+
+    /// The tag and anchor of node `node`, if any.
+    #[must_use]
+    pub fn props(&self, node: &Node) -> Option<&Props> {
+        let index = node.props?.0.get() as usize - 1;
+        self.props.get(index)
+    }
+
+    /// The tag written before node `id`, if any (`!reset`, `!!str` …).
+    #[must_use]
+    pub fn tag(&self, id: NodeId) -> Option<&Tag> {
+        self.props(self.nodes.get(id.0 as usize)?)?.tag.as_ref()
+    }
+
+    /// The anchor name if node `id` was anchored (`&name`), with the anchor's span.
+    #[must_use]
+    pub fn anchor(&self, id: NodeId) -> Option<&(String, Span)> {
+        self.props(self.nodes.get(id.0 as usize)?)?.anchor.as_ref()
+    }
+
+    /// Add a node; its id.
+    pub fn push(&mut self, node: Node) -> NodeId {
+        let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX));
+        self.nodes.push(node);
+        id
+    }
+
+    /// A new scalar node like `like` (same span, file, style; no tag or anchor) with `text`.
+    pub fn push_scalar(&mut self, like: &Node, text: &str) -> NodeId {
+        let scalar = self.add_text(text);
+        self.push(Node {
+            kind: NodeKind::Scalar(scalar),
+            props: None,
+            ..like.clone()
+        })
+    }
+
+    /// Replace the text of scalar node `id` (nothing for a collection).
+    pub fn set_text(&mut self, id: NodeId, text: &str) {
+        let scalar = self.add_text(text);
+        if let Some(node) = self.nodes.get_mut(id.0 as usize)
+            && matches!(node.kind, NodeKind::Scalar(_))
+        {
+            node.kind = NodeKind::Scalar(scalar);
+        }
+    }
+
+    /// Append all of `other`'s nodes, their ids shifted past this tree's; the shift. `other`'s
+    /// documents and canonical volumes are not added.
+    pub fn append(&mut self, other: &Self) -> u32 {
+        let offset = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+        let shift = |id: NodeId| NodeId(id.0 + offset);
+        let text = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        let items = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
+        let entries = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        let props = u32::try_from(self.props.len()).unwrap_or(u32::MAX);
+        self.text.push_str(&other.text);
+        self.items.extend(other.items.iter().copied().map(shift));
+        self.entries.extend(other.entries.iter().map(|e| Entry {
+            key: shift(e.key),
+            value: shift(e.value),
+            merged_from: e.merged_from,
+        }));
+        self.props.extend(other.props.iter().cloned());
+        self.nodes.extend(other.nodes.iter().map(|n| {
+            let kind = match n.kind {
+                NodeKind::Scalar(s) => NodeKind::Scalar(Scalar {
+                    start: s.start + text,
+                    len: s.len,
+                }),
+                NodeKind::Sequence(c) => NodeKind::Sequence(Children {
+                    start: c.start + items,
+                    len: c.len,
+                }),
+                NodeKind::Mapping(c) => NodeKind::Mapping(Children {
+                    start: c.start + entries,
+                    len: c.len,
+                }),
+            };
+            let props = n
+                .props
+                .and_then(|p| std::num::NonZeroU32::new(p.0.get() + props).map(PropsId));
+            Node {
+                kind,
+                props,
+                ..n.clone()
+            }
+        }));
+        offset
+    }
+}
+
+/// Two trees are equal when they have the same documents and canonical volumes and each node
+/// has the same span, file, style, text or children, tag and anchor (wherever the trees keep
+/// them in their buffers).
+impl PartialEq for Tree {
+    fn eq(&self, other: &Self) -> bool {
+        self.documents == other.documents
+            && self.canonical_volumes == other.canonical_volumes
+            && self.nodes.len() == other.nodes.len()
+            && (0..self.nodes.len()).all(|i| self.same_node(other, NodeId(i as u32)))
+    }
+}
+
+impl Eq for Tree {}
+
+impl Tree {
+    /// Whether node `id` is the same in both trees (see `PartialEq for Tree`).
+    #[must_use]
+    pub fn same_node(&self, other: &Self, id: NodeId) -> bool {
+        let (Some(a), Some(b)) = (
+            self.nodes.get(id.0 as usize),
+            other.nodes.get(id.0 as usize),
+        ) else {
+            return false;
+        };
+        (a.span, a.file, a.style, a.interpolated) == (b.span, b.file, b.style, b.interpolated)
+            && self.view(id) == other.view(id)
+            && self.props(a) == other.props(b)
+    }
+}
+
+fn children(start: usize, end: usize) -> Children {
+    Children {
+        start: u32::try_from(start).unwrap_or(u32::MAX),
+        len: u32::try_from(end - start).unwrap_or(u32::MAX),
     }
 }
 
@@ -393,8 +638,8 @@ pub fn fast_path_reads(text: &str) -> bool {
 /// The decoded text of a scalar node, `None` for a collection (or an id not in the tree).
 #[must_use]
 pub fn scalar_text(tree: &Tree, id: NodeId) -> Option<&str> {
-    match &tree.nodes.get(id.0 as usize)?.kind {
-        NodeKind::Scalar(scalar) => Some(&scalar.value),
+    match tree.nodes.get(id.0 as usize)?.kind {
+        NodeKind::Scalar(scalar) => Some(tree.text(scalar)),
         NodeKind::Sequence(_) | NodeKind::Mapping(_) => None,
     }
 }

@@ -49,10 +49,10 @@ impl Rule for LegacyComposeInterpolation {
         let tree = &cx.project.tree;
         for (id, v1) in cx.interpolation.v1_incompatibilities() {
             let node = tree.node(*id);
-            let NodeKind::Scalar(s) = &node.kind else {
+            let NodeKind::Scalar(s) = node.kind else {
                 continue;
             };
-            let raw = cx.interpolation.raw_of(*id).unwrap_or(&s.value);
+            let raw = cx.interpolation.raw_of(*id).unwrap_or(tree.text(s));
             let found = outermost(v1.clone());
             if found.is_empty() {
                 continue;

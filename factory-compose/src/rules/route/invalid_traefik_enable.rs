@@ -59,11 +59,11 @@ impl Rule for InvalidTraefikEnable {
                 // An unquoted YAML boolean or timestamp is FC021's (one problem, one diagnostic).
                 if kv.form == Form::Map
                     && let node = cx.project.tree.node(kv.node)
-                    && let NodeKind::Scalar(s) = &node.kind
+                    && let NodeKind::Scalar(s) = node.kind
                     && node.style == ScalarStyle::Plain
                     && !node.interpolated
                     && matches!(
-                        resolve_plain(&s.value),
+                        resolve_plain(cx.project.tree.text(s)),
                         PlainValue::Bool(_) | PlainValue::Timestamp
                     )
                 {

@@ -137,10 +137,13 @@ pub(crate) fn in_raw_exact(
         return None;
     }
     let node = cx.project.tree.node(kv.node);
-    let NodeKind::Scalar(s) = &node.kind else {
+    let NodeKind::Scalar(s) = node.kind else {
         return None;
     };
-    let raw = cx.interpolation.raw_of(kv.node).unwrap_or(&s.value);
+    let raw = cx
+        .interpolation
+        .raw_of(kv.node)
+        .unwrap_or(cx.project.tree.text(s));
     let text = &cx.sources.get(node.file).text;
     let map = crate::locate::value_to_file(text, node.span, node.style, raw)?;
     let base = value_offset(kv);

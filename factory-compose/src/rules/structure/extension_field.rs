@@ -48,7 +48,7 @@ impl Rule for ExtensionField {
             if !key.starts_with("x-") {
                 continue;
             }
-            let anchored = cx.project.tree.node(other.value).anchor().is_some();
+            let anchored = cx.project.tree.anchor(other.value).is_some();
             let help = if anchored {
                 "fine as an anchor holder locally: services keep what they inherit with `<<:`, but the key itself is not deployed"
             } else {

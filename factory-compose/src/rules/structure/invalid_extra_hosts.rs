@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::convert::describe;
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
-use crate::yaml::NodeKind;
+use crate::yaml::View;
 
 declare_rule! {
     /// ## What it does
@@ -58,10 +58,10 @@ impl Rule for InvalidExtraHosts {
                         .with_help("write each entry as `\"host:192.0.2.10\"` (a list) or `host: 192.0.2.10` (a mapping)"),
                 );
             };
-            match &tree.node(hosts.value).kind {
-                NodeKind::Sequence(items) => {
+            match tree.view(hosts.value) {
+                View::Sequence(items) => {
                     for &item in items {
-                        let NodeKind::Scalar(s) = &tree.node(item).kind else {
+                        let View::Scalar(s) = tree.view(item) else {
                             report(
                                 out,
                                 item,
@@ -72,32 +72,32 @@ impl Rule for InvalidExtraHosts {
                             );
                             continue;
                         };
-                        if s.value.contains('$') {
+                        if s.contains('$') {
                             continue;
                         }
-                        let split = s.value.split_once('=').or_else(|| s.value.split_once(':'));
+                        let split = s.split_once('=').or_else(|| s.split_once(':'));
                         match split {
                             Some((host, ip)) => {
                                 if let Err(why) = check(host, ip) {
                                     report(
                                         out,
                                         item,
-                                        format!("invalid `extra_hosts` entry `{}`: {why}", s.value),
+                                        format!("invalid `extra_hosts` entry `{s}`: {why}"),
                                     );
                                 }
                             }
                             None => report(
                                 out,
                                 item,
-                                format!("the `extra_hosts` entry `{}` has no IP address", s.value),
+                                format!("the `extra_hosts` entry `{s}` has no IP address"),
                             ),
                         }
                     }
                 }
-                NodeKind::Mapping(entries) => {
+                View::Mapping(entries) => {
                     for e in entries {
-                        let (NodeKind::Scalar(k), NodeKind::Scalar(v)) =
-                            (&tree.node(e.key).kind, &tree.node(e.value).kind)
+                        let (View::Scalar(k), View::Scalar(v)) =
+                            (tree.view(e.key), tree.view(e.value))
                         else {
                             report(
                                 out,
@@ -106,22 +106,19 @@ impl Rule for InvalidExtraHosts {
                             );
                             continue;
                         };
-                        if v.value.contains('$') {
+                        if v.contains('$') {
                             continue;
                         }
-                        if let Err(why) = check(&k.value, &v.value) {
+                        if let Err(why) = check(k, v) {
                             report(
                                 out,
                                 e.value,
-                                format!(
-                                    "invalid `extra_hosts` entry `{}: {}`: {why}",
-                                    k.value, v.value
-                                ),
+                                format!("invalid `extra_hosts` entry `{k}: {v}`: {why}"),
                             );
                         }
                     }
                 }
-                NodeKind::Scalar(_) => report(
+                View::Scalar(_) => report(
                     out,
                     hosts.value,
                     format!(

@@ -4,7 +4,7 @@ use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
 use std::collections::HashMap;
 
-use crate::yaml::{Entry, NodeId, NodeKind, PlainValue, Tree};
+use crate::yaml::{Entry, NodeId, PlainValue, Tree, View};
 
 declare_rule! {
     /// ## What it does
@@ -57,7 +57,7 @@ impl Rule for InvalidHealthcheck {
                 let d = registry::diagnostic("FC025", message).with_help(help);
                 out.push(d.at_inherited(at, hc.via));
             };
-            let NodeKind::Mapping(entries) = &tree.node(hc.value).kind else {
+            let View::Mapping(entries) = tree.view(hc.value) else {
                 report(
                     out,
                     hc.at,
@@ -88,20 +88,20 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
         found.push((at, message, help));
     };
     for e in entries {
-        let NodeKind::Scalar(k) = &tree.node(e.key).kind else {
+        let View::Scalar(k) = tree.view(e.key) else {
             continue;
         };
         let v = e.value;
-        let scalar = match &tree.node(v).kind {
-            NodeKind::Scalar(s) => Some((s, scalar_kind(tree.node(v)))),
+        let scalar = match tree.view(v) {
+            View::Scalar(s) => Some((s, scalar_kind(tree, tree.node(v)))),
             _ => None,
         };
-        match k.value.as_str() {
-            "test" => match &tree.node(v).kind {
-                NodeKind::Scalar(_) if matches!(scalar_kind(tree.node(v)), PlainValue::Str) => {}
-                NodeKind::Sequence(items) => {
-                    let first = items.first().and_then(|&i| match &tree.node(i).kind {
-                        NodeKind::Scalar(s) => Some(s.value.as_str()),
+        match k {
+            "test" => match tree.view(v) {
+                View::Scalar(_) if matches!(scalar_kind(tree, tree.node(v)), PlainValue::Str) => {}
+                View::Sequence(items) => {
+                    let first = items.first().and_then(|&i| match tree.view(i) {
+                        View::Scalar(s) => Some(s),
                         _ => None,
                     });
                     match first {
@@ -132,10 +132,10 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
             },
             "interval" | "timeout" | "start_period" | "start_interval" => match scalar {
                 Some((s, PlainValue::Str)) => {
-                    if !s.value.contains('$') && !is_go_duration(&s.value) {
+                    if !s.contains('$') && !is_go_duration(s) {
                         report(
                             loc(v),
-                            format!("healthcheck `{}: {}` is not a duration", k.value, s.value),
+                            format!("healthcheck `{k}: {s}` is not a duration"),
                             "write a duration with a unit, such as `30s`, `1m30s` or `500ms`",
                         );
                     }
@@ -143,8 +143,7 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                 _ => report(
                     loc(v),
                     format!(
-                        "healthcheck `{}` must be a duration string, not {}",
-                        k.value,
+                        "healthcheck `{k}` must be a duration string, not {}",
                         describe(tree, v)
                     ),
                     "write a duration with a unit, such as `30s` or `1m30s`",
@@ -153,14 +152,14 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
             "retries" => {
                 // Compose casts a string with Go's `strconv.Atoi` (`"3"` is 3), then decodes
                 // the count into an unsigned integer (`-2 overflows uint`).
-                let int = |(s, kind): &(&crate::yaml::Scalar, PlainValue)| match kind {
+                let int = |(s, kind): &(&str, PlainValue)| match kind {
                     PlainValue::Int(i) => *i >= 0,
-                    PlainValue::Str => s.value.parse::<i64>().is_ok_and(|i| i >= 0),
+                    PlainValue::Str => s.parse::<i64>().is_ok_and(|i| i >= 0),
                     _ => false,
                 };
                 if !scalar.as_ref().is_some_and(int) {
                     let what = match scalar {
-                        Some((s, _)) => format!("`{}`", s.value),
+                        Some((s, _)) => format!("`{s}`"),
                         None => describe(tree, v).to_owned(),
                     };
                     report(
@@ -174,9 +173,9 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
             }
             "disable" => {
                 // Compose casts a string as `toBoolean` does (`"false"` is false).
-                let boolean = |(s, kind): &(&crate::yaml::Scalar, PlainValue)| match kind {
+                let boolean = |(s, kind): &(&str, PlainValue)| match kind {
                     PlainValue::Bool(_) => true,
-                    PlainValue::Str => compose_bool(&s.value).is_some(),
+                    PlainValue::Str => compose_bool(s).is_some(),
                     _ => false,
                 };
                 if !scalar.as_ref().is_some_and(boolean) {

@@ -4,7 +4,7 @@ use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
 use std::collections::HashMap;
 
-use crate::yaml::{Entry, NodeId, NodeKind, PlainValue, Tree};
+use crate::yaml::{Entry, NodeId, PlainValue, Tree, View};
 
 declare_rule! {
     /// ## What it does
@@ -60,8 +60,8 @@ impl Rule for InvalidLogging {
                         .with_help(help),
                 );
             };
-            let NodeKind::Mapping(entries) = &tree.node(logging.value).kind else {
-                if !is_null(tree.node(logging.value)) {
+            let View::Mapping(entries) = tree.view(logging.value) else {
+                if !is_null(tree, tree.node(logging.value)) {
                     report(
                         logging.at,
                         format!(
@@ -92,12 +92,12 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
         found.push((at, message, help));
     };
     for e in entries {
-        let NodeKind::Scalar(k) = &tree.node(e.key).kind else {
+        let View::Scalar(k) = tree.view(e.key) else {
             continue;
         };
-        match k.value.as_str() {
+        match k {
             "driver" => {
-                let ok = matches!(&tree.node(e.value).kind, NodeKind::Scalar(_) if matches!(scalar_kind(tree.node(e.value)), PlainValue::Str));
+                let ok = matches!(tree.view(e.value), View::Scalar(_) if matches!(scalar_kind(tree, tree.node(e.value)), PlainValue::Str));
                 if !ok {
                     report(
                         loc(e.value),
@@ -109,14 +109,14 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                     );
                 }
             }
-            "options" => match &tree.node(e.value).kind {
-                NodeKind::Mapping(opts) => {
+            "options" => match tree.view(e.value) {
+                View::Mapping(opts) => {
                     for o in opts {
-                        let ok = matches!(&tree.node(o.value).kind, NodeKind::Scalar(_)
-                            if !matches!(scalar_kind(tree.node(o.value)), PlainValue::Bool(_)));
+                        let ok = matches!(tree.view(o.value), View::Scalar(_)
+                            if !matches!(scalar_kind(tree, tree.node(o.value)), PlainValue::Bool(_)));
                         if !ok {
-                            let name = match &tree.node(o.key).kind {
-                                NodeKind::Scalar(s) => s.value.to_string(),
+                            let name = match tree.view(o.key) {
+                                View::Scalar(s) => s.to_owned(),
                                 _ => "?".to_owned(),
                             };
                             report(
@@ -130,7 +130,7 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                         }
                     }
                 }
-                NodeKind::Scalar(_) if is_null(tree.node(e.value)) => {}
+                View::Scalar(_) if is_null(tree, tree.node(e.value)) => {}
                 _ => report(
                     loc(e.value),
                     format!(

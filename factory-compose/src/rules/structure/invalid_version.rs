@@ -1,7 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::convert::{describe, scalar_kind};
 use crate::rules::{Context, Rule, declare_rule, registry};
-use crate::yaml::{NodeKind, PlainValue};
+use crate::yaml::{PlainValue, View};
 
 declare_rule! {
     /// ## What it does
@@ -47,15 +47,15 @@ impl Rule for InvalidVersion {
             return;
         };
         let tree = &cx.project.tree;
-        let (message, help) = match &tree.node(version.value).kind {
-            NodeKind::Scalar(s) => match scalar_kind(tree.node(version.value)) {
-                PlainValue::Str if is_3x(&s.value) => return,
+        let (message, help) = match tree.view(version.value) {
+            View::Scalar(s) => match scalar_kind(tree, tree.node(version.value)) {
+                PlainValue::Str if is_3x(s) => return,
                 PlainValue::Str => (
-                    format!("`version: {}` is not a 3.x Compose file format", s.value),
+                    format!("`version: {}` is not a 3.x Compose file format", s),
                     "the platform expects the 3.x file format: write `version: \"3\"` (or \"3.x\") and check the file against it",
                 ),
                 PlainValue::Int(_) | PlainValue::Float(_) => (
-                    format!("`version: {}` is a number, not a string", s.value),
+                    format!("`version: {}` is a number, not a string", s),
                     "quote it: `version: \"3\"`",
                 ),
                 _ => (

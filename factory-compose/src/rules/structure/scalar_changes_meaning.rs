@@ -3,7 +3,7 @@ use crate::model::convert::{compose_string, scalar_kind};
 use crate::model::{Form, KeyValue, Spanned};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
-use crate::yaml::{NodeKind, PlainValue, ScalarStyle};
+use crate::yaml::{PlainValue, ScalarStyle, View};
 
 declare_rule! {
     /// ## What it does
@@ -63,20 +63,20 @@ impl Rule for ScalarChangesMeaning {
                            value: &Spanned<crate::model::Text>,
                            node,
                            out: &mut Vec<Diagnostic>| {
-            let NodeKind::Scalar(s) = &tree.node(node).kind else {
+            let View::Scalar(s) = tree.view(node) else {
                 return;
             };
             if tree.node(node).style != ScalarStyle::Plain {
                 return;
             }
-            let raw = s.value.as_str();
+            let raw = s;
             let yaml11_bool = raw.len() <= 3 && YAML11_BOOLS.contains(&raw);
             // A string Compose keeps as written (`compose_string` returns it unchanged) and no
             // YAML 1.1 boolean: nothing to report, whatever the tests below say (all are pure,
             // the cheapest first).
             if !yaml11_bool
                 && matches!(
-                    scalar_kind(tree.node(node)),
+                    scalar_kind(tree, tree.node(node)),
                     PlainValue::Str | PlainValue::Timestamp
                 )
             {
@@ -90,7 +90,7 @@ impl Rule for ScalarChangesMeaning {
             {
                 return;
             }
-            let read = compose_string(tree.node(node));
+            let read = compose_string(tree, tree.node(node));
             let message = if yaml11_bool {
                 format!(
                     "{what} `{key}: {raw}` is the string `{raw}` for Compose v2 but the boolean `{}` for YAML 1.1 readers",
