@@ -58,7 +58,11 @@ fn main() -> ExitCode {
     {
         let parsed = yaml::parse(&text, FileId(0), &Limits::default());
         report("parse", baseline);
-        println!("          {} nodes", parsed.tree.nodes.len());
+        let (text, items, entries) = parsed.tree.buffer_lengths();
+        println!(
+            "          {} nodes, {text} bytes of scalar text, {items} sequence items, {entries} mapping entries",
+            parsed.tree.nodes.len()
+        );
     }
     let size = text.len();
     let mut map = SourceMap::new();

@@ -567,6 +567,14 @@ impl PartialEq for Tree {
 impl Eq for Tree {}
 
 impl Tree {
+    /// Bytes of scalar text, sequence items and mapping entries held in the tree's buffers (for
+    /// the `memory` bench).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn buffer_lengths(&self) -> (usize, usize, usize) {
+        (self.text.len(), self.items.len(), self.entries.len())
+    }
+
     /// Whether node `id` is the same in both trees (see `PartialEq for Tree`).
     #[must_use]
     pub fn same_node(&self, other: &Self, id: NodeId) -> bool {
