@@ -130,8 +130,31 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // Compose validates each file against its schema, but the required keys on the project
     // merged so far after each file, its `extends` applied (an earlier file, or the service a
     // service extends, may give them): see after the `extends` and the merges below.
-    for tree in &trees {
-        schema::check_some(tree, schema::Checks::NotRequired, &mut diagnostics);
+    let as_strings = merge::as_strings_nodes(&trees);
+    for (file, labels, volume, item) in merge::repeated_volume_labels(&trees) {
+        if let Some(tree) = trees.get(file) {
+            diagnostics.push(
+                rules::registry::diagnostic(
+                    "FC020",
+                    format!(
+                        "`volumes.{volume}.labels` must be a mapping: merged onto the earlier file's, the label `{item}` is there twice"
+                    ),
+                )
+                .at(tree.location(labels))
+                .with_help(
+                    "leave out the labels the earlier file already gives: Compose makes both files' volume labels one list and refuses a repeated item",
+                ),
+            );
+        }
+    }
+    for (tree, strings) in trees.iter().zip(&as_strings) {
+        schema::check_later_file(
+            tree,
+            schema::Checks::NotRequired,
+            strings,
+            false,
+            &mut diagnostics,
+        );
     }
     let dotenv = environment::parse_dotenv(sources, process, &mut diagnostics);
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
@@ -166,12 +189,18 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // (`check_covered`) are kept for the values the merged tree no longer has.
     let replaced_values = (trees.len() > 1 || !extends_trees.is_empty()).then(|| {
         let (mut found, mut covered) = (Vec::new(), Vec::new());
-        for tree in trees.iter().filter(|_| trees.len() > 1) {
+        for (tree, strings) in trees.iter().zip(&as_strings).filter(|_| trees.len() > 1) {
             let mut copy = tree.clone();
             interpolate::run_with_files(
                 &mut copy, sources, &variables, &file_vars, settings, &mut found,
             );
-            schema::check_covered(&copy, schema::Checks::NotRequired, &mut covered);
+            schema::check_later_file(
+                &copy,
+                schema::Checks::NotRequired,
+                strings,
+                true,
+                &mut covered,
+            );
         }
         for mut copy in extends_trees {
             interpolate::run_with_files(

@@ -186,6 +186,202 @@ fn is_path(path: &[String], pattern: &[&str]) -> bool {
     path.len() == pattern.len() && path.iter().zip(pattern).all(|(p, &q)| q == "*" || p == q)
 }
 
+/// The `KEY: value` mappings compose-go merges with `mergeToSequence` (each side made a list of
+/// `KEY=%v` strings, then the later items replace the earlier ones of the same key): a later
+/// file's list or mapping value is printed with Go's `%v` there instead of being refused, as
+/// the schema validates the files merged so far (checked with Compose v2.40.3). Not
+/// `logging.options` (merged as a mapping).
+pub(crate) fn merged_as_strings(path: &[String]) -> bool {
+    let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    matches!(
+        p.as_slice(),
+        [
+            "services",
+            _,
+            "environment" | "labels" | "sysctls" | "annotations"
+        ] | [
+            "services",
+            _,
+            "build",
+            "args" | "labels" | "additional_contexts"
+        ] | ["services", _, "deploy", "labels"]
+            | ["networks" | "volumes", _, "labels"]
+    )
+}
+
+/// For each file (none for the first), the mappings at a [`merged_as_strings`] path that an
+/// earlier file has too (even null): compose-go prints their list and mapping values as strings
+/// when it merges the file, before it validates the files merged so far.
+pub(crate) fn as_strings_nodes(trees: &[Tree]) -> Vec<std::collections::HashSet<NodeId>> {
+    let mut seen: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(trees.len());
+    for tree in trees {
+        let here = as_strings_paths(tree);
+        out.push(
+            here.iter()
+                .filter(|(path, _)| seen.contains(path))
+                .map(|&(_, id)| id)
+                .filter(|&id| matches!(tree.node(id).kind, NodeKind::Mapping(_)))
+                .collect(),
+        );
+        seen.extend(here.into_iter().map(|(path, _)| path));
+    }
+    out
+}
+
+/// A top-level volume's `labels` that Compose refuses when a later file merges them: both sides
+/// are made lists of `KEY=%v` strings and appended, and no unicity pass runs on
+/// `volumes.*.labels` (it does on the other [`merged_as_strings`] paths), so an item printed the
+/// same on both sides (`a: "1"` in both files) fails the schema's `uniqueItems` (`volumes.v.labels
+/// must be a mapping`). Each: the later file's `labels` node (in `trees[file]`), the volume's
+/// name and the repeated item.
+pub(crate) fn repeated_volume_labels(trees: &[Tree]) -> Vec<(usize, NodeId, String, String)> {
+    // The items of each volume's labels so far, by volume name.
+    let mut so_far: HashMap<String, Vec<String>> = HashMap::new();
+    let mut out = Vec::new();
+    for (file, tree) in trees.iter().enumerate() {
+        for (path, id) in as_strings_paths(tree) {
+            let [top, name, _] = path.as_slice() else {
+                continue;
+            };
+            if top != "volumes" {
+                continue;
+            }
+            let items = labels_as_items(tree, id);
+            if let Some(earlier) = so_far.get_mut(name.as_str()) {
+                let mut seen: std::collections::HashSet<&str> =
+                    earlier.iter().map(String::as_str).collect();
+                if let Some(repeated) = items.iter().find(|item| !seen.insert(item)) {
+                    out.push((file, id, name.clone(), repeated.clone()));
+                }
+                // Nothing makes the list unique again: every file's items stay.
+                earlier.extend(items);
+            } else {
+                so_far.insert(name.clone(), items);
+            }
+        }
+    }
+    out
+}
+
+/// compose-go's `convertIntoSequence` of a `labels` value: `KEY=%v` items (a list value gives
+/// one per item, null gives `KEY`), or a list's items as written.
+fn labels_as_items(tree: &Tree, id: NodeId) -> Vec<String> {
+    let mut out = Vec::new();
+    match tree.node(id).kind {
+        NodeKind::Mapping(entries) => {
+            for e in tree.entries(entries) {
+                let key = crate::yaml::scalar_text(tree, e.key)
+                    .unwrap_or("")
+                    .to_owned();
+                let values = match tree.node(e.value).kind {
+                    NodeKind::Sequence(items) => tree.items(items).to_vec(),
+                    _ => vec![e.value],
+                };
+                for v in values {
+                    if crate::model::convert::is_null(tree, tree.node(v)) && v == e.value {
+                        out.push(key.clone());
+                        continue;
+                    }
+                    let mut item = format!("{key}=");
+                    go_sprint(tree, v, &mut item);
+                    out.push(item);
+                }
+            }
+        }
+        NodeKind::Sequence(items) => {
+            for &i in tree.items(items) {
+                let mut item = String::new();
+                go_sprint(tree, i, &mut item);
+                out.push(item);
+            }
+        }
+        NodeKind::Scalar(_) => {}
+    }
+    out
+}
+
+/// The [`merged_as_strings`] paths `tree` writes, with their value nodes.
+fn as_strings_paths(tree: &Tree) -> Vec<(Vec<String>, NodeId)> {
+    let text = |id| crate::yaml::scalar_text(tree, id).unwrap_or("").to_owned();
+    let mut out = Vec::new();
+    for &doc in &tree.documents {
+        for top in tree.mapping(doc).unwrap_or_default() {
+            let top_key = text(top.key);
+            for named in tree.mapping(top.value).unwrap_or_default() {
+                let name = text(named.key);
+                let mut visit = |keys: &[&str], parent: NodeId| {
+                    for e in tree.mapping(parent).unwrap_or_default() {
+                        let key = text(e.key);
+                        let mut path = vec![top_key.clone(), name.clone()];
+                        path.extend(keys.iter().map(|k| (*k).to_owned()));
+                        path.push(key);
+                        if merged_as_strings(&path) {
+                            out.push((path, e.value));
+                        }
+                    }
+                };
+                visit(&[], named.value);
+                if top_key == "services" {
+                    for section in ["build", "deploy"] {
+                        if let Some(e) = tree.get(named.value, section) {
+                            visit(&[section], e.value);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Go's `fmt.Sprint` of the value go-yaml decodes node `id` into: `<nil>`, `true`, `31` for
+/// `0x1F`, `1e+06`, `[a b]`, `map[a:1 b:[x y]]` (keys sorted).
+fn go_sprint(tree: &Tree, id: NodeId, out: &mut String) {
+    use crate::yaml::PlainValue;
+    let node = tree.node(id);
+    match node.kind {
+        NodeKind::Scalar(s) => {
+            let text = tree.text(s);
+            match crate::model::convert::scalar_kind(tree, node) {
+                PlainValue::Null => out.push_str("<nil>"),
+                PlainValue::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+                PlainValue::Int(i) => out.push_str(&i.to_string()),
+                PlainValue::Float(f) => out.push_str(&crate::yaml::go_format_float(f)),
+                PlainValue::Timestamp | PlainValue::Str => out.push_str(text),
+            }
+        }
+        NodeKind::Sequence(items) => {
+            out.push('[');
+            for (i, &item) in tree.items(items).iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                go_sprint(tree, item, out);
+            }
+            out.push(']');
+        }
+        NodeKind::Mapping(entries) => {
+            let mut entries: Vec<(&str, NodeId)> = tree
+                .entries(entries)
+                .iter()
+                .map(|e| (crate::yaml::scalar_text(tree, e.key).unwrap_or(""), e.value))
+                .collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push_str("map[");
+            for (i, (key, value)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(key);
+                out.push(':');
+                go_sprint(tree, value, out);
+            }
+            out.push(']');
+        }
+    }
+}
+
 fn rule_for(path: &[String]) -> Rule {
     let p: Vec<&str> = path.iter().map(String::as_str).collect();
     match p.as_slice() {
@@ -320,7 +516,7 @@ impl Merger<'_> {
                 let over = self.build_mapping(over);
                 Some(self.mappings(base, over, path))
             }
-            Rule::ByName => Some(self.by_name(base, over)),
+            Rule::ByName => Some(self.by_name(base, over, merged_as_strings(path))),
             Rule::IpamConfig => Some(self.ipam_config(base, over, path)),
             Rule::AppendUnique => Some(self.append(base, over, true)),
             Rule::VolumesByTarget => Some(self.volumes(base, over)),
@@ -576,7 +772,9 @@ impl Merger<'_> {
         }
     }
 
-    fn by_name(&mut self, base: NodeId, over: NodeId) -> NodeId {
+    /// `as_strings`: compose-go merges the path with `mergeToSequence` (see
+    /// [`merged_as_strings`]): a later list or mapping value is printed as a string.
+    fn by_name(&mut self, base: NodeId, over: NodeId, as_strings: bool) -> NodeId {
         let both_lists = matches!(self.node(base).kind, NodeKind::Sequence(_))
             && matches!(self.node(over).kind, NodeKind::Sequence(_));
         if both_lists {
@@ -606,12 +804,20 @@ impl Merger<'_> {
         // sequence" is a TODO there).
         let base_is_map = matches!(self.node(base).kind, NodeKind::Mapping(_));
         let mut entries = self.named_entries(base);
-        for (name, e) in self.named_entries(over) {
+        for (name, mut e) in self.named_entries(over) {
             if self.is_reset(e.value) {
                 if base_is_map {
                     entries.retain(|(n, _)| *n != name);
                 }
                 continue;
+            }
+            if as_strings && !matches!(self.node(e.value).kind, NodeKind::Scalar(_)) {
+                // An empty list gives no `KEY=…` item: the earlier value stays.
+                let Some(text) = self.sequenced_value(e.value) else {
+                    continue;
+                };
+                let span = self.node(e.value).span;
+                e.value = self.synthetic_scalar(e.value, span, Some(text));
             }
             match entries.iter().position(|(n, _)| *n == name) {
                 Some(pos) => entries[pos] = (name, e),
@@ -625,6 +831,25 @@ impl Merger<'_> {
             over
         };
         self.with_kind(at, kind)
+    }
+
+    /// What compose-go's `mergeToSequence` makes of a later list or mapping value of a
+    /// `KEY: value` mapping: `KEY=%v` for each list item (a mapping is one item), sorted, the
+    /// last of equal keys kept by `EnforceUnicity`: the greatest printed item. `None` for an
+    /// empty list.
+    fn sequenced_value(&self, id: NodeId) -> Option<String> {
+        let items = match self.node(id).kind {
+            NodeKind::Sequence(items) => self.tree.items(items).to_vec(),
+            _ => vec![id],
+        };
+        items
+            .into_iter()
+            .map(|item| {
+                let mut text = String::new();
+                go_sprint(self.tree, item, &mut text);
+                text
+            })
+            .max()
     }
 
     /// The items of a list-valued key: a sequence's items; a mapping's entries as `key=value`

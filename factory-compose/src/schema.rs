@@ -73,46 +73,9 @@ pub(crate) fn check_covered(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnos
         checks,
         last_file: None,
         included: &[],
+        as_strings: None,
     };
-    let mut out = Some(diags);
-    for &doc in &tree.documents {
-        let Some(entries) = cx.entries(doc) else {
-            continue;
-        };
-        for e in entries {
-            if cx.is_reset(e.value) {
-                continue;
-            }
-            let via = cx.via(e, None);
-            match cx.key(e) {
-                Some("version") => cx.walk(e.value, &STRING, &Path::top("version"), via, &mut out),
-                Some("services") => {
-                    for s in cx.entries(e.value).unwrap_or_default() {
-                        let (Some(name), Some(keys)) = (cx.key(s), cx.entries(s.value)) else {
-                            continue;
-                        };
-                        let via = cx.via(s, via);
-                        let services = Path::top("services");
-                        let path = services.key(name);
-                        for k in keys {
-                            let Some((key, schema)) = cx
-                                .key(k)
-                                .and_then(|key| COVERED.iter().find(|(c, _)| *c == key))
-                            else {
-                                continue;
-                            };
-                            if !cx.is_reset(k.value) {
-                                let via = cx.via(k, via);
-                                cx.walk(k.value, schema, &path.key(key), via, &mut out);
-                            }
-                        }
-                    }
-                    true
-                }
-                _ => true,
-            };
-        }
-    }
+    cx.covered(diags);
 }
 
 /// The service keys of [`check_covered`].
@@ -151,9 +114,37 @@ pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic
         checks,
         last_file: None,
         included: &[],
+        as_strings: None,
     };
     for &doc in &tree.documents {
         cx.document(doc, diags);
+    }
+}
+
+/// [`check_some`] on a file after the first: the mappings of `as_strings` (an earlier file has
+/// the same `environment`, `labels` … key: [`crate::merge::merged_as_strings`]) are not checked,
+/// as compose-go validates the files merged so far, where their list and mapping values are
+/// strings. [`check_covered`] when `covered`.
+pub(crate) fn check_later_file(
+    tree: &Tree,
+    checks: Checks,
+    as_strings: &std::collections::HashSet<NodeId>,
+    covered: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let cx = Cx {
+        tree,
+        checks,
+        last_file: None,
+        included: &[],
+        as_strings: Some(as_strings),
+    };
+    if covered {
+        cx.covered(diags);
+    } else {
+        for &doc in &tree.documents {
+            cx.document(doc, diags);
+        }
     }
 }
 
@@ -173,6 +164,7 @@ pub(crate) fn check_merged(
         checks: Checks::OnlyRequired,
         last_file: last,
         included,
+        as_strings: None,
     };
     for &doc in &tree.documents {
         cx.document(doc, diags);
@@ -1169,9 +1161,58 @@ struct Cx<'t> {
     last_file: Option<FileId>,
     /// See [`check_merged`].
     included: &'t [FileId],
+    /// Mappings whose list and mapping values compose-go prints as strings when it merges
+    /// them onto an earlier file's (see [`check_later_file`]): not checked.
+    as_strings: Option<&'t std::collections::HashSet<NodeId>>,
 }
 
 impl<'t> Cx<'t> {
+    /// See [`check_covered`].
+    fn covered(&self, diags: &mut Vec<Diagnostic>) {
+        let cx = self;
+        let mut out = Some(diags);
+        for &doc in &self.tree.documents {
+            let Some(entries) = cx.entries(doc) else {
+                continue;
+            };
+            for e in entries {
+                if cx.is_reset(e.value) {
+                    continue;
+                }
+                let via = cx.via(e, None);
+                match cx.key(e) {
+                    Some("version") => {
+                        cx.walk(e.value, &STRING, &Path::top("version"), via, &mut out)
+                    }
+                    Some("services") => {
+                        for s in cx.entries(e.value).unwrap_or_default() {
+                            let (Some(name), Some(keys)) = (cx.key(s), cx.entries(s.value)) else {
+                                continue;
+                            };
+                            let via = cx.via(s, via);
+                            let services = Path::top("services");
+                            let path = services.key(name);
+                            for k in keys {
+                                let Some((key, schema)) = cx
+                                    .key(k)
+                                    .and_then(|key| COVERED.iter().find(|(c, _)| *c == key))
+                                else {
+                                    continue;
+                                };
+                                if !cx.is_reset(k.value) {
+                                    let via = cx.via(k, via);
+                                    cx.walk(k.value, schema, &path.key(key), via, &mut out);
+                                }
+                            }
+                        }
+                        true
+                    }
+                    _ => true,
+                };
+            }
+        }
+    }
+
     fn entries(&self, id: NodeId) -> Option<&'t [Entry]> {
         match self.tree.node(id).kind {
             NodeKind::Mapping(entries) => Some(self.tree.entries(entries)),
@@ -1278,6 +1319,11 @@ impl<'t> Cx<'t> {
         via: Option<Location>,
         out: &mut Out<'_>,
     ) -> bool {
+        if self.as_strings.is_some_and(|set| set.contains(&id))
+            && matches!(self.tree.node(id).kind, NodeKind::Mapping(_))
+        {
+            return true;
+        }
         let Ok(kind) = self.kind(id, s.cast) else {
             let what = match s.cast {
                 Cast::Bool => "a boolean",

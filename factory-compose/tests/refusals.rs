@@ -526,3 +526,62 @@ fn a_huge_ipam_config_merge_stays_small() {
         loaded.project.tree.nodes.len()
     );
 }
+
+/// compose-go merges `environment`, `labels`, `sysctls`, `annotations`, `build.args` …
+/// (`mergeToSequence`) by printing both sides as `KEY=%v` items before it validates the files
+/// merged so far: a later list or mapping value is then a string, accepted, where the file alone
+/// (or with an earlier file without the key) is refused; `logging.options` is merged as a
+/// mapping and still refused. Verdicts of `docker compose config` v2.40.3.
+#[test]
+fn a_later_list_value_merged_onto_an_earlier_key_is_a_string() {
+    let env = "services:\n  web:\n    image: x\n    environment:\n      B: \"1\"\n";
+    let no_env = "services:\n  web:\n    image: x\n";
+    let empty_env = "services:\n  web:\n    image: x\n    environment: []\n";
+    let later = "services:\n  web:\n    environment:\n      B: [1, 2]\n      C: {x: 1}\n";
+    assert_eq!(codes(&[("a.yml", env), ("b.yml", later)]), vec![]);
+    assert_eq!(codes(&[("a.yml", empty_env), ("b.yml", later)]), vec![]);
+    assert_eq!(
+        codes(&[("a.yml", no_env), ("b.yml", later)]),
+        [fc020("b.yml"), fc020("b.yml")].concat()
+    );
+    let options = "services:\n  web:\n    image: x\n    logging:\n      options: {o: \"1\"}\n";
+    let options_list = "services:\n  web:\n    logging:\n      options: {o: [1, 2]}\n";
+    assert_eq!(
+        codes(&[("a.yml", options), ("b.yml", options_list)]),
+        fc020("b.yml")
+    );
+}
+
+/// Top-level volume labels are merged the same way but never made unique again: an item
+/// printed the same in both files (`a=1`), or twice in the later file, fails the schema
+/// (`volumes.v.labels must be a mapping`, Compose v2.40.3); other values are accepted. Every
+/// file's items stay in the list: a third file repeating the first file's item is refused too.
+#[test]
+fn a_volume_label_item_repeated_by_a_later_file_is_refused() {
+    let base = "volumes:\n  v:\n    labels: {a: \"1\"}\nservices:\n  web:\n    image: x\n    volumes: [v:/d]\n";
+    let same = "volumes:\n  v:\n    labels: {a: \"1\"}\n";
+    let same_number = "volumes:\n  v:\n    labels: {a: 1}\n";
+    let same_listed = "volumes:\n  v:\n    labels: [a=1]\n";
+    let twice = "volumes:\n  v:\n    labels: {a: [2, 2]}\n";
+    let other = "volumes:\n  v:\n    labels: {a: \"2\"}\n";
+    let others = "volumes:\n  v:\n    labels: {a: [3, 4]}\n";
+    let null = "volumes:\n  v:\n    labels: {a: ~}\n";
+    for refused in [same, same_number, same_listed, twice] {
+        assert_eq!(
+            codes(&[("a.yml", base), ("b.yml", refused)]),
+            fc020("b.yml"),
+            "{refused}"
+        );
+    }
+    for accepted in [other, others, null] {
+        assert_eq!(
+            codes(&[("a.yml", base), ("b.yml", accepted)]),
+            vec![],
+            "{accepted}"
+        );
+    }
+    assert_eq!(
+        codes(&[("a.yml", base), ("b.yml", other), ("c.yml", same)]),
+        fc020("c.yml")
+    );
+}

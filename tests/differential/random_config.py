@@ -712,6 +712,16 @@ class G:
                 items = [(k, v) for k, v in items if k != "extends"]
                 new = []
                 for k, v in items:
+                    if (k in ("environment", "labels", "sysctls", "annotations") and isinstance(v, M)
+                            and v.items and self.chance(0.3)):
+                        # a list or mapping value: compose-go prints it `%v` when the key merges
+                        # onto an earlier file's (mergeToSequence), refuses it otherwise
+                        j = self.r.randrange(len(v.items))
+                        value = self.pick([
+                            L([self.envval() for _ in range(self.r.randint(0, 3))], flow=True),
+                            M([("b", self.envval()), ("a", L([S("1"), S("x")], flow=True))], flow=True),
+                        ])
+                        v = M(v.items[:j] + [(v.items[j][0], value)] + v.items[j + 1:], flow=v.flow)
                     c = self.r.random()
                     if c < 0.1:
                         new.append((k, Tagged("!reset", self.pick([None, S("[]"), S("{}"), S("null")]))))
