@@ -215,6 +215,10 @@ pub(crate) fn merged_as_strings(path: &[String]) -> bool {
 pub(crate) fn as_strings_nodes(trees: &[Tree]) -> Vec<std::collections::HashSet<NodeId>> {
     let mut seen: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(trees.len());
+    if trees.len() < 2 {
+        out.resize_with(trees.len(), Default::default);
+        return out;
+    }
     for tree in trees {
         let here = as_strings_paths(tree);
         out.push(
@@ -236,6 +240,9 @@ pub(crate) fn as_strings_nodes(trees: &[Tree]) -> Vec<std::collections::HashSet<
 /// must be a mapping`). Each: the later file's `labels` node (in `trees[file]`), the volume's
 /// name and the repeated item.
 pub(crate) fn repeated_volume_labels(trees: &[Tree]) -> Vec<(usize, NodeId, String, String)> {
+    if trees.len() < 2 {
+        return Vec::new();
+    }
     // The items of each volume's labels so far, by volume name.
     let mut so_far: HashMap<String, Vec<String>> = HashMap::new();
     let mut out = Vec::new();
@@ -303,31 +310,41 @@ fn labels_as_items(tree: &Tree, id: NodeId) -> Vec<String> {
 
 /// The [`merged_as_strings`] paths `tree` writes, with their value nodes.
 fn as_strings_paths(tree: &Tree) -> Vec<(Vec<String>, NodeId)> {
-    let text = |id| crate::yaml::scalar_text(tree, id).unwrap_or("").to_owned();
+    let text = |id| crate::yaml::scalar_text(tree, id).unwrap_or("");
     let mut out = Vec::new();
+    let mut visit = |keys: [&str; 3], parent: NodeId, wanted: &[&str]| {
+        for e in tree.mapping(parent).unwrap_or_default() {
+            let key = text(e.key);
+            if wanted.contains(&key) {
+                let mut path: Vec<String> = keys
+                    .iter()
+                    .filter(|k| !k.is_empty())
+                    .map(|k| (*k).to_owned())
+                    .collect();
+                path.push(key.to_owned());
+                out.push((path, e.value));
+            }
+        }
+    };
     for &doc in &tree.documents {
         for top in tree.mapping(doc).unwrap_or_default() {
             let top_key = text(top.key);
             for named in tree.mapping(top.value).unwrap_or_default() {
                 let name = text(named.key);
-                let mut visit = |keys: &[&str], parent: NodeId| {
-                    for e in tree.mapping(parent).unwrap_or_default() {
-                        let key = text(e.key);
-                        let mut path = vec![top_key.clone(), name.clone()];
-                        path.extend(keys.iter().map(|k| (*k).to_owned()));
-                        path.push(key);
-                        if merged_as_strings(&path) {
-                            out.push((path, e.value));
+                match top_key {
+                    "networks" | "volumes" => visit([top_key, name, ""], named.value, &["labels"]),
+                    "services" => {
+                        let own = &["environment", "labels", "sysctls", "annotations"];
+                        visit(["services", name, ""], named.value, own);
+                        if let Some(build) = tree.get(named.value, "build") {
+                            let build_keys = &["args", "labels", "additional_contexts"];
+                            visit(["services", name, "build"], build.value, build_keys);
+                        }
+                        if let Some(deploy) = tree.get(named.value, "deploy") {
+                            visit(["services", name, "deploy"], deploy.value, &["labels"]);
                         }
                     }
-                };
-                visit(&[], named.value);
-                if top_key == "services" {
-                    for section in ["build", "deploy"] {
-                        if let Some(e) = tree.get(named.value, section) {
-                            visit(&[section], e.value);
-                        }
-                    }
+                    _ => {}
                 }
             }
         }
