@@ -215,20 +215,90 @@ pub(crate) fn merged_as_strings(path: &[String]) -> bool {
 pub(crate) fn as_strings_nodes(trees: &[Tree]) -> Vec<std::collections::HashSet<NodeId>> {
     let mut seen: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(trees.len());
-    if trees.len() < 2 {
-        out.resize_with(trees.len(), Default::default);
-        return out;
-    }
+    let several = trees.len() > 1;
     for tree in trees {
+        let extended = extended_paths(tree);
+        if !several && extended.is_empty() {
+            out.push(std::collections::HashSet::new());
+            continue;
+        }
         let here = as_strings_paths(tree);
         out.push(
             here.iter()
-                .filter(|(path, _)| seen.contains(path))
+                .filter(|(path, _)| seen.contains(path) || extended.contains(path))
                 .map(|&(_, id)| id)
                 .filter(|&id| matches!(tree.node(id).kind, NodeKind::Mapping(_)))
                 .collect(),
         );
-        seen.extend(here.into_iter().map(|(path, _)| path));
+        if several {
+            seen.extend(here.into_iter().map(|(path, _)| path));
+        }
+    }
+    out
+}
+
+/// The [`merged_as_strings`] paths of the services of `tree` that `extends` a service of the
+/// same file (`extends: base` or `{service: base}`) which has them, itself or through its own
+/// `extends`: compose-go's `ExtendService` merges them with `mergeToSequence` too, before the
+/// file is validated. Each path is the extending service's (`services.web.environment`).
+fn extended_paths(tree: &Tree) -> std::collections::HashSet<Vec<String>> {
+    let mut out = std::collections::HashSet::new();
+    let Some(services) = tree.root().and_then(|r| tree.get(r, "services")) else {
+        return out;
+    };
+    let services = tree.mapping(services.value).unwrap_or_default();
+    let base_of = |svc: NodeId| -> Option<&str> {
+        let ext = tree.get(svc, "extends")?.value;
+        match tree.node(ext).kind {
+            NodeKind::Scalar(_) => crate::yaml::scalar_text(tree, ext),
+            NodeKind::Mapping(_) if tree.get(ext, "file").is_none() => {
+                crate::yaml::scalar_text(tree, tree.get(ext, "service")?.value)
+            }
+            _ => None,
+        }
+    };
+    if !services.iter().any(|e| base_of(e.value).is_some()) {
+        return out;
+    }
+    let nodes: HashMap<&str, NodeId> = services
+        .iter()
+        .filter_map(|e| Some((crate::yaml::scalar_text(tree, e.key)?, e.value)))
+        .collect();
+    // Each service's paths, its own and its bases' (memoised; a cycle is refused elsewhere).
+    let mut effective: HashMap<&str, std::rc::Rc<Vec<Vec<String>>>> = HashMap::new();
+    for (&name, &svc) in &nodes {
+        // The chain of services not yet known, from `name` up.
+        let mut chain = vec![(name, svc)];
+        let mut known = None;
+        while let Some(base) = chain.last().and_then(|&(_, n)| base_of(n)) {
+            if let Some(paths) = effective.get(base) {
+                known = Some(paths.clone());
+                break;
+            }
+            match nodes.get(base) {
+                Some(&n) if !chain.iter().any(|(c, _)| *c == base) => chain.push((base, n)),
+                _ => break,
+            }
+        }
+        let mut inherited = known.unwrap_or_default();
+        for &(c, n) in chain.iter().rev() {
+            if base_of(n).is_some() {
+                for suffix in inherited.iter() {
+                    let mut path = vec!["services".to_owned(), c.to_owned()];
+                    path.extend(suffix.iter().cloned());
+                    out.insert(path);
+                }
+            }
+            let mut own: Vec<Vec<String>> = service_as_strings_paths(tree, n)
+                .into_iter()
+                .map(|(suffix, _)| suffix)
+                .collect();
+            own.extend(inherited.iter().cloned());
+            own.sort();
+            own.dedup();
+            inherited = std::rc::Rc::new(own);
+            effective.insert(c, inherited.clone());
+        }
     }
     out
 }
@@ -312,42 +382,59 @@ fn labels_as_items(tree: &Tree, id: NodeId) -> Vec<String> {
 fn as_strings_paths(tree: &Tree) -> Vec<(Vec<String>, NodeId)> {
     let text = |id| crate::yaml::scalar_text(tree, id).unwrap_or("");
     let mut out = Vec::new();
-    let mut visit = |keys: [&str; 3], parent: NodeId, wanted: &[&str]| {
+    for &doc in &tree.documents {
+        for top in tree.mapping(doc).unwrap_or_default() {
+            let top_key = text(top.key);
+            if !matches!(top_key, "services" | "networks" | "volumes") {
+                continue;
+            }
+            for named in tree.mapping(top.value).unwrap_or_default() {
+                let suffixes = if top_key == "services" {
+                    service_as_strings_paths(tree, named.value)
+                } else {
+                    tree.get(named.value, "labels")
+                        .map(|e| (vec!["labels".to_owned()], e.value))
+                        .into_iter()
+                        .collect()
+                };
+                for (suffix, id) in suffixes {
+                    let mut path = vec![top_key.to_owned(), text(named.key).to_owned()];
+                    path.extend(suffix);
+                    out.push((path, id));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The [`merged_as_strings`] paths of the service `svc`, below `services.NAME`, with their
+/// value nodes.
+fn service_as_strings_paths(tree: &Tree, svc: NodeId) -> Vec<(Vec<String>, NodeId)> {
+    let mut out = Vec::new();
+    let mut visit = |prefix: Option<&str>, parent: NodeId, wanted: &[&str]| {
         for e in tree.mapping(parent).unwrap_or_default() {
-            let key = text(e.key);
+            let key = crate::yaml::scalar_text(tree, e.key).unwrap_or("");
             if wanted.contains(&key) {
-                let mut path: Vec<String> = keys
-                    .iter()
-                    .filter(|k| !k.is_empty())
-                    .map(|k| (*k).to_owned())
-                    .collect();
-                path.push(key.to_owned());
+                let path = prefix.into_iter().chain([key]).map(str::to_owned).collect();
                 out.push((path, e.value));
             }
         }
     };
-    for &doc in &tree.documents {
-        for top in tree.mapping(doc).unwrap_or_default() {
-            let top_key = text(top.key);
-            for named in tree.mapping(top.value).unwrap_or_default() {
-                let name = text(named.key);
-                match top_key {
-                    "networks" | "volumes" => visit([top_key, name, ""], named.value, &["labels"]),
-                    "services" => {
-                        let own = &["environment", "labels", "sysctls", "annotations"];
-                        visit(["services", name, ""], named.value, own);
-                        if let Some(build) = tree.get(named.value, "build") {
-                            let build_keys = &["args", "labels", "additional_contexts"];
-                            visit(["services", name, "build"], build.value, build_keys);
-                        }
-                        if let Some(deploy) = tree.get(named.value, "deploy") {
-                            visit(["services", name, "deploy"], deploy.value, &["labels"]);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
+    visit(
+        None,
+        svc,
+        &["environment", "labels", "sysctls", "annotations"],
+    );
+    if let Some(build) = tree.get(svc, "build") {
+        visit(
+            Some("build"),
+            build.value,
+            &["args", "labels", "additional_contexts"],
+        );
+    }
+    if let Some(deploy) = tree.get(svc, "deploy") {
+        visit(Some("deploy"), deploy.value, &["labels"]);
     }
     out
 }
