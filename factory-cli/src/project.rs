@@ -37,6 +37,18 @@ impl ProjectFiles {
     }
 }
 
+/// Where a file the project refers to is: `path` as written, relative to `base`; a leading `~`
+/// is the process's `HOME` (compose-go's `ExpandUser`; unset or empty, the path is relative
+/// like any other).
+pub(crate) fn on_disk(path: &str, base: &Path, process: &ProcessEnv) -> PathBuf {
+    let home = process.get("HOME").filter(|h| !h.is_empty());
+    match (path.strip_prefix('~'), home) {
+        (Some(rest), Some(home)) => Path::new(home).join(rest.trim_start_matches('/')),
+        _ if Path::new(path).is_absolute() => PathBuf::from(path),
+        _ => base.join(path),
+    }
+}
+
 /// Step two of the loader's API: read the files the project refers to (`env_file`,
 /// `extends.file`, relative to the project directory) and add them to the sources, until a
 /// load asks for nothing new (a file `extends` names may name more). Returns the missing ones,
@@ -68,11 +80,7 @@ fn read_referenced(
                 continue;
             }
             tried.push(r.path.clone());
-            let on_disk = if Path::new(&r.path).is_absolute() {
-                PathBuf::from(&r.path)
-            } else {
-                base.join(&r.path)
-            };
+            let on_disk = on_disk(&r.path, base, process);
             if !on_disk.is_file() {
                 missing.push(r);
                 continue;

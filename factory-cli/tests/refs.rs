@@ -15,11 +15,21 @@ fn project(name: &str) -> PathBuf {
 }
 
 fn check(name: &str) {
+    check_with(name, &[]);
+}
+
+/// [`check`] with `env` (`@DIR@` in a value is the project's absolute path).
+fn check_with(name: &str, env: &[(&str, &str)]) {
     let dir = project(name);
+    let abs_dir = std::path::absolute(&dir).expect("absolute path");
     let out = Command::new(env!("CARGO_BIN_EXE_factory"))
         .args(["config", "-p", "t", "-f", "compose.yml", "--format", "json"])
         .current_dir(&dir)
         .env_clear()
+        .envs(
+            env.iter()
+                .map(|(k, v)| (*k, v.replace("@DIR@", &abs_dir.to_string_lossy()))),
+        )
         .output()
         .expect("run factory");
     assert!(
@@ -61,4 +71,12 @@ fn extends_same_file_other_files_nested_and_reset() {
 #[test]
 fn include_paths_lists_and_project_directory() {
     check("include");
+}
+
+/// A leading `~` in `env_file`, `label_file` and a bind source is the process's `HOME`
+/// (compose-go's `ExpandUser`): the files are read from there (expected output printed by
+/// Compose with `HOME=@DIR@/home`).
+#[test]
+fn tilde_paths_are_read_from_home() {
+    check_with("tilde", &[("HOME", "@DIR@/home")]);
 }

@@ -163,13 +163,14 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let mut extends_files: Vec<resolve_refs::FileRef> = Vec::new();
     let mut include_env = Vec::new();
     let mut extends_trees = Vec::new();
+    // compose-go's `ExpandUser` reads `HOME` from the process (an empty one is none).
+    let home = process.get("HOME").is_some_and(|h| !h.is_empty());
     for tree in &mut trees {
         let refs = includes_and_extends(
             tree,
-            &mut include_env,
-            &mut extends_trees,
+            (&mut include_env, &mut extends_trees),
             sources,
-            settings,
+            (settings, home),
             &mut diagnostics,
         );
         for r in refs {
@@ -427,10 +428,9 @@ fn report_empty_project(tree: &yaml::Tree, sources: &SourceMap, diags: &mut Vec<
 /// name from `sources` (added by the caller as [`FileKind::Other`] named by path).
 fn includes_and_extends(
     tree: &mut yaml::Tree,
-    include_env: &mut Vec<merge::IncludeEnv>,
-    extends_trees: &mut Vec<yaml::Tree>,
+    (include_env, extends_trees): (&mut Vec<merge::IncludeEnv>, &mut Vec<yaml::Tree>),
     sources: &SourceMap,
-    settings: &Settings,
+    (settings, home): (&Settings, bool),
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<resolve_refs::FileRef> {
     let mut yaml_problems = Vec::new();
@@ -459,8 +459,9 @@ fn includes_and_extends(
         .map(|r| sources.get(tree.node(r).file).name.clone())
         .unwrap_or_default();
     let overrides = &mut Vec::new();
-    let mut included = merge::resolve_include(tree, &main, overrides, &mut load_file);
-    let mut extended = merge::resolve_extends(tree, overrides, &mut load_file, &included.services);
+    let mut included = merge::resolve_include(tree, &main, overrides, &mut load_file, home);
+    let mut extended =
+        merge::resolve_extends(tree, overrides, &mut load_file, &included.services, home);
     extended.issues.extend(included.extends.issues);
     extended.conflicts.extend(included.extends.conflicts);
     report_conflicts(tree, &extended.conflicts, diagnostics);

@@ -1219,9 +1219,15 @@ fn parent_dir(path: &str) -> String {
 }
 
 /// A relative host path of a file in `dir`, rewritten relative to the project directory and
-/// still relative (`./x` stays recognisably a path, not a volume name).
-fn rebase(dir: &str, path: &str) -> Option<String> {
-    if dir.is_empty() || path.starts_with('/') || path.starts_with('~') || path.contains("://") {
+/// still relative (`./x` stays recognisably a path, not a volume name). A path starting with
+/// `~` is the home folder's when `home` (the process has a `HOME`: compose-go's `ExpandUser`),
+/// else relative like any other (Compose warns `cannot expand '~'` and joins it to `dir`).
+fn rebase(dir: &str, path: &str, home: bool) -> Option<String> {
+    if dir.is_empty()
+        || path.starts_with('/')
+        || (home && path.starts_with('~'))
+        || path.contains("://")
+    {
         return None;
     }
     let joined = join_path(dir, path);
@@ -1282,11 +1288,11 @@ pub(crate) fn short_target_key(tree: &Tree, id: NodeId, target: String) -> Strin
 }
 
 /// [`rebase`] for a build context: compose-go keeps `service:NAME`, URLs and Git references.
-fn rebase_context(dir: &str, path: &str) -> Option<String> {
+fn rebase_context(dir: &str, path: &str, home: bool) -> Option<String> {
     if crate::render::service::is_remote_context(path) {
         None
     } else {
-        rebase(dir, path)
+        rebase(dir, path, home)
     }
 }
 
@@ -1309,7 +1315,13 @@ enum PathIn {
 /// `env_file`, `label_file`, bind `volumes`, `develop.watch` paths. An included project's build context
 /// defaults to its own folder (`default_context`); a service `extends` reads from another file
 /// keeps no context it did not write (the project's folder is the default).
-fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context: bool) {
+fn rebase_services(
+    tree: &mut Tree,
+    services: NodeId,
+    dir: &str,
+    default_context: bool,
+    home: bool,
+) {
     if dir.is_empty() {
         return;
     }
@@ -1327,19 +1339,21 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
                     Some((a, b)) => (a.to_owned(), Some(b.to_owned())),
                     None => (value.to_owned(), None),
                 };
-                if !(src.starts_with('.')) || rest.is_none() {
+                // compose-go reads a short item as a bind when its source starts with `.`,
+                // `/` or `~` (else it names a volume).
+                if !(src.starts_with('.') || (!home && src.starts_with('~'))) || rest.is_none() {
                     return;
                 }
-                match (rebase(dir, &src), rest) {
+                match (rebase(dir, &src, home), rest) {
                     (Some(new), Some(rest)) => Some(format!("{new}:{rest}")),
                     _ => None,
                 }
             }
             PathIn::NamedContext => value.split_once('=').and_then(|(name, path)| {
-                rebase_context(dir, path).map(|new| format!("{name}={new}"))
+                rebase_context(dir, path, home).map(|new| format!("{name}={new}"))
             }),
-            PathIn::Context => rebase_context(dir, value),
-            PathIn::Whole => rebase(dir, value),
+            PathIn::Context => rebase_context(dir, value, home),
+            PathIn::Whole => rebase(dir, value, home),
         };
         if let Some(new) = new {
             tree.set_text(id, &new);
@@ -1356,7 +1370,7 @@ fn rebase_services(tree: &mut Tree, services: NodeId, dir: &str, default_context
                 NodeKind::Mapping(_) => {
                     if let Some(c) = tree.get(b, "context").map(|e| e.value) {
                         rewrite(tree, c, PathIn::Context);
-                    } else if default_context && let Some(ctx) = rebase(dir, ".") {
+                    } else if default_context && let Some(ctx) = rebase(dir, ".", home) {
                         add_entry(tree, b, "context", ctx);
                     }
                     if let Some(a) = tree.get(b, "additional_contexts").map(|e| e.value) {
@@ -1562,6 +1576,8 @@ struct ExtFile {
 
 struct Extender<'a> {
     tree: &'a mut Tree,
+    /// Whether the process has a `HOME` (see [`rebase`]).
+    home: bool,
     overrides: &'a mut Vec<Override>,
     load: &'a mut dyn FnMut(&str) -> Option<Tree>,
     files: Vec<ExtFile>,
@@ -1582,7 +1598,7 @@ impl Extender<'_> {
         });
         let dir = parent_dir(path);
         if let Some(s) = services {
-            rebase_services(self.tree, s, &dir, false);
+            rebase_services(self.tree, s, &dir, false, self.home);
             canonical_form(self.tree, s);
         }
         self.files.push(ExtFile {
@@ -1707,11 +1723,20 @@ pub(crate) fn resolve_extends(
     overrides: &mut Vec<Override>,
     load: &mut dyn FnMut(&str) -> Option<Tree>,
     resolved: &[String],
+    home: bool,
 ) -> Extended {
     let mut out = Extended::default();
     if let Some(root) = tree.root()
         && let Some(services) = services_of(tree)
-        && let Some(nid) = extend_services(tree, services, "", overrides, load, &mut out, resolved)
+        && let Some(nid) = extend_services(
+            tree,
+            services,
+            ("", home),
+            overrides,
+            load,
+            &mut out,
+            resolved,
+        )
     {
         set_entry(tree, root, "services", nid);
     }
@@ -1723,7 +1748,7 @@ pub(crate) fn resolve_extends(
 fn extend_services(
     tree: &mut Tree,
     services: NodeId,
-    dir: &str,
+    (dir, home): (&str, bool),
     overrides: &mut Vec<Override>,
     load: &mut dyn FnMut(&str) -> Option<Tree>,
     out: &mut Extended,
@@ -1738,6 +1763,7 @@ fn extend_services(
     }
     let mut x = Extender {
         tree,
+        home,
         overrides,
         load,
         files: vec![ExtFile {
@@ -1813,6 +1839,7 @@ pub(crate) fn resolve_include(
     main: &str,
     overrides: &mut Vec<Override>,
     load: &mut dyn FnMut(&str) -> Option<Tree>,
+    home: bool,
 ) -> Included {
     let mut out = Included::default();
     if let Some(root) = tree.root() {
@@ -1821,6 +1848,7 @@ pub(crate) fn resolve_include(
             load,
             out: &mut out,
             chain: vec![join_path("", main)],
+            home,
         };
         walk.include_into(tree, root, "");
     }
@@ -1834,6 +1862,8 @@ struct IncludeWalk<'a, 'l> {
     out: &'a mut Included,
     /// The files being included, outermost (the project's first file) first.
     chain: Vec<String>,
+    /// Whether the process has a `HOME` (see [`rebase`]).
+    home: bool,
 }
 
 impl IncludeWalk<'_, '_> {
@@ -1939,11 +1969,11 @@ impl IncludeWalk<'_, '_> {
             // Its own relative paths first: what it includes in turn is rebased on its own
             // folder by the nested walk.
             if let Some(services) = mapping_of(tree, sub_root, "services") {
-                rebase_services(tree, services, &dir, true);
+                rebase_services(tree, services, &dir, true, self.home);
             }
             for kind in ["secrets", "configs"] {
                 if let Some(map) = mapping_of(tree, sub_root, kind) {
-                    rebase_files(tree, map, &dir);
+                    rebase_files(tree, map, &dir, self.home);
                 }
             }
             self.chain.push(first_full);
@@ -1957,7 +1987,7 @@ impl IncludeWalk<'_, '_> {
                     extend_services(
                         tree,
                         map,
-                        &dir,
+                        (&dir, self.home),
                         self.overrides,
                         self.load,
                         &mut self.out.extends,
@@ -2023,7 +2053,7 @@ const IMPORTED: [&str; 5] = ["services", "volumes", "networks", "secrets", "conf
 
 /// Rewrite the relative `file:` of the secrets or configs of mapping `map`, loaded from
 /// directory `dir` (Compose resolves them against that file's folder).
-fn rebase_files(tree: &mut Tree, map: NodeId, dir: &str) {
+fn rebase_files(tree: &mut Tree, map: NodeId, dir: &str, home: bool) {
     let items: Vec<NodeId> = match tree.mapping(map) {
         Some(es) => es.iter().map(|e| e.value).collect(),
         None => Vec::new(),
@@ -2032,7 +2062,7 @@ fn rebase_files(tree: &mut Tree, map: NodeId, dir: &str) {
         let Some(file) = tree.get(item, "file").map(|e| e.value) else {
             continue;
         };
-        if let Some(new) = crate::yaml::scalar_text(tree, file).and_then(|s| rebase(dir, s)) {
+        if let Some(new) = crate::yaml::scalar_text(tree, file).and_then(|s| rebase(dir, s, home)) {
             tree.set_text(file, &new);
         }
     }
@@ -2113,7 +2143,7 @@ mod path_tests {
             ("sub", "https://github.com/docker/compose.git", None),
         ] {
             assert_eq!(
-                super::rebase(dir, path).as_deref(),
+                super::rebase(dir, path, true).as_deref(),
                 want,
                 "{dir:?} + {path:?}"
             );

@@ -304,3 +304,74 @@ fn repeated_items_are_replaced_in_place() {
         ])
     );
 }
+
+/// compose-go's `ExpandUser` with `HOME=/home/me` (the process's, passed in `ProcessEnv` and
+/// `Options::home`): any path starting with `~` is `filepath.Join(HOME, rest)`, cleaned (`~x`
+/// is `/home/me/x`, `~/../y` is `/home/y`), in the project's files and in the files `include`
+/// and `extends.file` read (not rebased on their folder). Expected values printed by `docker
+/// compose config` v2.40.3 with `HOME=/home/me`; without `HOME` see the differential case
+/// `tilde-paths-without-home`.
+#[test]
+fn a_tilde_path_is_the_home_folder_s() {
+    let main = "include:\n  - lib/inc.yml\nservices:\n  web:\n    extends:\n      file: lib/ext.yml\n      service: base\n  main:\n    image: m\n    volumes:\n      - ~/h:/h\n      - ~x:/x\n      - \"~:/home\"\n      - ~/../y:/y\n    build:\n      context: ~x\n";
+    let inc = "services:\n  worker:\n    image: y\n    volumes:\n      - ~/h:/h\n      - type: bind\n        source: ~/l\n        target: /l\n    build:\n      context: ~/ctx\n";
+    let ext =
+        "services:\n  base:\n    image: z\n    volumes: [~/b:/b, \"~y:/y\"]\n    build: ~/bctx\n";
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new("compose.yml", main, FileKind::Compose));
+    sources.add(SourceFile::new("lib/inc.yml", inc, FileKind::Other));
+    sources.add(SourceFile::new("lib/ext.yml", ext, FileKind::Other));
+    let settings = Settings {
+        project_name: Some("t".to_owned()),
+        project_dir: Some("/p".to_owned()),
+        ..Settings::default()
+    };
+    let process = ProcessEnv {
+        vars: vec![("HOME".to_owned(), "/home/me".to_owned())],
+    };
+    let loaded = load(&sources, &process, &settings);
+    let options = Options {
+        home: Some("/home/me".to_owned()),
+        ..Options::default()
+    };
+    let doc: Value =
+        serde_json::from_str(&render::render(&loaded, &settings, &options, Format::Json))
+            .expect("JSON");
+    let sources_of = |svc: &str| -> Vec<Value> {
+        doc["services"][svc]["volumes"]
+            .as_array()
+            .expect("volumes")
+            .iter()
+            .map(|v| v["source"].clone())
+            .collect()
+    };
+    assert_eq!(
+        sources_of("main"),
+        [
+            json!("/home/me/h"),
+            json!("/home/me/x"),
+            json!("/home/me"),
+            json!("/home/y")
+        ]
+    );
+    assert_eq!(
+        doc["services"]["main"]["build"]["context"],
+        json!("/home/me/x")
+    );
+    assert_eq!(
+        sources_of("worker"),
+        [json!("/home/me/h"), json!("/home/me/l")]
+    );
+    assert_eq!(
+        doc["services"]["worker"]["build"]["context"],
+        json!("/home/me/ctx")
+    );
+    assert_eq!(
+        sources_of("web"),
+        [json!("/home/me/b"), json!("/home/me/y")]
+    );
+    assert_eq!(
+        doc["services"]["web"]["build"]["context"],
+        json!("/home/me/bctx")
+    );
+}

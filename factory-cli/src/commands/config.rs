@@ -1,6 +1,6 @@
 //! `factory config`: the resolved project as `docker compose config` prints it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
@@ -50,11 +50,7 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
             .project_dir
             .clone()
             .map_or_else(|| files.dir.clone(), PathBuf::from);
-        let on_disk = if Path::new(&r.path).is_absolute() {
-            PathBuf::from(&r.path)
-        } else {
-            base.join(&r.path)
-        };
+        let on_disk = crate::project::on_disk(&r.path, &base, &files.process);
         let shown = on_disk.to_string_lossy();
         return Err(format!(
             "{what} file {shown} not found: stat {shown}: no such file or directory"

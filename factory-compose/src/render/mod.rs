@@ -46,7 +46,9 @@ pub enum Format {
 /// What rendering needs besides the loaded project and the settings.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// `HOME` of the process (Compose expands `~` in bind sources with it; unset: kept).
+    /// `HOME` of the process: Compose expands a leading `~` of the paths it resolves (bind
+    /// sources, build contexts, `env_file`, secret and config files …) with it; unset or empty:
+    /// kept, and relative like any other path.
     pub home: Option<String>,
     /// Print secret values instead of `********`.
     pub show_secrets: bool,
@@ -167,10 +169,10 @@ impl Cx<'_> {
 
     /// A path made absolute against the project directory (Go's `filepath.Join`, cleaned).
     pub(crate) fn absolute(&self, path: &str) -> String {
+        // compose-go's `ExpandUser`: `filepath.Join(HOME, rest)` for any path starting with
+        // `~` (`~x` is `$HOME/x`), cleaned; kept as written without a `HOME`.
         let path = match (path.strip_prefix('~'), &self.options.home) {
-            (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with('/') => {
-                format!("{home}{rest}")
-            }
+            (Some(rest), Some(home)) if !home.is_empty() => clean(&format!("{home}/{rest}")),
             _ => path.to_owned(),
         };
         let windows = path.starts_with("\\\\")
