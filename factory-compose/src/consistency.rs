@@ -26,10 +26,12 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
     let Some(root) = loaded.project.root else {
         return;
     };
+    let tree = &loaded.project.tree;
     let cx = Cx {
-        tree: &loaded.project.tree,
+        tree,
         loaded,
         root,
+        default_network: default_network(tree, root),
     };
     let mut found = Vec::new();
     cx.top_level(&mut found);
@@ -89,6 +91,44 @@ struct Cx<'a> {
     tree: &'a Tree,
     loaded: &'a Loaded,
     root: NodeId,
+    /// Whether the project has a `default` network ([`default_network`]).
+    default_network: bool,
+}
+
+/// Whether the project has a `default` network: declared, or implied by a service that joins
+/// it (compose-go's normalisation: a service without `networks`, with none, or listing
+/// `default`; not a service with a `provider` or a `network_mode` key, which joins none).
+fn default_network(tree: &Tree, root: NodeId) -> bool {
+    let section = |name: &str| tree.get(root, name).and_then(|e| tree.mapping(e.value));
+    if section("networks").is_some_and(|nets| {
+        nets.iter()
+            .any(|e| crate::yaml::scalar_text(tree, e.key) == Some("default"))
+    }) {
+        return true;
+    }
+    section("services").unwrap_or_default().iter().any(|s| {
+        if tree.get(s.value, "provider").is_some() || tree.get(s.value, "network_mode").is_some() {
+            return false;
+        }
+        let Some(nets) = tree.get(s.value, "networks") else {
+            return true;
+        };
+        match tree.view(nets.value) {
+            crate::yaml::View::Mapping(es) => {
+                es.is_empty()
+                    || es
+                        .iter()
+                        .any(|e| crate::yaml::scalar_text(tree, e.key) == Some("default"))
+            }
+            crate::yaml::View::Sequence(items) => {
+                items.is_empty()
+                    || items
+                        .iter()
+                        .any(|&i| crate::yaml::scalar_text(tree, i) == Some("default"))
+            }
+            crate::yaml::View::Scalar(_) => true,
+        }
+    })
 }
 
 /// The top-level sections whose entries may be `external`.
@@ -395,7 +435,12 @@ impl<'a> Cx<'a> {
         }
         let defined_networks = self.defined("networks");
         for (net, at, via) in &network_names {
-            if net != "default" && !defined_networks.contains(net) {
+            let defined = if net == "default" {
+                self.default_network
+            } else {
+                defined_networks.contains(net)
+            };
+            if !defined {
                 out.push(
                     diag(
                         "FC029",
@@ -1420,6 +1465,34 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        if let Some(b) = self.value(node, "blkio_config") {
+            if let Some(k) = self.value(b.value, "weight") {
+                let path = format!("services[{name}].blkio_config.weight");
+                fields.push((path, k.value, Kind::Uint16));
+            }
+            for list in [
+                "weight_device",
+                "device_read_bps",
+                "device_read_iops",
+                "device_write_bps",
+                "device_write_iops",
+            ] {
+                let Some(l) = self.value(b.value, list) else {
+                    continue;
+                };
+                let (field, go, kind) = if list == "weight_device" {
+                    ("weight", "Weight", Kind::Uint16)
+                } else {
+                    ("rate", "Rate", Kind::Bytes)
+                };
+                for (n, &item) in self.items(l.value).iter().enumerate() {
+                    if let Some(k) = self.value(item, field) {
+                        let path = format!("services[{name}].blkio_config.{list}[{n}].{go}");
+                        fields.push((path, k.value, kind));
+                    }
+                }
+            }
+        }
         if let Some(k) = self.value(node, "stop_grace_period") {
             fields.push((
                 format!("services[{name}].stop_grace_period"),
@@ -1507,6 +1580,9 @@ enum Kind {
     Int,
     /// A Go duration.
     Duration,
+    /// An unsigned integer compose-go decodes without casting a string (`blkio_config`
+    /// weights: `expected type 'uint16', got unconvertible type 'string'`).
+    Uint16,
 }
 
 impl Kind {
@@ -1534,6 +1610,7 @@ impl Kind {
                 let f = i as f64;
                 f
             }),
+            Kind::Uint16 => None,
             Kind::Duration =>
             {
                 #[allow(clippy::cast_precision_loss)]
@@ -1548,6 +1625,7 @@ impl Kind {
             Kind::Cpus => "a number",
             Kind::Int => "an integer",
             Kind::Duration => "a duration",
+            Kind::Uint16 => "a number: Compose reads no string here, not even a quoted number",
         }
     }
 
@@ -1557,6 +1635,7 @@ impl Kind {
             Kind::Cpus => "write a number such as `0.5` or `2`",
             Kind::Int => "write a whole number",
             Kind::Duration => "write a duration such as `30s`, `1m30s` or `500ms`",
+            Kind::Uint16 => "write the number without quotes (a variable cannot give it either)",
         }
     }
 }

@@ -271,6 +271,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         settings,
         &mut diagnostics,
     );
+    merge::print_merged_as_strings(&mut tree);
     if let Some((found, covered)) = replaced_values {
         let seen: std::collections::HashSet<(&str, Option<Location>)> = diagnostics
             [interpolated_from..]

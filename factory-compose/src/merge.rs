@@ -303,6 +303,53 @@ fn extended_paths(tree: &Tree) -> std::collections::HashSet<Vec<String>> {
     out
 }
 
+/// Replace each value of [`Tree::merged_as_strings`] (at its [`merged_as_strings`] path) by
+/// what compose-go's `mergeToSequence` makes of it, on the interpolated project: `KEY=%v` for
+/// each list item (a mapping is one item), sorted, the last of equal keys kept by
+/// `EnforceUnicity`: the greatest printed item, as a string.
+pub(crate) fn print_merged_as_strings(tree: &mut Tree) {
+    if tree.merged_as_strings.is_empty() {
+        return;
+    }
+    for (_, map) in as_strings_paths(tree) {
+        let NodeKind::Mapping(entries) = tree.node(map).kind else {
+            continue;
+        };
+        for i in 0..entries.len() {
+            let Some(value) = tree.entries(entries).get(i).map(|e| e.value) else {
+                continue;
+            };
+            if !tree.merged_as_strings.contains(&value) {
+                continue;
+            }
+            let items = match tree.node(value).kind {
+                NodeKind::Sequence(items) => tree.items(items).to_vec(),
+                _ => vec![value],
+            };
+            let Some(text) = items
+                .into_iter()
+                .map(|item| {
+                    let mut text = String::new();
+                    go_sprint(tree, item, &mut text);
+                    text
+                })
+                .max()
+            else {
+                continue;
+            };
+            let like = tree.node(value).clone();
+            let scalar = tree.push_scalar(&like, &text);
+            if let Some(node) = tree.nodes.get_mut(scalar.0 as usize) {
+                node.style = ScalarStyle::DoubleQuoted;
+            }
+            if let Some(e) = tree.entries_mut(entries).get_mut(i) {
+                e.value = scalar;
+            }
+        }
+    }
+    tree.merged_as_strings.clear();
+}
+
 /// A top-level volume's `labels` that Compose refuses when a later file merges them: both sides
 /// are made lists of `KEY=%v` strings and appended, and no unicity pass runs on
 /// `volumes.*.labels` (it does on the other [`merged_as_strings`] paths), so an item printed the
@@ -441,7 +488,7 @@ fn service_as_strings_paths(tree: &Tree, svc: NodeId) -> Vec<(Vec<String>, NodeI
 
 /// Go's `fmt.Sprint` of the value go-yaml decodes node `id` into: `<nil>`, `true`, `31` for
 /// `0x1F`, `1e+06`, `[a b]`, `map[a:1 b:[x y]]` (keys sorted).
-fn go_sprint(tree: &Tree, id: NodeId, out: &mut String) {
+pub(crate) fn go_sprint(tree: &Tree, id: NodeId, out: &mut String) {
     use crate::yaml::PlainValue;
     let node = tree.node(id);
     match node.kind {
@@ -908,20 +955,23 @@ impl Merger<'_> {
         // sequence" is a TODO there).
         let base_is_map = matches!(self.node(base).kind, NodeKind::Mapping(_));
         let mut entries = self.named_entries(base);
-        for (name, mut e) in self.named_entries(over) {
+        for (name, e) in self.named_entries(over) {
             if self.is_reset(e.value) {
                 if base_is_map {
                     entries.retain(|(n, _)| *n != name);
                 }
                 continue;
             }
-            if as_strings && !matches!(self.node(e.value).kind, NodeKind::Scalar(_)) {
-                // An empty list gives no `KEY=…` item: the earlier value stays.
-                let Some(text) = self.sequenced_value(e.value) else {
-                    continue;
-                };
-                let span = self.node(e.value).span;
-                e.value = self.synthetic_scalar(e.value, span, Some(text));
+            if as_strings {
+                match self.node(e.value).kind {
+                    // An empty list gives no `KEY=…` item: the earlier value stays.
+                    NodeKind::Sequence(items) if items.is_empty() => continue,
+                    // Printed once interpolated (compose-go interpolates each file first).
+                    NodeKind::Sequence(_) | NodeKind::Mapping(_) => {
+                        self.tree.merged_as_strings.insert(e.value);
+                    }
+                    NodeKind::Scalar(_) => {}
+                }
             }
             match entries.iter().position(|(n, _)| *n == name) {
                 Some(pos) => entries[pos] = (name, e),
@@ -935,25 +985,6 @@ impl Merger<'_> {
             over
         };
         self.with_kind(at, kind)
-    }
-
-    /// What compose-go's `mergeToSequence` makes of a later list or mapping value of a
-    /// `KEY: value` mapping: `KEY=%v` for each list item (a mapping is one item), sorted, the
-    /// last of equal keys kept by `EnforceUnicity`: the greatest printed item. `None` for an
-    /// empty list.
-    fn sequenced_value(&self, id: NodeId) -> Option<String> {
-        let items = match self.node(id).kind {
-            NodeKind::Sequence(items) => self.tree.items(items).to_vec(),
-            _ => vec![id],
-        };
-        items
-            .into_iter()
-            .map(|item| {
-                let mut text = String::new();
-                go_sprint(self.tree, item, &mut text);
-                text
-            })
-            .max()
     }
 
     /// The items of a list-valued key: a sequence's items; a mapping's entries as `key=value`
@@ -1558,12 +1589,13 @@ fn services_of(tree: &Tree) -> Option<NodeId> {
 fn append_tree(tree: &mut Tree, other: &Tree) -> Option<NodeId> {
     let root = other.root()?;
     let offset = tree.append(other);
-    tree.canonical_volumes.extend(
-        other
-            .canonical_volumes
-            .iter()
-            .map(|id| NodeId(id.0 + offset)),
-    );
+    let shifted = |ids: &std::collections::HashSet<NodeId>| -> Vec<NodeId> {
+        ids.iter().map(|id| NodeId(id.0 + offset)).collect()
+    };
+    tree.canonical_volumes
+        .extend(shifted(&other.canonical_volumes));
+    tree.merged_as_strings
+        .extend(shifted(&other.merged_as_strings));
     Some(NodeId(root.0 + offset))
 }
 

@@ -604,7 +604,25 @@ class G:
             (0.03, "stop_signal", lambda: S("SIGTERM")),
             (0.03, "annotations", lambda: self.kv_section(["com.x", "y"], self.envval, allow_bare=False)),
             (0.03, "storage_opt", lambda: M([("size", S("20G"))])),
-            (0.03, "blkio_config", lambda: M([("weight", S("300"))])),
+            (0.03, "blkio_config", lambda: M([("weight", S("300"))]
+                                             + ([("weight_device", L([M([("path", S("/dev/sda")),
+                                                                          ("weight", S("400"))])]))]
+                                                if self.chance(0.5) else [])
+                                             + [(k, L([M([("path", S("/dev/sdb")),
+                                                          ("rate", S(self.pick(["1024", "'12mb'", "1g",
+                                                                                '"30"'])))])]))
+                                                for k in self.some(["device_read_bps", "device_read_iops",
+                                                                    "device_write_bps", "device_write_iops"],
+                                                                   0, 2)])),
+            (0.02, "pull_refresh_after", lambda: S("1h")),
+            (0.03, "provider", lambda: M([("type", S("awesomecloud"))]
+                                         + ([("options", M([("type", S("mysql")),
+                                                            ("foo", L([S("bar"), S("1")], flow=True)),
+                                                            ("size", S(self.pick(["1", "1.5", "true", '"x"'])))]))]
+                                            if self.chance(0.7) else []))),
+            (0.02, "cpu_count", lambda: S(self.pick(["2", '"2"']))),
+            (0.02, "cpu_rt_runtime", lambda: S("400")),
+            (0.02, "mem_swappiness", lambda: S("60")),
             (0.03, "cgroup", lambda: S("host")),
             (0.03, "runtime", lambda: S("runc")),
             (0.02, "scale", lambda: S("2")),

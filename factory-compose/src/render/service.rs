@@ -157,6 +157,8 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
     let mut extensions: Vec<(String, Value)> = Vec::new();
     let mut has_networks = false;
     let mut has_network_mode = false;
+    // compose-go gives a service with a `provider` no network (not even `default`).
+    let mut has_provider = false;
     let mut uses_default = false;
     let mut environment: Option<Vec<(String, Option<String>)>> = None;
     let mut labels: Option<Vec<(String, Option<String>)>> = None;
@@ -169,7 +171,13 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
                 environment = Some(list_or_dict(cx, v, true));
                 continue;
             }
-            "env_file" | "extends" | "label_file" => continue,
+            // `pull_refresh_after` is not a field of compose-go v2.9's `ServiceConfig`: dropped.
+            "env_file" | "extends" | "label_file" | "pull_refresh_after" => continue,
+            "provider" => {
+                has_provider = true;
+                Some(provider(cx, v))
+            }
+            "blkio_config" => Some(blkio_config(cx, v)),
             "labels" => {
                 labels = Some(list_or_dict(cx, v, false));
                 continue;
@@ -291,7 +299,9 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             out.push((key.to_owned(), Value::Null));
         }
     }
-    if !has_networks && !has_network_mode {
+    if has_provider {
+        uses_default = false;
+    } else if !has_networks && !has_network_mode {
         uses_default = true;
         out.push((
             "networks".to_owned(),
@@ -1290,6 +1300,100 @@ fn unit_bytes(cx: &Cx<'_>, v: NodeId) -> Value {
         },
         other => other,
     }
+}
+
+/// `provider` (compose-go `ServiceProviderConfig`): `type`, then `options` as `MultiOptions`:
+/// each value a list of Go's `fmt.Sprint` of the written value or of each of its items
+/// (`size: 1` is `["1"]`), keys sorted.
+fn provider(cx: &Cx<'_>, v: NodeId) -> Value {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    let fields = cx.entries(v);
+    if let Some(t) = fields
+        .iter()
+        .find(|(k, _)| k == "type")
+        .and_then(|(_, t)| cx.text(*t))
+        .filter(|t| !t.is_empty())
+    {
+        out.push(("type".to_owned(), cx.s(&t)));
+    }
+    if let Some(&(_, options)) = fields.iter().find(|(k, _)| k == "options") {
+        let sprint = |id: NodeId| {
+            let mut text = String::new();
+            crate::merge::go_sprint(cx.tree, id, &mut text);
+            cx.s(&text)
+        };
+        let options: Vec<(String, Value)> = cx
+            .entries(options)
+            .into_iter()
+            .map(|(k, val)| {
+                let values = match cx.kind(val) {
+                    NodeKind::Sequence(items) => {
+                        cx.tree.items(items).iter().map(|&i| sprint(i)).collect()
+                    }
+                    _ => vec![sprint(val)],
+                };
+                (k, Value::Seq(values))
+            })
+            .collect();
+        if !options.is_empty() {
+            out.push(("options".to_owned(), super::sorted(Value::Map(options))));
+        }
+    }
+    with_extensions(cx, Value::Map(out), v)
+}
+
+/// `blkio_config` (compose-go `BlkioConfig`), in its field order. The devices' items are
+/// `WeightDevice` and `ThrottleDevice` structs without JSON tags: `Path`, `Weight`, `Rate` in
+/// JSON (`path` … in YAML), every field printed, a rate in bytes as a string (`UnitBytes`).
+fn blkio_config(cx: &Cx<'_>, v: NodeId) -> Value {
+    let json = cx.format == Format::Json;
+    let fields = cx.entries(v);
+    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|&(_, id)| id);
+    let mut out: Vec<(String, Value)> = Vec::new();
+    if let Some(w) = field("weight") {
+        let weight = integer(cx, w);
+        if !matches!(weight, Value::Int(0) | Value::Null) {
+            out.push(("weight".to_owned(), weight));
+        }
+    }
+    let name = |go: &str| {
+        if json {
+            go.to_owned()
+        } else {
+            go.to_ascii_lowercase()
+        }
+    };
+    for key in [
+        "weight_device",
+        "device_read_bps",
+        "device_read_iops",
+        "device_write_bps",
+        "device_write_iops",
+    ] {
+        let Some(list) = field(key) else { continue };
+        let items: Vec<Value> = cx
+            .items(list)
+            .into_iter()
+            .map(|item| {
+                let item_fields = cx.entries(item);
+                let get = |n: &str| item_fields.iter().find(|(k, _)| k == n).map(|&(_, id)| id);
+                let path = get("path").and_then(|p| cx.text(p)).unwrap_or_default();
+                let mut device = vec![(name("Path"), cx.s(&path))];
+                if key == "weight_device" {
+                    let weight = get("weight").map_or(Value::Int(0), |w| integer(cx, w));
+                    device.push((name("Weight"), weight));
+                } else {
+                    let rate = get("rate").map_or(Value::str("0"), |r| unit_bytes(cx, r));
+                    device.push((name("Rate"), rate));
+                }
+                with_extensions(cx, Value::Map(device), item)
+            })
+            .collect();
+        if !items.is_empty() {
+            out.push((key.to_owned(), Value::Seq(items)));
+        }
+    }
+    with_extensions(cx, Value::Map(out), v)
 }
 
 /// An `int64` field: a quoted number prints as a number.

@@ -328,6 +328,10 @@ pub struct Tree {
     /// unique again (an earlier file's items when a later file is merged, the items of a file
     /// `extends` reads): their target is compared cleaned (`./d:/data/` is at `/data`).
     pub canonical_volumes: std::collections::HashSet<NodeId>,
+    /// List and mapping values a later file (or an `extends`) gave an `environment`, `labels` …
+    /// key an earlier one has: compose-go prints them as strings (`mergeToSequence`) once they
+    /// are interpolated (`merge::print_merged_as_strings`).
+    pub merged_as_strings: std::collections::HashSet<NodeId>,
     /// The scalars' decoded texts, end to end.
     text: String,
     /// The sequences' items, each sequence's run in order.
@@ -508,7 +512,7 @@ impl Tree {
     }
 
     /// Append all of `other`'s nodes, their ids shifted past this tree's; the shift. `other`'s
-    /// documents and canonical volumes are not added.
+    /// documents, canonical volumes and values merged as strings are not added.
     pub fn append(&mut self, other: &Self) -> u32 {
         let offset = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
         let shift = |id: NodeId| NodeId(id.0 + offset);
@@ -559,6 +563,7 @@ impl PartialEq for Tree {
     fn eq(&self, other: &Self) -> bool {
         self.documents == other.documents
             && self.canonical_volumes == other.canonical_volumes
+            && self.merged_as_strings == other.merged_as_strings
             && self.nodes.len() == other.nodes.len()
             && (0..self.nodes.len()).all(|i| self.same_node(other, NodeId(i as u32)))
     }
