@@ -147,10 +147,10 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             );
         }
     }
-    for (tree, strings) in trees.iter().zip(&as_strings) {
+    for (k, (tree, strings)) in trees.iter().zip(&as_strings).enumerate() {
         schema::check_later_file(
             tree,
-            schema::Checks::NotRequired,
+            (schema::Checks::NotRequired, k > 0),
             strings,
             false,
             &mut diagnostics,
@@ -197,7 +197,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             );
             schema::check_later_file(
                 &copy,
-                schema::Checks::NotRequired,
+                (schema::Checks::NotRequired, false),
                 strings,
                 true,
                 &mut covered,

@@ -174,6 +174,11 @@ enum Rule {
     Build,
     /// `networks.*.ipam.config`: by subnet, as compose-go's mergeIPAMConfig.
     IpamConfig,
+    /// `services.*.ports` and `expose`: appended, repeats kept; the render and the schema's
+    /// repeat check make them unique as compose-go does (by its `portIndexer` or
+    /// `exposeIndexer` keys, before and after the canonical form), the earlier files' short
+    /// ports in canonical form.
+    Ports,
 }
 
 /// `services.*.gpus`, for [`is_path`].
@@ -552,10 +557,11 @@ fn rule_for(path: &[String]) -> Rule {
         [
             "services",
             _,
-            "ports" | "expose" | "dns" | "dns_search" | "dns_opt" | "cap_add" | "cap_drop"
-            | "env_file" | "extra_hosts" | "tmpfs" | "label_file",
+            "dns" | "dns_search" | "dns_opt" | "cap_add" | "cap_drop" | "env_file" | "extra_hosts"
+            | "tmpfs" | "label_file",
         ]
         | ["services", _, "build", "extra_hosts"] => Rule::AppendUnique,
+        ["services", _, "ports" | "expose"] => Rule::Ports,
         ["services", _, "volumes"] => Rule::VolumesByTarget,
         ["services", _, "depends_on" | "networks" | "models"] => Rule::NamedMap,
         ["services", _, "logging"] => Rule::Logging,
@@ -670,6 +676,22 @@ impl Merger<'_> {
             Rule::ByName => Some(self.by_name(base, over, merged_as_strings(path))),
             Rule::IpamConfig => Some(self.ipam_config(base, over, path)),
             Rule::AppendUnique => Some(self.append(base, over, true)),
+            Rule::Ports => {
+                // compose-go has the earlier files' short ports as mappings by then: their
+                // `portIndexer` key is the canonical one ([`Tree::canonical_ports`]).
+                if self.canonical {
+                    let short: Vec<NodeId> = self
+                        .tree
+                        .sequence(base)
+                        .unwrap_or_default()
+                        .iter()
+                        .copied()
+                        .filter(|&i| matches!(self.node(i).kind, NodeKind::Scalar(_)))
+                        .collect();
+                    self.tree.canonical_ports.extend(short);
+                }
+                Some(self.append(base, over, false))
+            }
             Rule::VolumesByTarget => Some(self.volumes(base, over)),
             Rule::NamedMap => {
                 // compose-go's mergeDependsOn reads an earlier `depends_on` list as entries of
@@ -1037,16 +1059,17 @@ impl Merger<'_> {
         self.with_kind(at, NodeKind::Sequence(items))
     }
 
-    /// Structural equality of two nodes (scalars by value).
+    /// Structural equality of two nodes (scalars by value, mappings in any order).
     fn same(&self, a: NodeId, b: NodeId) -> bool {
-        match (self.node(a).kind, self.node(b).kind) {
-            (NodeKind::Scalar(x), NodeKind::Scalar(y)) => self.tree.text(x) == self.tree.text(y),
+        let tree = &*self.tree;
+        match (tree.node(a).kind, tree.node(b).kind) {
+            (NodeKind::Scalar(x), NodeKind::Scalar(y)) => tree.text(x) == tree.text(y),
             (NodeKind::Sequence(x), NodeKind::Sequence(y)) => {
-                let (x, y) = (self.tree.items(x), self.tree.items(y));
+                let (x, y) = (tree.items(x), tree.items(y));
                 x.len() == y.len() && x.iter().zip(y).all(|(&p, &q)| self.same(p, q))
             }
             (NodeKind::Mapping(x), NodeKind::Mapping(y)) => {
-                let (x, y) = (self.tree.entries(x), self.tree.entries(y));
+                let (x, y) = (tree.entries(x), tree.entries(y));
                 x.len() == y.len()
                     && x.iter().all(|e| {
                         y.iter()
@@ -1594,6 +1617,7 @@ fn append_tree(tree: &mut Tree, other: &Tree) -> Option<NodeId> {
     };
     tree.canonical_volumes
         .extend(shifted(&other.canonical_volumes));
+    tree.canonical_ports.extend(shifted(&other.canonical_ports));
     tree.merged_as_strings
         .extend(shifted(&other.merged_as_strings));
     Some(NodeId(root.0 + offset))

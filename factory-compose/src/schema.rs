@@ -74,6 +74,7 @@ pub(crate) fn check_covered(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnos
         last_file: None,
         included: &[],
         as_strings: None,
+        later_file: false,
     };
     cx.covered(diags);
 }
@@ -115,19 +116,21 @@ pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic
         last_file: None,
         included: &[],
         as_strings: None,
+        later_file: false,
     };
     for &doc in &tree.documents {
         cx.document(doc, diags);
     }
 }
 
-/// [`check_some`] on a file after the first: the mappings of `as_strings` (an earlier file has
-/// the same `environment`, `labels` … key: [`crate::merge::merged_as_strings`]) are not checked,
-/// as compose-go validates the files merged so far, where their list and mapping values are
-/// strings. [`check_covered`] when `covered`.
+/// [`check_some`] on one of the project's files (`later_file`: not the first): the mappings of
+/// `as_strings` (an earlier file has the same `environment`, `labels` … key:
+/// [`crate::merge::merged_as_strings`]) are not checked, as compose-go validates the files
+/// merged so far, where their list and mapping values are strings; nor a later file's `ports`
+/// and `expose` repeats, judged on the files merged so far. [`check_covered`] when `covered`.
 pub(crate) fn check_later_file(
     tree: &Tree,
-    checks: Checks,
+    (checks, later_file): (Checks, bool),
     as_strings: &std::collections::HashSet<NodeId>,
     covered: bool,
     diags: &mut Vec<Diagnostic>,
@@ -138,6 +141,7 @@ pub(crate) fn check_later_file(
         last_file: None,
         included: &[],
         as_strings: Some(as_strings),
+        later_file,
     };
     if covered {
         cx.covered(diags);
@@ -165,6 +169,7 @@ pub(crate) fn check_merged(
         last_file: last,
         included,
         as_strings: None,
+        later_file: false,
     };
     for &doc in &tree.documents {
         cx.document(doc, diags);
@@ -1164,6 +1169,9 @@ struct Cx<'t> {
     /// Mappings whose list and mapping values compose-go prints as strings when it merges
     /// them onto an earlier file's (see [`check_later_file`]): not checked.
     as_strings: Option<&'t std::collections::HashSet<NodeId>>,
+    /// A file after the first, checked alone: its `ports` and `expose` repeats are judged on the
+    /// files merged so far ([`check_merged`]), where compose-go made the list unique first.
+    later_file: bool,
 }
 
 impl<'t> Cx<'t> {
@@ -1667,7 +1675,7 @@ impl<'t> Cx<'t> {
     /// comes from: compose-go's `EnforceUnicity` first puts an item whose key repeats an
     /// earlier one's in its place. Items of the files merged before [`Cx::last_file`] are in
     /// canonical form by then (a short port is a mapping per port, the list made unique by the
-    /// written key, then by the canonical one). `None` when a key is not known before
+    /// written key, then by the canonical one; an `expose` item is a string). `None` when a key is not known before
     /// interpolation, or Compose fails on the list before validating it.
     fn unicity_list(&self, id: NodeId, ports: bool) -> Option<Vec<(J, NodeId)>> {
         let items = self.tree.sequence(id)?;
@@ -1681,10 +1689,9 @@ impl<'t> Cx<'t> {
             } else {
                 self.expose_key(item)?
             };
-            if ports
-                && self
-                    .last_file
-                    .is_some_and(|f| self.tree.node(item).file != f)
+            if self
+                .last_file
+                .is_some_and(|f| self.tree.node(item).file != f)
             {
                 earlier.insert(key, self.json(item, &mut budget)?, item);
             } else {
@@ -1694,6 +1701,12 @@ impl<'t> Cx<'t> {
         // Then in canonical form, made unique by the canonical key.
         let mut out = Unicity::default();
         for (value, item) in earlier.items {
+            if !ports {
+                // An `expose` item's canonical form is its text (`100` is `"100"`).
+                let key = self.expose_key(item)?;
+                out.insert(key.clone(), J::Str(key), item);
+                continue;
+            }
             if let J::Map(mut map) = value {
                 if self.included.contains(&self.tree.node(item).file) {
                     for (k, v) in [("protocol", "tcp"), ("mode", "ingress")] {
@@ -1790,7 +1803,9 @@ impl<'t> Cx<'t> {
         out: &mut Out<'_>,
     ) {
         // One item repeats nothing (a short port range expands to distinct ports).
-        if !matches!(self.tree.node(id).kind, NodeKind::Sequence(items) if items.len() > 1) {
+        if self.later_file
+            || !matches!(self.tree.node(id).kind, NodeKind::Sequence(items) if items.len() > 1)
+        {
             return;
         }
         let Some(list) = self.unicity_list(id, ports) else {

@@ -585,3 +585,16 @@ fn a_volume_label_item_repeated_by_a_later_file_is_refused() {
         fc020("c.yml")
     );
 }
+
+/// compose-go validates the files merged so far after `EnforceUnicity`: a later file's `100`
+/// takes the place of the earlier file's (canonical `"100"`), so it comes before `"1e2"` and
+/// is no repeat of it (the validator only equals a later number with an earlier numeric
+/// string). The same list in one file is refused. Verdicts of Compose v2.40.3.
+#[test]
+fn a_later_expose_item_is_judged_where_unicity_puts_it() {
+    let e1 = "services:\n  c:\n    image: x\n    expose: [100]\n";
+    let e2 = "services:\n  c:\n    expose: [\"8000-8001\", \"1e2\", 100]\n";
+    let e3 = "services:\n  c:\n    image: x\n    expose: [\"1e2\", 100]\n";
+    assert_eq!(codes(&[("e1.yml", e1), ("e2.yml", e2)]), vec![]);
+    assert_eq!(codes(&[("e3.yml", e3)]), fc020("e3.yml"));
+}

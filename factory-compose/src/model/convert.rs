@@ -416,7 +416,25 @@ impl<'t> Cx<'t> {
                     return;
                 };
                 let mut list = StringList::with_capacity(items.len());
+                // A port a later file repeats is one port (the merge keeps both for the
+                // renderer, which makes the list unique as compose-go does): each item's
+                // printed value and the files that wrote it, when several files did.
+                let files = items.first().map(|&f| self.node(f).file);
+                let several = matches!(key.as_str(), "ports" | "expose")
+                    && items.iter().any(|&i| Some(self.node(i).file) != files);
+                let mut written: std::collections::HashMap<String, Vec<crate::span::FileId>> =
+                    std::collections::HashMap::new();
                 for &item in items {
+                    if several {
+                        let mut printed = String::new();
+                        crate::merge::go_sprint(self.tree, item, &mut printed);
+                        let file = self.node(item).file;
+                        let by = written.entry(printed).or_default();
+                        if by.iter().any(|&f| f != file) {
+                            continue;
+                        }
+                        by.push(file);
+                    }
                     match self.node(item).kind {
                         NodeKind::Scalar(s) if !matches!(self.kind(item), PlainValue::Null) => {
                             list.push(Spanned::new(Text::from(self.tree.text(s)), self.loc(item)));

@@ -183,7 +183,20 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
                 continue;
             }
             "annotations" | "sysctls" => Some(string_map(cx, v, true)),
-            "expose" | "links" | "dns" | "dns_search" | "cap_add" | "cap_drop" | "profiles"
+            // compose-go makes `expose` unique by each item's text (its first place kept).
+            "expose" => Some(match string_list(cx, v) {
+                Value::Seq(items) => {
+                    let mut seen = std::collections::HashSet::new();
+                    Value::Seq(
+                        items
+                            .into_iter()
+                            .filter(|i| seen.insert(format!("{i:?}")))
+                            .collect(),
+                    )
+                }
+                other => other,
+            }),
+            "links" | "dns" | "dns_search" | "cap_add" | "cap_drop" | "profiles"
             | "volumes_from" | "security_opt" | "external_links" | "tmpfs" | "dns_opt"
             | "group_add" => Some(string_list(cx, v)),
             "extra_hosts" => Some(extra_hosts(cx, v)),
@@ -666,6 +679,8 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
                     out.push((text.clone(), vec![(text.clone(), cx.s(&text))]));
                     continue;
                 };
+                // An earlier file's item is already one mapping per port for compose-go.
+                let canonical = cx.tree.canonical_ports.contains(&item);
                 let mut group = Vec::new();
                 for p in parsed {
                     let key = p.unicity_key();
@@ -678,9 +693,15 @@ fn ports(cx: &Cx<'_>, v: NodeId) -> Value {
                         e.push(("published".to_owned(), cx.s(&p.published)));
                     }
                     e.push(("protocol".to_owned(), cx.s(&p.protocol)));
-                    group.push((key, Value::Map(e)));
+                    if canonical {
+                        out.push((key.clone(), vec![(key, Value::Map(e))]));
+                    } else {
+                        group.push((key, Value::Map(e)));
+                    }
                 }
-                out.push((text, group));
+                if !canonical {
+                    out.push((text, group));
+                }
             }
         }
     }

@@ -328,6 +328,9 @@ pub struct Tree {
     /// unique again (an earlier file's items when a later file is merged, the items of a file
     /// `extends` reads): their target is compared cleaned (`./d:/data/` is at `/data`).
     pub canonical_volumes: std::collections::HashSet<NodeId>,
+    /// Short `ports` items compose-go has as mappings when it makes the list unique (an earlier
+    /// file's, when a later file is merged): the first pass keys them in canonical form too.
+    pub canonical_ports: std::collections::HashSet<NodeId>,
     /// List and mapping values a later file (or an `extends`) gave an `environment`, `labels` …
     /// key an earlier one has: compose-go prints them as strings (`mergeToSequence`) once they
     /// are interpolated (`merge::print_merged_as_strings`).
@@ -512,7 +515,7 @@ impl Tree {
     }
 
     /// Append all of `other`'s nodes, their ids shifted past this tree's; the shift. `other`'s
-    /// documents, canonical volumes and values merged as strings are not added.
+    /// documents, canonical volumes and ports and values merged as strings are not added.
     pub fn append(&mut self, other: &Self) -> u32 {
         let offset = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
         let shift = |id: NodeId| NodeId(id.0 + offset);
@@ -563,6 +566,7 @@ impl PartialEq for Tree {
     fn eq(&self, other: &Self) -> bool {
         self.documents == other.documents
             && self.canonical_volumes == other.canonical_volumes
+            && self.canonical_ports == other.canonical_ports
             && self.merged_as_strings == other.merged_as_strings
             && self.nodes.len() == other.nodes.len()
             && (0..self.nodes.len()).all(|i| self.same_node(other, NodeId(i as u32)))
