@@ -190,14 +190,15 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // (`check_covered`) are kept for the values the merged tree no longer has.
     let replaced_values = (trees.len() > 1 || !extends_trees.is_empty()).then(|| {
         let (mut found, mut covered) = (Vec::new(), Vec::new());
-        for (tree, strings) in trees.iter().zip(&as_strings).filter(|_| trees.len() > 1) {
+        let files = trees.iter().zip(&as_strings).enumerate();
+        for (k, (tree, strings)) in files.filter(|_| trees.len() > 1) {
             let mut copy = tree.clone();
             interpolate::run_with_files(
                 &mut copy, sources, &variables, &file_vars, settings, &mut found,
             );
             schema::check_later_file(
                 &copy,
-                (schema::Checks::NotRequired, false),
+                (schema::Checks::NotRequired, k > 0),
                 strings,
                 true,
                 &mut covered,

@@ -174,6 +174,10 @@ enum Rule {
     Build,
     /// `networks.*.ipam.config`: by subnet, as compose-go's mergeIPAMConfig.
     IpamConfig,
+    /// `extra_hosts`: compose-go's `mergeExtraHosts`: the later items an earlier file has are
+    /// dropped, the others appended (a later file's own repeats are kept: the schema refuses
+    /// them on the files merged so far).
+    ExtraHosts,
     /// `services.*.ports` and `expose`: appended, repeats kept; the render and the schema's
     /// repeat check make them unique as compose-go does (by its `portIndexer` or
     /// `exposeIndexer` keys, before and after the canonical form), the earlier files' short
@@ -557,10 +561,12 @@ fn rule_for(path: &[String]) -> Rule {
         [
             "services",
             _,
-            "dns" | "dns_search" | "dns_opt" | "cap_add" | "cap_drop" | "env_file" | "extra_hosts"
-            | "tmpfs" | "label_file",
-        ]
-        | ["services", _, "build", "extra_hosts"] => Rule::AppendUnique,
+            "dns" | "dns_search" | "dns_opt" | "cap_add" | "cap_drop" | "env_file" | "tmpfs"
+            | "label_file",
+        ] => Rule::AppendUnique,
+        ["services", _, "extra_hosts"] | ["services", _, "build", "extra_hosts"] => {
+            Rule::ExtraHosts
+        }
         ["services", _, "ports" | "expose"] => Rule::Ports,
         ["services", _, "volumes"] => Rule::VolumesByTarget,
         ["services", _, "depends_on" | "networks" | "models"] => Rule::NamedMap,
@@ -676,6 +682,22 @@ impl Merger<'_> {
             Rule::ByName => Some(self.by_name(base, over, merged_as_strings(path))),
             Rule::IpamConfig => Some(self.ipam_config(base, over, path)),
             Rule::AppendUnique => Some(self.append(base, over, true)),
+            Rule::ExtraHosts => {
+                let earlier = self.list_items(base);
+                let mut items = earlier.clone();
+                for item in self.list_items(over) {
+                    if !earlier.iter().any(|&i| self.same(i, item)) {
+                        items.push(item);
+                    }
+                }
+                let at = if matches!(self.node(base).kind, NodeKind::Sequence(_)) {
+                    base
+                } else {
+                    over
+                };
+                let items = self.tree.add_items(items);
+                Some(self.with_kind(at, NodeKind::Sequence(items)))
+            }
             Rule::Ports => {
                 // compose-go has the earlier files' short ports as mappings by then: their
                 // `portIndexer` key is the canonical one ([`Tree::canonical_ports`]).
