@@ -112,20 +112,12 @@ pub fn merge(mut trees: Vec<Tree>) -> Merged {
 /// Remove `!reset`-tagged mapping entries and sequence items from every node of `tree` (only
 /// the entries inherited through `<<` when `only_merged`).
 fn strip_resets(tree: &mut Tree, only_merged: bool) {
-    let is_reset = |tree: &Tree, node: &Node| {
-        tree.props(node)
-            .and_then(|p| p.tag.as_ref())
-            .is_some_and(|t| t.is_reset())
-    };
+    let reset = |tree: &Tree, id: NodeId| tree.tag(id).is_some_and(|t| t.is_reset());
     // Tags are rare: most files have no `!reset` and need no pass over their mappings.
-    if !tree.nodes.iter().any(|n| is_reset(tree, n)) {
+    let count = u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX);
+    if !(0..count).any(|i| reset(tree, NodeId(i))) {
         return;
     }
-    let reset = |tree: &Tree, id: NodeId| {
-        tree.nodes
-            .get(id.0 as usize)
-            .is_some_and(|n| is_reset(tree, n))
-    };
     for i in 0..tree.nodes.len() {
         match tree.nodes[i].kind {
             NodeKind::Mapping(es) => {
@@ -151,6 +143,17 @@ fn strip_resets(tree: &mut Tree, only_merged: bool) {
             _ => {}
         }
     }
+}
+
+/// Which later items [`Merger::append`] leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Repeats {
+    /// None: every item is appended.
+    Keep,
+    /// Those equal to an earlier item or to one appended before.
+    Drop,
+    /// Those equal to an earlier file's item (compose-go's `mergeExtraHosts`).
+    DropEarlier,
 }
 
 /// How a path is merged.
@@ -202,21 +205,18 @@ fn is_path(path: &[String], pattern: &[&str]) -> bool {
 /// `logging.options` (merged as a mapping).
 pub(crate) fn merged_as_strings(path: &[String]) -> bool {
     let p: Vec<&str> = path.iter().map(String::as_str).collect();
-    matches!(
-        p.as_slice(),
-        [
-            "services",
-            _,
-            "environment" | "labels" | "sysctls" | "annotations"
-        ] | [
-            "services",
-            _,
-            "build",
-            "args" | "labels" | "additional_contexts"
-        ] | ["services", _, "deploy", "labels"]
-            | ["networks" | "volumes", _, "labels"]
-    )
+    match p.as_slice() {
+        ["services", _, key] => AS_STRINGS_SERVICE_KEYS.contains(key),
+        ["services", _, "build", key] => AS_STRINGS_BUILD_KEYS.contains(key),
+        ["services", _, "deploy", "labels"] | ["networks" | "volumes", _, "labels"] => true,
+        _ => false,
+    }
 }
+
+/// The service keys of [`merged_as_strings`].
+const AS_STRINGS_SERVICE_KEYS: &[&str] = &["environment", "labels", "sysctls", "annotations"];
+/// The `build` keys of [`merged_as_strings`].
+const AS_STRINGS_BUILD_KEYS: &[&str] = &["args", "labels", "additional_contexts"];
 
 /// For each file (none for the first), the mappings at a [`merged_as_strings`] path that an
 /// earlier file has too (even null): compose-go prints their list and mapping values as strings
@@ -477,17 +477,9 @@ fn service_as_strings_paths(tree: &Tree, svc: NodeId) -> Vec<(Vec<String>, NodeI
             }
         }
     };
-    visit(
-        None,
-        svc,
-        &["environment", "labels", "sysctls", "annotations"],
-    );
+    visit(None, svc, AS_STRINGS_SERVICE_KEYS);
     if let Some(build) = tree.get(svc, "build") {
-        visit(
-            Some("build"),
-            build.value,
-            &["args", "labels", "additional_contexts"],
-        );
+        visit(Some("build"), build.value, AS_STRINGS_BUILD_KEYS);
     }
     if let Some(deploy) = tree.get(svc, "deploy") {
         visit(Some("deploy"), deploy.value, &["labels"]);
@@ -681,23 +673,8 @@ impl Merger<'_> {
             }
             Rule::ByName => Some(self.by_name(base, over, merged_as_strings(path))),
             Rule::IpamConfig => Some(self.ipam_config(base, over, path)),
-            Rule::AppendUnique => Some(self.append(base, over, true)),
-            Rule::ExtraHosts => {
-                let earlier = self.list_items(base);
-                let mut items = earlier.clone();
-                for item in self.list_items(over) {
-                    if !earlier.iter().any(|&i| self.same(i, item)) {
-                        items.push(item);
-                    }
-                }
-                let at = if matches!(self.node(base).kind, NodeKind::Sequence(_)) {
-                    base
-                } else {
-                    over
-                };
-                let items = self.tree.add_items(items);
-                Some(self.with_kind(at, NodeKind::Sequence(items)))
-            }
+            Rule::AppendUnique => Some(self.append(base, over, Repeats::Drop)),
+            Rule::ExtraHosts => Some(self.append(base, over, Repeats::DropEarlier)),
             Rule::Ports => {
                 // compose-go has the earlier files' short ports as mappings by then: their
                 // `portIndexer` key is the canonical one ([`Tree::canonical_ports`]).
@@ -712,7 +689,7 @@ impl Merger<'_> {
                         .collect();
                     self.tree.canonical_ports.extend(short);
                 }
-                Some(self.append(base, over, false))
+                Some(self.append(base, over, Repeats::Keep))
             }
             Rule::VolumesByTarget => Some(self.volumes(base, over)),
             Rule::NamedMap => {
@@ -766,7 +743,7 @@ impl Merger<'_> {
                 (NodeKind::Sequence(_), NodeKind::Sequence(_))
                     if !(self.canonical && is_path(path, BUILD_SSH)) =>
                 {
-                    Some(self.append(base, over, false))
+                    Some(self.append(base, over, Repeats::Keep))
                 }
                 _ => {
                     self.check_kinds(base, over, path);
@@ -793,7 +770,7 @@ impl Merger<'_> {
         // Past this many pairs (no real network has hundreds of pools) the lists are
         // appended instead, so a hostile file cannot make millions of nodes.
         if originals.len().saturating_mul(overrides.len()) > 10_000 {
-            return self.append(base, over, false);
+            return self.append(base, over, Repeats::Keep);
         }
         let subnet = |m: &Self, id: NodeId| m.field(id, "subnet");
         let mut cells: Vec<NodeId> = Vec::new();
@@ -1064,10 +1041,16 @@ impl Merger<'_> {
         }
     }
 
-    fn append(&mut self, base: NodeId, over: NodeId, unique: bool) -> NodeId {
+    fn append(&mut self, base: NodeId, over: NodeId, repeats: Repeats) -> NodeId {
         let mut items = self.list_items(base);
+        let earlier = items.len();
         for item in self.list_items(over) {
-            if unique && items.iter().any(|&i| self.same(i, item)) {
+            let against = match repeats {
+                Repeats::Keep => &[][..],
+                Repeats::Drop => &items[..],
+                Repeats::DropEarlier => &items[..earlier],
+            };
+            if against.iter().any(|&i| self.same(i, item)) {
                 continue;
             }
             items.push(item);

@@ -185,14 +185,10 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             "annotations" | "sysctls" => Some(string_map(cx, v, true)),
             // compose-go makes `expose` unique by each item's text (its first place kept).
             "expose" => Some(match string_list(cx, v) {
-                Value::Seq(items) => {
+                Value::Seq(mut items) => {
                     let mut seen = std::collections::HashSet::new();
-                    Value::Seq(
-                        items
-                            .into_iter()
-                            .filter(|i| seen.insert(format!("{i:?}")))
-                            .collect(),
-                    )
+                    items.retain(|i| !matches!(i, Value::Str(t) if !seen.insert(t.clone())));
+                    Value::Seq(items)
                 }
                 other => other,
             }),
