@@ -675,6 +675,15 @@ pub fn compose_refusals(
     schema::check_covered(&loaded.project.tree, schema::Checks::All, &mut out);
     unknown_keys(&loaded.project, &mut out);
     consistency::check(loaded, &mut out);
+    // A refusal the load found is found again by the checks above (a repeated item): once.
+    let mut said = std::collections::HashSet::new();
+    out.retain(|d| {
+        said.insert((
+            d.code,
+            d.primary.as_ref().map(|l| l.location),
+            d.message.clone(),
+        ))
+    });
     if !settings.show_secrets {
         redact::mask_secrets(&mut out, &loaded.variables);
     }
