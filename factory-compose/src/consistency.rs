@@ -578,12 +578,27 @@ impl<'a> Cx<'a> {
                 if !matches!(self.kind(i), NodeKind::Scalar(_)) {
                     continue;
                 }
+                // compose-go converts an `int` or a string item; a float (`1e3`, `80.0`) or an
+                // integer past int64 is `invalid type float64 for port`.
+                let go_type = match scalar_kind(self.tree, self.tree.node(i)) {
+                    PlainValue::Float(_) => Some("float64"),
+                    PlainValue::Int(n) if n > i128::from(i64::MAX) => Some("uint64"),
+                    _ => None,
+                };
+                if let Some(go_type) = go_type {
+                    bad(
+                        self.loc(i),
+                        format!("invalid type {go_type} for port in `services.{name}.ports`"),
+                        "write the port as a whole number or a string",
+                    );
+                    continue;
+                }
                 if let Some(spec) = self.text(i)
-                    && crate::render::parse::parse_ports(&spec).is_none()
+                    && let Some(why) = crate::render::parse::port_error(&spec)
                 {
                     bad(
                         self.loc(i),
-                        format!("invalid port `{spec}` in `services.{name}.ports`"),
+                        format!("invalid port `{spec}` in `services.{name}.ports`: {why}"),
                         "write `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` with numbers or ranges",
                     );
                 }

@@ -16,9 +16,117 @@ pub(crate) fn parse_file(
     for problem in parsed.problems {
         diags.push(problem_diagnostic(problem, file, text));
     }
-    report_collection_keys(&parsed.tree, diags);
-    report_null_documents(text, &parsed.tree, diags);
-    parsed.tree
+    let mut tree = parsed.tree;
+    decode_tagged_scalars(&mut tree, diags);
+    report_collection_keys(&tree, diags);
+    report_null_documents(text, &tree, diags);
+    tree
+}
+
+/// go-yaml v3 decodes a scalar with a standard tag to that tag's type and fails to parse the
+/// file when its text is not one (`yaml: cannot decode !!str `abc` as a !!int`); a `!!binary`
+/// scalar is base64, decoded to a string (`yaml: !!binary value contains invalid base64 data`).
+/// Both messages from Compose v2.40.3. The decoded text replaces a `!!binary` scalar's.
+fn decode_tagged_scalars(tree: &mut Tree, diags: &mut Vec<Diagnostic>) {
+    use yaml::{NodeKind, PlainValue, TagKind};
+    let mut decoded = Vec::new();
+    for (i, node) in tree.nodes.iter().enumerate() {
+        let NodeKind::Scalar(s) = node.kind else {
+            continue;
+        };
+        let Some(tag) = tree.props(node).and_then(|p| p.tag.as_ref()) else {
+            continue;
+        };
+        let (kind, text) = (tag.kind(), tree.text(s));
+        let at = Location::new(node.file, node.span);
+        let wanted = match kind {
+            TagKind::Untagged | TagKind::Str | TagKind::Other => continue,
+            TagKind::Binary => {
+                match base64_decode(text) {
+                    Some(bytes) => decoded.push((i, String::from_utf8_lossy(&bytes).into_owned())),
+                    None => diags.push(
+                        registry::diagnostic(
+                            "FC001",
+                            "invalid YAML: !!binary value contains invalid base64 data",
+                        )
+                        .at(at)
+                        .with_help("write the value in base64, or remove the `!!binary` tag"),
+                    ),
+                }
+                continue;
+            }
+            TagKind::Bool => "!!bool",
+            TagKind::Int => "!!int",
+            TagKind::Float => "!!float",
+            TagKind::Null => "!!null",
+            TagKind::Timestamp => "!!timestamp",
+        };
+        // go-yaml tries a timestamp only for an untagged or `!!timestamp` scalar.
+        let resolved = match yaml::resolve_plain(text) {
+            PlainValue::Timestamp if kind != TagKind::Timestamp => PlainValue::Str,
+            other => other,
+        };
+        let (found, fits) = match resolved {
+            PlainValue::Null => ("!!null", kind == TagKind::Null),
+            PlainValue::Bool(_) => ("!!bool", kind == TagKind::Bool),
+            PlainValue::Int(_) => ("!!int", matches!(kind, TagKind::Int | TagKind::Float)),
+            PlainValue::Float(_) => ("!!float", kind == TagKind::Float),
+            PlainValue::Timestamp => ("!!timestamp", true),
+            PlainValue::Str => ("!!str", false),
+        };
+        if !fits {
+            diags.push(
+                registry::diagnostic(
+                    "FC001",
+                    format!("invalid YAML: cannot decode {found} `{text}` as a {wanted}"),
+                )
+                .at(at)
+                .with_help(format!(
+                    "remove the `{wanted}` tag, or write a value it decodes (Compose fails to parse the file)"
+                )),
+            );
+        }
+    }
+    for (i, text) in decoded {
+        tree.set_text(yaml::NodeId(u32::try_from(i).unwrap_or(u32::MAX)), &text);
+    }
+}
+
+/// Go's `base64.StdEncoding.DecodeString`: the standard alphabet with `=` padding, line breaks
+/// ignored; `None` for anything else.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = text
+        .bytes()
+        .filter(|b| !matches!(b, b'\r' | b'\n'))
+        .collect();
+    if !digits.len().is_multiple_of(4) {
+        return None;
+    }
+    let value = |b: u8| match b {
+        b'A'..=b'Z' => Some(b - b'A'),
+        b'a'..=b'z' => Some(b - b'a' + 26),
+        b'0'..=b'9' => Some(b - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(digits.len() / 4 * 3);
+    let quads = digits.chunks(4);
+    let last = quads.len().saturating_sub(1);
+    for (n, quad) in quads.enumerate() {
+        let padding = quad.iter().rev().take_while(|&&b| b == b'=').count();
+        if padding > 2 || (padding > 0 && n != last) {
+            return None;
+        }
+        let mut bits = 0u32;
+        for &b in quad.get(..4 - padding)? {
+            bits = (bits << 6) | u32::from(value(b)?);
+        }
+        bits <<= 6 * padding;
+        let bytes = bits.to_be_bytes();
+        out.extend_from_slice(bytes.get(1..4 - padding)?);
+    }
+    Some(out)
 }
 
 /// Null where Compose wants a mapping, which Compose refuses in each file before merging

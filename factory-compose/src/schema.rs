@@ -1256,18 +1256,9 @@ impl<'t> Cx<'t> {
 
     /// What go-yaml decodes the scalar `id` as.
     fn plain(&self, id: NodeId) -> PlainValue {
-        let node = self.tree.node(id);
-        // go-yaml leaves a scalar with a tag of its own (`!override 1000`, `!!str 1`) a string;
-        // only the standard `!!int`, `!!bool` … tags resolve it.
-        let tagged_str = self
-            .tree
-            .tag(id)
-            .is_some_and(|t| t.handle != "!!" || t.suffix == "str");
-        if tagged_str {
-            PlainValue::Str
-        } else {
-            scalar_kind(self.tree, node)
-        }
+        // A scalar with a tag of its own (`!override 1000`, `!!str 1`) is a string; a standard
+        // tag resolves it (`!!int '12'` is a number).
+        scalar_kind(self.tree, self.tree.node(id))
     }
 
     /// What `id` is to the schema, with Compose's `cast` applied to a known string: `Err(())`

@@ -73,14 +73,35 @@ pub(crate) fn describe(tree: &Tree, id: NodeId) -> &'static str {
     }
 }
 
-/// How Compose types a scalar node: quoted, block and interpolated scalars are strings, plain
-/// ones are resolved (a collection is `Str`: callers ask about scalars).
+/// How Compose types a scalar node, as go-yaml v3 decodes it into Go's `any`: a plain scalar
+/// is resolved; a quoted, block or interpolated one is a string; a standard tag resolves the
+/// text to its type (`!!int '12'` is 12, `!!str 12` a string, a `!!float` integer a float) and
+/// any other tag (`!override 1000`) leaves a string. A tag the text does not resolve to fails
+/// to parse in Compose: [`crate::load`] reports it. A collection is `Str`: callers ask about
+/// scalars.
 pub(crate) fn scalar_kind(tree: &Tree, node: &Node) -> PlainValue {
-    match node.kind {
-        NodeKind::Scalar(s) if node.style == ScalarStyle::Plain && !node.interpolated => {
+    use crate::yaml::TagKind;
+    let NodeKind::Scalar(s) = node.kind else {
+        return PlainValue::Str;
+    };
+    if node.interpolated {
+        return PlainValue::Str;
+    }
+    let tag = tree
+        .props(node)
+        .and_then(|p| p.tag.as_ref())
+        .map_or(TagKind::Untagged, crate::yaml::Tag::kind);
+    match tag {
+        TagKind::Untagged if node.style == ScalarStyle::Plain => resolve_plain(tree.text(s)),
+        TagKind::Untagged | TagKind::Str | TagKind::Binary | TagKind::Other => PlainValue::Str,
+        TagKind::Float => match resolve_plain(tree.text(s)) {
+            #[allow(clippy::cast_precision_loss)]
+            PlainValue::Int(i) => PlainValue::Float(i as f64),
+            other => other,
+        },
+        TagKind::Bool | TagKind::Int | TagKind::Null | TagKind::Timestamp => {
             resolve_plain(tree.text(s))
         }
-        _ => PlainValue::Str,
     }
 }
 

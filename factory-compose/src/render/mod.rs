@@ -149,7 +149,9 @@ impl Cx<'_> {
                 PlainValue::Bool(b) => Value::Bool(b),
                 PlainValue::Int(i) => Value::Int(i),
                 PlainValue::Float(f) => Value::Float(f),
-                PlainValue::Timestamp | PlainValue::Str => self.s(self.tree.text(s)),
+                PlainValue::Timestamp => crate::yaml::go_yaml_time(self.tree.text(s))
+                    .map_or_else(|| self.s(self.tree.text(s)), Value::Time),
+                PlainValue::Str => self.s(self.tree.text(s)),
             },
             NodeKind::Sequence(items) => Value::Seq(
                 self.tree

@@ -167,17 +167,31 @@ fn port_range(s: &str) -> Option<(u64, u64)> {
 }
 
 /// Docker's `nat.ParsePortSpec` then compose-go's conversion (ports sorted as `port/proto`
-/// strings, as compose-go sorts the map keys).
+/// strings, as compose-go sorts the map keys); `None` where Compose refuses the item
+/// ([`port_error`] says why).
 pub(crate) fn parse_ports(spec: &str) -> Option<Vec<Port>> {
+    parse_ports_checked(spec).ok()
+}
+
+/// Why Compose refuses the short-syntax port `spec`, in its words where it has some (`invalid
+/// IP address: 01.2.3.4`, `invalid proto: xyz`); `None` when it accepts it.
+pub(crate) fn port_error(spec: &str) -> Option<String> {
+    parse_ports_checked(spec).err()
+}
+
+fn parse_ports_checked(spec: &str) -> Result<Vec<Port>, String> {
+    let invalid = || "not `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`".to_owned();
     let (raw, proto) = match spec.rsplit_once('/') {
+        // `SplitProtoPort`: an empty protocol is `tcp`.
+        Some((r, "")) => (r, "tcp".to_owned()),
         Some((r, p)) => (r, p.to_ascii_lowercase()),
         None => (spec, "tcp".to_owned()),
     };
     // splitParts: an IPv6 address in brackets may hold colons.
     let (ip, host, container) = if let Some(rest) = raw.strip_prefix('[') {
-        let (ip, after) = rest.split_once(']')?;
-        let after = after.strip_prefix(':')?;
-        let (h, c) = after.split_once(':')?;
+        let (ip, after) = rest.split_once(']').ok_or_else(invalid)?;
+        let after = after.strip_prefix(':').ok_or_else(invalid)?;
+        let (h, c) = after.split_once(':').ok_or_else(invalid)?;
         (ip.to_owned(), h, c)
     } else {
         let parts: Vec<&str> = raw.split(':').collect();
@@ -192,17 +206,31 @@ pub(crate) fn parse_ports(spec: &str) -> Option<Vec<Port>> {
             }
         }
     };
-    if container.is_empty() {
-        return None;
+    // Go's `net.ParseIP`: dotted IPv4 without leading zeros, or IPv6 without a zone.
+    if !ip.is_empty() && ip.parse::<std::net::IpAddr>().is_err() {
+        return Err(format!("invalid IP address: {ip}"));
     }
-    let (start, end) = port_range(container)?;
+    if container.is_empty() {
+        return Err(format!("no port specified: {spec}<empty>"));
+    }
+    let (start, end) =
+        port_range(container).ok_or_else(|| format!("invalid containerPort: {container}"))?;
     let (hstart, hend) = if host.is_empty() {
         (0, 0)
     } else {
-        port_range(host)?
+        port_range(host).ok_or_else(|| format!("invalid hostPort: {host}"))?
     };
     if !host.is_empty() && end - start != hend - hstart && end != start {
-        return None;
+        return Err(format!(
+            "invalid ranges specified for container and host Ports: {container} and {host}"
+        ));
+    }
+    if !matches!(proto.as_str(), "tcp" | "udp" | "sctp") {
+        return Err(format!("invalid proto: {proto}"));
+    }
+    // compose-go drops a zero target when it converts the item, then finds none.
+    if start == 0 {
+        return Err("missing a target port (0 is none)".to_owned());
     }
     let mut out: Vec<(String, Port)> = Vec::new();
     for i in 0..=(end - start) {
@@ -217,14 +245,14 @@ pub(crate) fn parse_ports(spec: &str) -> Option<Vec<Port>> {
         }
         let port = Port {
             host_ip: ip.clone(),
-            target: u32::try_from(target).ok()?,
+            target: u32::try_from(target).map_err(|_| invalid())?,
             published,
             protocol: proto.clone(),
         };
         out.push((format!("{target}/{proto}"), port));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    Some(out.into_iter().map(|(_, p)| p).collect())
+    Ok(out.into_iter().map(|(_, p)| p).collect())
 }
 
 /// compose-go's `format.ParseVolume` result.

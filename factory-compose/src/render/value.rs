@@ -16,6 +16,9 @@ pub enum Value {
     Float(f64),
     /// A string (already `$`-escaped where Compose escapes it).
     Str(String),
+    /// A date or time go-yaml decoded as a Go `time.Time`, in Go's `RFC3339Nano` form
+    /// (`2001-12-14T00:00:00Z`): a string in JSON, a plain scalar in YAML.
+    Time(String),
     /// A list.
     Seq(Vec<Value>),
     /// A map, in printed order.
@@ -69,7 +72,7 @@ fn json(value: &Value, depth: usize, out: &mut String) {
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => out.push_str(&i.to_string()),
         Value::Float(f) => out.push_str(&go_json_float(*f)),
-        Value::Str(s) => json_string(s, out),
+        Value::Str(s) | Value::Time(s) => json_string(s, out),
         Value::Seq(items) if items.is_empty() => out.push_str("[]"),
         Value::Map(entries) if entries.is_empty() => out.push_str("{}"),
         Value::Seq(items) => {
@@ -357,17 +360,19 @@ fn yaml_inline(v: &Value, block_indent: usize, out: &mut String) {
         Value::Int(i) => out.push_str(&i.to_string()),
         Value::Float(f) => out.push_str(&yaml_float(*f)),
         Value::Str(s) => yaml_string(s, block_indent, out),
+        Value::Time(t) => out.push_str(t),
         Value::Seq(_) => out.push_str("[]"),
         Value::Map(_) => out.push_str("{}"),
     }
 }
 
+/// go-yaml v3's `floatv`: Go's shortest `%g` digits, `.inf`, `-.inf`, `.nan`.
 fn yaml_float(f: f64) -> String {
     if f.is_nan() {
         ".nan".to_owned()
     } else if f.is_infinite() {
         if f > 0.0 {
-            "+.inf".to_owned()
+            ".inf".to_owned()
         } else {
             "-.inf".to_owned()
         }

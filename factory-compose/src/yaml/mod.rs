@@ -35,7 +35,7 @@ mod lex;
 mod resolve;
 
 pub(crate) use resolve::go_format_float;
-pub use resolve::{PlainValue, compose_string, resolve_plain};
+pub use resolve::{PlainValue, compose_string, go_yaml_time, resolve_plain};
 
 use crate::span::{FileId, Span};
 
@@ -67,7 +67,52 @@ pub struct Tag {
     pub suffix: String,
 }
 
+/// What a scalar's tag means to go-yaml v3 when Compose decodes the scalar into Go's `any`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagKind {
+    /// No tag, or the non-specific `!`: a plain scalar is resolved, a quoted one is a string.
+    Untagged,
+    /// `!!str`: a string.
+    Str,
+    /// `!!bool`, `!!int`, `!!float`, `!!null`, `!!timestamp`: the text must resolve to that type
+    /// (`!!int '12'` is 12; `!!int abc` fails to parse); a `!!float` integer is a float.
+    Bool,
+    /// `!!int`
+    Int,
+    /// `!!float`
+    Float,
+    /// `!!null`
+    Null,
+    /// `!!timestamp`
+    Timestamp,
+    /// `!!binary`: base64, decoded to a string.
+    Binary,
+    /// Any other tag (`!reset`, `!override`, `!custom`, `!!map` on a scalar): a string.
+    Other,
+}
+
 impl Tag {
+    /// What the tag means to go-yaml (the `!!` handle or a verbatim `tag:yaml.org,2002:` uri).
+    #[must_use]
+    pub fn kind(&self) -> TagKind {
+        let core = match self.handle.as_str() {
+            "!" if self.suffix.is_empty() => return TagKind::Untagged,
+            "!!" => Some(self.suffix.as_str()),
+            "" => self.suffix.strip_prefix("tag:yaml.org,2002:"),
+            _ => None,
+        };
+        match core {
+            Some("str") => TagKind::Str,
+            Some("bool") => TagKind::Bool,
+            Some("int") => TagKind::Int,
+            Some("float") => TagKind::Float,
+            Some("null") => TagKind::Null,
+            Some("timestamp") => TagKind::Timestamp,
+            Some("binary") => TagKind::Binary,
+            _ => TagKind::Other,
+        }
+    }
+
     /// `!reset` (Compose: drop the value inherited from an earlier file).
     #[must_use]
     pub fn is_reset(&self) -> bool {

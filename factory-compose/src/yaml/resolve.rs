@@ -292,65 +292,117 @@ pub(crate) fn go_format_float(f: f64) -> String {
 /// `2006-1-2T15:4:5.999999999Z07:00`, the same with `t`, `2006-1-2 15:4:5.999999999`, `2006-1-2`,
 /// with Go's range checks (month, day of that month, hour, minute, second, zone offset).
 fn is_go_yaml_timestamp(s: &str) -> bool {
+    parse_timestamp(s).is_some()
+}
+
+/// A time go-yaml parsed: its fields as written, the fraction's digits and the zone offset.
+struct GoTime<'a> {
+    date: (i64, i64, i64),
+    clock: (i64, i64, i64),
+    fraction: &'a str,
+    offset_minutes: i64,
+}
+
+/// The time `s` is as go-yaml's `parseTimestamp` reads it, printed as Compose prints a
+/// `time.Time` (Go's `RFC3339Nano`: `2001-12-14T00:00:00Z`, the fraction's trailing zeros and
+/// digits past nanoseconds dropped, `Z` for a zero offset); `None` when `s` is no timestamp.
+#[must_use]
+pub fn go_yaml_time(s: &str) -> Option<String> {
+    let t = parse_timestamp(s)?;
+    let (year, month, day) = t.date;
+    let (hour, minute, second) = t.clock;
+    let nanos = t.fraction.get(..t.fraction.len().min(9)).unwrap_or("");
+    let nanos = nanos.trim_end_matches('0');
+    let fraction = if nanos.is_empty() {
+        String::new()
+    } else {
+        format!(".{nanos}")
+    };
+    let zone = match t.offset_minutes {
+        0 => "Z".to_owned(),
+        m => format!(
+            "{}{:02}:{:02}",
+            if m < 0 { '-' } else { '+' },
+            m.abs() / 60,
+            m.abs() % 60
+        ),
+    };
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}{zone}"
+    ))
+}
+
+fn parse_timestamp(s: &str) -> Option<GoTime<'_>> {
     let b = s.as_bytes();
     if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
-        return false;
+        return None;
     }
     let mut p = Cursor { b, i: 5 };
     let year = i64::from(b[0] - b'0') * 1000
         + i64::from(b[1] - b'0') * 100
         + i64::from(b[2] - b'0') * 10
         + i64::from(b[3] - b'0');
-    let Some(month) = p.num() else { return false };
+    let month = p.num()?;
     if !p.eat(b'-') {
-        return false;
+        return None;
     }
-    let Some(day) = p.num() else { return false };
+    let day = p.num()?;
     if !(1..=12).contains(&month) || day < 1 || day > days_in_month(month, year) {
-        return false;
+        return None;
     }
+    let mut time = GoTime {
+        date: (year, month, day),
+        clock: (0, 0, 0),
+        fraction: "",
+        offset_minutes: 0,
+    };
     if p.done() {
-        return true;
+        return Some(time);
     }
     let with_zone = match p.next() {
         Some(b'T' | b't') => true,
         Some(b' ') => false,
-        _ => return false,
+        _ => return None,
     };
-    let Some(hour) = p.num() else { return false };
+    let hour = p.num()?;
     if !p.eat(b':') {
-        return false;
+        return None;
     }
-    let Some(minute) = p.num() else { return false };
+    let minute = p.num()?;
     if !p.eat(b':') {
-        return false;
+        return None;
     }
-    let Some(second) = p.num() else { return false };
+    let second = p.num()?;
     if hour >= 24 || minute >= 60 || second >= 60 {
-        return false;
+        return None;
     }
+    time.clock = (hour, minute, second);
     if matches!(p.peek(), Some(b'.' | b',')) && p.peek_at(1).is_some_and(|c| c.is_ascii_digit()) {
         p.i += 1;
+        let from = p.i;
         while p.peek().is_some_and(|c| c.is_ascii_digit()) {
             p.i += 1;
         }
+        time.fraction = s.get(from..p.i).unwrap_or("");
     }
     if with_zone {
         match p.next() {
             Some(b'Z') => {}
-            Some(b'+' | b'-') => {
+            Some(sign @ (b'+' | b'-')) => {
                 let zone = (p.two_digits(), p.eat(b':'), p.two_digits());
                 let (Some(h), true, Some(m)) = zone else {
-                    return false;
+                    return None;
                 };
                 if h > 24 || m > 60 {
-                    return false;
+                    return None;
                 }
+                let minutes = h * 60 + m;
+                time.offset_minutes = if sign == b'-' { -minutes } else { minutes };
             }
-            _ => return false,
+            _ => return None,
         }
     }
-    p.done()
+    p.done().then_some(time)
 }
 
 /// A byte cursor for [`is_go_yaml_timestamp`].
@@ -440,6 +492,20 @@ mod tests {
             "2001-12-14 1:2:3.5",
         ] {
             assert!(is_go_yaml_timestamp(ok), "{ok}");
+        }
+        // As `docker compose config` v2.40.3 prints them (an `x-` value).
+        for (written, printed) in [
+            ("2001-12-14", "2001-12-14T00:00:00Z"),
+            ("2001-12-14 1:2:3.5", "2001-12-14T01:02:03.5Z"),
+            ("2001-1-2t1:02:03Z", "2001-01-02T01:02:03Z"),
+            ("2001-12-14T21:59:43.000+00:00", "2001-12-14T21:59:43Z"),
+            (
+                "2001-12-14t21:59:43.10-05:00",
+                "2001-12-14T21:59:43.1-05:00",
+            ),
+            ("2001-12-14T21:59:43+05:30", "2001-12-14T21:59:43+05:30"),
+        ] {
+            assert_eq!(go_yaml_time(written).as_deref(), Some(printed), "{written}");
         }
         for bad in [
             "2001-13-40",
