@@ -177,3 +177,34 @@ fn config_refuses_what_compose_refuses() {
     }
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// Compose's JSON encoder fails on an infinite or NaN float (`json: unsupported value: +Inf`,
+/// exit 1, nothing on stdout) while its YAML prints `.inf`; so does `factory config`, rather
+/// than print `null` in its place. Re-checked against Compose when the binary is available.
+#[test]
+fn json_cannot_hold_an_infinite_float() {
+    let compose = std::env::var_os("COMPOSE")
+        .map_or_else(|| repo().join("../.oracle/docker-compose"), PathBuf::from);
+    let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
+    let dir = std::env::temp_dir().join(format!("factory-config-inf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let text = "x-e:\n  a: .inf\n  b: -.Inf\n  c: .NaN\nservices:\n  web:\n    image: nginx\n";
+    std::fs::write(dir.join("compose.yml"), text).expect("write");
+    let json = run_in(&dir, factory, &["config", "-p", "t", "--format", "json"]);
+    let yaml = run_in(&dir, factory, &["config", "-p", "t"]);
+    if compose.is_file() {
+        let theirs = run_in(&dir, &compose, &["-p", "t", "config", "--format", "json"]);
+        assert_eq!(theirs.status.code(), Some(1));
+        let theirs_yaml = run_in(&dir, &compose, &["-p", "t", "config"]);
+        assert_eq!(theirs_yaml.stdout, yaml.stdout);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(json.status.code(), Some(1));
+    assert!(json.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&json.stderr).contains("json: unsupported value: +Inf"));
+    let yaml = String::from_utf8(yaml.stdout).expect("UTF-8");
+    assert!(
+        yaml.ends_with("x-e:\n  a: .inf\n  b: -.inf\n  c: .nan\n"),
+        "{yaml}"
+    );
+}

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use factory_compose::render::{Format, Options, render};
+use factory_compose::render::{Format, Options, document, to_json, to_yaml};
 use factory_compose::report::human;
 use factory_compose::resolve_refs::RefKind;
 
@@ -84,7 +84,28 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
         ConfigFormat::Yaml => Format::Yaml,
         ConfigFormat::Json => Format::Json,
     };
-    let text = render(&loaded, &files.settings, &options, format);
+    let doc = document(&loaded, &files.settings, &options, format);
+    let text = match format {
+        Format::Yaml => to_yaml(&doc),
+        // Compose's JSON encoder fails on an infinite or NaN float (`x-e: .inf`): so does this.
+        Format::Json => match doc.first_non_finite() {
+            Some(f) => {
+                let go = if f.is_nan() {
+                    "NaN"
+                } else if f > 0.0 {
+                    "+Inf"
+                } else {
+                    "-Inf"
+                };
+                eprintln!(
+                    "error: json: unsupported value: {go} (JSON has no infinity or NaN; the YAML output prints it)"
+                );
+                eprintln!("docker compose would fail to print this project: nothing printed");
+                return Ok(ExitCode::from(1));
+            }
+            None => to_json(&doc),
+        },
+    };
     // The process exits after printing: freeing the project value by value would only delay it.
     std::mem::forget(loaded);
     crate::output::emit(&text, args.project.output.as_deref())?;

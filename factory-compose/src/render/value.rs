@@ -48,6 +48,19 @@ impl Value {
         }
     }
 
+    /// The first float JSON cannot hold (`.inf`, `-.inf`, `.nan`), in printed order: Compose's
+    /// JSON encoder fails on it (`json: unsupported value: +Inf`), and [`to_json`] prints
+    /// `null` there.
+    #[must_use]
+    pub fn first_non_finite(&self) -> Option<f64> {
+        match self {
+            Self::Float(f) if !f.is_finite() => Some(*f),
+            Self::Seq(items) => items.iter().find_map(Self::first_non_finite),
+            Self::Map(entries) => entries.iter().find_map(|(_, v)| v.first_non_finite()),
+            _ => None,
+        }
+    }
+
     /// The string, if this is one.
     #[must_use]
     pub fn as_str(&self) -> Option<&str> {
