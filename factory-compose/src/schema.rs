@@ -126,8 +126,8 @@ pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic
 /// [`check_some`] on one of the project's files (`later_file`: not the first): the mappings of
 /// `as_strings` (an earlier file has the same `environment`, `labels` … key:
 /// [`crate::merge::merged_as_strings`]) are not checked, as compose-go validates the files
-/// merged so far, where their list and mapping values are strings; nor a later file's `ports`
-/// and `expose` repeats, judged on the files merged so far. [`check_covered`] when `covered`.
+/// merged so far, where their list and mapping values are strings; nor a later file's repeated
+/// items, judged on the files merged so far. [`check_covered`] when `covered`.
 pub(crate) fn check_later_file(
     tree: &Tree,
     (checks, later_file): (Checks, bool),
@@ -1169,8 +1169,9 @@ struct Cx<'t> {
     /// Mappings whose list and mapping values compose-go prints as strings when it merges
     /// them onto an earlier file's (see [`check_later_file`]): not checked.
     as_strings: Option<&'t std::collections::HashSet<NodeId>>,
-    /// A file after the first, checked alone: its `ports` and `expose` repeats are judged on the
-    /// files merged so far ([`check_merged`]), where compose-go made the list unique first.
+    /// A file after the first, checked alone: its repeated items are judged on the files merged
+    /// so far ([`check_merged`]), as compose-go validates them once `EnforceUnicity` and
+    /// `mergeExtraHosts` have dropped some.
     later_file: bool,
 }
 
@@ -1648,9 +1649,9 @@ impl<'t> Cx<'t> {
         if out.is_none() {
             return;
         }
-        // compose-go validates a later file's `extra_hosts` merged onto the earlier files'
-        // (`mergeExtraHosts` drops the items they have): judged there, not in the file alone.
-        if self.later_file && path.to_string().ends_with(".extra_hosts") {
+        // compose-go validates a later file merged onto the earlier files (`EnforceUnicity`
+        // and `mergeExtraHosts` may drop its repeats): judged there, not in the file alone.
+        if self.later_file {
             return;
         }
         let d = registry::diagnostic(
@@ -1798,7 +1799,8 @@ impl<'t> Cx<'t> {
         via: Option<Location>,
         out: &mut Out<'_>,
     ) {
-        // One item repeats nothing (a short port range expands to distinct ports).
+        // One item repeats nothing (a short port range expands to distinct ports); a later
+        // file's repeats are judged merged ([`Cx::repeated`]).
         if self.later_file
             || !matches!(self.tree.node(id).kind, NodeKind::Sequence(items) if items.len() > 1)
         {

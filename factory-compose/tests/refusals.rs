@@ -713,3 +713,41 @@ fn short_ports_compose_cannot_convert_are_refused() {
         assert_eq!(codes(&[("a.yml", &file(accepted))]), vec![], "{accepted}");
     }
 }
+
+/// compose-go validates a later file merged onto the earlier ones, after `EnforceUnicity` made
+/// some lists unique: a later file's repeat is refused, once, where the merge keeps it
+/// (`external_links`, `group_add` … are appended) and accepted where it does not (`cap_add`,
+/// `dns_opt` are made unique). Verdicts of Compose v2.40.3.
+#[test]
+fn a_later_file_s_repeats_are_judged_merged() {
+    let base = |key: &str| format!("services:\n  a:\n    image: x\n    {key}: [p]\n");
+    let later = |key: &str, items: &str| format!("services:\n  a:\n    {key}: {items}\n");
+    for key in [
+        "external_links",
+        "group_add",
+        "security_opt",
+        "device_cgroup_rules",
+    ] {
+        for items in ["[q, q]", "[p, p]", "[p]"] {
+            assert_eq!(
+                codes(&[("a.yml", &base(key)), ("b.yml", &later(key, items))]),
+                fc020("b.yml"),
+                "{key}: {items}"
+            );
+        }
+        assert_eq!(
+            codes(&[("a.yml", &base(key)), ("b.yml", &later(key, "[q]"))]),
+            vec![],
+            "{key}"
+        );
+    }
+    for key in ["cap_add", "dns_opt", "dns_search", "tmpfs"] {
+        for items in ["[q, q]", "[p, p]", "[p, q, q]"] {
+            assert_eq!(
+                codes(&[("a.yml", &base(key)), ("b.yml", &later(key, items))]),
+                vec![],
+                "{key}: {items}"
+            );
+        }
+    }
+}
