@@ -277,7 +277,7 @@ pub(crate) fn parse_volume(spec: &str) -> Option<Volume> {
         1 | 2 => {
             v.target = spec.to_owned();
             v.kind = "volume";
-            v.has_volume = true;
+            // compose-go returns before `populateType`: no `volume: {}`.
             return Some(v);
         }
         _ => {}

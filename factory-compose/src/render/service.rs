@@ -244,7 +244,7 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
                 Some(unit_bytes(cx, v))
             }
             "cpu_count" | "cpu_percent" | "cpu_period" | "cpu_quota" | "cpu_rt_period"
-            | "cpu_rt_runtime" | "cpu_shares" | "oom_score_adj" | "pids_limit" => {
+            | "cpu_rt_runtime" | "cpu_shares" | "oom_score_adj" | "pids_limit" | "scale" => {
                 Some(integer(cx, v))
             }
             "cpus" => Some(number(cx, v)),
@@ -757,7 +757,7 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                         "volume" => Some(with_extensions(
                             cx,
                             ordered(
-                                without_false(plain_entries(cx, val)),
+                                without_false(cast_entries(cx, val, &[], &[], &["nocopy"])),
                                 &["labels", "nocopy", "subpath"],
                             ),
                             val,
@@ -855,6 +855,33 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
         }
     }
     Value::Seq(last_in_first_place(out))
+}
+
+/// [`plain_entries`], with the values of the keys Compose casts from a string (`"3"` is 3,
+/// `"true"` is true) cast: `ints`, `floats`, `bools`.
+fn cast_entries(
+    cx: &Cx<'_>,
+    v: NodeId,
+    ints: &[&str],
+    floats: &[&str],
+    bools: &[&str],
+) -> Vec<(String, Value)> {
+    cx.entries(v)
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("x-"))
+        .map(|(k, val)| {
+            let value = if ints.contains(&k.as_str()) {
+                integer(cx, val)
+            } else if floats.contains(&k.as_str()) {
+                number(cx, val)
+            } else if bools.contains(&k.as_str()) {
+                boolean(cx, val).map_or_else(|| cx.plain(val), Value::Bool)
+            } else {
+                cx.plain(val)
+            };
+            (k, value)
+        })
+        .collect()
 }
 
 fn plain_entries(cx: &Cx<'_>, v: NodeId) -> Vec<(String, Value)> {
@@ -1192,6 +1219,8 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                             Some(t) => duration(cx, &t),
                             None => cx.plain(ev),
                         },
+                        "parallelism" | "max_attempts" => integer(cx, ev),
+                        "max_failure_ratio" => number(cx, ev),
                         _ => cx.plain(ev),
                     };
                     e.push((ek, x));
@@ -1212,7 +1241,12 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                 );
                 with_extensions(cx, policy, val)
             }
-            "placement" => with_extensions(cx, Value::Map(plain_entries(cx, val)), val),
+            "placement" => with_extensions(
+                cx,
+                Value::Map(cast_entries(cx, val, &["max_replicas_per_node"], &[], &[])),
+                val,
+            ),
+            "replicas" => integer(cx, val),
             k2 if k2.starts_with("x-") => continue,
             _ => cx.plain(val),
         };
