@@ -240,14 +240,17 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             "secrets" => Some(file_refs(cx, v, Some("/run/secrets/"))),
             "configs" => Some(file_refs(cx, v, None)),
             "stop_grace_period" => cx.text(v).map(|t| duration(cx, &t)),
+            // compose-go's fields are `omitempty`: a zero is not printed; a float decodes to
+            // no `UnitBytes` at all.
             "shm_size" | "mem_limit" | "mem_reservation" | "memswap_limit" | "mem_swappiness" => {
-                Some(unit_bytes(cx, v))
+                Some(unit_bytes(cx, v)).filter(|b| !is_zero(b) && !matches!(b, Value::Float(_)))
             }
             "cpu_count" | "cpu_percent" | "cpu_period" | "cpu_quota" | "cpu_rt_period"
-            | "cpu_rt_runtime" | "cpu_shares" | "oom_score_adj" | "pids_limit" | "scale" => {
-                Some(integer(cx, v))
+            | "cpu_rt_runtime" | "cpu_shares" | "oom_score_adj" | "pids_limit" => {
+                Some(integer(cx, v)).filter(|n| !is_zero(n))
             }
-            "cpus" => Some(number(cx, v)),
+            "scale" => Some(integer(cx, v)),
+            "cpus" => Some(number(cx, v)).filter(|n| !is_zero(n)),
             "devices" => Some(devices(cx, v)),
             "ulimits" => Some(ulimits(cx, v)),
             "post_start" | "pre_stop" => Some(Value::Seq(
@@ -1454,6 +1457,9 @@ fn integer(cx: &Cx<'_>, v: NodeId) -> Value {
             Some(Ok(n)) => Value::Int(i128::from(n)),
             _ => cx.plain(v),
         },
+        // compose-go decodes a float into an integer field truncated (`1.5` is 1).
+        #[allow(clippy::cast_possible_truncation)]
+        Value::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Value::Int(f.trunc() as i128),
         other => other,
     }
 }
@@ -1522,6 +1528,16 @@ fn without_false(entries: Vec<(String, Value)>) -> Vec<(String, Value)> {
 }
 
 /// `ulimits`: a Go map (sorted by name) of a number or `{soft, hard}`.
+/// A number Go's `omitempty` leaves out: 0, or the string `"0"` of a byte size.
+fn is_zero(v: &Value) -> bool {
+    match v {
+        Value::Int(n) => *n == 0,
+        Value::Float(f) => *f == 0.0,
+        Value::Str(s) => s == "0",
+        _ => false,
+    }
+}
+
 fn ulimits(cx: &Cx<'_>, v: NodeId) -> Value {
     let mut out: Vec<(String, Value)> = cx
         .entries(v)
@@ -1533,10 +1549,19 @@ fn ulimits(cx: &Cx<'_>, v: NodeId) -> Value {
                         .into_iter()
                         .filter(|(k, _)| !k.starts_with("x-"))
                         .map(|(k, y)| (k, integer(cx, y)))
+                        // Go's JSON leaves out a zero limit (`omitempty`); its YAML does not.
+                        .filter(|(_, n)| cx.format == Format::Yaml || !is_zero(n))
                         .collect(),
                     &["single", "soft", "hard"],
                 ),
-                _ => integer(cx, x),
+                // compose-go prints a zero `single` as its (zero) soft and hard limits.
+                _ => match integer(cx, x) {
+                    Value::Int(0) if cx.format == Format::Json => Value::Map(Vec::new()),
+                    n @ Value::Int(0) => {
+                        Value::Map(vec![("soft".to_owned(), n.clone()), ("hard".to_owned(), n)])
+                    }
+                    n => n,
+                },
             };
             (k, value)
         })
