@@ -475,7 +475,8 @@ impl<'a> Cx<'a> {
     /// A float where the schema takes a number but Compose reads strings and integers only
     /// (v2.40.3): `group_add` decodes into strings (an integer converts, a float does not:
     /// "expected type 'string', got unconvertible type 'float64'"), and `expose` is made
-    /// unique by a key of a string or an integer ("unsupported expose value").
+    /// unique by a key of a string or an integer ("unsupported expose value"); `storage_opt`
+    /// values decode into strings.
     fn float_items(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
         let name = &svc.name.value;
         for key in ["group_add", "expose"] {
@@ -487,9 +488,12 @@ impl<'a> Cx<'a> {
                 let NodeKind::Scalar(written) = node.kind else {
                     continue;
                 };
-                if !matches!(scalar_kind(self.tree, node), PlainValue::Float(_)) {
-                    continue;
-                }
+                let float = match scalar_kind(self.tree, node) {
+                    PlainValue::Float(_) => "a float",
+                    // Past int64, go-yaml decodes a `uint64`: no `expose` key either.
+                    PlainValue::Int(n) if key == "expose" && n > i128::from(i64::MAX) => "a uint64",
+                    _ => continue,
+                };
                 let value = self.tree.text(written);
                 let (what, help) = if key == "group_add" {
                     (
@@ -506,11 +510,95 @@ impl<'a> Cx<'a> {
                     registry::diagnostic(
                         "FC020",
                         format!(
-                            "`services.{name}.{key}[{n}]`: `{value}` is a float, which Compose does not read as {what}"
+                            "`services.{name}.{key}[{n}]`: `{value}` is {float}, which Compose does not read as {what}"
                         ),
                     )
                     .at(self.loc(i))
                     .with_help(help),
+                );
+            }
+        }
+        // A string `mode` of a secret or config is read in octal (`strconv.ParseInt(s, 8,
+        // 32)`); a long tmpfs volume's `mode` must be a number.
+        for key in ["secrets", "configs"] {
+            let Some(e) = svc.entry(self.tree, key) else {
+                continue;
+            };
+            for (n, &item) in self.items(e.value).iter().enumerate() {
+                let Some(mode) = self.value(item, "mode") else {
+                    continue;
+                };
+                let node = self.tree.node(mode.value);
+                if !matches!(node.kind, NodeKind::Scalar(_))
+                    || !matches!(scalar_kind(self.tree, node), PlainValue::Str)
+                {
+                    continue;
+                }
+                let text = self.text(mode.value).unwrap_or_default();
+                if i64::from_str_radix(&text, 8).is_err() {
+                    out.push(
+                        registry::diagnostic(
+                            "FC020",
+                            format!(
+                                "`services.{name}.{key}[{n}].mode`: `{text}` is not an octal file mode"
+                            ),
+                        )
+                        .at(self.loc(mode.value))
+                        .with_help("write the mode in octal, as `0440` or `\"440\"`"),
+                    );
+                }
+            }
+        }
+        if let Some(e) = svc.entry(self.tree, "volumes") {
+            for (n, &item) in self.items(e.value).iter().enumerate() {
+                let Some(mode) = self
+                    .value(item, "tmpfs")
+                    .and_then(|t| self.value(t.value, "mode"))
+                else {
+                    continue;
+                };
+                let node = self.tree.node(mode.value);
+                if matches!(node.kind, NodeKind::Scalar(_))
+                    && matches!(scalar_kind(self.tree, node), PlainValue::Str)
+                {
+                    let text = crate::yaml::scalar_text(self.tree, mode.value).unwrap_or_default();
+                    out.push(
+                        registry::diagnostic(
+                            "FC020",
+                            format!(
+                                "`services.{name}.volumes[{n}].tmpfs.mode`: `{text}` is a string, which Compose does not read as a mode"
+                            ),
+                        )
+                        .at(self.loc(mode.value))
+                        .with_help("write the mode as a number, as `01777` (unquoted)"),
+                    );
+                }
+            }
+        }
+        // `storage_opt` decodes into strings: an integer converts, a boolean or a float does
+        // not ("expected type 'string', got unconvertible type 'bool'").
+        if let Some(e) = svc.entry(self.tree, "storage_opt") {
+            for entry in self.tree.mapping(e.value).unwrap_or_default() {
+                let node = self.tree.node(entry.value);
+                let NodeKind::Scalar(written) = node.kind else {
+                    continue;
+                };
+                let what = match scalar_kind(self.tree, node) {
+                    PlainValue::Bool(_) => "a boolean",
+                    PlainValue::Float(_) => "a float",
+                    _ => continue,
+                };
+                let key = crate::yaml::scalar_text(self.tree, entry.key).unwrap_or("?");
+                let value = self.tree.text(written);
+                out.push(
+                    registry::diagnostic(
+                        "FC020",
+                        format!(
+                            "`services.{name}.storage_opt.{key}`: `{value}` is {what}, which Compose does not read as a string"
+                        ),
+                    )
+                    .at(self.loc(entry.value))
+                    .with_help(format!("quote the value: `{key}: \"{value}\"`")),
                 );
             }
         }
@@ -667,6 +755,27 @@ impl<'a> Cx<'a> {
             }
         }
         for (path, i) in requests {
+            // A string `count` is `all` (any case) or a whole number (`strconv.Atoi`).
+            if let Some(count) = self.get(i, "count")
+                && matches!(
+                    scalar_kind(self.tree, self.tree.node(count.value)),
+                    PlainValue::Str
+                )
+                && let Some(text) = self.text(count.value)
+                && !text.eq_ignore_ascii_case("all")
+                && text.parse::<i64>().is_err()
+            {
+                out.push(
+                    registry::diagnostic(
+                        "FC020",
+                        format!(
+                            "`{path}`: invalid count `{text}`, the only value allowed is `all` or a number"
+                        ),
+                    )
+                    .at(self.loc(count.value))
+                    .with_help("write `count: all` or a whole number of devices"),
+                );
+            }
             if let (Some(_), Some(ids)) = (self.get(i, "count"), self.get(i, "device_ids")) {
                 out.push(self.at(
                     &ids,
@@ -1514,6 +1623,26 @@ impl<'a> Cx<'a> {
                 k.value,
                 Kind::Duration,
             ));
+        }
+        if let Some(d) = self.value(node, "deploy") {
+            for (section, keys) in [
+                ("restart_policy", ["delay", "window"]),
+                ("update_config", ["delay", "monitor"]),
+                ("rollback_config", ["delay", "monitor"]),
+            ] {
+                let Some(s) = self.value(d.value, section) else {
+                    continue;
+                };
+                for key in keys {
+                    if let Some(k) = self.value(s.value, key) {
+                        fields.push((
+                            format!("services[{name}].deploy.{section}.{key}"),
+                            k.value,
+                            Kind::Duration,
+                        ));
+                    }
+                }
+            }
         }
         if let Some(h) = self.value(node, "healthcheck") {
             for key in ["interval", "timeout", "start_period", "start_interval"] {

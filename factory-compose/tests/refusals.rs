@@ -751,3 +751,48 @@ fn a_later_file_s_repeats_are_judged_merged() {
         }
     }
 }
+
+/// Values compose-go's decoding refuses after the schema accepted them: a deploy duration
+/// without a unit, a boolean or float `storage_opt` value, an `expose` item past int64, a
+/// string file mode that is not octal, a string tmpfs mode, a device `count` that is neither
+/// `all` nor a number. Verdicts of Compose v2.40.3.
+#[test]
+fn values_compose_cannot_decode_are_refused() {
+    let service = |body: &str| {
+        format!(
+            "services:\n  a:\n    image: x\n{body}secrets:\n  s:\n    file: ./s\nvolumes:\n  v: {{}}\n"
+        )
+    };
+    for refused in [
+        "    deploy:\n      restart_policy:\n        delay: \"1\"\n",
+        "    deploy:\n      update_config:\n        monitor: \"5\"\n",
+        "    deploy:\n      rollback_config:\n        delay: abc\n",
+        "    storage_opt:\n      b: true\n",
+        "    storage_opt:\n      n: 1.5\n",
+        "    expose: [9223372036854775808]\n",
+        "    secrets:\n      - source: s\n        mode: \"8\"\n",
+        "    volumes:\n      - type: tmpfs\n        target: /x\n        tmpfs:\n          mode: \"1\"\n",
+        "    gpus:\n      - driver: nvidia\n        count: \"x\"\n",
+        "    gpus:\n      - driver: nvidia\n        count: \"1.5\"\n",
+    ] {
+        assert_eq!(
+            codes(&[("a.yml", &service(refused))]),
+            fc020("a.yml"),
+            "{refused}"
+        );
+    }
+    for accepted in [
+        "    deploy:\n      restart_policy:\n        delay: \"0\"\n        window: 1m\n",
+        "    storage_opt:\n      n: 15\n",
+        "    expose: [9223372036854775807]\n",
+        "    secrets:\n      - source: s\n        mode: \"440\"\n",
+        "    gpus:\n      - driver: nvidia\n        count: \"ALL\"\n",
+        "    gpus:\n      - driver: nvidia\n        count: \"+3\"\n",
+    ] {
+        assert_eq!(
+            codes(&[("a.yml", &service(accepted))]),
+            vec![],
+            "{accepted}"
+        );
+    }
+}

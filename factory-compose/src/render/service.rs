@@ -183,6 +183,8 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
                 continue;
             }
             "annotations" | "sysctls" => Some(string_map(cx, v, true)),
+            // A Go `map[string]string`: numbers printed, null empty, sorted.
+            "storage_opt" => Some(string_map(cx, v, true)),
             // compose-go makes `expose` unique by each item's text (its first place kept).
             "expose" => Some(match string_list(cx, v) {
                 Value::Seq(mut items) => {
@@ -777,6 +779,8 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
                                     };
                                     (k, x)
                                 })
+                                // `size` and `mode` are `omitempty`.
+                                .filter(|(_, x)| !is_zero(x))
                                 .collect(),
                             &["size", "mode"],
                         )),
@@ -1035,7 +1039,8 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
                     "additional_contexts" => Some(additional_contexts(cx, val)),
                     "labels" => Some(string_map(cx, val, true)),
                     "cache_from" | "cache_to" | "tags" | "platforms" => Some(string_list(cx, val)),
-                    "shm_size" => Some(unit_bytes(cx, val)),
+                    // `omitempty`
+                    "shm_size" => Some(unit_bytes(cx, val)).filter(|b| !is_zero(b)),
                     // Like the service's, without a default target.
                     "secrets" => Some(file_refs(cx, val, None)),
                     k2 if k2.starts_with("x-") => None,
@@ -1109,6 +1114,12 @@ fn file_refs(cx: &Cx<'_>, v: NodeId, default_dir: Option<&str>) -> Value {
                     if k == "mode"
                         && let Value::Int(m) = val
                     {
+                        *val = Value::Str(format!("0{m:o}"));
+                    } else if k == "mode"
+                        && let Value::Str(text) = val
+                        && let Ok(m) = i64::from_str_radix(text, 8)
+                    {
+                        // A string mode is read in octal (`strconv.ParseInt(s, 8, 32)`).
                         *val = Value::Str(format!("0{m:o}"));
                     } else if matches!(k.as_str(), "uid" | "gid")
                         && let Value::Int(n) = val
@@ -1196,8 +1207,13 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                             },
                             // Compose's schema types `cpus` as a number: `"0.5"` prints as 0.5.
                             "cpus" => number(cx, ev),
+                            "pids" => integer(cx, ev),
                             _ => cx.plain(ev),
                         };
+                        // compose-go's `cpus`, `memory` and `pids` are `omitempty`.
+                        if matches!(ek.as_str(), "cpus" | "memory" | "pids") && is_zero(&x) {
+                            continue;
+                        }
                         e.push((ek, x));
                     }
                     let resource = ordered(
@@ -1223,7 +1239,11 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                             None => cx.plain(ev),
                         },
                         "parallelism" | "max_attempts" => integer(cx, ev),
-                        "max_failure_ratio" => number(cx, ev),
+                        // `omitempty` (`parallelism` and `max_attempts` are pointers: printed).
+                        "max_failure_ratio" => match number(cx, ev) {
+                            n if is_zero(&n) => continue,
+                            n => n,
+                        },
                         _ => cx.plain(ev),
                     };
                     e.push((ek, x));
@@ -1244,11 +1264,21 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                 );
                 with_extensions(cx, policy, val)
             }
-            "placement" => with_extensions(
+            "placement" => match with_extensions(
                 cx,
-                Value::Map(cast_entries(cx, val, &["max_replicas_per_node"], &[], &[])),
+                Value::Map(
+                    cast_entries(cx, val, &["max_replicas_per_node"], &[], &[])
+                        .into_iter()
+                        // `omitempty`
+                        .filter(|(k, n)| k != "max_replicas_per_node" || !is_zero(n))
+                        .collect(),
+                ),
                 val,
-            ),
+            ) {
+                // An empty placement is printed in JSON only (added below).
+                Value::Map(m) if m.is_empty() => continue,
+                placement => placement,
+            },
             "replicas" => integer(cx, val),
             k2 if k2.starts_with("x-") => continue,
             _ => cx.plain(val),
