@@ -468,6 +468,7 @@ impl<'a> Cx<'a> {
     fn decoding(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
         self.casts(svc, out);
         self.float_items(svc, out);
+        self.file_modes(svc, out);
         self.validation(svc, out);
         self.short_syntax(svc, out);
     }
@@ -518,63 +519,6 @@ impl<'a> Cx<'a> {
                 );
             }
         }
-        // A string `mode` of a secret or config is read in octal (`strconv.ParseInt(s, 8,
-        // 32)`); a long tmpfs volume's `mode` must be a number.
-        for key in ["secrets", "configs"] {
-            let Some(e) = svc.entry(self.tree, key) else {
-                continue;
-            };
-            for (n, &item) in self.items(e.value).iter().enumerate() {
-                let Some(mode) = self.value(item, "mode") else {
-                    continue;
-                };
-                let node = self.tree.node(mode.value);
-                if !matches!(node.kind, NodeKind::Scalar(_))
-                    || !matches!(scalar_kind(self.tree, node), PlainValue::Str)
-                {
-                    continue;
-                }
-                let text = self.text(mode.value).unwrap_or_default();
-                if i64::from_str_radix(&text, 8).is_err() {
-                    out.push(
-                        registry::diagnostic(
-                            "FC020",
-                            format!(
-                                "`services.{name}.{key}[{n}].mode`: `{text}` is not an octal file mode"
-                            ),
-                        )
-                        .at(self.loc(mode.value))
-                        .with_help("write the mode in octal, as `0440` or `\"440\"`"),
-                    );
-                }
-            }
-        }
-        if let Some(e) = svc.entry(self.tree, "volumes") {
-            for (n, &item) in self.items(e.value).iter().enumerate() {
-                let Some(mode) = self
-                    .value(item, "tmpfs")
-                    .and_then(|t| self.value(t.value, "mode"))
-                else {
-                    continue;
-                };
-                let node = self.tree.node(mode.value);
-                if matches!(node.kind, NodeKind::Scalar(_))
-                    && matches!(scalar_kind(self.tree, node), PlainValue::Str)
-                {
-                    let text = crate::yaml::scalar_text(self.tree, mode.value).unwrap_or_default();
-                    out.push(
-                        registry::diagnostic(
-                            "FC020",
-                            format!(
-                                "`services.{name}.volumes[{n}].tmpfs.mode`: `{text}` is a string, which Compose does not read as a mode"
-                            ),
-                        )
-                        .at(self.loc(mode.value))
-                        .with_help("write the mode as a number, as `01777` (unquoted)"),
-                    );
-                }
-            }
-        }
         // `storage_opt` decodes into strings: an integer converts, a boolean or a float does
         // not ("expected type 'string', got unconvertible type 'bool'").
         if let Some(e) = svc.entry(self.tree, "storage_opt") {
@@ -600,6 +544,65 @@ impl<'a> Cx<'a> {
                     .at(self.loc(entry.value))
                     .with_help(format!("quote the value: `{key}: \"{value}\"`")),
                 );
+            }
+        }
+    }
+
+    /// A string node's text (a scalar go-yaml decodes as a string), for the casts below.
+    fn string_scalar(&self, id: NodeId) -> Option<Text> {
+        let node = self.tree.node(id);
+        (matches!(node.kind, NodeKind::Scalar(_))
+            && matches!(scalar_kind(self.tree, node), PlainValue::Str))
+        .then(|| self.text(id))
+        .flatten()
+    }
+
+    /// FC020 at `id`.
+    fn refused(&self, id: NodeId, message: String, help: &str) -> Diagnostic {
+        registry::diagnostic("FC020", message)
+            .at(self.loc(id))
+            .with_help(help.to_owned())
+    }
+
+    /// File modes compose-go cannot decode: a string `mode` of a secret or config is read in
+    /// octal (`strconv.ParseInt(s, 8, 32)`), a long tmpfs volume's `mode` must be a number.
+    fn file_modes(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let name = &svc.name.value;
+        for key in ["secrets", "configs"] {
+            let Some(e) = svc.entry(self.tree, key) else {
+                continue;
+            };
+            for (n, &item) in self.items(e.value).iter().enumerate() {
+                if let Some(mode) = self.value(item, "mode")
+                    && let Some(text) = self.string_scalar(mode.value)
+                    && i64::from_str_radix(&text, 8).is_err()
+                {
+                    out.push(self.refused(
+                        mode.value,
+                        format!(
+                            "`services.{name}.{key}[{n}].mode`: `{text}` is not an octal file mode"
+                        ),
+                        "write the mode in octal, as `0440` or `\"440\"`",
+                    ));
+                }
+            }
+        }
+        let Some(e) = svc.entry(self.tree, "volumes") else {
+            return;
+        };
+        for (n, &item) in self.items(e.value).iter().enumerate() {
+            if let Some(mode) = self
+                .value(item, "tmpfs")
+                .and_then(|t| self.value(t.value, "mode"))
+                && let Some(text) = self.string_scalar(mode.value)
+            {
+                out.push(self.refused(
+                    mode.value,
+                    format!(
+                        "`services.{name}.volumes[{n}].tmpfs.mode`: `{text}` is a string, which Compose does not read as a mode"
+                    ),
+                    "write the mode as a number, as `01777` (unquoted)",
+                ));
             }
         }
     }
@@ -757,24 +760,17 @@ impl<'a> Cx<'a> {
         for (path, i) in requests {
             // A string `count` is `all` (any case) or a whole number (`strconv.Atoi`).
             if let Some(count) = self.get(i, "count")
-                && matches!(
-                    scalar_kind(self.tree, self.tree.node(count.value)),
-                    PlainValue::Str
-                )
-                && let Some(text) = self.text(count.value)
+                && let Some(text) = self.string_scalar(count.value)
                 && !text.eq_ignore_ascii_case("all")
                 && text.parse::<i64>().is_err()
             {
-                out.push(
-                    registry::diagnostic(
-                        "FC020",
-                        format!(
-                            "`{path}`: invalid count `{text}`, the only value allowed is `all` or a number"
-                        ),
-                    )
-                    .at(self.loc(count.value))
-                    .with_help("write `count: all` or a whole number of devices"),
-                );
+                out.push(self.refused(
+                    count.value,
+                    format!(
+                        "`{path}`: invalid count `{text}`, the only value allowed is `all` or a number"
+                    ),
+                    "write `count: all` or a whole number of devices",
+                ));
             }
             if let (Some(_), Some(ids)) = (self.get(i, "count"), self.get(i, "device_ids")) {
                 out.push(self.at(
