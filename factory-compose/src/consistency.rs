@@ -469,6 +469,7 @@ impl<'a> Cx<'a> {
         self.casts(svc, out);
         self.float_items(svc, out);
         self.file_modes(svc, out);
+        self.negative_retries(svc, out);
         self.validation(svc, out);
         self.short_syntax(svc, out);
     }
@@ -562,6 +563,38 @@ impl<'a> Cx<'a> {
         registry::diagnostic("FC020", message)
             .at(self.loc(id))
             .with_help(help.to_owned())
+    }
+
+    /// A negative `healthcheck.retries`: compose-go decodes it into a `uint64` ("cannot parse
+    /// value as 'uint64': -1 overflows uint").
+    fn negative_retries(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let Some(retries) = self
+            .value(svc.node, "healthcheck")
+            .and_then(|h| self.value(h.value, "retries"))
+        else {
+            return;
+        };
+        let node = self.tree.node(retries.value);
+        let negative = match scalar_kind(self.tree, node) {
+            PlainValue::Int(n) => n < 0,
+            PlainValue::Float(f) => f < 0.0,
+            PlainValue::Str => self
+                .text(retries.value)
+                .and_then(|t| t.parse::<i128>().ok())
+                .is_some_and(|n| n < 0),
+            _ => false,
+        };
+        if negative {
+            let text = crate::yaml::scalar_text(self.tree, retries.value).unwrap_or_default();
+            out.push(self.refused(
+                retries.value,
+                format!(
+                    "`services.{}.healthcheck.retries`: `{text}` is negative, which Compose does not read as a count",
+                    svc.name.value
+                ),
+                "write how many failures in a row make the container unhealthy, 0 or more",
+            ));
+        }
     }
 
     /// File modes compose-go cannot decode: a string `mode` of a secret or config is read in

@@ -755,7 +755,7 @@ fn a_later_file_s_repeats_are_judged_merged() {
 /// Values compose-go's decoding refuses after the schema accepted them: a deploy duration
 /// without a unit, a boolean or float `storage_opt` value, an `expose` item past int64, a
 /// string file mode that is not octal, a string tmpfs mode, a device `count` that is neither
-/// `all` nor a number. Verdicts of Compose v2.40.3.
+/// `all` nor a number, a negative `healthcheck.retries`. Verdicts of Compose v2.40.3.
 #[test]
 fn values_compose_cannot_decode_are_refused() {
     let service = |body: &str| {
@@ -774,6 +774,8 @@ fn values_compose_cannot_decode_are_refused() {
         "    volumes:\n      - type: tmpfs\n        target: /x\n        tmpfs:\n          mode: \"1\"\n",
         "    gpus:\n      - driver: nvidia\n        count: \"x\"\n",
         "    gpus:\n      - driver: nvidia\n        count: \"1.5\"\n",
+        "    healthcheck:\n      test: [\"CMD\", \"x\"]\n      retries: -1\n",
+        "    healthcheck:\n      test: [\"CMD\", \"x\"]\n      retries: \"-2\"\n",
     ] {
         assert_eq!(
             codes(&[("a.yml", &service(refused))]),
@@ -788,6 +790,7 @@ fn values_compose_cannot_decode_are_refused() {
         "    secrets:\n      - source: s\n        mode: \"440\"\n",
         "    gpus:\n      - driver: nvidia\n        count: \"ALL\"\n",
         "    gpus:\n      - driver: nvidia\n        count: \"+3\"\n",
+        "    healthcheck:\n      test: [\"CMD\", \"x\"]\n      retries: 0.5\n",
     ] {
         assert_eq!(
             codes(&[("a.yml", &service(accepted))]),

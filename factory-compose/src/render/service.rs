@@ -584,9 +584,11 @@ fn healthcheck(cx: &Cx<'_>, v: NodeId) -> Value {
                 cx.text(val).map(|t| duration(cx, &t))
             }
             // An integer in Compose's schema: an interpolated `$RETRIES` is cast to a number.
+            // A float is truncated (`0.5` is 0), as compose-go decodes it into a `uint64`.
             "retries" => match cx.plain(val) {
                 Value::Null => None,
                 Value::Str(t) => Some(t.parse::<i128>().map_or(Value::Str(t), Value::Int)),
+                Value::Float(_) => Some(integer(cx, val)),
                 other => Some(other),
             },
             "disable" => boolean(cx, val).filter(|b| *b).map(Value::Bool),
