@@ -42,6 +42,8 @@ pub struct Interpolation {
     by_node: Vec<(NodeId, std::ops::Range<usize>)>,
     /// The syntax Compose v1 read differently (FE011), per rendered scalar, in file order.
     v1: Vec<(NodeId, V1Findings)>,
+    /// The scalars rendered with an unset variable, sorted.
+    unset: Vec<NodeId>,
 }
 
 impl Interpolation {
@@ -61,6 +63,12 @@ impl Interpolation {
     #[must_use]
     pub fn v1_incompatibilities(&self) -> &[(NodeId, V1Findings)] {
         &self.v1
+    }
+
+    /// The scalars rendered with a variable that is not set (FE002), sorted by node.
+    #[must_use]
+    pub fn rendered_with_unset(&self) -> &[NodeId] {
+        &self.unset
     }
 
     /// The variable uses in `node` (a binary search, not a scan).
@@ -203,6 +211,9 @@ pub fn run_with_files(
                     let at = locate(u.span.clone());
                     diags.push(unset_diagnostic(&u.name, at, vars, settings));
                 }
+                if !rendered.unset.is_empty() {
+                    out.unset.push(id);
+                }
                 if rendered.value != value {
                     out.raw.push((id, value.into()));
                     tree.set_text(id, &rendered.value);
@@ -221,6 +232,7 @@ pub fn run_with_files(
         }
     }
     out.raw.sort_unstable_by_key(|(n, _)| *n);
+    out.unset.sort_unstable();
     out.by_node.sort_unstable_by_key(|(n, _)| *n);
     out
 }

@@ -56,6 +56,11 @@ pub(crate) enum Checks {
     /// Only missing required keys, and the repeated items the merge made (a list Compose's
     /// schema wants unique): the files merged so far ([`Checks::NotRequired`]).
     OnlyRequired,
+    /// Only the casts of interpolated values: Compose casts a string at a typed path (`scale`,
+    /// `privileged` …) after interpolating it (`error while interpolating services.a.scale:
+    /// failed to cast to expected type`), so `scale: ${N}` with `N` unset is refused; the
+    /// checks before interpolation leave templates alone.
+    InterpolatedCasts,
 }
 
 /// Report every value of `tree` (one compose file) that Compose's schema refuses, as FC020.
@@ -75,6 +80,7 @@ pub(crate) fn check_covered(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnos
         included: &[],
         as_strings: None,
         later_file: false,
+        settled_only: None,
     };
     cx.covered(diags);
 }
@@ -108,6 +114,27 @@ const LOGGING: Obj = closed(&[
     ),
 ]);
 
+/// The interpolated values of `tree` Compose fails to cast ([`Checks::InterpolatedCasts`]),
+/// but those of `unset` (sorted) when given.
+pub(crate) fn check_interpolated_casts(
+    tree: &Tree,
+    unset: Option<&[NodeId]>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let cx = Cx {
+        tree,
+        checks: Checks::InterpolatedCasts,
+        last_file: None,
+        included: &[],
+        as_strings: None,
+        later_file: false,
+        settled_only: unset,
+    };
+    for &doc in &tree.documents {
+        cx.document(doc, diags);
+    }
+}
+
 /// [`check`], reporting only `checks`.
 pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic>) {
     let cx = Cx {
@@ -117,6 +144,7 @@ pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic
         included: &[],
         as_strings: None,
         later_file: false,
+        settled_only: None,
     };
     for &doc in &tree.documents {
         cx.document(doc, diags);
@@ -142,6 +170,7 @@ pub(crate) fn check_later_file(
         included: &[],
         as_strings: Some(as_strings),
         later_file,
+        settled_only: None,
     };
     if covered {
         cx.covered(diags);
@@ -170,6 +199,7 @@ pub(crate) fn check_merged(
         included,
         as_strings: None,
         later_file: false,
+        settled_only: None,
     };
     for &doc in &tree.documents {
         cx.document(doc, diags);
@@ -1169,6 +1199,10 @@ struct Cx<'t> {
     /// Mappings whose list and mapping values compose-go prints as strings when it merges
     /// them onto an earlier file's (see [`check_later_file`]): not checked.
     as_strings: Option<&'t std::collections::HashSet<NodeId>>,
+    /// For [`Checks::InterpolatedCasts`]: the interpolated scalars that used an unset variable,
+    /// sorted, when they are not to be checked (a lint: the variable is reported, and may be
+    /// set when deployed).
+    settled_only: Option<&'t [NodeId]>,
     /// A file after the first, checked alone: its repeated items are judged on the files merged
     /// so far ([`check_merged`]), as compose-go validates them once `EnforceUnicity` and
     /// `mergeExtraHosts` have dropped some.
@@ -1279,7 +1313,8 @@ impl<'t> Cx<'t> {
             PlainValue::Int(i) => Kind::Int(i as f64),
             PlainValue::Float(f) => number(f),
             PlainValue::Timestamp => Kind::Time,
-            PlainValue::Str if s.contains('$') => Kind::Template,
+            // After interpolation a `$` is a literal character, not a template.
+            PlainValue::Str if s.contains('$') && !node.interpolated => Kind::Template,
             PlainValue::Str => Kind::Str,
         };
         if kind != Kind::Str {
@@ -1294,8 +1329,10 @@ impl<'t> Cx<'t> {
     }
 
     fn report(&self, out: &mut Out<'_>, d: Diagnostic, at: NodeId, via: Option<Location>) {
-        if self.checks != Checks::OnlyRequired
-            && let Some(diags) = out.as_deref_mut()
+        if !matches!(
+            self.checks,
+            Checks::OnlyRequired | Checks::InterpolatedCasts
+        ) && let Some(diags) = out.as_deref_mut()
         {
             diags.push(d.at_inherited(self.tree.location(at), via));
         }
@@ -1303,7 +1340,7 @@ impl<'t> Cx<'t> {
 
     /// Report a missing required key (see [`Checks`]).
     fn report_required(&self, out: &mut Out<'_>, d: Diagnostic, at: NodeId, via: Option<Location>) {
-        if self.checks != Checks::NotRequired
+        if !matches!(self.checks, Checks::NotRequired | Checks::InterpolatedCasts)
             && let Some(diags) = out.as_deref_mut()
         {
             diags.push(d.at_inherited(self.tree.location(at), via));
@@ -1339,7 +1376,21 @@ impl<'t> Cx<'t> {
                 Cast::Bool => format!("write `{path}` as `true` or `false`"),
                 _ => format!("write `{path}` as {what}, such as `1`"),
             });
-            self.report(out, d, id, via);
+            if self.checks == Checks::InterpolatedCasts {
+                if self.tree.node(id).interpolated
+                    && !self
+                        .settled_only
+                        .is_some_and(|unset| unset.binary_search(&id).is_ok())
+                    && let Some(diags) = out.as_deref_mut()
+                {
+                    let raw = d.with_help(format!(
+                        "the value comes from interpolation: set the variable to {what}, or give the `${{…}}` a default that is one"
+                    ));
+                    diags.push(raw.at_inherited(self.tree.location(id), via));
+                }
+            } else {
+                self.report(out, d, id, via);
+            }
             return false;
         };
         if !s.one_of.is_empty() {

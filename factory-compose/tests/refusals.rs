@@ -799,3 +799,54 @@ fn values_compose_cannot_decode_are_refused() {
         );
     }
 }
+
+/// Compose casts a string at a typed path after interpolating it (`error while interpolating
+/// services.a.scale: failed to cast to expected type`): `compose_refusals` refuses an
+/// interpolated value that does not cast, an unset variable's empty one included; the load
+/// (what `lint` reports) leaves a value rendered with an unset variable to FE002, as the
+/// variable may be set when deployed. A `$` interpolation put in the value is a literal.
+/// Verdicts of Compose v2.40.3.
+#[test]
+fn interpolated_values_are_cast_after_interpolation() {
+    use factory_compose::Severity;
+    let run = |compose: &str, dotenv: &str| {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("a.yml", compose, FileKind::Compose));
+        sources.add(SourceFile::new(".env", dotenv, FileKind::Dotenv));
+        let (process, settings) = (ProcessEnv::default(), Settings::default());
+        let loaded = load(&sources, &process, &settings);
+        let on_load: Vec<&str> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.code)
+            .collect::<Vec<_>>();
+        let refused: Vec<&'static str> = compose_refusals(&loaded, &sources, &settings)
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        (
+            on_load.into_iter().map(str::to_owned).collect::<Vec<_>>(),
+            refused,
+        )
+    };
+    let file = "services:\n  a:\n    image: x\n    scale: ${N}\n    privileged: ${B:-false}\n";
+    // Set to what does not cast: refused, and reported by the load.
+    for dotenv in ["N=x\n", "N=0.5\n", "N=1e3\n", "N=$$\n", "N=2\nB=maybe\n"] {
+        let (on_load, refused) = run(file, dotenv);
+        assert_eq!(refused, vec!["FC020"], "{dotenv}");
+        assert_eq!(on_load, vec!["FC020".to_owned()], "{dotenv}");
+    }
+    // Unset: Compose casts the empty string and fails; lint reports only the variable.
+    let (on_load, refused) = run(file, "");
+    assert_eq!(refused, vec!["FC020"]);
+    assert!(on_load.is_empty(), "{on_load:?}");
+    // Values that cast.
+    for dotenv in ["N=2\n", "N=+3\nB=TRUE\n", "N=010\nB=off\n"] {
+        let (on_load, refused) = run(file, dotenv);
+        assert!(
+            refused.is_empty() && on_load.is_empty(),
+            "{dotenv}: {refused:?}"
+        );
+    }
+}

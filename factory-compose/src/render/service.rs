@@ -194,9 +194,18 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
                 }
                 other => other,
             }),
-            "links" | "dns" | "dns_search" | "cap_add" | "cap_drop" | "profiles"
-            | "volumes_from" | "security_opt" | "external_links" | "tmpfs" | "dns_opt"
-            | "group_add" => Some(string_list(cx, v)),
+            // compose-go leaves out the empty `dns` entries, and an empty list.
+            "dns" => match string_list(cx, v) {
+                Value::Seq(mut items) => {
+                    items.retain(|i| i.as_str() != Some(""));
+                    (!items.is_empty()).then_some(Value::Seq(items))
+                }
+                other => Some(other),
+            },
+            "links" | "dns_search" | "cap_add" | "cap_drop" | "profiles" | "volumes_from"
+            | "security_opt" | "external_links" | "tmpfs" | "dns_opt" | "group_add" => {
+                Some(string_list(cx, v))
+            }
             "extra_hosts" => Some(extra_hosts(cx, v)),
             "healthcheck" => Some(healthcheck(cx, v)),
             "pull_policy" => cx.text(v).map(|t| {
@@ -489,6 +498,8 @@ fn sorted_strings(cx: &Cx<'_>, entries: Vec<(String, Option<String>)>, env: bool
             },
             None => cx.s(""),
         };
+        // Compose escapes a `$` in the keys it prints as in the values.
+        let k = k.replace('$', "$$");
         map.retain(|(mk, _)| *mk != k);
         map.push((k, value));
     }
