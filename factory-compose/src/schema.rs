@@ -1378,9 +1378,9 @@ impl<'t> Cx<'t> {
             });
             if self.checks == Checks::InterpolatedCasts {
                 if self.tree.node(id).interpolated
-                    && !self
+                    && self
                         .settled_only
-                        .is_some_and(|unset| unset.binary_search(&id).is_ok())
+                        .is_none_or(|unset| unset.binary_search(&id).is_err())
                     && let Some(diags) = out.as_deref_mut()
                 {
                     let raw = d.with_help(format!(
