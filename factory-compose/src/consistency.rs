@@ -1770,7 +1770,8 @@ impl Kind {
                 #[allow(clippy::cast_precision_loss)]
                 PlainValue::Int(i) => Some(i as f64),
                 PlainValue::Float(f) => Some(f.trunc()),
-                _ => ram_in_bytes(&text),
+                #[allow(clippy::cast_precision_loss)]
+                _ => crate::render::parse::ram_in_bytes(&text).map(|b| b as f64),
             },
             Kind::Cpus => match typed {
                 #[allow(clippy::cast_precision_loss)]
@@ -1811,37 +1812,6 @@ impl Kind {
             Kind::Uint16 => "write the number without quotes (a variable cannot give it either)",
         }
     }
-}
-
-/// go-units `RAMInBytes` as compose-go decodes a `UnitBytes` string: a decimal number, an
-/// optional space, then an optional unit `k m g t p` (any case), `i`, `b`.
-fn ram_in_bytes(s: &str) -> Option<f64> {
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    if num.is_empty() || num.starts_with('.') || num.ends_with('.') || num.contains("..") {
-        return None;
-    }
-    let n: f64 = num.parse().ok()?;
-    let unit = unit.strip_prefix(' ').unwrap_or(unit).to_ascii_lowercase();
-    let mut rest = unit.as_str();
-    let mult = match rest.chars().next() {
-        Some(c @ ('k' | 'm' | 'g' | 't' | 'p')) => {
-            rest = &rest[1..];
-            match c {
-                'k' => 1024.0_f64,
-                'm' => 1024.0_f64.powi(2),
-                'g' => 1024.0_f64.powi(3),
-                't' => 1024.0_f64.powi(4),
-                _ => 1024.0_f64.powi(5),
-            }
-        }
-        _ => 1.0,
-    };
-    rest = rest.strip_prefix('i').unwrap_or(rest);
-    rest = rest.strip_prefix('b').unwrap_or(rest);
-    rest.is_empty().then(|| (n * mult).trunc())
 }
 
 fn singular(section: &str) -> &str {

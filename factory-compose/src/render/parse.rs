@@ -347,6 +347,68 @@ fn is_file_path(source: &str) -> bool {
     }
 }
 
+/// go-units v0.5.0 `RAMInBytes` (what compose-go's `UnitBytes` reads a string with): the
+/// number is everything up to the last digit, dot or space (a space before the suffix is
+/// dropped), read by Go's `ParseFloat` (`1e3`, `.5`, `1_0`); then an optional `b`, or `k`, `m`,
+/// `g`, `t`, `p` with an optional `b` or `ib`, in any case; negative sizes are refused.
+pub(crate) fn ram_in_bytes(s: &str) -> Option<i64> {
+    let sep = s.rfind(|c: char| c.is_ascii_digit() || c == '.' || c == ' ')?;
+    let (num, suffix) = if s.as_bytes().get(sep) == Some(&b' ') {
+        (s.get(..sep)?, s.get(sep + 1..)?)
+    } else {
+        (s.get(..=sep)?, s.get(sep + 1..)?)
+    };
+    let size = go_parse_float(num)?;
+    if size < 0.0 {
+        return None;
+    }
+    let suffix = suffix.to_ascii_lowercase();
+    let multiplier: f64 = match suffix.as_bytes() {
+        [] | [b'b'] => 1.0,
+        [unit, rest @ ..] if matches!(rest, [] | [b'b'] | [b'i', b'b']) => match unit {
+            b'k' => 1024.0,
+            b'm' => 1024.0_f64.powi(2),
+            b'g' => 1024.0_f64.powi(3),
+            b't' => 1024.0_f64.powi(4),
+            b'p' => 1024.0_f64.powi(5),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    // Go's `int64(float64)`: truncated (and saturated here).
+    #[allow(clippy::cast_possible_truncation)]
+    Some((size * multiplier) as i64)
+}
+
+/// Go's `strconv.ParseFloat(s, 64)` for the decimal forms: an optional sign, digits with `_`
+/// between them, a fraction, an exponent; `inf`, `infinity` and `nan` in any case. `None` for
+/// anything else and for a finite number out of range (Go's `ErrRange`). Hexadecimal floats
+/// are not read (they need a `p` exponent, which no size has).
+pub(crate) fn go_parse_float(s: &str) -> Option<f64> {
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let special = ["inf", "infinity", "nan"];
+    if special.iter().any(|w| unsigned.eq_ignore_ascii_case(w)) {
+        return s.parse().ok();
+    }
+    let mut saw_digit = false;
+    let mut previous = b'^';
+    for &b in unsigned.as_bytes() {
+        match b {
+            b'0'..=b'9' => saw_digit = true,
+            // An underscore only between two digits.
+            b'_' if previous.is_ascii_digit() => {}
+            b'.' | b'e' | b'E' | b'+' | b'-' if previous != b'_' => {}
+            _ => return None,
+        }
+        previous = b;
+    }
+    if !saw_digit || previous == b'_' {
+        return None;
+    }
+    let f: f64 = s.replace('_', "").parse().ok()?;
+    f.is_finite().then_some(f)
+}
+
 /// `str2duration.ParseDuration` (Go units plus `d` and `w`), in nanoseconds.
 pub(crate) fn parse_duration(s: &str) -> Option<i128> {
     let (neg, mut rest) = match s.as_bytes().first() {
@@ -443,6 +505,35 @@ fn frac(v: u128, div: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn go_units_ram_in_bytes() {
+        // As `docker compose config` v2.40.3 prints `mem_limit` (None: refused).
+        for (written, bytes) in [
+            ("512m", Some(536_870_912)),
+            (".5m", Some(524_288)),
+            ("5.m", Some(5_242_880)),
+            ("1e3", Some(1000)),
+            ("1e3m", Some(1_048_576_000)),
+            ("1_0", Some(10)),
+            ("1 m", Some(1_048_576)),
+            ("1MiB", Some(1_048_576)),
+            ("2 gb", Some(2_147_483_648)),
+            ("1b", Some(1)),
+            (" 1", None),
+            ("inf", None),
+            ("NaN", None),
+            ("0x10", None),
+            ("1..2", None),
+            ("1.5.5", None),
+            ("1bb", None),
+            ("1e400", None),
+            ("-1", None),
+            ("1k ", None),
+        ] {
+            assert_eq!(ram_in_bytes(written), bytes, "{written}");
+        }
+    }
 
     #[test]
     fn shell_words_like_go_shellwords() {

@@ -1160,32 +1160,6 @@ fn file_refs(cx: &Cx<'_>, v: NodeId, default_dir: Option<&str>) -> Value {
     )
 }
 
-/// go-units `RAMInBytes`: `512m` → 536870912 (binary multiples).
-fn ram_in_bytes(s: &str) -> Option<i128> {
-    let t = s.trim().to_ascii_lowercase();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let unit = unit.trim();
-    let unit = unit
-        .strip_suffix("ib")
-        .or_else(|| unit.strip_suffix('b'))
-        .unwrap_or(unit);
-    let mult: f64 = match unit {
-        "" => 1.0,
-        "k" => 1024.0,
-        "m" => 1024.0 * 1024.0,
-        "g" => 1024.0 * 1024.0 * 1024.0,
-        "t" => 1024.0_f64.powi(4),
-        "p" => 1024.0_f64.powi(5),
-        _ => return None,
-    };
-    #[allow(clippy::cast_possible_truncation)]
-    Some((n * mult) as i128)
-}
-
 fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
     let mut out: Vec<(String, Value)> = Vec::new();
     for (k, val) in cx.entries(v) {
@@ -1214,10 +1188,12 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                                 ),
                                 _ => cx.plain(ev),
                             },
-                            "memory" => match cx.text(ev).as_deref().and_then(ram_in_bytes) {
-                                Some(b) => Value::Str(b.to_string()),
-                                None => cx.plain(ev),
-                            },
+                            "memory" => {
+                                match cx.text(ev).as_deref().and_then(super::parse::ram_in_bytes) {
+                                    Some(b) => Value::Str(b.to_string()),
+                                    None => cx.plain(ev),
+                                }
+                            }
                             // Compose's schema types `cpus` as a number: `"0.5"` prints as 0.5.
                             "cpus" => number(cx, ev),
                             "pids" => integer(cx, ev),
@@ -1391,7 +1367,7 @@ fn dedupe(value: &mut Value, key: impl Fn(&Value) -> Option<String>) {
 fn unit_bytes(cx: &Cx<'_>, v: NodeId) -> Value {
     match cx.plain(v) {
         Value::Int(i) => Value::Str(i.to_string()),
-        Value::Str(_) => match cx.text(v).as_deref().and_then(ram_in_bytes) {
+        Value::Str(_) => match cx.text(v).as_deref().and_then(super::parse::ram_in_bytes) {
             Some(b) => Value::Str(b.to_string()),
             None => cx.plain(v),
         },
