@@ -365,7 +365,7 @@ pub(crate) fn ram_in_bytes(s: &str) -> Option<i64> {
     let suffix = suffix.to_ascii_lowercase();
     let multiplier: f64 = match suffix.as_bytes() {
         [] | [b'b'] => 1.0,
-        [unit, rest @ ..] if matches!(rest, [] | [b'b'] | [b'i', b'b']) => match unit {
+        [unit] | [unit, b'b'] | [unit, b'i', b'b'] => match unit {
             b'k' => 1024.0,
             b'm' => 1024.0_f64.powi(2),
             b'g' => 1024.0_f64.powi(3),
