@@ -3,7 +3,9 @@ use crate::rules::{declare_rule, reported_elsewhere};
 declare_rule! {
     /// ## What it does
     /// Reports a compose file that is not valid YAML, at the position where the YAML parser
-    /// stopped, with the parser's own message.
+    /// stopped, with the parser's own message. Also a scalar whose standard tag its text does
+    /// not decode to (`!!int abc`) and a `!!binary` value that is not base64, which Compose's
+    /// YAML library fails to decode.
     ///
     /// ## Why is this bad?
     /// Compose refuses the whole file, so nothing deploys. A tab used for indentation, an
