@@ -520,6 +520,26 @@ impl<'a> Cx<'a> {
                 );
             }
         }
+        // A `ulimits` entry written as one number must be an integer of int64 ("invalid type
+        // float64 for external").
+        if let Some(e) = svc.entry(self.tree, "ulimits") {
+            for entry in self.tree.mapping(e.value).unwrap_or_default() {
+                let what = match scalar_kind(self.tree, self.tree.node(entry.value)) {
+                    PlainValue::Float(_) => "a float",
+                    PlainValue::Int(n) if n > i128::from(i64::MAX) => "past int64",
+                    _ => continue,
+                };
+                let key = crate::yaml::scalar_text(self.tree, entry.key).unwrap_or("?");
+                let value = crate::yaml::scalar_text(self.tree, entry.value).unwrap_or_default();
+                out.push(self.refused(
+                    entry.value,
+                    format!(
+                        "`services.{name}.ulimits.{key}`: `{value}` is {what}, which Compose does not read as a limit"
+                    ),
+                    "write the limit as a whole number, or as `{soft: …, hard: …}`",
+                ));
+            }
+        }
         // `storage_opt` decodes into strings: an integer converts, a boolean or a float does
         // not ("expected type 'string', got unconvertible type 'bool'").
         if let Some(e) = svc.entry(self.tree, "storage_opt") {
@@ -531,6 +551,8 @@ impl<'a> Cx<'a> {
                 let what = match scalar_kind(self.tree, node) {
                     PlainValue::Bool(_) => "a boolean",
                     PlainValue::Float(_) => "a float",
+                    PlainValue::Timestamp => "a timestamp",
+                    PlainValue::Int(n) if n > i128::from(i64::MAX) => "a uint64",
                     _ => continue,
                 };
                 let key = crate::yaml::scalar_text(self.tree, entry.key).unwrap_or("?");
@@ -606,8 +628,27 @@ impl<'a> Cx<'a> {
                 continue;
             };
             for (n, &item) in self.items(e.value).iter().enumerate() {
-                if let Some(mode) = self.value(item, "mode")
-                    && let Some(text) = self.string_scalar(mode.value)
+                let Some(mode) = self.value(item, "mode") else {
+                    continue;
+                };
+                // A number must be an integer of int64 ("unexpected value type float64").
+                let typed = match scalar_kind(self.tree, self.tree.node(mode.value)) {
+                    PlainValue::Float(_) => Some("float64"),
+                    PlainValue::Int(m) if m > i128::from(i64::MAX) => Some("uint64"),
+                    _ => None,
+                };
+                if let Some(go) = typed {
+                    let text = crate::yaml::scalar_text(self.tree, mode.value).unwrap_or_default();
+                    out.push(self.refused(
+                        mode.value,
+                        format!(
+                            "`services.{name}.{key}[{n}].mode`: `{text}` is a {go}, which Compose does not read as a file mode"
+                        ),
+                        "write the mode as an octal integer, as `0440`",
+                    ));
+                    continue;
+                }
+                if let Some(text) = self.string_scalar(mode.value)
                     && i64::from_str_radix(&text, 8).is_err()
                 {
                     out.push(self.refused(

@@ -755,7 +755,8 @@ fn a_later_file_s_repeats_are_judged_merged() {
 /// Values compose-go's decoding refuses after the schema accepted them: a deploy duration
 /// without a unit, a boolean or float `storage_opt` value, an `expose` item past int64, a
 /// string file mode that is not octal, a string tmpfs mode, a device `count` that is neither
-/// `all` nor a number, a negative `healthcheck.retries`. Verdicts of Compose v2.40.3.
+/// `all` nor a number, a negative `healthcheck.retries`, a float file mode or ulimit, a date
+/// in `storage_opt`. Verdicts of Compose v2.40.3.
 #[test]
 fn values_compose_cannot_decode_are_refused() {
     let service = |body: &str| {
@@ -776,6 +777,12 @@ fn values_compose_cannot_decode_are_refused() {
         "    gpus:\n      - driver: nvidia\n        count: \"1.5\"\n",
         "    healthcheck:\n      test: [\"CMD\", \"x\"]\n      retries: -1\n",
         "    healthcheck:\n      test: [\"CMD\", \"x\"]\n      retries: \"-2\"\n",
+        "    secrets:\n      - source: s\n        mode: 1.0\n",
+        "    secrets:\n      - source: s\n        mode: 9223372036854775808\n",
+        "    ulimits:\n      nofile: 1e3\n",
+        "    ulimits:\n      nofile: 9223372036854775808\n",
+        "    storage_opt:\n      size: 2001-12-14\n",
+        "    storage_opt:\n      size: 9223372036854775808\n",
     ] {
         assert_eq!(
             codes(&[("a.yml", &service(refused))]),
@@ -791,6 +798,8 @@ fn values_compose_cannot_decode_are_refused() {
         "    gpus:\n      - driver: nvidia\n        count: \"ALL\"\n",
         "    gpus:\n      - driver: nvidia\n        count: \"+3\"\n",
         "    healthcheck:\n      test: [\"CMD\", \"x\"]\n      retries: 0.5\n",
+        "    secrets:\n      - source: s\n        mode: -0x1A\n",
+        "    ulimits:\n      nofile: 9223372036854775807\n",
     ] {
         assert_eq!(
             codes(&[("a.yml", &service(accepted))]),

@@ -1114,6 +1114,16 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
 
 /// Service `secrets` / `configs`: short names become `{source, target}` (secrets get
 /// `/run/secrets/NAME` as their default target); `mode` prints in octal as compose-go does.
+/// compose-go prints a file mode as `0` and Go's `%o` of it: a negative one keeps its sign
+/// (`0-32`).
+fn go_octal_mode(m: i128) -> String {
+    if m < 0 {
+        format!("0-{:o}", m.unsigned_abs())
+    } else {
+        format!("0{m:o}")
+    }
+}
+
 fn file_refs(cx: &Cx<'_>, v: NodeId, default_dir: Option<&str>) -> Value {
     Value::Seq(
         cx.items(v)
@@ -1127,13 +1137,13 @@ fn file_refs(cx: &Cx<'_>, v: NodeId, default_dir: Option<&str>) -> Value {
                     if k == "mode"
                         && let Value::Int(m) = val
                     {
-                        *val = Value::Str(format!("0{m:o}"));
+                        *val = Value::Str(go_octal_mode(*m));
                     } else if k == "mode"
                         && let Value::Str(text) = val
                         && let Ok(m) = i64::from_str_radix(text, 8)
                     {
                         // A string mode is read in octal (`strconv.ParseInt(s, 8, 32)`).
-                        *val = Value::Str(format!("0{m:o}"));
+                        *val = Value::Str(go_octal_mode(i128::from(m)));
                     } else if matches!(k.as_str(), "uid" | "gid")
                         && let Value::Int(n) = val
                     {
