@@ -29,6 +29,9 @@ pub(crate) fn parse_file(
 /// Both messages from Compose v2.40.3. The decoded text replaces a `!!binary` scalar's.
 fn decode_tagged_scalars(tree: &mut Tree, diags: &mut Vec<Diagnostic>) {
     use yaml::{NodeKind, PlainValue, TagKind};
+    if !tree.has_tags() {
+        return;
+    }
     let mut decoded = Vec::new();
     for (i, node) in tree.nodes.iter().enumerate() {
         let NodeKind::Scalar(s) = node.kind else {

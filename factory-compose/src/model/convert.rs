@@ -79,6 +79,7 @@ pub(crate) fn describe(tree: &Tree, id: NodeId) -> &'static str {
 /// any other tag (`!override 1000`) leaves a string. A tag the text does not resolve to fails
 /// to parse in Compose: [`crate::load`] reports it. A collection is `Str`: callers ask about
 /// scalars.
+#[inline]
 pub(crate) fn scalar_kind(tree: &Tree, node: &Node) -> PlainValue {
     use crate::yaml::TagKind;
     let NodeKind::Scalar(s) = node.kind else {
@@ -87,10 +88,13 @@ pub(crate) fn scalar_kind(tree: &Tree, node: &Node) -> PlainValue {
     if node.interpolated {
         return PlainValue::Str;
     }
-    let tag = tree
-        .props(node)
-        .and_then(|p| p.tag.as_ref())
-        .map_or(TagKind::Untagged, crate::yaml::Tag::kind);
+    let tag = match node.props {
+        None => TagKind::Untagged,
+        Some(_) => tree
+            .props(node)
+            .and_then(|p| p.tag.as_ref())
+            .map_or(TagKind::Untagged, crate::yaml::Tag::kind),
+    };
     match tag {
         TagKind::Untagged if node.style == ScalarStyle::Plain => resolve_plain(tree.text(s)),
         TagKind::Untagged | TagKind::Str | TagKind::Binary | TagKind::Other => PlainValue::Str,

@@ -520,6 +520,13 @@ impl Tree {
         self.props.get(index)
     }
 
+    /// Whether any node of the tree has a tag (most files have none: passes over tagged nodes
+    /// can be skipped).
+    #[must_use]
+    pub fn has_tags(&self) -> bool {
+        self.props.iter().any(|p| p.tag.is_some())
+    }
+
     /// The tag written before node `id`, if any (`!reset`, `!!str` …).
     #[must_use]
     pub fn tag(&self, id: NodeId) -> Option<&Tag> {
