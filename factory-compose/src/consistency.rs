@@ -520,6 +520,7 @@ impl<'a> Cx<'a> {
                 );
             }
         }
+        self.extra_hosts(svc, out);
         // A `ulimits` entry written as one number must be an integer of int64 ("invalid type
         // float64 for external").
         if let Some(e) = svc.entry(self.tree, "ulimits") {
@@ -616,6 +617,66 @@ impl<'a> Cx<'a> {
                 ),
                 "write how many failures in a row make the container unhealthy, 0 or more",
             ));
+        }
+    }
+
+    /// compose-go's `HostsList`: a list item is `HOST=IP` or `HOST:IP` ("invalid additional
+    /// host, missing IP"), a host is not empty and holds neither separator ("bad host name"),
+    /// a mapping value is a string, a list or null.
+    fn extra_hosts(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let name = &svc.name.value;
+        let Some(e) = svc.entry(self.tree, "extra_hosts") else {
+            return;
+        };
+        let bad_host = |host: &str| host.is_empty() || host.contains([':', '=']);
+        let help = "write each entry as `HOST:IP` or `HOST=IP` (`myhost:10.0.0.2`)";
+        match self.kind(e.value) {
+            NodeKind::Sequence(_) => {
+                for &item in self.items(e.value) {
+                    let Some(text) = self.text(item) else {
+                        continue;
+                    };
+                    let message = match text.split_once('=').or_else(|| text.split_once(':')) {
+                        None => format!(
+                            "invalid additional host `{text}` in `services.{name}.extra_hosts`: it has no IP"
+                        ),
+                        Some((host, _)) if bad_host(host) => {
+                            format!("bad host name `{host}` in `services.{name}.extra_hosts`")
+                        }
+                        Some(_) => continue,
+                    };
+                    out.push(self.refused(item, message, help));
+                }
+            }
+            NodeKind::Mapping(_) => {
+                for entry in self.tree.mapping(e.value).unwrap_or_default() {
+                    let host = crate::yaml::scalar_text(self.tree, entry.key).unwrap_or_default();
+                    if bad_host(host) {
+                        out.push(self.refused(
+                            entry.key,
+                            format!("bad host name `{host}` in `services.{name}.extra_hosts`"),
+                            help,
+                        ));
+                    }
+                    let node = self.tree.node(entry.value);
+                    let scalar = matches!(node.kind, NodeKind::Scalar(_))
+                        && matches!(
+                            scalar_kind(self.tree, node),
+                            PlainValue::Str | PlainValue::Null
+                        );
+                    if !scalar && !matches!(node.kind, NodeKind::Sequence(_)) {
+                        out.push(self.refused(
+                            entry.value,
+                            format!(
+                                "`services.{name}.extra_hosts.{host}`: {} is not an IP address or a list of them",
+                                crate::model::convert::describe(self.tree, entry.value)
+                            ),
+                            "write the IP address as a string (`\"10.0.0.2\"`)",
+                        ));
+                    }
+                }
+            }
+            NodeKind::Scalar(_) => {}
         }
     }
 

@@ -605,7 +605,8 @@ const BUILD: Obj = closed(&[
 const DEPENDS_ON_ENTRY: Obj = Obj {
     required: &["condition"],
     ..closed(&[
-        ("restart", BOOL_OR_STRING),
+        // compose-go decodes a string as a boolean (`invalid boolean: 1`).
+        ("restart", CAST_BOOL),
         ("required", ty(BOOL)),
         (
             "condition",
@@ -747,7 +748,7 @@ const ENV_FILE: S = one_of(&[
             ..closed(&[
                 ("path", STRING),
                 ("format", STRING),
-                ("required", BOOL_OR_STRING),
+                ("required", CAST_BOOL),
             ])
         }),
     ])),

@@ -859,3 +859,58 @@ fn interpolated_values_are_cast_after_interpolation() {
         );
     }
 }
+
+/// compose-go's `HostsList` and boolean decoding: an `extra_hosts` item without `=` or `:`
+/// ("invalid additional host, missing IP"), an empty host or one holding a separator ("bad
+/// host name"), a number or boolean mapping value; a `depends_on.restart` or
+/// `env_file.required` string that is not a YAML 1.1 boolean. Verdicts of Compose v2.40.3.
+#[test]
+fn extra_hosts_and_boolean_strings_compose_cannot_decode_are_refused() {
+    let hosts = |v: &str| format!("services:\n  a:\n    image: x\n    extra_hosts: {v}\n");
+    for refused in [
+        "[\"myhost\"]",
+        "[\"h 1.2.3.4\"]",
+        "[\"=1.2.3.4\"]",
+        "[\":1.2.3.4\"]",
+        "{h: 1}",
+        "{h: true}",
+        "{\"a:b\": 1.1.1.1}",
+        "{\"\": 1.1.1.1}",
+        "{h: }",
+        "[\"a:b=1\"]",
+    ] {
+        assert_eq!(
+            codes(&[("a.yml", &hosts(refused))]),
+            fc020("a.yml"),
+            "{refused}"
+        );
+    }
+    for accepted in [
+        "[\"myhost:\"]",
+        "[\"h=1.2.3.4\"]",
+        "[\"h:::1\"]",
+        "[\"a=b:1\"]",
+        "{h: 1.2.3.4}",
+        "{h: [1.1.1.1, 2.2.2.2]}",
+    ] {
+        assert_eq!(codes(&[("a.yml", &hosts(accepted))]), vec![], "{accepted}");
+    }
+    let restart = |v: &str| {
+        format!(
+            "services:\n  a:\n    image: x\n    depends_on:\n      b:\n        condition: service_started\n        restart: {v}\n  b:\n    image: y\n"
+        )
+    };
+    for (value, refused) in [
+        ("\"1\"", true),
+        ("\"t\"", true),
+        ("\"yes\"", false),
+        ("\"False\"", false),
+    ] {
+        let expected = if refused { fc020("a.yml") } else { vec![] };
+        assert_eq!(
+            codes(&[("a.yml", &restart(value))]),
+            expected,
+            "restart: {value}"
+        );
+    }
+}
