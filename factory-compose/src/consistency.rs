@@ -35,18 +35,12 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
     };
     let mut found = Vec::new();
     cx.top_level(&mut found);
-    let profiles =
-        factory_env::Lookup::get(&loaded.variables, "COMPOSE_PROFILES").unwrap_or_default();
-    let active: Vec<&str> = profiles
-        .split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
+    let active = crate::render::active_profiles(loaded);
     let is_enabled: Vec<bool> = loaded
         .project
         .services
         .iter()
-        .map(|s| cx.enabled(s, &active))
+        .map(|s| crate::render::service::enabled(tree, s, &active))
         .collect();
     let enabled: Vec<&Service> = loaded
         .project
@@ -191,20 +185,6 @@ impl<'a> Cx<'a> {
                     .collect()
             })
             .unwrap_or_default()
-    }
-
-    fn enabled(&self, svc: &Service, active: &[&str]) -> bool {
-        let Some(k) = svc.entry(self.tree, "profiles") else {
-            return true;
-        };
-        let items: Vec<NodeId> = match self.kind(k.value) {
-            NodeKind::Scalar(_) => vec![k.value],
-            _ => self.items(k.value).to_vec(),
-        };
-        let profiles: Vec<Text> = items.iter().filter_map(|&i| self.text(i)).collect();
-        profiles.is_empty()
-            || active.contains(&"*")
-            || profiles.iter().any(|p| active.contains(&p.as_str()))
     }
 
     fn top_level(&self, out: &mut Vec<Diagnostic>) {

@@ -635,10 +635,17 @@ pub(crate) fn sorted(value: Value) -> Value {
 
 /// The profiles `COMPOSE_PROFILES` activates.
 pub(crate) fn active_profiles(loaded: &Loaded) -> Vec<String> {
-    factory_env::Lookup::get(&loaded.variables, "COMPOSE_PROFILES")
+    let active: Vec<String> = factory_env::Lookup::get(&loaded.variables, "COMPOSE_PROFILES")
         .unwrap_or_default()
         .split(',')
         .map(|p| p.trim().to_owned())
         .filter(|p| !p.is_empty())
-        .collect()
+        .collect();
+    if active.is_empty() {
+        // Compose splits an unset `COMPOSE_PROFILES` into one empty name: a service whose
+        // `profiles` list `""` is enabled by default.
+        vec![String::new()]
+    } else {
+        active
+    }
 }

@@ -629,8 +629,9 @@ fn logging(cx: &Cx<'_>, v: NodeId) -> Value {
     let mut out: Vec<(String, Value)> = Vec::new();
     for (k, val) in cx.entries(v) {
         match k.as_str() {
+            // omitempty
             "driver" => {
-                if let Some(t) = cx.text(val) {
+                if let Some(t) = cx.text(val).filter(|t| !t.is_empty()) {
                     out.push((k, cx.s(&t)));
                 }
             }
@@ -972,10 +973,15 @@ fn networks(cx: &Cx<'_>, v: NodeId) -> (Value, bool) {
                     Value::Null
                 } else {
                     let mut entries = plain_entries(cx, val);
-                    // `priority` and `gw_priority` are ints with omitempty.
+                    // `priority` and `gw_priority` are ints with omitempty, the addresses and
+                    // `interface_name` strings with omitempty.
                     entries.retain(|(k, x)| {
                         !(matches!(k.as_str(), "priority" | "gw_priority")
                             && matches!(x, Value::Int(0)))
+                            && !(matches!(
+                                k.as_str(),
+                                "ipv4_address" | "ipv6_address" | "mac_address" | "interface_name"
+                            ) && x.as_str() == Some(""))
                     });
                     let value = ordered(
                         entries,
@@ -1014,16 +1020,14 @@ pub(crate) fn is_remote_context(s: &str) -> bool {
 
 fn build(cx: &Cx<'_>, v: NodeId) -> Value {
     let mut out: Vec<(String, Value)> = Vec::new();
+    let mut written_empty: Vec<String> = Vec::new();
     match cx.kind(v) {
-        NodeKind::Scalar(_) => {
-            let ctx = cx.text(v).unwrap_or_default();
-            let ctx = if is_remote_context(&ctx) {
-                ctx
-            } else {
-                cx.absolute(&ctx)
-            };
-            out.push(("context".to_owned(), cx.s(&ctx)));
-        }
+        // `build: ""` is an empty context: not printed (omitempty).
+        NodeKind::Scalar(_) => match cx.text(v).unwrap_or_default() {
+            ctx if ctx.is_empty() => {}
+            ctx if is_remote_context(&ctx) => out.push(("context".to_owned(), cx.s(&ctx))),
+            ctx => out.push(("context".to_owned(), cx.s(&cx.absolute(&ctx)))),
+        },
         NodeKind::Mapping(_) => {
             for (k, val) in cx.entries(v) {
                 let value = match k.as_str() {
@@ -1059,16 +1063,26 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
                     k2 if k2.starts_with("x-") => None,
                     _ => Some(cx.plain(val)),
                 };
-                // Go's omitempty: an empty list or map is not printed.
+                // Go's omitempty: an empty list, map or string is not printed. An empty
+                // `context` or `dockerfile` is written, so it gets no default either.
+                let empty_string = cx.text(val).is_some_and(|t| t.is_empty())
+                    && matches!(cx.kind(val), NodeKind::Scalar(_))
+                    && !matches!(k.as_str(), "args" | "labels" | "extra_hosts");
+                if empty_string && matches!(k.as_str(), "context" | "dockerfile") {
+                    written_empty.push(k.clone());
+                }
                 let value = value.filter(|v| {
-                    !matches!(v, Value::Seq(x) if x.is_empty())
+                    !empty_string
+                        && !matches!(v, Value::Seq(x) if x.is_empty())
                         && !matches!(v, Value::Map(x) if x.is_empty())
                 });
                 if let Some(value) = value {
                     out.push((k, value));
                 }
             }
-            if !out.iter().any(|(k, _)| k == "context") {
+            if !out.iter().any(|(k, _)| k == "context")
+                && !written_empty.iter().any(|k| k == "context")
+            {
                 out.push(("context".to_owned(), cx.s(&cx.absolute("."))));
             }
         }
@@ -1077,6 +1091,7 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
     if !out
         .iter()
         .any(|(k, _)| k == "dockerfile" || k == "dockerfile_inline")
+        && !written_empty.iter().any(|k| k == "dockerfile")
     {
         out.push(("dockerfile".to_owned(), Value::str("Dockerfile")));
     }
@@ -1279,6 +1294,8 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                 placement => placement,
             },
             "replicas" => integer(cx, val),
+            // Strings with omitempty.
+            "mode" | "endpoint_mode" if cx.text(val).is_some_and(|t| t.is_empty()) => continue,
             k2 if k2.starts_with("x-") => continue,
             _ => cx.plain(val),
         };
