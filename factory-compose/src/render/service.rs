@@ -975,13 +975,12 @@ fn networks(cx: &Cx<'_>, v: NodeId) -> (Value, bool) {
                     let mut entries = plain_entries(cx, val);
                     // `priority` and `gw_priority` are ints with omitempty, the addresses and
                     // `interface_name` strings with omitempty.
-                    entries.retain(|(k, x)| {
-                        !(matches!(k.as_str(), "priority" | "gw_priority")
-                            && matches!(x, Value::Int(0)))
-                            && !(matches!(
-                                k.as_str(),
-                                "ipv4_address" | "ipv6_address" | "mac_address" | "interface_name"
-                            ) && x.as_str() == Some(""))
+                    entries.retain(|(k, x)| match k.as_str() {
+                        "priority" | "gw_priority" => !matches!(x, Value::Int(0)),
+                        "ipv4_address" | "ipv6_address" | "mac_address" | "interface_name" => {
+                            x.as_str() != Some("")
+                        }
+                        _ => true,
                     });
                     let value = ordered(
                         entries,
