@@ -329,6 +329,27 @@ impl<'a> Cx<'a> {
         }
         let external = self.get(obj, "external").is_some();
         let driver = self.get(obj, "driver").is_some();
+        // compose-go's `checkConsistency` reads the secret's fields: an empty `environment`
+        // (an unset variable, often) is none.
+        let file_or_environment = set.iter().any(|k| {
+            k.key.value != "environment" || self.text(k.value).is_some_and(|t| !t.is_empty())
+        });
+        if section == "secrets" && !set.is_empty() && !file_or_environment && !external {
+            out.push(
+                self.at(
+                    name,
+                    registry::diagnostic(
+                        "FC020",
+                        format!(
+                            "secret `{}` must declare either `file` or `environment`: its `environment` is empty",
+                            name.key.value
+                        ),
+                    ),
+                )
+                .with_help("name the variable that holds the secret (`environment: DB_PASSWORD`), or use `file:`"),
+            );
+            return;
+        }
         if set.is_empty() && !external && driver && section == "secrets" {
             // compose-go `checkConsistency`: a secret with only a `driver` still needs a source
             // unless it is external (checked: a config with only a `driver` passes).

@@ -914,3 +914,26 @@ fn extra_hosts_and_boolean_strings_compose_cannot_decode_are_refused() {
         );
     }
 }
+
+/// compose-go's `checkConsistency` reads a secret's `environment` as a string: empty (an unset
+/// variable, often) it is none, and the secret declares neither `file` nor `environment`;
+/// `external` still needs none. Verdicts of Compose v2.40.3.
+#[test]
+fn a_secret_with_an_empty_environment_has_no_source() {
+    let file = |secret: &str| {
+        format!("services:\n  a:\n    image: x\n    secrets: [s]\nsecrets:\n  s:\n{secret}")
+    };
+    for refused in ["    environment: \"\"\n", "    environment: ${UNSET}\n"] {
+        assert_eq!(
+            codes(&[("a.yml", &file(refused))]),
+            fc020("a.yml"),
+            "{refused}"
+        );
+    }
+    for accepted in [
+        "    environment: X\n",
+        "    environment: \"\"\n    external: true\n",
+    ] {
+        assert_eq!(codes(&[("a.yml", &file(accepted))]), vec![], "{accepted}");
+    }
+}

@@ -591,6 +591,8 @@ fn top_file_object(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
                 }
             }
             k2 if k2.starts_with("x-") => {}
+            // Strings with omitempty.
+            "content" | "environment" if cx.text(v).is_some_and(|t| t.is_empty()) => {}
             _ => entries.push((k, cx.plain(v))),
         }
     }
