@@ -526,17 +526,15 @@ impl<'a> Cx<'a> {
         // float64 for external").
         if let Some(e) = svc.entry(self.tree, "ulimits") {
             for entry in self.tree.mapping(e.value).unwrap_or_default() {
-                let what = match scalar_kind(self.tree, self.tree.node(entry.value)) {
-                    PlainValue::Float(_) => "a float",
-                    PlainValue::Int(n) if n > i128::from(i64::MAX) => "past int64",
-                    _ => continue,
+                let Some(go) = self.float_or_uint64(entry.value) else {
+                    continue;
                 };
                 let key = crate::yaml::scalar_text(self.tree, entry.key).unwrap_or("?");
                 let value = crate::yaml::scalar_text(self.tree, entry.value).unwrap_or_default();
                 out.push(self.refused(
                     entry.value,
                     format!(
-                        "`services.{name}.ulimits.{key}`: `{value}` is {what}, which Compose does not read as a limit"
+                        "`services.{name}.ulimits.{key}`: `{value}` is a {go}, which Compose does not read as a limit"
                     ),
                     "write the limit as a whole number, or as `{soft: …, hard: …}`",
                 ));
@@ -580,6 +578,16 @@ impl<'a> Cx<'a> {
             && matches!(scalar_kind(self.tree, node), PlainValue::Str))
         .then(|| self.text(id))
         .flatten()
+    }
+
+    /// The Go type go-yaml gives a number compose-go reads only as an int64 or a string:
+    /// `float64` (`1e3`, `80.0`), `uint64` (past int64); `None` for anything else.
+    fn float_or_uint64(&self, id: NodeId) -> Option<&'static str> {
+        match scalar_kind(self.tree, self.tree.node(id)) {
+            PlainValue::Float(_) => Some("float64"),
+            PlainValue::Int(n) if n > i128::from(i64::MAX) => Some("uint64"),
+            _ => None,
+        }
     }
 
     /// FC020 at `id`.
@@ -694,12 +702,7 @@ impl<'a> Cx<'a> {
                     continue;
                 };
                 // A number must be an integer of int64 ("unexpected value type float64").
-                let typed = match scalar_kind(self.tree, self.tree.node(mode.value)) {
-                    PlainValue::Float(_) => Some("float64"),
-                    PlainValue::Int(m) if m > i128::from(i64::MAX) => Some("uint64"),
-                    _ => None,
-                };
-                if let Some(go) = typed {
+                if let Some(go) = self.float_or_uint64(mode.value) {
                     let text = crate::yaml::scalar_text(self.tree, mode.value).unwrap_or_default();
                     out.push(self.refused(
                         mode.value,
@@ -807,12 +810,7 @@ impl<'a> Cx<'a> {
                 }
                 // compose-go converts an `int` or a string item; a float (`1e3`, `80.0`) or an
                 // integer past int64 is `invalid type float64 for port`.
-                let go_type = match scalar_kind(self.tree, self.tree.node(i)) {
-                    PlainValue::Float(_) => Some("float64"),
-                    PlainValue::Int(n) if n > i128::from(i64::MAX) => Some("uint64"),
-                    _ => None,
-                };
-                if let Some(go_type) = go_type {
+                if let Some(go_type) = self.float_or_uint64(i) {
                     bad(
                         self.loc(i),
                         format!("invalid type {go_type} for port in `services.{name}.ports`"),
