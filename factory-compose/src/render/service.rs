@@ -322,9 +322,10 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             out.push((key.to_owned(), Value::Null));
         }
     }
-    if has_provider {
-        uses_default = false;
-    } else if !has_networks && !has_network_mode {
+    // A provider service joins no network by itself; a `default` it lists is the project's,
+    // which another service (even one its profiles leave out) made exist, or Compose refuses
+    // the project (see `consistency`).
+    if !has_provider && !has_networks && !has_network_mode {
         uses_default = true;
         out.push((
             "networks".to_owned(),
