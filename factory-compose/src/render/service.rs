@@ -973,7 +973,7 @@ fn networks(cx: &Cx<'_>, v: NodeId) -> (Value, bool) {
                 let value = if cx.is_null(val) {
                     Value::Null
                 } else {
-                    let mut entries = plain_entries(cx, val);
+                    let mut entries = cast_entries(cx, val, &["priority", "gw_priority"], &[], &[]);
                     // `priority` and `gw_priority` are ints with omitempty, the addresses and
                     // `interface_name` strings with omitempty.
                     entries.retain(|(k, x)| match k.as_str() {
