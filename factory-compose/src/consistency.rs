@@ -469,6 +469,8 @@ impl<'a> Cx<'a> {
     fn decoding(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
         self.casts(svc, out);
         self.float_items(svc, out);
+        self.extra_hosts(svc, out);
+        self.map_values(svc, out);
         self.file_modes(svc, out);
         self.negative_retries(svc, out);
         self.validation(svc, out);
@@ -478,8 +480,7 @@ impl<'a> Cx<'a> {
     /// A float where the schema takes a number but Compose reads strings and integers only
     /// (v2.40.3): `group_add` decodes into strings (an integer converts, a float does not:
     /// "expected type 'string', got unconvertible type 'float64'"), and `expose` is made
-    /// unique by a key of a string or an integer ("unsupported expose value"); `storage_opt`
-    /// values decode into strings.
+    /// unique by a key of a string or an integer ("unsupported expose value").
     fn float_items(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
         let name = &svc.name.value;
         for key in ["group_add", "expose"] {
@@ -509,19 +510,20 @@ impl<'a> Cx<'a> {
                         "write the port as a whole number (`8080`) or a string (`\"8080/udp\"`)",
                     )
                 };
-                out.push(
-                    registry::diagnostic(
-                        "FC020",
-                        format!(
-                            "`services.{name}.{key}[{n}]`: `{value}` is {float}, which Compose does not read as {what}"
-                        ),
-                    )
-                    .at(self.loc(i))
-                    .with_help(help),
-                );
+                out.push(self.refused(
+                    i,
+                    format!(
+                        "`services.{name}.{key}[{n}]`: `{value}` is {float}, which Compose does not read as {what}"
+                    ),
+                    help,
+                ));
             }
         }
-        self.extra_hosts(svc, out);
+    }
+
+    /// Mapping values compose-go cannot decode: a `ulimits` entry and a `storage_opt` value.
+    fn map_values(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+        let name = &svc.name.value;
         // A `ulimits` entry written as one number must be an integer of int64 ("invalid type
         // float64 for external").
         if let Some(e) = svc.entry(self.tree, "ulimits") {
@@ -557,16 +559,13 @@ impl<'a> Cx<'a> {
                 };
                 let key = crate::yaml::scalar_text(self.tree, entry.key).unwrap_or("?");
                 let value = self.tree.text(written);
-                out.push(
-                    registry::diagnostic(
-                        "FC020",
-                        format!(
-                            "`services.{name}.storage_opt.{key}`: `{value}` is {what}, which Compose does not read as a string"
-                        ),
-                    )
-                    .at(self.loc(entry.value))
-                    .with_help(format!("quote the value: `{key}: \"{value}\"`")),
-                );
+                out.push(self.refused(
+                    entry.value,
+                    format!(
+                        "`services.{name}.storage_opt.{key}`: `{value}` is {what}, which Compose does not read as a string"
+                    ),
+                    &format!("quote the value: `{key}: \"{value}\"`"),
+                ));
             }
         }
     }

@@ -29,7 +29,7 @@ pub(crate) fn parse_file(
 /// Both messages from Compose v2.40.3. The decoded text replaces a `!!binary` scalar's.
 fn decode_tagged_scalars(tree: &mut Tree, diags: &mut Vec<Diagnostic>) {
     use yaml::{NodeKind, PlainValue, TagKind};
-    if !tree.has_tags() {
+    if !tree.any_tag(|_| true) {
         return;
     }
     let mut decoded = Vec::new();

@@ -114,8 +114,7 @@ pub fn merge(mut trees: Vec<Tree>) -> Merged {
 fn strip_resets(tree: &mut Tree, only_merged: bool) {
     let reset = |tree: &Tree, id: NodeId| tree.tag(id).is_some_and(|t| t.is_reset());
     // Tags are rare: most files have no `!reset` and need no pass over their mappings.
-    let count = u32::try_from(tree.nodes.len()).unwrap_or(u32::MAX);
-    if !(0..count).any(|i| reset(tree, NodeId(i))) {
+    if !tree.any_tag(crate::yaml::Tag::is_reset) {
         return;
     }
     for i in 0..tree.nodes.len() {

@@ -73,16 +73,7 @@ pub(crate) fn check(tree: &Tree, diags: &mut Vec<Diagnostic>) {
 /// `environment` or `labels` value: FC021): for [`crate::compose_refusals`] only, so that `lint`
 /// does not say the same thing twice (and does not pay for them).
 pub(crate) fn check_covered(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic>) {
-    let cx = Cx {
-        tree,
-        checks,
-        last_file: None,
-        included: &[],
-        as_strings: None,
-        later_file: false,
-        settled_only: None,
-    };
-    cx.covered(diags);
+    Cx::new(tree, checks).covered(diags);
 }
 
 /// The service keys of [`check_covered`].
@@ -122,13 +113,8 @@ pub(crate) fn check_interpolated_casts(
     diags: &mut Vec<Diagnostic>,
 ) {
     let cx = Cx {
-        tree,
-        checks: Checks::InterpolatedCasts,
-        last_file: None,
-        included: &[],
-        as_strings: None,
-        later_file: false,
         settled_only: unset,
+        ..Cx::new(tree, Checks::InterpolatedCasts)
     };
     for &doc in &tree.documents {
         cx.document(doc, diags);
@@ -137,15 +123,7 @@ pub(crate) fn check_interpolated_casts(
 
 /// [`check`], reporting only `checks`.
 pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic>) {
-    let cx = Cx {
-        tree,
-        checks,
-        last_file: None,
-        included: &[],
-        as_strings: None,
-        later_file: false,
-        settled_only: None,
-    };
+    let cx = Cx::new(tree, checks);
     for &doc in &tree.documents {
         cx.document(doc, diags);
     }
@@ -164,13 +142,9 @@ pub(crate) fn check_later_file(
     diags: &mut Vec<Diagnostic>,
 ) {
     let cx = Cx {
-        tree,
-        checks,
-        last_file: None,
-        included: &[],
         as_strings: Some(as_strings),
         later_file,
-        settled_only: None,
+        ..Cx::new(tree, checks)
     };
     if covered {
         cx.covered(diags);
@@ -193,13 +167,9 @@ pub(crate) fn check_merged(
     diags: &mut Vec<Diagnostic>,
 ) {
     let cx = Cx {
-        tree,
-        checks: Checks::OnlyRequired,
         last_file: last,
         included,
-        as_strings: None,
-        later_file: false,
-        settled_only: None,
+        ..Cx::new(tree, Checks::OnlyRequired)
     };
     for &doc in &tree.documents {
         cx.document(doc, diags);
@@ -1211,6 +1181,20 @@ struct Cx<'t> {
 }
 
 impl<'t> Cx<'t> {
+    /// A check of `tree` reporting `checks`, with no file merged last, none included, no
+    /// mapping merged as strings, as a first file, checking every interpolated value.
+    fn new(tree: &'t Tree, checks: Checks) -> Self {
+        Self {
+            tree,
+            checks,
+            last_file: None,
+            included: &[],
+            as_strings: None,
+            later_file: false,
+            settled_only: None,
+        }
+    }
+
     /// See [`check_covered`].
     fn covered(&self, diags: &mut Vec<Diagnostic>) {
         let cx = self;
@@ -1724,8 +1708,8 @@ impl<'t> Cx<'t> {
     /// comes from: compose-go's `EnforceUnicity` first puts an item whose key repeats an
     /// earlier one's in its place. Items of the files merged before [`Cx::last_file`] are in
     /// canonical form by then (a short port is a mapping per port, the list made unique by the
-    /// written key, then by the canonical one; an `expose` item is a string). `None` when a key is not known before
-    /// interpolation, or Compose fails on the list before validating it.
+    /// written key, then by the canonical one; an `expose` item is a string). `None` when a key
+    /// is not known before interpolation, or Compose fails on the list before validating it.
     fn unicity_list(&self, id: NodeId, ports: bool) -> Option<Vec<(J, NodeId)>> {
         let items = self.tree.sequence(id)?;
         let mut list = Vec::new();

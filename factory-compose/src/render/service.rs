@@ -1020,7 +1020,8 @@ pub(crate) fn is_remote_context(s: &str) -> bool {
 
 fn build(cx: &Cx<'_>, v: NodeId) -> Value {
     let mut out: Vec<(String, Value)> = Vec::new();
-    let mut written_empty: Vec<String> = Vec::new();
+    // An empty `context` or `dockerfile` is written: it gets no default either.
+    let (mut empty_context, mut empty_dockerfile) = (false, false);
     match cx.kind(v) {
         // `build: ""` is an empty context: not printed (omitempty).
         NodeKind::Scalar(_) => match cx.text(v).unwrap_or_default() {
@@ -1063,14 +1064,12 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
                     k2 if k2.starts_with("x-") => None,
                     _ => Some(cx.plain(val)),
                 };
-                // Go's omitempty: an empty list, map or string is not printed. An empty
-                // `context` or `dockerfile` is written, so it gets no default either.
+                // Go's omitempty: an empty list, map or string is not printed.
                 let empty_string = cx.text(val).is_some_and(|t| t.is_empty())
                     && matches!(cx.kind(val), NodeKind::Scalar(_))
                     && !matches!(k.as_str(), "args" | "labels" | "extra_hosts");
-                if empty_string && matches!(k.as_str(), "context" | "dockerfile") {
-                    written_empty.push(k.clone());
-                }
+                empty_context |= empty_string && k == "context";
+                empty_dockerfile |= empty_string && k == "dockerfile";
                 let value = value.filter(|v| {
                     !empty_string
                         && !matches!(v, Value::Seq(x) if x.is_empty())
@@ -1080,9 +1079,7 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
                     out.push((k, value));
                 }
             }
-            if !out.iter().any(|(k, _)| k == "context")
-                && !written_empty.iter().any(|k| k == "context")
-            {
+            if !empty_context && !out.iter().any(|(k, _)| k == "context") {
                 out.push(("context".to_owned(), cx.s(&cx.absolute("."))));
             }
         }
@@ -1091,7 +1088,7 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
     if !out
         .iter()
         .any(|(k, _)| k == "dockerfile" || k == "dockerfile_inline")
-        && !written_empty.iter().any(|k| k == "dockerfile")
+        && !empty_dockerfile
     {
         out.push(("dockerfile".to_owned(), Value::str("Dockerfile")));
     }
@@ -1127,8 +1124,6 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
     with_extensions(cx, value, v)
 }
 
-/// Service `secrets` / `configs`: short names become `{source, target}` (secrets get
-/// `/run/secrets/NAME` as their default target); `mode` prints in octal as compose-go does.
 /// compose-go prints a file mode as `0` and Go's `%o` of it: a negative one keeps its sign
 /// (`0-32`).
 fn go_octal_mode(m: i128) -> String {
@@ -1139,6 +1134,8 @@ fn go_octal_mode(m: i128) -> String {
     }
 }
 
+/// Service `secrets` / `configs`: short names become `{source, target}` (secrets get
+/// `/run/secrets/NAME` as their default target); `mode` prints in octal as compose-go does.
 fn file_refs(cx: &Cx<'_>, v: NodeId, default_dir: Option<&str>) -> Value {
     Value::Seq(
         cx.items(v)
@@ -1213,12 +1210,7 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                                 ),
                                 _ => cx.plain(ev),
                             },
-                            "memory" => {
-                                match cx.text(ev).as_deref().and_then(super::parse::ram_in_bytes) {
-                                    Some(b) => Value::Str(b.to_string()),
-                                    None => cx.plain(ev),
-                                }
-                            }
+                            "memory" => unit_bytes(cx, ev),
                             // Compose's schema types `cpus` as a number: `"0.5"` prints as 0.5.
                             "cpus" => number(cx, ev),
                             "pids" => integer(cx, ev),

@@ -74,8 +74,8 @@ pub enum TagKind {
     Untagged,
     /// `!!str`: a string.
     Str,
-    /// `!!bool`, `!!int`, `!!float`, `!!null`, `!!timestamp`: the text must resolve to that type
-    /// (`!!int '12'` is 12; `!!int abc` fails to parse); a `!!float` integer is a float.
+    /// `!!bool`. This and the next four: the text must resolve to that type (`!!int '12'` is
+    /// 12; `!!int abc` fails to parse); a `!!float` integer is a float.
     Bool,
     /// `!!int`
     Int,
@@ -520,11 +520,11 @@ impl Tree {
         self.props.get(index)
     }
 
-    /// Whether any node of the tree has a tag (most files have none: passes over tagged nodes
-    /// can be skipped).
+    /// Whether any node of the tree has a tag for which `f` holds (most files have no tag:
+    /// passes over tagged nodes can be skipped), read from the side table, not the nodes.
     #[must_use]
-    pub fn has_tags(&self) -> bool {
-        self.props.iter().any(|p| p.tag.is_some())
+    pub fn any_tag(&self, f: impl Fn(&Tag) -> bool) -> bool {
+        self.props.iter().filter_map(|p| p.tag.as_ref()).any(f)
     }
 
     /// The tag written before node `id`, if any (`!reset`, `!!str` …).
