@@ -27,6 +27,14 @@ pub(crate) fn stderr_color(no_color: bool) -> Color {
     }
 }
 
+/// Write `text` to standard error. A closed or failing standard error (`factory config 2>&1 |
+/// true`) loses the message but must not turn the command's exit code into a panic's 101, as
+/// `eprint!` would.
+pub(crate) fn to_stderr(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+}
+
 /// Write `text` to `output` or standard output.
 pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<(), String> {
     match output {

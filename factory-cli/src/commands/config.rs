@@ -62,8 +62,9 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
         let report = factory_compose::Report::new(refusals);
         let color = crate::output::stderr_color(args.project.no_color);
         let text = human::render(&report, &files.sources, color, files.compose_files);
-        eprint!("{text}");
-        eprintln!("docker compose would refuse this project: nothing printed");
+        crate::output::to_stderr(&format!(
+            "{text}docker compose would refuse this project: nothing printed\n"
+        ));
         return Ok(ExitCode::from(1));
     }
     // Loading errors that leave nothing to print and are not refusals stop here.
@@ -97,10 +98,10 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
                 } else {
                     "-Inf"
                 };
-                eprintln!(
-                    "error: json: unsupported value: {go} (JSON has no infinity or NaN; the YAML output prints it)"
-                );
-                eprintln!("docker compose would fail to print this project: nothing printed");
+                crate::output::to_stderr(&format!(
+                    "error: json: unsupported value: {go} (JSON has no infinity or NaN; the YAML output prints it)\n\
+                     docker compose would fail to print this project: nothing printed\n"
+                ));
                 return Ok(ExitCode::from(1));
             }
             None => to_json(&doc),

@@ -102,14 +102,11 @@ pub(crate) fn blocking_errors(
         return None;
     }
     let report = Report::new(blocking);
-    eprint!(
-        "{}",
-        human::render(
-            &report,
-            &files.sources,
-            color(p.no_color, true),
-            files.compose_files
-        )
-    );
+    crate::output::to_stderr(&human::render(
+        &report,
+        &files.sources,
+        color(p.no_color, true),
+        files.compose_files,
+    ));
     Some(ExitCode::from(1))
 }

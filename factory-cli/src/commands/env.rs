@@ -1,6 +1,5 @@
 //! `factory env [SERVICE]`: each service's final environment and where each value comes from.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
@@ -54,7 +53,7 @@ pub(crate) fn run(args: &EnvArgs) -> Result<ExitCode, String> {
                 human::Color::Never,
                 files.compose_files,
             );
-            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+            crate::output::to_stderr(&text);
             return Ok(ExitCode::from(1));
         }
     }

@@ -93,10 +93,10 @@ pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
             });
         }
         if changed > 0 {
-            eprintln!(
-                "fixed {changed} file{}",
+            crate::output::to_stderr(&format!(
+                "fixed {changed} file{}\n",
                 if changed == 1 { "" } else { "s" }
-            );
+            ));
         }
         Some(sources)
     } else {
@@ -126,10 +126,10 @@ pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
         .filter(|d| d.fix.is_some())
         .count();
     if args.format == LintFormat::Human && fixable > 0 && !args.fix {
-        eprintln!(
-            "{fixable} finding{} can be fixed with `factory lint --fix` (`--diff` to preview)",
+        crate::output::to_stderr(&format!(
+            "{fixable} finding{} can be fixed with `factory lint --fix` (`--diff` to preview)\n",
             if fixable == 1 { "" } else { "s" }
-        );
+        ));
     }
     let failing = report
         .diagnostics

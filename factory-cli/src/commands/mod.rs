@@ -32,7 +32,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            crate::output::to_stderr(&format!("error: {message}\n"));
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -77,10 +77,12 @@ fn loading_failed(files: &ProjectFiles, loaded: &factory_compose::Loaded) -> boo
         return false;
     }
     let report = Report::new(errors);
-    eprint!(
-        "{}",
-        human::render(&report, &files.sources, Color::Never, files.compose_files)
-    );
+    crate::output::to_stderr(&human::render(
+        &report,
+        &files.sources,
+        Color::Never,
+        files.compose_files,
+    ));
     true
 }
 
