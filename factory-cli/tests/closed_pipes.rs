@@ -1,6 +1,7 @@
 //! Standard output or standard error closed by the reader (`factory config 2>&1 | true`,
 //! `factory lint | head -1`): the message is lost, but the exit code stays the command's own.
 //! `eprint!` panicked on such a pipe and the process ended with Rust's 101.
+#![allow(clippy::disallowed_methods)]
 
 use std::path::Path;
 use std::process::{Command, Stdio};
