@@ -1877,7 +1877,9 @@ impl Kind {
                 #[allow(clippy::cast_precision_loss)]
                 PlainValue::Int(i) => Some(i as f64),
                 PlainValue::Float(f) => Some(f),
-                _ => text.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+                // compose-go's `NanoCPUs`: `ParseFloat(s, 64)` (`inf` included: the JSON
+                // output fails on it later, as Compose's does).
+                _ => crate::render::parse::go_parse_float(&text, 64),
             },
             Kind::Int => text.trim().parse::<i64>().ok().map(|i| {
                 #[allow(clippy::cast_precision_loss)]

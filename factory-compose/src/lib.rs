@@ -275,7 +275,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     merge::print_merged_as_strings(&mut tree);
     // A value rendered with an unset variable is left to `compose_refusals`: lint reports the
     // variable (it may be set when deployed).
-    schema::check_interpolated_casts(
+    schema::check_interpolated(
         &tree,
         Some(interpolation.rendered_with_unset()),
         &mut diagnostics,
@@ -680,7 +680,7 @@ pub fn compose_refusals(
     // as a `${VAR}` is before interpolation), rather than on each file when loading: only
     // `config` needs them, and `lint` should not pay for them.
     schema::check_covered(&loaded.project.tree, schema::Checks::All, &mut out);
-    schema::check_interpolated_casts(&loaded.project.tree, None, &mut out);
+    schema::check_interpolated(&loaded.project.tree, None, &mut out);
     unknown_keys(&loaded.project, &mut out);
     consistency::check(loaded, &mut out);
     // A refusal the load found is found again by the checks above (a repeated item): once.

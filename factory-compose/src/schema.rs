@@ -39,7 +39,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::go_json::{self, J};
 use crate::model::convert::{compose_bool, describe, scalar_kind};
-use crate::render::parse::GoScalar;
+use crate::render::parse::{GoScalar, go_parse_float};
 use crate::rules::registry;
 use crate::span::{FileId, Location};
 use crate::yaml::{Entry, NodeId, NodeKind, PlainValue, Tree};
@@ -56,11 +56,12 @@ pub(crate) enum Checks {
     /// Only missing required keys, and the repeated items the merge made (a list Compose's
     /// schema wants unique): the files merged so far ([`Checks::NotRequired`]).
     OnlyRequired,
-    /// Only the casts of interpolated values: Compose casts a string at a typed path (`scale`,
-    /// `privileged` …) after interpolating it (`error while interpolating services.a.scale:
-    /// failed to cast to expected type`), so `scale: ${N}` with `N` unset is refused; the
-    /// checks before interpolation leave templates alone.
-    InterpolatedCasts,
+    /// Only the values interpolation wrote, which the checks before it left alone (templates):
+    /// Compose casts a string at a typed path (`scale`, `privileged` …) after interpolating it
+    /// (`error while interpolating services.a.scale: failed to cast to expected type`), so
+    /// `scale: ${N}` with `N` unset is refused; then it validates what the value became
+    /// (`cpu_percent: ${P}` with `P=101` is past the schema's maximum).
+    Interpolated,
 }
 
 /// Report every value of `tree` (one compose file) that Compose's schema refuses, as FC020.
@@ -105,16 +106,16 @@ const LOGGING: Obj = closed(&[
     ),
 ]);
 
-/// The interpolated values of `tree` Compose fails to cast ([`Checks::InterpolatedCasts`]),
-/// but those of `unset` (sorted) when given.
-pub(crate) fn check_interpolated_casts(
+/// The interpolated values of `tree` Compose refuses, failing their cast or the schema
+/// ([`Checks::Interpolated`]), but those of `unset` (sorted) when given.
+pub(crate) fn check_interpolated(
     tree: &Tree,
     unset: Option<&[NodeId]>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let cx = Cx {
         settled_only: unset,
-        ..Cx::new(tree, Checks::InterpolatedCasts)
+        ..Cx::new(tree, Checks::Interpolated)
     };
     for &doc in &tree.documents {
         cx.document(doc, diags);
@@ -194,7 +195,10 @@ const ARR: u8 = 64;
 enum Cast {
     None,
     Int,
+    /// `toFloat`: `ParseFloat(s, 64)`.
     Float,
+    /// `toFloat32` (`cpus`): `ParseFloat(s, 32)`, out of range past a `float32`'s.
+    Float32,
     Bool,
 }
 
@@ -380,6 +384,7 @@ const CAST_BOOL: S = cast(BOOL | STR, Cast::Bool);
 const CAST_INT: S = cast(INT | STR, Cast::Int);
 const CAST_NUM: S = cast(NUM | STR, Cast::Int);
 const CAST_FLOAT: S = cast(NUM | STR, Cast::Float);
+const CAST_FLOAT32: S = cast(NUM | STR, Cast::Float32);
 
 /// `string_or_list`.
 const STRING_OR_LIST: S = one_of(&[STRING, STRINGS_UNIQUE]);
@@ -794,7 +799,7 @@ const SERVICE: &[(&str, S)] = &[
     ("cpu_period", CAST_NUM),
     ("cpu_rt_period", CAST_NUM),
     ("cpu_rt_runtime", CAST_NUM),
-    ("cpus", CAST_FLOAT),
+    ("cpus", CAST_FLOAT32),
     ("cpuset", STRING),
     (
         "credential_spec",
@@ -1170,7 +1175,7 @@ struct Cx<'t> {
     /// Mappings whose list and mapping values compose-go prints as strings when it merges
     /// them onto an earlier file's (see [`check_later_file`]): not checked.
     as_strings: Option<&'t std::collections::HashSet<NodeId>>,
-    /// For [`Checks::InterpolatedCasts`]: the interpolated scalars that used an unset variable,
+    /// For [`Checks::Interpolated`]: the interpolated scalars that used an unset variable,
     /// sorted, when they are not to be checked (a lint: the variable is reported, and may be
     /// set when deployed).
     settled_only: Option<&'t [NodeId]>,
@@ -1309,23 +1314,35 @@ impl<'t> Cx<'t> {
             Cast::None => Ok(kind),
             Cast::Bool => compose_bool(s).map(Kind::Bool).ok_or(()),
             Cast::Int => go_int(s).map(number).ok_or(()),
-            Cast::Float => go_float(s).map(number).ok_or(()),
+            Cast::Float => go_parse_float(s, 64).map(number).ok_or(()),
+            Cast::Float32 => go_parse_float(s, 32).map(number).ok_or(()),
         }
     }
 
     fn report(&self, out: &mut Out<'_>, d: Diagnostic, at: NodeId, via: Option<Location>) {
-        if !matches!(
-            self.checks,
-            Checks::OnlyRequired | Checks::InterpolatedCasts
-        ) && let Some(diags) = out.as_deref_mut()
-        {
+        let wanted = match self.checks {
+            Checks::OnlyRequired => false,
+            Checks::Interpolated => self.settled_interpolation(at),
+            Checks::All | Checks::NotRequired => true,
+        };
+        if wanted && let Some(diags) = out.as_deref_mut() {
             diags.push(d.at_inherited(self.tree.location(at), via));
         }
     }
 
+    /// For [`Checks::Interpolated`]: whether `id` is a value interpolation wrote, from
+    /// variables that are all set when [`Cx::settled_only`] asks so. The checks before
+    /// interpolation skipped it (a template); compose-go validates what it became.
+    fn settled_interpolation(&self, id: NodeId) -> bool {
+        self.tree.node(id).interpolated
+            && self
+                .settled_only
+                .is_none_or(|unset| unset.binary_search(&id).is_err())
+    }
+
     /// Report a missing required key (see [`Checks`]).
     fn report_required(&self, out: &mut Out<'_>, d: Diagnostic, at: NodeId, via: Option<Location>) {
-        if !matches!(self.checks, Checks::NotRequired | Checks::InterpolatedCasts)
+        if !matches!(self.checks, Checks::NotRequired | Checks::Interpolated)
             && let Some(diags) = out.as_deref_mut()
         {
             diags.push(d.at_inherited(self.tree.location(at), via));
@@ -1350,7 +1367,7 @@ impl<'t> Cx<'t> {
             let what = match s.cast {
                 Cast::Bool => "a boolean",
                 Cast::Int => "an integer",
-                Cast::Float | Cast::None => "a number",
+                Cast::Float | Cast::Float32 | Cast::None => "a number",
             };
             let text = self.text(id);
             let d = registry::diagnostic(
@@ -1361,21 +1378,14 @@ impl<'t> Cx<'t> {
                 Cast::Bool => format!("write `{path}` as `true` or `false`"),
                 _ => format!("write `{path}` as {what}, such as `1`"),
             });
-            if self.checks == Checks::InterpolatedCasts {
-                if self.tree.node(id).interpolated
-                    && self
-                        .settled_only
-                        .is_none_or(|unset| unset.binary_search(&id).is_err())
-                    && let Some(diags) = out.as_deref_mut()
-                {
-                    let raw = d.with_help(format!(
-                        "the value comes from interpolation: set the variable to {what}, or give the `${{…}}` a default that is one"
-                    ));
-                    diags.push(raw.at_inherited(self.tree.location(id), via));
-                }
+            let d = if self.checks == Checks::Interpolated {
+                d.with_help(format!(
+                    "the value comes from interpolation: set the variable to {what}, or give the `${{…}}` a default that is one"
+                ))
             } else {
-                self.report(out, d, id, via);
-            }
+                d
+            };
+            self.report(out, d, id, via);
             return false;
         };
         if !s.one_of.is_empty() {
@@ -2108,11 +2118,6 @@ fn go_int(s: &str) -> Option<f64> {
         #[allow(clippy::cast_precision_loss)]
         |i| i as f64,
     )
-}
-
-/// Go's `strconv.ParseFloat`: decimal or exponent notation, `inf`, `infinity`, `nan`.
-fn go_float(s: &str) -> Option<f64> {
-    s.parse::<f64>().ok()
 }
 
 /// `[a-zA-Z0-9][a-zA-Z0-9_.-]+`, unanchored: somewhere a letter or digit followed by one more

@@ -860,6 +860,60 @@ fn interpolated_values_are_cast_after_interpolation() {
     }
 }
 
+/// Go's `ParseFloat` reads the number strings: underscores between digits and hexadecimal
+/// floats with a `p` exponent are numbers, a signed `nan` is not; `cpus` is cast with
+/// `ParseFloat(s, 32)`, so a value past a `float32` is out of range. After the cast Compose
+/// validates what the value became: an interpolated `cpu_percent` past 100 or with a fraction
+/// is refused. Verdicts of Compose v2.40.3 (`config`, with the value in `.env`).
+#[test]
+fn number_strings_are_read_as_go_reads_them_then_validated() {
+    let run = |key: &str, value: &str| {
+        let mut sources = SourceMap::new();
+        let compose = format!("services:\n  a:\n    image: x\n    {key}: ${{V}}\n");
+        sources.add(SourceFile::new("a.yml", compose, FileKind::Compose));
+        sources.add(SourceFile::new(
+            ".env",
+            format!("V={value}\n"),
+            FileKind::Dotenv,
+        ));
+        let (process, settings) = (ProcessEnv::default(), Settings::default());
+        let loaded = load(&sources, &process, &settings);
+        compose_refusals(&loaded, &sources, &settings)
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>()
+    };
+    for (key, value) in [
+        ("cpus", "1_0"),
+        ("cpus", "0x1p-2"),
+        ("cpus", "0X1.8P1"),
+        ("cpus", "1e-400"),
+        ("cpus", "3.4028235e38"),
+        ("cpu_percent", "1_0"),
+        ("cpu_percent", "50."),
+        ("cpu_percent", "100"),
+    ] {
+        assert_eq!(run(key, value), Vec::<&str>::new(), "{key}: {value}");
+    }
+    for (key, value) in [
+        ("cpus", "1e39"),
+        ("cpus", "-nan"),
+        ("cpus", "1__0"),
+        ("cpus", "_1"),
+        ("cpus", "1_"),
+        ("cpus", "0x10"),
+        ("cpus", "0x1p"),
+        ("cpus", "infin"),
+        ("cpu_percent", "101"),
+        ("cpu_percent", "-1"),
+        ("cpu_percent", "50.5"),
+        ("cpu_percent", "0x1p-2"),
+        ("cpu_percent", "1e400"),
+    ] {
+        assert_eq!(run(key, value), vec!["FC020"], "{key}: {value}");
+    }
+}
+
 /// compose-go's `HostsList` and boolean decoding: an `extra_hosts` item without `=` or `:`
 /// ("invalid additional host, missing IP"), an empty host or one holding a separator ("bad
 /// host name"), a number or boolean mapping value; a `depends_on.restart` or

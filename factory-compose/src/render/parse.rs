@@ -358,7 +358,7 @@ pub(crate) fn ram_in_bytes(s: &str) -> Option<i64> {
     } else {
         (s.get(..=sep)?, s.get(sep + 1..)?)
     };
-    let size = go_parse_float(num)?;
+    let size = go_parse_float(num, 64)?;
     if size < 0.0 {
         return None;
     }
@@ -380,33 +380,175 @@ pub(crate) fn ram_in_bytes(s: &str) -> Option<i64> {
     Some((size * multiplier) as i64)
 }
 
-/// Go's `strconv.ParseFloat(s, 64)` for the decimal forms: an optional sign, digits with `_`
-/// between them, a fraction, an exponent; `inf`, `infinity` and `nan` in any case. `None` for
-/// anything else and for a finite number out of range (Go's `ErrRange`). Hexadecimal floats
-/// are not read (they need a `p` exponent, which no size has).
-pub(crate) fn go_parse_float(s: &str) -> Option<f64> {
-    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let special = ["inf", "infinity", "nan"];
-    if special.iter().any(|w| unsigned.eq_ignore_ascii_case(w)) {
-        return s.parse().ok();
+/// Go's `strconv.ParseFloat(s, bits)` (`bits` 64, or 32 for a `float32`), the one reading of a
+/// number string for casts, sizes and `cpus`:
+/// - an optional sign, then `inf` or `infinity` in any case; `nan` in any case, unsigned only;
+/// - decimal digits with an optional fraction and `e` exponent (`1e3`, `.5`, `5.`);
+/// - hexadecimal digits after `0x` with a mandatory `p` exponent (`0x1p-2` is 0.25);
+/// - `_` only between digits, or after the `0x` prefix (`1_000`); no blanks around.
+///
+/// `None` for anything else, and for a finite number beyond the type's range (Go's
+/// `ErrRange`). With `bits` 32 the value is rounded to a `float32` (returned widened).
+pub(crate) fn go_parse_float(s: &str, bits: u32) -> Option<f64> {
+    let (negative, unsigned) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let signed = |f: f64| if negative { -f } else { f };
+    if unsigned.eq_ignore_ascii_case("inf") || unsigned.eq_ignore_ascii_case("infinity") {
+        return Some(signed(f64::INFINITY));
     }
-    let mut saw_digit = false;
-    let mut previous = b'^';
-    for &b in unsigned.as_bytes() {
-        match b {
-            b'0'..=b'9' => saw_digit = true,
-            // An underscore only between two digits.
-            b'_' if previous.is_ascii_digit() => {}
-            b'.' | b'e' | b'E' | b'+' | b'-' if previous != b'_' => {}
-            _ => return None,
-        }
-        previous = b;
+    if s.eq_ignore_ascii_case("nan") {
+        return Some(f64::NAN);
     }
-    if !saw_digit || previous == b'_' {
+    if unsigned.starts_with(['+', '-']) || !go_underscores_ok(unsigned) {
         return None;
     }
-    let f: f64 = s.replace('_', "").parse().ok()?;
-    f.is_finite().then_some(f)
+    let digits = unsigned.replace('_', "");
+    let magnitude = match digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        Some(hex) => parse_hex_float(hex, bits)?,
+        // Rust's reading of the decimal forms is Go's once the words and underscores are
+        // handled: it rounds correctly, to the `float32` directly when asked (as Go does).
+        None if digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b".eE+-".contains(&b)) =>
+        {
+            if bits == 32 {
+                f64::from(digits.parse::<f32>().ok()?)
+            } else {
+                digits.parse::<f64>().ok()?
+            }
+        }
+        None => return None,
+    };
+    magnitude.is_finite().then(|| signed(magnitude))
+}
+
+/// Go's `underscoreOK` for the unsigned text of a number: each `_` between two digits (a
+/// `0x` prefix counts as a digit).
+fn go_underscores_ok(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let hex = bytes.len() >= 2 && bytes[0] == b'0' && matches!(bytes[1], b'x' | b'X');
+    let (mut saw, rest) = if hex {
+        (b'0', &bytes[2..])
+    } else {
+        (b'^', bytes)
+    };
+    for &b in rest {
+        if b.is_ascii_digit() || (hex && b.is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if b == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else if saw == b'_' {
+            return false;
+        } else {
+            saw = b'!';
+        }
+    }
+    saw != b'_'
+}
+
+/// The magnitude of a hexadecimal float's text after `0x`: hex digits with an optional `.`,
+/// then `p` and a decimal exponent (required, as Go requires it). Rounded once to `bits`.
+fn parse_hex_float(s: &str, bits: u32) -> Option<f64> {
+    let (mantissa, exponent) = s.split_once(['p', 'P'])?;
+    let (exponent_sign, exponent) = match exponent.as_bytes().first() {
+        Some(b'-') => (-1, &exponent[1..]),
+        Some(b'+') => (1, &exponent[1..]),
+        _ => (1, exponent),
+    };
+    if exponent.is_empty() || !exponent.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Past a few thousand, any exponent overflows or underflows alike.
+    let exponent = exponent.parse::<i64>().unwrap_or(i64::MAX).min(100_000) * exponent_sign;
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    // The mantissa's top 128 bits, the rest folded into a sticky low bit (enough to round once).
+    let mut value: u128 = 0;
+    let mut scale: i64 = exponent;
+    let mut sticky = false;
+    for (i, c) in int.chars().chain(frac.chars()).enumerate() {
+        let d = u128::from(c.to_digit(16)?);
+        if value >> 124 == 0 {
+            value = value << 4 | d;
+        } else {
+            sticky |= d != 0;
+            scale += 4;
+        }
+        if i >= int.len() {
+            scale -= 4;
+        }
+    }
+    if value == 0 {
+        return Some(0.0);
+    }
+    value |= u128::from(sticky);
+    Some(scale_binary(value, scale, bits))
+}
+
+/// `value × 2^scale` rounded to nearest even at `bits` (64 or 32), subnormals included;
+/// infinite past the range.
+fn scale_binary(value: u128, scale: i64, bits: u32) -> f64 {
+    let (precision, min_exponent, max_exponent): (u32, i64, i64) = if bits == 32 {
+        (24, -126, 127)
+    } else {
+        (53, -1022, 1023)
+    };
+    // The value is m × 2^e with m of `width` bits: keep `precision` bits (fewer for a
+    // subnormal), rounding the rest to nearest, ties to even.
+    let width = 128 - value.leading_zeros();
+    let top = i64::from(width) - 1 + scale;
+    let keep = if top < min_exponent {
+        i64::from(precision) - (min_exponent - top)
+    } else {
+        i64::from(precision)
+    };
+    let drop = i64::from(width) - keep;
+    let (mut m, mut e) = (value, scale);
+    if drop > 0 {
+        if drop > 127 {
+            return 0.0;
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let drop = drop as u32;
+        let half = 1u128 << (drop - 1);
+        let rest = m & ((1u128 << drop) - 1);
+        m >>= drop;
+        if rest > half || (rest == half && m & 1 == 1) {
+            m += 1;
+        }
+        e += i64::from(drop);
+    }
+    if 128 - i64::from(m.leading_zeros()) - 1 + e > max_exponent {
+        return f64::INFINITY;
+    }
+    // m has at most 54 bits: exact as f64; the power of two is exact in two steps.
+    #[allow(clippy::cast_precision_loss)]
+    let m = m as f64;
+    #[allow(clippy::cast_possible_truncation)]
+    let e = e.clamp(-2000, 2000) as i32;
+    m * 2f64.powi(e / 2) * 2f64.powi(e - e / 2)
+}
+
+/// A `float32` value as Go prints it, widened to the `f64` printed the same: the shortest
+/// decimal that reads back as that `float32` (`0.1`, not `0.10000000149011612`).
+pub(crate) fn go_float32(f: f64) -> f64 {
+    #[allow(clippy::cast_possible_truncation)]
+    let narrow = f as f32;
+    if !narrow.is_finite() {
+        return f64::from(narrow);
+    }
+    narrow.to_string().parse().unwrap_or(f)
 }
 
 /// `str2duration.ParseDuration` (Go units plus `d` and `w`), in nanoseconds.
@@ -533,6 +675,62 @@ mod tests {
         ] {
             assert_eq!(ram_in_bytes(written), bytes, "{written}");
         }
+    }
+
+    #[test]
+    fn parse_float_as_go() {
+        // Verdicts as `docker compose config` v2.40.3 casts `max_failure_ratio: ${V}` (64
+        // bits) and `cpus: ${V}` (32 bits); the values are exact.
+        for (text, bits, value) in [
+            ("1_0", 64, Some(10.0)),
+            ("01_0", 64, Some(10.0)),
+            ("1e1_0", 64, Some(1e10)),
+            ("1e+1_0", 64, Some(1e10)),
+            ("0x_1p0", 64, Some(1.0)),
+            ("0x1_0p0", 64, Some(16.0)),
+            ("0x1.8p1", 64, Some(3.0)),
+            ("0X1P-2", 64, Some(0.25)),
+            ("0x.8p1", 64, Some(1.0)),
+            ("0x1.p1", 64, Some(2.0)),
+            ("0x1p-1074", 64, Some(5e-324)),
+            ("0x1p-1075", 64, Some(0.0)),
+            ("1e-400", 64, Some(0.0)),
+            ("-1", 64, Some(-1.0)),
+            (".5", 64, Some(0.5)),
+            ("5.", 64, Some(5.0)),
+            ("3.4028235e38", 32, Some(f64::from(f32::MAX))),
+            ("16777217", 32, Some(16_777_216.0)),
+            ("1e39", 64, Some(1e39)),
+            ("1e39", 32, None),
+            ("1.8e308", 64, None),
+            ("0x1p1024", 64, None),
+            ("0x1.fffffffffffff8p1023", 64, None),
+            ("1__0", 64, None),
+            ("_1", 64, None),
+            ("1_", 64, None),
+            ("1._5", 64, None),
+            ("1_.5", 64, None),
+            ("0x1", 64, None),
+            ("0x1p", 64, None),
+            ("0x10", 64, None),
+            ("0b1", 64, None),
+            ("0o7", 64, None),
+            ("--1", 64, None),
+            ("+-1", 64, None),
+            ("infin", 64, None),
+            ("+nan", 64, None),
+            ("-nan", 64, None),
+            (" 1", 64, None),
+            ("", 64, None),
+        ] {
+            assert_eq!(go_parse_float(text, bits), value, "{text} ({bits} bits)");
+        }
+        assert_eq!(go_parse_float("-Infinity", 64), Some(f64::NEG_INFINITY));
+        assert_eq!(go_parse_float("+inf", 32), Some(f64::INFINITY));
+        assert!(go_parse_float("NaN", 64).is_some_and(f64::is_nan));
+        // A float32 prints with its own shortest digits.
+        assert_eq!(go_float32(0.1), 0.1);
+        assert_eq!(go_float32(123_456_789.0), 123_456_790.0);
     }
 
     #[test]

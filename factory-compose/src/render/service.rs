@@ -1,6 +1,9 @@
 //! One service, key by key, normalised as compose-go v2.9 loads and prints it.
 
-use super::parse::{format_duration, parse_duration, parse_ports, parse_volume, shell_words};
+use super::parse::{
+    format_duration, go_float32, go_parse_float, parse_duration, parse_ports, parse_volume,
+    shell_words,
+};
 use super::{Cx, Format, Value, ordered};
 use crate::model::Service;
 use crate::yaml::{NodeId, NodeKind};
@@ -256,12 +259,14 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
             "shm_size" | "mem_limit" | "mem_reservation" | "memswap_limit" | "mem_swappiness" => {
                 Some(unit_bytes(cx, v)).filter(|b| !is_zero(b) && !matches!(b, Value::Float(_)))
             }
-            "cpu_count" | "cpu_percent" | "cpu_period" | "cpu_quota" | "cpu_rt_period"
-            | "cpu_rt_runtime" | "cpu_shares" | "oom_score_adj" | "pids_limit" => {
+            // A `float32` in compose-go, but its schema wants an integer.
+            "cpu_percent" => Some(number(cx, v, 64, 32)).filter(|n| !is_zero(n)),
+            "cpu_count" | "cpu_period" | "cpu_quota" | "cpu_rt_period" | "cpu_rt_runtime"
+            | "cpu_shares" | "oom_score_adj" | "pids_limit" => {
                 Some(integer(cx, v)).filter(|n| !is_zero(n))
             }
             "scale" => Some(integer(cx, v)),
-            "cpus" => Some(number(cx, v)).filter(|n| !is_zero(n)),
+            "cpus" => Some(number(cx, v, 32, 32)).filter(|n| !is_zero(n)),
             "devices" => Some(devices(cx, v)),
             "ulimits" => Some(ulimits(cx, v)),
             "post_start" | "pre_stop" => Some(Value::Seq(
@@ -895,7 +900,7 @@ fn cast_entries(
             let value = if ints.contains(&k.as_str()) {
                 integer(cx, val)
             } else if floats.contains(&k.as_str()) {
-                number(cx, val)
+                number(cx, val, 64, 64)
             } else if bools.contains(&k.as_str()) {
                 boolean(cx, val).map_or_else(|| cx.plain(val), Value::Bool)
             } else {
@@ -1212,7 +1217,7 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                             },
                             "memory" => unit_bytes(cx, ev),
                             // Compose's schema types `cpus` as a number: `"0.5"` prints as 0.5.
-                            "cpus" => number(cx, ev),
+                            "cpus" => number(cx, ev, 64, 32),
                             "pids" => integer(cx, ev),
                             _ => cx.plain(ev),
                         };
@@ -1246,7 +1251,7 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                         },
                         "parallelism" | "max_attempts" => integer(cx, ev),
                         // `omitempty` (`parallelism` and `max_attempts` are pointers: printed).
-                        "max_failure_ratio" => match number(cx, ev) {
+                        "max_failure_ratio" => match number(cx, ev, 64, 32) {
                             n if is_zero(&n) => continue,
                             n => n,
                         },
@@ -1502,16 +1507,26 @@ fn integer(cx: &Cx<'_>, v: NodeId) -> Value {
     }
 }
 
-/// A float field (`cpus`): `"0.5"` prints as 0.5, `"2"` as 2.
-fn number(cx: &Cx<'_>, v: NodeId) -> Value {
-    match cx
-        .text(v)
-        .as_deref()
-        .map(str::trim)
-        .and_then(|t| t.parse::<f64>().ok())
-    {
-        #[allow(clippy::cast_possible_truncation)]
-        Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::Int(n as i128),
+/// A float field: `"0.5"` prints as 0.5, `"2"` as 2. A string is read by Go's `ParseFloat`
+/// at `cast` bits (`1_0` is 10; `" 1"` is no number and prints as written, as Compose refuses
+/// it): 32 where compose-go's interpolation casts it with `toFloat32` (`cpus`), which it does to
+/// every string there, written or interpolated. `field` 32 for compose-go's `float32` fields
+/// (`cpus`, `cpu_percent`, `deploy.resources.*.cpus`): the value is rounded to one and printed
+/// with its digits (`16777217` is 16777216, `0.1` stays 0.1).
+fn number(cx: &Cx<'_>, v: NodeId, cast: u32, field: u32) -> Value {
+    let parsed = match cx.plain(v) {
+        Value::Str(_) => cx.text(v).and_then(|t| go_parse_float(&t, cast)),
+        Value::Int(i) if field == 32 =>
+        {
+            #[allow(clippy::cast_precision_loss)]
+            Some(i as f64)
+        }
+        Value::Float(f) => Some(f),
+        other => return other,
+    };
+    // Printed as Go prints a float (YAML `1e+06`, JSON `1000000`), whole or not.
+    match parsed {
+        Some(n) if field == 32 => Value::Float(go_float32(n)),
         Some(n) => Value::Float(n),
         None => cx.plain(v),
     }

@@ -131,17 +131,14 @@ fn go_json_float(f: f64) -> String {
     let abs = f.abs();
     if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
         let s = format!("{f:e}");
-        // Go: 1e+21, 1e-07
+        // Go's `'e'` format pads the exponent to two digits (`1e+21`, `1e-07`), then
+        // encoding/json cleans a negative one back (`1e-7`): checked with Compose v2.40.3.
         match s.split_once('e') {
-            Some((m, e)) => {
-                let (sign, digits) = e.strip_prefix('-').map_or(("+", e), |d| ("-", d));
-                let digits = if digits.len() < 2 {
-                    format!("0{digits}")
-                } else {
-                    digits.to_owned()
-                };
-                format!("{m}e{sign}{digits}")
-            }
+            Some((m, e)) => match e.strip_prefix('-') {
+                Some(digits) => format!("{m}e-{digits}"),
+                None if e.len() < 2 => format!("{m}e+0{e}"),
+                None => format!("{m}e+{e}"),
+            },
             None => s,
         }
     } else {
