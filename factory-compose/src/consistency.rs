@@ -492,11 +492,11 @@ impl<'a> Cx<'a> {
                 let NodeKind::Scalar(written) = node.kind else {
                     continue;
                 };
-                let float = match scalar_kind(self.tree, node) {
-                    PlainValue::Float(_) => "a float",
-                    // Past int64, go-yaml decodes a `uint64`: no `expose` key either.
-                    PlainValue::Int(n) if key == "expose" && n > i128::from(i64::MAX) => "a uint64",
-                    _ => continue,
+                // Past int64, go-yaml decodes a `uint64`: no group or `expose` port either.
+                let float = match self.float_or_uint64(i) {
+                    Some("float64") => "a float",
+                    Some(_) => "a uint64",
+                    None => continue,
                 };
                 let value = self.tree.text(written);
                 let (what, help) = if key == "group_add" {

@@ -753,10 +753,10 @@ fn a_later_file_s_repeats_are_judged_merged() {
 }
 
 /// Values compose-go's decoding refuses after the schema accepted them: a deploy duration
-/// without a unit, a boolean or float `storage_opt` value, an `expose` item past int64, a
-/// string file mode that is not octal, a string tmpfs mode, a device `count` that is neither
-/// `all` nor a number, a negative `healthcheck.retries`, a float file mode or ulimit, a date
-/// in `storage_opt`. Verdicts of Compose v2.40.3.
+/// without a unit, a boolean or float `storage_opt` value, an `expose` or `group_add` item past
+/// int64, a string file mode that is not octal, a string tmpfs mode, a device `count` that is
+/// neither `all` nor a number, a negative `healthcheck.retries`, a float file mode or ulimit, a
+/// date in `storage_opt`. Verdicts of Compose v2.40.3.
 #[test]
 fn values_compose_cannot_decode_are_refused() {
     let service = |body: &str| {
@@ -771,6 +771,8 @@ fn values_compose_cannot_decode_are_refused() {
         "    storage_opt:\n      b: true\n",
         "    storage_opt:\n      n: 1.5\n",
         "    expose: [9223372036854775808]\n",
+        "    group_add: [9223372036854775808]\n",
+        "    group_add: [18446744073709551615]\n",
         "    secrets:\n      - source: s\n        mode: \"8\"\n",
         "    volumes:\n      - type: tmpfs\n        target: /x\n        tmpfs:\n          mode: \"1\"\n",
         "    gpus:\n      - driver: nvidia\n        count: \"x\"\n",
@@ -794,6 +796,7 @@ fn values_compose_cannot_decode_are_refused() {
         "    deploy:\n      restart_policy:\n        delay: \"0\"\n        window: 1m\n",
         "    storage_opt:\n      n: 15\n",
         "    expose: [9223372036854775807]\n",
+        "    group_add: [9223372036854775807]\n",
         "    secrets:\n      - source: s\n        mode: \"440\"\n",
         "    gpus:\n      - driver: nvidia\n        count: \"ALL\"\n",
         "    gpus:\n      - driver: nvidia\n        count: \"+3\"\n",

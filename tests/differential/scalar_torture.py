@@ -9,9 +9,14 @@ the outputs differ (messages of refusals are not compared). Found with it: tags 
 go-yaml decodes them, ports compose-go cannot convert, the omitempty zeros, the strings
 Compose casts. Not part of CI: it runs the binary about 10 000 times (10 to 15 minutes).
 
+With `TORTURE_INTERPOLATED=1` each value is interpolated instead (`${V}` in the place, the
+value single-quoted in `.env`): the casts of interpolated strings and the schema checks of
+what they become.
+
     usage: tests/differential/scalar_torture.py [POSITION ...]   (default: all)
     environment: COMPOSE (default: installed by ../shared/tools/install-compose.sh),
-                 FACTORY (default: target/release/factory, built first)
+                 FACTORY (default: target/release/factory, built first),
+                 TORTURE_INTERPOLATED (1: interpolate each value from `.env`)
 """
 
 import difflib
@@ -123,12 +128,16 @@ def main():
                        cwd=ROOT, check=True)
         factory = os.path.join(ROOT, "target", "release", "factory")
     names = sys.argv[1:] or list(POSITIONS)
+    interpolated = os.environ.get("TORTURE_INTERPOLATED") == "1"
     runs = differ = 0
     with tempfile.TemporaryDirectory(prefix="torture") as d:
         for name in names:
             for value in VALUES:
                 with open(os.path.join(d, "compose.yaml"), "w") as f:
-                    f.write(POSITIONS[name].replace("{v}", value))
+                    f.write(POSITIONS[name].replace("{v}", "${V}" if interpolated else value))
+                if interpolated:
+                    with open(os.path.join(d, ".env"), "w") as f:
+                        f.write(f"V='{value}'\n" if "'" not in value else f"V={value}\n")
                 for fmt in (["--format", "json"], []):
                     c = run(compose, ["-p", "t", "config"] + fmt, d)
                     o = run(factory, ["config", "-p", "t"] + fmt, d)
