@@ -1495,7 +1495,15 @@ impl<'a> Cx<'a> {
         let name = &svc.name.value;
         let node = svc.node;
         let deploy = self.value(node, "deploy");
-        let int = |id: NodeId| self.text(id).and_then(|t| t.trim().parse::<i64>().ok());
+        // A whole float (the schema refuses the others) decodes as Go converts it: `1e19` is
+        // negative (past int64).
+        let int = |id: NodeId| match scalar_kind(self.tree, self.tree.node(id)) {
+            PlainValue::Float(f) if f.fract() == 0.0 => {
+                Some(crate::render::parse::go_f64_to_i64(f))
+            }
+            PlainValue::Float(_) => None,
+            _ => self.text(id).and_then(|t| t.trim().parse::<i64>().ok()),
+        };
         let scale = self
             .value(node, "scale")
             .and_then(|k| int(k.value).map(|v| (k, v)));

@@ -785,6 +785,12 @@ fn values_compose_cannot_decode_are_refused() {
         "    ulimits:\n      nofile: 9223372036854775808\n",
         "    storage_opt:\n      size: 2001-12-14\n",
         "    storage_opt:\n      size: 9223372036854775808\n",
+        // A float past int64 converts to the most negative int64: "must be greater than or
+        // equal to 0".
+        "    scale: 1e19\n",
+        "    scale: 9.3e18\n",
+        "    deploy:\n      replicas: 1e19\n",
+        "    deploy:\n      replicas: .nan\n",
     ] {
         assert_eq!(
             codes(&[("a.yml", &service(refused))]),
@@ -797,6 +803,8 @@ fn values_compose_cannot_decode_are_refused() {
         "    storage_opt:\n      n: 15\n",
         "    expose: [9223372036854775807]\n",
         "    group_add: [9223372036854775807]\n",
+        "    scale: 9e18\n",
+        "    deploy:\n      replicas: 2e1\n",
         "    secrets:\n      - source: s\n        mode: \"440\"\n",
         "    gpus:\n      - driver: nvidia\n        count: \"ALL\"\n",
         "    gpus:\n      - driver: nvidia\n        count: \"+3\"\n",

@@ -540,6 +540,31 @@ fn scale_binary(value: u128, scale: i64, bits: u32) -> f64 {
     m * 2f64.powi(e / 2) * 2f64.powi(e - e / 2)
 }
 
+/// Go's `int64(f)` on amd64 (`CVTTSD2SQ`): truncated; NaN and anything outside the int64 range
+/// is the "integer indefinite" value, `i64::MIN` (`scale: 1e19` is negative to compose-go).
+pub(crate) fn go_f64_to_i64(f: f64) -> i64 {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if (-LIMIT..LIMIT).contains(&f) {
+        #[allow(clippy::cast_possible_truncation)]
+        let i = f.trunc() as i64;
+        i
+    } else {
+        i64::MIN
+    }
+}
+
+/// Go's `uint64(f)` on amd64: below 2^63 through `int64` (a negative value wraps); from 2^63,
+/// `int64(f - 2^63)` with the top bit set (`.inf` and 2^64 are 2^63).
+pub(crate) fn go_f64_to_u64(f: f64) -> u64 {
+    const HALF: f64 = 9_223_372_036_854_775_808.0;
+    #[allow(clippy::cast_sign_loss)]
+    if f < HALF {
+        go_f64_to_i64(f) as u64
+    } else {
+        go_f64_to_i64(f - HALF) as u64 | 1 << 63
+    }
+}
+
 /// A `float32` value as Go prints it, widened to the `f64` printed the same: the shortest
 /// decimal that reads back as that `float32` (`0.1`, not `0.10000000149011612`).
 pub(crate) fn go_float32(f: f64) -> f64 {
@@ -731,6 +756,33 @@ mod tests {
         // A float32 prints with its own shortest digits.
         assert_eq!(go_float32(0.1), 0.1);
         assert_eq!(go_float32(123_456_789.0), 123_456_790.0);
+    }
+
+    #[test]
+    fn float_to_integer_as_go_on_amd64() {
+        // As `docker compose config` v2.40.3 prints `pids_limit` (int64) and
+        // `deploy.update_config.parallelism` (uint64) written as YAML floats.
+        for (f, signed) in [
+            (2e2, 200),
+            (-2.0, -2),
+            (1e19, i64::MIN),
+            (-1e19, i64::MIN),
+            (9.3e18, i64::MIN),
+            (f64::NAN, i64::MIN),
+            (f64::INFINITY, i64::MIN),
+        ] {
+            assert_eq!(go_f64_to_i64(f), signed, "{f}");
+        }
+        for (f, unsigned) in [
+            (1e19, 10_000_000_000_000_000_000),
+            (9.3e18, 9_300_000_000_000_000_000),
+            (18_446_744_073_709_551_616.0, 1 << 63),
+            (f64::INFINITY, 1 << 63),
+            (f64::NAN, 1 << 63),
+            (2.7, 2),
+        ] {
+            assert_eq!(go_f64_to_u64(f), unsigned, "{f}");
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! One service, key by key, normalised as compose-go v2.9 loads and prints it.
 
 use super::parse::{
-    format_duration, go_float32, go_parse_float, parse_duration, parse_ports, parse_volume,
-    shell_words,
+    format_duration, go_f64_to_i64, go_f64_to_u64, go_float32, go_parse_float, parse_duration,
+    parse_ports, parse_volume, shell_words,
 };
 use super::{Cx, Format, Value, ordered};
 use crate::model::Service;
@@ -605,7 +605,7 @@ fn healthcheck(cx: &Cx<'_>, v: NodeId) -> Value {
             "retries" => match cx.plain(val) {
                 Value::Null => None,
                 Value::Str(t) => Some(t.parse::<i128>().map_or(Value::Str(t), Value::Int)),
-                Value::Float(_) => Some(integer(cx, val)),
+                Value::Float(_) => Some(unsigned(cx, val)),
                 other => Some(other),
             },
             "disable" => boolean(cx, val).filter(|b| *b).map(Value::Bool),
@@ -885,12 +885,12 @@ fn volumes(cx: &Cx<'_>, v: NodeId) -> Value {
 }
 
 /// [`plain_entries`], with the values of the keys Compose casts from a string (`"3"` is 3,
-/// `"true"` is true) cast: `ints`, `floats`, `bools`.
+/// `"true"` is true) cast: `ints` (int64), `uints` (uint64), `bools`.
 fn cast_entries(
     cx: &Cx<'_>,
     v: NodeId,
     ints: &[&str],
-    floats: &[&str],
+    uints: &[&str],
     bools: &[&str],
 ) -> Vec<(String, Value)> {
     cx.entries(v)
@@ -899,8 +899,8 @@ fn cast_entries(
         .map(|(k, val)| {
             let value = if ints.contains(&k.as_str()) {
                 integer(cx, val)
-            } else if floats.contains(&k.as_str()) {
-                number(cx, val, 64, 64)
+            } else if uints.contains(&k.as_str()) {
+                unsigned(cx, val)
             } else if bools.contains(&k.as_str()) {
                 boolean(cx, val).map_or_else(|| cx.plain(val), Value::Bool)
             } else {
@@ -1249,7 +1249,7 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
                             Some(t) => duration(cx, &t),
                             None => cx.plain(ev),
                         },
-                        "parallelism" | "max_attempts" => integer(cx, ev),
+                        "parallelism" | "max_attempts" => unsigned(cx, ev),
                         // `omitempty` (`parallelism` and `max_attempts` are pointers: printed).
                         "max_failure_ratio" => match number(cx, ev, 64, 32) {
                             n if is_zero(&n) => continue,
@@ -1278,7 +1278,7 @@ fn deploy(cx: &Cx<'_>, v: NodeId) -> Value {
             "placement" => match with_extensions(
                 cx,
                 Value::Map(
-                    cast_entries(cx, val, &["max_replicas_per_node"], &[], &[])
+                    cast_entries(cx, val, &[], &["max_replicas_per_node"], &[])
                         .into_iter()
                         // `omitempty`
                         .filter(|(k, n)| k != "max_replicas_per_node" || !is_zero(n))
@@ -1500,10 +1500,20 @@ fn integer(cx: &Cx<'_>, v: NodeId) -> Value {
             Some(Ok(n)) => Value::Int(i128::from(n)),
             _ => cx.plain(v),
         },
-        // compose-go decodes a float into an integer field truncated (`1.5` is 1).
-        #[allow(clippy::cast_possible_truncation)]
-        Value::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Value::Int(f.trunc() as i128),
+        // compose-go decodes a float into an integer field as Go converts it: truncated
+        // (`1.5` is 1), and past the range (or NaN) the most negative int64.
+        Value::Float(f) => Value::Int(i128::from(go_f64_to_i64(f))),
         other => other,
+    }
+}
+
+/// A `uint64` field (`parallelism`, `max_attempts`, `max_replicas_per_node`,
+/// `healthcheck.retries`): as [`integer`], a float converted as Go converts it to a `uint64`
+/// (`1e19` is 10000000000000000000, `.inf` 9223372036854775808).
+fn unsigned(cx: &Cx<'_>, v: NodeId) -> Value {
+    match cx.plain(v) {
+        Value::Float(f) => Value::Int(i128::from(go_f64_to_u64(f))),
+        _ => integer(cx, v),
     }
 }
 
