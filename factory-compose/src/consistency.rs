@@ -1710,6 +1710,15 @@ impl<'a> Cx<'a> {
                             Kind::Cpus,
                         ));
                     }
+                    // An int64 that compose-go reads with `ParseInt(s, 10, 64)`: no `1e3`,
+                    // `0x10` or `1_000` (Compose v2.40.3).
+                    if let Some(k) = self.value(s.value, "pids") {
+                        fields.push((
+                            format!("services[{name}].deploy.resources.{sect}.pids"),
+                            k.value,
+                            Kind::Int,
+                        ));
+                    }
                 }
             }
         }
@@ -1889,7 +1898,7 @@ impl Kind {
                 // output fails on it later, as Compose's does).
                 _ => crate::render::parse::go_parse_float(&text, 64),
             },
-            Kind::Int => text.trim().parse::<i64>().ok().map(|i| {
+            Kind::Int => text.parse::<i64>().ok().map(|i| {
                 #[allow(clippy::cast_precision_loss)]
                 let f = i as f64;
                 f

@@ -672,8 +672,8 @@ fn the_schema_sees_what_a_tag_decodes_to() {
 }
 
 /// Docker's `nat.ParsePortSpec` and compose-go's conversion refuse a short port with a host IP
-/// Go does not parse, an unknown protocol or a zero target, and compose-go refuses a float
-/// item (`invalid type float64 for port`). Verdicts of Compose v2.40.3.
+/// Go does not parse, a signed port, an unknown protocol or a zero target, and compose-go
+/// refuses a float item (`invalid type float64 for port`). Verdicts of Compose v2.40.3.
 #[test]
 fn short_ports_compose_cannot_convert_are_refused() {
     let file = |v: &str| format!("services:\n  a:\n    image: x\n    ports:\n      - {v}\n");
@@ -694,6 +694,11 @@ fn short_ports_compose_cannot_convert_are_refused() {
         "80.0",
         "!!float 1",
         "9223372036854775808",
+        // `ParseUint` takes no sign.
+        "\"+1\"",
+        "\"+80:80\"",
+        "\"80:+80\"",
+        "\"1-+3\"",
     ] {
         assert_eq!(
             codes(&[("a.yml", &file(refused))]),
@@ -709,6 +714,8 @@ fn short_ports_compose_cannot_convert_are_refused() {
         "\"::1:80:80\"",
         "\"::ffff:1.2.3.4:80:80\"",
         "\"127.0.0.1:8080:80/udp\"",
+        "+1",
+        "\"080\"",
     ] {
         assert_eq!(codes(&[("a.yml", &file(accepted))]), vec![], "{accepted}");
     }
@@ -791,6 +798,12 @@ fn values_compose_cannot_decode_are_refused() {
         "    scale: 9.3e18\n",
         "    deploy:\n      replicas: 1e19\n",
         "    deploy:\n      replicas: .nan\n",
+        // `deploy.resources.*.pids` is read with `ParseInt(s, 10, 64)`.
+        "    deploy:\n      resources:\n        limits:\n          pids: \"1e3\"\n",
+        "    deploy:\n      resources:\n        limits:\n          pids: \"0x10\"\n",
+        "    deploy:\n      resources:\n        limits:\n          pids: \"1_000\"\n",
+        "    deploy:\n      resources:\n        limits:\n          pids: \" 5\"\n",
+        "    deploy:\n      resources:\n        limits:\n          pids: \"9223372036854775808\"\n",
     ] {
         assert_eq!(
             codes(&[("a.yml", &service(refused))]),
@@ -805,6 +818,8 @@ fn values_compose_cannot_decode_are_refused() {
         "    group_add: [9223372036854775807]\n",
         "    scale: 9e18\n",
         "    deploy:\n      replicas: 2e1\n",
+        "    deploy:\n      resources:\n        limits:\n          pids: \"+5\"\n",
+        "    deploy:\n      resources:\n        limits:\n          pids: \"017\"\n",
         "    secrets:\n      - source: s\n        mode: \"440\"\n",
         "    gpus:\n      - driver: nvidia\n        count: \"ALL\"\n",
         "    gpus:\n      - driver: nvidia\n        count: \"+3\"\n",

@@ -159,8 +159,14 @@ pub(crate) fn long_port_key<'a>(field: impl Fn(&str) -> Option<GoScalar<'a>>) ->
     ))
 }
 
+/// go-connections' `ParsePortRange`: `strconv.ParseUint(s, 10, 16)` on each end, which takes
+/// no sign (`+1` is refused, as Rust's parse would not).
 fn port_range(s: &str) -> Option<(u64, u64)> {
     let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|c| c.is_ascii_digit());
+    if !digits(a) || !digits(b) {
+        return None;
+    }
     let a: u64 = a.parse().ok()?;
     let b: u64 = b.parse().ok()?;
     (a <= b && b <= 65535).then_some((a, b))
@@ -375,9 +381,9 @@ pub(crate) fn ram_in_bytes(s: &str) -> Option<i64> {
         },
         _ => return None,
     };
-    // Go's `int64(float64)`: truncated (and saturated here).
-    #[allow(clippy::cast_possible_truncation)]
-    Some((size * multiplier) as i64)
+    // Go's `int64(float64)`: truncated, and the most negative int64 past the range
+    // (`9223372036854775807` is -9223372036854775808 once it went through a float64).
+    Some(go_f64_to_i64(size * multiplier))
 }
 
 /// Go's `strconv.ParseFloat(s, bits)` (`bits` 64, or 32 for a `float32`), the one reading of a

@@ -1390,7 +1390,11 @@ fn dedupe(value: &mut Value, key: impl Fn(&Value) -> Option<String>) {
 /// go-units `RAMInBytes`; printed as a JSON string of the byte count.
 fn unit_bytes(cx: &Cx<'_>, v: NodeId) -> Value {
     match cx.plain(v) {
-        Value::Int(i) => Value::Str(i.to_string()),
+        Value::Int(i) => match i64::try_from(i) {
+            Ok(i) => Value::Str(i.to_string()),
+            // Past int64 go-yaml decodes a `uint64`, which `UnitBytes` does not decode: zero.
+            Err(_) => Value::str("0"),
+        },
         Value::Str(_) => match cx.text(v).as_deref().and_then(super::parse::ram_in_bytes) {
             Some(b) => Value::Str(b.to_string()),
             None => cx.plain(v),
