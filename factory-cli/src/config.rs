@@ -401,8 +401,7 @@ pub(crate) fn read(path: &Path) -> Result<Options, ConfigError> {
         .unwrap_or(path)
         .display()
         .to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError(format!("cannot read {name}: {e}")))?;
+    let text = crate::project::read_text(path, &name).map_err(ConfigError)?;
     Options::from_toml(&text, &name)
 }
 

@@ -96,16 +96,69 @@ fn read_referenced(
     Ok((missing, None))
 }
 
-/// Read a text file; a non-UTF-8 file is an error that names its line and column.
+/// Read a text file; a non-UTF-8 file is an error that names its line and column, and so is one
+/// larger than factory's limit for a file (64 MiB, [`factory_compose::yaml::Limits`]): nothing is
+/// read past it, so `/dev/zero` or an endless pipe ends too.
 pub(crate) fn read_text(path: &Path, display: &str) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {display}: {e}"))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let text = String::from_utf8_lossy(valid);
-        let line = text.matches('\n').count() + 1;
-        let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        format!("{display}:{line}:{column}: the file is not UTF-8 text")
-    })
+    match read_bounded(path, display)? {
+        (text, false) => Ok(text),
+        (_, true) => Err(format!(
+            "cannot read {display}: the file is larger than factory's limit of {} MiB",
+            max_file_bytes() >> 20
+        )),
+    }
+}
+
+/// [`read_text`] for a compose file: one past the limit is read up to just past it, and the
+/// load reports it where it reports every YAML limit (FC004).
+pub(crate) fn read_compose_text(path: &Path, display: &str) -> Result<String, String> {
+    read_bounded(path, display).map(|(text, _)| text)
+}
+
+fn max_file_bytes() -> usize {
+    factory_compose::yaml::Limits::default().max_file_bytes
+}
+
+/// The file's text up to just past [`max_file_bytes`] (a character cut there dropped), and
+/// whether there was more.
+fn read_bounded(path: &Path, display: &str) -> Result<(String, bool), String> {
+    use std::io::Read;
+    let limit = max_file_bytes();
+    let cannot = |e: std::io::Error| format!("cannot read {display}: {e}");
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    // Four bytes past the limit: still past it once a character cut at the end is dropped.
+    // Reserved at once (a regular file's size, else the most it may read: pages never
+    // written are not resident), so that growing never holds two copies.
+    let most = limit + 4;
+    let size = file.metadata().ok().filter(std::fs::Metadata::is_file);
+    let reserve = size.map_or(most, |m| {
+        usize::try_from(m.len()).map_or(most, |n| n.min(most))
+    });
+    let mut bytes = Vec::with_capacity(reserve);
+    file.take(u64::try_from(most).unwrap_or(u64::MAX))
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    let over = bytes.len() > limit;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        // A character the limit cut in two is not an encoding error.
+        Err(e) if over && e.utf8_error().error_len().is_none() => {
+            let valid = e.utf8_error().valid_up_to();
+            let mut bytes = e.into_bytes();
+            bytes.truncate(valid);
+            String::from_utf8(bytes).map_err(|e| e.to_string())?
+        }
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let text = String::from_utf8_lossy(valid);
+            let line = text.matches('\n').count() + 1;
+            let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Err(format!(
+                "{display}:{line}:{column}: the file is not UTF-8 text"
+            ));
+        }
+    };
+    Ok((text, over))
 }
 
 /// Whether a file of the project directory is a Dockerfile factory reads: `Dockerfile` and
@@ -217,7 +270,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
     let mut paths = Vec::new();
     for f in &files {
         paths.push(f.path.clone());
-        let text = read_text(&f.path, &f.display)?;
+        let text = read_compose_text(&f.path, &f.display)?;
         sources.add(SourceFile::new(f.display.clone(), text, FileKind::Compose));
     }
     if p.env_file.is_empty() {

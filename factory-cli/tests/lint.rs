@@ -211,3 +211,32 @@ fn rule_prints_its_documentation() {
     }
     assert_eq!(factory(&["rule", "FC999"], &repo()).status.code(), Some(2));
 }
+
+/// A file without end (`/dev/zero`, an endless pipe) is read up to factory's limit for one
+/// file and no further: a compose file past it is FC004, any other file a read error (exit 2).
+#[cfg(unix)]
+#[test]
+fn an_endless_file_is_cut_at_the_limit() {
+    let dir = temp_project("endless", "services:\n  web:\n    image: nginx:1.27\n");
+    let out = factory(&["lint", "-f", "/dev/zero", "--format", "json", "."], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let fc004 = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "FC004")
+        .expect("FC004");
+    assert_eq!(fc004["file"], "/dev/zero");
+    assert_eq!(
+        fc004["message"],
+        "the file is larger than factory's limit of 64 MiB"
+    );
+    let out = factory(&["lint", "--env-file", "/dev/zero", "."], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: cannot read /dev/zero: the file is larger than factory's limit of 64 MiB\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
