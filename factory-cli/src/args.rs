@@ -45,7 +45,8 @@ pub(crate) struct CompletionsArgs {
 /// Options every project command shares.
 #[derive(Debug, Args, Clone)]
 pub(crate) struct ProjectArgs {
-    /// Compose file (repeatable; merged in order like `docker compose -f a -f b`).
+    /// Compose file (repeatable; merged in order like `docker compose -f a -f b`; `-` reads
+    /// standard input).
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
     /// The project directory (default: PATH, else `.`).

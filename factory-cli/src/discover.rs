@@ -50,7 +50,8 @@ pub(crate) fn compose_files(
         return Ok(explicit
             .iter()
             .map(|p| {
-                let path = if files_relative_to_dir && p.is_relative() {
+                // `-` is standard input (`docker compose -f -`), wherever the project is.
+                let path = if files_relative_to_dir && p.is_relative() && p != Path::new("-") {
                     dir.join(p)
                 } else {
                     p.clone()

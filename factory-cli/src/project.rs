@@ -111,7 +111,11 @@ pub(crate) fn read_text(path: &Path, display: &str) -> Result<String, String> {
 
 /// [`read_text`] for a compose file: one past the limit is read up to just past it, and the
 /// load reports it where it reports every YAML limit (FC004).
+/// `-` is standard input, as `docker compose -f -` reads it.
 pub(crate) fn read_compose_text(path: &Path, display: &str) -> Result<String, String> {
+    if path == Path::new("-") {
+        return read_bounded_from(std::io::stdin().lock(), None, display).map(|(text, _)| text);
+    }
     read_bounded(path, display).map(|(text, _)| text)
 }
 
@@ -122,22 +126,33 @@ fn max_file_bytes() -> usize {
 /// The file's text up to just past [`max_file_bytes`] (a character cut there dropped), and
 /// whether there was more.
 fn read_bounded(path: &Path, display: &str) -> Result<(String, bool), String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {display}: {e}"))?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.len());
+    read_bounded_from(file, size, display)
+}
+
+/// [`read_bounded`] of an open `reader`, whose size is known for a regular file.
+fn read_bounded_from(
+    reader: impl std::io::Read,
+    size: Option<u64>,
+    display: &str,
+) -> Result<(String, bool), String> {
     use std::io::Read;
     let limit = max_file_bytes();
-    let cannot = |e: std::io::Error| format!("cannot read {display}: {e}");
-    let file = std::fs::File::open(path).map_err(cannot)?;
     // Four bytes past the limit: still past it once a character cut at the end is dropped.
     // Reserved at once (a regular file's size, else the most it may read: pages never
     // written are not resident), so that growing never holds two copies.
     let most = limit + 4;
-    let size = file.metadata().ok().filter(std::fs::Metadata::is_file);
-    let reserve = size.map_or(most, |m| {
-        usize::try_from(m.len()).map_or(most, |n| n.min(most))
-    });
+    let reserve = size.map_or(most, |n| usize::try_from(n).map_or(most, |n| n.min(most)));
     let mut bytes = Vec::with_capacity(reserve);
-    file.take(u64::try_from(most).unwrap_or(u64::MAX))
+    reader
+        .take(u64::try_from(most).unwrap_or(u64::MAX))
         .read_to_end(&mut bytes)
-        .map_err(cannot)?;
+        .map_err(|e| format!("cannot read {display}: {e}"))?;
     let over = bytes.len() > limit;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,

@@ -208,3 +208,67 @@ fn json_cannot_hold_an_infinite_float() {
         "{yaml}"
     );
 }
+
+/// `run_in` with `input` on standard input.
+fn run_with_input(dir: &Path, program: &Path, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+/// `-f -` reads the compose file from standard input, as `docker compose -f - config` does
+/// (the project is the working directory); `lint --fix` cannot write it back.
+#[test]
+fn a_compose_file_can_come_from_standard_input() {
+    let compose = std::env::var_os("COMPOSE")
+        .map_or_else(|| repo().join("../.oracle/docker-compose"), PathBuf::from);
+    let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
+    let dir = std::env::temp_dir().join(format!("factory-config-stdin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join(".env"), "TAG=1.27\n").expect("write");
+    let text = "services:\n  web:\n    image: nginx:${TAG}\n    environment:\n      A: yes\n";
+    let ours = run_with_input(&dir, factory, &["config", "-p", "t", "-f", "-"], text);
+    std::fs::write(dir.join("c.yml"), text).expect("write");
+    let from_file = run_in(&dir, factory, &["config", "-p", "t", "-f", "c.yml"]);
+    assert_eq!(ours.status.code(), Some(0), "{ours:?}");
+    assert_eq!(ours.stdout, from_file.stdout);
+    if compose.is_file() {
+        let theirs = run_with_input(&dir, &compose, &["-p", "t", "-f", "-", "config"], text);
+        assert_eq!(
+            String::from_utf8_lossy(&theirs.stdout),
+            String::from_utf8_lossy(&ours.stdout)
+        );
+    }
+    let lint = run_with_input(
+        &dir,
+        factory,
+        &["lint", "-f", "-", "--format", "json"],
+        text,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&lint.stdout).expect("JSON");
+    let files: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["file"].as_str())
+        .collect();
+    assert!(files.contains(&"-"), "{doc}");
+    let fix = run_with_input(&dir, factory, &["lint", "-f", "-", "--fix"], text);
+    assert_eq!(fix.status.code(), Some(2));
+    assert!(!dir.join("-").exists(), "--fix wrote a file named `-`");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -80,6 +80,11 @@ pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
             if args.diff {
                 diff.push_str(&fix::unified_diff(&before.name, &before.text, &after.text));
             } else if let Some(path) = files.paths.get(usize::from(id.0)) {
+                if path == std::path::Path::new("-") {
+                    return Err(
+                        "cannot fix standard input in place: `--diff` prints the fixes".to_owned(),
+                    );
+                }
                 std::fs::write(path, &after.text)
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
