@@ -1575,11 +1575,19 @@ fn devices(cx: &Cx<'_>, v: NodeId) -> Value {
                     }
                 };
                 let target = if target.is_empty() { source } else { target };
-                out.push(Value::Map(vec![
-                    ("source".to_owned(), cx.s(source)),
-                    ("target".to_owned(), cx.s(target)),
-                    ("permissions".to_owned(), cx.s(perms)),
-                ]));
+                // compose-go's `DeviceMapping` fields are `omitempty` (`""` is `{permissions: rwm}`).
+                let fields = [
+                    ("source", source),
+                    ("target", target),
+                    ("permissions", perms),
+                ];
+                out.push(Value::Map(
+                    fields
+                        .into_iter()
+                        .filter(|(_, v)| !v.is_empty())
+                        .map(|(k, v)| (k.to_owned(), cx.s(v)))
+                        .collect(),
+                ));
             }
         }
     }
