@@ -829,7 +829,20 @@ impl<'a> Cx<'a> {
             }
         }
         if let Some(d) = svc.entry(self.tree, "devices") {
-            for &i in self.items(d.value) {
+            for (n, &i) in self.items(d.value).iter().enumerate() {
+                // `deviceMappingIndexer` keys a long item by its `target` (the schema refuses
+                // one that is not a string).
+                if let NodeKind::Mapping(_) = self.kind(i)
+                    && self.get(i, "target").is_none()
+                {
+                    bad(
+                        self.loc(i),
+                        format!(
+                            "service device `services.{name}.devices[{n}]` is missing a mount target"
+                        ),
+                        "add `target:` (the device path inside the container)",
+                    );
+                }
                 if let NodeKind::Scalar(_) = self.kind(i)
                     && let Some(spec) = self.text(i)
                     && spec.split(':').count() > 3

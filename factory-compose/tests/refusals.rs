@@ -798,6 +798,9 @@ fn values_compose_cannot_decode_are_refused() {
         "    scale: 9.3e18\n",
         "    deploy:\n      replicas: 1e19\n",
         "    deploy:\n      replicas: .nan\n",
+        // `EnforceUnicity` keys a long device by its target: none is "missing a mount target".
+        "    devices:\n      - source: /dev/a\n",
+        "    devices:\n      - source: /dev/a\n        target:\n",
         // `deploy.resources.*.pids` is read with `ParseInt(s, 10, 64)`.
         "    deploy:\n      resources:\n        limits:\n          pids: \"1e3\"\n",
         "    deploy:\n      resources:\n        limits:\n          pids: \"0x10\"\n",
@@ -819,6 +822,7 @@ fn values_compose_cannot_decode_are_refused() {
         "    scale: 9e18\n",
         "    deploy:\n      replicas: 2e1\n",
         "    deploy:\n      resources:\n        limits:\n          pids: \"+5\"\n",
+        "    devices:\n      - source: /dev/a\n        target: \"\"\n",
         "    deploy:\n      resources:\n        limits:\n          pids: \"017\"\n",
         "    secrets:\n      - source: s\n        mode: \"440\"\n",
         "    gpus:\n      - driver: nvidia\n        count: \"ALL\"\n",

@@ -1331,7 +1331,7 @@ fn unique_items(key: &str, value: &mut Value) {
         "cap_add" | "cap_drop" | "dns" | "dns_opt" | "dns_search" | "links" | "profiles"
         | "tmpfs" => dedupe(value, name_before_equals),
         "expose" => dedupe(value, |v| v.as_str().map(str::to_owned)),
-        "volumes" | "devices" => dedupe(value, |v| match v {
+        "volumes" => dedupe(value, |v| match v {
             Value::Map(_) => v.get("target").and_then(Value::as_str).map(str::to_owned),
             _ => None,
         }),
@@ -1549,28 +1549,42 @@ fn number(cx: &Cx<'_>, v: NodeId, cast: u32, field: u32) -> Value {
 /// `devices`: `SRC[:DST[:PERMS]]` becomes `{source, target, permissions}` (`rwm` by default);
 /// the long form keeps what is written.
 fn devices(cx: &Cx<'_>, v: NodeId) -> Value {
-    let mut out = Vec::new();
+    // Each item with its `EnforceUnicity` key (`deviceMappingIndexer`), taken from what is
+    // written: a mapping's `target`, a short item's second part (its only one, alone), so that
+    // `/dev/a::` and `::rw` are the same device even though the first prints `/dev/a` as target.
+    let mut out: Vec<(Option<String>, Value)> = Vec::new();
     for item in cx.list_items(v) {
         match cx.kind(item) {
-            NodeKind::Mapping(_) => out.push(ordered(
-                plain_entries(cx, item)
+            NodeKind::Mapping(_) => {
+                let fields = plain_entries(cx, item);
+                let key = fields
+                    .iter()
+                    .find(|(k, _)| k == "target")
+                    .and_then(|(_, t)| t.as_str().map(str::to_owned));
+                let fields = fields
                     .into_iter()
                     .map(|(k, x)| match x {
                         Value::Int(i) if k != "permissions" => (k, Value::Str(i.to_string())),
                         x => (k, x),
                     })
-                    .collect(),
-                &["source", "target", "permissions"],
-            )),
+                    // `omitempty`, as in the short form.
+                    .filter(|(k, x)| {
+                        !(matches!(k.as_str(), "source" | "target" | "permissions")
+                            && x.as_str() == Some(""))
+                    })
+                    .collect();
+                out.push((key, ordered(fields, &["source", "target", "permissions"])));
+            }
             _ => {
                 let Some(text) = cx.text(item) else { continue };
                 let parts: Vec<&str> = text.split(':').collect();
+                let key = parts.get(1).or(parts.first()).map(|k| (*k).to_owned());
                 let (source, target, perms) = match parts.as_slice() {
                     [s] => (*s, *s, "rwm"),
                     [s, t] => (*s, *t, "rwm"),
                     [s, t, p] => (*s, *t, *p),
                     _ => {
-                        out.push(cx.s(&text));
+                        out.push((key, cx.s(&text)));
                         continue;
                     }
                 };
@@ -1581,17 +1595,16 @@ fn devices(cx: &Cx<'_>, v: NodeId) -> Value {
                     ("target", target),
                     ("permissions", perms),
                 ];
-                out.push(Value::Map(
-                    fields
-                        .into_iter()
-                        .filter(|(_, v)| !v.is_empty())
-                        .map(|(k, v)| (k.to_owned(), cx.s(v)))
-                        .collect(),
-                ));
+                let mapping = fields
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(k, v)| (k.to_owned(), cx.s(v)))
+                    .collect();
+                out.push((key, Value::Map(mapping)));
             }
         }
     }
-    Value::Seq(out)
+    Value::Seq(last_in_first_place(out))
 }
 
 /// Drop `false` booleans (Go `bool` fields with omitempty).
