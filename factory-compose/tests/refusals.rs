@@ -1021,3 +1021,31 @@ fn a_secret_with_an_empty_environment_has_no_source() {
         assert_eq!(codes(&[("a.yml", &file(accepted))]), vec![], "{accepted}");
     }
 }
+
+/// A quoted scalar whose continuation lines are indented less than its block is read (go-yaml
+/// does not look at their indentation), but not where go-yaml refuses it too: a quoted key on
+/// two lines, a document marker at a line start, no closing quote. Verdicts of Compose v2.40.3.
+#[test]
+fn under_indented_quoted_scalars_are_read_as_go_yaml_reads_them() {
+    let file = |labels: &str| format!("services:\n  s:\n    image: x\n    labels:\n{labels}");
+    for refused in [
+        "      \"a\n b\": x\n",
+        "      a: \"x\n---\n y\"\n",
+        "      a: \"x\n... y\"\n",
+        "      a: \"unterminated\n y\n",
+    ] {
+        assert_eq!(
+            codes(&[("a.yml", &file(refused))]),
+            vec![("FC001".to_owned(), "a.yml".to_owned())],
+            "{refused}"
+        );
+    }
+    for accepted in [
+        "      a: \"x\n y\"\n",
+        "      a: \"x\n ---\n y\"\n",
+        "      a: 'x\ny'\n",
+        "      - \"a=x\n y\"\n",
+    ] {
+        assert_eq!(codes(&[("a.yml", &file(accepted))]), vec![], "{accepted}");
+    }
+}

@@ -177,6 +177,10 @@ enum Fix {
     FlowIndentation(usize),
     /// A `\'` escape in the double-quoted scalar starting here (go-yaml reads `'`).
     QuoteEscape(usize),
+    /// A quoted scalar starting here whose continuation lines are indented less than its
+    /// block (go-yaml does not look): its line breaks become spaces, and its value is decoded
+    /// from the file as written.
+    QuotedIndentation(usize),
     /// A tab in the leading blanks of a quoted scalar's continuation line (go-yaml accepts it;
     /// the blanks are folded away, so a space means the same).
     QuotedTab(usize),
@@ -190,6 +194,7 @@ const MAX_FIXES: usize = 1024;
 const SAPHYR_INDENTATION: &str = "invalid indentation";
 const SAPHYR_UNKNOWN_ESCAPE: &str = "while parsing a quoted scalar, found unknown escape character";
 const SAPHYR_QUOTED_TAB: &str = "tab cannot be used as indentation";
+const SAPHYR_QUOTED_INDENTATION: &str = "invalid indentation in quoted scalar";
 const SAPHYR_LONE_DASH: &str = "plain scalar cannot start with '-' followed by ,[]{}";
 
 /// The result of one pass over the text.
@@ -204,6 +209,11 @@ pub(super) struct Builder<'t, 'l> {
     quote_fixes: &'l [usize],
     /// Offsets of plain scalars `-` that were rewritten to `x` (see [`Fix::LoneDash`]).
     dash_fixes: &'l [usize],
+    /// Offsets of the quoted scalars whose line breaks were made spaces (see
+    /// [`Fix::QuotedIndentation`]), decoded from `original`.
+    fold_fixes: &'l [usize],
+    /// The file as written, before any [`Fix`].
+    original: &'t str,
     file: FileId,
     limits: &'l Limits,
     budget: u64,
@@ -267,7 +277,7 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits, fast_path: bool) 
 
 /// Parse with the fast front end, `None` when it declines the text (see [`fast`]).
 pub(super) fn fast_parse(text: &str, file: FileId, limits: &Limits) -> Option<Parsed> {
-    let mut builder = Builder::new(text, file, limits, &[], &[]);
+    let mut builder = Builder::new(text, file, limits, Fixed::none(text));
     fast::events(text, &mut |event, start, end| {
         builder.event(event, start, end).map_err(|_| fast::Decline)
     })
@@ -283,21 +293,37 @@ fn parse_fixing(text: &str, file: FileId, limits: &Limits) -> Parsed {
     let mut source = Cow::Borrowed(text);
     let mut quote_fixes: Vec<usize> = Vec::new();
     let mut dash_fixes: Vec<usize> = Vec::new();
+    let mut fold_fixes: Vec<usize> = Vec::new();
     // Each fix is one more pass: bound the extra work to about 4 MiB of re-parsing (and 1024 fixes).
     let max_fixes = MAX_FIXES.min(1 + (4 << 20) / text.len().max(1));
     let mut fixes = 0;
     loop {
-        let (fix, parsed) =
-            match Builder::new(&source, file, limits, &quote_fixes, &dash_fixes).run() {
-                Pass::Done(parsed) => return parsed,
-                Pass::Retry { fix, parsed } => (fix, parsed),
-            };
+        let (fix, parsed) = match Builder::new(
+            &source,
+            file,
+            limits,
+            Fixed {
+                quotes: &quote_fixes,
+                dashes: &dash_fixes,
+                folds: &fold_fixes,
+                original: text,
+            },
+        )
+        .run()
+        {
+            Pass::Done(parsed) => return parsed,
+            Pass::Retry { fix, parsed } => (fix, parsed),
+        };
         fixes += 1;
         let fixed = match fix {
             _ if fixes > max_fixes => None,
             Fix::FlowIndentation(at) => lex::join_with_previous_line(&source, at),
             Fix::QuoteEscape(at) => lex::rewrite_quote_escapes(&source, at, &mut quote_fixes),
             Fix::QuotedTab(at) => lex::tabs_to_spaces(&source, at),
+            Fix::QuotedIndentation(at) => lex::join_quoted_lines(&source, at).inspect(|_| {
+                fold_fixes.push(at);
+                fold_fixes.sort_unstable();
+            }),
             Fix::LoneDash(at) => lex::replace_byte(&source, at, b'-', b'x').inspect(|_| {
                 dash_fixes.push(at);
                 dash_fixes.sort_unstable();
@@ -331,20 +357,36 @@ fn reserved_nodes(len: usize) -> usize {
 /// Text bytes reserved up front at most (the buffer grows past it as needed).
 const MAX_RESERVED_TEXT: usize = 16 << 20;
 
+/// The fixes made to the text a [`Builder`] reads, and the text as written.
+struct Fixed<'t, 'l> {
+    quotes: &'l [usize],
+    dashes: &'l [usize],
+    folds: &'l [usize],
+    original: &'t str,
+}
+
+impl<'t> Fixed<'t, '_> {
+    /// No fix: `text` as written.
+    fn none(text: &'t str) -> Self {
+        Fixed {
+            quotes: &[],
+            dashes: &[],
+            folds: &[],
+            original: text,
+        }
+    }
+}
+
 impl<'t, 'l> Builder<'t, 'l> {
-    fn new(
-        text: &'t str,
-        file: FileId,
-        limits: &'l Limits,
-        quote_fixes: &'l [usize],
-        dash_fixes: &'l [usize],
-    ) -> Self {
+    fn new(text: &'t str, file: FileId, limits: &'l Limits, fixed: Fixed<'t, 'l>) -> Self {
         let per_byte = limits.expanded_nodes_per_byte.saturating_mul(text.len());
         let budget = per_byte.max(limits.min_expanded_nodes);
         Self {
             text,
-            quote_fixes,
-            dash_fixes,
+            quote_fixes: fixed.quotes,
+            dash_fixes: fixed.dashes,
+            fold_fixes: fixed.folds,
+            original: fixed.original,
             file,
             limits,
             budget: u64::try_from(budget).unwrap_or(u64::MAX),
@@ -438,6 +480,9 @@ impl<'t, 'l> Builder<'t, 'l> {
         } else if info == SAPHYR_LONE_DASH {
             self.syntax(info, at);
             Stop::Retry(Fix::LoneDash(at))
+        } else if info == SAPHYR_QUOTED_INDENTATION {
+            self.syntax(info, at);
+            Stop::Retry(Fix::QuotedIndentation(at))
         } else if info == SAPHYR_QUOTED_TAB {
             self.syntax(info, at);
             Stop::Retry(Fix::QuotedTab(at))
@@ -579,11 +624,13 @@ impl<'t, 'l> Builder<'t, 'l> {
             }
             SaphyrStyle::SingleQuoted => {
                 let close = lex::quoted_end(self.text, content).unwrap_or(end);
+                self.unfold(content..close, &mut value);
                 (ScalarStyle::SingleQuoted, content..close)
             }
             SaphyrStyle::DoubleQuoted => {
                 let close = lex::quoted_end(self.text, content).unwrap_or(end);
                 self.check_escapes(content..close, &mut value);
+                self.unfold(content..close, &mut value);
                 (ScalarStyle::DoubleQuoted, content..close)
             }
             SaphyrStyle::Literal | SaphyrStyle::Folded => {
@@ -625,6 +672,16 @@ impl<'t, 'l> Builder<'t, 'l> {
 
     /// go-yaml's escapes differ from saphyr's in two ways: `\/` is an error (saphyr reads `/`),
     /// and `\'` is `'` (saphyr refuses it; the source was rewritten to `\"`, put `'` back).
+    /// The value of a quoted scalar written at `range` whose line breaks a
+    /// [`Fix::QuotedIndentation`] made spaces: decoded from the file as written.
+    fn unfold(&self, range: std::ops::Range<usize>, value: &mut Cow<'_, str>) {
+        if self.fold_fixes.binary_search(&range.start).is_ok()
+            && let Some(decoded) = self.original.get(range).and_then(lex::decode_flow_scalar)
+        {
+            *value = Cow::Owned(decoded);
+        }
+    }
+
     fn check_escapes(&mut self, range: std::ops::Range<usize>, value: &mut Cow<'_, str>) {
         let Some(raw) = self.text.get(range.clone()) else {
             return;

@@ -446,3 +446,203 @@ pub(crate) fn replace_byte(text: &str, at: usize, from: u8, to: u8) -> Option<St
     *byte = to;
     String::from_utf8(bytes).ok()
 }
+
+/// `text` with the line breaks of the quoted scalar starting at `at` made spaces, for a scalar
+/// whose continuation lines are indented less than its block (saphyr refuses it; go-yaml, like
+/// libyaml, does not look at their indentation). The value is then decoded from the file as
+/// written ([`decode_flow_scalar`]). `None` where go-yaml refuses the scalar too, or reads it
+/// as something else: no closing quote, a document marker at a line start, a key (a key
+/// cannot span lines), anything but a comment or a flow indicator after it.
+pub(crate) fn join_quoted_lines(text: &str, at: usize) -> Option<String> {
+    let end = quoted_end(text, at)?;
+    let inside = text.get(at..end)?;
+    if !inside.contains(['\n', '\r']) {
+        return None;
+    }
+    let marker = |line: &str| {
+        (line.starts_with("---") || line.starts_with("..."))
+            && line[3..]
+                .chars()
+                .next()
+                .is_none_or(|c| matches!(c, ' ' | '\t'))
+    };
+    if inside.split(['\n', '\r']).skip(1).any(marker) {
+        return None;
+    }
+    // What follows the closing quote on its line: nothing, a comment or the end of a flow
+    // item. Anything else (a `:` of a key, or the rest of a line whose quote was never
+    // closed: `image: "app:1.0` then `ports: ["80"]`) keeps saphyr's error where it was.
+    let after = text.get(end..)?.trim_start_matches([' ', '\t']);
+    if !(after.is_empty() || after.starts_with(['\n', '\r', '#', ',', ']', '}'])) {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for b in bytes.get_mut(at..end)? {
+        if matches!(*b, b'\n' | b'\r') {
+            *b = b' ';
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// The value of the quoted scalar `raw` (from its opening quote to its closing one) as go-yaml
+/// v3's `yaml_parser_scan_flow_scalar` reads it: `''` in single quotes; the escapes of double
+/// quotes (`\'` included, `\/` read as `/` though go-yaml refuses it: that is reported apart);
+/// trailing blanks of a line dropped, a line break folded to a space, an empty line kept as a
+/// line break, blanks leading a line dropped; an escaped line break joins without a space.
+pub(crate) fn decode_flow_scalar(raw: &str) -> Option<String> {
+    let single = raw.starts_with('\'');
+    let quote = if single { '\'' } else { '"' };
+    let body = raw.strip_prefix(quote)?;
+    let mut chars = body.chars().peekable();
+    let mut out = String::new();
+    let is_break = |c: char| matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    // A line break read as go-yaml's `read_line` normalises it.
+    let read_break = |c: char, chars: &mut std::iter::Peekable<std::str::Chars<'_>>| match c {
+        '\r' => {
+            if chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            '\n'
+        }
+        '\u{85}' => '\n',
+        other => other,
+    };
+    loop {
+        // Non-blank characters.
+        let mut leading_blanks = false;
+        while let Some(&c) = chars.peek() {
+            if c == ' ' || c == '\t' || is_break(c) {
+                break;
+            }
+            chars.next();
+            if single && c == '\'' {
+                if chars.peek() == Some(&'\'') {
+                    chars.next();
+                    out.push('\'');
+                    continue;
+                }
+                return Some(out);
+            }
+            if !single && c == '"' {
+                return Some(out);
+            }
+            if !single && c == '\\' {
+                let e = chars.next()?;
+                if is_break(e) {
+                    read_break(e, &mut chars);
+                    leading_blanks = true;
+                    break;
+                }
+                let code_length = match e {
+                    '0' => {
+                        out.push('\0');
+                        0
+                    }
+                    'a' => {
+                        out.push('\u{7}');
+                        0
+                    }
+                    'b' => {
+                        out.push('\u{8}');
+                        0
+                    }
+                    't' | '\t' => {
+                        out.push('\t');
+                        0
+                    }
+                    'n' => {
+                        out.push('\n');
+                        0
+                    }
+                    'v' => {
+                        out.push('\u{b}');
+                        0
+                    }
+                    'f' => {
+                        out.push('\u{c}');
+                        0
+                    }
+                    'r' => {
+                        out.push('\r');
+                        0
+                    }
+                    'e' => {
+                        out.push('\u{1b}');
+                        0
+                    }
+                    'N' => {
+                        out.push('\u{85}');
+                        0
+                    }
+                    '_' => {
+                        out.push('\u{a0}');
+                        0
+                    }
+                    'L' => {
+                        out.push('\u{2028}');
+                        0
+                    }
+                    'P' => {
+                        out.push('\u{2029}');
+                        0
+                    }
+                    ' ' | '"' | '\'' | '\\' | '/' => {
+                        out.push(e);
+                        0
+                    }
+                    'x' => 2,
+                    'u' => 4,
+                    'U' => 8,
+                    _ => return None,
+                };
+                if code_length > 0 {
+                    let mut value = 0u32;
+                    for _ in 0..code_length {
+                        value = value * 16 + chars.next()?.to_digit(16)?;
+                    }
+                    out.push(char::from_u32(value)?);
+                }
+                continue;
+            }
+            out.push(c);
+        }
+        // Blanks and line breaks.
+        let mut whitespaces = String::new();
+        let mut leading_break: Option<char> = None;
+        let mut trailing_breaks = String::new();
+        while let Some(&c) = chars.peek() {
+            if c == ' ' || c == '\t' {
+                chars.next();
+                if !leading_blanks {
+                    whitespaces.push(c);
+                }
+            } else if is_break(c) {
+                chars.next();
+                let b = read_break(c, &mut chars);
+                if leading_blanks {
+                    trailing_breaks.push(b);
+                } else {
+                    whitespaces.clear();
+                    leading_break = Some(b);
+                    leading_blanks = true;
+                }
+            } else {
+                break;
+            }
+        }
+        chars.peek()?;
+        if leading_blanks {
+            match leading_break {
+                Some('\n') if trailing_breaks.is_empty() => out.push(' '),
+                Some('\n') => out.push_str(&trailing_breaks),
+                other => {
+                    out.extend(other);
+                    out.push_str(&trailing_breaks);
+                }
+            }
+        } else {
+            out.push_str(&whitespaces);
+        }
+    }
+}
