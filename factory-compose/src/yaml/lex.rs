@@ -646,3 +646,71 @@ pub(crate) fn decode_flow_scalar(raw: &str) -> Option<String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::FileId;
+    use proptest::prelude::*;
+
+    /// The value saphyr gives the quoted scalar `raw` written as a mapping value at the top level
+    /// (where no indentation is too small): `None` if it refuses it.
+    fn saphyr_value(raw: &str) -> Option<String> {
+        let text = format!("k: {raw}\n");
+        let parsed = crate::yaml::parse(&text, FileId(0), &crate::yaml::Limits::default());
+        if !parsed.problems.is_empty() {
+            return None;
+        }
+        let tree = &parsed.tree;
+        let root = tree.root()?;
+        let value = tree.get(root, "k")?.value;
+        crate::yaml::scalar_text(tree, value).map(str::to_owned)
+    }
+
+    #[test]
+    fn saphyr_reads_the_scalars_compared() {
+        // The property below compares only what saphyr reads: it does read these.
+        assert_eq!(saphyr_value("\"a\n  b\\n\"").as_deref(), Some("a b\n"));
+        assert_eq!(saphyr_value("'it''s\n\n x'").as_deref(), Some("it's\nx"));
+        assert_eq!(
+            decode_flow_scalar("\"caf\\u00e9 \\\n   au\t\n\n\n lait\\x41\""),
+            Some("café au\n\nlaitA".to_owned())
+        );
+    }
+
+    proptest! {
+        /// Where saphyr reads a quoted scalar (indented enough), `decode_flow_scalar` reads the
+        /// same value: folding, blank lines, escapes and escaped line breaks.
+        #[test]
+        fn decoding_agrees_with_saphyr(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("a"), Just("é"), Just(" "), Just("  "), Just("\t"), Just("\n"),
+                    Just("\n\n"), Just("\r\n"), Just("\\n"), Just("\\t"), Just("\\\\"),
+                    Just("\\\""), Just("\\x41"), Just("\\u00e9"), Just("\\\n"), Just("''"),
+                    Just("\\ "), Just("\\_"),
+                ],
+                0..12,
+            ),
+            single in any::<bool>(),
+        ) {
+            let body: String = parts.concat();
+            let raw = if single {
+                // Backslashes are plain in single quotes; a lone quote would end the scalar.
+                format!("'{}'", body.replace("\\\"", "x"))
+            } else {
+                format!("\"{}\"", body.replace("''", "x"))
+            };
+            if let Some(expected) = saphyr_value(&raw) {
+                prop_assert_eq!(decode_flow_scalar(&raw), Some(expected), "{:?}", raw);
+            }
+        }
+
+        /// Any text: no panic.
+        #[test]
+        fn decoding_never_panics(raw in "\\PC{0,40}") {
+            let _ = decode_flow_scalar(&raw);
+            let _ = join_quoted_lines(&raw, 0);
+        }
+    }
+}
