@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every fuzz target (or the ones named) for SECONDS each, on stable Rust.
 #   usage: fuzz/run.sh SECONDS [TARGET...]
-# Installs cargo-fuzz when missing. Seeds the compose targets from ../shared/corpus (copied into
+# Installs cargo-fuzz when missing. Seeds the compose targets from ../shared/corpus and the
+# differential cases of factory-compose/tests/fixtures/differential (copied into
 # fuzz/corpus/, which is not committed). A crash leaves its input in fuzz/artifacts/TARGET/: copy
 # it to fuzz/regressions/TARGET/ so `cargo test` replays it forever after.
 set -euo pipefail
@@ -22,14 +23,17 @@ else
 fi
 
 shared="$here/../../shared/corpus"
+# The differential cases hold the tricky inputs (tags, folds, casts) Compose was checked on.
+cases="$here/../factory-compose/tests/fixtures/differential"
 for t in yaml_tree lint lint_structured config_fixed_point; do
   mkdir -p "corpus/$t"
-  if [[ -d "$shared" ]]; then
-    find "$shared" -type f \( -name '*.yml' -o -name '*.yaml' \) -size -64k -print0 |
+  for seeds in "$shared" "$cases"; do
+    [[ -d "$seeds" ]] || continue
+    find "$seeds" -type f \( -name '*.yml' -o -name '*.yaml' \) -size -64k -print0 |
       while IFS= read -r -d '' f; do
         cp "$f" "corpus/$t/$(printf '%s' "$f" | md5sum | cut -c1-16)"
       done
-  fi
+  done
 done
 mkdir -p corpus/dockerfile
 find "$here/.." -name 'Dockerfile*' -type f -not -path '*/target/*' -not -path '*/fuzz/*' -print0 |
