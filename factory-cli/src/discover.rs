@@ -18,11 +18,27 @@ pub(crate) struct ComposeFile {
     pub(crate) display: String,
 }
 
-/// The project directory: `--project-directory`, else PATH, else `.`.
-pub(crate) fn project_dir(path: Option<&Path>, project_directory: Option<&Path>) -> PathBuf {
+/// The project directory (its `.env`, its name, its Dockerfiles): `--project-directory`, else
+/// PATH, else the folder of the first `-f` file as Compose takes it (`-f sub/compose.yaml`
+/// reads `sub/.env`; standard input is in `.`), else `.`.
+pub(crate) fn project_dir(
+    path: Option<&Path>,
+    project_directory: Option<&Path>,
+    files: &[PathBuf],
+) -> PathBuf {
+    let first_file_dir = || {
+        files
+            .first()
+            .filter(|f| f.as_path() != Path::new("-"))
+            .and_then(|f| f.parent())
+            .filter(|d| !d.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+    };
     project_directory
         .or(path)
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        .map(Path::to_path_buf)
+        .or_else(first_file_dir)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Join a file name to the project path as the user gave it (`docker-compose.yml` for `.`).
@@ -82,6 +98,12 @@ pub(crate) fn compose_files(
             .collect());
     }
     let Some(name) = DEFAULT_NAMES.iter().find(|n| dir.join(n).is_file()) else {
+        if dir.is_file() {
+            return Err(format!(
+                "{0} is a file, and PATH is the project directory: pass the file with -f {0}",
+                dir.display()
+            ));
+        }
         return Err(format!(
             "no compose file found in {}: expected one of {} (or pass -f FILE)",
             dir.display(),

@@ -229,31 +229,6 @@ pub(crate) fn normalize_project_name(name: &str) -> String {
         .collect()
 }
 
-/// Compose's working directory, absolute: `--project-directory`, else PATH, else the first
-/// `-f` file's folder, else `.` (symlinks kept, as Go's `filepath.Abs` keeps them).
-fn working_dir(
-    path: Option<&Path>,
-    p: &ProjectArgs,
-    files: &[discover::ComposeFile],
-) -> Option<String> {
-    let dir = match (p.project_directory.as_deref().or(path), files.first()) {
-        (Some(d), _) => d.to_path_buf(),
-        (None, Some(f)) if !p.files.is_empty() => f
-            .path
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        _ => PathBuf::from("."),
-    };
-    let dir = if dir.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        dir
-    };
-    std::path::absolute(&dir)
-        .ok()
-        .map(|d| d.to_string_lossy().into_owned())
-}
-
 /// Read everything a command other than `lint` needs, with the environment and URL of
 /// `factory.toml` and `FACTORY_*` when the command line gives none (`lint` resolves its
 /// configuration itself: it also has `--config` and `--no-config`).
@@ -261,14 +236,14 @@ pub(crate) fn read_configured(
     path: Option<&Path>,
     p: &ProjectArgs,
 ) -> Result<ProjectFiles, String> {
-    let dir = discover::project_dir(path, p.project_directory.as_deref());
+    let dir = discover::project_dir(path, p.project_directory.as_deref(), &p.files);
     let conf = crate::config::resolve(crate::config::Options::default(), &dir, None, false)?;
     read(path, &crate::config::project_defaults(p, &conf))
 }
 
 /// Read everything a command needs.
 pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles, String> {
-    let dir = discover::project_dir(path, p.project_directory.as_deref());
+    let dir = discover::project_dir(path, p.project_directory.as_deref(), &p.files);
     let compose_file_env = std::env::var("COMPOSE_FILE").ok().map(|v| {
         (
             v,
@@ -346,7 +321,10 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         project_name: Some(normalize_project_name(&raw_name)),
         show_secrets: p.show_secrets,
         project_files: Some(project_files),
-        project_dir: working_dir(path, p, &files),
+        // Compose's working directory, absolute (symlinks kept, as Go's `filepath.Abs`).
+        project_dir: std::path::absolute(&dir)
+            .ok()
+            .map(|d| d.to_string_lossy().into_owned()),
         threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
         ..Settings::default()
     };

@@ -272,3 +272,33 @@ fn a_compose_file_can_come_from_standard_input() {
     assert!(!dir.join("-").exists(), "--fix wrote a file named `-`");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Without PATH or `--project-directory`, the project is the folder of the first `-f` file, as
+/// Compose takes it: its `.env`, its name (`docker compose -f sub/compose.yaml config` reads
+/// `sub/.env` and names the project `sub`).
+#[test]
+fn the_first_file_s_folder_is_the_project() {
+    let compose = std::env::var_os("COMPOSE")
+        .map_or_else(|| repo().join("../.oracle/docker-compose"), PathBuf::from);
+    let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
+    let dir =
+        std::env::temp_dir().join(format!("factory-config-first-file-{}", std::process::id()));
+    let sub = dir.join("sub");
+    std::fs::create_dir_all(&sub).expect("temp dir");
+    std::fs::write(sub.join(".env"), "TAG=1.27\n").expect("write");
+    std::fs::write(dir.join(".env"), "TAG=wrong\n").expect("write");
+    std::fs::write(
+        sub.join("compose.yaml"),
+        "services:\n  web:\n    image: nginx:${TAG}\n",
+    )
+    .expect("write");
+    let ours = run_in(&dir, factory, &["config", "-f", "sub/compose.yaml"]);
+    let text = String::from_utf8_lossy(&ours.stdout).into_owned();
+    if compose.is_file() {
+        let theirs = run_in(&dir, &compose, &["-f", "sub/compose.yaml", "config"]);
+        assert_eq!(String::from_utf8_lossy(&theirs.stdout), text);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(text.starts_with("name: sub\n"), "{text}");
+    assert!(text.contains("image: nginx:1.27\n"), "{text}");
+}

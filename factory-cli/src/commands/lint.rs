@@ -39,6 +39,7 @@ fn configuration(args: &LintArgs) -> Result<Resolved, String> {
     let dir = discover::project_dir(
         args.path.as_deref(),
         args.project.project_directory.as_deref(),
+        &args.project.files,
     );
     config::resolve(cli, &dir, args.config.as_deref(), args.no_config)
 }
