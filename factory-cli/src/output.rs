@@ -50,7 +50,7 @@ pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<(), String> {
                     if e.kind() == std::io::ErrorKind::BrokenPipe {
                         Ok(())
                     } else {
-                        Err(e.to_string())
+                        Err(format!("cannot write standard output: {e}"))
                     }
                 })
         }

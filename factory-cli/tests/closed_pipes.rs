@@ -86,3 +86,25 @@ fn a_closed_pipe_keeps_the_exit_code() {
     let _ = std::fs::remove_dir_all(&tmp);
     assert_eq!(checked, PROJECTS.len() * COMMANDS.len());
 }
+
+/// A full device as standard output (`> /dev/full`): exit 2, and the message says what failed.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_standard_output_is_an_io_error() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let out = Command::new(env!("CARGO_BIN_EXE_factory"))
+        .args(["rule", "FC001"])
+        .stdout(Stdio::from(full))
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run factory");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("error: cannot write standard output: "),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
