@@ -49,7 +49,7 @@ pub(crate) struct ProjectArgs {
     /// standard input).
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
-    /// The project directory (default: PATH, else `.`).
+    /// The project directory (default: PATH, else the first `-f` file's folder, else `.`).
     #[arg(long, value_name = "DIR")]
     pub(crate) project_directory: Option<PathBuf>,
     /// Project name (default: CI_PROJECT_PATH, else the directory name).
