@@ -593,7 +593,9 @@ fn includes_and_extends(
                 "FC029",
                 format!("the file `{path}` that `extends` names was not found"),
             )
-            .with_help("check the path: it is relative to the folder of the file that names it"),
+            .with_help(
+                "check the path: it is relative to the project directory (or, in a file that `extends` or `include` reads, to that file's folder)",
+            ),
             merge::ExtendsProblem::Cycle { chain } => rules::registry::diagnostic(
                 "FC030",
                 format!("`extends` goes round in a circle: {}", chain.join(" -> ")),
