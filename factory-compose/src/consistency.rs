@@ -1510,11 +1510,14 @@ impl<'a> Cx<'a> {
         let deploy = self.value(node, "deploy");
         // A whole float (the schema refuses the others) decodes as Go converts it: `1e19` is
         // negative (past int64).
+        // A uint64 (past int64) wraps as Go's `int64(u)` does: 2^63 is negative too.
         let int = |id: NodeId| match scalar_kind(self.tree, self.tree.node(id)) {
             PlainValue::Float(f) if f.fract() == 0.0 => {
                 Some(crate::render::parse::go_f64_to_i64(f))
             }
             PlainValue::Float(_) => None,
+            #[allow(clippy::cast_possible_truncation)]
+            PlainValue::Int(i) if i > i128::from(i64::MAX) => Some(i as u64 as i64),
             _ => self.text(id).and_then(|t| t.trim().parse::<i64>().ok()),
         };
         let scale = self
