@@ -1507,6 +1507,9 @@ fn integer(cx: &Cx<'_>, v: NodeId) -> Value {
         // compose-go decodes a float into an integer field as Go converts it: truncated
         // (`1.5` is 1), and past the range (or NaN) the most negative int64.
         Value::Float(f) => Value::Int(i128::from(go_f64_to_i64(f))),
+        // A uint64 (past int64, to go-yaml) wraps as Go's `int64(u)`: 2^64 - 1 is -1.
+        #[allow(clippy::cast_possible_truncation)]
+        Value::Int(i) if i > i128::from(i64::MAX) => Value::Int(i128::from(i as u64 as i64)),
         other => other,
     }
 }
@@ -1517,6 +1520,7 @@ fn integer(cx: &Cx<'_>, v: NodeId) -> Value {
 fn unsigned(cx: &Cx<'_>, v: NodeId) -> Value {
     match cx.plain(v) {
         Value::Float(f) => Value::Int(i128::from(go_f64_to_u64(f))),
+        Value::Int(i) if i > i128::from(i64::MAX) => Value::Int(i),
         _ => integer(cx, v),
     }
 }
