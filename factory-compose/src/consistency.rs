@@ -1723,7 +1723,7 @@ impl<'a> Cx<'a> {
                         fields.push((
                             format!("services[{name}].deploy.resources.{sect}.cpus"),
                             k.value,
-                            Kind::Cpus,
+                            Kind::NanoCpus,
                         ));
                     }
                     // An int64 that compose-go reads with `ParseInt(s, 10, 64)`: no `1e3`,
@@ -1822,9 +1822,25 @@ impl<'a> Cx<'a> {
                 continue;
             }
             let n = self.tree.node(id);
-            // Only strings are cast; typed numbers are the schema's business.
-            if !matches!(scalar_kind(self.tree, n), PlainValue::Str) {
-                continue;
+            // Only strings are cast; typed numbers are the schema's business, but for an
+            // integer past int64 in a deploy resource's `cpus`: a uint64 to go-yaml, which
+            // `NanoCPUs` does not take (a service's `cpus`, a float32, does).
+            match scalar_kind(self.tree, n) {
+                PlainValue::Str => {}
+                PlainValue::Int(i)
+                    if matches!(kind, Kind::NanoCpus) && i > i128::from(i64::MAX) =>
+                {
+                    out.push(
+                        registry::diagnostic(
+                            "FC020",
+                            format!("`{path}`: unexpected value type uint64 for cpus"),
+                        )
+                        .at(self.loc(id))
+                        .with_help(kind.help()),
+                    );
+                    continue;
+                }
+                _ => continue,
             }
             if kind.read(self, id).is_some() {
                 continue;
@@ -1882,6 +1898,8 @@ enum Kind {
     Bytes,
     /// A float (`cpus`).
     Cpus,
+    /// A deploy resource's `cpus` (`NanoCPUs`): a string, an int or a float, no uint64.
+    NanoCpus,
     /// An integer.
     Int,
     /// A Go duration.
@@ -1906,7 +1924,7 @@ impl Kind {
                 #[allow(clippy::cast_precision_loss)]
                 _ => crate::render::parse::ram_in_bytes(&text).map(|b| b as f64),
             },
-            Kind::Cpus => match typed {
+            Kind::Cpus | Kind::NanoCpus => match typed {
                 #[allow(clippy::cast_precision_loss)]
                 PlainValue::Int(i) => Some(i as f64),
                 PlainValue::Float(f) => Some(f),
@@ -1931,7 +1949,7 @@ impl Kind {
     fn describe(self) -> &'static str {
         match self {
             Kind::Bytes => "a size in bytes",
-            Kind::Cpus => "a number",
+            Kind::Cpus | Kind::NanoCpus => "a number",
             Kind::Int => "an integer",
             Kind::Duration => "a duration",
             Kind::Uint16 => "a number: Compose reads no string here, not even a quoted number",
@@ -1941,7 +1959,7 @@ impl Kind {
     fn help(self) -> &'static str {
         match self {
             Kind::Bytes => "write a size such as `512m`, `2g` or a number of bytes",
-            Kind::Cpus => "write a number such as `0.5` or `2`",
+            Kind::Cpus | Kind::NanoCpus => "write a number such as `0.5` or `2`",
             Kind::Int => "write a whole number",
             Kind::Duration => "write a duration such as `30s`, `1m30s` or `500ms`",
             Kind::Uint16 => "write the number without quotes (a variable cannot give it either)",

@@ -798,6 +798,8 @@ fn values_compose_cannot_decode_are_refused() {
         "    scale: 9.3e18\n",
         "    deploy:\n      replicas: 1e19\n",
         "    deploy:\n      replicas: .nan\n",
+        // `NanoCPUs` takes no uint64.
+        "    deploy:\n      resources:\n        limits:\n          cpus: 9223372036854775808\n",
         // A uint64 wraps into an int: negative.
         "    scale: 9223372036854775808\n",
         "    deploy:\n      replicas: 18446744073709551615\n",
@@ -824,6 +826,7 @@ fn values_compose_cannot_decode_are_refused() {
         "    group_add: [9223372036854775807]\n",
         "    scale: 9e18\n",
         "    scale: 9223372036854775807\n",
+        "    cpus: 9223372036854775808\n",
         "    deploy:\n      replicas: 2e1\n",
         "    deploy:\n      resources:\n        limits:\n          pids: \"+5\"\n",
         "    devices:\n      - source: /dev/a\n        target: \"\"\n",
