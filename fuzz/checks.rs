@@ -339,6 +339,12 @@ pub fn config_fixed_point(data: &[u8]) {
         return;
     };
     let Some(second) = render_config(first.clone(), &env) else {
+        // `- =x` in `environment` or `labels` renders as the empty key `"": x`, which Compose
+        // refuses when its own output is fed back to it (`additional properties '' not
+        // allowed`, v2.40.3): so does factory. Any other refusal of the rendering is a bug.
+        if first.lines().any(|l| l.trim_start().starts_with("\"\":")) {
+            return;
+        }
         panic!("the rendered config does not load without errors or is refused:\n{first}");
     };
     // Compose itself is no fixed point for a `$` in a mapping key: it escapes it (`- A{$=B` in
