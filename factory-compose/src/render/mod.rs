@@ -160,10 +160,12 @@ impl Cx<'_> {
                     .map(|&i| self.plain(i))
                     .collect(),
             ),
+            // Compose escapes every `$` it prints, keys included (its keys are not
+            // interpolated: `a$$b:` prints as `a$$$$b:`).
             NodeKind::Mapping(_) => Value::Map(
                 self.entries(id)
                     .into_iter()
-                    .map(|(k, v)| (k, self.plain(v)))
+                    .map(|(k, v)| (k.replace('$', "$$"), self.plain(v)))
                     .collect(),
             ),
         }

@@ -288,7 +288,8 @@ fn yaml_entries<'v>(
         if i > 0 {
             indent(col, out);
         }
-        if k.chars().any(is_break) || k.len() > 128 {
+        // Compose escapes `$` in the text libyaml wrote: the 128 bytes are counted before.
+        if k.chars().any(is_break) || k.len() - k.matches('$').count() / 2 > 128 {
             explicit_entry(k, v, col, out);
             continue;
         }
