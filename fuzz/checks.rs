@@ -351,7 +351,7 @@ pub fn config_fixed_point(data: &[u8]) {
     // `environment` prints `A{$$: B`) but does not interpolate keys, so the printed key reads
     // back as `A{$$` and prints as `A{$$$$` (checked with Compose v2.40.3); the longer key may
     // also pass libyaml's 128 bytes and print as `? KEY`. So a reload may change how many `$`
-    // a run has, and where a key holds a `$`, how that key is written; nothing else.
+    // a run has; a rendering with such a key is only checked to load again.
     if first != second
         && dollar_runs_collapsed(&first) != dollar_runs_collapsed(&second)
         && !has_dollar_key(&first)
