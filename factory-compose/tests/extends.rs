@@ -211,3 +211,30 @@ fn extends_is_resolved_in_each_file_before_the_merge() {
     assert_eq!(image("a").as_deref(), Some("y"));
     assert_eq!(image("b").as_deref(), Some("x"));
 }
+
+/// An `extends` cycle whose services hold `environment`/`labels`/`sysctls`: which mappings are
+/// read as merged strings used to depend on a `HashMap`'s order, so one run reported a
+/// `sysctls` value and the next did not (found by the `lint` fuzz target's determinism check).
+#[test]
+fn an_extends_cycle_lints_the_same_every_time() {
+    let text = "services:\n  a:\n    image: x\n    sysctls: {s: 1}\n  b:\n    extends: d\n    labels: {l: \"1\"}\n  c:\n    extends: {service: b}\n    sysctls: {s: [1, 2]}\n    environment:\n      A: [x, y]\n  d:\n    image: y\n    extends: c\n";
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        text,
+        FileKind::Compose,
+    ));
+    let run = || {
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        report
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect::<Vec<_>>()
+    };
+    let first = run();
+    assert!(first.iter().any(|d| d.starts_with("FC030")), "{first:?}");
+    for _ in 0..16 {
+        assert_eq!(run(), first);
+    }
+}
