@@ -334,37 +334,35 @@ impl<'a> Cx<'a> {
         let file_or_environment = set.iter().any(|k| {
             k.key.value != "environment" || self.text(k.value).is_some_and(|t| !t.is_empty())
         });
-        if section == "secrets" && !set.is_empty() && !file_or_environment && !external {
+        // compose-go `checkConsistency`: a secret needs a source unless it is external; one
+        // with only a `driver` too (checked: a config with only a `driver` passes).
+        let no_source = if set.is_empty() {
+            driver.then_some((
+                "",
+                "say where the secret comes from (`file:` or `environment:`), or mark it `external: true`",
+            ))
+        } else {
+            (!file_or_environment).then_some((
+                ": its `environment` is empty",
+                "name the variable that holds the secret (`environment: DB_PASSWORD`), or use `file:`",
+            ))
+        };
+        if section == "secrets"
+            && !external
+            && let Some((why, help)) = no_source
+        {
             out.push(
                 self.at(
                     name,
                     registry::diagnostic(
                         "FC020",
                         format!(
-                            "secret `{}` must declare either `file` or `environment`: its `environment` is empty",
+                            "secret `{}` must declare either `file` or `environment`{why}",
                             name.key.value
                         ),
                     ),
                 )
-                .with_help("name the variable that holds the secret (`environment: DB_PASSWORD`), or use `file:`"),
-            );
-            return;
-        }
-        if set.is_empty() && !external && driver && section == "secrets" {
-            // compose-go `checkConsistency`: a secret with only a `driver` still needs a source
-            // unless it is external (checked: a config with only a `driver` passes).
-            out.push(
-                self.at(
-                    name,
-                    registry::diagnostic(
-                        "FC020",
-                        format!(
-                            "secret `{}` must declare either `file` or `environment`",
-                            name.key.value
-                        ),
-                    ),
-                )
-                .with_help("say where the secret comes from (`file:` or `environment:`), or mark it `external: true`"),
+                .with_help(help.to_owned()),
             );
             return;
         }
@@ -1516,8 +1514,9 @@ impl<'a> Cx<'a> {
                 Some(crate::render::parse::go_f64_to_i64(f))
             }
             PlainValue::Float(_) => None,
-            #[allow(clippy::cast_possible_truncation)]
-            PlainValue::Int(i) if i > i128::from(i64::MAX) => Some(i as u64 as i64),
+            PlainValue::Int(i) if i > i128::from(i64::MAX) => {
+                Some(crate::render::parse::go_u64_to_i64(i))
+            }
             _ => self.text(id).and_then(|t| t.trim().parse::<i64>().ok()),
         };
         let scale = self

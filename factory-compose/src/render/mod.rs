@@ -75,6 +75,16 @@ pub(crate) struct Cx<'a> {
     secrets: Vec<String>,
 }
 
+/// A mapping key as Compose prints it: `$` escaped as `$$`, as in values (Compose escapes its
+/// whole output; keys are not interpolated, so `a$$b:` prints as `a$$$$b:`).
+pub(crate) fn escaped_key(key: String) -> String {
+    if key.contains('$') {
+        key.replace('$', "$$")
+    } else {
+        key
+    }
+}
+
 impl Cx<'_> {
     /// A string value as Compose prints it: `$` escaped as `$$`, secrets masked.
     pub(crate) fn s(&self, text: &str) -> Value {
@@ -165,7 +175,7 @@ impl Cx<'_> {
             NodeKind::Mapping(_) => Value::Map(
                 self.entries(id)
                     .into_iter()
-                    .map(|(k, v)| (k.replace('$', "$$"), self.plain(v)))
+                    .map(|(k, v)| (escaped_key(k), self.plain(v)))
                     .collect(),
             ),
         }

@@ -559,6 +559,14 @@ pub(crate) fn go_f64_to_i64(f: f64) -> i64 {
     }
 }
 
+/// Go's `int64(u)` of a `uint64` (an integer go-yaml read past int64): wrapped, so
+/// 2^64 - 1 is -1.
+pub(crate) fn go_u64_to_i64(u: i128) -> i64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let wrapped = u as u64 as i64;
+    wrapped
+}
+
 /// Go's `uint64(f)` on amd64: below 2^63 through `int64` (a negative value wraps); from 2^63,
 /// `int64(f - 2^63)` with the top bit set (`.inf` and 2^64 are 2^63).
 pub(crate) fn go_f64_to_u64(f: f64) -> u64 {

@@ -1,8 +1,8 @@
 //! One service, key by key, normalised as compose-go v2.9 loads and prints it.
 
 use super::parse::{
-    format_duration, go_f64_to_i64, go_f64_to_u64, go_float32, go_parse_float, parse_duration,
-    parse_ports, parse_volume, shell_words,
+    format_duration, go_f64_to_i64, go_f64_to_u64, go_float32, go_parse_float, go_u64_to_i64,
+    parse_duration, parse_ports, parse_volume, shell_words,
 };
 use super::{Cx, Format, Value, ordered};
 use crate::model::Service;
@@ -504,8 +504,7 @@ fn sorted_strings(cx: &Cx<'_>, entries: Vec<(String, Option<String>)>, env: bool
             },
             None => cx.s(""),
         };
-        // Compose escapes a `$` in the keys it prints as in the values.
-        let k = k.replace('$', "$$");
+        let k = super::escaped_key(k);
         map.retain(|(mk, _)| *mk != k);
         map.push((k, value));
     }
@@ -1508,8 +1507,7 @@ fn integer(cx: &Cx<'_>, v: NodeId) -> Value {
         // (`1.5` is 1), and past the range (or NaN) the most negative int64.
         Value::Float(f) => Value::Int(i128::from(go_f64_to_i64(f))),
         // A uint64 (past int64, to go-yaml) wraps as Go's `int64(u)`: 2^64 - 1 is -1.
-        #[allow(clippy::cast_possible_truncation)]
-        Value::Int(i) if i > i128::from(i64::MAX) => Value::Int(i128::from(i as u64 as i64)),
+        Value::Int(i) if i > i128::from(i64::MAX) => Value::Int(i128::from(go_u64_to_i64(i))),
         other => other,
     }
 }

@@ -289,7 +289,8 @@ fn yaml_entries<'v>(
             indent(col, out);
         }
         // Compose escapes `$` in the text libyaml wrote: the 128 bytes are counted before.
-        if k.chars().any(is_break) || k.len() - k.matches('$').count() / 2 > 128 {
+        if k.chars().any(is_break) || (k.len() > 128 && k.len() - k.matches('$').count() / 2 > 128)
+        {
             explicit_entry(k, v, col, out);
             continue;
         }
