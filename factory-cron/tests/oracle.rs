@@ -62,9 +62,9 @@ fn check(case: &Case) -> Result<(), String> {
     Ok(())
 }
 
-#[test]
-fn oracle_cases() {
-    let text = std::fs::read_to_string(CASES).expect("read cron.jsonl");
+/// Checks every case of a JSON-lines file; at least `min` of them.
+fn check_file(path: &str, min: usize) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {path}: {e}"));
     let mut failures = Vec::new();
     let mut count = 0;
     for (i, line) in text.lines().enumerate() {
@@ -79,11 +79,30 @@ fn oracle_cases() {
             failures.push(format!("line {}: {line}\n    {why}", i + 1));
         }
     }
-    assert!(count >= 54, "only {count} cases");
+    assert!(count >= min, "only {count} cases in {path}");
     assert!(
         failures.is_empty(),
         "{} of {count} cases fail:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+#[test]
+fn oracle_cases() {
+    check_file(CASES, 54);
+}
+
+/// Random expressions answered by cronie's own `entry.c` (`load_entry`) and `cron.c`'s match,
+/// compiled by `tests/differential/cronie/random_cron.py --write`: runs, never-firing
+/// schedules and refusals.
+#[test]
+fn cronie_cases() {
+    check_file(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/differential/cronie/cases.jsonl"
+        ),
+        200,
     );
 }
