@@ -2,7 +2,7 @@
 //! StripPrefixRegex → StripPrefix → AddPrefix → ReplacePathRegex → ReplacePath.
 
 use crate::parse::{Compiled, Prefix, ReplaceRegex, Rule};
-use crate::request::{Request, canonical_host, escape_path, mux_host, unescape_path};
+use crate::request::{Request, canonical_host, escape_path, mux_host};
 
 /// Router options that change matching.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -87,10 +87,7 @@ fn redirect_location(req: &Request, path: &str) -> String {
             loc.push('/');
         }
     }
-    if !req.query.is_empty() {
-        loc.push('?');
-        loc.push_str(&req.raw_query());
-    }
+    loc.push_str(&req.query_suffix());
     loc
 }
 
@@ -230,7 +227,10 @@ impl Rule {
                 return Match::NotFound;
             };
             path = rest.to_owned();
-            raw = raw.and_then(|r| r.get(prefix.len()..).map(str::to_owned));
+            // Go slices `RawPath` by the decoded prefix's length too.
+            raw = raw
+                .and_then(|r| r.get(prefix.len()..).map(str::to_owned))
+                .filter(|r| !r.is_empty());
             prefix_header = Some(prefix);
         }
         if !m.strip_prefixes.is_empty() {
@@ -263,8 +263,10 @@ impl Rule {
             replaced_header.get_or_insert_with(|| path.clone());
             replace_path.clone_into(&mut path);
         }
-        // Go ignores a RawPath that is no longer an encoding of Path.
-        let raw_path = raw.filter(|r| *r != path && unescape_path(r) == path);
+        // `URL.RawPath` as the modifiers leave it, as Traefik's own tests read it: strip and
+        // add-prefix update it, a replace does not (so it is stale; Go's `EscapedPath` then
+        // ignores it when the request is written).
+        let raw_path = raw;
         Match::Forward(Forward {
             path,
             raw_path,

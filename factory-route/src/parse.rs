@@ -380,6 +380,9 @@ pub(crate) struct Lexed {
     pub(crate) name_span: Range<usize>,
     /// Indices into [`LexOut::args`].
     pub(crate) args: Range<usize>,
+    /// A segment with no `:`-field at all (`:` alone): `parseRules` refuses it when it gets
+    /// there, after the segments before it (so their errors come first).
+    pub(crate) empty: bool,
 }
 
 /// What [`lex`] gives: the segments, and the arguments that spanned several `:`-fields,
@@ -472,13 +475,15 @@ pub(crate) fn lex(text: &str) -> Result<LexOut<'_>, ParseError> {
         let seg_span = trim_range(text, seg.clone());
         let mut parts = fields(seg_text, seg.start, b':');
         let Some(first) = parts.next() else {
-            return Err(perr(
-                ParseErrorKind::EmptySegment,
-                seg.clone(),
-                format!("`{seg_text}` has no matcher name"),
-                Some("write `Name:arguments`, e.g. `Host:example.com`".to_owned()),
-                format!("error parsing rule: '{seg_text}'"),
-            ));
+            out.push(Lexed {
+                seg: seg.clone(),
+                span: seg_span.clone(),
+                name: Err(String::new()),
+                name_span: seg_span,
+                args: all_args.len()..all_args.len(),
+                empty: true,
+            });
+            continue;
         };
         let name_span = trim_range(text, first.clone());
         let name_text = &text[name_span.clone()];
@@ -539,6 +544,7 @@ pub(crate) fn lex(text: &str) -> Result<LexOut<'_>, ParseError> {
             name,
             name_span,
             args: first_arg..all_args.len(),
+            empty: false,
         });
     }
     Ok(LexOut {
@@ -568,6 +574,15 @@ fn perr(
 /// Checks name and arguments of one lexed segment (`parseRules`' own errors).
 fn check_lexed(text: &str, l: &Lexed) -> Result<MatcherName, ParseError> {
     let seg_text = text.get(l.seg.clone()).unwrap_or("");
+    if l.empty {
+        return Err(perr(
+            ParseErrorKind::EmptySegment,
+            l.seg.clone(),
+            format!("`{seg_text}` has no matcher name"),
+            Some("write `Name:arguments`, e.g. `Host:example.com`".to_owned()),
+            format!("error parsing rule: '{seg_text}'"),
+        ));
+    }
     let name = match &l.name {
         Ok(n) => *n,
         Err(raw) => {
@@ -909,11 +924,10 @@ impl Rule {
                         let mut pairs: Vec<(String, String)> = Vec::new();
                         for kv in texts.chunks(2) {
                             if let [k, v] = kv {
-                                let k = crate::request::canonical_header_key(k);
-                                upsert(&mut pairs, k, (*v).to_owned());
+                                upsert(&mut pairs, (*k).to_owned(), (*v).to_owned());
                             }
                         }
-                        Compiled::Headers(pairs.into_boxed_slice())
+                        Compiled::Headers(canonical_keys(pairs))
                     } else {
                         let mut pairs: Vec<(String, Regex)> = Vec::new();
                         for (i, kv) in texts.chunks(2).enumerate() {
@@ -939,11 +953,10 @@ impl Rule {
                                         format!("parsing error on rule: {}", e.go_message(v)),
                                     )
                                 })?;
-                                let k = crate::request::canonical_header_key(k);
-                                upsert(&mut pairs, k, re);
+                                upsert(&mut pairs, (*k).to_owned(), re);
                             }
                         }
-                        Compiled::HeadersRegexp(pairs.into_boxed_slice())
+                        Compiled::HeadersRegexp(canonical_keys(pairs))
                     }
                 }
                 MatcherName::Query => {
@@ -1120,6 +1133,16 @@ impl Rule {
     }
 }
 
+/// mux's map of header pairs, looked up by canonical name: the map is keyed by the name as
+/// written (a later `X-Foo` replaces an earlier `X-Foo`, not an earlier `x-foo`), and each key
+/// is made canonical only when the request is checked, so `x-foo,a,X-Foo,b` asks for both.
+fn canonical_keys<T>(pairs: Vec<(String, T)>) -> Box<[(String, T)]> {
+    pairs
+        .into_iter()
+        .map(|(k, v)| (crate::request::canonical_header_key(&k), v))
+        .collect()
+}
+
 fn upsert<T>(pairs: &mut Vec<(String, T)>, k: String, v: T) {
     if let Some(slot) = pairs.iter_mut().find(|(key, _)| *key == k) {
         slot.1 = v;
@@ -1234,6 +1257,10 @@ mod tests {
     );
     fn flat_lex(text: &str) -> Result<Vec<Flat>, ParseError> {
         let out = lex(text)?;
+        // The reference refuses a segment with no matcher name at once.
+        if let Some(l) = out.segments.iter().find(|l| l.empty) {
+            check_lexed(text, l)?;
+        }
         Ok(out
             .segments
             .iter()

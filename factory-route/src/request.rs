@@ -19,6 +19,10 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// Decoded query parameters in order; a name may repeat.
     pub query: Vec<(String, String)>,
+    /// The query as sent, without the `?` (Go's `URL.RawQuery`), when known: a redirect
+    /// location keeps it as written (`?foo` stays `?foo`). `None`: the pairs of
+    /// [`Request::query`], re-encoded.
+    pub raw_query: Option<String>,
 }
 
 /// Error from [`Request::from_url`].
@@ -38,6 +42,7 @@ impl Request {
             method: "GET".to_owned(),
             headers: Vec::new(),
             query: Vec::new(),
+            raw_query: None,
         }
     }
 
@@ -77,8 +82,8 @@ impl Request {
         }
         let after = &rest[authority_end..];
         let (path, query) = match after.split_once('?') {
-            Some((p, q)) => (p, q),
-            None => (after, ""),
+            Some((p, q)) => (p, Some(q)),
+            None => (after, None),
         };
         let path = if path.is_empty() { "/" } else { path };
         Ok(Request {
@@ -90,7 +95,8 @@ impl Request {
                 method.to_owned()
             },
             headers,
-            query: parse_query(query),
+            query: parse_query(query.unwrap_or_default()),
+            raw_query: query.map(str::to_owned),
         })
     }
 
@@ -123,22 +129,35 @@ impl Request {
             .collect()
     }
 
-    /// The query re-encoded as a raw query string.
-    pub(crate) fn raw_query(&self) -> String {
-        self.query
-            .iter()
-            .map(|(k, v)| format!("{}={}", query_escape(k), query_escape(v)))
-            .collect::<Vec<_>>()
-            .join("&")
+    /// The query part of the request target, with its `?`, as Go's `URL.String` writes it:
+    /// the query as sent when known (a `?` with nothing after it is kept, as Go's
+    /// `ForceQuery`), else the pairs re-encoded; empty when there is none.
+    pub(crate) fn query_suffix(&self) -> String {
+        match &self.raw_query {
+            Some(raw) => format!("?{raw}"),
+            None if self.query.is_empty() => String::new(),
+            None => {
+                let pairs: Vec<String> = self
+                    .query
+                    .iter()
+                    .map(|(k, v)| format!("{}={}", query_escape(k), query_escape(v)))
+                    .collect();
+                format!("?{}", pairs.join("&"))
+            }
+        }
     }
 }
 
 impl fmt::Display for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} https://{}{}", self.method, self.host, self.path)?;
-        if !self.query.is_empty() {
-            write!(f, "?{}", self.raw_query())?;
-        }
+        write!(
+            f,
+            "{} https://{}{}{}",
+            self.method,
+            self.host,
+            self.path,
+            self.query_suffix()
+        )?;
         for (k, v) in &self.headers {
             write!(f, " -H '{k}: {v}'")?;
         }

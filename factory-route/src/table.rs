@@ -379,6 +379,7 @@ fn witnesses(rules: &[&Rule]) -> Vec<Request> {
                         method: method.clone(),
                         headers: headers.clone(),
                         query: q.clone(),
+                        raw_query: None,
                     });
                     if out.len() >= MAX_TRIES {
                         return out;

@@ -80,8 +80,22 @@ fn check(case: &Value) -> Result<(), String> {
         method: opt_str(req, "method").unwrap_or_default(),
         headers,
         query: parse_query(&opt_str(req, "query").unwrap_or_default()),
+        raw_query: opt_str(req, "query").filter(|q| !q.is_empty()),
     };
-    let m = rule.matches(&request);
+    // `keep_trailing_slash`: the cases of tests/differential/traefik (Traefik's
+    // `keepTrailingSlash = true`, so mux without StrictSlash).
+    let options = MatchOptions {
+        keep_trailing_slash: case
+            .get("keep_trailing_slash")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    };
+    let m = rule.matches_with(&request, options);
+    if let Some(nf) = case.get("not_found").and_then(Value::as_bool)
+        && nf != matches!(m, Match::NotFound)
+    {
+        return Err(format!("{m:?}, expected not_found {nf}"));
+    }
     let want_match = case["match"].as_bool().ok_or("no match field")?;
     if m.is_match() != want_match {
         return Err(format!("match {m:?}, expected {want_match}"));
@@ -91,7 +105,7 @@ fn check(case: &Value) -> Result<(), String> {
             Match::Redirect { status, location } if format!("{status} {location}") == redirect => {}
             other => return Err(format!("{other:?}, expected redirect {redirect}")),
         }
-    } else if want_match {
+    } else if want_match && !matches!(m, Match::NotFound) {
         let Match::Forward(f) = &m else {
             return Err(format!("{m:?}, expected a forward"));
         };
@@ -129,9 +143,9 @@ fn check(case: &Value) -> Result<(), String> {
     Ok(())
 }
 
-#[test]
-fn traefik_v1_oracle() {
-    let text = std::fs::read_to_string(CASES).expect("oracle file");
+/// Checks every line of a JSON-lines file of cases; returns how many there were.
+fn check_file(path: &str) -> usize {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {path}: {e}"));
     let mut failures = Vec::new();
     let mut count = 0;
     for (n, line) in text.lines().enumerate() {
@@ -144,11 +158,28 @@ fn traefik_v1_oracle() {
             failures.push(format!("line {}: {e}\n  {line}", n + 1));
         }
     }
-    assert_eq!(count, 142, "the oracle file changed size");
     assert!(
         failures.is_empty(),
-        "{} of {count} lines fail:\n{}",
+        "{} of {count} lines of {path} fail:\n{}",
         failures.len(),
         failures.join("\n")
     );
+    count
+}
+
+#[test]
+fn traefik_v1_oracle() {
+    assert_eq!(check_file(CASES), 142, "the oracle file changed size");
+}
+
+/// Random rules and requests answered by Traefik v1.7.34's own `rules/rules.go`, its
+/// modifiers and containous/mux, compiled by `tests/differential/traefik/build.sh` (written
+/// by `random_rules.py --write`).
+#[test]
+fn traefik_harness_cases() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/differential/traefik/cases.jsonl"
+    );
+    assert!(check_file(path) >= 200, "too few cases in {path}");
 }

@@ -1,0 +1,113 @@
+//! For the differential check against Traefik v1.7.34 (`tests/differential/traefik/`): reads
+//! JSON lines `{"rule", "request"?, "keep_trailing_slash"?}` and prints, for each, a JSON line
+//! with the fields of `traefik_v1.jsonl` (parse error and message, domains or their error,
+//! default priority, match, redirect, forwarded path, raw path and headers), the format of the
+//! Go harness built from Traefik's `rules/rules.go`.
+#![allow(clippy::print_stdout, clippy::disallowed_methods)]
+
+use std::io::{BufRead, Write};
+
+use factory_route::{
+    Match, MatchOptions, Request, Rule, default_priority, parse_domains, parse_query,
+};
+use serde_json::{Map, Value, json};
+
+fn main() {
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else { break };
+        let answer = match serde_json::from_str::<Value>(&line) {
+            Ok(input) => answer(&input),
+            Err(_) => json!({"bad_input": true}),
+        };
+        if writeln!(out, "{answer}")
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            break;
+        }
+    }
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn answer(input: &Value) -> Value {
+    let rule_text = text(input, "rule");
+    let mut out = Map::new();
+    out.insert("priority".into(), json!(default_priority(&rule_text)));
+    match parse_domains(&rule_text) {
+        Ok(domains) => out.insert("domains".into(), json!(domains)),
+        Err(e) => out.insert("domains_error".into(), json!(e.traefik_message())),
+    };
+    let rule = match Rule::parse(&rule_text) {
+        Ok(rule) => rule,
+        Err(e) => {
+            out.insert("parse_error".into(), json!(true));
+            out.insert("error".into(), json!(e.traefik_message()));
+            return Value::Object(out);
+        }
+    };
+    out.insert("parse_error".into(), json!(false));
+    let Some(req) = input.get("request").filter(|r| r.is_object()) else {
+        return Value::Object(out);
+    };
+    let method = match text(req, "method") {
+        m if m.is_empty() => "GET".to_owned(),
+        m => m,
+    };
+    let request = Request {
+        host: text(req, "host"),
+        path: text(req, "path"),
+        method,
+        headers: req
+            .get("headers")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        query: parse_query(&text(req, "query")),
+        raw_query: Some(text(req, "query")).filter(|q| !q.is_empty()),
+    };
+    let options = MatchOptions {
+        keep_trailing_slash: input
+            .get("keep_trailing_slash")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    };
+    match rule.matches_with(&request, options) {
+        Match::Redirect { status, location } => {
+            out.insert("match".into(), json!(true));
+            out.insert("redirect".into(), json!(format!("{status} {location}")));
+        }
+        Match::Forward(f) => {
+            out.insert("match".into(), json!(true));
+            out.insert("forwarded_path".into(), json!(f.path));
+            for (key, value) in [
+                ("forwarded_raw_path", f.raw_path),
+                ("x_forwarded_prefix", f.x_forwarded_prefix),
+                ("x_replaced_path", f.x_replaced_path),
+            ] {
+                if let Some(v) = value {
+                    out.insert(key.into(), json!(v));
+                }
+            }
+        }
+        Match::NotFound => {
+            out.insert("match".into(), json!(true));
+            out.insert("not_found".into(), json!(true));
+        }
+        Match::NoMatch => {
+            out.insert("match".into(), json!(false));
+        }
+    }
+    Value::Object(out)
+}

@@ -1,0 +1,3 @@
+module trh
+
+go 1.19
