@@ -142,10 +142,15 @@ impl Template {
             body = &body[..body.len() - 1];
         }
         let mut pattern = String::new();
+        // The same pattern in Go's syntax, as mux writes it: Go compiles it after the
+        // variables, and its error messages quote it.
+        let mut go_pattern = String::new();
         if kind == TemplateKind::Host {
             pattern.push_str("(?i)");
+            go_pattern.push_str("(?i)");
         }
         pattern.push('^');
+        go_pattern.push('^');
         let mut reverse = Vec::new();
         let mut var_names = Vec::new();
         let mut var_patterns = Vec::new();
@@ -167,30 +172,47 @@ impl Template {
                     body[open..close].to_owned(),
                 ));
             }
-            let translated = translate_go_regex(patt)?;
-            // mux also compiles `^patt$` on its own to validate variable values.
-            build_regex(&format!("^(?:{translated})$"))?;
-            pattern.push_str(&regex::escape(raw));
-            pattern.push_str(&format!("(?P<v{}>{translated})", var_names.len()));
+            // mux compiles `^patt$` on its own (to validate variable values) as it goes.
+            translate_go_regex(&format!("^{patt}$"))?;
+            go_pattern.push_str(&go_quote_meta(raw));
+            go_pattern.push_str(&format!("(?P<v{}>{patt})", var_names.len()));
             reverse.push(ReversePart::Literal(raw.to_owned()));
             reverse.push(ReversePart::Var(var_names.len()));
             var_names.push(name.to_owned());
-            var_patterns.push(translated);
+            // The Go pattern for now; translated once Go's checks of the whole passed.
+            var_patterns.push(patt.to_owned());
         }
         let raw = &body[end.min(body.len())..];
-        pattern.push_str(&regex::escape(raw));
+        go_pattern.push_str(&go_quote_meta(raw));
+        let mut tail = String::new();
         if strict_slash {
-            pattern.push_str("[/]?");
+            tail.push_str("[/]?");
         }
         if kind == TemplateKind::Query {
             let value = tpl.split_once('=').map_or("", |(_, v)| v);
             if value.is_empty() {
-                pattern.push_str(default_pattern);
+                tail.push_str(default_pattern);
             }
         }
         if kind != TemplateKind::PathPrefix {
-            pattern.push('$');
+            tail.push('$');
         }
+        go_pattern.push_str(&tail);
+        // A variable's pattern can be valid alone and not in the whole (`{x:\\}` escapes the
+        // group's `)`): Go refuses the whole, quoting it.
+        translate_go_regex(&go_pattern)?;
+        // The same pattern for the `regex` crate.
+        for (i, patt) in var_patterns.iter_mut().enumerate() {
+            let translated = translate_go_regex(patt)?;
+            build_regex(&format!("^(?:{translated})$"))?;
+            if let Some(ReversePart::Literal(raw)) = reverse.get(2 * i) {
+                pattern.push_str(&regex::escape(raw));
+            }
+            pattern.push_str(&format!("(?P<v{i}>{translated})"));
+            *patt = translated;
+        }
+        pattern.push_str(&regex::escape(raw));
+        pattern.push_str(&tail);
         reverse.push(ReversePart::Literal(raw.to_owned()));
         if strict_slash && tpl.ends_with('/') {
             reverse.push(ReversePart::Literal("/".to_owned()));
@@ -293,8 +315,30 @@ impl Template {
                 }
             }
         }
+        // mux's `url`: when the URL built does not match the template, each value is checked
+        // against its variable's own `^pattern$`, and one that fails is an error.
+        if !self.regex.is_match(&out) {
+            for (name, patt) in self.var_names.iter().zip(&self.var_patterns) {
+                let value = values.get(name.as_str()).copied().unwrap_or_default();
+                if !build_regex(&format!("^(?:{patt})$")).is_ok_and(|re| re.is_match(value)) {
+                    return None;
+                }
+            }
+        }
         Some(out)
     }
+}
+
+/// Go's `regexp.QuoteMeta`: `\\.+*?()|[]{}^$` escaped.
+fn go_quote_meta(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Compiles a (translated) pattern with size limits.
@@ -419,6 +463,8 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
                     "[\\t\\n\\x0C\\r ]"
                 }),
                 'S' => out.push_str("[^\\t\\n\\x0C\\r ]"),
+                'A' if !in_class => out.push_str("\\A"),
+                'z' if !in_class => out.push_str("\\z"),
                 'b' if !in_class => out.push_str("(?-u:\\b)"),
                 'B' if !in_class => out.push_str("(?-u:\\B)"),
                 'Q' if !in_class => {
@@ -433,15 +479,15 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
                     }
                     out.push_str(&regex::escape(&lit));
                 }
-                // Go: escaped punctuation is a literal; in the `regex` crate `\<`/`\>` are
-                // word boundaries.
-                '<' | '>' => out.push_str(&regex::escape(&n.to_string())),
-                'e' | 'C' | 'u' | 'U' | 'o' | 'k' | 'K' | 'h' | 'H' | 'R' | 'X' | 'N' => {
-                    return Err(bad(&format!("invalid escape sequence: `\\{n}`")));
+                'p' | 'P' => {
+                    let (class, len) = unicode_class(&chars[i - 2..])?;
+                    out.push_str(&class);
+                    i += len - 2;
                 }
                 _ => {
-                    out.push('\\');
-                    out.push(n);
+                    let (literal, len) = go_escape(&chars[i - 2..])?;
+                    out.push_str(&literal);
+                    i += len - 2;
                 }
             }
             continue;
@@ -511,12 +557,32 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
             }
             '}' => out.push_str("\\}"),
             '(' if chars.get(i + 1) == Some(&'?') => {
+                // A named group, as Go's `parsePerlFlags` reads it. Its name is dropped: the
+                // `regex` crate refuses a name used twice, Go does not, and nothing reads it.
+                if chars.get(i + 2) == Some(&'P')
+                    && chars.get(i + 3) == Some(&'<')
+                    && chars.len() > i + 4
+                {
+                    let Some(close) = chars[i..].iter().position(|&c| c == '>') else {
+                        let rest: String = chars[i..].iter().collect();
+                        return Err(bad(&format!("invalid named capture: `{rest}`")));
+                    };
+                    let name = &chars[i + 4..i + close];
+                    if name.is_empty()
+                        || !name.iter().all(|c| *c == '_' || c.is_ascii_alphanumeric())
+                    {
+                        let capture: String = chars[i..=i + close].iter().collect();
+                        return Err(bad(&format!("invalid named capture: `{capture}`")));
+                    }
+                    out.push('(');
+                    i += close + 1;
+                    continue;
+                }
                 // Go 1.16 RE2 knows `(?P<name>`, `(?:` and the flags `imsU` only.
                 let rest: String = chars[i + 2..].iter().take(64).collect();
-                let ok = rest.starts_with("P<")
-                    || rest
-                        .find([':', ')'])
-                        .is_some_and(|end| rest[..end].chars().all(|c| "imsU-".contains(c)));
+                let ok = rest
+                    .find([':', ')'])
+                    .is_some_and(|end| rest[..end].chars().all(|c| "imsU-".contains(c)));
                 if !ok {
                     let shown: String = chars[i..].iter().take(3).collect();
                     return Err(bad(&format!(
@@ -543,6 +609,315 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
     }
     Ok(out)
 }
+
+/// Go's `parseUnicodeClass` on `s` (starting at `\p` or `\P`): the class in the `regex`
+/// crate's syntax and the chars it takes. Names are Go's (Unicode 13.0.0 categories and
+/// scripts, and `Any`), case-sensitive: `\p{greek}` is refused, as Go refuses it.
+fn unicode_class(s: &[char]) -> Result<(String, usize), TemplateError> {
+    let text = |chars: &[char]| chars.iter().collect::<String>();
+    let range_error = |seq: String| TemplateError::Regex {
+        message: format!("invalid character class range: `{seq}`"),
+    };
+    let mut negated = s.get(1) == Some(&'P');
+    let (mut name, len) = match s.get(2) {
+        Some('{') => {
+            let Some(end) = s.iter().position(|&c| c == '}') else {
+                return Err(range_error(text(s)));
+            };
+            (text(&s[3..end]), end + 1)
+        }
+        Some(&c) => (c.to_string(), 3),
+        None => (String::new(), 2),
+    };
+    if let Some(rest) = name.strip_prefix('^') {
+        negated = !negated;
+        name = rest.to_owned();
+    }
+    if name != "Any" && GO_UNICODE_TABLES.binary_search(&name.as_str()).is_err() {
+        return Err(range_error(text(&s[..len])));
+    }
+    let p = if negated { 'P' } else { 'p' };
+    Ok((format!("\\{p}{{{name}}}"), len))
+}
+
+/// Go's `parseEscape` on `s` (starting at `\\`): the escaped character in the `regex` crate's
+/// syntax and the chars it takes. Go knows punctuation, up to three octal digits (`\\0`, or
+/// `\\1`-`\\7` followed by another), `\\xHH`, `\\x{H…}` and `\\a\\f\\n\\r\\t\\v`; anything else is
+/// an invalid escape, shown as far as Go read it.
+fn go_escape(s: &[char]) -> Result<(String, usize), TemplateError> {
+    let invalid = |len: usize| TemplateError::Regex {
+        message: format!(
+            "invalid escape sequence: `{}`",
+            s[..len.min(s.len())].iter().collect::<String>()
+        ),
+    };
+    let code = |r: u32| format!("\\x{{{r:X}}}");
+    let octal = |c: Option<&char>| {
+        c.filter(|c| ('0'..='7').contains(*c))
+            .map(|c| *c as u32 - '0' as u32)
+    };
+    let Some(&c) = s.get(1) else {
+        return Err(TemplateError::Regex {
+            message: "trailing backslash at end of expression: ``".to_owned(),
+        });
+    };
+    match c {
+        c if c.is_ascii() && !c.is_ascii_alphanumeric() => Ok((regex::escape(&c.to_string()), 2)),
+        '1'..='7' if octal(s.get(2)).is_none() => Err(invalid(2)),
+        '0'..='7' => {
+            let mut r = c as u32 - '0' as u32;
+            let mut len = 2;
+            while len < 4 {
+                let Some(d) = octal(s.get(len)) else { break };
+                r = r * 8 + d;
+                len += 1;
+            }
+            Ok((code(r), len))
+        }
+        'x' => {
+            if s.get(2) == Some(&'{') {
+                let mut r: u32 = 0;
+                let mut digits = 0;
+                let mut len = 3;
+                loop {
+                    let Some(&d) = s.get(len) else {
+                        return Err(invalid(len));
+                    };
+                    len += 1;
+                    if d == '}' {
+                        break;
+                    }
+                    let Some(v) = d.to_digit(16) else {
+                        return Err(invalid(len));
+                    };
+                    r = r * 16 + v;
+                    digits += 1;
+                    if r > 0x10FFFF {
+                        return Err(invalid(len));
+                    }
+                }
+                return if digits == 0 {
+                    Err(invalid(len))
+                } else {
+                    Ok((code(r), len))
+                };
+            }
+            // Go reads two characters after `\x` before it checks them.
+            match (s.get(2), s.get(3)) {
+                (None, _) => Err(invalid(2)),
+                (Some(_), None) => Err(invalid(3)),
+                (Some(x), Some(y)) => match (x.to_digit(16), y.to_digit(16)) {
+                    (Some(x), Some(y)) => Ok((code(x * 16 + y), 4)),
+                    _ => Err(invalid(4)),
+                },
+            }
+        }
+        'a' => Ok(("\\x07".to_owned(), 2)),
+        'f' => Ok(("\\x0C".to_owned(), 2)),
+        'n' => Ok(("\\n".to_owned(), 2)),
+        'r' => Ok(("\\r".to_owned(), 2)),
+        't' => Ok(("\\t".to_owned(), 2)),
+        'v' => Ok(("\\x0B".to_owned(), 2)),
+        _ => Err(invalid(2)),
+    }
+}
+
+/// The names of Go's `unicode.Categories` and `unicode.Scripts` (Go 1.16-1.20: Unicode
+/// 13.0.0), sorted for a binary search.
+const GO_UNICODE_TABLES: [&str; 192] = [
+    "Adlam",
+    "Ahom",
+    "Anatolian_Hieroglyphs",
+    "Arabic",
+    "Armenian",
+    "Avestan",
+    "Balinese",
+    "Bamum",
+    "Bassa_Vah",
+    "Batak",
+    "Bengali",
+    "Bhaiksuki",
+    "Bopomofo",
+    "Brahmi",
+    "Braille",
+    "Buginese",
+    "Buhid",
+    "C",
+    "Canadian_Aboriginal",
+    "Carian",
+    "Caucasian_Albanian",
+    "Cc",
+    "Cf",
+    "Chakma",
+    "Cham",
+    "Cherokee",
+    "Chorasmian",
+    "Co",
+    "Common",
+    "Coptic",
+    "Cs",
+    "Cuneiform",
+    "Cypriot",
+    "Cyrillic",
+    "Deseret",
+    "Devanagari",
+    "Dives_Akuru",
+    "Dogra",
+    "Duployan",
+    "Egyptian_Hieroglyphs",
+    "Elbasan",
+    "Elymaic",
+    "Ethiopic",
+    "Georgian",
+    "Glagolitic",
+    "Gothic",
+    "Grantha",
+    "Greek",
+    "Gujarati",
+    "Gunjala_Gondi",
+    "Gurmukhi",
+    "Han",
+    "Hangul",
+    "Hanifi_Rohingya",
+    "Hanunoo",
+    "Hatran",
+    "Hebrew",
+    "Hiragana",
+    "Imperial_Aramaic",
+    "Inherited",
+    "Inscriptional_Pahlavi",
+    "Inscriptional_Parthian",
+    "Javanese",
+    "Kaithi",
+    "Kannada",
+    "Katakana",
+    "Kayah_Li",
+    "Kharoshthi",
+    "Khitan_Small_Script",
+    "Khmer",
+    "Khojki",
+    "Khudawadi",
+    "L",
+    "Lao",
+    "Latin",
+    "Lepcha",
+    "Limbu",
+    "Linear_A",
+    "Linear_B",
+    "Lisu",
+    "Ll",
+    "Lm",
+    "Lo",
+    "Lt",
+    "Lu",
+    "Lycian",
+    "Lydian",
+    "M",
+    "Mahajani",
+    "Makasar",
+    "Malayalam",
+    "Mandaic",
+    "Manichaean",
+    "Marchen",
+    "Masaram_Gondi",
+    "Mc",
+    "Me",
+    "Medefaidrin",
+    "Meetei_Mayek",
+    "Mende_Kikakui",
+    "Meroitic_Cursive",
+    "Meroitic_Hieroglyphs",
+    "Miao",
+    "Mn",
+    "Modi",
+    "Mongolian",
+    "Mro",
+    "Multani",
+    "Myanmar",
+    "N",
+    "Nabataean",
+    "Nandinagari",
+    "Nd",
+    "New_Tai_Lue",
+    "Newa",
+    "Nko",
+    "Nl",
+    "No",
+    "Nushu",
+    "Nyiakeng_Puachue_Hmong",
+    "Ogham",
+    "Ol_Chiki",
+    "Old_Hungarian",
+    "Old_Italic",
+    "Old_North_Arabian",
+    "Old_Permic",
+    "Old_Persian",
+    "Old_Sogdian",
+    "Old_South_Arabian",
+    "Old_Turkic",
+    "Oriya",
+    "Osage",
+    "Osmanya",
+    "P",
+    "Pahawh_Hmong",
+    "Palmyrene",
+    "Pau_Cin_Hau",
+    "Pc",
+    "Pd",
+    "Pe",
+    "Pf",
+    "Phags_Pa",
+    "Phoenician",
+    "Pi",
+    "Po",
+    "Ps",
+    "Psalter_Pahlavi",
+    "Rejang",
+    "Runic",
+    "S",
+    "Samaritan",
+    "Saurashtra",
+    "Sc",
+    "Sharada",
+    "Shavian",
+    "Siddham",
+    "SignWriting",
+    "Sinhala",
+    "Sk",
+    "Sm",
+    "So",
+    "Sogdian",
+    "Sora_Sompeng",
+    "Soyombo",
+    "Sundanese",
+    "Syloti_Nagri",
+    "Syriac",
+    "Tagalog",
+    "Tagbanwa",
+    "Tai_Le",
+    "Tai_Tham",
+    "Tai_Viet",
+    "Takri",
+    "Tamil",
+    "Tangut",
+    "Telugu",
+    "Thaana",
+    "Thai",
+    "Tibetan",
+    "Tifinagh",
+    "Tirhuta",
+    "Ugaritic",
+    "Vai",
+    "Wancho",
+    "Warang_Citi",
+    "Yezidi",
+    "Yi",
+    "Z",
+    "Zanabazar_Square",
+    "Zl",
+    "Zp",
+    "Zs",
+];
 
 /// Go's parser checks every `{n,m}` repetition with a count of 2 or more against the
 /// repetitions inside it (`repeatIsValid(re, 1000)`): their counts multiplied must not exceed

@@ -57,15 +57,48 @@ ARGS = {
 }
 
 REQ_HOSTS = ["foo.bar", "FOO.BAR", "foo.bar:8080", "example.com", "a.example.com", "abc.example.com",
+             "x-ab.com", "ab.com", "AB.example.com", "a.12.example.com", "α.com", "12.com", "ab.example.com:443",
              "123.b", "localhost", "foo.bar.", "test.bar", "x.foo.bar", "1.2.3.4:80", "[::1]:8080", "",
              "b\u00fccher.example"]
 REQ_PATHS = ["/", "/foo", "/foo/", "/foo/123", "/foo/abc", "/api/v1", "/api/v1/x", "/stat/a%2Fb", "/a%20b",
+             "/api/AB", "/a.b.c", "/x-1", "/%CE%B1", "/ab/x", "/a/", "/api/v2/", "/a%2fb", "/%41", "/A", "/12/x",
+             "/aab", "/b", "/y", "/a%2Eb", "/api/Ab/x", "/é",
              "//foo", "/foo/../bar", "/FOO", "/foo/bar", "/api", "/api/", "/a/b/c", "/v1/x", "/stat",
              "/%2F", "/caf%C3%A9", "/a+b", "/foo%2Fbar", "/12", "/a.b", "/foo/bar/", "/x/y"]
 REQ_QUERIES = ["", "foo=bar", "foo=baz", "foo=bar&bar=baz", "x=1", "foo=12", "foo", "a=b%3Dc", "foo=bar&foo=baz"]
 
 
+REGEX_ATOMS = ["[a-z]+", "[0-9]{2,}", "\\d+", "(?i)ab", "[^/]+", ".*", ".+", "\\w+", "[[:digit:]]+", "\\pL+",
+               "\\p{Greek}", "(a|b)c", "a?", "x*y", "[a-z]{1,3}", "\\.", "[.]", "(?:v1|v2)", "\\b", "$", "^a",
+               "[A-Z]", "\\Qa.b\\E", "\\x41", "(?P<n>a)", "(?s).", "[\\-a]", "a{0}", "\\z", "[[:^alpha:]]",
+               "\\S+", "{", "}", "(", "[", "a{2", "\\", "x{1,2}{3}", "(?U)a+"]
+VAR_NAMES = ["x", "id", "v", "a_b", "X", "1", "", "a-b", "é"]
+
+
+def template(rng, prefix):
+    """A path or host template with random variables and patterns."""
+    parts = [prefix]
+    for _ in range(rng.choice([1, 1, 2])):
+        name = rng.choice(VAR_NAMES)
+        if rng.random() < 0.25:
+            parts.append("{" + name + "}")
+        else:
+            parts.append("{" + name + ":" + "".join(rng.choice(REGEX_ATOMS) for _ in range(rng.choice([1, 1, 2]))) + "}")
+        if rng.random() < 0.5:
+            parts.append(rng.choice(["/", ".", "/x", "-", ".com", "/api/", ""]))
+    return "".join(parts)
+
+
 def pick_args(rng, fn):
+    if fn in ("HostRegexp",) and rng.random() < 0.4:
+        return [template(rng, rng.choice(["", "a.", "x-"])) + rng.choice([".example.com", ".com", ""])]
+    if fn in ("Path", "PathStrip", "PathPrefix", "PathPrefixStrip", "PathStripRegex", "PathPrefixStripRegex") \
+            and rng.random() < 0.3:
+        return [template(rng, rng.choice(["/", "/api/", "/a", ""]))]
+    if fn == "HeadersRegexp" and rng.random() < 0.3:
+        return [rng.choice(HEADER_NAMES), "".join(rng.choice(REGEX_ATOMS) for _ in range(rng.choice([1, 2, 3])))]
+    if fn == "Query" and rng.random() < 0.3:
+        return ["foo=" + template(rng, "")]
     if fn in ("Headers", "HeadersRegexp"):
         values = HEADER_VALUES if fn == "Headers" else HEADER_REGEXPS
         n = rng.choice([2, 2, 2, 4, 1, 3])
