@@ -1,14 +1,18 @@
 //! For the differential check against Traefik v1.7.34 (`tests/differential/traefik/`): reads
-//! JSON lines `{"rule", "request"?, "keep_trailing_slash"?}` and prints, for each, a JSON line
-//! with the fields of `traefik_v1.jsonl` (parse error and message, domains or their error,
-//! default priority, match, redirect, forwarded path, raw path and headers), the format of the
-//! Go harness built from Traefik's `rules/rules.go`.
+//! JSON lines and prints, for each, a JSON line in the format of the Go harness built from
+//! Traefik's `rules/rules.go`:
+//! - `{"rule", "request"?, "keep_trailing_slash"?}`: the fields of `traefik_v1.jsonl` (parse
+//!   error and message, domains or their error, default priority, match, redirect, forwarded
+//!   path, raw path and headers, a strip modifier's 404);
+//! - `{"rules": [{"rule", "priority"}], "request", "keep_trailing_slash"?}`: which route of the
+//!   table answers, and how.
 #![allow(clippy::print_stdout, clippy::disallowed_methods)]
 
 use std::io::{BufRead, Write};
 
 use factory_route::{
-    Match, MatchOptions, Request, Rule, default_priority, parse_domains, parse_query,
+    Match, MatchOptions, Request, Route, RouteTable, Rule, default_priority, parse_domains,
+    parse_query,
 };
 use serde_json::{Map, Value, json};
 
@@ -18,6 +22,7 @@ fn main() {
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
         let answer = match serde_json::from_str::<Value>(&line) {
+            Ok(input) if input.get("rules").is_some() => table(&input),
             Ok(input) => answer(&input),
             Err(_) => json!({"bad_input": true}),
         };
@@ -35,6 +40,85 @@ fn text(v: &Value, key: &str) -> String {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned()
+}
+
+fn request(req: &Value) -> Request {
+    let method = match text(req, "method") {
+        m if m.is_empty() => "GET".to_owned(),
+        m => m,
+    };
+    Request {
+        host: text(req, "host"),
+        path: text(req, "path"),
+        method,
+        headers: req
+            .get("headers")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        query: parse_query(&text(req, "query")),
+        raw_query: Some(text(req, "query")).filter(|q| !q.is_empty()),
+    }
+}
+
+fn options(input: &Value) -> MatchOptions {
+    MatchOptions {
+        keep_trailing_slash: input
+            .get("keep_trailing_slash")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    }
+}
+
+/// Which route of the table answers (a refused rule leaves its route out), as the harness's
+/// table mode; a redirect names no route.
+fn table(input: &Value) -> Value {
+    let entries: Vec<(usize, Rule, i64)> = input["rules"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let rule = Rule::parse(&text(r, "rule")).ok()?;
+            Some((
+                i,
+                rule,
+                r.get("priority").and_then(Value::as_i64).unwrap_or(0),
+            ))
+        })
+        .collect();
+    let routes = entries
+        .iter()
+        .map(|(_, rule, priority)| Route::new("s", None, rule, Some(*priority), None))
+        .collect();
+    let table = RouteTable::with_options(routes, options(input));
+    let mut out = Map::new();
+    let Some((i, m)) = table.resolve(&request(&input["request"])) else {
+        out.insert("match".into(), json!(false));
+        return Value::Object(out);
+    };
+    out.insert("match".into(), json!(true));
+    let route = entries.get(i).map(|(index, _, _)| *index);
+    match m {
+        Match::Redirect { status, location } => {
+            out.insert("redirect".into(), json!(format!("{status} {location}")));
+        }
+        Match::Forward(f) => {
+            out.insert("route".into(), json!(route));
+            out.insert("forwarded_path".into(), json!(f.path));
+        }
+        Match::NotFound => {
+            out.insert("route".into(), json!(route));
+            out.insert("not_found".into(), json!(true));
+        }
+        Match::NoMatch => {}
+    }
+    Value::Object(out)
 }
 
 fn answer(input: &Value) -> Value {
@@ -57,33 +141,7 @@ fn answer(input: &Value) -> Value {
     let Some(req) = input.get("request").filter(|r| r.is_object()) else {
         return Value::Object(out);
     };
-    let method = match text(req, "method") {
-        m if m.is_empty() => "GET".to_owned(),
-        m => m,
-    };
-    let request = Request {
-        host: text(req, "host"),
-        path: text(req, "path"),
-        method,
-        headers: req
-            .get("headers")
-            .and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        query: parse_query(&text(req, "query")),
-        raw_query: Some(text(req, "query")).filter(|q| !q.is_empty()),
-    };
-    let options = MatchOptions {
-        keep_trailing_slash: input
-            .get("keep_trailing_slash")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-    };
-    match rule.matches_with(&request, options) {
+    match rule.matches_with(&request(req), options(input)) {
         Match::Redirect { status, location } => {
             out.insert("match".into(), json!(true));
             out.insert("redirect".into(), json!(format!("{status} {location}")));

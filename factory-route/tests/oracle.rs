@@ -2,7 +2,8 @@
 #![allow(clippy::disallowed_methods)]
 
 use factory_route::{
-    Match, MatchOptions, Request, Rule, default_priority, parse_domains, parse_query,
+    Match, MatchOptions, Request, Route, RouteTable, Rule, default_priority, parse_domains,
+    parse_query,
 };
 use serde_json::Value;
 
@@ -15,7 +16,83 @@ fn opt_str(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
+fn request_of(req: &Value) -> Request {
+    let headers = req["headers"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    Request {
+        host: opt_str(req, "host").unwrap_or_default(),
+        path: opt_str(req, "path").unwrap_or_default(),
+        method: opt_str(req, "method").unwrap_or_default(),
+        headers,
+        query: parse_query(&opt_str(req, "query").unwrap_or_default()),
+        raw_query: opt_str(req, "query").filter(|q| !q.is_empty()),
+    }
+}
+
+/// `keep_trailing_slash`: the cases of tests/differential/traefik (Traefik's
+/// `keepTrailingSlash = true`, so mux without StrictSlash).
+fn options_of(case: &Value) -> MatchOptions {
+    MatchOptions {
+        keep_trailing_slash: case
+            .get("keep_trailing_slash")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    }
+}
+
+/// A route table case: which rule answers the request (a refused rule is left out), and how.
+fn check_table(case: &Value) -> Result<(), String> {
+    let rules: Vec<(usize, Rule, i64)> = case["rules"]
+        .as_array()
+        .ok_or("rules is not a list")?
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let rule = Rule::parse(r["rule"].as_str()?).ok()?;
+            Some((i, rule, r["priority"].as_i64().unwrap_or(0)))
+        })
+        .collect();
+    let routes = rules
+        .iter()
+        .map(|(_, rule, p)| Route::new("s", None, rule, Some(*p), None))
+        .collect();
+    let table = RouteTable::with_options(routes, options_of(case));
+    let answer = table.resolve(&request_of(&case["request"]));
+    let want_match = case["match"].as_bool().ok_or("no match field")?;
+    if answer.is_some() != want_match {
+        return Err(format!("{answer:?}, expected match {want_match}"));
+    }
+    let Some((i, m)) = answer else { return Ok(()) };
+    let route = rules.get(i).map(|(index, _, _)| *index as u64);
+    match (&m, opt_str(case, "redirect")) {
+        (Match::Redirect { status, location }, Some(want))
+            if format!("{status} {location}") == want => {}
+        (Match::Redirect { .. }, _) | (_, Some(_)) => {
+            return Err(format!(
+                "{m:?}, expected redirect {:?}",
+                opt_str(case, "redirect")
+            ));
+        }
+        _ if route != case["route"].as_u64() => {
+            return Err(format!("route {route:?}, expected {}", case["route"]));
+        }
+        (Match::Forward(f), _) if Some(&f.path) == opt_str(case, "forwarded_path").as_ref() => {}
+        (Match::NotFound, _) if case["not_found"].as_bool() == Some(true) => {}
+        _ => return Err(format!("{m:?}, expected {case}")),
+    }
+    Ok(())
+}
+
 fn check(case: &Value) -> Result<(), String> {
+    if case.get("rules").is_some() {
+        return check_table(case);
+    }
     let text = case["rule"].as_str().ok_or("no rule")?;
     let parsed = Rule::parse(text);
     if let Some(pe) = case.get("parse_error").and_then(Value::as_bool) {
@@ -66,31 +143,10 @@ fn check(case: &Value) -> Result<(), String> {
         return Ok(());
     };
     let rule = parsed.map_err(|e| format!("request line but parse error {e:?}"))?;
-    let headers = req["headers"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let request = Request {
-        host: opt_str(req, "host").unwrap_or_default(),
-        path: opt_str(req, "path").unwrap_or_default(),
-        method: opt_str(req, "method").unwrap_or_default(),
-        headers,
-        query: parse_query(&opt_str(req, "query").unwrap_or_default()),
-        raw_query: opt_str(req, "query").filter(|q| !q.is_empty()),
-    };
+    let request = request_of(req);
     // `keep_trailing_slash`: the cases of tests/differential/traefik (Traefik's
     // `keepTrailingSlash = true`, so mux without StrictSlash).
-    let options = MatchOptions {
-        keep_trailing_slash: case
-            .get("keep_trailing_slash")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-    };
-    let m = rule.matches_with(&request, options);
+    let m = rule.matches_with(&request, options_of(case));
     if let Some(nf) = case.get("not_found").and_then(Value::as_bool)
         && nf != matches!(m, Match::NotFound)
     {

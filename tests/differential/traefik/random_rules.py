@@ -152,6 +152,8 @@ def main():
     ap.add_argument("-n", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--show", type=int, default=15)
+    ap.add_argument("--tables", type=float, default=0.2,
+                    help="share of lines that are route tables (several rules, one request)")
     ap.add_argument("--write", metavar="FILE", help="also write a sample of the lines with Traefik's answers "
                     "(in the format of traefik_v1.jsonl) when none differ")
     args = ap.parse_args()
@@ -165,6 +167,16 @@ def main():
     rng = random.Random(args.seed)
     inputs = []
     for _ in range(args.n):
+        if rng.random() < args.tables:
+            # A table of at most 12 routes: Go's sort.Sort is an insertion sort up to 12, so
+            # routes of equal priority keep their order in every Go version.
+            rules = [{"rule": rule(rng), "priority": rng.choice([0, 0, 0, 0, 1, 5, 20, 100])}
+                     for _ in range(rng.randint(2, 12))]
+            line = {"rules": rules, "request": request(rng)}
+            if rng.random() < 0.1:
+                line["keep_trailing_slash"] = True
+            inputs.append(line)
+            continue
         line = {"rule": rule(rng)}
         if rng.random() < 0.9:
             line["request"] = request(rng)
@@ -224,20 +236,28 @@ def check_harness(harness):
 
 
 def write_cases(path, agreed, rng):
-    """A sample: about 120 matches, 60 non-matches and 40 parse errors."""
-    kinds = {"match": [], "nomatch": [], "error": []}
+    """A sample: about 120 matches, 60 non-matches, 40 parse errors and 40 route tables."""
+    kinds = {"match": [], "nomatch": [], "error": [], "table": []}
     for i, b in agreed:
-        if b.get("parse_error"):
+        if "rules" in i:
+            kinds["table"].append((i, b))
+        elif b.get("parse_error"):
             kinds["error"].append((i, b))
         elif b.get("match"):
             kinds["match"].append((i, b))
         elif "match" in b:
             kinds["nomatch"].append((i, b))
     picked = []
-    for kind, count in (("match", 120), ("nomatch", 60), ("error", 40)):
+    for kind, count in (("match", 120), ("nomatch", 60), ("error", 40), ("table", 40)):
         picked += rng.sample(kinds[kind], min(count, len(kinds[kind])))
     with open(path, "w") as f:
         for i, b in picked:
+            if "rules" in i:
+                case = dict(i)
+                case.update({k: v for k, v in b.items() if v is not None})
+                case["source"] = "traefik v1.7.34 server/server_configuration.go route table (random_rules.py harness)"
+                f.write(json.dumps(case, ensure_ascii=False) + "\n")
+                continue
             case = {"rule": i["rule"]}
             if "request" in i and not b.get("parse_error"):
                 case["request"] = i["request"]

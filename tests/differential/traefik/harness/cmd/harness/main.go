@@ -16,8 +16,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/traefik/traefik/middlewares"
 	"github.com/containous/mux"
+	"github.com/traefik/traefik/middlewares"
 	"github.com/traefik/traefik/rules"
 	"github.com/traefik/traefik/types"
 )
@@ -30,10 +30,16 @@ type request struct {
 	Query   string            `json:"query"`
 }
 
+type tableRule struct {
+	Rule     string `json:"rule"`
+	Priority int    `json:"priority"`
+}
+
 type input struct {
-	Rule              string   `json:"rule"`
-	Request           *request `json:"request"`
-	KeepTrailingSlash bool     `json:"keep_trailing_slash"`
+	Rules             []tableRule `json:"rules"`
+	Rule              string      `json:"rule"`
+	Request           *request    `json:"request"`
+	KeepTrailingSlash bool        `json:"keep_trailing_slash"`
 }
 
 type output struct {
@@ -49,10 +55,30 @@ type output struct {
 	XForwardedPrefix *string  `json:"x_forwarded_prefix,omitempty"`
 	XReplacedPath    *string  `json:"x_replaced_path,omitempty"`
 	NotFound         bool     `json:"not_found,omitempty"`
+	Route            *int     `json:"route,omitempty"`
 	BadRequest       string   `json:"bad_request,omitempty"`
 }
 
 func str(s string) *string { return &s }
+
+// As a server reads it: the request line's target in origin form, the Host header.
+func readRequest(in *request) (*http.Request, error) {
+	target := in.Path
+	if in.Query != "" {
+		target += "?" + in.Query
+	}
+	method := in.Method
+	if method == "" {
+		method = "GET"
+	}
+	var raw strings.Builder
+	fmt.Fprintf(&raw, "%s %s HTTP/1.1\r\nHost: %s\r\n", method, target, in.Host)
+	for k, v := range in.Headers {
+		fmt.Fprintf(&raw, "%s: %s\r\n", k, v)
+	}
+	raw.WriteString("\r\n")
+	return http.ReadRequest(bufio.NewReader(strings.NewReader(raw.String())))
+}
 
 func run(in input) (out output) {
 	out.Priority = len(in.Rule)
@@ -83,22 +109,7 @@ func run(in input) (out output) {
 			out.BadRequest = fmt.Sprint(p)
 		}
 	}()
-	// As a server reads it: the request line's target in origin form, the Host header.
-	target := in.Request.Path
-	if in.Request.Query != "" {
-		target += "?" + in.Request.Query
-	}
-	method := in.Request.Method
-	if method == "" {
-		method = "GET"
-	}
-	var raw strings.Builder
-	fmt.Fprintf(&raw, "%s %s HTTP/1.1\r\nHost: %s\r\n", method, target, in.Request.Host)
-	for k, v := range in.Request.Headers {
-		fmt.Fprintf(&raw, "%s: %s\r\n", k, v)
-	}
-	raw.WriteString("\r\n")
-	req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw.String())))
+	req, err := readRequest(in.Request)
 	if err != nil {
 		out.BadRequest = err.Error()
 		return out
@@ -135,6 +146,63 @@ func run(in input) (out output) {
 	return out
 }
 
+// A table of frontends on one entry point, as server_configuration.go builds it: each rule on
+// its own route (a rule Traefik refuses leaves its frontend out), the priority of the label
+// when positive, else the rule's length; then SortRoutes. Which route's handler ran, and the
+// answer. A redirect is answered by mux, not by a route, so it names none.
+func runTable(in input) (out output) {
+	router := mux.NewRouter()
+	router.StrictSlash(!in.KeepTrailingSlash)
+	router.SkipClean(true)
+	var forwarded *http.Request
+	entered := -1
+	for i, tr := range in.Rules {
+		i := i
+		route := router.NewRoute()
+		serverRoute := &types.ServerRoute{Route: route}
+		if _, err := (&rules.Rules{Route: serverRoute}).Parse(tr.Rule); err != nil {
+			// Traefik drops the frontend; its route stays in mux with no matcher error, so
+			// give it one that never matches.
+			route.MatcherFunc(func(*http.Request, *mux.RouteMatch) bool { return false })
+			continue
+		}
+		priority := len(tr.Rule)
+		if tr.Priority > 0 {
+			priority = tr.Priority
+		}
+		route.Priority(priority)
+		sink := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { forwarded = r })
+		chain := buildMatcherMiddlewares(serverRoute, sink)
+		route.Handler(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			entered = i
+			chain.ServeHTTP(rw, r)
+		}))
+	}
+	router.SortRoutes()
+	req, err := readRequest(in.Request)
+	if err != nil {
+		out.BadRequest = err.Error()
+		return out
+	}
+	rw := httptest.NewRecorder()
+	(&middlewares.RequestHost{}).ServeHTTP(rw, req, router.ServeHTTP)
+	matched := entered >= 0 || rw.Code == http.StatusMovedPermanently
+	out.Match = &matched
+	if rw.Code == http.StatusMovedPermanently {
+		out.Redirect = fmt.Sprintf("%d %s", rw.Code, rw.Header().Get("Location"))
+		return out
+	}
+	if entered >= 0 {
+		out.Route = &entered
+		if forwarded == nil {
+			out.NotFound = true
+		} else {
+			out.ForwardedPath = str(forwarded.URL.Path)
+		}
+	}
+	return out
+}
+
 func main() {
 	sc := bufio.NewScanner(os.Stdin)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
@@ -145,6 +213,10 @@ func main() {
 			fmt.Println(`{"bad_input":true}`)
 			continue
 		}
-		_ = enc.Encode(run(in))
+		if in.Rules != nil {
+			_ = enc.Encode(runTable(in))
+		} else {
+			_ = enc.Encode(run(in))
+		}
 	}
 }
