@@ -11,8 +11,8 @@
 use std::io::{BufRead, Write};
 
 use factory_route::{
-    Match, MatchOptions, Request, Route, RouteTable, Rule, default_priority, parse_domains,
-    parse_query,
+    Match, MatchOptions, ParseErrorKind, Request, Route, RouteTable, Rule, default_priority,
+    parse_domains, parse_query,
 };
 use serde_json::{Map, Value, json};
 
@@ -134,6 +134,10 @@ fn answer(input: &Value) -> Value {
         Err(e) => {
             out.insert("parse_error".into(), json!(true));
             out.insert("error".into(), json!(e.traefik_message()));
+            if e.kind == ParseErrorKind::RegexTooBig {
+                // factory's own budget, not Traefik's: the harness skips it.
+                out.insert("budget".into(), json!(true));
+            }
             return Value::Object(out);
         }
     };

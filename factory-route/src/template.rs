@@ -370,9 +370,13 @@ pub(crate) fn compile_go_regex(pattern: &str) -> Result<Regex, TemplateError> {
     build_regex(&translate_go_regex(pattern)?)
 }
 
-/// Rewrites the places where Go's RE2 syntax and the `regex` crate disagree: Perl classes
-/// and `\b` are ASCII-only in Go, `[` and `&&`/`~~`/`--` are literal inside a Go class,
-/// `\Q…\E` quotes, and a `{` that does not start a valid repetition is a literal in Go.
+/// Rewrites a Go regular expression (RE2, as Go's `regexp/syntax` parses it) for the `regex`
+/// crate, and refuses what Go refuses with Go's message: Perl classes and `\b` are
+/// ASCII-only in Go; a class is read item by item as `parseClass` does (its characters
+/// written as `\x{…}`, so `[`, `&&`, `~~` and `--` stay literal); escapes, Unicode classes and
+/// flags groups as Go reads them; `\Q…\E` quotes; a `{` that does not start a valid
+/// repetition is a literal; and a repetition after a flags group applies to the atom before
+/// the group.
 fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
     let chars: Vec<char> = p.chars().collect();
     let mut out = String::with_capacity(p.len() + 8);
@@ -383,6 +387,10 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
     // What precedes a repetition operator: nothing, an atom, or another operator.
     let mut prev: Option<String> = None;
     let mut after_atom = false;
+    // Where the last atom (or group) starts in `out`, and the open groups' starts: a
+    // repetition after a flags group may have to wrap a repeated atom.
+    let mut atom_start: Option<usize> = None;
+    let mut group_starts: Vec<usize> = Vec::new();
     // Go's `*syntax.Error` text: "<code>: `<expr>`".
     let go_err = |code: &str, expr: &str| TemplateError::Regex {
         message: format!("{code}: `{expr}`"),
@@ -392,7 +400,31 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
     };
     while i < chars.len() {
         let c = chars[i];
+        // Whether an atom ends right before `c` (a flags group keeps it).
+        let atom_before = after_atom;
+        let repeated_before = prev.is_some();
         if !in_class {
+            match c {
+                '*' | '+' | '?' | '{' => {}
+                '(' => group_starts.push(out.len()),
+                ')' => atom_start = group_starts.pop(),
+                '|' => atom_start = None,
+                _ => atom_start = Some(out.len()),
+            }
+        }
+        if in_class {
+            if c == ']' {
+                in_class = false;
+                out.push(']');
+                i += 1;
+            } else {
+                let (item, len) = class_item(&chars[i..])?;
+                out.push_str(&item);
+                i += len;
+            }
+            continue;
+        }
+        {
             let op = match c {
                 '*' | '+' | '?' => Some(c.to_string()),
                 '{' => {
@@ -402,6 +434,18 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
                 _ => None,
             };
             if let Some(op) = op {
+                // Go checks a `{n,m}`'s counts first, then the operand; its messages show the
+                // operator with the `?` that makes it lazy.
+                if c == '{' {
+                    let rest: String = chars[i + 1..].iter().collect();
+                    if let Some((_, n, m)) = repeat_spec(&rest)
+                        && (n > 1000 || m.is_some_and(|m| m > 1000 || m < n))
+                    {
+                        return Err(bad(&format!("invalid repeat count: `{op}`")));
+                    }
+                }
+                let lazy = chars.get(i + op.chars().count()) == Some(&'?');
+                let shown = if lazy { format!("{op}?") } else { op.clone() };
                 match prev.take() {
                     Some(p)
                         if c == '?' && p.chars().count() == 1
@@ -415,11 +459,11 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
                     Some(p) => {
                         return Err(go_err(
                             "invalid nested repetition operator",
-                            &format!("{p}{op}"),
+                            &format!("{p}{shown}"),
                         ));
                     }
                     None if !after_atom => {
-                        return Err(go_err("missing argument to repetition operator", &op));
+                        return Err(go_err("missing argument to repetition operator", &shown));
                     }
                     None => prev = Some(op),
                 }
@@ -431,16 +475,16 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
         if c == '\\' && chars.get(i + 1).is_none() {
             return Err(go_err("trailing backslash at end of expression", ""));
         }
-        if !in_class && c == ')' {
+        if c == ')' {
             if depth == 0 {
                 return Err(go_err("unexpected )", p));
             }
             depth -= 1;
         }
-        if !in_class && c == '(' {
+        if c == '(' {
             depth += 1;
         }
-        if !in_class && c == '[' {
+        if c == '[' {
             class_start = i;
         }
         if c == '\\' {
@@ -449,25 +493,17 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
             };
             i += 2;
             match n {
-                'd' => out.push_str(if in_class { "0-9" } else { "[0-9]" }),
+                'd' => out.push_str("[0-9]"),
                 'D' => out.push_str("[^0-9]"),
-                'w' => out.push_str(if in_class {
-                    "0-9A-Za-z_"
-                } else {
-                    "[0-9A-Za-z_]"
-                }),
+                'w' => out.push_str("[0-9A-Za-z_]"),
                 'W' => out.push_str("[^0-9A-Za-z_]"),
-                's' => out.push_str(if in_class {
-                    "\\t\\n\\x0C\\r "
-                } else {
-                    "[\\t\\n\\x0C\\r ]"
-                }),
+                's' => out.push_str("[\t\n\x0C\r ]"),
                 'S' => out.push_str("[^\\t\\n\\x0C\\r ]"),
-                'A' if !in_class => out.push_str("\\A"),
-                'z' if !in_class => out.push_str("\\z"),
-                'b' if !in_class => out.push_str("(?-u:\\b)"),
-                'B' if !in_class => out.push_str("(?-u:\\B)"),
-                'Q' if !in_class => {
+                'A' => out.push_str("\\A"),
+                'z' => out.push_str("\\z"),
+                'b' => out.push_str("(?-u:\\b)"),
+                'B' => out.push_str("(?-u:\\B)"),
+                'Q' => {
                     let mut lit = String::new();
                     while i < chars.len() {
                         if chars[i] == '\\' && chars.get(i + 1) == Some(&'E') {
@@ -477,7 +513,12 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
                         lit.push(chars[i]);
                         i += 1;
                     }
-                    out.push_str(&regex::escape(&lit));
+                    // Go pushes each quoted character as its own literal: a repetition
+                    // after `\E` applies to the last one.
+                    for ch in lit.chars() {
+                        atom_start = Some(out.len());
+                        out.push_str(&regex::escape(&ch.to_string()));
+                    }
                 }
                 'p' | 'P' => {
                     let (class, len) = unicode_class(&chars[i - 2..])?;
@@ -492,32 +533,6 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
             }
             continue;
         }
-        if in_class {
-            match c {
-                '[' if chars.get(i + 1) == Some(&':') => {
-                    // POSIX class `[:alpha:]`: copy through `:]`.
-                    let rest: String = chars[i..].iter().collect();
-                    if let Some(end) = rest.find(":]") {
-                        out.push_str(&rest[..end + 2]);
-                        i += rest[..end + 2].chars().count();
-                        continue;
-                    }
-                    out.push_str("\\[");
-                }
-                '[' | '&' | '~' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                '-' if chars.get(i + 1) == Some(&'-') => out.push_str("\\-"),
-                ']' => {
-                    in_class = false;
-                    out.push(']');
-                }
-                _ => out.push(c),
-            }
-            i += 1;
-            continue;
-        }
         match c {
             '[' => {
                 in_class = true;
@@ -527,10 +542,11 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
                     out.push('^');
                     i += 1;
                 }
-                // A `]` right after `[` or `[^` is a literal.
+                // A `]` right after `[` or `[^` is a literal (and may start a range).
                 if chars.get(i) == Some(&']') {
-                    out.push_str("\\]");
-                    i += 1;
+                    let (item, len) = class_item(&chars[i..])?;
+                    out.push_str(&item);
+                    i += len;
                 }
                 continue;
             }
@@ -578,19 +594,68 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
                     i += close + 1;
                     continue;
                 }
-                // Go 1.16 RE2 knows `(?P<name>`, `(?:` and the flags `imsU` only.
-                let rest: String = chars[i + 2..].iter().take(64).collect();
-                let ok = rest
-                    .find([':', ')'])
-                    .is_some_and(|end| rest[..end].chars().all(|c| "imsU-".contains(c)));
-                if !ok {
-                    let shown: String = chars[i..].iter().take(3).collect();
-                    return Err(bad(&format!(
-                        "invalid or unsupported Perl syntax: `{shown}`"
-                    )));
+                let (len, opens_group, text) = go_flags(&chars[i..])?;
+                i += len;
+                if opens_group {
+                    // `(?flags:`: a group, closed by a `)` as any other.
+                    out.push_str(&text);
+                    continue;
                 }
-                out.push_str("(?");
-                i += 2;
+                // No group after all: the `(` counted above has no `)` to close it.
+                depth -= 1;
+                group_starts.pop();
+                // Flags groups in a row push nothing either.
+                let mut text = text;
+                while chars.get(i) == Some(&'(')
+                    && chars.get(i + 1) == Some(&'?')
+                    && chars.get(i + 2) != Some(&'P')
+                {
+                    let (len, opens_group, more) = go_flags(&chars[i..])?;
+                    if opens_group {
+                        break;
+                    }
+                    text.push_str(&more);
+                    i += len;
+                }
+                // `(?flags)` sets flags and pushes nothing: a repetition right after it applies
+                // to the atom before it (`a(?i)*` is `a*` then the flags), and with no atom
+                // before it, the repetition has no argument.
+                let rest: String = chars[i..].iter().collect();
+                let next_op = match chars.get(i) {
+                    Some('*' | '+' | '?') => Some(1),
+                    Some('{') => {
+                        repeat_spec(rest.get(1..).unwrap_or("")).map(|(len, _, _)| len + 1)
+                    }
+                    _ => None,
+                };
+                let Some(op_len) = next_op else {
+                    out.push_str(&text);
+                    after_atom = atom_before;
+                    continue;
+                };
+                let op: String = chars[i..i + op_len].iter().collect();
+                if let Some((_, n, m)) = repeat_spec(rest.get(1..).unwrap_or(""))
+                    && op.starts_with('{')
+                    && (n > 1000 || m.is_some_and(|m| m > 1000 || m < n))
+                {
+                    return Err(bad(&format!("invalid repeat count: `{op}`")));
+                }
+                let lazy = chars.get(i + op_len) == Some(&'?');
+                let shown = if lazy { format!("{op}?") } else { op.clone() };
+                if !atom_before {
+                    return Err(go_err("missing argument to repetition operator", &shown));
+                }
+                // Go repeats the repetition before the flags (`a*(?i)?` is `(?:a*)?`): no
+                // nested-repetition error, as the flags group ended the operator run.
+                if repeated_before && let Some(start) = atom_start {
+                    out.insert_str(start, "(?:");
+                    out.push(')');
+                }
+                out.push_str(&shown);
+                out.push_str(&text);
+                i += shown.chars().count();
+                prev = Some(shown);
+                after_atom = true;
                 continue;
             }
             _ => out.push(c),
@@ -641,17 +706,27 @@ fn unicode_class(s: &[char]) -> Result<(String, usize), TemplateError> {
 }
 
 /// Go's `parseEscape` on `s` (starting at `\\`): the escaped character in the `regex` crate's
-/// syntax and the chars it takes. Go knows punctuation, up to three octal digits (`\\0`, or
-/// `\\1`-`\\7` followed by another), `\\xHH`, `\\x{H…}` and `\\a\\f\\n\\r\\t\\v`; anything else is
-/// an invalid escape, shown as far as Go read it.
+/// syntax and the chars it takes.
 fn go_escape(s: &[char]) -> Result<(String, usize), TemplateError> {
+    let (value, len) = go_escape_value(s)?;
+    let text = match char::from_u32(value) {
+        Some(c) if c.is_ascii() && !c.is_ascii_alphanumeric() => regex::escape(&c.to_string()),
+        _ => format!("\\x{{{value:X}}}"),
+    };
+    Ok((text, len))
+}
+
+/// Go's `parseEscape` on `s` (starting at `\\`): the code point and the chars it takes. Go
+/// knows punctuation, up to three octal digits (`\\0`, or `\\1`-`\\7` followed by another),
+/// `\\xHH`, `\\x{H…}` and `\\a\\f\\n\\r\\t\\v`; anything else is an invalid escape, shown as far
+/// as Go read it.
+fn go_escape_value(s: &[char]) -> Result<(u32, usize), TemplateError> {
     let invalid = |len: usize| TemplateError::Regex {
         message: format!(
             "invalid escape sequence: `{}`",
             s[..len.min(s.len())].iter().collect::<String>()
         ),
     };
-    let code = |r: u32| format!("\\x{{{r:X}}}");
     let octal = |c: Option<&char>| {
         c.filter(|c| ('0'..='7').contains(*c))
             .map(|c| *c as u32 - '0' as u32)
@@ -662,7 +737,7 @@ fn go_escape(s: &[char]) -> Result<(String, usize), TemplateError> {
         });
     };
     match c {
-        c if c.is_ascii() && !c.is_ascii_alphanumeric() => Ok((regex::escape(&c.to_string()), 2)),
+        c if c.is_ascii() && !c.is_ascii_alphanumeric() => Ok((c as u32, 2)),
         '1'..='7' if octal(s.get(2)).is_none() => Err(invalid(2)),
         '0'..='7' => {
             let mut r = c as u32 - '0' as u32;
@@ -672,7 +747,7 @@ fn go_escape(s: &[char]) -> Result<(String, usize), TemplateError> {
                 r = r * 8 + d;
                 len += 1;
             }
-            Ok((code(r), len))
+            Ok((r, len))
         }
         'x' => {
             if s.get(2) == Some(&'{') {
@@ -699,27 +774,128 @@ fn go_escape(s: &[char]) -> Result<(String, usize), TemplateError> {
                 return if digits == 0 {
                     Err(invalid(len))
                 } else {
-                    Ok((code(r), len))
+                    Ok((r, len))
                 };
             }
-            // Go reads two characters after `\x` before it checks them.
+            // Go reads two characters after `\\x` before it checks them.
             match (s.get(2), s.get(3)) {
                 (None, _) => Err(invalid(2)),
                 (Some(_), None) => Err(invalid(3)),
                 (Some(x), Some(y)) => match (x.to_digit(16), y.to_digit(16)) {
-                    (Some(x), Some(y)) => Ok((code(x * 16 + y), 4)),
+                    (Some(x), Some(y)) => Ok((x * 16 + y, 4)),
                     _ => Err(invalid(4)),
                 },
             }
         }
-        'a' => Ok(("\\x07".to_owned(), 2)),
-        'f' => Ok(("\\x0C".to_owned(), 2)),
-        'n' => Ok(("\\n".to_owned(), 2)),
-        'r' => Ok(("\\r".to_owned(), 2)),
-        't' => Ok(("\\t".to_owned(), 2)),
-        'v' => Ok(("\\x0B".to_owned(), 2)),
+        'a' => Ok((0x07, 2)),
+        'f' => Ok((0x0C, 2)),
+        'n' => Ok((0x0A, 2)),
+        'r' => Ok((0x0D, 2)),
+        't' => Ok((0x09, 2)),
+        'v' => Ok((0x0B, 2)),
         _ => Err(invalid(2)),
     }
+}
+
+/// Go's `parsePerlFlags` after `(?` (not a named group) on `s` (starting at `(`): the chars
+/// it takes, whether it opens a group (`(?i:`) or only sets flags (`(?i)`), and the same in
+/// the `regex` crate's syntax (`(?)` sets nothing, so it is written as nothing).
+fn go_flags(s: &[char]) -> Result<(usize, bool, String), TemplateError> {
+    let mut negated = false;
+    let mut saw_flag = false;
+    let mut len = 2;
+    let invalid = |len: usize| TemplateError::Regex {
+        message: format!(
+            "invalid or unsupported Perl syntax: `{}`",
+            s[..len.min(s.len())].iter().collect::<String>()
+        ),
+    };
+    while let Some(&c) = s.get(len) {
+        len += 1;
+        match c {
+            'i' | 'm' | 's' | 'U' => saw_flag = true,
+            '-' if !negated => {
+                negated = true;
+                saw_flag = false;
+            }
+            ':' | ')' => {
+                if negated && !saw_flag {
+                    return Err(invalid(len));
+                }
+                let flags: String = s[2..len - 1].iter().collect();
+                let text = match (c, flags.is_empty()) {
+                    (')', true) => String::new(),
+                    _ => format!("(?{flags}{c}"),
+                };
+                return Ok((len, c == ':', text));
+            }
+            _ => return Err(invalid(len)),
+        }
+    }
+    Err(invalid(len))
+}
+
+/// The POSIX classes Go knows (`[:alpha:]`, negated `[:^alpha:]`), the `regex` crate's too.
+const POSIX_CLASSES: [&str; 14] = [
+    "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct",
+    "space", "upper", "word", "xdigit",
+];
+
+/// One item of a class, as Go's `parseClass` reads it from `s` (not at its closing `]`): a
+/// POSIX class, a Unicode class, a Perl class, or a character or a range `lo-hi` (refused
+/// when `hi < lo`). The item in the `regex` crate's syntax (characters written as `\\x{…}`,
+/// so nothing is read as the crate's class operators `--`, `&&`, `~~` or a nested `[`) and
+/// the chars it takes.
+fn class_item(s: &[char]) -> Result<(String, usize), TemplateError> {
+    let text = |chars: &[char]| chars.iter().collect::<String>();
+    if s.first() == Some(&'[') && s.get(1) == Some(&':') {
+        let rest = text(s);
+        if let Some(end) = rest.get(2..).and_then(|r| r.find(":]")) {
+            let named = &rest[..end + 4];
+            let name = named[2..named.len() - 2].trim_start_matches('^');
+            if !POSIX_CLASSES.contains(&name) {
+                return Err(TemplateError::Regex {
+                    message: format!("invalid character class range: `{named}`"),
+                });
+            }
+            return Ok((named.to_owned(), named.chars().count()));
+        }
+    }
+    if s.first() == Some(&'\\') {
+        match s.get(1) {
+            Some('p' | 'P') => return unicode_class(s),
+            Some('d') => return Ok(("0-9".to_owned(), 2)),
+            Some('D') => return Ok(("[^0-9]".to_owned(), 2)),
+            Some('w') => return Ok(("0-9A-Za-z_".to_owned(), 2)),
+            Some('W') => return Ok(("[^0-9A-Za-z_]".to_owned(), 2)),
+            Some('s') => return Ok(("\\t\\n\\x0C\\r ".to_owned(), 2)),
+            Some('S') => return Ok(("[^\\t\\n\\x0C\\r ]".to_owned(), 2)),
+            _ => {}
+        }
+    }
+    let class_char = |at: usize| -> Result<(u32, usize), TemplateError> {
+        match s.get(at) {
+            Some('\\') => go_escape_value(&s[at..]),
+            Some(&c) => Ok((c as u32, 1)),
+            None => Err(TemplateError::Regex {
+                message: format!("missing closing ]: `{}`", text(s)),
+            }),
+        }
+    };
+    let (lo, lo_len) = class_char(0)?;
+    let write = |c: u32| format!("\\x{{{c:X}}}");
+    // A range when a `-` follows that is not the class's last character.
+    if s.get(lo_len) == Some(&'-') && s.get(lo_len + 1).is_some_and(|&c| c != ']') {
+        let (hi, hi_len) = class_char(lo_len + 1)?;
+        let len = lo_len + 1 + hi_len;
+        if hi < lo {
+            return Err(TemplateError::Regex {
+                message: format!("invalid character class range: `{}`", text(&s[..len])),
+            });
+        }
+        return Ok((format!("{}-{}", write(lo), write(hi)), len));
+    }
+    Ok((write(lo), lo_len))
 }
 
 /// The names of Go's `unicode.Categories` and `unicode.Scripts` (Go 1.16-1.20: Unicode
@@ -984,7 +1160,10 @@ fn nested_repeat_too_large(pattern: &str) -> Option<String> {
 fn repeat_spec(s: &str) -> Option<(usize, u64, Option<u64>)> {
     let close = s.find('}')?;
     let inner = &s[..close];
-    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    // Go's `parseInt`: digits without a leading zero (`{02}` is no repetition, so literal).
+    let digits = |t: &str| {
+        !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && (t == "0" || !t.starts_with('0'))
+    };
     let parse = |t: &str| t.parse::<u64>().unwrap_or(u64::MAX);
     match inner.split_once(',') {
         None if digits(inner) => Some((close + 1, parse(inner), Some(parse(inner)))),

@@ -16,7 +16,8 @@ message, domains or their error, default priority, match, redirect, forwarded pa
     HARNESS=/tmp/traefik-harness python3 tests/differential/traefik/random_rules.py -n 20000 --seed 1
 
 The harness is first checked against every line of `shared/cases/traefik_v1.jsonl`. Requests
-Go refuses to read (`bad_request`) are skipped.
+Go refuses to read (`bad_request`), and rules past factory's regex size budget (Traefik has
+none), are skipped.
 """
 import argparse
 import json
@@ -89,6 +90,59 @@ def template(rng, prefix):
     return "".join(parts)
 
 
+RE_LITERALS = ["a", "b", "ab", "A", "0", "9", "-", "_", ".", "\u00e9", "\u03b1", "/", " ", "x"]
+RE_CLASSES = ["[a-c]", "[^a]", "[a\\-z]", "[[:alpha:]]", "[[:^digit:]]", "[\\d\\s]", "[^\\w]", "[\\x41-\\x5a]",
+              "[\\p{Greek}a]", "[]a]", "[^]a]", "[a-]", "[.]", "[\\]]", "[A-Za-z0-9_]", "[\u00e0-\u00ff]", "[[:word:]]",
+              "[[:upper:]b]", "[a&&b]", "[a~~b]", "[a--b]", "[\\[]", "[^\\D]"]
+RE_ESCAPES = ["\\d", "\\D", "\\w", "\\W", "\\s", "\\S", "\\b", "\\B", "\\A", "\\z", "\\x41", "\\x{3b1}",
+              "\\101", "\\pL", "\\p{Greek}", "\\PL", "\\p{^Latin}", "\\.", "\\-", "\\Qa.b\\E", "\\t", "\\_"]
+RE_REPEATS = ["*", "+", "?", "{2}", "{1,}", "{0,2}", "*?", "+?", "??", "{1,3}?", "{,2}", "{2,1}", "{1001}"]
+RE_FLAGS = ["(?i)", "(?s)", "(?m)", "(?U)", "(?i:", "(?-i)"]
+
+
+def regex(rng, depth=0):
+    parts = []
+    for _ in range(rng.randint(1, 4)):
+        r = rng.random()
+        if r < 0.3:
+            atom = rng.choice(RE_LITERALS)
+        elif r < 0.5:
+            atom = rng.choice(RE_CLASSES)
+        elif r < 0.7:
+            atom = rng.choice(RE_ESCAPES)
+        elif r < 0.78:
+            atom = rng.choice([".", "^", "$"])
+        elif r < 0.9 and depth < 2:
+            inner = regex(rng, depth + 1)
+            if rng.random() < 0.3:
+                inner += "|" + regex(rng, depth + 1)
+            atom = rng.choice(["(", "(?:", "(?P<g>", "(?i:"]) + inner + ")"
+        else:
+            atom = rng.choice(RE_FLAGS)
+            if atom.endswith(":"):
+                atom += regex(rng, depth + 1) + ")"
+        if rng.random() < 0.3:
+            atom += rng.choice(RE_REPEATS)
+        parts.append(atom)
+    text = "".join(parts)
+    if rng.random() < 0.1:
+        text = "^" + text
+    if rng.random() < 0.1:
+        text = text + "$"
+    return text
+
+
+def regex_line(rng):
+    """A HeadersRegexp rule (no `,`, `;` or `::`: rules.go splits there) and a header value."""
+    text = regex(rng).replace(",", "").replace(";", "")
+    while "::" in text:
+        text = text.replace("::", ":")
+    alphabet = "aabbAB09-_./ x\u00e9\u03b1\u00c9\u0391Zz"
+    value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))).strip()
+    return {"rule": "HeadersRegexp:X-A," + text.strip(),
+            "request": {"host": "a.com", "path": "/", "method": "GET", "headers": {"X-A": value}}}
+
+
 def pick_args(rng, fn):
     if fn in ("HostRegexp",) and rng.random() < 0.4:
         return [template(rng, rng.choice(["", "a.", "x-"])) + rng.choice([".example.com", ".com", ""])]
@@ -152,6 +206,8 @@ def main():
     ap.add_argument("-n", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--show", type=int, default=15)
+    ap.add_argument("--regexes", type=float, default=0.1,
+                    help="share of lines that match one random Go regular expression (HeadersRegexp)")
     ap.add_argument("--tables", type=float, default=0.2,
                     help="share of lines that are route tables (several rules, one request)")
     ap.add_argument("--write", metavar="FILE", help="also write a sample of the lines with Traefik's answers "
@@ -167,6 +223,9 @@ def main():
     rng = random.Random(args.seed)
     inputs = []
     for _ in range(args.n):
+        if rng.random() < args.regexes:
+            inputs.append(regex_line(rng))
+            continue
         if rng.random() < args.tables:
             # A table of at most 12 routes: Go's sort.Sort is an insertion sort up to 12, so
             # routes of equal priority keep their order in every Go version.
@@ -187,17 +246,22 @@ def main():
     ours = subprocess.run([factory], input=text, capture_output=True, text=True, check=True).stdout.splitlines()
     theirs = subprocess.run([harness], input=text, capture_output=True, text=True, check=True).stdout.splitlines()
     differ = skipped = matched = 0
+    kinds = {}
     agreed = []
     for i, a, b in zip(inputs, ours, theirs):
         a, b = json.loads(a), json.loads(b)
         raw = b
-        if "bad_request" in b:
+        if "bad_request" in b or a.get("budget"):
+            # Go refuses to read the request, or the rule is past factory's regex budget.
             skipped += 1
             continue
         if b.get("match"):
             matched += 1
         a, b = normal(a), normal(b)
         if a != b:
+            kind = ("message" if a.get("parse_error") and b.get("parse_error")
+                    else "refusal" if a.get("parse_error") or b.get("parse_error") else "answer")
+            kinds[kind] = kinds.get(kind, 0) + 1
             differ += 1
             if differ <= args.show:
                 print(json.dumps(i, ensure_ascii=False))
@@ -206,8 +270,8 @@ def main():
                         print(f"  {k}: factory {a.get(k)!r}, traefik {b.get(k)!r}")
         else:
             agreed.append((i, raw))
-    print(f"{len(inputs) - skipped} lines ({matched} matched by traefik, {skipped} requests Go refuses skipped), "
-          f"{differ} differ")
+    print(f"{len(inputs) - skipped} lines ({matched} matched by traefik, {skipped} skipped: requests Go refuses, regexes past the budget), "
+          f"{differ} differ" + (f" ({', '.join(f'{v} {k}' for k, v in sorted(kinds.items()))})" if kinds else ""))
     if args.write and not differ:
         write_cases(args.write, agreed, rng)
     sys.exit(1 if differ else 0)
