@@ -80,7 +80,12 @@ fn redirect_location(req: &Request, path: &str) -> String {
         let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
         loc = format!("{dir}{loc}");
     }
-    if !loc.starts_with("//") {
+    // Go parses the location first: `//host/…` names a host and is left alone, but `//` or
+    // `///x` (an empty host) is a path, cleaned.
+    let names_host = loc
+        .strip_prefix("//")
+        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
+    if !names_host {
         let trailing = loc.ends_with('/');
         loc = clean_path(&loc);
         if trailing && !loc.ends_with('/') {

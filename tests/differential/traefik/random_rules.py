@@ -138,9 +138,19 @@ def regex_line(rng):
     while "::" in text:
         text = text.replace("::", ":")
     alphabet = "aabbAB09-_./ x\u00e9\u03b1\u00c9\u0391Zz"
-    value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))).strip()
+    value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+    if rng.random() < 0.5 and text.count("{") == text.count("}"):
+        # The same expression as a path variable, on a path with any character (a decoded
+        # `%0A` is a line break in Go's `URL.Path`).
+        path = "/" + "".join(rng.choice(["%0A", "%2F", "%20", "a", "b", "/", "%C3%A9", "A", "9", "."])
+                             for _ in range(rng.randint(0, 5)))
+        kind = rng.choice(["Path:/{x:", "PathPrefix:/{x:", "Path:/a/{x:", "HostRegexp:{x:"])
+        req = {"host": "a.com", "path": path, "method": "GET", "headers": {}}
+        if kind.startswith("Host"):
+            req["host"] = value.replace(" ", "").replace("/", "") or "a"
+        return {"rule": kind + text.strip() + "}", "request": req}
     return {"rule": "HeadersRegexp:X-A," + text.strip(),
-            "request": {"host": "a.com", "path": "/", "method": "GET", "headers": {"X-A": value}}}
+            "request": {"host": "a.com", "path": "/", "method": "GET", "headers": {"X-A": value.strip()}}}
 
 
 def pick_args(rng, fn):
