@@ -17,7 +17,10 @@ pub struct MatchOptions {
 pub struct Forward {
     /// The forwarded (decoded) path, Go's `URL.Path`.
     pub path: String,
-    /// Go's `URL.RawPath` when the encoded form differs from the default encoding.
+    /// Go's `URL.RawPath` as the modifiers leave it (`None` when empty): set when the request
+    /// path's encoding differs from the default one, cut by a strip and prefixed by
+    /// `AddPrefix`; a replace leaves it as it was, so it may no longer encode
+    /// [`Forward::path`] (Go's `EscapedPath` then ignores it when the request is written).
     pub raw_path: Option<String>,
     /// The `X-Forwarded-Prefix` header a strip modifier set.
     pub x_forwarded_prefix: Option<String>,
