@@ -497,7 +497,7 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
                 'D' => out.push_str("[^0-9]"),
                 'w' => out.push_str("[0-9A-Za-z_]"),
                 'W' => out.push_str("[^0-9A-Za-z_]"),
-                's' => out.push_str("[\t\n\x0C\r ]"),
+                's' => out.push_str("[\\t\\n\\x0C\\r ]"),
                 'S' => out.push_str("[^\\t\\n\\x0C\\r ]"),
                 'A' => out.push_str("\\A"),
                 'z' => out.push_str("\\z"),
