@@ -329,7 +329,7 @@ impl Template {
     }
 }
 
-/// Go's `regexp.QuoteMeta`: `\\.+*?()|[]{}^$` escaped.
+/// Go's `regexp.QuoteMeta`: `\.+*?()|[]{}^$` escaped.
 fn go_quote_meta(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -705,7 +705,7 @@ fn unicode_class(s: &[char]) -> Result<(String, usize), TemplateError> {
     Ok((format!("\\{p}{{{name}}}"), len))
 }
 
-/// Go's `parseEscape` on `s` (starting at `\\`): the escaped character in the `regex` crate's
+/// Go's `parseEscape` on `s` (starting at `\`): the escaped character in the `regex` crate's
 /// syntax and the chars it takes.
 fn go_escape(s: &[char]) -> Result<(String, usize), TemplateError> {
     let (value, len) = go_escape_value(s)?;
@@ -716,9 +716,9 @@ fn go_escape(s: &[char]) -> Result<(String, usize), TemplateError> {
     Ok((text, len))
 }
 
-/// Go's `parseEscape` on `s` (starting at `\\`): the code point and the chars it takes. Go
-/// knows punctuation, up to three octal digits (`\\0`, or `\\1`-`\\7` followed by another),
-/// `\\xHH`, `\\x{H…}` and `\\a\\f\\n\\r\\t\\v`; anything else is an invalid escape, shown as far
+/// Go's `parseEscape` on `s` (starting at `\`): the code point and the chars it takes. Go
+/// knows punctuation, up to three octal digits (`\0`, or `\1`-`\7` followed by another),
+/// `\xHH`, `\x{H…}` and `\a\f\n\r\t\v`; anything else is an invalid escape, shown as far
 /// as Go read it.
 fn go_escape_value(s: &[char]) -> Result<(u32, usize), TemplateError> {
     let invalid = |len: usize| TemplateError::Regex {
@@ -843,7 +843,7 @@ const POSIX_CLASSES: [&str; 14] = [
 
 /// One item of a class, as Go's `parseClass` reads it from `s` (not at its closing `]`): a
 /// POSIX class, a Unicode class, a Perl class, or a character or a range `lo-hi` (refused
-/// when `hi < lo`). The item in the `regex` crate's syntax (characters written as `\\x{…}`,
+/// when `hi < lo`). The item in the `regex` crate's syntax (characters written as `\x{…}`,
 /// so nothing is read as the crate's class operators `--`, `&&`, `~~` or a nested `[`) and
 /// the chars it takes.
 fn class_item(s: &[char]) -> Result<(String, usize), TemplateError> {
