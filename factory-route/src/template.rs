@@ -198,7 +198,7 @@ impl Template {
             tail.push('$');
         }
         go_pattern.push_str(&tail);
-        // A variable's pattern can be valid alone and not in the whole (`{x:\\}` escapes the
+        // A variable's pattern can be valid alone and not in the whole (`{x:\}` escapes the
         // group's `)`): Go refuses the whole, quoting it.
         translate_go_regex(&go_pattern)?;
         // The same pattern for the `regex` crate.
@@ -777,7 +777,7 @@ fn go_escape_value(s: &[char]) -> Result<(u32, usize), TemplateError> {
                     Ok((r, len))
                 };
             }
-            // Go reads two characters after `\\x` before it checks them.
+            // Go reads two characters after `\x` before it checks them.
             match (s.get(2), s.get(3)) {
                 (None, _) => Err(invalid(2)),
                 (Some(_), None) => Err(invalid(3)),
