@@ -271,13 +271,11 @@ impl Rule {
             replaced_header.get_or_insert_with(|| path.clone());
             replace_path.clone_into(&mut path);
         }
-        // `URL.RawPath` as the modifiers leave it, as Traefik's own tests read it: strip and
-        // add-prefix update it, a replace does not (so it is stale; Go's `EscapedPath` then
-        // ignores it when the request is written).
-        let raw_path = raw;
         Match::Forward(Forward {
             path,
-            raw_path,
+            // `URL.RawPath` as the modifiers leave it, as Traefik's own tests read it: strip
+            // and add-prefix update it, a replace does not (so it may be stale).
+            raw_path: raw,
             x_forwarded_prefix: prefix_header,
             x_replaced_path: replaced_header,
         })

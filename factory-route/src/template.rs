@@ -400,18 +400,6 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
     };
     while i < chars.len() {
         let c = chars[i];
-        // Whether an atom ends right before `c` (a flags group keeps it).
-        let atom_before = after_atom;
-        let repeated_before = prev.is_some();
-        if !in_class {
-            match c {
-                '*' | '+' | '?' | '{' => {}
-                '(' => group_starts.push(out.len()),
-                ')' => atom_start = group_starts.pop(),
-                '|' => atom_start = None,
-                _ => atom_start = Some(out.len()),
-            }
-        }
         if in_class {
             if c == ']' {
                 in_class = false;
@@ -424,56 +412,42 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
             }
             continue;
         }
-        {
-            let op = match c {
-                '*' | '+' | '?' => Some(c.to_string()),
-                '{' => {
-                    let rest: String = chars[i + 1..].iter().collect();
-                    repeat_spec(&rest).map(|(len, _, _)| format!("{{{}", &rest[..len]))
-                }
-                _ => None,
-            };
-            if let Some(op) = op {
-                // Go checks a `{n,m}`'s counts first, then the operand; its messages show the
-                // operator with the `?` that makes it lazy.
-                if c == '{' {
-                    let rest: String = chars[i + 1..].iter().collect();
-                    if let Some((_, n, m)) = repeat_spec(&rest)
-                        && (n > 1000 || m.is_some_and(|m| m > 1000 || m < n))
-                    {
-                        return Err(bad(&format!("invalid repeat count: `{op}`")));
-                    }
-                }
-                let lazy = chars.get(i + op.chars().count()) == Some(&'?');
-                let shown = if lazy { format!("{op}?") } else { op.clone() };
-                match prev.take() {
-                    Some(p)
-                        if c == '?' && p.chars().count() == 1
-                            || c == '?' && p.starts_with('{') && !p.ends_with('?') =>
-                    {
-                        prev = Some(format!("{p}?"));
-                        out.push('?');
-                        i += 1;
-                        continue;
-                    }
-                    Some(p) => {
-                        return Err(go_err(
-                            "invalid nested repetition operator",
-                            &format!("{p}{shown}"),
-                        ));
-                    }
-                    None if !after_atom => {
-                        return Err(go_err("missing argument to repetition operator", &shown));
-                    }
-                    None => prev = Some(op),
-                }
-            } else {
-                prev = None;
-                after_atom = !matches!(c, '(' | '|');
-            }
+        // Whether an atom ends right before `c` (a flags group keeps it).
+        let atom_before = after_atom;
+        let repeated_before = prev.is_some();
+        match c {
+            '*' | '+' | '?' | '{' => {}
+            '(' => group_starts.push(out.len()),
+            ')' => atom_start = group_starts.pop(),
+            '|' => atom_start = None,
+            _ => atom_start = Some(out.len()),
         }
-        if c == '\\' && chars.get(i + 1).is_none() {
-            return Err(go_err("trailing backslash at end of expression", ""));
+        if let Some(op) = repetition_at(&chars, i)? {
+            let shown = lazy_shown(&chars, i, &op);
+            match prev.take() {
+                Some(p)
+                    if c == '?' && p.chars().count() == 1
+                        || c == '?' && p.starts_with('{') && !p.ends_with('?') =>
+                {
+                    prev = Some(format!("{p}?"));
+                    out.push('?');
+                    i += 1;
+                    continue;
+                }
+                Some(p) => {
+                    return Err(go_err(
+                        "invalid nested repetition operator",
+                        &format!("{p}{shown}"),
+                    ));
+                }
+                None if !after_atom => {
+                    return Err(go_err("missing argument to repetition operator", &shown));
+                }
+                None => prev = Some(op),
+            }
+        } else {
+            prev = None;
+            after_atom = !matches!(c, '(' | '|');
         }
         if c == ')' {
             if depth == 0 {
@@ -492,13 +466,11 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
                 return Err(go_err("trailing backslash at end of expression", ""));
             };
             i += 2;
+            if let Some(class) = perl_class(n, false) {
+                out.push_str(&class);
+                continue;
+            }
             match n {
-                'd' => out.push_str("[0-9]"),
-                'D' => out.push_str("[^0-9]"),
-                'w' => out.push_str("[0-9A-Za-z_]"),
-                'W' => out.push_str("[^0-9A-Za-z_]"),
-                's' => out.push_str("[\\t\\n\\x0C\\r ]"),
-                'S' => out.push_str("[^\\t\\n\\x0C\\r ]"),
                 'A' => out.push_str("\\A"),
                 'z' => out.push_str("\\z"),
                 'b' => out.push_str("(?-u:\\b)"),
@@ -552,14 +524,9 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
             }
             '{' => {
                 let rest: String = chars[i + 1..].iter().collect();
+                // A repetition's counts were checked above (`repetition_at`).
                 match repeat_spec(&rest) {
-                    Some((len, n, m)) => {
-                        if n > 1000 || m.is_some_and(|m| m > 1000 || m < n) {
-                            return Err(bad(&format!(
-                                "invalid repeat count: `{{{}`",
-                                &rest[..len]
-                            )));
-                        }
+                    Some((len, _, _)) => {
                         out.push('{');
                         out.push_str(&rest[..len]);
                         i += 1 + rest[..len].chars().count();
@@ -620,28 +587,12 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
                 // `(?flags)` sets flags and pushes nothing: a repetition right after it applies
                 // to the atom before it (`a(?i)*` is `a*` then the flags), and with no atom
                 // before it, the repetition has no argument.
-                let rest: String = chars[i..].iter().collect();
-                let next_op = match chars.get(i) {
-                    Some('*' | '+' | '?') => Some(1),
-                    Some('{') => {
-                        repeat_spec(rest.get(1..).unwrap_or("")).map(|(len, _, _)| len + 1)
-                    }
-                    _ => None,
-                };
-                let Some(op_len) = next_op else {
+                let Some(op) = repetition_at(&chars, i)? else {
                     out.push_str(&text);
                     after_atom = atom_before;
                     continue;
                 };
-                let op: String = chars[i..i + op_len].iter().collect();
-                if let Some((_, n, m)) = repeat_spec(rest.get(1..).unwrap_or(""))
-                    && op.starts_with('{')
-                    && (n > 1000 || m.is_some_and(|m| m > 1000 || m < n))
-                {
-                    return Err(bad(&format!("invalid repeat count: `{op}`")));
-                }
-                let lazy = chars.get(i + op_len) == Some(&'?');
-                let shown = if lazy { format!("{op}?") } else { op.clone() };
+                let shown = lazy_shown(&chars, i, &op);
                 if !atom_before {
                     return Err(go_err("missing argument to repetition operator", &shown));
                 }
@@ -673,6 +624,56 @@ fn translate_go_regex(p: &str) -> Result<String, TemplateError> {
         return Err(bad(&format!("invalid repeat count: `{op}`")));
     }
     Ok(out)
+}
+
+/// The repetition operator at `chars[i]` (`*`, `+`, `?`, or a `{n,m}` that parses as one), as
+/// written. Go checks a `{n,m}`'s counts before its operand: past 1000, or `m < n`, is
+/// "invalid repeat count".
+fn repetition_at(chars: &[char], i: usize) -> Result<Option<String>, TemplateError> {
+    match chars.get(i) {
+        Some(&c @ ('*' | '+' | '?')) => Ok(Some(c.to_string())),
+        Some('{') => {
+            let rest: String = chars[i + 1..].iter().collect();
+            let Some((len, n, m)) = repeat_spec(&rest) else {
+                return Ok(None);
+            };
+            let op = format!("{{{}", &rest[..len]);
+            if n > 1000 || m.is_some_and(|m| m > 1000 || m < n) {
+                return Err(TemplateError::Regex {
+                    message: format!("invalid repeat count: `{op}`"),
+                });
+            }
+            Ok(Some(op))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The operator `op` at `chars[i]` as Go's messages show it: with the `?` that makes it lazy.
+fn lazy_shown(chars: &[char], i: usize, op: &str) -> String {
+    if chars.get(i + op.chars().count()) == Some(&'?') {
+        format!("{op}?")
+    } else {
+        op.to_owned()
+    }
+}
+
+/// Go's Perl classes `\d \D \s \S \w \W` (ASCII only, unlike the `regex` crate's) in the
+/// crate's syntax: inside a class a positive one is its bare items.
+fn perl_class(c: char, in_class: bool) -> Option<String> {
+    let items = match c.to_ascii_lowercase() {
+        'd' => "0-9",
+        'w' => "0-9A-Za-z_",
+        's' => "\\t\\n\\x0C\\r ",
+        _ => return None,
+    };
+    Some(if c.is_ascii_uppercase() {
+        format!("[^{items}]")
+    } else if in_class {
+        items.to_owned()
+    } else {
+        format!("[{items}]")
+    })
 }
 
 /// Go's `parseUnicodeClass` on `s` (starting at `\p` or `\P`): the class in the `regex`
@@ -864,13 +865,12 @@ fn class_item(s: &[char]) -> Result<(String, usize), TemplateError> {
     if s.first() == Some(&'\\') {
         match s.get(1) {
             Some('p' | 'P') => return unicode_class(s),
-            Some('d') => return Ok(("0-9".to_owned(), 2)),
-            Some('D') => return Ok(("[^0-9]".to_owned(), 2)),
-            Some('w') => return Ok(("0-9A-Za-z_".to_owned(), 2)),
-            Some('W') => return Ok(("[^0-9A-Za-z_]".to_owned(), 2)),
-            Some('s') => return Ok(("\\t\\n\\x0C\\r ".to_owned(), 2)),
-            Some('S') => return Ok(("[^\\t\\n\\x0C\\r ]".to_owned(), 2)),
-            _ => {}
+            Some(&n) => {
+                if let Some(class) = perl_class(n, true) {
+                    return Ok((class, 2));
+                }
+            }
+            None => {}
         }
     }
     let class_char = |at: usize| -> Result<(u32, usize), TemplateError> {
