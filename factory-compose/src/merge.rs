@@ -268,18 +268,16 @@ fn extended_paths(tree: &Tree) -> std::collections::HashSet<Vec<String>> {
     if !services.iter().any(|e| base_of(e.value).is_some()) {
         return out;
     }
-    let nodes: HashMap<&str, NodeId> = services
+    let named: Vec<(&str, NodeId)> = services
         .iter()
         .filter_map(|e| Some((crate::yaml::scalar_text(tree, e.key)?, e.value)))
         .collect();
+    let nodes: HashMap<&str, NodeId> = named.iter().copied().collect();
     // Each service's paths, its own and its bases' (memoised; a cycle is refused elsewhere).
     // In file order: which service of a cycle is reached first decides what it inherits, and
     // the result must not change from one run to the next (a `HashMap`'s order does).
     let mut effective: HashMap<&str, std::rc::Rc<Vec<Vec<String>>>> = HashMap::new();
-    let in_order = services
-        .iter()
-        .filter_map(|e| Some((crate::yaml::scalar_text(tree, e.key)?, e.value)));
-    for (name, svc) in in_order {
+    for &(name, svc) in &named {
         // The chain of services not yet known, from `name` up.
         let mut chain = vec![(name, svc)];
         let mut known = None;
