@@ -170,3 +170,133 @@ impl Diagnostic {
         }
     }
 }
+
+/// A value quoted in a diagnostic's words (between backticks) longer than this many characters
+/// is shortened to its first [`QUOTE_KEPT`] characters and `…`: a 20 MB image name, a
+/// 5 000-character label key, is not repeated in a message (its span still covers all of it).
+pub const QUOTE_LIMIT: usize = 160;
+
+/// How many characters of a shortened quoted value a diagnostic keeps.
+pub const QUOTE_KEPT: usize = 120;
+
+/// `text` with every backtick-quoted value over [`QUOTE_LIMIT`] characters shortened. A quote
+/// opened by a run of backticks is closed by a run of the same length, as in Markdown; text
+/// after an unclosed quote is left as it is.
+#[must_use]
+pub fn shorten_quotes(text: &str) -> std::borrow::Cow<'_, str> {
+    // A quoted value is shorter than its message: a short message has nothing to shorten.
+    if text.len() <= QUOTE_LIMIT {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    let mut done = 0;
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let ticks = backtick_run(&rest[open..]);
+        let inner_start = open + ticks;
+        let Some(close) = closing_run(&rest[inner_start..], ticks) else {
+            break;
+        };
+        let inner = &rest[inner_start..inner_start + close];
+        let base = text.len() - rest.len();
+        if inner.chars().nth(QUOTE_LIMIT).is_some() {
+            let cut = inner
+                .char_indices()
+                .nth(QUOTE_KEPT)
+                .map_or(inner.len(), |(i, _)| i);
+            out.push_str(&text[done..base + inner_start + cut]);
+            out.push('…');
+            done = base + inner_start + close;
+        }
+        rest = &rest[inner_start + close + ticks..];
+    }
+    if done == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[done..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// How many backticks `text` starts with.
+fn backtick_run(text: &str) -> usize {
+    text.bytes().take_while(|&b| b == b'`').count()
+}
+
+/// Where in `text` a run of exactly `ticks` backticks starts.
+fn closing_run(text: &str, ticks: usize) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text.get(from..)?.find('`') {
+        let at = from + i;
+        let run = backtick_run(&text[at..]);
+        if run == ticks {
+            return Some(at);
+        }
+        from = at + run;
+    }
+    None
+}
+
+/// [`shorten_quotes`] in place on every text of `diagnostics` a reader sees: message, help,
+/// label notes and fix titles (never an edit's replacement).
+pub(crate) fn shorten_quoted_values(diagnostics: &mut [Diagnostic]) {
+    let shorten = |text: &mut String| {
+        if let std::borrow::Cow::Owned(short) = shorten_quotes(text) {
+            *text = short;
+        }
+    };
+    for d in diagnostics {
+        shorten(&mut d.message);
+        if let Some(help) = &mut d.help {
+            shorten(help);
+        }
+        for label in d.primary.iter_mut().chain(d.secondary.iter_mut()) {
+            if let Some(text) = &mut label.text {
+                shorten(text);
+            }
+        }
+        if let Some(fix) = &mut d.fix {
+            shorten(&mut fix.title);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{QUOTE_KEPT, QUOTE_LIMIT, shorten_quotes};
+    use std::borrow::Cow;
+
+    #[test]
+    fn a_value_up_to_the_limit_is_kept_whole() {
+        let value = "é".repeat(QUOTE_LIMIT);
+        let text = format!("`{value}` is fine, and so is `b`");
+        assert!(matches!(shorten_quotes(&text), Cow::Borrowed(t) if t == text));
+    }
+
+    #[test]
+    fn a_longer_value_keeps_its_first_characters() {
+        // Multi-byte characters: the cut is on a character boundary, counted in characters.
+        let value = "é".repeat(QUOTE_LIMIT + 1);
+        let text = format!("image `{value}` of `app` and `{value}`");
+        let kept = "é".repeat(QUOTE_KEPT);
+        assert_eq!(
+            shorten_quotes(&text),
+            format!("image `{kept}…` of `app` and `{kept}…`")
+        );
+    }
+
+    #[test]
+    fn quotes_pair_by_their_run_of_backticks() {
+        let long = "x".repeat(200);
+        // A double-backtick quote holds a single backtick; the text after an unclosed quote
+        // stays as it is.
+        let text = format!("``a`{long}`` then `{long}");
+        let kept = "x".repeat(QUOTE_KEPT - 2);
+        assert_eq!(shorten_quotes(&text), format!("``a`{kept}…`` then `{long}"));
+    }
+
+    #[test]
+    fn long_text_outside_quotes_is_kept() {
+        let text = format!("{} `a`", "w".repeat(500));
+        assert!(matches!(shorten_quotes(&text), Cow::Borrowed(_)));
+    }
+}

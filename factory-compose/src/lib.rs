@@ -309,9 +309,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // Referenced files (env_file) the caller added to `sources`.
     let env_files = resolve_refs::env_files(&project, sources, &variables, &mut diagnostics);
     let label_files = resolve_refs::label_files(&project, sources, &mut diagnostics);
-    if !settings.show_secrets {
-        redact::mask_secrets(&mut diagnostics, &variables);
-    }
+    redact::finish(&mut diagnostics, &variables, settings.show_secrets);
     Loaded {
         project,
         variables,
@@ -694,9 +692,7 @@ pub fn compose_refusals(
             d.message.clone(),
         ))
     });
-    if !settings.show_secrets {
-        redact::mask_secrets(&mut out, &loaded.variables);
-    }
+    redact::finish(&mut out, &loaded.variables, settings.show_secrets);
     out
 }
 
@@ -754,9 +750,7 @@ pub fn check(
     rules::run(&cx, &mut diagnostics);
     name_overridden_values(&loaded.project, &mut diagnostics);
     drop_variables_inside_fr008(&mut diagnostics);
-    if !settings.show_secrets {
-        redact::mask_secrets(&mut diagnostics, &loaded.variables);
-    }
+    redact::finish(&mut diagnostics, &loaded.variables, settings.show_secrets);
     suppress::apply_inline(Report::new(diagnostics), sources)
 }
 

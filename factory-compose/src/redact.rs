@@ -37,6 +37,16 @@ pub fn mask_text(text: &str, variables: &Variables) -> String {
     out
 }
 
+/// Make `diagnostics` fit to show: mask the secrets they quote (unless `show_secrets`), then
+/// shorten the long values they quote ([`crate::diagnostic::shorten_quotes`]; after masking, so
+/// the start of a long secret is never what is kept).
+pub(crate) fn finish(diagnostics: &mut [Diagnostic], variables: &Variables, show_secrets: bool) {
+    if !show_secrets {
+        mask_secrets(diagnostics, variables);
+    }
+    crate::diagnostic::shorten_quoted_values(diagnostics);
+}
+
 /// Replace every secret value of `variables` in the words of `diagnostics` (message, help,
 /// labels, fix titles) with `********`; drop fixes whose edits would write a secret.
 pub(crate) fn mask_secrets(diagnostics: &mut [Diagnostic], variables: &Variables) {

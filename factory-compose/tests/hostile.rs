@@ -102,3 +102,95 @@ fn ten_thousand_services_with_merge_keys_pass() {
         .collect();
     assert!(bad.is_empty(), "{bad:?}");
 }
+
+/// Every text of `report` a reader sees: messages, helps and label notes.
+fn words(report: &Report) -> Vec<&str> {
+    let mut out = Vec::new();
+    for d in &report.diagnostics {
+        out.push(d.message.as_str());
+        out.extend(d.help.as_deref());
+        let labels = d.primary.iter().chain(&d.secondary);
+        out.extend(labels.filter_map(|l| l.text.as_deref()));
+    }
+    out
+}
+
+#[test]
+fn a_huge_value_is_not_repeated_in_the_diagnostics_that_quote_it() {
+    // A 2 MB image (FC034 quotes it), key (FC012), label key (FJ002 quotes the schedule) and an
+    // unknown service name in `depends_on` (FC029). Before, each message carried all of it.
+    let long = "y".repeat(2_000_000);
+    let key = "k".repeat(1_000);
+    let text = format!(
+        "services:\n  app:\n    image: x{long}\n    {key}: 1\n    depends_on: [d{long}]\n    labels:\n      sh.factory.cronjob.schedule: \"0 {long} * * *\"\n      sh.factory.cronjob.command: run\n"
+    );
+    let report = lint_text(text);
+    for code in ["FC034", "FC012", "FC029", "FJ002"] {
+        assert!(
+            codes(&report).contains(&code),
+            "{code}: {:?}",
+            codes(&report)
+        );
+    }
+    for text in words(&report) {
+        assert!(
+            text.chars().count() < 1_000,
+            "{} characters: {}",
+            text.len(),
+            &text[..200]
+        );
+    }
+    let fc034 = report.diagnostics.iter().find(|d| d.code == "FC034");
+    let message = fc034.map(|d| d.message.as_str()).unwrap_or_default();
+    let kept = format!("`x{}…`", "y".repeat(119));
+    assert!(message.starts_with(&kept), "{message}");
+}
+
+#[test]
+fn a_long_secret_is_masked_before_the_values_are_shortened() {
+    // Shortening first would keep the secret's first 120 characters in the message.
+    let secret = "s".repeat(500);
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        "services:\n  app:\n    image: ${IMAGE}\n".to_owned(),
+        FileKind::Compose,
+    ));
+    let process = ProcessEnv {
+        vars: vec![("SV_PRODUCTION_IMAGE".to_owned(), secret.clone())],
+    };
+    let settings = Settings {
+        mode: factory_compose::Mode::Deploy {
+            environment: "production".to_owned(),
+            url: None,
+        },
+        ..Settings::default()
+    };
+    let report = lint(&sources, &process, &settings);
+    assert!(
+        codes(&report).contains(&"FC034"),
+        "{:?}",
+        report.diagnostics
+    );
+    for text in words(&report) {
+        assert!(!text.contains(&secret[..20]), "{text}");
+    }
+}
+
+#[test]
+fn fc029_lists_ten_services_and_counts_the_others() {
+    let mut text = String::from("services:\n  app:\n    image: app:1.0\n    depends_on: [nope]\n");
+    for k in 0..12 {
+        text.push_str(&format!("  s{k}:\n    image: app:1.0\n"));
+    }
+    let report = lint_text(text);
+    let help = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "FC029")
+        .and_then(|d| d.help.as_deref());
+    assert_eq!(
+        help,
+        Some("the services are: app, s0, s1, s2, s3, s4, s5, s6, s7, s8 and 3 more")
+    );
+}

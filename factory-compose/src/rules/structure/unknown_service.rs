@@ -67,7 +67,7 @@ impl Rule for UnknownService {
                     });
                     let help = match crate::platform::did_you_mean(target, names) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("the services are: {}", names.join(", ")),
+                        None => services_help(names),
                     };
                     out.push(
                         registry::diagnostic("FC029", format!("`{key}` of `{}` names `{target}`, which is not a service of this project", svc.name.value))
@@ -77,5 +77,18 @@ impl Rule for UnknownService {
                 }
             }
         }
+    }
+}
+
+/// How many service names FC029's help lists: the help repeats on each unknown name, and a
+/// project of thousands of services would repeat them all.
+const LISTED: usize = 10;
+
+/// "the services are: a, b", the first [`LISTED`] names and how many more.
+fn services_help(names: &[&str]) -> String {
+    let shown = names.get(..LISTED).unwrap_or(names).join(", ");
+    match names.len().saturating_sub(LISTED) {
+        0 => format!("the services are: {shown}"),
+        more => format!("the services are: {shown} and {more} more"),
     }
 }
