@@ -505,6 +505,20 @@ impl<'t, 'l> Builder<'t, 'l> {
     }
 
     fn event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), Stop> {
+        let adds_node = matches!(
+            event,
+            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..)
+        );
+        if adds_node && self.tree.nodes.len() >= self.limits.max_nodes {
+            self.problems.push(YamlProblem::Limit {
+                kind: LimitKind::Nodes {
+                    limit: self.limits.max_nodes,
+                },
+                span: Span::empty(pos(start)),
+                expanded_at_stop: 0,
+            });
+            return Err(Stop::Limit);
+        }
         match event {
             Event::Nothing | Event::StreamStart | Event::StreamEnd => Ok(()),
             Event::DocumentStart(_) => {

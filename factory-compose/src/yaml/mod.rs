@@ -251,6 +251,11 @@ pub struct Props {
 ///   16 × len)`: a file is at most about one node per byte before aliases, so 16 per byte lets a
 ///   shared `x-base` be merged into every service (10 000 services merging a 10-node base use
 ///   about 1% of their budget), while the 9×9 billion-laughs file stops after 74 718 nodes.
+/// - `max_nodes` 1 000 000: 300× the largest corpus file (3 294 nodes), 4× the generated
+///   10 000-service project. A file of a few bytes per node (`[a,a,a,…]`, thousands of
+///   one-line services) would otherwise reach tens of millions of nodes within `max_file_bytes`,
+///   and every later step keeps something per node: the lint of 17 MB of `aN: {image: x}`
+///   services took 1.4 GB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Maximum size of one file in bytes.
@@ -262,6 +267,8 @@ pub struct Limits {
     pub expanded_nodes_per_byte: usize,
     /// Expanded nodes always allowed, whatever the input size.
     pub min_expanded_nodes: usize,
+    /// Maximum number of nodes in one file's tree (its own and those merge keys copy).
+    pub max_nodes: usize,
 }
 
 impl Default for Limits {
@@ -271,6 +278,7 @@ impl Default for Limits {
             max_depth: 256,
             expanded_nodes_per_byte: 16,
             min_expanded_nodes: 100_000,
+            max_nodes: 1_000_000,
         }
     }
 }
@@ -291,6 +299,11 @@ pub enum LimitKind {
     /// Aliases and merge keys expand to more nodes than the budget.
     Expansion {
         /// The budget, in nodes.
+        limit: usize,
+    },
+    /// The tree has more nodes than [`Limits::max_nodes`].
+    Nodes {
+        /// The limit, in nodes.
         limit: usize,
     },
 }
