@@ -13,8 +13,8 @@ use factory_compose::report::human::{self, Color};
 use factory_compose::report::json;
 use factory_compose::yaml::{self, Limits};
 use factory_compose::{
-    FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, check, interpolate, lint, load,
-    merge, model,
+    Diagnostics, FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, check, interpolate,
+    lint, load, merge, model,
 };
 
 fn sources(compose: &str) -> SourceMap {
@@ -61,7 +61,7 @@ fn phases(c: &mut Criterion) {
             b.iter_batched(
                 || parsed.clone(),
                 |mut tree| {
-                    let mut diags = Vec::new();
+                    let mut diags = Diagnostics::new(usize::MAX);
                     interpolate::run(&mut tree, &map, &loaded.variables, &settings, &mut diags)
                 },
                 BatchSize::LargeInput,
@@ -70,7 +70,7 @@ fn phases(c: &mut Criterion) {
         group.bench_function("model", |b| {
             b.iter_batched(
                 || loaded.project.tree.clone(),
-                |tree| model::build(black_box(tree), &mut Vec::new()),
+                |tree| model::build(black_box(tree), &mut Diagnostics::new(usize::MAX)),
                 BatchSize::LargeInput,
             )
         });

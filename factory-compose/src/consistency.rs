@@ -14,7 +14,7 @@
 //! problem is reported here.
 
 use crate::Loaded;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::convert::{compose_string, is_null, scalar_kind};
 use crate::model::{OtherKey, Service, Text};
 use crate::rules::registry;
@@ -22,7 +22,7 @@ use crate::span::Location;
 use crate::yaml::{Entry, NodeId, NodeKind, PlainValue, Tree};
 
 /// Report every consistency problem of `loaded` that makes Compose refuse the project.
-pub(crate) fn check(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
     let Some(root) = loaded.project.root else {
         return;
     };
@@ -33,7 +33,7 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
         root,
         default_network: default_network(tree, root),
     };
-    let mut found = Vec::new();
+    let mut found = diags.sibling();
     cx.top_level(&mut found);
     let active = crate::render::active_profiles(loaded);
     let is_enabled: Vec<bool> = loaded
@@ -52,20 +52,22 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
     // The typed decoding, the transformations and the validation of the merged dictionary see
     // every service, enabled or not; checkConsistency only the services the profiles enable.
     for (svc, &on) in loaded.project.services.iter().zip(&is_enabled) {
-        let mut local = Vec::new();
+        let mut local = found.sibling();
         cx.decoding(svc, &mut local);
         if on {
             cx.service(svc, &enabled, &mut local);
         }
-        found.extend(local.into_iter().map(|d| cx.through_merge_key(svc, d)));
+        let (local, _) = local.finish();
+        found.keep(local.into_iter().map(|d| cx.through_merge_key(svc, d)));
     }
     cx.container_names(&enabled, &mut found);
     cx.cycles(&enabled, &mut found);
     // One problem, one diagnostic: drop what a loading diagnostic already reports at the same
     // place (a type error on the value a cast would fail on …).
+    let (found, _) = found.finish();
     for d in found {
         let Some(p) = d.primary.as_ref().map(|l| l.location) else {
-            diags.push(d);
+            diags.keep([d]);
             continue;
         };
         let known = diags.iter().any(|o| {
@@ -76,7 +78,7 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
             }) && (o.code == d.code || o.code == "FC020")
         });
         if !known {
-            diags.push(d);
+            diags.keep([d]);
         }
     }
 }
@@ -187,7 +189,7 @@ impl<'a> Cx<'a> {
             .unwrap_or_default()
     }
 
-    fn top_level(&self, out: &mut Vec<Diagnostic>) {
+    fn top_level(&self, out: &mut Diagnostics) {
         for section in OBJECT_SECTIONS {
             let Some(sec) = self.get(self.root, section) else {
                 continue;
@@ -220,7 +222,7 @@ impl<'a> Cx<'a> {
         section: &str,
         name: &OtherKey,
         obj: NodeId,
-        out: &mut Vec<Diagnostic>,
+        out: &mut Diagnostics,
     ) {
         let Some(ext) = self.get(obj, "external") else {
             return;
@@ -266,13 +268,7 @@ impl<'a> Cx<'a> {
 
     /// compose-go `transformMaybeExternal`: the deprecated `external.name` must not differ
     /// from `name`.
-    fn external_name(
-        &self,
-        section: &str,
-        name: &OtherKey,
-        obj: NodeId,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn external_name(&self, section: &str, name: &OtherKey, obj: NodeId, out: &mut Diagnostics) {
         let Some(ext) = self.get(obj, "external") else {
             return;
         };
@@ -300,7 +296,7 @@ impl<'a> Cx<'a> {
     }
 
     /// compose-go `checkFileObject` and the secrets' `file` or `environment` check.
-    fn file_object(&self, section: &str, name: &OtherKey, obj: NodeId, out: &mut Vec<Diagnostic>) {
+    fn file_object(&self, section: &str, name: &OtherKey, obj: NodeId, out: &mut Diagnostics) {
         let sources: &[&str] = if section == "secrets" {
             &["file", "environment"]
         } else {
@@ -380,7 +376,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn service(&self, svc: &Service, enabled: &[&Service], out: &mut Vec<Diagnostic>) {
+    fn service(&self, svc: &Service, enabled: &[&Service], out: &mut Diagnostics) {
         let name = svc.name.value.as_str();
         let node = svc.node;
         let diag = |code: &'static str, message: String, help: String| {
@@ -464,7 +460,7 @@ impl<'a> Cx<'a> {
     /// What Compose refuses in any service, one its profiles leave out too (checked with
     /// v2.40.3): values the typed decoding cannot read, items its transformations cannot
     /// parse, and the validation of the merged dictionary.
-    fn decoding(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn decoding(&self, svc: &Service, out: &mut Diagnostics) {
         self.casts(svc, out);
         self.float_items(svc, out);
         self.extra_hosts(svc, out);
@@ -479,7 +475,7 @@ impl<'a> Cx<'a> {
     /// (v2.40.3): `group_add` decodes into strings (an integer converts, a float does not:
     /// "expected type 'string', got unconvertible type 'float64'"), and `expose` is made
     /// unique by a key of a string or an integer ("unsupported expose value").
-    fn float_items(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn float_items(&self, svc: &Service, out: &mut Diagnostics) {
         let name = &svc.name.value;
         for key in ["group_add", "expose"] {
             let Some(e) = svc.entry(self.tree, key) else {
@@ -520,7 +516,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Mapping values compose-go cannot decode: a `ulimits` entry and a `storage_opt` value.
-    fn map_values(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn map_values(&self, svc: &Service, out: &mut Diagnostics) {
         let name = &svc.name.value;
         // A `ulimits` entry written as one number must be an integer of int64 ("invalid type
         // float64 for external").
@@ -596,7 +592,7 @@ impl<'a> Cx<'a> {
 
     /// A negative `healthcheck.retries`: compose-go decodes it into a `uint64` ("cannot parse
     /// value as 'uint64': -1 overflows uint").
-    fn negative_retries(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn negative_retries(&self, svc: &Service, out: &mut Diagnostics) {
         let Some(retries) = self
             .value(svc.node, "healthcheck")
             .and_then(|h| self.value(h.value, "retries"))
@@ -629,7 +625,7 @@ impl<'a> Cx<'a> {
     /// compose-go's `HostsList`: a list item is `HOST=IP` or `HOST:IP` ("invalid additional
     /// host, missing IP"), a host is not empty and holds neither separator ("bad host name"),
     /// a mapping value is a string, a list or null.
-    fn extra_hosts(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn extra_hosts(&self, svc: &Service, out: &mut Diagnostics) {
         let name = &svc.name.value;
         let Some(e) = svc.entry(self.tree, "extra_hosts") else {
             return;
@@ -688,7 +684,7 @@ impl<'a> Cx<'a> {
 
     /// File modes compose-go cannot decode: a string `mode` of a secret or config is read in
     /// octal (`strconv.ParseInt(s, 8, 32)`), a long tmpfs volume's `mode` must be a number.
-    fn file_modes(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn file_modes(&self, svc: &Service, out: &mut Diagnostics) {
         let name = &svc.name.value;
         for key in ["secrets", "configs"] {
             let Some(e) = svc.entry(self.tree, key) else {
@@ -746,7 +742,7 @@ impl<'a> Cx<'a> {
     /// What compose-go's transformation refuses in `volumes`, `ports` and `devices` items: a
     /// short item that does not parse, a long `bind` without `source`, a long volume without
     /// `target`.
-    fn short_syntax(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn short_syntax(&self, svc: &Service, out: &mut Diagnostics) {
         let name = &svc.name.value;
         let mut bad = |at: Location, message: String, help: &str| {
             out.push(
@@ -860,7 +856,7 @@ impl<'a> Cx<'a> {
     /// compose-go's `validation` of service values: a long-syntax port's `host_ip` must be an
     /// IP address, a device request sets `count` or `device_ids` (not both), a watch `path`
     /// is not blank.
-    fn validation(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn validation(&self, svc: &Service, out: &mut Diagnostics) {
         let name = &svc.name.value;
         let node = svc.node;
         if let Some(ports) = svc.entry(self.tree, "ports") {
@@ -1012,7 +1008,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn build_checks(&self, svc: &Service, build: NodeId, out: &mut Vec<Diagnostic>) {
+    fn build_checks(&self, svc: &Service, build: NodeId, out: &mut Diagnostics) {
         let name = svc.name.value.as_str();
         if let (Some(_), Some(inline)) = (
             self.value(build, "dockerfile")
@@ -1127,7 +1123,7 @@ impl<'a> Cx<'a> {
             .collect()
     }
 
-    fn refs(&self, svc: &Service, key: &str, what: &str, out: &mut Vec<Diagnostic>) {
+    fn refs(&self, svc: &Service, key: &str, what: &str, out: &mut Diagnostics) {
         let Some(k) = svc.entry(self.tree, key) else {
             return;
         };
@@ -1149,7 +1145,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn healthcheck(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn healthcheck(&self, svc: &Service, out: &mut Diagnostics) {
         let Some(hc) = svc.entry(self.tree, "healthcheck") else {
             return;
         };
@@ -1175,7 +1171,7 @@ impl<'a> Cx<'a> {
     /// `depends_on` and the dependencies `links`, `network_mode: service:x` (and `ipc`, `pid`,
     /// `uts`, `cgroup`) and `volumes_from` imply: each must name an enabled service, or a
     /// service a profile disables when the dependency is `required: false`.
-    fn depends_on(&self, svc: &Service, enabled: &[&Service], out: &mut Vec<Diagnostic>) {
+    fn depends_on(&self, svc: &Service, enabled: &[&Service], out: &mut Diagnostics) {
         let name = &svc.name.value;
         for (dep, required, at, via, what) in self.deps_of(svc) {
             if enabled.iter().any(|s| s.name.value == dep) {
@@ -1285,7 +1281,7 @@ impl<'a> Cx<'a> {
     }
 
     /// compose-go `graph.CheckCycle`: the enabled services' dependencies must not go round.
-    fn cycles(&self, enabled: &[&Service], out: &mut Vec<Diagnostic>) {
+    fn cycles(&self, enabled: &[&Service], out: &mut Diagnostics) {
         let graph: Vec<Vec<(usize, Location, Option<Location>)>> = enabled
             .iter()
             .map(|s| {
@@ -1413,7 +1409,7 @@ impl<'a> Cx<'a> {
         out
     }
 
-    fn volumes(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn volumes(&self, svc: &Service, out: &mut Diagnostics) {
         let defined = self.defined("volumes");
         for (kind, source, _, item) in self.volume_items(svc) {
             if kind == "volume" && !source.is_empty() && !defined.contains(&source) {
@@ -1441,10 +1437,10 @@ impl<'a> Cx<'a> {
     }
 
     /// compose-go: tmpfs paths and volume targets (cleaned) must differ.
-    fn mounts(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn mounts(&self, svc: &Service, out: &mut Diagnostics) {
         let name = &svc.name.value;
         let mut mounts: Vec<(String, String, Location)> = Vec::new();
-        let mut push = |path: String, loc: String, at: Location, out: &mut Vec<Diagnostic>| {
+        let mut push = |path: String, loc: String, at: Location, out: &mut Diagnostics| {
             if let Some((_, first, first_at)) = mounts.iter().find(|m| m.0 == path) {
                 out.push(
                     registry::diagnostic(
@@ -1502,7 +1498,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn scale_and_resources(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn scale_and_resources(&self, svc: &Service, out: &mut Diagnostics) {
         let name = &svc.name.value;
         let node = svc.node;
         let deploy = self.value(node, "deploy");
@@ -1652,7 +1648,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn develop(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn develop(&self, svc: &Service, out: &mut Diagnostics) {
         let Some(dev) = svc.entry(self.tree, "develop") else {
             return;
         };
@@ -1685,7 +1681,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Strings where Compose decodes a size, a duration or a number, that do not parse.
-    fn casts(&self, svc: &Service, out: &mut Vec<Diagnostic>) {
+    fn casts(&self, svc: &Service, out: &mut Diagnostics) {
         let name = &svc.name.value;
         let node = svc.node;
         let mut fields: Vec<(String, NodeId, Kind)> = Vec::new();
@@ -1856,7 +1852,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn container_names(&self, enabled: &[&Service], out: &mut Vec<Diagnostic>) {
+    fn container_names(&self, enabled: &[&Service], out: &mut Diagnostics) {
         let mut seen: Vec<(Text, &Service, Location)> = Vec::new();
         for svc in enabled {
             let Some(k) = svc.entry(self.tree, "container_name") else {

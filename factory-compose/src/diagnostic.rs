@@ -1,5 +1,8 @@
 //! The one diagnostic type every rule reports.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use serde::Serialize;
 
 use crate::span::Location;
@@ -169,6 +172,160 @@ impl Diagnostic {
             None => (1, 0, 0, self.code, 0),
         }
     }
+}
+
+/// How many findings a run found past its budget ([`crate::yaml::Limits::max_diagnostics`])
+/// and did not keep, by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dropped {
+    /// Errors not kept.
+    pub errors: usize,
+    /// Warnings not kept.
+    pub warnings: usize,
+    /// Infos not kept.
+    pub infos: usize,
+}
+
+impl Dropped {
+    /// How many findings in all.
+    #[must_use]
+    pub const fn total(self) -> usize {
+        self.errors + self.warnings + self.infos
+    }
+
+    /// Count `other` too.
+    pub fn add(&mut self, other: Self) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+    }
+}
+
+/// The budget every list of one run shares: the findings still allowed, and those dropped.
+#[derive(Debug)]
+struct Budget {
+    left: AtomicUsize,
+    dropped: [AtomicUsize; 3],
+}
+
+/// The findings of a run, kept up to a budget shared by every list of the run (the rules'
+/// threads too) and counted past it: a file of a million empty documents or list items
+/// would otherwise hold a million findings, about a kilobyte each once rendered.
+///
+/// It derefs to the list; [`Diagnostics::push`] and [`Diagnostics::extend`] take from the
+/// budget, [`Diagnostics::keep`] puts back findings taken from a list of the same run.
+#[derive(Debug)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+    budget: Arc<Budget>,
+}
+
+impl Diagnostics {
+    /// An empty list with a budget of `limit` findings.
+    #[must_use]
+    pub fn new(limit: usize) -> Self {
+        Self {
+            list: Vec::new(),
+            budget: Arc::new(Budget {
+                left: AtomicUsize::new(limit),
+                dropped: Default::default(),
+            }),
+        }
+    }
+
+    /// An empty list sharing this one's budget.
+    #[must_use]
+    pub fn sibling(&self) -> Self {
+        Self {
+            list: Vec::new(),
+            budget: Arc::clone(&self.budget),
+        }
+    }
+
+    /// Add `d`, or count it when the budget is spent.
+    pub fn push(&mut self, d: Diagnostic) {
+        let left = &self.budget.left;
+        if left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            self.list.push(d);
+        } else {
+            let slot = match d.severity {
+                Severity::Error => 0,
+                Severity::Warning => 1,
+                Severity::Info => 2,
+            };
+            if let Some(count) = self.budget.dropped.get(slot) {
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// [`Diagnostics::push`] each of `found`.
+    pub fn extend(&mut self, found: impl IntoIterator<Item = Diagnostic>) {
+        for d in found {
+            self.push(d);
+        }
+    }
+
+    /// Add findings already counted by a list of this run (moved or filtered from it).
+    pub fn keep(&mut self, found: impl IntoIterator<Item = Diagnostic>) {
+        self.list.extend(found);
+    }
+
+    /// What the run dropped so far.
+    #[must_use]
+    pub fn dropped(&self) -> Dropped {
+        let [errors, warnings, infos] = &self.budget.dropped;
+        Dropped {
+            errors: errors.load(Ordering::Relaxed),
+            warnings: warnings.load(Ordering::Relaxed),
+            infos: infos.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The list, and what the run dropped.
+    #[must_use]
+    pub fn finish(self) -> (Vec<Diagnostic>, Dropped) {
+        let dropped = self.dropped();
+        (self.list, dropped)
+    }
+}
+
+impl std::ops::Deref for Diagnostics {
+    type Target = Vec<Diagnostic>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.list
+    }
+}
+
+impl std::ops::DerefMut for Diagnostics {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.list
+    }
+}
+
+/// FC004 for the findings a run dropped past `limit` (`None` when it dropped none).
+pub(crate) fn dropped_notice(limit: usize, dropped: Dropped) -> Option<Diagnostic> {
+    if dropped.total() == 0 {
+        return None;
+    }
+    let Dropped {
+        errors,
+        warnings,
+        infos,
+    } = dropped;
+    let d = crate::rules::registry::diagnostic(
+        "FC004",
+        format!(
+            "factory stopped keeping findings after {limit}: {} more were found ({errors} errors, {warnings} warnings, {infos} infos)",
+            dropped.total()
+        ),
+    )
+    .with_help("fix the findings shown first; a project this wrong is almost certainly a generated or damaged file");
+    Some(d)
 }
 
 /// A value quoted in a diagnostic's words (between backticks) longer than this many characters

@@ -3,7 +3,7 @@
 
 use factory_env::{DeployContext, DotenvEntry, ManagedService, Variables, dotenv};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::rules::registry;
 use crate::settings::{Mode, Settings};
 use crate::source::{FileKind, SourceMap};
@@ -41,7 +41,7 @@ pub struct DotenvFiles {
 pub(crate) fn parse_dotenv(
     sources: &SourceMap,
     process: &ProcessEnv,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) -> DotenvFiles {
     let mut out = DotenvFiles::default();
     for id in sources.of_kind(FileKind::Dotenv) {

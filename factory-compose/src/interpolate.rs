@@ -4,7 +4,7 @@
 
 use factory_env::{Budgeted, Lookup, Op, Template, Variables};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::rules::registry;
 use crate::settings::Settings;
 use crate::source::SourceMap;
@@ -90,7 +90,7 @@ pub fn run(
     sources: &SourceMap,
     vars: &Variables,
     settings: &Settings,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) -> Interpolation {
     run_with_files(tree, sources, vars, &[], settings, diags)
 }
@@ -104,7 +104,7 @@ pub fn run_with_files(
     vars: &Variables,
     file_vars: &[(FileId, Vec<(String, String)>)],
     settings: &Settings,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) -> Interpolation {
     let mut out = Interpolation::default();
     let Some(root) = tree.root() else { return out };

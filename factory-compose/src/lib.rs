@@ -53,7 +53,7 @@ pub mod suppress;
 pub mod volume;
 pub mod yaml;
 
-pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Dropped, Edit, Fix, Label, Severity};
 pub use environment::ProcessEnv;
 pub use interpolate::Interpolation;
 pub use line_index::{LineCol, LineIndex};
@@ -75,8 +75,12 @@ pub struct Loaded {
     pub dotenv: environment::DotenvFiles,
     /// Every variable use, and the raw text of interpolated scalars.
     pub interpolation: Interpolation,
-    /// Problems found while loading (YAML, shape, types, interpolation, `.env`).
+    /// Problems found while loading (YAML, shape, types, interpolation, `.env`), at most
+    /// [`yaml::Limits::max_diagnostics`]; past it the last one is FC004 with the count of the
+    /// others ([`Loaded::dropped`]).
     pub diagnostics: Vec<Diagnostic>,
+    /// The problems found while loading past [`yaml::Limits::max_diagnostics`], not kept.
+    pub dropped: Dropped,
     /// Each service's `env_file` variables, from the files the caller added (see
     /// [`resolve_refs`]).
     pub env_files: Vec<resolve_refs::ServiceEnvFile>,
@@ -116,7 +120,8 @@ impl Loaded {
 /// caller added ([`resolve_refs`]).
 #[must_use]
 pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> Loaded {
-    let mut diagnostics = Vec::new();
+    let limit = settings.limits.max_diagnostics;
+    let mut diagnostics = Diagnostics::new(limit);
     let mut trees = Vec::new();
     for id in sources.of_kind(FileKind::Compose) {
         let file = sources.get(id);
@@ -189,7 +194,8 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // gone from the merged tree; the schema checks rules report in their own words
     // (`check_covered`) are kept for the values the merged tree no longer has.
     let replaced_values = (trees.len() > 1 || !extends_trees.is_empty()).then(|| {
-        let (mut found, mut covered) = (Vec::new(), Vec::new());
+        // Filtered below, then counted as they join the project's findings.
+        let (mut found, mut covered) = (Diagnostics::new(limit), Diagnostics::new(limit));
         let files = trees.iter().zip(&as_strings).enumerate();
         for (k, (tree, strings)) in files.filter(|_| trees.len() > 1) {
             let mut copy = tree.clone();
@@ -255,7 +261,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         })
         .collect();
     let checked = diagnostics.split_off(required_from);
-    diagnostics.extend(checked.into_iter().filter(|d| {
+    diagnostics.keep(checked.into_iter().filter(|d| {
         said.insert((
             d.code,
             d.primary.as_ref().map(|l| l.location),
@@ -287,12 +293,14 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             .map(|d| (d.code, d.primary.as_ref().map(|l| l.location)))
             .collect();
         let missing: Vec<Diagnostic> = found
+            .finish()
+            .0
             .into_iter()
             .filter(|d| !seen.contains(&(d.code, d.primary.as_ref().map(|l| l.location))))
             .collect();
         diagnostics.extend(missing);
         // What `compose_refusals` finds on the merged tree is reported there, once.
-        let mut merged = Vec::new();
+        let mut merged = Diagnostics::new(limit);
         schema::check_covered(&tree, schema::Checks::NotRequired, &mut merged);
         let key = |d: &Diagnostic| {
             (
@@ -302,7 +310,13 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             )
         };
         let mut said: std::collections::HashSet<_> = merged.iter().map(key).collect();
-        diagnostics.extend(covered.into_iter().filter(|d| said.insert(key(d))));
+        diagnostics.extend(
+            covered
+                .finish()
+                .0
+                .into_iter()
+                .filter(|d| said.insert(key(d))),
+        );
     }
     let mut project = model::build(tree, &mut diagnostics);
     project.overrides = overrides;
@@ -310,12 +324,15 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let env_files = resolve_refs::env_files(&project, sources, &variables, &mut diagnostics);
     let label_files = resolve_refs::label_files(&project, sources, &mut diagnostics);
     redact::finish(&mut diagnostics, &variables, settings.show_secrets);
+    let (mut diagnostics, dropped) = diagnostics.finish();
+    diagnostics.extend(diagnostic::dropped_notice(limit, dropped));
     Loaded {
         project,
         variables,
         dotenv,
         interpolation,
         diagnostics,
+        dropped,
         env_files,
         label_files,
         extends_files,
@@ -324,7 +341,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
 
 /// FC020 for each value a later file gives where an earlier file has a mapping or a list that
 /// compose-go cannot merge it into (`cannot override x-common.environment`).
-fn report_conflicts(tree: &yaml::Tree, conflicts: &[merge::Conflict], diags: &mut Vec<Diagnostic>) {
+fn report_conflicts(tree: &yaml::Tree, conflicts: &[merge::Conflict], diags: &mut Diagnostics) {
     for c in conflicts {
         let earlier = if c.earlier_is_mapping {
             "a mapping"
@@ -369,7 +386,7 @@ fn included_config_environments(
     sources: &SourceMap,
     variables: &factory_env::Variables,
     file_vars: &[(FileId, Vec<(String, String)>)],
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) {
     use factory_env::Lookup;
     let Some(configs) = tree.root().and_then(|r| tree.get(r, "configs")) else {
@@ -410,7 +427,7 @@ fn included_config_environments(
 /// Compose refuses a project whose files, merged, have no top-level key at all (`empty compose
 /// file`): empty files, files of comments only, `{}`. Not reported when a YAML problem already
 /// explains it (a syntax error or a limit drops the tree) or a document is null (FC002).
-fn report_empty_project(tree: &yaml::Tree, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
+fn report_empty_project(tree: &yaml::Tree, sources: &SourceMap, diags: &mut Diagnostics) {
     let empty = match tree.root().map(|r| tree.node(r).kind) {
         None => true,
         Some(yaml::NodeKind::Mapping(entries)) => entries.is_empty(),
@@ -438,9 +455,10 @@ fn includes_and_extends(
     (include_env, extends_trees): (&mut Vec<merge::IncludeEnv>, &mut Vec<yaml::Tree>),
     sources: &SourceMap,
     (settings, home): (&Settings, bool),
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> Vec<resolve_refs::FileRef> {
-    let mut yaml_problems = Vec::new();
+    let limit = settings.limits.max_diagnostics;
+    let mut yaml_problems = diagnostics.sibling();
     let mut schema_problems: Vec<(String, Diagnostic)> = Vec::new();
     let mut read: Vec<(String, yaml::Tree)> = Vec::new();
     let mut load_file = |path: &str| {
@@ -455,9 +473,10 @@ fn includes_and_extends(
         );
         // Compose validates an included file, not one `extends` reads (only the merged result):
         // kept by path until it is known which the file is.
-        let mut found = Vec::new();
+        // Filtered below, then counted as they join the project's findings.
+        let mut found = Diagnostics::new(limit);
         schema::check(&tree, &mut found);
-        schema_problems.extend(found.into_iter().map(|d| (path.to_owned(), d)));
+        schema_problems.extend(found.finish().0.into_iter().map(|d| (path.to_owned(), d)));
         read.push((path.to_owned(), tree.clone()));
         Some(tree)
     };
@@ -473,7 +492,7 @@ fn includes_and_extends(
     extended.conflicts.extend(included.extends.conflicts);
     report_conflicts(tree, &extended.conflicts, diagnostics);
     extended.files.extend(included.extends.files);
-    diagnostics.append(&mut yaml_problems);
+    diagnostics.keep(yaml_problems.finish().0);
     diagnostics.extend(
         schema_problems
             .into_iter()
@@ -491,13 +510,15 @@ fn includes_and_extends(
     // validates the merged result.
     if !extended.files.is_empty() {
         let main_file = tree.root().map(|r| tree.node(r).file);
-        let mut found = Vec::new();
+        let mut found = Diagnostics::new(limit);
         schema::check_some(tree, schema::Checks::NotRequired, &mut found);
         let said: std::collections::HashSet<(&str, Option<Location>)> = diagnostics
             .iter()
             .map(|d| (d.code, d.primary.as_ref().map(|l| l.location)))
             .collect();
         let fresh: Vec<Diagnostic> = found
+            .finish()
+            .0
             .into_iter()
             .filter(|d| {
                 let at = d.primary.as_ref().map(|l| l.location);
@@ -669,13 +690,16 @@ pub fn compose_refusals(
                 && unread.contains(&sources.get(p.location.file).name)
         })
     };
-    let mut out: Vec<Diagnostic> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error && REFUSED_WHEN_LOADING.contains(&d.code))
-        .filter(|d| !(d.code == "FE004" && in_unread(d)))
-        .cloned()
-        .collect();
+    let limit = settings.limits.max_diagnostics;
+    let mut out = Diagnostics::new(limit);
+    out.extend(
+        loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error && REFUSED_WHEN_LOADING.contains(&d.code))
+            .filter(|d| !(d.code == "FE004" && in_unread(d)))
+            .cloned(),
+    );
     // Checked here, on the project merged and interpolated (an interpolated value is a string,
     // as a `${VAR}` is before interpolation), rather than on each file when loading: only
     // `config` needs them, and `lint` should not pay for them.
@@ -693,13 +717,15 @@ pub fn compose_refusals(
         ))
     });
     redact::finish(&mut out, &loaded.variables, settings.show_secrets);
+    let (mut out, dropped) = out.finish();
+    out.extend(diagnostic::dropped_notice(limit, dropped));
     out
 }
 
 /// Keys Compose's schema does not know, at the top level (FC010) or in a service (FC012):
 /// Compose refuses them (`additional properties 'imagee' not allowed`). `lint` reports them
 /// through the same rules, with the platform's view of the keys Compose does know.
-fn unknown_keys(project: &model::Project, out: &mut Vec<Diagnostic>) {
+fn unknown_keys(project: &model::Project, out: &mut Diagnostics) {
     use platform::{COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS, did_you_mean};
     let mut report = |key: &model::OtherKey, code: &'static str, what: &str, known: &[&str]| {
         let name = key.key.value.as_str();
@@ -745,12 +771,21 @@ pub fn check(
     process: &ProcessEnv,
     settings: &Settings,
 ) -> Report {
-    let mut diagnostics = loaded.diagnostics.clone();
+    // The rules share what the load left of the budget; the load's FC004 about what it dropped
+    // (its last finding) is made again below with the rules' count added.
+    let limit = settings.limits.max_diagnostics;
+    let loaded_notice = usize::from(loaded.dropped.total() > 0);
+    let kept = loaded.diagnostics.len() - loaded_notice.min(loaded.diagnostics.len());
+    let mut diagnostics = Diagnostics::new(limit.saturating_sub(kept));
+    diagnostics.keep(loaded.diagnostics.iter().take(kept).cloned());
     let cx = rules::Context::of(loaded, sources, settings, process);
     rules::run(&cx, &mut diagnostics);
     name_overridden_values(&loaded.project, &mut diagnostics);
     drop_variables_inside_fr008(&mut diagnostics);
     redact::finish(&mut diagnostics, &loaded.variables, settings.show_secrets);
+    let (mut diagnostics, mut dropped) = diagnostics.finish();
+    dropped.add(loaded.dropped);
+    diagnostics.extend(diagnostic::dropped_notice(limit, dropped));
     suppress::apply_inline(Report::new(diagnostics), sources)
 }
 
@@ -779,7 +814,7 @@ fn name_overridden_values(project: &model::Project, diagnostics: &mut [Diagnosti
 /// variables (`$apr1`), the FE002 (FE007 in deploy mode) diagnostics for those variables are
 /// the same problem. The interpolation pass cannot know, so they are dropped here: every FE002
 /// or FE007 located inside a span an FR008 diagnostic covers (its primary or secondary labels).
-fn drop_variables_inside_fr008(diagnostics: &mut Vec<Diagnostic>) {
+fn drop_variables_inside_fr008(diagnostics: &mut Diagnostics) {
     let covered: Vec<Location> = diagnostics
         .iter()
         .filter(|d| d.code == "FR008")

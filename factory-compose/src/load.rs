@@ -1,6 +1,6 @@
 //! Files → trees → model, turning YAML problems into FC001/FC003/FC004 diagnostics.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::rules::registry;
 use crate::span::{FileId, Location, Span};
 use crate::yaml::{self, LimitKind, Limits, Tree, YamlProblem};
@@ -10,7 +10,7 @@ pub(crate) fn parse_file(
     text: &str,
     file: FileId,
     limits: &Limits,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) -> Tree {
     let parsed = yaml::parse(text, file, limits);
     for problem in parsed.problems {
@@ -27,7 +27,7 @@ pub(crate) fn parse_file(
 /// file when its text is not one (`yaml: cannot decode !!str `abc` as a !!int`); a `!!binary`
 /// scalar is base64, decoded to a string (`yaml: !!binary value contains invalid base64 data`).
 /// Both messages from Compose v2.40.3. The decoded text replaces a `!!binary` scalar's.
-fn decode_tagged_scalars(tree: &mut Tree, diags: &mut Vec<Diagnostic>) {
+fn decode_tagged_scalars(tree: &mut Tree, diags: &mut Diagnostics) {
     use yaml::{NodeKind, PlainValue, TagKind};
     if !tree.any_tag(|_| true) {
         return;
@@ -138,7 +138,7 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 /// `volumes`, `secrets` or `configs` (`services must be a mapping`), even when another file
 /// defines it. A file with no document at all adds nothing and is not refused. Other
 /// non-mappings are reported by the model, on the merged project.
-fn report_null_documents(text: &str, tree: &Tree, diags: &mut Vec<Diagnostic>) {
+fn report_null_documents(text: &str, tree: &Tree, diags: &mut Diagnostics) {
     use crate::model::convert::is_null;
     for &doc in &tree.documents {
         let node = tree.node(doc);
@@ -190,7 +190,7 @@ const MAPPING_KEYS: [&str; 5] = ["services", "networks", "volumes", "secrets", "
 
 /// Compose decodes mappings into string-keyed maps: a sequence or mapping used as a key
 /// (`? [a, b]: x`) is refused (`invalid map key`), anywhere in the file.
-fn report_collection_keys(tree: &Tree, diags: &mut Vec<Diagnostic>) {
+fn report_collection_keys(tree: &Tree, diags: &mut Diagnostics) {
     for node in &tree.nodes {
         let yaml::NodeKind::Mapping(entries) = node.kind else {
             continue;

@@ -10,7 +10,7 @@
 
 use factory_env::{Chain, Lookup, Variables, dotenv};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::model::{Project, Service};
 use crate::source::{FileKind, SourceMap};
 use crate::span::{FileId, Location};
@@ -128,7 +128,7 @@ pub(crate) fn env_files(
     project: &Project,
     sources: &SourceMap,
     variables: &Variables,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) -> Vec<ServiceEnvFile> {
     let tree = &project.tree;
     let mut out = Vec::new();
@@ -170,7 +170,7 @@ fn read_files(
     items: &[(String, bool, Location)],
     lookup: &dyn Lookup,
     what: &str,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) -> Vec<(String, String)> {
     let mut entries: Vec<(String, String)> = Vec::new();
     for (path, _, _) in items {
@@ -201,7 +201,7 @@ fn read_files(
 pub(crate) fn label_files(
     project: &Project,
     sources: &SourceMap,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) -> Vec<ServiceEnvFile> {
     let tree = &project.tree;
     let mut out = Vec::new();
@@ -227,7 +227,7 @@ pub(crate) fn include_variables(
     items: &[crate::merge::IncludeEnv],
     sources: &SourceMap,
     variables: &Variables,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) -> Vec<(FileId, Vec<(String, String)>)> {
     let mut out: Vec<(FileId, Vec<(String, String)>)> = Vec::new();
     for crate::merge::IncludeEnv {

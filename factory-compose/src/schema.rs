@@ -36,7 +36,7 @@
 //! One walk of the tree, allocation-free per node: the path a message names is a chain of
 //! frames on the stack, formatted only when a diagnostic is written.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::go_json::{self, J};
 use crate::model::convert::{compose_bool, describe, scalar_kind};
 use crate::render::parse::{GoScalar, go_parse_float};
@@ -65,7 +65,7 @@ pub(crate) enum Checks {
 }
 
 /// Report every value of `tree` (one compose file) that Compose's schema refuses, as FC020.
-pub(crate) fn check(tree: &Tree, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check(tree: &Tree, diags: &mut Diagnostics) {
     check_some(tree, Checks::All, diags);
 }
 
@@ -73,7 +73,7 @@ pub(crate) fn check(tree: &Tree, diags: &mut Vec<Diagnostic>) {
 /// `healthcheck`: FC025; `logging`: FC031; `extra_hosts`: FC028; a collection or a date as an
 /// `environment` or `labels` value: FC021): for [`crate::compose_refusals`] only, so that `lint`
 /// does not say the same thing twice (and does not pay for them).
-pub(crate) fn check_covered(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check_covered(tree: &Tree, checks: Checks, diags: &mut Diagnostics) {
     Cx::new(tree, checks).covered(diags);
 }
 
@@ -108,11 +108,7 @@ const LOGGING: Obj = closed(&[
 
 /// The interpolated values of `tree` Compose refuses, failing their cast or the schema
 /// ([`Checks::Interpolated`]), but those of `unset` (sorted) when given.
-pub(crate) fn check_interpolated(
-    tree: &Tree,
-    unset: Option<&[NodeId]>,
-    diags: &mut Vec<Diagnostic>,
-) {
+pub(crate) fn check_interpolated(tree: &Tree, unset: Option<&[NodeId]>, diags: &mut Diagnostics) {
     let cx = Cx {
         settled_only: unset,
         ..Cx::new(tree, Checks::Interpolated)
@@ -123,7 +119,7 @@ pub(crate) fn check_interpolated(
 }
 
 /// [`check`], reporting only `checks`.
-pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Diagnostics) {
     let cx = Cx::new(tree, checks);
     for &doc in &tree.documents {
         cx.document(doc, diags);
@@ -140,7 +136,7 @@ pub(crate) fn check_later_file(
     (checks, later_file): (Checks, bool),
     as_strings: &std::collections::HashSet<NodeId>,
     covered: bool,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) {
     let cx = Cx {
         as_strings: Some(as_strings),
@@ -165,7 +161,7 @@ pub(crate) fn check_merged(
     tree: &Tree,
     last: Option<FileId>,
     included: &[FileId],
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) {
     let cx = Cx {
         last_file: last,
@@ -1163,7 +1159,7 @@ fn union(s: &S) -> u8 {
 // The walk.
 
 /// Where diagnostics go: `None` when only asking whether a value is valid (a `oneOf` branch).
-type Out<'o> = Option<&'o mut Vec<Diagnostic>>;
+type Out<'o> = Option<&'o mut Diagnostics>;
 
 struct Cx<'t> {
     tree: &'t Tree,
@@ -1201,7 +1197,7 @@ impl<'t> Cx<'t> {
     }
 
     /// See [`check_covered`].
-    fn covered(&self, diags: &mut Vec<Diagnostic>) {
+    fn covered(&self, diags: &mut Diagnostics) {
         let cx = self;
         let mut out = Some(diags);
         for &doc in &self.tree.documents {
@@ -1901,7 +1897,7 @@ impl<'t> Cx<'t> {
     // -----------------------------------------------------------------------------------------
     // The document and its services.
 
-    fn document(&self, doc: NodeId, diags: &mut Vec<Diagnostic>) {
+    fn document(&self, doc: NodeId, diags: &mut Diagnostics) {
         let Some(entries) = self.entries(doc) else {
             return; // load.rs and the model report a document that is not a mapping
         };

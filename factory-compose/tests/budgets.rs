@@ -1,7 +1,7 @@
 //! Every budget that stops input from blowing up, tested at its limit and just past it, through
 //! the whole `lint` pipeline with a diagnostic that points into the file and names the limit:
-//! FC004 for the YAML tree (depth, aliases, file size) and for the bytes interpolation may add
-//! to the compose files, FE001 for template nesting, FE004 for the bytes `.env` substitutions
+//! FC004 for the YAML tree (depth, aliases, file size, nodes), for the bytes interpolation may
+//! add to the compose files and for the findings a run keeps, FE001 for template nesting, FE004 for the bytes `.env` substitutions
 //! may add (factory-env's expansion budget), FR011/FR001 for the
 //! compiled size of a Traefik rule regex (factory-route's 1 MiB), FJ007 for a schedule that
 //! fires in no day of the 400-year Gregorian cycle (factory-cron's search horizon). The leaf
@@ -497,5 +497,129 @@ fn compose_expansion_budget_is_fc004_at_one_mib() {
             line: 6,
             column: 15
         }
+    );
+}
+
+/// A project of `services` one-line services: 4 nodes each (name, mapping, `image`, value),
+/// plus the root mapping and the `services` key and value.
+fn one_line_services(services: usize) -> String {
+    let mut text = String::from("services:\n");
+    for k in 0..services {
+        text.push_str(&format!("  s{k}: {{image: nginx:1}}\n"));
+    }
+    text
+}
+
+#[test]
+fn node_budget_is_exact_and_points_at_the_first_node_past_it() {
+    let text = one_line_services(100);
+    let nodes = 3 + 4 * 100;
+    let with_limit = |max_nodes| Settings {
+        limits: Limits {
+            max_nodes,
+            ..Limits::default()
+        },
+        ..Settings::default()
+    };
+    assert!(find(&lint_with(text.clone(), &with_limit(nodes)), "FC004").is_none());
+    let report = lint_with(text.clone(), &with_limit(nodes - 1));
+    // Past the budget the file is not read at all: FC004 is the only finding about it.
+    assert_eq!(codes(&report), ["FC004"], "{:?}", report.diagnostics);
+    let d = &report.diagnostics[0];
+    assert!(
+        text_of(d).contains(&format!("more than {} YAML nodes", nodes - 1)),
+        "{}",
+        text_of(d)
+    );
+    // The last node is the value of the last service's `image`.
+    let (start, _) = lines_cols(&text, d);
+    assert_eq!((start.line, start.column), (101, 16));
+    assert_eq!(Limits::default().max_nodes, 1_000_000);
+}
+
+/// FC034 (an image without a tag) once per service.
+fn untagged_images(services: usize) -> String {
+    let mut text = String::from("services:\n");
+    for k in 0..services {
+        text.push_str(&format!("  s{k}:\n    image: nginx\n"));
+    }
+    text
+}
+
+fn with_findings_limit(max_diagnostics: usize) -> Settings {
+    Settings {
+        limits: Limits {
+            max_diagnostics,
+            ..Limits::default()
+        },
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn findings_budget_is_exact_and_fc004_counts_the_rest_by_severity() {
+    // Five FC034 (warnings, found by the rules), then three null documents (FC002, errors,
+    // found while loading): eight findings.
+    let text = format!("{}---\n---\n---\n", untagged_images(5));
+    let all = lint_with(text.clone(), &with_findings_limit(8));
+    assert_eq!(
+        codes(&all),
+        [
+            "FC034", "FC034", "FC034", "FC034", "FC034", "FC002", "FC002", "FC002"
+        ]
+    );
+    // One fewer: the load keeps its three, the rules four of their five, and one FC004 at the
+    // end (a finding with no place) counts the fifth.
+    let cut = lint_with(text.clone(), &with_findings_limit(7));
+    assert_eq!(
+        codes(&cut),
+        [
+            "FC034", "FC034", "FC034", "FC034", "FC002", "FC002", "FC002", "FC004"
+        ]
+    );
+    let notice = find(&cut, "FC004").expect("FC004");
+    assert!(notice.primary.is_none());
+    assert!(
+        notice
+            .message
+            .contains("after 7: 1 more were found (0 errors, 1 warnings, 0 infos)"),
+        "{}",
+        notice.message
+    );
+    // A budget the load alone exceeds: one FC004 counts what the load and the rules dropped.
+    let loading = lint_with(text, &with_findings_limit(2));
+    assert_eq!(codes(&loading), ["FC002", "FC002", "FC004"]);
+    let notice = find(&loading, "FC004").expect("FC004");
+    assert!(
+        notice
+            .message
+            .contains("6 more were found (1 errors, 5 warnings, 0 infos)"),
+        "{}",
+        notice.message
+    );
+    assert_eq!(Limits::default().max_diagnostics, 100_000);
+}
+
+#[test]
+fn findings_budget_is_shared_by_the_rules_threads() {
+    // Past `PARALLEL_MIN_NODES` the rules run on several threads; each thread's findings take
+    // from the one budget. Two rules find 2 000 each here (FC034 for the image, FC015 for
+    // `ports`): with a budget each they would keep 2 000 in all.
+    let mut text = String::from("services:\n");
+    for k in 0..2_000 {
+        text.push_str(&format!("  s{k}:\n    image: nginx\n    ports: [\"80\"]\n"));
+    }
+    let settings = Settings {
+        threads: 4,
+        ..with_findings_limit(1_000)
+    };
+    let report = lint_with(text, &settings);
+    assert_eq!(report.diagnostics.len(), 1_001);
+    let notice = report.diagnostics.last().expect("FC004");
+    assert_eq!(notice.code, "FC004");
+    assert!(
+        notice.message.contains("after 1000: 3000 more were found"),
+        "{}",
+        notice.message
     );
 }

@@ -2,14 +2,14 @@
 //! maps where Compose wants a string (FC021).
 
 use super::{CommandValue, Form, KeyValue, OtherKey, Project, Service, Spanned, StringList, Text};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::registry;
 use crate::span::Location;
 use crate::yaml::{Entry, Node, NodeId, NodeKind, PlainValue, ScalarStyle, Tree, resolve_plain};
 
 /// Build the model of `tree` (its first document). Problems are pushed to `diags`.
 #[must_use]
-pub fn build(tree: Tree, diags: &mut Vec<Diagnostic>) -> Project {
+pub fn build(tree: Tree, diags: &mut Diagnostics) -> Project {
     let root = tree.root();
     let mut project = Project {
         tree: Tree::default(),
@@ -182,7 +182,7 @@ impl<'t> Cx<'t> {
 
     fn type_error(
         &self,
-        diags: &mut Vec<Diagnostic>,
+        diags: &mut Diagnostics,
         path: KeyPath<'_>,
         id: NodeId,
         expected: &str,
@@ -202,7 +202,7 @@ impl<'t> Cx<'t> {
         diags.push(d);
     }
 
-    fn project(&self, root: NodeId, project: &mut Project, diags: &mut Vec<Diagnostic>) {
+    fn project(&self, root: NodeId, project: &mut Project, diags: &mut Diagnostics) {
         let Some(entries) = self.entries(root) else {
             if !self.is_null(root) {
                 diags.push(
@@ -232,7 +232,7 @@ impl<'t> Cx<'t> {
         }
     }
 
-    fn services(&self, e: &Entry, project: &mut Project, diags: &mut Vec<Diagnostic>) {
+    fn services(&self, e: &Entry, project: &mut Project, diags: &mut Diagnostics) {
         let Some(entries) = self.entries(e.value) else {
             if !self.is_null(e.value) {
                 diags.push(
@@ -304,7 +304,7 @@ impl<'t> Cx<'t> {
         &["depends_on", "networks", "security_opt", "volumes_from"];
 
     /// FC020 for a list Compose refuses because an item repeats an earlier one.
-    fn unique_items(&self, service: &str, e: &Entry, diags: &mut Vec<Diagnostic>) {
+    fn unique_items(&self, service: &str, e: &Entry, diags: &mut Diagnostics) {
         let Some(key) = self.scalar(e.key) else {
             return;
         };
@@ -349,13 +349,7 @@ impl<'t> Cx<'t> {
             .map(|s| Location::new(self.node(e.key).file, s))
     }
 
-    fn service_key(
-        &self,
-        svc_name: &str,
-        e: &Entry,
-        svc: &mut Service,
-        diags: &mut Vec<Diagnostic>,
-    ) {
+    fn service_key(&self, svc_name: &str, e: &Entry, svc: &mut Service, diags: &mut Diagnostics) {
         let key = self.key_text(e);
         // Formatted only when a diagnostic names it.
         let path = KeyPath {
@@ -537,7 +531,7 @@ impl<'t> Cx<'t> {
         &self,
         id: NodeId,
         path: KeyPath<'_>,
-        diags: &mut Vec<Diagnostic>,
+        diags: &mut Diagnostics,
     ) -> Option<StringList> {
         let items = self.seq(id)?;
         let mut out = StringList::with_capacity(items.len());
@@ -560,7 +554,7 @@ impl<'t> Cx<'t> {
         &self,
         id: NodeId,
         path: KeyPath<'_>,
-        diags: &mut Vec<Diagnostic>,
+        diags: &mut Diagnostics,
         via: Option<Location>,
     ) -> Option<Vec<KeyValue>> {
         match self.node(id).kind {
@@ -646,14 +640,7 @@ impl<'t> Cx<'t> {
         }
     }
 
-    fn fc021(
-        &self,
-        diags: &mut Vec<Diagnostic>,
-        path: KeyPath<'_>,
-        key: &str,
-        e: &Entry,
-        what: &str,
-    ) {
+    fn fc021(&self, diags: &mut Diagnostics, path: KeyPath<'_>, key: &str, e: &Entry, what: &str) {
         let raw = self.scalar(e.value);
         let what_key = if path.key == "labels" {
             "label"

@@ -15,7 +15,7 @@ pub mod registry;
 pub(crate) mod route;
 pub(crate) mod structure;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::model::Project;
 use crate::settings::Settings;
 use crate::source::SourceMap;
@@ -224,7 +224,7 @@ pub(crate) trait Rule: Sync {
     fn info(&self) -> &'static RuleInfo;
 
     /// Push a diagnostic for every problem found. Rules reported while parsing keep the default.
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+    fn check(&self, _cx: &Context<'_>, _out: &mut Diagnostics) {}
 }
 
 /// Declare a rule struct whose doc comment is its documentation.
@@ -276,7 +276,7 @@ const PARALLEL_MIN_NODES: usize = 4_000;
 /// Run every rule's check over the model. On a large project with `settings.threads > 1` the
 /// rules are shared by that many threads (each takes the next rule not yet taken); every rule's
 /// findings are then put back in registry order, so the output does not depend on the threads.
-pub(crate) fn run(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn run(cx: &Context<'_>, out: &mut Diagnostics) {
     let rules: Vec<&dyn Rule> = registry::rules().collect();
     let threads = cx.settings.threads.min(rules.len());
     if threads <= 1 || cx.project.tree.nodes.len() < PARALLEL_MIN_NODES {
@@ -291,9 +291,9 @@ pub(crate) fn run(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(rule) = rules.get(i) else { break };
-            let mut diags = Vec::new();
+            let mut diags = out.sibling();
             rule.check(cx, &mut diags);
-            found.push((i, diags));
+            found.push((i, diags.finish().0));
         }
         found
     };
@@ -309,5 +309,5 @@ pub(crate) fn run(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         all
     });
     found.sort_unstable_by_key(|(i, _)| *i);
-    out.extend(found.into_iter().flat_map(|(_, diags)| diags));
+    out.keep(found.into_iter().flat_map(|(_, diags)| diags));
 }

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Diagnostics, Edit, Fix};
 use crate::model::CommandValue;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -57,7 +57,7 @@ impl Rule for CronDoesNotFailFast {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for job in cx.jobs() {
             let svc = job.service;
             let Some(command) = svc

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::model::CommandValue;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -75,7 +75,7 @@ impl Rule for EntrypointCannotRunBash {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for job in cx.jobs() {
             let svc = job.service;
             let Some(entrypoint) = &svc.entrypoint else {

@@ -1,7 +1,7 @@
 use std::ops::Range;
 
 use crate::cron_jobs::label_value_location;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -56,7 +56,7 @@ impl Rule for InvalidJobCommand {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for job in cx.jobs() {
             let (Some(kv), Some(command)) = (job.command_label, job.command()) else {
                 continue;

@@ -1,5 +1,5 @@
 use crate::cron_jobs::label_value_location;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -51,7 +51,7 @@ impl Rule for InvalidSchedule {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for job in cx.jobs() {
             let (Some(kv), Some(Err(e))) = (job.schedule_label, &job.schedule) else {
                 continue;

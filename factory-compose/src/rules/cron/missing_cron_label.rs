@@ -1,5 +1,5 @@
 use crate::cron_jobs::{COMMAND_LABEL, SCHEDULE_LABEL, label_via};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -46,7 +46,7 @@ impl Rule for MissingCronLabel {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for job in cx.jobs() {
             let (present, missing, help) = match (job.schedule_label, job.command_label) {
                 (Some(kv), None) => (

@@ -1,7 +1,7 @@
 use factory_cron::{Field, Schedule};
 
 use crate::cron_jobs::label_value_location;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -52,7 +52,7 @@ impl Rule for ScheduleNeverFires {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for job in cx.jobs() {
             let (Some(kv), Some(Ok(schedule))) = (job.schedule_label, &job.schedule) else {
                 continue;

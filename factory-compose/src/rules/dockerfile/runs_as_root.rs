@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::dockerfile::RunAs;
 use crate::rules::dockerfile::link::{self, dockerfiles};
 use crate::rules::{Context, Rule, declare_rule, registry};
@@ -47,7 +47,7 @@ impl Rule for RunsAsRoot {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let files = dockerfiles(cx);
         let builds = link::build_lines(cx);
         for f in &files {

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::dockerfile::link::dockerfiles;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -40,7 +40,7 @@ impl Rule for VolumeInstruction {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for f in dockerfiles(cx) {
             for (ins, paths) in f.parsed.volumes() {
                 let shown = paths

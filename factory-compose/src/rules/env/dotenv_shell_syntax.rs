@@ -1,6 +1,6 @@
 use factory_env::DotenvEntry;
 
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Diagnostics, Edit, Fix};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::{Location, Span};
 
@@ -42,7 +42,7 @@ impl Rule for DotenvShellSyntax {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for (file, entry) in &cx.dotenv.entries {
             let text = &cx.sources.get(*file).text;
             if entry.exported

@@ -1,6 +1,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::model::{Form, KeyValue};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -45,7 +45,7 @@ impl Rule for DuplicateEnvironmentVariable {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let mut reported = BTreeSet::new();
         for svc in &cx.project.services {
             let Some(env) = &svc.environment else {

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::{Location, Span};
 use crate::yaml::NodeKind;
@@ -45,7 +45,7 @@ impl Rule for LegacyComposeInterpolation {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         for (id, v1) in cx.interpolation.v1_incompatibilities() {
             let node = tree.node(*id);

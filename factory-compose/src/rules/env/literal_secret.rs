@@ -2,7 +2,7 @@ use std::collections::BTreeSet;
 
 use factory_env::{Template, has_interpolation, looks_secret};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::model::Form;
 use crate::rules::{
     Context, Rule, contains_ignore_case, declare_rule, ends_with_ignore_case, registry,
@@ -54,7 +54,7 @@ impl Rule for LiteralSecret {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         let mut reported = BTreeSet::new();
         for svc in &cx.project.services {

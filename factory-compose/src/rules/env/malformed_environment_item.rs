@@ -1,6 +1,6 @@
 use std::collections::BTreeSet;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::model::Form;
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
@@ -45,7 +45,7 @@ impl Rule for MalformedEnvironmentItem {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let mut reported = BTreeSet::new();
         for svc in &cx.project.services {
             let Some(env) = &svc.environment else {

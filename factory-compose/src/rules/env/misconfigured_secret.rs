@@ -2,7 +2,7 @@ use std::collections::BTreeSet;
 
 use factory_env::{Op, SvProblem, parse_secret_name};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::settings::Mode;
 use crate::span::{Location, Span};
@@ -50,7 +50,7 @@ impl Rule for MisconfiguredSecret {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let deployed = match &cx.settings.mode {
             Mode::Deploy { environment, .. } => Some(environment.to_uppercase()),
             Mode::Dev => None,

@@ -1,6 +1,6 @@
 use std::ops::Range;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::locate::in_scalar;
 use crate::model::CommandValue;
 use crate::rules::{
@@ -96,7 +96,7 @@ impl Rule for BlockedMailPort {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         for svc in &cx.project.services {
             let name = &svc.name.value;

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::managed::{database_of, product};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -40,7 +40,7 @@ impl Rule for DatabaseNotManaged {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for (index, svc) in cx.project.services.iter().enumerate() {
             let Some((managed, image)) = database_of(cx, index, svc) else {
                 continue;

@@ -1,6 +1,6 @@
 use factory_env::ManagedService;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::managed::{list, product};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -57,7 +57,7 @@ impl Rule for ManagedDatabaseVariables {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             let Some(managed) = ManagedService::from_service_name(&svc.name.value) else {
                 continue;

@@ -2,7 +2,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use factory_env::ManagedService;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::model::Service;
 use crate::rules::managed::{connection_variables, list, list_with, product};
 use crate::rules::{Context, Rule, declare_rule, registry};
@@ -71,7 +71,7 @@ impl Rule for ManagedVariablesNotTaken {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         // Built on first need: most projects depend on no managed service.
         let mut uses: Option<HashMap<NodeId, Vec<&str>>> = None;
         for svc in &cx.project.services {

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::gitlab_ci::GitlabCi;
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::source::FileKind;
@@ -52,7 +52,7 @@ impl Rule for AutomaticProductionDeploy {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for id in cx.sources.of_kind(FileKind::GitlabCi) {
             let ci = GitlabCi::parse(&cx.sources.get(id).text, id);
             for job in ci.jobs() {

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 /// The longest `group/project` path the platform deploys.
@@ -41,7 +41,7 @@ impl Rule for ProjectPathTooLong {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let Some(path) = cx.settings.project_path.as_deref() else {
             return;
         };

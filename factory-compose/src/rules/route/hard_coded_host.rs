@@ -1,6 +1,6 @@
 use factory_route::{MatcherName, Rule as TraefikRule};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::route::{distinct_rules, in_raw, raw_value};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -44,7 +44,7 @@ impl Rule for HardCodedHost {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for d in distinct_rules(cx) {
             let Some(raw) = raw_value(cx, d.rule) else {
                 continue;

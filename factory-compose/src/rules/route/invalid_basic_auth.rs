@@ -1,6 +1,6 @@
 use factory_route::BasicAuth;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::route::labels_with;
 use crate::rules::route::{AUTH_PROPS, in_value, raw_value, uses_missing_variable};
 use crate::rules::{Context, Rule, declare_rule, registry};
@@ -44,7 +44,7 @@ impl Rule for InvalidBasicAuth {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             for kv in labels_with(svc, AUTH_PROPS) {
                 let Some(value) = &kv.value else { continue };

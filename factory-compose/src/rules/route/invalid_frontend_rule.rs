@@ -1,6 +1,6 @@
 use factory_route::ParseErrorKind;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::route::{distinct_rules, in_value, uses_unset_variable};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -44,7 +44,7 @@ impl Rule for InvalidFrontendRule {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for d in distinct_rules(cx) {
             if uses_unset_variable(cx, d.rule) {
                 continue; // FE002/FE007 report the variable; the rule is not the one meant

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::routes::{parse_port, parse_priority};
 use crate::rules::route::{labels_with, point_in};
 use crate::rules::{Context, Rule, declare_rule, registry};
@@ -46,7 +46,7 @@ impl Rule for InvalidRouteNumber {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             for kv in labels_with(svc, &["frontend.priority", "port"]) {
                 let Some(value) = &kv.value else { continue };

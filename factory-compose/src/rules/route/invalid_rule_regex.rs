@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::route::warn_rules;
 use crate::rules::{Context, Rule, declare_rule};
 
@@ -43,7 +43,7 @@ impl Rule for InvalidRuleRegex {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         warn_rules(cx, "FR011", out);
     }
 }

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::model::Form;
 use crate::rules::route::point_in;
 use crate::rules::{Context, Rule, declare_rule, registry};
@@ -44,7 +44,7 @@ impl Rule for InvalidTraefikEnable {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             let Some(labels) = &svc.labels else { continue };
             for kv in labels

@@ -261,7 +261,7 @@ fn rule_warnings<'c>(cx: &'c Context<'_>) -> &'c [(usize, Vec<factory_route::Rul
 pub(crate) fn warn_rules(
     cx: &Context<'_>,
     code: &'static str,
-    out: &mut Vec<crate::diagnostic::Diagnostic>,
+    out: &mut crate::diagnostic::Diagnostics,
 ) {
     let defs = defs(cx);
     for (i, warnings) in rule_warnings(cx) {

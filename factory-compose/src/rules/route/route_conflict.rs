@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::routes::tables;
 use crate::rules::route::{defs, route_name, value_loc};
 use crate::rules::{Context, Rule, declare_rule, registry};
@@ -49,7 +49,7 @@ impl Rule for RouteConflict {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let defs = defs(cx);
         let mut seen: Vec<(usize, usize)> = Vec::new();
         for (table, members) in tables(cx.project, defs) {

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::routes::{expose_entries, parse_port};
 use crate::rules::route::labels_with;
 use crate::rules::{Context, Rule, declare_rule, registry};
@@ -45,7 +45,7 @@ impl Rule for RoutePortNotExposed {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             // Only services with a `port` label and an `expose` list can be reported.
             if svc.expose.is_none() || labels_with(svc, &["port"]).next().is_none() {

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::routes::exposed_ports;
 use crate::rules::route::defs;
 use crate::rules::{Context, Rule, declare_rule, registry};
@@ -44,7 +44,7 @@ impl Rule for RouteWithoutPort {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let mut seen: Vec<usize> = Vec::new();
         for d in defs(cx) {
             let Some(svc) = cx.project.services.get(d.service_index) else {

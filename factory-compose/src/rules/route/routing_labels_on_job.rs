@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::routes::{is_cron, is_one_shot};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -45,7 +45,7 @@ impl Rule for RoutingLabelsOnJob {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             let what = if is_cron(svc) {
                 "a cron job"

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::route::warn_rules;
 use crate::rules::{Context, Rule, declare_rule};
 
@@ -42,7 +42,7 @@ impl Rule for RuleNeverMatches {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         warn_rules(cx, "FR014", out);
     }
 }

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Diagnostics, Edit, Fix};
 use crate::model::Form;
 use crate::rules::route::{AUTH_PROPS, in_raw_exact, labels_with, raw_value};
 use crate::rules::{Context, Rule, declare_rule, registry};
@@ -43,7 +43,7 @@ impl Rule for UndoubledDollarInAuth {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             for kv in labels_with(svc, AUTH_PROPS) {
                 let Some(value) = &kv.value else { continue };

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::volume::{VolumeSource, valid_entries};
 
@@ -48,7 +48,7 @@ impl Rule for AbsoluteBindMount {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             for v in valid_entries(&cx.project.tree, svc) {
                 let VolumeSource::Bind(src) = &v.source else {

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -42,7 +42,7 @@ impl Rule for DependencyCycle {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let services = &cx.project.services;
         // Services by name (first occurrence), so the walk is linear in services + edges.
         let index = |name: &str| cx.service_index(name);

@@ -1,5 +1,5 @@
 use super::absolute_bind_mount::is_docker_socket;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::volume::{VolumeSource, valid_entries};
 
@@ -42,7 +42,7 @@ impl Rule for DockerSocketMounted {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         if !cx.settings.is_deploy() {
             return;
         }

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -40,7 +40,7 @@ impl Rule for ImageWithoutTag {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for (index, svc) in cx.project.services.iter().enumerate() {
             let Some(image) = &svc.image else { continue };
             if image.value.contains('$') {

@@ -1,6 +1,6 @@
 use std::net::IpAddr;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::model::convert::describe;
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
@@ -44,13 +44,13 @@ impl Rule for InvalidExtraHosts {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         for svc in &cx.project.services {
             let Some(hosts) = &svc.extra_hosts else {
                 continue;
             };
-            let report = |out: &mut Vec<Diagnostic>, id, message: String| {
+            let report = |out: &mut Diagnostics, id, message: String| {
                 let n = tree.node(id);
                 out.push(
                     registry::diagnostic("FC028", message)

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::model::convert::{compose_bool, describe, scalar_kind};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
@@ -48,12 +48,12 @@ impl Rule for InvalidHealthcheck {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         let mut judged: HashMap<NodeId, Vec<(Location, String, &'static str)>> = HashMap::new();
         for svc in &cx.project.services {
             let Some(hc) = &svc.healthcheck else { continue };
-            let report = |out: &mut Vec<Diagnostic>, at: Location, message: String, help: &str| {
+            let report = |out: &mut Diagnostics, at: Location, message: String, help: &str| {
                 let d = registry::diagnostic("FC025", message).with_help(help);
                 out.push(d.at_inherited(at, hc.via));
             };

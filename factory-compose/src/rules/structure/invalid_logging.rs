@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::model::convert::{describe, is_null, scalar_kind};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
@@ -46,7 +46,7 @@ impl Rule for InvalidLogging {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         let mut judged: HashMap<NodeId, Vec<(Location, String, &'static str)>> = HashMap::new();
         for svc in &cx.project.services {

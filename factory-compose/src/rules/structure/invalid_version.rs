@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::model::convert::{describe, scalar_kind};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::yaml::{PlainValue, View};
@@ -42,7 +42,7 @@ impl Rule for InvalidVersion {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let Some(version) = &cx.project.version else {
             return;
         };

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
 use crate::volume::{VolumeSource, parse_long, parse_short};
@@ -44,9 +44,9 @@ impl Rule for InvalidVolume {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
-            let push = |out: &mut Vec<Diagnostic>,
+            let push = |out: &mut Diagnostics,
                         at: Location,
                         via: Option<Location>,
                         message: String,

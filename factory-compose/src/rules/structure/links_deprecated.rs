@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Diagnostics, Edit, Fix};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -44,7 +44,7 @@ impl Rule for LinksDeprecated {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             if let Some(key) = svc.key(&cx.project.tree, "links") {
                 let mut d = key.point(registry::diagnostic(

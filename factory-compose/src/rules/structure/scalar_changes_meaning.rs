@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Diagnostics, Edit, Fix};
 use crate::model::convert::{compose_string, scalar_kind};
 use crate::model::{Form, KeyValue, Spanned};
 use crate::rules::{Context, Rule, declare_rule, registry};
@@ -56,13 +56,13 @@ impl Rule for ScalarChangesMeaning {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         let check_value = |what: &str,
                            key: &str,
                            value: &Spanned<crate::model::Text>,
                            node,
-                           out: &mut Vec<Diagnostic>| {
+                           out: &mut Diagnostics| {
             let View::Scalar(s) = tree.view(node) else {
                 return;
             };

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::platform::{COMPOSE_SERVICE_KEYS, SERVICE_KEYS, did_you_mean};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -41,7 +41,7 @@ impl Rule for ServiceKeyNotAllowed {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             for other in &svc.other_keys {
                 let key = other.key.value.as_str();

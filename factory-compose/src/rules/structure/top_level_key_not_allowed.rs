@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::platform::{COMPOSE_TOP_LEVEL_KEYS, TOP_LEVEL_KEYS, did_you_mean};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -42,7 +42,7 @@ impl Rule for TopLevelKeyNotAllowed {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for other in &cx.project.other_keys {
             let key = other.key.value.as_str();
             if key.starts_with("x-") {

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::model::CommandValue;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -37,7 +37,7 @@ impl Rule for UnbalancedCommandQuotes {
         &Self::INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             for (key, value) in [("command", &svc.command), ("entrypoint", &svc.entrypoint)] {
                 let Some(value) = value else { continue };
