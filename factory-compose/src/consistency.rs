@@ -27,14 +27,6 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
         return;
     };
     let tree = &loaded.project.tree;
-    let cx = Cx {
-        tree,
-        loaded,
-        root,
-        default_network: default_network(tree, root),
-    };
-    let mut found = diags.sibling();
-    cx.top_level(&mut found);
     let active = crate::render::active_profiles(loaded);
     let is_enabled: Vec<bool> = loaded
         .project
@@ -49,13 +41,33 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
         .zip(&is_enabled)
         .filter_map(|(s, &on)| on.then_some(s))
         .collect();
+    // Services by name (the first of a name, as a scan finds it): a scan per dependency made
+    // `config` quadratic in services.
+    let mut services = std::collections::HashMap::new();
+    for s in &loaded.project.services {
+        services.entry(s.name.value.as_str()).or_insert(s);
+    }
+    let mut enabled_at = std::collections::HashMap::new();
+    for (i, s) in enabled.iter().enumerate() {
+        enabled_at.entry(s.name.value.as_str()).or_insert(i);
+    }
+    let cx = Cx {
+        tree,
+        loaded,
+        root,
+        default_network: default_network(tree, root),
+        services,
+        enabled_at,
+    };
+    let mut found = diags.sibling();
+    cx.top_level(&mut found);
     // The typed decoding, the transformations and the validation of the merged dictionary see
     // every service, enabled or not; checkConsistency only the services the profiles enable.
     for (svc, &on) in loaded.project.services.iter().zip(&is_enabled) {
         let mut local = found.sibling();
         cx.decoding(svc, &mut local);
         if on {
-            cx.service(svc, &enabled, &mut local);
+            cx.service(svc, &mut local);
         }
         let (local, _) = local.finish();
         found.keep(local.into_iter().map(|d| cx.through_merge_key(svc, d)));
@@ -65,21 +77,63 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
     // One problem, one diagnostic: drop what a loading diagnostic already reports at the same
     // place (a type error on the value a cast would fail on …).
     let (found, _) = found.finish();
+    let mut places = Places::default();
+    for o in diags.iter() {
+        places.add(o);
+    }
     for d in found {
-        let Some(p) = d.primary.as_ref().map(|l| l.location) else {
-            diags.keep([d]);
-            continue;
-        };
-        let known = diags.iter().any(|o| {
-            o.primary.as_ref().is_some_and(|l| {
-                l.location.file == p.file
-                    && l.location.span.start < p.span.end.max(p.span.start + 1)
-                    && p.span.start < l.location.span.end.max(l.location.span.start + 1)
-            }) && (o.code == d.code || o.code == "FC020")
-        });
+        let known = d
+            .primary
+            .as_ref()
+            .is_some_and(|p| places.repeats(p.location, d.code));
         if !known {
+            places.add(&d);
             diags.keep([d]);
         }
+    }
+}
+
+/// The findings of one file by start: their ends and codes.
+type Starts = std::collections::BTreeMap<u32, Vec<(u32, &'static str)>>;
+
+/// Where the findings so far point, by file and start, to tell in about constant time whether
+/// a new one repeats one at the same place (a scan of them all is quadratic in findings).
+#[derive(Default)]
+struct Places {
+    /// Per file: each start, with the ends and codes of the findings there.
+    by_file: std::collections::HashMap<crate::FileId, Starts>,
+    /// Per file: the longest span so far (an empty span counts one byte).
+    longest: std::collections::HashMap<crate::FileId, u32>,
+}
+
+impl Places {
+    fn add(&mut self, d: &Diagnostic) {
+        let Some(l) = d.primary.as_ref().map(|l| l.location) else {
+            return;
+        };
+        let end = l.span.end.max(l.span.start + 1);
+        let longest = self.longest.entry(l.file).or_default();
+        *longest = (*longest).max(end - l.span.start);
+        let starts = self.by_file.entry(l.file).or_default();
+        starts.entry(l.span.start).or_default().push((end, d.code));
+    }
+
+    /// Whether a finding with `code` at `at` repeats one at an overlapping place, of the same
+    /// code or FC020 (a type error on the value a cast would fail on …).
+    fn repeats(&self, at: Location, code: &str) -> bool {
+        let (Some(starts), Some(&longest)) =
+            (self.by_file.get(&at.file), self.longest.get(&at.file))
+        else {
+            return false;
+        };
+        let end = at.span.end.max(at.span.start + 1);
+        // A place that overlaps starts before `end` and less than `longest` before `at`.
+        let from = at.span.start.saturating_sub(longest);
+        starts.range(from..end).any(|(_, found)| {
+            found.iter().any(|&(o_end, o_code)| {
+                at.span.start < o_end && (o_code == code || o_code == "FC020")
+            })
+        })
     }
 }
 
@@ -89,6 +143,10 @@ struct Cx<'a> {
     root: NodeId,
     /// Whether the project has a `default` network ([`default_network`]).
     default_network: bool,
+    /// Every service by name.
+    services: std::collections::HashMap<&'a str, &'a Service>,
+    /// The services the profiles enable, by name: their index in the enabled list.
+    enabled_at: std::collections::HashMap<&'a str, usize>,
 }
 
 /// Whether the project has a `default` network: declared, or implied by a service that joins
@@ -376,7 +434,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn service(&self, svc: &Service, enabled: &[&Service], out: &mut Diagnostics) {
+    fn service(&self, svc: &Service, out: &mut Diagnostics) {
         let name = svc.name.value.as_str();
         let node = svc.node;
         let diag = |code: &'static str, message: String, help: String| {
@@ -447,7 +505,7 @@ impl<'a> Cx<'a> {
             }
         }
         self.healthcheck(svc, out);
-        self.depends_on(svc, enabled, out);
+        self.depends_on(svc, out);
         self.volumes(svc, out);
         self.refs(svc, "secrets", "secret", out);
         self.refs(svc, "configs", "config", out);
@@ -1043,7 +1101,6 @@ impl<'a> Cx<'a> {
             }
         }
         if let Some(ctx) = self.get(build, "additional_contexts") {
-            let all = &self.loaded.project.services;
             for e in self.entries(ctx.value) {
                 let k = self.key(e);
                 let Some(target) = self
@@ -1052,7 +1109,7 @@ impl<'a> Cx<'a> {
                 else {
                     continue;
                 };
-                let problem = match all.iter().find(|s| s.name.value == target) {
+                let problem = match self.services.get(target.as_str()) {
                     None => "unknown",
                     Some(t) if self.value(t.node, "build").is_none() => "non-buildable",
                     Some(_) => continue,
@@ -1171,13 +1228,13 @@ impl<'a> Cx<'a> {
     /// `depends_on` and the dependencies `links`, `network_mode: service:x` (and `ipc`, `pid`,
     /// `uts`, `cgroup`) and `volumes_from` imply: each must name an enabled service, or a
     /// service a profile disables when the dependency is `required: false`.
-    fn depends_on(&self, svc: &Service, enabled: &[&Service], out: &mut Diagnostics) {
+    fn depends_on(&self, svc: &Service, out: &mut Diagnostics) {
         let name = &svc.name.value;
         for (dep, required, at, via, what) in self.deps_of(svc) {
-            if enabled.iter().any(|s| s.name.value == dep) {
+            if self.enabled_at.contains_key(dep.as_str()) {
                 continue;
             }
-            let exists = self.loaded.project.service(&dep).is_some();
+            let exists = self.services.contains_key(dep.as_str());
             if exists && !required {
                 continue;
             }
@@ -1288,7 +1345,7 @@ impl<'a> Cx<'a> {
                 self.deps_of(s)
                     .into_iter()
                     .filter_map(|d| {
-                        let i = enabled.iter().position(|e| e.name.value == d.0)?;
+                        let i = *self.enabled_at.get(d.0.as_str())?;
                         Some((i, d.2, d.3))
                     })
                     .collect()
