@@ -318,13 +318,12 @@ impl<'t> Cx<'t> {
             .iter()
             .map(|&i| compose_string(self.tree, self.node(i)))
             .collect();
+        // Where each text is first, to find the first repeat without a scan per item.
+        let mut first_at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (later, text) in texts.iter().enumerate() {
             let Some(text) = text else { continue };
-            let Some(first) = texts
-                .iter()
-                .take(later)
-                .position(|t| t.as_ref() == Some(text))
-            else {
+            let Some(&first) = first_at.get(text.as_str()) else {
+                first_at.insert(text.as_str(), later);
                 continue;
             };
             let Some(&at) = items.get(later) else {

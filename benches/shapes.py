@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Cost of `factory` on projects of N and 2N of one thing, for finding work that grows faster
+than the input (a scan per item is quadratic: twice the input, four times the time).
+
+Each shape repeats one construct: services that name unknown dependencies, a chain of
+`extends`, one service with thousands of `environment` entries, thousands of routes on one
+host, and so on. For each shape, each command (`lint`, `config`, `routes`, `cron`) runs on N
+and 2N and the ratio of the two times is printed; a ratio over 3 is flagged. Times are the
+best of three runs, whole process (`time.perf_counter` around the command).
+
+    usage: benches/shapes.py [N] [SHAPE...]     (N default 20000)
+    environment: FACTORY  the factory binary (default target/release/factory)
+
+Not a test: a loaded machine makes ratios noisy. Rerun a flagged shape before believing it.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def services(n, body):
+    return "services:\n" + "".join(body(i) for i in range(n))
+
+
+def one_service(n, key, item):
+    return "services:\n  app:\n    image: app:1\n    %s:\n%s" % (
+        key,
+        "".join("      %s\n" % item(i) for i in range(n)),
+    )
+
+
+SHAPES = {
+    # FC029 and Compose's dependency checks, one unknown name per service.
+    "unknown_deps": lambda n: services(n, lambda i: f"  a{i}: {{image: x:1, depends_on: [nope{i}]}}\n"),
+    # The same unknown name everywhere.
+    "same_unknown_dep": lambda n: services(n, lambda i: f"  a{i}: {{image: x:1, depends_on: [nope]}}\n"),
+    # A dependency cycle through every service.
+    "dep_cycle": lambda n: services(n, lambda i: f"  a{i}: {{image: x:1, depends_on: [a{(i + 1) % n}]}}\n"),
+    # Each service extends the one before.
+    "extends_chain": lambda n: services(
+        n, lambda i: f"  a{i}:\n    image: x:1\n" + (f"    extends: a{i - 1}\n" if i else "")
+    ),
+    # Routes: many hosts, and all on one host (shadowing, conflicts).
+    "routes": lambda n: services(
+        n,
+        lambda i: f"  a{i}:\n    image: x:1\n    expose: ['80']\n    labels:\n"
+        f"      traefik.frontend.rule: 'Host:h{i % 50}.example;PathPrefix:/p{i}'\n      traefik.port: '80'\n",
+    ),
+    "same_route": lambda n: services(
+        n,
+        lambda i: f"  a{i}:\n    image: x:1\n    expose: ['80']\n    labels:\n"
+        f"      traefik.frontend.rule: 'Host:same.example'\n      traefik.port: '80'\n",
+    ),
+    # Cron jobs, some never firing.
+    "cron": lambda n: services(
+        n,
+        lambda i: f"  a{i}:\n    image: x:1\n    command: /bin/false\n    restart: 'no'\n    labels:\n"
+        f"      sh.factory.cronjob.schedule: '{i % 60} {i % 24} {28 + i % 4} 2 *'\n"
+        f"      sh.factory.cronjob.command: 'echo {i}'\n",
+    ),
+    # One service with many entries of one key.
+    "environment": lambda n: one_service(n, "environment", lambda i: f"- V{i % (n // 2 + 1)}=x"),
+    "labels": lambda n: one_service(n, "labels", lambda i: f"l{i}: v"),
+    "ports": lambda n: one_service(n, "ports", lambda i: f"- '{1000 + i % 60000}:80'"),
+    "volumes": lambda n: one_service(n, "volumes", lambda i: f"- ./d{i}:/d{i}"),
+    "depends_on_one": lambda n: "services:\n  app:\n    image: app:1\n    depends_on:\n"
+    + "".join(f"      - s{i}\n" for i in range(n))
+    + "".join(f"  s{i}: {{image: x:1}}\n" for i in range(n)),
+    # Top-level definitions.
+    "networks": lambda n: services(1, lambda i: "  app:\n    image: x:1\n")
+    + "networks:\n"
+    + "".join(f"  n{i}: {{}}\n" for i in range(n)),
+    # Anchors: each service merges its own anchor.
+    "anchors": lambda n: "".join(f"x-a{i}: &a{i} {{image: x:1}}\n" for i in range(n))
+    + services(n, lambda i: f"  s{i}: {{<<: *a{i}}}\n"),
+}
+
+COMMANDS = ["lint", "config", "routes", "cron"]
+
+
+def best_of(cmd, cwd, runs=3):
+    best = None
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best
+
+
+def main():
+    args = sys.argv[1:]
+    n = int(args.pop(0)) if args and args[0].isdigit() else 20000
+    shapes = args or list(SHAPES)
+    factory = os.environ.get("FACTORY") or os.path.join(ROOT, "target", "release", "factory")
+    print(f"| shape | command | {n} | {2 * n} | ratio |")
+    print("|---|---|---|---|---|")
+    flagged = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for shape in shapes:
+            dirs = []
+            for size in (n, 2 * n):
+                d = os.path.join(tmp, f"{shape}-{size}")
+                os.makedirs(d)
+                with open(os.path.join(d, "docker-compose.yml"), "w") as f:
+                    f.write(SHAPES[shape](size))
+                dirs.append(d)
+            for command in COMMANDS:
+                t1, t2 = (best_of([factory, command, d], d) for d in dirs)
+                ratio = t2 / t1 if t1 > 0 else 0.0
+                flag = " **quadratic?**" if ratio > 3 else ""
+                flagged += bool(flag)
+                print(f"| {shape} | {command} | {t1 * 1000:.0f} ms | {t2 * 1000:.0f} ms | {ratio:.1f}{flag} |")
+    return 1 if flagged else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
