@@ -157,6 +157,23 @@ impl Diagnostic {
         self
     }
 
+    /// Change every text a reader sees: message, help, label notes and the fix's title (never
+    /// an edit's replacement).
+    pub(crate) fn edit_words(&mut self, mut edit: impl FnMut(&mut String)) {
+        edit(&mut self.message);
+        if let Some(help) = &mut self.help {
+            edit(help);
+        }
+        for label in self.primary.iter_mut().chain(self.secondary.iter_mut()) {
+            if let Some(text) = &mut label.text {
+                edit(text);
+            }
+        }
+        if let Some(fix) = &mut self.fix {
+            edit(&mut fix.title);
+        }
+    }
+
     /// The sort key SPEC §5 orders diagnostics by: file, line, column (here byte offset, which
     /// orders the same within a file), code. Project-level diagnostics come last.
     #[must_use]
@@ -393,27 +410,14 @@ fn closing_run(text: &str, ticks: usize) -> Option<usize> {
     None
 }
 
-/// [`shorten_quotes`] in place on every text of `diagnostics` a reader sees: message, help,
-/// label notes and fix titles (never an edit's replacement).
+/// [`shorten_quotes`] in place on every text of `diagnostics` a reader sees.
 pub(crate) fn shorten_quoted_values(diagnostics: &mut [Diagnostic]) {
-    let shorten = |text: &mut String| {
-        if let std::borrow::Cow::Owned(short) = shorten_quotes(text) {
-            *text = short;
-        }
-    };
     for d in diagnostics {
-        shorten(&mut d.message);
-        if let Some(help) = &mut d.help {
-            shorten(help);
-        }
-        for label in d.primary.iter_mut().chain(d.secondary.iter_mut()) {
-            if let Some(text) = &mut label.text {
-                shorten(text);
+        d.edit_words(|text| {
+            if let std::borrow::Cow::Owned(short) = shorten_quotes(text) {
+                *text = short;
             }
-        }
-        if let Some(fix) = &mut d.fix {
-            shorten(&mut fix.title);
-        }
+        });
     }
 }
 

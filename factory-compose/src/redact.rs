@@ -54,17 +54,7 @@ pub(crate) fn mask_secrets(diagnostics: &mut [Diagnostic], variables: &Variables
     if secrets.is_empty() {
         return;
     }
-    let mask = |text: &mut String| mask_all(text, &secrets);
     for d in diagnostics {
-        mask(&mut d.message);
-        if let Some(help) = &mut d.help {
-            mask(help);
-        }
-        for label in d.primary.iter_mut().chain(d.secondary.iter_mut()) {
-            if let Some(text) = &mut label.text {
-                mask(text);
-            }
-        }
         let writes_secret = d.fix.as_ref().is_some_and(|fix| {
             fix.edits
                 .iter()
@@ -73,9 +63,7 @@ pub(crate) fn mask_secrets(diagnostics: &mut [Diagnostic], variables: &Variables
         if writes_secret {
             d.fix = None;
         }
-        if let Some(fix) = &mut d.fix {
-            mask(&mut fix.title);
-        }
+        d.edit_words(|text| mask_all(text, &secrets));
     }
 }
 
