@@ -17,6 +17,7 @@ use crate::Loaded;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::convert::{compose_string, is_null, scalar_kind};
 use crate::model::{OtherKey, Service, Text};
+use crate::render::service::last_in_first_place;
 use crate::rules::registry;
 use crate::span::Location;
 use crate::yaml::{Entry, NodeId, NodeKind, PlainValue, Tree};
@@ -102,31 +103,6 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
             diags.keep([d]);
         }
     }
-}
-
-/// One item per key, as compose-go's `EnforceUnicity` keeps them: each key where it first
-/// appears, with the last item of that key. Keys are looked up in a map (a scan per item was
-/// quadratic: 10 000 `volumes` items took 12 s).
-fn last_of_each<T, K: std::hash::Hash + Eq>(
-    items: impl IntoIterator<Item = T>,
-    key: impl Fn(&T) -> K,
-) -> Vec<T> {
-    let mut kept: Vec<T> = Vec::new();
-    let mut at: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
-    for item in items {
-        match at.entry(key(&item)) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                if let Some(slot) = kept.get_mut(*e.get()) {
-                    *slot = item;
-                }
-            }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(kept.len());
-                kept.push(item);
-            }
-        }
-    }
-    kept
 }
 
 /// The findings of one file by start: their ends and codes.
@@ -1448,7 +1424,7 @@ impl<'a> Cx<'a> {
             } else {
                 std::mem::take(&mut kept)
             };
-            kept = last_of_each(items, key);
+            kept = last_in_first_place(items.into_iter().map(|item| (Some(key(&item)), item)));
         }
         kept.into_iter()
             .map(|(kind, source, target, _, i)| (kind, source, target, i))
@@ -1544,9 +1520,10 @@ impl<'a> Cx<'a> {
             };
             // Compose first keeps one item per text before `=` (`EnforceUnicity`).
             let texts = items.into_iter().filter_map(|i| Some((self.text(i)?, i)));
-            let kept = last_of_each(texts, |(text, _)| {
-                Text::from(text.split('=').next().unwrap_or_default())
-            });
+            let kept = last_in_first_place(texts.map(|(text, i)| {
+                let key = Text::from(text.split('=').next().unwrap_or_default());
+                (Some(key), (text, i))
+            }));
             for (n, (_, i)) in kept.into_iter().enumerate() {
                 if let Some(text) = self.text(i) {
                     let path = text.split(':').next().unwrap_or_default().to_owned();

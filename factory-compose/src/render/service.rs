@@ -1672,22 +1672,29 @@ fn ulimits(cx: &Cx<'_>, v: NodeId) -> Value {
 }
 
 /// compose-go's `EnforceUnicity` on `(key, item)` pairs: an item whose key was seen takes the
-/// earlier item's place; an item without a key is kept where it is.
-fn last_in_first_place<T>(items: impl IntoIterator<Item = (Option<String>, T)>) -> Vec<T> {
+/// earlier item's place; an item without a key is kept where it is. Keys are looked up in a map
+/// (a scan per item was quadratic: 40 000 `ports` items took 3.6 s to print, 10 000 `volumes`
+/// items 12 s to check).
+pub(crate) fn last_in_first_place<K: std::hash::Hash + Eq, T>(
+    items: impl IntoIterator<Item = (Option<K>, T)>,
+) -> Vec<T> {
     let mut out: Vec<T> = Vec::new();
-    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut seen: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
     for (key, item) in items {
         let Some(key) = key else {
             out.push(item);
             continue;
         };
-        if let Some(&(_, at)) = seen.iter().find(|(k, _)| *k == key) {
-            if let Some(slot) = out.get_mut(at) {
-                *slot = item;
+        match seen.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                if let Some(slot) = out.get_mut(*e.get()) {
+                    *slot = item;
+                }
             }
-        } else {
-            seen.push((key, out.len()));
-            out.push(item);
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push(item);
+            }
         }
     }
     out
