@@ -81,14 +81,14 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
         if on {
             cx.service(svc, &mut local);
         }
-        let (local, _) = local.finish();
+        let local = local.into_vec();
         found.keep(local.into_iter().map(|d| cx.through_merge_key(svc, d)));
     }
     cx.container_names(&enabled, &mut found);
     cx.cycles(&enabled, &mut found);
     // One problem, one diagnostic: drop what a loading diagnostic already reports at the same
     // place (a type error on the value a cast would fail on …).
-    let (found, _) = found.finish();
+    let found = found.into_vec();
     let mut places = Places::default();
     for o in diags.iter() {
         places.add(o);

@@ -291,22 +291,28 @@ impl Diagnostics {
         self.list.extend(found);
     }
 
-    /// What the run dropped so far.
+    /// The list, to move into another list of the same run with [`Diagnostics::keep`] (what
+    /// the run dropped stays counted in the shared budget).
     #[must_use]
-    pub fn dropped(&self) -> Dropped {
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.list
+    }
+
+    /// The run's findings as reported: the list, then, when the run dropped any (`earlier`:
+    /// what an earlier step of the run dropped), one FC004 that counts them against `limit`;
+    /// and what was dropped in all.
+    #[must_use]
+    pub fn finish(self, limit: usize, earlier: Dropped) -> (Vec<Diagnostic>, Dropped) {
         let [errors, warnings, infos] = &self.budget.dropped;
-        Dropped {
+        let mut dropped = Dropped {
             errors: errors.load(Ordering::Relaxed),
             warnings: warnings.load(Ordering::Relaxed),
             infos: infos.load(Ordering::Relaxed),
-        }
-    }
-
-    /// The list, and what the run dropped.
-    #[must_use]
-    pub fn finish(self) -> (Vec<Diagnostic>, Dropped) {
-        let dropped = self.dropped();
-        (self.list, dropped)
+        };
+        dropped.add(earlier);
+        let mut list = self.list;
+        list.extend(dropped_notice(limit, dropped));
+        (list, dropped)
     }
 }
 
@@ -325,7 +331,7 @@ impl std::ops::DerefMut for Diagnostics {
 }
 
 /// FC004 for the findings a run dropped past `limit` (`None` when it dropped none).
-pub(crate) fn dropped_notice(limit: usize, dropped: Dropped) -> Option<Diagnostic> {
+fn dropped_notice(limit: usize, dropped: Dropped) -> Option<Diagnostic> {
     if dropped.total() == 0 {
         return None;
     }

@@ -293,8 +293,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             .map(|d| (d.code, d.primary.as_ref().map(|l| l.location)))
             .collect();
         let missing: Vec<Diagnostic> = found
-            .finish()
-            .0
+            .into_vec()
             .into_iter()
             .filter(|d| !seen.contains(&(d.code, d.primary.as_ref().map(|l| l.location))))
             .collect();
@@ -312,8 +311,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         let mut said: std::collections::HashSet<_> = merged.iter().map(key).collect();
         diagnostics.extend(
             covered
-                .finish()
-                .0
+                .into_vec()
                 .into_iter()
                 .filter(|d| said.insert(key(d))),
         );
@@ -324,8 +322,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let env_files = resolve_refs::env_files(&project, sources, &variables, &mut diagnostics);
     let label_files = resolve_refs::label_files(&project, sources, &mut diagnostics);
     redact::finish(&mut diagnostics, &variables, settings.show_secrets);
-    let (mut diagnostics, dropped) = diagnostics.finish();
-    diagnostics.extend(diagnostic::dropped_notice(limit, dropped));
+    let (diagnostics, dropped) = diagnostics.finish(limit, Dropped::default());
     Loaded {
         project,
         variables,
@@ -476,7 +473,7 @@ fn includes_and_extends(
         // Filtered below, then counted as they join the project's findings.
         let mut found = Diagnostics::new(limit);
         schema::check(&tree, &mut found);
-        schema_problems.extend(found.finish().0.into_iter().map(|d| (path.to_owned(), d)));
+        schema_problems.extend(found.into_vec().into_iter().map(|d| (path.to_owned(), d)));
         read.push((path.to_owned(), tree.clone()));
         Some(tree)
     };
@@ -492,7 +489,7 @@ fn includes_and_extends(
     extended.conflicts.extend(included.extends.conflicts);
     report_conflicts(tree, &extended.conflicts, diagnostics);
     extended.files.extend(included.extends.files);
-    diagnostics.keep(yaml_problems.finish().0);
+    diagnostics.keep(yaml_problems.into_vec());
     diagnostics.extend(
         schema_problems
             .into_iter()
@@ -517,8 +514,7 @@ fn includes_and_extends(
             .map(|d| (d.code, d.primary.as_ref().map(|l| l.location)))
             .collect();
         let fresh: Vec<Diagnostic> = found
-            .finish()
-            .0
+            .into_vec()
             .into_iter()
             .filter(|d| {
                 let at = d.primary.as_ref().map(|l| l.location);
@@ -717,9 +713,7 @@ pub fn compose_refusals(
         ))
     });
     redact::finish(&mut out, &loaded.variables, settings.show_secrets);
-    let (mut out, dropped) = out.finish();
-    out.extend(diagnostic::dropped_notice(limit, dropped));
-    out
+    out.finish(limit, Dropped::default()).0
 }
 
 /// Keys Compose's schema does not know, at the top level (FC010) or in a service (FC012):
@@ -774,8 +768,10 @@ pub fn check(
     // The rules share what the load left of the budget; the load's FC004 about what it dropped
     // (its last finding) is made again below with the rules' count added.
     let limit = settings.limits.max_diagnostics;
-    let loaded_notice = usize::from(loaded.dropped.total() > 0);
-    let kept = loaded.diagnostics.len() - loaded_notice.min(loaded.diagnostics.len());
+    let kept = loaded
+        .diagnostics
+        .len()
+        .saturating_sub(usize::from(loaded.dropped.total() > 0));
     let mut diagnostics = Diagnostics::new(limit.saturating_sub(kept));
     diagnostics.keep(loaded.diagnostics.iter().take(kept).cloned());
     let cx = rules::Context::of(loaded, sources, settings, process);
@@ -783,9 +779,7 @@ pub fn check(
     name_overridden_values(&loaded.project, &mut diagnostics);
     drop_variables_inside_fr008(&mut diagnostics);
     redact::finish(&mut diagnostics, &loaded.variables, settings.show_secrets);
-    let (mut diagnostics, mut dropped) = diagnostics.finish();
-    dropped.add(loaded.dropped);
-    diagnostics.extend(diagnostic::dropped_notice(limit, dropped));
+    let (diagnostics, _) = diagnostics.finish(limit, loaded.dropped);
     suppress::apply_inline(Report::new(diagnostics), sources)
 }
 

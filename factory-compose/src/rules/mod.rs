@@ -293,7 +293,7 @@ pub(crate) fn run(cx: &Context<'_>, out: &mut Diagnostics) {
             let Some(rule) = rules.get(i) else { break };
             let mut diags = out.sibling();
             rule.check(cx, &mut diags);
-            found.push((i, diags.finish().0));
+            found.push((i, diags.into_vec()));
         }
         found
     };
