@@ -81,8 +81,12 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
         if on {
             cx.service(svc, &mut local);
         }
-        let local = local.into_vec();
-        found.keep(local.into_iter().map(|d| cx.through_merge_key(svc, d)));
+        found.keep(
+            local
+                .into_vec()
+                .into_iter()
+                .map(|d| cx.through_merge_key(svc, d)),
+        );
     }
     cx.container_names(&enabled, &mut found);
     cx.cycles(&enabled, &mut found);
@@ -105,17 +109,18 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
     }
 }
 
-/// The findings of one file by start: their ends and codes.
-type Starts = std::collections::BTreeMap<u32, Vec<(u32, &'static str)>>;
-
 /// Where the findings so far point, by file and start, to tell in about constant time whether
 /// a new one repeats one at the same place (a scan of them all is quadratic in findings).
 #[derive(Default)]
-struct Places {
-    /// Per file: each start, with the ends and codes of the findings there.
-    by_file: std::collections::HashMap<crate::FileId, Starts>,
-    /// Per file: the longest span so far (an empty span counts one byte).
-    longest: std::collections::HashMap<crate::FileId, u32>,
+struct Places(std::collections::HashMap<crate::FileId, FilePlaces>);
+
+/// The findings of one file.
+#[derive(Default)]
+struct FilePlaces {
+    /// Each start, with the ends and codes of the findings there.
+    starts: std::collections::BTreeMap<u32, Vec<(u32, &'static str)>>,
+    /// The longest span so far (an empty span counts one byte).
+    longest: u32,
 }
 
 impl Places {
@@ -124,23 +129,23 @@ impl Places {
             return;
         };
         let end = l.span.end.max(l.span.start + 1);
-        let longest = self.longest.entry(l.file).or_default();
-        *longest = (*longest).max(end - l.span.start);
-        let starts = self.by_file.entry(l.file).or_default();
-        starts.entry(l.span.start).or_default().push((end, d.code));
+        let file = self.0.entry(l.file).or_default();
+        file.longest = file.longest.max(end - l.span.start);
+        file.starts
+            .entry(l.span.start)
+            .or_default()
+            .push((end, d.code));
     }
 
     /// Whether a finding with `code` at `at` repeats one at an overlapping place, of the same
     /// code or FC020 (a type error on the value a cast would fail on …).
     fn repeats(&self, at: Location, code: &str) -> bool {
-        let (Some(starts), Some(&longest)) =
-            (self.by_file.get(&at.file), self.longest.get(&at.file))
-        else {
+        let Some(FilePlaces { starts, longest }) = self.0.get(&at.file) else {
             return false;
         };
         let end = at.span.end.max(at.span.start + 1);
         // A place that overlaps starts before `end` and less than `longest` before `at`.
-        let from = at.span.start.saturating_sub(longest);
+        let from = at.span.start.saturating_sub(*longest);
         starts.range(from..end).any(|(_, found)| {
             found.iter().any(|&(o_end, o_code)| {
                 at.span.start < o_end && (o_code == code || o_code == "FC020")
