@@ -361,19 +361,50 @@ pub fn config_fixed_point(data: &[u8]) {
 }
 
 /// Whether a mapping key of the rendered YAML `text` holds an escaped `$` (`$$`): a simple key
-/// (`KEY: value`, `KEY:`) or an explicit one (`? KEY`).
+/// (`KEY: value`, `KEY:`), an explicit one (`? KEY`), either of them first in a list item
+/// (`- KEY: value`, `- ? KEY`, as an extension field's list of mappings prints), plain or quoted.
 fn has_dollar_key(text: &str) -> bool {
     text.lines().any(|line| {
-        let line = line.trim_start();
+        let mut line = line.trim_start();
+        while let Some(item) = line.strip_prefix("- ") {
+            line = item.trim_start();
+        }
         let key = match line.strip_prefix("? ") {
             Some(explicit) => Some(explicit),
-            None if line.starts_with("- ") => None,
-            None => line
-                .split_once(": ")
-                .map_or(line.strip_suffix(':'), |(key, _)| Some(key)),
+            None => simple_key(line),
         };
         key.is_some_and(|key| key.contains("$$"))
     })
+}
+
+/// The key of the line `KEY: value` or `KEY:`, where KEY is plain or quoted; `None` when the line
+/// is a scalar alone (a quoted scalar may hold `: ` without being a key).
+fn simple_key(line: &str) -> Option<&str> {
+    let end = match line.chars().next() {
+        Some(quote @ ('"' | '\'')) => {
+            let mut chars = line.char_indices().skip(1);
+            loop {
+                match chars.next()? {
+                    (_, '\\') if quote == '"' => {
+                        chars.next();
+                    }
+                    (at, c) if c == quote => {
+                        if quote == '\'' && line[at + 1..].starts_with('\'') {
+                            chars.next();
+                        } else {
+                            break at + 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => line
+            .find(": ")
+            .or_else(|| line.strip_suffix(':').map(str::len))?,
+    };
+    let rest = &line[end..];
+    (rest == ":" || rest.starts_with(": ")).then(|| &line[..end])
 }
 
 /// `text` with each run of `$` made one `$`.
@@ -385,4 +416,37 @@ fn dollar_runs_collapsed(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_dollar_key;
+
+    #[test]
+    fn a_key_holding_dollars_is_found_wherever_yaml_puts_it() {
+        for text in [
+            "x-a:\n  K$$: v\n",
+            "x-a:\n  K$$:\n",
+            "x-a:\n  ? K$${R\n  : v\n",
+            "x-a:\n  - K$${R: null\n",
+            "x-a:\n  - - ? K$$\n    : v\n",
+            "x-a:\n  \"a: $$\": v\n",
+            "x-a:\n  - 'it''s $$': v\n",
+        ] {
+            assert!(has_dollar_key(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_value_holding_dollars_is_not_a_key() {
+        for text in [
+            "x-a:\n  K: $$v\n",
+            "x-a:\n  - $${R}\n",
+            "x-a:\n  - \"a$$: b\"\n",
+            "x-a:\n  - 'it''s $$: b'\n",
+            "x-a:\n  - \"a\\\"$$: b\"\n",
+        ] {
+            assert!(!has_dollar_key(text), "{text}");
+        }
+    }
 }
