@@ -362,12 +362,14 @@ pub fn config_fixed_point(data: &[u8]) {
 
 /// Whether a mapping key of the rendered YAML `text` holds an escaped `$` (`$$`): a simple key
 /// (`KEY: value`, `KEY:`), an explicit one (`? KEY`), either of them first in a list item
-/// (`- KEY: value`, `- ? KEY`, as an extension field's list of mappings prints), plain or quoted.
+/// (`- KEY: value`, `- ? KEY`, as an extension field's list of mappings prints) or first in the
+/// value of an explicit key (`: - KEY: value`), plain or quoted.
 fn has_dollar_key(text: &str) -> bool {
     text.lines().any(|line| {
         let mut line = line.trim_start();
-        while let Some(item) = line.strip_prefix("- ") {
-            line = item.trim_start();
+        // A list item, or the value of an explicit key, may start with a mapping on its line.
+        while let Some(inner) = line.strip_prefix("- ").or_else(|| line.strip_prefix(": ")) {
+            line = inner.trim_start();
         }
         let key = match line.strip_prefix("? ") {
             Some(explicit) => Some(explicit),
@@ -430,6 +432,7 @@ mod tests {
             "x-a:\n  ? K$${R\n  : v\n",
             "x-a:\n  - K$${R: null\n",
             "x-a:\n  - - ? K$$\n    : v\n",
+            "x-a:\n  ? long\n  : - K$$: v\n",
             "x-a:\n  \"a: $$\": v\n",
             "x-a:\n  - 'it''s $$': v\n",
         ] {
