@@ -79,6 +79,44 @@ SHAPES = {
     # Anchors: each service merges its own anchor.
     "anchors": lambda n: "".join(f"x-a{i}: &a{i} {{image: x:1}}\n" for i in range(n))
     + services(n, lambda i: f"  s{i}: {{<<: *a{i}}}\n"),
+    # One extension mapping with many keys (rendered as it was written).
+    "extension": lambda n: services(1, lambda i: "  app:\n    image: x:1\n")
+    + "x-big:\n"
+    + "".join(f"  k{i}: {{a: {i}}}\n" for i in range(n)),
+    # One service with many Traefik v1 frontends (one router each).
+    "frontends": lambda n: "services:\n  app:\n    image: app:1\n    expose: ['80']\n    labels:\n"
+    + "".join(f"      traefik.f{i}.frontend.rule: 'Host:h{i}.example'\n" for i in range(n))
+    + "      traefik.port: '80'\n",
+    # Secrets: many defined, one service using them all.
+    "secrets": lambda n: "services:\n  app:\n    image: app:1\n    secrets:\n"
+    + "".join(f"      - s{i}\n" for i in range(n))
+    + "secrets:\n"
+    + "".join(f"  s{i}: {{file: ./s{i}}}\n" for i in range(n)),
+    # An override file merged into the base, name by name (a dict: file name -> text).
+    "override_services": lambda n: {
+        "docker-compose.yml": services(n, lambda i: f"  a{i}: {{image: x:1, environment: [A=1]}}\n"),
+        "docker-compose.override.yml": services(n, lambda i: f"  a{i}: {{environment: [B=2]}}\n"),
+    },
+    "override_lists": lambda n: {
+        "docker-compose.yml": one_service(n, "volumes", lambda i: f"- ./d{i}:/d{i}")
+        + "    ports:\n"
+        + "".join(f"      - '{1000 + i % 60000}:{i % 60000 + 1}'\n" for i in range(n))
+        + "    secrets:\n"
+        + "".join(f"      - s{i}\n" for i in range(n))
+        + "secrets:\n"
+        + "".join(f"  s{i}: {{file: ./s{i}}}\n" for i in range(n)),
+        "docker-compose.override.yml": one_service(n, "volumes", lambda i: f"- ./e{i}:/d{i}")
+        + "    ports:\n"
+        + "".join(f"      - '{2000 + i % 60000}:{i % 60000 + 1}'\n" for i in range(n))
+        + "    secrets:\n"
+        + "".join(f"      - source: s{i}\n        target: t{i}\n" for i in range(n)),
+    },
+    "override_extension": lambda n: {
+        "docker-compose.yml": services(1, lambda i: "  app:\n    image: x:1\n")
+        + "x-big:\n"
+        + "".join(f"  k{i}: {{a: {i}}}\n" for i in range(n)),
+        "docker-compose.override.yml": "x-big:\n" + "".join(f"  k{i}: {{b: {i}}}\n" for i in range(n)),
+    },
 }
 
 COMMANDS = ["lint", "config", "routes", "cron"]
@@ -108,8 +146,12 @@ def main():
             for size in (n, 2 * n):
                 d = os.path.join(tmp, f"{shape}-{size}")
                 os.makedirs(d)
-                with open(os.path.join(d, "docker-compose.yml"), "w") as f:
-                    f.write(SHAPES[shape](size))
+                files = SHAPES[shape](size)
+                if isinstance(files, str):
+                    files = {"docker-compose.yml": files}
+                for name, text in files.items():
+                    with open(os.path.join(d, name), "w") as f:
+                        f.write(text)
                 dirs.append(d)
             for command in COMMANDS:
                 t1, t2 = (best_of([factory, command, d], d) for d in dirs)

@@ -36,6 +36,7 @@
 //! assert_eq!(answer.forwarded_path.as_deref(), Some("/x"));
 //! ```
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use factory_route::{BasicAuth, Match, ParseError, Request, Route, RouteTable, Rule};
@@ -373,6 +374,8 @@ pub fn routes<'p>(project: &'p Project) -> Vec<RouteDef<'p>> {
         // The service-wide labels, and each segment's in the order segments first appear.
         let mut defaults: Props<'_> = [None; PROPS.len()];
         let mut named: Vec<(&str, Props<'_>)> = Vec::new();
+        // Each segment's place in `named`: a service may declare thousands of segments.
+        let mut place: HashMap<&str, usize> = HashMap::new();
         for kv in &labels.value {
             let Some((segment, prop)) = split_key(&kv.key.value) else {
                 continue;
@@ -380,13 +383,10 @@ pub fn routes<'p>(project: &'p Project) -> Vec<RouteDef<'p>> {
             let props = match segment {
                 None => &mut defaults,
                 Some(name) => {
-                    let i = match named.iter().position(|(s, _)| *s == name) {
-                        Some(i) => i,
-                        None => {
-                            named.push((name, [None; PROPS.len()]));
-                            named.len() - 1
-                        }
-                    };
+                    let i = *place.entry(name).or_insert_with(|| {
+                        named.push((name, [None; PROPS.len()]));
+                        named.len() - 1
+                    });
                     match named.get_mut(i) {
                         Some((_, props)) => props,
                         None => continue,
