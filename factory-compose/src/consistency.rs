@@ -1395,7 +1395,10 @@ impl<'a> Cx<'a> {
                         out.push(
                             registry::diagnostic(
                                 "FC030",
-                                format!("dependency cycle detected: {}", chain.join(" -> ")),
+                                format!(
+                                    "dependency cycle detected: {}",
+                                    crate::diagnostic::chain_text(&chain, " -> ")
+                                ),
                             )
                             .at_inherited(at, via)
                             .with_help("break the cycle: remove one of these dependencies"),

@@ -359,6 +359,28 @@ pub const QUOTE_LIMIT: usize = 160;
 /// How many characters of a shortened quoted value a diagnostic keeps.
 pub const QUOTE_KEPT: usize = 120;
 
+/// How many names of a long chain (a dependency cycle) a message shows: the first
+/// `CHAIN_SHOWN - CHAIN_TAIL` and the last `CHAIN_TAIL`.
+const CHAIN_SHOWN: usize = 12;
+const CHAIN_TAIL: usize = 4;
+
+/// `names` joined by `separator`, the middle of a chain longer than [`CHAIN_SHOWN`] names
+/// replaced by `… N more …`: a cycle through 20 000 services is not one 200 KB message.
+#[must_use]
+pub(crate) fn chain_text(names: &[&str], separator: &str) -> String {
+    if names.len() <= CHAIN_SHOWN {
+        return names.join(separator);
+    }
+    let head = CHAIN_SHOWN - CHAIN_TAIL;
+    let tail = names.len() - CHAIN_TAIL;
+    format!(
+        "{}{separator}… {} more …{separator}{}",
+        names[..head].join(separator),
+        tail - head,
+        names[tail..].join(separator)
+    )
+}
+
 /// `text` with every backtick-quoted value over [`QUOTE_LIMIT`] characters shortened. A quote
 /// opened by a run of backticks is closed by a run of the same length, as in Markdown; text
 /// after an unclosed quote is left as it is.
@@ -429,6 +451,20 @@ pub(crate) fn shorten_quoted_values(diagnostics: &mut [Diagnostic]) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_long_chain_keeps_its_ends_and_counts_its_middle() {
+        let names: Vec<String> = (0..20).map(|i| format!("s{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert_eq!(
+            super::chain_text(&names[..12], " → "),
+            names[..12].join(" → ")
+        );
+        assert_eq!(
+            super::chain_text(&names, " -> "),
+            "s0 -> s1 -> s2 -> s3 -> s4 -> s5 -> s6 -> s7 -> … 8 more … -> s16 -> s17 -> s18 -> s19"
+        );
+    }
+
     use super::{QUOTE_KEPT, QUOTE_LIMIT, shorten_quotes};
     use std::borrow::Cow;
 

@@ -194,3 +194,29 @@ fn fc029_lists_ten_services_and_counts_the_others() {
         Some("the services are: app, s0, s1, s2, s3, s4, s5, s6, s7, s8 and 3 more")
     );
 }
+
+#[test]
+fn a_cycle_through_thousands_of_services_is_one_short_message() {
+    let n = 20_000;
+    let mut text = String::from("services:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "  a{i}: {{image: x:1, depends_on: [a{}]}}\n",
+            (i + 1) % n
+        ));
+    }
+    let report = lint_text(text);
+    let cycles: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "FC030")
+        .collect();
+    assert_eq!(cycles.len(), 1, "{cycles:?}");
+    let message = &cycles[0].message;
+    assert!(
+        message.ends_with(
+            "a0 → a1 → a2 → a3 → a4 → a5 → a6 → a7 → … 19989 more … → a19997 → a19998 → a19999 → a0"
+        ),
+        "{message}"
+    );
+}

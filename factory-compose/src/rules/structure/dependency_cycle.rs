@@ -4,6 +4,8 @@ use crate::rules::{Context, Rule, declare_rule, registry};
 declare_rule! {
     /// ## What it does
     /// Reports a cycle in `depends_on` (`a` → `b` → `a`), pointing at the entry that closes it.
+    /// A cycle of more than twelve services is shown by its first eight and last four, with
+    /// the number of the others between them (`a0 → a1 → … → a7 → … 19 more … → a28 → a29 → a0`).
     ///
     /// ## Why is this bad?
     /// Compose cannot order the services and refuses the project
@@ -83,7 +85,7 @@ impl Rule for DependencyCycle {
                         path.push(&services[target].name.value);
                         let via = services[node].depends_on.as_ref().and_then(|d| d.via);
                         out.push(
-                            registry::diagnostic("FC030", format!("`depends_on` forms a cycle: {}", path.join(" → ")))
+                            registry::diagnostic("FC030", format!("`depends_on` forms a cycle: {}", crate::diagnostic::chain_text(&path, " → ")))
                                 .at_inherited(dep.at, via)
                                 .with_secondary(services[target].name.at, "the cycle starts here")
                                 .with_help("remove one of these dependencies; Compose cannot order services that wait for each other"),
