@@ -2,8 +2,10 @@
 //! each one deploys to, when it runs (`when`, `only`, `rules`), and the `docker build` lines of
 //! its scripts. Only what the FP/FD rules need; `extends:` is followed, `include:` is not.
 
-use crate::span::{FileId, Location};
-use crate::yaml::{self, Limits, NodeId, NodeKind, Tree};
+use std::collections::HashMap;
+
+use crate::span::{FileId, Location, Span};
+use crate::yaml::{self, Limits, NodeId, NodeKind, Tree, YamlProblem};
 
 /// Top-level keys that are not jobs.
 const RESERVED: &[&str] = &[
@@ -24,6 +26,12 @@ const RESERVED: &[&str] = &[
 #[derive(Debug, Clone)]
 pub(crate) struct GitlabCi {
     pub(crate) tree: Tree,
+    /// What the YAML parser found wrong (FC001, FC003 and FC004 report them); a syntax error
+    /// or a budget leaves the tree empty, so the file has no jobs.
+    pub(crate) problems: Vec<YamlProblem>,
+    /// The value GitLab reads for a key written twice or more in one mapping (the last one),
+    /// by where the first one, which the tree keeps, is written.
+    later: HashMap<Span, NodeId>,
 }
 
 /// One job (hidden `.templates` excluded).
@@ -61,10 +69,30 @@ pub(crate) struct Trigger {
 }
 
 impl GitlabCi {
-    /// Parse the text of file `file` (problems are ignored: a broken CI file yields no jobs).
+    /// Parse the text of file `file` within the default budgets.
+    #[cfg(test)]
     pub(crate) fn parse(text: &str, file: FileId) -> Self {
+        Self::parse_within(text, file, &Limits::default())
+    }
+
+    /// Parse the text of file `file` within `limits`.
+    pub(crate) fn parse_within(text: &str, file: FileId, limits: &Limits) -> Self {
+        let parsed = yaml::parse(text, file, limits);
+        let nodes = parsed.tree.nodes.len();
+        let later = parsed
+            .problems
+            .iter()
+            .filter_map(|problem| match problem {
+                YamlProblem::DuplicateKey { first, value, .. } if (value.0 as usize) < nodes => {
+                    Some((*first, *value))
+                }
+                _ => None,
+            })
+            .collect();
         Self {
-            tree: yaml::parse(text, file, &Limits::default()).tree,
+            tree: parsed.tree,
+            problems: parsed.problems,
+            later,
         }
     }
 
@@ -77,8 +105,15 @@ impl GitlabCi {
     }
 
     fn top(&self, name: &str) -> Option<NodeId> {
-        let root = self.tree.root()?;
-        self.tree.get(root, name).map(|e| e.value)
+        self.value_of(self.tree.root()?, name)
+    }
+
+    /// The value of `key` in mapping `map` as GitLab reads it: Ruby's YAML library keeps the
+    /// last of equal keys, where the tree keeps the first.
+    fn value_of(&self, map: NodeId, key: &str) -> Option<NodeId> {
+        let entry = self.tree.get(map, key)?;
+        let first = self.tree.node(entry.key).span;
+        Some(self.later.get(&first).copied().unwrap_or(entry.value))
     }
 
     /// The jobs in file order.
@@ -97,11 +132,15 @@ impl GitlabCi {
             if name.starts_with('.') || RESERVED.contains(&name) {
                 continue;
             }
-            if !matches!(self.tree.node(e.value).kind, NodeKind::Mapping(_)) {
+            // A job defined twice is its last definition (in the place of its first, as in a
+            // Ruby hash).
+            let key_span = self.tree.node(e.key).span;
+            let value = self.later.get(&key_span).copied().unwrap_or(e.value);
+            if !matches!(self.tree.node(value).kind, NodeKind::Mapping(_)) {
                 continue;
             }
             let mut chain = Vec::new();
-            self.extend_chain(e.value, &mut chain, 0);
+            self.extend_chain(value, &mut chain, 0);
             out.push(Job {
                 name: name.to_owned(),
                 key: self.loc(e.key),
@@ -116,7 +155,7 @@ impl GitlabCi {
             return;
         }
         chain.push(node);
-        let Some(ext) = self.tree.get(node, "extends").map(|e| e.value) else {
+        let Some(ext) = self.value_of(node, "extends") else {
             return;
         };
         let names: Vec<NodeId> = match self.tree.node(ext).kind {
@@ -133,9 +172,7 @@ impl GitlabCi {
 
     /// The value of `key` for `job`, following `extends`.
     pub(crate) fn get(&self, job: &Job, key: &str) -> Option<NodeId> {
-        job.chain
-            .iter()
-            .find_map(|n| self.tree.get(*n, key).map(|e| e.value))
+        job.chain.iter().find_map(|n| self.value_of(*n, key))
     }
 
     /// The environment the job deploys to (its name and where it is written), unless it stops
@@ -144,7 +181,7 @@ impl GitlabCi {
         let mut name = None;
         let mut action = None;
         for n in &job.chain {
-            let Some(env) = self.tree.get(*n, "environment").map(|e| e.value) else {
+            let Some(env) = self.value_of(*n, "environment") else {
                 continue;
             };
             match self.tree.node(env).kind {
@@ -155,16 +192,15 @@ impl GitlabCi {
                 }
                 NodeKind::Mapping(_) => {
                     if name.is_none()
-                        && let Some(v) = self.tree.get(env, "name").map(|e| e.value)
+                        && let Some(v) = self.value_of(env, "name")
                         && let Some(t) = self.text(v)
                     {
                         name = Some((t.to_owned(), self.loc(v)));
                     }
                     if action.is_none() {
                         action = self
-                            .tree
-                            .get(env, "action")
-                            .and_then(|e| self.text(e.value))
+                            .value_of(env, "action")
+                            .and_then(|n| self.text(n))
                             .map(str::to_owned);
                     }
                 }
@@ -194,9 +230,8 @@ impl GitlabCi {
             let mut runs = false;
             for item in items {
                 let when = self
-                    .tree
-                    .get(item, "when")
-                    .and_then(|e| self.text(e.value))
+                    .value_of(item, "when")
+                    .and_then(|n| self.text(n))
                     .unwrap_or(&job_when);
                 if when == "never" {
                     continue;
@@ -204,9 +239,8 @@ impl GitlabCi {
                 runs = true;
                 manual &= when == "manual";
                 branch &= self
-                    .tree
-                    .get(item, "if")
-                    .and_then(|e| self.text(e.value))
+                    .value_of(item, "if")
+                    .and_then(|n| self.text(n))
                     .is_some_and(requires_default_branch);
             }
             return Trigger {
@@ -240,9 +274,8 @@ impl GitlabCi {
                 .map(str::to_owned)
                 .collect(),
             NodeKind::Mapping(_) => self
-                .tree
-                .get(node, "refs")
-                .map(|e| self.only_refs(e.value))
+                .value_of(node, "refs")
+                .map(|n| self.only_refs(n))
                 .unwrap_or_default(),
         }
     }

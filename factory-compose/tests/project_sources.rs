@@ -6,24 +6,29 @@ use proptest::prelude::*;
 
 const COMPOSE: &str = "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n    volumes: [./data:/data]\n    depends_on: [mysql]\n  mysql:\n    image: mariadb:10.1\n";
 
-fn check(dockerfile: &str, ci: &str) -> Result<(), TestCaseError> {
+/// The project of [`COMPOSE`] with a `Dockerfile` (and the same `Dockerfile.app` when `app`)
+/// and a `.gitlab-ci.yml`.
+fn project(dockerfile: &str, app: bool, ci: &str) -> SourceMap {
     let mut sources = SourceMap::new();
     sources.add(SourceFile::new(
         "docker-compose.yml",
         COMPOSE,
         FileKind::Compose,
     ));
-    sources.add(SourceFile::new(
-        "Dockerfile",
-        dockerfile,
-        FileKind::Dockerfile,
-    ));
-    sources.add(SourceFile::new(
-        "Dockerfile.app",
-        dockerfile,
-        FileKind::Dockerfile,
-    ));
+    let names: &[&str] = if app {
+        &["Dockerfile", "Dockerfile.app"]
+    } else {
+        &["Dockerfile"]
+    };
+    for name in names {
+        sources.add(SourceFile::new(*name, dockerfile, FileKind::Dockerfile));
+    }
     sources.add(SourceFile::new(".gitlab-ci.yml", ci, FileKind::GitlabCi));
+    sources
+}
+
+fn check(dockerfile: &str, ci: &str) -> Result<(), TestCaseError> {
+    let sources = project(dockerfile, true, ci);
     let settings = Settings {
         project_files: Some(vec!["Dockerfile".to_owned()]),
         project_path: Some("é".repeat(40)),
@@ -58,18 +63,7 @@ proptest! {
 fn the_manuals_files_give_no_dockerfile_or_ci_diagnostic() {
     let dockerfile = "FROM bearstech/python:3\nARG uid=1001\nRUN useradd factory_hello --uid ${uid} --shell /bin/bash --home /home/factory_hello\nUSER factory_hello\n";
     let ci = "production:\n    stage: production\n    environment:\n        name: production\n    script:\n        - deploy-master production-server\n    when: manual\n    only:\n        - master\n";
-    let mut sources = SourceMap::new();
-    sources.add(SourceFile::new(
-        "docker-compose.yml",
-        COMPOSE,
-        FileKind::Compose,
-    ));
-    sources.add(SourceFile::new(
-        "Dockerfile",
-        dockerfile,
-        FileKind::Dockerfile,
-    ));
-    sources.add(SourceFile::new(".gitlab-ci.yml", ci, FileKind::GitlabCi));
+    let sources = project(dockerfile, false, ci);
     let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
     let codes: Vec<_> = report
         .diagnostics
@@ -78,4 +72,94 @@ fn the_manuals_files_give_no_dockerfile_or_ci_diagnostic() {
         .filter(|c| c.starts_with("FD") || c.starts_with("FP"))
         .collect();
     assert!(codes.is_empty(), "{codes:?}");
+}
+
+const DOCKERFILE: &str = "FROM bearstech/python:3\nUSER app\n";
+
+/// The findings in `.gitlab-ci.yml` of [`project`]: code, line and column, message.
+fn ci_findings(ci: &str) -> Vec<(&'static str, usize, usize, String)> {
+    let sources = project(DOCKERFILE, false, ci);
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    report
+        .diagnostics
+        .iter()
+        .filter_map(|d| {
+            let at = d.primary.as_ref()?.location;
+            let file = sources.get(at.file);
+            (file.name == ".gitlab-ci.yml").then(|| {
+                let at = file.line_col(at.span.start);
+                (d.code, at.line, at.column, d.message.clone())
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn a_ci_file_that_is_not_yaml_is_fc001_at_the_parsers_position() {
+    let found = ci_findings("production:\n  script: \"deploy\n  environment: production\n");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (code, line, column, message) = &found[0];
+    assert_eq!((*code, *line, *column), ("FC001", 2, 11), "{message}");
+    assert!(message.starts_with("invalid YAML: "), "{message}");
+}
+
+#[test]
+fn a_ci_file_past_a_yaml_budget_is_fc004() {
+    let mut ci = String::from(
+        "x-a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let mut prev = 'a';
+    for name in "bcdefghi".chars() {
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        ci.push_str(&format!("x-{name}: &{name} [{refs}]\n"));
+        prev = name;
+    }
+    ci.push_str("build:\n  script: *i\n");
+    let found = ci_findings(&ci);
+    let codes: Vec<_> = found.iter().map(|f| f.0).collect();
+    assert_eq!(codes, ["FC004"], "{found:?}");
+    let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let codes: Vec<_> = ci_findings(&deep).iter().map(|f| f.0).collect();
+    assert_eq!(codes, ["FC004"]);
+}
+
+#[test]
+fn gitlabs_own_tag_is_no_finding() {
+    let ci = ".setup:\n  script: [echo]\nbuild:\n  script:\n    - !reference [.setup, script]\n";
+    assert_eq!(ci_findings(ci), []);
+}
+
+#[test]
+fn a_key_written_twice_in_a_ci_file_is_read_as_gitlab_reads_it() {
+    // Ruby's YAML library keeps the last of equal keys: this job deploys by hand.
+    let ci = "prod:\n  environment: production\n  when: on_success\n  only: [master]\n  when: manual\n  script: [deploy]\n";
+    let found = ci_findings(ci);
+    let codes: Vec<_> = found.iter().map(|f| (f.0, f.1, f.2)).collect();
+    assert_eq!(codes, [("FC003", 5, 3)], "{found:?}");
+    assert!(found[0].3.ends_with("GitLab reads the last one"), "{found:?}");
+    let sources = project(DOCKERFILE, false, ci);
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let fc003 = report.diagnostics.iter().find(|d| d.code == "FC003");
+    assert_eq!(
+        fc003.map(|d| d.severity),
+        Some(factory_compose::Severity::Warning)
+    );
+    // The job defined twice: its last definition deploys automatically.
+    let twice = "prod:\n  environment: production\n  when: manual\n  only: [master]\n  script: [deploy]\nprod:\n  environment: production\n  script: [deploy]\n";
+    let codes: Vec<_> = ci_findings(twice).iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(codes, [("FP003", 1), ("FC003", 6)]);
+}
+
+#[test]
+fn a_broken_ci_file_does_not_stop_config() {
+    let sources = project(DOCKERFILE, false, "a: [\n");
+    let settings = Settings::default();
+    let loaded = factory_compose::load(&sources, &ProcessEnv::default(), &settings);
+    let errors: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == factory_compose::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(factory_compose::compose_refusals(&loaded, &sources, &settings).is_empty());
 }

@@ -166,6 +166,7 @@ fn corpus_parses_like_compose() {
                     key: k,
                     first,
                     second,
+                    ..
                 } => {
                     let (l1, l2) = (
                         lines.line_of(first.start) + 1,

@@ -281,7 +281,9 @@ fn duplicate_keys_report_both_spans_and_keep_the_first() {
         .problems
         .iter()
         .map(|p| match p {
-            YamlProblem::DuplicateKey { key, first, second } => (
+            YamlProblem::DuplicateKey {
+                key, first, second, ..
+            } => (
                 key.clone(),
                 &text[first.range()],
                 &text[second.range()],
@@ -507,9 +509,9 @@ fn duplicates_and_merges_in_large_mappings() {
         .problems
         .iter()
         .map(|p| match p {
-            YamlProblem::DuplicateKey { key, first, second } => {
-                (key.as_str(), &text[first.range()], &text[second.range()])
-            }
+            YamlProblem::DuplicateKey {
+                key, first, second, ..
+            } => (key.as_str(), &text[first.range()], &text[second.range()]),
             other => panic!("{other:?}"),
         })
         .collect();

@@ -75,6 +75,9 @@ pub(crate) struct Context<'a> {
     pub(crate) images: std::sync::OnceLock<Vec<Option<ParsedImage<'a>>>>,
     /// Service name → index of the first service with that name.
     pub(crate) service_names: std::sync::OnceLock<FastMap<&'a str, usize>>,
+    /// Each `.gitlab-ci.yml` parsed, for FC001, FC004, FP003 and the Dockerfile links.
+    pub(crate) gitlab_ci:
+        std::sync::OnceLock<Vec<(crate::span::FileId, crate::gitlab_ci::GitlabCi)>>,
 }
 
 /// A `HashMap` for the rules' short keys (service names, image texts): foldhash, several times
@@ -130,7 +133,23 @@ impl<'a> Context<'a> {
             route_warnings: std::sync::OnceLock::new(),
             images: std::sync::OnceLock::new(),
             service_names: std::sync::OnceLock::new(),
+            gitlab_ci: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The project's `.gitlab-ci.yml` files, each parsed once within the settings' budgets.
+    pub(crate) fn gitlab_ci(&self) -> &[(crate::span::FileId, crate::gitlab_ci::GitlabCi)] {
+        self.gitlab_ci.get_or_init(|| {
+            self.sources
+                .of_kind(crate::source::FileKind::GitlabCi)
+                .map(|id| {
+                    let text = &self.sources.get(id).text;
+                    let ci =
+                        crate::gitlab_ci::GitlabCi::parse_within(text, id, &self.settings.limits);
+                    (id, ci)
+                })
+                .collect()
+        })
     }
 
     /// The index of the first service called `name` (as [`Project::service`] finds it, without

@@ -1114,6 +1114,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                             key: key_text,
                             first,
                             second: key_span,
+                            value: id,
                         });
                     }
                     Ok(()) => {

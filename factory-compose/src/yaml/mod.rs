@@ -334,6 +334,10 @@ pub enum YamlProblem {
         first: Span,
         /// The later occurrence.
         second: Span,
+        /// The later occurrence's value: built, but left out of the mapping, which keeps the
+        /// first (Compose refuses the file; GitLab's YAML library keeps the last). Past the
+        /// tree's nodes when a syntax error dropped the document it was in.
+        value: NodeId,
     },
     /// FC004: a limit was exceeded; the tree is dropped.
     Limit {

@@ -16,7 +16,7 @@
 //! Images of other registries (`postgres:9.6`, `bearstech/nginx`) are not linked.
 
 use crate::dockerfile::{self, Dockerfile, Instruction};
-use crate::gitlab_ci::{BuildLine, GitlabCi};
+use crate::gitlab_ci::BuildLine;
 use crate::model::Service;
 use crate::rules::Context;
 use crate::source::FileKind;
@@ -87,9 +87,9 @@ impl Link<'_> {
 
 /// The `docker build` lines of the project's `.gitlab-ci.yml`, if any.
 pub(crate) fn build_lines(cx: &Context<'_>) -> Vec<BuildLine> {
-    cx.sources
-        .of_kind(FileKind::GitlabCi)
-        .flat_map(|id| GitlabCi::parse(&cx.sources.get(id).text, id).build_lines())
+    cx.gitlab_ci()
+        .iter()
+        .flat_map(|(_, ci)| ci.build_lines())
         .collect()
 }
 

@@ -1,7 +1,5 @@
 use crate::diagnostic::Diagnostics;
-use crate::gitlab_ci::GitlabCi;
 use crate::rules::{Context, Rule, declare_rule, registry};
-use crate::source::FileKind;
 
 declare_rule! {
     /// ## What it does
@@ -53,8 +51,7 @@ impl Rule for AutomaticProductionDeploy {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
-        for id in cx.sources.of_kind(FileKind::GitlabCi) {
-            let ci = GitlabCi::parse(&cx.sources.get(id).text, id);
+        for (_, ci) in cx.gitlab_ci() {
             for job in ci.jobs() {
                 let Some((env, env_at)) = ci.environment(&job) else {
                     continue;

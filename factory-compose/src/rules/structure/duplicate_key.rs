@@ -1,4 +1,6 @@
-use crate::rules::{declare_rule, reported_elsewhere};
+use crate::diagnostic::Diagnostics;
+use crate::rules::{Context, Rule, declare_rule};
+use crate::yaml::YamlProblem;
 
 declare_rule! {
     /// ## What it does
@@ -9,6 +11,9 @@ declare_rule! {
     /// Compose refuses the file (`mapping key "x" already defined`). Other YAML tools silently
     /// keep one of the two values, so the file means different things to different readers.
     /// A key that overrides one inherited through `<<: *anchor` is not a duplicate.
+    ///
+    /// In a `.gitlab-ci.yml` it is a warning: GitLab accepts the file and reads the last of the
+    /// keys (factory's checks of the file read the last one too).
     ///
     /// ## Example
     /// ```yaml
@@ -31,4 +36,23 @@ declare_rule! {
         summary: "duplicate mapping key",
     }
 }
-reported_elsewhere!(DuplicateKey);
+
+impl Rule for DuplicateKey {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    /// A compose file's duplicates are reported as it loads; a `.gitlab-ci.yml`'s here.
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        for (id, ci) in cx.gitlab_ci() {
+            let text = &cx.sources.get(*id).text;
+            for problem in ci
+                .problems
+                .iter()
+                .filter(|problem| matches!(problem, YamlProblem::DuplicateKey { .. }))
+            {
+                out.extend(crate::load::gitlab_ci_problem(problem, *id, text));
+            }
+        }
+    }
+}

@@ -1,4 +1,6 @@
-use crate::rules::{declare_rule, reported_elsewhere};
+use crate::diagnostic::Diagnostics;
+use crate::rules::{Context, Rule, declare_rule};
+use crate::yaml::YamlProblem;
 
 declare_rule! {
     /// ## What it does
@@ -6,6 +8,10 @@ declare_rule! {
     /// stopped, with the parser's own message. Also a scalar whose standard tag its text does
     /// not decode to (`!!int abc`) and a `!!binary` value that is not base64, which Compose's
     /// YAML library fails to decode.
+    ///
+    /// A `.gitlab-ci.yml` that is not valid YAML is reported too: GitLab refuses the pipeline,
+    /// and factory cannot check the file's deploy jobs (FP003) or `docker build` lines until
+    /// it parses.
     ///
     /// ## Why is this bad?
     /// Compose refuses the whole file, so nothing deploys. A tab used for indentation, an
@@ -31,4 +37,26 @@ declare_rule! {
         summary: "not valid YAML (message and position from the parser)",
     }
 }
-reported_elsewhere!(InvalidYaml);
+
+impl Rule for InvalidYaml {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    /// A compose file's problems are reported as it loads; a `.gitlab-ci.yml`'s here.
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        for (id, ci) in cx.gitlab_ci() {
+            let text = &cx.sources.get(*id).text;
+            for problem in ci.problems.iter().filter(|problem| {
+                matches!(
+                    problem,
+                    YamlProblem::Syntax { .. }
+                        | YamlProblem::UnknownAnchor { .. }
+                        | YamlProblem::AliasCycle { .. }
+                )
+            }) {
+                out.extend(crate::load::gitlab_ci_problem(problem, *id, text));
+            }
+        }
+    }
+}

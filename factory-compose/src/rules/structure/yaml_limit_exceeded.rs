@@ -1,11 +1,13 @@
-use crate::rules::{declare_rule, reported_elsewhere};
+use crate::diagnostic::Diagnostics;
+use crate::rules::{Context, Rule, declare_rule};
+use crate::yaml::YamlProblem;
 
 declare_rule! {
     /// ## What it does
     /// Stops reading a file that exceeds one of factory's YAML budgets: the file size (64 MiB),
     /// the nesting depth of collections (256), the number of nodes in the file (1 000 000), or
     /// the number of nodes that aliases and merge keys expand to (proportional to the file's
-    /// size). Interpolation has a budget too: variable substitutions may add 16 bytes per byte of
+    /// size); a `.gitlab-ci.yml` has the same budgets. Interpolation has a budget too: variable substitutions may add 16 bytes per byte of
     /// the project's files (at least 1 MiB); past it, the value is reported and interpolation
     /// stops.
     ///
@@ -44,4 +46,23 @@ declare_rule! {
         summary: "YAML limits exceeded (alias expansion, nesting depth, document size)",
     }
 }
-reported_elsewhere!(YamlLimitExceeded);
+
+impl Rule for YamlLimitExceeded {
+    fn info(&self) -> &'static crate::rules::RuleInfo {
+        &Self::INFO
+    }
+
+    /// A compose file's problems are reported as it loads; a `.gitlab-ci.yml`'s here.
+    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        for (id, ci) in cx.gitlab_ci() {
+            let text = &cx.sources.get(*id).text;
+            for problem in ci
+                .problems
+                .iter()
+                .filter(|problem| matches!(problem, YamlProblem::Limit { .. }))
+            {
+                out.extend(crate::load::gitlab_ci_problem(problem, *id, text));
+            }
+        }
+    }
+}
