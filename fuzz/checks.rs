@@ -359,53 +359,30 @@ pub fn config_fixed_point(data: &[u8]) {
     }
 }
 
-/// Whether a mapping key of the rendered YAML `text` holds an escaped `$` (`$$`): a simple key
-/// (`KEY: value`, `KEY:`), an explicit one (`? KEY`), either of them first in a list item
-/// (`- KEY: value`, `- ? KEY`, as an extension field's list of mappings prints) or first in the
-/// value of an explicit key (`: - KEY: value`), plain or quoted.
+/// Whether a mapping key of the rendered YAML `text` holds an escaped `$` (`$$`), however YAML
+/// writes the key (plain, quoted, explicit, a block scalar, first in a list item): read with
+/// factory's YAML tree, not line by line.
 fn has_dollar_key(text: &str) -> bool {
-    text.lines().any(|line| {
-        let mut line = line.trim_start();
-        // A list item, or the value of an explicit key, may start with a mapping on its line.
-        while let Some(inner) = line.strip_prefix("- ").or_else(|| line.strip_prefix(": ")) {
-            line = inner.trim_start();
-        }
-        let key = match line.strip_prefix("? ") {
-            Some(explicit) => Some(explicit),
-            None => simple_key(line),
-        };
-        key.is_some_and(|key| key.contains("$$"))
+    let tree = yaml::parse(text, FileId(0), &Limits::default()).tree;
+    tree.nodes.iter().any(|node| match node.kind {
+        NodeKind::Mapping(entries) => tree
+            .entries(entries)
+            .iter()
+            .any(|e| holds_dollars(&tree, e.key)),
+        _ => false,
     })
 }
 
-/// The key of the line `KEY: value` or `KEY:`, where KEY is plain or quoted; `None` when the line
-/// is a scalar alone (a quoted scalar may hold `: ` without being a key).
-fn simple_key(line: &str) -> Option<&str> {
-    let end = match line.chars().next() {
-        Some(quote @ ('"' | '\'')) => {
-            let mut chars = line.char_indices().skip(1);
-            loop {
-                match chars.next()? {
-                    (_, '\\') if quote == '"' => {
-                        chars.next();
-                    }
-                    (at, c) if c == quote => {
-                        if quote == '\'' && line[at + 1..].starts_with('\'') {
-                            chars.next();
-                        } else {
-                            break at + 1;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        _ => line
-            .find(": ")
-            .or_else(|| line.strip_suffix(':').map(str::len))?,
-    };
-    let rest = &line[end..];
-    (rest == ":" || rest.starts_with(": ")).then(|| &line[..end])
+/// Whether a scalar of the node `id` (a key may be a collection) holds `$$`.
+fn holds_dollars(tree: &yaml::Tree, id: yaml::NodeId) -> bool {
+    match tree.node(id).kind {
+        NodeKind::Scalar(s) => tree.text(s).contains("$$"),
+        NodeKind::Sequence(items) => tree.items(items).iter().any(|i| holds_dollars(tree, *i)),
+        NodeKind::Mapping(entries) => tree
+            .entries(entries)
+            .iter()
+            .any(|e| holds_dollars(tree, e.key) || holds_dollars(tree, e.value)),
+    }
 }
 
 #[cfg(test)]
@@ -419,8 +396,9 @@ mod tests {
             "x-a:\n  K$$:\n",
             "x-a:\n  ? K$${R\n  : v\n",
             "x-a:\n  - K$${R: null\n",
-            "x-a:\n  - - ? K$$\n    : v\n",
+            "x-a:\n  - - ? K$$\n      : v\n",
             "x-a:\n  ? long\n  : - K$$: v\n",
+            "x-a:\n  m:\n    ? |-\n      y\n      n$$b\n    : null\n",
             "x-a:\n  \"a: $$\": v\n",
             "x-a:\n  - 'it''s $$': v\n",
         ] {

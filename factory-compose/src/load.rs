@@ -229,7 +229,9 @@ pub(crate) fn gitlab_ci_problem(
         } => {
             let mut d = registry::diagnostic(
                 "FC003",
-                format!("the key `{key}` is defined twice in this mapping: GitLab reads the last one"),
+                format!(
+                    "the key `{key}` is defined twice in this mapping: GitLab reads the last one"
+                ),
             )
             .at_labelled(at(*second), "GitLab reads this one")
             .with_secondary(at(*first), "ignored by GitLab")

@@ -136,7 +136,10 @@ fn a_key_written_twice_in_a_ci_file_is_read_as_gitlab_reads_it() {
     let found = ci_findings(ci);
     let codes: Vec<_> = found.iter().map(|f| (f.0, f.1, f.2)).collect();
     assert_eq!(codes, [("FC003", 5, 3)], "{found:?}");
-    assert!(found[0].3.ends_with("GitLab reads the last one"), "{found:?}");
+    assert!(
+        found[0].3.ends_with("GitLab reads the last one"),
+        "{found:?}"
+    );
     let sources = project(DOCKERFILE, false, ci);
     let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
     let fc003 = report.diagnostics.iter().find(|d| d.code == "FC003");
