@@ -141,19 +141,7 @@ fn read_bounded_from(
     size: Option<u64>,
     display: &str,
 ) -> Result<(String, bool), String> {
-    use std::io::Read;
-    let limit = max_file_bytes();
-    // Four bytes past the limit: still past it once a character cut at the end is dropped.
-    // Reserved at once (a regular file's size, else the most it may read: pages never
-    // written are not resident), so that growing never holds two copies.
-    let most = limit + 4;
-    let reserve = size.map_or(most, |n| usize::try_from(n).map_or(most, |n| n.min(most)));
-    let mut bytes = Vec::with_capacity(reserve);
-    reader
-        .take(u64::try_from(most).unwrap_or(u64::MAX))
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read {display}: {e}"))?;
-    let over = bytes.len() > limit;
+    let (bytes, over) = read_bytes_bounded(reader, size, display)?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         // A character the limit cut in two is not an encoding error.
@@ -176,6 +164,28 @@ fn read_bounded_from(
     Ok((text, over))
 }
 
+/// The bytes of `reader` up to just past [`max_file_bytes`], and whether there was more.
+fn read_bytes_bounded(
+    reader: impl std::io::Read,
+    size: Option<u64>,
+    display: &str,
+) -> Result<(Vec<u8>, bool), String> {
+    use std::io::Read;
+    let limit = max_file_bytes();
+    // Four bytes past the limit: still past it once a character cut at the end is dropped.
+    // Reserved at once (a regular file's size, else the most it may read: pages never
+    // written are not resident), so that growing never holds two copies.
+    let most = limit + 4;
+    let reserve = size.map_or(most, |n| usize::try_from(n).map_or(most, |n| n.min(most)));
+    let mut bytes = Vec::with_capacity(reserve);
+    reader
+        .take(u64::try_from(most).unwrap_or(u64::MAX))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {display}: {e}"))?;
+    let over = bytes.len() > limit;
+    Ok((bytes, over))
+}
+
 /// Whether a file of the project directory is a Dockerfile factory reads: `Dockerfile` and
 /// `Dockerfile.NAME` (the platform builds `Dockerfile.NAME` into `$CI_REGISTRY_IMAGE/NAME`),
 /// not editor backups nor BuildKit's `Dockerfile.dockerignore`.
@@ -191,10 +201,10 @@ pub(crate) fn is_dockerfile(name: &str) -> bool {
 
 /// Add the project directory's Dockerfiles and `.gitlab-ci.yml` to `sources` (as lossy UTF-8:
 /// their encoding is not worth failing a lint for) and return the names of the directory's
-/// entries, for the missing-file rule.
-fn add_project_files(dir: &Path, sources: &mut SourceMap) -> Vec<String> {
-    /// Larger files are not Dockerfiles anyone wrote by hand.
-    const MAX_BYTES: u64 = 4 * 1024 * 1024;
+/// entries, for the missing-file rule. One that cannot be read is an error, and so is a
+/// Dockerfile over factory's limit for a file (64 MiB); a `.gitlab-ci.yml` over it is read up to
+/// just past it, and FC004 reports it as for a compose file.
+fn add_project_files(dir: &Path, sources: &mut SourceMap) -> Result<Vec<String>, String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
@@ -204,21 +214,33 @@ fn add_project_files(dir: &Path, sources: &mut SourceMap) -> Vec<String> {
         })
         .unwrap_or_default();
     names.sort();
-    let mut add = |name: &str, kind: FileKind| {
-        let path = dir.join(name);
-        let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_BYTES);
-        if let (true, Ok(bytes)) = (small, std::fs::read(&path)) {
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            sources.add(SourceFile::new(discover::display_in(dir, name), text, kind));
+    let mut add = |name: &str, kind: FileKind| -> Result<(), String> {
+        let display = discover::display_in(dir, name);
+        let file = std::fs::File::open(dir.join(name))
+            .map_err(|e| format!("cannot read {display}: {e}"))?;
+        let size = match file.metadata() {
+            Ok(m) if m.is_file() => m.len(),
+            // A directory called `Dockerfile` is no Dockerfile.
+            _ => return Ok(()),
+        };
+        let (bytes, over) = read_bytes_bounded(file, Some(size), &display)?;
+        if over && kind == FileKind::Dockerfile {
+            return Err(format!(
+                "cannot read {display}: the file is larger than factory's limit of {} MiB",
+                max_file_bytes() >> 20
+            ));
         }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        sources.add(SourceFile::new(display, text, kind));
+        Ok(())
     };
     for name in names.iter().filter(|n| is_dockerfile(n)) {
-        add(name, FileKind::Dockerfile);
+        add(name, FileKind::Dockerfile)?;
     }
     if names.iter().any(|n| n == ".gitlab-ci.yml") {
-        add(".gitlab-ci.yml", FileKind::GitlabCi);
+        add(".gitlab-ci.yml", FileKind::GitlabCi)?;
     }
-    names
+    Ok(names)
 }
 
 /// Compose's project name normalisation: lower-case, only `[a-z0-9_-]`.
@@ -285,7 +307,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
             ));
         }
     }
-    let project_files = add_project_files(&dir, &mut sources);
+    let project_files = add_project_files(&dir, &mut sources)?;
     let process = if p.no_process_env {
         ProcessEnv::default()
     } else {

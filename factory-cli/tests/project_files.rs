@@ -108,3 +108,52 @@ fn missing_project_files_are_reported_without_a_place() {
     );
     assert_eq!(out.status.code(), Some(0), "warnings only");
 }
+
+#[test]
+fn a_ci_file_that_is_not_yaml_is_reported_where_the_parser_stopped() {
+    let dir = project(
+        "ci-not-yaml",
+        &[
+            (
+                "docker-compose.yml",
+                "services:\n  app:\n    image: app:1\n",
+            ),
+            (".gitlab-ci.yml", "deploy:\n  script: [\"echo\n"),
+        ],
+    );
+    let out = factory(&["lint", ".", "--format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let found: Vec<_> = diagnostics(&out)
+        .iter()
+        .filter(|d| d["file"] == ".gitlab-ci.yml")
+        .map(|d| (d["code"].clone(), d["line"].clone()))
+        .collect();
+    assert_eq!(found, [("FC001".into(), 2.into())]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_project_file_that_cannot_be_read_is_an_error_not_skipped() {
+    let dir = project(
+        "unreadable",
+        &[(
+            "docker-compose.yml",
+            "services:\n  app:\n    image: app:1\n",
+        )],
+    );
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("Dockerfile")).expect("symlink");
+    let out = factory(&["lint", "."], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot read Dockerfile: "), "{stderr}");
+    // A folder of that name is no Dockerfile, and no error.
+    std::fs::remove_file(dir.join("Dockerfile")).expect("remove");
+    std::fs::create_dir(dir.join("Dockerfile.d")).expect("folder");
+    let out = factory(&["lint", "."], &dir);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
