@@ -9,6 +9,8 @@ and 2N and the ratio of the two times is printed; a ratio over 3 is flagged. Tim
 best of three runs, whole process (`time.perf_counter` around the command).
 
     usage: benches/shapes.py [N] [SHAPE...]     (N default 20000)
+
+A shape of files `f0.yml`, `f1.yml`, … is given as `-f f0.yml -f f1.yml …`.
     environment: FACTORY  the factory binary (default target/release/factory)
 
 Not a test: a loaded machine makes ratios noisy. Rerun a flagged shape before believing it.
@@ -111,6 +113,11 @@ SHAPES = {
         + "    secrets:\n"
         + "".join(f"      - source: s{i}\n        target: t{i}\n" for i in range(n)),
     },
+    # Many `-f` files (n / 20 of them), each adding a service and overriding a shared one.
+    "many_files": lambda n: {
+        f"f{i}.yml": f"services:\n  s{i}:\n    image: x:1\n  base:\n    image: b:{i}\n    environment: [A{i}=1]\n"
+        for i in range(max(n // 20, 2))
+    },
     "override_extension": lambda n: {
         "docker-compose.yml": services(1, lambda i: "  app:\n    image: x:1\n")
         + "x-big:\n"
@@ -153,8 +160,16 @@ def main():
                     with open(os.path.join(d, name), "w") as f:
                         f.write(text)
                 dirs.append(d)
+            def args(d):
+                # A project of `fN.yml` files is given file by file, in order.
+                names = sorted(
+                    (f for f in os.listdir(d) if f.startswith("f") and f.endswith(".yml")),
+                    key=lambda f: int(f[1:-4]),
+                )
+                return [a for f in names for a in ("-f", f)] or [d]
+
             for command in COMMANDS:
-                t1, t2 = (best_of([factory, command, d], d) for d in dirs)
+                t1, t2 = (best_of([factory, command, *args(d)], d) for d in dirs)
                 ratio = t2 / t1 if t1 > 0 else 0.0
                 flag = " **quadratic?**" if ratio > 3 else ""
                 flagged += bool(flag)

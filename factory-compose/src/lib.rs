@@ -231,18 +231,24 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     if let Some(first) = trees.first() {
         schema::check_merged(first, file_of(first), &included, &mut diagnostics);
     }
-    for k in 2..trees.len() {
-        let last = trees.get(k - 1).and_then(file_of);
-        let so_far = merge::merge(trees.get(..k).unwrap_or_default().to_vec()).tree;
-        schema::check_merged(&so_far, last, &included, &mut diagnostics);
-    }
     let last = trees.last().and_then(file_of);
     let several = trees.len() > 1;
+    // The files merged so far are checked after each file but the first and the last (checked
+    // above and below), one merge for all of them.
+    let files = trees.len();
+    let mut merging = merge::Merging::default();
+    for (k, tree) in trees.into_iter().enumerate() {
+        let file = file_of(&tree);
+        merging.add(tree);
+        if k >= 1 && k + 1 < files {
+            schema::check_merged(merging.tree(), file, &included, &mut diagnostics);
+        }
+    }
     let merge::Merged {
         mut tree,
         overrides,
         conflicts,
-    } = merge::merge(trees);
+    } = merging.finish();
     report_conflicts(&tree, &conflicts, &mut diagnostics);
     if several {
         schema::check_merged(&tree, last, &included, &mut diagnostics);

@@ -67,32 +67,47 @@ pub struct Merged {
 
 /// Merge `trees` in order into one tree (the first document of each).
 #[must_use]
-pub fn merge(mut trees: Vec<Tree>) -> Merged {
-    let mut overrides = Vec::new();
-    let mut conflicts = Vec::new();
-    // compose-go's ResetProcessor drops a `!reset` node from the anchor it is written in before
-    // any alias is read: an entry inherited through `<<` never resets anything.
-    // In the first file (and, after each merge, in what a file added) a `!reset` value has
-    // nothing to reset and is removed: `labels: !reset {}` alone renders no `labels`.
-    for (i, tree) in trees.iter_mut().enumerate() {
-        strip_resets(tree, i > 0);
+pub fn merge(trees: Vec<Tree>) -> Merged {
+    let mut merging = Merging::default();
+    for tree in trees {
+        merging.add(tree);
     }
-    let mut iter = trees.into_iter();
-    let Some(mut out) = iter.next() else {
-        return Merged::default();
-    };
-    out.documents.truncate(1);
-    for tree in iter {
-        let Some(over_root) = append_tree(&mut out, &tree) else {
-            continue;
+    merging.merged
+}
+
+/// A merge in progress, one file at a time: after each [`Merging::add`], [`Merging::tree`] is
+/// what [`merge`] gives for the files added so far (Compose checks the project after each file).
+#[derive(Debug, Default)]
+pub struct Merging {
+    merged: Merged,
+    files: usize,
+}
+
+impl Merging {
+    /// Merge the next file's tree into the files merged so far.
+    pub fn add(&mut self, mut tree: Tree) {
+        // compose-go's ResetProcessor drops a `!reset` node from the anchor it is written in
+        // before any alias is read: an entry inherited through `<<` never resets anything.
+        // In the first file (and, after each merge, in what a file added) a `!reset` value has
+        // nothing to reset and is removed: `labels: !reset {}` alone renders no `labels`.
+        strip_resets(&mut tree, self.files > 0);
+        self.files += 1;
+        if self.files == 1 {
+            tree.documents.truncate(1);
+            self.merged.tree = tree;
+            return;
+        }
+        let out = &mut self.merged.tree;
+        let Some(over_root) = append_tree(out, &tree) else {
+            return;
         };
         let merged = match out.root() {
             None => Some(over_root),
             Some(base) => {
                 let mut m = Merger {
-                    tree: &mut out,
-                    overrides: &mut overrides,
-                    conflicts: &mut conflicts,
+                    tree: out,
+                    overrides: &mut self.merged.overrides,
+                    conflicts: &mut self.merged.conflicts,
                     canonical: true,
                     by_extends: false,
                 };
@@ -100,12 +115,19 @@ pub fn merge(mut trees: Vec<Tree>) -> Merged {
             }
         };
         out.documents = merged.into_iter().collect();
-        strip_resets(&mut out, false);
+        strip_resets(out, false);
     }
-    Merged {
-        tree: out,
-        overrides,
-        conflicts,
+
+    /// The files added so far, merged.
+    #[must_use]
+    pub const fn tree(&self) -> &Tree {
+        &self.merged.tree
+    }
+
+    /// The merge of every file added.
+    #[must_use]
+    pub fn finish(self) -> Merged {
+        self.merged
     }
 }
 
