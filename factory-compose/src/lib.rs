@@ -135,7 +135,12 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // Compose validates each file against its schema, but the required keys on the project
     // merged so far after each file, its `extends` applied (an earlier file, or the service a
     // service extends, may give them): see after the `extends` and the merges below.
-    let as_strings = merge::as_strings_nodes(&trees);
+    // Values the file's own schema check leaves to the files merged so far: mappings merged as
+    // strings, and nulls that keep an earlier file's value.
+    let mut as_strings = merge::as_strings_nodes(&trees);
+    for (set, nulls) in as_strings.iter_mut().zip(merge::kept_nulls(&trees)) {
+        set.extend(nulls);
+    }
     for (file, labels, volume, item) in merge::repeated_volume_labels(&trees) {
         if let Some(tree) = trees.get(file) {
             diagnostics.push(

@@ -240,7 +240,7 @@ const AS_STRINGS_SERVICE_KEYS: &[&str] = &["environment", "labels", "sysctls", "
 const AS_STRINGS_BUILD_KEYS: &[&str] = &["args", "labels", "additional_contexts"];
 
 /// For each file (none for the first), the mappings at a [`merged_as_strings`] path that an
-/// earlier file has too (even null): compose-go prints their list and mapping values as strings
+/// earlier file has too (even null, or inherited through `extends`): compose-go prints their list and mapping values as strings
 /// when it merges the file, before it validates the files merged so far.
 pub(crate) fn as_strings_nodes(trees: &[Tree]) -> Vec<std::collections::HashSet<NodeId>> {
     let mut seen: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
@@ -261,10 +261,69 @@ pub(crate) fn as_strings_nodes(trees: &[Tree]) -> Vec<std::collections::HashSet<
                 .collect(),
         );
         if several {
+            // A service has the path after the file too when it inherits it through `extends`.
             seen.extend(here.into_iter().map(|(path, _)| path));
+            seen.extend(extended);
         }
     }
     out
+}
+
+/// For each file (none for the first), its null values at a mapping path an earlier file has
+/// too: compose-go's merge keeps the earlier value there (`o == nil`), so the null is never
+/// validated (Compose validates the files merged so far) and must not be reported by the
+/// file's own schema check. `environment:` left empty in an override keeps the base's.
+pub(crate) fn kept_nulls(trees: &[Tree]) -> Vec<std::collections::HashSet<NodeId>> {
+    let mut out: Vec<std::collections::HashSet<NodeId>> = Vec::with_capacity(trees.len());
+    for (k, tree) in trees.iter().enumerate() {
+        let mut kept = std::collections::HashSet::new();
+        if k > 0
+            && let Some(root) = tree.root()
+        {
+            let earlier = trees.get(..k).unwrap_or_default();
+            let mut path = Vec::new();
+            nulls_at_earlier_paths(tree, root, earlier, &mut path, &mut kept);
+        }
+        out.push(kept);
+    }
+    out
+}
+
+/// The null values under mapping `map` of `tree` (at `path`) whose path one of `earlier` has.
+fn nulls_at_earlier_paths<'t>(
+    tree: &'t Tree,
+    map: NodeId,
+    earlier: &[Tree],
+    path: &mut Vec<&'t str>,
+    kept: &mut std::collections::HashSet<NodeId>,
+) {
+    for e in tree.mapping(map).unwrap_or_default() {
+        let Some(key) = crate::yaml::scalar_text(tree, e.key) else {
+            continue;
+        };
+        path.push(key);
+        let node = tree.node(e.value);
+        match node.kind {
+            NodeKind::Mapping(_) => nulls_at_earlier_paths(tree, e.value, earlier, path, kept),
+            NodeKind::Scalar(_)
+                if crate::model::convert::is_null(tree, node)
+                    && earlier.iter().any(|t| has_path(t, path)) =>
+            {
+                kept.insert(e.value);
+            }
+            _ => {}
+        }
+        path.pop();
+    }
+}
+
+/// Whether `tree` has a value at the mapping path `path` (keys from the root).
+fn has_path(tree: &Tree, path: &[&str]) -> bool {
+    let mut at = tree.root();
+    for key in path {
+        at = at.and_then(|id| tree.get(id, key)).map(|e| e.value);
+    }
+    at.is_some()
 }
 
 /// The [`merged_as_strings`] paths of the services of `tree` that `extends` a service of the

@@ -126,11 +126,12 @@ pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Diagnostics) {
     }
 }
 
-/// [`check_some`] on one of the project's files (`later_file`: not the first): the mappings of
-/// `as_strings` (an earlier file has the same `environment`, `labels` … key:
-/// [`crate::merge::merged_as_strings`]) are not checked, as compose-go validates the files
-/// merged so far, where their list and mapping values are strings; nor a later file's repeated
-/// items, judged on the files merged so far. [`check_covered`] when `covered`.
+/// [`check_some`] on one of the project's files (`later_file`: not the first): the nodes of
+/// `as_strings` are not checked, as compose-go validates the files merged so far: mappings an
+/// earlier file has too at an `environment`, `labels` … key
+/// ([`crate::merge::merged_as_strings`]), whose list and mapping values are strings there, and
+/// nulls at a path an earlier file has, which keep its value ([`crate::merge::kept_nulls`]);
+/// nor a later file's repeated items, judged on the files merged so far. [`check_covered`] when `covered`.
 pub(crate) fn check_later_file(
     tree: &Tree,
     (checks, later_file): (Checks, bool),
@@ -1354,9 +1355,8 @@ impl<'t> Cx<'t> {
         via: Option<Location>,
         out: &mut Out<'_>,
     ) -> bool {
-        if self.as_strings.is_some_and(|set| set.contains(&id))
-            && matches!(self.tree.node(id).kind, NodeKind::Mapping(_))
-        {
+        // A mapping merged as strings, or a null that keeps an earlier file's value.
+        if self.as_strings.is_some_and(|set| set.contains(&id)) {
             return true;
         }
         let Ok(kind) = self.kind(id, s.cast) else {

@@ -1056,3 +1056,32 @@ fn under_indented_quoted_scalars_are_read_as_go_yaml_reads_them() {
         assert_eq!(codes(&[("a.yml", &file(accepted))]), vec![], "{accepted}");
     }
 }
+
+/// compose-go validates the files merged so far, and its merge keeps the earlier value under a
+/// later null: `environment:` left empty in an override is no error. A null where no earlier
+/// file has the key is copied, and refused (both checked with Compose v2.40.3:
+/// `services.app.healthcheck.retries must be a number or string`).
+#[test]
+fn a_null_over_an_earlier_value_keeps_it_and_is_not_refused() {
+    let a = "services:\n  app:\n    image: x\n    environment: {A: \"1\"}\n    healthcheck: {test: [CMD, \"true\"], retries: 3}\n";
+    let b = "services:\n  app:\n    environment:\n    healthcheck: {retries: null}\n";
+    assert_eq!(codes(&[("a.yml", a), ("b.yml", b)]), []);
+    let a = "services:\n  app:\n    image: x\n    healthcheck: {test: [CMD, \"true\"]}\n";
+    // Compose names the first (`services.app.environment must be a mapping`), factory both.
+    assert_eq!(
+        codes(&[("a.yml", a), ("b.yml", b)]),
+        [fc020("b.yml"), fc020("b.yml")].concat()
+    );
+}
+
+/// compose-go merges `labels` as lists of `KEY=%v` strings when an earlier file has them, even
+/// through `extends`: a later mapping value is printed `map[b:1]`, not refused (v2.40.3).
+#[test]
+fn labels_inherited_through_extends_are_merged_as_strings() {
+    let a =
+        "services:\n  worker:\n    image: x\n    labels: [\"a=1\"]\n  app:\n    extends: worker\n";
+    let b = "services:\n  app:\n    labels:\n      p: {b: 1}\n";
+    assert_eq!(codes(&[("a.yml", a), ("b.yml", b)]), []);
+    let a = "services:\n  worker:\n    image: x\n  app:\n    extends: worker\n";
+    assert_eq!(codes(&[("a.yml", a), ("b.yml", b)]), fc020("b.yml"));
+}
