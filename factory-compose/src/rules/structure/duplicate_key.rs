@@ -1,6 +1,5 @@
 use crate::diagnostic::Diagnostics;
 use crate::rules::{Context, Rule, declare_rule};
-use crate::yaml::YamlProblem;
 
 declare_rule! {
     /// ## What it does
@@ -44,15 +43,6 @@ impl Rule for DuplicateKey {
 
     /// A compose file's duplicates are reported as it loads; a `.gitlab-ci.yml`'s here.
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
-        for (id, ci) in cx.gitlab_ci() {
-            let text = &cx.sources.get(*id).text;
-            for problem in ci
-                .problems
-                .iter()
-                .filter(|problem| matches!(problem, YamlProblem::DuplicateKey { .. }))
-            {
-                out.extend(crate::load::gitlab_ci_problem(problem, *id, text));
-            }
-        }
+        out.extend(super::gitlab_ci_findings(cx, "FC003"));
     }
 }

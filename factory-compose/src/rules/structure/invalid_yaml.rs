@@ -1,6 +1,5 @@
 use crate::diagnostic::Diagnostics;
 use crate::rules::{Context, Rule, declare_rule};
-use crate::yaml::YamlProblem;
 
 declare_rule! {
     /// ## What it does
@@ -45,18 +44,6 @@ impl Rule for InvalidYaml {
 
     /// A compose file's problems are reported as it loads; a `.gitlab-ci.yml`'s here.
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
-        for (id, ci) in cx.gitlab_ci() {
-            let text = &cx.sources.get(*id).text;
-            for problem in ci.problems.iter().filter(|problem| {
-                matches!(
-                    problem,
-                    YamlProblem::Syntax { .. }
-                        | YamlProblem::UnknownAnchor { .. }
-                        | YamlProblem::AliasCycle { .. }
-                )
-            }) {
-                out.extend(crate::load::gitlab_ci_problem(problem, *id, text));
-            }
-        }
+        out.extend(super::gitlab_ci_findings(cx, "FC001"));
     }
 }

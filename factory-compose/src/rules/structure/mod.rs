@@ -30,3 +30,19 @@ pub(crate) mod unused_suppression;
 pub(crate) mod wrong_shape;
 pub(crate) mod wrong_type;
 pub(crate) mod yaml_limit_exceeded;
+
+/// The findings of rule `code` (FC001, FC003, FC004) on the YAML of the project's
+/// `.gitlab-ci.yml` files ([`crate::load::gitlab_ci_problem`]); a compose file's are reported as
+/// it loads.
+pub(crate) fn gitlab_ci_findings<'c>(
+    cx: &'c crate::rules::Context<'_>,
+    code: &'static str,
+) -> impl Iterator<Item = crate::diagnostic::Diagnostic> + 'c {
+    cx.gitlab_ci().iter().flat_map(move |(id, ci)| {
+        let text = &cx.sources.get(*id).text;
+        ci.problems
+            .iter()
+            .filter_map(move |problem| crate::load::gitlab_ci_problem(problem, *id, text))
+            .filter(move |d| d.code == code)
+    })
+}
