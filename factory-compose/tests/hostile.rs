@@ -1,5 +1,7 @@
 //! Hostile inputs are cut off by budgets with FC004, through the whole `lint` pipeline.
 
+mod support;
+
 use factory_compose::yaml::Limits;
 use factory_compose::{FileKind, ProcessEnv, Report, Settings, SourceFile, SourceMap, lint};
 
@@ -30,16 +32,9 @@ fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 
 #[test]
 fn billion_laughs_is_fc004_and_the_budget_stops_expansion_early() {
-    let mut text = String::from(
-        "x-a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    let text = support::billion_laughs(
+        "services:\n  app:\n    image: app:1.0\n    labels:\n      laughs: *i\n",
     );
-    let mut prev = 'a';
-    for name in "bcdefghi".chars() {
-        let refs = vec![format!("*{prev}"); 9].join(",");
-        text.push_str(&format!("x-{name}: &{name} [{refs}]\n"));
-        prev = name;
-    }
-    text.push_str("services:\n  app:\n    image: app:1.0\n    labels:\n      laughs: *i\n");
     let len = text.len();
     let report = lint_text(text);
     assert_eq!(codes(&report), ["FC004"], "{:?}", report.diagnostics);

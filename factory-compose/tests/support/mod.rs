@@ -62,3 +62,19 @@ pub(crate) fn load_with_references(
         }
     }
 }
+
+/// A "billion laughs" document: nine anchors, each a list of nine aliases of the one before
+/// (9^9 nodes once expanded), then `tail`, which names `*i`.
+pub(crate) fn billion_laughs(tail: &str) -> String {
+    let mut text = String::from(
+        "x-a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let mut prev = 'a';
+    for name in "bcdefghi".chars() {
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        text.push_str(&format!("x-{name}: &{name} [{refs}]\n"));
+        prev = name;
+    }
+    text.push_str(tail);
+    text
+}
