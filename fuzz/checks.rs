@@ -345,6 +345,12 @@ pub fn config_fixed_point(data: &[u8]) {
         if first.lines().any(|l| l.trim_start().starts_with("\"\":")) {
             return;
         }
+        // A `build.ssh` key with a path prints as `ID: PATH`, which Compose refuses when its
+        // own output is fed back to it (`invalid ssh key "default: /k"`, v2.40.3): so does
+        // factory.
+        if has_ssh_path(&first) {
+            return;
+        }
         panic!("the rendered config does not load without errors or is refused:\n{first}");
     };
     // Compose itself is no fixed point for a `$` in a mapping key: it escapes it (`- A{$=B` in
@@ -369,6 +375,22 @@ fn has_dollar_key(text: &str) -> bool {
             .entries(entries)
             .iter()
             .any(|e| holds_dollars(&tree, e.key)),
+        _ => false,
+    })
+}
+
+/// Whether the rendered YAML `text` has a `build.ssh` item with a path (`ID: PATH`).
+fn has_ssh_path(text: &str) -> bool {
+    let tree = yaml::parse(text, FileId(0), &Limits::default()).tree;
+    tree.nodes.iter().any(|node| match node.kind {
+        NodeKind::Mapping(entries) => tree.entries(entries).iter().any(|e| {
+            yaml::scalar_text(&tree, e.key) == Some("ssh")
+                && tree.sequence(e.value).is_some_and(|items| {
+                    items
+                        .iter()
+                        .any(|&i| yaml::scalar_text(&tree, i).is_some_and(|t| t.contains(": ")))
+                })
+        }),
         _ => false,
     })
 }

@@ -1098,6 +1098,24 @@ impl<'a> Cx<'a> {
                 .with_help("keep `dockerfile` (a file) or `dockerfile_inline` (the text), not both"),
             ));
         }
+        // compose-go's transformSSH: a list item is `ID=PATH`, or `default` alone.
+        if let Some(ssh) = self.get(build, "ssh") {
+            for &item in self.items(ssh.value) {
+                let Some(text) = self.text(item) else {
+                    continue;
+                };
+                if !text.contains('=') && text != "default" {
+                    out.push(
+                        registry::diagnostic(
+                            "FC020",
+                            format!("service `{name}`: invalid ssh key `{text}` in `build.ssh`"),
+                        )
+                        .at(self.loc(item))
+                        .with_help("write `ID=PATH` (the agent socket or key file to forward), or `default` alone"),
+                    );
+                }
+            }
+        }
         if let Some(secrets) = self.get(build, "secrets") {
             for (source, at) in self.sources(secrets.value) {
                 if !self.is_defined("secrets", &source) {

@@ -375,3 +375,41 @@ fn a_tilde_path_is_the_home_folder_s() {
         json!("/home/me/bctx")
     );
 }
+
+/// `build.ssh` prints as compose-go's `SSHKey.MarshalYAML` writes it: `ID` or `ID: PATH`, the
+/// path made absolute (`./key` and `key` are `/p/key`, an empty one `/p`, a number stays a
+/// number), a later ID replacing an earlier one. Each line checked with Compose v2.40.3, whose
+/// order of several keys changes from run to run (a Go map's): factory keeps the written one.
+/// Compose cannot print a path in JSON (`json: error calling MarshalJSON for type
+/// types.SSHKey`); factory prints the same strings.
+#[test]
+fn build_ssh_keys_print_as_compose_prints_them() {
+    let ssh = |keys: &str| {
+        let text = format!("services:\n  a:\n    build:\n      context: .\n      ssh: {keys}\n");
+        let yaml = rendered(&text, Format::Yaml);
+        let lines: Vec<String> = yaml
+            .lines()
+            .skip_while(|l| l.trim() != "ssh:")
+            .skip(1)
+            .take_while(|l| l.trim_start().starts_with("- "))
+            .map(|l| l.trim().to_owned())
+            .collect();
+        let json = json_doc(&text, &[])["services"]["a"]["build"]["ssh"].clone();
+        (lines, json)
+    };
+    let (yaml, json) = ssh("[default=/k, other=, default]");
+    assert_eq!(yaml, ["- default", "- 'other: /p'"]);
+    assert_eq!(json, json!(["default", "other: /p"]));
+    let (yaml, _) = ssh("[a=./key, b=key, e=tcp://h, d=$$SOCK]");
+    assert_eq!(
+        yaml,
+        [
+            "- 'a: /p/key'",
+            "- 'b: /p/key'",
+            "- 'e: /p/tcp:/h'",
+            "- 'd: /p/$$SOCK'"
+        ]
+    );
+    let (yaml, _) = ssh("{x: 1, default: null}");
+    assert_eq!(yaml, ["- 'x: 1'", "- default"]);
+}

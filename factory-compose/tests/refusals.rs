@@ -1085,3 +1085,15 @@ fn labels_inherited_through_extends_are_merged_as_strings() {
     let a = "services:\n  worker:\n    image: x\n  app:\n    extends: worker\n";
     assert_eq!(codes(&[("a.yml", a), ("b.yml", b)]), fc020("b.yml"));
 }
+
+/// compose-go's transformSSH: a `build.ssh` list item is `ID=PATH` or `default` alone
+/// (`invalid ssh key "mid"`, v2.40.3; its own output `- 'default: /k'` is refused the same way).
+#[test]
+fn an_ssh_key_without_a_path_other_than_default_is_refused() {
+    let ok = "services:\n  a:\n    build:\n      context: .\n      ssh: [default, k=/key, e=]\n";
+    assert_eq!(codes(&[("a.yml", ok)]), []);
+    let bad = "services:\n  a:\n    build:\n      context: .\n      ssh: [mid]\n";
+    assert_eq!(codes(&[("a.yml", bad)]), fc020("a.yml"));
+    let printed = "services:\n  a:\n    build:\n      context: .\n      ssh: ['default: /k']\n";
+    assert_eq!(codes(&[("a.yml", printed)]), fc020("a.yml"));
+}

@@ -550,6 +550,51 @@ fn string_list(cx: &Cx<'_>, v: NodeId) -> Value {
     }
 }
 
+/// `build.ssh` as compose-go prints it: its transformSSH makes a list a mapping (`ID=PATH` is
+/// `ID: PATH`, a later ID replacing an earlier one; `default` alone has no path), a string path
+/// is made absolute against the project directory (an empty one is the directory), and each
+/// key is printed `ID` or `ID: PATH` (`SSHKey.MarshalYAML`), as a list. Compose's order is a Go
+/// map's (it changes from run to run); factory keeps the order the IDs are first written in.
+/// Compose cannot print a key with a path as JSON (its `MarshalJSON` writes `"ID": PATH`, which
+/// is no JSON value: `json: error calling MarshalJSON for type types.SSHKey`, v2.40.3): factory
+/// prints the same strings there.
+fn ssh_keys(cx: &Cx<'_>, v: NodeId) -> Value {
+    // A later ID replaces an earlier one in its place.
+    let mut keys: indexmap::IndexMap<String, Option<String>> = indexmap::IndexMap::new();
+    match cx.kind(v) {
+        NodeKind::Sequence(_) => {
+            for text in cx.items(v).into_iter().filter_map(|i| cx.text(i)) {
+                match text.split_once('=') {
+                    Some((id, path)) => keys.insert(id.to_owned(), Some(cx.absolute(path))),
+                    None => keys.insert(text, None),
+                };
+            }
+        }
+        NodeKind::Mapping(_) => {
+            for (id, value) in cx.entries(v) {
+                // Only a string path is made absolute (`maybeUnixPath`); `x: 1` stays `1`.
+                let string = matches!(
+                    crate::model::convert::scalar_kind(cx.tree, cx.tree.node(value)),
+                    crate::yaml::PlainValue::Str
+                );
+                let path = cx
+                    .text(value)
+                    .map(|p| if string { cx.absolute(&p) } else { p });
+                keys.insert(id, path);
+            }
+        }
+        NodeKind::Scalar(_) => return cx.plain(v),
+    }
+    Value::Seq(
+        keys.into_iter()
+            .map(|(id, path)| match path.filter(|p| !p.is_empty()) {
+                Some(path) => cx.s(&format!("{id}: {path}")),
+                None => cx.s(&id),
+            })
+            .collect(),
+    )
+}
+
 fn extra_hosts(cx: &Cx<'_>, v: NodeId) -> Value {
     let mut list: Vec<String> = Vec::new();
     let strip = |ip: &str| -> String {
@@ -1069,6 +1114,7 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
                         Some(sorted_strings(cx, args, true))
                     }
                     "extra_hosts" => Some(extra_hosts(cx, val)),
+                    "ssh" => Some(ssh_keys(cx, val)),
                     "additional_contexts" => Some(additional_contexts(cx, val)),
                     "labels" => Some(string_map(cx, val, true)),
                     "cache_from" | "cache_to" | "tags" | "platforms" => Some(string_list(cx, val)),
