@@ -111,9 +111,13 @@ impl GitlabCi {
     /// The value of `key` in mapping `map` as GitLab reads it: Ruby's YAML library keeps the
     /// last of equal keys, where the tree keeps the first.
     fn value_of(&self, map: NodeId, key: &str) -> Option<NodeId> {
-        let entry = self.tree.get(map, key)?;
-        let first = self.tree.node(entry.key).span;
-        Some(self.later.get(&first).copied().unwrap_or(entry.value))
+        self.tree.get(map, key).map(|e| self.read_value(e))
+    }
+
+    /// The value GitLab reads for the entry `e`: the last of its key's values.
+    fn read_value(&self, e: &yaml::Entry) -> NodeId {
+        let first = self.tree.node(e.key).span;
+        self.later.get(&first).copied().unwrap_or(e.value)
     }
 
     /// The jobs in file order.
@@ -134,8 +138,7 @@ impl GitlabCi {
             }
             // A job defined twice is its last definition (in the place of its first, as in a
             // Ruby hash).
-            let key_span = self.tree.node(e.key).span;
-            let value = self.later.get(&key_span).copied().unwrap_or(e.value);
+            let value = self.read_value(e);
             if !matches!(self.tree.node(value).kind, NodeKind::Mapping(_)) {
                 continue;
             }
