@@ -413,3 +413,19 @@ fn build_ssh_keys_print_as_compose_prints_them() {
     let (yaml, _) = ssh("{x: 1, default: null}");
     assert_eq!(yaml, ["- 'x: 1'", "- default"]);
 }
+
+/// An empty list in a top-level extension is `null` in Compose's JSON (a nil slice) and `[]` in
+/// its YAML (both checked with Compose v2.40.3).
+#[test]
+fn an_extensions_empty_lists_are_null_in_json_only() {
+    let text = "services:\n  a:\n    image: x\nx-c: {l: [[], {s: []}], n: [1]}\nx-e: []\n";
+    let doc = json_doc(text, &[]);
+    assert_eq!(doc["x-c"], json!({"l": [null, {"s": null}], "n": [1]}));
+    assert_eq!(doc["x-e"], Value::Null);
+    assert!(doc.as_object().is_some_and(|o| o.contains_key("x-e")));
+    let yaml = rendered(text, Format::Yaml);
+    assert!(
+        yaml.ends_with("x-c:\n  l:\n    - []\n    - s: []\n  \"n\":\n    - 1\nx-e: []\n"),
+        "{yaml}"
+    );
+}

@@ -318,7 +318,12 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
             "name" | "include" => {}
             // Extensions are Go `map[string]any` values: printed with sorted keys.
             k if k.starts_with("x-") => {
-                extensions.push((k.to_owned(), sorted(cx.plain(other.value))));
+                let value = sorted(cx.plain(other.value));
+                let value = match format {
+                    Format::Json => empty_lists_null(value),
+                    Format::Yaml => value,
+                };
+                extensions.push((k.to_owned(), value));
             }
             _ => {}
         }
@@ -643,6 +648,25 @@ pub(crate) fn sorted(value: Value) -> Value {
             Value::Map(entries)
         }
         Value::Seq(items) => Value::Seq(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
+}
+
+/// `value` with every empty list made null: compose-go's `convertToStringKeysRecursive` makes
+/// each list of a file anew from nothing, so an empty one is a nil slice, which Go's JSON
+/// encoder prints `null` (and its YAML encoder `[]`). Only an extension's value reaches the JSON
+/// output untyped (checked with Compose v2.40.3: `x-c: {l: [[], {s: []}]}` prints
+/// `{"l": [null, {"s": null}]}`).
+fn empty_lists_null(value: Value) -> Value {
+    match value {
+        Value::Seq(items) if items.is_empty() => Value::Null,
+        Value::Seq(items) => Value::Seq(items.into_iter().map(empty_lists_null).collect()),
+        Value::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k, empty_lists_null(v)))
+                .collect(),
+        ),
         other => other,
     }
 }
