@@ -1603,22 +1603,30 @@ fn rebase_services(
 /// compose-go reads a file `extends` names without validating it, in its canonical form: a
 /// `depends_on` list is a mapping, an entry without `condition` has `condition:
 /// service_started`, short `volumes` items are at their cleaned target
-/// ([`Tree::canonical_volumes`]).
+/// ([`Tree::canonical_volumes`]) and `volumes` lists are unique by target.
 fn canonical_form(tree: &mut Tree, services: NodeId) {
     let svcs: Vec<NodeId> = match tree.mapping(services) {
         Some(es) => es.iter().map(|e| e.value).collect(),
         None => Vec::new(),
     };
     for svc in svcs {
+        // compose-go made the list unique by target when it loaded the file: by the targets
+        // as written, then once short items are converted (their target cleaned).
         if let Some(v) = tree.get(svc, "volumes").map(|e| e.value)
             && let Some(items) = tree.sequence(v)
         {
-            let short: Vec<NodeId> = items
+            let once = unique_by_target(tree, items.to_vec());
+            let short: Vec<NodeId> = once
                 .iter()
                 .copied()
                 .filter(|&i| matches!(tree.node(i).kind, NodeKind::Scalar(_)))
                 .collect();
             tree.canonical_volumes.extend(short);
+            let twice = unique_by_target(tree, once);
+            let list = tree.add_items(twice);
+            if let Some(node) = tree.nodes.get_mut(v.0 as usize) {
+                node.kind = NodeKind::Sequence(list);
+            }
         }
         let Some(d) = tree.get(svc, "depends_on").map(|e| e.value) else {
             continue;
@@ -2211,7 +2219,11 @@ fn mapping_of(tree: &Tree, map: NodeId, key: &str) -> Option<NodeId> {
 const IMPORTED: [&str; 5] = ["services", "volumes", "networks", "secrets", "configs"];
 
 /// Rewrite the relative `file:` of the secrets or configs of mapping `map`, loaded from
-/// directory `dir` (Compose resolves them against that file's folder).
+/// directory `dir` (relative to the project's, `""` for it), as compose-go's
+/// `ResolveRelativePaths` does for an included project: `filepath.Join(dir, file)`, cleaned and
+/// still relative (`./s.txt` from the project's own folder is `s.txt`). Compose compares the
+/// included definition with the project's as written (`reflect.DeepEqual`), so `s.txt` there
+/// is the same secret and `./s.txt` another one (checked with Compose v2.40.3).
 fn rebase_files(tree: &mut Tree, map: NodeId, dir: &str, home: bool) {
     let items: Vec<NodeId> = match tree.mapping(map) {
         Some(es) => es.iter().map(|e| e.value).collect(),
@@ -2221,7 +2233,14 @@ fn rebase_files(tree: &mut Tree, map: NodeId, dir: &str, home: bool) {
         let Some(file) = tree.get(item, "file").map(|e| e.value) else {
             continue;
         };
-        if let Some(new) = crate::yaml::scalar_text(tree, file).and_then(|s| rebase(dir, s, home)) {
+        let Some(path) = crate::yaml::scalar_text(tree, file) else {
+            continue;
+        };
+        if path.is_empty() || path.starts_with('/') || (home && path.starts_with('~')) {
+            continue;
+        }
+        let new = join_path(dir, path);
+        if new != path {
             tree.set_text(file, &new);
         }
     }
