@@ -138,8 +138,10 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // Values the file's own schema check leaves to the files merged so far: mappings merged as
     // strings, and nulls that keep an earlier file's value.
     let mut as_strings = merge::as_strings_nodes(&trees);
-    for (set, nulls) in as_strings.iter_mut().zip(merge::kept_nulls(&trees)) {
-        set.extend(nulls);
+    for (skipped, nulls) in as_strings.iter_mut().zip(merge::kept_nulls(&trees)) {
+        for (id, paths) in nulls {
+            skipped.entry(id).or_default().extend(paths);
+        }
     }
     for (file, labels, volume, item) in merge::repeated_volume_labels(&trees) {
         if let Some(tree) = trees.get(file) {

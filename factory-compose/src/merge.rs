@@ -242,24 +242,28 @@ const AS_STRINGS_BUILD_KEYS: &[&str] = &["args", "labels", "additional_contexts"
 /// For each file (none for the first), the mappings at a [`merged_as_strings`] path that an
 /// earlier file has too (even null, or inherited through `extends`): compose-go prints their list and mapping values as strings
 /// when it merges the file, before it validates the files merged so far.
-pub(crate) fn as_strings_nodes(trees: &[Tree]) -> Vec<std::collections::HashSet<NodeId>> {
+pub(crate) fn as_strings_nodes(trees: &[Tree]) -> Vec<SkippedValues> {
     let mut seen: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(trees.len());
     let several = trees.len() > 1;
     for tree in trees {
         let extended = extended_paths(tree);
         if !several && extended.is_empty() {
-            out.push(std::collections::HashSet::new());
+            out.push(SkippedValues::new());
             continue;
         }
         let here = as_strings_paths(tree);
-        out.push(
-            here.iter()
-                .filter(|(path, _)| seen.contains(path) || extended.contains(path))
-                .map(|&(_, id)| id)
-                .filter(|&id| matches!(tree.node(id).kind, NodeKind::Mapping(_)))
-                .collect(),
-        );
+        let mut skipped = SkippedValues::new();
+        for (path, id) in &here {
+            // `!override` replaces the earlier value instead of merging with it.
+            if (seen.contains(path) || extended.contains(path))
+                && matches!(tree.node(*id).kind, NodeKind::Mapping(_))
+                && !tree.tag(*id).is_some_and(crate::yaml::Tag::is_override)
+            {
+                skipped.entry(*id).or_default().push(path.join("."));
+            }
+        }
+        out.push(skipped);
         if several {
             // A service has the path after the file too when it inherits it through `extends`.
             seen.extend(here.into_iter().map(|(path, _)| path));
@@ -269,14 +273,19 @@ pub(crate) fn as_strings_nodes(trees: &[Tree]) -> Vec<std::collections::HashSet<
     out
 }
 
+/// The values a file's own schema check leaves to the files merged so far, each at the paths
+/// (`services.web.environment`) where it is left: a node an anchor shares is checked where an
+/// earlier file does not have its path (compose-go merges each path on its own).
+pub(crate) type SkippedValues = HashMap<NodeId, Vec<String>>;
+
 /// For each file (none for the first), its null values at a mapping path an earlier file has
 /// too: compose-go's merge keeps the earlier value there (`o == nil`), so the null is never
 /// validated (Compose validates the files merged so far) and must not be reported by the
 /// file's own schema check. `environment:` left empty in an override keeps the base's.
-pub(crate) fn kept_nulls(trees: &[Tree]) -> Vec<std::collections::HashSet<NodeId>> {
-    let mut out: Vec<std::collections::HashSet<NodeId>> = Vec::with_capacity(trees.len());
+pub(crate) fn kept_nulls(trees: &[Tree]) -> Vec<SkippedValues> {
+    let mut out: Vec<SkippedValues> = Vec::with_capacity(trees.len());
     for (k, tree) in trees.iter().enumerate() {
-        let mut kept = std::collections::HashSet::new();
+        let mut kept = SkippedValues::new();
         if k > 0
             && let Some(root) = tree.root()
         {
@@ -295,7 +304,7 @@ fn nulls_at_earlier_paths<'t>(
     map: NodeId,
     earlier: &[Tree],
     path: &mut Vec<&'t str>,
-    kept: &mut std::collections::HashSet<NodeId>,
+    kept: &mut SkippedValues,
 ) {
     for e in tree.mapping(map).unwrap_or_default() {
         let Some(key) = crate::yaml::scalar_text(tree, e.key) else {
@@ -309,7 +318,7 @@ fn nulls_at_earlier_paths<'t>(
                 if crate::model::convert::is_null(tree, node)
                     && earlier.iter().any(|t| has_path(t, path)) =>
             {
-                kept.insert(e.value);
+                kept.entry(e.value).or_default().push(path.join("."));
             }
             _ => {}
         }

@@ -135,7 +135,7 @@ pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Diagnostics) {
 pub(crate) fn check_later_file(
     tree: &Tree,
     (checks, later_file): (Checks, bool),
-    as_strings: &std::collections::HashSet<NodeId>,
+    as_strings: &crate::merge::SkippedValues,
     covered: bool,
     diags: &mut Diagnostics,
 ) {
@@ -1171,7 +1171,7 @@ struct Cx<'t> {
     included: &'t [FileId],
     /// Mappings whose list and mapping values compose-go prints as strings when it merges
     /// them onto an earlier file's (see [`check_later_file`]): not checked.
-    as_strings: Option<&'t std::collections::HashSet<NodeId>>,
+    as_strings: Option<&'t crate::merge::SkippedValues>,
     /// For [`Checks::Interpolated`]: the interpolated scalars that used an unset variable,
     /// sorted, when they are not to be checked (a lint: the variable is reported, and may be
     /// set when deployed).
@@ -1356,7 +1356,9 @@ impl<'t> Cx<'t> {
         out: &mut Out<'_>,
     ) -> bool {
         // A mapping merged as strings, or a null that keeps an earlier file's value.
-        if self.as_strings.is_some_and(|set| set.contains(&id)) {
+        if let Some(paths) = self.as_strings.and_then(|skipped| skipped.get(&id))
+            && paths.contains(&path.to_string())
+        {
             return true;
         }
         let Ok(kind) = self.kind(id, s.cast) else {

@@ -1097,3 +1097,23 @@ fn an_ssh_key_without_a_path_other_than_default_is_refused() {
     let printed = "services:\n  a:\n    build:\n      context: .\n      ssh: ['default: /k']\n";
     assert_eq!(codes(&[("a.yml", printed)]), fc020("a.yml"));
 }
+
+/// A mapping an anchor shares is merged as strings only where an earlier file has its path
+/// (compose-go merges each service on its own), and `!override` replaces instead of merging
+/// (both checked with Compose v2.40.3: `services.cache.environment.X_Y must be a boolean,
+/// null, number or string`).
+#[test]
+fn values_merged_as_strings_are_judged_path_by_path() {
+    let a = "services:\n  web:\n    image: x\n    environment: [A=1]\n";
+    let shared = "x-c: &c\n  environment:\n    X_Y: {b: NO}\nservices:\n  cache:\n    <<: *c\n    image: y\n  web:\n    <<: *c\n";
+    assert_eq!(codes(&[("a.yml", a), ("b.yml", shared)]), fc020("b.yml"));
+    let web_only = "x-c: &c\n  environment:\n    X_Y: {b: NO}\nservices:\n  web:\n    <<: *c\n";
+    assert_eq!(codes(&[("a.yml", a), ("b.yml", web_only)]), []);
+    let nulls = "x-c: &c\n  environment:\nservices:\n  cache:\n    <<: *c\n    image: y\n  web:\n    <<: *c\n";
+    assert_eq!(codes(&[("a.yml", a), ("b.yml", nulls)]), fc020("b.yml"));
+    let overridden = "services:\n  web:\n    environment: !override\n      X_Y: {b: NO}\n";
+    assert_eq!(
+        codes(&[("a.yml", a), ("b.yml", overridden)]),
+        fc020("b.yml")
+    );
+}
