@@ -137,8 +137,8 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // service extends, may give them): see after the `extends` and the merges below.
     // Values the file's own schema check leaves to the files merged so far: mappings merged as
     // strings, and nulls that keep an earlier file's value.
-    let mut as_strings = merge::as_strings_nodes(&trees);
-    for (skipped, nulls) in as_strings.iter_mut().zip(merge::kept_nulls(&trees)) {
+    let mut skipped = merge::as_strings_values(&trees);
+    for (skipped, nulls) in skipped.iter_mut().zip(merge::kept_nulls(&trees)) {
         for (id, paths) in nulls {
             skipped.entry(id).or_default().extend(paths);
         }
@@ -159,11 +159,11 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             );
         }
     }
-    for (k, (tree, strings)) in trees.iter().zip(&as_strings).enumerate() {
+    for (k, (tree, skipped)) in trees.iter().zip(&skipped).enumerate() {
         schema::check_later_file(
             tree,
             (schema::Checks::NotRequired, k > 0),
-            strings,
+            skipped,
             false,
             &mut diagnostics,
         );
@@ -203,8 +203,8 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let replaced_values = (trees.len() > 1 || !extends_trees.is_empty()).then(|| {
         // Filtered below, then counted as they join the project's findings.
         let (mut found, mut covered) = (Diagnostics::new(limit), Diagnostics::new(limit));
-        let files = trees.iter().zip(&as_strings).enumerate();
-        for (k, (tree, strings)) in files.filter(|_| trees.len() > 1) {
+        let files = trees.iter().zip(&skipped).enumerate();
+        for (k, (tree, skipped)) in files.filter(|_| trees.len() > 1) {
             let mut copy = tree.clone();
             interpolate::run_with_files(
                 &mut copy, sources, &variables, &file_vars, settings, &mut found,
@@ -212,7 +212,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             schema::check_later_file(
                 &copy,
                 (schema::Checks::NotRequired, k > 0),
-                strings,
+                skipped,
                 true,
                 &mut covered,
             );

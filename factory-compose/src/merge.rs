@@ -72,7 +72,7 @@ pub fn merge(trees: Vec<Tree>) -> Merged {
     for tree in trees {
         merging.add(tree);
     }
-    merging.merged
+    merging.finish()
 }
 
 /// A merge in progress, one file at a time: after each [`Merging::add`], [`Merging::tree`] is
@@ -240,9 +240,10 @@ const AS_STRINGS_SERVICE_KEYS: &[&str] = &["environment", "labels", "sysctls", "
 const AS_STRINGS_BUILD_KEYS: &[&str] = &["args", "labels", "additional_contexts"];
 
 /// For each file (none for the first), the mappings at a [`merged_as_strings`] path that an
-/// earlier file has too (even null, or inherited through `extends`): compose-go prints their list and mapping values as strings
-/// when it merges the file, before it validates the files merged so far.
-pub(crate) fn as_strings_nodes(trees: &[Tree]) -> Vec<SkippedValues> {
+/// earlier file has too (even null, or inherited through `extends`), each at that path:
+/// compose-go prints their list and mapping values as strings when it merges the file, before
+/// it validates the files merged so far. Not under `!override`, which replaces.
+pub(crate) fn as_strings_values(trees: &[Tree]) -> Vec<SkippedValues> {
     let mut seen: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(trees.len());
     let several = trees.len() > 1;
@@ -255,7 +256,6 @@ pub(crate) fn as_strings_nodes(trees: &[Tree]) -> Vec<SkippedValues> {
         let here = as_strings_paths(tree);
         let mut skipped = SkippedValues::new();
         for (path, id) in &here {
-            // `!override` replaces the earlier value instead of merging with it.
             if (seen.contains(path) || extended.contains(path))
                 && matches!(tree.node(*id).kind, NodeKind::Mapping(_))
                 && !tree.tag(*id).is_some_and(crate::yaml::Tag::is_override)

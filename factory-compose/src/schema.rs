@@ -126,21 +126,22 @@ pub(crate) fn check_some(tree: &Tree, checks: Checks, diags: &mut Diagnostics) {
     }
 }
 
-/// [`check_some`] on one of the project's files (`later_file`: not the first): the nodes of
-/// `as_strings` are not checked, as compose-go validates the files merged so far: mappings an
-/// earlier file has too at an `environment`, `labels` … key
-/// ([`crate::merge::merged_as_strings`]), whose list and mapping values are strings there, and
+/// [`check_some`] on one of the project's files (`later_file`: not the first): the values of
+/// `skipped` are not checked at their paths, as compose-go validates the files merged so far:
+/// mappings an earlier file has too at an `environment`, `labels` … key
+/// ([`crate::merge::as_strings_values`]), whose list and mapping values are strings there, and
 /// nulls at a path an earlier file has, which keep its value ([`crate::merge::kept_nulls`]);
-/// nor a later file's repeated items, judged on the files merged so far. [`check_covered`] when `covered`.
+/// nor a later file's repeated items, judged on the files merged so far. [`check_covered`]
+/// when `covered`.
 pub(crate) fn check_later_file(
     tree: &Tree,
     (checks, later_file): (Checks, bool),
-    as_strings: &crate::merge::SkippedValues,
+    skipped: &crate::merge::SkippedValues,
     covered: bool,
     diags: &mut Diagnostics,
 ) {
     let cx = Cx {
-        as_strings: Some(as_strings),
+        skipped: Some(skipped),
         later_file,
         ..Cx::new(tree, checks)
     };
@@ -1169,9 +1170,9 @@ struct Cx<'t> {
     last_file: Option<FileId>,
     /// See [`check_merged`].
     included: &'t [FileId],
-    /// Mappings whose list and mapping values compose-go prints as strings when it merges
-    /// them onto an earlier file's (see [`check_later_file`]): not checked.
-    as_strings: Option<&'t crate::merge::SkippedValues>,
+    /// Values left to the files merged so far, each at its paths (see [`check_later_file`]):
+    /// not checked there.
+    skipped: Option<&'t crate::merge::SkippedValues>,
     /// For [`Checks::Interpolated`]: the interpolated scalars that used an unset variable,
     /// sorted, when they are not to be checked (a lint: the variable is reported, and may be
     /// set when deployed).
@@ -1191,7 +1192,7 @@ impl<'t> Cx<'t> {
             checks,
             last_file: None,
             included: &[],
-            as_strings: None,
+            skipped: None,
             later_file: false,
             settled_only: None,
         }
@@ -1356,7 +1357,7 @@ impl<'t> Cx<'t> {
         out: &mut Out<'_>,
     ) -> bool {
         // A mapping merged as strings, or a null that keeps an earlier file's value.
-        if let Some(paths) = self.as_strings.and_then(|skipped| skipped.get(&id))
+        if let Some(paths) = self.skipped.and_then(|skipped| skipped.get(&id))
             && paths.contains(&path.to_string())
         {
             return true;

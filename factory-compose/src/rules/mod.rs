@@ -285,6 +285,26 @@ macro_rules! reported_elsewhere {
             }
         }
     };
+    // A YAML rule (FC001, FC003, FC004): a compose file's findings are reported as it loads, a
+    // `.gitlab-ci.yml`'s here.
+    ($name:ident, and_gitlab_ci) => {
+        impl $crate::rules::Rule for $name {
+            fn info(&self) -> &'static $crate::rules::RuleInfo {
+                &Self::INFO
+            }
+
+            fn check(
+                &self,
+                cx: &$crate::rules::Context<'_>,
+                out: &mut $crate::diagnostic::Diagnostics,
+            ) {
+                out.extend($crate::rules::structure::gitlab_ci_findings(
+                    cx,
+                    Self::INFO.code,
+                ));
+            }
+        }
+    };
 }
 pub(crate) use reported_elsewhere;
 

@@ -1,5 +1,4 @@
-use crate::diagnostic::Diagnostics;
-use crate::rules::{Context, Rule, declare_rule};
+use crate::rules::{declare_rule, reported_elsewhere};
 
 declare_rule! {
     /// ## What it does
@@ -35,14 +34,4 @@ declare_rule! {
         summary: "duplicate mapping key",
     }
 }
-
-impl Rule for DuplicateKey {
-    fn info(&self) -> &'static crate::rules::RuleInfo {
-        &Self::INFO
-    }
-
-    /// A compose file's duplicates are reported as it loads; a `.gitlab-ci.yml`'s here.
-    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
-        out.extend(super::gitlab_ci_findings(cx, "FC003"));
-    }
-}
+reported_elsewhere!(DuplicateKey, and_gitlab_ci);

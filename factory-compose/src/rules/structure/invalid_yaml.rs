@@ -1,5 +1,4 @@
-use crate::diagnostic::Diagnostics;
-use crate::rules::{Context, Rule, declare_rule};
+use crate::rules::{declare_rule, reported_elsewhere};
 
 declare_rule! {
     /// ## What it does
@@ -36,14 +35,4 @@ declare_rule! {
         summary: "not valid YAML (message and position from the parser)",
     }
 }
-
-impl Rule for InvalidYaml {
-    fn info(&self) -> &'static crate::rules::RuleInfo {
-        &Self::INFO
-    }
-
-    /// A compose file's problems are reported as it loads; a `.gitlab-ci.yml`'s here.
-    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
-        out.extend(super::gitlab_ci_findings(cx, "FC001"));
-    }
-}
+reported_elsewhere!(InvalidYaml, and_gitlab_ci);

@@ -1,14 +1,13 @@
-use crate::diagnostic::Diagnostics;
-use crate::rules::{Context, Rule, declare_rule};
+use crate::rules::{declare_rule, reported_elsewhere};
 
 declare_rule! {
     /// ## What it does
     /// Stops reading a file that exceeds one of factory's YAML budgets: the file size (64 MiB),
     /// the nesting depth of collections (256), the number of nodes in the file (1 000 000), or
     /// the number of nodes that aliases and merge keys expand to (proportional to the file's
-    /// size); a `.gitlab-ci.yml` has the same budgets. Interpolation has a budget too: variable substitutions may add 16 bytes per byte of
-    /// the project's files (at least 1 MiB); past it, the value is reported and interpolation
-    /// stops.
+    /// size); a `.gitlab-ci.yml` has the same budgets. Interpolation has a budget too: variable
+    /// substitutions may add 16 bytes per byte of the project's files (at least 1 MiB); past
+    /// it, the value is reported and interpolation stops.
     ///
     /// A run also keeps at most 100 000 findings. Past that it counts the others, and one FC004
     /// at the end of the report says how many errors, warnings and infos it did not keep.
@@ -45,14 +44,4 @@ declare_rule! {
         summary: "YAML limits exceeded (alias expansion, nesting depth, document size)",
     }
 }
-
-impl Rule for YamlLimitExceeded {
-    fn info(&self) -> &'static crate::rules::RuleInfo {
-        &Self::INFO
-    }
-
-    /// A compose file's problems are reported as it loads; a `.gitlab-ci.yml`'s here.
-    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
-        out.extend(super::gitlab_ci_findings(cx, "FC004"));
-    }
-}
+reported_elsewhere!(YamlLimitExceeded, and_gitlab_ci);
