@@ -14,7 +14,6 @@ pub(crate) struct ProjectFiles {
     pub(crate) sources: SourceMap,
     pub(crate) process: ProcessEnv,
     pub(crate) settings: Settings,
-    pub(crate) compose_files: usize,
     /// The path on disk of each source, in `sources` order (`lint --fix` writes there).
     pub(crate) paths: Vec<PathBuf>,
     #[allow(dead_code)] // read by commands that render paths (config)
@@ -365,7 +364,6 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         sources,
         process,
         settings,
-        compose_files: files.len(),
         paths,
         dir,
         loaded,

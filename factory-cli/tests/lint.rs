@@ -26,7 +26,7 @@ fn hello_lints_clean_and_exits_0() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "no problems found in 1 file\n"
+        "no problems found in 4 files\n"
     );
 }
 

@@ -86,6 +86,13 @@ fn dockerfiles_and_ci_of_the_project_directory_are_linted() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert_eq!(out.status.code(), Some(1));
+    // The summary names the files the findings are in, not the one compose file.
+    let human = factory(&["lint", "--no-color"], &dir);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.ends_with("\nfound 2 errors, 2 warnings in 3 files\n"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -61,7 +61,7 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
     if !refusals.is_empty() {
         let report = factory_compose::Report::new(refusals);
         let color = crate::output::stderr_color(args.project.no_color);
-        let text = human::render(&report, &files.sources, color, files.compose_files);
+        let text = human::render(&report, &files.sources, color, files.sources.len());
         crate::output::to_stderr(&format!(
             "{text}docker compose would refuse this project: nothing printed\n"
         ));

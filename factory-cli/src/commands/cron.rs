@@ -106,7 +106,7 @@ pub(crate) fn blocking_errors(
         &report,
         &files.sources,
         color(p.no_color, true),
-        files.compose_files,
+        files.sources.len(),
     ));
     Some(ExitCode::from(1))
 }

@@ -51,7 +51,7 @@ pub(crate) fn run(args: &EnvArgs) -> Result<ExitCode, String> {
                 &report,
                 &files.sources,
                 human::Color::Never,
-                files.compose_files,
+                files.sources.len(),
             );
             crate::output::to_stderr(&text);
             return Ok(ExitCode::from(1));

@@ -118,7 +118,7 @@ pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
             &report,
             sources,
             color(p.no_color, p.output.is_some()),
-            files.compose_files,
+            sources.len(),
         ),
         LintFormat::Json => json::render(&report, sources),
         LintFormat::Sarif => sarif::render(&report, sources),

@@ -81,7 +81,7 @@ fn loading_failed(files: &ProjectFiles, loaded: &factory_compose::Loaded) -> boo
         &report,
         &files.sources,
         Color::Never,
-        files.compose_files,
+        files.sources.len(),
     ));
     true
 }

@@ -249,12 +249,14 @@ pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, color: Color) -> S
     renderer.render(&[group])
 }
 
-/// The summary line: `2 errors, 1 warning` or `no problems found`.
+/// The summary line: `found 2 errors, 1 warning in 2 files` (the files the findings point
+/// to), or `no problems found in 4 files` (`checked`: the files read, compose files and the
+/// `.env`, Dockerfiles and `.gitlab-ci.yml` checked with them).
 #[must_use]
-pub fn summary_line(report: &Report, files: usize) -> String {
+pub fn summary_line(report: &Report, checked: usize) -> String {
     let s = report.summary();
     if report.diagnostics.is_empty() {
-        return format!("no problems found in {files} file{}", plural(files));
+        return format!("no problems found in {checked} file{}", plural(checked));
     }
     let mut parts = Vec::new();
     for (n, word) in [
@@ -266,10 +268,19 @@ pub fn summary_line(report: &Report, files: usize) -> String {
             parts.push(format!("{n} {word}{}", plural(n)));
         }
     }
+    let files: std::collections::HashSet<FileId> = report
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.primary.as_ref().map(|l| l.location.file))
+        .collect();
+    if files.is_empty() {
+        return format!("found {}", parts.join(", "));
+    }
     format!(
-        "found {} in {files} file{}",
+        "found {} in {} file{}",
         parts.join(", "),
-        plural(files)
+        files.len(),
+        plural(files.len())
     )
 }
 
@@ -277,15 +288,16 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The whole human report: each diagnostic followed by a blank line, then the summary line.
+/// The whole human report: each diagnostic followed by a blank line, then the summary line
+/// ([`summary_line`]; `checked`: how many files were read and checked).
 #[must_use]
-pub fn render(report: &Report, sources: &SourceMap, color: Color, files: usize) -> String {
+pub fn render(report: &Report, sources: &SourceMap, color: Color, checked: usize) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
         out.push_str(&render_diagnostic(d, sources, color));
         out.push_str("\n\n");
     }
-    out.push_str(&summary_line(report, files));
+    out.push_str(&summary_line(report, checked));
     out.push('\n');
     out
 }
@@ -366,5 +378,41 @@ mod tests {
         assert!(out.contains("   3 | key_3: value_3"), "{out}");
         assert!(out.contains("from here"), "{out}");
         assert!(!out.contains("..."), "{out}");
+    }
+
+    #[test]
+    fn the_summary_counts_the_files_the_findings_point_to_or_the_files_checked() {
+        let at = |file: u16| Location::new(FileId(file), Span::new(0, 1));
+        let finding = |severity, file: Option<u16>| {
+            let d = Diagnostic::new("FC033", severity, "bad");
+            match file {
+                Some(f) => d.at(at(f)),
+                None => d,
+            }
+        };
+        let report = |diagnostics| Report { diagnostics };
+        assert_eq!(
+            summary_line(&report(Vec::new()), 4),
+            "no problems found in 4 files"
+        );
+        assert_eq!(
+            summary_line(&report(Vec::new()), 1),
+            "no problems found in 1 file"
+        );
+        // Two errors in a Dockerfile and a `.gitlab-ci.yml` of a one-compose-file project.
+        let two_files = vec![
+            finding(Severity::Error, Some(2)),
+            finding(Severity::Error, Some(3)),
+            finding(Severity::Warning, Some(3)),
+        ];
+        assert_eq!(
+            summary_line(&report(two_files), 4),
+            "found 2 errors, 1 warning in 2 files"
+        );
+        // Secondary labels elsewhere do not count; a finding with no place names no file.
+        let one_file = vec![finding(Severity::Info, Some(0)).with_secondary(at(1), "from here")];
+        assert_eq!(summary_line(&report(one_file), 4), "found 1 info in 1 file");
+        let nowhere = vec![finding(Severity::Error, None)];
+        assert_eq!(summary_line(&report(nowhere), 4), "found 1 error");
     }
 }
