@@ -75,6 +75,11 @@ fn the_readmes_show_what_factory_prints() {
         }
         assert!(printed.len() >= head.len() + tail.len(), "{}", context());
         assert_eq!(&printed[..head.len()], head, "{}", context());
-        assert_eq!(&printed[printed.len() - tail.len()..], tail, "{}", context());
+        assert_eq!(
+            &printed[printed.len() - tail.len()..],
+            tail,
+            "{}",
+            context()
+        );
     }
 }

@@ -30,8 +30,11 @@ pub(crate) struct GitlabCi {
     /// or a budget leaves the tree empty, so the file has no jobs.
     pub(crate) problems: Vec<YamlProblem>,
     /// The value GitLab reads for a key written twice or more in one mapping (the last one),
-    /// by where the first one, which the tree keeps, is written.
-    later: HashMap<Span, NodeId>,
+    /// by where the first one, which the tree keeps, is written; with where the last is.
+    later: HashMap<Span, (u32, NodeId)>,
+    /// The value a merge key (`<<`) written after a key brings, by mapping and the key the tree
+    /// keeps; with where the last such `<<` is. Ruby's YAML library merges in written order.
+    merged_over: HashMap<(NodeId, Span), (u32, NodeId)>,
 }
 
 /// One job (hidden `.templates` excluded).
@@ -42,6 +45,18 @@ pub(crate) struct Job {
     pub(crate) key: Location,
     /// Own mapping first, then what it `extends`, by priority.
     chain: Vec<NodeId>,
+}
+
+/// Keep in `map` the value written last (the greatest position) for `key`.
+fn keep_last<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, (u32, NodeId)>,
+    key: K,
+    value: (u32, NodeId),
+) {
+    let slot = map.entry(key).or_insert(value);
+    if value.0 > slot.0 {
+        *slot = value;
+    }
 }
 
 /// One `docker build -t IMAGE -f FILE` found in a job's scripts.
@@ -79,20 +94,34 @@ impl GitlabCi {
     pub(crate) fn parse_within(text: &str, file: FileId, limits: &Limits) -> Self {
         let parsed = yaml::parse(text, file, limits);
         let nodes = parsed.tree.nodes.len();
-        let later = parsed
-            .problems
-            .iter()
-            .filter_map(|problem| match problem {
-                YamlProblem::DuplicateKey { first, value, .. } if (value.0 as usize) < nodes => {
-                    Some((*first, *value))
-                }
-                _ => None,
-            })
-            .collect();
+        let mut later = HashMap::new();
+        for problem in &parsed.problems {
+            if let YamlProblem::DuplicateKey {
+                first,
+                second,
+                value,
+                ..
+            } = problem
+                && (value.0 as usize) < nodes
+            {
+                keep_last(&mut later, *first, (second.start, *value));
+            }
+        }
+        let mut merged_over = HashMap::new();
+        for m in &parsed.merged_over {
+            if (m.value.0 as usize) < nodes {
+                keep_last(
+                    &mut merged_over,
+                    (m.mapping, m.key),
+                    (m.merge_key.start, m.value),
+                );
+            }
+        }
         Self {
             tree: parsed.tree,
             problems: parsed.problems,
             later,
+            merged_over,
         }
     }
 
@@ -108,16 +137,29 @@ impl GitlabCi {
         self.value_of(self.tree.root()?, name)
     }
 
-    /// The value of `key` in mapping `map` as GitLab reads it: Ruby's YAML library keeps the
-    /// last of equal keys, where the tree keeps the first.
+    /// The value of `key` in mapping `map` as GitLab reads it (see [`Self::read_value`]).
     fn value_of(&self, map: NodeId, key: &str) -> Option<NodeId> {
-        self.tree.get(map, key).map(|e| self.read_value(e))
+        self.tree.get(map, key).map(|e| self.read_value(map, e))
     }
 
-    /// The value GitLab reads for the entry `e`: the last of its key's values.
-    fn read_value(&self, e: &yaml::Entry) -> NodeId {
-        let first = self.tree.node(e.key).span;
-        self.later.get(&first).copied().unwrap_or(e.value)
+    /// The value GitLab reads for the entry `e` of mapping `map`. Ruby's YAML library reads a
+    /// mapping in written order: of the key's values, and the merge keys (`<<`) that bring it,
+    /// the last written wins. The tree keeps the first of equal keys, and a key written
+    /// anywhere over a merged one, as go-yaml does.
+    fn read_value(&self, map: NodeId, e: &yaml::Entry) -> NodeId {
+        let key = self.tree.node(e.key).span;
+        let mut read = (e.merged_from.map_or(key.start, |m| m.start), e.value);
+        let later = e
+            .merged_from
+            .is_none()
+            .then(|| self.later.get(&key))
+            .flatten();
+        for &(at, value) in later.into_iter().chain(self.merged_over.get(&(map, key))) {
+            if at > read.0 {
+                read = (at, value);
+            }
+        }
+        read.1
     }
 
     /// The jobs in file order.
@@ -138,7 +180,7 @@ impl GitlabCi {
             }
             // A job defined twice is its last definition (in the place of its first, as in a
             // Ruby hash).
-            let value = self.read_value(e);
+            let value = self.read_value(root, e);
             if !matches!(self.tree.node(value).kind, NodeKind::Mapping(_)) {
                 continue;
             }
@@ -435,6 +477,67 @@ mod tests {
             .into_iter()
             .map(|j| (j.name.clone(), ci.trigger(&j)))
             .collect()
+    }
+
+    /// The `when` GitLab reads for the job `deploy`.
+    fn deploy_when(text: &str) -> String {
+        let ci = GitlabCi::parse(text, FileId(0));
+        let jobs = ci.jobs();
+        let deploy = jobs.iter().find(|j| j.name == "deploy").expect("deploy");
+        let when = ci.get(deploy, "when").expect("when");
+        ci.text(when).expect("a scalar").to_owned()
+    }
+
+    #[test]
+    fn merge_keys_and_repeated_keys_are_read_in_written_order() {
+        // Each expected value is what Ruby's YAML library (Psych, Ruby 3.1) reads with
+        // `YAML.safe_load(text, aliases: true)`, as GitLab does.
+        let cases = [
+            // A `<<` written after the key replaces it; before, it does not.
+            (
+                "x: &m\n  when: manual\ndeploy:\n  when: on_success\n  <<: *m\n",
+                "manual",
+            ),
+            (
+                "x: &m\n  when: manual\ndeploy:\n  <<: *m\n  when: on_success\n",
+                "on_success",
+            ),
+            // Of a list of mappings, the first that has the key.
+            (
+                "a: &a\n  when: manual\nb: &b\n  when: always\ndeploy:\n  when: on_success\n  <<: [*a, *b]\n",
+                "manual",
+            ),
+            // A later `<<` replaces the key written between two.
+            (
+                "a: &a\n  when: manual\nb: &b\n  when: always\ndeploy:\n  <<: *a\n  when: on_success\n  <<: *b\n",
+                "always",
+            ),
+            // A key written twice, then a `<<`: the merge; a `<<`, then the key again: the key.
+            (
+                "a: &a\n  when: manual\ndeploy:\n  when: on_success\n  when: delayed\n  <<: *a\n",
+                "manual",
+            ),
+            (
+                "a: &a\n  when: manual\ndeploy:\n  when: on_success\n  <<: *a\n  when: delayed\n",
+                "delayed",
+            ),
+            // Two merge keys: the later.
+            (
+                "a: &a\n  when: manual\nb: &b\n  when: always\ndeploy:\n  <<: *a\n  <<: *b\n",
+                "always",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(deploy_when(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_merge_written_after_when_makes_the_job_manual() {
+        let t = trigger(
+            ".manual: &manual\n  when: manual\nproduction:\n  environment: production\n  when: on_success\n  <<: *manual\n",
+        );
+        assert!(t[0].1.manual, "{t:?}");
     }
 
     #[test]

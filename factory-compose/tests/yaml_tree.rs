@@ -308,7 +308,43 @@ fn duplicate_keys_report_both_spans_and_keep_the_first() {
     assert_eq!(value_of(tree, &["é"]), "1");
     // `k` written explicitly and inherited through `<<` is not a duplicate; the explicit one wins.
     assert_eq!(value_of(tree, &["m", "k"]), "2");
-    assert!(tree.get(at(tree, &["m"]), "z").is_none());
+    // A second `<<` is a duplicate (Compose refuses the file) that is merged too, as Ruby's
+    // YAML library merges it for GitLab: what it brings is in the tree, under what the mapping
+    // already has.
+    assert_eq!(value_of(tree, &["m", "z"]), "1");
+    assert!(parsed.merged_over.is_empty(), "{:?}", parsed.merged_over);
+}
+
+#[test]
+fn keys_a_later_merge_key_also_brings_are_recorded() {
+    let text = "a: &a {k: 1, j: 1}
+b: &b {k: 2, i: 2}
+m:
+  k: 0
+  <<: [*a, *b]
+  j: 0
+";
+    let parsed = parse(text, FileId(0), &Limits::default());
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    let tree = &parsed.tree;
+    // The tree keeps the mapping's own values, as go-yaml does.
+    assert_eq!(value_of(tree, &["m", "k"]), "0");
+    assert_eq!(value_of(tree, &["m", "j"]), "0");
+    assert_eq!(value_of(tree, &["m", "i"]), "2");
+    // Only `k` is written before the `<<`; the first mapping of the list that has it is `a`.
+    let recorded: Vec<_> = parsed
+        .merged_over
+        .iter()
+        .map(|m| {
+            (
+                &text[m.key.range()],
+                &text[m.merge_key.range()],
+                factory_compose::yaml::scalar_text(tree, m.value).unwrap_or("?"),
+                m.mapping == at(tree, &["m"]),
+            )
+        })
+        .collect();
+    assert_eq!(recorded, [("k", "<<", "1", true)]);
 }
 
 #[test]

@@ -1,16 +1,16 @@
 //! Fold saphyr-parser's events into the arena [`Tree`], without recursion.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::collections::hash_map;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
 
 use super::fast;
 use super::lex::{self, CharToByte};
 use super::{
-    Children, Entry, LimitKind, Limits, Node, NodeId, NodeKind, Parsed, Props, PropsId, Scalar,
-    ScalarStyle, Tag, Tree, YamlProblem,
+    Children, Entry, LimitKind, Limits, MergedOver, Node, NodeId, NodeKind, Parsed, Props, PropsId,
+    Scalar, ScalarStyle, Tag, Tree, YamlProblem,
 };
 use crate::span::{FileId, Span};
 
@@ -230,6 +230,8 @@ pub(super) struct Builder<'t, 'l> {
     keys: Vec<SmallKey>,
     frames: Vec<Frame>,
     problems: Vec<YamlProblem>,
+    /// See [`Parsed::merged_over`].
+    merged_over: Vec<MergedOver>,
     offsets: CharToByte<'t>,
     /// End of the last thing read (node, alias, flow indicator), to find block scalar indicators.
     last_end: usize,
@@ -249,6 +251,7 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits, fast_path: bool) 
                 span: Span::empty(0),
                 expanded_at_stop: 0,
             }],
+            merged_over: Vec::new(),
         };
     }
     // Text the fast front end reads has neither control characters nor a `%YAML` line (it
@@ -285,6 +288,7 @@ pub(super) fn fast_parse(text: &str, file: FileId, limits: &Limits) -> Option<Pa
     Some(Parsed {
         tree: builder.tree,
         problems: builder.problems,
+        merged_over: builder.merged_over,
     })
 }
 
@@ -408,6 +412,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             keys: Vec::new(),
             frames: Vec::new(),
             problems: Vec::new(),
+            merged_over: Vec::new(),
             offsets: CharToByte::new(text),
             last_end: 0,
             document_root: None,
@@ -438,6 +443,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                         parsed: Parsed {
                             tree: self.tree,
                             problems: self.problems,
+                            merged_over: self.merged_over,
                         },
                     };
                 }
@@ -455,6 +461,7 @@ impl<'t, 'l> Builder<'t, 'l> {
         Pass::Done(Parsed {
             tree: self.tree,
             problems: self.problems,
+            merged_over: self.merged_over,
         })
     }
 
@@ -889,7 +896,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 ..
             } => {
                 for merge in merges {
-                    size = size.saturating_add(self.merge(&mut keys, merge, start));
+                    size = size.saturating_add(self.merge(frame.id, &mut keys, merge, start));
                 }
                 self.keys.truncate(keys.small);
                 let entries = self.entries.drain(start.min(self.entries.len())..);
@@ -915,7 +922,17 @@ impl<'t, 'l> Builder<'t, 'l> {
     /// the reset entry before the merge key fills the mapping, so the merged value is kept, and
     /// it still replaces (rather than merges into) an earlier file's value: it takes the reset
     /// entry's place as a copy of the inherited node tagged `!override`.
-    fn merge(&mut self, keys: &mut KeySet, merge: PendingMerge, own_from: usize) -> u64 {
+    ///
+    /// A key the mapping holds before the merge key is written (its own, or an earlier merge's)
+    /// and that the merge brings too is recorded in [`Parsed::merged_over`], with the first of
+    /// the merge's mappings that has it.
+    fn merge(
+        &mut self,
+        mapping: NodeId,
+        keys: &mut KeySet,
+        merge: PendingMerge,
+        own_from: usize,
+    ) -> u64 {
         let sources: Vec<NodeId> = match self.tree.nodes.get(merge.value.0 as usize).map(|n| n.kind)
         {
             Some(NodeKind::Mapping(_)) => vec![merge.value],
@@ -939,6 +956,11 @@ impl<'t, 'l> Builder<'t, 'l> {
         let mut added = 0_u64;
         // Keys the mapping writes itself, with the inherited entry they hide (for `!reset`).
         let mut written: Vec<(Span, Entry)> = Vec::new();
+        // With several mappings to merge: the keys this merge brought, and the keys already
+        // recorded in `merged_over` (the first mapping that has a key is the one merged).
+        let several = sources.len() > 1;
+        let mut brought: HashSet<u32> = HashSet::new();
+        let mut recorded: HashSet<u32> = HashSet::new();
         for source in sources {
             let Some(NodeKind::Mapping(inherited)) =
                 self.tree.nodes.get(source.0 as usize).map(|n| n.kind)
@@ -954,8 +976,23 @@ impl<'t, 'l> Builder<'t, 'l> {
                 };
                 let inserted = keys.insert(&mut self.keys, &self.tree, entry.key, node.span);
                 if let Err(own_key) = inserted {
+                    let before = own_key.start < merge.key_span.start
+                        && !(several
+                            && (brought.contains(&own_key.start)
+                                || !recorded.insert(own_key.start)));
+                    if before {
+                        self.merged_over.push(MergedOver {
+                            mapping,
+                            key: own_key,
+                            merge_key: merge.key_span,
+                            value: entry.value,
+                        });
+                    }
                     written.push((own_key, entry));
                     continue;
+                }
+                if several {
+                    brought.insert(node.span.start);
                 }
                 {
                     self.entries.push(Entry {
@@ -1116,6 +1153,16 @@ impl<'t, 'l> Builder<'t, 'l> {
                             second: key_span,
                             value: id,
                         });
+                        // Compose refuses the file; Ruby's YAML library (GitLab) merges each
+                        // `<<` in turn, and [`Parsed::merged_over`] records what a later one
+                        // brings over the keys an earlier one did.
+                        if is_merge_key(&self.tree, key_node) {
+                            merges.push(PendingMerge {
+                                key_span,
+                                value: id,
+                                value_span: written,
+                            });
+                        }
                     }
                     Ok(()) => {
                         if is_merge_key(&self.tree, key_node) {

@@ -691,6 +691,26 @@ pub struct Parsed {
     pub tree: Tree,
     /// Problems in source order.
     pub problems: Vec<YamlProblem>,
+    /// Keys a mapping has before a merge key (`<<`) whose value has them too. The tree keeps
+    /// the mapping's own value, as go-yaml (and Compose) do wherever the `<<` is written; Ruby's
+    /// YAML library, which GitLab reads `.gitlab-ci.yml` with, merges in written order, so the
+    /// later `<<` replaces it there.
+    pub merged_over: Vec<MergedOver>,
+}
+
+/// A key of a mapping that a merge key written after it also brings (see
+/// [`Parsed::merged_over`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MergedOver {
+    /// The mapping.
+    pub mapping: NodeId,
+    /// The key the mapping holds: its own key as written, or the key of an earlier merge's
+    /// entry.
+    pub key: Span,
+    /// The later `<<` key.
+    pub merge_key: Span,
+    /// The value that merge key brings (the first of a list's mappings that has the key).
+    pub value: NodeId,
 }
 
 /// Parse `text` (the content of file `file`) into a span tree.
