@@ -215,11 +215,22 @@ fn add_project_files(dir: &Path, sources: &mut SourceMap) -> Result<Vec<String>,
     names.sort();
     let mut add = |name: &str, kind: FileKind| -> Result<(), String> {
         let display = discover::display_in(dir, name);
-        let file = std::fs::File::open(dir.join(name))
-            .map_err(|e| format!("cannot read {display}: {e}"))?;
+        let path = dir.join(name);
+        // Looked at before it is opened: opening a named pipe would wait for a writer.
+        let kind_of =
+            std::fs::metadata(&path).map_err(|e| format!("cannot read {display}: {e}"))?;
+        if kind_of.is_dir() {
+            // A directory called `Dockerfile` is no Dockerfile.
+            return Ok(());
+        }
+        if !kind_of.is_file() {
+            return Err(format!(
+                "cannot read {display}: not a regular file (a named pipe, socket or device)"
+            ));
+        }
+        let file = std::fs::File::open(&path).map_err(|e| format!("cannot read {display}: {e}"))?;
         let size = match file.metadata() {
             Ok(m) if m.is_file() => m.len(),
-            // A directory called `Dockerfile` is no Dockerfile.
             _ => return Ok(()),
         };
         let (bytes, over) = read_bytes_bounded(file, Some(size), &display)?;

@@ -164,3 +164,50 @@ fn a_project_file_that_cannot_be_read_is_an_error_not_skipped() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_called_like_a_project_file_is_an_error_not_a_wait() {
+    for name in ["Dockerfile.app", ".gitlab-ci.yml"] {
+        let dir = project(
+            &format!("fifo{}", name.len()),
+            &[(
+                "docker-compose.yml",
+                "services:\n  app:\n    image: app:1\n",
+            )],
+        );
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.join(name))
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        // Opening the pipe would wait for a writer forever: give it ten seconds.
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_factory"))
+            .args(["lint", "."])
+            .current_dir(&dir)
+            .env_clear()
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run factory");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("factory lint waited on the named pipe {name}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+            .expect("stderr");
+        assert_eq!(status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("cannot read {name}: not a regular file")),
+            "{stderr}"
+        );
+    }
+}
