@@ -204,18 +204,23 @@ pub(crate) fn is_dockerfile(name: &str) -> bool {
 /// Dockerfile over factory's limit for a file (64 MiB); a `.gitlab-ci.yml` over it is read up to
 /// just past it, and FC004 reports it as for a compose file.
 fn add_project_files(dir: &Path, sources: &mut SourceMap) -> Result<Vec<String>, String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
+    // Each name as the rules see it, and as the file system has it (a name that is not UTF-8
+    // is opened by its own bytes, not by its lossy text).
+    let mut found: Vec<(String, std::ffi::OsString)> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .map(|e| {
+                    let name = e.file_name();
+                    (name.to_string_lossy().into_owned(), name)
+                })
                 .collect()
         })
         .unwrap_or_default();
-    names.sort();
-    let mut add = |name: &str, kind: FileKind| -> Result<(), String> {
+    found.sort();
+    let mut add = |name: &str, on_disk: &std::ffi::OsStr, kind: FileKind| -> Result<(), String> {
         let display = discover::display_in(dir, name);
-        let path = dir.join(name);
+        let path = dir.join(on_disk);
         // Looked at before it is opened: opening a named pipe would wait for a writer.
         let kind_of =
             std::fs::metadata(&path).map_err(|e| format!("cannot read {display}: {e}"))?;
@@ -244,13 +249,13 @@ fn add_project_files(dir: &Path, sources: &mut SourceMap) -> Result<Vec<String>,
         sources.add(SourceFile::new(display, text, kind));
         Ok(())
     };
-    for name in names.iter().filter(|n| is_dockerfile(n)) {
-        add(name, FileKind::Dockerfile)?;
+    for (name, on_disk) in found.iter().filter(|(n, _)| is_dockerfile(n)) {
+        add(name, on_disk, FileKind::Dockerfile)?;
     }
-    if names.iter().any(|n| n == ".gitlab-ci.yml") {
-        add(".gitlab-ci.yml", FileKind::GitlabCi)?;
+    if let Some((name, on_disk)) = found.iter().find(|(_, o)| o == ".gitlab-ci.yml") {
+        add(name, on_disk, FileKind::GitlabCi)?;
     }
-    Ok(names)
+    Ok(found.into_iter().map(|(name, _)| name).collect())
 }
 
 /// Compose's project name normalisation: lower-case, only `[a-z0-9_-]`.

@@ -211,3 +211,32 @@ fn a_named_pipe_called_like_a_project_file_is_an_error_not_a_wait() {
         );
     }
 }
+
+// Linux file systems take any bytes in a name; macOS's refuse what is not UTF-8.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_dockerfile_whose_name_is_not_utf8_is_read_by_its_own_name() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = project(
+        "not-utf8",
+        &[(
+            "docker-compose.yml",
+            "services:\n  app:\n    image: app:1\n",
+        )],
+    );
+    let name = std::ffi::OsStr::from_bytes(b"Dockerfile.\xff");
+    std::fs::write(dir.join(name), "FROM debian\n").expect("write");
+    // It was opened by its lossy name (`Dockerfile.\u{fffd}`), which is no file: exit 2.
+    let out = factory(&["lint", "--format", "json"], &dir);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        codes(&out).contains(&("FD001".to_owned(), Some("Dockerfile.\u{fffd}".to_owned()))),
+        "{:?}",
+        codes(&out)
+    );
+}
