@@ -542,6 +542,7 @@ impl<'a> Cx<'a> {
         self.negative_retries(svc, out);
         self.validation(svc, out);
         self.short_syntax(svc, out);
+        port_refusals(self.tree, svc, out);
     }
 
     /// A float where the schema takes a number but Compose reads strings and integers only
@@ -812,9 +813,9 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// What compose-go's transformation refuses in `volumes`, `ports` and `devices` items: a
-    /// short item that does not parse, a long `bind` without `source`, a long volume without
-    /// `target`.
+    /// What compose-go's transformation refuses in `volumes` and `devices` items (`ports`: see
+    /// [`port_refusals`]): a short item that does not parse, a long `bind` without `source`, a
+    /// long volume without `target`.
     fn short_syntax(&self, svc: &Service, out: &mut Diagnostics) {
         let name = &svc.name.value;
         let mut bad = |at: Location, message: String, help: &str| {
@@ -869,32 +870,6 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        if let Some(p) = svc.entry(self.tree, "ports") {
-            for &i in self.items(p.value) {
-                if !matches!(self.kind(i), NodeKind::Scalar(_)) {
-                    continue;
-                }
-                // compose-go converts an `int` or a string item; a float (`1e3`, `80.0`) or an
-                // integer past int64 is `invalid type float64 for port`.
-                if let Some(go_type) = self.float_or_uint64(i) {
-                    bad(
-                        self.loc(i),
-                        format!("invalid type {go_type} for port in `services.{name}.ports`"),
-                        "write the port as a whole number or a string",
-                    );
-                    continue;
-                }
-                if let Some(spec) = self.text(i)
-                    && let Some(why) = crate::render::parse::port_error(&spec)
-                {
-                    bad(
-                        self.loc(i),
-                        format!("invalid port `{spec}` in `services.{name}.ports`: {why}"),
-                        "write `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` with numbers or ranges",
-                    );
-                }
-            }
-        }
         if let Some(d) = svc.entry(self.tree, "devices") {
             for (n, &i) in self.items(d.value).iter().enumerate() {
                 // `deviceMappingIndexer` keys a long item by its `target` (the schema refuses
@@ -926,32 +901,12 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// compose-go's `validation` of service values: a long-syntax port's `host_ip` must be an
-    /// IP address, a device request sets `count` or `device_ids` (not both), a watch `path`
-    /// is not blank.
+    /// compose-go's `validation` of service values (a long-syntax port's `host_ip`: see
+    /// [`port_refusals`]): a device request sets `count` or `device_ids` (not both), a watch
+    /// `path` is not blank.
     fn validation(&self, svc: &Service, out: &mut Diagnostics) {
         let name = &svc.name.value;
         let node = svc.node;
-        if let Some(ports) = svc.entry(self.tree, "ports") {
-            for &p in self.items(ports.value) {
-                let Some(ip) = self.get(p, "host_ip") else {
-                    continue;
-                };
-                let Some(text) = self.text(ip.value) else {
-                    continue;
-                };
-                if text.parse::<std::net::IpAddr>().is_err() {
-                    out.push(
-                        registry::diagnostic(
-                            "FC020",
-                            format!("`services.{name}.ports[]`: invalid ip address: `{text}`"),
-                        )
-                        .at(self.loc(ip.value))
-                        .with_help("write an IPv4 or IPv6 address (`127.0.0.1`, `::1`), or remove `host_ip`"),
-                    );
-                }
-            }
-        }
         let mut requests: Vec<(String, NodeId)> = Vec::new();
         if let Some(g) = svc.entry(self.tree, "gpus") {
             for &i in self.items(g.value) {
@@ -2044,4 +1999,73 @@ impl Kind {
 
 fn singular(section: &str) -> &str {
     section.strip_suffix('s').unwrap_or(section)
+}
+
+/// What Compose refuses in a service's `ports` items once they are interpolated (FC020): a
+/// short item that does not parse (`80:80/xyz`, or empty: `${PORT}` unset), a number that is
+/// a float or past int64 (`invalid type float64 for port`), a long item whose `host_ip` is no
+/// IP address. `config` refuses the project for them; `lint` reports them through FC020: the
+/// platform deprecates `ports` (FC015, a warning) but Compose still reads them.
+pub(crate) fn port_refusals(tree: &Tree, svc: &Service, out: &mut Diagnostics) {
+    let name = &svc.name.value;
+    let Some(ports) = svc.entry(tree, "ports") else {
+        return;
+    };
+    let NodeKind::Sequence(items) = tree.node(ports.value).kind else {
+        return;
+    };
+    // Through the `<<` line when the service inherits `ports` from an anchor.
+    let refused = |at: NodeId, message: String, help: &str| {
+        registry::diagnostic("FC020", message)
+            .at_inherited(tree.location(at), ports.key.via)
+            .with_help(help.to_owned())
+    };
+    for &i in tree.items(items) {
+        match tree.node(i).kind {
+            NodeKind::Scalar(_) => {
+                // compose-go converts an `int` or a string item; a float (`1e3`, `80.0`) or an
+                // integer past int64 is `invalid type float64 for port`. The schema refuses a
+                // boolean, null or date item (FC020 when loading).
+                let go_type = match scalar_kind(tree, tree.node(i)) {
+                    PlainValue::Float(_) => Some("float64"),
+                    PlainValue::Int(n) if n > i128::from(i64::MAX) => Some("uint64"),
+                    PlainValue::Bool(_) | PlainValue::Null | PlainValue::Timestamp => continue,
+                    _ => None,
+                };
+                if let Some(go_type) = go_type {
+                    out.push(refused(
+                        i,
+                        format!("invalid type {go_type} for port in `services.{name}.ports`"),
+                        "write the port as a whole number or a string",
+                    ));
+                    continue;
+                }
+                if let Some(spec) = compose_string(tree, tree.node(i))
+                    && let Some(why) = crate::render::parse::port_error(&spec)
+                {
+                    out.push(refused(
+                        i,
+                        format!("invalid port `{spec}` in `services.{name}.ports`: {why}"),
+                        "write `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` with numbers or ranges",
+                    ));
+                }
+            }
+            NodeKind::Mapping(_) => {
+                let Some(ip) = tree.get(i, "host_ip") else {
+                    continue;
+                };
+                let Some(text) = compose_string(tree, tree.node(ip.value)) else {
+                    continue;
+                };
+                if text.parse::<std::net::IpAddr>().is_err() {
+                    out.push(refused(
+                        ip.value,
+                        format!("`services.{name}.ports[]`: invalid ip address: `{text}`"),
+                        "write an IPv4 or IPv6 address (`127.0.0.1`, `::1`), or remove `host_ip`",
+                    ));
+                }
+            }
+            NodeKind::Sequence(_) => {}
+        }
+    }
 }

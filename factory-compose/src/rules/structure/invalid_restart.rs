@@ -60,9 +60,12 @@ impl Rule for InvalidRestart {
     }
 }
 
+/// Whether Docker takes `v` as a restart policy. An empty one (`restart: ""`, or a variable
+/// that is not set) is no policy: Compose leaves it out of the model (checked with v2.40.3),
+/// and the container is not restarted, as with `"no"`.
 fn is_valid(v: &str) -> bool {
     match v {
-        "no" | "always" | "on-failure" | "unless-stopped" => true,
+        "" | "no" | "always" | "on-failure" | "unless-stopped" => true,
         _ => v
             .strip_prefix("on-failure:")
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
@@ -74,6 +77,7 @@ mod tests {
     #[test]
     fn policies() {
         for ok in [
+            "",
             "no",
             "always",
             "on-failure",
@@ -82,7 +86,7 @@ mod tests {
         ] {
             assert!(super::is_valid(ok), "{ok}");
         }
-        for bad in ["No", "allways", "on-failure:", "on-failure:x", "never", ""] {
+        for bad in ["No", "allways", "on-failure:", "on-failure:x", "never", " "] {
             assert!(!super::is_valid(bad), "{bad}");
         }
     }
