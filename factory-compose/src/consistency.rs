@@ -54,6 +54,7 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
     }
     let mut cx = Cx {
         tree,
+        view: View { tree },
         loaded,
         root,
         default_network: default_network(tree, root),
@@ -156,6 +157,8 @@ impl Places {
 
 struct Cx<'a> {
     tree: &'a Tree,
+    /// The same tree, for the helpers ([`View`]).
+    view: View<'a>,
     loaded: &'a Loaded,
     root: NodeId,
     /// Whether the project has a `default` network ([`default_network`]).
@@ -208,7 +211,22 @@ fn default_network(tree: &Tree, root: NodeId) -> bool {
 /// The top-level sections whose entries may be `external`.
 const OBJECT_SECTIONS: [&str; 4] = ["networks", "volumes", "secrets", "configs"];
 
-impl<'a> Cx<'a> {
+/// The tree helpers of the checks, and the checks that need nothing but the tree (`lint`
+/// shares them: see [`mount_refusals`]). [`Cx`] reaches them through `Deref`.
+#[derive(Clone, Copy)]
+struct View<'a> {
+    tree: &'a Tree,
+}
+
+impl<'a> std::ops::Deref for Cx<'a> {
+    type Target = View<'a>;
+
+    fn deref(&self) -> &View<'a> {
+        &self.view
+    }
+}
+
+impl<'a> View<'a> {
     fn kind(&self, id: NodeId) -> NodeKind {
         self.tree.node(id).kind
     }
@@ -250,6 +268,156 @@ impl<'a> Cx<'a> {
         self.tree.location(id)
     }
 
+    /// The volumes of a service as compose-go reads them: (type, source, target, item), an
+    /// item of the same target as an earlier one replacing it in place (`EnforceUnicity`).
+    fn volume_items(&self, svc: &Service) -> Vec<(Text, Text, Text, NodeId)> {
+        // Two passes, as Compose makes them (checked with v2.40.3): on the items as written
+        // (a short item keyed by its target as written), then once short items are converted
+        // (their target cleaned, `/data/` → `/data`); long items keep their target as written
+        // until the check. `[./a:/data, ./b:/data/]` and `[{target: /data/}, ./b:/data/]` keep
+        // one item; `[{target: /data/}, {target: /data}]` keeps both, which then collide.
+        let mut kept: Vec<(Text, Text, Text, bool, NodeId)> = Vec::new();
+        for pass in 0..2 {
+            let key = |item: &(Text, Text, Text, bool, NodeId)| -> Text {
+                if pass == 1 && item.3 {
+                    Text::from(crate::render::clean(&item.2))
+                } else {
+                    item.2.clone()
+                }
+            };
+            let items = if pass == 0 {
+                self.volume_items_as_written(svc)
+            } else {
+                std::mem::take(&mut kept)
+            };
+            kept = last_in_first_place(items.into_iter().map(|item| (Some(key(&item)), item)));
+        }
+        kept.into_iter()
+            .map(|(kind, source, target, _, i)| (kind, source, target, i))
+            .collect()
+    }
+
+    /// (type, source, target as written, short syntax, item) of each `volumes` item.
+    fn volume_items_as_written(&self, svc: &Service) -> Vec<(Text, Text, Text, bool, NodeId)> {
+        let Some(v) = svc.entry(self.tree, "volumes") else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &i in self.items(v.value) {
+            match self.kind(i) {
+                NodeKind::Mapping(_) => {
+                    let field = |k: &str| {
+                        self.get(i, k)
+                            .and_then(|k| self.text(k.value))
+                            .unwrap_or_default()
+                    };
+                    out.push((field("type"), field("source"), field("target"), false, i));
+                }
+                _ => {
+                    if let Some(spec) = self.text(i)
+                        && let Some(p) = crate::render::parse::parse_volume(&spec)
+                    {
+                        let target = crate::merge::short_target_key(self.tree, i, p.target);
+                        out.push((
+                            Text::from(p.kind),
+                            Text::from(p.source),
+                            Text::from(target),
+                            true,
+                            i,
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A diagnostic pointing inside a value the service inherits through `<<: *anchor` points
+    /// at the `<<` line instead, with a secondary label on the anchor's value.
+    fn through_merge_key(&self, svc: &Service, d: Diagnostic) -> Diagnostic {
+        let Some(primary) = d.primary.as_ref().map(|l| l.location) else {
+            return d;
+        };
+        for e in self.entries(svc.node) {
+            let Some(via) = e.merged_from else { continue };
+            let (k, v) = (self.loc(e.key), self.loc(e.value));
+            let inside = |r: Location| {
+                r.file == primary.file
+                    && r.span.start <= primary.span.start
+                    && primary.span.end <= r.span.end
+            };
+            if inside(k) || inside(v) {
+                let mut d = d;
+                d.primary = None;
+                // An anchor and the `<<` using it are in the same file.
+                return d.at_inherited(primary, Some(Location::new(k.file, via)));
+            }
+        }
+        d
+    }
+
+    /// compose-go: tmpfs paths and volume targets (cleaned) must differ.
+    fn mounts(&self, svc: &Service, out: &mut Diagnostics) {
+        let name = &svc.name.value;
+        // The first mount of each path, by path.
+        let mut mounts: std::collections::HashMap<String, (String, Location)> =
+            std::collections::HashMap::new();
+        let mut push = |path: String, loc: String, at: Location, out: &mut Diagnostics| {
+            if let Some((first, first_at)) = mounts.get(&path) {
+                out.push(
+                    registry::diagnostic(
+                        "FC026",
+                        format!("`{loc}`: target `{path}` already mounted as `{first}`"),
+                    )
+                    .at(at)
+                    .with_secondary(*first_at, "first mounted here")
+                    .with_help("mount one thing per container path: remove one of them or change its target"),
+                );
+            } else {
+                mounts.insert(path, (loc, at));
+            }
+        };
+        if let Some(t) = svc.entry(self.tree, "tmpfs") {
+            let items: Vec<NodeId> = match self.kind(t.value) {
+                NodeKind::Scalar(_) => vec![t.value],
+                _ => self.items(t.value).to_vec(),
+            };
+            // Compose first keeps one item per text before `=` (`EnforceUnicity`).
+            let texts = items.into_iter().filter_map(|i| Some((self.text(i)?, i)));
+            let kept = last_in_first_place(texts.map(|(text, i)| {
+                let key = Text::from(text.split('=').next().unwrap_or_default());
+                (Some(key), (text, i))
+            }));
+            for (n, (_, i)) in kept.into_iter().enumerate() {
+                if let Some(text) = self.text(i) {
+                    let path = text.split(':').next().unwrap_or_default().to_owned();
+                    push(
+                        path,
+                        format!("services.{name}.tmpfs[{n}]"),
+                        self.loc(i),
+                        out,
+                    );
+                }
+            }
+        }
+        for (n, (_, _, target, item)) in self.volume_items(svc).into_iter().enumerate() {
+            let at = match self.kind(item) {
+                NodeKind::Mapping(_) => self
+                    .get(item, "target")
+                    .map_or(self.loc(item), |k| self.loc(k.value)),
+                _ => self.loc(item),
+            };
+            push(
+                crate::render::clean(&target),
+                format!("services.{name}.volumes[{n}]"),
+                at,
+                out,
+            );
+        }
+    }
+}
+
+impl<'a> Cx<'a> {
     /// A key's location, through its `<<` line when inherited.
     fn at(&self, k: &OtherKey, d: Diagnostic) -> Diagnostic {
         k.key.point(d)
@@ -971,30 +1139,6 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// A diagnostic pointing inside a value the service inherits through `<<: *anchor` points
-    /// at the `<<` line instead, with a secondary label on the anchor's value.
-    fn through_merge_key(&self, svc: &Service, d: Diagnostic) -> Diagnostic {
-        let Some(primary) = d.primary.as_ref().map(|l| l.location) else {
-            return d;
-        };
-        for e in self.entries(svc.node) {
-            let Some(via) = e.merged_from else { continue };
-            let (k, v) = (self.loc(e.key), self.loc(e.value));
-            let inside = |r: Location| {
-                r.file == primary.file
-                    && r.span.start <= primary.span.start
-                    && primary.span.end <= r.span.end
-            };
-            if inside(k) || inside(v) {
-                let mut d = d;
-                d.primary = None;
-                // An anchor and the `<<` using it are in the same file.
-                return d.at_inherited(primary, Some(Location::new(k.file, via)));
-            }
-        }
-        d
-    }
-
     /// Whether the service `extends` a service or file loading could not find (already
     /// reported): what it would inherit is unknown.
     fn unresolved_extends(&self, svc: &Service) -> bool {
@@ -1383,70 +1527,6 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The volumes of a service as compose-go reads them: (type, source, target, item), an
-    /// item of the same target as an earlier one replacing it in place (`EnforceUnicity`).
-    fn volume_items(&self, svc: &Service) -> Vec<(Text, Text, Text, NodeId)> {
-        // Two passes, as Compose makes them (checked with v2.40.3): on the items as written
-        // (a short item keyed by its target as written), then once short items are converted
-        // (their target cleaned, `/data/` → `/data`); long items keep their target as written
-        // until the check. `[./a:/data, ./b:/data/]` and `[{target: /data/}, ./b:/data/]` keep
-        // one item; `[{target: /data/}, {target: /data}]` keeps both, which then collide.
-        let mut kept: Vec<(Text, Text, Text, bool, NodeId)> = Vec::new();
-        for pass in 0..2 {
-            let key = |item: &(Text, Text, Text, bool, NodeId)| -> Text {
-                if pass == 1 && item.3 {
-                    Text::from(crate::render::clean(&item.2))
-                } else {
-                    item.2.clone()
-                }
-            };
-            let items = if pass == 0 {
-                self.volume_items_as_written(svc)
-            } else {
-                std::mem::take(&mut kept)
-            };
-            kept = last_in_first_place(items.into_iter().map(|item| (Some(key(&item)), item)));
-        }
-        kept.into_iter()
-            .map(|(kind, source, target, _, i)| (kind, source, target, i))
-            .collect()
-    }
-
-    /// (type, source, target as written, short syntax, item) of each `volumes` item.
-    fn volume_items_as_written(&self, svc: &Service) -> Vec<(Text, Text, Text, bool, NodeId)> {
-        let Some(v) = svc.entry(self.tree, "volumes") else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for &i in self.items(v.value) {
-            match self.kind(i) {
-                NodeKind::Mapping(_) => {
-                    let field = |k: &str| {
-                        self.get(i, k)
-                            .and_then(|k| self.text(k.value))
-                            .unwrap_or_default()
-                    };
-                    out.push((field("type"), field("source"), field("target"), false, i));
-                }
-                _ => {
-                    if let Some(spec) = self.text(i)
-                        && let Some(p) = crate::render::parse::parse_volume(&spec)
-                    {
-                        let target = crate::merge::short_target_key(self.tree, i, p.target);
-                        out.push((
-                            Text::from(p.kind),
-                            Text::from(p.source),
-                            Text::from(target),
-                            true,
-                            i,
-                        ));
-                    }
-                }
-            }
-        }
-        out
-    }
-
     fn volumes(&self, svc: &Service, out: &mut Diagnostics) {
         for (kind, source, _, item) in self.volume_items(svc) {
             if kind == "volume" && !source.is_empty() && !self.is_defined("volumes", &source) {
@@ -1470,66 +1550,6 @@ impl<'a> Cx<'a> {
                     )),
                 );
             }
-        }
-    }
-
-    /// compose-go: tmpfs paths and volume targets (cleaned) must differ.
-    fn mounts(&self, svc: &Service, out: &mut Diagnostics) {
-        let name = &svc.name.value;
-        // The first mount of each path, by path.
-        let mut mounts: std::collections::HashMap<String, (String, Location)> =
-            std::collections::HashMap::new();
-        let mut push = |path: String, loc: String, at: Location, out: &mut Diagnostics| {
-            if let Some((first, first_at)) = mounts.get(&path) {
-                out.push(
-                    registry::diagnostic(
-                        "FC026",
-                        format!("`{loc}`: target `{path}` already mounted as `{first}`"),
-                    )
-                    .at(at)
-                    .with_secondary(*first_at, "first mounted here")
-                    .with_help("mount one thing per container path: remove one of them or change its target"),
-                );
-            } else {
-                mounts.insert(path, (loc, at));
-            }
-        };
-        if let Some(t) = svc.entry(self.tree, "tmpfs") {
-            let items: Vec<NodeId> = match self.kind(t.value) {
-                NodeKind::Scalar(_) => vec![t.value],
-                _ => self.items(t.value).to_vec(),
-            };
-            // Compose first keeps one item per text before `=` (`EnforceUnicity`).
-            let texts = items.into_iter().filter_map(|i| Some((self.text(i)?, i)));
-            let kept = last_in_first_place(texts.map(|(text, i)| {
-                let key = Text::from(text.split('=').next().unwrap_or_default());
-                (Some(key), (text, i))
-            }));
-            for (n, (_, i)) in kept.into_iter().enumerate() {
-                if let Some(text) = self.text(i) {
-                    let path = text.split(':').next().unwrap_or_default().to_owned();
-                    push(
-                        path,
-                        format!("services.{name}.tmpfs[{n}]"),
-                        self.loc(i),
-                        out,
-                    );
-                }
-            }
-        }
-        for (n, (_, _, target, item)) in self.volume_items(svc).into_iter().enumerate() {
-            let at = match self.kind(item) {
-                NodeKind::Mapping(_) => self
-                    .get(item, "target")
-                    .map_or(self.loc(item), |k| self.loc(k.value)),
-                _ => self.loc(item),
-            };
-            push(
-                crate::render::clean(&target),
-                format!("services.{name}.volumes[{n}]"),
-                at,
-                out,
-            );
         }
     }
 
@@ -1999,6 +2019,21 @@ impl Kind {
 
 fn singular(section: &str) -> &str {
     section.strip_suffix('s').unwrap_or(section)
+}
+
+/// Compose's refusal of two mounts on one container path in a service (`volumes`, and
+/// `tmpfs`, which the platform forbids): FC026. `config` refuses the project for it; `lint`
+/// reports it through FC026 too.
+pub(crate) fn mount_refusals(tree: &Tree, svc: &Service, out: &mut Diagnostics) {
+    let view = View { tree };
+    let mut found = out.sibling();
+    view.mounts(svc, &mut found);
+    out.keep(
+        found
+            .into_vec()
+            .into_iter()
+            .map(|d| view.through_merge_key(svc, d)),
+    );
 }
 
 /// What Compose refuses in a service's `ports` items once they are interpolated (FC020): a

@@ -126,7 +126,10 @@ pub fn parse_long(tree: &Tree, id: NodeId) -> Result<Volume, String> {
     let source = match kind.as_str() {
         "bind" => VolumeSource::Bind(get("source").ok_or("a bind mount needs `source:`")?),
         "volume" => get("source").map_or(VolumeSource::Anonymous, VolumeSource::Named),
-        "tmpfs" => VolumeSource::Tmpfs,
+        "tmpfs" => {
+            tmpfs_options(tree, entries)?;
+            VolumeSource::Tmpfs
+        }
         other => {
             return Err(format!(
                 "`type: {other}` is not a volume type (bind, volume, tmpfs)"
@@ -140,6 +143,44 @@ pub fn parse_long(tree: &Tree, id: NodeId) -> Result<Volume, String> {
         at,
         via: None,
     })
+}
+
+/// What Compose refuses in a `tmpfs` volume's `tmpfs:` options once interpolated (checked with
+/// v2.40.3): a `size` written as a string that is no size in bytes (`1q`: "invalid suffix"),
+/// a `mode` written as a string (`"1777"`: it decodes into a number only).
+fn tmpfs_options(tree: &Tree, volume: crate::yaml::Children) -> Result<(), String> {
+    use crate::yaml::PlainValue;
+    let Some(options) = tree
+        .entries(volume)
+        .iter()
+        .find(|e| crate::yaml::scalar_text(tree, e.key) == Some("tmpfs"))
+    else {
+        return Ok(());
+    };
+    // A string, as compose-go reads it (quoted, or plain text that is no number).
+    let string = |key: &str| {
+        let value = tree.get(options.value, key)?.value;
+        let node = tree.node(value);
+        matches!(
+            crate::model::convert::scalar_kind(tree, node),
+            PlainValue::Str
+        )
+        .then(|| crate::yaml::scalar_text(tree, value))
+        .flatten()
+    };
+    if let Some(size) = string("size")
+        && crate::render::parse::ram_in_bytes(size).is_none()
+    {
+        return Err(format!(
+            "`tmpfs.size: {size}` is not a size in bytes (write `64m`, `1g` or a number of bytes)"
+        ));
+    }
+    if let Some(mode) = string("mode") {
+        return Err(format!(
+            "`tmpfs.mode: \"{mode}\"` is a string, which Compose does not read as a mode (write it unquoted, as `01777`)"
+        ));
+    }
+    Ok(())
 }
 
 /// The well-formed `volumes` entries of `service`, short and long syntax (FC026 reports the

@@ -1,14 +1,15 @@
 //! Compose's consistency refusals: each case of `tests/fixtures/consistency/` is a small
 //! project with the verdict `docker compose config` v2.40.3 gave it (`record.py` ran the real
 //! binary and wrote `NAME.verdict`). A case Compose refuses must get at least one refusal from
-//! `compose_refusals`, an accepted one none; every diagnostic points inside the file.
+//! `compose_refusals`, an accepted one none; every diagnostic points inside the file; and
+//! `lint` finds an error in every case Compose refuses.
 //! (That no corpus file Compose accepts gets a refusal is `refusals_corpus.rs`.)
 #![allow(clippy::disallowed_methods)]
 
 use std::path::{Path, PathBuf};
 
 use factory_compose::{
-    FileKind, ProcessEnv, Settings, SourceFile, SourceMap, compose_refusals, load,
+    FileKind, ProcessEnv, Settings, SourceFile, SourceMap, compose_refusals, lint, load,
 };
 
 fn fixtures() -> PathBuf {
@@ -21,6 +22,17 @@ fn refusals(name: &str, text: &str, process: &ProcessEnv) -> Vec<factory_compose
     let settings = Settings::default();
     let loaded = load(&sources, process, &settings);
     compose_refusals(&loaded, &sources, &settings)
+}
+
+/// Whether `factory lint` finds an error in the case.
+fn lint_fails(name: &str, text: &str, process: &ProcessEnv) -> bool {
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(name, text, FileKind::Compose));
+    let report = lint(&sources, process, &Settings::default());
+    report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == factory_compose::Severity::Error)
 }
 
 #[test]
@@ -51,6 +63,13 @@ fn recorded_verdicts_match() {
             refused += 1;
         } else {
             accepted += 1;
+        }
+        // What Compose refuses, `lint` fails (exit 1): through the same finding, a rule's own,
+        // or the platform's refusal of the key involved (FC012 …).
+        if compose_refuses && !lint_fails(&name, &text, &process) {
+            failures.push(format!(
+                "{name}: Compose {verdict}; factory lint finds no error"
+            ));
         }
         if compose_refuses == diags.is_empty() {
             failures.push(format!(

@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use factory_compose::yaml::{self, Limits};
-use factory_compose::{FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint, load};
+use factory_compose::{
+    FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, compose_refusals, lint, load,
+};
 
 /// As in the `factory` binary.
 #[global_allocator]
@@ -66,7 +68,8 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let phases: [(&str, Duration); 4] = [
+    let loaded = load(&map, &process, &settings);
+    let phases: [(&str, Duration); 5] = [
         (
             "events",
             best(runs, || {
@@ -81,6 +84,11 @@ fn main() -> ExitCode {
         ),
         ("load", best(runs, || load(&map, &process, &settings))),
         ("lint", best(runs, || lint(&map, &process, &settings))),
+        // What `config` checks on a loaded project before printing it (not part of `lint`).
+        (
+            "refusals",
+            best(runs, || compose_refusals(&loaded, &map, &settings)),
+        ),
     ];
     let parsed = yaml::parse(&text, FileId(0), &Limits::default());
     println!(
@@ -91,7 +99,7 @@ fn main() -> ExitCode {
     );
     for (name, d) in phases {
         let ms = d.as_secs_f64() * 1e3;
-        println!("{name:>6} {ms:9.2} ms {:8.1} MB/s", mb / d.as_secs_f64());
+        println!("{name:>8} {ms:9.2} ms {:8.1} MB/s", mb / d.as_secs_f64());
     }
     ExitCode::SUCCESS
 }

@@ -8,7 +8,8 @@ declare_rule! {
     /// Checks each `volumes` entry: the short syntax `SOURCE:TARGET[:MODE]` with an absolute
     /// container path and known modes, or a long-syntax mapping with `type` and `target`. Named
     /// and anonymous volumes are reported too: a named volume needs a top-level `volumes:`,
-    /// which the platform does not deploy, and an anonymous one is lost at every deploy.
+    /// which the platform does not deploy, and an anonymous one is lost at every deploy. So are
+    /// two mounts on one container path (`./a:/data` and `./b:/data/`), which Compose refuses.
     ///
     /// ## Why is this bad?
     /// Compose refuses malformed entries. On the platform, data must live in a host folder of
@@ -82,7 +83,7 @@ impl Rule for InvalidVolume {
                             Location::new(n.file, n.span),
                             None,
                             format!("invalid volume: {why}"),
-                            "write `type: bind`, `source: ./host/path` and `target: /container/path`",
+                            "write `type: bind`, `source: ./host/path` and `target: /container/path` (a `tmpfs` volume: `size` such as `64m`, `mode` as an unquoted number)",
                         );
                     }
                 }
@@ -117,6 +118,8 @@ impl Rule for InvalidVolume {
                     VolumeSource::Bind(_) | VolumeSource::Tmpfs => {}
                 }
             }
+            // Two mounts on one container path: Compose refuses the project.
+            crate::consistency::mount_refusals(&cx.project.tree, svc, out);
         }
     }
 }
