@@ -648,12 +648,14 @@ fn includes_and_extends(
 }
 
 /// The codes of loading problems that make `docker compose config` refuse the project: YAML
-/// errors and limits (FC001, FC003, FC004), wrong shapes and types (FC002, FC020), files or
+/// errors and limits (FC001, FC003, FC004), wrong shapes and types (FC002, FC020), service
+/// names (FC035), files or
 /// services `include`/`extends` name that do not exist (FC029) or go round in a circle
 /// (FC030), interpolation errors (FE001, FE003) and `.env` syntax errors (FE004). Every
 /// other loading problem is the platform's (FC013, FE007 …) or a warning.
-const REFUSED_WHEN_LOADING: [&str; 10] = [
-    "FC001", "FC002", "FC003", "FC004", "FC020", "FC029", "FC030", "FE001", "FE003", "FE004",
+const REFUSED_WHEN_LOADING: [&str; 11] = [
+    "FC001", "FC002", "FC003", "FC004", "FC020", "FC029", "FC030", "FC035", "FE001", "FE003",
+    "FE004",
 ];
 
 /// What makes `docker compose config` refuse the project, in the order found: the loading

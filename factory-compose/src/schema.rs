@@ -1940,8 +1940,10 @@ impl<'t> Cx<'t> {
             let via = self.via(s, via);
             if !KeyPattern::Name.matches(name) {
                 let d =
-                    registry::diagnostic("FC020", format!("`{name}` is not a valid service name"))
-                        .with_help("name the service with letters, digits, `.`, `_` and `-` only");
+                    registry::diagnostic("FC035", format!("`{name}` is not a valid service name"))
+                        .with_help(
+                            crate::rules::structure::invalid_service_name::service_name_help(name),
+                        );
                 self.report(out, d, s.key, via);
             }
             let Some(keys) = self.entries(s.value) else {

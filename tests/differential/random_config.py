@@ -14,7 +14,9 @@ empty environment:
 
 and the whole JSON documents are compared (after replacing the temp dir by `<DIR>`), plus the
 exit codes: when Compose refuses a project factory must exit non-zero, and when Compose accepts
-it factory must print the same document, in JSON and, byte for byte, in YAML.
+it factory must print the same document, in JSON and, byte for byte, in YAML. With `--lint`,
+when Compose refuses a project `factory lint` must find an error in it too (the platform may
+forbid the key involved instead: any error counts).
 
 Grammar: ~90 service keys (image/build in short and long form, command/entrypoint as string,
 list or empty, environment/labels/annotations/sysctls/build.args as list or map with bare
@@ -856,6 +858,10 @@ def generate(seed):
 # Running and comparing.
 
 
+# Set by --lint (see `run_both`).
+LINT = False
+
+
 def run_both(files, order, extra, compose, factory, keep=None):
     d = keep or tempfile.mkdtemp(prefix="rcfg")
     os.makedirs(d, exist_ok=True)
@@ -886,6 +892,15 @@ def run_both(files, order, extra, compose, factory, keep=None):
                 res.append((p.returncode, p.stdout.replace(d, "<DIR>"), p.stderr.replace(d, "<DIR>")))
             except subprocess.TimeoutExpired:
                 res.append((-999, "", "timeout"))
+        # With --lint: what Compose refuses, `factory lint` must find an error in.
+        if LINT and res[0][0] != 0 and not ssh_json_bug(res[0]):
+            cmd = [factory, "lint", "-p", "t", "--format", "json"] + args
+            try:
+                p = subprocess.run(cmd, cwd=d, env=env, capture_output=True, text=True, timeout=30,
+                                   stdin=subprocess.DEVNULL)
+                res.append(("lint", p.returncode, p.stdout, p.stderr.replace(d, "<DIR>")))
+            except subprocess.TimeoutExpired:
+                res.append(("lint", -999, "", "timeout"))
         return res
     finally:
         if not keep:
@@ -938,8 +953,29 @@ def ssh_sorted(text):
     return "\n".join(out)
 
 
+def lint_misses(res, lint):
+    """With --lint: a difference when Compose refused the project and `factory lint` found no
+    error in it (nor failed itself)."""
+    _, rc, out, err = lint
+    if rc == 2:
+        return [("<lint>", f"compose refused: {res[0][2].strip()[:200]}", f"factory lint exit 2: {err.strip()[:200]}")]
+    try:
+        found = json.loads(out)["diagnostics"]
+    except (ValueError, KeyError):
+        return [("<lint>", "compose refused", "factory lint printed no JSON report: " + out[:200])]
+    if not any(d["severity"] == "error" for d in found):
+        return [("<lint>", f"compose refused: {res[0][2].strip()[:200]}", "factory lint: no error")]
+    return []
+
+
 def compare(res):
     """Return a list of (path, compose, factory) differences; [] when equal."""
+    lint = [r for r in res if r[0] == "lint"]
+    res = [r for r in res if r[0] != "lint"]
+    if lint and res[1][0] != 0:
+        missed = lint_misses(res, lint[0])
+        if missed:
+            return missed
     (crc, cout, cerr), (frc, fout, ferr) = res[:2]
     if ssh_json_bug(res[0]) and frc == 0 and len(res) == 4:
         (cyrc, cy, cyerr), (fyrc, fy, _) = res[2:]
@@ -1094,7 +1130,11 @@ def main():
     ap.add_argument("--keep", help="with --show: write the project to this directory")
     ap.add_argument("-j", type=int, default=2, help="parallel jobs (default 2)")
     ap.add_argument("-q", action="store_true", help="only the summary and one line per difference")
+    ap.add_argument("--lint", action="store_true",
+                    help="also check that `factory lint` finds an error where Compose refuses")
     a = ap.parse_args()
+    global LINT
+    LINT = a.lint
 
     compose = compose_binary()
     factory = os.environ.get("FACTORY")

@@ -1,5 +1,4 @@
-use crate::diagnostic::Diagnostics;
-use crate::rules::{Context, Rule, declare_rule, registry};
+use crate::rules::{declare_rule, reported_elsewhere};
 
 declare_rule! {
     /// ## What it does
@@ -30,44 +29,25 @@ declare_rule! {
     }
 }
 
-impl Rule for InvalidServiceName {
-    fn info(&self) -> &'static crate::rules::RuleInfo {
-        &Self::INFO
-    }
+// Compose's schema refuses the name: the schema check reports it as the files load (and
+// `config` refuses the project for it).
+reported_elsewhere!(InvalidServiceName);
 
-    fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
-        for svc in &cx.project.services {
-            let name = &svc.name.value;
-            if !name.is_empty()
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-            {
-                continue;
-            }
-            let fixed: String = name
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || "._-".contains(c) {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let help = if fixed.is_empty() {
-                "give the service a name of letters, digits, `.`, `_` and `-`".to_owned()
+/// The help of FC035 for `name`: the characters allowed, and the name with the others made `_`.
+pub(crate) fn service_name_help(name: &str) -> String {
+    let fixed: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
             } else {
-                format!("use only letters, digits, `.`, `_` and `-`, e.g. `{fixed}`")
-            };
-            out.push(
-                svc.name
-                    .point(registry::diagnostic(
-                        "FC035",
-                        format!("`{name}` is not a valid service name"),
-                    ))
-                    .with_help(help),
-            );
-        }
+                '_'
+            }
+        })
+        .collect();
+    if fixed.is_empty() {
+        "give the service a name of letters, digits, `.`, `_` and `-`".to_owned()
+    } else {
+        format!("use only letters, digits, `.`, `_` and `-`, e.g. `{fixed}`")
     }
 }
