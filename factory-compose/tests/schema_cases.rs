@@ -61,7 +61,9 @@ fn every_recorded_case_gets_composes_verdict() {
         }
         // The schema's refusals are FC020, but for a service name (FC035, its own rule).
         if want_refused && !refusals.iter().any(|d| matches!(d.code, "FC020" | "FC035")) {
-            failures.push(format!("{line}\n    factory refused without an FC020 or FC035"));
+            failures.push(format!(
+                "{line}\n    factory refused without an FC020 or FC035"
+            ));
         }
         for d in &refusals {
             let Some(primary) = &d.primary else {

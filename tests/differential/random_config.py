@@ -901,6 +901,13 @@ def run_both(files, order, extra, compose, factory, keep=None):
                 res.append(("lint", p.returncode, p.stdout, p.stderr.replace(d, "<DIR>")))
             except subprocess.TimeoutExpired:
                 res.append(("lint", -999, "", "timeout"))
+            texts = {}
+            for root, _, names in os.walk(d):
+                for n in names:
+                    path = os.path.join(root, n)
+                    with open(path, encoding="utf-8", errors="replace") as f:
+                        texts[os.path.relpath(path, d)] = f.read()
+            res.append(("texts", texts))
         return res
     finally:
         if not keep:
@@ -953,9 +960,32 @@ def ssh_sorted(text):
     return "\n".join(out)
 
 
-def lint_misses(res, lint):
-    """With --lint: a difference when Compose refused the project and `factory lint` found no
-    error in it (nor failed itself)."""
+def enclosing_lines(text, line):
+    """The 1-based numbers of `line` and of the lines of the keys that enclose it (each less
+    indented than the one below it), read off the text's indentation; and the top-level key."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return {line}, []
+    out = {line}
+    key = lambda t: t.strip(" -").split(":")[0].strip().strip("'\"")
+    indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" -"))
+    keys = [key(lines[line - 1])]
+    for k in range(line - 1, 0, -1):
+        t = lines[k - 1]
+        if not t.strip() or t.lstrip().startswith("#"):
+            continue
+        i = len(t) - len(t.lstrip(" -"))
+        if i < indent:
+            out.add(k)
+            keys.append(key(t))
+            indent = i
+    return out, keys[::-1]
+
+
+def lint_misses(res, lint, texts):
+    """With --lint: a difference when `factory config` refused the project at a place where
+    `factory lint` found no error, neither there nor on a key that encloses it (the platform
+    forbids keys Compose checks the values of: FC012 on `networks` covers its values)."""
     _, rc, out, err = lint
     if rc == 2:
         return [("<lint>", f"compose refused: {res[0][2].strip()[:200]}", f"factory lint exit 2: {err.strip()[:200]}")]
@@ -963,17 +993,43 @@ def lint_misses(res, lint):
         found = json.loads(out)["diagnostics"]
     except (ValueError, KeyError):
         return [("<lint>", "compose refused", "factory lint printed no JSON report: " + out[:200])]
-    if not any(d["severity"] == "error" for d in found):
+    errors = [d for d in found if d["severity"] == "error"]
+    if not errors:
         return [("<lint>", f"compose refused: {res[0][2].strip()[:200]}", "factory lint: no error")]
+    for m in re.finditer(r"error\[(\w+)\]: ([^\n]*)\n\s*--> (\S+):(\d+):(\d+)", res[1][2]):
+        code, message, name, line, col = m.group(1), m.group(2), m.group(3), int(m.group(4)), int(m.group(5))
+        name = name.replace("<DIR>/", "")
+        around, keys = enclosing_lines(texts.get(name, ""), line)
+        def covers(d):
+            # A top-level section or a service key the platform does not deploy (FC010, FC012,
+            # reported once for the merged project, where a file sets it), and services a
+            # profile leaves out (profiles: FC012).
+            if d["code"] == "FC010" and keys and f"`{keys[0]}`" in d["message"]:
+                return True
+            if (d["code"] == "FC012" and keys[:1] == ["services"]
+                    and any(f"`{k}`" in d["message"] for k in keys[2:3])):
+                return True
+            if d["code"] == "FC012" and "profile" in message and "`profiles`" in d["message"]:
+                return True
+            if d["file"] != name or d["line"] is None:
+                return False
+            if d["line"] in around:
+                return True
+            start, end = (d["line"], d["column"]), (d["end_line"], d["end_column"])
+            return start <= (line, col) <= end
+        if not any(covers(d) for d in errors):
+            return [("<lint>", f"factory config refused at {name}:{line}:{col}: {code} {message[:150]}",
+                     "factory lint: no error there nor on an enclosing key")]
     return []
 
 
 def compare(res):
     """Return a list of (path, compose, factory) differences; [] when equal."""
     lint = [r for r in res if r[0] == "lint"]
-    res = [r for r in res if r[0] != "lint"]
+    texts = next((r[1] for r in res if r[0] == "texts"), {})
+    res = [r for r in res if r[0] not in ("lint", "texts")]
     if lint and res[1][0] != 0:
-        missed = lint_misses(res, lint[0])
+        missed = lint_misses(res, lint[0], texts)
         if missed:
             return missed
     (crc, cout, cerr), (frc, fout, ferr) = res[:2]
