@@ -284,7 +284,11 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
     let compose_file_env = std::env::var("COMPOSE_FILE").ok().map(|v| {
         (
             v,
-            std::env::var("COMPOSE_PATH_SEPARATOR").unwrap_or_else(|_| ":".to_owned()),
+            // compose-go: an empty (or unset) separator is the platform's, `:`.
+            std::env::var("COMPOSE_PATH_SEPARATOR")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| ":".to_owned()),
         )
     });
     let files = discover::compose_files(

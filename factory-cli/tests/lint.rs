@@ -245,3 +245,45 @@ fn an_endless_file_is_cut_at_the_limit() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn compose_file_is_split_on_the_separator_and_an_empty_one_is_the_default() {
+    let dir = temp_project("compose-file", "services:\n  app:\n    image: app:1.0\n");
+    std::fs::write(
+        dir.join("other.yml"),
+        "services:\n  app:\n    restart: allways\n",
+    )
+    .unwrap();
+    let codes = |env: &[(&str, &str)]| -> Vec<String> {
+        let out = common::factory_env(&["lint", "--format", "json"], &dir, env);
+        json(&out)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "FC024")
+            .map(|d| d["file"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    // Both files merged: the second one's `restart` is reported.
+    let both = ["other.yml"];
+    assert_eq!(
+        codes(&[("COMPOSE_FILE", "docker-compose.yml:other.yml")]),
+        both
+    );
+    assert_eq!(
+        codes(&[
+            ("COMPOSE_FILE", "docker-compose.yml;other.yml"),
+            ("COMPOSE_PATH_SEPARATOR", ";")
+        ]),
+        both
+    );
+    // Compose v2.40.3 takes an empty separator as the default `:` (factory split the value
+    // into its characters: "cannot read d").
+    assert_eq!(
+        codes(&[
+            ("COMPOSE_FILE", "docker-compose.yml:other.yml"),
+            ("COMPOSE_PATH_SEPARATOR", "")
+        ]),
+        both
+    );
+}
