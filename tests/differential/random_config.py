@@ -1011,6 +1011,11 @@ def lint_misses(res, lint, texts):
                 return True
             if d["code"] == "FC012" and "profile" in message and "`profiles`" in d["message"]:
                 return True
+            # A cycle through `network_mode: service:…` or `volumes_from`, keys the platform
+            # forbids.
+            if (d["code"] == "FC012" and code == "FC030"
+                    and ("`network_mode`" in d["message"] or "`volumes_from`" in d["message"])):
+                return True
             if d["file"] != name or d["line"] is None:
                 return False
             if d["line"] in around:
