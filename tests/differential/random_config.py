@@ -1020,6 +1020,9 @@ def lint_misses(res, lint, texts):
                 return False
             if d["line"] in around:
                 return True
+            # An error inside the refused key's block (no image: FC033 on an empty `image`).
+            if line in enclosing_lines(texts.get(name, ""), d["line"])[0]:
+                return True
             start, end = (d["line"], d["column"]), (d["end_line"], d["end_column"])
             return start <= (line, col) <= end
         if not any(covers(d) for d in errors):
