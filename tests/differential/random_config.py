@@ -1016,6 +1016,14 @@ def lint_misses(res, lint, texts):
             if (d["code"] == "FC012" and code == "FC030"
                     and ("`network_mode`" in d["message"] or "`volumes_from`" in d["message"])):
                 return True
+            # A refusal at a `<<` line (a value the service inherits) that lint reports once,
+            # at the anchor's value, naming the same key (FC021 on `PORT` for
+            # `services.app.environment.PORT`).
+            lines = texts.get(name, "").splitlines()
+            if 1 <= line <= len(lines) and lines[line - 1].strip().startswith("<<"):
+                last = re.findall(r"`[^`]*?([\w.-]+)`", message)
+                if last and f"`{last[0].split('.')[-1]}`" in d["message"]:
+                    return True
             if d["file"] != name or d["line"] is None:
                 return False
             if d["line"] in around:
