@@ -2025,6 +2025,18 @@ fn singular(section: &str) -> &str {
 /// `tmpfs`, which the platform forbids): FC026. `config` refuses the project for it; `lint`
 /// reports it through FC026 too.
 pub(crate) fn mount_refusals(tree: &Tree, svc: &Service, out: &mut Diagnostics) {
+    // One mount cannot collide (most services): spare the lists the check builds.
+    let mounts = |key: &str| {
+        svc.entry(tree, key)
+            .map_or(0, |e| match tree.node(e.value).kind {
+                NodeKind::Sequence(items) => items.len(),
+                NodeKind::Scalar(_) => 1,
+                NodeKind::Mapping(_) => 0,
+            })
+    };
+    if mounts("volumes") + mounts("tmpfs") < 2 {
+        return;
+    }
     let view = View { tree };
     let mut found = out.sibling();
     view.mounts(svc, &mut found);

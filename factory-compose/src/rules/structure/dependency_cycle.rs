@@ -1,4 +1,5 @@
 use crate::diagnostic::Diagnostics;
+use crate::model::Service;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -50,6 +51,45 @@ type Dep<'a> = (
     bool,
 );
 
+/// How many dependency edges `svc` has to walk: its `depends_on` entries, then its `links`.
+fn edges(svc: &Service) -> usize {
+    let len = |l: &Option<crate::model::Spanned<crate::model::StringList>>| {
+        l.as_ref().map_or(0, |l| l.value.len())
+    };
+    len(&svc.depends_on) + len(&svc.links)
+}
+
+/// The `k`-th dependency edge of `svc` ([`edges`]): a `depends_on` entry, or the service a
+/// `links` item names (`service` or `service:alias`, as compose-go reads it; Compose starts a
+/// linked service first). `None` for a link to a service `depends_on` or an earlier link
+/// already names: one edge per service, so a cycle is reported once.
+fn dependency(svc: &Service, k: usize) -> Option<Dep<'_>> {
+    let depends_on = svc.depends_on.as_ref();
+    let on = depends_on.map_or(&[][..], |d| d.value.as_slice());
+    if let Some(e) = on.get(k) {
+        return Some((
+            e.value.as_str(),
+            e.at,
+            depends_on.and_then(|d| d.via),
+            false,
+        ));
+    }
+    let links = svc.links.as_ref()?;
+    fn linked(e: &crate::model::Spanned<crate::model::Text>) -> &str {
+        let mut parts = e.value.split(':');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(name), Some(_), None) => name,
+            _ => e.value.as_str(),
+        }
+    }
+    let i = k - on.len();
+    let item = links.value.get(i)?;
+    let name = linked(item);
+    let named =
+        on.iter().any(|e| e.value == name) || links.value[..i].iter().any(|e| linked(e) == name);
+    (!named).then_some((name, item.at, links.via, true))
+}
+
 impl Rule for DependencyCycle {
     fn info(&self) -> &'static crate::rules::RuleInfo {
         &Self::INFO
@@ -59,39 +99,6 @@ impl Rule for DependencyCycle {
         let services = &cx.project.services;
         // Services by name (first occurrence), so the walk is linear in services + edges.
         let index = |name: &str| cx.service_index(name);
-        // Each service's dependencies: `depends_on`, then the services its `links` name that
-        // `depends_on` does not (`service` or `service:alias`, as compose-go reads them).
-        let deps: Vec<Vec<Dep<'_>>> = services
-            .iter()
-            .map(|svc| {
-                let mut deps: Vec<Dep<'_>> = svc
-                    .depends_on
-                    .iter()
-                    .flat_map(|d| {
-                        d.value
-                            .iter()
-                            .map(move |e| (e.value.as_str(), e.at, d.via, false))
-                    })
-                    .collect();
-                for l in svc
-                    .links
-                    .iter()
-                    .flat_map(|l| l.value.iter().map(move |e| (e, l.via)))
-                {
-                    let (link, via) = l;
-                    let parts: Vec<&str> = link.value.split(':').collect();
-                    let name = if parts.len() == 2 {
-                        parts[0]
-                    } else {
-                        link.value.as_str()
-                    };
-                    if !deps.iter().any(|d| d.0 == name) {
-                        deps.push((name, link.at, via, true));
-                    }
-                }
-                deps
-            })
-            .collect();
         // Iterative DFS in file order; a grey → grey edge closes a cycle.
         let mut state = vec![0u8; services.len()]; // 0 white, 1 grey, 2 black
         for start in 0..services.len() {
@@ -101,12 +108,16 @@ impl Rule for DependencyCycle {
             let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
             state[start] = 1;
             while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-                let Some(&(name, at, via, link)) = deps[node].get(*next) else {
+                if *next >= edges(&services[node]) {
                     state[node] = 2;
                     stack.pop();
                     continue;
-                };
+                }
+                let edge = dependency(&services[node], *next);
                 *next += 1;
+                let Some((name, at, via, link)) = edge else {
+                    continue;
+                };
                 let Some(target) = index(name) else {
                     continue;
                 };
