@@ -1435,8 +1435,7 @@ impl<'a> Cx<'a> {
         if let Some(l) = svc.entry(self.tree, "links") {
             for &i in self.items(l.value) {
                 if let Some(link) = self.text(i) {
-                    let parts: Vec<&str> = link.split(':').collect();
-                    let dep = if parts.len() == 2 { parts[0] } else { &link };
+                    let dep = crate::model::link_target(&link);
                     implied(Text::from(dep), self.loc(i), None, "links");
                 }
             }

@@ -91,6 +91,17 @@ pub struct KeyValue {
 /// A list of strings written as a YAML sequence (or a scalar where Compose allows one).
 pub type StringList = Vec<Spanned<Text>>;
 
+/// The service a `links` item names, as compose-go reads it: `service` or `service:alias`;
+/// an item of more colons (`a:b:c`) names a service of that whole name.
+#[must_use]
+pub fn link_target(link: &str) -> &str {
+    let mut parts = link.split(':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(name), Some(_), None) => name,
+        _ => link,
+    }
+}
+
 /// One service.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {

@@ -75,18 +75,13 @@ fn dependency(svc: &Service, k: usize) -> Option<Dep<'_>> {
         ));
     }
     let links = svc.links.as_ref()?;
-    fn linked(e: &crate::model::Spanned<crate::model::Text>) -> &str {
-        let mut parts = e.value.split(':');
-        match (parts.next(), parts.next(), parts.next()) {
-            (Some(name), Some(_), None) => name,
-            _ => e.value.as_str(),
-        }
-    }
     let i = k - on.len();
     let item = links.value.get(i)?;
-    let name = linked(item);
-    let named =
-        on.iter().any(|e| e.value == name) || links.value[..i].iter().any(|e| linked(e) == name);
+    let name = crate::model::link_target(&item.value);
+    let named = on.iter().any(|e| e.value == name)
+        || links.value[..i]
+            .iter()
+            .any(|e| crate::model::link_target(&e.value) == name);
     (!named).then_some((name, item.at, links.via, true))
 }
 

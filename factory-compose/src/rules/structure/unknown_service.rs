@@ -56,7 +56,7 @@ impl Rule for UnknownService {
                 let Some(list) = list else { continue };
                 for item in &list.value {
                     let target = if key == "links" {
-                        item.value.split(':').next().unwrap_or("")
+                        crate::model::link_target(&item.value)
                     } else {
                         item.value.as_str()
                     };
