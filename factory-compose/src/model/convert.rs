@@ -591,6 +591,18 @@ impl<'t> Cx<'t> {
                 let mut out = Vec::with_capacity(entries.len());
                 for e in entries {
                     let key = self.key_text(e);
+                    // The schema's names are `.+`: Compose refuses an empty one (the same
+                    // finding as `config`'s check of the schema, which keeps one of the two).
+                    if key.is_empty() {
+                        diags.push(
+                            registry::diagnostic(
+                                "FC020",
+                                format!("`{path}` does not allow the key ``"),
+                            )
+                            .with_help("rename ``: Compose wants a non-empty name here")
+                            .at_inherited(self.loc(e.key), self.via(e).or(via)),
+                        );
+                    }
                     let key_sp = self.spanned(key.clone(), e.key, e);
                     let value = match self.node(e.value).kind {
                         NodeKind::Scalar(s) => {

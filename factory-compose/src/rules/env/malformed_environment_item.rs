@@ -77,15 +77,23 @@ impl Rule for MalformedEnvironmentItem {
                     ),
                     Problem::Blanks => {
                         let name = kv.key.value.trim();
+                        let value = kv.value.as_ref().map_or("", |v| v.value.trim_start());
+                        let help = if name.contains(char::is_whitespace) {
+                            // `- MY KEY=1`: no trimming makes it a name.
+                            let joined: String =
+                                name.split_whitespace().collect::<Vec<_>>().join("_");
+                            format!("a variable's name has no blanks: write `- {joined}={value}`")
+                        } else {
+                            format!(
+                                "write `- {name}={value}`: Compose keeps blanks around `=` as part of the name and the value"
+                            )
+                        };
                         (
                             format!(
                                 "the `environment` item `{}` of service `{}` has blanks in its name",
                                 kv.key.value, svc.name.value
                             ),
-                            format!(
-                                "write `- {name}={}`: Compose keeps blanks around `=` as part of the name and the value",
-                                kv.value.as_ref().map_or("", |v| v.value.trim_start())
-                            ),
+                            help,
                         )
                     }
                 };
