@@ -114,11 +114,9 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                             ),
                             "put `CMD` first to run the command directly, or `CMD-SHELL` to run it with `sh -c`",
                         ),
-                        None => report(
-                            loc(v),
-                            "the healthcheck `test` list is empty".to_owned(),
-                            "write `test: [CMD, ...]` or `test: [NONE]` to disable the image's healthcheck",
-                        ),
+                        // `test: []` is no test: Compose leaves it out and the container
+                        // runs the image's own, with the other keys given (v2.40.3).
+                        None => {}
                     }
                 }
                 _ => report(
