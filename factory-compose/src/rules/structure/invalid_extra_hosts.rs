@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostics;
 use crate::model::convert::describe;
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
-use crate::yaml::View;
+use crate::yaml::{NodeId, View};
 
 declare_rule! {
     /// ## What it does
@@ -96,25 +96,42 @@ impl Rule for InvalidExtraHosts {
                 }
                 View::Mapping(entries) => {
                     for e in entries {
-                        let (View::Scalar(k), View::Scalar(v)) =
-                            (tree.view(e.key), tree.view(e.value))
-                        else {
+                        // An IP address, or a list of them (one host, several addresses:
+                        // Compose accepts both).
+                        let values: Option<Vec<NodeId>> = match tree.view(e.value) {
+                            View::Scalar(_) => Some(vec![e.value]),
+                            View::Sequence(items)
+                                if items
+                                    .iter()
+                                    .all(|&i| matches!(tree.view(i), View::Scalar(_))) =>
+                            {
+                                Some(items.to_vec())
+                            }
+                            _ => None,
+                        };
+                        let (View::Scalar(k), Some(values)) = (tree.view(e.key), values) else {
                             report(
                                 out,
                                 e.value,
-                                "an `extra_hosts` mapping value must be an IP address".to_owned(),
+                                "an `extra_hosts` mapping value must be an IP address or a list of them"
+                                    .to_owned(),
                             );
                             continue;
                         };
-                        if v.contains('$') {
-                            continue;
-                        }
-                        if let Err(why) = check(k, v) {
-                            report(
-                                out,
-                                e.value,
-                                format!("invalid `extra_hosts` entry `{k}: {v}`: {why}"),
-                            );
+                        for id in values {
+                            let View::Scalar(v) = tree.view(id) else {
+                                continue;
+                            };
+                            if v.contains('$') {
+                                continue;
+                            }
+                            if let Err(why) = check(k, v) {
+                                report(
+                                    out,
+                                    id,
+                                    format!("invalid `extra_hosts` entry `{k}: {v}`: {why}"),
+                                );
+                            }
                         }
                     }
                 }
