@@ -143,6 +143,20 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             skipped.entry(id).or_default().extend(paths);
         }
     }
+    for (k, id) in merge::null_logging_over_earlier(&trees) {
+        if let Some(tree) = trees.get(k) {
+            diagnostics.push(
+                rules::registry::diagnostic(
+                    "FC020",
+                    "`logging` left empty over an earlier file's: Compose v2.40.3 crashes merging it (panic: interface {} is nil)",
+                )
+                .at(tree.location(id))
+                .with_help(
+                    "remove `logging:` from this file to keep the earlier file's, or give it a mapping (`driver:` …) to change it",
+                ),
+            );
+        }
+    }
     for (file, labels, volume, item) in merge::repeated_volume_labels(&trees) {
         if let Some(tree) = trees.get(file) {
             diagnostics.push(

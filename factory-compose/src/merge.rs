@@ -327,6 +327,37 @@ fn nulls_at_earlier_paths<'t>(
 }
 
 /// Whether `tree` has a value at the mapping path `path` (keys from the root).
+/// The `logging` values of a later file that are null where an earlier file has the service's
+/// `logging` (file index, value): compose-go's `mergeLogging` casts both values to mappings
+/// and panics on the null (v2.40.3: "interface {} is nil, not map[string]interface {}"),
+/// where a null elsewhere keeps the earlier value ([`kept_nulls`]).
+pub(crate) fn null_logging_over_earlier(trees: &[Tree]) -> Vec<(usize, NodeId)> {
+    let mut out = Vec::new();
+    for (k, tree) in trees.iter().enumerate().skip(1) {
+        let services = tree
+            .root()
+            .and_then(|r| tree.get(r, "services"))
+            .and_then(|e| tree.mapping(e.value));
+        for s in services.unwrap_or_default() {
+            let Some(name) = crate::yaml::scalar_text(tree, s.key) else {
+                continue;
+            };
+            let Some(logging) = tree.get(s.value, "logging") else {
+                continue;
+            };
+            let earlier = trees.get(..k).unwrap_or_default();
+            if crate::model::convert::is_null(tree, tree.node(logging.value))
+                && earlier
+                    .iter()
+                    .any(|t| has_path(t, &["services", name, "logging"]))
+            {
+                out.push((k, logging.value));
+            }
+        }
+    }
+    out
+}
+
 fn has_path(tree: &Tree, path: &[&str]) -> bool {
     let mut at = tree.root();
     for key in path {

@@ -1074,6 +1074,27 @@ fn a_null_over_an_earlier_value_keeps_it_and_is_not_refused() {
     );
 }
 
+/// A null `logging` over an earlier file's is the one null compose-go's merge does not keep
+/// the earlier value under: `mergeLogging` casts it to a mapping and Compose v2.40.3 panics
+/// (`interface {} is nil, not map[string]interface {}`). Elsewhere, or with no earlier
+/// `logging`, a later null is handled as above.
+#[test]
+fn a_null_logging_over_an_earlier_one_is_refused_as_compose_crashes() {
+    let a =
+        "services:\n  app:\n    image: x\n    logging: {driver: json-file}\n  web:\n    image: x\n";
+    let b = "services:\n  app:\n    logging:\n";
+    let found = refusals(&[("a.yml", a), ("b.yml", b)]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str()),
+        ("FC020", "b.yml")
+    );
+    // `web` has no earlier `logging`: the null is copied, and the schema refuses it.
+    let c = "services:\n  web:\n    logging:\n";
+    let found = refusals(&[("a.yml", a), ("c.yml", c)]);
+    assert_eq!(found.len(), 1, "{found:?}");
+}
+
 /// compose-go merges `labels` as lists of `KEY=%v` strings when an earlier file has them, even
 /// through `extends`: a later mapping value is printed `map[b:1]`, not refused (v2.40.3).
 #[test]

@@ -60,17 +60,16 @@ impl Rule for InvalidLogging {
                         .with_help(help),
                 );
             };
+            // A null too: Compose's schema refuses `logging:` left empty (v2.40.3).
             let View::Mapping(entries) = tree.view(logging.value) else {
-                if !is_null(tree, tree.node(logging.value)) {
-                    report(
-                        logging.at,
-                        format!(
-                            "`logging` must be a mapping, not {}",
-                            describe(tree, logging.value)
-                        ),
-                        "write `logging:` with `driver:` and `options:` under it",
-                    );
-                }
+                report(
+                    logging.at,
+                    format!(
+                        "`logging` must be a mapping, not {}",
+                        describe(tree, logging.value)
+                    ),
+                    "write `logging:` with `driver:` and `options:` under it, or remove it",
+                );
                 continue;
             };
             // Services that inherit one `logging` through `<<` share its node: judge it once.
