@@ -53,7 +53,6 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
         enabled_at.entry(s.name.value.as_str()).or_insert(i);
     }
     let mut cx = Cx {
-        tree,
         view: View { tree },
         loaded,
         root,
@@ -82,12 +81,7 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
         if on {
             cx.service(svc, &mut local);
         }
-        found.keep(
-            local
-                .into_vec()
-                .into_iter()
-                .map(|d| cx.through_merge_key(svc, d)),
-        );
+        cx.keep_inherited(svc, local, &mut found);
     }
     cx.container_names(&enabled, &mut found);
     cx.cycles(&enabled, &mut found);
@@ -156,8 +150,7 @@ impl Places {
 }
 
 struct Cx<'a> {
-    tree: &'a Tree,
-    /// The same tree, for the helpers ([`View`]).
+    /// The tree and its helpers (`self.tree` reaches it through `Deref`).
     view: View<'a>,
     loaded: &'a Loaded,
     root: NodeId,
@@ -354,6 +347,104 @@ impl<'a> View<'a> {
             }
         }
         d
+    }
+
+    /// The Go type go-yaml gives a number compose-go reads only as an int64 or a string:
+    /// `float64` (`1e3`, `80.0`), `uint64` (past int64); `None` for anything else.
+    fn float_or_uint64(&self, id: NodeId) -> Option<&'static str> {
+        match scalar_kind(self.tree, self.tree.node(id)) {
+            PlainValue::Float(_) => Some("float64"),
+            PlainValue::Int(n) if n > i128::from(i64::MAX) => Some("uint64"),
+            _ => None,
+        }
+    }
+
+    /// Add `found`, the findings of one service, to `out`: through the `<<` line when they
+    /// point into a value the service inherits ([`Self::through_merge_key`]).
+    fn keep_inherited(&self, svc: &Service, found: Diagnostics, out: &mut Diagnostics) {
+        out.keep(
+            found
+                .into_vec()
+                .into_iter()
+                .map(|d| self.through_merge_key(svc, d)),
+        );
+    }
+
+    /// Run the check `check` of one service on its own, as `lint` shares it, its findings kept
+    /// as [`Self::keep_inherited`] keeps them.
+    fn checked(
+        &self,
+        svc: &Service,
+        out: &mut Diagnostics,
+        check: impl Fn(&Self, &Service, &mut Diagnostics),
+    ) {
+        let mut found = out.sibling();
+        check(self, svc, &mut found);
+        self.keep_inherited(svc, found, out);
+    }
+
+    /// What Compose refuses in a service's `ports` items once they are interpolated: a short
+    /// item that does not parse (`80:80/xyz`, or empty: `${PORT}` unset), a number that is a
+    /// float or past int64 (`invalid type float64 for port`), a long item whose `host_ip` is no
+    /// IP address.
+    fn ports(&self, svc: &Service, out: &mut Diagnostics) {
+        let name = &svc.name.value;
+        let Some(ports) = svc.entry(self.tree, "ports") else {
+            return;
+        };
+        let refused = |at: NodeId, message: String, help: &str| {
+            registry::diagnostic("FC020", message)
+                .at(self.loc(at))
+                .with_help(help.to_owned())
+        };
+        for &i in self.items(ports.value) {
+            match self.kind(i) {
+                NodeKind::Scalar(_) => {
+                    // The schema refuses a boolean, null or date item (FC020 when loading).
+                    if matches!(
+                        scalar_kind(self.tree, self.tree.node(i)),
+                        PlainValue::Bool(_) | PlainValue::Null | PlainValue::Timestamp
+                    ) {
+                        continue;
+                    }
+                    // compose-go converts an `int` or a string item; a float (`1e3`, `80.0`)
+                    // or an integer past int64 is `invalid type float64 for port`.
+                    if let Some(go_type) = self.float_or_uint64(i) {
+                        out.push(refused(
+                            i,
+                            format!("invalid type {go_type} for port in `services.{name}.ports`"),
+                            "write the port as a whole number or a string",
+                        ));
+                        continue;
+                    }
+                    if let Some(spec) = self.text(i)
+                        && let Some(why) = crate::render::parse::port_error(&spec)
+                    {
+                        out.push(refused(
+                            i,
+                            format!("invalid port `{spec}` in `services.{name}.ports`: {why}"),
+                            "write `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` with numbers or ranges",
+                        ));
+                    }
+                }
+                NodeKind::Mapping(_) => {
+                    let Some(ip) = self.get(i, "host_ip") else {
+                        continue;
+                    };
+                    let Some(text) = self.text(ip.value) else {
+                        continue;
+                    };
+                    if text.parse::<std::net::IpAddr>().is_err() {
+                        out.push(refused(
+                            ip.value,
+                            format!("`services.{name}.ports[]`: invalid ip address: `{text}`"),
+                            "write an IPv4 or IPv6 address (`127.0.0.1`, `::1`), or remove `host_ip`",
+                        ));
+                    }
+                }
+                NodeKind::Sequence(_) => {}
+            }
+        }
     }
 
     /// compose-go: tmpfs paths and volume targets (cleaned) must differ.
@@ -710,7 +801,7 @@ impl<'a> Cx<'a> {
         self.negative_retries(svc, out);
         self.validation(svc, out);
         self.short_syntax(svc, out);
-        port_refusals(self.tree, svc, out);
+        self.ports(svc, out);
     }
 
     /// A float where the schema takes a number but Compose reads strings and integers only
@@ -813,16 +904,6 @@ impl<'a> Cx<'a> {
             && matches!(scalar_kind(self.tree, node), PlainValue::Str))
         .then(|| self.text(id))
         .flatten()
-    }
-
-    /// The Go type go-yaml gives a number compose-go reads only as an int64 or a string:
-    /// `float64` (`1e3`, `80.0`), `uint64` (past int64); `None` for anything else.
-    fn float_or_uint64(&self, id: NodeId) -> Option<&'static str> {
-        match scalar_kind(self.tree, self.tree.node(id)) {
-            PlainValue::Float(_) => Some("float64"),
-            PlainValue::Int(n) if n > i128::from(i64::MAX) => Some("uint64"),
-            _ => None,
-        }
     }
 
     /// FC020 at `id`.
@@ -2033,85 +2114,14 @@ pub(crate) fn mount_refusals(tree: &Tree, svc: &Service, out: &mut Diagnostics) 
                 NodeKind::Mapping(_) => 0,
             })
     };
-    if mounts("volumes") + mounts("tmpfs") < 2 {
-        return;
+    if mounts("volumes") + mounts("tmpfs") >= 2 {
+        View { tree }.checked(svc, out, View::mounts);
     }
-    let view = View { tree };
-    let mut found = out.sibling();
-    view.mounts(svc, &mut found);
-    out.keep(
-        found
-            .into_vec()
-            .into_iter()
-            .map(|d| view.through_merge_key(svc, d)),
-    );
 }
 
-/// What Compose refuses in a service's `ports` items once they are interpolated (FC020): a
-/// short item that does not parse (`80:80/xyz`, or empty: `${PORT}` unset), a number that is
-/// a float or past int64 (`invalid type float64 for port`), a long item whose `host_ip` is no
-/// IP address. `config` refuses the project for them; `lint` reports them through FC020: the
-/// platform deprecates `ports` (FC015, a warning) but Compose still reads them.
+/// What Compose refuses in a service's `ports` items once they are interpolated (FC020; see
+/// [`View::ports`]). `config` refuses the project for them; `lint` reports them through FC020:
+/// the platform deprecates `ports` (FC015, a warning) but Compose still reads them.
 pub(crate) fn port_refusals(tree: &Tree, svc: &Service, out: &mut Diagnostics) {
-    let name = &svc.name.value;
-    let Some(ports) = svc.entry(tree, "ports") else {
-        return;
-    };
-    let NodeKind::Sequence(items) = tree.node(ports.value).kind else {
-        return;
-    };
-    // Through the `<<` line when the service inherits `ports` from an anchor.
-    let refused = |at: NodeId, message: String, help: &str| {
-        registry::diagnostic("FC020", message)
-            .at_inherited(tree.location(at), ports.key.via)
-            .with_help(help.to_owned())
-    };
-    for &i in tree.items(items) {
-        match tree.node(i).kind {
-            NodeKind::Scalar(_) => {
-                // compose-go converts an `int` or a string item; a float (`1e3`, `80.0`) or an
-                // integer past int64 is `invalid type float64 for port`. The schema refuses a
-                // boolean, null or date item (FC020 when loading).
-                let go_type = match scalar_kind(tree, tree.node(i)) {
-                    PlainValue::Float(_) => Some("float64"),
-                    PlainValue::Int(n) if n > i128::from(i64::MAX) => Some("uint64"),
-                    PlainValue::Bool(_) | PlainValue::Null | PlainValue::Timestamp => continue,
-                    _ => None,
-                };
-                if let Some(go_type) = go_type {
-                    out.push(refused(
-                        i,
-                        format!("invalid type {go_type} for port in `services.{name}.ports`"),
-                        "write the port as a whole number or a string",
-                    ));
-                    continue;
-                }
-                if let Some(spec) = compose_string(tree, tree.node(i))
-                    && let Some(why) = crate::render::parse::port_error(&spec)
-                {
-                    out.push(refused(
-                        i,
-                        format!("invalid port `{spec}` in `services.{name}.ports`: {why}"),
-                        "write `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` with numbers or ranges",
-                    ));
-                }
-            }
-            NodeKind::Mapping(_) => {
-                let Some(ip) = tree.get(i, "host_ip") else {
-                    continue;
-                };
-                let Some(text) = compose_string(tree, tree.node(ip.value)) else {
-                    continue;
-                };
-                if text.parse::<std::net::IpAddr>().is_err() {
-                    out.push(refused(
-                        ip.value,
-                        format!("`services.{name}.ports[]`: invalid ip address: `{text}`"),
-                        "write an IPv4 or IPv6 address (`127.0.0.1`, `::1`), or remove `host_ip`",
-                    ));
-                }
-            }
-            NodeKind::Sequence(_) => {}
-        }
-    }
+    View { tree }.checked(svc, out, View::ports);
 }

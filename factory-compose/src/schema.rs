@@ -247,6 +247,26 @@ impl KeyPattern {
     }
 }
 
+/// FC020: the mapping at `path` does not allow the key `key` (Compose: `additional properties
+/// 'KEY' not allowed`).
+fn key_not_allowed(path: &dyn std::fmt::Display, key: &str, help: String) -> Diagnostic {
+    registry::diagnostic("FC020", format!("`{path}` does not allow the key `{key}`"))
+        .with_help(help)
+}
+
+/// FC020 for an empty key in the mapping of names at `path` (`environment`, `labels` …), as
+/// the schema check reports it: the model reports it too, and `config` keeps one of the two.
+pub(crate) fn empty_name(path: &dyn std::fmt::Display) -> Diagnostic {
+    key_not_allowed(
+        path,
+        "",
+        format!(
+            "rename ``: Compose wants {} here",
+            KeyPattern::Any.describe()
+        ),
+    )
+}
+
 /// One schema: the JSON-schema keywords Compose's schema uses, each applying to the instances
 /// of its type (`obj` to mappings, `items` to sequences …).
 #[derive(Clone, Copy)]
@@ -1610,10 +1630,7 @@ impl<'t> Cx<'t> {
                 }
                 (true, None) => format!("remove `{key}`"),
             };
-            let d =
-                registry::diagnostic("FC020", format!("`{path}` does not allow the key `{key}`"))
-                    .with_help(help);
-            self.report(out, d, e.key, via);
+            self.report(out, key_not_allowed(&path, key, help), e.key, via);
         }
         for &required in obj.required {
             if self.checks == Checks::NotRequired

@@ -999,7 +999,13 @@ def lint_misses(res, lint, texts):
     for m in re.finditer(r"error\[(\w+)\]: ([^\n]*)\n\s*--> (\S+):(\d+):(\d+)", res[1][2]):
         code, message, name, line, col = m.group(1), m.group(2), m.group(3), int(m.group(4)), int(m.group(5))
         name = name.replace("<DIR>/", "")
-        around, keys = enclosing_lines(texts.get(name, ""), line)
+        text = texts.get(name, "")
+        around, keys = enclosing_lines(text, line)
+        lines = text.splitlines()
+        # At a `<<` line (a value the service inherits): the last key the refusal names.
+        at_merge_key = 1 <= line <= len(lines) and lines[line - 1].strip().startswith("<<")
+        named = re.findall(r"`[^`]*?([\w.-]+)`", message) if at_merge_key else []
+        merged_key = f"`{named[0].split('.')[-1]}`" if named else None
         def covers(d):
             # A top-level section or a service key the platform does not deploy (FC010, FC012,
             # reported once for the merged project, where a file sets it), and services a
@@ -1019,17 +1025,14 @@ def lint_misses(res, lint, texts):
             # A refusal at a `<<` line (a value the service inherits) that lint reports once,
             # at the anchor's value, naming the same key (FC021 on `PORT` for
             # `services.app.environment.PORT`).
-            lines = texts.get(name, "").splitlines()
-            if 1 <= line <= len(lines) and lines[line - 1].strip().startswith("<<"):
-                last = re.findall(r"`[^`]*?([\w.-]+)`", message)
-                if last and f"`{last[0].split('.')[-1]}`" in d["message"]:
-                    return True
+            if merged_key and merged_key in d["message"]:
+                return True
             if d["file"] != name or d["line"] is None:
                 return False
             if d["line"] in around:
                 return True
             # An error inside the refused key's block (no image: FC033 on an empty `image`).
-            if line in enclosing_lines(texts.get(name, ""), d["line"])[0]:
+            if line in enclosing_lines(text, d["line"])[0]:
                 return True
             start, end = (d["line"], d["column"]), (d["end_line"], d["end_column"])
             return start <= (line, col) <= end

@@ -595,12 +595,8 @@ impl<'t> Cx<'t> {
                     // finding as `config`'s check of the schema, which keeps one of the two).
                     if key.is_empty() {
                         diags.push(
-                            registry::diagnostic(
-                                "FC020",
-                                format!("`{path}` does not allow the key ``"),
-                            )
-                            .with_help("rename ``: Compose wants a non-empty name here")
-                            .at_inherited(self.loc(e.key), self.via(e).or(via)),
+                            crate::schema::empty_name(&path)
+                                .at_inherited(self.loc(e.key), self.via(e).or(via)),
                         );
                     }
                     let key_sp = self.spanned(key.clone(), e.key, e);

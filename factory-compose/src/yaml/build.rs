@@ -1141,48 +1141,38 @@ impl<'t, 'l> Builder<'t, 'l> {
                         span: key_node.span,
                     });
                 }
-                match keys.insert(&mut self.keys, &self.tree, key, key_span) {
-                    Err(first) => {
-                        let key_text = match key_node.kind {
-                            NodeKind::Scalar(s) => self.tree.text(s).to_owned(),
-                            _ => String::new(),
-                        };
-                        self.problems.push(YamlProblem::DuplicateKey {
-                            key: key_text,
-                            first,
-                            second: key_span,
-                            value: id,
-                        });
-                        // Compose refuses the file; Ruby's YAML library (GitLab) merges each
-                        // `<<` in turn, and [`Parsed::merged_over`] records what a later one
-                        // brings over the keys an earlier one did.
-                        if is_merge_key(&self.tree, key_node) {
-                            merges.push(PendingMerge {
-                                key_span,
-                                value: id,
-                                value_span: written,
-                            });
-                        }
-                    }
-                    Ok(()) => {
-                        if is_merge_key(&self.tree, key_node) {
-                            merges.push(PendingMerge {
-                                key_span,
-                                value: id,
-                                value_span: written,
-                            });
-                        } else {
-                            self.entries.push(Entry {
-                                key,
-                                value: id,
-                                merged_from: None,
-                            });
-                            frame.size = frame
-                                .size
-                                .saturating_add(size_of(key))
-                                .saturating_add(size_of(id));
-                        }
-                    }
+                let duplicate = keys.insert(&mut self.keys, &self.tree, key, key_span).err();
+                if let Some(first) = duplicate {
+                    let key_text = match key_node.kind {
+                        NodeKind::Scalar(s) => self.tree.text(s).to_owned(),
+                        _ => String::new(),
+                    };
+                    self.problems.push(YamlProblem::DuplicateKey {
+                        key: key_text,
+                        first,
+                        second: key_span,
+                        value: id,
+                    });
+                }
+                // A second `<<` is merged too: Compose refuses the file, Ruby's YAML library
+                // (GitLab) merges each `<<` in turn, and [`Parsed::merged_over`] records what a
+                // later one brings over the keys an earlier one did.
+                if is_merge_key(&self.tree, key_node) {
+                    merges.push(PendingMerge {
+                        key_span,
+                        value: id,
+                        value_span: written,
+                    });
+                } else if duplicate.is_none() {
+                    self.entries.push(Entry {
+                        key,
+                        value: id,
+                        merged_from: None,
+                    });
+                    frame.size = frame
+                        .size
+                        .saturating_add(size_of(key))
+                        .saturating_add(size_of(id));
                 }
             }
         }
