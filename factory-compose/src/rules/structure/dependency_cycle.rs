@@ -6,8 +6,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a cycle in `depends_on` (`a` → `b` → `a`), pointing at the entry that closes it.
     /// A `links` item is a dependency too (Compose starts the linked service first), so a cycle
-    /// may go through links. A cycle of more than twelve services is shown by its first eight and last four, with
-    /// the number of the others between them
+    /// may go through links. A cycle of more than twelve services is shown by its first eight
+    /// and last four, with the number of the others between them
     /// (`a0 → a1 → … → a7 → … 19 more … → a28 → a29 → a0`).
     ///
     /// ## Why is this bad?
