@@ -137,7 +137,24 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // service extends, may give them): see after the `extends` and the merges below.
     // Values the file's own schema check leaves to the files merged so far: mappings merged as
     // strings, and nulls that keep an earlier file's value.
-    let mut skipped = merge::as_strings_values(&trees);
+    // The files `extends.file` names, parsed again for the paths their services give (their
+    // problems are reported where `extends` is resolved).
+    let mut parse_extends_file = |path: &str| {
+        let id = sources
+            .of_kind(FileKind::Other)
+            .find(|&id| sources.get(id).name == path)?;
+        let mut ignored = Diagnostics::new(limit);
+        Some(load::parse_file(
+            &sources.get(id).text,
+            id,
+            &settings.limits,
+            &mut ignored,
+        ))
+    };
+    let mut skipped = merge::as_strings_values(
+        &trees,
+        &mut merge::ExtendsFiles::new(&mut parse_extends_file),
+    );
     for (skipped, nulls) in skipped.iter_mut().zip(merge::kept_nulls(&trees)) {
         for (id, paths) in nulls {
             skipped.entry(id).or_default().extend(paths);

@@ -22,7 +22,7 @@
 //! points into the file that set it. Nodes of all files live in one arena; synthetic nodes
 //! (a mapping entry made from a `- K=V` item) carry the span of the item they come from.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::span::Span;
 use crate::volume;
@@ -243,17 +243,26 @@ const AS_STRINGS_BUILD_KEYS: &[&str] = &["args", "labels", "additional_contexts"
 /// earlier file has too (even null, or inherited through `extends`), each at that path:
 /// compose-go prints their list and mapping values as strings when it merges the file, before
 /// it validates the files merged so far. Not under `!override`, which replaces.
-pub(crate) fn as_strings_values(trees: &[Tree]) -> Vec<SkippedValues> {
-    let mut seen: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
+pub(crate) fn as_strings_values(
+    trees: &[Tree],
+    files: &mut ExtendsFiles<'_>,
+) -> Vec<SkippedValues> {
+    let mut seen: HashSet<Vec<String>> = HashSet::new();
     let mut out = Vec::with_capacity(trees.len());
     let several = trees.len() > 1;
     for tree in trees {
-        let extended = extended_paths(tree);
+        let extended = extended_paths(tree, files);
         if !several && extended.is_empty() {
             out.push(SkippedValues::new());
             continue;
         }
         let here = as_strings_paths(tree);
+        // The services `include` adds are the file's too when a later file is merged.
+        let included = if several {
+            included_paths(tree, "", files)
+        } else {
+            Vec::new()
+        };
         let mut skipped = SkippedValues::new();
         for (path, id) in &here {
             if (seen.contains(path) || extended.contains(path))
@@ -268,6 +277,7 @@ pub(crate) fn as_strings_values(trees: &[Tree]) -> Vec<SkippedValues> {
             // A service has the path after the file too when it inherits it through `extends`.
             seen.extend(here.into_iter().map(|(path, _)| path));
             seen.extend(extended);
+            seen.extend(included);
         }
     }
     out
@@ -366,28 +376,160 @@ fn has_path(tree: &Tree, path: &[&str]) -> bool {
     at.is_some()
 }
 
-/// The [`merged_as_strings`] paths of the services of `tree` that `extends` a service of the
-/// same file (`extends: base` or `{service: base}`) which has them, itself or through its own
-/// `extends`: compose-go's `ExtendService` merges them with `mergeToSequence` too, before the
-/// file is validated. Each path is the extending service's (`services.web.environment`).
-fn extended_paths(tree: &Tree) -> std::collections::HashSet<Vec<String>> {
-    let mut out = std::collections::HashSet::new();
-    let Some(services) = tree.root().and_then(|r| tree.get(r, "services")) else {
+/// The [`merged_as_strings`] paths of the services of `tree` that `extends` a service (of the
+/// same file, or of `extends.file`) which has them, itself or through its own `extends`:
+/// compose-go's `ExtendService` merges them with `mergeToSequence` too, before the file is
+/// validated. Each path is the extending service's (`services.web.environment`).
+fn extended_paths(tree: &Tree, files: &mut ExtendsFiles<'_>) -> HashSet<Vec<String>> {
+    service_paths(tree, "", files, false).0
+}
+
+/// Each service's [`merged_as_strings`] paths below `services.NAME`, its own and those it
+/// inherits through `extends`.
+type Effective = HashMap<String, std::rc::Rc<Vec<Vec<String>>>>;
+
+/// The files `extends.file` and `include` name, read for [`as_strings_values`]: each file's
+/// services with the paths they have after their own `extends`, and the paths of the services
+/// it includes (memoised by path and folder; a file read again through a cycle of files has
+/// none: Compose refuses the cycle).
+pub(crate) struct ExtendsFiles<'l> {
+    load: &'l mut dyn FnMut(&str) -> Option<Tree>,
+    read: HashMap<(String, String), std::rc::Rc<FilePaths>>,
+    reading: HashSet<(String, String)>,
+}
+
+/// What [`ExtendsFiles`] keeps of a file.
+#[derive(Default)]
+struct FilePaths {
+    /// Each service's paths after its `extends`.
+    services: Effective,
+    /// The paths (`services.NAME.labels`) of the services its `include` adds.
+    included: Vec<Vec<String>>,
+}
+
+impl<'l> ExtendsFiles<'l> {
+    /// `load` parses a file by its path relative to the project directory.
+    pub(crate) fn new(load: &'l mut dyn FnMut(&str) -> Option<Tree>) -> Self {
+        Self {
+            load,
+            read: HashMap::new(),
+            reading: HashSet::new(),
+        }
+    }
+
+    /// File `path`, whose relative paths are relative to `dir`.
+    fn file(&mut self, path: &str, dir: &str) -> std::rc::Rc<FilePaths> {
+        let key = (path.to_owned(), dir.to_owned());
+        if let Some(read) = self.read.get(&key) {
+            return read.clone();
+        }
+        if !self.reading.insert(key.clone()) {
+            return std::rc::Rc::default();
+        }
+        let paths = (self.load)(path)
+            .map(|tree| FilePaths {
+                services: service_paths(&tree, dir, self, true).1,
+                included: included_paths(&tree, dir, self),
+            })
+            .unwrap_or_default();
+        self.reading.remove(&key);
+        let paths = std::rc::Rc::new(paths);
+        self.read.insert(key, paths.clone());
+        paths
+    }
+
+    /// The paths service `name` of file `path` has after its own `extends`.
+    fn service(&mut self, path: &str, name: &str) -> std::rc::Rc<Vec<Vec<String>>> {
+        let file = self.file(path, &parent_dir(path));
+        file.services.get(name).cloned().unwrap_or_default()
+    }
+}
+
+/// The [`merged_as_strings`] paths (`services.NAME.labels`) of the services `tree`'s top-level
+/// `include` adds (relative paths relative to `dir`), with their own `extends` and `include`.
+fn included_paths(tree: &Tree, dir: &str, files: &mut ExtendsFiles<'_>) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let Some(items) = tree
+        .root()
+        .and_then(|r| tree.get(r, "include"))
+        .and_then(|e| tree.sequence(e.value))
+    else {
         return out;
+    };
+    let text = |id| crate::yaml::scalar_text(tree, id);
+    for &item in items {
+        let (paths, project_dir): (Vec<&str>, Option<&str>) = match tree.node(item).kind {
+            NodeKind::Scalar(_) => (text(item).into_iter().collect(), None),
+            NodeKind::Mapping(_) => {
+                let paths = match tree.get(item, "path").map(|e| e.value) {
+                    Some(p) => match tree.sequence(p) {
+                        Some(ps) => ps.iter().filter_map(|&i| text(i)).collect(),
+                        None => text(p).into_iter().collect(),
+                    },
+                    None => Vec::new(),
+                };
+                let pd = tree
+                    .get(item, "project_directory")
+                    .and_then(|e| text(e.value));
+                (paths, pd)
+            }
+            NodeKind::Sequence(_) => continue,
+        };
+        let Some(first) = paths.first() else {
+            continue;
+        };
+        let sub_dir = match project_dir {
+            Some(pd) => join_path(dir, pd),
+            None => parent_dir(&join_path(dir, first)),
+        };
+        for path in paths {
+            let file = files.file(&join_path(dir, path), &sub_dir);
+            for (name, suffixes) in &file.services {
+                for suffix in suffixes.iter() {
+                    let mut path = vec!["services".to_owned(), name.clone()];
+                    path.extend(suffix.iter().cloned());
+                    out.push(path);
+                }
+            }
+            out.extend(file.included.iter().cloned());
+        }
+    }
+    out
+}
+
+/// [`extended_paths`] of `tree` (whose `extends.file` paths are relative to `dir`), and, when
+/// `all`, every service's [`Effective`] paths (else only those of services that `extends`).
+fn service_paths(
+    tree: &Tree,
+    dir: &str,
+    files: &mut ExtendsFiles<'_>,
+    all: bool,
+) -> (HashSet<Vec<String>>, Effective) {
+    let mut out = HashSet::new();
+    let mut effective: Effective = HashMap::new();
+    let Some(services) = tree.root().and_then(|r| tree.get(r, "services")) else {
+        return (out, effective);
     };
     let services = tree.mapping(services.value).unwrap_or_default();
-    let base_of = |svc: NodeId| -> Option<&str> {
+    // The service a service extends, and the file it is in when another (`extends.file`).
+    let base_of = |svc: NodeId| -> Option<(&str, Option<&str>)> {
         let ext = tree.get(svc, "extends")?.value;
         match tree.node(ext).kind {
-            NodeKind::Scalar(_) => crate::yaml::scalar_text(tree, ext),
-            NodeKind::Mapping(_) if tree.get(ext, "file").is_none() => {
-                crate::yaml::scalar_text(tree, tree.get(ext, "service")?.value)
+            NodeKind::Scalar(_) => Some((crate::yaml::scalar_text(tree, ext)?, None)),
+            NodeKind::Mapping(_) => {
+                let service = crate::yaml::scalar_text(tree, tree.get(ext, "service")?.value)?;
+                match tree.get(ext, "file") {
+                    None => Some((service, None)),
+                    Some(file) => {
+                        Some((service, Some(crate::yaml::scalar_text(tree, file.value)?)))
+                    }
+                }
             }
-            _ => None,
+            NodeKind::Sequence(_) => None,
         }
     };
-    if !services.iter().any(|e| base_of(e.value).is_some()) {
-        return out;
+    if !all && !services.iter().any(|e| base_of(e.value).is_some()) {
+        return (out, effective);
     }
     let named: Vec<(&str, NodeId)> = services
         .iter()
@@ -397,12 +539,15 @@ fn extended_paths(tree: &Tree) -> std::collections::HashSet<Vec<String>> {
     // Each service's paths, its own and its bases' (memoised; a cycle is refused elsewhere).
     // In file order: which service of a cycle is reached first decides what it inherits, and
     // the result must not change from one run to the next (a `HashMap`'s order does).
-    let mut effective: HashMap<&str, std::rc::Rc<Vec<Vec<String>>>> = HashMap::new();
     for &(name, svc) in &named {
         // The chain of services not yet known, from `name` up.
         let mut chain = vec![(name, svc)];
         let mut known = None;
-        while let Some(base) = chain.last().and_then(|&(_, n)| base_of(n)) {
+        while let Some((base, file)) = chain.last().and_then(|&(_, n)| base_of(n)) {
+            if let Some(file) = file {
+                known = Some(files.service(&join_path(dir, file), base));
+                break;
+            }
             if let Some(paths) = effective.get(base) {
                 known = Some(paths.clone());
                 break;
@@ -429,10 +574,10 @@ fn extended_paths(tree: &Tree) -> std::collections::HashSet<Vec<String>> {
             own.sort();
             own.dedup();
             inherited = std::rc::Rc::new(own);
-            effective.insert(c, inherited.clone());
+            effective.insert(c.to_owned(), inherited.clone());
         }
     }
-    out
+    (out, effective)
 }
 
 /// Replace each value of [`Tree::merged_as_strings`] (at its [`merged_as_strings`] path) by
