@@ -200,6 +200,9 @@ fn match_human_and_errors() {
         "https://dev.factory/api/v1",
         "https://dev.factory/docs/",
         "https://nowhere/",
+        // The scheme is shown as written (HTTP:// in any case), https when omitted.
+        "HTTP://dev.factory/api/v1",
+        "nowhere/x",
     ] {
         let out = factory(&["routes", "match", url, "--project-directory", &d], &dir);
         assert_eq!(out.status.code(), Some(0));
@@ -211,6 +214,14 @@ fn match_human_and_errors() {
             "routes",
             "match",
             "https:///nohost",
+            "--project-directory",
+            &d,
+        ],
+        // Traefik serves HTTP: another scheme is a mistake, not a request.
+        vec![
+            "routes",
+            "match",
+            "ftp://dev.factory/api/v1",
             "--project-directory",
             &d,
         ],

@@ -23,6 +23,10 @@ pub struct Request {
     /// location keeps it as written (`?foo` stays `?foo`). `None`: the pairs of
     /// [`Request::query`], re-encoded.
     pub raw_query: Option<String>,
+    /// The scheme the URL was written with (`http` or `https`, lower-cased), shown when the
+    /// request is printed; `None` (omitted) shows as `https`. Traefik v1's rules do not read
+    /// it: every route is tried whatever the scheme.
+    pub scheme: Option<String>,
 }
 
 /// Error from [`Request::from_url`].
@@ -43,12 +47,15 @@ impl Request {
             headers: Vec::new(),
             query: Vec::new(),
             raw_query: None,
+            scheme: None,
         }
     }
 
-    /// Parses `scheme://host[:port]/path?query` (the scheme may be omitted) into a request.
+    /// Parses `scheme://host[:port]/path?query` (the scheme, `http` or `https` in any case,
+    /// may be omitted) into a request.
     ///
     /// A fragment is dropped, user info before `@` is ignored, an empty path becomes `/`.
+    /// Another scheme (`ftp://`) is an error: Traefik serves HTTP only.
     pub fn from_url(
         url: &str,
         method: &str,
@@ -56,7 +63,7 @@ impl Request {
     ) -> Result<Request, UrlError> {
         let url = url.trim();
         let without_fragment = url.split_once('#').map_or(url, |(a, _)| a);
-        let rest = match without_fragment.find("://") {
+        let (scheme, rest) = match without_fragment.find("://") {
             Some(i) => {
                 let scheme = &without_fragment[..i];
                 if scheme.is_empty()
@@ -68,9 +75,17 @@ impl Request {
                         message: format!("invalid URL scheme in `{url}`"),
                     });
                 }
-                &without_fragment[i + 3..]
+                let scheme = scheme.to_ascii_lowercase();
+                if !matches!(scheme.as_str(), "http" | "https") {
+                    return Err(UrlError {
+                        message: format!(
+                            "`{url}` is not an HTTP URL: Traefik serves `http://` and `https://` (give one of them, or no scheme)"
+                        ),
+                    });
+                }
+                (Some(scheme), &without_fragment[i + 3..])
             }
-            None => without_fragment,
+            None => (None, without_fragment),
         };
         let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
         let authority = &rest[..authority_end];
@@ -97,6 +112,7 @@ impl Request {
             headers,
             query: parse_query(query.unwrap_or_default()),
             raw_query: query.map(str::to_owned),
+            scheme,
         })
     }
 
@@ -152,8 +168,9 @@ impl fmt::Display for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} https://{}{}{}",
+            "{} {}://{}{}{}",
             self.method,
+            self.scheme.as_deref().unwrap_or("https"),
             self.host,
             self.path,
             self.query_suffix()
@@ -359,7 +376,13 @@ mod tests {
         assert_eq!(r.raw_path().as_deref(), Some("/a%2Fb"));
         let r = Request::from_url("example.com", "POST", vec![]).unwrap();
         assert_eq!(r.path, "/");
+        assert_eq!(r.to_string(), "POST https://example.com/");
         assert!(Request::from_url("https:///x", "GET", vec![]).is_err());
+        // The scheme is shown as written; only HTTP's are requests Traefik serves.
+        let r = Request::from_url("HTTP://example.com/a", "GET", vec![]).unwrap();
+        assert_eq!(r.to_string(), "GET http://example.com/a");
+        let err = Request::from_url("ftp://example.com/a", "GET", vec![]).unwrap_err();
+        assert!(err.message.contains("not an HTTP URL"), "{err}");
     }
 
     #[test]

@@ -380,6 +380,7 @@ fn witnesses(rules: &[&Rule]) -> Vec<Request> {
                         headers: headers.clone(),
                         query: q.clone(),
                         raw_query: None,
+                        scheme: None,
                     });
                     if out.len() >= MAX_TRIES {
                         return out;

@@ -46,7 +46,7 @@ pub(crate) enum RoutesCommand {
 /// Arguments of `factory routes match`.
 #[derive(Debug, Args)]
 pub(crate) struct MatchArgs {
-    /// The URL requested (`https://host/path?query`; the scheme may be omitted).
+    /// The URL requested (`https://host/path?query`; `http://` too, or no scheme).
     #[arg(value_name = "URL", id = "request_url")]
     pub(crate) request_url: String,
     /// The request method.

@@ -36,6 +36,7 @@ pub(crate) fn request(req: &Value) -> Request {
             .unwrap_or_default(),
         query: parse_query(&text(req, "query")),
         raw_query: Some(text(req, "query")).filter(|q| !q.is_empty()),
+        scheme: None,
     }
 }
 
