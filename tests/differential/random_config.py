@@ -1005,7 +1005,7 @@ def lint_misses(res, lint, texts):
         # At a `<<` line (a value the service inherits): the last key the refusal names.
         at_merge_key = 1 <= line <= len(lines) and lines[line - 1].strip().startswith("<<")
         named = re.findall(r"`[^`]*?([\w.-]+)`", message) if at_merge_key else []
-        merged_key = f"`{named[0].split('.')[-1]}`" if named else None
+        merged_path = named[0] if named else None
         def covers(d):
             # A top-level section or a service key the platform does not deploy (FC010, FC012,
             # reported once for the merged project, where a file sets it), and services a
@@ -1024,8 +1024,11 @@ def lint_misses(res, lint, texts):
                 return True
             # A refusal at a `<<` line (a value the service inherits) that lint reports once,
             # at the anchor's value, naming the same key (FC021 on `PORT` for
-            # `services.app.environment.PORT`).
-            if merged_key and merged_key in d["message"]:
+            # `services.app.environment.PORT`, on `com.example.team` for
+            # `services.db.labels.com.example.team`).
+            # The key may hold dots (`com.example.team`): the path ends with the name lint gives.
+            if merged_path and any(merged_path == w or merged_path.endswith("." + w)
+                                   for w in re.findall(r"`([^`]+)`", d["message"])):
                 return True
             if d["file"] != name or d["line"] is None:
                 return False
