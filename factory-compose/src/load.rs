@@ -189,8 +189,11 @@ fn report_null_documents(text: &str, tree: &Tree, diags: &mut Diagnostics) {
 const MAPPING_KEYS: [&str; 5] = ["services", "networks", "volumes", "secrets", "configs"];
 
 /// Compose decodes mappings into string-keyed maps: a sequence or mapping used as a key
-/// (`? [a, b]: x`) is refused (`invalid map key`), anywhere in the file.
+/// (`? [a, b]: x`) is refused (`invalid map key`), and so is a scalar go-yaml decodes as no
+/// string (`1`, `true`, `~`, `2001-01-01`: `non-string key in services.app.labels: 1`),
+/// anywhere in the file (v2.40.3).
 fn report_collection_keys(tree: &Tree, diags: &mut Diagnostics) {
+    use crate::yaml::PlainValue;
     for node in &tree.nodes {
         let yaml::NodeKind::Mapping(entries) = node.kind else {
             continue;
@@ -201,14 +204,36 @@ fn report_collection_keys(tree: &Tree, diags: &mut Diagnostics) {
             .filter(|e| e.merged_from.is_none())
         {
             let key = tree.node(e.key);
-            if matches!(key.kind, yaml::NodeKind::Scalar(_)) {
+            let at = Location::new(key.file, key.span);
+            if !matches!(key.kind, yaml::NodeKind::Scalar(_)) {
+                diags.push(
+                    registry::diagnostic("FC020", "a mapping key must be a string, not a collection")
+                        .at(at)
+                        .with_help("write the key as a plain string; Compose refuses collections as keys (`invalid map key`)"),
+                );
                 continue;
             }
-            diags.push(
-                registry::diagnostic("FC020", "a mapping key must be a string, not a collection")
-                    .at(Location::new(key.file, key.span))
-                    .with_help("write the key as a plain string; Compose refuses collections as keys (`invalid map key`)"),
-            );
+            let what = match crate::model::convert::scalar_kind(tree, key) {
+                PlainValue::Str => continue,
+                PlainValue::Null => "null",
+                PlainValue::Bool(_) => "a boolean",
+                PlainValue::Int(_) | PlainValue::Float(_) => "a number",
+                PlainValue::Timestamp => "a date",
+            };
+            let text = yaml::scalar_text(tree, e.key).unwrap_or_default();
+            let d = if text.is_empty() {
+                registry::diagnostic("FC020", "a mapping key is empty: YAML reads it as null")
+                    .with_help("write the key: Compose refuses a key that is not a string (`non-string key`)")
+            } else {
+                registry::diagnostic(
+                    "FC020",
+                    format!("the mapping key `{text}` is {what}, not a string"),
+                )
+                .with_help(format!(
+                    "quote the key (`\"{text}\": …`): Compose refuses a key YAML reads as {what} (`non-string key`)"
+                ))
+            };
+            diags.push(d.at(at));
         }
     }
 }

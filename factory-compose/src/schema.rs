@@ -1367,6 +1367,14 @@ impl<'t> Cx<'t> {
         }
     }
 
+    /// Whether the value `id` at `path` is left to the files merged so far: a mapping merged
+    /// as strings, or a null that keeps an earlier file's value.
+    fn is_skipped(&self, id: NodeId, path: &Path<'_>) -> bool {
+        self.skipped
+            .and_then(|skipped| skipped.get(&id))
+            .is_some_and(|paths| paths.contains(&path.to_string()))
+    }
+
     /// Check `id` against `s`; `false` when it is invalid (each problem is reported to `out`).
     fn walk(
         &self,
@@ -1376,10 +1384,7 @@ impl<'t> Cx<'t> {
         via: Option<Location>,
         out: &mut Out<'_>,
     ) -> bool {
-        // A mapping merged as strings, or a null that keeps an earlier file's value.
-        if let Some(paths) = self.skipped.and_then(|skipped| skipped.get(&id))
-            && paths.contains(&path.to_string())
-        {
+        if self.is_skipped(id, path) {
             return true;
         }
         let Ok(kind) = self.kind(id, s.cast) else {
@@ -1955,7 +1960,11 @@ impl<'t> Cx<'t> {
                 continue;
             }
             let via = self.via(s, via);
-            if !KeyPattern::Name.matches(name) {
+            // A key YAML reads as no string (`~`, `1`) is reported as such when loading.
+            if !KeyPattern::Name.matches(name)
+                && crate::model::convert::scalar_kind(self.tree, self.tree.node(s.key))
+                    == crate::yaml::PlainValue::Str
+            {
                 let d =
                     registry::diagnostic("FC035", format!("`{name}` is not a valid service name"))
                         .with_help(
@@ -2018,6 +2027,21 @@ impl<'t> Cx<'t> {
         via: Option<Location>,
         out: &mut Out<'_>,
     ) {
+        // The model leaves a null out (a later file's keeps the earlier value, see `skipped`);
+        // Compose's schema refuses it here (`services.app.environment must be a mapping`):
+        // every item commented out leaves `environment:` empty.
+        let collection = match key {
+            "environment" | "labels" | "depends_on" => OBJ | ARR,
+            "expose" | "links" | "ports" | "volumes" => ARR,
+            _ => 0,
+        };
+        if collection != 0
+            && matches!(self.kind(id, Cast::None), Ok(Kind::Null))
+            && !self.is_skipped(id, path)
+        {
+            self.type_error(id, Kind::Null, collection, path, via, out);
+            return;
+        }
         match key {
             // The model refuses null and collection items; Compose refuses any non-string.
             "command" | "entrypoint" | "environment" | "labels" | "links" => {

@@ -8,15 +8,19 @@ use crate::yaml::{Entry, NodeId, PlainValue, Tree, View};
 
 declare_rule! {
     /// ## What it does
-    /// Checks `healthcheck`: it must be a mapping; `test` a string or a list whose first item is
-    /// `NONE`, `CMD` or `CMD-SHELL`; `interval`, `timeout`, `start_period` and `start_interval`
-    /// durations such as `30s` or `1m30s`; `retries` a whole number of 0 or more and `disable`
-    /// a boolean (a string Compose casts, like `"3"` or `"false"`, is fine); no other keys.
+    /// Checks `healthcheck`: it must be a mapping; `test` a string or a list of strings whose
+    /// first item is `NONE`, `CMD` or `CMD-SHELL`; `interval`, `timeout`, `start_period` and
+    /// `start_interval` durations such as `30s`, `1m30s` or `1d` (Compose reads days `d` and
+    /// weeks `w` too) of at least 1ms, or 0; `retries` a whole number of 0 or more and
+    /// `disable` a boolean (a string Compose casts, like `"3"` or `"false"`, is fine); no
+    /// other keys.
     ///
     /// ## Why is this bad?
     /// Compose refuses a malformed healthcheck (`time: unknown unit "x" in duration`,
-    /// `healthcheck.timeout must be a string`), and a `test` list that does not start with
-    /// `CMD`/`CMD-SHELL` is refused by Docker when the container is created.
+    /// `healthcheck.timeout must be a string`, `healthcheck.test.4 must be a string`), and
+    /// Docker refuses, when the container is created, a `test` list that does not start with
+    /// `CMD`/`CMD-SHELL` and a duration under a millisecond (`Interval in Healthcheck cannot
+    /// be less than 1ms`).
     ///
     /// ## Example
     /// ```yaml
@@ -100,6 +104,21 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
             "test" => match tree.view(v) {
                 View::Scalar(_) if matches!(scalar_kind(tree, tree.node(v)), PlainValue::Str) => {}
                 View::Sequence(items) => {
+                    // Compose's schema wants every item a string (`test.4 must be a string`).
+                    for &item in items {
+                        let string = matches!(tree.view(item), View::Scalar(_))
+                            && matches!(scalar_kind(tree, tree.node(item)), PlainValue::Str);
+                        if !string {
+                            report(
+                                loc(item),
+                                format!(
+                                    "a healthcheck `test` item must be a string, not {}",
+                                    describe(tree, item)
+                                ),
+                                "quote the item (`\"5\"`): Compose refuses a `test` list item that is not a string",
+                            );
+                        }
+                    }
                     let first = items.first().and_then(|&i| match tree.view(i) {
                         View::Scalar(s) => Some(s),
                         _ => None,
@@ -129,15 +148,22 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                 ),
             },
             "interval" | "timeout" | "start_period" | "start_interval" => match scalar {
-                Some((s, PlainValue::Str)) => {
-                    if !s.contains('$') && !is_go_duration(s) {
-                        report(
-                            loc(v),
-                            format!("healthcheck `{k}: {s}` is not a duration"),
-                            "write a duration with a unit, such as `30s`, `1m30s` or `500ms`",
-                        );
-                    }
-                }
+                Some((s, PlainValue::Str)) if !s.contains('$') => match compose_duration(s) {
+                    None => report(
+                        loc(v),
+                        format!("healthcheck `{k}: {s}` is not a duration"),
+                        "write a duration with a unit, such as `30s`, `1m30s` or `500ms`",
+                    ),
+                    // Docker refuses a duration under a millisecond (`Interval in Healthcheck
+                    // cannot be less than 1ms`); 0 is the default.
+                    Some(nanos) if nanos != 0.0 && nanos < 1e6 => report(
+                        loc(v),
+                        format!("healthcheck `{k}: {s}` is less than 1ms: Docker refuses it"),
+                        "write a duration of 1ms or more, such as `30s`, or 0 for Docker's default",
+                    ),
+                    Some(_) => {}
+                },
+                Some((_, PlainValue::Str)) => {}
                 _ => report(
                     loc(v),
                     format!(
@@ -197,16 +223,22 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
     found
 }
 
-/// Go's `time.ParseDuration` syntax: `[+-]` then one or more `number unit`, or `0`.
-pub(crate) fn is_go_duration(s: &str) -> bool {
-    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+/// A duration as compose-go decodes one (`str2duration.ParseDuration`: Go's
+/// `time.ParseDuration` with days `d` and weeks `w`): `[+-]` then one or more `number unit`,
+/// or `0`. Its length in nanoseconds (`None`: not a duration).
+pub(crate) fn compose_duration(s: &str) -> Option<f64> {
+    let (sign, s) = match s.strip_prefix('-') {
+        Some(rest) => (-1.0, rest),
+        None => (1.0, s.strip_prefix('+').unwrap_or(s)),
+    };
     if s == "0" {
-        return true;
+        return Some(0.0);
+    }
+    if s.is_empty() {
+        return None;
     }
     let mut rest = s;
-    if rest.is_empty() {
-        return false;
-    }
+    let mut total = 0.0;
     while !rest.is_empty() {
         let num_len = rest
             .bytes()
@@ -214,28 +246,57 @@ pub(crate) fn is_go_duration(s: &str) -> bool {
             .count();
         let num = &rest[..num_len];
         if num.is_empty() || num == "." || num.matches('.').count() > 1 {
-            return false;
+            return None;
         }
+        let value: f64 = num.parse().ok()?;
         rest = &rest[num_len..];
-        let unit = ["ns", "us", "µs", "μs", "ms", "s", "m", "h"]
-            .iter()
-            .filter(|u| rest.starts_with(*u))
-            .max_by_key(|u| u.len());
-        let Some(unit) = unit else { return false };
+        let (unit, nanos) = [
+            ("ns", 1.0),
+            ("us", 1e3),
+            ("µs", 1e3),
+            ("μs", 1e3),
+            ("ms", 1e6),
+            ("s", 1e9),
+            ("m", 60e9),
+            ("h", 3600e9),
+            ("d", 86_400e9),
+            ("w", 604_800e9),
+        ]
+        .into_iter()
+        .filter(|(u, _)| rest.starts_with(u))
+        .max_by_key(|(u, _)| u.len())?;
         rest = &rest[unit.len()..];
+        total += value * nanos;
     }
-    true
+    Some(sign * total)
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn durations() {
-        for ok in ["30s", "1m30s", "500ms", "1.5h", "0", "2h45m", "10us"] {
-            assert!(super::is_go_duration(ok), "{ok}");
+        // Each checked with Compose v2.40.3 (`healthcheck.interval`).
+        for (ok, nanos) in [
+            ("30s", 30e9),
+            ("1m30s", 90e9),
+            ("500ms", 5e8),
+            ("1.5h", 5400e9),
+            ("0", 0.0),
+            ("2h45m", 9900e9),
+            ("10us", 1e4),
+            ("1µs", 1e3),
+            ("1d", 86_400e9),
+            ("1.5d", 129_600e9),
+            ("1d2h", 93_600e9),
+            ("0.5w", 302_400e9),
+            ("-1d", -86_400e9),
+        ] {
+            assert_eq!(super::compose_duration(ok), Some(nanos), "{ok}");
         }
-        for bad in ["30", "5x", "", "s", "1m30", ".s", "1..2s"] {
-            assert!(!super::is_go_duration(bad), "{bad}");
+        for bad in [
+            "30", "5x", "", "s", "1m30", ".s", "1..2s", "1y", "1D", "1W", "1dd", "1d 2h", "d",
+        ] {
+            assert_eq!(super::compose_duration(bad), None, "{bad}");
         }
     }
 }
