@@ -92,6 +92,51 @@ fn process_secrets_never_print_in_development() {
     check(&[], &[("SV_PRODUCTION_API_KEY", SECRET)]);
 }
 
+/// A rule may quote a piece of a value that holds a secret (a cron field up to a `$`, an
+/// unknown Traefik matcher after a `;`): no piece of it may print either.
+#[test]
+fn pieces_of_secrets_never_print() {
+    let secret = "Sup3r$ecret;Leakmatcher:x";
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/secret-pieces");
+    let env = [("SV_PRODUCTION_API_KEY", secret)];
+    let mut leaks = Vec::new();
+    for (name, args) in outputs()
+        .into_iter()
+        .filter(|(n, _)| !n.starts_with("runjob"))
+    {
+        for show in [false, true] {
+            let mut all: Vec<&str> = args.clone();
+            all.extend(["-e", "production", "--url", "https://app.example.com"]);
+            if show {
+                all.push("--show-secrets");
+            }
+            let out = Command::new(env!("CARGO_BIN_EXE_factory"))
+                .args(&all)
+                .current_dir(&dir)
+                .env_clear()
+                .envs(env)
+                .output()
+                .expect("run factory");
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let pieces = ["Sup3r", "Leakmatcher"].iter().any(|p| text.contains(p));
+            if pieces != show && name.starts_with("lint") {
+                leaks.push(format!("{name} (--show-secrets: {show}):\n{text}"));
+            } else if pieces && !show {
+                leaks.push(format!("{name}:\n{text}"));
+            }
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "pieces of the secret:\n{}",
+        leaks.join("\n")
+    );
+}
+
 #[test]
 fn variables_debug_never_shows_secrets() {
     let vars = factory_env::Variables::deploy(&factory_env::DeployContext {

@@ -229,9 +229,16 @@ pub fn runs(
                 ),
                 None => (String::new(), Vec::new(), true, false),
             };
+            let schedule = shown(job.schedule_label).unwrap_or_default();
+            // An invalid schedule's message may quote a piece of a secret it holds.
+            let description = if show_secrets || !schedule.contains(factory_env::MASK) {
+                description
+            } else {
+                crate::redact::mask_quoted_secret_pieces(description, &loaded.variables)
+            };
             JobRuns {
                 service: job.name().to_owned(),
-                schedule: shown(job.schedule_label).unwrap_or_default(),
+                schedule,
                 command: shown(job.command_label).unwrap_or_default(),
                 description,
                 next,

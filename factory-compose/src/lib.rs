@@ -92,6 +92,11 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Where the scalars are whose interpolated value holds a secret (see [`redact`]).
+    pub(crate) fn secret_scalars(&self) -> Vec<Location> {
+        redact::secret_scalars(&self.project.tree, &self.interpolation, &self.variables)
+    }
+
     /// Whether Compose keeps the service `name`: it has no `profiles`, or `COMPOSE_PROFILES`
     /// activates one of them. Compose leaves the others out and reads none of their files.
     #[must_use]
@@ -365,7 +370,13 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // Referenced files (env_file) the caller added to `sources`.
     let env_files = resolve_refs::env_files(&project, sources, &variables, &mut diagnostics);
     let label_files = resolve_refs::label_files(&project, sources, &mut diagnostics);
-    redact::finish(&mut diagnostics, &variables, settings.show_secrets);
+    let secret_scalars = redact::secret_scalars(&project.tree, &interpolation, &variables);
+    redact::finish(
+        &mut diagnostics,
+        &variables,
+        settings.show_secrets,
+        &secret_scalars,
+    );
     let (diagnostics, dropped) = diagnostics.finish(limit, Dropped::default());
     Loaded {
         project,
@@ -758,7 +769,12 @@ pub fn compose_refusals(
             d.message.clone(),
         ))
     });
-    redact::finish(&mut out, &loaded.variables, settings.show_secrets);
+    redact::finish(
+        &mut out,
+        &loaded.variables,
+        settings.show_secrets,
+        &loaded.secret_scalars(),
+    );
     out.finish(limit, Dropped::default()).0
 }
 
@@ -824,7 +840,12 @@ pub fn check(
     rules::run(&cx, &mut diagnostics);
     name_overridden_values(&loaded.project, &mut diagnostics);
     drop_variables_inside_fr008(&mut diagnostics);
-    redact::finish(&mut diagnostics, &loaded.variables, settings.show_secrets);
+    redact::finish(
+        &mut diagnostics,
+        &loaded.variables,
+        settings.show_secrets,
+        &loaded.secret_scalars(),
+    );
     let (diagnostics, _) = diagnostics.finish(limit, loaded.dropped);
     suppress::apply_inline(Report::new(diagnostics), sources)
 }

@@ -5,6 +5,7 @@
 use factory_env::{MASK, Variables};
 
 use crate::diagnostic::Diagnostic;
+use crate::span::Location;
 
 /// The secret values of `variables`, longest first (so a secret that contains another is
 /// masked whole), without empty ones.
@@ -39,12 +40,120 @@ pub fn mask_text(text: &str, variables: &Variables) -> String {
 
 /// Make `diagnostics` fit to show: mask the secrets they quote (unless `show_secrets`), then
 /// shorten the long values they quote ([`crate::diagnostic::shorten_quotes`]; after masking, so
-/// the start of a long secret is never what is kept).
-pub(crate) fn finish(diagnostics: &mut [Diagnostic], variables: &Variables, show_secrets: bool) {
+/// the start of a long secret is never what is kept). `secret_scalars` are the scalars whose
+/// interpolated value holds a secret ([`secret_scalars`]): a diagnostic there may quote a
+/// piece of it (a cron field, a Traefik matcher), which is masked too.
+pub(crate) fn finish(
+    diagnostics: &mut [Diagnostic],
+    variables: &Variables,
+    show_secrets: bool,
+    secret_scalars: &[Location],
+) {
     if !show_secrets {
         mask_secrets(diagnostics, variables);
+        mask_pieces(diagnostics, variables, secret_scalars);
     }
     crate::diagnostic::shorten_quoted_values(diagnostics);
+}
+
+/// Where the scalars are whose interpolated value holds a secret (a `${API_KEY}` of an `SV_`
+/// variable, not empty), sorted.
+pub(crate) fn secret_scalars(
+    tree: &crate::yaml::Tree,
+    interpolation: &crate::interpolate::Interpolation,
+    variables: &Variables,
+) -> Vec<Location> {
+    let secret = |name: &str| {
+        variables
+            .variable(name)
+            .is_some_and(|v| v.secret && !v.value.unmasked().is_empty())
+    };
+    let mut out: Vec<Location> = interpolation
+        .uses
+        .iter()
+        .filter(|u| secret(&u.name))
+        .filter_map(|u| ((u.node.0 as usize) < tree.nodes.len()).then(|| tree.location(u.node)))
+        .collect();
+    out.sort_unstable_by_key(|l| (l.file, l.span.start, l.span.end));
+    out.dedup();
+    out
+}
+
+/// In the diagnostics that point into a scalar of `secret_scalars`, replace each quoted piece
+/// (`` `…` ``) that shares a part of a secret value with `********`: a rule may quote a piece
+/// of the value (`Sup3r` of `Sup3r$ecret`), which [`mask_secrets`] does not find whole.
+fn mask_pieces(diagnostics: &mut [Diagnostic], variables: &Variables, secret_scalars: &[Location]) {
+    if secret_scalars.is_empty() {
+        return;
+    }
+    let secrets = secret_values(variables);
+    let inside = |at: &Location| {
+        secret_scalars.iter().any(|s| {
+            s.file == at.file && s.span.start <= at.span.end && at.span.start <= s.span.end
+        })
+    };
+    for d in diagnostics {
+        let tainted = d
+            .primary
+            .iter()
+            .chain(d.secondary.iter())
+            .any(|l| inside(&l.location));
+        if tainted {
+            d.edit_words(|text| mask_quoted_pieces(text, &secrets));
+        }
+    }
+}
+
+/// `text` with every `` `quoted` `` piece that shares a part of a secret value of
+/// `variables` masked: for words made from a value that holds a secret.
+pub(crate) fn mask_quoted_secret_pieces(mut text: String, variables: &Variables) -> String {
+    mask_quoted_pieces(&mut text, &secret_values(variables));
+    text
+}
+
+/// `text` with every `` `quoted` `` piece that [`shares_part`] of a secret masked.
+fn mask_quoted_pieces(text: &mut String, secrets: &[&str]) {
+    if !text.contains('`') {
+        return;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(open) = rest.find('`') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('`') else { break };
+        let quoted = &after[..close];
+        out.push_str(&rest[..=open]);
+        if quoted != MASK && secrets.iter().any(|s| shares_part(quoted, s)) {
+            out.push_str(MASK);
+        } else {
+            out.push_str(quoted);
+        }
+        out.push('`');
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    *text = out;
+}
+
+/// Whether `quoted` is a piece of `secret`, or has four characters in a row of it (all of it,
+/// for a shorter secret or piece).
+fn shares_part(quoted: &str, secret: &str) -> bool {
+    if quoted.is_empty() {
+        return false;
+    }
+    if secret.contains(quoted) {
+        return true;
+    }
+    let chars: Vec<(usize, char)> = quoted.char_indices().collect();
+    let width = 4.min(chars.len()).min(secret.chars().count());
+    if width == 0 {
+        return false;
+    }
+    (0..=chars.len() - width).any(|i| {
+        let start = chars[i].0;
+        let end = chars.get(i + width).map_or(quoted.len(), |c| c.0);
+        secret.contains(&quoted[start..end])
+    })
 }
 
 /// Replace every secret value of `variables` in the words of `diagnostics` (message, help,
@@ -131,6 +240,23 @@ mod tests {
         assert_eq!(d.secondary[0].text.as_deref(), Some("******** here"));
         assert!(d.fix.is_none());
         assert!(ok.fix.is_some());
+    }
+
+    #[test]
+    fn pieces_of_a_secret_are_masked_in_quotes() {
+        let mut text = "`Sup3r` is not cron syntax, nor `*`; see `crontab(5)`".to_owned();
+        mask_quoted_pieces(&mut text, &["Sup3r$ecret!X"]);
+        assert_eq!(
+            text,
+            "`********` is not cron syntax, nor `*`; see `crontab(5)`"
+        );
+        // Four characters in a row of it give it away too.
+        let mut text = "unknown matcher `Leakmatcherx`".to_owned();
+        mask_quoted_pieces(&mut text, &["a;Leakmatcher:x"]);
+        assert_eq!(text, "unknown matcher `********`");
+        let mut text = "`abc` and `xyz`".to_owned();
+        mask_quoted_pieces(&mut text, &["abc,def"]);
+        assert_eq!(text, "`********` and `xyz`");
     }
 
     #[test]

@@ -86,13 +86,16 @@ pub(crate) fn escaped_key(key: String) -> String {
 }
 
 impl Cx<'_> {
-    /// A string value as Compose prints it: `$` escaped as `$$`, secrets masked.
+    /// A string value as Compose prints it: secrets masked, then `$` escaped as `$$` (a secret
+    /// holding a `$` is no longer itself once escaped).
     pub(crate) fn s(&self, text: &str) -> Value {
-        let mut t = text.replace('$', "$$");
+        let mut t = text.to_owned();
         for secret in &self.secrets {
-            t = t.replace(secret.as_str(), factory_env::MASK);
+            if t.contains(secret.as_str()) {
+                t = t.replace(secret.as_str(), factory_env::MASK);
+            }
         }
-        Value::Str(t)
+        Value::Str(t.replace('$', "$$"))
     }
 
     pub(crate) fn kind(&self, id: NodeId) -> NodeKind {
