@@ -72,7 +72,8 @@ pub(crate) fn secret_scalars(
         .uses
         .iter()
         .filter(|u| secret(&u.name))
-        .filter_map(|u| ((u.node.0 as usize) < tree.nodes.len()).then(|| tree.location(u.node)))
+        .filter(|u| (u.node.0 as usize) < tree.nodes.len())
+        .map(|u| tree.location(u.node))
         .collect();
     out.sort_unstable_by_key(|l| (l.file, l.span.start, l.span.end));
     out.dedup();
