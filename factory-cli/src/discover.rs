@@ -79,10 +79,17 @@ pub(crate) fn compose_files(
             })
             .collect());
     }
-    if let Some((value, separator)) = compose_file_env.filter(|(v, _)| !v.is_empty()) {
+    if let Some((value, separator)) = compose_file_env {
+        // Compose reads an empty path (an empty `COMPOSE_FILE`, a separator at either end or
+        // twice) as the project directory, and fails (`read DIR: is a directory`, v2.40.3).
+        if value.split(separator.as_str()).any(str::is_empty) {
+            return Err(format!(
+                "COMPOSE_FILE=`{value}` names an empty path (separator `{separator}`): Compose reads it as the folder {} and fails; name the files, or unset COMPOSE_FILE",
+                dir.display()
+            ));
+        }
         return Ok(value
             .split(separator.as_str())
-            .filter(|s| !s.is_empty())
             .map(|s| {
                 let p = Path::new(s);
                 let path = if p.is_absolute() {

@@ -218,14 +218,23 @@ fn add_project_files(dir: &Path, sources: &mut SourceMap) -> Result<Vec<String>,
         })
         .unwrap_or_default();
     found.sort();
+    // Names that are no file: a directory called `Dockerfile`, a link to nothing. They are not
+    // read, and FP002 does not count them as the project's files.
+    let mut not_files: Vec<String> = Vec::new();
     let mut add = |name: &str, on_disk: &std::ffi::OsStr, kind: FileKind| -> Result<(), String> {
         let display = discover::display_in(dir, name);
         let path = dir.join(on_disk);
         // Looked at before it is opened: opening a named pipe would wait for a writer.
-        let kind_of =
-            std::fs::metadata(&path).map_err(|e| format!("cannot read {display}: {e}"))?;
+        let kind_of = match std::fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                not_files.push(name.to_owned());
+                return Ok(());
+            }
+            Err(e) => return Err(format!("cannot read {display}: {e}")),
+        };
         if kind_of.is_dir() {
-            // A directory called `Dockerfile` is no Dockerfile.
+            not_files.push(name.to_owned());
             return Ok(());
         }
         if !kind_of.is_file() {
@@ -255,7 +264,11 @@ fn add_project_files(dir: &Path, sources: &mut SourceMap) -> Result<Vec<String>,
     if let Some((name, on_disk)) = found.iter().find(|(_, o)| o == ".gitlab-ci.yml") {
         add(name, on_disk, FileKind::GitlabCi)?;
     }
-    Ok(found.into_iter().map(|(name, _)| name).collect())
+    Ok(found
+        .into_iter()
+        .map(|(name, _)| name)
+        .filter(|name| !not_files.contains(name))
+        .collect())
 }
 
 /// Compose's project name normalisation: lower-case, only `[a-z0-9_-]`.
@@ -373,6 +386,27 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         return Err(
             "--url needs -e/--environment (the URL belongs to a deployed environment)".to_owned(),
         );
+    }
+    if p.environment
+        .as_deref()
+        .is_some_and(|e| e.trim().is_empty())
+    {
+        return Err("-e/--environment needs a name (`staging`, `production`)".to_owned());
+    }
+    if let Some(url) = &p.url {
+        // Its host is CI_ENVIRONMENT_DOMAIN, which `Host:` rules are written with: a host
+        // name (or address), not any text.
+        let host = factory_env::url_host(url);
+        let valid = host.as_deref().is_some_and(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
+                && !h.starts_with(['-', '.'])
+        });
+        if !valid || url.trim().contains(char::is_whitespace) {
+            return Err(format!(
+                "--url `{url}` has no host name: give the environment's URL, such as https://app.example.com"
+            ));
+        }
     }
     let base = settings
         .project_dir

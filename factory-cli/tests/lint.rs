@@ -286,4 +286,48 @@ fn compose_file_is_split_on_the_separator_and_an_empty_one_is_the_default() {
         ]),
         both
     );
+    // An empty path (an empty value, a separator at an end or twice) is the project folder
+    // for Compose v2.40.3 (`read DIR: is a directory`): a usage error, not a clean lint of
+    // no file.
+    for value in ["", ":", "::", "docker-compose.yml:", ":other.yml"] {
+        let out = common::factory_env(&["lint"], &dir, &[("COMPOSE_FILE", value)]);
+        assert_eq!(out.status.code(), Some(2), "COMPOSE_FILE={value:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("names an empty path"),
+            "COMPOSE_FILE={value:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn an_environment_without_a_name_or_a_url_without_a_host_is_a_usage_error() {
+    let dir = temp_project(
+        "bad-url",
+        "services:\n  app:\n    image: app:1.0\n    labels:\n      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}\n",
+    );
+    // Each used to lint, blaming the compose file (`Host:not a url` contains white space) or
+    // falling back to `production.example` without a word.
+    for args in [
+        vec!["lint", "-e", "production", "--url", "not a url"],
+        vec!["lint", "-e", "production", "--url", "https://"],
+        vec!["lint", "-e", "production", "--url", "https://a b"],
+        vec!["lint", "-e", ""],
+    ] {
+        let out = factory(&args, &dir);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty(), "{args:?}: no message");
+    }
+    let out = factory(
+        &[
+            "lint",
+            "-e",
+            "production",
+            "--url",
+            "https://App.example.com:8443/x",
+        ],
+        &dir,
+    );
+    assert!(matches!(out.status.code(), Some(0 | 1)), "a valid url");
+    let _ = std::fs::remove_dir_all(&dir);
 }

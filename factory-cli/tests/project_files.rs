@@ -240,3 +240,50 @@ fn a_dockerfile_whose_name_is_not_utf8_is_read_by_its_own_name() {
         codes(&out)
     );
 }
+
+// A link to nothing, or a directory, called like a project file is no project file: every
+// command stopped on the link (`cannot read Dockerfile.old`, exit 2), and FP002 counted the
+// directory as the Dockerfile.
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_or_a_directory_called_like_a_project_file_is_no_file() {
+    let dir = project(
+        "no-file",
+        &[
+            (
+                "docker-compose.yml",
+                "services:\n  app:\n    image: app:1\n",
+            ),
+            (".env", "A=1\n"),
+            (".gitlab-ci.yml", "stages: [build]\n"),
+        ],
+    );
+    std::os::unix::fs::symlink("/nonexistent/factory", dir.join("Dockerfile.old")).expect("link");
+    std::fs::create_dir(dir.join("Dockerfile")).expect("dir");
+    let out = factory(&["lint", "--format", "json"], &dir);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fp002: Vec<String> = diagnostics(&out)
+        .iter()
+        .filter(|d| d["code"] == "FP002")
+        .map(|d| d["message"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(
+        fp002.len() == 1 && fp002[0].contains("Dockerfile"),
+        "FP002 for the Dockerfile: {fp002:?}"
+    );
+    for command in ["config", "routes", "cron"] {
+        let out = factory(&[command], &dir);
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

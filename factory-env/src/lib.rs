@@ -46,5 +46,5 @@ pub use template::{
 pub use variables::{
     DeployContext, MAIL_VARIABLES, METRICS_VARIABLES, ManagedService, Masked, MissingSecret,
     PLATFORM_SECRETS, Source, SvProblem, Value, Variable, Variables, looks_secret,
-    parse_secret_name,
+    parse_secret_name, url_host,
 };

@@ -594,8 +594,10 @@ fn loose_secret_split(name: &str) -> Option<(String, String)> {
     Some((environment.to_owned(), var.to_owned()))
 }
 
-/// The host of a url (`https://user@www.example.com:8443/x` → `www.example.com`).
-fn url_host(url: &str) -> Option<String> {
+/// The host of a url (`https://user@www.example.com:8443/x` → `www.example.com`), lower-cased:
+/// the `CI_ENVIRONMENT_DOMAIN` of an environment's url. `None` when it has none.
+#[must_use]
+pub fn url_host(url: &str) -> Option<String> {
     let url = url.trim();
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
