@@ -250,3 +250,38 @@ fn match_human_and_errors() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A project that cannot be read has no routes to print: its errors go to stderr, stdout stays
+/// empty (`no routes: …`, `[]` or a 404 answer read as one), exit 1.
+#[test]
+fn an_unreadable_project_prints_no_answer() {
+    let dir =
+        std::env::temp_dir().join(format!("factory-routes-unreadable-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("docker-compose.yml"), "services:\n\tapp:\n").unwrap();
+    let d = dir.to_string_lossy().into_owned();
+    for args in [
+        vec!["routes", "--project-directory", &d],
+        vec!["routes", "--format", "json", "--project-directory", &d],
+        vec!["routes", "match", "https://x/", "--project-directory", &d],
+        vec![
+            "routes",
+            "match",
+            "https://x/",
+            "--format",
+            "json",
+            "--project-directory",
+            &d,
+        ],
+    ] {
+        let out = factory(&args, &dir);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", stdout(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("FC001"),
+            "{args:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -110,7 +110,11 @@ pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
     }
     let mut files = project::read_configured(args.path.as_deref(), &args.project)?;
     let loaded = files.load();
-    let failed = loading_failed(&files, &loaded);
+    // A project that could not be read has no answer to print: its errors are on stderr
+    // (`no routes` on stdout would read as one).
+    if loading_failed(&files, &loaded) {
+        return Ok(ExitCode::from(1));
+    }
     let defs = routes::routes(&loaded.project);
     let rows = routes::rows(&loaded.project, &defs);
     let text = match args.format {
@@ -119,11 +123,7 @@ pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
     };
     let text = shown(text, &loaded, args.project.show_secrets);
     emit(&text, args.project.output.as_deref())?;
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_match(args: &MatchArgs) -> Result<ExitCode, String> {
@@ -139,7 +139,9 @@ fn run_match(args: &MatchArgs) -> Result<ExitCode, String> {
     let req = Request::from_url(&args.request_url, method, headers).map_err(|e| e.to_string())?;
     let mut files = project::read_configured(None, &args.project)?;
     let loaded = files.load();
-    let failed = loading_failed(&files, &loaded);
+    if loading_failed(&files, &loaded) {
+        return Ok(ExitCode::from(1));
+    }
     let defs = routes::routes(&loaded.project);
     let answer = routes::resolve(&loaded.project, &defs, &req);
     let text = match args.format {
@@ -148,11 +150,7 @@ fn run_match(args: &MatchArgs) -> Result<ExitCode, String> {
     };
     let text = shown(text, &loaded, args.project.show_secrets);
     emit(&text, args.project.output.as_deref())?;
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]
