@@ -4,6 +4,12 @@
 /// go-shellwords v1.0.12 `Parse` (no env, no backticks): the words of `line`, stopping at an
 /// unquoted `;`, `&`, `|`, `<` or `>`; `None` for an unbalanced quote or a stray `(`.
 pub(crate) fn shell_words(line: &str) -> Option<Vec<String>> {
+    shell_split(line).map(|(words, _)| words)
+}
+
+/// [`shell_words`], and the byte offset of the unquoted `;`, `&`, `|`, `<` or `>` where
+/// go-shellwords stopped reading: Compose drops the rest of the line (`a && b` runs `a`).
+pub(crate) fn shell_split(line: &str) -> Option<(Vec<String>, Option<usize>)> {
     #[derive(PartialEq)]
     enum Got {
         No,
@@ -14,7 +20,8 @@ pub(crate) fn shell_words(line: &str) -> Option<Vec<String>> {
     let mut buf = String::new();
     let (mut escaped, mut dq, mut sq, mut bq, mut dollar) = (false, false, false, false, false);
     let mut got = Got::No;
-    for r in line.chars() {
+    let mut stopped = None;
+    for (at, r) in line.char_indices() {
         if escaped {
             buf.push(r);
             escaped = false;
@@ -67,6 +74,7 @@ pub(crate) fn shell_words(line: &str) -> Option<Vec<String>> {
                 if r == '>' && buf.as_bytes().first().is_some_and(u8::is_ascii_digit) {
                     got = Got::No;
                 }
+                stopped = Some(at);
                 break;
             }
             _ => {}
@@ -80,7 +88,7 @@ pub(crate) fn shell_words(line: &str) -> Option<Vec<String>> {
     if escaped || sq || dq || bq || dollar {
         return None;
     }
-    Some(args)
+    Some((args, stopped))
 }
 
 /// One port of a short-syntax `ports` item, as compose-go's `ParsePortConfig` gives it.

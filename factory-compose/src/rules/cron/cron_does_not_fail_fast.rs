@@ -115,7 +115,8 @@ impl Rule for CronDoesNotFailFast {
 
 fn words(c: &CommandValue) -> Option<Vec<String>> {
     match c {
-        CommandValue::Shell(s) => shell_words::split(s).ok(),
+        // The words Compose gives Docker (FC036 reports what it cannot split).
+        CommandValue::Shell(s) => crate::render::parse::shell_words(s),
         CommandValue::Exec(items) => Some(items.iter().map(|i| i.value.to_string()).collect()),
         CommandValue::Null => Some(Vec::new()),
     }

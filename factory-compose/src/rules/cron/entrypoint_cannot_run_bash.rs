@@ -82,9 +82,10 @@ impl Rule for EntrypointCannotRunBash {
                 continue;
             };
             let argv = match &entrypoint.value {
-                CommandValue::Shell(s) => match shell_words::split(s) {
-                    Ok(words) => words,
-                    Err(_) => continue, // FC036
+                // The words Compose gives Docker (FC036 reports what it cannot split).
+                CommandValue::Shell(s) => match crate::render::parse::shell_words(s) {
+                    Some(words) => words,
+                    None => continue,
                 },
                 CommandValue::Exec(items) => items.iter().map(|i| i.value.to_string()).collect(),
                 CommandValue::Null => continue,

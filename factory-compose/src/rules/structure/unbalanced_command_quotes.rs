@@ -1,15 +1,20 @@
 use crate::diagnostic::Diagnostics;
 use crate::model::CommandValue;
+use crate::render::parse::shell_split;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `command` or `entrypoint` written as a string that cannot be split into shell
-    /// words (an unclosed quote, a trailing backslash).
+    /// Reports a `command` or `entrypoint` written as a string that Compose cannot split into
+    /// words (an unclosed quote, backquote or `$(`, a `(` or `)` outside quotes, a trailing
+    /// backslash), or that it cuts at a shell operator (`;`, `&&`, `|`, `<`, `>` outside
+    /// quotes).
     ///
     /// ## Why is this bad?
-    /// Compose splits a string `command` into arguments the way a shell would, and refuses one it
-    /// cannot split (`invalid command line string`), so nothing deploys.
+    /// Compose splits a string `command` into arguments as go-shellwords does, and refuses one
+    /// it cannot split (`invalid command line string`), so nothing deploys. It runs no shell:
+    /// it stops reading at the first operator and drops the rest without a word, so
+    /// `command: ./migrate.sh && ./start.sh` runs `./migrate.sh` only.
     ///
     /// ## Example
     /// ```yaml
@@ -28,7 +33,7 @@ declare_rule! {
         code: "FC036",
         name: "unbalanced-command-quotes",
         severity: Error,
-        summary: "`command`/`entrypoint` string is not valid shell words (unbalanced quotes)",
+        summary: "`command`/`entrypoint` string is not valid shell words (unbalanced quotes), or Compose cuts it at a shell operator",
     }
 }
 
@@ -44,14 +49,41 @@ impl Rule for UnbalancedCommandQuotes {
                 let CommandValue::Shell(text) = &value.value else {
                     continue;
                 };
-                if shell_words::split(text).is_ok() {
-                    continue;
-                }
-                out.push(
-                    value
-                        .point(registry::diagnostic("FC036", format!("the `{key}` of `{}` has an unclosed quote or a trailing backslash", svc.name.value)))
-                        .with_help(format!("close the quote, or write `{key}` as a list: `[\"sh\", \"-c\", \"...\"]`")),
-                );
+                let name = &svc.name.value;
+                let d = match shell_split(text) {
+                    Some((_, None)) => continue,
+                    Some((words, Some(at))) => {
+                        let rest = text.get(at..).unwrap_or_default().trim();
+                        let operator: String = rest
+                            .chars()
+                            .take_while(|c| matches!(c, ';' | '&' | '|' | '<' | '>'))
+                            .collect();
+                        let message = if words.is_empty() {
+                            format!(
+                                "Compose runs none of the `{key}` of `{name}`: it starts with `{operator}`, where Compose stops reading, so Docker gets an empty `{key}`"
+                            )
+                        } else {
+                            format!(
+                                "Compose runs only `{}` of the `{key}` of `{name}`: it stops at `{operator}` and drops `{rest}`",
+                                words.join(" ")
+                            )
+                        };
+                        registry::diagnostic("FC036", message)
+                        .with_help(format!(
+                            "a string `{key}` runs no shell: write `[\"sh\", \"-c\", \"…\"]` to run the whole line with one"
+                        ))
+                    }
+                    None => registry::diagnostic(
+                        "FC036",
+                        format!(
+                            "Compose cannot split the `{key}` of `{name}` into words: an unclosed quote, backquote or `$(`, a `(` or `)` outside quotes, or a trailing backslash"
+                        ),
+                    )
+                    .with_help(format!(
+                        "close the quote, or write `{key}` as a list: `[\"sh\", \"-c\", \"...\"]`"
+                    )),
+                };
+                out.push(value.point(d));
             }
         }
     }
