@@ -513,6 +513,7 @@ fn includes_and_extends(
     let mut yaml_problems = diagnostics.sibling();
     let mut schema_problems: Vec<(String, Diagnostic)> = Vec::new();
     let mut read: Vec<(String, yaml::Tree)> = Vec::new();
+    let mut not_mappings: Vec<String> = Vec::new();
     let mut load_file = |path: &str| {
         let id = sources
             .of_kind(FileKind::Other)
@@ -529,6 +530,25 @@ fn includes_and_extends(
         let mut found = Diagnostics::new(limit);
         schema::check(&tree, &mut found);
         schema_problems.extend(found.into_vec().into_iter().map(|d| (path.to_owned(), d)));
+        // Compose refuses a file `include` or `extends` reads whose top level is no mapping
+        // (`top-level object must be a mapping`); an empty one is none.
+        if let Some(root) = tree.root()
+            && !matches!(tree.node(root).kind, yaml::NodeKind::Mapping(_))
+            && !model::convert::is_null(&tree, tree.node(root))
+        {
+            not_mappings.push(path.to_owned());
+            yaml_problems.push(
+                rules::registry::diagnostic(
+                    "FC002",
+                    format!(
+                        "a compose file must be a mapping, not {}",
+                        model::convert::describe(&tree, root)
+                    ),
+                )
+                .at(tree.location(root))
+                .with_help("start the file with `services:` and indent each service under it: Compose refuses the project (`top-level object must be a mapping`)"),
+            );
+        }
         read.push((path.to_owned(), tree.clone()));
         Some(tree)
     };
@@ -643,6 +663,8 @@ fn includes_and_extends(
     let at = |id: yaml::NodeId| tree.location(id);
     for issue in &extended.issues {
         let d = match &issue.problem {
+            // The file was found: FC002 says what is wrong with it.
+            merge::ExtendsProblem::MissingFile { path } if not_mappings.contains(path) => continue,
             merge::ExtendsProblem::UnknownService { service, file } => {
                 let (message, help) = match file {
                     Some(f) => (

@@ -238,3 +238,51 @@ fn an_extends_cycle_lints_the_same_every_time() {
         assert_eq!(run(), first);
     }
 }
+
+/// A file `include` or `extends` reads whose top level is no mapping: Compose v2.40.3 refuses
+/// the project (`top-level object must be a mapping`); factory dropped the included file
+/// without a word, and called the extended one "not found". An empty file is no problem.
+#[test]
+fn a_read_file_that_is_no_mapping_is_fc002_in_that_file() {
+    let cases: [(&str, &str, Option<&str>); 3] = [
+        (
+            "include: [list.yml]\nservices:\n  a:\n    image: y\n",
+            "- a\n",
+            Some("- a"),
+        ),
+        (
+            "services:\n  a:\n    image: x\n    extends: {service: s, file: list.yml}\n",
+            "- a\n",
+            Some("- a"),
+        ),
+        (
+            "include: [list.yml]\nservices:\n  a:\n    image: y\n",
+            "",
+            None,
+        ),
+    ];
+    for (compose, other, at) in cases {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("compose.yml", compose, FileKind::Compose));
+        let list = sources.add(SourceFile::new("list.yml", other, FileKind::Other));
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let fc002: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FC002")
+            .filter_map(|d| d.primary.as_ref())
+            .map(|p| {
+                (
+                    p.location.file,
+                    sources.get(p.location.file).slice(p.location.span),
+                )
+            })
+            .collect();
+        let expected: Vec<_> = at.map(|t| (list, t)).into_iter().collect();
+        assert_eq!(fc002, expected, "{compose:?}");
+        assert!(
+            !report.diagnostics.iter().any(|d| d.code == "FC029"),
+            "{compose:?}: the file was found"
+        );
+    }
+}
