@@ -280,9 +280,16 @@ fn unset_diagnostic(name: &str, at: Location, vars: &Variables, settings: &Setti
             .unwrap_or_else(|| "the platform does not provide it".to_owned());
         registry::diagnostic("FE007", format!("`{name}` will not be set when deployed: {why}"))
             .at(at)
-            .with_help(format!(
-                "give it a default (`${{{name}:-value}}`), pass it from CI as `X_{name}`, or as a secret `SV_<ENV>_{name}`"
-            ))
+            .with_help(if name.starts_with("X_") {
+                format!(
+                    "give it a default (`${{{name}:-value}}`), define the CI variable `{name}`, or the secret `SV_<ENV>_{name}`"
+                )
+            } else {
+                // `X_` variables keep their prefix: `X_{name}` in CI is `${X_{name}}`.
+                format!(
+                    "give it a default (`${{{name}:-value}}`), write `${{X_{name}}}` and define the CI variable `X_{name}`, or define the secret `SV_<ENV>_{name}`"
+                )
+            })
     } else {
         registry::diagnostic(
             "FE002",

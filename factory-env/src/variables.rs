@@ -546,9 +546,16 @@ impl Variables {
                 "{name} is provided only to projects that use the platform's mail service"
             ));
         }
-        Some(format!(
-            "{name} is not provided by the platform in `{environment}`: set it as X_{name} in CI, or as the secret SV_{upper}_{name}"
-        ))
+        // An `X_` variable reaches the project under its own name (`X_A` is `${X_A}`).
+        Some(if name.starts_with("X_") {
+            format!(
+                "{name} is not provided by the platform in `{environment}`: define the CI variable {name}, or the secret SV_{upper}_{name}"
+            )
+        } else {
+            format!(
+                "{name} is not provided by the platform in `{environment}`: only X_* CI variables (under their own name) and SV_{upper}_* secrets reach the project"
+            )
+        })
     }
 
     /// In deploy mode, the `SV_` secrets set for other environments but not the deployed one.
@@ -747,7 +754,9 @@ mod tests {
         assert!(why("DEBUG").contains("only in the local .env"));
         assert!(why("MYSQL_USER").contains("`mysql` service"));
         assert!(why("INFLUXDB_DOMAIN").contains("metrics"));
-        assert!(why("ANYTHING").contains("X_ANYTHING"));
+        // An `X_` variable keeps its prefix: `ANYTHING` cannot come from `X_ANYTHING`.
+        assert!(why("ANYTHING").contains("only X_* CI variables (under their own name)"));
+        assert!(why("X_MISSING").contains("define the CI variable X_MISSING"));
         assert_eq!(vars.why_missing("API_KEY"), None);
         let missing = vars.missing_secrets();
         assert!(missing.iter().any(|m| m.name == "ONLY"));

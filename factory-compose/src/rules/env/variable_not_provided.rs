@@ -21,7 +21,8 @@ declare_rule! {
     /// ```
     ///
     /// Use instead: define the secret in GitLab as `SV_PRODUCTION_API_KEY` (and
-    /// `SV_STAGING_API_KEY` …), or pass a plain value from CI as `X_API_KEY`.
+    /// `SV_STAGING_API_KEY` …), or define a plain CI variable `X_API_KEY` and write
+    /// `${X_API_KEY}` (an `X_` variable keeps its prefix).
     /// ```yaml
     /// services:
     ///   app:
