@@ -9,7 +9,9 @@ declare_rule! {
     /// container path and known modes, or a long-syntax mapping with `type` and `target`. Named
     /// and anonymous volumes are reported too: a named volume needs a top-level `volumes:`,
     /// which the platform does not deploy, and an anonymous one is lost at every deploy. So are
-    /// two mounts on one container path (`./a:/data` and `./b:/data/`), which Compose refuses.
+    /// two mounts on one container path: Compose refuses a short and a long one
+    /// (`./a:/data` and `{target: /data/}`), and keeps only the last of two short ones of a
+    /// file (`./a:/data` and `./b:/data/`: `./a` is never mounted, without a word).
     ///
     /// ## Why is this bad?
     /// Compose refuses malformed entries. On the platform, data must live in a host folder of
@@ -61,9 +63,26 @@ impl Rule for InvalidVolume {
                 .flat_map(|v| v.value.iter())
                 .filter(|e| !e.value.contains('$'));
             let mut parsed = Vec::new();
-            for entry in short {
+            // Short items of one file on one container path: Compose keeps the last, and
+            // drops the others without a word (an override file's item replaces on purpose).
+            let mut by_target: std::collections::HashMap<(crate::span::FileId, String), usize> =
+                std::collections::HashMap::new();
+            let mut dropped: Vec<(usize, usize)> = Vec::new();
+            let short: Vec<_> = short.collect();
+            for (i, entry) in short.iter().enumerate() {
                 match parse_short(entry) {
-                    Ok(v) => parsed.push(v),
+                    Ok(v) => {
+                        if let Some(target) = &v.target {
+                            let clean = target.trim_end_matches('/');
+                            let clean = if clean.is_empty() { "/" } else { clean };
+                            if let Some(earlier) =
+                                by_target.insert((entry.at.file, clean.to_owned()), i)
+                            {
+                                dropped.push((earlier, i));
+                            }
+                        }
+                        parsed.push(v);
+                    }
                     Err(why) => push(
                         out,
                         entry.at,
@@ -118,7 +137,23 @@ impl Rule for InvalidVolume {
                     VolumeSource::Bind(_) | VolumeSource::Tmpfs => {}
                 }
             }
-            // Two mounts on one container path: Compose refuses the project.
+            for (earlier, later) in dropped {
+                let (a, b) = (short[earlier], short[later]);
+                if a.value == b.value {
+                    continue; // the same mount twice: nothing is lost
+                }
+                let d = registry::diagnostic(
+                    "FC026",
+                    format!(
+                        "`{}` is never mounted: `{}` mounts the same container path, and Compose keeps only the last",
+                        a.value, b.value
+                    ),
+                )
+                .with_help("remove one of the two, or mount them on different paths")
+                .with_secondary(b.at, "the mount Compose keeps");
+                out.push(d.at_inherited(a.at, a.via));
+            }
+            // Two mounts on one container path (not both short): Compose refuses the project.
             crate::consistency::mount_refusals(&cx.project.tree, svc, out);
         }
     }
