@@ -1617,6 +1617,12 @@ impl<'t> Cx<'t> {
             if known || (obj.x && key.starts_with("x-")) || !obj.closed {
                 continue;
             }
+            // A `- =x` item a later file merged onto an earlier file's mapping (its key and
+            // value are the item, `merge::named_entries`): Compose accepts its empty name.
+            let (k, v) = (self.tree.node(e.key), self.tree.node(e.value));
+            if key.is_empty() && k.span == v.span && k.file == v.file {
+                continue;
+            }
             ok = false;
             if out.is_none() {
                 return false;

@@ -591,9 +591,14 @@ impl<'t> Cx<'t> {
                 let mut out = Vec::with_capacity(entries.len());
                 for e in entries {
                     let key = self.key_text(e);
+                    // A `- K=V` item a later file merged onto an earlier file's mapping: its
+                    // key and value are the item (`merge::named_entries`), written in list
+                    // form; Compose accepts an empty name there (Docker does not: FE009).
+                    let item = self.node(e.key).span == self.node(e.value).span
+                        && self.node(e.key).file == self.node(e.value).file;
                     // The schema's names are `.+`: Compose refuses an empty one (the same
                     // finding as `config`'s check of the schema, which keeps one of the two).
-                    if key.is_empty() {
+                    if key.is_empty() && !item {
                         diags.push(
                             crate::schema::empty_name(&path)
                                 .at_inherited(self.loc(e.key), self.via(e).or(via)),
@@ -628,7 +633,7 @@ impl<'t> Cx<'t> {
                         key: key_sp,
                         value,
                         node: e.value,
-                        form: Form::Map,
+                        form: if item { Form::List } else { Form::Map },
                     });
                 }
                 Some(out)
