@@ -3,7 +3,7 @@ use crate::rules::{declare_rule, reported_elsewhere};
 declare_rule! {
     /// ## What it does
     /// Reports a `.env` line Compose cannot parse, at its line and column: an unterminated quote,
-    /// a key with characters Compose refuses, a broken `${` in a value. Also a file whose
+    /// a key with a blank in it, a broken `${` in a value. Also a file whose
     /// substitutions would add more than 16 bytes per byte of the file (at least 1 MiB): a
     /// variable redefined from itself line after line (`A=$A$A`) doubles each time, and factory
     /// stops reading the file there instead of exhausting memory.
@@ -15,7 +15,7 @@ declare_rule! {
     /// ```yaml
     /// # .env
     /// API_KEY="abc
-    /// MY-VAR=1
+    /// MY VAR=1
     /// ```
     ///
     /// Use instead:
