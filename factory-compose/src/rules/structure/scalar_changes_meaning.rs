@@ -74,12 +74,12 @@ impl Rule for ScalarChangesMeaning {
             // A string Compose keeps as written (`compose_string` returns it unchanged) and no
             // YAML 1.1 boolean: nothing to report, whatever the tests below say (all are pure,
             // the cheapest first).
-            if !yaml11_bool
-                && matches!(
-                    scalar_kind(tree, tree.node(node)),
-                    PlainValue::Str | PlainValue::Timestamp
-                )
-            {
+            let kind = scalar_kind(tree, tree.node(node));
+            if !yaml11_bool && matches!(kind, PlainValue::Str | PlainValue::Timestamp) {
+                return;
+            }
+            // A YAML boolean (`True`) is FC021's: one problem, one diagnostic.
+            if matches!(kind, PlainValue::Bool(_)) {
                 return;
             }
             // An interpolated value (`${X:-off}`) is substituted after YAML is read: neither
