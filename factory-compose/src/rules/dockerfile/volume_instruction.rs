@@ -48,7 +48,18 @@ impl Rule for VolumeInstruction {
                     .map(|p| format!("`{p}`"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let example = paths.first().map_or("/data", String::as_str);
+                // A path made of plain path characters (not a broken JSON array read as words:
+                // `["/x",`): the help shows the mount to write for it.
+                let example = paths
+                    .iter()
+                    .map(String::as_str)
+                    .find(|p| {
+                        !p.is_empty()
+                            && p.chars().all(|c| {
+                                c.is_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '@')
+                            })
+                    })
+                    .unwrap_or("/data");
                 let target = if example.starts_with('/') {
                     example.to_owned()
                 } else {
