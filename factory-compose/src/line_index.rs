@@ -107,6 +107,9 @@ impl LineIndex {
             _ => (start, 0),
         };
         let column = chars + text[from..offset].chars().count() + 1;
+        // A byte order mark is no column: editors start the first line after it.
+        let bom = line == 0 && offset >= 3 && text.starts_with('\u{feff}');
+        let column = column - usize::from(bom);
         LineCol {
             line: line + 1,
             column,
@@ -117,6 +120,16 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_no_column() {
+        let text = "\u{feff}version: 3\nx: 1\n";
+        let index = LineIndex::new(text);
+        let at = |needle: &str| u32::try_from(text.find(needle).unwrap()).unwrap();
+        assert_eq!(index.line_col(text, at("version")).column, 1);
+        assert_eq!(index.line_col(text, at("3")).column, 10);
+        assert_eq!(index.line_col(text, at("x")).column, 1);
+    }
 
     #[test]
     fn columns_count_chars_not_bytes() {

@@ -78,7 +78,11 @@ impl Window {
                 .iter()
                 .take_while(|&&(from, _)| from <= line + CONTEXT_LINES)
                 .any(|&(from, to)| line + CONTEXT_LINES >= from && line <= to + CONTEXT_LINES);
-            let start = index.line_start(line) as usize;
+            // A byte order mark is not shown (editors do not show it; columns skip it too).
+            let start = match index.line_start(line) as usize {
+                0 if text.starts_with('\u{feff}') => 3,
+                start => start,
+            };
             let end = if line + 1 < index.line_count() {
                 (index.line_start(line + 1) as usize).saturating_sub(1)
             } else {
@@ -89,13 +93,17 @@ impl Window {
             } else {
                 ""
             };
+            // Nor the `\r` of a CRLF line end (it showed as `␍`).
+            let body = body.strip_suffix('\r').unwrap_or(body);
             if line > first {
                 window.text.push('\n');
             }
             let at = u32::try_from(window.text.len()).unwrap_or(u32::MAX);
             window.text.push_str(body);
             let len = u32::try_from(body.len()).unwrap_or(u32::MAX);
-            window.lines.push((index.line_start(line), at, len));
+            window
+                .lines
+                .push((u32::try_from(start).unwrap_or(u32::MAX), at, len));
         }
         window
     }
@@ -354,6 +362,27 @@ mod tests {
             .at(Location::new(file, Span::new(3, 5)))
             .with_secondary(Location::new(file, Span::new(0, 1)), "key here");
         render_diagnostic(&d, &sources, Color::Never)
+    }
+
+    /// The line shown for a finding on `3` of `text`'s first line, and its `-->` place.
+    fn render_first_line(text: &str) -> String {
+        let mut sources = SourceMap::new();
+        let file = sources.add(SourceFile::new("f.yml", text, FileKind::Compose));
+        let at = u32::try_from(text.find('3').unwrap()).unwrap();
+        let d = Diagnostic::new("FC016", Severity::Error, "bad")
+            .at(Location::new(file, Span::new(at, at + 1)));
+        render_diagnostic(&d, &sources, Color::Never)
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_a_carriage_return_are_not_shown() {
+        // Editors show neither: the column skips the mark, the line ends before `\r` (it was
+        // shown as `␍`).
+        for text in ["\u{feff}version: 3\n", "version: 3\r\nx: 1\r\n"] {
+            let out = render_first_line(text);
+            assert!(out.contains("--> f.yml:1:10"), "{out}");
+            assert!(out.contains("1 | version: 3\n"), "{out:?}");
+        }
     }
 
     #[test]
