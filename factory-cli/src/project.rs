@@ -271,6 +271,16 @@ fn add_project_files(dir: &Path, sources: &mut SourceMap) -> Result<Vec<String>,
         .collect())
 }
 
+/// Whether Compose takes `name` as a project name as it is (`^[a-z0-9][a-z0-9_-]*$`).
+fn is_valid_project_name(name: &str) -> bool {
+    name.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
 /// Compose's project name normalisation: lower-case, only `[a-z0-9_-]`.
 pub(crate) fn normalize_project_name(name: &str) -> String {
     name.to_lowercase()
@@ -354,15 +364,27 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         .ok()
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_default();
-    let raw_name = p
-        .project_name
-        .clone()
-        .or_else(|| {
-            project_path
-                .as_deref()
-                .map(|pp| pp.rsplit('/').next().unwrap_or(pp).to_owned())
-        })
-        .unwrap_or(dir_name);
+    // Compose takes a name given to it (`-p`, `COMPOSE_PROJECT_NAME`) as it is, and refuses
+    // one it would have to change; an empty one is none.
+    let given = |name: Option<String>, what: &str| -> Result<Option<String>, String> {
+        match name.filter(|n| !n.is_empty()) {
+            Some(n) if !is_valid_project_name(&n) => Err(format!(
+                "invalid project name `{n}` ({what}): Compose wants lower-case letters, digits, `-` and `_`, starting with a letter or a digit"
+            )),
+            n => Ok(n),
+        }
+    };
+    let raw_name = match given(p.project_name.clone(), "-p")? {
+        Some(name) => name,
+        None => match project_path.as_deref() {
+            Some(pp) => pp.rsplit('/').next().unwrap_or(pp).to_owned(),
+            None => given(
+                std::env::var("COMPOSE_PROJECT_NAME").ok(),
+                "COMPOSE_PROJECT_NAME",
+            )?
+            .unwrap_or(dir_name),
+        },
+    };
     let settings = Settings {
         mode: p
             .environment

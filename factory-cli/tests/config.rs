@@ -302,3 +302,62 @@ fn the_first_file_s_folder_is_the_project() {
     assert!(text.starts_with("name: sub\n"), "{text}");
     assert!(text.contains("image: nginx:1.27\n"), "{text}");
 }
+
+/// A project name given to Compose (`-p`, `COMPOSE_PROJECT_NAME`) is taken as it is, and one
+/// Compose would have to change is refused (v2.40.3: `invalid project name`); an empty `-p` is
+/// none; without `-p` or `CI_PROJECT_PATH`, `COMPOSE_PROJECT_NAME` names the project.
+#[test]
+fn project_names_given_are_taken_or_refused_as_compose_does() {
+    let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
+    let dir = std::env::temp_dir().join(format!("factory-config-name-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("compose.yml"), "services:\n  a:\n    image: x\n").expect("write");
+    let name = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_owned()
+    };
+    for bad in ["Weird Name", "___", "A", "été"] {
+        let out = run_in(&dir, factory, &["config", "-p", bad]);
+        assert_eq!(out.status.code(), Some(2), "-p {bad:?}");
+        assert!(out.stdout.is_empty(), "-p {bad:?}");
+    }
+    let dir_name = format!("name: factory-config-name-{}", std::process::id());
+    assert_eq!(
+        name(&run_in(&dir, factory, &["config", "-p", ""])),
+        dir_name
+    );
+    assert_eq!(
+        name(&run_in(&dir, factory, &["config", "-p", "ok_1"])),
+        "name: ok_1"
+    );
+    let with_env = |vars: &[(&str, &str)]| {
+        Command::new(factory)
+            .arg("config")
+            .current_dir(&dir)
+            .env_clear()
+            .envs(vars.iter().copied())
+            .output()
+            .expect("run factory")
+    };
+    assert_eq!(
+        name(&with_env(&[("COMPOSE_PROJECT_NAME", "foo")])),
+        "name: foo"
+    );
+    assert_eq!(
+        name(&with_env(&[
+            ("COMPOSE_PROJECT_NAME", "foo"),
+            ("CI_PROJECT_PATH", "g/proj")
+        ])),
+        "name: proj"
+    );
+    assert_eq!(
+        with_env(&[("COMPOSE_PROJECT_NAME", "Foo Bar")])
+            .status
+            .code(),
+        Some(2)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
