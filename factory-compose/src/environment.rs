@@ -41,6 +41,7 @@ pub struct DotenvFiles {
 pub(crate) fn parse_dotenv(
     sources: &SourceMap,
     process: &ProcessEnv,
+    dev: bool,
     diags: &mut Diagnostics,
 ) -> DotenvFiles {
     let mut out = DotenvFiles::default();
@@ -49,6 +50,31 @@ pub(crate) fn parse_dotenv(
         let (entries, errors) = dotenv::parse_recovering(&file.text, &process.vars);
         for e in errors {
             diags.push(dotenv_diagnostic(".env", id, &e));
+        }
+        // A variable a `.env` value uses that nothing sets: Compose warns and substitutes an
+        // empty string, as in a compose file (FE002). In deploy mode the `.env` is not used.
+        if dev {
+            for u in entries
+                .iter()
+                .flat_map(|e| &e.unset)
+                .filter(|u| !u.has_default)
+            {
+                let span = Span::new(
+                    u32::try_from(u.span.start).unwrap_or(u32::MAX),
+                    u32::try_from(u.span.end).unwrap_or(u32::MAX),
+                );
+                diags.push(
+                    registry::diagnostic(
+                        "FE002",
+                        format!("`{}` is not set: Compose substitutes an empty string", u.name),
+                    )
+                    .at(Location::new(id, span))
+                    .with_help(format!(
+                        "define `{}` earlier in the `.env` or in the environment, or give a default: `${{{}:-value}}`",
+                        u.name, u.name
+                    )),
+                );
+            }
         }
         out.entries.extend(entries.into_iter().map(|e| (id, e)));
     }

@@ -204,7 +204,8 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             &mut diagnostics,
         );
     }
-    let dotenv = environment::parse_dotenv(sources, process, &mut diagnostics);
+    let dotenv =
+        environment::parse_dotenv(sources, process, !settings.is_deploy(), &mut diagnostics);
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
     // Compose resolves `include` and `extends` in each file before merging the files: a service
     // extends a service of its own file (or of `extends.file`), never one an override changed.

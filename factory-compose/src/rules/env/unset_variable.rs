@@ -3,7 +3,8 @@ use crate::rules::{declare_rule, reported_elsewhere};
 declare_rule! {
     /// ## What it does
     /// In development, reports each use of a variable that is set neither in the environment nor
-    /// in `.env`, and has no default.
+    /// in `.env`, and has no default: in the compose files, and in the `.env`'s own values
+    /// (`URL=http://${HOST}/`, where Compose warns too).
     ///
     /// ## Why is this bad?
     /// Compose only warns and substitutes an empty string: `image: ${CI_REGISTRY_IMAGE}/app`
