@@ -324,7 +324,7 @@ fn problem_diagnostic(problem: YamlProblem, file: FileId, text: &str, noun: &str
                 ),
                 LimitKind::Expansion { limit } => (
                     format!(
-                        "aliases expand to more than {limit} nodes (stopped after {expanded_at_stop}): this looks like a \"billion laughs\" file"
+                        "aliases would expand to more than {limit} nodes (stopped after {expanded_at_stop}, before the alias that passes the limit): this looks like a \"billion laughs\" file"
                     ),
                     "use each anchor a reasonable number of times, or write the values out"
                         .to_owned(),

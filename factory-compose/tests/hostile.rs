@@ -48,7 +48,7 @@ fn billion_laughs_is_fc004_and_the_budget_stops_expansion_early() {
     let stopped: usize = message
         .split("stopped after ")
         .nth(1)
-        .and_then(|s| s.split(')').next())
+        .and_then(|s| s.split([')', ',']).next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no counter in {message:?}"));
     assert!(

@@ -59,12 +59,16 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
     // Compose refuses the project: say why, where, and print no model (as Compose prints none).
     let refusals = factory_compose::compose_refusals(&loaded, &files.sources, &files.settings);
     if !refusals.is_empty() {
+        // FC004 is factory's own budget, not a refusal of Compose's.
+        let why = if refusals.iter().all(|d| d.code == "FC004") {
+            "factory stops at its limits (FC004)"
+        } else {
+            "docker compose would refuse this project"
+        };
         let report = factory_compose::Report::new(refusals);
         let color = crate::output::stderr_color(args.project.no_color);
         let text = human::render(&report, &files.sources, color, files.sources.len());
-        crate::output::to_stderr(&format!(
-            "{text}docker compose would refuse this project: nothing printed\n"
-        ));
+        crate::output::to_stderr(&format!("{text}{why}: nothing printed\n"));
         return Ok(ExitCode::from(1));
     }
     // Loading errors that leave nothing to print and are not refusals stop here.
