@@ -111,6 +111,12 @@ pub(crate) fn compose_files(
                 dir.display()
             ));
         }
+        if !dir.exists() {
+            return Err(format!(
+                "the project directory {} does not exist",
+                dir.display()
+            ));
+        }
         return Err(format!(
             "no compose file found in {}: expected one of {} (or pass -f FILE)",
             dir.display(),

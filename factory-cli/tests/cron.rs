@@ -228,6 +228,15 @@ fn usage_errors_exit_2() {
     assert!(e.contains("invalid --from `2026-01-01 noon`"), "{e}");
     let e = usage_error(&["cron", "examples/hello", "--from", "2026-01-01T00:00:00"]);
     assert!(e.contains("RFC 3339"), "{e}");
+    // A well-formed instant past jiff's range: said in words, not jiff's internal ones.
+    let e = usage_error(&["cron", "examples/hello", "--from", "9999-12-31T00:00:00Z"]);
+    assert!(e.contains("out of the range of instants"), "{e}");
+    assert!(!e.contains("Unix timestamp seconds"), "{e}");
+    let e = usage_error(&["cron", "--project-directory", "/nonexistent/factory"]);
+    assert_eq!(
+        e,
+        "error: the project directory /nonexistent/factory does not exist\n"
+    );
     let e = usage_error(&["runjob", "nightly", "--project-directory", "examples/hello"]);
     assert_eq!(
         e,

@@ -80,6 +80,12 @@ pub(crate) fn run(args: &CronArgs) -> Result<ExitCode, String> {
 
 fn parse_from(text: &str) -> Result<Timestamp, String> {
     text.parse::<Timestamp>().map_err(|e| {
+        // A well-formed instant past the years jiff handles: say so, not its internal words.
+        if e.to_string().contains("not in the required range") {
+            return format!(
+                "invalid --from `{text}`: out of the range of instants factory handles (years -9999 to 9999, the last day excepted)"
+            );
+        }
         format!(
             "invalid --from `{text}`: expected an RFC 3339 instant with its offset, such as 2026-01-01T00:00:00Z or 2026-01-01T09:30:00+01:00 ({e})"
         )
