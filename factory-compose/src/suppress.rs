@@ -7,6 +7,9 @@
 //!   comment (so it can sit above the offending line);
 //! - `# factory: ignore-file=FC034` anywhere in a file silences the codes in the whole file.
 //!
+//! Codes are separated by commas (blanks may follow them) or by blanks; the first word that is
+//! no code (two letters, three digits) ends the list: a reason may follow it.
+//!
 //! A comment starts at a `#` at the start of a line or after a space or tab (YAML and `.env`
 //! rules); in a Dockerfile only whole-line comments count. A diagnostic is matched by the line
 //! its primary place starts on; project-level diagnostics (no place) are silenced only by
@@ -95,29 +98,82 @@ fn scan_file(id: FileId, text: &str, kind: FileKind, out: &mut Vec<Suppression>)
         };
         let trimmed = list.trim_start();
         let list_start = offset + line.len() - trimmed.len();
-        let list = trimmed.split_whitespace().next().unwrap_or("");
-        let mut pos = 0;
-        for code in list.split(',') {
-            let start = list_start + pos;
-            pos += code.len() + 1;
-            if code.is_empty() {
-                continue;
-            }
-            let span = Span::new(
-                u32::try_from(start).unwrap_or(u32::MAX),
-                u32::try_from(start + code.len()).unwrap_or(u32::MAX),
-            );
+        let at = |start: usize, len: usize| {
+            Location::new(
+                id,
+                Span::new(
+                    u32::try_from(start).unwrap_or(u32::MAX),
+                    u32::try_from(start + len).unwrap_or(u32::MAX),
+                ),
+            )
+        };
+        let line_of = if file_level {
+            None
+        } else {
+            Some(target.unwrap_or(0))
+        };
+        let codes = listed_codes(trimmed);
+        if codes.is_empty() {
+            // `ignore=` naming nothing: FC901 says so (an empty code).
+            let comment_at = offset + hash;
+            out.push(Suppression {
+                code: String::new(),
+                location: at(comment_at, line.len() - hash),
+                line: line_of,
+            });
+        }
+        for (start, code) in codes {
             out.push(Suppression {
                 code: code.to_ascii_uppercase(),
-                location: Location::new(id, span),
-                line: if file_level {
-                    None
-                } else {
-                    Some(target.unwrap_or(0))
-                },
+                location: at(list_start + start, code.len()),
+                line: line_of,
             });
         }
     }
+}
+
+/// The codes of a suppression's list, each with its byte offset in `list`: separated by commas,
+/// blanks after a comma allowed (`FC014, FR009`), and by blanks alone while the next word looks
+/// like a code (`FC014 FR009`); the first other word ends the list (a comment's own text).
+fn listed_codes(list: &str) -> Vec<(usize, &str)> {
+    // Two letters and three digits (`FC014`): a word of the comment's own text is none.
+    let looks_like_code = |w: &str| {
+        let b = w.as_bytes();
+        b.len() == 5
+            && b[..2].iter().all(u8::is_ascii_alphabetic)
+            && b[2..].iter().all(u8::is_ascii_digit)
+    };
+    let mut out = Vec::new();
+    let mut after_comma = true;
+    let mut pos = 0;
+    for word in list.split_inclusive(char::is_whitespace) {
+        let start = pos;
+        pos += word.len();
+        let w = word.trim_end();
+        if w.is_empty() {
+            continue;
+        }
+        let mut first = true;
+        let mut offset = 0;
+        for code in w.split(',') {
+            let here = start + offset;
+            offset += code.len() + 1;
+            if code.is_empty() {
+                continue;
+            }
+            // A word after a blank, not after a comma, must look like a code.
+            if first && !after_comma && !looks_like_code(code) {
+                return out;
+            }
+            first = false;
+            out.push((here, code));
+        }
+        after_comma = w.ends_with(',');
+        if !after_comma && first {
+            return out;
+        }
+    }
+    out
 }
 
 /// Byte index of the `#` that starts a comment on `line`, if any.
@@ -177,7 +233,10 @@ pub fn apply_inline(report: Report, sources: &SourceMap) -> Report {
             continue;
         }
         let known = registry::find(&s.code).is_some_and(|r| r.code == s.code);
-        let d = if known {
+        let d = if s.code.is_empty() {
+            registry::diagnostic("FC901", "this suppression names no rule code")
+                .with_help("name the codes to silence, such as `# factory: ignore=FC014`")
+        } else if known {
             registry::diagnostic(
                 "FC901",
                 format!("the suppression of {} silenced nothing", s.code),
@@ -293,6 +352,42 @@ mod tests {
     }
 
     #[test]
+    fn lists_take_commas_blanks_after_them_and_codes_after_blanks() {
+        let codes = |list| {
+            listed_codes(list)
+                .into_iter()
+                .map(|(_, c)| c)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(codes("FC014,FR009"), ["FC014", "FR009"]);
+        // `FC029` was dropped from both (only the first word was read).
+        assert_eq!(codes("FC014, FC029"), ["FC014", "FC029"]);
+        assert_eq!(codes("FC014 FC029"), ["FC014", "FC029"]);
+        // The comment's own words end the list.
+        assert_eq!(codes("FC014 because the proxy needs it"), ["FC014"]);
+        assert_eq!(codes("FC014, fc029 -- legacy"), ["FC014", "fc029"]);
+        assert!(codes("").is_empty());
+        let list = "FC014,  FR009";
+        let spans: Vec<&str> = listed_codes(list)
+            .into_iter()
+            .map(|(at, code)| &list[at..at + code.len()])
+            .collect();
+        assert_eq!(spans, ["FC014", "FR009"]);
+    }
+
+    #[test]
+    fn an_empty_list_suppresses_nothing_and_says_so() {
+        let text = "a: 1\n# factory: ignore-file=\n";
+        let report = apply_inline(Report::new(Vec::new()), &sources(text, FileKind::Compose));
+        let messages: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(messages, ["this suppression names no rule code"]);
+    }
+
+    #[test]
     fn scans_trailing_own_line_and_file_comments() {
         let text = "a: 1 # factory: ignore=FC014,fr009\n# factory: ignore=FC001\n\n# other\nb: 2\n# factory: ignore-file=FC034\nc: '#factory: ignore=FC002'\n";
         let found = scan(&sources(text, FileKind::Compose));
@@ -384,7 +479,10 @@ mod tests {
             for s in scan(&map) {
                 let r = s.location.span.range();
                 proptest::prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
-                proptest::prop_assert_eq!(text[r].to_ascii_uppercase(), s.code.clone());
+                // An empty list points at its comment (FC901: no code).
+                if !s.code.is_empty() {
+                    proptest::prop_assert_eq!(text[r].to_ascii_uppercase(), s.code.clone());
+                }
             }
             let _ = apply_inline(Report::default(), &map);
         }
