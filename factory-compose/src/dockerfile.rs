@@ -758,12 +758,30 @@ fn created_users(run: &str) -> Vec<(String, Option<u32>)> {
             if let Some(v) = w.strip_prefix("--uid=") {
                 uid = v.parse().ok();
             } else if w.starts_with("--") && w.contains('=') {
-            } else if w == "-u" || w == "--uid" {
+            } else if w == "--uid" {
                 uid = rest.pop().and_then(|v| v.parse().ok());
-            } else if takes_value.contains(&w) {
+            } else if takes_value.contains(&w) && w.starts_with("--") {
                 rest.pop();
-            } else if let Some(v) = w.strip_prefix("-u").filter(|v| !v.is_empty()) {
-                uid = v.parse().ok();
+            } else if let Some(cluster) = w.strip_prefix('-').filter(|c| !c.starts_with('-')) {
+                // Short options, clustered as getopt reads them (`-mu 1001`, `-u1001`): the
+                // first that takes a value takes the rest of the word, else the next word.
+                for (i, c) in cluster.char_indices() {
+                    let mut flag = [0u8; 4];
+                    let flag = format!("-{}", c.encode_utf8(&mut flag));
+                    if !takes_value.contains(&flag.as_str()) {
+                        continue;
+                    }
+                    let inline = &cluster[i + c.len_utf8()..];
+                    let value = if inline.is_empty() {
+                        rest.pop()
+                    } else {
+                        Some(inline)
+                    };
+                    if c == 'u' {
+                        uid = value.and_then(|v| v.parse().ok());
+                    }
+                    break;
+                }
             } else if w.starts_with('-') {
             } else if name.is_none() {
                 name = Some(w.to_owned());
@@ -831,6 +849,28 @@ mod tests {
                 RunAs::Named {
                     name: "app".into(),
                     uid: Some(1000),
+                },
+            ),
+            // Short options clustered as getopt reads them.
+            (
+                "FROM a\nRUN useradd -mu 1001 app\nUSER app\n",
+                RunAs::Named {
+                    name: "app".into(),
+                    uid: Some(1001),
+                },
+            ),
+            (
+                "FROM a\nRUN useradd -rmu1001 -s /bin/sh app\nUSER app\n",
+                RunAs::Named {
+                    name: "app".into(),
+                    uid: Some(1001),
+                },
+            ),
+            (
+                "FROM a\nRUN useradd -ms /bin/bash app\nUSER app\n",
+                RunAs::Named {
+                    name: "app".into(),
+                    uid: None,
                 },
             ),
             (
