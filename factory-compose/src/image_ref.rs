@@ -116,23 +116,45 @@ pub fn parse(text: &str) -> Result<ImageRef<'_>, ImageRefError> {
             ));
         }
     }
+    // distribution/reference's `splitDockerDomain`: the first component is a registry when
+    // it has a `.` or a `:`, is `localhost`, or has an upper-case letter.
     let (registry, path, path_at) = match split_once_byte(name, b'/') {
         Some((first, p))
-            if first.bytes().any(|b| b == b'.' || b == b':') || first == "localhost" =>
+            if first
+                .bytes()
+                .any(|b| b == b'.' || b == b':' || b.is_ascii_uppercase())
+                || first == "localhost" =>
         {
             (Some(first), p, first.len() + 1)
         }
         _ => (None, name, 0),
     };
     if let Some(r) = registry {
-        let (host, port) = split_once_byte(r, b':').map_or((r, None), |(h, p)| (h, Some(p)));
+        // `[ipv6]` or a name whose components start and end with a letter or digit, then an
+        // optional `:port`.
+        let (host, port) = match r.strip_prefix('[').and_then(|v6| v6.split_once(']')) {
+            Some((v6, after)) => (
+                (!v6.is_empty() && v6.bytes().all(|b| b.is_ascii_hexdigit() || b == b':'))
+                    .then_some(r),
+                match after {
+                    "" => None,
+                    a => Some(a.strip_prefix(':').unwrap_or("x")),
+                },
+            ),
+            None => {
+                let (h, p) = split_once_byte(r, b':').map_or((r, None), |(h, p)| (h, Some(p)));
+                let component = |c: &str| {
+                    let b = c.as_bytes();
+                    !b.is_empty()
+                        && b[0].is_ascii_alphanumeric()
+                        && b[b.len() - 1].is_ascii_alphanumeric()
+                        && b.iter().all(|&x| x.is_ascii_alphanumeric() || x == b'-')
+                };
+                (h.split('.').all(component).then_some(h), p)
+            }
+        };
         let port_ok = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-        if host.is_empty()
-            || !host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
-            || !port_ok
-        {
+        if host.is_none() || !port_ok {
             return Err(err(
                 "the registry host is not a valid `host[:port]`",
                 0..r.len(),
@@ -220,6 +242,10 @@ mod tests {
             "docker.io/library/postgres:9.6-alpine",
             "app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
             "a__b/c-d--e.f:v_1.0-rc",
+            // A first component with an upper-case letter is a registry host (Docker's reading).
+            "A/b:1",
+            "[::1]:5000/app:1",
+            "my-registry.example/app",
         ] {
             assert!(parse(ok).is_ok(), "{ok}: {:?}", parse(ok));
         }
@@ -247,6 +273,11 @@ mod tests {
             ("app@sha256:xyz", 4..14),
             ("a___b", 0..5),
             ("-app", 0..4),
+            // A host name's components start and end with a letter or digit.
+            ("a.-b/c:1", 0..4),
+            ("registry-.example/app:1", 0..17),
+            ("host:/app", 0..5),
+            ("[xyz]/app", 0..5),
         ] {
             let e = parse(bad).expect_err(bad);
             assert_eq!(e.range, range, "{bad}: {}", e.message);
