@@ -19,6 +19,7 @@ pub(crate) fn parse_file(
     let mut tree = parsed.tree;
     decode_tagged_scalars(&mut tree, diags);
     report_collection_keys(&tree, diags);
+    report_tab_after_dash(text, &tree, diags);
     report_null_documents(text, &tree, diags);
     tree
 }
@@ -234,6 +235,50 @@ fn report_collection_keys(tree: &Tree, diags: &mut Diagnostics) {
                 ))
             };
             diags.push(d.at(at));
+        }
+    }
+}
+
+/// go-yaml refuses a tab between a block sequence's `-` and its item (`-<TAB>9000`: `found
+/// character that cannot start any token`, v2.40.3), where saphyr reads the item; a tab after a
+/// `:` is fine for both.
+fn report_tab_after_dash(text: &str, tree: &Tree, diags: &mut Diagnostics) {
+    if !text.contains('\t') {
+        return;
+    }
+    let bytes = text.as_bytes();
+    for node in &tree.nodes {
+        let yaml::NodeKind::Sequence(items) = node.kind else {
+            continue;
+        };
+        if bytes.get(node.span.start as usize) == Some(&b'[') {
+            continue; // a flow sequence: tabs are blanks there
+        }
+        for &item in tree.items(items) {
+            let start = tree.node(item).span.start as usize;
+            let blanks = bytes
+                .get(..start)
+                .unwrap_or_default()
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let from = start - blanks;
+            if from == 0 || bytes[from - 1] != b'-' {
+                continue;
+            }
+            let Some(tab) = bytes[from..start].iter().position(|&b| b == b'\t') else {
+                continue;
+            };
+            let at = u32::try_from(from + tab).unwrap_or(u32::MAX);
+            diags.push(
+                registry::diagnostic(
+                    "FC001",
+                    "invalid YAML: a tab after a list's `-` (Compose: found character that cannot start any token)",
+                )
+                .at(Location::new(node.file, Span::new(at, at + 1)))
+                .with_help("write a space after `-`: YAML allows no tab there"),
+            );
         }
     }
 }

@@ -187,6 +187,9 @@ enum Fix {
     /// A plain `-` in a flow collection followed by `,]}` (go-yaml reads the string `-`): parse
     /// it as `x`, then put `-` back in the value.
     LoneDash(usize),
+    /// Tabs between a `:` and the value starting here (`image:<TAB>nginx`: YAML's blanks
+    /// include the tab, go-yaml accepts it, saphyr wants a space): they become spaces.
+    TabAfterColon(usize),
 }
 
 /// How many fixes (one re-parse each) are tried before giving up.
@@ -196,6 +199,7 @@ const SAPHYR_UNKNOWN_ESCAPE: &str = "while parsing a quoted scalar, found unknow
 const SAPHYR_QUOTED_TAB: &str = "tab cannot be used as indentation";
 const SAPHYR_QUOTED_INDENTATION: &str = "invalid indentation in quoted scalar";
 const SAPHYR_LONE_DASH: &str = "plain scalar cannot start with '-' followed by ,[]{}";
+const SAPHYR_COLON_BLANK: &str = "':' must be followed by a valid YAML whitespace";
 
 /// The result of one pass over the text.
 enum Pass {
@@ -328,6 +332,7 @@ fn parse_fixing(text: &str, file: FileId, limits: &Limits) -> Parsed {
                 fold_fixes.push(at);
                 fold_fixes.sort_unstable();
             }),
+            Fix::TabAfterColon(at) => lex::tabs_after_colon_to_spaces(&source, at),
             Fix::LoneDash(at) => lex::replace_byte(&source, at, b'-', b'x').inspect(|_| {
                 dash_fixes.push(at);
                 dash_fixes.sort_unstable();
@@ -487,6 +492,9 @@ impl<'t, 'l> Builder<'t, 'l> {
         } else if info == SAPHYR_LONE_DASH {
             self.syntax(info, at);
             Stop::Retry(Fix::LoneDash(at))
+        } else if info == SAPHYR_COLON_BLANK {
+            self.syntax(info, at);
+            Stop::Retry(Fix::TabAfterColon(at))
         } else if info == SAPHYR_QUOTED_INDENTATION {
             self.syntax(info, at);
             Stop::Retry(Fix::QuotedIndentation(at))

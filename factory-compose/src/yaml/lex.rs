@@ -400,6 +400,28 @@ pub(crate) fn tabs_to_spaces(text: &str, at: usize) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
+/// `text` with the blanks just before `at` made spaces, when they hold a tab and follow a `:`
+/// (`key:<TAB>value`); `None` otherwise.
+pub(crate) fn tabs_after_colon_to_spaces(text: &str, at: usize) -> Option<String> {
+    let bytes = text.as_bytes();
+    let blanks = bytes
+        .get(..at)?
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let start = at - blanks;
+    let tabbed = bytes[start..at].contains(&b'\t');
+    if !tabbed || start == 0 || bytes[start - 1] != b':' {
+        return None;
+    }
+    let mut out = bytes.to_vec();
+    for b in &mut out[start..at] {
+        *b = b' ';
+    }
+    String::from_utf8(out).ok()
+}
+
 /// What go-yaml refuses before parsing and saphyr accepts: a character outside YAML's printable
 /// set (`control characters are not allowed`), and a `%YAML` directive other than 1.1 (`found
 /// incompatible YAML document`). The first of each, with its byte offset.
