@@ -416,7 +416,11 @@ fn syntax_help(message: &str, text: &str, span: Span) -> String {
         .get(line_start..)
         .and_then(|t| t.lines().next())
         .unwrap_or("");
-    if line.starts_with('\t') || message.contains("tab") {
+    if message.contains("control characters") {
+        "remove the invisible control character here (such as a NUL byte): YAML allows only printable characters, tab and line breaks".to_owned()
+    } else if message.contains("incompatible YAML document") {
+        "remove the `%YAML` line, or make it `%YAML 1.1`".to_owned()
+    } else if line.starts_with('\t') || message.contains("tab") {
         "indent with spaces: YAML does not allow tabs for indentation".to_owned()
     } else if message.contains("quot") || message.contains("scalar") {
         "check that every quote opened on this line or above is closed".to_owned()

@@ -263,18 +263,23 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits, fast_path: bool) 
     let mut parsed = match fast_path.then(|| fast_parse(text, file, limits)).flatten() {
         Some(parsed) => parsed,
         None => {
-            let mut parsed = parse_fixing(text, file, limits);
-            parsed
-                .problems
-                .extend(
-                    lex::go_yaml_reader_problems(text)
+            let reader = lex::go_yaml_reader_problems(text);
+            if !reader.is_empty() {
+                // go-yaml's reader refuses the text before it is parsed: that is all Compose
+                // says about the file (saphyr's own errors at the same bytes would repeat it).
+                return Parsed {
+                    tree: Tree::default(),
+                    problems: reader
                         .into_iter()
                         .map(|(message, at)| YamlProblem::Syntax {
                             message: message.to_owned(),
                             span: Span::empty(pos(at)),
-                        }),
-                );
-            parsed
+                        })
+                        .collect(),
+                    merged_over: Vec::new(),
+                };
+            }
+            parse_fixing(text, file, limits)
         }
     };
     // Merge keys are checked when their mapping ends: put every problem in source order.
