@@ -214,6 +214,16 @@ fn report_collection_keys(tree: &Tree, diags: &mut Diagnostics) {
                 );
                 continue;
             }
+            // Most keys are untagged words (`image`, `environment`): strings, unless YAML may
+            // read them as null or a boolean (`null`, `true`, `false`: `n…`, `t…`, `f…`).
+            if key.props.is_none()
+                && let yaml::NodeKind::Scalar(text) = key.kind
+                && tree.text(text).as_bytes().first().is_some_and(|b| {
+                    b.is_ascii_alphabetic() && !matches!(b, b't' | b'T' | b'f' | b'F' | b'n' | b'N')
+                })
+            {
+                continue;
+            }
             let what = match crate::model::convert::scalar_kind(tree, key) {
                 PlainValue::Str => continue,
                 PlainValue::Null => "null",
