@@ -253,7 +253,7 @@ fn report_collection_keys(tree: &Tree, diags: &mut Diagnostics) {
 /// character that cannot start any token`, v2.40.3), where saphyr reads the item; a tab after a
 /// `:` is fine for both.
 fn report_tab_after_dash(text: &str, tree: &Tree, diags: &mut Diagnostics) {
-    if !text.contains('\t') {
+    if memchr::memchr(b'\t', text.as_bytes()).is_none() {
         return;
     }
     let bytes = text.as_bytes();

@@ -63,15 +63,19 @@ pub(crate) fn secret_scalars(
     interpolation: &crate::interpolate::Interpolation,
     variables: &Variables,
 ) -> Vec<Location> {
-    let secret = |name: &str| {
-        variables
-            .variable(name)
-            .is_some_and(|v| v.secret && !v.value.unmasked().is_empty())
-    };
+    // The few secret names first: most runs have none, and then no use is looked at.
+    let names: Vec<&str> = variables
+        .iter()
+        .filter(|(_, v)| v.secret && !v.value.unmasked().is_empty())
+        .map(|(name, _)| name)
+        .collect();
+    if names.is_empty() {
+        return Vec::new();
+    }
     let mut out: Vec<Location> = interpolation
         .uses
         .iter()
-        .filter(|u| secret(&u.name))
+        .filter(|u| names.contains(&u.name.as_str()))
         .filter(|u| (u.node.0 as usize) < tree.nodes.len())
         .map(|u| tree.location(u.node))
         .collect();

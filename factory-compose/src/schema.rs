@@ -2036,17 +2036,20 @@ impl<'t> Cx<'t> {
         // The model leaves a null out (a later file's keeps the earlier value, see `skipped`);
         // Compose's schema refuses it here (`services.app.environment must be a mapping`):
         // every item commented out leaves `environment:` empty.
-        let collection = match key {
-            "environment" | "labels" | "depends_on" => OBJ | ARR,
-            "expose" | "links" | "ports" | "volumes" => ARR,
-            _ => 0,
-        };
-        if collection != 0
-            && matches!(self.kind(id, Cast::None), Ok(Kind::Null))
-            && !self.is_skipped(id, path)
-        {
-            self.type_error(id, Kind::Null, collection, path, via, out);
-            return;
+        // (Scalars first: most of these values are collections, and the key's match costs.)
+        if matches!(self.tree.node(id).kind, NodeKind::Scalar(_)) {
+            let collection = match key {
+                "environment" | "labels" | "depends_on" => OBJ | ARR,
+                "expose" | "links" | "ports" | "volumes" => ARR,
+                _ => 0,
+            };
+            if collection != 0
+                && matches!(self.kind(id, Cast::None), Ok(Kind::Null))
+                && !self.is_skipped(id, path)
+            {
+                self.type_error(id, Kind::Null, collection, path, via, out);
+                return;
+            }
         }
         match key {
             // The model refuses null and collection items; Compose refuses any non-string.
