@@ -456,33 +456,16 @@ fn included_paths(tree: &Tree, dir: &str, files: &mut ExtendsFiles<'_>) -> Vec<V
     else {
         return out;
     };
-    let text = |id| crate::yaml::scalar_text(tree, id);
     for &item in items {
-        let (paths, project_dir): (Vec<&str>, Option<&str>) = match tree.node(item).kind {
-            NodeKind::Scalar(_) => (text(item).into_iter().collect(), None),
-            NodeKind::Mapping(_) => {
-                let paths = match tree.get(item, "path").map(|e| e.value) {
-                    Some(p) => match tree.sequence(p) {
-                        Some(ps) => ps.iter().filter_map(|&i| text(i)).collect(),
-                        None => text(p).into_iter().collect(),
-                    },
-                    None => Vec::new(),
-                };
-                let pd = tree
-                    .get(item, "project_directory")
-                    .and_then(|e| text(e.value));
-                (paths, pd)
-            }
-            NodeKind::Sequence(_) => continue,
-        };
-        let Some(first) = paths.first() else {
+        let (paths, project_dir) = include_item(tree, item);
+        let Some((first, _)) = paths.first() else {
             continue;
         };
-        let sub_dir = match project_dir {
+        let sub_dir = match &project_dir {
             Some(pd) => join_path(dir, pd),
             None => parent_dir(&join_path(dir, first)),
         };
-        for path in paths {
+        for (path, _) in &paths {
             let file = files.file(&join_path(dir, path), &sub_dir);
             for (name, suffixes) in &file.services {
                 for suffix in suffixes.iter() {
@@ -2207,6 +2190,29 @@ pub(crate) fn resolve_include(
     out
 }
 
+/// An `include` item's files (each with the node that names it) and its `project_directory`: a
+/// path, or `{path: one or a list, project_directory}`.
+fn include_item(tree: &Tree, item: NodeId) -> (Vec<(String, NodeId)>, Option<String>) {
+    let text = |id| crate::yaml::scalar_text(tree, id).map(str::to_owned);
+    match tree.node(item).kind {
+        NodeKind::Scalar(_) => (text(item).map(|p| (p, item)).into_iter().collect(), None),
+        NodeKind::Mapping(_) => {
+            let paths = match tree.get(item, "path").map(|e| e.value) {
+                Some(p) => match tree.sequence(p) {
+                    Some(ps) => ps.iter().filter_map(|&i| Some((text(i)?, i))).collect(),
+                    None => text(p).map(|t| (t, p)).into_iter().collect(),
+                },
+                None => Vec::new(),
+            };
+            let pd = tree
+                .get(item, "project_directory")
+                .and_then(|e| text(e.value));
+            (paths, pd)
+        }
+        NodeKind::Sequence(_) => (Vec::new(), None),
+    }
+}
+
 /// The state of resolving `include:` recursively (an included project may include others).
 struct IncludeWalk<'a, 'l> {
     overrides: &'a mut Vec<Override>,
@@ -2239,30 +2245,7 @@ impl IncludeWalk<'_, '_> {
                     None => text(tree, e.value).into_iter().collect(),
                 })
                 .unwrap_or_default();
-            let (paths, project_dir): (Vec<(String, NodeId)>, Option<String>) =
-                match tree.node(item).kind {
-                    NodeKind::Scalar(_) => (
-                        text(tree, item).map(|p| (p, item)).into_iter().collect(),
-                        None,
-                    ),
-                    NodeKind::Mapping(_) => {
-                        let paths = match tree.get(item, "path").map(|e| e.value) {
-                            Some(p) => match tree.sequence(p) {
-                                Some(ps) => ps
-                                    .iter()
-                                    .filter_map(|&i| Some((text(tree, i)?, i)))
-                                    .collect(),
-                                None => text(tree, p).map(|t| (t, p)).into_iter().collect(),
-                            },
-                            None => Vec::new(),
-                        };
-                        let pd = tree
-                            .get(item, "project_directory")
-                            .and_then(|e| text(tree, e.value));
-                        (paths, pd)
-                    }
-                    NodeKind::Sequence(_) => (Vec::new(), None),
-                };
+            let (paths, project_dir) = include_item(tree, item);
             let Some(first) = paths.first() else {
                 continue;
             };

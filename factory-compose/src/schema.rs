@@ -1619,8 +1619,7 @@ impl<'t> Cx<'t> {
             }
             // A `- =x` item a later file merged onto an earlier file's mapping (its key and
             // value are the item, `merge::named_entries`): Compose accepts its empty name.
-            let (k, v) = (self.tree.node(e.key), self.tree.node(e.value));
-            if key.is_empty() && k.span == v.span && k.file == v.file {
+            if key.is_empty() && self.tree.is_list_item_entry(e) {
                 continue;
             }
             ok = false;

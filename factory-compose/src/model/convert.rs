@@ -594,8 +594,7 @@ impl<'t> Cx<'t> {
                     // A `- K=V` item a later file merged onto an earlier file's mapping: its
                     // key and value are the item (`merge::named_entries`), written in list
                     // form; Compose accepts an empty name there (Docker does not: FE009).
-                    let item = self.node(e.key).span == self.node(e.value).span
-                        && self.node(e.key).file == self.node(e.value).file;
+                    let item = self.tree.is_list_item_entry(e);
                     // The schema's names are `.+`: Compose refuses an empty one (the same
                     // finding as `config`'s check of the schema, which keeps one of the two).
                     if key.is_empty() && !item {

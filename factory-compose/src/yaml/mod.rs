@@ -416,6 +416,14 @@ pub struct Tree {
 }
 
 impl Tree {
+    /// Whether `e` is a `- K=V` list item a later file's merge made a mapping entry of (see
+    /// `merge::named_entries`): its key and its value are both the item, at the same place.
+    #[must_use]
+    pub fn is_list_item_entry(&self, e: &Entry) -> bool {
+        let (k, v) = (self.node(e.key), self.node(e.value));
+        k.span == v.span && k.file == v.file
+    }
+
     /// Where node `id` was written: its file and span.
     #[must_use]
     pub fn location(&self, id: NodeId) -> crate::span::Location {
