@@ -52,7 +52,8 @@ pub(crate) struct ProjectArgs {
     /// The project directory (default: PATH, else the first `-f` file's folder, else `.`).
     #[arg(long, value_name = "DIR")]
     pub(crate) project_directory: Option<PathBuf>,
-    /// Project name (default: CI_PROJECT_PATH, else COMPOSE_PROJECT_NAME, else the directory name).
+    /// Project name (default: CI_PROJECT_PATH, else COMPOSE_PROJECT_NAME from the environment, then
+    /// from .env, else the compose files' `name:`, else the directory name).
     #[arg(short = 'p', long, value_name = "NAME")]
     pub(crate) project_name: Option<String>,
     /// An alternative `.env` file (repeatable).

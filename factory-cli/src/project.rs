@@ -271,24 +271,6 @@ fn add_project_files(dir: &Path, sources: &mut SourceMap) -> Result<Vec<String>,
         .collect())
 }
 
-/// Whether Compose takes `name` as a project name as it is (`^[a-z0-9][a-z0-9_-]*$`).
-fn is_valid_project_name(name: &str) -> bool {
-    name.bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-}
-
-/// Compose's project name normalisation: lower-case, only `[a-z0-9_-]`.
-pub(crate) fn normalize_project_name(name: &str) -> String {
-    name.to_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '-')
-        .collect()
-}
-
 /// Read everything a command other than `lint` needs, with the environment and URL of
 /// `factory.toml` and `FACTORY_*` when the command line gives none (`lint` resolves its
 /// configuration itself: it also has `--config` and `--no-config`).
@@ -368,23 +350,24 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
     // one it would have to change; an empty one is none.
     let given = |name: Option<String>, what: &str| -> Result<Option<String>, String> {
         match name.filter(|n| !n.is_empty()) {
-            Some(n) if !is_valid_project_name(&n) => Err(format!(
+            Some(n) if !factory_compose::project_name::is_valid(&n) => Err(format!(
                 "invalid project name `{n}` ({what}): Compose wants lower-case letters, digits, `-` and `_`, starting with a letter or a digit"
             )),
             n => Ok(n),
         }
     };
     let raw_name = match given(p.project_name.clone(), "-p")? {
-        Some(name) => name,
+        Some(name) => Some(name),
         None => match project_path.as_deref() {
-            Some(pp) => pp.rsplit('/').next().unwrap_or(pp).to_owned(),
+            Some(pp) => Some(pp.rsplit('/').next().unwrap_or(pp).to_owned()),
             None => given(
                 std::env::var("COMPOSE_PROJECT_NAME").ok(),
                 "COMPOSE_PROJECT_NAME",
-            )?
-            .unwrap_or(dir_name),
+            )?,
         },
     };
+    // Only the directory's: `.env` or the files' `name:` may name the project (when loading).
+    let project_name_inferred = raw_name.is_none();
     let settings = Settings {
         mode: p
             .environment
@@ -394,7 +377,10 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
                 url: p.url.clone(),
             }),
         project_path,
-        project_name: Some(normalize_project_name(&raw_name)),
+        project_name: Some(factory_compose::project_name::normalize(
+            raw_name.as_deref().unwrap_or(&dir_name),
+        )),
+        project_name_inferred,
         show_secrets: p.show_secrets,
         project_files: Some(project_files),
         // Compose's working directory, absolute (symlinks kept, as Go's `filepath.Abs`).
@@ -464,14 +450,5 @@ mod tests {
         ] {
             assert!(!super::is_dockerfile(no), "{no}");
         }
-    }
-
-    #[test]
-    fn project_names_are_normalised_like_compose() {
-        assert_eq!(super::normalize_project_name("My.Project 2"), "myproject2");
-        assert_eq!(
-            super::normalize_project_name("factory_hello-1"),
-            "factory_hello-1"
-        );
     }
 }

@@ -361,3 +361,109 @@ fn project_names_given_are_taken_or_refused_as_compose_does() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Without `-p`, `CI_PROJECT_PATH` or `COMPOSE_PROJECT_NAME` in the process, a
+/// `COMPOSE_PROJECT_NAME` in `.env`, else a top-level `name:` (interpolated, normalised), names
+/// the project, and `${COMPOSE_PROJECT_NAME}` is that name; a name Compose refuses stops
+/// `config`. Every expected line was checked with Compose v2.40.3 (and is compared with it
+/// when it is installed).
+#[test]
+fn dotenv_and_the_name_key_name_the_project_as_compose_does() {
+    let compose = std::env::var_os("COMPOSE")
+        .map_or_else(|| repo().join("../.oracle/docker-compose"), PathBuf::from);
+    let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
+    let dir = std::env::temp_dir().join(format!("factory-config-named-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let run = |program: &Path, name: &str, dotenv: Option<&str>, vars: &[(&str, &str)]| {
+        std::fs::write(
+            dir.join("compose.yaml"),
+            format!(
+                "name: {name}\nservices:\n  web:\n    image: nginx:1\n    environment:\n      P: ${{COMPOSE_PROJECT_NAME}}\n"
+            ),
+        )
+        .expect("write");
+        let _ = std::fs::remove_file(dir.join(".env"));
+        if let Some(text) = dotenv {
+            std::fs::write(dir.join(".env"), text).expect("write");
+        }
+        Command::new(program)
+            .arg("config")
+            .current_dir(&dir)
+            .env_clear()
+            .envs(vars.iter().copied())
+            .output()
+            .expect("run")
+    };
+    let cases: [(&str, Option<&str>, &[(&str, &str)], Option<&str>); 8] = [
+        ("MyApp_x", None, &[], Some("myapp_x")),
+        ("${X:-Abc}", None, &[], Some("abc")),
+        ("'__Foo'", None, &[], Some("foo")),
+        (
+            "fromfile",
+            Some("COMPOSE_PROJECT_NAME=dotenv\n"),
+            &[],
+            Some("dotenv"),
+        ),
+        (
+            "fromfile",
+            Some("COMPOSE_PROJECT_NAME=\n"),
+            &[],
+            Some("fromfile"),
+        ),
+        (
+            "fromfile",
+            Some("COMPOSE_PROJECT_NAME=dotenv\n"),
+            &[("COMPOSE_PROJECT_NAME", "")],
+            Some("fromfile"),
+        ),
+        ("'!!!'", None, &[], None),
+        ("fromfile", Some("COMPOSE_PROJECT_NAME=Bad\n"), &[], None),
+    ];
+    for (name, dotenv, vars, expected) in cases {
+        let ours = run(factory, name, dotenv, vars);
+        let text = String::from_utf8_lossy(&ours.stdout).into_owned();
+        let what = format!("name: {name}, .env {dotenv:?}, {vars:?}");
+        match expected {
+            Some(project) => {
+                assert_eq!(ours.status.code(), Some(0), "{what}");
+                assert!(
+                    text.starts_with(&format!("name: {project}\n")),
+                    "{what}: {text}"
+                );
+                assert!(
+                    text.contains(&format!("      P: {project}\n")),
+                    "{what}: {text}"
+                );
+                assert!(
+                    text.contains(&format!("name: {project}_default\n")),
+                    "{what}: {text}"
+                );
+            }
+            None => {
+                assert_eq!(ours.status.code(), Some(1), "{what}");
+                assert!(text.is_empty(), "{what}: {text}");
+            }
+        }
+        if compose.is_file() {
+            let theirs = run(&compose, name, dotenv, vars);
+            assert_eq!(theirs.status.success(), expected.is_some(), "{what}");
+            if expected.is_some() {
+                let first = |t: &str| t.lines().next().unwrap_or("").to_owned();
+                assert_eq!(
+                    first(&String::from_utf8_lossy(&theirs.stdout)),
+                    first(&text),
+                    "{what}"
+                );
+            }
+        }
+    }
+    // `-p` wins over both.
+    let out = Command::new(factory)
+        .args(["config", "-p", "given"])
+        .current_dir(&dir)
+        .env_clear()
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("name: given\n"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -39,6 +39,7 @@ mod locate;
 pub mod merge;
 pub mod model;
 pub mod platform;
+pub mod project_name;
 pub mod redact;
 pub mod render;
 pub mod report;
@@ -89,6 +90,9 @@ pub struct Loaded {
     pub label_files: Vec<resolve_refs::ServiceEnvFile>,
     /// The files `extends` named (relative to the project directory), found or not.
     pub extends_files: Vec<resolve_refs::FileRef>,
+    /// The project's name: [`Settings::project_name`], or the one `.env` or the compose files
+    /// give when the settings' is only the directory's ([`Settings::project_name_inferred`]).
+    pub project_name: Option<String>,
 }
 
 impl Loaded {
@@ -206,6 +210,29 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     }
     let dotenv =
         environment::parse_dotenv(sources, process, !settings.is_deploy(), &mut diagnostics);
+    let named = settings
+        .project_name_inferred
+        .then(|| {
+            project_name::from_project(
+                &trees,
+                process,
+                (!settings.is_deploy()).then_some(&dotenv),
+                || {
+                    let unnamed = Settings {
+                        project_name: None,
+                        ..settings.clone()
+                    };
+                    environment::variables(sources, &trees, process, &dotenv, &unnamed)
+                },
+                &mut diagnostics,
+            )
+        })
+        .flatten()
+        .map(|name| Settings {
+            project_name: Some(name),
+            ..settings.clone()
+        });
+    let settings = named.as_ref().unwrap_or(settings);
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
     // Compose resolves `include` and `extends` in each file before merging the files: a service
     // extends a service of its own file (or of `extends.file`), never one an override changed.
@@ -389,6 +416,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         env_files,
         label_files,
         extends_files,
+        project_name: settings.project_name.clone(),
     }
 }
 

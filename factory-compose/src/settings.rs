@@ -28,6 +28,11 @@ pub struct Settings {
     pub project_path: Option<String>,
     /// The Compose project name (`-p`, else normalised from the path or directory).
     pub project_name: Option<String>,
+    /// Whether [`Settings::project_name`] is only the directory's (no `-p`, `CI_PROJECT_PATH` or
+    /// `COMPOSE_PROJECT_NAME` in the process gave one): then, as in Compose, a
+    /// `COMPOSE_PROJECT_NAME` in `.env` (development) or a top-level `name:` of the compose files
+    /// names the project instead ([`crate::Loaded::project_name`]).
+    pub project_name_inferred: bool,
     /// Print secret values in diagnostics instead of `********` (`--show-secrets`).
     pub show_secrets: bool,
     /// The names of the files in the project directory (`Dockerfile`, `.env` …), when the caller

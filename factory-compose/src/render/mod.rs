@@ -250,7 +250,11 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
     let cx = Cx {
         tree,
         loaded,
-        project_name: settings.project_name.clone().unwrap_or_default(),
+        project_name: loaded
+            .project_name
+            .clone()
+            .or_else(|| settings.project_name.clone())
+            .unwrap_or_default(),
         project_dir: settings
             .project_dir
             .clone()
