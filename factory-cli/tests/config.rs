@@ -394,7 +394,14 @@ fn dotenv_and_the_name_key_name_the_project_as_compose_does() {
             .output()
             .expect("run")
     };
-    let cases: [(&str, Option<&str>, &[(&str, &str)], Option<&str>); 8] = [
+    // `name:`, `.env`, the process environment, the project's name (`None`: refused).
+    type Case<'a> = (
+        &'a str,
+        Option<&'a str>,
+        &'a [(&'a str, &'a str)],
+        Option<&'a str>,
+    );
+    let cases: [Case<'_>; 8] = [
         ("MyApp_x", None, &[], Some("myapp_x")),
         ("${X:-Abc}", None, &[], Some("abc")),
         ("'__Foo'", None, &[], Some("foo")),
