@@ -20,12 +20,26 @@ pub(crate) struct ComposeFile {
 
 /// The project directory (its `.env`, its name, its Dockerfiles): `--project-directory`, else
 /// PATH, else the folder of the first `-f` file as Compose takes it (`-f sub/compose.yaml`
-/// reads `sub/.env`; standard input is in `.`), else `.`.
+/// reads `sub/.env`; standard input is in `.`), else `.`. PATH and `--project-directory` naming
+/// two different folders is a usage error (neither silently wins).
 pub(crate) fn project_dir(
     path: Option<&Path>,
     project_directory: Option<&Path>,
     files: &[PathBuf],
-) -> PathBuf {
+) -> Result<PathBuf, String> {
+    if let (Some(path), Some(dir)) = (path, project_directory) {
+        let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a == b,
+        };
+        if !same(path, dir) {
+            return Err(format!(
+                "PATH `{}` and --project-directory `{}` name two project directories: give one",
+                path.display(),
+                dir.display()
+            ));
+        }
+    }
     let first_file_dir = || {
         files
             .first()
@@ -34,11 +48,11 @@ pub(crate) fn project_dir(
             .filter(|d| !d.as_os_str().is_empty())
             .map(Path::to_path_buf)
     };
-    project_directory
+    Ok(project_directory
         .or(path)
         .map(Path::to_path_buf)
         .or_else(first_file_dir)
-        .unwrap_or_else(|| PathBuf::from("."))
+        .unwrap_or_else(|| PathBuf::from(".")))
 }
 
 /// Join a file name to the project path as the user gave it (`docker-compose.yml` for `.`).

@@ -278,14 +278,14 @@ pub(crate) fn read_configured(
     path: Option<&Path>,
     p: &ProjectArgs,
 ) -> Result<ProjectFiles, String> {
-    let dir = discover::project_dir(path, p.project_directory.as_deref(), &p.files);
+    let dir = discover::project_dir(path, p.project_directory.as_deref(), &p.files)?;
     let conf = crate::config::resolve(crate::config::Options::default(), &dir, None, false)?;
     read(path, &crate::config::project_defaults(p, &conf))
 }
 
 /// Read everything a command needs.
 pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles, String> {
-    let dir = discover::project_dir(path, p.project_directory.as_deref(), &p.files);
+    let dir = discover::project_dir(path, p.project_directory.as_deref(), &p.files)?;
     let compose_file_env = std::env::var("COMPOSE_FILE").ok().map(|v| {
         (
             v,

@@ -331,3 +331,38 @@ fn an_environment_without_a_name_or_a_url_without_a_host_is_a_usage_error() {
     assert!(matches!(out.status.code(), Some(0 | 1)), "a valid url");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Two options that contradict each other are a usage error: neither silently wins.
+#[test]
+fn contradicting_options_are_usage_errors() {
+    let dir = temp_project("contradict", "services:\n  app:\n    image: app\n");
+    let other = std::env::temp_dir();
+    let other = other.to_str().expect("utf-8 temp dir");
+    for args in [
+        vec!["lint", "--deny-warnings", "--failure-threshold", "none"],
+        vec!["lint", "--deny-warnings", "--failure-threshold", "error"],
+        vec!["lint", ".", "--project-directory", other],
+        vec!["config", ".", "--project-directory", other],
+        vec!["routes", other, "--project-directory", "."],
+    ] {
+        let out = factory(&args, &dir);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(!out.stderr.is_empty(), "{args:?}: no message");
+    }
+    // Options that agree are fine: the same folder twice, warnings denied at `warning`/`info`.
+    let here = dir.to_str().expect("utf-8 temp dir");
+    for (args, code) in [
+        (vec!["lint", ".", "--project-directory", here], 0),
+        (
+            vec!["lint", "--deny-warnings", "--failure-threshold", "warning"],
+            1,
+        ),
+        (
+            vec!["lint", "--deny-warnings", "--failure-threshold", "info"],
+            1,
+        ),
+    ] {
+        assert_eq!(factory(&args, &dir).status.code(), Some(code), "{args:?}");
+    }
+}

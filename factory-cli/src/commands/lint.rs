@@ -33,6 +33,15 @@ fn configuration(args: &LintArgs) -> Result<Resolved, String> {
         }
         cli.severity = Some(map);
     }
+    if args.deny_warnings
+        && let Some(level) = args.failure_threshold
+        && matches!(level, Threshold::Error | Threshold::None)
+    {
+        return Err(format!(
+            "--deny-warnings makes warnings fail: it contradicts --failure-threshold {}",
+            format!("{level:?}").to_lowercase()
+        ));
+    }
     cli.failure_threshold = args
         .failure_threshold
         .or(args.deny_warnings.then_some(Threshold::Warning));
@@ -40,7 +49,7 @@ fn configuration(args: &LintArgs) -> Result<Resolved, String> {
         args.path.as_deref(),
         args.project.project_directory.as_deref(),
         &args.project.files,
-    );
+    )?;
     config::resolve(cli, &dir, args.config.as_deref(), args.no_config)
 }
 
