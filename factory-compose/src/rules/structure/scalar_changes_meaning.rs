@@ -9,8 +9,10 @@ declare_rule! {
     /// ## What it does
     /// Reports an unquoted environment value, label value or `restart` value that Compose reads
     /// as something other than what is written: `0755` becomes `493` (octal), `1e3` becomes
-    /// `1000`, `0x1F` becomes `31`, `1.0` becomes `1`, and `yes`, `no`, `on`, `off`, `y`, `n`
-    /// become booleans for YAML 1.1 readers (the Compose v1 of the platform's era).
+    /// `1000`, `0x1F` becomes `31`, `1.0` becomes `1`; and for YAML 1.1 readers (the Compose v1
+    /// of the platform's era) `yes`, `no`, `on`, `off`, `y`, `n` become booleans and numbers
+    /// with colons are read in base 60 (`12:30` becomes `750`). Short `ports` items are checked
+    /// for base 60 too (`22:22` becomes `1342`).
     ///
     /// ## Why is this bad?
     /// The container receives a different string from the one in the file. File modes, version
@@ -24,6 +26,7 @@ declare_rule! {
     ///     environment:
     ///       UMASK: 0755
     ///       DEBUG: no
+    ///       BACKUP_AT: 12:30
     /// ```
     ///
     /// Use instead:
@@ -33,6 +36,7 @@ declare_rule! {
     ///     environment:
     ///       UMASK: "0755"
     ///       DEBUG: "no"
+    ///       BACKUP_AT: "12:30"
     /// ```
     ///
     /// ## Fix safety
@@ -50,6 +54,57 @@ const YAML11_BOOLS: &[&str] = &[
     "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
     "OFF",
 ];
+
+/// What a YAML 1.1 reader (PyYAML, Compose v1) makes of a plain scalar with colons that YAML
+/// 1.2 keeps as a string: a base-60 integer (`[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+`, `12:30` is 750)
+/// or float (`[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*`, `1:30.5` is 90.5), printed as Python
+/// prints it. `None` for anything else (and past `i128`).
+fn yaml11_base60(raw: &str) -> Option<String> {
+    let (negative, body) = match raw.as_bytes().first()? {
+        b'-' => (true, &raw[1..]),
+        b'+' => (false, &raw[1..]),
+        _ => (false, raw),
+    };
+    let (sexagesimal, fraction) = match body.split_once('.') {
+        Some((s, f)) if f.bytes().all(|b| b.is_ascii_digit() || b == b'_') => (s, Some(f)),
+        Some(_) => return None,
+        None => (body, None),
+    };
+    let mut parts = sexagesimal.split(':');
+    let first = parts.next()?;
+    let first_ok = match first.as_bytes() {
+        [b'1'..=b'9', rest @ ..] => rest.iter().all(|b| b.is_ascii_digit() || *b == b'_'),
+        [b'0', rest @ ..] => {
+            fraction.is_some() && rest.iter().all(|b| b.is_ascii_digit() || *b == b'_')
+        }
+        _ => false,
+    };
+    let later: Vec<&str> = parts.collect();
+    let later_ok = |p: &&str| match p.as_bytes() {
+        [d] => d.is_ascii_digit(),
+        [a, b] => (b'0'..=b'5').contains(a) && b.is_ascii_digit(),
+        _ => false,
+    };
+    if !first_ok || later.is_empty() || !later.iter().all(later_ok) {
+        return None;
+    }
+    let mut whole: i128 = first.replace('_', "").parse().ok()?;
+    for p in &later {
+        whole = whole.checked_mul(60)?.checked_add(p.parse().ok()?)?;
+    }
+    let sign = if negative { "-" } else { "" };
+    match fraction {
+        None => Some(format!("{sign}{whole}")),
+        Some(f) => {
+            let digits = f.replace('_', "");
+            let digits = digits.trim_end_matches('0');
+            Some(format!(
+                "{sign}{whole}.{}",
+                if digits.is_empty() { "0" } else { digits }
+            ))
+        }
+    }
+}
 
 impl Rule for ScalarChangesMeaning {
     fn info(&self) -> &'static crate::rules::RuleInfo {
@@ -72,10 +127,18 @@ impl Rule for ScalarChangesMeaning {
             let raw = s;
             let yaml11_bool = raw.len() <= 3 && YAML11_BOOLS.contains(&raw);
             // A string Compose keeps as written (`compose_string` returns it unchanged) and no
-            // YAML 1.1 boolean: nothing to report, whatever the tests below say (all are pure,
-            // the cheapest first).
+            // YAML 1.1 boolean or base-60 number: nothing to report, whatever the tests below
+            // say (all are pure, the cheapest first).
             let kind = scalar_kind(tree, tree.node(node));
-            if !yaml11_bool && matches!(kind, PlainValue::Str | PlainValue::Timestamp) {
+            let base60 = if raw.contains(':') {
+                yaml11_base60(raw)
+            } else {
+                None
+            };
+            if !yaml11_bool
+                && base60.is_none()
+                && matches!(kind, PlainValue::Str | PlainValue::Timestamp)
+            {
                 return;
             }
             // A YAML boolean (`True`) is FC021's: one problem, one diagnostic.
@@ -91,16 +154,25 @@ impl Rule for ScalarChangesMeaning {
                 return;
             }
             let read = compose_string(tree, tree.node(node));
-            let message = if yaml11_bool {
+            let written = if key.is_empty() {
+                format!("`{raw}`")
+            } else {
+                format!("`{key}: {raw}`")
+            };
+            let message = if let Some(number) = base60 {
                 format!(
-                    "{what} `{key}: {raw}` is the string `{raw}` for Compose v2 but the boolean `{}` for YAML 1.1 readers",
+                    "{what} {written} is the string `{raw}` for Compose v2 but the number `{number}` (base 60) for YAML 1.1 readers"
+                )
+            } else if yaml11_bool {
+                format!(
+                    "{what} {written} is the string `{raw}` for Compose v2 but the boolean `{}` for YAML 1.1 readers",
                     !matches!(raw.chars().next(), Some('n' | 'N'))
                         && !raw.eq_ignore_ascii_case("off")
                 )
             } else {
                 match read {
                     Some(r) if r != raw => {
-                        format!("{what} `{key}: {raw}` is read by Compose as `{r}`")
+                        format!("{what} {written} is read by Compose as `{r}`")
                     }
                     _ => return,
                 }
@@ -143,6 +215,20 @@ impl Rule for ScalarChangesMeaning {
                 && let Some(entry) = svc.entry(&cx.project.tree, "restart")
             {
                 check_value("the value", "restart", restart, entry.value, out);
+            }
+            // `- 22:22`: Compose v1 published port 1342. Long-syntax items are mappings.
+            if let Some(ports) = &svc.ports
+                && let Some(entry) = svc.entry(tree, "ports")
+                && let View::Sequence(items) = tree.view(entry.value)
+            {
+                for &item in items {
+                    let at = Spanned {
+                        value: crate::model::Text::default(),
+                        at: tree.location(item),
+                        via: ports.via,
+                    };
+                    check_value("the `ports` item", "", &at, item, out);
+                }
             }
         }
     }
