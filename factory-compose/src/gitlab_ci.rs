@@ -273,20 +273,29 @@ impl GitlabCi {
             let mut manual = true;
             let mut branch = true;
             let mut runs = false;
+            // GitLab takes the first rule that matches: after `- if: $CI_COMMIT_BRANCH !=
+            // $CI_DEFAULT_BRANCH` + `when: never`, the later rules run on the default branch only;
+            // after a `when: never` with no condition, none runs.
+            let mut other_branches_excluded = false;
             for item in items {
                 let when = self
                     .value_of(item, "when")
                     .and_then(|n| self.text(n))
                     .unwrap_or(&job_when);
+                let condition = self.value_of(item, "if").and_then(|n| self.text(n));
                 if when == "never" {
+                    let unconditional = ["if", "changes", "exists"]
+                        .iter()
+                        .all(|k| self.value_of(item, k).is_none());
+                    if unconditional {
+                        break;
+                    }
+                    other_branches_excluded |= condition.is_some_and(excludes_other_branches);
                     continue;
                 }
                 runs = true;
                 manual &= when == "manual";
-                branch &= self
-                    .value_of(item, "if")
-                    .and_then(|n| self.text(n))
-                    .is_some_and(requires_default_branch);
+                branch &= other_branches_excluded || condition.is_some_and(requires_default_branch);
             }
             return Trigger {
                 manual: manual && runs,
@@ -380,6 +389,17 @@ pub(crate) fn requires_default_branch(expr: &str) -> bool {
         let is_branch = |s: &str| matches!(s, "$CI_COMMIT_BRANCH" | "$CI_COMMIT_REF_NAME");
         let is_default = |s: &str| matches!(s, "$CI_DEFAULT_BRANCH" | "master" | "main");
         (is_branch(&a) && is_default(&b)) || (is_branch(&b) && is_default(&a))
+    })
+}
+
+/// Whether a `when: never` rule's `if:` holds on every branch but the default one: one of its
+/// `||` alternatives is `$CI_COMMIT_BRANCH != $CI_DEFAULT_BRANCH` (or `!= "main"` …) alone.
+pub(crate) fn excludes_other_branches(expr: &str) -> bool {
+    expr.split("||").any(|alternative| {
+        !alternative.contains("&&")
+            && alternative
+                .split_once("!=")
+                .is_some_and(|(a, b)| requires_default_branch(&format!("{a}=={b}")))
     })
 }
 
@@ -587,6 +607,34 @@ mod tests {
                 ".t:\n  when: manual\n  only: [master]\nj:\n  extends: .t\n",
                 true,
                 true,
+            ),
+            // The first matching rule wins: other branches are ruled out first.
+            (
+                "j:\n  rules:\n    - if: $CI_COMMIT_BRANCH != $CI_DEFAULT_BRANCH\n      when: never\n    - when: manual\n",
+                true,
+                true,
+            ),
+            (
+                "j:\n  rules:\n    - if: '$CI_COMMIT_BRANCH != \"main\" || $CI_PIPELINE_SOURCE == \"schedule\"'\n      when: never\n    - when: manual\n",
+                true,
+                true,
+            ),
+            // Ruled out only together with another condition: other branches still run.
+            (
+                "j:\n  rules:\n    - if: '$CI_COMMIT_BRANCH != $CI_DEFAULT_BRANCH && $X'\n      when: never\n    - when: manual\n",
+                true,
+                false,
+            ),
+            // A rule after an unconditional `when: never` is never reached.
+            (
+                "j:\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n      when: manual\n    - when: never\n    - if: $CI_COMMIT_TAG\n",
+                true,
+                true,
+            ),
+            (
+                "j:\n  rules:\n    - changes: [a]\n      when: never\n    - when: manual\n",
+                true,
+                false,
             ),
         ];
         for (text, manual, branch) in cases {

@@ -7,8 +7,10 @@ declare_rule! {
     /// with `prod` (`production`, `prod`, `prod-eu` …) that can start without a click (no
     /// `when: manual`) or on another branch than the default one (no `only: [master]` /
     /// `only: [main]`, or `rules:` whose `if:` does not require
-    /// `$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`). `extends:` is followed; jobs that stop an
-    /// environment are skipped. The diagnostic points at the job's key.
+    /// `$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`, nor follow an
+    /// `if: $CI_COMMIT_BRANCH != $CI_DEFAULT_BRANCH` rule with `when: never`; GitLab takes the
+    /// first rule that matches). `extends:` is followed; jobs that stop an environment are
+    /// skipped. The diagnostic points at the job's key.
     ///
     /// ## Why is this bad?
     /// The platform's workflow deploys to integration automatically and to pre-production and
