@@ -134,12 +134,9 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let mut trees = Vec::new();
     for id in sources.of_kind(FileKind::Compose) {
         let file = sources.get(id);
-        trees.push(load::parse_file(
-            &file.text,
-            id,
-            &settings.limits,
-            &mut diagnostics,
-        ));
+        let tree = load::parse_file(&file.text, id, &settings.limits, &mut diagnostics);
+        // compose-go merges each document of a file onto the ones before, as one more file.
+        load::split_documents(tree, &settings.limits, &mut trees, &mut diagnostics);
     }
     // Compose validates each file against its schema, but the required keys on the project
     // merged so far after each file, its `extends` applied (an earlier file, or the service a

@@ -24,6 +24,38 @@ pub(crate) fn parse_file(
     tree
 }
 
+/// Push the documents of `tree` to `trees`, each as a tree of its own: compose-go reads each
+/// document of a file as one more file, merged onto the ones before and checked after each
+/// (`loadYamlFile`). Past [`Limits::max_documents`], one FC004 and the rest are not read.
+pub(crate) fn split_documents(
+    tree: Tree,
+    limits: &Limits,
+    trees: &mut Vec<Tree>,
+    diags: &mut Diagnostics,
+) {
+    if tree.documents.len() <= 1 {
+        trees.push(tree);
+        return;
+    }
+    if let Some(&first_dropped) = tree.documents.get(limits.max_documents) {
+        diags.push(
+            registry::diagnostic(
+                "FC004",
+                format!(
+                    "the file has {} YAML documents: factory reads the first {} (Compose merges each onto the ones before)",
+                    tree.documents.len(),
+                    limits.max_documents
+                ),
+            )
+            .at(tree.location(first_dropped))
+            .with_help("write one document: merge the documents' keys by hand"),
+        );
+    }
+    for &doc in tree.documents.iter().take(limits.max_documents) {
+        trees.push(tree.document(doc));
+    }
+}
+
 /// go-yaml v3 decodes a scalar with a standard tag to that tag's type and fails to parse the
 /// file when its text is not one (`yaml: cannot decode !!str `abc` as a !!int`); a `!!binary`
 /// scalar is base64, decoded to a string (`yaml: !!binary value contains invalid base64 data`).

@@ -623,3 +623,45 @@ fn findings_budget_is_shared_by_the_rules_threads() {
         notice.message
     );
 }
+
+/// `n` documents, the `k`-th defining service `sK` (and service `s0` getting a label from each).
+fn documents(n: usize) -> String {
+    (0..n)
+        .map(|k| format!("services:\n  s{k}:\n    image: registry.example/s{k}:1\n"))
+        .collect::<Vec<_>>()
+        .join("---\n")
+}
+
+#[test]
+fn document_budget_reads_16_documents_then_fc004_at_the_first_one_left() {
+    let settings = Settings::default();
+    let names = |text: &str| -> Vec<String> {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new(
+            "docker-compose.yml",
+            text,
+            FileKind::Compose,
+        ));
+        let loaded = load(&sources, &ProcessEnv::default(), &settings);
+        loaded
+            .project
+            .services
+            .iter()
+            .map(|s| s.name.value.to_string())
+            .collect()
+    };
+    // At the limit: every document is merged (Compose merges each onto the ones before).
+    let text = documents(16);
+    let report = lint_with(text.clone(), &settings);
+    assert!(find(&report, "FC004").is_none(), "{:?}", codes(&report));
+    assert_eq!(names(&text).len(), 16);
+    // Just past it: the 17th document is not read, and FC004 points at it and names the limit.
+    let text = documents(17);
+    let report = lint_with(text.clone(), &settings);
+    let d = find(&report, "FC004").expect("FC004 past the document budget");
+    assert!(text_of(d).contains("17 YAML documents") && text_of(d).contains("first 16"));
+    let (start, _) = lines_cols(&text, d);
+    assert_eq!(start.line, 16 * 4 + 1, "{}", text_of(d));
+    assert_eq!(names(&text).len(), 16);
+    assert!(!names(&text).contains(&"s16".to_owned()));
+}

@@ -202,3 +202,32 @@ fn reset_of_one_key_removes_it_from_an_earlier_mapping_only() {
     assert_eq!(names("{A: 1, B: 2}"), ["B", "C"]);
     assert_eq!(names("[A=1, B=2]"), ["A", "B", "C"]);
 }
+
+/// compose-go reads each document of a file as one more file merged onto the ones before
+/// (`loadYamlFile`): the rules see the services and keys of every document, at their place.
+#[test]
+fn every_document_of_a_file_is_merged_and_linted() {
+    let text = "services:\n  app:\n    image: x:1\n---\nservices:\n  app:\n    environment: [A=1]\n  worker:\n    image: y:1\n    privileged: true\n";
+    let p = project(&[("docker-compose.yml", text)]);
+    let names: Vec<&str> = p.services.iter().map(|s| s.name.value.as_str()).collect();
+    assert_eq!(names, ["app", "worker"]);
+    assert_eq!(
+        p.service("app")
+            .and_then(|s| s.env("A"))
+            .and_then(|kv| kv.value.as_ref())
+            .map(|v| v.value.as_str()),
+        Some("1")
+    );
+    let report = lint(
+        &sources(&[("docker-compose.yml", text)]),
+        &ProcessEnv::default(),
+        &Settings::default(),
+    );
+    let fc012 = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "FC012")
+        .expect("`privileged` of the second document is reported");
+    let at = fc012.primary.as_ref().expect("a place").location;
+    assert_eq!(&text[at.span.range()], "privileged");
+}

@@ -260,6 +260,10 @@ pub struct Props {
 ///   10 000-service one without its `.env` about 30 000. Within the node budget a file of
 ///   empty documents or list items still finds one problem per node: a million findings took
 ///   1.1 GB and 10 s to print.
+/// - `max_documents` 16: Compose merges each document of a file onto the ones before, as one
+///   more file, and checks the project after each; a real file has one, rarely two or three.
+///   Each merge copies the project's `services` mapping, so a file of a million nodes split
+///   into thousands of documents would cost documents × services.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Maximum size of one file in bytes.
@@ -276,6 +280,9 @@ pub struct Limits {
     /// Findings a run keeps (loading, then the rules): past it they are counted, and one FC004
     /// says how many were dropped.
     pub max_diagnostics: usize,
+    /// YAML documents of one compose file read (each is merged onto the ones before); one
+    /// FC004 for the rest.
+    pub max_documents: usize,
 }
 
 impl Default for Limits {
@@ -287,6 +294,7 @@ impl Default for Limits {
             min_expanded_nodes: 100_000,
             max_nodes: 1_000_000,
             max_diagnostics: 100_000,
+            max_documents: 16,
         }
     }
 }
@@ -641,6 +649,64 @@ impl Tree {
             }
         }));
         offset
+    }
+}
+
+impl Tree {
+    /// The tree of document `doc` alone: the nodes it reaches, in the same order (a YAML
+    /// alias never reaches into another document). Compose reads each document of a file as
+    /// one more file merged onto the ones before.
+    #[must_use]
+    pub fn document(&self, doc: NodeId) -> Self {
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![doc];
+        while let Some(id) = stack.pop() {
+            if (id.0 as usize) >= self.nodes.len() || !seen.insert(id.0) {
+                continue;
+            }
+            match self.view(id) {
+                View::Scalar(_) => {}
+                View::Sequence(items) => stack.extend(items),
+                View::Mapping(entries) => {
+                    stack.extend(entries.iter().flat_map(|e| [e.key, e.value]));
+                }
+            }
+        }
+        let mut kept: Vec<u32> = seen.into_iter().collect();
+        kept.sort_unstable();
+        let new_id = |id: NodeId| {
+            NodeId(
+                kept.binary_search(&id.0)
+                    .map_or(u32::MAX, |i| u32::try_from(i).unwrap_or(u32::MAX)),
+            )
+        };
+        let mut out = Self::default();
+        for &old in &kept {
+            let Some(node) = self.nodes.get(old as usize) else {
+                continue;
+            };
+            let kind = match node.kind {
+                NodeKind::Scalar(s) => NodeKind::Scalar(out.add_text(self.text(s))),
+                NodeKind::Sequence(c) => {
+                    NodeKind::Sequence(out.add_items(self.items(c).iter().map(|&i| new_id(i))))
+                }
+                NodeKind::Mapping(c) => {
+                    NodeKind::Mapping(out.add_entries(self.entries(c).iter().map(|e| Entry {
+                        key: new_id(e.key),
+                        value: new_id(e.value),
+                        merged_from: e.merged_from,
+                    })))
+                }
+            };
+            let props = self.props(node).cloned().and_then(|p| out.add_props(p));
+            out.push(Node {
+                kind,
+                props,
+                ..node.clone()
+            });
+        }
+        out.documents = vec![new_id(doc)];
+        out
     }
 }
 
