@@ -3,12 +3,22 @@
 
 use std::path::{Path, PathBuf};
 
-/// The default compose file names, in Compose's order of preference.
+/// The default compose file names, in Compose's order of preference (compose-go's
+/// `DefaultFileNames`).
 const DEFAULT_NAMES: &[&str] = &[
     "compose.yaml",
     "compose.yml",
-    "docker-compose.yaml",
     "docker-compose.yml",
+    "docker-compose.yaml",
+];
+
+/// The override file names, in Compose's order of preference (`DefaultOverrideFileNames`):
+/// the first one present is merged onto the file found, whatever that file is called.
+const OVERRIDE_NAMES: &[&str] = &[
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
 ];
 
 /// A compose file to read: its path on disk and the name diagnostics show.
@@ -141,16 +151,11 @@ pub(crate) fn compose_files(
         path: dir.join(name),
         display: display_in(dir, name),
     }];
-    let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
-    for ext in ["yaml", "yml"] {
-        let over = format!("{stem}.override.{ext}");
-        if dir.join(&over).is_file() {
-            files.push(ComposeFile {
-                path: dir.join(&over),
-                display: display_in(dir, &over),
-            });
-            break;
-        }
+    if let Some(over) = OVERRIDE_NAMES.iter().find(|n| dir.join(n).is_file()) {
+        files.push(ComposeFile {
+            path: dir.join(over),
+            display: display_in(dir, over),
+        });
     }
     Ok(files)
 }
@@ -169,6 +174,47 @@ mod tests {
             display_in(Path::new("examples/hello"), "docker-compose.yml"),
             "examples/hello/docker-compose.yml"
         );
+    }
+
+    /// compose-go's preferences (checked with Compose v2.40.3): `docker-compose.yml` before
+    /// `docker-compose.yaml`; the first override name present, whatever the base file's name,
+    /// `.yml` before `.yaml`.
+    #[test]
+    fn default_files_are_found_in_compose_go_s_order() {
+        let dir = std::env::temp_dir().join(format!("factory-discover-{}", std::process::id()));
+        let found = |names: &[&str]| -> Vec<String> {
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            for n in names {
+                std::fs::write(dir.join(n), "services: {}\n").unwrap();
+            }
+            compose_files(&dir, &[], None, false)
+                .unwrap()
+                .iter()
+                .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(
+            found(&["docker-compose.yaml", "docker-compose.yml"]),
+            ["docker-compose.yml"]
+        );
+        assert_eq!(
+            found(&["compose.yaml", "docker-compose.override.yml"]),
+            ["compose.yaml", "docker-compose.override.yml"]
+        );
+        assert_eq!(
+            found(&["docker-compose.yaml", "compose.override.yaml"]),
+            ["docker-compose.yaml", "compose.override.yaml"]
+        );
+        assert_eq!(
+            found(&[
+                "compose.yaml",
+                "compose.override.yaml",
+                "compose.override.yml"
+            ]),
+            ["compose.yaml", "compose.override.yml"]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -282,3 +282,41 @@ fn a_dangling_link_or_a_directory_called_like_a_project_file_is_no_file() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Compose reads `compose.yaml` before `docker-compose.yml`; `deploy-master` deploys
+/// `docker-compose.yml`: with both, the deployed file would go unchecked without a word.
+#[test]
+fn a_deployed_file_compose_does_not_read_is_fp002() {
+    let compose = "services:\n  app:\n    image: registry.example/app:1\n";
+    let message = |out: &Output| {
+        diagnostics(out)
+            .iter()
+            .filter(|d| d["code"] == "FP002")
+            .filter_map(|d| d["message"].as_str().map(str::to_owned))
+            .find(|m| m.contains("is not the one checked"))
+    };
+    let both = project(
+        "both",
+        &[("compose.yaml", compose), ("docker-compose.yml", compose)],
+    );
+    let out = factory(&["lint", "--format", "json", "."], &both);
+    assert_eq!(
+        message(&out).as_deref(),
+        Some(
+            "`docker-compose.yml`, the file `deploy-master` deploys, is not the one checked: Compose reads `compose.yaml` first"
+        )
+    );
+    // Checked with -f, or alone: nothing to say.
+    let out = factory(
+        &["lint", "--format", "json", "-f", "docker-compose.yml", "."],
+        &both,
+    );
+    assert_eq!(message(&out), None);
+    let alone = project("alone", &[("docker-compose.yml", compose)]);
+    assert_eq!(
+        message(&factory(&["lint", "--format", "json", "."], &alone)),
+        None
+    );
+    let _ = std::fs::remove_dir_all(&both);
+    let _ = std::fs::remove_dir_all(&alone);
+}

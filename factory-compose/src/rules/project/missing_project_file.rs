@@ -5,8 +5,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a file of the platform's minimal project that is missing from the project
     /// directory: `Dockerfile` (or a `Dockerfile.NAME`), `docker-compose.yml`, `.gitlab-ci.yml`
-    /// and `.env`. The diagnostic has no place in a file. Checked when the caller lists the
-    /// project directory (`factory lint` does).
+    /// and `.env`. Also reports a `docker-compose.yml` that is not checked because Compose
+    /// reads a `compose.yaml` or `compose.yml` beside it first. The diagnostic has no place in a
+    /// file. Checked when the caller lists the project directory (`factory lint` does).
     ///
     /// ## Why is this bad?
     /// Each file has a role in a deploy: the Dockerfile builds the image in CI,
@@ -73,6 +74,34 @@ impl Rule for MissingProjectFile {
             out.push(
                 registry::diagnostic("FP002", "the project has no `docker-compose.yml`")
                     .with_help(help),
+            );
+        }
+        // Compose prefers `compose.yaml`/`compose.yml`: the file the platform deploys would go
+        // unchecked (and Compose only warns that it found several).
+        let linted = |name: &str| {
+            cx.sources.of_kind(crate::FileKind::Compose).any(|id| {
+                std::path::Path::new(&cx.sources.get(id).name)
+                    .file_name()
+                    .is_some_and(|n| n == name)
+            })
+        };
+        if has("docker-compose.yml") && !linted("docker-compose.yml") {
+            let read = cx
+                .sources
+                .of_kind(crate::FileKind::Compose)
+                .next()
+                .map(|id| cx.sources.get(id).name.clone())
+                .unwrap_or_default();
+            out.push(
+                registry::diagnostic(
+                    "FP002",
+                    format!(
+                        "`docker-compose.yml`, the file `deploy-master` deploys, is not the one checked: Compose reads `{read}` first"
+                    ),
+                )
+                .with_help(
+                    "keep one compose file: move what `docker-compose.yml` should deploy into it and remove the other, or check it with `-f docker-compose.yml`",
+                ),
             );
         }
         if !has(".gitlab-ci.yml") {
