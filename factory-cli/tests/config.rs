@@ -474,3 +474,28 @@ fn dotenv_and_the_name_key_name_the_project_as_compose_does() {
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("name: given\n"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A folder whose name is nothing once normalised (`_`, `项目`) names no project: Compose
+/// v2.40.3 refuses it (`project name must not be empty`) unless `-p` names one.
+#[test]
+fn a_folder_name_normalised_to_nothing_is_refused() {
+    let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
+    let parent =
+        std::env::temp_dir().join(format!("factory-config-empty-name-{}", std::process::id()));
+    for name in ["_", "项目"] {
+        let dir = parent.join(name);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(
+            dir.join("compose.yaml"),
+            "services:\n  web:\n    image: a:1\n",
+        )
+        .expect("write");
+        let out = run_in(&dir, factory, &["config"]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert!(out.stdout.is_empty(), "{name}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("project name must not be empty"));
+        let out = run_in(&dir, factory, &["config", "-p", "named"]);
+        assert_eq!(out.status.code(), Some(0), "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&parent);
+}

@@ -230,6 +230,16 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             ..settings.clone()
         });
     let settings = named.as_ref().unwrap_or(settings);
+    if settings.project_name.as_deref() == Some("") {
+        // A folder called `_` or `项目`: nothing is left of its name once normalised.
+        diagnostics.push(
+            rules::registry::diagnostic(
+                "FC020",
+                "project name must not be empty: Compose keeps only lower-case letters, digits, `-` and `_` of the project directory's name, and not a leading `-` or `_`",
+            )
+            .with_help("name the project with `-p NAME` (or `COMPOSE_PROJECT_NAME`, or a top-level `name:`), or rename the folder"),
+        );
+    }
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
     // Compose resolves `include` and `extends` in each file before merging the files: a service
     // extends a service of its own file (or of `extends.file`), never one an override changed.
