@@ -617,6 +617,8 @@ fn top_file_object(cx: &Cx<'_>, name: &str, node: NodeId) -> Value {
             k2 if k2.starts_with("x-") => {}
             // Strings with omitempty.
             "content" | "environment" if cx.text(v).is_some_and(|t| t.is_empty()) => {}
+            // compose-go's `Labels` and `map[string]string`: a list of `k=v` is a map.
+            "labels" | "driver_opts" => entries.push((k, service::string_map(cx, v, true))),
             _ => entries.push((k, cx.plain(v))),
         }
     }

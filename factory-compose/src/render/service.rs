@@ -653,7 +653,9 @@ fn healthcheck(cx: &Cx<'_>, v: NodeId) -> Value {
                 NodeKind::Scalar(_) => cx
                     .text(val)
                     .map(|t| Value::Seq(vec![Value::str("CMD-SHELL"), cx.s(&t)])),
-                _ => Some(string_list(cx, val)),
+                // `omitempty`: `test: []` is not printed.
+                _ => Some(string_list(cx, val))
+                    .filter(|t| !matches!(t, Value::Seq(x) if x.is_empty())),
             },
             "timeout" | "interval" | "start_period" | "start_interval" => {
                 cx.text(val).map(|t| duration(cx, &t))
@@ -1117,6 +1119,11 @@ fn build(cx: &Cx<'_>, v: NodeId) -> Value {
                     "ssh" => Some(ssh_keys(cx, val)),
                     "additional_contexts" => Some(additional_contexts(cx, val)),
                     "labels" => Some(string_map(cx, val, true)),
+                    // Strings in compose-go (`provenance: true` is printed `"true"`).
+                    "provenance" | "sbom" => Some(match cx.plain(val) {
+                        Value::Bool(b) => Value::str(b.to_string()),
+                        other => other,
+                    }),
                     "cache_from" | "cache_to" | "tags" | "platforms" => Some(string_list(cx, val)),
                     // `omitempty`
                     "shm_size" => Some(unit_bytes(cx, val)).filter(|b| !is_zero(b)),
