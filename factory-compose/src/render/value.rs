@@ -497,14 +497,15 @@ struct Analysis {
     trailing_space: bool,
 }
 
+/// go-yaml v3's `is_printable` (which Compose's output goes through): unlike libyaml's, it
+/// leaves out NEL (U+0085) and every character past U+FFFF, so `🙂` is written `"\U0001F642"`
+/// (checked with Compose v2.40.3).
 fn is_printable(c: char) -> bool {
     let u = u32::from(c);
     u == 0x0A
         || (0x20..=0x7E).contains(&u)
-        || u == 0x85
         || (0xA0..=0xD7FF).contains(&u)
         || ((0xE000..=0xFFFD).contains(&u) && u != 0xFEFF)
-        || (0x10000..=0x10FFFF).contains(&u)
 }
 
 fn is_break(c: char) -> bool {
