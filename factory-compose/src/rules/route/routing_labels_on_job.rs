@@ -6,7 +6,8 @@ declare_rule! {
     /// ## What it does
     /// Reports routing labels (`traefik.*`) on a cron job (a service with
     /// `sh.factory.cronjob.*` labels) or on a one-shot service (`restart: "no"`, such as
-    /// `migrate_db`). `traefik.enable: 'false'` alone is allowed. Usually the labels came with
+    /// `migrate_db`). With `traefik.enable: 'false'` Traefik leaves the container out, so the
+    /// other labels do no harm and are not reported. Usually the labels came with
     /// `<<: *web_service` and were not overridden.
     ///
     /// ## Why is this bad?
@@ -55,6 +56,14 @@ impl Rule for RoutingLabelsOnJob {
                 continue;
             };
             let Some(labels) = &svc.labels else { continue };
+            // Traefik leaves the container out: the other labels are dead, not harmful.
+            if svc
+                .label("traefik.enable")
+                .and_then(|kv| kv.value.as_ref())
+                .is_some_and(|v| v.value == "false")
+            {
+                continue;
+            }
             let routing: Vec<_> = labels
                 .value
                 .iter()

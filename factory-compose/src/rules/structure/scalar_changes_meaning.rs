@@ -211,7 +211,10 @@ impl Rule for ScalarChangesMeaning {
                     }
                 }
             }
+            // Only `no` is both a restart policy and a value YAML reads otherwise: any other
+            // (`off`, `0755`) is no policy quoted or not, and FC024 says so alone.
             if let Some(restart) = &svc.restart
+                && restart.value == "no"
                 && let Some(entry) = svc.entry(&cx.project.tree, "restart")
             {
                 check_value("the value", "restart", restart, entry.value, out);
