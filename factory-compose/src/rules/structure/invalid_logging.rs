@@ -139,6 +139,8 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'
                     "write each option as `name: value` under `options:`",
                 ),
             },
+            // An extension: Compose's schema allows `x-*` keys in `logging`.
+            other if other.starts_with("x-") => {}
             other => report(
                 loc(e.key),
                 format!("`{other}` is not a logging key"),
