@@ -1,10 +1,13 @@
 use crate::diagnostic::Diagnostics;
+use crate::model::convert::scalar_kind;
 use crate::rules::{Context, Rule, declare_rule, registry};
+use crate::yaml::PlainValue;
 
 declare_rule! {
     /// ## What it does
     /// Reports an `expose` entry that is not a port (1–65535) or a range of ports (`8000-8010`),
-    /// optionally followed by `/tcp` or `/udp`.
+    /// optionally followed by `/tcp` or `/udp`. An unquoted number is checked as YAML reads it:
+    /// `0x50` is port 80, and a float (`0080`, `80.0`) is reported, as Compose refuses it.
     ///
     /// ## Why is this bad?
     /// Compose copies `expose` entries without checking them; Docker refuses the container when
@@ -38,13 +41,48 @@ impl Rule for InvalidExpose {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for svc in &cx.project.services {
             let Some(expose) = &svc.expose else { continue };
+            let nodes = svc
+                .entry(tree, "expose")
+                .and_then(|e| tree.sequence(e.value))
+                .unwrap_or_default();
             for item in &expose.value {
                 if item.value.contains('$') {
                     continue;
                 }
-                if let Err(why) = check_expose(&item.value) {
+                // An unquoted number is the number YAML reads (`010` is 8, `0x50` is 80: FC022
+                // says so); a float (`0080`, `80.0`) Compose refuses.
+                let node = nodes
+                    .iter()
+                    .map(|&n| tree.node(n))
+                    .find(|n| n.span == item.at.span && n.file == item.at.file);
+                let read = match node.map(|n| scalar_kind(tree, n)) {
+                    Some(PlainValue::Int(i)) => i.to_string(),
+                    Some(PlainValue::Float(f)) => {
+                        #[allow(clippy::cast_possible_truncation)]
+                        let port = if f.fract() == 0.0 && (1.0..=65535.0).contains(&f) {
+                            format!("{}", f as u32)
+                        } else {
+                            item.value.to_string()
+                        };
+                        out.push(
+                            item.point(registry::diagnostic(
+                                "FC023",
+                                format!(
+                                    "`{}` is not a valid `expose` entry: YAML reads it as the float {}, and Compose refuses a float there",
+                                    item.value,
+                                    crate::yaml::go_format_float(f)
+                                ),
+                            ))
+                            .with_help(format!("write the port as a string: `\"{port}\"`")),
+                        );
+                        continue;
+                    }
+                    _ => item.value.to_string(),
+                };
+                if let Err(why) = check_expose(&read) {
                     out.push(
                         item.point(registry::diagnostic("FC023", format!("`{}` is not a valid `expose` entry: {why}", item.value)))
                             .with_help("write a container port such as `\"9000\"`, a range `\"9000-9010\"`, or `\"9000/udp\"`"),

@@ -12,7 +12,8 @@ declare_rule! {
     /// `1000`, `0x1F` becomes `31`, `1.0` becomes `1`; and for YAML 1.1 readers (the Compose v1
     /// of the platform's era) `yes`, `no`, `on`, `off`, `y`, `n` become booleans and numbers
     /// with colons are read in base 60 (`12:30` becomes `750`). Short `ports` items are checked
-    /// for base 60 too (`22:22` becomes `1342`).
+    /// for base 60 too (`22:22` becomes `1342`), and `expose` items for the number YAML reads
+    /// (`010` is port 8, `0x50` port 80).
     ///
     /// ## Why is this bad?
     /// The container receives a different string from the one in the file. File modes, version
@@ -170,7 +171,7 @@ impl Rule for ScalarChangesMeaning {
                         && !raw.eq_ignore_ascii_case("off")
                 )
             } else {
-                match read {
+                match &read {
                     Some(r) if r != raw => {
                         format!("{what} {written} is read by Compose as `{r}`")
                     }
@@ -178,9 +179,18 @@ impl Rule for ScalarChangesMeaning {
                 }
             };
             let at: Location = value.at;
+            let diagnostic = value.point(registry::diagnostic("FC022", message));
+            // A port is a number whatever the quotes: `"0x50"` is no port at all. Which port
+            // was meant (`010`: 8 or 10?) is the author's call, so there is no fix.
+            if key.is_empty() && what.contains("expose") {
+                out.push(diagnostic.with_help(format!(
+                    "write the port in decimal: Compose exposes `{}`",
+                    read.as_deref().unwrap_or(raw)
+                )));
+                return;
+            }
             out.push(
-                value
-                    .point(registry::diagnostic("FC022", message))
+                diagnostic
                     .with_help(format!("quote it to keep it as written: `\"{raw}\"`"))
                     .with_fix(Fix {
                         title: "quote the value".to_owned(),
@@ -218,6 +228,22 @@ impl Rule for ScalarChangesMeaning {
                 && let Some(entry) = svc.entry(&cx.project.tree, "restart")
             {
                 check_value("the value", "restart", restart, entry.value, out);
+            }
+            // `expose: [010]`: Compose exposes port 8 (a float it refuses: FC023's).
+            if let Some(entry) = svc.entry(tree, "expose")
+                && let View::Sequence(items) = tree.view(entry.value)
+            {
+                let via = svc.expose.as_ref().and_then(|e| e.via);
+                for &item in items {
+                    if matches!(scalar_kind(tree, tree.node(item)), PlainValue::Int(_)) {
+                        let at = Spanned {
+                            value: crate::model::Text::default(),
+                            at: tree.location(item),
+                            via,
+                        };
+                        check_value("the `expose` item", "", &at, item, out);
+                    }
+                }
             }
             // `- 22:22`: Compose v1 published port 1342. Long-syntax items are mappings.
             if let Some(ports) = &svc.ports
