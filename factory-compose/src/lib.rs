@@ -516,10 +516,17 @@ fn included_config_environments(
 /// file`): empty files, files of comments only, `{}`. Not reported when a YAML problem already
 /// explains it (a syntax error or a limit drops the tree) or a document is null (FC002).
 fn report_empty_project(tree: &yaml::Tree, sources: &SourceMap, diags: &mut Diagnostics) {
-    let empty = match tree.root().map(|r| tree.node(r).kind) {
-        None => true,
-        Some(yaml::NodeKind::Mapping(entries)) => entries.is_empty(),
-        Some(_) => false,
+    // compose-go drops `version` (and `include`, once read) before it finds the file empty:
+    // `version: "3"` alone is `empty compose file` too (v2.40.3).
+    let dropped =
+        |e: &yaml::Entry| matches!(yaml::scalar_text(tree, e.key), Some("version" | "include"));
+    let (empty, only_dropped) = match tree.root().map(|r| tree.node(r).kind) {
+        None => (true, false),
+        Some(yaml::NodeKind::Mapping(entries)) => {
+            let all_dropped = tree.entries(entries).iter().all(dropped);
+            (all_dropped, all_dropped && !entries.is_empty())
+        }
+        Some(_) => (false, false),
     };
     let explained = diags
         .iter()
@@ -528,8 +535,13 @@ fn report_empty_project(tree: &yaml::Tree, sources: &SourceMap, diags: &mut Diag
         return;
     };
     if empty && !explained {
+        let message = if only_dropped {
+            "the compose file is empty once Compose drops `version` (and `include`)"
+        } else {
+            "the compose file is empty"
+        };
         diags.push(
-            rules::registry::diagnostic("FC002", "the compose file is empty")
+            rules::registry::diagnostic("FC002", message)
                 .at(span::Location::new(first, span::Span::new(0, 0)))
                 .with_help("write `services:` and the project's services under it"),
         );
