@@ -829,6 +829,7 @@ pub fn compose_refusals(
     schema::check_covered(&loaded.project.tree, schema::Checks::All, &mut out);
     schema::check_interpolated(&loaded.project.tree, None, &mut out);
     unknown_keys(&loaded.project, &mut out);
+    rules::structure::unbalanced_command_quotes::refusals(&loaded.project, &mut out);
     consistency::check(loaded, &mut out);
     // A refusal the load found is found again by the checks above (a repeated item): once.
     let mut said = std::collections::HashSet::new();

@@ -73,17 +73,59 @@ impl Rule for UnbalancedCommandQuotes {
                             "a string `{key}` runs no shell: write `[\"sh\", \"-c\", \"…\"]` to run the whole line with one"
                         ))
                     }
-                    None => registry::diagnostic(
-                        "FC036",
-                        format!(
-                            "Compose cannot split the `{key}` of `{name}` into words: an unclosed quote, backquote or `$(`, a `(` or `)` outside quotes, or a trailing backslash"
-                        ),
-                    )
-                    .with_help(format!(
-                        "close the quote, or write `{key}` as a list: `[\"sh\", \"-c\", \"...\"]`"
-                    )),
+                    None => cannot_split(key, name),
                 };
                 out.push(value.point(d));
+            }
+        }
+    }
+}
+
+/// Compose cannot split a string `command` into words: it refuses the project
+/// (`'services[a].command' invalid command line string`).
+fn cannot_split(key: &str, name: &str) -> crate::Diagnostic {
+    registry::diagnostic(
+        "FC036",
+        format!(
+            "Compose cannot split the `{key}` of `{name}` into words: an unclosed quote, backquote or `$(`, a `(` or `)` outside quotes, or a trailing backslash"
+        ),
+    )
+    .with_help(format!(
+        "close the quote, or write `{key}` as a list: `[\"sh\", \"-c\", \"...\"]`"
+    ))
+}
+
+/// The string commands Compose refuses to load, in every service (one whose profile is off
+/// too: compose-go decodes them all): `command`, `entrypoint`, and each `post_start` /
+/// `pre_stop` hook's `command`. For `config`, which refuses what Compose refuses.
+pub(crate) fn refusals(project: &crate::model::Project, out: &mut Diagnostics) {
+    let tree = &project.tree;
+    for svc in &project.services {
+        let name = &svc.name.value;
+        for (key, value) in [("command", &svc.command), ("entrypoint", &svc.entrypoint)] {
+            if let Some(value) = value
+                && let CommandValue::Shell(text) = &value.value
+                && shell_split(text).is_none()
+            {
+                out.push(value.point(cannot_split(key, name)));
+            }
+        }
+        for hook in ["post_start", "pre_stop"] {
+            let items = svc
+                .entry(tree, hook)
+                .and_then(|e| tree.sequence(e.value))
+                .unwrap_or_default();
+            for &item in items {
+                if let Some(command) = tree.get(item, "command").map(|e| e.value)
+                    && let Some(text) = crate::yaml::scalar_text(tree, command)
+                    && matches!(tree.node(command).kind, crate::yaml::NodeKind::Scalar(_))
+                    && shell_split(text).is_none()
+                {
+                    out.push(
+                        cannot_split(&format!("{hook}` hook's `command"), name)
+                            .at(tree.location(command)),
+                    );
+                }
             }
         }
     }
