@@ -286,12 +286,40 @@ pub(crate) fn read_configured(
 /// Read everything a command needs.
 pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles, String> {
     let dir = discover::project_dir(path, p.project_directory.as_deref(), &p.files)?;
-    let compose_file_env = std::env::var("COMPOSE_FILE").ok().map(|v| {
+    // The `.env` files are read first: Compose takes `COMPOSE_FILE` (and
+    // `COMPOSE_PATH_SEPARATOR`) from them when the process does not set it.
+    let mut env_files: Vec<(PathBuf, String, String)> = Vec::new();
+    if p.env_file.is_empty() {
+        let env = dir.join(".env");
+        if env.is_file() {
+            let display = discover::display_in(&dir, ".env");
+            let text = read_text(&env, &display)?;
+            env_files.push((env, display, text));
+        }
+    } else {
+        for f in &p.env_file {
+            let display = f.to_string_lossy().into_owned();
+            let text = read_text(f, &display)?;
+            env_files.push((f.clone(), display, text));
+        }
+    }
+    let from_dotenv = |name: &str| -> Option<String> {
+        let process: Vec<(String, String)> = std::env::vars().collect();
+        env_files.iter().rev().find_map(|(_, _, text)| {
+            let (entries, _) = factory_env::dotenv::parse_recovering(text, &process);
+            entries
+                .into_iter()
+                .rev()
+                .find(|e| e.key == name)
+                .map(|e| e.value)
+        })
+    };
+    let setting = |name: &str| std::env::var(name).ok().or_else(|| from_dotenv(name));
+    let compose_file_env = setting("COMPOSE_FILE").map(|v| {
         (
             v,
             // compose-go: an empty (or unset) separator is the platform's, `:`.
-            std::env::var("COMPOSE_PATH_SEPARATOR")
-                .ok()
+            setting("COMPOSE_PATH_SEPARATOR")
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| ":".to_owned()),
         )
@@ -309,27 +337,9 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         let text = read_compose_text(&f.path, &f.display)?;
         sources.add(SourceFile::new(f.display.clone(), text, FileKind::Compose));
     }
-    if p.env_file.is_empty() {
-        let env = dir.join(".env");
-        if env.is_file() {
-            let display = discover::display_in(&dir, ".env");
-            paths.push(env.clone());
-            sources.add(SourceFile::new(
-                display.clone(),
-                read_text(&env, &display)?,
-                FileKind::Dotenv,
-            ));
-        }
-    } else {
-        for f in &p.env_file {
-            let display = f.to_string_lossy().into_owned();
-            paths.push(f.clone());
-            sources.add(SourceFile::new(
-                display.clone(),
-                read_text(f, &display)?,
-                FileKind::Dotenv,
-            ));
-        }
+    for (path, display, text) in env_files {
+        paths.push(path);
+        sources.add(SourceFile::new(display, text, FileKind::Dotenv));
     }
     let project_files = add_project_files(&dir, &mut sources)?;
     let process = if p.no_process_env {

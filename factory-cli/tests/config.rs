@@ -499,3 +499,45 @@ fn a_folder_name_normalised_to_nothing_is_refused() {
     }
     let _ = std::fs::remove_dir_all(&parent);
 }
+
+/// Compose takes `COMPOSE_FILE` (and `COMPOSE_PATH_SEPARATOR`) from `.env` when the process
+/// does not set it (v2.40.3 merges both files below); the process wins.
+#[test]
+fn compose_file_in_dotenv_names_the_files() {
+    let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
+    let dir = std::env::temp_dir().join(format!(
+        "factory-config-dotenv-files-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  web:\n    image: a:1\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("prod.yml"), "services:\n  web:\n    image: a:2\n").expect("write");
+    std::fs::write(
+        dir.join(".env"),
+        "COMPOSE_PATH_SEPARATOR=;\nCOMPOSE_FILE=compose.yaml;prod.yml\n",
+    )
+    .expect("write");
+    let image = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find(|l| l.trim_start().starts_with("image:"))
+            .map(|l| l.trim().to_owned())
+    };
+    assert_eq!(
+        image(&run_in(&dir, factory, &["config"])).as_deref(),
+        Some("image: a:2")
+    );
+    let out = Command::new(factory)
+        .arg("config")
+        .current_dir(&dir)
+        .env_clear()
+        .env("COMPOSE_FILE", "compose.yaml")
+        .output()
+        .expect("run");
+    assert_eq!(image(&out).as_deref(), Some("image: a:1"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
