@@ -85,13 +85,13 @@ impl Rule for MissingProjectFile {
                     .is_some_and(|n| n == name)
             })
         };
-        if has("docker-compose.yml") && !linted("docker-compose.yml") {
-            let read = cx
-                .sources
-                .of_kind(crate::FileKind::Compose)
-                .next()
-                .map(|id| cx.sources.get(id).name.clone())
-                .unwrap_or_default();
+        let preferred = ["compose.yaml", "compose.yml"]
+            .into_iter()
+            .find(|n| linted(n));
+        if has("docker-compose.yml")
+            && !linted("docker-compose.yml")
+            && let Some(read) = preferred
+        {
             out.push(
                 registry::diagnostic(
                     "FP002",
