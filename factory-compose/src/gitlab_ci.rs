@@ -147,6 +147,11 @@ impl GitlabCi {
     /// the last written wins. The tree keeps the first of equal keys, and a key written
     /// anywhere over a merged one, as go-yaml does.
     fn read_value(&self, map: NodeId, e: &yaml::Entry) -> NodeId {
+        self.read(map, e).1
+    }
+
+    /// [`Self::read_value`], with where the definition read starts (its key, or its `<<`).
+    fn read(&self, map: NodeId, e: &yaml::Entry) -> (u32, NodeId) {
         let key = self.tree.node(e.key).span;
         let mut read = (e.merged_from.map_or(key.start, |m| m.start), e.value);
         let later = e
@@ -159,7 +164,7 @@ impl GitlabCi {
                 read = (at, value);
             }
         }
-        read.1
+        read
     }
 
     /// The jobs in file order.
@@ -179,16 +184,23 @@ impl GitlabCi {
                 continue;
             }
             // A job defined twice is its last definition (in the place of its first, as in a
-            // Ruby hash).
-            let value = self.read_value(root, e);
+            // Ruby hash): diagnostics point at the key of the definition GitLab reads.
+            let (at, value) = self.read(root, e);
             if !matches!(self.tree.node(value).kind, NodeKind::Mapping(_)) {
                 continue;
             }
             let mut chain = Vec::new();
             self.extend_chain(value, &mut chain, 0);
+            let first = self.loc(e.key);
+            let key = if at == first.span.start {
+                first
+            } else {
+                let len = first.span.end - first.span.start;
+                Location::new(first.file, crate::span::Span::new(at, at + len))
+            };
             out.push(Job {
                 name: name.to_owned(),
-                key: self.loc(e.key),
+                key,
                 chain,
             });
         }
@@ -573,6 +585,21 @@ mod tests {
                 never: false
             }
         );
+    }
+
+    /// GitLab reads the last definition of a job: its diagnostics point at that one's key.
+    #[test]
+    fn a_job_defined_twice_is_at_its_last_key() {
+        let text = "production:\n  when: manual\n  script: [a]\nproduction:\n  script: [b]\n";
+        let ci = GitlabCi::parse(text, FileId(0));
+        let jobs = ci.jobs();
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(
+            jobs[0].key.span.start as usize,
+            text.rfind("production").unwrap()
+        );
+        assert_eq!(&text[jobs[0].key.span.range()], "production");
+        assert!(!ci.trigger(&jobs[0]).manual);
     }
 
     #[test]
