@@ -35,6 +35,9 @@ pub enum WarningKind {
     TemplateInLiteralStrip,
     /// `ReplacePathRegex` without exactly one space between regex and replacement: ignored.
     IgnoredReplacePathRegex,
+    /// A `Host` argument with a `$`, `{` or `}` (`Host:${DOMAIN}` that escaped interpolation,
+    /// or `$$` in a compose file): a literal host no host name matches.
+    TemplateInHost,
     /// A `Host` argument with white space inside: no request host contains any.
     SpaceInHost,
 }
@@ -283,6 +286,17 @@ impl Rule {
                                     arg.text
                                 ),
                                 "remove the space; separate several hosts with `,`",
+                            ));
+                        } else if let Some(at) = arg.text.find(['$', '{', '}']) {
+                            out.push(warn(
+                                WarningKind::TemplateInHost,
+                                sub_span(text, &arg, at, arg.text.len()),
+                                format!(
+                                    "`Host:{}` never matches: `Host` takes literal host names, and none has a `{}`",
+                                    arg.text,
+                                    &arg.text[at..=at]
+                                ),
+                                "write the host itself; in a compose file, `${CI_ENVIRONMENT_DOMAIN}` with one `$` (`$$` writes a `$`); use `HostRegexp` for a `{name}` template",
                             ));
                         } else if let Some(colon) = arg.text.find(':') {
                             out.push(warn(

@@ -8,7 +8,8 @@ declare_rule! {
     /// reads: a port in `Host` (`Host:example.com:443`), a space where `;` was meant
     /// (`Host:a.com Path:/x`), a `,` cutting a regex in two (`{id:[0-9]{1,3}}`), a broken
     /// template, a path without a leading `/`, two `Host` matchers AND-ed, a literal strip of a
-    /// `{template}`.
+    /// `{template}`, a `$` or `{` in `Host` (`Host:$${CI_ENVIRONMENT_DOMAIN}`: the `$$` wrote a
+    /// literal `$`).
     ///
     /// ## Why is this bad?
     /// Traefik loads the rule without a word, and the route answers 404 to the requests it was
