@@ -178,11 +178,31 @@ fn ignored_replace_path_regex() {
     );
 }
 
+/// `Host` takes literal host names: a `$` or a brace (a compose `$${DOMAIN}` that reached
+/// Traefik as written) never matches.
+#[test]
+fn a_template_in_host_never_matches() {
+    for rule in [
+        "Host:${CI_ENVIRONMENT_DOMAIN}",
+        "Host:a.com,{sub}.a.com",
+        "Host:$x.com",
+    ] {
+        let w = warnings(rule);
+        assert_eq!(w.len(), 1, "{rule}: {w:?}");
+        assert_eq!(
+            w[0].kind,
+            factory_route::WarningKind::TemplateInHost,
+            "{rule}"
+        );
+        assert_eq!(w[0].code(), "FR014");
+    }
+}
+
 #[test]
 fn clean_rules_have_no_warnings() {
     for rule in [
         "Host:example.com",
-        "Host:${CI_ENVIRONMENT_DOMAIN};PathPrefix:/ws/",
+        "Host:dev.factory;PathPrefix:/ws/",
         "HostRegexp:{sub:[a-z]+}.example.com",
         "Path:/articles/{category}/{id:[0-9]+}",
         "PathPrefixStripRegex:/api/{v:v[0-9]+};AddPrefix:/x",

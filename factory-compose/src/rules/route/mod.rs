@@ -258,6 +258,16 @@ fn rule_warnings<'c>(cx: &'c Context<'_>) -> &'c [(usize, Vec<factory_route::Rul
 }
 
 /// FR011 and FR014: the warnings of every rule that parses, for one code.
+/// Whether `raw` (a value as written in a compose file) has a `${` whose `$` is not escaped
+/// by another (`$${` writes a literal `${`).
+fn unescaped_template(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    (0..b.len()).any(|i| {
+        b.get(i..i + 2) == Some(b"${")
+            && b[..i].iter().rev().take_while(|&&c| c == b'$').count() % 2 == 0
+    })
+}
+
 pub(crate) fn warn_rules(
     cx: &Context<'_>,
     code: &'static str,
@@ -268,6 +278,16 @@ pub(crate) fn warn_rules(
         let Some(d) = defs.get(*i) else { continue };
         for w in warnings {
             if w.code() != code {
+                continue;
+            }
+            // A `${` interpolation could not replace (FE001, FE003 report it) is no literal
+            // host: one problem, one finding.
+            if w.kind == factory_route::WarningKind::TemplateInHost
+                && d.rule
+                    .value
+                    .as_ref()
+                    .is_some_and(|v| unescaped_template(cx.sources.get(v.at.file).slice(v.at.span)))
+            {
                 continue;
             }
             let mut diag = crate::rules::registry::diagnostic(
