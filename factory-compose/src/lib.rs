@@ -518,8 +518,16 @@ fn included_config_environments(
 fn report_empty_project(tree: &yaml::Tree, sources: &SourceMap, diags: &mut Diagnostics) {
     // compose-go drops `version` (and `include`, once read) before it finds the file empty:
     // `version: "3"` alone is `empty compose file` too (v2.40.3).
-    let dropped =
-        |e: &yaml::Entry| matches!(yaml::scalar_text(tree, e.key), Some("version" | "include"));
+    // An `include` naming files is not counted: they give the project its content (or are
+    // reported missing).
+    let dropped = |e: &yaml::Entry| match yaml::scalar_text(tree, e.key) {
+        Some("version") => true,
+        Some("include") => {
+            tree.sequence(e.value).is_some_and(<[_]>::is_empty)
+                || crate::model::convert::is_null(tree, tree.node(e.value))
+        }
+        _ => false,
+    };
     let (empty, only_dropped) = match tree.root().map(|r| tree.node(r).kind) {
         None => (true, false),
         Some(yaml::NodeKind::Mapping(entries)) => {

@@ -140,10 +140,10 @@ fn a_key_written_twice_in_a_ci_file_is_read_as_gitlab_reads_it() {
         fc003.map(|d| d.severity),
         Some(factory_compose::Severity::Warning)
     );
-    // The job defined twice: its last definition deploys automatically.
+    // The job defined twice: its last definition deploys automatically, and FP003 points at it.
     let twice = "prod:\n  environment: production\n  when: manual\n  only: [master]\n  script: [deploy]\nprod:\n  environment: production\n  script: [deploy]\n";
     let codes: Vec<_> = ci_findings(twice).iter().map(|f| (f.0, f.1)).collect();
-    assert_eq!(codes, [("FP003", 1), ("FC003", 6)]);
+    assert_eq!(codes, [("FC003", 6), ("FP003", 6)]);
 }
 
 #[test]
