@@ -115,13 +115,21 @@ fn service_names(tree: &Tree) -> Vec<String> {
         .collect()
 }
 
-/// Whether the text of any compose file names one of `names` (`$NAME` or `${NAME`).
+/// Whether the text of any compose file names one of `names`: `$NAME`, `${NAME`, or a bare
+/// `- NAME` environment item (which takes the variable's value as it is).
 fn mentions(sources: &SourceMap, names: &[&str]) -> bool {
     sources.of_kind(FileKind::Compose).any(|id| {
         let text = &sources.get(id).text;
-        names
-            .iter()
-            .any(|n| text.contains(&format!("${n}")) || text.contains(&format!("${{{n}")))
+        names.iter().filter(|n| text.contains(**n)).any(|n| {
+            text.contains(&format!("${n}"))
+                || text.contains(&format!("${{{n}"))
+                || text.lines().any(|line| {
+                    line.trim()
+                        .strip_prefix('-')
+                        .map(|item| item.trim().trim_matches(['"', '\'']))
+                        == Some(*n)
+                })
+        })
     })
 }
 

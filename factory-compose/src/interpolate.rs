@@ -273,7 +273,12 @@ fn expansion_budget(sources: &SourceMap) -> usize {
 }
 
 /// FE002 in development, FE007 in deploy mode (one problem, one diagnostic).
-fn unset_diagnostic(name: &str, at: Location, vars: &Variables, settings: &Settings) -> Diagnostic {
+pub(crate) fn unset_diagnostic(
+    name: &str,
+    at: Location,
+    vars: &Variables,
+    settings: &Settings,
+) -> Diagnostic {
     if settings.is_deploy() {
         let why = vars
             .why_missing(name)

@@ -213,3 +213,21 @@ fn fe005_fixes_apply_and_relint_clean() {
         .collect();
     assert_eq!(again, [false], "only D's quotes remain, without a fix");
 }
+
+/// A bare `- NAME` item takes the variable from where `docker compose` runs: deployed, only the
+/// platform's variables (SPEC §4). One it does not give is FE007 at the item; the mail and
+/// metrics variables a bare item names are given (the item declares their use).
+#[test]
+fn a_bare_item_the_platform_does_not_give_is_fe007_when_deployed() {
+    let compose = service_env(
+        "      - API_URL\n      - X_TOKEN\n      - MAILS_TOKEN\n      - INFLUXDB_DOMAIN\n      - CI_ENVIRONMENT_NAME\n",
+    );
+    assert_eq!(codes(&compose, &[], Some("production")), ["FE007", "FE007"]);
+    // `X_TOKEN` set in CI is given; in development a bare item is no finding (Compose leaves
+    // an unset one out without a word).
+    assert_eq!(
+        codes(&compose, &[("X_TOKEN", "t")], Some("production")),
+        ["FE007"]
+    );
+    assert_eq!(codes(&compose, &[], None), Vec::<String>::new());
+}

@@ -3,7 +3,8 @@ use crate::rules::{declare_rule, reported_elsewhere};
 declare_rule! {
     /// ## What it does
     /// In deploy mode (`-e NAME`), reports each use of a variable the platform will not provide
-    /// in that environment, and says why: it is only in the local `.env` (which is not
+    /// in that environment (a `${NAME}`, or a bare `- NAME` environment item, which takes the
+    /// variable as it is), and says why: it is only in the local `.env` (which is not
     /// deployed), it is a CI variable without the `X_` prefix, or it is a secret set for other
     /// environments (`SV_STAGING_X`) but not this one.
     ///
