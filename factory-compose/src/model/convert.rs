@@ -693,7 +693,10 @@ fn name_span(tree: &Tree, at: Location, node: &Node, key_len: usize) -> Location
         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => 1,
         _ => return at,
     };
-    if tree.text(s).contains('\\') && node.style == ScalarStyle::DoubleQuoted {
+    // The name is where it is written only when the text is as written: no escape (`\\`,
+    // `''`) and no line folded (the raw span is the decoded text plus its quotes).
+    let raw_len = at.span.end.saturating_sub(at.span.start) as usize;
+    if raw_len != tree.text(s).len() + 2 * offset as usize {
         return at;
     }
     let len = u32::try_from(key_len)
