@@ -14,7 +14,8 @@ declare_rule! {
     /// Reports a service configured to send mail through the SMTP ports 25, 465 or 587: an
     /// `environment` value or a `command` naming `host:25`, `host:465` or `host:587`, or a mail
     /// port variable (`SMTP_PORT`, `SMTP_*_PORT`, `*_SMTP_PORT`, `EMAIL_PORT`, `MAIL_PORT`) set
-    /// to one of them.
+    /// to one of them. An address a server listens on (`0.0.0.0:25`, `[::]:587`) or the
+    /// container itself (`localhost:25`) is no relay and is not reported.
     ///
     /// ## Why is this bad?
     /// Containers on the platform cannot send mail directly: outgoing ports 25, 465 and 587 are
@@ -84,7 +85,12 @@ pub(crate) fn host_port(text: &str) -> Option<(Range<usize>, &str)> {
         let host = &text[host_start..i];
         let hostlike = !host.is_empty()
             && (host.bytes().any(|b| b.is_ascii_alphabetic()) || host.contains(['.', '}', ']']));
-        if hostlike {
+        // An address to listen on, or the container itself: no mail leaves through it.
+        let local = matches!(
+            host.to_ascii_lowercase().as_str(),
+            "0.0.0.0" | "127.0.0.1" | "localhost" | "[::]" | "[::1]" | "*"
+        );
+        if hostlike && !local {
             return Some((i..i + 1 + digits, port));
         }
     }
