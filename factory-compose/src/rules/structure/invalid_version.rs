@@ -52,18 +52,22 @@ impl Rule for InvalidVersion {
                 PlainValue::Str if is_3x(s) => return,
                 PlainValue::Str => (
                     format!("`version: {}` is not a 3.x Compose file format", s),
-                    "the platform expects the 3.x file format: write `version: \"3\"` (or \"3.x\") and check the file against it",
+                    "the platform expects the 3.x file format: write `version: \"3\"` (or a 3.x release such as `\"3.8\"`) and check the file against it".to_owned(),
                 ),
+                // Quoting keeps the value written when it is a 3.x one (`3.7` → `"3.7"`).
                 PlainValue::Int(_) | PlainValue::Float(_) => (
                     format!("`version: {}` is a number, not a string", s),
-                    "quote it: `version: \"3\"`",
+                    format!(
+                        "quote it: `version: \"{}\"`",
+                        if is_3x(s) { s } else { "3" }
+                    ),
                 ),
                 _ => (
                     format!(
                         "`version` must be a 3.x string, not {}",
                         describe(tree, version.value)
                     ),
-                    "write `version: \"3\"`",
+                    "write `version: \"3\"`".to_owned(),
                 ),
             },
             _ => (
@@ -71,7 +75,7 @@ impl Rule for InvalidVersion {
                     "`version` must be a 3.x string, not {}",
                     describe(tree, version.value)
                 ),
-                "write `version: \"3\"`",
+                "write `version: \"3\"`".to_owned(),
             ),
         };
         out.push(
