@@ -366,3 +366,24 @@ fn contradicting_options_are_usage_errors() {
         assert_eq!(factory(&args, &dir).status.code(), Some(code), "{args:?}");
     }
 }
+
+/// `factory rule` lists every rule in four columns: the longest names (`duplicate-environment-
+/// variable`) used to run into their summary.
+#[test]
+fn the_rule_list_keeps_its_columns_apart() {
+    let out = factory(&["rule"], &repo());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().count() > 50, "{text}");
+    for line in text.lines() {
+        let columns: Vec<&str> = line
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert!(columns.len() >= 4, "{line}");
+        assert!(
+            !columns[2].contains(' '),
+            "a name glued to its summary: {line}"
+        );
+    }
+}

@@ -28,10 +28,12 @@ pub(crate) fn run(args: &RuleArgs) -> Result<ExitCode, String> {
         None => match args.format {
             RuleFormat::Human => {
                 let mut out = String::new();
+                // The names' column is as wide as the longest name: a summary never touches it.
+                let width = registry::all().map(|r| r.name.len()).max().unwrap_or(0);
                 for r in registry::all() {
                     let _ = writeln!(
                         out,
-                        "{}  {:<8} {:<28} {}",
+                        "{}  {:<8} {:<width$}  {}",
                         r.code,
                         r.severity.as_str(),
                         r.name,
