@@ -35,6 +35,9 @@ pub struct Suppression {
     pub location: Location,
     /// The 1-based line it silences; `None` for `ignore-file`.
     pub line: Option<usize>,
+    /// A `# factory: ignore FC034` that is no directive factory reads (no `=`, a misspelt
+    /// word): it silences nothing, and FC901 says how to write it. `code` is then empty.
+    pub malformed: bool,
 }
 
 /// Every suppression comment of every source file.
@@ -81,6 +84,23 @@ fn scan_file(id: FileId, text: &str, kind: FileKind, out: &mut Vec<Suppression>)
         } else if let Some(l) = rest_trimmed.strip_prefix("ignore=") {
             (false, l)
         } else {
+            // `# factory: ignore FC034`, `# factory: ignore-line=…`: meant as a suppression,
+            // read as none.
+            if rest_trimmed.starts_with("ignore") {
+                let start = offset + hash;
+                out.push(Suppression {
+                    code: String::new(),
+                    location: Location::new(
+                        id,
+                        Span::new(
+                            u32::try_from(start).unwrap_or(u32::MAX),
+                            u32::try_from(offset + line.len()).unwrap_or(u32::MAX),
+                        ),
+                    ),
+                    line: None,
+                    malformed: true,
+                });
+            }
             continue;
         };
         let own_line = line[..hash].trim().is_empty();
@@ -120,6 +140,7 @@ fn scan_file(id: FileId, text: &str, kind: FileKind, out: &mut Vec<Suppression>)
                 code: String::new(),
                 location: at(comment_at, line.len() - hash),
                 line: line_of,
+                malformed: false,
             });
         }
         for (start, code) in codes {
@@ -127,6 +148,7 @@ fn scan_file(id: FileId, text: &str, kind: FileKind, out: &mut Vec<Suppression>)
                 code: code.to_ascii_uppercase(),
                 location: at(list_start + start, code.len()),
                 line: line_of,
+                malformed: false,
             });
         }
     }
@@ -233,7 +255,13 @@ pub fn apply_inline(report: Report, sources: &SourceMap) -> Report {
             continue;
         }
         let known = registry::find(&s.code).is_some_and(|r| r.code == s.code);
-        let d = if s.code.is_empty() {
+        let d = if s.malformed {
+            registry::diagnostic(
+                "FC901",
+                "this comment reads as no suppression: factory knows `ignore=CODES` and `ignore-file=CODES`",
+            )
+            .with_help("write the codes after `=`, such as `# factory: ignore=FC034`")
+        } else if s.code.is_empty() {
             registry::diagnostic("FC901", "this suppression names no rule code")
                 .with_help("name the codes to silence, such as `# factory: ignore=FC014`")
         } else if known {
@@ -385,6 +413,32 @@ mod tests {
             .map(|d| d.message.as_str())
             .collect();
         assert_eq!(messages, ["this suppression names no rule code"]);
+    }
+
+    /// A comment meant as a suppression that factory cannot read (no `=`, a misspelt word)
+    /// silences nothing: FC901 says so, at the comment. Other `factory:` notes are left alone.
+    #[test]
+    fn a_suppression_written_wrong_is_fc901() {
+        let text = "a: 1 # factory: ignore FC014
+b: 2 # factory: ignored=FC014
+c: 3 # factory: see README
+";
+        let report = apply_inline(Report::new(Vec::new()), &sources(text, FileKind::Compose));
+        let found: Vec<(&str, &str)> = report
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let at = d.primary.as_ref().expect("a place").location.span.range();
+                (d.code, &text[at])
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("FC901", "# factory: ignore FC014"),
+                ("FC901", "# factory: ignored=FC014")
+            ]
+        );
     }
 
     #[test]

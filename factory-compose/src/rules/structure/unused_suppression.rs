@@ -4,7 +4,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a code in a `# factory: ignore=…` or `# factory: ignore-file=…` comment that
     /// silenced nothing: the rule does not fire on that line (or in that file), or the code is
-    /// not a rule code at all.
+    /// not a rule code at all. Also a comment meant as a suppression that factory cannot read
+    /// (`# factory: ignore FC034` without `=`, `# factory: ignored=…`).
     ///
     /// A comment `# factory: ignore=CODE,…` at the end of a line silences those codes on that
     /// line; on a line of its own it silences them on the next line that is neither blank nor
