@@ -663,7 +663,9 @@ impl<'t> Cx<'t> {
             format!("the {what_key} `{key}` has {what} as its value"),
         )
         .with_help(match &raw {
-            Some(r) => format!("quote the value: `{key}: \"{r}\"`; Compose wants a string here"),
+            Some(r) => format!(
+                "quote the value: `{key}: \"{r}\"`; Compose v2 turns it into that string, but the platform's Compose v1 refuses a boolean here"
+            ),
             None => "write the value as one quoted string".to_owned(),
         });
         d = d.at_inherited(self.loc(e.value), self.via(e));
