@@ -39,6 +39,33 @@ declare_rule! {
     }
 }
 
+/// The help: with an alias (`db:database`), the service reached it by that name, which
+/// `depends_on` does not give.
+fn aliases_help(svc: &crate::model::Service) -> String {
+    let aliased: Vec<(&str, &str)> = svc
+        .links
+        .iter()
+        .flat_map(|l| &l.value)
+        .filter_map(|l| l.value.split_once(':'))
+        .filter(|(name, alias)| name != alias && !alias.contains(':'))
+        .collect();
+    match aliased.as_slice() {
+        [] => {
+            "replace `links:` with `depends_on:`; services reach each other by name without links"
+                .to_owned()
+        }
+        [(name, alias), ..] => format!(
+            "replace `links:` with `depends_on:`, and make `{}` reach `{name}` by its service name instead of `{alias}`{}: without links there is no alias",
+            svc.name.value,
+            if aliased.len() > 1 {
+                " (and the other aliases)"
+            } else {
+                ""
+            }
+        ),
+    }
+}
+
 impl Rule for LinksDeprecated {
     fn info(&self) -> &'static crate::rules::RuleInfo {
         &Self::INFO
@@ -47,11 +74,15 @@ impl Rule for LinksDeprecated {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             if let Some(key) = svc.key(&cx.project.tree, "links") {
-                let mut d = key.point(registry::diagnostic(
-                    "FC014",
-                    format!("service `{}` uses `links`, which is deprecated", svc.name.value),
-                ))
-                .with_help("replace `links:` with `depends_on:`; services reach each other by name without links");
+                let mut d = key
+                    .point(registry::diagnostic(
+                        "FC014",
+                        format!(
+                            "service `{}` uses `links`, which is deprecated",
+                            svc.name.value
+                        ),
+                    ))
+                    .with_help(aliases_help(svc));
                 let plain = svc.links.as_ref().is_some_and(|links| {
                     links.via.is_none()
                         && links.value.iter().all(|l| {
