@@ -14,9 +14,12 @@ declare_rule! {
     /// ## What it does
     /// Reports a variable whose name looks secret (it contains `PASSWORD`, `SECRET` or `TOKEN`,
     /// or ends with `_KEY`) and whose value is written literally: in a service's `environment`
-    /// without a `$` variable, or in `.env`. Names that say where a secret is (`*_FILE`,
-    /// `*_PATH`, `*_DIR`, `*_NAME`), switches (`MYSQL_ALLOW_EMPTY_PASSWORD`) and empty or boolean
-    /// values are not reported.
+    /// without a `$` variable, or in `.env`. Names that say where a secret is or how it is used
+    /// (`*_FILE`, `*_PATH`, `*_DIR`, `*_NAME`, `*_URL`, `*_URI`, `*_ENDPOINT`, `*_LENGTH`,
+    /// `*_TTL`, `*_LIFETIME`, `*_EXPIRY`, `*_TIMEOUT`, `*_HEADER`), switches
+    /// (`MYSQL_ALLOW_EMPTY_PASSWORD`) and empty or boolean values are not reported, nor a `.env`
+    /// value of a variable the platform gives when deployed (a managed database's password for
+    /// a `postgresql`, `mysql` or `mongodb` service, `MAILS_TOKEN`, `INFLUXDB_PASSWORD`).
     ///
     /// ## Why is this bad?
     /// The compose file and `.env` are committed: the value is readable by everyone with access
@@ -108,8 +111,18 @@ impl Rule for LiteralSecret {
                 );
             }
         }
+        // Deployed, the platform gives these itself (SPEC §3.7): a development value in `.env`
+        // (for the local database container) is no secret of the deployed project.
+        let given = |name: &str| {
+            factory_env::MAIL_VARIABLES.contains(&name)
+                || factory_env::METRICS_VARIABLES.contains(&name)
+                || cx.project.services.iter().any(|s| {
+                    factory_env::ManagedService::from_service_name(&s.name.value)
+                        .is_some_and(|m| m.variables().contains(&name))
+                })
+        };
         for (file, entry) in &cx.dotenv.entries {
-            if entry.inherited || !holds_secret(&entry.key, &entry.value) {
+            if entry.inherited || !holds_secret(&entry.key, &entry.value) || given(&entry.key) {
                 continue;
             }
             let raw = cx
@@ -152,9 +165,24 @@ fn holds_secret(name: &str, value: &str) -> bool {
     if switch {
         return false;
     }
-    let about_a_secret = ["_FILE", "_PATH", "_DIR", "_NAME"]
-        .iter()
-        .any(|s| ends_with_ignore_case(name, s))
+    // Settings about a secret, not the secret: where it is, how long, when it expires.
+    let about_a_secret = [
+        "_FILE",
+        "_PATH",
+        "_DIR",
+        "_NAME",
+        "_URL",
+        "_URI",
+        "_ENDPOINT",
+        "_LENGTH",
+        "_TTL",
+        "_LIFETIME",
+        "_EXPIRY",
+        "_TIMEOUT",
+        "_HEADER",
+    ]
+    .iter()
+    .any(|s| ends_with_ignore_case(name, s))
         || contains_ignore_case(name, "ALLOW_EMPTY");
     !about_a_secret && looks_secret(name)
 }
@@ -186,6 +214,9 @@ mod tests {
             ("DB_PASSWORD", ""),
             ("USE_TOKEN", "true"),
             ("USER", "bob"),
+            ("PASSWORD_MIN_LENGTH", "12"),
+            ("TOKEN_URL", "https://auth.example.com/oauth/token"),
+            ("SESSION_TOKEN_TTL", "3600"),
         ] {
             assert!(!holds_secret(name, value), "{name}={value}");
         }
