@@ -369,6 +369,18 @@ fn problem_diagnostic(problem: YamlProblem, file: FileId, text: &str, noun: &str
     match problem {
         YamlProblem::Syntax { message, span } => {
             let help = syntax_help(&message, text, span);
+            // The parser gives a point: cover the character there, so every report format
+            // (SARIF regions, GitHub annotations) shows one.
+            let span = match text
+                .get(span.start as usize..)
+                .and_then(|r| r.chars().next())
+            {
+                Some(c) if span.start == span.end && c != '\n' && c != '\r' => Span::new(
+                    span.start,
+                    span.start + u32::try_from(c.len_utf8()).unwrap_or(1),
+                ),
+                _ => span,
+            };
             registry::diagnostic("FC001", format!("invalid YAML: {message}"))
                 .at(at(span))
                 .with_help(help)

@@ -208,3 +208,24 @@ fn github_commands_are_one_line_each_and_escaped() {
         "::notice title=FC014::a finding without a place, 100%25 odd: a, b%0Asecond line"
     );
 }
+
+/// The parser reports a syntax error at a point: the finding covers the character there, so
+/// SARIF regions and GitHub annotations are never empty (at the end of a line it stays a point).
+#[test]
+fn a_yaml_syntax_error_covers_a_character() {
+    for (text, expected) in [
+        ("services:\n  a:\n    image: nginx:\n", ":"),
+        ("services:\n  a: [x\n  b: é: 1\n", ":"),
+    ] {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("c.yml", text, FileKind::Compose));
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "FC001")
+            .expect("FC001");
+        let span = d.primary.as_ref().expect("a place").location.span;
+        assert_eq!(&text[span.range()], expected, "{text:?}: {}", d.message);
+    }
+}
