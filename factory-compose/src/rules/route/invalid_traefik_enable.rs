@@ -74,13 +74,22 @@ impl Rule for InvalidTraefikEnable {
                     "false" | "0" | "f" => "false",
                     _ => "",
                 };
+                // The line to write, in the form the labels are written in.
+                let written = |v: &str| match kv.form {
+                    Form::Map => format!("traefik.enable: '{v}'"),
+                    Form::List => format!("- traefik.enable={v}"),
+                };
                 let (message, help) = if what.is_empty() {
                     (
                         format!(
                             "`traefik.enable` of `{}` is `{}`: Traefik v1 does not read it as a boolean and ignores the label",
                             svc.name.value, value.value
                         ),
-                        "write `traefik.enable: 'true'` to route the service, or `'false'` to hide it".to_owned(),
+                        format!(
+                            "write `{}` to route the service, or `{}` to hide it",
+                            written("true"),
+                            written("false")
+                        ),
                     )
                 } else {
                     (
@@ -88,7 +97,7 @@ impl Rule for InvalidTraefikEnable {
                             "`traefik.enable` of `{}` is `{}` instead of `'{what}'`",
                             svc.name.value, value.value
                         ),
-                        format!("write `traefik.enable: '{what}'`"),
+                        format!("write `{}`", written(what)),
                     )
                 };
                 out.push(

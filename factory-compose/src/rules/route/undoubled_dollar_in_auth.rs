@@ -101,8 +101,11 @@ impl Rule for UndoubledDollarInAuth {
                         ),
                     ))
                     .with_help(format!(
-                        "write every `$` of the hash as `$$`: `{}: {fixed_label}`",
-                        kv.key.value
+                        "write every `$` of the hash as `$$`: `{}`",
+                        match kv.form {
+                            Form::Map => format!("{}: {fixed_label}", kv.key.value),
+                            Form::List => format!("- {}={fixed_label}", kv.key.value),
+                        }
                     ));
                 if !edits.is_empty() {
                     d = d.with_fix(Fix {
