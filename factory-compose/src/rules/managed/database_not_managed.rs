@@ -61,7 +61,31 @@ impl Rule for DatabaseNotManaged {
                 ),
             };
             let taken = cx.service_index(wanted).is_some();
-            let help = if taken {
+            // Several services of the same database: only one can take the managed name.
+            let others: Vec<&str> = cx
+                .project
+                .services
+                .iter()
+                .enumerate()
+                .filter(|&(i, s)| {
+                    i != index
+                        && s.name.value != wanted
+                        && database_of(cx, i, s).is_some_and(|(m, _)| m == managed)
+                })
+                .map(|(_, s)| s.name.value.as_str())
+                .collect();
+            let help = if !taken && !others.is_empty() {
+                format!(
+                    "{} run{} a {} too, and the platform manages one per project, named `{wanted}`: rename the one the application needs most to `{wanted}` (and the `depends_on`/`links` entries that name it); the others stay plain containers, or share it",
+                    others
+                        .iter()
+                        .map(|o| format!("`{o}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if others.len() == 1 { "s" } else { "" },
+                    product(managed)
+                )
+            } else if taken {
                 format!(
                     "the project already has a `{wanted}` service: this one is an unmanaged container; remove it if the application can share the managed {}",
                     product(managed)
