@@ -44,10 +44,14 @@ impl Rule for InvalidExpose {
         let tree = &cx.project.tree;
         for svc in &cx.project.services {
             let Some(expose) = &svc.expose else { continue };
-            let nodes = svc
-                .entry(tree, "expose")
-                .and_then(|e| tree.sequence(e.value))
-                .unwrap_or_default();
+            // Most items are a port in decimal (`9000`, `"9000/udp"`): read as written.
+            let nodes = if expose.value.iter().all(|i| is_decimal_port(&i.value)) {
+                &[][..]
+            } else {
+                svc.entry(tree, "expose")
+                    .and_then(|e| tree.sequence(e.value))
+                    .unwrap_or_default()
+            };
             for item in &expose.value {
                 if item.value.contains('$') {
                     continue;
@@ -94,6 +98,13 @@ impl Rule for InvalidExpose {
 }
 
 /// `PORT[-PORT][/tcp|/udp]`, each port 1–65535, the range not reversed.
+/// Whether `text` is a number YAML reads as itself (digits, no leading `0`), or no number at
+/// all (it has a `/` or a `-`): an expose item Compose takes as written, whatever its quotes.
+pub(crate) fn is_decimal_port(text: &str) -> bool {
+    text.contains(['/', '-'])
+        || (!text.starts_with('0') && !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+}
+
 pub(crate) fn check_expose(entry: &str) -> Result<(), String> {
     let (ports, proto) = match entry.split_once('/') {
         Some((p, proto)) => (p, Some(proto)),

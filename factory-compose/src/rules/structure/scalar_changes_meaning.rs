@@ -61,6 +61,13 @@ const YAML11_BOOLS: &[&str] = &[
 /// or float (`[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*`, `1:30.5` is 90.5), printed as Python
 /// prints it. `None` for anything else (and past `i128`).
 fn yaml11_base60(raw: &str) -> Option<String> {
+    // Most values with a `:` are URLs or rules: one pass over the bytes sets them aside.
+    if !raw
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b':' | b'_' | b'.' | b'-' | b'+'))
+    {
+        return None;
+    }
     let (negative, body) = match raw.as_bytes().first()? {
         b'-' => (true, &raw[1..]),
         b'+' => (false, &raw[1..]),
@@ -230,7 +237,11 @@ impl Rule for ScalarChangesMeaning {
                 check_value("the value", "restart", restart, entry.value, out);
             }
             // `expose: [010]`: Compose exposes port 8 (a float it refuses: FC023's).
-            if let Some(entry) = svc.entry(tree, "expose")
+            if svc.expose.as_ref().is_some_and(|e| {
+                !e.value
+                    .iter()
+                    .all(|i| super::invalid_expose::is_decimal_port(&i.value))
+            }) && let Some(entry) = svc.entry(tree, "expose")
                 && let View::Sequence(items) = tree.view(entry.value)
             {
                 let via = svc.expose.as_ref().and_then(|e| e.via);
