@@ -12,6 +12,9 @@ const DEFAULT_NAMES: &[&str] = &[
     "docker-compose.yaml",
 ];
 
+/// The file `deploy-master` deploys unless its `-f` option names another.
+const DEPLOYED: &str = "docker-compose.yml";
+
 /// The override file names, in Compose's order of preference (`DefaultOverrideFileNames`):
 /// the first one present is merged onto the file found, whatever that file is called.
 const OVERRIDE_NAMES: &[&str] = &[
@@ -80,11 +83,16 @@ pub(crate) fn display_in(dir: &Path, name: &str) -> String {
 /// project was named with the positional PATH (`factory lint -f a.yml -f b.yml examples/hello`),
 /// which reads as "in the project at PATH": relative `-f` paths are then taken inside PATH.
 /// Diagnostics always name a file as it was given.
+///
+/// Deployed (`deploy`), with no `-f` and no `COMPOSE_FILE`, the file is what `deploy-master`
+/// reads by default: `docker-compose.yml` alone, without an override (the platform manual:
+/// "Par défaut, le fichier docker-compose.yml est utilisé"); Compose's discovery when there is
+/// none.
 pub(crate) fn compose_files(
     dir: &Path,
     explicit: &[PathBuf],
     compose_file_env: Option<(String, String)>,
-    files_relative_to_dir: bool,
+    (files_relative_to_dir, deploy): (bool, bool),
 ) -> Result<Vec<ComposeFile>, String> {
     if !explicit.is_empty() {
         return Ok(explicit
@@ -127,6 +135,12 @@ pub(crate) fn compose_files(
                 }
             })
             .collect());
+    }
+    if deploy && dir.join(DEPLOYED).is_file() {
+        return Ok(vec![ComposeFile {
+            path: dir.join(DEPLOYED),
+            display: display_in(dir, DEPLOYED),
+        }]);
     }
     let Some(name) = DEFAULT_NAMES.iter().find(|n| dir.join(n).is_file()) else {
         if dir.is_file() {
@@ -182,18 +196,35 @@ mod tests {
     #[test]
     fn default_files_are_found_in_compose_go_s_order() {
         let dir = std::env::temp_dir().join(format!("factory-discover-{}", std::process::id()));
-        let found = |names: &[&str]| -> Vec<String> {
+        let found_as = |names: &[&str], deploy: bool| -> Vec<String> {
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
             for n in names {
                 std::fs::write(dir.join(n), "services: {}\n").unwrap();
             }
-            compose_files(&dir, &[], None, false)
+            compose_files(&dir, &[], None, (false, deploy))
                 .unwrap()
                 .iter()
                 .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
                 .collect()
         };
+        let found = |names: &[&str]| found_as(names, false);
+        // Deployed: what `deploy-master` reads, `docker-compose.yml` alone.
+        assert_eq!(
+            found_as(
+                &[
+                    "compose.yaml",
+                    "docker-compose.yml",
+                    "docker-compose.override.yml"
+                ],
+                true
+            ),
+            ["docker-compose.yml"]
+        );
+        assert_eq!(
+            found_as(&["compose.yaml", "compose.override.yml"], true),
+            ["compose.yaml", "compose.override.yml"]
+        );
         assert_eq!(
             found(&["docker-compose.yaml", "docker-compose.yml"]),
             ["docker-compose.yml"]
@@ -223,7 +254,7 @@ mod tests {
             Path::new("p"),
             &[],
             Some(("a.yml;b.yml".into(), ";".into())),
-            false,
+            (false, false),
         )
         .unwrap();
         assert_eq!(

@@ -314,7 +314,13 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
                 .map(|e| e.value)
         })
     };
-    let setting = |name: &str| std::env::var(name).ok().or_else(|| from_dotenv(name));
+    // Deployed, the local `.env` is not there (SPEC §4).
+    let deploy = p.environment.is_some();
+    let setting = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .or_else(|| if deploy { None } else { from_dotenv(name) })
+    };
     let compose_file_env = setting("COMPOSE_FILE").map(|v| {
         (
             v,
@@ -328,7 +334,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         &dir,
         &p.files,
         compose_file_env,
-        path.is_some() && p.project_directory.is_none(),
+        (path.is_some() && p.project_directory.is_none(), deploy),
     )?;
     let mut sources = SourceMap::new();
     let mut paths = Vec::new();

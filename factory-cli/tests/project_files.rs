@@ -320,3 +320,49 @@ fn a_deployed_file_compose_does_not_read_is_fp002() {
     let _ = std::fs::remove_dir_all(&both);
     let _ = std::fs::remove_dir_all(&alone);
 }
+
+/// Deployed, `deploy-master` reads `docker-compose.yml` alone (the platform manual): the
+/// development override does not hide what production gets.
+#[test]
+fn deploy_mode_reads_the_deployed_file_without_the_override() {
+    let dir = project(
+        "deployed",
+        &[
+            (
+                "docker-compose.yml",
+                "services:\n  app:\n    image: nginx\n    expose: [9000]\n",
+            ),
+            (
+                "docker-compose.override.yml",
+                "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n",
+            ),
+        ],
+    );
+    let fc034 = |args: &[&str]| {
+        let out = factory(args, &dir);
+        diagnostics(&out).iter().any(|d| d["code"] == "FC034")
+    };
+    assert!(fc034(&[
+        "lint",
+        "--format",
+        "json",
+        "-e",
+        "production",
+        "."
+    ]));
+    assert!(!fc034(&["lint", "--format", "json", "."]));
+    // Files named on the command line are read as named, deployed or not.
+    assert!(!fc034(&[
+        "lint",
+        "--format",
+        "json",
+        "-e",
+        "production",
+        "-f",
+        "docker-compose.yml",
+        "-f",
+        "docker-compose.override.yml",
+        "."
+    ]));
+    let _ = std::fs::remove_dir_all(&dir);
+}
