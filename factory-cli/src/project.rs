@@ -285,7 +285,7 @@ pub(crate) fn read_configured(
 
 /// Read everything a command needs.
 pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles, String> {
-    let dir = discover::project_dir(path, p.project_directory.as_deref(), &p.files)?;
+    let mut dir = discover::project_dir(path, p.project_directory.as_deref(), &p.files)?;
     // The `.env` files are read first: Compose takes `COMPOSE_FILE` (and
     // `COMPOSE_PATH_SEPARATOR`) from them when the process does not set it.
     let mut env_files: Vec<(PathBuf, String, String)> = Vec::new();
@@ -330,12 +330,24 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
                 .unwrap_or_else(|| ":".to_owned()),
         )
     });
+    let named_by_variable = p.files.is_empty() && path.is_none() && p.project_directory.is_none();
+    let named_by_variable = named_by_variable && compose_file_env.is_some();
     let files = discover::compose_files(
         &dir,
         &p.files,
         compose_file_env,
         (path.is_some() && p.project_directory.is_none(), deploy),
     )?;
+    // As with `-f`, Compose's project directory is then the first file's folder (its name, its
+    // relative paths); the `.env` that named the files was read from where it was found.
+    if named_by_variable
+        && let Some(first) = files
+            .first()
+            .and_then(|f| f.path.parent())
+            .filter(|d| !d.as_os_str().is_empty() && *d != dir.as_path())
+    {
+        dir = first.to_path_buf();
+    }
     let mut sources = SourceMap::new();
     let mut paths = Vec::new();
     for f in &files {

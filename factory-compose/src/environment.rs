@@ -116,7 +116,8 @@ fn service_names(tree: &Tree) -> Vec<String> {
 }
 
 /// Whether the text of any compose file names one of `names`: `$NAME`, `${NAME`, or a bare
-/// `- NAME` environment item (which takes the variable's value as it is).
+/// `- NAME` environment item or `NAME:` with no value (which take the variable's value as it
+/// is).
 fn mentions(sources: &SourceMap, names: &[&str]) -> bool {
     sources.of_kind(FileKind::Compose).any(|id| {
         let text = &sources.get(id).text;
@@ -124,10 +125,11 @@ fn mentions(sources: &SourceMap, names: &[&str]) -> bool {
             text.contains(&format!("${n}"))
                 || text.contains(&format!("${{{n}"))
                 || text.lines().any(|line| {
-                    line.trim()
-                        .strip_prefix('-')
+                    let line = line.trim();
+                    line.strip_prefix('-')
                         .map(|item| item.trim().trim_matches(['"', '\'']))
                         == Some(*n)
+                        || line.strip_suffix(':').map(str::trim_end) == Some(*n)
                 })
         })
     })

@@ -35,6 +35,9 @@ pub(crate) struct GitlabCi {
     /// The value a merge key (`<<`) written after a key brings, by mapping and the key the tree
     /// keeps; with where the last such `<<` is. Ruby's YAML library merges in written order.
     merged_over: HashMap<(NodeId, Span), (u32, NodeId)>,
+    /// The span of each later key and `<<` above, by where it starts: a job is located at the
+    /// one of its definition GitLab reads.
+    written_at: HashMap<u32, Span>,
 }
 
 /// One job (hidden `.templates` excluded).
@@ -95,6 +98,7 @@ impl GitlabCi {
         let parsed = yaml::parse(text, file, limits);
         let nodes = parsed.tree.nodes.len();
         let mut later = HashMap::new();
+        let mut written_at = HashMap::new();
         for problem in &parsed.problems {
             if let YamlProblem::DuplicateKey {
                 first,
@@ -105,6 +109,7 @@ impl GitlabCi {
                 && (value.0 as usize) < nodes
             {
                 keep_last(&mut later, *first, (second.start, *value));
+                written_at.insert(second.start, *second);
             }
         }
         let mut merged_over = HashMap::new();
@@ -115,6 +120,7 @@ impl GitlabCi {
                     (m.mapping, m.key),
                     (m.merge_key.start, m.value),
                 );
+                written_at.insert(m.merge_key.start, m.merge_key);
             }
         }
         Self {
@@ -122,6 +128,7 @@ impl GitlabCi {
             problems: parsed.problems,
             later,
             merged_over,
+            written_at,
         }
     }
 
@@ -191,12 +198,12 @@ impl GitlabCi {
             }
             let mut chain = Vec::new();
             self.extend_chain(value, &mut chain, 0);
+            // The later key, or the `<<` that brought the definition, as the parser spanned it.
             let first = self.loc(e.key);
-            let key = if at == first.span.start {
-                first
-            } else {
-                let len = first.span.end - first.span.start;
-                Location::new(first.file, crate::span::Span::new(at, at + len))
+            let key = match (e.merged_from, self.written_at.get(&at)) {
+                (Some(merge), _) if merge.start == at => Location::new(first.file, merge),
+                (_, Some(&span)) if at != first.span.start => Location::new(first.file, span),
+                _ => first,
             };
             out.push(Job {
                 name: name.to_owned(),
@@ -585,6 +592,18 @@ mod tests {
                 never: false
             }
         );
+    }
+
+    /// A job whose definition GitLab reads comes from a `<<`: it is located at the `<<` (the
+    /// span is the parser's, on char boundaries: a guessed one ran into `é` and panicked).
+    #[test]
+    fn a_job_merged_in_is_at_its_merge_key() {
+        let text = ".t: &t\n  production-europe-west:\n    environment: production\n    script: [a]\n<<: *t # ééééééééééé\n";
+        let ci = GitlabCi::parse(text, FileId(0));
+        let jobs = ci.jobs();
+        assert_eq!(jobs.len(), 1);
+        assert!(text.is_char_boundary(jobs[0].key.span.end as usize));
+        assert_eq!(&text[jobs[0].key.span.range()], "<<");
     }
 
     /// GitLab reads the last definition of a job: its diagnostics point at that one's key.

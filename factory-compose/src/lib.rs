@@ -403,12 +403,15 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let mut project = model::build(tree, &mut diagnostics);
     project.overrides = overrides;
     if settings.is_deploy() {
-        // A bare `- NAME` item takes the variable's value from where `docker compose` runs:
-        // deployed, that is the platform's variables only (the local `.env` is not there).
+        // A bare `- NAME` item (or `NAME:` with no value) takes the variable's value from
+        // where `docker compose` runs: deployed, that is the platform's variables only (the
+        // local `.env` is not there).
         for svc in &project.services {
-            let bare = svc.environment.iter().flat_map(|e| &e.value).filter(|kv| {
-                kv.form == model::Form::List && kv.value.is_none() && !kv.key.value.is_empty()
-            });
+            let bare = svc
+                .environment
+                .iter()
+                .flat_map(|e| &e.value)
+                .filter(|kv| kv.value.is_none() && !kv.key.value.is_empty());
             for kv in bare {
                 if factory_env::Lookup::get(&variables, &kv.key.value).is_none() {
                     diagnostics.push(interpolate::unset_diagnostic(

@@ -230,4 +230,7 @@ fn a_bare_item_the_platform_does_not_give_is_fe007_when_deployed() {
         ["FE007"]
     );
     assert_eq!(codes(&compose, &[], None), Vec::<String>::new());
+    // `NAME:` with no value reads the variable the same way.
+    let mapping = service_env("      API_URL:\n      MAILS_TOKEN:\n");
+    assert_eq!(codes(&mapping, &[], Some("production")), ["FE007"]);
 }

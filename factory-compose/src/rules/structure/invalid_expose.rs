@@ -52,16 +52,19 @@ impl Rule for InvalidExpose {
                     .and_then(|e| tree.sequence(e.value))
                     .unwrap_or_default()
             };
+            // By place: each item finds its node in one lookup (a scan per item was quadratic).
+            let by_place: std::collections::HashMap<_, _> = nodes
+                .iter()
+                .map(|&n| tree.node(n))
+                .map(|n| ((n.file, n.span), n))
+                .collect();
             for item in &expose.value {
                 if item.value.contains('$') {
                     continue;
                 }
                 // An unquoted number is the number YAML reads (`010` is 8, `0x50` is 80: FC022
                 // says so); a float (`0080`, `80.0`) Compose refuses.
-                let node = nodes
-                    .iter()
-                    .map(|&n| tree.node(n))
-                    .find(|n| n.span == item.at.span && n.file == item.at.file);
+                let node = by_place.get(&(item.at.file, item.at.span)).copied();
                 let read = match node.map(|n| scalar_kind(tree, n)) {
                     Some(PlainValue::Int(i)) => i.to_string(),
                     Some(PlainValue::Float(f)) => {
