@@ -59,10 +59,7 @@ pub(crate) fn parse_dotenv(
                 .flat_map(|e| &e.unset)
                 .filter(|u| !u.has_default)
             {
-                let span = Span::new(
-                    u32::try_from(u.span.start).unwrap_or(u32::MAX),
-                    u32::try_from(u.span.end).unwrap_or(u32::MAX),
-                );
+                let span = Span::of_range(u.span.clone());
                 diags.push(
                     registry::diagnostic(
                         "FE002",
@@ -84,10 +81,7 @@ pub(crate) fn parse_dotenv(
 /// FE004 for a syntax error of a file read with the `.env` grammar (`what`: `.env`, `env
 /// file`, `label file`), or its expansion budget.
 pub(crate) fn dotenv_diagnostic(what: &str, file: FileId, e: &dotenv::DotenvError) -> Diagnostic {
-    let span = Span::new(
-        u32::try_from(e.span.start).unwrap_or(u32::MAX),
-        u32::try_from(e.span.end).unwrap_or(u32::MAX),
-    );
+    let span = Span::of_range(e.span.clone());
     let message = if e.is_budget() {
         e.message.clone()
     } else {

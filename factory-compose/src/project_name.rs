@@ -54,10 +54,7 @@ pub(crate) fn from_project(
         if is_valid(&entry.value) {
             return Some(entry.value.clone());
         }
-        let span = Span::new(
-            u32::try_from(entry.value_span.start).unwrap_or(u32::MAX),
-            u32::try_from(entry.value_span.end).unwrap_or(u32::MAX),
-        );
+        let span = Span::of_range(entry.value_span.clone());
         diags.push(
             registry::diagnostic(
                 "FE004",

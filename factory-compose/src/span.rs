@@ -26,6 +26,16 @@ impl Span {
         Self { start, end }
     }
 
+    /// The span of a byte range of a source (a `usize` range, as the leaf crates report them);
+    /// an offset past `u32` saturates (files are smaller: see `Limits::max_file_bytes`).
+    #[must_use]
+    pub fn of_range(range: std::ops::Range<usize>) -> Self {
+        Self::new(
+            u32::try_from(range.start).unwrap_or(u32::MAX),
+            u32::try_from(range.end).unwrap_or(u32::MAX),
+        )
+    }
+
     /// An empty span at `offset`.
     #[must_use]
     pub const fn empty(offset: u32) -> Self {

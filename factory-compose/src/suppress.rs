@@ -87,16 +87,9 @@ fn scan_file(id: FileId, text: &str, kind: FileKind, out: &mut Vec<Suppression>)
             // `# factory: ignore FC034`, `# factory: ignore-line=…`: meant as a suppression,
             // read as none.
             if rest_trimmed.starts_with("ignore") {
-                let start = offset + hash;
                 out.push(Suppression {
                     code: String::new(),
-                    location: Location::new(
-                        id,
-                        Span::new(
-                            u32::try_from(start).unwrap_or(u32::MAX),
-                            u32::try_from(offset + line.len()).unwrap_or(u32::MAX),
-                        ),
-                    ),
+                    location: Location::new(id, Span::of_range(offset + hash..offset + line.len())),
                     line: None,
                     malformed: true,
                 });
@@ -118,15 +111,7 @@ fn scan_file(id: FileId, text: &str, kind: FileKind, out: &mut Vec<Suppression>)
         };
         let trimmed = list.trim_start();
         let list_start = offset + line.len() - trimmed.len();
-        let at = |start: usize, len: usize| {
-            Location::new(
-                id,
-                Span::new(
-                    u32::try_from(start).unwrap_or(u32::MAX),
-                    u32::try_from(start + len).unwrap_or(u32::MAX),
-                ),
-            )
-        };
+        let at = |start: usize, len: usize| Location::new(id, Span::of_range(start..start + len));
         let line_of = if file_level {
             None
         } else {
