@@ -303,23 +303,25 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
             env_files.push((f.clone(), display, text));
         }
     }
-    let from_dotenv = |name: &str| -> Option<String> {
+    // Deployed, the local `.env` is not there (SPEC §4). The files are parsed once here.
+    let deploy = p.environment.is_some();
+    let dotenv: Vec<factory_env::DotenvEntry> = if deploy || env_files.is_empty() {
+        Vec::new()
+    } else {
         let process: Vec<(String, String)> = std::env::vars().collect();
-        env_files.iter().rev().find_map(|(_, _, text)| {
-            let (entries, _) = factory_env::dotenv::parse_recovering(text, &process);
-            entries
-                .into_iter()
+        env_files
+            .iter()
+            .flat_map(|(_, _, text)| factory_env::dotenv::parse_recovering(text, &process).0)
+            .collect()
+    };
+    let setting = |name: &str| {
+        std::env::var(name).ok().or_else(|| {
+            dotenv
+                .iter()
                 .rev()
                 .find(|e| e.key == name)
-                .map(|e| e.value)
+                .map(|e| e.value.clone())
         })
-    };
-    // Deployed, the local `.env` is not there (SPEC §4).
-    let deploy = p.environment.is_some();
-    let setting = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .or_else(|| if deploy { None } else { from_dotenv(name) })
     };
     let compose_file_env = setting("COMPOSE_FILE").map(|v| {
         (
