@@ -114,6 +114,18 @@ fn yaml11_base60(raw: &str) -> Option<String> {
     }
 }
 
+/// How a checked scalar is written, shown in the message, and mended.
+#[derive(Clone, Copy)]
+enum Written<'a> {
+    /// `key: value`: quoting the value keeps it as written.
+    Entry(&'a str),
+    /// A list item (`- 22:22`): quoting it keeps it as written.
+    Item,
+    /// An `expose` item: a port is a number whatever its quotes (`"0x50"` is no port), so no
+    /// quoting mends it, and which port was meant is the author's call.
+    Port,
+}
+
 impl Rule for ScalarChangesMeaning {
     fn info(&self) -> &'static crate::rules::RuleInfo {
         &Self::INFO
@@ -122,7 +134,7 @@ impl Rule for ScalarChangesMeaning {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         let check_value = |what: &str,
-                           key: &str,
+                           written: Written<'_>,
                            value: &Spanned<crate::model::Text>,
                            node,
                            out: &mut Diagnostics| {
@@ -162,34 +174,32 @@ impl Rule for ScalarChangesMeaning {
                 return;
             }
             let read = compose_string(tree, tree.node(node));
-            let written = if key.is_empty() {
-                format!("`{raw}`")
-            } else {
-                format!("`{key}: {raw}`")
+            let shown = match written {
+                Written::Entry(key) => format!("`{key}: {raw}`"),
+                Written::Item | Written::Port => format!("`{raw}`"),
             };
             let message = if let Some(number) = base60 {
                 format!(
-                    "{what} {written} is the string `{raw}` for Compose v2 but the number `{number}` (base 60) for YAML 1.1 readers"
+                    "{what} {shown} is the string `{raw}` for Compose v2 but the number `{number}` (base 60) for YAML 1.1 readers"
                 )
             } else if yaml11_bool {
                 format!(
-                    "{what} {written} is the string `{raw}` for Compose v2 but the boolean `{}` for YAML 1.1 readers",
+                    "{what} {shown} is the string `{raw}` for Compose v2 but the boolean `{}` for YAML 1.1 readers",
                     !matches!(raw.chars().next(), Some('n' | 'N'))
                         && !raw.eq_ignore_ascii_case("off")
                 )
             } else {
                 match &read {
                     Some(r) if r != raw => {
-                        format!("{what} {written} is read by Compose as `{r}`")
+                        format!("{what} {shown} is read by Compose as `{r}`")
                     }
                     _ => return,
                 }
             };
             let at: Location = value.at;
             let diagnostic = value.point(registry::diagnostic("FC022", message));
-            // A port is a number whatever the quotes: `"0x50"` is no port at all. Which port
-            // was meant (`010`: 8 or 10?) is the author's call, so there is no fix.
-            if key.is_empty() && what.contains("expose") {
+            // No quoting mends a port (see `Written::Port`): no fix.
+            if matches!(written, Written::Port) {
                 out.push(diagnostic.with_help(format!(
                     "write the port in decimal: Compose exposes `{}`",
                     read.as_deref().unwrap_or(raw)
@@ -224,7 +234,7 @@ impl Rule for ScalarChangesMeaning {
                     if *form == Form::Map
                         && let Some(v) = value
                     {
-                        check_value(what, &key.value, v, *node, out);
+                        check_value(what, Written::Entry(&key.value), v, *node, out);
                     }
                 }
             }
@@ -234,41 +244,66 @@ impl Rule for ScalarChangesMeaning {
                 && restart.value == "no"
                 && let Some(entry) = svc.entry(&cx.project.tree, "restart")
             {
-                check_value("the value", "restart", restart, entry.value, out);
+                check_value(
+                    "the value",
+                    Written::Entry("restart"),
+                    restart,
+                    entry.value,
+                    out,
+                );
             }
-            // `expose: [010]`: Compose exposes port 8 (a float it refuses: FC023's).
-            if svc.expose.as_ref().is_some_and(|e| {
-                !e.value
-                    .iter()
-                    .all(|i| super::invalid_expose::is_decimal_port(&i.value))
-            }) && let Some(entry) = svc.entry(tree, "expose")
-                && let View::Sequence(items) = tree.view(entry.value)
-            {
-                let via = svc.expose.as_ref().and_then(|e| e.via);
+            // The scalar items of a list key, read from the tree (the model keeps their text
+            // only); `only_integers` leaves the others to another rule.
+            let check_items = |key: &str,
+                               what: &str,
+                               written,
+                               via,
+                               only_integers: bool,
+                               out: &mut Diagnostics| {
+                let items = svc
+                    .entry(tree, key)
+                    .and_then(|e| tree.sequence(e.value))
+                    .unwrap_or_default();
                 for &item in items {
-                    if matches!(scalar_kind(tree, tree.node(item)), PlainValue::Int(_)) {
-                        let at = Spanned {
-                            value: crate::model::Text::default(),
-                            at: tree.location(item),
-                            via,
-                        };
-                        check_value("the `expose` item", "", &at, item, out);
+                    if only_integers
+                        && !matches!(scalar_kind(tree, tree.node(item)), PlainValue::Int(_))
+                    {
+                        continue;
                     }
-                }
-            }
-            // `- 22:22`: Compose v1 published port 1342. Long-syntax items are mappings.
-            if let Some(ports) = &svc.ports
-                && let Some(entry) = svc.entry(tree, "ports")
-                && let View::Sequence(items) = tree.view(entry.value)
-            {
-                for &item in items {
                     let at = Spanned {
                         value: crate::model::Text::default(),
                         at: tree.location(item),
-                        via: ports.via,
+                        via,
                     };
-                    check_value("the `ports` item", "", &at, item, out);
+                    check_value(what, written, &at, item, out);
                 }
+            };
+            // `expose: [010]`: Compose exposes port 8 (a float it refuses: FC023's).
+            if let Some(expose) = &svc.expose
+                && !expose
+                    .value
+                    .iter()
+                    .all(|i| super::invalid_expose::is_decimal_port(&i.value))
+            {
+                check_items(
+                    "expose",
+                    "the `expose` item",
+                    Written::Port,
+                    expose.via,
+                    true,
+                    out,
+                );
+            }
+            // `- 22:22`: Compose v1 published port 1342. Long-syntax items are mappings.
+            if let Some(ports) = &svc.ports {
+                check_items(
+                    "ports",
+                    "the `ports` item",
+                    Written::Item,
+                    ports.via,
+                    false,
+                    out,
+                );
             }
         }
     }
