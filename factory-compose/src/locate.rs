@@ -127,12 +127,28 @@ pub(crate) fn in_scalar(
     range: Range<usize>,
 ) -> Location {
     let n = tree.node(node);
+    match n.kind {
+        NodeKind::Scalar(s) => in_scalar_text(tree, sources, node, tree.text(s), range),
+        NodeKind::Sequence(_) | NodeKind::Mapping(_) => Location::new(n.file, n.span),
+    }
+}
+
+/// [`in_scalar`] for `range` of `text`, the text scalar `node` is written as: its value, or its
+/// text before interpolation (what a rule about the written template reads).
+pub(crate) fn in_scalar_text(
+    tree: &Tree,
+    sources: &SourceMap,
+    node: NodeId,
+    text: &str,
+    range: Range<usize>,
+) -> Location {
+    let n = tree.node(node);
     let whole = Location::new(n.file, n.span);
-    let NodeKind::Scalar(s) = n.kind else {
+    if !matches!(n.kind, NodeKind::Scalar(_)) {
         return whole;
-    };
-    let text = &sources.get(n.file).text;
-    let Some(map) = value_to_file(text, n.span, n.style, tree.text(s)) else {
+    }
+    let file_text = &sources.get(n.file).text;
+    let Some(map) = value_to_file(file_text, n.span, n.style, text) else {
         return whole;
     };
     let start = map.get(range.start).copied().unwrap_or(n.span.start);

@@ -38,7 +38,7 @@ mod variables;
 
 pub use dotenv::{DotenvEntry, DotenvError};
 pub use lookup::{Budgeted, Chain, FnLookup, Lookup};
-pub use secret::{MASK, Secret};
+pub use secret::{CredentialKind, MASK, Secret, find_credential};
 pub use template::{
     InterpolateError, Op, RenderError, Rendered, Template, TemplateError, TemplateErrorKind,
     VarUse, escape_dollars, has_interpolation, interpolate,

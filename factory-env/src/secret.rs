@@ -45,3 +45,325 @@ impl fmt::Display for Secret {
         f.write_str(MASK)
     }
 }
+
+/// What a credential of a known format is, as found by [`find_credential`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CredentialKind(&'static str);
+
+impl CredentialKind {
+    /// The kind in words (`a GitLab personal access token`).
+    pub fn describe(self) -> &'static str {
+        self.0
+    }
+}
+
+impl fmt::Display for CredentialKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// A token prefix, what it names, and the characters and least count of the body after it.
+struct TokenFormat {
+    prefix: &'static str,
+    kind: &'static str,
+    body: fn(u8) -> bool,
+    min: usize,
+    /// The body is exactly `min` characters, and the next byte is not a body character.
+    exact: bool,
+}
+
+fn alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+fn alnum_underscore(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn alnum_dash_underscore(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+fn upper_digit(b: u8) -> bool {
+    b.is_ascii_uppercase() || b.is_ascii_digit()
+}
+
+fn alnum_dash(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
+/// The token formats providers document with a fixed prefix (which is what lets them be told
+/// from any other random string without guessing).
+const TOKEN_FORMATS: &[TokenFormat] = &[
+    TokenFormat {
+        prefix: "glpat-",
+        kind: "a GitLab personal access token",
+        body: alnum_dash_underscore,
+        min: 20,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "glptt-",
+        kind: "a GitLab pipeline trigger token",
+        body: alnum_dash_underscore,
+        min: 20,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "gldt-",
+        kind: "a GitLab deploy token",
+        body: alnum_dash_underscore,
+        min: 20,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "glrt-",
+        kind: "a GitLab runner token",
+        body: alnum_dash_underscore,
+        min: 20,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "ghp_",
+        kind: "a GitHub token",
+        body: alnum,
+        min: 36,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "gho_",
+        kind: "a GitHub token",
+        body: alnum,
+        min: 36,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "ghu_",
+        kind: "a GitHub token",
+        body: alnum,
+        min: 36,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "ghs_",
+        kind: "a GitHub token",
+        body: alnum,
+        min: 36,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "ghr_",
+        kind: "a GitHub token",
+        body: alnum,
+        min: 36,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "github_pat_",
+        kind: "a GitHub token",
+        body: alnum_underscore,
+        min: 22,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "AKIA",
+        kind: "an AWS access key",
+        body: upper_digit,
+        min: 16,
+        exact: true,
+    },
+    TokenFormat {
+        prefix: "ASIA",
+        kind: "an AWS access key",
+        body: upper_digit,
+        min: 16,
+        exact: true,
+    },
+    TokenFormat {
+        prefix: "xoxb-",
+        kind: "a Slack token",
+        body: alnum_dash,
+        min: 10,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "xoxp-",
+        kind: "a Slack token",
+        body: alnum_dash,
+        min: 10,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "xoxa-",
+        kind: "a Slack token",
+        body: alnum_dash,
+        min: 10,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "xoxr-",
+        kind: "a Slack token",
+        body: alnum_dash,
+        min: 10,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "sk_live_",
+        kind: "a Stripe secret key",
+        body: alnum,
+        min: 16,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "rk_live_",
+        kind: "a Stripe secret key",
+        body: alnum,
+        min: 16,
+        exact: false,
+    },
+    TokenFormat {
+        prefix: "AIza",
+        kind: "a Google API key",
+        body: alnum_dash_underscore,
+        min: 35,
+        exact: true,
+    },
+];
+
+/// The first credential of a known format in `text` (a GitLab, GitHub, AWS, Slack, Stripe or
+/// Google token, or a PEM private key), with its byte range and kind (FE008). A token counts
+/// only with its documented prefix, not inside a longer word, and with a body of its format's
+/// characters and length, so an ordinary value is never taken for one.
+///
+/// ```
+/// use factory_env::find_credential;
+/// let url = "https://ci:glpat-abcdefghij0123456789@gitlab.example/x.git";
+/// let (range, kind) = find_credential(url).unwrap();
+/// assert_eq!(&url[range], "glpat-abcdefghij0123456789");
+/// assert_eq!(kind.describe(), "a GitLab personal access token");
+/// assert_eq!(find_credential("glpat-short"), None);
+/// ```
+pub fn find_credential(text: &str) -> Option<(std::ops::Range<usize>, CredentialKind)> {
+    let bytes = text.as_bytes();
+    // Most values are short words: no format fits in fewer than 20 bytes.
+    if bytes.len() < 20 {
+        return None;
+    }
+    let mut best: Option<(std::ops::Range<usize>, CredentialKind)> = None;
+    // One pass over the starts of words: every prefix begins with one of these bytes.
+    for (start, &b) in bytes.iter().enumerate() {
+        if !matches!(b, b'g' | b'A' | b'x' | b's' | b'r')
+            || (start > 0 && bytes[start - 1].is_ascii_alphanumeric())
+        {
+            continue;
+        }
+        let found = TOKEN_FORMATS.iter().find_map(|format| {
+            let from = start + format.prefix.len();
+            if !bytes[start..].starts_with(format.prefix.as_bytes()) {
+                return None;
+            }
+            let body = bytes[from..]
+                .iter()
+                .take_while(|b| (format.body)(**b))
+                .count();
+            let fits = if format.exact {
+                body == format.min
+            } else {
+                body >= format.min
+            };
+            fits.then(|| (start..from + body, CredentialKind(format.kind)))
+        });
+        if found.is_some() {
+            best = found;
+            break;
+        }
+    }
+    if let Some(start) = text.find("-----BEGIN ") {
+        let header_end = text[start..]
+            .find("-----\n")
+            .or_else(|| text[start + 11..].find("-----").map(|i| i + 11));
+        let is_private =
+            header_end.is_some_and(|end| text[start..start + end].ends_with("PRIVATE KEY"));
+        if is_private && best.as_ref().is_none_or(|(r, _)| start < r.start) {
+            let end = text[start..]
+                .find("-----END ")
+                .and_then(|e| {
+                    text[start + e..]
+                        .find("KEY-----")
+                        .map(|k| start + e + k + 8)
+                })
+                .unwrap_or(text.len());
+            best = Some((start..end, CredentialKind("a private key")));
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_credential;
+
+    #[test]
+    fn known_formats() {
+        for (text, token, kind) in [
+            (
+                "glpat-xxxxxxxxxxxxxxxxxxxx",
+                "glpat-xxxxxxxxxxxxxxxxxxxx",
+                "a GitLab personal access token",
+            ),
+            (
+                "token ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+                "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+                "a GitHub token",
+            ),
+            (
+                "AKIAIOSFODNN7EXAMPLE",
+                "AKIAIOSFODNN7EXAMPLE",
+                "an AWS access key",
+            ),
+            (
+                "xoxb-123456789012-abcdefghij",
+                "xoxb-123456789012-abcdefghij",
+                "a Slack token",
+            ),
+            (
+                "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+                "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+                "a Stripe secret key",
+            ),
+            (
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+                "a private key",
+            ),
+            (
+                "-----BEGIN OPENSSH PRIVATE KEY----- b3Blbn",
+                "-----BEGIN OPENSSH PRIVATE KEY----- b3Blbn",
+                "a private key",
+            ),
+        ] {
+            let (range, found) = find_credential(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(&text[range], token);
+            assert_eq!(found.describe(), kind);
+        }
+    }
+
+    #[test]
+    fn ordinary_values() {
+        for text in [
+            "",
+            "hunter2",
+            "postgres://user:pass@db:5432/app",
+            "glpat-tooshort",
+            "MYAKIAIOSFODNN7EXAMPLE",
+            "AKIAIOSFODNN7EXAMPLE1",
+            "ghp_short_but_not_36_characters_long",
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+            "-----BEGIN PUBLIC KEY-----\nMIIB",
+            "é-----BEGIN ",
+        ] {
+            assert_eq!(find_credential(text), None, "{text}");
+        }
+    }
+}

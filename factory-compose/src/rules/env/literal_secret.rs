@@ -21,6 +21,13 @@ declare_rule! {
     /// value of a variable the platform gives when deployed (a managed database's password for
     /// a `postgresql`, `mysql` or `mongodb` service, `MAILS_TOKEN`, `INFLUXDB_PASSWORD`).
     ///
+    /// A credential of a known format is reported whatever the variable's name, also inside a
+    /// default (`${GITLAB_TOKEN:-glpat-…}`) or a longer value (a URL): a GitLab token (`glpat-`,
+    /// `glptt-`, `gldt-`, `glrt-`), a GitHub token (`ghp_`, `github_pat_` …), an AWS access key
+    /// (`AKIA…`), a Slack token (`xoxb-` …), a Stripe secret key (`sk_live_`), a Google API key
+    /// (`AIza…`) or a PEM private key. Each is recognised by its documented prefix and length, so
+    /// a development value such as `${SECRET_KEY:-dev}` is not.
+    ///
     /// ## Why is this bad?
     /// The compose file and `.env` are committed: the value is readable by everyone with access
     /// to the repository, stays in its history, and is the same in every environment. The
@@ -66,7 +73,7 @@ impl Rule for LiteralSecret {
             };
             for kv in &env.value {
                 let Some(value) = &kv.value else { continue };
-                if !holds_secret(&kv.key.value, &value.value) || !reported.insert(kv.node) {
+                if !reported.insert(kv.node) {
                     continue;
                 }
                 let Some(raw) = cx
@@ -76,39 +83,58 @@ impl Rule for LiteralSecret {
                 else {
                     continue;
                 };
-                let raw_value = match kv.form {
-                    Form::List => raw.split_once('=').map_or("", |(_, v)| v),
-                    Form::Map => raw,
+                // Where the value starts in the scalar's written text.
+                let value_start = match kv.form {
+                    Form::List => kv.key.value.len() + 1,
+                    Form::Map => 0,
                 };
-                if !is_literal(raw_value) {
-                    continue;
-                }
-                let at = match kv.form {
-                    Form::Map => value.at,
-                    Form::List => {
-                        let start = kv.key.value.len() + 1;
-                        let len = scalar_text(tree, kv.node).map_or(start, str::len);
-                        crate::locate::in_scalar(tree, cx.sources, kv.node, start..len)
-                    }
-                };
+                let raw_value = raw.get(value_start..).unwrap_or("");
                 let name = &kv.key.value;
-                let instead = match kv.form {
-                    Form::Map => format!("`{name}: ${{{name}}}`"),
-                    Form::List => format!("`- {name}=${{{name}}}`"),
-                };
-                out.push(
-                    registry::diagnostic(
-                        "FE008",
-                        format!(
-                            "`{name}` of service `{}` looks secret but its value is written in the compose file",
-                            svc.name.value
-                        ),
-                    )
-                    .at_inherited(at, env.via.or(value.via))
-                    .with_help(format!(
-                        "take it from a variable: {instead}, with a development value in `.env` and the secret `SV_<ENVIRONMENT>_{name}` in CI"
-                    )),
-                );
+                let inherited = env.via.or(value.via);
+                if holds_secret(name, &value.value) && is_literal(raw_value) {
+                    let at = match kv.form {
+                        Form::Map => value.at,
+                        Form::List => {
+                            let len = scalar_text(tree, kv.node).map_or(value_start, str::len);
+                            crate::locate::in_scalar(tree, cx.sources, kv.node, value_start..len)
+                        }
+                    };
+                    let instead = match kv.form {
+                        Form::Map => format!("`{name}: ${{{name}}}`"),
+                        Form::List => format!("`- {name}=${{{name}}}`"),
+                    };
+                    out.push(
+                        registry::diagnostic(
+                            "FE008",
+                            format!(
+                                "`{name}` of service `{}` looks secret but its value is written in the compose file",
+                                svc.name.value
+                            ),
+                        )
+                        .at_inherited(at, inherited)
+                        .with_help(format!(
+                            "take it from a variable: {instead}, with a development value in `.env` and the secret `SV_<ENVIRONMENT>_{name}` in CI"
+                        )),
+                    );
+                } else if let Some((range, kind)) = factory_env::find_credential(raw_value) {
+                    // Written in the file (as the value, or as a `${X:-…}` default): whatever
+                    // the variable's name, the credential is in the repository.
+                    let range = value_start + range.start..value_start + range.end;
+                    let at = crate::locate::in_scalar_text(tree, cx.sources, kv.node, raw, range);
+                    out.push(
+                        registry::diagnostic(
+                            "FE008",
+                            format!(
+                                "the value of `{name}` of service `{}` holds {kind} written in the compose file",
+                                svc.name.value
+                            ),
+                        )
+                        .at_inherited(at, inherited)
+                        .with_help(format!(
+                            "revoke it, and take it from a variable instead: `${{{name}}}`, with the secret `SV_<ENVIRONMENT>_{name}` in CI (a default in `${{{name}:-…}}` is written in the file too)"
+                        )),
+                    );
+                }
             }
         }
         // Deployed, the platform gives these itself (SPEC §3.7): a development value in `.env`
@@ -122,7 +148,7 @@ impl Rule for LiteralSecret {
                 })
         };
         for (file, entry) in &cx.dotenv.entries {
-            if entry.inherited || !holds_secret(&entry.key, &entry.value) || given(&entry.key) {
+            if entry.inherited {
                 continue;
             }
             let raw = cx
@@ -131,7 +157,29 @@ impl Rule for LiteralSecret {
                 .text
                 .get(entry.value_span.clone())
                 .unwrap_or("");
-            if entry.quoted != Some('\'') && has_interpolation(raw) {
+            let literal = entry.quoted == Some('\'') || !has_interpolation(raw);
+            if !(literal && holds_secret(&entry.key, &entry.value) && !given(&entry.key)) {
+                // A credential of a known format is no development value, whatever the name.
+                if let Some((range, kind)) = factory_env::find_credential(raw) {
+                    let start = entry.value_span.start + range.start;
+                    out.push(
+                        registry::diagnostic(
+                            "FE008",
+                            format!(
+                                "the value of `{}` in `.env` holds {kind}, and `.env` is committed",
+                                entry.key
+                            ),
+                        )
+                        .at(Location::new(
+                            *file,
+                            Span::of_range(start..entry.value_span.start + range.end),
+                        ))
+                        .with_help(format!(
+                            "revoke it; keep only development values in `.env`, deployed environments get the secret `SV_<ENVIRONMENT>_{}` from CI",
+                            entry.key
+                        )),
+                    );
+                }
                 continue;
             }
             let start = u32::try_from(entry.value_span.start).unwrap_or(u32::MAX);
