@@ -9,7 +9,10 @@ declare_rule! {
     /// Reports a `Host` matcher whose domain is written in the compose file instead of coming
     /// from `${CI_ENVIRONMENT_DOMAIN}` (the host of the GitLab environment's URL). The label is
     /// read as written, before interpolation: `Host:${CI_ENVIRONMENT_DOMAIN}` and
-    /// `Host:api.${CI_ENVIRONMENT_DOMAIN}` are fine, `Host:www.example.com` is not.
+    /// `Host:api.${CI_ENVIRONMENT_DOMAIN}` are fine, `Host:www.example.com` is not. A
+    /// `HostRegexp` is reported when its domain, the text after its last `{name:regexp}`
+    /// template, is written out (`HostRegexp:{sub:[a-z]+}.example.com`); one that takes any
+    /// domain (`HostRegexp:{host:.+}`) is not.
     ///
     /// ## Why is this bad?
     /// The same compose file is deployed to staging and production. A hard-coded domain makes
@@ -56,26 +59,32 @@ impl Rule for HardCodedHost {
                 continue;
             };
             for seg in rule.segments() {
-                if seg.name() != MatcherName::Host {
-                    continue;
-                }
+                let (matcher, help) = match seg.name() {
+                    MatcherName::Host => (
+                        "Host",
+                        "use the environment's domain: `Host:${CI_ENVIRONMENT_DOMAIN}`, or a subdomain of it such as `Host:api.${CI_ENVIRONMENT_DOMAIN}`",
+                    ),
+                    MatcherName::HostRegexp => (
+                        "HostRegexp",
+                        "use the environment's domain after the template: `HostRegexp:{sub:[a-z]+}.${CI_ENVIRONMENT_DOMAIN}`",
+                    ),
+                    _ => continue,
+                };
                 for arg in seg.args() {
                     let host = arg.text.trim();
-                    if host.is_empty() || host.contains('$') {
+                    if !is_hard_coded(seg.name(), host) {
                         continue;
                     }
                     out.push(
                         registry::diagnostic(
                             "FR009",
                             format!(
-                                "`Host:{host}` of `{}` is hard-coded: every environment answers on that domain",
+                                "`{matcher}:{host}` of `{}` is hard-coded: every environment answers on that domain",
                                 d.service
                             ),
                         )
                         .at(in_raw(cx, d.rule, arg.span.clone()))
-                        .with_help(
-                            "use the environment's domain: `Host:${CI_ENVIRONMENT_DOMAIN}`, or a subdomain of it such as `Host:api.${CI_ENVIRONMENT_DOMAIN}`",
-                        ),
+                        .with_help(help),
                     );
                 }
             }
@@ -83,7 +92,40 @@ impl Rule for HardCodedHost {
     }
 }
 
-/// Whether `raw` may have a `Host` argument that is neither empty nor uses a variable, without
+/// Whether a trimmed `Host` or `HostRegexp` argument writes its domain out: not empty, without
+/// `$`, and for `HostRegexp` with a letter or digit after its last template (gorilla/mux's
+/// `{name:regexp}`, braces nested inside counted as its `braceIndices` counts them).
+fn is_hard_coded(matcher: MatcherName, host: &str) -> bool {
+    if host.is_empty() || host.contains('$') {
+        return false;
+    }
+    if matcher != MatcherName::HostRegexp {
+        return true;
+    }
+    let mut level = 0usize;
+    let mut after_last_template = 0;
+    for (i, b) in host.bytes().enumerate() {
+        match b {
+            b'{' => level += 1,
+            b'}' => {
+                level = level.saturating_sub(1);
+                if level == 0 {
+                    after_last_template = i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    // An unclosed template runs to the end: no domain is written after it.
+    level == 0
+        && host.get(after_last_template..).is_some_and(|domain| {
+            domain
+                .bytes()
+                .any(|b| b.is_ascii_alphanumeric() || !b.is_ascii())
+        })
+}
+
+/// Whether `raw` may have a `Host` or `HostRegexp` argument that is neither empty nor uses a variable, without
 /// parsing it: a cheap superset of what the loop above finds. Traefik's split (`parseRules`)
 /// takes `;`-fields, names each by its first non-empty `:`-field (trimmed), re-joins the other
 /// `:`-fields with `:` and splits that on `,`. The re-join only drops `:` characters, so each
@@ -100,7 +142,7 @@ fn may_hard_code_host(raw: &str) -> bool {
             .and_then(|after| after.iter().position(|&b| b == b':'))
             .map_or(bytes.len(), |i| start + i);
         let name = segment.get(start..end).unwrap_or("");
-        name.trim() == "Host"
+        matches!(name.trim(), "Host" | "HostRegexp")
             && bytes.get(end + 1..).is_some_and(|rest| {
                 rest.split(|&b| b == b',').any(|piece| {
                     !piece.contains(&b'$')
@@ -114,19 +156,16 @@ fn may_hard_code_host(raw: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::may_hard_code_host;
+    use super::{is_hard_coded, may_hard_code_host};
     use factory_route::{MatcherName, Rule};
     use proptest::prelude::*;
 
-    /// What the rule's loop reports: a `Host` argument, trimmed, not empty, without `$`.
+    /// What the rule's loop reports.
     fn hard_coded(raw: &str) -> bool {
         Rule::parse(raw).is_ok_and(|rule| {
             rule.segments().any(|seg| {
-                seg.name() == MatcherName::Host
-                    && seg.args().any(|a| {
-                        let host = a.text.trim();
-                        !host.is_empty() && !host.contains('$')
-                    })
+                matches!(seg.name(), MatcherName::Host | MatcherName::HostRegexp)
+                    && seg.args().any(|a| is_hard_coded(seg.name(), a.text.trim()))
             })
         })
     }
@@ -140,6 +179,9 @@ mod tests {
             "::Host:::x",
             "Host: : ,${D}",
             "PathPrefix:/a;Host:example.com",
+            "HostRegexp:{sub:[a-z]+}.example.com",
+            "HostRegexp:{sub:[a-z]{2,5}}.example.com",
+            "HostRegexp:example.com",
         ] {
             assert!(hard_coded(raw), "{raw}");
             assert!(may_hard_code_host(raw), "{raw}");
@@ -148,12 +190,20 @@ mod tests {
             "Host:${D}",
             "Host:svc.${CI_ENVIRONMENT_DOMAIN};PathPrefix:/api",
             "Host:a.${D},b.${D}",
-            "HostRegexp:example.com",
             "Host:",
             "PathPrefix:/example.com",
         ] {
             assert!(!hard_coded(raw), "{raw}");
             assert!(!may_hard_code_host(raw), "{raw}");
+        }
+        // A domain taken by the template: the prefilter keeps these, the rule does not report.
+        for raw in [
+            "HostRegexp:{host:.+}",
+            "HostRegexp:{sub:[a-z]+}.${D}",
+            "HostRegexp:api.{domain:.+}",
+            "HostRegexp:{sub:[a-z]{2,5}}.{d:.+}",
+        ] {
+            assert!(!hard_coded(raw), "{raw}");
         }
     }
 
