@@ -106,15 +106,9 @@ pub fn run_with_files(
     settings: &Settings,
     diags: &mut Diagnostics,
 ) -> Interpolation {
-    let mut out = Interpolation::default();
-    let Some(root) = tree.root() else { return out };
-    let budget = expansion_budget(sources);
-    let files = FileVars {
-        vars,
-        file_vars,
-        current: std::cell::Cell::new(None),
+    let Some(root) = tree.root() else {
+        return Interpolation::default();
     };
-    let lookup = Budgeted::new(&files, budget);
     let mut visited = vec![false; tree.nodes.len()];
     let mut stack = vec![root];
     let mut scalars = Vec::new();
@@ -126,6 +120,9 @@ pub fn run_with_files(
             continue;
         }
         match tree.node(id).kind {
+            // A reference rendered before `include` and `extends` were resolved ([`references`])
+            // is not rendered twice.
+            NodeKind::Scalar(_) if tree.node(id).interpolated => {}
             NodeKind::Scalar(_) => scalars.push(id),
             NodeKind::Sequence(items) => stack.extend(tree.items(items).iter().rev()),
             NodeKind::Mapping(entries) => {
@@ -137,6 +134,68 @@ pub fn run_with_files(
         let n = tree.node(*id);
         (n.file, n.span.start)
     });
+    let scope = Scope {
+        sources,
+        vars,
+        file_vars,
+        settings,
+    };
+    render_scalars(tree, scalars, &scope, diags)
+}
+
+/// Compose interpolates each file before it resolves the file's `include` and `extends`
+/// (compose-go's `loadYamlFile`): the paths and names they give (`include: [${INC}]`,
+/// `extends: {file: ${BASE}}`) are rendered here with the project's variables, before
+/// [`crate::merge`] reads them. The later pass ([`run_with_files`]) leaves these scalars be.
+pub(crate) fn references(
+    tree: &mut Tree,
+    sources: &SourceMap,
+    vars: &Variables,
+    settings: &Settings,
+    diags: &mut Diagnostics,
+) {
+    let scalars = crate::merge::reference_scalars(tree);
+    if scalars.is_empty() {
+        return;
+    }
+    let scope = Scope {
+        sources,
+        vars,
+        file_vars: &[],
+        settings,
+    };
+    render_scalars(tree, scalars, &scope, diags);
+}
+
+/// What rendering scalars reads besides the tree.
+struct Scope<'a> {
+    sources: &'a SourceMap,
+    vars: &'a Variables,
+    file_vars: &'a [(FileId, Vec<(String, String)>)],
+    settings: &'a Settings,
+}
+
+/// Render `scalars` (in file order) in place.
+fn render_scalars(
+    tree: &mut Tree,
+    scalars: Vec<NodeId>,
+    scope: &Scope<'_>,
+    diags: &mut Diagnostics,
+) -> Interpolation {
+    let Scope {
+        sources,
+        vars,
+        file_vars,
+        settings,
+    } = *scope;
+    let mut out = Interpolation::default();
+    let budget = expansion_budget(sources);
+    let files = FileVars {
+        vars,
+        file_vars,
+        current: std::cell::Cell::new(None),
+    };
+    let lookup = Budgeted::new(&files, budget);
     for id in scalars {
         let node = tree.node(id).clone();
         let NodeKind::Scalar(scalar) = node.kind else {

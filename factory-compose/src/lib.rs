@@ -241,6 +241,9 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         );
     }
     let variables = environment::variables(sources, &trees, process, &dotenv, settings);
+    for tree in &mut trees {
+        interpolate::references(tree, sources, &variables, settings, &mut diagnostics);
+    }
     // Compose resolves `include` and `extends` in each file before merging the files: a service
     // extends a service of its own file (or of `extends.file`), never one an override changed.
     let mut extends_files: Vec<resolve_refs::FileRef> = Vec::new();

@@ -2190,6 +2190,70 @@ pub(crate) fn resolve_include(
     out
 }
 
+/// The scalars that name other files or services, which Compose interpolates before it
+/// resolves `include` and `extends` ([`crate::interpolate::references`]): each `include` item's
+/// path or paths, `env_file` and `project_directory`, and each service's `extends` (a service
+/// name, or `file` and `service`).
+pub(crate) fn reference_scalars(tree: &Tree) -> Vec<NodeId> {
+    let mut out = Vec::new();
+    let Some(root) = tree.root() else { return out };
+    let one_or_list = |id: NodeId, out: &mut Vec<NodeId>| match tree.node(id).kind {
+        NodeKind::Scalar(_) => out.push(id),
+        NodeKind::Sequence(items) => out.extend(
+            tree.items(items)
+                .iter()
+                .filter(|&&i| matches!(tree.node(i).kind, NodeKind::Scalar(_))),
+        ),
+        NodeKind::Mapping(_) => {}
+    };
+    if let Some(items) = tree
+        .get(root, "include")
+        .and_then(|e| tree.sequence(e.value))
+    {
+        for &item in items {
+            match tree.node(item).kind {
+                NodeKind::Scalar(_) => out.push(item),
+                NodeKind::Mapping(_) => {
+                    for key in ["path", "env_file", "project_directory"] {
+                        if let Some(e) = tree.get(item, key) {
+                            one_or_list(e.value, &mut out);
+                        }
+                    }
+                }
+                NodeKind::Sequence(_) => {}
+            }
+        }
+    }
+    let services = tree
+        .get(root, "services")
+        .and_then(|e| tree.mapping(e.value))
+        .unwrap_or_default();
+    for service in services {
+        let Some(extends) = tree.get(service.value, "extends") else {
+            continue;
+        };
+        match tree.node(extends.value).kind {
+            NodeKind::Scalar(_) => out.push(extends.value),
+            NodeKind::Mapping(_) => {
+                for key in ["file", "service"] {
+                    if let Some(e) = tree.get(extends.value, key)
+                        && matches!(tree.node(e.value).kind, NodeKind::Scalar(_))
+                    {
+                        out.push(e.value);
+                    }
+                }
+            }
+            NodeKind::Sequence(_) => {}
+        }
+    }
+    out.sort_unstable_by_key(|id| {
+        let n = tree.node(*id);
+        (n.file, n.span.start)
+    });
+    out.dedup();
+    out
+}
+
 /// An `include` item's files (each with the node that names it) and its `project_directory`: a
 /// path, or `{path: one or a list, project_directory}`.
 fn include_item(tree: &Tree, item: NodeId) -> (Vec<(String, NodeId)>, Option<String>) {
