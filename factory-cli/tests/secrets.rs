@@ -161,3 +161,58 @@ fn variables_debug_never_shows_secrets() {
     );
     assert!(!format!("{dev:?}").contains(SECRET));
 }
+
+/// A secret with a space and a `:` is cut into pieces by what factory reads it as: shell words
+/// of a string `command`, the user of a basic-auth entry. No piece may print, and the route
+/// table is laid out from the masked rule (its width would give the secret's length away).
+#[test]
+fn secrets_cut_into_words_never_print() {
+    let secret = "Top5ecret words:Value9";
+    let pieces = ["Top5ecret", "words:Value9"];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/secret-words");
+    let env = [("SV_PRODUCTION_API_KEY", secret)];
+    let run_in = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_factory"))
+            .args(args)
+            .args(["-e", "production", "--url", "https://app.example.com"])
+            .current_dir(&dir)
+            .env_clear()
+            .envs(env)
+            .output()
+            .expect("run factory");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let mut leaks = Vec::new();
+    for (name, args) in outputs()
+        .into_iter()
+        .filter(|(n, _)| !n.starts_with("runjob") && !n.starts_with("cron"))
+    {
+        let text = run_in(&args);
+        if pieces.iter().any(|p| text.contains(p)) {
+            leaks.push(format!("{name}:\n{text}"));
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "pieces of the secret:\n{}",
+        leaks.join("\n")
+    );
+    // The pieces are there to be found: shown when asked.
+    let shown = run_in(&["config", "--show-secrets"]);
+    assert!(
+        pieces.iter().all(|p| shown.contains(p)),
+        "the fixture no longer cuts the secret:\n{shown}"
+    );
+    let table = run_in(&["routes"]);
+    let mut lines = table.lines();
+    let (header, row) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+    let column = header.find("PRIORITY").expect("a PRIORITY column");
+    assert!(
+        row.get(column..)
+            .is_some_and(|cell| cell.starts_with(|c: char| c.is_ascii_digit()))
+            && row
+                .get(..column)
+                .is_some_and(|before| before.ends_with("  ")),
+        "the table is not laid out from the masked rule:\n{table}"
+    );
+}

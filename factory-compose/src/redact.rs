@@ -84,6 +84,28 @@ pub(crate) fn secret_scalars(
     out
 }
 
+/// Mask the secrets of `variables` in the rows of `factory routes` before they are laid out
+/// (a table sized by the secret's own width would give its length away): in rules and entry
+/// points wherever a secret value appears, and a basic-auth user that is a piece of a secret
+/// (`${AUTH}` holding `bob:$apr1$…` names the user `bob`).
+pub fn mask_route_rows(rows: &mut [crate::routes::RouteRow], variables: &Variables) {
+    let secrets = secret_values(variables);
+    if secrets.is_empty() {
+        return;
+    }
+    for row in rows {
+        mask_all(&mut row.rule, &secrets);
+        for e in &mut row.entrypoints {
+            mask_all(e, &secrets);
+        }
+        for user in &mut row.auth_users {
+            if secrets.iter().any(|s| shares_part(user, s)) {
+                MASK.clone_into(user);
+            }
+        }
+    }
+}
+
 /// In the diagnostics that point into a scalar of `secret_scalars`, replace each quoted piece
 /// (`` `…` ``) that shares a part of a secret value with `********`: a rule may quote a piece
 /// of the value (`Sup3r` of `Sup3r$ecret`), which [`mask_secrets`] does not find whole.

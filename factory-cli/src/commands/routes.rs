@@ -116,7 +116,10 @@ pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(1));
     }
     let defs = routes::routes(&loaded.project);
-    let rows = routes::rows(&loaded.project, &defs);
+    let mut rows = routes::rows(&loaded.project, &defs);
+    if !args.project.show_secrets {
+        factory_compose::redact::mask_route_rows(&mut rows, &loaded.variables);
+    }
     let text = match args.format {
         RoutesFormat::Human => routes::render_human(&rows),
         RoutesFormat::Json => routes::render_json(&rows),

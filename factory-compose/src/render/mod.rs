@@ -89,13 +89,19 @@ impl Cx<'_> {
     /// A string value as Compose prints it: secrets masked, then `$` escaped as `$$` (a secret
     /// holding a `$` is no longer itself once escaped).
     pub(crate) fn s(&self, text: &str) -> Value {
+        Value::Str(self.masked(text).replace('$', "$$"))
+    }
+
+    /// `text` with every secret value masked (unless `--show-secrets`): for a value rendered
+    /// whole, or before it is cut into pieces that would each hide a part of a secret.
+    pub(crate) fn masked(&self, text: &str) -> String {
         let mut t = text.to_owned();
         for secret in &self.secrets {
             if t.contains(secret.as_str()) {
                 t = t.replace(secret.as_str(), factory_env::MASK);
             }
         }
-        Value::Str(t.replace('$', "$$"))
+        t
     }
 
     pub(crate) fn kind(&self, id: NodeId) -> NodeKind {

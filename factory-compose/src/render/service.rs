@@ -477,7 +477,9 @@ fn command(cx: &Cx<'_>, v: NodeId) -> Option<Value> {
                 .collect(),
         )),
         NodeKind::Scalar(_) => {
-            let text = cx.text(v)?;
+            // Masked before it is split: a secret holding a space would be cut into words that
+            // are each no secret value, and print in the clear.
+            let text = cx.masked(&cx.text(v)?);
             let words = shell_words(&text).unwrap_or_else(|| vec![text.clone()]);
             Some(Value::Seq(words.iter().map(|w| cx.s(w)).collect()))
         }
