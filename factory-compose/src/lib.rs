@@ -951,7 +951,7 @@ pub fn check(
         &loaded.secret_scalars(),
     );
     let (diagnostics, _) = diagnostics.finish(limit, loaded.dropped);
-    suppress::apply_inline(Report::new(diagnostics), sources)
+    suppress::apply_inline_outside_values(Report::new(diagnostics), sources, &loaded.project.tree)
 }
 
 /// A diagnostic that points at a value a later file set over an earlier one also shows the

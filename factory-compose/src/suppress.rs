@@ -11,7 +11,8 @@
 //! no code (two letters, three digits) ends the list: a reason may follow it.
 //!
 //! A comment starts at a `#` at the start of a line or after a space or tab (YAML and `.env`
-//! rules); in a Dockerfile only whole-line comments count. A diagnostic is matched by the line
+//! rules); in a Dockerfile only whole-line comments count, and in a compose file a `#` inside
+//! a scalar (a quoted string, a block scalar's lines) is text. A diagnostic is matched by the line
 //! its primary place starts on; project-level diagnostics (no place) are silenced only by
 //! configuration. A suppressed code that silenced nothing is reported as FC901, pointing at the
 //! code in the comment.
@@ -208,7 +209,40 @@ fn comment_start(line: &str, kind: FileKind) -> Option<usize> {
 /// that silenced nothing (or is not a rule code).
 #[must_use]
 pub fn apply_inline(report: Report, sources: &SourceMap) -> Report {
-    let suppressions = scan(sources);
+    apply_scanned(report, sources, scan(sources))
+}
+
+/// [`apply_inline`] for the project whose YAML was read into `tree`: a `#` inside a scalar (a
+/// quoted string, a block scalar's content) is text, not a comment, and suppresses nothing.
+pub(crate) fn apply_inline_outside_values(
+    report: Report,
+    sources: &SourceMap,
+    tree: &crate::yaml::Tree,
+) -> Report {
+    let mut suppressions = scan(sources);
+    if !suppressions.is_empty() {
+        let mut values: Vec<(FileId, u32, u32)> = tree
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.kind, crate::yaml::NodeKind::Scalar(_)))
+            .map(|n| (n.file, n.span.start, n.span.end))
+            .collect();
+        values.sort_unstable();
+        suppressions.retain(|s| {
+            let (file, at) = (s.location.file, s.location.span.start);
+            // The last value starting before the `#`, in the same file, is the only one that
+            // can hold it (values do not overlap).
+            let before = values.partition_point(|&(f, start, _)| (f, start) < (file, at));
+            before == 0 || {
+                let (f, start, end) = values[before - 1];
+                !(f == file && start < at && at < end)
+            }
+        });
+    }
+    apply_scanned(report, sources, suppressions)
+}
+
+fn apply_scanned(report: Report, sources: &SourceMap, suppressions: Vec<Suppression>) -> Report {
     if suppressions.is_empty() {
         return report;
     }
@@ -493,6 +527,44 @@ c: 3 # factory: see README
             .collect();
         assert_eq!(fe004, [4], "{:?}", report.diagnostics);
         assert!(report.diagnostics.iter().all(|d| d.code != "FC901"));
+    }
+
+    /// A `#` inside a quoted string or a block scalar's content is text, not a comment: it
+    /// suppresses nothing, and says nothing (no FC901).
+    #[test]
+    fn a_hash_inside_a_value_is_no_comment() {
+        let mut s = SourceMap::new();
+        let compose = "services:\n  a:\n    image: a:latest\n    command: \"echo # factory: ignore=FC034\"\n  b:\n    image: >-\n      b:latest\n      # factory: ignore=FC034\n  c:\n    image: c:latest # factory: ignore=FC034\n";
+        s.add(SourceFile::new(
+            "docker-compose.yml",
+            compose,
+            FileKind::Compose,
+        ));
+        let report = crate::lint(
+            &s,
+            &crate::ProcessEnv::default(),
+            &crate::Settings::default(),
+        );
+        let found: Vec<(&str, usize)> = report
+            .diagnostics
+            .iter()
+            .filter(|d| matches!(d.code, "FC034" | "FC901" | "FC033"))
+            .filter_map(|d| {
+                let p = d.primary.as_ref()?;
+                Some((
+                    d.code,
+                    s.get(p.location.file).line_col(p.location.span.start).line,
+                ))
+            })
+            .collect();
+        // `a` is reported (the comment is the command's text), `b`'s image (from its `>-`) holds the comment
+        // line (FC033), `c` is silenced by a real comment.
+        assert_eq!(
+            found,
+            [("FC034", 3), ("FC033", 6)],
+            "{:?}",
+            report.diagnostics
+        );
     }
 
     proptest::proptest! {
