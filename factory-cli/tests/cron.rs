@@ -220,6 +220,46 @@ fn runjob_line_round_trips_through_sh() {
     );
 }
 
+/// `runjob --format json` (SPEC §5: `json` everywhere): the words of the line, unquoted, are
+/// what `sh` hands the compose binary.
+#[test]
+fn runjob_json_gives_the_words_sh_reads_from_the_line() {
+    let args = [
+        "runjob",
+        "quoted",
+        "--project-directory",
+        "factory-cli/tests/fixtures/cron_quotes",
+    ];
+    let o = factory(&[&args[..], &["--format", "json"]].concat(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let line = json["line"].as_str().expect("line");
+    assert_eq!(stdout(&factory(&args, &[])).trim_end(), line);
+    assert_eq!(json["service"], "quoted");
+    let argv: Vec<&str> = json["argv"]
+        .as_array()
+        .expect("argv")
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    assert_eq!(argv.last().copied(), json["command"].as_str());
+    let sh = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "for w in {}; do printf '%s\\n' \"$w\"; done",
+            &line
+        ))
+        .env_clear()
+        .output()
+        .expect("run sh");
+    let words: Vec<String> = argv.iter().map(|w| format!("{w}\n")).collect();
+    assert_eq!(
+        String::from_utf8(sh.stdout).expect("utf-8"),
+        words.concat(),
+        "{line}"
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let e = usage_error(&["cron", "examples/hello", "--tz", "Mars/Olympus"]);

@@ -385,18 +385,40 @@ pub fn runjob_line(
     service: &str,
     command: &str,
 ) -> String {
+    let argv = runjob_argv(compose, options, service, command);
+    let last = argv.len().saturating_sub(1);
+    let words: Vec<String> = argv
+        .iter()
+        .enumerate()
+        .map(|(i, w)| if i == last { single_quote(w) } else { quote(w) })
+        .collect();
+    words.join(" ")
+}
+
+/// The words of [`runjob_line`], unquoted (what the shell hands the compose binary): the
+/// compose command (`compose` cut at spaces, else `docker compose` and `options`), then `run
+/// --rm SERVICE bash -c COMMAND`.
+#[must_use]
+pub fn runjob_argv(
+    compose: Option<&str>,
+    options: &[&str],
+    service: &str,
+    command: &str,
+) -> Vec<String> {
     let mut words: Vec<String> = compose
-        .map(|c| c.split(' ').filter(|w| !w.is_empty()).map(quote).collect())
+        .map(|c| {
+            c.split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
     if words.is_empty() {
         words = vec!["docker".to_owned(), "compose".to_owned()];
-        words.extend(options.iter().map(|o| quote(o)));
+        words.extend(options.iter().map(|o| (*o).to_owned()));
     }
-    words.extend(["run", "--rm"].map(str::to_owned));
-    words.push(quote(service));
-    words.extend(["bash", "-c"].map(str::to_owned));
-    words.push(single_quote(command));
-    words.join(" ")
+    words.extend(["run", "--rm", service, "bash", "-c", command].map(str::to_owned));
+    words
 }
 
 /// `s` as one shell word: unchanged when it holds only characters no POSIX shell treats

@@ -8,12 +8,33 @@ use factory_compose::cron_jobs::{self, COMMAND_LABEL, SCHEDULE_LABEL};
 use crate::output::emit;
 use crate::project;
 
+/// Output formats of `factory runjob`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum RunjobFormat {
+    /// The command line, quoted for `sh`.
+    Human,
+    /// `{"service", "command", "argv", "line"}`.
+    Json,
+}
+
+/// `factory runjob --format json`.
+#[derive(serde::Serialize)]
+struct RunjobJson<'a> {
+    service: &'a str,
+    command: &'a str,
+    argv: Vec<String>,
+    line: &'a str,
+}
+
 /// Arguments of `factory runjob`.
 #[derive(Debug, Args)]
 pub(crate) struct RunjobArgs {
     /// The cron job's service name.
     #[arg(value_name = "SERVICE")]
     pub(crate) service: String,
+    /// Output format: the line to paste into a shell, or JSON with its words (`argv`).
+    #[arg(long, value_enum, default_value_t = RunjobFormat::Human)]
+    pub(crate) format: RunjobFormat,
     #[command(flatten)]
     pub(crate) project: crate::args::ProjectArgs,
 }
@@ -82,8 +103,20 @@ pub(crate) fn run(args: &RunjobArgs) -> Result<ExitCode, String> {
         options.push(f.to_string_lossy().into_owned());
     }
     let option_refs: Vec<&str> = options.iter().map(String::as_str).collect();
-    let mut line = cron_jobs::runjob_line(compose.as_deref(), &option_refs, name, &command);
-    line.push('\n');
-    emit(&line, p.output.as_deref())?;
+    let line = cron_jobs::runjob_line(compose.as_deref(), &option_refs, name, &command);
+    let mut text = match args.format {
+        RunjobFormat::Human => line,
+        RunjobFormat::Json => {
+            let json = RunjobJson {
+                service: name,
+                command: &command,
+                argv: cron_jobs::runjob_argv(compose.as_deref(), &option_refs, name, &command),
+                line: &line,
+            };
+            serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?
+        }
+    };
+    text.push('\n');
+    emit(&text, p.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }
