@@ -211,3 +211,40 @@ fn fixes_over_the_corpus_converge_and_keep_files_valid() {
         "only {fixed_files} corpus files had fixes"
     );
 }
+
+/// A quoted `.env` value followed by more than a comment (`E='it''s'`, a line Compose refuses)
+/// gets no fix: removing its quotes would make the rest of the line part of the value.
+#[test]
+fn quotes_are_removed_only_when_the_line_ends_after_them() {
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        "services:\n  app:\n    image: registry.example/app:1.0\n",
+        FileKind::Compose,
+    ));
+    sources.add(SourceFile::new(
+        ".env",
+        "E='it''s'\nF=\"x\" # a comment\nG='y'\n",
+        FileKind::Dotenv,
+    ));
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let fixed: Vec<(String, bool)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "FE005")
+        .map(|d| {
+            let key = d.message.split('`').nth(1).unwrap_or_default().to_owned();
+            (key, d.fix.is_some())
+        })
+        .collect();
+    assert_eq!(
+        fixed,
+        [
+            ("E".to_owned(), false),
+            ("F".to_owned(), true),
+            ("G".to_owned(), true)
+        ],
+        "{:?}",
+        report.diagnostics
+    );
+}

@@ -84,7 +84,15 @@ impl Rule for DotenvShellSyntax {
                     ),
                 )
                 .at(at);
-                match inner.filter(|inner| unquoted_reads_the_same(inner, quote)) {
+                // Only what a comment may follow: text after the closing quote (`'it''s'`, a
+                // line Compose refuses) would join the unquoted value.
+                let rest = text
+                    .get(entry.value_span.end..)
+                    .and_then(|r| r.split(['\n', '\r']).next())
+                    .unwrap_or("");
+                let ends_the_line = rest.trim().is_empty()
+                    || (rest.starts_with([' ', '\t']) && rest.trim_start().starts_with('#'));
+                match inner.filter(|inner| ends_the_line && unquoted_reads_the_same(inner, quote)) {
                     Some(inner) => {
                         d = d
                             .with_help(
