@@ -67,8 +67,13 @@ pub(crate) fn value_offsets(
     }
 }
 
-/// Maps byte offsets of a scalar's decoded value to byte offsets in its file, where the written
-/// text allows it (plain and single-quoted scalars on one line, double-quoted without escapes).
+/// Maps byte offsets of a scalar's decoded value to byte offsets in its file: every scalar
+/// style, on one line or several. The written text is walked beside the value: a byte the value
+/// has as written maps to itself; what YAML removes (indentation, the spaces around a folded
+/// line break, a block scalar's header, a quote doubled as `''`, a `\` line continuation) is
+/// skipped; a line break folded into a space maps to the break; an escape (`\t`, `\u00e9`)
+/// maps each byte it decodes to to its `\`. `None` when the two do not line up (the value is
+/// not this scalar's text, e.g. after interpolation).
 pub(crate) fn value_to_file(
     file_text: &str,
     span: Span,
@@ -81,39 +86,128 @@ pub(crate) fn value_to_file(
         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
             (raw.get(1..raw.len().checked_sub(1)?)?, span.start + 1)
         }
-        ScalarStyle::Literal | ScalarStyle::Folded => return None,
+        // The content starts on the line after the header (`|-`, `>2 # comment`).
+        ScalarStyle::Literal | ScalarStyle::Folded => {
+            let header = raw.find('\n').map_or(raw.len(), |i| i + 1);
+            (raw.get(header..)?, span.start + u32::try_from(header).ok()?)
+        }
     };
-    if inner.contains('\n') {
-        return None;
-    }
+    let at = |r: usize| u32::try_from(r).ok().and_then(|r| base.checked_add(r));
     let mut map = Vec::with_capacity(value.len() + 1);
     let (rb, vb) = (inner.as_bytes(), value.as_bytes());
     let (mut r, mut v) = (0usize, 0usize);
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
     while v < vb.len() {
-        if r >= rb.len() {
+        let Some(&c) = rb.get(r) else {
+            // A block scalar's kept final line breaks lie past its span (which ends with its
+            // last line of content).
+            if block && vb[v..].iter().all(|&b| b == b'\n') {
+                let end = at(r)?;
+                map.extend(std::iter::repeat_n(end, vb.len() - v));
+                break;
+            }
             return None;
-        }
-        if style == ScalarStyle::SingleQuoted && rb[r] == b'\'' && rb.get(r + 1) == Some(&b'\'') {
+        };
+        if style == ScalarStyle::SingleQuoted && c == b'\'' && rb.get(r + 1) == Some(&b'\'') {
             if vb[v] != b'\'' {
                 return None;
             }
-            map.push(base + u32::try_from(r).ok()?);
+            map.push(at(r)?);
             r += 2;
             v += 1;
             continue;
         }
-        if rb[r] != vb[v] || (style == ScalarStyle::DoubleQuoted && rb[r] == b'\\') {
+        if style == ScalarStyle::DoubleQuoted && c == b'\\' {
+            match escape(&inner[r..])? {
+                Escape::Continuation(len) => r += len,
+                Escape::Char(ch, len) => {
+                    let mut buf = [0u8; 4];
+                    let decoded = ch.encode_utf8(&mut buf).as_bytes();
+                    if vb.get(v..v + decoded.len())? != decoded {
+                        return None;
+                    }
+                    for _ in decoded {
+                        map.push(at(r)?);
+                    }
+                    r += len;
+                    v += decoded.len();
+                }
+            }
+            continue;
+        }
+        if c == vb[v] {
+            map.push(at(r)?);
+            r += 1;
+            v += 1;
+        } else if matches!(c, b'\n' | b'\r') && matches!(vb[v], b' ' | b'\n') {
+            // A line break folded into a space (or kept as one line break of several).
+            map.push(at(r)?);
+            r += 1;
+            v += 1;
+        } else if space(c) {
+            r += 1; // indentation, or spaces YAML trims around a line break
+        } else {
             return None;
         }
-        map.push(base + u32::try_from(r).ok()?);
-        r += 1;
-        v += 1;
     }
-    if r != rb.len() {
+    // What follows the value is what YAML drops: trailing blanks and line breaks.
+    if !rb.get(r..)?.iter().all(|&b| space(b)) {
         return None;
     }
-    map.push(base + u32::try_from(r).ok()?);
+    map.push(at(r)?);
     Some(map)
+}
+
+/// A double-quoted scalar's escape sequence at the start of `text` (which starts with `\`).
+enum Escape {
+    /// `\` and a line break: the break and the next line's indentation are dropped.
+    Continuation(usize),
+    /// A character, and how many bytes its escape takes.
+    Char(char, usize),
+}
+
+fn escape(text: &str) -> Option<Escape> {
+    let b = text.as_bytes();
+    let hex = |len: usize| -> Option<Escape> {
+        let digits = text.get(2..2 + len)?;
+        let code = u32::from_str_radix(digits, 16).ok()?;
+        Some(Escape::Char(char::from_u32(code)?, 2 + len))
+    };
+    let simple = |c: char| Some(Escape::Char(c, 2));
+    match *b.get(1)? {
+        b'\n' | b'\r' => {
+            let mut end = 2;
+            if b[1] == b'\r' && b.get(2) == Some(&b'\n') {
+                end = 3;
+            }
+            while matches!(b.get(end), Some(b' ' | b'\t')) {
+                end += 1;
+            }
+            Some(Escape::Continuation(end))
+        }
+        b'x' => hex(2),
+        b'u' => hex(4),
+        b'U' => hex(8),
+        b'0' => simple('\0'),
+        b'a' => simple('\u{7}'),
+        b'b' => simple('\u{8}'),
+        b't' | b'\t' => simple('\t'),
+        b'n' => simple('\n'),
+        b'v' => simple('\u{b}'),
+        b'f' => simple('\u{c}'),
+        b'r' => simple('\r'),
+        b'e' => simple('\u{1b}'),
+        b' ' => simple(' '),
+        b'"' => simple('"'),
+        b'/' => simple('/'),
+        b'\\' => simple('\\'),
+        b'N' => simple('\u{85}'),
+        b'_' => simple('\u{a0}'),
+        b'L' => simple('\u{2028}'),
+        b'P' => simple('\u{2029}'),
+        _ => None,
+    }
 }
 
 /// The file location of `range` (byte offsets into the scalar's current value) of scalar `node`.
@@ -166,13 +260,18 @@ mod tests {
         let map =
             value_to_file(text, Span::new(3, 13), ScalarStyle::SingleQuoted, "it's $X").unwrap();
         assert_eq!(map[5], 10); // `$`
+        // An escape maps to its `\`.
+        let map = value_to_file(
+            "a: \"x\\ty\"",
+            Span::new(3, 9),
+            ScalarStyle::DoubleQuoted,
+            "x\ty",
+        )
+        .unwrap();
+        assert_eq!(map, [4, 5, 7, 8]);
+        // A value that is not the scalar's text lines up with nothing.
         assert_eq!(
-            value_to_file(
-                "a: \"x\\ty\"",
-                Span::new(3, 10),
-                ScalarStyle::DoubleQuoted,
-                "x\ty"
-            ),
+            value_to_file("a: b", Span::new(3, 4), ScalarStyle::Plain, "c"),
             None
         );
         // The verbatim shortcut gives what the map gives, wherever it applies.
@@ -197,7 +296,7 @@ mod tests {
             ),
             (
                 "a: \"x\\ty\"",
-                Span::new(3, 10),
+                Span::new(3, 9),
                 ScalarStyle::DoubleQuoted,
                 "x\ty",
             ),
@@ -213,6 +312,54 @@ mod tests {
                     assert_eq!(map.get(i).copied(), offsets.get(i), "{text} at {i}");
                 }
             }
+        }
+        // Every style over several lines: where the `$` of `${X` is, in the file.
+        for (text, style, value) in [
+            ("a: \"x\\té ${X\"", ScalarStyle::DoubleQuoted, "x\té ${X"),
+            (
+                "a: \"\\U0001F600${X\"",
+                ScalarStyle::DoubleQuoted,
+                "\u{1F600}${X",
+            ),
+            (
+                "a: \"multi\n  line ${X\"",
+                ScalarStyle::DoubleQuoted,
+                "multi line ${X",
+            ),
+            (
+                "a: \"cut \\\n    ${X\"",
+                ScalarStyle::DoubleQuoted,
+                "cut ${X",
+            ),
+            (
+                "a: 'it''s\n\n  ${X'",
+                ScalarStyle::SingleQuoted,
+                "it's\n${X",
+            ),
+            ("a: plain\n  ${X", ScalarStyle::Plain, "plain ${X"),
+            (
+                "a: >-\n  line one\n  ${X two\n",
+                ScalarStyle::Folded,
+                "line one ${X two",
+            ),
+            (
+                "a: |\n  one\n    ${X\n",
+                ScalarStyle::Literal,
+                "one\n  ${X\n",
+            ),
+        ] {
+            let start = 3;
+            let end = text.trim_end_matches('\n').len();
+            let span = Span::new(start, u32::try_from(end).unwrap());
+            let map = value_to_file(text, span, style, value)
+                .unwrap_or_else(|| panic!("{text:?} does not line up with {value:?}"));
+            let dollar = value.find('$').unwrap();
+            assert_eq!(
+                text.get(map[dollar] as usize..).map(|t| &t[..2]),
+                Some("${"),
+                "{text:?}"
+            );
+            assert_eq!(map.len(), value.len() + 1, "{text:?}");
         }
         let plain = "k: Host:a"; // the value is written verbatim
         assert_eq!(
