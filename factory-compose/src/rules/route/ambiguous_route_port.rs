@@ -9,8 +9,10 @@ declare_rule! {
     /// must use (`traefik.port`). The diagnostic points at the rule label.
     ///
     /// ## Why is this bad?
-    /// Traefik v1 then picks one of the exposed ports itself, and not necessarily the HTTP one:
-    /// the route may end on a metrics or debug port, or change between deploys.
+    /// Traefik v1 then takes the lowest port of the container (its provider sorts the
+    /// container's ports, those of `expose` and those its image declares with `EXPOSE`), which
+    /// is not necessarily the HTTP one: the route may end on a metrics or debug port, and
+    /// changes when the image exposes a new port.
     ///
     /// ## Example
     /// ```yaml
@@ -59,11 +61,12 @@ impl Rule for AmbiguousRoutePort {
             seen.push(d.service_index);
             let list: Vec<String> = ports.iter().take(8).map(u16::to_string).collect();
             let more = if ports.len() > 8 { ", …" } else { "" };
+            let lowest = ports.iter().min().copied().unwrap_or_default();
             out.push(
                 d.rule.key.point(registry::diagnostic(
                     "FR003",
                     format!(
-                        "`{}` exposes {} ports ({}{more}) and sets no `traefik.port`: Traefik picks one of them",
+                        "`{}` exposes {} ports ({}{more}) and sets no `traefik.port`: Traefik takes the lowest port of the container ({lowest}, or a lower one its image exposes), which may not serve HTTP",
                         d.service,
                         ports.len(),
                         list.join(", ")
