@@ -61,9 +61,18 @@ fn loc(tree: &Tree, id: NodeId) -> Location {
     tree.location(id)
 }
 
+/// A file a service's `env_file` or `label_file` names.
+struct FileItem {
+    path: String,
+    required: bool,
+    at: Location,
+    /// `format:` of an `env_file` item, and where it is written.
+    format: Option<(String, Location)>,
+}
+
 /// The files of the service's `key` (`env_file` or `label_file`): a path, a list of paths, or
-/// (`env_file`) `{path, required}` items.
-fn file_items(tree: &Tree, svc: &Service, key: &str) -> Vec<(String, bool, Location)> {
+/// (`env_file`) `{path, required, format}` items.
+fn file_items(tree: &Tree, svc: &Service, key: &str) -> Vec<FileItem> {
     let Some(entry) = svc.entry(tree, key) else {
         return Vec::new();
     };
@@ -71,7 +80,12 @@ fn file_items(tree: &Tree, svc: &Service, key: &str) -> Vec<(String, bool, Locat
     let mut item = |id: NodeId| match tree.node(id).kind {
         NodeKind::Scalar(_) => {
             if let Some(p) = scalar(tree, id).filter(|p| !p.is_empty()) {
-                out.push((p, true, loc(tree, id)));
+                out.push(FileItem {
+                    path: p,
+                    required: true,
+                    at: loc(tree, id),
+                    format: None,
+                });
             }
         }
         NodeKind::Mapping(_) => {
@@ -80,8 +94,16 @@ fn file_items(tree: &Tree, svc: &Service, key: &str) -> Vec<(String, bool, Locat
                 .get(id, "required")
                 .and_then(|e| scalar(tree, e.value))
                 .is_none_or(|r| !r.eq_ignore_ascii_case("false"));
+            let format = tree
+                .get(id, "format")
+                .and_then(|e| Some((scalar(tree, e.value)?, loc(tree, e.value))));
             if let Some(p) = path {
-                out.push((p, required, loc(tree, id)));
+                out.push(FileItem {
+                    path: p,
+                    required,
+                    at: loc(tree, id),
+                    format,
+                });
             }
         }
         NodeKind::Sequence(_) => {}
@@ -108,7 +130,10 @@ pub fn referenced_files(project: &Project) -> Vec<FileRef> {
             (RefKind::EnvFile, "env_file"),
             (RefKind::LabelFile, "label_file"),
         ] {
-            for (path, required, at) in file_items(tree, svc, key) {
+            for FileItem {
+                path, required, at, ..
+            } in file_items(tree, svc, key)
+            {
                 out.push(FileRef {
                     kind,
                     path,
@@ -163,26 +188,49 @@ pub(crate) fn env_files(
 
 /// The entries of the files `items` names that the caller added to `sources`, in order (a
 /// later file's entry replaces an earlier one's): each file read with Compose's `.env`
-/// grammar, its `${VAR}` seeing `lookup`, then the entries read before it. FE004 for a file
-/// Compose cannot read (`failed to read FILE: line 1: …`).
+/// grammar, its `${VAR}` seeing `lookup`, then the entries read before it, or, for `format:
+/// raw`, as written ([`dotenv::parse_raw`]). FE004 for a file Compose cannot read (`failed to
+/// read FILE: line 1: …`); FC020 for a format Compose does not know.
 fn read_files(
     sources: &SourceMap,
-    items: &[(String, bool, Location)],
+    items: &[FileItem],
     lookup: &dyn Lookup,
     what: &str,
     diags: &mut Diagnostics,
 ) -> Vec<(String, String)> {
     let mut entries: Vec<(String, String)> = Vec::new();
-    for (path, _, _) in items {
+    for item in items {
+        let raw = match &item.format {
+            None => false,
+            Some((format, _)) if format.is_empty() || format == ".env" => false,
+            Some((format, _)) if format == "raw" => true,
+            Some((format, at)) => {
+                diags.push(
+                    crate::rules::registry::diagnostic(
+                        "FC020",
+                        format!("unsupported env_file format `{format}`"),
+                    )
+                    .at(*at)
+                    .with_help("leave `format` out for the `.env` grammar, or write `format: raw` to take each line's value as written"),
+                );
+                continue;
+            }
+        };
         let Some(id) = sources
             .of_kind(FileKind::Other)
-            .find(|&id| sources.get(id).name == *path)
+            .find(|&id| sources.get(id).name == item.path)
         else {
             continue;
         };
         let earlier: Vec<(String, String)> = entries.clone();
         let chained = Chain(lookup, earlier.as_slice());
-        match dotenv::parse(&sources.get(id).text, &chained as &dyn Lookup) {
+        let text = &sources.get(id).text;
+        let parsed = if raw {
+            dotenv::parse_raw(text, &chained as &dyn Lookup)
+        } else {
+            dotenv::parse(text, &chained as &dyn Lookup)
+        };
+        match parsed {
             Ok(parsed) => {
                 for e in parsed {
                     entries.retain(|(k, _)| *k != e.key);
@@ -235,9 +283,14 @@ pub(crate) fn include_variables(
         env_files,
     } in items
     {
-        let files: Vec<(String, bool, Location)> = env_files
+        let files: Vec<FileItem> = env_files
             .iter()
-            .map(|(p, required)| (p.clone(), *required, Location::default()))
+            .map(|(p, required)| FileItem {
+                path: p.clone(),
+                required: *required,
+                at: Location::default(),
+                format: None,
+            })
             .collect();
         let entries = read_files(sources, &files, variables, "env file", diags);
         if entries.is_empty() {

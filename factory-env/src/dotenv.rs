@@ -124,6 +124,100 @@ pub fn parse_after(
     Ok(entries)
 }
 
+/// Parses an env file of `format: raw` as Docker Compose does (the Docker CLI's `--env-file`
+/// grammar, `kvfile`): a line is `KEY=VALUE` with the value kept exactly as written (no
+/// quotes, comments, escapes or `${VAR}`), a bare `KEY` takes the value of `lookup` (and is
+/// left out when it has none), and blank lines and lines starting with `#` are skipped. Blanks
+/// before the key are dropped; a blank inside it, an empty key, or a line longer than 64 KiB
+/// is an error.
+///
+/// ```
+/// use factory_env::dotenv;
+/// let entries = dotenv::parse_raw("A=\"quoted\" # kept\n  B=$HOME x\n", &())?;
+/// assert_eq!(entries[0].value, "\"quoted\" # kept");
+/// assert_eq!(entries[1].value, "$HOME x");
+/// assert!(dotenv::parse_raw("export C=1\n", &()).is_err());
+/// # Ok::<(), factory_env::DotenvError>(())
+/// ```
+pub fn parse_raw(text: &str, lookup: &dyn Lookup) -> Result<Vec<DotenvEntry>, DotenvError> {
+    // Go's bufio.Scanner stops at a line longer than its 64 KiB buffer.
+    const MAX_LINE: usize = 64 * 1024;
+    let parser = Parser::new(text, lookup, &[]);
+    let fail = |span: Range<usize>, message: String| {
+        Err(parser.error(span, message.clone(), message, None))
+    };
+    let mut entries = Vec::new();
+    let mut start = 0;
+    for (index, piece) in text.split_inclusive('\n').enumerate() {
+        let line_start = start;
+        start += piece.len();
+        let mut line = piece.strip_suffix('\n').unwrap_or(piece);
+        line = line.strip_suffix('\r').unwrap_or(line);
+        if line.len() >= MAX_LINE {
+            return fail(
+                line_start..line_start,
+                "bufio.Scanner: token too long".to_owned(),
+            );
+        }
+        let mut bom = 0;
+        if index == 0
+            && let Some(rest) = line.strip_prefix('\u{feff}')
+        {
+            bom = '\u{feff}'.len_utf8();
+            line = rest;
+        }
+        let trimmed = line.trim_start();
+        let at = line_start + bom + (line.len() - trimmed.len());
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let (key, value) = match trimmed.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (trimmed, None),
+        };
+        if key.contains([' ', '\t']) {
+            return fail(
+                at..at + key.len(),
+                format!("variable '{key}' contains whitespaces"),
+            );
+        }
+        if key.is_empty() {
+            return fail(
+                at..at + trimmed.len(),
+                format!("no variable name on line '{trimmed}'"),
+            );
+        }
+        let key_span = at..at + key.len();
+        match value {
+            Some(v) => entries.push(DotenvEntry {
+                key: key.to_owned(),
+                value: v.to_owned(),
+                key_span,
+                value_span: at + key.len() + 1..at + trimmed.len(),
+                quoted: None,
+                exported: false,
+                inherited: false,
+                unset: Vec::new(),
+            }),
+            None => {
+                if let Some(v) = lookup.get(key) {
+                    entries.push(DotenvEntry {
+                        key: key.to_owned(),
+                        value: v.to_owned(),
+                        key_span: key_span.clone(),
+                        value_span: key_span.end..key_span.end,
+                        quoted: None,
+                        exported: false,
+                        inherited: true,
+                        unset: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(entries)
+}
+
 /// Parses a `.env` file without stopping at the first error: each error skips to the next line
 /// (or past the value), so a file with several mistakes reports all of them.
 pub fn parse_recovering(text: &str, lookup: &dyn Lookup) -> (Vec<DotenvEntry>, Vec<DotenvError>) {
@@ -655,6 +749,46 @@ mod tests {
             Ok(entries) => panic!("{text:?} parsed: {entries:?}"),
             Err(error) => error,
         }
+    }
+
+    #[test]
+    fn raw_files_keep_values_as_written() {
+        let text = "\u{feff}A=\"q\" # c\r\n\n  # note\n\tB=x=${Y} \nHOME\nNOPE\n";
+        let lookup = vec![("HOME".to_owned(), "/root".to_owned())];
+        let entries = parse_raw(text, &lookup).unwrap();
+        let got: Vec<(&str, &str, bool)> = entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str(), e.inherited))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("A", "\"q\" # c", false),
+                ("B", "x=${Y} ", false),
+                ("HOME", "/root", true)
+            ]
+        );
+        for e in &entries {
+            assert_eq!(&text[e.key_span.clone()], e.key);
+        }
+        assert_eq!(&text[entries[1].value_span.clone()], "x=${Y} ");
+        for (text, message, at) in [
+            ("A=1\n  D E=1\n", "variable 'D E' contains whitespaces", 6),
+            (
+                "export E=1\n",
+                "variable 'export E' contains whitespaces",
+                0,
+            ),
+            ("=G\n", "no variable name on line '=G'", 0),
+        ] {
+            let e = parse_raw(text, &()).unwrap_err();
+            assert_eq!(
+                (e.message.as_str(), e.span.start),
+                (message, at),
+                "{text:?}"
+            );
+        }
+        assert!(parse_raw(&format!("A={}", "x".repeat(70_000)), &()).is_err());
     }
 
     #[test]
