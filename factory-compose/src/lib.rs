@@ -256,7 +256,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             tree,
             (&mut include_env, &mut extends_trees),
             sources,
-            (settings, home),
+            (settings, home, &variables),
             &mut diagnostics,
         );
         for r in refs {
@@ -587,7 +587,7 @@ fn includes_and_extends(
     tree: &mut yaml::Tree,
     (include_env, extends_trees): (&mut Vec<merge::IncludeEnv>, &mut Vec<yaml::Tree>),
     sources: &SourceMap,
-    (settings, home): (&Settings, bool),
+    (settings, home, variables): (&Settings, bool, &factory_env::Variables),
     diagnostics: &mut Diagnostics,
 ) -> Vec<resolve_refs::FileRef> {
     let limit = settings.limits.max_diagnostics;
@@ -599,12 +599,15 @@ fn includes_and_extends(
         let id = sources
             .of_kind(FileKind::Other)
             .find(|&id| sources.get(id).name == path)?;
-        let tree = load::parse_file(
+        let mut tree = load::parse_file(
             &sources.get(id).text,
             id,
             &settings.limits,
             &mut yaml_problems,
         );
+        // Its own `include` and `extends` name files and services with variables too. (An
+        // included file also sees its include's `env_file`, which is read later: not here.)
+        interpolate::references(&mut tree, sources, variables, settings, &mut yaml_problems);
         // Compose validates an included file, not one `extends` reads (only the merged result):
         // kept by path until it is known which the file is.
         // Filtered below, then counted as they join the project's findings.

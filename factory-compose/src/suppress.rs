@@ -209,7 +209,7 @@ fn comment_start(line: &str, kind: FileKind) -> Option<usize> {
 /// that silenced nothing (or is not a rule code).
 #[must_use]
 pub fn apply_inline(report: Report, sources: &SourceMap) -> Report {
-    apply_scanned(report, sources, scan(sources))
+    apply_scanned(report, sources, scan(sources), &|_| Vec::new())
 }
 
 /// [`apply_inline`] for the project whose YAML was read into `tree`: a `#` inside a scalar (a
@@ -220,29 +220,69 @@ pub(crate) fn apply_inline_outside_values(
     tree: &crate::yaml::Tree,
 ) -> Report {
     let mut suppressions = scan(sources);
-    if !suppressions.is_empty() {
-        let mut values: Vec<(FileId, u32, u32)> = tree
-            .nodes
-            .iter()
-            .filter(|n| matches!(n.kind, crate::yaml::NodeKind::Scalar(_)))
-            .map(|n| (n.file, n.span.start, n.span.end))
-            .collect();
-        values.sort_unstable();
-        suppressions.retain(|s| {
-            let (file, at) = (s.location.file, s.location.span.start);
-            // The last value starting before the `#`, in the same file, is the only one that
-            // can hold it (values do not overlap).
-            let before = values.partition_point(|&(f, start, _)| (f, start) < (file, at));
-            before == 0 || {
-                let (f, start, end) = values[before - 1];
-                !(f == file && start < at && at < end)
-            }
-        });
+    if suppressions.is_empty() {
+        return report;
     }
-    apply_scanned(report, sources, suppressions)
+    // The scalars' text, by file and start: (file, start, end, where their text starts). A
+    // block scalar's text starts on the line after its header, where a comment may sit.
+    let mut values: Vec<(FileId, u32, u32, u32)> = tree
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.kind, crate::yaml::NodeKind::Scalar(_)))
+        .map(|n| {
+            let text_start = match n.style {
+                crate::yaml::ScalarStyle::Literal | crate::yaml::ScalarStyle::Folded => sources
+                    .get(n.file)
+                    .text
+                    .get(n.span.range())
+                    .and_then(|t| t.find('\n'))
+                    .map_or(n.span.end, |i| {
+                        n.span.start + u32::try_from(i).unwrap_or(u32::MAX)
+                    }),
+                _ => n.span.start,
+            };
+            (n.file, n.span.start, n.span.end, text_start)
+        })
+        .collect();
+    values.sort_unstable();
+    // The last value starting before `at`, in `file`, is the only one that can hold it (values
+    // do not overlap).
+    let holding = |file: FileId, at: u32| {
+        let before = values.partition_point(|&(f, start, ..)| (f, start) < (file, at));
+        before
+            .checked_sub(1)
+            .map(|i| values[i])
+            .filter(|&(f, start, end, _)| f == file && start < at && at < end)
+    };
+    suppressions.retain(|s| {
+        let (file, at) = (s.location.file, s.location.span.start);
+        holding(file, at).is_none_or(|(.., text_start)| at < text_start)
+    });
+    // A finding inside a scalar of several lines (a `|` block, a quoted string over lines) is
+    // silenced from the lines where the scalar starts and ends too: no comment can sit on
+    // its other lines.
+    let scalar_lines = |d: &Diagnostic| -> Vec<usize> {
+        let Some(p) = &d.primary else {
+            return Vec::new();
+        };
+        let (file, at) = (p.location.file, p.location.span.start);
+        let source = sources.get(file);
+        let from = values.partition_point(|&(f, start, ..)| (f, start) <= (file, at));
+        from.checked_sub(1)
+            .map(|i| values[i])
+            .filter(|&(f, _, end, _)| f == file && at < end)
+            .map(|(_, start, end, _)| vec![source.line_col(start).line, source.line_col(end).line])
+            .unwrap_or_default()
+    };
+    apply_scanned(report, sources, suppressions, &scalar_lines)
 }
 
-fn apply_scanned(report: Report, sources: &SourceMap, suppressions: Vec<Suppression>) -> Report {
+fn apply_scanned(
+    report: Report,
+    sources: &SourceMap,
+    suppressions: Vec<Suppression>,
+    scalar_lines: &dyn Fn(&Diagnostic) -> Vec<usize>,
+) -> Report {
     if suppressions.is_empty() {
         return report;
     }
@@ -255,10 +295,12 @@ fn apply_scanned(report: Report, sources: &SourceMap, suppressions: Vec<Suppress
                 .get(p.location.file)
                 .line_col(p.location.span.start)
                 .line;
+            let mut lines = scalar_lines(&d);
+            lines.push(line);
             for (i, s) in suppressions.iter().enumerate() {
                 if s.location.file == p.location.file
                     && s.code == d.code
-                    && s.line.is_none_or(|l| l == line)
+                    && s.line.is_none_or(|l| lines.contains(&l))
                 {
                     used[i] = true;
                     silenced = true;
@@ -565,6 +607,31 @@ c: 3 # factory: see README
             "{:?}",
             report.diagnostics
         );
+    }
+
+    /// A comment after a block scalar's header is a comment, and silences what is found in
+    /// the block's lines (where no comment can be written); so does one above the key.
+    #[test]
+    fn a_block_scalar_is_silenced_from_its_header() {
+        let mut s = SourceMap::new();
+        let compose = "services:\n  a:\n    image: >- # factory: ignore=FC034\n      a:latest\n  d:\n    image: d:1.0\n    environment:\n      X: | # factory: ignore=FE002\n        ${UNSET}\n      # factory: ignore=FE002\n      Y: |\n        ${UNSET_TOO}\n";
+        s.add(SourceFile::new(
+            "docker-compose.yml",
+            compose,
+            FileKind::Compose,
+        ));
+        let report = crate::lint(
+            &s,
+            &crate::ProcessEnv::default(),
+            &crate::Settings::default(),
+        );
+        let codes: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .filter(|c| matches!(*c, "FC034" | "FE002" | "FC901"))
+            .collect();
+        assert!(codes.is_empty(), "{:?}", report.diagnostics);
     }
 
     proptest::proptest! {

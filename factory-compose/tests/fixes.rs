@@ -224,7 +224,7 @@ fn quotes_are_removed_only_when_the_line_ends_after_them() {
     ));
     sources.add(SourceFile::new(
         ".env",
-        "E='it''s'\nF=\"x\" # a comment\nG='y'\n",
+        "E='it''s'\nF=\"x\" # a comment\nG='y'\nT='x y'\t# a tab starts no comment\n",
         FileKind::Dotenv,
     ));
     let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
@@ -242,7 +242,8 @@ fn quotes_are_removed_only_when_the_line_ends_after_them() {
         [
             ("E".to_owned(), false),
             ("F".to_owned(), true),
-            ("G".to_owned(), true)
+            ("G".to_owned(), true),
+            ("T".to_owned(), false)
         ],
         "{:?}",
         report.diagnostics

@@ -253,8 +253,12 @@ pub fn find_credential(text: &str) -> Option<(std::ops::Range<usize>, Credential
     let mut best: Option<(std::ops::Range<usize>, CredentialKind)> = None;
     // One pass over the starts of words: every prefix begins with one of these bytes.
     for (start, &b) in bytes.iter().enumerate() {
+        // An ASCII byte starts a character: `text[..start]` is whole characters.
         if !matches!(b, b'g' | b'A' | b'x' | b's' | b'r')
-            || (start > 0 && bytes[start - 1].is_ascii_alphanumeric())
+            || text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
         {
             continue;
         }
@@ -263,41 +267,68 @@ pub fn find_credential(text: &str) -> Option<(std::ops::Range<usize>, Credential
             if !bytes[start..].starts_with(format.prefix.as_bytes()) {
                 return None;
             }
-            let body = bytes[from..]
+            // An exact length needs one byte past it, not the whole run (which would make a
+            // long run of prefixes quadratic).
+            let most = if format.exact {
+                format.min + 1
+            } else {
+                usize::MAX
+            };
+            let body = &bytes[from..];
+            let len = body
                 .iter()
+                .take(most)
                 .take_while(|b| (format.body)(**b))
                 .count();
             let fits = if format.exact {
-                body == format.min
+                len == format.min
             } else {
-                body >= format.min
+                len >= format.min
             };
-            fits.then(|| (start..from + body, CredentialKind(format.kind)))
+            (fits && looks_random(&body[..len]))
+                .then(|| (start..from + len, CredentialKind(format.kind)))
         });
         if found.is_some() {
             best = found;
             break;
         }
     }
-    if let Some(start) = text.find("-----BEGIN ") {
-        let header_end = text[start..]
-            .find("-----\n")
-            .or_else(|| text[start + 11..].find("-----").map(|i| i + 11));
-        let is_private =
-            header_end.is_some_and(|end| text[start..start + end].ends_with("PRIVATE KEY"));
-        if is_private && best.as_ref().is_none_or(|(r, _)| start < r.start) {
-            let end = text[start..]
-                .find("-----END ")
-                .and_then(|e| {
-                    text[start + e..]
-                        .find("KEY-----")
-                        .map(|k| start + e + k + 8)
-                })
-                .unwrap_or(text.len());
-            best = Some((start..end, CredentialKind("a private key")));
+    // A PEM private key, also after other blocks (a certificate, then its key).
+    let mut from = 0;
+    while let Some(i) = text[from..].find("-----BEGIN ") {
+        let start = from + i;
+        from = start + "-----BEGIN ".len();
+        if best.as_ref().is_some_and(|(r, _)| r.start < start) {
+            break;
         }
+        let Some(label_len) = text[from..].find("-----") else {
+            break;
+        };
+        if !text[from..from + label_len].ends_with("PRIVATE KEY") {
+            continue;
+        }
+        let end = text[from..]
+            .find("-----END ")
+            .and_then(|e| {
+                let after = from + e;
+                text[after..]
+                    .find("KEY-----")
+                    .map(|k| after + k + "KEY-----".len())
+            })
+            .unwrap_or(text.len());
+        best = Some((start..end, CredentialKind("a private key")));
+        break;
     }
     best
+}
+
+/// Whether a token's body mixes at least two of lower-case letters, upper-case letters and
+/// digits, as a random one does: `glpat-is-a-word-here` is a phrase, not a token.
+fn looks_random(body: &[u8]) -> bool {
+    let lower = body.iter().any(u8::is_ascii_lowercase);
+    let upper = body.iter().any(u8::is_ascii_uppercase);
+    let digit = body.iter().any(u8::is_ascii_digit);
+    u8::from(lower) + u8::from(upper) + u8::from(digit) >= 2
 }
 
 #[cfg(test)]
@@ -308,9 +339,14 @@ mod tests {
     fn known_formats() {
         for (text, token, kind) in [
             (
-                "glpat-xxxxxxxxxxxxxxxxxxxx",
-                "glpat-xxxxxxxxxxxxxxxxxxxx",
+                "glpat-xXxxxxxxxxxxxxxxxxxx",
+                "glpat-xXxxxxxxxxxxxxxxxxxx",
                 "a GitLab personal access token",
+            ),
+            (
+                "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN EC PRIVATE KEY-----\nMHc\n-----END EC PRIVATE KEY-----",
+                "-----BEGIN EC PRIVATE KEY-----\nMHc\n-----END EC PRIVATE KEY-----",
+                "a private key",
             ),
             (
                 "token ghp_16C7e42F292c6912E7710c838347Ae178B4a",
@@ -362,6 +398,10 @@ mod tests {
             "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
             "-----BEGIN PUBLIC KEY-----\nMIIB",
             "é-----BEGIN ",
+            "églpat-abcdefghij0123456789",
+            "/path/glpat-is-a-word-here-ok-yes",
+            "xoxb-not-a-real-token-at-all",
+            "glpat-xxxxxxxxxxxxxxxxxxxx",
         ] {
             assert_eq!(find_credential(text), None, "{text}");
         }

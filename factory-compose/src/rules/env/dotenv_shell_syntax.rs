@@ -90,8 +90,13 @@ impl Rule for DotenvShellSyntax {
                     .get(entry.value_span.end..)
                     .and_then(|r| r.split(['\n', '\r']).next())
                     .unwrap_or("");
-                let ends_the_line = rest.trim().is_empty()
-                    || (rest.starts_with([' ', '\t']) && rest.trim_start().starts_with('#'));
+                // Unquoted, a comment starts at ` #` (a space, not a tab, before the `#`).
+                let comment = rest.trim_start().starts_with('#')
+                    && rest
+                        .trim_end()
+                        .find('#')
+                        .is_some_and(|i| rest[..i].ends_with(' '));
+                let ends_the_line = rest.trim().is_empty() || comment;
                 match inner.filter(|inner| ends_the_line && unquoted_reads_the_same(inner, quote)) {
                     Some(inner) => {
                         d = d

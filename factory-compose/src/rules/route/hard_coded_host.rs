@@ -93,10 +93,10 @@ impl Rule for HardCodedHost {
 }
 
 /// Whether a trimmed `Host` or `HostRegexp` argument writes its domain out: not empty, without
-/// `$`, and for `HostRegexp` with a letter or digit after its last template (gorilla/mux's
+/// a variable (`$$` is none), and for `HostRegexp` with a letter or digit after its last template (gorilla/mux's
 /// `{name:regexp}`, braces nested inside counted as its `braceIndices` counts them).
 fn is_hard_coded(matcher: MatcherName, host: &str) -> bool {
-    if host.is_empty() || host.contains('$') {
+    if host.is_empty() || uses_variable(host.as_bytes()) {
         return false;
     }
     if matcher != MatcherName::HostRegexp {
@@ -125,6 +125,22 @@ fn is_hard_coded(matcher: MatcherName, host: &str) -> bool {
         })
 }
 
+/// Whether the text has a `$` that is not written `$$` (an escaped dollar, a regexp's `$`
+/// anchor in a `HostRegexp`): a variable.
+fn uses_variable(text: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(k) = text
+        .get(i..)
+        .and_then(|t| t.iter().position(|&b| b == b'$'))
+    {
+        if text.get(i + k + 1) != Some(&b'$') {
+            return true;
+        }
+        i += k + 2;
+    }
+    false
+}
+
 /// Whether `raw` may have a `Host` or `HostRegexp` argument that is neither empty nor uses a variable, without
 /// parsing it: a cheap superset of what the loop above finds. Traefik's split (`parseRules`)
 /// takes `;`-fields, names each by its first non-empty `:`-field (trimmed), re-joins the other
@@ -145,7 +161,7 @@ fn may_hard_code_host(raw: &str) -> bool {
         matches!(name.trim(), "Host" | "HostRegexp")
             && bytes.get(end + 1..).is_some_and(|rest| {
                 rest.split(|&b| b == b',').any(|piece| {
-                    !piece.contains(&b'$')
+                    !uses_variable(piece)
                         && piece
                             .iter()
                             .any(|&b| !b.is_ascii_whitespace() || !b.is_ascii())
@@ -182,6 +198,8 @@ mod tests {
             "HostRegexp:{sub:[a-z]+}.example.com",
             "HostRegexp:{sub:[a-z]{2,5}}.example.com",
             "HostRegexp:example.com",
+            "HostRegexp:{sub:^[a-z]+$$}.example.com",
+            "Host:pay$$.example.com",
         ] {
             assert!(hard_coded(raw), "{raw}");
             assert!(may_hard_code_host(raw), "{raw}");
