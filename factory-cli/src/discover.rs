@@ -136,42 +136,63 @@ pub(crate) fn compose_files(
             })
             .collect());
     }
-    if deploy && dir.join(DEPLOYED).is_file() {
-        return Ok(vec![ComposeFile {
-            path: dir.join(DEPLOYED),
-            display: display_in(dir, DEPLOYED),
-        }]);
-    }
-    let Some(name) = DEFAULT_NAMES.iter().find(|n| dir.join(n).is_file()) else {
-        if dir.is_file() {
+    // Compose looks in the directory, then in each parent up to the root (compose-go's
+    // `findFiles`): a command run in a subfolder of the project finds its files.
+    let depth = std::fs::canonicalize(dir).map_or(0, |a| a.ancestors().count().saturating_sub(1));
+    for k in 0..=depth {
+        let up = "../".repeat(k);
+        let here = if k == 0 {
+            dir.to_path_buf()
+        } else {
+            dir.join(&up)
+        };
+        if let Some(files) = files_in(&here, dir, &up, deploy) {
+            return Ok(files);
+        }
+        if k == 0 && dir.is_file() {
             return Err(format!(
                 "{0} is a file, and PATH is the project directory: pass the file with -f {0}",
                 dir.display()
             ));
         }
-        if !dir.exists() {
+        if k == 0 && !dir.exists() {
             return Err(format!(
                 "the project directory {} does not exist",
                 dir.display()
             ));
         }
-        return Err(format!(
-            "no compose file found in {}: expected one of {} (or pass -f FILE)",
-            dir.display(),
-            DEFAULT_NAMES.join(", ")
-        ));
-    };
-    let mut files = vec![ComposeFile {
-        path: dir.join(name),
-        display: display_in(dir, name),
-    }];
-    if let Some(over) = OVERRIDE_NAMES.iter().find(|n| dir.join(n).is_file()) {
-        files.push(ComposeFile {
-            path: dir.join(over),
-            display: display_in(dir, over),
-        });
     }
-    Ok(files)
+    Err(format!(
+        "no compose file found in {} or its parent folders: expected one of {} (or pass -f FILE)",
+        dir.display(),
+        DEFAULT_NAMES.join(", ")
+    ))
+}
+
+/// The folder a compose file was found in: `dir` itself, or the parent `up` (`../../`) above it
+/// (compose-go's `findFiles` looks up to the root).
+pub(crate) fn found_in(files: &[ComposeFile], dir: &Path) -> Option<PathBuf> {
+    let up = files.first()?.path.strip_prefix(dir).ok()?.parent()?;
+    (!up.as_os_str().is_empty()).then(|| dir.join(up))
+}
+
+/// The default files in the folder `here` (which is `dir` joined with `up`), named as seen
+/// from `dir`: the deployed file alone when deploying, else the first default name and the
+/// first override name present.
+fn files_in(here: &Path, dir: &Path, up: &str, deploy: bool) -> Option<Vec<ComposeFile>> {
+    let file = |name: &str| ComposeFile {
+        path: here.join(name),
+        display: display_in(dir, &format!("{up}{name}")),
+    };
+    if deploy && here.join(DEPLOYED).is_file() {
+        return Some(vec![file(DEPLOYED)]);
+    }
+    let name = DEFAULT_NAMES.iter().find(|n| here.join(n).is_file())?;
+    let mut files = vec![file(name)];
+    if let Some(over) = OVERRIDE_NAMES.iter().find(|n| here.join(n).is_file()) {
+        files.push(file(over));
+    }
+    Some(files)
 }
 
 #[cfg(test)]
@@ -246,6 +267,37 @@ mod tests {
             ["compose.yaml", "compose.override.yml"]
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// compose-go's `findFiles` (checked with Compose v2.40.3): with no compose file in the
+    /// directory, its parents are searched up to the root; the files are named from it.
+    #[test]
+    fn parent_folders_are_searched() {
+        let root = std::env::temp_dir().join(format!("factory-parents-{}", std::process::id()));
+        let deeper = root.join("sub/deeper");
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&deeper).unwrap();
+        std::fs::write(root.join("docker-compose.yml"), "services: {}\n").unwrap();
+        std::fs::write(root.join("compose.override.yml"), "services: {}\n").unwrap();
+        let files = compose_files(&deeper, &[], None, (false, false)).unwrap();
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| {
+                f.display
+                    .trim_start_matches(&*deeper.to_string_lossy())
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(
+            names,
+            ["/../../docker-compose.yml", "/../../compose.override.yml"]
+        );
+        assert!(files.iter().all(|f| f.path.is_file()));
+        assert_eq!(found_in(&files, &deeper), Some(deeper.join("../../")));
+        // Found where it is looked for first: the directory itself.
+        let here = compose_files(&root, &[], None, (false, false)).unwrap();
+        assert_eq!(found_in(&here, &root), None);
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]

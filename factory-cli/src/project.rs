@@ -340,6 +340,16 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         compose_file_env,
         (path.is_some() && p.project_directory.is_none(), deploy),
     )?;
+    // Found in a parent folder, the files' folder is the project directory (its name, its
+    // relative paths, its Dockerfiles) unless one was given; the `.env` was read from here,
+    // as Compose reads it before it looks for the files.
+    if path.is_none()
+        && p.project_directory.is_none()
+        && p.files.is_empty()
+        && let Some(found) = discover::found_in(&files, &dir)
+    {
+        dir = found;
+    }
     // As with `-f`, Compose's project directory is then the first file's folder (its name, its
     // relative paths); the `.env` that named the files was read from where it was found.
     if named_by_variable

@@ -366,3 +366,49 @@ fn deploy_mode_reads_the_deployed_file_without_the_override() {
     ]));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Run from a subfolder without a compose file, factory finds the project's files in a parent
+/// folder, which becomes the project directory (its name, its Dockerfile), as Compose does
+/// (checked with Compose v2.40.3: `docker compose config` in `sub/deeper` names the project
+/// after the parent).
+#[test]
+fn a_subfolder_finds_the_project_in_a_parent_folder() {
+    let dir = project(
+        "parent",
+        &[
+            (
+                "docker-compose.yml",
+                "services:\n  app:\n    image: registry.example/app:1.0\n    volumes: [./data:/data]\n",
+            ),
+            ("Dockerfile", "FROM alpine:3\nUSER 1001\n"),
+        ],
+    );
+    let deeper = dir.join("sub/deeper");
+    std::fs::create_dir_all(&deeper).expect("subfolder");
+    let out = factory(&["config", "--format", "json"], &deeper);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let name = dir.file_name().unwrap().to_string_lossy().to_lowercase();
+    assert_eq!(json["name"].as_str(), Some(name.as_str()));
+    let source = json["services"]["app"]["volumes"][0]["source"]
+        .as_str()
+        .unwrap_or("");
+    assert!(source.ends_with(&format!("{name}/data")), "{source}");
+    // The parent's Dockerfile is the project's: no FP002 for it.
+    let lint = factory(&["lint", "--format", "json"], &deeper);
+    let missing: Vec<String> = diagnostics(&lint)
+        .iter()
+        .filter(|d| d["code"] == "FP002")
+        .filter_map(|d| d["message"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        missing.iter().all(|m| !m.contains("Dockerfile")),
+        "{missing:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
