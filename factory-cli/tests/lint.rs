@@ -399,3 +399,48 @@ fn the_rule_list_keeps_its_columns_apart() {
         );
     }
 }
+
+/// A file given twice (`-f a.yml -f a.yml`, which Compose merges onto itself and interpolates
+/// twice) is checked twice: each finding is reported once.
+#[test]
+fn a_file_given_twice_reports_each_finding_once() {
+    let dir = std::env::temp_dir().join(format!("factory-cli-test-{}-twice", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("docker-compose.yml"),
+        "services:\n  web:\n    image: registry.example/web:${TAG}\n    environment:\n      A: 0755\n",
+    )
+    .unwrap();
+    let out = factory(
+        &[
+            "lint",
+            "--format",
+            "json",
+            "-f",
+            "docker-compose.yml",
+            "-f",
+            "docker-compose.yml",
+        ],
+        &dir,
+    );
+    let doc = json(&out);
+    let found: Vec<(String, u64, u64)> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| !d["line"].is_null())
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let mut unique = found.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(found.len(), unique.len(), "{doc}");
+    assert!(found.iter().any(|(c, ..)| c == "FE002"), "{doc}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

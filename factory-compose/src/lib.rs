@@ -430,6 +430,16 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // Referenced files (env_file) the caller added to `sources`.
     let env_files = resolve_refs::env_files(&project, sources, &variables, &mut diagnostics);
     let label_files = resolve_refs::label_files(&project, sources, &mut diagnostics);
+    // A file given twice (`-f a.yml -f a.yml`, which Compose merges onto itself) is checked
+    // twice: a finding printed the same (same file name, place and words) is one finding.
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| {
+        let at = d.primary.as_ref().map(|l| {
+            let name = sources.get(l.location.file).name.as_str();
+            (name, l.location.span.start, l.location.span.end)
+        });
+        seen.insert((d.code, at, d.message.clone()))
+    });
     let secret_scalars = redact::secret_scalars(&project.tree, &interpolation, &variables);
     redact::finish(
         &mut diagnostics,
