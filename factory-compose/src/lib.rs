@@ -465,7 +465,8 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
 /// FC020 for each value a later file gives where an earlier file has a mapping or a list that
 /// compose-go cannot merge it into (`cannot override x-common.environment`).
 fn report_conflicts(tree: &yaml::Tree, conflicts: &[merge::Conflict], diags: &mut Diagnostics) {
-    for c in conflicts {
+    // A file or document whose top level is no mapping is FC002 already.
+    for c in conflicts.iter().filter(|c| !c.path.is_empty()) {
         let earlier = if c.earlier_is_mapping {
             "a mapping"
         } else {

@@ -97,3 +97,31 @@ fn compose_refuses_what_fc002_reports() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A later document or file whose top level is a sequence is FC002 alone: not also an FC020
+/// about overriding the earlier mapping at an empty path (Compose v2.40.3: `top-level object
+/// must be a mapping`, and `cannot unmarshal !!seq` for a second file).
+#[test]
+fn a_sequence_after_a_mapping_is_fc002_alone() {
+    for files in [
+        &["services:\n  a:\n    image: x:1\n---\n- a\n- b\n"][..],
+        &["services:\n  a:\n    image: x:1\n", "- x\n"][..],
+    ] {
+        let mut sources = SourceMap::new();
+        for (i, text) in files.iter().enumerate() {
+            sources.add(SourceFile::new(
+                format!("f{i}.yml"),
+                *text,
+                FileKind::Compose,
+            ));
+        }
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let codes: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .filter(|c| c.starts_with("FC0"))
+            .collect();
+        assert_eq!(codes, ["FC002"], "{files:?}: {:?}", report.diagnostics);
+    }
+}
