@@ -146,6 +146,22 @@ pub fn dotenv(data: &[u8]) {
         );
     }
     assert_eq!(dotenv::parse(text, &()).is_ok(), errors.is_empty());
+    // `format: raw` files, and the credentials FE008 looks for in any value.
+    match dotenv::parse_raw(text, &()) {
+        Ok(entries) => {
+            for e in &entries {
+                assert!(
+                    on_boundaries(text, &e.key_span) && on_boundaries(text, &e.value_span),
+                    "{e:?}"
+                );
+                assert_eq!(text.get(e.key_span.clone()), Some(e.key.as_str()), "{e:?}");
+            }
+        }
+        Err(e) => assert!(on_boundaries(text, &e.span), "{e:?}"),
+    }
+    if let Some((range, _)) = factory_env::find_credential(text) {
+        assert!(on_boundaries(text, &range), "{range:?}");
+    }
 }
 
 /// Cron expressions: no panic, spans inside the text, every next run matches the schedule.
