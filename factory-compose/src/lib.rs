@@ -314,6 +314,13 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     }
     let last = trees.last().and_then(file_of);
     let several = trees.len() > 1;
+    if several {
+        // Merging several files keeps one item per name: what each file repeats is found in
+        // the file (the rule sees a single file's lists in the model).
+        for tree in &trees {
+            repeated_environment_items(tree, &mut diagnostics);
+        }
+    }
     // The files merged so far are checked after each file but the first and the last (checked
     // above and below), one merge for all of them.
     let files = trees.len();
@@ -430,16 +437,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // Referenced files (env_file) the caller added to `sources`.
     let env_files = resolve_refs::env_files(&project, sources, &variables, &mut diagnostics);
     let label_files = resolve_refs::label_files(&project, sources, &mut diagnostics);
-    // A file given twice (`-f a.yml -f a.yml`, which Compose merges onto itself) is checked
-    // twice: a finding printed the same (same file name, place and words) is one finding.
-    let mut seen = std::collections::HashSet::new();
-    diagnostics.retain(|d| {
-        let at = d.primary.as_ref().map(|l| {
-            let name = sources.get(l.location.file).name.as_str();
-            (name, l.location.span.start, l.location.span.end)
-        });
-        seen.insert((d.code, at, d.message.clone()))
-    });
+    once_each(&mut diagnostics, sources);
     let secret_scalars = redact::secret_scalars(&project.tree, &interpolation, &variables);
     redact::finish(
         &mut diagnostics,
@@ -459,6 +457,62 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         label_files,
         extends_files,
         project_name: settings.project_name.clone(),
+    }
+}
+
+/// FE010 for each `environment` list item of a file's services that names a variable an item
+/// before it in the same list names, in the words of the rule (which sees the lists of a single
+/// file in the model): merged with another file, the list keeps one item per name.
+fn repeated_environment_items(tree: &yaml::Tree, diags: &mut Diagnostics) {
+    let Some(root) = tree.root() else { return };
+    let services = tree
+        .get(root, "services")
+        .and_then(|e| tree.mapping(e.value))
+        .unwrap_or_default();
+    let mut reported = std::collections::HashSet::new();
+    for service in services {
+        let Some(svc_name) = yaml::scalar_text(tree, service.key) else {
+            continue;
+        };
+        let Some(env) = tree.get(service.value, "environment") else {
+            continue;
+        };
+        let Some(items) = tree.sequence(env.value) else {
+            continue;
+        };
+        let via = env
+            .merged_from
+            .map(|s| Location::new(tree.location(env.key).file, s));
+        let mut first: std::collections::HashMap<&str, Location> = std::collections::HashMap::new();
+        for &item in items {
+            let Some(text) = yaml::scalar_text(tree, item) else {
+                continue;
+            };
+            let name = text.split_once('=').map_or(text, |(k, _)| k);
+            if name.trim().is_empty() {
+                continue;
+            }
+            let at =
+                model::convert::name_span(tree, tree.location(item), tree.node(item), name.len());
+            let Some(&earlier) = first.get(name) else {
+                first.insert(name, at);
+                continue;
+            };
+            if !reported.insert(item) {
+                continue;
+            }
+            diags.push(
+                rules::registry::diagnostic(
+                    "FE010",
+                    format!(
+                        "`{name}` is set twice in the `environment` of service `{svc_name}`: Compose keeps the later value"
+                    ),
+                )
+                .at_inherited(at, via)
+                .with_secondary(earlier, "first set here")
+                .with_help(format!("remove one of the two `{name}` items")),
+            );
+        }
     }
 }
 
@@ -956,6 +1010,7 @@ pub fn check(
     diagnostics.keep(loaded.diagnostics.iter().take(kept).cloned());
     let cx = rules::Context::of(loaded, sources, settings, process);
     rules::run(&cx, &mut diagnostics);
+    once_each(&mut diagnostics, sources);
     name_overridden_values(&loaded.project, &mut diagnostics);
     drop_variables_inside_fr008(&mut diagnostics);
     redact::finish(
@@ -966,6 +1021,20 @@ pub fn check(
     );
     let (diagnostics, _) = diagnostics.finish(limit, loaded.dropped);
     suppress::apply_inline_outside_values(Report::new(diagnostics), sources, &loaded.project.tree)
+}
+
+/// A finding printed the same (same file name, place and words) is one finding: a file given
+/// twice (`-f a.yml -f a.yml`, which Compose merges onto itself) is checked twice, and a check
+/// of each file (FE010 before merging) may find what a rule finds on the merged project.
+fn once_each(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| {
+        let at = d.primary.as_ref().map(|l| {
+            let name = sources.get(l.location.file).name.as_str();
+            (name, l.location.span.start, l.location.span.end)
+        });
+        seen.insert((d.code, at, d.message.clone()))
+    });
 }
 
 /// A diagnostic that points at a value a later file set over an earlier one also shows the

@@ -234,3 +234,33 @@ fn a_bare_item_the_platform_does_not_give_is_fe007_when_deployed() {
     let mapping = service_env("      API_URL:\n      MAILS_TOKEN:\n");
     assert_eq!(codes(&mapping, &[], Some("production")), ["FE007"]);
 }
+
+/// FE010 in every file of a merge: merged (list onto mapping, or list onto list), a list keeps
+/// one item per name, so each file's repeats are found in the file, once.
+#[test]
+fn repeated_items_are_found_in_each_merged_file() {
+    use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint};
+    let base_map = "services:\n  web:\n    image: registry.example/web:1.0\n    environment:\n      A: \"1\"\n";
+    let base_list = "services:\n  web:\n    image: registry.example/web:1.0\n    environment:\n      - A=1\n      - A=2\n";
+    let over = "services:\n  web:\n    environment:\n      - B=1\n      - B=2\n";
+    for (base, expected) in [
+        (base_map, vec![("over.yml", 5)]),
+        (base_list, vec![("base.yml", 6), ("over.yml", 5)]),
+    ] {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("base.yml", base, FileKind::Compose));
+        sources.add(SourceFile::new("over.yml", over, FileKind::Compose));
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let found: Vec<(&str, usize)> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FE010")
+            .filter_map(|d| d.primary.as_ref())
+            .map(|p| {
+                let f = sources.get(p.location.file);
+                (f.name.as_str(), f.line_col(p.location.span.start).line)
+            })
+            .collect();
+        assert_eq!(found, expected, "{:?}", report.diagnostics);
+    }
+}

@@ -686,7 +686,7 @@ pub(crate) fn compose_bool(s: &str) -> Option<bool> {
 
 /// The span of the `NAME` part of a `- NAME=VALUE` list item: exact when the raw text starts with
 /// the name (plain, or one quote before it), else the whole item.
-fn name_span(tree: &Tree, at: Location, node: &Node, key_len: usize) -> Location {
+pub(crate) fn name_span(tree: &Tree, at: Location, node: &Node, key_len: usize) -> Location {
     let NodeKind::Scalar(s) = node.kind else {
         return at;
     };
