@@ -216,3 +216,44 @@ fn secrets_cut_into_words_never_print() {
         "the table is not laid out from the masked rule:\n{table}"
     );
 }
+
+/// A schedule that holds a secret: `cron` masks it, and its description and runs, which would
+/// give it away (`17 4 * * *` is "at 04:17", runs at 04:17).
+#[test]
+fn a_secret_schedule_is_not_told_in_words_or_runs() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/secret-schedule");
+    let run_in = |show: bool| {
+        let mut args = vec![
+            "cron",
+            "--format",
+            "json",
+            "--from",
+            "2026-01-01T00:00:00Z",
+            "-e",
+            "production",
+            "--url",
+            "https://app.example.com",
+        ];
+        if show {
+            args.push("--show-secrets");
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_factory"))
+            .args(&args)
+            .current_dir(&dir)
+            .env_clear()
+            .envs([("SV_PRODUCTION_API_KEY", "17 4 * * *")])
+            .output()
+            .expect("run factory");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let masked = run_in(false);
+    assert!(
+        !masked.contains("04:17") && !masked.contains("17 4"),
+        "{masked}"
+    );
+    let shown = run_in(true);
+    assert!(
+        shown.contains("04:17:00Z") && shown.contains("17 4"),
+        "{shown}"
+    );
+}

@@ -230,11 +230,17 @@ pub fn runs(
                 None => (String::new(), Vec::new(), true, false),
             };
             let schedule = shown(job.schedule_label).unwrap_or_default();
-            // An invalid schedule's message may quote a piece of a secret it holds.
-            let description = if show_secrets || !schedule.contains(factory_env::MASK) {
-                description
+            // A schedule that holds a secret is masked, and so is what would give it away: its
+            // description in words and its runs (`--show-secrets` shows them).
+            let secret = !show_secrets && schedule.contains(factory_env::MASK);
+            let (description, next) = if secret {
+                (
+                    "the schedule holds a secret: --show-secrets shows it in words and its next runs"
+                        .to_owned(),
+                    Vec::new(),
+                )
             } else {
-                crate::redact::mask_quoted_secret_pieces(description, &loaded.variables)
+                (description, next)
             };
             JobRuns {
                 service: job.name().to_owned(),

@@ -131,13 +131,6 @@ fn mask_pieces(diagnostics: &mut [Diagnostic], variables: &Variables, secret_sca
     }
 }
 
-/// `text` with every `` `quoted` `` piece that shares a part of a secret value of
-/// `variables` masked: for words made from a value that holds a secret.
-pub(crate) fn mask_quoted_secret_pieces(mut text: String, variables: &Variables) -> String {
-    mask_quoted_pieces(&mut text, &secret_values(variables));
-    text
-}
-
 /// `text` with every `` `quoted` `` piece that [`shares_part`] of a secret masked.
 fn mask_quoted_pieces(text: &mut String, secrets: &[&str]) {
     if !text.contains('`') {
