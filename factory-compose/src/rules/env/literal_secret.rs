@@ -73,14 +73,13 @@ impl Rule for LiteralSecret {
             };
             for kv in &env.value {
                 let Some(value) = &kv.value else { continue };
-                if !reported.insert(kv.node) {
-                    continue;
-                }
-                let Some(raw) = cx
-                    .interpolation
-                    .raw_of(kv.node)
-                    .or_else(|| scalar_text(tree, kv.node))
-                else {
+                // The text as written: only a scalar the interpolation rendered has another.
+                let written = if tree.node(kv.node).interpolated {
+                    cx.interpolation.raw_of(kv.node)
+                } else {
+                    None
+                };
+                let Some(raw) = written.or_else(|| scalar_text(tree, kv.node)) else {
                     continue;
                 };
                 // Where the value starts in the scalar's written text.
@@ -91,7 +90,10 @@ impl Rule for LiteralSecret {
                 let raw_value = raw.get(value_start..).unwrap_or("");
                 let name = &kv.key.value;
                 let inherited = env.via.or(value.via);
-                if holds_secret(name, &value.value) && is_literal(raw_value) {
+                if holds_secret(name, &value.value)
+                    && is_literal(raw_value)
+                    && reported.insert(kv.node)
+                {
                     let at = match kv.form {
                         Form::Map => value.at,
                         Form::List => {
@@ -116,7 +118,9 @@ impl Rule for LiteralSecret {
                             "take it from a variable: {instead}, with a development value in `.env` and the secret `SV_<ENVIRONMENT>_{name}` in CI"
                         )),
                     );
-                } else if let Some((range, kind)) = factory_env::find_credential(raw_value) {
+                } else if let Some((range, kind)) = factory_env::find_credential(raw_value)
+                    && reported.insert(kv.node)
+                {
                     // Written in the file (as the value, or as a `${X:-…}` default): whatever
                     // the variable's name, the credential is in the repository.
                     let range = value_start + range.start..value_start + range.end;
