@@ -418,9 +418,7 @@ fn yaml_scalar(s: &str, key: bool, block_indent: usize, out: &mut String) {
     if a.block_plain_allowed && !(key && a.line_breaks) {
         out.push_str(s);
     } else if a.single_allowed {
-        out.push('\'');
-        out.push_str(&s.replace('\'', "''"));
-        out.push('\'');
+        single_quoted(s, block_indent, out);
     } else {
         double_quoted(s, out);
     }
@@ -708,6 +706,31 @@ fn double_quoted(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// A single-quoted scalar as go-yaml writes it (`yaml_emitter_write_single_quoted_scalar`):
+/// `'` doubled, and after a line break (here `\r`, NEL, U+2028, U+2029: a `\n` takes another
+/// style) the next character is indented to the block's indentation.
+fn single_quoted(s: &str, block_indent: usize, out: &mut String) {
+    out.push('\'');
+    let mut breaks = false;
+    for c in s.chars() {
+        if is_break(c) {
+            out.push(c);
+            breaks = true;
+            continue;
+        }
+        if breaks {
+            indent(block_indent, out);
+            breaks = false;
+        }
+        if c == '\'' {
+            out.push_str("''");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+}
+
 /// A literal block scalar (`|`, `|-`, `|+`, with an indentation indicator when the text starts
 /// with a space or a line break).
 fn literal(s: &str, body_indent: usize, out: &mut String) {
@@ -725,7 +748,15 @@ fn literal(s: &str, body_indent: usize, out: &mut String) {
     for line in body.split('\n') {
         if !line.is_empty() {
             indent(body_indent, out);
-            out.push_str(line);
+            // After another line break (U+2028 …), go-yaml indents the next character too.
+            let mut breaks = false;
+            for c in line.chars() {
+                if breaks && !is_break(c) {
+                    indent(body_indent, out);
+                }
+                breaks = is_break(c);
+                out.push(c);
+            }
         }
         out.push('\n');
     }
