@@ -571,21 +571,28 @@ c: 3 # factory: see README
         assert!(report.diagnostics.iter().all(|d| d.code != "FC901"));
     }
 
-    /// A `#` inside a quoted string or a block scalar's content is text, not a comment: it
-    /// suppresses nothing, and says nothing (no FC901).
-    #[test]
-    fn a_hash_inside_a_value_is_no_comment() {
+    /// `lint` of one compose file, and its sources.
+    fn lint_compose(text: &str) -> (SourceMap, Report) {
         let mut s = SourceMap::new();
-        let compose = "services:\n  a:\n    image: a:latest\n    command: \"echo # factory: ignore=FC034\"\n  b:\n    image: >-\n      b:latest\n      # factory: ignore=FC034\n  c:\n    image: c:latest # factory: ignore=FC034\n";
         s.add(SourceFile::new(
             "docker-compose.yml",
-            compose,
+            text,
             FileKind::Compose,
         ));
         let report = crate::lint(
             &s,
             &crate::ProcessEnv::default(),
             &crate::Settings::default(),
+        );
+        (s, report)
+    }
+
+    /// A `#` inside a quoted string or a block scalar's content is text, not a comment: it
+    /// suppresses nothing, and says nothing (no FC901).
+    #[test]
+    fn a_hash_inside_a_value_is_no_comment() {
+        let (s, report) = lint_compose(
+            "services:\n  a:\n    image: a:latest\n    command: \"echo # factory: ignore=FC034\"\n  b:\n    image: >-\n      b:latest\n      # factory: ignore=FC034\n  c:\n    image: c:latest # factory: ignore=FC034\n",
         );
         let found: Vec<(&str, usize)> = report
             .diagnostics
@@ -599,8 +606,8 @@ c: 3 # factory: see README
                 ))
             })
             .collect();
-        // `a` is reported (the comment is the command's text), `b`'s image (from its `>-`) holds the comment
-        // line (FC033), `c` is silenced by a real comment.
+        // `a` is reported (the comment is the command's text), `b`'s image (from its `>-`)
+        // holds the comment line (FC033), `c` is silenced by a real comment.
         assert_eq!(
             found,
             [("FC034", 3), ("FC033", 6)],
@@ -613,17 +620,8 @@ c: 3 # factory: see README
     /// the block's lines (where no comment can be written); so does one above the key.
     #[test]
     fn a_block_scalar_is_silenced_from_its_header() {
-        let mut s = SourceMap::new();
-        let compose = "services:\n  a:\n    image: >- # factory: ignore=FC034\n      a:latest\n  d:\n    image: d:1.0\n    environment:\n      X: | # factory: ignore=FE002\n        ${UNSET}\n      # factory: ignore=FE002\n      Y: |\n        ${UNSET_TOO}\n";
-        s.add(SourceFile::new(
-            "docker-compose.yml",
-            compose,
-            FileKind::Compose,
-        ));
-        let report = crate::lint(
-            &s,
-            &crate::ProcessEnv::default(),
-            &crate::Settings::default(),
+        let (_, report) = lint_compose(
+            "services:\n  a:\n    image: >- # factory: ignore=FC034\n      a:latest\n  d:\n    image: d:1.0\n    environment:\n      X: | # factory: ignore=FE002\n        ${UNSET}\n      # factory: ignore=FE002\n      Y: |\n        ${UNSET_TOO}\n",
         );
         let codes: Vec<&str> = report
             .diagnostics
