@@ -66,19 +66,24 @@ const CASES: &[(&[&str], Option<&str>, &str)] = &[
     ),
 ];
 
+/// `lint` of compose files `f0.yml`, `f1.yml` … in that order.
+fn lint_files(files: &[&str]) -> factory_compose::Report {
+    let mut sources = SourceMap::new();
+    for (i, text) in files.iter().enumerate() {
+        sources.add(SourceFile::new(
+            format!("f{i}.yml"),
+            *text,
+            FileKind::Compose,
+        ));
+    }
+    lint(&sources, &ProcessEnv::default(), &Settings::default())
+}
+
 #[test]
 fn compose_refuses_what_fc002_reports() {
     let mut failures = Vec::new();
     for (files, expected, compose) in CASES {
-        let mut sources = SourceMap::new();
-        for (i, text) in files.iter().enumerate() {
-            sources.add(SourceFile::new(
-                format!("f{i}.yml"),
-                *text,
-                FileKind::Compose,
-            ));
-        }
-        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let report = lint_files(files);
         let fc002: Vec<&str> = report
             .diagnostics
             .iter()
@@ -107,15 +112,7 @@ fn a_sequence_after_a_mapping_is_fc002_alone() {
         &["services:\n  a:\n    image: x:1\n---\n- a\n- b\n"][..],
         &["services:\n  a:\n    image: x:1\n", "- x\n"][..],
     ] {
-        let mut sources = SourceMap::new();
-        for (i, text) in files.iter().enumerate() {
-            sources.add(SourceFile::new(
-                format!("f{i}.yml"),
-                *text,
-                FileKind::Compose,
-            ));
-        }
-        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let report = lint_files(files);
         let codes: Vec<&str> = report
             .diagnostics
             .iter()
