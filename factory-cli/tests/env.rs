@@ -117,3 +117,73 @@ fn hello_lints_clean_in_production_without_ci_project_path() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// A temporary project of `files`, for the tests below.
+fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("factory-cli-env-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).expect("write");
+    }
+    dir
+}
+
+/// `env_file` entries are part of the environment (source `dotenv`: a file of the `.env`
+/// grammar), and `environment` wins over them even with no value, as Compose v2.40.3 builds it
+/// (`BARE: null`, `ONLY: file`, `OVER: x`).
+#[test]
+fn env_file_entries_are_in_the_environment() {
+    let dir = project(
+        "env-file",
+        &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    image: nginx:1\n    env_file: [a.env]\n    environment:\n      BARE:\n      OVER: x\n",
+            ),
+            ("a.env", "BARE=fromfile\nOVER=file\nONLY=file\n"),
+        ],
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_factory"))
+        .args(["env", "--format", "json"])
+        .current_dir(&dir)
+        .env_clear()
+        .output()
+        .expect("run factory");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let web = &json["web"];
+    assert_eq!(web["ONLY"]["value"], "file");
+    assert_eq!(web["ONLY"]["source"], "dotenv");
+    assert_eq!(web["OVER"]["value"], "x");
+    assert_eq!(web["BARE"]["value"], serde_json::Value::Null);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What stops Compose from computing the environment (a `${X:?}` of an unset variable) is said
+/// on standard error, with exit code 1, after the table of what could be read.
+#[test]
+fn a_failing_required_variable_exits_1_and_says_why() {
+    let dir = project(
+        "required",
+        &[(
+            "compose.yaml",
+            "services:\n  app:\n    image: nginx:1\n    environment:\n      B: ${NOTPROV:?must be set}\n",
+        )],
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_factory"))
+        .args(["env"])
+        .current_dir(&dir)
+        .env_clear()
+        .output()
+        .expect("run factory");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("FE003") && err.contains("NOTPROV"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

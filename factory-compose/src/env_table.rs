@@ -89,7 +89,14 @@ impl EnvTable {
             .project
             .services
             .iter()
-            .map(|svc| service_env(svc, &loaded.variables, &loaded.interpolation))
+            .map(|svc| {
+                let env_file = loaded
+                    .env_files
+                    .iter()
+                    .find(|f| f.service == svc.name.value)
+                    .map_or(&[][..], |f| f.entries.as_slice());
+                service_env(svc, env_file, &loaded.variables, &loaded.interpolation)
+            })
             .collect();
         EnvTable { services }
     }
@@ -190,8 +197,38 @@ impl EnvTable {
     }
 }
 
-fn service_env(svc: &Service, variables: &Variables, interpolation: &Interpolation) -> ServiceEnv {
+/// The service's environment as Compose builds it: its `env_file` entries (source `dotenv`: a
+/// file of the `.env` grammar), then its `environment`, which wins, even with no value.
+fn service_env(
+    svc: &Service,
+    env_file: &[(String, String)],
+    variables: &Variables,
+    interpolation: &Interpolation,
+) -> ServiceEnv {
     let mut vars: BTreeMap<&str, EnvVar> = BTreeMap::new();
+    // A value read from an env file may be interpolated from a secret: masked when it holds one.
+    let secrets: Vec<&str> = variables
+        .iter()
+        .filter(|(_, v)| v.secret)
+        .map(|(_, v)| v.value.unmasked())
+        .filter(|v| !v.is_empty())
+        .collect();
+    for (name, value) in env_file {
+        let secret = secrets.iter().any(|s| value.contains(s));
+        vars.insert(
+            name,
+            EnvVar {
+                name: name.clone(),
+                value: Some(if secret {
+                    Value::Secret(Secret::new(value.clone()))
+                } else {
+                    Value::Text(value.clone())
+                }),
+                source: Source::Dotenv,
+                secret,
+            },
+        );
+    }
     if let Some(env) = &svc.environment {
         for kv in &env.value {
             vars.insert(&kv.key.value, env_var(kv, variables, interpolation));
