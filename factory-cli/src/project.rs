@@ -309,10 +309,17 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         Vec::new()
     } else {
         let process: Vec<(String, String)> = std::env::vars().collect();
-        env_files
-            .iter()
-            .flat_map(|(_, _, text)| factory_env::dotenv::parse_recovering(text, &process).0)
-            .collect()
+        // A later file sees the entries of the files before it, after the process's variables.
+        let mut entries: Vec<factory_env::DotenvEntry> = Vec::new();
+        for (_, _, text) in &env_files {
+            let earlier: Vec<(String, String)> = entries
+                .iter()
+                .map(|e| (e.key.clone(), e.value.clone()))
+                .collect();
+            let lookup = factory_env::Chain(&process, earlier.as_slice());
+            entries.extend(factory_env::dotenv::parse_recovering(text, &lookup).0);
+        }
+        entries
     };
     let setting = |name: &str| {
         std::env::var(name).ok().or_else(|| {

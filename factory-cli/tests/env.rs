@@ -187,3 +187,37 @@ fn a_failing_required_variable_exits_1_and_says_why() {
     assert!(err.contains("FE003") && err.contains("NOTPROV"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A later `--env-file` sees the entries of the files before it (Compose v2.40.3: `C: oneA-c`),
+/// and lint finds no unset variable there.
+#[test]
+fn a_later_env_file_sees_the_earlier_ones() {
+    let dir = project(
+        "env-files",
+        &[
+            (
+                "compose.yaml",
+                "services:\n  app:\n    image: nginx:1\n    environment: [A, B, C, \"D=${A}-${B}\"]\n",
+            ),
+            ("one.env", "A=oneA\nB=oneB\n"),
+            ("two.env", "B=twoB\nC=${A}-c\n"),
+        ],
+    );
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_factory"))
+            .args(args)
+            .args(["--env-file", "one.env", "--env-file", "two.env"])
+            .current_dir(&dir)
+            .env_clear()
+            .output()
+            .expect("run factory")
+    };
+    let out = run(&["env", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["app"]["C"]["value"], "oneA-c");
+    assert_eq!(json["app"]["D"]["value"], "oneA-twoB");
+    let lint = run(&["lint", "--format", "json"]);
+    let text = String::from_utf8_lossy(&lint.stdout);
+    assert!(!text.contains("FE002"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -45,9 +45,14 @@ pub(crate) fn parse_dotenv(
     diags: &mut Diagnostics,
 ) -> DotenvFiles {
     let mut out = DotenvFiles::default();
+    // A later `--env-file` sees the entries of the files before it, after the process's
+    // variables (compose-go's `GetEnvFromFile`: one map across the files).
+    let mut earlier: Vec<(String, String)> = Vec::new();
     for id in sources.of_kind(FileKind::Dotenv) {
         let file = sources.get(id);
-        let (entries, errors) = dotenv::parse_recovering(&file.text, &process.vars);
+        let lookup = factory_env::Chain(&process.vars, earlier.as_slice());
+        let (entries, errors) = dotenv::parse_recovering(&file.text, &lookup);
+        earlier.extend(entries.iter().map(|e| (e.key.clone(), e.value.clone())));
         for e in errors {
             diags.push(dotenv_diagnostic(".env", id, &e));
         }
