@@ -222,13 +222,27 @@ fn read_files(
         else {
             continue;
         };
-        let earlier: Vec<(String, String)> = entries.clone();
-        let chained = Chain(lookup, earlier.as_slice());
         let text = &sources.get(id).text;
         let parsed = if raw {
-            dotenv::parse_raw(text, &chained as &dyn Lookup)
+            let earlier: Vec<(String, String)> = entries.clone();
+            dotenv::parse_raw(text, &Chain(lookup, earlier.as_slice()) as &dyn Lookup)
         } else {
-            dotenv::parse(text, &chained as &dyn Lookup)
+            // compose-go: `${VAR}` sees the project's variables, then this file's entries so
+            // far, then the earlier files' (`parse_after`).
+            let earlier: Vec<dotenv::DotenvEntry> = entries
+                .iter()
+                .map(|(key, value)| dotenv::DotenvEntry {
+                    key: key.clone(),
+                    value: value.clone(),
+                    key_span: 0..0,
+                    value_span: 0..0,
+                    quoted: None,
+                    exported: false,
+                    inherited: false,
+                    unset: Vec::new(),
+                })
+                .collect();
+            dotenv::parse_after(text, lookup, &earlier)
         };
         match parsed {
             Ok(parsed) => {
