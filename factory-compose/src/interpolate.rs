@@ -130,6 +130,10 @@ pub fn run_with_files(
             }
         }
     }
+    // Keys a merge made of `- ${K}=v` items: Compose interpolated the whole item.
+    scalars.extend(tree.list_item_keys.iter().copied().filter(|id| {
+        visited.get(id.0 as usize).is_some_and(|seen| !*seen) && !tree.node(*id).interpolated
+    }));
     scalars.sort_unstable_by_key(|id| {
         let n = tree.node(*id);
         (n.file, n.span.start)

@@ -1179,6 +1179,9 @@ impl Merger<'_> {
                         None => (text.clone(), None),
                     };
                     let key = self.synthetic_scalar(item, span, Some(name.clone()));
+                    if name.contains('$') {
+                        self.tree.list_item_keys.insert(key);
+                    }
                     let value = self.synthetic_scalar(item, span, value);
                     out.push((
                         name,

@@ -413,6 +413,10 @@ pub struct Tree {
     /// key an earlier one has: compose-go prints them as strings (`mergeToSequence`) once they
     /// are interpolated (`merge::print_merged_as_strings`).
     pub merged_as_strings: std::collections::HashSet<NodeId>,
+    /// The keys a merge made of `- K=V` list items whose name holds a `$` (`- ${KN}=v` merged
+    /// with a mapping): Compose interpolates the whole item before it splits it, so the
+    /// interpolation pass renders these keys as it renders values.
+    pub list_item_keys: std::collections::HashSet<NodeId>,
     /// The scalars' decoded texts, end to end.
     text: String,
     /// The sequences' items, each sequence's run in order.
