@@ -50,7 +50,7 @@ pub(crate) fn finish(
     secret_scalars: &[Location],
 ) {
     if !show_secrets {
-        mask_secrets(diagnostics, variables);
+        mask_secrets(diagnostics, variables, secret_scalars);
         mask_pieces(diagnostics, variables, secret_scalars);
     }
     crate::diagnostic::shorten_quoted_values(diagnostics);
@@ -114,17 +114,12 @@ fn mask_pieces(diagnostics: &mut [Diagnostic], variables: &Variables, secret_sca
         return;
     }
     let secrets = secret_values(variables);
-    let inside = |at: &Location| {
-        secret_scalars.iter().any(|s| {
-            s.file == at.file && s.span.start <= at.span.end && at.span.start <= s.span.end
-        })
-    };
     for d in diagnostics {
         let tainted = d
             .primary
             .iter()
             .chain(d.secondary.iter())
-            .any(|l| inside(&l.location));
+            .any(|l| inside(secret_scalars, &l.location));
         if tainted {
             d.edit_words(|text| mask_quoted_pieces(text, &secrets));
         }
@@ -177,23 +172,48 @@ fn shares_part(quoted: &str, secret: &str) -> bool {
 }
 
 /// Replace every secret value of `variables` in the words of `diagnostics` (message, help,
-/// labels, fix titles) with `********`; drop fixes whose edits would write a secret.
-pub(crate) fn mask_secrets(diagnostics: &mut [Diagnostic], variables: &Variables) {
+/// labels, fix titles) with `********`; drop fixes whose edits would write a secret. A short
+/// secret ([`WHOLE_WORD_BELOW`]) is looked for only in the diagnostics that point into a scalar
+/// of `secret_scalars` (whose value holds a secret): a secret `a` or `on` is a word of many
+/// messages about other things, and masking it there garbles them and tells what it is.
+pub(crate) fn mask_secrets(
+    diagnostics: &mut [Diagnostic],
+    variables: &Variables,
+    secret_scalars: &[Location],
+) {
     let secrets = secret_values(variables);
     if secrets.is_empty() {
         return;
     }
+    let long: Vec<&str> = secrets
+        .iter()
+        .copied()
+        .filter(|s| s.chars().count() >= WHOLE_WORD_BELOW)
+        .collect();
     for d in diagnostics {
+        let tainted = d
+            .primary
+            .iter()
+            .chain(d.secondary.iter())
+            .any(|l| inside(secret_scalars, &l.location));
+        let these: &[&str] = if tainted { &secrets } else { &long };
         let writes_secret = d.fix.as_ref().is_some_and(|fix| {
             fix.edits
                 .iter()
-                .any(|e| secrets.iter().any(|s| e.replacement.contains(s)))
+                .any(|e| these.iter().any(|s| e.replacement.contains(s)))
         });
         if writes_secret {
             d.fix = None;
         }
-        d.edit_words(|text| mask_all(text, &secrets));
+        d.edit_words(|text| mask_all(text, these));
     }
+}
+
+/// Whether `at` overlaps a scalar of `secret_scalars`.
+fn inside(secret_scalars: &[Location], at: &Location) -> bool {
+    secret_scalars
+        .iter()
+        .any(|s| s.file == at.file && s.span.start <= at.span.end && at.span.start <= s.span.end)
 }
 
 /// Secrets shorter than this are masked only as whole words: a secret `ok` must not turn
@@ -253,13 +273,37 @@ mod tests {
             title: "t".into(),
             edits: Vec::new(),
         });
-        mask_secrets(std::slice::from_mut(&mut d), &vars);
-        mask_secrets(std::slice::from_mut(&mut ok), &vars);
+        // Both diagnostics point into the secret's scalar, so the short secret is looked for.
+        let tainted = [Location::default()];
+        mask_secrets(std::slice::from_mut(&mut d), &vars, &tainted);
+        mask_secrets(std::slice::from_mut(&mut ok), &vars, &tainted);
         assert_eq!(d.message, "`img:********` and ********");
         assert_eq!(d.help.as_deref(), Some("not ********"));
         assert_eq!(d.secondary[0].text.as_deref(), Some("******** here"));
         assert!(d.fix.is_none());
         assert!(ok.fix.is_some());
+    }
+
+    /// A short secret is no word of a diagnostic about something else (`a`, `on` …); a long one
+    /// is masked wherever it is.
+    #[test]
+    fn short_secrets_are_masked_only_where_they_are_used() {
+        let vars = Variables::deploy(&DeployContext {
+            environment: "prod".into(),
+            process: vec![
+                ("SV_PROD_A".into(), "a".into()),
+                ("SV_PROD_B".into(), "hush-hush".into()),
+            ],
+            ..Default::default()
+        });
+        let mut d = Diagnostic::new(
+            "FM001",
+            Severity::Warning,
+            "runs a `mongo` image, not hush-hush",
+        )
+        .at(Location::default());
+        mask_secrets(std::slice::from_mut(&mut d), &vars, &[]);
+        assert_eq!(d.message, "runs a `mongo` image, not ********");
     }
 
     #[test]
