@@ -87,12 +87,15 @@ pub(crate) fn parse_dotenv(
 /// file`, `label file`), or its expansion budget.
 pub(crate) fn dotenv_diagnostic(what: &str, file: FileId, e: &dotenv::DotenvError) -> Diagnostic {
     let span = Span::of_range(e.span.clone());
-    let message = if e.is_budget() {
-        e.message.clone()
+    let (code, message) = if e.is_budget() {
+        ("FE004", e.message.clone())
+    } else if e.is_required() {
+        // A `${VAR:?message}` that fails is FE003 wherever it is written.
+        ("FE003", format!("{} (in {what})", e.message))
     } else {
-        format!("invalid {what} syntax: {}", e.message)
+        ("FE004", format!("invalid {what} syntax: {}", e.message))
     };
-    let d = registry::diagnostic("FE004", message).at(Location::new(file, span));
+    let d = registry::diagnostic(code, message).at(Location::new(file, span));
     match e.help() {
         Some(help) => d.with_help(help),
         None => d,

@@ -264,3 +264,38 @@ fn repeated_items_are_found_in_each_merged_file() {
         assert_eq!(found, expected, "{:?}", report.diagnostics);
     }
 }
+
+/// A `${VAR:?message}` that fails in `.env` is FE003, as in a compose file, not a syntax error
+/// of the file (FE004).
+#[test]
+fn a_failing_required_variable_in_dotenv_is_fe003() {
+    use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint};
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        "services:\n  web:\n    image: registry.example/web:1.0\n",
+        FileKind::Compose,
+    ));
+    sources.add(SourceFile::new(
+        ".env",
+        "A=1\nB=${REQ:?needed}\n",
+        FileKind::Dotenv,
+    ));
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let found: Vec<(&str, usize)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with("FE00"))
+        .filter_map(|d| {
+            let p = d.primary.as_ref()?;
+            Some((
+                d.code,
+                sources
+                    .get(p.location.file)
+                    .line_col(p.location.span.start)
+                    .line,
+            ))
+        })
+        .collect();
+    assert_eq!(found, [("FE003", 2)], "{:?}", report.diagnostics);
+}

@@ -59,6 +59,7 @@ pub struct DotenvError {
     help: Option<&'static str>,
     compose: String,
     budget: bool,
+    required: bool,
 }
 
 impl DotenvError {
@@ -66,6 +67,12 @@ impl DotenvError {
     /// interpolation error: the file is valid, but its values grow without bound.
     pub fn is_budget(&self) -> bool {
         self.budget
+    }
+
+    /// Whether a `${VAR:?message}` / `${VAR?message}` of the file failed (FE003), rather than
+    /// the file's syntax (FE004).
+    pub fn is_required(&self) -> bool {
+        self.required
     }
 
     /// What to do about it.
@@ -328,6 +335,7 @@ impl<'a> Parser<'a> {
             help,
             compose,
             budget: false,
+            required: false,
         }
     }
 
@@ -624,6 +632,7 @@ impl<'a> Parser<'a> {
                 Ok((rendered.value, unset))
             }
             Err(error) => {
+                let required = matches!(error, InterpolateError::Required(_));
                 let (span, message, compose, help) = match &error {
                     InterpolateError::Syntax(syntax) => (
                         syntax.span.clone(),
@@ -638,7 +647,9 @@ impl<'a> Parser<'a> {
                         Some("set the variable in the environment or earlier in this file"),
                     ),
                 };
-                Err((self.error(to_source(&span), message, compose, help), resume))
+                let mut error = self.error(to_source(&span), message, compose, help);
+                error.required = required;
+                Err((error, resume))
             }
         }
     }
