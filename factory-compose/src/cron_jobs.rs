@@ -326,7 +326,7 @@ pub fn render_table(runs: &[JobRuns], zone: &str) -> String {
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             let longest = cell.lines().map(|l| l.chars().count()).max().unwrap_or(0);
-            *w = (*w).max(longest);
+            *w = (*w).max(longest.min(crate::TABLE_COLUMN_MAX));
         }
     }
     let mut out = String::new();

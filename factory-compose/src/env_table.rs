@@ -152,7 +152,7 @@ impl EnvTable {
         let mut widths = [0usize; 3];
         for row in &rows {
             for (w, cell) in widths.iter_mut().zip(row.iter()) {
-                *w = (*w).max(cell.chars().count());
+                *w = (*w).max(cell.chars().count().min(crate::TABLE_COLUMN_MAX));
             }
         }
         let mut out = String::new();

@@ -860,6 +860,11 @@ fn includes_and_extends(
     refs
 }
 
+/// The widest a column of a human table grows (`routes`, `env`, `cron`): a longer cell runs
+/// past its column instead of padding every other row to its width (a 1 MiB value padded
+/// thousands of rows to a megabyte each).
+pub(crate) const TABLE_COLUMN_MAX: usize = 100;
+
 /// The codes of loading problems that make `docker compose config` refuse the project: YAML
 /// errors and limits (FC001, FC003, FC004), wrong shapes and types (FC002, FC020), service
 /// names (FC035), files or

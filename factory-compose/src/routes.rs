@@ -569,17 +569,17 @@ pub fn render_human(rows: &[RouteRow]) -> String {
     let mut widths = header.map(|h| h.chars().count());
     for row in &body {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(cell.chars().count().min(crate::TABLE_COLUMN_MAX));
         }
     }
     let mut out = String::new();
     let mut line = |cells: &[String]| {
         let mut l = String::new();
         for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            if i + 1 == cells.len() {
-                l.push_str(cell);
-            } else {
-                let _ = write!(l, "{cell:<w$}  ");
+            l.push_str(cell);
+            if i + 1 < cells.len() {
+                let pad = w.saturating_sub(cell.chars().count()) + 2;
+                l.extend(std::iter::repeat_n(' ', pad));
             }
         }
         out.push_str(l.trim_end());

@@ -368,3 +368,28 @@ fn a_segment_without_its_own_rule_inherits_the_service_rule() {
         .collect();
     assert_eq!(got, [(Some("web"), "Host:dev.factory")]);
 }
+
+/// A rule of more than 65 535 characters is laid out without a panic (a format width of that
+/// size is out of range), and a column grows only to `TABLE_COLUMN_MAX` characters: the other
+/// rows are not padded to a huge cell's width.
+#[test]
+fn a_huge_rule_is_laid_out_without_padding_every_row() {
+    use factory_compose::routes::{RouteRow, render_human};
+    let row = |service: &str, rule: String| RouteRow {
+        service: service.to_owned(),
+        segment: None,
+        rule,
+        priority: 1,
+        priority_source: "label",
+        port: Some(80),
+        auth_users: Vec::new(),
+        entrypoints: Vec::new(),
+    };
+    let huge = format!("PathPrefix:/{}", "a".repeat(70_000));
+    let text = render_human(&[row("big", huge), row("small", "Host:x".to_owned())]);
+    let small = text
+        .lines()
+        .find(|l| l.starts_with("small"))
+        .expect("a row");
+    assert!(small.len() < 200, "{small}");
+}
