@@ -786,7 +786,26 @@ fn includes_and_extends(
             .at(at(*node)),
         );
     }
-    for (chain, node) in &included.cycles {
+    if let Some(node) = included.stopped_at {
+        diagnostics.push(
+            rules::registry::diagnostic(
+                "FC004",
+                format!(
+                    "`include` loads more than {} files (a file counts each time a path of includes reaches it): factory stops including here",
+                    merge::MAX_INCLUDED_FILES
+                ),
+            )
+            .with_help("include each file once, from one place: files that include each other are expanded once per path")
+            .at(at(node)),
+        );
+    }
+    // One cycle per `include` line: the same line reached by several paths is one finding.
+    let mut cycle_at = std::collections::HashSet::new();
+    for (chain, node) in included
+        .cycles
+        .iter()
+        .filter(|(_, n)| cycle_at.insert(at(*n)))
+    {
         diagnostics.push(
             rules::registry::diagnostic(
                 "FC030",

@@ -2155,7 +2155,15 @@ pub(crate) struct Included {
     pub(crate) services: Vec<String>,
     /// The env files of each include item.
     pub(crate) env_files: Vec<IncludeEnv>,
+    /// Where the walk stopped at [`MAX_INCLUDED_FILES`], if it did.
+    pub(crate) stopped_at: Option<NodeId>,
 }
+
+/// How many files `include` may load in all, counting a file each time a path of includes
+/// reaches it: files that include each other (`a` and `b` each including `c` and `d` …) would
+/// otherwise be expanded once per path, which grows exponentially with their depth (ten files
+/// of a few lines took 23 GB).
+pub(crate) const MAX_INCLUDED_FILES: usize = 256;
 
 /// The env files of one include item: Compose interpolates the files it includes with the
 /// project's variables, then those of these files.
@@ -2187,6 +2195,7 @@ pub(crate) fn resolve_include(
             out: &mut out,
             chain: vec![join_path("", main)],
             home,
+            loaded: 0,
         };
         walk.include_into(tree, root, "");
     }
@@ -2289,6 +2298,8 @@ struct IncludeWalk<'a, 'l> {
     chain: Vec<String>,
     /// Whether the process has a `HOME` (see [`rebase`]).
     home: bool,
+    /// How many files the walk loaded ([`MAX_INCLUDED_FILES`]).
+    loaded: usize,
 }
 
 impl IncludeWalk<'_, '_> {
@@ -2344,6 +2355,12 @@ impl IncludeWalk<'_, '_> {
                     self.out.cycles.push((cycle, *at));
                     continue;
                 }
+                if self.loaded >= MAX_INCLUDED_FILES {
+                    // What was loaded so far is still merged.
+                    self.out.stopped_at.get_or_insert(*at);
+                    break;
+                }
+                self.loaded += 1;
                 self.out.files.push((full.clone(), *at));
                 let Some(t) = (self.load)(&full) else {
                     self.out.missing.push((full, *at));

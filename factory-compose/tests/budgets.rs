@@ -665,3 +665,43 @@ fn document_budget_reads_16_documents_then_fc004_at_the_first_one_left() {
     assert_eq!(names(&text).len(), 16);
     assert!(!names(&text).contains(&"s16".to_owned()));
 }
+
+/// `include` loads at most 256 files in all (a file counting each time a path of includes
+/// reaches it): files that include each other are expanded once per path, exponentially. At
+/// the limit every file is read; one past it, FC004 at the `include` line where it stopped.
+#[test]
+fn include_budget_is_256_loaded_files() {
+    let run = |files: usize| {
+        let mut sources = SourceMap::new();
+        let list: String = (0..files).map(|i| format!("  - i{i}.yml\n")).collect();
+        sources.add(SourceFile::new(
+            "docker-compose.yml",
+            format!("include:\n{list}services:\n  web:\n    image: registry.example/web:1.0\n"),
+            FileKind::Compose,
+        ));
+        for i in 0..files {
+            sources.add(SourceFile::new(
+                format!("i{i}.yml"),
+                format!("services:\n  s{i}:\n    image: registry.example/s:1.0\n"),
+                FileKind::Other,
+            ));
+        }
+        let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
+        let fc004: Vec<usize> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FC004")
+            .filter_map(|d| d.primary.as_ref())
+            .map(|p| {
+                sources
+                    .get(p.location.file)
+                    .line_col(p.location.span.start)
+                    .line
+            })
+            .collect();
+        (loaded.project.services.len(), fc004)
+    };
+    assert_eq!(run(256), (257, vec![]));
+    // The 257th item (line 258) is where the walk stopped.
+    assert_eq!(run(257), (257, vec![258]));
+}
