@@ -577,8 +577,13 @@ fn substitute(text: &str, lookup: &dyn Fn(&str) -> Option<String>, escape: char)
     ok.then_some(out)
 }
 
+/// The longest a substituted value may grow: `ARG A1=${A0}${A0}`, `ARG A2=${A1}${A1}` … doubles
+/// at each line, and sixty lines would need an exabyte. A longer value is unknown (as an unset
+/// variable is), which the `USER` checks already handle.
+const MAX_SUBSTITUTED: usize = 1 << 20;
+
 /// [`substitute`], keeping a reference to an unknown variable as written; the flag says whether
-/// every reference was known.
+/// every reference was known. Past [`MAX_SUBSTITUTED`] bytes the result is empty and unknown.
 fn substitute_keeping(
     text: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
@@ -635,6 +640,7 @@ fn substitute_keeping(
             let skip = 1 + 1 + close + 1; // `$`, `{`, inner, `}`
             let stop = i + skip;
             match replaced {
+                Some(v) if out.len() + v.len() > MAX_SUBSTITUTED => return (String::new(), false),
                 Some(v) => out.push_str(&v),
                 None => {
                     ok = false;
@@ -655,6 +661,7 @@ fn substitute_keeping(
         }
         let stop = i + 1 + len;
         match lookup(&rest[..len]) {
+            Some(v) if out.len() + v.len() > MAX_SUBSTITUTED => return (String::new(), false),
             Some(v) => out.push_str(&v),
             None => {
                 ok = false;
@@ -1013,6 +1020,30 @@ mod tests {
         ] {
             assert_eq!(substitute(input, &vars, '\\').as_deref(), want, "{input}");
         }
+    }
+
+    /// `ARG` values that double line after line stop at `MAX_SUBSTITUTED` bytes: one at the
+    /// limit is kept, one past it is unknown (a 540-byte file took 1.7 GB, a 2 KB one aborted).
+    #[test]
+    fn substituted_values_stop_at_one_mib() {
+        let vars = |n: &str| match n {
+            "a" => Some("x".repeat(MAX_SUBSTITUTED / 2)),
+            _ => None,
+        };
+        assert_eq!(
+            substitute("${a}${a}", &vars, '\\').map(|v| v.len()),
+            Some(MAX_SUBSTITUTED)
+        );
+        assert_eq!(
+            substitute("${a}${a}${a}", &vars, '\\').map(|v| v.len()),
+            None
+        );
+        let mut text = "FROM python:3\nARG A0=xxxxxxxxxx\n".to_owned();
+        for i in 1..60 {
+            text.push_str(&format!("ARG A{i}=${{A{}}}${{A{}}}\n", i - 1, i - 1));
+        }
+        text.push_str("USER ${A59}\n");
+        assert_eq!(parse(&text).final_user().uid(), None);
     }
 
     #[test]
