@@ -246,10 +246,22 @@ fn read_files(
         };
         match parsed {
             Ok(parsed) => {
+                // A later entry replaces an earlier one of the same name and moves to the end:
+                // one pass with an index (a search per entry was quadratic in the lines).
+                let mut slot: std::collections::HashMap<String, usize> = entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (k, _))| (k.clone(), i))
+                    .collect();
+                let mut kept: Vec<Option<(String, String)>> =
+                    std::mem::take(&mut entries).into_iter().map(Some).collect();
                 for e in parsed {
-                    entries.retain(|(k, _)| *k != e.key);
-                    entries.push((e.key, e.value));
+                    if let Some(old) = slot.insert(e.key.clone(), kept.len()) {
+                        kept[old] = None;
+                    }
+                    kept.push(Some((e.key, e.value)));
                 }
+                entries = kept.into_iter().flatten().collect();
             }
             Err(e) => diags.push(crate::environment::dotenv_diagnostic(what, id, &e)),
         }
