@@ -20,7 +20,7 @@ pub(crate) fn parse_file(
     decode_tagged_scalars(&mut tree, diags);
     report_collection_keys(&tree, diags);
     report_tab_after_dash(text, &tree, diags);
-    report_null_documents(text, &tree, diags);
+    report_null_documents(text, &tree, limits.max_documents, diags);
     tree
 }
 
@@ -170,10 +170,12 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 /// object must be a mapping`), even beside other documents, and a null `services`, `networks`,
 /// `volumes`, `secrets` or `configs` (`services must be a mapping`), even when another file
 /// defines it. A file with no document at all adds nothing and is not refused. Other
-/// non-mappings are reported by the model, on the merged project.
-fn report_null_documents(text: &str, tree: &Tree, diags: &mut Diagnostics) {
+/// non-mappings are reported by the model, on the merged project. Only the documents within
+/// the budget (`max_documents`) are looked at.
+fn report_null_documents(text: &str, tree: &Tree, max_documents: usize, diags: &mut Diagnostics) {
     use crate::model::convert::is_null;
-    for &doc in &tree.documents {
+    // Past the document budget nothing is read ([`split_documents`] says so, once).
+    for &doc in tree.documents.iter().take(max_documents) {
         let node = tree.node(doc);
         if is_null(tree, node) {
             // An empty document's node is where its content would be: point at its `---`.

@@ -705,3 +705,22 @@ fn include_budget_is_256_loaded_files() {
     // The 257th item (line 258) is where the walk stopped.
     assert_eq!(run(257), (257, vec![258]));
 }
+
+/// Empty documents count toward the 16-document budget too: past it nothing more is read, so
+/// 100 000 `---` lines give the budget's FC004 and at most 15 FC002 (the first document is the
+/// services), not 100 000 findings that crowd the FC004 out.
+#[test]
+fn empty_documents_count_toward_the_document_budget() {
+    let text = format!(
+        "services:\n  job:\n    image: img:1\n{}",
+        "---\n".repeat(100_000)
+    );
+    let report = lint_with(text, &Settings::default());
+    let count = |code: &str| report.diagnostics.iter().filter(|d| d.code == code).count();
+    assert_eq!(
+        (count("FC004"), count("FC002")),
+        (1, 15),
+        "{:?}",
+        codes(&report)
+    );
+}
