@@ -75,6 +75,9 @@ pub(crate) fn run(args: &CronArgs) -> Result<ExitCode, String> {
         CronFormat::Json => cron_jobs::render_json(&runs),
     };
     emit(&text, p.output.as_deref())?;
+    if let Some(code) = stopping_errors(&loaded.diagnostics, &files, p) {
+        return Ok(code);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -92,27 +95,61 @@ fn parse_from(text: &str) -> Result<Timestamp, String> {
     })
 }
 
-/// Loading errors that leave no model to show (invalid YAML, a document that is not a
-/// mapping, limits exceeded): printed to standard error, exit 1.
+/// The loading errors that leave no model to show (invalid YAML, a document that is not a
+/// mapping, limits exceeded).
+pub(crate) const BLOCKING: &[&str] = &["FC001", "FC002", "FC004"];
+
+/// The loading errors that leave values Compose would not have: an interpolation that fails, a
+/// `.env` Compose cannot read, an include cycle. Compose stops on them; `env`, `routes` and
+/// `cron` still show what factory read, then say why on standard error and exit 1.
+pub(crate) const STOPPING: &[&str] = &["FC030", "FE001", "FE003", "FE004"];
+
+/// The [`BLOCKING`] errors of a load: printed to standard error, exit 1.
 pub(crate) fn blocking_errors(
     diagnostics: &[factory_compose::Diagnostic],
     files: &project::ProjectFiles,
     p: &crate::args::ProjectArgs,
 ) -> Option<ExitCode> {
+    errors_of(BLOCKING, diagnostics, files, p, "")
+}
+
+/// The [`STOPPING`] errors of a load, after the output: printed to standard error, exit 1.
+pub(crate) fn stopping_errors(
+    diagnostics: &[factory_compose::Diagnostic],
+    files: &project::ProjectFiles,
+    p: &crate::args::ProjectArgs,
+) -> Option<ExitCode> {
+    errors_of(
+        STOPPING,
+        diagnostics,
+        files,
+        p,
+        "docker compose would stop on these: what is shown above is what factory could read\n",
+    )
+}
+
+fn errors_of(
+    codes: &[&str],
+    diagnostics: &[factory_compose::Diagnostic],
+    files: &project::ProjectFiles,
+    p: &crate::args::ProjectArgs,
+    then: &str,
+) -> Option<ExitCode> {
     let blocking: Vec<_> = diagnostics
         .iter()
-        .filter(|d| matches!(d.code, "FC001" | "FC002" | "FC004"))
+        .filter(|d| codes.contains(&d.code))
         .cloned()
         .collect();
     if blocking.is_empty() {
         return None;
     }
     let report = Report::new(blocking);
-    crate::output::to_stderr(&human::render(
+    let text = human::render(
         &report,
         &files.sources,
         color(p.no_color, true),
         files.sources.len(),
-    ));
+    );
+    crate::output::to_stderr(&format!("{text}{then}"));
     Some(ExitCode::from(1))
 }

@@ -76,27 +76,10 @@ pub(crate) fn run(args: &EnvArgs) -> Result<ExitCode, String> {
         EnvFormat::Json => table.render_json(p.show_secrets),
     };
     emit(&text, p.output.as_deref())?;
-    // What keeps Compose from computing the environment at all (an interpolation that fails, a
-    // `.env` it cannot read, a project name it refuses): the table shows what factory could
-    // read, standard error says why Compose would stop, and the exit code is 1.
-    let stopping: Vec<_> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| matches!(d.code, "FE001" | "FE003" | "FE004"))
-        .cloned()
-        .collect();
-    if !stopping.is_empty() {
-        let report = Report::new(stopping);
-        let text = human::render(
-            &report,
-            &files.sources,
-            crate::output::stderr_color(p.no_color),
-            files.sources.len(),
-        );
-        crate::output::to_stderr(&format!(
-            "{text}docker compose would stop on these: the values above are what factory could read\n"
-        ));
-        return Ok(ExitCode::from(1));
+    // What keeps Compose from computing the environment (an interpolation that fails, a `.env`
+    // it cannot read …): the table shows what factory could read, standard error says why.
+    if let Some(code) = crate::commands::cron::stopping_errors(&loaded.diagnostics, &files, p) {
+        return Ok(code);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -115,6 +115,11 @@ pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
     if loading_failed(&files, &loaded) {
         return Ok(ExitCode::from(1));
     }
+    if let Some(code) =
+        crate::commands::cron::blocking_errors(&loaded.diagnostics, &files, &args.project)
+    {
+        return Ok(code);
+    }
     let defs = routes::routes(&loaded.project);
     let mut rows = routes::rows(&loaded.project, &defs);
     if !args.project.show_secrets {
@@ -126,6 +131,12 @@ pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
     };
     let text = shown(text, &loaded, args.project.show_secrets);
     emit(&text, args.project.output.as_deref())?;
+    // Labels that are not what Compose would give Traefik (an interpolation that fails …).
+    if let Some(code) =
+        crate::commands::cron::stopping_errors(&loaded.diagnostics, &files, &args.project)
+    {
+        return Ok(code);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -145,6 +156,11 @@ fn run_match(args: &MatchArgs) -> Result<ExitCode, String> {
     if loading_failed(&files, &loaded) {
         return Ok(ExitCode::from(1));
     }
+    if let Some(code) =
+        crate::commands::cron::blocking_errors(&loaded.diagnostics, &files, &args.project)
+    {
+        return Ok(code);
+    }
     let defs = routes::routes(&loaded.project);
     let answer = routes::resolve(&loaded.project, &defs, &req);
     let text = match args.format {
@@ -153,6 +169,12 @@ fn run_match(args: &MatchArgs) -> Result<ExitCode, String> {
     };
     let text = shown(text, &loaded, args.project.show_secrets);
     emit(&text, args.project.output.as_deref())?;
+    // Labels that are not what Compose would give Traefik (an interpolation that fails …).
+    if let Some(code) =
+        crate::commands::cron::stopping_errors(&loaded.diagnostics, &files, &args.project)
+    {
+        return Ok(code);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -43,7 +43,10 @@ pub(crate) fn run(args: &RunjobArgs) -> Result<ExitCode, String> {
     let p = &args.project;
     let mut files = project::read_configured(None, p)?;
     let loaded = files.load();
-    if let Some(code) = crate::commands::cron::blocking_errors(&loaded.diagnostics, &files, p) {
+    // The line must be the one Compose would run: nothing is printed when a value is not.
+    if let Some(code) = crate::commands::cron::blocking_errors(&loaded.diagnostics, &files, p)
+        .or_else(|| crate::commands::cron::stopping_errors(&loaded.diagnostics, &files, p))
+    {
         return Ok(code);
     }
     let jobs = cron_jobs::jobs(&loaded.project);
