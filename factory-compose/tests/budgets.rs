@@ -724,3 +724,31 @@ fn empty_documents_count_toward_the_document_budget() {
         codes(&report)
     );
 }
+
+/// Comparing routes (FR006, FR013) is quadratic, so at most 200 routes are compared: at the
+/// limit the comparison runs (a conflict is found); one past it, FC004 says that neither
+/// check ran, at the 201st route.
+#[test]
+fn compared_routes_budget_is_200_and_fc004_says_so() {
+    let run = |routes: usize| {
+        let mut text = String::from("services:\n");
+        for i in 0..routes {
+            // The first two routes conflict (same host, same priority).
+            let host = if i < 2 { 0 } else { i };
+            text.push_str(&format!(
+                "  s{i}:\n    image: registry.example/s:1.0\n    expose: [\"80\"]\n    labels:\n      traefik.frontend.rule: Host:h{host}.example.com\n"
+            ));
+        }
+        let report = lint_with(text, &Settings::default());
+        (
+            report.diagnostics.iter().any(|d| d.code == "FR006"),
+            report
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "FC004")
+                .count(),
+        )
+    };
+    assert_eq!(run(200), (true, 0));
+    assert_eq!(run(201), (false, 1));
+}

@@ -51,6 +51,22 @@ impl Rule for RouteConflict {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let defs = defs(cx);
+        // Comparing routes is quadratic: past the budget neither FR006 nor FR013 runs, and
+        // that is said once, here, at the first route not compared.
+        if let Some(past) = defs.get(crate::routes::MAX_COMPARED_ROUTES) {
+            out.push(
+                registry::diagnostic(
+                    "FC004",
+                    format!(
+                        "the project has {} routes: factory compares at most {} for conflicts (FR006) and shadowing (FR013), so neither is checked",
+                        defs.len(),
+                        crate::routes::MAX_COMPARED_ROUTES
+                    ),
+                )
+                .at(value_loc(past.rule))
+                .with_help("check the routes of a project this large with `factory routes` and `factory routes match URL`"),
+            );
+        }
         let mut seen: Vec<(usize, usize)> = Vec::new();
         for (table, members) in tables(cx.project, defs) {
             for c in table.conflicts() {
