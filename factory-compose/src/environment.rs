@@ -95,6 +95,13 @@ pub(crate) fn dotenv_diagnostic(what: &str, file: FileId, e: &dotenv::DotenvErro
     } else {
         ("FE004", format!("invalid {what} syntax: {}", e.message))
     };
+    // The parser's words quote what it read, which may be a whole line (a line of NUL bytes
+    // quoted a megabyte): the message keeps its start.
+    const MESSAGE_LIMIT: usize = 240;
+    let message = match message.char_indices().nth(MESSAGE_LIMIT) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message,
+    };
     let d = registry::diagnostic(code, message).at(Location::new(file, span));
     match e.help() {
         Some(help) => d.with_help(help),

@@ -299,3 +299,32 @@ fn a_failing_required_variable_in_dotenv_is_fe003() {
         .collect();
     assert_eq!(found, [("FE003", 2)], "{:?}", report.diagnostics);
 }
+
+/// A `.env` error quotes what the parser read, which may be a whole long line: the message
+/// keeps its first 240 characters (a line of 100 000 NUL bytes made a 100 KB message).
+#[test]
+fn a_dotenv_error_message_stays_short() {
+    use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint};
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        "services:\n  web:\n    image: registry.example/web:1.0\n",
+        FileKind::Compose,
+    ));
+    sources.add(SourceFile::new(
+        ".env",
+        format!("{}\n", "\0".repeat(100_000)),
+        FileKind::Dotenv,
+    ));
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let fe004 = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "FE004")
+        .expect("FE004");
+    assert!(
+        fe004.message.chars().count() <= 241,
+        "{}",
+        fe004.message.len()
+    );
+}
