@@ -4,8 +4,9 @@
 //! add to the compose files and for the findings a run keeps, FE001 for template nesting, FE004 for the bytes `.env` substitutions
 //! may add (factory-env's expansion budget), FR011/FR001 for the
 //! compiled size of a Traefik rule regex (factory-route's 1 MiB), FJ007 for a schedule that
-//! fires in no day of the 400-year Gregorian cycle (factory-cron's search horizon). The leaf
-//! crates' own APIs are tested as well.
+//! fires in no day of the 400-year Gregorian cycle (factory-cron's search horizon), FC004 for
+//! the YAML documents of a file (16), the files `include` loads (256) and the routes FR006 and
+//! FR013 compare (200). The leaf crates' own APIs are tested as well.
 
 use factory_compose::cron_jobs;
 use factory_compose::yaml::Limits;
