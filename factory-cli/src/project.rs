@@ -92,7 +92,12 @@ fn read_referenced(
             return Ok((missing, Some(loaded)));
         }
     }
-    Ok((missing, None))
+    // Each round reads the files the files read so far name: past sixteen rounds the files
+    // still asked for are not missing, they are too deep.
+    Err(
+        "`include` and `extends` name files more than 16 levels deep: factory reads 16 levels (include or extend the deepest files from a shallower one)"
+            .to_owned(),
+    )
 }
 
 /// Read a text file; a non-UTF-8 file is an error that names its line and column, and so is one

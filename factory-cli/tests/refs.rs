@@ -80,3 +80,40 @@ fn include_paths_lists_and_project_directory() {
 fn tilde_paths_are_read_from_home() {
     check_with("tilde", &[("HOME", "@DIR@/home")]);
 }
+
+/// Files that `include` (or `extends`) name are read sixteen levels deep; deeper, the command
+/// says so and exits 2 (it said the 17th file was not found).
+#[test]
+fn includes_deeper_than_sixteen_levels_are_said_to_be() {
+    let dir = std::env::temp_dir().join(format!("factory-refs-deep-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let depth = 20;
+    std::fs::write(
+        dir.join("docker-compose.yml"),
+        "include:\n  - a1.yml\nservices:\n  web:\n    image: registry.example/web:1.0\n",
+    )
+    .unwrap();
+    for k in 1..depth {
+        let include = if k + 1 < depth {
+            format!("include:\n  - a{}.yml\n", k + 1)
+        } else {
+            String::new()
+        };
+        std::fs::write(
+            dir.join(format!("a{k}.yml")),
+            format!("{include}services:\n  s{k}:\n    image: registry.example/s:1.0\n"),
+        )
+        .unwrap();
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_factory"))
+        .args(["config"])
+        .current_dir(&dir)
+        .env_clear()
+        .output()
+        .expect("run factory");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("more than 16 levels deep"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
