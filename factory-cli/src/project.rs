@@ -80,7 +80,8 @@ fn read_referenced(
             }
             tried.push(r.path.clone());
             let on_disk = on_disk(&r.path, base, process);
-            if !on_disk.is_file() {
+            // `/dev/null` is the usual empty file (Compose reads it as one).
+            if !on_disk.is_file() && on_disk != Path::new("/dev/null") {
                 missing.push(r);
                 continue;
             }

@@ -541,3 +541,40 @@ fn compose_file_in_dotenv_names_the_files() {
     assert_eq!(image(&out).as_deref(), Some("image: a:1"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An `env_file` that names a folder fails as Compose says it (`failed to read DIR: read DIR:
+/// is a directory`, v2.40.3), and a device other than `/dev/null` (an empty file, which
+/// Compose reads) is no file to read: neither is "not found".
+#[test]
+fn an_env_file_that_is_a_folder_or_a_device_says_so() {
+    let dir = std::env::temp_dir().join(format!("factory-cli-envdir-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let run = |env_file: &str| {
+        std::fs::write(
+            dir.join("compose.yaml"),
+            format!("services:\n  web:\n    image: nginx:1\n    env_file: {env_file}\n"),
+        )
+        .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_factory"))
+            .args(["config"])
+            .current_dir(&dir)
+            .env_clear()
+            .output()
+            .expect("run factory");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run("sub");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("is a directory"), "{err}");
+    let (code, err) = run("/dev/zero");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("is not a regular file"), "{err}");
+    // `/dev/null` is an empty file, as for Compose.
+    let (code, err) = run("/dev/null");
+    assert_eq!(code, Some(0), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -52,9 +52,14 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
             .map_or_else(|| files.dir.clone(), PathBuf::from);
         let on_disk = crate::project::on_disk(&r.path, &base, &files.process);
         let shown = on_disk.to_string_lossy();
-        return Err(format!(
-            "{what} file {shown} not found: stat {shown}: no such file or directory"
-        ));
+        // Compose's words: a folder is read and fails; a device or a pipe is no file to read.
+        return Err(if on_disk.is_dir() {
+            format!("failed to read {shown}: read {shown}: is a directory")
+        } else if on_disk.exists() {
+            format!("{what} file {shown} is not a regular file: factory reads only files")
+        } else {
+            format!("{what} file {shown} not found: stat {shown}: no such file or directory")
+        });
     }
     // Compose refuses the project: say why, where, and print no model (as Compose prints none).
     let refusals = factory_compose::compose_refusals(&loaded, &files.sources, &files.settings);
