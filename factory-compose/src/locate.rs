@@ -242,11 +242,11 @@ pub(crate) fn in_scalar_text(
         return whole;
     }
     let file_text = &sources.get(n.file).text;
-    let Some(map) = value_to_file(file_text, n.span, n.style, text) else {
+    let Some(map) = value_offsets(file_text, n.span, n.style, text) else {
         return whole;
     };
-    let start = map.get(range.start).copied().unwrap_or(n.span.start);
-    let end = map.get(range.end).copied().unwrap_or(n.span.end).max(start);
+    let start = map.get(range.start).unwrap_or(n.span.start);
+    let end = map.get(range.end).unwrap_or(n.span.end).max(start);
     Location::new(n.file, Span::new(start, end))
 }
 

@@ -210,8 +210,13 @@ struct Hints {
     query: Vec<(String, String)>,
 }
 
+/// How many values of one kind (hosts, paths, methods) the witnesses are built from: a rule of
+/// thousands of alternatives would make collecting them quadratic, and no more than
+/// `MAX_TRIES` requests are tried anyway.
+const MAX_HINTS: usize = 256;
+
 fn push_unique(v: &mut Vec<String>, s: String) {
-    if !v.contains(&s) {
+    if v.len() < MAX_HINTS && !v.contains(&s) {
         v.push(s);
     }
 }

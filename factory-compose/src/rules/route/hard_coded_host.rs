@@ -1,7 +1,7 @@
 use factory_route::{MatcherName, Rule as TraefikRule};
 
 use crate::diagnostic::Diagnostics;
-use crate::rules::route::{distinct_rules, in_raw, raw_value};
+use crate::rules::route::{RawLocator, distinct_rules, raw_value};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -58,6 +58,7 @@ impl Rule for HardCodedHost {
             let Ok(rule) = TraefikRule::parse(raw) else {
                 continue;
             };
+            let place = RawLocator::new(cx, d.rule);
             for seg in rule.segments() {
                 let (matcher, help) = match seg.name() {
                     MatcherName::Host => (
@@ -83,7 +84,7 @@ impl Rule for HardCodedHost {
                                 d.service
                             ),
                         )
-                        .at(in_raw(cx, d.rule, arg.span.clone()))
+                        .at(place.at(arg.span.clone()))
                         .with_help(help),
                     );
                 }

@@ -133,28 +133,50 @@ pub(crate) fn in_raw_exact(
     kv: &KeyValue,
     range: Range<usize>,
 ) -> Option<Location> {
-    if kv.value.as_ref().is_some_and(|v| v.via.is_some()) {
-        return None;
-    }
-    let node = cx.project.tree.node(kv.node);
-    let NodeKind::Scalar(s) = node.kind else {
-        return None;
-    };
-    let raw = cx
-        .interpolation
-        .raw_of(kv.node)
-        .unwrap_or(cx.project.tree.text(s));
-    let text = &cx.sources.get(node.file).text;
-    let map = crate::locate::value_to_file(text, node.span, node.style, raw)?;
-    let base = value_offset(kv);
-    let start = *map.get(base + range.start)?;
-    let end = *map.get(base + range.end)?;
-    Some(Location::new(node.file, Span::new(start, end.max(start))))
+    RawLocator::new(cx, kv).exact(range)
 }
 
-/// [`in_raw_exact`], else the whole value.
-pub(crate) fn in_raw(cx: &Context<'_>, kv: &KeyValue, range: Range<usize>) -> Location {
-    in_raw_exact(cx, kv, range).unwrap_or_else(|| value_loc(kv))
+/// Places byte ranges of a label's raw value in its file, the value's offsets worked out once:
+/// a rule that reports each of a label's thousands of hosts places them all with one.
+pub(crate) struct RawLocator<'k> {
+    kv: &'k KeyValue,
+    offsets: Option<(crate::span::FileId, crate::locate::FileOffsets)>,
+}
+
+impl<'k> RawLocator<'k> {
+    pub(crate) fn new(cx: &Context<'_>, kv: &'k KeyValue) -> Self {
+        let offsets = (|| {
+            if kv.value.as_ref().is_some_and(|v| v.via.is_some()) {
+                return None;
+            }
+            let node = cx.project.tree.node(kv.node);
+            let NodeKind::Scalar(s) = node.kind else {
+                return None;
+            };
+            let raw = cx
+                .interpolation
+                .raw_of(kv.node)
+                .unwrap_or(cx.project.tree.text(s));
+            let text = &cx.sources.get(node.file).text;
+            let map = crate::locate::value_offsets(text, node.span, node.style, raw)?;
+            Some((node.file, map))
+        })();
+        Self { kv, offsets }
+    }
+
+    /// Where `range` of the raw value is, if the written text maps exactly.
+    pub(crate) fn exact(&self, range: Range<usize>) -> Option<Location> {
+        let (file, map) = self.offsets.as_ref()?;
+        let base = value_offset(self.kv);
+        let start = map.get(base + range.start)?;
+        let end = map.get(base + range.end)?;
+        Some(Location::new(*file, Span::new(start, end.max(start))))
+    }
+
+    /// [`RawLocator::exact`], else the whole value.
+    pub(crate) fn at(&self, range: Range<usize>) -> Location {
+        self.exact(range).unwrap_or_else(|| value_loc(self.kv))
+    }
 }
 
 /// Whether the label's value uses a variable that is not set and has no default: FE002/FE007
