@@ -710,6 +710,7 @@ fn includes_and_extends(
     let mut extended =
         merge::resolve_extends(tree, overrides, &mut load_file, &included.services, home);
     extended.issues.extend(included.extends.issues);
+    extended.stopped_at = extended.stopped_at.or(included.extends.stopped_at);
     extended.conflicts.extend(included.extends.conflicts);
     report_conflicts(tree, &extended.conflicts, diagnostics);
     extended.files.extend(included.extends.files);
@@ -829,6 +830,19 @@ fn includes_and_extends(
         );
     }
     let at = |id: yaml::NodeId| tree.location(id);
+    if let Some(service) = extended.stopped_at {
+        diagnostics.push(
+            rules::registry::diagnostic(
+                "FC004",
+                format!(
+                    "`extends` copies more than {} nodes into the services: factory stops resolving it here",
+                    merge::MAX_EXTENDED_SIZE
+                ),
+            )
+            .with_help("extend a shared base from each service instead of chaining services: each link of a chain copies all the ones before")
+            .at(at(service)),
+        );
+    }
     for issue in &extended.issues {
         let d = match &issue.problem {
             // The file was found: FC002 says what is wrong with it.

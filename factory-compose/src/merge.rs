@@ -1499,7 +1499,15 @@ pub(crate) struct Extended {
     /// Every file `extends` asked for: its path relative to the project directory (as the
     /// caller must name it in the sources) and where it is written.
     pub(crate) files: Vec<(String, NodeId, String)>,
+    /// The service whose `extends` was not resolved because the tree passed
+    /// [`MAX_EXTENDED_SIZE`], if one was not.
+    pub(crate) stopped_at: Option<NodeId>,
 }
+
+/// How large the tree may grow while `extends` copies what services take from others: each
+/// service of a chain copies the whole of the one before, so a chain of thousands of services
+/// grows quadratically (a 160 KB file printed 115 MB and took 1.6 GB).
+pub(crate) const MAX_EXTENDED_SIZE: usize = 1_000_000;
 
 /// `dir` joined with `path` and cleaned lexically (Go's `filepath.Join` on relative paths);
 /// an absolute `path` is kept.
@@ -2121,7 +2129,12 @@ fn extend_services(
         }
     }
     let mut new_entries = entries;
+    let start = x.tree.size();
     for e in &mut new_entries {
+        if x.tree.size() - start > MAX_EXTENDED_SIZE {
+            x.out.stopped_at.get_or_insert(e.key);
+            break;
+        }
         let Some(name) = crate::yaml::scalar_text(x.tree, e.key).map(str::to_owned) else {
             continue;
         };

@@ -753,3 +753,32 @@ fn compared_routes_budget_is_200_and_fc004_says_so() {
     assert_eq!(run(200), (true, 0));
     assert_eq!(run(201), (false, 1));
 }
+
+/// `extends` copies what a service takes from another: a chain of services each extending the
+/// one before grows quadratically, so resolving stops once the tree has grown by a million
+/// nodes, items and entries, with FC004 at the service where it stopped. A chain that stays
+/// under it (200 links of 1 000 variables: about 200 000 more) is resolved whole.
+#[test]
+fn extends_budget_stops_a_quadratic_chain() {
+    let chain = |links: usize| {
+        let vars: Vec<String> = (0..1000).map(|i| format!("V{i}=x")).collect();
+        let mut text = format!(
+            "services:\n  s0:\n    image: registry.example/s:1.0\n    environment: [{}]\n",
+            vars.join(",")
+        );
+        for i in 1..links {
+            text.push_str(&format!(
+                "  s{i}:\n    extends: s{}\n    environment: [W{i}=y]\n",
+                i - 1
+            ));
+        }
+        let report = lint_with(text, &Settings::default());
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FC004")
+            .count()
+    };
+    assert_eq!(chain(200), 0);
+    assert_eq!(chain(3000), 1);
+}

@@ -541,6 +541,13 @@ impl Tree {
         children(start, self.items.len())
     }
 
+    /// How many nodes, sequence items and mapping entries the tree holds in all: what its
+    /// buffers cost, for budgets on what merges add.
+    #[must_use]
+    pub fn size(&self) -> usize {
+        self.nodes.len() + self.items.len() + self.entries.len()
+    }
+
     /// Store a mapping's entries; the handle goes in a node's [`NodeKind::Mapping`].
     pub fn add_entries(&mut self, entries: impl IntoIterator<Item = Entry>) -> Children {
         let start = self.entries.len();

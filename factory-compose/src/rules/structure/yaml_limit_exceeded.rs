@@ -9,8 +9,9 @@ declare_rule! {
     /// substitutions may add 16 bytes per byte of the project's files (at least 1 MiB); past
     /// it, the value is reported and interpolation stops. A file is read as at most 16 YAML
     /// documents; `include` loads at most 256 files in all (a file counting each time a path of
-    /// includes reaches it); and routes are compared for FR006 and FR013 only up to 200 of
-    /// them. Each of these says so with an FC004 where it stopped.
+    /// includes reaches it); `extends` may add a million nodes, items and entries to the tree
+    /// (a chain of services copies each link into the next); and routes are compared for FR006
+    /// and FR013 only up to 200 of them. Each of these says so with an FC004 where it stopped.
     ///
     /// A run also keeps at most 100 000 findings. Past that it counts the others, and one FC004
     /// at the end of the report says how many errors, warnings and infos it did not keep.
