@@ -231,16 +231,7 @@ fn read_files(
             // far, then the earlier files' (`parse_after`).
             let earlier: Vec<dotenv::DotenvEntry> = entries
                 .iter()
-                .map(|(key, value)| dotenv::DotenvEntry {
-                    key: key.clone(),
-                    value: value.clone(),
-                    key_span: 0..0,
-                    value_span: 0..0,
-                    quoted: None,
-                    exported: false,
-                    inherited: false,
-                    unset: Vec::new(),
-                })
+                .map(|(key, value)| dotenv::DotenvEntry::pair(key.as_str(), value.as_str()))
                 .collect();
             dotenv::parse_after(text, lookup, &earlier)
         };

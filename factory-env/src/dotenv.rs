@@ -45,6 +45,24 @@ pub struct DotenvEntry {
     pub unset: Vec<VarUse>,
 }
 
+impl DotenvEntry {
+    /// An entry of `key` and `value` that comes from no text (no spans, no quote): for the
+    /// entries of earlier files that [`parse_after`] takes.
+    #[must_use]
+    pub fn pair(key: impl Into<String>, value: impl Into<String>) -> Self {
+        DotenvEntry {
+            key: key.into(),
+            value: value.into(),
+            key_span: 0..0,
+            value_span: 0..0,
+            quoted: None,
+            exported: false,
+            inherited: false,
+            unset: Vec::new(),
+        }
+    }
+}
+
 /// A `.env` syntax or interpolation error (FE004).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DotenvError {

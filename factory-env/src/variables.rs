@@ -631,16 +631,7 @@ mod tests {
     }
 
     fn entry(key: &str, value: &str) -> DotenvEntry {
-        DotenvEntry {
-            key: key.to_owned(),
-            value: value.to_owned(),
-            key_span: 0..0,
-            value_span: 0..0,
-            quoted: None,
-            exported: false,
-            inherited: false,
-            unset: Vec::new(),
-        }
+        DotenvEntry::pair(key, value)
     }
 
     #[test]
