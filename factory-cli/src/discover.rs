@@ -136,30 +136,25 @@ pub(crate) fn compose_files(
             })
             .collect());
     }
+    if dir.is_file() {
+        return Err(format!(
+            "{0} is a file, and PATH is the project directory: pass the file with -f {0}",
+            dir.display()
+        ));
+    }
+    if !dir.exists() {
+        return Err(format!(
+            "the project directory {} does not exist",
+            dir.display()
+        ));
+    }
     // Compose looks in the directory, then in each parent up to the root (compose-go's
     // `findFiles`): a command run in a subfolder of the project finds its files.
     let depth = std::fs::canonicalize(dir).map_or(0, |a| a.ancestors().count().saturating_sub(1));
     for k in 0..=depth {
         let up = "../".repeat(k);
-        let here = if k == 0 {
-            dir.to_path_buf()
-        } else {
-            dir.join(&up)
-        };
-        if let Some(files) = files_in(&here, dir, &up, deploy) {
+        if let Some(files) = files_in(&dir.join(&up), dir, &up, deploy) {
             return Ok(files);
-        }
-        if k == 0 && dir.is_file() {
-            return Err(format!(
-                "{0} is a file, and PATH is the project directory: pass the file with -f {0}",
-                dir.display()
-            ));
-        }
-        if k == 0 && !dir.exists() {
-            return Err(format!(
-                "the project directory {} does not exist",
-                dir.display()
-            ));
         }
     }
     Err(format!(

@@ -3,6 +3,8 @@
 //! is deterministic.
 #![allow(clippy::disallowed_methods)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -120,13 +122,7 @@ fn hello_lints_clean_in_production_without_ci_project_path() {
 
 /// A temporary project of `files`, for the tests below.
 fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("factory-cli-env-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    for (file, text) in files {
-        std::fs::write(dir.join(file), text).expect("write");
-    }
-    dir
+    common::temp_project("factory-cli-env", name, files)
 }
 
 /// `env_file` entries are part of the environment (source `dotenv`: a file of the `.env`

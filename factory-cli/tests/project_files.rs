@@ -22,13 +22,7 @@ fn codes(out: &Output) -> Vec<(String, Option<String>)> {
 }
 
 fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("factory-cli-fmdp-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    for (name, text) in files {
-        std::fs::write(dir.join(name), text).expect("write");
-    }
-    dir
+    common::temp_project("factory-cli-fmdp", name, files)
 }
 
 #[test]

@@ -85,6 +85,9 @@ impl EnvTable {
     /// The final environment of every service of `loaded`.
     #[must_use]
     pub fn build(loaded: &Loaded) -> Self {
+        // A value read from an env file may be interpolated from a secret: masked when it
+        // holds one.
+        let secrets = crate::redact::secret_values(&loaded.variables);
         let services = loaded
             .project
             .services
@@ -95,7 +98,12 @@ impl EnvTable {
                     .iter()
                     .find(|f| f.service == svc.name.value)
                     .map_or(&[][..], |f| f.entries.as_slice());
-                service_env(svc, env_file, &loaded.variables, &loaded.interpolation)
+                service_env(
+                    svc,
+                    (env_file, &secrets),
+                    &loaded.variables,
+                    &loaded.interpolation,
+                )
             })
             .collect();
         EnvTable { services }
@@ -198,21 +206,15 @@ impl EnvTable {
 }
 
 /// The service's environment as Compose builds it: its `env_file` entries (source `dotenv`: a
-/// file of the `.env` grammar), then its `environment`, which wins, even with no value.
+/// file of the `.env` grammar), then its `environment`, which wins, even with no value. An env
+/// file's value that holds one of `secrets` (the run's secret values) is masked.
 fn service_env(
     svc: &Service,
-    env_file: &[(String, String)],
+    (env_file, secrets): (&[(String, String)], &[&str]),
     variables: &Variables,
     interpolation: &Interpolation,
 ) -> ServiceEnv {
     let mut vars: BTreeMap<&str, EnvVar> = BTreeMap::new();
-    // A value read from an env file may be interpolated from a secret: masked when it holds one.
-    let secrets: Vec<&str> = variables
-        .iter()
-        .filter(|(_, v)| v.secret)
-        .map(|(_, v)| v.value.unmasked())
-        .filter(|v| !v.is_empty())
-        .collect();
     for (name, value) in env_file {
         let secret = secrets.iter().any(|s| value.contains(s));
         vars.insert(

@@ -501,17 +501,12 @@ fn repeated_environment_items(tree: &yaml::Tree, diags: &mut Diagnostics) {
             if !reported.insert(item) {
                 continue;
             }
-            diags.push(
-                rules::registry::diagnostic(
-                    "FE010",
-                    format!(
-                        "`{name}` is set twice in the `environment` of service `{svc_name}`: Compose keeps the later value"
-                    ),
-                )
-                .at_inherited(at, via)
-                .with_secondary(earlier, "first set here")
-                .with_help(format!("remove one of the two `{name}` items")),
-            );
+            diags.push(rules::env::duplicate_environment_variable::repeated(
+                name,
+                svc_name,
+                (at, via),
+                earlier,
+            ));
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::span::Location;
 
 /// The secret values of `variables`, longest first (so a secret that contains another is
 /// masked whole), without empty ones.
-fn secret_values(variables: &Variables) -> Vec<&str> {
+pub(crate) fn secret_values(variables: &Variables) -> Vec<&str> {
     let mut secrets: Vec<&str> = variables
         .iter()
         .filter(|(_, v)| v.secret)

@@ -245,14 +245,15 @@ pub(crate) fn apply_inline_outside_values(
         })
         .collect();
     values.sort_unstable();
-    // The last value starting before `at`, in `file`, is the only one that can hold it (values
-    // do not overlap).
+    // The last value starting at or before `at`, in `file`, is the only one that can hold it
+    // (values do not overlap).
+    // (A `#` that starts a comment is never a scalar's first byte: a plain scalar cannot start
+    // with it, a quoted or block one starts with its quote or indicator.)
     let holding = |file: FileId, at: u32| {
-        let before = values.partition_point(|&(f, start, ..)| (f, start) < (file, at));
-        before
-            .checked_sub(1)
+        let from = values.partition_point(|&(f, start, ..)| (f, start) <= (file, at));
+        from.checked_sub(1)
             .map(|i| values[i])
-            .filter(|&(f, start, end, _)| f == file && start < at && at < end)
+            .filter(|&(f, _, end, _)| f == file && at < end)
     };
     suppressions.retain(|s| {
         let (file, at) = (s.location.file, s.location.span.start);
@@ -267,10 +268,7 @@ pub(crate) fn apply_inline_outside_values(
         };
         let (file, at) = (p.location.file, p.location.span.start);
         let source = sources.get(file);
-        let from = values.partition_point(|&(f, start, ..)| (f, start) <= (file, at));
-        from.checked_sub(1)
-            .map(|i| values[i])
-            .filter(|&(f, _, end, _)| f == file && at < end)
+        holding(file, at)
             .map(|(_, start, end, _)| vec![source.line_col(start).line, source.line_col(end).line])
             .unwrap_or_default()
     };

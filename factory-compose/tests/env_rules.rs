@@ -269,19 +269,7 @@ fn repeated_items_are_found_in_each_merged_file() {
 /// of the file (FE004).
 #[test]
 fn a_failing_required_variable_in_dotenv_is_fe003() {
-    use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint};
-    let mut sources = SourceMap::new();
-    sources.add(SourceFile::new(
-        "docker-compose.yml",
-        "services:\n  web:\n    image: registry.example/web:1.0\n",
-        FileKind::Compose,
-    ));
-    sources.add(SourceFile::new(
-        ".env",
-        "A=1\nB=${REQ:?needed}\n",
-        FileKind::Dotenv,
-    ));
-    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let (sources, report) = lint_with_dotenv("A=1\nB=${REQ:?needed}\n".to_owned());
     let found: Vec<(&str, usize)> = report
         .diagnostics
         .iter()
@@ -304,19 +292,7 @@ fn a_failing_required_variable_in_dotenv_is_fe003() {
 /// keeps its first 240 characters (a line of 100 000 NUL bytes made a 100 KB message).
 #[test]
 fn a_dotenv_error_message_stays_short() {
-    use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint};
-    let mut sources = SourceMap::new();
-    sources.add(SourceFile::new(
-        "docker-compose.yml",
-        "services:\n  web:\n    image: registry.example/web:1.0\n",
-        FileKind::Compose,
-    ));
-    sources.add(SourceFile::new(
-        ".env",
-        format!("{}\n", "\0".repeat(100_000)),
-        FileKind::Dotenv,
-    ));
-    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let (_, report) = lint_with_dotenv(format!("{}\n", "\0".repeat(100_000)));
     let fe004 = report
         .diagnostics
         .iter()
@@ -327,4 +303,18 @@ fn a_dotenv_error_message_stays_short() {
         "{}",
         fe004.message.len()
     );
+}
+
+/// `lint` of a one-service compose file with `dotenv` as its `.env`, and the sources.
+fn lint_with_dotenv(dotenv: String) -> (factory_compose::SourceMap, factory_compose::Report) {
+    use factory_compose::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, lint};
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        "services:\n  web:\n    image: registry.example/web:1.0\n",
+        FileKind::Compose,
+    ));
+    sources.add(SourceFile::new(".env", dotenv, FileKind::Dotenv));
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    (sources, report)
 }

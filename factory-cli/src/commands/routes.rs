@@ -122,6 +122,7 @@ pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
     }
     let defs = routes::routes(&loaded.project);
     let mut rows = routes::rows(&loaded.project, &defs);
+    // Masked before the table is laid out (so is every value the rows hold).
     if !args.project.show_secrets {
         factory_compose::redact::mask_route_rows(&mut rows, &loaded.variables);
     }
@@ -129,7 +130,6 @@ pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
         RoutesFormat::Human => routes::render_human(&rows),
         RoutesFormat::Json => routes::render_json(&rows),
     };
-    let text = shown(text, &loaded, args.project.show_secrets);
     emit(&text, args.project.output.as_deref())?;
     // Labels that are not what Compose would give Traefik (an interpolation that fails …).
     if let Some(code) =

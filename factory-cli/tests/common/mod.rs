@@ -50,3 +50,14 @@ pub(crate) fn diagnostics(out: &Output) -> Vec<serde_json::Value> {
         .expect("diagnostics")
         .clone()
 }
+
+/// A fresh folder of the temporary directory, `KIND-PID-NAME` (one per test), holding `files`.
+pub(crate) fn temp_project(kind: &str, name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("{kind}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).expect("write");
+    }
+    dir
+}

@@ -711,24 +711,21 @@ fn double_quoted(s: &str, out: &mut String) {
 /// style) the next character is indented to the block's indentation.
 fn single_quoted(s: &str, block_indent: usize, out: &mut String) {
     out.push('\'');
-    let mut breaks = false;
-    for c in s.chars() {
-        if is_break(c) {
-            out.push(c);
-            breaks = true;
-            continue;
-        }
-        if breaks {
-            indent(block_indent, out);
-            breaks = false;
-        }
-        if c == '\'' {
-            out.push_str("''");
-        } else {
-            out.push(c);
-        }
-    }
+    push_indenting_after_breaks(&s.replace('\'', "''"), block_indent, out);
     out.push('\'');
+}
+
+/// `text`, each character that follows a line break (`is_break`) indented to `indent`, as
+/// go-yaml's emitter writes it in a quoted or block scalar.
+fn push_indenting_after_breaks(text: &str, indent_to: usize, out: &mut String) {
+    let mut breaks = false;
+    for c in text.chars() {
+        if breaks && !is_break(c) {
+            indent(indent_to, out);
+        }
+        breaks = is_break(c);
+        out.push(c);
+    }
 }
 
 /// A literal block scalar (`|`, `|-`, `|+`, with an indentation indicator when the text starts
@@ -749,14 +746,7 @@ fn literal(s: &str, body_indent: usize, out: &mut String) {
         if !line.is_empty() {
             indent(body_indent, out);
             // After another line break (U+2028 …), go-yaml indents the next character too.
-            let mut breaks = false;
-            for c in line.chars() {
-                if breaks && !is_break(c) {
-                    indent(body_indent, out);
-                }
-                breaks = is_break(c);
-                out.push(c);
-            }
+            push_indenting_after_breaks(line, body_indent, out);
         }
         out.push('\n');
     }

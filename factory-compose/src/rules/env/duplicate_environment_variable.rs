@@ -3,6 +3,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::diagnostic::Diagnostics;
 use crate::model::{Form, KeyValue};
 use crate::rules::{Context, Rule, declare_rule, registry};
+use crate::span::Location;
 
 declare_rule! {
     /// ## What it does
@@ -65,19 +66,33 @@ impl Rule for DuplicateEnvironmentVariable {
                 if !reported.insert(kv.node) {
                     continue;
                 }
-                out.push(
-                    registry::diagnostic(
-                        "FE010",
-                        format!(
-                            "`{name}` is set twice in the `environment` of service `{}`: Compose keeps the later value",
-                            svc.name.value
-                        ),
-                    )
-                    .at_inherited(kv.key.at, env.via)
-                    .with_secondary(earlier.key.at, "first set here")
-                    .with_help(format!("remove one of the two `{name}` items")),
-                );
+                out.push(repeated(
+                    name,
+                    &svc.name.value,
+                    (kv.key.at, env.via),
+                    earlier.key.at,
+                ));
             }
         }
     }
+}
+
+/// FE010 for `name`, repeated in the `environment` list of `service`: at the later item (or the
+/// `<<` line it comes through), the first one as a secondary label. The rule reports what the
+/// model keeps; loading reports what a merge of several files drops.
+pub(crate) fn repeated(
+    name: &str,
+    service: &str,
+    (at, via): (Location, Option<Location>),
+    first: Location,
+) -> crate::Diagnostic {
+    registry::diagnostic(
+        "FE010",
+        format!(
+            "`{name}` is set twice in the `environment` of service `{service}`: Compose keeps the later value"
+        ),
+    )
+    .at_inherited(at, via)
+    .with_secondary(first, "first set here")
+    .with_help(format!("remove one of the two `{name}` items"))
 }
