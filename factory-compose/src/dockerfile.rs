@@ -86,6 +86,10 @@ pub struct FinalUser {
     pub uid_instruction: Option<usize>,
     /// Whether the user was inherited from an earlier stage (`FROM build`).
     pub inherited: bool,
+    /// The first instruction (of the `ARG`s before the first `FROM`, the `FROM` lines, and the
+    /// final stage and the stages it is built on) whose value grew past the 1 MiB that
+    /// substitution allows: its value is unknown, as an unset variable's is.
+    pub over_budget: Option<usize>,
 }
 
 impl FinalUser {
@@ -118,6 +122,9 @@ pub struct Dockerfile {
     pub global_args: Vec<(String, Option<String>)>,
     /// The escape character (`\` unless `# escape=` says otherwise).
     pub escape: char,
+    /// The first `ARG` before the first `FROM`, or `FROM`, whose substituted value grew past
+    /// the 1 MiB allowed: its value is unknown, as an unset variable's is.
+    pub over_budget: Option<usize>,
 }
 
 /// Parse a Dockerfile. Never fails; spans are byte ranges of `text`.
@@ -130,6 +137,7 @@ pub fn parse(text: &str) -> Dockerfile {
         stages: Vec::new(),
         global_args: Vec::new(),
         escape,
+        over_budget: None,
     };
     df.build_stages();
     df
@@ -317,6 +325,8 @@ struct StageEnd {
     user: Option<(String, usize)>,
     /// User name → (uid, the RUN instruction).
     users: BTreeMap<String, (Option<u32>, usize)>,
+    /// The first instruction of the stage chain whose substitution was cut.
+    over_budget: Option<usize>,
 }
 
 impl Dockerfile {
@@ -340,9 +350,16 @@ impl Dockerfile {
                         .filter(|w| !w.starts_with("--"))
                         .collect();
                     let image = words.first().copied().unwrap_or("");
-                    let base =
-                        substitute(image, &|n| global.get(n).map(str::to_owned), self.escape)
-                            .unwrap_or_else(|| image.to_owned());
+                    let (base, cut) = substitute_keeping(
+                        image,
+                        &|n| global.get(n).map(str::to_owned),
+                        self.escape,
+                    )
+                    .value();
+                    if cut {
+                        self.over_budget.get_or_insert(idx);
+                    }
+                    let base = base.unwrap_or_else(|| image.to_owned());
                     let name = match words.as_slice() {
                         [_, kw, name, ..] if kw.eq_ignore_ascii_case("as") => {
                             Some(name.to_ascii_lowercase())
@@ -368,8 +385,16 @@ impl Dockerfile {
                 "ARG" if current.is_none() => {
                     for (name, value) in parse_arg(&ins.args) {
                         let value = value.map(|v| {
-                            substitute(&v, &|n| global.get(n).map(str::to_owned), self.escape)
-                                .unwrap_or(v)
+                            let (known, cut) = substitute_keeping(
+                                &v,
+                                &|n| global.get(n).map(str::to_owned),
+                                self.escape,
+                            )
+                            .value();
+                            if cut {
+                                self.over_budget.get_or_insert(idx);
+                            }
+                            known.unwrap_or(v)
                         });
                         global.args.insert(name.clone(), value.clone());
                         self.global_args.push((name, value));
@@ -402,13 +427,19 @@ impl Dockerfile {
                 continue;
             };
             let lookup = |n: &str| scope.get(n).map(str::to_owned);
+            let mut cut = false;
+            let mut substitute = |text: &str| {
+                let (value, over) = substitute_keeping(text, &lookup, self.escape).value();
+                cut |= over;
+                value
+            };
             match ins.keyword.as_str() {
                 "ARG" => {
                     let values: Vec<_> = parse_arg(&ins.args)
                         .into_iter()
                         .map(|(name, value)| {
                             let value = match value {
-                                Some(v) => Some(substitute(&v, &lookup, self.escape).unwrap_or(v)),
+                                Some(v) => Some(substitute(&v).unwrap_or(v)),
                                 None => globals
                                     .get(name.as_str())
                                     .copied()
@@ -423,22 +454,26 @@ impl Dockerfile {
                 "ENV" => {
                     let values: Vec<_> = parse_env(&ins.args)
                         .into_iter()
-                        .map(|(name, value)| (name, substitute(&value, &lookup, self.escape)))
+                        .map(|(name, value)| (name, substitute(&value)))
                         .collect();
                     scope.env.extend(values);
                 }
                 "USER" => {
                     let raw = ins.args.trim().to_owned();
-                    let value = substitute(&raw, &lookup, self.escape).unwrap_or(raw);
+                    let value = substitute(&raw).unwrap_or(raw);
                     end.user = Some((value, idx));
                 }
                 "RUN" => {
-                    let (text, _) = substitute_keeping(&ins.args, &lookup, self.escape);
-                    for (name, uid) in created_users(&text) {
+                    let done = substitute_keeping(&ins.args, &lookup, self.escape);
+                    cut |= done.cut;
+                    for (name, uid) in created_users(&done.text) {
                         end.users.insert(name, (uid, idx));
                     }
                 }
                 _ => {}
+            }
+            if cut {
+                end.over_budget.get_or_insert(idx);
             }
         }
         end.env = scope.env;
@@ -455,6 +490,7 @@ impl Dockerfile {
                 final_from: None,
                 uid_instruction: None,
                 inherited: false,
+                over_budget: self.over_budget,
             };
         };
         let globals: BTreeMap<&str, Option<&str>> = self
@@ -464,6 +500,10 @@ impl Dockerfile {
             .collect();
         let end = self.walk(last, 0, &globals);
         let final_from = self.stages.get(last).map(|s| s.from);
+        let over_budget = match (self.over_budget, end.over_budget) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let Some((value, at)) = end.user else {
             return FinalUser {
                 run_as: RunAs::Root,
@@ -471,6 +511,7 @@ impl Dockerfile {
                 final_from,
                 uid_instruction: None,
                 inherited: false,
+                over_budget,
             };
         };
         let inherited = self.stages.get(last).is_some_and(|s| !s.body.contains(&at));
@@ -497,6 +538,7 @@ impl Dockerfile {
             final_from,
             uid_instruction,
             inherited,
+            over_budget,
         }
     }
 
@@ -570,25 +612,42 @@ fn split_words(text: &str) -> Vec<String> {
         .unwrap_or_else(|_| text.split_whitespace().map(str::to_owned).collect())
 }
 
-/// Substitute `$name`, `${name}`, `${name:-default}`, `${name-default}`, `${name:+alt}`,
-/// `${name+alt}`; `None` when a variable without a default is not known.
-fn substitute(text: &str, lookup: &dyn Fn(&str) -> Option<String>, escape: char) -> Option<String> {
-    let (out, ok) = substitute_keeping(text, lookup, escape);
-    ok.then_some(out)
+/// What [`substitute_keeping`] made of a text.
+struct Substituted {
+    /// The text, references to unknown variables kept as written (empty when cut).
+    text: String,
+    /// Whether every reference was known (and the text not cut).
+    known: bool,
+    /// Whether the text grew past [`MAX_SUBSTITUTED`] and was dropped.
+    cut: bool,
+}
+
+impl Substituted {
+    /// The text when every reference was known (`None` when a variable without a default is
+    /// not known), and whether it was cut.
+    fn value(self) -> (Option<String>, bool) {
+        (self.known.then_some(self.text), self.cut)
+    }
 }
 
 /// The longest a substituted value may grow: `ARG A1=${A0}${A0}`, `ARG A2=${A1}${A1}` … doubles
 /// at each line, and sixty lines would need an exabyte. A longer value is unknown (as an unset
 /// variable is), which the `USER` checks already handle.
-const MAX_SUBSTITUTED: usize = 1 << 20;
+pub(crate) const MAX_SUBSTITUTED: usize = 1 << 20;
 
-/// [`substitute`], keeping a reference to an unknown variable as written; the flag says whether
-/// every reference was known. Past [`MAX_SUBSTITUTED`] bytes the result is empty and unknown.
+/// Substitute `$name`, `${name}`, `${name:-default}`, `${name-default}`, `${name:+alt}`,
+/// `${name+alt}`, keeping a reference to an unknown variable as written. Past
+/// [`MAX_SUBSTITUTED`] bytes the result is empty, unknown and cut.
 fn substitute_keeping(
     text: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
     escape: char,
-) -> (String, bool) {
+) -> Substituted {
+    let cut = || Substituted {
+        text: String::new(),
+        known: false,
+        cut: true,
+    };
     let mut out = String::with_capacity(text.len());
     let mut chars = text.char_indices().peekable();
     let mut ok = true;
@@ -640,7 +699,7 @@ fn substitute_keeping(
             let skip = 1 + 1 + close + 1; // `$`, `{`, inner, `}`
             let stop = i + skip;
             match replaced {
-                Some(v) if out.len() + v.len() > MAX_SUBSTITUTED => return (String::new(), false),
+                Some(v) if out.len() + v.len() > MAX_SUBSTITUTED => return cut(),
                 Some(v) => out.push_str(&v),
                 None => {
                     ok = false;
@@ -661,7 +720,7 @@ fn substitute_keeping(
         }
         let stop = i + 1 + len;
         match lookup(&rest[..len]) {
-            Some(v) if out.len() + v.len() > MAX_SUBSTITUTED => return (String::new(), false),
+            Some(v) if out.len() + v.len() > MAX_SUBSTITUTED => return cut(),
             Some(v) => out.push_str(&v),
             None => {
                 ok = false;
@@ -672,7 +731,11 @@ fn substitute_keeping(
             chars.next();
         }
     }
-    (out, ok)
+    Substituted {
+        text: out,
+        known: ok,
+        cut: false,
+    }
 }
 
 /// The users a `RUN` command creates with `useradd`/`adduser`, with the uid given, if any.
@@ -998,6 +1061,10 @@ mod tests {
         );
     }
 
+    fn substitute(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+        substitute_keeping(text, lookup, '\\').value().0
+    }
+
     #[test]
     fn substitution() {
         let vars = |n: &str| match n {
@@ -1018,7 +1085,7 @@ mod tests {
             ("a$", Some("a$")),
             ("${a", Some("${a")),
         ] {
-            assert_eq!(substitute(input, &vars, '\\').as_deref(), want, "{input}");
+            assert_eq!(substitute(input, &vars).as_deref(), want, "{input}");
         }
     }
 
@@ -1031,19 +1098,22 @@ mod tests {
             _ => None,
         };
         assert_eq!(
-            substitute("${a}${a}", &vars, '\\').map(|v| v.len()),
+            substitute("${a}${a}", &vars).map(|v| v.len()),
             Some(MAX_SUBSTITUTED)
         );
-        assert_eq!(
-            substitute("${a}${a}${a}", &vars, '\\').map(|v| v.len()),
-            None
-        );
+        assert_eq!(substitute("${a}${a}${a}", &vars).map(|v| v.len()), None);
         let mut text = "FROM python:3\nARG A0=xxxxxxxxxx\n".to_owned();
         for i in 1..60 {
             text.push_str(&format!("ARG A{i}=${{A{}}}${{A{}}}\n", i - 1, i - 1));
         }
         text.push_str("USER ${A59}\n");
-        assert_eq!(parse(&text).final_user().uid(), None);
+        let user = parse(&text).final_user();
+        assert_eq!(user.uid(), None);
+        // 10 bytes doubled 17 times pass 1 MiB: `ARG A17`, after `FROM` and `ARG A0`.
+        assert_eq!(user.over_budget, Some(18));
+        // Before the first `FROM`, and in a `FROM` line.
+        let global = text.replacen("FROM python:3\n", "", 1) + "FROM ${A59}\n";
+        assert_eq!(parse(&global).over_budget, Some(17));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! compiled size of a Traefik rule regex (factory-route's 1 MiB), FJ007 for a schedule that
 //! fires in no day of the 400-year Gregorian cycle (factory-cron's search horizon), FC004 for
 //! the YAML documents of a file (16), the files `include` loads (256) and the routes FR006 and
-//! FR013 compare (200). The leaf crates' own APIs are tested as well.
+//! FR013 compare (200), and a Dockerfile value once substituted (1 MiB). The leaf crates' own
+//! APIs are tested as well.
 
 use factory_compose::cron_jobs;
 use factory_compose::yaml::Limits;
@@ -781,4 +782,42 @@ fn extends_budget_stops_a_quadratic_chain() {
     };
     assert_eq!(chain(200), 0);
     assert_eq!(chain(3000), 1);
+}
+
+/// A Dockerfile's `ARG`/`ENV` value may grow to 1 MiB once substituted: `ARG A1=${A0}${A0}`
+/// doubles at each line. At the limit (16 bytes doubled 16 times) the value is kept; one line
+/// more and FC004 points at the `ARG` where it stopped, whose value is then unknown.
+#[test]
+fn dockerfile_substitution_budget_is_one_mib() {
+    let run = |lines: usize| {
+        let mut dockerfile = format!("FROM python:3\nARG A0={}\n", "x".repeat(16));
+        for i in 1..=lines {
+            dockerfile.push_str(&format!("ARG A{i}=${{A{}}}${{A{}}}\n", i - 1, i - 1));
+        }
+        dockerfile.push_str("USER 1001\n");
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new(
+            "docker-compose.yml",
+            "services:\n  web:\n    image: registry.example/web:1.0\n".to_owned(),
+            FileKind::Compose,
+        ));
+        sources.add(SourceFile::new(
+            "Dockerfile",
+            dockerfile.clone(),
+            FileKind::Dockerfile,
+        ));
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FC004")
+            .map(|d| (lines_cols(&dockerfile, d).0.line, text_of(d)))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(16), vec![]);
+    let past = run(17);
+    assert_eq!(past.len(), 1, "{past:?}");
+    // `FROM` is line 1, `ARG A0` line 2, `ARG A17` line 19.
+    assert_eq!(past[0].0, 19, "{past:?}");
+    assert!(past[0].1.contains("past 1 MiB"), "{past:?}");
 }

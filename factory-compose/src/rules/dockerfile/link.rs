@@ -15,10 +15,11 @@
 //!
 //! Images of other registries (`postgres:9.6`, `bearstech/nginx`) are not linked.
 
-use crate::dockerfile::{self, Dockerfile, Instruction};
+use crate::diagnostic::Diagnostic;
+use crate::dockerfile::{self, Dockerfile, FinalUser, Instruction};
 use crate::gitlab_ci::BuildLine;
 use crate::model::Service;
-use crate::rules::Context;
+use crate::rules::{Context, registry};
 use crate::source::FileKind;
 use crate::span::{FileId, Location, Span};
 
@@ -42,6 +43,26 @@ impl ProjectDockerfile {
     /// The location of instruction `index`'s first line.
     pub(crate) fn line_of(&self, index: usize) -> Option<Location> {
         self.parsed.instructions.get(index).map(|i| self.line(i))
+    }
+}
+
+impl ProjectDockerfile {
+    /// FC004 when a value of the file grew past what substitution allows
+    /// ([`crate::dockerfile::FinalUser::over_budget`]): the rules go on with it unknown.
+    pub(crate) fn over_budget(&self, user: &FinalUser) -> Option<Diagnostic> {
+        let at = self.line_of(user.over_budget?)?;
+        Some(
+            registry::diagnostic(
+                "FC004",
+                format!(
+                    "a value of `{}` grows past {} MiB once its `ARG`/`ENV` variables are substituted (factory's budget): the rules take it as unknown, like an unset variable",
+                    self.name,
+                    dockerfile::MAX_SUBSTITUTED >> 20
+                ),
+            )
+            .at(at)
+            .with_help("a variable used twice in the next one (`ARG B=${A}${A}`) doubles at each line: write the value out"),
+        )
     }
 }
 

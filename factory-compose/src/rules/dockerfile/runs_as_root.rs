@@ -53,6 +53,7 @@ impl Rule for RunsAsRoot {
         for f in &files {
             let df = &f.parsed;
             let user = df.final_user();
+            out.extend(f.over_budget(&user));
             if user.run_as != RunAs::Root {
                 continue;
             }

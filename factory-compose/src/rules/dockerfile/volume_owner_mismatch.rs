@@ -83,6 +83,7 @@ impl Rule for VolumeOwnerMismatch {
             };
             let f = l.dockerfile;
             let user = f.parsed.final_user();
+            out.extend(f.over_budget(&user));
             let name = &svc.name.value;
             let (why, note) = match &user.run_as {
                 RunAs::Root => continue, // FD001
