@@ -48,11 +48,14 @@ pub(crate) fn parse_dotenv(
     // A later `--env-file` sees the entries of the files before it, after the process's
     // variables (compose-go's `GetEnvFromFile`: one map across the files).
     let mut earlier: Vec<(String, String)> = Vec::new();
-    for id in sources.of_kind(FileKind::Dotenv) {
+    let files: Vec<FileId> = sources.of_kind(FileKind::Dotenv).collect();
+    for (k, &id) in files.iter().enumerate() {
         let file = sources.get(id);
         let lookup = factory_env::Chain(&process.vars, earlier.as_slice());
         let (entries, errors) = dotenv::parse_recovering(&file.text, &lookup);
-        earlier.extend(entries.iter().map(|e| (e.key.clone(), e.value.clone())));
+        if k + 1 < files.len() {
+            earlier.extend(entries.iter().map(|e| (e.key.clone(), e.value.clone())));
+        }
         for e in errors {
             diags.push(dotenv_diagnostic(".env", id, &e));
         }
@@ -152,7 +155,7 @@ pub(crate) fn variables(
     dotenv: &DotenvFiles,
     settings: &Settings,
 ) -> Variables {
-    let entries: Vec<DotenvEntry> = dotenv.entries.iter().map(|(_, e)| e.clone()).collect();
+    let entries = || dotenv.entries.iter().map(|(_, e)| e);
     match &settings.mode {
         Mode::Dev => {
             // Compose sets COMPOSE_PROJECT_NAME to the project's name (-p wins over .env).
@@ -160,7 +163,7 @@ pub(crate) fn variables(
             if let Some(name) = &settings.project_name {
                 vars.push(("COMPOSE_PROJECT_NAME".to_owned(), name.clone()));
             }
-            Variables::dev(vars, &entries)
+            Variables::dev(vars, entries())
         }
         Mode::Deploy { environment, url } => {
             let mut managed = Vec::new();
@@ -187,7 +190,7 @@ pub(crate) fn variables(
                 managed,
                 uses_metrics: mentions(sources, &factory_env::METRICS_VARIABLES),
                 uses_mail: mentions(sources, &factory_env::MAIL_VARIABLES),
-                local_dotenv: entries.iter().map(|e| e.key.clone()).collect(),
+                local_dotenv: entries().map(|e| e.key.clone()).collect(),
             };
             Variables::deploy(&ctx)
         }

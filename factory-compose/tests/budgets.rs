@@ -2,7 +2,8 @@
 //! the whole `lint` pipeline with a diagnostic that points into the file and names the limit:
 //! FC004 for the YAML tree (depth, aliases, file size, nodes), for the bytes interpolation may
 //! add to the compose files and for the findings a run keeps, FE001 for template nesting, FE004 for the bytes `.env` substitutions
-//! may add (factory-env's expansion budget), FR011/FR001 for the
+//! may add (factory-env's expansion budget) and for the statements of a `.env` or env file
+//! (100 000), FR011/FR001 for the
 //! compiled size of a Traefik rule regex (factory-route's 1 MiB), FJ007 for a schedule that
 //! fires in no day of the 400-year Gregorian cycle (factory-cron's search horizon), FC004 for
 //! the YAML documents of a file (16), the files `include` loads (256) and the routes FR006 and
@@ -452,6 +453,42 @@ fn dotenv_expansion_budget_is_fe004_at_one_mib() {
     assert_eq!(env_file.name, ".env");
     let (start, _) = lines_cols(&env_file.text, d);
     assert_eq!(start, LineCol { line: 2, column: 3 });
+}
+
+/// `.env`, `env_file` and `label_file` files are read up to 100 000 statements: at the limit
+/// every variable is read; one past it, FE004 at the first statement left names the budget and
+/// nothing after it is read (a 64 MiB file of `A=1` lines held 4 GB).
+#[test]
+fn dotenv_statement_budget_is_100_000() {
+    let run = |statements: usize, name: &str, kind: FileKind| {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new(
+            "docker-compose.yml",
+            "services:\n  web:\n    image: nginx:1\n    env_file: web.env\n".to_owned(),
+            FileKind::Compose,
+        ));
+        let text: String = (0..statements).map(|i| format!("V{i}=1\n")).collect();
+        sources.add(SourceFile::new(name, text.clone(), kind));
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let budget: Vec<usize> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FE004")
+            .map(|d| {
+                assert!(
+                    d.message.contains("more than 100000 variables"),
+                    "{}",
+                    d.message
+                );
+                lines_cols(&text, d).0.line
+            })
+            .collect();
+        budget
+    };
+    for (name, kind) in [(".env", FileKind::Dotenv), ("web.env", FileKind::Other)] {
+        assert_eq!(run(100_000, name, kind), Vec::<usize>::new(), "{name}");
+        assert_eq!(run(100_001, name, kind), vec![100_001], "{name}");
+    }
 }
 
 /// A project whose `.env` gives `A` 1 KiB and whose label (line 6) uses it `refs` times.

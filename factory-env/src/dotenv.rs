@@ -13,7 +13,7 @@
 //!   understand `\a \b \f \n \r \t \v \\ \" \$` and `\0ooo` (octal), and interpolate;
 //! - interpolation looks a name up in the lookup first, then in the entries read so far.
 
-use std::cell::OnceCell;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -173,6 +173,7 @@ pub fn parse_raw(text: &str, lookup: &dyn Lookup) -> Result<Vec<DotenvEntry>, Do
     };
     let mut entries = Vec::new();
     let mut start = 0;
+    let mut statements = 0;
     for (index, piece) in text.split_inclusive('\n').enumerate() {
         let line_start = start;
         start += piece.len();
@@ -195,6 +196,10 @@ pub fn parse_raw(text: &str, lookup: &dyn Lookup) -> Result<Vec<DotenvEntry>, Do
         let at = line_start + bom + (line.len() - trimmed.len());
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
+        }
+        statements += 1;
+        if statements > MAX_STATEMENTS {
+            return Err(parser.too_many_statements(at));
         }
         let (key, value) = match trimmed.split_once('=') {
             Some((k, v)) => (k, Some(v)),
@@ -283,10 +288,50 @@ struct Parser<'a> {
     lookup: &'a dyn Lookup,
     values: BTreeMap<String, String>,
     /// Byte offsets where lines start, computed at the first error.
-    line_starts: OnceCell<Vec<usize>>,
+    line_starts: RefCell<LineStarts>,
     /// Bytes that substitutions may still add ([`expansion_budget`]).
     expansion_left: usize,
+    /// Statements read so far ([`MAX_STATEMENTS`]).
+    statements: usize,
 }
+
+/// Byte offsets where lines start, found as far as an error needed them: errors come in file
+/// order, so the text is scanned once, and only up to the last error (the statement budget's
+/// error, 100 000 lines in, does not index a 64 MiB file).
+#[derive(Debug, Default)]
+struct LineStarts {
+    starts: Vec<usize>,
+    /// Where the scan stopped: every line start before it is in `starts`.
+    scanned: usize,
+}
+
+impl LineStarts {
+    /// The 1-based line of byte `at` of `text`, and where that line starts.
+    fn line_of(&mut self, text: &str, at: usize) -> (usize, usize) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        let at = at.min(text.len());
+        if let Some(unscanned) = text.as_bytes().get(self.scanned..at) {
+            let from = self.scanned;
+            self.starts.extend(
+                (unscanned.iter().enumerate())
+                    .filter(|(_, b)| **b == b'\n')
+                    .map(|(k, _)| from + k + 1),
+            );
+            self.scanned = at;
+        }
+        let line = self.starts.partition_point(|&s| s <= at).max(1);
+        (line, self.starts.get(line - 1).copied().unwrap_or(0))
+    }
+}
+
+/// How many statements (`KEY=VALUE` lines, bare `KEY`s) of one file are read: 100 000, ten
+/// times the largest real `.env` one would write. Past it the file is cut with a budget error
+/// ([`DotenvError::is_budget`]) at the first statement left: each entry is kept several times
+/// over (the file's values, the project's variables), and a 64 MiB file of `A=1` lines held
+/// 4 GB.
+pub const MAX_STATEMENTS: usize = 100_000;
 
 /// How many bytes the variable substitutions of one file may add in all: 16 per byte of the
 /// file, at least 1 MiB. `A=$A$A` on each line doubles `A`: forty lines would need a terabyte.
@@ -308,8 +353,9 @@ impl<'a> Parser<'a> {
             go_line: 1,
             lookup,
             values,
-            line_starts: OnceCell::new(),
+            line_starts: RefCell::default(),
             expansion_left: expansion_budget(text.len()),
+            statements: 0,
         }
     }
 
@@ -330,13 +376,7 @@ impl<'a> Parser<'a> {
         compose: String,
         help: Option<&'static str>,
     ) -> DotenvError {
-        let line_starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(k, _)| k + 1))
-                .collect()
-        });
-        let line = line_starts.partition_point(|&s| s <= span.start).max(1);
-        let line_start = line_starts.get(line - 1).copied().unwrap_or(0);
+        let (line, line_start) = self.line_starts.borrow_mut().line_of(self.text, span.start);
         let mut column = self
             .text
             .get(line_start..span.start)
@@ -393,7 +433,29 @@ impl<'a> Parser<'a> {
         if !self.skip_to_statement() {
             return None;
         }
+        self.statements += 1;
+        if self.statements > MAX_STATEMENTS {
+            let at = self.pos;
+            return Some(Err((self.too_many_statements(at), self.text.len())));
+        }
         Some(self.statement())
+    }
+
+    /// The budget error at the first statement past [`MAX_STATEMENTS`], at `at`; nothing after
+    /// it is read.
+    fn too_many_statements(&self, at: usize) -> DotenvError {
+        let end = at + self.rest(at).find('\n').unwrap_or(self.rest(at).len());
+        let message = format!(
+            "this file has more than {MAX_STATEMENTS} variables: factory reads the first {MAX_STATEMENTS} and stops here"
+        );
+        let mut error = self.error(
+            at..end,
+            message.clone(),
+            message,
+            Some("an env file holds the few variables a project or service sets: set the others in the environment"),
+        );
+        error.budget = true;
+        error
     }
 
     fn statement(&mut self) -> StatementResult {
@@ -922,6 +984,33 @@ mod tests {
         assert_eq!(second[1].value, "2");
         let third = parse_after("C=$A\n", &(), &first).expect("valid");
         assert_eq!(third[0].value, "1");
+    }
+
+    /// Every grammar reads at most `MAX_STATEMENTS` statements (comments and blank lines do not
+    /// count); past it the error is the budget's, at the first statement left, on its line.
+    #[test]
+    fn statements_stop_at_the_budget() {
+        let text = |n: usize| "# c\n\nA=1\n".repeat(n);
+        type Parse = fn(&str) -> Result<Vec<DotenvEntry>, DotenvError>;
+        let grammars: [(&str, Parse); 3] = [
+            ("parse", |t| parse(t, &())),
+            ("parse_raw", |t| parse_raw(t, &())),
+            ("parse_recovering", |t| {
+                let (entries, mut errors) = parse_recovering(t, &());
+                errors.pop().map_or(Ok(entries), Err)
+            }),
+        ];
+        for (name, grammar) in grammars {
+            let at = grammar(&text(MAX_STATEMENTS)).map(|e| e.len());
+            assert_eq!(at, Ok(MAX_STATEMENTS), "{name}");
+            let past = grammar(&text(MAX_STATEMENTS + 1)).expect_err(name);
+            assert!(past.is_budget(), "{name}: {past}");
+            assert_eq!(
+                (past.line, past.column, past.span.len()),
+                (3 * MAX_STATEMENTS + 3, 1, 3),
+                "{name}"
+            );
+        }
     }
 
     #[test]

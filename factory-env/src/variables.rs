@@ -316,9 +316,9 @@ impl Variables {
 
     /// Development mode: the process environment and the `.env` entries, the process winning
     /// (Compose's precedence); a later `.env` entry replaces an earlier one.
-    pub fn dev(
+    pub fn dev<'e>(
         process: impl IntoIterator<Item = (String, String)>,
-        dotenv: &[DotenvEntry],
+        dotenv: impl IntoIterator<Item = &'e DotenvEntry>,
     ) -> Self {
         let mut vars = Variables::new();
         for (name, value) in process {
