@@ -126,3 +126,43 @@ fn known_values() {
         }
     }
 }
+
+/// A service with one of the two labels is no cron job (SPEC §3.8): FJ001 says so, alone.
+/// FJ003, FJ004 and FJ006 are for cron jobs; a problem in the label's own value (FJ002, FJ005)
+/// is still reported.
+#[test]
+fn one_label_alone_is_fj001_only() {
+    let service = |labels: &str| {
+        format!(
+            "services:\n  web:\n    image: app:1\n    restart: always\n    entrypoint: python\n    labels:\n{labels}"
+        )
+    };
+    for (labels, want) in [
+        (
+            "      sh.factory.cronjob.schedule: \"0 * * * *\"\n",
+            &["FJ001"][..],
+        ),
+        ("      sh.factory.cronjob.command: ./purge\n", &["FJ001"]),
+        (
+            "      sh.factory.cronjob.schedule: \"0 * * *\"\n",
+            &["FJ001", "FJ002"],
+        ),
+        (
+            "      sh.factory.cronjob.command: \"echo 'x\"\n",
+            &["FJ001", "FJ005"],
+        ),
+        (
+            "      sh.factory.cronjob.schedule: \"0 * * * *\"\n      sh.factory.cronjob.command: ./purge\n",
+            &["FJ003", "FJ004", "FJ006"],
+        ),
+    ] {
+        let mut codes: Vec<_> = check(&service(labels))
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.starts_with("FJ"))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes, want, "{labels}");
+    }
+}

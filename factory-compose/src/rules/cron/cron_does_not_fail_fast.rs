@@ -4,9 +4,9 @@ use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that a cron service (a service with a `sh.factory.cronjob.*` label) sets
-    /// `command: /bin/false`. `false` and `/usr/bin/false`, as a string or a one-item list, are
-    /// accepted too. A missing `command` (or `command: null`) is reported at the service name:
+    /// Checks that a cron service (a service with both `sh.factory.cronjob.*` labels; one
+    /// alone is FJ001's) sets `command: /bin/false`. `false` and `/usr/bin/false`, as a string
+    /// or a one-item list, are accepted too. A missing `command` (or `command: null`) is reported at the service name:
     /// the image's own command would run.
     ///
     /// ## Why is this bad?
@@ -58,7 +58,8 @@ impl Rule for CronDoesNotFailFast {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
-        for job in cx.jobs() {
+        // A service with one of the two labels is no cron job: FJ001 says so, alone.
+        for job in cx.jobs().iter().filter(|j| j.is_complete()) {
             let svc = job.service;
             let Some(command) = svc
                 .command

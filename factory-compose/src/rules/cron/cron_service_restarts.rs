@@ -3,8 +3,8 @@ use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that a cron service (a service with a `sh.factory.cronjob.*` label) sets
-    /// `restart: "no"`. A restart policy (`always`, `unless-stopped`, `on-failure[:N]`) is
+    /// Checks that a cron service (a service with both `sh.factory.cronjob.*` labels; one
+    /// alone is FJ001's) sets `restart: "no"`. A restart policy (`always`, `unless-stopped`, `on-failure[:N]`) is
     /// reported at the value (at the `<<` line when inherited from an anchor); a missing
     /// `restart` is reported at the service name. An invalid policy is left to FC024.
     ///
@@ -60,7 +60,8 @@ impl Rule for CronServiceRestarts {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
-        for job in cx.jobs() {
+        // A service with one of the two labels is no cron job: FJ001 says so, alone.
+        for job in cx.jobs().iter().filter(|j| j.is_complete()) {
             let svc = job.service;
             let Some(restart) = &svc.restart else {
                 out.push(

@@ -76,7 +76,8 @@ impl Rule for EntrypointCannotRunBash {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
-        for job in cx.jobs() {
+        // A service with one of the two labels is no cron job: FJ001 says so, alone.
+        for job in cx.jobs().iter().filter(|j| j.is_complete()) {
             let svc = job.service;
             let Some(entrypoint) = &svc.entrypoint else {
                 continue;
