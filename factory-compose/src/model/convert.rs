@@ -663,9 +663,15 @@ impl<'t> Cx<'t> {
             format!("the {what_key} `{key}` has {what} as its value"),
         )
         .with_help(match &raw {
-            Some(r) => format!(
-                "quote the value: `{key}: \"{r}\"`; Compose v2 turns it into that string, but the platform's Compose v1 refuses a boolean here"
-            ),
+            Some(r) => match crate::yaml::compose_string(r).filter(|c| c != r) {
+                // `False`: Compose v2 writes the boolean as Go prints it.
+                Some(compose) => format!(
+                    "quote the value as meant: `{key}: \"{r}\"`; Compose v2 turns the boolean into `\"{compose}\"`, and the platform's Compose v1 refuses a boolean here"
+                ),
+                None => format!(
+                    "quote the value: `{key}: \"{r}\"`; Compose v2 turns it into that string, but the platform's Compose v1 refuses a boolean here"
+                ),
+            },
             None => "write the value as one quoted string".to_owned(),
         });
         d = d.at_inherited(self.loc(e.value), self.via(e));
