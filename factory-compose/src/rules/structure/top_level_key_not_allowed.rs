@@ -5,7 +5,9 @@ use crate::rules::{Context, Rule, declare_rule, registry};
 declare_rule! {
     /// ## What it does
     /// Reports a top-level key other than `services` and `version` (and the `x-*` extension
-    /// fields, which FC011 covers): `networks`, `volumes`, `secrets`, `configs`, `name`, …
+    /// fields, which FC011 covers): `networks`, `volumes`, `secrets`, `configs`, `name`, … A
+    /// service written at the top level, as Compose's version 1 format had them, is told to
+    /// move under `services:`.
     ///
     /// ## Why is this bad?
     /// The platform deploys only `services` and `version`. Everything else is dropped at deploy
@@ -54,6 +56,15 @@ impl Rule for TopLevelKeyNotAllowed {
                 "secrets" | "configs" => "provide the value as an `SV_<ENV>_<NAME>` secret variable and read it from `environment`".to_owned(),
                 "name" => "remove it: the platform names the project after its GitLab path".to_owned(),
                 "include" => "merge the files with `-f` in development; deploy one `docker-compose.yml`".to_owned(),
+                // Compose's version 1 format: services at the top level.
+                _ if ["image", "build"]
+                    .iter()
+                    .any(|k| cx.project.tree.get(other.value, k).is_some()) =>
+                {
+                    format!(
+                        "`{key}` is written as a service of Compose's version 1 format: move it under `services:` (Compose v2 reads services there only)"
+                    )
+                }
                 _ => match did_you_mean(key, COMPOSE_TOP_LEVEL_KEYS) {
                     Some(s) if TOP_LEVEL_KEYS.contains(&s) => format!("did you mean `{s}`?"),
                     _ => "only `services` and `version` are deployed; remove this key".to_owned(),
