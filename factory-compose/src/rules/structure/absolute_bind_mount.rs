@@ -4,7 +4,8 @@ use crate::volume::{VolumeSource, valid_entries};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a bind mount whose host path is absolute (`/srv/data:/data`).
+    /// Reports a bind mount whose host path is absolute (`/srv/data:/data`), or in the home
+    /// folder (`~/data:/data`, which Compose expands to an absolute path).
     ///
     /// ## Why is this bad?
     /// The project is deployed into its own folder on a shared server: an absolute host path
@@ -54,10 +55,22 @@ impl Rule for AbsoluteBindMount {
                 let VolumeSource::Bind(src) = &v.source else {
                     continue;
                 };
-                if !src.starts_with('/') || (cx.settings.is_deploy() && is_docker_socket(src)) {
+                // Compose replaces a leading `~` by the home folder of whoever runs it (`~x/y`
+                // too: `$HOME/x/y`).
+                let home = src.starts_with('~');
+                if !(src.starts_with('/') || home)
+                    || (cx.settings.is_deploy() && is_docker_socket(src))
+                {
                     continue;
                 }
-                let d = registry::diagnostic("FC027", format!("`{src}` is an absolute host path"))
+                let message = if home {
+                    format!(
+                        "`{src}` is an absolute host path once Compose expands `~` (the home folder of whoever runs it)"
+                    )
+                } else {
+                    format!("`{src}` is an absolute host path")
+                };
+                let d = registry::diagnostic("FC027", message)
                     .with_help("mount a folder of the project with a relative path (`./data:/data`); absolute paths point outside the deployed project");
                 out.push(d.at_inherited(v.at, v.via));
             }
