@@ -371,6 +371,11 @@ fn problem_diagnostic(problem: YamlProblem, file: FileId, text: &str, noun: &str
     match problem {
         YamlProblem::Syntax { message, span } => {
             let help = syntax_help(&message, text, span);
+            let span = if message.contains("tab") {
+                at_the_tab(&message, text, span)
+            } else {
+                span
+            };
             // The parser gives a point: cover the character there, so every report format
             // (SARIF regions, GitHub annotations) shows one.
             let span = match text
@@ -463,6 +468,33 @@ fn problem_diagnostic(problem: YamlProblem, file: FileId, text: &str, noun: &str
     }
 }
 
+/// The tab a parser's "tab" error is about. saphyr stops just after a tab that indents a
+/// line (`\tA: b` at `A`), and at the start of a plain scalar when the line that would go on
+/// with it is indented with a tab. The point moves to that tab when there is one, else stays.
+fn at_the_tab(message: &str, text: &str, span: Span) -> Span {
+    let start = span.start as usize;
+    let point = |at: usize| {
+        let at = u32::try_from(at).unwrap_or(span.start);
+        Span::new(at, at)
+    };
+    let bytes = text.as_bytes();
+    if message.contains("while scanning a plain scalar") {
+        let rest = bytes.get(start..).unwrap_or_default();
+        let line = rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len());
+        let tab = rest[line..]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .position(|b| *b == b'\t');
+        return tab.map_or(span, |k| point(start + line + k));
+    }
+    match start.checked_sub(1) {
+        Some(before) if bytes.get(start) != Some(&b'\t') && bytes.get(before) == Some(&b'\t') => {
+            point(before)
+        }
+        _ => span,
+    }
+}
+
 fn syntax_help(message: &str, text: &str, span: Span) -> String {
     let line_start = text
         .get(..span.start as usize)
@@ -482,5 +514,40 @@ fn syntax_help(message: &str, text: &str, span: Span) -> String {
         "check that every quote opened on this line or above is closed".to_owned()
     } else {
         "check the indentation and the `key: value` form (a space after `:`) at this line and the one above".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{FileKind, LineIndex, ProcessEnv, Settings, SourceFile, SourceMap, lint};
+
+    /// Where FC001 points in `text`, as (line, column).
+    fn fc001(text: &str) -> (usize, usize) {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new(
+            "docker-compose.yml",
+            text,
+            FileKind::Compose,
+        ));
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "FC001")
+            .expect("FC001");
+        let at = d.primary.as_ref().expect("a place").location.span.start;
+        let lc = LineIndex::new(text).line_col(text, at);
+        (lc.line, lc.column)
+    }
+
+    /// A tab error points at the tab: saphyr stopped after it, or at the start of the plain
+    /// scalar a tab-indented line would continue.
+    #[test]
+    fn a_tab_error_points_at_the_tab() {
+        let head = "services:\n  web:\n    image: x:1\n    environment:\n";
+        assert_eq!(fc001(&format!("{head}\tA: b\n")), (5, 1));
+        assert_eq!(fc001(&format!("{head}      A: b\n\t  C: d\n")), (6, 1));
+        // A tab between the key and its value is fine; the one indenting the next line is not.
+        assert_eq!(fc001(&format!("{head}      A:\tb\n  \tB: c\n")), (6, 3));
     }
 }
