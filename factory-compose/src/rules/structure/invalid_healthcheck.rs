@@ -54,17 +54,22 @@ impl Rule for InvalidHealthcheck {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
-        let mut judged: HashMap<NodeId, Vec<(Location, String, &'static str)>> = HashMap::new();
+        let mut judged: HashMap<NodeId, Vec<Finding>> = HashMap::new();
         for svc in &cx.project.services {
             let Some(hc) = &svc.healthcheck else { continue };
-            let report = |out: &mut Diagnostics, at: Location, message: String, help: &str| {
+            let report = |out: &mut Diagnostics,
+                          at: Location,
+                          via: Option<Location>,
+                          message: String,
+                          help: &str| {
                 let d = registry::diagnostic("FC025", message).with_help(help);
-                out.push(d.at_inherited(at, hc.via));
+                out.push(d.at_inherited(at, via.or(hc.via)));
             };
             let View::Mapping(entries) = tree.view(hc.value) else {
                 report(
                     out,
                     hc.at,
+                    None,
                     format!(
                         "`healthcheck` must be a mapping, not {}",
                         describe(tree, hc.value)
@@ -77,21 +82,27 @@ impl Rule for InvalidHealthcheck {
             let found = judged
                 .entry(hc.value)
                 .or_insert_with(|| mapping_findings(tree, entries));
-            for (at, message, help) in found.iter() {
-                report(out, *at, message.clone(), help);
+            for (at, via, message, help) in found.iter() {
+                report(out, *at, *via, message.clone(), help);
             }
         }
     }
 }
 
-/// What is wrong in a healthcheck mapping: where, the message and the help.
-fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'static str)> {
+/// A finding in a healthcheck mapping: where, the `<<` line when the key was inherited through
+/// a merge key of the mapping (`healthcheck: {<<: *hc}`), the message and the help.
+type Finding = (Location, Option<Location>, String, &'static str);
+
+/// What is wrong in a healthcheck mapping.
+fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<Finding> {
     let loc = |id| tree.location(id);
     let mut found = Vec::new();
+    let via = std::cell::Cell::new(None);
     let mut report = |at: Location, message: String, help: &'static str| {
-        found.push((at, message, help));
+        found.push((at, via.get(), message, help));
     };
     for e in entries {
+        via.set(e.merged_from.map(|s| Location::new(loc(e.key).file, s)));
         let View::Scalar(k) = tree.view(e.key) else {
             continue;
         };

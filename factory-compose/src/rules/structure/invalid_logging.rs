@@ -48,15 +48,15 @@ impl Rule for InvalidLogging {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
-        let mut judged: HashMap<NodeId, Vec<(Location, String, &'static str)>> = HashMap::new();
+        let mut judged: HashMap<NodeId, Vec<Finding>> = HashMap::new();
         for svc in &cx.project.services {
             let Some(logging) = &svc.logging else {
                 continue;
             };
-            let mut report = |at: Location, message: String, help: &str| {
+            let mut report = |at: Location, via: Option<Location>, message: String, help: &str| {
                 out.push(
                     registry::diagnostic("FC031", message)
-                        .at_inherited(at, logging.via)
+                        .at_inherited(at, via.or(logging.via))
                         .with_help(help),
                 );
             };
@@ -64,6 +64,7 @@ impl Rule for InvalidLogging {
             let View::Mapping(entries) = tree.view(logging.value) else {
                 report(
                     logging.at,
+                    None,
                     format!(
                         "`logging` must be a mapping, not {}",
                         describe(tree, logging.value)
@@ -76,21 +77,27 @@ impl Rule for InvalidLogging {
             let found = judged
                 .entry(logging.value)
                 .or_insert_with(|| mapping_findings(tree, entries));
-            for (at, message, help) in found.iter() {
-                report(*at, message.clone(), help);
+            for (at, via, message, help) in found.iter() {
+                report(*at, *via, message.clone(), help);
             }
         }
     }
 }
 
-/// What is wrong in a `logging` mapping: where, the message and the help.
-fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<(Location, String, &'static str)> {
+/// A finding in a `logging` mapping: where, the `<<` line when the key was inherited through a
+/// merge key of the mapping (`logging: {<<: *log}`), the message and the help.
+type Finding = (Location, Option<Location>, String, &'static str);
+
+/// What is wrong in a `logging` mapping.
+fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<Finding> {
     let loc = |id| tree.location(id);
     let mut found = Vec::new();
+    let via = std::cell::Cell::new(None);
     let mut report = |at: Location, message: String, help: &'static str| {
-        found.push((at, message, help));
+        found.push((at, via.get(), message, help));
     };
     for e in entries {
+        via.set(e.merged_from.map(|s| Location::new(loc(e.key).file, s)));
         let View::Scalar(k) = tree.view(e.key) else {
             continue;
         };

@@ -1,0 +1,65 @@
+//! Where findings point (SPEC §6, "Which rule, and where it points"): a value inherited through
+//! `<<: *anchor` points at the inheriting `<<` line, with a secondary label at the anchor's
+//! definition.
+
+use factory_compose::{
+    Diagnostic, FileKind, LineIndex, ProcessEnv, Settings, SourceFile, SourceMap, lint,
+};
+
+/// The findings of `code` in `text`: (line, column) of the primary location, and those of the
+/// secondary labels.
+fn places(text: &str, code: &str) -> Vec<((usize, usize), Vec<(usize, usize)>)> {
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        text,
+        FileKind::Compose,
+    ));
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let index = LineIndex::new(text);
+    let lc = |at: u32| {
+        let lc = index.line_col(text, at);
+        (lc.line, lc.column)
+    };
+    report
+        .diagnostics
+        .iter()
+        .filter(|d: &&Diagnostic| d.code == code)
+        .map(|d| {
+            (
+                lc(d.primary.as_ref().expect("a place").location.span.start),
+                d.secondary
+                    .iter()
+                    .map(|l| lc(l.location.span.start))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// `healthcheck: {<<: *hc}` and `logging: {<<: *log}`: each service's finding points at its
+/// own `<<` line, with the anchor's value as the secondary label. They were reported once, at
+/// the anchor, naming no service.
+#[test]
+fn a_key_inherited_inside_a_mapping_points_at_its_merge_key() {
+    let text = "\
+x-hc: &hc {interval: 5, retries: 3}
+x-log: &log {driver: [json-file]}
+services:
+  a:
+    image: registry.example/a:1.0
+    healthcheck:
+      <<: *hc
+    logging:
+      <<: *log
+  b:
+    image: registry.example/b:1.0
+    healthcheck:
+      <<: *hc
+";
+    assert_eq!(
+        places(text, "FC025"),
+        vec![((7, 7), vec![(1, 22)]), ((13, 7), vec![(1, 22)])]
+    );
+    assert_eq!(places(text, "FC031"), vec![((9, 7), vec![(2, 22)])]);
+}
