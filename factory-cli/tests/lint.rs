@@ -408,7 +408,7 @@ fn a_file_given_twice_reports_each_finding_once() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("docker-compose.yml"),
-        "services:\n  web:\n    image: registry.example/web:${TAG}\n    environment:\n      A: 0755\n",
+        "services:\n  web:\n    image: registry.example/web:${TAG}\n    environment:\n      A: 0755\n      B: ${UNSET}\n",
     )
     .unwrap();
     let out = factory(

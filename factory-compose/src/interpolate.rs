@@ -57,6 +57,12 @@ impl Interpolation {
             .map(|(_, r)| r.as_str())
     }
 
+    /// The scalars rendered with an unset variable (and no default), sorted.
+    #[must_use]
+    pub fn unset_scalars(&self) -> &[NodeId] {
+        &self.unset
+    }
+
     /// Every rendered scalar whose raw text has syntax Compose v1 read differently (FE011), in
     /// file order, with the byte ranges in the raw text and why
     /// ([`factory_env::Template::v1_incompatibilities`]).

@@ -1046,6 +1046,7 @@ pub fn check(
     once_each(&mut diagnostics, sources);
     name_overridden_values(&loaded.project, &mut diagnostics);
     drop_variables_inside_fr008(&mut diagnostics);
+    name_unset_variables_in_errors(loaded, &mut diagnostics);
     redact::finish(
         &mut diagnostics,
         &loaded.variables,
@@ -1095,6 +1096,88 @@ fn name_overridden_values(project: &model::Project, diagnostics: &mut [Diagnosti
 /// variables (`$apr1`), the FE002 (FE007 in deploy mode) diagnostics for those variables are
 /// the same problem. The interpolation pass cannot know, so they are dropped here: every FE002
 /// or FE007 located inside a span an FR008 diagnostic covers (its primary or secondary labels).
+/// One problem, one diagnostic (SPEC §6): when a value is wrong only once an unset variable
+/// became an empty string (`- ${DATA}:/data` is a volume with no source, `read_only: ${RO}` no
+/// boolean), the error about the value says which variable is not set, and how to set it, and
+/// the FE002 of that variable in that value is not reported besides. The error stays: with this
+/// environment, Compose refuses the project.
+fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics) {
+    let unset = loaded.interpolation.unset_scalars();
+    if unset.is_empty() {
+        return;
+    }
+    let tree = &loaded.project.tree;
+    let within = |outer: Location, inner: Location| {
+        outer.file == inner.file
+            && outer.span.start <= inner.span.start
+            && inner.span.end <= outer.span.end
+    };
+    let overlaps = |a: Location, b: Location| {
+        a.file == b.file && a.span.start <= b.span.end && b.span.start <= a.span.end
+    };
+    let primary = |d: &Diagnostic| d.primary.as_ref().map(|l| l.location);
+    let mut folded: Vec<usize> = Vec::new();
+    for &node in unset {
+        let value = tree.location(node);
+        let fe002: Vec<usize> = (diagnostics.iter().enumerate())
+            .filter(|(_, d)| d.code == "FE002" && primary(d).is_some_and(|p| within(value, p)))
+            .map(|(k, _)| k)
+            .collect();
+        let Some(&first) = fe002.first() else {
+            continue;
+        };
+        let mut names: Vec<&str> = Vec::new();
+        for u in loaded.interpolation.uses_of(node) {
+            if fe002
+                .iter()
+                .any(|&k| primary(&diagnostics[k]) == Some(u.location))
+                && !names.contains(&u.name.as_str())
+            {
+                names.push(u.name.as_str());
+            }
+        }
+        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        let (named, verb, pronoun, help) = match quoted.split_last() {
+            Some((last, [])) => (last.clone(), "is", "it", diagnostics[first].help.clone()),
+            Some((last, rest)) => {
+                let named = format!("{} and {last}", rest.join(", "));
+                let help = format!(
+                    "set {named} in `.env` or the environment, or give each a default (`${{{}:-default}}`)",
+                    names[0]
+                );
+                (named, "are", "each", Some(help))
+            }
+            None => continue,
+        };
+        let mut found = false;
+        for d in diagnostics.iter_mut().filter(|d| {
+            d.severity == Severity::Error
+                && !d.code.starts_with("FE")
+                && primary(d).is_some_and(|p| overlaps(value, p))
+        }) {
+            d.message = format!(
+                "{} ({named} {verb} not set, and Compose substitutes an empty string for {pronoun})",
+                d.message
+            );
+            d.help.clone_from(&help);
+            found = true;
+        }
+        if found {
+            folded.extend(fe002);
+        }
+    }
+    if folded.is_empty() {
+        return;
+    }
+    folded.sort_unstable();
+    let mut k = 0;
+    diagnostics.retain(|_| {
+        let keep = folded.binary_search(&k).is_err();
+        k += 1;
+        keep
+    });
+}
+
 fn drop_variables_inside_fr008(diagnostics: &mut Diagnostics) {
     let covered: Vec<Location> = diagnostics
         .iter()

@@ -318,3 +318,59 @@ fn lint_with_dotenv(dotenv: String) -> (factory_compose::SourceMap, factory_comp
     let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
     (sources, report)
 }
+
+/// A value that is wrong only once an unset variable became an empty string gets one error,
+/// which names the variable and says how to set it; the FE002 of that variable there is not
+/// reported besides (laradock's `- ${MYSQL_ENTRYPOINT_INITDB}:/docker-entrypoint-initdb.d`
+/// gave FC026 and FE002 at one place). FE002 stays for a value that is fine empty.
+#[test]
+fn an_unset_variable_that_breaks_a_value_is_named_in_the_error() {
+    let compose = "services:\n  app:\n    image: app:1.0\n    read_only: ${RO}\n    volumes:\n      - ${A}${B}:/x\n    environment:\n      X: ${X}\n";
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new("c.yml", compose, FileKind::Compose));
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let found: Vec<(&str, &str, Option<&str>)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, "FE002" | "FC020" | "FC026"))
+        .map(|d| (d.code, d.message.as_str(), d.help.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "FC020",
+                "`services.app.read_only` must be a boolean, not a string (`RO` is not set, and Compose substitutes an empty string for it)",
+                Some("set `RO` in `.env` or the environment, or write `${RO:-default}`"),
+            ),
+            (
+                "FC026",
+                "invalid volume `:/x`: the source before `:` is empty (`A` and `B` are not set, and Compose substitutes an empty string for each)",
+                Some(
+                    "set `A` and `B` in `.env` or the environment, or give each a default (`${A:-default}`)"
+                ),
+            ),
+            (
+                "FE002",
+                "`X` is not set: Compose substitutes an empty string",
+                Some("set `X` in `.env` or the environment, or write `${X:-default}`"),
+            ),
+        ]
+    );
+    // Set, the value is fine: no error, no FE002.
+    let process = ProcessEnv {
+        vars: [("RO", "true"), ("A", "./a"), ("B", "b"), ("X", "x")]
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    };
+    let report = lint(&sources, &process, &Settings::default());
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| matches!(d.code, "FE002" | "FC020" | "FC026")),
+        "{:?}",
+        report.diagnostics
+    );
+}

@@ -4,7 +4,10 @@ declare_rule! {
     /// ## What it does
     /// In development, reports each use of a variable that is set neither in the environment nor
     /// in `.env`, and has no default: in the compose files, and in the `.env`'s own values
-    /// (`URL=http://${HOST}/`, where Compose warns too).
+    /// (`URL=http://${HOST}/`, where Compose warns too). When the empty string makes the value
+    /// wrong, so that another rule reports an error there (`- ${DATA}:/data` is a volume with
+    /// no source), that error names the variable and says how to set it, and FE002 is not
+    /// reported besides: one problem, one diagnostic.
     ///
     /// ## Why is this bad?
     /// Compose only warns and substitutes an empty string: `image: ${CI_REGISTRY_IMAGE}/app`
