@@ -6,9 +6,12 @@ use factory_compose::{
     Diagnostic, FileKind, LineIndex, ProcessEnv, Settings, SourceFile, SourceMap, lint,
 };
 
-/// The findings of `code` in `text`: (line, column) of the primary location, and those of the
-/// secondary labels.
-fn places(text: &str, code: &str) -> Vec<((usize, usize), Vec<(usize, usize)>)> {
+/// A line and a column.
+type At = (usize, usize);
+
+/// The findings of `code` in `text`: where the primary location starts, and where the secondary
+/// labels do.
+fn places(text: &str, code: &str) -> Vec<(At, Vec<At>)> {
     let mut sources = SourceMap::new();
     sources.add(SourceFile::new(
         "docker-compose.yml",
