@@ -56,6 +56,8 @@ impl Rule for ServiceKeyNotAllowed {
                         "container_name" | "hostname" => "remove it: the platform names containers; other services reach this one by its service name".to_owned(),
                         "deploy" => "remove it: the platform decides placement and resources".to_owned(),
                         "extends" => "use a YAML anchor and `<<: *anchor` instead".to_owned(),
+                        "user" => "set the user in the image's Dockerfile (`USER app`, with uid 1001 to write to the project's volumes): the platform does not deploy `user`".to_owned(),
+                        "working_dir" => "set it in the image's Dockerfile (`WORKDIR /app`): the platform does not deploy `working_dir`".to_owned(),
                         _ => format!("remove `{key}`; the platform deploys only: {}", SERVICE_KEYS.join(", ")),
                     };
                     (
