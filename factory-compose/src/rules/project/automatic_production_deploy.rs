@@ -66,9 +66,10 @@ impl Rule for AutomaticProductionDeploy {
                     continue;
                 }
                 let how = match (t.manual, t.default_branch_only) {
-                    (false, false) => "automatically, from any branch",
+                    // Not limited: any branch, or other refs (`only: [tags]`).
+                    (false, false) => "automatically, and not only from the default branch",
                     (false, true) => "automatically (no `when: manual`)",
-                    _ => "from any branch (not limited to the default branch)",
+                    _ => "from other refs than the default branch too (not limited to it)",
                 };
                 let help = match (t.manual, t.default_branch_only) {
                     (false, false) => {
