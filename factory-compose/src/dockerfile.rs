@@ -18,6 +18,7 @@
 //! assert_eq!(user.uid(), Some(1001));
 //! ```
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -332,6 +333,7 @@ struct StageEnd {
 impl Dockerfile {
     fn build_stages(&mut self) {
         let mut global = Scope::default();
+        let budget = Cell::new(self.substitution_budget());
         let mut current: Option<Stage> = None;
         let mut names: BTreeMap<String, usize> = BTreeMap::new();
         for (idx, ins) in self.instructions.iter().enumerate() {
@@ -354,6 +356,7 @@ impl Dockerfile {
                         image,
                         &|n| global.get(n).map(str::to_owned),
                         self.escape,
+                        &budget,
                     )
                     .value();
                     if cut {
@@ -389,6 +392,7 @@ impl Dockerfile {
                                 &v,
                                 &|n| global.get(n).map(str::to_owned),
                                 self.escape,
+                                &budget,
                             )
                             .value();
                             if cut {
@@ -409,17 +413,35 @@ impl Dockerfile {
         }
     }
 
-    /// Walk stage `index` (after its parents) and return what it leaves.
-    fn walk(&self, index: usize, depth: usize, globals: &BTreeMap<&str, Option<&str>>) -> StageEnd {
+    /// Walk stage `index` after the stages it is built on, and return what it leaves. A loop,
+    /// not a recursion: a chain of any length is followed (a stack of 64 levels used to stop it
+    /// short, and the user set at its start was lost).
+    fn walk(
+        &self,
+        index: usize,
+        globals: &BTreeMap<&str, Option<&str>>,
+        budget: &Cell<usize>,
+    ) -> StageEnd {
+        let mut end = StageEnd::default();
+        for stage in self.stage_chain(index).into_iter().rev() {
+            end = self.walk_stage(stage, end, globals, budget);
+        }
+        end
+    }
+
+    /// Walk one stage from what the stage it is built on left (`end`).
+    fn walk_stage(
+        &self,
+        index: usize,
+        mut end: StageEnd,
+        globals: &BTreeMap<&str, Option<&str>>,
+        budget: &Cell<usize>,
+    ) -> StageEnd {
         let Some(stage) = self.stages.get(index) else {
-            return StageEnd::default();
-        };
-        let mut end = match stage.parent {
-            Some(p) if p < index && depth < 64 => self.walk(p, depth + 1, globals),
-            _ => StageEnd::default(),
+            return end;
         };
         let mut scope = Scope {
-            env: end.env.clone(),
+            env: std::mem::take(&mut end.env),
             args: BTreeMap::new(),
         };
         for idx in stage.body.clone() {
@@ -429,7 +451,7 @@ impl Dockerfile {
             let lookup = |n: &str| scope.get(n).map(str::to_owned);
             let mut cut = false;
             let mut substitute = |text: &str| {
-                let (value, over) = substitute_keeping(text, &lookup, self.escape).value();
+                let (value, over) = substitute_keeping(text, &lookup, self.escape, budget).value();
                 cut |= over;
                 value
             };
@@ -464,7 +486,7 @@ impl Dockerfile {
                     end.user = Some((value, idx));
                 }
                 "RUN" => {
-                    let done = substitute_keeping(&ins.args, &lookup, self.escape);
+                    let done = substitute_keeping(&ins.args, &lookup, self.escape, budget);
                     cut |= done.cut;
                     for (name, uid) in created_users(&done.text) {
                         end.users.insert(name, (uid, idx));
@@ -478,6 +500,17 @@ impl Dockerfile {
         }
         end.env = scope.env;
         end
+    }
+
+    /// How many bytes substituted values may add in all, in one pass over the file (the `ARG`s
+    /// before the first `FROM`, or the final stage and the stages it is built on): 16 per byte
+    /// of the instructions, at least 4 MiB. A value doubled line after line stops at
+    /// [`MAX_SUBSTITUTED`]; this stops a large value copied into thousands of lines (`ENV
+    /// X1=${BIG}`, `ENV X2=${BIG}` …), each under that limit, which held gigabytes.
+    #[must_use]
+    pub fn substitution_budget(&self) -> usize {
+        let written: usize = self.instructions.iter().map(|i| i.args.len()).sum();
+        written.saturating_mul(16).max(4 << 20)
     }
 
     /// The user the final stage runs as.
@@ -498,7 +531,8 @@ impl Dockerfile {
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_deref()))
             .collect();
-        let end = self.walk(last, 0, &globals);
+        let budget = Cell::new(self.substitution_budget());
+        let end = self.walk(last, &globals, &budget);
         let final_from = self.stages.get(last).map(|s| s.from);
         let over_budget = match (self.over_budget, end.over_budget) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -637,12 +671,23 @@ pub(crate) const MAX_SUBSTITUTED: usize = 1 << 20;
 
 /// Substitute `$name`, `${name}`, `${name:-default}`, `${name-default}`, `${name:+alt}`,
 /// `${name+alt}`, keeping a reference to an unknown variable as written. Past
-/// [`MAX_SUBSTITUTED`] bytes the result is empty, unknown and cut.
+/// [`MAX_SUBSTITUTED`] bytes, or past what is left of `budget` (the pass's total, see
+/// [`Dockerfile::substitution_budget`]), the result is empty, unknown and cut.
 fn substitute_keeping(
     text: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
     escape: char,
+    budget: &Cell<usize>,
 ) -> Substituted {
+    // A value substituted takes its length from the pass's budget.
+    let fits = |out: &String, v: &str| {
+        let left = budget.get();
+        let fits = out.len() + v.len() <= MAX_SUBSTITUTED && v.len() <= left;
+        if fits {
+            budget.set(left - v.len());
+        }
+        fits
+    };
     let cut = || Substituted {
         text: String::new(),
         known: false,
@@ -699,7 +744,7 @@ fn substitute_keeping(
             let skip = 1 + 1 + close + 1; // `$`, `{`, inner, `}`
             let stop = i + skip;
             match replaced {
-                Some(v) if out.len() + v.len() > MAX_SUBSTITUTED => return cut(),
+                Some(v) if !fits(&out, &v) => return cut(),
                 Some(v) => out.push_str(&v),
                 None => {
                     ok = false;
@@ -720,7 +765,7 @@ fn substitute_keeping(
         }
         let stop = i + 1 + len;
         match lookup(&rest[..len]) {
-            Some(v) if out.len() + v.len() > MAX_SUBSTITUTED => return cut(),
+            Some(v) if !fits(&out, &v) => return cut(),
             Some(v) => out.push_str(&v),
             None => {
                 ok = false;
@@ -1062,7 +1107,9 @@ mod tests {
     }
 
     fn substitute(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
-        substitute_keeping(text, lookup, '\\').value().0
+        substitute_keeping(text, lookup, '\\', &Cell::new(usize::MAX))
+            .value()
+            .0
     }
 
     #[test]
@@ -1114,6 +1161,42 @@ mod tests {
         // Before the first `FROM`, and in a `FROM` line.
         let global = text.replacen("FROM python:3\n", "", 1) + "FROM ${A59}\n";
         assert_eq!(parse(&global).over_budget, Some(17));
+    }
+
+    /// A value under the 1 MiB limit copied into many lines adds up: the pass stops at its total
+    /// budget (4 MiB for a small file), at the line that passes it.
+    #[test]
+    fn substitutions_stop_at_the_total_budget() {
+        let mut text = format!("FROM python:3\nARG A0={}\n", "x".repeat(16));
+        for i in 1..=15 {
+            text.push_str(&format!("ARG A{i}=${{A{}}}${{A{}}}\n", i - 1, i - 1));
+        }
+        // A15 is 512 KiB; the doubling took 1 MiB - 32 bytes of the budget.
+        for i in 1..=10 {
+            text.push_str(&format!("ENV X{i}=${{A15}}\n"));
+        }
+        text.push_str("USER 1001\n");
+        let df = parse(&text);
+        assert_eq!(df.substitution_budget(), 4 << 20);
+        let user = df.final_user();
+        assert_eq!(user.uid(), Some(1001));
+        // Six copies fit in the 3 MiB + 32 bytes left; the seventh (`ENV X7`, after `FROM`,
+        // `ARG A0` … `ARG A15`) does not.
+        assert_eq!(user.over_budget, Some(1 + 16 + 6));
+    }
+
+    /// A chain of stages, each built on the one before, is followed to its start however long
+    /// it is: the `USER` of the first stage is the final stage's (past 64 stages it was lost,
+    /// and FD001 said the image ran as root).
+    #[test]
+    fn a_long_chain_of_stages_keeps_the_first_stages_user() {
+        let mut text = "FROM python:3 AS s0\nUSER 1001\n".to_owned();
+        for i in 1..=200 {
+            text.push_str(&format!("FROM s{} AS s{i}\nRUN true\n", i - 1));
+        }
+        let user = parse(&text).final_user();
+        assert_eq!(user.uid(), Some(1001));
+        assert!(user.inherited);
     }
 
     #[test]

@@ -856,5 +856,5 @@ fn dockerfile_substitution_budget_is_one_mib() {
     assert_eq!(past.len(), 1, "{past:?}");
     // `FROM` is line 1, `ARG A0` line 2, `ARG A17` line 19.
     assert_eq!(past[0].0, 19, "{past:?}");
-    assert!(past[0].1.contains("past 1 MiB"), "{past:?}");
+    assert!(past[0].1.contains("1 MiB for one value"), "{past:?}");
 }

@@ -55,13 +55,14 @@ impl ProjectDockerfile {
             registry::diagnostic(
                 "FC004",
                 format!(
-                    "a value of `{}` grows past {} MiB once its `ARG`/`ENV` variables are substituted (factory's budget): the rules take it as unknown, like an unset variable",
+                    "a value of `{}` passes factory's budget once its `ARG`/`ENV` variables are substituted ({} MiB for one value, {} MiB for all the values a stage and the stages it is built on substitute): the rules take it as unknown, like an unset variable",
                     self.name,
-                    dockerfile::MAX_SUBSTITUTED >> 20
+                    dockerfile::MAX_SUBSTITUTED >> 20,
+                    self.parsed.substitution_budget() >> 20
                 ),
             )
             .at(at)
-            .with_help("a variable used twice in the next one (`ARG B=${A}${A}`) doubles at each line: write the value out"),
+            .with_help("a variable used twice in the next one (`ARG B=${A}${A}`) doubles at each line, and a large value copied into many lines adds up: write the values out"),
         )
     }
 }

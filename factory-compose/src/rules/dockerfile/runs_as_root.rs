@@ -50,6 +50,16 @@ impl Rule for RunsAsRoot {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let files = dockerfiles(cx);
         let builds = link::build_lines(cx);
+        // Which Dockerfile runs each service's image, found once for all the files (per root
+        // Dockerfile it was every service again: 4 000 of each took minutes).
+        let links = std::cell::OnceCell::new();
+        let links = || {
+            links.get_or_init(|| {
+                (cx.project.services.iter())
+                    .map(|svc| link::link(cx, svc, &files, &builds))
+                    .collect::<Vec<_>>()
+            })
+        };
         for f in &files {
             let df = &f.parsed;
             let user = df.final_user();
@@ -99,8 +109,8 @@ impl Rule for RunsAsRoot {
                     .at_labelled(loc, "final stage, without `USER`")
                 }
             };
-            for svc in &cx.project.services {
-                if let Some(l) = link::link(cx, svc, &files, &builds)
+            for (svc, l) in cx.project.services.iter().zip(links()) {
+                if let Some(l) = l
                     && l.dockerfile.id == f.id
                     && let Some(image) = &svc.image
                 {

@@ -1,3 +1,6 @@
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use crate::diagnostic::Diagnostics;
 use crate::dockerfile::RunAs;
 use crate::rules::dockerfile::link::{self, dockerfiles};
@@ -71,6 +74,7 @@ impl Rule for VolumeOwnerMismatch {
             return;
         }
         let builds = link::build_lines(cx);
+        let mut users = HashMap::new();
         for svc in &cx.project.services {
             if !writes_to_volumes(cx, svc) {
                 continue;
@@ -82,8 +86,15 @@ impl Rule for VolumeOwnerMismatch {
                 continue;
             };
             let f = l.dockerfile;
-            let user = f.parsed.final_user();
-            out.extend(f.over_budget(&user));
+            // Each Dockerfile is walked once, whatever the number of services it builds.
+            let user = match users.entry(f.id) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(first) => {
+                    let user = f.parsed.final_user();
+                    out.extend(f.over_budget(&user));
+                    first.insert(user)
+                }
+            };
             let name = &svc.name.value;
             let (why, note) = match &user.run_as {
                 RunAs::Root => continue, // FD001
