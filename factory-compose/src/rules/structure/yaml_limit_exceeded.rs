@@ -12,8 +12,10 @@ declare_rule! {
     /// includes reaches it); `extends` may add a million nodes, items and entries to the tree
     /// (a chain of services copies each link into the next); routes are compared for FR006
     /// and FR013 only up to 200 of them; and a Dockerfile's `ARG`/`ENV` value may grow to
-    /// 1 MiB once its variables are substituted (past it the value is unknown, as an unset
-    /// variable's is). Each of these says so with an FC004 where it stopped.
+    /// 1 MiB once its variables are substituted, and all the values of the final stage and the
+    /// stages it is built on to 16 bytes per byte of the file, at least 4 MiB (past it the value
+    /// is unknown, as an unset variable's is). Each of these says so with an FC004 where it
+    /// stopped.
     ///
     /// A run also keeps at most 100 000 findings. Past that it counts the others, and one FC004
     /// at the end of the report says how many errors, warnings and infos it did not keep.
