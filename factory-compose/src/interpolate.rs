@@ -336,7 +336,7 @@ impl Lookup for FileVars<'_> {
 /// How many bytes variable substitutions may add to the compose files in all: 16 per byte of
 /// the project's files, at least 1 MiB (a 1 MiB `.env` value used 100 000 times would be
 /// 100 GB).
-fn expansion_budget(sources: &SourceMap) -> usize {
+pub(crate) fn expansion_budget(sources: &SourceMap) -> usize {
     let total: usize = sources.iter().map(|(_, f)| f.text.len()).sum();
     total.saturating_mul(16).max(1 << 20)
 }

@@ -435,8 +435,18 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         }
     }
     // Referenced files (env_file) the caller added to `sources`.
-    let env_files = resolve_refs::env_files(&project, sources, &variables, &mut diagnostics);
-    let label_files = resolve_refs::label_files(&project, sources, &mut diagnostics);
+    // What the env and label files' substitutions may add, for all services together: one
+    // file that expands to a megabyte, read by a thousand services, held gigabytes.
+    let mut expansion_left = interpolate::expansion_budget(sources);
+    let env_files = resolve_refs::env_files(
+        &project,
+        sources,
+        &variables,
+        &mut expansion_left,
+        &mut diagnostics,
+    );
+    let label_files =
+        resolve_refs::label_files(&project, sources, &mut expansion_left, &mut diagnostics);
     once_each(&mut diagnostics, sources);
     let secret_scalars = redact::secret_scalars(&project.tree, &interpolation, &variables);
     redact::finish(

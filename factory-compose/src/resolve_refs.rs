@@ -153,6 +153,7 @@ pub(crate) fn env_files(
     project: &Project,
     sources: &SourceMap,
     variables: &Variables,
+    expansion_left: &mut usize,
     diags: &mut Diagnostics,
 ) -> Vec<ServiceEnvFile> {
     let tree = &project.tree;
@@ -180,7 +181,7 @@ pub(crate) fn env_files(
         let lookup = Chain(variables, own.as_slice());
         out.push(ServiceEnvFile {
             service: svc.name.value.to_string(),
-            entries: read_files(sources, &items, &lookup, "env file", diags),
+            entries: read_files(sources, &items, &lookup, "env file", expansion_left, diags),
         });
     }
     out
@@ -190,12 +191,14 @@ pub(crate) fn env_files(
 /// later file's entry replaces an earlier one's): each file read with Compose's `.env`
 /// grammar, its `${VAR}` seeing `lookup`, then the entries read before it, or, for `format:
 /// raw`, as written ([`dotenv::parse_raw`]). FE004 for a file Compose cannot read (`failed to
-/// read FILE: line 1: …`); FC020 for a format Compose does not know.
+/// read FILE: line 1: …`); FC020 for a format Compose does not know. Substitutions take what
+/// they add from `expansion_left`, shared by every file the project's services read.
 fn read_files(
     sources: &SourceMap,
     items: &[FileItem],
     lookup: &dyn Lookup,
     what: &str,
+    expansion_left: &mut usize,
     diags: &mut Diagnostics,
 ) -> Vec<(String, String)> {
     let mut entries: Vec<(String, String)> = Vec::new();
@@ -233,7 +236,7 @@ fn read_files(
                 .iter()
                 .map(|(key, value)| dotenv::DotenvEntry::pair(key.as_str(), value.as_str()))
                 .collect();
-            dotenv::parse_after(text, lookup, &earlier)
+            dotenv::parse_after_within(text, lookup, &earlier, expansion_left)
         };
         match parsed {
             Ok(parsed) => {
@@ -266,6 +269,7 @@ fn read_files(
 pub(crate) fn label_files(
     project: &Project,
     sources: &SourceMap,
+    expansion_left: &mut usize,
     diags: &mut Diagnostics,
 ) -> Vec<ServiceEnvFile> {
     let tree = &project.tree;
@@ -278,7 +282,14 @@ pub(crate) fn label_files(
         let nothing: Vec<(String, String)> = Vec::new();
         out.push(ServiceEnvFile {
             service: svc.name.value.to_string(),
-            entries: read_files(sources, &items, &nothing, "label file", diags),
+            entries: read_files(
+                sources,
+                &items,
+                &nothing,
+                "label file",
+                expansion_left,
+                diags,
+            ),
         });
     }
     out
@@ -295,6 +306,7 @@ pub(crate) fn include_variables(
     diags: &mut Diagnostics,
 ) -> Vec<(FileId, Vec<(String, String)>)> {
     let mut out: Vec<(FileId, Vec<(String, String)>)> = Vec::new();
+    let mut expansion_left = crate::interpolate::expansion_budget(sources);
     for crate::merge::IncludeEnv {
         files: paths,
         env_files,
@@ -309,7 +321,14 @@ pub(crate) fn include_variables(
                 format: None,
             })
             .collect();
-        let entries = read_files(sources, &files, variables, "env file", diags);
+        let entries = read_files(
+            sources,
+            &files,
+            variables,
+            "env file",
+            &mut expansion_left,
+            diags,
+        );
         if entries.is_empty() {
             continue;
         }

@@ -491,6 +491,43 @@ fn dotenv_statement_budget_is_100_000() {
     }
 }
 
+/// The env and label files of all the services share one expansion budget (16 bytes per byte
+/// of the project's files, at least 1 MiB): a file whose variables double line after line up to
+/// just under its own budget is read whole by one service; a second service reading it passes
+/// the shared budget, and FE004 says so in the file (a thousand services reading it held 4 GB).
+#[test]
+fn env_files_share_one_expansion_budget() {
+    let chain: String = std::iter::once("V0=xxxxxxxx\n".to_owned())
+        .chain((1..=16).map(|i| format!("V{i}=${{V{}}}${{V{}}}\n", i - 1, i - 1)))
+        .collect();
+    let run = |services: usize| {
+        let mut compose = String::from("services:\n");
+        for i in 0..services {
+            compose.push_str(&format!(
+                "  s{i}:\n    image: nginx:1\n    env_file: vars.env\n"
+            ));
+        }
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new(
+            "docker-compose.yml",
+            compose,
+            FileKind::Compose,
+        ));
+        sources.add(SourceFile::new("vars.env", chain.clone(), FileKind::Other));
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FE004")
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(1), Vec::<String>::new());
+    let past = run(2);
+    assert_eq!(past.len(), 1, "{past:?}");
+    assert!(past[0].contains("the budget it shares"), "{past:?}");
+}
+
 /// A project whose `.env` gives `A` 1 KiB and whose label (line 6) uses it `refs` times.
 fn compose_refs(refs: usize) -> SourceMap {
     let mut sources = SourceMap::new();

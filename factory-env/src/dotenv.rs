@@ -137,16 +137,52 @@ pub fn parse_after(
     lookup: &dyn Lookup,
     earlier: &[DotenvEntry],
 ) -> Result<Vec<DotenvEntry>, DotenvError> {
+    let mut unlimited = usize::MAX;
+    parse_after_within(text, lookup, earlier, &mut unlimited)
+}
+
+/// [`parse_after`] within a budget shared by several files: `left` is how many bytes
+/// substitutions may still add, and what this file's add is taken from it. A file stops at
+/// its own [`expansion_budget`] or at what is `left`, whichever comes first, with the budget
+/// error ([`DotenvError::is_budget`]). For a project whose services read env files: one small
+/// file that expands to a megabyte, read by a thousand services, would otherwise hold a
+/// gigabyte.
+///
+/// ```
+/// use factory_env::dotenv;
+/// let mut left = 10;
+/// let text = "A=0123456789\nB=${A}\n";
+/// assert!(dotenv::parse_after_within(text, &(), &[], &mut left).is_ok());
+/// assert_eq!(left, 0);
+/// let error = dotenv::parse_after_within(text, &(), &[], &mut left).unwrap_err();
+/// assert!(error.is_budget());
+/// ```
+pub fn parse_after_within(
+    text: &str,
+    lookup: &dyn Lookup,
+    earlier: &[DotenvEntry],
+    left: &mut usize,
+) -> Result<Vec<DotenvEntry>, DotenvError> {
     let mut parser = Parser::new(text, lookup, earlier);
+    let start = parser.expansion_left.min(*left);
+    if start < parser.expansion_left {
+        parser.shared_budget = Some(start);
+    }
+    parser.expansion_left = start;
     let mut entries = Vec::new();
+    let mut result = Ok(());
     while let Some(statement) = parser.next_statement() {
         match statement {
             Ok(Some(entry)) => entries.push(entry),
             Ok(None) => {}
-            Err((error, _)) => return Err(error),
+            Err((error, _)) => {
+                result = Err(error);
+                break;
+            }
         }
     }
-    Ok(entries)
+    *left = left.saturating_sub(start - parser.expansion_left);
+    result.map(|()| entries)
 }
 
 /// Parses an env file of `format: raw` as Docker Compose does (the Docker CLI's `--env-file`
@@ -293,6 +329,9 @@ struct Parser<'a> {
     expansion_left: usize,
     /// Statements read so far ([`MAX_STATEMENTS`]).
     statements: usize,
+    /// What was left of a budget shared with other files, when it is below the file's own
+    /// ([`parse_after_within`]).
+    shared_budget: Option<usize>,
 }
 
 /// Byte offsets where lines start, found as far as an error needed them: errors come in file
@@ -356,6 +395,7 @@ impl<'a> Parser<'a> {
             line_starts: RefCell::default(),
             expansion_left: expansion_budget(text.len()),
             statements: 0,
+            shared_budget: None,
         }
     }
 
@@ -684,10 +724,15 @@ impl<'a> Parser<'a> {
         let result = interpolate(value, &lookup);
         self.expansion_left = lookup.left();
         if lookup.exhausted() {
-            let budget = expansion_budget(self.text.len());
-            let message = format!(
-                "the variables of this file expand past factory's budget of {budget} bytes (16 per byte of the file, at least 1 MiB)"
-            );
+            let message = match self.shared_budget {
+                Some(shared) => format!(
+                    "the variables of this file expand past what is left of the budget it shares with the files read with it ({shared} bytes)"
+                ),
+                None => format!(
+                    "the variables of this file expand past factory's budget of {} bytes (16 per byte of the file, at least 1 MiB)",
+                    expansion_budget(self.text.len())
+                ),
+            };
             let mut error = self.error(
                 to_source(&(0..value.len())),
                 message.clone(),
