@@ -132,7 +132,22 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     let limit = settings.limits.max_diagnostics;
     let mut diagnostics = Diagnostics::new(limit);
     let mut trees = Vec::new();
-    for id in sources.of_kind(FileKind::Compose) {
+    let compose_files = sources.of_kind(FileKind::Compose).count();
+    for (k, id) in sources.of_kind(FileKind::Compose).enumerate() {
+        if k == merge::MAX_COMPOSE_FILES {
+            diagnostics.push(
+                rules::registry::diagnostic(
+                    "FC004",
+                    format!(
+                        "the project names {compose_files} compose files: factory merges the first {} and reads no more",
+                        merge::MAX_COMPOSE_FILES
+                    ),
+                )
+                .at(Location::new(id, span::Span::empty(0)))
+                .with_help("merge a few files (`docker-compose.yml`, `tools.yml`, `dev.yml`): each file is merged onto all the ones before it"),
+            );
+            break;
+        }
         let file = sources.get(id);
         let tree = load::parse_file(&file.text, id, &settings.limits, &mut diagnostics);
         // compose-go merges each document of a file onto the ones before, as one more file.

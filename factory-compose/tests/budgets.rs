@@ -1,14 +1,19 @@
 //! Every budget that stops input from blowing up, tested at its limit and just past it, through
 //! the whole `lint` pipeline with a diagnostic that points into the file and names the limit:
-//! FC004 for the YAML tree (depth, aliases, file size, nodes), for the bytes interpolation may
-//! add to the compose files and for the findings a run keeps, FE001 for template nesting, FE004 for the bytes `.env` substitutions
-//! may add (factory-env's expansion budget) and for the statements of a `.env` or env file
-//! (100 000), FR011/FR001 for the
-//! compiled size of a Traefik rule regex (factory-route's 1 MiB), FJ007 for a schedule that
-//! fires in no day of the 400-year Gregorian cycle (factory-cron's search horizon), FC004 for
-//! the YAML documents of a file (16), the files `include` loads (256) and the routes FR006 and
-//! FR013 compare (200), and a Dockerfile value once substituted (1 MiB). The leaf crates' own
-//! APIs are tested as well.
+//! - FC004 for the YAML tree (depth, aliases, file size, nodes), for the bytes interpolation
+//!   may add to the compose files, and for the findings a run keeps;
+//! - FC004 for the YAML documents of a file (16), the files `include` loads (256), the routes
+//!   FR006 and FR013 compare (200), the compose files a project merges (256), and a Dockerfile
+//!   value once substituted (1 MiB for one, 16 bytes per byte of the file in all);
+//! - FE001 for template nesting;
+//! - FE004 for the bytes `.env` substitutions may add (factory-env's expansion budget, shared
+//!   by the services' env and label files) and for the statements of a `.env` or env file
+//!   (100 000);
+//! - FR011/FR001 for the compiled size of a Traefik rule regex (factory-route's 1 MiB);
+//! - FJ007 for a schedule that fires in no day of the 400-year Gregorian cycle (factory-cron's
+//!   search horizon).
+//!
+//! The leaf crates' own APIs are tested as well.
 
 use factory_compose::cron_jobs;
 use factory_compose::yaml::Limits;
@@ -780,6 +785,39 @@ fn include_budget_is_256_loaded_files() {
     assert_eq!(run(256), (257, vec![]));
     // The 257th item (line 258) is where the walk stopped.
     assert_eq!(run(257), (257, vec![258]));
+}
+
+/// A project merges at most 256 compose files (`-f` that many times, or `COMPOSE_FILE`): at the
+/// limit every file is merged; one past it, FC004 at the start of the first file left, which
+/// is not read (16 000 one-service files took 22 s and 3.4 GB).
+#[test]
+fn compose_file_budget_is_256_files() {
+    let run = |files: usize| {
+        let mut sources = SourceMap::new();
+        for i in 0..files {
+            sources.add(SourceFile::new(
+                format!("c{i}.yml"),
+                format!("services:\n  s{i}:\n    image: registry.example/s:1.0\n"),
+                FileKind::Compose,
+            ));
+        }
+        let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
+        let fc004: Vec<(String, u32)> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FC004")
+            .filter_map(|d| d.primary.as_ref())
+            .map(|p| {
+                (
+                    sources.get(p.location.file).name.clone(),
+                    p.location.span.start,
+                )
+            })
+            .collect();
+        (loaded.project.services.len(), fc004)
+    };
+    assert_eq!(run(256), (256, vec![]));
+    assert_eq!(run(257), (256, vec![("c256.yml".to_owned(), 0)]));
 }
 
 /// Empty documents count toward the 16-document budget too: past it nothing more is read, so

@@ -8,7 +8,8 @@ declare_rule! {
     /// size); a `.gitlab-ci.yml` has the same budgets. Interpolation has a budget too: variable
     /// substitutions may add 16 bytes per byte of the project's files (at least 1 MiB); past
     /// it, the value is reported and interpolation stops. A file is read as at most 16 YAML
-    /// documents; `include` loads at most 256 files in all (a file counting each time a path of
+    /// documents, and a project merges at most 256 compose files (`-f`, `COMPOSE_FILE`);
+    /// `include` loads at most 256 files in all (a file counting each time a path of
     /// includes reaches it); `extends` may add a million nodes, items and entries to the tree
     /// (a chain of services copies each link into the next); routes are compared for FR006
     /// and FR013 only up to 200 of them; and a Dockerfile's `ARG`/`ENV` value may grow to
