@@ -66,3 +66,36 @@ services:
     );
     assert_eq!(places(text, "FC031"), vec![((9, 7), vec![(2, 22)])]);
 }
+
+/// A finding inside an interpolated Traefik rule with variables on both sides of it points at
+/// the text it is about: a substituted value at its whole `${...}` (it covered the whole
+/// value).
+#[test]
+fn a_finding_between_variables_points_at_its_text() {
+    let text = "\
+services:
+  web:
+    image: registry.example/web:1.0
+    expose: [\"80\"]
+    labels:
+      traefik.frontend.rule: Host:f.${D:-x.com};Host:g.${D:-x.com}
+";
+    let rule = text.lines().nth(5).expect("line 6");
+    let column = rule.find(";Host:g").expect("the second matcher") + 2;
+    assert_eq!(places(text, "FR014"), vec![((6, column), vec![])]);
+    // Its end is the end of the second `${...}`.
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        text,
+        FileKind::Compose,
+    ));
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "FR014")
+        .expect("FR014");
+    let span = d.primary.as_ref().expect("a place").location.span;
+    assert_eq!(&text[span.range()], "Host:g.${D:-x.com}");
+}

@@ -89,6 +89,13 @@ pub(crate) fn in_value(cx: &Context<'_>, kv: &KeyValue, range: Range<usize>) -> 
         {
             return loc;
         }
+        // Variables on both sides: each rendered byte is placed at the raw text it came from,
+        // a substituted value at its whole `${...}`.
+        if let Some(raw_range) = through_variables(raw, value, cx.variables, range)
+            && let Some(loc) = in_raw_exact(cx, kv, raw_range)
+        {
+            return loc;
+        }
         return value_loc(kv);
     }
     let base = value_offset(kv);
@@ -98,6 +105,57 @@ pub(crate) fn in_value(cx: &Context<'_>, kv: &KeyValue, range: Range<usize>) -> 
         kv.node,
         base + range.start..base + range.end,
     )
+}
+
+/// The range of `raw` (a template) that `range` of `rendered` (what it rendered to with
+/// `lookup`) came from: a literal byte is its own (`$$` the two that make a `$`), a
+/// substituted value's bytes are the whole `${...}` that gave them. `None` when rendering the
+/// template piece by piece does not give `rendered` again.
+fn through_variables(
+    raw: &str,
+    rendered: &str,
+    lookup: &dyn factory_env::Lookup,
+    range: Range<usize>,
+) -> Option<Range<usize>> {
+    let template = factory_env::Template::parse(raw).ok()?;
+    // For each rendered byte, the raw range it came from.
+    let mut from: Vec<Range<usize>> = Vec::with_capacity(rendered.len());
+    let mut out = String::with_capacity(rendered.len());
+    let literal = |text: &str, at: usize, from: &mut Vec<Range<usize>>, out: &mut String| {
+        let mut rest = text;
+        let mut k = at;
+        while let Some(c) = rest.chars().next() {
+            let written = if rest.starts_with("$$") {
+                2
+            } else {
+                c.len_utf8()
+            };
+            out.push(c);
+            from.extend((0..c.len_utf8()).map(|_| k..k + written));
+            k += written;
+            rest = rest.get(written..).unwrap_or_default();
+        }
+    };
+    let mut pos = 0;
+    for u in template.variables().into_iter().filter(|u| !u.nested) {
+        literal(raw.get(pos..u.span.start)?, pos, &mut from, &mut out);
+        let piece = raw.get(u.span.clone())?;
+        let value = factory_env::Template::parse(piece)
+            .ok()?
+            .render(lookup)
+            .ok()?
+            .value;
+        from.extend((0..value.len()).map(|_| u.span.clone()));
+        out.push_str(&value);
+        pos = u.span.end;
+    }
+    literal(raw.get(pos..)?, pos, &mut from, &mut out);
+    if out != rendered || range.start >= range.end {
+        return None;
+    }
+    let start = from.get(range.start)?.start;
+    let end = from.get(range.end - 1)?.end;
+    Some(start..end)
 }
 
 /// Point `diag` at `range` of the label's value, with a secondary label on the anchor when the
