@@ -504,7 +504,15 @@ fn syntax_help(message: &str, text: &str, span: Span) -> String {
         .get(line_start..)
         .and_then(|t| t.lines().next())
         .unwrap_or("");
-    if message.contains("control characters") {
+    let before = text
+        .get(line_start..span.start as usize)
+        .unwrap_or("")
+        .trim_start_matches([' ', '-']);
+    if message.contains("mapping values are not allowed") && before.chars().count() > 1024 {
+        // YAML's limit on an implicit key (go-yaml and saphyr both keep it).
+        "shorten the key: a key written as `key: value` may be at most 1024 characters in YAML"
+            .to_owned()
+    } else if message.contains("control characters") {
         "remove the invisible control character here (such as a NUL byte): YAML allows only printable characters, tab and line breaks".to_owned()
     } else if message.contains("incompatible YAML document") {
         "remove the `%YAML` line, or make it `%YAML 1.1`".to_owned()
@@ -549,5 +557,26 @@ mod tests {
         assert_eq!(fc001(&format!("{head}      A: b\n\t  C: d\n")), (6, 1));
         // A tab between the key and its value is fine; the one indenting the next line is not.
         assert_eq!(fc001(&format!("{head}      A:\tb\n  \tB: c\n")), (6, 3));
+    }
+
+    /// A key over 1 024 characters: the help names YAML's limit on implicit keys.
+    #[test]
+    fn a_key_too_long_is_told_so() {
+        let help = |key: &str| {
+            let text = format!("services:\n  web:\n    image: x:1\n    labels:\n      {key}: v\n");
+            let mut sources = SourceMap::new();
+            sources.add(SourceFile::new(
+                "docker-compose.yml",
+                text,
+                FileKind::Compose,
+            ));
+            let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+            (report.diagnostics.iter())
+                .find(|d| d.code == "FC001")
+                .and_then(|d| d.help.clone())
+        };
+        assert_eq!(help(&"a".repeat(1024)), None);
+        let past = help(&"a".repeat(1025)).expect("FC001 past 1 024 characters");
+        assert!(past.contains("at most 1024 characters"), "{past}");
     }
 }
