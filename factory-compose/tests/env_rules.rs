@@ -374,3 +374,23 @@ fn an_unset_variable_that_breaks_a_value_is_named_in_the_error() {
         report.diagnostics
     );
 }
+
+/// A bare `- X` item takes the variable from where Compose runs: deployed, FE007 says why it is
+/// not set (a mis-cased secret, a secret of another environment), and FE006 does not say it
+/// again (both fired on the one item).
+#[test]
+fn a_bare_item_of_a_misconfigured_secret_is_fe007_only() {
+    for env in ["      - X\n", "      X:\n"] {
+        let compose = service_env(env);
+        assert_eq!(
+            codes(&compose, &[("SV_production_X", "v")], Some("production")),
+            ["FE007"],
+            "{env}"
+        );
+        assert_eq!(
+            codes(&compose, &[("SV_STAGING_X", "v")], Some("production")),
+            ["FE007"],
+            "{env}"
+        );
+    }
+}

@@ -169,9 +169,20 @@ fn first_use(cx: &Context<'_>, name: &str) -> Option<Location> {
 fn reported_unset(cx: &Context<'_>, name: &str) -> bool {
     cx.settings.is_deploy()
         && cx.variables.variable(name).is_none()
-        && cx.interpolation.uses.iter().any(|u| {
+        && (cx.interpolation.uses.iter().any(|u| {
             u.name == name
                 && !u.has_default
                 && !matches!(u.op, Some(Op::RequireNonEmpty | Op::RequireSet))
-        })
+        }) || bare_item(cx, name))
+}
+
+/// Whether a service takes `name` as a bare `- NAME` environment item (or `NAME:` with no
+/// value): deployed, FE007 reports it when the platform does not set it.
+fn bare_item(cx: &Context<'_>, name: &str) -> bool {
+    cx.project.services.iter().any(|svc| {
+        svc.environment
+            .iter()
+            .flat_map(|e| &e.value)
+            .any(|kv| kv.value.is_none() && kv.key.value == name)
+    })
 }
