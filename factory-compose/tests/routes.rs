@@ -393,3 +393,37 @@ fn a_huge_rule_is_laid_out_without_padding_every_row() {
         .expect("a row");
     assert!(small.len() < 200, "{small}");
 }
+
+/// Traefik forwards to the container's exposed port, the image's `EXPOSE` included: a routed
+/// service whose image a Dockerfile of the project builds with an `EXPOSE` (in its final stage
+/// or a stage it is built on) is no FR002. Without one, FR002 stays.
+#[test]
+fn an_expose_in_the_projects_dockerfile_is_a_port() {
+    let compose = "services:\n  web:\n    image: ${CI_REGISTRY_IMAGE}/web:${CI_COMMIT_SHA}\n    labels:\n      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}\n";
+    let fr002 = |dockerfile: &str| {
+        let mut s = sources(
+            compose,
+            Some(
+                "CI_REGISTRY_IMAGE=registry.example/p\nCI_COMMIT_SHA=1\nCI_ENVIRONMENT_DOMAIN=dev.factory\n",
+            ),
+        );
+        s.add(SourceFile::new(
+            "Dockerfile",
+            dockerfile,
+            FileKind::Dockerfile,
+        ));
+        lint(&s, &ProcessEnv::default(), &Settings::default())
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "FR002")
+    };
+    assert!(!fr002("FROM python:3\nEXPOSE 8000\nUSER 1001\n"));
+    assert!(!fr002(
+        "FROM python:3 AS base\nEXPOSE 8000\nFROM base\nUSER 1001\n"
+    ));
+    assert!(fr002("FROM python:3\nUSER 1001\n"));
+    // An `EXPOSE` of a stage the final one is not built on is not the image's.
+    assert!(fr002(
+        "FROM python:3 AS build\nEXPOSE 8000\nFROM python:3\nUSER 1001\n"
+    ));
+}

@@ -1,12 +1,16 @@
 use crate::diagnostic::Diagnostics;
+use crate::dockerfile::Dockerfile;
 use crate::routes::exposed_ports;
+use crate::rules::dockerfile::link::{self, dockerfiles};
 use crate::rules::route::defs;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
     /// ## What it does
     /// Reports a routed service (it has a `traefik.frontend.rule`) that exposes no port
-    /// (`expose`, `ports`) and sets no `traefik.port`. The diagnostic points at the rule label.
+    /// (`expose`, `ports`) and sets no `traefik.port`, and whose image is not built by a
+    /// Dockerfile of the project with an `EXPOSE` (Traefik sees the image's exposed ports too).
+    /// The diagnostic points at the rule label.
     ///
     /// ## Why is this bad?
     /// Traefik v1 forwards to the port given by `traefik.port`, else to the port the container
@@ -46,6 +50,8 @@ impl Rule for RouteWithoutPort {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let mut seen: Vec<usize> = Vec::new();
+        let files = std::cell::OnceCell::new();
+        let files = || files.get_or_init(|| (dockerfiles(cx), link::build_lines(cx)));
         for d in defs(cx) {
             let Some(svc) = cx.project.services.get(d.service_index) else {
                 continue;
@@ -59,6 +65,14 @@ impl Rule for RouteWithoutPort {
                 continue;
             }
             seen.push(d.service_index);
+            // The project's Dockerfile that builds the image may expose the port: Traefik
+            // sees the container's exposed ports, the image's included.
+            let (dockerfiles, builds) = files();
+            if let Some(l) = link::link(cx, svc, dockerfiles, builds)
+                && exposes(&l.dockerfile.parsed)
+            {
+                continue;
+            }
             out.push(
                 d.rule.key.point(registry::diagnostic(
                     "FR002",
@@ -67,8 +81,22 @@ impl Rule for RouteWithoutPort {
                         d.service
                     ),
                 ))
-                .with_help("add the port the application listens on: `expose: [\"9000\"]`, or the label `traefik.port: \"9000\"` (an `EXPOSE` in the image is not visible in the compose file)"),
+                .with_help("add the port the application listens on: `expose: [\"9000\"]`, or the label `traefik.port: \"9000\"` (factory sees the `EXPOSE` of the project's own Dockerfiles, not those of other images)"),
             );
         }
     }
+}
+
+/// Whether the image's final stage, or a stage it is built on, has an `EXPOSE`.
+fn exposes(df: &Dockerfile) -> bool {
+    let Some(last) = df.stages.len().checked_sub(1) else {
+        return false;
+    };
+    df.stage_chain(last).into_iter().any(|i| {
+        df.stages.get(i).is_some_and(|stage| {
+            (stage.body.clone())
+                .filter_map(|k| df.instructions.get(k))
+                .any(|ins| ins.keyword == "EXPOSE" && !ins.args.trim().is_empty())
+        })
+    })
 }
