@@ -92,9 +92,20 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// A machine-applicable fix, when one is safe.
     pub fix: Option<Fix>,
+    /// Findings this one took in because they are the same problem (the FE002 of a variable
+    /// whose empty value makes this value wrong): reported again if this one is silenced or
+    /// ignored ([`Diagnostic::silenced`]).
+    pub(crate) absorbed: Vec<Diagnostic>,
 }
 
 impl Diagnostic {
+    /// What is left to report once this finding is silenced or ignored: the findings it took
+    /// in.
+    #[must_use]
+    pub fn silenced(self) -> Vec<Diagnostic> {
+        self.absorbed
+    }
+
     /// A diagnostic of rule `code` with its default `severity`.
     #[must_use]
     pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
@@ -106,6 +117,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             fix: None,
+            absorbed: Vec::new(),
         }
     }
 

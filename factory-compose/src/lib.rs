@@ -1121,11 +1121,14 @@ fn name_overridden_values(project: &model::Project, diagnostics: &mut [Diagnosti
 /// variables (`$apr1`), the FE002 (FE007 in deploy mode) diagnostics for those variables are
 /// the same problem. The interpolation pass cannot know, so they are dropped here: every FE002
 /// or FE007 located inside a span an FR008 diagnostic covers (its primary or secondary labels).
-/// One problem, one diagnostic (SPEC §6): when a value is wrong only once an unset variable
+/// One problem, one diagnostic (SPEC §6): when a value is wrong because an unset variable
 /// became an empty string (`- ${DATA}:/data` is a volume with no source, `read_only: ${RO}` no
 /// boolean), the error about the value says which variable is not set, and how to set it, and
-/// the FE002 of that variable in that value is not reported besides. The error stays: with this
-/// environment, Compose refuses the project.
+/// the FE002 of that variable in that value is not reported besides: the error takes it in, and
+/// gives it back if it is silenced or ignored. The error stays: with this environment, Compose
+/// refuses the project. Only an error about emptiness is taken as caused by the empty string:
+/// the whole value is empty, or the error says a part is (`the source before `:` is empty`,
+/// an empty name in backquotes); `${HOST_IP}:abc:80` is wrong whatever `HOST_IP` is.
 fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics) {
     let unset = loaded.interpolation.unset_scalars();
     if unset.is_empty() {
@@ -1141,7 +1144,7 @@ fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics
         a.file == b.file && a.span.start <= b.span.end && b.span.start <= a.span.end
     };
     let primary = |d: &Diagnostic| d.primary.as_ref().map(|l| l.location);
-    let mut folded: Vec<usize> = Vec::new();
+    let mut folded: Vec<(usize, usize)> = Vec::new();
     for &node in unset {
         let value = tree.location(node);
         let fe002: Vec<usize> = (diagnostics.iter().enumerate())
@@ -1174,33 +1177,48 @@ fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics
             }
             None => continue,
         };
-        let mut found = false;
-        for d in diagnostics.iter_mut().filter(|d| {
+        let empty_value = crate::yaml::scalar_text(tree, node).is_some_and(str::is_empty);
+        let Some(error) = diagnostics.iter().position(|d| {
             d.severity == Severity::Error
                 && !d.code.starts_with("FE")
                 && primary(d).is_some_and(|p| overlaps(value, p))
-        }) {
-            d.message = format!(
-                "{} ({named} {verb} not set, and Compose substitutes an empty string for {pronoun})",
-                d.message
-            );
-            d.help.clone_from(&help);
-            found = true;
-        }
-        if found {
-            folded.extend(fe002);
-        }
+                && (empty_value || d.message.contains("empty") || d.message.contains("``"))
+        }) else {
+            continue;
+        };
+        let d = &mut diagnostics[error];
+        d.message = format!(
+            "{} ({named} {verb} not set, and Compose substitutes an empty string for {pronoun})",
+            d.message
+        );
+        d.help = help;
+        folded.extend(fe002.into_iter().map(|k| (k, error)));
     }
     if folded.is_empty() {
         return;
     }
+    // Each folded FE002 moves into the error that took it in.
     folded.sort_unstable();
+    let mut moved: Vec<(usize, Diagnostic)> = Vec::with_capacity(folded.len());
     let mut k = 0;
-    diagnostics.retain(|_| {
-        let keep = folded.binary_search(&k).is_err();
+    diagnostics.retain(|d| {
+        let at = folded.binary_search_by_key(&k, |(fe002, _)| *fe002);
         k += 1;
-        keep
+        match at {
+            Ok(i) => {
+                moved.push((folded[i].1, d.clone()));
+                false
+            }
+            Err(_) => true,
+        }
     });
+    // Indices of the errors shifted as the FE002 before them left.
+    for (error, fe002) in moved {
+        let shift = folded.iter().filter(|(k, _)| *k < error).count();
+        if let Some(d) = diagnostics.get_mut(error - shift) {
+            d.absorbed.push(fe002);
+        }
+    }
 }
 
 fn drop_variables_inside_fr008(diagnostics: &mut Diagnostics) {

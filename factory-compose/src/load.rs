@@ -508,7 +508,11 @@ fn syntax_help(message: &str, text: &str, span: Span) -> String {
         .get(line_start..span.start as usize)
         .unwrap_or("")
         .trim_start_matches([' ', '-']);
-    if message.contains("mapping values are not allowed") && before.chars().count() > 1024 {
+    // A key: no `: ` before the point (`command: echo … note: x` is a value holding `: `).
+    if message.contains("mapping values are not allowed")
+        && !before.contains(": ")
+        && before.chars().count() > 1024
+    {
         // YAML's limit on an implicit key (go-yaml and saphyr both keep it).
         "shorten the key: a key written as `key: value` may be at most 1024 characters in YAML"
             .to_owned()
@@ -578,5 +582,8 @@ mod tests {
         assert_eq!(help(&"a".repeat(1024)), None);
         let past = help(&"a".repeat(1025)).expect("FC001 past 1 024 characters");
         assert!(past.contains("at most 1024 characters"), "{past}");
+        // A long value holding `: ` is not a long key.
+        let value = help(&format!("k: echo {} note", "a".repeat(1100))).expect("FC001");
+        assert!(!value.contains("1024"), "{value}");
     }
 }

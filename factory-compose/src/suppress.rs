@@ -286,7 +286,9 @@ fn apply_scanned(
     }
     let mut used = vec![false; suppressions.len()];
     let mut kept: Vec<Diagnostic> = Vec::with_capacity(report.diagnostics.len());
-    for d in report.diagnostics {
+    // A silenced finding gives back the findings it took in, which are checked in turn.
+    let mut queue: std::collections::VecDeque<Diagnostic> = report.diagnostics.into();
+    while let Some(d) = queue.pop_front() {
         let mut silenced = false;
         if let Some(p) = &d.primary {
             let line = sources
@@ -305,7 +307,9 @@ fn apply_scanned(
                 }
             }
         }
-        if !silenced {
+        if silenced {
+            queue.extend(d.silenced());
+        } else {
             kept.push(d);
         }
     }
@@ -404,8 +408,11 @@ impl Filter {
     #[must_use]
     pub fn apply(&self, report: Report, sources: &SourceMap) -> Report {
         let mut out = Vec::with_capacity(report.diagnostics.len());
-        for mut d in report.diagnostics {
+        // An ignored finding gives back the findings it took in, which are filtered in turn.
+        let mut queue: std::collections::VecDeque<Diagnostic> = report.diagnostics.into();
+        while let Some(mut d) = queue.pop_front() {
             if self.ignore.iter().any(|s| selects(s, d.code)) {
+                queue.extend(d.silenced());
                 continue;
             }
             if let Some(p) = &d.primary {
@@ -413,6 +420,7 @@ impl Filter {
                 if self.per_file_ignores.iter().any(|(pattern, codes)| {
                     path_matches(pattern, name) && codes.iter().any(|s| selects(s, d.code))
                 }) {
+                    queue.extend(d.silenced());
                     continue;
                 }
             }

@@ -394,3 +394,37 @@ fn a_bare_item_of_a_misconfigured_secret_is_fe007_only() {
         );
     }
 }
+
+/// Only an error about emptiness takes the FE002 in: `${HOST_IP}:abc:80` is wrong whatever
+/// `HOST_IP` is, so its error keeps its own words and FE002 stays. A silenced or ignored error
+/// gives its FE002 back.
+#[test]
+fn an_unset_variable_is_folded_only_into_an_error_it_causes() {
+    let codes_of = |compose: &str, filter: Option<&factory_compose::suppress::Filter>| {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("c.yml", compose, FileKind::Compose));
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let report = match filter {
+            Some(f) => f.apply(report, &sources),
+            None => report,
+        };
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.starts_with("FE") || d.code == "FC020")
+            .map(|d| (d.code, d.message.contains("is not set, and Compose")))
+            .collect::<Vec<_>>()
+    };
+    let ports = "services:\n  app:\n    image: app:1.0\n    ports: [\"${HOST_IP}:abc:80\"]\n";
+    assert_eq!(codes_of(ports, None), [("FC020", false), ("FE002", false)]);
+    let read_only = "services:\n  app:\n    image: app:1.0\n    read_only: ${RO}\n";
+    assert_eq!(codes_of(read_only, None), [("FC020", true)]);
+    let silenced =
+        "services:\n  app:\n    image: app:1.0\n    read_only: ${RO} # factory: ignore=FC020\n";
+    assert_eq!(codes_of(silenced, None), [("FE002", false)]);
+    let ignore = factory_compose::suppress::Filter {
+        ignore: vec!["FC020".to_owned()],
+        ..factory_compose::suppress::Filter::default()
+    };
+    assert_eq!(codes_of(read_only, Some(&ignore)), [("FE002", false)]);
+}
