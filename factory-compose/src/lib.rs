@@ -123,6 +123,9 @@ impl Loaded {
     }
 }
 
+/// The least the services' env and label files may add by substitution, together.
+const SHARED_FILES_EXPANSION: usize = 16 << 20;
+
 /// Parse, merge, interpolate and model a project. Compose files are taken from `sources` in
 /// the order they were added and merged as `docker compose -f a -f b` does ([`merge`]); then
 /// top-level `include:` and each service's `extends` are resolved with the referenced files the
@@ -452,7 +455,9 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // Referenced files (env_file) the caller added to `sources`.
     // What the env and label files' substitutions may add, for all services together: one
     // file that expands to a megabyte, read by a thousand services, held gigabytes.
-    let mut expansion_left = interpolate::expansion_budget(sources);
+    // At least 16 MiB: a value from the environment, a few kilobytes, read by each of a hundred
+    // services is no attack.
+    let mut expansion_left = interpolate::expansion_budget(sources).max(SHARED_FILES_EXPANSION);
     let env_files = resolve_refs::env_files(
         &project,
         sources,

@@ -497,9 +497,10 @@ fn dotenv_statement_budget_is_100_000() {
 }
 
 /// The env and label files of all the services share one expansion budget (16 bytes per byte
-/// of the project's files, at least 1 MiB): a file whose variables double line after line up to
-/// just under its own budget is read whole by one service; a second service reading it passes
-/// the shared budget, and FE004 says so in the file (a thousand services reading it held 4 GB).
+/// of the project's files, at least 16 MiB): a file whose variables double line after line up
+/// to just under its own budget (1 MiB) is read whole by 16 services; a 17th service reading it
+/// passes the shared budget, and FE004 says so in the file (a thousand services reading it
+/// held 4 GB).
 #[test]
 fn env_files_share_one_expansion_budget() {
     let chain: String = std::iter::once("V0=xxxxxxxx\n".to_owned())
@@ -527,8 +528,8 @@ fn env_files_share_one_expansion_budget() {
             .map(|d| d.message.clone())
             .collect::<Vec<_>>()
     };
-    assert_eq!(run(1), Vec::<String>::new());
-    let past = run(2);
+    assert_eq!(run(16), Vec::<String>::new());
+    let past = run(17);
     assert_eq!(past.len(), 1, "{past:?}");
     assert!(past[0].contains("the budget it shares"), "{past:?}");
 }

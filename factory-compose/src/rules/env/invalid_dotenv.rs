@@ -8,7 +8,7 @@ declare_rule! {
     /// variable redefined from itself line after line (`A=$A$A`) doubles each time, and factory
     /// stops reading the file there instead of exhausting memory. The `env_file`s and
     /// `label_file`s of all the services also share one such budget (16 bytes per byte of the
-    /// project's files, at least 1 MiB), so that a file read by many services cannot multiply
+    /// project's files, at least 16 MiB), so that a file read by many services cannot multiply
     /// it. Likewise a `.env`, `env_file`
     /// or `label_file` is read up to 100 000 variables: the rest of a longer file is not read,
     /// and FE004 says so at the first line left.
