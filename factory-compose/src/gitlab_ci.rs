@@ -2,7 +2,8 @@
 //! each one deploys to, when it runs (`when`, `only`, `rules`), and the `docker build` lines of
 //! its scripts. Only what the FP/FD rules need; `extends:` is followed, `include:` is not.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::span::{FileId, Location, Span};
 use crate::yaml::{self, Limits, NodeId, NodeKind, Tree, YamlProblem};
@@ -38,6 +39,39 @@ pub(crate) struct GitlabCi {
     /// The span of each later key and `<<` above, by where it starts: a job is located at the
     /// one of its definition GitLab reads.
     written_at: HashMap<u32, Span>,
+    /// The first entry of the root mapping with each key, as [`Tree::get`] finds it: `extends`
+    /// names are looked up here, not by scanning every top-level key for each.
+    top_level: HashMap<String, yaml::Entry>,
+}
+
+/// Names a file's jobs may follow through `extends`, counted each time one is followed,
+/// allowed per node of the file's tree (and [`MIN_EXTENDS_STEPS`] always). Jobs that extend
+/// the same list share one walk, so a real file uses a few steps per job; a file of hundreds
+/// of templates that each extend all the others (hundreds of thousands of steps per distinct
+/// list) stops following `extends` once they are spent, as it stops at 11 levels.
+const EXTENDS_STEPS_PER_NODE: usize = 4;
+
+/// Steps of `extends` always allowed, whatever the file's size.
+const MIN_EXTENDS_STEPS: usize = 1_000_000;
+
+/// GitLab follows `extends` 11 levels deep, the job itself being level 0.
+const MAX_EXTENDS_DEPTH: usize = 11;
+
+/// The walk of one `extends` list.
+struct Extended {
+    /// The templates read, by priority.
+    chain: Arc<[NodeId]>,
+    /// The same, to tell whether a job reaches itself through its templates.
+    members: HashSet<NodeId>,
+}
+
+/// The `extends` walks of one [`GitlabCi::jobs`] call.
+struct ExtendsWalks {
+    /// The walk of each list of templates (resolved, in the order followed), made as if no
+    /// job had been read: a job its templates do not reach reads the same.
+    by_targets: HashMap<Vec<NodeId>, Extended>,
+    /// Steps left (see [`EXTENDS_STEPS_PER_NODE`]).
+    steps_left: usize,
 }
 
 /// One job (hidden `.templates` excluded).
@@ -46,8 +80,10 @@ pub(crate) struct Job {
     pub(crate) name: String,
     /// The job's key.
     pub(crate) key: Location,
-    /// Own mapping first, then what it `extends`, by priority.
-    chain: Vec<NodeId>,
+    /// The job's own mapping, read first.
+    own: NodeId,
+    /// What it `extends`, by priority (shared by the jobs that extend the same list).
+    extended: Arc<[NodeId]>,
 }
 
 /// Keep in `map` the value written last (the greatest position) for `key`.
@@ -84,6 +120,13 @@ pub(crate) struct Trigger {
     pub(crate) default_branch_only: bool,
     /// The job never runs (`rules` all `when: never`).
     pub(crate) never: bool,
+}
+
+impl Job {
+    /// The mappings the job reads, by priority: its own, then what it `extends`.
+    fn chain(&self) -> impl Iterator<Item = NodeId> + '_ {
+        std::iter::once(self.own).chain(self.extended.iter().copied())
+    }
 }
 
 impl GitlabCi {
@@ -123,12 +166,21 @@ impl GitlabCi {
                 written_at.insert(m.merge_key.start, m.merge_key);
             }
         }
+        let mut top_level = HashMap::new();
+        if let Some(entries) = parsed.tree.root().and_then(|r| parsed.tree.mapping(r)) {
+            for e in entries {
+                if let Some(name) = yaml::scalar_text(&parsed.tree, e.key) {
+                    top_level.entry(name.to_owned()).or_insert(*e);
+                }
+            }
+        }
         Self {
             tree: parsed.tree,
             problems: parsed.problems,
             later,
             merged_over,
             written_at,
+            top_level,
         }
     }
 
@@ -140,8 +192,10 @@ impl GitlabCi {
         self.tree.location(id)
     }
 
+    /// The value GitLab reads for the top-level key `name`.
     fn top(&self, name: &str) -> Option<NodeId> {
-        self.value_of(self.tree.root()?, name)
+        let root = self.tree.root()?;
+        self.top_level.get(name).map(|e| self.read_value(root, e))
     }
 
     /// The value of `key` in mapping `map` as GitLab reads it (see [`Self::read_value`]).
@@ -182,6 +236,11 @@ impl GitlabCi {
         let Some(entries) = self.tree.mapping(root) else {
             return Vec::new();
         };
+        let mut walks = ExtendsWalks {
+            by_targets: HashMap::new(),
+            steps_left: MIN_EXTENDS_STEPS
+                .max(self.tree.nodes.len().saturating_mul(EXTENDS_STEPS_PER_NODE)),
+        };
         let mut out = Vec::new();
         for e in entries {
             let Some(name) = self.text(e.key) else {
@@ -196,8 +255,7 @@ impl GitlabCi {
             if !matches!(self.tree.node(value).kind, NodeKind::Mapping(_)) {
                 continue;
             }
-            let mut chain = Vec::new();
-            self.extend_chain(value, &mut chain, 0);
+            let extended = self.extended(value, &mut walks);
             // The later key, or the `<<` that brought the definition, as the parser spanned it.
             let first = self.loc(e.key);
             let key = match (e.merged_from, self.written_at.get(&at)) {
@@ -208,35 +266,93 @@ impl GitlabCi {
             out.push(Job {
                 name: name.to_owned(),
                 key,
-                chain,
+                own: value,
+                extended,
             });
         }
         out
     }
 
-    fn extend_chain(&self, node: NodeId, chain: &mut Vec<NodeId>, depth: usize) {
-        if chain.contains(&node) || depth > 11 {
+    /// The mappings that job mapping `job` reads through `extends`, by priority: the later
+    /// name of a list first, each template where it is first reached, down to
+    /// [`MAX_EXTENDS_DEPTH`] levels.
+    fn extended(&self, job: NodeId, walks: &mut ExtendsWalks) -> Arc<[NodeId]> {
+        let targets = self.extends_targets(job);
+        if targets.is_empty() {
+            return Arc::from([]);
+        }
+        if !walks.by_targets.contains_key(&targets) {
+            let mut chain = Vec::new();
+            let mut members = HashSet::new();
+            for &t in &targets {
+                self.extend_chain(t, &mut chain, &mut members, 1, &mut walks.steps_left);
+            }
+            let walk = Extended {
+                chain: chain.into(),
+                members,
+            };
+            walks.by_targets.insert(targets.clone(), walk);
+        }
+        match walks.by_targets.get(&targets) {
+            Some(walk) if !walk.members.contains(&job) => Arc::clone(&walk.chain),
+            // The job's templates reach the job: it is not read again there, nor what it
+            // extends from there.
+            _ => {
+                let mut chain = Vec::new();
+                let mut members = HashSet::from([job]);
+                for t in targets {
+                    self.extend_chain(t, &mut chain, &mut members, 1, &mut walks.steps_left);
+                }
+                chain.into()
+            }
+        }
+    }
+
+    /// The top-level mappings the `extends` of mapping `node` names, in the order followed
+    /// (a list from its last name: later ones take priority); names that are not a key are
+    /// left out.
+    fn extends_targets(&self, node: NodeId) -> Vec<NodeId> {
+        let Some(ext) = self.value_of(node, "extends") else {
+            return Vec::new();
+        };
+        let names: &[NodeId] = match self.tree.node(ext).kind {
+            NodeKind::Scalar(_) => std::slice::from_ref(&ext),
+            NodeKind::Sequence(items) => self.tree.items(items),
+            NodeKind::Mapping(_) => &[],
+        };
+        names
+            .iter()
+            .rev()
+            .filter_map(|n| self.text(*n).and_then(|t| self.top(t)))
+            .collect()
+    }
+
+    /// Add `node`, reached at `depth`, and what it extends to `chain`, unless it is in it
+    /// already (`members`), deeper than GitLab follows or past the step budget.
+    fn extend_chain(
+        &self,
+        node: NodeId,
+        chain: &mut Vec<NodeId>,
+        members: &mut HashSet<NodeId>,
+        depth: usize,
+        steps_left: &mut usize,
+    ) {
+        let Some(left) = steps_left.checked_sub(1) else {
+            return;
+        };
+        *steps_left = left;
+        if depth > MAX_EXTENDS_DEPTH || !members.insert(node) {
             return;
         }
         chain.push(node);
-        let Some(ext) = self.value_of(node, "extends") else {
-            return;
-        };
-        let names: Vec<NodeId> = match self.tree.node(ext).kind {
-            NodeKind::Scalar(_) => vec![ext],
-            NodeKind::Sequence(items) => self.tree.items(items).iter().rev().copied().collect(),
-            NodeKind::Mapping(_) => Vec::new(),
-        };
-        for n in names {
-            if let Some(target) = self.text(n).and_then(|t| self.top(t)) {
-                self.extend_chain(target, chain, depth + 1);
-            }
+        for target in self.extends_targets(node) {
+            self.extend_chain(target, chain, members, depth + 1, steps_left);
         }
     }
 
     /// The value of `key` for `job`, following `extends`.
     pub(crate) fn get(&self, job: &Job, key: &str) -> Option<NodeId> {
-        job.chain.iter().find_map(|n| self.value_of(*n, key))
+        job.chain().find_map(|n| self.value_of(n, key))
     }
 
     /// The environment the job deploys to (its name and where it is written), unless it stops
@@ -244,8 +360,8 @@ impl GitlabCi {
     pub(crate) fn environment(&self, job: &Job) -> Option<(String, Location)> {
         let mut name = None;
         let mut action = None;
-        for n in &job.chain {
-            let Some(env) = self.value_of(*n, "environment") else {
+        for n in job.chain() {
+            let Some(env) = self.value_of(n, "environment") else {
                 continue;
             };
             match self.tree.node(env).kind {
@@ -727,6 +843,77 @@ mod tests {
             let _ = requires_default_branch(&text);
             let _ = docker_builds(&text);
         }
+    }
+
+    /// The mappings a job reads, by priority, named by their top-level key.
+    fn chains(text: &str) -> Vec<(String, Vec<String>)> {
+        let ci = GitlabCi::parse(text, FileId(0));
+        let root = ci.tree.root().expect("a root");
+        let name_of = |node: NodeId| {
+            ci.tree
+                .mapping(root)
+                .into_iter()
+                .flatten()
+                .find(|e| ci.read_value(root, e) == node)
+                .and_then(|e| ci.text(e.key))
+                .unwrap_or("?")
+                .to_owned()
+        };
+        ci.jobs()
+            .iter()
+            .map(|j| (j.name.clone(), j.chain().map(name_of).collect()))
+            .collect()
+    }
+
+    /// What the index of top-level keys and the shared chains must keep: the later of two
+    /// entries in an `extends` list first, each template once, where it is first reached,
+    /// at most 11 levels, the last definition of a key written twice, and a job reached
+    /// through its own templates read once.
+    #[test]
+    fn extends_chains_keep_their_order() {
+        let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let diamond = ".a:\n  extends: .c\n.b:\n  extends: .c\n.c:\n  when: manual\nj:\n  extends: [.a, .b]\nk:\n  extends: [.a, .b]\n";
+        assert_eq!(
+            chains(diamond),
+            [
+                ("j".to_owned(), owned(&["j", ".b", ".c", ".a"])),
+                ("k".to_owned(), owned(&["k", ".b", ".c", ".a"])),
+            ]
+        );
+        let mut deep = String::from("j:\n  extends: .t0\n");
+        for i in 0..14 {
+            deep.push_str(&format!(".t{i}:\n  extends: .t{}\n", i + 1));
+        }
+        let expected: Vec<String> = std::iter::once("j".to_owned())
+            .chain((0..11).map(|i| format!(".t{i}")))
+            .collect();
+        assert_eq!(chains(&deep), [("j".to_owned(), expected)]);
+        // A key written twice: the last definition, for the job and for the template.
+        let twice = ".t:\n  when: manual\nj:\n  extends: .t\n.t:\n  when: always\n";
+        let ci = GitlabCi::parse(twice, FileId(0));
+        let jobs = ci.jobs();
+        let when = ci.get(&jobs[0], "when").and_then(|n| ci.text(n));
+        assert_eq!(when, Some("always"));
+        // Two jobs extend the same template, which extends the first of them.
+        let back = "j1:\n  extends: .a\nj2:\n  extends: .a\n.a:\n  extends: j1\n";
+        assert_eq!(
+            chains(back),
+            [
+                ("j1".to_owned(), owned(&["j1", ".a"])),
+                ("j2".to_owned(), owned(&["j2", ".a", "j1"])),
+            ]
+        );
+        // A template reached at the 12th level is not read there, but is where it is nearer.
+        let mut far = String::from("j:\n  extends: [.x, .t0]\n.x:\n  when: manual\n");
+        for i in 0..11 {
+            far.push_str(&format!(".t{i}:\n  extends: .t{}\n", i + 1));
+        }
+        far.push_str(".t11:\n  extends: .x\n");
+        let expected: Vec<String> = std::iter::once("j".to_owned())
+            .chain((0..11).map(|i| format!(".t{i}")))
+            .chain(std::iter::once(".x".to_owned()))
+            .collect();
+        assert_eq!(chains(&far), [("j".to_owned(), expected)]);
     }
 
     #[test]
