@@ -1,6 +1,8 @@
 //! The human output: a source frame with a caret under the exact span, the code, the message
 //! and a `help:` line, then a summary line (annotate-snippets, plain or coloured).
 
+use std::collections::HashMap;
+
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 use super::Report;
@@ -28,7 +30,6 @@ const CONTEXT_LINES: usize = 3;
 /// diagnostic of a large project stays linear).
 struct Window {
     text: String,
-    last_line: usize,
     /// A labelled line longer than [`MAX_SHOWN_LINE`] (0-based) and its length in bytes: the
     /// frame then names the places (`--> file:line:col`) without the source, whose rendering
     /// would cost the whole line for each finding on it (a minified file).
@@ -61,7 +62,6 @@ impl Window {
             .find(|&(_, bytes)| bytes > MAX_SHOWN_LINE);
         let mut window = Window {
             text: String::new(),
-            last_line: last,
             too_long,
             lines: Vec::new(),
         };
@@ -129,6 +129,12 @@ const MAX_SHOWN_LINE: usize = 4096;
 /// Labels of one file further apart than this many lines get a snippet each.
 const SPLIT_GAP: usize = 100;
 
+/// Labels one snippet holds at most: past it, the next label that does not overlap the ones
+/// before starts a new snippet. annotate-snippets places each annotation by scanning the
+/// snippet's lines and the annotations before it, so one snippet of 40 000 labels (an image
+/// built by as many services) took seconds; real diagnostics have a handful.
+const MAX_SNIPPET_LABELS: usize = 256;
+
 /// The first and last line a label covers.
 fn line_range(index: &crate::line_index::LineIndex, l: &Label) -> (usize, usize) {
     let span = l.location.span;
@@ -155,58 +161,78 @@ pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, color: Color) -> S
         labels.push((p, true));
     }
     labels.extend(d.secondary.iter().map(|l| (l, false)));
-    let mut files: Vec<FileId> = Vec::new();
-    for (l, _) in &labels {
-        if !files.contains(&l.location.file) {
-            files.push(l.location.file);
-        }
+    // The labels of each file, in order; files in the order of their first label.
+    let mut files: Vec<(FileId, Vec<usize>)> = Vec::new();
+    let mut file_slot: HashMap<FileId, usize> = HashMap::new();
+    for (i, (l, _)) in labels.iter().enumerate() {
+        let slot = *file_slot.entry(l.location.file).or_insert_with(|| {
+            files.push((l.location.file, Vec::new()));
+            files.len() - 1
+        });
+        files[slot].1.push(i);
     }
     // The windows first: the snippets borrow their text. Labels of one file share a snippet,
     // unless they are so far apart that the lines between would cost more than a second
-    // snippet (`::: file:line:col`); the primary label's window comes first.
-    let mut windows: Vec<(FileId, usize, Window)> = Vec::new();
-    for file_id in files {
+    // snippet (`::: file:line:col`); the primary label's window comes first. Each window
+    // lists its labels (those that start on its lines) in the order of `labels`.
+    let mut windows: Vec<(FileId, usize, Window, Vec<usize>)> = Vec::new();
+    for (file_id, members) in files {
         let file = sources.get(file_id);
         let index = file.line_index();
-        let mut kept: Vec<(usize, usize)> = labels
+        let ranges: Vec<(usize, usize)> = members
             .iter()
-            .filter(|(l, _)| l.location.file == file_id)
-            .map(|(l, _)| line_range(index, l))
+            .map(|&i| line_range(index, labels[i].0))
             .collect();
+        let mut kept = ranges.clone();
         kept.sort_unstable();
-        let primary_line = labels
+        let primary_line = members
             .iter()
-            .find(|(l, primary)| *primary && l.location.file == file_id)
-            .map(|(l, _)| line_range(index, l).0);
-        let mut clusters: Vec<&[(usize, usize)]> = Vec::new();
+            .zip(&ranges)
+            .find(|&(&i, _)| labels[i].1)
+            .map(|(_, r)| r.0);
+        // Clusters of `kept`, with the last line each covers.
+        let mut clusters: Vec<(&[(usize, usize)], usize)> = Vec::new();
         let mut from = 0;
+        let mut last = 0;
         for i in 1..=kept.len() {
-            let last = kept[from..i].iter().map(|k| k.1).max().unwrap_or(0);
-            if i == kept.len() || kept[i].0 > last + SPLIT_GAP {
-                clusters.push(&kept[from..i]);
+            last = last.max(kept[i - 1].1);
+            if i == kept.len()
+                || kept[i].0 > last + SPLIT_GAP
+                || (i - from >= MAX_SNIPPET_LABELS && kept[i].0 > last)
+            {
+                clusters.push((&kept[from..i], last));
                 from = i;
+                last = 0;
+            }
+        }
+        // Clusters do not overlap: a label is in the one whose lines hold its first line.
+        let mut cluster_members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
+        for (&i, r) in members.iter().zip(&ranges) {
+            let c = clusters
+                .partition_point(|(cluster, _)| cluster[0].0 <= r.0)
+                .saturating_sub(1);
+            if let Some(slot) = cluster_members.get_mut(c)
+                && clusters[c].1 >= r.0
+            {
+                slot.push(i);
             }
         }
         let at = windows.len();
-        for cluster in clusters {
+        for ((cluster, last_line), members) in clusters.into_iter().zip(cluster_members) {
             let first_line = cluster[0].0;
-            let last_line = cluster.iter().map(|k| k.1).max().unwrap_or(first_line);
             let window = Window::new(&file.text, index, first_line, last_line, cluster);
             if primary_line.is_some_and(|p| (first_line..=last_line).contains(&p)) {
-                windows.insert(at, (file_id, first_line, window));
+                windows.insert(at, (file_id, first_line, window, members));
             } else {
-                windows.push((file_id, first_line, window));
+                windows.push((file_id, first_line, window, members));
             }
         }
     }
-    for (file_id, first_line, window) in &windows {
+    for (file_id, first_line, window, members) in &windows {
         let file = sources.get(*file_id);
         if let Some((line, bytes)) = window.too_long {
-            let index = file.line_index();
-            let lines = *first_line..=window.last_line;
-            for (l, _) in labels.iter().filter(|(l, _)| {
-                l.location.file == *file_id && lines.contains(&line_range(index, l).0)
-            }) {
+            for &i in members {
+                let l = labels[i].0;
                 let at = file.line_col(l.location.span.start);
                 group = group.element(
                     Origin::path(file.name.as_str())
@@ -226,15 +252,11 @@ pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, color: Color) -> S
         let mut snippet = Snippet::source(window.text.as_str())
             .line_start(first_line + 1)
             .path(file.name.as_str());
-        let index = file.line_index();
-        let lines = *first_line..=window.last_line;
-        for (l, primary) in labels
-            .iter()
-            .filter(|(l, _)| l.location.file == *file_id && lines.contains(&line_range(index, l).0))
-        {
+        for &i in members {
+            let (l, primary) = labels[i];
             let s = window.offset(l.location.span.start);
             let e = window.offset(l.location.span.end).max(s);
-            let kind = if *primary {
+            let kind = if primary {
                 AnnotationKind::Primary
             } else {
                 AnnotationKind::Context
@@ -351,6 +373,71 @@ mod tests {
         // Near lines are the file's own text (the renderer may show one between two labels).
         let close = render_lines(60, 5, 3);
         assert!(close.contains("\n4 | key_4: value_4"), "{close}");
+    }
+
+    /// Snippets come file by file, the primary label's file first; within a file, the
+    /// primary label's snippet first, then the others by line; each label in the snippet
+    /// that holds its first line, whatever the order the labels were given in.
+    #[test]
+    fn snippets_keep_their_order_and_labels_their_snippet() {
+        let text: String = (1..=400).map(|n| format!("key_{n}: value_{n}\n")).collect();
+        let at = |line: usize| {
+            let start = u32::try_from(text.find(&format!("key_{line}:")).unwrap()).unwrap();
+            Span::new(start, start + 3)
+        };
+        let mut sources = SourceMap::new();
+        let a = sources.add(SourceFile::new("a.yml", text.clone(), FileKind::Compose));
+        let b = sources.add(SourceFile::new("b.yml", text.clone(), FileKind::Compose));
+        let d = Diagnostic::new("FC033", Severity::Error, "bad")
+            .at(Location::new(b, at(300)))
+            .with_secondary(Location::new(b, at(5)), "b-early")
+            .with_secondary(Location::new(a, at(250)), "a-far")
+            .with_secondary(Location::new(b, at(302)), "b-near")
+            .with_secondary(Location::new(a, at(10)), "a-one");
+        let out = render_diagnostic(&d, &sources, Color::Never);
+        let places: Vec<usize> = [
+            "--> b.yml:300:1",
+            "key_300",
+            "b-near",
+            "::: b.yml:5:1",
+            "b-early",
+            "::: a.yml:10:1",
+            "a-one",
+            "::: a.yml:250:1",
+            "a-far",
+        ]
+        .iter()
+        .map(|p| out.find(p).unwrap_or_else(|| panic!("{p} in {out}")))
+        .collect();
+        assert!(places.is_sorted(), "{places:?} {out}");
+    }
+
+    /// A cluster of more than [`MAX_SNIPPET_LABELS`] labels is cut into snippets of that
+    /// many, each label shown once, in the snippet of its line.
+    #[test]
+    fn many_labels_are_cut_into_snippets() {
+        let lines = 2 * MAX_SNIPPET_LABELS + 1;
+        let text: String = (1..=lines).map(|n| format!("k{n:05}: v\n")).collect();
+        let mut sources = SourceMap::new();
+        let file = sources.add(SourceFile::new("f.yml", text.clone(), FileKind::Compose));
+        let mut d = Diagnostic::new("FC033", Severity::Error, "bad")
+            .at(Location::new(file, Span::new(0, 6)));
+        for n in 2..=lines {
+            let start = u32::try_from(text.find(&format!("k{n:05}")).unwrap()).unwrap();
+            d = d.with_secondary(
+                Location::new(file, Span::new(start, start + 6)),
+                format!("label {n:05}"),
+            );
+        }
+        let out = render_diagnostic(&d, &sources, Color::Never);
+        for n in 2..=lines {
+            assert_eq!(out.matches(&format!("label {n:05}")).count(), 1, "{n}");
+        }
+        assert_eq!(out.matches(":::").count(), 2, "{out}");
+        assert!(
+            out.contains(&format!("::: f.yml:{}:1", MAX_SNIPPET_LABELS + 1)),
+            "{out}"
+        );
     }
 
     /// A line of `bytes` bytes (with its newline) with a finding at column 3.
