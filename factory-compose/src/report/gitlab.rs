@@ -6,6 +6,8 @@
 //! Identical findings get an occurrence number mixed in, so fingerprints stay unique. A
 //! finding without a place is reported on line 1 of the first compose file.
 
+use std::collections::HashMap;
+
 use md5::{Digest, Md5};
 use serde::Serialize;
 
@@ -52,7 +54,8 @@ fn hex(bytes: &[u8]) -> String {
 /// repeats so that they stay unique. SARIF's `partialFingerprints` use the same values.
 #[must_use]
 pub fn fingerprints(report: &Report, sources: &SourceMap) -> Vec<String> {
-    let mut seen: Vec<String> = Vec::new();
+    // How many times each first fingerprint was seen so far.
+    let mut seen: HashMap<String, usize> = HashMap::new();
     report
         .diagnostics
         .iter()
@@ -70,8 +73,9 @@ pub fn fingerprints(report: &Report, sources: &SourceMap) -> Vec<String> {
                 hasher.update([0]);
             }
             let mut fingerprint = hex(&hasher.finalize());
-            let repeats = seen.iter().filter(|f| **f == fingerprint).count();
-            seen.push(fingerprint.clone());
+            let count = seen.entry(fingerprint.clone()).or_insert(0);
+            let repeats = *count;
+            *count += 1;
             if repeats > 0 {
                 let mut again = Md5::new();
                 again.update(fingerprint.as_bytes());
@@ -128,4 +132,52 @@ pub fn render(report: &Report, sources: &SourceMap) -> String {
     let mut out = serde_json::to_string_pretty(&issues).unwrap_or_default();
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Diagnostic;
+    use crate::source::SourceFile;
+    use crate::span::{Location, Span};
+
+    /// Repeats of a finding get the MD5 of the first fingerprint and their occurrence number
+    /// (1, 2, … in report order), counted apart for each fingerprint.
+    #[test]
+    fn repeated_findings_are_numbered_in_report_order() {
+        let mut sources = SourceMap::new();
+        let file = sources.add(SourceFile::new("f.yml", "a: b\n", FileKind::Compose));
+        let finding = |message: &str| {
+            Diagnostic::new("FC033", Severity::Error, message)
+                .at(Location::new(file, Span::new(0, 1)))
+        };
+        let report = Report {
+            diagnostics: vec![
+                finding("x"),
+                finding("y"),
+                finding("x"),
+                finding("x"),
+                finding("y"),
+            ],
+        };
+        let got = fingerprints(&report, &sources);
+        let numbered = |first: &str, n: usize| {
+            let mut again = Md5::new();
+            again.update(first.as_bytes());
+            again.update(n.to_string().as_bytes());
+            hex(&again.finalize())
+        };
+        let (x, y) = (got[0].clone(), got[1].clone());
+        assert_ne!(x, y);
+        assert_eq!(
+            got,
+            [
+                x.clone(),
+                y.clone(),
+                numbered(&x, 1),
+                numbered(&x, 2),
+                numbered(&y, 1)
+            ]
+        );
+    }
 }
