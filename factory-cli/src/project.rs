@@ -1,6 +1,7 @@
 //! Reading a project from disk: compose files (Compose's discovery), `.env`, the process
 //! environment, and the settings every command shares.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use factory_compose::resolve_refs::FileRef;
@@ -226,7 +227,7 @@ fn add_project_files(dir: &Path, sources: &mut SourceMap) -> Result<Vec<String>,
     found.sort();
     // Names that are no file: a directory called `Dockerfile`, a link to nothing. They are not
     // read, and FP002 does not count them as the project's files.
-    let mut not_files: Vec<String> = Vec::new();
+    let mut not_files: HashSet<String> = HashSet::new();
     let mut add = |name: &str, on_disk: &std::ffi::OsStr, kind: FileKind| -> Result<(), String> {
         let display = discover::display_in(dir, name);
         let path = dir.join(on_disk);
@@ -234,13 +235,13 @@ fn add_project_files(dir: &Path, sources: &mut SourceMap) -> Result<Vec<String>,
         let kind_of = match std::fs::metadata(&path) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                not_files.push(name.to_owned());
+                not_files.insert(name.to_owned());
                 return Ok(());
             }
             Err(e) => return Err(format!("cannot read {display}: {e}")),
         };
         if kind_of.is_dir() {
-            not_files.push(name.to_owned());
+            not_files.insert(name.to_owned());
             return Ok(());
         }
         if !kind_of.is_file() {
@@ -289,6 +290,26 @@ pub(crate) fn read_configured(
     read(path, &crate::config::project_defaults(p, &conf))
 }
 
+/// The entries of the `--env-file`s' `texts`, in order. A later file sees the entries of the
+/// files before it (the last of a name wins), after the `process`'s variables. The earlier
+/// entries are kept in a map as they are read, not copied again for each file.
+fn parse_env_files<'t>(
+    texts: impl IntoIterator<Item = &'t str>,
+    process: &[(String, String)],
+) -> Vec<factory_env::DotenvEntry> {
+    let mut entries: Vec<factory_env::DotenvEntry> = Vec::new();
+    let mut earlier: HashMap<String, String> = HashMap::new();
+    for text in texts {
+        let parsed =
+            factory_env::dotenv::parse_recovering(text, &factory_env::Chain(process, &earlier)).0;
+        for e in &parsed {
+            earlier.insert(e.key.clone(), e.value.clone());
+        }
+        entries.extend(parsed);
+    }
+    entries
+}
+
 /// Read everything a command needs.
 pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles, String> {
     let mut dir = discover::project_dir(path, p.project_directory.as_deref(), &p.files)?;
@@ -315,17 +336,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         Vec::new()
     } else {
         let process: Vec<(String, String)> = std::env::vars().collect();
-        // A later file sees the entries of the files before it, after the process's variables.
-        let mut entries: Vec<factory_env::DotenvEntry> = Vec::new();
-        for (_, _, text) in &env_files {
-            let earlier: Vec<(String, String)> = entries
-                .iter()
-                .map(|e| (e.key.clone(), e.value.clone()))
-                .collect();
-            let lookup = factory_env::Chain(&process, earlier.as_slice());
-            entries.extend(factory_env::dotenv::parse_recovering(text, &lookup).0);
-        }
-        entries
+        parse_env_files(env_files.iter().map(|(_, _, text)| text.as_str()), &process)
     };
     let setting = |name: &str| {
         std::env::var(name).ok().or_else(|| {
@@ -487,6 +498,23 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
 
 #[cfg(test)]
 mod tests {
+    /// A later env file sees the earlier files' entries (the last of a name), after the
+    /// process's variables; every entry is kept, in order.
+    #[test]
+    fn env_files_see_the_earlier_ones() {
+        let process = [("P".to_owned(), "process".to_owned())];
+        let texts = ["A=1\nP=file\n", "A=2\n", "B=${A}-${P}\n"];
+        let entries = super::parse_env_files(texts, &process);
+        let pairs: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [("A", "1"), ("P", "file"), ("A", "2"), ("B", "2-process")]
+        );
+    }
+
     #[test]
     fn dockerfiles_of_the_project_directory() {
         for yes in ["Dockerfile", "Dockerfile.app", "Dockerfile.cdn"] {
