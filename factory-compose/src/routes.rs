@@ -36,7 +36,7 @@
 //! assert_eq!(answer.forwarded_path.as_deref(), Some("/x"));
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use factory_route::{BasicAuth, Match, ParseError, Request, Route, RouteTable, Rule};
@@ -135,16 +135,15 @@ impl<'p> RouteDef<'p> {
         match BasicAuth::parse(value) {
             Ok(auth) => auth.users().into_iter().map(str::to_owned).collect(),
             Err(_) => {
-                let mut out: Vec<String> = Vec::new();
-                for entry in value.split(',').map(str::trim).filter(|e| !e.is_empty()) {
-                    if let Some((user, _)) = entry.split_once(':')
-                        && !user.is_empty()
-                        && !out.iter().any(|u| u == user)
-                    {
-                        out.push(user.to_owned());
-                    }
-                }
-                out
+                // Each name once, where it is first written (a set: many users stay linear).
+                let mut seen: HashSet<&str> = HashSet::new();
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter_map(|entry| entry.split_once(':').map(|(user, _)| user))
+                    .filter(|user| !user.is_empty() && seen.insert(user))
+                    .map(str::to_owned)
+                    .collect()
             }
         }
     }

@@ -141,6 +141,21 @@ fn the_manuals_basic_auth_example_is_clean_and_lists_bob() {
 }
 
 #[test]
+fn a_repeated_basic_auth_user_is_listed_once_where_first_written() {
+    let compose = |users: &str| {
+        format!(
+            "services:\n  web:\n    image: app:1\n    expose: [\"80\"]\n    labels:\n      traefik.frontend.rule: Host:${{CI_ENVIRONMENT_DOMAIN}}\n      traefik.frontend.auth.basic: {users}\n"
+        )
+    };
+    let hash = "$$apr1$$FNdSDLrp$$TAXy/4ZjKQtNCupEyQ4tl1";
+    let valid = compose(&format!("bob:{hash},eve:{hash},bob:{hash},al:{hash}"));
+    assert_eq!(rows(&valid)[0].auth_users, ["bob", "eve", "al"]);
+    // With a malformed entry the names are still listed, each once, in the same order.
+    let broken = compose(&format!("bob:{hash},eve:plain,bob:{hash}, ,:x,al,al:{hash},eve:y"));
+    assert_eq!(rows(&broken)[0].auth_users, ["bob", "eve", "al"]);
+}
+
+#[test]
 fn the_manuals_websocket_example_is_fr013() {
     let report = lint_text(
         r#"services:

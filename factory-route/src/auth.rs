@@ -5,6 +5,7 @@
 //! therefore never accepts a password.
 
 use md5::{Digest, Md5};
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// A recognised htpasswd hash format.
@@ -219,15 +220,16 @@ impl BasicAuth {
         self.users.is_empty()
     }
 
-    /// User names, in order (a repeated name appears once; Traefik keeps its last hash).
+    /// User names, in order (a repeated name appears once, where it is first written;
+    /// Traefik keeps its last hash).
     pub fn users(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for u in &self.users {
-            if !out.contains(&u.name.as_str()) {
-                out.push(&u.name);
-            }
-        }
-        out
+        // A set of the names seen: a label with many users is not quadratic.
+        let mut seen: HashSet<&str> = HashSet::with_capacity(self.users.len());
+        self.users
+            .iter()
+            .map(|u| u.name.as_str())
+            .filter(|name| seen.insert(name))
+            .collect()
     }
 
     /// The entries, in order.
@@ -426,6 +428,20 @@ mod tests {
         );
         assert_eq!(auth.verify("carl", "secret"), Some(true));
         assert_eq!(auth.verify("nobody", "password"), None);
+    }
+
+    #[test]
+    fn a_repeated_user_is_listed_once_where_first_written_and_keeps_its_last_hash() {
+        let auth = BasicAuth::parse(&format!("bob:{MD5},eve:{APR1},bob:{APR1},carl:{MD5},eve:{MD5}"))
+            .unwrap();
+        assert_eq!(auth.users(), vec!["bob", "eve", "carl"]);
+        assert_eq!(auth.entries().len(), 5);
+        assert_eq!(auth.verify("bob", "password"), Some(true));
+        assert_eq!(auth.verify("eve", "secret"), Some(true));
+        let many: Vec<String> = (0..3000).map(|i| format!("u{}:{APR1}", i % 1000)).collect();
+        let auth = BasicAuth::parse(&many.join(",")).unwrap();
+        let want: Vec<String> = (0..1000).map(|i| format!("u{i}")).collect();
+        assert_eq!(auth.users(), want);
     }
 
     #[test]
