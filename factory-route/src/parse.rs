@@ -4,6 +4,8 @@
 use crate::error::{DomainsError, ParseError, ParseErrorKind};
 use crate::template::{Template, TemplateError, TemplateKind, compile_go_regex, go_quote};
 use regex::Regex;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::Range;
 
 /// The matcher and modifier names Traefik v1 knows (case-sensitive).
@@ -701,8 +703,6 @@ fn regex_too_big(span: Range<usize>, pattern: &str) -> ParseError {
     )
 }
 
-/// Go `sort.Sort(bySize)` on a short list: longest first, stable for equal lengths. The
-/// arguments' texts, as ranges of `text ++ joined`.
 /// The `PathPrefix` templates (no strict slash) of the arguments at `order`, with the Query
 /// variables `vars` declared.
 fn prefix_templates(lexed: &LexOut<'_>, order: &[Sp], vars: &[String]) -> Vec<Alt> {
@@ -712,6 +712,8 @@ fn prefix_templates(lexed: &LexOut<'_>, order: &[Sp], vars: &[String]) -> Vec<Al
         .collect()
 }
 
+/// Go `sort.Sort(bySize)` on a short list: longest first, stable for equal lengths. The
+/// arguments' texts, as ranges of `text ++ joined`.
 fn by_size(lexed: &LexOut<'_>, args: &[LexArg]) -> Vec<Sp> {
     let mut v: Vec<Sp> = args.iter().map(|a| Sp::new(&a.text)).collect();
     v.sort_by_key(|s| std::cmp::Reverse(lexed.get(s.range()).len()));
@@ -921,15 +923,15 @@ impl Rule {
                         ));
                     }
                     if name == MatcherName::Headers {
-                        let mut pairs: Vec<(String, String)> = Vec::new();
+                        let mut pairs = HeaderPairs::default();
                         for kv in texts.chunks(2) {
                             if let [k, v] = kv {
-                                upsert(&mut pairs, (*k).to_owned(), (*v).to_owned());
+                                pairs.set(*k, (*v).to_owned());
                             }
                         }
-                        Compiled::Headers(canonical_keys(pairs))
+                        Compiled::Headers(pairs.into_canonical())
                     } else {
-                        let mut pairs: Vec<(String, Regex)> = Vec::new();
+                        let mut pairs = HeaderPairs::default();
                         for (i, kv) in texts.chunks(2).enumerate() {
                             if let [k, v] = kv {
                                 let span = args
@@ -953,10 +955,10 @@ impl Rule {
                                         format!("parsing error on rule: {}", e.go_message(v)),
                                     )
                                 })?;
-                                upsert(&mut pairs, (*k).to_owned(), re);
+                                pairs.set(*k, re);
                             }
                         }
-                        Compiled::HeadersRegexp(canonical_keys(pairs))
+                        Compiled::HeadersRegexp(pairs.into_canonical())
                     }
                 }
                 MatcherName::Query => {
@@ -1133,21 +1135,47 @@ impl Rule {
     }
 }
 
-/// mux's map of header pairs, looked up by canonical name: the map is keyed by the name as
-/// written (a later `X-Foo` replaces an earlier `X-Foo`, not an earlier `x-foo`), and each key
-/// is made canonical only when the request is checked, so `x-foo,a,X-Foo,b` asks for both.
-fn canonical_keys<T>(pairs: Vec<(String, T)>) -> Box<[(String, T)]> {
-    pairs
-        .into_iter()
-        .map(|(k, v)| (crate::request::canonical_header_key(&k), v))
-        .collect()
+/// mux's map of header pairs (`mapFromPairsToString`), keyed by the name as written: a later
+/// `X-Foo` replaces an earlier `X-Foo`'s value but keeps its place, and is not merged with an
+/// earlier `x-foo`. Each key is made canonical only when the map is done, so `x-foo,a,X-Foo,b`
+/// asks for both. The index makes a rule with many pairs linear, not quadratic.
+struct HeaderPairs<'t, T> {
+    pairs: Vec<(&'t str, T)>,
+    /// Position in `pairs` of each name as written.
+    index: HashMap<&'t str, usize>,
 }
 
-fn upsert<T>(pairs: &mut Vec<(String, T)>, k: String, v: T) {
-    if let Some(slot) = pairs.iter_mut().find(|(key, _)| *key == k) {
-        slot.1 = v;
-    } else {
-        pairs.push((k, v));
+impl<T> Default for HeaderPairs<'_, T> {
+    fn default() -> Self {
+        HeaderPairs {
+            pairs: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+impl<'t, T> HeaderPairs<'t, T> {
+    /// Sets `name` to `value`: the last value wins, the first position stays.
+    fn set(&mut self, name: &'t str, value: T) {
+        match self.index.entry(name) {
+            Entry::Occupied(at) => {
+                if let Some(slot) = self.pairs.get_mut(*at.get()) {
+                    slot.1 = value;
+                }
+            }
+            Entry::Vacant(free) => {
+                free.insert(self.pairs.len());
+                self.pairs.push((name, value));
+            }
+        }
+    }
+
+    /// The pairs in first-written order, each name made canonical.
+    fn into_canonical(self) -> Box<[(String, T)]> {
+        self.pairs
+            .into_iter()
+            .map(|(k, v)| (crate::request::canonical_header_key(k), v))
+            .collect()
     }
 }
 
@@ -1337,6 +1365,56 @@ mod tests {
 
     fn same_lex(text: &str) -> bool {
         flat_lex(text) == reference_lex(text)
+    }
+
+    /// The header pairs of the first segment of `text`, as matching reads them.
+    fn header_pairs(text: &str) -> Vec<(String, String)> {
+        let rule = Rule::parse(text).unwrap();
+        match rule.segments().next().map(|s| s.compiled()) {
+            Some(Compiled::Headers(pairs)) => pairs.to_vec(),
+            Some(Compiled::HeadersRegexp(pairs)) => pairs
+                .iter()
+                .map(|(k, re)| (k.clone(), re.as_str().to_owned()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_repeated_header_name_keeps_its_first_place_and_its_last_value() {
+        // mux's map is keyed by the name as written: `x-a` is another key than `X-A` (both
+        // become `X-A` only when checked), and a name written again replaces the value.
+        assert_eq!(
+            header_pairs("Headers:X-A,1,x-b,2,x-a,3,X-A,4,x-b,5"),
+            [("X-A", "4"), ("X-B", "5"), ("X-A", "3")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        assert_eq!(
+            header_pairs("HeadersRegexp:X-A,a,x-a,b,X-A,c"),
+            [("X-A", "c"), ("X-A", "b")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        let rule = Rule::parse("HeadersRegexp:X-A,a,x-a,b,X-A,c").unwrap();
+        let with = |value: &str| {
+            let mut req = crate::Request::new("h", "/");
+            req.headers.push(("X-A".to_owned(), value.to_owned()));
+            rule.matches(&req).is_match()
+        };
+        // The replaced `a` is not asked for; `b` (another key as written) and `c` are.
+        assert!(with("bc"));
+        assert!(!with("ab"));
+        assert!(!with("ac"));
+    }
+
+    #[test]
+    fn many_header_pairs_keep_their_order() {
+        let text = (0..2000)
+            .map(|i| format!("X-H{},v{i}", i % 1000))
+            .collect::<Vec<_>>()
+            .join(",");
+        let pairs = header_pairs(&format!("Headers:{text}"));
+        let want: Vec<(String, String)> = (0..1000)
+            .map(|i| (format!("X-H{i}"), format!("v{}", i + 1000)))
+            .collect();
+        assert_eq!(pairs, want);
     }
 
     #[test]
