@@ -457,7 +457,7 @@ fn literal_colon(t: &str) -> Option<usize> {
 
 /// Rebuilds the template error of one argument (the compiled list may be reordered).
 fn arg_template_error(seg: Segment<'_>, arg: &Arg<'_>) -> Option<TemplateError> {
-    use crate::template::{Template, TemplateKind};
+    use crate::template::{RouteVars, Template, TemplateKind};
     let (tpl, kind) = match seg.name() {
         MatcherName::HostRegexp => (arg.text.to_owned(), TemplateKind::Host),
         MatcherName::Path | MatcherName::PathStrip | MatcherName::PathStripRegex => {
@@ -471,7 +471,7 @@ fn arg_template_error(seg: Segment<'_>, arg: &Arg<'_>) -> Option<TemplateError> 
     };
     // Duplicates with Query variables are checked by the compiled list; recheck here with
     // none, then fall back to the compiled error.
-    match Template::new(&tpl, kind, true, &[]) {
+    match Template::new(&tpl, kind, true, &RouteVars::new()) {
         Err(e) => Some(e),
         Ok(_) => match seg.compiled() {
             Compiled::Path(alts) => alts.strict.iter().find_map(|r| match r {

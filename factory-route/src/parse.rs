@@ -2,7 +2,9 @@
 //! route building (`Rules.Parse`) that can still fail on mux errors.
 
 use crate::error::{DomainsError, ParseError, ParseErrorKind};
-use crate::template::{Template, TemplateError, TemplateKind, compile_go_regex, go_quote};
+use crate::template::{
+    RouteVars, Template, TemplateError, TemplateKind, compile_go_regex, go_quote,
+};
 use regex::Regex;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -705,7 +707,7 @@ fn regex_too_big(span: Range<usize>, pattern: &str) -> ParseError {
 
 /// The `PathPrefix` templates (no strict slash) of the arguments at `order`, with the Query
 /// variables `vars` declared.
-fn prefix_templates(lexed: &LexOut<'_>, order: &[Sp], vars: &[String]) -> Vec<Alt> {
+fn prefix_templates(lexed: &LexOut<'_>, order: &[Sp], vars: &RouteVars) -> Vec<Alt> {
     order
         .iter()
         .map(|s| Template::new(lexed.get(s.range()), TemplateKind::PathPrefix, false, vars))
@@ -778,7 +780,7 @@ impl Rule {
         // A regex past factory's size budget is not an error for Traefik: the rest of the rule
         // is still checked, and the budget is reported only when nothing else is wrong.
         let mut too_big: Option<ParseError> = None;
-        let mut query_vars: Vec<String> = Vec::new();
+        let mut query_vars = RouteVars::new();
         for l in &lexed.segments {
             let name = check_lexed(text, l)?;
             let args = lexed.args_of(l);
@@ -817,7 +819,7 @@ impl Rule {
                         by_size(&lexed, args)
                     };
                     if name == MatcherName::PathStripRegex {
-                        modifiers.strip_regex = prefix_templates(&lexed, &order, &[]);
+                        modifiers.strip_regex = prefix_templates(&lexed, &order, &RouteVars::new());
                     }
                     let compiled = Compiled::Path(Box::new(PathAlts {
                         strict: order
@@ -883,7 +885,7 @@ impl Rule {
                 }
                 MatcherName::PathPrefixStripRegex => {
                     let order = by_size(&lexed, args);
-                    modifiers.strip_regex = prefix_templates(&lexed, &order, &[]);
+                    modifiers.strip_regex = prefix_templates(&lexed, &order, &RouteVars::new());
                     Compiled::PrefixTemplate(
                         prefix_templates(&lexed, &order, &query_vars).into_boxed_slice(),
                     )
@@ -1090,7 +1092,7 @@ impl Rule {
                 return Box::default();
             };
             // The variables of the `Query` templates before this segment.
-            let mut query_vars: Vec<String> = Vec::new();
+            let mut query_vars = RouteVars::new();
             for before in self.segments.iter().take(index) {
                 if let Compiled::Query(tpls) = &before.compiled {
                     for t in tpls {
@@ -1418,6 +1420,28 @@ mod tests {
     }
 
     #[test]
+    fn a_query_variable_declared_twice_is_refused_at_its_second_use() {
+        let err = Rule::parse("Query:a={v},b={w},c={v}").unwrap_err();
+        assert_eq!(err.kind, ParseErrorKind::InvalidPattern);
+        assert_eq!(err.traefik, "error parsing rule: parsing error on rule: mux: duplicated route variable \"v\"");
+        // A path template after the queries may not reuse their names either: that alternative
+        // never matches.
+        let rule = Rule::parse("Query:a={v},b={w};Path:/x/{w},/y/{z}").unwrap();
+        assert!(!rule.matches(&crate::Request::new("h", "/x/1")).is_match());
+        let mut req = crate::Request::new("h", "/y/1");
+        req.query = vec![("a".to_owned(), "1".to_owned()), ("b".to_owned(), "2".to_owned())];
+        assert!(rule.matches(&req).is_match());
+        // Many distinct parameters are all declared.
+        let many = (0..3000)
+            .map(|i| format!("k{i}={{v{i}}}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        assert!(Rule::parse(&format!("Query:{many}")).is_ok());
+        let err = Rule::parse(&format!("Query:{many},again={{v2999}}")).unwrap_err();
+        assert!(err.traefik.ends_with("duplicated route variable \"v2999\""), "{}", err.traefik);
+    }
+
+    #[test]
     fn names_round_trip() {
         for m in MatcherName::ALL {
             assert_eq!(MatcherName::from_name(m.as_str()), Some(m));
@@ -1593,7 +1617,7 @@ mod tests {
         let Ok(out) = lex(text) else {
             return Vec::new();
         };
-        let mut query_vars: Vec<String> = Vec::new();
+        let mut query_vars = RouteVars::new();
         let mut res = Vec::new();
         for l in &out.segments {
             let Ok(name) = check_lexed(text, l) else {

@@ -2,7 +2,7 @@
 //! `containous/mux` at the commit Traefik v1.7.34 pins, and Go RE2 regexes on the `regex` crate.
 
 use regex::{Regex, RegexBuilder};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Compiled-program size limit of one regex, in bytes: a hostile pattern is an error
 /// ([`TemplateError::TooBig`]), never a blow-up.
@@ -10,6 +10,11 @@ pub(crate) const SIZE_LIMIT: usize = 1 << 20;
 
 /// The help for a regex past [`SIZE_LIMIT`].
 pub(crate) const SMALLER_REGEX_HELP: &str = "write a smaller regex: a counted repetition of a Unicode class (`\\pL{30}`) is huge (all the more in a case-insensitive `HostRegexp`); `\\pL+` or an ASCII class (`[a-z]{30}`) stays small";
+
+/// The variable names a route has already declared: mux refuses a name used twice across a
+/// route's host, path and query templates. A set, because a `Query` matcher with thousands of
+/// parameters checks each new template against all the names before it.
+pub(crate) type RouteVars = HashSet<String>;
 
 /// What a template matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +127,7 @@ impl Template {
         tpl: &str,
         kind: TemplateKind,
         strict_slash: bool,
-        prior_vars: &[String],
+        prior_vars: &RouteVars,
     ) -> Result<Template, TemplateError> {
         if matches!(kind, TemplateKind::Path | TemplateKind::PathPrefix)
             && !tpl.is_empty()
@@ -1241,35 +1246,35 @@ mod tests {
 
     #[test]
     fn host_template() {
-        let t = Template::new("{sub}.example.com", TemplateKind::Host, true, &[]).unwrap();
+        let t = Template::new("{sub}.example.com", TemplateKind::Host, true, &RouteVars::new()).unwrap();
         assert!(t.is_match("API.example.com"));
         assert!(!t.is_match("a.b.example.com"));
     }
 
     #[test]
     fn path_templates_and_strict_slash() {
-        let t = Template::new("/foo/", TemplateKind::Path, true, &[]).unwrap();
+        let t = Template::new("/foo/", TemplateKind::Path, true, &RouteVars::new()).unwrap();
         assert!(t.is_match("/foo") && t.is_match("/foo/"));
-        let t = Template::new("/foo/", TemplateKind::Path, false, &[]).unwrap();
+        let t = Template::new("/foo/", TemplateKind::Path, false, &RouteVars::new()).unwrap();
         assert!(!t.is_match("/foo"));
         assert_eq!(
-            Template::new("/a/{id", TemplateKind::Path, true, &[]).unwrap_err(),
+            Template::new("/a/{id", TemplateKind::Path, true, &RouteVars::new()).unwrap_err(),
             TemplateError::UnbalancedBraces
         );
         assert!(matches!(
-            Template::new("/a/{id:(}", TemplateKind::Path, true, &[]),
+            Template::new("/a/{id:(}", TemplateKind::Path, true, &RouteVars::new()),
             Err(TemplateError::Regex { .. })
         ));
         // Past the compiled-size budget: refused as too big, not as a syntax error.
         assert_eq!(
-            Template::new(r"/a/{id:\pL{1000}}", TemplateKind::Path, true, &[]).unwrap_err(),
+            Template::new(r"/a/{id:\pL{1000}}", TemplateKind::Path, true, &RouteVars::new()).unwrap_err(),
             TemplateError::TooBig
         );
         let t = Template::new(
             "/one/{two}/{three:[0-9]+}",
             TemplateKind::PathPrefix,
             false,
-            &[],
+            &RouteVars::new(),
         )
         .unwrap();
         assert_eq!(
