@@ -151,7 +151,9 @@ fn a_repeated_basic_auth_user_is_listed_once_where_first_written() {
     let valid = compose(&format!("bob:{hash},eve:{hash},bob:{hash},al:{hash}"));
     assert_eq!(rows(&valid)[0].auth_users, ["bob", "eve", "al"]);
     // With a malformed entry the names are still listed, each once, in the same order.
-    let broken = compose(&format!("bob:{hash},eve:plain,bob:{hash}, ,:x,al,al:{hash},eve:y"));
+    let broken = compose(&format!(
+        "bob:{hash},eve:plain,bob:{hash}, ,:x,al,al:{hash},eve:y"
+    ));
     assert_eq!(rows(&broken)[0].auth_users, ["bob", "eve", "al"]);
 }
 

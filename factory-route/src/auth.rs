@@ -432,8 +432,10 @@ mod tests {
 
     #[test]
     fn a_repeated_user_is_listed_once_where_first_written_and_keeps_its_last_hash() {
-        let auth = BasicAuth::parse(&format!("bob:{MD5},eve:{APR1},bob:{APR1},carl:{MD5},eve:{MD5}"))
-            .unwrap();
+        let auth = BasicAuth::parse(&format!(
+            "bob:{MD5},eve:{APR1},bob:{APR1},carl:{MD5},eve:{MD5}"
+        ))
+        .unwrap();
         assert_eq!(auth.users(), vec!["bob", "eve", "carl"]);
         assert_eq!(auth.entries().len(), 5);
         assert_eq!(auth.verify("bob", "password"), Some(true));

@@ -928,7 +928,7 @@ impl Rule {
                         let mut pairs = HeaderPairs::default();
                         for kv in texts.chunks(2) {
                             if let [k, v] = kv {
-                                pairs.set(*k, (*v).to_owned());
+                                pairs.set(k, (*v).to_owned());
                             }
                         }
                         Compiled::Headers(pairs.into_canonical())
@@ -957,7 +957,7 @@ impl Rule {
                                         format!("parsing error on rule: {}", e.go_message(v)),
                                     )
                                 })?;
-                                pairs.set(*k, re);
+                                pairs.set(k, re);
                             }
                         }
                         Compiled::HeadersRegexp(pairs.into_canonical())
@@ -1423,13 +1423,19 @@ mod tests {
     fn a_query_variable_declared_twice_is_refused_at_its_second_use() {
         let err = Rule::parse("Query:a={v},b={w},c={v}").unwrap_err();
         assert_eq!(err.kind, ParseErrorKind::InvalidPattern);
-        assert_eq!(err.traefik, "error parsing rule: parsing error on rule: mux: duplicated route variable \"v\"");
+        assert_eq!(
+            err.traefik,
+            "error parsing rule: parsing error on rule: mux: duplicated route variable \"v\""
+        );
         // A path template after the queries may not reuse their names either: that alternative
         // never matches.
         let rule = Rule::parse("Query:a={v},b={w};Path:/x/{w},/y/{z}").unwrap();
         assert!(!rule.matches(&crate::Request::new("h", "/x/1")).is_match());
         let mut req = crate::Request::new("h", "/y/1");
-        req.query = vec![("a".to_owned(), "1".to_owned()), ("b".to_owned(), "2".to_owned())];
+        req.query = vec![
+            ("a".to_owned(), "1".to_owned()),
+            ("b".to_owned(), "2".to_owned()),
+        ];
         assert!(rule.matches(&req).is_match());
         // Many distinct parameters are all declared.
         let many = (0..3000)
@@ -1438,7 +1444,11 @@ mod tests {
             .join(",");
         assert!(Rule::parse(&format!("Query:{many}")).is_ok());
         let err = Rule::parse(&format!("Query:{many},again={{v2999}}")).unwrap_err();
-        assert!(err.traefik.ends_with("duplicated route variable \"v2999\""), "{}", err.traefik);
+        assert!(
+            err.traefik.ends_with("duplicated route variable \"v2999\""),
+            "{}",
+            err.traefik
+        );
     }
 
     #[test]
