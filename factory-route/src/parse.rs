@@ -3,7 +3,8 @@
 
 use crate::error::{DomainsError, ParseError, ParseErrorKind};
 use crate::template::{
-    RouteVars, Template, TemplateError, TemplateKind, compile_go_regex, go_quote,
+    LazyRegex, RouteVars, Template, TemplateError, TemplateKind, compile_go_regex, go_quote,
+    lazy_go_regex,
 };
 use regex::Regex;
 use std::collections::HashMap;
@@ -303,7 +304,7 @@ pub(crate) enum Compiled {
     /// The upper-cased methods.
     Method(Box<[Sp]>),
     Headers(Box<[(String, String)]>),
-    HeadersRegexp(Box<[(String, Regex)]>),
+    HeadersRegexp(Box<[(String, LazyRegex)]>),
     Query(Box<[Template]>),
     Modifier,
 }
@@ -939,7 +940,7 @@ impl Rule {
                                 let span = args
                                     .get(2 * i + 1)
                                     .map_or(l.span.clone(), |a| a.span.clone());
-                                let re = match compile_go_regex(v) {
+                                let re = match lazy_go_regex(v) {
                                     Err(TemplateError::TooBig) => {
                                         too_big.get_or_insert_with(|| regex_too_big(span, v));
                                         continue;

@@ -1,8 +1,9 @@
 //! gorilla-mux templates (`/a/{id:[0-9]+}`, `{sub}.example.com`, `k={v}`) as built by
 //! `containous/mux` at the commit Traefik v1.7.34 pins, and Go RE2 regexes on the `regex` crate.
 
-use regex::{Regex, RegexBuilder};
+use regex::{Captures, Regex, RegexBuilder};
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
 /// Compiled-program size limit of one regex, in bytes: a hostile pattern is an error
 /// ([`TemplateError::TooBig`]), never a blow-up.
@@ -77,12 +78,97 @@ enum ReversePart {
     Var(usize),
 }
 
+/// A regex checked when its rule is parsed (so every error is reported then) but compiled
+/// only when something is first matched against it.
+///
+/// A compiled `Regex` takes 10 to 30 KB, a thousand times a typical template: a compose file
+/// with tens of thousands of templates (segments, `Query` parameters, `HeadersRegexp` pairs)
+/// needed gigabytes, although matching one request reads only a few of them. A compiled
+/// regex is shared by every `LazyRegex` with the same pattern ([`shared_regex`]): segment
+/// rules often repeat the same `HostRegexp`.
+#[derive(Debug, Clone)]
+pub(crate) struct LazyRegex {
+    pattern: Box<str>,
+    /// `None` would be a pattern that compiled when checked and not on first use (it cannot:
+    /// the same pattern, the same limits): it then matches nothing.
+    compiled: OnceLock<Option<Arc<Regex>>>,
+}
+
+impl LazyRegex {
+    /// Checks that `pattern` (already in the `regex` crate's syntax) compiles within
+    /// [`SIZE_LIMIT`], with the errors of [`build_regex`], and keeps only its text.
+    pub(crate) fn new(pattern: String) -> Result<LazyRegex, TemplateError> {
+        build_regex(&pattern)?;
+        Ok(LazyRegex {
+            pattern: pattern.into_boxed_str(),
+            compiled: OnceLock::new(),
+        })
+    }
+
+    fn regex(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| shared_regex(&self.pattern).ok())
+            .as_deref()
+    }
+
+    /// The pattern, as `Regex::as_str` gives it.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.pattern
+    }
+
+    pub(crate) fn is_match(&self, haystack: &str) -> bool {
+        self.regex().is_some_and(|re| re.is_match(haystack))
+    }
+
+    pub(crate) fn captures<'h>(&self, haystack: &'h str) -> Option<Captures<'h>> {
+        self.regex()?.captures(haystack)
+    }
+}
+
+/// The compiled regexes in use, by pattern. Entries are weak: a regex is freed with the last
+/// template that uses it.
+static SHARED_REGEXES: Mutex<Option<HashMap<Box<str>, Weak<Regex>>>> = Mutex::new(None);
+
+/// The compiled regex of `pattern`, shared with every other user of the same pattern.
+fn shared_regex(pattern: &str) -> Result<Arc<Regex>, TemplateError> {
+    let lookup = || {
+        let shared = SHARED_REGEXES
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        shared
+            .as_ref()
+            .and_then(|m| m.get(pattern))
+            .and_then(Weak::upgrade)
+    };
+    if let Some(re) = lookup() {
+        return Ok(re);
+    }
+    // Compiled outside the lock; when another thread compiled it meanwhile, both are correct
+    // and the map keeps the later one.
+    let re = Arc::new(build_regex(pattern)?);
+    let mut shared = SHARED_REGEXES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let map = shared.get_or_insert_with(HashMap::new);
+    // Dropping the dead entries whenever the map reaches a power of two keeps it at most
+    // twice the live patterns, at an amortised constant cost per insertion.
+    if map.len() >= 1024 && map.len().is_power_of_two() {
+        map.retain(|_, re| re.strong_count() > 0);
+    }
+    map.insert(pattern.into(), Arc::downgrade(&re));
+    Ok(re)
+}
+
 /// A compiled mux template.
 #[derive(Debug, Clone)]
 pub(crate) struct Template {
     /// The template as given to mux (before the strict-slash trim).
     pub(crate) template: String,
-    regex: Regex,
+    regex: LazyRegex,
+    /// Every match starts with the first literal of `reverse` (not so for the
+    /// case-insensitive `HostRegexp`): an input without it is refused without compiling the
+    /// regex.
+    literal_start: bool,
     var_names: Vec<String>,
     var_patterns: Vec<String>,
     reverse: Vec<ReversePart>,
@@ -227,10 +313,13 @@ impl Template {
                 return Err(TemplateError::DuplicateVariable(name.clone()));
             }
         }
-        let regex = build_regex(&pattern)?;
+        // The regex starts with `^` and the first literal, escaped.
+        let literal_start = kind != TemplateKind::Host;
+        let regex = LazyRegex::new(pattern)?;
         Ok(Template {
             template: tpl.to_owned(),
             regex,
+            literal_start,
             var_names,
             var_patterns,
             reverse,
@@ -286,7 +375,15 @@ impl Template {
 
     /// Whether the template matches `input` (host, path or `key=value`).
     pub(crate) fn is_match(&self, input: &str) -> bool {
-        self.regex.is_match(input)
+        input.starts_with(self.literal_prefix()) && self.regex.is_match(input)
+    }
+
+    /// The text every match starts with (see `literal_start`).
+    fn literal_prefix(&self) -> &str {
+        match self.reverse.first() {
+            Some(ReversePart::Literal(raw)) if self.literal_start => raw,
+            _ => "",
+        }
     }
 
     /// The URL mux's `Route.URL` builds from the variables of a match on `input`
@@ -373,6 +470,11 @@ fn first_line(s: &str) -> String {
 /// Compiles a Go regex (RE2 syntax, as `regexp.Compile`) for use on `&str`.
 pub(crate) fn compile_go_regex(pattern: &str) -> Result<Regex, TemplateError> {
     build_regex(&translate_go_regex(pattern)?)
+}
+
+/// Checks a Go regex as [`compile_go_regex`] does; it is compiled on first use.
+pub(crate) fn lazy_go_regex(pattern: &str) -> Result<LazyRegex, TemplateError> {
+    LazyRegex::new(translate_go_regex(pattern)?)
 }
 
 /// Rewrites a Go regular expression (RE2, as Go's `regexp/syntax` parses it) for the `regex`
@@ -1245,8 +1347,87 @@ mod tests {
     }
 
     #[test]
+    fn a_template_matches_what_its_regex_matches_although_compiled_late_and_shared() {
+        let inputs = [
+            "",
+            "/",
+            "/a",
+            "/a/",
+            "/a/b",
+            "/ab",
+            "/p1/12",
+            "/p1/x",
+            "/p10/12",
+            "/P1/12",
+            "x",
+            "k=",
+            "k=v",
+            "k=\n",
+            "kk=v",
+            "API.Example.com",
+            "api.example.com",
+            "a.b.example.com",
+        ];
+        let templates = [
+            ("/a/{x}", TemplateKind::Path, true),
+            ("/a/", TemplateKind::Path, true),
+            ("/a/", TemplateKind::Path, false),
+            ("/", TemplateKind::Path, true),
+            ("/{x}/b", TemplateKind::PathPrefix, false),
+            ("/p1/{id:[0-9]+}", TemplateKind::PathPrefix, false),
+            ("/p1/{id:[0-9]+}", TemplateKind::PathPrefix, false),
+            ("k={v}", TemplateKind::Query, false),
+            ("k=", TemplateKind::Query, false),
+            ("k=v", TemplateKind::Query, false),
+            ("{sub}.Example.com", TemplateKind::Host, false),
+            ("API.{d}.com", TemplateKind::Host, false),
+        ];
+        for (tpl, kind, strict) in templates {
+            let t = Template::new(tpl, kind, strict, &RouteVars::new()).unwrap();
+            let fresh = build_regex(t.regex.as_str()).unwrap();
+            for input in inputs {
+                assert_eq!(
+                    t.is_match(input),
+                    fresh.is_match(input),
+                    "{tpl:?} on {input:?}"
+                );
+            }
+        }
+        // Two templates with one pattern share one compiled regex.
+        let a = Template::new(
+            "/s/{id:[0-9]+}",
+            TemplateKind::Path,
+            true,
+            &RouteVars::new(),
+        );
+        let b = Template::new(
+            "/s/{id:[0-9]+}",
+            TemplateKind::Path,
+            true,
+            &RouteVars::new(),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(a.is_match("/s/1") && b.is_match("/s/2/"));
+        assert!(std::ptr::eq(
+            a.regex.regex().unwrap(),
+            b.regex.regex().unwrap()
+        ));
+        // A regex past the budget is refused when parsed, not when first used.
+        assert_eq!(
+            lazy_go_regex(r"\pL{1000}").unwrap_err(),
+            TemplateError::TooBig
+        );
+    }
+
+    #[test]
     fn host_template() {
-        let t = Template::new("{sub}.example.com", TemplateKind::Host, true, &RouteVars::new()).unwrap();
+        let t = Template::new(
+            "{sub}.example.com",
+            TemplateKind::Host,
+            true,
+            &RouteVars::new(),
+        )
+        .unwrap();
         assert!(t.is_match("API.example.com"));
         assert!(!t.is_match("a.b.example.com"));
     }
@@ -1267,7 +1448,13 @@ mod tests {
         ));
         // Past the compiled-size budget: refused as too big, not as a syntax error.
         assert_eq!(
-            Template::new(r"/a/{id:\pL{1000}}", TemplateKind::Path, true, &RouteVars::new()).unwrap_err(),
+            Template::new(
+                r"/a/{id:\pL{1000}}",
+                TemplateKind::Path,
+                true,
+                &RouteVars::new()
+            )
+            .unwrap_err(),
             TemplateError::TooBig
         );
         let t = Template::new(
