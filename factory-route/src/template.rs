@@ -3,7 +3,7 @@
 
 use regex::{Captures, Regex, RegexBuilder};
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 
 /// Compiled-program size limit of one regex, in bytes: a hostile pattern is an error
 /// ([`TemplateError::TooBig`]), never a blow-up.
@@ -96,9 +96,10 @@ pub(crate) struct LazyRegex {
 
 impl LazyRegex {
     /// Checks that `pattern` (already in the `regex` crate's syntax) compiles within
-    /// [`SIZE_LIMIT`], with the errors of [`build_regex`], and keeps only its text.
+    /// [`SIZE_LIMIT`], with the errors of [`build_regex`] ([`check_regex`]), and keeps only
+    /// its text.
     pub(crate) fn new(pattern: String) -> Result<LazyRegex, TemplateError> {
-        build_regex(&pattern)?;
+        check_regex(&pattern)?;
         Ok(LazyRegex {
             pattern: pattern.into_boxed_str(),
             compiled: OnceLock::new(),
@@ -125,38 +126,57 @@ impl LazyRegex {
     }
 }
 
-/// The compiled regexes in use, by pattern. Entries are weak: a regex is freed with the last
-/// template that uses it.
-static SHARED_REGEXES: Mutex<Option<HashMap<Box<str>, Weak<Regex>>>> = Mutex::new(None);
+/// The compiled regexes in use, by pattern, and the patterns known to compile.
+#[derive(Default)]
+struct SharedRegexes {
+    /// Weak entries: a regex is freed with the last template that uses it. A dead entry still
+    /// says that its pattern compiled within the limits.
+    by_pattern: HashMap<Box<str>, Weak<Regex>>,
+    /// The size at which the dead entries are dropped next.
+    prune_at: usize,
+}
+
+static SHARED_REGEXES: LazyLock<Mutex<SharedRegexes>> = LazyLock::new(Mutex::default);
+
+fn shared_regexes() -> MutexGuard<'static, SharedRegexes> {
+    SHARED_REGEXES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+}
 
 /// The compiled regex of `pattern`, shared with every other user of the same pattern.
 fn shared_regex(pattern: &str) -> Result<Arc<Regex>, TemplateError> {
-    let lookup = || {
-        let shared = SHARED_REGEXES
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        shared
-            .as_ref()
-            .and_then(|m| m.get(pattern))
-            .and_then(Weak::upgrade)
-    };
-    if let Some(re) = lookup() {
+    let live = shared_regexes()
+        .by_pattern
+        .get(pattern)
+        .and_then(Weak::upgrade);
+    if let Some(re) = live {
         return Ok(re);
     }
     // Compiled outside the lock; when another thread compiled it meanwhile, both are correct
     // and the map keeps the later one.
     let re = Arc::new(build_regex(pattern)?);
-    let mut shared = SHARED_REGEXES
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
-    let map = shared.get_or_insert_with(HashMap::new);
-    // Dropping the dead entries whenever the map reaches a power of two keeps it at most
-    // twice the live patterns, at an amortised constant cost per insertion.
-    if map.len() >= 1024 && map.len().is_power_of_two() {
-        map.retain(|_, re| re.strong_count() > 0);
+    let mut shared = shared_regexes();
+    // Dropping the dead entries once the map has doubled since the last time keeps it at
+    // most about twice the live patterns (plus 1024), at an amortised constant cost.
+    if shared.by_pattern.len() >= shared.prune_at.max(1024) {
+        shared.by_pattern.retain(|_, re| re.strong_count() > 0);
+        shared.prune_at = 2 * shared.by_pattern.len();
     }
-    map.insert(pattern.into(), Arc::downgrade(&re));
+    shared
+        .by_pattern
+        .insert(pattern.into(), Arc::downgrade(&re));
     Ok(re)
+}
+
+/// Checks that `pattern` compiles within the limits, with the errors of [`build_regex`],
+/// without keeping it. A pattern seen to compile recently is not compiled again: generated
+/// rules repeat the same variable patterns (`[0-9]+`) and `HostRegexp` templates.
+fn check_regex(pattern: &str) -> Result<(), TemplateError> {
+    if shared_regexes().by_pattern.contains_key(pattern) {
+        return Ok(());
+    }
+    shared_regex(pattern).map(drop)
 }
 
 /// A compiled mux template.
@@ -295,7 +315,7 @@ impl Template {
         // The same pattern for the `regex` crate.
         for (i, patt) in var_patterns.iter_mut().enumerate() {
             let translated = translate_go_regex(patt)?;
-            build_regex(&format!("^(?:{translated})$"))?;
+            check_regex(&format!("^(?:{translated})$"))?;
             if let Some(ReversePart::Literal(raw)) = reverse.get(2 * i) {
                 pattern.push_str(&regex::escape(raw));
             }
@@ -341,7 +361,7 @@ impl Template {
         ];
         let mut per_var: Vec<Vec<&str>> = Vec::new();
         for patt in &self.var_patterns {
-            let Ok(re) = build_regex(&format!("^(?:{patt})$")) else {
+            let Ok(re) = shared_regex(&format!("^(?:{patt})$")) else {
                 return Vec::new();
             };
             let fits: Vec<&str> = PICKS
@@ -422,7 +442,7 @@ impl Template {
         if !self.regex.is_match(&out) {
             for (name, patt) in self.var_names.iter().zip(&self.var_patterns) {
                 let value = values.get(name.as_str()).copied().unwrap_or_default();
-                if !build_regex(&format!("^(?:{patt})$")).is_ok_and(|re| re.is_match(value)) {
+                if !shared_regex(&format!("^(?:{patt})$")).is_ok_and(|re| re.is_match(value)) {
                     return None;
                 }
             }
@@ -1417,6 +1437,17 @@ mod tests {
             lazy_go_regex(r"\pL{1000}").unwrap_err(),
             TemplateError::TooBig
         );
+        // Checking a pattern again (known to compile, or not) gives the compiler's answer.
+        for p in [
+            r"^\pL{1000}$",
+            "^(?:[0-9]+)$",
+            "(",
+            r"^/s/(?P<v0>[0-9]+)[/]?$",
+        ] {
+            let want = build_regex(p).map(drop);
+            assert_eq!(check_regex(p), want, "{p:?}");
+            assert_eq!(check_regex(p), want, "{p:?}");
+        }
     }
 
     #[test]
