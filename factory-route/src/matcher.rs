@@ -146,6 +146,10 @@ impl Rule {
         let path = req.decoded_path();
         let mut redirect = None;
         let mut method_mismatch = false;
+        // The request's headers and query by name, built when a segment first needs them (a
+        // rule with many pairs would otherwise scan the request for each).
+        let mut headers = None;
+        let mut query = None;
         for (index, seg) in self.segments().enumerate() {
             let ok = match seg.compiled() {
                 Compiled::Host(_) => {
@@ -183,23 +187,32 @@ impl Rule {
                     }
                     true
                 }
-                Compiled::Headers(pairs) => pairs.iter().all(|(k, v)| {
-                    let values = req.header_values(k);
-                    !values.is_empty() && (v.is_empty() || values.contains(&v.as_str()))
-                }),
-                Compiled::HeadersRegexp(pairs) => pairs
-                    .iter()
-                    .all(|(k, re)| req.header_values(k).iter().any(|value| re.is_match(value))),
-                Compiled::Query(tpls) => tpls.iter().all(|t| {
-                    let key = t.template.split_once('=').map_or("", |(k, _)| k);
-                    let input = req
-                        .query
-                        .iter()
-                        .find(|(k, _)| k == key)
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .unwrap_or_default();
-                    t.is_match(&input)
-                }),
+                Compiled::Headers(pairs) => {
+                    let headers = headers.get_or_insert_with(|| req.header_index());
+                    pairs.iter().all(|(k, v)| {
+                        let values = headers.get(k).map_or(&[][..], Vec::as_slice);
+                        !values.is_empty() && (v.is_empty() || values.contains(&v.as_str()))
+                    })
+                }
+                Compiled::HeadersRegexp(pairs) => {
+                    let headers = headers.get_or_insert_with(|| req.header_index());
+                    pairs.iter().all(|(k, re)| {
+                        headers
+                            .get(k)
+                            .is_some_and(|values| values.iter().any(|value| re.is_match(value)))
+                    })
+                }
+                Compiled::Query(tpls) => {
+                    let query = query.get_or_insert_with(|| req.query_index());
+                    tpls.iter().all(|t| {
+                        let key = t.template.split_once('=').map_or("", |(k, _)| k);
+                        let input = query
+                            .get_key_value(key)
+                            .map(|(k, v)| format!("{k}={v}"))
+                            .unwrap_or_default();
+                        t.is_match(&input)
+                    })
+                }
                 Compiled::Modifier => true,
             };
             if !ok {
@@ -289,6 +302,59 @@ fn ensure_leading_slash(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn request(headers: &[(&str, &str)], query: &[(&str, &str)]) -> Request {
+        let mut r = Request::new("a.com", "/");
+        r.headers = headers
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        r.query = query
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        r
+    }
+
+    #[test]
+    fn headers_and_query_are_looked_up_as_mux_does() {
+        let takes = |rule: &str, req: &Request| Rule::parse(rule).unwrap().matches(req).is_match();
+        let req = request(
+            &[
+                ("x-a", "1"),
+                ("X-A", "2"),
+                ("Host", "b.com"),
+                ("accept", "text/html"),
+            ],
+            &[("k", "1"), ("k", "2"), ("e", "")],
+        );
+        // Any value of a repeated header, by canonical name.
+        assert!(takes("Headers:X-A,2;Headers:x-a,1,Accept,text/html", &req));
+        assert!(!takes("Headers:X-A,3", &req));
+        assert!(takes("HeadersRegexp:X-A,^2$,accept,html", &req));
+        assert!(!takes("HeadersRegexp:X-A,^3$", &req));
+        // `Host` is not in the header map.
+        assert!(!takes("Headers:Host,b.com", &req));
+        assert!(!takes("HeadersRegexp:Host,b", &req));
+        // The first value of a repeated query parameter.
+        assert!(takes("Query:k=1", &req));
+        assert!(!takes("Query:k=2", &req));
+        assert!(takes("Query:e=,k={v:[0-9]}", &req));
+        assert!(!takes("Query:missing=", &req));
+        // Many pairs: every one is required.
+        let names: Vec<String> = (0..500).map(|i| format!("X-H{i}")).collect();
+        let pairs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "v")).collect();
+        let rule = format!(
+            "Headers:{}",
+            names
+                .iter()
+                .map(|n| format!("{n},v"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        assert!(takes(&rule, &request(&pairs, &[])));
+        assert!(!takes(&rule, &request(&pairs[1..], &[])));
+    }
 
     #[test]
     fn redirect_locations() {

@@ -1,6 +1,7 @@
 //! The HTTP request a rule is matched against, and the few pieces of Go's `net/url` and
 //! `net/http` behaviour that Traefik's matching depends on.
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// An HTTP request as Traefik's router sees it.
@@ -132,17 +133,28 @@ impl Request {
         }
     }
 
-    /// Values of a header, by canonical name.
-    pub(crate) fn header_values(&self, canonical_name: &str) -> Vec<&str> {
-        // Go's server moves `Host` out of the header map into `Request.Host`.
-        if canonical_name == "Host" {
-            return Vec::new();
+    /// The values of every header, by canonical name, in request order. Built once per match,
+    /// so that a rule with many header pairs does not canonicalise every header of the
+    /// request for each pair.
+    pub(crate) fn header_index(&self) -> HashMap<String, Vec<&str>> {
+        let mut index: HashMap<String, Vec<&str>> = HashMap::new();
+        for (k, v) in &self.headers {
+            let name = canonical_header_key(k);
+            // Go's server moves `Host` out of the header map into `Request.Host`.
+            if name != "Host" {
+                index.entry(name).or_default().push(v);
+            }
         }
-        self.headers
-            .iter()
-            .filter(|(k, _)| canonical_header_key(k) == canonical_name)
-            .map(|(_, v)| v.as_str())
-            .collect()
+        index
+    }
+
+    /// The first value of every query parameter, by name (mux reads the first).
+    pub(crate) fn query_index(&self) -> HashMap<&str, &str> {
+        let mut index = HashMap::new();
+        for (k, v) in &self.query {
+            index.entry(k.as_str()).or_insert(v.as_str());
+        }
+        index
     }
 
     /// The query part of the request target, with its `?`, as Go's `URL.String` writes it:
@@ -361,6 +373,26 @@ pub(crate) fn mux_host(host: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_indexes_keep_every_header_value_and_the_first_query_value() {
+        let mut r = Request::new("a.com", "/");
+        r.headers = [("x-a", "1"), ("Host", "h"), ("X-A", "2"), ("accept", "j")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .to_vec();
+        r.query = [("k", "1"), ("j", ""), ("k", "2")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .to_vec();
+        let headers = r.header_index();
+        assert_eq!(headers.get("X-A"), Some(&vec!["1", "2"]));
+        assert_eq!(headers.get("Accept"), Some(&vec!["j"]));
+        // `Host` is not a header for mux.
+        assert_eq!(headers.len(), 2);
+        let query = r.query_index();
+        assert_eq!(query.get("k"), Some(&"1"));
+        assert_eq!(query.get("j"), Some(&""));
+        assert_eq!(query.len(), 2);
+    }
 
     #[test]
     fn url_parsing() {
