@@ -454,27 +454,33 @@ pub fn tables<'d>(
         .filter(|(_, d)| !d.transient)
         .filter_map(|(i, d)| Some((i, d.to_route(project)?, d.entrypoint_names())))
         .collect();
-    let mut names: Vec<String> = Vec::new();
-    for (_, _, eps) in &serving {
-        for e in eps {
-            if !names.contains(e) {
-                names.push(e.clone());
-            }
-        }
-    }
+    // The entry points in first-listed order, and each route's as a set: a label listing
+    // thousands of entry points must not make the grouping quadratic.
+    let listens: Vec<HashSet<&str>> = serving
+        .iter()
+        .map(|(_, _, eps)| eps.iter().map(String::as_str).collect())
+        .collect();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let names: Vec<&str> = serving
+        .iter()
+        .flat_map(|(_, _, eps)| eps.iter().map(String::as_str))
+        .filter(|e| seen.insert(e))
+        .collect();
     let groups: Vec<Option<&str>> = if names.is_empty() {
         vec![None]
     } else {
-        names.iter().map(|n| Some(n.as_str())).collect()
+        names.into_iter().map(Some).collect()
     };
     groups
         .into_iter()
         .map(|name| {
             let members: Vec<&(usize, Route<'d>, Vec<String>)> = serving
                 .iter()
-                .filter(|(_, _, eps)| {
-                    name.is_none_or(|n| eps.is_empty() || eps.iter().any(|e| e == n))
+                .zip(&listens)
+                .filter(|((_, _, eps), listen)| {
+                    name.is_none_or(|n| eps.is_empty() || listen.contains(n))
                 })
+                .map(|(member, _)| member)
                 .collect();
             let table = RouteTable::new(members.iter().map(|(_, r, _)| *r).collect());
             (table, members.iter().map(|(i, _, _)| *i).collect())

@@ -158,6 +158,45 @@ fn a_repeated_basic_auth_user_is_listed_once_where_first_written() {
 }
 
 #[test]
+fn routes_are_grouped_by_entry_point_in_first_listed_order() {
+    let s = sources(
+        r#"services:
+  a:
+    image: app:1
+    expose: ["80"]
+    labels:
+      traefik.frontend.rule: Host:a.com
+      traefik.frontend.entryPoints: b,a
+  b:
+    image: app:1
+    expose: ["80"]
+    labels:
+      traefik.frontend.rule: Host:b.com
+      traefik.frontend.entryPoints: a, c ,a
+  c:
+    image: app:1
+    expose: ["80"]
+    labels:
+      traefik.frontend.rule: Host:c.com
+"#,
+        None,
+    );
+    let loaded = load(&s, &ProcessEnv::default(), &Settings::default());
+    let defs = routes::routes(&loaded.project);
+    let services =
+        |members: &[usize]| -> Vec<&str> { members.iter().map(|&i| defs[i].service).collect() };
+    let groups: Vec<Vec<&str>> = routes::tables(&loaded.project, &defs)
+        .iter()
+        .map(|(_, members)| services(members))
+        .collect();
+    // Entry points b, a, c in that order; a route without entryPoints is on all of them.
+    assert_eq!(
+        groups,
+        [vec!["a", "c"], vec!["a", "b", "c"], vec!["b", "c"]]
+    );
+}
+
+#[test]
 fn the_manuals_websocket_example_is_fr013() {
     let report = lint_text(
         r#"services:
