@@ -317,6 +317,24 @@ impl Scope {
             .or_else(|| self.env.get(name))
             .and_then(|v| v.as_deref())
     }
+
+    /// `text` with the scope's variables substituted (`None` when one is not known); a cut
+    /// ([`substitute_keeping`]) is recorded at instruction `idx` in `over_budget`, if none was.
+    fn substitute(
+        &self,
+        text: &str,
+        escape: char,
+        budget: &Cell<usize>,
+        over_budget: &mut Option<usize>,
+        idx: usize,
+    ) -> Option<String> {
+        let (value, cut) =
+            substitute_keeping(text, &|n| self.get(n).map(str::to_owned), escape, budget).value();
+        if cut {
+            over_budget.get_or_insert(idx);
+        }
+        value
+    }
 }
 
 /// What a stage leaves to stages built on it.
@@ -334,6 +352,7 @@ impl Dockerfile {
     fn build_stages(&mut self) {
         let mut global = Scope::default();
         let budget = Cell::new(self.substitution_budget());
+        let mut over_budget = None;
         let mut current: Option<Stage> = None;
         let mut names: BTreeMap<String, usize> = BTreeMap::new();
         for (idx, ins) in self.instructions.iter().enumerate() {
@@ -352,17 +371,9 @@ impl Dockerfile {
                         .filter(|w| !w.starts_with("--"))
                         .collect();
                     let image = words.first().copied().unwrap_or("");
-                    let (base, cut) = substitute_keeping(
-                        image,
-                        &|n| global.get(n).map(str::to_owned),
-                        self.escape,
-                        &budget,
-                    )
-                    .value();
-                    if cut {
-                        self.over_budget.get_or_insert(idx);
-                    }
-                    let base = base.unwrap_or_else(|| image.to_owned());
+                    let base = global
+                        .substitute(image, self.escape, &budget, &mut over_budget, idx)
+                        .unwrap_or_else(|| image.to_owned());
                     let name = match words.as_slice() {
                         [_, kw, name, ..] if kw.eq_ignore_ascii_case("as") => {
                             Some(name.to_ascii_lowercase())
@@ -388,17 +399,9 @@ impl Dockerfile {
                 "ARG" if current.is_none() => {
                     for (name, value) in parse_arg(&ins.args) {
                         let value = value.map(|v| {
-                            let (known, cut) = substitute_keeping(
-                                &v,
-                                &|n| global.get(n).map(str::to_owned),
-                                self.escape,
-                                &budget,
-                            )
-                            .value();
-                            if cut {
-                                self.over_budget.get_or_insert(idx);
-                            }
-                            known.unwrap_or(v)
+                            global
+                                .substitute(&v, self.escape, &budget, &mut over_budget, idx)
+                                .unwrap_or(v)
                         });
                         global.args.insert(name.clone(), value.clone());
                         self.global_args.push((name, value));
@@ -411,6 +414,7 @@ impl Dockerfile {
             stage.body = stage.from + 1..self.instructions.len();
             self.stages.push(stage);
         }
+        self.over_budget = over_budget;
     }
 
     /// Walk stage `index` after the stages it is built on, and return what it leaves. A loop,

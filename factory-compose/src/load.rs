@@ -533,8 +533,8 @@ fn syntax_help(message: &str, text: &str, span: Span) -> String {
 mod tests {
     use crate::{FileKind, LineIndex, ProcessEnv, Settings, SourceFile, SourceMap, lint};
 
-    /// Where FC001 points in `text`, as (line, column).
-    fn fc001(text: &str) -> (usize, usize) {
+    /// The FC001 of `text` as a compose file, if any.
+    fn fc001_of(text: &str) -> Option<crate::Diagnostic> {
         let mut sources = SourceMap::new();
         sources.add(SourceFile::new(
             "docker-compose.yml",
@@ -542,11 +542,12 @@ mod tests {
             FileKind::Compose,
         ));
         let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
-        let d = report
-            .diagnostics
-            .iter()
-            .find(|d| d.code == "FC001")
-            .expect("FC001");
+        report.diagnostics.into_iter().find(|d| d.code == "FC001")
+    }
+
+    /// Where FC001 points in `text`, as (line, column).
+    fn fc001(text: &str) -> (usize, usize) {
+        let d = fc001_of(text).expect("FC001");
         let at = d.primary.as_ref().expect("a place").location.span.start;
         let lc = LineIndex::new(text).line_col(text, at);
         (lc.line, lc.column)
@@ -567,17 +568,10 @@ mod tests {
     #[test]
     fn a_key_too_long_is_told_so() {
         let help = |key: &str| {
-            let text = format!("services:\n  web:\n    image: x:1\n    labels:\n      {key}: v\n");
-            let mut sources = SourceMap::new();
-            sources.add(SourceFile::new(
-                "docker-compose.yml",
-                text,
-                FileKind::Compose,
-            ));
-            let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
-            (report.diagnostics.iter())
-                .find(|d| d.code == "FC001")
-                .and_then(|d| d.help.clone())
+            fc001_of(&format!(
+                "services:\n  web:\n    image: x:1\n    labels:\n      {key}: v\n"
+            ))
+            .and_then(|d| d.help)
         };
         assert_eq!(help(&"a".repeat(1024)), None);
         let past = help(&"a".repeat(1025)).expect("FC001 past 1 024 characters");
