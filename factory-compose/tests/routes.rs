@@ -483,3 +483,34 @@ fn an_expose_in_the_projects_dockerfile_is_a_port() {
         "FROM python:3 AS build\nEXPOSE 8000\nFROM python:3\nUSER 1001\n"
     ));
 }
+
+/// The container exposes the `expose` ports and those the image's `EXPOSE` declares: with one
+/// of each, Traefik takes the lowest, and FR003 says so; the same port twice is one port.
+#[test]
+fn the_images_expose_counts_toward_several_ports() {
+    let compose = "services:\n  web:\n    image: ${CI_REGISTRY_IMAGE}/web:${CI_COMMIT_SHA}\n    expose: [\"9000\"]\n    labels:\n      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}\n";
+    let fr003 = |dockerfile: &str| {
+        let mut s = sources(
+            compose,
+            Some(
+                "CI_REGISTRY_IMAGE=registry.example/p\nCI_COMMIT_SHA=1\nCI_ENVIRONMENT_DOMAIN=dev.factory\n",
+            ),
+        );
+        s.add(SourceFile::new(
+            "Dockerfile",
+            dockerfile,
+            FileKind::Dockerfile,
+        ));
+        lint(&s, &ProcessEnv::default(), &Settings::default())
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FR003")
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+    };
+    let both = fr003("FROM python:3\nEXPOSE 8000/tcp\nUSER 1001\n");
+    assert_eq!(both.len(), 1, "{both:?}");
+    assert!(both[0].contains("2 ports (9000, 8000)"), "{both:?}");
+    assert!(fr003("FROM python:3\nEXPOSE 9000\nUSER 1001\n").is_empty());
+    assert!(fr003("FROM python:3\nEXPOSE ${PORT}\nUSER 1001\n").is_empty());
+}

@@ -67,6 +67,38 @@ impl ProjectDockerfile {
     }
 }
 
+/// The words of the `EXPOSE` instructions of the image's final stage and the stages it is
+/// built on (`8000`, `8000/tcp`, `${PORT}`): what Docker records as the image's exposed ports.
+pub(crate) fn image_exposes(df: &Dockerfile) -> Vec<&str> {
+    let Some(last) = df.stages.len().checked_sub(1) else {
+        return Vec::new();
+    };
+    df.stage_chain(last)
+        .into_iter()
+        .filter_map(|i| df.stages.get(i))
+        .flat_map(|stage| stage.body.clone())
+        .filter_map(|k| df.instructions.get(k))
+        .filter(|ins| ins.keyword == "EXPOSE")
+        .flat_map(|ins| ins.args.split_whitespace())
+        .collect()
+}
+
+/// The port numbers of [`image_exposes`] (`8000/tcp` is 8000; a range is its first port; a
+/// word with a variable is left out).
+pub(crate) fn image_exposed_ports(df: &Dockerfile) -> Vec<u16> {
+    let mut out: Vec<u16> = Vec::new();
+    for word in image_exposes(df) {
+        let spec = word.split('/').next().unwrap_or(word);
+        let first = spec.split('-').next().unwrap_or(spec);
+        if let Ok(port) = first.parse::<u16>()
+            && !out.contains(&port)
+        {
+            out.push(port);
+        }
+    }
+    out
+}
+
 pub(crate) fn loc(id: FileId, r: &std::ops::Range<usize>) -> Location {
     let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
     Location::new(id, Span::new(n(r.start), n(r.end)))

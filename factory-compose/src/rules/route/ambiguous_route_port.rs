@@ -1,12 +1,14 @@
 use crate::diagnostic::Diagnostics;
 use crate::routes::exposed_ports;
+use crate::rules::dockerfile::link::{self, dockerfiles};
 use crate::rules::route::defs;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
     /// ## What it does
     /// Reports a routed service that exposes several ports without saying which one Traefik
-    /// must use (`traefik.port`). The diagnostic points at the rule label.
+    /// must use (`traefik.port`): its `expose` and `ports`, and the `EXPOSE` of the project's
+    /// Dockerfile that builds its image. The diagnostic points at the rule label.
     ///
     /// ## Why is this bad?
     /// Traefik v1 then takes the lowest port of the container (its provider sorts the
@@ -47,6 +49,8 @@ impl Rule for AmbiguousRoutePort {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let mut seen: Vec<usize> = Vec::new();
+        let files = std::cell::OnceCell::new();
+        let files = || files.get_or_init(|| (dockerfiles(cx), link::build_lines(cx)));
         for d in defs(cx) {
             let Some(svc) = cx.project.services.get(d.service_index) else {
                 continue;
@@ -54,7 +58,16 @@ impl Rule for AmbiguousRoutePort {
             if d.transient || d.port.is_some() || seen.contains(&d.service_index) {
                 continue;
             }
-            let ports = exposed_ports(svc);
+            let mut ports = exposed_ports(svc);
+            // The container also exposes what the project's Dockerfile of its image does.
+            let (dockerfiles, builds) = files();
+            if let Some(l) = link::link(cx, svc, dockerfiles, builds) {
+                for port in link::image_exposed_ports(&l.dockerfile.parsed) {
+                    if !ports.contains(&port) {
+                        ports.push(port);
+                    }
+                }
+            }
             if ports.len() < 2 {
                 continue;
             }

@@ -1,5 +1,4 @@
 use crate::diagnostic::Diagnostics;
-use crate::dockerfile::Dockerfile;
 use crate::routes::exposed_ports;
 use crate::rules::dockerfile::link::{self, dockerfiles};
 use crate::rules::route::defs;
@@ -69,7 +68,7 @@ impl Rule for RouteWithoutPort {
             // sees the container's exposed ports, the image's included.
             let (dockerfiles, builds) = files();
             if let Some(l) = link::link(cx, svc, dockerfiles, builds)
-                && exposes(&l.dockerfile.parsed)
+                && !link::image_exposes(&l.dockerfile.parsed).is_empty()
             {
                 continue;
             }
@@ -85,18 +84,4 @@ impl Rule for RouteWithoutPort {
             );
         }
     }
-}
-
-/// Whether the image's final stage, or a stage it is built on, has an `EXPOSE`.
-fn exposes(df: &Dockerfile) -> bool {
-    let Some(last) = df.stages.len().checked_sub(1) else {
-        return false;
-    };
-    df.stage_chain(last).into_iter().any(|i| {
-        df.stages.get(i).is_some_and(|stage| {
-            (stage.body.clone())
-                .filter_map(|k| df.instructions.get(k))
-                .any(|ins| ins.keyword == "EXPOSE" && !ins.args.trim().is_empty())
-        })
-    })
 }
