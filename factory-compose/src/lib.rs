@@ -1183,20 +1183,30 @@ fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics
             None => continue,
         };
         let empty_value = crate::yaml::scalar_text(tree, node).is_some_and(str::is_empty);
-        let Some(error) = diagnostics.iter().position(|d| {
-            d.severity == Severity::Error
-                && !d.code.starts_with("FE")
-                && primary(d).is_some_and(|p| overlaps(value, p))
-                && (empty_value || d.message.contains("empty") || d.message.contains("``"))
-        }) else {
+        // The errors about this value: at it, or at the `<<` lines of the services that inherit
+        // it (their secondary label is the value).
+        let about: Vec<usize> = (diagnostics.iter().enumerate())
+            .filter(|(_, d)| {
+                d.severity == Severity::Error
+                    && !d.code.starts_with("FE")
+                    && (primary(d).is_some_and(|p| overlaps(value, p))
+                        || (d.secondary.iter()).any(|l| overlaps(value, l.location)))
+                    && (empty_value || d.message.contains("empty") || d.message.contains("``"))
+            })
+            .map(|(k, _)| k)
+            .collect();
+        let Some(&error) = about.first() else {
             continue;
         };
-        let d = &mut diagnostics[error];
-        d.message = format!(
-            "{} ({named} {verb} not set, and Compose substitutes an empty string for {pronoun})",
-            d.message
-        );
-        d.help = help;
+        for &k in &about {
+            let d = &mut diagnostics[k];
+            d.message = format!(
+                "{} ({named} {verb} not set, and Compose substitutes an empty string for {pronoun})",
+                d.message
+            );
+            d.help.clone_from(&help);
+        }
+        // The first takes the FE002 in.
         folded.extend(fe002.into_iter().map(|k| (k, error)));
     }
     if folded.is_empty() {

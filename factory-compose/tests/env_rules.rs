@@ -427,4 +427,10 @@ fn an_unset_variable_is_folded_only_into_an_error_it_causes() {
         ..factory_compose::suppress::Filter::default()
     };
     assert_eq!(codes_of(read_only, Some(&ignore)), [("FE002", false)]);
+    // Inherited through `<<`: each service's error (at its `<<` line) names the variable.
+    let inherited = "x-c: &c\n  image: app:1.0\n  read_only: ${RO}\nservices:\n  a:\n    <<: *c\n  b:\n    <<: *c\n";
+    assert_eq!(
+        codes_of(inherited, None),
+        [("FC020", true), ("FC020", true)]
+    );
 }
