@@ -452,13 +452,8 @@ impl Dockerfile {
             let Some(ins) = self.instructions.get(idx) else {
                 continue;
             };
-            let lookup = |n: &str| scope.get(n).map(str::to_owned);
-            let mut cut = false;
-            let mut substitute = |text: &str| {
-                let (value, over) = substitute_keeping(text, &lookup, self.escape, budget).value();
-                cut |= over;
-                value
-            };
+            let mut substitute =
+                |text: &str| scope.substitute(text, self.escape, budget, &mut end.over_budget, idx);
             match ins.keyword.as_str() {
                 "ARG" => {
                     let values: Vec<_> = parse_arg(&ins.args)
@@ -490,16 +485,17 @@ impl Dockerfile {
                     end.user = Some((value, idx));
                 }
                 "RUN" => {
+                    // Unknown variables are kept as written (`useradd $NAME` still names one).
+                    let lookup = |n: &str| scope.get(n).map(str::to_owned);
                     let done = substitute_keeping(&ins.args, &lookup, self.escape, budget);
-                    cut |= done.cut;
+                    if done.cut {
+                        end.over_budget.get_or_insert(idx);
+                    }
                     for (name, uid) in created_users(&done.text) {
                         end.users.insert(name, (uid, idx));
                     }
                 }
                 _ => {}
-            }
-            if cut {
-                end.over_budget.get_or_insert(idx);
             }
         }
         end.env = scope.env;
@@ -538,10 +534,7 @@ impl Dockerfile {
         let budget = Cell::new(self.substitution_budget());
         let end = self.walk(last, &globals, &budget);
         let final_from = self.stages.get(last).map(|s| s.from);
-        let over_budget = match (self.over_budget, end.over_budget) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let over_budget = self.over_budget.into_iter().chain(end.over_budget).min();
         let Some((value, at)) = end.user else {
             return FinalUser {
                 run_as: RunAs::Root,

@@ -1122,10 +1122,6 @@ fn name_overridden_values(project: &model::Project, diagnostics: &mut [Diagnosti
     }
 }
 
-/// One problem, one diagnostic: when FR008 reports a basic-auth hash whose `$` Compose read as
-/// variables (`$apr1`), the FE002 (FE007 in deploy mode) diagnostics for those variables are
-/// the same problem. The interpolation pass cannot know, so they are dropped here: every FE002
-/// or FE007 located inside a span an FR008 diagnostic covers (its primary or secondary labels).
 /// One problem, one diagnostic (SPEC §6): when a value is wrong because an unset variable
 /// became an empty string (`- ${DATA}:/data` is a volume with no source, `read_only: ${RO}` no
 /// boolean), the error about the value says which variable is not set, and how to set it, and
@@ -1140,11 +1136,6 @@ fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics
         return;
     }
     let tree = &loaded.project.tree;
-    let within = |outer: Location, inner: Location| {
-        outer.file == inner.file
-            && outer.span.start <= inner.span.start
-            && inner.span.end <= outer.span.end
-    };
     let overlaps = |a: Location, b: Location| {
         a.file == b.file && a.span.start <= b.span.end && b.span.start <= a.span.end
     };
@@ -1153,7 +1144,7 @@ fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics
     for &node in unset {
         let value = tree.location(node);
         let fe002: Vec<usize> = (diagnostics.iter().enumerate())
-            .filter(|(_, d)| d.code == "FE002" && primary(d).is_some_and(|p| within(value, p)))
+            .filter(|(_, d)| d.code == "FE002" && primary(d).is_some_and(|p| value.contains(p)))
             .map(|(k, _)| k)
             .collect();
         let Some(&first) = fe002.first() else {
@@ -1213,29 +1204,22 @@ fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics
         return;
     }
     // Each folded FE002 moves into the error that took it in.
-    folded.sort_unstable();
-    let mut moved: Vec<(usize, Diagnostic)> = Vec::with_capacity(folded.len());
-    let mut k = 0;
-    diagnostics.retain(|d| {
-        let at = folded.binary_search_by_key(&k, |(fe002, _)| *fe002);
-        k += 1;
-        match at {
-            Ok(i) => {
-                moved.push((folded[i].1, d.clone()));
-                false
-            }
-            Err(_) => true,
-        }
-    });
-    // Indices of the errors shifted as the FE002 before them left.
-    for (error, fe002) in moved {
-        let shift = folded.iter().filter(|(k, _)| *k < error).count();
-        if let Some(d) = diagnostics.get_mut(error - shift) {
-            d.absorbed.push(fe002);
-        }
+    for &(fe002, error) in &folded {
+        let taken = diagnostics[fe002].clone();
+        diagnostics[error].absorbed.push(taken);
     }
+    let moved: std::collections::HashSet<usize> = folded.iter().map(|(k, _)| *k).collect();
+    let mut k = 0;
+    diagnostics.retain(|_| {
+        k += 1;
+        !moved.contains(&(k - 1))
+    });
 }
 
+/// One problem, one diagnostic: when FR008 reports a basic-auth hash whose `$` Compose read as
+/// variables (`$apr1`), the FE002 (FE007 in deploy mode) diagnostics for those variables are
+/// the same problem. The interpolation pass cannot know, so they are dropped here: every FE002
+/// or FE007 located inside a span an FR008 diagnostic covers (its primary or secondary labels).
 fn drop_variables_inside_fr008(diagnostics: &mut Diagnostics) {
     let covered: Vec<Location> = diagnostics
         .iter()
@@ -1249,9 +1233,6 @@ fn drop_variables_inside_fr008(diagnostics: &mut Diagnostics) {
         let Some(p) = d.primary.as_ref().map(|l| l.location) else {
             return true;
         };
-        !(matches!(d.code, "FE002" | "FE007")
-            && covered.iter().any(|c| {
-                c.file == p.file && c.span.start <= p.span.start && p.span.end <= c.span.end
-            }))
+        !(matches!(d.code, "FE002" | "FE007") && covered.iter().any(|c| c.contains(p)))
     });
 }

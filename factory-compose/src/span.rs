@@ -118,6 +118,14 @@ impl Location {
             niche: Niche::Zero,
         }
     }
+
+    /// Whether `other` lies within this location (same file, its span inside this one's).
+    #[must_use]
+    pub fn contains(self, other: Self) -> bool {
+        self.file == other.file
+            && self.span.start <= other.span.start
+            && other.span.end <= self.span.end
+    }
 }
 
 impl std::fmt::Debug for Location {

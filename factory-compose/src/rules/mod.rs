@@ -78,6 +78,10 @@ pub(crate) struct Context<'a> {
     /// Each `.gitlab-ci.yml` parsed, for FC001, FC004, FP003 and the Dockerfile links.
     pub(crate) gitlab_ci:
         std::sync::OnceLock<Vec<(crate::span::FileId, crate::gitlab_ci::GitlabCi)>>,
+    /// Each Dockerfile parsed, for the FD rules and the ports FR002 and FR003 count.
+    pub(crate) dockerfiles: std::sync::OnceLock<Vec<dockerfile::link::ProjectDockerfile>>,
+    /// The `docker build` lines of the CI files, which link images to Dockerfiles.
+    pub(crate) build_lines: std::sync::OnceLock<Vec<crate::gitlab_ci::BuildLine>>,
 }
 
 /// A `HashMap` for the rules' short keys (service names, image texts): foldhash, several times
@@ -134,6 +138,8 @@ impl<'a> Context<'a> {
             images: std::sync::OnceLock::new(),
             service_names: std::sync::OnceLock::new(),
             gitlab_ci: std::sync::OnceLock::new(),
+            dockerfiles: std::sync::OnceLock::new(),
+            build_lines: std::sync::OnceLock::new(),
         }
     }
 

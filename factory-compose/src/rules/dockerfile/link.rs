@@ -104,20 +104,23 @@ pub(crate) fn loc(id: FileId, r: &std::ops::Range<usize>) -> Location {
     Location::new(id, Span::new(n(r.start), n(r.end)))
 }
 
-/// Every Dockerfile of the sources, parsed, in the order they were added.
-pub(crate) fn dockerfiles(cx: &Context<'_>) -> Vec<ProjectDockerfile> {
-    cx.sources
-        .of_kind(FileKind::Dockerfile)
-        .map(|id| {
-            let f = cx.sources.get(id);
-            ProjectDockerfile {
-                id,
-                name: base_name(&f.name).to_owned(),
-                path: f.name.clone(),
-                parsed: dockerfile::parse(&f.text),
-            }
-        })
-        .collect()
+/// Every Dockerfile of the sources, parsed once for all the rules, in the order they were
+/// added.
+pub(crate) fn dockerfiles<'c>(cx: &'c Context<'_>) -> &'c [ProjectDockerfile] {
+    cx.dockerfiles.get_or_init(|| {
+        cx.sources
+            .of_kind(FileKind::Dockerfile)
+            .map(|id| {
+                let f = cx.sources.get(id);
+                ProjectDockerfile {
+                    id,
+                    name: base_name(&f.name).to_owned(),
+                    path: f.name.clone(),
+                    parsed: dockerfile::parse(&f.text),
+                }
+            })
+            .collect()
+    })
 }
 
 fn base_name(path: &str) -> &str {
@@ -139,12 +142,15 @@ impl Link<'_> {
     }
 }
 
-/// The `docker build` lines of the project's `.gitlab-ci.yml`, if any.
-pub(crate) fn build_lines(cx: &Context<'_>) -> Vec<BuildLine> {
-    cx.gitlab_ci()
-        .iter()
-        .flat_map(|(_, ci)| ci.build_lines())
-        .collect()
+/// The `docker build` lines of the project's `.gitlab-ci.yml`, if any, found once for all the
+/// rules.
+pub(crate) fn build_lines<'c>(cx: &'c Context<'_>) -> &'c [BuildLine] {
+    cx.build_lines.get_or_init(|| {
+        cx.gitlab_ci()
+            .iter()
+            .flat_map(|(_, ci)| ci.build_lines())
+            .collect()
+    })
 }
 
 /// The image path after the project's registry image: `Some(Some("app"))` for
@@ -180,12 +186,8 @@ pub(crate) fn own_image_name(cx: &Context<'_>, svc: &Service) -> Option<Option<S
 }
 
 /// The Dockerfile that builds `svc`'s image, and how it was found.
-pub(crate) fn link<'a>(
-    cx: &Context<'_>,
-    svc: &Service,
-    files: &'a [ProjectDockerfile],
-    builds: &[BuildLine],
-) -> Option<Link<'a>> {
+pub(crate) fn link<'c>(cx: &'c Context<'_>, svc: &Service) -> Option<Link<'c>> {
+    let (files, builds) = (dockerfiles(cx), build_lines(cx));
     let name = own_image_name(cx, svc)?;
     let find = |wanted: &str| {
         files
@@ -261,13 +263,11 @@ mod tests {
             (&loaded.variables, &loaded.interpolation, &loaded.dotenv),
             &process,
         );
-        let dockerfiles = super::dockerfiles(&cx);
-        let builds = super::build_lines(&cx);
         cx.project
             .services
             .iter()
             .map(|s| {
-                let l = super::link(&cx, s, &dockerfiles, &builds);
+                let l = super::link(&cx, s);
                 (
                     s.name.value.to_string(),
                     l.map_or_else(|| "-".to_owned(), |l| l.describe()),

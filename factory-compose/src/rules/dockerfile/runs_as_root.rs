@@ -49,18 +49,17 @@ impl Rule for RunsAsRoot {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let files = dockerfiles(cx);
-        let builds = link::build_lines(cx);
         // Which Dockerfile runs each service's image, found once for all the files (per root
         // Dockerfile it was every service again: 4 000 of each took minutes).
         let links = std::cell::OnceCell::new();
         let links = || {
             links.get_or_init(|| {
                 (cx.project.services.iter())
-                    .map(|svc| link::link(cx, svc, &files, &builds))
+                    .map(|svc| link::link(cx, svc))
                     .collect::<Vec<_>>()
             })
         };
-        for f in &files {
+        for f in files {
             let df = &f.parsed;
             let user = df.final_user();
             out.extend(f.over_budget(&user));

@@ -73,7 +73,6 @@ impl Rule for VolumeOwnerMismatch {
         if files.is_empty() {
             return;
         }
-        let builds = link::build_lines(cx);
         let mut users = HashMap::new();
         for svc in &cx.project.services {
             if !writes_to_volumes(cx, svc) {
@@ -82,7 +81,7 @@ impl Rule for VolumeOwnerMismatch {
             let Some(key) = svc.key(&cx.project.tree, "volumes") else {
                 continue;
             };
-            let Some(l) = link::link(cx, svc, &files, &builds) else {
+            let Some(l) = link::link(cx, svc) else {
                 continue;
             };
             let f = l.dockerfile;

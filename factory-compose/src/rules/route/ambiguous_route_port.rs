@@ -1,6 +1,6 @@
 use crate::diagnostic::Diagnostics;
 use crate::routes::exposed_ports;
-use crate::rules::dockerfile::link::{self, dockerfiles};
+use crate::rules::dockerfile::link;
 use crate::rules::route::defs;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -49,8 +49,6 @@ impl Rule for AmbiguousRoutePort {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let mut seen: Vec<usize> = Vec::new();
-        let files = std::cell::OnceCell::new();
-        let files = || files.get_or_init(|| (dockerfiles(cx), link::build_lines(cx)));
         for d in defs(cx) {
             let Some(svc) = cx.project.services.get(d.service_index) else {
                 continue;
@@ -60,8 +58,7 @@ impl Rule for AmbiguousRoutePort {
             }
             let mut ports = exposed_ports(svc);
             // The container also exposes what the project's Dockerfile of its image does.
-            let (dockerfiles, builds) = files();
-            if let Some(l) = link::link(cx, svc, dockerfiles, builds) {
+            if let Some(l) = link::link(cx, svc) {
                 for port in link::image_exposed_ports(&l.dockerfile.parsed) {
                     if !ports.contains(&port) {
                         ports.push(port);

@@ -1,6 +1,6 @@
 use crate::diagnostic::Diagnostics;
 use crate::routes::exposed_ports;
-use crate::rules::dockerfile::link::{self, dockerfiles};
+use crate::rules::dockerfile::link;
 use crate::rules::route::defs;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -49,8 +49,6 @@ impl Rule for RouteWithoutPort {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let mut seen: Vec<usize> = Vec::new();
-        let files = std::cell::OnceCell::new();
-        let files = || files.get_or_init(|| (dockerfiles(cx), link::build_lines(cx)));
         for d in defs(cx) {
             let Some(svc) = cx.project.services.get(d.service_index) else {
                 continue;
@@ -66,8 +64,7 @@ impl Rule for RouteWithoutPort {
             seen.push(d.service_index);
             // The project's Dockerfile that builds the image may expose the port: Traefik
             // sees the container's exposed ports, the image's included.
-            let (dockerfiles, builds) = files();
-            if let Some(l) = link::link(cx, svc, dockerfiles, builds)
+            if let Some(l) = link::link(cx, svc)
                 && !link::image_exposes(&l.dockerfile.parsed).is_empty()
             {
                 continue;
