@@ -282,15 +282,7 @@ impl GitlabCi {
             return Arc::from([]);
         }
         if !walks.by_targets.contains_key(&targets) {
-            let mut chain = Vec::new();
-            let mut members = HashSet::new();
-            for &t in &targets {
-                self.extend_chain(t, &mut chain, &mut members, 1, &mut walks.steps_left);
-            }
-            let walk = Extended {
-                chain: chain.into(),
-                members,
-            };
+            let walk = self.walk(&targets, HashSet::new(), &mut walks.steps_left);
             walks.by_targets.insert(targets.clone(), walk);
         }
         match walks.by_targets.get(&targets) {
@@ -298,13 +290,27 @@ impl GitlabCi {
             // The job's templates reach the job: it is not read again there, nor what it
             // extends from there.
             _ => {
-                let mut chain = Vec::new();
-                let mut members = HashSet::from([job]);
-                for t in targets {
-                    self.extend_chain(t, &mut chain, &mut members, 1, &mut walks.steps_left);
-                }
-                chain.into()
+                self.walk(&targets, HashSet::from([job]), &mut walks.steps_left)
+                    .chain
             }
+        }
+    }
+
+    /// Follow `targets` in order, from level 1, leaving out the mappings in `members` (and
+    /// adding those it reads).
+    fn walk(
+        &self,
+        targets: &[NodeId],
+        mut members: HashSet<NodeId>,
+        steps_left: &mut usize,
+    ) -> Extended {
+        let mut chain = Vec::new();
+        for &t in targets {
+            self.extend_chain(t, &mut chain, &mut members, 1, steps_left);
+        }
+        Extended {
+            chain: chain.into(),
+            members,
         }
     }
 
