@@ -450,6 +450,22 @@ fn a_huge_rule_is_laid_out_without_padding_every_row() {
     assert!(small.len() < 200, "{small}");
 }
 
+/// `lint` of a project of `compose`, the CI variables in `.env`, and a `Dockerfile`.
+fn lint_with_dockerfile(compose: &str, dockerfile: &str) -> Report {
+    let mut s = sources(
+        compose,
+        Some(
+            "CI_REGISTRY_IMAGE=registry.example/p\nCI_COMMIT_SHA=1\nCI_ENVIRONMENT_DOMAIN=dev.factory\n",
+        ),
+    );
+    s.add(SourceFile::new(
+        "Dockerfile",
+        dockerfile,
+        FileKind::Dockerfile,
+    ));
+    lint(&s, &ProcessEnv::default(), &Settings::default())
+}
+
 /// Traefik forwards to the container's exposed port, the image's `EXPOSE` included: a routed
 /// service whose image a Dockerfile of the project builds with an `EXPOSE` (in its final stage
 /// or a stage it is built on) is no FR002. Without one, FR002 stays.
@@ -457,18 +473,7 @@ fn a_huge_rule_is_laid_out_without_padding_every_row() {
 fn an_expose_in_the_projects_dockerfile_is_a_port() {
     let compose = "services:\n  web:\n    image: ${CI_REGISTRY_IMAGE}/web:${CI_COMMIT_SHA}\n    labels:\n      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}\n";
     let fr002 = |dockerfile: &str| {
-        let mut s = sources(
-            compose,
-            Some(
-                "CI_REGISTRY_IMAGE=registry.example/p\nCI_COMMIT_SHA=1\nCI_ENVIRONMENT_DOMAIN=dev.factory\n",
-            ),
-        );
-        s.add(SourceFile::new(
-            "Dockerfile",
-            dockerfile,
-            FileKind::Dockerfile,
-        ));
-        lint(&s, &ProcessEnv::default(), &Settings::default())
+        lint_with_dockerfile(compose, dockerfile)
             .diagnostics
             .iter()
             .any(|d| d.code == "FR002")
@@ -490,18 +495,7 @@ fn an_expose_in_the_projects_dockerfile_is_a_port() {
 fn the_images_expose_counts_toward_several_ports() {
     let compose = "services:\n  web:\n    image: ${CI_REGISTRY_IMAGE}/web:${CI_COMMIT_SHA}\n    expose: [\"9000\"]\n    labels:\n      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}\n";
     let fr003 = |dockerfile: &str| {
-        let mut s = sources(
-            compose,
-            Some(
-                "CI_REGISTRY_IMAGE=registry.example/p\nCI_COMMIT_SHA=1\nCI_ENVIRONMENT_DOMAIN=dev.factory\n",
-            ),
-        );
-        s.add(SourceFile::new(
-            "Dockerfile",
-            dockerfile,
-            FileKind::Dockerfile,
-        ));
-        lint(&s, &ProcessEnv::default(), &Settings::default())
+        lint_with_dockerfile(compose, dockerfile)
             .diagnostics
             .iter()
             .filter(|d| d.code == "FR003")
