@@ -1,9 +1,10 @@
 //! `.gitlab-ci.yml`, read with the same span tree as compose files: the jobs, the environment
 //! each one deploys to, when it runs (`when`, `only`, `rules`), and the `docker build` lines of
-//! its scripts. Only what the FP/FD rules need; `extends:` is followed, `include:` is not.
+//! its scripts. Only what the FP/FD rules need; `extends:` is followed (as deep as GitLab
+//! follows it, within a budget of steps: where either stops is an FC004), `include:` is not.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::span::{FileId, Location, Span};
 use crate::yaml::{self, Limits, NodeId, NodeKind, Tree, YamlProblem};
@@ -42,20 +43,56 @@ pub(crate) struct GitlabCi {
     /// The first entry of the root mapping with each key, as [`Tree::get`] finds it: `extends`
     /// names are looked up here, not by scanning every top-level key for each.
     top_level: HashMap<String, yaml::Entry>,
+    /// The jobs and where following their `extends` stopped, found once for every rule.
+    walked: OnceLock<Walked>,
+}
+
+/// The jobs of a file, with where following their `extends` stopped.
+#[derive(Debug, Clone)]
+struct Walked {
+    jobs: Vec<Job>,
+    extends_stops: Vec<ExtendsStop>,
 }
 
 /// Names a file's jobs may follow through `extends`, counted each time one is followed,
 /// allowed per node of the file's tree (and [`MIN_EXTENDS_STEPS`] always). Jobs that extend
 /// the same list share one walk, so a real file uses a few steps per job; a file of hundreds
 /// of templates that each extend all the others (hundreds of thousands of steps per distinct
-/// list) stops following `extends` once they are spent, as it stops at 11 levels.
-const EXTENDS_STEPS_PER_NODE: usize = 4;
+/// list) stops following `extends` once they are spent, as it stops at 11 levels, and says
+/// where ([`ExtendsStop`]).
+pub(crate) const EXTENDS_STEPS_PER_NODE: usize = 4;
 
 /// Steps of `extends` always allowed, whatever the file's size.
-const MIN_EXTENDS_STEPS: usize = 1_000_000;
+pub(crate) const MIN_EXTENDS_STEPS: usize = 1_000_000;
 
-/// GitLab follows `extends` 11 levels deep, the job itself being level 0.
-const MAX_EXTENDS_DEPTH: usize = 11;
+/// GitLab follows `extends` 11 levels deep, the job itself being level 0, and refuses a
+/// pipeline whose templates nest deeper ("nesting too deep in `extends`").
+pub(crate) const MAX_EXTENDS_DEPTH: usize = 11;
+
+/// A name in an `extends` (its value, or an item of its list) that factory did not follow
+/// although it names a template: what that template sets is not read for the job (FC004).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ExtendsStop {
+    /// The name not followed.
+    pub(crate) name: Location,
+    pub(crate) reason: ExtendsStopReason,
+    /// The first job whose templates reach it (others may share the walk), and its key.
+    pub(crate) job: String,
+    pub(crate) job_key: Location,
+}
+
+/// Why an `extends` name was not followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExtendsStopReason {
+    /// The name is at level [`MAX_EXTENDS_DEPTH`] + 1: GitLab refuses the pipeline.
+    TooDeep,
+    /// The file's steps (see [`EXTENDS_STEPS_PER_NODE`]) are spent: no name is followed past
+    /// this one, the first not followed, which alone is reported.
+    OutOfSteps {
+        /// The file's steps.
+        budget: usize,
+    },
+}
 
 /// The walk of one `extends` list.
 struct Extended {
@@ -65,13 +102,65 @@ struct Extended {
     members: HashSet<NodeId>,
 }
 
-/// The `extends` walks of one [`GitlabCi::jobs`] call.
+/// The `extends` walks of a file's jobs.
 struct ExtendsWalks {
     /// The walk of each list of templates (resolved, in the order followed), made as if no
     /// job had been read: a job its templates do not reach reads the same.
     by_targets: HashMap<Vec<NodeId>, Extended>,
+    steps: ExtendsSteps,
+}
+
+/// What the walks of a file's jobs may still follow, and where they stopped.
+struct ExtendsSteps {
     /// Steps left (see [`EXTENDS_STEPS_PER_NODE`]).
-    steps_left: usize,
+    left: usize,
+    /// Steps at first.
+    budget: usize,
+    /// The index of the job being walked, to which a stop is attributed.
+    job: usize,
+    /// Each name not followed (once, though shared walks and walks of other lists may reach
+    /// it again), why, and the job walked then.
+    stops: Vec<(NodeId, ExtendsStopReason, usize)>,
+    /// The names in `stops` that are [`ExtendsStopReason::TooDeep`].
+    too_deep: HashSet<NodeId>,
+    /// Whether `stops` holds the [`ExtendsStopReason::OutOfSteps`].
+    spent: bool,
+}
+
+impl ExtendsSteps {
+    fn new(budget: usize) -> Self {
+        Self {
+            left: budget,
+            budget,
+            job: 0,
+            stops: Vec::new(),
+            too_deep: HashSet::new(),
+            spent: false,
+        }
+    }
+
+    /// Take one step to follow `name`, or record that it is not followed.
+    fn take(&mut self, name: NodeId) -> bool {
+        if let Some(left) = self.left.checked_sub(1) {
+            self.left = left;
+            return true;
+        }
+        // Once spent, nothing is followed: the first name left out says so for all.
+        if !std::mem::replace(&mut self.spent, true) {
+            let budget = self.budget;
+            self.stops
+                .push((name, ExtendsStopReason::OutOfSteps { budget }, self.job));
+        }
+        false
+    }
+
+    /// Record that `name` is not followed, being too deep.
+    fn too_deep(&mut self, name: NodeId) {
+        if self.too_deep.insert(name) {
+            self.stops
+                .push((name, ExtendsStopReason::TooDeep, self.job));
+        }
+    }
 }
 
 /// One job (hidden `.templates` excluded).
@@ -181,6 +270,7 @@ impl GitlabCi {
             merged_over,
             written_at,
             top_level,
+            walked: OnceLock::new(),
         }
     }
 
@@ -229,19 +319,38 @@ impl GitlabCi {
     }
 
     /// The jobs in file order.
-    pub(crate) fn jobs(&self) -> Vec<Job> {
+    pub(crate) fn jobs(&self) -> &[Job] {
+        &self.walked().jobs
+    }
+
+    /// Where following the jobs' `extends` stopped, in the order walked (FC004).
+    pub(crate) fn extends_stops(&self) -> &[ExtendsStop] {
+        &self.walked().extends_stops
+    }
+
+    fn walked(&self) -> &Walked {
+        self.walked.get_or_init(|| self.walk_jobs())
+    }
+
+    /// The jobs in file order, each with what it `extends` followed.
+    fn walk_jobs(&self) -> Walked {
+        let mut walked = Walked {
+            jobs: Vec::new(),
+            extends_stops: Vec::new(),
+        };
         let Some(root) = self.tree.root() else {
-            return Vec::new();
+            return walked;
         };
         let Some(entries) = self.tree.mapping(root) else {
-            return Vec::new();
+            return walked;
         };
         let mut walks = ExtendsWalks {
             by_targets: HashMap::new(),
-            steps_left: MIN_EXTENDS_STEPS
-                .max(self.tree.nodes.len().saturating_mul(EXTENDS_STEPS_PER_NODE)),
+            steps: ExtendsSteps::new(
+                MIN_EXTENDS_STEPS.max(self.tree.nodes.len().saturating_mul(EXTENDS_STEPS_PER_NODE)),
+            ),
         };
-        let mut out = Vec::new();
+        let out = &mut walked.jobs;
         for e in entries {
             let Some(name) = self.text(e.key) else {
                 continue;
@@ -255,6 +364,7 @@ impl GitlabCi {
             if !matches!(self.tree.node(value).kind, NodeKind::Mapping(_)) {
                 continue;
             }
+            walks.steps.job = out.len();
             let extended = self.extended(value, &mut walks);
             // The later key, or the `<<` that brought the definition, as the parser spanned it.
             let first = self.loc(e.key);
@@ -270,7 +380,21 @@ impl GitlabCi {
                 extended,
             });
         }
-        out
+        walked.extends_stops = walks
+            .steps
+            .stops
+            .into_iter()
+            .filter_map(|(name, reason, job)| {
+                let job = walked.jobs.get(job)?;
+                Some(ExtendsStop {
+                    name: self.loc(name),
+                    reason,
+                    job: job.name.clone(),
+                    job_key: job.key,
+                })
+            })
+            .collect();
+        walked
     }
 
     /// The mappings that job mapping `job` reads through `extends`, by priority: the later
@@ -281,32 +405,33 @@ impl GitlabCi {
         if targets.is_empty() {
             return Arc::from([]);
         }
-        if !walks.by_targets.contains_key(&targets) {
-            let walk = self.walk(&targets, HashSet::new(), &mut walks.steps_left);
-            walks.by_targets.insert(targets.clone(), walk);
+        let list: Vec<NodeId> = targets.iter().map(|&(_, template)| template).collect();
+        if !walks.by_targets.contains_key(&list) {
+            let walk = self.walk(&targets, HashSet::new(), &mut walks.steps);
+            walks.by_targets.insert(list.clone(), walk);
         }
-        match walks.by_targets.get(&targets) {
+        match walks.by_targets.get(&list) {
             Some(walk) if !walk.members.contains(&job) => Arc::clone(&walk.chain),
             // The job's templates reach the job: it is not read again there, nor what it
             // extends from there.
             _ => {
-                self.walk(&targets, HashSet::from([job]), &mut walks.steps_left)
+                self.walk(&targets, HashSet::from([job]), &mut walks.steps)
                     .chain
             }
         }
     }
 
-    /// Follow `targets` in order, from level 1, leaving out the mappings in `members` (and
-    /// adding those it reads).
+    /// Follow `targets` (name, template) in order, from level 1, leaving out the mappings in
+    /// `members` (and adding those it reads).
     fn walk(
         &self,
-        targets: &[NodeId],
+        targets: &[(NodeId, NodeId)],
         mut members: HashSet<NodeId>,
-        steps_left: &mut usize,
+        steps: &mut ExtendsSteps,
     ) -> Extended {
         let mut chain = Vec::new();
-        for &t in targets {
-            self.extend_chain(t, &mut chain, &mut members, 1, steps_left);
+        for &(name, template) in targets {
+            self.extend_chain(name, template, &mut chain, &mut members, 1, steps);
         }
         Extended {
             chain: chain.into(),
@@ -314,10 +439,10 @@ impl GitlabCi {
         }
     }
 
-    /// The top-level mappings the `extends` of mapping `node` names, in the order followed
-    /// (a list from its last name: later ones take priority); names that are not a key are
-    /// left out.
-    fn extends_targets(&self, node: NodeId) -> Vec<NodeId> {
+    /// The names in the `extends` of mapping `node` that are top-level keys, each with the
+    /// mapping it names, in the order followed (a list from its last name: later ones take
+    /// priority); names that are not a key are left out.
+    fn extends_targets(&self, node: NodeId) -> Vec<(NodeId, NodeId)> {
         let Some(ext) = self.value_of(node, "extends") else {
             return Vec::new();
         };
@@ -329,30 +454,35 @@ impl GitlabCi {
         names
             .iter()
             .rev()
-            .filter_map(|n| self.text(*n).and_then(|t| self.top(t)))
+            .filter_map(|&n| Some((n, self.text(n).and_then(|t| self.top(t))?)))
             .collect()
     }
 
-    /// Add `node`, reached at `depth`, and what it extends to `chain`, unless it is in it
-    /// already (`members`), deeper than GitLab follows or past the step budget.
+    /// Add `node`, named by `name` and reached at `depth`, and what it extends to `chain`,
+    /// unless it is in it already (`members`), deeper than GitLab follows or past the step
+    /// budget (both recorded in `steps`).
     fn extend_chain(
         &self,
+        name: NodeId,
         node: NodeId,
         chain: &mut Vec<NodeId>,
         members: &mut HashSet<NodeId>,
         depth: usize,
-        steps_left: &mut usize,
+        steps: &mut ExtendsSteps,
     ) {
-        let Some(left) = steps_left.checked_sub(1) else {
+        if !steps.take(name) {
             return;
-        };
-        *steps_left = left;
-        if depth > MAX_EXTENDS_DEPTH || !members.insert(node) {
+        }
+        if depth > MAX_EXTENDS_DEPTH {
+            steps.too_deep(name);
+            return;
+        }
+        if !members.insert(node) {
             return;
         }
         chain.push(node);
-        for target in self.extends_targets(node) {
-            self.extend_chain(target, chain, members, depth + 1, steps_left);
+        for (name, target) in self.extends_targets(node) {
+            self.extend_chain(name, target, chain, members, depth + 1, steps);
         }
     }
 
@@ -480,7 +610,7 @@ impl GitlabCi {
         let mut out = Vec::new();
         for job in self.jobs() {
             for key in ["before_script", "script"] {
-                let Some(script) = self.get(&job, key) else {
+                let Some(script) = self.get(job, key) else {
                     continue;
                 };
                 let lines: Vec<NodeId> = match self.tree.node(script).kind {
@@ -635,8 +765,8 @@ mod tests {
     fn trigger(text: &str) -> Vec<(String, Trigger)> {
         let ci = GitlabCi::parse(text, FileId(0));
         ci.jobs()
-            .into_iter()
-            .map(|j| (j.name.clone(), ci.trigger(&j)))
+            .iter()
+            .map(|j| (j.name.clone(), ci.trigger(j)))
             .collect()
     }
 
@@ -842,8 +972,8 @@ mod tests {
         fn never_panics(text in "(?s)\\PC{0,200}|[a-z_ :\\-\\[\\]{}$=&|'\"\n.]{0,300}") {
             let ci = GitlabCi::parse(&text, FileId(0));
             for job in ci.jobs() {
-                let _ = ci.environment(&job);
-                let _ = ci.trigger(&job);
+                let _ = ci.environment(job);
+                let _ = ci.trigger(job);
             }
             let _ = ci.build_lines();
             let _ = requires_default_branch(&text);
@@ -920,6 +1050,46 @@ mod tests {
             .chain(std::iter::once(".x".to_owned()))
             .collect();
         assert_eq!(chains(&far), [("j".to_owned(), expected)]);
+    }
+
+    /// Where following `extends` stopped: each name at level 12 once, though another job's
+    /// walk of the same list, a walk of another list and a job's own walk (its templates reach
+    /// it) all reach it, and each name of a list; attributed to the first job that reaches it.
+    #[test]
+    fn each_extends_name_past_11_levels_is_one_stop() {
+        let mut text = String::from(
+            "j1:\n  extends: .t1\nj2:\n  extends: .t1\nj3:\n  extends: [.t1, .a]\n.t1:\n  extends: .t2\n.t2:\n  extends: .t3\n.t3:\n  extends: [.t4, j1]\n",
+        );
+        for i in 4..11 {
+            text.push_str(&format!(".t{i}:\n  extends: .t{}\n", i + 1));
+        }
+        text.push_str(".t11:\n  extends: [.a, .b]\n.a:\n  when: manual\n.b:\n  when: always\n");
+        let ci = GitlabCi::parse(&text, FileId(0));
+        let list = text.find("[.a, .b]").expect("the list");
+        let stops: Vec<_> = ci
+            .extends_stops()
+            .iter()
+            .map(|s| {
+                (
+                    s.name.span.start as usize - list,
+                    &text[s.name.span.range()],
+                    s.reason,
+                    s.job.as_str(),
+                    &text[s.job_key.span.range()],
+                )
+            })
+            .collect();
+        // A list is followed from its last name.
+        assert_eq!(
+            stops,
+            [
+                (5, ".b", ExtendsStopReason::TooDeep, "j1", "j1"),
+                (1, ".a", ExtendsStopReason::TooDeep, "j1", "j1"),
+            ]
+        );
+        // At 11 levels, nothing stops.
+        let at_limit = text.replace("  extends: [.a, .b]\n", "");
+        assert_eq!(GitlabCi::parse(&at_limit, FileId(0)).extends_stops(), []);
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //! - FC004 for the YAML documents of a file (16), the files `include` loads (256), the routes
 //!   FR006 and FR013 compare (200), the compose files a project merges (256), and a Dockerfile
 //!   value once substituted (1 MiB for one, 16 bytes per byte of the file in all);
+//! - FC004 for the nodes compose `extends` may add to the tree (1 000 000), and for the
+//!   `extends` of a `.gitlab-ci.yml` job: GitLab's 11 levels, and the names factory follows in
+//!   one file (4 per node of its tree, at least 1 000 000);
 //! - FE001 for template nesting;
 //! - FE004 for the bytes `.env` substitutions may add (factory-env's expansion budget, shared
 //!   by the services' env and label files) and for the statements of a `.env` or env file
@@ -933,4 +936,113 @@ fn dockerfile_substitution_budget_is_one_mib() {
     // `FROM` is line 1, `ARG A0` line 2, `ARG A17` line 19.
     assert_eq!(past[0].0, 19, "{past:?}");
     assert!(past[0].1.contains("1 MiB for one value"), "{past:?}");
+}
+
+/// Lint a small valid compose project with `ci` as its `.gitlab-ci.yml`; the FC004 findings in
+/// that file, as (start, end, message | help).
+fn ci_fc004(ci: &str) -> Vec<(LineCol, LineCol, String)> {
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        "services:\n  web:\n    image: registry.example/web:1.0\n".to_owned(),
+        FileKind::Compose,
+    ));
+    let ci_file = sources.add(SourceFile::new(".gitlab-ci.yml", ci, FileKind::GitlabCi));
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "FC004")
+        .inspect(|d| {
+            let file = d.primary.as_ref().map(|p| p.location.file);
+            assert_eq!(file, Some(ci_file), "{}", text_of(d));
+        })
+        .map(|d| {
+            let (start, end) = lines_cols(ci, d);
+            (start, end, text_of(d))
+        })
+        .collect()
+}
+
+/// Jobs `deploy` and `review` extend `.t1`, which extends `.t2` … down to `.t{levels}`.
+fn ci_extends_chain(levels: usize) -> String {
+    let mut text = String::from(
+        "deploy:\n  extends: .t1\n  environment: production\n  when: manual\n  only: [master]\nreview:\n  extends: .t1\n",
+    );
+    for i in 1..levels {
+        text.push_str(&format!(".t{i}:\n  extends: .t{}\n", i + 1));
+    }
+    text.push_str(&format!(
+        ".t{levels}:\n  script: [docker build -t $CI_REGISTRY_IMAGE/web -f Dockerfile .]\n"
+    ));
+    text
+}
+
+/// GitLab follows `extends` 11 levels deep (the job is level 0) and refuses a pipeline that
+/// nests deeper ("nesting too deep in `extends`"); factory follows as far. At the limit nothing
+/// is said; one level past it, one FC004 at the name not followed, though two jobs reach it and
+/// FP003 and the `docker build` lines both read the jobs.
+#[test]
+fn ci_extends_depth_budget_is_gitlabs_11_levels() {
+    assert_eq!(ci_fc004(&ci_extends_chain(11)), vec![]);
+    let text = ci_extends_chain(12);
+    let past = ci_fc004(&text);
+    assert_eq!(past.len(), 1, "{past:?}");
+    let (start, end, message) = &past[0];
+    // `deploy` and `review` take 7 lines, then `.t{i}` 2 each: `.t11`'s `extends` is line 29.
+    assert_eq!(text.lines().nth(28), Some("  extends: .t12"));
+    assert_eq!(
+        (start.line, start.column, end.line, end.column),
+        (29, 12, 29, 16),
+        "{message}"
+    );
+    assert!(
+        message.contains("11 levels") && message.contains("`deploy`"),
+        "{message}"
+    );
+}
+
+/// `.fan` extends 998 templates, and each of the `jobs` jobs `.fan` and a template of its own
+/// (its own list, so each walk is its own): 1 000 names followed per job. With `one_more`, a
+/// job `first` follows one name before them, and a job `late` one after them.
+fn ci_fanned_out(jobs: usize, one_more: bool) -> String {
+    let fan: Vec<String> = (0..998).map(|i| format!(".l{i}")).collect();
+    let mut text = format!(".fan:\n  extends: [{}]\n", fan.join(", "));
+    for name in &fan {
+        text.push_str(&format!("{name}: {{when: manual}}\n"));
+    }
+    for i in 0..jobs {
+        text.push_str(&format!(".o{i}: {{stage: test}}\n"));
+    }
+    if one_more {
+        text.push_str("first: {extends: .o0}\n");
+    }
+    for i in 0..jobs {
+        text.push_str(&format!("j{i}: {{extends: [.fan, .o{i}]}}\n"));
+    }
+    if one_more {
+        text.push_str("late: {extends: .o1}\n");
+    }
+    text
+}
+
+/// A file of templates that fan out is followed for at most 4 names per node of its tree, at
+/// least 1 000 000 (this one has about 13 000 nodes): 1 000 jobs of 1 000 names each use it
+/// exactly, and nothing is said. One name more, and one FC004 where following stopped: the
+/// last name the last job reaches, `.l0` in `.fan`'s list (a list is followed from its last
+/// name). The job after it follows nothing either, and that is not said twice.
+#[test]
+fn ci_extends_step_budget_is_a_million_names_for_a_small_file() {
+    assert_eq!(ci_fc004(&ci_fanned_out(1000, false)), vec![]);
+    let text = ci_fanned_out(1000, true);
+    let past = ci_fc004(&text);
+    assert_eq!(past.len(), 1, "{past:?}");
+    let (start, end, message) = &past[0];
+    assert!(text.starts_with(".fan:\n  extends: [.l0, .l1,"));
+    assert_eq!(
+        (start.line, start.column, end.line, end.column),
+        (2, 13, 2, 16),
+        "{message}"
+    );
+    assert!(message.contains("1000000"), "{message}");
 }

@@ -55,13 +55,13 @@ impl Rule for AutomaticProductionDeploy {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for (_, ci) in cx.gitlab_ci() {
             for job in ci.jobs() {
-                let Some((env, env_at)) = ci.environment(&job) else {
+                let Some((env, env_at)) = ci.environment(job) else {
                     continue;
                 };
                 if !env.to_ascii_lowercase().starts_with("prod") {
                     continue;
                 }
-                let t = ci.trigger(&job);
+                let t = ci.trigger(job);
                 if t.never || (t.manual && t.default_branch_only) {
                     continue;
                 }
