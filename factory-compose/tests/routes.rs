@@ -508,3 +508,41 @@ fn the_images_expose_counts_toward_several_ports() {
     assert!(fr003("FROM python:3\nEXPOSE 9000\nUSER 1001\n").is_empty());
     assert!(fr003("FROM python:3\nEXPOSE ${PORT}\nUSER 1001\n").is_empty());
 }
+
+/// FR009 reads the label as written: the route's own parse when the label has no variable, a
+/// parse of the written text when interpolation changed it (a `$$`, a variable).
+#[test]
+fn hard_coded_hosts_are_read_from_the_label_as_written() {
+    let fr009 = |rule: &str| -> Vec<String> {
+        let compose = format!(
+            "services:\n  web:\n    image: app:1\n    expose: [\"80\"]\n    labels:\n      traefik.frontend.rule: '{rule}'\n"
+        );
+        lint_text(&compose)
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FR009")
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    let hard_coded = |written: &str| {
+        vec![format!(
+            "`{written}` of `web` is hard-coded: every environment answers on that domain"
+        )]
+    };
+    assert_eq!(
+        fr009("Host:a.com;Query:k={v:[0-9]+}"),
+        hard_coded("Host:a.com")
+    );
+    assert_eq!(fr009("Host:pay$$.a.com"), hard_coded("Host:pay$$.a.com"));
+    assert_eq!(fr009("Host:${CI_ENVIRONMENT_DOMAIN}"), Vec::<String>::new());
+    assert_eq!(
+        fr009("Host:${CI_ENVIRONMENT_DOMAIN},b.com"),
+        hard_coded("Host:b.com")
+    );
+    // A rule Traefik refuses reports no host, with or without a variable.
+    assert_eq!(fr009("Host:a.com;Query:k={v:(}"), Vec::<String>::new());
+    assert_eq!(
+        fr009("Host:${CI_ENVIRONMENT_DOMAIN},a.com;Query:k={v:(}"),
+        Vec::<String>::new()
+    );
+}
