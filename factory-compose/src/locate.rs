@@ -220,11 +220,7 @@ pub(crate) fn in_scalar(
     node: NodeId,
     range: Range<usize>,
 ) -> Location {
-    let n = tree.node(node);
-    match n.kind {
-        NodeKind::Scalar(s) => in_scalar_text(tree, sources, node, tree.text(s), range),
-        NodeKind::Sequence(_) | NodeKind::Mapping(_) => Location::new(n.file, n.span),
-    }
+    ScalarOffsets::of_value(tree, sources, node).at(range)
 }
 
 /// [`in_scalar`] for `range` of `text`, the text scalar `node` is written as: its value, or its
@@ -236,18 +232,51 @@ pub(crate) fn in_scalar_text(
     text: &str,
     range: Range<usize>,
 ) -> Location {
-    let n = tree.node(node);
-    let whole = Location::new(n.file, n.span);
-    if !matches!(n.kind, NodeKind::Scalar(_)) {
-        return whole;
+    ScalarOffsets::new(tree, sources, node, text).at(range)
+}
+
+/// [`in_scalar_text`] for many ranges of one scalar, its offsets worked out once: each range
+/// would otherwise compare (or map) the whole value again, and a rule reporting thousands of
+/// places in one long value took time quadratic in its length.
+pub(crate) struct ScalarOffsets {
+    /// The whole scalar: where a range is when the text does not map exactly.
+    whole: Location,
+    offsets: Option<FileOffsets>,
+}
+
+impl ScalarOffsets {
+    /// The offsets of `text`, the text scalar `node` is written as.
+    pub(crate) fn new(tree: &Tree, sources: &SourceMap, node: NodeId, text: &str) -> Self {
+        let n = tree.node(node);
+        let offsets = match n.kind {
+            NodeKind::Scalar(_) => value_offsets(&sources.get(n.file).text, n.span, n.style, text),
+            NodeKind::Sequence(_) | NodeKind::Mapping(_) => None,
+        };
+        ScalarOffsets {
+            whole: Location::new(n.file, n.span),
+            offsets,
+        }
     }
-    let file_text = &sources.get(n.file).text;
-    let Some(map) = value_offsets(file_text, n.span, n.style, text) else {
-        return whole;
-    };
-    let start = map.get(range.start).unwrap_or(n.span.start);
-    let end = map.get(range.end).unwrap_or(n.span.end).max(start);
-    Location::new(n.file, Span::new(start, end))
+
+    /// The offsets of the scalar's current value ([`in_scalar`]).
+    pub(crate) fn of_value(tree: &Tree, sources: &SourceMap, node: NodeId) -> Self {
+        match tree.node(node).kind {
+            NodeKind::Scalar(s) => ScalarOffsets::new(tree, sources, node, tree.text(s)),
+            NodeKind::Sequence(_) | NodeKind::Mapping(_) => {
+                ScalarOffsets::new(tree, sources, node, "")
+            }
+        }
+    }
+
+    /// Where `range` of the text is.
+    pub(crate) fn at(&self, range: Range<usize>) -> Location {
+        let Some(map) = &self.offsets else {
+            return self.whole;
+        };
+        let start = map.get(range.start).unwrap_or(self.whole.span.start);
+        let end = map.get(range.end).unwrap_or(self.whole.span.end).max(start);
+        Location::new(self.whole.file, Span::new(start, end))
+    }
 }
 
 #[cfg(test)]

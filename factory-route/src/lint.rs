@@ -222,7 +222,12 @@ impl Rule {
         for seg in self.segments() {
             let name = seg.name().as_str();
             let cuts = comma_cuts(seg);
-            let in_cut = |i: usize| cuts.iter().any(|(r, _)| r.contains(&i));
+            // The cuts are disjoint and in order: the one that may hold `i` is the first not
+            // ending before it (a scan of them all for each argument was quadratic).
+            let in_cut = |i: usize| {
+                let at = cuts.partition_point(|(r, _)| r.end <= i);
+                cuts.get(at).is_some_and(|(r, _)| r.contains(&i))
+            };
             let templated = matches!(
                 seg.compiled(),
                 Compiled::HostRegexp(_)
@@ -383,11 +388,12 @@ impl Rule {
                 _ => Vec::new(),
             };
             if !alts.is_empty() {
+                let duplicate = first_duplicate_variable(seg);
                 for (i, arg) in seg.args().enumerate() {
                     if in_cut(i) || space_before_matcher(arg.text).is_some() {
                         continue;
                     }
-                    if let Some(e) = arg_template_error(seg, &arg) {
+                    if let Some(e) = arg_template_error(seg, &arg, duplicate) {
                         out.push(template_warning(seg, &arg, &e));
                     }
                 }
@@ -455,8 +461,13 @@ fn literal_colon(t: &str) -> Option<usize> {
     None
 }
 
-/// Rebuilds the template error of one argument (the compiled list may be reordered).
-fn arg_template_error(seg: Segment<'_>, arg: &Arg<'_>) -> Option<TemplateError> {
+/// Rebuilds the template error of one argument (the compiled list may be reordered);
+/// `duplicate` is the segment's [`first_duplicate_variable`].
+fn arg_template_error(
+    seg: Segment<'_>,
+    arg: &Arg<'_>,
+    duplicate: Option<&TemplateError>,
+) -> Option<TemplateError> {
     use crate::template::{RouteVars, Template, TemplateKind};
     let (tpl, kind) = match seg.name() {
         MatcherName::HostRegexp => (arg.text.to_owned(), TemplateKind::Host),
@@ -473,20 +484,23 @@ fn arg_template_error(seg: Segment<'_>, arg: &Arg<'_>) -> Option<TemplateError> 
     // none, then fall back to the compiled error.
     match Template::new(&tpl, kind, true, &RouteVars::new()) {
         Err(e) => Some(e),
-        Ok(_) => match seg.compiled() {
-            Compiled::Path(alts) => alts.strict.iter().find_map(|r| match r {
-                Err(e @ TemplateError::DuplicateVariable(_)) => Some(e.clone()),
-                _ => None,
-            }),
-            Compiled::HostRegexp(a) | Compiled::PrefixTemplate(a) => {
-                a.iter().find_map(|r| match r {
-                    Err(e @ TemplateError::DuplicateVariable(_)) => Some(e.clone()),
-                    _ => None,
-                })
-            }
-            _ => None,
-        },
+        Ok(_) => duplicate.cloned(),
     }
+}
+
+/// The first duplicated-variable error among a segment's compiled alternatives (`Path`,
+/// `HostRegexp` and `PathPrefixStripRegex` ones), found once per segment rather than once
+/// per argument.
+fn first_duplicate_variable<'r>(seg: Segment<'r>) -> Option<&'r TemplateError> {
+    let alts = match seg.compiled() {
+        Compiled::Path(alts) => &alts.strict,
+        Compiled::HostRegexp(a) | Compiled::PrefixTemplate(a) => a,
+        _ => return None,
+    };
+    alts.iter().find_map(|r| match r {
+        Err(e @ TemplateError::DuplicateVariable(_)) => Some(e),
+        _ => None,
+    })
 }
 
 /// AND-ed `Host` (or exact `Path`) segments with nothing in common.

@@ -135,6 +135,64 @@ fn comma_cutting_a_regex() {
     );
 }
 
+/// A long segment of cut regexes, broken templates and good alternatives: each cut and each
+/// broken template is reported once, at its own text, whatever its place among the others.
+#[test]
+fn every_cut_and_broken_template_of_a_long_segment_is_reported_once() {
+    let n = 300;
+    let args: Vec<String> = (0..n)
+        .flat_map(|i| {
+            [
+                format!("/c{i}/{{v:[0-9]{{1,3}}}}"),
+                format!("/x{i}/{{:[a-z]+}}"),
+                format!("/ok{i}"),
+            ]
+        })
+        .collect();
+    let rule = format!("Path:{}", args.join(","));
+    let found: Vec<(WarningKind, &str)> = warnings(&rule)
+        .into_iter()
+        .map(|w| (w.kind, &rule[w.span]))
+        .collect();
+    let want: Vec<(WarningKind, &str)> = args
+        .iter()
+        .filter(|a| !a.starts_with("/ok"))
+        .map(|a| {
+            let kind = if a.starts_with("/c") {
+                WarningKind::CommaInRegex
+            } else {
+                WarningKind::BrokenTemplate
+            };
+            (kind, a.as_str())
+        })
+        .collect();
+    // The cuts first, then the broken templates, each in argument order.
+    let (cuts, broken): (Vec<_>, Vec<_>) = want
+        .into_iter()
+        .partition(|(k, _)| *k == WarningKind::CommaInRegex);
+    let want = [cuts, broken].concat();
+    assert_eq!(found.len(), want.len());
+    if let Some(i) = (0..want.len()).find(|&i| found[i] != want[i]) {
+        panic!("warning {i}: {:?} instead of {:?}", found[i], want[i]);
+    }
+    // Variables a `Query` declared: every alternative that uses one again is reported.
+    let paths: Vec<String> = (0..n).map(|i| format!("/a{i}/{{id}}")).collect();
+    let rule = format!("Query:id={{id}};Path:{}", paths.join(","));
+    let found: Vec<(WarningKind, &str)> = warnings(&rule)
+        .into_iter()
+        .map(|w| (w.kind, &rule[w.span]))
+        .collect();
+    let want: Vec<(WarningKind, &str)> = paths
+        .iter()
+        .map(|p| (WarningKind::BrokenTemplate, p.as_str()))
+        .collect();
+    assert!(
+        found == want,
+        "{:?}",
+        found.iter().zip(&want).find(|(f, w)| f != w)
+    );
+}
+
 #[test]
 fn hosts_anded() {
     let (kind, text, _) = only("Host:a.com;Host:b.com");

@@ -2,7 +2,7 @@ use factory_route::BasicAuth;
 
 use crate::diagnostic::Diagnostics;
 use crate::rules::route::labels_with;
-use crate::rules::route::{AUTH_PROPS, in_value, raw_value, uses_missing_variable};
+use crate::rules::route::{AUTH_PROPS, ValueLocator, raw_value, uses_missing_variable};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -59,12 +59,13 @@ impl Rule for InvalidBasicAuth {
                 let Err(errors) = BasicAuth::parse(&value.value) else {
                     continue;
                 };
+                let place = ValueLocator::new(cx, kv);
                 for e in errors {
                     let mut d = registry::diagnostic(
                         "FR007",
                         format!("`{}` of `{}`: {}", kv.key.value, svc.name.value, e.message),
                     )
-                    .at(in_value(cx, kv, e.span.clone()))
+                    .at(place.at(e.span.clone()))
                     .with_help(e.help.clone());
                     if let Some(at) = value.inherited_from() {
                         d = d.with_secondary(at, "inherited from here");

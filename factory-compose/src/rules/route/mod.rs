@@ -18,6 +18,7 @@ pub(crate) mod undoubled_dollar_in_auth;
 
 use std::ops::Range;
 
+use crate::locate::ScalarOffsets;
 use crate::model::{Form, KeyValue};
 use crate::rules::{Context, Rule};
 use crate::span::{Location, Span};
@@ -60,63 +61,138 @@ pub(crate) fn value_loc(kv: &KeyValue) -> Location {
 /// The file location of `range` (byte offsets into the label's interpolated value). Inherited
 /// labels point at the `<<` line.
 pub(crate) fn in_value(cx: &Context<'_>, kv: &KeyValue, range: Range<usize>) -> Location {
-    if let Some(v) = &kv.value
-        && let Some(via) = v.via
-    {
-        return via;
-    }
-    // Interpolated: the range is still exact when the text from it to the end (or from the
-    // start to it) was written as is, i.e. the variables are all on the other side.
-    if let (Some(raw), Some(value)) = (
-        cx.interpolation
-            .raw_of(kv.node)
-            .and_then(|_| raw_value(cx, kv)),
-        kv.value.as_ref().map(|v| v.value.as_str()),
-    ) && raw != value
-    {
-        let shifted = value
-            .get(range.start..)
-            .filter(|tail| raw.ends_with(tail))
-            .map(|_| raw.len() - (value.len() - range.start))
-            .or_else(|| {
-                value
-                    .get(..range.end)
-                    .filter(|head| raw.starts_with(head))
-                    .map(|_| range.start)
-            });
-        if let Some(start) = shifted
-            && let Some(loc) = in_raw_exact(cx, kv, start..start + range.len())
-        {
-            return loc;
-        }
-        // Variables on both sides: each rendered byte is placed at the raw text it came from,
-        // a substituted value at its whole `${...}`.
-        if let Some(raw_range) = through_variables(raw, value, cx.variables, range)
-            && let Some(loc) = in_raw_exact(cx, kv, raw_range)
-        {
-            return loc;
-        }
-        return value_loc(kv);
-    }
-    let base = value_offset(kv);
-    crate::locate::in_scalar(
-        &cx.project.tree,
-        cx.sources,
-        kv.node,
-        base + range.start..base + range.end,
-    )
+    ValueLocator::new(cx, kv).at(range)
 }
 
-/// The range of `raw` (a template) that `range` of `rendered` (what it rendered to with
-/// `lookup`) came from: a literal byte is its own (`$$` the two that make a `$`), a
-/// substituted value's bytes are the whole `${...}` that gave them. `None` when rendering the
-/// template piece by piece does not give `rendered` again.
-fn through_variables(
+/// Places byte ranges of a label's interpolated value in its file ([`in_value`]), what that
+/// takes worked out once: a rule reporting each of thousands of problems in one value (FR014
+/// on the pieces of a long rule) mapped the whole value again for each.
+pub(crate) struct ValueLocator<'a> {
+    placing: Placing<'a>,
+}
+
+enum Placing<'a> {
+    /// Inherited through `<<`: everything is at that line.
+    Inherited(Location),
+    /// Interpolation changed the value: placed in the raw value.
+    Interpolated {
+        kv: &'a KeyValue,
+        value: &'a str,
+        /// How many bytes the raw and the interpolated value share at the start, and at the end.
+        same_start: usize,
+        same_end: usize,
+        /// The raw value's length.
+        raw_len: usize,
+        raw_at: RawLocator<'a>,
+        /// For each byte of the value, the raw range it came from ([`rendered_from`]).
+        from: Option<Vec<Range<usize>>>,
+    },
+    /// The value as written, after `KEY=` in list form.
+    Written { base: usize, at: ScalarOffsets },
+}
+
+impl<'a> ValueLocator<'a> {
+    pub(crate) fn new(cx: &'a Context<'_>, kv: &'a KeyValue) -> Self {
+        if let Some(v) = &kv.value
+            && let Some(via) = v.via
+        {
+            return ValueLocator {
+                placing: Placing::Inherited(via),
+            };
+        }
+        if let (Some(raw), Some(value)) = (
+            cx.interpolation
+                .raw_of(kv.node)
+                .and_then(|_| raw_value(cx, kv)),
+            kv.value.as_ref().map(|v| v.value.as_str()),
+        ) && raw != value
+        {
+            let same_start = raw
+                .bytes()
+                .zip(value.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let same_end = raw
+                .bytes()
+                .rev()
+                .zip(value.bytes().rev())
+                .take_while(|(a, b)| a == b)
+                .count();
+            return ValueLocator {
+                placing: Placing::Interpolated {
+                    kv,
+                    value,
+                    same_start,
+                    same_end,
+                    raw_len: raw.len(),
+                    raw_at: RawLocator::new(cx, kv),
+                    from: rendered_from(raw, value, cx.variables),
+                },
+            };
+        }
+        ValueLocator {
+            placing: Placing::Written {
+                base: value_offset(kv),
+                at: ScalarOffsets::of_value(&cx.project.tree, cx.sources, kv.node),
+            },
+        }
+    }
+
+    /// Where `range` of the value is.
+    pub(crate) fn at(&self, range: Range<usize>) -> Location {
+        match &self.placing {
+            Placing::Inherited(via) => *via,
+            Placing::Interpolated {
+                kv,
+                value,
+                same_start,
+                same_end,
+                raw_len,
+                raw_at,
+                from,
+            } => {
+                // The range is still exact when the text from it to the end (or from the start
+                // to it) was written as is, i.e. the variables are all on the other side.
+                let shifted = value
+                    .is_char_boundary(range.start)
+                    .then(|| value.len() - range.start)
+                    .filter(|tail| tail <= same_end)
+                    .map(|tail| raw_len - tail)
+                    .or_else(|| {
+                        (value.is_char_boundary(range.end) && range.end <= *same_start)
+                            .then_some(range.start)
+                    });
+                if let Some(start) = shifted
+                    && let Some(loc) = raw_at.exact(start..start + range.len())
+                {
+                    return loc;
+                }
+                // Variables on both sides: each rendered byte is placed at the raw text it came
+                // from, a substituted value at its whole `${...}`.
+                if let Some(from) = from
+                    && range.start < range.end
+                    && let (Some(first), Some(last)) =
+                        (from.get(range.start), from.get(range.end - 1))
+                    && let Some(loc) = raw_at.exact(first.start..last.end)
+                {
+                    return loc;
+                }
+                value_loc(kv)
+            }
+            Placing::Written { base, at } => at.at(base + range.start..base + range.end),
+        }
+    }
+}
+
+/// For each byte of `rendered` (what `raw`, a template, rendered to with `lookup`), the range of
+/// `raw` it came from: a literal byte is its own (`$$` the two that make a `$`), a substituted
+/// value's bytes are the whole `${...}` that gave them. `None` when rendering the template
+/// piece by piece does not give `rendered` again.
+fn rendered_from(
     raw: &str,
     rendered: &str,
     lookup: &dyn factory_env::Lookup,
-    range: Range<usize>,
-) -> Option<Range<usize>> {
+) -> Option<Vec<Range<usize>>> {
     let template = factory_env::Template::parse(raw).ok()?;
     // For each rendered byte, the raw range it came from.
     let mut from: Vec<Range<usize>> = Vec::with_capacity(rendered.len());
@@ -150,12 +226,7 @@ fn through_variables(
         pos = u.span.end;
     }
     literal(raw.get(pos..)?, pos, &mut from, &mut out);
-    if out != rendered || range.start >= range.end {
-        return None;
-    }
-    let start = from.get(range.start)?.start;
-    let end = from.get(range.end - 1)?.end;
-    Some(start..end)
+    (out == rendered).then_some(from)
 }
 
 /// Point `diag` at `range` of the label's value, with a secondary label on the anchor when the
@@ -356,6 +427,8 @@ pub(crate) fn warn_rules(
     let defs = defs(cx);
     for (i, warnings) in rule_warnings(cx) {
         let Some(d) = defs.get(*i) else { continue };
+        // Built for the first warning of `code`: a long rule may have thousands.
+        let mut place: Option<ValueLocator<'_>> = None;
         for w in warnings {
             if w.code() != code {
                 continue;
@@ -374,7 +447,9 @@ pub(crate) fn warn_rules(
                 code,
                 format!("`{}` of `{}`: {}", d.rule.key.value, d.service, w.message),
             )
-            .at(in_value(cx, d.rule, w.span.clone()));
+            .at(place
+                .get_or_insert_with(|| ValueLocator::new(cx, d.rule))
+                .at(w.span.clone()));
             if let Some(at) = d.rule.value.as_ref().and_then(|v| v.inherited_from()) {
                 diag = diag.with_secondary(at, "inherited from here");
             }
@@ -387,5 +462,185 @@ pub(crate) fn warn_rules(
             }
             out.push(diag);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::environment::ProcessEnv;
+    use crate::settings::Settings;
+    use crate::source::{FileKind, SourceFile, SourceMap};
+
+    // `in_value` as it was before its work was done once per label (each call mapped the whole
+    // value): a locator must place every range as it did.
+    /// The file location of `range` (byte offsets into the label's interpolated value). Inherited
+    /// labels point at the `<<` line.
+    fn reference_in_value(cx: &Context<'_>, kv: &KeyValue, range: Range<usize>) -> Location {
+        if let Some(v) = &kv.value
+            && let Some(via) = v.via
+        {
+            return via;
+        }
+        // Interpolated: the range is still exact when the text from it to the end (or from the
+        // start to it) was written as is, i.e. the variables are all on the other side.
+        if let (Some(raw), Some(value)) = (
+            cx.interpolation
+                .raw_of(kv.node)
+                .and_then(|_| raw_value(cx, kv)),
+            kv.value.as_ref().map(|v| v.value.as_str()),
+        ) && raw != value
+        {
+            let shifted = value
+                .get(range.start..)
+                .filter(|tail| raw.ends_with(tail))
+                .map(|_| raw.len() - (value.len() - range.start))
+                .or_else(|| {
+                    value
+                        .get(..range.end)
+                        .filter(|head| raw.starts_with(head))
+                        .map(|_| range.start)
+                });
+            if let Some(start) = shifted
+                && let Some(loc) = RawLocator::new(cx, kv).exact(start..start + range.len())
+            {
+                return loc;
+            }
+            // Variables on both sides: each rendered byte is placed at the raw text it came from,
+            // a substituted value at its whole `${...}`.
+            if let Some(raw_range) = reference_through_variables(raw, value, cx.variables, range)
+                && let Some(loc) = RawLocator::new(cx, kv).exact(raw_range)
+            {
+                return loc;
+            }
+            return value_loc(kv);
+        }
+        let base = value_offset(kv);
+        crate::locate::in_scalar(
+            &cx.project.tree,
+            cx.sources,
+            kv.node,
+            base + range.start..base + range.end,
+        )
+    }
+
+    /// The range of `raw` (a template) that `range` of `rendered` (what it rendered to with
+    /// `lookup`) came from: a literal byte is its own (`$$` the two that make a `$`), a
+    /// substituted value's bytes are the whole `${...}` that gave them. `None` when rendering the
+    /// template piece by piece does not give `rendered` again.
+    fn reference_through_variables(
+        raw: &str,
+        rendered: &str,
+        lookup: &dyn factory_env::Lookup,
+        range: Range<usize>,
+    ) -> Option<Range<usize>> {
+        let template = factory_env::Template::parse(raw).ok()?;
+        // For each rendered byte, the raw range it came from.
+        let mut from: Vec<Range<usize>> = Vec::with_capacity(rendered.len());
+        let mut out = String::with_capacity(rendered.len());
+        let literal = |text: &str, at: usize, from: &mut Vec<Range<usize>>, out: &mut String| {
+            let mut rest = text;
+            let mut k = at;
+            while let Some(c) = rest.chars().next() {
+                let written = if rest.starts_with("$$") {
+                    2
+                } else {
+                    c.len_utf8()
+                };
+                out.push(c);
+                from.extend((0..c.len_utf8()).map(|_| k..k + written));
+                k += written;
+                rest = rest.get(written..).unwrap_or_default();
+            }
+        };
+        let mut pos = 0;
+        for u in template.variables().into_iter().filter(|u| !u.nested) {
+            literal(raw.get(pos..u.span.start)?, pos, &mut from, &mut out);
+            let piece = raw.get(u.span.clone())?;
+            let value = factory_env::Template::parse(piece)
+                .ok()?
+                .render(lookup)
+                .ok()?
+                .value;
+            from.extend((0..value.len()).map(|_| u.span.clone()));
+            out.push_str(&value);
+            pos = u.span.end;
+        }
+        literal(raw.get(pos..)?, pos, &mut from, &mut out);
+        if out != rendered || range.start >= range.end {
+            return None;
+        }
+        let start = from.get(range.start)?.start;
+        let end = from.get(range.end - 1)?.end;
+        Some(start..end)
+    }
+
+    #[test]
+    fn a_value_locator_places_every_range_as_in_value_did() {
+        let compose = r#"x-base: &base
+  labels:
+    traefik.inherited.frontend.rule: Host:inherited.com
+x-labels: &labels
+  traefik.m.frontend.rule: Host:merged.com;Path:/${E}
+services:
+  map:
+    image: app:1
+    labels:
+      traefik.a.frontend.rule: Host:a.com;Path:/é/x
+      traefik.b.frontend.rule: 'Host:it''s.com;Path:/x'
+      traefik.c.frontend.rule: "Host:c.com;Path:/\x41\u00e9"
+      traefik.d.frontend.rule: >
+        Host:d.com;
+        Path:/folded
+      traefik.e.frontend.rule: Host:${D};Path:/e
+      traefik.f.frontend.rule: Host:f.com;Path:/${D}
+      traefik.g.frontend.rule: Host:${D};Path:/é/${E}/x
+      traefik.h.frontend.rule: Host:g$$.com;Path:/${UNSET}/é
+      traefik.i.frontend.rule: "Host:${D};Path:/\u00e9/${E}"
+      traefik.j.frontend.rule: Host:${D:-d.com},${E}
+  list:
+    image: app:1
+    labels:
+      - traefik.frontend.rule=Host:${D};Path:/l/${E}/é
+      - "traefik.x.frontend.rule=Host:x.com;Path:/\u00e9"
+      - traefik.y.frontend.rule=Host:y.com
+  inherits:
+    <<: *base
+    image: app:1
+  merges:
+    image: app:1
+    labels:
+      <<: *labels
+      traefik.z.frontend.rule: Host:z.com
+"#;
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new(
+            "docker-compose.yml",
+            compose,
+            FileKind::Compose,
+        ));
+        sources.add(SourceFile::new(".env", "D=dé.com\nE=e\n", FileKind::Dotenv));
+        let (process, settings) = (ProcessEnv::default(), Settings::default());
+        let loaded = crate::load(&sources, &process, &settings);
+        let cx = Context::of(&loaded, &sources, &settings, &process);
+        let mut labels = 0;
+        for svc in &cx.project.services {
+            for kv in svc.labels.iter().flat_map(|l| &l.value) {
+                let len = kv.value.as_ref().map_or(0, |v| v.value.len());
+                let place = ValueLocator::new(&cx, kv);
+                for start in 0..=len + 1 {
+                    for end in start.saturating_sub(1)..=len + 1 {
+                        assert_eq!(
+                            place.at(start..end),
+                            reference_in_value(&cx, kv, start..end),
+                            "{} at {start}..{end}",
+                            kv.key.value
+                        );
+                    }
+                }
+                labels += 1;
+            }
+        }
+        assert_eq!(labels, 16);
     }
 }
