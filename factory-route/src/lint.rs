@@ -3,7 +3,7 @@
 
 use crate::parse::{Arg, Compiled, MatcherName, ReplaceRegex, Rule, Segment};
 use crate::template::{SIZE_LIMIT, SMALLER_REGEX_HELP, TemplateError, brace_indices};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 
 /// What is wrong with a rule that parses.
@@ -388,12 +388,12 @@ impl Rule {
                 _ => Vec::new(),
             };
             if !alts.is_empty() {
-                let duplicate = first_duplicate_variable(seg);
+                let duplicated = duplicated_variables(seg);
                 for (i, arg) in seg.args().enumerate() {
                     if in_cut(i) || space_before_matcher(arg.text).is_some() {
                         continue;
                     }
-                    if let Some(e) = arg_template_error(seg, &arg, duplicate) {
+                    if let Some(e) = arg_template_error(seg, &arg, &duplicated) {
                         out.push(template_warning(seg, &arg, &e));
                     }
                 }
@@ -462,11 +462,13 @@ fn literal_colon(t: &str) -> Option<usize> {
 }
 
 /// Rebuilds the template error of one argument (the compiled list may be reordered);
-/// `duplicate` is the segment's [`first_duplicate_variable`].
+/// `duplicated` holds the segment's [`duplicated_variables`]. An argument valid on its own has
+/// the duplicate error of the first of its variables another matcher already uses: in
+/// `Query:id={id};Path:/a/{id},/b`, `/a/{id}` never matches, and `/b` still does.
 fn arg_template_error(
     seg: Segment<'_>,
     arg: &Arg<'_>,
-    duplicate: Option<&TemplateError>,
+    duplicated: &HashSet<&str>,
 ) -> Option<TemplateError> {
     use crate::template::{RouteVars, Template, TemplateKind};
     let (tpl, kind) = match seg.name() {
@@ -481,26 +483,32 @@ fn arg_template_error(
         _ => return None,
     };
     // Duplicates with Query variables are checked by the compiled list; recheck here with
-    // none, then fall back to the compiled error.
+    // none, then look the argument's own variables up in the compiled duplicates.
     match Template::new(&tpl, kind, true, &RouteVars::new()) {
         Err(e) => Some(e),
-        Ok(_) => duplicate.cloned(),
+        Ok(t) => t
+            .var_names()
+            .iter()
+            .find(|name| duplicated.contains(name.as_str()))
+            .map(|name| TemplateError::DuplicateVariable(name.clone())),
     }
 }
 
-/// The first duplicated-variable error among a segment's compiled alternatives (`Path`,
-/// `HostRegexp` and `PathPrefixStripRegex` ones), found once per segment rather than once
-/// per argument.
-fn first_duplicate_variable<'r>(seg: Segment<'r>) -> Option<&'r TemplateError> {
+/// The variables that the compiled alternatives of a segment (`Path`, `HostRegexp` and
+/// `PathPrefixStripRegex` ones) use although another matcher already does, found once per
+/// segment rather than once per argument.
+fn duplicated_variables<'r>(seg: Segment<'r>) -> HashSet<&'r str> {
     let alts = match seg.compiled() {
         Compiled::Path(alts) => &alts.strict,
         Compiled::HostRegexp(a) | Compiled::PrefixTemplate(a) => a,
-        _ => return None,
+        _ => return HashSet::new(),
     };
-    alts.iter().find_map(|r| match r {
-        Err(e @ TemplateError::DuplicateVariable(_)) => Some(e),
-        _ => None,
-    })
+    alts.iter()
+        .filter_map(|alt| match alt {
+            Err(TemplateError::DuplicateVariable(name)) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// AND-ed `Host` (or exact `Path`) segments with nothing in common.

@@ -108,6 +108,30 @@ fn broken_template() {
         only("Query:id={id};Path:/a/{id}").0,
         WarningKind::BrokenTemplate
     );
+    // Only the alternatives that use a `Query` variable again never match, each named by its
+    // own variable: `/b` still matches.
+    let rule = "Query:id={id},x={x};Path:/a/{id},/b,/c/{x},/d/{y}";
+    let found: Vec<(WarningKind, &str, String)> = warnings(rule)
+        .into_iter()
+        .map(|w| (w.kind, &rule[w.span], w.message))
+        .collect();
+    let names: Vec<(&str, bool, bool)> = found
+        .iter()
+        .map(|(_, text, message)| (*text, message.contains("`id`"), message.contains("`x`")))
+        .collect();
+    assert_eq!(
+        names,
+        [("/a/{id}", true, false), ("/c/{x}", false, true)],
+        "{found:?}"
+    );
+    let r = Rule::parse(rule).expect("valid");
+    let query = |path: &str| {
+        Request::from_url(&format!("http://h{path}?id=1&x=2"), "GET", vec![]).expect("a URL")
+    };
+    assert!(r.matches(&query("/b")).is_match());
+    assert!(r.matches(&query("/d/3")).is_match());
+    assert!(!r.matches(&query("/a/1")).is_match());
+    assert!(!r.matches(&query("/c/2")).is_match());
 }
 
 #[test]
