@@ -5,9 +5,10 @@
 //! unless told otherwise, so a service is routed when `traefik.enable` is `true` **or** when it
 //! carries a `traefik.frontend.rule` (plain or segment) and `traefik.enable` is not false
 //! (`traefik.enable` is read with Go's `strconv.ParseBool`; an unparsable value keeps the
-//! default). A routed service without any rule label gets Traefik's default
-//! `Host:<service>.<project>.<domain>` rule, which needs a provider domain the platform does not
-//! set: such a service has no route here.
+//! default). A routed service without any rule label gets Traefik v1.7's default rule,
+//! `Host:<service>.<project>` (`_` and `/` made `-`), followed by `.<domain>` when
+//! `traefik.domain` or the provider sets a domain. factory does not list that route: it has no
+//! label to point at, and the platform's provider domain is not known here.
 //!
 //! Segments (`traefik.<segment>.frontend.rule`, `.port`, `.frontend.priority`, …) follow
 //! Traefik v1.7's `ExtractTraefikLabels`: one frontend per segment, each segment inheriting the
