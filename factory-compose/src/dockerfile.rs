@@ -505,7 +505,7 @@ impl Dockerfile {
     /// How many bytes substituted values may add in all, in one pass over the file (the `ARG`s
     /// before the first `FROM`, or the final stage and the stages it is built on): 16 per byte
     /// of the instructions, at least 4 MiB. A value doubled line after line stops at
-    /// [`MAX_SUBSTITUTED`]; this stops a large value copied into thousands of lines (`ENV
+    /// 1 MiB; this stops a large value copied into thousands of lines (`ENV
     /// X1=${BIG}`, `ENV X2=${BIG}` …), each under that limit, which held gigabytes.
     #[must_use]
     pub fn substitution_budget(&self) -> usize {

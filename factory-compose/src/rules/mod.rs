@@ -1,10 +1,10 @@
 //! The rules: one file per rule, grouped by family, listed once in [`registry`].
 //!
-//! A rule is a unit struct declared with [`declare_rule!`]: its doc comment *is* its
+//! A rule is a unit struct declared with `declare_rule!`: its doc comment *is* its
 //! documentation (`factory rule CODE` prints it), the macro records its code, kebab-case name,
 //! default severity and one-line summary. Rules whose problem is found while parsing or building
 //! the model (FC001–FC004, FC020, FC021 …) have an empty `check`: their words are written where
-//! the problem is found, through [`registry::diagnostic`].
+//! the problem is found, through `registry::diagnostic`.
 
 pub(crate) mod cron;
 pub(crate) mod dockerfile;
