@@ -3,7 +3,8 @@
 //! - FC004 for the YAML tree (depth, aliases, file size, nodes), for the bytes interpolation
 //!   may add to the compose files, and for the findings a run keeps;
 //! - FC004 for the YAML documents of a file (16), the files `include` loads (256), the routes
-//!   FR006 and FR013 compare (200), the compose files a project merges (256), and a Dockerfile
+//!   FR006 and FR013 compare (200) and the candidate requests each tries in all to compare them
+//!   (1 048 576), the compose files a project merges (256), and a Dockerfile
 //!   value once substituted (1 MiB for one, 16 bytes per byte of the file in all);
 //! - FC004 for the nodes compose `extends` may add to the tree (1 000 000), and for the
 //!   `extends` of a `.gitlab-ci.yml` job: GitLab's 11 levels, and the names factory follows in
@@ -869,6 +870,115 @@ fn compared_routes_budget_is_200_and_fc004_says_so() {
     };
     assert_eq!(run(200), (true, 0));
     assert_eq!(run(201), (false, 1));
+}
+
+/// A service with one route.
+fn routed_service(name: &str, rule: &str, priority: usize) -> String {
+    format!(
+        "  {name}:\n    image: registry.example/s:1.0\n    expose: [\"80\"]\n    labels:\n      traefik.frontend.rule: {rule}\n      traefik.frontend.priority: \"{priority}\"\n"
+    )
+}
+
+/// `PathPrefix` and `Method` segments that give a pair of routes more than 4 096 candidate
+/// requests (256 paths, the most kept, and 17 methods with `GET`), none starting with another
+/// route's prefixes: each pair is searched in full.
+fn wide_paths_and_methods(route: usize) -> String {
+    let prefixes: Vec<String> = (0..64).map(|p| format!("/r{route}p{p}")).collect();
+    let methods: Vec<String> = (0..16).map(|m| format!("M{m}")).collect();
+    format!(
+        "PathPrefix:{};Method:{}",
+        prefixes.join(","),
+        methods.join(",")
+    )
+}
+
+/// The FC004s of a report: line of the primary location, message and help.
+fn fc004_lines(text: &str, report: &Report) -> Vec<(usize, String)> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "FC004")
+        .map(|d| (lines_cols(text, d).0.line, text_of(d)))
+        .collect()
+}
+
+/// FR006 tries at most 1 048 576 candidate requests in all, as many as 256 pairs of routes
+/// searched in full: at the limit every pair is compared; one try more (a conflict found at
+/// its first candidate, compared first), FC004 says where the comparison stopped, at the
+/// first route of the pair it did not finish.
+#[test]
+fn conflict_comparison_budget_is_256_pairs_searched_in_full() {
+    // Groups of routes at one priority each, on one host.
+    let run = |conflict_first: bool| {
+        let mut text = String::from("services:\n");
+        if conflict_first {
+            text.push_str(&routed_service("c0", "Host:c.example.com", 100));
+            text.push_str(&routed_service("c1", "Host:c.example.com", 100));
+        }
+        // 23 routes make 253 pairs, three groups of two 3 more: 256 pairs.
+        let mut route = 0;
+        for (group, size) in [23, 2, 2, 2].into_iter().enumerate() {
+            for _ in 0..size {
+                let rule = format!("Host:h.example.com;{}", wide_paths_and_methods(route));
+                text.push_str(&routed_service(&format!("s{route}"), &rule, group + 1));
+                route += 1;
+            }
+        }
+        let report = lint_with(text.clone(), &Settings::default());
+        let conflicts = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FR006")
+            .count();
+        (conflicts, fc004_lines(&text, &report))
+    };
+    assert_eq!(run(false), (0, Vec::new()));
+    let (conflicts, fc004) = run(true);
+    assert_eq!(conflicts, 1);
+    assert_eq!(fc004.len(), 1, "{fc004:?}");
+    // The pair not finished is the last group's, `s27` and `s28`: FC004 is at `s27`'s rule,
+    // after the 12 lines of `c0` and `c1`.
+    let (line, words) = &fc004[0];
+    assert_eq!(*line, 1 + 12 + 27 * 6 + 5, "{words}");
+    assert!(
+        words.starts_with("factory stopped comparing routes for conflicts (FR006) after 1048576 candidate requests, its budget: the route of `s27` and the routes after it in the file are not fully checked |"),
+        "{words}"
+    );
+}
+
+/// FR013 has the same budget: 16 routes below 16 others that each cover them, and that match
+/// none of their 4 096 candidates (two `Host` segments no request satisfies), are searched
+/// in full 256 times; a 17th route below stops the comparison, with FC004 at it.
+#[test]
+fn shadowing_comparison_budget_is_256_pairs_searched_in_full() {
+    let run = |below: usize| {
+        let mut text = String::from("services:\n");
+        for high in 0..16 {
+            text.push_str(&routed_service(
+                &format!("high{high}"),
+                "Host:h.example.com",
+                1000,
+            ));
+        }
+        for low in 0..below {
+            let rule = format!(
+                "Host:h.example.com;Host:nowhere.example.com;{}",
+                wide_paths_and_methods(low)
+            );
+            text.push_str(&routed_service(&format!("low{low}"), &rule, 1));
+        }
+        let report = lint_with(text.clone(), &Settings::default());
+        fc004_lines(&text, &report)
+    };
+    assert_eq!(run(16), Vec::new());
+    let fc004 = run(17);
+    assert_eq!(fc004.len(), 1, "{fc004:?}");
+    let (line, words) = &fc004[0];
+    assert_eq!(*line, 1 + (16 + 16) * 6 + 5, "{words}");
+    assert!(
+        words.starts_with("factory stopped comparing routes for shadowing (FR013) after 1048576 candidate requests, its budget: the route of `low16` and the routes after it in priority order are not fully checked |"),
+        "{words}"
+    );
 }
 
 /// `extends` copies what a service takes from another: a chain of services each extending the

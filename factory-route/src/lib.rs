@@ -39,4 +39,4 @@ pub use lint::{RuleWarning, WarningKind};
 pub use matcher::{Forward, Match, MatchOptions};
 pub use parse::{Arg, MatcherName, Rule, Segment, default_priority, parse_domains};
 pub use request::{Request, UrlError, parse_query};
-pub use table::{Conflict, Route, RouteTable, Shadow};
+pub use table::{Compared, Conflict, MAX_COMPARISON_TRIES, Route, RouteTable, Shadow, TriesBudget};

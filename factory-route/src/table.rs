@@ -90,6 +90,64 @@ pub struct RouteTable<'r> {
 /// Upper bound of candidate requests tried per pair of routes.
 const MAX_TRIES: usize = 4096;
 
+/// Candidate requests one check ([`RouteTable::conflicts_within`] or
+/// [`RouteTable::shadowed_within`]) may try in all, over every pair of routes it compares:
+/// as many as 256 pairs searched in full (4 096 each). A pair whose routes share no host tries
+/// none, and one that the first candidates match tries a few; but 200 routes at one priority
+/// on one host, each with 256 path prefixes and 16 methods, tried 4 096 requests for each of
+/// their 19 900 pairs (81 million, two and a half minutes).
+pub const MAX_COMPARISON_TRIES: usize = 256 * MAX_TRIES;
+
+/// The candidate requests a check may still try: [`MAX_COMPARISON_TRIES`] by default, shared
+/// by the tables of a project (one per entry point).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TriesBudget {
+    left: usize,
+}
+
+impl TriesBudget {
+    /// A budget of `tries` candidate requests.
+    #[must_use]
+    pub fn new(tries: usize) -> TriesBudget {
+        TriesBudget { left: tries }
+    }
+
+    /// Takes one try, or says that none is left.
+    fn take(&mut self) -> bool {
+        match self.left.checked_sub(1) {
+            Some(left) => {
+                self.left = left;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl Default for TriesBudget {
+    fn default() -> TriesBudget {
+        TriesBudget::new(MAX_COMPARISON_TRIES)
+    }
+}
+
+/// What a comparison found before its [`TriesBudget`] ran out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compared<T> {
+    /// The findings, in the order they were found.
+    pub found: Vec<T>,
+    /// The pair of routes (indices in input order) being compared when the budget ran out:
+    /// neither it nor any pair after it was checked. `None` when every pair was.
+    pub stopped_at: Option<(usize, usize)>,
+}
+
+/// Why no candidate request was returned.
+enum NoWitness {
+    /// None of the candidates (at most [`MAX_TRIES`]) matched.
+    NotFound,
+    /// The budget ran out first.
+    OutOfTries,
+}
+
 impl<'r> RouteTable<'r> {
     /// A table under Traefik's default options.
     pub fn new(routes: Vec<Route<'r>>) -> RouteTable<'r> {
@@ -143,8 +201,15 @@ impl<'r> RouteTable<'r> {
     }
 
     /// FR006: pairs of routes with equal priority that one request matches, with that request
-    /// (verified by matching it against both rules).
+    /// (verified by matching it against both rules), found within [`MAX_COMPARISON_TRIES`]
+    /// candidate requests (see [`RouteTable::conflicts_within`]).
     pub fn conflicts(&self) -> Vec<Conflict> {
+        self.conflicts_within(&mut TriesBudget::default()).found
+    }
+
+    /// [`RouteTable::conflicts`] within `budget`, which it uses up, and the pair it stopped at
+    /// when the budget ran out.
+    pub fn conflicts_within(&self, budget: &mut TriesBudget) -> Compared<Conflict> {
         let mut out = Vec::new();
         let hosts: Vec<Option<HashSet<&str>>> =
             self.routes.iter().map(|r| required_hosts(r.rule)).collect();
@@ -163,22 +228,39 @@ impl<'r> RouteTable<'r> {
                 {
                     continue;
                 }
-                let found = find_witness(&[ra.rule, rb.rule], |req| {
+                let found = find_witness(&[ra.rule, rb.rule], budget, |req| {
                     self.takes(a, req) && self.takes(b, req)
                 });
-                if let Some(example) = found {
-                    out.push(Conflict { a, b, example });
+                match found {
+                    Ok(example) => out.push(Conflict { a, b, example }),
+                    Err(NoWitness::NotFound) => {}
+                    Err(NoWitness::OutOfTries) => {
+                        return Compared {
+                            found: out,
+                            stopped_at: Some((a, b)),
+                        };
+                    }
                 }
             }
         }
-        out
+        Compared {
+            found: out,
+            stopped_at: None,
+        }
     }
 
     /// FR013: routes a strictly higher-priority route provably takes every request of. Only
     /// reported when the higher route's constraints are a subset of the hidden one's (same or
     /// wider host set, a path prefix covering its paths, no method/header/query constraint it
-    /// lacks), and a request the hidden route matches was found and checked.
+    /// lacks), and a request the hidden route matches was found and checked within
+    /// [`MAX_COMPARISON_TRIES`] candidate requests (see [`RouteTable::shadowed_within`]).
     pub fn shadowed(&self) -> Vec<Shadow> {
+        self.shadowed_within(&mut TriesBudget::default()).found
+    }
+
+    /// [`RouteTable::shadowed`] within `budget`, which it uses up, and the pair (hidden route,
+    /// higher route) it stopped at when the budget ran out.
+    pub fn shadowed_within(&self, budget: &mut TriesBudget) -> Compared<Shadow> {
         let mut out = Vec::new();
         for (pos, &hidden) in self.order.iter().enumerate() {
             let Some(low) = self.routes.get(hidden) else {
@@ -197,20 +279,32 @@ impl<'r> RouteTable<'r> {
                 if !covers(high.rule, implied) {
                     continue;
                 }
-                let example = find_witness(&[low.rule], |req| {
+                let example = find_witness(&[low.rule], budget, |req| {
                     self.takes(hidden, req) && self.takes(by, req)
                 });
-                if let Some(example) = example {
-                    out.push(Shadow {
-                        hidden,
-                        by,
-                        example,
-                    });
-                    break;
+                match example {
+                    Ok(example) => {
+                        out.push(Shadow {
+                            hidden,
+                            by,
+                            example,
+                        });
+                        break;
+                    }
+                    Err(NoWitness::NotFound) => {}
+                    Err(NoWitness::OutOfTries) => {
+                        return Compared {
+                            found: out,
+                            stopped_at: Some((hidden, by)),
+                        };
+                    }
                 }
             }
         }
-        out
+        Compared {
+            found: out,
+            stopped_at: None,
+        }
     }
 }
 
@@ -345,11 +439,15 @@ fn hint_segment(seg: Segment<'_>, h: &mut Hints) {
 }
 
 /// The first of the candidate requests built from the rules' own values that `accept` takes
-/// (at most [`MAX_TRIES`] are tried). The candidates differ only in host, path, method and
-/// query, so they are one request changed in place (one per query): a list of them copied
-/// every header pair of the rules into each (4 096 candidates of a rule with 20 000 `Headers`
-/// pairs took 5 GB).
-fn find_witness(rules: &[&Rule], mut accept: impl FnMut(&Request) -> bool) -> Option<Request> {
+/// (at most [`MAX_TRIES`] are tried, each taken from `budget`). The candidates differ only in
+/// host, path, method and query, so they are one request changed in place (one per query): a
+/// list of them copied every header pair of the rules into each (4 096 candidates of a rule
+/// with 20 000 `Headers` pairs took 5 GB).
+fn find_witness(
+    rules: &[&Rule],
+    budget: &mut TriesBudget,
+    mut accept: impl FnMut(&Request) -> bool,
+) -> Result<Request, NoWitness> {
     let mut per_rule: Vec<Hints> = Vec::new();
     for r in rules {
         let mut h = Hints::default();
@@ -406,20 +504,23 @@ fn find_witness(rules: &[&Rule], mut accept: impl FnMut(&Request) -> bool) -> Op
             for method in &methods {
                 for req in &mut requests {
                     if tries == MAX_TRIES {
-                        return None;
+                        return Err(NoWitness::NotFound);
+                    }
+                    if !budget.take() {
+                        return Err(NoWitness::OutOfTries);
                     }
                     tries += 1;
                     host.clone_into(&mut req.host);
                     path.clone_into(&mut req.path);
                     method.clone_into(&mut req.method);
                     if accept(req) {
-                        return Some(std::mem::take(req));
+                        return Ok(std::mem::take(req));
                     }
                 }
             }
         }
     }
-    None
+    Err(NoWitness::NotFound)
 }
 
 /// The hosts one of which a request must have for `rule` to match it: those every `Host`
@@ -990,7 +1091,7 @@ mod tests {
             return Err(format!("conflict: {conflict:?} against {want:?}"));
         }
         for rules in [&[&low][..], &[&high, &low]] {
-            let found = find_witness(rules, takes);
+            let found = find_witness(rules, &mut TriesBudget::default(), takes).ok();
             let want = reference_witnesses(rules)
                 .into_iter()
                 .take(MAX_TRIES)
@@ -1040,6 +1141,66 @@ mod tests {
             let (high, low) = (rule_text(&high), rule_text(&low));
             proptest::prop_assert_eq!(same_answers(&high, &low), Ok(()), "{:?} over {:?}", high, low);
         }
+    }
+
+    /// The budget counts every candidate request of every pair: exactly enough finds what an
+    /// unlimited search finds, one fewer stops at the pair that needed it.
+    #[test]
+    fn comparison_budget_is_exact_and_shared_by_the_pairs() {
+        let rules = [
+            "Host:a.com;PathPrefix:/b",
+            "Host:a.com;PathPrefix:/a,/b/c",
+            "Host:z.com",
+            "Host:a.com;PathPrefix:/c",
+        ]
+        .map(|r| Rule::parse(r).unwrap());
+        let conflicts = |tries: usize| {
+            let table = RouteTable::new(
+                rules
+                    .iter()
+                    .map(|r| Route::new("s", None, r, Some(1), None))
+                    .collect(),
+            );
+            let mut budget = TriesBudget::new(tries);
+            let compared = table.conflicts_within(&mut budget);
+            let pairs: Vec<(usize, usize)> = compared.found.iter().map(|c| (c.a, c.b)).collect();
+            (pairs, compared.stopped_at, budget)
+        };
+        // Routes 0 and 1 both match `/b/c`, their fifth candidate (`/b`, `/b/x`, `/a`, `/a/x`
+        // come first); 0 and 3 share no candidate of their six (`/b`, `/b/x`, `/c`, `/c/x`,
+        // `/`, `/x`); 1 and 3 none of their eight; 2 shares no host with the others.
+        assert_eq!(
+            conflicts(usize::MAX),
+            (vec![(0, 1)], None, TriesBudget::new(usize::MAX - 19))
+        );
+        assert_eq!(conflicts(19), (vec![(0, 1)], None, TriesBudget::new(0)));
+        assert_eq!(
+            conflicts(18),
+            (vec![(0, 1)], Some((1, 3)), TriesBudget::new(0))
+        );
+        assert_eq!(
+            conflicts(5),
+            (vec![(0, 1)], Some((0, 3)), TriesBudget::new(0))
+        );
+        assert_eq!(conflicts(4), (vec![], Some((0, 1)), TriesBudget::new(0)));
+        let shadowed = |tries: usize| {
+            let high = Rule::parse("Host:a.com").unwrap();
+            let table = RouteTable::new(
+                std::iter::once(Route::new("high", None, &high, Some(2), None))
+                    .chain(
+                        rules
+                            .iter()
+                            .map(|r| Route::new("low", None, r, Some(1), None)),
+                    )
+                    .collect(),
+            );
+            let compared = table.shadowed_within(&mut TriesBudget::new(tries));
+            let hidden: Vec<usize> = compared.found.iter().map(|s| s.hidden).collect();
+            (hidden, compared.stopped_at)
+        };
+        // Each route on `a.com` matches its first candidate.
+        assert_eq!(shadowed(3), (vec![1, 2, 4], None));
+        assert_eq!(shadowed(2), (vec![1, 2], Some((4, 0))));
     }
 
     /// Routes of thousands of pairs and segments: every one still counts.

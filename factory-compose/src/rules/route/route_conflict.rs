@@ -1,7 +1,8 @@
 use crate::diagnostic::Diagnostics;
 use crate::routes::tables;
-use crate::rules::route::{defs, route_name, value_loc};
+use crate::rules::route::{comparison_stopped, defs, route_name, value_loc};
 use crate::rules::{Context, Rule, declare_rule, registry};
+use factory_route::TriesBudget;
 
 declare_rule! {
     /// ## What it does
@@ -68,8 +69,12 @@ impl Rule for RouteConflict {
             );
         }
         let mut seen: Vec<(usize, usize)> = Vec::new();
+        // One budget for every entry point's table: a route on every entry point is compared
+        // in each.
+        let mut budget = TriesBudget::default();
         for (table, members) in tables(cx.project, defs) {
-            for c in table.conflicts() {
+            let compared = table.conflicts_within(&mut budget);
+            for c in compared.found {
                 let (Some(&a), Some(&b)) = (members.get(c.a), members.get(c.b)) else {
                     continue;
                 };
@@ -99,6 +104,22 @@ impl Rule for RouteConflict {
                         priority + 1
                     )),
                 );
+            }
+            if let Some((a, b)) = compared.stopped_at {
+                let (Some(da), Some(db)) = (
+                    members.get(a).and_then(|&i| defs.get(i)),
+                    members.get(b).and_then(|&i| defs.get(i)),
+                ) else {
+                    break;
+                };
+                out.push(comparison_stopped(
+                    "FR006",
+                    "conflicts",
+                    "the routes after it in the file",
+                    da,
+                    db,
+                ));
+                break;
             }
         }
     }

@@ -1,7 +1,8 @@
 use crate::diagnostic::Diagnostics;
 use crate::routes::tables;
-use crate::rules::route::{defs, route_name, value_loc};
+use crate::rules::route::{comparison_stopped, defs, route_name, value_loc};
 use crate::rules::{Context, Rule, declare_rule, registry};
+use factory_route::TriesBudget;
 
 declare_rule! {
     /// ## What it does
@@ -56,8 +57,12 @@ impl Rule for ShadowedRoute {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let defs = defs(cx);
         let mut seen: Vec<usize> = Vec::new();
+        // One budget for every entry point's table: a route on every entry point is compared
+        // in each.
+        let mut budget = TriesBudget::default();
         for (table, members) in tables(cx.project, defs) {
-            for s in table.shadowed() {
+            let compared = table.shadowed_within(&mut budget);
+            for s in compared.found {
                 let (Some(&hidden), Some(&by)) = (members.get(s.hidden), members.get(s.by)) else {
                     continue;
                 };
@@ -101,6 +106,22 @@ impl Rule for ShadowedRoute {
                     )
                 };
                 out.push(diag);
+            }
+            if let Some((hidden, by)) = compared.stopped_at {
+                let (Some(dh), Some(db)) = (
+                    members.get(hidden).and_then(|&i| defs.get(i)),
+                    members.get(by).and_then(|&i| defs.get(i)),
+                ) else {
+                    break;
+                };
+                out.push(comparison_stopped(
+                    "FR013",
+                    "shadowing",
+                    "the routes after it in priority order",
+                    dh,
+                    db,
+                ));
+                break;
             }
         }
     }

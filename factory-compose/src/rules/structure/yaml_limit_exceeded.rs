@@ -20,7 +20,9 @@ declare_rule! {
     /// `extends` is followed 11 levels deep, as GitLab follows it, and a file's jobs follow at
     /// most 4 `extends` names per node of its tree, at least 1 000 000 (templates that each
     /// extend many others use them up); routes are compared for FR006
-    /// and FR013 only up to 200 of them; and a Dockerfile's `ARG`/`ENV` value may grow to
+    /// and FR013 only up to 200 of them, and each of the two tries at most 1 048 576 candidate
+    /// requests in all to compare them (256 pairs of routes searched in full, 4 096 requests
+    /// each); and a Dockerfile's `ARG`/`ENV` value may grow to
     /// 1 MiB once its variables are substituted, and all the values of the final stage and the
     /// stages it is built on to 16 bytes per byte of the file, at least 4 MiB (past it the value
     /// is unknown, as an unset variable's is). Each of these says so with an FC004 where it
