@@ -438,6 +438,70 @@ fn hint_segment(seg: Segment<'_>, h: &mut Hints) {
     }
 }
 
+/// The values candidate requests are built from: every host, path, method and header pair the
+/// rules name (each once, in the rules' order), with fallbacks, and the queries (all the rules'
+/// query pairs in order, then in reverse order of the rules).
+struct Candidates {
+    hosts: Vec<String>,
+    paths: Vec<String>,
+    methods: Vec<String>,
+    headers: Vec<(String, String)>,
+    queries: Vec<Vec<(String, String)>>,
+}
+
+impl Candidates {
+    fn of(rules: &[&Rule]) -> Candidates {
+        let mut per_rule: Vec<Hints> = Vec::new();
+        for r in rules {
+            let mut h = Hints::default();
+            hints(r, &mut h);
+            per_rule.push(h);
+        }
+        let mut hosts = Vec::new();
+        let mut paths = Vec::new();
+        let mut methods = Vec::new();
+        let mut headers = Vec::new();
+        let mut queries: Vec<Vec<(String, String)>> = vec![Vec::new()];
+        for h in &per_rule {
+            for x in &h.hosts {
+                push_unique(&mut hosts, x.clone());
+            }
+            for x in &h.paths {
+                push_unique(&mut paths, x.clone());
+            }
+            for x in &h.methods {
+                push_unique(&mut methods, x.clone());
+            }
+            headers.extend(h.headers.iter().cloned());
+        }
+        let all_query: Vec<(String, String)> = per_rule
+            .iter()
+            .flat_map(|h| h.query.iter().cloned())
+            .collect();
+        let rev_query: Vec<(String, String)> = per_rule
+            .iter()
+            .rev()
+            .flat_map(|h| h.query.iter().cloned())
+            .collect();
+        if !all_query.is_empty() {
+            queries = vec![all_query, rev_query];
+        }
+        if hosts.is_empty() {
+            hosts.push("example.com".to_owned());
+        }
+        push_unique(&mut paths, "/".to_owned());
+        push_unique(&mut paths, "/x".to_owned());
+        push_unique(&mut methods, "GET".to_owned());
+        Candidates {
+            hosts,
+            paths,
+            methods,
+            headers,
+            queries,
+        }
+    }
+}
+
 /// The first of the candidate requests built from the rules' own values that `accept` takes
 /// (at most [`MAX_TRIES`] are tried, each taken from `budget`). The candidates differ only in
 /// host, path, method and query, so they are one request changed in place (one per query): a
@@ -448,47 +512,13 @@ fn find_witness(
     budget: &mut TriesBudget,
     mut accept: impl FnMut(&Request) -> bool,
 ) -> Result<Request, NoWitness> {
-    let mut per_rule: Vec<Hints> = Vec::new();
-    for r in rules {
-        let mut h = Hints::default();
-        hints(r, &mut h);
-        per_rule.push(h);
-    }
-    let mut hosts = Vec::new();
-    let mut paths = Vec::new();
-    let mut methods = Vec::new();
-    let mut headers = Vec::new();
-    let mut queries: Vec<Vec<(String, String)>> = vec![Vec::new()];
-    for h in &per_rule {
-        for x in &h.hosts {
-            push_unique(&mut hosts, x.clone());
-        }
-        for x in &h.paths {
-            push_unique(&mut paths, x.clone());
-        }
-        for x in &h.methods {
-            push_unique(&mut methods, x.clone());
-        }
-        headers.extend(h.headers.iter().cloned());
-    }
-    let all_query: Vec<(String, String)> = per_rule
-        .iter()
-        .flat_map(|h| h.query.iter().cloned())
-        .collect();
-    let rev_query: Vec<(String, String)> = per_rule
-        .iter()
-        .rev()
-        .flat_map(|h| h.query.iter().cloned())
-        .collect();
-    if !all_query.is_empty() {
-        queries = vec![all_query, rev_query];
-    }
-    if hosts.is_empty() {
-        hosts.push("example.com".to_owned());
-    }
-    push_unique(&mut paths, "/".to_owned());
-    push_unique(&mut paths, "/x".to_owned());
-    push_unique(&mut methods, "GET".to_owned());
+    let Candidates {
+        hosts,
+        paths,
+        methods,
+        headers,
+        queries,
+    } = Candidates::of(rules);
     let mut requests: Vec<Request> = queries
         .into_iter()
         .map(|query| Request {
@@ -852,47 +882,13 @@ mod tests {
     // answers and the same example requests.
     /// Candidate requests built from the rules' own values.
     fn reference_witnesses(rules: &[&Rule]) -> Vec<Request> {
-        let mut per_rule: Vec<Hints> = Vec::new();
-        for r in rules {
-            let mut h = Hints::default();
-            hints(r, &mut h);
-            per_rule.push(h);
-        }
-        let mut hosts = Vec::new();
-        let mut paths = Vec::new();
-        let mut methods = Vec::new();
-        let mut headers = Vec::new();
-        let mut queries: Vec<Vec<(String, String)>> = vec![Vec::new()];
-        for h in &per_rule {
-            for x in &h.hosts {
-                push_unique(&mut hosts, x.clone());
-            }
-            for x in &h.paths {
-                push_unique(&mut paths, x.clone());
-            }
-            for x in &h.methods {
-                push_unique(&mut methods, x.clone());
-            }
-            headers.extend(h.headers.iter().cloned());
-        }
-        let all_query: Vec<(String, String)> = per_rule
-            .iter()
-            .flat_map(|h| h.query.iter().cloned())
-            .collect();
-        let rev_query: Vec<(String, String)> = per_rule
-            .iter()
-            .rev()
-            .flat_map(|h| h.query.iter().cloned())
-            .collect();
-        if !all_query.is_empty() {
-            queries = vec![all_query.clone(), rev_query];
-        }
-        if hosts.is_empty() {
-            hosts.push("example.com".to_owned());
-        }
-        push_unique(&mut paths, "/".to_owned());
-        push_unique(&mut paths, "/x".to_owned());
-        push_unique(&mut methods, "GET".to_owned());
+        let Candidates {
+            hosts,
+            paths,
+            methods,
+            headers,
+            queries,
+        } = Candidates::of(rules);
         let mut out = Vec::new();
         for host in &hosts {
             for path in &paths {

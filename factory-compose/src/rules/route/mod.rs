@@ -560,40 +560,8 @@ mod tests {
         lookup: &dyn factory_env::Lookup,
         range: Range<usize>,
     ) -> Option<Range<usize>> {
-        let template = factory_env::Template::parse(raw).ok()?;
-        // For each rendered byte, the raw range it came from.
-        let mut from: Vec<Range<usize>> = Vec::with_capacity(rendered.len());
-        let mut out = String::with_capacity(rendered.len());
-        let literal = |text: &str, at: usize, from: &mut Vec<Range<usize>>, out: &mut String| {
-            let mut rest = text;
-            let mut k = at;
-            while let Some(c) = rest.chars().next() {
-                let written = if rest.starts_with("$$") {
-                    2
-                } else {
-                    c.len_utf8()
-                };
-                out.push(c);
-                from.extend((0..c.len_utf8()).map(|_| k..k + written));
-                k += written;
-                rest = rest.get(written..).unwrap_or_default();
-            }
-        };
-        let mut pos = 0;
-        for u in template.variables().into_iter().filter(|u| !u.nested) {
-            literal(raw.get(pos..u.span.start)?, pos, &mut from, &mut out);
-            let piece = raw.get(u.span.clone())?;
-            let value = factory_env::Template::parse(piece)
-                .ok()?
-                .render(lookup)
-                .ok()?
-                .value;
-            from.extend((0..value.len()).map(|_| u.span.clone()));
-            out.push_str(&value);
-            pos = u.span.end;
-        }
-        literal(raw.get(pos..)?, pos, &mut from, &mut out);
-        if out != rendered || range.start >= range.end {
+        let from = rendered_from(raw, rendered, lookup)?;
+        if range.start >= range.end {
             return None;
         }
         let start = from.get(range.start)?.start;
