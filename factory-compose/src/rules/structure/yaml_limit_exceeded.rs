@@ -8,7 +8,8 @@ use crate::rules::{Context, Rule, declare_rule, registry};
 declare_rule! {
     /// ## What it does
     /// Stops reading a file that exceeds one of factory's YAML budgets: the file size (64 MiB),
-    /// the nesting depth of collections (256), the number of nodes in the file (1 000 000), or
+    /// the nesting depth of collections (256; 255 for flow collections, `[…]` and `{…}`, which
+    /// the YAML parser counts in a byte), the number of nodes in the file (1 000 000), or
     /// the number of nodes that aliases and merge keys expand to (proportional to the file's
     /// size); a `.gitlab-ci.yml` has the same budgets. Interpolation has a budget too: variable
     /// substitutions may add 16 bytes per byte of the project's files (at least 1 MiB); past
