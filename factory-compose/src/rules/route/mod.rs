@@ -81,11 +81,13 @@ enum Placing<'a> {
         /// How many bytes the raw and the interpolated value share at the start, and at the end.
         same_start: usize,
         same_end: usize,
-        /// The raw value's length.
-        raw_len: usize,
+        /// The raw value.
+        raw: &'a str,
         raw_at: RawLocator<'a>,
-        /// For each byte of the value, the raw range it came from ([`rendered_from`]).
-        from: Option<Vec<Range<usize>>>,
+        variables: &'a factory_env::Variables,
+        /// For each byte of the value, the raw range it came from ([`rendered_from`]), worked
+        /// out for the first range not placed by the shared start or end.
+        from: std::cell::OnceCell<Option<Vec<Range<usize>>>>,
     },
     /// The value as written, after `KEY=` in list form.
     Written { base: usize, at: ScalarOffsets },
@@ -124,9 +126,10 @@ impl<'a> ValueLocator<'a> {
                     value,
                     same_start,
                     same_end,
-                    raw_len: raw.len(),
+                    raw,
                     raw_at: RawLocator::new(cx, kv),
-                    from: rendered_from(raw, value, cx.variables),
+                    variables: cx.variables,
+                    from: std::cell::OnceCell::new(),
                 },
             };
         }
@@ -147,8 +150,9 @@ impl<'a> ValueLocator<'a> {
                 value,
                 same_start,
                 same_end,
-                raw_len,
+                raw,
                 raw_at,
+                variables,
                 from,
             } => {
                 // The range is still exact when the text from it to the end (or from the start
@@ -157,7 +161,7 @@ impl<'a> ValueLocator<'a> {
                     .is_char_boundary(range.start)
                     .then(|| value.len() - range.start)
                     .filter(|tail| tail <= same_end)
-                    .map(|tail| raw_len - tail)
+                    .map(|tail| raw.len() - tail)
                     .or_else(|| {
                         (value.is_char_boundary(range.end) && range.end <= *same_start)
                             .then_some(range.start)
@@ -169,8 +173,8 @@ impl<'a> ValueLocator<'a> {
                 }
                 // Variables on both sides: each rendered byte is placed at the raw text it came
                 // from, a substituted value at its whole `${...}`.
-                if let Some(from) = from
-                    && range.start < range.end
+                if range.start < range.end
+                    && let Some(from) = from.get_or_init(|| rendered_from(raw, value, *variables))
                     && let (Some(first), Some(last)) =
                         (from.get(range.start), from.get(range.end - 1))
                     && let Some(loc) = raw_at.exact(first.start..last.end)
