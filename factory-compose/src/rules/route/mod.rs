@@ -393,30 +393,36 @@ pub(crate) fn route_name(d: &crate::routes::RouteDef<'_>) -> String {
     }
 }
 
-/// FC004 where FR006 or FR013 stopped comparing routes: `at` and `with` (routes of [`defs`])
-/// were being compared when the check had tried [`factory_route::MAX_COMPARISON_TRIES`]
-/// candidate requests; `rest` names the routes it did not reach.
+/// FC004 where FR006 or FR013 stopped comparing routes: `stopped` holds the two routes (indices
+/// into the table's `members`, which index [`defs`]) being compared when the check had tried
+/// [`factory_route::MAX_COMPARISON_TRIES`] candidate requests; `rest` names the routes it did
+/// not reach.
 pub(crate) fn comparison_stopped(
     code: &str,
     check: &str,
     rest: &str,
-    at: &crate::routes::RouteDef<'_>,
-    with: &crate::routes::RouteDef<'_>,
-) -> crate::diagnostic::Diagnostic {
-    crate::rules::registry::diagnostic(
-        "FC004",
-        format!(
-            "factory stopped comparing routes for {check} ({code}) after {} candidate requests, its budget: the route of {} and {rest} are not fully checked",
-            factory_route::MAX_COMPARISON_TRIES,
-            route_name(at),
-        ),
+    defs: &[crate::routes::RouteDef<'_>],
+    members: &[usize],
+    stopped: (usize, usize),
+) -> Option<crate::diagnostic::Diagnostic> {
+    let def = |i: usize| members.get(i).and_then(|&d| defs.get(d));
+    let (at, with) = (def(stopped.0)?, def(stopped.1)?);
+    Some(
+        crate::rules::registry::diagnostic(
+            "FC004",
+            format!(
+                "factory stopped comparing routes for {check} ({code}) after {} candidate requests, its budget: the route of {} and {rest} are not fully checked",
+                factory_route::MAX_COMPARISON_TRIES,
+                route_name(at),
+            ),
+        )
+        .at_labelled(value_loc(at.rule), "stopped here")
+        .with_secondary(
+            value_loc(with.rule),
+            format!("{} was being compared with it", route_name(with)),
+        )
+        .with_help("routes are compared pair by pair, over up to 4096 requests built from their hosts, paths and methods: fewer alternatives in each rule (or fewer routes on one host) keep the comparison within budget; check the routes with `factory routes match URL` meanwhile"),
     )
-    .at_labelled(value_loc(at.rule), "stopped here")
-    .with_secondary(
-        value_loc(with.rule),
-        format!("{} was being compared with it", route_name(with)),
-    )
-    .with_help("routes are compared pair by pair, over up to 4096 requests built from their hosts, paths and methods: fewer alternatives in each rule (or fewer routes on one host) keep the comparison within budget; check the routes with `factory routes match URL` meanwhile")
 }
 
 /// The warnings of every distinct rule that parses and uses no unset variable (computed once

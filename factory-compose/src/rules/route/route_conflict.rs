@@ -68,7 +68,7 @@ impl Rule for RouteConflict {
                 .with_help("check the routes of a project this large with `factory routes` and `factory routes match URL`"),
             );
         }
-        let mut seen: Vec<(usize, usize)> = Vec::new();
+        let mut seen: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
         // One budget for every entry point's table: a route on every entry point is compared
         // in each.
         let mut budget = TriesBudget::default();
@@ -79,10 +79,9 @@ impl Rule for RouteConflict {
                     continue;
                 };
                 let (first, later) = (a.min(b), a.max(b));
-                if seen.contains(&(first, later)) {
+                if !seen.insert((first, later)) {
                     continue;
                 }
-                seen.push((first, later));
                 let (Some(df), Some(dl)) = (defs.get(first), defs.get(later)) else {
                     continue;
                 };
@@ -105,19 +104,14 @@ impl Rule for RouteConflict {
                     )),
                 );
             }
-            if let Some((a, b)) = compared.stopped_at {
-                let (Some(da), Some(db)) = (
-                    members.get(a).and_then(|&i| defs.get(i)),
-                    members.get(b).and_then(|&i| defs.get(i)),
-                ) else {
-                    break;
-                };
-                out.push(comparison_stopped(
+            if let Some(stopped) = compared.stopped_at {
+                out.extend(comparison_stopped(
                     "FR006",
                     "conflicts",
                     "the routes after it in the file",
-                    da,
-                    db,
+                    defs,
+                    &members,
+                    stopped,
                 ));
                 break;
             }

@@ -56,7 +56,7 @@ impl Rule for ShadowedRoute {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let defs = defs(cx);
-        let mut seen: Vec<usize> = Vec::new();
+        let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::new();
         // One budget for every entry point's table: a route on every entry point is compared
         // in each.
         let mut budget = TriesBudget::default();
@@ -66,10 +66,9 @@ impl Rule for ShadowedRoute {
                 let (Some(&hidden), Some(&by)) = (members.get(s.hidden), members.get(s.by)) else {
                     continue;
                 };
-                if seen.contains(&hidden) {
+                if !seen.insert(hidden) {
                     continue;
                 }
-                seen.push(hidden);
                 let (Some(dh), Some(db)) = (defs.get(hidden), defs.get(by)) else {
                     continue;
                 };
@@ -107,19 +106,14 @@ impl Rule for ShadowedRoute {
                 };
                 out.push(diag);
             }
-            if let Some((hidden, by)) = compared.stopped_at {
-                let (Some(dh), Some(db)) = (
-                    members.get(hidden).and_then(|&i| defs.get(i)),
-                    members.get(by).and_then(|&i| defs.get(i)),
-                ) else {
-                    break;
-                };
-                out.push(comparison_stopped(
+            if let Some(stopped) = compared.stopped_at {
+                out.extend(comparison_stopped(
                     "FR013",
                     "shadowing",
                     "the routes after it in priority order",
-                    dh,
-                    db,
+                    defs,
+                    &members,
+                    stopped,
                 ));
                 break;
             }
