@@ -214,6 +214,45 @@ fn fe005_fixes_apply_and_relint_clean() {
     assert_eq!(again, [false], "only D's quotes remain, without a fix");
 }
 
+/// A quoted value of several lines has no unquoted form: FE005 offers no fix and its help does
+/// not tell to remove the quotes.
+#[test]
+fn fe005_on_a_value_of_several_lines_does_not_say_to_unquote_it() {
+    let compose = "services:\n  app:\n    image: app:1.0\n";
+    // (the .env, whether the help speaks of several lines, of writing it without quotes, and
+    // whether a fix is offered)
+    let cases = [
+        ("KEY=\"one\ntwo\"\n", true, false, false),
+        ("KEY='one\r\ntwo'\n", true, false, false),
+        ("KEY=\"a #b\"\n", false, true, false),
+        ("KEY=\"one two\"\n", false, false, true),
+    ];
+    for (dotenv, several, without_quotes, fixed) in cases {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("c.yml", compose, FileKind::Compose));
+        sources.add(SourceFile::new(".env", dotenv, FileKind::Dotenv));
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let fe005: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "FE005")
+            .collect();
+        assert_eq!(fe005.len(), 1, "{dotenv:?}");
+        let help = fe005[0].help.as_deref().unwrap_or_default();
+        assert_eq!(
+            help.contains("several lines"),
+            several,
+            "{dotenv:?}: {help}"
+        );
+        assert_eq!(
+            help.contains("without quotes"),
+            without_quotes,
+            "{dotenv:?}: {help}"
+        );
+        assert_eq!(fe005[0].fix.is_some(), fixed, "{dotenv:?}");
+    }
+}
+
 /// A bare `- NAME` item takes the variable from where `docker compose` runs: deployed, only the
 /// platform's variables (SPEC §4). One it does not give is FE007 at the item; the mail and
 /// metrics variables a bare item names are given (the item declares their use).

@@ -111,6 +111,13 @@ impl Rule for DotenvShellSyntax {
                                 }],
                             });
                     }
+                    // A value of several lines has no unquoted form: removing the quotes is
+                    // not the way out.
+                    None if inner.is_some_and(|inner| inner.contains(['\n', '\r'])) => {
+                        d = d.with_help(
+                            "the value spans several lines, which only quotes can write: keep them if only Compose v2 reads this file (older versions read `.env` one line at a time)",
+                        );
+                    }
                     None => {
                         d = d.with_help(
                             "write the value without quotes if you can (an unquoted value runs to the end of the line; ` #` starts a comment)",
