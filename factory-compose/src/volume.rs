@@ -195,7 +195,7 @@ pub fn valid_entries<'a>(
         .flat_map(|v| v.value.iter())
         .filter_map(|e| parse_short(e).ok());
     let long = service
-        .volumes_long
+        .volumes_long()
         .iter()
         .filter_map(move |&id| parse_long(tree, id).ok());
     short.chain(long)

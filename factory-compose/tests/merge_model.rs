@@ -109,7 +109,7 @@ fn command_is_replaced_and_reset_drops_a_value() {
     assert!(
         matches!(&web.command.as_ref().unwrap().value, factory_compose::model::CommandValue::Shell(s) if s == "c")
     );
-    assert!(web.links.is_none());
+    assert!(web.links().is_none());
 }
 
 #[test]

@@ -266,29 +266,7 @@ impl<'t> Cx<'t> {
                 );
                 continue;
             };
-            let mut svc = Service {
-                name: name_sp,
-                node: s.value,
-                image: None,
-                command: None,
-                entrypoint: None,
-                environment: None,
-                labels: None,
-                expose: None,
-                ports: None,
-                ports_long: Vec::new(),
-                depends_on: None,
-                links: None,
-                extra_hosts: None,
-                healthcheck: None,
-                logging: None,
-                read_only: None,
-                tty: None,
-                restart: None,
-                volumes: None,
-                volumes_long: Vec::new(),
-                other_keys: Vec::new(),
-            };
+            let mut svc = Service::new(name_sp, s.value);
             for k in keys {
                 self.service_key(&name, k, &mut svc, diags);
                 self.unique_items(&name, k, diags);
@@ -384,9 +362,9 @@ impl<'t> Cx<'t> {
                 };
                 let sp = Some(self.spanned(b, v, e));
                 if key == "tty" {
-                    svc.tty = sp
+                    svc.rare_mut().tty = sp
                 } else {
-                    svc.read_only = sp
+                    svc.rare_mut().read_only = sp
                 }
             }
             "command" | "entrypoint" => {
@@ -412,7 +390,7 @@ impl<'t> Cx<'t> {
                 if key == "command" {
                     svc.command = sp
                 } else {
-                    svc.entrypoint = sp
+                    svc.rare_mut().entrypoint = sp
                 }
             }
             "environment" | "labels" => {
@@ -457,8 +435,12 @@ impl<'t> Cx<'t> {
                         NodeKind::Scalar(s) if !matches!(self.kind(item), PlainValue::Null) => {
                             list.push(Spanned::new(Text::from(self.tree.text(s)), self.loc(item)));
                         }
-                        NodeKind::Mapping(_) if key == "ports" => svc.ports_long.push(item),
-                        NodeKind::Mapping(_) if key == "volumes" => svc.volumes_long.push(item),
+                        NodeKind::Mapping(_) if key == "ports" => {
+                            svc.rare_mut().ports_long.push(item)
+                        }
+                        NodeKind::Mapping(_) if key == "volumes" => {
+                            svc.rare_mut().volumes_long.push(item)
+                        }
                         _ => {
                             let expected = match key.as_str() {
                                 "ports" | "volumes" => "a string or a mapping",
@@ -472,7 +454,7 @@ impl<'t> Cx<'t> {
                 let sp = Some(self.spanned(list, v, e));
                 match key.as_str() {
                     "expose" => svc.expose = sp,
-                    "links" => svc.links = sp,
+                    "links" => svc.rare_mut().links = sp,
                     "ports" => svc.ports = sp,
                     _ => svc.volumes = sp,
                 }
@@ -508,7 +490,7 @@ impl<'t> Cx<'t> {
                 };
                 svc.depends_on = Some(self.spanned(list, v, e));
             }
-            "extra_hosts" => svc.extra_hosts = Some(self.spanned(v, v, e)),
+            "extra_hosts" => svc.rare_mut().extra_hosts = Some(self.spanned(v, v, e)),
             "healthcheck" => svc.healthcheck = Some(self.spanned(v, v, e)),
             "logging" => svc.logging = Some(self.spanned(v, v, e)),
             _ => svc.other_keys.push(OtherKey::of(self.tree, e)),

@@ -103,6 +103,12 @@ pub fn link_target(link: &str) -> &str {
 }
 
 /// One service.
+///
+/// The keys most services set (directly or through a shared `<<` anchor) are fields; the keys
+/// few services set (`entrypoint`, `links`, `extra_hosts`, `read_only`, `tty`, the long syntax of
+/// `ports` and `volumes`) are read through methods of the same names: they are kept out of line,
+/// allocated only for a service that sets one of them (a 10 000-service project's `Vec<Service>`
+/// held 8 MB, mostly empty fields).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     /// The service name (the key under `services:`).
@@ -113,41 +119,45 @@ pub struct Service {
     pub image: Option<Spanned<Text>>,
     /// `command`
     pub command: Option<Spanned<CommandValue>>,
-    /// `entrypoint`
-    pub entrypoint: Option<Spanned<CommandValue>>,
     /// `environment`, in written order.
     pub environment: Option<Spanned<Vec<KeyValue>>>,
     /// `labels`, in written order.
     pub labels: Option<Spanned<Vec<KeyValue>>>,
     /// `expose` items as written (numbers as their text).
     pub expose: Option<Spanned<StringList>>,
-    /// `ports` short-syntax items (long-syntax mappings are kept in [`Service::ports_long`]).
+    /// `ports` short-syntax items (long-syntax mappings are in [`Service::ports_long`]).
     pub ports: Option<Spanned<StringList>>,
-    /// `ports` long-syntax mappings.
-    pub ports_long: Vec<NodeId>,
     /// `depends_on` service names (list form, or the keys of the map form).
     pub depends_on: Option<Spanned<StringList>>,
-    /// `links` items (`service` or `service:alias`).
-    pub links: Option<Spanned<StringList>>,
-    /// `extra_hosts` value node (list or map; FC028 validates it).
-    pub extra_hosts: Option<Spanned<NodeId>>,
     /// `healthcheck` value node (FC025 validates it).
     pub healthcheck: Option<Spanned<NodeId>>,
     /// `logging` value node (FC031 validates it).
     pub logging: Option<Spanned<NodeId>>,
-    /// `read_only`
-    pub read_only: Option<Spanned<bool>>,
-    /// `tty`
-    pub tty: Option<Spanned<bool>>,
     /// `restart`
     pub restart: Option<Spanned<Text>>,
     /// `volumes` short-syntax items (long-syntax mappings in [`Service::volumes_long`]).
     pub volumes: Option<Spanned<StringList>>,
-    /// `volumes` long-syntax mappings.
-    pub volumes_long: Vec<NodeId>,
     /// Keys outside the allow-list (`build`, `deploy`, `env_file`, misspellings …).
     pub other_keys: Vec<OtherKey>,
+    /// The keys few services set, when this one sets any.
+    rare: Option<Box<RareKeys>>,
 }
+
+/// The keys of a [`Service`] that few services set, read through its methods.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct RareKeys {
+    pub(crate) entrypoint: Option<Spanned<CommandValue>>,
+    pub(crate) ports_long: Vec<NodeId>,
+    pub(crate) links: Option<Spanned<StringList>>,
+    pub(crate) extra_hosts: Option<Spanned<NodeId>>,
+    pub(crate) read_only: Option<Spanned<bool>>,
+    pub(crate) tty: Option<Spanned<bool>>,
+    pub(crate) volumes_long: Vec<NodeId>,
+}
+
+// The services of a 10 000-service project are one allocation of 10 000 of these.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Service>() <= 584);
 
 impl Service {
     /// The label `key`, if set.
@@ -194,7 +204,76 @@ impl Service {
     /// Whether any `volumes` entry is declared.
     #[must_use]
     pub fn has_volumes(&self) -> bool {
-        self.volumes.as_ref().is_some_and(|v| !v.value.is_empty()) || !self.volumes_long.is_empty()
+        self.volumes.as_ref().is_some_and(|v| !v.value.is_empty())
+            || !self.volumes_long().is_empty()
+    }
+
+    /// `entrypoint`
+    #[must_use]
+    pub fn entrypoint(&self) -> Option<&Spanned<CommandValue>> {
+        self.rare.as_ref()?.entrypoint.as_ref()
+    }
+
+    /// `ports` long-syntax mappings (short-syntax items are in [`Service::ports`]).
+    #[must_use]
+    pub fn ports_long(&self) -> &[NodeId] {
+        self.rare.as_ref().map_or(&[], |r| &r.ports_long)
+    }
+
+    /// `links` items (`service` or `service:alias`).
+    #[must_use]
+    pub fn links(&self) -> Option<&Spanned<StringList>> {
+        self.rare.as_ref()?.links.as_ref()
+    }
+
+    /// `extra_hosts` value node (list or map; FC028 validates it).
+    #[must_use]
+    pub fn extra_hosts(&self) -> Option<&Spanned<NodeId>> {
+        self.rare.as_ref()?.extra_hosts.as_ref()
+    }
+
+    /// `read_only`
+    #[must_use]
+    pub fn read_only(&self) -> Option<&Spanned<bool>> {
+        self.rare.as_ref()?.read_only.as_ref()
+    }
+
+    /// `tty`
+    #[must_use]
+    pub fn tty(&self) -> Option<&Spanned<bool>> {
+        self.rare.as_ref()?.tty.as_ref()
+    }
+
+    /// `volumes` long-syntax mappings (short-syntax items are in [`Service::volumes`]).
+    #[must_use]
+    pub fn volumes_long(&self) -> &[NodeId] {
+        self.rare.as_ref().map_or(&[], |r| &r.volumes_long)
+    }
+
+    /// A service called `name` at `node` with no key set yet ([`convert`] fills it in).
+    pub(crate) const fn new(name: Spanned<Text>, node: NodeId) -> Self {
+        Self {
+            name,
+            node,
+            image: None,
+            command: None,
+            environment: None,
+            labels: None,
+            expose: None,
+            ports: None,
+            depends_on: None,
+            healthcheck: None,
+            logging: None,
+            restart: None,
+            volumes: None,
+            other_keys: Vec::new(),
+            rare: None,
+        }
+    }
+
+    /// The rarely set keys, to set one ([`convert`]).
+    pub(crate) fn rare_mut(&mut self) -> &mut RareKeys {
+        self.rare.get_or_insert_with(Box::default)
     }
 }
 

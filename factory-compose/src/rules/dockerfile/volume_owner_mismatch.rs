@@ -55,7 +55,7 @@ fn writes_to_volumes(cx: &Context<'_>, svc: &crate::model::Service) -> bool {
                 .is_some_and(|m| m.split(',').any(|o| o == "ro"))
         })
     });
-    let long = svc.volumes_long.iter().any(|id| {
+    let long = svc.volumes_long().iter().any(|id| {
         tree.get(*id, "read_only")
             .and_then(|e| crate::yaml::scalar_text(tree, e.value))
             != Some("true")

@@ -147,7 +147,10 @@ impl Rule for BlockedMailPort {
                     }
                 }
             }
-            for (key, value) in [("command", &svc.command), ("entrypoint", &svc.entrypoint)] {
+            for (key, value) in [
+                ("command", svc.command.as_ref()),
+                ("entrypoint", svc.entrypoint()),
+            ] {
                 let Some(value) = value else { continue };
                 let hit = match &value.value {
                     CommandValue::Shell(_) => svc.entry(&cx.project.tree, key).and_then(|e| {

@@ -76,7 +76,10 @@ impl Rule for ManagedVariablesNotTaken {
         let mut uses: Option<HashMap<NodeId, Vec<&str>>> = None;
         for svc in &cx.project.services {
             let mut vars = None;
-            for (key, deps) in [("depends_on", &svc.depends_on), ("links", &svc.links)] {
+            for (key, deps) in [
+                ("depends_on", svc.depends_on.as_ref()),
+                ("links", svc.links()),
+            ] {
                 let Some(deps) = deps else { continue };
                 for item in &deps.value {
                     let target = item.value.split(':').next().unwrap_or("");

@@ -53,10 +53,10 @@ type Dep<'a> = (
 
 /// How many dependency edges `svc` has to walk: its `depends_on` entries, then its `links`.
 fn edges(svc: &Service) -> usize {
-    let len = |l: &Option<crate::model::Spanned<crate::model::StringList>>| {
-        l.as_ref().map_or(0, |l| l.value.len())
+    let len = |l: Option<&crate::model::Spanned<crate::model::StringList>>| {
+        l.map_or(0, |l| l.value.len())
     };
-    len(&svc.depends_on) + len(&svc.links)
+    len(svc.depends_on.as_ref()) + len(svc.links())
 }
 
 /// The `k`-th dependency edge of `svc` ([`edges`]): a `depends_on` entry, or the service a
@@ -74,7 +74,7 @@ fn dependency(svc: &Service, k: usize) -> Option<Dep<'_>> {
             false,
         ));
     }
-    let links = svc.links.as_ref()?;
+    let links = svc.links()?;
     let i = k - on.len();
     let item = links.value.get(i)?;
     let name = crate::model::link_target(&item.value);

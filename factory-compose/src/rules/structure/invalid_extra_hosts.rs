@@ -47,7 +47,7 @@ impl Rule for InvalidExtraHosts {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         for svc in &cx.project.services {
-            let Some(hosts) = &svc.extra_hosts else {
+            let Some(hosts) = svc.extra_hosts() else {
                 continue;
             };
             let report = |out: &mut Diagnostics, id, message: String| {

@@ -92,7 +92,7 @@ impl Rule for InvalidVolume {
                     ),
                 }
             }
-            for &id in &svc.volumes_long {
+            for &id in svc.volumes_long() {
                 match parse_long(&cx.project.tree, id) {
                     Ok(v) => parsed.push(v),
                     Err(why) => {

@@ -43,7 +43,7 @@ declare_rule! {
 /// `depends_on` does not give.
 fn aliases_help(svc: &crate::model::Service) -> String {
     let aliased: Vec<(&str, &str)> = svc
-        .links
+        .links()
         .iter()
         .flat_map(|l| &l.value)
         .filter_map(|l| l.value.split_once(':'))
@@ -83,7 +83,7 @@ impl Rule for LinksDeprecated {
                         ),
                     ))
                     .with_help(aliases_help(svc));
-                let plain = svc.links.as_ref().is_some_and(|links| {
+                let plain = svc.links().is_some_and(|links| {
                     links.via.is_none()
                         && links.value.iter().all(|l| {
                             l.via.is_none()

@@ -44,7 +44,10 @@ impl Rule for UnbalancedCommandQuotes {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
-            for (key, value) in [("command", &svc.command), ("entrypoint", &svc.entrypoint)] {
+            for (key, value) in [
+                ("command", svc.command.as_ref()),
+                ("entrypoint", svc.entrypoint()),
+            ] {
                 let Some(value) = value else { continue };
                 let CommandValue::Shell(text) = &value.value else {
                     continue;
@@ -102,7 +105,10 @@ pub(crate) fn refusals(project: &crate::model::Project, out: &mut Diagnostics) {
     let tree = &project.tree;
     for svc in &project.services {
         let name = &svc.name.value;
-        for (key, value) in [("command", &svc.command), ("entrypoint", &svc.entrypoint)] {
+        for (key, value) in [
+            ("command", svc.command.as_ref()),
+            ("entrypoint", svc.entrypoint()),
+        ] {
             if let Some(value) = value
                 && let CommandValue::Shell(text) = &value.value
                 && shell_split(text).is_none()

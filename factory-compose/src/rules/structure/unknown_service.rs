@@ -52,7 +52,10 @@ impl Rule for UnknownService {
         let mut suggested: HashMap<&str, Option<&str>> = HashMap::new();
         let mut budget = SUGGESTION_BUDGET;
         for svc in &cx.project.services {
-            for (key, list) in [("depends_on", &svc.depends_on), ("links", &svc.links)] {
+            for (key, list) in [
+                ("depends_on", svc.depends_on.as_ref()),
+                ("links", svc.links()),
+            ] {
                 let Some(list) = list else { continue };
                 for item in &list.value {
                     let target = if key == "links" {
