@@ -126,7 +126,11 @@ pub fn shown_value(loaded: &crate::Loaded, kv: &KeyValue, show_secrets: bool) ->
         .uses_of(kv.node)
         .iter()
         .any(|u| loaded.variables.variable(&u.name).is_some_and(|v| v.secret));
-    let Some(raw) = loaded.interpolation.raw_of(kv.node).filter(|_| uses_secret) else {
+    let Some(raw) = loaded
+        .interpolation
+        .raw_of(&loaded.project.tree, kv.node)
+        .filter(|_| uses_secret)
+    else {
         return value;
     };
     let masked = factory_env::Template::parse(raw)

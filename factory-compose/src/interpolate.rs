@@ -9,7 +9,7 @@ use crate::rules::registry;
 use crate::settings::Settings;
 use crate::source::SourceMap;
 use crate::span::{FileId, Location, Span};
-use crate::yaml::{NodeId, NodeKind, PlainValue, ScalarStyle, Tree, resolve_plain};
+use crate::yaml::{NodeId, NodeKind, PlainValue, Scalar, ScalarStyle, Tree, resolve_plain};
 
 /// One use of a variable in a compose value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,11 +35,14 @@ pub struct Interpolation {
     /// Every variable use, in file order. Read it, do not reorder it: [`Interpolation::uses_of`]
     /// indexes into it.
     pub uses: Vec<VarOccurrence>,
-    /// The raw (pre-interpolation) text of every scalar that was interpolated, sorted by node
-    /// (so [`Interpolation::raw_of`] is a binary search, not a scan per call).
-    pub raw: Vec<(NodeId, compact_str::CompactString)>,
-    /// For each scalar with uses, the range of [`Interpolation::uses`] it owns, sorted by node.
-    by_node: Vec<(NodeId, std::ops::Range<usize>)>,
+    /// The raw (pre-interpolation) text of every scalar whose text the pass changed, sorted by
+    /// node (so [`Interpolation::raw_of`] is a binary search, not a scan per call): the text's
+    /// handle in the tree, which keeps a scalar's earlier text when it is replaced
+    /// ([`Tree::set_text`]), so the pass copies none.
+    raw: Vec<(NodeId, Scalar)>,
+    /// For each scalar with uses, the range of [`Interpolation::uses`] it owns (start, end),
+    /// sorted by node.
+    by_node: Vec<(NodeId, u32, u32)>,
     /// The syntax Compose v1 read differently (FE011), per rendered scalar, in file order.
     v1: Vec<(NodeId, V1Findings)>,
     /// The scalars rendered with an unset variable, sorted.
@@ -47,14 +50,15 @@ pub struct Interpolation {
 }
 
 impl Interpolation {
-    /// The text of `node` before interpolation, if it changed.
+    /// The text of `node` before interpolation, if it changed; `tree` is the tree the pass
+    /// rendered (for a loaded project, [`crate::model::Project::tree`]).
     #[must_use]
-    pub fn raw_of(&self, node: NodeId) -> Option<&str> {
+    pub fn raw_of<'t>(&self, tree: &'t Tree, node: NodeId) -> Option<&'t str> {
         self.raw
             .binary_search_by_key(&node, |(n, _)| *n)
             .ok()
             .and_then(|i| self.raw.get(i))
-            .map(|(_, r)| r.as_str())
+            .map(|&(_, raw)| tree.text(raw))
     }
 
     /// The scalars rendered with an unset variable (and no default), sorted.
@@ -81,10 +85,10 @@ impl Interpolation {
     #[must_use]
     pub fn uses_of(&self, node: NodeId) -> &[VarOccurrence] {
         self.by_node
-            .binary_search_by_key(&node, |(n, _)| *n)
+            .binary_search_by_key(&node, |(n, _, _)| *n)
             .ok()
             .and_then(|i| self.by_node.get(i))
-            .and_then(|(_, r)| self.uses.get(r.clone()))
+            .and_then(|&(_, start, end)| self.uses.get(start as usize..end as usize))
             .unwrap_or_default()
     }
 }
@@ -254,7 +258,8 @@ fn render_scalars(
             });
         }
         if out.uses.len() > first {
-            out.by_node.push((id, first..out.uses.len()));
+            let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+            out.by_node.push((id, index(first), index(out.uses.len())));
         }
         let result = template.render(&lookup);
         if lookup.exhausted() {
@@ -284,7 +289,7 @@ fn render_scalars(
                     out.unset.push(id);
                 }
                 if rendered.value != value {
-                    out.raw.push((id, value.into()));
+                    out.raw.push((id, scalar));
                     tree.set_text(id, &rendered.value);
                 }
                 if let Some(node) = tree.nodes.get_mut(id.0 as usize) {
@@ -302,7 +307,7 @@ fn render_scalars(
     }
     out.raw.sort_unstable_by_key(|(n, _)| *n);
     out.unset.sort_unstable();
-    out.by_node.sort_unstable_by_key(|(n, _)| *n);
+    out.by_node.sort_unstable_by_key(|(n, _, _)| *n);
     out
 }
 

@@ -127,7 +127,8 @@ impl Tag {
 }
 
 /// A scalar's decoded text (how it was written is [`Node::style`]): a range of its [`Tree`]'s
-/// text buffer, read with [`Tree::text`].
+/// text buffer, read with [`Tree::text`]. The buffer only grows: a handle stays valid for the
+/// tree's life, also once [`Tree::set_text`] gave its node another text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Scalar {
     start: u32,
@@ -608,7 +609,8 @@ impl Tree {
         })
     }
 
-    /// Replace the text of scalar node `id` (nothing for a collection).
+    /// Replace the text of scalar node `id` (nothing for a collection). The earlier text stays
+    /// in the tree: its [`Scalar`] handle still reads it.
     pub fn set_text(&mut self, id: NodeId, text: &str) {
         let scalar = self.add_text(text);
         if let Some(node) = self.nodes.get_mut(id.0 as usize)

@@ -160,7 +160,7 @@ pub(crate) fn own_image_name(cx: &Context<'_>, svc: &Service) -> Option<Option<S
     let image = svc.image.as_ref()?;
     let raw = svc
         .entry(&cx.project.tree, "image")
-        .and_then(|e| cx.interpolation.raw_of(e.value));
+        .and_then(|e| cx.interpolation.raw_of(&cx.project.tree, e.value));
     let rest = raw
         .and_then(|r| {
             r.strip_prefix("${CI_REGISTRY_IMAGE}")

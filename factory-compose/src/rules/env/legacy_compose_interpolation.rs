@@ -52,7 +52,7 @@ impl Rule for LegacyComposeInterpolation {
             let NodeKind::Scalar(s) = node.kind else {
                 continue;
             };
-            let raw = cx.interpolation.raw_of(*id).unwrap_or(tree.text(s));
+            let raw = cx.interpolation.raw_of(tree, *id).unwrap_or(tree.text(s));
             let found = outermost(v1.clone());
             if found.is_empty() {
                 continue;

@@ -75,7 +75,7 @@ impl Rule for LiteralSecret {
                 let Some(value) = &kv.value else { continue };
                 // The text as written: only a scalar the interpolation rendered has another.
                 let written = if tree.node(kv.node).interpolated {
-                    cx.interpolation.raw_of(kv.node)
+                    cx.interpolation.raw_of(tree, kv.node)
                 } else {
                     None
                 };

@@ -104,7 +104,7 @@ impl<'a> ValueLocator<'a> {
         }
         if let (Some(raw), Some(value)) = (
             cx.interpolation
-                .raw_of(kv.node)
+                .raw_of(&cx.project.tree, kv.node)
                 .and_then(|_| raw_value(cx, kv)),
             kv.value.as_ref().map(|v| v.value.as_str()),
         ) && raw != value
@@ -250,7 +250,7 @@ pub(crate) fn point_in(
 
 /// The label's value as written, before interpolation (YAML quoting already decoded).
 pub(crate) fn raw_value<'a>(cx: &'a Context<'_>, kv: &'a KeyValue) -> Option<&'a str> {
-    match cx.interpolation.raw_of(kv.node) {
+    match cx.interpolation.raw_of(&cx.project.tree, kv.node) {
         Some(raw) => match kv.form {
             Form::List => raw.split_once('=').map(|(_, v)| v),
             Form::Map => Some(raw),
@@ -288,7 +288,7 @@ impl<'k> RawLocator<'k> {
             };
             let raw = cx
                 .interpolation
-                .raw_of(kv.node)
+                .raw_of(&cx.project.tree, kv.node)
                 .unwrap_or(cx.project.tree.text(s));
             let text = &cx.sources.get(node.file).text;
             let map = crate::locate::value_offsets(text, node.span, node.style, raw)?;
@@ -522,7 +522,7 @@ mod tests {
         // start to it) was written as is, i.e. the variables are all on the other side.
         if let (Some(raw), Some(value)) = (
             cx.interpolation
-                .raw_of(kv.node)
+                .raw_of(&cx.project.tree, kv.node)
                 .and_then(|_| raw_value(cx, kv)),
             kv.value.as_ref().map(|v| v.value.as_str()),
         ) && raw != value

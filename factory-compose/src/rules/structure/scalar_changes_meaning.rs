@@ -168,7 +168,7 @@ impl Rule for ScalarChangesMeaning {
             // An interpolated value (`${X:-off}`) is substituted after YAML is read: neither
             // Compose reads the result as a number or a boolean, and quoting the substituted
             // text would drop the variable.
-            if cx.interpolation.raw_of(node).is_some()
+            if cx.interpolation.raw_of(tree, node).is_some()
                 || cx.sources.get(value.at.file).slice(value.at.span) != raw
             {
                 return;
