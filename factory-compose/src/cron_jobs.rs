@@ -87,7 +87,7 @@ impl CronJob<'_> {
 }
 
 fn label_value(kv: &KeyValue) -> &str {
-    kv.value.as_ref().map_or("", |v| v.value.as_str())
+    kv.value.as_deref().unwrap_or("")
 }
 
 /// Every service that carries a cron label, in file order.
@@ -171,10 +171,8 @@ pub(crate) fn label_value_location(
 
 /// The `<<` key a label was inherited through, if any.
 pub(crate) fn label_via(service: &Service, kv: &KeyValue) -> Option<Location> {
-    kv.value
-        .as_ref()
-        .and_then(|v| v.via)
-        .or(kv.key.via)
+    kv.key
+        .via
         .or_else(|| service.labels.as_ref().and_then(|l| l.via))
 }
 

@@ -252,9 +252,9 @@ fn env_var(kv: &KeyValue, variables: &Variables, interpolation: &Interpolation) 
                 .iter()
                 .any(|u| variables.variable(&u.name).is_some_and(|v| v.secret));
             let value = if secret {
-                Value::Secret(Secret::new(value.value.clone()))
+                Value::Secret(Secret::new(value.clone()))
             } else {
-                Value::Text(value.value.to_string())
+                Value::Text(value.to_string())
             };
             EnvVar {
                 name,

@@ -170,10 +170,7 @@ pub(crate) fn env_files(
                 env.value
                     .iter()
                     .filter_map(|kv| {
-                        Some((
-                            kv.key.value.to_string(),
-                            kv.value.as_ref()?.value.to_string(),
-                        ))
+                        Some((kv.key.value.to_string(), kv.value.as_ref()?.to_string()))
                     })
                     .collect()
             })

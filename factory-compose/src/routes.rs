@@ -72,8 +72,7 @@ pub struct RouteDef<'p> {
 }
 
 fn value_of(kv: Option<&KeyValue>) -> Option<&str> {
-    kv.and_then(|kv| kv.value.as_ref())
-        .map(|v| v.value.as_str())
+    kv.and_then(|kv| kv.value.as_deref())
 }
 
 impl<'p> RouteDef<'p> {

@@ -44,7 +44,7 @@ fn environment_merges_by_name_across_list_and_map_forms() {
         .map(|kv| {
             (
                 kv.key.value.to_string(),
-                kv.value.as_ref().map(|v| v.value.to_string()),
+                kv.value.as_ref().map(ToString::to_string),
                 kv.key.at.file,
             )
         })
@@ -214,8 +214,7 @@ fn every_document_of_a_file_is_merged_and_linted() {
     assert_eq!(
         p.service("app")
             .and_then(|s| s.env("A"))
-            .and_then(|kv| kv.value.as_ref())
-            .map(|v| v.value.as_str()),
+            .and_then(|kv| kv.value.as_deref()),
         Some("1")
     );
     let report = lint(

@@ -561,7 +561,7 @@ impl<'t> Cx<'t> {
                     let key_at = name_span(self.tree, at, self.node(item), key.len());
                     out.push(KeyValue {
                         key: Spanned::new(key, key_at),
-                        value: value.map(|v| Spanned::new(v, at)),
+                        value,
                         node: item,
                         form: Form::List,
                     });
@@ -599,7 +599,7 @@ impl<'t> Cx<'t> {
                                 }
                                 _ => {}
                             }
-                            compose_string_as(s, kind).map(|v| self.spanned(v, e.value, e))
+                            compose_string_as(s, kind)
                         }
                         NodeKind::Sequence(_) => {
                             self.fc021(diags, path, &key, e, "a list");

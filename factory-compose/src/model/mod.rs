@@ -76,16 +76,45 @@ pub enum Form {
 }
 
 /// One `environment` or `labels` entry.
+///
+/// The value's place is not stored: it is the value node's ([`KeyValue::value_at`],
+/// [`KeyValue::located_value`]), and an inherited entry's `<<` line is the key's `via`, which
+/// the value shares (a 10 000-service project has 64 000 entries: 80 bytes each instead of 104).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyValue {
-    /// The name (`KEY`), spanning the key in map form and the name part of the item in list form.
+    /// The name (`KEY`), spanning the key in map form and the name part of the item in list form;
+    /// when the entry was inherited through a merge key, its `via` is the `<<` line.
     pub key: Spanned<Text>,
     /// The value as Compose reads it (`None`: a bare `- KEY` item or a null map value).
-    pub value: Option<Spanned<Text>>,
+    pub value: Option<Text>,
     /// The value node (the map value, or the list item).
     pub node: NodeId,
     /// How the entry was written.
     pub form: Form,
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<KeyValue>() == 80);
+
+impl KeyValue {
+    /// Where the value was written (the value node: the map value, or the whole list item);
+    /// `tree` is the tree the entry was read from ([`Project::tree`]).
+    #[must_use]
+    pub fn value_at(&self, tree: &Tree) -> Location {
+        tree.location(self.node)
+    }
+
+    /// The value and where it was written ([`KeyValue::value_at`]), through the `<<` line when
+    /// the entry was inherited; `None` without a value.
+    #[must_use]
+    pub fn located_value<'k>(&'k self, tree: &Tree) -> Option<Spanned<&'k str>> {
+        let value = self.value.as_deref()?;
+        Some(Spanned {
+            value,
+            at: self.value_at(tree),
+            via: self.key.via,
+        })
+    }
 }
 
 /// A list of strings written as a YAML sequence (or a scalar where Compose allows one).

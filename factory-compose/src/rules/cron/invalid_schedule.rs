@@ -60,7 +60,10 @@ impl Rule for InvalidSchedule {
                 label_value_location(cx.project, cx.sources, job.service, kv, e.span.clone());
             if at.span.start == at.span.end {
                 // An empty schedule: point at the whole (empty) value, or the key for a null one.
-                at = kv.value.as_ref().map_or(kv.key.at, |v| v.at);
+                at = kv
+                    .value
+                    .as_ref()
+                    .map_or(kv.key.at, |_| kv.value_at(&cx.project.tree));
             }
             let mut d = registry::diagnostic(
                 "FJ002",

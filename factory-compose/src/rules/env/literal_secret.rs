@@ -72,7 +72,9 @@ impl Rule for LiteralSecret {
                 continue;
             };
             for kv in &env.value {
-                let Some(value) = &kv.value else { continue };
+                let Some(value) = kv.value.as_deref() else {
+                    continue;
+                };
                 // The text as written: only a scalar the interpolation rendered has another.
                 let written = if tree.node(kv.node).interpolated {
                     cx.interpolation.raw_of(tree, kv.node)
@@ -89,13 +91,10 @@ impl Rule for LiteralSecret {
                 };
                 let raw_value = raw.get(value_start..).unwrap_or("");
                 let name = &kv.key.value;
-                let inherited = env.via.or(value.via);
-                if holds_secret(name, &value.value)
-                    && is_literal(raw_value)
-                    && reported.insert(kv.node)
-                {
+                let inherited = env.via.or(kv.key.via);
+                if holds_secret(name, value) && is_literal(raw_value) && reported.insert(kv.node) {
                     let at = match kv.form {
-                        Form::Map => value.at,
+                        Form::Map => kv.value_at(tree),
                         Form::List => {
                             let len = scalar_text(tree, kv.node).map_or(value_start, str::len);
                             crate::locate::in_scalar(tree, cx.sources, kv.node, value_start..len)

@@ -77,7 +77,7 @@ impl Rule for MalformedEnvironmentItem {
                     ),
                     Problem::Blanks => {
                         let name = kv.key.value.trim();
-                        let value = kv.value.as_ref().map_or("", |v| v.value.trim_start());
+                        let value = kv.value.as_deref().map_or("", str::trim_start);
                         let help = if name.contains(char::is_whitespace) {
                             // `- MY KEY=1`: no trimming makes it a name.
                             let joined: String =

@@ -108,19 +108,21 @@ impl Rule for BlockedMailPort {
             let name = &svc.name.value;
             if let Some(env) = &svc.environment {
                 for kv in &env.value {
-                    let Some(value) = &kv.value else { continue };
+                    let Some(value) = kv.value.as_deref() else {
+                        continue;
+                    };
                     let key = &kv.key.value;
-                    if BLOCKED.contains(&value.value.trim()) && is_mail_port_name(key) {
+                    if BLOCKED.contains(&value.trim()) && is_mail_port_name(key) {
                         out.push(
-                            value
-                                .point(registry::diagnostic(
-                                    "FM004",
-                                    format!(
-                                        "service `{name}` sends mail through port {} (`{key}`), which the platform blocks",
-                                        value.value.trim()
-                                    ),
-                                ))
-                                .with_help(HELP),
+                            registry::diagnostic(
+                                "FM004",
+                                format!(
+                                    "service `{name}` sends mail through port {} (`{key}`), which the platform blocks",
+                                    value.trim()
+                                ),
+                            )
+                            .at_inherited(kv.value_at(tree), kv.key.via)
+                            .with_help(HELP),
                         );
                         continue;
                     }
@@ -128,10 +130,9 @@ impl Rule for BlockedMailPort {
                         continue;
                     };
                     if let Some((range, port)) = host_port(text) {
-                        let at = if value.via.is_some() {
-                            value.primary()
-                        } else {
-                            in_scalar(tree, cx.sources, kv.node, range)
+                        let at = match kv.key.via {
+                            Some(via) => via,
+                            None => in_scalar(tree, cx.sources, kv.node, range),
                         };
                         let mut d = registry::diagnostic(
                             "FM004",
@@ -140,8 +141,8 @@ impl Rule for BlockedMailPort {
                             ),
                         )
                         .at(at);
-                        if let Some(from) = value.inherited_from() {
-                            d = d.with_secondary(from, "inherited from here");
+                        if kv.key.via.is_some() {
+                            d = d.with_secondary(kv.value_at(tree), "inherited from here");
                         }
                         out.push(d.with_help(HELP));
                     }

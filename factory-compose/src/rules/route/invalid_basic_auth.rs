@@ -47,7 +47,9 @@ impl Rule for InvalidBasicAuth {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             for kv in labels_with(svc, AUTH_PROPS) {
-                let Some(value) = &kv.value else { continue };
+                let Some(value) = kv.located_value(&cx.project.tree) else {
+                    continue;
+                };
                 // A `$` Compose ate is FR008's; a hash from an unset variable is not known here.
                 if raw_value(cx, kv)
                     .and_then(factory_route::find_undoubled_dollars)
@@ -56,7 +58,7 @@ impl Rule for InvalidBasicAuth {
                 {
                     continue;
                 }
-                let Err(errors) = BasicAuth::parse(&value.value) else {
+                let Err(errors) = BasicAuth::parse(value.value) else {
                     continue;
                 };
                 let place = ValueLocator::new(cx, kv);

@@ -67,7 +67,11 @@ impl Rule for InvalidFrontendRule {
             if too_big {
                 diag.severity = crate::diagnostic::Severity::Warning;
             }
-            if let Some(via) = d.rule.value.as_ref().and_then(|v| v.inherited_from()) {
+            if let Some(via) = d
+                .rule
+                .located_value(&cx.project.tree)
+                .and_then(|v| v.inherited_from())
+            {
                 diag = diag.with_secondary(via, "inherited from here");
             }
             let mut help = e.help.clone().unwrap_or_else(|| {

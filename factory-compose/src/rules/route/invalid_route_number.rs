@@ -49,16 +49,18 @@ impl Rule for InvalidRouteNumber {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             for kv in labels_with(svc, &["frontend.priority", "port"]) {
-                let Some(value) = &kv.value else { continue };
+                let Some(value) = kv.value.as_deref() else {
+                    continue;
+                };
                 let is_port = kv.key.value.ends_with(".port");
                 let (result, help) = if is_port {
                     (
-                        parse_port(&value.value).map(|_| ()),
+                        parse_port(value).map(|_| ()),
                         "write the container port the application listens on, e.g. `\"9000\"`",
                     )
                 } else {
                     (
-                        parse_priority(&value.value).map(|_| ()),
+                        parse_priority(value).map(|_| ()),
                         "write a positive integer, e.g. `\"10\"`: the higher priority is tried first",
                     )
                 };
@@ -67,7 +69,7 @@ impl Rule for InvalidRouteNumber {
                     point_in(
                         cx,
                         kv,
-                        0..value.value.len(),
+                        0..value.len(),
                         registry::diagnostic(
                             "FR005",
                             format!("`{}` of `{}`: {why}", kv.key.value, svc.name.value),

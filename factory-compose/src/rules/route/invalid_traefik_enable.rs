@@ -52,8 +52,10 @@ impl Rule for InvalidTraefikEnable {
                 .iter()
                 .filter(|kv| kv.key.value == "traefik.enable")
             {
-                let Some(value) = &kv.value else { continue };
-                if matches!(value.value.as_str(), "true" | "false") {
+                let Some(value) = kv.value.as_deref() else {
+                    continue;
+                };
+                if matches!(value, "true" | "false") {
                     continue;
                 }
                 // An unquoted YAML boolean or timestamp is FC021's (one problem, one diagnostic).
@@ -69,7 +71,7 @@ impl Rule for InvalidTraefikEnable {
                 {
                     continue;
                 }
-                let what = match value.value.to_ascii_lowercase().as_str() {
+                let what = match value.to_ascii_lowercase().as_str() {
                     "true" | "1" | "t" => "true",
                     "false" | "0" | "f" => "false",
                     _ => "",
@@ -83,7 +85,7 @@ impl Rule for InvalidTraefikEnable {
                     (
                         format!(
                             "`traefik.enable` of `{}` is `{}`: Traefik v1 does not read it as a boolean and ignores the label",
-                            svc.name.value, value.value
+                            svc.name.value, value
                         ),
                         format!(
                             "write `{}` to route the service, or `{}` to hide it",
@@ -95,7 +97,7 @@ impl Rule for InvalidTraefikEnable {
                     (
                         format!(
                             "`traefik.enable` of `{}` is `{}` instead of `'{what}'`",
-                            svc.name.value, value.value
+                            svc.name.value, value
                         ),
                         format!("write `{}`", written(what)),
                     )
@@ -104,7 +106,7 @@ impl Rule for InvalidTraefikEnable {
                     point_in(
                         cx,
                         kv,
-                        0..value.value.len(),
+                        0..value.len(),
                         registry::diagnostic("FR004", message),
                     )
                     .with_help(help),

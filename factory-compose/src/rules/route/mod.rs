@@ -53,9 +53,10 @@ fn value_offset(kv: &KeyValue) -> usize {
     }
 }
 
-/// Where the label's value is (the `<<` line when inherited).
-pub(crate) fn value_loc(kv: &KeyValue) -> Location {
-    kv.value.as_ref().map_or(kv.key.primary(), |v| v.primary())
+/// Where the label's value is (the `<<` line when inherited; the key without a value).
+pub(crate) fn value_loc(cx: &Context<'_>, kv: &KeyValue) -> Location {
+    kv.located_value(&cx.project.tree)
+        .map_or(kv.key.primary(), |v| v.primary())
 }
 
 /// The file location of `range` (byte offsets into the label's interpolated value). Inherited
@@ -76,7 +77,6 @@ enum Placing<'a> {
     Inherited(Location),
     /// Interpolation changed the value: placed in the raw value.
     Interpolated {
-        kv: &'a KeyValue,
         value: &'a str,
         /// How many bytes the raw and the interpolated value share at the start, and at the end.
         same_start: usize,
@@ -95,8 +95,8 @@ enum Placing<'a> {
 
 impl<'a> ValueLocator<'a> {
     pub(crate) fn new(cx: &'a Context<'_>, kv: &'a KeyValue) -> Self {
-        if let Some(v) = &kv.value
-            && let Some(via) = v.via
+        if kv.value.is_some()
+            && let Some(via) = kv.key.via
         {
             return ValueLocator {
                 placing: Placing::Inherited(via),
@@ -106,7 +106,7 @@ impl<'a> ValueLocator<'a> {
             cx.interpolation
                 .raw_of(&cx.project.tree, kv.node)
                 .and_then(|_| raw_value(cx, kv)),
-            kv.value.as_ref().map(|v| v.value.as_str()),
+            kv.value.as_deref(),
         ) && raw != value
         {
             let same_start = raw
@@ -122,7 +122,6 @@ impl<'a> ValueLocator<'a> {
                 .count();
             return ValueLocator {
                 placing: Placing::Interpolated {
-                    kv,
                     value,
                     same_start,
                     same_end,
@@ -146,7 +145,6 @@ impl<'a> ValueLocator<'a> {
         match &self.placing {
             Placing::Inherited(via) => *via,
             Placing::Interpolated {
-                kv,
                 value,
                 same_start,
                 same_end,
@@ -181,7 +179,7 @@ impl<'a> ValueLocator<'a> {
                 {
                     return loc;
                 }
-                value_loc(kv)
+                raw_at.whole
             }
             Placing::Written { base, at } => at.at(base + range.start..base + range.end),
         }
@@ -242,7 +240,10 @@ pub(crate) fn point_in(
     diag: crate::diagnostic::Diagnostic,
 ) -> crate::diagnostic::Diagnostic {
     let diag = diag.at(in_value(cx, kv, range));
-    match kv.value.as_ref().and_then(|v| v.inherited_from()) {
+    match kv
+        .located_value(&cx.project.tree)
+        .and_then(|v| v.inherited_from())
+    {
         Some(at) => diag.with_secondary(at, "inherited from here"),
         None => diag,
     }
@@ -255,7 +256,7 @@ pub(crate) fn raw_value<'a>(cx: &'a Context<'_>, kv: &'a KeyValue) -> Option<&'a
             Form::List => raw.split_once('=').map(|(_, v)| v),
             Form::Map => Some(raw),
         },
-        None => kv.value.as_ref().map(|v| v.value.as_str()),
+        None => kv.value.as_deref(),
     }
 }
 
@@ -274,12 +275,14 @@ pub(crate) fn in_raw_exact(
 pub(crate) struct RawLocator<'k> {
     kv: &'k KeyValue,
     offsets: Option<(crate::span::FileId, crate::locate::FileOffsets)>,
+    /// Where a range that does not map exactly is placed: the whole value ([`value_loc`]).
+    whole: Location,
 }
 
 impl<'k> RawLocator<'k> {
     pub(crate) fn new(cx: &Context<'_>, kv: &'k KeyValue) -> Self {
         let offsets = (|| {
-            if kv.value.as_ref().is_some_and(|v| v.via.is_some()) {
+            if kv.value.is_some() && kv.key.via.is_some() {
                 return None;
             }
             let node = cx.project.tree.node(kv.node);
@@ -294,7 +297,11 @@ impl<'k> RawLocator<'k> {
             let map = crate::locate::value_offsets(text, node.span, node.style, raw)?;
             Some((node.file, map))
         })();
-        Self { kv, offsets }
+        Self {
+            kv,
+            offsets,
+            whole: value_loc(cx, kv),
+        }
     }
 
     /// Where `range` of the raw value is, if the written text maps exactly.
@@ -308,7 +315,7 @@ impl<'k> RawLocator<'k> {
 
     /// [`RawLocator::exact`], else the whole value.
     pub(crate) fn at(&self, range: Range<usize>) -> Location {
-        self.exact(range).unwrap_or_else(|| value_loc(self.kv))
+        self.exact(range).unwrap_or(self.whole)
     }
 }
 
@@ -398,13 +405,14 @@ pub(crate) fn route_name(d: &crate::routes::RouteDef<'_>) -> String {
 /// [`factory_route::MAX_COMPARISON_TRIES`] candidate requests; `rest` names the routes it did
 /// not reach.
 pub(crate) fn comparison_stopped(
+    cx: &Context<'_>,
     code: &str,
     check: &str,
     rest: &str,
-    defs: &[crate::routes::RouteDef<'_>],
     members: &[usize],
     stopped: (usize, usize),
 ) -> Option<crate::diagnostic::Diagnostic> {
+    let defs = defs(cx);
     let def = |i: usize| members.get(i).and_then(|&d| defs.get(d));
     let (at, with) = (def(stopped.0)?, def(stopped.1)?);
     Some(
@@ -416,9 +424,9 @@ pub(crate) fn comparison_stopped(
                 route_name(at),
             ),
         )
-        .at_labelled(value_loc(at.rule), "stopped here")
+        .at_labelled(value_loc(cx, at.rule), "stopped here")
         .with_secondary(
-            value_loc(with.rule),
+            value_loc(cx, with.rule),
             format!("{} was being compared with it", route_name(with)),
         )
         .with_help("routes are compared pair by pair, over up to 4096 requests built from their hosts, paths and methods: fewer alternatives in each rule (or fewer routes on one host) keep the comparison within budget; check the routes with `factory routes match URL` meanwhile"),
@@ -473,8 +481,7 @@ pub(crate) fn warn_rules(
             // host: one problem, one finding.
             if w.kind == factory_route::WarningKind::TemplateInHost
                 && d.rule
-                    .value
-                    .as_ref()
+                    .located_value(&cx.project.tree)
                     .is_some_and(|v| unescaped_template(cx.sources.get(v.at.file).slice(v.at.span)))
             {
                 continue;
@@ -486,7 +493,11 @@ pub(crate) fn warn_rules(
             .at(place
                 .get_or_insert_with(|| ValueLocator::new(cx, d.rule))
                 .at(w.span.clone()));
-            if let Some(at) = d.rule.value.as_ref().and_then(|v| v.inherited_from()) {
+            if let Some(at) = d
+                .rule
+                .located_value(&cx.project.tree)
+                .and_then(|v| v.inherited_from())
+            {
                 diag = diag.with_secondary(at, "inherited from here");
             }
             if let Some(help) = &w.help {
@@ -513,8 +524,8 @@ mod tests {
     /// The file location of `range` (byte offsets into the label's interpolated value). Inherited
     /// labels point at the `<<` line.
     fn reference_in_value(cx: &Context<'_>, kv: &KeyValue, range: Range<usize>) -> Location {
-        if let Some(v) = &kv.value
-            && let Some(via) = v.via
+        if kv.value.is_some()
+            && let Some(via) = kv.key.via
         {
             return via;
         }
@@ -524,7 +535,7 @@ mod tests {
             cx.interpolation
                 .raw_of(&cx.project.tree, kv.node)
                 .and_then(|_| raw_value(cx, kv)),
-            kv.value.as_ref().map(|v| v.value.as_str()),
+            kv.value.as_deref(),
         ) && raw != value
         {
             let shifted = value
@@ -549,7 +560,7 @@ mod tests {
             {
                 return loc;
             }
-            return value_loc(kv);
+            return value_loc(cx, kv);
         }
         let base = value_offset(kv);
         crate::locate::in_scalar(
@@ -630,7 +641,7 @@ services:
         let mut labels = 0;
         for svc in &cx.project.services {
             for kv in svc.labels.iter().flat_map(|l| &l.value) {
-                let len = kv.value.as_ref().map_or(0, |v| v.value.len());
+                let len = kv.value.as_ref().map_or(0, |v| v.len());
                 let place = ValueLocator::new(&cx, kv);
                 for start in 0..=len + 1 {
                     for end in start.saturating_sub(1)..=len + 1 {

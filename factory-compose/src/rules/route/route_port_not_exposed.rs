@@ -56,13 +56,18 @@ impl Rule for RoutePortNotExposed {
                 continue;
             }
             for kv in labels_with(svc, &["port"]) {
-                let Some(value) = &kv.value else { continue };
-                let Ok(port) = parse_port(&value.value) else {
+                let Some(text) = kv.value.as_deref() else {
+                    continue;
+                };
+                let Ok(port) = parse_port(text) else {
                     continue;
                 };
                 if exposed.contains(&port) {
                     continue;
                 }
+                let Some(value) = kv.located_value(&cx.project.tree) else {
+                    continue;
+                };
                 let list: Vec<String> = exposed.iter().take(8).map(u16::to_string).collect();
                 let mut d = value
                     .point(registry::diagnostic(

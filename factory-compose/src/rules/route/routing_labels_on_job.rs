@@ -60,7 +60,7 @@ impl Rule for RoutingLabelsOnJob {
             if svc
                 .label("traefik.enable")
                 .and_then(|kv| kv.value.as_ref())
-                .is_some_and(|v| v.value == "false")
+                .is_some_and(|v| v == "false")
             {
                 continue;
             }
@@ -70,7 +70,7 @@ impl Rule for RoutingLabelsOnJob {
                 .filter(|kv| kv.key.value.starts_with("traefik."))
                 .filter(|kv| {
                     !(kv.key.value == "traefik.enable"
-                        && kv.value.as_ref().is_some_and(|v| v.value == "false"))
+                        && kv.value.as_ref().is_some_and(|v| v == "false"))
                 })
                 .collect();
             let Some(first) = routing.first() else {

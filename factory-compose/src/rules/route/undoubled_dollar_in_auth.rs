@@ -46,7 +46,9 @@ impl Rule for UndoubledDollarInAuth {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             for kv in labels_with(svc, AUTH_PROPS) {
-                let Some(value) = &kv.value else { continue };
+                let Some(value) = kv.located_value(&cx.project.tree) else {
+                    continue;
+                };
                 let Some(raw) = raw_value(cx, kv) else {
                     continue;
                 };

@@ -1,9 +1,9 @@
 use crate::diagnostic::{Diagnostics, Edit, Fix};
 use crate::model::convert::{compose_string, scalar_kind};
-use crate::model::{Form, KeyValue, Spanned};
+use crate::model::{Form, KeyValue};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use crate::span::Location;
-use crate::yaml::{PlainValue, ScalarStyle, View};
+use crate::yaml::{NodeId, PlainValue, ScalarStyle, View};
 
 declare_rule! {
     /// ## What it does
@@ -135,8 +135,9 @@ impl Rule for ScalarChangesMeaning {
         let tree = &cx.project.tree;
         let check_value = |what: &str,
                            written: Written<'_>,
-                           value: &Spanned<crate::model::Text>,
-                           node,
+                           // Where the value is (`None`: the node's place), and the `<<` line.
+                           (at, via): (Option<Location>, Option<Location>),
+                           node: NodeId,
                            out: &mut Diagnostics| {
             let View::Scalar(s) = tree.view(node) else {
                 return;
@@ -168,8 +169,9 @@ impl Rule for ScalarChangesMeaning {
             // An interpolated value (`${X:-off}`) is substituted after YAML is read: neither
             // Compose reads the result as a number or a boolean, and quoting the substituted
             // text would drop the variable.
+            let at = at.unwrap_or_else(|| tree.location(node));
             if cx.interpolation.raw_of(tree, node).is_some()
-                || cx.sources.get(value.at.file).slice(value.at.span) != raw
+                || cx.sources.get(at.file).slice(at.span) != raw
             {
                 return;
             }
@@ -196,8 +198,7 @@ impl Rule for ScalarChangesMeaning {
                     _ => return,
                 }
             };
-            let at: Location = value.at;
-            let diagnostic = value.point(registry::diagnostic("FC022", message));
+            let diagnostic = registry::diagnostic("FC022", message).at_inherited(at, via);
             // No quoting mends a port (see `Written::Port`): no fix.
             if matches!(written, Written::Port) {
                 out.push(diagnostic.with_help(format!(
@@ -231,10 +232,14 @@ impl Rule for ScalarChangesMeaning {
                     form,
                 } in &list.value
                 {
-                    if *form == Form::Map
-                        && let Some(v) = value
-                    {
-                        check_value(what, Written::Entry(&key.value), v, *node, out);
+                    if *form == Form::Map && value.is_some() {
+                        check_value(
+                            what,
+                            Written::Entry(&key.value),
+                            (None, key.via),
+                            *node,
+                            out,
+                        );
                     }
                 }
             }
@@ -247,7 +252,7 @@ impl Rule for ScalarChangesMeaning {
                 check_value(
                     "the value",
                     Written::Entry("restart"),
-                    restart,
+                    (Some(restart.at), restart.via),
                     entry.value,
                     out,
                 );
@@ -270,12 +275,7 @@ impl Rule for ScalarChangesMeaning {
                     {
                         continue;
                     }
-                    let at = Spanned {
-                        value: crate::model::Text::default(),
-                        at: tree.location(item),
-                        via,
-                    };
-                    check_value(what, written, &at, item, out);
+                    check_value(what, written, (None, via), item, out);
                 }
             };
             // `expose: [010]`: Compose exposes port 8 (a float it refuses: FC023's).
