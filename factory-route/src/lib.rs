@@ -24,6 +24,7 @@
 
 mod auth;
 mod error;
+mod fixed;
 mod lint;
 mod matcher;
 mod parse;

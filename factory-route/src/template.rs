@@ -1,13 +1,25 @@
 //! gorilla-mux templates (`/a/{id:[0-9]+}`, `{sub}.example.com`, `k={v}`) as built by
 //! `containous/mux` at the commit Traefik v1.7.34 pins, and Go RE2 regexes on the `regex` crate.
 
-use regex::{Captures, Regex, RegexBuilder};
+use crate::fixed::FixedPattern;
+use regex::{Regex, RegexBuilder};
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 
 /// Compiled-program size limit of one regex, in bytes: a hostile pattern is an error
 /// ([`TemplateError::TooBig`]), never a blow-up.
 pub(crate) const SIZE_LIMIT: usize = 1 << 20;
+
+/// Whether the fixed pattern `pattern` certainly compiles within [`SIZE_LIMIT`] (it parses, so
+/// that is the only error its compilation could give): at most 256 bytes, and classes of at
+/// most 4 ranges. The costliest such piece per byte of pattern is `.` (two ranges covering
+/// all of Unicode), of which 1 048 fit in the limit; `(?i)[^k]` (4 ranges, 4 bytes) 744. A
+/// class like `\pL` (677 ranges) fits only 24 times in 72 bytes: those patterns are compiled
+/// to be checked, as every pattern that needs its regex is.
+fn surely_within_size_limit(pattern: &str, fixed: &FixedPattern) -> bool {
+    pattern.len() <= 256 && fixed.widest_class() <= 4
+}
 
 /// The help for a regex past [`SIZE_LIMIT`].
 pub(crate) const SMALLER_REGEX_HELP: &str = "write a smaller regex: a counted repetition of a Unicode class (`\\pL{30}`) is huge (all the more in a case-insensitive `HostRegexp`); `\\pL+` or an ASCII class (`[a-z]{30}`) stays small";
@@ -79,9 +91,10 @@ enum ReversePart {
 }
 
 /// A regex checked when its rule is parsed (so every error is reported then) but compiled
-/// only when something is first matched against it.
+/// only when something is first matched against it, and not at all when it is a fixed run of
+/// characters ([`FixedPattern`]: most templates and `HeadersRegexp` values).
 ///
-/// A compiled `Regex` takes 10 to 30 KB, a thousand times a typical template: a compose file
+/// A compiled `Regex` takes 8 to 30 KB, a thousand times a typical template: a compose file
 /// with tens of thousands of templates (segments, `Query` parameters, `HeadersRegexp` pairs)
 /// needed gigabytes, although matching one request reads only a few of them. A compiled
 /// regex is shared by every `LazyRegex` with the same pattern ([`shared_regex`]): segment
@@ -89,27 +102,58 @@ enum ReversePart {
 #[derive(Debug, Clone)]
 pub(crate) struct LazyRegex {
     pattern: Box<str>,
-    /// `None` would be a pattern that compiled when checked and not on first use (it cannot:
-    /// the same pattern, the same limits): it then matches nothing.
-    compiled: OnceLock<Option<Arc<Regex>>>,
+    engine: Engine,
+}
+
+/// How a [`LazyRegex`] is matched.
+#[derive(Debug, Clone)]
+enum Engine {
+    /// By comparing characters.
+    Fixed(FixedPattern),
+    /// By the compiled regex. `None` would be a pattern that compiled when checked and not on
+    /// first use (it cannot: the same pattern, the same limits): it then matches nothing.
+    Regex(OnceLock<Option<Arc<Regex>>>),
 }
 
 impl LazyRegex {
     /// Checks that `pattern` (already in the `regex` crate's syntax) compiles within
     /// [`SIZE_LIMIT`], with the errors of [`build_regex`] ([`check_regex`]), and keeps only
-    /// its text.
+    /// its text (and, for a fixed pattern, its characters).
     pub(crate) fn new(pattern: String) -> Result<LazyRegex, TemplateError> {
-        check_regex(&pattern)?;
+        // A template's variable is a group: no need to parse it to know it is not fixed.
+        let fixed = if pattern.contains("(?P<") {
+            None
+        } else {
+            FixedPattern::of(&pattern)
+        };
+        let engine = match fixed {
+            Some(fixed) => {
+                // Compiling to check the size took half the time of a rule of 200 000
+                // `HeadersRegexp` pairs.
+                if !surely_within_size_limit(&pattern, &fixed) {
+                    check_regex(&pattern)?;
+                }
+                Engine::Fixed(fixed)
+            }
+            None => {
+                check_regex(&pattern)?;
+                Engine::Regex(OnceLock::new())
+            }
+        };
         Ok(LazyRegex {
             pattern: pattern.into_boxed_str(),
-            compiled: OnceLock::new(),
+            engine,
         })
     }
 
+    /// The compiled regex, compiled now if needed (`None` for a fixed pattern).
     fn regex(&self) -> Option<&Regex> {
-        self.compiled
-            .get_or_init(|| shared_regex(&self.pattern).ok())
-            .as_deref()
+        match &self.engine {
+            Engine::Fixed(_) => None,
+            Engine::Regex(compiled) => compiled
+                .get_or_init(|| shared_regex(&self.pattern).ok())
+                .as_deref(),
+        }
     }
 
     /// The pattern, as `Regex::as_str` gives it.
@@ -118,11 +162,23 @@ impl LazyRegex {
     }
 
     pub(crate) fn is_match(&self, haystack: &str) -> bool {
-        self.regex().is_some_and(|re| re.is_match(haystack))
+        match &self.engine {
+            Engine::Fixed(fixed) => fixed.is_match(haystack),
+            Engine::Regex(_) => self.regex().is_some_and(|re| re.is_match(haystack)),
+        }
     }
 
-    pub(crate) fn captures<'h>(&self, haystack: &'h str) -> Option<Captures<'h>> {
-        self.regex()?.captures(haystack)
+    /// The byte ranges of the capture groups (after the whole match, group 0) of the first
+    /// match in `haystack`, `None` for a group that took no part; `None` without a match. A
+    /// fixed pattern has no group.
+    pub(crate) fn groups(&self, haystack: &str) -> Option<Vec<Option<Range<usize>>>> {
+        match &self.engine {
+            Engine::Fixed(fixed) => fixed.is_match(haystack).then(Vec::new),
+            Engine::Regex(_) => {
+                let caps = self.regex()?.captures(haystack)?;
+                Some(caps.iter().skip(1).map(|m| m.map(|m| m.range())).collect())
+            }
+        }
     }
 }
 
@@ -409,19 +465,21 @@ impl Template {
     /// The URL mux's `Route.URL` builds from the variables of a match on `input`
     /// (used by the regex strip middleware), or `None` when mux would fail.
     pub(crate) fn matched_url(&self, input: &str) -> Option<String> {
-        let caps = self.regex.captures(input)?;
+        let groups = self.regex.groups(input)?;
         // mux `extractVars`: walk every group, taking one whose end is past the previous one.
         let mut values: HashMap<&str, &str> = HashMap::new();
         let mut count = 0;
         let mut prev_end: i64 = -1;
-        for group in caps.iter().skip(1) {
+        for group in groups {
             if count >= self.var_names.len() {
                 break;
             }
-            let end = group.map_or(-1, |m| i64::try_from(m.end()).unwrap_or(i64::MAX));
+            let end = group
+                .as_ref()
+                .map_or(-1, |m| i64::try_from(m.end).unwrap_or(i64::MAX));
             if prev_end < end {
                 if let (Some(m), Some(name)) = (group, self.var_names.get(count)) {
-                    values.insert(name.as_str(), m.as_str());
+                    values.insert(name.as_str(), input.get(m).unwrap_or_default());
                 }
                 prev_end = end;
                 count += 1;
@@ -1404,6 +1462,12 @@ mod tests {
         ];
         for (tpl, kind, strict) in templates {
             let t = Template::new(tpl, kind, strict, &RouteVars::new()).unwrap();
+            // A template without a variable is a fixed pattern, compared without a regex.
+            assert_eq!(
+                matches!(t.regex.engine, Engine::Fixed(_)),
+                t.var_names.is_empty(),
+                "{tpl:?}"
+            );
             let fresh = build_regex(t.regex.as_str()).unwrap();
             for input in inputs {
                 assert_eq!(
@@ -1448,6 +1512,40 @@ mod tests {
             assert_eq!(check_regex(p), want, "{p:?}");
             assert_eq!(check_regex(p), want, "{p:?}");
         }
+    }
+
+    /// A fixed pattern skips the compilation that checks its size only when it certainly fits;
+    /// a larger one is still refused past the limit.
+    #[test]
+    fn fixed_patterns_are_checked_unless_surely_small() {
+        for worst in [
+            format!("^{}$", ".".repeat(254)),
+            format!("(?i)^{}$", "[^k]".repeat(62)),
+            format!("^{}[^ab]?$", "[^\\n]".repeat(41)),
+            format!("^{}.*$", "[^a-zA-Z0-9]".repeat(20)),
+        ] {
+            let fixed = FixedPattern::of(&worst).unwrap();
+            assert!(surely_within_size_limit(&worst, &fixed), "{worst}");
+            assert_eq!(build_regex(&worst).map(drop), Ok(()), "{worst}");
+        }
+        for big in [
+            format!("^{}$", ".".repeat(2000)),
+            format!("^{}$", r"\pL".repeat(30)),
+            format!("^{}$", "a".repeat(40_000)),
+        ] {
+            let fixed = FixedPattern::of(&big).unwrap();
+            assert!(!surely_within_size_limit(&big, &fixed), "{big}");
+            assert_eq!(
+                LazyRegex::new(big.clone()).unwrap_err(),
+                TemplateError::TooBig,
+                "{big}"
+            );
+        }
+        // Within the bound but with a wide class: checked, and within the limit.
+        let greek = format!("^{}$", r"\p{Greek}".repeat(20));
+        let fixed = FixedPattern::of(&greek).unwrap();
+        assert!(!surely_within_size_limit(&greek, &fixed));
+        assert!(LazyRegex::new(greek).is_ok());
     }
 
     #[test]
