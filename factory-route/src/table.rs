@@ -362,7 +362,12 @@ fn hint_segment(seg: Segment<'_>, h: &mut Hints) {
             }
         }
         Compiled::HostRegexp(alts) => {
+            // Once a list is full, no sample is kept: those of the other templates (each
+            // compiling its regex) are not made.
             for t in alts.iter().flatten() {
+                if h.hosts.len() >= MAX_HINTS {
+                    break;
+                }
                 for s in t.samples() {
                     push_unique(&mut h.hosts, s);
                 }
@@ -370,6 +375,9 @@ fn hint_segment(seg: Segment<'_>, h: &mut Hints) {
         }
         Compiled::Path(alts) => {
             for t in alts.strict.iter().flatten() {
+                if h.paths.len() >= MAX_HINTS {
+                    break;
+                }
                 for s in t.samples() {
                     push_unique(&mut h.paths, s);
                 }
@@ -377,6 +385,9 @@ fn hint_segment(seg: Segment<'_>, h: &mut Hints) {
         }
         Compiled::Prefix(_) => {
             for a in seg.prefixes() {
+                if h.paths.len() >= MAX_HINTS {
+                    break;
+                }
                 match a {
                     Prefix::Plain(p) => {
                         push_unique(&mut h.paths, p.to_owned());
@@ -395,6 +406,9 @@ fn hint_segment(seg: Segment<'_>, h: &mut Hints) {
         }
         Compiled::PrefixTemplate(alts) => {
             for t in alts.iter().flatten() {
+                if h.paths.len() >= MAX_HINTS {
+                    break;
+                }
                 for s in t.samples() {
                     push_unique(&mut h.paths, format!("{s}/x"));
                     push_unique(&mut h.paths, s);
