@@ -245,11 +245,79 @@ pub(crate) struct Template {
     /// case-insensitive `HostRegexp`): an input without it is refused without compiling the
     /// regex.
     literal_start: bool,
+    /// What else every match has, checked before the regex: comparing one host with 80 000
+    /// `HostRegexp` templates compiled each of them.
+    frame: Frame,
     var_names: Vec<String>,
     var_patterns: Vec<String>,
     reverse: Vec<ReversePart>,
     /// Strict slash was applied (Path templates under `StrictSlash(true)`).
     pub(crate) strict_slash: bool,
+}
+
+/// What every match of a template with a variable has besides its regex (the literals of
+/// its `reverse` around the variables).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Frame {
+    /// A `HostRegexp`'s: its literals are matched in any case (`(?i)`) and are ASCII, as the
+    /// checks below need.
+    any_case: bool,
+    /// It starts with the first literal, in any case (`literal_start` checks the others'
+    /// starts).
+    start: bool,
+    /// How it ends.
+    end: FrameEnd,
+}
+
+/// How every match of a template ends.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum FrameEnd {
+    /// Unknown (a `PathPrefix`, a `Query` template `k=` that takes any value, no literal
+    /// after the last variable).
+    #[default]
+    Unknown,
+    /// With the last literal (`.a.com` for `{sub}.a.com`).
+    Last,
+    /// With the last literal, or it and a `/` (a `Path` under strict slash).
+    LastOrSlash,
+}
+
+/// Whether `c` is `ascii` in any case, as the `regex` crate's `(?i)` has it (Unicode simple
+/// case folding: `k` is also the Kelvin sign, `s` the long s).
+fn same_in_any_case(c: char, ascii: char) -> bool {
+    c.eq_ignore_ascii_case(&ascii)
+        || (ascii.eq_ignore_ascii_case(&'k') && c == '\u{212A}')
+        || (ascii.eq_ignore_ascii_case(&'s') && c == '\u{17F}')
+}
+
+/// What is left of `text` after `prefix`, compared as the frame's literals are.
+fn strip_start<'t>(text: &'t str, prefix: &str, any_case: bool) -> Option<&'t str> {
+    if !any_case {
+        return text.strip_prefix(prefix);
+    }
+    let mut chars = text.char_indices();
+    for p in prefix.chars() {
+        let (_, c) = chars.next()?;
+        if !same_in_any_case(c, p) {
+            return None;
+        }
+    }
+    Some(chars.as_str())
+}
+
+/// What is left of `text` before `suffix`, compared as the frame's literals are.
+fn strip_end<'t>(text: &'t str, suffix: &str, any_case: bool) -> Option<&'t str> {
+    if !any_case {
+        return text.strip_suffix(suffix);
+    }
+    let mut chars = text.chars();
+    for s in suffix.chars().rev() {
+        let c = chars.next_back()?;
+        if !same_in_any_case(c, s) {
+            return None;
+        }
+    }
+    Some(chars.as_str())
 }
 
 /// Byte offsets of the top-level `{…}` pairs of `s` (mux `braceIndices`).
@@ -392,10 +460,30 @@ impl Template {
         // The regex starts with `^` and the first literal, escaped.
         let literal_start = kind != TemplateKind::Host;
         let regex = LazyRegex::new(pattern)?;
+        // Without a variable the regex is a fixed pattern itself.
+        let mut frame = Frame::default();
+        if !var_names.is_empty() {
+            let first = match reverse.first() {
+                Some(ReversePart::Literal(first)) => first.as_str(),
+                _ => "",
+            };
+            frame.any_case = kind == TemplateKind::Host;
+            let usable =
+                |literal: &str| !literal.is_empty() && (!frame.any_case || literal.is_ascii());
+            frame.start = frame.any_case && usable(first);
+            if usable(raw) {
+                frame.end = match tail.as_str() {
+                    "$" => FrameEnd::Last,
+                    "[/]?$" => FrameEnd::LastOrSlash,
+                    _ => FrameEnd::Unknown,
+                };
+            }
+        }
         Ok(Template {
             template: tpl.to_owned(),
             regex,
             literal_start,
+            frame,
             var_names,
             var_patterns,
             reverse,
@@ -451,7 +539,37 @@ impl Template {
 
     /// Whether the template matches `input` (host, path or `key=value`).
     pub(crate) fn is_match(&self, input: &str) -> bool {
-        input.starts_with(self.literal_prefix()) && self.regex.is_match(input)
+        input.starts_with(self.literal_prefix())
+            && self.in_frame(input)
+            && self.regex.is_match(input)
+    }
+
+    /// Whether `input` has what the [`Frame`] says every match has.
+    fn in_frame(&self, input: &str) -> bool {
+        let Frame {
+            any_case,
+            start,
+            end,
+        } = self.frame;
+        let literal = |i: usize| match self.reverse.get(i) {
+            Some(ReversePart::Literal(raw)) => raw.as_str(),
+            _ => "",
+        };
+        if start && strip_start(input, literal(0), any_case).is_none() {
+            return false;
+        }
+        // The literal after the last variable (strict slash may add a `/` after it).
+        let last = literal(2 * self.var_names.len());
+        match end {
+            FrameEnd::Unknown => true,
+            FrameEnd::Last => strip_end(input, last, any_case).is_some(),
+            FrameEnd::LastOrSlash => {
+                strip_end(input, last, any_case).is_some()
+                    || input
+                        .strip_suffix('/')
+                        .is_some_and(|rest| strip_end(rest, last, any_case).is_some())
+            }
+        }
     }
 
     /// The text every match starts with (see `literal_start`).
@@ -1424,6 +1542,86 @@ mod tests {
         }
     }
 
+    /// A template built from literal chunks (with case and Unicode case-folding traps) and
+    /// variables: what it matches, through its fixed pattern or its frame and regex, is what
+    /// its regex matches, on texts spelled from the same chunks.
+    fn template_piece() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::prop_oneof![
+            proptest::strategy::Just("a".to_owned()),
+            proptest::strategy::Just("K".to_owned()),
+            proptest::strategy::Just("s".to_owned()),
+            proptest::strategy::Just("ß".to_owned()),
+            proptest::strategy::Just(".".to_owned()),
+            proptest::strategy::Just("/".to_owned()),
+            proptest::strategy::Just("=".to_owned()),
+            proptest::strategy::Just("{v}".to_owned()),
+            proptest::strategy::Just("{v:[a-z]+}".to_owned()),
+            proptest::strategy::Just("{v:[0-9]}".to_owned()),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_template_answers_as_its_regex(
+            kind in 0..4usize,
+            strict in proptest::bool::ANY,
+            pieces in proptest::collection::vec(template_piece(), 0..6),
+            texts in proptest::collection::vec(
+                proptest::collection::vec(template_piece(), 0..6),
+                1..6,
+            ),
+        ) {
+            let kind = [
+                TemplateKind::Host,
+                TemplateKind::Path,
+                TemplateKind::PathPrefix,
+                TemplateKind::Query,
+            ][kind];
+            // Each variable its own name.
+            let mut n = 0;
+            let mut named = |p: &String| {
+                n += 1;
+                p.replacen("{v", &format!("{{v{n}"), 1)
+            };
+            let prefix = if matches!(kind, TemplateKind::Path | TemplateKind::PathPrefix) {
+                "/"
+            } else {
+                ""
+            };
+            let tpl = format!("{prefix}{}", pieces.iter().map(&mut named).collect::<String>());
+            let Ok(t) = Template::new(&tpl, kind, strict, &RouteVars::new()) else {
+                return Ok(());
+            };
+            let fresh = build_regex(t.regex.as_str()).unwrap();
+            let spell = |p: &String| match p.as_str() {
+                "{v}" | "{v:[a-z]+}" => "ab".to_owned(),
+                "{v:[0-9]}" => "7".to_owned(),
+                p => p.to_owned(),
+            };
+            let spelled: String = pieces.iter().map(spell).collect();
+            for text in texts.iter().map(|t| t.iter().map(spell).collect::<String>()) {
+                for input in [
+                    text.clone(),
+                    format!("{prefix}{spelled}"),
+                    format!("{prefix}{spelled}{text}"),
+                    format!("{prefix}{text}{spelled}"),
+                    format!("{prefix}{spelled}/"),
+                    format!("{prefix}{}", spelled.to_uppercase()),
+                    format!("{prefix}{}", spelled.replace('K', "\u{212A}").replace('s', "\u{17F}")),
+                ] {
+                    proptest::prop_assert_eq!(
+                        t.is_match(&input),
+                        fresh.is_match(&input),
+                        "{:?} ({:?}) on {:?}",
+                        tpl,
+                        t.regex.as_str(),
+                        input
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_template_matches_what_its_regex_matches_although_compiled_late_and_shared() {
         let inputs = [
@@ -1546,6 +1744,40 @@ mod tests {
         let fixed = FixedPattern::of(&greek).unwrap();
         assert!(!surely_within_size_limit(&greek, &fixed));
         assert!(LazyRegex::new(greek).is_ok());
+    }
+
+    /// The frame's case-insensitive comparison is the `regex` crate's `(?i)` on every ASCII
+    /// character (the frame is used only for ASCII literals).
+    #[test]
+    fn the_frame_folds_ascii_as_the_regex_crate() {
+        use regex_syntax::hir::{Class, HirKind};
+        for ascii in (0u8..128).map(char::from) {
+            let hir = regex_syntax::Parser::new()
+                .parse(&format!("(?i){}", regex::escape(&ascii.to_string())))
+                .unwrap();
+            let folded: Vec<char> = match hir.kind() {
+                HirKind::Literal(lit) => std::str::from_utf8(&lit.0).unwrap().chars().collect(),
+                HirKind::Class(Class::Unicode(class)) => class
+                    .ranges()
+                    .iter()
+                    .flat_map(|r| r.start()..=r.end())
+                    .collect(),
+                other => panic!("{ascii:?}: {other:?}"),
+            };
+            let candidates = [
+                ascii.to_ascii_lowercase(),
+                ascii.to_ascii_uppercase(),
+                '\u{212A}',
+                '\u{17F}',
+            ];
+            for c in candidates.into_iter().chain(folded.iter().copied()) {
+                assert_eq!(
+                    same_in_any_case(c, ascii),
+                    folded.contains(&c),
+                    "{c:?} and {ascii:?}"
+                );
+            }
+        }
     }
 
     #[test]
