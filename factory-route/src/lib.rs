@@ -25,6 +25,7 @@
 mod auth;
 mod error;
 mod fixed;
+mod lazy_regex;
 mod lint;
 mod matcher;
 mod parse;

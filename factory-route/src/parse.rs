@@ -2,9 +2,9 @@
 //! route building (`Rules.Parse`) that can still fail on mux errors.
 
 use crate::error::{DomainsError, ParseError, ParseErrorKind};
+use crate::lazy_regex::LazyRegex;
 use crate::template::{
-    LazyRegex, RouteVars, Template, TemplateError, TemplateKind, compile_go_regex, go_quote,
-    lazy_go_regex,
+    RouteVars, Template, TemplateError, TemplateKind, compile_go_regex, go_quote, lazy_go_regex,
 };
 use regex::Regex;
 use std::collections::HashMap;

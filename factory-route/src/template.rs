@@ -1,25 +1,13 @@
 //! gorilla-mux templates (`/a/{id:[0-9]+}`, `{sub}.example.com`, `k={v}`) as built by
 //! `containous/mux` at the commit Traefik v1.7.34 pins, and Go RE2 regexes on the `regex` crate.
 
-use crate::fixed::FixedPattern;
+use crate::lazy_regex::{LazyRegex, check_regex, compiled};
 use regex::{Regex, RegexBuilder};
 use std::collections::{HashMap, HashSet};
-use std::ops::Range;
-use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 
 /// Compiled-program size limit of one regex, in bytes: a hostile pattern is an error
 /// ([`TemplateError::TooBig`]), never a blow-up.
 pub(crate) const SIZE_LIMIT: usize = 1 << 20;
-
-/// Whether the fixed pattern `pattern` certainly compiles within [`SIZE_LIMIT`] (it parses, so
-/// that is the only error its compilation could give): at most 256 bytes, and classes of at
-/// most 4 ranges. The costliest such piece per byte of pattern is `.` (two ranges covering
-/// all of Unicode), of which 1 048 fit in the limit; `(?i)[^k]` (4 ranges, 4 bytes) 744. A
-/// class like `\pL` (677 ranges) fits only 24 times in 72 bytes: those patterns are compiled
-/// to be checked, as every pattern that needs its regex is.
-fn surely_within_size_limit(pattern: &str, fixed: &FixedPattern) -> bool {
-    pattern.len() <= 256 && fixed.widest_class() <= 4
-}
 
 /// The help for a regex past [`SIZE_LIMIT`].
 pub(crate) const SMALLER_REGEX_HELP: &str = "write a smaller regex: a counted repetition of a Unicode class (`\\pL{30}`) is huge (all the more in a case-insensitive `HostRegexp`); `\\pL+` or an ASCII class (`[a-z]{30}`) stays small";
@@ -88,151 +76,6 @@ impl TemplateError {
 enum ReversePart {
     Literal(String),
     Var(usize),
-}
-
-/// A regex checked when its rule is parsed (so every error is reported then) but compiled
-/// only when something is first matched against it, and not at all when it is a fixed run of
-/// characters ([`FixedPattern`]: most templates and `HeadersRegexp` values).
-///
-/// A compiled `Regex` takes 8 to 30 KB, a thousand times a typical template: a compose file
-/// with tens of thousands of templates (segments, `Query` parameters, `HeadersRegexp` pairs)
-/// needed gigabytes, although matching one request reads only a few of them. A compiled
-/// regex is shared by every `LazyRegex` with the same pattern ([`shared_regex`]): segment
-/// rules often repeat the same `HostRegexp`.
-#[derive(Debug, Clone)]
-pub(crate) struct LazyRegex {
-    pattern: Box<str>,
-    engine: Engine,
-}
-
-/// How a [`LazyRegex`] is matched.
-#[derive(Debug, Clone)]
-enum Engine {
-    /// By comparing characters.
-    Fixed(FixedPattern),
-    /// By the compiled regex. `None` would be a pattern that compiled when checked and not on
-    /// first use (it cannot: the same pattern, the same limits): it then matches nothing.
-    Regex(OnceLock<Option<Arc<Regex>>>),
-}
-
-impl LazyRegex {
-    /// Checks that `pattern` (already in the `regex` crate's syntax) compiles within
-    /// [`SIZE_LIMIT`], with the errors of [`build_regex`] ([`check_regex`]), and keeps only
-    /// its text (and, for a fixed pattern, its characters).
-    pub(crate) fn new(pattern: String) -> Result<LazyRegex, TemplateError> {
-        // A template's variable is a group: no need to parse it to know it is not fixed.
-        let fixed = if pattern.contains("(?P<") {
-            None
-        } else {
-            FixedPattern::of(&pattern)
-        };
-        let engine = match fixed {
-            Some(fixed) => {
-                // Compiling to check the size took half the time of a rule of 200 000
-                // `HeadersRegexp` pairs.
-                if !surely_within_size_limit(&pattern, &fixed) {
-                    check_regex(&pattern)?;
-                }
-                Engine::Fixed(fixed)
-            }
-            None => {
-                check_regex(&pattern)?;
-                Engine::Regex(OnceLock::new())
-            }
-        };
-        Ok(LazyRegex {
-            pattern: pattern.into_boxed_str(),
-            engine,
-        })
-    }
-
-    /// The compiled regex, compiled now if needed (`None` for a fixed pattern).
-    fn regex(&self) -> Option<&Regex> {
-        match &self.engine {
-            Engine::Fixed(_) => None,
-            Engine::Regex(compiled) => compiled
-                .get_or_init(|| shared_regex(&self.pattern).ok())
-                .as_deref(),
-        }
-    }
-
-    /// The pattern, as `Regex::as_str` gives it.
-    pub(crate) fn as_str(&self) -> &str {
-        &self.pattern
-    }
-
-    pub(crate) fn is_match(&self, haystack: &str) -> bool {
-        match &self.engine {
-            Engine::Fixed(fixed) => fixed.is_match(haystack),
-            Engine::Regex(_) => self.regex().is_some_and(|re| re.is_match(haystack)),
-        }
-    }
-
-    /// The byte ranges of the capture groups (after the whole match, group 0) of the first
-    /// match in `haystack`, `None` for a group that took no part; `None` without a match. A
-    /// fixed pattern has no group.
-    pub(crate) fn groups(&self, haystack: &str) -> Option<Vec<Option<Range<usize>>>> {
-        match &self.engine {
-            Engine::Fixed(fixed) => fixed.is_match(haystack).then(Vec::new),
-            Engine::Regex(_) => {
-                let caps = self.regex()?.captures(haystack)?;
-                Some(caps.iter().skip(1).map(|m| m.map(|m| m.range())).collect())
-            }
-        }
-    }
-}
-
-/// The compiled regexes in use, by pattern, and the patterns known to compile.
-#[derive(Default)]
-struct SharedRegexes {
-    /// Weak entries: a regex is freed with the last template that uses it. A dead entry still
-    /// says that its pattern compiled within the limits.
-    by_pattern: HashMap<Box<str>, Weak<Regex>>,
-    /// The size at which the dead entries are dropped next.
-    prune_at: usize,
-}
-
-static SHARED_REGEXES: LazyLock<Mutex<SharedRegexes>> = LazyLock::new(Mutex::default);
-
-fn shared_regexes() -> MutexGuard<'static, SharedRegexes> {
-    SHARED_REGEXES
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-}
-
-/// The compiled regex of `pattern`, shared with every other user of the same pattern.
-fn shared_regex(pattern: &str) -> Result<Arc<Regex>, TemplateError> {
-    let live = shared_regexes()
-        .by_pattern
-        .get(pattern)
-        .and_then(Weak::upgrade);
-    if let Some(re) = live {
-        return Ok(re);
-    }
-    // Compiled outside the lock; when another thread compiled it meanwhile, both are correct
-    // and the map keeps the later one.
-    let re = Arc::new(build_regex(pattern)?);
-    let mut shared = shared_regexes();
-    // Dropping the dead entries once the map has doubled since the last time keeps it at
-    // most about twice the live patterns (plus 1024), at an amortised constant cost.
-    if shared.by_pattern.len() >= shared.prune_at.max(1024) {
-        shared.by_pattern.retain(|_, re| re.strong_count() > 0);
-        shared.prune_at = 2 * shared.by_pattern.len();
-    }
-    shared
-        .by_pattern
-        .insert(pattern.into(), Arc::downgrade(&re));
-    Ok(re)
-}
-
-/// Checks that `pattern` compiles within the limits, with the errors of [`build_regex`],
-/// without keeping it. A pattern seen to compile recently is not compiled again: generated
-/// rules repeat the same variable patterns (`[0-9]+`) and `HostRegexp` templates.
-fn check_regex(pattern: &str) -> Result<(), TemplateError> {
-    if shared_regexes().by_pattern.contains_key(pattern) {
-        return Ok(());
-    }
-    shared_regex(pattern).map(drop)
 }
 
 /// A compiled mux template.
@@ -505,7 +348,7 @@ impl Template {
         ];
         let mut per_var: Vec<Vec<&str>> = Vec::new();
         for patt in &self.var_patterns {
-            let Ok(re) = shared_regex(&format!("^(?:{patt})$")) else {
+            let Ok(re) = compiled(&format!("^(?:{patt})$")) else {
                 return Vec::new();
             };
             let fits: Vec<&str> = PICKS
@@ -618,7 +461,7 @@ impl Template {
         if !self.regex.is_match(&out) {
             for (name, patt) in self.var_names.iter().zip(&self.var_patterns) {
                 let value = values.get(name.as_str()).copied().unwrap_or_default();
-                if !shared_regex(&format!("^(?:{patt})$")).is_ok_and(|re| re.is_match(value)) {
+                if !compiled(&format!("^(?:{patt})$")).is_ok_and(|re| re.is_match(value)) {
                     return None;
                 }
             }
@@ -640,7 +483,7 @@ fn go_quote_meta(s: &str) -> String {
 }
 
 /// Compiles a (translated) pattern with size limits.
-fn build_regex(pattern: &str) -> Result<Regex, TemplateError> {
+pub(crate) fn build_regex(pattern: &str) -> Result<Regex, TemplateError> {
     RegexBuilder::new(pattern)
         .size_limit(SIZE_LIMIT)
         .dfa_size_limit(SIZE_LIMIT)
@@ -653,7 +496,8 @@ fn build_regex(pattern: &str) -> Result<Regex, TemplateError> {
         })
 }
 
-fn first_line(s: &str) -> String {
+/// The message of a `regex` crate error: its last `error:` line, else its first line.
+pub(crate) fn first_line(s: &str) -> String {
     let last = s
         .lines()
         .rev()
@@ -1504,6 +1348,7 @@ pub(crate) fn go_quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     /// Go's `repeatIsValid(re, 1000)` at each counted repetition (regexp/syntax/parse.go): the
     /// expected results follow its arithmetic — `n /= m` going down, `{0}` stops, `*`/`+`/`?`
@@ -1661,11 +1506,7 @@ mod tests {
         for (tpl, kind, strict) in templates {
             let t = Template::new(tpl, kind, strict, &RouteVars::new()).unwrap();
             // A template without a variable is a fixed pattern, compared without a regex.
-            assert_eq!(
-                matches!(t.regex.engine, Engine::Fixed(_)),
-                t.var_names.is_empty(),
-                "{tpl:?}"
-            );
+            assert_eq!(t.regex.is_fixed(), t.var_names.is_empty(), "{tpl:?}");
             let fresh = build_regex(t.regex.as_str()).unwrap();
             for input in inputs {
                 assert_eq!(
@@ -1690,9 +1531,9 @@ mod tests {
         );
         let (a, b) = (a.unwrap(), b.unwrap());
         assert!(a.is_match("/s/1") && b.is_match("/s/2/"));
-        assert!(std::ptr::eq(
-            a.regex.regex().unwrap(),
-            b.regex.regex().unwrap()
+        assert!(Arc::ptr_eq(
+            &a.regex.compiled_regex().unwrap(),
+            &b.regex.compiled_regex().unwrap()
         ));
         // A regex past the budget is refused when parsed, not when first used.
         assert_eq!(
@@ -1710,40 +1551,6 @@ mod tests {
             assert_eq!(check_regex(p), want, "{p:?}");
             assert_eq!(check_regex(p), want, "{p:?}");
         }
-    }
-
-    /// A fixed pattern skips the compilation that checks its size only when it certainly fits;
-    /// a larger one is still refused past the limit.
-    #[test]
-    fn fixed_patterns_are_checked_unless_surely_small() {
-        for worst in [
-            format!("^{}$", ".".repeat(254)),
-            format!("(?i)^{}$", "[^k]".repeat(62)),
-            format!("^{}[^ab]?$", "[^\\n]".repeat(41)),
-            format!("^{}.*$", "[^a-zA-Z0-9]".repeat(20)),
-        ] {
-            let fixed = FixedPattern::of(&worst).unwrap();
-            assert!(surely_within_size_limit(&worst, &fixed), "{worst}");
-            assert_eq!(build_regex(&worst).map(drop), Ok(()), "{worst}");
-        }
-        for big in [
-            format!("^{}$", ".".repeat(2000)),
-            format!("^{}$", r"\pL".repeat(30)),
-            format!("^{}$", "a".repeat(40_000)),
-        ] {
-            let fixed = FixedPattern::of(&big).unwrap();
-            assert!(!surely_within_size_limit(&big, &fixed), "{big}");
-            assert_eq!(
-                LazyRegex::new(big.clone()).unwrap_err(),
-                TemplateError::TooBig,
-                "{big}"
-            );
-        }
-        // Within the bound but with a wide class: checked, and within the limit.
-        let greek = format!("^{}$", r"\p{Greek}".repeat(20));
-        let fixed = FixedPattern::of(&greek).unwrap();
-        assert!(!surely_within_size_limit(&greek, &fixed));
-        assert!(LazyRegex::new(greek).is_ok());
     }
 
     /// The frame's case-insensitive comparison is the `regex` crate's `(?i)` on every ASCII
