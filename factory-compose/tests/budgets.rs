@@ -4,7 +4,8 @@
 //!   may add to the compose files, and for the findings a run keeps;
 //! - FC004 for the YAML documents of a file (16), the files `include` loads (256), the routes
 //!   FR006 and FR013 compare (200) and the candidate requests each tries in all to compare them
-//!   (1 048 576), the compose files a project merges (256), and a Dockerfile
+//!   (1 048 576, one that compares more than 512 values or matches more than 32 templates
+//!   counting once per as many), the compose files a project merges (256), and a Dockerfile
 //!   value once substituted (1 MiB for one, 16 bytes per byte of the file in all);
 //! - FC004 for the nodes compose `extends` may add to the tree (1 000 000), and for the
 //!   `extends` of a `.gitlab-ci.yml` job: GitLab's 11 levels, and the names factory follows in
@@ -905,7 +906,9 @@ fn fc004_lines(text: &str, report: &Report) -> Vec<(usize, String)> {
 /// FR006 tries at most 1 048 576 candidate requests in all, as many as 256 pairs of routes
 /// searched in full: at the limit every pair is compared; one try more (a conflict found at
 /// its first candidate, compared first), FC004 says where the comparison stopped, at the
-/// first route of the pair it did not finish.
+/// first route of the pair it did not finish. Each request compares the first route's host
+/// and matches its `HostRegexp`, which no candidate matches, so the other route is not read:
+/// it counts once.
 #[test]
 fn conflict_comparison_budget_is_256_pairs_searched_in_full() {
     // Groups of routes at one priority each, on one host.
@@ -919,7 +922,10 @@ fn conflict_comparison_budget_is_256_pairs_searched_in_full() {
         let mut route = 0;
         for (group, size) in [23, 2, 2, 2].into_iter().enumerate() {
             for _ in 0..size {
-                let rule = format!("Host:h.example.com;{}", wide_paths_and_methods(route));
+                let rule = format!(
+                    "Host:h.example.com;HostRegexp:{{x:[0-9]+}}.never.example.com;{}",
+                    wide_paths_and_methods(route)
+                );
                 text.push_str(&routed_service(&format!("s{route}"), &rule, group + 1));
                 route += 1;
             }
@@ -941,14 +947,49 @@ fn conflict_comparison_budget_is_256_pairs_searched_in_full() {
     let (line, words) = &fc004[0];
     assert_eq!(*line, 1 + 12 + 27 * 6 + 5, "{words}");
     assert!(
-        words.starts_with("factory stopped comparing routes for conflicts (FR006) after 1048576 candidate requests, its budget: the route of `s27` and the routes after it in the file are not fully checked |"),
+        words.starts_with("factory stopped comparing routes for conflicts (FR006) after 1048576 candidate requests, its budget (one that compares more than 512 hosts, paths or methods, or matches more than 32 templates, headers or query parameters, counts once per as many): the route of `s27` and the routes after it in the file are not fully checked |"),
+        "{words}"
+    );
+}
+
+/// A candidate request counts once per 512 of work (a host, path or method compared: 1; a
+/// template, header or query parameter matched: 16): one pair of routes whose 4 096
+/// candidates each compare the first route's host, index the query parameters of its
+/// `templates` `Query` templates (every candidate carries them), match the templates, then a
+/// `HostRegexp` no candidate matches (so the other route is not read), `17 + 32 × templates`
+/// in all, fits the budget up to 131 072 of work a request (256 tries each: the last request
+/// starts with 256 left), and stops at its last requests with one template more (257 each).
+#[test]
+fn conflict_comparison_budget_counts_what_each_request_reads() {
+    let run = |templates: usize| {
+        let queries: Vec<String> = (0..templates).map(|i| format!("k{i}=v{i}")).collect();
+        let mut text = String::from("services:\n");
+        let first = format!(
+            "Host:h.example.com;Query:{};HostRegexp:{{x:[0-9]+}}.never.example.com;{}",
+            queries.join(","),
+            wide_paths_and_methods(0)
+        );
+        text.push_str(&routed_service("a", &first, 1));
+        let second = format!("Host:h.example.com;{}", wide_paths_and_methods(1));
+        text.push_str(&routed_service("b", &second, 1));
+        let report = lint_with(text.clone(), &Settings::default());
+        fc004_lines(&text, &report)
+    };
+    assert_eq!(run(4095), Vec::new());
+    let fc004 = run(4096);
+    assert_eq!(fc004.len(), 1, "{fc004:?}");
+    let (line, words) = &fc004[0];
+    assert_eq!(*line, 1 + 5, "{words}");
+    assert!(
+        words.starts_with("factory stopped comparing routes for conflicts (FR006) after 1048576 candidate requests, its budget (one that compares more than 512 hosts, paths or methods, or matches more than 32 templates, headers or query parameters, counts once per as many): the route of `a` and the routes after it in the file are not fully checked |"),
         "{words}"
     );
 }
 
 /// FR013 has the same budget: 16 routes below 16 others that each cover them, and that match
-/// none of their 4 096 candidates (two `Host` segments no request satisfies), are searched
-/// in full 256 times; a 17th route below stops the comparison, with FC004 at it.
+/// none of their 4 096 candidates (two `Host` segments no request satisfies: each request
+/// compares two hosts, and counts once), are searched in full 256 times; a 17th route below
+/// stops the comparison, with FC004 at it.
 #[test]
 fn shadowing_comparison_budget_is_256_pairs_searched_in_full() {
     let run = |below: usize| {
@@ -976,7 +1017,7 @@ fn shadowing_comparison_budget_is_256_pairs_searched_in_full() {
     let (line, words) = &fc004[0];
     assert_eq!(*line, 1 + (16 + 16) * 6 + 5, "{words}");
     assert!(
-        words.starts_with("factory stopped comparing routes for shadowing (FR013) after 1048576 candidate requests, its budget: the route of `low16` and the routes after it in priority order are not fully checked |"),
+        words.starts_with("factory stopped comparing routes for shadowing (FR013) after 1048576 candidate requests, its budget (one that compares more than 512 hosts, paths or methods, or matches more than 32 templates, headers or query parameters, counts once per as many): the route of `low16` and the routes after it in priority order are not fully checked |"),
         "{words}"
     );
 }

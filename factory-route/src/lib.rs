@@ -38,7 +38,9 @@ pub use auth::{
 };
 pub use error::{DomainsError, ParseError, ParseErrorKind};
 pub use lint::{RuleWarning, WarningKind};
-pub use matcher::{Forward, Match, MatchOptions};
+pub use matcher::{Forward, MATCH_WORK, Match, MatchOptions};
 pub use parse::{Arg, MatcherName, Rule, Segment, default_priority, parse_domains};
 pub use request::{Request, UrlError, parse_query};
-pub use table::{Compared, Conflict, MAX_COMPARISON_TRIES, Route, RouteTable, Shadow, TriesBudget};
+pub use table::{
+    Compared, Conflict, MAX_COMPARISON_TRIES, Route, RouteTable, Shadow, TRY_WORK, TriesBudget,
+};

@@ -402,8 +402,8 @@ pub(crate) fn route_name(d: &crate::routes::RouteDef<'_>) -> String {
 
 /// FC004 where FR006 or FR013 stopped comparing routes: `stopped` holds the two routes (indices
 /// into the table's `members`, which index [`defs`]) being compared when the check had tried
-/// [`factory_route::MAX_COMPARISON_TRIES`] candidate requests; `rest` names the routes it did
-/// not reach.
+/// [`factory_route::MAX_COMPARISON_TRIES`] candidate requests (one doing much work counting
+/// as several, [`factory_route::TRY_WORK`]); `rest` names the routes it did not reach.
 pub(crate) fn comparison_stopped(
     cx: &Context<'_>,
     code: &str,
@@ -419,9 +419,11 @@ pub(crate) fn comparison_stopped(
         crate::rules::registry::diagnostic(
             "FC004",
             format!(
-                "factory stopped comparing routes for {check} ({code}) after {} candidate requests, its budget: the route of {} and {rest} are not fully checked",
+                "factory stopped comparing routes for {check} ({code}) after {} candidate requests, its budget (one that compares more than {compared} hosts, paths or methods, or matches more than {matched} templates, headers or query parameters, counts once per as many): the route of {} and {rest} are not fully checked",
                 factory_route::MAX_COMPARISON_TRIES,
                 route_name(at),
+                compared = factory_route::TRY_WORK,
+                matched = factory_route::TRY_WORK / factory_route::MATCH_WORK,
             ),
         )
         .at_labelled(value_loc(cx, at.rule), "stopped here")
@@ -429,7 +431,7 @@ pub(crate) fn comparison_stopped(
             value_loc(cx, with.rule),
             format!("{} was being compared with it", route_name(with)),
         )
-        .with_help("routes are compared pair by pair, over up to 4096 requests built from their hosts, paths and methods: fewer alternatives in each rule (or fewer routes on one host) keep the comparison within budget; check the routes with `factory routes match URL` meanwhile"),
+        .with_help("routes are compared pair by pair, over up to 4096 requests built from their hosts, paths and methods: fewer alternatives, headers and query parameters in each rule (or fewer routes on one host) keep the comparison within budget; check the routes with `factory routes match URL` meanwhile"),
     )
 }
 

@@ -23,7 +23,9 @@ declare_rule! {
     /// extend many others use them up); routes are compared for FR006
     /// and FR013 only up to 200 of them, and each of the two tries at most 1 048 576 candidate
     /// requests in all to compare them (256 pairs of routes searched in full, 4 096 requests
-    /// each); and a Dockerfile's `ARG`/`ENV` value may grow to
+    /// each), a request that compares more than 512 hosts, paths or methods, or matches more
+    /// than 32 templates, headers or query parameters, counting once per as many; and a
+    /// Dockerfile's `ARG`/`ENV` value may grow to
     /// 1 MiB once its variables are substituted, and all the values of the final stage and the
     /// stages it is built on to 16 bytes per byte of the file, at least 4 MiB (past it the value
     /// is unknown, as an unset variable's is). Each of these says so with an FC004 where it
