@@ -148,6 +148,16 @@ impl Diagnostic {
         }
     }
 
+    /// Add the secondary label "inherited from here" on `definition`, the anchor's definition
+    /// of a value inherited through a merge key (nothing for `None`: a value written in place).
+    #[must_use]
+    pub fn with_inherited_from(self, definition: Option<Location>) -> Self {
+        match definition {
+            Some(at) => self.with_secondary(at, "inherited from here"),
+            None => self,
+        }
+    }
+
     /// Add a secondary place.
     #[must_use]
     pub fn with_secondary(mut self, location: Location, text: impl Into<String>) -> Self {

@@ -115,6 +115,14 @@ impl KeyValue {
             via: self.key.via,
         })
     }
+
+    /// Where the value was written ([`KeyValue::value_at`]) when the entry was inherited
+    /// through a merge key: the anchor's definition; `None` for a value written in place, or
+    /// without a value.
+    #[must_use]
+    pub fn value_inherited_from(&self, tree: &Tree) -> Option<Location> {
+        self.located_value(tree)?.inherited_from()
+    }
 }
 
 /// A list of strings written as a YAML sequence (or a scalar where Compose allows one).

@@ -134,17 +134,17 @@ impl Rule for BlockedMailPort {
                             Some(via) => via,
                             None => in_scalar(tree, cx.sources, kv.node, range),
                         };
-                        let mut d = registry::diagnostic(
-                            "FM004",
-                            format!(
-                                "service `{name}` connects to port {port} in `{key}`, which the platform blocks for mail"
-                            ),
-                        )
-                        .at(at);
-                        if kv.key.via.is_some() {
-                            d = d.with_secondary(kv.value_at(tree), "inherited from here");
-                        }
-                        out.push(d.with_help(HELP));
+                        out.push(
+                            registry::diagnostic(
+                                "FM004",
+                                format!(
+                                    "service `{name}` connects to port {port} in `{key}`, which the platform blocks for mail"
+                                ),
+                            )
+                            .at(at)
+                            .with_inherited_from(kv.key.via.map(|_| kv.value_at(tree)))
+                            .with_help(HELP),
+                        );
                     }
                 }
             }

@@ -63,16 +63,15 @@ impl Rule for InvalidBasicAuth {
                 };
                 let place = ValueLocator::new(cx, kv);
                 for e in errors {
-                    let mut d = registry::diagnostic(
-                        "FR007",
-                        format!("`{}` of `{}`: {}", kv.key.value, svc.name.value, e.message),
-                    )
-                    .at(place.at(e.span.clone()))
-                    .with_help(e.help.clone());
-                    if let Some(at) = value.inherited_from() {
-                        d = d.with_secondary(at, "inherited from here");
-                    }
-                    out.push(d);
+                    out.push(
+                        registry::diagnostic(
+                            "FR007",
+                            format!("`{}` of `{}`: {}", kv.key.value, svc.name.value, e.message),
+                        )
+                        .at(place.at(e.span.clone()))
+                        .with_help(e.help.clone())
+                        .with_inherited_from(value.inherited_from()),
+                    );
                 }
             }
         }

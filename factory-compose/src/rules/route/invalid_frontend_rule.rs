@@ -67,13 +67,7 @@ impl Rule for InvalidFrontendRule {
             if too_big {
                 diag.severity = crate::diagnostic::Severity::Warning;
             }
-            if let Some(via) = d
-                .rule
-                .located_value(&cx.project.tree)
-                .and_then(|v| v.inherited_from())
-            {
-                diag = diag.with_secondary(via, "inherited from here");
-            }
+            diag = diag.with_inherited_from(d.rule.value_inherited_from(&cx.project.tree));
             let mut help = e.help.clone().unwrap_or_else(|| {
                 "write `Matcher:value` pairs joined by `;`, e.g. `Host:${CI_ENVIRONMENT_DOMAIN};PathPrefix:/api`".to_owned()
             });

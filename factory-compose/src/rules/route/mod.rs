@@ -239,14 +239,8 @@ pub(crate) fn point_in(
     range: Range<usize>,
     diag: crate::diagnostic::Diagnostic,
 ) -> crate::diagnostic::Diagnostic {
-    let diag = diag.at(in_value(cx, kv, range));
-    match kv
-        .located_value(&cx.project.tree)
-        .and_then(|v| v.inherited_from())
-    {
-        Some(at) => diag.with_secondary(at, "inherited from here"),
-        None => diag,
-    }
+    diag.at(in_value(cx, kv, range))
+        .with_inherited_from(kv.value_inherited_from(&cx.project.tree))
 }
 
 /// The label's value as written, before interpolation (YAML quoting already decoded).
@@ -494,14 +488,8 @@ pub(crate) fn warn_rules(
             )
             .at(place
                 .get_or_insert_with(|| ValueLocator::new(cx, d.rule))
-                .at(w.span.clone()));
-            if let Some(at) = d
-                .rule
-                .located_value(&cx.project.tree)
-                .and_then(|v| v.inherited_from())
-            {
-                diag = diag.with_secondary(at, "inherited from here");
-            }
+                .at(w.span.clone()))
+            .with_inherited_from(d.rule.value_inherited_from(&cx.project.tree));
             if let Some(help) = &w.help {
                 diag = diag.with_help(help.clone());
             }

@@ -59,13 +59,12 @@ impl Rule for InvalidImageReference {
                 } else {
                     image.primary()
                 };
-            let mut d = registry::diagnostic("FC033", format!("`{}` is not a valid image reference: {}", image.value, e.message))
-                .at(at)
-                .with_help("write `registry/path/name:tag` in lower case, e.g. `${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}`");
-            if let Some(def) = image.inherited_from() {
-                d = d.with_secondary(def, "inherited from here");
-            }
-            out.push(d);
+            out.push(
+                registry::diagnostic("FC033", format!("`{}` is not a valid image reference: {}", image.value, e.message))
+                    .at(at)
+                    .with_help("write `registry/path/name:tag` in lower case, e.g. `${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}`")
+                    .with_inherited_from(image.inherited_from()),
+            );
         }
     }
 }
