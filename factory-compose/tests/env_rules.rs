@@ -174,15 +174,8 @@ mod arbitrary {
 /// values, and linting it again finds no FE005 where a fix was offered.
 #[test]
 fn fe005_fixes_apply_and_relint_clean() {
-    let compose = "services:\n  app:\n    image: app:1.0\n";
     let dotenv = "export A=1\nB=\"two words\"\n  export  C='x'\nD=\"a #b\"\n";
-    let lint_with = |text: &str| {
-        let mut sources = SourceMap::new();
-        sources.add(SourceFile::new("c.yml", compose, FileKind::Compose));
-        sources.add(SourceFile::new(".env", text, FileKind::Dotenv));
-        lint(&sources, &ProcessEnv::default(), &Settings::default())
-    };
-    let report = lint_with(dotenv);
+    let (_, report) = lint_with_dotenv(dotenv.to_owned());
     let mut edits: Vec<_> = report
         .diagnostics
         .iter()
@@ -205,7 +198,8 @@ fn fe005_fixes_apply_and_relint_clean() {
             .collect::<Vec<_>>()
     };
     assert_eq!(values(dotenv), values(&fixed));
-    let again: Vec<_> = lint_with(&fixed)
+    let again: Vec<_> = lint_with_dotenv(fixed)
+        .1
         .diagnostics
         .iter()
         .filter(|d| d.code == "FE005")
@@ -218,7 +212,6 @@ fn fe005_fixes_apply_and_relint_clean() {
 /// not tell to remove the quotes.
 #[test]
 fn fe005_on_a_value_of_several_lines_does_not_say_to_unquote_it() {
-    let compose = "services:\n  app:\n    image: app:1.0\n";
     // (the .env, whether the help speaks of several lines, of writing it without quotes, and
     // whether a fix is offered)
     let cases = [
@@ -228,10 +221,7 @@ fn fe005_on_a_value_of_several_lines_does_not_say_to_unquote_it() {
         ("KEY=\"one two\"\n", false, false, true),
     ];
     for (dotenv, several, without_quotes, fixed) in cases {
-        let mut sources = SourceMap::new();
-        sources.add(SourceFile::new("c.yml", compose, FileKind::Compose));
-        sources.add(SourceFile::new(".env", dotenv, FileKind::Dotenv));
-        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let (_, report) = lint_with_dotenv(dotenv.to_owned());
         let fe005: Vec<_> = report
             .diagnostics
             .iter()
