@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{diagnostics, factory, factory_env};
+use common::{TempDir, diagnostics, factory, factory_env};
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -29,10 +29,8 @@ fn codes(out: &Output) -> Vec<(String, String)> {
         .collect()
 }
 
-fn temp_copy(name: &str, from: &Path) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("factory-ci-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+fn temp_copy(name: &str, from: &Path) -> TempDir {
+    let dir = TempDir::new("factory-ci-test", name);
     for e in std::fs::read_dir(from).expect("read project").flatten() {
         if e.path().is_file() {
             std::fs::copy(e.path(), dir.join(e.file_name())).expect("copy");
@@ -327,8 +325,7 @@ fn github_and_gitlab_outputs_of_the_fixable_project() {
 
 #[test]
 fn discovery_stops_at_the_repository_root() {
-    let top = std::env::temp_dir().join(format!("factory-ci-test-{}-gitstop", std::process::id()));
-    let _ = std::fs::remove_dir_all(&top);
+    let top = TempDir::new("factory-ci-test", "gitstop");
     let repo = top.join("repo");
     let project = repo.join("deploy");
     std::fs::create_dir_all(project.join("..").join(".git")).expect("dirs");
@@ -354,7 +351,6 @@ fn discovery_stops_at_the_repository_root() {
     std::fs::write(repo.join("factory.toml"), "ignore = [\"FC034\"]\n").expect("write");
     let out = factory(&["lint", "--format", "json", "deploy"], &repo);
     assert!(codes(&out).is_empty(), "{:?}", codes(&out));
-    let _ = std::fs::remove_dir_all(&top);
 }
 
 /// The environment and URL of the configuration apply to every command, not only `lint`:

@@ -3,6 +3,8 @@
 //! `eprint!` panicked on such a pipe and the process ended with Rust's 101.
 #![allow(clippy::disallowed_methods)]
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -65,7 +67,7 @@ fn code(dir: &Path, args: &[&str], closed: bool) -> Option<i32> {
 
 #[test]
 fn a_closed_pipe_keeps_the_exit_code() {
-    let tmp = std::env::temp_dir().join(format!("factory-closed-pipes-{}", std::process::id()));
+    let tmp = common::TempDir::new("factory-closed-pipes", "");
     let mut checked = 0;
     for (name, compose, env) in PROJECTS {
         let dir = tmp.join(name);
@@ -83,7 +85,6 @@ fn a_closed_pipe_keeps_the_exit_code() {
             checked += 1;
         }
     }
-    let _ = std::fs::remove_dir_all(&tmp);
     assert_eq!(checked, PROJECTS.len() * COMMANDS.len());
 }
 

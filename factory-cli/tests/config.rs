@@ -5,6 +5,8 @@
 //! (`COMPOSE=/path/to/docker-compose`, or the oracle installed beside the repository).
 #![allow(clippy::disallowed_methods, clippy::print_stderr)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -144,7 +146,7 @@ fn config_refuses_what_compose_refuses() {
     let compose = std::env::var_os("COMPOSE")
         .map_or_else(|| repo().join("../.oracle/docker-compose"), PathBuf::from);
     let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
-    let tmp = std::env::temp_dir().join(format!("factory-config-refusals-{}", std::process::id()));
+    let tmp = common::TempDir::new("factory-config-refusals", "");
     let cases = REFUSED
         .iter()
         .map(|&(text, at, code)| (text, Some((at, code))))
@@ -175,7 +177,6 @@ fn config_refuses_what_compose_refuses() {
             None => assert!(ours.status.success(), "{text:?} refused:\n{stderr}"),
         }
     }
-    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 /// Compose's JSON encoder fails on an infinite or NaN float (`json: unsupported value: +Inf`,
@@ -186,8 +187,7 @@ fn json_cannot_hold_an_infinite_float() {
     let compose = std::env::var_os("COMPOSE")
         .map_or_else(|| repo().join("../.oracle/docker-compose"), PathBuf::from);
     let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
-    let dir = std::env::temp_dir().join(format!("factory-config-inf-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = common::TempDir::new("factory-config-inf", "");
     let text = "x-e:\n  a: .inf\n  b: -.Inf\n  c: .NaN\nservices:\n  web:\n    image: nginx\n";
     std::fs::write(dir.join("compose.yml"), text).expect("write");
     let json = run_in(&dir, factory, &["config", "-p", "t", "--format", "json"]);
@@ -198,7 +198,6 @@ fn json_cannot_hold_an_infinite_float() {
         let theirs_yaml = run_in(&dir, &compose, &["-p", "t", "config"]);
         assert_eq!(theirs_yaml.stdout, yaml.stdout);
     }
-    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(json.status.code(), Some(1));
     assert!(json.stdout.is_empty());
     assert!(String::from_utf8_lossy(&json.stderr).contains("json: unsupported value: +Inf"));
@@ -237,8 +236,7 @@ fn a_compose_file_can_come_from_standard_input() {
     let compose = std::env::var_os("COMPOSE")
         .map_or_else(|| repo().join("../.oracle/docker-compose"), PathBuf::from);
     let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
-    let dir = std::env::temp_dir().join(format!("factory-config-stdin-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = common::TempDir::new("factory-config-stdin", "");
     std::fs::write(dir.join(".env"), "TAG=1.27\n").expect("write");
     let text = "services:\n  web:\n    image: nginx:${TAG}\n    environment:\n      A: yes\n";
     let ours = run_with_input(&dir, factory, &["config", "-p", "t", "-f", "-"], text);
@@ -270,7 +268,6 @@ fn a_compose_file_can_come_from_standard_input() {
     let fix = run_with_input(&dir, factory, &["lint", "-f", "-", "--fix"], text);
     assert_eq!(fix.status.code(), Some(2));
     assert!(!dir.join("-").exists(), "--fix wrote a file named `-`");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Without PATH or `--project-directory`, the project is the folder of the first `-f` file, as
@@ -281,8 +278,7 @@ fn the_first_file_s_folder_is_the_project() {
     let compose = std::env::var_os("COMPOSE")
         .map_or_else(|| repo().join("../.oracle/docker-compose"), PathBuf::from);
     let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
-    let dir =
-        std::env::temp_dir().join(format!("factory-config-first-file-{}", std::process::id()));
+    let dir = common::TempDir::new("factory-config-first-file", "");
     let sub = dir.join("sub");
     std::fs::create_dir_all(&sub).expect("temp dir");
     std::fs::write(sub.join(".env"), "TAG=1.27\n").expect("write");
@@ -298,7 +294,6 @@ fn the_first_file_s_folder_is_the_project() {
         let theirs = run_in(&dir, &compose, &["-f", "sub/compose.yaml", "config"]);
         assert_eq!(String::from_utf8_lossy(&theirs.stdout), text);
     }
-    let _ = std::fs::remove_dir_all(&dir);
     assert!(text.starts_with("name: sub\n"), "{text}");
     assert!(text.contains("image: nginx:1.27\n"), "{text}");
 }
@@ -309,8 +304,7 @@ fn the_first_file_s_folder_is_the_project() {
 #[test]
 fn project_names_given_are_taken_or_refused_as_compose_does() {
     let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
-    let dir = std::env::temp_dir().join(format!("factory-config-name-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = common::TempDir::new("factory-config-name", "");
     std::fs::write(dir.join("compose.yml"), "services:\n  a:\n    image: x\n").expect("write");
     let name = |out: &std::process::Output| {
         String::from_utf8_lossy(&out.stdout)
@@ -359,7 +353,6 @@ fn project_names_given_are_taken_or_refused_as_compose_does() {
             .code(),
         Some(2)
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Without `-p`, `CI_PROJECT_PATH` or `COMPOSE_PROJECT_NAME` in the process, a
@@ -372,8 +365,7 @@ fn dotenv_and_the_name_key_name_the_project_as_compose_does() {
     let compose = std::env::var_os("COMPOSE")
         .map_or_else(|| repo().join("../.oracle/docker-compose"), PathBuf::from);
     let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
-    let dir = std::env::temp_dir().join(format!("factory-config-named-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = common::TempDir::new("factory-config-named", "");
     let run = |program: &Path, name: &str, dotenv: Option<&str>, vars: &[(&str, &str)]| {
         std::fs::write(
             dir.join("compose.yaml"),
@@ -472,7 +464,6 @@ fn dotenv_and_the_name_key_name_the_project_as_compose_does() {
         .output()
         .expect("run");
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("name: given\n"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A folder whose name is nothing once normalised (`_`, `项目`) names no project: Compose
@@ -480,8 +471,7 @@ fn dotenv_and_the_name_key_name_the_project_as_compose_does() {
 #[test]
 fn a_folder_name_normalised_to_nothing_is_refused() {
     let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
-    let parent =
-        std::env::temp_dir().join(format!("factory-config-empty-name-{}", std::process::id()));
+    let parent = common::TempDir::new("factory-config-empty-name", "");
     for name in ["_", "项目"] {
         let dir = parent.join(name);
         std::fs::create_dir_all(&dir).expect("temp dir");
@@ -497,7 +487,6 @@ fn a_folder_name_normalised_to_nothing_is_refused() {
         let out = run_in(&dir, factory, &["config", "-p", "named"]);
         assert_eq!(out.status.code(), Some(0), "{name}");
     }
-    let _ = std::fs::remove_dir_all(&parent);
 }
 
 /// Compose takes `COMPOSE_FILE` (and `COMPOSE_PATH_SEPARATOR`) from `.env` when the process
@@ -505,11 +494,7 @@ fn a_folder_name_normalised_to_nothing_is_refused() {
 #[test]
 fn compose_file_in_dotenv_names_the_files() {
     let factory = Path::new(env!("CARGO_BIN_EXE_factory"));
-    let dir = std::env::temp_dir().join(format!(
-        "factory-config-dotenv-files-{}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = common::TempDir::new("factory-config-dotenv-files", "");
     std::fs::write(
         dir.join("compose.yaml"),
         "services:\n  web:\n    image: a:1\n",
@@ -539,7 +524,6 @@ fn compose_file_in_dotenv_names_the_files() {
         .output()
         .expect("run");
     assert_eq!(image(&out).as_deref(), Some("image: a:1"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// An `env_file` that names a folder fails as Compose says it (`failed to read DIR: read DIR:
@@ -547,8 +531,7 @@ fn compose_file_in_dotenv_names_the_files() {
 /// Compose reads) is no file to read: neither is "not found".
 #[test]
 fn an_env_file_that_is_a_folder_or_a_device_says_so() {
-    let dir = std::env::temp_dir().join(format!("factory-cli-envdir-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = common::TempDir::new("factory-cli-envdir", "");
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     let run = |env_file: &str| {
         std::fs::write(
@@ -576,5 +559,4 @@ fn an_env_file_that_is_a_folder_or_a_device_says_so() {
     // `/dev/null` is an empty file, as for Compose.
     let (code, err) = run("/dev/null");
     assert_eq!(code, Some(0), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

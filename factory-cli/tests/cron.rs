@@ -1,6 +1,8 @@
 //! `factory cron` and `factory runjob`, run as the built binary on example projects.
 #![allow(clippy::disallowed_methods)]
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -336,8 +338,7 @@ fn secrets_are_masked_unless_asked() {
 /// many runs may be asked per job (40 000 jobs × 1 000 runs asked 4.4 GB and aborted).
 #[test]
 fn runs_in_all_are_capped() {
-    let dir = std::env::temp_dir().join(format!("factory-cron-runs-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = common::TempDir::new("factory-cron-runs", "");
     let mut text = String::from("services:\n");
     for i in 0..1001 {
         text.push_str(&format!(
@@ -353,5 +354,4 @@ fn runs_in_all_are_capped() {
     );
     let o = factory(&["cron", &path, "--next", "2", "--format", "json"], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -121,7 +121,7 @@ fn hello_lints_clean_in_production_without_ci_project_path() {
 }
 
 /// A temporary project of `files`, for the tests below.
-fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
+fn project(name: &str, files: &[(&str, &str)]) -> common::TempDir {
     common::temp_project("factory-cli-env", name, files)
 }
 
@@ -158,7 +158,6 @@ fn env_file_entries_are_in_the_environment() {
     assert_eq!(web["ONLY"]["source"], "dotenv");
     assert_eq!(web["OVER"]["value"], "x");
     assert_eq!(web["BARE"]["value"], serde_json::Value::Null);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// What stops Compose from computing the environment (a `${X:?}` of an unset variable) is said
@@ -181,7 +180,6 @@ fn a_failing_required_variable_exits_1_and_says_why() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("FE003") && err.contains("NOTPROV"), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A later `--env-file` sees the entries of the files before it (Compose v2.40.3: `C: oneA-c`),
@@ -215,5 +213,4 @@ fn a_later_env_file_sees_the_earlier_ones() {
     let lint = run(&["lint", "--format", "json"]);
     let text = String::from_utf8_lossy(&lint.stdout);
     assert!(!text.contains("FE002"), "{text}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

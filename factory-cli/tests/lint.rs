@@ -3,16 +3,10 @@
 
 mod common;
 
-use common::{factory, json, repo};
+use common::{TempDir, factory, json, repo};
 
-use std::path::PathBuf;
-
-fn temp_project(name: &str, compose: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("factory-cli-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    std::fs::write(dir.join("docker-compose.yml"), compose).expect("write compose");
-    dir
+fn temp_project(name: &str, compose: &str) -> TempDir {
+    common::temp_project("factory-cli-test", name, &[("docker-compose.yml", compose)])
 }
 
 #[test]
@@ -113,8 +107,7 @@ fn usage_and_io_errors_exit_2() {
     let out = factory(&["lint", "-f", "does-not-exist.yml"], &repo());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read does-not-exist.yml"));
-    let empty = std::env::temp_dir().join(format!("factory-cli-test-{}-empty", std::process::id()));
-    std::fs::create_dir_all(&empty).unwrap();
+    let empty = TempDir::new("factory-cli-test", "empty");
     // Compose (and factory) search the parent folders too: only where none of them has one.
     let names = [
         "compose.yaml",
@@ -255,7 +248,6 @@ fn an_endless_file_is_cut_at_the_limit() {
         String::from_utf8_lossy(&out.stderr),
         "error: cannot read /dev/zero: the file is larger than factory's limit of 64 MiB\n"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -341,7 +333,6 @@ fn an_environment_without_a_name_or_a_url_without_a_host_is_a_usage_error() {
         &dir,
     );
     assert!(matches!(out.status.code(), Some(0 | 1)), "a valid url");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Two options that contradict each other are a usage error: neither silently wins.
@@ -404,8 +395,7 @@ fn the_rule_list_keeps_its_columns_apart() {
 /// twice) is checked twice: each finding is reported once.
 #[test]
 fn a_file_given_twice_reports_each_finding_once() {
-    let dir = std::env::temp_dir().join(format!("factory-cli-test-{}-twice", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TempDir::new("factory-cli-test", "twice");
     std::fs::write(
         dir.join("docker-compose.yml"),
         "services:\n  web:\n    image: registry.example/web:${TAG}\n    environment:\n      A: 0755\n      B: ${UNSET}\n",
@@ -442,5 +432,4 @@ fn a_file_given_twice_reports_each_finding_once() {
     unique.dedup();
     assert_eq!(found.len(), unique.len(), "{doc}");
     assert!(found.iter().any(|(c, ..)| c == "FE002"), "{doc}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -6,7 +6,6 @@ mod common;
 
 use common::{diagnostics, factory, repo};
 
-use std::path::PathBuf;
 use std::process::Output;
 
 fn codes(out: &Output) -> Vec<(String, Option<String>)> {
@@ -21,7 +20,7 @@ fn codes(out: &Output) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
-fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
+fn project(name: &str, files: &[(&str, &str)]) -> common::TempDir {
     common::temp_project("factory-cli-fmdp", name, files)
 }
 
@@ -274,7 +273,6 @@ fn a_dangling_link_or_a_directory_called_like_a_project_file_is_no_file() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Compose reads `compose.yaml` before `docker-compose.yml`; `deploy-master` deploys
@@ -311,8 +309,6 @@ fn a_deployed_file_compose_does_not_read_is_fp002() {
         message(&factory(&["lint", "--format", "json", "."], &alone)),
         None
     );
-    let _ = std::fs::remove_dir_all(&both);
-    let _ = std::fs::remove_dir_all(&alone);
 }
 
 /// Deployed, `deploy-master` reads `docker-compose.yml` alone (the platform manual): the
@@ -358,7 +354,6 @@ fn deploy_mode_reads_the_deployed_file_without_the_override() {
         "docker-compose.override.yml",
         "."
     ]));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Run from a subfolder without a compose file, factory finds the project's files in a parent
@@ -404,5 +399,4 @@ fn a_subfolder_finds_the_project_in_a_parent_folder() {
         missing.iter().all(|m| !m.contains("Dockerfile")),
         "{missing:?}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

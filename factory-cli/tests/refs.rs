@@ -5,6 +5,8 @@
 //! folder and env files read through the referenced-files API.
 #![allow(clippy::disallowed_methods)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -85,9 +87,7 @@ fn tilde_paths_are_read_from_home() {
 /// says so and exits 2 (it said the 17th file was not found).
 #[test]
 fn includes_deeper_than_sixteen_levels_are_said_to_be() {
-    let dir = std::env::temp_dir().join(format!("factory-refs-deep-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::TempDir::new("factory-refs-deep", "");
     let depth = 20;
     std::fs::write(
         dir.join("docker-compose.yml"),
@@ -115,5 +115,4 @@ fn includes_deeper_than_sixteen_levels_are_said_to_be() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("more than 16 levels deep"), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

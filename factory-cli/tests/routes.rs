@@ -124,11 +124,8 @@ const MATCH_PROJECT: &str = r#"services:
       traefik.frontend.priority: "90"
 "#;
 
-fn match_project(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("factory-routes-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+fn match_project(name: &str) -> common::TempDir {
+    let dir = common::TempDir::new("factory-routes-test", name);
     std::fs::write(dir.join("docker-compose.yml"), MATCH_PROJECT).expect("write compose");
     std::fs::write(dir.join(".env"), "CI_ENVIRONMENT_DOMAIN=dev.factory\n").expect("write .env");
     dir
@@ -187,7 +184,6 @@ fn match_cases() {
             failures.push(format!("{args:?}:\n  got  {got}\n  want {want}"));
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -248,17 +244,13 @@ fn match_human_and_errors() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", stdout(&out));
         assert!(!out.stderr.is_empty(), "{bad:?}: no error message");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A project that cannot be read has no routes to print: its errors go to stderr, stdout stays
 /// empty (`no routes: …`, `[]` or a 404 answer read as one), exit 1.
 #[test]
 fn an_unreadable_project_prints_no_answer() {
-    let dir =
-        std::env::temp_dir().join(format!("factory-routes-unreadable-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::TempDir::new("factory-routes-unreadable", "");
     std::fs::write(dir.join("docker-compose.yml"), "services:\n\tapp:\n").unwrap();
     let d = dir.to_string_lossy().into_owned();
     for args in [
@@ -283,5 +275,4 @@ fn an_unreadable_project_prints_no_answer() {
             "{args:?}"
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

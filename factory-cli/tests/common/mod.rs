@@ -51,11 +51,52 @@ pub(crate) fn diagnostics(out: &Output) -> Vec<serde_json::Value> {
         .clone()
 }
 
-/// A fresh folder of the temporary directory, `KIND-PID-NAME` (one per test), holding `files`.
-pub(crate) fn temp_project(kind: &str, name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("{kind}-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+/// A fresh, empty folder of the temporary directory, removed when the guard is dropped (also
+/// when the test fails): `KIND-PID-NAME` (`KIND-PID` without a name), one per test.
+pub(crate) struct TempDir(PathBuf);
+
+impl TempDir {
+    pub(crate) fn new(kind: &str, name: &str) -> Self {
+        let pid = std::process::id();
+        let dir = std::env::temp_dir().join(if name.is_empty() {
+            format!("{kind}-{pid}")
+        } else {
+            format!("{kind}-{pid}-{name}")
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self(dir)
+    }
+
+    /// The folder.
+    pub(crate) fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh folder of the temporary directory (see [`TempDir`]) holding `files`.
+pub(crate) fn temp_project(kind: &str, name: &str, files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new(kind, name);
     for (file, text) in files {
         std::fs::write(dir.join(file), text).expect("write");
     }
