@@ -324,21 +324,61 @@ impl CompiledRegexes {
 /// of the texts took 600 bytes for each, with the heap pages each small text held among the
 /// regexes compiled and freed to check the next ones.) A pattern whose hash another one has
 /// is not noted: it is compiled again when checked again.
-#[derive(Debug, Default)]
+///
+/// The set lives as long as the process, which may be a long-lived tool embedding the crate:
+/// once its texts and slots would pass [`KNOWN_BUDGET`] bytes it forgets every pattern and
+/// starts again (a forgotten pattern is compiled again when checked again).
+#[derive(Debug)]
 struct KnownPatterns {
     texts: String,
     by_hash: HashMap<u64, Range<usize>>,
     hasher: RandomState,
+    budget: usize,
+}
+
+/// What [`KnownPatterns`] may hold, in bytes of pattern text plus [`KNOWN_SLOT`] per pattern:
+/// the 80 000 `HostRegexp` templates of a 10 MB file take about 6 MB.
+const KNOWN_BUDGET: usize = 16 << 20;
+
+/// What one pattern's slot in [`KnownPatterns`] weighs beside its text (hash, range, and the
+/// map's spare room), for its budget.
+const KNOWN_SLOT: usize = 48;
+
+impl Default for KnownPatterns {
+    fn default() -> Self {
+        KnownPatterns::with_budget(KNOWN_BUDGET)
+    }
 }
 
 impl KnownPatterns {
+    fn with_budget(budget: usize) -> Self {
+        KnownPatterns {
+            texts: String::new(),
+            by_hash: HashMap::new(),
+            hasher: RandomState::new(),
+            budget,
+        }
+    }
+
     fn contains(&self, pattern: &str) -> bool {
         self.by_hash
             .get(&self.hasher.hash_one(pattern))
             .is_some_and(|at| self.texts.get(at.clone()) == Some(pattern))
     }
 
+    /// The bytes the set holds, as its budget counts them.
+    fn weight(&self) -> usize {
+        self.texts.len() + self.by_hash.len() * KNOWN_SLOT
+    }
+
     fn insert(&mut self, pattern: &str) {
+        if self.weight() + pattern.len() + KNOWN_SLOT > self.budget {
+            // Forget them all, and give the memory back.
+            *self = KnownPatterns::with_budget(self.budget);
+            if pattern.len() + KNOWN_SLOT > self.budget {
+                return;
+            }
+        }
         let start = self.texts.len();
         if let Entry::Vacant(slot) = self.by_hash.entry(self.hasher.hash_one(pattern)) {
             self.texts.push_str(pattern);
@@ -632,6 +672,34 @@ mod tests {
         known.insert("x");
         assert!(!known.contains("x"));
         assert!(known.contains("abc"));
+    }
+
+    /// The set stays within its budget: past it, it forgets what it knew and notes the new
+    /// pattern; a pattern larger than the whole budget is not noted.
+    #[test]
+    fn known_patterns_stay_within_their_budget() {
+        let budget = 4 * (KNOWN_SLOT + 10);
+        let mut known = KnownPatterns::with_budget(budget);
+        let patterns: Vec<String> = (0..10).map(|i| format!("pattern-{i:02}")).collect();
+        for (i, p) in patterns.iter().enumerate() {
+            known.insert(p);
+            assert!(known.weight() <= budget, "{i}: {}", known.weight());
+            assert!(known.contains(p), "{i}");
+        }
+        // Four fit: the fifth started again, the ninth again.
+        assert!(known.contains(&patterns[8]) && known.contains(&patterns[9]));
+        assert!(!known.contains(&patterns[7]) && !known.contains(&patterns[0]));
+        assert_eq!(known.by_hash.len(), 2);
+        let huge = "x".repeat(budget);
+        known.insert(&huge);
+        assert!(!known.contains(&huge));
+        assert!(known.weight() <= budget);
+        // At the limit exactly, a pattern is still noted.
+        let mut known = KnownPatterns::with_budget(KNOWN_SLOT + 3);
+        known.insert("abc");
+        assert!(known.contains("abc"));
+        known.insert("d");
+        assert!(known.contains("d") && !known.contains("abc"));
     }
 
     /// Threads sharing templates and a small cache (as the rules do on a large project) get
