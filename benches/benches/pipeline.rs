@@ -5,6 +5,7 @@
 
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::Arc;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use factory_benches::{generated_dotenv, generated_project};
@@ -43,12 +44,20 @@ fn phases(c: &mut Criterion) {
         if n >= 1_000 {
             group.sample_size(10);
         }
+        // The text as the source map shares it with the trees.
+        let shared: Arc<str> = text.as_str().into();
         group.bench_function("parse", |b| {
-            b.iter(|| yaml::parse(black_box(&text), FileId(0), &Limits::default()))
+            b.iter(|| {
+                yaml::parse(
+                    black_box(Arc::clone(&shared)),
+                    FileId(0),
+                    &Limits::default(),
+                )
+            })
         });
         // The phases one by one, each on the previous phase's output (cloned outside the
         // timing): merge of two files, interpolation, model, rules.
-        let parsed = yaml::parse(&text, FileId(0), &Limits::default()).tree;
+        let parsed = yaml::parse(shared, FileId(0), &Limits::default()).tree;
         group.bench_function("merge", |b| {
             b.iter_batched(
                 || vec![parsed.clone(), parsed.clone()],
@@ -129,13 +138,14 @@ fn corpus(c: &mut Criterion) {
     let Ok(index) = std::fs::read_to_string(dir.join("INDEX.tsv")) else {
         return;
     };
-    let files: Vec<String> = index
+    let files: Vec<Arc<str>> = index
         .lines()
         .skip(1)
         .filter_map(|l| l.split('\t').next())
         .filter_map(|p| std::fs::read_to_string(dir.join(p)).ok())
+        .map(Arc::from)
         .collect();
-    let total: usize = files.iter().map(String::len).sum();
+    let total: usize = files.iter().map(|f| f.len()).sum();
     let maps: Vec<SourceMap> = files.iter().map(|t| sources(t)).collect();
     let mut group = c.benchmark_group("corpus");
     group.throughput(Throughput::Bytes(total as u64));
@@ -146,7 +156,7 @@ fn corpus(c: &mut Criterion) {
         |b, files| {
             b.iter(|| {
                 for f in files {
-                    black_box(yaml::parse(f, FileId(0), &Limits::default()));
+                    black_box(yaml::parse(Arc::clone(f), FileId(0), &Limits::default()));
                 }
             });
         },

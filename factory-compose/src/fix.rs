@@ -42,10 +42,11 @@ pub struct FixedFile {
 pub fn replaced(sources: &SourceMap, fixed: &[FixedFile]) -> SourceMap {
     let mut out = SourceMap::new();
     for (id, file) in sources.iter() {
-        let text = fixed
+        // An unchanged file's text is shared, not copied.
+        let text: std::sync::Arc<str> = fixed
             .iter()
             .find(|f| f.file == id)
-            .map_or(file.text.as_str(), |f| f.text.as_str());
+            .map_or_else(|| file.text.clone(), |f| f.text.as_str().into());
         out.add(SourceFile::new(file.name.clone(), text, file.kind));
     }
     out

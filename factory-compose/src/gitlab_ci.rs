@@ -222,12 +222,12 @@ impl GitlabCi {
     /// Parse the text of file `file` within the default budgets.
     #[cfg(test)]
     pub(crate) fn parse(text: &str, file: FileId) -> Self {
-        Self::parse_within(text, file, &Limits::default())
+        Self::parse_within(&text.into(), file, &Limits::default())
     }
 
-    /// Parse the text of file `file` within `limits`.
-    pub(crate) fn parse_within(text: &str, file: FileId, limits: &Limits) -> Self {
-        let parsed = yaml::parse(text, file, limits);
+    /// Parse the text of file `file` within `limits` (the tree shares `text`).
+    pub(crate) fn parse_within(text: &std::sync::Arc<str>, file: FileId, limits: &Limits) -> Self {
+        let parsed = yaml::parse(std::sync::Arc::clone(text), file, limits);
         let nodes = parsed.tree.nodes.len();
         let mut later = HashMap::new();
         let mut written_at = HashMap::new();

@@ -24,8 +24,9 @@ pub enum FileKind {
 pub struct SourceFile {
     /// The path as diagnostics print it (as given with `-f`, else joined to the project path).
     pub name: String,
-    /// The file's text (invalid UTF-8 was replaced by the CLI, which reports it).
-    pub text: String,
+    /// The file's text (invalid UTF-8 was replaced by the CLI, which reports it). Shared: the
+    /// YAML trees parsed from it keep it and read their scalars' text from it ([`crate::yaml::Scalar`]).
+    pub text: std::sync::Arc<str>,
     /// What the file is.
     pub kind: FileKind,
     line_index: std::sync::OnceLock<LineIndex>,
@@ -34,7 +35,11 @@ pub struct SourceFile {
 impl SourceFile {
     /// A file named `name` with `text`.
     #[must_use]
-    pub fn new(name: impl Into<String>, text: impl Into<String>, kind: FileKind) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        text: impl Into<std::sync::Arc<str>>,
+        kind: FileKind,
+    ) -> Self {
         Self {
             name: name.into(),
             text: text.into(),

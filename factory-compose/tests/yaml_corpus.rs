@@ -139,7 +139,7 @@ fn corpus_parses_like_compose() {
     let mut clean = 0;
     for file in &listed {
         let text = read(&file.path);
-        let parsed = parse(&text, FileId(0), &Limits::default());
+        let parsed = parse(text.as_str(), FileId(0), &Limits::default());
         if let Err(e) = check_tree(&text, &parsed) {
             failures.push(format!("{}: {e}", file.path));
         }
@@ -277,19 +277,19 @@ proptest! {
 
     #[test]
     fn arbitrary_strings_never_panic(text in any::<String>()) {
-        let parsed = parse(&text, FileId(0), &Limits::default());
+        let parsed = parse(text.as_str(), FileId(0), &Limits::default());
         prop_assert!(check_spans_only(&text, &parsed).is_ok(), "{:?}", check_spans_only(&text, &parsed));
     }
 
     #[test]
     fn yaml_like_strings_never_panic(text in pieces()) {
-        let parsed = parse(&text, FileId(0), &Limits::default());
+        let parsed = parse(text.as_str(), FileId(0), &Limits::default());
         prop_assert!(check_spans_only(&text, &parsed).is_ok(), "{:?}", check_spans_only(&text, &parsed));
     }
 
     #[test]
     fn mutated_corpus_never_panics(text in mutated_corpus()) {
-        let parsed = parse(&text, FileId(0), &Limits::default());
+        let parsed = parse(text.as_str(), FileId(0), &Limits::default());
         prop_assert!(check_spans_only(&text, &parsed).is_ok(), "{:?}", check_spans_only(&text, &parsed));
     }
 }

@@ -60,7 +60,7 @@ fn billion_laughs_stops_within_the_budget() {
     let budget = limits
         .min_expanded_nodes
         .max(limits.expanded_nodes_per_byte * text.len());
-    let parsed = on_small_stack(move || parse(&billion_laughs(), FileId(0), &Limits::default()));
+    let parsed = on_small_stack(move || parse(billion_laughs(), FileId(0), &Limits::default()));
     let (kind, expanded_at_stop) = only_limit(&parsed);
     assert_eq!(kind, LimitKind::Expansion { limit: budget });
     assert!(expanded_at_stop <= budget, "{expanded_at_stop} > {budget}");
@@ -87,18 +87,18 @@ fn expansion_budget_counts_merge_keys_too() {
         expanded_nodes_per_byte: 0,
         ..Limits::default()
     };
-    let parsed = parse(&text, FileId(0), &limits);
+    let parsed = parse(text.as_str(), FileId(0), &limits);
     let (kind, expanded_at_stop) = only_limit(&parsed);
     assert_eq!(kind, LimitKind::Expansion { limit: 1000 });
     assert!(expanded_at_stop <= 1000);
     // And the same file passes with the defaults.
-    let parsed = parse(&text, FileId(0), &Limits::default());
+    let parsed = parse(text.as_str(), FileId(0), &Limits::default());
     assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
 }
 
 #[test]
 fn deep_block_sequences_hit_the_depth_limit_without_recursion() {
-    let parsed = on_small_stack(|| parse(&"- ".repeat(100_000), FileId(0), &Limits::default()));
+    let parsed = on_small_stack(|| parse("- ".repeat(100_000), FileId(0), &Limits::default()));
     let (kind, _) = only_limit(&parsed);
     assert_eq!(kind, LimitKind::Depth { limit: 256 });
     // The 257th `-` opens the sequence that is one too deep.
@@ -112,7 +112,7 @@ fn deep_flow_sequences_hit_the_depth_limit_without_recursion() {
         "{a: ".repeat(100_000),
         "[".repeat(100_000) + &"]".repeat(100_000),
     ] {
-        let parsed = on_small_stack(move || parse(&text, FileId(0), &Limits::default()));
+        let parsed = on_small_stack(move || parse(text.as_str(), FileId(0), &Limits::default()));
         let (kind, _) = only_limit(&parsed);
         // saphyr-parser stops flow nesting at 255 levels, below the default 256.
         assert_eq!(kind, LimitKind::Depth { limit: 255 });
@@ -148,7 +148,7 @@ fn ten_thousand_services_with_merge_keys_pass() {
         )
         .expect("write");
     }
-    let parsed = parse(&text, FileId(0), &Limits::default());
+    let parsed = parse(text.as_str(), FileId(0), &Limits::default());
     assert!(parsed.problems.is_empty(), "{:?}", parsed.problems.first());
     let tree = &parsed.tree;
     let services = tree

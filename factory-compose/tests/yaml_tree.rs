@@ -540,7 +540,7 @@ fn duplicates_and_merges_in_large_mappings() {
         text.push_str(&format!("  k{i}: own{i}\n"));
     }
     text.push_str("  <<: *base\n  k3: again\n  \"k35\": dup\n");
-    let parsed = parse(&text, FileId(0), &Limits::default());
+    let parsed = parse(text.as_str(), FileId(0), &Limits::default());
     let dups: Vec<(&str, &str, &str)> = parsed
         .problems
         .iter()

@@ -95,7 +95,7 @@ pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
                         "cannot fix standard input in place: `--diff` prints the fixes".to_owned(),
                     );
                 }
-                std::fs::write(path, &after.text)
+                std::fs::write(path, after.text.as_bytes())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
         }

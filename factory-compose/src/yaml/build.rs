@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::collections::hash_map;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
 
@@ -218,6 +219,9 @@ pub(super) struct Builder<'t, 'l> {
     fold_fixes: &'l [usize],
     /// The file as written, before any [`Fix`].
     original: &'t str,
+    /// Where `original` starts among the tree's sources, if it is one (see [`Scalar`]): a
+    /// scalar whose value is its text as written points there instead of copying it.
+    source: Option<u32>,
     file: FileId,
     limits: &'l Limits,
     budget: u64,
@@ -243,7 +247,8 @@ pub(super) struct Builder<'t, 'l> {
     document_first_node: usize,
 }
 
-pub(super) fn parse(text: &str, file: FileId, limits: &Limits, fast_path: bool) -> Parsed {
+pub(super) fn parse(source: &Arc<str>, file: FileId, limits: &Limits, fast_path: bool) -> Parsed {
+    let text: &str = source;
     let max_bytes = limits.max_file_bytes.min(u32::MAX as usize);
     if text.len() > max_bytes {
         return Parsed {
@@ -260,7 +265,10 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits, fast_path: bool) 
     }
     // Text the fast front end reads has neither control characters nor a `%YAML` line (it
     // declines both), so go-yaml's reader has nothing to say about it.
-    let mut parsed = match fast_path.then(|| fast_parse(text, file, limits)).flatten() {
+    let mut parsed = match fast_path
+        .then(|| fast_parse(source, file, limits))
+        .flatten()
+    {
         Some(parsed) => parsed,
         None => {
             let reader = lex::go_yaml_reader_problems(text);
@@ -279,7 +287,7 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits, fast_path: bool) 
                     merged_over: Vec::new(),
                 };
             }
-            parse_fixing(text, file, limits)
+            parse_fixing(source, file, limits)
         }
     };
     // Merge keys are checked when their mapping ends: put every problem in source order.
@@ -288,8 +296,9 @@ pub(super) fn parse(text: &str, file: FileId, limits: &Limits, fast_path: bool) 
 }
 
 /// Parse with the fast front end, `None` when it declines the text (see [`fast`]).
-pub(super) fn fast_parse(text: &str, file: FileId, limits: &Limits) -> Option<Parsed> {
-    let mut builder = Builder::new(text, file, limits, Fixed::none(text));
+pub(super) fn fast_parse(source: &Arc<str>, file: FileId, limits: &Limits) -> Option<Parsed> {
+    let text: &str = source;
+    let mut builder = Builder::new(text, file, limits, Fixed::none(source));
     fast::events(text, &mut |event, start, end| {
         builder.event(event, start, end).map_err(|_| fast::Decline)
     })
@@ -302,7 +311,8 @@ pub(super) fn fast_parse(text: &str, file: FileId, limits: &Limits) -> Option<Pa
 }
 
 /// Parse, re-parsing with a [`Fix`] where saphyr refuses what go-yaml accepts.
-fn parse_fixing(text: &str, file: FileId, limits: &Limits) -> Parsed {
+fn parse_fixing(original: &Arc<str>, file: FileId, limits: &Limits) -> Parsed {
+    let text: &str = original;
     let mut source = Cow::Borrowed(text);
     let mut quote_fixes: Vec<usize> = Vec::new();
     let mut dash_fixes: Vec<usize> = Vec::new();
@@ -319,7 +329,7 @@ fn parse_fixing(text: &str, file: FileId, limits: &Limits) -> Parsed {
                 quotes: &quote_fixes,
                 dashes: &dash_fixes,
                 folds: &fold_fixes,
-                original: text,
+                original,
             },
         )
         .run()
@@ -368,20 +378,17 @@ fn reserved_nodes(len: usize) -> usize {
     (len / 10 + 8).min(1 << 20)
 }
 
-/// Text bytes reserved up front at most (the buffer grows past it as needed).
-const MAX_RESERVED_TEXT: usize = 16 << 20;
-
 /// The fixes made to the text a [`Builder`] reads, and the text as written.
 struct Fixed<'t, 'l> {
     quotes: &'l [usize],
     dashes: &'l [usize],
     folds: &'l [usize],
-    original: &'t str,
+    original: &'t Arc<str>,
 }
 
 impl<'t> Fixed<'t, '_> {
     /// No fix: `text` as written.
-    fn none(text: &'t str) -> Self {
+    fn none(text: &'t Arc<str>) -> Self {
         Fixed {
             quotes: &[],
             dashes: &[],
@@ -395,26 +402,28 @@ impl<'t, 'l> Builder<'t, 'l> {
     fn new(text: &'t str, file: FileId, limits: &'l Limits, fixed: Fixed<'t, 'l>) -> Self {
         let per_byte = limits.expanded_nodes_per_byte.saturating_mul(text.len());
         let budget = per_byte.max(limits.min_expanded_nodes);
+        // Compose files average 12-14 bytes per node: reserving that much spares the copies
+        // (and the doubled peak) of growing the arena one doubling at a time. About one entry
+        // for every two nodes. The text buffer only gets the texts not as written: not
+        // reserved.
+        let mut tree = Tree {
+            nodes: Vec::with_capacity(reserved_nodes(text.len())),
+            entries: Vec::with_capacity(reserved_nodes(text.len()) / 2),
+            ..Tree::default()
+        };
+        let source = tree.add_source(fixed.original);
         Self {
             text,
             quote_fixes: fixed.quotes,
             dash_fixes: fixed.dashes,
             fold_fixes: fixed.folds,
             original: fixed.original,
+            source,
             file,
             limits,
             budget: u64::try_from(budget).unwrap_or(u64::MAX),
             expanded: 0,
-            // Compose files average 12-14 bytes per node: reserving that much spares the
-            // copies (and the doubled peak) of growing the arena one doubling at a time.
-            tree: Tree {
-                nodes: Vec::with_capacity(reserved_nodes(text.len())),
-                // The decoded texts are about as long as the text written (pages never written
-                // are not resident); about one entry for every two nodes.
-                text: String::with_capacity(text.len().min(MAX_RESERVED_TEXT)),
-                entries: Vec::with_capacity(reserved_nodes(text.len()) / 2),
-                ..Tree::default()
-            },
+            tree,
             sizes: Vec::with_capacity(reserved_nodes(text.len())),
             anchors: Vec::new(),
             items: Vec::new(),
@@ -688,11 +697,30 @@ impl<'t, 'l> Builder<'t, 'l> {
                 )
             }
         };
+        // A value as written (between the quotes of a quoted scalar) is read from the source.
+        let written = match style {
+            ScalarStyle::Plain => Some(range.clone()),
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                Some(range.start + 1..range.end.saturating_sub(1).max(range.start + 1))
+            }
+            ScalarStyle::Literal | ScalarStyle::Folded => None,
+        };
+        let as_written = written
+            .filter(|r| {
+                // The fast front end's values are slices of the text: no need to compare bytes.
+                self.original.get(r.clone()).is_some_and(|w| {
+                    w.len() == value.len()
+                        && (std::ptr::eq(w.as_ptr(), value.as_ptr()) || w == value)
+                })
+            })
+            .zip(self.source)
+            .and_then(|(r, base)| Scalar::in_source(base, r));
+        let scalar = as_written.unwrap_or_else(|| self.tree.add_text(&value));
         let node_span = span_in(self.text, range);
         self.last_end = node_span.end as usize;
         let props = self.node_props(props);
         let node = Node {
-            kind: NodeKind::Scalar(self.tree.add_text(&value)),
+            kind: NodeKind::Scalar(scalar),
             span: node_span,
             file: self.file,
             style,

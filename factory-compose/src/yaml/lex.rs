@@ -679,7 +679,7 @@ mod tests {
     /// (where no indentation is too small): `None` if it refuses it.
     fn saphyr_value(raw: &str) -> Option<String> {
         let text = format!("k: {raw}\n");
-        let parsed = crate::yaml::parse(&text, FileId(0), &crate::yaml::Limits::default());
+        let parsed = crate::yaml::parse(text.as_str(), FileId(0), &crate::yaml::Limits::default());
         if !parsed.problems.is_empty() {
             return None;
         }

@@ -37,6 +37,8 @@ mod resolve;
 pub(crate) use resolve::go_format_float;
 pub use resolve::{PlainValue, compose_string, go_yaml_time, resolve_plain};
 
+use std::sync::Arc;
+
 use crate::span::{FileId, Span};
 
 /// Index of a node in a [`Tree`].
@@ -126,13 +128,43 @@ impl Tag {
     }
 }
 
-/// A scalar's decoded text (how it was written is [`Node::style`]): a range of its [`Tree`]'s
-/// text buffer, read with [`Tree::text`]. The buffer only grows: a handle stays valid for the
-/// tree's life, also once [`Tree::set_text`] gave its node another text.
+/// A scalar's decoded text (how it was written is [`Node::style`]), read with [`Tree::text`]:
+/// a range of one of the source texts the tree was parsed from when the text is the bytes as
+/// written (most scalars: plain one-line ones, quoted ones without escapes or folding), else a
+/// range of the tree's text buffer. Neither is changed but the buffer grows: a handle stays valid
+/// for the tree's life, also once [`Tree::set_text`] gave its node another text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Scalar {
+    /// Where the text starts: in the buffer, or (with [`IN_SOURCE`] in `len`) in the tree's
+    /// source texts laid end to end.
     start: u32,
+    /// The text's length in bytes, with [`IN_SOURCE`] set when it is a range of a source text.
     len: u32,
+}
+
+/// The bit of [`Scalar::len`] that says the text is in a source text, not in the buffer.
+const IN_SOURCE: u32 = 1 << 31;
+
+impl Scalar {
+    /// Bytes `range` of the source text that starts at `base` (see [`Tree::add_source`]);
+    /// `None` when the range does not fit a handle.
+    fn in_source(base: u32, range: std::ops::Range<usize>) -> Option<Self> {
+        let start = base.checked_add(u32::try_from(range.start).ok()?)?;
+        let len = u32::try_from(range.len()).ok().filter(|&n| n < IN_SOURCE)?;
+        start.checked_add(len)?;
+        Some(Self {
+            start,
+            len: len | IN_SOURCE,
+        })
+    }
+
+    const fn is_in_source(self) -> bool {
+        self.len & IN_SOURCE != 0
+    }
+
+    const fn text_len(self) -> usize {
+        (self.len & !IN_SOURCE) as usize
+    }
 }
 
 /// The children of a collection: a range of its [`Tree`]'s item list (a sequence, read with
@@ -396,7 +428,8 @@ impl YamlProblem {
 }
 
 /// An arena of nodes and the documents' roots. A node's text, children, tag and anchor live in
-/// the tree's shared buffers (one allocation each rather than one per node).
+/// the tree's shared buffers (one allocation each rather than one per node); most texts are read
+/// from the source texts the tree was parsed from, which it shares with the caller.
 #[derive(Debug, Clone, Default)]
 pub struct Tree {
     /// All nodes; [`NodeId`] indexes this.
@@ -418,7 +451,15 @@ pub struct Tree {
     /// with a mapping): Compose interpolates the whole item before it splits it, so the
     /// interpolation pass renders these keys as it renders values.
     pub list_item_keys: std::collections::HashSet<NodeId>,
-    /// The scalars' decoded texts, end to end.
+    /// The text of the file the tree was parsed from (shared with the caller's
+    /// [`crate::SourceFile::text`], not copied): [`Scalar`] handles into the sources below its
+    /// length point in it. Empty for a tree not parsed from a file.
+    source: Arc<str>,
+    /// The texts of the other files a merged tree holds nodes of, each with where it starts in
+    /// the space of handles: the sources laid end to end, after `source`, in the order added.
+    more_sources: Vec<(u32, Arc<str>)>,
+    /// The decoded texts that are not as written in a source (escapes, folded lines, block
+    /// scalars, text set by later passes), end to end.
     text: String,
     /// The sequences' items, each sequence's run in order.
     items: Vec<NodeId>,
@@ -463,9 +504,13 @@ impl Tree {
     /// mapping that has it. A linear scan.
     #[must_use]
     pub fn get(&self, map: NodeId, key: &str) -> Option<&Entry> {
-        self.mapping(map)?
-            .iter()
-            .find(|entry| scalar_text(self, entry.key) == Some(key))
+        // Most keys differ in length: compared before the text is read.
+        self.mapping(map)?.iter().find(|entry| {
+            match self.nodes.get(entry.key.0 as usize).map(|n| n.kind) {
+                Some(NodeKind::Scalar(s)) => s.text_len() == key.len() && self.text(s) == key,
+                _ => false,
+            }
+        })
     }
 
     /// What node `id` holds: its text, items or entries.
@@ -483,11 +528,68 @@ impl Tree {
 
     /// A scalar's decoded text.
     #[must_use]
+    #[inline]
     pub fn text(&self, scalar: Scalar) -> &str {
         let start = scalar.start as usize;
-        self.text
-            .get(start..start + scalar.len as usize)
+        let range = start..start + scalar.text_len();
+        if !scalar.is_in_source() {
+            return self.text.get(range).unwrap_or_default();
+        }
+        // Handles into the other sources start past the first one's end.
+        match self.source.get(range) {
+            Some(text) => text,
+            None => self.text_in_more_sources(scalar),
+        }
+    }
+
+    fn text_in_more_sources(&self, scalar: Scalar) -> &str {
+        let Some((base, source)) = self.source_of(scalar) else {
+            return "";
+        };
+        let start = (scalar.start - base) as usize;
+        source
+            .get(start..start + scalar.text_len())
             .unwrap_or_default()
+    }
+
+    /// The source a handle into the sources points in, with where it starts.
+    fn source_of(&self, scalar: Scalar) -> Option<(u32, &Arc<str>)> {
+        let after = self
+            .more_sources
+            .partition_point(|(base, _)| *base <= scalar.start);
+        match after.checked_sub(1) {
+            Some(i) => self.more_sources.get(i).map(|(base, s)| (*base, s)),
+            None => Some((0, &self.source)),
+        }
+    }
+
+    /// Keep `source` (shared) for handles into it; where it starts in the space of handles
+    /// ([`Scalar::in_source`]). A text the tree holds already is not added twice; `None` when
+    /// the handles' space has no room for it (the caller copies its texts to the buffer).
+    fn add_source(&mut self, source: &Arc<str>) -> Option<u32> {
+        if self.source.is_empty() && self.more_sources.is_empty() {
+            // An empty first source has no text to point in: handles into it read "" anyway.
+            self.source = Arc::clone(source);
+            return Some(0);
+        }
+        if Arc::ptr_eq(&self.source, source) {
+            return Some(0);
+        }
+        if let Some((base, _)) = self
+            .more_sources
+            .iter()
+            .find(|(_, s)| Arc::ptr_eq(s, source))
+        {
+            return Some(*base);
+        }
+        let (base, last) = self
+            .more_sources
+            .last()
+            .map_or((0, &self.source), |(base, s)| (*base, s));
+        let base = base.checked_add(u32::try_from(last.len()).ok()?)?;
+        base.checked_add(u32::try_from(source.len()).ok()?)?;
+        self.more_sources.push((base, Arc::clone(source)));
+        Some(base)
     }
 
     /// A sequence's items.
@@ -630,6 +732,12 @@ impl Tree {
         let entries = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         let props = u32::try_from(self.props.len()).unwrap_or(u32::MAX);
         self.text.push_str(&other.text);
+        // Where each of `other`'s sources starts there and here (`None`: no room, its texts are
+        // copied).
+        let bases: Vec<(u32, Option<u32>)> = std::iter::once((0, &other.source))
+            .chain(other.more_sources.iter().map(|(base, s)| (*base, s)))
+            .map(|(base, source)| (base, self.add_source(source)))
+            .collect();
         self.items.extend(other.items.iter().copied().map(shift));
         self.entries.extend(other.entries.iter().map(|e| Entry {
             key: shift(e.key),
@@ -637,12 +745,14 @@ impl Tree {
             merged_from: e.merged_from,
         }));
         self.props.extend(other.props.iter().cloned());
-        self.nodes.extend(other.nodes.iter().map(|n| {
+        self.nodes.reserve(other.nodes.len());
+        for n in &other.nodes {
             let kind = match n.kind {
-                NodeKind::Scalar(s) => NodeKind::Scalar(Scalar {
+                NodeKind::Scalar(s) if !s.is_in_source() => NodeKind::Scalar(Scalar {
                     start: s.start + text,
                     len: s.len,
                 }),
+                NodeKind::Scalar(s) => NodeKind::Scalar(self.moved_scalar(other, s, &bases)),
                 NodeKind::Sequence(c) => NodeKind::Sequence(Children {
                     start: c.start + items,
                     len: c.len,
@@ -655,13 +765,34 @@ impl Tree {
             let props = n
                 .props
                 .and_then(|p| std::num::NonZeroU32::new(p.0.get() + props).map(PropsId));
-            Node {
+            self.nodes.push(Node {
                 kind,
                 props,
                 ..n.clone()
-            }
-        }));
+            });
+        }
         offset
+    }
+
+    /// The handle here of `other`'s source handle `scalar`, given where each of `other`'s
+    /// sources starts there and here ([`Tree::append`]); the text is copied to the buffer when
+    /// its source found no room.
+    fn moved_scalar(
+        &mut self,
+        other: &Self,
+        scalar: Scalar,
+        bases: &[(u32, Option<u32>)],
+    ) -> Scalar {
+        let index = bases
+            .partition_point(|(base, _)| *base <= scalar.start)
+            .saturating_sub(1);
+        match bases.get(index) {
+            Some(&(from, Some(to))) => Scalar {
+                start: scalar.start - from + to,
+                len: scalar.len,
+            },
+            _ => self.add_text(other.text(scalar)),
+        }
     }
 }
 
@@ -693,12 +824,18 @@ impl Tree {
                     .map_or(u32::MAX, |i| u32::try_from(i).unwrap_or(u32::MAX)),
             )
         };
-        let mut out = Self::default();
+        let mut out = Self {
+            source: Arc::clone(&self.source),
+            more_sources: self.more_sources.clone(),
+            ..Self::default()
+        };
         for &old in &kept {
             let Some(node) = self.nodes.get(old as usize) else {
                 continue;
             };
             let kind = match node.kind {
+                // The same sources: a handle into them reads the same text in both trees.
+                NodeKind::Scalar(s) if s.is_in_source() => NodeKind::Scalar(s),
                 NodeKind::Scalar(s) => NodeKind::Scalar(out.add_text(self.text(s))),
                 NodeKind::Sequence(c) => {
                     NodeKind::Sequence(out.add_items(self.items(c).iter().map(|&i| new_id(i))))
@@ -741,7 +878,7 @@ impl Eq for Tree {}
 
 impl Tree {
     /// Bytes of scalar text, sequence items and mapping entries held in the tree's buffers (for
-    /// the `memory` bench).
+    /// the `memory` bench): the text copied to the buffer, not the text read from the sources.
     #[doc(hidden)]
     #[must_use]
     pub fn buffer_lengths(&self) -> (usize, usize, usize) {
@@ -802,6 +939,10 @@ pub struct MergedOver {
 
 /// Parse `text` (the content of file `file`) into a span tree.
 ///
+/// The tree keeps `text` and reads most scalars' text from it (see [`Scalar`]): pass the
+/// `Arc<str>` the caller holds (as [`crate::SourceFile::text`]) to share it; a `&str` or `String`
+/// is copied into one.
+///
 /// The file size is checked first (nothing is parsed past [`Limits::max_file_bytes`]). Every
 /// document of the stream is kept in [`Tree::documents`]: Compose loads each document of a file and
 /// merges them in order, as if they were separate `-f` files (checked with Compose v2.40.3), and an
@@ -816,16 +957,16 @@ pub struct MergedOver {
 /// An empty document (`---` and nothing) is a null scalar root (Compose: `top-level object must
 /// be a mapping`).
 #[must_use]
-pub fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
-    build::parse(text, file, limits, true)
+pub fn parse(text: impl Into<Arc<str>>, file: FileId, limits: &Limits) -> Parsed {
+    build::parse(&text.into(), file, limits, true)
 }
 
 /// [`parse`] without the fast front end: saphyr-parser reads the whole text. For the tests and
 /// the fuzz target that check both give the same result.
 #[doc(hidden)]
 #[must_use]
-pub fn parse_with_saphyr(text: &str, file: FileId, limits: &Limits) -> Parsed {
-    build::parse(text, file, limits, false)
+pub fn parse_with_saphyr(text: impl Into<Arc<str>>, file: FileId, limits: &Limits) -> Parsed {
+    build::parse(&text.into(), file, limits, false)
 }
 
 /// Whether the fast front end reads `text` (rather than declining it to saphyr-parser). For the
@@ -833,7 +974,7 @@ pub fn parse_with_saphyr(text: &str, file: FileId, limits: &Limits) -> Parsed {
 #[doc(hidden)]
 #[must_use]
 pub fn fast_path_reads(text: &str) -> bool {
-    build::fast_parse(text, FileId(0), &Limits::default()).is_some()
+    build::fast_parse(&Arc::from(text), FileId(0), &Limits::default()).is_some()
 }
 
 /// The decoded text of a scalar node, `None` for a collection (or an id not in the tree).
@@ -842,5 +983,174 @@ pub fn scalar_text(tree: &Tree, id: NodeId) -> Option<&str> {
     match tree.nodes.get(id.0 as usize)?.kind {
         NodeKind::Scalar(scalar) => Some(tree.text(scalar)),
         NodeKind::Sequence(_) | NodeKind::Mapping(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{Limits, NodeId, NodeKind, Scalar, Tree, parse, parse_with_saphyr, scalar_text};
+    use crate::span::FileId;
+
+    fn scalar(tree: &Tree, id: NodeId) -> Scalar {
+        match tree.node(id).kind {
+            NodeKind::Scalar(s) => s,
+            NodeKind::Sequence(_) | NodeKind::Mapping(_) => panic!("not a scalar"),
+        }
+    }
+
+    /// The scalar at `path` (mapping keys from the first document's root).
+    fn at(tree: &Tree, path: &[&str]) -> NodeId {
+        path.iter()
+            .fold(tree.root().expect("a document"), |id, key| {
+                tree.get(id, key).expect("the key").value
+            })
+    }
+
+    const TEXT: &str = "a: plain words\nb: 'single'\nc: \"double\"\nd: 'it''s'\ne: \"tab\\there\"\nf: |\n  block\ng: two\n  lines\nh:\n";
+
+    #[test]
+    fn texts_as_written_are_read_from_the_source_others_copied() {
+        for parsed in [
+            parse(TEXT, FileId(0), &Limits::default()),
+            parse_with_saphyr(TEXT, FileId(0), &Limits::default()),
+        ] {
+            assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+            let tree = &parsed.tree;
+            let expected = [
+                ("a", "plain words", true),
+                ("b", "single", true),
+                ("c", "double", true),
+                ("d", "it's", false),
+                ("e", "tab\there", false),
+                ("f", "block\n", false),
+                ("g", "two lines", false),
+                ("h", "", true),
+            ];
+            for (key, text, in_source) in expected {
+                let s = scalar(tree, at(tree, &[key]));
+                assert_eq!((key, tree.text(s)), (key, text));
+                assert_eq!((key, s.is_in_source()), (key, in_source));
+            }
+            // Only the texts not as written are in the buffer (the keys are all as written).
+            let copied: usize = ["it's", "tab\there", "block\n", "two lines"]
+                .iter()
+                .map(|t| t.len())
+                .sum();
+            assert_eq!(tree.buffer_lengths().0, copied);
+        }
+    }
+
+    #[test]
+    fn a_fixed_source_is_compared_as_written() {
+        // saphyr refuses `\'` and a lone `-` in a flow sequence: the builder parses a rewritten
+        // copy, but the values are read from the text as written.
+        let text = "a: \"it\\'s\"\nb: [-, x]\nc: word\n";
+        let parsed = parse(text, FileId(0), &Limits::default());
+        let tree = &parsed.tree;
+        assert_eq!(scalar_text(tree, at(tree, &["a"])), Some("it's"));
+        let items = tree.sequence(at(tree, &["b"])).expect("a sequence");
+        let dash = scalar(tree, items[0]);
+        assert_eq!((tree.text(dash), dash.is_in_source()), ("-", true));
+        assert_eq!(scalar_text(tree, at(tree, &["c"])), Some("word"));
+    }
+
+    #[test]
+    fn a_replaced_text_leaves_the_source_handle_valid() {
+        let mut tree = parse(TEXT, FileId(0), &Limits::default()).tree;
+        let id = at(&tree, &["a"]);
+        let written = scalar(&tree, id);
+        tree.set_text(id, "rendered");
+        assert_eq!(scalar_text(&tree, id), Some("rendered"));
+        assert!(!scalar(&tree, id).is_in_source());
+        assert_eq!(tree.text(written), "plain words");
+        // The tree reads the caller's text, not a copy.
+        let shared: Arc<str> = Arc::from(TEXT);
+        let tree = parse(Arc::clone(&shared), FileId(0), &Limits::default()).tree;
+        assert!(Arc::ptr_eq(&tree.source, &shared));
+        assert_eq!(Arc::strong_count(&shared), 2);
+    }
+
+    #[test]
+    fn a_merged_tree_reads_each_files_text() {
+        let first: Arc<str> = Arc::from("x: from first\ny: 'quoted'\n");
+        let second: Arc<str> = Arc::from("x: from second\nz: \"esc\\n\"\n");
+        let mut tree = parse(Arc::clone(&first), FileId(0), &Limits::default()).tree;
+        let other = parse(Arc::clone(&second), FileId(1), &Limits::default()).tree;
+        let copied = tree.buffer_lengths().0 + other.buffer_lengths().0;
+        let offset = tree.append(&other);
+        let other_root = NodeId(other.root().expect("a document").0 + offset);
+        let read = |tree: &Tree, root: NodeId, key: &str| {
+            scalar_text(tree, tree.get(root, key).expect("the key").value).map(str::to_owned)
+        };
+        let root = tree.root().expect("a document");
+        assert_eq!(read(&tree, root, "x").as_deref(), Some("from first"));
+        assert_eq!(read(&tree, root, "y").as_deref(), Some("quoted"));
+        assert_eq!(read(&tree, other_root, "x").as_deref(), Some("from second"));
+        assert_eq!(read(&tree, other_root, "z").as_deref(), Some("esc\n"));
+        // Both files' texts are shared, not copied; a file appended twice is kept once.
+        assert_eq!(tree.buffer_lengths().0, copied);
+        assert_eq!(tree.more_sources.len(), 1);
+        let again = tree.document(other_root);
+        assert_eq!(again.more_sources.len(), 1);
+        assert_eq!(
+            read(&again, again.root().expect("a document"), "x").as_deref(),
+            Some("from second")
+        );
+        tree.append(&again);
+        assert_eq!(tree.more_sources.len(), 1);
+        // A replaced text of the second file keeps its raw text readable.
+        let z = tree.get(other_root, "x").expect("the key").value;
+        let raw = scalar(&tree, z);
+        tree.set_text(z, "set");
+        assert_eq!(
+            (scalar_text(&tree, z), tree.text(raw)),
+            (Some("set"), "from second")
+        );
+        // A merged tree appended to a tree of a third file moves both sources.
+        let third: Arc<str> = Arc::from("w: third\n");
+        let mut outer = parse(Arc::clone(&third), FileId(2), &Limits::default()).tree;
+        let shift = outer.append(&tree);
+        assert_eq!(outer.more_sources.len(), 2);
+        let moved = NodeId(other_root.0 + shift);
+        assert_eq!(read(&outer, moved, "x").as_deref(), Some("set"));
+        assert_eq!(read(&outer, moved, "z").as_deref(), Some("esc\n"));
+        let first_root = NodeId(root.0 + shift);
+        assert_eq!(read(&outer, first_root, "x").as_deref(), Some("from first"));
+        assert_eq!(Arc::strong_count(&second), 5);
+    }
+
+    #[test]
+    fn a_handle_past_the_handles_space_is_refused() {
+        assert_eq!(Scalar::in_source(u32::MAX, 0..1), None);
+        assert_eq!(Scalar::in_source(0, 0..1 << 31), None);
+        assert!(Scalar::in_source(1, 2..5).is_some());
+    }
+
+    #[test]
+    fn interpolation_keeps_the_raw_text_of_a_later_file() {
+        use crate::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, load};
+        let mut sources = SourceMap::new();
+        let first = "services:\n  app:\n    image: app:${TAG}\n";
+        let second = "services:\n  app:\n    command: run ${MODE}\n";
+        sources.add(SourceFile::new("a.yml", first, FileKind::Compose));
+        sources.add(SourceFile::new("b.yml", second, FileKind::Compose));
+        sources.add(SourceFile::new(
+            ".env",
+            "TAG=1.0\nMODE=fast\n",
+            FileKind::Dotenv,
+        ));
+        let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
+        let tree = &loaded.project.tree;
+        let app = at(tree, &["services", "app"]);
+        for (key, raw, rendered) in [
+            ("image", "app:${TAG}", "app:1.0"),
+            ("command", "run ${MODE}", "run fast"),
+        ] {
+            let id = tree.get(app, key).expect("the key").value;
+            assert_eq!(scalar_text(tree, id), Some(rendered));
+            assert_eq!(loaded.interpolation.raw_of(tree, id), Some(raw));
+        }
     }
 }
