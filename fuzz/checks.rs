@@ -58,7 +58,7 @@ pub fn yaml_tree(data: &[u8]) {
         check_span(text, node.span);
         if let NodeKind::Mapping(entries) = node.kind {
             for e in parsed.tree.entries(entries) {
-                if let Some(s) = e.merged_from {
+                if let Some(s) = parsed.tree.merged_from(e) {
                     check_span(text, s);
                 }
             }

@@ -332,7 +332,9 @@ impl<'a> View<'a> {
             return d;
         };
         for e in self.entries(svc.node) {
-            let Some(via) = e.merged_from else { continue };
+            let Some(via) = self.tree.merged_from(e) else {
+                continue;
+            };
             let (k, v) = (self.loc(e.key), self.loc(e.value));
             let inside = |r: Location| {
                 r.file == primary.file

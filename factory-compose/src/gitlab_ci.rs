@@ -304,9 +304,9 @@ impl GitlabCi {
     /// [`Self::read_value`], with where the definition read starts (its key, or its `<<`).
     fn read(&self, map: NodeId, e: &yaml::Entry) -> (u32, NodeId) {
         let key = self.tree.node(e.key).span;
-        let mut read = (e.merged_from.map_or(key.start, |m| m.start), e.value);
-        let later = e
-            .merged_from
+        let merged_from = self.tree.merged_from(e);
+        let mut read = (merged_from.map_or(key.start, |m| m.start), e.value);
+        let later = merged_from
             .is_none()
             .then(|| self.later.get(&key))
             .flatten();
@@ -368,7 +368,7 @@ impl GitlabCi {
             let extended = self.extended(value, &mut walks);
             // The later key, or the `<<` that brought the definition, as the parser spanned it.
             let first = self.loc(e.key);
-            let key = match (e.merged_from, self.written_at.get(&at)) {
+            let key = match (self.tree.merged_from(e), self.written_at.get(&at)) {
                 (Some(merge), _) if merge.start == at => Location::new(first.file, merge),
                 (_, Some(&span)) if at != first.span.start => Location::new(first.file, span),
                 _ => first,

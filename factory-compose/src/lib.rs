@@ -510,8 +510,8 @@ fn repeated_environment_items(tree: &yaml::Tree, diags: &mut Diagnostics) {
         let Some(items) = tree.sequence(env.value) else {
             continue;
         };
-        let via = env
-            .merged_from
+        let via = tree
+            .merged_from(env)
             .map(|s| Location::new(tree.location(env.key).file, s));
         let mut first: std::collections::HashMap<&str, Location> = std::collections::HashMap::new();
         for &item in items {

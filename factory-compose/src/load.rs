@@ -198,11 +198,7 @@ fn report_null_documents(text: &str, tree: &Tree, max_documents: usize, diags: &
         let yaml::NodeKind::Mapping(entries) = node.kind else {
             continue;
         };
-        for e in tree
-            .entries(entries)
-            .iter()
-            .filter(|e| e.merged_from.is_none())
-        {
+        for e in tree.entries(entries).iter().filter(|e| !e.is_merged()) {
             let Some(key) = yaml::scalar_text(tree, e.key) else {
                 continue;
             };
@@ -233,11 +229,7 @@ fn report_collection_keys(tree: &Tree, diags: &mut Diagnostics) {
         let yaml::NodeKind::Mapping(entries) = node.kind else {
             continue;
         };
-        for e in tree
-            .entries(entries)
-            .iter()
-            .filter(|e| e.merged_from.is_none())
-        {
+        for e in tree.entries(entries).iter().filter(|e| !e.is_merged()) {
             let key = tree.node(e.key);
             let at = Location::new(key.file, key.span);
             if !matches!(key.kind, yaml::NodeKind::Scalar(_)) {

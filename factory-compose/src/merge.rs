@@ -142,8 +142,7 @@ fn strip_resets(tree: &mut Tree, only_merged: bool) {
     for i in 0..tree.nodes.len() {
         match tree.nodes[i].kind {
             NodeKind::Mapping(es) => {
-                let drop =
-                    |e: &Entry| (!only_merged || e.merged_from.is_some()) && reset(tree, e.value);
+                let drop = |e: &Entry| (!only_merged || e.is_merged()) && reset(tree, e.value);
                 let es = tree.entries(es);
                 if es.iter().any(drop) {
                     let kept: Vec<Entry> = es.iter().filter(|e| !drop(e)).copied().collect();
@@ -971,11 +970,7 @@ impl Merger<'_> {
                     let span = self.node(base).span;
                     let key = self.synthetic_scalar(base, span, Some("count".to_owned()));
                     let value = self.synthetic_scalar(base, span, Some("all".to_owned()));
-                    let entries = self.tree.add_entries([Entry {
-                        key,
-                        value,
-                        merged_from: None,
-                    }]);
+                    let entries = self.tree.add_entries([Entry::new(key, value)]);
                     let all = self.with_kind(base, NodeKind::Mapping(entries));
                     let items: Vec<NodeId> = std::iter::once(all)
                         .chain(self.tree.items(items).iter().copied())
@@ -1126,11 +1121,10 @@ impl Merger<'_> {
                                     replaced: current.value,
                                 });
                             }
-                            entries[i] = Some(Entry {
-                                key: oe.key,
-                                value: v,
-                                merged_from: oe.merged_from,
-                            });
+                            // Inherited through `<<` or not, as the earlier entry was.
+                            let mut entry = oe;
+                            entry.value = v;
+                            entries[i] = Some(entry);
                         }
                         None => {
                             entries[i] = None;
@@ -1183,14 +1177,7 @@ impl Merger<'_> {
                         self.tree.list_item_keys.insert(key);
                     }
                     let value = self.synthetic_scalar(item, span, value);
-                    out.push((
-                        name,
-                        Entry {
-                            key,
-                            value,
-                            merged_from: None,
-                        },
-                    ));
+                    out.push((name, Entry::new(key, value)));
                 }
                 out
             }
@@ -1379,11 +1366,7 @@ impl Merger<'_> {
                 // A plain `true`, so it reads as a boolean.
                 self.tree.nodes[value.0 as usize].style = ScalarStyle::Plain;
             }
-            entries.push(Entry {
-                key,
-                value,
-                merged_from: None,
-            });
+            entries.push(Entry::new(key, value));
         }
         let mut node = self.node(like).clone();
         node.kind = NodeKind::Mapping(self.tree.add_entries(entries));
@@ -1398,11 +1381,7 @@ impl Merger<'_> {
         }
         let span = self.node(id).span;
         let key = self.synthetic_scalar(id, span, Some("context".to_owned()));
-        let entry = Entry {
-            key,
-            value: id,
-            merged_from: None,
-        };
+        let entry = Entry::new(key, id);
         let mut node = self.node(id).clone();
         node.kind = NodeKind::Mapping(self.tree.add_entries([entry]));
         node.props = None;
@@ -1430,11 +1409,7 @@ impl Merger<'_> {
             .items(items)
             .to_vec()
             .into_iter()
-            .map(|item| Entry {
-                key: item,
-                value: self.depends_defaults(item),
-                merged_from: None,
-            })
+            .map(|item| Entry::new(item, self.depends_defaults(item)))
             .collect();
         let entries = self.tree.add_entries(entries);
         self.with_kind(id, NodeKind::Mapping(entries))
@@ -1449,11 +1424,7 @@ impl Merger<'_> {
         for item in self.tree.items(items).to_vec() {
             let span = self.node(item).span;
             let value = self.synthetic_scalar(item, Span::new(span.end, span.end), None);
-            entries.push(Entry {
-                key: item,
-                value,
-                merged_from: None,
-            });
+            entries.push(Entry::new(item, value));
         }
         let entries = self.tree.add_entries(entries);
         self.with_kind(id, NodeKind::Mapping(entries))
@@ -1864,11 +1835,7 @@ fn append_entry(
     let kid = tree.push(k);
     let vid = tree.push(v);
     if let Some(NodeKind::Mapping(es)) = tree.nodes.get(map.0 as usize).map(|n| n.kind) {
-        let entry = Entry {
-            key: kid,
-            value: vid,
-            merged_from: None,
-        };
+        let entry = Entry::new(kid, vid);
         let es: Vec<Entry> = tree.entries(es).iter().copied().chain([entry]).collect();
         let es = tree.add_entries(es);
         tree.nodes[map.0 as usize].kind = NodeKind::Mapping(es);

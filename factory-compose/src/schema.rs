@@ -1280,7 +1280,8 @@ impl<'t> Cx<'t> {
 
     fn via(&self, e: &Entry, via: Option<Location>) -> Option<Location> {
         via.or_else(|| {
-            e.merged_from
+            self.tree
+                .merged_from(e)
                 .map(|s| Location::new(self.tree.node(e.key).file, s))
         })
     }

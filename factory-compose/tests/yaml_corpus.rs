@@ -88,7 +88,7 @@ fn check_tree(text: &str, parsed: &Parsed) -> Result<(), String> {
                     && (!raw.starts_with('{') || raw.ends_with('}'))
                     && entries
                         .iter()
-                        .filter_map(|e| e.merged_from)
+                        .filter_map(|e| tree.merged_from(e))
                         .all(|s| &text[s.range()] == "<<")
             }
         };

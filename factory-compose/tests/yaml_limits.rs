@@ -157,7 +157,7 @@ fn ten_thousand_services_with_merge_keys_pass() {
         .value;
     let last = tree.get(services, "svc9999").expect("svc9999").value;
     let image = tree.get(last, "image").expect("merged image");
-    assert!(image.merged_from.is_some());
+    assert!(image.is_merged());
     assert_eq!(
         scalar_text(tree, image.value),
         Some("registry.example.com/app:1.2.3")

@@ -44,7 +44,7 @@ fn keys(tree: &Tree, map: NodeId) -> Vec<(String, bool)> {
             .map(|e| {
                 (
                     scalar_text(tree, e.key).unwrap_or("?").to_owned(),
-                    e.merged_from.is_some(),
+                    e.is_merged(),
                 )
             })
             .collect(),
@@ -239,7 +239,7 @@ fn merge_keys_follow_compose_precedence() {
     );
     // merged_from is the span of this mapping's `<<` key.
     let entry = tree.get(before, "restart").unwrap();
-    let merged_from = entry.merged_from.expect("merged");
+    let merged_from = tree.merged_from(entry).expect("merged");
     assert_eq!(&MERGES[merged_from.range()], "<<");
     assert!(merged_from.start as usize > MERGES.find("  before:").unwrap());
     // The inherited value is the anchor's node.

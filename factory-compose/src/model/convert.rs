@@ -149,8 +149,9 @@ impl<'t> Cx<'t> {
         Spanned {
             value,
             at: self.loc(id),
-            via: entry
-                .merged_from
+            via: self
+                .tree
+                .merged_from(entry)
                 .map(|s| Location::new(self.node(entry.key).file, s)),
         }
     }
@@ -322,7 +323,8 @@ impl<'t> Cx<'t> {
     }
 
     fn via(&self, e: &Entry) -> Option<Location> {
-        e.merged_from
+        self.tree
+            .merged_from(e)
             .map(|s| Location::new(self.node(e.key).file, s))
     }
 

@@ -334,7 +334,7 @@ impl OtherKey {
             key: Spanned {
                 value: text,
                 at,
-                via: e.merged_from.map(|s| Location::new(at.file, s)),
+                via: tree.merged_from(e).map(|s| Location::new(at.file, s)),
             },
             value: e.value,
         }

@@ -20,7 +20,7 @@
 //! // Inherited through `<<`, and the span says where `<<` was written.
 //! let restart = tree.get(web, "restart").unwrap();
 //! assert_eq!(scalar_text(tree, restart.value), Some("always"));
-//! assert_eq!(&text[restart.merged_from.unwrap().range()], "<<");
+//! assert_eq!(&text[tree.merged_from(restart).unwrap().range()], "<<");
 //! // Spans are byte ranges of the file.
 //! let image = tree.get(web, "image").unwrap().value;
 //! assert_eq!(&text[tree.node(image).span.range()], "nginx");
@@ -194,15 +194,46 @@ impl Children {
 }
 
 /// One `key: value` entry of a mapping, after merge keys were resolved.
+///
+/// Whether the entry was inherited through a merge key of *this* mapping is
+/// [`Entry::is_merged`], and the span of that `<<` key [`Tree::merged_from`]: the entry's own
+/// key/value nodes then live where the anchor was defined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
     /// The key node (a scalar for every compose key; other keys are kept as written).
     pub key: NodeId,
     /// The value node.
     pub value: NodeId,
-    /// `Some(span of the `<<` key)` when the entry was inherited through a merge key of *this*
-    /// mapping; the entry's own key/value nodes then live where the anchor was defined.
-    pub merged_from: Option<Span>,
+    /// The `<<` key the entry was inherited through, in its tree's table of merge keys (few
+    /// `<<` keys bring many entries: the span is kept once, not in each entry).
+    merge: Option<MergeKey>,
+}
+
+/// A `<<` key of a [`Tree`]: one past its index in the tree's table of merge keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct MergeKey(std::num::NonZeroU32);
+
+// A 10 000-service file has about 150 000 entries.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Entry>() == 12);
+
+impl Entry {
+    /// An entry the mapping writes itself (not inherited through `<<`).
+    #[must_use]
+    pub const fn new(key: NodeId, value: NodeId) -> Self {
+        Self {
+            key,
+            value,
+            merge: None,
+        }
+    }
+
+    /// Whether the entry was inherited through a merge key (`<<`) of its mapping: see
+    /// [`Tree::merged_from`] for where that key is.
+    #[must_use]
+    pub const fn is_merged(&self) -> bool {
+        self.merge.is_some()
+    }
 }
 
 /// What a node is. The payloads are handles into the node's [`Tree`]: a node is small and
@@ -467,6 +498,9 @@ pub struct Tree {
     entries: Vec<Entry>,
     /// The tags and anchors ([`PropsId`] is one past the index).
     props: Vec<Props>,
+    /// The spans of the `<<` keys entries were inherited through ([`MergeKey`] is one past
+    /// the index).
+    merge_keys: Vec<Span>,
 }
 
 impl Tree {
@@ -609,6 +643,21 @@ impl Tree {
         self.entries.get_mut(children.range()).unwrap_or_default()
     }
 
+    /// `Some(span of the `<<` key)` when `entry` was inherited through a merge key of its
+    /// mapping (in the file of the entry's key: an alias names an anchor of its own file).
+    #[must_use]
+    pub fn merged_from(&self, entry: &Entry) -> Option<Span> {
+        let index = entry.merge?.0.get() as usize - 1;
+        self.merge_keys.get(index).copied()
+    }
+
+    /// Record the `<<` key written at `span`, for the entries it brings.
+    fn add_merge_key(&mut self, span: Span) -> Option<MergeKey> {
+        self.merge_keys.push(span);
+        let id = u32::try_from(self.merge_keys.len()).ok()?;
+        std::num::NonZeroU32::new(id).map(MergeKey)
+    }
+
     /// The entries of node `id` when it is a mapping.
     #[must_use]
     pub fn mapping(&self, id: NodeId) -> Option<&[Entry]> {
@@ -731,6 +780,8 @@ impl Tree {
         let items = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
         let entries = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         let props = u32::try_from(self.props.len()).unwrap_or(u32::MAX);
+        let merge_keys = u32::try_from(self.merge_keys.len()).unwrap_or(u32::MAX);
+        self.merge_keys.extend_from_slice(&other.merge_keys);
         self.text.push_str(&other.text);
         // Where each of `other`'s sources starts there and here (`None`: no room, its texts are
         // copied).
@@ -739,10 +790,14 @@ impl Tree {
             .map(|(base, source)| (base, self.add_source(source)))
             .collect();
         self.items.extend(other.items.iter().copied().map(shift));
-        self.entries.extend(other.entries.iter().map(|e| Entry {
-            key: shift(e.key),
-            value: shift(e.value),
-            merged_from: e.merged_from,
+        self.entries.extend(other.entries.iter().map(|e| {
+            Entry {
+                key: shift(e.key),
+                value: shift(e.value),
+                merge: e
+                    .merge
+                    .and_then(|m| std::num::NonZeroU32::new(m.0.get() + merge_keys).map(MergeKey)),
+            }
         }));
         self.props.extend(other.props.iter().cloned());
         self.nodes.reserve(other.nodes.len());
@@ -827,6 +882,7 @@ impl Tree {
         let mut out = Self {
             source: Arc::clone(&self.source),
             more_sources: self.more_sources.clone(),
+            merge_keys: self.merge_keys.clone(),
             ..Self::default()
         };
         for &old in &kept {
@@ -844,7 +900,7 @@ impl Tree {
                     NodeKind::Mapping(out.add_entries(self.entries(c).iter().map(|e| Entry {
                         key: new_id(e.key),
                         value: new_id(e.value),
-                        merged_from: e.merged_from,
+                        merge: e.merge,
                     })))
                 }
             };
@@ -894,8 +950,19 @@ impl Tree {
         ) else {
             return false;
         };
+        let same_view = match (self.view(id), other.view(id)) {
+            // The `<<` keys are compared by span: the trees number them in their own tables.
+            (View::Mapping(x), View::Mapping(y)) => {
+                x.len() == y.len()
+                    && x.iter().zip(y).all(|(e, f)| {
+                        (e.key, e.value, self.merged_from(e))
+                            == (f.key, f.value, other.merged_from(f))
+                    })
+            }
+            (x, y) => x == y,
+        };
         (a.span, a.file, a.style, a.interpolated) == (b.span, b.file, b.style, b.interpolated)
-            && self.view(id) == other.view(id)
+            && same_view
             && self.props(a) == other.props(b)
     }
 }
@@ -991,7 +1058,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::{Limits, NodeId, NodeKind, Scalar, Tree, parse, parse_with_saphyr, scalar_text};
-    use crate::span::FileId;
+    use crate::span::{FileId, Span};
 
     fn scalar(tree: &Tree, id: NodeId) -> Scalar {
         match tree.node(id).kind {
@@ -1119,6 +1186,38 @@ mod tests {
         let first_root = NodeId(root.0 + shift);
         assert_eq!(read(&outer, first_root, "x").as_deref(), Some("from first"));
         assert_eq!(Arc::strong_count(&second), 5);
+    }
+
+    #[test]
+    fn merge_keys_follow_their_entries_into_other_trees() {
+        let text = "x: &b {r: 1, s: 2}\ny:\n  <<: *b\n  s: 3\n";
+        let merge = Span::new(24, 26);
+        assert_eq!(&text[merge.range()], "<<");
+        let first = parse("a: 1\n<<: {c: 2}\n", FileId(0), &Limits::default()).tree;
+        let second = parse(text, FileId(1), &Limits::default()).tree;
+        let inherited = |tree: &Tree, y: NodeId| -> Vec<(String, Option<Span>)> {
+            tree.mapping(y)
+                .expect("a mapping")
+                .iter()
+                .map(|e| {
+                    let key = scalar_text(tree, e.key).unwrap_or_default().to_owned();
+                    assert_eq!(e.is_merged(), tree.merged_from(e).is_some());
+                    (key, tree.merged_from(e))
+                })
+                .collect()
+        };
+        let expected = vec![("s".to_owned(), None), ("r".to_owned(), Some(merge))];
+        let y = at(&second, &["y"]);
+        assert_eq!(inherited(&second, y), expected);
+        let mut merged = first.clone();
+        let shift = merged.append(&second);
+        assert_eq!(inherited(&merged, NodeId(y.0 + shift)), expected);
+        // The first file's own `<<` is still its own.
+        let root = merged.root().expect("a document");
+        let c = merged.get(root, "c").expect("the key");
+        assert_eq!(merged.merged_from(c), Some(Span::new(5, 7)));
+        let alone = merged.document(NodeId(second.root().expect("a document").0 + shift));
+        assert_eq!(inherited(&alone, at(&alone, &["y"])), expected);
     }
 
     #[test]

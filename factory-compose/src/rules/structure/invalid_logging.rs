@@ -97,7 +97,10 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<Finding> {
         found.push((at, via.get(), message, help));
     };
     for e in entries {
-        via.set(e.merged_from.map(|s| Location::new(loc(e.key).file, s)));
+        via.set(
+            tree.merged_from(e)
+                .map(|s| Location::new(loc(e.key).file, s)),
+        );
         let View::Scalar(k) = tree.view(e.key) else {
             continue;
         };
