@@ -40,7 +40,7 @@ use serde::Serialize;
 
 use crate::model::{Form, KeyValue, Project, Service};
 use crate::span::Location;
-use crate::yaml::NodeKind;
+use crate::yaml::{NodeKind, Tree};
 
 /// The label that holds a cron job's schedule.
 pub const SCHEDULE_LABEL: &str = "sh.factory.cronjob.schedule";
@@ -58,6 +58,10 @@ pub struct CronJob<'a> {
     pub command_label: Option<&'a KeyValue>,
     /// The parsed schedule (`None` when the schedule label is missing).
     pub schedule: Option<Result<Schedule, CronError>>,
+    /// The schedule label's value, read from the project's tree ([`CronJob::schedule_text`]).
+    schedule_text: Option<&'a str>,
+    /// The command label's value ([`CronJob::command`]).
+    command_text: Option<&'a str>,
 }
 
 impl CronJob<'_> {
@@ -70,13 +74,13 @@ impl CronJob<'_> {
     /// The schedule as written (after interpolation; a null value is empty).
     #[must_use]
     pub fn schedule_text(&self) -> Option<&str> {
-        self.schedule_label.map(label_value)
+        self.schedule_text
     }
 
     /// The command (after interpolation; a null value is empty).
     #[must_use]
     pub fn command(&self) -> Option<&str> {
-        self.command_label.map(label_value)
+        self.command_text
     }
 
     /// Whether both labels are set: the platform schedules only such services.
@@ -86,8 +90,8 @@ impl CronJob<'_> {
     }
 }
 
-fn label_value(kv: &KeyValue) -> &str {
-    kv.value.as_deref().unwrap_or("")
+fn label_value<'a>(tree: &'a Tree, kv: &'a KeyValue) -> &'a str {
+    kv.value(tree).unwrap_or("")
 }
 
 /// Every service that carries a cron label, in file order.
@@ -97,16 +101,27 @@ pub fn jobs(project: &Project) -> Vec<CronJob<'_>> {
         .services
         .iter()
         .filter_map(|service| {
-            let schedule_label = service.label(SCHEDULE_LABEL);
-            let command_label = service.label(COMMAND_LABEL);
+            let tree = &project.tree;
+            // `service.label` of each, in one pass over the labels (the last of a name wins).
+            let (mut schedule_label, mut command_label) = (None, None);
+            for kv in service.labels.iter().flat_map(|l| &l.value) {
+                match kv.key(tree) {
+                    SCHEDULE_LABEL => schedule_label = Some(kv),
+                    COMMAND_LABEL => command_label = Some(kv),
+                    _ => {}
+                }
+            }
             if schedule_label.is_none() && command_label.is_none() {
                 return None;
             }
+            let schedule_text = schedule_label.map(|kv| label_value(tree, kv));
             Some(CronJob {
                 service,
                 schedule_label,
                 command_label,
-                schedule: schedule_label.map(|kv| Schedule::parse(label_value(kv))),
+                schedule: schedule_text.map(Schedule::parse),
+                schedule_text,
+                command_text: command_label.map(|kv| label_value(tree, kv)),
             })
         })
         .collect()
@@ -117,7 +132,7 @@ pub fn jobs(project: &Project) -> Vec<CronJob<'_>> {
 /// unless `show_secrets`.
 #[must_use]
 pub fn shown_value(loaded: &crate::Loaded, kv: &KeyValue, show_secrets: bool) -> String {
-    let value = label_value(kv).to_owned();
+    let value = label_value(&loaded.project.tree, kv).to_owned();
     if show_secrets {
         return value;
     }
@@ -171,8 +186,7 @@ pub(crate) fn label_value_location(
 
 /// The `<<` key a label was inherited through, if any.
 pub(crate) fn label_via(service: &Service, kv: &KeyValue) -> Option<Location> {
-    kv.key
-        .via
+    kv.via()
         .or_else(|| service.labels.as_ref().and_then(|l| l.via))
 }
 

@@ -38,6 +38,7 @@ use factory_env::{MASK, Secret, Source, Value, Variables};
 use crate::Loaded;
 use crate::interpolate::Interpolation;
 use crate::model::{KeyValue, Service};
+use crate::yaml::Tree;
 
 /// One variable of a service's final environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +100,7 @@ impl EnvTable {
                     .find(|f| f.service == svc.name.value)
                     .map_or(&[][..], |f| f.entries.as_slice());
                 service_env(
+                    &loaded.project.tree,
                     svc,
                     (env_file, &secrets),
                     &loaded.variables,
@@ -209,6 +211,7 @@ impl EnvTable {
 /// file of the `.env` grammar), then its `environment`, which wins, even with no value. An env
 /// file's value that holds one of `secrets` (the run's secret values) is masked.
 fn service_env(
+    tree: &Tree,
     svc: &Service,
     (env_file, secrets): (&[(String, String)], &[&str]),
     variables: &Variables,
@@ -233,7 +236,7 @@ fn service_env(
     }
     if let Some(env) = &svc.environment {
         for kv in &env.value {
-            vars.insert(&kv.key.value, env_var(kv, variables, interpolation));
+            vars.insert(kv.key(tree), env_var(tree, kv, variables, interpolation));
         }
     }
     ServiceEnv {
@@ -242,9 +245,14 @@ fn service_env(
     }
 }
 
-fn env_var(kv: &KeyValue, variables: &Variables, interpolation: &Interpolation) -> EnvVar {
-    let name = kv.key.value.to_string();
-    match &kv.value {
+fn env_var(
+    tree: &Tree,
+    kv: &KeyValue,
+    variables: &Variables,
+    interpolation: &Interpolation,
+) -> EnvVar {
+    let name = kv.key(tree).to_owned();
+    match kv.value(tree) {
         Some(value) => {
             // Written in compose; secret when interpolated from a secret variable.
             let secret = interpolation
@@ -252,9 +260,9 @@ fn env_var(kv: &KeyValue, variables: &Variables, interpolation: &Interpolation) 
                 .iter()
                 .any(|u| variables.variable(&u.name).is_some_and(|v| v.secret));
             let value = if secret {
-                Value::Secret(Secret::new(value.clone()))
+                Value::Secret(Secret::new(value))
             } else {
-                Value::Text(value.to_string())
+                Value::Text(value.to_owned())
             };
             EnvVar {
                 name,
@@ -263,7 +271,7 @@ fn env_var(kv: &KeyValue, variables: &Variables, interpolation: &Interpolation) 
                 secret,
             }
         }
-        None => match variables.variable(&kv.key.value) {
+        None => match variables.variable(kv.key(tree)) {
             Some(var) => EnvVar {
                 name,
                 value: Some(var.value.clone()),

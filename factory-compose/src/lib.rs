@@ -439,12 +439,13 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
                 .environment
                 .iter()
                 .flat_map(|e| &e.value)
-                .filter(|kv| kv.value.is_none() && !kv.key.value.is_empty());
+                .filter(|kv| !kv.has_value() && !kv.key(&project.tree).is_empty());
             for kv in bare {
-                if factory_env::Lookup::get(&variables, &kv.key.value).is_none() {
+                let name = kv.key(&project.tree);
+                if factory_env::Lookup::get(&variables, name).is_none() {
                     diagnostics.push(interpolate::unset_diagnostic(
-                        &kv.key.value,
-                        kv.key.primary(),
+                        name,
+                        kv.key_primary(&project.tree),
                         &variables,
                         settings,
                     ));

@@ -169,9 +169,7 @@ pub(crate) fn env_files(
             .map(|env| {
                 env.value
                     .iter()
-                    .filter_map(|kv| {
-                        Some((kv.key.value.to_string(), kv.value.as_ref()?.to_string()))
-                    })
+                    .filter_map(|kv| Some((kv.key(tree).to_owned(), kv.value(tree)?.to_owned())))
                     .collect()
             })
             .unwrap_or_default();

@@ -44,9 +44,11 @@ use factory_route::{BasicAuth, Match, ParseError, Request, Route, RouteTable, Ru
 use serde::Serialize;
 
 use crate::model::{KeyValue, Project, Service};
+use crate::yaml::Tree;
 
-/// One frontend: a rule label and its companions, borrowed from the [`Project`].
-#[derive(Debug, Clone)]
+/// One frontend: a rule label and its companions, borrowed from the [`Project`] (the labels'
+/// values are read through its tree).
+#[derive(Clone)]
 pub struct RouteDef<'p> {
     /// The service name.
     pub service: &'p str,
@@ -69,17 +71,48 @@ pub struct RouteDef<'p> {
     /// The rule parsed on first use (several rules and the route table read it); the error
     /// boxed, as it is rare and larger than a rule.
     parsed: std::sync::OnceLock<Result<Rule, Box<ParseError>>>,
+    /// The project's tree, which the labels are read from.
+    tree: &'p Tree,
 }
 
-fn value_of(kv: Option<&KeyValue>) -> Option<&str> {
-    kv.and_then(|kv| kv.value.as_deref())
+impl std::fmt::Debug for RouteDef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        fn label<'a>(
+            tree: &'a Tree,
+            kv: Option<&'a KeyValue>,
+        ) -> Option<(&'a str, Option<&'a str>)> {
+            kv.map(|kv| (kv.key(tree), kv.value(tree)))
+        }
+        f.debug_struct("RouteDef")
+            .field("service", &self.service)
+            .field("service_index", &self.service_index)
+            .field("segment", &self.segment)
+            .field("rule", &label(self.tree, Some(self.rule)))
+            .field("priority", &label(self.tree, self.priority))
+            .field("port", &label(self.tree, self.port))
+            .field("auth", &label(self.tree, self.auth))
+            .field("entrypoints", &label(self.tree, self.entrypoints))
+            .field("transient", &self.transient)
+            .finish_non_exhaustive()
+    }
+}
+
+fn value_of<'a>(tree: &'a Tree, kv: Option<&'a KeyValue>) -> Option<&'a str> {
+    kv.and_then(|kv| kv.value(tree))
 }
 
 impl<'p> RouteDef<'p> {
     /// The rule as Traefik reads it (after interpolation).
     #[must_use]
     pub fn rule_text(&self) -> &'p str {
-        value_of(Some(self.rule)).unwrap_or("")
+        self.rule.value(self.tree).unwrap_or("")
+    }
+
+    /// The value of one of the route's labels ([`RouteDef::rule`], [`RouteDef::port`] …),
+    /// read through the project's tree.
+    #[must_use]
+    pub fn value_of(&self, label: Option<&'p KeyValue>) -> Option<&'p str> {
+        value_of(self.tree, label)
     }
 
     /// The parsed rule.
@@ -96,7 +129,8 @@ impl<'p> RouteDef<'p> {
     /// The priority label's value when it is a valid integer.
     #[must_use]
     pub fn priority_label(&self) -> Option<i64> {
-        value_of(self.priority).and_then(|v| parse_priority(v).ok())
+        self.value_of(self.priority)
+            .and_then(|v| parse_priority(v).ok())
     }
 
     /// The effective priority: the label when positive, else the rule's length.
@@ -111,7 +145,7 @@ impl<'p> RouteDef<'p> {
     /// The port Traefik forwards to: `traefik.port` when valid, else the only exposed port.
     #[must_use]
     pub fn effective_port(&self, project: &Project) -> Option<u16> {
-        if let Some(v) = value_of(self.port) {
+        if let Some(v) = self.value_of(self.port) {
             return parse_port(v).ok();
         }
         let svc = project.services.get(self.service_index)?;
@@ -129,7 +163,7 @@ impl<'p> RouteDef<'p> {
     /// The basic-auth users (the names of the entries, even the malformed ones).
     #[must_use]
     pub fn auth_users(&self) -> Vec<String> {
-        let Some(value) = value_of(self.auth) else {
+        let Some(value) = self.value_of(self.auth) else {
             return Vec::new();
         };
         match BasicAuth::parse(value) {
@@ -151,7 +185,7 @@ impl<'p> RouteDef<'p> {
     /// The entry points (`traefik.frontend.entryPoints`, comma-separated).
     #[must_use]
     pub fn entrypoint_names(&self) -> Vec<String> {
-        value_of(self.entrypoints)
+        self.value_of(self.entrypoints)
             .map(|v| {
                 v.split(',')
                     .map(str::trim)
@@ -265,20 +299,24 @@ fn each_port(svc: &Service, with_published: bool, mut f: impl FnMut(u16)) {
     }
 }
 
-/// Whether a service is a cron job (one of the `sh.factory.cronjob.*` labels).
+/// Whether a service is a cron job (one of the `sh.factory.cronjob.*` labels); `tree` is the
+/// project's ([`Project::tree`]).
 #[must_use]
-pub fn is_cron(svc: &Service) -> bool {
-    svc.labels.as_ref().is_some_and(|l| {
-        l.value
-            .iter()
-            .any(|kv| kv.key.value.starts_with("sh.factory.cronjob."))
-    })
+pub fn is_cron(tree: &Tree, svc: &Service) -> bool {
+    svc.labels
+        .as_ref()
+        .is_some_and(|l| l.value.iter().any(|kv| is_cron_label(kv.key(tree))))
 }
 
-/// Whether a service is a one-shot (`restart: "no"`, not a cron job).
+/// Whether the label `key` makes its service a cron job ([`is_cron`]).
+fn is_cron_label(key: &str) -> bool {
+    key.starts_with("sh.factory.cronjob.")
+}
+
+/// Whether a service is a one-shot (`restart: "no"`, not a cron job); `tree` is the project's.
 #[must_use]
-pub fn is_one_shot(svc: &Service) -> bool {
-    svc.restart.as_ref().is_some_and(|r| r.value == "no") && !is_cron(svc)
+pub fn is_one_shot(tree: &Tree, svc: &Service) -> bool {
+    svc.restart.as_ref().is_some_and(|r| r.value == "no") && !is_cron(tree, svc)
 }
 
 /// Go's `strconv.ParseBool`.
@@ -290,12 +328,15 @@ fn go_bool(v: &str) -> Option<bool> {
     }
 }
 
-/// Whether Traefik routes the service at all (see the module docs).
+/// Whether Traefik routes the service at all (see the module docs); `tree` is the project's.
 #[must_use]
-pub fn is_enabled(svc: &Service) -> bool {
-    value_of(svc.label("traefik.enable"))
-        .and_then(go_bool)
-        .unwrap_or(true)
+pub fn is_enabled(tree: &Tree, svc: &Service) -> bool {
+    enables(tree, svc.label(tree, "traefik.enable"))
+}
+
+/// Whether the service's (last) `traefik.enable` label, if any, lets Traefik route it.
+fn enables(tree: &Tree, enable: Option<&KeyValue>) -> bool {
+    value_of(tree, enable).and_then(go_bool).unwrap_or(true)
 }
 
 /// What a `traefik.*` label key sets: `(segment, property)`, as Traefik v1.7's
@@ -353,13 +394,14 @@ pub const MAX_COMPARED_ROUTES: usize = 200;
 /// The frontends of every routed service, by service then segment, in file order.
 #[must_use]
 pub fn routes<'p>(project: &'p Project) -> Vec<RouteDef<'p>> {
+    let tree = &project.tree;
     // Without a `traefik.*` label there is no rule label, so no route.
     let traefik = |svc: &Service| {
         svc.labels.as_ref().is_some_and(|labels| {
             labels
                 .value
                 .iter()
-                .any(|kv| kv.key.value.starts_with("traefik."))
+                .any(|kv| kv.key(tree).starts_with("traefik."))
         })
     };
     // A route is large: reserve one per candidate service rather than grow (and copy) the
@@ -367,16 +409,25 @@ pub fn routes<'p>(project: &'p Project) -> Vec<RouteDef<'p>> {
     let mut out = Vec::with_capacity(project.services.iter().filter(|s| traefik(s)).count());
     for (index, svc) in project.services.iter().enumerate() {
         let Some(labels) = &svc.labels else { continue };
-        if !traefik(svc) || !is_enabled(svc) {
+        if !traefik(svc) {
             continue;
         }
+        // What `is_enabled` and `is_cron` read, taken in the one pass over the labels (each
+        // label's key is read from the tree).
+        let mut enable: Option<&KeyValue> = None;
+        let mut cron = false;
         // The service-wide labels, and each segment's in the order segments first appear.
         let mut defaults: Props<'_> = [None; PROPS.len()];
         let mut named: Vec<(&str, Props<'_>)> = Vec::new();
         // Each segment's place in `named`: a service may declare thousands of segments.
         let mut place: HashMap<&str, usize> = HashMap::new();
         for kv in &labels.value {
-            let Some((segment, prop)) = split_key(&kv.key.value) else {
+            let key = kv.key(tree);
+            cron |= is_cron_label(key);
+            if key == "traefik.enable" {
+                enable = Some(kv);
+            }
+            let Some((segment, prop)) = split_key(key) else {
                 continue;
             };
             let props = match segment {
@@ -401,13 +452,17 @@ pub fn routes<'p>(project: &'p Project) -> Vec<RouteDef<'p>> {
                 *slot = Some(kv);
             }
         }
+        if !enables(tree, enable) {
+            continue;
+        }
         let get = |own: &Props<'p>, prop: usize| -> Option<&'p KeyValue> {
             own.get(prop)
                 .copied()
                 .flatten()
                 .or_else(|| defaults.get(prop).copied().flatten())
         };
-        let transient = is_cron(svc) || is_one_shot(svc);
+        // `is_cron(svc) || is_one_shot(svc)`.
+        let transient = cron || svc.restart.as_ref().is_some_and(|r| r.value == "no");
         let make = |segment: Option<&'p str>, own: &Props<'p>| -> Option<RouteDef<'p>> {
             let rule = get(own, RULE)?;
             Some(RouteDef {
@@ -421,6 +476,7 @@ pub fn routes<'p>(project: &'p Project) -> Vec<RouteDef<'p>> {
                 entrypoints: get(own, ENTRYPOINTS),
                 transient,
                 parsed: std::sync::OnceLock::new(),
+                tree,
             })
         };
         if named.is_empty() {

@@ -43,9 +43,9 @@ fn environment_merges_by_name_across_list_and_map_forms() {
         .iter()
         .map(|kv| {
             (
-                kv.key.value.to_string(),
-                kv.value.as_ref().map(ToString::to_string),
-                kv.key.at.file,
+                kv.key(&p.tree).to_owned(),
+                kv.value(&p.tree).map(ToOwned::to_owned),
+                kv.key_at(&p.tree).file,
             )
         })
         .collect();
@@ -196,7 +196,12 @@ fn reset_of_one_key_removes_it_from_an_earlier_mapping_only() {
         ]);
         p.service("web")
             .and_then(|w| w.environment.as_ref())
-            .map(|e| e.value.iter().map(|kv| kv.key.value.to_string()).collect())
+            .map(|e| {
+                e.value
+                    .iter()
+                    .map(|kv| kv.key(&p.tree).to_owned())
+                    .collect()
+            })
             .unwrap_or_default()
     };
     assert_eq!(names("{A: 1, B: 2}"), ["B", "C"]);
@@ -213,8 +218,8 @@ fn every_document_of_a_file_is_merged_and_linted() {
     assert_eq!(names, ["app", "worker"]);
     assert_eq!(
         p.service("app")
-            .and_then(|s| s.env("A"))
-            .and_then(|kv| kv.value.as_deref()),
+            .and_then(|s| s.env(&p.tree, "A"))
+            .and_then(|kv| kv.value(&p.tree)),
         Some("1")
     );
     let report = lint(

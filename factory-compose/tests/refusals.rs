@@ -492,7 +492,7 @@ fn an_inherited_override_tag_applies_to_the_own_value() {
         .expect("environment")
         .value
         .iter()
-        .map(|kv| kv.key.value.as_str())
+        .map(|kv| kv.key(&loaded.project.tree))
         .collect();
     assert_eq!(names, ["C"]);
 }

@@ -1,7 +1,9 @@
 //! Tree → model, reporting wrong shapes (FC002), wrong types (FC020) and YAML booleans, lists or
 //! maps where Compose wants a string (FC021).
 
-use super::{CommandValue, Form, KeyValue, OtherKey, Project, Service, Spanned, StringList, Text};
+use super::{
+    CommandValue, Form, KeyValue, OtherKey, Project, Read, Service, Spanned, StringList, Text,
+};
 use crate::diagnostic::Diagnostics;
 use crate::rules::registry;
 use crate::span::Location;
@@ -133,6 +135,20 @@ fn compose_string_as(s: &str, kind: PlainValue) -> Option<Text> {
         PlainValue::Int(i) => Some(Text::from(i.to_string())),
         PlainValue::Float(f) => Some(Text::from(crate::yaml::go_format_float(f))),
         PlainValue::Timestamp | PlainValue::Str => Some(Text::from(s)),
+    }
+}
+
+/// How a [`KeyValue`] keeps [`compose_string_as`] of `s`: as the text itself where Compose
+/// reads it as written (most values), else what Compose reads.
+fn compose_read(s: &str, kind: PlainValue) -> Read {
+    match kind {
+        PlainValue::Null => Read::ABSENT,
+        PlainValue::Bool(b) => Read::bool(b),
+        PlainValue::Str | PlainValue::Timestamp => Read::TEXT,
+        PlainValue::Int(_) | PlainValue::Float(_) => match compose_string_as(s, kind) {
+            Some(printed) if printed != s => Read::printed(printed),
+            _ => Read::TEXT,
+        },
     }
 }
 
@@ -553,20 +569,9 @@ impl<'t> Cx<'t> {
                         self.type_error(diags, path.item(), item, "a `KEY=VALUE` string", None);
                         continue;
                     };
-                    let text = compose_string_as(s, kind).unwrap_or_default();
-                    let at = self.loc(item);
-                    let (key, value) = match text.split_once('=') {
-                        Some((k, v)) => (k.into(), Some(v.into())),
-                        None => (text.clone(), None),
-                    };
-                    // The name's span: exact for plain and single-quoted items whose raw text is the key.
-                    let key_at = name_span(self.tree, at, self.node(item), key.len());
-                    out.push(KeyValue {
-                        key: Spanned::new(key, key_at),
-                        value,
-                        node: item,
-                        form: Form::List,
-                    });
+                    let read = compose_read(s, kind);
+                    let split = read.text(s).and_then(|text| text.find('='));
+                    out.push(KeyValue::item(item, read, split));
                 }
                 Some(out)
             }
@@ -574,7 +579,7 @@ impl<'t> Cx<'t> {
                 let entries = self.tree.entries(entries);
                 let mut out = Vec::with_capacity(entries.len());
                 for e in entries {
-                    let key = self.key_text(e);
+                    let key = self.scalar(e.key).unwrap_or("?");
                     // A `- K=V` item a later file merged onto an earlier file's mapping: its
                     // key and value are the item (`merge::named_entries`), written in list
                     // form; Compose accepts an empty name there (Docker does not: FE009).
@@ -587,37 +592,32 @@ impl<'t> Cx<'t> {
                                 .at_inherited(self.loc(e.key), self.via(e).or(via)),
                         );
                     }
-                    let key_sp = self.spanned(key.clone(), e.key, e);
                     let value = match self.node(e.value).kind {
                         NodeKind::Scalar(s) => {
                             let s = self.tree.text(s);
                             let kind = self.kind(e.value);
                             match kind {
                                 PlainValue::Bool(_) => {
-                                    self.fc021(diags, path, &key, e, "a YAML boolean")
+                                    self.fc021(diags, path, key, e, "a YAML boolean")
                                 }
                                 PlainValue::Timestamp => {
-                                    self.fc021(diags, path, &key, e, "a YAML timestamp")
+                                    self.fc021(diags, path, key, e, "a YAML timestamp")
                                 }
                                 _ => {}
                             }
-                            compose_string_as(s, kind)
+                            compose_read(s, kind)
                         }
                         NodeKind::Sequence(_) => {
-                            self.fc021(diags, path, &key, e, "a list");
-                            None
+                            self.fc021(diags, path, key, e, "a list");
+                            Read::ABSENT
                         }
                         NodeKind::Mapping(_) => {
-                            self.fc021(diags, path, &key, e, "a mapping");
-                            None
+                            self.fc021(diags, path, key, e, "a mapping");
+                            Read::ABSENT
                         }
                     };
-                    out.push(KeyValue {
-                        key: key_sp,
-                        value,
-                        node: e.value,
-                        form: if item { Form::List } else { Form::Map },
-                    });
+                    let form = if item { Form::List } else { Form::Map };
+                    out.push(KeyValue::entry(e.key, e.value, form, self.via(e), value));
                 }
                 Some(out)
             }

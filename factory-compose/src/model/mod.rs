@@ -75,28 +75,210 @@ pub enum Form {
     Map,
 }
 
-/// One `environment` or `labels` entry.
+/// One `environment` or `labels` entry: a view of the tree it was read from.
 ///
-/// The value's place is not stored: it is the value node's ([`KeyValue::value_at`],
-/// [`KeyValue::located_value`]), and an inherited entry's `<<` line is the key's `via`, which
-/// the value shares (a 10 000-service project has 64 000 entries: 80 bytes each instead of 104).
+/// The entry keeps the nodes it was written as, not copies of their texts: its key and value
+/// are read through the tree ([`KeyValue::key`], [`KeyValue::value`], with [`Project::tree`]).
+/// A mapping entry's key is its key node's text; a list item `- KEY=VALUE` is split at its first
+/// `=` (a bare `- KEY` has no value). Where Compose does not read a value as its node's text, the
+/// entry keeps what it reads: a boolean is `true`/`false` (`True` in the file), a number is
+/// printed as Go prints it (`0755` is `493`, `1e6` is `1e+06`; kept with the entry, as few
+/// values are numbers written otherwise), a null, list or mapping value is no value.
+///
+/// Before this was a view, `key` was a `Spanned<Text>` and `value` an `Option<Text>`, both
+/// public fields: `kv.key.value` is now [`KeyValue::key`], `kv.key.at` [`KeyValue::key_at`],
+/// `kv.key.via` [`KeyValue::via`], `kv.value` [`KeyValue::value`] (each but `via` taking the
+/// tree); [`KeyValue::located_key`] gives the three together. A 10 000-service project has
+/// 64 000 entries: 32 bytes each instead of 80.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyValue {
-    /// The name (`KEY`), spanning the key in map form and the name part of the item in list form;
-    /// when the entry was inherited through a merge key, its `via` is the `<<` line.
-    pub key: Spanned<Text>,
-    /// The value as Compose reads it (`None`: a bare `- KEY` item or a null map value).
-    pub value: Option<Text>,
     /// The value node (the map value, or the list item).
     pub node: NodeId,
+    /// [`Shape::Entry`]: the key node; [`Shape::Item`]: where the item's text splits (the `=`'s
+    /// offset), [`NO_SPLIT`] for an item without `=`.
+    key_or_split: u32,
+    /// When the entry was inherited through a merge key: the `<<` key of the inheriting mapping.
+    via: Option<Location>,
     /// How the entry was written.
     pub form: Form,
+    /// A mapping entry or a list item read whole.
+    shape: Shape,
+    /// How Compose reads the value node's text.
+    reading: Reading,
+    /// The value node as Compose reads it, for [`Reading::Printed`] only.
+    printed: Option<Box<Text>>,
+}
+
+/// [`KeyValue::key_or_split`] of a list item without `=` (a bare `- KEY`).
+const NO_SPLIT: u32 = u32::MAX;
+
+/// Where a [`KeyValue`]'s key and value are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// A mapping entry: the key node's text, and the value node read as Compose reads it (also
+    /// for the `- K=V` items a later file's merge made a mapping of, which are [`Form::List`]).
+    Entry,
+    /// A list item: its text as Compose reads it, split at its first `=`.
+    Item,
+}
+
+/// How Compose reads a [`KeyValue`]'s value node (the whole item, for a list item).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// As its text: a string (or a timestamp, or a number Go prints as written).
+    Text,
+    /// The boolean `true`, however written (`True`, `TRUE`).
+    True,
+    /// The boolean `false`, however written.
+    False,
+    /// A number Go prints otherwise than written: [`KeyValue::printed`].
+    Printed,
+    /// No value: a null scalar, a list or a mapping (a mapping entry only).
+    Absent,
 }
 
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<KeyValue>() == 80);
+const _: () = assert!(std::mem::size_of::<KeyValue>() == 32);
 
 impl KeyValue {
+    /// The entry `key: node` of a mapping, whose value Compose reads as `value`.
+    pub(crate) fn entry(
+        key: NodeId,
+        node: NodeId,
+        form: Form,
+        via: Option<Location>,
+        Read { reading, printed }: Read,
+    ) -> Self {
+        Self {
+            node,
+            key_or_split: key.0,
+            via,
+            form,
+            shape: Shape::Entry,
+            reading,
+            printed,
+        }
+    }
+
+    /// The list item `node` (`- KEY=VALUE` or `- KEY`), which Compose reads as `text`, whose
+    /// first `=` is at `split` (in that reading).
+    pub(crate) fn item(
+        node: NodeId,
+        Read { reading, printed }: Read,
+        split: Option<usize>,
+    ) -> Self {
+        Self {
+            node,
+            key_or_split: split
+                .and_then(|s| u32::try_from(s).ok())
+                .unwrap_or(NO_SPLIT),
+            via: None,
+            form: Form::List,
+            shape: Shape::Item,
+            reading,
+            printed,
+        }
+    }
+
+    /// The value node (a list item: the whole item) as Compose reads it.
+    fn read<'a>(&'a self, tree: &'a Tree) -> Option<&'a str> {
+        match self.reading {
+            Reading::Text => Some(text_of(tree, self.node).unwrap_or_default()),
+            Reading::True => Some("true"),
+            Reading::False => Some("false"),
+            Reading::Printed => self.printed.as_deref().map(Text::as_str),
+            Reading::Absent => None,
+        }
+    }
+
+    /// The item's split, when it has an `=`.
+    fn split(&self) -> Option<usize> {
+        (self.key_or_split != NO_SPLIT).then_some(self.key_or_split as usize)
+    }
+
+    /// The name (`KEY`): the key in map form, the part of the item before its first `=` in list
+    /// form (a key that is not a scalar reads `?`). `tree` is the tree the entry was read from
+    /// ([`Project::tree`]).
+    #[must_use]
+    pub fn key<'a>(&'a self, tree: &'a Tree) -> &'a str {
+        // The rules read many keys (the route rules each go through every label): the common
+        // shape first, the item's split out of line.
+        match self.shape {
+            Shape::Entry => text_of(tree, NodeId(self.key_or_split)).unwrap_or("?"),
+            Shape::Item => self.item_key(tree),
+        }
+    }
+
+    /// [`KeyValue::key`] of a list item: the part before its first `=`.
+    #[inline(never)]
+    fn item_key<'a>(&'a self, tree: &'a Tree) -> &'a str {
+        let text = self.read(tree).unwrap_or_default();
+        self.split().and_then(|s| text.get(..s)).unwrap_or(text)
+    }
+
+    /// The value as Compose reads it: `None` for a bare `- KEY` item, a null map value (`KEY:`,
+    /// `KEY: ~`) or a list or mapping value (which Compose refuses: FC021).
+    #[must_use]
+    pub fn value<'a>(&'a self, tree: &'a Tree) -> Option<&'a str> {
+        let text = self.read(tree)?;
+        match self.shape {
+            Shape::Entry => Some(text),
+            Shape::Item => text.get(self.split()? + 1..),
+        }
+    }
+
+    /// Whether the entry has a value ([`KeyValue::value`] is `Some`), told without reading it.
+    #[must_use]
+    pub fn has_value(&self) -> bool {
+        match self.shape {
+            Shape::Entry => self.reading != Reading::Absent,
+            // An item's reading is never absent (a null item is no entry), and its value is
+            // what follows the `=`.
+            Shape::Item => self.split().is_some(),
+        }
+    }
+
+    /// Where the name was written: the key in map form; in list form the name part of the item
+    /// when its text is as written (plain, or quoted without escapes), else the whole item.
+    #[must_use]
+    pub fn key_at(&self, tree: &Tree) -> Location {
+        match self.shape {
+            Shape::Entry => tree.location(NodeId(self.key_or_split)),
+            Shape::Item => convert::name_span(
+                tree,
+                tree.location(self.node),
+                tree.node(self.node),
+                self.key(tree).len(),
+            ),
+        }
+    }
+
+    /// When the entry was inherited through a merge key (`<<: *anchor` in the `environment` or
+    /// `labels` mapping): the `<<` key. The key and the value were written where the anchor was
+    /// defined ([`KeyValue::key_at`], [`KeyValue::value_at`]).
+    #[must_use]
+    pub const fn via(&self) -> Option<Location> {
+        self.via
+    }
+
+    /// The name and where it was written ([`KeyValue::key`], [`KeyValue::key_at`],
+    /// [`KeyValue::via`]).
+    #[must_use]
+    pub fn located_key<'a>(&'a self, tree: &'a Tree) -> Spanned<&'a str> {
+        Spanned {
+            value: self.key(tree),
+            at: self.key_at(tree),
+            via: self.via,
+        }
+    }
+
+    /// Where a diagnostic about the entry's name points: the `<<` line when inherited, else the
+    /// name ([`KeyValue::key_at`]).
+    #[must_use]
+    pub fn key_primary(&self, tree: &Tree) -> Location {
+        self.via.unwrap_or_else(|| self.key_at(tree))
+    }
+
     /// Where the value was written (the value node: the map value, or the whole list item);
     /// `tree` is the tree the entry was read from ([`Project::tree`]).
     #[must_use]
@@ -107,12 +289,12 @@ impl KeyValue {
     /// The value and where it was written ([`KeyValue::value_at`]), through the `<<` line when
     /// the entry was inherited; `None` without a value.
     #[must_use]
-    pub fn located_value<'k>(&'k self, tree: &Tree) -> Option<Spanned<&'k str>> {
-        let value = self.value.as_deref()?;
+    pub fn located_value<'a>(&'a self, tree: &'a Tree) -> Option<Spanned<&'a str>> {
+        let value = self.value(tree)?;
         Some(Spanned {
             value,
             at: self.value_at(tree),
-            via: self.key.via,
+            via: self.via,
         })
     }
 
@@ -122,6 +304,61 @@ impl KeyValue {
     #[must_use]
     pub fn value_inherited_from(&self, tree: &Tree) -> Option<Location> {
         self.located_value(tree)?.inherited_from()
+    }
+}
+
+/// The text of scalar node `id` of `tree` (`None` for a collection).
+#[inline]
+fn text_of(tree: &Tree, id: NodeId) -> Option<&str> {
+    match tree.node(id).kind {
+        crate::yaml::NodeKind::Scalar(s) => Some(tree.text(s)),
+        crate::yaml::NodeKind::Sequence(_) | crate::yaml::NodeKind::Mapping(_) => None,
+    }
+}
+
+/// How Compose reads a scalar in an `environment` or `labels` value, for [`KeyValue`] to keep.
+#[derive(Debug)]
+pub(crate) struct Read {
+    reading: Reading,
+    /// The text read, for [`Reading::Printed`] only.
+    printed: Option<Box<Text>>,
+}
+
+impl Read {
+    /// As the node's text.
+    pub(crate) const TEXT: Self = Self::of(Reading::Text);
+    /// As no value (null, a list, a mapping).
+    pub(crate) const ABSENT: Self = Self::of(Reading::Absent);
+
+    const fn of(reading: Reading) -> Self {
+        Self {
+            reading,
+            printed: None,
+        }
+    }
+
+    /// As a boolean.
+    pub(crate) const fn bool(b: bool) -> Self {
+        Self::of(if b { Reading::True } else { Reading::False })
+    }
+
+    /// As `text`, not the node's (a number Go prints otherwise).
+    pub(crate) fn printed(text: Text) -> Self {
+        Self {
+            reading: Reading::Printed,
+            printed: Some(Box::new(text)),
+        }
+    }
+
+    /// What Compose reads, `text` being the node's text.
+    pub(crate) fn text<'a>(&'a self, text: &'a str) -> Option<&'a str> {
+        match self.reading {
+            Reading::Text => Some(text),
+            Reading::True => Some("true"),
+            Reading::False => Some("false"),
+            Reading::Printed => self.printed.as_deref().map(Text::as_str),
+            Reading::Absent => None,
+        }
     }
 }
 
@@ -197,26 +434,28 @@ pub(crate) struct RareKeys {
 const _: () = assert!(std::mem::size_of::<Service>() <= 584);
 
 impl Service {
-    /// The label `key`, if set.
+    /// The label `key`, if set (the last of that name); `tree` is the project's
+    /// ([`Project::tree`]), which the labels' names are read from.
     #[must_use]
-    pub fn label(&self, key: &str) -> Option<&KeyValue> {
+    pub fn label(&self, tree: &Tree, key: &str) -> Option<&KeyValue> {
         self.labels
             .as_ref()?
             .value
             .iter()
             .rev()
-            .find(|kv| kv.key.value == key)
+            .find(|kv| kv.key(tree) == key)
     }
 
-    /// The environment entry `key`, if set.
+    /// The environment entry `key`, if set (the last of that name); `tree` is the project's
+    /// ([`Project::tree`]).
     #[must_use]
-    pub fn env(&self, key: &str) -> Option<&KeyValue> {
+    pub fn env(&self, tree: &Tree, key: &str) -> Option<&KeyValue> {
         self.environment
             .as_ref()?
             .value
             .iter()
             .rev()
-            .find(|kv| kv.key.value == key)
+            .find(|kv| kv.key(tree) == key)
     }
 
     /// Every key of the service as written (own keys first, then inherited ones) with its
@@ -365,5 +604,264 @@ impl Project {
     #[must_use]
     pub fn service(&self, name: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.name.value == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::environment::ProcessEnv;
+    use crate::settings::Settings;
+    use crate::source::{FileKind, SourceFile, SourceMap};
+
+    /// The project of the compose files `files` (merged in order) with `.env` `dotenv`, and
+    /// its sources.
+    fn load(files: &[&str], dotenv: &str) -> (crate::Loaded, SourceMap) {
+        let mut sources = SourceMap::new();
+        for (i, text) in files.iter().enumerate() {
+            sources.add(SourceFile::new(
+                format!("c{i}.yml"),
+                *text,
+                FileKind::Compose,
+            ));
+        }
+        sources.add(SourceFile::new(".env", dotenv, FileKind::Dotenv));
+        let loaded = crate::load(&sources, &ProcessEnv::default(), &Settings::default());
+        (loaded, sources)
+    }
+
+    /// The `environment` (or `labels`) entries of service `name`.
+    fn entries<'p>(p: &'p Project, name: &str, labels: bool) -> &'p [KeyValue] {
+        let svc = p.service(name).expect("the service");
+        let list = if labels {
+            &svc.labels
+        } else {
+            &svc.environment
+        };
+        &list.as_ref().expect("the key").value
+    }
+
+    /// Each entry as `(key, value)`, checking [`KeyValue::has_value`] against the value.
+    fn read<'p>(p: &'p Project, kvs: &'p [KeyValue]) -> Vec<(&'p str, Option<&'p str>)> {
+        kvs.iter()
+            .map(|kv| {
+                let value = kv.value(&p.tree);
+                assert_eq!(kv.has_value(), value.is_some(), "{kv:?}");
+                (kv.key(&p.tree), value)
+            })
+            .collect()
+    }
+
+    /// The text of the source at `at`.
+    fn written(sources: &SourceMap, at: Location) -> &str {
+        sources.get(at.file).slice(at.span)
+    }
+
+    #[test]
+    fn a_map_entry_reads_its_key_and_value_nodes() {
+        let (l, sources) = load(
+            &[
+                "services:\n  app:\n    image: a\n    environment:\n      NAME: value\n      QUOTED: 'it''s'\n",
+            ],
+            "",
+        );
+        let p = &l.project;
+        let kvs = entries(p, "app", false);
+        assert_eq!(
+            read(p, kvs),
+            [("NAME", Some("value")), ("QUOTED", Some("it's"))]
+        );
+        let kv = &kvs[0];
+        assert_eq!(kv.form, Form::Map);
+        assert_eq!(kv.via(), None);
+        assert_eq!(written(&sources, kv.key_at(&p.tree)), "NAME");
+        assert_eq!(written(&sources, kv.value_at(&p.tree)), "value");
+        assert_eq!(kv.key_primary(&p.tree), kv.key_at(&p.tree));
+        let located = kv.located_key(&p.tree);
+        assert_eq!((located.value, located.at), ("NAME", kv.key_at(&p.tree)));
+        assert_eq!(kv.value_inherited_from(&p.tree), None);
+        assert_eq!(written(&sources, kvs[1].value_at(&p.tree)), "'it''s'");
+    }
+
+    #[test]
+    fn a_list_item_splits_at_its_first_equals_sign() {
+        let (l, sources) = load(
+            &[
+                "services:\n  app:\n    image: a\n    environment:\n      - A=1\n      - BARE\n      - EMPTY=\n      - =nameless\n      - EQ=a=b\n      - \"ESC\\u0041=x\"\n",
+            ],
+            "",
+        );
+        let p = &l.project;
+        let kvs = entries(p, "app", false);
+        assert_eq!(
+            read(p, kvs),
+            [
+                ("A", Some("1")),
+                ("BARE", None),
+                ("EMPTY", Some("")),
+                ("", Some("nameless")),
+                ("EQ", Some("a=b")),
+                ("ESCA", Some("x")),
+            ]
+        );
+        assert!(
+            kvs.iter()
+                .all(|kv| kv.form == Form::List && kv.via().is_none())
+        );
+        // The name's place is the name part of the item when the item is written as read.
+        assert_eq!(written(&sources, kvs[0].key_at(&p.tree)), "A");
+        assert_eq!(written(&sources, kvs[0].value_at(&p.tree)), "A=1");
+        assert_eq!(written(&sources, kvs[1].key_at(&p.tree)), "BARE");
+        assert_eq!(written(&sources, kvs[4].key_at(&p.tree)), "EQ");
+        // An escape: the whole item.
+        assert_eq!(
+            written(&sources, kvs[5].key_at(&p.tree)),
+            "\"ESC\\u0041=x\""
+        );
+        assert_eq!(kvs[1].located_value(&p.tree), None);
+    }
+
+    #[test]
+    fn an_entry_inherited_through_a_merge_key_reads_the_anchor_and_points_at_the_merge_key() {
+        let (l, sources) = load(
+            &[
+                "x-env: &env\n  SHARED: from-anchor\n  OWN: anchor\nservices:\n  app:\n    image: a\n    environment:\n      <<: *env\n      OWN: own\n",
+            ],
+            "",
+        );
+        let p = &l.project;
+        let kvs = entries(p, "app", false);
+        assert_eq!(
+            read(p, kvs),
+            [("OWN", Some("own")), ("SHARED", Some("from-anchor"))]
+        );
+        let (own, shared) = (&kvs[0], &kvs[1]);
+        assert_eq!(own.via(), None);
+        let via = shared.via().expect("inherited");
+        assert_eq!(written(&sources, via), "<<");
+        assert_eq!(shared.key_primary(&p.tree), via);
+        // The key and the value are where the anchor was defined.
+        let key_at = shared.key_at(&p.tree);
+        assert_eq!(written(&sources, key_at), "SHARED");
+        assert!(key_at.span.start < via.span.start);
+        let value = shared.located_value(&p.tree).expect("a value");
+        assert_eq!((value.value, value.via), ("from-anchor", Some(via)));
+        assert_eq!(value.primary(), via);
+        assert_eq!(
+            shared.value_inherited_from(&p.tree),
+            Some(shared.value_at(&p.tree))
+        );
+        assert_eq!(written(&sources, shared.value_at(&p.tree)), "from-anchor");
+    }
+
+    #[test]
+    fn map_values_are_read_as_compose_reads_them() {
+        let (l, _) = load(
+            &[
+                "services:\n  app:\n    image: a\n    environment:\n      PORT: 8080\n      MODE: 0755\n      HEX: 0x1F\n      BIG: 1e6\n      RATIO: 1.50\n      ON: True\n      OFF: false\n      NO: no\n      EMPTY:\n      TILDE: ~\n      LIST: [a]\n      MAP: {a: 1}\n      QUOTED: '0755'\n      WHEN: 2001-12-14\n",
+            ],
+            "",
+        );
+        let p = &l.project;
+        assert_eq!(
+            read(p, entries(p, "app", false)),
+            [
+                ("PORT", Some("8080")),
+                ("MODE", Some("493")),
+                ("HEX", Some("31")),
+                ("BIG", Some("1e+06")),
+                ("RATIO", Some("1.5")),
+                ("ON", Some("true")),
+                ("OFF", Some("false")),
+                ("NO", Some("no")),
+                ("EMPTY", None),
+                ("TILDE", None),
+                ("LIST", None),
+                ("MAP", None),
+                ("QUOTED", Some("0755")),
+                ("WHEN", Some("2001-12-14")),
+            ]
+        );
+    }
+
+    #[test]
+    fn list_items_that_are_not_strings_are_read_as_compose_prints_them() {
+        let (l, _) = load(
+            &[
+                "services:\n  app:\n    image: a\n    labels:\n      - 0x10\n      - True\n      - 1e3\n      - 8080\n",
+            ],
+            "",
+        );
+        let p = &l.project;
+        assert_eq!(
+            read(p, entries(p, "app", true)),
+            [("16", None), ("true", None), ("1000", None), ("8080", None)]
+        );
+    }
+
+    #[test]
+    fn interpolated_values_and_items_are_read_as_rendered() {
+        let (l, _) = load(
+            &[
+                "services:\n  app:\n    image: a\n    environment:\n      URL: http://${HOST}:${PORT:-80}/\n      NUM: ${N}\n    labels:\n      - traefik.frontend.rule=Host:${HOST}\n      - ${KN}=v\n",
+            ],
+            "HOST=example.com\nN=0755\nKN=NAMED\n",
+        );
+        let p = &l.project;
+        assert_eq!(
+            read(p, entries(p, "app", false)),
+            // An interpolated value is a string, whatever it looks like.
+            [
+                ("URL", Some("http://example.com:80/")),
+                ("NUM", Some("0755"))
+            ]
+        );
+        assert_eq!(
+            read(p, entries(p, "app", true)),
+            [
+                ("traefik.frontend.rule", Some("Host:example.com")),
+                ("NAMED", Some("v")),
+            ]
+        );
+    }
+
+    #[test]
+    fn items_a_later_file_merges_onto_a_mapping_keep_the_list_form() {
+        let (l, _) = load(
+            &[
+                "services:\n  app:\n    image: a\n    environment:\n      A: 1\n",
+                "services:\n  app:\n    environment:\n      - B=2\n      - C\n",
+            ],
+            "",
+        );
+        let p = &l.project;
+        let kvs = entries(p, "app", false);
+        assert_eq!(
+            read(p, kvs),
+            [("A", Some("1")), ("B", Some("2")), ("C", None)]
+        );
+        let forms: Vec<Form> = kvs.iter().map(|kv| kv.form).collect();
+        assert_eq!(forms, [Form::Map, Form::List, Form::List]);
+    }
+
+    #[test]
+    fn a_service_finds_the_last_entry_of_a_name() {
+        let (l, _) = load(
+            &[
+                "services:\n  app:\n    image: a\n    environment:\n      - A=first\n      - A=last\n    labels:\n      x: 1\n",
+            ],
+            "",
+        );
+        let p = &l.project;
+        let app = p.service("app").expect("app");
+        assert_eq!(
+            app.env(&p.tree, "A").and_then(|kv| kv.value(&p.tree)),
+            Some("last")
+        );
+        assert_eq!(app.env(&p.tree, "B"), None);
+        assert_eq!(
+            app.label(&p.tree, "x").and_then(|kv| kv.value(&p.tree)),
+            Some("1")
+        );
     }
 }

@@ -52,6 +52,7 @@ impl Rule for InvalidSchedule {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for job in cx.jobs() {
             let (Some(kv), Some(Err(e))) = (job.schedule_label, &job.schedule) else {
                 continue;
@@ -61,9 +62,8 @@ impl Rule for InvalidSchedule {
             if at.span.start == at.span.end {
                 // An empty schedule: point at the whole (empty) value, or the key for a null one.
                 at = kv
-                    .value
-                    .as_ref()
-                    .map_or(kv.key.at, |_| kv.value_at(&cx.project.tree));
+                    .value(tree)
+                    .map_or(kv.key_at(tree), |_| kv.value_at(tree));
             }
             let mut d = registry::diagnostic(
                 "FJ002",

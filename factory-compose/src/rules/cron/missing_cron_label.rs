@@ -47,6 +47,7 @@ impl Rule for MissingCronLabel {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for job in cx.jobs() {
             let (present, missing, help) = match (job.schedule_label, job.command_label) {
                 (Some(kv), None) => (
@@ -73,10 +74,10 @@ impl Rule for MissingCronLabel {
                     format!(
                         "`{}` has the label `{}` but not `{missing}`, so the platform does not schedule it",
                         job.name(),
-                        present.key.value
+                        present.key(tree)
                     ),
                 )
-                .at_inherited(present.key.at, label_via(job.service, present))
+                .at_inherited(present.key_at(tree), label_via(job.service, present))
                 .with_help(help),
             );
         }

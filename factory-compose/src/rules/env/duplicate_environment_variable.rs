@@ -47,6 +47,7 @@ impl Rule for DuplicateEnvironmentVariable {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         let mut reported = BTreeSet::new();
         for svc in &cx.project.services {
             let Some(env) = &svc.environment else {
@@ -54,7 +55,7 @@ impl Rule for DuplicateEnvironmentVariable {
             };
             let mut first: BTreeMap<&str, &KeyValue> = BTreeMap::new();
             for kv in env.value.iter().filter(|kv| kv.form == Form::List) {
-                let name = kv.key.value.as_str();
+                let name = kv.key(tree);
                 if name.trim().is_empty() {
                     continue; // FE009
                 }
@@ -69,8 +70,8 @@ impl Rule for DuplicateEnvironmentVariable {
                 out.push(repeated(
                     name,
                     &svc.name.value,
-                    (kv.key.at, env.via),
-                    earlier.key.at,
+                    (kv.key_at(tree), env.via),
+                    earlier.key_at(tree),
                 ));
             }
         }

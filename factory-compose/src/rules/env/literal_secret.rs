@@ -72,7 +72,7 @@ impl Rule for LiteralSecret {
                 continue;
             };
             for kv in &env.value {
-                let Some(value) = kv.value.as_deref() else {
+                let Some(value) = kv.value(tree) else {
                     continue;
                 };
                 // The text as written: only a scalar the interpolation rendered has another.
@@ -84,14 +84,14 @@ impl Rule for LiteralSecret {
                 let Some(raw) = written.or_else(|| scalar_text(tree, kv.node)) else {
                     continue;
                 };
+                let name = kv.key(tree);
                 // Where the value starts in the scalar's written text.
                 let value_start = match kv.form {
-                    Form::List => kv.key.value.len() + 1,
+                    Form::List => name.len() + 1,
                     Form::Map => 0,
                 };
                 let raw_value = raw.get(value_start..).unwrap_or("");
-                let name = &kv.key.value;
-                let inherited = env.via.or(kv.key.via);
+                let inherited = env.via.or(kv.via());
                 if holds_secret(name, value) && is_literal(raw_value) && reported.insert(kv.node) {
                     let at = match kv.form {
                         Form::Map => kv.value_at(tree),

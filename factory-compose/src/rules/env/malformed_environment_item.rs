@@ -46,13 +46,14 @@ impl Rule for MalformedEnvironmentItem {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         let mut reported = BTreeSet::new();
         for svc in &cx.project.services {
             let Some(env) = &svc.environment else {
                 continue;
             };
             for kv in env.value.iter().filter(|kv| kv.form == Form::List) {
-                let Some(problem) = problem(&kv.key.value, kv.value.is_some()) else {
+                let Some(problem) = problem(kv.key(tree), kv.has_value()) else {
                     continue;
                 };
                 if !reported.insert(kv.node) {
@@ -76,8 +77,8 @@ impl Rule for MalformedEnvironmentItem {
                         "write the variable's name before `=`: `- NAME=value`".to_owned(),
                     ),
                     Problem::Blanks => {
-                        let name = kv.key.value.trim();
-                        let value = kv.value.as_deref().map_or("", str::trim_start);
+                        let name = kv.key(tree).trim();
+                        let value = kv.value(tree).map_or("", str::trim_start);
                         let help = if name.contains(char::is_whitespace) {
                             // `- MY KEY=1`: no trimming makes it a name.
                             let joined: String =
@@ -91,7 +92,8 @@ impl Rule for MalformedEnvironmentItem {
                         (
                             format!(
                                 "the `environment` item `{}` of service `{}` has blanks in its name",
-                                kv.key.value, svc.name.value
+                                kv.key(tree),
+                                svc.name.value
                             ),
                             help,
                         )

@@ -154,13 +154,14 @@ fn first_use(cx: &Context<'_>, name: &str) -> Option<Location> {
     if let Some(u) = cx.interpolation.uses.iter().find(|u| u.name == name) {
         return Some(u.location);
     }
+    let tree = &cx.project.tree;
     cx.project.services.iter().find_map(|svc| {
         let env = svc.environment.as_ref()?;
         let kv = env
             .value
             .iter()
-            .find(|kv| kv.value.is_none() && kv.key.value == name)?;
-        Some(env.via.unwrap_or(kv.key.at))
+            .find(|kv| !kv.has_value() && kv.key(tree) == name)?;
+        Some(env.via.unwrap_or(kv.key_at(tree)))
     })
 }
 
@@ -179,10 +180,11 @@ fn reported_unset(cx: &Context<'_>, name: &str) -> bool {
 /// Whether a service takes `name` as a bare `- NAME` environment item (or `NAME:` with no
 /// value): deployed, FE007 reports it when the platform does not set it.
 fn bare_item(cx: &Context<'_>, name: &str) -> bool {
+    let tree = &cx.project.tree;
     cx.project.services.iter().any(|svc| {
         svc.environment
             .iter()
             .flat_map(|e| &e.value)
-            .any(|kv| kv.value.is_none() && kv.key.value == name)
+            .any(|kv| !kv.has_value() && kv.key(tree) == name)
     })
 }

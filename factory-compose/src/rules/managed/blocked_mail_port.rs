@@ -108,11 +108,11 @@ impl Rule for BlockedMailPort {
             let name = &svc.name.value;
             if let Some(env) = &svc.environment {
                 for kv in &env.value {
-                    let Some(value) = kv.value.as_deref() else {
+                    let Some(value) = kv.value(tree) else {
                         continue;
                     };
-                    let key = &kv.key.value;
-                    if BLOCKED.contains(&value.trim()) && is_mail_port_name(key) {
+                    if BLOCKED.contains(&value.trim()) && is_mail_port_name(kv.key(tree)) {
+                        let key = kv.key(tree);
                         out.push(
                             registry::diagnostic(
                                 "FM004",
@@ -121,7 +121,7 @@ impl Rule for BlockedMailPort {
                                     value.trim()
                                 ),
                             )
-                            .at_inherited(kv.value_at(tree), kv.key.via)
+                            .at_inherited(kv.value_at(tree), kv.via())
                             .with_help(HELP),
                         );
                         continue;
@@ -130,7 +130,8 @@ impl Rule for BlockedMailPort {
                         continue;
                     };
                     if let Some((range, port)) = host_port(text) {
-                        let at = match kv.key.via {
+                        let key = kv.key(tree);
+                        let at = match kv.via() {
                             Some(via) => via,
                             None => in_scalar(tree, cx.sources, kv.node, range),
                         };
@@ -142,7 +143,7 @@ impl Rule for BlockedMailPort {
                                 ),
                             )
                             .at(at)
-                            .with_inherited_from(kv.key.via.map(|_| kv.value_at(tree)))
+                            .with_inherited_from(kv.via().map(|_| kv.value_at(tree)))
                             .with_help(HELP),
                         );
                     }

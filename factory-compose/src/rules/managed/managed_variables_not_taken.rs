@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostics;
 use crate::model::Service;
 use crate::rules::managed::{connection_variables, list, list_with, product};
 use crate::rules::{Context, Rule, declare_rule, registry};
-use crate::yaml::NodeId;
+use crate::yaml::{NodeId, Tree};
 
 declare_rule! {
     /// ## What it does
@@ -54,13 +54,17 @@ declare_rule! {
 }
 
 /// The variables a service's `environment` sets or uses in its values.
-fn taken<'a>(svc: &'a Service, uses: &HashMap<NodeId, Vec<&'a str>>) -> BTreeSet<&'a str> {
+fn taken<'a>(
+    tree: &'a Tree,
+    svc: &'a Service,
+    uses: &HashMap<NodeId, Vec<&'a str>>,
+) -> BTreeSet<&'a str> {
     let mut out = BTreeSet::new();
     let Some(env) = &svc.environment else {
         return out;
     };
     for kv in &env.value {
-        out.insert(kv.key.value.as_str());
+        out.insert(kv.key(tree));
         out.extend(uses.get(&kv.node).into_iter().flatten().copied());
     }
     out
@@ -97,7 +101,7 @@ impl Rule for ManagedVariablesNotTaken {
                             }
                             uses
                         });
-                        taken(svc, uses)
+                        taken(&cx.project.tree, svc, uses)
                     });
                     let missing: Vec<&str> = connection_variables(managed)
                         .iter()

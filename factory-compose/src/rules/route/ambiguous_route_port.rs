@@ -48,6 +48,7 @@ impl Rule for AmbiguousRoutePort {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         let mut seen: Vec<usize> = Vec::new();
         for d in defs(cx) {
             let Some(svc) = cx.project.services.get(d.service_index) else {
@@ -73,7 +74,7 @@ impl Rule for AmbiguousRoutePort {
             let more = if ports.len() > 8 { ", …" } else { "" };
             let lowest = ports.iter().min().copied().unwrap_or_default();
             out.push(
-                d.rule.key.point(registry::diagnostic(
+                d.rule.located_key(tree).point(registry::diagnostic(
                     "FR003",
                     format!(
                         "`{}` exposes {} ports ({}{more}) and sets no `traefik.port`: Traefik takes the lowest port of the container ({lowest}, or a lower one its image exposes), which may not serve HTTP",

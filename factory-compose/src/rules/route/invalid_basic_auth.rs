@@ -45,8 +45,9 @@ impl Rule for InvalidBasicAuth {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for svc in &cx.project.services {
-            for kv in labels_with(svc, AUTH_PROPS) {
+            for kv in labels_with(tree, svc, AUTH_PROPS) {
                 let Some(value) = kv.located_value(&cx.project.tree) else {
                     continue;
                 };
@@ -66,7 +67,7 @@ impl Rule for InvalidBasicAuth {
                     out.push(
                         registry::diagnostic(
                             "FR007",
-                            format!("`{}` of `{}`: {}", kv.key.value, svc.name.value, e.message),
+                            format!("`{}` of `{}`: {}", kv.key(tree), svc.name.value, e.message),
                         )
                         .at(place.at(e.span.clone()))
                         .with_help(e.help.clone())

@@ -45,6 +45,7 @@ impl Rule for InvalidFrontendRule {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for d in distinct_rules(cx) {
             if uses_unset_variable(cx, d.rule) {
                 continue; // FE002/FE007 report the variable; the rule is not the one meant
@@ -60,7 +61,9 @@ impl Rule for InvalidFrontendRule {
                 "FR001",
                 format!(
                     "`{}` of `{}` {verdict}: {}",
-                    d.rule.key.value, d.service, e.message
+                    d.rule.key(tree),
+                    d.service,
+                    e.message
                 ),
             )
             .at(in_value(cx, d.rule, e.span.clone()));

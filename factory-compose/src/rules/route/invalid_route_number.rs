@@ -47,12 +47,13 @@ impl Rule for InvalidRouteNumber {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for svc in &cx.project.services {
-            for kv in labels_with(svc, &["frontend.priority", "port"]) {
-                let Some(value) = kv.value.as_deref() else {
+            for kv in labels_with(tree, svc, &["frontend.priority", "port"]) {
+                let Some(value) = kv.value(tree) else {
                     continue;
                 };
-                let is_port = kv.key.value.ends_with(".port");
+                let is_port = kv.key(tree).ends_with(".port");
                 let (result, help) = if is_port {
                     (
                         parse_port(value).map(|_| ()),
@@ -72,7 +73,7 @@ impl Rule for InvalidRouteNumber {
                         0..value.len(),
                         registry::diagnostic(
                             "FR005",
-                            format!("`{}` of `{}`: {why}", kv.key.value, svc.name.value),
+                            format!("`{}` of `{}`: {why}", kv.key(tree), svc.name.value),
                         ),
                     )
                     .with_help(help),

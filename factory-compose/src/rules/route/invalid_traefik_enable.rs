@@ -45,14 +45,15 @@ impl Rule for InvalidTraefikEnable {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for svc in &cx.project.services {
             let Some(labels) = &svc.labels else { continue };
             for kv in labels
                 .value
                 .iter()
-                .filter(|kv| kv.key.value == "traefik.enable")
+                .filter(|kv| kv.key(tree) == "traefik.enable")
             {
-                let Some(value) = kv.value.as_deref() else {
+                let Some(value) = kv.value(tree) else {
                     continue;
                 };
                 if matches!(value, "true" | "false") {

@@ -46,17 +46,18 @@ pub(crate) static RULES: &[&dyn Rule] = &[
 pub(crate) const AUTH_PROPS: &[&str] = &["frontend.auth.basic", "frontend.auth.basic.users"];
 
 /// Where the value starts inside the label's scalar: after `KEY=` in list form.
-fn value_offset(kv: &KeyValue) -> usize {
+fn value_offset(cx: &Context<'_>, kv: &KeyValue) -> usize {
     match kv.form {
-        Form::List => kv.key.value.len() + 1,
+        Form::List => kv.key(&cx.project.tree).len() + 1,
         Form::Map => 0,
     }
 }
 
 /// Where the label's value is (the `<<` line when inherited; the key without a value).
 pub(crate) fn value_loc(cx: &Context<'_>, kv: &KeyValue) -> Location {
-    kv.located_value(&cx.project.tree)
-        .map_or(kv.key.primary(), |v| v.primary())
+    let tree = &cx.project.tree;
+    kv.located_value(tree)
+        .map_or_else(|| kv.key_primary(tree), |v| v.primary())
 }
 
 /// The file location of `range` (byte offsets into the label's interpolated value). Inherited
@@ -83,7 +84,7 @@ enum Placing<'a> {
         same_end: usize,
         /// The raw value.
         raw: &'a str,
-        raw_at: RawLocator<'a>,
+        raw_at: RawLocator,
         variables: &'a factory_env::Variables,
         /// For each byte of the value, the raw range it came from ([`rendered_from`]), worked
         /// out for the first range not placed by the shared start or end.
@@ -95,8 +96,9 @@ enum Placing<'a> {
 
 impl<'a> ValueLocator<'a> {
     pub(crate) fn new(cx: &'a Context<'_>, kv: &'a KeyValue) -> Self {
-        if kv.value.is_some()
-            && let Some(via) = kv.key.via
+        let tree = &cx.project.tree;
+        if kv.has_value()
+            && let Some(via) = kv.via()
         {
             return ValueLocator {
                 placing: Placing::Inherited(via),
@@ -106,7 +108,7 @@ impl<'a> ValueLocator<'a> {
             cx.interpolation
                 .raw_of(&cx.project.tree, kv.node)
                 .and_then(|_| raw_value(cx, kv)),
-            kv.value.as_deref(),
+            kv.value(tree),
         ) && raw != value
         {
             let same_start = raw
@@ -134,7 +136,7 @@ impl<'a> ValueLocator<'a> {
         }
         ValueLocator {
             placing: Placing::Written {
-                base: value_offset(kv),
+                base: value_offset(cx, kv),
                 at: ScalarOffsets::of_value(&cx.project.tree, cx.sources, kv.node),
             },
         }
@@ -250,7 +252,7 @@ pub(crate) fn raw_value<'a>(cx: &'a Context<'_>, kv: &'a KeyValue) -> Option<&'a
             Form::List => raw.split_once('=').map(|(_, v)| v),
             Form::Map => Some(raw),
         },
-        None => kv.value.as_deref(),
+        None => kv.value(&cx.project.tree),
     }
 }
 
@@ -266,17 +268,18 @@ pub(crate) fn in_raw_exact(
 
 /// Places byte ranges of a label's raw value in its file, the value's offsets worked out once:
 /// a rule that reports each of a label's thousands of hosts places them all with one.
-pub(crate) struct RawLocator<'k> {
-    kv: &'k KeyValue,
+pub(crate) struct RawLocator {
+    /// Where the value starts in the scalar ([`value_offset`]).
+    base: usize,
     offsets: Option<(crate::span::FileId, crate::locate::FileOffsets)>,
     /// Where a range that does not map exactly is placed: the whole value ([`value_loc`]).
     whole: Location,
 }
 
-impl<'k> RawLocator<'k> {
-    pub(crate) fn new(cx: &Context<'_>, kv: &'k KeyValue) -> Self {
+impl RawLocator {
+    pub(crate) fn new(cx: &Context<'_>, kv: &KeyValue) -> Self {
         let offsets = (|| {
-            if kv.value.is_some() && kv.key.via.is_some() {
+            if kv.has_value() && kv.via().is_some() {
                 return None;
             }
             let node = cx.project.tree.node(kv.node);
@@ -292,7 +295,7 @@ impl<'k> RawLocator<'k> {
             Some((node.file, map))
         })();
         Self {
-            kv,
+            base: value_offset(cx, kv),
             offsets,
             whole: value_loc(cx, kv),
         }
@@ -301,9 +304,8 @@ impl<'k> RawLocator<'k> {
     /// Where `range` of the raw value is, if the written text maps exactly.
     pub(crate) fn exact(&self, range: Range<usize>) -> Option<Location> {
         let (file, map) = self.offsets.as_ref()?;
-        let base = value_offset(self.kv);
-        let start = map.get(base + range.start)?;
-        let end = map.get(base + range.end)?;
+        let start = map.get(self.base + range.start)?;
+        let end = map.get(self.base + range.end)?;
         Some(Location::new(*file, Span::new(start, end.max(start))))
     }
 
@@ -370,8 +372,10 @@ pub(crate) fn distinct_rules<'c, 'a>(
     distinct_indices(cx).iter().filter_map(|&i| defs.get(i))
 }
 
-/// Every `traefik.*` label whose property (after an optional segment) is one of `props`.
+/// Every `traefik.*` label whose property (after an optional segment) is one of `props`;
+/// `tree` is the project's.
 pub(crate) fn labels_with<'a>(
+    tree: &'a crate::yaml::Tree,
     svc: &'a crate::model::Service,
     props: &'a [&str],
 ) -> impl Iterator<Item = &'a KeyValue> {
@@ -380,7 +384,7 @@ pub(crate) fn labels_with<'a>(
         .flat_map(|labels| &labels.value)
         .filter(|kv| {
             // The property is a suffix of the key: a cheap test before splitting it.
-            let key = kv.key.value.as_str();
+            let key = kv.key(tree);
             props.iter().any(|p| key.ends_with(p))
                 && crate::routes::split_key(key).is_some_and(|(_, p)| props.contains(&p))
         })
@@ -484,7 +488,12 @@ pub(crate) fn warn_rules(
             }
             let mut diag = crate::rules::registry::diagnostic(
                 code,
-                format!("`{}` of `{}`: {}", d.rule.key.value, d.service, w.message),
+                format!(
+                    "`{}` of `{}`: {}",
+                    d.rule.key(&cx.project.tree),
+                    d.service,
+                    w.message
+                ),
             )
             .at(place
                 .get_or_insert_with(|| ValueLocator::new(cx, d.rule))
@@ -514,8 +523,9 @@ mod tests {
     /// The file location of `range` (byte offsets into the label's interpolated value). Inherited
     /// labels point at the `<<` line.
     fn reference_in_value(cx: &Context<'_>, kv: &KeyValue, range: Range<usize>) -> Location {
-        if kv.value.is_some()
-            && let Some(via) = kv.key.via
+        let tree = &cx.project.tree;
+        if kv.has_value()
+            && let Some(via) = kv.via()
         {
             return via;
         }
@@ -525,7 +535,7 @@ mod tests {
             cx.interpolation
                 .raw_of(&cx.project.tree, kv.node)
                 .and_then(|_| raw_value(cx, kv)),
-            kv.value.as_deref(),
+            kv.value(tree),
         ) && raw != value
         {
             let shifted = value
@@ -552,7 +562,7 @@ mod tests {
             }
             return value_loc(cx, kv);
         }
-        let base = value_offset(kv);
+        let base = value_offset(cx, kv);
         crate::locate::in_scalar(
             &cx.project.tree,
             cx.sources,
@@ -631,7 +641,7 @@ services:
         let mut labels = 0;
         for svc in &cx.project.services {
             for kv in svc.labels.iter().flat_map(|l| &l.value) {
-                let len = kv.value.as_ref().map_or(0, |v| v.len());
+                let len = kv.value(&cx.project.tree).map_or(0, str::len);
                 let place = ValueLocator::new(&cx, kv);
                 for start in 0..=len + 1 {
                     for end in start.saturating_sub(1)..=len + 1 {
@@ -639,7 +649,7 @@ services:
                             place.at(start..end),
                             reference_in_value(&cx, kv, start..end),
                             "{} at {start}..{end}",
-                            kv.key.value
+                            kv.key(&cx.project.tree)
                         );
                     }
                 }

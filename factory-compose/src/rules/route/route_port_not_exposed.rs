@@ -46,17 +46,22 @@ impl Rule for RoutePortNotExposed {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for svc in &cx.project.services {
             // Only services with a `port` label and an `expose` list can be reported.
-            if svc.expose.is_none() || labels_with(svc, &["port"]).next().is_none() {
+            if svc.expose.is_none() {
+                continue;
+            }
+            let mut ports = labels_with(tree, svc, &["port"]).peekable();
+            if ports.peek().is_none() {
                 continue;
             }
             let exposed = expose_entries(svc);
             if exposed.is_empty() {
                 continue;
             }
-            for kv in labels_with(svc, &["port"]) {
-                let Some(text) = kv.value.as_deref() else {
+            for kv in ports {
+                let Some(text) = kv.value(tree) else {
                     continue;
                 };
                 let Ok(port) = parse_port(text) else {
@@ -74,14 +79,14 @@ impl Rule for RoutePortNotExposed {
                         "FR010",
                         format!(
                             "`{}` of `{}` is {port}, which is not in its `expose` list ({})",
-                            kv.key.value,
+                            kv.key(tree),
                             svc.name.value,
                             list.join(", ")
                         ),
                     ))
                     .with_help(format!(
                         "set `{}` to the port the application listens on, or add {port} to `expose`",
-                        kv.key.value
+                        kv.key(tree)
                     ));
                 if let Some(expose) = &svc.expose {
                     d = d.with_secondary(expose.primary(), "exposed ports");

@@ -48,6 +48,7 @@ impl Rule for RouteWithoutPort {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         let mut seen: Vec<usize> = Vec::new();
         for d in defs(cx) {
             let Some(svc) = cx.project.services.get(d.service_index) else {
@@ -70,7 +71,7 @@ impl Rule for RouteWithoutPort {
                 continue;
             }
             out.push(
-                d.rule.key.point(registry::diagnostic(
+                d.rule.located_key(tree).point(registry::diagnostic(
                     "FR002",
                     format!(
                         "`{}` is routed by Traefik but its compose file exposes no port and sets no `traefik.port`",

@@ -47,10 +47,11 @@ impl Rule for RoutingLabelsOnJob {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for svc in &cx.project.services {
-            let what = if is_cron(svc) {
+            let what = if is_cron(tree, svc) {
                 "a cron job"
-            } else if is_one_shot(svc) {
+            } else if is_one_shot(tree, svc) {
                 "a one-shot service (`restart: \"no\"`)"
             } else {
                 continue;
@@ -58,8 +59,8 @@ impl Rule for RoutingLabelsOnJob {
             let Some(labels) = &svc.labels else { continue };
             // Traefik leaves the container out: the other labels are dead, not harmful.
             if svc
-                .label("traefik.enable")
-                .and_then(|kv| kv.value.as_ref())
+                .label(tree, "traefik.enable")
+                .and_then(|kv| kv.value(tree))
                 .is_some_and(|v| v == "false")
             {
                 continue;
@@ -67,16 +68,16 @@ impl Rule for RoutingLabelsOnJob {
             let routing: Vec<_> = labels
                 .value
                 .iter()
-                .filter(|kv| kv.key.value.starts_with("traefik."))
+                .filter(|kv| kv.key(tree).starts_with("traefik."))
                 .filter(|kv| {
-                    !(kv.key.value == "traefik.enable"
-                        && kv.value.as_ref().is_some_and(|v| v == "false"))
+                    !(kv.key(tree) == "traefik.enable"
+                        && kv.value(tree).is_some_and(|v| v == "false"))
                 })
                 .collect();
             let Some(first) = routing.first() else {
                 continue;
             };
-            let names: Vec<&str> = routing.iter().map(|kv| kv.key.value.as_str()).collect();
+            let names: Vec<&str> = routing.iter().map(|kv| kv.key(tree)).collect();
             let inherited = labels.via.is_some();
             let help = if inherited {
                 "override the inherited labels: add `labels: []` (or only the labels the job needs) to the service".to_owned()
@@ -95,8 +96,8 @@ impl Rule for RoutingLabelsOnJob {
             out.push(match labels.via {
                 Some(via) => diag
                     .at(via)
-                    .with_secondary(first.key.at, "inherited from here"),
-                None => first.key.point(diag),
+                    .with_secondary(first.key_at(tree), "inherited from here"),
+                None => first.located_key(tree).point(diag),
             });
         }
     }

@@ -44,8 +44,9 @@ impl Rule for UndoubledDollarInAuth {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for svc in &cx.project.services {
-            for kv in labels_with(svc, AUTH_PROPS) {
+            for kv in labels_with(tree, svc, AUTH_PROPS) {
                 let Some(value) = kv.located_value(&cx.project.tree) else {
                     continue;
                 };
@@ -82,7 +83,7 @@ impl Rule for UndoubledDollarInAuth {
                     Some(edits) if value.via.is_none() => edits,
                     _ if value.via.is_none() => {
                         let text = match kv.form {
-                            Form::List => format!("{}={}", kv.key.value, fixed_label),
+                            Form::List => format!("{}={}", kv.key(tree), fixed_label),
                             Form::Map => fixed_label.to_owned(),
                         };
                         vec![Edit {
@@ -97,7 +98,7 @@ impl Rule for UndoubledDollarInAuth {
                         "FR008",
                         format!(
                             "`{}` of `{}` has {} `$` not written `$$`: Compose reads `{word}` as a variable and the hash reaches Traefik broken",
-                            kv.key.value,
+                            kv.key(tree),
                             svc.name.value,
                             fix.spans.len()
                         ),
@@ -105,8 +106,8 @@ impl Rule for UndoubledDollarInAuth {
                     .with_help(format!(
                         "write every `$` of the hash as `$$`: `{}`",
                         match kv.form {
-                            Form::Map => format!("{}: {fixed_label}", kv.key.value),
-                            Form::List => format!("- {}={fixed_label}", kv.key.value),
+                            Form::Map => format!("{}: {fixed_label}", kv.key(tree)),
+                            Form::List => format!("- {}={fixed_label}", kv.key(tree)),
                         }
                     ));
                 if !edits.is_empty() {

@@ -119,6 +119,8 @@ fn yaml11_base60(raw: &str) -> Option<String> {
 enum Written<'a> {
     /// `key: value`: quoting the value keeps it as written.
     Entry(&'a str),
+    /// An `environment` or `labels` entry `key: value` (its key read only for a message).
+    KeyValue(&'a KeyValue),
     /// A list item (`- 22:22`): quoting it keeps it as written.
     Item,
     /// An `expose` item: a port is a number whatever its quotes (`"0x50"` is no port), so no
@@ -178,6 +180,7 @@ impl Rule for ScalarChangesMeaning {
             let read = compose_string(tree, tree.node(node));
             let shown = match written {
                 Written::Entry(key) => format!("`{key}: {raw}`"),
+                Written::KeyValue(kv) => format!("`{}: {raw}`", kv.key(tree)),
                 Written::Item | Written::Port => format!("`{raw}`"),
             };
             let message = if let Some(number) = base60 {
@@ -225,21 +228,9 @@ impl Rule for ScalarChangesMeaning {
                 ("the label", &svc.labels),
             ] {
                 let Some(list) = list else { continue };
-                for KeyValue {
-                    key,
-                    value,
-                    node,
-                    form,
-                } in &list.value
-                {
-                    if *form == Form::Map && value.is_some() {
-                        check_value(
-                            what,
-                            Written::Entry(&key.value),
-                            (None, key.via),
-                            *node,
-                            out,
-                        );
+                for kv in &list.value {
+                    if kv.form == Form::Map && kv.has_value() {
+                        check_value(what, Written::KeyValue(kv), (None, kv.via()), kv.node, out);
                     }
                 }
             }
