@@ -206,7 +206,7 @@ fn extends_is_resolved_in_each_file_before_the_merge() {
             .iter()
             .find(|s| s.name.value == name)
             .and_then(|s| s.image.as_ref())
-            .map(|i| i.value.clone())
+            .map(|i| i.text(&loaded.project.tree).to_owned())
     };
     assert_eq!(image("a").as_deref(), Some("y"));
     assert_eq!(image("b").as_deref(), Some("x"));

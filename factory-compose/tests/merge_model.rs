@@ -152,7 +152,7 @@ fn a_null_in_the_override_keeps_the_base_value() {
         ),
     ]);
     let a = p.service("a").unwrap();
-    assert_eq!(a.image.as_ref().map(|i| i.value.as_str()), Some("x:1"));
+    assert_eq!(a.image.as_ref().map(|i| i.text(&p.tree)), Some("x:1"));
     assert!(a.volumes.as_ref().is_some_and(|v| v.value.len() == 1));
     assert!(a.healthcheck.is_some());
     assert!(
@@ -163,7 +163,7 @@ fn a_null_in_the_override_keeps_the_base_value() {
     assert_eq!(
         p.service("b")
             .and_then(|b| b.image.as_ref())
-            .map(|i| i.value.as_str()),
+            .map(|i| i.text(&p.tree)),
         Some("y:1")
     );
     let report = lint(

@@ -2,7 +2,8 @@
 //! maps where Compose wants a string (FC021).
 
 use super::{
-    CommandValue, Form, KeyValue, OtherKey, Project, Read, Service, Spanned, StringList, Text,
+    CommandValue, Form, KeyValue, NodeValue, OtherKey, Project, Read, Service, Spanned, StringList,
+    Text,
 };
 use crate::diagnostic::Diagnostics;
 use crate::rules::registry;
@@ -355,13 +356,13 @@ impl<'t> Cx<'t> {
         let v = e.value;
         match key.as_str() {
             "image" | "restart" => {
-                let Some(text) = self.string_scalar(v) else {
+                if !self.is_string_scalar(v) {
                     if !self.is_null(v) || key == "image" {
                         self.type_error(diags, path, v, "a string", self.via(e));
                     }
                     return;
-                };
-                let sp = Some(self.spanned(text, v, e));
+                }
+                let sp = Some(self.node_value(v, e));
                 if key == "image" {
                     svc.image = sp
                 } else {
@@ -509,8 +510,8 @@ impl<'t> Cx<'t> {
                 svc.depends_on = Some(self.spanned(list, v, e));
             }
             "extra_hosts" => svc.rare_mut().extra_hosts = Some(self.spanned(v, v, e)),
-            "healthcheck" => svc.healthcheck = Some(self.spanned(v, v, e)),
-            "logging" => svc.logging = Some(self.spanned(v, v, e)),
+            "healthcheck" => svc.healthcheck = Some(self.node_value(v, e)),
+            "logging" => svc.logging = Some(self.node_value(v, e)),
             _ => svc.other_keys.push(OtherKey::of(self.tree, e)),
         }
     }
@@ -524,6 +525,19 @@ impl<'t> Cx<'t> {
     fn string_scalar(&self, id: NodeId) -> Option<Text> {
         let s = self.scalar(id)?;
         matches!(self.kind(id), PlainValue::Str).then(|| Text::from(s))
+    }
+
+    /// Whether `id` is a [`Cx::string_scalar`].
+    fn is_string_scalar(&self, id: NodeId) -> bool {
+        self.scalar(id).is_some() && matches!(self.kind(id), PlainValue::Str)
+    }
+
+    /// The value node `id` of the entry `entry`.
+    fn node_value(&self, id: NodeId, entry: &Entry) -> NodeValue {
+        NodeValue {
+            node: id,
+            via: self.via(entry),
+        }
     }
 
     fn string_list(

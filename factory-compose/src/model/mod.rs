@@ -55,6 +55,66 @@ impl<T> Spanned<T> {
     }
 }
 
+/// A value that is a node of the tree as written (a string scalar, or a mapping a rule
+/// validates), read through the tree ([`Project::tree`]), and the `<<` line it was inherited
+/// through: 16 bytes where a `Spanned<Text>` is 48 (and its text, past 24 bytes, a copy on the
+/// heap), and a `Spanned<NodeId>` 28.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeValue {
+    /// The value node.
+    pub node: NodeId,
+    /// When the value was inherited through a merge key (`<<: *anchor`): the `<<` key of the
+    /// inheriting mapping, as [`Spanned::via`].
+    pub via: Option<Location>,
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Option<NodeValue>>() == 16);
+
+impl NodeValue {
+    /// The value node's text (empty for a collection); `tree` is the tree the value was read
+    /// from ([`Project::tree`]).
+    #[must_use]
+    pub fn text<'t>(&self, tree: &'t Tree) -> &'t str {
+        text_of(tree, self.node).unwrap_or_default()
+    }
+
+    /// Where the value was written.
+    #[must_use]
+    pub fn at(&self, tree: &Tree) -> Location {
+        tree.location(self.node)
+    }
+
+    /// The value's text and where it was written, as a [`Spanned`].
+    #[must_use]
+    pub fn located<'t>(&self, tree: &'t Tree) -> Spanned<&'t str> {
+        Spanned {
+            value: self.text(tree),
+            at: self.at(tree),
+            via: self.via,
+        }
+    }
+
+    /// Where a diagnostic about this value points: the `<<` line when inherited, else the value
+    /// ([`Spanned::primary`]).
+    #[must_use]
+    pub fn primary(&self, tree: &Tree) -> Location {
+        self.via.unwrap_or_else(|| self.at(tree))
+    }
+
+    /// The anchor's definition, when the value was inherited through a merge key.
+    #[must_use]
+    pub fn inherited_from(&self, tree: &Tree) -> Option<Location> {
+        self.via.map(|_| self.at(tree))
+    }
+
+    /// Point `diagnostic` at this value ([`Spanned::point`]).
+    #[must_use]
+    pub fn point(&self, tree: &Tree, diagnostic: crate::Diagnostic) -> crate::Diagnostic {
+        diagnostic.at_inherited(self.at(tree), self.via)
+    }
+}
+
 /// `command` / `entrypoint`: Compose accepts a string (shell-split) or a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommandValue {
@@ -382,15 +442,16 @@ pub fn link_target(link: &str) -> &str {
 /// few services set (`entrypoint`, `links`, `extra_hosts`, `read_only`, `tty`, the long syntax of
 /// `ports` and `volumes`) are read through methods of the same names: they are kept out of line,
 /// allocated only for a service that sets one of them (a 10 000-service project's `Vec<Service>`
-/// held 8 MB, mostly empty fields).
+/// held 8 MB, mostly empty fields). `image`, `restart`, `healthcheck` and `logging` are their
+/// nodes ([`NodeValue`], read through [`Project::tree`]), not copies of their texts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     /// The service name (the key under `services:`).
     pub name: Spanned<Text>,
     /// The service's mapping node.
     pub node: NodeId,
-    /// `image`
-    pub image: Option<Spanned<Text>>,
+    /// `image` (a string: [`NodeValue::text`]).
+    pub image: Option<NodeValue>,
     /// `command`
     pub command: Option<Spanned<CommandValue>>,
     /// `environment`, in written order.
@@ -404,11 +465,11 @@ pub struct Service {
     /// `depends_on` service names (list form, or the keys of the map form).
     pub depends_on: Option<Spanned<StringList>>,
     /// `healthcheck` value node (FC025 validates it).
-    pub healthcheck: Option<Spanned<NodeId>>,
+    pub healthcheck: Option<NodeValue>,
     /// `logging` value node (FC031 validates it).
-    pub logging: Option<Spanned<NodeId>>,
-    /// `restart`
-    pub restart: Option<Spanned<Text>>,
+    pub logging: Option<NodeValue>,
+    /// `restart` (a string: [`NodeValue::text`]).
+    pub restart: Option<NodeValue>,
     /// `volumes` short-syntax items (long-syntax mappings in [`Service::volumes_long`]).
     pub volumes: Option<Spanned<StringList>>,
     /// Keys outside the allow-list (`build`, `deploy`, `env_file`, misspellings …).
@@ -431,7 +492,7 @@ pub(crate) struct RareKeys {
 
 // The services of a 10 000-service project are one allocation of 10 000 of these.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Service>() <= 584);
+const _: () = assert!(std::mem::size_of::<Service>() <= 496);
 
 impl Service {
     /// The label `key`, if set (the last of that name); `tree` is the project's
@@ -842,6 +903,46 @@ mod tests {
         );
         let forms: Vec<Form> = kvs.iter().map(|kv| kv.form).collect();
         assert_eq!(forms, [Form::Map, Form::List, Form::List]);
+    }
+
+    #[test]
+    fn a_node_value_reads_its_node_and_points_at_the_merge_key_when_inherited() {
+        let (l, sources) = load(
+            &[
+                "x-base: &base\n  image: registry.example.com/group/app:${TAG}\n  restart: always\n  logging: {driver: json-file}\nservices:\n  app:\n    <<: *base\n    restart: \"no\"\n",
+            ],
+            "TAG=1.2\n",
+        );
+        let p = &l.project;
+        let app = p.service("app").expect("app");
+        let image = app.image.expect("an image");
+        assert_eq!(image.text(&p.tree), "registry.example.com/group/app:1.2");
+        let via = image.via.expect("inherited");
+        assert_eq!(written(&sources, via), "<<");
+        assert_eq!(image.primary(&p.tree), via);
+        assert_eq!(
+            written(&sources, image.at(&p.tree)),
+            "registry.example.com/group/app:${TAG}"
+        );
+        assert_eq!(image.inherited_from(&p.tree), Some(image.at(&p.tree)));
+        let located = image.located(&p.tree);
+        assert_eq!(
+            (located.value, located.at, located.via),
+            (image.text(&p.tree), image.at(&p.tree), Some(via))
+        );
+        // Its own `restart` wins over the anchor's, and is written in place.
+        let restart = app.restart.expect("a restart");
+        assert_eq!(restart.text(&p.tree), "no");
+        assert_eq!(restart.via, None);
+        assert_eq!(restart.primary(&p.tree), restart.at(&p.tree));
+        assert_eq!(written(&sources, restart.at(&p.tree)), "\"no\"");
+        let logging = app.logging.expect("logging");
+        assert_eq!(logging.via, Some(via));
+        assert_eq!(
+            written(&sources, logging.at(&p.tree)),
+            "{driver: json-file}"
+        );
+        assert_eq!(logging.text(&p.tree), "");
     }
 
     #[test]

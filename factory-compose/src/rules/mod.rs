@@ -205,7 +205,7 @@ impl<'a> Context<'a> {
                     images.of_service.push(ParsedImages::NONE);
                     continue;
                 };
-                let text = image.value.as_str();
+                let text = image.text(&project.tree);
                 let at = *first.entry(text).or_insert_with(|| {
                     images.parsed.push(crate::image_ref::parse(text));
                     u32::try_from(images.parsed.len() - 1).unwrap_or(ParsedImages::NONE)

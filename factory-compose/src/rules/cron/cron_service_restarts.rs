@@ -60,6 +60,7 @@ impl Rule for CronServiceRestarts {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         // A service with one of the two labels is no cron job: FJ001 says so, alone.
         for job in cx.jobs().iter().filter(|j| j.is_complete()) {
             let svc = job.service;
@@ -74,12 +75,12 @@ impl Rule for CronServiceRestarts {
                 );
                 continue;
             };
-            let policy = restart.value.as_str();
+            let policy = restart.text(tree);
             if policy == "no" || !restarts(policy) {
                 continue; // invalid policies: FC024
             }
             let mut d = restart
-                .point(registry::diagnostic(
+                .point(tree, registry::diagnostic(
                     "FJ004",
                     format!("cron service `{}` restarts (`restart: {policy}`)", svc.name.value),
                 ))
@@ -92,7 +93,7 @@ impl Rule for CronServiceRestarts {
                 d = d.with_fix(Fix {
                     title: "set `restart: \"no\"`".to_owned(),
                     edits: vec![Edit {
-                        location: restart.at,
+                        location: restart.at(tree),
                         replacement: "\"no\"".to_owned(),
                     }],
                 });

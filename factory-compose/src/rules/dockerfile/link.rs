@@ -173,7 +173,10 @@ pub(crate) fn own_image_name(cx: &Context<'_>, svc: &Service) -> Option<Option<S
             if registry.is_empty() {
                 return None;
             }
-            image.value.strip_prefix(registry).map(str::to_owned)
+            image
+                .text(&cx.project.tree)
+                .strip_prefix(registry)
+                .map(str::to_owned)
         })?;
     if !(rest.is_empty() || rest.starts_with(['/', ':', '@'])) {
         return None;

@@ -48,6 +48,7 @@ impl Rule for RunsAsRoot {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         let files = dockerfiles(cx);
         // Which Dockerfile runs each service's image, found once for all the files (per root
         // Dockerfile it was every service again: 4 000 of each took minutes).
@@ -114,7 +115,7 @@ impl Rule for RunsAsRoot {
                     && let Some(image) = &svc.image
                 {
                     d = d.with_secondary(
-                        image.primary(),
+                        image.primary(tree),
                         format!("service `{}` runs this image ({})", svc.name.value, l.how),
                     );
                 }

@@ -41,6 +41,7 @@ impl Rule for DatabaseNotManaged {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for (index, svc) in cx.project.services.iter().enumerate() {
             let Some((managed, image)) = database_of(cx, index, svc) else {
                 continue;
@@ -100,7 +101,7 @@ impl Rule for DatabaseNotManaged {
                 .at(svc.name.primary())
                 .with_help(help);
             if let Some(img) = &svc.image {
-                d = d.with_secondary(img.primary(), "a database image");
+                d = d.with_secondary(img.primary(tree), "a database image");
             }
             out.push(d);
         }

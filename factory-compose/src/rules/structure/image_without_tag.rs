@@ -41,9 +41,10 @@ impl Rule for ImageWithoutTag {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for (index, svc) in cx.project.services.iter().enumerate() {
             let Some(image) = &svc.image else { continue };
-            if image.value.contains('$') {
+            if image.text(tree).contains('$') {
                 continue;
             }
             let Some(Ok(r)) = cx.image(index) else {
@@ -51,13 +52,13 @@ impl Rule for ImageWithoutTag {
             }; // FC033
             let message = match (r.tag, r.digest) {
                 (_, Some(_)) => continue,
-                (None, None) => format!("`{}` has no tag, so it means `latest`", image.value),
-                (Some("latest"), None) => format!("`{}` uses the `latest` tag", image.value),
+                (None, None) => format!("`{}` has no tag, so it means `latest`", image.text(tree)),
+                (Some("latest"), None) => format!("`{}` uses the `latest` tag", image.text(tree)),
                 (Some(_), None) => continue,
             };
             out.push(
                 image
-                    .point(registry::diagnostic("FC034", message))
+                    .point(tree, registry::diagnostic("FC034", message))
                     .with_help("pin a version (`redis:7.2`) or, for images CI builds, the commit (`:${CI_COMMIT_SHA}`)"),
             );
         }

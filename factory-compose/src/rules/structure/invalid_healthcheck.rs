@@ -65,14 +65,14 @@ impl Rule for InvalidHealthcheck {
                 let d = registry::diagnostic("FC025", message).with_help(help);
                 out.push(d.at_inherited(at, via.or(hc.via)));
             };
-            let View::Mapping(entries) = tree.view(hc.value) else {
+            let View::Mapping(entries) = tree.view(hc.node) else {
                 report(
                     out,
-                    hc.at,
+                    hc.at(tree),
                     None,
                     format!(
                         "`healthcheck` must be a mapping, not {}",
-                        describe(tree, hc.value)
+                        describe(tree, hc.node)
                     ),
                     "write `healthcheck:` with `test:`, `interval:`, `timeout:` and `retries:` under it",
                 );
@@ -80,7 +80,7 @@ impl Rule for InvalidHealthcheck {
             };
             // Services that inherit one healthcheck through `<<` share its node: judge it once.
             let found = judged
-                .entry(hc.value)
+                .entry(hc.node)
                 .or_insert_with(|| mapping_findings(tree, entries));
             for (at, via, message, help) in found.iter() {
                 report(out, *at, *via, message.clone(), help);

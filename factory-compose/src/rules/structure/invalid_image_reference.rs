@@ -39,31 +39,34 @@ impl Rule for InvalidImageReference {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for (index, svc) in cx.project.services.iter().enumerate() {
             let Some(image) = &svc.image else { continue };
-            if image.value.contains('$') {
+            if image.text(tree).contains('$') {
                 continue; // judged once interpolated
             }
             let Some(Err(e)) = cx.image(index) else {
                 continue;
             };
             // Point inside the value when the written text is the value itself.
-            let raw_len = image.at.span.len() as usize;
-            let at =
-                if image.via.is_none() && raw_len == image.value.len() && e.range.end <= raw_len {
-                    let mut range = e.range.clone();
-                    if range.is_empty() {
-                        range = range.start.saturating_sub(1)..range.start.max(1).min(raw_len);
-                    }
-                    Location::new(image.at.file, image.at.span.subspan(range))
-                } else {
-                    image.primary()
-                };
+            let raw_len = image.at(tree).span.len() as usize;
+            let at = if image.via.is_none()
+                && raw_len == image.text(tree).len()
+                && e.range.end <= raw_len
+            {
+                let mut range = e.range.clone();
+                if range.is_empty() {
+                    range = range.start.saturating_sub(1)..range.start.max(1).min(raw_len);
+                }
+                Location::new(image.at(tree).file, image.at(tree).span.subspan(range))
+            } else {
+                image.primary(tree)
+            };
             out.push(
-                registry::diagnostic("FC033", format!("`{}` is not a valid image reference: {}", image.value, e.message))
+                registry::diagnostic("FC033", format!("`{}` is not a valid image reference: {}", image.text(tree), e.message))
                     .at(at)
                     .with_help("write `registry/path/name:tag` in lower case, e.g. `${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}`")
-                    .with_inherited_from(image.inherited_from()),
+                    .with_inherited_from(image.inherited_from(tree)),
             );
         }
     }

@@ -61,13 +61,13 @@ impl Rule for InvalidLogging {
                 );
             };
             // A null too: Compose's schema refuses `logging:` left empty (v2.40.3).
-            let View::Mapping(entries) = tree.view(logging.value) else {
+            let View::Mapping(entries) = tree.view(logging.node) else {
                 report(
-                    logging.at,
+                    logging.at(tree),
                     None,
                     format!(
                         "`logging` must be a mapping, not {}",
-                        describe(tree, logging.value)
+                        describe(tree, logging.node)
                     ),
                     "write `logging:` with `driver:` and `options:` under it, or remove it",
                 );
@@ -75,7 +75,7 @@ impl Rule for InvalidLogging {
             };
             // Services that inherit one `logging` through `<<` share its node: judge it once.
             let found = judged
-                .entry(logging.value)
+                .entry(logging.node)
                 .or_insert_with(|| mapping_findings(tree, entries));
             for (at, via, message, help) in found.iter() {
                 report(*at, *via, message.clone(), help);

@@ -36,11 +36,12 @@ impl Rule for InvalidRestart {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
+        let tree = &cx.project.tree;
         for svc in &cx.project.services {
             let Some(restart) = &svc.restart else {
                 continue;
             };
-            let v = restart.value.as_str();
+            let v = restart.text(tree);
             if v.contains('$') || is_valid(v) {
                 continue;
             }
@@ -50,10 +51,10 @@ impl Rule for InvalidRestart {
             };
             out.push(
                 restart
-                    .point(registry::diagnostic(
-                        "FC024",
-                        format!("`{v}` is not a restart policy"),
-                    ))
+                    .point(
+                        tree,
+                        registry::diagnostic("FC024", format!("`{v}` is not a restart policy")),
+                    )
                     .with_help(help),
             );
         }

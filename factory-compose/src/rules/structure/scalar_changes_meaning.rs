@@ -237,13 +237,13 @@ impl Rule for ScalarChangesMeaning {
             // Only `no` is both a restart policy and a value YAML reads otherwise: any other
             // (`off`, `0755`) is no policy quoted or not, and FC024 says so alone.
             if let Some(restart) = &svc.restart
-                && restart.value == "no"
+                && restart.text(tree) == "no"
                 && let Some(entry) = svc.entry(&cx.project.tree, "restart")
             {
                 check_value(
                     "the value",
                     Written::Entry("restart"),
-                    (Some(restart.at), restart.via),
+                    (Some(restart.at(tree)), restart.via),
                     entry.value,
                     out,
                 );
