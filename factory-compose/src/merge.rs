@@ -1556,8 +1556,7 @@ fn unique_by_target(tree: &Tree, list: Vec<NodeId>) -> Vec<NodeId> {
 pub(crate) fn unique_target(tree: &Tree, id: NodeId) -> Option<String> {
     match tree.node(id).kind {
         NodeKind::Scalar(s) => {
-            let sp =
-                crate::model::Spanned::new(tree.text(s).into(), crate::span::Location::default());
+            let sp = crate::model::Spanned::new(tree.text(s), crate::span::Location::default());
             let target = volume::parse_short(&sp).ok().and_then(|v| v.target)?;
             Some(short_target_key(tree, id, target))
         }

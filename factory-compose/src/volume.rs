@@ -57,9 +57,10 @@ fn is_path(s: &str) -> bool {
         || s.as_bytes().get(1) == Some(&b':') && s.as_bytes()[0].is_ascii_alphabetic()
 }
 
-/// Split a short-syntax entry. Errors say what is wrong.
-pub fn parse_short(entry: &Spanned<crate::model::Text>) -> Result<Volume, String> {
-    let text = entry.value.as_str();
+/// Split a short-syntax entry (its text, as a `Text`, or a `&str` read from the tree:
+/// [`crate::model::ListItem::located`]). Errors say what is wrong.
+pub fn parse_short<T: AsRef<str>>(entry: &Spanned<T>) -> Result<Volume, String> {
+    let text = entry.value.as_ref();
     if text.is_empty() {
         return Err("the entry is empty".to_owned());
     }
@@ -192,8 +193,8 @@ pub fn valid_entries<'a>(
     let short = service
         .volumes
         .iter()
-        .flat_map(|v| v.value.iter())
-        .filter_map(|e| parse_short(e).ok());
+        .flat_map(|v| v.items.iter())
+        .filter_map(|e| parse_short(&e.located(tree)).ok());
     let long = service
         .volumes_long()
         .iter()

@@ -2,8 +2,8 @@
 //! maps where Compose wants a string (FC021).
 
 use super::{
-    CommandValue, Form, KeyValue, NodeValue, OtherKey, Project, Read, Service, Spanned, StringList,
-    Text,
+    CommandValue, Form, KeyValue, ListItem, NodeList, NodeValue, OtherKey, Project, Read, Service,
+    Spanned, StringList, Text,
 };
 use crate::diagnostic::Diagnostics;
 use crate::rules::registry;
@@ -430,7 +430,7 @@ impl<'t> Cx<'t> {
                     }
                     return;
                 };
-                let mut list = StringList::with_capacity(items.len());
+                let mut list = Vec::with_capacity(items.len());
                 // A port a later file repeats is one port (the merge keeps both for the
                 // renderer, which makes the list unique as compose-go does): each item's
                 // printed value and the files that wrote it, when several files did.
@@ -451,8 +451,8 @@ impl<'t> Cx<'t> {
                         by.push(file);
                     }
                     match self.node(item).kind {
-                        NodeKind::Scalar(s) if !matches!(self.kind(item), PlainValue::Null) => {
-                            list.push(Spanned::new(Text::from(self.tree.text(s)), self.loc(item)));
+                        NodeKind::Scalar(_) if !matches!(self.kind(item), PlainValue::Null) => {
+                            list.push(ListItem(item));
                         }
                         NodeKind::Mapping(_) if key == "ports" => {
                             svc.rare_mut().ports_long.push(item)
@@ -470,7 +470,7 @@ impl<'t> Cx<'t> {
                         }
                     }
                 }
-                let sp = Some(self.spanned(list, v, e));
+                let sp = Some(self.node_list(list, v, e));
                 match key.as_str() {
                     "expose" => svc.expose = sp,
                     "links" => svc.rare_mut().links = sp,
@@ -480,21 +480,17 @@ impl<'t> Cx<'t> {
             }
             "depends_on" => {
                 let list = if let Some(items) = self.seq(v) {
-                    let mut list = StringList::with_capacity(items.len());
+                    let mut list = Vec::with_capacity(items.len());
                     for &item in items {
-                        match self.string_scalar(item) {
-                            Some(t) => list.push(Spanned::new(t, self.loc(item))),
-                            None => {
-                                self.type_error(diags, path.item(), item, "a service name", None)
-                            }
+                        if self.is_string_scalar(item) {
+                            list.push(ListItem(item));
+                        } else {
+                            self.type_error(diags, path.item(), item, "a service name", None);
                         }
                     }
                     list
                 } else if let Some(entries) = self.entries(v) {
-                    entries
-                        .iter()
-                        .map(|d| Spanned::new(self.key_text(d), self.loc(d.key)))
-                        .collect()
+                    entries.iter().map(|d| ListItem(d.key)).collect()
                 } else {
                     if !self.is_null(v) {
                         self.type_error(
@@ -507,7 +503,7 @@ impl<'t> Cx<'t> {
                     }
                     return;
                 };
-                svc.depends_on = Some(self.spanned(list, v, e));
+                svc.depends_on = Some(self.node_list(list, v, e));
             }
             "extra_hosts" => svc.rare_mut().extra_hosts = Some(self.spanned(v, v, e)),
             "healthcheck" => svc.healthcheck = Some(self.node_value(v, e)),
@@ -530,6 +526,15 @@ impl<'t> Cx<'t> {
     /// Whether `id` is a [`Cx::string_scalar`].
     fn is_string_scalar(&self, id: NodeId) -> bool {
         self.scalar(id).is_some() && matches!(self.kind(id), PlainValue::Str)
+    }
+
+    /// The list `items` of the value node `id` of the entry `entry`.
+    fn node_list(&self, items: Vec<ListItem>, id: NodeId, entry: &Entry) -> NodeList {
+        NodeList {
+            node: id,
+            via: self.via(entry),
+            items,
+        }
     }
 
     /// The value node `id` of the entry `entry`.

@@ -425,6 +425,68 @@ impl Read {
 /// A list of strings written as a YAML sequence (or a scalar where Compose allows one).
 pub type StringList = Vec<Spanned<Text>>;
 
+/// A list of strings as the nodes they were written as (`expose`, `ports`, `volumes`,
+/// `depends_on`, `links`): the list's node, its `<<` line, and the items the model keeps, read
+/// through the tree ([`Project::tree`]). Before, these were `Spanned<StringList>`: 40 bytes
+/// where that is 48, and 4 bytes an item where a `Spanned<Text>` is 48 (`list.value` is now
+/// [`NodeList::items`], an item's `value` [`ListItem::text`] and its `at` [`ListItem::at`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeList {
+    /// The list's node (the sequence; the mapping of a map-form `depends_on`).
+    pub node: NodeId,
+    /// When the list was inherited through a merge key: the `<<` key of the inheriting mapping,
+    /// as [`Spanned::via`].
+    pub via: Option<Location>,
+    /// The items, in written order: the scalar items (a `ports` or `volumes` mapping is long
+    /// syntax, kept apart; a null item or one a later file repeats is left out), or the keys of
+    /// a map-form `depends_on`.
+    pub items: Vec<ListItem>,
+}
+
+impl NodeList {
+    /// Where the list was written.
+    #[must_use]
+    pub fn at(&self, tree: &Tree) -> Location {
+        tree.location(self.node)
+    }
+
+    /// Where a diagnostic about the list points: the `<<` line when inherited, else the list
+    /// ([`Spanned::primary`]).
+    #[must_use]
+    pub fn primary(&self, tree: &Tree) -> Location {
+        self.via.unwrap_or_else(|| self.at(tree))
+    }
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Option<NodeList>>() == 40);
+
+/// An item of a [`NodeList`]: its node (a scalar, or a `depends_on` key), read through the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListItem(pub NodeId);
+
+impl ListItem {
+    /// The item's text as written (a key that is not a scalar reads `?`); `tree` is the
+    /// project's ([`Project::tree`]).
+    #[must_use]
+    pub fn text(self, tree: &Tree) -> &str {
+        text_of(tree, self.0).unwrap_or("?")
+    }
+
+    /// Where the item was written.
+    #[must_use]
+    pub fn at(self, tree: &Tree) -> Location {
+        tree.location(self.0)
+    }
+
+    /// The item's text and where it was written, as a [`Spanned`] (an item has no `<<` line
+    /// of its own: the list's is [`NodeList::via`]).
+    #[must_use]
+    pub fn located(self, tree: &Tree) -> Spanned<&str> {
+        Spanned::new(self.text(tree), self.at(tree))
+    }
+}
+
 /// The service a `links` item names, as compose-go reads it: `service` or `service:alias`;
 /// an item of more colons (`a:b:c`) names a service of that whole name.
 #[must_use]
@@ -443,7 +505,8 @@ pub fn link_target(link: &str) -> &str {
 /// `ports` and `volumes`) are read through methods of the same names: they are kept out of line,
 /// allocated only for a service that sets one of them (a 10 000-service project's `Vec<Service>`
 /// held 8 MB, mostly empty fields). `image`, `restart`, `healthcheck` and `logging` are their
-/// nodes ([`NodeValue`], read through [`Project::tree`]), not copies of their texts.
+/// nodes ([`NodeValue`]), and the lists of strings their items' nodes ([`NodeList`]), read
+/// through [`Project::tree`], not copies of their texts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     /// The service name (the key under `services:`).
@@ -459,11 +522,11 @@ pub struct Service {
     /// `labels`, in written order.
     pub labels: Option<Spanned<Vec<KeyValue>>>,
     /// `expose` items as written (numbers as their text).
-    pub expose: Option<Spanned<StringList>>,
+    pub expose: Option<NodeList>,
     /// `ports` short-syntax items (long-syntax mappings are in [`Service::ports_long`]).
-    pub ports: Option<Spanned<StringList>>,
+    pub ports: Option<NodeList>,
     /// `depends_on` service names (list form, or the keys of the map form).
-    pub depends_on: Option<Spanned<StringList>>,
+    pub depends_on: Option<NodeList>,
     /// `healthcheck` value node (FC025 validates it).
     pub healthcheck: Option<NodeValue>,
     /// `logging` value node (FC031 validates it).
@@ -471,7 +534,7 @@ pub struct Service {
     /// `restart` (a string: [`NodeValue::text`]).
     pub restart: Option<NodeValue>,
     /// `volumes` short-syntax items (long-syntax mappings in [`Service::volumes_long`]).
-    pub volumes: Option<Spanned<StringList>>,
+    pub volumes: Option<NodeList>,
     /// Keys outside the allow-list (`build`, `deploy`, `env_file`, misspellings …).
     pub other_keys: Vec<OtherKey>,
     /// The keys few services set, when this one sets any.
@@ -483,7 +546,7 @@ pub struct Service {
 pub(crate) struct RareKeys {
     pub(crate) entrypoint: Option<Spanned<CommandValue>>,
     pub(crate) ports_long: Vec<NodeId>,
-    pub(crate) links: Option<Spanned<StringList>>,
+    pub(crate) links: Option<NodeList>,
     pub(crate) extra_hosts: Option<Spanned<NodeId>>,
     pub(crate) read_only: Option<Spanned<bool>>,
     pub(crate) tty: Option<Spanned<bool>>,
@@ -492,7 +555,7 @@ pub(crate) struct RareKeys {
 
 // The services of a 10 000-service project are one allocation of 10 000 of these.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Service>() <= 496);
+const _: () = assert!(std::mem::size_of::<Service>() <= 464);
 
 impl Service {
     /// The label `key`, if set (the last of that name); `tree` is the project's
@@ -541,7 +604,7 @@ impl Service {
     /// Whether any `volumes` entry is declared.
     #[must_use]
     pub fn has_volumes(&self) -> bool {
-        self.volumes.as_ref().is_some_and(|v| !v.value.is_empty())
+        self.volumes.as_ref().is_some_and(|v| !v.items.is_empty())
             || !self.volumes_long().is_empty()
     }
 
@@ -559,7 +622,7 @@ impl Service {
 
     /// `links` items (`service` or `service:alias`).
     #[must_use]
-    pub fn links(&self) -> Option<&Spanned<StringList>> {
+    pub fn links(&self) -> Option<&NodeList> {
         self.rare.as_ref()?.links.as_ref()
     }
 
@@ -943,6 +1006,42 @@ mod tests {
             "{driver: json-file}"
         );
         assert_eq!(logging.text(&p.tree), "");
+    }
+
+    #[test]
+    fn a_node_list_keeps_its_items_nodes() {
+        let (l, sources) = load(
+            &[
+                "x-base: &base\n  expose: [\"9000\", 010]\nservices:\n  app:\n    <<: *base\n    image: a\n    ports:\n      - 80:80\n      - ~\n      - target: 443\n    depends_on:\n      db: {condition: service_started}\n  web:\n    image: a\n    depends_on: [db]\n  db:\n    image: a\n",
+            ],
+            "",
+        );
+        let p = &l.project;
+        let texts =
+            |list: &NodeList| -> Vec<&str> { list.items.iter().map(|i| i.text(&p.tree)).collect() };
+        let app = p.service("app").expect("app");
+        let expose = app.expose.as_ref().expect("expose");
+        // As written: `010` is not read as the number 8 here.
+        assert_eq!(texts(expose), ["9000", "010"]);
+        let via = expose.via.expect("inherited");
+        assert_eq!(written(&sources, via), "<<");
+        assert_eq!(expose.primary(&p.tree), via);
+        assert_eq!(written(&sources, expose.at(&p.tree)), "[\"9000\", 010]");
+        let item = expose.items[1].located(&p.tree);
+        assert_eq!((item.value, item.via), ("010", None));
+        assert_eq!(written(&sources, item.at), "010");
+        // The null item is left out, the mapping is long syntax.
+        let ports = app.ports.as_ref().expect("ports");
+        assert_eq!(texts(ports), ["80:80"]);
+        assert_eq!(ports.via, None);
+        assert_eq!(ports.primary(&p.tree), ports.at(&p.tree));
+        assert_eq!(app.ports_long().len(), 1);
+        // Map-form `depends_on`: the keys.
+        let depends_on = app.depends_on.as_ref().expect("depends_on");
+        assert_eq!(texts(depends_on), ["db"]);
+        assert_eq!(written(&sources, depends_on.items[0].at(&p.tree)), "db");
+        let web = p.service("web").expect("web");
+        assert_eq!(texts(web.depends_on.as_ref().expect("depends_on")), ["db"]);
     }
 
     #[test]

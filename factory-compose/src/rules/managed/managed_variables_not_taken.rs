@@ -85,8 +85,8 @@ impl Rule for ManagedVariablesNotTaken {
                 ("links", svc.links()),
             ] {
                 let Some(deps) = deps else { continue };
-                for item in &deps.value {
-                    let target = item.value.split(':').next().unwrap_or("");
+                for item in &deps.items {
+                    let target = item.text(&cx.project.tree).split(':').next().unwrap_or("");
                     let Some(managed) = ManagedService::from_service_name(target) else {
                         continue;
                     };
@@ -130,7 +130,7 @@ impl Rule for ManagedVariablesNotTaken {
                                 product(managed)
                             ),
                         )
-                        .at_inherited(item.at, deps.via)
+                        .at_inherited(item.at(&cx.project.tree), deps.via)
                         .with_help(format!(
                             "pass the platform's variables in `environment:` ({example}); in production they exist only in the `.env` the platform generates"
                         )),

@@ -56,7 +56,7 @@ impl Rule for RoutePortNotExposed {
             if ports.peek().is_none() {
                 continue;
             }
-            let exposed = expose_entries(svc);
+            let exposed = expose_entries(tree, svc);
             if exposed.is_empty() {
                 continue;
             }
@@ -89,7 +89,7 @@ impl Rule for RoutePortNotExposed {
                         kv.key(tree)
                     ));
                 if let Some(expose) = &svc.expose {
-                    d = d.with_secondary(expose.primary(), "exposed ports");
+                    d = d.with_secondary(expose.primary(tree), "exposed ports");
                 }
                 out.push(d);
             }

@@ -1,6 +1,7 @@
 use crate::diagnostic::Diagnostics;
 use crate::model::Service;
 use crate::rules::{Context, Rule, declare_rule, registry};
+use crate::yaml::Tree;
 
 declare_rule! {
     /// ## What it does
@@ -53,9 +54,7 @@ type Dep<'a> = (
 
 /// How many dependency edges `svc` has to walk: its `depends_on` entries, then its `links`.
 fn edges(svc: &Service) -> usize {
-    let len = |l: Option<&crate::model::Spanned<crate::model::StringList>>| {
-        l.map_or(0, |l| l.value.len())
-    };
+    let len = |l: Option<&crate::model::NodeList>| l.map_or(0, |l| l.items.len());
     len(svc.depends_on.as_ref()) + len(svc.links())
 }
 
@@ -63,26 +62,26 @@ fn edges(svc: &Service) -> usize {
 /// `links` item names (`service` or `service:alias`, as compose-go reads it; Compose starts a
 /// linked service first). `None` for a link to a service `depends_on` or an earlier link
 /// already names: one edge per service, so a cycle is reported once.
-fn dependency(svc: &Service, k: usize) -> Option<Dep<'_>> {
+fn dependency<'a>(tree: &'a Tree, svc: &'a Service, k: usize) -> Option<Dep<'a>> {
     let depends_on = svc.depends_on.as_ref();
-    let on = depends_on.map_or(&[][..], |d| d.value.as_slice());
+    let on = depends_on.map_or(&[][..], |d| d.items.as_slice());
     if let Some(e) = on.get(k) {
         return Some((
-            e.value.as_str(),
-            e.at,
+            e.text(tree),
+            e.at(tree),
             depends_on.and_then(|d| d.via),
             false,
         ));
     }
     let links = svc.links()?;
     let i = k - on.len();
-    let item = links.value.get(i)?;
-    let name = crate::model::link_target(&item.value);
-    let named = on.iter().any(|e| e.value == name)
-        || links.value[..i]
+    let item = links.items.get(i)?;
+    let name = crate::model::link_target(item.text(tree));
+    let named = on.iter().any(|e| e.text(tree) == name)
+        || links.items[..i]
             .iter()
-            .any(|e| crate::model::link_target(&e.value) == name);
-    (!named).then_some((name, item.at, links.via, true))
+            .any(|e| crate::model::link_target(e.text(tree)) == name);
+    (!named).then_some((name, item.at(tree), links.via, true))
 }
 
 impl Rule for DependencyCycle {
@@ -108,7 +107,7 @@ impl Rule for DependencyCycle {
                     stack.pop();
                     continue;
                 }
-                let edge = dependency(&services[node], *next);
+                let edge = dependency(&cx.project.tree, &services[node], *next);
                 *next += 1;
                 let Some((name, at, via, link)) = edge else {
                     continue;

@@ -60,7 +60,8 @@ impl Rule for InvalidVolume {
             let short = svc
                 .volumes
                 .iter()
-                .flat_map(|v| v.value.iter())
+                .flat_map(|v| v.items.iter())
+                .map(|e| e.located(&cx.project.tree))
                 .filter(|e| !e.value.contains('$'));
             let mut parsed = Vec::new();
             // Short items of one file on one container path: Compose keeps the last, and
@@ -138,7 +139,7 @@ impl Rule for InvalidVolume {
                 }
             }
             for (earlier, later) in dropped {
-                let (a, b) = (short[earlier], short[later]);
+                let (a, b) = (&short[earlier], &short[later]);
                 if a.value == b.value {
                     continue; // the same mount twice: nothing is lost
                 }

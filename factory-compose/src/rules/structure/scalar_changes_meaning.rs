@@ -272,9 +272,9 @@ impl Rule for ScalarChangesMeaning {
             // `expose: [010]`: Compose exposes port 8 (a float it refuses: FC023's).
             if let Some(expose) = &svc.expose
                 && !expose
-                    .value
+                    .items
                     .iter()
-                    .all(|i| super::invalid_expose::is_decimal_port(&i.value))
+                    .all(|i| super::invalid_expose::is_decimal_port(i.text(tree)))
             {
                 check_items(
                     "expose",

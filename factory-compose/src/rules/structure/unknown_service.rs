@@ -57,11 +57,12 @@ impl Rule for UnknownService {
                 ("links", svc.links()),
             ] {
                 let Some(list) = list else { continue };
-                for item in &list.value {
+                for item in &list.items {
+                    let text = item.text(&cx.project.tree);
                     let target = if key == "links" {
-                        crate::model::link_target(&item.value)
+                        crate::model::link_target(text)
                     } else {
-                        item.value.as_str()
+                        text
                     };
                     // A map for the membership test: a scan per item is quadratic in services.
                     if target.contains('$') || cx.service_index(target).is_some() {
@@ -84,7 +85,7 @@ impl Rule for UnknownService {
                     };
                     out.push(
                         registry::diagnostic("FC029", format!("`{key}` of `{}` names `{target}`, which is not a service of this project", svc.name.value))
-                            .at_inherited(item.at, list.via)
+                            .at_inherited(item.at(&cx.project.tree), list.via)
                             .with_help(help),
                     );
                 }
