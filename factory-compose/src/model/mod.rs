@@ -242,13 +242,9 @@ impl KeyValue {
 
     /// The value node (a list item: the whole item) as Compose reads it.
     fn read<'a>(&'a self, tree: &'a Tree) -> Option<&'a str> {
-        match self.reading {
-            Reading::Text => Some(text_of(tree, self.node).unwrap_or_default()),
-            Reading::True => Some("true"),
-            Reading::False => Some("false"),
-            Reading::Printed => self.printed.as_deref().map(Text::as_str),
-            Reading::Absent => None,
-        }
+        self.reading.of(self.printed.as_deref(), || {
+            text_of(tree, self.node).unwrap_or_default()
+        })
     }
 
     /// The item's split, when it has an `=`.
@@ -412,11 +408,19 @@ impl Read {
 
     /// What Compose reads, `text` being the node's text.
     pub(crate) fn text<'a>(&'a self, text: &'a str) -> Option<&'a str> {
-        match self.reading {
-            Reading::Text => Some(text),
+        self.reading.of(self.printed.as_deref(), || text)
+    }
+}
+
+impl Reading {
+    /// What Compose reads: the node's text (`text`, read only when needed), a boolean, the
+    /// `printed` text, or nothing.
+    fn of<'a>(self, printed: Option<&'a Text>, text: impl FnOnce() -> &'a str) -> Option<&'a str> {
+        match self {
+            Reading::Text => Some(text()),
             Reading::True => Some("true"),
             Reading::False => Some("false"),
-            Reading::Printed => self.printed.as_deref().map(Text::as_str),
+            Reading::Printed => printed.map(Text::as_str),
             Reading::Absent => None,
         }
     }
