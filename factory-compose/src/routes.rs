@@ -318,7 +318,12 @@ fn is_cron_label(key: &str) -> bool {
 /// Whether a service is a one-shot (`restart: "no"`, not a cron job); `tree` is the project's.
 #[must_use]
 pub fn is_one_shot(tree: &Tree, svc: &Service) -> bool {
-    svc.restart.as_ref().is_some_and(|r| r.text(tree) == "no") && !is_cron(tree, svc)
+    never_restarts(tree, svc) && !is_cron(tree, svc)
+}
+
+/// Whether the service sets `restart: "no"`.
+fn never_restarts(tree: &Tree, svc: &Service) -> bool {
+    svc.restart.as_ref().is_some_and(|r| r.text(tree) == "no")
 }
 
 /// Go's `strconv.ParseBool`.
@@ -464,7 +469,7 @@ pub fn routes<'p>(project: &'p Project) -> Vec<RouteDef<'p>> {
                 .or_else(|| defaults.get(prop).copied().flatten())
         };
         // `is_cron(svc) || is_one_shot(svc)`.
-        let transient = cron || svc.restart.as_ref().is_some_and(|r| r.text(tree) == "no");
+        let transient = cron || never_restarts(tree, svc);
         let make = |segment: Option<&'p str>, own: &Props<'p>| -> Option<RouteDef<'p>> {
             let rule = get(own, RULE)?;
             Some(RouteDef {
