@@ -5,7 +5,6 @@
 
 use std::hint::black_box;
 use std::path::Path;
-use std::sync::Arc;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use factory_benches::{generated_dotenv, generated_project};
@@ -14,8 +13,8 @@ use factory_compose::report::human::{self, Color};
 use factory_compose::report::json;
 use factory_compose::yaml::{self, Limits};
 use factory_compose::{
-    Diagnostics, FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, check, interpolate,
-    lint, load, merge, model,
+    Diagnostics, FileId, FileKind, ProcessEnv, Settings, SharedText, SourceFile, SourceMap, check,
+    interpolate, lint, load, merge, model,
 };
 
 fn sources(compose: &str) -> SourceMap {
@@ -45,15 +44,9 @@ fn phases(c: &mut Criterion) {
             group.sample_size(10);
         }
         // The text as the source map shares it with the trees.
-        let shared: Arc<str> = text.as_str().into();
+        let shared = SharedText::from(text.as_str());
         group.bench_function("parse", |b| {
-            b.iter(|| {
-                yaml::parse(
-                    black_box(Arc::clone(&shared)),
-                    FileId(0),
-                    &Limits::default(),
-                )
-            })
+            b.iter(|| yaml::parse(black_box(shared.clone()), FileId(0), &Limits::default()))
         });
         // The phases one by one, each on the previous phase's output (cloned outside the
         // timing): merge of two files, interpolation, model, rules.
@@ -138,12 +131,12 @@ fn corpus(c: &mut Criterion) {
     let Ok(index) = std::fs::read_to_string(dir.join("INDEX.tsv")) else {
         return;
     };
-    let files: Vec<Arc<str>> = index
+    let files: Vec<SharedText> = index
         .lines()
         .skip(1)
         .filter_map(|l| l.split('\t').next())
         .filter_map(|p| std::fs::read_to_string(dir.join(p)).ok())
-        .map(Arc::from)
+        .map(SharedText::from)
         .collect();
     let total: usize = files.iter().map(|f| f.len()).sum();
     let maps: Vec<SourceMap> = files.iter().map(|t| sources(t)).collect();
@@ -156,7 +149,7 @@ fn corpus(c: &mut Criterion) {
         |b, files| {
             b.iter(|| {
                 for f in files {
-                    black_box(yaml::parse(Arc::clone(f), FileId(0), &Limits::default()));
+                    black_box(yaml::parse(f.clone(), FileId(0), &Limits::default()));
                 }
             });
         },

@@ -43,7 +43,7 @@ pub fn replaced(sources: &SourceMap, fixed: &[FixedFile]) -> SourceMap {
     let mut out = SourceMap::new();
     for (id, file) in sources.iter() {
         // An unchanged file's text is shared, not copied.
-        let text: std::sync::Arc<str> = fixed
+        let text: crate::SharedText = fixed
             .iter()
             .find(|f| f.file == id)
             .map_or_else(|| file.text.clone(), |f| f.text.as_str().into());

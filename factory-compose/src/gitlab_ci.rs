@@ -226,8 +226,8 @@ impl GitlabCi {
     }
 
     /// Parse the text of file `file` within `limits` (the tree shares `text`).
-    pub(crate) fn parse_within(text: &std::sync::Arc<str>, file: FileId, limits: &Limits) -> Self {
-        let parsed = yaml::parse(std::sync::Arc::clone(text), file, limits);
+    pub(crate) fn parse_within(text: &crate::SharedText, file: FileId, limits: &Limits) -> Self {
+        let parsed = yaml::parse(text.clone(), file, limits);
         let nodes = parsed.tree.nodes.len();
         let mut later = HashMap::new();
         let mut written_at = HashMap::new();

@@ -61,7 +61,7 @@ pub use line_index::{LineCol, LineIndex};
 pub use report::Report;
 pub use rules::RuleInfo;
 pub use settings::{Mode, Settings};
-pub use source::{FileKind, SourceFile, SourceMap};
+pub use source::{FileKind, SharedText, SourceFile, SourceMap};
 pub use span::{FileId, Location, Span};
 
 /// A project loaded from its sources: the model, the variables it was interpolated with, and

@@ -7,12 +7,12 @@ use crate::yaml::{self, LimitKind, Limits, Tree, YamlProblem};
 
 /// Parse one file and report its YAML problems. A limit drops the tree.
 pub(crate) fn parse_file(
-    text: &std::sync::Arc<str>,
+    text: &crate::SharedText,
     file: FileId,
     limits: &Limits,
     diags: &mut Diagnostics,
 ) -> Tree {
-    let parsed = yaml::parse(std::sync::Arc::clone(text), file, limits);
+    let parsed = yaml::parse(text.clone(), file, limits);
     for problem in parsed.problems {
         diags.push(problem_diagnostic(problem, file, text, "compose file"));
     }

@@ -18,6 +18,69 @@ pub enum FileKind {
     Other,
 }
 
+/// A file's text, shared by the source map and the YAML trees parsed from it. A `String` read
+/// from a file becomes one without its bytes being copied (an `Arc<str>` made from it copies
+/// them, so a large file was held twice while it was read); it reads as a `str`.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct SharedText(std::sync::Arc<String>);
+
+impl SharedText {
+    /// Whether `a` and `b` share one text (not two equal texts).
+    #[must_use]
+    pub fn ptr_eq(a: &Self, b: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// How many holders share the text.
+    #[cfg(test)]
+    pub(crate) fn share_count(&self) -> usize {
+        std::sync::Arc::strong_count(&self.0)
+    }
+}
+
+impl std::ops::Deref for SharedText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedText {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.0.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for SharedText {
+    fn from(text: String) -> Self {
+        Self(std::sync::Arc::new(text))
+    }
+}
+
+impl From<&str> for SharedText {
+    fn from(text: &str) -> Self {
+        Self(std::sync::Arc::new(text.to_owned()))
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for SharedText {
+    fn from(text: std::borrow::Cow<'_, str>) -> Self {
+        Self(std::sync::Arc::new(text.into_owned()))
+    }
+}
+
 /// One file: its name as the user should see it, its text, and its line index (built on first
 /// use: most files of a run never have a diagnostic to place).
 #[derive(Debug, Clone)]
@@ -26,7 +89,7 @@ pub struct SourceFile {
     pub name: String,
     /// The file's text (invalid UTF-8 was replaced by the CLI, which reports it). Shared: the
     /// YAML trees parsed from it keep it and read their scalars' text from it ([`crate::yaml::Scalar`]).
-    pub text: std::sync::Arc<str>,
+    pub text: SharedText,
     /// What the file is.
     pub kind: FileKind,
     line_index: std::sync::OnceLock<LineIndex>,
@@ -35,11 +98,7 @@ pub struct SourceFile {
 impl SourceFile {
     /// A file named `name` with `text`.
     #[must_use]
-    pub fn new(
-        name: impl Into<String>,
-        text: impl Into<std::sync::Arc<str>>,
-        kind: FileKind,
-    ) -> Self {
+    pub fn new(name: impl Into<String>, text: impl Into<SharedText>, kind: FileKind) -> Self {
         Self {
             name: name.into(),
             text: text.into(),

@@ -7,10 +7,11 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use factory_compose::yaml::{self, Limits};
-use factory_compose::{FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, check, load};
+use factory_compose::{
+    FileId, FileKind, ProcessEnv, Settings, SharedText, SourceFile, SourceMap, check, load,
+};
 
 /// As in the `factory` binary.
 #[global_allocator]
@@ -56,10 +57,10 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     // Shared by the tree and the source map, as `SourceFile::new` makes it in the CLI.
-    let text: Arc<str> = text.into();
+    let text = SharedText::from(text);
     report("read", baseline);
     {
-        let parsed = yaml::parse(Arc::clone(&text), FileId(0), &Limits::default());
+        let parsed = yaml::parse(text.clone(), FileId(0), &Limits::default());
         report("parse", baseline);
         let (text, items, entries) = parsed.tree.buffer_lengths();
         println!(

@@ -6,12 +6,12 @@
 use std::hint::black_box;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use factory_compose::yaml::{self, Limits};
 use factory_compose::{
-    FileId, FileKind, ProcessEnv, Settings, SourceFile, SourceMap, compose_refusals, lint, load,
+    FileId, FileKind, ProcessEnv, Settings, SharedText, SourceFile, SourceMap, compose_refusals,
+    lint, load,
 };
 
 /// As in the `factory` binary.
@@ -71,7 +71,7 @@ fn main() -> ExitCode {
     }
     let loaded = load(&map, &process, &settings);
     // The text as the source map shares it with the trees.
-    let shared: Arc<str> = text.as_str().into();
+    let shared = SharedText::from(text.as_str());
     let phases: [(&str, Duration); 5] = [
         (
             "events",
@@ -84,7 +84,7 @@ fn main() -> ExitCode {
         (
             "parse",
             best(runs, || {
-                yaml::parse(Arc::clone(&shared), FileId(0), &Limits::default())
+                yaml::parse(shared.clone(), FileId(0), &Limits::default())
             }),
         ),
         ("load", best(runs, || load(&map, &process, &settings))),

@@ -1,9 +1,9 @@
 //! Fold saphyr-parser's events into the arena [`Tree`], without recursion.
 
+use crate::source::SharedText;
 use std::borrow::Cow;
 use std::collections::hash_map;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
 
@@ -247,7 +247,7 @@ pub(super) struct Builder<'t, 'l> {
     document_first_node: usize,
 }
 
-pub(super) fn parse(source: &Arc<str>, file: FileId, limits: &Limits, fast_path: bool) -> Parsed {
+pub(super) fn parse(source: &SharedText, file: FileId, limits: &Limits, fast_path: bool) -> Parsed {
     let text: &str = source;
     let max_bytes = limits.max_file_bytes.min(u32::MAX as usize);
     if text.len() > max_bytes {
@@ -296,7 +296,7 @@ pub(super) fn parse(source: &Arc<str>, file: FileId, limits: &Limits, fast_path:
 }
 
 /// Parse with the fast front end, `None` when it declines the text (see [`fast`]).
-pub(super) fn fast_parse(source: &Arc<str>, file: FileId, limits: &Limits) -> Option<Parsed> {
+pub(super) fn fast_parse(source: &SharedText, file: FileId, limits: &Limits) -> Option<Parsed> {
     let text: &str = source;
     let mut builder = Builder::new(text, file, limits, Fixed::none(source));
     fast::events(text, &mut |event, start, end| {
@@ -311,7 +311,7 @@ pub(super) fn fast_parse(source: &Arc<str>, file: FileId, limits: &Limits) -> Op
 }
 
 /// Parse, re-parsing with a [`Fix`] where saphyr refuses what go-yaml accepts.
-fn parse_fixing(original: &Arc<str>, file: FileId, limits: &Limits) -> Parsed {
+fn parse_fixing(original: &SharedText, file: FileId, limits: &Limits) -> Parsed {
     let text: &str = original;
     let mut source = Cow::Borrowed(text);
     let mut quote_fixes: Vec<usize> = Vec::new();
@@ -383,12 +383,12 @@ struct Fixed<'t, 'l> {
     quotes: &'l [usize],
     dashes: &'l [usize],
     folds: &'l [usize],
-    original: &'t Arc<str>,
+    original: &'t SharedText,
 }
 
 impl<'t> Fixed<'t, '_> {
     /// No fix: `text` as written.
-    fn none(text: &'t Arc<str>) -> Self {
+    fn none(text: &'t SharedText) -> Self {
         Fixed {
             quotes: &[],
             dashes: &[],

@@ -37,7 +37,7 @@ mod resolve;
 pub(crate) use resolve::go_format_float;
 pub use resolve::{PlainValue, compose_string, go_yaml_time, resolve_plain};
 
-use std::sync::Arc;
+use crate::source::SharedText;
 
 use crate::span::{FileId, Span};
 
@@ -485,10 +485,10 @@ pub struct Tree {
     /// The text of the file the tree was parsed from (shared with the caller's
     /// [`crate::SourceFile::text`], not copied): [`Scalar`] handles into the sources below its
     /// length point in it. Empty for a tree not parsed from a file.
-    source: Arc<str>,
+    source: SharedText,
     /// The texts of the other files a merged tree holds nodes of, each with where it starts in
     /// the space of handles: the sources laid end to end, after `source`, in the order added.
-    more_sources: Vec<(u32, Arc<str>)>,
+    more_sources: Vec<(u32, SharedText)>,
     /// The decoded texts that are not as written in a source (escapes, folded lines, block
     /// scalars, text set by later passes), end to end.
     text: String,
@@ -587,7 +587,7 @@ impl Tree {
     }
 
     /// The source a handle into the sources points in, with where it starts.
-    fn source_of(&self, scalar: Scalar) -> Option<(u32, &Arc<str>)> {
+    fn source_of(&self, scalar: Scalar) -> Option<(u32, &SharedText)> {
         let after = self
             .more_sources
             .partition_point(|(base, _)| *base <= scalar.start);
@@ -600,19 +600,19 @@ impl Tree {
     /// Keep `source` (shared) for handles into it; where it starts in the space of handles
     /// ([`Scalar::in_source`]). A text the tree holds already is not added twice; `None` when
     /// the handles' space has no room for it (the caller copies its texts to the buffer).
-    fn add_source(&mut self, source: &Arc<str>) -> Option<u32> {
+    fn add_source(&mut self, source: &SharedText) -> Option<u32> {
         if self.source.is_empty() && self.more_sources.is_empty() {
             // An empty first source has no text to point in: handles into it read "" anyway.
-            self.source = Arc::clone(source);
+            self.source = source.clone();
             return Some(0);
         }
-        if Arc::ptr_eq(&self.source, source) {
+        if SharedText::ptr_eq(&self.source, source) {
             return Some(0);
         }
         if let Some((base, _)) = self
             .more_sources
             .iter()
-            .find(|(_, s)| Arc::ptr_eq(s, source))
+            .find(|(_, s)| SharedText::ptr_eq(s, source))
         {
             return Some(*base);
         }
@@ -622,7 +622,7 @@ impl Tree {
             .map_or((0, &self.source), |(base, s)| (*base, s));
         let base = base.checked_add(u32::try_from(last.len()).ok()?)?;
         base.checked_add(u32::try_from(source.len()).ok()?)?;
-        self.more_sources.push((base, Arc::clone(source)));
+        self.more_sources.push((base, source.clone()));
         Some(base)
     }
 
@@ -880,7 +880,7 @@ impl Tree {
             )
         };
         let mut out = Self {
-            source: Arc::clone(&self.source),
+            source: self.source.clone(),
             more_sources: self.more_sources.clone(),
             merge_keys: self.merge_keys.clone(),
             ..Self::default()
@@ -1007,8 +1007,8 @@ pub struct MergedOver {
 /// Parse `text` (the content of file `file`) into a span tree.
 ///
 /// The tree keeps `text` and reads most scalars' text from it (see [`Scalar`]): pass the
-/// `Arc<str>` the caller holds (as [`crate::SourceFile::text`]) to share it; a `&str` or `String`
-/// is copied into one.
+/// [`SharedText`] the caller holds (as [`crate::SourceFile::text`]) to share it; a `String`
+/// becomes one without a copy, a `&str` is copied into one.
 ///
 /// The file size is checked first (nothing is parsed past [`Limits::max_file_bytes`]). Every
 /// document of the stream is kept in [`Tree::documents`]: Compose loads each document of a file and
@@ -1024,7 +1024,7 @@ pub struct MergedOver {
 /// An empty document (`---` and nothing) is a null scalar root (Compose: `top-level object must
 /// be a mapping`).
 #[must_use]
-pub fn parse(text: impl Into<Arc<str>>, file: FileId, limits: &Limits) -> Parsed {
+pub fn parse(text: impl Into<SharedText>, file: FileId, limits: &Limits) -> Parsed {
     build::parse(&text.into(), file, limits, true)
 }
 
@@ -1032,7 +1032,7 @@ pub fn parse(text: impl Into<Arc<str>>, file: FileId, limits: &Limits) -> Parsed
 /// the fuzz target that check both give the same result.
 #[doc(hidden)]
 #[must_use]
-pub fn parse_with_saphyr(text: impl Into<Arc<str>>, file: FileId, limits: &Limits) -> Parsed {
+pub fn parse_with_saphyr(text: impl Into<SharedText>, file: FileId, limits: &Limits) -> Parsed {
     build::parse(&text.into(), file, limits, false)
 }
 
@@ -1041,7 +1041,7 @@ pub fn parse_with_saphyr(text: impl Into<Arc<str>>, file: FileId, limits: &Limit
 #[doc(hidden)]
 #[must_use]
 pub fn fast_path_reads(text: &str) -> bool {
-    build::fast_parse(&Arc::from(text), FileId(0), &Limits::default()).is_some()
+    build::fast_parse(&SharedText::from(text), FileId(0), &Limits::default()).is_some()
 }
 
 /// The decoded text of a scalar node, `None` for a collection (or an id not in the tree).
@@ -1055,9 +1055,9 @@ pub fn scalar_text(tree: &Tree, id: NodeId) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use super::{Limits, NodeId, NodeKind, Scalar, Tree, parse, parse_with_saphyr, scalar_text};
+    use super::{
+        Limits, NodeId, NodeKind, Scalar, SharedText, Tree, parse, parse_with_saphyr, scalar_text,
+    };
     use crate::span::{FileId, Span};
 
     fn scalar(tree: &Tree, id: NodeId) -> Scalar {
@@ -1133,18 +1133,18 @@ mod tests {
         assert!(!scalar(&tree, id).is_in_source());
         assert_eq!(tree.text(written), "plain words");
         // The tree reads the caller's text, not a copy.
-        let shared: Arc<str> = Arc::from(TEXT);
-        let tree = parse(Arc::clone(&shared), FileId(0), &Limits::default()).tree;
-        assert!(Arc::ptr_eq(&tree.source, &shared));
-        assert_eq!(Arc::strong_count(&shared), 2);
+        let shared = SharedText::from(TEXT);
+        let tree = parse(shared.clone(), FileId(0), &Limits::default()).tree;
+        assert!(SharedText::ptr_eq(&tree.source, &shared));
+        assert_eq!(shared.share_count(), 2);
     }
 
     #[test]
     fn a_merged_tree_reads_each_files_text() {
-        let first: Arc<str> = Arc::from("x: from first\ny: 'quoted'\n");
-        let second: Arc<str> = Arc::from("x: from second\nz: \"esc\\n\"\n");
-        let mut tree = parse(Arc::clone(&first), FileId(0), &Limits::default()).tree;
-        let other = parse(Arc::clone(&second), FileId(1), &Limits::default()).tree;
+        let first = SharedText::from("x: from first\ny: 'quoted'\n");
+        let second = SharedText::from("x: from second\nz: \"esc\\n\"\n");
+        let mut tree = parse(first.clone(), FileId(0), &Limits::default()).tree;
+        let other = parse(second.clone(), FileId(1), &Limits::default()).tree;
         let copied = tree.buffer_lengths().0 + other.buffer_lengths().0;
         let offset = tree.append(&other);
         let other_root = NodeId(other.root().expect("a document").0 + offset);
@@ -1176,8 +1176,8 @@ mod tests {
             (Some("set"), "from second")
         );
         // A merged tree appended to a tree of a third file moves both sources.
-        let third: Arc<str> = Arc::from("w: third\n");
-        let mut outer = parse(Arc::clone(&third), FileId(2), &Limits::default()).tree;
+        let third = SharedText::from("w: third\n");
+        let mut outer = parse(third.clone(), FileId(2), &Limits::default()).tree;
         let shift = outer.append(&tree);
         assert_eq!(outer.more_sources.len(), 2);
         let moved = NodeId(other_root.0 + shift);
@@ -1185,7 +1185,7 @@ mod tests {
         assert_eq!(read(&outer, moved, "z").as_deref(), Some("esc\n"));
         let first_root = NodeId(root.0 + shift);
         assert_eq!(read(&outer, first_root, "x").as_deref(), Some("from first"));
-        assert_eq!(Arc::strong_count(&second), 5);
+        assert_eq!(second.share_count(), 5);
     }
 
     #[test]
