@@ -1,6 +1,7 @@
 //! Resident memory after each step of a lint, in process: `memory FILE` prints the resident
-//! set and its peak (`/proc/self/status`, Linux) after reading the file, after parsing it alone,
-//! after loading the project (parse, merge, interpolate, model) and after the rules. For
+//! set and its peak (`/proc/self/status`, Linux) after reading the file, after loading the
+//! project (parse, merge, interpolate, model) and after the rules: the steps of `factory lint`,
+//! in its order (a parse alone first, dropped, would leave its freed pages to the next steps). For
 //! finding which structure the peak of `benches/compare.sh` comes from; the file's directory
 //! `.env` is loaded too.
 #![allow(clippy::disallowed_methods, clippy::print_stdout, clippy::print_stderr)]
@@ -8,9 +9,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use factory_compose::yaml::{self, Limits};
 use factory_compose::{
-    FileId, FileKind, ProcessEnv, Settings, SharedText, SourceFile, SourceMap, check, load,
+    FileKind, ProcessEnv, Settings, SharedText, SourceFile, SourceMap, check, load,
 };
 
 /// As in the `factory` binary.
@@ -59,15 +59,6 @@ fn main() -> ExitCode {
     // Shared by the tree and the source map, as `SourceFile::new` makes it in the CLI.
     let text = SharedText::from(text);
     report("read", baseline);
-    {
-        let parsed = yaml::parse(text.clone(), FileId(0), &Limits::default());
-        report("parse", baseline);
-        let (text, items, entries) = parsed.tree.buffer_lengths();
-        println!(
-            "          {} nodes, {text} bytes of scalar text copied, {items} sequence items, {entries} mapping entries",
-            parsed.tree.nodes.len()
-        );
-    }
     let size = text.len();
     let mut map = SourceMap::new();
     map.add(SourceFile::new(
@@ -81,6 +72,12 @@ fn main() -> ExitCode {
     let (settings, process) = (Settings::default(), ProcessEnv::default());
     let loaded = load(&map, &process, &settings);
     report("load", baseline);
+    let tree = &loaded.project.tree;
+    let (copied, items, entries) = tree.buffer_lengths();
+    println!(
+        "          {} nodes, {copied} bytes of scalar text not read from the file, {items} sequence items, {entries} mapping entries",
+        tree.nodes.len()
+    );
     let report_ = check(&loaded, &map, &process, &settings);
     report("rules", baseline);
     if let Some((_, peak)) = resident() {
