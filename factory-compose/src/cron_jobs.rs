@@ -104,7 +104,7 @@ pub fn jobs(project: &Project) -> Vec<CronJob<'_>> {
             let tree = &project.tree;
             // `service.label` of each, in one pass over the labels (the last of a name wins).
             let (mut schedule_label, mut command_label) = (None, None);
-            for kv in service.labels.iter().flat_map(|l| &l.value) {
+            for kv in service.label_entries(project) {
                 match kv.key(tree) {
                     SCHEDULE_LABEL => schedule_label = Some(kv),
                     COMMAND_LABEL => command_label = Some(kv),
@@ -186,8 +186,7 @@ pub(crate) fn label_value_location(
 
 /// The `<<` key a label was inherited through, if any.
 pub(crate) fn label_via(service: &Service, kv: &KeyValue) -> Option<Location> {
-    kv.via()
-        .or_else(|| service.labels.as_ref().and_then(|l| l.via))
+    kv.via().or_else(|| service.labels.and_then(|l| l.via))
 }
 
 /// A complete cron job and its next runs, as `factory cron` shows it (SPEC §5).

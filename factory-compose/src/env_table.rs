@@ -37,7 +37,7 @@ use factory_env::{MASK, Secret, Source, Value, Variables};
 
 use crate::Loaded;
 use crate::interpolate::Interpolation;
-use crate::model::{KeyValue, Service};
+use crate::model::{KeyValue, Project, Service};
 use crate::yaml::Tree;
 
 /// One variable of a service's final environment.
@@ -100,7 +100,7 @@ impl EnvTable {
                     .find(|f| f.service == svc.name.value)
                     .map_or(&[][..], |f| f.entries.as_slice());
                 service_env(
-                    &loaded.project.tree,
+                    &loaded.project,
                     svc,
                     (env_file, &secrets),
                     &loaded.variables,
@@ -211,7 +211,7 @@ impl EnvTable {
 /// file of the `.env` grammar), then its `environment`, which wins, even with no value. An env
 /// file's value that holds one of `secrets` (the run's secret values) is masked.
 fn service_env(
-    tree: &Tree,
+    project: &Project,
     svc: &Service,
     (env_file, secrets): (&[(String, String)], &[&str]),
     variables: &Variables,
@@ -234,10 +234,9 @@ fn service_env(
             },
         );
     }
-    if let Some(env) = &svc.environment {
-        for kv in &env.value {
-            vars.insert(kv.key(tree), env_var(tree, kv, variables, interpolation));
-        }
+    let tree = &project.tree;
+    for kv in svc.env_entries(project) {
+        vars.insert(kv.key(tree), env_var(tree, kv, variables, interpolation));
     }
     ServiceEnv {
         service: svc.name.value.to_string(),

@@ -436,9 +436,8 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
         // local `.env` is not there).
         for svc in &project.services {
             let bare = svc
-                .environment
+                .env_entries(&project)
                 .iter()
-                .flat_map(|e| &e.value)
                 .filter(|kv| !kv.has_value() && !kv.key(&project.tree).is_empty());
             for kv in bare {
                 let name = kv.key(&project.tree);

@@ -164,15 +164,10 @@ pub(crate) fn env_files(
             continue;
         }
         let own: Vec<(String, String)> = svc
-            .environment
-            .as_ref()
-            .map(|env| {
-                env.value
-                    .iter()
-                    .filter_map(|kv| Some((kv.key(tree).to_owned(), kv.value(tree)?.to_owned())))
-                    .collect()
-            })
-            .unwrap_or_default();
+            .env_entries(project)
+            .iter()
+            .filter_map(|kv| Some((kv.key(tree).to_owned(), kv.value(tree)?.to_owned())))
+            .collect();
         let lookup = Chain(variables, own.as_slice());
         out.push(ServiceEnvFile {
             service: svc.name.value.to_string(),

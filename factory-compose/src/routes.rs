@@ -301,13 +301,13 @@ fn each_port(tree: &Tree, svc: &Service, with_published: bool, mut f: impl FnMut
     }
 }
 
-/// Whether a service is a cron job (one of the `sh.factory.cronjob.*` labels); `tree` is the
-/// project's ([`Project::tree`]).
+/// Whether a service is a cron job (one of the `sh.factory.cronjob.*` labels); `project` is
+/// the project the service is in.
 #[must_use]
-pub fn is_cron(tree: &Tree, svc: &Service) -> bool {
-    svc.labels
-        .as_ref()
-        .is_some_and(|l| l.value.iter().any(|kv| is_cron_label(kv.key(tree))))
+pub fn is_cron(project: &Project, svc: &Service) -> bool {
+    svc.label_entries(project)
+        .iter()
+        .any(|kv| is_cron_label(kv.key(&project.tree)))
 }
 
 /// Whether the label `key` makes its service a cron job ([`is_cron`]).
@@ -315,10 +315,11 @@ fn is_cron_label(key: &str) -> bool {
     key.starts_with("sh.factory.cronjob.")
 }
 
-/// Whether a service is a one-shot (`restart: "no"`, not a cron job); `tree` is the project's.
+/// Whether a service is a one-shot (`restart: "no"`, not a cron job); `project` is the
+/// project the service is in.
 #[must_use]
-pub fn is_one_shot(tree: &Tree, svc: &Service) -> bool {
-    never_restarts(tree, svc) && !is_cron(tree, svc)
+pub fn is_one_shot(project: &Project, svc: &Service) -> bool {
+    never_restarts(&project.tree, svc) && !is_cron(project, svc)
 }
 
 /// Whether the service sets `restart: "no"`.
@@ -335,10 +336,11 @@ fn go_bool(v: &str) -> Option<bool> {
     }
 }
 
-/// Whether Traefik routes the service at all (see the module docs); `tree` is the project's.
+/// Whether Traefik routes the service at all (see the module docs); `project` is the
+/// project the service is in.
 #[must_use]
-pub fn is_enabled(tree: &Tree, svc: &Service) -> bool {
-    enables(tree, svc.label(tree, "traefik.enable"))
+pub fn is_enabled(project: &Project, svc: &Service) -> bool {
+    enables(&project.tree, svc.label(project, "traefik.enable"))
 }
 
 /// Whether the service's (last) `traefik.enable` label, if any, lets Traefik route it.
@@ -404,18 +406,14 @@ pub fn routes<'p>(project: &'p Project) -> Vec<RouteDef<'p>> {
     let tree = &project.tree;
     // Without a `traefik.*` label there is no rule label, so no route.
     let traefik = |svc: &Service| {
-        svc.labels.as_ref().is_some_and(|labels| {
-            labels
-                .value
-                .iter()
-                .any(|kv| kv.key(tree).starts_with("traefik."))
-        })
+        svc.label_entries(project)
+            .iter()
+            .any(|kv| kv.key(tree).starts_with("traefik."))
     };
     // A route is large: reserve one per candidate service rather than grow (and copy) the
     // table as it fills (segments may still add more).
     let mut out = Vec::with_capacity(project.services.iter().filter(|s| traefik(s)).count());
     for (index, svc) in project.services.iter().enumerate() {
-        let Some(labels) = &svc.labels else { continue };
         if !traefik(svc) {
             continue;
         }
@@ -428,7 +426,7 @@ pub fn routes<'p>(project: &'p Project) -> Vec<RouteDef<'p>> {
         let mut named: Vec<(&str, Props<'_>)> = Vec::new();
         // Each segment's place in `named`: a service may declare thousands of segments.
         let mut place: HashMap<&str, usize> = HashMap::new();
-        for kv in &labels.value {
+        for kv in svc.label_entries(project) {
             let key = kv.key(tree);
             cron |= is_cron_label(key);
             if key == "traefik.enable" {

@@ -37,9 +37,8 @@ fn environment_merges_by_name_across_list_and_map_forms() {
     let web = p.service("web").unwrap();
     let env: Vec<(String, Option<String>, FileId)> = web
         .environment
-        .as_ref()
         .unwrap()
-        .value
+        .entries(&p)
         .iter()
         .map(|kv| {
             (
@@ -195,9 +194,9 @@ fn reset_of_one_key_removes_it_from_an_earlier_mapping_only() {
             ),
         ]);
         p.service("web")
-            .and_then(|w| w.environment.as_ref())
+            .and_then(|w| w.environment)
             .map(|e| {
-                e.value
+                e.entries(&p)
                     .iter()
                     .map(|kv| kv.key(&p.tree).to_owned())
                     .collect()
@@ -218,7 +217,7 @@ fn every_document_of_a_file_is_merged_and_linted() {
     assert_eq!(names, ["app", "worker"]);
     assert_eq!(
         p.service("app")
-            .and_then(|s| s.env(&p.tree, "A"))
+            .and_then(|s| s.env(&p, "A"))
             .and_then(|kv| kv.value(&p.tree)),
         Some("1")
     );

@@ -488,9 +488,8 @@ fn an_inherited_override_tag_applies_to_the_own_value() {
     let app = loaded.project.service("app").expect("app");
     let names: Vec<&str> = app
         .environment
-        .as_ref()
         .expect("environment")
-        .value
+        .entries(&loaded.project)
         .iter()
         .map(|kv| kv.key(&loaded.project.tree))
         .collect();

@@ -2,8 +2,8 @@
 //! maps where Compose wants a string (FC021).
 
 use super::{
-    CommandValue, Form, KeyValue, ListItem, NodeList, NodeValue, OtherKey, Project, Read, Service,
-    Spanned, StringList, Text,
+    CommandValue, Form, KeyValue, KeyValues, ListItem, NodeList, NodeValue, OtherKey, Project,
+    Read, Service, Spanned, StringList, Text,
 };
 use crate::diagnostic::Diagnostics;
 use crate::rules::registry;
@@ -22,6 +22,7 @@ pub fn build(tree: Tree, diags: &mut Diagnostics) -> Project {
         services: Vec::new(),
         other_keys: Vec::new(),
         overrides: Vec::new(),
+        key_values: Vec::new(),
     };
     if let Some(root) = root {
         let cx = Cx { tree: &tree };
@@ -265,6 +266,9 @@ impl<'t> Cx<'t> {
             return;
         };
         project.services.reserve_exact(entries.len());
+        project
+            .key_values
+            .reserve_exact(self.key_value_count(entries));
         for s in entries {
             let name = self.key_text(s);
             let name_sp = self.spanned(name.clone(), s.key, s);
@@ -286,11 +290,28 @@ impl<'t> Cx<'t> {
             };
             let mut svc = Service::new(name_sp, s.value);
             for k in keys {
-                self.service_key(&name, k, &mut svc, diags);
+                self.service_key(&name, k, &mut svc, &mut project.key_values, diags);
                 self.unique_items(&name, k, diags);
             }
             project.services.push(svc);
         }
+    }
+
+    /// How many `environment` and `labels` entries the services `services` can have: their
+    /// items and entries, some of which may be refused, so that [`Project::key_values`] is
+    /// one allocation of about its size.
+    fn key_value_count(&self, services: &[Entry]) -> usize {
+        let keys = services
+            .iter()
+            .filter_map(|s| self.entries(s.value))
+            .flatten()
+            .filter(|k| matches!(self.scalar(k.key), Some("environment" | "labels")));
+        keys.map(|k| match self.node(k.value).kind {
+            NodeKind::Sequence(items) => self.tree.items(items).len(),
+            NodeKind::Mapping(entries) => self.tree.entries(entries).len(),
+            NodeKind::Scalar(_) => 0,
+        })
+        .sum()
     }
 
     /// The service keys whose list form Compose's schema wants without repeats (`uniqueItems`),
@@ -345,7 +366,14 @@ impl<'t> Cx<'t> {
             .map(|s| Location::new(self.node(e.key).file, s))
     }
 
-    fn service_key(&self, svc_name: &str, e: &Entry, svc: &mut Service, diags: &mut Diagnostics) {
+    fn service_key(
+        &self,
+        svc_name: &str,
+        e: &Entry,
+        svc: &mut Service,
+        key_values: &mut Vec<KeyValue>,
+        diags: &mut Diagnostics,
+    ) {
         let key = self.key_text(e);
         // Formatted only when a diagnostic names it.
         let path = KeyPath {
@@ -413,10 +441,17 @@ impl<'t> Cx<'t> {
                 }
             }
             "environment" | "labels" => {
-                let Some(kvs) = self.list_or_dict(v, path, diags, self.via(e)) else {
+                let start = key_values.len();
+                if !self.list_or_dict(v, path, diags, self.via(e), key_values) {
                     return;
-                };
-                let sp = Some(self.spanned(kvs, v, e));
+                }
+                let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+                let sp = Some(KeyValues {
+                    node: v,
+                    via: self.via(e),
+                    start: index(start),
+                    len: index(key_values.len() - start),
+                });
                 if key == "labels" {
                     svc.labels = sp
                 } else {
@@ -567,18 +602,19 @@ impl<'t> Cx<'t> {
         Some(out)
     }
 
-    /// `environment` / `labels`: a list of `KEY=VALUE` strings or a map of scalars.
+    /// `environment` / `labels`: a list of `KEY=VALUE` strings or a map of scalars, its
+    /// entries pushed to `out`; `false` when it is neither (null, or FC020).
     fn list_or_dict(
         &self,
         id: NodeId,
         path: KeyPath<'_>,
         diags: &mut Diagnostics,
         via: Option<Location>,
-    ) -> Option<Vec<KeyValue>> {
+        out: &mut Vec<KeyValue>,
+    ) -> bool {
         match self.node(id).kind {
             NodeKind::Sequence(items) => {
                 let items = self.tree.items(items);
-                let mut out = Vec::with_capacity(items.len());
                 for &item in items {
                     let Some((s, kind)) = self
                         .scalar(item)
@@ -592,11 +628,10 @@ impl<'t> Cx<'t> {
                     let split = read.text(s).and_then(|text| text.find('='));
                     out.push(KeyValue::item(item, read, split));
                 }
-                Some(out)
+                true
             }
             NodeKind::Mapping(entries) => {
                 let entries = self.tree.entries(entries);
-                let mut out = Vec::with_capacity(entries.len());
                 for e in entries {
                     let key = self.scalar(e.key).unwrap_or("?");
                     // A `- K=V` item a later file merged onto an earlier file's mapping: its
@@ -638,9 +673,9 @@ impl<'t> Cx<'t> {
                     let form = if item { Form::List } else { Form::Map };
                     out.push(KeyValue::entry(e.key, e.value, form, self.via(e), value));
                 }
-                Some(out)
+                true
             }
-            NodeKind::Scalar(_) if self.is_null(id) => None,
+            NodeKind::Scalar(_) if self.is_null(id) => false,
             NodeKind::Scalar(_) => {
                 self.type_error(
                     diags,
@@ -649,7 +684,7 @@ impl<'t> Cx<'t> {
                     "a mapping or a list of `KEY=VALUE` strings",
                     via,
                 );
-                None
+                false
             }
         }
     }

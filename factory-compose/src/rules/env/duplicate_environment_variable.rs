@@ -50,11 +50,12 @@ impl Rule for DuplicateEnvironmentVariable {
         let tree = &cx.project.tree;
         let mut reported = BTreeSet::new();
         for svc in &cx.project.services {
-            let Some(env) = &svc.environment else {
-                continue;
-            };
             let mut first: BTreeMap<&str, &KeyValue> = BTreeMap::new();
-            for kv in env.value.iter().filter(|kv| kv.form == Form::List) {
+            for kv in svc
+                .env_entries(cx.project)
+                .iter()
+                .filter(|kv| kv.form == Form::List)
+            {
                 let name = kv.key(tree);
                 if name.trim().is_empty() {
                     continue; // FE009
@@ -70,7 +71,7 @@ impl Rule for DuplicateEnvironmentVariable {
                 out.push(repeated(
                     name,
                     &svc.name.value,
-                    (kv.key_at(tree), env.via),
+                    (kv.key_at(tree), svc.environment.and_then(|e| e.via)),
                     earlier.key_at(tree),
                 ));
             }

@@ -68,10 +68,7 @@ impl Rule for LiteralSecret {
         let tree = &cx.project.tree;
         let mut reported = BTreeSet::new();
         for svc in &cx.project.services {
-            let Some(env) = &svc.environment else {
-                continue;
-            };
-            for kv in &env.value {
+            for kv in svc.env_entries(cx.project) {
                 let Some(value) = kv.value(tree) else {
                     continue;
                 };
@@ -91,7 +88,7 @@ impl Rule for LiteralSecret {
                     Form::Map => 0,
                 };
                 let raw_value = raw.get(value_start..).unwrap_or("");
-                let inherited = env.via.or(kv.via());
+                let inherited = svc.environment.and_then(|e| e.via).or(kv.via());
                 if holds_secret(name, value) && is_literal(raw_value) && reported.insert(kv.node) {
                     let at = match kv.form {
                         Form::Map => kv.value_at(tree),

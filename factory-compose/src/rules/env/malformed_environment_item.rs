@@ -49,10 +49,11 @@ impl Rule for MalformedEnvironmentItem {
         let tree = &cx.project.tree;
         let mut reported = BTreeSet::new();
         for svc in &cx.project.services {
-            let Some(env) = &svc.environment else {
-                continue;
-            };
-            for kv in env.value.iter().filter(|kv| kv.form == Form::List) {
+            for kv in svc
+                .env_entries(cx.project)
+                .iter()
+                .filter(|kv| kv.form == Form::List)
+            {
                 let Some(problem) = problem(kv.key(tree), kv.has_value()) else {
                     continue;
                 };
@@ -101,7 +102,7 @@ impl Rule for MalformedEnvironmentItem {
                 };
                 out.push(
                     registry::diagnostic("FE009", message)
-                        .at_inherited(item, env.via)
+                        .at_inherited(item, svc.environment.and_then(|e| e.via))
                         .with_help(help),
                 );
             }

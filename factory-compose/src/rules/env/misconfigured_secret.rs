@@ -156,9 +156,9 @@ fn first_use(cx: &Context<'_>, name: &str) -> Option<Location> {
     }
     let tree = &cx.project.tree;
     cx.project.services.iter().find_map(|svc| {
-        let env = svc.environment.as_ref()?;
+        let env = svc.environment?;
         let kv = env
-            .value
+            .entries(cx.project)
             .iter()
             .find(|kv| !kv.has_value() && kv.key(tree) == name)?;
         Some(env.via.unwrap_or(kv.key_at(tree)))
@@ -182,9 +182,8 @@ fn reported_unset(cx: &Context<'_>, name: &str) -> bool {
 fn bare_item(cx: &Context<'_>, name: &str) -> bool {
     let tree = &cx.project.tree;
     cx.project.services.iter().any(|svc| {
-        svc.environment
+        svc.env_entries(cx.project)
             .iter()
-            .flat_map(|e| &e.value)
             .any(|kv| !kv.has_value() && kv.key(tree) == name)
     })
 }

@@ -106,47 +106,45 @@ impl Rule for BlockedMailPort {
         let tree = &cx.project.tree;
         for svc in &cx.project.services {
             let name = &svc.name.value;
-            if let Some(env) = &svc.environment {
-                for kv in &env.value {
-                    let Some(value) = kv.value(tree) else {
-                        continue;
+            for kv in svc.env_entries(cx.project) {
+                let Some(value) = kv.value(tree) else {
+                    continue;
+                };
+                if BLOCKED.contains(&value.trim()) && is_mail_port_name(kv.key(tree)) {
+                    let key = kv.key(tree);
+                    out.push(
+                        registry::diagnostic(
+                            "FM004",
+                            format!(
+                                "service `{name}` sends mail through port {} (`{key}`), which the platform blocks",
+                                value.trim()
+                            ),
+                        )
+                        .at_inherited(kv.value_at(tree), kv.via())
+                        .with_help(HELP),
+                    );
+                    continue;
+                }
+                let Some(text) = scalar_text(tree, kv.node) else {
+                    continue;
+                };
+                if let Some((range, port)) = host_port(text) {
+                    let key = kv.key(tree);
+                    let at = match kv.via() {
+                        Some(via) => via,
+                        None => in_scalar(tree, cx.sources, kv.node, range),
                     };
-                    if BLOCKED.contains(&value.trim()) && is_mail_port_name(kv.key(tree)) {
-                        let key = kv.key(tree);
-                        out.push(
-                            registry::diagnostic(
-                                "FM004",
-                                format!(
-                                    "service `{name}` sends mail through port {} (`{key}`), which the platform blocks",
-                                    value.trim()
-                                ),
-                            )
-                            .at_inherited(kv.value_at(tree), kv.via())
-                            .with_help(HELP),
-                        );
-                        continue;
-                    }
-                    let Some(text) = scalar_text(tree, kv.node) else {
-                        continue;
-                    };
-                    if let Some((range, port)) = host_port(text) {
-                        let key = kv.key(tree);
-                        let at = match kv.via() {
-                            Some(via) => via,
-                            None => in_scalar(tree, cx.sources, kv.node, range),
-                        };
-                        out.push(
-                            registry::diagnostic(
-                                "FM004",
-                                format!(
-                                    "service `{name}` connects to port {port} in `{key}`, which the platform blocks for mail"
-                                ),
-                            )
-                            .at(at)
-                            .with_inherited_from(kv.via().map(|_| kv.value_at(tree)))
-                            .with_help(HELP),
-                        );
-                    }
+                    out.push(
+                        registry::diagnostic(
+                            "FM004",
+                            format!(
+                                "service `{name}` connects to port {port} in `{key}`, which the platform blocks for mail"
+                            ),
+                        )
+                        .at(at)
+                        .with_inherited_from(kv.via().map(|_| kv.value_at(tree)))
+                        .with_help(HELP),
+                    );
                 }
             }
             for (key, value) in [

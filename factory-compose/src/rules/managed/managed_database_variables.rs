@@ -58,7 +58,6 @@ impl Rule for ManagedDatabaseVariables {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
-        let tree = &cx.project.tree;
         for svc in &cx.project.services {
             let Some(managed) = ManagedService::from_service_name(&svc.name.value) else {
                 continue;
@@ -66,7 +65,7 @@ impl Rule for ManagedDatabaseVariables {
             let missing: Vec<&str> = required(managed)
                 .iter()
                 .copied()
-                .filter(|v| svc.env(tree, v).is_none())
+                .filter(|v| svc.env(cx.project, v).is_none())
                 .collect();
             if missing.is_empty() {
                 continue;

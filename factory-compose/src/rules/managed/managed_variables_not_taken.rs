@@ -3,10 +3,10 @@ use std::collections::{BTreeSet, HashMap};
 use factory_env::ManagedService;
 
 use crate::diagnostic::Diagnostics;
-use crate::model::Service;
+use crate::model::{Project, Service};
 use crate::rules::managed::{connection_variables, list, list_with, product};
 use crate::rules::{Context, Rule, declare_rule, registry};
-use crate::yaml::{NodeId, Tree};
+use crate::yaml::NodeId;
 
 declare_rule! {
     /// ## What it does
@@ -55,16 +55,13 @@ declare_rule! {
 
 /// The variables a service's `environment` sets or uses in its values.
 fn taken<'a>(
-    tree: &'a Tree,
+    project: &'a Project,
     svc: &'a Service,
     uses: &HashMap<NodeId, Vec<&'a str>>,
 ) -> BTreeSet<&'a str> {
     let mut out = BTreeSet::new();
-    let Some(env) = &svc.environment else {
-        return out;
-    };
-    for kv in &env.value {
-        out.insert(kv.key(tree));
+    for kv in svc.env_entries(project) {
+        out.insert(kv.key(&project.tree));
         out.extend(uses.get(&kv.node).into_iter().flatten().copied());
     }
     out
@@ -101,7 +98,7 @@ impl Rule for ManagedVariablesNotTaken {
                             }
                             uses
                         });
-                        taken(&cx.project.tree, svc, uses)
+                        taken(cx.project, svc, uses)
                     });
                     let missing: Vec<&str> = connection_variables(managed)
                         .iter()

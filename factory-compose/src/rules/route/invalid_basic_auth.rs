@@ -47,7 +47,7 @@ impl Rule for InvalidBasicAuth {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         for svc in &cx.project.services {
-            for kv in labels_with(tree, svc, AUTH_PROPS) {
+            for kv in labels_with(cx.project, svc, AUTH_PROPS) {
                 let Some(value) = kv.located_value(&cx.project.tree) else {
                     continue;
                 };

@@ -49,7 +49,7 @@ impl Rule for InvalidRouteNumber {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         for svc in &cx.project.services {
-            for kv in labels_with(tree, svc, &["frontend.priority", "port"]) {
+            for kv in labels_with(cx.project, svc, &["frontend.priority", "port"]) {
                 let Some(value) = kv.value(tree) else {
                     continue;
                 };

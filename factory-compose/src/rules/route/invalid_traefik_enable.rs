@@ -47,9 +47,8 @@ impl Rule for InvalidTraefikEnable {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         for svc in &cx.project.services {
-            let Some(labels) = &svc.labels else { continue };
-            for kv in labels
-                .value
+            for kv in svc
+                .label_entries(cx.project)
                 .iter()
                 .filter(|kv| kv.key(tree) == "traefik.enable")
             {

@@ -373,21 +373,18 @@ pub(crate) fn distinct_rules<'c, 'a>(
 }
 
 /// Every `traefik.*` label whose property (after an optional segment) is one of `props`;
-/// `tree` is the project's.
+/// `project` is the project the service is in.
 pub(crate) fn labels_with<'a>(
-    tree: &'a crate::yaml::Tree,
+    project: &'a crate::model::Project,
     svc: &'a crate::model::Service,
     props: &'a [&str],
 ) -> impl Iterator<Item = &'a KeyValue> {
-    svc.labels
-        .iter()
-        .flat_map(|labels| &labels.value)
-        .filter(|kv| {
-            // The property is a suffix of the key: a cheap test before splitting it.
-            let key = kv.key(tree);
-            props.iter().any(|p| key.ends_with(p))
-                && crate::routes::split_key(key).is_some_and(|(_, p)| props.contains(&p))
-        })
+    svc.label_entries(project).iter().filter(|kv| {
+        // The property is a suffix of the key: a cheap test before splitting it.
+        let key = kv.key(&project.tree);
+        props.iter().any(|p| key.ends_with(p))
+            && crate::routes::split_key(key).is_some_and(|(_, p)| props.contains(&p))
+    })
 }
 
 /// How a route is named in messages: `` `web` `` or `` `web` (segment `api`) ``.
@@ -640,7 +637,7 @@ services:
         let cx = Context::of(&loaded, &sources, &settings, &process);
         let mut labels = 0;
         for svc in &cx.project.services {
-            for kv in svc.labels.iter().flat_map(|l| &l.value) {
+            for kv in svc.label_entries(cx.project) {
                 let len = kv.value(&cx.project.tree).map_or(0, str::len);
                 let place = ValueLocator::new(&cx, kv);
                 for start in 0..=len + 1 {

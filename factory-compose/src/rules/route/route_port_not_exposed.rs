@@ -52,7 +52,7 @@ impl Rule for RoutePortNotExposed {
             if svc.expose.is_none() {
                 continue;
             }
-            let mut ports = labels_with(tree, svc, &["port"]).peekable();
+            let mut ports = labels_with(cx.project, svc, &["port"]).peekable();
             if ports.peek().is_none() {
                 continue;
             }

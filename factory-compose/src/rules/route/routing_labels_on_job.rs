@@ -49,24 +49,24 @@ impl Rule for RoutingLabelsOnJob {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         for svc in &cx.project.services {
-            let what = if is_cron(tree, svc) {
+            let what = if is_cron(cx.project, svc) {
                 "a cron job"
-            } else if is_one_shot(tree, svc) {
+            } else if is_one_shot(cx.project, svc) {
                 "a one-shot service (`restart: \"no\"`)"
             } else {
                 continue;
             };
-            let Some(labels) = &svc.labels else { continue };
+            let Some(labels) = svc.labels else { continue };
             // Traefik leaves the container out: the other labels are dead, not harmful.
             if svc
-                .label(tree, "traefik.enable")
+                .label(cx.project, "traefik.enable")
                 .and_then(|kv| kv.value(tree))
                 .is_some_and(|v| v == "false")
             {
                 continue;
             }
             let routing: Vec<_> = labels
-                .value
+                .entries(cx.project)
                 .iter()
                 .filter(|kv| kv.key(tree).starts_with("traefik."))
                 .filter(|kv| {

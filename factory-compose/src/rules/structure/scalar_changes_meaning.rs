@@ -224,11 +224,10 @@ impl Rule for ScalarChangesMeaning {
         };
         for svc in &cx.project.services {
             for (what, list) in [
-                ("the environment value", &svc.environment),
-                ("the label", &svc.labels),
+                ("the environment value", svc.env_entries(cx.project)),
+                ("the label", svc.label_entries(cx.project)),
             ] {
-                let Some(list) = list else { continue };
-                for kv in &list.value {
+                for kv in list {
                     if kv.form == Form::Map && kv.has_value() {
                         check_value(what, Written::KeyValue(kv), (None, kv.via()), kv.node, out);
                     }
