@@ -106,7 +106,7 @@ fn command_is_replaced_and_reset_drops_a_value() {
     ]);
     let web = p.service("web").unwrap();
     assert!(
-        matches!(&web.command.as_ref().unwrap().value, factory_compose::model::CommandValue::Shell(s) if s == "c")
+        matches!(&web.command(&p.tree).unwrap().value, factory_compose::model::CommandValue::Shell(s) if s == "c")
     );
     assert!(web.links().is_none());
 }
@@ -155,8 +155,7 @@ fn a_null_in_the_override_keeps_the_base_value() {
     assert!(a.volumes.as_ref().is_some_and(|v| v.items.len() == 1));
     assert!(a.healthcheck.is_some());
     assert!(
-        a.command
-            .as_ref()
+        a.command(&p.tree)
             .is_none_or(|c| matches!(c.value, factory_compose::model::CommandValue::Null))
     );
     assert_eq!(

@@ -415,25 +415,19 @@ impl<'t> Cx<'t> {
                 }
             }
             "command" | "entrypoint" => {
-                let value = if self.is_null(v) {
-                    CommandValue::Null
-                } else if let Some(text) = self.string_scalar(v) {
-                    CommandValue::Shell(text)
-                } else if let Some(items) = self.string_list(v, path, diags) {
-                    CommandValue::Exec(items)
-                } else {
-                    if self.scalar(v).is_some() || self.entries(v).is_some() {
-                        self.type_error(
-                            diags,
-                            path,
-                            v,
-                            "a string or a list of strings",
-                            self.via(e),
-                        );
+                // What `command_value` reads: null, a string, or a list whose items that are
+                // no strings are left out.
+                if let Some(items) = self.seq(v) {
+                    for &item in items {
+                        if self.scalar(item).is_none() || self.is_null(item) {
+                            self.type_error(diags, path.item(), item, "a string", None);
+                        }
                     }
+                } else if !self.is_null(v) && !self.is_string_scalar(v) {
+                    self.type_error(diags, path, v, "a string or a list of strings", self.via(e));
                     return;
-                };
-                let sp = Some(self.spanned(value, v, e));
+                }
+                let sp = Some(self.node_value(v, e));
                 if key == "command" {
                     svc.command = sp
                 } else {
@@ -551,14 +545,9 @@ impl<'t> Cx<'t> {
         self.tree.sequence(id)
     }
 
-    /// A scalar Compose accepts where its schema says "string": any non-null scalar that
-    /// go-yaml decodes as a string (quoted, or plain text that is not a number/bool/null).
-    fn string_scalar(&self, id: NodeId) -> Option<Text> {
-        let s = self.scalar(id)?;
-        matches!(self.kind(id), PlainValue::Str).then(|| Text::from(s))
-    }
-
-    /// Whether `id` is a [`Cx::string_scalar`].
+    /// Whether `id` is a scalar Compose accepts where its schema says "string": any non-null
+    /// scalar that go-yaml decodes as a string (quoted, or plain text that is not a
+    /// number/bool/null).
     fn is_string_scalar(&self, id: NodeId) -> bool {
         self.scalar(id).is_some() && matches!(self.kind(id), PlainValue::Str)
     }
@@ -578,28 +567,6 @@ impl<'t> Cx<'t> {
             node: id,
             via: self.via(entry),
         }
-    }
-
-    fn string_list(
-        &self,
-        id: NodeId,
-        path: KeyPath<'_>,
-        diags: &mut Diagnostics,
-    ) -> Option<StringList> {
-        let items = self.seq(id)?;
-        let mut out = StringList::with_capacity(items.len());
-        for &item in items {
-            let text = self
-                .scalar(item)
-                .map(|s| (s, self.kind(item)))
-                .filter(|(_, kind)| !matches!(kind, PlainValue::Null))
-                .map(|(s, kind)| compose_string_as(s, kind));
-            match text {
-                Some(text) => out.push(Spanned::new(text.unwrap_or_default(), self.loc(item))),
-                None => self.type_error(diags, path.item(), item, "a string", None),
-            }
-        }
-        Some(out)
     }
 
     /// `environment` / `labels`: a list of `KEY=VALUE` strings or a map of scalars, its
@@ -714,6 +681,38 @@ impl<'t> Cx<'t> {
         });
         d = d.at_inherited(self.loc(e.value), self.via(e));
         diags.push(d);
+    }
+}
+
+/// The `command` or `entrypoint` node `id` of `tree` as the model reads it ([`Service::command`],
+/// [`Service::entrypoint`]): null, a string (shell form), or a list of the words its scalar items
+/// are (as Compose prints them: `12` is `12`, `True` is `true`), leaving out the items that are
+/// no string (FC020 when the model was built). `None` for a number, a boolean or a mapping,
+/// which the model does not keep (FC020).
+pub(crate) fn command_value(tree: &Tree, id: NodeId) -> Option<CommandValue> {
+    let node = tree.node(id);
+    match node.kind {
+        NodeKind::Scalar(s) => match scalar_kind(tree, node) {
+            PlainValue::Null => Some(CommandValue::Null),
+            PlainValue::Str => Some(CommandValue::Shell(Text::from(tree.text(s)))),
+            _ => None,
+        },
+        NodeKind::Sequence(items) => {
+            let items = tree.items(items);
+            let mut words = StringList::with_capacity(items.len());
+            for &item in items {
+                let node = tree.node(item);
+                let NodeKind::Scalar(s) = node.kind else {
+                    continue;
+                };
+                let kind = scalar_kind(tree, node);
+                if let Some(text) = compose_string_as(tree.text(s), kind) {
+                    words.push(Spanned::new(text, tree.location(item)));
+                }
+            }
+            Some(CommandValue::Exec(words))
+        }
+        NodeKind::Mapping(_) => None,
     }
 }
 

@@ -62,8 +62,7 @@ impl Rule for CronDoesNotFailFast {
         for job in cx.jobs().iter().filter(|j| j.is_complete()) {
             let svc = job.service;
             let Some(command) = svc
-                .command
-                .as_ref()
+                .command(&cx.project.tree)
                 .filter(|c| c.value != CommandValue::Null)
             else {
                 out.push(

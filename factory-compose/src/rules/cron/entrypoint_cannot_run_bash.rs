@@ -79,7 +79,7 @@ impl Rule for EntrypointCannotRunBash {
         // A service with one of the two labels is no cron job: FJ001 says so, alone.
         for job in cx.jobs().iter().filter(|j| j.is_complete()) {
             let svc = job.service;
-            let Some(entrypoint) = svc.entrypoint() else {
+            let Some(entrypoint) = svc.entrypoint(&cx.project.tree) else {
                 continue;
             };
             let argv = match &entrypoint.value {

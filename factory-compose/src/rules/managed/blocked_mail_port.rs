@@ -148,8 +148,8 @@ impl Rule for BlockedMailPort {
                 }
             }
             for (key, value) in [
-                ("command", svc.command.as_ref()),
-                ("entrypoint", svc.entrypoint()),
+                ("command", svc.command(tree)),
+                ("entrypoint", svc.entrypoint(tree)),
             ] {
                 let Some(value) = value else { continue };
                 let hit = match &value.value {

@@ -45,8 +45,8 @@ impl Rule for UnbalancedCommandQuotes {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
             for (key, value) in [
-                ("command", svc.command.as_ref()),
-                ("entrypoint", svc.entrypoint()),
+                ("command", svc.command(&cx.project.tree)),
+                ("entrypoint", svc.entrypoint(&cx.project.tree)),
             ] {
                 let Some(value) = value else { continue };
                 let CommandValue::Shell(text) = &value.value else {
@@ -106,8 +106,8 @@ pub(crate) fn refusals(project: &crate::model::Project, out: &mut Diagnostics) {
     for svc in &project.services {
         let name = &svc.name.value;
         for (key, value) in [
-            ("command", svc.command.as_ref()),
-            ("entrypoint", svc.entrypoint()),
+            ("command", svc.command(tree)),
+            ("entrypoint", svc.entrypoint(tree)),
         ] {
             if let Some(value) = value
                 && let CommandValue::Shell(text) = &value.value
