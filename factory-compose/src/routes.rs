@@ -152,7 +152,7 @@ impl<'p> RouteDef<'p> {
         // `exposed_ports(svc)` when it is one port, without collecting them.
         let mut only = None;
         let mut several = false;
-        each_port(&project.tree, svc, true, |p| match only {
+        each_port(project, svc, true, |p| match only {
             None => only = Some(p),
             Some(q) if q != p => several = true,
             Some(_) => {}
@@ -249,22 +249,22 @@ pub fn parse_port(value: &str) -> Result<u16, String> {
 
 /// The container ports a service exposes: `expose` entries and the container side of short
 /// `ports` entries (ranges expanded, at most 1024 ports per entry), in order, without repeats;
-/// `tree` is the project's ([`Project::tree`]).
+/// `project` is the project the service is in.
 #[must_use]
-pub fn exposed_ports(tree: &Tree, svc: &Service) -> Vec<u16> {
-    ports_of(tree, svc, true)
+pub fn exposed_ports(project: &Project, svc: &Service) -> Vec<u16> {
+    ports_of(project, svc, true)
 }
 
 /// The ports of the service's `expose` entries only (ranges expanded, at most 1024 per entry);
-/// `tree` is the project's.
+/// `project` is the project the service is in.
 #[must_use]
-pub fn expose_entries(tree: &Tree, svc: &Service) -> Vec<u16> {
-    ports_of(tree, svc, false)
+pub fn expose_entries(project: &Project, svc: &Service) -> Vec<u16> {
+    ports_of(project, svc, false)
 }
 
-fn ports_of(tree: &Tree, svc: &Service, with_published: bool) -> Vec<u16> {
+fn ports_of(project: &Project, svc: &Service, with_published: bool) -> Vec<u16> {
     let mut out: Vec<u16> = Vec::new();
-    each_port(tree, svc, with_published, |p| {
+    each_port(project, svc, with_published, |p| {
         if !out.contains(&p) {
             out.push(p);
         }
@@ -273,7 +273,8 @@ fn ports_of(tree: &Tree, svc: &Service, with_published: bool) -> Vec<u16> {
 }
 
 /// Calls `f` on every port of [`ports_of`], in order, repeats included.
-fn each_port(tree: &Tree, svc: &Service, with_published: bool, mut f: impl FnMut(u16)) {
+fn each_port(project: &Project, svc: &Service, with_published: bool, mut f: impl FnMut(u16)) {
+    let tree = &project.tree;
     let mut add = |spec: &str| {
         let spec = spec.split('/').next().unwrap_or("");
         let (a, b) = spec.split_once('-').unwrap_or((spec, spec));
@@ -288,12 +289,12 @@ fn each_port(tree: &Tree, svc: &Service, with_published: bool, mut f: impl FnMut
         }
     };
     if let Some(expose) = &svc.expose {
-        for item in &expose.items {
+        for item in expose.items(project) {
             add(item.text(tree));
         }
     }
     if let Some(ports) = svc.ports.as_ref().filter(|_| with_published) {
-        for item in &ports.items {
+        for item in ports.items(project) {
             // `[ip:][host:]container[/proto]`; an IPv6 address is bracketed.
             let container = item.text(tree).rsplit(':').next().unwrap_or("");
             add(container);

@@ -185,15 +185,16 @@ fn tmpfs_options(tree: &Tree, volume: crate::yaml::Children) -> Result<(), Strin
 }
 
 /// The well-formed `volumes` entries of `service`, short and long syntax (FC026 reports the
-/// malformed ones).
+/// malformed ones); `project` is the project the service is in.
 pub fn valid_entries<'a>(
-    tree: &'a Tree,
+    project: &'a crate::model::Project,
     service: &'a crate::model::Service,
 ) -> impl Iterator<Item = Volume> + 'a {
+    let tree = &project.tree;
     let short = service
         .volumes
         .iter()
-        .flat_map(|v| v.items.iter())
+        .flat_map(|v| v.items(project))
         .filter_map(|e| parse_short(&e.located(tree)).ok());
     let long = service
         .volumes_long()

@@ -74,18 +74,16 @@ fn volumes_merge_by_target_in_place_and_ports_append_unique() {
     let web = p.service("web").unwrap();
     let volumes: Vec<&str> = web
         .volumes
-        .as_ref()
         .unwrap()
-        .items
+        .items(&p)
         .iter()
         .map(|v| v.text(&p.tree))
         .collect();
     assert_eq!(volumes, ["./b:/data", "./logs:/logs"]);
     let ports: Vec<&str> = web
         .ports
-        .as_ref()
         .unwrap()
-        .items
+        .items(&p)
         .iter()
         .map(|v| v.text(&p.tree))
         .collect();
@@ -152,7 +150,7 @@ fn a_null_in_the_override_keeps_the_base_value() {
     ]);
     let a = p.service("a").unwrap();
     assert_eq!(a.image.as_ref().map(|i| i.text(&p.tree)), Some("x:1"));
-    assert!(a.volumes.as_ref().is_some_and(|v| v.items.len() == 1));
+    assert!(a.volumes.is_some_and(|v| v.len() == 1));
     assert!(a.healthcheck.is_some());
     assert!(
         a.command(&p.tree)

@@ -23,6 +23,7 @@ pub fn build(tree: Tree, diags: &mut Diagnostics) -> Project {
         other_keys: Vec::new(),
         overrides: Vec::new(),
         key_values: Vec::new(),
+        list_items: Vec::new(),
     };
     if let Some(root) = root {
         let cx = Cx { tree: &tree };
@@ -266,9 +267,9 @@ impl<'t> Cx<'t> {
             return;
         };
         project.services.reserve_exact(entries.len());
-        project
-            .key_values
-            .reserve_exact(self.key_value_count(entries));
+        let (key_values, list_items) = self.item_counts(entries);
+        project.key_values.reserve_exact(key_values);
+        project.list_items.reserve_exact(list_items);
         for s in entries {
             let name = self.key_text(s);
             let name_sp = self.spanned(name.clone(), s.key, s);
@@ -290,28 +291,38 @@ impl<'t> Cx<'t> {
             };
             let mut svc = Service::new(name_sp, s.value);
             for k in keys {
-                self.service_key(&name, k, &mut svc, &mut project.key_values, diags);
+                let runs = (&mut project.key_values, &mut project.list_items);
+                self.service_key(&name, k, &mut svc, runs, diags);
                 self.unique_items(&name, k, diags);
             }
             project.services.push(svc);
         }
     }
 
-    /// How many `environment` and `labels` entries the services `services` can have: their
-    /// items and entries, some of which may be refused, so that [`Project::key_values`] is
-    /// one allocation of about its size.
-    fn key_value_count(&self, services: &[Entry]) -> usize {
-        let keys = services
+    /// How many items and entries the services `services` have in `environment` and `labels`,
+    /// and in their lists of strings (`expose`, `links`, `ports`, `volumes`, `depends_on`),
+    /// some of which the model may leave out: so that [`Project::key_values`] and
+    /// [`Project::list_items`] are each one allocation of about their size. One pass over the
+    /// keys (reading a key's text is most of its cost).
+    fn item_counts(&self, services: &[Entry]) -> (usize, usize) {
+        let (mut key_values, mut list_items) = (0, 0);
+        for k in services
             .iter()
             .filter_map(|s| self.entries(s.value))
             .flatten()
-            .filter(|k| matches!(self.scalar(k.key), Some("environment" | "labels")));
-        keys.map(|k| match self.node(k.value).kind {
-            NodeKind::Sequence(items) => self.tree.items(items).len(),
-            NodeKind::Mapping(entries) => self.tree.entries(entries).len(),
-            NodeKind::Scalar(_) => 0,
-        })
-        .sum()
+        {
+            let count = match self.scalar(k.key) {
+                Some("environment" | "labels") => &mut key_values,
+                Some("expose" | "links" | "ports" | "volumes" | "depends_on") => &mut list_items,
+                _ => continue,
+            };
+            *count += match self.node(k.value).kind {
+                NodeKind::Sequence(items) => self.tree.items(items).len(),
+                NodeKind::Mapping(entries) => self.tree.entries(entries).len(),
+                NodeKind::Scalar(_) => 0,
+            };
+        }
+        (key_values, list_items)
     }
 
     /// The service keys whose list form Compose's schema wants without repeats (`uniqueItems`),
@@ -371,7 +382,7 @@ impl<'t> Cx<'t> {
         svc_name: &str,
         e: &Entry,
         svc: &mut Service,
-        key_values: &mut Vec<KeyValue>,
+        (key_values, list_items): (&mut Vec<KeyValue>, &mut Vec<ListItem>),
         diags: &mut Diagnostics,
     ) {
         let key = self.key_text(e);
@@ -439,7 +450,6 @@ impl<'t> Cx<'t> {
                 if !self.list_or_dict(v, path, diags, self.via(e), key_values) {
                     return;
                 }
-                let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
                 let sp = Some(KeyValues {
                     node: v,
                     via: self.via(e),
@@ -459,7 +469,7 @@ impl<'t> Cx<'t> {
                     }
                     return;
                 };
-                let mut list = Vec::with_capacity(items.len());
+                let start = list_items.len();
                 // A port a later file repeats is one port (the merge keeps both for the
                 // renderer, which makes the list unique as compose-go does): each item's
                 // printed value and the files that wrote it, when several files did.
@@ -481,7 +491,7 @@ impl<'t> Cx<'t> {
                     }
                     match self.node(item).kind {
                         NodeKind::Scalar(_) if !matches!(self.kind(item), PlainValue::Null) => {
-                            list.push(ListItem(item));
+                            list_items.push(ListItem(item));
                         }
                         NodeKind::Mapping(_) if key == "ports" => {
                             svc.rare_mut().ports_long.push(item)
@@ -499,7 +509,7 @@ impl<'t> Cx<'t> {
                         }
                     }
                 }
-                let sp = Some(self.node_list(list, v, e));
+                let sp = Some(self.node_list(start, list_items.len(), v, e));
                 match key.as_str() {
                     "expose" => svc.expose = sp,
                     "links" => svc.rare_mut().links = sp,
@@ -508,18 +518,17 @@ impl<'t> Cx<'t> {
                 }
             }
             "depends_on" => {
-                let list = if let Some(items) = self.seq(v) {
-                    let mut list = Vec::with_capacity(items.len());
+                let start = list_items.len();
+                if let Some(items) = self.seq(v) {
                     for &item in items {
                         if self.is_string_scalar(item) {
-                            list.push(ListItem(item));
+                            list_items.push(ListItem(item));
                         } else {
                             self.type_error(diags, path.item(), item, "a service name", None);
                         }
                     }
-                    list
                 } else if let Some(entries) = self.entries(v) {
-                    entries.iter().map(|d| ListItem(d.key)).collect()
+                    list_items.extend(entries.iter().map(|d| ListItem(d.key)));
                 } else {
                     if !self.is_null(v) {
                         self.type_error(
@@ -532,7 +541,7 @@ impl<'t> Cx<'t> {
                     }
                     return;
                 };
-                svc.depends_on = Some(self.node_list(list, v, e));
+                svc.depends_on = Some(self.node_list(start, list_items.len(), v, e));
             }
             "extra_hosts" => svc.rare_mut().extra_hosts = Some(self.spanned(v, v, e)),
             "healthcheck" => svc.healthcheck = Some(self.node_value(v, e)),
@@ -552,12 +561,14 @@ impl<'t> Cx<'t> {
         self.scalar(id).is_some() && matches!(self.kind(id), PlainValue::Str)
     }
 
-    /// The list `items` of the value node `id` of the entry `entry`.
-    fn node_list(&self, items: Vec<ListItem>, id: NodeId, entry: &Entry) -> NodeList {
+    /// The list of the value node `id` of the entry `entry`, whose items are
+    /// [`Project::list_items`] `start..end`.
+    fn node_list(&self, start: usize, end: usize, id: NodeId, entry: &Entry) -> NodeList {
         NodeList {
             node: id,
             via: self.via(entry),
-            items,
+            start: index(start),
+            len: index(end - start),
         }
     }
 
@@ -714,6 +725,12 @@ pub(crate) fn command_value(tree: &Tree, id: NodeId) -> Option<CommandValue> {
         }
         NodeKind::Mapping(_) => None,
     }
+}
+
+/// An index or a length in [`Project::key_values`] or [`Project::list_items`] (the tree's
+/// `u32` node ids bound both).
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// Compose's cast of a string where its schema wants a boolean (`read_only`, `tty`,

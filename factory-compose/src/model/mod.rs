@@ -486,20 +486,48 @@ pub type StringList = Vec<Spanned<Text>>;
 /// through the tree ([`Project::tree`]). Before, these were `Spanned<StringList>`: 40 bytes
 /// where that is 48, and 4 bytes an item where a `Spanned<Text>` is 48 (`list.value` is now
 /// [`NodeList::items`], an item's `value` [`ListItem::text`] and its `at` [`ListItem::at`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The items are a run of the project's ([`Project::list_items`]), read with
+/// [`NodeList::items`] (taking the project; it was a `Vec<ListItem>` field, 40 bytes a list and
+/// an allocation each where this is 24 and none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NodeList {
     /// The list's node (the sequence; the mapping of a map-form `depends_on`).
     pub node: NodeId,
     /// When the list was inherited through a merge key: the `<<` key of the inheriting mapping,
     /// as [`Spanned::via`].
     pub via: Option<Location>,
-    /// The items, in written order: the scalar items (a `ports` or `volumes` mapping is long
-    /// syntax, kept apart; a null item or one a later file repeats is left out), or the keys of
-    /// a map-form `depends_on`.
-    pub items: Vec<ListItem>,
+    /// The first item's index in [`Project::list_items`].
+    start: u32,
+    /// The number of items.
+    len: u32,
 }
 
 impl NodeList {
+    /// The items, in written order: the scalar items (a `ports` or `volumes` mapping is long
+    /// syntax, kept apart; a null item or one a later file repeats is left out), or the keys of
+    /// a map-form `depends_on`; `project` is the project the service is in.
+    #[must_use]
+    pub fn items<'p>(&self, project: &'p Project) -> &'p [ListItem] {
+        let start = self.start as usize;
+        project
+            .list_items
+            .get(start..start + self.len as usize)
+            .unwrap_or_default()
+    }
+
+    /// The number of items ([`NodeList::items`]).
+    #[must_use]
+    pub const fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether the list has no items ([`NodeList::items`]).
+    #[must_use]
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// Where the list was written.
     #[must_use]
     pub fn at(&self, tree: &Tree) -> Location {
@@ -515,7 +543,7 @@ impl NodeList {
 }
 
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Option<NodeList>>() == 40);
+const _: () = assert!(std::mem::size_of::<Option<NodeList>>() == 24);
 
 /// An item of a [`NodeList`]: its node (a scalar, or a `depends_on` key), read through the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -616,7 +644,7 @@ pub(crate) struct RareKeys {
 
 // The services of a 10 000-service project are one allocation of 10 000 of these.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Service>() <= 376);
+const _: () = assert!(std::mem::size_of::<Service>() <= 312);
 
 impl Service {
     /// The label `key`, if set (the last of that name); `project` is the project the service
@@ -675,8 +703,7 @@ impl Service {
     /// Whether any `volumes` entry is declared.
     #[must_use]
     pub fn has_volumes(&self) -> bool {
-        self.volumes.as_ref().is_some_and(|v| !v.items.is_empty())
-            || !self.volumes_long().is_empty()
+        self.volumes.is_some_and(|v| !v.is_empty()) || !self.volumes_long().is_empty()
     }
 
     /// `command` as Compose reads it (null, a string or a list of words), read from its node
@@ -802,6 +829,8 @@ pub struct Project {
     /// The `environment` and `labels` entries of every service, each service's in one run
     /// ([`KeyValues::entries`]): one allocation of the size the tree asks for.
     pub key_values: Vec<KeyValue>,
+    /// The items of every service's lists ([`NodeList::items`]), each list's in one run.
+    pub list_items: Vec<ListItem>,
 }
 
 impl Project {
@@ -1094,8 +1123,9 @@ mod tests {
             "",
         );
         let p = &l.project;
-        let texts =
-            |list: &NodeList| -> Vec<&str> { list.items.iter().map(|i| i.text(&p.tree)).collect() };
+        let texts = |list: &NodeList| -> Vec<&str> {
+            list.items(p).iter().map(|i| i.text(&p.tree)).collect()
+        };
         let app = p.service("app").expect("app");
         let expose = app.expose.as_ref().expect("expose");
         // As written: `010` is not read as the number 8 here.
@@ -1104,7 +1134,7 @@ mod tests {
         assert_eq!(written(&sources, via), "<<");
         assert_eq!(expose.primary(&p.tree), via);
         assert_eq!(written(&sources, expose.at(&p.tree)), "[\"9000\", 010]");
-        let item = expose.items[1].located(&p.tree);
+        let item = expose.items(p)[1].located(&p.tree);
         assert_eq!((item.value, item.via), ("010", None));
         assert_eq!(written(&sources, item.at), "010");
         // The null item is left out, the mapping is long syntax.
@@ -1116,7 +1146,7 @@ mod tests {
         // Map-form `depends_on`: the keys.
         let depends_on = app.depends_on.as_ref().expect("depends_on");
         assert_eq!(texts(depends_on), ["db"]);
-        assert_eq!(written(&sources, depends_on.items[0].at(&p.tree)), "db");
+        assert_eq!(written(&sources, depends_on.items(p)[0].at(&p.tree)), "db");
         let web = p.service("web").expect("web");
         assert_eq!(texts(web.depends_on.as_ref().expect("depends_on")), ["db"]);
     }

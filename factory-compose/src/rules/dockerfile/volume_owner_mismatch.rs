@@ -48,13 +48,17 @@ declare_rule! {
 /// Whether the service mounts a volume it may write to (not every one is read-only).
 fn writes_to_volumes(cx: &Context<'_>, svc: &crate::model::Service) -> bool {
     let tree = &cx.project.tree;
-    let short = svc.volumes.iter().flat_map(|v| &v.items).any(|entry| {
-        crate::volume::parse_short(&entry.located(tree)).map_or(true, |v| {
-            !v.mode
-                .as_deref()
-                .is_some_and(|m| m.split(',').any(|o| o == "ro"))
-        })
-    });
+    let short = svc
+        .volumes
+        .iter()
+        .flat_map(|v| v.items(cx.project))
+        .any(|entry| {
+            crate::volume::parse_short(&entry.located(tree)).map_or(true, |v| {
+                !v.mode
+                    .as_deref()
+                    .is_some_and(|m| m.split(',').any(|o| o == "ro"))
+            })
+        });
     let long = svc.volumes_long().iter().any(|id| {
         tree.get(*id, "read_only")
             .and_then(|e| crate::yaml::scalar_text(tree, e.value))

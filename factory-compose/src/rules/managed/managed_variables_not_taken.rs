@@ -82,7 +82,7 @@ impl Rule for ManagedVariablesNotTaken {
                 ("links", svc.links()),
             ] {
                 let Some(deps) = deps else { continue };
-                for item in &deps.items {
+                for item in deps.items(cx.project) {
                     let target = item.text(&cx.project.tree).split(':').next().unwrap_or("");
                     let Some(managed) = ManagedService::from_service_name(target) else {
                         continue;

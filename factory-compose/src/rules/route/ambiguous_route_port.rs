@@ -57,7 +57,7 @@ impl Rule for AmbiguousRoutePort {
             if d.transient || d.port.is_some() || seen.contains(&d.service_index) {
                 continue;
             }
-            let mut ports = exposed_ports(tree, svc);
+            let mut ports = exposed_ports(cx.project, svc);
             // The container also exposes what the project's Dockerfile of its image does.
             if let Some(l) = link::link(cx, svc) {
                 for port in link::image_exposed_ports(&l.dockerfile.parsed) {

@@ -56,7 +56,7 @@ impl Rule for RoutePortNotExposed {
             if ports.peek().is_none() {
                 continue;
             }
-            let exposed = expose_entries(tree, svc);
+            let exposed = expose_entries(cx.project, svc);
             if exposed.is_empty() {
                 continue;
             }

@@ -56,7 +56,7 @@ impl Rule for RouteWithoutPort {
             };
             if d.transient
                 || d.port.is_some()
-                || !exposed_ports(tree, svc).is_empty()
+                || !exposed_ports(cx.project, svc).is_empty()
                 || !svc.ports_long().is_empty()
                 || seen.contains(&d.service_index)
             {

@@ -51,7 +51,7 @@ impl Rule for AbsoluteBindMount {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
-            for v in valid_entries(&cx.project.tree, svc) {
+            for v in valid_entries(cx.project, svc) {
                 let VolumeSource::Bind(src) = &v.source else {
                     continue;
                 };

@@ -1,7 +1,6 @@
 use crate::diagnostic::Diagnostics;
-use crate::model::Service;
+use crate::model::{Project, Service};
 use crate::rules::{Context, Rule, declare_rule, registry};
-use crate::yaml::Tree;
 
 declare_rule! {
     /// ## What it does
@@ -54,7 +53,7 @@ type Dep<'a> = (
 
 /// How many dependency edges `svc` has to walk: its `depends_on` entries, then its `links`.
 fn edges(svc: &Service) -> usize {
-    let len = |l: Option<&crate::model::NodeList>| l.map_or(0, |l| l.items.len());
+    let len = |l: Option<&crate::model::NodeList>| l.map_or(0, crate::model::NodeList::len);
     len(svc.depends_on.as_ref()) + len(svc.links())
 }
 
@@ -62,9 +61,10 @@ fn edges(svc: &Service) -> usize {
 /// `links` item names (`service` or `service:alias`, as compose-go reads it; Compose starts a
 /// linked service first). `None` for a link to a service `depends_on` or an earlier link
 /// already names: one edge per service, so a cycle is reported once.
-fn dependency<'a>(tree: &'a Tree, svc: &'a Service, k: usize) -> Option<Dep<'a>> {
+fn dependency<'a>(project: &'a Project, svc: &'a Service, k: usize) -> Option<Dep<'a>> {
+    let tree = &project.tree;
     let depends_on = svc.depends_on.as_ref();
-    let on = depends_on.map_or(&[][..], |d| d.items.as_slice());
+    let on = depends_on.map_or(&[][..], |d| d.items(project));
     if let Some(e) = on.get(k) {
         return Some((
             e.text(tree),
@@ -75,10 +75,11 @@ fn dependency<'a>(tree: &'a Tree, svc: &'a Service, k: usize) -> Option<Dep<'a>>
     }
     let links = svc.links()?;
     let i = k - on.len();
-    let item = links.items.get(i)?;
+    let links_items = links.items(project);
+    let item = links_items.get(i)?;
     let name = crate::model::link_target(item.text(tree));
     let named = on.iter().any(|e| e.text(tree) == name)
-        || links.items[..i]
+        || links_items[..i]
             .iter()
             .any(|e| crate::model::link_target(e.text(tree)) == name);
     (!named).then_some((name, item.at(tree), links.via, true))
@@ -107,7 +108,7 @@ impl Rule for DependencyCycle {
                     stack.pop();
                     continue;
                 }
-                let edge = dependency(&cx.project.tree, &services[node], *next);
+                let edge = dependency(cx.project, &services[node], *next);
                 *next += 1;
                 let Some((name, at, via, link)) = edge else {
                     continue;

@@ -47,7 +47,7 @@ impl Rule for DockerSocketMounted {
             return;
         }
         for svc in &cx.project.services {
-            for v in valid_entries(&cx.project.tree, svc) {
+            for v in valid_entries(cx.project, svc) {
                 let VolumeSource::Bind(src) = &v.source else {
                     continue;
                 };

@@ -45,7 +45,11 @@ impl Rule for InvalidExpose {
         for svc in &cx.project.services {
             let Some(expose) = &svc.expose else { continue };
             // Most items are a port in decimal (`9000`, `"9000/udp"`): read as written.
-            let nodes = if expose.items.iter().all(|i| is_decimal_port(i.text(tree))) {
+            let nodes = if expose
+                .items(cx.project)
+                .iter()
+                .all(|i| is_decimal_port(i.text(tree)))
+            {
                 &[][..]
             } else {
                 svc.entry(tree, "expose")
@@ -58,7 +62,7 @@ impl Rule for InvalidExpose {
                 .map(|&n| tree.node(n))
                 .map(|n| ((n.file, n.span), n))
                 .collect();
-            for item in expose.items.iter().map(|i| i.located(tree)) {
+            for item in expose.items(cx.project).iter().map(|i| i.located(tree)) {
                 if item.value.contains('$') {
                     continue;
                 }

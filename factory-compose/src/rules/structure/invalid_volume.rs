@@ -60,7 +60,7 @@ impl Rule for InvalidVolume {
             let short = svc
                 .volumes
                 .iter()
-                .flat_map(|v| v.items.iter())
+                .flat_map(|v| v.items(cx.project))
                 .map(|e| e.located(&cx.project.tree))
                 .filter(|e| !e.value.contains('$'));
             let mut parsed = Vec::new();

@@ -41,12 +41,12 @@ declare_rule! {
 
 /// The help: with an alias (`db:database`), the service reached it by that name, which
 /// `depends_on` does not give.
-fn aliases_help(tree: &crate::yaml::Tree, svc: &crate::model::Service) -> String {
+fn aliases_help(project: &crate::model::Project, svc: &crate::model::Service) -> String {
     let aliased: Vec<(&str, &str)> = svc
         .links()
         .iter()
-        .flat_map(|l| &l.items)
-        .filter_map(|l| l.text(tree).split_once(':'))
+        .flat_map(|l| l.items(project))
+        .filter_map(|l| l.text(&project.tree).split_once(':'))
         .filter(|(name, alias)| name != alias && !alias.contains(':'))
         .collect();
     match aliased.as_slice() {
@@ -82,10 +82,10 @@ impl Rule for LinksDeprecated {
                             svc.name.value
                         ),
                     ))
-                    .with_help(aliases_help(&cx.project.tree, svc));
+                    .with_help(aliases_help(cx.project, svc));
                 let plain = svc.links().is_some_and(|links| {
                     links.via.is_none()
-                        && links.items.iter().all(|l| {
+                        && links.items(cx.project).iter().all(|l| {
                             let text = l.text(&cx.project.tree);
                             !text.is_empty() && text.bytes().all(is_name_byte)
                         })

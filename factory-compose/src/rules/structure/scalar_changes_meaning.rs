@@ -271,7 +271,7 @@ impl Rule for ScalarChangesMeaning {
             // `expose: [010]`: Compose exposes port 8 (a float it refuses: FC023's).
             if let Some(expose) = &svc.expose
                 && !expose
-                    .items
+                    .items(cx.project)
                     .iter()
                     .all(|i| super::invalid_expose::is_decimal_port(i.text(tree)))
             {

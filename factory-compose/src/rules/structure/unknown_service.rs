@@ -57,7 +57,7 @@ impl Rule for UnknownService {
                 ("links", svc.links()),
             ] {
                 let Some(list) = list else { continue };
-                for item in &list.items {
+                for item in list.items(cx.project) {
                     let text = item.text(&cx.project.tree);
                     let target = if key == "links" {
                         crate::model::link_target(text)
