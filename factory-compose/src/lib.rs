@@ -1039,7 +1039,7 @@ fn unknown_keys(project: &model::Project, out: &mut Diagnostics) {
     for key in &project.other_keys {
         report(key, "FC010", "top-level", COMPOSE_TOP_LEVEL_KEYS);
     }
-    for key in project.services.iter().flat_map(|s| &s.other_keys) {
+    for key in project.services.iter().flat_map(|s| s.other_keys(project)) {
         report(key, "FC012", "service", COMPOSE_SERVICE_KEYS);
     }
 }

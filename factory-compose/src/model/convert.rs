@@ -24,6 +24,7 @@ pub fn build(tree: Tree, diags: &mut Diagnostics) -> Project {
         overrides: Vec::new(),
         key_values: Vec::new(),
         list_items: Vec::new(),
+        service_other_keys: Vec::new(),
     };
     if let Some(root) = root {
         let cx = Cx { tree: &tree };
@@ -35,6 +36,14 @@ pub fn build(tree: Tree, diags: &mut Diagnostics) -> Project {
 
 struct Cx<'t> {
     tree: &'t Tree,
+}
+
+/// What [`Cx::item_counts`] counts.
+#[derive(Default)]
+struct ItemCounts {
+    key_values: usize,
+    list_items: usize,
+    other_keys: usize,
 }
 
 /// `services.NAME.KEY` (with `[]` for an item of its list), as diagnostics name a value: kept
@@ -267,9 +276,10 @@ impl<'t> Cx<'t> {
             return;
         };
         project.services.reserve_exact(entries.len());
-        let (key_values, list_items) = self.item_counts(entries);
-        project.key_values.reserve_exact(key_values);
-        project.list_items.reserve_exact(list_items);
+        let counts = self.item_counts(entries);
+        project.key_values.reserve_exact(counts.key_values);
+        project.list_items.reserve_exact(counts.list_items);
+        project.service_other_keys.reserve_exact(counts.other_keys);
         for s in entries {
             let name = self.key_text(s);
             let name_sp = self.spanned(name.clone(), s.key, s);
@@ -290,31 +300,46 @@ impl<'t> Cx<'t> {
                 continue;
             };
             let mut svc = Service::new(name_sp, s.value);
+            let other_keys = project.service_other_keys.len();
             for k in keys {
-                let runs = (&mut project.key_values, &mut project.list_items);
-                self.service_key(&name, k, &mut svc, runs, diags);
+                self.service_key(&name, k, &mut svc, project, diags);
                 self.unique_items(&name, k, diags);
             }
+            svc.other_keys = (
+                index(other_keys),
+                index(project.service_other_keys.len() - other_keys),
+            );
             project.services.push(svc);
         }
     }
 
     /// How many items and entries the services `services` have in `environment` and `labels`,
     /// and in their lists of strings (`expose`, `links`, `ports`, `volumes`, `depends_on`),
-    /// some of which the model may leave out: so that [`Project::key_values`] and
-    /// [`Project::list_items`] are each one allocation of about their size. One pass over the
-    /// keys (reading a key's text is most of its cost).
-    fn item_counts(&self, services: &[Entry]) -> (usize, usize) {
-        let (mut key_values, mut list_items) = (0, 0);
+    /// some of which the model may leave out, and how many keys outside the allow-list: so
+    /// that [`Project::key_values`], [`Project::list_items`] and
+    /// [`Project::service_other_keys`] are each one allocation of about their size. One pass
+    /// over the keys (reading a key's text is most of its cost); the typed keys are
+    /// [`Cx::service_key`]'s.
+    fn item_counts(&self, services: &[Entry]) -> ItemCounts {
+        let mut counts = ItemCounts::default();
         for k in services
             .iter()
             .filter_map(|s| self.entries(s.value))
             .flatten()
         {
             let count = match self.scalar(k.key) {
-                Some("environment" | "labels") => &mut key_values,
-                Some("expose" | "links" | "ports" | "volumes" | "depends_on") => &mut list_items,
-                _ => continue,
+                Some("environment" | "labels") => &mut counts.key_values,
+                Some("expose" | "links" | "ports" | "volumes" | "depends_on") => {
+                    &mut counts.list_items
+                }
+                Some(
+                    "image" | "restart" | "read_only" | "tty" | "command" | "entrypoint"
+                    | "extra_hosts" | "healthcheck" | "logging",
+                ) => continue,
+                _ => {
+                    counts.other_keys += 1;
+                    continue;
+                }
             };
             *count += match self.node(k.value).kind {
                 NodeKind::Sequence(items) => self.tree.items(items).len(),
@@ -322,7 +347,7 @@ impl<'t> Cx<'t> {
                 NodeKind::Scalar(_) => 0,
             };
         }
-        (key_values, list_items)
+        counts
     }
 
     /// The service keys whose list form Compose's schema wants without repeats (`uniqueItems`),
@@ -382,9 +407,10 @@ impl<'t> Cx<'t> {
         svc_name: &str,
         e: &Entry,
         svc: &mut Service,
-        (key_values, list_items): (&mut Vec<KeyValue>, &mut Vec<ListItem>),
+        project: &mut Project,
         diags: &mut Diagnostics,
     ) {
+        let (key_values, list_items) = (&mut project.key_values, &mut project.list_items);
         let key = self.key_text(e);
         // Formatted only when a diagnostic names it.
         let path = KeyPath {
@@ -546,7 +572,7 @@ impl<'t> Cx<'t> {
             "extra_hosts" => svc.rare_mut().extra_hosts = Some(self.spanned(v, v, e)),
             "healthcheck" => svc.healthcheck = Some(self.node_value(v, e)),
             "logging" => svc.logging = Some(self.node_value(v, e)),
-            _ => svc.other_keys.push(OtherKey::of(self.tree, e)),
+            _ => project.service_other_keys.push(OtherKey::of(self.tree, e)),
         }
     }
 

@@ -624,8 +624,10 @@ pub struct Service {
     pub restart: Option<NodeValue>,
     /// `volumes` short-syntax items (long-syntax mappings in [`Service::volumes_long`]).
     pub volumes: Option<NodeList>,
-    /// Keys outside the allow-list (`build`, `deploy`, `env_file`, misspellings …).
-    pub other_keys: Vec<OtherKey>,
+    /// Keys outside the allow-list (`build`, `deploy`, `env_file`, misspellings …): where
+    /// they are in [`Project::service_other_keys`] (start, count), read with
+    /// [`Service::other_keys`] (before, a `Vec<OtherKey>` field, 24 bytes where this is 8).
+    other_keys: (u32, u32),
     /// The keys few services set, when this one sets any.
     rare: Option<Box<RareKeys>>,
 }
@@ -644,7 +646,7 @@ pub(crate) struct RareKeys {
 
 // The services of a 10 000-service project are one allocation of 10 000 of these.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Service>() <= 312);
+const _: () = assert!(std::mem::size_of::<Service>() <= 296);
 
 impl Service {
     /// The label `key`, if set (the last of that name); `project` is the project the service
@@ -771,9 +773,20 @@ impl Service {
             logging: None,
             restart: None,
             volumes: None,
-            other_keys: Vec::new(),
+            other_keys: (0, 0),
             rare: None,
         }
+    }
+
+    /// The keys outside the allow-list (`build`, `deploy`, `env_file`, misspellings …), in
+    /// written order; `project` is the project the service is in.
+    #[must_use]
+    pub fn other_keys<'p>(&self, project: &'p Project) -> &'p [OtherKey] {
+        let (start, len) = (self.other_keys.0 as usize, self.other_keys.1 as usize);
+        project
+            .service_other_keys
+            .get(start..start + len)
+            .unwrap_or_default()
     }
 
     /// The rarely set keys, to set one ([`convert`]).
@@ -831,6 +844,9 @@ pub struct Project {
     pub key_values: Vec<KeyValue>,
     /// The items of every service's lists ([`NodeList::items`]), each list's in one run.
     pub list_items: Vec<ListItem>,
+    /// The keys outside the allow-list of every service ([`Service::other_keys`]), each
+    /// service's in one run.
+    pub service_other_keys: Vec<OtherKey>,
 }
 
 impl Project {

@@ -43,7 +43,7 @@ impl Rule for ServiceKeyNotAllowed {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
-            for other in &svc.other_keys {
+            for other in svc.other_keys(cx.project) {
                 let key = other.key.value.as_str();
                 if key == "env_file" {
                     continue; // FC013
