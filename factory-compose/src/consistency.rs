@@ -248,13 +248,12 @@ impl<'a> View<'a> {
 
     /// A non-null value of `map`'s `key`.
     fn value(&self, map: NodeId, key: &str) -> Option<OtherKey> {
-        self.get(map, key)
-            .filter(|k| !is_null(self.tree, self.tree.node(k.value)))
+        self.get(map, key).filter(|k| !is_null(self.tree, k.value))
     }
 
     /// A scalar as Compose reads it into a string field; `None` for null and collections.
     fn text(&self, id: NodeId) -> Option<Text> {
-        compose_string(self.tree, self.tree.node(id))
+        compose_string(self.tree, id)
     }
 
     fn loc(&self, id: NodeId) -> Location {
@@ -354,7 +353,7 @@ impl<'a> View<'a> {
     /// The Go type go-yaml gives a number compose-go reads only as an int64 or a string:
     /// `float64` (`1e3`, `80.0`), `uint64` (past int64); `None` for anything else.
     fn float_or_uint64(&self, id: NodeId) -> Option<&'static str> {
-        match scalar_kind(self.tree, self.tree.node(id)) {
+        match scalar_kind(self.tree, id) {
             PlainValue::Float(_) => Some("float64"),
             PlainValue::Int(n) if n > i128::from(i64::MAX) => Some("uint64"),
             _ => None,
@@ -404,7 +403,7 @@ impl<'a> View<'a> {
                 NodeKind::Scalar(_) => {
                     // The schema refuses a boolean, null or date item (FC020 when loading).
                     if matches!(
-                        scalar_kind(self.tree, self.tree.node(i)),
+                        scalar_kind(self.tree, i),
                         PlainValue::Bool(_) | PlainValue::Null | PlainValue::Timestamp
                     ) {
                         continue;
@@ -564,7 +563,7 @@ impl<'a> Cx<'a> {
         };
         let external = match self.kind(ext.value) {
             NodeKind::Mapping(_) => true,
-            NodeKind::Scalar(_) => match scalar_kind(self.tree, self.tree.node(ext.value)) {
+            NodeKind::Scalar(_) => match scalar_kind(self.tree, ext.value) {
                 PlainValue::Bool(b) => b,
                 PlainValue::Str => self
                     .text(ext.value)
@@ -879,7 +878,7 @@ impl<'a> Cx<'a> {
                 let NodeKind::Scalar(written) = node.kind else {
                     continue;
                 };
-                let what = match scalar_kind(self.tree, node) {
+                let what = match scalar_kind(self.tree, entry.value) {
                     PlainValue::Bool(_) => "a boolean",
                     PlainValue::Float(_) => "a float",
                     PlainValue::Timestamp => "a timestamp",
@@ -903,7 +902,7 @@ impl<'a> Cx<'a> {
     fn string_scalar(&self, id: NodeId) -> Option<Text> {
         let node = self.tree.node(id);
         (matches!(node.kind, NodeKind::Scalar(_))
-            && matches!(scalar_kind(self.tree, node), PlainValue::Str))
+            && matches!(scalar_kind(self.tree, id), PlainValue::Str))
         .then(|| self.text(id))
         .flatten()
     }
@@ -924,8 +923,7 @@ impl<'a> Cx<'a> {
         else {
             return;
         };
-        let node = self.tree.node(retries.value);
-        let negative = match scalar_kind(self.tree, node) {
+        let negative = match scalar_kind(self.tree, retries.value) {
             PlainValue::Int(n) => n < 0,
             PlainValue::Float(f) => f < 0.0,
             PlainValue::Str => self
@@ -988,7 +986,7 @@ impl<'a> Cx<'a> {
                     let node = self.tree.node(entry.value);
                     let scalar = matches!(node.kind, NodeKind::Scalar(_))
                         && matches!(
-                            scalar_kind(self.tree, node),
+                            scalar_kind(self.tree, entry.value),
                             PlainValue::Str | PlainValue::Null
                         );
                     if !scalar && !matches!(node.kind, NodeKind::Sequence(_)) {
@@ -1489,7 +1487,7 @@ impl<'a> Cx<'a> {
                         let k = self.key(e);
                         let required = self
                             .get(e.value, "required")
-                            .and_then(|r| match scalar_kind(self.tree, self.tree.node(r.value)) {
+                            .and_then(|r| match scalar_kind(self.tree, r.value) {
                                 PlainValue::Bool(b) => Some(b),
                                 PlainValue::Str => self
                                     .text(r.value)
@@ -1642,7 +1640,7 @@ impl<'a> Cx<'a> {
         // A whole float (the schema refuses the others) decodes as Go converts it: `1e19` is
         // negative (past int64).
         // A uint64 (past int64) wraps as Go's `int64(u)` does: 2^63 is negative too.
-        let int = |id: NodeId| match scalar_kind(self.tree, self.tree.node(id)) {
+        let int = |id: NodeId| match scalar_kind(self.tree, id) {
             PlainValue::Float(f) if f.fract() == 0.0 => {
                 Some(crate::render::parse::go_f64_to_i64(f))
             }
@@ -1953,11 +1951,10 @@ impl<'a> Cx<'a> {
             if !matches!(self.kind(id), NodeKind::Scalar(_)) {
                 continue;
             }
-            let n = self.tree.node(id);
             // Only strings are cast; typed numbers are the schema's business, but for an
             // integer past int64 in a deploy resource's `cpus`: a uint64 to go-yaml, which
             // `NanoCPUs` does not take (a service's `cpus`, a float32, does).
-            match scalar_kind(self.tree, n) {
+            match scalar_kind(self.tree, id) {
                 PlainValue::Str => {}
                 PlainValue::Int(i)
                     if matches!(kind, Kind::NanoCpus) && i > i128::from(i64::MAX) =>
@@ -2045,9 +2042,8 @@ impl Kind {
     /// The value as a number to compare (bytes, cpus, count, nanoseconds); `None` when Compose
     /// cannot decode it.
     fn read(self, cx: &Cx<'_>, id: NodeId) -> Option<f64> {
-        let n = cx.tree.node(id);
         let text = cx.text(id)?;
-        let typed = scalar_kind(cx.tree, n);
+        let typed = scalar_kind(cx.tree, id);
         match self {
             Kind::Bytes => match typed {
                 #[allow(clippy::cast_precision_loss)]

@@ -639,7 +639,7 @@ fn report_empty_project(tree: &yaml::Tree, sources: &SourceMap, diags: &mut Diag
         Some("version") => true,
         Some("include") => {
             tree.sequence(e.value).is_some_and(<[_]>::is_empty)
-                || crate::model::convert::is_null(tree, tree.node(e.value))
+                || crate::model::convert::is_null(tree, e.value)
         }
         _ => false,
     };
@@ -708,7 +708,7 @@ fn includes_and_extends(
         // (`top-level object must be a mapping`); an empty one is none.
         if let Some(root) = tree.root()
             && !matches!(tree.node(root).kind, yaml::NodeKind::Mapping(_))
-            && !model::convert::is_null(&tree, tree.node(root))
+            && !model::convert::is_null(&tree, root)
         {
             not_mappings.push(path.to_owned());
             yaml_problems.push(

@@ -70,7 +70,7 @@ fn decode_tagged_scalars(tree: &mut Tree, diags: &mut Diagnostics) {
         let NodeKind::Scalar(s) = node.kind else {
             continue;
         };
-        let Some(tag) = tree.props(node).and_then(|p| p.tag.as_ref()) else {
+        let Some(tag) = tree.tag(yaml::NodeId(u32::try_from(i).unwrap_or(u32::MAX))) else {
             continue;
         };
         let (kind, text) = (tag.kind(), tree.text(s));
@@ -177,7 +177,7 @@ fn report_null_documents(text: &str, tree: &Tree, max_documents: usize, diags: &
     // Past the document budget nothing is read ([`split_documents`] says so, once).
     for &doc in tree.documents.iter().take(max_documents) {
         let node = tree.node(doc);
-        if is_null(tree, node) {
+        if is_null(tree, doc) {
             // An empty document's node is where its content would be: point at its `---`.
             let at = node.span.start as usize;
             let marker = text
@@ -202,7 +202,7 @@ fn report_null_documents(text: &str, tree: &Tree, max_documents: usize, diags: &
             let Some(key) = yaml::scalar_text(tree, e.key) else {
                 continue;
             };
-            if MAPPING_KEYS.contains(&key) && is_null(tree, tree.node(e.value)) {
+            if MAPPING_KEYS.contains(&key) && is_null(tree, e.value) {
                 let k = tree.node(e.key);
                 diags.push(
                     registry::diagnostic("FC002", format!("`{key}` must be a mapping, not null"))
@@ -242,7 +242,7 @@ fn report_collection_keys(tree: &Tree, diags: &mut Diagnostics) {
             }
             // Most keys are untagged words (`image`, `environment`): strings, unless YAML may
             // read them as null or a boolean (`null`, `true`, `false`: `n…`, `t…`, `f…`).
-            if key.props.is_none()
+            if tree.props_id(e.key).is_none()
                 && let yaml::NodeKind::Scalar(text) = key.kind
                 && tree.text(text).as_bytes().first().is_some_and(|b| {
                     b.is_ascii_alphabetic() && !matches!(b, b't' | b'T' | b'f' | b'F' | b'n' | b'N')
@@ -250,7 +250,7 @@ fn report_collection_keys(tree: &Tree, diags: &mut Diagnostics) {
             {
                 continue;
             }
-            let what = match crate::model::convert::scalar_kind(tree, key) {
+            let what = match crate::model::convert::scalar_kind(tree, e.key) {
                 PlainValue::Str => continue,
                 PlainValue::Null => "null",
                 PlainValue::Bool(_) => "a boolean",

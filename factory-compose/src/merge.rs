@@ -324,7 +324,7 @@ fn nulls_at_earlier_paths<'t>(
         match node.kind {
             NodeKind::Mapping(_) => nulls_at_earlier_paths(tree, e.value, earlier, path, kept),
             NodeKind::Scalar(_)
-                if crate::model::convert::is_null(tree, node)
+                if crate::model::convert::is_null(tree, e.value)
                     && earlier.iter().any(|t| has_path(t, path)) =>
             {
                 kept.entry(e.value).or_default().push(path.join("."));
@@ -355,7 +355,7 @@ pub(crate) fn null_logging_over_earlier(trees: &[Tree]) -> Vec<(usize, NodeId)> 
                 continue;
             };
             let earlier = trees.get(..k).unwrap_or_default();
-            if crate::model::convert::is_null(tree, tree.node(logging.value))
+            if crate::model::convert::is_null(tree, logging.value)
                 && earlier
                     .iter()
                     .any(|t| has_path(t, &["services", name, "logging"]))
@@ -662,7 +662,7 @@ fn labels_as_items(tree: &Tree, id: NodeId) -> Vec<String> {
                     _ => vec![e.value],
                 };
                 for v in values {
-                    if crate::model::convert::is_null(tree, tree.node(v)) && v == e.value {
+                    if crate::model::convert::is_null(tree, v) && v == e.value {
                         out.push(key.clone());
                         continue;
                     }
@@ -745,7 +745,7 @@ pub(crate) fn go_sprint(tree: &Tree, id: NodeId, out: &mut String) {
     match node.kind {
         NodeKind::Scalar(s) => {
             let text = tree.text(s);
-            match crate::model::convert::scalar_kind(tree, node) {
+            match crate::model::convert::scalar_kind(tree, id) {
                 PlainValue::Null => out.push_str("<nil>"),
                 PlainValue::Bool(b) => out.push_str(if b { "true" } else { "false" }),
                 PlainValue::Int(i) => out.push_str(&i.to_string()),
@@ -835,6 +835,7 @@ impl Merger<'_> {
         self.tree.node(id)
     }
 
+    /// Push `node` without tag or anchor.
     fn push(&mut self, node: Node) -> NodeId {
         self.tree.push(node)
     }
@@ -868,7 +869,8 @@ impl Merger<'_> {
     fn with_kind(&mut self, id: NodeId, kind: NodeKind) -> NodeId {
         let mut node = self.node(id).clone();
         node.kind = kind;
-        self.push(node)
+        let props = self.tree.props_id(id);
+        self.tree.push_with_props(node, props)
     }
 
     fn synthetic_scalar(&mut self, like: NodeId, span: Span, value: Option<String>) -> NodeId {
@@ -884,7 +886,6 @@ impl Merger<'_> {
             file,
             style,
             interpolated: false,
-            props: None,
         })
     }
 
@@ -902,7 +903,7 @@ impl Merger<'_> {
         // compose-go's mergeYaml: a null override keeps the earlier value, except where the
         // value is replaced whole (and `ulimits.*`, replaced by compose-go's mergeUlimit); a
         // `depends_on` item written as a list item stands for the default condition.
-        let null = crate::model::convert::is_null(self.tree, self.node(over));
+        let null = crate::model::convert::is_null(self.tree, over);
         let depends_item =
             null && matches!(path.as_slice(), [s, _, d, _] if s == "services" && d == "depends_on");
         if null && rule != Rule::Replace && !depends_item {
@@ -1370,7 +1371,6 @@ impl Merger<'_> {
         }
         let mut node = self.node(like).clone();
         node.kind = NodeKind::Mapping(self.tree.add_entries(entries));
-        node.props = None;
         self.push(node)
     }
 
@@ -1384,7 +1384,6 @@ impl Merger<'_> {
         let entry = Entry::new(key, id);
         let mut node = self.node(id).clone();
         node.kind = NodeKind::Mapping(self.tree.add_entries([entry]));
-        node.props = None;
         self.push(node)
     }
 
@@ -1827,7 +1826,6 @@ fn append_entry(
     k.kind = NodeKind::Scalar(tree.add_text(key));
     k.style = ScalarStyle::Plain;
     k.interpolated = false;
-    k.props = None;
     let mut v = k.clone();
     v.kind = value;
     v.style = style;
@@ -1921,7 +1919,8 @@ impl Extender<'_> {
             .collect();
         let mut node = self.tree.node(id).clone();
         node.kind = NodeKind::Mapping(self.tree.add_entries(es));
-        self.tree.push(node)
+        let props = self.tree.props_id(id);
+        self.tree.push_with_props(node, props)
     }
 
     /// The service `name` of file `f` with its `extends` resolved; `None` when it does not exist.
@@ -2111,7 +2110,8 @@ fn extend_services(
     *out = std::mem::take(&mut x.out);
     let mut node = tree.node(services).clone();
     node.kind = NodeKind::Mapping(tree.add_entries(new_entries));
-    Some(tree.push(node))
+    let props = tree.props_id(services);
+    Some(tree.push_with_props(node, props))
 }
 
 /// What resolving top-level `include:` did.
@@ -2495,7 +2495,8 @@ fn put_root_mapping(
     if let Some(m) = current {
         let mut node = tree.node(m).clone();
         node.kind = NodeKind::Mapping(tree.add_entries(entries));
-        let nid = tree.push(node);
+        let props = tree.props_id(m);
+        let nid = tree.push_with_props(node, props);
         set_entry(tree, root, key, nid);
         return;
     }

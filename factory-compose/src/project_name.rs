@@ -79,12 +79,11 @@ pub(crate) fn from_project(
         else {
             continue;
         };
-        let node = tree.node(value);
         let Some(text) = crate::yaml::scalar_text(tree, value) else {
             continue;
         };
         if matches!(
-            crate::model::convert::scalar_kind(tree, node),
+            crate::model::convert::scalar_kind(tree, value),
             PlainValue::Str
         ) && !text.is_empty()
         {

@@ -1302,7 +1302,7 @@ impl<'t> Cx<'t> {
     fn plain(&self, id: NodeId) -> PlainValue {
         // A scalar with a tag of its own (`!override 1000`, `!!str 1`) is a string; a standard
         // tag resolves it (`!!int '12'` is a number).
-        scalar_kind(self.tree, self.tree.node(id))
+        scalar_kind(self.tree, id)
     }
 
     /// What `id` is to the schema, with Compose's `cast` applied to a known string: `Err(())`
@@ -1968,7 +1968,7 @@ impl<'t> Cx<'t> {
             let via = self.via(s, via);
             // A key YAML reads as no string (`~`, `1`) is reported as such when loading.
             if !KeyPattern::Name.matches(name)
-                && crate::model::convert::scalar_kind(self.tree, self.tree.node(s.key))
+                && crate::model::convert::scalar_kind(self.tree, s.key)
                     == crate::yaml::PlainValue::Str
             {
                 let d =

@@ -161,9 +161,8 @@ fn tmpfs_options(tree: &Tree, volume: crate::yaml::Children) -> Result<(), Strin
     // A string, as compose-go reads it (quoted, or plain text that is no number).
     let string = |key: &str| {
         let value = tree.get(options.value, key)?.value;
-        let node = tree.node(value);
         matches!(
-            crate::model::convert::scalar_kind(tree, node),
+            crate::model::convert::scalar_kind(tree, value),
             PlainValue::Str
         )
         .then(|| crate::yaml::scalar_text(tree, value))

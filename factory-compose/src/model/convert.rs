@@ -77,7 +77,7 @@ pub(crate) fn describe(tree: &Tree, id: NodeId) -> &'static str {
     match tree.node(id).kind {
         NodeKind::Mapping(_) => "a mapping",
         NodeKind::Sequence(_) => "a sequence",
-        NodeKind::Scalar(_) => match scalar_kind(tree, tree.node(id)) {
+        NodeKind::Scalar(_) => match scalar_kind(tree, id) {
             PlainValue::Null => "null",
             PlainValue::Bool(_) => "a boolean",
             PlainValue::Int(_) | PlainValue::Float(_) => "a number",
@@ -92,23 +92,20 @@ pub(crate) fn describe(tree: &Tree, id: NodeId) -> &'static str {
 /// text to its type (`!!int '12'` is 12, `!!str 12` a string, a `!!float` integer a float) and
 /// any other tag (`!override 1000`) leaves a string. A tag the text does not resolve to fails
 /// to parse in Compose: [`crate::load`] reports it. A collection is `Str`: callers ask about
-/// scalars.
+/// scalars. (The node is named by id: the tree keeps tags by node id, not in the node.)
 #[inline]
-pub(crate) fn scalar_kind(tree: &Tree, node: &Node) -> PlainValue {
+pub(crate) fn scalar_kind(tree: &Tree, id: NodeId) -> PlainValue {
     use crate::yaml::TagKind;
+    let node = tree.node(id);
     let NodeKind::Scalar(s) = node.kind else {
         return PlainValue::Str;
     };
     if node.interpolated {
         return PlainValue::Str;
     }
-    let tag = match node.props {
-        None => TagKind::Untagged,
-        Some(_) => tree
-            .props(node)
-            .and_then(|p| p.tag.as_ref())
-            .map_or(TagKind::Untagged, crate::yaml::Tag::kind),
-    };
+    let tag = tree
+        .tag(id)
+        .map_or(TagKind::Untagged, crate::yaml::Tag::kind);
     match tag {
         TagKind::Untagged if node.style == ScalarStyle::Plain => resolve_plain(tree.text(s)),
         TagKind::Untagged | TagKind::Str | TagKind::Binary | TagKind::Other => PlainValue::Str,
@@ -123,17 +120,17 @@ pub(crate) fn scalar_kind(tree: &Tree, node: &Node) -> PlainValue {
     }
 }
 
-/// Whether `node` is a null scalar (`~`, `null`, an empty value), as Compose reads it.
-pub(crate) fn is_null(tree: &Tree, node: &Node) -> bool {
-    matches!(scalar_kind(tree, node), PlainValue::Null)
+/// Whether node `id` is a null scalar (`~`, `null`, an empty value), as Compose reads it.
+pub(crate) fn is_null(tree: &Tree, id: NodeId) -> bool {
+    matches!(scalar_kind(tree, id), PlainValue::Null)
 }
 
 /// The string Compose keeps for a scalar used where a string is expected in a list-or-dict value
 /// (`environment`, `labels`): numbers are printed back as Go prints them, booleans become
 /// `true`/`false`, null is `None`.
-pub(crate) fn compose_string(tree: &Tree, node: &Node) -> Option<Text> {
-    match node.kind {
-        NodeKind::Scalar(s) => compose_string_as(tree.text(s), scalar_kind(tree, node)),
+pub(crate) fn compose_string(tree: &Tree, id: NodeId) -> Option<Text> {
+    match tree.node(id).kind {
+        NodeKind::Scalar(s) => compose_string_as(tree.text(s), scalar_kind(tree, id)),
         NodeKind::Sequence(_) | NodeKind::Mapping(_) => None,
     }
 }
@@ -196,11 +193,11 @@ impl<'t> Cx<'t> {
     }
 
     fn is_null(&self, id: NodeId) -> bool {
-        is_null(self.tree, self.node(id))
+        is_null(self.tree, id)
     }
 
     fn kind(&self, id: NodeId) -> PlainValue {
-        scalar_kind(self.tree, self.node(id))
+        scalar_kind(self.tree, id)
     }
 
     /// The key text of a mapping entry (non-scalar keys are rendered as `?`).
@@ -369,7 +366,7 @@ impl<'t> Cx<'t> {
         };
         let texts: Vec<Option<Text>> = items
             .iter()
-            .map(|&i| compose_string(self.tree, self.node(i)))
+            .map(|&i| compose_string(self.tree, i))
             .collect();
         // Where each text is first, to find the first repeat without a scan per item.
         let mut first_at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();

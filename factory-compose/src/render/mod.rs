@@ -145,17 +145,15 @@ impl Cx<'_> {
     }
 
     pub(crate) fn is_null(&self, id: NodeId) -> bool {
-        crate::model::convert::is_null(self.tree, self.tree.node(id))
+        crate::model::convert::is_null(self.tree, id)
     }
 
     /// A scalar's text as Compose reads it into a string field (numbers printed back as Go
     /// prints them); `None` for null and collections.
     pub(crate) fn text(&self, id: NodeId) -> Option<String> {
         match self.kind(id) {
-            NodeKind::Scalar(_) => {
-                crate::model::convert::compose_string(self.tree, self.tree.node(id))
-                    .map(compact_str::CompactString::into_string)
-            }
+            NodeKind::Scalar(_) => crate::model::convert::compose_string(self.tree, id)
+                .map(compact_str::CompactString::into_string),
             _ => None,
         }
     }
@@ -163,7 +161,7 @@ impl Cx<'_> {
     /// A node as Compose decodes it without a schema type: scalars typed, maps in written order.
     pub(crate) fn plain(&self, id: NodeId) -> Value {
         match self.kind(id) {
-            NodeKind::Scalar(s) => match scalar_kind(self.tree, self.tree.node(id)) {
+            NodeKind::Scalar(s) => match scalar_kind(self.tree, id) {
                 PlainValue::Null => Value::Null,
                 PlainValue::Bool(b) => Value::Bool(b),
                 PlainValue::Int(i) => Value::Int(i),

@@ -163,7 +163,7 @@ pub(crate) fn enabled(tree: &crate::yaml::Tree, svc: &Service, active: &[String]
     };
     let profiles: Vec<compact_str::CompactString> = items
         .iter()
-        .filter_map(|&i| crate::model::convert::compose_string(tree, tree.node(i)))
+        .filter_map(|&i| crate::model::convert::compose_string(tree, i))
         .collect();
     profiles.is_empty()
         || active.iter().any(|a| a == "*")
@@ -576,7 +576,7 @@ fn ssh_keys(cx: &Cx<'_>, v: NodeId) -> Value {
             for (id, value) in cx.entries(v) {
                 // Only a string path is made absolute (`maybeUnixPath`); `x: 1` stays `1`.
                 let string = matches!(
-                    crate::model::convert::scalar_kind(cx.tree, cx.tree.node(value)),
+                    crate::model::convert::scalar_kind(cx.tree, value),
                     crate::yaml::PlainValue::Str
                 );
                 let path = cx

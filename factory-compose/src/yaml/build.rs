@@ -457,7 +457,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             match step {
                 Ok(()) => {}
                 Err(Stop::Retry(fix)) => {
-                    self.tree.nodes.truncate(self.document_first_node);
+                    self.tree.truncate_nodes(self.document_first_node);
                     return Pass::Retry {
                         fix,
                         parsed: Parsed {
@@ -469,7 +469,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 }
                 Err(Stop::Syntax) => {
                     // Keep the documents completed before the error, drop the partial one.
-                    self.tree.nodes.truncate(self.document_first_node);
+                    self.tree.truncate_nodes(self.document_first_node);
                     break;
                 }
                 Err(Stop::Limit) => {
@@ -585,9 +585,8 @@ impl<'t, 'l> Builder<'t, 'l> {
         }
     }
 
-    fn push_node(&mut self, node: Node, size: u64) -> NodeId {
-        let id = NodeId(u32::try_from(self.tree.nodes.len()).unwrap_or(u32::MAX));
-        self.tree.nodes.push(node);
+    fn push_node(&mut self, node: Node, props: Option<PropsId>, size: u64) -> NodeId {
+        let id = self.tree.push_with_props(node, props);
         self.sizes.push(size);
         id
     }
@@ -726,9 +725,8 @@ impl<'t, 'l> Builder<'t, 'l> {
             file: self.file,
             style,
             interpolated: false,
-            props,
         };
-        let id = self.push_node(node, 1);
+        let id = self.push_node(node, props, 1);
         self.register_anchor(anchor_id, id);
         self.attach(id, node_span);
     }
@@ -824,9 +822,8 @@ impl<'t, 'l> Builder<'t, 'l> {
                 file: self.file,
                 style: ScalarStyle::Plain,
                 interpolated: false,
-                props: None,
             };
-            let id = self.push_node(placeholder, 1);
+            let id = self.push_node(placeholder, None, 1);
             self.attach(id, alias_span);
             return Ok(());
         }
@@ -885,9 +882,8 @@ impl<'t, 'l> Builder<'t, 'l> {
             file: self.file,
             style: ScalarStyle::Plain,
             interpolated: false,
-            props,
         };
-        let id = self.push_node(node, 0);
+        let id = self.push_node(node, props, 0);
         self.register_anchor(anchor_id, id);
         if flow {
             self.last_end = content + 1;
@@ -1076,11 +1072,9 @@ impl<'t, 'l> Builder<'t, 'l> {
         };
         // A scalar replaces an earlier value anyway, but a null one (`key:`) keeps it unless
         // the path is marked: then it replaces it with null.
-        if own
-            .props
-            .is_some_and(|_| self.tree.tag(own_value).is_some())
+        if self.tree.tag(own_value).is_some()
             || (matches!(own.kind, NodeKind::Scalar(_))
-                && !crate::model::convert::is_null(&self.tree, own))
+                && !crate::model::convert::is_null(&self.tree, own_value))
         {
             return;
         }
@@ -1105,8 +1099,8 @@ impl<'t, 'l> Builder<'t, 'l> {
 
     /// A copy of node `id` tagged `!override` (no anchor), pushed.
     fn push_override_copy(&mut self, id: NodeId) -> NodeId {
-        let mut copy = self.tree.node(id).clone();
-        copy.props = self.tree.add_props(Props {
+        let copy = self.tree.node(id).clone();
+        let props = self.tree.add_props(Props {
             tag: Some(Tag {
                 handle: "!".to_owned(),
                 suffix: "override".to_owned(),
@@ -1114,7 +1108,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             anchor: None,
         });
         let size = self.sizes.get(id.0 as usize).copied().unwrap_or(1);
-        self.push_node(copy, size)
+        self.push_node(copy, props, size)
     }
 
     /// When the mapping's own entry whose key is written at `own_key` is tagged `!reset`, put
@@ -1178,7 +1172,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 let Some(key_node) = self.tree.nodes.get(key.0 as usize) else {
                     return;
                 };
-                if is_implicit_empty_key(self.text, &self.tree, key_node) {
+                if is_implicit_empty_key(self.text, &self.tree, key) {
                     // go-yaml refuses `: value` without a key (an explicit `? ` empty key is null).
                     let message = if in_flow {
                         "did not find expected node content"
@@ -1206,7 +1200,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 // A second `<<` is merged too: Compose refuses the file, Ruby's YAML library
                 // (GitLab) merges each `<<` in turn, and [`Parsed::merged_over`] records what a
                 // later one brings over the keys an earlier one did.
-                if is_merge_key(&self.tree, key_node) {
+                if is_merge_key(&self.tree, key) {
                     merges.push(PendingMerge {
                         key_span,
                         value: id,
@@ -1225,9 +1219,10 @@ impl<'t, 'l> Builder<'t, 'l> {
 }
 
 /// A key saphyr made up for a `:` with nothing before it.
-fn is_implicit_empty_key(text: &str, tree: &Tree, node: &Node) -> bool {
+fn is_implicit_empty_key(text: &str, tree: &Tree, key: NodeId) -> bool {
+    let node = tree.node(key);
     matches!(node.kind, NodeKind::Scalar(s) if tree.text(s).is_empty() && node.style == ScalarStyle::Plain)
-        && node.props.is_none()
+        && tree.props_id(key).is_none()
         && node.span.is_empty()
         && text.as_bytes().get(node.span.start as usize) == Some(&b':')
         && text.get(..node.span.start as usize).and_then(|before| {
@@ -1247,13 +1242,14 @@ fn key_repr(tree: &Tree, kind: NodeKind) -> KeyRepr {
 }
 
 /// go-yaml's `isMerge`: a plain `<<`, untagged or tagged `!` or `!!merge`.
-fn is_merge_key(tree: &Tree, node: &Node) -> bool {
+fn is_merge_key(tree: &Tree, key: NodeId) -> bool {
+    let node = tree.node(key);
     let NodeKind::Scalar(s) = node.kind else {
         return false;
     };
     node.style == ScalarStyle::Plain
         && tree.text(s) == "<<"
-        && match tree.props(node).and_then(|p| p.tag.as_ref()) {
+        && match tree.tag(key) {
             None => true,
             Some(Tag { handle, suffix }) => {
                 (handle == "!" && suffix.is_empty()) || (handle == "!!" && suffix == "merge")

@@ -284,15 +284,13 @@ pub struct Node {
     /// Whether the interpolation pass rendered this scalar: its value is then a string whatever
     /// it looks like (Compose interpolates strings and does not re-type them).
     pub interpolated: bool,
-    /// The tag and anchor written before the node, if any: see [`Tree::tag`] and
-    /// [`Tree::anchor`].
-    pub props: Option<PropsId>,
 }
 
-// A 10 000-service file has about 240 000 nodes: a node is 28 bytes (its text and children live
-// in the tree's shared buffers, the rare tag and anchor in a side table).
+// A 10 000-service file has about 240 000 nodes: a node is 24 bytes (its text and children live
+// in the tree's shared buffers; the rare tag and anchor are not in the node at all but in a side
+// table of the tree keyed by node id, [`Tree::props`]).
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Node>() == 28);
+const _: () = assert!(std::mem::size_of::<Node>() == 24);
 
 /// The properties written before a node: `!tag`, `&anchor`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -498,6 +496,10 @@ pub struct Tree {
     entries: Vec<Entry>,
     /// The tags and anchors ([`PropsId`] is one past the index).
     props: Vec<Props>,
+    /// The nodes that have a tag or an anchor, with theirs, sorted by node (nodes are pushed in
+    /// id order, so [`Tree::push_with_props`] appends): few nodes have any, so a [`Node`] keeps
+    /// no field for them.
+    node_props: Vec<(NodeId, PropsId)>,
     /// The spans of the `<<` keys entries were inherited through ([`MergeKey`] is one past
     /// the index).
     merge_keys: Vec<Span>,
@@ -717,10 +719,29 @@ impl Tree {
         std::num::NonZeroU32::new(id).map(PropsId)
     }
 
-    /// The tag and anchor of node `node`, if any.
+    /// The handle of node `id`'s tag and anchor, if it has either (a binary search in the
+    /// tree's side table, which most files leave empty): to give a copy of the node the same
+    /// ones ([`Tree::push_with_props`]).
     #[must_use]
-    pub fn props(&self, node: &Node) -> Option<&Props> {
-        let index = node.props?.0.get() as usize - 1;
+    #[inline]
+    pub fn props_id(&self, id: NodeId) -> Option<PropsId> {
+        if self.node_props.is_empty() {
+            return None;
+        }
+        let i = self
+            .node_props
+            .binary_search_by_key(&id, |&(node, _)| node)
+            .ok()?;
+        self.node_props.get(i).map(|&(_, props)| props)
+    }
+
+    /// The tag and anchor of node `id`, if any.
+    ///
+    /// API change: this took the `&Node` (whose `props` field held the handle); a node no
+    /// longer holds its tag and anchor, the tree keeps them by node id.
+    #[must_use]
+    pub fn props(&self, id: NodeId) -> Option<&Props> {
+        let index = self.props_id(id)?.0.get() as usize - 1;
         self.props.get(index)
     }
 
@@ -734,20 +755,40 @@ impl Tree {
     /// The tag written before node `id`, if any (`!reset`, `!!str` …).
     #[must_use]
     pub fn tag(&self, id: NodeId) -> Option<&Tag> {
-        self.props(self.nodes.get(id.0 as usize)?)?.tag.as_ref()
+        self.props(id)?.tag.as_ref()
     }
 
     /// The anchor name if node `id` was anchored (`&name`), with the anchor's span.
     #[must_use]
     pub fn anchor(&self, id: NodeId) -> Option<&(String, Span)> {
-        self.props(self.nodes.get(id.0 as usize)?)?.anchor.as_ref()
+        self.props(id)?.anchor.as_ref()
     }
 
-    /// Add a node; its id.
+    /// Add a node without tag or anchor; its id. (A copy of a node that keeps the original's
+    /// tag and anchor is pushed with [`Tree::push_with_props`] and [`Tree::props_id`].)
     pub fn push(&mut self, node: Node) -> NodeId {
+        self.push_with_props(node, None)
+    }
+
+    /// Add a node with the tag and anchor `props` (from [`Tree::add_props`], or another node's
+    /// [`Tree::props_id`]); its id.
+    pub fn push_with_props(&mut self, node: Node, props: Option<PropsId>) -> NodeId {
         let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX));
         self.nodes.push(node);
+        if let Some(props) = props {
+            self.node_props.push((id, props));
+        }
         id
+    }
+
+    /// Drop the nodes from `len` on (with their tags and anchors; the side table's [`Props`]
+    /// stay, unreachable).
+    fn truncate_nodes(&mut self, len: usize) {
+        self.nodes.truncate(len);
+        let kept = self
+            .node_props
+            .partition_point(|(id, _)| (id.0 as usize) < len);
+        self.node_props.truncate(kept);
     }
 
     /// A new scalar node like `like` (same span, file, style; no tag or anchor) with `text`.
@@ -755,7 +796,6 @@ impl Tree {
         let scalar = self.add_text(text);
         self.push(Node {
             kind: NodeKind::Scalar(scalar),
-            props: None,
             ..like.clone()
         })
     }
@@ -800,6 +840,13 @@ impl Tree {
             }
         }));
         self.props.extend(other.props.iter().cloned());
+        self.node_props
+            .extend(other.node_props.iter().filter_map(|&(id, p)| {
+                Some((
+                    shift(id),
+                    PropsId(std::num::NonZeroU32::new(p.0.get() + props)?),
+                ))
+            }));
         self.nodes.reserve(other.nodes.len());
         for n in &other.nodes {
             let kind = match n.kind {
@@ -817,14 +864,7 @@ impl Tree {
                     len: c.len,
                 }),
             };
-            let props = n
-                .props
-                .and_then(|p| std::num::NonZeroU32::new(p.0.get() + props).map(PropsId));
-            self.nodes.push(Node {
-                kind,
-                props,
-                ..n.clone()
-            });
+            self.nodes.push(Node { kind, ..n.clone() });
         }
         offset
     }
@@ -886,7 +926,8 @@ impl Tree {
             ..Self::default()
         };
         for &old in &kept {
-            let Some(node) = self.nodes.get(old as usize) else {
+            let old = NodeId(old);
+            let Some(node) = self.nodes.get(old.0 as usize) else {
                 continue;
             };
             let kind = match node.kind {
@@ -904,12 +945,14 @@ impl Tree {
                     })))
                 }
             };
-            let props = self.props(node).cloned().and_then(|p| out.add_props(p));
-            out.push(Node {
-                kind,
+            let props = self.props(old).cloned().and_then(|p| out.add_props(p));
+            out.push_with_props(
+                Node {
+                    kind,
+                    ..node.clone()
+                },
                 props,
-                ..node.clone()
-            });
+            );
         }
         out.documents = vec![new_id(doc)];
         out
@@ -963,7 +1006,7 @@ impl Tree {
         };
         (a.span, a.file, a.style, a.interpolated) == (b.span, b.file, b.style, b.interpolated)
             && same_view
-            && self.props(a) == other.props(b)
+            && self.props(id) == other.props(id)
     }
 }
 
@@ -1218,6 +1261,73 @@ mod tests {
         assert_eq!(merged.merged_from(c), Some(Span::new(5, 7)));
         let alone = merged.document(NodeId(second.root().expect("a document").0 + shift));
         assert_eq!(inherited(&alone, at(&alone, &["y"])), expected);
+    }
+
+    #[test]
+    fn tags_and_anchors_follow_their_nodes_into_other_trees() {
+        let text = "x: &b !t {r: !!str 1}\ny: *b\nz: !reset 2\n";
+        let first = parse("a: !!int 1\n", FileId(0), &Limits::default()).tree;
+        let second = parse(text, FileId(1), &Limits::default()).tree;
+        let tags = |tree: &Tree, root: NodeId| -> Vec<(String, Option<String>, Option<String>)> {
+            let mut out = Vec::new();
+            let mut stack = vec![root];
+            while let Some(id) = stack.pop() {
+                let text = scalar_text(tree, id).unwrap_or("{}").to_owned();
+                let tag = tree.tag(id).map(|t| format!("{}{}", t.handle, t.suffix));
+                out.push((text, tag, tree.anchor(id).map(|(name, _)| name.clone())));
+                if let Some(es) = tree.mapping(id) {
+                    stack.extend(es.iter().flat_map(|e| [e.key, e.value]));
+                }
+            }
+            out
+        };
+        let expected = tags(&second, second.root().expect("a document"));
+        assert!(expected.contains(&("{}".to_owned(), Some("!t".to_owned()), Some("b".to_owned()))));
+        assert!(expected.contains(&("2".to_owned(), Some("!reset".to_owned()), None)));
+        let mut merged = first.clone();
+        let shift = merged.append(&second);
+        let moved = NodeId(second.root().expect("a document").0 + shift);
+        assert_eq!(tags(&merged, moved), expected);
+        let root = merged.root().expect("a document");
+        assert_eq!(
+            tags(&merged, root),
+            tags(&first, first.root().expect("a document"))
+        );
+        let alone = merged.document(moved);
+        assert_eq!(tags(&alone, alone.root().expect("a document")), expected);
+        assert_eq!(alone, second);
+        // A node pushed later has no tag, whatever the nodes before it had.
+        let like = merged.node(moved).clone();
+        let pushed = merged.push_scalar(&like, "new");
+        assert_eq!((merged.tag(pushed), merged.anchor(pushed)), (None, None));
+        let copy = merged.push_with_props(like, merged.props_id(moved));
+        assert_eq!(merged.props(copy), merged.props(moved));
+    }
+
+    #[test]
+    fn a_dropped_document_takes_its_tags_along() {
+        // The second document's syntax error drops its nodes, tagged ones too: nodes pushed
+        // later in their place have none.
+        let parsed = parse(
+            "a: !x 1\n---\nb: !y 2\nc: [\n",
+            FileId(0),
+            &Limits::default(),
+        );
+        assert!(!parsed.problems.is_empty());
+        let mut tree = parsed.tree;
+        assert_eq!(tree.documents.len(), 1);
+        let kept = tree.nodes.len();
+        let like = tree.node(NodeId(0)).clone();
+        for _ in 0..4 {
+            let id = tree.push_scalar(&like, "later");
+            assert!(id.0 as usize >= kept);
+            assert_eq!(tree.tag(id), None);
+        }
+        let a = tree
+            .get(tree.root().expect("a document"), "a")
+            .expect("the key")
+            .value;
+        assert_eq!(tree.tag(a).map(|t| t.suffix.as_str()), Some("x"));
     }
 
     #[test]

@@ -59,8 +59,10 @@ impl Rule for InvalidExpose {
             // By place: each item finds its node in one lookup (a scan per item was quadratic).
             let by_place: std::collections::HashMap<_, _> = nodes
                 .iter()
-                .map(|&n| tree.node(n))
-                .map(|n| ((n.file, n.span), n))
+                .map(|&n| {
+                    let node = tree.node(n);
+                    ((node.file, node.span), n)
+                })
                 .collect();
             for item in expose.items(cx.project).iter().map(|i| i.located(tree)) {
                 if item.value.contains('$') {

@@ -111,17 +111,17 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<Finding> {
         };
         let v = e.value;
         let scalar = match tree.view(v) {
-            View::Scalar(s) => Some((s, scalar_kind(tree, tree.node(v)))),
+            View::Scalar(s) => Some((s, scalar_kind(tree, v))),
             _ => None,
         };
         match k {
             "test" => match tree.view(v) {
-                View::Scalar(_) if matches!(scalar_kind(tree, tree.node(v)), PlainValue::Str) => {}
+                View::Scalar(_) if matches!(scalar_kind(tree, v), PlainValue::Str) => {}
                 View::Sequence(items) => {
                     // Compose's schema wants every item a string (`test.4 must be a string`).
                     for &item in items {
                         let string = matches!(tree.view(item), View::Scalar(_))
-                            && matches!(scalar_kind(tree, tree.node(item)), PlainValue::Str);
+                            && matches!(scalar_kind(tree, item), PlainValue::Str);
                         if !string {
                             report(
                                 loc(item),

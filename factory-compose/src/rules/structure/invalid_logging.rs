@@ -106,7 +106,7 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<Finding> {
         };
         match k {
             "driver" => {
-                let ok = matches!(tree.view(e.value), View::Scalar(_) if matches!(scalar_kind(tree, tree.node(e.value)), PlainValue::Str));
+                let ok = matches!(tree.view(e.value), View::Scalar(_) if matches!(scalar_kind(tree, e.value), PlainValue::Str));
                 if !ok {
                     report(
                         loc(e.value),
@@ -122,7 +122,7 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<Finding> {
                 View::Mapping(opts) => {
                     for o in opts {
                         let ok = matches!(tree.view(o.value), View::Scalar(_)
-                            if !matches!(scalar_kind(tree, tree.node(o.value)), PlainValue::Bool(_)));
+                            if !matches!(scalar_kind(tree, o.value), PlainValue::Bool(_)));
                         if !ok {
                             let name = match tree.view(o.key) {
                                 View::Scalar(s) => s.to_owned(),
@@ -139,7 +139,7 @@ fn mapping_findings(tree: &Tree, entries: &[Entry]) -> Vec<Finding> {
                         }
                     }
                 }
-                View::Scalar(_) if is_null(tree, tree.node(e.value)) => {}
+                View::Scalar(_) if is_null(tree, e.value) => {}
                 _ => report(
                     loc(e.value),
                     format!(

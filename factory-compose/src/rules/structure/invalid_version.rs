@@ -48,7 +48,7 @@ impl Rule for InvalidVersion {
         };
         let tree = &cx.project.tree;
         let (message, help) = match tree.view(version.value) {
-            View::Scalar(s) => match scalar_kind(tree, tree.node(version.value)) {
+            View::Scalar(s) => match scalar_kind(tree, version.value) {
                 PlainValue::Str if is_3x(s) => return,
                 PlainValue::Str => (
                     format!("`version: {}` is not a 3.x Compose file format", s),

@@ -152,7 +152,7 @@ impl Rule for ScalarChangesMeaning {
             // A string Compose keeps as written (`compose_string` returns it unchanged) and no
             // YAML 1.1 boolean or base-60 number: nothing to report, whatever the tests below
             // say (all are pure, the cheapest first).
-            let kind = scalar_kind(tree, tree.node(node));
+            let kind = scalar_kind(tree, node);
             let base60 = if raw.contains(':') {
                 yaml11_base60(raw)
             } else {
@@ -177,7 +177,7 @@ impl Rule for ScalarChangesMeaning {
             {
                 return;
             }
-            let read = compose_string(tree, tree.node(node));
+            let read = compose_string(tree, node);
             let shown = match written {
                 Written::Entry(key) => format!("`{key}: {raw}`"),
                 Written::KeyValue(kv) => format!("`{}: {raw}`", kv.key(tree)),
@@ -260,9 +260,7 @@ impl Rule for ScalarChangesMeaning {
                     .and_then(|e| tree.sequence(e.value))
                     .unwrap_or_default();
                 for &item in items {
-                    if only_integers
-                        && !matches!(scalar_kind(tree, tree.node(item)), PlainValue::Int(_))
-                    {
+                    if only_integers && !matches!(scalar_kind(tree, item), PlainValue::Int(_)) {
                         continue;
                     }
                     check_value(what, written, (None, via), item, out);
