@@ -70,6 +70,44 @@ fn billion_laughs_stops_within_the_budget() {
 }
 
 #[test]
+fn a_budget_past_u32_acts_as_the_largest_one() {
+    // 12 levels of 9 aliases expand to about 9^12 = 2.8e11 nodes, past `u32::MAX`: with an
+    // unbounded budget the parse stops at the largest one the builder counts to, where exact
+    // sizes would have stopped it too.
+    let mut text = String::from("l0: &l0 [x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..13 {
+        let aliases = vec![format!("*l{}", i - 1); 9].join(",");
+        writeln!(text, "l{i}: &l{i} [{aliases}]").expect("write to string");
+    }
+    let limits = Limits {
+        min_expanded_nodes: usize::MAX,
+        ..Limits::default()
+    };
+    let largest = u32::MAX as usize - 1;
+    let parsed = parse(text.as_str(), FileId(0), &limits);
+    let (kind, expanded_at_stop) = only_limit(&parsed);
+    assert_eq!(kind, LimitKind::Expansion { limit: largest });
+    // Level i is 9 aliases of level i - 1, which expands to `size` nodes: the parse stops at
+    // the first alias that takes the count past the budget (the last `*l8`).
+    let (mut size, mut expanded) = (10_usize, 0_usize);
+    let stop = 'walk: {
+        for level in 1..13 {
+            for _ in 0..9 {
+                if expanded + size > largest {
+                    break 'walk level - 1;
+                }
+                expanded += size;
+            }
+            size = 9 * size + 1;
+        }
+        panic!("the file fits the budget");
+    };
+    assert_eq!(expanded_at_stop, expanded);
+    assert_eq!(&text[limit_span(&parsed)], format!("*l{stop}"));
+    assert_eq!(stop, 8);
+}
+
+#[test]
 fn expansion_budget_counts_merge_keys_too() {
     // Each level merges the previous one twice through a list: every use of an alias in a merge key
     // counts the expanded size of its target (here about 2 * 2i nodes at level i).

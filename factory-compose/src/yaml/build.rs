@@ -224,11 +224,13 @@ pub(super) struct Builder<'t, 'l> {
     source: Option<u32>,
     file: FileId,
     limits: &'l Limits,
+    /// The expansion budget, at most [`MAX_BUDGET`].
     budget: u64,
     expanded: u64,
     tree: Tree,
-    /// Expanded size of each node; 0 while a collection is still open.
-    sizes: Vec<u64>,
+    /// Expanded size of each node, at most `u32::MAX` (see [`stored_size`]); 0 while a
+    /// collection is still open.
+    sizes: Vec<u32>,
     /// saphyr anchor id → node (ids are dense, from 1, over the whole stream).
     anchors: Vec<Option<NodeId>>,
     /// The items, entries and small key sets of the open collections, nested as they are:
@@ -372,6 +374,18 @@ fn span_in(text: &str, range: std::ops::Range<usize>) -> Span {
     Span::new(pos(start), pos(end))
 }
 
+/// The largest expansion budget, in nodes: a node's expanded size is kept in a `u32` (4 bytes a
+/// node while the tree is built, not 8), saturating at `u32::MAX`, which is then past any
+/// budget and stops the parse as the exact size would. Node ids are `u32` too; the default
+/// budget is at most 16 × 64 MiB = 1 Gi nodes.
+const MAX_BUDGET: u64 = u32::MAX as u64 - 1;
+
+/// A node's expanded size as the builder keeps it: `u32::MAX` for any size past
+/// [`MAX_BUDGET`] (alike for every budget check, since all of them are past it).
+fn stored_size(size: u64) -> u32 {
+    u32::try_from(size).unwrap_or(u32::MAX)
+}
+
 /// Nodes reserved up front for a text of `len` bytes: about one per 10 bytes, at most a million
 /// (64 MiB): a huge file of comments or one block scalar must not reserve gigabytes.
 fn reserved_nodes(len: usize) -> usize {
@@ -422,7 +436,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             source,
             file,
             limits,
-            budget: u64::try_from(budget).unwrap_or(u64::MAX),
+            budget: u64::try_from(budget).unwrap_or(u64::MAX).min(MAX_BUDGET),
             expanded: 0,
             tree,
             sizes: Vec::with_capacity(reserved_nodes(text.len())),
@@ -587,8 +601,15 @@ impl<'t, 'l> Builder<'t, 'l> {
 
     fn push_node(&mut self, node: Node, props: Option<PropsId>, size: u64) -> NodeId {
         let id = self.tree.push_with_props(node, props);
-        self.sizes.push(size);
+        self.sizes.push(stored_size(size));
         id
+    }
+
+    /// The expanded size of node `id` (`missing` for an id past the nodes).
+    fn size_of(&self, id: NodeId, missing: u64) -> u64 {
+        self.sizes
+            .get(id.0 as usize)
+            .map_or(missing, |&s| u64::from(s))
     }
 
     fn register_anchor(&mut self, anchor_id: usize, node: NodeId) {
@@ -809,7 +830,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             });
             return Err(Stop::Syntax);
         };
-        let size = self.sizes.get(target.0 as usize).copied().unwrap_or(0);
+        let size = self.size_of(target, 0);
         if size == 0 {
             // The anchored collection is still open: the alias is inside its own anchor.
             self.problems.push(YamlProblem::AliasCycle {
@@ -947,7 +968,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             node.span = node_span;
         }
         if let Some(slot) = self.sizes.get_mut(index) {
-            *slot = size.max(1);
+            *slot = stored_size(size.max(1));
         }
         self.attach(frame.id, node_span);
     }
@@ -1039,10 +1060,9 @@ impl<'t, 'l> Builder<'t, 'l> {
                         value: entry.value,
                         merge: merge_key,
                     });
-                    let size_of = |id: NodeId| self.sizes.get(id.0 as usize).copied().unwrap_or(1);
                     added = added
-                        .saturating_add(size_of(entry.key))
-                        .saturating_add(size_of(entry.value));
+                        .saturating_add(self.size_of(entry.key, 1))
+                        .saturating_add(self.size_of(entry.value, 1));
                 }
             }
         }
@@ -1107,7 +1127,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             }),
             anchor: None,
         });
-        let size = self.sizes.get(id.0 as usize).copied().unwrap_or(1);
+        let size = self.size_of(id, 1);
         self.push_node(copy, props, size)
     }
 
@@ -1135,7 +1155,7 @@ impl<'t, 'l> Builder<'t, 'l> {
         if !own_reset || inherited_reset {
             return 0;
         }
-        let size = self.sizes.get(entry.value.0 as usize).copied().unwrap_or(1);
+        let size = self.size_of(entry.value, 1);
         let id = self.push_override_copy(entry.value);
         if let Some(own) = self.entries.get_mut(slot) {
             own.value = id;
@@ -1147,7 +1167,7 @@ impl<'t, 'l> Builder<'t, 'l> {
     /// Add a finished node (written at `written`) to the open collection or the document.
     fn attach(&mut self, id: NodeId, written: Span) {
         let sizes = &self.sizes;
-        let size_of = |id: NodeId| sizes.get(id.0 as usize).copied().unwrap_or(1);
+        let size_of = |id: NodeId| sizes.get(id.0 as usize).map_or(1, |&s| u64::from(s));
         let in_flow = self.frames.iter().any(|f| f.flow);
         let Some(frame) = self.frames.last_mut() else {
             self.document_root = Some(id);

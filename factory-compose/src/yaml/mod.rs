@@ -335,7 +335,9 @@ pub struct Limits {
     /// Expanded nodes allowed per input byte (aliases and merge keys count their target's
     /// expanded size each time they are used).
     pub expanded_nodes_per_byte: usize,
-    /// Expanded nodes always allowed, whatever the input size.
+    /// Expanded nodes always allowed, whatever the input size. The budget these two give is
+    /// at most `u32::MAX - 1` nodes (the builder keeps each node's expanded size in a `u32`):
+    /// a larger one acts, and is reported, as that.
     pub min_expanded_nodes: usize,
     /// Maximum number of nodes in one file's tree (its own and those merge keys copy).
     pub max_nodes: usize,
