@@ -136,11 +136,10 @@ pub fn shown_value(loaded: &crate::Loaded, kv: &KeyValue, show_secrets: bool) ->
     if show_secrets {
         return value;
     }
-    let uses_secret = loaded
-        .interpolation
-        .uses_of(kv.node)
-        .iter()
-        .any(|u| loaded.variables.variable(&u.name).is_some_and(|v| v.secret));
+    let uses_secret = loaded.interpolation.uses_of(kv.node).iter().any(|u| {
+        let name = loaded.interpolation.name(u);
+        loaded.variables.variable(name).is_some_and(|v| v.secret)
+    });
     let Some(raw) = loaded
         .interpolation
         .raw_of(&loaded.project.tree, kv.node)

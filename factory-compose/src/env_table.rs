@@ -254,10 +254,10 @@ fn env_var(
     match kv.value(tree) {
         Some(value) => {
             // Written in compose; secret when interpolated from a secret variable.
-            let secret = interpolation
-                .uses_of(kv.node)
-                .iter()
-                .any(|u| variables.variable(&u.name).is_some_and(|v| v.secret));
+            let secret = interpolation.uses_of(kv.node).iter().any(|u| {
+                let name = interpolation.name(u);
+                variables.variable(name).is_some_and(|v| v.secret)
+            });
             let value = if secret {
                 Value::Secret(Secret::new(value))
             } else {

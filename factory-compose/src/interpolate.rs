@@ -11,11 +11,21 @@ use crate::source::SourceMap;
 use crate::span::{FileId, Location, Span};
 use crate::yaml::{NodeId, NodeKind, PlainValue, Scalar, ScalarStyle, Tree, resolve_plain};
 
+/// A variable's name in the table of names of its [`Interpolation`]: read it with
+/// [`Interpolation::name`]. Each distinct name is kept once (the 10 000-service project makes
+/// 18 002 uses of 4 names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct VarName(u32);
+
 /// One use of a variable in a compose value.
+///
+/// API change: `name` was the name itself (a `CompactString`, 24 bytes); it is now a handle
+/// into the pass's table of names, read with [`Interpolation::name`] (a use is 24 bytes, not
+/// 48).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VarOccurrence {
-    /// The variable's name (inline up to 24 bytes: no allocation for a usual name).
-    pub name: compact_str::CompactString,
+    /// The variable's name: [`Interpolation::name`] reads it.
+    pub name: VarName,
     /// The `$NAME` / `${...}` in the file (the whole scalar when it cannot be mapped exactly).
     pub location: Location,
     /// The operator, if any (`:-`, `?` …).
@@ -26,6 +36,9 @@ pub struct VarOccurrence {
     pub node: NodeId,
 }
 
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<VarOccurrence>() == 24);
+
 /// Byte ranges in a scalar's raw text with syntax Compose v1 read differently, and why.
 pub type V1Findings = Vec<(std::ops::Range<usize>, &'static str)>;
 
@@ -35,6 +48,8 @@ pub struct Interpolation {
     /// Every variable use, in file order. Read it, do not reorder it: [`Interpolation::uses_of`]
     /// indexes into it.
     pub uses: Vec<VarOccurrence>,
+    /// The variables' names, each once ([`VarName`] indexes this).
+    names: Vec<compact_str::CompactString>,
     /// The raw (pre-interpolation) text of every scalar whose text the pass changed, sorted by
     /// node (so [`Interpolation::raw_of`] is a binary search, not a scan per call): the text's
     /// handle in the tree, which keeps a scalar's earlier text when it is replaced
@@ -50,6 +65,14 @@ pub struct Interpolation {
 }
 
 impl Interpolation {
+    /// The name of the variable `u` uses (`u` is one of this pass's [`Interpolation::uses`]).
+    #[must_use]
+    pub fn name(&self, u: &VarOccurrence) -> &str {
+        self.names
+            .get(u.name.0 as usize)
+            .map_or("", compact_str::CompactString::as_str)
+    }
+
     /// The text of `node` before interpolation, if it changed; `tree` is the tree the pass
     /// rendered (for a loaded project, [`crate::model::Project::tree`]).
     #[must_use]
@@ -133,7 +156,10 @@ pub fn run_with_files(
             // A reference rendered before `include` and `extends` were resolved ([`references`])
             // is not rendered twice.
             NodeKind::Scalar(_) if tree.node(id).interpolated => {}
-            NodeKind::Scalar(_) => scalars.push(id),
+            // Only a text with a `$` has anything to render (most have none: the list of
+            // those to render is short).
+            NodeKind::Scalar(s) if tree.text(s).contains('$') => scalars.push(id),
+            NodeKind::Scalar(_) => {}
             NodeKind::Sequence(items) => stack.extend(tree.items(items).iter().rev()),
             NodeKind::Mapping(entries) => {
                 stack.extend(tree.entries(entries).iter().rev().map(|e| e.value));
@@ -202,7 +228,12 @@ fn render_scalars(
         file_vars,
         settings,
     } = *scope;
-    let mut out = Interpolation::default();
+    // Each scalar adds at most one row to these tables: reserved once, not grown by doubling.
+    let mut out = Interpolation {
+        raw: Vec::with_capacity(scalars.len()),
+        by_node: Vec::with_capacity(scalars.len()),
+        ..Interpolation::default()
+    };
     let budget = expansion_budget(sources);
     let files = FileVars {
         vars,
@@ -210,6 +241,12 @@ fn render_scalars(
         current: std::cell::Cell::new(None),
     };
     let lookup = Budgeted::new(&files, budget);
+    // Name → its handle, while the pass runs.
+    let mut interned: std::collections::HashMap<
+        compact_str::CompactString,
+        VarName,
+        foldhash::fast::RandomState,
+    > = std::collections::HashMap::default();
     for id in scalars {
         let node = tree.node(id).clone();
         let NodeKind::Scalar(scalar) = node.kind else {
@@ -249,8 +286,17 @@ fn render_scalars(
         };
         let first = out.uses.len();
         for u in template.variables() {
+            let name = match interned.get(u.name.as_str()) {
+                Some(&name) => name,
+                None => {
+                    let name = VarName(u32::try_from(out.names.len()).unwrap_or(u32::MAX));
+                    out.names.push(u.name.as_str().into());
+                    interned.insert(u.name.as_str().into(), name);
+                    name
+                }
+            };
             out.uses.push(VarOccurrence {
-                name: u.name.as_str().into(),
+                name,
                 location: locate(u.span.clone()),
                 op: u.op,
                 has_default: u.has_default,
@@ -378,5 +424,29 @@ pub(crate) fn unset_diagnostic(
         .with_help(format!(
             "set `{name}` in `.env` or the environment, or write `${{{name}:-default}}`"
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{FileKind, ProcessEnv, Settings, SourceFile, SourceMap, load};
+
+    #[test]
+    fn each_name_is_kept_once_and_read_back_through_the_table() {
+        let mut sources = SourceMap::new();
+        let text = "services:\n  a:\n    image: ${R}/a:${TAG}\n    command: [\"$TAG\", \"${X:-$R}\", \"$$TAG\", \"1 ${TAG}\"]\n";
+        sources.add(SourceFile::new("c.yml", text, FileKind::Compose));
+        let loaded = load(&sources, &ProcessEnv::default(), &Settings::default());
+        let i = &loaded.interpolation;
+        let names: Vec<&str> = i.uses.iter().map(|u| i.name(u)).collect();
+        assert_eq!(names, ["R", "TAG", "TAG", "X", "R", "TAG"]);
+        // Same name, same handle; three names in the table.
+        assert_eq!(i.uses[1].name, i.uses[2].name);
+        assert_ne!(i.uses[0].name, i.uses[1].name);
+        assert_eq!(i.names.len(), 3);
+        for u in &i.uses {
+            let at = &text[u.location.span.range()];
+            assert!(at.contains(i.name(u)), "{at} names {}", i.name(u));
+        }
     }
 }

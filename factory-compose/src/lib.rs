@@ -1155,9 +1155,9 @@ fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics
             if fe002
                 .iter()
                 .any(|&k| primary(&diagnostics[k]) == Some(u.location))
-                && !names.contains(&u.name.as_str())
+                && !names.contains(&loaded.interpolation.name(u))
             {
-                names.push(u.name.as_str());
+                names.push(loaded.interpolation.name(u));
             }
         }
         let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();

@@ -75,7 +75,7 @@ pub(crate) fn secret_scalars(
     let mut out: Vec<Location> = interpolation
         .uses
         .iter()
-        .filter(|u| names.contains(&u.name.as_str()))
+        .filter(|u| names.contains(&interpolation.name(u)))
         .filter(|u| (u.node.0 as usize) < tree.nodes.len())
         .map(|u| tree.location(u.node))
         .collect();

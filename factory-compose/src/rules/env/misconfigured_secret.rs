@@ -151,7 +151,12 @@ fn malformed(problem: &SvProblem) -> Diagnostic {
 
 /// Where compose uses `name`: a `${name}` in a value, else a bare `- name` environment item.
 fn first_use(cx: &Context<'_>, name: &str) -> Option<Location> {
-    if let Some(u) = cx.interpolation.uses.iter().find(|u| u.name == name) {
+    if let Some(u) = cx
+        .interpolation
+        .uses
+        .iter()
+        .find(|u| cx.interpolation.name(u) == name)
+    {
         return Some(u.location);
     }
     let tree = &cx.project.tree;
@@ -171,7 +176,7 @@ fn reported_unset(cx: &Context<'_>, name: &str) -> bool {
     cx.settings.is_deploy()
         && cx.variables.variable(name).is_none()
         && (cx.interpolation.uses.iter().any(|u| {
-            u.name == name
+            cx.interpolation.name(u) == name
                 && !u.has_default
                 && !matches!(u.op, Some(Op::RequireNonEmpty | Op::RequireSet))
         }) || bare_item(cx, name))

@@ -94,7 +94,9 @@ impl Rule for ManagedVariablesNotTaken {
                         let uses = uses.get_or_insert_with(|| {
                             let mut uses: HashMap<NodeId, Vec<&str>> = HashMap::new();
                             for u in &cx.interpolation.uses {
-                                uses.entry(u.node).or_default().push(u.name.as_str());
+                                uses.entry(u.node)
+                                    .or_default()
+                                    .push(cx.interpolation.name(u));
                             }
                             uses
                         });

@@ -322,7 +322,7 @@ pub(crate) fn uses_unset_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
         .uses_of(kv.node)
         .iter()
         .filter(|u| !u.has_default)
-        .any(|u| cx.variables.variable(&u.name).is_none())
+        .any(|u| cx.variables.variable(cx.interpolation.name(u)).is_none())
 }
 
 /// Whether the label's value uses a variable that is not set, default or not: the value then
@@ -331,7 +331,7 @@ pub(crate) fn uses_missing_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
     cx.interpolation
         .uses_of(kv.node)
         .iter()
-        .any(|u| cx.variables.variable(&u.name).is_none())
+        .any(|u| cx.variables.variable(cx.interpolation.name(u)).is_none())
 }
 
 /// The routes of the project, as `factory routes` shows them, built on first use and shared by
