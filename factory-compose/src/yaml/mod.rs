@@ -267,6 +267,10 @@ pub enum View<'t> {
 pub struct PropsId(std::num::NonZeroU32);
 
 /// One node of the tree.
+///
+/// The tag and anchor written before the node are not in it: its tree keeps them by node id
+/// ([`Tree::tag`], [`Tree::anchor`], [`Tree::props`]), so a copy of a node pushed with
+/// [`Tree::push`] has neither, and one pushed with [`Tree::push_with_props`] the ones given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
     /// Scalar, sequence or mapping.
