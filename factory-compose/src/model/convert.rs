@@ -726,7 +726,7 @@ impl<'t> Cx<'t> {
 pub(crate) fn command_value(tree: &Tree, id: NodeId) -> Option<CommandValue> {
     let node = tree.node(id);
     match node.kind {
-        NodeKind::Scalar(s) => match scalar_kind(tree, node) {
+        NodeKind::Scalar(s) => match scalar_kind(tree, id) {
             PlainValue::Null => Some(CommandValue::Null),
             PlainValue::Str => Some(CommandValue::Shell(Text::from(tree.text(s)))),
             _ => None,
@@ -739,7 +739,7 @@ pub(crate) fn command_value(tree: &Tree, id: NodeId) -> Option<CommandValue> {
                 let NodeKind::Scalar(s) = node.kind else {
                     continue;
                 };
-                let kind = scalar_kind(tree, node);
+                let kind = scalar_kind(tree, item);
                 if let Some(text) = compose_string_as(tree.text(s), kind) {
                     words.push(Spanned::new(text, tree.location(item)));
                 }
