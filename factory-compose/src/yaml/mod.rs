@@ -684,6 +684,14 @@ impl Tree {
         }
     }
 
+    /// Make room for `additional` more bytes of text ([`Tree::add_text`], [`Tree::set_text`])
+    /// at once, for a pass that knows about how much it will add: the buffer does not grow by
+    /// doubling (each doubling copies the text and frees the old buffer, which the allocator
+    /// keeps a while).
+    pub fn reserve_text(&mut self, additional: usize) {
+        self.text.reserve(additional);
+    }
+
     /// Store a scalar text; the handle goes in a node's [`NodeKind::Scalar`].
     pub fn add_text(&mut self, text: &str) -> Scalar {
         let start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
