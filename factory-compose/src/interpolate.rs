@@ -142,14 +142,11 @@ pub fn run_with_files(
     let Some(root) = tree.root() else {
         return Interpolation::default();
     };
-    let mut visited = vec![false; tree.nodes.len()];
+    let mut visited = crate::yaml::NodeSet::new(tree.nodes.len());
     let mut stack = vec![root];
     let mut scalars = Vec::new();
     while let Some(id) = stack.pop() {
-        let Some(seen) = visited.get_mut(id.0 as usize) else {
-            continue;
-        };
-        if std::mem::replace(seen, true) {
+        if !visited.insert(id) {
             continue;
         }
         match tree.node(id).kind {
@@ -168,7 +165,7 @@ pub fn run_with_files(
     }
     // Keys a merge made of `- ${K}=v` items: Compose interpolated the whole item.
     scalars.extend(tree.list_item_keys.iter().copied().filter(|id| {
-        visited.get(id.0 as usize).is_some_and(|seen| !*seen) && !tree.node(*id).interpolated
+        (id.0 as usize) < tree.nodes.len() && !visited.contains(*id) && !tree.node(*id).interpolated
     }));
     scalars.sort_unstable_by_key(|id| {
         let n = tree.node(*id);
