@@ -82,12 +82,16 @@ mean_ms() {
     awk -v d=$((e - s)) -v n="$runs" 'BEGIN { printf "%.2f\n", d / n / 1e6 }'
   fi
 }
-# peak RSS in MiB of one run
+# peak RSS in MiB: the median of 5 runs (one run's peak varies by a MiB or two with when the
+# allocator gives freed pages back)
 peak_mib() {
   local dir="$1"; shift
   [[ -n "$gnutime" ]] || { echo "n/a"; return; }
-  (cd "$dir" && "$gnutime" -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1) || true
-  tail -n 1 "$work/rss" | awk '{ printf "%.1f\n", $1 / 1024 }'
+  local k
+  for ((k = 0; k < 5; k++)); do
+    (cd "$dir" && "$gnutime" -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1) || true
+    tail -n 1 "$work/rss"
+  done | sort -n | sed -n 3p | awk '{ printf "%.1f\n", $1 / 1024 }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b == 0) print "n/a"; else printf "%.0f×\n", a / b }'; }
 
