@@ -180,12 +180,12 @@ pub(crate) fn label_value_location(
         kv.node,
         range.start + shift..range.end + shift,
     );
-    (at, label_via(service, kv))
+    (at, label_via(&project.tree, service, kv))
 }
 
-/// The `<<` key a label was inherited through, if any.
-pub(crate) fn label_via(service: &Service, kv: &KeyValue) -> Option<Location> {
-    kv.via().or_else(|| service.labels.and_then(|l| l.via))
+/// The `<<` key a label was inherited through, if any (`tree`: the project's).
+pub(crate) fn label_via(tree: &Tree, service: &Service, kv: &KeyValue) -> Option<Location> {
+    kv.via(tree).or_else(|| service.labels.and_then(|l| l.via))
 }
 
 /// A complete cron job and its next runs, as `factory cron` shows it (SPEC §5).

@@ -672,7 +672,7 @@ impl<'t> Cx<'t> {
                         }
                     };
                     let form = if item { Form::List } else { Form::Map };
-                    out.push(KeyValue::entry(e.key, e.value, form, self.via(e), value));
+                    out.push(KeyValue::entry(e, form, value));
                 }
                 true
             }

@@ -13,7 +13,7 @@ use crate::span::Location;
 
 /// The text of a model value: inline up to 24 bytes (most compose keys and values are short).
 pub type Text = compact_str::CompactString;
-use crate::yaml::{Entry, NodeId, Tree};
+use crate::yaml::{Entry, MergeKey, NodeId, Tree};
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,9 +157,11 @@ pub enum Form {
 ///
 /// Before this was a view, `key` was a `Spanned<Text>` and `value` an `Option<Text>`, both
 /// public fields: `kv.key.value` is now [`KeyValue::key`], `kv.key.at` [`KeyValue::key_at`],
-/// `kv.key.via` [`KeyValue::via`], `kv.value` [`KeyValue::value`] (each but `via` taking the
-/// tree); [`KeyValue::located_key`] gives the three together. A 10 000-service project has
-/// 64 000 entries: 32 bytes each instead of 80.
+/// `kv.key.via` [`KeyValue::via`], `kv.value` [`KeyValue::value`] (each taking the tree);
+/// [`KeyValue::located_key`] gives the three together. A 10 000-service project has 64 000
+/// entries: 24 bytes each instead of 80. An inherited entry keeps its `<<` key as a handle
+/// into the tree's table of merge keys (4 bytes, not the 12 of a location), so
+/// [`KeyValue::via`] takes the tree too (it took none before).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyValue {
     /// The value node (the map value, or the list item).
@@ -167,8 +169,9 @@ pub struct KeyValue {
     /// [`Shape::Entry`]: the key node; [`Shape::Item`]: where the item's text splits (the `=`'s
     /// offset), [`NO_SPLIT`] for an item without `=`.
     key_or_split: u32,
-    /// When the entry was inherited through a merge key: the `<<` key of the inheriting mapping.
-    via: Option<Location>,
+    /// When the entry was inherited through a merge key: the `<<` key of the inheriting mapping,
+    /// in the tree's table of merge keys ([`KeyValue::via`]). Only a [`Shape::Entry`] has one.
+    merge: Option<MergeKey>,
     /// How the entry was written.
     pub form: Form,
     /// A mapping entry or a list item read whole.
@@ -208,21 +211,15 @@ enum Reading {
 }
 
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<KeyValue>() == 32);
+const _: () = assert!(std::mem::size_of::<KeyValue>() == 24);
 
 impl KeyValue {
-    /// The entry `key: node` of a mapping, whose value Compose reads as `value`.
-    pub(crate) fn entry(
-        key: NodeId,
-        node: NodeId,
-        form: Form,
-        via: Option<Location>,
-        Read { reading, printed }: Read,
-    ) -> Self {
+    /// The entry `e` of a mapping, whose value Compose reads as `value`.
+    pub(crate) fn entry(e: &Entry, form: Form, Read { reading, printed }: Read) -> Self {
         Self {
-            node,
-            key_or_split: key.0,
-            via,
+            node: e.value,
+            key_or_split: e.key.0,
+            merge: e.merge_key(),
             form,
             shape: Shape::Entry,
             reading,
@@ -242,7 +239,7 @@ impl KeyValue {
             key_or_split: split
                 .and_then(|s| u32::try_from(s).ok())
                 .unwrap_or(NO_SPLIT),
-            via: None,
+            merge: None,
             form: Form::List,
             shape: Shape::Item,
             reading,
@@ -321,10 +318,14 @@ impl KeyValue {
 
     /// When the entry was inherited through a merge key (`<<: *anchor` in the `environment` or
     /// `labels` mapping): the `<<` key. The key and the value were written where the anchor was
-    /// defined ([`KeyValue::key_at`], [`KeyValue::value_at`]).
+    /// defined ([`KeyValue::key_at`], [`KeyValue::value_at`]). `tree` is the tree the entry was
+    /// read from ([`Project::tree`]).
     #[must_use]
-    pub const fn via(&self) -> Option<Location> {
-        self.via
+    pub fn via(&self, tree: &Tree) -> Option<Location> {
+        let span = tree.merge_key_span(self.merge?)?;
+        // In the file of the entry's key: an alias names an anchor of its own file.
+        let file = tree.node(NodeId(self.key_or_split)).file;
+        Some(Location::new(file, span))
     }
 
     /// The name and where it was written ([`KeyValue::key`], [`KeyValue::key_at`],
@@ -334,7 +335,7 @@ impl KeyValue {
         Spanned {
             value: self.key(tree),
             at: self.key_at(tree),
-            via: self.via,
+            via: self.via(tree),
         }
     }
 
@@ -342,7 +343,7 @@ impl KeyValue {
     /// name ([`KeyValue::key_at`]).
     #[must_use]
     pub fn key_primary(&self, tree: &Tree) -> Location {
-        self.via.unwrap_or_else(|| self.key_at(tree))
+        self.via(tree).unwrap_or_else(|| self.key_at(tree))
     }
 
     /// Where the value was written (the value node: the map value, or the whole list item);
@@ -360,7 +361,7 @@ impl KeyValue {
         Some(Spanned {
             value,
             at: self.value_at(tree),
-            via: self.via,
+            via: self.via(tree),
         })
     }
 
@@ -919,7 +920,7 @@ mod tests {
         );
         let kv = &kvs[0];
         assert_eq!(kv.form, Form::Map);
-        assert_eq!(kv.via(), None);
+        assert_eq!(kv.via(&p.tree), None);
         assert_eq!(written(&sources, kv.key_at(&p.tree)), "NAME");
         assert_eq!(written(&sources, kv.value_at(&p.tree)), "value");
         assert_eq!(kv.key_primary(&p.tree), kv.key_at(&p.tree));
@@ -952,7 +953,7 @@ mod tests {
         );
         assert!(
             kvs.iter()
-                .all(|kv| kv.form == Form::List && kv.via().is_none())
+                .all(|kv| kv.form == Form::List && kv.via(&p.tree).is_none())
         );
         // The name's place is the name part of the item when the item is written as read.
         assert_eq!(written(&sources, kvs[0].key_at(&p.tree)), "A");
@@ -982,8 +983,8 @@ mod tests {
             [("OWN", Some("own")), ("SHARED", Some("from-anchor"))]
         );
         let (own, shared) = (&kvs[0], &kvs[1]);
-        assert_eq!(own.via(), None);
-        let via = shared.via().expect("inherited");
+        assert_eq!(own.via(&p.tree), None);
+        let via = shared.via(&p.tree).expect("inherited");
         assert_eq!(written(&sources, via), "<<");
         assert_eq!(shared.key_primary(&p.tree), via);
         // The key and the value are where the anchor was defined.

@@ -252,13 +252,19 @@ pub struct Entry {
 
 /// A `<<` key of a [`Tree`]: one past its index in the tree's table of merge keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct MergeKey(std::num::NonZeroU32);
+pub(crate) struct MergeKey(std::num::NonZeroU32);
 
 // A 10 000-service file has about 150 000 entries.
 #[cfg(target_pointer_width = "64")]
 const _: () = assert!(std::mem::size_of::<Entry>() == 12);
 
 impl Entry {
+    /// The `<<` key the entry was inherited through, as a handle into its tree's table of
+    /// merge keys ([`Tree::merge_key_span`]): 4 bytes for a view of the entry to keep.
+    pub(crate) const fn merge_key(&self) -> Option<MergeKey> {
+        self.merge
+    }
+
     /// An entry the mapping writes itself (not inherited through `<<`).
     #[must_use]
     pub const fn new(key: NodeId, value: NodeId) -> Self {
@@ -696,8 +702,12 @@ impl Tree {
     /// mapping (in the file of the entry's key: an alias names an anchor of its own file).
     #[must_use]
     pub fn merged_from(&self, entry: &Entry) -> Option<Span> {
-        let index = entry.merge?.0.get() as usize - 1;
-        self.merge_keys.get(index).copied()
+        self.merge_key_span(entry.merge?)
+    }
+
+    /// The span of the `<<` key `key` ([`Entry::merge_key`]).
+    pub(crate) fn merge_key_span(&self, key: MergeKey) -> Option<Span> {
+        self.merge_keys.get(key.0.get() as usize - 1).copied()
     }
 
     /// Record the `<<` key written at `span`, for the entries it brings.

@@ -77,7 +77,7 @@ impl Rule for MissingCronLabel {
                         present.key(tree)
                     ),
                 )
-                .at_inherited(present.key_at(tree), label_via(job.service, present))
+                .at_inherited(present.key_at(tree), label_via(tree, job.service, present))
                 .with_help(help),
             );
         }

@@ -120,7 +120,7 @@ impl Rule for BlockedMailPort {
                                 value.trim()
                             ),
                         )
-                        .at_inherited(kv.value_at(tree), kv.via())
+                        .at_inherited(kv.value_at(tree), kv.via(tree))
                         .with_help(HELP),
                     );
                     continue;
@@ -130,7 +130,7 @@ impl Rule for BlockedMailPort {
                 };
                 if let Some((range, port)) = host_port(text) {
                     let key = kv.key(tree);
-                    let at = match kv.via() {
+                    let at = match kv.via(tree) {
                         Some(via) => via,
                         None => in_scalar(tree, cx.sources, kv.node, range),
                     };
@@ -142,7 +142,7 @@ impl Rule for BlockedMailPort {
                             ),
                         )
                         .at(at)
-                        .with_inherited_from(kv.via().map(|_| kv.value_at(tree)))
+                        .with_inherited_from(kv.via(tree).map(|_| kv.value_at(tree)))
                         .with_help(HELP),
                     );
                 }

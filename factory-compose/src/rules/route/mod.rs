@@ -98,7 +98,7 @@ impl<'a> ValueLocator<'a> {
     pub(crate) fn new(cx: &'a Context<'_>, kv: &'a KeyValue) -> Self {
         let tree = &cx.project.tree;
         if kv.has_value()
-            && let Some(via) = kv.via()
+            && let Some(via) = kv.via(tree)
         {
             return ValueLocator {
                 placing: Placing::Inherited(via),
@@ -279,7 +279,7 @@ pub(crate) struct RawLocator {
 impl RawLocator {
     pub(crate) fn new(cx: &Context<'_>, kv: &KeyValue) -> Self {
         let offsets = (|| {
-            if kv.has_value() && kv.via().is_some() {
+            if kv.has_value() && kv.via(&cx.project.tree).is_some() {
                 return None;
             }
             let node = cx.project.tree.node(kv.node);
@@ -522,7 +522,7 @@ mod tests {
     fn reference_in_value(cx: &Context<'_>, kv: &KeyValue, range: Range<usize>) -> Location {
         let tree = &cx.project.tree;
         if kv.has_value()
-            && let Some(via) = kv.via()
+            && let Some(via) = kv.via(tree)
         {
             return via;
         }

@@ -229,7 +229,13 @@ impl Rule for ScalarChangesMeaning {
             ] {
                 for kv in list {
                     if kv.form == Form::Map && kv.has_value() {
-                        check_value(what, Written::KeyValue(kv), (None, kv.via()), kv.node, out);
+                        check_value(
+                            what,
+                            Written::KeyValue(kv),
+                            (None, kv.via(&cx.project.tree)),
+                            kv.node,
+                            out,
+                        );
                     }
                 }
             }
