@@ -3,16 +3,17 @@
 
 use super::{
     CommandValue, Form, KeyValue, KeyValues, ListItem, NodeList, NodeValue, OtherKey, Project,
-    Read, Service, Spanned, StringList, Text,
+    Read, Reading, Service, Spanned, StringList, Text,
 };
 use crate::diagnostic::Diagnostics;
 use crate::rules::registry;
 use crate::span::Location;
 use crate::yaml::{Entry, Node, NodeId, NodeKind, PlainValue, ScalarStyle, Tree, resolve_plain};
+use std::cell::RefCell;
 
 /// Build the model of `tree` (its first document). Problems are pushed to `diags`.
 #[must_use]
-pub fn build(tree: Tree, diags: &mut Diagnostics) -> Project {
+pub fn build(mut tree: Tree, diags: &mut Diagnostics) -> Project {
     let root = tree.root();
     let mut project = Project {
         tree: Tree::default(),
@@ -27,8 +28,13 @@ pub fn build(tree: Tree, diags: &mut Diagnostics) -> Project {
         service_other_keys: Vec::new(),
     };
     if let Some(root) = root {
-        let cx = Cx { tree: &tree };
+        let cx = Cx {
+            tree: &tree,
+            go_printed: RefCell::new(Vec::new()),
+        };
         cx.project(root, &mut project, diags);
+        let go_printed = cx.go_printed.into_inner();
+        tree.set_go_printed(go_printed);
     }
     project.tree = tree;
     project
@@ -36,6 +42,9 @@ pub fn build(tree: Tree, diags: &mut Diagnostics) -> Project {
 
 struct Cx<'t> {
     tree: &'t Tree,
+    /// What Compose reads for the `environment` and `labels` numbers Go prints otherwise than
+    /// written, by node, for the tree to keep ([`Tree::set_go_printed`]).
+    go_printed: RefCell<Vec<(NodeId, Box<str>)>>,
 }
 
 /// What [`Cx::item_counts`] counts.
@@ -393,6 +402,18 @@ impl<'t> Cx<'t> {
         }
     }
 
+    /// How a [`KeyValue`] reads node `id` as `read` says: a number Go prints otherwise than
+    /// written goes to the tree's table ([`Tree::go_printed`]).
+    fn keep_printed(&self, id: NodeId, read: Read) -> Reading {
+        let (reading, printed) = read.into_parts();
+        if let Some(printed) = printed {
+            self.go_printed
+                .borrow_mut()
+                .push((id, printed.as_str().into()));
+        }
+        reading
+    }
+
     fn via(&self, e: &Entry) -> Option<Location> {
         self.tree
             .merged_from(e)
@@ -627,7 +648,7 @@ impl<'t> Cx<'t> {
                     };
                     let read = compose_read(s, kind);
                     let split = read.text(s).and_then(|text| text.find('='));
-                    out.push(KeyValue::item(item, read, split));
+                    out.push(KeyValue::item(item, self.keep_printed(item, read), split));
                 }
                 true
             }
@@ -672,7 +693,7 @@ impl<'t> Cx<'t> {
                         }
                     };
                     let form = if item { Form::List } else { Form::Map };
-                    out.push(KeyValue::entry(e, form, value));
+                    out.push(KeyValue::entry(e, form, self.keep_printed(e.value, value)));
                 }
                 true
             }

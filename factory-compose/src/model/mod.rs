@@ -152,14 +152,15 @@ pub enum Form {
 /// A mapping entry's key is its key node's text; a list item `- KEY=VALUE` is split at its first
 /// `=` (a bare `- KEY` has no value). Where Compose does not read a value as its node's text, the
 /// entry keeps what it reads: a boolean is `true`/`false` (`True` in the file), a number is
-/// printed as Go prints it (`0755` is `493`, `1e6` is `1e+06`; kept with the entry, as few
-/// values are numbers written otherwise), a null, list or mapping value is no value.
+/// printed as Go prints it (`0755` is `493`, `1e6` is `1e+06`; kept in the tree by node,
+/// [`Tree`]'s `go_printed`, as few values are numbers written otherwise), a null, list or
+/// mapping value is no value.
 ///
 /// Before this was a view, `key` was a `Spanned<Text>` and `value` an `Option<Text>`, both
 /// public fields: `kv.key.value` is now [`KeyValue::key`], `kv.key.at` [`KeyValue::key_at`],
 /// `kv.key.via` [`KeyValue::via`], `kv.value` [`KeyValue::value`] (each taking the tree);
 /// [`KeyValue::located_key`] gives the three together. A 10 000-service project has 64 000
-/// entries: 24 bytes each instead of 80. An inherited entry keeps its `<<` key as a handle
+/// entries: 16 bytes each instead of 80. An inherited entry keeps its `<<` key as a handle
 /// into the tree's table of merge keys (4 bytes, not the 12 of a location), so
 /// [`KeyValue::via`] takes the tree too (it took none before).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,8 +179,6 @@ pub struct KeyValue {
     shape: Shape,
     /// How Compose reads the value node's text.
     reading: Reading,
-    /// The value node as Compose reads it, for [`Reading::Printed`] only.
-    printed: Option<Box<Text>>,
 }
 
 /// [`KeyValue::key_or_split`] of a list item without `=` (a bare `- KEY`).
@@ -197,25 +196,25 @@ enum Shape {
 
 /// How Compose reads a [`KeyValue`]'s value node (the whole item, for a list item).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reading {
+pub(crate) enum Reading {
     /// As its text: a string (or a timestamp, or a number Go prints as written).
     Text,
     /// The boolean `true`, however written (`True`, `TRUE`).
     True,
     /// The boolean `false`, however written.
     False,
-    /// A number Go prints otherwise than written: [`KeyValue::printed`].
+    /// A number Go prints otherwise than written: the tree keeps what Go prints, by node.
     Printed,
     /// No value: a null scalar, a list or a mapping (a mapping entry only).
     Absent,
 }
 
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<KeyValue>() == 24);
+const _: () = assert!(std::mem::size_of::<KeyValue>() == 16);
 
 impl KeyValue {
     /// The entry `e` of a mapping, whose value Compose reads as `value`.
-    pub(crate) fn entry(e: &Entry, form: Form, Read { reading, printed }: Read) -> Self {
+    pub(crate) fn entry(e: &Entry, form: Form, reading: Reading) -> Self {
         Self {
             node: e.value,
             key_or_split: e.key.0,
@@ -223,17 +222,12 @@ impl KeyValue {
             form,
             shape: Shape::Entry,
             reading,
-            printed,
         }
     }
 
-    /// The list item `node` (`- KEY=VALUE` or `- KEY`), which Compose reads as `text`, whose
-    /// first `=` is at `split` (in that reading).
-    pub(crate) fn item(
-        node: NodeId,
-        Read { reading, printed }: Read,
-        split: Option<usize>,
-    ) -> Self {
+    /// The list item `node` (`- KEY=VALUE` or `- KEY`), which Compose reads as `reading` says,
+    /// whose first `=` is at `split` (in that reading).
+    pub(crate) fn item(node: NodeId, reading: Reading, split: Option<usize>) -> Self {
         Self {
             node,
             key_or_split: split
@@ -243,15 +237,15 @@ impl KeyValue {
             form: Form::List,
             shape: Shape::Item,
             reading,
-            printed,
         }
     }
 
     /// The value node (a list item: the whole item) as Compose reads it.
     fn read<'a>(&'a self, tree: &'a Tree) -> Option<&'a str> {
-        self.reading.of(self.printed.as_deref(), || {
-            text_of(tree, self.node).unwrap_or_default()
-        })
+        self.reading.of(
+            || tree.go_printed(self.node),
+            || text_of(tree, self.node).unwrap_or_default(),
+        )
     }
 
     /// The item's split, when it has an `=`.
@@ -461,19 +455,29 @@ impl Read {
 
     /// What Compose reads, `text` being the node's text.
     pub(crate) fn text<'a>(&'a self, text: &'a str) -> Option<&'a str> {
-        self.reading.of(self.printed.as_deref(), || text)
+        self.reading
+            .of(|| self.printed.as_deref().map(Text::as_str), || text)
+    }
+
+    /// How to read the node, and the text read for [`Reading::Printed`].
+    pub(crate) fn into_parts(self) -> (Reading, Option<Box<Text>>) {
+        (self.reading, self.printed)
     }
 }
 
 impl Reading {
     /// What Compose reads: the node's text (`text`, read only when needed), a boolean, the
-    /// `printed` text, or nothing.
-    fn of<'a>(self, printed: Option<&'a Text>, text: impl FnOnce() -> &'a str) -> Option<&'a str> {
+    /// `printed` text (read only when needed), or nothing.
+    fn of<'a>(
+        self,
+        printed: impl FnOnce() -> Option<&'a str>,
+        text: impl FnOnce() -> &'a str,
+    ) -> Option<&'a str> {
         match self {
             Reading::Text => Some(text()),
             Reading::True => Some("true"),
             Reading::False => Some("false"),
-            Reading::Printed => printed.map(Text::as_str),
+            Reading::Printed => printed(),
             Reading::Absent => None,
         }
     }

@@ -556,6 +556,11 @@ pub struct Tree {
     /// The spans of the `<<` keys entries were inherited through ([`MergeKey`] is one past
     /// the index).
     merge_keys: Vec<Span>,
+    /// What Compose reads for the number scalars Go prints otherwise than written (`0755` is
+    /// `493`, `1e6` `1e+06`), by node, sorted: set once the tree is final, by the model for the
+    /// `environment` and `labels` values it reads ([`Tree::set_go_printed`]). Few values are
+    /// such numbers: the model's views of them keep no text of their own.
+    go_printed: Vec<(NodeId, Box<str>)>,
 }
 
 impl Tree {
@@ -703,6 +708,26 @@ impl Tree {
     #[must_use]
     pub fn merged_from(&self, entry: &Entry) -> Option<Span> {
         self.merge_key_span(entry.merge?)
+    }
+
+    /// Keep `printed`, what Compose reads for number nodes Go prints otherwise than written,
+    /// for [`Tree::go_printed`] (in any order; a node given twice is read the same both times,
+    /// and kept once). The tree must be final: the nodes are not renumbered after.
+    pub(crate) fn set_go_printed(&mut self, mut printed: Vec<(NodeId, Box<str>)>) {
+        printed.sort_unstable_by_key(|(id, _)| id.0);
+        printed.dedup_by_key(|(id, _)| id.0);
+        printed.shrink_to_fit();
+        self.go_printed = printed;
+    }
+
+    /// What Compose reads for number node `id` when Go prints it otherwise than written, as
+    /// kept by [`Tree::set_go_printed`].
+    pub(crate) fn go_printed(&self, id: NodeId) -> Option<&str> {
+        let index = self
+            .go_printed
+            .binary_search_by_key(&id.0, |(n, _)| n.0)
+            .ok()?;
+        self.go_printed.get(index).map(|(_, text)| &**text)
     }
 
     /// The span of the `<<` key `key` ([`Entry::merge_key`]).
