@@ -1036,6 +1036,26 @@ mod tests {
     }
 
     #[test]
+    fn a_number_shared_through_an_anchor_reads_as_go_prints_it_wherever_it_is_used() {
+        let (l, _) = load(
+            &[
+                "x-mode: &mode 0755\nservices:\n  a:\n    image: a\n    environment:\n      MODE: *mode\n      HEX: 0x1F\n    labels:\n      - *mode\n  b:\n    image: b\n    environment:\n      MODE: *mode\n      OWN: 1e6\n",
+            ],
+            "",
+        );
+        let p = &l.project;
+        assert_eq!(
+            read(p, entries(p, "a", false)),
+            [("MODE", Some("493")), ("HEX", Some("31"))]
+        );
+        assert_eq!(read(p, entries(p, "a", true)), [("493", None)]);
+        assert_eq!(
+            read(p, entries(p, "b", false)),
+            [("MODE", Some("493")), ("OWN", Some("1e+06"))]
+        );
+    }
+
+    #[test]
     fn list_items_that_are_not_strings_are_read_as_compose_prints_them() {
         let (l, _) = load(
             &[
