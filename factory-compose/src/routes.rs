@@ -46,34 +46,42 @@ use serde::Serialize;
 use crate::model::{KeyValue, Project, Service};
 use crate::yaml::Tree;
 
-/// One frontend: a rule label and its companions, borrowed from the [`Project`] (the labels'
-/// values are read through its tree).
+/// A route's label that may be absent: its index in [`Project::key_values`], [`NO_LABEL`] for
+/// none (4 bytes instead of an 8-byte `Option<&KeyValue>`: a project may have 10 000 routes).
+const NO_LABEL: u32 = u32::MAX;
+
+/// One frontend: a rule label and its companions, read through the [`Project`] (the labels'
+/// values through its tree).
+///
+/// The route is kept small (a project may declare thousands): the service and the segment
+/// names, and the companion labels, are read from the project when asked
+/// ([`RouteDef::service`], [`RouteDef::segment`], [`RouteDef::priority`] …) rather than held.
 #[derive(Clone)]
 pub struct RouteDef<'p> {
-    /// The service name.
-    pub service: &'p str,
-    /// Index of the service in [`Project::services`].
-    pub service_index: usize,
-    /// The segment (`traefik.<segment>.frontend.rule`), `None` for the plain labels.
-    pub segment: Option<&'p str>,
+    /// The project the route is in.
+    project: &'p Project,
     /// The `frontend.rule` label.
-    pub rule: &'p KeyValue,
-    /// The `frontend.priority` label in effect.
-    pub priority: Option<&'p KeyValue>,
-    /// The `port` label in effect.
-    pub port: Option<&'p KeyValue>,
-    /// The `frontend.auth.basic` (or `.auth.basic.users`) label in effect.
-    pub auth: Option<&'p KeyValue>,
-    /// The `frontend.entryPoints` label in effect.
-    pub entrypoints: Option<&'p KeyValue>,
+    rule: &'p KeyValue,
+    /// Index of the service in [`Project::services`].
+    service_index: u32,
+    /// A label whose key names the segment (`traefik.<segment>.…`), [`NO_LABEL`] for the
+    /// service-wide labels.
+    segment_key: u32,
+    /// The `frontend.priority`, `port`, `frontend.auth.basic` (or `.auth.basic.users`) and
+    /// `frontend.entryPoints` labels in effect, as [`NO_LABEL`] or an index.
+    priority: u32,
+    port: u32,
+    auth: u32,
+    entrypoints: u32,
     /// A cron job or one-shot service: listed, but not serving.
     pub transient: bool,
     /// The rule parsed on first use (several rules and the route table read it); the error
     /// boxed, as it is rare and larger than a rule.
     parsed: std::sync::OnceLock<Result<Rule, Box<ParseError>>>,
-    /// The project's tree, which the labels are read from.
-    tree: &'p Tree,
 }
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<RouteDef<'_>>() == 104);
 
 impl std::fmt::Debug for RouteDef<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -83,15 +91,16 @@ impl std::fmt::Debug for RouteDef<'_> {
         ) -> Option<(&'a str, Option<&'a str>)> {
             kv.map(|kv| (kv.key(tree), kv.value(tree)))
         }
+        let tree = &self.project.tree;
         f.debug_struct("RouteDef")
-            .field("service", &self.service)
+            .field("service", &self.service())
             .field("service_index", &self.service_index)
-            .field("segment", &self.segment)
-            .field("rule", &label(self.tree, Some(self.rule)))
-            .field("priority", &label(self.tree, self.priority))
-            .field("port", &label(self.tree, self.port))
-            .field("auth", &label(self.tree, self.auth))
-            .field("entrypoints", &label(self.tree, self.entrypoints))
+            .field("segment", &self.segment())
+            .field("rule", &label(tree, Some(self.rule)))
+            .field("priority", &label(tree, self.priority()))
+            .field("port", &label(tree, self.port()))
+            .field("auth", &label(tree, self.auth()))
+            .field("entrypoints", &label(tree, self.entrypoints()))
             .field("transient", &self.transient)
             .finish_non_exhaustive()
     }
@@ -102,17 +111,74 @@ fn value_of<'a>(tree: &'a Tree, kv: Option<&'a KeyValue>) -> Option<&'a str> {
 }
 
 impl<'p> RouteDef<'p> {
+    /// The label at `index` in [`Project::key_values`] ([`NO_LABEL`]: none).
+    fn label(&self, index: u32) -> Option<&'p KeyValue> {
+        self.project.key_values.get(index as usize)
+    }
+
+    /// The service name.
+    #[must_use]
+    pub fn service(&self) -> &'p str {
+        self.project
+            .services
+            .get(self.service_index())
+            .map_or("", |s| s.name.value.as_str())
+    }
+
+    /// Index of the service in [`Project::services`].
+    #[must_use]
+    pub fn service_index(&self) -> usize {
+        self.service_index as usize
+    }
+
+    /// The segment (`traefik.<segment>.frontend.rule`), `None` for the plain labels.
+    #[must_use]
+    pub fn segment(&self) -> Option<&'p str> {
+        let kv = self.label(self.segment_key)?;
+        split_key(kv.key(&self.project.tree))?.0
+    }
+
+    /// The `frontend.rule` label.
+    #[must_use]
+    pub fn rule(&self) -> &'p KeyValue {
+        self.rule
+    }
+
+    /// The `frontend.priority` label in effect.
+    #[must_use]
+    pub fn priority(&self) -> Option<&'p KeyValue> {
+        self.label(self.priority)
+    }
+
+    /// The `port` label in effect.
+    #[must_use]
+    pub fn port(&self) -> Option<&'p KeyValue> {
+        self.label(self.port)
+    }
+
+    /// The `frontend.auth.basic` (or `.auth.basic.users`) label in effect.
+    #[must_use]
+    pub fn auth(&self) -> Option<&'p KeyValue> {
+        self.label(self.auth)
+    }
+
+    /// The `frontend.entryPoints` label in effect.
+    #[must_use]
+    pub fn entrypoints(&self) -> Option<&'p KeyValue> {
+        self.label(self.entrypoints)
+    }
+
     /// The rule as Traefik reads it (after interpolation).
     #[must_use]
     pub fn rule_text(&self) -> &'p str {
-        self.rule.value(self.tree).unwrap_or("")
+        self.rule.value(&self.project.tree).unwrap_or("")
     }
 
     /// The value of one of the route's labels ([`RouteDef::rule`], [`RouteDef::port`] …),
     /// read through the project's tree.
     #[must_use]
     pub fn value_of(&self, label: Option<&'p KeyValue>) -> Option<&'p str> {
-        value_of(self.tree, label)
+        value_of(&self.project.tree, label)
     }
 
     /// The parsed rule.
@@ -129,7 +195,7 @@ impl<'p> RouteDef<'p> {
     /// The priority label's value when it is a valid integer.
     #[must_use]
     pub fn priority_label(&self) -> Option<i64> {
-        self.value_of(self.priority)
+        self.value_of(self.priority())
             .and_then(|v| parse_priority(v).ok())
     }
 
@@ -145,10 +211,10 @@ impl<'p> RouteDef<'p> {
     /// The port Traefik forwards to: `traefik.port` when valid, else the only exposed port.
     #[must_use]
     pub fn effective_port(&self, project: &Project) -> Option<u16> {
-        if let Some(v) = self.value_of(self.port) {
+        if let Some(v) = self.value_of(self.port()) {
             return parse_port(v).ok();
         }
-        let svc = project.services.get(self.service_index)?;
+        let svc = project.services.get(self.service_index())?;
         // `exposed_ports(svc)` when it is one port, without collecting them.
         let mut only = None;
         let mut several = false;
@@ -163,7 +229,7 @@ impl<'p> RouteDef<'p> {
     /// The basic-auth users (the names of the entries, even the malformed ones).
     #[must_use]
     pub fn auth_users(&self) -> Vec<String> {
-        let Some(value) = self.value_of(self.auth) else {
+        let Some(value) = self.value_of(self.auth()) else {
             return Vec::new();
         };
         match BasicAuth::parse(value) {
@@ -185,7 +251,7 @@ impl<'p> RouteDef<'p> {
     /// The entry points (`traefik.frontend.entryPoints`, comma-separated).
     #[must_use]
     pub fn entrypoint_names(&self) -> Vec<String> {
-        self.value_of(self.entrypoints)
+        self.value_of(self.entrypoints())
             .map(|v| {
                 v.split(',')
                     .map(str::trim)
@@ -201,8 +267,8 @@ impl<'p> RouteDef<'p> {
     pub fn to_route(&self, project: &Project) -> Option<Route<'_>> {
         let rule = self.parsed_rule().ok()?;
         Some(Route::new(
-            self.service,
-            self.segment,
+            self.service(),
+            self.segment(),
             rule,
             self.priority_label(),
             self.effective_port(project),
@@ -394,9 +460,10 @@ const AUTH_BASIC: usize = 3;
 const AUTH_BASIC_USERS: usize = 4;
 const ENTRYPOINTS: usize = 5;
 
-/// The route labels one segment (or the service-wide labels) sets, by position in [`PROPS`]:
-/// a repeated key keeps the last one, as in a Compose map.
-type Props<'a> = [Option<&'a KeyValue>; PROPS.len()];
+/// The route labels one segment (or the service-wide labels) sets, by position in [`PROPS`],
+/// as indices in [`Project::key_values`] ([`NO_LABEL`]: not set): a repeated key keeps the
+/// last one, as in a Compose map.
+type Props = [u32; PROPS.len()];
 
 /// Above this many routes, conflicts and shadowing are not analysed.
 pub const MAX_COMPARED_ROUTES: usize = 200;
@@ -418,16 +485,22 @@ pub fn routes<'p>(project: &'p Project) -> Vec<RouteDef<'p>> {
         if !traefik(svc) {
             continue;
         }
+        let Ok(service_index) = u32::try_from(index) else {
+            break;
+        };
+        // The labels' indices in `project.key_values` follow the first one's.
+        let first = svc.labels.map_or(0, |l| l.first_index());
         // What `is_enabled` and `is_cron` read, taken in the one pass over the labels (each
         // label's key is read from the tree).
         let mut enable: Option<&KeyValue> = None;
         let mut cron = false;
-        // The service-wide labels, and each segment's in the order segments first appear.
-        let mut defaults: Props<'_> = [None; PROPS.len()];
-        let mut named: Vec<(&str, Props<'_>)> = Vec::new();
+        // The service-wide labels, and each segment's (with the first label naming it) in the
+        // order segments first appear.
+        let mut defaults: Props = [NO_LABEL; PROPS.len()];
+        let mut named: Vec<(u32, Props)> = Vec::new();
         // Each segment's place in `named`: a service may declare thousands of segments.
         let mut place: HashMap<&str, usize> = HashMap::new();
-        for kv in svc.label_entries(project) {
+        for (at, kv) in (first..).zip(svc.label_entries(project)) {
             let key = kv.key(tree);
             cron |= is_cron_label(key);
             if key == "traefik.enable" {
@@ -440,7 +513,7 @@ pub fn routes<'p>(project: &'p Project) -> Vec<RouteDef<'p>> {
                 None => &mut defaults,
                 Some(name) => {
                     let i = *place.entry(name).or_insert_with(|| {
-                        named.push((name, [None; PROPS.len()]));
+                        named.push((at, [NO_LABEL; PROPS.len()]));
                         named.len() - 1
                     });
                     match named.get_mut(i) {
@@ -455,41 +528,44 @@ pub fn routes<'p>(project: &'p Project) -> Vec<RouteDef<'p>> {
                 .position(|p| *p == prop)
                 .and_then(|i| props.get_mut(i))
             {
-                *slot = Some(kv);
+                *slot = at;
             }
         }
         if !enables(tree, enable) {
             continue;
         }
-        let get = |own: &Props<'p>, prop: usize| -> Option<&'p KeyValue> {
-            own.get(prop)
-                .copied()
-                .flatten()
-                .or_else(|| defaults.get(prop).copied().flatten())
+        let get = |own: &Props, prop: usize| -> u32 {
+            match own.get(prop) {
+                Some(&at) if at != NO_LABEL => at,
+                _ => defaults.get(prop).copied().unwrap_or(NO_LABEL),
+            }
         };
         // `is_cron(svc) || is_one_shot(svc)`.
         let transient = cron || never_restarts(tree, svc);
-        let make = |segment: Option<&'p str>, own: &Props<'p>| -> Option<RouteDef<'p>> {
-            let rule = get(own, RULE)?;
+        let make = |segment_key: u32, own: &Props| -> Option<RouteDef<'p>> {
+            let rule = project.key_values.get(get(own, RULE) as usize)?;
+            let auth = match get(own, AUTH_BASIC_USERS) {
+                NO_LABEL => get(own, AUTH_BASIC),
+                users => users,
+            };
             Some(RouteDef {
-                service: svc.name.value.as_str(),
-                service_index: index,
-                segment,
+                project,
                 rule,
+                service_index,
+                segment_key,
                 priority: get(own, PRIORITY),
                 port: get(own, PORT),
-                auth: get(own, AUTH_BASIC_USERS).or_else(|| get(own, AUTH_BASIC)),
+                auth,
                 entrypoints: get(own, ENTRYPOINTS),
                 transient,
                 parsed: std::sync::OnceLock::new(),
-                tree,
             })
         };
         if named.is_empty() {
-            out.extend(make(None, &[None; PROPS.len()]));
+            out.extend(make(NO_LABEL, &[NO_LABEL; PROPS.len()]));
         } else {
-            for (segment, own) in &named {
-                out.extend(make(Some(segment), own));
+            for (segment_key, own) in &named {
+                out.extend(make(*segment_key, own));
             }
         }
     }
@@ -578,8 +654,8 @@ pub fn rows(project: &Project, defs: &[RouteDef<'_>]) -> Vec<RouteRow> {
         .map(|d| {
             let (priority, from_label) = d.effective_priority();
             RouteRow {
-                service: d.service.to_owned(),
-                segment: d.segment.map(str::to_owned),
+                service: d.service().to_owned(),
+                segment: d.segment().map(str::to_owned),
                 rule: d.rule_text().to_owned(),
                 priority,
                 priority_source: if from_label { "label" } else { "rule-length" },

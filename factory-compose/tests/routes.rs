@@ -184,7 +184,7 @@ fn routes_are_grouped_by_entry_point_in_first_listed_order() {
     let loaded = load(&s, &ProcessEnv::default(), &Settings::default());
     let defs = routes::routes(&loaded.project);
     let services =
-        |members: &[usize]| -> Vec<&str> { members.iter().map(|&i| defs[i].service).collect() };
+        |members: &[usize]| -> Vec<&str> { members.iter().map(|&i| defs[i].service()).collect() };
     let groups: Vec<Vec<&str>> = routes::tables(&loaded.project, &defs)
         .iter()
         .map(|(_, members)| services(members))

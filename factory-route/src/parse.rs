@@ -164,14 +164,22 @@ pub(crate) struct ArgData {
     span: Sp,
 }
 
+/// A segment's arguments as its rule stores them: the only one in the segment itself (most
+/// segments have one: no separate allocation of arguments for most rules), else a range of the
+/// rule's other arguments ([`Extra::args`]).
+#[derive(Debug, Clone, Copy)]
+enum SegArgs {
+    One(ArgData),
+    Shared(Sp),
+}
+
 /// A segment as a rule stores it.
 #[derive(Debug, Clone)]
 pub(crate) struct Seg {
     name: MatcherName,
     name_span: Sp,
     span: Sp,
-    /// Indices into the rule's arguments.
-    args: Sp,
+    args: SegArgs,
     compiled: Compiled,
 }
 
@@ -208,7 +216,7 @@ impl<'r> Segment<'r> {
     /// The arguments, in order.
     pub fn args(self) -> impl ExactSizeIterator<Item = Arg<'r>> + DoubleEndedIterator + Clone {
         let rule = self.rule;
-        rule.arg_data(self.seg.args).iter().map(move |a| Arg {
+        rule.arg_data(&self.seg.args).iter().map(move |a| Arg {
             text: rule.buf_str(a.text),
             span: a.span.range(),
         })
@@ -220,7 +228,7 @@ impl<'r> Segment<'r> {
     /// The argument texts, in order.
     fn arg_texts(self) -> impl Iterator<Item = &'r str> + Clone {
         let rule = self.rule;
-        rule.arg_data(self.seg.args)
+        rule.arg_data(&self.seg.args)
             .iter()
             .map(move |a| rule.buf_str(a.text))
     }
@@ -361,10 +369,20 @@ pub struct Rule {
     buf: Box<str>,
     text_len: u32,
     segments: Box<[Seg]>,
-    /// Every segment's arguments, segment after segment.
+    /// Out of line: most rules have neither modifiers nor a segment of several arguments.
+    extra: Option<Box<Extra>>,
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Rule>() == 48);
+
+/// What most rules do not have, out of their [`Rule`].
+#[derive(Debug, Clone, Default)]
+struct Extra {
+    /// The arguments of the segments that do not have exactly one ([`SegArgs::Shared`]),
+    /// segment after segment.
     args: Box<[ArgData]>,
-    /// Out of line: most rules have none.
-    modifiers: Option<Box<Modifiers>>,
+    modifiers: Modifiers,
 }
 
 /// One lexed argument: its text in the rule text followed by the lexer's joined arguments,
@@ -776,7 +794,8 @@ impl Rule {
                 }
             };
         let mut segments = Vec::with_capacity(lexed.segments.len());
-        let mut all_args: Vec<ArgData> = Vec::with_capacity(lexed.args.len());
+        // The arguments of the segments without exactly one (most rules: none).
+        let mut all_args: Vec<ArgData> = Vec::new();
         let mut modifiers = Modifiers::default();
         // A regex past factory's size budget is not an error for Traefik: the rest of the rule
         // is still checked, and the budget is reported only when nothing else is wrong.
@@ -1031,16 +1050,23 @@ impl Rule {
                     Compiled::Modifier
                 }
             };
-            let first = all_args.len();
-            all_args.extend(args.iter().map(|a| ArgData {
+            let data = |a: &LexArg| ArgData {
                 text: own(a),
                 span: Sp::new(&a.span),
-            }));
+            };
+            let seg_args = match args {
+                [one] => SegArgs::One(data(one)),
+                _ => {
+                    let first = all_args.len();
+                    all_args.extend(args.iter().map(data));
+                    SegArgs::Shared(Sp::new(&(first..all_args.len())))
+                }
+            };
             segments.push(Seg {
                 name,
                 name_span: Sp::new(&l.name_span),
                 span: Sp::new(&l.span),
-                args: Sp::new(&(first..all_args.len())),
+                args: seg_args,
                 compiled,
             });
         }
@@ -1055,8 +1081,12 @@ impl Rule {
             buf: buf.into_boxed_str(),
             text_len: u32::try_from(text.len()).unwrap_or(u32::MAX),
             segments: segments.into_boxed_slice(),
-            args: all_args.into_boxed_slice(),
-            modifiers: (!modifiers.is_empty()).then(|| Box::new(modifiers)),
+            extra: (!modifiers.is_empty() || !all_args.is_empty()).then(|| {
+                Box::new(Extra {
+                    args: all_args.into_boxed_slice(),
+                    modifiers,
+                })
+            }),
         })
     }
 
@@ -1079,9 +1109,16 @@ impl Rule {
         self.buf.get(s.range()).unwrap_or("")
     }
 
-    /// Arguments by index range.
-    pub(crate) fn arg_data(&self, range: Sp) -> &[ArgData] {
-        self.args.get(range.range()).unwrap_or(&[])
+    /// A segment's arguments.
+    fn arg_data<'s>(&'s self, args: &'s SegArgs) -> &'s [ArgData] {
+        match args {
+            SegArgs::One(one) => std::slice::from_ref(one),
+            SegArgs::Shared(range) => self
+                .extra
+                .as_deref()
+                .and_then(|e| e.args.get(range.range()))
+                .unwrap_or(&[]),
+        }
     }
 
     /// The templates of the `index`-th segment, a `Path`-like one, without strict slash: built
@@ -1115,7 +1152,9 @@ impl Rule {
 
     /// The modifier chain.
     pub(crate) fn modifiers(&self) -> &Modifiers {
-        self.modifiers.as_deref().unwrap_or(&NO_MODIFIERS)
+        self.extra
+            .as_deref()
+            .map_or(&NO_MODIFIERS, |e| &e.modifiers)
     }
 
     /// Traefik's default priority: the rule's length in bytes.

@@ -403,6 +403,11 @@ impl KeyValues {
             .unwrap_or_default()
     }
 
+    /// The first entry's index in [`Project::key_values`] (the entries follow it).
+    pub(crate) fn first_index(&self) -> u32 {
+        self.start
+    }
+
     /// Where the value was written; `tree` is the project's ([`Project::tree`]).
     #[must_use]
     pub fn at(&self, tree: &Tree) -> Location {

@@ -51,10 +51,10 @@ impl Rule for AmbiguousRoutePort {
         let tree = &cx.project.tree;
         let mut seen: Vec<usize> = Vec::new();
         for d in defs(cx) {
-            let Some(svc) = cx.project.services.get(d.service_index) else {
+            let Some(svc) = cx.project.services.get(d.service_index()) else {
                 continue;
             };
-            if d.transient || d.port.is_some() || seen.contains(&d.service_index) {
+            if d.transient || d.port().is_some() || seen.contains(&d.service_index()) {
                 continue;
             }
             let mut ports = exposed_ports(cx.project, svc);
@@ -69,16 +69,16 @@ impl Rule for AmbiguousRoutePort {
             if ports.len() < 2 {
                 continue;
             }
-            seen.push(d.service_index);
+            seen.push(d.service_index());
             let list: Vec<String> = ports.iter().take(8).map(u16::to_string).collect();
             let more = if ports.len() > 8 { ", …" } else { "" };
             let lowest = ports.iter().min().copied().unwrap_or_default();
             out.push(
-                d.rule.located_key(tree).point(registry::diagnostic(
+                d.rule().located_key(tree).point(registry::diagnostic(
                     "FR003",
                     format!(
                         "`{}` exposes {} ports ({}{more}) and sets no `traefik.port`: Traefik takes the lowest port of the container ({lowest}, or a lower one its image exposes), which may not serve HTTP",
-                        d.service,
+                        d.service(),
                         ports.len(),
                         list.join(", ")
                     ),

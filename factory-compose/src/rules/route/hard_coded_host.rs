@@ -49,7 +49,7 @@ impl Rule for HardCodedHost {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for d in distinct_rules(cx) {
-            let Some(raw) = raw_value(cx, d.rule) else {
+            let Some(raw) = raw_value(cx, d.rule()) else {
                 continue;
             };
             if !may_hard_code_host(raw) {
@@ -68,7 +68,7 @@ impl Rule for HardCodedHost {
             let Some(rule) = rule else {
                 continue;
             };
-            let place = RawLocator::new(cx, d.rule);
+            let place = RawLocator::new(cx, d.rule());
             for seg in rule.segments() {
                 let (matcher, help) = match seg.name() {
                     MatcherName::Host => (
@@ -91,7 +91,7 @@ impl Rule for HardCodedHost {
                             "FR009",
                             format!(
                                 "`{matcher}:{host}` of `{}` is hard-coded: every environment answers on that domain",
-                                d.service
+                                d.service()
                             ),
                         )
                         .at(place.at(arg.span.clone()))

@@ -47,7 +47,7 @@ impl Rule for InvalidFrontendRule {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         for d in distinct_rules(cx) {
-            if uses_unset_variable(cx, d.rule) {
+            if uses_unset_variable(cx, d.rule()) {
                 continue; // FE002/FE007 report the variable; the rule is not the one meant
             }
             let Err(e) = d.parsed_rule() else { continue };
@@ -61,16 +61,16 @@ impl Rule for InvalidFrontendRule {
                 "FR001",
                 format!(
                     "`{}` of `{}` {verdict}: {}",
-                    d.rule.key(tree),
-                    d.service,
+                    d.rule().key(tree),
+                    d.service(),
                     e.message
                 ),
             )
-            .at(in_value(cx, d.rule, e.span.clone()));
+            .at(in_value(cx, d.rule(), e.span.clone()));
             if too_big {
                 diag.severity = crate::diagnostic::Severity::Warning;
             }
-            diag = diag.with_inherited_from(d.rule.value_inherited_from(&cx.project.tree));
+            diag = diag.with_inherited_from(d.rule().value_inherited_from(&cx.project.tree));
             let mut help = e.help.clone().unwrap_or_else(|| {
                 "write `Matcher:value` pairs joined by `;`, e.g. `Host:${CI_ENVIRONMENT_DOMAIN};PathPrefix:/api`".to_owned()
             });

@@ -349,7 +349,7 @@ pub(crate) fn distinct_indices<'c>(cx: &'c Context<'_>) -> &'c [usize] {
         let mut seen = vec![false; cx.project.tree.nodes.len()];
         let mut out = Vec::new();
         for (i, d) in defs(cx).iter().enumerate() {
-            let n = d.rule.node.0 as usize;
+            let n = d.rule().node.0 as usize;
             if n >= seen.len() {
                 seen.resize(n + 1, false);
             }
@@ -389,9 +389,9 @@ pub(crate) fn labels_with<'a>(
 
 /// How a route is named in messages: `` `web` `` or `` `web` (segment `api`) ``.
 pub(crate) fn route_name(d: &crate::routes::RouteDef<'_>) -> String {
-    match &d.segment {
-        Some(s) => format!("`{}` (segment `{s}`)", d.service),
-        None => format!("`{}`", d.service),
+    match &d.segment() {
+        Some(s) => format!("`{}` (segment `{s}`)", d.service()),
+        None => format!("`{}`", d.service()),
     }
 }
 
@@ -421,9 +421,9 @@ pub(crate) fn comparison_stopped(
                 matched = factory_route::TRY_WORK / factory_route::MATCH_WORK,
             ),
         )
-        .at_labelled(value_loc(cx, at.rule), "stopped here")
+        .at_labelled(value_loc(cx, at.rule()), "stopped here")
         .with_secondary(
-            value_loc(cx, with.rule),
+            value_loc(cx, with.rule()),
             format!("{} was being compared with it", route_name(with)),
         )
         .with_help("routes are compared pair by pair, over up to 4096 requests built from their hosts, paths and methods: fewer alternatives, headers and query parameters in each rule (or fewer routes on one host) keep the comparison within budget; check the routes with `factory routes match URL` meanwhile"),
@@ -439,7 +439,7 @@ fn rule_warnings<'c>(cx: &'c Context<'_>) -> &'c [(usize, Vec<factory_route::Rul
             .iter()
             .filter_map(|&i| {
                 let d = defs.get(i)?;
-                if uses_unset_variable(cx, d.rule) {
+                if uses_unset_variable(cx, d.rule()) {
                     return None;
                 }
                 let warnings = d.parsed_rule().ok()?.warnings();
@@ -477,7 +477,7 @@ pub(crate) fn warn_rules(
             // A `${` interpolation could not replace (FE001, FE003 report it) is no literal
             // host: one problem, one finding.
             if w.kind == factory_route::WarningKind::TemplateInHost
-                && d.rule
+                && d.rule()
                     .located_value(&cx.project.tree)
                     .is_some_and(|v| unescaped_template(cx.sources.get(v.at.file).slice(v.at.span)))
             {
@@ -487,15 +487,15 @@ pub(crate) fn warn_rules(
                 code,
                 format!(
                     "`{}` of `{}`: {}",
-                    d.rule.key(&cx.project.tree),
-                    d.service,
+                    d.rule().key(&cx.project.tree),
+                    d.service(),
                     w.message
                 ),
             )
             .at(place
-                .get_or_insert_with(|| ValueLocator::new(cx, d.rule))
+                .get_or_insert_with(|| ValueLocator::new(cx, d.rule()))
                 .at(w.span.clone()))
-            .with_inherited_from(d.rule.value_inherited_from(&cx.project.tree));
+            .with_inherited_from(d.rule().value_inherited_from(&cx.project.tree));
             if let Some(help) = &w.help {
                 diag = diag.with_help(help.clone());
             }

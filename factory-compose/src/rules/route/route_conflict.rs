@@ -64,7 +64,7 @@ impl Rule for RouteConflict {
                         crate::routes::MAX_COMPARED_ROUTES
                     ),
                 )
-                .at(value_loc(cx, past.rule))
+                .at(value_loc(cx, past.rule()))
                 .with_help("check the routes of a project this large with `factory routes` and `factory routes match URL`"),
             );
         }
@@ -96,8 +96,8 @@ impl Rule for RouteConflict {
                             c.example
                         ),
                     )
-                    .at(value_loc(cx, dl.rule))
-                    .with_secondary(value_loc(cx, df.rule), format!("{} matches it too", route_name(df)))
+                    .at(value_loc(cx, dl.rule()))
+                    .with_secondary(value_loc(cx, df.rule()), format!("{} matches it too", route_name(df)))
                     .with_help(format!(
                         "give the more specific route a higher `traefik.frontend.priority` than the other (e.g. \"{}\"), or make the rules disjoint",
                         priority + 1

@@ -51,18 +51,18 @@ impl Rule for RouteWithoutPort {
         let tree = &cx.project.tree;
         let mut seen: Vec<usize> = Vec::new();
         for d in defs(cx) {
-            let Some(svc) = cx.project.services.get(d.service_index) else {
+            let Some(svc) = cx.project.services.get(d.service_index()) else {
                 continue;
             };
             if d.transient
-                || d.port.is_some()
+                || d.port().is_some()
                 || !exposed_ports(cx.project, svc).is_empty()
                 || !svc.ports_long().is_empty()
-                || seen.contains(&d.service_index)
+                || seen.contains(&d.service_index())
             {
                 continue;
             }
-            seen.push(d.service_index);
+            seen.push(d.service_index());
             // The project's Dockerfile that builds the image may expose the port: Traefik
             // sees the container's exposed ports, the image's included.
             if let Some(l) = link::link(cx, svc)
@@ -71,11 +71,11 @@ impl Rule for RouteWithoutPort {
                 continue;
             }
             out.push(
-                d.rule.located_key(tree).point(registry::diagnostic(
+                d.rule().located_key(tree).point(registry::diagnostic(
                     "FR002",
                     format!(
                         "`{}` is routed by Traefik but its compose file exposes no port and sets no `traefik.port`",
-                        d.service
+                        d.service()
                     ),
                 ))
                 .with_help("add the port the application listens on: `expose: [\"9000\"]`, or the label `traefik.port: \"9000\"` (factory sees the `EXPOSE` of the project's own Dockerfiles, not those of other images)"),

@@ -90,17 +90,17 @@ impl Rule for ShadowedRoute {
                 );
                 let diag = registry::diagnostic("FR013", message).with_help(help);
                 let diag = if hidden > by {
-                    diag.at(value_loc(cx, dh.rule)).with_secondary(
-                        value_loc(cx, db.rule),
+                    diag.at(value_loc(cx, dh.rule())).with_secondary(
+                        value_loc(cx, db.rule()),
                         format!("{} takes its requests (priority {pb})", route_name(db)),
                     )
                 } else {
                     diag.at_labelled(
-                        value_loc(cx, db.rule),
+                        value_loc(cx, db.rule()),
                         format!("takes every request of {} (priority {pb})", route_name(dh)),
                     )
                     .with_secondary(
-                        value_loc(cx, dh.rule),
+                        value_loc(cx, dh.rule()),
                         format!("{} is never reached (priority {ph})", route_name(dh)),
                     )
                 };
