@@ -346,17 +346,14 @@ pub(crate) fn defs<'c, 'a>(cx: &'c Context<'a>) -> &'c [crate::routes::RouteDef<
 /// order. Computed once per run.
 pub(crate) fn distinct_indices<'c>(cx: &'c Context<'_>) -> &'c [usize] {
     cx.distinct_routes.get_or_init(|| {
-        let mut seen = vec![false; cx.project.tree.nodes.len()];
-        let mut out = Vec::new();
-        for (i, d) in defs(cx).iter().enumerate() {
-            let n = d.rule().node.0 as usize;
-            if n >= seen.len() {
-                seen.resize(n + 1, false);
-            }
-            if let Some(slot) = seen.get_mut(n)
-                && !*slot
-            {
-                *slot = true;
+        let nodes = cx.project.tree.nodes.len();
+        let mut seen = crate::yaml::NodeSet::new(nodes);
+        let defs = defs(cx);
+        let mut out = Vec::with_capacity(defs.len());
+        for (i, d) in defs.iter().enumerate() {
+            let node = d.rule().node;
+            // A rule label's node is one of the tree's (one past them would count as distinct).
+            if seen.insert(node) || node.0 as usize >= nodes {
                 out.push(i);
             }
         }
