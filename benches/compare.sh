@@ -118,6 +118,13 @@ for idx in "${!dirs[@]}"; do
 done
 echo
 echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/ { print $2 }') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d); $runs runs per cell ($([[ -n "$have_hyperfine" ]] && echo hyperfine || echo 'date loop'))."
+# The link layout (factory-cli/build.rs): how many of the listed functions this build has.
+order="$root/factory-cli/link-order.txt"
+if command -v nm >/dev/null && [[ -f "$order" ]]; then
+  nm --defined-only "$factory" | awk '{ print $3 }' | sort -u > "$work/syms"
+  grep -v '^#' "$order" | sort -u > "$work/order"
+  echo "Link layout: $(comm -12 "$work/order" "$work/syms" | wc -l) of the $(wc -l < "$work/order") functions of factory-cli/link-order.txt are in this build (benches/link-order.sh regenerates the list)."
+fi
 
 # --- scaling: throughput, memory and linear cost on 1 000 and 10 000 services ------------------
 "$generate" 10000 "$work/gen10000"
