@@ -185,7 +185,8 @@ pub(crate) fn label_value_location(
 
 /// The `<<` key a label was inherited through, if any (`tree`: the project's).
 pub(crate) fn label_via(tree: &Tree, service: &Service, kv: &KeyValue) -> Option<Location> {
-    kv.via(tree).or_else(|| service.labels.and_then(|l| l.via))
+    kv.via(tree)
+        .or_else(|| service.labels.and_then(|l| l.via(tree)))
 }
 
 /// A complete cron job and its next runs, as `factory cron` shows it (SPEC §5).

@@ -445,7 +445,7 @@ impl<'t> Cx<'t> {
                     }
                     return;
                 }
-                let sp = Some(self.node_value(v, e));
+                let sp = Some(self.node_value(e));
                 if key == "image" {
                     svc.image = sp
                 } else {
@@ -482,7 +482,7 @@ impl<'t> Cx<'t> {
                     self.type_error(diags, path, v, "a string or a list of strings", self.via(e));
                     return;
                 }
-                let sp = Some(self.node_value(v, e));
+                let sp = Some(self.node_value(e));
                 if key == "command" {
                     svc.command = sp
                 } else {
@@ -494,12 +494,7 @@ impl<'t> Cx<'t> {
                 if !self.list_or_dict(v, path, diags, self.via(e), key_values) {
                     return;
                 }
-                let sp = Some(KeyValues {
-                    node: v,
-                    via: self.via(e),
-                    start: index(start),
-                    len: index(key_values.len() - start),
-                });
+                let sp = Some(self.checked(KeyValues::of(e, start, key_values.len()), e));
                 if key == "labels" {
                     svc.labels = sp
                 } else {
@@ -553,7 +548,7 @@ impl<'t> Cx<'t> {
                         }
                     }
                 }
-                let sp = Some(self.node_list(start, list_items.len(), v, e));
+                let sp = Some(self.node_list(start, list_items.len(), e));
                 match key.as_str() {
                     "expose" => svc.expose = sp,
                     "links" => svc.rare_mut().links = sp,
@@ -585,11 +580,11 @@ impl<'t> Cx<'t> {
                     }
                     return;
                 };
-                svc.depends_on = Some(self.node_list(start, list_items.len(), v, e));
+                svc.depends_on = Some(self.node_list(start, list_items.len(), e));
             }
             "extra_hosts" => svc.rare_mut().extra_hosts = Some(self.spanned(v, v, e)),
-            "healthcheck" => svc.healthcheck = Some(self.node_value(v, e)),
-            "logging" => svc.logging = Some(self.node_value(v, e)),
+            "healthcheck" => svc.healthcheck = Some(self.node_value(e)),
+            "logging" => svc.logging = Some(self.node_value(e)),
             _ => project.service_other_keys.push(OtherKey::of(self.tree, e)),
         }
     }
@@ -605,23 +600,22 @@ impl<'t> Cx<'t> {
         self.scalar(id).is_some() && matches!(self.kind(id), PlainValue::Str)
     }
 
-    /// The list of the value node `id` of the entry `entry`, whose items are
-    /// [`Project::list_items`] `start..end`.
-    fn node_list(&self, start: usize, end: usize, id: NodeId, entry: &Entry) -> NodeList {
-        NodeList {
-            node: id,
-            via: self.via(entry),
-            start: index(start),
-            len: index(end - start),
-        }
+    /// The list of the service key `entry`, whose items are [`Project::list_items`]
+    /// `start..end`.
+    fn node_list(&self, start: usize, end: usize, entry: &Entry) -> NodeList {
+        self.checked(NodeList::of(entry, start, end), entry)
     }
 
-    /// The value node `id` of the entry `entry`.
-    fn node_value(&self, id: NodeId, entry: &Entry) -> NodeValue {
-        NodeValue {
-            node: id,
-            via: self.via(entry),
-        }
+    /// The value node of the service key `entry`.
+    fn node_value(&self, entry: &Entry) -> NodeValue {
+        self.checked(NodeValue::of(entry), entry)
+    }
+
+    /// `value`, read from the service key `entry`, whose `<<` line it reads from the tree's
+    /// table of merge keys: the location the entry's key node gives (checked in debug builds).
+    fn checked<T: Inherited>(&self, value: T, entry: &Entry) -> T {
+        debug_assert_eq!(value.via(self.tree), self.via(entry));
+        value
     }
 
     /// `environment` / `labels`: a list of `KEY=VALUE` strings or a map of scalars, its
@@ -773,7 +767,7 @@ pub(crate) fn command_value(tree: &Tree, id: NodeId) -> Option<CommandValue> {
 
 /// An index or a length in [`Project::key_values`] or [`Project::list_items`] (the tree's
 /// `u32` node ids bound both).
-fn index(i: usize) -> u32 {
+pub(super) fn index(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
 
@@ -811,4 +805,27 @@ pub(crate) fn name_span(tree: &Tree, at: Location, node: &Node, key_len: usize) 
     let start = at.span.start + offset;
     let end = (start + len).min(at.span.end);
     Location::new(at.file, crate::span::Span::new(start, end))
+}
+
+/// A model value that keeps the `<<` line of the service key it was read from.
+trait Inherited {
+    fn via(&self, tree: &Tree) -> Option<Location>;
+}
+
+impl Inherited for NodeValue {
+    fn via(&self, tree: &Tree) -> Option<Location> {
+        NodeValue::via(self, tree)
+    }
+}
+
+impl Inherited for NodeList {
+    fn via(&self, tree: &Tree) -> Option<Location> {
+        NodeList::via(self, tree)
+    }
+}
+
+impl Inherited for KeyValues {
+    fn via(&self, tree: &Tree) -> Option<Location> {
+        KeyValues::via(self, tree)
+    }
 }

@@ -13,7 +13,7 @@ use crate::span::Location;
 
 /// The text of a model value: inline up to 24 bytes (most compose keys and values are short).
 pub type Text = compact_str::CompactString;
-use crate::yaml::{Entry, MergeKey, NodeId, Tree};
+use crate::yaml::{Entry, MergeKey, MergeSlot, NodeId, Tree};
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,21 +57,38 @@ impl<T> Spanned<T> {
 
 /// A value that is a node of the tree as written (a string scalar, or a mapping a rule
 /// validates), read through the tree ([`Project::tree`]), and the `<<` line it was inherited
-/// through: 16 bytes where a `Spanned<Text>` is 48 (and its text, past 24 bytes, a copy on the
+/// through: 8 bytes where a `Spanned<Text>` is 48 (and its text, past 24 bytes, a copy on the
 /// heap), and a `Spanned<NodeId>` 28.
+///
+/// Before, the `<<` line was a public field `via: Option<Location>` (12 bytes); the value
+/// keeps it as a handle into the tree's table of merge keys (4 bytes), read with
+/// [`NodeValue::via`] (taking the tree).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NodeValue {
     /// The value node.
     pub node: NodeId,
-    /// When the value was inherited through a merge key (`<<: *anchor`): the `<<` key of the
-    /// inheriting mapping, as [`Spanned::via`].
-    pub via: Option<Location>,
+    /// When the value was inherited through a merge key: the `<<` key of the inheriting
+    /// mapping, in the tree's table of merge keys ([`NodeValue::via`]).
+    merge: MergeSlot,
 }
 
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Option<NodeValue>>() == 16);
+const _: () = assert!(std::mem::size_of::<Option<NodeValue>>() == 8);
+
+/// Where the `<<` key `merge` of a value read from `tree` was written ([`Spanned::via`]).
+fn via_of(tree: &Tree, merge: MergeSlot) -> Option<Location> {
+    tree.merge_key_location(merge.get()?)
+}
 
 impl NodeValue {
+    /// The value node of the service key `e` (its `<<` line is the entry's).
+    pub(crate) fn of(e: &Entry) -> Self {
+        Self {
+            node: e.value,
+            merge: MergeSlot::new(e.merge_key()),
+        }
+    }
+
     /// The value node's text (empty for a collection); `tree` is the tree the value was read
     /// from ([`Project::tree`]).
     #[must_use]
@@ -85,13 +102,21 @@ impl NodeValue {
         tree.location(self.node)
     }
 
+    /// When the value was inherited through a merge key (`<<: *anchor`): the `<<` key of the
+    /// inheriting mapping, as [`Spanned::via`]; `tree` is the tree the value was read from
+    /// ([`Project::tree`]).
+    #[must_use]
+    pub fn via(&self, tree: &Tree) -> Option<Location> {
+        via_of(tree, self.merge)
+    }
+
     /// The value's text and where it was written, as a [`Spanned`].
     #[must_use]
     pub fn located<'t>(&self, tree: &'t Tree) -> Spanned<&'t str> {
         Spanned {
             value: self.text(tree),
             at: self.at(tree),
-            via: self.via,
+            via: self.via(tree),
         }
     }
 
@@ -99,19 +124,19 @@ impl NodeValue {
     /// ([`Spanned::primary`]).
     #[must_use]
     pub fn primary(&self, tree: &Tree) -> Location {
-        self.via.unwrap_or_else(|| self.at(tree))
+        self.via(tree).unwrap_or_else(|| self.at(tree))
     }
 
     /// The anchor's definition, when the value was inherited through a merge key.
     #[must_use]
     pub fn inherited_from(&self, tree: &Tree) -> Option<Location> {
-        self.via.map(|_| self.at(tree))
+        self.via(tree).map(|_| self.at(tree))
     }
 
     /// Point `diagnostic` at this value ([`Spanned::point`]).
     #[must_use]
     pub fn point(&self, tree: &Tree, diagnostic: crate::Diagnostic) -> crate::Diagnostic {
-        diagnostic.at_inherited(self.at(tree), self.via)
+        diagnostic.at_inherited(self.at(tree), self.via(tree))
     }
 
     /// The value of a `command` or `entrypoint` node as the model reads it
@@ -120,7 +145,7 @@ impl NodeValue {
         Some(Spanned {
             value: convert::command_value(tree, self.node)?,
             at: self.at(tree),
-            via: self.via,
+            via: self.via(tree),
         })
     }
 }
@@ -374,15 +399,16 @@ impl KeyValue {
 ///
 /// Before, this was a `Spanned<Vec<KeyValue>>` per service (48 bytes and an allocation each):
 /// `list.value` is now [`KeyValues::entries`] (taking the project), `list.at`
-/// [`KeyValues::at`] (taking the tree), `list.via` [`KeyValues::via`]. All the services'
-/// entries are one allocation: a 10 000-service project had 19 000 small ones.
+/// [`KeyValues::at`] and `list.via` [`KeyValues::via`] (taking the tree: the `<<` line is a
+/// handle into the tree's table of merge keys, 4 bytes where a location is 12). All the
+/// services' entries are one allocation: a 10 000-service project had 19 000 small ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyValues {
     /// The value node (the mapping, or the sequence of `KEY=VALUE` items).
     pub node: NodeId,
-    /// When the key was inherited through a merge key (`<<: *anchor`): the `<<` key of the
-    /// inheriting mapping, as [`Spanned::via`].
-    pub via: Option<Location>,
+    /// When the key was inherited through a merge key: the `<<` key of the inheriting
+    /// mapping, in the tree's table of merge keys ([`KeyValues::via`]).
+    merge: MergeSlot,
     /// The first entry's index in [`Project::key_values`].
     start: u32,
     /// The number of entries.
@@ -390,9 +416,20 @@ pub struct KeyValues {
 }
 
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Option<KeyValues>>() == 24);
+const _: () = assert!(std::mem::size_of::<Option<KeyValues>>() == 16);
 
 impl KeyValues {
+    /// The value of the service key `e`, whose entries are [`Project::key_values`]
+    /// `start..end`.
+    pub(crate) fn of(e: &Entry, start: usize, end: usize) -> Self {
+        Self {
+            node: e.value,
+            merge: MergeSlot::new(e.merge_key()),
+            start: convert::index(start),
+            len: convert::index(end - start),
+        }
+    }
+
     /// The entries, in written order; `project` is the project the service is in.
     #[must_use]
     pub fn entries<'p>(&self, project: &'p Project) -> &'p [KeyValue] {
@@ -412,6 +449,13 @@ impl KeyValues {
     #[must_use]
     pub fn at(&self, tree: &Tree) -> Location {
         tree.location(self.node)
+    }
+
+    /// When the key was inherited through a merge key (`<<: *anchor`): the `<<` key of the
+    /// inheriting mapping, as [`Spanned::via`]; `tree` is the project's ([`Project::tree`]).
+    #[must_use]
+    pub fn via(&self, tree: &Tree) -> Option<Location> {
+        via_of(tree, self.merge)
     }
 }
 
@@ -493,20 +537,22 @@ pub type StringList = Vec<Spanned<Text>>;
 
 /// A list of strings as the nodes they were written as (`expose`, `ports`, `volumes`,
 /// `depends_on`, `links`): the list's node, its `<<` line, and the items the model keeps, read
-/// through the tree ([`Project::tree`]). Before, these were `Spanned<StringList>`: 40 bytes
+/// through the tree ([`Project::tree`]). Before, these were `Spanned<StringList>`: 16 bytes
 /// where that is 48, and 4 bytes an item where a `Spanned<Text>` is 48 (`list.value` is now
 /// [`NodeList::items`], an item's `value` [`ListItem::text`] and its `at` [`ListItem::at`]).
 ///
 /// The items are a run of the project's ([`Project::list_items`]), read with
 /// [`NodeList::items`] (taking the project; it was a `Vec<ListItem>` field, 40 bytes a list and
-/// an allocation each where this is 24 and none).
+/// an allocation each where this is none). The `<<` line was a public field `via` (a
+/// location, 12 bytes): it is a handle into the tree's table of merge keys (4 bytes), read
+/// with [`NodeList::via`] (taking the tree).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NodeList {
     /// The list's node (the sequence; the mapping of a map-form `depends_on`).
     pub node: NodeId,
     /// When the list was inherited through a merge key: the `<<` key of the inheriting mapping,
-    /// as [`Spanned::via`].
-    pub via: Option<Location>,
+    /// in the tree's table of merge keys ([`NodeList::via`]).
+    merge: MergeSlot,
     /// The first item's index in [`Project::list_items`].
     start: u32,
     /// The number of items.
@@ -514,6 +560,16 @@ pub struct NodeList {
 }
 
 impl NodeList {
+    /// The list of the service key `e`, whose items are [`Project::list_items`] `start..end`.
+    pub(crate) fn of(e: &Entry, start: usize, end: usize) -> Self {
+        Self {
+            node: e.value,
+            merge: MergeSlot::new(e.merge_key()),
+            start: convert::index(start),
+            len: convert::index(end - start),
+        }
+    }
+
     /// The items, in written order: the scalar items (a `ports` or `volumes` mapping is long
     /// syntax, kept apart; a null item or one a later file repeats is left out), or the keys of
     /// a map-form `depends_on`; `project` is the project the service is in.
@@ -544,16 +600,23 @@ impl NodeList {
         tree.location(self.node)
     }
 
+    /// When the list was inherited through a merge key (`<<: *anchor`): the `<<` key of the
+    /// inheriting mapping, as [`Spanned::via`]; `tree` is the project's ([`Project::tree`]).
+    #[must_use]
+    pub fn via(&self, tree: &Tree) -> Option<Location> {
+        via_of(tree, self.merge)
+    }
+
     /// Where a diagnostic about the list points: the `<<` line when inherited, else the list
     /// ([`Spanned::primary`]).
     #[must_use]
     pub fn primary(&self, tree: &Tree) -> Location {
-        self.via.unwrap_or_else(|| self.at(tree))
+        self.via(tree).unwrap_or_else(|| self.at(tree))
     }
 }
 
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Option<NodeList>>() == 24);
+const _: () = assert!(std::mem::size_of::<Option<NodeList>>() == 16);
 
 /// An item of a [`NodeList`]: its node (a scalar, or a `depends_on` key), read through the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -574,7 +637,7 @@ impl ListItem {
     }
 
     /// The item's text and where it was written, as a [`Spanned`] (an item has no `<<` line
-    /// of its own: the list's is [`NodeList::via`]).
+    /// of its own: the list's is [`NodeList::via`], taking the tree).
     #[must_use]
     pub fn located(self, tree: &Tree) -> Spanned<&str> {
         Spanned::new(self.text(tree), self.at(tree))
@@ -656,7 +719,7 @@ pub(crate) struct RareKeys {
 
 // The services of a 10 000-service project are one allocation of 10 000 of these.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Service>() <= 296);
+const _: () = assert!(std::mem::size_of::<Service>() == 208);
 
 impl Service {
     /// The label `key`, if set (the last of that name); `project` is the project the service
@@ -1132,7 +1195,7 @@ mod tests {
         let app = p.service("app").expect("app");
         let image = app.image.expect("an image");
         assert_eq!(image.text(&p.tree), "registry.example.com/group/app:1.2");
-        let via = image.via.expect("inherited");
+        let via = image.via(&p.tree).expect("inherited");
         assert_eq!(written(&sources, via), "<<");
         assert_eq!(image.primary(&p.tree), via);
         assert_eq!(
@@ -1148,11 +1211,11 @@ mod tests {
         // Its own `restart` wins over the anchor's, and is written in place.
         let restart = app.restart.expect("a restart");
         assert_eq!(restart.text(&p.tree), "no");
-        assert_eq!(restart.via, None);
+        assert_eq!(restart.via(&p.tree), None);
         assert_eq!(restart.primary(&p.tree), restart.at(&p.tree));
         assert_eq!(written(&sources, restart.at(&p.tree)), "\"no\"");
         let logging = app.logging.expect("logging");
-        assert_eq!(logging.via, Some(via));
+        assert_eq!(logging.via(&p.tree), Some(via));
         assert_eq!(
             written(&sources, logging.at(&p.tree)),
             "{driver: json-file}"
@@ -1176,7 +1239,7 @@ mod tests {
         let expose = app.expose.as_ref().expect("expose");
         // As written: `010` is not read as the number 8 here.
         assert_eq!(texts(expose), ["9000", "010"]);
-        let via = expose.via.expect("inherited");
+        let via = expose.via(&p.tree).expect("inherited");
         assert_eq!(written(&sources, via), "<<");
         assert_eq!(expose.primary(&p.tree), via);
         assert_eq!(written(&sources, expose.at(&p.tree)), "[\"9000\", 010]");
@@ -1186,7 +1249,7 @@ mod tests {
         // The null item is left out, the mapping is long syntax.
         let ports = app.ports.as_ref().expect("ports");
         assert_eq!(texts(ports), ["80:80"]);
-        assert_eq!(ports.via, None);
+        assert_eq!(ports.via(&p.tree), None);
         assert_eq!(ports.primary(&p.tree), ports.at(&p.tree));
         assert_eq!(app.ports_long().len(), 1);
         // Map-form `depends_on`: the keys.

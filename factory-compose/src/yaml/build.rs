@@ -1012,7 +1012,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 return 0;
             }
         };
-        let merge_key = self.tree.add_merge_key(merge.key_span);
+        let merge_key = self.tree.add_merge_key(self.file, merge.key_span);
         let mut added = 0_u64;
         // Keys the mapping writes itself, with the inherited entry they hide (for `!reset`).
         let mut written: Vec<(Span, Entry)> = Vec::new();

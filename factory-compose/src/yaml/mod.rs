@@ -39,7 +39,7 @@ pub use resolve::{PlainValue, compose_string, go_yaml_time, resolve_plain};
 
 use crate::source::SharedText;
 
-use crate::span::{FileId, Span};
+use crate::span::{FileId, Location, Span};
 
 /// Index of a node in a [`Tree`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -253,6 +253,26 @@ pub struct Entry {
 /// A `<<` key of a [`Tree`]: one past its index in the tree's table of merge keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MergeKey(std::num::NonZeroU32);
+
+/// An optional [`MergeKey`] that leaves a niche for `Option` of the struct that keeps it: 1
+/// for none, one past the key's handle otherwise (0 is never used). A model value kept in an
+/// `Option` (`Option<NodeValue>`, 10 of them a service) is then no larger than the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MergeSlot(std::num::NonZeroU32);
+
+impl MergeSlot {
+    /// The slot of `key`. A tree has fewer merge keys than `u32::MAX - 1` (each is two bytes
+    /// of a file within [`Limits::max_file_bytes`], and a project few files), so none is lost.
+    pub(crate) fn new(key: Option<MergeKey>) -> Self {
+        let slot = key.map_or(1, |k| k.0.get().saturating_add(1));
+        Self(std::num::NonZeroU32::new(slot).unwrap_or(std::num::NonZeroU32::MIN))
+    }
+
+    /// The merge key kept.
+    pub(crate) fn get(self) -> Option<MergeKey> {
+        std::num::NonZeroU32::new(self.0.get() - 1).map(MergeKey)
+    }
+}
 
 // A 10 000-service file has about 150 000 entries.
 #[cfg(target_pointer_width = "64")]
@@ -556,6 +576,10 @@ pub struct Tree {
     /// The spans of the `<<` keys entries were inherited through ([`MergeKey`] is one past
     /// the index).
     merge_keys: Vec<Span>,
+    /// The files of [`Tree::merge_keys`], as runs: each file with the index of its first `<<`
+    /// key, in order (a file's keys are recorded together, as it is parsed, and a merged tree
+    /// appends each file's), so a key's file is kept in a few bytes a file, not two a key.
+    merge_key_files: Vec<(u32, FileId)>,
     /// What Compose reads for the number scalars Go prints otherwise than written (`0755` is
     /// `493`, `1e6` `1e+06`), by node, sorted: set once the tree is final, by the model for the
     /// `environment` and `labels` values it reads ([`Tree::set_go_printed`]). Few values are
@@ -735,11 +759,27 @@ impl Tree {
         self.merge_keys.get(key.0.get() as usize - 1).copied()
     }
 
-    /// Record the `<<` key written at `span`, for the entries it brings.
-    fn add_merge_key(&mut self, span: Span) -> Option<MergeKey> {
+    /// Where the `<<` key `key` was written ([`Entry::merge_key`]): its span in the file it was
+    /// parsed from, which is the file of the key node of every entry it brought (an alias names
+    /// an anchor of its own file, and an entry keeps its key and its `<<` together).
+    pub(crate) fn merge_key_location(&self, key: MergeKey) -> Option<Location> {
+        let span = self.merge_key_span(key)?;
+        let index = key.0.get() - 1;
+        let run = self
+            .merge_key_files
+            .partition_point(|&(first, _)| first <= index);
+        let (_, file) = *self.merge_key_files.get(run.checked_sub(1)?)?;
+        Some(Location::new(file, span))
+    }
+
+    /// Record the `<<` key written at `span` in `file`, for the entries it brings.
+    fn add_merge_key(&mut self, file: FileId, span: Span) -> Option<MergeKey> {
+        let index = u32::try_from(self.merge_keys.len()).ok()?;
+        if self.merge_key_files.last().is_none_or(|&(_, f)| f != file) {
+            self.merge_key_files.push((index, file));
+        }
         self.merge_keys.push(span);
-        let id = u32::try_from(self.merge_keys.len()).ok()?;
-        std::num::NonZeroU32::new(id).map(MergeKey)
+        std::num::NonZeroU32::new(index + 1).map(MergeKey)
     }
 
     /// The entries of node `id` when it is a mapping.
@@ -912,6 +952,12 @@ impl Tree {
         let props = u32::try_from(self.props.len()).unwrap_or(u32::MAX);
         let merge_keys = u32::try_from(self.merge_keys.len()).unwrap_or(u32::MAX);
         self.merge_keys.extend_from_slice(&other.merge_keys);
+        self.merge_key_files.extend(
+            other
+                .merge_key_files
+                .iter()
+                .map(|&(first, file)| (first.saturating_add(merge_keys), file)),
+        );
         self.text.push_str(&other.text);
         // Where each of `other`'s sources starts there and here (`None`: no room, its texts are
         // copied).
@@ -1013,6 +1059,7 @@ impl Tree {
             source: self.source.clone(),
             more_sources: self.more_sources.clone(),
             merge_keys: self.merge_keys.clone(),
+            merge_key_files: self.merge_key_files.clone(),
             ..Self::default()
         };
         for &old in &kept {

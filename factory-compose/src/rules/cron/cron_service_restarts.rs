@@ -84,12 +84,12 @@ impl Rule for CronServiceRestarts {
                     "FJ004",
                     format!("cron service `{}` restarts (`restart: {policy}`)", svc.name.value),
                 ))
-                .with_help(if restart.via.is_some() {
+                .with_help(if restart.via(tree).is_some() {
                     "add `restart: \"no\"` to the cron service: it exits at once (`command: /bin/false`), and the inherited policy would start it again and again".to_owned()
                 } else {
                     "set `restart: \"no\"`: the service exits at once (`command: /bin/false`), and a restart policy would start it again and again".to_owned()
                 });
-            if restart.via.is_none() {
+            if restart.via(tree).is_none() {
                 d = d.with_fix(Fix {
                     title: "set `restart: \"no\"`".to_owned(),
                     edits: vec![Edit {

@@ -71,7 +71,7 @@ impl Rule for DuplicateEnvironmentVariable {
                 out.push(repeated(
                     name,
                     &svc.name.value,
-                    (kv.key_at(tree), svc.environment.and_then(|e| e.via)),
+                    (kv.key_at(tree), svc.environment.and_then(|e| e.via(tree))),
                     earlier.key_at(tree),
                 ));
             }

@@ -88,7 +88,7 @@ impl Rule for LiteralSecret {
                     Form::Map => 0,
                 };
                 let raw_value = raw.get(value_start..).unwrap_or("");
-                let inherited = svc.environment.and_then(|e| e.via).or(kv.via(tree));
+                let inherited = svc.environment.and_then(|e| e.via(tree)).or(kv.via(tree));
                 if holds_secret(name, value) && is_literal(raw_value) && reported.insert(kv.node) {
                     let at = match kv.form {
                         Form::Map => kv.value_at(tree),

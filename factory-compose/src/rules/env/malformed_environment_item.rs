@@ -102,7 +102,7 @@ impl Rule for MalformedEnvironmentItem {
                 };
                 out.push(
                     registry::diagnostic("FE009", message)
-                        .at_inherited(item, svc.environment.and_then(|e| e.via))
+                        .at_inherited(item, svc.environment.and_then(|e| e.via(tree)))
                         .with_help(help),
                 );
             }

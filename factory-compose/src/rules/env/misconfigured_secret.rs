@@ -166,7 +166,7 @@ fn first_use(cx: &Context<'_>, name: &str) -> Option<Location> {
             .entries(cx.project)
             .iter()
             .find(|kv| !kv.has_value() && kv.key(tree) == name)?;
-        Some(env.via.unwrap_or(kv.key_at(tree)))
+        Some(env.via(tree).unwrap_or(kv.key_at(tree)))
     })
 }
 

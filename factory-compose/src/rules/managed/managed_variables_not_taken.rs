@@ -129,7 +129,7 @@ impl Rule for ManagedVariablesNotTaken {
                                 product(managed)
                             ),
                         )
-                        .at_inherited(item.at(&cx.project.tree), deps.via)
+                        .at_inherited(item.at(&cx.project.tree), deps.via(&cx.project.tree))
                         .with_help(format!(
                             "pass the platform's variables in `environment:` ({example}); in production they exist only in the `.env` the platform generates"
                         )),

@@ -78,7 +78,7 @@ impl Rule for RoutingLabelsOnJob {
                 continue;
             };
             let names: Vec<&str> = routing.iter().map(|kv| kv.key(tree)).collect();
-            let inherited = labels.via.is_some();
+            let inherited = labels.via(tree).is_some();
             let help = if inherited {
                 "override the inherited labels: add `labels: []` (or only the labels the job needs) to the service".to_owned()
             } else {
@@ -93,7 +93,7 @@ impl Rule for RoutingLabelsOnJob {
                         ),
                     )
                     .with_help(help);
-            out.push(match labels.via {
+            out.push(match labels.via(tree) {
                 Some(via) => diag
                     .at(via)
                     .with_secondary(first.key_at(tree), "inherited from here"),

@@ -69,7 +69,7 @@ fn dependency<'a>(project: &'a Project, svc: &'a Service, k: usize) -> Option<De
         return Some((
             e.text(tree),
             e.at(tree),
-            depends_on.and_then(|d| d.via),
+            depends_on.and_then(|d| d.via(tree)),
             false,
         ));
     }
@@ -82,7 +82,7 @@ fn dependency<'a>(project: &'a Project, svc: &'a Service, k: usize) -> Option<De
         || links_items[..i]
             .iter()
             .any(|e| crate::model::link_target(e.text(tree)) == name);
-    (!named).then_some((name, item.at(tree), links.via, true))
+    (!named).then_some((name, item.at(tree), links.via(tree), true))
 }
 
 impl Rule for DependencyCycle {

@@ -63,7 +63,7 @@ impl Rule for InvalidHealthcheck {
                           message: String,
                           help: &str| {
                 let d = registry::diagnostic("FC025", message).with_help(help);
-                out.push(d.at_inherited(at, via.or(hc.via)));
+                out.push(d.at_inherited(at, via.or(hc.via(tree))));
             };
             let View::Mapping(entries) = tree.view(hc.node) else {
                 report(

@@ -50,7 +50,7 @@ impl Rule for InvalidImageReference {
             };
             // Point inside the value when the written text is the value itself.
             let raw_len = image.at(tree).span.len() as usize;
-            let at = if image.via.is_none()
+            let at = if image.via(tree).is_none()
                 && raw_len == image.text(tree).len()
                 && e.range.end <= raw_len
             {

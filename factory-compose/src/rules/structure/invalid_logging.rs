@@ -56,7 +56,7 @@ impl Rule for InvalidLogging {
             let mut report = |at: Location, via: Option<Location>, message: String, help: &str| {
                 out.push(
                     registry::diagnostic("FC031", message)
-                        .at_inherited(at, via.or(logging.via))
+                        .at_inherited(at, via.or(logging.via(tree)))
                         .with_help(help),
                 );
             };

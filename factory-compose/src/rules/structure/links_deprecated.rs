@@ -84,7 +84,7 @@ impl Rule for LinksDeprecated {
                     ))
                     .with_help(aliases_help(cx.project, svc));
                 let plain = svc.links().is_some_and(|links| {
-                    links.via.is_none()
+                    links.via(&cx.project.tree).is_none()
                         && links.items(cx.project).iter().all(|l| {
                             let text = l.text(&cx.project.tree);
                             !text.is_empty() && text.bytes().all(is_name_byte)

@@ -248,7 +248,7 @@ impl Rule for ScalarChangesMeaning {
                 check_value(
                     "the value",
                     Written::Entry("restart"),
-                    (Some(restart.at(tree)), restart.via),
+                    (Some(restart.at(tree)), restart.via(tree)),
                     entry.value,
                     out,
                 );
@@ -283,7 +283,7 @@ impl Rule for ScalarChangesMeaning {
                     "expose",
                     "the `expose` item",
                     Written::Port,
-                    expose.via,
+                    expose.via(tree),
                     true,
                     out,
                 );
@@ -294,7 +294,7 @@ impl Rule for ScalarChangesMeaning {
                     "ports",
                     "the `ports` item",
                     Written::Item,
-                    ports.via,
+                    ports.via(tree),
                     false,
                     out,
                 );

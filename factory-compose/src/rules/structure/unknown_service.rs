@@ -85,7 +85,7 @@ impl Rule for UnknownService {
                     };
                     out.push(
                         registry::diagnostic("FC029", format!("`{key}` of `{}` names `{target}`, which is not a service of this project", svc.name.value))
-                            .at_inherited(item.at(&cx.project.tree), list.via)
+                            .at_inherited(item.at(&cx.project.tree), list.via(&cx.project.tree))
                             .with_help(help),
                     );
                 }
