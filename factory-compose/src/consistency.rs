@@ -46,11 +46,11 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
     // `config` quadratic in services.
     let mut services = std::collections::HashMap::new();
     for s in &loaded.project.services {
-        services.entry(s.name.value.as_str()).or_insert(s);
+        services.entry(s.name(tree)).or_insert(s);
     }
     let mut enabled_at = std::collections::HashMap::new();
     for (i, s) in enabled.iter().enumerate() {
-        enabled_at.entry(s.name.value.as_str()).or_insert(i);
+        enabled_at.entry(s.name(tree)).or_insert(i);
     }
     let mut cx = Cx {
         view: View { tree },
@@ -389,7 +389,7 @@ impl<'a> View<'a> {
     /// float or past int64 (`invalid type float64 for port`), a long item whose `host_ip` is no
     /// IP address.
     fn ports(&self, svc: &Service, out: &mut Diagnostics) {
-        let name = &svc.name.value;
+        let name = svc.name(self.tree);
         let Some(ports) = svc.entry(self.tree, "ports") else {
             return;
         };
@@ -450,7 +450,7 @@ impl<'a> View<'a> {
 
     /// compose-go: tmpfs paths and volume targets (cleaned) must differ.
     fn mounts(&self, svc: &Service, out: &mut Diagnostics) {
-        let name = &svc.name.value;
+        let name = svc.name(self.tree);
         // The first mount of each path, by path.
         let mut mounts: std::collections::HashMap<String, (String, Location)> =
             std::collections::HashMap::new();
@@ -711,7 +711,7 @@ impl<'a> Cx<'a> {
     }
 
     fn service(&self, svc: &Service, out: &mut Diagnostics) {
-        let name = svc.name.value.as_str();
+        let name = svc.name(self.tree);
         let node = svc.node;
         let diag = |code: &'static str, message: String, help: String| {
             registry::diagnostic(code, message).with_help(help)
@@ -727,7 +727,7 @@ impl<'a> Cx<'a> {
             && self.value(node, "provider").is_none()
             && !self.unresolved_extends(svc)
         {
-            out.push(svc.name.point(diag(
+            out.push(svc.located_name(self.tree).point(diag(
                 "FC032",
                 format!("service `{name}` has neither an image nor a build context specified"),
                 "add `image:` (the image to run) or `build:` (where to build it)".to_owned(),
@@ -810,7 +810,7 @@ impl<'a> Cx<'a> {
     /// "expected type 'string', got unconvertible type 'float64'"), and `expose` is made
     /// unique by a key of a string or an integer ("unsupported expose value").
     fn float_items(&self, svc: &Service, out: &mut Diagnostics) {
-        let name = &svc.name.value;
+        let name = svc.name(self.tree);
         for key in ["group_add", "expose"] {
             let Some(e) = svc.entry(self.tree, key) else {
                 continue;
@@ -851,7 +851,7 @@ impl<'a> Cx<'a> {
 
     /// Mapping values compose-go cannot decode: a `ulimits` entry and a `storage_opt` value.
     fn map_values(&self, svc: &Service, out: &mut Diagnostics) {
-        let name = &svc.name.value;
+        let name = svc.name(self.tree);
         // A `ulimits` entry written as one number must be an integer of int64 ("invalid type
         // float64 for external").
         if let Some(e) = svc.entry(self.tree, "ulimits") {
@@ -938,7 +938,7 @@ impl<'a> Cx<'a> {
                 retries.value,
                 format!(
                     "`services.{}.healthcheck.retries`: `{text}` is negative, which Compose does not read as a count",
-                    svc.name.value
+                    svc.name(self.tree)
                 ),
                 "write how many failures in a row make the container unhealthy, 0 or more",
             ));
@@ -949,7 +949,7 @@ impl<'a> Cx<'a> {
     /// host, missing IP"), a host is not empty and holds neither separator ("bad host name"),
     /// a mapping value is a string, a list or null.
     fn extra_hosts(&self, svc: &Service, out: &mut Diagnostics) {
-        let name = &svc.name.value;
+        let name = svc.name(self.tree);
         let Some(e) = svc.entry(self.tree, "extra_hosts") else {
             return;
         };
@@ -1008,7 +1008,7 @@ impl<'a> Cx<'a> {
     /// File modes compose-go cannot decode: a string `mode` of a secret or config is read in
     /// octal (`strconv.ParseInt(s, 8, 32)`), a long tmpfs volume's `mode` must be a number.
     fn file_modes(&self, svc: &Service, out: &mut Diagnostics) {
-        let name = &svc.name.value;
+        let name = svc.name(self.tree);
         for key in ["secrets", "configs"] {
             let Some(e) = svc.entry(self.tree, key) else {
                 continue;
@@ -1066,7 +1066,7 @@ impl<'a> Cx<'a> {
     /// [`port_refusals`]): a short item that does not parse, a long `bind` without `source`, a
     /// long volume without `target`.
     fn short_syntax(&self, svc: &Service, out: &mut Diagnostics) {
-        let name = &svc.name.value;
+        let name = svc.name(self.tree);
         let mut bad = |at: Location, message: String, help: &str| {
             out.push(
                 registry::diagnostic("FC020", message)
@@ -1154,7 +1154,7 @@ impl<'a> Cx<'a> {
     /// [`port_refusals`]): a device request sets `count` or `device_ids` (not both), a watch
     /// `path` is not blank.
     fn validation(&self, svc: &Service, out: &mut Diagnostics) {
-        let name = &svc.name.value;
+        let name = svc.name(self.tree);
         let node = svc.node;
         let mut requests: Vec<(String, NodeId)> = Vec::new();
         if let Some(g) = svc.entry(self.tree, "gpus") {
@@ -1262,7 +1262,7 @@ impl<'a> Cx<'a> {
     }
 
     fn build_checks(&self, svc: &Service, build: NodeId, out: &mut Diagnostics) {
-        let name = svc.name.value.as_str();
+        let name = svc.name(self.tree);
         if let (Some(_), Some(inline)) = (
             self.value(build, "dockerfile")
                 .filter(|k| self.text(k.value).is_some_and(|t| !t.is_empty())),
@@ -1396,7 +1396,7 @@ impl<'a> Cx<'a> {
         let Some(k) = svc.entry(self.tree, key) else {
             return;
         };
-        let name = &svc.name.value;
+        let name = svc.name(self.tree);
         for (source, at) in self.sources(k.value) {
             if !self.is_defined(key, &source) {
                 out.push(
@@ -1440,7 +1440,7 @@ impl<'a> Cx<'a> {
     /// `uts`, `cgroup`) and `volumes_from` imply: each must name an enabled service, or a
     /// service a profile disables when the dependency is `required: false`.
     fn depends_on(&self, svc: &Service, out: &mut Diagnostics) {
-        let name = &svc.name.value;
+        let name = svc.name(self.tree);
         for (dep, required, at, via, what) in self.deps_of(svc) {
             if self.enabled_at.contains_key(dep.as_str()) {
                 continue;
@@ -1586,9 +1586,9 @@ impl<'a> Cx<'a> {
                         let from = stack.iter().position(|(x, _)| *x == m).unwrap_or(0);
                         let mut chain: Vec<&str> = stack[from..]
                             .iter()
-                            .map(|(x, _)| enabled[*x].name.value.as_str())
+                            .map(|(x, _)| enabled[*x].name(self.tree))
                             .collect();
-                        chain.push(enabled[m].name.value.as_str());
+                        chain.push(enabled[m].name(self.tree));
                         out.push(
                             registry::diagnostic(
                                 "FC030",
@@ -1621,7 +1621,7 @@ impl<'a> Cx<'a> {
                         "FC029",
                         format!(
                             "service `{}` refers to undefined volume `{source}`",
-                            svc.name.value
+                            svc.name(self.tree)
                         ),
                     )
                     .at(at)
@@ -1634,7 +1634,7 @@ impl<'a> Cx<'a> {
     }
 
     fn scale_and_resources(&self, svc: &Service, out: &mut Diagnostics) {
-        let name = &svc.name.value;
+        let name = svc.name(self.tree);
         let node = svc.node;
         let deploy = self.value(node, "deploy");
         // A whole float (the schema refuses the others) decodes as Go converts it: `1e19` is
@@ -1805,7 +1805,7 @@ impl<'a> Cx<'a> {
                         "FC020",
                         format!(
                             "`services.{}.develop.watch`: target is required for non-rebuild actions",
-                            svc.name.value
+                            svc.name(self.tree)
                         ),
                     )
                     .at(self.loc(w))
@@ -1817,7 +1817,7 @@ impl<'a> Cx<'a> {
 
     /// Strings where Compose decodes a size, a duration or a number, that do not parse.
     fn casts(&self, svc: &Service, out: &mut Diagnostics) {
-        let name = &svc.name.value;
+        let name = svc.name(self.tree);
         let node = svc.node;
         let mut fields: Vec<(String, NodeId, Kind)> = Vec::new();
         for key in ["mem_limit", "mem_reservation", "memswap_limit", "shm_size"] {
@@ -2003,7 +2003,7 @@ impl<'a> Cx<'a> {
                             "FC020",
                             format!(
                                 "`services.{}`: container name `{cn}` is already in use by service `{}`",
-                                svc.name.value, first.name.value
+                                svc.name(self.tree), first.name(self.tree)
                             ),
                         ),
                     )

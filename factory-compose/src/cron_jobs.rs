@@ -62,13 +62,15 @@ pub struct CronJob<'a> {
     schedule_text: Option<&'a str>,
     /// The command label's value ([`CronJob::command`]).
     command_text: Option<&'a str>,
+    /// The service name, read from the project's tree ([`CronJob::name`]).
+    name: &'a str,
 }
 
 impl CronJob<'_> {
     /// The service name.
     #[must_use]
     pub fn name(&self) -> &str {
-        &self.service.name.value
+        self.name
     }
 
     /// The schedule as written (after interpolation; a null value is empty).
@@ -122,6 +124,7 @@ pub fn jobs(project: &Project) -> Vec<CronJob<'_>> {
                 schedule: schedule_text.map(Schedule::parse),
                 schedule_text,
                 command_text: command_label.map(|kv| label_value(tree, kv)),
+                name: service.name(tree),
             })
         })
         .collect()

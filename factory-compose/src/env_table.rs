@@ -97,7 +97,7 @@ impl EnvTable {
                 let env_file = loaded
                     .env_files
                     .iter()
-                    .find(|f| f.service == svc.name.value)
+                    .find(|f| f.service == svc.name(&loaded.project.tree))
                     .map_or(&[][..], |f| f.entries.as_slice());
                 service_env(
                     &loaded.project,
@@ -239,7 +239,7 @@ fn service_env(
         vars.insert(kv.key(tree), env_var(tree, kv, variables, interpolation));
     }
     ServiceEnv {
-        service: svc.name.value.to_string(),
+        service: svc.name(tree).to_string(),
         vars: vars.into_values().collect(),
     }
 }

@@ -109,7 +109,7 @@ impl Loaded {
         self.project
             .services
             .iter()
-            .filter(|s| s.name.value == name)
+            .filter(|s| s.name(&self.project.tree) == name)
             .all(|s| render::service::enabled(&self.project.tree, s, &active))
     }
 
@@ -955,7 +955,7 @@ pub fn compose_refusals(
         .services
         .iter()
         .filter(|s| !render::service::enabled(&loaded.project.tree, s, &active))
-        .map(|s| s.name.value.as_str())
+        .map(|s| s.name(&loaded.project.tree))
         .collect();
     let unread: Vec<String> = if left_out.is_empty() {
         Vec::new()

@@ -138,7 +138,7 @@ pub fn referenced_files(project: &Project) -> Vec<FileRef> {
                     kind,
                     path,
                     required,
-                    service: svc.name.value.to_string(),
+                    service: svc.name(tree).to_string(),
                     at,
                 });
             }
@@ -170,7 +170,7 @@ pub(crate) fn env_files(
             .collect();
         let lookup = Chain(variables, own.as_slice());
         out.push(ServiceEnvFile {
-            service: svc.name.value.to_string(),
+            service: svc.name(tree).to_string(),
             entries: read_files(sources, &items, &lookup, "env file", expansion_left, diags),
         });
     }
@@ -271,7 +271,7 @@ pub(crate) fn label_files(
         }
         let nothing: Vec<(String, String)> = Vec::new();
         out.push(ServiceEnvFile {
-            service: svc.name.value.to_string(),
+            service: svc.name(tree).to_string(),
             entries: read_files(
                 sources,
                 &items,

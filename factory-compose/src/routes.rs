@@ -122,7 +122,7 @@ impl<'p> RouteDef<'p> {
         self.project
             .services
             .get(self.service_index())
-            .map_or("", |s| s.name.value.as_str())
+            .map_or("", |s| s.name(&self.project.tree))
     }
 
     /// Index of the service in [`Project::services`].

@@ -734,7 +734,7 @@ fn document_budget_reads_16_documents_then_fc004_at_the_first_one_left() {
             .project
             .services
             .iter()
-            .map(|s| s.name.value.to_string())
+            .map(|s| s.name(&loaded.project.tree).to_string())
             .collect()
     };
     // At the limit: every document is merged (Compose merges each onto the ones before).

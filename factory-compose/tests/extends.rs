@@ -204,7 +204,7 @@ fn extends_is_resolved_in_each_file_before_the_merge() {
             .project
             .services
             .iter()
-            .find(|s| s.name.value == name)
+            .find(|s| s.name(&loaded.project.tree) == name)
             .and_then(|s| s.image.as_ref())
             .map(|i| i.text(&loaded.project.tree).to_owned())
     };

@@ -210,7 +210,7 @@ fn reset_of_one_key_removes_it_from_an_earlier_mapping_only() {
 fn every_document_of_a_file_is_merged_and_linted() {
     let text = "services:\n  app:\n    image: x:1\n---\nservices:\n  app:\n    environment: [A=1]\n  worker:\n    image: y:1\n    privileged: true\n";
     let p = project(&[("docker-compose.yml", text)]);
-    let names: Vec<&str> = p.services.iter().map(|s| s.name.value.as_str()).collect();
+    let names: Vec<&str> = p.services.iter().map(|s| s.name(&p.tree)).collect();
     assert_eq!(names, ["app", "worker"]);
     assert_eq!(
         p.service("app")

@@ -287,8 +287,8 @@ impl<'t> Cx<'t> {
         project.list_items.reserve_exact(counts.list_items);
         project.service_other_keys.reserve_exact(counts.other_keys);
         for s in entries {
-            let name = self.key_text(s);
-            let name_sp = self.spanned(name.clone(), s.key, s);
+            // As the model reads it ([`Service::name`]).
+            let name = self.scalar(s.key).unwrap_or("?");
             let Some(keys) = self.entries(s.value) else {
                 diags.push(
                     registry::diagnostic(
@@ -305,11 +305,11 @@ impl<'t> Cx<'t> {
                 );
                 continue;
             };
-            let mut svc = Service::new(name_sp, s.value);
+            let mut svc = Service::new(s);
             let other_keys = project.service_other_keys.len();
             for k in keys {
-                self.service_key(&name, k, &mut svc, project, diags);
-                self.unique_items(&name, k, diags);
+                self.service_key(name, k, &mut svc, project, diags);
+                self.unique_items(name, k, diags);
             }
             svc.other_keys = (
                 index(other_keys),

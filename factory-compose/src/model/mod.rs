@@ -666,10 +666,19 @@ pub fn link_target(link: &str) -> &str {
 /// through [`Project::tree`], not copies of their texts. `environment` and `labels` are runs of
 /// the project's entries ([`KeyValues`], [`Project::key_values`]): [`Service::env_entries`],
 /// [`Service::label_entries`], [`Service::env`] and [`Service::label`] take the project.
+///
+/// The name is read from the tree too: [`Service::name`], [`Service::name_at`],
+/// [`Service::name_via`] and [`Service::located_name`] (each taking the tree) are what the
+/// public field `name: Spanned<Text>` was (`svc.name.value`, `.at`, `.via`, the whole): 48
+/// bytes a service where the key node and its `<<` handle are 8, and a copy of each name past
+/// 24 bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
-    /// The service name (the key under `services:`).
-    pub name: Spanned<Text>,
+    /// The service's key under `services:` ([`Service::name`]).
+    name_key: NodeId,
+    /// When the service was inherited through a merge key of the `services` mapping: that
+    /// `<<` key, in the tree's table of merge keys ([`Service::name_via`]).
+    name_merge: Option<MergeKey>,
     /// The service's mapping node.
     pub node: NodeId,
     /// `image` (a string: [`NodeValue::text`]).
@@ -719,9 +728,43 @@ pub(crate) struct RareKeys {
 
 // The services of a 10 000-service project are one allocation of 10 000 of these.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Service>() == 208);
+const _: () = assert!(std::mem::size_of::<Service>() == 168);
 
 impl Service {
+    /// The service name: the text of its key under `services:` (`?` for a key that is not a
+    /// scalar); `tree` is the tree the service was read from ([`Project::tree`]).
+    #[must_use]
+    pub fn name<'t>(&self, tree: &'t Tree) -> &'t str {
+        text_of(tree, self.name_key).unwrap_or("?")
+    }
+
+    /// Where the name was written (the key under `services:`).
+    #[must_use]
+    pub fn name_at(&self, tree: &Tree) -> Location {
+        tree.location(self.name_key)
+    }
+
+    /// When the service was inherited through a merge key of the `services` mapping
+    /// (`<<: *services`): the `<<` key, as [`Spanned::via`].
+    #[must_use]
+    pub fn name_via(&self, tree: &Tree) -> Option<Location> {
+        let span = tree.merge_key_span(self.name_merge?)?;
+        // In the file of the service's key: an alias names an anchor of its own file.
+        Some(Location::new(tree.node(self.name_key).file, span))
+    }
+
+    /// The name and where it was written ([`Service::name`], [`Service::name_at`],
+    /// [`Service::name_via`]), for a diagnostic to point at
+    /// ([`Spanned::point`], [`Spanned::primary`]).
+    #[must_use]
+    pub fn located_name<'t>(&self, tree: &'t Tree) -> Spanned<&'t str> {
+        Spanned {
+            value: self.name(tree),
+            at: self.name_at(tree),
+            via: self.name_via(tree),
+        }
+    }
+
     /// The label `key`, if set (the last of that name); `project` is the project the service
     /// is in (the labels' names are read from its tree).
     #[must_use]
@@ -830,11 +873,13 @@ impl Service {
         self.rare.as_ref().map_or(&[], |r| &r.volumes_long)
     }
 
-    /// A service called `name` at `node` with no key set yet ([`convert`] fills it in).
-    pub(crate) const fn new(name: Spanned<Text>, node: NodeId) -> Self {
+    /// The service of the entry `e` of the `services` mapping (its key the name, its value
+    /// the service's mapping) with no key set yet ([`convert`] fills it in).
+    pub(crate) const fn new(e: &Entry) -> Self {
         Self {
-            name,
-            node,
+            name_key: e.key,
+            name_merge: e.merge_key(),
+            node: e.value,
             image: None,
             command: None,
             environment: None,
@@ -926,7 +971,7 @@ impl Project {
     /// The service called `name`.
     #[must_use]
     pub fn service(&self, name: &str) -> Option<&Service> {
-        self.services.iter().find(|s| s.name.value == name)
+        self.services.iter().find(|s| s.name(&self.tree) == name)
     }
 }
 

@@ -277,7 +277,7 @@ pub fn document(loaded: &Loaded, settings: &Settings, options: &Options, format:
         }
         let (value, default_net) = service::render(&cx, svc);
         uses_default |= default_net;
-        services.push((svc.name.value.to_string(), value));
+        services.push((svc.name(cx.tree).to_string(), value));
     }
     services.sort_by(|a, b| a.0.cmp(&b.0));
     let used = Used::by(&services);

@@ -109,16 +109,16 @@ const ORDER: &[&str] = &[
     "pre_stop",
 ];
 
-/// The entries `files` (each service's env or label files) give `svc`, with `written` (its
-/// `environment` or `labels`) over them.
+/// The entries `files` (each service's env or label files) give the service `service`, with
+/// `written` (its `environment` or `labels`) over them.
 fn over_files(
     files: &[crate::resolve_refs::ServiceEnvFile],
-    svc: &Service,
+    service: &str,
     written: Option<Vec<(String, Option<String>)>>,
 ) -> Vec<(String, Option<String>)> {
     let mut merged: Vec<(String, Option<String>)> = files
         .iter()
-        .find(|e| e.service == svc.name.value)
+        .find(|e| e.service == service)
         .map(|e| {
             e.entries
                 .iter()
@@ -326,11 +326,11 @@ pub(crate) fn render(cx: &Cx<'_>, svc: &Service) -> (Value, bool) {
     }
     // The entries of the service's label_file and env_file first, `labels` and `environment`
     // over them (Compose's precedence); empty (`labels: []`) is omitted, as every empty map.
-    let labels = over_files(&cx.loaded.label_files, svc, labels);
+    let labels = over_files(&cx.loaded.label_files, svc.name(cx.tree), labels);
     if !labels.is_empty() {
         out.push(("labels".to_owned(), sorted_strings(cx, labels, false)));
     }
-    let environment = over_files(&cx.loaded.env_files, svc, environment);
+    let environment = over_files(&cx.loaded.env_files, svc.name(cx.tree), environment);
     if !environment.is_empty() {
         out.push((
             "environment".to_owned(),

@@ -229,7 +229,7 @@ impl<'a> Context<'a> {
     /// a scan of every service per call).
     pub(crate) fn service_index(&self, name: &str) -> Option<usize> {
         let services = &self.project.services;
-        let name_of = |i: usize| services.get(i).map(|s| s.name.value.as_str());
+        let name_of = |i: usize| services.get(i).map(|s| s.name(&self.project.tree));
         self.service_names
             .get_or_init(|| NameIndex::new(services.len(), name_of))
             .get(name, name_of)

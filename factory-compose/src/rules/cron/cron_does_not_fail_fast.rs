@@ -66,12 +66,12 @@ impl Rule for CronDoesNotFailFast {
                 .filter(|c| c.value != CommandValue::Null)
             else {
                 out.push(
-                    svc.name
+                    svc.located_name(&cx.project.tree)
                         .point(registry::diagnostic(
                             "FJ003",
                             format!(
                                 "cron service `{}` has no `command`, so its image's command runs when the project is deployed",
-                                svc.name.value
+                                svc.name(&cx.project.tree)
                             ),
                         ))
                         .with_help(HELP),
@@ -87,12 +87,12 @@ impl Rule for CronDoesNotFailFast {
             let message = if words.is_empty() {
                 format!(
                     "cron service `{}` has an empty `command`, so its image's command runs when the project is deployed",
-                    svc.name.value
+                    svc.name(&cx.project.tree)
                 )
             } else {
                 format!(
                     "cron service `{}` runs `{}` instead of failing fast",
-                    svc.name.value,
+                    svc.name(&cx.project.tree),
                     shown(&words)
                 )
             };

@@ -66,10 +66,10 @@ impl Rule for CronServiceRestarts {
             let svc = job.service;
             let Some(restart) = &svc.restart else {
                 out.push(
-                    svc.name
+                    svc.located_name(&cx.project.tree)
                         .point(registry::diagnostic(
                             "FJ004",
-                            format!("cron service `{}` does not set `restart: \"no\"`", svc.name.value),
+                            format!("cron service `{}` does not set `restart: \"no\"`", svc.name(&cx.project.tree)),
                         ))
                         .with_help("add `restart: \"no\"` (quoted): the platform requires it for a cron service, which must not be started again after it exits"),
                 );
@@ -82,7 +82,7 @@ impl Rule for CronServiceRestarts {
             let mut d = restart
                 .point(tree, registry::diagnostic(
                     "FJ004",
-                    format!("cron service `{}` restarts (`restart: {policy}`)", svc.name.value),
+                    format!("cron service `{}` restarts (`restart: {policy}`)", svc.name(&cx.project.tree)),
                 ))
                 .with_help(if restart.via(tree).is_some() {
                     "add `restart: \"no\"` to the cron service: it exits at once (`command: /bin/false`), and the inherited policy would start it again and again".to_owned()

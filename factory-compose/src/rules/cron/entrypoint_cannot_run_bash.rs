@@ -99,16 +99,16 @@ impl Rule for EntrypointCannotRunBash {
                 Problem::ShellDropsArguments if argv.last().is_some_and(|a| a.starts_with('-')) => {
                     format!(
                         "the entrypoint `{shown}` of cron service `{}` takes the job's `bash` as its `-c` script, so `bash` starts without the job's command, which never runs",
-                        svc.name.value
+                        svc.name(&cx.project.tree)
                     )
                 }
                 Problem::ShellDropsArguments => format!(
                     "the entrypoint `{shown}` of cron service `{}` runs its own `-c` script, which ignores the job's `bash -c` command",
-                    svc.name.value
+                    svc.name(&cx.project.tree)
                 ),
                 Problem::Runtime => format!(
                     "the entrypoint `{shown}` of cron service `{}` runs `{}`, which cannot run the job's `bash -c` command",
-                    svc.name.value,
+                    svc.name(&cx.project.tree),
                     argv.first().map_or("", String::as_str)
                 ),
             };

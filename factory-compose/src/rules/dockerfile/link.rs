@@ -272,7 +272,7 @@ mod tests {
             .map(|s| {
                 let l = super::link(&cx, s);
                 (
-                    s.name.value.to_string(),
+                    s.name(&cx.project.tree).to_string(),
                     l.map_or_else(|| "-".to_owned(), |l| l.describe()),
                 )
             })

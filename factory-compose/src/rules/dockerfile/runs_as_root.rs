@@ -116,7 +116,11 @@ impl Rule for RunsAsRoot {
                 {
                     d = d.with_secondary(
                         image.primary(tree),
-                        format!("service `{}` runs this image ({})", svc.name.value, l.how),
+                        format!(
+                            "service `{}` runs this image ({})",
+                            svc.name(&cx.project.tree),
+                            l.how
+                        ),
                     );
                 }
             }

@@ -98,7 +98,7 @@ impl Rule for VolumeOwnerMismatch {
                     first.insert(user)
                 }
             };
-            let name = &svc.name.value;
+            let name = svc.name(&cx.project.tree);
             let (why, note) = match &user.run_as {
                 RunAs::Root => continue, // FD001
                 RunAs::Uid(1001)

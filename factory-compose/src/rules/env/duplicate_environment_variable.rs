@@ -70,7 +70,7 @@ impl Rule for DuplicateEnvironmentVariable {
                 }
                 out.push(repeated(
                     name,
-                    &svc.name.value,
+                    svc.name(&cx.project.tree),
                     (kv.key_at(tree), svc.environment.and_then(|e| e.via(tree))),
                     earlier.key_at(tree),
                 ));

@@ -106,7 +106,7 @@ impl Rule for LiteralSecret {
                             "FE008",
                             format!(
                                 "`{name}` of service `{}` looks secret but its value is written in the compose file",
-                                svc.name.value
+                                svc.name(&cx.project.tree)
                             ),
                         )
                         .at_inherited(at, inherited)
@@ -126,7 +126,7 @@ impl Rule for LiteralSecret {
                             "FE008",
                             format!(
                                 "the value of `{name}` of service `{}` holds {kind} written in the compose file",
-                                svc.name.value
+                                svc.name(&cx.project.tree)
                             ),
                         )
                         .at_inherited(at, inherited)
@@ -143,7 +143,7 @@ impl Rule for LiteralSecret {
             factory_env::MAIL_VARIABLES.contains(&name)
                 || factory_env::METRICS_VARIABLES.contains(&name)
                 || cx.project.services.iter().any(|s| {
-                    factory_env::ManagedService::from_service_name(&s.name.value)
+                    factory_env::ManagedService::from_service_name(s.name(&cx.project.tree))
                         .is_some_and(|m| m.variables().contains(&name))
                 })
         };

@@ -66,14 +66,14 @@ impl Rule for MalformedEnvironmentItem {
                     Problem::Empty => (
                         format!(
                             "an `environment` item of service `{}` is empty",
-                            svc.name.value
+                            svc.name(&cx.project.tree)
                         ),
                         "remove the item, or write `- NAME=value`".to_owned(),
                     ),
                     Problem::NoName => (
                         format!(
                             "an `environment` item of service `{}` has no variable name before `=`",
-                            svc.name.value
+                            svc.name(&cx.project.tree)
                         ),
                         "write the variable's name before `=`: `- NAME=value`".to_owned(),
                     ),
@@ -94,7 +94,7 @@ impl Rule for MalformedEnvironmentItem {
                             format!(
                                 "the `environment` item `{}` of service `{}` has blanks in its name",
                                 kv.key(tree),
-                                svc.name.value
+                                svc.name(&cx.project.tree)
                             ),
                             help,
                         )

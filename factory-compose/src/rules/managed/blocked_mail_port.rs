@@ -105,7 +105,7 @@ impl Rule for BlockedMailPort {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         for svc in &cx.project.services {
-            let name = &svc.name.value;
+            let name = svc.name(&cx.project.tree);
             for kv in svc.env_entries(cx.project) {
                 let Some(value) = kv.value(tree) else {
                     continue;

@@ -46,7 +46,7 @@ impl Rule for DatabaseNotManaged {
             let Some((managed, image)) = database_of(cx, index, svc) else {
                 continue;
             };
-            let name = svc.name.value.as_str();
+            let name = svc.name(&cx.project.tree);
             let wanted = managed.service_name();
             if name == wanted {
                 continue;
@@ -70,10 +70,10 @@ impl Rule for DatabaseNotManaged {
                 .enumerate()
                 .filter(|&(i, s)| {
                     i != index
-                        && s.name.value != wanted
+                        && s.name(&cx.project.tree) != wanted
                         && database_of(cx, i, s).is_some_and(|(m, _)| m == managed)
                 })
-                .map(|(_, s)| s.name.value.as_str())
+                .map(|(_, s)| s.name(&cx.project.tree))
                 .collect();
             let help = if !taken && !others.is_empty() {
                 format!(
@@ -98,7 +98,7 @@ impl Rule for DatabaseNotManaged {
                 )
             };
             let mut d = registry::diagnostic("FM001", message)
-                .at(svc.name.primary())
+                .at(svc.located_name(&cx.project.tree).primary())
                 .with_help(help);
             if let Some(img) = &svc.image {
                 d = d.with_secondary(img.primary(tree), "a database image");

@@ -59,7 +59,8 @@ impl Rule for ManagedDatabaseVariables {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         for svc in &cx.project.services {
-            let Some(managed) = ManagedService::from_service_name(&svc.name.value) else {
+            let Some(managed) = ManagedService::from_service_name(svc.name(&cx.project.tree))
+            else {
                 continue;
             };
             let missing: Vec<&str> = required(managed)
@@ -70,7 +71,7 @@ impl Rule for ManagedDatabaseVariables {
             if missing.is_empty() {
                 continue;
             }
-            let name = &svc.name.value;
+            let name = svc.name(&cx.project.tree);
             let example = missing
                 .iter()
                 .map(|v| format!("{v}: ${{{v}}}"))
@@ -86,7 +87,7 @@ impl Rule for ManagedDatabaseVariables {
             );
             let d = match svc.key(&cx.project.tree, "environment") {
                 Some(key) => key.point(d),
-                None => d.at(svc.name.primary()),
+                None => d.at(svc.located_name(&cx.project.tree).primary()),
             };
             out.push(d.with_help(format!(
                 "set them from the platform's variables in `environment:` ({example})"

@@ -110,7 +110,7 @@ impl Rule for ManagedVariablesNotTaken {
                     if missing.is_empty() {
                         continue;
                     }
-                    let name = &svc.name.value;
+                    let name = svc.name(&cx.project.tree);
                     let what = if missing.len() == connection_variables(managed).len() {
                         format!("takes none of its variables ({})", list(&missing))
                     } else {

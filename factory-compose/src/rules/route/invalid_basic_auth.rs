@@ -67,7 +67,12 @@ impl Rule for InvalidBasicAuth {
                     out.push(
                         registry::diagnostic(
                             "FR007",
-                            format!("`{}` of `{}`: {}", kv.key(tree), svc.name.value, e.message),
+                            format!(
+                                "`{}` of `{}`: {}",
+                                kv.key(tree),
+                                svc.name(&cx.project.tree),
+                                e.message
+                            ),
                         )
                         .at(place.at(e.span.clone()))
                         .with_help(e.help.clone())

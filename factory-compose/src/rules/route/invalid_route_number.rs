@@ -73,7 +73,11 @@ impl Rule for InvalidRouteNumber {
                         0..value.len(),
                         registry::diagnostic(
                             "FR005",
-                            format!("`{}` of `{}`: {why}", kv.key(tree), svc.name.value),
+                            format!(
+                                "`{}` of `{}`: {why}",
+                                kv.key(tree),
+                                svc.name(&cx.project.tree)
+                            ),
                         ),
                     )
                     .with_help(help),

@@ -85,7 +85,8 @@ impl Rule for InvalidTraefikEnable {
                     (
                         format!(
                             "`traefik.enable` of `{}` is `{}`: Traefik v1 does not read it as a boolean and ignores the label",
-                            svc.name.value, value
+                            svc.name(&cx.project.tree),
+                            value
                         ),
                         format!(
                             "write `{}` to route the service, or `{}` to hide it",
@@ -97,7 +98,8 @@ impl Rule for InvalidTraefikEnable {
                     (
                         format!(
                             "`traefik.enable` of `{}` is `{}` instead of `'{what}'`",
-                            svc.name.value, value
+                            svc.name(&cx.project.tree),
+                            value
                         ),
                         format!("write `{}`", written(what)),
                     )

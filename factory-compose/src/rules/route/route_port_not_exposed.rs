@@ -80,7 +80,7 @@ impl Rule for RoutePortNotExposed {
                         format!(
                             "`{}` of `{}` is {port}, which is not in its `expose` list ({})",
                             kv.key(tree),
-                            svc.name.value,
+                            svc.name(&cx.project.tree),
                             list.join(", ")
                         ),
                     ))

@@ -82,13 +82,16 @@ impl Rule for RoutingLabelsOnJob {
             let help = if inherited {
                 "override the inherited labels: add `labels: []` (or only the labels the job needs) to the service".to_owned()
             } else {
-                format!("remove the `traefik.*` labels from `{}`", svc.name.value)
+                format!(
+                    "remove the `traefik.*` labels from `{}`",
+                    svc.name(&cx.project.tree)
+                )
             };
             let diag = registry::diagnostic(
                         "FR012",
                         format!(
                             "`{}` is {what} but carries routing labels ({}): Traefik sends requests to it while it runs",
-                            svc.name.value,
+                            svc.name(&cx.project.tree),
                             names.join(", ")
                         ),
                     )

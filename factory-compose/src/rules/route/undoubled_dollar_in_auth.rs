@@ -99,7 +99,7 @@ impl Rule for UndoubledDollarInAuth {
                         format!(
                             "`{}` of `{}` has {} `$` not written `$$`: Compose reads `{word}` as a variable and the hash reaches Traefik broken",
                             kv.key(tree),
-                            svc.name.value,
+                            svc.name(&cx.project.tree),
                             fix.spans.len()
                         ),
                     ))

@@ -125,9 +125,9 @@ impl Rule for DependencyCycle {
                         let from = stack.iter().position(|&(n, _)| n == target).unwrap_or(0);
                         let mut path: Vec<&str> = stack[from..]
                             .iter()
-                            .map(|&(n, _)| services[n].name.value.as_str())
+                            .map(|&(n, _)| services[n].name(&cx.project.tree))
                             .collect();
-                        path.push(&services[target].name.value);
+                        path.push(services[target].name(&cx.project.tree));
                         let chain = crate::diagnostic::chain_text(&path, " → ");
                         let (message, help) = if link {
                             (
@@ -143,7 +143,10 @@ impl Rule for DependencyCycle {
                         out.push(
                             registry::diagnostic("FC030", message)
                                 .at_inherited(at, via)
-                                .with_secondary(services[target].name.at, "the cycle starts here")
+                                .with_secondary(
+                                    services[target].name_at(&cx.project.tree),
+                                    "the cycle starts here",
+                                )
                                 .with_help(help),
                         );
                     }

@@ -56,7 +56,7 @@ impl Rule for DockerSocketMounted {
                 }
                 let d = registry::diagnostic(
                     "FC037",
-                    format!("service `{}` mounts the Docker socket `{src}`, which gives it control of the server", svc.name.value),
+                    format!("service `{}` mounts the Docker socket `{src}`, which gives it control of the server", svc.name(&cx.project.tree)),
                 )
                 .with_help("remove the mount from deployed services; keep tools that need the socket in a development-only file such as tools.yml");
                 out.push(d.at_inherited(v.at, v.via));

@@ -46,7 +46,7 @@ impl Rule for EnvFileUsed {
                 out.push(
                     key.point(registry::diagnostic(
                         "FC013",
-                        format!("service `{}` uses `env_file`, which the platform does not deploy", svc.name.value),
+                        format!("service `{}` uses `env_file`, which the platform does not deploy", svc.name(&cx.project.tree)),
                     ))
                     .with_help("move these variables into `environment:` (values from `${VAR}` or secret `SV_` variables)"),
                 );

@@ -56,7 +56,7 @@ fn aliases_help(project: &crate::model::Project, svc: &crate::model::Service) ->
         }
         [(name, alias), ..] => format!(
             "replace `links:` with `depends_on:`, and make `{}` reach `{name}` by its service name instead of `{alias}`{}: without links there is no alias",
-            svc.name.value,
+            svc.name(&project.tree),
             if aliased.len() > 1 {
                 " (and the other aliases)"
             } else {
@@ -79,7 +79,7 @@ impl Rule for LinksDeprecated {
                         "FC014",
                         format!(
                             "service `{}` uses `links`, which is deprecated",
-                            svc.name.value
+                            svc.name(&cx.project.tree)
                         ),
                     ))
                     .with_help(aliases_help(cx.project, svc));

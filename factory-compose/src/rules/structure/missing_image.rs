@@ -40,9 +40,9 @@ impl Rule for MissingImage {
             if svc.image.is_some() || svc.entry(&cx.project.tree, "image").is_some() {
                 continue; // a wrong-typed image is FC020
             }
-            let name = &svc.name.value;
+            let name = svc.name(&cx.project.tree);
             out.push(
-                svc.name
+                svc.located_name(&cx.project.tree)
                     .point(registry::diagnostic("FC032", format!("service `{name}` has no `image`")))
                     .with_help(format!("CI builds and pushes the image; add `image: ${{CI_REGISTRY_IMAGE}}/{name}:${{CI_COMMIT_SHA}}`")),
             );

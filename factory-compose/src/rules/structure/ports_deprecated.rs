@@ -46,7 +46,7 @@ impl Rule for PortsDeprecated {
                         "FC015",
                         format!(
                             "service `{}` publishes `ports`, which the platform deprecates",
-                            svc.name.value
+                            svc.name(&cx.project.tree)
                         ),
                     ))
                     .with_help(

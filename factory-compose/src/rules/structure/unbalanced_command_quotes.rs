@@ -52,7 +52,7 @@ impl Rule for UnbalancedCommandQuotes {
                 let CommandValue::Shell(text) = &value.value else {
                     continue;
                 };
-                let name = &svc.name.value;
+                let name = svc.name(&cx.project.tree);
                 let d = match shell_split(text) {
                     Some((_, None)) => continue,
                     Some((words, Some(at))) => {
@@ -104,7 +104,7 @@ fn cannot_split(key: &str, name: &str) -> crate::Diagnostic {
 pub(crate) fn refusals(project: &crate::model::Project, out: &mut Diagnostics) {
     let tree = &project.tree;
     for svc in &project.services {
-        let name = &svc.name.value;
+        let name = svc.name(tree);
         for (key, value) in [
             ("command", svc.command(tree)),
             ("entrypoint", svc.entrypoint(tree)),

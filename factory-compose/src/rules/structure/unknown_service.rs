@@ -72,7 +72,7 @@ impl Rule for UnknownService {
                         cx.project
                             .services
                             .iter()
-                            .map(|s| s.name.value.as_str())
+                            .map(|s| s.name(&cx.project.tree))
                             .collect()
                     });
                     let suggestion = *suggested.entry(target).or_insert_with(|| {
@@ -84,7 +84,7 @@ impl Rule for UnknownService {
                         None => services_help(names),
                     };
                     out.push(
-                        registry::diagnostic("FC029", format!("`{key}` of `{}` names `{target}`, which is not a service of this project", svc.name.value))
+                        registry::diagnostic("FC029", format!("`{key}` of `{}` names `{target}`, which is not a service of this project", svc.name(&cx.project.tree)))
                             .at_inherited(item.at(&cx.project.tree), list.via(&cx.project.tree))
                             .with_help(help),
                     );
