@@ -286,7 +286,7 @@ impl<'t> Cx<'t> {
         project.key_values.reserve_exact(counts.key_values);
         project.list_items.reserve_exact(counts.list_items);
         project.service_other_keys.reserve_exact(counts.other_keys);
-        for s in entries {
+        for (i, s) in entries.iter().enumerate() {
             // As the model reads it ([`Service::name`]).
             let name = self.scalar(s.key).unwrap_or("?");
             let Some(keys) = self.entries(s.value) else {
@@ -305,7 +305,10 @@ impl<'t> Cx<'t> {
                 );
                 continue;
             };
-            let mut svc = Service::new(s);
+            let Some(at) = self.tree.entry_index(e.value, i) else {
+                continue;
+            };
+            let mut svc = Service::new(s, at);
             let other_keys = project.service_other_keys.len();
             for k in keys {
                 self.service_key(name, k, &mut svc, project, diags);

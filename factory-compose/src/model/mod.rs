@@ -670,15 +670,14 @@ pub fn link_target(link: &str) -> &str {
 /// The name is read from the tree too: [`Service::name`], [`Service::name_at`],
 /// [`Service::name_via`] and [`Service::located_name`] (each taking the tree) are what the
 /// public field `name: Spanned<Text>` was (`svc.name.value`, `.at`, `.via`, the whole): 48
-/// bytes a service where the key node and its `<<` handle are 8, and a copy of each name past
+/// bytes a service where the index of its entry in the tree is 4, and a copy of each name past
 /// 24 bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
-    /// The service's key under `services:` ([`Service::name`]).
-    name_key: NodeId,
-    /// When the service was inherited through a merge key of the `services` mapping: that
-    /// `<<` key, in the tree's table of merge keys ([`Service::name_via`]).
-    name_merge: Option<MergeKey>,
+    /// The service's entry in the `services` mapping, by its index in the tree's entries
+    /// (`Tree::entry_at`): its key is the name ([`Service::name`]), its `<<` handle the name's
+    /// [`Service::name_via`].
+    entry: u32,
     /// The service's mapping node.
     pub node: NodeId,
     /// `image` (a string: [`NodeValue::text`]).
@@ -728,29 +727,35 @@ pub(crate) struct RareKeys {
 
 // The services of a 10 000-service project are one allocation of 10 000 of these.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Service>() == 168);
+const _: () = assert!(std::mem::size_of::<Service>() == 160);
 
 impl Service {
     /// The service name: the text of its key under `services:` (`?` for a key that is not a
     /// scalar); `tree` is the tree the service was read from ([`Project::tree`]).
     #[must_use]
     pub fn name<'t>(&self, tree: &'t Tree) -> &'t str {
-        text_of(tree, self.name_key).unwrap_or("?")
+        text_of(tree, self.name_key(tree)).unwrap_or("?")
     }
 
     /// Where the name was written (the key under `services:`).
     #[must_use]
     pub fn name_at(&self, tree: &Tree) -> Location {
-        tree.location(self.name_key)
+        tree.location(self.name_key(tree))
+    }
+
+    /// The service's key under `services:`.
+    fn name_key(&self, tree: &Tree) -> NodeId {
+        tree.entry_at(self.entry).key
     }
 
     /// When the service was inherited through a merge key of the `services` mapping
     /// (`<<: *services`): the `<<` key, as [`Spanned::via`].
     #[must_use]
     pub fn name_via(&self, tree: &Tree) -> Option<Location> {
-        let span = tree.merge_key_span(self.name_merge?)?;
+        let entry = tree.entry_at(self.entry);
+        let span = tree.merge_key_span(entry.merge_key()?)?;
         // In the file of the service's key: an alias names an anchor of its own file.
-        Some(Location::new(tree.node(self.name_key).file, span))
+        Some(Location::new(tree.node(entry.key).file, span))
     }
 
     /// The name and where it was written ([`Service::name`], [`Service::name_at`],
@@ -874,11 +879,11 @@ impl Service {
     }
 
     /// The service of the entry `e` of the `services` mapping (its key the name, its value
-    /// the service's mapping) with no key set yet ([`convert`] fills it in).
-    pub(crate) const fn new(e: &Entry) -> Self {
+    /// the service's mapping), at `index` in the tree's entries (`Tree::entry_index`), with no
+    /// key set yet ([`convert`] fills it in).
+    pub(crate) const fn new(e: &Entry, index: u32) -> Self {
         Self {
-            name_key: e.key,
-            name_merge: e.merge_key(),
+            entry: index,
             node: e.value,
             image: None,
             command: None,

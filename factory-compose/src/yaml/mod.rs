@@ -722,6 +722,23 @@ impl Tree {
         self.entries.get(children.range()).unwrap_or_default()
     }
 
+    /// Where the `i`th entry of mapping `id` is in the tree's entries, for a view of the entry
+    /// to keep in 4 bytes ([`Tree::entry_at`]); `None` when `id` has no such entry.
+    pub(crate) fn entry_index(&self, id: NodeId, i: usize) -> Option<u32> {
+        match self.nodes.get(id.0 as usize)?.kind {
+            NodeKind::Mapping(c) if i < c.len as usize => {
+                c.start.checked_add(u32::try_from(i).ok()?)
+            }
+            _ => None,
+        }
+    }
+
+    /// The entry at `index` in the tree's entries ([`Tree::entry_index`]). Panics when there
+    /// is none, as [`Tree::node`] does for a node.
+    pub(crate) fn entry_at(&self, index: u32) -> &Entry {
+        &self.entries[index as usize]
+    }
+
     /// A mapping's entries, to change in place.
     pub fn entries_mut(&mut self, children: Children) -> &mut [Entry] {
         self.entries.get_mut(children.range()).unwrap_or_default()
