@@ -1311,6 +1311,59 @@ mod tests {
     }
 
     #[test]
+    fn a_value_a_later_file_inherits_points_at_that_files_merge_key() {
+        let (l, sources) = load(
+            &[
+                "services:\n  app:\n    image: a\n    environment:\n      A: 1\n    expose: [\"80\"]\n",
+                "x-over: &over\n  environment:\n    B: 2\n  expose: [\"81\"]\n  restart: always\nservices:\n  app:\n    <<: *over\n",
+            ],
+            "",
+        );
+        let p = &l.project;
+        let app = p.service("app").expect("app");
+        let second = crate::span::FileId(1);
+        // The merged `environment` mapping is a node of the first file; the `<<` that brought
+        // the second file's is in the second file.
+        let environment = app.environment.expect("environment");
+        let via = environment.via(&p.tree).expect("inherited");
+        assert_eq!((via.file, written(&sources, via)), (second, "<<"));
+        assert_eq!(environment.at(&p.tree).file, crate::span::FileId(0));
+        for via in [
+            app.expose.and_then(|e| e.via(&p.tree)),
+            app.restart.and_then(|r| r.via(&p.tree)),
+        ] {
+            assert_eq!(via, Some(environment.via(&p.tree).expect("inherited")));
+        }
+        assert_eq!(app.image.and_then(|i| i.via(&p.tree)), None);
+    }
+
+    #[test]
+    fn a_service_reads_its_name_from_its_key() {
+        let (l, sources) = load(
+            &[
+                "x-more: &more\n  inherited-service-with-a-long-name:\n    image: a\nservices:\n  <<: *more\n  \"quo\\x74ed\":\n    image: b\n  ? [complex]\n  : image: c\n",
+            ],
+            "",
+        );
+        let p = &l.project;
+        let names: Vec<&str> = p.services.iter().map(|s| s.name(&p.tree)).collect();
+        assert_eq!(names, ["quoted", "?", "inherited-service-with-a-long-name"]);
+        let quoted = &p.services[0];
+        assert_eq!(written(&sources, quoted.name_at(&p.tree)), "\"quo\\x74ed\"");
+        assert_eq!(quoted.name_via(&p.tree), None);
+        let inherited = &p.services[2];
+        let located = inherited.located_name(&p.tree);
+        assert_eq!(
+            written(&sources, located.at),
+            "inherited-service-with-a-long-name"
+        );
+        let via = located.via.expect("inherited");
+        assert_eq!(written(&sources, via), "<<");
+        assert_eq!(located.primary(), via);
+        assert_eq!(inherited.name_via(&p.tree), Some(via));
+    }
+
+    #[test]
     fn a_service_finds_the_last_entry_of_a_name() {
         let (l, _) = load(
             &[
