@@ -27,7 +27,13 @@ impl LineIndex {
     /// Index the line starts of `text`. Lines end at `\n` (a preceding `\r` belongs to the line).
     #[must_use]
     pub fn new(text: &str) -> Self {
-        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        // A bound on the lines of all but texts of very short lines (a compose file's lines
+        // average 20 to 40 bytes), so that the table is allocated once: grown by doubling from
+        // `len / 32`, it left its first buffer to the allocator while rendering (395 KB on
+        // 10 000 services, 120 000 lines). The capacity past the last line is never written:
+        // the pages under it are not made resident. (Counting the lines first cost 2 % more
+        // instructions on a 1 000-service lint.)
+        let mut line_starts = Vec::with_capacity(text.len() / 8 + 1);
         line_starts.push(0);
         line_starts.extend(
             memchr::memchr_iter(b'\n', text.as_bytes())
