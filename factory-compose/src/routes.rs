@@ -75,13 +75,13 @@ pub struct RouteDef<'p> {
     entrypoints: u32,
     /// A cron job or one-shot service: listed, but not serving.
     pub transient: bool,
-    /// The rule parsed on first use (several rules and the route table read it); the error
-    /// boxed, as it is rare and larger than a rule.
-    parsed: std::sync::OnceLock<Result<Rule, Box<ParseError>>>,
+    /// The rule parsed on first use (several rules and the route table read it), borrowing
+    /// the label's value from the tree; the error boxed, as it is rare and larger than a rule.
+    parsed: std::sync::OnceLock<Result<Rule<'p>, Box<ParseError>>>,
 }
 
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<RouteDef<'_>>() == 104);
+const _: () = assert!(std::mem::size_of::<RouteDef<'_>>() == 96);
 
 impl std::fmt::Debug for RouteDef<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -185,7 +185,7 @@ impl<'p> RouteDef<'p> {
     ///
     /// # Errors
     /// The rule Traefik refuses, with the span inside the rule text.
-    pub fn parsed_rule(&self) -> Result<&Rule, &ParseError> {
+    pub fn parsed_rule(&self) -> Result<&Rule<'p>, &ParseError> {
         self.parsed
             .get_or_init(|| Rule::parse(self.rule_text()).map_err(Box::new))
             .as_ref()

@@ -214,7 +214,7 @@ fn comma_cuts(seg: Segment<'_>) -> Vec<(Range<usize>, Range<usize>)> {
     out
 }
 
-impl Rule {
+impl Rule<'_> {
     /// Problems Traefik does not report: parts of the rule that can never match.
     pub fn warnings(&self) -> Vec<RuleWarning> {
         let text = self.text();

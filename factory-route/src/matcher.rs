@@ -120,7 +120,7 @@ fn clean_path(p: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-impl Rule {
+impl Rule<'_> {
     /// Matches a request under Traefik's defaults (StrictSlash on).
     pub fn matches(&self, req: &Request) -> Match {
         self.matches_with(req, MatchOptions::default())

@@ -119,9 +119,10 @@ impl MatcherName {
     }
 }
 
-/// A byte range in 8 bytes: into the rule text (spans), or into the rule's buffer (the rule
+/// A byte range in 8 bytes: into the rule text (spans), or into the rule's texts (the rule
 /// text followed by the texts Traefik derives from it: `::`-collapsed arguments, lower-cased
-/// hosts, upper-cased methods).
+/// hosts, upper-cased methods; the rule borrows the first and keeps the others, see
+/// [`Rule::buf_str`]).
 ///
 /// Offsets past `u32::MAX` cannot occur: [`Rule::parse`] refuses longer rules.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -157,7 +158,7 @@ pub struct Arg<'r> {
     pub span: Range<usize>,
 }
 
-/// An argument as a rule stores it: its text in the rule's buffer, its span in the rule text.
+/// An argument as a rule stores it: its text in the rule's texts, its span in the rule text.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ArgData {
     text: Sp,
@@ -186,7 +187,7 @@ pub(crate) struct Seg {
 /// One `;`-separated segment of a [`Rule`]: a matcher name and its arguments.
 #[derive(Clone, Copy)]
 pub struct Segment<'r> {
-    rule: &'r Rule,
+    rule: &'r Rule<'r>,
     seg: &'r Seg,
 }
 
@@ -275,7 +276,7 @@ impl<'r> Segment<'r> {
 pub(crate) type Alt = Result<Template, TemplateError>;
 
 /// A stored `PathPrefix` alternative: a plain string prefix (no `{`, text in the rule's
-/// buffer) or a mux template.
+/// texts) or a mux template.
 #[derive(Debug, Clone)]
 pub(crate) enum PrefixAlt {
     Plain(Sp),
@@ -297,7 +298,7 @@ pub(crate) struct PathAlts {
     loose: std::sync::OnceLock<Box<[Alt]>>,
 }
 
-/// What a segment contributes to matching. Texts are ranges of the rule's buffer.
+/// What a segment contributes to matching. Texts are ranges of the rule's texts.
 #[derive(Debug, Clone)]
 pub(crate) enum Compiled {
     /// The lower-cased hosts; `None`: the arguments, already lower-case.
@@ -333,7 +334,7 @@ pub(crate) enum ReplaceRegex {
 }
 
 /// The route's modifier state (each is "last segment/argument wins"). Texts are ranges of the
-/// rule's buffer.
+/// rule's texts.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Modifiers {
     pub(crate) strip_prefixes: Vec<Sp>,
@@ -362,23 +363,28 @@ static NO_MODIFIERS: Modifiers = Modifiers {
     replace_path_regex: None,
 };
 
-/// A parsed `traefik.frontend.rule`.
+/// A parsed `traefik.frontend.rule`, borrowing the rule text it was parsed from (a project
+/// may have thousands of rules: each would otherwise hold a copy of its label's value).
 #[derive(Debug, Clone)]
-pub struct Rule {
-    /// The rule text, then the texts derived from it (see [`Sp`]).
-    buf: Box<str>,
-    text_len: u32,
+pub struct Rule<'t> {
+    /// The rule text as written.
+    text: &'t str,
     segments: Box<[Seg]>,
-    /// Out of line: most rules have neither modifiers nor a segment of several arguments.
+    /// Out of line: most rules have no modifiers, no segment of several arguments and no text
+    /// derived from the rule's.
     extra: Option<Box<Extra>>,
 }
 
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Rule>() == 48);
+const _: () = assert!(std::mem::size_of::<Rule<'_>>() == 40);
 
 /// What most rules do not have, out of their [`Rule`].
 #[derive(Debug, Clone, Default)]
 struct Extra {
+    /// The texts derived from the rule text: the arguments that spanned several `:`-fields,
+    /// re-joined, then the case-changed copies of arguments. An [`Sp`] at or past the rule
+    /// text's length is a range of the rule text followed by these.
+    derived: Box<str>,
     /// The arguments of the segments that do not have exactly one ([`SegArgs::Shared`]),
     /// segment after segment.
     args: Box<[ArgData]>,
@@ -758,15 +764,15 @@ fn changed_by_uppercase(t: &str) -> bool {
     !t.bytes().all(|b| b.is_ascii() && !b.is_ascii_lowercase()) && t.to_uppercase() != t
 }
 
-/// The longest rule [`Rule::parse`] builds: its buffer (the rule, its joined arguments and
+/// The longest rule [`Rule::parse`] builds: its texts (the rule, its joined arguments and
 /// their case-changed copies, at most 5 times the rule) must stay addressable with `u32`.
 const MAX_RULE_BYTES: usize = 256 << 20;
 
-impl Rule {
+impl<'t> Rule<'t> {
     /// Parses a rule as Traefik v1.7.34's `Rules.Parse` does: the same errors, in the same
     /// order (the first failing segment wins). A rule longer than 256 MiB is refused with
     /// [`ParseErrorKind::RegexTooBig`] (past factory's limits).
-    pub fn parse(text: &str) -> Result<Rule, ParseError> {
+    pub fn parse(text: &'t str) -> Result<Rule<'t>, ParseError> {
         if text.len() > MAX_RULE_BYTES {
             return Err(perr(
                 ParseErrorKind::RegexTooBig,
@@ -781,7 +787,7 @@ impl Rule {
         let more_at = text.len() + lexed.joined.len();
         let mut more = String::new();
         // An argument's text as a matcher compares it: the argument itself, or its case-changed
-        // copy appended to the buffer when `changed` says the case change alters it.
+        // copy appended to the derived texts when `changed` says the case change alters it.
         let mut recased =
             |t: &str, at: &Range<usize>, changed: fn(&str) -> bool, case: fn(&str) -> String| {
                 if changed(t) {
@@ -1073,16 +1079,17 @@ impl Rule {
         if let Some(e) = too_big {
             return Err(e);
         }
-        let mut buf = String::with_capacity(more_at + more.len());
-        buf.push_str(text);
-        buf.push_str(&lexed.joined);
-        buf.push_str(&more);
+        let derived_len = lexed.joined.len() + more.len();
+        let needs_extra = !modifiers.is_empty() || !all_args.is_empty() || derived_len > 0;
         Ok(Rule {
-            buf: buf.into_boxed_str(),
-            text_len: u32::try_from(text.len()).unwrap_or(u32::MAX),
+            text,
             segments: segments.into_boxed_slice(),
-            extra: (!modifiers.is_empty() || !all_args.is_empty()).then(|| {
+            extra: needs_extra.then(|| {
+                let mut derived = String::with_capacity(derived_len);
+                derived.push_str(&lexed.joined);
+                derived.push_str(&more);
                 Box::new(Extra {
+                    derived: derived.into_boxed_str(),
                     args: all_args.into_boxed_slice(),
                     modifiers,
                 })
@@ -1091,8 +1098,8 @@ impl Rule {
     }
 
     /// The rule text as written.
-    pub fn text(&self) -> &str {
-        self.buf.get(..self.text_len as usize).unwrap_or("")
+    pub fn text(&self) -> &'t str {
+        self.text
     }
 
     /// The segments, in rule order (empty segments are dropped, as Traefik does).
@@ -1104,9 +1111,18 @@ impl Rule {
             .map(move |seg| Segment { rule: self, seg })
     }
 
-    /// A text of the rule's buffer.
+    /// A text of the rule: a range of the rule text, or past its length, of the derived texts
+    /// ([`Extra::derived`]).
     pub(crate) fn buf_str(&self, s: Sp) -> &str {
-        self.buf.get(s.range()).unwrap_or("")
+        let r = s.range();
+        let n = self.text.len();
+        if r.end <= n {
+            return self.text.get(r).unwrap_or("");
+        }
+        self.extra
+            .as_deref()
+            .and_then(|e| e.derived.get(r.start.saturating_sub(n)..r.end - n))
+            .unwrap_or("")
     }
 
     /// A segment's arguments.
@@ -1545,7 +1561,7 @@ mod tests {
         }
     }
 
-    /// What a rule stores once (arguments as ranges of one buffer, hosts and methods only when
+    /// What a rule stores once (arguments as ranges of the rule's texts, hosts and methods only when
     /// their case changes, plain prefixes not at all) reads back as the lexer's arguments and
     /// the case-changed texts matching uses.
     fn storage_reads_back(text: &str) -> Result<(), String> {

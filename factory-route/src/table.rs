@@ -27,7 +27,7 @@ pub struct Route<'r> {
     /// The label segment (`traefik.<segment>.frontend.rule`), `None` for the plain labels.
     pub segment: Option<&'r str>,
     /// The parsed rule.
-    pub rule: &'r Rule,
+    pub rule: &'r Rule<'r>,
     /// The effective priority.
     pub priority: i64,
     /// Whether `priority` comes from `traefik.frontend.priority` (else the rule length).
@@ -41,7 +41,7 @@ impl<'r> Route<'r> {
     pub fn new(
         service: &'r str,
         segment: Option<&'r str>,
-        rule: &'r Rule,
+        rule: &'r Rule<'r>,
         priority_label: Option<i64>,
         port: Option<u16>,
     ) -> Route<'r> {
@@ -584,7 +584,7 @@ fn find_witness(
 
 /// The hosts one of which a request must have for `rule` to match it: those every `Host`
 /// segment lists (`None` without a `Host` segment).
-fn required_hosts(rule: &Rule) -> Option<HashSet<&str>> {
+fn required_hosts<'r>(rule: &'r Rule<'_>) -> Option<HashSet<&'r str>> {
     let mut required: Option<HashSet<&str>> = None;
     for seg in rule.segments() {
         if matches!(seg.compiled(), Compiled::Host(_)) {
@@ -1256,12 +1256,13 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        let a = Rule::parse(&format!(
+        let a = format!(
             "Host:a.com;Query:{};HostRegexp:{{x:[0-9]+}}.never.com",
             queries(0)
-        ))
-        .unwrap();
-        let b = Rule::parse(&format!("Host:a.com;Query:{}", queries(100))).unwrap();
+        );
+        let a = Rule::parse(&a).unwrap();
+        let b = format!("Host:a.com;Query:{}", queries(100));
+        let b = Rule::parse(&b).unwrap();
         let compared = |tries: usize| {
             let table = RouteTable::new(vec![
                 Route::new("a", None, &a, Some(1), None),

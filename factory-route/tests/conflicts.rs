@@ -4,7 +4,8 @@ use factory_route::{Match, Request, Route, RouteTable, Rule};
 
 /// A route whose names and rule live as long as the test (a table borrows them).
 fn route(service: &str, rule: &str, priority: Option<i64>) -> Route<'static> {
-    let rule: &'static Rule = Box::leak(Box::new(Rule::parse(rule).expect("valid rule")));
+    let rule: &'static str = Box::leak(rule.to_owned().into_boxed_str());
+    let rule: &'static Rule<'static> = Box::leak(Box::new(Rule::parse(rule).expect("valid rule")));
     Route::new(
         Box::leak(service.to_owned().into_boxed_str()),
         None,

@@ -52,20 +52,24 @@ pub(crate) fn options(input: &Value) -> MatchOptions {
 /// Which route of the table answers (a refused rule leaves its route out), as the harness's
 /// table mode; a redirect names no route.
 pub(crate) fn table(input: &Value) -> Value {
-    let entries: Vec<(usize, Rule, i64)> = input["rules"]
+    // The rules borrow their texts.
+    let texts: Vec<(usize, String, i64)> = input["rules"]
         .as_array()
         .map(Vec::as_slice)
         .unwrap_or_default()
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| {
-            let rule = Rule::parse(&text(r, "rule")).ok()?;
-            Some((
+        .map(|(i, r)| {
+            (
                 i,
-                rule,
+                text(r, "rule"),
                 r.get("priority").and_then(Value::as_i64).unwrap_or(0),
-            ))
+            )
         })
+        .collect();
+    let entries: Vec<(usize, Rule<'_>, i64)> = texts
+        .iter()
+        .filter_map(|(i, text, priority)| Some((*i, Rule::parse(text).ok()?, *priority)))
         .collect();
     let routes = entries
         .iter()
