@@ -159,18 +159,19 @@ pub struct Arg<'r> {
 }
 
 /// An argument as a rule stores it: its text in the rule's texts, its span in the rule text.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct ArgData {
     text: Sp,
     span: Sp,
 }
 
-/// A segment's arguments as its rule stores them: the only one in the segment itself (most
-/// segments have one: no separate allocation of arguments for most rules), else a range of the
-/// rule's other arguments ([`Extra::args`]).
+/// A segment's arguments as its rule stores them: the only one in the segment itself, when its
+/// text is its span in the rule text (most segments have one argument, not re-joined after a
+/// `::`: no separate allocation of arguments for most rules), else a range of the rule's other
+/// arguments ([`Extra::args`]).
 #[derive(Debug, Clone, Copy)]
 enum SegArgs {
-    One(ArgData),
+    One(Sp),
     Shared(Sp),
 }
 
@@ -183,6 +184,10 @@ pub(crate) struct Seg {
     args: SegArgs,
     compiled: Compiled,
 }
+
+// A rule of two segments takes 112 bytes (a project may have thousands of rules).
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Seg>() == 56);
 
 /// One `;`-separated segment of a [`Rule`]: a matcher name and its arguments.
 #[derive(Clone, Copy)]
@@ -217,7 +222,7 @@ impl<'r> Segment<'r> {
     /// The arguments, in order.
     pub fn args(self) -> impl ExactSizeIterator<Item = Arg<'r>> + DoubleEndedIterator + Clone {
         let rule = self.rule;
-        rule.arg_data(&self.seg.args).iter().map(move |a| Arg {
+        rule.arg_data(self.seg.args).map(move |a| Arg {
             text: rule.buf_str(a.text),
             span: a.span.range(),
         })
@@ -229,8 +234,7 @@ impl<'r> Segment<'r> {
     /// The argument texts, in order.
     fn arg_texts(self) -> impl Iterator<Item = &'r str> + Clone {
         let rule = self.rule;
-        rule.arg_data(&self.seg.args)
-            .iter()
+        rule.arg_data(self.seg.args)
             .map(move |a| rule.buf_str(a.text))
     }
     /// A `Host` segment's hosts, lower-cased (empty for any other segment).
@@ -385,8 +389,8 @@ struct Extra {
     /// re-joined, then the case-changed copies of arguments. An [`Sp`] at or past the rule
     /// text's length is a range of the rule text followed by these.
     derived: Box<str>,
-    /// The arguments of the segments that do not have exactly one ([`SegArgs::Shared`]),
-    /// segment after segment.
+    /// The arguments of the segments that do not have exactly one, or whose one argument's
+    /// text is not its span ([`SegArgs::Shared`]), segment after segment.
     args: Box<[ArgData]>,
     modifiers: Modifiers,
 }
@@ -800,7 +804,8 @@ impl<'t> Rule<'t> {
                 }
             };
         let mut segments = Vec::with_capacity(lexed.segments.len());
-        // The arguments of the segments without exactly one (most rules: none).
+        // The arguments of the segments without exactly one argument written as its span (most
+        // rules: none).
         let mut all_args: Vec<ArgData> = Vec::new();
         let mut modifiers = Modifiers::default();
         // A regex past factory's size budget is not an error for Traefik: the rest of the rule
@@ -1061,7 +1066,7 @@ impl<'t> Rule<'t> {
                 span: Sp::new(&a.span),
             };
             let seg_args = match args {
-                [one] => SegArgs::One(data(one)),
+                [one] if own(one) == Sp::new(&one.span) => SegArgs::One(own(one)),
                 _ => {
                     let first = all_args.len();
                     all_args.extend(args.iter().map(data));
@@ -1126,15 +1131,23 @@ impl<'t> Rule<'t> {
     }
 
     /// A segment's arguments.
-    fn arg_data<'s>(&'s self, args: &'s SegArgs) -> &'s [ArgData] {
-        match args {
-            SegArgs::One(one) => std::slice::from_ref(one),
-            SegArgs::Shared(range) => self
-                .extra
-                .as_deref()
-                .and_then(|e| e.args.get(range.range()))
-                .unwrap_or(&[]),
-        }
+    fn arg_data(
+        &self,
+        args: SegArgs,
+    ) -> impl ExactSizeIterator<Item = ArgData> + DoubleEndedIterator + Clone + '_ {
+        // One of the two is empty.
+        let (one, shared): (Option<ArgData>, &[ArgData]) = match args {
+            SegArgs::One(at) => (Some(ArgData { text: at, span: at }), &[]),
+            SegArgs::Shared(range) => (
+                None,
+                self.extra
+                    .as_deref()
+                    .and_then(|e| e.args.get(range.range()))
+                    .unwrap_or(&[]),
+            ),
+        };
+        (0..usize::from(one.is_some()) + shared.len())
+            .map(move |i| one.or_else(|| shared.get(i).copied()).unwrap_or_default())
     }
 
     /// The templates of the `index`-th segment, a `Path`-like one, without strict slash: built
