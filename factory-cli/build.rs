@@ -12,8 +12,9 @@
 //!   the loader used to read in full at every start.
 //!
 //! Both are `lld` options. They are given only to a release build for
-//! `x86_64-unknown-linux-gnu` with Rust 1.90 or later (which links with `rust-lld` by default),
-//! when no other linker is configured; `FACTORY_LINK_LAYOUT=0` turns them off.
+//! `x86_64-unknown-linux-gnu` with Rust 1.90 or later whose sysroot ships `rust-lld` (which
+//! such a toolchain links with by default), when no other linker is configured;
+//! `FACTORY_LINK_LAYOUT=0` turns them off.
 
 #![forbid(unsafe_code)]
 // A build script reads cargo's environment: that is how cargo speaks to it.
@@ -39,10 +40,8 @@ fn layout_args() -> Option<Vec<String>> {
     if var("FACTORY_LINK_LAYOUT") == "0" || var("PROFILE") != "release" {
         return None;
     }
-    if var("CARGO_CFG_TARGET_ARCH") != "x86_64"
-        || var("CARGO_CFG_TARGET_OS") != "linux"
-        || var("CARGO_CFG_TARGET_ENV") != "gnu"
-    {
+    // The one target `rust-lld` links by default.
+    if var("TARGET") != "x86_64-unknown-linux-gnu" {
         return None;
     }
     // A linker of the user's (target.*.linker, -C linker=, linker features, self-contained
@@ -67,20 +66,36 @@ fn layout_args() -> Option<Vec<String>> {
     ])
 }
 
-/// Whether `rustc` is 1.90 or later: from that release on, `x86_64-unknown-linux-gnu` links
-/// with the toolchain's own `rust-lld`.
+/// Whether `rustc` links `x86_64-unknown-linux-gnu` with its own `rust-lld`: it is 1.90 or
+/// later (the release that made it the default) and its sysroot ships the linker (a
+/// distribution's build may leave it out, and link with the system's GNU ld).
 fn rustc_links_with_lld(rustc: &str) -> bool {
     let rustc = if rustc.is_empty() { "rustc" } else { rustc };
-    let Ok(out) = Command::new(rustc).arg("-vV").output() else {
+    let ask = |args: &[&str]| {
+        Command::new(rustc)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let Some(version) = ask(&["-vV"]) else {
         return false;
     };
-    let text = String::from_utf8_lossy(&out.stdout);
-    let Some(release) = text.lines().find_map(|l| l.strip_prefix("release: ")) else {
+    let Some(release) = version.lines().find_map(|l| l.strip_prefix("release: ")) else {
         return false;
     };
     let mut parts = release
         .split(['.', '-'])
         .map(|p| p.parse::<u32>().unwrap_or(0));
     let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
-    (major, minor) >= (1, 90)
+    if (major, minor) < (1, 90) {
+        return false;
+    }
+    let Some(sysroot) = ask(&["--print", "sysroot"]) else {
+        return false;
+    };
+    Path::new(sysroot.trim())
+        .join("lib/rustlib/x86_64-unknown-linux-gnu/bin/gcc-ld/ld.lld")
+        .is_file()
 }
