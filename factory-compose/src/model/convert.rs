@@ -314,10 +314,7 @@ impl<'t> Cx<'t> {
                 self.service_key(name, k, &mut svc, project, diags);
                 self.unique_items(name, k, diags);
             }
-            svc.other_keys = (
-                index(other_keys),
-                index(project.service_other_keys.len() - other_keys),
-            );
+            svc.other_keys = super::Run::new(other_keys, project.service_other_keys.len());
             project.services.push(svc);
         }
     }

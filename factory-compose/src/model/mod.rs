@@ -80,6 +80,36 @@ fn via_of(tree: &Tree, merge: MergeSlot) -> Option<Location> {
     tree.merge_key_location(merge.get()?)
 }
 
+/// Rows `start..start + len` of one of the project's shared tables ([`Project::key_values`],
+/// [`Project::list_items`], [`Project::service_other_keys`]): how an environment, a list or a
+/// service's other keys keep their rows without an allocation of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Run {
+    start: u32,
+    len: u32,
+}
+
+impl Run {
+    /// No rows.
+    pub(crate) const EMPTY: Self = Self { start: 0, len: 0 };
+
+    /// The rows `start..end` of a table.
+    pub(crate) fn new(start: usize, end: usize) -> Self {
+        Self {
+            start: convert::index(start),
+            len: convert::index(end - start),
+        }
+    }
+
+    /// The run's rows of `table` (none when the run is past its end).
+    fn of<T>(self, table: &[T]) -> &[T] {
+        let start = self.start as usize;
+        table
+            .get(start..start + self.len as usize)
+            .unwrap_or_default()
+    }
+}
+
 impl NodeValue {
     /// The value node of the service key `e` (its `<<` line is the entry's).
     pub(crate) fn of(e: &Entry) -> Self {
@@ -409,10 +439,8 @@ pub struct KeyValues {
     /// When the key was inherited through a merge key: the `<<` key of the inheriting
     /// mapping, in the tree's table of merge keys ([`KeyValues::via`]).
     merge: MergeSlot,
-    /// The first entry's index in [`Project::key_values`].
-    start: u32,
-    /// The number of entries.
-    len: u32,
+    /// Its entries in [`Project::key_values`].
+    entries: Run,
 }
 
 #[cfg(target_pointer_width = "64")]
@@ -425,24 +453,19 @@ impl KeyValues {
         Self {
             node: e.value,
             merge: MergeSlot::new(e.merge_key()),
-            start: convert::index(start),
-            len: convert::index(end - start),
+            entries: Run::new(start, end),
         }
     }
 
     /// The entries, in written order; `project` is the project the service is in.
     #[must_use]
     pub fn entries<'p>(&self, project: &'p Project) -> &'p [KeyValue] {
-        let start = self.start as usize;
-        project
-            .key_values
-            .get(start..start + self.len as usize)
-            .unwrap_or_default()
+        self.entries.of(&project.key_values)
     }
 
     /// The first entry's index in [`Project::key_values`] (the entries follow it).
     pub(crate) fn first_index(&self) -> u32 {
-        self.start
+        self.entries.start
     }
 
     /// Where the value was written; `tree` is the project's ([`Project::tree`]).
@@ -553,10 +576,8 @@ pub struct NodeList {
     /// When the list was inherited through a merge key: the `<<` key of the inheriting mapping,
     /// in the tree's table of merge keys ([`NodeList::via`]).
     merge: MergeSlot,
-    /// The first item's index in [`Project::list_items`].
-    start: u32,
-    /// The number of items.
-    len: u32,
+    /// Its items in [`Project::list_items`].
+    items: Run,
 }
 
 impl NodeList {
@@ -565,8 +586,7 @@ impl NodeList {
         Self {
             node: e.value,
             merge: MergeSlot::new(e.merge_key()),
-            start: convert::index(start),
-            len: convert::index(end - start),
+            items: Run::new(start, end),
         }
     }
 
@@ -575,23 +595,19 @@ impl NodeList {
     /// a map-form `depends_on`; `project` is the project the service is in.
     #[must_use]
     pub fn items<'p>(&self, project: &'p Project) -> &'p [ListItem] {
-        let start = self.start as usize;
-        project
-            .list_items
-            .get(start..start + self.len as usize)
-            .unwrap_or_default()
+        self.items.of(&project.list_items)
     }
 
     /// The number of items ([`NodeList::items`]).
     #[must_use]
     pub const fn len(&self) -> usize {
-        self.len as usize
+        self.items.len as usize
     }
 
     /// Whether the list has no items ([`NodeList::items`]).
     #[must_use]
     pub const fn is_empty(&self) -> bool {
-        self.len == 0
+        self.items.len == 0
     }
 
     /// Where the list was written.
@@ -706,9 +722,9 @@ pub struct Service {
     /// `volumes` short-syntax items (long-syntax mappings in [`Service::volumes_long`]).
     pub volumes: Option<NodeList>,
     /// Keys outside the allow-list (`build`, `deploy`, `env_file`, misspellings …): where
-    /// they are in [`Project::service_other_keys`] (start, count), read with
+    /// they are in [`Project::service_other_keys`] (a [`Run`] of it), read with
     /// [`Service::other_keys`] (before, a `Vec<OtherKey>` field, 24 bytes where this is 8).
-    other_keys: (u32, u32),
+    other_keys: Run,
     /// The keys few services set, when this one sets any.
     rare: Option<Box<RareKeys>>,
 }
@@ -896,7 +912,7 @@ impl Service {
             logging: None,
             restart: None,
             volumes: None,
-            other_keys: (0, 0),
+            other_keys: Run::EMPTY,
             rare: None,
         }
     }
@@ -905,11 +921,7 @@ impl Service {
     /// written order; `project` is the project the service is in.
     #[must_use]
     pub fn other_keys<'p>(&self, project: &'p Project) -> &'p [OtherKey] {
-        let (start, len) = (self.other_keys.0 as usize, self.other_keys.1 as usize);
-        project
-            .service_other_keys
-            .get(start..start + len)
-            .unwrap_or_default()
+        self.other_keys.of(&project.service_other_keys)
     }
 
     /// The rarely set keys, to set one ([`convert`]).
