@@ -11,7 +11,9 @@
 # used first within a group; and prints how much of the code that is. The list only orders
 # code: a function missing from it, or a name the build no longer has, changes the binary's
 # resident memory, never its behaviour.
-# Regenerate it after large changes, or with a new toolchain (the names carry hashes).
+# Regenerate it after code changes, or with a new toolchain: the names carry hashes, and a
+# change to a codegen unit renames the functions it shares with others (`….llvm.<hash>`; one
+# small refactor of the model left 1 614 of 1 796 names valid).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
