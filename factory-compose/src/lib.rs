@@ -1108,12 +1108,17 @@ fn name_overridden_values(project: &model::Project, diagnostics: &mut [Diagnosti
         return;
     }
     let loc = |id| project.tree.location(id);
+    // The first override of each place: looked up, not searched for each diagnostic.
+    let mut replaced: rules::FastMap<Location, crate::yaml::NodeId> = rules::FastMap::default();
+    for o in &project.overrides {
+        replaced.entry(loc(o.value)).or_insert(o.replaced);
+    }
     for d in diagnostics.iter_mut() {
         let Some(primary) = d.primary.as_ref().map(|p| p.location) else {
             continue;
         };
-        if let Some(o) = project.overrides.iter().find(|o| loc(o.value) == primary) {
-            let base = loc(o.replaced);
+        if let Some(&earlier) = replaced.get(&primary) {
+            let base = loc(earlier);
             if base.file != primary.file && !d.secondary.iter().any(|l| l.location == base) {
                 d.secondary
                     .push(Label::new(base, "overrides the value set here"));
@@ -1132,32 +1137,63 @@ fn name_overridden_values(project: &model::Project, diagnostics: &mut [Diagnosti
 /// an empty name in backquotes); `${HOST_IP}:abc:80` is wrong whatever `HOST_IP` is.
 fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics) {
     let unset = loaded.interpolation.unset_scalars();
-    if unset.is_empty() {
+    // Only an error may take an unset variable in: without one there is nothing to name.
+    let errors: Vec<usize> = (diagnostics.iter().enumerate())
+        .filter(|(_, d)| d.severity == Severity::Error && !d.code.starts_with("FE"))
+        .map(|(k, _)| k)
+        .collect();
+    if unset.is_empty() || errors.is_empty() {
         return;
     }
     let tree = &loaded.project.tree;
-    let overlaps = |a: Location, b: Location| {
-        a.file == b.file && a.span.start <= b.span.end && b.span.start <= a.span.end
-    };
     let primary = |d: &Diagnostic| d.primary.as_ref().map(|l| l.location);
+    // For each unset value, the errors whose primary or a secondary label overlaps it, in
+    // report order: found from each error's labels through the values sorted by place, so that
+    // 50 000 unset values and as many errors are not compared pair by pair.
+    let values = PlaceIndex::new(unset.iter().map(|&node| tree.location(node)));
+    let mut about_value: Vec<Vec<usize>> = vec![Vec::new(); unset.len()];
+    for &k in &errors {
+        let d = &diagnostics[k];
+        let labels = d.primary.iter().chain(&d.secondary);
+        for at in labels.map(|l| l.location) {
+            values.overlapping(at, |i| {
+                if let Some(list) = about_value.get_mut(i)
+                    && list.last() != Some(&k)
+                {
+                    list.push(k);
+                }
+            });
+        }
+    }
+    // The FE002 findings by place, for the ones inside each value.
+    let mut fe002: Vec<(Location, usize)> = (diagnostics.iter().enumerate())
+        .filter(|(_, d)| d.code == "FE002")
+        .filter_map(|(k, d)| Some((primary(d)?, k)))
+        .collect();
+    fe002.sort_unstable();
     let mut folded: Vec<(usize, usize)> = Vec::new();
-    for &node in unset {
+    for (&node, candidates) in unset.iter().zip(&about_value) {
+        if candidates.is_empty() {
+            continue;
+        }
         let value = tree.location(node);
-        let fe002: Vec<usize> = (diagnostics.iter().enumerate())
-            .filter(|(_, d)| d.code == "FE002" && primary(d).is_some_and(|p| value.contains(p)))
-            .map(|(k, _)| k)
+        let from =
+            fe002.partition_point(|(p, _)| (p.file, p.span.start) < (value.file, value.span.start));
+        let inside: Vec<(Location, usize)> = (fe002.get(from..).unwrap_or_default().iter())
+            .take_while(|(p, _)| p.file == value.file && p.span.start <= value.span.end)
+            .filter(|(p, _)| value.contains(*p))
+            .copied()
             .collect();
-        let Some(&first) = fe002.first() else {
+        let Some(first) = inside.iter().map(|&(_, k)| k).min() else {
             continue;
         };
         let mut names: Vec<&str> = Vec::new();
+        let mut named_once = std::collections::HashSet::new();
         for u in loaded.interpolation.uses_of(node) {
-            if fe002
-                .iter()
-                .any(|&k| primary(&diagnostics[k]) == Some(u.location))
-                && !names.contains(&loaded.interpolation.name(u))
-            {
-                names.push(loaded.interpolation.name(u));
+            let name = loaded.interpolation.name(u);
+            let reported = inside.binary_search_by(|(p, _)| p.cmp(&u.location)).is_ok();
+            if reported && named_once.insert(name) {
+                names.push(name);
             }
         }
         let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
@@ -1175,16 +1211,13 @@ fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics
         };
         let empty_value = crate::yaml::scalar_text(tree, node).is_some_and(str::is_empty);
         // The errors about this value: at it, or at the `<<` lines of the services that inherit
-        // it (their secondary label is the value).
-        let about: Vec<usize> = (diagnostics.iter().enumerate())
-            .filter(|(_, d)| {
-                d.severity == Severity::Error
-                    && !d.code.starts_with("FE")
-                    && (primary(d).is_some_and(|p| overlaps(value, p))
-                        || (d.secondary.iter()).any(|l| overlaps(value, l.location)))
-                    && (empty_value || d.message.contains("empty") || d.message.contains("``"))
+        // it (their secondary label is the value). A message an earlier value changed is read
+        // as changed.
+        let about: Vec<usize> = (candidates.iter().copied())
+            .filter(|&k| {
+                let d = &diagnostics[k];
+                empty_value || d.message.contains("empty") || d.message.contains("``")
             })
-            .map(|(k, _)| k)
             .collect();
         let Some(&error) = about.first() else {
             continue;
@@ -1198,7 +1231,9 @@ fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics
             d.help.clone_from(&help);
         }
         // The first takes the FE002 in.
-        folded.extend(fe002.into_iter().map(|k| (k, error)));
+        let mut taken: Vec<usize> = inside.into_iter().map(|(_, k)| k).collect();
+        taken.sort_unstable();
+        folded.extend(taken.into_iter().map(|k| (k, error)));
     }
     if folded.is_empty() {
         return;
@@ -1216,23 +1251,118 @@ fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics
     });
 }
 
+/// Places (file and byte span) sorted for the ones that overlap or hold a given place, in
+/// logarithmic time and the count found (a span of a value holds no other value, so a place
+/// overlaps few of them; nested places only make the walk longer).
+struct PlaceIndex {
+    /// Each place with its index in the order given, sorted by place.
+    sorted: Vec<(Location, usize)>,
+    /// The largest end of the places of the same file up to each one in `sorted`.
+    reach: Vec<u32>,
+}
+
+impl PlaceIndex {
+    fn new(places: impl Iterator<Item = Location>) -> Self {
+        let mut sorted: Vec<(Location, usize)> = places.enumerate().map(|(i, l)| (l, i)).collect();
+        sorted.sort_unstable();
+        let mut reach = Vec::with_capacity(sorted.len());
+        let mut last: Option<(crate::span::FileId, u32)> = None;
+        for (l, _) in &sorted {
+            let end = match last {
+                Some((file, end)) if file == l.file => end.max(l.span.end),
+                _ => l.span.end,
+            };
+            reach.push(end);
+            last = Some((l.file, end));
+        }
+        Self { sorted, reach }
+    }
+
+    /// Call `found` with the index of each place that overlaps `at` (ends included: a place
+    /// that ends where `at` starts overlaps it).
+    fn overlapping(&self, at: Location, mut found: impl FnMut(usize)) {
+        let below = self
+            .sorted
+            .partition_point(|(l, _)| (l.file, l.span.start) <= (at.file, at.span.end));
+        for j in (0..below).rev() {
+            let (Some((l, i)), Some(&reach)) = (self.sorted.get(j), self.reach.get(j)) else {
+                break;
+            };
+            if l.file != at.file || reach < at.span.start {
+                break;
+            }
+            if l.span.end >= at.span.start {
+                found(*i);
+            }
+        }
+    }
+
+    /// Whether one of the places holds `at` (same file, its span inside).
+    fn holds(&self, at: Location) -> bool {
+        let below = self
+            .sorted
+            .partition_point(|(l, _)| (l.file, l.span.start) <= (at.file, at.span.start));
+        below
+            .checked_sub(1)
+            .and_then(|j| Some((self.sorted.get(j)?.0, *self.reach.get(j)?)))
+            .is_some_and(|(l, reach)| l.file == at.file && reach >= at.span.end)
+    }
+}
+
 /// One problem, one diagnostic: when FR008 reports a basic-auth hash whose `$` Compose read as
 /// variables (`$apr1`), the FE002 (FE007 in deploy mode) diagnostics for those variables are
 /// the same problem. The interpolation pass cannot know, so they are dropped here: every FE002
 /// or FE007 located inside a span an FR008 diagnostic covers (its primary or secondary labels).
 fn drop_variables_inside_fr008(diagnostics: &mut Diagnostics) {
-    let covered: Vec<Location> = diagnostics
-        .iter()
-        .filter(|d| d.code == "FR008")
-        .flat_map(|d| d.primary.iter().chain(&d.secondary).map(|l| l.location))
-        .collect();
-    if covered.is_empty() {
+    let covered = PlaceIndex::new(
+        (diagnostics.iter())
+            .filter(|d| d.code == "FR008")
+            .flat_map(|d| d.primary.iter().chain(&d.secondary).map(|l| l.location)),
+    );
+    if covered.sorted.is_empty() {
         return;
     }
     diagnostics.retain(|d| {
         let Some(p) = d.primary.as_ref().map(|l| l.location) else {
             return true;
         };
-        !(matches!(d.code, "FE002" | "FE007") && covered.iter().any(|c| c.contains(p)))
+        !(matches!(d.code, "FE002" | "FE007") && covered.holds(p))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PlaceIndex;
+    use crate::span::{FileId, Location, Span};
+    use proptest::prelude::*;
+
+    fn place((file, start, len): (u16, u32, u32)) -> Location {
+        Location::new(FileId(file), Span::new(start, start + len))
+    }
+
+    proptest! {
+        /// The index finds exactly the places a comparison with each one finds, nested and
+        /// repeated places included.
+        #[test]
+        fn a_place_index_finds_what_a_scan_finds(
+            places in prop::collection::vec((0u16..3, 0u32..200, 0u32..40), 0..60),
+            probes in prop::collection::vec((0u16..3, 0u32..220, 0u32..30), 1..20),
+        ) {
+            let places: Vec<Location> = places.into_iter().map(place).collect();
+            let index = PlaceIndex::new(places.iter().copied());
+            for at in probes.into_iter().map(place) {
+                let mut found = Vec::new();
+                index.overlapping(at, |i| found.push(i));
+                found.sort_unstable();
+                let scan: Vec<usize> = (places.iter().enumerate())
+                    .filter(|(_, p)| {
+                        p.file == at.file && p.span.start <= at.span.end && at.span.start <= p.span.end
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                prop_assert_eq!(found, scan);
+                prop_assert_eq!(index.holds(at), places.iter().any(|p| p.contains(at)));
+            }
+        }
+    }
 }
