@@ -329,13 +329,62 @@ pub fn expose_entries(project: &Project, svc: &Service) -> Vec<u16> {
 }
 
 fn ports_of(project: &Project, svc: &Service, with_published: bool) -> Vec<u16> {
-    let mut out: Vec<u16> = Vec::new();
+    let mut out = DistinctPorts::default();
     each_port(project, svc, with_published, |p| {
-        if !out.contains(&p) {
-            out.push(p);
-        }
+        out.push(p);
     });
-    out
+    out.into_vec()
+}
+
+/// Port numbers in the order first given, without repeats. A short list is searched; past
+/// [`DistinctPorts::SEARCHED`] ports a bit per port number says which are in (`expose` ranges
+/// give up to 65 535 ports, and searching the list for each was quadratic).
+#[derive(Default)]
+pub(crate) struct DistinctPorts {
+    list: Vec<u16>,
+    /// A bit per port number, once the list is long.
+    bits: Vec<u64>,
+}
+
+impl DistinctPorts {
+    /// The length up to which the list itself is searched.
+    const SEARCHED: usize = 32;
+
+    /// Add `port` unless it is in; whether it was added.
+    pub(crate) fn push(&mut self, port: u16) -> bool {
+        if self.list.len() < Self::SEARCHED {
+            if self.list.contains(&port) {
+                return false;
+            }
+        } else {
+            if self.bits.is_empty() {
+                self.bits = vec![0; 1 << 10];
+                for &p in &self.list {
+                    Self::set(&mut self.bits, p);
+                }
+            }
+            if !Self::set(&mut self.bits, port) {
+                return false;
+            }
+        }
+        self.list.push(port);
+        true
+    }
+
+    /// Set the bit of `port`; whether it was clear.
+    fn set(bits: &mut [u64], port: u16) -> bool {
+        let (word, bit) = (usize::from(port >> 6), 1u64 << (port & 63));
+        let Some(w) = bits.get_mut(word) else {
+            return false;
+        };
+        let clear = *w & bit == 0;
+        *w |= bit;
+        clear
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<u16> {
+        self.list
+    }
 }
 
 /// Calls `f` on every port of [`ports_of`], in order, repeats included.
@@ -418,9 +467,14 @@ fn enables(tree: &Tree, enable: Option<&KeyValue>) -> bool {
 /// What a `traefik.*` label key sets: `(segment, property)`, as Traefik v1.7's
 /// `SegmentPropertiesRegexp` reads it: `traefik.<segment>.<property>` where the (shortest)
 /// segment name is followed by `port`, `portIndex`, `portName`, `weight`, `protocol`,
-/// `backend` or `frontend.<anything>`; every other `traefik.*` key is service-wide.
+/// `backend` or `frontend.<anything>`; every other `traefik.*` key is service-wide, and so is
+/// every key under `traefik.frontend.` or `traefik.backend.` (`FindSegmentSubmatch` never reads
+/// `traefik.frontend.frontend.rule` as segment `frontend`'s rule).
 pub(crate) fn split_key(key: &str) -> Option<(Option<&str>, &str)> {
     let rest = key.strip_prefix("traefik.")?;
+    if rest.starts_with("frontend.") || rest.starts_with("backend.") {
+        return Some((None, rest));
+    }
     // `.` is ASCII: its byte offsets are char boundaries (a byte loop, cheaper than a
     // `match_indices` searcher on these short keys).
     for (i, _) in rest.bytes().enumerate().filter(|&(_, b)| b == b'.') {
@@ -850,6 +904,29 @@ pub fn render_match_human(answer: &MatchAnswer) -> String {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Distinct ports keep the first of each port, in order, as a search of the list does,
+        /// past the length where the bits take over too.
+        #[test]
+        fn distinct_ports_keep_the_first_of_each(
+            ports in proptest::collection::vec(proptest::prelude::any::<u16>(), 0..200),
+            few in proptest::collection::vec(0u16..40, 0..200),
+        ) {
+            for ports in [ports, few] {
+                let mut distinct = DistinctPorts::default();
+                let mut searched: Vec<u16> = Vec::new();
+                for &p in &ports {
+                    let added = !searched.contains(&p);
+                    if added {
+                        searched.push(p);
+                    }
+                    proptest::prop_assert_eq!(distinct.push(p), added);
+                }
+                proptest::prop_assert_eq!(distinct.into_vec(), searched);
+            }
+        }
+    }
+
     #[test]
     fn the_property_indices_name_their_labels() {
         assert_eq!(
@@ -928,6 +1005,20 @@ mod tests {
         assert_eq!(
             split_key("traefik.docker.network"),
             Some((None, "docker.network"))
+        );
+        // Traefik's `FindSegmentSubmatch` reads no segment under `traefik.frontend.` or
+        // `traefik.backend.`, though its pattern matches these keys.
+        assert_eq!(
+            split_key("traefik.frontend.frontend.rule"),
+            Some((None, "frontend.frontend.rule"))
+        );
+        assert_eq!(
+            split_key("traefik.backend.port"),
+            Some((None, "backend.port"))
+        );
+        assert_eq!(
+            split_key("traefik.frontendx.frontend.rule"),
+            Some((Some("frontendx"), "frontend.rule"))
         );
     }
 

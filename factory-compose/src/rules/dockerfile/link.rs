@@ -86,17 +86,15 @@ pub(crate) fn image_exposes(df: &Dockerfile) -> Vec<&str> {
 /// The port numbers of [`image_exposes`] (`8000/tcp` is 8000; a range is its first port; a
 /// word with a variable is left out).
 pub(crate) fn image_exposed_ports(df: &Dockerfile) -> Vec<u16> {
-    let mut out: Vec<u16> = Vec::new();
+    let mut out = crate::routes::DistinctPorts::default();
     for word in image_exposes(df) {
         let spec = word.split('/').next().unwrap_or(word);
         let first = spec.split('-').next().unwrap_or(spec);
-        if let Ok(port) = first.parse::<u16>()
-            && !out.contains(&port)
-        {
+        if let Ok(port) = first.parse::<u16>() {
             out.push(port);
         }
     }
-    out
+    out.into_vec()
 }
 
 pub(crate) fn loc(id: FileId, r: &std::ops::Range<usize>) -> Location {

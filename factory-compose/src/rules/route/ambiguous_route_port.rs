@@ -49,27 +49,33 @@ impl Rule for AmbiguousRoutePort {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
-        let mut seen: Vec<usize> = Vec::new();
+        // One finding a service: a bit per service (a list searched per route was quadratic).
+        let mut seen = vec![false; cx.project.services.len()];
         for d in defs(cx) {
             let Some(svc) = cx.project.services.get(d.service_index()) else {
                 continue;
             };
-            if d.transient || d.port().is_some() || seen.contains(&d.service_index()) {
+            if d.transient || d.port().is_some() || seen.get(d.service_index()).is_none_or(|&s| s) {
                 continue;
             }
             let mut ports = exposed_ports(cx.project, svc);
             // The container also exposes what the project's Dockerfile of its image does.
             if let Some(l) = link::link(cx, svc) {
-                for port in link::image_exposed_ports(&l.dockerfile.parsed) {
-                    if !ports.contains(&port) {
-                        ports.push(port);
-                    }
+                let mut all = crate::routes::DistinctPorts::default();
+                for port in ports
+                    .into_iter()
+                    .chain(link::image_exposed_ports(&l.dockerfile.parsed))
+                {
+                    all.push(port);
                 }
+                ports = all.into_vec();
             }
             if ports.len() < 2 {
                 continue;
             }
-            seen.push(d.service_index());
+            if let Some(s) = seen.get_mut(d.service_index()) {
+                *s = true;
+            }
             let list: Vec<String> = ports.iter().take(8).map(u16::to_string).collect();
             let more = if ports.len() > 8 { ", …" } else { "" };
             let lowest = ports.iter().min().copied().unwrap_or_default();

@@ -49,7 +49,8 @@ impl Rule for RouteWithoutPort {
 
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
-        let mut seen: Vec<usize> = Vec::new();
+        // One finding a service: a bit per service (a list searched per route was quadratic).
+        let mut seen = vec![false; cx.project.services.len()];
         for d in defs(cx) {
             let Some(svc) = cx.project.services.get(d.service_index()) else {
                 continue;
@@ -58,11 +59,13 @@ impl Rule for RouteWithoutPort {
                 || d.port().is_some()
                 || !exposed_ports(cx.project, svc).is_empty()
                 || !svc.ports_long().is_empty()
-                || seen.contains(&d.service_index())
+                || seen.get(d.service_index()).is_none_or(|&s| s)
             {
                 continue;
             }
-            seen.push(d.service_index());
+            if let Some(s) = seen.get_mut(d.service_index()) {
+                *s = true;
+            }
             // The project's Dockerfile that builds the image may expose the port: Traefik
             // sees the container's exposed ports, the image's included.
             if let Some(l) = link::link(cx, svc)
