@@ -303,7 +303,7 @@ impl Rule<'_> {
                                 ),
                                 "write the host itself; in a compose file, `${CI_ENVIRONMENT_DOMAIN}` with one `$` (`$$` writes a `$`); use `HostRegexp` for a `{name}` template",
                             ));
-                        } else if let Some(colon) = arg.text.find(':') {
+                        } else if let Some(colon) = port_in_host(arg.text) {
                             out.push(warn(
                                 WarningKind::PortInHost,
                                 sub_span(text, &arg, colon, arg.text.len()),
@@ -445,6 +445,21 @@ fn find_white_space(text: &str) -> Option<usize> {
         return None;
     }
     text.find(char::is_whitespace)
+}
+
+/// The index of the `:` before a port in a `Host` argument, when the request host, which
+/// Traefik compares without its port, can never be that argument: `a.com:8080` and
+/// `[::1]:8080`. An IPv6 address can be, bracketed (`[::1]`, a request host without a port:
+/// `net.SplitHostPort` fails and the host is kept as sent) or not (`::1`, the host of
+/// `[::1]:8443`), and so can any argument with two `:` or more (`SplitHostPort` refuses
+/// `a:b:c`, kept as sent).
+fn port_in_host(host: &str) -> Option<usize> {
+    if host.starts_with('[') {
+        let close = host.find(']')?;
+        return (host.as_bytes().get(close + 1) == Some(&b':')).then_some(close + 1);
+    }
+    let colon = host.find(':')?;
+    (host.rfind(':') == Some(colon)).then_some(colon)
 }
 
 /// The index of a `:` outside `{…}` in a host template.

@@ -42,6 +42,34 @@ fn port_in_host() {
         "a.example.com:8080",
         "/",
     );
+    assert_eq!(
+        only("Host:[2001:db8:0:0:0:0:0:1]:8080"),
+        (WarningKind::PortInHost, ":8080".into(), "FR014".into())
+    );
+    never_matches(
+        "Host:[2001:db8:0:0:0:0:0:1]:8080",
+        "[2001:db8:0:0:0:0:0:1]:8080",
+        "/",
+    );
+}
+
+/// An IPv6 address is a host a request can have, bracketed (a request host without a port is
+/// compared as sent) or not (the host of `[…]:port`): no FR014. (Written in full: Traefik
+/// drops the empty field of a `::` when it splits the segment at each `:`.)
+#[test]
+fn an_ipv6_host_is_no_port() {
+    for (rule, host) in [
+        ("Host:[2001:db8:0:0:0:0:0:1]", "[2001:db8:0:0:0:0:0:1]"),
+        ("Host:2001:db8:0:0:0:0:0:2", "[2001:db8:0:0:0:0:0:2]:8443"),
+        ("Host:a:b:c", "a:b:c"),
+    ] {
+        assert_eq!(warnings(rule), [], "{rule}");
+        let r = Rule::parse(rule).expect("valid");
+        assert!(
+            r.matches(&Request::new(host, "/")).is_match(),
+            "{rule} {host}"
+        );
+    }
 }
 
 #[test]
