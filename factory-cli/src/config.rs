@@ -129,9 +129,12 @@ pub(crate) struct Options {
     /// Path pattern → codes not reported in matching files.
     pub(crate) per_file_ignores: Option<BTreeMap<String, Vec<Spanned<String>>>>,
     /// The default deploy environment.
-    pub(crate) environment: Option<String>,
+    pub(crate) environment: Option<Spanned<String>>,
     /// The default environment's URL.
-    pub(crate) url: Option<String>,
+    pub(crate) url: Option<Spanned<String>>,
+    /// Where `url` was set (`factory.toml:3:7`, `FACTORY_URL`), for an error about it.
+    #[serde(skip)]
+    pub(crate) url_from: Option<String>,
 }
 
 /// An error in a configuration source, with its place when known.
@@ -171,6 +174,18 @@ impl Options {
         options
             .check_codes()
             .map_err(|(span, message)| at(Some(span), &message))?;
+        if let Some(env) = &options.environment
+            && let Err(m) = crate::project::check_environment(env.get_ref())
+        {
+            return Err(at(Some(env.span()), &format!("`environment` {m}")));
+        }
+        let mut options = options;
+        if let Some(url) = &options.url {
+            crate::project::check_url(url.get_ref())
+                .map_err(|m| at(Some(url.span()), &format!("`url` {m}")))?;
+            let (line, column) = line_col(text, url.span().start);
+            options.url_from = Some(format!("{name}:{line}:{column}"));
+        }
         Ok(options)
     }
 
@@ -215,8 +230,13 @@ impl Options {
             o.failure_threshold =
                 Some(Threshold::parse(&v).map_err(|m| err("FACTORY_FAILURE_THRESHOLD", m))?);
         }
-        o.environment = get("FACTORY_ENVIRONMENT");
-        o.url = get("FACTORY_URL");
+        // (`get` leaves out an empty variable: FACTORY_ENVIRONMENT="" is no environment.)
+        o.environment = get("FACTORY_ENVIRONMENT").map(|v| Spanned::new(0..0, v));
+        if let Some(v) = get("FACTORY_URL") {
+            crate::project::check_url(&v).map_err(|m| err("FACTORY_URL", m))?;
+            o.url = Some(Spanned::new(0..0, v));
+            o.url_from = Some("FACTORY_URL".to_owned());
+        }
         Ok(o)
     }
 }
@@ -275,7 +295,10 @@ impl Configuration {
             }
             merged.failure_threshold = merged.failure_threshold.or(layer.failure_threshold);
             merged.environment = merged.environment.or(layer.environment);
-            merged.url = merged.url.or(layer.url);
+            if merged.url.is_none() {
+                merged.url = layer.url;
+                merged.url_from = layer.url_from;
+            }
         }
         Self { options: merged }
     }
@@ -310,8 +333,9 @@ impl Configuration {
                 },
             },
             threshold: o.failure_threshold.unwrap_or_default(),
-            environment: o.environment,
-            url: o.url,
+            environment: o.environment.map(Spanned::into_inner),
+            url: o.url.map(Spanned::into_inner),
+            url_from: o.url_from,
         }
     }
 }
@@ -331,6 +355,8 @@ pub(crate) struct Resolved {
     pub(crate) environment: Option<String>,
     /// Its URL.
     pub(crate) url: Option<String>,
+    /// Where the URL was set, for an error about it.
+    pub(crate) url_from: Option<String>,
 }
 
 /// `factory.toml` in `start` or the nearest parent, stopping after a directory that holds
@@ -377,18 +403,28 @@ pub(crate) fn resolve(
 
 /// The project options with the configured environment and URL filled in where the command
 /// line left them out (`-e` given on the command line keeps its own `--url`).
+///
+/// # Errors
+/// A configured URL with no environment from any source (the command line's `--url` without
+/// `-e` is refused where the project is read).
 pub(crate) fn project_defaults(
     p: &crate::args::ProjectArgs,
     conf: &Resolved,
-) -> crate::args::ProjectArgs {
+) -> Result<crate::args::ProjectArgs, String> {
     let mut p = p.clone();
     if p.environment.is_none() {
         p.environment.clone_from(&conf.environment);
         if p.url.is_none() {
             p.url.clone_from(&conf.url);
+            if p.url.is_some() && p.environment.is_none() {
+                let from = conf.url_from.as_deref().unwrap_or("the configuration");
+                return Err(format!(
+                    "{from}: `url` needs an environment (`environment` in factory.toml, FACTORY_ENVIRONMENT or -e): the URL belongs to a deployed environment"
+                ));
+            }
         }
     }
-    p
+    Ok(p)
 }
 
 /// Read and parse a configuration file.
@@ -440,6 +476,47 @@ mod tests {
         assert!(
             e.0.starts_with("f.toml:2:9: unknown variant `fatal`"),
             "{e}"
+        );
+    }
+
+    /// `environment` and `url` are checked where they are written, and a configured URL with
+    /// no environment names its place.
+    #[test]
+    fn environment_and_url_errors_name_their_place() {
+        let e = Options::from_toml("environment = \"\"\n", "f.toml").unwrap_err();
+        assert!(
+            e.0.starts_with("f.toml:1:15: `environment` needs a name"),
+            "{e}"
+        );
+        let e = Options::from_toml("environment = \"p\"\nurl = \"::::\"\n", "f.toml").unwrap_err();
+        assert!(
+            e.0.starts_with("f.toml:2:7: `url` `::::` has no host name"),
+            "{e}"
+        );
+        let e = Options::from_env(|k| (k == "FACTORY_URL").then(|| "a b".to_owned())).unwrap_err();
+        assert!(
+            e.0.starts_with("FACTORY_URL: `a b` has no host name"),
+            "{e}"
+        );
+        let none = {
+            use clap::{Args, FromArgMatches};
+            let cmd = crate::args::ProjectArgs::augment_args(clap::Command::new("t"));
+            crate::args::ProjectArgs::from_arg_matches(&cmd.get_matches_from(["t"])).unwrap()
+        };
+        let file = Options::from_toml("\nurl = \"https://a.example.com\"\n", "f.toml").unwrap();
+        let conf = Configuration::combine([file.clone()]).resolve();
+        let e = project_defaults(&none, &conf).unwrap_err();
+        assert!(
+            e.starts_with("f.toml:2:7: `url` needs an environment"),
+            "{e}"
+        );
+        let env = Options::from_env(|k| (k == "FACTORY_ENVIRONMENT").then(|| "staging".to_owned()))
+            .unwrap();
+        let conf = Configuration::combine([env, file]).resolve();
+        let p = project_defaults(&none, &conf).unwrap();
+        assert_eq!(
+            (p.environment.as_deref(), p.url.as_deref()),
+            (Some("staging"), Some("https://a.example.com"))
         );
     }
 

@@ -170,6 +170,33 @@ fn read_bounded_from(
     Ok((text, over))
 }
 
+/// Whether `name` can name a deploy environment (`-e`, `environment` in factory.toml); else
+/// what is wrong, to follow the option's name.
+pub(crate) fn check_environment(name: &str) -> Result<(), &'static str> {
+    if name.trim().is_empty() {
+        return Err("needs a name (`staging`, `production`)");
+    }
+    Ok(())
+}
+
+/// Whether `url` can be an environment's URL (`--url`, `url` in factory.toml): its host is
+/// CI_ENVIRONMENT_DOMAIN, which `Host:` rules are written with, so a host name (or address),
+/// not any text. Else what is wrong, to follow the option's name.
+pub(crate) fn check_url(url: &str) -> Result<(), String> {
+    let host = factory_env::url_host(url);
+    let valid = host.as_deref().is_some_and(|h| {
+        h.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
+            && !h.starts_with(['-', '.'])
+    });
+    if !valid || url.trim().contains(char::is_whitespace) {
+        return Err(format!(
+            "`{url}` has no host name: give the environment's URL, such as https://app.example.com"
+        ));
+    }
+    Ok(())
+}
+
 /// The bytes of `reader` up to just past [`max_file_bytes`], and whether there was more.
 fn read_bytes_bounded(
     reader: impl std::io::Read,
@@ -287,7 +314,7 @@ pub(crate) fn read_configured(
 ) -> Result<ProjectFiles, String> {
     let dir = discover::project_dir(path, p.project_directory.as_deref(), &p.files)?;
     let conf = crate::config::resolve(crate::config::Options::default(), &dir, None, false)?;
-    read(path, &crate::config::project_defaults(p, &conf))
+    read(path, &crate::config::project_defaults(p, &conf)?)
 }
 
 /// The entries of the `--env-file`s' `texts`, in order. A later file sees the entries of the
@@ -459,26 +486,11 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
             "--url needs -e/--environment (the URL belongs to a deployed environment)".to_owned(),
         );
     }
-    if p.environment
-        .as_deref()
-        .is_some_and(|e| e.trim().is_empty())
-    {
-        return Err("-e/--environment needs a name (`staging`, `production`)".to_owned());
+    if let Some(e) = &p.environment {
+        check_environment(e).map_err(|m| format!("-e/--environment {m}"))?;
     }
     if let Some(url) = &p.url {
-        // Its host is CI_ENVIRONMENT_DOMAIN, which `Host:` rules are written with: a host
-        // name (or address), not any text.
-        let host = factory_env::url_host(url);
-        let valid = host.as_deref().is_some_and(|h| {
-            h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
-                && !h.starts_with(['-', '.'])
-        });
-        if !valid || url.trim().contains(char::is_whitespace) {
-            return Err(format!(
-                "--url `{url}` has no host name: give the environment's URL, such as https://app.example.com"
-            ));
-        }
+        check_url(url).map_err(|m| format!("--url {m}"))?;
     }
     let base = settings
         .project_dir

@@ -60,7 +60,7 @@ fn lint_filtered(files: &ProjectFiles, sources: &SourceMap, conf: &Resolved) -> 
 
 pub(crate) fn run(args: &LintArgs) -> Result<ExitCode, String> {
     let conf = configuration(args)?;
-    let p = config::project_defaults(&args.project, &conf);
+    let p = config::project_defaults(&args.project, &conf)?;
     let mut files = project::read(args.path.as_deref(), &p)?;
     // What `lint` does (load, then check), with the load finding referenced files made.
     let loaded = files.load();
