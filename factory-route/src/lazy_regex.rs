@@ -265,6 +265,10 @@ struct CompiledRegexes {
     by_pattern: HashMap<Arc<str>, Arc<Compiled>>,
     /// The patterns known to compile: checking one again compiles nothing.
     known: KnownPatterns,
+    /// The patterns known to compile past [`SIZE_LIMIT`]: building one until it passes the
+    /// limit takes 15 to 20 ms (`(?:\pL{20}){20}`), and a rule of 1 000 such alternatives, or
+    /// 1 000 services with the same template, took 20 s to check.
+    too_big: KnownPatterns,
     /// Each pattern of `by_pattern` once: the clock hand takes the front, and puts back at the
     /// end a regex used since it last passed.
     hand: VecDeque<Arc<str>>,
@@ -280,6 +284,7 @@ impl CompiledRegexes {
         CompiledRegexes {
             by_pattern: HashMap::new(),
             known: KnownPatterns::default(),
+            too_big: KnownPatterns::default(),
             hand: VecDeque::new(),
             weight: 0,
             budget,
@@ -416,15 +421,27 @@ fn compiled_in(
 }
 
 /// Checks that `pattern` compiles within the limits, with the errors `regex::Regex` gives
-/// ([`crate::template::build_regex`]). A pattern compiled before is not compiled again
-/// ([`KnownPatterns`]). The regex is not kept: most templates are never matched (a rule of
-/// 80 000 `Query` templates filled the cache for nothing).
+/// ([`crate::template::build_regex`]). A pattern compiled before, or found too big before, is
+/// not compiled again ([`KnownPatterns`]). The regex is not kept: most templates are never
+/// matched (a rule of 80 000 `Query` templates filled the cache for nothing).
 pub(crate) fn check_regex(pattern: &str) -> Result<(), TemplateError> {
-    if lock(&COMPILED_REGEXES).known.contains(pattern) {
-        return Ok(());
+    {
+        let cache = lock(&COMPILED_REGEXES);
+        if cache.known.contains(pattern) {
+            return Ok(());
+        }
+        if cache.too_big.contains(pattern) {
+            return Err(TemplateError::TooBig);
+        }
     }
-    build_compiled(pattern)?;
-    lock(&COMPILED_REGEXES).known.insert(pattern);
+    match build_compiled(pattern) {
+        Ok(_) => lock(&COMPILED_REGEXES).known.insert(pattern),
+        Err(TemplateError::TooBig) => {
+            lock(&COMPILED_REGEXES).too_big.insert(pattern);
+            return Err(TemplateError::TooBig);
+        }
+        Err(e) => return Err(e),
+    }
     Ok(())
 }
 
@@ -648,6 +665,18 @@ mod tests {
             panic!("not compiled")
         };
         assert!(lock(slot).compiled.upgrade().is_some());
+    }
+
+    /// A pattern found too big is not built again when checked again.
+    #[test]
+    fn a_pattern_too_big_is_remembered() {
+        let big = r"(?:\pL{20}){20}x";
+        assert_eq!(check_regex(big), Err(TemplateError::TooBig));
+        assert!(lock(&COMPILED_REGEXES).too_big.contains(big));
+        assert!(!lock(&COMPILED_REGEXES).known.contains(big));
+        assert_eq!(check_regex(big), Err(TemplateError::TooBig));
+        // A pattern that fits is not taken for one too big.
+        assert_eq!(check_regex(r"(?:\pL{2}){2}x"), Ok(()));
     }
 
     /// A pattern is known only by its own text; one whose hash is taken by another text is
