@@ -275,6 +275,47 @@ pub(crate) fn apply_inline_outside_values(
     apply_scanned(report, sources, suppressions, &scalar_lines)
 }
 
+/// The suppressions by what they silence, so that a finding finds its suppressions in
+/// constant time instead of comparing itself with every comment of the project.
+struct SuppressionIndex<'a> {
+    /// `ignore=` codes by (file, code, line): the positions of the suppressions in the list.
+    by_line: std::collections::HashMap<(FileId, &'a str, usize), Vec<usize>>,
+    /// `ignore-file=` codes by (file, code).
+    by_file: std::collections::HashMap<(FileId, &'a str), Vec<usize>>,
+}
+
+impl<'a> SuppressionIndex<'a> {
+    /// Indexes `suppressions` by their positions in the list.
+    fn new(suppressions: &'a [Suppression]) -> Self {
+        let mut by_line: std::collections::HashMap<_, Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut by_file: std::collections::HashMap<_, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, s) in suppressions.iter().enumerate() {
+            let (file, code) = (s.location.file, s.code.as_str());
+            match s.line {
+                Some(line) => by_line.entry((file, code, line)).or_default().push(i),
+                None => by_file.entry((file, code)).or_default().push(i),
+            }
+        }
+        Self { by_line, by_file }
+    }
+
+    /// Calls `hit` with the position of every suppression in `file` that names exactly `code`
+    /// and is file-wide or silences one of `lines`. A suppression may be named more than once
+    /// when `lines` repeats a line.
+    fn matching(&self, file: FileId, code: &str, lines: &[usize], mut hit: impl FnMut(usize)) {
+        for &i in self.by_file.get(&(file, code)).into_iter().flatten() {
+            hit(i);
+        }
+        for &line in lines {
+            for &i in self.by_line.get(&(file, code, line)).into_iter().flatten() {
+                hit(i);
+            }
+        }
+    }
+}
+
 fn apply_scanned(
     report: Report,
     sources: &SourceMap,
@@ -285,6 +326,7 @@ fn apply_scanned(
         return report;
     }
     let mut used = vec![false; suppressions.len()];
+    let index = SuppressionIndex::new(&suppressions);
     let mut kept: Vec<Diagnostic> = Vec::with_capacity(report.diagnostics.len());
     // A silenced finding gives back the findings it took in, which are checked in turn.
     let mut queue: std::collections::VecDeque<Diagnostic> = report.diagnostics.into();
@@ -297,15 +339,10 @@ fn apply_scanned(
                 .line;
             let mut lines = scalar_lines(&d);
             lines.push(line);
-            for (i, s) in suppressions.iter().enumerate() {
-                if s.location.file == p.location.file
-                    && s.code == d.code
-                    && s.line.is_none_or(|l| lines.contains(&l))
-                {
-                    used[i] = true;
-                    silenced = true;
-                }
-            }
+            index.matching(p.location.file, d.code, &lines, |i| {
+                used[i] = true;
+                silenced = true;
+            });
         }
         if silenced {
             queue.extend(d.silenced());
@@ -638,7 +675,88 @@ c: 3 # factory: see README
         assert!(codes.is_empty(), "{:?}", report.diagnostics);
     }
 
+    /// The scan the index replaced: every suppression compared with the finding.
+    fn matching_by_scan(
+        suppressions: &[Suppression],
+        file: FileId,
+        code: &str,
+        lines: &[usize],
+    ) -> Vec<usize> {
+        (0..suppressions.len())
+            .filter(|&i| {
+                let s = &suppressions[i];
+                s.location.file == file
+                    && s.code == code
+                    && s.line.is_none_or(|l| lines.contains(&l))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_index_matches_exact_codes_of_the_same_file_on_the_line_or_file_wide() {
+        let at = |file| Location::new(FileId(file), Span::default());
+        let suppression = |file, code: &str, line| Suppression {
+            code: code.to_owned(),
+            location: at(file),
+            line,
+            malformed: false,
+        };
+        let list = vec![
+            suppression(0, "FC014", Some(3)),
+            suppression(0, "FC014", Some(3)),
+            suppression(0, "FC01", Some(3)),
+            suppression(1, "FC014", Some(3)),
+            suppression(0, "FC014", None),
+            suppression(0, "", Some(3)),
+        ];
+        let index = SuppressionIndex::new(&list);
+        let found = |file, code, lines: &[usize]| {
+            let mut hits = Vec::new();
+            index.matching(FileId(file), code, lines, |i| hits.push(i));
+            hits.sort_unstable();
+            hits.dedup();
+            hits
+        };
+        // Both copies on line 3 and the file-wide one; not the prefix `FC01`, not file 1.
+        assert_eq!(found(0, "FC014", &[3]), [0, 1, 4]);
+        assert_eq!(found(0, "FC014", &[7, 3, 3]), [0, 1, 4]);
+        assert_eq!(found(0, "FC014", &[7]), [4]);
+        assert_eq!(found(1, "FC014", &[3]), [3]);
+        assert!(found(0, "FC0140", &[3]).is_empty());
+        assert!(found(0, "fc014", &[3]).is_empty());
+    }
+
     proptest::proptest! {
+        #[test]
+        fn the_index_finds_what_the_scan_found(
+            list in proptest::collection::vec(
+                (0u16..3, "(FC01[0-9]|FC0|fc010|)", proptest::option::of(0usize..6)),
+                0..12,
+            ),
+            findings in proptest::collection::vec(
+                (0u16..3, "(FC01[0-9]|FC0|fc010|)", proptest::collection::vec(0usize..6, 0..4)),
+                0..12,
+            ),
+        ) {
+            let list: Vec<Suppression> = list
+                .into_iter()
+                .map(|(file, code, line)| Suppression {
+                    code,
+                    location: Location::new(FileId(file), Span::default()),
+                    line,
+                    malformed: false,
+                })
+                .collect();
+            let index = SuppressionIndex::new(&list);
+            for (file, code, lines) in findings {
+                let mut hits = Vec::new();
+                index.matching(FileId(file), &code, &lines, |i| hits.push(i));
+                hits.sort_unstable();
+                hits.dedup();
+                proptest::prop_assert_eq!(hits, matching_by_scan(&list, FileId(file), &code, &lines));
+            }
+        }
+
         #[test]
         fn scanning_never_panics_and_spans_are_char_boundaries(text in "(\\PC|#|factory:| |ignore=|ignore-file=|,|\n)*") {
             for kind in [FileKind::Compose, FileKind::Dotenv, FileKind::Dockerfile] {
