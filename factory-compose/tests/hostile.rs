@@ -215,3 +215,26 @@ fn a_cycle_through_thousands_of_services_is_one_short_message() {
         "{message}"
     );
 }
+
+#[test]
+fn links_repeating_a_dependency_add_no_edge() {
+    // `db` is named by `depends_on` and by three links (one with an alias), `web` and `app` by
+    // two links each: one edge per pair of services, so each cycle is reported once.
+    let report = lint_text(
+        "services:\n  app:\n    image: x:1\n    depends_on: [db]\n    links: [db, 'db:d', db, web, 'web:w']\n  db:\n    image: x:1\n    links: [app]\n  web:\n    image: x:1\n    links: ['app:a', app]\n"
+            .to_owned(),
+    );
+    let cycles: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "FC030")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        cycles,
+        [
+            "`links` forms a dependency cycle: app → db → app",
+            "`links` forms a dependency cycle: app → web → app",
+        ]
+    );
+}

@@ -445,8 +445,12 @@ fn implied_dependencies(cx: &Cx<'_>, svc: &Service, out: &mut Vec<(String, Value
     let Some((_, Value::Map(deps))) = out.iter_mut().find(|(k, _)| k == "depends_on") else {
         return;
     };
+    // The names already in `depends_on`, so that a service with many links skips a repeated
+    // one in constant time instead of scanning the map for each.
+    let mut named: std::collections::HashSet<String> =
+        deps.iter().map(|(k, _)| k.clone()).collect();
     for (name, restart) in implied {
-        if deps.iter().any(|(k, _)| *k == name) {
+        if !named.insert(name.clone()) {
             continue;
         }
         let mut e = vec![("condition".to_owned(), Value::str("service_started"))];

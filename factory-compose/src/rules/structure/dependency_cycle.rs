@@ -51,38 +51,33 @@ type Dep<'a> = (
     bool,
 );
 
-/// How many dependency edges `svc` has to walk: its `depends_on` entries, then its `links`.
-fn edges(svc: &Service) -> usize {
-    let len = |l: Option<&crate::model::NodeList>| l.map_or(0, crate::model::NodeList::len);
-    len(svc.depends_on.as_ref()) + len(svc.links())
-}
-
-/// The `k`-th dependency edge of `svc` ([`edges`]): a `depends_on` entry, or the service a
-/// `links` item names (`service` or `service:alias`, as compose-go reads it; Compose starts a
-/// linked service first). `None` for a link to a service `depends_on` or an earlier link
-/// already names: one edge per service, so a cycle is reported once.
-fn dependency<'a>(project: &'a Project, svc: &'a Service, k: usize) -> Option<Dep<'a>> {
+/// The dependency edges of `svc`, in order: its `depends_on` entries, then the services its
+/// `links` items name (`service` or `service:alias`, as compose-go reads it; Compose starts a
+/// linked service first). A link to a service `depends_on` or an earlier link already names is
+/// left out: one edge per service, so a cycle is reported once.
+fn dependencies<'a>(project: &'a Project, svc: &'a Service) -> Vec<Dep<'a>> {
     let tree = &project.tree;
     let depends_on = svc.depends_on.as_ref();
     let on = depends_on.map_or(&[][..], |d| d.items(project));
-    if let Some(e) = on.get(k) {
-        return Some((
-            e.text(tree),
-            e.at(tree),
-            depends_on.and_then(|d| d.via(tree)),
-            false,
-        ));
+    let via = depends_on.and_then(|d| d.via(tree));
+    let mut deps: Vec<Dep<'a>> = on
+        .iter()
+        .map(|e| (e.text(tree), e.at(tree), via, false))
+        .collect();
+    let Some(links) = svc.links() else {
+        return deps;
+    };
+    // The names already depended on, so that a service with many links skips a repeated
+    // target in constant time instead of comparing it with every earlier entry.
+    let mut named: std::collections::HashSet<&'a str> = deps.iter().map(|d| d.0).collect();
+    let links_via = links.via(tree);
+    for item in links.items(project) {
+        let name = crate::model::link_target(item.text(tree));
+        if named.insert(name) {
+            deps.push((name, item.at(tree), links_via, true));
+        }
     }
-    let links = svc.links()?;
-    let i = k - on.len();
-    let links_items = links.items(project);
-    let item = links_items.get(i)?;
-    let name = crate::model::link_target(item.text(tree));
-    let named = on.iter().any(|e| e.text(tree) == name)
-        || links_items[..i]
-            .iter()
-            .any(|e| crate::model::link_target(e.text(tree)) == name);
-    (!named).then_some((name, item.at(tree), links.via(tree), true))
+    deps
 }
 
 impl Rule for DependencyCycle {
@@ -100,17 +95,17 @@ impl Rule for DependencyCycle {
             if state[start] != 0 {
                 continue;
             }
-            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            // Each service's edges are listed once, when it turns grey, and walked from there.
+            let mut stack: Vec<(usize, std::vec::IntoIter<Dep<'_>>)> = vec![(
+                start,
+                dependencies(cx.project, &services[start]).into_iter(),
+            )];
             state[start] = 1;
-            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-                if *next >= edges(&services[node]) {
+            while let Some((node, edges)) = stack.last_mut() {
+                let node = *node;
+                let Some((name, at, via, link)) = edges.next() else {
                     state[node] = 2;
                     stack.pop();
-                    continue;
-                }
-                let edge = dependency(cx.project, &services[node], *next);
-                *next += 1;
-                let Some((name, at, via, link)) = edge else {
                     continue;
                 };
                 let Some(target) = index(name) else {
@@ -119,13 +114,16 @@ impl Rule for DependencyCycle {
                 match state[target] {
                     0 => {
                         state[target] = 1;
-                        stack.push((target, 0));
+                        stack.push((
+                            target,
+                            dependencies(cx.project, &services[target]).into_iter(),
+                        ));
                     }
                     1 => {
-                        let from = stack.iter().position(|&(n, _)| n == target).unwrap_or(0);
+                        let from = stack.iter().position(|(n, _)| *n == target).unwrap_or(0);
                         let mut path: Vec<&str> = stack[from..]
                             .iter()
-                            .map(|&(n, _)| services[n].name(&cx.project.tree))
+                            .map(|(n, _)| services[*n].name(&cx.project.tree))
                             .collect();
                         path.push(services[target].name(&cx.project.tree));
                         let chain = crate::diagnostic::chain_text(&path, " → ");
