@@ -139,13 +139,21 @@ impl Rule for LiteralSecret {
         }
         // Deployed, the platform gives these itself (SPEC §3.7): a development value in `.env`
         // (for the local database container) is no secret of the deployed project.
+        // The managed services the project declares are found once, not per `.env` entry: a
+        // project with many services and many entries would otherwise walk one for the other.
+        let mut managed: Vec<factory_env::ManagedService> = Vec::new();
+        for s in &cx.project.services {
+            if let Some(m) =
+                factory_env::ManagedService::from_service_name(s.name(&cx.project.tree))
+                && !managed.contains(&m)
+            {
+                managed.push(m);
+            }
+        }
         let given = |name: &str| {
             factory_env::MAIL_VARIABLES.contains(&name)
                 || factory_env::METRICS_VARIABLES.contains(&name)
-                || cx.project.services.iter().any(|s| {
-                    factory_env::ManagedService::from_service_name(s.name(&cx.project.tree))
-                        .is_some_and(|m| m.variables().contains(&name))
-                })
+                || managed.iter().any(|m| m.variables().contains(&name))
         };
         for (file, entry) in &cx.dotenv.entries {
             if entry.inherited {
