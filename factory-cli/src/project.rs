@@ -71,15 +71,16 @@ fn read_referenced(
     if !refers {
         return Ok((missing, None));
     }
-    let mut tried: Vec<String> = Vec::new();
+    // The paths already read or found missing: a set, since a project may name thousands of
+    // files (a scan of a list per reference was quadratic).
+    let mut tried: std::collections::HashSet<String> = std::collections::HashSet::new();
     for _ in 0..16 {
         let loaded = factory_compose::load(sources, process, settings);
         let mut added = false;
         for r in loaded.referenced_files() {
-            if tried.contains(&r.path) {
+            if !tried.insert(r.path.clone()) {
                 continue;
             }
-            tried.push(r.path.clone());
             let on_disk = on_disk(&r.path, base, process);
             // `/dev/null` is the usual empty file (Compose reads it as one).
             if !on_disk.is_file() && on_disk != Path::new("/dev/null") {

@@ -265,6 +265,7 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
     // Compose resolves `include` and `extends` in each file before merging the files: a service
     // extends a service of its own file (or of `extends.file`), never one an override changed.
     let mut extends_files: Vec<resolve_refs::FileRef> = Vec::new();
+    let mut extends_paths: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut include_env = Vec::new();
     let mut extends_trees = Vec::new();
     // compose-go's `ExpandUser` reads `HOME` from the process (an empty one is none).
@@ -278,7 +279,9 @@ pub fn load(sources: &SourceMap, process: &ProcessEnv, settings: &Settings) -> L
             &mut diagnostics,
         );
         for r in refs {
-            if !extends_files.iter().any(|e| e.path == r.path) {
+            // The first reference to a path is kept, in order; a set of the paths kept finds a
+            // repeat in constant time (a scan of the list was quadratic in references).
+            if extends_paths.insert(r.path.clone()) {
                 extends_files.push(r);
             }
         }
