@@ -802,7 +802,9 @@ impl<'t, 'l> Builder<'t, 'l> {
                         return c;
                     }
                     index += 1;
-                    if quotes_to_fix.contains(&(index - 1)) {
+                    // The indexes were pushed in increasing order: a binary search keeps a
+                    // scalar of many escaped quotes linear-logarithmic, not quadratic.
+                    if quotes_to_fix.binary_search(&(index - 1)).is_ok() {
                         '\''
                     } else {
                         c
