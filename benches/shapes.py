@@ -4,7 +4,7 @@ than the input (a scan per item is quadratic: twice the input, four times the ti
 
 Each shape repeats one construct: services that name unknown dependencies, a chain of
 `extends`, one service with thousands of `environment` entries, thousands of routes on one
-host, and so on. For each shape, each command (`lint`, `config`, `routes`, `cron`) runs on N
+host, and so on. For each shape, each command (`lint`, `config`, `routes`, `cron`, `lint --diff`) runs on N
 and 2N and the ratio of the two times is printed; a ratio over 3 is flagged. Times are the
 best of three runs, whole process (`time.perf_counter` around the command).
 
@@ -124,9 +124,90 @@ SHAPES = {
         + "".join(f"  k{i}: {{a: {i}}}\n" for i in range(n)),
         "docker-compose.override.yml": "x-big:\n" + "".join(f"  k{i}: {{b: {i}}}\n" for i in range(n)),
     },
+    # The twenty-fourth session's review: shapes that took seconds to minutes (each a scan per
+    # item somewhere), kept here so that a return shows.
+    # Unset variables: many uses in one value, many values, and errors they empty.
+    "unset_uses": lambda n: "services:\n  app:\n    image: x:1\n    command: \"" + "$A" * n + "\"\n",
+    "unset_values": lambda n: one_service(n, "environment", lambda i: f"V{i}: '$A'"),
+    "unset_errors": lambda n: services(
+        n, lambda i: f"  a{i}:\n    image: x:1\n    read_only: ${{RO}}\n    volumes: ['${{D{i}}}:/data']\n"
+    ),
+    # A finding on each value an override file replaced.
+    "override_findings": lambda n: {
+        "docker-compose.yml": services(n, lambda i: f"  a{i}: {{image: x:1, read_only: 'maybe'}}\n"),
+        "docker-compose.override.yml": services(n, lambda i: f"  a{i}: {{read_only: 'nope'}}\n"),
+    },
+    # One service exposing every port, with n / 100 routes (segments).
+    "exposed_range_routes": lambda n: "services:\n  web:\n    image: x:1\n    expose: ["
+    + ", ".join(f"'{a}-{a + 1023}'" for a in range(1, 65535, 1024))
+    + "]\n    labels:\n      traefik.enable: 'true'\n"
+    + "".join(f"      traefik.s{i}.frontend.rule: 'Host:a{i}.example'\n" for i in range(max(n // 100, 2))),
+    # The same template, too big to compile, in n / 20 services.
+    "regex_too_big": lambda n: services(
+        max(n // 20, 2),
+        lambda i: f"  a{i}:\n    image: x:1\n    labels:\n"
+        f"      traefik.frontend.rule: 'Host:a{i}.example;PathPrefix:/{{p:(?:\\pL{{20}}){{20}}}}'\n",
+    ),
+    # Nested defaults Compose v1 read differently (FE011), n / 3 in one value.
+    "nested_defaults": lambda n: "services:\n  app:\n    image: x:1\n    command: \""
+    + "${A:-${B:-${C}}}" * max(n // 3, 1)
+    + "\"\n",
+    # One fix a line (`lint --diff`).
+    "fixes": lambda n: services(n, lambda i: f"  a{i}: {{image: x:1, environment: {{A: yes}}}}\n"),
+    # Merges: list and mapping `environment`, `!reset`, appended lists, through an override
+    # file or `extends`.
+    "override_env_list": lambda n: {
+        "docker-compose.yml": one_service(n, "environment", lambda i: f"- V{i}=1"),
+        "docker-compose.override.yml": one_service(n, "environment", lambda i: f"- W{i}=2").replace(
+            "    image: app:1\n", ""
+        ),
+    },
+    "override_env_map": lambda n: {
+        "docker-compose.yml": one_service(n, "environment", lambda i: f"V{i}: '1'"),
+        "docker-compose.override.yml": one_service(n, "environment", lambda i: f"W{i}: '2'").replace(
+            "    image: app:1\n", ""
+        ),
+    },
+    "extends_env_list": lambda n: "services:\n  base:\n    image: x:1\n    environment:\n"
+    + "".join(f"      - V{i}=1\n" for i in range(n))
+    + "  app:\n    image: x:1\n    extends: base\n    environment:\n"
+    + "".join(f"      - W{i}=2\n" for i in range(n)),
+    "override_reset": lambda n: {
+        "docker-compose.yml": services(n, lambda i: f"  a{i}: {{image: x:1}}\n") + "  keep: {image: x:1}\n",
+        "docker-compose.override.yml": services(n, lambda i: f"  a{i}: !reset null\n"),
+    },
+    "override_reset_env": lambda n: {
+        "docker-compose.yml": one_service(n, "environment", lambda i: f"V{i}: '1'"),
+        "docker-compose.override.yml": one_service(n, "environment", lambda i: f"V{i}: !reset null").replace(
+            "    image: app:1\n", ""
+        ),
+    },
+    "override_dns": lambda n: {
+        "docker-compose.yml": one_service(n, "dns", lambda i: f"- 10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"),
+        "docker-compose.override.yml": one_service(
+            n, "dns", lambda i: f"- 11.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"
+        ).replace("    image: app:1\n", ""),
+    },
+    # Each service extends the next one (a chain resolved from its far end).
+    "extends_chain_forward": lambda n: services(
+        n, lambda i: f"  a{i}:\n    image: x:1\n" + (f"    extends: a{i + 1}\n" if i + 1 < n else "")
+    ),
+    "extends_unknown": lambda n: services(n, lambda i: f"  a{i}: {{extends: nope{i}}}\n"),
+    "extends_files": lambda n: services(n, lambda i: f"  a{i}: {{extends: {{file: nofile{i}.yml, service: x}}}}\n"),
+    "container_names": lambda n: services(n, lambda i: f"  a{i}: {{image: x:1, container_name: c{i}}}\n"),
+    "links_one": lambda n: "services:\n  app:\n    image: x:1\n    links:\n"
+    + "".join(f"      - s{i}\n" for i in range(n))
+    + "".join(f"  s{i}: {{image: x:1}}\n" for i in range(n)),
+    "suppressions": lambda n: services(n, lambda i: f"  a{i}: {{image: x}} # factory: ignore=FC034\n"),
+    "dotenv_secrets": lambda n: {
+        "docker-compose.yml": services(n, lambda i: f"  a{i}: {{image: x:1}}\n"),
+        ".env": "".join(f"API_PASSWORD_{i}=Xk9vQ2mZr7Lp{i}\n" for i in range(n)),
+    },
+    "env_files_one": lambda n: one_service(n, "env_file", lambda i: f"- f{i}.env"),
+    "quote_escapes": lambda n: "services:\n  app:\n    image: x:1\n    labels:\n      a: \"" + "\\'" * n + "\"\n",
 }
 
-COMMANDS = ["lint", "config", "routes", "cron"]
+COMMANDS = ["lint", "config", "routes", "cron", "lint --diff"]
 
 
 def best_of(cmd, cwd, runs=3):
@@ -169,7 +250,7 @@ def main():
                 return [a for f in names for a in ("-f", f)] or [d]
 
             for command in COMMANDS:
-                t1, t2 = (best_of([factory, command, *args(d)], d) for d in dirs)
+                t1, t2 = (best_of([factory, *command.split(), *args(d)], d) for d in dirs)
                 ratio = t2 / t1 if t1 > 0 else 0.0
                 flag = " **quadratic?**" if ratio > 3 else ""
                 flagged += bool(flag)
