@@ -524,6 +524,9 @@ fn service_paths(
     for &(name, svc) in &named {
         // The chain of services not yet known, from `name` up.
         let mut chain = vec![(name, svc)];
+        // The names in `chain`, so a cycle is seen without a scan of the chain per link (a
+        // chain of 40 000 services, each extending the next, took 1.6 s in that scan).
+        let mut in_chain: HashSet<&str> = HashSet::from([name]);
         let mut known = None;
         while let Some((base, file)) = chain.last().and_then(|&(_, n)| base_of(n)) {
             if let Some(file) = file {
@@ -535,7 +538,7 @@ fn service_paths(
                 break;
             }
             match nodes.get(base) {
-                Some(&n) if !chain.iter().any(|(c, _)| *c == base) => chain.push((base, n)),
+                Some(&n) if in_chain.insert(base) => chain.push((base, n)),
                 _ => break,
             }
         }
@@ -1099,16 +1102,26 @@ impl Merger<'_> {
         // Entries by key (first occurrence), so merging two mappings of n keys is linear, not
         // n²: a 10 000-service override of a 10 000-service file would otherwise compare 10⁸ keys.
         let mut entries: Vec<Option<Entry>> = base_entries.into_iter().map(Some).collect();
-        let mut index: HashMap<String, usize> = HashMap::with_capacity(entries.len());
+        // Per key, its entries still there, first first: the first is the one a later entry
+        // merges onto; the next ones are the earlier file's duplicates, found in turn as `!reset`
+        // drops the first (a scan per `!reset` made 80 000 of them quadratic). A key that is no
+        // scalar counts as `""` for the first only, as it did when the next was found by a scan
+        // for an equal scalar.
+        let mut index: HashMap<String, std::collections::VecDeque<usize>> =
+            HashMap::with_capacity(entries.len());
         for (i, e) in entries.iter().enumerate() {
             if let Some(e) = e {
-                let key = self.scalar_text(e.key).unwrap_or("").to_owned();
-                index.entry(key).or_insert(i);
+                let text = self.scalar_text(e.key);
+                let key = text.unwrap_or("").to_owned();
+                let at = index.entry(key).or_default();
+                if at.is_empty() || text.is_some() {
+                    at.push_back(i);
+                }
             }
         }
         for oe in over_entries {
             let key = self.scalar_text(oe.key).unwrap_or("").to_owned();
-            let existing = index.get(&key).copied();
+            let existing = index.get(&key).and_then(|at| at.front().copied());
             match existing.and_then(|i| entries[i].map(|e| (i, e))) {
                 Some((i, current)) => {
                     path.push(key.clone());
@@ -1130,20 +1143,18 @@ impl Merger<'_> {
                         None => {
                             entries[i] = None;
                             // A later entry with the same key (a duplicate) is found next time.
-                            let next = (i + 1..entries.len()).find(|&j| {
-                                entries[j]
-                                    .is_some_and(|e| self.scalar_text(e.key) == Some(key.as_str()))
-                            });
-                            match next {
-                                Some(j) => index.insert(key, j),
-                                None => index.remove(&key),
-                            };
+                            if let Some(at) = index.get_mut(&key) {
+                                at.pop_front();
+                                if at.is_empty() {
+                                    index.remove(&key);
+                                }
+                            }
                         }
                     }
                 }
                 None => {
                     if !self.is_reset(oe.value) {
-                        index.entry(key).or_insert(entries.len());
+                        index.entry(key).or_default().push_back(entries.len());
                         entries.push(Some(oe));
                     }
                 }
@@ -1203,11 +1214,19 @@ impl Merger<'_> {
                     .map(|t| t.split('=').next().unwrap_or("").to_owned())
             };
             let mut items = self.tree.items(b).to_vec();
+            // The first item of each name (`None`: not a scalar), named once: a scan per later
+            // item, naming each earlier one, made 20 000 of them take 44 s.
+            let mut first: HashMap<Option<String>, usize> = HashMap::with_capacity(items.len());
+            for (pos, &i) in items.iter().enumerate() {
+                first.entry(name(self, i)).or_insert(pos);
+            }
             for &item in self.tree.items(o) {
-                let n = name(self, item);
-                match items.iter().position(|&i| name(self, i) == n) {
-                    Some(pos) => items[pos] = item,
-                    None => items.push(item),
+                match first.entry(name(self, item)) {
+                    std::collections::hash_map::Entry::Occupied(at) => items[*at.get()] = item,
+                    std::collections::hash_map::Entry::Vacant(at) => {
+                        at.insert(items.len());
+                        items.push(item);
+                    }
                 }
             }
             let items = self.tree.add_items(items);
@@ -1217,11 +1236,23 @@ impl Merger<'_> {
         // value only when that is a mapping (compose-go `ResetProcessor`: "support removal from
         // sequence" is a TODO there).
         let base_is_map = matches!(self.node(base).kind, NodeKind::Mapping(_));
-        let mut entries = self.named_entries(base);
+        // Entries dropped by `!reset` are left as `None` (kept out of the result), and each
+        // name's entries are indexed, first first: a scan per later entry (40 000: 7.6 s) and a
+        // `retain` per `!reset` (80 000: 15 s) made merging two long lists quadratic.
+        let mut entries: Vec<Option<(String, Entry)>> =
+            self.named_entries(base).into_iter().map(Some).collect();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::with_capacity(entries.len());
+        for (pos, e) in entries.iter().enumerate() {
+            if let Some((n, _)) = e {
+                by_name.entry(n.clone()).or_default().push(pos);
+            }
+        }
         for (name, e) in self.named_entries(over) {
             if self.is_reset(e.value) {
                 if base_is_map {
-                    entries.retain(|(n, _)| *n != name);
+                    for pos in by_name.remove(&name).unwrap_or_default() {
+                        entries[pos] = None;
+                    }
                 }
                 continue;
             }
@@ -1236,12 +1267,18 @@ impl Merger<'_> {
                     NodeKind::Scalar(_) => {}
                 }
             }
-            match entries.iter().position(|(n, _)| *n == name) {
-                Some(pos) => entries[pos] = (name, e),
-                None => entries.push((name, e)),
+            match by_name.get(&name).and_then(|at| at.first()) {
+                Some(&pos) => entries[pos] = Some((name, e)),
+                None => {
+                    by_name.insert(name.clone(), vec![entries.len()]);
+                    entries.push(Some((name, e)));
+                }
             }
         }
-        let kind = NodeKind::Mapping(self.tree.add_entries(entries.into_iter().map(|(_, e)| e)));
+        let kind = NodeKind::Mapping(
+            self.tree
+                .add_entries(entries.into_iter().flatten().map(|(_, e)| e)),
+        );
         let at = if matches!(self.node(base).kind, NodeKind::Mapping(_)) {
             base
         } else {
@@ -1285,15 +1322,29 @@ impl Merger<'_> {
 
     fn append(&mut self, base: NodeId, over: NodeId, repeats: Repeats) -> NodeId {
         let mut items = self.list_items(base);
-        let earlier = items.len();
+        // The items a later one is compared with, by [`Self::shape_hash`]: items that are the
+        // same hash the same, so only those are compared (a scan per later item made 20 000
+        // `dns` entries take 9 s).
+        let mut against: HashMap<u64, Vec<NodeId>> = HashMap::new();
+        if !matches!(repeats, Repeats::Keep) {
+            for &i in &items {
+                against.entry(self.shape_hash(i)).or_default().push(i);
+            }
+        }
         for item in self.list_items(over) {
-            let against = match repeats {
-                Repeats::Keep => &[][..],
-                Repeats::Drop => &items[..],
-                Repeats::DropEarlier => &items[..earlier],
-            };
-            if against.iter().any(|&i| self.same(i, item)) {
+            if matches!(repeats, Repeats::Keep) {
+                items.push(item);
                 continue;
+            }
+            let hash = self.shape_hash(item);
+            let same = against
+                .get(&hash)
+                .is_some_and(|is| is.iter().any(|&i| self.same(i, item)));
+            if same {
+                continue;
+            }
+            if matches!(repeats, Repeats::Drop) {
+                against.entry(hash).or_default().push(item);
             }
             items.push(item);
         }
@@ -1304,6 +1355,27 @@ impl Merger<'_> {
         };
         let items = self.tree.add_items(items);
         self.with_kind(at, NodeKind::Sequence(items))
+    }
+
+    /// A hash of node `id` equal for nodes [`Self::same`] finds the same: scalars by value,
+    /// sequences by their items in order, mappings by their length only (`same` compares their
+    /// entries in any order, and not both ways).
+    fn shape_hash(&self, id: NodeId) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let tree = &*self.tree;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        match tree.node(id).kind {
+            NodeKind::Scalar(x) => (0u8, tree.text(x)).hash(&mut h),
+            NodeKind::Sequence(x) => {
+                let items = tree.items(x);
+                (1u8, items.len()).hash(&mut h);
+                for &i in items {
+                    self.shape_hash(i).hash(&mut h);
+                }
+            }
+            NodeKind::Mapping(x) => (2u8, tree.entries(x).len()).hash(&mut h),
+        }
+        h.finish()
     }
 
     /// Structural equality of two nodes (scalars by value, mappings in any order).
@@ -1876,17 +1948,48 @@ struct Extender<'a> {
     overrides: &'a mut Vec<Override>,
     load: &'a mut dyn FnMut(&str) -> Option<Tree>,
     files: Vec<ExtFile>,
+    /// Each of [`Self::files`] by its path: a scan per `extends.file` made 40 000 services
+    /// extending services of other files quadratic.
+    file_index: std::collections::HashMap<String, usize>,
+    /// The paths [`Extended::files`] holds, to add each once without a scan per `extends.file`.
+    asked: std::collections::HashSet<String>,
     done: std::collections::HashMap<(usize, String), NodeId>,
-    stack: Vec<(usize, String)>,
+    /// The services being resolved, each extending the next (see [`Self::service`]).
+    stack: Vec<Frame>,
+    /// The position in [`Self::stack`] of each service there: a cycle is found without a scan
+    /// of the stack per `extends`, which made a long chain quadratic.
+    on_stack: std::collections::HashMap<(usize, String), usize>,
     out: Extended,
     /// Per file, its services by name (the first of a name, as [`Tree::get`] finds it), made on
     /// first use: a lookup by scan made a chain of `extends` quadratic (40 000 services, 3.4 s).
     by_name: std::collections::HashMap<usize, std::collections::HashMap<String, NodeId>>,
 }
 
+/// A service being resolved by [`Extender::service`].
+struct Frame {
+    /// Its file, in [`Extender::files`].
+    file: usize,
+    name: String,
+    /// The service as written.
+    service: NodeId,
+    /// The service it extends, once that is being resolved (the frame above it).
+    base: Option<Base>,
+}
+
+/// The service a service extends, as [`Extender::base_of`] found it.
+struct Base {
+    /// Its file, in [`Extender::files`].
+    target: usize,
+    name: String,
+    /// Where it is named (the `extends` value or its `service` field).
+    at: NodeId,
+    /// The `extends.file` path as written, when given.
+    file: Option<String>,
+}
+
 impl Extender<'_> {
     fn file(&mut self, path: &str) -> Option<usize> {
-        if let Some(i) = self.files.iter().position(|f| f.path == path) {
+        if let Some(&i) = self.file_index.get(path) {
             return self.files[i].services.map(|_| i);
         }
         let services = (self.load)(path).and_then(|t| {
@@ -1899,6 +2002,7 @@ impl Extender<'_> {
             rebase_services(self.tree, s, &dir, false, self.home);
             canonical_form(self.tree, s);
         }
+        self.file_index.insert(path.to_owned(), self.files.len());
         self.files.push(ExtFile {
             path: path.to_owned(),
             dir,
@@ -1924,9 +2028,66 @@ impl Extender<'_> {
     }
 
     /// The service `name` of file `f` with its `extends` resolved; `None` when it does not exist.
+    ///
+    /// Resolved with a stack of its own rather than by recursion: a chain of 20 000 services
+    /// each extending the next overflowed the main thread's stack (the process aborted). Each
+    /// frame is a service whose base is being resolved; the steps (files asked for, issues,
+    /// merges) happen in the order the recursion took them, so the results are the same.
     fn service(&mut self, f: usize, name: &str) -> Option<NodeId> {
+        let svc = match self.lookup(f, name)? {
+            Ok(done) => return Some(done),
+            Err(svc) => svc,
+        };
+        self.push(f, name, svc);
+        // The resolved service of the frame just finished, for the frame below it.
+        let mut returned = None;
+        loop {
+            let top = self.stack.len().checked_sub(1)?;
+            let (f, name, svc) = {
+                let frame = &self.stack[top];
+                (frame.file, frame.name.clone(), frame.service)
+            };
+            let resolved = match (self.stack[top].base.take(), returned.take()) {
+                (Some(base), Some(resolved_base)) => {
+                    self.merge_onto(&name, svc, &base, resolved_base)
+                }
+                _ => match self.base_of(f, &name, svc) {
+                    Err(done) => done,
+                    Ok(base) => match self.lookup(base.target, &base.name) {
+                        None => {
+                            self.out.issues.push(ExtendsIssue {
+                                problem: ExtendsProblem::UnknownService {
+                                    service: base.name,
+                                    file: base.file,
+                                },
+                                at: base.at,
+                            });
+                            svc
+                        }
+                        Some(Ok(done)) => self.merge_onto(&name, svc, &base, done),
+                        Some(Err(base_svc)) => {
+                            let (target, base_name) = (base.target, base.name.clone());
+                            self.stack[top].base = Some(base);
+                            self.push(target, &base_name, base_svc);
+                            continue;
+                        }
+                    },
+                },
+            };
+            self.pop();
+            self.done.insert((f, name), resolved);
+            if self.stack.is_empty() {
+                return Some(resolved);
+            }
+            returned = Some(resolved);
+        }
+    }
+
+    /// Service `name` of file `f`: `Ok` with its resolved form when resolved already, `Err`
+    /// with the service as written when not; `None` when it does not exist.
+    fn lookup(&mut self, f: usize, name: &str) -> Option<Result<NodeId, NodeId>> {
         if let Some(&id) = self.done.get(&(f, name.to_owned())) {
-            return Some(id);
+            return Some(Ok(id));
         }
         let services = self.files.get(f)?.services?;
         let tree = &*self.tree;
@@ -1939,17 +2100,33 @@ impl Extender<'_> {
             }
             index
         });
-        let svc = *index.get(name)?;
-        self.stack.push((f, name.to_owned()));
-        let resolved = self.extend(f, name, svc);
-        self.stack.pop();
-        self.done.insert((f, name.to_owned()), resolved);
-        Some(resolved)
+        index.get(name).map(|&svc| Err(svc))
     }
 
-    fn extend(&mut self, f: usize, name: &str, svc: NodeId) -> NodeId {
+    /// Start resolving service `name` of file `f` (written `svc`).
+    fn push(&mut self, f: usize, name: &str, svc: NodeId) {
+        self.on_stack.insert((f, name.to_owned()), self.stack.len());
+        self.stack.push(Frame {
+            file: f,
+            name: name.to_owned(),
+            service: svc,
+            base: None,
+        });
+    }
+
+    /// Done resolving the service on top of the stack.
+    fn pop(&mut self) {
+        if let Some(frame) = self.stack.pop() {
+            self.on_stack.remove(&(frame.file, frame.name));
+        }
+    }
+
+    /// The service that service `name` of file `f` (written `svc`) extends, its file loaded;
+    /// `Err` with what `name` resolves to when it extends nothing that can be resolved (no
+    /// `extends`, a wrong shape, a missing file, a cycle: each reported but the shape).
+    fn base_of(&mut self, f: usize, name: &str, svc: NodeId) -> Result<Base, NodeId> {
         let Some(ext) = self.tree.get(svc, "extends").map(|e| e.value) else {
-            return svc;
+            return Err(svc);
         };
         let text = |t: &Tree, id| crate::yaml::scalar_text(t, id).map(str::to_owned);
         let (base_name, base_at, file) = match self.tree.node(ext).kind {
@@ -1966,14 +2143,14 @@ impl Extender<'_> {
             NodeKind::Sequence(_) => (None, ext, None),
         };
         let Some(base_name) = base_name else {
-            return svc; // a wrong shape is FC020's
+            return Err(svc); // a wrong shape is FC020's
         };
         let target = match &file {
             None => Some(f),
             Some((path, at)) => {
                 let dir = self.files.get(f).map(|x| x.dir.clone()).unwrap_or_default();
                 let full = join_path(&dir, path);
-                if !self.out.files.iter().any(|(p, _, _)| *p == full) {
+                if self.asked.insert(full.clone()) {
                     self.out.files.push((full.clone(), *at, name.to_owned()));
                 }
                 let t = self.file(&full);
@@ -1987,38 +2164,45 @@ impl Extender<'_> {
             }
         };
         let Some(target) = target else {
-            return svc;
+            return Err(svc);
         };
-        let key = (target, base_name.clone());
-        if let Some(pos) = self.stack.iter().position(|k| *k == key) {
-            let mut chain: Vec<String> = self.stack[pos..].iter().map(|k| k.1.clone()).collect();
-            chain.push(base_name);
+        let key = (target, base_name);
+        if let Some(&pos) = self.on_stack.get(&key) {
+            let mut chain: Vec<String> = self.stack[pos..].iter().map(|k| k.name.clone()).collect();
+            chain.push(key.1);
             self.out.issues.push(ExtendsIssue {
                 problem: ExtendsProblem::Cycle { chain },
                 at: base_at,
             });
-            return svc;
+            return Err(svc);
         }
-        let Some(base) = self.service(target, &base_name) else {
-            self.out.issues.push(ExtendsIssue {
-                problem: ExtendsProblem::UnknownService {
-                    service: base_name,
-                    file: file.map(|(p, _)| p),
-                },
-                at: base_at,
-            });
-            return svc;
-        };
-        let base = self.without_extends(base);
+        Ok(Base {
+            target,
+            name: key.1,
+            at: base_at,
+            file: file.map(|(p, _)| p),
+        })
+    }
+
+    /// Service `name` of file `f` (written `svc`) merged onto `resolved`, its `base` resolved.
+    fn merge_onto(&mut self, name: &str, svc: NodeId, base: &Base, resolved: NodeId) -> NodeId {
+        let resolved = self.without_extends(resolved);
         let mut m = Merger {
             tree: self.tree,
             overrides: self.overrides,
             conflicts: &mut self.out.conflicts,
-            canonical: self.files.get(target).is_some_and(|f| !f.path.is_empty()),
+            canonical: self
+                .files
+                .get(base.target)
+                .is_some_and(|f| !f.path.is_empty()),
             by_extends: true,
         };
-        m.merge(base, svc, &mut vec!["services".to_owned(), name.to_owned()])
-            .unwrap_or(svc)
+        m.merge(
+            resolved,
+            svc,
+            &mut vec!["services".to_owned(), name.to_owned()],
+        )
+        .unwrap_or(svc)
     }
 }
 
@@ -2080,8 +2264,11 @@ fn extend_services(
             dir: dir.to_owned(),
             services: Some(services),
         }],
+        file_index: std::iter::once((String::new(), 0)).collect(),
+        asked: out.files.iter().map(|(p, _, _)| p.clone()).collect(),
         done: std::collections::HashMap::new(),
         stack: Vec::new(),
+        on_stack: std::collections::HashMap::new(),
         out: std::mem::take(out),
         by_name: std::collections::HashMap::new(),
     };
@@ -2563,5 +2750,196 @@ mod path_tests {
                 "{dir:?} + {path:?}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    //! Merge order with repeated names and `!reset`, driven on the merger directly: a file's
+    //! repeated keys are FC003 and collapsed before the merge, which these reach all the same
+    //! (their expected values are what the merger gave when it searched instead of indexing).
+
+    use super::{Merger, NodeKind, Tree};
+    use crate::span::FileId;
+    use crate::yaml::{Limits, NodeId};
+
+    /// `text` parsed; its `base` and `over` values merged at `path`; the result as one line
+    /// per entry (`key=value`) or item, a `!reset` result as `None`.
+    fn merged(text: &str, path: &[&str]) -> Option<Vec<String>> {
+        let mut tree = crate::yaml::parse(text, FileId(0), &Limits::default()).tree;
+        let root = tree.root().expect("a document");
+        let base = tree.get(root, "base").expect("base").value;
+        let over = tree.get(root, "over").expect("over").value;
+        let (base, over) = (repeats(&mut tree, base), repeats(&mut tree, over));
+        let (mut overrides, mut conflicts) = (Vec::new(), Vec::new());
+        let mut m = Merger {
+            tree: &mut tree,
+            overrides: &mut overrides,
+            conflicts: &mut conflicts,
+            canonical: true,
+            by_extends: false,
+        };
+        let mut path: Vec<String> = path.iter().map(|&p| p.to_owned()).collect();
+        let out = m.merge(base, over, &mut path)?;
+        Some(lines(&tree, out))
+    }
+
+    /// A list of mappings (`[{a: 1}, {a: 2}]`) as one mapping with their entries, repeated
+    /// keys and all (the parser keeps the first of a key; a merge can make repeats); any other
+    /// node as it is.
+    fn repeats(tree: &mut Tree, id: NodeId) -> NodeId {
+        let Some(items) = tree.sequence(id) else {
+            return id;
+        };
+        let mut entries = Vec::new();
+        for &item in items {
+            match tree.mapping(item) {
+                Some(es) => entries.extend_from_slice(es),
+                None => return id,
+            }
+        }
+        let mut node = tree.node(id).clone();
+        node.kind = NodeKind::Mapping(tree.add_entries(entries));
+        let props = tree.props_id(id);
+        tree.push_with_props(node, props)
+    }
+
+    /// Node `id` as lines: a mapping's `key=value`, a sequence's items, a scalar itself.
+    fn lines(tree: &Tree, id: NodeId) -> Vec<String> {
+        let text = |id| match tree.node(id).kind {
+            NodeKind::Scalar(s) => tree.text(s).to_owned(),
+            NodeKind::Mapping(es) => format!(
+                "{{{}}}",
+                tree.entries(es)
+                    .iter()
+                    .map(|e| format!(
+                        "{}:{}",
+                        crate::yaml::scalar_text(tree, e.key).unwrap_or("?"),
+                        crate::yaml::scalar_text(tree, e.value).unwrap_or("?")
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            NodeKind::Sequence(_) => "[..]".to_owned(),
+        };
+        match tree.node(id).kind {
+            NodeKind::Mapping(es) => tree
+                .entries(es)
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}={}",
+                        crate::yaml::scalar_text(tree, e.key).unwrap_or("?"),
+                        text(e.value)
+                    )
+                })
+                .collect(),
+            NodeKind::Sequence(items) => tree.items(items).iter().map(|&i| text(i)).collect(),
+            NodeKind::Scalar(_) => vec![text(id)],
+        }
+    }
+
+    const ENV: &[&str] = &["services", "web", "environment"];
+
+    /// Both lists: a later item replaces the first earlier one of its name in place (a name
+    /// alone, no `=`, too); the earlier file's repeats stay; new names go last.
+    #[test]
+    fn list_items_replace_the_first_of_a_name_in_place() {
+        let got = merged(
+            "base: [A=1, B=2, A=3, C, =e, B]\nover: [A=9, D=4, C=5, B, D=6, =f, {x: 1}, {y: 2}]\n",
+            ENV,
+        );
+        assert_eq!(
+            got.unwrap(),
+            ["A=9", "B", "A=3", "C=5", "=f", "B", "D=6", "{y:2}"]
+        );
+    }
+
+    /// `KEY: !reset` drops every earlier entry of KEY from a mapping; a later entry replaces
+    /// the first earlier one of its name (a list item's name too); new names go last.
+    #[test]
+    fn a_reset_key_drops_each_earlier_entry_of_it() {
+        let got = merged(
+            "base: [{A: 1}, {B: 2}, {A: 3}, {C: 4}, {B: 5}]\n\
+             over: [{A: !reset null}, {D: 6}, {A: 7}, {B: 8}, {D: !reset null}, {E: 9}, {D: 10}]\n",
+            ENV,
+        );
+        assert_eq!(got.unwrap(), ["B=8", "C=4", "B=5", "A=7", "E=9", "D=10"]);
+        // A list before a mapping: no reset removes from it (compose-go's TODO).
+        let got = merged(
+            "base: [A=1, B=2, A=3]\nover: {A: !reset null, B: 8, C: 9}\n",
+            ENV,
+        );
+        assert_eq!(got.unwrap(), ["A=1", "B=8", "A=3", "C=9"]);
+    }
+
+    /// Key by key (`services`): `!reset` drops the first entry of a name; the earlier file's
+    /// next entry of that name is the one a later entry merges onto.
+    #[test]
+    fn a_reset_makes_the_next_repeat_the_one_merged_onto() {
+        let got = merged(
+            "base: [{a: {image: a1}}, {b: {image: b1}}, {a: {image: a2}}, {c: {image: c1}}, \
+             {a: {image: a3}}]\n\
+             over: [{a: !reset null}, {d: {image: d1}}, {a: {image: a9}}, {c: !reset null}, \
+             {c: {image: c9}}, {d: !reset null}, {a: !reset null}, {d: {image: d2}}]\n",
+            &["services"],
+        );
+        assert_eq!(
+            got.unwrap(),
+            [
+                "b={image:b1}",
+                "a={image:a3}",
+                "c={image:c9}",
+                "d={image:d2}"
+            ]
+        );
+    }
+
+    /// A key that is no scalar is `""` for the first entry only, as the search that found the
+    /// next repeat compared scalars.
+    #[test]
+    fn a_key_that_is_no_scalar_is_first_only() {
+        let got = merged(
+            "base: [{? [k]: 1}, {'': 2}, {? [j]: 3}, {'': 4}]\nover: [{'': !reset null}, {'': 5}]\n",
+            &["x"],
+        );
+        // The reset drops `[k]` (the first `""`); the next is `'': 2`, not `[j]`.
+        assert_eq!(got.unwrap(), ["=5", "?=3", "=4"]);
+    }
+
+    /// `dns` keeps the first of equal items, the earlier file's repeats too, and adds the
+    /// later file's new ones in order; `extra_hosts` drops a later item only when the earlier
+    /// file has it; a later `command` replaces.
+    #[test]
+    fn appended_lists_drop_repeats_in_order() {
+        let got = merged(
+            "base: [1.1.1.1, 8.8.8.8, 1.1.1.1, [a, b], {k: v, j: w}]\n\
+             over: [8.8.8.8, 9.9.9.9, 1.1.1.1, 9.9.9.9, 7.7.7.7, [a, b], [b, a], {j: w, k: v}, {k: v, j: x}]\n",
+            &["services", "web", "dns"],
+        );
+        assert_eq!(
+            got.unwrap(),
+            [
+                "1.1.1.1",
+                "8.8.8.8",
+                "1.1.1.1",
+                "[..]",
+                "{k:v,j:w}",
+                "9.9.9.9",
+                "7.7.7.7",
+                "[..]",
+                "{k:v,j:x}"
+            ]
+        );
+        let got = merged(
+            "base: [a=1, b=2, a=1]\nover: {a: 1, c: [3, 4], c2: 3}\n",
+            &["services", "web", "extra_hosts"],
+        );
+        assert_eq!(got.unwrap(), ["a=1", "b=2", "a=1", "c=3", "c=4", "c2=3"]);
+        let got = merged(
+            "base: [a=1, b=2]\nover: [c=3, c=3, a=1]\n",
+            &["services", "web", "extra_hosts"],
+        );
+        assert_eq!(got.unwrap(), ["a=1", "b=2", "c=3", "c=3"]);
     }
 }

@@ -231,3 +231,98 @@ fn every_document_of_a_file_is_merged_and_linted() {
     let at = fc012.primary.as_ref().expect("a place").location;
     assert_eq!(&text[at.span.range()], "privileged");
 }
+
+/// Service `name`'s environment as `(key, value)`, in the merged order.
+fn environment(p: &Project, name: &str) -> Vec<(String, Option<String>)> {
+    p.service(name)
+        .and_then(|s| s.environment)
+        .map(|env| {
+            env.entries(p)
+                .iter()
+                .map(|kv| {
+                    (
+                        kv.key(&p.tree).to_owned(),
+                        kv.value(&p.tree).map(ToOwned::to_owned),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `(key, value)` pairs from `K=V` strings, `K` alone having no value.
+fn pairs(items: &[&str]) -> Vec<(String, Option<String>)> {
+    items
+        .iter()
+        .map(|i| match i.split_once('=') {
+            Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
+            None => ((*i).to_owned(), None),
+        })
+        .collect()
+}
+
+/// The merge order with repeated names, indexed rather than searched since an audit found
+/// quadratic scans: a later item replaces the first earlier one of its name in place, the
+/// earlier file's repeats stay, new names go last in the later file's order.
+#[test]
+fn a_list_environment_replaces_the_first_item_of_a_name_in_place() {
+    let p = project(&[
+        (
+            "base.yml",
+            "services:\n  web:\n    image: x:1\n    environment: [A=1, B=2, A=3, C, '=e']\n",
+        ),
+        (
+            "over.yml",
+            "services:\n  web:\n    environment: [A=9, D=4, C=5, B, D=6, =f]\n",
+        ),
+    ]);
+    assert_eq!(
+        environment(&p, "web"),
+        pairs(&["A=9", "B", "A=3", "C=5", "=f", "D=6"])
+    );
+}
+
+/// A service extending the next in a chain of thousands is resolved without running out of
+/// stack (resolving by recursion aborted the process at 20 000 on the main thread; a test
+/// thread's stack is smaller), each link merged onto the service it extends.
+#[test]
+fn a_long_extends_chain_is_resolved_without_recursion() {
+    let n = 20_000;
+    let mut text = String::from("services:\n");
+    for i in 0..n {
+        text.push_str(&format!("  a{i}:\n    image: x:1\n"));
+        if i + 1 < n {
+            text.push_str(&format!("    extends: a{}\n", i + 1));
+        } else {
+            text.push_str("    environment: [ROOT=1]\n");
+        }
+    }
+    let p = project(&[("compose.yml", &text)]);
+    for name in ["a0", "a1", "a19998"] {
+        assert_eq!(environment(&p, name), pairs(&["ROOT=1"]), "{name}");
+    }
+}
+
+/// A cycle at the end of a long chain is still found and named from where it starts.
+#[test]
+fn a_cycle_at_the_end_of_a_long_chain_is_reported() {
+    let n = 3_000;
+    let mut text = String::from("services:\n  top:\n    image: x:1\n    extends: a0\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "  a{i}:\n    image: x:1\n    extends: a{}\n",
+            (i + 1) % n
+        ));
+    }
+    let report = lint(
+        &sources(&[("compose.yml", &text)]),
+        &ProcessEnv::default(),
+        &Settings::default(),
+    );
+    let cycles: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "FC030")
+        .collect();
+    assert_eq!(cycles.len(), 1, "{cycles:#?}");
+}
