@@ -1969,6 +1969,7 @@ struct Extender<'a> {
 struct Frame {
     /// Its file, in [`Extender::files`].
     file: usize,
+    /// The service's name in that file.
     name: String,
     /// The service as written.
     service: NodeId,
@@ -1980,6 +1981,7 @@ struct Frame {
 struct Base {
     /// Its file, in [`Extender::files`].
     target: usize,
+    /// Its name in that file.
     name: String,
     /// Where it is named (the `extends` value or its `service` field).
     at: NodeId,
