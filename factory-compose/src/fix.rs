@@ -56,10 +56,7 @@ pub fn replaced(sources: &SourceMap, fixed: &[FixedFile]) -> SourceMap {
 /// applicable fix are not returned.
 #[must_use]
 pub fn apply(report: &Report, sources: &SourceMap) -> Vec<FixedFile> {
-    let mut taken: Vec<(FileId, Vec<Edit>, Applied)> = Vec::new();
-    // The edits taken in each file of `taken`, looked up by text and by place: searching every
-    // taken edit for each new one was quadratic (20 000 fixes in a file took seconds).
-    let mut indexes: Vec<TakenEdits> = Vec::new();
+    let mut taken: Vec<(FileId, TakenEdits, Applied)> = Vec::new();
     for d in &report.diagnostics {
         let Some(fix) = &d.fix else { continue };
         let Some(first) = fix.edits.first() else {
@@ -80,29 +77,25 @@ pub fn apply(report: &Report, sources: &SourceMap) -> Vec<FixedFile> {
         let slot = match taken.iter().position(|(f, _, _)| *f == file) {
             Some(i) => i,
             None => {
-                taken.push((file, Vec::new(), Vec::new()));
-                indexes.push(TakenEdits::default());
+                taken.push((file, TakenEdits::default(), Vec::new()));
                 taken.len() - 1
             }
         };
         let (_, edits, applied) = &mut taken[slot];
-        let Some(index) = indexes.get_mut(slot) else {
-            continue;
-        };
-        let fresh: Vec<&Edit> = fix.edits.iter().filter(|e| !index.has(e)).collect();
-        if fresh.iter().any(|e| index.overlaps(e.location.span)) {
+        let fresh: Vec<&Edit> = fix.edits.iter().filter(|e| !edits.has(e)).collect();
+        if fresh.iter().any(|e| edits.overlaps(e.location.span)) {
             continue;
         }
         for e in fresh {
-            index.add(e);
-            edits.push(e.clone());
+            edits.add(e);
         }
         applied.push((d.code, fix.title.clone()));
     }
     taken
         .into_iter()
-        .filter(|(_, edits, _)| !edits.is_empty())
-        .map(|(file, mut edits, applied)| {
+        .filter(|(_, edits, _)| !edits.edits.is_empty())
+        .map(|(file, edits, applied)| {
+            let mut edits = edits.edits;
             edits.sort_by_key(|e| e.location.span.start);
             let original = &sources.get(file).text;
             let mut text = String::with_capacity(original.len());
@@ -123,11 +116,14 @@ pub fn apply(report: &Report, sources: &SourceMap) -> Vec<FixedFile> {
         .collect()
 }
 
-/// The edits taken in one file: each once, and their spans by start.
+/// The edits taken in one file, each once, looked up by place: searching every taken edit for
+/// each new one was quadratic (20 000 fixes in a file took seconds).
 #[derive(Default)]
 struct TakenEdits {
-    /// Each edit's place and text.
-    all: std::collections::HashSet<(crate::span::Location, String)>,
+    /// The edits, in the order taken.
+    edits: Vec<Edit>,
+    /// The indices in `edits` of the edits at each place.
+    at: std::collections::HashMap<crate::span::Location, Vec<usize>>,
     /// Each edit's span, by start.
     spans: std::collections::BTreeSet<(u32, u32)>,
     /// The longest span: one that starts further before a place than this cannot reach it.
@@ -135,14 +131,22 @@ struct TakenEdits {
 }
 
 impl TakenEdits {
+    /// Whether the same edit (place and text) was taken.
     fn has(&self, e: &Edit) -> bool {
-        // (A set of owned keys: the lookup builds one.)
-        self.all.contains(&(e.location, e.replacement.clone()))
+        (self.at.get(&e.location).into_iter().flatten()).any(|&k| {
+            self.edits
+                .get(k)
+                .is_some_and(|t| t.replacement == e.replacement)
+        })
     }
 
     fn add(&mut self, e: &Edit) {
         let span = e.location.span;
-        self.all.insert((e.location, e.replacement.clone()));
+        self.at
+            .entry(e.location)
+            .or_default()
+            .push(self.edits.len());
+        self.edits.push(e.clone());
         self.spans.insert((span.start, span.end));
         self.longest = self.longest.max(span.end.saturating_sub(span.start));
     }

@@ -1140,12 +1140,15 @@ fn name_overridden_values(project: &model::Project, diagnostics: &mut [Diagnosti
 /// an empty name in backquotes); `${HOST_IP}:abc:80` is wrong whatever `HOST_IP` is.
 fn name_unset_variables_in_errors(loaded: &Loaded, diagnostics: &mut Diagnostics) {
     let unset = loaded.interpolation.unset_scalars();
+    if unset.is_empty() {
+        return;
+    }
     // Only an error may take an unset variable in: without one there is nothing to name.
     let errors: Vec<usize> = (diagnostics.iter().enumerate())
         .filter(|(_, d)| d.severity == Severity::Error && !d.code.starts_with("FE"))
         .map(|(k, _)| k)
         .collect();
-    if unset.is_empty() || errors.is_empty() {
+    if errors.is_empty() {
         return;
     }
     let tree = &loaded.project.tree;

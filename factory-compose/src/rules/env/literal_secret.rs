@@ -139,21 +139,29 @@ impl Rule for LiteralSecret {
         }
         // Deployed, the platform gives these itself (SPEC §3.7): a development value in `.env`
         // (for the local database container) is no secret of the deployed project.
-        // The managed services the project declares are found once, not per `.env` entry: a
-        // project with many services and many entries would otherwise walk one for the other.
-        let mut managed: Vec<factory_env::ManagedService> = Vec::new();
-        for s in &cx.project.services {
-            if let Some(m) =
-                factory_env::ManagedService::from_service_name(s.name(&cx.project.tree))
-                && !managed.contains(&m)
-            {
-                managed.push(m);
-            }
-        }
+        // The managed services the project declares are found once, not per `.env` entry (a
+        // project with many services and many entries walked one for the other), and only
+        // when an entry asks (most runs have no secret-looking entry).
+        let managed: std::cell::OnceCell<Vec<factory_env::ManagedService>> =
+            std::cell::OnceCell::new();
+        let managed = || {
+            managed.get_or_init(|| {
+                let mut found: Vec<factory_env::ManagedService> = Vec::new();
+                for s in &cx.project.services {
+                    if let Some(m) =
+                        factory_env::ManagedService::from_service_name(s.name(&cx.project.tree))
+                        && !found.contains(&m)
+                    {
+                        found.push(m);
+                    }
+                }
+                found
+            })
+        };
         let given = |name: &str| {
             factory_env::MAIL_VARIABLES.contains(&name)
                 || factory_env::METRICS_VARIABLES.contains(&name)
-                || managed.iter().any(|m| m.variables().contains(&name))
+                || managed().iter().any(|m| m.variables().contains(&name))
         };
         for (file, entry) in &cx.dotenv.entries {
             if entry.inherited {
