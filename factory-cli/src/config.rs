@@ -498,6 +498,16 @@ mod tests {
             e.0.starts_with("FACTORY_URL: `a b` has no host name"),
             "{e}"
         );
+        let e = Options::from_env(|k| {
+            (k == "FACTORY_URL").then(|| "https://b\u{fc}cher.de".to_owned())
+        })
+        .unwrap_err();
+        assert!(
+            e.0.starts_with(
+                "FACTORY_URL: `https://b\u{fc}cher.de` has a host name that is not ASCII"
+            ),
+            "{e}"
+        );
         let none = {
             use clap::{Args, FromArgMatches};
             let cmd = crate::args::ProjectArgs::augment_args(clap::Command::new("t"));

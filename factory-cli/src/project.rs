@@ -185,6 +185,11 @@ pub(crate) fn check_environment(name: &str) -> Result<(), &'static str> {
 /// not any text. Else what is wrong, to follow the option's name.
 pub(crate) fn check_url(url: &str) -> Result<(), String> {
     let host = factory_env::url_host(url);
+    if host.as_deref().is_some_and(|h| !h.is_ascii()) && !url.trim().contains(char::is_whitespace) {
+        return Err(format!(
+            "`{url}` has a host name that is not ASCII: a browser sends an international name in its ASCII form (punycode, `xn--…`), and Traefik compares `Host:` rules with that; give the URL with the host in that form"
+        ));
+    }
     let valid = host.as_deref().is_some_and(|h| {
         h.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))

@@ -96,6 +96,9 @@ impl Request {
                 message: format!("the URL `{url}` has no host"),
             });
         }
+        check_host(host).map_err(|what| UrlError {
+            message: format!("the URL `{url}` {what}"),
+        })?;
         let after = &rest[authority_end..];
         let (path, query) = match after.split_once('?') {
             Some((p, q)) => (p, Some(q)),
@@ -192,6 +195,82 @@ impl fmt::Display for Request {
         }
         Ok(())
     }
+}
+
+/// Whether `host` (with its port) is one Go's `url.Parse` accepts (`parseHost`): an IPv6
+/// address in brackets, the brackets closed; after them or after the last `:`, a port of
+/// digits or nothing; no character a host cannot hold (a space, `{`, `|`, …: Go's
+/// `shouldEscape` in host mode) and `%` only as an escape (`%25`, or of a byte past ASCII).
+/// Else what is wrong, to follow "the URL `…`". A client refuses such a URL before any
+/// request reaches Traefik.
+fn check_host(host: &str) -> Result<(), String> {
+    let port = if let Some(inner) = host.strip_prefix('[') {
+        let Some(close) = inner.rfind(']') else {
+            return Err("has no `]` to close its IPv6 address".to_owned());
+        };
+        &inner[close + 1..]
+    } else {
+        host.rfind(':').map_or("", |i| &host[i..])
+    };
+    if let Some(digits) = port.strip_prefix(':') {
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("has an invalid port `{digits}`: give digits"));
+        }
+    } else if !port.is_empty() {
+        return Err(format!(
+            "has `{port}` after its IPv6 address: give a port (`]:8080`) or nothing"
+        ));
+    }
+    let bytes = host.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = |k: usize| bytes.get(k).and_then(|b| char::from(*b).to_digit(16));
+            match (hex(i + 1), hex(i + 2)) {
+                // An escape of an ASCII byte other than `%` itself is refused in a host.
+                (Some(hi), Some(_)) if hi >= 8 || host[i..].starts_with("%25") => i += 3,
+                _ => {
+                    let end = host[i..].chars().take(3).map(char::len_utf8).sum::<usize>();
+                    return Err(format!(
+                        "has an invalid escape `{}` in its host",
+                        &host[i..i + end]
+                    ));
+                }
+            }
+            continue;
+        }
+        let allowed = b >= 0x80
+            || b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'_'
+                    | b'.'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'['
+                    | b']'
+                    | b'<'
+                    | b'>'
+                    | b'"'
+            );
+        if !allowed {
+            let c = host[i..].chars().next().unwrap_or('?');
+            return Err(format!("has a character a host name cannot hold: {c:?}"));
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 /// Parses a raw query string as Go's `url.ParseQuery`: pairs separated by `&`, split at the
@@ -415,6 +494,37 @@ mod tests {
         assert_eq!(r.to_string(), "GET http://example.com/a");
         let err = Request::from_url("ftp://example.com/a", "GET", vec![]).unwrap_err();
         assert!(err.message.contains("not an HTTP URL"), "{err}");
+    }
+
+    #[test]
+    fn hosts_go_refuses_are_errors() {
+        let host = |url: &str| Request::from_url(url, "GET", vec![]).map(|r| r.host);
+        // Accepted as Go's url.Parse does.
+        for (url, want) in [
+            ("http://[::1]/", "[::1]"),
+            ("http://[::1]:8080/x", "[::1]:8080"),
+            ("http://[fe80::1%25en0]/", "[fe80::1%25en0]"),
+            ("http://a.com:/", "a.com:"),
+            ("http://a]b/", "a]b"),
+            ("http://b\u{fc}cher.de/", "b\u{fc}cher.de"),
+            ("http://a%C3%BC.de/", "a%C3%BC.de"),
+        ] {
+            assert_eq!(host(url).as_deref(), Ok(want), "{url}");
+        }
+        for (url, says) in [
+            ("http://[::1", "no `]`"),
+            ("http://[::1]x/", "`x` after its IPv6 address"),
+            ("http://[::1]:80a/", "invalid port `80a`"),
+            ("http://a.com:b/", "invalid port `b`"),
+            ("http://a b.com/", "' '"),
+            ("http://a{b}.com/", "'{'"),
+            ("http://a%41.com/", "invalid escape `%41`"),
+            ("http://a%4/", "invalid escape `%4`"),
+            ("http://a%/", "invalid escape `%`"),
+        ] {
+            let err = host(url).unwrap_err();
+            assert!(err.message.contains(says), "{url}: {err}");
+        }
     }
 
     #[test]
