@@ -53,11 +53,12 @@ pub(crate) fn on_disk(path: &str, base: &Path, process: &ProcessEnv) -> PathBuf 
 /// `extends.file`, relative to the project directory) and add them to the sources, until a
 /// load asks for nothing new (a file `extends` names may name more). Returns the missing ones,
 /// and that last load (made from the final sources) for the command to use instead of loading
-/// the same sources again.
+/// the same sources again. Files named past [`factory_compose::UNREAD_DEPTH`] levels are not
+/// read: they go to `settings`' [`Settings::unread_files`], which the load reports (FC004).
 fn read_referenced(
     sources: &mut SourceMap,
     process: &ProcessEnv,
-    settings: &Settings,
+    settings: &mut Settings,
     base: &Path,
 ) -> Result<(Vec<FileRef>, Option<Loaded>), String> {
     let refers = sources.of_kind(FileKind::Compose).any(|id| {
@@ -74,9 +75,10 @@ fn read_referenced(
     // The paths already read or found missing: a set, since a project may name thousands of
     // files (a scan of a list per reference was quadratic).
     let mut tried: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for _ in 0..16 {
+    for round in 0..=factory_compose::UNREAD_DEPTH {
         let loaded = factory_compose::load(sources, process, settings);
         let mut added = false;
+        let mut unread = Vec::new();
         for r in loaded.referenced_files() {
             if !tried.insert(r.path.clone()) {
                 continue;
@@ -87,20 +89,25 @@ fn read_referenced(
                 missing.push(r);
                 continue;
             }
+            // Each round reads the files the files read so far name: the files still asked
+            // for after the last round are too deep, and are said to be where they are named.
+            if round == factory_compose::UNREAD_DEPTH {
+                unread.push(r.path);
+                continue;
+            }
             let text = read_text(&on_disk, &r.path)?;
             sources.add(SourceFile::new(r.path.clone(), text, FileKind::Other));
             added = true;
+        }
+        if !unread.is_empty() {
+            settings.unread_files = unread;
+            return Ok((missing, None));
         }
         if !added {
             return Ok((missing, Some(loaded)));
         }
     }
-    // Each round reads the files the files read so far name: past sixteen rounds the files
-    // still asked for are not missing, they are too deep.
-    Err(
-        "`include` and `extends` name files more than 16 levels deep: factory reads 16 levels (include or extend the deepest files from a shallower one)"
-            .to_owned(),
-    )
+    Ok((missing, None))
 }
 
 /// Read a text file; a non-UTF-8 file is an error that names its line and column, and so is one
@@ -465,7 +472,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
     };
     // Only the directory's: `.env` or the files' `name:` may name the project (when loading).
     let project_name_inferred = raw_name.is_none();
-    let settings = Settings {
+    let mut settings = Settings {
         mode: p
             .environment
             .clone()
@@ -502,7 +509,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         .project_dir
         .clone()
         .map_or_else(|| dir.clone(), PathBuf::from);
-    let (missing, loaded) = read_referenced(&mut sources, &process, &settings, &base)?;
+    let (missing, loaded) = read_referenced(&mut sources, &process, &mut settings, &base)?;
     Ok(ProjectFiles {
         missing,
         sources,

@@ -83,10 +83,10 @@ fn tilde_paths_are_read_from_home() {
     check_with("tilde", &[("HOME", "@DIR@/home")]);
 }
 
-/// Files that `include` (or `extends`) name are read sixteen levels deep; deeper, the command
-/// says so and exits 2 (it said the 17th file was not found).
+/// Files that `include` or `extends` name are read sixteen levels deep; a file named deeper is
+/// FC004 where it is named (exit 1, like every finding), not a missing file nor a usage error.
 #[test]
-fn includes_deeper_than_sixteen_levels_are_said_to_be() {
+fn files_deeper_than_sixteen_levels_are_fc004_where_named() {
     let dir = common::TempDir::new("factory-refs-deep", "");
     let depth = 20;
     std::fs::write(
@@ -106,13 +106,54 @@ fn includes_deeper_than_sixteen_levels_are_said_to_be() {
         )
         .unwrap();
     }
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_factory"))
-        .args(["config"])
-        .current_dir(&dir)
-        .env_clear()
-        .output()
-        .expect("run factory");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("more than 16 levels deep"), "{err}");
+    // The same through `extends` in files, each extending a service of the next.
+    for k in 1..depth {
+        let extends = if k + 1 < depth {
+            format!(
+                "    extends:\n      file: e{}.yml\n      service: s\n",
+                k + 1
+            )
+        } else {
+            String::new()
+        };
+        std::fs::write(
+            dir.join(format!("e{k}.yml")),
+            format!("services:\n  s:\n{extends}    image: registry.example/s:1.0\n"),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        dir.join("extends.yml"),
+        "services:\n  web:\n    extends:\n      file: e1.yml\n      service: s\n",
+    )
+    .unwrap();
+    for (file, at) in [
+        ("docker-compose.yml", "a16.yml:2:5"),
+        ("extends.yml", "e16.yml:4:13"),
+    ] {
+        for command in ["config", "lint"] {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_factory"))
+                .args([command, "--no-color", "-f", file])
+                .current_dir(&dir)
+                .env_clear()
+                .output()
+                .expect("run factory");
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(1), "{file} {command}: {all}");
+            assert!(all.contains("FC004"), "{file} {command}: {all}");
+            assert!(!all.contains("FC029"), "{file} {command}: {all}");
+            assert!(
+                all.contains("more than 16 levels"),
+                "{file} {command}: {all}"
+            );
+            assert!(
+                all.contains(&format!("--> {at}\n")),
+                "{file} {command}: {all}"
+            );
+        }
+    }
 }

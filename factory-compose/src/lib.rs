@@ -674,6 +674,28 @@ fn report_empty_project(tree: &yaml::Tree, sources: &SourceMap, diags: &mut Diag
     }
 }
 
+/// FC004 for a file `include` or `extends` (`key`) names that the caller did not read, being
+/// past its depth budget (`unread`: [`Settings::unread_files`]); `None` for any other file.
+fn unread_file(
+    unread: &std::collections::HashSet<&str>,
+    path: &str,
+    key: &str,
+) -> Option<Diagnostic> {
+    unread.contains(path).then(|| {
+        rules::registry::diagnostic(
+            "FC004",
+            format!(
+                "`{key}` names `{path}` more than {UNREAD_DEPTH} levels of `include` and `extends` deep: factory reads {UNREAD_DEPTH} levels and did not read it"
+            ),
+        )
+        .with_help("include or extend the deepest files from a shallower one")
+    })
+}
+
+/// How many levels of files [`Settings::unread_files`] stands for, as its messages say: the
+/// depth the CLI reads.
+pub const UNREAD_DEPTH: usize = 16;
+
 /// Resolve top-level `include:`, then `extends`, on the merged tree, parsing the files they
 /// name from `sources` (added by the caller as [`FileKind::Other`] named by path).
 fn includes_and_extends(
@@ -684,6 +706,8 @@ fn includes_and_extends(
     diagnostics: &mut Diagnostics,
 ) -> Vec<resolve_refs::FileRef> {
     let limit = settings.limits.max_diagnostics;
+    let unread: std::collections::HashSet<&str> =
+        settings.unread_files.iter().map(String::as_str).collect();
     let mut yaml_problems = diagnostics.sibling();
     let mut schema_problems: Vec<(String, Diagnostic)> = Vec::new();
     let mut read: Vec<(String, yaml::Tree)> = Vec::new();
@@ -806,14 +830,14 @@ fn includes_and_extends(
     }
     include_env.append(&mut included.env_files);
     for (path, node) in &included.missing {
-        diagnostics.push(
+        let d = unread_file(&unread, path, "include").unwrap_or_else(|| {
             rules::registry::diagnostic(
                 "FC029",
                 format!("the file `{path}` that `include` names was not found"),
             )
             .with_help("check the path: it is relative to the project directory")
-            .at(at(*node)),
-        );
+        });
+        diagnostics.push(d.at(at(*node)));
     }
     if let Some(node) = included.stopped_at {
         diagnostics.push(
@@ -891,13 +915,16 @@ fn includes_and_extends(
                 };
                 rules::registry::diagnostic("FC029", message).with_help(help)
             }
-            merge::ExtendsProblem::MissingFile { path } => rules::registry::diagnostic(
-                "FC029",
-                format!("the file `{path}` that `extends` names was not found"),
-            )
-            .with_help(
-                "check the path: it is relative to the project directory (or, in a file that `extends` or `include` reads, to that file's folder)",
-            ),
+            merge::ExtendsProblem::MissingFile { path } => unread_file(&unread, path, "extends")
+                .unwrap_or_else(|| {
+                    rules::registry::diagnostic(
+                        "FC029",
+                        format!("the file `{path}` that `extends` names was not found"),
+                    )
+                    .with_help(
+                        "check the path: it is relative to the project directory (or, in a file that `extends` or `include` reads, to that file's folder)",
+                    )
+                }),
             merge::ExtendsProblem::Cycle { chain } => rules::registry::diagnostic(
                 "FC030",
                 format!("`extends` goes round in a circle: {}", chain.join(" -> ")),

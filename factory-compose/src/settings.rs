@@ -44,6 +44,10 @@ pub struct Settings {
     /// How many threads the rules may share on a large project (0 or 1: the calling thread
     /// only). The output is the same whatever the count: each rule's findings keep their place.
     pub threads: usize,
+    /// Files the project names that the caller did not read because they lie past its depth
+    /// budget (the CLI reads what `include` and `extends` name 16 levels deep): a reference to
+    /// one is FC004 where it is written, not a missing file (FC029).
+    pub unread_files: Vec<String>,
 }
 
 impl Settings {

@@ -16,7 +16,8 @@ declare_rule! {
     /// it, the value is reported and interpolation stops. A file is read as at most 16 YAML
     /// documents, and a project merges at most 256 compose files (`-f`, `COMPOSE_FILE`);
     /// `include` loads at most 256 files in all (a file counting each time a path of
-    /// includes reaches it); `extends` may add a million nodes, items and entries to the tree
+    /// includes reaches it), and the CLI reads the files `include` and `extends` name 16 levels
+    /// deep (a file named deeper is not read); `extends` may add a million nodes, items and entries to the tree
     /// (a chain of services copies each link into the next); a `.gitlab-ci.yml` job's
     /// `extends` is followed 11 levels deep, as GitLab follows it, and a file's jobs follow at
     /// most 4 `extends` names per node of its tree, at least 1 000 000 (templates that each
