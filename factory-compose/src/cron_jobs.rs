@@ -39,8 +39,10 @@ use jiff::{Timestamp, Zoned};
 use serde::Serialize;
 
 use crate::model::{Form, KeyValue, Project, Service};
+use crate::rules::Context;
+use crate::rules::route::ValueLocator;
 use crate::span::Location;
-use crate::yaml::{NodeKind, Tree};
+use crate::yaml::Tree;
 
 /// The label that holds a cron job's schedule.
 pub const SCHEDULE_LABEL: &str = "sh.factory.cronjob.schedule";
@@ -173,27 +175,17 @@ pub fn shown_value(loaded: &crate::Loaded, kv: &KeyValue, show_secrets: bool) ->
     }
 }
 
-/// Where a byte range of a label's value is in its file (exact when written verbatim, else the
-/// whole value), and the `<<` key it was inherited through, if any.
+/// Where a byte range of a label's interpolated value is in its file, and the `<<` key it was
+/// inherited through, if any. Exact where the range's text was written as is; a piece a
+/// variable gave is placed at its `${…}` (the route rules' placing, [`ValueLocator`]).
 pub(crate) fn label_value_location(
-    project: &Project,
-    sources: &crate::SourceMap,
+    cx: &Context<'_>,
     service: &Service,
     kv: &KeyValue,
     range: Range<usize>,
 ) -> (Location, Option<Location>) {
-    // In list form (`- KEY=VALUE`) the scalar holds the key too.
-    let shift = match (kv.form, project.tree.node(kv.node).kind) {
-        (Form::List, NodeKind::Scalar(s)) => project.tree.text(s).find('=').map_or(0, |i| i + 1),
-        _ => 0,
-    };
-    let at = crate::locate::in_scalar(
-        &project.tree,
-        sources,
-        kv.node,
-        range.start + shift..range.end + shift,
-    );
-    (at, label_via(&project.tree, service, kv))
+    let at = ValueLocator::in_place(cx, kv).at(range);
+    (at, label_via(&cx.project.tree, service, kv))
 }
 
 /// The `<<` key a label was inherited through, if any (`tree`: the project's).

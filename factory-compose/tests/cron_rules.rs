@@ -166,3 +166,77 @@ fn one_label_alone_is_fj001_only() {
         assert_eq!(codes, want, "{labels}");
     }
 }
+
+/// FJ002 and FJ005 point at the bad field or quote inside a value that uses variables (`${…}`,
+/// `$$`), in a list-form label, a folded one and an inherited one, as the route rules do; a
+/// field a variable gave is its whole `${…}`. They pointed at the whole value.
+#[test]
+fn findings_point_inside_values_with_variables() {
+    let text = r#"x-job: &job
+  labels:
+    sh.factory.cronjob.schedule: "${S:-0 61 * * *}"
+    sh.factory.cronjob.command: "echo \"a ${X:-b}"
+services:
+  a:
+    image: app:1
+    labels:
+      sh.factory.cronjob.schedule: "${MIN:-5} 61 * * *"
+      sh.factory.cronjob.command: "echo $$HOME 'unbalanced"
+  b:
+    image: app:1
+    labels:
+      - "sh.factory.cronjob.schedule=0 ${H:-3} 32 * *"
+      - sh.factory.cronjob.command=echo ${X:-a} "x
+  c:
+    <<: *job
+    image: app:1
+  d:
+    image: app:1
+    labels:
+      <<: {sh.factory.cronjob.schedule: "0 ${H:-3} 32 * *", sh.factory.cronjob.command: "x"}
+  e:
+    image: app:1
+    labels:
+      sh.factory.cronjob.schedule: >-
+        0 ${H:-3}
+        32 * *
+      sh.factory.cronjob.command: "true"
+"#;
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        text,
+        FileKind::Compose,
+    ));
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let at = |l: &factory_compose::diagnostic::Label| {
+        let r = l.location.span.range();
+        let line = text[..r.start].matches('\n').count() + 1;
+        format!("{line}:{}", &text[r])
+    };
+    let found: Vec<(&str, String, Vec<String>)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, "FJ002" | "FJ005"))
+        .map(|d| {
+            (
+                d.code,
+                d.primary.as_ref().map(at).unwrap_or_default(),
+                d.secondary.iter().map(at).collect(),
+            )
+        })
+        .collect();
+    let want: Vec<(&str, String, Vec<String>)> = vec![
+        ("FJ002", "9:61".into(), vec![]),
+        ("FJ005", "10:'".into(), vec![]),
+        ("FJ002", "14:32".into(), vec![]),
+        ("FJ005", "15:\"".into(), vec![]),
+        ("FJ002", "17:<<".into(), vec!["3:${S:-0 61 * * *}".into()]),
+        ("FJ005", "17:<<".into(), vec!["4:\\\"".into()]),
+        ("FJ002", "22:<<".into(), vec!["22:32".into()]),
+        ("FJ002", "28:32".into(), vec![]),
+    ];
+    let mut sorted = found.clone();
+    sorted.sort_by_key(|(_, p, _)| p.split(':').next().and_then(|l| l.parse::<u32>().ok()));
+    assert_eq!(sorted, want, "{found:#?}");
+}

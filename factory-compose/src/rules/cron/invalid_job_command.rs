@@ -64,7 +64,7 @@ impl Rule for InvalidJobCommand {
             let Some((open, range)) = unclosed(command) else {
                 continue;
             };
-            let (at, via) = label_value_location(cx.project, cx.sources, job.service, kv, range);
+            let (at, via) = label_value_location(cx, job.service, kv, range);
             out.push(
                 registry::diagnostic(
                     "FJ005",

@@ -57,8 +57,7 @@ impl Rule for InvalidSchedule {
             let (Some(kv), Some(Err(e))) = (job.schedule_label, &job.schedule) else {
                 continue;
             };
-            let (mut at, via) =
-                label_value_location(cx.project, cx.sources, job.service, kv, e.span.clone());
+            let (mut at, via) = label_value_location(cx, job.service, kv, e.span.clone());
             if at.span.start == at.span.end {
                 // An empty schedule: point at the whole (empty) value, or the key for a null one.
                 at = kv

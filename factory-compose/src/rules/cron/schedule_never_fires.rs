@@ -71,7 +71,7 @@ impl Rule for ScheduleNeverFires {
                         .unwrap_or_else(|| schedule.span())
                 },
             );
-            let (at, via) = label_value_location(cx.project, cx.sources, job.service, kv, range);
+            let (at, via) = label_value_location(cx, job.service, kv, range);
             out.push(
                 registry::diagnostic(
                     "FJ007",

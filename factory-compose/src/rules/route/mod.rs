@@ -104,6 +104,17 @@ impl<'a> ValueLocator<'a> {
                 placing: Placing::Inherited(via),
             };
         }
+        Self::placed(cx, kv, false)
+    }
+
+    /// Places ranges where the value is written, even when a service inherited it through
+    /// `<<` (in the anchor's text; the caller points at the `<<` line too).
+    pub(crate) fn in_place(cx: &'a Context<'_>, kv: &'a KeyValue) -> Self {
+        Self::placed(cx, kv, true)
+    }
+
+    fn placed(cx: &'a Context<'_>, kv: &'a KeyValue, in_place: bool) -> Self {
+        let tree = &cx.project.tree;
         if let (Some(raw), Some(value)) = (
             cx.interpolation
                 .raw_of(&cx.project.tree, kv.node)
@@ -128,7 +139,7 @@ impl<'a> ValueLocator<'a> {
                     same_start,
                     same_end,
                     raw,
-                    raw_at: RawLocator::new(cx, kv),
+                    raw_at: RawLocator::placing(cx, kv, in_place),
                     variables: cx.variables,
                     from: std::cell::OnceCell::new(),
                 },
@@ -278,8 +289,15 @@ pub(crate) struct RawLocator {
 
 impl RawLocator {
     pub(crate) fn new(cx: &Context<'_>, kv: &KeyValue) -> Self {
+        Self::placing(cx, kv, false)
+    }
+
+    /// `in_place`: an inherited value is placed where it is written (its anchor's text), not at
+    /// the `<<` line ([`ValueLocator::in_place`]).
+    fn placing(cx: &Context<'_>, kv: &KeyValue, in_place: bool) -> Self {
+        let inherited = kv.has_value() && kv.via(&cx.project.tree).is_some();
         let offsets = (|| {
-            if kv.has_value() && kv.via(&cx.project.tree).is_some() {
+            if inherited && !in_place {
                 return None;
             }
             let node = cx.project.tree.node(kv.node);
@@ -297,7 +315,11 @@ impl RawLocator {
         Self {
             base: value_offset(cx, kv),
             offsets,
-            whole: value_loc(cx, kv),
+            whole: if inherited && in_place {
+                cx.project.tree.location(kv.node)
+            } else {
+                value_loc(cx, kv)
+            },
         }
     }
 
