@@ -52,6 +52,20 @@ pub(crate) struct GitlabCi {
 struct Walked {
     jobs: Vec<Job>,
     extends_stops: Vec<ExtendsStop>,
+    extends_cycles: Vec<ExtendsCycle>,
+}
+
+/// An `extends` name that names a template (or the job) the walk that reached it came through:
+/// GitLab refuses the pipeline (`circular dependency detected in \`extends\``).
+#[derive(Debug, Clone)]
+pub(crate) struct ExtendsCycle {
+    /// The name that closes the circle.
+    pub(crate) name: Location,
+    /// The names around the circle, from the one the name names back to it.
+    pub(crate) chain: Vec<String>,
+    /// The first job whose templates reach it, and its key.
+    pub(crate) job: String,
+    pub(crate) job_key: Location,
 }
 
 /// Names a file's jobs may follow through `extends`, counted each time one is followed,
@@ -94,6 +108,17 @@ pub(crate) enum ExtendsStopReason {
     },
 }
 
+/// What [`GitlabCi::extend_chain`] adds to as it walks.
+struct Walk<'w> {
+    /// The templates read, by priority.
+    chain: &'w mut Vec<NodeId>,
+    /// The same, as a set.
+    members: &'w mut HashSet<NodeId>,
+    /// The names (and the mappings they name) from the walk's first level down to the one
+    /// being read; the job's own key first when the walk leaves the job out.
+    path: &'w mut Vec<(NodeId, NodeId)>,
+}
+
 /// The walk of one `extends` list.
 struct Extended {
     /// The templates read, by priority.
@@ -125,6 +150,13 @@ struct ExtendsSteps {
     too_deep: HashSet<NodeId>,
     /// Whether `stops` holds the [`ExtendsStopReason::OutOfSteps`].
     spent: bool,
+    /// Each circle (once), the name that closes it, the names around it, and the job walked
+    /// then.
+    cycles: Vec<(NodeId, Vec<NodeId>, usize)>,
+    /// The mappings around each circle in `cycles`, sorted: a circle is met again from
+    /// another of its names (the walk of a list of templates, then the walk that leaves out
+    /// the job they reach).
+    cycle_seen: HashSet<Vec<NodeId>>,
 }
 
 impl ExtendsSteps {
@@ -136,6 +168,8 @@ impl ExtendsSteps {
             stops: Vec::new(),
             too_deep: HashSet::new(),
             spent: false,
+            cycles: Vec::new(),
+            cycle_seen: HashSet::new(),
         }
     }
 
@@ -152,6 +186,18 @@ impl ExtendsSteps {
                 .push((name, ExtendsStopReason::OutOfSteps { budget }, self.job));
         }
         false
+    }
+
+    /// Record that `name` names `path[from]`'s mapping, on the path of names that reached it.
+    fn cycle(&mut self, name: NodeId, path: &[(NodeId, NodeId)], from: usize) {
+        let around = path.get(from..).unwrap_or_default();
+        let mut mappings: Vec<NodeId> = around.iter().map(|&(_, m)| m).collect();
+        mappings.sort_unstable();
+        if self.cycle_seen.insert(mappings) {
+            let mut chain: Vec<NodeId> = around.iter().map(|&(n, _)| n).collect();
+            chain.push(name);
+            self.cycles.push((name, chain, self.job));
+        }
     }
 
     /// Record that `name` is not followed, being too deep.
@@ -323,6 +369,11 @@ impl GitlabCi {
         &self.walked().jobs
     }
 
+    /// The `extends` names that go round in a circle, in the order walked (FC030).
+    pub(crate) fn extends_cycles(&self) -> &[ExtendsCycle] {
+        &self.walked().extends_cycles
+    }
+
     /// Where following the jobs' `extends` stopped, in the order walked (FC004).
     pub(crate) fn extends_stops(&self) -> &[ExtendsStop] {
         &self.walked().extends_stops
@@ -337,6 +388,7 @@ impl GitlabCi {
         let mut walked = Walked {
             jobs: Vec::new(),
             extends_stops: Vec::new(),
+            extends_cycles: Vec::new(),
         };
         let Some(root) = self.tree.root() else {
             return walked;
@@ -365,7 +417,7 @@ impl GitlabCi {
                 continue;
             }
             walks.steps.job = out.len();
-            let extended = self.extended(value, &mut walks);
+            let extended = self.extended(e.key, value, &mut walks);
             // The later key, or the `<<` that brought the definition, as the parser spanned it.
             let first = self.loc(e.key);
             let key = match (self.tree.merged_from(e), self.written_at.get(&at)) {
@@ -394,20 +446,37 @@ impl GitlabCi {
                 })
             })
             .collect();
+        walked.extends_cycles = walks
+            .steps
+            .cycles
+            .into_iter()
+            .filter_map(|(name, chain, job)| {
+                let job = walked.jobs.get(job)?;
+                Some(ExtendsCycle {
+                    name: self.loc(name),
+                    chain: chain
+                        .into_iter()
+                        .map(|n| self.text(n).unwrap_or_default().to_owned())
+                        .collect(),
+                    job: job.name.clone(),
+                    job_key: job.key,
+                })
+            })
+            .collect();
         walked
     }
 
     /// The mappings that job mapping `job` reads through `extends`, by priority: the later
     /// name of a list first, each template where it is first reached, down to
     /// [`MAX_EXTENDS_DEPTH`] levels.
-    fn extended(&self, job: NodeId, walks: &mut ExtendsWalks) -> Arc<[NodeId]> {
+    fn extended(&self, key: NodeId, job: NodeId, walks: &mut ExtendsWalks) -> Arc<[NodeId]> {
         let targets = self.extends_targets(job);
         if targets.is_empty() {
             return Arc::from([]);
         }
         let list: Vec<NodeId> = targets.iter().map(|&(_, template)| template).collect();
         if !walks.by_targets.contains_key(&list) {
-            let walk = self.walk(&targets, HashSet::new(), &mut walks.steps);
+            let walk = self.walk(&targets, None, &mut walks.steps);
             walks.by_targets.insert(list.clone(), walk);
         }
         match walks.by_targets.get(&list) {
@@ -415,23 +484,30 @@ impl GitlabCi {
             // The job's templates reach the job: it is not read again there, nor what it
             // extends from there.
             _ => {
-                self.walk(&targets, HashSet::from([job]), &mut walks.steps)
+                self.walk(&targets, Some((key, job)), &mut walks.steps)
                     .chain
             }
         }
     }
 
-    /// Follow `targets` (name, template) in order, from level 1, leaving out the mappings in
-    /// `members` (and adding those it reads).
+    /// Follow `targets` (name, template) in order, from level 1, leaving out `job` (its key
+    /// and mapping: the job the targets are walked for, when they reach it).
     fn walk(
         &self,
         targets: &[(NodeId, NodeId)],
-        mut members: HashSet<NodeId>,
+        job: Option<(NodeId, NodeId)>,
         steps: &mut ExtendsSteps,
     ) -> Extended {
         let mut chain = Vec::new();
+        let mut members: HashSet<NodeId> = job.iter().map(|&(_, j)| j).collect();
+        let mut path: Vec<(NodeId, NodeId)> = job.into_iter().collect();
         for &(name, template) in targets {
-            self.extend_chain(name, template, &mut chain, &mut members, 1, steps);
+            let mut walk = Walk {
+                chain: &mut chain,
+                members: &mut members,
+                path: &mut path,
+            };
+            self.extend_chain(name, template, &mut walk, 1, steps);
         }
         Extended {
             chain: chain.into(),
@@ -458,15 +534,15 @@ impl GitlabCi {
             .collect()
     }
 
-    /// Add `node`, named by `name` and reached at `depth`, and what it extends to `chain`,
-    /// unless it is in it already (`members`), deeper than GitLab follows or past the step
-    /// budget (both recorded in `steps`).
+    /// Add `node`, named by `name` and reached at `depth`, and what it extends to the walk's
+    /// chain, unless it is in it already (`members`: a name of a mapping on the path that
+    /// reached it closes a circle), deeper than GitLab follows or past the step budget (all
+    /// recorded in `steps`).
     fn extend_chain(
         &self,
         name: NodeId,
         node: NodeId,
-        chain: &mut Vec<NodeId>,
-        members: &mut HashSet<NodeId>,
+        walk: &mut Walk<'_>,
         depth: usize,
         steps: &mut ExtendsSteps,
     ) {
@@ -477,13 +553,19 @@ impl GitlabCi {
             steps.too_deep(name);
             return;
         }
-        if !members.insert(node) {
+        if !walk.members.insert(node) {
+            // The path is at most MAX_EXTENDS_DEPTH + 1 long.
+            if let Some(from) = walk.path.iter().position(|&(_, n)| n == node) {
+                steps.cycle(name, walk.path, from);
+            }
             return;
         }
-        chain.push(node);
+        walk.chain.push(node);
+        walk.path.push((name, node));
         for (name, target) in self.extends_targets(node) {
-            self.extend_chain(name, target, chain, members, depth + 1, steps);
+            self.extend_chain(name, target, walk, depth + 1, steps);
         }
+        walk.path.pop();
     }
 
     /// The value of `key` for `job`, following `extends`.
@@ -1101,6 +1183,42 @@ mod tests {
         let jobs = ci.jobs();
         assert_eq!(jobs.len(), 1);
         assert!(!ci.trigger(&jobs[0]).manual);
+    }
+
+    /// Each circle of `extends` is found once, at the name that closes it, whether it goes
+    /// through templates only or through the job; a diamond (two templates extending one) is
+    /// no circle.
+    #[test]
+    fn extends_circles_are_found_once() {
+        let text = ".a:\n  extends: .b\n.b:\n  extends: [.a, .b]\nj:\n  extends: .a\nk:\n  extends: .a\n\
+                    self:\n  extends: self\nround:\n  extends: .r\n.r:\n  extends: round\n\
+                    .base: {}\n.c:\n  extends: .base\n.d:\n  extends: [.base, .c]\ndiamond:\n  extends: [.c, .d]\n";
+        let ci = GitlabCi::parse(text, FileId(0));
+        let found: Vec<(String, String, String)> = ci
+            .extends_cycles()
+            .iter()
+            .map(|c| {
+                let r = c.name.span.range();
+                (
+                    format!(
+                        "{}@{}",
+                        &text[r.clone()],
+                        text[..r.start].matches('\n').count() + 1
+                    ),
+                    c.chain.join(" "),
+                    c.job.clone(),
+                )
+            })
+            .collect();
+        let want = [
+            // A list is followed from its last name.
+            (".b@4", ".b .b", "j"),
+            (".a@4", ".a .b .a", "j"),
+            ("self@10", "self self", "self"),
+            (".r@12", ".r round .r", "round"),
+        ]
+        .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()));
+        assert_eq!(found, want);
     }
 
     #[test]

@@ -10,9 +10,14 @@ declare_rule! {
     /// and last four, with the number of the others between them
     /// (`a0 → a1 → … → a7 → … 19 more … → a28 → a29 → a0`).
     ///
+    /// In `.gitlab-ci.yml`, it reports an `extends` name that names a template (or the job)
+    /// it was reached through (`.a` extends `.b`, which extends `.a`), as met following a
+    /// job's templates, at the name that closes the circle.
+    ///
     /// ## Why is this bad?
     /// Compose cannot order the services and refuses the project
-    /// (`dependency cycle detected`).
+    /// (`dependency cycle detected`). GitLab refuses a pipeline whose `extends` go round in a
+    /// circle (`circular dependency detected in \`extends\``).
     ///
     /// ## Example
     /// ```yaml
@@ -150,6 +155,26 @@ impl Rule for DependencyCycle {
                     }
                     _ => {}
                 }
+            }
+        }
+        for (_, ci) in cx.gitlab_ci() {
+            for cycle in ci.extends_cycles() {
+                let names: Vec<&str> = cycle.chain.iter().map(String::as_str).collect();
+                out.push(
+                    registry::diagnostic(
+                        "FC030",
+                        format!(
+                            "`extends` goes round in a circle: {}: GitLab refuses the pipeline (circular dependency detected in `extends`)",
+                            crate::diagnostic::chain_text(&names, " → ")
+                        ),
+                    )
+                    .at_labelled(cycle.name, "names a template it is extended from")
+                    .with_secondary(
+                        cycle.job_key,
+                        format!("job `{}` reads these templates", cycle.job),
+                    )
+                    .with_help("break the circle: a job or template cannot extend itself, directly or through others; until then GitLab runs no pipeline, and factory reads each template once"),
+                );
             }
         }
     }
