@@ -208,22 +208,20 @@ impl<'p> RouteDef<'p> {
         }
     }
 
-    /// The port Traefik forwards to: `traefik.port` when valid, else the only exposed port.
+    /// The port Traefik forwards to: `traefik.port` when valid, else the lowest port the
+    /// compose file exposes or publishes, as Traefik v1 takes the lowest port of the container
+    /// (`getPort`; the `EXPOSE` of an image may add a lower one, as FR003 says).
     #[must_use]
     pub fn effective_port(&self, project: &Project) -> Option<u16> {
         if let Some(v) = self.value_of(self.port()) {
             return parse_port(v).ok();
         }
         let svc = project.services.get(self.service_index())?;
-        // `exposed_ports(svc)` when it is one port, without collecting them.
-        let mut only = None;
-        let mut several = false;
-        each_port(project, svc, true, |p| match only {
-            None => only = Some(p),
-            Some(q) if q != p => several = true,
-            Some(_) => {}
+        let mut lowest: Option<u16> = None;
+        each_port(project, svc, true, |p| {
+            lowest = Some(lowest.map_or(p, |q| q.min(p)));
         });
-        if several { None } else { only }
+        lowest
     }
 
     /// The basic-auth users (the names of the entries, even the malformed ones).
