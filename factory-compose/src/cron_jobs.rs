@@ -318,8 +318,11 @@ pub fn render_table(runs: &[JobRuns], zone: &str) -> String {
         .map(|r| {
             let next = if r.at_reboot {
                 "when the cron daemon starts".to_owned()
-            } else if r.next.is_empty() {
+            } else if r.next.is_empty() && r.never_fires {
                 "never".to_owned()
+            } else if r.next.is_empty() {
+                // None asked (`--next 0`), or none within the search's horizon.
+                "-".to_owned()
             } else {
                 r.next
                     .iter()
@@ -473,6 +476,27 @@ pub fn single_quote(s: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// "never" is for a schedule that never fires; no run shown for another reason (`--next 0`,
+    /// a masked schedule) is `-`.
+    #[test]
+    fn no_runs_shown_is_never_only_when_it_never_fires() {
+        let job = |never_fires: bool| JobRuns {
+            service: "job".to_owned(),
+            schedule: "0 0 * * *".to_owned(),
+            command: "true".to_owned(),
+            description: String::new(),
+            next: Vec::new(),
+            never_fires,
+            at_reboot: false,
+        };
+        let last_cell = |table: String| {
+            let row = table.lines().nth(1).unwrap_or_default().to_owned();
+            row.split_whitespace().last().unwrap_or_default().to_owned()
+        };
+        assert_eq!(last_cell(render_table(&[job(true)], "UTC")), "never");
+        assert_eq!(last_cell(render_table(&[job(false)], "UTC")), "-");
+    }
 
     #[test]
     fn quoting_round_trips_through_shell_words() {
