@@ -415,8 +415,8 @@ impl KnownRule {
         warnings
     }
 
-    /// The range of the label's value that `range` of [`KnownRule::text`] is (a `;` joining
-    /// two segments is placed at the end of the first).
+    /// The range of the label's value that `range` of the known text is (a `;` joining two
+    /// segments is placed at the end of the first).
     pub(crate) fn to_value(&self, range: Range<usize>) -> Range<usize> {
         let place = |at: usize| {
             let i = self
