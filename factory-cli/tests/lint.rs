@@ -433,3 +433,49 @@ fn a_file_given_twice_reports_each_finding_once() {
     assert_eq!(found.len(), unique.len(), "{doc}");
     assert!(found.iter().any(|(c, ..)| c == "FE002"), "{doc}");
 }
+
+/// A variable unset when linting may be set where the project is deployed: of a rule using it,
+/// only the segments it cannot reach are checked, and once it is set the rule is checked whole.
+#[test]
+fn a_rule_with_an_unset_variable_is_checked_where_the_variable_cannot_reach() {
+    let dir = temp_project(
+        "unset-rule",
+        "services:\n  web:\n    image: nginx:1.25\n    expose: [\"80\"]\n    labels:\n      traefik.frontend.rule: \"Bogus:/x;Path:/${UNSET}\"\n  api:\n    image: nginx:1.25\n    expose: [\"80\"]\n    labels:\n      traefik.frontend.rule: \"Path:/${UNSET};Host:${UNSET}\"\n",
+    );
+    let findings = |env: &[(&str, &str)]| {
+        let out = common::factory_env(&["lint", "--format", "json"], &dir, env);
+        let doc = json(&out);
+        let found: Vec<(String, u64, u64)> = doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] != "FP002")
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_owned(),
+                    d["line"].as_u64().unwrap(),
+                    d["column"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        (out.status.code(), found)
+    };
+    let at = |code: &str, line, column| (code.to_owned(), line, column);
+    assert_eq!(
+        findings(&[]),
+        (
+            Some(1),
+            vec![
+                at("FR001", 6, 31),
+                at("FE002", 6, 46),
+                at("FE002", 11, 37),
+                at("FE002", 11, 51)
+            ]
+        )
+    );
+    // Set, the variable is known: `Host:a.com:80` never matches.
+    assert_eq!(
+        findings(&[("UNSET", "a.com:80")]),
+        (Some(1), vec![at("FR001", 6, 31), at("FR014", 11, 51)])
+    );
+}

@@ -546,3 +546,106 @@ fn hard_coded_hosts_are_read_from_the_label_as_written() {
         Vec::<String>::new()
     );
 }
+
+/// The findings of the FR and FE rules on `rule`, the `traefik.frontend.rule` of one service
+/// (`.env`: `dotenv`): code, column of the primary place in the rule's line, and the text
+/// there.
+fn rule_findings(rule: &str, dotenv: &str) -> Vec<(&'static str, usize, String)> {
+    let text = format!(
+        "services:\n  web:\n    image: a:1\n    expose: [\"80\"]\n    labels:\n      traefik.frontend.rule: '{rule}'\n"
+    );
+    let s = sources(&text, Some(dotenv));
+    let report = lint(&s, &ProcessEnv::default(), &Settings::default());
+    assert!(on_char_boundaries(&s, &report));
+    let line = text.lines().take(5).map(|l| l.len() + 1).sum::<usize>();
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with("FR") || d.code.starts_with("FE"))
+        .filter(|d| d.code != "FR009") // read as written, before interpolation
+        .map(|d| {
+            let r = d.primary.as_ref().expect("a place").location.span.range();
+            (d.code, r.start - line + 1, text[r].to_owned())
+        })
+        .collect()
+}
+
+/// A variable unset when linting (FE002) may be set where the project is deployed: what it
+/// holds is unknown, and only the parts of the rule it cannot change are checked.
+#[test]
+fn a_rule_with_an_unset_variable_is_checked_where_the_variable_cannot_reach() {
+    let f = |rule: &str| rule_findings(rule, "S=a.com\n");
+    let at = |code, col, text: &str| (code, col, text.to_owned());
+    // The column of the rule's first byte.
+    let c = "      traefik.frontend.rule: '".len() + 1;
+    // A segment written out before the variable, or after it.
+    assert_eq!(
+        f("Bogus:/x;Path:/${UNSET}"),
+        [at("FR001", c, "Bogus"), at("FE002", c + 15, "${UNSET}")]
+    );
+    assert_eq!(
+        f("Host:${UNSET};Pathprefix:/api;Host:a.com:80"),
+        [
+            at("FE002", c + 5, "${UNSET}"),
+            at("FR001", c + 14, "Pathprefix")
+        ]
+    );
+    assert_eq!(
+        f("Host:${UNSET};Path:/a;Host:a.com:8080"),
+        [at("FE002", c + 5, "${UNSET}"), at("FR014", c + 32, ":8080")]
+    );
+    // The variable is the value, the host or the matcher name: nothing else is said.
+    assert_eq!(f("Path:/${UNSET}"), [at("FE002", c + 6, "${UNSET}")]);
+    assert_eq!(f("Host:${UNSET}"), [at("FE002", c + 5, "${UNSET}")]);
+    assert_eq!(f("${M}:/x"), [at("FE002", c, "${M}")]);
+    assert_eq!(f("Host:a.com${U};Path:/x"), [at("FE002", c + 10, "${U}")]);
+    // A name written out before its `:` is known, whatever the value after it.
+    assert_eq!(
+        f("Pathprefix:/${V}"),
+        [at("FR001", c, "Pathprefix"), at("FE002", c + 12, "${V}")]
+    );
+    assert_eq!(f("PathPrefix:/${V}"), [at("FE002", c + 12, "${V}")]);
+    // A set variable's `;` splits the rule: the text it gave is placed at its `${...}`.
+    assert_eq!(
+        rule_findings("${S};Bogus:/x;Path:/${U}", "S=Host:a.com;host:b.com\n"),
+        [at("FR001", c, "${S}"), at("FE002", c + 20, "${U}")]
+    );
+    // A variable with a default, or set: the rule is checked whole, as before.
+    assert_eq!(f("Bogus:/x;Path:/${X:-a}"), [at("FR001", c, "Bogus")]);
+    assert_eq!(
+        f("Host:${X:-a.com:8080}"),
+        [at("FR014", c + 5, "${X:-a.com:8080}")]
+    );
+    assert_eq!(f("Host:${S}:8080"), [at("FR014", c + 9, ":8080")]);
+    assert_eq!(f("Path:/${S}"), []);
+    assert_eq!(f("Host:${S}"), []);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    /// Rules with unset variables, set ones and defaults anywhere: no panic, places on char
+    /// boundaries, no code twice at one place.
+    #[test]
+    fn rules_with_unset_variables_never_panic_nor_repeat(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "${U}", "$U", "${S}", "${U:-a;b}", "${U:+x}", "${U:-${V}}", "$$", "Host", "Path",
+            "Bogus", ":", ";", ",", "{", "}", "é", "a.com", "/x", ":80", " ", "{id:[}",
+        ]), 0..12),
+    ) {
+        let rule: String = pieces.concat();
+        let text = format!(
+            "services:\n  a:\n    image: a:1\n    expose: [\"80\"]\n    labels:\n      traefik.frontend.rule: '{rule}'\n      traefik.x.frontend.rule: 'Host:b.com;{rule}'\n"
+        );
+        let s = sources(&text, Some("S=;é:x;Host:s.com\n"));
+        let report = lint(&s, &ProcessEnv::default(), &Settings::default());
+        prop_assert!(on_char_boundaries(&s, &report));
+        // (Findings printed the same are merged into one: one code at one place is one.)
+        let mut seen = std::collections::HashSet::new();
+        for d in &report.diagnostics {
+            prop_assert!(
+                seen.insert((d.code, d.primary.as_ref().map(|p| p.location))),
+                "{rule}: {} twice at one place", d.code
+            );
+        }
+    }
+}

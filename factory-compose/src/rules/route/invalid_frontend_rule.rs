@@ -1,7 +1,7 @@
 use factory_route::ParseErrorKind;
 
 use crate::diagnostic::Diagnostics;
-use crate::rules::route::{distinct_rules, in_value, uses_unset_variable};
+use crate::rules::route::{distinct_rules, in_value, rule_error};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -11,6 +11,15 @@ declare_rule! {
     /// without `:` or without a value, an odd number of `Headers` parameters, an empty rule.
     /// The column points inside the label value. A `HeadersRegexp` value past factory's 1 MiB
     /// regex budget is reported as a warning instead: Traefik loads it, factory cannot check it.
+    ///
+    /// A rule using a variable that is not set and has no default (FE002, FE007) may get
+    /// another value where it is deployed, so only what no value can change is checked:
+    /// Traefik splits the rule on every `;` before anything else, so a `;`-segment written
+    /// out, with the variable in another one, is read as written
+    /// (`Bogus:/x;Path:/${UNSET}` is refused whatever `UNSET` holds), and so is a matcher
+    /// name written with its `:` before the variable (`Pathprefix:/${VERSION}`). Nothing is
+    /// said of a segment the variable is in or next to (`Path:/${UNSET}`, `Host:${UNSET}`,
+    /// `${M}:/x`).
     ///
     /// ## Why is this bad?
     /// Traefik logs an error and drops the frontend: the service is deployed but no request
@@ -47,10 +56,9 @@ impl Rule for InvalidFrontendRule {
     fn check(&self, cx: &Context<'_>, out: &mut Diagnostics) {
         let tree = &cx.project.tree;
         for d in distinct_rules(cx) {
-            if uses_unset_variable(cx, d.rule()) {
-                continue; // FE002/FE007 report the variable; the rule is not the one meant
-            }
-            let Err(e) = d.parsed_rule() else { continue };
+            // With an unset variable (FE002/FE007 report it), the error of the segments known
+            // whatever it holds.
+            let Some(e) = rule_error(cx, d) else { continue };
             let too_big = e.kind == ParseErrorKind::RegexTooBig;
             let verdict = if too_big {
                 "cannot be checked by factory (Traefik loads it)"

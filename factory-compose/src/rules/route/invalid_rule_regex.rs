@@ -11,6 +11,12 @@ declare_rule! {
     /// in a template or in `ReplacePathRegex`: Traefik compiles it but factory cannot check
     /// it, so that finding is a warning, not an error.
     ///
+    /// In a rule using a variable that is not set and has no default (FE002, FE007), only the
+    /// `;`-segments written out, without the variable in or next to them, are checked: Traefik
+    /// splits the rule on every `;` first, so those read the same whatever the variable holds
+    /// where the project is deployed. A `ReplacePathRegex` followed by the variable is not
+    /// judged: Traefik applies the last one, and the variable may hold another.
+    ///
     /// ## Why is this bad?
     /// Traefik v1 accepts the rule but silently drops that alternative (mux builds it on a
     /// sub-router whose error is ignored): requests that should match answer 404.

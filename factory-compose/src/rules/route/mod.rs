@@ -347,6 +347,241 @@ pub(crate) fn uses_unset_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
         .any(|u| cx.variables.variable(cx.interpolation.name(u)).is_none())
 }
 
+/// What Traefik reads of a rule label whatever the values of its unset variables (those
+/// without a default, which FE002/FE007 report): a variable unset at lint time may be set where
+/// the project is deployed (a CI variable), so the text it gives is unknown, not empty.
+///
+/// Traefik v1.7's `parseRules` (`rules/rules.go`) first splits the whole rule on every `;`
+/// (`strings.FieldsFunc`: no quoting, escaping or brace counting; `{…}` templates are read by
+/// mux later, one argument at a time), then takes the matcher name as the first `:`-field of a
+/// segment, and the arguments as the other `:`-fields re-joined and split on `,`. An unknown
+/// value can add `;`s, but only inside itself: every `;` written around it still separates. So
+/// a segment between two such `;`s (or an end of the rule) that has no unknown text inside, or
+/// right at its start or end (where it would join the segment), is a segment of the rule
+/// Traefik reads, with its name and arguments, whatever the variables hold. Of a segment with
+/// unknown text after its name's `:` only the name is known: this keeps such a segment when
+/// that name is not one Traefik knows (`Pathprefix:/${V}`), for its FR001, and leaves the
+/// others out.
+///
+/// The known segments, joined with `;`, are a rule [`factory_route::Rule::parse`] reads as
+/// Traefik reads those segments in the whole rule: its errors are the rule's (a segment left
+/// out can only add `Query` variables, hence conflicts, and errors; never remove one), and so
+/// are its warnings, each about one segment, or about AND-ed `Host`/`Path` segments that other
+/// segments can only narrow further. Except one: which `ReplacePathRegex` Traefik applies is
+/// the last one of the rule, so its findings are left out when unknown text follows it.
+pub(crate) struct KnownRule {
+    /// The known segments joined with `;`.
+    text: String,
+    /// For each segment: where it starts in `text`, in the label's value, and its length.
+    pieces: Vec<(usize, usize, usize)>,
+    /// Where the last unknown text of the value starts.
+    last_unknown: usize,
+}
+
+impl KnownRule {
+    /// The known segments, joined with `;`.
+    #[cfg(test)]
+    fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The error Traefik refuses the rule with, placed in the label's value: the first of the
+    /// known segments (none past factory's regex budget: that one only says factory could not
+    /// check the rule).
+    pub(crate) fn error(&self) -> Option<factory_route::ParseError> {
+        let mut e = factory_route::Rule::parse(&self.text).err()?;
+        if e.kind == factory_route::ParseErrorKind::RegexTooBig {
+            return None;
+        }
+        e.span = self.to_value(e.span);
+        Some(e)
+    }
+
+    /// The warnings of the known segments ([`factory_route::Rule::warnings`]) when they parse,
+    /// placed in the label's value.
+    pub(crate) fn warnings(&self) -> Vec<factory_route::RuleWarning> {
+        use factory_route::{MatcherName, WarningKind};
+        let Ok(rule) = factory_route::Rule::parse(&self.text) else {
+            return Vec::new();
+        };
+        let mut warnings = rule.warnings();
+        // What is said of `ReplacePathRegex` is said of the last one, which unknown text after
+        // it may replace. The segments' spans are in order: a warning's is searched for.
+        let replaces: Vec<Range<usize>> = rule
+            .segments()
+            .filter(|s| s.name() == MatcherName::ReplacePathRegex)
+            .map(|s| s.span())
+            .collect();
+        if replaces
+            .last()
+            .is_some_and(|last| self.to_value(last.clone()).end <= self.last_unknown)
+        {
+            let in_replace = |span: &Range<usize>| {
+                let i = replaces.partition_point(|r| r.end < span.end);
+                replaces
+                    .get(i)
+                    .is_some_and(|r| r.start <= span.start && span.end <= r.end)
+            };
+            warnings.retain(|w| {
+                !(matches!(
+                    w.kind,
+                    WarningKind::IgnoredReplacePathRegex
+                        | WarningKind::InvalidRegex
+                        | WarningKind::RegexTooBig
+                ) && in_replace(&w.span))
+            });
+        }
+        for w in &mut warnings {
+            w.span = self.to_value(w.span.clone());
+        }
+        warnings
+    }
+
+    /// The range of the label's value that `range` of the known text is (a `;` joining two
+    /// segments is placed at the end of the first).
+    pub(crate) fn to_value(&self, range: Range<usize>) -> Range<usize> {
+        let place = |at: usize| {
+            let i = self
+                .pieces
+                .partition_point(|&(start, _, _)| start <= at)
+                .saturating_sub(1);
+            self.pieces.get(i).map_or(0, |&(start, value, len)| {
+                value + (at - start.min(at)).min(len)
+            })
+        };
+        let start = place(range.start);
+        start..place(range.end).max(start)
+    }
+}
+
+/// [`KnownRule`] of a rule label that uses an unset variable without a default; `None` when no
+/// segment is known (`Host:${DOMAIN}`), or when the unknown text cannot be placed in the value
+/// (a variable in the key of a list item, a value Compose failed to render).
+pub(crate) fn known_rule(cx: &Context<'_>, kv: &KeyValue) -> Option<KnownRule> {
+    let tree = &cx.project.tree;
+    let whole = cx.interpolation.raw_of(tree, kv.node)?;
+    let raw = raw_value(cx, kv)?;
+    // `KEY=value` in list form: a variable in the key leaves the label itself unknown.
+    if whole
+        .get(..whole.len().checked_sub(raw.len())?)?
+        .contains('$')
+    {
+        return None;
+    }
+    let value = kv.value(tree)?;
+    KnownRule::of(value, &unknown_ranges(raw, value, cx.variables)?)
+}
+
+impl KnownRule {
+    /// The known segments of `value`, a rule whose `unknown` ranges (sorted, disjoint; empty
+    /// where an unset variable gave nothing) may be any text.
+    fn of(value: &str, unknown: &[Range<usize>]) -> Option<KnownRule> {
+        let is_unknown = |at: &Range<usize>, u: &[Range<usize>]| {
+            // The first unknown range not ending before the segment: the one that may touch it.
+            let i = u.partition_point(|r| r.end < at.start);
+            u.get(i).filter(|r| r.start <= at.end).map(|r| r.start)
+        };
+        let mut text = String::new();
+        let mut pieces = Vec::new();
+        let bytes = value.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = memchr::memchr(b';', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let seg = start..end;
+            start = end + 1;
+            if seg.is_empty() {
+                continue;
+            }
+            let known_end = match is_unknown(&seg, unknown) {
+                None => seg.end,
+                // Unknown text after the name's `:`: the name alone is known.
+                Some(first) if first > seg.start => {
+                    let Some(head) = value.get(seg.start..first) else {
+                        continue;
+                    };
+                    let name_at = head.len() - head.trim_start_matches(':').len();
+                    let Some(colon) = head[name_at..].find(':') else {
+                        continue;
+                    };
+                    let name = head[name_at..name_at + colon].trim();
+                    if factory_route::MatcherName::from_name(name).is_some() {
+                        continue;
+                    }
+                    first
+                }
+                Some(_) => continue,
+            };
+            let Some(known) = value.get(seg.start..known_end) else {
+                continue;
+            };
+            if !text.is_empty() {
+                text.push(';');
+            }
+            pieces.push((text.len(), seg.start, known.len()));
+            text.push_str(known);
+        }
+        let last_unknown = unknown.last().map_or(0, |r| r.start);
+        (!pieces.is_empty()).then_some(KnownRule {
+            text,
+            pieces,
+            last_unknown,
+        })
+    }
+}
+
+/// The ranges of `rendered` (what `raw`, a template, rendered to with `variables`) that come
+/// from a substitution using a variable that is unset and has no default (itself or one nested
+/// in its default), in order; `None` when rendering the template piece by piece does not give
+/// `rendered` again. A substitution of an unset variable is an empty range where it stood.
+fn unknown_ranges(
+    raw: &str,
+    rendered: &str,
+    variables: &factory_env::Variables,
+) -> Option<Vec<Range<usize>>> {
+    let template = factory_env::Template::parse(raw).ok()?;
+    let uses = template.variables();
+    let unset = |u: &factory_env::VarUse| !u.has_default && variables.variable(&u.name).is_none();
+    let mut out = String::with_capacity(rendered.len());
+    let mut unknown = Vec::new();
+    let mut pos = 0;
+    let mut i = 0;
+    while let Some(u) = uses.get(i) {
+        // The use and the ones nested in it (they follow it).
+        let inner = uses
+            .get(i + 1..)
+            .map_or(0, |rest| rest.iter().take_while(|v| v.nested).count());
+        let group = uses.get(i..=i + inner)?;
+        i += inner + 1;
+        if u.nested {
+            continue;
+        }
+        push_literal(raw.get(pos..u.span.start)?, &mut out);
+        let piece = raw.get(u.span.clone())?;
+        let value = factory_env::Template::parse(piece)
+            .ok()?
+            .render(variables)
+            .ok()?
+            .value;
+        if group.iter().any(unset) {
+            unknown.push(out.len()..out.len() + value.len());
+        }
+        out.push_str(&value);
+        pos = u.span.end;
+    }
+    push_literal(raw.get(pos..)?, &mut out);
+    (out == rendered).then_some(unknown)
+}
+
+/// Appends the literal text of a template (`$$` writes one `$`).
+fn push_literal(text: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(at) = rest.find("$$") {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+}
+
 /// Whether the label's value uses a variable that is not set, default or not: the value then
 /// depends on where it is deployed (a hash from a secret variable), so FR007 does not judge it.
 pub(crate) fn uses_missing_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
@@ -449,8 +684,9 @@ pub(crate) fn comparison_stopped(
     )
 }
 
-/// The warnings of every distinct rule that parses and uses no unset variable (computed once
-/// for FR011 and FR014): index into [`defs`] and the rule's warnings.
+/// The warnings of every distinct rule that parses (computed once for FR011 and FR014): index
+/// into [`defs`] and the rule's warnings. Of a rule using an unset variable, the warnings of
+/// its [`KnownRule`], placed in the label's value.
 fn rule_warnings<'c>(cx: &'c Context<'_>) -> &'c [(usize, Vec<factory_route::RuleWarning>)] {
     cx.route_warnings.get_or_init(|| {
         let defs = defs(cx);
@@ -458,14 +694,28 @@ fn rule_warnings<'c>(cx: &'c Context<'_>) -> &'c [(usize, Vec<factory_route::Rul
             .iter()
             .filter_map(|&i| {
                 let d = defs.get(i)?;
-                if uses_unset_variable(cx, d.rule()) {
-                    return None;
-                }
-                let warnings = d.parsed_rule().ok()?.warnings();
+                let warnings = if uses_unset_variable(cx, d.rule()) {
+                    known_rule(cx, d.rule())?.warnings()
+                } else {
+                    d.parsed_rule().ok()?.warnings()
+                };
                 (!warnings.is_empty()).then_some((i, warnings))
             })
             .collect()
     })
+}
+
+/// The error Traefik refuses a distinct rule with ([`distinct_rules`]), its span in the
+/// label's value: of a rule using an unset variable, the first error of its [`KnownRule`]
+/// (none past factory's regex budget: that one only says factory could not check it).
+pub(crate) fn rule_error(
+    cx: &Context<'_>,
+    d: &crate::routes::RouteDef<'_>,
+) -> Option<factory_route::ParseError> {
+    if !uses_unset_variable(cx, d.rule()) {
+        return d.parsed_rule().err().cloned();
+    }
+    known_rule(cx, d.rule())?.error()
 }
 
 /// FR011 and FR014: the warnings of every rule that parses, for one code.
@@ -495,7 +745,9 @@ pub(crate) fn warn_rules(
             }
             // A `${` interpolation could not replace (FE001, FE003 report it) is no literal
             // host: one problem, one finding.
+            // (With an unset variable, a `${` that failed stops [`known_rule`] earlier.)
             if w.kind == factory_route::WarningKind::TemplateInHost
+                && !uses_unset_variable(cx, d.rule())
                 && d.rule()
                     .located_value(&cx.project.tree)
                     .is_some_and(|v| unescaped_template(cx.sources.get(v.at.file).slice(v.at.span)))
@@ -604,6 +856,189 @@ mod tests {
         let start = from.get(range.start)?.start;
         let end = from.get(range.end - 1)?.end;
         Some(start..end)
+    }
+
+    /// `template` with `${}` where an unknown value goes: the value (each unknown empty) and
+    /// the unknown ranges.
+    fn with_unknowns(template: &str) -> (String, Vec<Range<usize>>) {
+        let mut value = String::new();
+        let mut unknown = Vec::new();
+        for (i, piece) in template.split("${}").enumerate() {
+            if i > 0 {
+                unknown.push(value.len()..value.len());
+            }
+            value.push_str(piece);
+        }
+        (value, unknown)
+    }
+
+    /// The known text of `template` (see [`with_unknowns`]), and where its error is.
+    fn known(template: &str) -> Option<(String, Option<String>)> {
+        let (value, unknown) = with_unknowns(template);
+        let k = KnownRule::of(&value, &unknown)?;
+        let error = k.error().map(|e| value[e.span].to_owned());
+        Some((k.text().to_owned(), error))
+    }
+
+    #[test]
+    fn the_known_segments_are_those_no_unknown_text_touches() {
+        let some =
+            |text: &str, error: Option<&str>| Some((text.to_owned(), error.map(str::to_owned)));
+        // A segment written out, before or after the unknown one.
+        assert_eq!(known("Bogus:/x;Path:/${}"), some("Bogus:/x", Some("Bogus")));
+        assert_eq!(
+            known("Host:${};Pathprefix:/api"),
+            some("Pathprefix:/api", Some("Pathprefix"))
+        );
+        // The unknown text is the value, the name or the whole rule: nothing is known.
+        assert_eq!(known("Path:/${}"), None);
+        assert_eq!(known("Host:${}"), None);
+        assert_eq!(known("${}:/x"), None);
+        assert_eq!(known("${}"), None);
+        assert_eq!(known("Ho${}st:a.com"), None);
+        // Right before a `;` or right after one, the unknown text joins that segment.
+        assert_eq!(known("Host:a.com${};Path:/x"), some("Path:/x", None));
+        assert_eq!(known("Host:a.com;${}Path:/x"), some("Host:a.com", None));
+        // Between two `;`, it only adds segments.
+        assert_eq!(
+            known("Host:a.com;${};Headers:X"),
+            some("Host:a.com;Headers:X", Some("X"))
+        );
+        // A name ended by its `:` before the unknown text is known, and kept if Traefik
+        // does not know it; a known name with an unknown value is left out.
+        assert_eq!(
+            known("Pathprefix:/${}"),
+            some("Pathprefix:/", Some("Pathprefix"))
+        );
+        assert_eq!(known("::Bogus:${}"), some("::Bogus:", Some("Bogus")));
+        assert_eq!(known("Bogus${}:/x"), None);
+        assert_eq!(known("Host:${};Path:/${}"), None);
+        assert_eq!(known(" :${};Path:/x"), some(" :;Path:/x", Some(":")));
+    }
+
+    #[test]
+    fn known_warnings_are_placed_in_the_value() {
+        let warnings = |template: &str| -> Vec<(&'static str, String)> {
+            let (value, unknown) = with_unknowns(template);
+            KnownRule::of(&value, &unknown)
+                .map(|k| k.warnings())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|w| (w.code(), value[w.span].to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            warnings("Host:${};Host:a.com:8080"),
+            [("FR014", ":8080".to_owned())]
+        );
+        assert_eq!(
+            warnings("Host:a.com;${};Host:b.com;Path:/{id:[}"),
+            [
+                ("FR011", "/{id:[}".to_owned()),
+                ("FR014", "Host:b.com".to_owned())
+            ]
+        );
+        // The last `ReplacePathRegex` applies: unknown text after it may hold another.
+        assert_eq!(warnings("ReplacePathRegex:x;Path:/${}"), []);
+        assert_eq!(
+            warnings("Path:/${};ReplacePathRegex:x"),
+            [("FR014", "x".to_owned())]
+        );
+        assert_eq!(warnings("Path:/${};Bogus:x;Host:a.com:80"), []);
+    }
+
+    /// A token of a rule, for the property test below.
+    fn rule_token() -> impl Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "Host",
+            "Path",
+            "PathPrefix",
+            "PathStrip",
+            "HostRegexp",
+            "Headers",
+            "Query",
+            "ReplacePathRegex",
+            "Bogus",
+            "host",
+            ":",
+            ":",
+            ";",
+            ";",
+            ",",
+            "{",
+            "}",
+            "a.com",
+            "/x",
+            "x",
+            " ",
+            "=",
+            "[0-9]",
+            "{id:[0-9]{1,3}}",
+            "{id}",
+            ":80",
+            "(",
+            "é",
+            ";Host:b.com",
+            ";Query:id={id}",
+            ";ReplacePathRegex:^/a /b",
+        ])
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// What is found in the known segments holds whatever the unknown values are: an
+        /// error is an error of the rule, a warning one of its warnings (or, for AND-ed
+        /// matchers, the rule still never matches).
+        #[test]
+        fn known_findings_hold_whatever_the_unknown_values(
+            template in proptest::collection::vec(
+                prop_oneof![4 => rule_token(), 1 => Just("${}")], 0..14),
+            fills in proptest::collection::vec(
+                proptest::collection::vec(rule_token(), 0..5), 4),
+        ) {
+            let template: String = template.concat();
+            let (value, unknown) = with_unknowns(&template);
+            let Some(known) = KnownRule::of(&value, &unknown) else { return Ok(()) };
+            // The rule with the unknowns filled in, and how far a value offset moved.
+            let fill = |k: usize| fills[k % fills.len()].concat();
+            let mut actual = String::new();
+            let mut pos = 0;
+            for (k, r) in unknown.iter().enumerate() {
+                actual.push_str(&value[pos..r.start]);
+                actual.push_str(&fill(k));
+                pos = r.end;
+            }
+            actual.push_str(&value[pos..]);
+            let shift = |at: usize| -> usize {
+                unknown
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.start < at)
+                    .map(|(k, _)| fill(k).len())
+                    .sum()
+            };
+            let parsed = factory_route::Rule::parse(&actual);
+            if let Some(e) = known.error() {
+                prop_assert!(parsed.is_err(), "{template:?} filled as {actual:?}: {e:?} not raised");
+            }
+            let Ok(rule) = parsed else { return Ok(()) };
+            let found = rule.warnings();
+            for w in known.warnings() {
+                let at = w.span.start + shift(w.span.start)..w.span.end + shift(w.span.end);
+                let held = match w.kind {
+                    factory_route::WarningKind::HostsAnded => found.iter().any(|f| {
+                        matches!(f.kind, factory_route::WarningKind::HostsAnded
+                            | factory_route::WarningKind::EmptyHost)
+                    }),
+                    factory_route::WarningKind::PathsAnded => found
+                        .iter()
+                        .any(|f| f.kind == factory_route::WarningKind::PathsAnded),
+                    _ => found.iter().any(|f| f.kind == w.kind && f.span == at),
+                };
+                prop_assert!(held, "{template:?} filled as {actual:?}: {w:?} not found in {found:?}");
+            }
+        }
     }
 
     #[test]

@@ -11,6 +11,14 @@ declare_rule! {
     /// `{template}`, a `$` or `{` in `Host` (`Host:$${CI_ENVIRONMENT_DOMAIN}`: the `$$` wrote a
     /// literal `$`).
     ///
+    /// In a rule using a variable that is not set and has no default (FE002, FE007), only the
+    /// `;`-segments written out, without the variable in or next to them, are checked: Traefik
+    /// splits the rule on every `;` first, so those read the same whatever the variable holds
+    /// where the project is deployed. Two `Host` (or `Path`) segments written out that share
+    /// no host still never match together, whatever the variable adds. A `ReplacePathRegex`
+    /// followed by the variable is not judged: Traefik applies the last one, and the variable
+    /// may hold another.
+    ///
     /// ## Why is this bad?
     /// Traefik loads the rule without a word, and the route answers 404 to the requests it was
     /// written for.
