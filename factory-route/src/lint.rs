@@ -219,6 +219,13 @@ impl Rule<'_> {
     pub fn warnings(&self) -> Vec<RuleWarning> {
         let text = self.text();
         let mut out = Vec::new();
+        // Traefik keeps the last `ReplacePathRegex` value (`replacePathRegex` overwrites the
+        // field): what is said of the rewrite is said there, not of the ones it replaces.
+        let last_replace = self
+            .segments()
+            .filter(|s| s.name() == MatcherName::ReplacePathRegex)
+            .last()
+            .map(|s| s.span());
         for seg in self.segments() {
             let name = seg.name().as_str();
             let cuts = comma_cuts(seg);
@@ -399,6 +406,7 @@ impl Rule<'_> {
                 }
             }
             if seg.name() == MatcherName::ReplacePathRegex
+                && last_replace.as_ref() == Some(&seg.span())
                 && let Some(last) = seg.args().last()
             {
                 {

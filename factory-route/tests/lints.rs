@@ -286,6 +286,14 @@ fn ignored_replace_path_regex() {
         only("ReplacePathRegex:^/api/(.*)").0,
         WarningKind::IgnoredReplacePathRegex
     );
+    // Traefik keeps the last `ReplacePathRegex`: its problem is said of it, not of the one
+    // it replaces (which was said to need a replacement it has).
+    let rule = "ReplacePathRegex:^/x /y;ReplacePathRegex:bad";
+    let w = warnings(rule);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].kind, WarningKind::IgnoredReplacePathRegex);
+    assert_eq!(&rule[w[0].span.clone()], "bad");
+    assert!(warnings("ReplacePathRegex:bad;ReplacePathRegex:^/x /y").is_empty());
 }
 
 /// `Host` takes literal host names: a `$` or a brace (a compose `$${DOMAIN}` that reached
