@@ -223,8 +223,7 @@ impl Rule<'_> {
         // field): what is said of the rewrite is said there, not of the ones it replaces.
         let last_replace = self
             .segments()
-            .filter(|s| s.name() == MatcherName::ReplacePathRegex)
-            .last()
+            .rfind(|s| s.name() == MatcherName::ReplacePathRegex)
             .map(|s| s.span());
         for seg in self.segments() {
             let name = seg.name().as_str();
