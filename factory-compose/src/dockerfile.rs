@@ -3,7 +3,8 @@
 //!
 //! The parser follows the Dockerfile reference: parser directives at the top (`# escape=`` ` ``),
 //! comments, line continuations (the escape character at the end of a line; comment and empty
-//! lines inside a continued instruction are dropped), here-documents (`RUN <<EOF`), instruction
+//! lines inside a continued instruction are dropped; the lines are joined before the keyword is
+//! read, so `US\` then `ER root` is `USER root`), here-documents (`RUN <<EOF`), instruction
 //! keywords in any case. It never fails: what it cannot read is kept as written.
 //!
 //! ```
@@ -33,7 +34,7 @@ pub struct Instruction {
     pub args: String,
     /// From the keyword to the end of the instruction's last line (trailing spaces excluded).
     pub span: Range<usize>,
-    /// The keyword as written.
+    /// The keyword as written (over several lines when a continuation splits it: `US\`, `ER`).
     pub keyword_span: Range<usize>,
     /// The first line of the instruction (keyword to end of line, trailing spaces excluded).
     pub first_line: Range<usize>,
@@ -196,19 +197,21 @@ fn scan(text: &str, escape: char) -> Vec<Instruction> {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let kw_start = start + (line.len() - trimmed.len());
-        let kw_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
-        let kw_end = kw_start + kw_len;
-        let keyword = text[kw_start..kw_end].to_ascii_uppercase();
-        let first_line = kw_start..kw_start + line[kw_start - start..].trim_end().len();
-        let mut args = String::new();
+        let line_start = start + (line.len() - trimmed.len());
+        let first_line = line_start..line_start + trimmed.trim_end().len();
+        // The logical line: Docker joins the continued lines before it reads the keyword, so
+        // `US\` then `ER root` is `USER root`. Each piece joined is kept with where it starts
+        // in the text, to find the keyword's end there.
+        let mut joined = String::new();
+        let mut pieces: Vec<(usize, usize)> = Vec::new();
         let mut last_end = first_line.end;
-        let mut piece = &text[kw_end..end];
+        let mut piece = (line_start, end);
         loop {
-            let t = piece.trim_end();
+            let t = text[piece.0..piece.1].trim_end();
+            pieces.push((joined.len(), piece.0));
             match t.strip_suffix(escape) {
                 Some(cont) => {
-                    args.push_str(cont);
+                    joined.push_str(cont);
                     // Continue with the next line that is not a comment or empty.
                     let mut next = None;
                     while let Some(&(s, e)) = lines.get(i) {
@@ -222,18 +225,40 @@ fn scan(text: &str, escape: char) -> Vec<Instruction> {
                     }
                     match next {
                         Some((s, e)) => {
-                            piece = &text[s..e];
-                            last_end = s + piece.trim_end().len();
+                            piece = (s, e);
+                            last_end = s + text[s..e].trim_end().len();
                         }
                         None => break,
                     }
                 }
                 None => {
-                    args.push_str(t);
+                    joined.push_str(t);
                     break;
                 }
             }
         }
+        // The keyword: the first word of the logical line (a line of only an escape character
+        // may put it on the next line).
+        let kw_at = joined.len() - joined.trim_start().len();
+        let kw_len = joined[kw_at..]
+            .find(char::is_whitespace)
+            .unwrap_or(joined.len() - kw_at);
+        if kw_len == 0 {
+            continue;
+        }
+        let keyword = joined[kw_at..kw_at + kw_len].to_ascii_uppercase();
+        let in_text = |at: usize, after: bool| {
+            // The piece that holds logical offset `at` (its end when `after`: a keyword ends
+            // where its last piece does, not at the start of the next line).
+            let k = pieces.partition_point(|&(j, _)| if after { j < at } else { j <= at });
+            let (j, s) = pieces
+                .get(k.saturating_sub(1))
+                .copied()
+                .unwrap_or((0, line_start));
+            s + (at - j)
+        };
+        let keyword_span = in_text(kw_at, false)..in_text(kw_at + kw_len, true);
+        let mut args = joined[kw_at + kw_len..].to_owned();
         // Here-documents: `<<EOF`, `<<-EOF`, `<<"EOF"`.
         if matches!(keyword.as_str(), "RUN" | "COPY" | "ADD") {
             for (word, strip_tabs) in heredoc_words(&args) {
@@ -256,12 +281,12 @@ fn scan(text: &str, escape: char) -> Vec<Instruction> {
                 args.push_str(&body);
             }
         }
-        let last_end = last_end.max(kw_end);
+        let last_end = last_end.max(keyword_span.end);
         out.push(Instruction {
             keyword,
             args: args.trim().to_owned(),
-            span: kw_start..last_end,
-            keyword_span: kw_start..kw_end,
+            span: line_start..last_end,
+            keyword_span,
             first_line,
         });
     }
@@ -1082,6 +1107,49 @@ mod tests {
         assert_eq!(df.final_user().uid(), Some(1001));
         // A directive after a comment is a comment.
         assert_eq!(parse("# hi\n# escape=`\nFROM a\n").escape, '\\');
+    }
+
+    /// Docker joins the continued lines before it reads the keyword: `US\` then `ER root` is
+    /// `USER root` (it was read as an instruction `US\` and another `ER`). The instruction still
+    /// starts on its first line, and its keyword's span covers both pieces.
+    #[test]
+    fn a_keyword_split_by_a_continuation_is_one_keyword() {
+        let text = "FROM a\nUSER 1001\nUS\\\nER root\nCMD x\n";
+        let df = parse(text);
+        let kws: Vec<_> = df.instructions.iter().map(|i| i.keyword.as_str()).collect();
+        assert_eq!(kws, ["FROM", "USER", "USER", "CMD"]);
+        let user = &df.instructions[2];
+        assert_eq!(user.args, "root");
+        assert_eq!(&text[user.first_line.clone()], "US\\");
+        assert_eq!(&text[user.keyword_span.clone()], "US\\\nER");
+        assert_eq!(&text[user.span.clone()], "US\\\nER root");
+        assert!(df.final_user().is_root());
+        // A comment line inside, a split after the keyword, the escape directive's backtick,
+        // CRLF line ends.
+        let text = "# escape=`\r\nFROM a\r\nU`\r\n# a comment\r\nSE`\r\nR `\r\n 1001\r\n";
+        let df = parse(text);
+        let user = &df.instructions[1];
+        assert_eq!(user.keyword, "USER");
+        assert_eq!(user.args, "1001");
+        assert_eq!(&text[user.first_line.clone()], "U`");
+        assert_eq!(
+            &text[user.keyword_span.clone()],
+            "U`\r\n# a comment\r\nSE`\r\nR"
+        );
+        assert_eq!(df.final_user().uid(), Some(1001));
+        // With `\` escapes, a backtick is a character like any other; the continued line keeps
+        // its leading spaces (`US` then `  ER` is the keyword `US`), as Docker reads it.
+        let df = parse("FROM a\nUS`\nER root\nUS\\\n  ER root\n");
+        let kws: Vec<_> = df.instructions.iter().map(|i| i.keyword.as_str()).collect();
+        assert_eq!(kws, ["FROM", "US`", "ER", "US"]);
+        // A line of only the escape character: the keyword is on the next line.
+        let text = "FROM a\n\\\nUSER 1001\n";
+        let df = parse(text);
+        assert_eq!(df.instructions[1].keyword, "USER");
+        assert_eq!(&text[df.instructions[1].keyword_span.clone()], "USER");
+        assert_eq!(&text[df.instructions[1].first_line.clone()], "\\");
+        // Only escapes: no instruction.
+        assert_eq!(parse("FROM a\n\\\n").instructions.len(), 1);
     }
 
     #[test]
