@@ -127,6 +127,8 @@ pub struct Dockerfile {
     /// The first `ARG` before the first `FROM`, or `FROM`, whose substituted value grew past
     /// the 1 MiB allowed: its value is unknown, as an unset variable's is.
     pub over_budget: Option<usize>,
+    /// Stage name (lower-cased) → index of the first stage of that name.
+    stage_names: BTreeMap<String, usize>,
 }
 
 /// Parse a Dockerfile. Never fails; spans are byte ranges of `text`.
@@ -140,6 +142,7 @@ pub fn parse(text: &str) -> Dockerfile {
         global_args: Vec::new(),
         escape,
         over_budget: None,
+        stage_names: BTreeMap::new(),
     };
     df.build_stages();
     df
@@ -437,9 +440,13 @@ impl Dockerfile {
         }
         if let Some(mut stage) = current.take() {
             stage.body = stage.from + 1..self.instructions.len();
+            if let Some(name) = &stage.name {
+                names.entry(name.clone()).or_insert(self.stages.len());
+            }
             self.stages.push(stage);
         }
         self.over_budget = over_budget;
+        self.stage_names = names;
     }
 
     /// Walk stage `index` after the stages it is built on, and return what it leaves. A loop,
@@ -541,15 +548,35 @@ impl Dockerfile {
     /// The user the final stage runs as.
     #[must_use]
     pub fn final_user(&self) -> FinalUser {
-        let Some(last) = self.stages.len().checked_sub(1) else {
-            return FinalUser {
+        match self.stages.len().checked_sub(1) {
+            Some(last) => self.stage_user(last),
+            None => FinalUser {
                 run_as: RunAs::Root,
                 user_instruction: None,
                 final_from: None,
                 uid_instruction: None,
                 inherited: false,
                 over_budget: self.over_budget,
-            };
+            },
+        }
+    }
+
+    /// The index of the stage called `name` (`FROM x AS name`), compared case-insensitively as
+    /// BuildKit compares a `docker build --target` with the stage names; the first of two
+    /// stages of the same name.
+    #[must_use]
+    pub fn stage_named(&self, name: &str) -> Option<usize> {
+        self.stage_names.get(&name.to_ascii_lowercase()).copied()
+    }
+
+    /// The user stage `last` runs as: the user of the image `docker build --target` builds
+    /// when it names that stage ([`Dockerfile::final_user`] for the final stage). In the
+    /// [`FinalUser`] returned, the "final stage" is stage `last`; an index past the stages is
+    /// read as the final stage.
+    #[must_use]
+    pub fn stage_user(&self, last: usize) -> FinalUser {
+        let Some(last) = self.stages.len().checked_sub(1).map(|n| last.min(n)) else {
+            return self.final_user();
         };
         let globals: BTreeMap<&str, Option<&str>> = self
             .global_args
@@ -1079,6 +1106,34 @@ mod tests {
         // Stage names compare case-insensitively; flags are skipped.
         let text = "FROM --platform=$BUILDPLATFORM x AS Build\nUSER 1001\nFROM build\n";
         assert_eq!(parse(text).final_user().uid(), Some(1001));
+    }
+
+    /// `docker build --target NAME` builds stage NAME: its user is that of the stage and the
+    /// stages it is built on, not the final stage's.
+    #[test]
+    fn a_target_stage_has_its_own_user() {
+        let text = "FROM python:3 AS Base\nRUN useradd -u 1001 app\nUSER app\n\
+                    FROM base AS prod\nCOPY . /app\n\
+                    FROM base AS dev\nUSER root\n";
+        let df = parse(text);
+        assert_eq!(df.stage_named("BASE"), Some(0));
+        assert_eq!(df.stage_named("prod"), Some(1));
+        assert_eq!(df.stage_named("Dev"), Some(2));
+        assert_eq!(df.stage_named("test"), None);
+        assert!(df.final_user().is_root());
+        let prod = df.stage_user(1);
+        assert_eq!(prod.uid(), Some(1001));
+        assert!(prod.inherited);
+        assert_eq!(prod.final_from, Some(3));
+        assert_eq!(df.stage_user(0).uid(), Some(1001));
+        assert!(!df.stage_user(0).inherited);
+        assert_eq!(df.stage_user(2), df.final_user());
+        // Past the stages: the final stage; no stage at all: root, no `FROM`.
+        assert_eq!(df.stage_user(9), df.final_user());
+        assert_eq!(parse("USER 1001\n").stage_user(0).final_from, None);
+        // Two stages of one name: the first, as `FROM name` finds it.
+        let df = parse("FROM a AS x\nUSER 1\nFROM b AS X\nUSER 2\n");
+        assert_eq!(df.stage_named("x"), Some(0));
     }
 
     #[test]
