@@ -15,8 +15,11 @@ declare_rule! {
     /// The service is linked to its Dockerfile through its image: a `docker build -t
     /// $CI_REGISTRY_IMAGE/NAME -f FILE` line of `.gitlab-ci.yml`, else `Dockerfile.NAME` for
     /// `image: ${CI_REGISTRY_IMAGE}/NAME:…` (the platform's convention), else the project's
-    /// `Dockerfile`. Images the project does not build are not checked; an image that runs as
-    /// root is FD001's.
+    /// `Dockerfile` (of several build lines for the image name, the first with the service's
+    /// tag: `:$CI_COMMIT_SHA` for `:${CI_COMMIT_SHA}`, else the first). When the build line
+    /// says `--target STAGE`, the image is that stage (and
+    /// the stages it is built on), not the final one, and the message names it. Images the
+    /// project does not build are not checked; an image that runs as root is FD001's.
     ///
     /// ## Why is this bad?
     /// The platform creates mount points owned by uid 1001. A process running as another uid
@@ -89,11 +92,16 @@ impl Rule for VolumeOwnerMismatch {
                 continue;
             };
             let f = l.dockerfile;
-            // Each Dockerfile is walked once, whatever the number of services it builds.
-            let user = match users.entry(f.id) {
+            let stage = l.stage();
+            // Each image (a stage of a Dockerfile) is walked once, whatever the number of
+            // services that run it.
+            let user = match users.entry((f.id, stage)) {
                 Entry::Occupied(known) => known.into_mut(),
                 Entry::Vacant(first) => {
-                    let user = f.parsed.final_user();
+                    let user = match stage {
+                        Some(stage) => f.parsed.stage_user(stage),
+                        None => f.parsed.final_user(),
+                    };
                     out.extend(f.over_budget(&user));
                     first.insert(user)
                 }
@@ -142,10 +150,17 @@ impl Rule for VolumeOwnerMismatch {
                     format!("`{v}` has no default value"),
                 ),
             };
+            // A `--target` names the stage the image is: say which.
+            let image = match stage {
+                Some(stage) if l.named() => {
+                    format!("its image ({})", link::stage_title(f, stage, true))
+                }
+                _ => "its image".to_owned(),
+            };
             let mut d = key.point(registry::diagnostic(
                 "FD003",
                 format!(
-                    "service `{name}` mounts volumes but its image does not run as uid 1001: {why}"
+                    "service `{name}` mounts volumes but {image} does not run as uid 1001: {why}"
                 ),
             ));
             let user_line = user.user_instruction.and_then(|i| f.line_of(i));
@@ -159,5 +174,44 @@ impl Rule for VolumeOwnerMismatch {
                 "create the user with uid 1001 (`RUN useradd app --uid 1001`) and run as it (`USER app`): the platform's volumes are owned by uid 1001",
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::dockerfile::findings;
+
+    /// `dev` runs as uid 1000, `prod` (the final stage) as uid 1001.
+    const STAGES: &str = "FROM python:3 AS dev\nRUN useradd -u 1000 app\nUSER app\n\
+                          FROM python:3 AS prod\nRUN useradd -u 1001 app\nUSER app\n";
+
+    fn fd003(target: &str) -> Vec<String> {
+        let compose = "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n    volumes:\n      - ./data:/data\n";
+        let ci = format!(
+            "build:\n  script:\n    - docker build {target} -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA .\n"
+        );
+        findings(
+            &[
+                ("docker-compose.yml", compose),
+                ("Dockerfile", STAGES),
+                (".gitlab-ci.yml", &ci),
+            ],
+            &["FD003"],
+        )
+    }
+
+    /// The image is the stage `--target` builds: its user decides, and the message names it.
+    #[test]
+    fn the_user_is_the_target_stages() {
+        assert_eq!(fd003(""), Vec::<String>::new());
+        assert_eq!(fd003("--target prod"), Vec::<String>::new());
+        assert_eq!(
+            fd003("--target=Dev"),
+            [
+                "FD003 docker-compose.yml:4 service `app` mounts volumes but its image (stage `dev` of `Dockerfile`) does not run as uid 1001: it runs as `app`, uid 1000",
+                "  Dockerfile:3 `Dockerfile`, linked through `docker build -f Dockerfile --target Dev` in job `build` of .gitlab-ci.yml: `app` has uid 1000",
+                "  Dockerfile:2 the user is created here",
+            ]
+        );
     }
 }
