@@ -191,11 +191,18 @@ fn diagnostic(
     let final_from = user.final_from?;
     let Some(at) = user.user_instruction else {
         let loc = f.line_of(final_from)?;
+        // No stage of the chain sets a user: the image's user is that of the image the first
+        // stage of the chain starts from (`python:3`, not the stage `base` built on it).
+        let image = df
+            .stage_chain(stage)
+            .last()
+            .and_then(|i| df.stages.get(*i))
+            .map_or(base, |s| s.base.as_str());
         return Some(
             registry::diagnostic(
                 "FD001",
                 format!(
-                    "{title} sets no `USER`: the image runs as root (unless its base image `{base}` sets a user, which factory cannot see)"
+                    "{title} sets no `USER`: the image runs as root (unless its base image `{image}` sets a user, which factory cannot see)"
                 ),
             )
             .at_labelled(loc, format!("{}, without `USER`", short.trim_start_matches("the "))),
