@@ -449,22 +449,6 @@ impl Dockerfile {
         self.stage_names = names;
     }
 
-    /// Walk stage `index` after the stages it is built on, and return what it leaves. A loop,
-    /// not a recursion: a chain of any length is followed (a stack of 64 levels used to stop it
-    /// short, and the user set at its start was lost).
-    fn walk(
-        &self,
-        index: usize,
-        globals: &BTreeMap<&str, Option<&str>>,
-        budget: &Cell<usize>,
-    ) -> StageEnd {
-        let mut end = StageEnd::default();
-        for stage in self.stage_chain(index).into_iter().rev() {
-            end = self.walk_stage(stage, end, globals, budget);
-        }
-        end
-    }
-
     /// Walk one stage from what the stage it is built on left (`end`).
     fn walk_stage(
         &self,
@@ -575,8 +559,52 @@ impl Dockerfile {
     /// read as the final stage.
     #[must_use]
     pub fn stage_user(&self, last: usize) -> FinalUser {
-        let Some(last) = self.stages.len().checked_sub(1).map(|n| last.min(n)) else {
-            return self.final_user();
+        self.stage_users(&[last])
+            .pop()
+            .unwrap_or_else(|| self.final_user())
+    }
+
+    /// [`Dockerfile::stage_user`] of each of `wanted`, in one pass: each stage of their chains
+    /// is walked once, in file order (a walk per stage wanted took the product of the targets
+    /// and the chain's length), from what the stage it is built on left, moved to its last
+    /// user and copied for the others.
+    #[must_use]
+    pub fn stage_users(&self, wanted: &[usize]) -> Vec<FinalUser> {
+        let Some(last) = self.stages.len().checked_sub(1) else {
+            return wanted.iter().map(|_| self.final_user()).collect();
+        };
+        let wanted: Vec<usize> = wanted.iter().map(|w| (*w).min(last)).collect();
+        let parent = |i: usize| self.stages.get(i).and_then(|s| s.parent).filter(|p| *p < i);
+        // The stages to walk, and how many times each one's end is taken: once per stage
+        // built on it that is walked, once per time it is wanted.
+        let mut needed = vec![false; self.stages.len()];
+        let mut takes = vec![0_usize; self.stages.len()];
+        for &w in &wanted {
+            if let Some(t) = takes.get_mut(w) {
+                *t += 1;
+            }
+            let mut at = w;
+            while needed.get(at) == Some(&false) {
+                if let Some(n) = needed.get_mut(at) {
+                    *n = true;
+                }
+                let Some(p) = parent(at) else { break };
+                if let Some(t) = takes.get_mut(p) {
+                    *t += 1;
+                }
+                at = p;
+            }
+        }
+        let mut ends: Vec<Option<StageEnd>> = vec![None; self.stages.len()];
+        let mut take = |ends: &mut Vec<Option<StageEnd>>, i: usize| -> StageEnd {
+            let left = takes.get_mut(i).map_or(0, |t| {
+                *t = t.saturating_sub(1);
+                *t
+            });
+            let slot = ends
+                .get_mut(i)
+                .and_then(|e| if left == 0 { e.take() } else { e.clone() });
+            slot.unwrap_or_default()
         };
         let globals: BTreeMap<&str, Option<&str>> = self
             .global_args
@@ -584,7 +612,27 @@ impl Dockerfile {
             .map(|(n, v)| (n.as_str(), v.as_deref()))
             .collect();
         let budget = Cell::new(self.substitution_budget());
-        let end = self.walk(last, &globals, &budget);
+        for i in 0..self.stages.len() {
+            if needed.get(i) != Some(&true) {
+                continue;
+            }
+            let start = parent(i).map_or_else(StageEnd::default, |p| take(&mut ends, p));
+            let end = self.walk_stage(i, start, &globals, &budget);
+            if let Some(slot) = ends.get_mut(i) {
+                *slot = Some(end);
+            }
+        }
+        wanted
+            .iter()
+            .map(|&w| {
+                let end = take(&mut ends, w);
+                self.user_at(w, end)
+            })
+            .collect()
+    }
+
+    /// The user of stage `last` from what its walk left.
+    fn user_at(&self, last: usize, end: StageEnd) -> FinalUser {
         let final_from = self.stages.get(last).map(|s| s.from);
         let over_budget = self.over_budget.into_iter().chain(end.over_budget).min();
         let Some((value, at)) = end.user else {
@@ -639,7 +687,8 @@ impl Dockerfile {
         let mut out = Vec::new();
         let mut at = Some(index);
         while let Some(i) = at {
-            if out.contains(&i) || i >= self.stages.len() {
+            // Parents come first in the file (`p < i`): the chain ends, and has no repeats.
+            if i >= self.stages.len() {
                 break;
             }
             out.push(i);
@@ -1332,6 +1381,50 @@ mod tests {
         assert_eq!(df.final_user().uid(), Some(1));
         // Not a timing test: a quadratic walk would take minutes.
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    /// Many stages wanted at once (a build line per stage of a long chain) walk each stage
+    /// once: a walk per stage wanted was quadratic (20 000 stages took minutes).
+    #[test]
+    fn many_targets_walk_each_stage_once() {
+        let mut text = "FROM a AS s0\nUSER 1\n".to_owned();
+        for i in 1..20_000_usize {
+            text.push_str(&format!("FROM s{} AS s{i}\nRUN true\n", i - 1));
+        }
+        let df = parse(&text);
+        let wanted: Vec<usize> = (0..20_000).rev().collect();
+        let started = std::time::Instant::now();
+        let users = df.stage_users(&wanted);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        assert_eq!(users.len(), 20_000);
+        assert!(users.iter().all(|u| u.uid() == Some(1)));
+        assert!(!users[19_999].inherited && users[0].inherited);
+    }
+
+    /// Stages that share a parent, wanted in any order and more than once, get what
+    /// [`Dockerfile::stage_user`] finds for each alone.
+    #[test]
+    fn stage_users_match_stage_user() {
+        let text = "ARG U=7\nFROM a AS base\nARG U\nENV UID=$U\nRUN useradd -u 1001 app\n\
+                    FROM base AS one\nUSER app\nFROM base AS two\nUSER $UID\n\
+                    FROM two AS three\nENV UID=9\nFROM a AS other\nUSER root\n";
+        let df = parse(text);
+        let wanted = [3, 1, 4, 0, 2, 1, 9];
+        let alone: Vec<FinalUser> = wanted.iter().map(|w| df.stage_user(*w)).collect();
+        assert_eq!(df.stage_users(&wanted), alone);
+        let uids: Vec<_> = alone.iter().map(FinalUser::uid).collect();
+        assert_eq!(
+            uids,
+            [
+                Some(7),
+                Some(1001),
+                Some(0),
+                Some(0),
+                Some(7),
+                Some(1001),
+                Some(0)
+            ]
+        );
     }
 
     proptest::proptest! {

@@ -128,8 +128,8 @@ impl Rule for RunsAsRoot {
                     .push((s, l));
             }
             let mut over_budget = BTreeSet::new();
-            for (stage, image) in judged {
-                let user = df.stage_user(stage);
+            let stages: Vec<usize> = judged.keys().copied().collect();
+            for ((stage, image), user) in judged.into_iter().zip(df.stage_users(&stages)) {
                 if over_budget.insert(user.over_budget) {
                     out.extend(f.over_budget(&user));
                 }

@@ -1,9 +1,8 @@
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::diagnostic::Diagnostics;
 use crate::dockerfile::RunAs;
-use crate::rules::dockerfile::link::{self, dockerfiles};
+use crate::rules::dockerfile::link::{self, ProjectDockerfile, dockerfiles};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -80,7 +79,8 @@ impl Rule for VolumeOwnerMismatch {
         if files.is_empty() {
             return;
         }
-        let mut users = HashMap::new();
+        // The services to check and the images they run.
+        let mut images = Vec::new();
         for svc in &cx.project.services {
             if !writes_to_volumes(cx, svc) {
                 continue;
@@ -91,20 +91,46 @@ impl Rule for VolumeOwnerMismatch {
             let Some(l) = link::link(cx, svc) else {
                 continue;
             };
+            images.push((svc, key, l));
+        }
+        // Each image (a stage of a Dockerfile) is walked once, whatever the number of services
+        // that run it, and each Dockerfile once for all its stages that services run.
+        let mut stages_of: Vec<(&ProjectDockerfile, Vec<usize>)> = Vec::new();
+        let mut file_slot = HashMap::new();
+        for (_, _, l) in &images {
+            let slot = *file_slot.entry(l.dockerfile.id).or_insert_with(|| {
+                stages_of.push((l.dockerfile, Vec::new()));
+                stages_of.len() - 1
+            });
+            if let (Some(stage), Some((_, stages))) = (l.stage(), stages_of.get_mut(slot)) {
+                stages.push(stage);
+            }
+        }
+        let mut users = HashMap::new();
+        for (f, mut stages) in stages_of {
+            stages.sort_unstable();
+            stages.dedup();
+            if stages.is_empty() {
+                // No `FROM`: no stage, the user of no image.
+                let user = f.parsed.final_user();
+                out.extend(f.over_budget(&user));
+                users.insert((f.id, None), user);
+                continue;
+            }
+            let found = f.parsed.stage_users(&stages);
+            let mut reported = BTreeSet::new();
+            for (stage, user) in stages.into_iter().zip(found) {
+                if reported.insert(user.over_budget) {
+                    out.extend(f.over_budget(&user));
+                }
+                users.insert((f.id, Some(stage)), user);
+            }
+        }
+        for (svc, key, l) in images {
             let f = l.dockerfile;
             let stage = l.stage();
-            // Each image (a stage of a Dockerfile) is walked once, whatever the number of
-            // services that run it.
-            let user = match users.entry((f.id, stage)) {
-                Entry::Occupied(known) => known.into_mut(),
-                Entry::Vacant(first) => {
-                    let user = match stage {
-                        Some(stage) => f.parsed.stage_user(stage),
-                        None => f.parsed.final_user(),
-                    };
-                    out.extend(f.over_budget(&user));
-                    first.insert(user)
-                }
+            let Some(user) = users.get(&(f.id, stage)) else {
+                continue;
             };
             let name = svc.name(&cx.project.tree);
             let (why, note) = match &user.run_as {
