@@ -159,7 +159,9 @@ fn escape_directive(text: &str) -> char {
             return '\\';
         };
         let name = name.trim().to_ascii_lowercase();
-        if name.is_empty() || name.contains(char::is_whitespace) {
+        // An unknown directive is a comment, and directives end at the first comment: BuildKit
+        // knows `syntax`, `escape` and `check`.
+        if !matches!(name.as_str(), "syntax" | "escape" | "check") {
             return '\\';
         }
         if name == "escape" {
@@ -1211,6 +1213,12 @@ mod tests {
         assert_eq!(df.final_user().uid(), Some(1001));
         // A directive after a comment is a comment.
         assert_eq!(parse("# hi\n# escape=`\nFROM a\n").escape, '\\');
+        // After a known directive, another one is read; after an unknown one (a comment), not.
+        assert_eq!(
+            parse("# syntax=docker/dockerfile:1\n# escape = `\nFROM a\n").escape,
+            '`'
+        );
+        assert_eq!(parse("# foo=bar\n# escape=`\nFROM a\n").escape, '\\');
     }
 
     /// Docker joins the continued lines before it reads the keyword: `US\` then `ER root` is
