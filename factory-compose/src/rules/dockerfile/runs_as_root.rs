@@ -61,8 +61,9 @@ struct Judged<'c> {
     named: bool,
     /// The build lines with a `--target`, and what that target is, that build this stage.
     builds: Vec<(&'c BuildLine, Target)>,
-    /// The services that run it, with how they were linked.
-    services: Vec<(usize, Link<'c>)>,
+    /// The services that run it, with how they were linked (found when a build line has a
+    /// `--target`: else every service of the file runs its final stage).
+    services: Vec<&'c (usize, Link<'c>)>,
 }
 
 impl Rule for RunsAsRoot {
@@ -86,20 +87,29 @@ impl Rule for RunsAsRoot {
                 list.push(b);
             }
         }
-        let mut services_of: Vec<Vec<(usize, Link<'_>)>> =
-            files.iter().map(|_| Vec::new()).collect();
-        let index_of: super::super::FastMap<_, usize> =
-            files.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
-        for (s, svc) in cx.project.services.iter().enumerate() {
-            if let Some(l) = link::link(cx, svc)
-                && let Some(list) = index_of
-                    .get(&l.dockerfile.id)
-                    .and_then(|i| services_of.get_mut(*i))
-            {
-                list.push((s, l));
-            }
-        }
-        for ((f, builds), services) in files.iter().zip(builds_of).zip(services_of) {
+        // Linked only when needed: to find the stages services run when a build line has a
+        // `--target`, else for the services of a finding.
+        let services_of = std::cell::OnceCell::new();
+        let services_of = || {
+            services_of.get_or_init(|| {
+                let mut services_of: Vec<Vec<(usize, Link<'_>)>> =
+                    files.iter().map(|_| Vec::new()).collect();
+                let index_of: super::super::FastMap<_, usize> =
+                    files.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
+                for (s, svc) in cx.project.services.iter().enumerate() {
+                    if let Some(l) = link::link(cx, svc)
+                        && let Some(list) = index_of
+                            .get(&l.dockerfile.id)
+                            .and_then(|i| services_of.get_mut(*i))
+                    {
+                        list.push((s, l));
+                    }
+                }
+                services_of
+            })
+        };
+        let any_target = link::build_lines(cx).iter().any(|b| b.target.is_some());
+        for (i, (f, builds)) in files.iter().zip(builds_of).enumerate() {
             let df = &f.parsed;
             let Some(last) = df.stages.len().checked_sub(1) else {
                 out.extend(f.over_budget(&df.final_user()));
@@ -120,12 +130,15 @@ impl Rule for RunsAsRoot {
                     stage.builds.push((b, target));
                 }
             }
-            for (s, l) in services {
-                judged
-                    .entry(l.stage().unwrap_or(last))
-                    .or_default()
-                    .services
-                    .push((s, l));
+            if any_target {
+                for service in services_of().get(i).into_iter().flatten() {
+                    let (_, l) = service;
+                    judged
+                        .entry(l.stage().unwrap_or(last))
+                        .or_default()
+                        .services
+                        .push(service);
+                }
             }
             let mut over_budget = BTreeSet::new();
             let stages: Vec<usize> = judged.keys().copied().collect();
@@ -157,7 +170,12 @@ impl Rule for RunsAsRoot {
                     };
                     d = d.with_secondary(b.location, note);
                 }
-                for (s, l) in &image.services {
+                let services = if any_target {
+                    image.services
+                } else {
+                    services_of().get(i).into_iter().flatten().collect()
+                };
+                for (s, l) in services {
                     if let Some(svc) = cx.project.services.get(*s)
                         && let Some(image) = &svc.image
                     {
