@@ -400,3 +400,48 @@ fn a_subfolder_finds_the_project_in_a_parent_folder() {
         "{missing:?}"
     );
 }
+
+/// `docker build --target prod` in `.gitlab-ci.yml`: `factory lint` judges stage `prod` (uid
+/// 1001), not the final stage `dev` (root), which no job builds; with a target that names no
+/// stage, the final stage is judged and the build line says that Docker fails the build.
+#[test]
+fn the_stage_a_build_line_targets_is_the_image() {
+    let files = |target: &'static str| {
+        [
+            (
+                "docker-compose.yml",
+                "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n    volumes: [\"./data:/data\"]\n",
+            ),
+            (
+                "Dockerfile",
+                "FROM debian AS Prod\nRUN useradd -u 1001 app\nUSER app\nFROM debian AS dev\nUS\\\nER root\n",
+            ),
+            (".gitlab-ci.yml", target),
+            (
+                ".env",
+                "CI_REGISTRY_IMAGE=registry.example/g/p\nCI_COMMIT_SHA=dev\n",
+            ),
+        ]
+    };
+    let dir = project(
+        "target",
+        &files(
+            "build:\n  script:\n    - docker build -t \"$CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA\" --target=prod .\n",
+        ),
+    );
+    let out = factory(&["lint", "--format", "json"], &dir);
+    assert_eq!(codes(&out), [], "{}", String::from_utf8_lossy(&out.stdout));
+    let dir = project(
+        "typo",
+        &files(
+            "build:\n  script:\n    - docker build --target prodd -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA .\n",
+        ),
+    );
+    let out = factory(&["lint", "--no-color"], &dir);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("error[FD001]: the final stage of `Dockerfile` runs as root (`USER root`)\n --> Dockerfile:5:1")
+            && text.contains("job `build` builds `--target prodd`, which names no stage of `Dockerfile`: Docker fails this build"),
+        "{text}"
+    );
+}

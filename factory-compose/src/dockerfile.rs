@@ -3,7 +3,8 @@
 //!
 //! The parser follows the Dockerfile reference: parser directives at the top (`# escape=`` ` ``),
 //! comments, line continuations (the escape character at the end of a line; comment and empty
-//! lines inside a continued instruction are dropped), here-documents (`RUN <<EOF`), instruction
+//! lines inside a continued instruction are dropped; the lines are joined before the keyword is
+//! read, so `US\` then `ER root` is `USER root`), here-documents (`RUN <<EOF`), instruction
 //! keywords in any case. It never fails: what it cannot read is kept as written.
 //!
 //! ```
@@ -33,7 +34,7 @@ pub struct Instruction {
     pub args: String,
     /// From the keyword to the end of the instruction's last line (trailing spaces excluded).
     pub span: Range<usize>,
-    /// The keyword as written.
+    /// The keyword as written (over several lines when a continuation splits it: `US\`, `ER`).
     pub keyword_span: Range<usize>,
     /// The first line of the instruction (keyword to end of line, trailing spaces excluded).
     pub first_line: Range<usize>,
@@ -126,6 +127,8 @@ pub struct Dockerfile {
     /// The first `ARG` before the first `FROM`, or `FROM`, whose substituted value grew past
     /// the 1 MiB allowed: its value is unknown, as an unset variable's is.
     pub over_budget: Option<usize>,
+    /// Stage name (lower-cased) → index of the first stage of that name.
+    stage_names: BTreeMap<String, usize>,
 }
 
 /// Parse a Dockerfile. Never fails; spans are byte ranges of `text`.
@@ -139,6 +142,7 @@ pub fn parse(text: &str) -> Dockerfile {
         global_args: Vec::new(),
         escape,
         over_budget: None,
+        stage_names: BTreeMap::new(),
     };
     df.build_stages();
     df
@@ -155,7 +159,9 @@ fn escape_directive(text: &str) -> char {
             return '\\';
         };
         let name = name.trim().to_ascii_lowercase();
-        if name.is_empty() || name.contains(char::is_whitespace) {
+        // An unknown directive is a comment, and directives end at the first comment: BuildKit
+        // knows `syntax`, `escape` and `check`.
+        if !matches!(name.as_str(), "syntax" | "escape" | "check") {
             return '\\';
         }
         if name == "escape" {
@@ -196,19 +202,21 @@ fn scan(text: &str, escape: char) -> Vec<Instruction> {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let kw_start = start + (line.len() - trimmed.len());
-        let kw_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
-        let kw_end = kw_start + kw_len;
-        let keyword = text[kw_start..kw_end].to_ascii_uppercase();
-        let first_line = kw_start..kw_start + line[kw_start - start..].trim_end().len();
-        let mut args = String::new();
+        let line_start = start + (line.len() - trimmed.len());
+        let first_line = line_start..line_start + trimmed.trim_end().len();
+        // The logical line: Docker joins the continued lines before it reads the keyword, so
+        // `US\` then `ER root` is `USER root`. Each piece joined is kept with where it starts
+        // in the text, to find the keyword's end there.
+        let mut joined = String::new();
+        let mut pieces: Vec<(usize, usize)> = Vec::new();
         let mut last_end = first_line.end;
-        let mut piece = &text[kw_end..end];
+        let mut piece = (line_start, end);
         loop {
-            let t = piece.trim_end();
+            let t = text[piece.0..piece.1].trim_end();
+            pieces.push((joined.len(), piece.0));
             match t.strip_suffix(escape) {
                 Some(cont) => {
-                    args.push_str(cont);
+                    joined.push_str(cont);
                     // Continue with the next line that is not a comment or empty.
                     let mut next = None;
                     while let Some(&(s, e)) = lines.get(i) {
@@ -222,18 +230,40 @@ fn scan(text: &str, escape: char) -> Vec<Instruction> {
                     }
                     match next {
                         Some((s, e)) => {
-                            piece = &text[s..e];
-                            last_end = s + piece.trim_end().len();
+                            piece = (s, e);
+                            last_end = s + text[s..e].trim_end().len();
                         }
                         None => break,
                     }
                 }
                 None => {
-                    args.push_str(t);
+                    joined.push_str(t);
                     break;
                 }
             }
         }
+        // The keyword: the first word of the logical line (a line of only an escape character
+        // may put it on the next line).
+        let kw_at = joined.len() - joined.trim_start().len();
+        let kw_len = joined[kw_at..]
+            .find(char::is_whitespace)
+            .unwrap_or(joined.len() - kw_at);
+        if kw_len == 0 {
+            continue;
+        }
+        let keyword = joined[kw_at..kw_at + kw_len].to_ascii_uppercase();
+        let in_text = |at: usize, after: bool| {
+            // The piece that holds logical offset `at` (its end when `after`: a keyword ends
+            // where its last piece does, not at the start of the next line).
+            let k = pieces.partition_point(|&(j, _)| if after { j < at } else { j <= at });
+            let (j, s) = pieces
+                .get(k.saturating_sub(1))
+                .copied()
+                .unwrap_or((0, line_start));
+            s + (at - j)
+        };
+        let keyword_span = in_text(kw_at, false)..in_text(kw_at + kw_len, true);
+        let mut args = joined[kw_at + kw_len..].to_owned();
         // Here-documents: `<<EOF`, `<<-EOF`, `<<"EOF"`.
         if matches!(keyword.as_str(), "RUN" | "COPY" | "ADD") {
             for (word, strip_tabs) in heredoc_words(&args) {
@@ -256,12 +286,12 @@ fn scan(text: &str, escape: char) -> Vec<Instruction> {
                 args.push_str(&body);
             }
         }
-        let last_end = last_end.max(kw_end);
+        let last_end = last_end.max(keyword_span.end);
         out.push(Instruction {
             keyword,
             args: args.trim().to_owned(),
-            span: kw_start..last_end,
-            keyword_span: kw_start..kw_end,
+            span: line_start..last_end,
+            keyword_span,
             first_line,
         });
     }
@@ -412,25 +442,13 @@ impl Dockerfile {
         }
         if let Some(mut stage) = current.take() {
             stage.body = stage.from + 1..self.instructions.len();
+            if let Some(name) = &stage.name {
+                names.entry(name.clone()).or_insert(self.stages.len());
+            }
             self.stages.push(stage);
         }
         self.over_budget = over_budget;
-    }
-
-    /// Walk stage `index` after the stages it is built on, and return what it leaves. A loop,
-    /// not a recursion: a chain of any length is followed (a stack of 64 levels used to stop it
-    /// short, and the user set at its start was lost).
-    fn walk(
-        &self,
-        index: usize,
-        globals: &BTreeMap<&str, Option<&str>>,
-        budget: &Cell<usize>,
-    ) -> StageEnd {
-        let mut end = StageEnd::default();
-        for stage in self.stage_chain(index).into_iter().rev() {
-            end = self.walk_stage(stage, end, globals, budget);
-        }
-        end
+        self.stage_names = names;
     }
 
     /// Walk one stage from what the stage it is built on left (`end`).
@@ -516,15 +534,79 @@ impl Dockerfile {
     /// The user the final stage runs as.
     #[must_use]
     pub fn final_user(&self) -> FinalUser {
-        let Some(last) = self.stages.len().checked_sub(1) else {
-            return FinalUser {
+        match self.stages.len().checked_sub(1) {
+            Some(last) => self.stage_user(last),
+            None => FinalUser {
                 run_as: RunAs::Root,
                 user_instruction: None,
                 final_from: None,
                 uid_instruction: None,
                 inherited: false,
                 over_budget: self.over_budget,
-            };
+            },
+        }
+    }
+
+    /// The index of the stage called `name` (`FROM x AS name`), compared case-insensitively as
+    /// BuildKit compares a `docker build --target` with the stage names; the first of two
+    /// stages of the same name.
+    #[must_use]
+    pub fn stage_named(&self, name: &str) -> Option<usize> {
+        self.stage_names.get(&name.to_ascii_lowercase()).copied()
+    }
+
+    /// The user stage `last` runs as: the user of the image `docker build --target` builds
+    /// when it names that stage ([`Dockerfile::final_user`] for the final stage). In the
+    /// [`FinalUser`] returned, the "final stage" is stage `last`; an index past the stages is
+    /// read as the final stage.
+    #[must_use]
+    pub fn stage_user(&self, last: usize) -> FinalUser {
+        self.stage_users(&[last])
+            .pop()
+            .unwrap_or_else(|| self.final_user())
+    }
+
+    /// [`Dockerfile::stage_user`] of each of `wanted`, in one pass: each stage of their chains
+    /// is walked once, in file order (a walk per stage wanted took the product of the targets
+    /// and the chain's length), from what the stage it is built on left, moved to its last
+    /// user and copied for the others.
+    #[must_use]
+    pub fn stage_users(&self, wanted: &[usize]) -> Vec<FinalUser> {
+        let Some(last) = self.stages.len().checked_sub(1) else {
+            return wanted.iter().map(|_| self.final_user()).collect();
+        };
+        let wanted: Vec<usize> = wanted.iter().map(|w| (*w).min(last)).collect();
+        let parent = |i: usize| self.stages.get(i).and_then(|s| s.parent).filter(|p| *p < i);
+        // The stages to walk, and how many times each one's end is taken: once per stage
+        // built on it that is walked, once per time it is wanted.
+        let mut needed = vec![false; self.stages.len()];
+        let mut takes = vec![0_usize; self.stages.len()];
+        for &w in &wanted {
+            if let Some(t) = takes.get_mut(w) {
+                *t += 1;
+            }
+            let mut at = w;
+            while needed.get(at) == Some(&false) {
+                if let Some(n) = needed.get_mut(at) {
+                    *n = true;
+                }
+                let Some(p) = parent(at) else { break };
+                if let Some(t) = takes.get_mut(p) {
+                    *t += 1;
+                }
+                at = p;
+            }
+        }
+        let mut ends: Vec<Option<StageEnd>> = vec![None; self.stages.len()];
+        let mut take = |ends: &mut Vec<Option<StageEnd>>, i: usize| -> StageEnd {
+            let left = takes.get_mut(i).map_or(0, |t| {
+                *t = t.saturating_sub(1);
+                *t
+            });
+            let slot = ends
+                .get_mut(i)
+                .and_then(|e| if left == 0 { e.take() } else { e.clone() });
+            slot.unwrap_or_default()
         };
         let globals: BTreeMap<&str, Option<&str>> = self
             .global_args
@@ -532,7 +614,27 @@ impl Dockerfile {
             .map(|(n, v)| (n.as_str(), v.as_deref()))
             .collect();
         let budget = Cell::new(self.substitution_budget());
-        let end = self.walk(last, &globals, &budget);
+        for i in 0..self.stages.len() {
+            if needed.get(i) != Some(&true) {
+                continue;
+            }
+            let start = parent(i).map_or_else(StageEnd::default, |p| take(&mut ends, p));
+            let end = self.walk_stage(i, start, &globals, &budget);
+            if let Some(slot) = ends.get_mut(i) {
+                *slot = Some(end);
+            }
+        }
+        wanted
+            .iter()
+            .map(|&w| {
+                let end = take(&mut ends, w);
+                self.user_at(w, end)
+            })
+            .collect()
+    }
+
+    /// The user of stage `last` from what its walk left.
+    fn user_at(&self, last: usize, end: StageEnd) -> FinalUser {
         let final_from = self.stages.get(last).map(|s| s.from);
         let over_budget = self.over_budget.into_iter().chain(end.over_budget).min();
         let Some((value, at)) = end.user else {
@@ -587,7 +689,8 @@ impl Dockerfile {
         let mut out = Vec::new();
         let mut at = Some(index);
         while let Some(i) = at {
-            if out.contains(&i) || i >= self.stages.len() {
+            // Parents come first in the file (`p < i`): the chain ends, and has no repeats.
+            if i >= self.stages.len() {
                 break;
             }
             out.push(i);
@@ -1056,6 +1159,34 @@ mod tests {
         assert_eq!(parse(text).final_user().uid(), Some(1001));
     }
 
+    /// `docker build --target NAME` builds stage NAME: its user is that of the stage and the
+    /// stages it is built on, not the final stage's.
+    #[test]
+    fn a_target_stage_has_its_own_user() {
+        let text = "FROM python:3 AS Base\nRUN useradd -u 1001 app\nUSER app\n\
+                    FROM base AS prod\nCOPY . /app\n\
+                    FROM base AS dev\nUSER root\n";
+        let df = parse(text);
+        assert_eq!(df.stage_named("BASE"), Some(0));
+        assert_eq!(df.stage_named("prod"), Some(1));
+        assert_eq!(df.stage_named("Dev"), Some(2));
+        assert_eq!(df.stage_named("test"), None);
+        assert!(df.final_user().is_root());
+        let prod = df.stage_user(1);
+        assert_eq!(prod.uid(), Some(1001));
+        assert!(prod.inherited);
+        assert_eq!(prod.final_from, Some(3));
+        assert_eq!(df.stage_user(0).uid(), Some(1001));
+        assert!(!df.stage_user(0).inherited);
+        assert_eq!(df.stage_user(2), df.final_user());
+        // Past the stages: the final stage; no stage at all: root, no `FROM`.
+        assert_eq!(df.stage_user(9), df.final_user());
+        assert_eq!(parse("USER 1001\n").stage_user(0).final_from, None);
+        // Two stages of one name: the first, as `FROM name` finds it.
+        let df = parse("FROM a AS x\nUSER 1\nFROM b AS X\nUSER 2\n");
+        assert_eq!(df.stage_named("x"), Some(0));
+    }
+
     #[test]
     fn continuations_comments_and_escape_directive() {
         let text = "FROM a\nRUN apt-get update \\\n# a comment\n\n    && useradd \\\n      --uid 1001 app\nUSER app\n";
@@ -1082,6 +1213,55 @@ mod tests {
         assert_eq!(df.final_user().uid(), Some(1001));
         // A directive after a comment is a comment.
         assert_eq!(parse("# hi\n# escape=`\nFROM a\n").escape, '\\');
+        // After a known directive, another one is read; after an unknown one (a comment), not.
+        assert_eq!(
+            parse("# syntax=docker/dockerfile:1\n# escape = `\nFROM a\n").escape,
+            '`'
+        );
+        assert_eq!(parse("# foo=bar\n# escape=`\nFROM a\n").escape, '\\');
+    }
+
+    /// Docker joins the continued lines before it reads the keyword: `US\` then `ER root` is
+    /// `USER root` (it was read as an instruction `US\` and another `ER`). The instruction still
+    /// starts on its first line, and its keyword's span covers both pieces.
+    #[test]
+    fn a_keyword_split_by_a_continuation_is_one_keyword() {
+        let text = "FROM a\nUSER 1001\nUS\\\nER root\nCMD x\n";
+        let df = parse(text);
+        let kws: Vec<_> = df.instructions.iter().map(|i| i.keyword.as_str()).collect();
+        assert_eq!(kws, ["FROM", "USER", "USER", "CMD"]);
+        let user = &df.instructions[2];
+        assert_eq!(user.args, "root");
+        assert_eq!(&text[user.first_line.clone()], "US\\");
+        assert_eq!(&text[user.keyword_span.clone()], "US\\\nER");
+        assert_eq!(&text[user.span.clone()], "US\\\nER root");
+        assert!(df.final_user().is_root());
+        // A comment line inside, a split after the keyword, the escape directive's backtick,
+        // CRLF line ends.
+        let text = "# escape=`\r\nFROM a\r\nU`\r\n# a comment\r\nSE`\r\nR `\r\n 1001\r\n";
+        let df = parse(text);
+        let user = &df.instructions[1];
+        assert_eq!(user.keyword, "USER");
+        assert_eq!(user.args, "1001");
+        assert_eq!(&text[user.first_line.clone()], "U`");
+        assert_eq!(
+            &text[user.keyword_span.clone()],
+            "U`\r\n# a comment\r\nSE`\r\nR"
+        );
+        assert_eq!(df.final_user().uid(), Some(1001));
+        // With `\` escapes, a backtick is a character like any other; the continued line keeps
+        // its leading spaces (`US` then `  ER` is the keyword `US`), as Docker reads it.
+        let df = parse("FROM a\nUS`\nER root\nUS\\\n  ER root\n");
+        let kws: Vec<_> = df.instructions.iter().map(|i| i.keyword.as_str()).collect();
+        assert_eq!(kws, ["FROM", "US`", "ER", "US"]);
+        // A line of only the escape character: the keyword is on the next line.
+        let text = "FROM a\n\\\nUSER 1001\n";
+        let df = parse(text);
+        assert_eq!(df.instructions[1].keyword, "USER");
+        assert_eq!(&text[df.instructions[1].keyword_span.clone()], "USER");
+        assert_eq!(&text[df.instructions[1].first_line.clone()], "\\");
+        // Only escapes: no instruction.
+        assert_eq!(parse("FROM a\n\\\n").instructions.len(), 1);
     }
 
     #[test]
@@ -1209,6 +1389,50 @@ mod tests {
         assert_eq!(df.final_user().uid(), Some(1));
         // Not a timing test: a quadratic walk would take minutes.
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    /// Many stages wanted at once (a build line per stage of a long chain) walk each stage
+    /// once: a walk per stage wanted was quadratic (20 000 stages took minutes).
+    #[test]
+    fn many_targets_walk_each_stage_once() {
+        let mut text = "FROM a AS s0\nUSER 1\n".to_owned();
+        for i in 1..20_000_usize {
+            text.push_str(&format!("FROM s{} AS s{i}\nRUN true\n", i - 1));
+        }
+        let df = parse(&text);
+        let wanted: Vec<usize> = (0..20_000).rev().collect();
+        let started = std::time::Instant::now();
+        let users = df.stage_users(&wanted);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        assert_eq!(users.len(), 20_000);
+        assert!(users.iter().all(|u| u.uid() == Some(1)));
+        assert!(!users[19_999].inherited && users[0].inherited);
+    }
+
+    /// Stages that share a parent, wanted in any order and more than once, get what
+    /// [`Dockerfile::stage_user`] finds for each alone.
+    #[test]
+    fn stage_users_match_stage_user() {
+        let text = "ARG U=7\nFROM a AS base\nARG U\nENV UID=$U\nRUN useradd -u 1001 app\n\
+                    FROM base AS one\nUSER app\nFROM base AS two\nUSER $UID\n\
+                    FROM two AS three\nENV UID=9\nFROM a AS other\nUSER root\n";
+        let df = parse(text);
+        let wanted = [3, 1, 4, 0, 2, 1, 9];
+        let alone: Vec<FinalUser> = wanted.iter().map(|w| df.stage_user(*w)).collect();
+        assert_eq!(df.stage_users(&wanted), alone);
+        let uids: Vec<_> = alone.iter().map(FinalUser::uid).collect();
+        assert_eq!(
+            uids,
+            [
+                Some(7),
+                Some(1001),
+                Some(0),
+                Some(0),
+                Some(7),
+                Some(1001),
+                Some(0)
+            ]
+        );
     }
 
     proptest::proptest! {

@@ -240,6 +240,10 @@ pub(crate) struct BuildLine {
     pub(crate) dockerfile: String,
     /// The image name after `$CI_REGISTRY_IMAGE/` (`None`: the registry image itself).
     pub(crate) image_name: Option<String>,
+    /// The tag, variables written `$NAME` ([`same_variables`]): `$CI_COMMIT_SHA`.
+    pub(crate) tag: Option<String>,
+    /// The stage built, `--target NAME` as written (`None`: the final stage).
+    pub(crate) target: Option<String>,
     /// The job that runs it.
     pub(crate) job: String,
     /// The script line.
@@ -704,10 +708,12 @@ impl GitlabCi {
                     let Some(text) = self.text(line) else {
                         continue;
                     };
-                    for (dockerfile, image_name) in docker_builds(text) {
+                    for build in docker_builds(text) {
                         out.push(BuildLine {
-                            dockerfile,
-                            image_name,
+                            dockerfile: build.dockerfile,
+                            image_name: build.image_name,
+                            tag: build.tag,
+                            target: build.target,
                             job: job.name.clone(),
                             location: self.loc(line),
                         });
@@ -756,9 +762,22 @@ pub(crate) fn excludes_other_branches(expr: &str) -> bool {
     })
 }
 
-/// The `docker build` commands of a script line: (Dockerfile, image name after the registry
-/// image). Only builds tagged `$CI_REGISTRY_IMAGE…` count.
-pub(crate) fn docker_builds(script: &str) -> Vec<(String, Option<String>)> {
+/// One image a `docker build` command builds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DockerBuild {
+    /// The Dockerfile (`Dockerfile.app`, `./` removed).
+    pub(crate) dockerfile: String,
+    /// The image name after the registry image (`None`: the registry image itself).
+    pub(crate) image_name: Option<String>,
+    /// The tag, variables written `$NAME` ([`same_variables`]).
+    pub(crate) tag: Option<String>,
+    /// `--target NAME` (the last one given, as Docker reads its options; an empty one is none).
+    pub(crate) target: Option<String>,
+}
+
+/// The `docker build` commands of a script line, one per `$CI_REGISTRY_IMAGE…` tag (the
+/// images of other registries do not count).
+pub(crate) fn docker_builds(script: &str) -> Vec<DockerBuild> {
     let joined = script.replace("\\\n", " ");
     let normalized = joined
         .replace("&&", ";")
@@ -777,6 +796,7 @@ pub(crate) fn docker_builds(script: &str) -> Vec<(String, Option<String>)> {
         let mut file = None;
         let mut tags = Vec::new();
         let mut context = None;
+        let mut target = None;
         let mut i = start;
         while let Some(w) = words.get(i).copied() {
             i += 1;
@@ -793,6 +813,10 @@ pub(crate) fn docker_builds(script: &str) -> Vec<(String, Option<String>)> {
                 tags.extend(value(&mut i));
             } else if let Some(v) = w.strip_prefix("--tag=") {
                 tags.push(v);
+            } else if w == "--target" {
+                target = value(&mut i);
+            } else if let Some(v) = w.strip_prefix("--target=") {
+                target = Some(v);
             } else if w.starts_with("--") && !w.contains('=') && takes_value(w) {
                 i += 1;
             } else if !w.starts_with('-') {
@@ -804,6 +828,7 @@ pub(crate) fn docker_builds(script: &str) -> Vec<(String, Option<String>)> {
             (None, Some(".")) => "Dockerfile".to_owned(),
             _ => continue,
         };
+        let target = target.filter(|t| !t.is_empty()).map(str::to_owned);
         for tag in tags {
             let rest = tag
                 .strip_prefix("${CI_REGISTRY_IMAGE}")
@@ -813,9 +838,42 @@ pub(crate) fn docker_builds(script: &str) -> Vec<(String, Option<String>)> {
             let name = rest
                 .strip_prefix('/')
                 .map(|r| r.split(':').next().unwrap_or(r).to_owned());
-            out.push((file.clone(), name));
+            let tag = rest.split_once(':').map(|(_, t)| same_variables(t));
+            out.push(DockerBuild {
+                dockerfile: file.clone(),
+                image_name: name,
+                tag,
+                target: target.clone(),
+            });
         }
     }
+    out
+}
+
+/// `text` with its variables written `$NAME`, as `${NAME}` and the Makefile's `$(NAME)` also
+/// write them, to compare a build's tag with an image's: `${CI_COMMIT_SHA}` is
+/// `$CI_COMMIT_SHA`.
+pub(crate) fn same_variables(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let close = match rest.chars().next() {
+            Some('{') => '}',
+            Some('(') => ')',
+            _ => continue,
+        };
+        let inner = &rest[1..];
+        let len = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len());
+        if len > 0 && inner[len..].starts_with(close) {
+            out.push_str(&inner[..len]);
+            rest = &inner[len + 1..];
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -825,7 +883,6 @@ fn takes_value(flag: &str) -> bool {
         flag,
         "--build-arg"
             | "--label"
-            | "--target"
             | "--network"
             | "--platform"
             | "--cache-from"
@@ -1221,25 +1278,102 @@ mod tests {
         assert_eq!(found, want);
     }
 
+    /// (Dockerfile, image name, tag, target) of a build.
+    type Build = (String, Option<String>, Option<String>, Option<String>);
+
+    fn builds(script: &str) -> Vec<Build> {
+        docker_builds(script)
+            .into_iter()
+            .map(|b| (b.dockerfile, b.image_name, b.tag, b.target))
+            .collect()
+    }
+
+    fn build(file: &str, name: Option<&str>, tag: Option<&str>, target: Option<&str>) -> Build {
+        let own = |s: Option<&str>| s.map(str::to_owned);
+        (file.to_owned(), own(name), own(tag), own(target))
+    }
+
     #[test]
     fn docker_build_lines() {
         assert_eq!(
-            docker_builds(
+            builds(
                 "docker build -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA -f Dockerfile.app --build-arg=uid=1001 ."
             ),
-            [("Dockerfile.app".to_owned(), Some("app".to_owned()))]
+            [build(
+                "Dockerfile.app",
+                Some("app"),
+                Some("$CI_COMMIT_SHA"),
+                None
+            )]
         );
         assert_eq!(
-            docker_builds("docker pull x && docker build --tag ${CI_REGISTRY_IMAGE}:latest ."),
-            [("Dockerfile".to_owned(), None)]
+            builds("docker pull x && docker build --tag ${CI_REGISTRY_IMAGE}:latest ."),
+            [build("Dockerfile", None, Some("latest"), None)]
         );
         assert_eq!(
-            docker_builds(
+            builds(
                 "docker build -f ./docker/Dockerfile.cdn --build-arg uid=1 -t $CI_REGISTRY_IMAGE/cdn statics/"
             ),
-            [("docker/Dockerfile.cdn".to_owned(), Some("cdn".to_owned()))]
+            [build("docker/Dockerfile.cdn", Some("cdn"), None, None)]
         );
         assert!(docker_builds("docker build -t other/app .").is_empty());
         assert!(docker_builds("make build").is_empty());
+    }
+
+    /// `--target STAGE` before or after `-t`/`-f`, with `=` or a space, quoted; the last one
+    /// given counts, an empty one is none.
+    #[test]
+    fn docker_build_targets() {
+        let prod = |target: &str| {
+            [build(
+                "Dockerfile",
+                Some("app"),
+                Some("$CI_COMMIT_SHA"),
+                Some(target),
+            )]
+        };
+        for line in [
+            "docker build --target prod -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA .",
+            "docker build -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA --target prod .",
+            "docker build -t ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA} --target=prod -f ./Dockerfile .",
+            "docker build --target 'prod' -t \"$CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA\" .",
+            "docker build --target=\"prod\" --tag=$CI_REGISTRY_IMAGE/app:$(CI_COMMIT_SHA) .",
+            "docker build --target dev --target prod -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA .",
+            "docker buildx build --build-arg X=1 --target \\\n  prod -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA .",
+        ] {
+            assert_eq!(builds(line), prod("prod"), "{line}");
+        }
+        assert_eq!(
+            builds("docker build --target ${STAGE} -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA ."),
+            prod("${STAGE}")
+        );
+        assert_eq!(
+            builds("docker build --target= -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA ."),
+            [build(
+                "Dockerfile",
+                Some("app"),
+                Some("$CI_COMMIT_SHA"),
+                None
+            )]
+        );
+        // `--target` takes its value: the stage is not read as the build context.
+        assert_eq!(
+            builds("docker build -t $CI_REGISTRY_IMAGE/app --target prod"),
+            []
+        );
+    }
+
+    #[test]
+    fn tags_compare_with_their_variables_written_one_way() {
+        for (text, want) in [
+            ("${CI_COMMIT_SHA}", "$CI_COMMIT_SHA"),
+            ("$(CI_COMMIT_SHA)-dev", "$CI_COMMIT_SHA-dev"),
+            ("v${A}.${B:-1}$", "v$A.${B:-1}$"),
+            ("${", "${"),
+            ("$(x", "$(x"),
+            ("é${é}", "é${é}"),
+        ] {
+            assert_eq!(same_variables(text), want, "{text}");
+        }
     }
 }

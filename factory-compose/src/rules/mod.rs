@@ -82,6 +82,9 @@ pub(crate) struct Context<'a> {
     pub(crate) dockerfiles: std::sync::OnceLock<Vec<dockerfile::link::ProjectDockerfile>>,
     /// The `docker build` lines of the CI files, which link images to Dockerfiles.
     pub(crate) build_lines: std::sync::OnceLock<Vec<crate::gitlab_ci::BuildLine>>,
+    /// A path a build line may name (each Dockerfile's path and its ends after a `/`) → index
+    /// of the first Dockerfile it names.
+    pub(crate) dockerfile_paths: std::sync::OnceLock<FastMap<String, usize>>,
 }
 
 /// A `HashMap` for the rules' short keys (service names, image texts): foldhash, several times
@@ -207,6 +210,7 @@ impl<'a> Context<'a> {
             gitlab_ci: std::sync::OnceLock::new(),
             dockerfiles: std::sync::OnceLock::new(),
             build_lines: std::sync::OnceLock::new(),
+            dockerfile_paths: std::sync::OnceLock::new(),
         }
     }
 

@@ -13,11 +13,21 @@
 //! 3. `Dockerfile` exists: the project's main Dockerfile builds every image of the project that
 //!    has no `Dockerfile.NAME` of its own.
 //!
-//! Images of other registries (`postgres:9.6`, `bearstech/nginx`) are not linked.
+//! Images of other registries (`postgres:9.6`, `bearstech/nginx`) are not linked. When several
+//! build lines build the image name, the first whose tag is the service's (`:$CI_COMMIT_SHA`
+//! for `:${CI_COMMIT_SHA}`) links it, else the first.
+//!
+//! The image is the Dockerfile's final stage, unless the build line says `--target STAGE`:
+//! Docker then builds that stage (and the stages it is built on), and the FD rules and the
+//! image's `EXPOSE` ports read that stage. Stage names compare case-insensitively, as BuildKit
+//! compares them. A target factory cannot follow is read as no target, the final stage: a
+//! variable (`--target ${STAGE}`, whose value the job may set), or a name of no stage (Docker
+//! fails that build: `failed to reach build target`; FD001 says so on the build line when it
+//! reports the final stage).
 
 use crate::diagnostic::Diagnostic;
 use crate::dockerfile::{self, Dockerfile, FinalUser, Instruction};
-use crate::gitlab_ci::BuildLine;
+use crate::gitlab_ci::{BuildLine, same_variables};
 use crate::model::Service;
 use crate::rules::{Context, registry};
 use crate::source::FileKind;
@@ -67,10 +77,52 @@ impl ProjectDockerfile {
     }
 }
 
-/// The words of the `EXPOSE` instructions of the image's final stage and the stages it is
-/// built on (`8000`, `8000/tcp`, `${PORT}`): what Docker records as the image's exposed ports.
-pub(crate) fn image_exposes(df: &Dockerfile) -> Vec<&str> {
-    let Some(last) = df.stages.len().checked_sub(1) else {
+/// Which stage of its Dockerfile a build builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// No `--target`: the final stage.
+    Final,
+    /// `--target` names stage `.0`.
+    Stage(usize),
+    /// `--target` uses a variable (`${STAGE}`): read as the final stage.
+    Variable,
+    /// `--target` names no stage: Docker fails the build; read as the final stage.
+    Missing,
+}
+
+impl Target {
+    /// The stage a build line's `--target` (as written) builds in `df`.
+    pub(crate) fn of(df: &Dockerfile, target: Option<&str>) -> Self {
+        match target {
+            None => Target::Final,
+            Some(t) if t.contains('$') => Target::Variable,
+            Some(t) => df.stage_named(t).map_or(Target::Missing, Target::Stage),
+        }
+    }
+
+    /// The index of the stage read in `df` (`None`: a file without `FROM`).
+    pub(crate) fn index(self, df: &Dockerfile) -> Option<usize> {
+        match self {
+            Target::Stage(i) => Some(i),
+            _ => df.stages.len().checked_sub(1),
+        }
+    }
+}
+
+/// `stage `prod` of `Dockerfile`` when a `--target` names the stage, else `the final stage of
+/// `Dockerfile``: how the FD rules name the image they judge.
+pub(crate) fn stage_title(f: &ProjectDockerfile, stage: usize, named: bool) -> String {
+    match f.parsed.stages.get(stage).and_then(|s| s.name.as_deref()) {
+        Some(name) if named => format!("stage `{name}` of `{}`", f.name),
+        _ => format!("the final stage of `{}`", f.name),
+    }
+}
+
+/// The words of the `EXPOSE` instructions of the image's stage (`stage`, the final stage when
+/// `None`) and the stages it is built on (`8000`, `8000/tcp`, `${PORT}`): what Docker records
+/// as the image's exposed ports.
+pub(crate) fn image_exposes(df: &Dockerfile, stage: Option<usize>) -> Vec<&str> {
+    let Some(last) = stage.or_else(|| df.stages.len().checked_sub(1)) else {
         return Vec::new();
     };
     df.stage_chain(last)
@@ -85,9 +137,9 @@ pub(crate) fn image_exposes(df: &Dockerfile) -> Vec<&str> {
 
 /// The port numbers of [`image_exposes`] (`8000/tcp` is 8000; a range is its first port; a
 /// word with a variable is left out).
-pub(crate) fn image_exposed_ports(df: &Dockerfile) -> Vec<u16> {
+pub(crate) fn image_exposed_ports(df: &Dockerfile, stage: Option<usize>) -> Vec<u16> {
     let mut out = crate::routes::DistinctPorts::default();
-    for word in image_exposes(df) {
+    for word in image_exposes(df, stage) {
         let spec = word.split('/').next().unwrap_or(word);
         let first = spec.split('-').next().unwrap_or(spec);
         if let Ok(port) = first.parse::<u16>() {
@@ -131,6 +183,8 @@ pub(crate) struct Link<'a> {
     pub(crate) dockerfile: &'a ProjectDockerfile,
     /// "linked through the image name `app`" …
     pub(crate) how: String,
+    /// The stage the build line builds ([`Target::Final`] without a build line).
+    pub(crate) target: Target,
 }
 
 impl Link<'_> {
@@ -138,6 +192,42 @@ impl Link<'_> {
     pub(crate) fn describe(&self) -> String {
         format!("`{}`, {}", self.dockerfile.name, self.how)
     }
+
+    /// The index of the image's stage (`None`: a file without `FROM`).
+    pub(crate) fn stage(&self) -> Option<usize> {
+        self.target.index(&self.dockerfile.parsed)
+    }
+
+    /// Whether a `--target` names the image's stage.
+    pub(crate) fn named(&self) -> bool {
+        matches!(self.target, Target::Stage(_))
+    }
+
+    /// The words of the image's `EXPOSE` instructions ([`image_exposes`]).
+    pub(crate) fn image_exposes(&self) -> Vec<&str> {
+        image_exposes(&self.dockerfile.parsed, self.stage())
+    }
+
+    /// The image's exposed ports ([`image_exposed_ports`]).
+    pub(crate) fn image_exposed_ports(&self) -> Vec<u16> {
+        image_exposed_ports(&self.dockerfile.parsed, self.stage())
+    }
+}
+
+/// The index of the Dockerfile a build line's `-f FILE` names: the first whose path is FILE or
+/// ends with `/FILE`.
+pub(crate) fn dockerfile_named(cx: &Context<'_>, wanted: &str) -> Option<usize> {
+    let paths = cx.dockerfile_paths.get_or_init(|| {
+        let mut paths = super::super::FastMap::default();
+        for (i, f) in dockerfiles(cx).iter().enumerate() {
+            paths.entry(f.path.clone()).or_insert(i);
+            for (at, _) in f.path.match_indices('/') {
+                paths.entry(f.path[at + 1..].to_owned()).or_insert(i);
+            }
+        }
+        paths
+    });
+    paths.get(wanted).copied()
 }
 
 /// The `docker build` lines of the project's `.gitlab-ci.yml`, if any, found once for all the
@@ -155,6 +245,12 @@ pub(crate) fn build_lines<'c>(cx: &'c Context<'_>) -> &'c [BuildLine] {
 /// `${CI_REGISTRY_IMAGE}/app:tag`, `Some(None)` for `${CI_REGISTRY_IMAGE}:tag`, `None` for an
 /// image the project does not build.
 pub(crate) fn own_image_name(cx: &Context<'_>, svc: &Service) -> Option<Option<String>> {
+    own_image(cx, svc).map(|(name, _)| name)
+}
+
+/// [`own_image_name`] and the image's tag, variables written `$NAME` ([`same_variables`]):
+/// `(Some("app"), Some("$CI_COMMIT_SHA"))` for `${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}`.
+fn own_image(cx: &Context<'_>, svc: &Service) -> Option<(Option<String>, Option<String>)> {
     let image = svc.image.as_ref()?;
     let raw = svc
         .entry(&cx.project.tree, "image")
@@ -183,30 +279,50 @@ pub(crate) fn own_image_name(cx: &Context<'_>, svc: &Service) -> Option<Option<S
         .strip_prefix('/')
         .map(|r| r.split([':', '@']).next().unwrap_or(r).to_owned())
         .filter(|p| !p.is_empty());
-    Some(path)
+    let tag = rest
+        .split('@')
+        .next()
+        .and_then(|r| r.split_once(':'))
+        .map(|(_, t)| same_variables(t));
+    Some((path, tag))
 }
 
 /// The Dockerfile that builds `svc`'s image, and how it was found.
 pub(crate) fn link<'c>(cx: &'c Context<'_>, svc: &Service) -> Option<Link<'c>> {
     let (files, builds) = (dockerfiles(cx), build_lines(cx));
-    let name = own_image_name(cx, svc)?;
-    let find = |wanted: &str| {
-        files
-            .iter()
-            .find(|f| f.path == wanted || f.path.ends_with(&format!("/{wanted}")))
-    };
+    let (name, tag) = own_image(cx, svc)?;
+    // The first build of the image name, and the first with the service's tag too.
+    let mut first = None;
     for b in builds {
-        if b.image_name == name
-            && let Some(f) = find(&b.dockerfile)
-        {
-            return Some(Link {
-                dockerfile: f,
-                how: format!(
-                    "linked through `docker build -f {}` in job `{}` of .gitlab-ci.yml",
-                    b.dockerfile, b.job
-                ),
-            });
+        if b.image_name != name {
+            continue;
         }
+        let Some(f) = dockerfile_named(cx, &b.dockerfile).and_then(|i| files.get(i)) else {
+            continue;
+        };
+        let same_tag = tag.is_some() && b.tag == tag;
+        if same_tag || first.is_none() {
+            first = Some((b, f));
+        }
+        if same_tag {
+            break;
+        }
+    }
+    if let Some((b, f)) = first {
+        let target = Target::of(&f.parsed, b.target.as_deref());
+        let flag = b
+            .target
+            .as_ref()
+            .map(|t| format!(" --target {t}"))
+            .unwrap_or_default();
+        return Some(Link {
+            dockerfile: f,
+            how: format!(
+                "linked through `docker build -f {}{flag}` in job `{}` of .gitlab-ci.yml",
+                b.dockerfile, b.job
+            ),
+            target,
+        });
     }
     if let Some(n) = &name {
         let wanted = format!("Dockerfile.{n}");
@@ -214,6 +330,7 @@ pub(crate) fn link<'c>(cx: &'c Context<'_>, svc: &Service) -> Option<Link<'c>> {
             return Some(Link {
                 dockerfile: f,
                 how: format!("linked through the image name `{n}`"),
+                target: Target::Final,
             });
         }
     }
@@ -229,6 +346,7 @@ pub(crate) fn link<'c>(cx: &'c Context<'_>, svc: &Service) -> Option<Link<'c>> {
     Some(Link {
         dockerfile: main,
         how,
+        target: Target::Final,
     })
 }
 
@@ -319,6 +437,41 @@ mod tests {
             .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect();
         assert_eq!(got, want);
+    }
+
+    /// The image's exposed ports are those of the stage `--target` builds and the stages it
+    /// is built on: `test` exposes 8000 and 9000, `prod` 8000, the final stage `dev` none.
+    #[test]
+    fn the_image_exposes_the_ports_of_its_target_stage() {
+        let compose = "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n    labels:\n      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}\n";
+        let dockerfile = "FROM a AS prod\nUSER 1001\nEXPOSE 8000\nFROM prod AS test\nEXPOSE 9000/tcp\nFROM a AS dev\nUSER 1001\n";
+        let routes = |target: &str| {
+            let ci = format!(
+                "build:\n  script:\n    - docker build {target} -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA .\n"
+            );
+            let got = crate::rules::dockerfile::findings(
+                &[
+                    ("docker-compose.yml", compose),
+                    ("Dockerfile", dockerfile),
+                    (".gitlab-ci.yml", &ci),
+                ],
+                &["FR002", "FR003"],
+            );
+            got.iter()
+                .map(|l| l.split(" and sets").next().unwrap_or(l).to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            routes(""),
+            [
+                "FR002 docker-compose.yml:5 `app` is routed by Traefik but its compose file exposes no port"
+            ]
+        );
+        assert_eq!(routes("--target prod"), Vec::<String>::new());
+        assert_eq!(
+            routes("--target test"),
+            ["FR003 docker-compose.yml:5 `app` exposes 2 ports (9000, 8000)"]
+        );
     }
 
     #[test]

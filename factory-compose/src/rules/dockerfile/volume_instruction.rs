@@ -4,7 +4,10 @@ use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
     /// ## What it does
-    /// Reports every `VOLUME` instruction of the project's Dockerfiles (JSON or plain form).
+    /// Reports every `VOLUME` instruction of the project's Dockerfiles (JSON or plain form), in
+    /// every stage, whichever stage a `docker build --target` builds: the platform forbids the
+    /// instruction in a Dockerfile, and a stage left out of one image is another build's
+    /// target, or the base of one, as the file changes.
     ///
     /// ## Why is this bad?
     /// The platform forbids `VOLUME` in Dockerfiles: it creates anonymous volumes that are not

@@ -1,9 +1,8 @@
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::diagnostic::Diagnostics;
 use crate::dockerfile::RunAs;
-use crate::rules::dockerfile::link::{self, dockerfiles};
+use crate::rules::dockerfile::link::{self, ProjectDockerfile, dockerfiles};
 use crate::rules::{Context, Rule, declare_rule, registry};
 
 declare_rule! {
@@ -15,8 +14,11 @@ declare_rule! {
     /// The service is linked to its Dockerfile through its image: a `docker build -t
     /// $CI_REGISTRY_IMAGE/NAME -f FILE` line of `.gitlab-ci.yml`, else `Dockerfile.NAME` for
     /// `image: ${CI_REGISTRY_IMAGE}/NAME:…` (the platform's convention), else the project's
-    /// `Dockerfile`. Images the project does not build are not checked; an image that runs as
-    /// root is FD001's.
+    /// `Dockerfile` (of several build lines for the image name, the first with the service's
+    /// tag: `:$CI_COMMIT_SHA` for `:${CI_COMMIT_SHA}`, else the first). When the build line
+    /// says `--target STAGE`, the image is that stage (and
+    /// the stages it is built on), not the final one, and the message names it. Images the
+    /// project does not build are not checked; an image that runs as root is FD001's.
     ///
     /// ## Why is this bad?
     /// The platform creates mount points owned by uid 1001. A process running as another uid
@@ -77,7 +79,8 @@ impl Rule for VolumeOwnerMismatch {
         if files.is_empty() {
             return;
         }
-        let mut users = HashMap::new();
+        // The services to check and the images they run.
+        let mut images = Vec::new();
         for svc in &cx.project.services {
             if !writes_to_volumes(cx, svc) {
                 continue;
@@ -88,15 +91,46 @@ impl Rule for VolumeOwnerMismatch {
             let Some(l) = link::link(cx, svc) else {
                 continue;
             };
-            let f = l.dockerfile;
-            // Each Dockerfile is walked once, whatever the number of services it builds.
-            let user = match users.entry(f.id) {
-                Entry::Occupied(known) => known.into_mut(),
-                Entry::Vacant(first) => {
-                    let user = f.parsed.final_user();
+            images.push((svc, key, l));
+        }
+        // Each image (a stage of a Dockerfile) is walked once, whatever the number of services
+        // that run it, and each Dockerfile once for all its stages that services run.
+        let mut stages_of: Vec<(&ProjectDockerfile, Vec<usize>)> = Vec::new();
+        let mut file_slot = HashMap::new();
+        for (_, _, l) in &images {
+            let slot = *file_slot.entry(l.dockerfile.id).or_insert_with(|| {
+                stages_of.push((l.dockerfile, Vec::new()));
+                stages_of.len() - 1
+            });
+            if let (Some(stage), Some((_, stages))) = (l.stage(), stages_of.get_mut(slot)) {
+                stages.push(stage);
+            }
+        }
+        let mut users = HashMap::new();
+        for (f, mut stages) in stages_of {
+            stages.sort_unstable();
+            stages.dedup();
+            if stages.is_empty() {
+                // No `FROM`: no stage, the user of no image.
+                let user = f.parsed.final_user();
+                out.extend(f.over_budget(&user));
+                users.insert((f.id, None), user);
+                continue;
+            }
+            let found = f.parsed.stage_users(&stages);
+            let mut reported = BTreeSet::new();
+            for (stage, user) in stages.into_iter().zip(found) {
+                if reported.insert(user.over_budget) {
                     out.extend(f.over_budget(&user));
-                    first.insert(user)
                 }
+                users.insert((f.id, Some(stage)), user);
+            }
+        }
+        for (svc, key, l) in images {
+            let f = l.dockerfile;
+            let stage = l.stage();
+            let Some(user) = users.get(&(f.id, stage)) else {
+                continue;
             };
             let name = svc.name(&cx.project.tree);
             let (why, note) = match &user.run_as {
@@ -142,10 +176,17 @@ impl Rule for VolumeOwnerMismatch {
                     format!("`{v}` has no default value"),
                 ),
             };
+            // A `--target` names the stage the image is: say which.
+            let image = match stage {
+                Some(stage) if l.named() => {
+                    format!("its image ({})", link::stage_title(f, stage, true))
+                }
+                _ => "its image".to_owned(),
+            };
             let mut d = key.point(registry::diagnostic(
                 "FD003",
                 format!(
-                    "service `{name}` mounts volumes but its image does not run as uid 1001: {why}"
+                    "service `{name}` mounts volumes but {image} does not run as uid 1001: {why}"
                 ),
             ));
             let user_line = user.user_instruction.and_then(|i| f.line_of(i));
@@ -159,5 +200,44 @@ impl Rule for VolumeOwnerMismatch {
                 "create the user with uid 1001 (`RUN useradd app --uid 1001`) and run as it (`USER app`): the platform's volumes are owned by uid 1001",
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::dockerfile::findings;
+
+    /// `dev` runs as uid 1000, `prod` (the final stage) as uid 1001.
+    const STAGES: &str = "FROM python:3 AS dev\nRUN useradd -u 1000 app\nUSER app\n\
+                          FROM python:3 AS prod\nRUN useradd -u 1001 app\nUSER app\n";
+
+    fn fd003(target: &str) -> Vec<String> {
+        let compose = "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n    volumes:\n      - ./data:/data\n";
+        let ci = format!(
+            "build:\n  script:\n    - docker build {target} -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA .\n"
+        );
+        findings(
+            &[
+                ("docker-compose.yml", compose),
+                ("Dockerfile", STAGES),
+                (".gitlab-ci.yml", &ci),
+            ],
+            &["FD003"],
+        )
+    }
+
+    /// The image is the stage `--target` builds: its user decides, and the message names it.
+    #[test]
+    fn the_user_is_the_target_stages() {
+        assert_eq!(fd003(""), Vec::<String>::new());
+        assert_eq!(fd003("--target prod"), Vec::<String>::new());
+        assert_eq!(
+            fd003("--target=Dev"),
+            [
+                "FD003 docker-compose.yml:4 service `app` mounts volumes but its image (stage `dev` of `Dockerfile`) does not run as uid 1001: it runs as `app`, uid 1000",
+                "  Dockerfile:3 `Dockerfile`, linked through `docker build -f Dockerfile --target Dev` in job `build` of .gitlab-ci.yml: `app` has uid 1000",
+                "  Dockerfile:2 the user is created here",
+            ]
+        );
     }
 }

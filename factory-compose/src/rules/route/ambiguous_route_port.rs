@@ -8,7 +8,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a routed service that exposes several ports without saying which one Traefik
     /// must use (`traefik.port`): its `expose` and `ports`, and the `EXPOSE` of the project's
-    /// Dockerfile that builds its image. The diagnostic points at the rule label.
+    /// Dockerfile that builds its image (of the stage built: the final one, or the one a
+    /// `docker build --target` names, and the stages it is built on). The diagnostic points
+    /// at the rule label.
     ///
     /// ## Why is this bad?
     /// Traefik v1 then takes the lowest port of the container (its provider sorts the
@@ -62,10 +64,7 @@ impl Rule for AmbiguousRoutePort {
             // The container also exposes what the project's Dockerfile of its image does.
             if let Some(l) = link::link(cx, svc) {
                 let mut all = crate::routes::DistinctPorts::default();
-                for port in ports
-                    .into_iter()
-                    .chain(link::image_exposed_ports(&l.dockerfile.parsed))
-                {
+                for port in ports.into_iter().chain(l.image_exposed_ports()) {
                     all.push(port);
                 }
                 ports = all.into_vec();

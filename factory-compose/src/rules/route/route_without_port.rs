@@ -8,7 +8,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a routed service (it has a `traefik.frontend.rule`) that exposes no port
     /// (`expose`, `ports`) and sets no `traefik.port`, and whose image is not built by a
-    /// Dockerfile of the project with an `EXPOSE` (Traefik sees the image's exposed ports too).
+    /// Dockerfile of the project with an `EXPOSE` in the stage built (the final one, or the one a
+    /// `docker build --target` names) or a stage it is built on (Traefik sees the image's
+    /// exposed ports too).
     /// The diagnostic points at the rule label.
     ///
     /// ## Why is this bad?
@@ -69,7 +71,7 @@ impl Rule for RouteWithoutPort {
             // The project's Dockerfile that builds the image may expose the port: Traefik
             // sees the container's exposed ports, the image's included.
             if let Some(l) = link::link(cx, svc)
-                && !link::image_exposes(&l.dockerfile.parsed).is_empty()
+                && !l.image_exposes().is_empty()
             {
                 continue;
             }
