@@ -205,6 +205,62 @@ SHAPES = {
     },
     "env_files_one": lambda n: one_service(n, "env_file", lambda i: f"- f{i}.env"),
     "quote_escapes": lambda n: "services:\n  app:\n    image: x:1\n    labels:\n      a: \"" + "\\'" * n + "\"\n",
+    # The twenty-fifth session's features.
+    # `docker build --target`: n / 10 stages, each built by a job of its own.
+    "build_targets": lambda n: {
+        "docker-compose.yml": "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n"
+        "    volumes: ['./d:/d']\n",
+        "Dockerfile": "FROM debian:12 AS s0\nUSER root\n"
+        + "".join(f"FROM s{i - 1} AS s{i}\nENV V{i}={i}\n" for i in range(1, max(n // 10, 2))),
+        ".gitlab-ci.yml": "".join(
+            f"b{i}:\n  script: ['docker build --target s{i} -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA .']\n"
+            for i in range(max(n // 10, 2))
+        ),
+    },
+    # n / 20 stages built on one base of n / 20 variables, each built by a job of its own.
+    "build_targets_star": lambda n: {
+        "docker-compose.yml": "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n",
+        "Dockerfile": "FROM debian:12 AS base\nUSER root\n"
+        + "".join(f"ENV V{i}=value{i}\n" for i in range(max(n // 20, 2)))
+        + "".join(f"FROM base AS c{i}\nENV X{i}=1\n" for i in range(max(n // 20, 2))),
+        ".gitlab-ci.yml": "".join(
+            f"b{i}:\n  script: ['docker build --target c{i} -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA .']\n"
+            for i in range(max(n // 20, 2))
+        ),
+    },
+    # n / 10 services, each image built by a line of its own, routed, from a chain of stages.
+    "build_lines_services": lambda n: {
+        "docker-compose.yml": services(
+            max(n // 10, 2),
+            lambda i: f"  s{i}:\n    image: ${{CI_REGISTRY_IMAGE}}/s{i}:${{CI_COMMIT_SHA}}\n"
+            f"    labels:\n      traefik.frontend.rule: 'Host:s{i}.example'\n",
+        ),
+        "Dockerfile": "FROM debian:12 AS s0\nEXPOSE 80\n"
+        + "".join(f"FROM s{i - 1} AS s{i}\nUSER {i}\n" for i in range(1, max(n // 10, 2))),
+        ".gitlab-ci.yml": "".join(
+            f"b{i}:\n  script: ['docker build --target s{i} -t $CI_REGISTRY_IMAGE/s{i}:$CI_COMMIT_SHA .']\n"
+            for i in range(max(n // 10, 2))
+        ),
+    },
+    # `.gitlab-ci.yml` extends: a circle of n / 10 templates, each job extending one.
+    "ci_extends_circle": lambda n: {
+        "docker-compose.yml": "services:\n  app:\n    image: x:1\n",
+        ".gitlab-ci.yml": "".join(
+            f".t{i}:\n  extends: .t{(i + 1) % max(n // 10, 2)}\nj{i}:\n  extends: .t{i}\n  script: [x]\n"
+            for i in range(max(n // 10, 2))
+        ),
+    },
+    # Rules using an unset variable, each with segments written out around it.
+    "rule_unset_segments": lambda n: services(
+        max(n // 10, 2),
+        lambda i: f"  a{i}:\n    image: x:1\n    expose: ['80']\n    labels:\n"
+        f"      traefik.frontend.rule: 'Host:a{i}.example:80;Path:/${{U{i}}};Bogus:/x;Host:b.example'\n",
+    ),
+    # One rule with n / 10 unset variable uses between segments.
+    "rule_unset_one": lambda n: "services:\n  app:\n    image: x:1\n    expose: ['80']\n    labels:\n"
+    "      traefik.frontend.rule: '"
+    + ";".join(f"Path:/${{U}};Host:h{i}.example" for i in range(max(n // 10, 2)))
+    + "'\n",
 }
 
 COMMANDS = ["lint", "config", "routes", "cron", "lint --diff"]

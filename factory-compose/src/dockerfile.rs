@@ -378,6 +378,42 @@ struct StageEnd {
     over_budget: Option<usize>,
 }
 
+impl StageEnd {
+    /// A copy for one more stage built on this one, its bytes paid from `budget`; past it, the
+    /// user alone (the variables and created users unknown), cut at `cut`: the `FROM` of the
+    /// first stage whose copy the budget could not pay (`from`, this one's, when none was), so
+    /// that one FC004 says so for them all.
+    fn copy_within(
+        &self,
+        budget: &Cell<usize>,
+        cut: &Cell<Option<usize>>,
+        from: usize,
+    ) -> StageEnd {
+        let size: usize = self
+            .env
+            .iter()
+            .map(|(k, v)| k.len() + v.as_ref().map_or(0, String::len) + 32)
+            .chain(self.users.keys().map(|k| k.len() + 32))
+            .sum();
+        match budget.get().checked_sub(size) {
+            Some(left) => {
+                budget.set(left);
+                self.clone()
+            }
+            None => {
+                let at = cut.get().unwrap_or(from);
+                cut.set(Some(at));
+                StageEnd {
+                    env: BTreeMap::new(),
+                    user: self.user.clone(),
+                    users: BTreeMap::new(),
+                    over_budget: Some(self.over_budget.map_or(at, |o| o.min(at))),
+                }
+            }
+        }
+    }
+}
+
 impl Dockerfile {
     fn build_stages(&mut self) {
         let mut global = Scope::default();
@@ -568,8 +604,13 @@ impl Dockerfile {
 
     /// [`Dockerfile::stage_user`] of each of `wanted`, in one pass: each stage of their chains
     /// is walked once, in file order (a walk per stage wanted took the product of the targets
-    /// and the chain's length), from what the stage it is built on left, moved to its last
-    /// user and copied for the others.
+    /// and the chain's length), from what the stage it is built on left, moved to the last
+    /// stage built on it and copied for the others. A stage's user is read as soon as the stage
+    /// is walked (keeping what each wanted stage left, variables and all, held the square of a
+    /// chain of stages each wanted). The copies are paid from the substitution budget, by the
+    /// bytes they hold: past it, a stage starts from its parent's user alone, its variables
+    /// and created users unknown, and says where (FC004), so that a stage with thousands of
+    /// variables and thousands of stages built on it stays linear.
     #[must_use]
     pub fn stage_users(&self, wanted: &[usize]) -> Vec<FinalUser> {
         let Some(last) = self.stages.len().checked_sub(1) else {
@@ -577,13 +618,13 @@ impl Dockerfile {
         };
         let wanted: Vec<usize> = wanted.iter().map(|w| (*w).min(last)).collect();
         let parent = |i: usize| self.stages.get(i).and_then(|s| s.parent).filter(|p| *p < i);
-        // The stages to walk, and how many times each one's end is taken: once per stage
-        // built on it that is walked, once per time it is wanted.
+        // The stages to walk, the ones wanted, and how many stages walked are built on each.
         let mut needed = vec![false; self.stages.len()];
-        let mut takes = vec![0_usize; self.stages.len()];
+        let mut is_wanted = vec![false; self.stages.len()];
+        let mut children = vec![0_usize; self.stages.len()];
         for &w in &wanted {
-            if let Some(t) = takes.get_mut(w) {
-                *t += 1;
+            if let Some(x) = is_wanted.get_mut(w) {
+                *x = true;
             }
             let mut at = w;
             while needed.get(at) == Some(&false) {
@@ -591,53 +632,72 @@ impl Dockerfile {
                     *n = true;
                 }
                 let Some(p) = parent(at) else { break };
-                if let Some(t) = takes.get_mut(p) {
-                    *t += 1;
+                if let Some(c) = children.get_mut(p) {
+                    *c += 1;
                 }
                 at = p;
             }
         }
-        let mut ends: Vec<Option<StageEnd>> = vec![None; self.stages.len()];
-        let mut take = |ends: &mut Vec<Option<StageEnd>>, i: usize| -> StageEnd {
-            let left = takes.get_mut(i).map_or(0, |t| {
-                *t = t.saturating_sub(1);
-                *t
-            });
-            let slot = ends
-                .get_mut(i)
-                .and_then(|e| if left == 0 { e.take() } else { e.clone() });
-            slot.unwrap_or_default()
-        };
         let globals: BTreeMap<&str, Option<&str>> = self
             .global_args
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_deref()))
             .collect();
         let budget = Cell::new(self.substitution_budget());
+        let cut = Cell::new(None);
+        let mut ends: Vec<Option<StageEnd>> = vec![None; self.stages.len()];
+        let mut users: Vec<Option<FinalUser>> = vec![None; self.stages.len()];
         for i in 0..self.stages.len() {
             if needed.get(i) != Some(&true) {
                 continue;
             }
-            let start = parent(i).map_or_else(StageEnd::default, |p| take(&mut ends, p));
+            let start = match parent(i) {
+                None => StageEnd::default(),
+                Some(p) => {
+                    let left = children.get_mut(p).map_or(0, |c| {
+                        *c = c.saturating_sub(1);
+                        *c
+                    });
+                    let slot = ends.get_mut(p);
+                    match slot {
+                        Some(slot) if left == 0 => slot.take().unwrap_or_default(),
+                        Some(Some(end)) => {
+                            let from = self.stages.get(i).map_or(0, |s| s.from);
+                            end.copy_within(&budget, &cut, from)
+                        }
+                        _ => StageEnd::default(),
+                    }
+                }
+            };
             let end = self.walk_stage(i, start, &globals, &budget);
-            if let Some(slot) = ends.get_mut(i) {
+            if is_wanted.get(i) == Some(&true)
+                && let Some(slot) = users.get_mut(i)
+            {
+                *slot = Some(self.user_at(i, &end));
+            }
+            if children.get(i).is_some_and(|c| *c > 0)
+                && let Some(slot) = ends.get_mut(i)
+            {
                 *slot = Some(end);
             }
         }
         wanted
             .iter()
             .map(|&w| {
-                let end = take(&mut ends, w);
-                self.user_at(w, end)
+                users
+                    .get(w)
+                    .cloned()
+                    .flatten()
+                    .unwrap_or_else(|| self.user_at(w, &StageEnd::default()))
             })
             .collect()
     }
 
     /// The user of stage `last` from what its walk left.
-    fn user_at(&self, last: usize, end: StageEnd) -> FinalUser {
+    fn user_at(&self, last: usize, end: &StageEnd) -> FinalUser {
         let final_from = self.stages.get(last).map(|s| s.from);
         let over_budget = self.over_budget.into_iter().chain(end.over_budget).min();
-        let Some((value, at)) = end.user else {
+        let Some((value, at)) = end.user.clone() else {
             return FinalUser {
                 run_as: RunAs::Root,
                 user_instruction: None,
@@ -1433,6 +1493,39 @@ mod tests {
                 Some(0)
             ]
         );
+    }
+
+    /// A base stage with many variables and many stages built on it, each wanted: the copies
+    /// of its variables are paid from the substitution budget; past it, a stage keeps its
+    /// parent's user, and one place says where the budget ran out (it held the product of the
+    /// two: gigabytes for 5 000 of each).
+    #[test]
+    fn copies_for_many_stages_built_on_one_stay_within_the_budget() {
+        let (vars, stages) = (2_000, 500);
+        let mut text = String::from("FROM debian:12 AS base\nUSER root\n");
+        for i in 0..vars {
+            text.push_str(&format!("ENV VARIABLE_{i}=a-value-of-some-length-{i}\n"));
+        }
+        for i in 0..stages {
+            text.push_str(&format!("FROM base AS c{i}\nENV X{i}=1\n"));
+        }
+        let df = parse(&text);
+        let wanted: Vec<usize> = (1..=stages).collect();
+        let users = df.stage_users(&wanted);
+        assert!(users.iter().all(FinalUser::is_root));
+        let cuts: std::collections::BTreeSet<Option<usize>> =
+            users.iter().map(|u| u.over_budget).collect();
+        // The first copies were paid for; then one cut for all the others.
+        assert_eq!(cuts.len(), 2, "{cuts:?}");
+        assert!(cuts.contains(&None));
+        // A chain of stages each wanted is walked once, each stage's user as found alone.
+        let chain: String = std::iter::once("FROM a AS s0\nUSER 5\n".to_owned())
+            .chain((1..200).map(|i| format!("FROM s{} AS s{i}\nENV V{i}={i}\n", i - 1)))
+            .collect();
+        let df = parse(&chain);
+        let all: Vec<usize> = (0..200).collect();
+        let alone: Vec<FinalUser> = all.iter().map(|w| df.stage_user(*w)).collect();
+        assert_eq!(df.stage_users(&all), alone);
     }
 
     proptest::proptest! {

@@ -81,7 +81,7 @@ pub(crate) struct Context<'a> {
     /// Each Dockerfile parsed, for the FD rules and the ports FR002 and FR003 count.
     pub(crate) dockerfiles: std::sync::OnceLock<Vec<dockerfile::link::ProjectDockerfile>>,
     /// The `docker build` lines of the CI files, which link images to Dockerfiles.
-    pub(crate) build_lines: std::sync::OnceLock<Vec<crate::gitlab_ci::BuildLine>>,
+    pub(crate) build_lines: std::sync::OnceLock<dockerfile::link::BuildLines>,
     /// A path a build line may name (each Dockerfile's path and its ends after a `/`) → index
     /// of the first Dockerfile it names.
     pub(crate) dockerfile_paths: std::sync::OnceLock<FastMap<String, usize>>,

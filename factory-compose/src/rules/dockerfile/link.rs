@@ -230,15 +230,50 @@ pub(crate) fn dockerfile_named(cx: &Context<'_>, wanted: &str) -> Option<usize> 
     paths.get(wanted).copied()
 }
 
+/// The `docker build` lines of the project's `.gitlab-ci.yml` files, and the lines of each
+/// image name, in order.
+#[derive(Debug, Default)]
+pub(crate) struct BuildLines {
+    lines: Vec<BuildLine>,
+    /// Image name (after the registry image) → indices in `lines`: a service finds the builds
+    /// of its image without a scan of every line.
+    by_image: std::collections::HashMap<Option<String>, Vec<usize>>,
+}
+
+fn build_index<'c>(cx: &'c Context<'_>) -> &'c BuildLines {
+    cx.build_lines.get_or_init(|| {
+        let lines: Vec<BuildLine> = cx
+            .gitlab_ci()
+            .iter()
+            .flat_map(|(_, ci)| ci.build_lines())
+            .collect();
+        let mut by_image: std::collections::HashMap<Option<String>, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, b) in lines.iter().enumerate() {
+            by_image.entry(b.image_name.clone()).or_default().push(i);
+        }
+        BuildLines { lines, by_image }
+    })
+}
+
 /// The `docker build` lines of the project's `.gitlab-ci.yml`, if any, found once for all the
 /// rules.
 pub(crate) fn build_lines<'c>(cx: &'c Context<'_>) -> &'c [BuildLine] {
-    cx.build_lines.get_or_init(|| {
-        cx.gitlab_ci()
-            .iter()
-            .flat_map(|(_, ci)| ci.build_lines())
-            .collect()
-    })
+    &build_index(cx).lines
+}
+
+/// The build lines of image `name` (after the registry image), in order.
+fn builds_of<'c>(
+    cx: &'c Context<'_>,
+    name: &Option<String>,
+) -> impl Iterator<Item = &'c BuildLine> {
+    let index = build_index(cx);
+    index
+        .by_image
+        .get(name)
+        .into_iter()
+        .flatten()
+        .filter_map(|&i| index.lines.get(i))
 }
 
 /// The image path after the project's registry image: `Some(Some("app"))` for
@@ -289,14 +324,11 @@ fn own_image(cx: &Context<'_>, svc: &Service) -> Option<(Option<String>, Option<
 
 /// The Dockerfile that builds `svc`'s image, and how it was found.
 pub(crate) fn link<'c>(cx: &'c Context<'_>, svc: &Service) -> Option<Link<'c>> {
-    let (files, builds) = (dockerfiles(cx), build_lines(cx));
+    let files = dockerfiles(cx);
     let (name, tag) = own_image(cx, svc)?;
     // The first build of the image name, and the first with the service's tag too.
     let mut first = None;
-    for b in builds {
-        if b.image_name != name {
-            continue;
-        }
+    for b in builds_of(cx, &name) {
         let Some(f) = dockerfile_named(cx, &b.dockerfile).and_then(|i| files.get(i)) else {
             continue;
         };

@@ -28,7 +28,8 @@ declare_rule! {
     /// than 32 templates, headers or query parameters, counting once per as many; and a
     /// Dockerfile's `ARG`/`ENV` value may grow to
     /// 1 MiB once its variables are substituted, and all the values of the final stage and the
-    /// stages it is built on to 16 bytes per byte of the file, at least 4 MiB (past it the value
+    /// stages it is built on to 16 bytes per byte of the file, at least 4 MiB, the copies of a
+    /// stage's variables for each further stage built on it counted too (past it the value
     /// is unknown, as an unset variable's is). Each of these says so with an FC004 where it
     /// stopped.
     ///
