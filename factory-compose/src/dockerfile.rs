@@ -129,6 +129,10 @@ pub struct Dockerfile {
     pub over_budget: Option<usize>,
     /// Stage name (lower-cased) → index of the first stage of that name.
     stage_names: BTreeMap<String, usize>,
+    /// For each stage, the nearest stage of its chain (itself first) with an `EXPOSE`
+    /// instruction: [`Dockerfile::exposing_chain`] skips the others (a walk of the whole
+    /// chain for each service built from a stage of a long chain was quadratic).
+    exposing: Vec<Option<usize>>,
 }
 
 /// Parse a Dockerfile. Never fails; spans are byte ranges of `text`.
@@ -143,8 +147,22 @@ pub fn parse(text: &str) -> Dockerfile {
         escape,
         over_budget: None,
         stage_names: BTreeMap::new(),
+        exposing: Vec::new(),
     };
     df.build_stages();
+    df.exposing = Vec::with_capacity(df.stages.len());
+    for (i, stage) in df.stages.iter().enumerate() {
+        let own = stage.body.clone().any(|k| {
+            df.instructions
+                .get(k)
+                .is_some_and(|ins| ins.keyword == "EXPOSE")
+        });
+        let inherited = stage
+            .parent
+            .filter(|p| *p < i)
+            .and_then(|p| df.exposing.get(p).copied().flatten());
+        df.exposing.push(if own { Some(i) } else { inherited });
+    }
     df
 }
 
@@ -741,6 +759,24 @@ impl Dockerfile {
             .iter()
             .filter(|i| i.keyword == "VOLUME")
             .map(|i| (i, volume_paths(&i.args)))
+    }
+
+    /// The stages of [`Dockerfile::stage_chain`] that have an `EXPOSE` instruction, nearest
+    /// first.
+    #[must_use]
+    pub fn exposing_chain(&self, index: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut at = self.exposing.get(index).copied().flatten();
+        while let Some(i) = at {
+            out.push(i);
+            at = self
+                .stages
+                .get(i)
+                .and_then(|s| s.parent)
+                .filter(|p| *p < i)
+                .and_then(|p| self.exposing.get(p).copied().flatten());
+        }
+        out
     }
 
     /// The stage with the given index, and the chain of stages it is built on (nearest first).
@@ -1493,6 +1529,30 @@ mod tests {
                 Some(0)
             ]
         );
+    }
+
+    /// The exposing stages of a chain are those of the whole chain that have an `EXPOSE`, in
+    /// the same order.
+    #[test]
+    fn exposing_chain_is_the_chain_with_an_expose() {
+        let text = "FROM a AS s0\nEXPOSE 1\nFROM s0 AS s1\nRUN x\nFROM s1 AS s2\nEXPOSE 2\n\
+                    FROM b AS s3\nFROM s2 AS s4\nFROM s3 AS s5\nEXPOSE 5\nFROM s4\nFROM s5\n";
+        let df = parse(text);
+        for i in 0..df.stages.len() + 1 {
+            let want: Vec<usize> = df
+                .stage_chain(i)
+                .into_iter()
+                .filter(|&k| {
+                    df.stages[k]
+                        .body
+                        .clone()
+                        .any(|j| df.instructions[j].keyword == "EXPOSE")
+                })
+                .collect();
+            assert_eq!(df.exposing_chain(i), want, "stage {i}");
+        }
+        assert_eq!(df.exposing_chain(6), [2, 0]);
+        assert_eq!(df.exposing_chain(7), [5]);
     }
 
     /// A base stage with many variables and many stages built on it, each wanted: the copies

@@ -125,7 +125,7 @@ pub(crate) fn image_exposes(df: &Dockerfile, stage: Option<usize>) -> Vec<&str> 
     let Some(last) = stage.or_else(|| df.stages.len().checked_sub(1)) else {
         return Vec::new();
     };
-    df.stage_chain(last)
+    df.exposing_chain(last)
         .into_iter()
         .filter_map(|i| df.stages.get(i))
         .flat_map(|stage| stage.body.clone())
