@@ -127,7 +127,7 @@ pub struct Dockerfile {
     /// The first `ARG` before the first `FROM`, or `FROM`, whose substituted value grew past
     /// the 1 MiB allowed: its value is unknown, as an unset variable's is.
     pub over_budget: Option<usize>,
-    /// Stage name (lower-cased) → index of the first stage of that name.
+    /// Stage name (lower-cased) → index of the last stage of that name.
     stage_names: BTreeMap<String, usize>,
     /// For each stage, the nearest stage of its chain (itself first) with an `EXPOSE`
     /// instruction: [`Dockerfile::exposing_chain`] skips the others (a walk of the whole
@@ -178,8 +178,8 @@ fn escape_directive(text: &str) -> char {
         };
         let name = name.trim().to_ascii_lowercase();
         // An unknown directive is a comment, and directives end at the first comment: BuildKit
-        // knows `syntax`, `escape` and `check`.
-        if !matches!(name.as_str(), "syntax" | "escape" | "check") {
+        // knows `syntax`, `escape` and `check`, each with a value (`# syntax=` is a comment).
+        if !matches!(name.as_str(), "syntax" | "escape" | "check") || value.trim().is_empty() {
             return '\\';
         }
         if name == "escape" {
@@ -445,7 +445,7 @@ impl Dockerfile {
                     if let Some(mut stage) = current.take() {
                         stage.body = stage.from + 1..idx;
                         if let Some(name) = &stage.name {
-                            names.entry(name.clone()).or_insert(self.stages.len());
+                            names.insert(name.clone(), self.stages.len());
                         }
                         self.stages.push(stage);
                     }
@@ -497,7 +497,7 @@ impl Dockerfile {
         if let Some(mut stage) = current.take() {
             stage.body = stage.from + 1..self.instructions.len();
             if let Some(name) = &stage.name {
-                names.entry(name.clone()).or_insert(self.stages.len());
+                names.insert(name.clone(), self.stages.len());
             }
             self.stages.push(stage);
         }
@@ -602,8 +602,10 @@ impl Dockerfile {
     }
 
     /// The index of the stage called `name` (`FROM x AS name`), compared case-insensitively as
-    /// BuildKit compares a `docker build --target` with the stage names; the first of two
-    /// stages of the same name.
+    /// BuildKit compares a `docker build --target` with the stage names; the last of two
+    /// stages of the same name (its map of states by name keeps the latest: a name used twice
+    /// is only a build check's warning). A `FROM name` reads the latest stage of that name
+    /// before it, as the stages are read in order.
     #[must_use]
     pub fn stage_named(&self, name: &str) -> Option<usize> {
         self.stage_names.get(&name.to_ascii_lowercase()).copied()
@@ -1278,9 +1280,19 @@ mod tests {
         // Past the stages: the final stage; no stage at all: root, no `FROM`.
         assert_eq!(df.stage_user(9), df.final_user());
         assert_eq!(parse("USER 1001\n").stage_user(0).final_from, None);
-        // Two stages of one name: the first, as `FROM name` finds it.
-        let df = parse("FROM a AS x\nUSER 1\nFROM b AS X\nUSER 2\n");
-        assert_eq!(df.stage_named("x"), Some(0));
+        // Two stages of one name: `--target` builds the last (BuildKit's map of stages by
+        // name keeps the latest), and `FROM name` reads the latest before it.
+        let df = parse("FROM a AS x\nUSER 1\nFROM b AS X\nUSER 2\nFROM x\nFROM c AS x\nUSER 3\n");
+        assert_eq!(df.stage_named("x"), Some(3));
+        assert_eq!(df.stages[2].parent, Some(1));
+        assert_eq!(df.stage_user(2).uid(), Some(2));
+    }
+
+    /// A directive needs a value: `# syntax=` is a comment, and ends the directives.
+    #[test]
+    fn a_directive_without_a_value_ends_the_directives() {
+        assert_eq!(escape_directive("# syntax=\n# escape=`\nFROM a\n"), '\\');
+        assert_eq!(escape_directive("# syntax=x\n# escape=`\nFROM a\n"), '`');
     }
 
     #[test]

@@ -22,8 +22,8 @@
 //! image's `EXPOSE` ports read that stage. Stage names compare case-insensitively, as BuildKit
 //! compares them. A target factory cannot follow is read as no target, the final stage: a
 //! variable (`--target ${STAGE}`, whose value the job may set), or a name of no stage (Docker
-//! fails that build: `failed to reach build target`; FD001 says so on the build line when it
-//! reports the final stage).
+//! fails that build, BuildKit with `target stage "X" could not be found`; FD001 says so on the
+//! build line when it reports the final stage).
 
 use crate::diagnostic::Diagnostic;
 use crate::dockerfile::{self, Dockerfile, FinalUser, Instruction};
@@ -314,11 +314,12 @@ fn own_image(cx: &Context<'_>, svc: &Service) -> Option<(Option<String>, Option<
         .strip_prefix('/')
         .map(|r| r.split([':', '@']).next().unwrap_or(r).to_owned())
         .filter(|p| !p.is_empty());
-    let tag = rest
-        .split('@')
-        .next()
-        .and_then(|r| r.split_once(':'))
-        .map(|(_, t)| same_variables(t));
+    // No tag is `latest`, as Docker reads it; a digest pins none.
+    let tag = match rest.split('@').next().and_then(|r| r.split_once(':')) {
+        Some((_, t)) => Some(same_variables(t)),
+        None if !rest.contains('@') => Some("latest".to_owned()),
+        None => None,
+    };
     Some((path, tag))
 }
 
@@ -332,7 +333,8 @@ pub(crate) fn link<'c>(cx: &'c Context<'_>, svc: &Service) -> Option<Link<'c>> {
         let Some(f) = dockerfile_named(cx, &b.dockerfile).and_then(|i| files.get(i)) else {
             continue;
         };
-        let same_tag = tag.is_some() && b.tag == tag;
+        // A build tagged without a tag builds `latest`.
+        let same_tag = tag.is_some() && b.tag.as_deref().or(Some("latest")) == tag.as_deref();
         if same_tag || first.is_none() {
             first = Some((b, f));
         }

@@ -164,7 +164,7 @@ impl Rule for RunsAsRoot {
                             b.job
                         ),
                         Target::Missing | Target::Final => format!(
-                            "job `{}` builds `--target {written}`, which names no stage of `{}`: Docker fails this build (`failed to reach build target {written}`)",
+                            "job `{}` builds `--target {written}`, which names no stage of `{}`: Docker fails this build (BuildKit: `target stage \"{written}\" could not be found`)",
                             b.job, f.name
                         ),
                     };
@@ -399,7 +399,7 @@ mod tests {
             fd001(STAGES, Some(&built)),
             [
                 "FD001 Dockerfile:7 the final stage of `Dockerfile` runs as root (`USER root`)",
-                "  .gitlab-ci.yml:3 job `typo` builds `--target prodd`, which names no stage of `Dockerfile`: Docker fails this build (`failed to reach build target prodd`)",
+                "  .gitlab-ci.yml:3 job `typo` builds `--target prodd`, which names no stage of `Dockerfile`: Docker fails this build (BuildKit: `target stage \"prodd\" could not be found`)",
                 "  .gitlab-ci.yml:6 job `variable` builds `--target ${STAGE}`, which factory cannot read: it judges the final stage",
                 "  docker-compose.yml:3 service `app` runs this image (linked through `docker build -f Dockerfile --target prodd` in job `typo` of .gitlab-ci.yml)",
             ]

@@ -240,4 +240,30 @@ mod tests {
             ]
         );
     }
+
+    /// An image without a tag is `latest` on both sides: the service runs the build tagged
+    /// without one (`--target prod`), not the first build of its name (`:dev`); a build of
+    /// another tag does not stand in for it when one of `latest` exists.
+    #[test]
+    fn no_tag_is_latest() {
+        let compose = "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app\n    volumes:\n      - ./data:/data\n";
+        let ci = "dev:\n  script:\n    - docker build --target dev -t $CI_REGISTRY_IMAGE/app:dev .\n\
+                  prod:\n  script:\n    - docker build --target prod -t $CI_REGISTRY_IMAGE/app .\n";
+        let run = |compose: &str| {
+            findings(
+                &[
+                    ("docker-compose.yml", compose),
+                    ("Dockerfile", STAGES),
+                    (".gitlab-ci.yml", ci),
+                ],
+                &["FD003"],
+            )
+        };
+        assert_eq!(run(compose), Vec::<String>::new());
+        assert_eq!(
+            run(&compose.replace("/app\n", "/app:latest\n")),
+            Vec::<String>::new()
+        );
+        assert_eq!(run(&compose.replace("/app\n", "/app:dev\n")).len(), 3);
+    }
 }
