@@ -197,13 +197,17 @@ impl fmt::Display for Request {
     }
 }
 
-/// Whether `host` (with its port) is one Go's `url.Parse` accepts (`parseHost`): an IPv6
+/// Whether `host` (with its port) is one a client sends and Go's `url.Parse` accepts
+/// (`parseHost`): ASCII (a browser sends an international name as punycode); an IPv6
 /// address in brackets, the brackets closed; after them or after the last `:`, a port of
 /// digits or nothing; no character a host cannot hold (a space, `{`, `|`, …: Go's
 /// `shouldEscape` in host mode) and `%` only as an escape (`%25`, or of a byte past ASCII).
 /// Else what is wrong, to follow "the URL `…`". A client refuses such a URL before any
 /// request reaches Traefik.
 fn check_host(host: &str) -> Result<(), String> {
+    if !host.is_ascii() {
+        return Err("has a host name that is not ASCII: a browser sends an international name in its ASCII form (punycode, `xn--…`), which is what Traefik compares; give the URL with the host in that form".to_owned());
+    }
     let port = if let Some(inner) = host.strip_prefix('[') {
         let Some(close) = inner.rfind(']') else {
             return Err("has no `]` to close its IPv6 address".to_owned());
@@ -221,56 +225,77 @@ fn check_host(host: &str) -> Result<(), String> {
             "has `{port}` after its IPv6 address: give a port (`]:8080`) or nothing"
         ));
     }
+    // An IPv6 zone (`[fe80::1%25en0]`) is read with Go's zone rules from its `%25` to the `]`.
+    let zone = host
+        .strip_prefix('[')
+        .and_then(|inner| Some((inner.find("%25")? + 1, inner.rfind(']')? + 1)))
+        .filter(|(start, end)| start < end);
     let bytes = host.as_bytes();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
+        let in_zone = zone.is_some_and(|(start, end)| (start..end).contains(&i));
         if b == b'%' {
             let hex = |k: usize| bytes.get(k).and_then(|b| char::from(*b).to_digit(16));
-            match (hex(i + 1), hex(i + 2)) {
-                // An escape of an ASCII byte other than `%` itself is refused in a host.
-                (Some(hi), Some(_)) if hi >= 8 || host[i..].starts_with("%25") => i += 3,
-                _ => {
-                    let end = host[i..].chars().take(3).map(char::len_utf8).sum::<usize>();
-                    return Err(format!(
-                        "has an invalid escape `{}` in its host",
-                        &host[i..i + end]
-                    ));
+            let allowed = match (hex(i + 1), hex(i + 2)) {
+                (Some(hi), Some(lo)) => {
+                    let escaped = u8::try_from(hi * 16 + lo).unwrap_or(u8::MAX);
+                    host[i..].starts_with("%25")
+                        || if in_zone {
+                            // Go: any byte a host may hold unescaped, or a space.
+                            escaped == b' ' || (escaped < 0x80 && host_byte(escaped))
+                        } else {
+                            // Go: in a host, only an escape of a byte past ASCII.
+                            escaped >= 0x80
+                        }
                 }
+                _ => false,
+            };
+            if !allowed {
+                let end = host[i..].chars().take(3).map(char::len_utf8).sum::<usize>();
+                return Err(format!(
+                    "has an invalid escape `{}` in its host",
+                    &host[i..i + end]
+                ));
             }
+            i += 3;
             continue;
         }
-        let allowed = b >= 0x80
-            || b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'-' | b'_'
-                    | b'.'
-                    | b'~'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-                    | b':'
-                    | b'['
-                    | b']'
-                    | b'<'
-                    | b'>'
-                    | b'"'
-            );
-        if !allowed {
+        if b < 0x80 && !host_byte(b) {
             let c = host[i..].chars().next().unwrap_or('?');
             return Err(format!("has a character a host name cannot hold: {c:?}"));
         }
         i += 1;
     }
     Ok(())
+}
+
+/// Whether a host may hold ASCII byte `b` as written (Go's `shouldEscape` in host mode is
+/// false for it).
+fn host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'_'
+                | b'.'
+                | b'~'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'['
+                | b']'
+                | b'<'
+                | b'>'
+                | b'"'
+        )
 }
 
 /// Parses a raw query string as Go's `url.ParseQuery`: pairs separated by `&`, split at the
@@ -506,8 +531,10 @@ mod tests {
             ("http://[fe80::1%25en0]/", "[fe80::1%25en0]"),
             ("http://a.com:/", "a.com:"),
             ("http://a]b/", "a]b"),
-            ("http://b\u{fc}cher.de/", "b\u{fc}cher.de"),
             ("http://a%C3%BC.de/", "a%C3%BC.de"),
+            // A zone takes escapes of the bytes a host may hold, and of a space.
+            ("http://[fe80::1%25en%41]/", "[fe80::1%25en%41]"),
+            ("http://[fe80::1%25en%20x]/", "[fe80::1%25en%20x]"),
         ] {
             assert_eq!(host(url).as_deref(), Ok(want), "{url}");
         }
@@ -521,6 +548,10 @@ mod tests {
             ("http://a%41.com/", "invalid escape `%41`"),
             ("http://a%4/", "invalid escape `%4`"),
             ("http://a%/", "invalid escape `%`"),
+            ("http://b\u{fc}cher.de/", "not ASCII"),
+            ("http://[fe80::1%25en%2F]/", "invalid escape `%2F`"),
+            ("http://[fe80::1%25en%C3%BC]/", "invalid escape `%C3`"),
+            ("http://[fe80::%41%25en]/", "invalid escape `%41`"),
         ] {
             let err = host(url).unwrap_err();
             assert!(err.message.contains(says), "{url}: {err}");
