@@ -23,7 +23,7 @@ use crate::span::Location;
 use crate::yaml::{Entry, NodeId, NodeKind, PlainValue, Tree};
 
 /// Report every consistency problem of `loaded` that makes Compose refuse the project.
-pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
+pub(crate) fn check(loaded: &Loaded, unread_files: bool, diags: &mut Diagnostics) {
     let Some(root) = loaded.project.root else {
         return;
     };
@@ -60,6 +60,7 @@ pub(crate) fn check(loaded: &Loaded, diags: &mut Diagnostics) {
         enabled_at,
         defined: std::collections::HashMap::new(),
         extends_failures: extends_failures(loaded),
+        unread_files,
     };
     for section in OBJECT_SECTIONS.into_iter().chain(["models"]) {
         let names = cx.get(root, section).map(|k| {
@@ -164,6 +165,9 @@ struct Cx<'a> {
     defined: std::collections::HashMap<&'static str, std::collections::HashSet<Text>>,
     /// Where loading reported an `extends` it could not follow ([`extends_failures`]).
     extends_failures: Vec<(crate::FileId, crate::span::Span)>,
+    /// Whether the caller left files the project names unread, being too deep
+    /// ([`crate::Settings::unread_files`]): what a service `extends` may be in them.
+    unread_files: bool,
 }
 
 /// Where loading reported an `extends` it could not follow (FC029, FC030), sorted by file and
@@ -1240,11 +1244,14 @@ impl<'a> Cx<'a> {
     }
 
     /// Whether the service `extends` a service or file loading could not find (already
-    /// reported): what it would inherit is unknown.
+    /// reported), or files were left unread: what it would inherit is unknown.
     fn unresolved_extends(&self, svc: &Service) -> bool {
         let Some(ext) = svc.entry(self.tree, "extends") else {
             return false;
         };
+        if self.unread_files {
+            return true;
+        }
         let (k, v) = (ext.key.at, self.loc(ext.value));
         // A failure inside `within` starts in it: the sorted list is searched from the first
         // that starts at or after it, until one starts past its end.

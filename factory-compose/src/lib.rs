@@ -1024,7 +1024,7 @@ pub fn compose_refusals(
     schema::check_interpolated(&loaded.project.tree, None, &mut out);
     unknown_keys(&loaded.project, &mut out);
     rules::structure::unbalanced_command_quotes::refusals(&loaded.project, &mut out);
-    consistency::check(loaded, &mut out);
+    consistency::check(loaded, !settings.unread_files.is_empty(), &mut out);
     // A refusal the load found is found again by the checks above (a repeated item): once.
     let mut said = std::collections::HashSet::new();
     out.retain(|d| {

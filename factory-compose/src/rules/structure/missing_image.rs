@@ -40,6 +40,13 @@ impl Rule for MissingImage {
             if svc.image.is_some() || svc.entry(&cx.project.tree, "image").is_some() {
                 continue; // a wrong-typed image is FC020
             }
+            // Its `extends` may reach a file the caller did not read, being too deep (FC004
+            // says where): the image may be there.
+            if !cx.settings.unread_files.is_empty()
+                && svc.entry(&cx.project.tree, "extends").is_some()
+            {
+                continue;
+            }
             let name = svc.name(&cx.project.tree);
             out.push(
                 svc.located_name(&cx.project.tree)
