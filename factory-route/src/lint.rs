@@ -225,6 +225,17 @@ impl Rule<'_> {
             .segments()
             .rfind(|s| s.name() == MatcherName::ReplacePathRegex)
             .map(|s| s.span());
+        // The same for the literal strips: `pathStrip` and `pathPrefixStrip` both set the
+        // prefixes to strip, and the last sets them.
+        let last_strip = self
+            .segments()
+            .rfind(|s| {
+                matches!(
+                    s.name(),
+                    MatcherName::PathStrip | MatcherName::PathPrefixStrip
+                )
+            })
+            .map(|s| s.span());
         for seg in self.segments() {
             let name = seg.name().as_str();
             let cuts = comma_cuts(seg);
@@ -353,7 +364,8 @@ impl Rule<'_> {
                 if matches!(
                     seg.name(),
                     MatcherName::PathStrip | MatcherName::PathPrefixStrip
-                ) && arg.text.contains('{')
+                ) && last_strip.as_ref() == Some(&seg.span())
+                    && arg.text.contains('{')
                     && brace_indices(arg.text).is_ok()
                 {
                     out.push(warn(

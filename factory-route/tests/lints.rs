@@ -273,6 +273,12 @@ fn template_in_literal_strip() {
         only("PathPrefixStrip:/api/{v}").0,
         WarningKind::TemplateInLiteralStrip
     );
+    // The last literal strip sets the prefixes Traefik strips: an earlier one strips nothing.
+    assert!(warnings("Host:a.com;PathPrefixStrip:/{id};PathPrefixStrip:/api").is_empty());
+    let rule = "PathPrefixStrip:/api;PathStrip:/{id}";
+    let w = warnings(rule);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(&rule[w[0].span.clone()], "/{id}");
     let r = Rule::parse("PathStrip:/api/{v}").unwrap();
     assert_eq!(
         r.matches(&Request::new("x", "/api/v1")),

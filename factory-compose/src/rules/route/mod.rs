@@ -405,6 +405,20 @@ impl KnownRule {
             return Vec::new();
         };
         let mut warnings = rule.warnings();
+        // What is said of the literal strips is said of the last one, which unknown text after
+        // it may replace.
+        let last_strip = rule
+            .segments()
+            .rfind(|s| {
+                matches!(
+                    s.name(),
+                    MatcherName::PathStrip | MatcherName::PathPrefixStrip
+                )
+            })
+            .map(|s| s.span());
+        if last_strip.is_some_and(|last| self.to_value(last).end <= self.last_unknown) {
+            warnings.retain(|w| w.kind != WarningKind::TemplateInLiteralStrip);
+        }
         // What is said of `ReplacePathRegex` is said of the last one, which unknown text after
         // it may replace. The segments' spans are in order: a warning's is searched for.
         let replaces: Vec<Range<usize>> = rule
@@ -945,6 +959,12 @@ mod tests {
             [("FR014", "x".to_owned())]
         );
         assert_eq!(warnings("Path:/${};Bogus:x;Host:a.com:80"), []);
+        // So does the last literal strip.
+        assert_eq!(warnings("PathPrefixStrip:/{id};${}"), []);
+        assert_eq!(
+            warnings("Host:${};PathPrefixStrip:/{id}"),
+            [("FR014", "/{id}".to_owned())]
+        );
     }
 
     /// A token of a rule, for the property test below.
