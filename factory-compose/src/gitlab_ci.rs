@@ -63,9 +63,11 @@ pub(crate) struct ExtendsCycle {
     pub(crate) name: Location,
     /// The names around the circle, from the one the name names back to it.
     pub(crate) chain: Vec<String>,
-    /// The first job whose templates reach it, and its key.
+    /// The first job whose templates reach it, and its key (a template's, when no job does).
     pub(crate) job: String,
     pub(crate) job_key: Location,
+    /// Whether `job` is a job, not a template.
+    pub(crate) from_job: bool,
 }
 
 /// Names a file's jobs may follow through `extends`, counted each time one is followed,
@@ -436,6 +438,24 @@ impl GitlabCi {
                 extended,
             });
         }
+        // GitLab resolves the `extends` of every key, templates too: a circle among templates
+        // no job reaches still refuses the pipeline. They are walked after the jobs (whose
+        // steps come first), for circles only: what a stop there says is about a job.
+        let mut templates: Vec<(String, Location)> = Vec::new();
+        for e in entries {
+            let Some(name) = self.text(e.key).filter(|n| n.starts_with('.')) else {
+                continue;
+            };
+            let (_, value) = self.read(root, e);
+            if !matches!(self.tree.node(value).kind, NodeKind::Mapping(_))
+                || self.value_of(value, "extends").is_none()
+            {
+                continue;
+            }
+            walks.steps.job = walked.jobs.len() + templates.len();
+            templates.push((name.to_owned(), self.loc(e.key)));
+            self.extended(e.key, value, &mut walks);
+        }
         walked.extends_stops = walks
             .steps
             .stops
@@ -454,16 +474,23 @@ impl GitlabCi {
             .steps
             .cycles
             .into_iter()
-            .filter_map(|(name, chain, job)| {
-                let job = walked.jobs.get(job)?;
+            .filter_map(|(name, chain, origin)| {
+                let (job, job_key, from_job) = match walked.jobs.get(origin) {
+                    Some(job) => (job.name.clone(), job.key, true),
+                    None => {
+                        let (name, key) = templates.get(origin - walked.jobs.len())?;
+                        (name.clone(), *key, false)
+                    }
+                };
                 Some(ExtendsCycle {
                     name: self.loc(name),
                     chain: chain
                         .into_iter()
                         .map(|n| self.text(n).unwrap_or_default().to_owned())
                         .collect(),
-                    job: job.name.clone(),
-                    job_key: job.key,
+                    job,
+                    job_key,
+                    from_job,
                 })
             })
             .collect();
@@ -1240,6 +1267,24 @@ mod tests {
         let jobs = ci.jobs();
         assert_eq!(jobs.len(), 1);
         assert!(!ci.trigger(&jobs[0]).manual);
+    }
+
+    /// A circle among templates no job reads is found too (GitLab resolves every key's
+    /// `extends`), once, named after the first template walked.
+    #[test]
+    fn circles_no_job_reaches_are_found() {
+        let ci = GitlabCi::parse(
+            ".a:\n  extends: .b\n.b:\n  extends: .a\nbuild:\n  script: [x]\n.c:\n  extends: .a\n",
+            FileId(0),
+        );
+        let found: Vec<(String, String, bool)> = ci
+            .extends_cycles()
+            .iter()
+            .map(|c| (c.chain.join(" "), c.job.clone(), c.from_job))
+            .collect();
+        assert_eq!(found, [(".b .a .b".to_owned(), ".a".to_owned(), false)]);
+        assert_eq!(ci.jobs().len(), 1);
+        assert!(ci.extends_stops().is_empty());
     }
 
     /// Each circle of `extends` is found once, at the name that closes it, whether it goes

@@ -11,8 +11,9 @@ declare_rule! {
     /// (`a0 → a1 → … → a7 → … 19 more … → a28 → a29 → a0`).
     ///
     /// In `.gitlab-ci.yml`, it reports an `extends` name that names a template (or the job)
-    /// it was reached through (`.a` extends `.b`, which extends `.a`), as met following a
-    /// job's templates, at the name that closes the circle.
+    /// it was reached through (`.a` extends `.b`, which extends `.a`), at the name that closes
+    /// the circle: following each job's templates, then the templates no job reaches (GitLab
+    /// resolves them too).
     ///
     /// ## Why is this bad?
     /// Compose cannot order the services and refuses the project
@@ -171,7 +172,14 @@ impl Rule for DependencyCycle {
                     .at_labelled(cycle.name, "names a template it is extended from")
                     .with_secondary(
                         cycle.job_key,
-                        format!("job `{}` reads these templates", cycle.job),
+                        if cycle.from_job {
+                            format!("job `{}` reads these templates", cycle.job)
+                        } else {
+                            format!(
+                                "no job reads `{}`, but GitLab resolves the `extends` of every template",
+                                cycle.job
+                            )
+                        },
                     )
                     .with_help("break the circle: a job or template cannot extend itself, directly or through others; until then GitLab runs no pipeline, and factory reads each template once"),
                 );
