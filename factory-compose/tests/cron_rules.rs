@@ -201,6 +201,11 @@ services:
         0 ${H:-3}
         32 * *
       sh.factory.cronjob.command: "true"
+  f:
+    image: app:1
+    labels:
+      sh.factory.cronjob.schedule: "0 0 $$5 * *"
+      sh.factory.cronjob.command: "true"
 "#;
     let mut sources = SourceMap::new();
     sources.add(SourceFile::new(
@@ -235,6 +240,8 @@ services:
         ("FJ005", "17:<<".into(), vec!["4:\\\"".into()]),
         ("FJ002", "22:<<".into(), vec!["22:32".into()]),
         ("FJ002", "28:32".into(), vec![]),
+        // A `$` written `$$` is both characters.
+        ("FJ002", "33:$$5".into(), vec![]),
     ];
     let mut sorted = found.clone();
     sorted.sort_by_key(|(_, p, _)| p.split(':').next().and_then(|l| l.parse::<u32>().ok()));

@@ -122,16 +122,18 @@ impl<'a> ValueLocator<'a> {
             kv.value(tree),
         ) && raw != value
         {
+            // Up to the first `$`: a `$` of the value may be a `$$` of the raw text, which
+            // shifts what follows (`rendered_from` places it on both).
             let same_start = raw
                 .bytes()
                 .zip(value.bytes())
-                .take_while(|(a, b)| a == b)
+                .take_while(|&(a, b)| a == b && a != b'$')
                 .count();
             let same_end = raw
                 .bytes()
                 .rev()
                 .zip(value.bytes().rev())
-                .take_while(|(a, b)| a == b)
+                .take_while(|&(a, b)| a == b && a != b'$')
                 .count();
             return ValueLocator {
                 placing: Placing::Interpolated {
