@@ -305,6 +305,29 @@ pub fn dockerfile(data: &[u8]) {
     }
     let _ = df.final_user();
     let _ = df.volumes().count();
+    // Every stage's user in one pass is each stage's user found alone, unless a budget cut a
+    // value (then each says where); the stages with an `EXPOSE` are those of the chain that
+    // have one, in order.
+    let all: Vec<usize> = (0..df.stages.len()).collect();
+    let users = df.stage_users(&all);
+    assert_eq!(users.len(), all.len());
+    for (i, user) in users.iter().enumerate().take(16) {
+        let alone = df.stage_user(i);
+        if user.over_budget.is_none() && alone.over_budget.is_none() {
+            assert_eq!(user, &alone, "stage {i}");
+        }
+        let chain = df.stage_chain(i);
+        let exposing: Vec<usize> = chain
+            .into_iter()
+            .filter(|&k| {
+                df.stages[k]
+                    .body
+                    .clone()
+                    .any(|j| df.instructions[j].keyword == "EXPOSE")
+            })
+            .collect();
+        assert_eq!(df.exposing_chain(i), exposing, "stage {i}");
+    }
 }
 
 fn render_config(text: String, env: &ProcessEnv) -> Option<String> {
