@@ -316,15 +316,10 @@ pub fn dockerfile(data: &[u8]) {
         if user.over_budget.is_none() && alone.over_budget.is_none() {
             assert_eq!(user, &alone, "stage {i}");
         }
-        let chain = df.stage_chain(i);
-        let exposing: Vec<usize> = chain
+        let exposing: Vec<usize> = df
+            .stage_chain(i)
             .into_iter()
-            .filter(|&k| {
-                df.stages[k]
-                    .body
-                    .clone()
-                    .any(|j| df.instructions[j].keyword == "EXPOSE")
-            })
+            .filter(|&k| df.has_expose(k))
             .collect();
         assert_eq!(df.exposing_chain(i), exposing, "stage {i}");
     }

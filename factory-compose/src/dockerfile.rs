@@ -152,15 +152,11 @@ pub fn parse(text: &str) -> Dockerfile {
     df.build_stages();
     df.exposing = Vec::with_capacity(df.stages.len());
     for (i, stage) in df.stages.iter().enumerate() {
-        let own = stage.body.clone().any(|k| {
-            df.instructions
-                .get(k)
-                .is_some_and(|ins| ins.keyword == "EXPOSE")
-        });
         let inherited = stage
             .parent
             .filter(|p| *p < i)
             .and_then(|p| df.exposing.get(p).copied().flatten());
+        let own = df.has_expose(i);
         df.exposing.push(if own { Some(i) } else { inherited });
     }
     df
@@ -761,6 +757,18 @@ impl Dockerfile {
             .iter()
             .filter(|i| i.keyword == "VOLUME")
             .map(|i| (i, volume_paths(&i.args)))
+    }
+
+    /// Whether stage `index` has an `EXPOSE` instruction of its own.
+    #[must_use]
+    pub fn has_expose(&self, index: usize) -> bool {
+        self.stages.get(index).is_some_and(|stage| {
+            stage.body.clone().any(|k| {
+                self.instructions
+                    .get(k)
+                    .is_some_and(|ins| ins.keyword == "EXPOSE")
+            })
+        })
     }
 
     /// The stages of [`Dockerfile::stage_chain`] that have an `EXPOSE` instruction, nearest
@@ -1554,12 +1562,7 @@ mod tests {
             let want: Vec<usize> = df
                 .stage_chain(i)
                 .into_iter()
-                .filter(|&k| {
-                    df.stages[k]
-                        .body
-                        .clone()
-                        .any(|j| df.instructions[j].keyword == "EXPOSE")
-                })
+                .filter(|&k| df.has_expose(k))
                 .collect();
             assert_eq!(df.exposing_chain(i), want, "stage {i}");
         }

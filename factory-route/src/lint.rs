@@ -221,21 +221,10 @@ impl Rule<'_> {
         let mut out = Vec::new();
         // Traefik keeps the last `ReplacePathRegex` value (`replacePathRegex` overwrites the
         // field): what is said of the rewrite is said there, not of the ones it replaces.
-        let last_replace = self
-            .segments()
-            .rfind(|s| s.name() == MatcherName::ReplacePathRegex)
-            .map(|s| s.span());
+        let last_replace = self.last_of(&[MatcherName::ReplacePathRegex]);
         // The same for the literal strips: `pathStrip` and `pathPrefixStrip` both set the
         // prefixes to strip, and the last sets them.
-        let last_strip = self
-            .segments()
-            .rfind(|s| {
-                matches!(
-                    s.name(),
-                    MatcherName::PathStrip | MatcherName::PathPrefixStrip
-                )
-            })
-            .map(|s| s.span());
+        let last_strip = self.last_of(&[MatcherName::PathStrip, MatcherName::PathPrefixStrip]);
         for seg in self.segments() {
             let name = seg.name().as_str();
             let cuts = comma_cuts(seg);

@@ -1107,6 +1107,16 @@ impl<'t> Rule<'t> {
         self.text
     }
 
+    /// The span of the last segment of one of `names`: the one Traefik takes a modifier from
+    /// when several set it (the last `PathStrip`/`PathPrefixStrip` sets the prefixes stripped,
+    /// the last `ReplacePathRegex` the rewrite).
+    #[must_use]
+    pub fn last_of(&self, names: &[MatcherName]) -> Option<Range<usize>> {
+        self.segments()
+            .rfind(|s| names.contains(&s.name()))
+            .map(|s| s.span())
+    }
+
     /// The segments, in rule order (empty segments are dropped, as Traefik does).
     pub fn segments(
         &self,
@@ -1619,15 +1629,8 @@ mod tests {
                             .map(|s| rule.buf_str(*s))
                             .collect();
                         // The last strip segment sets the prefixes.
-                        let last = rule
-                            .segments()
-                            .rfind(|s| {
-                                matches!(
-                                    s.name(),
-                                    MatcherName::PathStrip | MatcherName::PathPrefixStrip
-                                )
-                            })
-                            .map(|s| s.span());
+                        let last =
+                            rule.last_of(&[MatcherName::PathStrip, MatcherName::PathPrefixStrip]);
                         if last == Some(seg.span()) && strip != want {
                             return Err(format!("strip prefixes of {seg:?}"));
                         }

@@ -409,15 +409,7 @@ impl KnownRule {
         let mut warnings = rule.warnings();
         // What is said of the literal strips is said of the last one, which unknown text after
         // it may replace.
-        let last_strip = rule
-            .segments()
-            .rfind(|s| {
-                matches!(
-                    s.name(),
-                    MatcherName::PathStrip | MatcherName::PathPrefixStrip
-                )
-            })
-            .map(|s| s.span());
+        let last_strip = rule.last_of(&[MatcherName::PathStrip, MatcherName::PathPrefixStrip]);
         if last_strip.is_some_and(|last| self.to_value(last).end <= self.last_unknown) {
             warnings.retain(|w| w.kind != WarningKind::TemplateInLiteralStrip);
         }
