@@ -238,6 +238,9 @@ pub(crate) struct BuildLines {
     /// Image name (after the registry image) → indices in `lines`: a service finds the builds
     /// of its image without a scan of every line.
     by_image: std::collections::HashMap<Option<String>, Vec<usize>>,
+    /// The same by image name and tag (no tag is `latest`): a service finds the build of its
+    /// tag among many of one name without a scan of them.
+    by_tag: std::collections::HashMap<(Option<String>, String), Vec<usize>>,
 }
 
 fn build_index<'c>(cx: &'c Context<'_>) -> &'c BuildLines {
@@ -249,10 +252,22 @@ fn build_index<'c>(cx: &'c Context<'_>) -> &'c BuildLines {
             .collect();
         let mut by_image: std::collections::HashMap<Option<String>, Vec<usize>> =
             std::collections::HashMap::new();
+        let mut by_tag: std::collections::HashMap<(Option<String>, String), Vec<usize>> =
+            std::collections::HashMap::new();
         for (i, b) in lines.iter().enumerate() {
             by_image.entry(b.image_name.clone()).or_default().push(i);
+            // A build tagged without a tag builds `latest`.
+            let tag = b.tag.clone().unwrap_or_else(|| "latest".to_owned());
+            by_tag
+                .entry((b.image_name.clone(), tag))
+                .or_default()
+                .push(i);
         }
-        BuildLines { lines, by_image }
+        BuildLines {
+            lines,
+            by_image,
+            by_tag,
+        }
     })
 }
 
@@ -262,15 +277,19 @@ pub(crate) fn build_lines<'c>(cx: &'c Context<'_>) -> &'c [BuildLine] {
     &build_index(cx).lines
 }
 
-/// The build lines of image `name` (after the registry image), in order.
+/// The build lines of image `name` (after the registry image), in order; with `tag`, those
+/// of that tag (no tag is `latest`).
 fn builds_of<'c>(
     cx: &'c Context<'_>,
     name: &Option<String>,
+    tag: Option<&str>,
 ) -> impl Iterator<Item = &'c BuildLine> {
     let index = build_index(cx);
-    index
-        .by_image
-        .get(name)
+    let found = match tag {
+        Some(tag) => index.by_tag.get(&(name.clone(), tag.to_owned())),
+        None => index.by_image.get(name),
+    };
+    found
         .into_iter()
         .flatten()
         .filter_map(|&i| index.lines.get(i))
@@ -327,21 +346,17 @@ fn own_image(cx: &Context<'_>, svc: &Service) -> Option<(Option<String>, Option<
 pub(crate) fn link<'c>(cx: &'c Context<'_>, svc: &Service) -> Option<Link<'c>> {
     let files = dockerfiles(cx);
     let (name, tag) = own_image(cx, svc)?;
-    // The first build of the image name, and the first with the service's tag too.
-    let mut first = None;
-    for b in builds_of(cx, &name) {
-        let Some(f) = dockerfile_named(cx, &b.dockerfile).and_then(|i| files.get(i)) else {
-            continue;
-        };
-        // A build tagged without a tag builds `latest`.
-        let same_tag = tag.is_some() && b.tag.as_deref().or(Some("latest")) == tag.as_deref();
-        if same_tag || first.is_none() {
-            first = Some((b, f));
-        }
-        if same_tag {
-            break;
-        }
-    }
+    // The first build of the image name and the service's tag, else the first of the name
+    // (of those whose Dockerfile is the project's).
+    let resolved = |b: &'c BuildLine| {
+        dockerfile_named(cx, &b.dockerfile)
+            .and_then(|i| files.get(i))
+            .map(|f| (b, f))
+    };
+    let first = tag
+        .as_deref()
+        .and_then(|t| builds_of(cx, &name, Some(t)).find_map(resolved))
+        .or_else(|| builds_of(cx, &name, None).find_map(resolved));
     if let Some((b, f)) = first {
         let target = Target::of(&f.parsed, b.target.as_deref());
         let flag = b

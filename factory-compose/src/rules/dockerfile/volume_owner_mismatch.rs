@@ -154,6 +154,11 @@ impl Rule for VolumeOwnerMismatch {
                     name: user_name,
                     uid: None,
                 } => {
+                    if user.over_budget.is_some() && user.uid_instruction.is_none() {
+                        // A budget cut what the file creates (FC004 says where): unknown,
+                        // not absent.
+                        continue;
+                    }
                     if user.uid_instruction.is_some() {
                         (
                             format!(
@@ -239,6 +244,41 @@ mod tests {
                 "  Dockerfile:2 the user is created here",
             ]
         );
+    }
+
+    /// Past the budget for copying a stage's variables, the users the file creates are
+    /// unknown, not absent: no "does not create" for the stages built then (one FC004).
+    #[test]
+    fn users_past_the_copy_budget_are_unknown() {
+        let n = 30;
+        let mut dockerfile = format!(
+            "FROM python:3 AS base\nRUN useradd -u 1001 app\nUSER app\nENV BIG={}\n",
+            "x".repeat(200_000)
+        );
+        let (mut compose, mut ci) = (String::from("services:\n"), String::new());
+        for i in 0..n {
+            dockerfile.push_str(&format!("FROM base AS c{i}\n"));
+            compose.push_str(&format!(
+                "  a{i}:\n    image: ${{CI_REGISTRY_IMAGE}}/a{i}:1\n    volumes: ['./d:/d']\n"
+            ));
+            ci.push_str(&format!(
+                "b{i}:\n  script: ['docker build --target c{i} -t $CI_REGISTRY_IMAGE/a{i}:1 .']\n"
+            ));
+        }
+        let found = findings(
+            &[
+                ("docker-compose.yml", &compose),
+                ("Dockerfile", &dockerfile),
+                (".gitlab-ci.yml", &ci),
+            ],
+            &["FD003", "FC004"],
+        );
+        let codes: Vec<&str> = found
+            .iter()
+            .filter(|l| !l.starts_with(' '))
+            .map(|l| &l[..5])
+            .collect();
+        assert_eq!(codes, ["FC004"], "{found:#?}");
     }
 
     /// An image without a tag is `latest` on both sides: the service runs the build tagged
