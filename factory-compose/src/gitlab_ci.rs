@@ -389,6 +389,18 @@ impl GitlabCi {
         self.walked.get_or_init(|| self.walk_jobs())
     }
 
+    /// Where the definition of top-level entry `e` that GitLab reads (starting at `at`,
+    /// [`Self::read`]) is: the later key, or the `<<` that brought it, as the parser spanned
+    /// it.
+    fn definition_key(&self, e: &yaml::Entry, at: u32) -> Location {
+        let first = self.loc(e.key);
+        match (self.tree.merged_from(e), self.written_at.get(&at)) {
+            (Some(merge), _) if merge.start == at => Location::new(first.file, merge),
+            (_, Some(&span)) if at != first.span.start => Location::new(first.file, span),
+            _ => first,
+        }
+    }
+
     /// The jobs in file order, each with what it `extends` followed.
     fn walk_jobs(&self) -> Walked {
         let mut walked = Walked {
@@ -424,13 +436,7 @@ impl GitlabCi {
             }
             walks.steps.job = out.len();
             let extended = self.extended(e.key, value, &mut walks);
-            // The later key, or the `<<` that brought the definition, as the parser spanned it.
-            let first = self.loc(e.key);
-            let key = match (self.tree.merged_from(e), self.written_at.get(&at)) {
-                (Some(merge), _) if merge.start == at => Location::new(first.file, merge),
-                (_, Some(&span)) if at != first.span.start => Location::new(first.file, span),
-                _ => first,
-            };
+            let key = self.definition_key(e, at);
             out.push(Job {
                 name: name.to_owned(),
                 key,
@@ -446,14 +452,14 @@ impl GitlabCi {
             let Some(name) = self.text(e.key).filter(|n| n.starts_with('.')) else {
                 continue;
             };
-            let (_, value) = self.read(root, e);
+            let (at, value) = self.read(root, e);
             if !matches!(self.tree.node(value).kind, NodeKind::Mapping(_))
                 || self.value_of(value, "extends").is_none()
             {
                 continue;
             }
             walks.steps.job = walked.jobs.len() + templates.len();
-            templates.push((name.to_owned(), self.loc(e.key)));
+            templates.push((name.to_owned(), self.definition_key(e, at)));
             self.extended(e.key, value, &mut walks);
         }
         walked.extends_stops = walks
@@ -1285,6 +1291,16 @@ mod tests {
         assert_eq!(found, [(".b .a .b".to_owned(), ".a".to_owned(), false)]);
         assert_eq!(ci.jobs().len(), 1);
         assert!(ci.extends_stops().is_empty());
+        // A template defined twice is named where the definition GitLab reads is.
+        let text =
+            ".a:\n  script: [x]\nbuild:\n  script: [y]\n.a:\n  extends: .b\n.b:\n  extends: .a\n";
+        let ci = GitlabCi::parse(text, FileId(0));
+        let keys: Vec<usize> = ci
+            .extends_cycles()
+            .iter()
+            .map(|c| text[..c.job_key.span.range().start].matches('\n').count() + 1)
+            .collect();
+        assert_eq!(keys, [5]);
     }
 
     /// Each circle of `extends` is found once, at the name that closes it, whether it goes
