@@ -92,9 +92,12 @@ pub(crate) struct ExtendsStop {
     /// The name not followed.
     pub(crate) name: Location,
     pub(crate) reason: ExtendsStopReason,
-    /// The first job whose templates reach it (others may share the walk), and its key.
+    /// The first job whose templates reach it (others may share the walk), and its key; a
+    /// template's, when no job reaches it (GitLab refuses a template nested too deep too).
     pub(crate) job: String,
     pub(crate) job_key: Location,
+    /// Whether `job` is a job, not a template.
+    pub(crate) from_job: bool,
 }
 
 /// Why an `extends` name was not followed.
@@ -448,6 +451,7 @@ impl GitlabCi {
         // no job reaches still refuses the pipeline. They are walked after the jobs (whose
         // steps come first), for circles only: what a stop there says is about a job.
         let mut templates: Vec<(String, Location)> = Vec::new();
+        let jobs_too_deep = !walks.steps.too_deep.is_empty();
         for e in entries {
             let Some(name) = self.text(e.key).filter(|n| n.starts_with('.')) else {
                 continue;
@@ -462,17 +466,31 @@ impl GitlabCi {
             templates.push((name.to_owned(), self.definition_key(e, at)));
             self.extended(e.key, value, &mut walks);
         }
+        // GitLab refuses a template nested too deep too: said once, of the first template
+        // walked, when no job already says the pipeline is refused for it, nor a circle (a
+        // walk that goes round a circle before it is found counts its levels twice).
+        let mut template_too_deep = jobs_too_deep || !walks.steps.cycles.is_empty();
         walked.extends_stops = walks
             .steps
             .stops
             .into_iter()
-            .filter_map(|(name, reason, job)| {
-                let job = walked.jobs.get(job)?;
+            .filter_map(|(name, reason, origin)| {
+                let (job, job_key, from_job) = match walked.jobs.get(origin) {
+                    Some(job) => (job.name.clone(), job.key, true),
+                    None if reason == ExtendsStopReason::TooDeep
+                        && !std::mem::replace(&mut template_too_deep, true) =>
+                    {
+                        let (name, key) = templates.get(origin - walked.jobs.len())?;
+                        (name.clone(), *key, false)
+                    }
+                    None => return None,
+                };
                 Some(ExtendsStop {
                     name: self.loc(name),
                     reason,
-                    job: job.name.clone(),
-                    job_key: job.key,
+                    job,
+                    job_key,
+                    from_job,
                 })
             })
             .collect();
@@ -1273,6 +1291,30 @@ mod tests {
         let jobs = ci.jobs();
         assert_eq!(jobs.len(), 1);
         assert!(!ci.trigger(&jobs[0]).manual);
+    }
+
+    /// GitLab refuses a template nested too deep even when no job reads it: one stop, of the
+    /// first template walked; none of the templates when a job already reaches that depth.
+    #[test]
+    fn templates_too_deep_are_one_stop() {
+        let chain: String = (0..14)
+            .map(|i| format!(".t{i}:\n  extends: .t{}\n", i + 1))
+            .collect::<String>()
+            + ".t14:\n  script: [x]\nbuild:\n  script: [y]\n";
+        let ci = GitlabCi::parse(&chain, FileId(0));
+        let stops: Vec<(String, bool)> = ci
+            .extends_stops()
+            .iter()
+            .map(|s| (s.job.clone(), s.from_job))
+            .collect();
+        assert_eq!(stops, [(".t0".to_owned(), false)]);
+        let ci = GitlabCi::parse(&format!("{chain}job:\n  extends: .t0\n"), FileId(0));
+        let stops: Vec<(String, bool)> = ci
+            .extends_stops()
+            .iter()
+            .map(|s| (s.job.clone(), s.from_job))
+            .collect();
+        assert_eq!(stops, [("job".to_owned(), true)]);
     }
 
     /// A circle among templates no job reads is found too (GitLab resolves every key's

@@ -19,7 +19,8 @@ declare_rule! {
     /// includes reaches it), and the CLI reads the files `include` and `extends` name 16 levels
     /// deep (a file named deeper is not read); `extends` may add a million nodes, items and entries to the tree
     /// (a chain of services copies each link into the next); a `.gitlab-ci.yml` job's
-    /// `extends` is followed 11 levels deep, as GitLab follows it, and a file's jobs follow at
+    /// `extends` is followed 11 levels deep, as GitLab follows it (a template no job reads is
+    /// refused past that depth too: said once, of the first), and a file's jobs follow at
     /// most 4 `extends` names per node of its tree, at least 1 000 000 (templates that each
     /// extend many others use them up); routes are compared for FR006
     /// and FR013 only up to 200 of them, and each of the two tries at most 1 048 576 candidate
@@ -94,7 +95,8 @@ fn extends_stop_diagnostic(stop: &ExtendsStop) -> Diagnostic {
         ExtendsStopReason::TooDeep => registry::diagnostic(
             "FC004",
             format!(
-                "`extends` of job `{}` nests more than {MAX_EXTENDS_DEPTH} levels deep: GitLab refuses the pipeline (nesting too deep), and factory reads no template past that level",
+                "`extends` of {} `{}` nests more than {MAX_EXTENDS_DEPTH} levels deep: GitLab refuses the pipeline (nesting too deep), and factory reads no template past that level",
+                if stop.from_job { "job" } else { "template" },
                 stop.job
             ),
         )
@@ -102,7 +104,14 @@ fn extends_stop_diagnostic(stop: &ExtendsStop) -> Diagnostic {
             stop.name,
             format!("level {}: not followed", MAX_EXTENDS_DEPTH + 1),
         )
-        .with_secondary(stop.job_key, format!("job `{}` is level 0", stop.job))
+        .with_secondary(
+            stop.job_key,
+            format!(
+                "{} `{}` is level 0",
+                if stop.from_job { "job" } else { "template" },
+                stop.job
+            ),
+        )
         .with_help(format!(
             "shorten the chain: merge templates until no job needs more than {MAX_EXTENDS_DEPTH} levels of `extends` (GitLab advises 3 at most); until then GitLab does not run the pipeline, and {MISSED}"
         )),
