@@ -133,6 +133,9 @@ pub struct Dockerfile {
     /// instruction: [`Dockerfile::exposing_chain`] skips the others (a walk of the whole
     /// chain for each service built from a stage of a long chain was quadratic).
     exposing: Vec<Option<usize>>,
+    /// For each stage, the first stage of its chain ([`Dockerfile::chain_root`]), worked out
+    /// once for the same reason.
+    roots: Vec<usize>,
 }
 
 /// Parse a Dockerfile. Never fails; spans are byte ranges of `text`.
@@ -148,16 +151,17 @@ pub fn parse(text: &str) -> Dockerfile {
         over_budget: None,
         stage_names: BTreeMap::new(),
         exposing: Vec::new(),
+        roots: Vec::new(),
     };
     df.build_stages();
-    df.exposing = Vec::with_capacity(df.stages.len());
-    for (i, stage) in df.stages.iter().enumerate() {
-        let inherited = stage
-            .parent
-            .filter(|p| *p < i)
-            .and_then(|p| df.exposing.get(p).copied().flatten());
-        let own = df.has_expose(i);
-        df.exposing.push(if own { Some(i) } else { inherited });
+    // Parents come first in the file: each stage's parent is worked out before it.
+    for i in 0..df.stages.len() {
+        let parent = df.parent(i);
+        let inherited = parent.and_then(|p| df.exposing.get(p).copied().flatten());
+        let exposing = if df.has_expose(i) { Some(i) } else { inherited };
+        df.exposing.push(exposing);
+        let root = parent.and_then(|p| df.roots.get(p).copied()).unwrap_or(i);
+        df.roots.push(root);
     }
     df
 }
@@ -633,7 +637,6 @@ impl Dockerfile {
             return wanted.iter().map(|_| self.final_user()).collect();
         };
         let wanted: Vec<usize> = wanted.iter().map(|w| (*w).min(last)).collect();
-        let parent = |i: usize| self.stages.get(i).and_then(|s| s.parent).filter(|p| *p < i);
         // The stages to walk, the ones wanted, and how many stages walked are built on each.
         let mut needed = vec![false; self.stages.len()];
         let mut is_wanted = vec![false; self.stages.len()];
@@ -647,7 +650,7 @@ impl Dockerfile {
                 if let Some(n) = needed.get_mut(at) {
                     *n = true;
                 }
-                let Some(p) = parent(at) else { break };
+                let Some(p) = self.parent(at) else { break };
                 if let Some(c) = children.get_mut(p) {
                     *c += 1;
                 }
@@ -667,7 +670,7 @@ impl Dockerfile {
             if needed.get(i) != Some(&true) {
                 continue;
             }
-            let start = match parent(i) {
+            let start = match self.parent(i) {
                 None => StageEnd::default(),
                 Some(p) => {
                     let left = children.get_mut(p).map_or(0, |c| {
@@ -780,13 +783,25 @@ impl Dockerfile {
         while let Some(i) = at {
             out.push(i);
             at = self
-                .stages
-                .get(i)
-                .and_then(|s| s.parent)
-                .filter(|p| *p < i)
+                .parent(i)
                 .and_then(|p| self.exposing.get(p).copied().flatten());
         }
         out
+    }
+
+    /// The earlier stage stage `index` is built on (`FROM build`), if any.
+    fn parent(&self, index: usize) -> Option<usize> {
+        self.stages
+            .get(index)
+            .and_then(|s| s.parent)
+            .filter(|p| *p < index)
+    }
+
+    /// The first stage of stage `index`'s chain ([`Dockerfile::stage_chain`]'s last), the one
+    /// built from an image; `None` past the stages.
+    #[must_use]
+    pub fn chain_root(&self, index: usize) -> Option<usize> {
+        self.roots.get(index).copied()
     }
 
     /// The stage with the given index, and the chain of stages it is built on (nearest first).
@@ -800,7 +815,7 @@ impl Dockerfile {
                 break;
             }
             out.push(i);
-            at = self.stages.get(i).and_then(|s| s.parent).filter(|p| *p < i);
+            at = self.parent(i);
         }
         out
     }
@@ -1565,6 +1580,13 @@ mod tests {
                 .filter(|&k| df.has_expose(k))
                 .collect();
             assert_eq!(df.exposing_chain(i), want, "stage {i}");
+        }
+        for i in 0..df.stages.len() + 1 {
+            assert_eq!(
+                df.chain_root(i),
+                df.stage_chain(i).last().copied(),
+                "stage {i}"
+            );
         }
         assert_eq!(df.exposing_chain(6), [2, 0]);
         assert_eq!(df.exposing_chain(7), [5]);

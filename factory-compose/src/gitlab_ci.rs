@@ -470,21 +470,26 @@ impl GitlabCi {
         // walked, when no job already says the pipeline is refused for it, nor a circle (a
         // walk that goes round a circle before it is found counts its levels twice).
         let mut template_too_deep = jobs_too_deep || !walks.steps.cycles.is_empty();
+        // What a walk's index names: a job, or past them a template (name, key, is a job).
+        let jobs = &walked.jobs;
+        let origin_of = |origin: usize| match jobs.get(origin) {
+            Some(job) => Some((job.name.clone(), job.key, true)),
+            None => templates
+                .get(origin - jobs.len())
+                .map(|(name, key)| (name.clone(), *key, false)),
+        };
         walked.extends_stops = walks
             .steps
             .stops
             .into_iter()
             .filter_map(|(name, reason, origin)| {
-                let (job, job_key, from_job) = match walked.jobs.get(origin) {
-                    Some(job) => (job.name.clone(), job.key, true),
-                    None if reason == ExtendsStopReason::TooDeep
-                        && !std::mem::replace(&mut template_too_deep, true) =>
-                    {
-                        let (name, key) = templates.get(origin - walked.jobs.len())?;
-                        (name.clone(), *key, false)
-                    }
-                    None => return None,
-                };
+                let (job, job_key, from_job) = origin_of(origin)?;
+                if !from_job
+                    && (reason != ExtendsStopReason::TooDeep
+                        || std::mem::replace(&mut template_too_deep, true))
+                {
+                    return None;
+                }
                 Some(ExtendsStop {
                     name: self.loc(name),
                     reason,
@@ -499,13 +504,7 @@ impl GitlabCi {
             .cycles
             .into_iter()
             .filter_map(|(name, chain, origin)| {
-                let (job, job_key, from_job) = match walked.jobs.get(origin) {
-                    Some(job) => (job.name.clone(), job.key, true),
-                    None => {
-                        let (name, key) = templates.get(origin - walked.jobs.len())?;
-                        (name.clone(), *key, false)
-                    }
-                };
+                let (job, job_key, from_job) = origin_of(origin)?;
                 Some(ExtendsCycle {
                     name: self.loc(name),
                     chain: chain

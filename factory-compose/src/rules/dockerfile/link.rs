@@ -112,9 +112,14 @@ impl Target {
 /// `stage `prod` of `Dockerfile`` when a `--target` names the stage, else `the final stage of
 /// `Dockerfile``: how the FD rules name the image they judge.
 pub(crate) fn stage_title(f: &ProjectDockerfile, stage: usize, named: bool) -> String {
+    format!("{} of `{}`", stage_short(f, stage, named), f.name)
+}
+
+/// [`stage_title`] without the file: `stage `prod``, else `the final stage`.
+pub(crate) fn stage_short(f: &ProjectDockerfile, stage: usize, named: bool) -> String {
     match f.parsed.stages.get(stage).and_then(|s| s.name.as_deref()) {
-        Some(name) if named => format!("stage `{name}` of `{}`", f.name),
-        _ => format!("the final stage of `{}`", f.name),
+        Some(name) if named => format!("stage `{name}`"),
+        _ => "the final stage".to_owned(),
     }
 }
 

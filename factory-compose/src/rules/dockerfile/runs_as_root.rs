@@ -201,10 +201,7 @@ fn diagnostic(
 ) -> Option<Diagnostic> {
     let df = &f.parsed;
     let title = link::stage_title(f, stage, named);
-    let short = match df.stages.get(stage).and_then(|s| s.name.as_deref()) {
-        Some(name) if named => format!("stage `{name}`"),
-        _ => "the final stage".to_owned(),
-    };
+    let short = link::stage_short(f, stage, named);
     let base = df.stages.get(stage).map_or("", |s| s.base.as_str());
     let final_from = user.final_from?;
     let Some(at) = user.user_instruction else {
@@ -212,9 +209,8 @@ fn diagnostic(
         // No stage of the chain sets a user: the image's user is that of the image the first
         // stage of the chain starts from (`python:3`, not the stage `base` built on it).
         let image = df
-            .stage_chain(stage)
-            .last()
-            .and_then(|i| df.stages.get(*i))
+            .chain_root(stage)
+            .and_then(|i| df.stages.get(i))
             .map_or(base, |s| s.base.as_str());
         return Some(
             registry::diagnostic(
