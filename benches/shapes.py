@@ -217,6 +217,16 @@ SHAPES = {
             for i in range(max(n // 10, 2))
         ),
     },
+    # The same chain without a `USER`: an FD001 on each stage names the chain's first image.
+    "build_targets_no_user": lambda n: {
+        "docker-compose.yml": "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n",
+        "Dockerfile": "FROM debian:12 AS s0\n"
+        + "".join(f"FROM s{i - 1} AS s{i}\nRUN true\n" for i in range(1, max(n // 10, 2))),
+        ".gitlab-ci.yml": "".join(
+            f"b{i}:\n  script: ['docker build --target s{i} -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA .']\n"
+            for i in range(max(n // 10, 2))
+        ),
+    },
     # n / 20 stages built on one base of n / 20 variables, each built by a job of its own.
     "build_targets_star": lambda n: {
         "docker-compose.yml": "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n",
