@@ -198,14 +198,22 @@ impl fmt::Display for Request {
 }
 
 /// Whether `host` (with its port) is one a client sends and Go's `url.Parse` accepts
-/// (`parseHost`): ASCII (a browser sends an international name as punycode); an IPv6
+/// (`parseHost`): ASCII outside an IPv6 zone (a browser sends an international name as punycode); an IPv6
 /// address in brackets, the brackets closed; after them or after the last `:`, a port of
 /// digits or nothing; no character a host cannot hold (a space, `{`, `|`, …: Go's
 /// `shouldEscape` in host mode) and `%` only as an escape (`%25`, or of a byte past ASCII).
 /// Else what is wrong, to follow "the URL `…`". A client refuses such a URL before any
 /// request reaches Traefik.
 fn check_host(host: &str) -> Result<(), String> {
-    if !host.is_ascii() {
+    // An IPv6 zone (`[fe80::1%25en0]`) is read with Go's zone rules from its `%25` to the `]`:
+    // the bytes of its name (`%25eth0`, `%25é`) are the system's, not a host name's.
+    let zone = host
+        .strip_prefix('[')
+        .and_then(|inner| Some((inner.find("%25")? + 1, inner.rfind(']')? + 1)))
+        .filter(|(start, end)| start < end);
+    let named = zone.map_or(host.len(), |(start, _)| start);
+    let after = zone.map_or(host.len(), |(_, end)| end);
+    if !(host[..named].is_ascii() && host[after..].is_ascii()) {
         return Err("has a host name that is not ASCII: a browser sends an international name in its ASCII form (punycode, `xn--…`), which is what Traefik compares; give the URL with the host in that form".to_owned());
     }
     let port = if let Some(inner) = host.strip_prefix('[') {
@@ -225,11 +233,6 @@ fn check_host(host: &str) -> Result<(), String> {
             "has `{port}` after its IPv6 address: give a port (`]:8080`) or nothing"
         ));
     }
-    // An IPv6 zone (`[fe80::1%25en0]`) is read with Go's zone rules from its `%25` to the `]`.
-    let zone = host
-        .strip_prefix('[')
-        .and_then(|inner| Some((inner.find("%25")? + 1, inner.rfind(']')? + 1)))
-        .filter(|(start, end)| start < end);
     let bytes = host.as_bytes();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -535,6 +538,8 @@ mod tests {
             // A zone takes escapes of the bytes a host may hold, and of a space.
             ("http://[fe80::1%25en%41]/", "[fe80::1%25en%41]"),
             ("http://[fe80::1%25en%20x]/", "[fe80::1%25en%20x]"),
+            // Go takes a zone's bytes past ASCII as they are.
+            ("http://[fe80::1%25\u{e9}th0]/", "[fe80::1%25\u{e9}th0]"),
         ] {
             assert_eq!(host(url).as_deref(), Ok(want), "{url}");
         }
@@ -549,6 +554,8 @@ mod tests {
             ("http://a%4/", "invalid escape `%4`"),
             ("http://a%/", "invalid escape `%`"),
             ("http://b\u{fc}cher.de/", "not ASCII"),
+            ("http://b\u{fc}cher.de:80/", "not ASCII"),
+            ("http://[fe80::\u{e9}%25en0]/", "not ASCII"),
             ("http://[fe80::1%25en%2F]/", "invalid escape `%2F`"),
             ("http://[fe80::1%25en%C3%BC]/", "invalid escape `%C3`"),
             ("http://[fe80::%41%25en]/", "invalid escape `%41`"),
