@@ -605,6 +605,18 @@ fn a_rule_with_an_unset_variable_is_checked_where_the_variable_cannot_reach() {
         [at("FR001", c, "Pathprefix"), at("FE002", c + 12, "${V}")]
     );
     assert_eq!(f("PathPrefix:/${V}"), [at("FE002", c + 12, "${V}")]);
+    // Of a segment holding the variable, an argument written out before it, up to a `,`,
+    // whatever the variable holds; not one after it (a `;` in the value starts a segment).
+    assert_eq!(
+        f("Host:a.com:8080,${U}"),
+        [at("FR014", c + 10, ":8080"), at("FE002", c + 16, "${U}")]
+    );
+    assert_eq!(
+        f("Path:/x;PathPrefix:api,/${U}"),
+        [at("FR014", c + 19, "api"), at("FE002", c + 24, "${U}")]
+    );
+    assert_eq!(f("Host:${U},a.com:8080"), [at("FE002", c + 5, "${U}")]);
+    assert_eq!(f("Headers:X,${U}"), [at("FE002", c + 10, "${U}")]);
     // A set variable's `;` splits the rule: the text it gave is placed at its `${...}`.
     assert_eq!(
         rule_findings("${S};Bogus:/x;Path:/${U}", "S=Host:a.com;host:b.com\n"),

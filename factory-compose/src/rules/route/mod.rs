@@ -361,9 +361,17 @@ pub(crate) fn uses_unset_variable(cx: &Context<'_>, kv: &KeyValue) -> bool {
 /// a segment between two such `;`s (or an end of the rule) that has no unknown text inside, or
 /// right at its start or end (where it would join the segment), is a segment of the rule
 /// Traefik reads, with its name and arguments, whatever the variables hold. Of a segment with
-/// unknown text after its name's `:` only the name is known: this keeps such a segment when
-/// that name is not one Traefik knows (`Pathprefix:/${V}`), for its FR001, and leaves the
-/// others out.
+/// unknown text after its name's `:` the name is known: this keeps such a segment when that
+/// name is not one Traefik knows (`Pathprefix:/${V}`), for its FR001.
+///
+/// Of such a segment with a name Traefik knows, the arguments written out before the unknown
+/// text and ended by a `,` written there too are known ([`PartialSegment`]): the unknown text
+/// starts the segment's next argument whatever it holds (a `;` in it ends the segment after
+/// that argument, a `:` or `,` only joins or splits what follows). The arguments after it are
+/// not known to be the segment's: a `;` in the unknown text puts them in a segment of their
+/// own (`Host:${V},a.com:80` is `Host:x;Path:/y,a.com:80` when `V` holds `x;Path:/y`). What
+/// is said of one argument alone is said of those; what counts the arguments (`Headers` and
+/// `Query` pairs, a missing argument) or compares them with others is not.
 ///
 /// The known segments, joined with `;`, are a rule [`factory_route::Rule::parse`] reads as
 /// Traefik reads those segments in the whole rule: its errors are the rule's (a segment left
@@ -378,6 +386,90 @@ pub(crate) struct KnownRule {
     pieces: Vec<(usize, usize, usize)>,
     /// Where the last unknown text of the value starts.
     last_unknown: usize,
+    /// The known arguments of the segments holding unknown text after them.
+    partial: Vec<PartialSegment>,
+}
+
+/// The start of a segment with unknown text after its matcher name's `:`: the name, its `:`
+/// and the arguments up to the last `,` written before the unknown text (the `,` kept: a `:`
+/// right before it stays in the argument, as in the whole segment).
+struct PartialSegment {
+    /// Where it starts in the label's value.
+    at: usize,
+    /// `Name:arg,…,arg,` as written.
+    text: String,
+}
+
+impl PartialSegment {
+    /// Whether the arguments of a matcher are checked one at a time: not those read in pairs
+    /// (`Headers`, `HeadersRegexp`, `Query`: the pairing and its count go on in the unknown
+    /// text), nor `ReplacePathRegex`, whose last argument is the one applied.
+    fn checks_each_argument(name: factory_route::MatcherName) -> bool {
+        use factory_route::MatcherName as M;
+        match name {
+            M::Host
+            | M::HostRegexp
+            | M::Path
+            | M::PathStrip
+            | M::PathStripRegex
+            | M::PathPrefix
+            | M::PathPrefixStrip
+            | M::PathPrefixStripRegex
+            | M::Method
+            | M::AddPrefix
+            | M::ReplacePath => true,
+            M::Headers | M::HeadersRegexp | M::Query | M::ReplacePathRegex => false,
+        }
+    }
+
+    /// Whether a warning is about one argument alone.
+    fn of_one_argument(kind: factory_route::WarningKind) -> bool {
+        use factory_route::WarningKind as W;
+        match kind {
+            W::PortInHost
+            | W::EmptyHost
+            | W::SpaceInsteadOfSemicolon
+            | W::InvalidRegex
+            | W::RegexTooBig
+            | W::BrokenTemplate
+            | W::PathWithoutSlash
+            | W::TemplateInHost
+            | W::SpaceInHost => true,
+            // A cut `{…}` may go on in the unknown text; AND-ed matchers and the last strip
+            // or rewrite are about the whole rule.
+            W::CommaInRegex
+            | W::HostsAnded
+            | W::PathsAnded
+            | W::TemplateInLiteralStrip
+            | W::IgnoredReplacePathRegex => false,
+        }
+    }
+
+    /// The warnings about its known arguments, placed in the label's value. Not those from the
+    /// first argument that opens a `{` it does not close: with the arguments after it, that
+    /// one may be a `{…}` cut by a comma, whose pieces are not checked alone.
+    fn warnings(&self) -> Vec<factory_route::RuleWarning> {
+        let Ok(rule) = factory_route::Rule::parse(&self.text) else {
+            return Vec::new();
+        };
+        let Some(seg) = rule.segments().next() else {
+            return Vec::new();
+        };
+        let opens = |t: &str| t.matches('{').count() > t.matches('}').count();
+        let start = seg.args().next().map_or(0, |a| a.span.start);
+        let end = seg
+            .args()
+            .find(|a| opens(a.text))
+            .map_or(self.text.len(), |a| a.span.start);
+        let mut warnings = rule.warnings();
+        warnings.retain(|w| {
+            Self::of_one_argument(w.kind) && start <= w.span.start && w.span.end <= end
+        });
+        for w in &mut warnings {
+            w.span = w.span.start + self.at..w.span.end + self.at;
+        }
+        warnings
+    }
 }
 
 impl KnownRule {
@@ -391,6 +483,9 @@ impl KnownRule {
     /// known segments (none past factory's regex budget: that one only says factory could not
     /// check the rule).
     pub(crate) fn error(&self) -> Option<factory_route::ParseError> {
+        if self.text.is_empty() {
+            return None;
+        }
         let mut e = factory_route::Rule::parse(&self.text).err()?;
         if e.kind == factory_route::ParseErrorKind::RegexTooBig {
             return None;
@@ -400,9 +495,19 @@ impl KnownRule {
     }
 
     /// The warnings of the known segments ([`factory_route::Rule::warnings`]) when they parse,
-    /// placed in the label's value.
+    /// then those about the known arguments of the other segments, placed in the label's value.
     pub(crate) fn warnings(&self) -> Vec<factory_route::RuleWarning> {
+        let mut warnings = self.segment_warnings();
+        warnings.extend(self.partial.iter().flat_map(PartialSegment::warnings));
+        warnings
+    }
+
+    /// The warnings of the known segments, placed in the label's value.
+    fn segment_warnings(&self) -> Vec<factory_route::RuleWarning> {
         use factory_route::{MatcherName, WarningKind};
+        if self.text.is_empty() {
+            return Vec::new();
+        }
         let Ok(rule) = factory_route::Rule::parse(&self.text) else {
             return Vec::new();
         };
@@ -463,7 +568,7 @@ impl KnownRule {
 }
 
 /// [`KnownRule`] of a rule label that uses an unset variable without a default; `None` when no
-/// segment is known (`Host:${DOMAIN}`), or when the unknown text cannot be placed in the value
+/// segment or argument is known (`Host:${DOMAIN}`), or when the unknown text cannot be placed in the value
 /// (a variable in the key of a list item, a value Compose failed to render).
 pub(crate) fn known_rule(cx: &Context<'_>, kv: &KeyValue) -> Option<KnownRule> {
     let tree = &cx.project.tree;
@@ -491,6 +596,7 @@ impl KnownRule {
         };
         let mut text = String::new();
         let mut pieces = Vec::new();
+        let mut partial = Vec::new();
         let bytes = value.as_bytes();
         let mut start = 0;
         while start < bytes.len() {
@@ -512,7 +618,16 @@ impl KnownRule {
                         continue;
                     };
                     let name = head[name_at..name_at + colon].trim();
-                    if factory_route::MatcherName::from_name(name).is_some() {
+                    if let Some(name) = factory_route::MatcherName::from_name(name) {
+                        let args_at = name_at + colon + 1;
+                        if PartialSegment::checks_each_argument(name)
+                            && let Some(comma) = head[args_at..].rfind(',')
+                        {
+                            partial.push(PartialSegment {
+                                at: seg.start,
+                                text: head[..=args_at + comma].to_owned(),
+                            });
+                        }
                         continue;
                     }
                     first
@@ -529,10 +644,11 @@ impl KnownRule {
             text.push_str(known);
         }
         let last_unknown = unknown.last().map_or(0, |r| r.start);
-        (!pieces.is_empty()).then_some(KnownRule {
+        (!pieces.is_empty() || !partial.is_empty()).then_some(KnownRule {
             text,
             pieces,
             last_unknown,
+            partial,
         })
     }
 }
@@ -922,6 +1038,9 @@ mod tests {
         assert_eq!(known("::Bogus:${}"), some("::Bogus:", Some("Bogus")));
         assert_eq!(known("Bogus${}:/x"), None);
         assert_eq!(known("Host:${};Path:/${}"), None);
+        // Arguments before the unknown text, up to a `,`, are checked on their own.
+        assert_eq!(known("Host:a.com,${}"), some("", None));
+        assert_eq!(known("Headers:X,${}"), None);
         assert_eq!(known(" :${};Path:/x"), some(" :;Path:/x", Some(":")));
     }
 
@@ -960,6 +1079,34 @@ mod tests {
             warnings("Host:${};PathPrefixStrip:/{id}"),
             [("FR014", "/{id}".to_owned())]
         );
+        // In a segment with unknown text, an argument written out before it, up to a `,`.
+        assert_eq!(
+            warnings("Host:a.com:8080,${}"),
+            [("FR014", ":8080".to_owned())]
+        );
+        assert_eq!(
+            warnings("Path:/x;Host:a.com Path:/y,b.com:80,${}.com"),
+            [("FR014", " ".to_owned()), ("FR014", ":80".to_owned())]
+        );
+        assert_eq!(
+            warnings("Path:x,/{id:(},${}"),
+            [("FR014", "x".to_owned()), ("FR011", "/{id:(}".to_owned())]
+        );
+        // After the unknown text, an argument may be in a segment of its own (`;` in it).
+        assert_eq!(warnings("Host:${},a.com:8080"), []);
+        // The last known argument touches the unknown text.
+        assert_eq!(warnings("Host:a.com:8080${}"), []);
+        assert_eq!(warnings("Host:a.com:8080:${},x"), []);
+        // From an argument opening a `{`, a `,` may cut a regex going on in the unknown text.
+        assert_eq!(
+            warnings("Path:x,/{id:[0-9]{1,3}},y,${}"),
+            [("FR014", "x".to_owned())]
+        );
+        // Pairs, counts and the whole rule are not said of a segment not fully known.
+        assert_eq!(warnings("Headers:X,a b,${}"), []);
+        assert_eq!(warnings("Host:a.com;Host:b.com,${}"), []);
+        assert_eq!(warnings("Host: ,${}"), []);
+        assert_eq!(warnings("PathStrip:/{id},${}"), []);
     }
 
     /// A token of a rule, for the property test below.
@@ -996,6 +1143,12 @@ mod tests {
             ";Host:b.com",
             ";Query:id={id}",
             ";ReplacePathRegex:^/a /b",
+            "Host:a.com:80,",
+            "Path:x,/{id:(},",
+            "PathStrip:/{id},",
+            ";PathStrip:/a",
+            ",",
+            "a b",
         ])
     }
 
