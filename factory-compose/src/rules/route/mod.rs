@@ -201,49 +201,104 @@ impl<'a> ValueLocator<'a> {
     }
 }
 
-/// For each byte of `rendered` (what `raw`, a template, rendered to with `lookup`), the range of
-/// `raw` it came from: a literal byte is its own (`$$` the two that make a `$`), a substituted
-/// value's bytes are the whole `${...}` that gave them. `None` when rendering the template
-/// piece by piece does not give `rendered` again.
+/// For each byte of `rendered` (what `raw`, a template, rendered to with `variables`), the range
+/// of `raw` it came from: a literal byte is its own (`$$` the two that make a `$`), a
+/// substituted value's bytes are the whole `${...}` that gave them. `None` when rendering the
+/// template piece by piece does not give `rendered` again.
 fn rendered_from(
     raw: &str,
     rendered: &str,
-    lookup: &dyn factory_env::Lookup,
+    variables: &factory_env::Variables,
 ) -> Option<Vec<Range<usize>>> {
-    let template = factory_env::Template::parse(raw).ok()?;
-    // For each rendered byte, the raw range it came from.
     let mut from: Vec<Range<usize>> = Vec::with_capacity(rendered.len());
-    let mut out = String::with_capacity(rendered.len());
-    let literal = |text: &str, at: usize, from: &mut Vec<Range<usize>>, out: &mut String| {
-        let mut rest = text;
-        let mut k = at;
-        while let Some(c) = rest.chars().next() {
-            let written = if rest.starts_with("$$") {
-                2
-            } else {
-                c.len_utf8()
-            };
-            out.push(c);
-            from.extend((0..c.len_utf8()).map(|_| k..k + written));
-            k += written;
-            rest = rest.get(written..).unwrap_or_default();
+    let out = render_piecewise(raw, variables, |piece, at, gave| match piece {
+        // Written as is: each byte of a character is placed at the whole character.
+        Piece::Literal if at.len() == gave.len() => {
+            for (i, c) in raw.get(at.clone()).unwrap_or_default().char_indices() {
+                let char_at = at.start + i..at.start + i + c.len_utf8();
+                from.extend(std::iter::repeat_n(char_at, c.len_utf8()));
+            }
         }
+        _ => from.extend(std::iter::repeat_n(at, gave.len())),
+    })?;
+    (out == rendered).then_some(from)
+}
+
+/// A piece of a template, as [`render_piecewise`] gives them.
+enum Piece<'u> {
+    /// Text written as is, or a `$$` that writes one `$`.
+    Literal,
+    /// A substitution: its own use, then those nested in it.
+    Substitution(&'u [factory_env::VarUse]),
+}
+
+/// Renders `raw`, a template, one piece at a time with `variables`, and gives `each` piece with
+/// the range of `raw` it is written at and the range of the result it gave. `None` when the
+/// template does not parse or a substitution fails.
+fn render_piecewise(
+    raw: &str,
+    variables: &factory_env::Variables,
+    mut each: impl FnMut(Piece<'_>, Range<usize>, Range<usize>),
+) -> Option<String> {
+    // Literal text (`$$` writes one `$`), a run written as is and each `$$` given apart.
+    let literal = |at: Range<usize>,
+                   out: &mut String,
+                   each: &mut dyn FnMut(Piece<'_>, Range<usize>, Range<usize>)|
+     -> Option<()> {
+        let mut pos = at.start;
+        let mut rest = raw.get(at)?;
+        while !rest.is_empty() {
+            let run = rest.find("$$").unwrap_or(rest.len());
+            if run > 0 {
+                each(Piece::Literal, pos..pos + run, out.len()..out.len() + run);
+                out.push_str(&rest[..run]);
+            }
+            if rest[run..].starts_with("$$") {
+                each(
+                    Piece::Literal,
+                    pos + run..pos + run + 2,
+                    out.len()..out.len() + 1,
+                );
+                out.push('$');
+                pos += run + 2;
+                rest = &rest[run + 2..];
+            } else {
+                break;
+            }
+        }
+        Some(())
     };
+    let template = factory_env::Template::parse(raw).ok()?;
+    let uses = template.variables();
+    let mut out = String::with_capacity(raw.len());
     let mut pos = 0;
-    for u in template.variables().into_iter().filter(|u| !u.nested) {
-        literal(raw.get(pos..u.span.start)?, pos, &mut from, &mut out);
-        let piece = raw.get(u.span.clone())?;
-        let value = factory_env::Template::parse(piece)
+    let mut i = 0;
+    while let Some(u) = uses.get(i) {
+        // The use and the ones nested in it (they follow it).
+        let inner = uses
+            .get(i + 1..)
+            .map_or(0, |rest| rest.iter().take_while(|v| v.nested).count());
+        let group = uses.get(i..=i + inner)?;
+        i += inner + 1;
+        if u.nested {
+            continue;
+        }
+        literal(pos..u.span.start, &mut out, &mut each)?;
+        let value = factory_env::Template::parse(raw.get(u.span.clone())?)
             .ok()?
-            .render(lookup)
+            .render(variables)
             .ok()?
             .value;
-        from.extend((0..value.len()).map(|_| u.span.clone()));
+        each(
+            Piece::Substitution(group),
+            u.span.clone(),
+            out.len()..out.len() + value.len(),
+        );
         out.push_str(&value);
         pos = u.span.end;
     }
-    literal(raw.get(pos..)?, pos, &mut from, &mut out);
-    (out == rendered).then_some(from)
+    literal(pos..raw.len(), &mut out, &mut each)?;
+    Some(out)
 }
 
 /// Point `diag` at `range` of the label's value, with a secondary label on the anchor when the
@@ -582,7 +637,11 @@ pub(crate) fn known_rule(cx: &Context<'_>, kv: &KeyValue) -> Option<KnownRule> {
         return None;
     }
     let value = kv.value(tree)?;
-    KnownRule::of(value, &unknown_ranges(raw, value, cx.variables)?)
+    let unknown: Vec<Range<usize>> = unknown_ranges(raw, value, cx.variables)?
+        .into_iter()
+        .map(|(gave, _)| gave)
+        .collect();
+    KnownRule::of(value, &unknown)
 }
 
 impl KnownRule {
@@ -655,55 +714,24 @@ impl KnownRule {
 
 /// The ranges of `rendered` (what `raw`, a template, rendered to with `variables`) that come
 /// from a substitution using a variable that is unset and has no default (itself or one nested
-/// in its default), in order; `None` when rendering the template piece by piece does not give
-/// `rendered` again. A substitution of an unset variable is an empty range where it stood.
+/// in its default), in order, each with the range of `raw` it is written at; `None` when
+/// rendering the template piece by piece does not give `rendered` again. A substitution of an
+/// unset variable is an empty range where it stood.
 fn unknown_ranges(
     raw: &str,
     rendered: &str,
     variables: &factory_env::Variables,
-) -> Option<Vec<Range<usize>>> {
-    let template = factory_env::Template::parse(raw).ok()?;
-    let uses = template.variables();
+) -> Option<Vec<(Range<usize>, Range<usize>)>> {
     let unset = |u: &factory_env::VarUse| !u.has_default && variables.variable(&u.name).is_none();
-    let mut out = String::with_capacity(rendered.len());
     let mut unknown = Vec::new();
-    let mut pos = 0;
-    let mut i = 0;
-    while let Some(u) = uses.get(i) {
-        // The use and the ones nested in it (they follow it).
-        let inner = uses
-            .get(i + 1..)
-            .map_or(0, |rest| rest.iter().take_while(|v| v.nested).count());
-        let group = uses.get(i..=i + inner)?;
-        i += inner + 1;
-        if u.nested {
-            continue;
+    let out = render_piecewise(raw, variables, |piece, at, gave| {
+        if let Piece::Substitution(group) = piece
+            && group.iter().any(unset)
+        {
+            unknown.push((gave, at));
         }
-        push_literal(raw.get(pos..u.span.start)?, &mut out);
-        let piece = raw.get(u.span.clone())?;
-        let value = factory_env::Template::parse(piece)
-            .ok()?
-            .render(variables)
-            .ok()?
-            .value;
-        if group.iter().any(unset) {
-            unknown.push(out.len()..out.len() + value.len());
-        }
-        out.push_str(&value);
-        pos = u.span.end;
-    }
-    push_literal(raw.get(pos..)?, &mut out);
+    })?;
     (out == rendered).then_some(unknown)
-}
-
-/// Appends the literal text of a template (`$$` writes one `$`).
-fn push_literal(text: &str, out: &mut String) {
-    let mut rest = text;
-    while let Some(at) = rest.find("$$") {
-        out.push_str(&rest[..=at]);
-        rest = &rest[at + 2..];
-    }
-    out.push_str(rest);
 }
 
 /// Whether the label's value uses a variable that is not set, default or not: the value then
@@ -965,16 +993,16 @@ mod tests {
     }
 
     /// The range of `raw` (a template) that `range` of `rendered` (what it rendered to with
-    /// `lookup`) came from: a literal byte is its own (`$$` the two that make a `$`), a
+    /// `variables`) came from: a literal byte is its own (`$$` the two that make a `$`), a
     /// substituted value's bytes are the whole `${...}` that gave them. `None` when rendering the
     /// template piece by piece does not give `rendered` again.
     fn reference_through_variables(
         raw: &str,
         rendered: &str,
-        lookup: &dyn factory_env::Lookup,
+        variables: &factory_env::Variables,
         range: Range<usize>,
     ) -> Option<Range<usize>> {
-        let from = rendered_from(raw, rendered, lookup)?;
+        let from = rendered_from(raw, rendered, variables)?;
         if range.start >= range.end {
             return None;
         }
