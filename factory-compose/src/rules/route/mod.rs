@@ -626,6 +626,18 @@ impl KnownRule {
 /// segment or argument is known (`Host:${DOMAIN}`), or when the unknown text cannot be placed in the value
 /// (a variable in the key of a list item, a value Compose failed to render).
 pub(crate) fn known_rule(cx: &Context<'_>, kv: &KeyValue) -> Option<KnownRule> {
+    let (value, _, unknown) = unknown_parts(cx, kv)?;
+    let unknown: Vec<Range<usize>> = unknown.into_iter().map(|(gave, _)| gave).collect();
+    KnownRule::of(value, &unknown)
+}
+
+/// A label's interpolated value, its raw value, and the [`unknown_ranges`] of the value; `None`
+/// when the unknown text cannot be placed in the value (a variable in the key of a list item,
+/// a value Compose failed to render).
+fn unknown_parts<'c>(
+    cx: &'c Context<'_>,
+    kv: &'c KeyValue,
+) -> Option<(&'c str, &'c str, Vec<(Range<usize>, Range<usize>)>)> {
     let tree = &cx.project.tree;
     let whole = cx.interpolation.raw_of(tree, kv.node)?;
     let raw = raw_value(cx, kv)?;
@@ -637,11 +649,141 @@ pub(crate) fn known_rule(cx: &Context<'_>, kv: &KeyValue) -> Option<KnownRule> {
         return None;
     }
     let value = kv.value(tree)?;
-    let unknown: Vec<Range<usize>> = unknown_ranges(raw, value, cx.variables)?
+    Some((value, raw, unknown_ranges(raw, value, cx.variables)?))
+}
+
+/// Whether FR006 and FR013 compare a route like any other: its rule, priority and entry points
+/// labels use no variable that is unset and has no default (FE002/FE007), whose value, unknown
+/// at lint time, may be set where the project is deployed.
+fn compared_as_known(cx: &Context<'_>, d: &crate::routes::RouteDef<'_>) -> bool {
+    [Some(d.rule()), d.priority(), d.entrypoints()]
         .into_iter()
-        .map(|(gave, _)| gave)
+        .flatten()
+        .all(|kv| !uses_unset_variable(cx, kv))
+}
+
+/// The route tables FR006 and FR013 compare ([`crate::routes::tables`]): of the routes
+/// [`compared_as_known`]. A rule that reads an unknown value is not known to match or miss any
+/// request (`Host:${A}.x.com` and `Host:${B}.x.com` both read `Host:.x.com` when `A` and `B`
+/// are unset); [`same_unknown_rules`] compares those.
+pub(crate) fn known_tables<'c>(
+    cx: &'c Context<'_>,
+) -> Vec<(factory_route::RouteTable<'c>, Vec<usize>)> {
+    let defs = defs(cx);
+    crate::routes::tables_of(cx.project, defs, |i| {
+        defs.get(i).is_some_and(|d| compared_as_known(cx, d))
+    })
+}
+
+/// Two routes whose rules read the same unknown values at the same places, the rest written
+/// the same: whatever the values, Traefik reads one rule twice (and the same default
+/// priority, the rule's length).
+pub(crate) struct SameUnknownRule {
+    /// The routes (indices into [`defs`]), in file order.
+    pub(crate) first: usize,
+    pub(crate) later: usize,
+    /// Their priority labels, when both set one (else neither does).
+    pub(crate) priorities: Option<(i64, i64)>,
+    /// The rule as written, and the substitutions that give the unknown values.
+    pub(crate) rule: String,
+    pub(crate) unknowns: Vec<String>,
+}
+
+/// The pairs of routes FR006 and FR013 can still compare although their rules use an unset
+/// variable without a default: rules that read the same values at the same places (the same
+/// `${...}` written there, the rest rendering the same), on a shared entry point, whose
+/// priority labels are both set or both unset, and with nothing Traefik refuses in what is
+/// known of them ([`rule_error`]).
+pub(crate) fn same_unknown_rules(cx: &Context<'_>) -> Vec<SameUnknownRule> {
+    type Key = (String, Vec<(Range<usize>, String)>);
+    let defs = defs(cx);
+    if defs.len() > crate::routes::MAX_COMPARED_ROUTES {
+        return Vec::new();
+    }
+    let mut groups: std::collections::HashMap<Key, Vec<usize>> = std::collections::HashMap::new();
+    let mut written: Vec<Option<(String, Vec<String>)>> = vec![None; defs.len()];
+    for (i, d) in defs.iter().enumerate() {
+        if d.transient
+            || compared_as_known(cx, d)
+            || [d.priority(), d.entrypoints()]
+                .into_iter()
+                .flatten()
+                .any(|kv| uses_unset_variable(cx, kv))
+            || rule_error(cx, d).is_some()
+        {
+            continue;
+        }
+        let Some((value, raw, unknown)) = unknown_parts(cx, d.rule()) else {
+            continue;
+        };
+        let pieces: Vec<(Range<usize>, String)> = unknown
+            .iter()
+            .map(|(gave, at)| {
+                (
+                    gave.clone(),
+                    raw.get(at.clone()).unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        if let Some(slot) = written.get_mut(i) {
+            *slot = Some((
+                raw.to_owned(),
+                pieces.iter().map(|(_, p)| p.clone()).collect(),
+            ));
+        }
+        groups
+            .entry((value.to_owned(), pieces))
+            .or_default()
+            .push(i);
+    }
+    let mut out = Vec::new();
+    let mut members: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    members.sort_unstable();
+    for group in members {
+        for (k, &a) in group.iter().enumerate() {
+            for &b in group.get(k + 1..).unwrap_or_default() {
+                let (Some(da), Some(db)) = (defs.get(a), defs.get(b)) else {
+                    continue;
+                };
+                let (ea, eb) = (da.entrypoint_names(), db.entrypoint_names());
+                if !(ea.is_empty() || eb.is_empty() || ea.iter().any(|e| eb.contains(e))) {
+                    continue;
+                }
+                let label = |d: &crate::routes::RouteDef<'_>| d.priority_label().filter(|&p| p > 0);
+                let priorities = match (label(da), label(db)) {
+                    (Some(pa), Some(pb)) => Some((pa, pb)),
+                    (None, None) => None,
+                    _ => continue,
+                };
+                let Some(Some((rule, unknowns))) = written.get(a) else {
+                    continue;
+                };
+                out.push(SameUnknownRule {
+                    first: a,
+                    later: b,
+                    priorities,
+                    rule: rule.clone(),
+                    unknowns: unknowns.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `` `${A}` `` or `` `${A}` and `$B` ``: the substitutions that give unknown values.
+pub(crate) fn unknowns_named(unknowns: &[String]) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let named: Vec<String> = unknowns
+        .iter()
+        .filter(|u| seen.insert(u.as_str()))
+        .map(|u| format!("`{u}`"))
         .collect();
-    KnownRule::of(value, &unknown)
+    match named.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 impl KnownRule {
