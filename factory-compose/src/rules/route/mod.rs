@@ -187,7 +187,7 @@ impl<'a> ValueLocator<'a> {
                 // Variables on both sides: each rendered byte is placed at the raw text it came
                 // from, a substituted value at its whole `${...}`.
                 if range.start < range.end
-                    && let Some(from) = from.get_or_init(|| rendered_from(raw, value, *variables))
+                    && let Some(from) = from.get_or_init(|| rendered_from(raw, value, variables))
                     && let (Some(first), Some(last)) =
                         (from.get(range.start), from.get(range.end - 1))
                     && let Some(loc) = raw_at.exact(first.start..last.end)
@@ -232,6 +232,9 @@ enum Piece<'u> {
     Substitution(&'u [factory_env::VarUse]),
 }
 
+/// What [`render_piecewise`] gives each piece to.
+type EachPiece<'e> = dyn FnMut(Piece<'_>, Range<usize>, Range<usize>) + 'e;
+
 /// Renders `raw`, a template, one piece at a time with `variables`, and gives `each` piece with
 /// the range of `raw` it is written at and the range of the result it gave. `None` when the
 /// template does not parse or a substitution fails.
@@ -241,10 +244,7 @@ fn render_piecewise(
     mut each: impl FnMut(Piece<'_>, Range<usize>, Range<usize>),
 ) -> Option<String> {
     // Literal text (`$$` writes one `$`), a run written as is and each `$$` given apart.
-    let literal = |at: Range<usize>,
-                   out: &mut String,
-                   each: &mut dyn FnMut(Piece<'_>, Range<usize>, Range<usize>)|
-     -> Option<()> {
+    let literal = |at: Range<usize>, out: &mut String, each: &mut EachPiece<'_>| -> Option<()> {
         let mut pos = at.start;
         let mut rest = raw.get(at)?;
         while !rest.is_empty() {
@@ -637,7 +637,7 @@ pub(crate) fn known_rule(cx: &Context<'_>, kv: &KeyValue) -> Option<KnownRule> {
 fn unknown_parts<'c>(
     cx: &'c Context<'_>,
     kv: &'c KeyValue,
-) -> Option<(&'c str, &'c str, Vec<(Range<usize>, Range<usize>)>)> {
+) -> Option<(&'c str, &'c str, Vec<UnknownPiece>)> {
     let tree = &cx.project.tree;
     let whole = cx.interpolation.raw_of(tree, kv.node)?;
     let raw = raw_value(cx, kv)?;
@@ -854,6 +854,10 @@ impl KnownRule {
     }
 }
 
+/// A range of a rendered template that holds an unknown value, and the range of the template
+/// (the `${...}`) it is written at.
+type UnknownPiece = (Range<usize>, Range<usize>);
+
 /// The ranges of `rendered` (what `raw`, a template, rendered to with `variables`) that come
 /// from a substitution using a variable that is unset and has no default (itself or one nested
 /// in its default), in order, each with the range of `raw` it is written at; `None` when
@@ -863,7 +867,7 @@ fn unknown_ranges(
     raw: &str,
     rendered: &str,
     variables: &factory_env::Variables,
-) -> Option<Vec<(Range<usize>, Range<usize>)>> {
+) -> Option<Vec<UnknownPiece>> {
     let unset = |u: &factory_env::VarUse| !u.has_default && variables.variable(&u.name).is_none();
     let mut unknown = Vec::new();
     let out = render_piecewise(raw, variables, |piece, at, gave| {
