@@ -765,8 +765,8 @@ fn routes_with_unset_variables_are_not_compared_where_it_depends_on_the_values()
         ),
         none
     );
-    // A known rule against one reading an unknown value, a priority or entry points read from
-    // one, a priority from the rule's length against a label: not known either.
+    // A known rule against one reading an unknown value; whether a route serves, its priority
+    // or entry points read from one; a priority from the rule's length against a label.
     assert_eq!(
         compared(
             "traefik.frontend.rule: PathPrefix:/\ntraefik.frontend.priority: '9'",
@@ -778,6 +778,20 @@ fn routes_with_unset_variables_are_not_compared_where_it_depends_on_the_values()
         compared(
             "traefik.frontend.rule: Host:a.com\ntraefik.frontend.priority: ${P}",
             "traefik.frontend.rule: Host:a.com"
+        ),
+        none
+    );
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:a.com\ntraefik.enable: ${E}",
+            "traefik.frontend.rule: Host:a.com"
+        ),
+        none
+    );
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:${A}\ntraefik.enable: ${E}",
+            "traefik.frontend.rule: Host:${A}"
         ),
         none
     );

@@ -652,11 +652,23 @@ fn unknown_parts<'c>(
     Some((value, raw, unknown_ranges(raw, value, cx.variables)?))
 }
 
-/// Whether FR006 and FR013 compare a route like any other: its rule, priority and entry points
-/// labels use no variable that is unset and has no default (FE002/FE007), whose value, unknown
-/// at lint time, may be set where the project is deployed.
+/// Whether FR006 and FR013 compare a route like any other: its rule, and its
+/// [`known_beside_rule`] labels, use no variable that is unset and has no default
+/// (FE002/FE007), whose value, unknown at lint time, may be set where the project is deployed.
 fn compared_as_known(cx: &Context<'_>, d: &crate::routes::RouteDef<'_>) -> bool {
-    [Some(d.rule()), d.priority(), d.entrypoints()]
+    !uses_unset_variable(cx, d.rule()) && known_beside_rule(cx, d)
+}
+
+/// Whether the labels that decide whether a route serves, where and in which order (its
+/// service's `traefik.enable`, its priority and entry points) use no unset variable without a
+/// default.
+fn known_beside_rule(cx: &Context<'_>, d: &crate::routes::RouteDef<'_>) -> bool {
+    let enable = cx
+        .project
+        .services
+        .get(d.service_index())
+        .and_then(|svc| svc.label(cx.project, "traefik.enable"));
+    [enable, d.priority(), d.entrypoints()]
         .into_iter()
         .flatten()
         .all(|kv| !uses_unset_variable(cx, kv))
@@ -704,11 +716,8 @@ pub(crate) fn same_unknown_rules(cx: &Context<'_>) -> Vec<SameUnknownRule> {
     let mut written: Vec<Option<(String, Vec<String>)>> = vec![None; defs.len()];
     for (i, d) in defs.iter().enumerate() {
         if d.transient
-            || compared_as_known(cx, d)
-            || [d.priority(), d.entrypoints()]
-                .into_iter()
-                .flatten()
-                .any(|kv| uses_unset_variable(cx, kv))
+            || !uses_unset_variable(cx, d.rule())
+            || !known_beside_rule(cx, d)
             || rule_error(cx, d).is_some()
         {
             continue;

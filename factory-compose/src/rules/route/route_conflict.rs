@@ -18,8 +18,8 @@ declare_rule! {
     /// the same variable at the same place and is otherwise written the same (the same rule,
     /// whatever the variable holds), with the same priority label or none on both. The other
     /// routes are not compared with it: `Host:${A}.example.com` and `Host:${B}.example.com`
-    /// conflict only if `A` and `B` hold the same value. A route whose priority or entry
-    /// points label reads such a variable is not compared.
+    /// conflict only if `A` and `B` hold the same value. A route whose `traefik.enable`,
+    /// priority or entry points label reads such a variable is not compared.
     ///
     /// ## Why is this bad?
     /// Traefik v1 sorts routes by priority with an unstable sort: between two equal priorities

@@ -19,7 +19,8 @@ declare_rule! {
     /// the same variable at the same place and is otherwise written the same (the same rule,
     /// whatever the variable holds), with a higher priority label. The other routes are not
     /// compared with it, and a priority from the rule's length is then not known. A route
-    /// whose priority or entry points label reads such a variable is not compared.
+    /// whose `traefik.enable`, priority or entry points label reads such a variable is not
+    /// compared.
     ///
     /// ## Why is this bad?
     /// Traefik v1 tries the higher priority first (priority = `traefik.frontend.priority`,
