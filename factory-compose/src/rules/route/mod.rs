@@ -623,8 +623,8 @@ impl KnownRule {
 }
 
 /// [`KnownRule`] of a rule label that uses an unset variable without a default; `None` when no
-/// segment or argument is known (`Host:${DOMAIN}`), or when the unknown text cannot be placed in the value
-/// (a variable in the key of a list item, a value Compose failed to render).
+/// segment or argument is known (`Host:${DOMAIN}`), or when the unknown text cannot be placed
+/// in the value ([`unknown_parts`]).
 pub(crate) fn known_rule(cx: &Context<'_>, kv: &KeyValue) -> Option<KnownRule> {
     let (value, _, unknown) = unknown_parts(cx, kv)?;
     let unknown: Vec<Range<usize>> = unknown.into_iter().map(|(gave, _)| gave).collect();
