@@ -635,13 +635,22 @@ pub fn tables<'d>(
     project: &Project,
     defs: &'d [RouteDef<'_>],
 ) -> Vec<(RouteTable<'d>, Vec<usize>)> {
+    tables_of(project, defs, |_| true)
+}
+
+/// [`tables`] of the routes `compared` keeps (given their index into `defs`).
+pub(crate) fn tables_of<'d>(
+    project: &Project,
+    defs: &'d [RouteDef<'_>],
+    compared: impl Fn(usize) -> bool,
+) -> Vec<(RouteTable<'d>, Vec<usize>)> {
     if defs.len() > MAX_COMPARED_ROUTES {
         return Vec::new();
     }
     let serving: Vec<(usize, Route<'d>, Vec<String>)> = defs
         .iter()
         .enumerate()
-        .filter(|(_, d)| !d.transient)
+        .filter(|&(i, d)| !d.transient && compared(i))
         .filter_map(|(i, d)| Some((i, d.to_route(project)?, d.entrypoint_names())))
         .collect();
     // The entry points in first-listed order, and each route's as a set: a label listing

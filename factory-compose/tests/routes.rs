@@ -605,6 +605,18 @@ fn a_rule_with_an_unset_variable_is_checked_where_the_variable_cannot_reach() {
         [at("FR001", c, "Pathprefix"), at("FE002", c + 12, "${V}")]
     );
     assert_eq!(f("PathPrefix:/${V}"), [at("FE002", c + 12, "${V}")]);
+    // Of a segment holding the variable, an argument written out before it, up to a `,`,
+    // whatever the variable holds; not one after it (a `;` in the value starts a segment).
+    assert_eq!(
+        f("Host:a.com:8080,${U}"),
+        [at("FR014", c + 10, ":8080"), at("FE002", c + 16, "${U}")]
+    );
+    assert_eq!(
+        f("Path:/x;PathPrefix:api,/${U}"),
+        [at("FR014", c + 19, "api"), at("FE002", c + 24, "${U}")]
+    );
+    assert_eq!(f("Host:${U},a.com:8080"), [at("FE002", c + 5, "${U}")]);
+    assert_eq!(f("Headers:X,${U}"), [at("FE002", c + 10, "${U}")]);
     // A set variable's `;` splits the rule: the text it gave is placed at its `${...}`.
     assert_eq!(
         rule_findings("${S};Bogus:/x;Path:/${U}", "S=Host:a.com;host:b.com\n"),
@@ -648,4 +660,160 @@ proptest! {
             );
         }
     }
+}
+
+/// FR006 and FR013 of two services `a` and `b` whose labels are `a` and `b` (`.env`: `S=s.com`),
+/// each `code: message`, and where each points (the service whose labels hold its place).
+fn compared(a: &str, b: &str) -> Vec<String> {
+    let labels = |l: &str| {
+        l.lines()
+            .map(|l| format!("      {l}\n"))
+            .collect::<String>()
+    };
+    let text = format!(
+        "services:\n  a:\n    image: a:1\n    expose: [\"80\"]\n    labels:\n{}  b:\n    image: b:1\n    expose: [\"80\"]\n    labels:\n{}",
+        labels(a),
+        labels(b)
+    );
+    let s = sources(&text, Some("S=s.com\n"));
+    let report = lint(&s, &ProcessEnv::default(), &Settings::default());
+    let b_at = text.find("  b:").expect("service b");
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, "FR006" | "FR013"))
+        .map(|d| {
+            let at = d
+                .primary
+                .as_ref()
+                .map_or(0, |l| l.location.span.range().start);
+            let on = if at > b_at { "b" } else { "a" };
+            format!("{} at {on}: {}", d.code, d.message)
+        })
+        .collect()
+}
+
+/// A variable unset when linting (FE002) may be set where the project is deployed: routes
+/// whose rules read it are compared only with routes reading it at the same place, the rest
+/// written the same; everything else about them depends on its value.
+#[test]
+fn routes_with_unset_variables_are_compared_when_their_rules_are_the_same() {
+    // Written the same: one rule, whatever `A` holds.
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:${A}.x.com",
+            "traefik.frontend.rule: Host:${A}.x.com"
+        ),
+        [
+            "FR006 at b: the routes of `b` and `a` have the same rule `Host:${A}.x.com` and the same priority (the rule's length): whatever `${A}` gives, Traefik sends each request it matches to either one"
+        ]
+    );
+    // Also when the empty value would be refused (`Host:`), and with known text rendered.
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:${A};Path:/${S}\ntraefik.frontend.priority: '3'",
+            "traefik.frontend.rule: Host:${A};Path:/${S}\ntraefik.frontend.priority: '3'"
+        ),
+        [
+            "FR006 at b: the routes of `b` and `a` have the same rule `Host:${A};Path:/${S}` and the same priority 3: whatever `${A}` gives, Traefik sends each request it matches to either one"
+        ]
+    );
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:${A}\ntraefik.frontend.priority: '1'",
+            "traefik.frontend.rule: Host:${A}\ntraefik.frontend.priority: '2'"
+        ),
+        [
+            "FR013 at b: the route of `a` never receives a request: `b` has the same rule `Host:${A}` and a higher priority (2 > 1), whatever `${A}` gives"
+        ]
+    );
+    // Known routes are compared as before.
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:${S}",
+            "traefik.frontend.rule: Host:s.com"
+        ),
+        [
+            "FR006 at b: the routes of `b` and `a` both match `GET https://s.com/` with the same priority 10: Traefik sends it to either one"
+        ]
+    );
+}
+
+/// The other direction: what depends on the values of unset variables is not said.
+#[test]
+fn routes_with_unset_variables_are_not_compared_where_it_depends_on_the_values() {
+    // Different unknowns, or the same at different places.
+    let none: [&str; 0] = [];
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:${A}.x.com",
+            "traefik.frontend.rule: Host:${B}.x.com"
+        ),
+        none
+    );
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:${A}.x.com;PathPrefix:/\ntraefik.frontend.priority: '2'",
+            "traefik.frontend.rule: Host:${B}.x.com;PathPrefix:/api\ntraefik.frontend.priority: '1'"
+        ),
+        none
+    );
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:a${A}.x.com",
+            "traefik.frontend.rule: Host:${A}a.x.com"
+        ),
+        none
+    );
+    // A known rule against one reading an unknown value; whether a route serves, its priority
+    // or entry points read from one; a priority from the rule's length against a label.
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: PathPrefix:/\ntraefik.frontend.priority: '9'",
+            "traefik.frontend.rule: Host:${A};PathPrefix:/x\ntraefik.frontend.priority: '1'"
+        ),
+        none
+    );
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:a.com\ntraefik.frontend.priority: ${P}",
+            "traefik.frontend.rule: Host:a.com"
+        ),
+        none
+    );
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:a.com\ntraefik.enable: ${E}",
+            "traefik.frontend.rule: Host:a.com"
+        ),
+        none
+    );
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:${A}\ntraefik.enable: ${E}",
+            "traefik.frontend.rule: Host:${A}"
+        ),
+        none
+    );
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:a.com\ntraefik.frontend.entryPoints: ${E}",
+            "traefik.frontend.rule: Host:a.com\ntraefik.frontend.entryPoints: http"
+        ),
+        none
+    );
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:${A}\ntraefik.frontend.priority: '9'",
+            "traefik.frontend.rule: Host:${A}"
+        ),
+        none
+    );
+    assert_eq!(
+        compared(
+            "traefik.frontend.rule: Host:${A}\ntraefik.frontend.entryPoints: http",
+            "traefik.frontend.rule: Host:${A}\ntraefik.frontend.entryPoints: https"
+        ),
+        none
+    );
 }

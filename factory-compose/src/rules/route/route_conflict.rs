@@ -1,6 +1,8 @@
 use crate::diagnostic::Diagnostics;
-use crate::routes::tables;
-use crate::rules::route::{comparison_stopped, defs, route_name, value_loc};
+use crate::rules::route::{
+    comparison_stopped, defs, known_tables, route_name, same_unknown_rules, unknowns_named,
+    value_loc,
+};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use factory_route::TriesBudget;
 
@@ -10,6 +12,14 @@ declare_rule! {
     /// such a request. Priorities come from `traefik.frontend.priority`, else from the rule's
     /// length. The diagnostic points at the later route in file order, with a label on the
     /// other one.
+    ///
+    /// A variable that is unset and has no default (FE002) may be set where the project is
+    /// deployed: a rule that reads its value is only said to conflict with a rule that reads
+    /// the same variable at the same place and is otherwise written the same (the same rule,
+    /// whatever the variable holds), with the same priority label or none on both. The other
+    /// routes are not compared with it: `Host:${A}.example.com` and `Host:${B}.example.com`
+    /// conflict only if `A` and `B` hold the same value. A route whose `traefik.enable`,
+    /// priority or entry points label reads such a variable is not compared.
     ///
     /// ## Why is this bad?
     /// Traefik v1 sorts routes by priority with an unstable sort: between two equal priorities
@@ -72,7 +82,7 @@ impl Rule for RouteConflict {
         // One budget for every entry point's table: a route on every entry point is compared
         // in each.
         let mut budget = TriesBudget::default();
-        for (table, members) in tables(cx.project, defs) {
+        for (table, members) in known_tables(cx) {
             let compared = table.conflicts_within(&mut budget);
             for c in compared.found {
                 let (Some(&a), Some(&b)) = (members.get(c.a), members.get(c.b)) else {
@@ -115,6 +125,34 @@ impl Rule for RouteConflict {
                 ));
                 break;
             }
+        }
+        for same in same_unknown_rules(cx) {
+            let priority = match same.priorities {
+                Some((a, b)) if a == b => format!("the same priority {a}"),
+                Some(_) => continue,
+                None => "the same priority (the rule's length)".to_owned(),
+            };
+            if !seen.insert((same.first, same.later)) {
+                continue;
+            }
+            let (Some(df), Some(dl)) = (defs.get(same.first), defs.get(same.later)) else {
+                continue;
+            };
+            out.push(
+                registry::diagnostic(
+                    "FR006",
+                    format!(
+                        "the routes of {} and {} have the same rule `{}` and {priority}: whatever {} gives, Traefik sends each request it matches to either one",
+                        route_name(dl),
+                        route_name(df),
+                        same.rule,
+                        unknowns_named(&same.unknowns),
+                    ),
+                )
+                .at(value_loc(cx, dl.rule()))
+                .with_secondary(value_loc(cx, df.rule()), format!("{} has the same rule", route_name(df)))
+                .with_help("remove one of the two routes, or make their rules differ (e.g. a `PathPrefix` for one)"),
+            );
         }
     }
 }

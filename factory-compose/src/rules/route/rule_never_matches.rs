@@ -14,10 +14,13 @@ declare_rule! {
     /// In a rule using a variable that is not set and has no default (FE002, FE007), only the
     /// `;`-segments written out, without the variable in or next to them, are checked: Traefik
     /// splits the rule on every `;` first, so those read the same whatever the variable holds
-    /// where the project is deployed. Two `Host` (or `Path`) segments written out that share
-    /// no host still never match together, whatever the variable adds. A `ReplacePathRegex`
-    /// followed by the variable is not judged: Traefik applies the last one, and the variable
-    /// may hold another.
+    /// where the project is deployed. In a segment with the variable, the arguments written out
+    /// before it and ended by a `,` are checked one by one (`Host:a.com:8080,${UNSET}`: the
+    /// variable starts the next argument whatever it holds); not those after it, which a `;` in
+    /// its value would move to a segment of their own. Two `Host` (or `Path`) segments written
+    /// out that share no host still never match together, whatever the variable adds. A
+    /// `ReplacePathRegex` followed by the variable is not judged: Traefik applies the last one,
+    /// and the variable may hold another.
     ///
     /// ## Why is this bad?
     /// Traefik loads the rule without a word, and the route answers 404 to the requests it was

@@ -1,6 +1,10 @@
+use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Diagnostics;
-use crate::routes::tables;
-use crate::rules::route::{comparison_stopped, defs, route_name, value_loc};
+use crate::routes::RouteDef;
+use crate::rules::route::{
+    comparison_stopped, defs, known_tables, route_name, same_unknown_rules, unknowns_named,
+    value_loc,
+};
 use crate::rules::{Context, Rule, declare_rule, registry};
 use factory_route::TriesBudget;
 
@@ -9,6 +13,14 @@ declare_rule! {
     /// Reports a route that never receives a request because a route with a **higher**
     /// priority matches every request it matches. The diagnostic points at the later route in
     /// file order, with a label on the other one.
+    ///
+    /// A variable that is unset and has no default (FE002) may be set where the project is
+    /// deployed: a rule that reads its value is only said to be shadowed by a rule that reads
+    /// the same variable at the same place and is otherwise written the same (the same rule,
+    /// whatever the variable holds), with a higher priority label. The other routes are not
+    /// compared with it, and a priority from the rule's length is then not known. A route
+    /// whose `traefik.enable`, priority or entry points label reads such a variable is not
+    /// compared.
     ///
     /// ## Why is this bad?
     /// Traefik v1 tries the higher priority first (priority = `traefik.frontend.priority`,
@@ -60,7 +72,7 @@ impl Rule for ShadowedRoute {
         // One budget for every entry point's table: a route on every entry point is compared
         // in each.
         let mut budget = TriesBudget::default();
-        for (table, members) in tables(cx.project, defs) {
+        for (table, members) in known_tables(cx) {
             let compared = table.shadowed_within(&mut budget);
             for s in compared.found {
                 let (Some(&hidden), Some(&by)) = (members.get(s.hidden), members.get(s.by)) else {
@@ -88,23 +100,7 @@ impl Rule for ShadowedRoute {
                     pb + 1,
                     pb
                 );
-                let diag = registry::diagnostic("FR013", message).with_help(help);
-                let diag = if hidden > by {
-                    diag.at(value_loc(cx, dh.rule())).with_secondary(
-                        value_loc(cx, db.rule()),
-                        format!("{} takes its requests (priority {pb})", route_name(db)),
-                    )
-                } else {
-                    diag.at_labelled(
-                        value_loc(cx, db.rule()),
-                        format!("takes every request of {} (priority {pb})", route_name(dh)),
-                    )
-                    .with_secondary(
-                        value_loc(cx, dh.rule()),
-                        format!("{} is never reached (priority {ph})", route_name(dh)),
-                    )
-                };
-                out.push(diag);
+                out.push(placed(cx, (hidden, dh, ph), (by, db, pb), message, help));
             }
             if let Some(stopped) = compared.stopped_at {
                 out.extend(comparison_stopped(
@@ -118,5 +114,74 @@ impl Rule for ShadowedRoute {
                 break;
             }
         }
+        // Of the routes with the same rule, the one with the highest priority label (the first
+        // in file order of equals) takes the requests of those with a lower one.
+        let mut highest: std::collections::HashMap<usize, (usize, i64)> =
+            std::collections::HashMap::new();
+        let mut pairs = Vec::new();
+        for same in same_unknown_rules(cx) {
+            let Some((pf, pl)) = same.priorities else {
+                continue;
+            };
+            let (hidden, by, ph, pb) = match pf.cmp(&pl) {
+                std::cmp::Ordering::Less => (same.first, same.later, pf, pl),
+                std::cmp::Ordering::Greater => (same.later, same.first, pl, pf),
+                std::cmp::Ordering::Equal => continue,
+            };
+            if highest.get(&hidden).is_none_or(|&(_, p)| p < pb) {
+                highest.insert(hidden, (by, pb));
+            }
+            pairs.push((hidden, ph, same));
+        }
+        for (hidden, ph, same) in pairs {
+            let Some(&(by, pb)) = highest.get(&hidden) else {
+                continue;
+            };
+            if (same.first != by && same.later != by) || !seen.insert(hidden) {
+                continue;
+            }
+            let (Some(dh), Some(db)) = (defs.get(hidden), defs.get(by)) else {
+                continue;
+            };
+            let message = format!(
+                "the route of {} never receives a request: {} has the same rule `{}` and a higher priority ({pb} > {ph}), whatever {} gives",
+                route_name(dh),
+                route_name(db),
+                same.rule,
+                unknowns_named(&same.unknowns),
+            );
+            let help = format!(
+                "remove {}, or make the two rules differ (Traefik tries the higher priority first)",
+                route_name(dh)
+            );
+            out.push(placed(cx, (hidden, dh, ph), (by, db, pb), message, help));
+        }
+    }
+}
+
+/// FR013 at the later of the hidden route and the route taking its requests in file order,
+/// with a label on the other one.
+fn placed(
+    cx: &Context<'_>,
+    (hidden, dh, ph): (usize, &RouteDef<'_>, i64),
+    (by, db, pb): (usize, &RouteDef<'_>, i64),
+    message: String,
+    help: String,
+) -> Diagnostic {
+    let diag = registry::diagnostic("FR013", message).with_help(help);
+    if hidden > by {
+        diag.at(value_loc(cx, dh.rule())).with_secondary(
+            value_loc(cx, db.rule()),
+            format!("{} takes its requests (priority {pb})", route_name(db)),
+        )
+    } else {
+        diag.at_labelled(
+            value_loc(cx, db.rule()),
+            format!("takes every request of {} (priority {pb})", route_name(dh)),
+        )
+        .with_secondary(
+            value_loc(cx, dh.rule()),
+            format!("{} is never reached (priority {ph})", route_name(dh)),
+        )
     }
 }
