@@ -38,6 +38,19 @@ fn stdout(args: &[&str], env: &[(&str, &str)]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
+/// [`stdout`] of a command that says which variables it reads as empty strings (standard
+/// error then ends with that note).
+fn noted(args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = factory(args, env);
+    assert!(out.status.success(), "factory {args:?}: {:?}", out.status);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.ends_with("(each shown at its first use; `factory lint` lists every use)\n"),
+        "{said}"
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
 const PRODUCTION: &[&str] = &["-e", "production", "--url", "https://hello.example.com"];
 
 #[test]
@@ -95,7 +108,15 @@ fn every_source() {
     let dev = stdout(&["env", "--project-directory", dir], &env);
     insta::assert_snapshot!("env_sources_dev", dev);
     let production = ["env", "--project-directory", dir, "-e", "production"];
-    let masked = stdout(&production, &env);
+    // The variables deployed without a value are said on standard error (FE007), each once.
+    let out = factory(&production, &env);
+    let said = String::from_utf8_lossy(&out.stderr);
+    for name in ["DEBUG", "NOWHERE"] {
+        let fe007 = format!("error[FE007]: `{name}` will not be set when deployed");
+        assert_eq!(said.matches(&fe007).count(), 1, "{said}");
+    }
+    assert_eq!(said.matches("error[").count(), 2, "{said}");
+    let masked = noted(&production, &env);
     assert!(!masked.contains("k3y"));
     insta::assert_snapshot!("env_sources_production", masked);
     let shown: Vec<&str> = production
@@ -103,7 +124,7 @@ fn every_source() {
         .copied()
         .chain(["--show-secrets"])
         .collect();
-    insta::assert_snapshot!("env_sources_production_shown", stdout(&shown, &env));
+    insta::assert_snapshot!("env_sources_production_shown", noted(&shown, &env));
 }
 
 /// Without `CI_PROJECT_PATH`, `CI_REGISTRY_IMAGE` is `registry.example/<project name>` (SPEC §4),

@@ -73,6 +73,7 @@ pub(crate) fn run(args: &CronArgs) -> Result<ExitCode, String> {
     if let Some(code) = blocking_errors(&loaded.diagnostics, &files, p) {
         return Ok(code);
     }
+    unset_variables(&loaded.diagnostics, &files, p);
     let jobs = cron_jobs::jobs(&loaded.project)
         .iter()
         .filter(|j| j.is_complete())
@@ -142,6 +143,38 @@ pub(crate) fn stopping_errors(
         p,
         "docker compose would stop on these: what is shown above is what factory could read\n",
     )
+}
+
+/// The variables the load found unset and without a default (FE002; FE007 in deploy mode),
+/// each at its first use, on standard error: what a command shows reads them as empty
+/// strings, as Compose does (and Compose warns of each in the same way, on standard error).
+/// Nothing when every variable is set.
+pub(crate) fn unset_variables(
+    diagnostics: &[factory_compose::Diagnostic],
+    files: &project::ProjectFiles,
+    p: &crate::args::ProjectArgs,
+) {
+    // The message names the variable: one diagnostic a message is one a variable.
+    let mut seen = std::collections::HashSet::new();
+    let color = color(p.no_color, true);
+    let firsts: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, "FE002" | "FE007") && seen.insert(d.message.as_str()))
+        .map(|d| human::render_diagnostic(d, &files.sources, color) + "\n\n")
+        .collect();
+    let what = match firsts.len() {
+        0 => return,
+        1 => {
+            "this variable is read as an empty string, as Compose reads it (shown at its first use"
+        }
+        _ => {
+            "these variables are read as empty strings, as Compose reads them (each shown at its first use"
+        }
+    };
+    crate::output::to_stderr(&format!(
+        "{}{what}; `factory lint` lists every use)\n",
+        firsts.concat()
+    ));
 }
 
 fn errors_of(

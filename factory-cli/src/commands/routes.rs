@@ -120,6 +120,7 @@ pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
     {
         return Ok(code);
     }
+    crate::commands::cron::unset_variables(&loaded.diagnostics, &files, &args.project);
     let defs = routes::routes(&loaded.project);
     let mut rows = routes::rows(&loaded.project, &defs);
     // Masked before the table is laid out (so is every value the rows hold).
@@ -161,6 +162,7 @@ fn run_match(args: &MatchArgs) -> Result<ExitCode, String> {
     {
         return Ok(code);
     }
+    crate::commands::cron::unset_variables(&loaded.diagnostics, &files, &args.project);
     let defs = routes::routes(&loaded.project);
     let answer = routes::resolve(&loaded.project, &defs, &req);
     let text = match args.format {
