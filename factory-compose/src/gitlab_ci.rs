@@ -241,14 +241,8 @@ fn keep_last<K: std::hash::Hash + Eq>(
 /// One `docker build -t IMAGE -f FILE` found in a job's scripts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BuildLine {
-    /// The Dockerfile (`Dockerfile.app`, `./` removed).
-    pub(crate) dockerfile: String,
-    /// The image name after `$CI_REGISTRY_IMAGE/` (`None`: the registry image itself).
-    pub(crate) image_name: Option<String>,
-    /// The tag, variables written `$NAME` ([`same_variables`]): `$CI_COMMIT_SHA`.
-    pub(crate) tag: Option<String>,
-    /// The stage built, `--target NAME` as written (`None`: the final stage).
-    pub(crate) target: Option<String>,
+    /// What it builds.
+    pub(crate) build: DockerBuild,
     /// The job that runs it.
     pub(crate) job: String,
     /// The script line.
@@ -760,10 +754,7 @@ impl GitlabCi {
                     };
                     for build in docker_builds(text) {
                         out.push(BuildLine {
-                            dockerfile: build.dockerfile,
-                            image_name: build.image_name,
-                            tag: build.tag,
-                            target: build.target,
+                            build,
                             job: job.name.clone(),
                             location: self.loc(line),
                         });
@@ -819,9 +810,10 @@ pub(crate) struct DockerBuild {
     pub(crate) dockerfile: String,
     /// The image name after the registry image (`None`: the registry image itself).
     pub(crate) image_name: Option<String>,
-    /// The tag, variables written `$NAME` ([`same_variables`]).
+    /// The tag, variables written `$NAME` ([`same_variables`]): `$CI_COMMIT_SHA`.
     pub(crate) tag: Option<String>,
-    /// `--target NAME` (the last one given, as Docker reads its options; an empty one is none).
+    /// The stage built, `--target NAME` as written (the last one given, as Docker reads its
+    /// options; an empty one is none; `None`: the final stage).
     pub(crate) target: Option<String>,
 }
 

@@ -258,7 +258,7 @@ pub(crate) struct BuildLines {
     /// Image name (after the registry image) → indices in `lines`: a service finds the builds
     /// of its image without a scan of every line.
     by_image: std::collections::HashMap<Option<String>, Vec<usize>>,
-    /// The same by image name and tag (no tag is `latest`): a service finds the build of its
+    /// The same by image name and tag ([`docker_tag`]): a service finds the build of its
     /// tag among many of one name without a scan of them.
     by_tag: std::collections::HashMap<(Option<String>, String), Vec<usize>>,
 }
@@ -275,11 +275,13 @@ fn build_index<'c>(cx: &'c Context<'_>) -> &'c BuildLines {
         let mut by_tag: std::collections::HashMap<(Option<String>, String), Vec<usize>> =
             std::collections::HashMap::new();
         for (i, b) in lines.iter().enumerate() {
-            by_image.entry(b.image_name.clone()).or_default().push(i);
-            // A build tagged without a tag builds `latest`.
-            let tag = b.tag.clone().unwrap_or_else(|| "latest".to_owned());
+            by_image
+                .entry(b.build.image_name.clone())
+                .or_default()
+                .push(i);
+            let tag = docker_tag(b.build.tag.clone());
             by_tag
-                .entry((b.image_name.clone(), tag))
+                .entry((b.build.image_name.clone(), tag))
                 .or_default()
                 .push(i);
         }
@@ -298,7 +300,7 @@ pub(crate) fn build_lines<'c>(cx: &'c Context<'_>) -> &'c [BuildLine] {
 }
 
 /// The build lines of image `name` (after the registry image), in order; with `tag`, those
-/// of that tag (no tag is `latest`).
+/// of that tag ([`docker_tag`]).
 fn builds_of<'c>(
     cx: &'c Context<'_>,
     name: &Option<String>,
@@ -353,13 +355,20 @@ fn own_image(cx: &Context<'_>, svc: &Service) -> Option<(Option<String>, Option<
         .strip_prefix('/')
         .map(|r| r.split([':', '@']).next().unwrap_or(r).to_owned())
         .filter(|p| !p.is_empty());
-    // No tag is `latest`, as Docker reads it; a digest pins none.
-    let tag = match rest.split('@').next().and_then(|r| r.split_once(':')) {
-        Some((_, t)) => Some(same_variables(t)),
-        None if !rest.contains('@') => Some("latest".to_owned()),
-        None => None,
-    };
+    let written = rest
+        .split('@')
+        .next()
+        .and_then(|r| r.split_once(':'))
+        .map(|(_, t)| same_variables(t));
+    // A digest without a tag pins none.
+    let tag = (written.is_some() || !rest.contains('@')).then(|| docker_tag(written));
     Some((path, tag))
+}
+
+/// The tag of an image written with tag `written`: no tag is `latest`, as Docker reads it (a
+/// build tagged without one builds `latest`, an image without one pulls it).
+fn docker_tag(written: Option<String>) -> String {
+    written.unwrap_or_else(|| "latest".to_owned())
 }
 
 /// The Dockerfile that builds `svc`'s image, and how it was found.
@@ -369,7 +378,7 @@ pub(crate) fn link<'c>(cx: &'c Context<'_>, svc: &Service) -> Option<Link<'c>> {
     // The first build of the image name and the service's tag, else the first of the name
     // (of those whose Dockerfile is the project's).
     let resolved = |b: &'c BuildLine| {
-        dockerfile_named(cx, &b.dockerfile)
+        dockerfile_named(cx, &b.build.dockerfile)
             .and_then(|i| files.get(i))
             .map(|f| (b, f))
     };
@@ -378,8 +387,9 @@ pub(crate) fn link<'c>(cx: &'c Context<'_>, svc: &Service) -> Option<Link<'c>> {
         .and_then(|t| builds_of(cx, &name, Some(t)).find_map(resolved))
         .or_else(|| builds_of(cx, &name, None).find_map(resolved));
     if let Some((b, f)) = first {
-        let target = Target::of(&f.parsed, b.target.as_deref());
+        let target = Target::of(&f.parsed, b.build.target.as_deref());
         let flag = b
+            .build
             .target
             .as_ref()
             .map(|t| format!(" --target {t}"))
@@ -388,7 +398,7 @@ pub(crate) fn link<'c>(cx: &'c Context<'_>, svc: &Service) -> Option<Link<'c>> {
             dockerfile: f,
             how: format!(
                 "linked through `docker build -f {}{flag}` in job `{}` of .gitlab-ci.yml",
-                b.dockerfile, b.job
+                b.build.dockerfile, b.job
             ),
             target,
         });

@@ -283,7 +283,8 @@ mod tests {
 
     /// An image without a tag is `latest` on both sides: the service runs the build tagged
     /// without one (`--target prod`), not the first build of its name (`:dev`); a build of
-    /// another tag does not stand in for it when one of `latest` exists.
+    /// another tag does not stand in for it when one of `latest` exists. A digest alone pins
+    /// no tag.
     #[test]
     fn no_tag_is_latest() {
         let compose = "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app\n    volumes:\n      - ./data:/data\n";
@@ -305,5 +306,15 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(run(&compose.replace("/app\n", "/app:dev\n")).len(), 3);
+        // A digest pins no tag: the first build of the name, unless a tag is written too.
+        let digest = format!("@sha256:{}", "0".repeat(64));
+        assert_eq!(
+            run(&compose.replace("/app\n", &format!("/app{digest}\n"))).len(),
+            3
+        );
+        assert_eq!(
+            run(&compose.replace("/app\n", &format!("/app:latest{digest}\n"))),
+            Vec::<String>::new()
+        );
     }
 }
