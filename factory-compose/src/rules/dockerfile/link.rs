@@ -7,7 +7,9 @@
 //! value of `CI_REGISTRY_IMAGE`), in this order:
 //!
 //! 1. a `docker build -t $CI_REGISTRY_IMAGE/NAME… -f FILE` line of a `.gitlab-ci.yml` job script
-//!    builds the same image name, and FILE is one of the project's Dockerfiles;
+//!    builds the same image name, and FILE is one of the project's Dockerfiles (in a script, a
+//!    shell line, the Makefile's `$(CI_REGISTRY_IMAGE)` is a command substitution, not the
+//!    variable: [`same_variables`]);
 //! 2. `Dockerfile.NAME` exists (NAME: the image path after the registry image, `app` in
 //!    `${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}`);
 //! 3. `Dockerfile` exists: the project's main Dockerfile builds every image of the project that
