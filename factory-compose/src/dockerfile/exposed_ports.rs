@@ -72,7 +72,7 @@ impl ExposedPorts {
             own_at[i + 1] = own.len();
         }
         let own_of = |i: usize| own.get(own_at[i]..own_at[i + 1]).unwrap_or_default();
-        // What follows the chain: each stage from its parent's answers.
+        // Each stage's answers but the count, from its parent's (worked out before it).
         let mut stages: Vec<ImageExposes> = Vec::with_capacity(n);
         for (i, &own_any) in own_any.iter().enumerate() {
             let parent = df.parent(i).and_then(|p| stages.get(p));
