@@ -252,6 +252,21 @@ SHAPES = {
             for i in range(max(n // 10, 2))
         ),
     },
+    # The same with an `EXPOSE` of its own in each stage: each service's image exposes the
+    # ports of its whole chain (FR003 counts them, lists 8 and names the lowest).
+    "build_targets_expose": lambda n: {
+        "docker-compose.yml": services(
+            max(n // 10, 2),
+            lambda i: f"  s{i}:\n    image: ${{CI_REGISTRY_IMAGE}}/s{i}:${{CI_COMMIT_SHA}}\n"
+            f"    labels:\n      traefik.frontend.rule: 'Host:s{i}.example'\n",
+        ),
+        "Dockerfile": "FROM debian:12 AS s0\nUSER 1001\nEXPOSE 1000\n"
+        + "".join(f"FROM s{i - 1} AS s{i}\nEXPOSE {1000 + i}\n" for i in range(1, max(n // 10, 2))),
+        ".gitlab-ci.yml": "".join(
+            f"b{i}:\n  script: ['docker build --target s{i} -t $CI_REGISTRY_IMAGE/s{i}:$CI_COMMIT_SHA .']\n"
+            for i in range(max(n // 10, 2))
+        ),
+    },
     # `.gitlab-ci.yml` extends: a circle of n / 10 templates, each job extending one.
     "ci_extends_circle": lambda n: {
         "docker-compose.yml": "services:\n  app:\n    image: x:1\n",

@@ -306,8 +306,8 @@ pub fn dockerfile(data: &[u8]) {
     let _ = df.final_user();
     let _ = df.volumes().count();
     // Every stage's user in one pass is each stage's user found alone, unless a budget cut a
-    // value (then each says where); the stages with an `EXPOSE` are those of the chain that
-    // have one, in order.
+    // value (then each says where); what each stage's image exposes is what the `EXPOSE`
+    // words of its whole chain give.
     let all: Vec<usize> = (0..df.stages.len()).collect();
     let users = df.stage_users(&all);
     assert_eq!(users.len(), all.len());
@@ -316,12 +316,30 @@ pub fn dockerfile(data: &[u8]) {
         if user.over_budget.is_none() && alone.over_budget.is_none() {
             assert_eq!(user, &alone, "stage {i}");
         }
-        let exposing: Vec<usize> = df
+        let words: Vec<&str> = df
             .stage_chain(i)
             .into_iter()
-            .filter(|&k| df.has_expose(k))
+            .filter_map(|k| df.stages.get(k))
+            .flat_map(|stage| stage.body.clone())
+            .filter_map(|k| df.instructions.get(k))
+            .filter(|ins| ins.keyword == "EXPOSE")
+            .flat_map(|ins| ins.args.split_whitespace())
             .collect();
-        assert_eq!(df.exposing_chain(i), exposing, "stage {i}");
+        let mut ports: Vec<u16> = Vec::new();
+        for port in words.iter().filter_map(|w| dockerfile::expose_port(w)) {
+            if !ports.contains(&port) {
+                ports.push(port);
+            }
+        }
+        let exposes = df.image_exposes(i).expect("a stage's image");
+        assert_eq!(exposes.any, !words.is_empty(), "stage {i}");
+        assert_eq!(exposes.count, ports.len(), "stage {i}");
+        assert_eq!(exposes.lowest, ports.iter().min().copied(), "stage {i}");
+        let first = ports.iter().take(dockerfile::ImageExposes::LISTED);
+        assert!(exposes.first.iter().eq(first), "stage {i}");
+        for &port in ports.iter().take(64) {
+            assert!(df.image_exposes_port(i, port), "stage {i}, port {port}");
+        }
     }
 }
 

@@ -23,6 +23,10 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+mod exposed_ports;
+
+pub use exposed_ports::{ImageExposes, expose_port};
+
 /// One instruction (`FROM`, `RUN`, `USER` …), possibly over several lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Instruction {
@@ -129,10 +133,10 @@ pub struct Dockerfile {
     pub over_budget: Option<usize>,
     /// Stage name (lower-cased) → index of the last stage of that name.
     stage_names: BTreeMap<String, usize>,
-    /// For each stage, the nearest stage of its chain (itself first) with an `EXPOSE`
-    /// instruction: [`Dockerfile::exposing_chain`] skips the others (a walk of the whole
-    /// chain for each service built from a stage of a long chain was quadratic).
-    exposing: Vec<Option<usize>>,
+    /// What each stage's image exposes ([`Dockerfile::image_exposes`]), worked out once: a
+    /// walk of the whole chain for each service built from a stage of a long chain was
+    /// quadratic.
+    exposed: exposed_ports::ExposedPorts,
     /// For each stage, the first stage of its chain ([`Dockerfile::chain_root`]), worked out
     /// once for the same reason.
     roots: Vec<usize>,
@@ -150,19 +154,17 @@ pub fn parse(text: &str) -> Dockerfile {
         escape,
         over_budget: None,
         stage_names: BTreeMap::new(),
-        exposing: Vec::new(),
+        exposed: exposed_ports::ExposedPorts::default(),
         roots: Vec::new(),
     };
     df.build_stages();
     // Parents come first in the file: each stage's parent is worked out before it.
     for i in 0..df.stages.len() {
         let parent = df.parent(i);
-        let inherited = parent.and_then(|p| df.exposing.get(p).copied().flatten());
-        let exposing = if df.has_expose(i) { Some(i) } else { inherited };
-        df.exposing.push(exposing);
         let root = parent.and_then(|p| df.roots.get(p).copied()).unwrap_or(i);
         df.roots.push(root);
     }
+    df.exposed = exposed_ports::ExposedPorts::new(&df);
     df
 }
 
@@ -774,19 +776,18 @@ impl Dockerfile {
         })
     }
 
-    /// The stages of [`Dockerfile::stage_chain`] that have an `EXPOSE` instruction, nearest
-    /// first.
+    /// What the image built from stage `index` exposes: the `EXPOSE` words of the stage and of
+    /// the stages it is built on ([`Dockerfile::stage_chain`]); `None` past the stages.
     #[must_use]
-    pub fn exposing_chain(&self, index: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut at = self.exposing.get(index).copied().flatten();
-        while let Some(i) = at {
-            out.push(i);
-            at = self
-                .parent(i)
-                .and_then(|p| self.exposing.get(p).copied().flatten());
-        }
-        out
+    pub fn image_exposes(&self, index: usize) -> Option<&ImageExposes> {
+        self.exposed.of(index)
+    }
+
+    /// Whether the image built from stage `index` exposes `port` ([`expose_port`] of a word
+    /// of an `EXPOSE` of the stage or of a stage it is built on).
+    #[must_use]
+    pub fn image_exposes_port(&self, index: usize, port: u16) -> bool {
+        self.exposed.exposes(index, port)
     }
 
     /// The earlier stage stage `index` is built on (`FROM build`), if any.
@@ -1566,21 +1567,12 @@ mod tests {
         );
     }
 
-    /// The exposing stages of a chain are those of the whole chain that have an `EXPOSE`, in
-    /// the same order.
+    /// A stage's first stage is the last of its chain.
     #[test]
-    fn exposing_chain_is_the_chain_with_an_expose() {
+    fn the_chain_root_is_the_last_stage_of_the_chain() {
         let text = "FROM a AS s0\nEXPOSE 1\nFROM s0 AS s1\nRUN x\nFROM s1 AS s2\nEXPOSE 2\n\
                     FROM b AS s3\nFROM s2 AS s4\nFROM s3 AS s5\nEXPOSE 5\nFROM s4\nFROM s5\n";
         let df = parse(text);
-        for i in 0..df.stages.len() + 1 {
-            let want: Vec<usize> = df
-                .stage_chain(i)
-                .into_iter()
-                .filter(|&k| df.has_expose(k))
-                .collect();
-            assert_eq!(df.exposing_chain(i), want, "stage {i}");
-        }
         for i in 0..df.stages.len() + 1 {
             assert_eq!(
                 df.chain_root(i),
@@ -1588,8 +1580,6 @@ mod tests {
                 "stage {i}"
             );
         }
-        assert_eq!(df.exposing_chain(6), [2, 0]);
-        assert_eq!(df.exposing_chain(7), [5]);
     }
 
     /// A base stage with many variables and many stages built on it, each wanted: the copies

@@ -241,14 +241,8 @@ fn keep_last<K: std::hash::Hash + Eq>(
 /// One `docker build -t IMAGE -f FILE` found in a job's scripts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BuildLine {
-    /// The Dockerfile (`Dockerfile.app`, `./` removed).
-    pub(crate) dockerfile: String,
-    /// The image name after `$CI_REGISTRY_IMAGE/` (`None`: the registry image itself).
-    pub(crate) image_name: Option<String>,
-    /// The tag, variables written `$NAME` ([`same_variables`]): `$CI_COMMIT_SHA`.
-    pub(crate) tag: Option<String>,
-    /// The stage built, `--target NAME` as written (`None`: the final stage).
-    pub(crate) target: Option<String>,
+    /// What it builds.
+    pub(crate) build: DockerBuild,
     /// The job that runs it.
     pub(crate) job: String,
     /// The script line.
@@ -760,10 +754,7 @@ impl GitlabCi {
                     };
                     for build in docker_builds(text) {
                         out.push(BuildLine {
-                            dockerfile: build.dockerfile,
-                            image_name: build.image_name,
-                            tag: build.tag,
-                            target: build.target,
+                            build,
                             job: job.name.clone(),
                             location: self.loc(line),
                         });
@@ -819,14 +810,16 @@ pub(crate) struct DockerBuild {
     pub(crate) dockerfile: String,
     /// The image name after the registry image (`None`: the registry image itself).
     pub(crate) image_name: Option<String>,
-    /// The tag, variables written `$NAME` ([`same_variables`]).
+    /// The tag, variables written `$NAME` ([`same_variables`]): `$CI_COMMIT_SHA`.
     pub(crate) tag: Option<String>,
-    /// `--target NAME` (the last one given, as Docker reads its options; an empty one is none).
+    /// The stage built, `--target NAME` as written (the last one given, as Docker reads its
+    /// options; an empty one is none; `None`: the final stage).
     pub(crate) target: Option<String>,
 }
 
 /// The `docker build` commands of a script line, one per `$CI_REGISTRY_IMAGE…` tag (the
-/// images of other registries do not count).
+/// images of other registries do not count). A `$(CI_REGISTRY_IMAGE)…` tag, as the manual's
+/// Makefile writes it, is not the registry image in a script line ([`same_variables`]).
 pub(crate) fn docker_builds(script: &str) -> Vec<DockerBuild> {
     let joined = script.replace("\\\n", " ");
     let normalized = joined
@@ -883,7 +876,8 @@ pub(crate) fn docker_builds(script: &str) -> Vec<DockerBuild> {
             let rest = tag
                 .strip_prefix("${CI_REGISTRY_IMAGE}")
                 .or_else(|| tag.strip_prefix("$CI_REGISTRY_IMAGE"))
-                .or_else(|| tag.strip_prefix("$(CI_REGISTRY_IMAGE)"));
+                // `$CI_REGISTRY_IMAGE_2/app`, `$CI_REGISTRY_IMAGE-x` name other images.
+                .filter(|r| r.is_empty() || r.starts_with(['/', ':', '@']));
             let Some(rest) = rest else { continue };
             let name = rest
                 .strip_prefix('/')
@@ -900,31 +894,44 @@ pub(crate) fn docker_builds(script: &str) -> Vec<DockerBuild> {
     out
 }
 
-/// `text` with its variables written `$NAME`, as `${NAME}` and the Makefile's `$(NAME)` also
-/// write them, to compare a build's tag with an image's: `${CI_COMMIT_SHA}` is
-/// `$CI_COMMIT_SHA`.
+/// `text` with its variables written one way, to compare a build's tag with an image's:
+/// `${CI_COMMIT_SHA}` is `$CI_COMMIT_SHA`. The braces stay where a name character follows
+/// (`${A}b` is not `$Ab`, the variable `Ab`).
+///
+/// `$(NAME)` stays as written: it is not the variable NAME in the texts compared. In a
+/// `.gitlab-ci.yml` script, a shell line, it is a command substitution that runs a command
+/// `NAME` (`CI_COMMIT_SHA: command not found`, then an empty word and a tag Docker rejects); in
+/// a compose file it is an interpolation error. The manual writes
+/// `docker build -t $(CI_REGISTRY_IMAGE)/app:$(CI_COMMIT_SHA)` in its Makefile, where make
+/// expands its variables (the environment's included) before the shell sees the line; factory
+/// reads no Makefile, and the line copied into a job's script builds nothing.
 pub(crate) fn same_variables(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('$') {
         out.push_str(&rest[..=at]);
         rest = &rest[at + 1..];
-        let close = match rest.chars().next() {
-            Some('{') => '}',
-            Some('(') => ')',
-            _ => continue,
+        let Some(inner) = rest.strip_prefix('{') else {
+            continue;
         };
-        let inner = &rest[1..];
         let len = inner
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .find(|c: char| !is_name_char(c))
             .unwrap_or(inner.len());
-        if len > 0 && inner[len..].starts_with(close) {
+        if let Some(after) = inner[len..].strip_prefix('}')
+            && len > 0
+            && !after.starts_with(is_name_char)
+        {
             out.push_str(&inner[..len]);
-            rest = &inner[len + 1..];
+            rest = after;
         }
     }
     out.push_str(rest);
     out
+}
+
+/// Whether `c` may be part of a variable's name (`$NAME` ends at the first other character).
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
 }
 
 /// `docker build` long options that take a separate value.
@@ -1419,6 +1426,25 @@ mod tests {
             [build("docker/Dockerfile.cdn", Some("cdn"), None, None)]
         );
         assert!(docker_builds("docker build -t other/app .").is_empty());
+        // The manual's Makefile spelling runs a command `CI_REGISTRY_IMAGE` in a shell line;
+        // a longer name is another variable, a suffix another image.
+        assert!(
+            docker_builds(
+                "docker build -t $(CI_REGISTRY_IMAGE)/app:$(CI_COMMIT_SHA) -f Dockerfile.app ."
+            )
+            .is_empty()
+        );
+        assert!(docker_builds("docker build -t $CI_REGISTRY_IMAGE_2/app .").is_empty());
+        assert!(docker_builds("docker build -t $CI_REGISTRY_IMAGE-x:1 .").is_empty());
+        assert_eq!(
+            builds("docker build -t $CI_REGISTRY_IMAGE/app:$(CI_COMMIT_SHA) ."),
+            [build(
+                "Dockerfile",
+                Some("app"),
+                Some("$(CI_COMMIT_SHA)"),
+                None
+            )]
+        );
         assert!(docker_builds("make build").is_empty());
     }
 
@@ -1439,7 +1465,7 @@ mod tests {
             "docker build -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA --target prod .",
             "docker build -t ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA} --target=prod -f ./Dockerfile .",
             "docker build --target 'prod' -t \"$CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA\" .",
-            "docker build --target=\"prod\" --tag=$CI_REGISTRY_IMAGE/app:$(CI_COMMIT_SHA) .",
+            "docker build --target=\"prod\" --tag=$CI_REGISTRY_IMAGE/app:${CI_COMMIT_SHA} .",
             "docker build --target dev --target prod -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA .",
             "docker buildx build --build-arg X=1 --target \\\n  prod -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA .",
         ] {
@@ -1469,7 +1495,10 @@ mod tests {
     fn tags_compare_with_their_variables_written_one_way() {
         for (text, want) in [
             ("${CI_COMMIT_SHA}", "$CI_COMMIT_SHA"),
-            ("$(CI_COMMIT_SHA)-dev", "$CI_COMMIT_SHA-dev"),
+            ("$(CI_COMMIT_SHA)-dev", "$(CI_COMMIT_SHA)-dev"),
+            ("${CI_COMMIT_SHA}-dev", "$CI_COMMIT_SHA-dev"),
+            ("${CI_COMMIT_SHA}dev", "${CI_COMMIT_SHA}dev"),
+            ("${A}${B}_", "$A${B}_"),
             ("v${A}.${B:-1}$", "v$A.${B:-1}$"),
             ("${", "${"),
             ("$(x", "$(x"),

@@ -7,7 +7,9 @@
 //! value of `CI_REGISTRY_IMAGE`), in this order:
 //!
 //! 1. a `docker build -t $CI_REGISTRY_IMAGE/NAME… -f FILE` line of a `.gitlab-ci.yml` job script
-//!    builds the same image name, and FILE is one of the project's Dockerfiles;
+//!    builds the same image name, and FILE is one of the project's Dockerfiles (in a script, a
+//!    shell line, the Makefile's `$(CI_REGISTRY_IMAGE)` is a command substitution, not the
+//!    variable: [`same_variables`]);
 //! 2. `Dockerfile.NAME` exists (NAME: the image path after the registry image, `app` in
 //!    `${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}`);
 //! 3. `Dockerfile` exists: the project's main Dockerfile builds every image of the project that
@@ -26,7 +28,7 @@
 //! build line when it reports the final stage).
 
 use crate::diagnostic::Diagnostic;
-use crate::dockerfile::{self, Dockerfile, FinalUser, Instruction};
+use crate::dockerfile::{self, Dockerfile, FinalUser, ImageExposes, Instruction};
 use crate::gitlab_ci::{BuildLine, same_variables};
 use crate::model::Service;
 use crate::rules::{Context, registry};
@@ -123,35 +125,52 @@ pub(crate) fn stage_short(f: &ProjectDockerfile, stage: usize, named: bool) -> S
     }
 }
 
-/// The words of the `EXPOSE` instructions of the image's stage (`stage`, the final stage when
-/// `None`) and the stages it is built on (`8000`, `8000/tcp`, `${PORT}`): what Docker records
-/// as the image's exposed ports.
-pub(crate) fn image_exposes(df: &Dockerfile, stage: Option<usize>) -> Vec<&str> {
-    let Some(last) = stage.or_else(|| df.stages.len().checked_sub(1)) else {
-        return Vec::new();
-    };
-    df.exposing_chain(last)
-        .into_iter()
-        .filter_map(|i| df.stages.get(i))
-        .flat_map(|stage| stage.body.clone())
-        .filter_map(|k| df.instructions.get(k))
-        .filter(|ins| ins.keyword == "EXPOSE")
-        .flat_map(|ins| ins.args.split_whitespace())
-        .collect()
+/// The ports a container exposes as Traefik sees them: its service's (`expose`, `ports`) and
+/// those its image's `EXPOSE` declares, without repeats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ContainerPorts {
+    /// How many.
+    pub(crate) count: usize,
+    /// The first [`ImageExposes::LISTED`]: the service's, then the image's (nearest stage
+    /// first).
+    pub(crate) first: Vec<u16>,
+    /// The lowest.
+    pub(crate) lowest: Option<u16>,
 }
 
-/// The port numbers of [`image_exposes`] (`8000/tcp` is 8000; a range is its first port; a
-/// word with a variable is left out).
-pub(crate) fn image_exposed_ports(df: &Dockerfile, stage: Option<usize>) -> Vec<u16> {
-    let mut out = crate::routes::DistinctPorts::default();
-    for word in image_exposes(df, stage) {
-        let spec = word.split('/').next().unwrap_or(word);
-        let first = spec.split('-').next().unwrap_or(spec);
-        if let Ok(port) = first.parse::<u16>() {
-            out.push(port);
+impl ContainerPorts {
+    /// The ports of a service (`service`, without repeats) whose image is `image`, if the
+    /// project builds it.
+    pub(crate) fn new(service: &[u16], image: Option<&Link<'_>>) -> Self {
+        let mut out = ContainerPorts {
+            count: service.len(),
+            first: service.iter().take(ImageExposes::LISTED).copied().collect(),
+            lowest: service.iter().min().copied(),
+        };
+        let Some((df, stage)) = image.and_then(|l| Some((&l.dockerfile.parsed, l.stage()?))) else {
+            return out;
+        };
+        let Some(exposes) = df.image_exposes(stage) else {
+            return out;
+        };
+        // The image's first ports are enough: the list is full, or the service has fewer
+        // ports than it holds, and of the image's first ports at most that many are skipped.
+        for &port in &exposes.first {
+            if out.first.len() == ImageExposes::LISTED {
+                break;
+            }
+            if !service.contains(&port) {
+                out.first.push(port);
+            }
         }
+        let shared = service
+            .iter()
+            .filter(|&&p| df.image_exposes_port(stage, p))
+            .count();
+        out.count += exposes.count - shared;
+        out.lowest = out.lowest.into_iter().chain(exposes.lowest).min();
+        out
     }
-    out.into_vec()
 }
 
 pub(crate) fn loc(id: FileId, r: &std::ops::Range<usize>) -> Location {
@@ -208,14 +227,12 @@ impl Link<'_> {
         matches!(self.target, Target::Stage(_))
     }
 
-    /// The words of the image's `EXPOSE` instructions ([`image_exposes`]).
-    pub(crate) fn image_exposes(&self) -> Vec<&str> {
-        image_exposes(&self.dockerfile.parsed, self.stage())
-    }
-
-    /// The image's exposed ports ([`image_exposed_ports`]).
-    pub(crate) fn image_exposed_ports(&self) -> Vec<u16> {
-        image_exposed_ports(&self.dockerfile.parsed, self.stage())
+    /// Whether the image's `EXPOSE` instructions (of its stage and the stages it is built on)
+    /// have a word, a variable's included: Docker records the image as exposing a port.
+    pub(crate) fn image_exposes_any(&self) -> bool {
+        self.stage()
+            .and_then(|s| self.dockerfile.parsed.image_exposes(s))
+            .is_some_and(|e| e.any)
     }
 }
 
@@ -243,7 +260,7 @@ pub(crate) struct BuildLines {
     /// Image name (after the registry image) → indices in `lines`: a service finds the builds
     /// of its image without a scan of every line.
     by_image: std::collections::HashMap<Option<String>, Vec<usize>>,
-    /// The same by image name and tag (no tag is `latest`): a service finds the build of its
+    /// The same by image name and tag ([`docker_tag`]): a service finds the build of its
     /// tag among many of one name without a scan of them.
     by_tag: std::collections::HashMap<(Option<String>, String), Vec<usize>>,
 }
@@ -260,11 +277,13 @@ fn build_index<'c>(cx: &'c Context<'_>) -> &'c BuildLines {
         let mut by_tag: std::collections::HashMap<(Option<String>, String), Vec<usize>> =
             std::collections::HashMap::new();
         for (i, b) in lines.iter().enumerate() {
-            by_image.entry(b.image_name.clone()).or_default().push(i);
-            // A build tagged without a tag builds `latest`.
-            let tag = b.tag.clone().unwrap_or_else(|| "latest".to_owned());
+            by_image
+                .entry(b.build.image_name.clone())
+                .or_default()
+                .push(i);
+            let tag = docker_tag(b.build.tag.clone());
             by_tag
-                .entry((b.image_name.clone(), tag))
+                .entry((b.build.image_name.clone(), tag))
                 .or_default()
                 .push(i);
         }
@@ -283,7 +302,7 @@ pub(crate) fn build_lines<'c>(cx: &'c Context<'_>) -> &'c [BuildLine] {
 }
 
 /// The build lines of image `name` (after the registry image), in order; with `tag`, those
-/// of that tag (no tag is `latest`).
+/// of that tag ([`docker_tag`]).
 fn builds_of<'c>(
     cx: &'c Context<'_>,
     name: &Option<String>,
@@ -338,13 +357,20 @@ fn own_image(cx: &Context<'_>, svc: &Service) -> Option<(Option<String>, Option<
         .strip_prefix('/')
         .map(|r| r.split([':', '@']).next().unwrap_or(r).to_owned())
         .filter(|p| !p.is_empty());
-    // No tag is `latest`, as Docker reads it; a digest pins none.
-    let tag = match rest.split('@').next().and_then(|r| r.split_once(':')) {
-        Some((_, t)) => Some(same_variables(t)),
-        None if !rest.contains('@') => Some("latest".to_owned()),
-        None => None,
-    };
+    let written = rest
+        .split('@')
+        .next()
+        .and_then(|r| r.split_once(':'))
+        .map(|(_, t)| same_variables(t));
+    // A digest without a tag pins none.
+    let tag = (written.is_some() || !rest.contains('@')).then(|| docker_tag(written));
     Some((path, tag))
+}
+
+/// The tag of an image written with tag `written`: no tag is `latest`, as Docker reads it (a
+/// build tagged without one builds `latest`, an image without one pulls it).
+fn docker_tag(written: Option<String>) -> String {
+    written.unwrap_or_else(|| "latest".to_owned())
 }
 
 /// The Dockerfile that builds `svc`'s image, and how it was found.
@@ -354,7 +380,7 @@ pub(crate) fn link<'c>(cx: &'c Context<'_>, svc: &Service) -> Option<Link<'c>> {
     // The first build of the image name and the service's tag, else the first of the name
     // (of those whose Dockerfile is the project's).
     let resolved = |b: &'c BuildLine| {
-        dockerfile_named(cx, &b.dockerfile)
+        dockerfile_named(cx, &b.build.dockerfile)
             .and_then(|i| files.get(i))
             .map(|f| (b, f))
     };
@@ -363,8 +389,9 @@ pub(crate) fn link<'c>(cx: &'c Context<'_>, svc: &Service) -> Option<Link<'c>> {
         .and_then(|t| builds_of(cx, &name, Some(t)).find_map(resolved))
         .or_else(|| builds_of(cx, &name, None).find_map(resolved));
     if let Some((b, f)) = first {
-        let target = Target::of(&f.parsed, b.target.as_deref());
+        let target = Target::of(&f.parsed, b.build.target.as_deref());
         let flag = b
+            .build
             .target
             .as_ref()
             .map(|t| format!(" --target {t}"))
@@ -373,7 +400,7 @@ pub(crate) fn link<'c>(cx: &'c Context<'_>, svc: &Service) -> Option<Link<'c>> {
             dockerfile: f,
             how: format!(
                 "linked through `docker build -f {}{flag}` in job `{}` of .gitlab-ci.yml",
-                b.dockerfile, b.job
+                b.build.dockerfile, b.job
             ),
             target,
         });
@@ -525,6 +552,48 @@ mod tests {
         assert_eq!(
             routes("--target test"),
             ["FR003 docker-compose.yml:5 `app` exposes 2 ports (9000, 8000)"]
+        );
+    }
+
+    /// The container's ports are the service's first, then the image's (nearest stage first),
+    /// each once: a port of both counts once, eight are listed, the lowest may be either's.
+    #[test]
+    fn the_container_exposes_the_service_ports_then_the_image_ports() {
+        let service = |name: &str, expose: &str| {
+            format!(
+                "  {name}:\n    image: ${{CI_REGISTRY_IMAGE}}/{name}:1\n    expose: [{expose}]\n    labels:\n      traefik.frontend.rule: Host:{name}.example\n"
+            )
+        };
+        let compose = format!(
+            "services:\n{}{}{}",
+            service("a", "'81', '9000'"),
+            service("b", "'1-8'"),
+            service("c", "")
+        );
+        let dockerfile = "FROM a AS base\nUSER 1001\nEXPOSE 80 81 82 83 84 85\nFROM base AS app\nEXPOSE 9000 80/tcp\n";
+        let ci = "a:\n  script: ['docker build --target app -t $CI_REGISTRY_IMAGE/a:1 .']\n\
+                  b:\n  script: ['docker build --target app -t $CI_REGISTRY_IMAGE/b:1 .']\n\
+                  c:\n  script: ['docker build --target base -t $CI_REGISTRY_IMAGE/c:1 .']\n";
+        let got = crate::rules::dockerfile::findings(
+            &[
+                ("docker-compose.yml", &compose),
+                ("Dockerfile", dockerfile),
+                (".gitlab-ci.yml", ci),
+            ],
+            &["FR003"],
+        );
+        let got: Vec<&str> = got
+            .iter()
+            .filter_map(|l| l.split_once(" `").map(|(_, m)| m))
+            .map(|m| m.split(" which may").next().unwrap_or(m))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "a` exposes 7 ports (81, 9000, 80, 82, 83, 84, 85) and sets no `traefik.port`: Traefik takes the lowest port of the container (80, or a lower one its image exposes),",
+                "b` exposes 15 ports (1, 2, 3, 4, 5, 6, 7, 8, …) and sets no `traefik.port`: Traefik takes the lowest port of the container (1, or a lower one its image exposes),",
+                "c` exposes 6 ports (80, 81, 82, 83, 84, 85) and sets no `traefik.port`: Traefik takes the lowest port of the container (80, or a lower one its image exposes),",
+            ]
         );
     }
 

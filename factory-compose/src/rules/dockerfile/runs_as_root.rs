@@ -82,7 +82,7 @@ impl Rule for RunsAsRoot {
         let mut builds_of: Vec<Vec<&BuildLine>> = files.iter().map(|_| Vec::new()).collect();
         for b in link::build_lines(cx) {
             if let Some(list) =
-                link::dockerfile_named(cx, &b.dockerfile).and_then(|i| builds_of.get_mut(i))
+                link::dockerfile_named(cx, &b.build.dockerfile).and_then(|i| builds_of.get_mut(i))
             {
                 list.push(b);
             }
@@ -108,7 +108,9 @@ impl Rule for RunsAsRoot {
                 services_of
             })
         };
-        let any_target = link::build_lines(cx).iter().any(|b| b.target.is_some());
+        let any_target = link::build_lines(cx)
+            .iter()
+            .any(|b| b.build.target.is_some());
         for (i, (f, builds)) in files.iter().zip(builds_of).enumerate() {
             let df = &f.parsed;
             let Some(last) = df.stages.len().checked_sub(1) else {
@@ -123,10 +125,10 @@ impl Rule for RunsAsRoot {
                 judged.entry(last).or_default();
             }
             for b in builds {
-                let target = Target::of(df, b.target.as_deref());
+                let target = Target::of(df, b.build.target.as_deref());
                 let stage = judged.entry(target.index(df).unwrap_or(last)).or_default();
                 stage.named |= matches!(target, Target::Stage(_));
-                if b.target.is_some() {
+                if b.build.target.is_some() {
                     stage.builds.push((b, target));
                 }
             }
@@ -154,7 +156,7 @@ impl Rule for RunsAsRoot {
                 };
                 let mut d = d;
                 for (b, target) in &image.builds {
-                    let written = b.target.as_deref().unwrap_or("");
+                    let written = b.build.target.as_deref().unwrap_or("");
                     let note = match target {
                         Target::Stage(_) => {
                             format!("job `{}` builds this stage (`--target {written}`)", b.job)

@@ -281,9 +281,45 @@ mod tests {
         assert_eq!(codes, ["FC004"], "{found:#?}");
     }
 
+    /// `$(NAME)` in a job's script runs a command `NAME`: it is not the variable. The service's
+    /// `:${CI_COMMIT_SHA}` is not the tag `:$(CI_COMMIT_SHA)` (it runs the first build of its
+    /// name, `dev`, uid 1000), and `-t $(CI_REGISTRY_IMAGE)/app` builds no image of the project
+    /// (the service runs the final stage, `prod`, uid 1001).
+    #[test]
+    fn a_command_substitution_is_not_the_variable() {
+        let compose = "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}\n    volumes:\n      - ./data:/data\n";
+        let run = |ci: &str| {
+            findings(
+                &[
+                    ("docker-compose.yml", compose),
+                    ("Dockerfile", STAGES),
+                    (".gitlab-ci.yml", ci),
+                ],
+                &["FD003"],
+            )
+            .len()
+        };
+        let dev =
+            "dev:\n  script:\n    - docker build --target dev -t $CI_REGISTRY_IMAGE/app:dev .\n";
+        let prod = |tag: &str| {
+            format!(
+                "{dev}prod:\n  script:\n    - docker build --target prod -t $CI_REGISTRY_IMAGE/app:{tag} .\n"
+            )
+        };
+        assert_eq!(run(&prod("$CI_COMMIT_SHA")), 0);
+        assert_eq!(run(&prod("$(CI_COMMIT_SHA)")), 3);
+        let registry = "dev:\n  script:\n    - docker build --target dev -t $(CI_REGISTRY_IMAGE)/app:$CI_COMMIT_SHA .\n";
+        assert_eq!(run(registry), 0);
+        assert_eq!(
+            run(&registry.replace("$(CI_REGISTRY_IMAGE)", "$CI_REGISTRY_IMAGE")),
+            3
+        );
+    }
+
     /// An image without a tag is `latest` on both sides: the service runs the build tagged
     /// without one (`--target prod`), not the first build of its name (`:dev`); a build of
-    /// another tag does not stand in for it when one of `latest` exists.
+    /// another tag does not stand in for it when one of `latest` exists. A digest alone pins
+    /// no tag.
     #[test]
     fn no_tag_is_latest() {
         let compose = "services:\n  app:\n    image: ${CI_REGISTRY_IMAGE}/app\n    volumes:\n      - ./data:/data\n";
@@ -305,5 +341,15 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(run(&compose.replace("/app\n", "/app:dev\n")).len(), 3);
+        // A digest pins no tag: the first build of the name, unless a tag is written too.
+        let digest = format!("@sha256:{}", "0".repeat(64));
+        assert_eq!(
+            run(&compose.replace("/app\n", &format!("/app{digest}\n"))).len(),
+            3
+        );
+        assert_eq!(
+            run(&compose.replace("/app\n", &format!("/app:latest{digest}\n"))),
+            Vec::<String>::new()
+        );
     }
 }

@@ -1,6 +1,6 @@
 use crate::diagnostic::Diagnostics;
 use crate::routes::exposed_ports;
-use crate::rules::dockerfile::link;
+use crate::rules::dockerfile::link::{self, ContainerPorts};
 use crate::rules::route::defs;
 use crate::rules::{Context, Rule, declare_rule, registry};
 
@@ -60,37 +60,37 @@ impl Rule for AmbiguousRoutePort {
             if d.transient || d.port().is_some() || seen.get(d.service_index()).is_none_or(|&s| s) {
                 continue;
             }
-            let mut ports = exposed_ports(cx.project, svc);
             // The container also exposes what the project's Dockerfile of its image does.
-            if let Some(l) = link::link(cx, svc) {
-                let mut all = crate::routes::DistinctPorts::default();
-                for port in ports.into_iter().chain(l.image_exposed_ports()) {
-                    all.push(port);
-                }
-                ports = all.into_vec();
-            }
-            if ports.len() < 2 {
+            let ports = ContainerPorts::new(
+                &exposed_ports(cx.project, svc),
+                link::link(cx, svc).as_ref(),
+            );
+            if ports.count < 2 {
                 continue;
             }
             if let Some(s) = seen.get_mut(d.service_index()) {
                 *s = true;
             }
-            let list: Vec<String> = ports.iter().take(8).map(u16::to_string).collect();
-            let more = if ports.len() > 8 { ", …" } else { "" };
-            let lowest = ports.iter().min().copied().unwrap_or_default();
+            let list: Vec<String> = ports.first.iter().map(u16::to_string).collect();
+            let more = if ports.count > list.len() {
+                ", …"
+            } else {
+                ""
+            };
+            let lowest = ports.lowest.unwrap_or_default();
             out.push(
                 d.rule().located_key(tree).point(registry::diagnostic(
                     "FR003",
                     format!(
                         "`{}` exposes {} ports ({}{more}) and sets no `traefik.port`: Traefik takes the lowest port of the container ({lowest}, or a lower one its image exposes), which may not serve HTTP",
                         d.service(),
-                        ports.len(),
+                        ports.count,
                         list.join(", ")
                     ),
                 ))
                 .with_help(format!(
                     "say which port serves HTTP: `traefik.port: \"{}\"`",
-                    ports.first().copied().unwrap_or(80)
+                    ports.first.first().copied().unwrap_or(80)
                 )),
             );
         }

@@ -70,9 +70,7 @@ impl Rule for RouteWithoutPort {
             }
             // The project's Dockerfile that builds the image may expose the port: Traefik
             // sees the container's exposed ports, the image's included.
-            if let Some(l) = link::link(cx, svc)
-                && !l.image_exposes().is_empty()
-            {
+            if link::link(cx, svc).is_some_and(|l| l.image_exposes_any()) {
                 continue;
             }
             out.push(
