@@ -240,6 +240,13 @@ impl Dropped {
     }
 }
 
+/// Where a run's budget stood ([`Diagnostics::mark`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BudgetMark {
+    left: usize,
+    dropped: [usize; 3],
+}
+
 /// The budget every list of one run shares: the findings still allowed, and those dropped.
 #[derive(Debug)]
 struct Budget {
@@ -298,6 +305,32 @@ impl Diagnostics {
             if let Some(count) = self.budget.dropped.get(slot) {
                 count.fetch_add(1, Ordering::Relaxed);
             }
+        }
+    }
+
+    /// Where the shared budget stands: [`Diagnostics::rewind`] puts it back there.
+    #[must_use]
+    pub(crate) fn mark(&self) -> BudgetMark {
+        let load = |a: &AtomicUsize| a.load(Ordering::Relaxed);
+        BudgetMark {
+            left: load(&self.budget.left),
+            dropped: self.budget.dropped.each_ref().map(load),
+        }
+    }
+
+    /// Whether a finding was dropped since `mark`: which ones were kept may then depend on
+    /// the order in which the lists sharing the budget took from it.
+    #[must_use]
+    pub(crate) fn dropped_since(&self, mark: &BudgetMark) -> bool {
+        self.mark().dropped != mark.dropped
+    }
+
+    /// Put the shared budget back where `mark` found it (the findings taken since, in other
+    /// lists, are to be thrown away).
+    pub(crate) fn rewind(&mut self, mark: &BudgetMark) {
+        self.budget.left.store(mark.left, Ordering::Relaxed);
+        for (count, was) in self.budget.dropped.iter().zip(mark.dropped) {
+            count.store(was, Ordering::Relaxed);
         }
     }
 

@@ -50,3 +50,42 @@ fn parallel_rules_give_the_same_report_as_one_thread() {
         assert_eq!(many.diagnostics, one.diagnostics, "{threads} threads");
     }
 }
+
+/// Past the budget of findings (`Limits::max_diagnostics`), the threads took from one budget in
+/// whatever order they ran: the findings kept changed from run to run and with the number of
+/// threads. They are the first in rule order, as on one thread.
+#[test]
+fn past_the_budget_the_threads_keep_what_one_thread_keeps() {
+    let sources = big_broken_project();
+    let process = ProcessEnv::default();
+    let all = lint(&sources, &process, &Settings::default())
+        .diagnostics
+        .len();
+    for limit in [all / 3, all / 2, all - 10] {
+        let mut one = Settings::default();
+        one.limits.max_diagnostics = limit;
+        let first = lint(&sources, &process, &one);
+        // The last finding says how many were not kept.
+        let last = first.diagnostics.last().expect("findings");
+        assert_eq!(last.code, "FC004", "{last:?}");
+        // (Fewer when findings repeated at one place are one, or one takes another in.)
+        assert!(first.diagnostics.len() <= limit + 1);
+        for threads in [2, 3, 8] {
+            for run in 0..5 {
+                let settings = Settings {
+                    threads,
+                    ..one.clone()
+                };
+                let many = lint(&sources, &process, &settings);
+                let differ =
+                    (many.diagnostics.iter().zip(&first.diagnostics)).position(|(a, b)| a != b);
+                assert!(
+                    differ.is_none() && many.diagnostics.len() == first.diagnostics.len(),
+                    "limit {limit}, {threads} threads, run {run}: finding {differ:?} differs, {} against {} findings",
+                    many.diagnostics.len(),
+                    first.diagnostics.len()
+                );
+            }
+        }
+    }
+}

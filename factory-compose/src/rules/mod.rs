@@ -387,6 +387,7 @@ pub(crate) fn run(cx: &Context<'_>, out: &mut Diagnostics) {
         }
         return;
     }
+    let mark = out.mark();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut found: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
@@ -410,6 +411,18 @@ pub(crate) fn run(cx: &Context<'_>, out: &mut Diagnostics) {
         }
         all
     });
+    // Past the budget, which findings the threads kept depends on which took from it first:
+    // the rules run again one after the other, so that the run keeps what it keeps on one
+    // thread (the first findings in rule order), on any machine. Only a run of more than
+    // `max_diagnostics` findings pays for it twice.
+    if out.dropped_since(&mark) {
+        drop(found);
+        out.rewind(&mark);
+        for rule in &rules {
+            rule.check(cx, out);
+        }
+        return;
+    }
     found.sort_unstable_by_key(|(i, _)| *i);
     out.keep(found.into_iter().flat_map(|(_, diags)| diags));
 }
