@@ -276,3 +276,78 @@ fn an_unreadable_project_prints_no_answer() {
         );
     }
 }
+
+/// A route without `traefik.port` goes to the lowest port of the container: the compose file's
+/// and those the image's `EXPOSE` adds, when the project builds the image (its Dockerfile and
+/// `.gitlab-ci.yml` build line), as FR002 and FR003 read them.
+#[test]
+fn the_port_of_a_route_counts_the_image_exposed_ports() {
+    let compose = "services:
+  web:
+    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}
+    labels:
+      traefik.frontend.rule: Host:${CI_ENVIRONMENT_DOMAIN}
+  api:
+    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}
+    expose: [\"9000\"]
+    labels:
+      traefik.frontend.rule: Host:api.${CI_ENVIRONMENT_DOMAIN}
+  low:
+    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}
+    expose: [\"7000\"]
+    labels:
+      traefik.frontend.rule: Host:low.${CI_ENVIRONMENT_DOMAIN}
+  pinned:
+    image: ${CI_REGISTRY_IMAGE}/app:${CI_COMMIT_SHA}
+    labels:
+      traefik.frontend.rule: Host:pinned.${CI_ENVIRONMENT_DOMAIN}
+      traefik.port: \"9100\"
+  pulled:
+    image: nginx:1.27
+    labels:
+      traefik.frontend.rule: Host:pulled.${CI_ENVIRONMENT_DOMAIN}
+";
+    let dir = common::temp_project(
+        "factory-routes-test",
+        "image-ports",
+        &[
+            ("docker-compose.yml", compose),
+            (
+                ".env",
+                "CI_REGISTRY_IMAGE=registry.example/x\nCI_COMMIT_SHA=abc\nCI_ENVIRONMENT_DOMAIN=x.example\n",
+            ),
+            ("Dockerfile", "FROM python:3.12\nEXPOSE 8080\nUSER 1001\n"),
+            (
+                ".gitlab-ci.yml",
+                "build:\n  script:\n    - docker build -t $CI_REGISTRY_IMAGE/app:$CI_COMMIT_SHA .\n",
+            ),
+        ],
+    );
+    let out = factory(&["routes", "--format", "json"], &dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    let ports: Vec<(String, serde_json::Value)> = (doc.as_array().expect("rows").iter())
+        .map(|r| {
+            (
+                r["service"].as_str().unwrap_or("").to_owned(),
+                r["port"].clone(),
+            )
+        })
+        .collect();
+    let want = |s: &str, p: serde_json::Value| (s.to_owned(), p);
+    assert_eq!(
+        ports,
+        [
+            want("web", 8080.into()),
+            want("api", 8080.into()),
+            want("low", 7000.into()),
+            want("pinned", 9100.into()),
+            // No Dockerfile of the project builds it: what its image exposes is not known.
+            want("pulled", serde_json::Value::Null),
+        ]
+    );
+}

@@ -210,7 +210,7 @@ impl<'p> RouteDef<'p> {
 
     /// The port Traefik forwards to: `traefik.port` when valid, else the lowest port the
     /// compose file exposes or publishes, as Traefik v1 takes the lowest port of the container
-    /// (`getPort`; the `EXPOSE` of an image may add a lower one, as FR003 says).
+    /// (`getPort`; the `EXPOSE` of an image may add a lower one: [`rows_with_images`]).
     #[must_use]
     pub fn effective_port(&self, project: &Project) -> Option<u16> {
         if let Some(v) = self.value_of(self.port()) {
@@ -708,19 +708,63 @@ pub struct RouteRow {
     pub entrypoints: Vec<String>,
 }
 
-/// The rows of the route table.
+/// The rows of the route table, their ports read from the compose file alone (see
+/// [`rows_with_images`]).
 #[must_use]
 pub fn rows(project: &Project, defs: &[RouteDef<'_>]) -> Vec<RouteRow> {
+    rows_with_images(project, defs, &[])
+}
+
+/// The lowest port the image of each service exposes (by service index), where the project
+/// builds the image (its Dockerfile and the `.gitlab-ci.yml` build lines in `sources`, found as
+/// FR002 and FR003 find them): what Traefik also takes into account for a route without
+/// `traefik.port`.
+#[must_use]
+pub fn image_lowest_ports(
+    loaded: &crate::Loaded,
+    sources: &crate::SourceMap,
+    settings: &crate::Settings,
+    process: &crate::environment::ProcessEnv,
+) -> Vec<Option<u16>> {
+    use crate::rules::dockerfile::link;
+    let cx = crate::rules::Context::of(loaded, sources, settings, process);
+    loaded
+        .project
+        .services
+        .iter()
+        .map(|svc| {
+            let found = link::link(&cx, svc)?;
+            let stage = found.stage()?;
+            found.dockerfile.parsed.image_exposes(stage)?.lowest
+        })
+        .collect()
+}
+
+/// The rows of the route table; the port of a route without `traefik.port` is the lowest of
+/// the container's, the service's (`expose`, `ports`) and its image's (`image_lowest`, by
+/// service index: [`image_lowest_ports`]; empty, the compose file's alone).
+#[must_use]
+pub fn rows_with_images(
+    project: &Project,
+    defs: &[RouteDef<'_>],
+    image_lowest: &[Option<u16>],
+) -> Vec<RouteRow> {
     defs.iter()
         .map(|d| {
             let (priority, from_label) = d.effective_priority();
+            let port = if d.port().is_some() {
+                d.effective_port(project)
+            } else {
+                let image = image_lowest.get(d.service_index()).copied().flatten();
+                d.effective_port(project).into_iter().chain(image).min()
+            };
             RouteRow {
                 service: d.service().to_owned(),
                 segment: d.segment().map(str::to_owned),
                 rule: d.rule_text().to_owned(),
                 priority,
                 priority_source: if from_label { "label" } else { "rule-length" },
-                port: d.effective_port(project),
+                port,
                 auth_users: d.auth_users(),
                 entrypoints: d.entrypoint_names(),
             }

@@ -122,7 +122,9 @@ pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
     }
     crate::commands::cron::unset_variables(&loaded.diagnostics, &files, &args.project);
     let defs = routes::routes(&loaded.project);
-    let mut rows = routes::rows(&loaded.project, &defs);
+    let images =
+        routes::image_lowest_ports(&loaded, &files.sources, &files.settings, &files.process);
+    let mut rows = routes::rows_with_images(&loaded.project, &defs, &images);
     // Masked before the table is laid out (so is every value the rows hold).
     if !args.project.show_secrets {
         factory_compose::redact::mask_route_rows(&mut rows, &loaded.variables);
