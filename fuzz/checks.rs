@@ -316,15 +316,7 @@ pub fn dockerfile(data: &[u8]) {
         if user.over_budget.is_none() && alone.over_budget.is_none() {
             assert_eq!(user, &alone, "stage {i}");
         }
-        let words: Vec<&str> = df
-            .stage_chain(i)
-            .into_iter()
-            .filter_map(|k| df.stages.get(k))
-            .flat_map(|stage| stage.body.clone())
-            .filter_map(|k| df.instructions.get(k))
-            .filter(|ins| ins.keyword == "EXPOSE")
-            .flat_map(|ins| ins.args.split_whitespace())
-            .collect();
+        let words = df.chain_expose_words(i);
         let mut ports: Vec<u16> = Vec::new();
         for port in words.iter().filter_map(|w| dockerfile::expose_port(w)) {
             if !ports.contains(&port) {

@@ -820,6 +820,21 @@ impl Dockerfile {
         }
         out
     }
+
+    /// The words of every `EXPOSE` of stage `index`'s chain ([`Dockerfile::stage_chain`]),
+    /// nearest stage first: what [`Dockerfile::image_exposes`] answers from, walked anew at
+    /// each call (for checking those answers).
+    #[must_use]
+    pub fn chain_expose_words(&self, index: usize) -> Vec<&str> {
+        self.stage_chain(index)
+            .into_iter()
+            .filter_map(|i| self.stages.get(i))
+            .flat_map(|stage| stage.body.clone())
+            .filter_map(|k| self.instructions.get(k))
+            .filter(|ins| ins.keyword == "EXPOSE")
+            .flat_map(|ins| ins.args.split_whitespace())
+            .collect()
+    }
 }
 
 /// The paths of a `VOLUME` instruction: a JSON array, or words.

@@ -189,15 +189,7 @@ mod tests {
 
     /// Stage `index`'s answers worked out from its whole chain, and every port of it.
     fn by_chain(df: &Dockerfile, index: usize) -> (ImageExposes, Vec<u16>) {
-        let words: Vec<&str> = df
-            .stage_chain(index)
-            .into_iter()
-            .filter_map(|i| df.stages.get(i))
-            .flat_map(|stage| stage.body.clone())
-            .filter_map(|k| df.instructions.get(k))
-            .filter(|ins| ins.keyword == "EXPOSE")
-            .flat_map(|ins| ins.args.split_whitespace())
-            .collect();
+        let words = df.chain_expose_words(index);
         let mut ports: Vec<u16> = Vec::new();
         for port in words.iter().filter_map(|w| expose_port(w)) {
             if !ports.contains(&port) {
