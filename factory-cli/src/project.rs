@@ -24,6 +24,9 @@ pub(crate) struct ProjectFiles {
     /// The last load of [`read_referenced`], made from exactly these sources, process
     /// environment and settings (taken by [`ProjectFiles::load`]).
     loaded: Option<Loaded>,
+    /// What `factory.toml` and `FACTORY_*` ignore ([`read_configured`]; nothing for [`read`]):
+    /// the notes other commands print on standard error leave out what `lint` would.
+    pub(crate) filter: factory_compose::suppress::Filter,
 }
 
 impl ProjectFiles {
@@ -327,7 +330,9 @@ pub(crate) fn read_configured(
 ) -> Result<ProjectFiles, String> {
     let dir = discover::project_dir(path, p.project_directory.as_deref(), &p.files)?;
     let conf = crate::config::resolve(crate::config::Options::default(), &dir, None, false)?;
-    read(path, &crate::config::project_defaults(p, &conf)?)
+    let mut files = read(path, &crate::config::project_defaults(p, &conf)?)?;
+    files.filter = conf.filter;
+    Ok(files)
 }
 
 /// The entries of the `--env-file`s' `texts`, in order. A later file sees the entries of the
@@ -518,6 +523,7 @@ pub(crate) fn read(path: Option<&Path>, p: &ProjectArgs) -> Result<ProjectFiles,
         paths,
         dir,
         loaded,
+        filter: factory_compose::suppress::Filter::default(),
     })
 }
 

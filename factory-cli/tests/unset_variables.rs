@@ -118,3 +118,35 @@ fn one_variable_is_said_in_the_singular_and_deploy_mode_says_fe007() {
         stderr(&deploy)
     );
 }
+
+/// What `lint` does not report is not said either: an inline suppression, `factory.toml`'s
+/// `ignore`, `FACTORY_IGNORE`. A use silenced on its line leaves the next one to be shown.
+#[test]
+fn what_lint_ignores_is_not_said() {
+    let inline = COMPOSE.replace(
+        "image: registry.example/web:${TAG}",
+        "image: registry.example/web:${TAG} # factory: ignore=FE002",
+    );
+    let dir = common::temp_project(
+        "factory-cli-unset",
+        "ignored",
+        &[("docker-compose.yml", &inline)],
+    );
+    let out = factory_env(&["config"], &dir, &[]);
+    let err = stderr(&out);
+    // TAG's first use is silenced: its second (the job's image, line 11) is shown.
+    assert!(err.contains("`TAG` is not set"), "{err}");
+    assert!(err.contains(" --> docker-compose.yml:11:33\n"), "{err}");
+    assert!(!err.contains("docker-compose.yml:3:"), "{err}");
+    assert!(!err.contains("FC901"), "{err}");
+    for env in [[("FACTORY_IGNORE", "FE002")], [("FACTORY_IGNORE", "FE")]] {
+        let out = factory_env(&["routes"], &dir, &env);
+        assert!(out.status.success());
+        assert_eq!(stderr(&out), "", "{env:?}");
+    }
+    std::fs::write(dir.join("factory.toml"), "ignore = [\"FE002\"]\n").expect("write");
+    for args in COMMANDS {
+        let out = factory_env(args, &dir, &[]);
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+}

@@ -214,7 +214,8 @@ pub fn apply_inline(report: Report, sources: &SourceMap) -> Report {
 
 /// [`apply_inline`] for the project whose YAML was read into `tree`: a `#` inside a scalar (a
 /// quoted string, a block scalar's content) is text, not a comment, and suppresses nothing.
-pub(crate) fn apply_inline_outside_values(
+#[must_use]
+pub fn apply_inline_outside_values(
     report: Report,
     sources: &SourceMap,
     tree: &crate::yaml::Tree,

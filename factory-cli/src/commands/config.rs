@@ -86,7 +86,7 @@ pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, String> {
             return Err(d.message.clone());
         }
     }
-    crate::commands::cron::unset_variables(&loaded.diagnostics, &files, &args.project);
+    crate::commands::cron::unset_variables(&loaded, &files, &args.project);
     let options = Options {
         home: files.process.get("HOME").map(str::to_owned),
         show_secrets: args.project.show_secrets,

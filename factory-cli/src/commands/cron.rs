@@ -73,7 +73,7 @@ pub(crate) fn run(args: &CronArgs) -> Result<ExitCode, String> {
     if let Some(code) = blocking_errors(&loaded.diagnostics, &files, p) {
         return Ok(code);
     }
-    unset_variables(&loaded.diagnostics, &files, p);
+    unset_variables(&loaded, &files, p);
     let jobs = cron_jobs::jobs(&loaded.project)
         .iter()
         .filter(|j| j.is_complete())
@@ -150,14 +150,33 @@ pub(crate) fn stopping_errors(
 /// strings, as Compose does (and Compose warns of each in the same way, on standard error).
 /// Nothing when every variable is set.
 pub(crate) fn unset_variables(
-    diagnostics: &[factory_compose::Diagnostic],
+    loaded: &factory_compose::Loaded,
     files: &project::ProjectFiles,
     p: &crate::args::ProjectArgs,
 ) {
     // The message names the variable: one diagnostic a message is one a variable.
     let mut seen = std::collections::HashSet::new();
+    let unset: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, "FE002" | "FE007"))
+        .cloned()
+        .collect();
+    if unset.is_empty() {
+        return;
+    }
+    // What `lint` does not report (an inline `# factory: ignore=FE002`, `factory.toml`'s
+    // `ignore`, `FACTORY_IGNORE` …) is not said either. The FC901 of a suppression that
+    // silences nothing here is `lint`'s to say.
+    let report = factory_compose::suppress::apply_inline_outside_values(
+        Report::new(unset),
+        &files.sources,
+        &loaded.project.tree,
+    );
+    let report = files.filter.apply(report, &files.sources);
     let color = color(p.no_color, true);
-    let firsts: Vec<String> = diagnostics
+    let firsts: Vec<String> = report
+        .diagnostics
         .iter()
         .filter(|d| matches!(d.code, "FE002" | "FE007") && seen.insert(d.message.as_str()))
         .map(|d| human::render_diagnostic(d, &files.sources, color) + "\n\n")

@@ -57,7 +57,7 @@ pub(crate) fn run(args: &EnvArgs) -> Result<ExitCode, String> {
             return Ok(ExitCode::from(1));
         }
     }
-    crate::commands::cron::unset_variables(&loaded.diagnostics, &files, p);
+    crate::commands::cron::unset_variables(&loaded, &files, p);
     let mut table = EnvTable::build(&loaded);
     if let Some(name) = &args.service {
         table = table.only(name).ok_or_else(|| {

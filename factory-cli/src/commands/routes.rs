@@ -120,7 +120,7 @@ pub(crate) fn run(args: &RoutesArgs) -> Result<ExitCode, String> {
     {
         return Ok(code);
     }
-    crate::commands::cron::unset_variables(&loaded.diagnostics, &files, &args.project);
+    crate::commands::cron::unset_variables(&loaded, &files, &args.project);
     let defs = routes::routes(&loaded.project);
     let images =
         routes::image_lowest_ports(&loaded, &files.sources, &files.settings, &files.process);
@@ -164,7 +164,7 @@ fn run_match(args: &MatchArgs) -> Result<ExitCode, String> {
     {
         return Ok(code);
     }
-    crate::commands::cron::unset_variables(&loaded.diagnostics, &files, &args.project);
+    crate::commands::cron::unset_variables(&loaded, &files, &args.project);
     let defs = routes::routes(&loaded.project);
     let answer = routes::resolve(&loaded.project, &defs, &req);
     let text = match args.format {

@@ -49,7 +49,7 @@ pub(crate) fn run(args: &RunjobArgs) -> Result<ExitCode, String> {
     {
         return Ok(code);
     }
-    crate::commands::cron::unset_variables(&loaded.diagnostics, &files, p);
+    crate::commands::cron::unset_variables(&loaded, &files, p);
     let jobs = cron_jobs::jobs(&loaded.project);
     let names: Vec<&str> = jobs
         .iter()
