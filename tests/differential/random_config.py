@@ -1017,6 +1017,13 @@ def lint_misses(res, lint, texts):
                 return True
             if d["code"] == "FC012" and "profile" in message and "`profiles`" in d["message"]:
                 return True
+            # A refusal inside an `x-` anchor (`x-common: &common` / `networks: [back]`) that a
+            # service merges with `<<`, its own file's or another's through `extends`: the service
+            # key it sits under is FC012's, reported once where the merged service has it (its
+            # own key, or its `<<` line with the anchor's key as a second place).
+            if (d["code"] == "FC012" and keys[:1] and keys[0].startswith("x-")
+                    and any(f"`{k}`" in d["message"] for k in keys[1:2])):
+                return True
             # A cycle through `network_mode: service:…` or `volumes_from`, keys the platform
             # forbids.
             if (d["code"] == "FC012" and code == "FC030"
