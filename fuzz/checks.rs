@@ -318,7 +318,7 @@ pub fn dockerfile(data: &[u8]) {
         }
         let words = df.chain_expose_words(i);
         let mut ports: Vec<u16> = Vec::new();
-        for port in words.iter().filter_map(|w| dockerfile::expose_port(w)) {
+        for port in words.iter().flat_map(|w| dockerfile::expose_ports(w)) {
             if !ports.contains(&port) {
                 ports.push(port);
             }

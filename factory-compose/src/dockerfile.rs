@@ -25,7 +25,7 @@ use std::ops::Range;
 
 mod exposed_ports;
 
-pub use exposed_ports::{ImageExposes, expose_port};
+pub use exposed_ports::{EXPOSED_BUDGET, ImageExposes, RANGE_PORTS, expose_port, expose_ports};
 
 /// One instruction (`FROM`, `RUN`, `USER` …), possibly over several lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -783,7 +783,14 @@ impl Dockerfile {
         self.exposed.of(index)
     }
 
-    /// Whether the image built from stage `index` exposes `port` ([`expose_port`] of a word
+    /// The `EXPOSE` instruction (its index) from which ports of ranges were left out, past
+    /// [`EXPOSED_BUDGET`] ports in all; `None` when every port was read.
+    #[must_use]
+    pub fn exposed_cut(&self) -> Option<usize> {
+        self.exposed.cut()
+    }
+
+    /// Whether the image built from stage `index` exposes `port` ([`expose_ports`] of a word
     /// of an `EXPOSE` of the stage or of a stage it is built on).
     #[must_use]
     pub fn image_exposes_port(&self, index: usize, port: u16) -> bool {

@@ -5,8 +5,9 @@
 //! - FC004 for the YAML documents of a file (16), the files `include` loads (256), the routes
 //!   FR006 and FR013 compare (200) and the candidate requests each tries in all to compare them
 //!   (1 048 576, one that compares more than 512 values or matches more than 32 templates
-//!   counting once per as many), the compose files a project merges (256), and a Dockerfile
-//!   value once substituted (1 MiB for one, 16 bytes per byte of the file in all);
+//!   counting once per as many), the compose files a project merges (256), a Dockerfile
+//!   value once substituted (1 MiB for one, 16 bytes per byte of the file in all), and the
+//!   ports of a Dockerfile's `EXPOSE` ranges (1 048 576);
 //! - FC004 for the nodes compose `extends` may add to the tree (1 000 000), and for the
 //!   `extends` of a `.gitlab-ci.yml` job: GitLab's 11 levels, and the names factory follows in
 //!   one file (4 per node of its tree, at least 1 000 000);
@@ -1087,6 +1088,53 @@ fn dockerfile_substitution_budget_is_one_mib() {
     // `FROM` is line 1, `ARG A0` line 2, `ARG A17` line 19.
     assert_eq!(past[0].0, 19, "{past:?}");
     assert!(past[0].1.contains("1 MiB for one value"), "{past:?}");
+}
+
+/// The ports of a Dockerfile's `EXPOSE` ranges, read at most 1 048 576 in all: 1 024 lines of
+/// `EXPOSE 1-1024` are read whole; one line more and FC004 points at its `EXPOSE`, and FR003
+/// still sees the image's ports.
+#[test]
+fn dockerfile_expose_ranges_are_read_up_to_a_million_ports() {
+    let run = |lines: usize| {
+        let mut dockerfile = "FROM python:3
+USER 1001
+"
+        .to_owned();
+        dockerfile.push_str(&"EXPOSE 1-1024\n".repeat(lines));
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new(
+            "docker-compose.yml",
+            "services:\n  web:\n    image: ${CI_REGISTRY_IMAGE}/web:1.0\n    labels:\n      traefik.frontend.rule: Host:a.example\n"
+                .to_owned(),
+            FileKind::Compose,
+        ));
+        sources.add(SourceFile::new(
+            "Dockerfile",
+            dockerfile.clone(),
+            FileKind::Dockerfile,
+        ));
+        sources.add(SourceFile::new(
+            ".gitlab-ci.yml",
+            "build:\n  script:\n    - docker build -t $CI_REGISTRY_IMAGE/web:1.0 .\n".to_owned(),
+            FileKind::GitlabCi,
+        ));
+        let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+        let fc004: Vec<_> = (report.diagnostics.iter())
+            .filter(|d| d.code == "FC004")
+            .map(|d| (lines_cols(&dockerfile, d).0.line, text_of(d)))
+            .collect();
+        let fr003 = find(&report, "FR003").map(text_of).unwrap_or_default();
+        (fc004, fr003)
+    };
+    let (at_limit, fr003) = run(1024);
+    assert_eq!(at_limit, vec![], "{at_limit:?}");
+    assert!(fr003.contains("exposes 1024 ports"), "{fr003}");
+    let (past, fr003) = run(1025);
+    assert_eq!(past.len(), 1, "{past:?}");
+    // `FROM` is line 1, `USER` line 2, the 1 025th `EXPOSE` line 1 027.
+    assert_eq!(past[0].0, 1027, "{past:?}");
+    assert!(past[0].1.contains("more than 1048576 ports"), "{past:?}");
+    assert!(fr003.contains("exposes 1024 ports"), "{fr003}");
 }
 
 /// Lint a small valid compose project with `ci` as its `.gitlab-ci.yml`; the FC004 findings in

@@ -16,7 +16,7 @@ pub struct ImageExposes {
     /// Whether an `EXPOSE` of the chain has a word (`8000`, `8000/tcp`, `${PORT}`): the image
     /// exposes something, even when factory cannot read its number.
     pub any: bool,
-    /// How many distinct port numbers ([`expose_port`]) the words give.
+    /// How many distinct port numbers ([`expose_ports`]) the words give.
     pub count: usize,
     /// The lowest of them.
     pub lowest: Option<u16>,
@@ -38,6 +38,27 @@ pub fn expose_port(word: &str) -> Option<u16> {
     first.parse::<u16>().ok()
 }
 
+/// The port numbers of an `EXPOSE` word, as Docker records them (`nat.ParsePortSpecs`): a
+/// range `8000-8002/tcp` is each of its ports, at most [`RANGE_PORTS`] (as a compose file's
+/// ranges are read); a range that ends before it starts is its first port ([`expose_port`]).
+pub fn expose_ports(word: &str) -> impl Iterator<Item = u16> {
+    let spec = word.split('/').next().unwrap_or(word);
+    let last = spec
+        .split_once('-')
+        .and_then(|(_, b)| b.parse::<u16>().ok());
+    expose_port(word)
+        .into_iter()
+        .flat_map(move |first| (first..=last.unwrap_or(first).max(first)).take(RANGE_PORTS))
+}
+
+/// How many ports of one `EXPOSE` range are read.
+pub const RANGE_PORTS: usize = 1024;
+
+/// How many port numbers of a Dockerfile's `EXPOSE` words are read in all; past it, the rest of
+/// a range is left out, but its first port (a million ranges of 1 024 ports would be a
+/// billion), and FC004 says so ([`ExposedPorts::cut`]).
+pub const EXPOSED_BUDGET: usize = 1 << 20;
+
 /// [`ImageExposes`] for every stage, and which stages expose each port.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct ExposedPorts {
@@ -49,6 +70,8 @@ pub(super) struct ExposedPorts {
     /// gives `port`, and those built on it) expose `port`. Sorted; the runs of one port do not
     /// overlap (a run inside another is left out).
     runs: Vec<(u16, usize, usize)>,
+    /// The `EXPOSE` instruction (its index) whose range passed [`EXPOSED_BUDGET`], if any.
+    cut: Option<usize>,
 }
 
 impl ExposedPorts {
@@ -59,14 +82,21 @@ impl ExposedPorts {
         let mut own: Vec<u16> = Vec::new();
         let mut own_at = vec![0; n + 1];
         let mut own_any = vec![false; n];
+        let mut cut = None;
         for (i, stage) in df.stages.iter().enumerate() {
-            for ins in stage.body.clone().filter_map(|k| df.instructions.get(k)) {
-                if ins.keyword != "EXPOSE" {
+            for k in stage.body.clone() {
+                let Some(ins) = df.instructions.get(k).filter(|ins| ins.keyword == "EXPOSE") else {
                     continue;
-                }
+                };
                 for word in ins.args.split_whitespace() {
                     own_any[i] = true;
-                    own.extend(expose_port(word));
+                    // Past the budget, a range's first port is still read (FR002, the lowest).
+                    let left = EXPOSED_BUDGET.saturating_sub(own.len()).max(1);
+                    let before = own.len();
+                    own.extend(expose_ports(word).take(left));
+                    if own.len() - before < expose_ports(word).count() {
+                        cut.get_or_insert(k);
+                    }
                 }
             }
             own_at[i + 1] = own.len();
@@ -103,6 +133,7 @@ impl ExposedPorts {
             stages,
             position: vec![0; n],
             runs: Vec::new(),
+            cut,
         };
         if own.is_empty() {
             return out;
@@ -162,6 +193,11 @@ impl ExposedPorts {
         out
     }
 
+    /// The `EXPOSE` instruction (its index) where [`EXPOSED_BUDGET`] left ports out, if any.
+    pub(super) fn cut(&self) -> Option<usize> {
+        self.cut
+    }
+
     /// The answers of stage `index`.
     pub(super) fn of(&self, index: usize) -> Option<&ImageExposes> {
         self.stages.get(index)
@@ -184,14 +220,14 @@ impl ExposedPorts {
 
 #[cfg(test)]
 mod tests {
-    use super::{ImageExposes, expose_port};
+    use super::{ImageExposes, expose_port, expose_ports};
     use crate::dockerfile::{Dockerfile, parse};
 
     /// Stage `index`'s answers worked out from its whole chain, and every port of it.
     fn by_chain(df: &Dockerfile, index: usize) -> (ImageExposes, Vec<u16>) {
         let words = df.chain_expose_words(index);
         let mut ports: Vec<u16> = Vec::new();
-        for port in words.iter().filter_map(|w| expose_port(w)) {
+        for port in words.iter().flat_map(|w| expose_ports(w)) {
             if !ports.contains(&port) {
                 ports.push(port);
             }
@@ -242,6 +278,23 @@ mod tests {
         );
         assert_eq!(df.image_exposes(1).map(|e| e.lowest), Some(Some(1)));
         assert!(df.image_exposes_port(4, 1) && !df.image_exposes_port(3, 1));
+        // A range is each of its ports, as Docker records them.
+        assert_eq!(df.image_exposes(5).map(|e| e.count), Some(3));
+        assert!(df.image_exposes_port(5, 21) && df.image_exposes_port(8, 22));
+    }
+
+    #[test]
+    fn a_range_is_each_of_its_ports_up_to_a_limit() {
+        let ports = |w: &str| expose_ports(w).collect::<Vec<u16>>();
+        assert_eq!(ports("8000-8002/tcp"), [8000, 8001, 8002]);
+        assert_eq!(ports("8000"), [8000]);
+        // Docker refuses a reversed range; its first port is kept, as `expose_port` reads it.
+        assert_eq!(ports("8002-8000"), [8002]);
+        assert_eq!(ports("8000-x"), [8000]);
+        assert_eq!(ports("${A}-8000"), Vec::<u16>::new());
+        assert_eq!(ports("1-65535").len(), super::RANGE_PORTS);
+        assert_eq!(ports("65535-65535"), [65535]);
+        assert_eq!(expose_port("8000-8002"), Some(8000));
     }
 
     proptest::proptest! {

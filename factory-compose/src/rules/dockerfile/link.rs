@@ -59,6 +59,25 @@ impl ProjectDockerfile {
 }
 
 impl ProjectDockerfile {
+    /// FC004 when the file's `EXPOSE` ranges hold more ports than factory reads
+    /// ([`dockerfile::EXPOSED_BUDGET`]): the ports an image exposes may then be more than the
+    /// FR rules count.
+    pub(crate) fn exposed_over_budget(&self) -> Option<Diagnostic> {
+        let at = self.line_of(self.parsed.exposed_cut()?)?;
+        Some(
+            registry::diagnostic(
+                "FC004",
+                format!(
+                    "the `EXPOSE` ranges of `{}` hold more than {} ports, factory's budget: from here on, only the first port of a range is read",
+                    self.name,
+                    dockerfile::EXPOSED_BUDGET
+                ),
+            )
+            .at(at)
+            .with_help("expose the ports the image serves, not whole ranges"),
+        )
+    }
+
     /// FC004 when a value of the file grew past what substitution allows
     /// ([`crate::dockerfile::FinalUser::over_budget`]): the rules go on with it unknown.
     pub(crate) fn over_budget(&self, user: &FinalUser) -> Option<Diagnostic> {

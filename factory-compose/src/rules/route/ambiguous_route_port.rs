@@ -53,6 +53,8 @@ impl Rule for AmbiguousRoutePort {
         let tree = &cx.project.tree;
         // One finding a service: a bit per service (a list searched per route was quadratic).
         let mut seen = vec![false; cx.project.services.len()];
+        // The Dockerfiles whose `EXPOSE` ranges passed factory's budget said once each (FC004).
+        let mut cut = std::collections::HashSet::new();
         for d in defs(cx) {
             let Some(svc) = cx.project.services.get(d.service_index()) else {
                 continue;
@@ -61,10 +63,13 @@ impl Rule for AmbiguousRoutePort {
                 continue;
             }
             // The container also exposes what the project's Dockerfile of its image does.
-            let ports = ContainerPorts::new(
-                &exposed_ports(cx.project, svc),
-                link::link(cx, svc).as_ref(),
-            );
+            let image = link::link(cx, svc);
+            if let Some(f) = image.as_ref().map(|l| l.dockerfile)
+                && cut.insert(f.id)
+            {
+                out.extend(f.exposed_over_budget());
+            }
+            let ports = ContainerPorts::new(&exposed_ports(cx.project, svc), image.as_ref());
             if ports.count < 2 {
                 continue;
             }
