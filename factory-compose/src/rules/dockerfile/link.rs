@@ -353,11 +353,8 @@ fn own_image(cx: &Context<'_>, svc: &Service) -> Option<(Option<String>, Option<
         .entry(&cx.project.tree, "image")
         .and_then(|e| cx.interpolation.raw_of(&cx.project.tree, e.value));
     let rest = raw
-        .and_then(|r| {
-            r.strip_prefix("${CI_REGISTRY_IMAGE}")
-                .or_else(|| r.strip_prefix("$CI_REGISTRY_IMAGE"))
-                .map(str::to_owned)
-        })
+        .and_then(registry_image_rest)
+        .map(str::to_owned)
         .or_else(|| {
             let registry = cx.variables.variable("CI_REGISTRY_IMAGE")?;
             let registry = registry.value.unmasked();
@@ -384,6 +381,18 @@ fn own_image(cx: &Context<'_>, svc: &Service) -> Option<(Option<String>, Option<
     // A digest without a tag pins none.
     let tag = (written.is_some() || !rest.contains('@')).then(|| docker_tag(written));
     Some((path, tag))
+}
+
+/// What follows the registry image in an image's raw text that starts with it:
+/// `${CI_REGISTRY_IMAGE}`, `$CI_REGISTRY_IMAGE`, or with a default or a check
+/// (`${CI_REGISTRY_IMAGE:-registry.example/app}`): `/web:1.0` of
+/// `${CI_REGISTRY_IMAGE}/web:1.0`. Not `$CI_REGISTRY_IMAGE_2/web`, another variable.
+fn registry_image_rest(raw: &str) -> Option<&str> {
+    let template = factory_env::Template::parse(raw).ok()?;
+    let first = template.variables().into_iter().next()?;
+    (first.span.start == 0 && first.name == "CI_REGISTRY_IMAGE")
+        .then(|| raw.get(first.span.end..))
+        .flatten()
 }
 
 /// The tag of an image written with tag `written`: no tag is `latest`, as Docker reads it (a
@@ -537,6 +546,46 @@ mod tests {
             .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect();
         assert_eq!(got, want);
+    }
+
+    /// Without `CI_REGISTRY_IMAGE` set, an image is the project's when its raw text starts
+    /// with the variable, also with a default (`${CI_REGISTRY_IMAGE:-…}`), not another variable
+    /// of which it is the start.
+    #[test]
+    fn the_registry_image_is_read_with_its_default() {
+        let compose = "services:\n  web:\n    image: ${CI_REGISTRY_IMAGE:-registry.example/g/p}/web:1\n  app:\n    image: ${CI_REGISTRY_IMAGE-x}/app\n  two:\n    image: $CI_REGISTRY_IMAGE_2/web:1\n  three:\n    image: ${CI_REGISTRY_IMAGE}x/web:1\n";
+        let got = links(
+            compose,
+            "",
+            &[
+                ("docker/Dockerfile.web", FileKind::Dockerfile),
+                ("Dockerfile", FileKind::Dockerfile),
+                (".gitlab-ci.yml", FileKind::GitlabCi),
+            ],
+        );
+        let how: Vec<(&str, &str)> = got.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        assert_eq!(
+            how,
+            [
+                (
+                    "web",
+                    "`Dockerfile.web`, linked through `docker build -f docker/Dockerfile.web` in job `build` of .gitlab-ci.yml"
+                ),
+                (
+                    "app",
+                    "`Dockerfile`, the project's main Dockerfile (the image `app` is the project's own and there is no `Dockerfile.app`)"
+                ),
+                ("two", "-"),
+                ("three", "-"),
+            ]
+        );
+        assert_eq!(
+            super::registry_image_rest("${CI_REGISTRY_IMAGE:-a/b}/web:1"),
+            Some("/web:1")
+        );
+        assert_eq!(super::registry_image_rest("$CI_REGISTRY_IMAGE"), Some(""));
+        assert_eq!(super::registry_image_rest("x/${CI_REGISTRY_IMAGE}"), None);
+        assert_eq!(super::registry_image_rest("${OTHER}/web"), None);
     }
 
     /// The image's exposed ports are those of the stage `--target` builds and the stages it
