@@ -817,3 +817,29 @@ fn routes_with_unset_variables_are_not_compared_where_it_depends_on_the_values()
         none
     );
 }
+
+/// A rule whose segments written out never match (FR014) matches no request whatever the
+/// unset variable holds: two such routes neither conflict nor shadow one another.
+#[test]
+fn routes_with_unset_variables_that_never_match_are_not_compared() {
+    let none: [&str; 0] = [];
+    for rule in [
+        "Host:a.com:8080;PathPrefix:/${PREFIX}",
+        "Host:a.com;Host:b.com;Path:/${A}",
+        "PathPrefix:x;Host:${A}",
+    ] {
+        let label = format!("traefik.frontend.rule: \"{rule}\"");
+        assert_eq!(compared(&label, &label), none, "{rule}");
+        assert_eq!(
+            compared(
+                &format!("{label}\ntraefik.frontend.priority: '1'"),
+                &format!("{label}\ntraefik.frontend.priority: '2'")
+            ),
+            none,
+            "{rule}"
+        );
+    }
+    // One alternative that can match is enough for the pair to be compared.
+    let label = "traefik.frontend.rule: \"Host:a.com:8080,b.com;PathPrefix:/${PREFIX}\"";
+    assert_eq!(compared(label, label).len(), 1);
+}

@@ -549,6 +549,14 @@ impl KnownRule {
         Some(e)
     }
 
+    /// Whether the known segments match no request ([`factory_route::Rule::never_matches`]):
+    /// then the rule matches none, whatever the unknown values (the other segments only
+    /// narrow what it matches).
+    pub(crate) fn never_matches(&self) -> bool {
+        !self.text.is_empty()
+            && factory_route::Rule::parse(&self.text).is_ok_and(|r| r.never_matches())
+    }
+
     /// The warnings of the known segments ([`factory_route::Rule::warnings`]) when they parse,
     /// then those about the known arguments of the other segments, placed in the label's value.
     pub(crate) fn warnings(&self) -> Vec<factory_route::RuleWarning> {
@@ -704,8 +712,8 @@ pub(crate) struct SameUnknownRule {
 /// The pairs of routes FR006 and FR013 can still compare although their rules use an unset
 /// variable without a default: rules that read the same values at the same places (the same
 /// `${...}` written there, the rest rendering the same), on a shared entry point, whose
-/// priority labels are both set or both unset, and with nothing Traefik refuses in what is
-/// known of them ([`rule_error`]).
+/// priority labels are both set or both unset, with nothing Traefik refuses in what is known
+/// of them ([`rule_error`]), and that may match a request ([`KnownRule::never_matches`]).
 pub(crate) fn same_unknown_rules(cx: &Context<'_>) -> Vec<SameUnknownRule> {
     type Key = (String, Vec<(Range<usize>, String)>);
     let defs = defs(cx);
@@ -746,7 +754,18 @@ pub(crate) fn same_unknown_rules(cx: &Context<'_>) -> Vec<SameUnknownRule> {
             .push(i);
     }
     let mut out = Vec::new();
-    let mut members: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    // A rule whose known segments never match (`Host:a.com:8080;Path:/${A}`) matches no
+    // request whatever the values: FR014 reports it, and it takes nothing from another route.
+    let mut members: Vec<Vec<usize>> = groups
+        .into_values()
+        .filter(|g| g.len() > 1)
+        .filter(|g| {
+            g.first()
+                .and_then(|&i| defs.get(i))
+                .and_then(|d| known_rule(cx, d.rule()))
+                .is_none_or(|k| !k.never_matches())
+        })
+        .collect();
     members.sort_unstable();
     for group in members {
         for (k, &a) in group.iter().enumerate() {

@@ -17,8 +17,9 @@ declare_rule! {
     /// A variable that is unset and has no default (FE002) may be set where the project is
     /// deployed: a rule that reads its value is only said to be shadowed by a rule that reads
     /// the same variable at the same place and is otherwise written the same (the same rule,
-    /// whatever the variable holds), with a higher priority label. The other routes are not
-    /// compared with it, and a priority from the rule's length is then not known. A route
+    /// whatever the variable holds), with a higher priority label, unless what is written out
+    /// of it never matches (FR014). The other routes are not compared with it, and a priority
+    /// from the rule's length is then not known. A route
     /// whose `traefik.enable`, priority or entry points label reads such a variable is not
     /// compared.
     ///
