@@ -843,3 +843,57 @@ fn routes_with_unset_variables_that_never_match_are_not_compared() {
     let label = "traefik.frontend.rule: \"Host:a.com:8080,b.com;PathPrefix:/${PREFIX}\"";
     assert_eq!(compared(label, label).len(), 1);
 }
+
+/// A route is hidden only if hidden on every entry point it listens on: one the other route
+/// is not on gives it requests (a route without `frontend.entryPoints` is on every entry
+/// point). FR006 needs one entry point shared.
+#[test]
+fn a_route_alone_on_an_entry_point_is_not_shadowed() {
+    let none: [&str; 0] = [];
+    for rule in ["Host:x.${A}", "Host:x.com"] {
+        let route = |priority: u8, entry_points: &str| {
+            let mut labels =
+                format!("traefik.frontend.rule: {rule}\ntraefik.frontend.priority: '{priority}'");
+            if !entry_points.is_empty() {
+                labels.push_str(&format!("\ntraefik.frontend.entryPoints: {entry_points}"));
+            }
+            labels
+        };
+        // `a` is alone on `http`, or on the entry points no route names.
+        assert_eq!(
+            compared(&route(10, "http,https"), &route(20, "https")),
+            none,
+            "{rule}"
+        );
+        assert_eq!(
+            compared(&route(10, ""), &route(20, "https")),
+            none,
+            "{rule}"
+        );
+        assert_eq!(
+            compared(&route(10, ""), &route(20, "http,https")),
+            none,
+            "{rule}"
+        );
+        // Wherever `a` listens, `b` does too.
+        for (a, b) in [
+            ("https", "http,https"),
+            ("https", ""),
+            ("", ""),
+            ("http", "http"),
+        ] {
+            let found = compared(&route(10, a), &route(20, b));
+            assert_eq!(found.len(), 1, "{rule} on {a:?} and {b:?}");
+            assert!(
+                found[0].starts_with("FR013 at b: the route of `a` never receives a request: `b`"),
+                "{found:?}"
+            );
+        }
+        // Same priority, one entry point shared: FR006.
+        assert_eq!(
+            compared(&route(10, "http,https"), &route(10, "https")).len(),
+            1,
+            "{rule}"
+        );
+    }
+}

@@ -704,6 +704,10 @@ pub(crate) struct SameUnknownRule {
     pub(crate) later: usize,
     /// Their priority labels, when both set one (else neither does).
     pub(crate) priorities: Option<(i64, i64)>,
+    /// Whether `first` listens only on entry points `later` listens on, and the other way
+    /// ([`listens_within`]): a route hidden by the other is hidden on all of its own.
+    pub(crate) first_within_later: bool,
+    pub(crate) later_within_first: bool,
     /// The rule as written, and the substitutions that give the unknown values.
     pub(crate) rule: String,
     pub(crate) unknowns: Vec<String>,
@@ -790,6 +794,8 @@ pub(crate) fn same_unknown_rules(cx: &Context<'_>) -> Vec<SameUnknownRule> {
                     first: a,
                     later: b,
                     priorities,
+                    first_within_later: listens_within(da, db),
+                    later_within_first: listens_within(db, da),
                     rule: rule.clone(),
                     unknowns: unknowns.clone(),
                 });
@@ -797,6 +803,17 @@ pub(crate) fn same_unknown_rules(cx: &Context<'_>) -> Vec<SameUnknownRule> {
         }
     }
     out
+}
+
+/// Whether every entry point route `a` listens on, route `b` listens on too: a route without
+/// `frontend.entryPoints` is on every entry point, those no route names too (the default ones
+/// of the platform's Traefik).
+pub(crate) fn listens_within(
+    a: &crate::routes::RouteDef<'_>,
+    b: &crate::routes::RouteDef<'_>,
+) -> bool {
+    let (ea, eb) = (a.entrypoint_names(), b.entrypoint_names());
+    eb.is_empty() || (!ea.is_empty() && ea.iter().all(|e| eb.contains(e)))
 }
 
 /// `` `${A}` `` or `` `${A}` and `$B` ``: the substitutions that give unknown values.
