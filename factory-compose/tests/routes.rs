@@ -897,3 +897,33 @@ fn a_route_alone_on_an_entry_point_is_not_shadowed() {
         );
     }
 }
+
+/// A `Host` argument with a `{` or `$` is FR014 when it is written so in that argument, set
+/// or unset the variable elsewhere in the rule; not when a variable gave it, or when it is a
+/// `${` interpolation could not replace (FE001, FE003 report it).
+#[test]
+fn a_template_in_a_host_is_judged_by_its_own_argument_as_written() {
+    let c = "      traefik.frontend.rule: '".len() + 1;
+    let fr014 = |rule: &str, dotenv: &str| -> Vec<(usize, String)> {
+        rule_findings(rule, dotenv)
+            .into_iter()
+            .filter(|f| f.0 == "FR014")
+            .map(|(_, col, text)| (col - c, text))
+            .collect()
+    };
+    let at = |col: usize, text: &str| vec![(col, text.to_owned())];
+    let rule = "Host:{sub}.a.com,${D}";
+    assert_eq!(fr014(rule, ""), at(5, "{sub}.a.com"));
+    assert_eq!(fr014(rule, "D=b.com\n"), at(5, "{sub}.a.com"));
+    assert_eq!(
+        fr014("Host:${D},{sub}.a.com", "D=b.com\n"),
+        at(10, "{sub}.a.com")
+    );
+    assert_eq!(fr014("Host:a.com,$${D}", "D=b.com\n"), at(11, "$${D}"));
+    assert_eq!(fr014("Host:$${D}", ""), at(5, "$${D}"));
+    // A variable gave the `{`, or interpolation left the `${` (FE003).
+    assert_eq!(fr014("Host:${D},a.com", "D={x}.com\n"), []);
+    assert_eq!(fr014("Host:${D},a.com,${U}", "D={x}.com\n"), []);
+    assert_eq!(fr014("Host:${D:?set it}", ""), []);
+    assert_eq!(fr014("Host:a.com,${D:?set it}", ""), []);
+}

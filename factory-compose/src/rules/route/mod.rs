@@ -1061,7 +1061,41 @@ pub(crate) fn rule_error(
     known_rule(cx, d.rule())?.error()
 }
 
-/// FR011 and FR014: the warnings of every rule that parses, for one code.
+/// The text of a rule label's value as written, before interpolation, range by range.
+struct WrittenAs<'a> {
+    /// The value, then, when interpolation changed it, the raw value and for each byte of the
+    /// value the raw range it came from ([`rendered_from`]; `None` when it cannot be placed).
+    value: Option<&'a str>,
+    raw: Option<(&'a str, Option<Vec<Range<usize>>>)>,
+}
+
+impl<'a> WrittenAs<'a> {
+    fn of(cx: &'a Context<'_>, kv: &'a KeyValue) -> Self {
+        let value = kv.value(&cx.project.tree);
+        let raw = cx
+            .interpolation
+            .raw_of(&cx.project.tree, kv.node)
+            .and_then(|_| raw_value(cx, kv))
+            .map(|raw| (raw, value.and_then(|v| rendered_from(raw, v, cx.variables))));
+        WrittenAs { value, raw }
+    }
+
+    /// The raw text `range` of the value was written as: itself when interpolation left the
+    /// value as written (or failed, FE001/FE003), the whole raw value when the range cannot
+    /// be placed in it.
+    fn raw(&self, range: Range<usize>) -> Option<&'a str> {
+        match &self.raw {
+            None => self.value?.get(range),
+            Some((raw, None)) => Some(raw),
+            Some((raw, Some(from))) => {
+                let first = from.get(range.start)?;
+                let last = from.get(range.end.checked_sub(1)?)?;
+                raw.get(first.start..last.end.max(first.start))
+            }
+        }
+    }
+}
+
 /// Whether `raw` (a value as written in a compose file) has a `${` whose `$` is not escaped
 /// by another (`$${` writes a literal `${`).
 fn unescaped_template(raw: &str) -> bool {
@@ -1072,6 +1106,7 @@ fn unescaped_template(raw: &str) -> bool {
     })
 }
 
+/// FR011 and FR014: the warnings of every rule that parses, for one code.
 pub(crate) fn warn_rules(
     cx: &Context<'_>,
     code: &'static str,
@@ -1082,18 +1117,19 @@ pub(crate) fn warn_rules(
         let Some(d) = defs.get(*i) else { continue };
         // Built for the first warning of `code`: a long rule may have thousands.
         let mut place: Option<ValueLocator<'_>> = None;
+        let mut written: Option<WrittenAs<'_>> = None;
         for w in warnings {
             if w.code() != code {
                 continue;
             }
-            // A `${` interpolation could not replace (FE001, FE003 report it) is no literal
-            // host: one problem, one finding.
-            // (With an unset variable, a `${` that failed stops [`known_rule`] earlier.)
+            // A `${` interpolation could not replace (FE001, FE003 report it), or a variable
+            // whose value has a `{`, is no literal host written in the rule: one problem, one
+            // finding. Of the host argument the warning is about, not of the whole rule.
             if w.kind == factory_route::WarningKind::TemplateInHost
-                && !uses_unset_variable(cx, d.rule())
-                && d.rule()
-                    .located_value(&cx.project.tree)
-                    .is_some_and(|v| unescaped_template(cx.sources.get(v.at.file).slice(v.at.span)))
+                && written
+                    .get_or_insert_with(|| WrittenAs::of(cx, d.rule()))
+                    .raw(w.span.clone())
+                    .is_some_and(unescaped_template)
             {
                 continue;
             }
