@@ -74,11 +74,10 @@ impl Rule for ShadowedRoute {
         let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::new();
         // A route is on the tables of its entry points, and hidden only if hidden on each (it
         // takes the requests of an entry point where nothing covers it): for each route, the
-        // tables it is on, and what hides it on each, in the order found.
+        // tables it is on, and the routes hidden, in the order found.
         let mut tables_on: std::collections::HashMap<usize, usize> =
             std::collections::HashMap::new();
-        let mut hidden_on: Vec<(usize, Vec<(usize, i64, i64, factory_route::Request)>)> =
-            Vec::new();
+        let mut hidden_on: Vec<Hidden> = Vec::new();
         let mut slot: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
         // One budget for every entry point's table: a route on every entry point is compared
         // in each.
@@ -95,11 +94,19 @@ impl Rule for ShadowedRoute {
                 let ph = table.routes().get(s.hidden).map_or(0, |r| r.priority);
                 let pb = table.routes().get(s.by).map_or(0, |r| r.priority);
                 let at = *slot.entry(hidden).or_insert_with(|| {
-                    hidden_on.push((hidden, Vec::new()));
+                    hidden_on.push(Hidden {
+                        hidden,
+                        by,
+                        priorities: (ph, pb),
+                        example: s.example,
+                        tables: 0,
+                        by_one: true,
+                    });
                     hidden_on.len() - 1
                 });
-                if let Some((_, found)) = hidden_on.get_mut(at) {
-                    found.push((by, ph, pb, s.example));
+                if let Some(h) = hidden_on.get_mut(at) {
+                    h.tables += 1;
+                    h.by_one &= h.by == by;
                 }
             }
             if let Some(stopped) = compared.stopped_at {
@@ -114,19 +121,14 @@ impl Rule for ShadowedRoute {
                 break;
             }
         }
-        for (hidden, found) in hidden_on {
+        for h in hidden_on {
             // Said when one route takes its requests on every entry point it is on (a route
             // on every entry point, also on those no route names, by one that is too).
-            let Some(&(by, ph, pb, ref example)) = found.first() else {
-                continue;
-            };
+            let (hidden, by, (ph, pb), example) = (h.hidden, h.by, h.priorities, &h.example);
             let (Some(dh), Some(db)) = (defs.get(hidden), defs.get(by)) else {
                 continue;
             };
-            if tables_on.get(&hidden) != Some(&found.len())
-                || found.iter().any(|f| f.0 != by)
-                || !listens_within(dh, db)
-            {
+            if tables_on.get(&hidden) != Some(&h.tables) || !h.by_one || !listens_within(dh, db) {
                 continue;
             }
             seen.insert(hidden);
@@ -194,6 +196,18 @@ impl Rule for ShadowedRoute {
             out.push(placed(cx, (hidden, dh, ph), (by, db, pb), message, help));
         }
     }
+}
+
+/// A route hidden on the tables of some of its entry points (indices into [`defs`]).
+struct Hidden {
+    hidden: usize,
+    /// The route taking its requests on the first of them, their priorities, and a request.
+    by: usize,
+    priorities: (i64, i64),
+    example: factory_route::Request,
+    /// On how many tables it is hidden, and whether by `by` on each.
+    tables: usize,
+    by_one: bool,
 }
 
 /// FR013 at the later of the hidden route and the route taking its requests in file order,
