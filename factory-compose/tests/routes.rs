@@ -817,3 +817,113 @@ fn routes_with_unset_variables_are_not_compared_where_it_depends_on_the_values()
         none
     );
 }
+
+/// A rule whose segments written out never match (FR014) matches no request whatever the
+/// unset variable holds: two such routes neither conflict nor shadow one another.
+#[test]
+fn routes_with_unset_variables_that_never_match_are_not_compared() {
+    let none: [&str; 0] = [];
+    for rule in [
+        "Host:a.com:8080;PathPrefix:/${PREFIX}",
+        "Host:a.com;Host:b.com;Path:/${A}",
+        "PathPrefix:x;Host:${A}",
+    ] {
+        let label = format!("traefik.frontend.rule: \"{rule}\"");
+        assert_eq!(compared(&label, &label), none, "{rule}");
+        assert_eq!(
+            compared(
+                &format!("{label}\ntraefik.frontend.priority: '1'"),
+                &format!("{label}\ntraefik.frontend.priority: '2'")
+            ),
+            none,
+            "{rule}"
+        );
+    }
+    // One alternative that can match is enough for the pair to be compared.
+    let label = "traefik.frontend.rule: \"Host:a.com:8080,b.com;PathPrefix:/${PREFIX}\"";
+    assert_eq!(compared(label, label).len(), 1);
+}
+
+/// A route is hidden only if hidden on every entry point it listens on: one the other route
+/// is not on gives it requests (a route without `frontend.entryPoints` is on every entry
+/// point). FR006 needs one entry point shared.
+#[test]
+fn a_route_alone_on_an_entry_point_is_not_shadowed() {
+    let none: [&str; 0] = [];
+    for rule in ["Host:x.${A}", "Host:x.com"] {
+        let route = |priority: u8, entry_points: &str| {
+            let mut labels =
+                format!("traefik.frontend.rule: {rule}\ntraefik.frontend.priority: '{priority}'");
+            if !entry_points.is_empty() {
+                labels.push_str(&format!("\ntraefik.frontend.entryPoints: {entry_points}"));
+            }
+            labels
+        };
+        // `a` is alone on `http`, or on the entry points no route names.
+        assert_eq!(
+            compared(&route(10, "http,https"), &route(20, "https")),
+            none,
+            "{rule}"
+        );
+        assert_eq!(
+            compared(&route(10, ""), &route(20, "https")),
+            none,
+            "{rule}"
+        );
+        assert_eq!(
+            compared(&route(10, ""), &route(20, "http,https")),
+            none,
+            "{rule}"
+        );
+        // Wherever `a` listens, `b` does too.
+        for (a, b) in [
+            ("https", "http,https"),
+            ("https", ""),
+            ("", ""),
+            ("http", "http"),
+        ] {
+            let found = compared(&route(10, a), &route(20, b));
+            assert_eq!(found.len(), 1, "{rule} on {a:?} and {b:?}");
+            assert!(
+                found[0].starts_with("FR013 at b: the route of `a` never receives a request: `b`"),
+                "{found:?}"
+            );
+        }
+        // Same priority, one entry point shared: FR006.
+        assert_eq!(
+            compared(&route(10, "http,https"), &route(10, "https")).len(),
+            1,
+            "{rule}"
+        );
+    }
+}
+
+/// A `Host` argument with a `{` or `$` is FR014 when it is written so in that argument, set
+/// or unset the variable elsewhere in the rule; not when a variable gave it, or when it is a
+/// `${` interpolation could not replace (FE001, FE003 report it).
+#[test]
+fn a_template_in_a_host_is_judged_by_its_own_argument_as_written() {
+    let c = "      traefik.frontend.rule: '".len() + 1;
+    let fr014 = |rule: &str, dotenv: &str| -> Vec<(usize, String)> {
+        rule_findings(rule, dotenv)
+            .into_iter()
+            .filter(|f| f.0 == "FR014")
+            .map(|(_, col, text)| (col - c, text))
+            .collect()
+    };
+    let at = |col: usize, text: &str| vec![(col, text.to_owned())];
+    let rule = "Host:{sub}.a.com,${D}";
+    assert_eq!(fr014(rule, ""), at(5, "{sub}.a.com"));
+    assert_eq!(fr014(rule, "D=b.com\n"), at(5, "{sub}.a.com"));
+    assert_eq!(
+        fr014("Host:${D},{sub}.a.com", "D=b.com\n"),
+        at(10, "{sub}.a.com")
+    );
+    assert_eq!(fr014("Host:a.com,$${D}", "D=b.com\n"), at(11, "$${D}"));
+    assert_eq!(fr014("Host:$${D}", ""), at(5, "$${D}"));
+    // A variable gave the `{`, or interpolation left the `${` (FE003).
+    assert_eq!(fr014("Host:${D},a.com", "D={x}.com\n"), []);
+    assert_eq!(fr014("Host:${D},a.com,${U}", "D={x}.com\n"), []);
+    assert_eq!(fr014("Host:${D:?set it}", ""), []);
+    assert_eq!(fr014("Host:a.com,${D:?set it}", ""), []);
+}

@@ -446,6 +446,56 @@ impl Rule<'_> {
     }
 }
 
+impl Rule<'_> {
+    /// Whether no request can match the rule, by what [`Rule::warnings`] says never matches:
+    /// two `Host` (or exact `Path`) matchers AND-ed with nothing in common, or a matcher none of
+    /// whose alternatives can match (`Host:a.com:8080`, `PathPrefix:x`, a broken template).
+    /// `false` is no proof that some request matches.
+    pub fn never_matches(&self) -> bool {
+        let warnings = self.warnings();
+        if warnings
+            .iter()
+            .any(|w| matches!(w.kind, WarningKind::HostsAnded | WarningKind::PathsAnded))
+        {
+            return true;
+        }
+        self.segments()
+            .filter(|seg| !seg.name().is_pure_modifier() && seg.args().len() > 0)
+            .any(|seg| {
+                seg.args()
+                    .all(|arg| alternative_never_matches(seg.name(), &arg, &warnings))
+            })
+    }
+}
+
+/// Whether one argument of a matcher, an alternative, never matches, by the `warnings` of its
+/// rule: each is about one argument (its span inside the argument's), but a `,` cutting a
+/// `{…}` whose span covers every piece, and an empty host.
+fn alternative_never_matches(name: MatcherName, arg: &Arg<'_>, warnings: &[RuleWarning]) -> bool {
+    let inside = |w: &RuleWarning| arg.span.start <= w.span.start && w.span.end <= arg.span.end;
+    (name == MatcherName::Host && arg.text.is_empty())
+        || warnings.iter().any(|w| match w.kind {
+            WarningKind::PortInHost
+            | WarningKind::EmptyHost
+            | WarningKind::SpaceInHost
+            | WarningKind::TemplateInHost
+            | WarningKind::BrokenTemplate
+            | WarningKind::InvalidRegex
+            | WarningKind::PathWithoutSlash => inside(w),
+            // A request host has no white space; a path may.
+            WarningKind::SpaceInsteadOfSemicolon => name == MatcherName::Host && inside(w),
+            WarningKind::CommaInRegex => {
+                w.span.start <= arg.span.start && arg.span.end <= w.span.end
+            }
+            // The rule matches (and answers 404), or factory could not check it.
+            WarningKind::TemplateInLiteralStrip
+            | WarningKind::IgnoredReplacePathRegex
+            | WarningKind::RegexTooBig
+            | WarningKind::HostsAnded
+            | WarningKind::PathsAnded => false,
+        })
+}
+
 /// The first white space in `text` (`str::find(char::is_whitespace)`), without decoding
 /// printable ASCII, which has none.
 fn find_white_space(text: &str) -> Option<usize> {

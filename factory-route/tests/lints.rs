@@ -376,3 +376,41 @@ fn a_regex_past_the_budget_does_not_hide_a_real_error_after_it() {
         ParseErrorKind::InvalidPattern
     );
 }
+
+/// A rule never matches when a matcher has no alternative that can, or AND-ed matchers share
+/// nothing; one alternative that can match, a modifier or a strip answering 404 is no such
+/// rule.
+#[test]
+fn a_rule_never_matches_when_a_matcher_has_no_alternative_that_can() {
+    let never = |rule: &str| Rule::parse(rule).expect("valid").never_matches();
+    for rule in [
+        "Host:a.com:8080",
+        "Host:a.com:8080;PathPrefix:/x",
+        "Host:a.com:8080,b.com:443",
+        "Host:a.com;Host:b.com",
+        "Path:/a;Path:/b",
+        "Host:a.com;PathPrefix:x",
+        "Host:a b.com",
+        "Host:$${D}",
+        "HostRegexp:{sub}.a.com:80",
+        "Path:/{id:[0-9]{1,3}}",
+        "Path:/{id",
+        "Host:a.com Path:/x",
+    ] {
+        assert!(never(rule), "{rule}");
+        never_matches(rule, "a.com", "/x");
+    }
+    for rule in [
+        "Host:a.com",
+        "Host:a.com:8080,b.com",
+        "Host:a.com;Host:a.com,b.com",
+        "PathPrefix:x,/y",
+        "Path:/x Host:a.com",
+        "PathPrefixStrip:/{id}",
+        "Host:a.com;ReplacePathRegex:x",
+        "Host:a.com;AddPrefix:x",
+        "Path:/{id:[0-9]{1,3}},/b",
+    ] {
+        assert!(!never(rule), "{rule}");
+    }
+}

@@ -549,6 +549,14 @@ impl KnownRule {
         Some(e)
     }
 
+    /// Whether the known segments match no request ([`factory_route::Rule::never_matches`]):
+    /// then the rule matches none, whatever the unknown values (the other segments only
+    /// narrow what it matches).
+    pub(crate) fn never_matches(&self) -> bool {
+        !self.text.is_empty()
+            && factory_route::Rule::parse(&self.text).is_ok_and(|r| r.never_matches())
+    }
+
     /// The warnings of the known segments ([`factory_route::Rule::warnings`]) when they parse,
     /// then those about the known arguments of the other segments, placed in the label's value.
     pub(crate) fn warnings(&self) -> Vec<factory_route::RuleWarning> {
@@ -696,6 +704,10 @@ pub(crate) struct SameUnknownRule {
     pub(crate) later: usize,
     /// Their priority labels, when both set one (else neither does).
     pub(crate) priorities: Option<(i64, i64)>,
+    /// Whether `first` listens only on entry points `later` listens on, and the other way
+    /// ([`listens_within`]): a route hidden by the other is hidden on all of its own.
+    pub(crate) first_within_later: bool,
+    pub(crate) later_within_first: bool,
     /// The rule as written, and the substitutions that give the unknown values.
     pub(crate) rule: String,
     pub(crate) unknowns: Vec<String>,
@@ -704,8 +716,8 @@ pub(crate) struct SameUnknownRule {
 /// The pairs of routes FR006 and FR013 can still compare although their rules use an unset
 /// variable without a default: rules that read the same values at the same places (the same
 /// `${...}` written there, the rest rendering the same), on a shared entry point, whose
-/// priority labels are both set or both unset, and with nothing Traefik refuses in what is
-/// known of them ([`rule_error`]).
+/// priority labels are both set or both unset, with nothing Traefik refuses in what is known
+/// of them ([`rule_error`]), and that may match a request ([`KnownRule::never_matches`]).
 pub(crate) fn same_unknown_rules(cx: &Context<'_>) -> Vec<SameUnknownRule> {
     type Key = (String, Vec<(Range<usize>, String)>);
     let defs = defs(cx);
@@ -746,7 +758,18 @@ pub(crate) fn same_unknown_rules(cx: &Context<'_>) -> Vec<SameUnknownRule> {
             .push(i);
     }
     let mut out = Vec::new();
-    let mut members: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    // A rule whose known segments never match (`Host:a.com:8080;Path:/${A}`) matches no
+    // request whatever the values: FR014 reports it, and it takes nothing from another route.
+    let mut members: Vec<Vec<usize>> = groups
+        .into_values()
+        .filter(|g| g.len() > 1)
+        .filter(|g| {
+            g.first()
+                .and_then(|&i| defs.get(i))
+                .and_then(|d| known_rule(cx, d.rule()))
+                .is_none_or(|k| !k.never_matches())
+        })
+        .collect();
     members.sort_unstable();
     for group in members {
         for (k, &a) in group.iter().enumerate() {
@@ -771,6 +794,8 @@ pub(crate) fn same_unknown_rules(cx: &Context<'_>) -> Vec<SameUnknownRule> {
                     first: a,
                     later: b,
                     priorities,
+                    first_within_later: listens_within(da, db),
+                    later_within_first: listens_within(db, da),
                     rule: rule.clone(),
                     unknowns: unknowns.clone(),
                 });
@@ -778,6 +803,17 @@ pub(crate) fn same_unknown_rules(cx: &Context<'_>) -> Vec<SameUnknownRule> {
         }
     }
     out
+}
+
+/// Whether every entry point route `a` listens on, route `b` listens on too: a route without
+/// `frontend.entryPoints` is on every entry point, those no route names too (the default ones
+/// of the platform's Traefik).
+pub(crate) fn listens_within(
+    a: &crate::routes::RouteDef<'_>,
+    b: &crate::routes::RouteDef<'_>,
+) -> bool {
+    let (ea, eb) = (a.entrypoint_names(), b.entrypoint_names());
+    eb.is_empty() || (!ea.is_empty() && ea.iter().all(|e| eb.contains(e)))
 }
 
 /// `` `${A}` `` or `` `${A}` and `$B` ``: the substitutions that give unknown values.
@@ -1025,7 +1061,41 @@ pub(crate) fn rule_error(
     known_rule(cx, d.rule())?.error()
 }
 
-/// FR011 and FR014: the warnings of every rule that parses, for one code.
+/// The text of a rule label's value as written, before interpolation, range by range.
+struct WrittenAs<'a> {
+    /// The value, then, when interpolation changed it, the raw value and for each byte of the
+    /// value the raw range it came from ([`rendered_from`]; `None` when it cannot be placed).
+    value: Option<&'a str>,
+    raw: Option<(&'a str, Option<Vec<Range<usize>>>)>,
+}
+
+impl<'a> WrittenAs<'a> {
+    fn of(cx: &'a Context<'_>, kv: &'a KeyValue) -> Self {
+        let value = kv.value(&cx.project.tree);
+        let raw = cx
+            .interpolation
+            .raw_of(&cx.project.tree, kv.node)
+            .and_then(|_| raw_value(cx, kv))
+            .map(|raw| (raw, value.and_then(|v| rendered_from(raw, v, cx.variables))));
+        WrittenAs { value, raw }
+    }
+
+    /// The raw text `range` of the value was written as: itself when interpolation left the
+    /// value as written (or failed, FE001/FE003), the whole raw value when the range cannot
+    /// be placed in it.
+    fn raw(&self, range: Range<usize>) -> Option<&'a str> {
+        match &self.raw {
+            None => self.value?.get(range),
+            Some((raw, None)) => Some(raw),
+            Some((raw, Some(from))) => {
+                let first = from.get(range.start)?;
+                let last = from.get(range.end.checked_sub(1)?)?;
+                raw.get(first.start..last.end.max(first.start))
+            }
+        }
+    }
+}
+
 /// Whether `raw` (a value as written in a compose file) has a `${` whose `$` is not escaped
 /// by another (`$${` writes a literal `${`).
 fn unescaped_template(raw: &str) -> bool {
@@ -1036,6 +1106,7 @@ fn unescaped_template(raw: &str) -> bool {
     })
 }
 
+/// FR011 and FR014: the warnings of every rule that parses, for one code.
 pub(crate) fn warn_rules(
     cx: &Context<'_>,
     code: &'static str,
@@ -1046,18 +1117,19 @@ pub(crate) fn warn_rules(
         let Some(d) = defs.get(*i) else { continue };
         // Built for the first warning of `code`: a long rule may have thousands.
         let mut place: Option<ValueLocator<'_>> = None;
+        let mut written: Option<WrittenAs<'_>> = None;
         for w in warnings {
             if w.code() != code {
                 continue;
             }
-            // A `${` interpolation could not replace (FE001, FE003 report it) is no literal
-            // host: one problem, one finding.
-            // (With an unset variable, a `${` that failed stops [`known_rule`] earlier.)
+            // A `${` interpolation could not replace (FE001, FE003 report it), or a variable
+            // whose value has a `{`, is no literal host written in the rule: one problem, one
+            // finding. Of the host argument the warning is about, not of the whole rule.
             if w.kind == factory_route::WarningKind::TemplateInHost
-                && !uses_unset_variable(cx, d.rule())
-                && d.rule()
-                    .located_value(&cx.project.tree)
-                    .is_some_and(|v| unescaped_template(cx.sources.get(v.at.file).slice(v.at.span)))
+                && written
+                    .get_or_insert_with(|| WrittenAs::of(cx, d.rule()))
+                    .raw(w.span.clone())
+                    .is_some_and(unescaped_template)
             {
                 continue;
             }

@@ -16,7 +16,8 @@ declare_rule! {
     /// A variable that is unset and has no default (FE002) may be set where the project is
     /// deployed: a rule that reads its value is only said to conflict with a rule that reads
     /// the same variable at the same place and is otherwise written the same (the same rule,
-    /// whatever the variable holds), with the same priority label or none on both. The other
+    /// whatever the variable holds), with the same priority label or none on both, unless what
+    /// is written out of it never matches (`Host:a.com:8080;Path:/${A}`, FR014). The other
     /// routes are not compared with it: `Host:${A}.example.com` and `Host:${B}.example.com`
     /// conflict only if `A` and `B` hold the same value. A route whose `traefik.enable`,
     /// priority or entry points label reads such a variable is not compared.
