@@ -150,3 +150,27 @@ fn what_lint_ignores_is_not_said() {
         assert_eq!(stderr(&out), "", "{args:?}");
     }
 }
+
+/// Ten variables are shown, each at its first use; the others are counted.
+#[test]
+fn ten_variables_are_shown_and_the_others_counted() {
+    let compose = |n: usize| {
+        let vars: String = (0..n).map(|i| format!("      V{i}: ${{U{i}}}\n")).collect();
+        format!("services:\n  web:\n    image: registry.example/web:1\n    environment:\n{vars}")
+    };
+    let run = |n: usize| {
+        let dir = common::temp_project(
+            "factory-cli-unset",
+            &format!("many-{n}"),
+            &[("docker-compose.yml", &compose(n))],
+        );
+        stderr(&factory_env(&["config"], &dir, &[]))
+    };
+    let ten = run(10);
+    assert_eq!(ten.matches("warning[FE002]").count(), 10, "{ten}");
+    assert!(ten.ends_with("these variables are read as empty strings, as Compose reads them (each shown at its first use; `factory lint` lists every use)\n"), "{ten}");
+    let twelve = run(12);
+    assert_eq!(twelve.matches("warning[FE002]").count(), 10, "{twelve}");
+    assert!(twelve.contains("`U9` is not set") && !twelve.contains("`U10` is not set"));
+    assert!(twelve.ends_with("these variables and 2 more are read as empty strings, as Compose reads them (each shown at its first use; `factory lint` lists every use)\n"), "{twelve}");
+}

@@ -175,26 +175,32 @@ pub(crate) fn unset_variables(
     );
     let report = files.filter.apply(report, &files.sources);
     let color = color(p.no_color, true);
-    let firsts: Vec<String> = report
+    let firsts: Vec<&factory_compose::Diagnostic> = report
         .diagnostics
         .iter()
         .filter(|d| matches!(d.code, "FE002" | "FE007") && seen.insert(d.message.as_str()))
+        .collect();
+    let shown: String = (firsts.iter().take(UNSET_SHOWN))
         .map(|d| human::render_diagnostic(d, &files.sources, color) + "\n\n")
         .collect();
-    let what = match firsts.len() {
+    let these = match firsts.len() {
         0 => return,
-        1 => {
-            "this variable is read as an empty string, as Compose reads it (shown at its first use"
-        }
-        _ => {
-            "these variables are read as empty strings, as Compose reads them (each shown at its first use"
-        }
+        1 => "this variable is read as an empty string, as Compose reads it (shown at its first use"
+            .to_owned(),
+        n if n <= UNSET_SHOWN => "these variables are read as empty strings, as Compose reads them (each shown at its first use".to_owned(),
+        n => format!(
+            "these variables and {} more are read as empty strings, as Compose reads them (each shown at its first use",
+            n - UNSET_SHOWN
+        ),
     };
     crate::output::to_stderr(&format!(
-        "{}{what}; `factory lint` lists every use)\n",
-        firsts.concat()
+        "{shown}{these}; `factory lint` lists every use)\n"
     ));
 }
+
+/// How many unset variables [`unset_variables`] shows, each at its first use: thousands would
+/// bury the command's own output.
+const UNSET_SHOWN: usize = 10;
 
 fn errors_of(
     codes: &[&str],
