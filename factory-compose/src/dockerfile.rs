@@ -25,7 +25,7 @@ use std::ops::Range;
 
 mod exposed_ports;
 
-pub use exposed_ports::{EXPOSED_BUDGET, ImageExposes, RANGE_PORTS, expose_port, expose_ports};
+pub use exposed_ports::{EXPOSED_BUDGET, ImageExposes, expose_port, expose_ports};
 
 /// One instruction (`FROM`, `RUN`, `USER` …), possibly over several lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,6 +145,14 @@ pub struct Dockerfile {
 /// Parse a Dockerfile. Never fails; spans are byte ranges of `text`.
 #[must_use]
 pub fn parse(text: &str) -> Dockerfile {
+    parse_sharing(text, &mut EXPOSED_BUDGET.clone())
+}
+
+/// [`parse`] for one of several Dockerfiles of a project, which share one budget of `EXPOSE`
+/// ports ([`EXPOSED_BUDGET`]): `exposed_left` is what the files parsed before left of it, and
+/// what this one leaves.
+#[must_use]
+pub fn parse_sharing(text: &str, exposed_left: &mut usize) -> Dockerfile {
     let escape = escape_directive(text);
     let instructions = scan(text, escape);
     let mut df = Dockerfile {
@@ -164,7 +172,7 @@ pub fn parse(text: &str) -> Dockerfile {
         let root = parent.and_then(|p| df.roots.get(p).copied()).unwrap_or(i);
         df.roots.push(root);
     }
-    df.exposed = exposed_ports::ExposedPorts::new(&df);
+    df.exposed = exposed_ports::ExposedPorts::new(&df, exposed_left);
     df
 }
 

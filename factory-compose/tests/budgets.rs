@@ -7,7 +7,7 @@
 //!   (1 048 576, one that compares more than 512 values or matches more than 32 templates
 //!   counting once per as many), the compose files a project merges (256), a Dockerfile
 //!   value once substituted (1 MiB for one, 16 bytes per byte of the file in all), and the
-//!   ports of a Dockerfile's `EXPOSE` ranges (1 048 576);
+//!   ports of the `EXPOSE` ranges of a project's Dockerfiles (262 144);
 //! - FC004 for the nodes compose `extends` may add to the tree (1 000 000), and for the
 //!   `extends` of a `.gitlab-ci.yml` job: GitLab's 11 levels, and the names factory follows in
 //!   one file (4 per node of its tree, at least 1 000 000);
@@ -1090,11 +1090,11 @@ fn dockerfile_substitution_budget_is_one_mib() {
     assert!(past[0].1.contains("1 MiB for one value"), "{past:?}");
 }
 
-/// The ports of a Dockerfile's `EXPOSE` ranges, read at most 1 048 576 in all: 1 024 lines of
+/// The ports of a Dockerfile's `EXPOSE` ranges, read at most 262 144 in all: 256 lines of
 /// `EXPOSE 1-1024` are read whole; one line more and FC004 points at its `EXPOSE`, and FR003
 /// still sees the image's ports.
 #[test]
-fn dockerfile_expose_ranges_are_read_up_to_a_million_ports() {
+fn dockerfile_expose_ranges_are_read_up_to_262_144_ports() {
     let run = |lines: usize| {
         let mut dockerfile = "FROM python:3
 USER 1001
@@ -1126,15 +1126,50 @@ USER 1001
         let fr003 = find(&report, "FR003").map(text_of).unwrap_or_default();
         (fc004, fr003)
     };
-    let (at_limit, fr003) = run(1024);
+    let (at_limit, fr003) = run(256);
     assert_eq!(at_limit, vec![], "{at_limit:?}");
     assert!(fr003.contains("exposes 1024 ports"), "{fr003}");
-    let (past, fr003) = run(1025);
+    let (past, fr003) = run(257);
     assert_eq!(past.len(), 1, "{past:?}");
-    // `FROM` is line 1, `USER` line 2, the 1 025th `EXPOSE` line 1 027.
-    assert_eq!(past[0].0, 1027, "{past:?}");
-    assert!(past[0].1.contains("more than 1048576 ports"), "{past:?}");
+    // `FROM` is line 1, `USER` line 2, the 257th `EXPOSE` line 259.
+    assert_eq!(past[0].0, 259, "{past:?}");
+    assert!(past[0].1.contains("pass 262144 ports"), "{past:?}");
     assert!(fr003.contains("exposes 1024 ports"), "{fr003}");
+}
+
+/// The project's Dockerfiles share the budget of `EXPOSE` ports: two files of 150 lines of
+/// `EXPOSE 1-1024` each are 307 200 ports, and the second file's FC004 points at its 107th
+/// `EXPOSE`, where the first 262 144 end (many files of ranges each read whole held hundreds
+/// of MB).
+#[test]
+fn dockerfiles_share_the_expose_budget() {
+    let dockerfile = format!(
+        "FROM python:3\nUSER 1001\n{}",
+        "EXPOSE 1-1024\n".repeat(150)
+    );
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new(
+        "docker-compose.yml",
+        "services:\n  web:\n    image: ${CI_REGISTRY_IMAGE}/web:1.0\n    labels:\n      traefik.frontend.rule: Host:a.example\n  api:\n    image: ${CI_REGISTRY_IMAGE}/api:1.0\n    labels:\n      traefik.frontend.rule: Host:b.example\n"
+            .to_owned(),
+        FileKind::Compose,
+    ));
+    for name in ["Dockerfile.web", "Dockerfile.api"] {
+        sources.add(SourceFile::new(
+            name,
+            dockerfile.clone(),
+            FileKind::Dockerfile,
+        ));
+    }
+    let report = lint(&sources, &ProcessEnv::default(), &Settings::default());
+    let fc004: Vec<_> = (report.diagnostics.iter())
+        .filter(|d| d.code == "FC004")
+        .map(|d| (lines_cols(&dockerfile, d).0.line, text_of(d)))
+        .collect();
+    assert_eq!(fc004.len(), 1, "{fc004:?}");
+    // 262 144 - 153 600 = 108 544 ports, 106 lines of the second file; line 2 + 107.
+    assert_eq!(fc004[0].0, 109, "{fc004:?}");
+    assert!(fc004[0].1.contains("`Dockerfile.api`"), "{fc004:?}");
 }
 
 /// Lint a small valid compose project with `ci` as its `.gitlab-ci.yml`; the FC004 findings in

@@ -39,25 +39,29 @@ pub fn expose_port(word: &str) -> Option<u16> {
 }
 
 /// The port numbers of an `EXPOSE` word, as Docker records them (`nat.ParsePortSpecs`): a
-/// range `8000-8002/tcp` is each of its ports, at most [`RANGE_PORTS`] (as a compose file's
-/// ranges are read); a range that ends before it starts is its first port ([`expose_port`]).
+/// range `8000-8002/tcp` is each of its ports; a range that ends before it starts is its first
+/// port ([`expose_port`]).
 pub fn expose_ports(word: &str) -> impl Iterator<Item = u16> {
+    expose_range(word)
+        .into_iter()
+        .flat_map(|(first, last)| first..=last)
+}
+
+/// The first and last ports of [`expose_ports`].
+fn expose_range(word: &str) -> Option<(u16, u16)> {
+    let first = expose_port(word)?;
     let spec = word.split('/').next().unwrap_or(word);
     let last = spec
         .split_once('-')
         .and_then(|(_, b)| b.parse::<u16>().ok());
-    expose_port(word)
-        .into_iter()
-        .flat_map(move |first| (first..=last.unwrap_or(first).max(first)).take(RANGE_PORTS))
+    Some((first, last.unwrap_or(first).max(first)))
 }
 
-/// How many ports of one `EXPOSE` range are read.
-pub const RANGE_PORTS: usize = 1024;
-
-/// How many port numbers of a Dockerfile's `EXPOSE` words are read in all; past it, the rest of
-/// a range is left out, but its first port (a million ranges of 1 024 ports would be a
-/// billion), and FC004 says so ([`ExposedPorts::cut`]).
-pub const EXPOSED_BUDGET: usize = 1 << 20;
+/// How many port numbers the `EXPOSE` words of a project's Dockerfiles give in all that are
+/// read ([`parse_sharing`](super::parse_sharing)); past it, the rest of a range is left out,
+/// but its first port (a thousand files of ranges of 65 535 ports would be 65 million; a legitimate image exposes a few, or a range of some thousands), and
+/// FC004 says so ([`ExposedPorts::cut`]).
+pub const EXPOSED_BUDGET: usize = 1 << 18;
 
 /// [`ImageExposes`] for every stage, and which stages expose each port.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,7 +80,8 @@ pub(super) struct ExposedPorts {
 
 impl ExposedPorts {
     /// Works out every stage's answers; each stage's parent comes before it in `df.stages`.
-    pub(super) fn new(df: &Dockerfile) -> Self {
+    /// The ports read are taken from `left` ([`EXPOSED_BUDGET`]).
+    pub(super) fn new(df: &Dockerfile, left: &mut usize) -> Self {
         let n = df.stages.len();
         // Each stage's own port numbers (repeats kept), one list cut at `own_at`.
         let mut own: Vec<u16> = Vec::new();
@@ -91,10 +96,12 @@ impl ExposedPorts {
                 for word in ins.args.split_whitespace() {
                     own_any[i] = true;
                     // Past the budget, a range's first port is still read (FR002, the lowest).
-                    let left = EXPOSED_BUDGET.saturating_sub(own.len()).max(1);
                     let before = own.len();
-                    own.extend(expose_ports(word).take(left));
-                    if own.len() - before < expose_ports(word).count() {
+                    own.extend(expose_ports(word).take((*left).max(1)));
+                    let read = own.len() - before;
+                    *left = left.saturating_sub(read);
+                    let all = expose_range(word).map_or(0, |(a, b)| usize::from(b - a) + 1);
+                    if read < all {
                         cut.get_or_insert(k);
                     }
                 }
@@ -284,7 +291,7 @@ mod tests {
     }
 
     #[test]
-    fn a_range_is_each_of_its_ports_up_to_a_limit() {
+    fn a_range_is_each_of_its_ports() {
         let ports = |w: &str| expose_ports(w).collect::<Vec<u16>>();
         assert_eq!(ports("8000-8002/tcp"), [8000, 8001, 8002]);
         assert_eq!(ports("8000"), [8000]);
@@ -292,7 +299,8 @@ mod tests {
         assert_eq!(ports("8002-8000"), [8002]);
         assert_eq!(ports("8000-x"), [8000]);
         assert_eq!(ports("${A}-8000"), Vec::<u16>::new());
-        assert_eq!(ports("1-65535").len(), super::RANGE_PORTS);
+        assert_eq!(ports("1-65535").len(), 65535);
+        assert_eq!(ports("49152-65535/udp").len(), 16384);
         assert_eq!(ports("65535-65535"), [65535]);
         assert_eq!(expose_port("8000-8002"), Some(8000));
     }

@@ -68,9 +68,9 @@ impl ProjectDockerfile {
             registry::diagnostic(
                 "FC004",
                 format!(
-                    "the `EXPOSE` ranges of `{}` hold more than {} ports, factory's budget: from here on, only the first port of a range is read",
-                    self.name,
-                    dockerfile::EXPOSED_BUDGET
+                    "the `EXPOSE` ranges of the project's Dockerfiles pass {} ports, factory's budget, here in `{}`: from here on, only the first port of a range is read",
+                    dockerfile::EXPOSED_BUDGET,
+                    self.name
                 ),
             )
             .at(at)
@@ -201,6 +201,9 @@ pub(crate) fn loc(id: FileId, r: &std::ops::Range<usize>) -> Location {
 /// added.
 pub(crate) fn dockerfiles<'c>(cx: &'c Context<'_>) -> &'c [ProjectDockerfile] {
     cx.dockerfiles.get_or_init(|| {
+        // The files share one budget of `EXPOSE` ports: many files of ranges would otherwise
+        // each hold a million.
+        let mut exposed_left = dockerfile::EXPOSED_BUDGET;
         cx.sources
             .of_kind(FileKind::Dockerfile)
             .map(|id| {
@@ -209,7 +212,7 @@ pub(crate) fn dockerfiles<'c>(cx: &'c Context<'_>) -> &'c [ProjectDockerfile] {
                     id,
                     name: base_name(&f.name).to_owned(),
                     path: f.name.clone(),
-                    parsed: dockerfile::parse(&f.text),
+                    parsed: dockerfile::parse_sharing(&f.text, &mut exposed_left),
                 }
             })
             .collect()

@@ -31,8 +31,8 @@ declare_rule! {
     /// 1 MiB once its variables are substituted, and all the values of the final stage and the
     /// stages it is built on to 16 bytes per byte of the file, at least 4 MiB, the copies of a
     /// stage's variables for each further stage built on it counted too (past it the value
-    /// is unknown, as an unset variable's is); the ports of a Dockerfile's `EXPOSE` ranges are
-    /// read up to 1 048 576 in all (then a range is its first port). Each of these says so
+    /// is unknown, as an unset variable's is); the ports of the `EXPOSE` ranges of the project's
+    /// Dockerfiles are read up to 262 144 in all (then a range is its first port). Each of these says so
     /// with an FC004 where it stopped.
     ///
     /// A run also keeps at most 100 000 findings. Past that it counts the others, and one FC004
