@@ -391,7 +391,14 @@ fn own_image(cx: &Context<'_>, svc: &Service) -> Option<(Option<String>, Option<
 /// (`${CI_REGISTRY_IMAGE:-registry.example/app}`): `/web:1.0` of
 /// `${CI_REGISTRY_IMAGE}/web:1.0`. Not `$CI_REGISTRY_IMAGE_2/web`, another variable.
 fn registry_image_rest(raw: &str) -> Option<&str> {
-    let template = factory_env::Template::parse(raw).ok()?;
+    let Ok(template) = factory_env::Template::parse(raw) else {
+        // A later part does not parse (FE001 says so): the plain forms still name it.
+        let name_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        return raw.strip_prefix("${CI_REGISTRY_IMAGE}").or_else(|| {
+            raw.strip_prefix("$CI_REGISTRY_IMAGE")
+                .filter(|rest| !rest.starts_with(name_char))
+        });
+    };
     let first = template.variables().into_iter().next()?;
     (first.span.start == 0 && first.name == "CI_REGISTRY_IMAGE")
         .then(|| raw.get(first.span.end..))
@@ -589,6 +596,19 @@ mod tests {
         assert_eq!(super::registry_image_rest("$CI_REGISTRY_IMAGE"), Some(""));
         assert_eq!(super::registry_image_rest("x/${CI_REGISTRY_IMAGE}"), None);
         assert_eq!(super::registry_image_rest("${OTHER}/web"), None);
+        // A tag that does not parse (FE001) leaves the registry image read.
+        assert_eq!(
+            super::registry_image_rest("${CI_REGISTRY_IMAGE}/web:${TAG"),
+            Some("/web:${TAG")
+        );
+        assert_eq!(
+            super::registry_image_rest("$CI_REGISTRY_IMAGE/web:${TAG"),
+            Some("/web:${TAG")
+        );
+        assert_eq!(
+            super::registry_image_rest("$CI_REGISTRY_IMAGE_2/web:${TAG"),
+            None
+        );
     }
 
     /// The image's exposed ports are those of the stage `--target` builds and the stages it
