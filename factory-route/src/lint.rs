@@ -241,13 +241,24 @@ impl Rule<'_> {
                     | Compiled::Prefix(_)
                     | Compiled::PrefixTemplate(_)
             ) || seg.name() == MatcherName::ReplacePathRegex;
-            if templated {
-                for (_, span) in &cuts {
+            if templated && !cuts.is_empty() {
+                let args: Vec<Arg<'_>> = seg.args().collect();
+                for (pieces, span) in &cuts {
+                    // A piece whose braces pair is a template of its own, which may match.
+                    let alive: Vec<String> = (args.get(pieces.clone()).unwrap_or_default().iter())
+                        .filter(|a| !cut_piece_never_matches(seg.name(), a.text))
+                        .map(|a| format!("`{}`", a.text))
+                        .collect();
+                    let what = match (pieces.len(), alive.is_empty()) {
+                        (2, true) => "in two: neither piece matches".to_owned(),
+                        (n, true) => format!("in {n} pieces: none matches"),
+                        (n, false) => format!("in {n} pieces: only {} can match", alive.join(", ")),
+                    };
                     out.push(warn(
                         WarningKind::CommaInRegex,
                         span.clone(),
                         format!(
-                            "a `,` inside `{}` splits this `{name}` argument in two: neither piece matches",
+                            "a `,` inside `{}` splits this `{name}` argument {what}",
                             &text[span.clone()]
                         ),
                         "commas separate alternatives in Traefik v1 rules: write the regex without a comma (e.g. `[0-9]+` or `[0-9][0-9]?[0-9]?` instead of `[0-9]{1,3}`)",
@@ -484,8 +495,13 @@ fn alternative_never_matches(name: MatcherName, arg: &Arg<'_>, warnings: &[RuleW
             | WarningKind::PathWithoutSlash => inside(w),
             // A request host has no white space; a path may.
             WarningKind::SpaceInsteadOfSemicolon => name == MatcherName::Host && inside(w),
+            // A piece of a regex a `,` cut is a template of its own: one whose braces do not
+            // pair is refused by mux (`/{id:[0-9]{1` and `3}}`), one that pairs them may match
+            // (`/b` of `Path:/{a,/b,}`).
             WarningKind::CommaInRegex => {
-                w.span.start <= arg.span.start && arg.span.end <= w.span.end
+                w.span.start <= arg.span.start
+                    && arg.span.end <= w.span.end
+                    && cut_piece_never_matches(name, arg.text)
             }
             // The rule matches (and answers 404), or factory could not check it.
             WarningKind::TemplateInLiteralStrip
@@ -494,6 +510,36 @@ fn alternative_never_matches(name: MatcherName, arg: &Arg<'_>, warnings: &[RuleW
             | WarningKind::HostsAnded
             | WarningKind::PathsAnded => false,
         })
+}
+
+/// Whether a piece of a regex a `,` cut (`text`, an argument of a `name` matcher) matches
+/// nothing: mux refuses a template whose braces do not pair, and a request path starts with
+/// `/` (or is `*`), which a path written without braces and without a leading `/` is not.
+fn cut_piece_never_matches(name: MatcherName, text: &str) -> bool {
+    let path = matches!(
+        name,
+        MatcherName::Path
+            | MatcherName::PathStrip
+            | MatcherName::PathPrefix
+            | MatcherName::PathPrefixStrip
+    );
+    !braces_pair(text) || (path && !text.contains('{') && !text.starts_with('/') && text != "*")
+}
+
+/// Whether the `{` and `}` of `text` pair up, as mux's `braceIndices` wants of a template.
+fn braces_pair(text: &str) -> bool {
+    let mut depth = 0usize;
+    for b in text.bytes() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 /// The first white space in `text` (`str::find(char::is_whitespace)`), without decoding

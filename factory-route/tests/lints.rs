@@ -187,6 +187,28 @@ fn comma_cutting_a_regex() {
     );
 }
 
+/// What the message says of the pieces a `,` cuts a regex into: none matches, or only those
+/// whose braces pair (each a template of its own, which Traefik matches).
+#[test]
+fn the_pieces_of_a_cut_regex_that_can_match_are_named() {
+    let message = |rule: &str| {
+        let w = warnings(rule);
+        assert_eq!(w.len(), 1, "{rule}: {w:?}");
+        w[0].message.clone()
+    };
+    assert!(message("Path:/a/{id:[0-9]{1,3}}").ends_with("in two: neither piece matches"));
+    assert!(message("Path:/{a:[0-9]{1,2,3}}").ends_with("in 3 pieces: none matches"));
+    let rule = "Path:/{a,/b,}";
+    assert!(
+        message(rule).ends_with("in 3 pieces: only `/b` can match"),
+        "{}",
+        message(rule)
+    );
+    let r = Rule::parse(rule).expect("valid");
+    assert!(r.matches(&Request::new("x", "/b")).is_match());
+    never_matches(rule, "x", "/a");
+}
+
 /// A long segment of cut regexes, broken templates and good alternatives: each cut and each
 /// broken template is reported once, at its own text, whatever its place among the others.
 #[test]
@@ -410,6 +432,10 @@ fn a_rule_never_matches_when_a_matcher_has_no_alternative_that_can() {
         "Host:a.com;ReplacePathRegex:x",
         "Host:a.com;AddPrefix:x",
         "Path:/{id:[0-9]{1,3}},/b",
+        // A `,` cuts the regex, but `/b` is a piece of its own that matches `/b`.
+        "Path:/{a,/b,}",
+        "PathPrefix:/{a,/b,}",
+        "HostRegexp:{a,b.com,}",
     ] {
         assert!(!never(rule), "{rule}");
     }
