@@ -921,8 +921,16 @@ fn a_template_in_a_host_is_judged_by_its_own_argument_as_written() {
     );
     assert_eq!(fr014("Host:a.com,$${D}", "D=b.com\n"), at(11, "$${D}"));
     assert_eq!(fr014("Host:$${D}", ""), at(5, "$${D}"));
+    // The `{` is written in the rule, a variable later in the same argument: `Host` for
+    // `HostRegexp`, the domain from the environment (from the session's second review).
+    assert_eq!(
+        fr014("Host:{sub:[a-z]+}.${D}", "D=a.com\n"),
+        at(5, "{sub:[a-z]+}.${D}")
+    );
+    assert_eq!(fr014("Host:x{sub}.${D}", "D=a.com\n"), at(6, "{sub}.${D}"));
     // A variable gave the `{`, or interpolation left the `${` (FE003).
     assert_eq!(fr014("Host:${D},a.com", "D={x}.com\n"), []);
+    assert_eq!(fr014("Host:x${D}", "D={x}.com\n"), []);
     assert_eq!(fr014("Host:${D},a.com,${U}", "D={x}.com\n"), []);
     assert_eq!(fr014("Host:${D:?set it}", ""), []);
     assert_eq!(fr014("Host:a.com,${D:?set it}", ""), []);

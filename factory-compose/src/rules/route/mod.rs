@@ -1124,11 +1124,14 @@ pub(crate) fn warn_rules(
             }
             // A `${` interpolation could not replace (FE001, FE003 report it), or a variable
             // whose value has a `{`, is no literal host written in the rule: one problem, one
-            // finding. Of the host argument the warning is about, not of the whole rule.
+            // finding. Judged by where the offending `$`, `{` or `}` (the warning's first byte,
+            // and the one after it for a `${`) came from, not by the rest of the argument:
+            // `Host:{sub}.${DOMAIN}` writes its `{` itself.
+            let offending = w.span.start..(w.span.start + 2).min(w.span.end);
             if w.kind == factory_route::WarningKind::TemplateInHost
                 && written
                     .get_or_insert_with(|| WrittenAs::of(cx, d.rule()))
-                    .raw(w.span.clone())
+                    .raw(offending)
                     .is_some_and(unescaped_template)
             {
                 continue;
