@@ -400,7 +400,12 @@ fn registry_image_rest(raw: &str) -> Option<&str> {
         });
     };
     let first = template.variables().into_iter().next()?;
-    (first.span.start == 0 && first.name == "CI_REGISTRY_IMAGE")
+    // `${CI_REGISTRY_IMAGE:+other}` gives another text where the registry image is set.
+    let alternate = matches!(
+        first.op,
+        Some(factory_env::Op::AlternateIfNonEmpty | factory_env::Op::AlternateIfSet)
+    );
+    (first.span.start == 0 && first.name == "CI_REGISTRY_IMAGE" && !alternate)
         .then(|| raw.get(first.span.end..))
         .flatten()
 }
@@ -596,6 +601,18 @@ mod tests {
         assert_eq!(super::registry_image_rest("$CI_REGISTRY_IMAGE"), Some(""));
         assert_eq!(super::registry_image_rest("x/${CI_REGISTRY_IMAGE}"), None);
         assert_eq!(super::registry_image_rest("${OTHER}/web"), None);
+        assert_eq!(
+            super::registry_image_rest("${CI_REGISTRY_IMAGE:+other/reg}/web"),
+            None
+        );
+        assert_eq!(
+            super::registry_image_rest("${CI_REGISTRY_IMAGE+other/reg}/web"),
+            None
+        );
+        assert_eq!(
+            super::registry_image_rest("${CI_REGISTRY_IMAGE:?set it}/web"),
+            Some("/web")
+        );
         // A tag that does not parse (FE001) leaves the registry image read.
         assert_eq!(
             super::registry_image_rest("${CI_REGISTRY_IMAGE}/web:${TAG"),
