@@ -727,16 +727,19 @@ pub(crate) fn same_unknown_rules(cx: &Context<'_>) -> Vec<SameUnknownRule> {
     let mut groups: std::collections::HashMap<Key, Vec<usize>> = std::collections::HashMap::new();
     let mut written: Vec<Option<(String, Vec<String>)>> = vec![None; defs.len()];
     for (i, d) in defs.iter().enumerate() {
-        if d.transient
-            || !uses_unset_variable(cx, d.rule())
-            || !known_beside_rule(cx, d)
-            || rule_error(cx, d).is_some()
-        {
+        if d.transient || !uses_unset_variable(cx, d.rule()) || !known_beside_rule(cx, d) {
             continue;
         }
         let Some((value, raw, unknown)) = unknown_parts(cx, d.rule()) else {
             continue;
         };
+        // Nothing Traefik refuses in what is known of it ([`rule_error`]), and not a rule whose
+        // known segments never match (`Host:a.com:8080;Path:/${A}`): FR014 reports that one,
+        // which matches no request whatever the values and takes nothing from another route.
+        let gave: Vec<Range<usize>> = unknown.iter().map(|(gave, _)| gave.clone()).collect();
+        if KnownRule::of(value, &gave).is_some_and(|k| k.error().is_some() || k.never_matches()) {
+            continue;
+        }
         let pieces: Vec<(Range<usize>, String)> = unknown
             .iter()
             .map(|(gave, at)| {
@@ -758,18 +761,7 @@ pub(crate) fn same_unknown_rules(cx: &Context<'_>) -> Vec<SameUnknownRule> {
             .push(i);
     }
     let mut out = Vec::new();
-    // A rule whose known segments never match (`Host:a.com:8080;Path:/${A}`) matches no
-    // request whatever the values: FR014 reports it, and it takes nothing from another route.
-    let mut members: Vec<Vec<usize>> = groups
-        .into_values()
-        .filter(|g| g.len() > 1)
-        .filter(|g| {
-            g.first()
-                .and_then(|&i| defs.get(i))
-                .and_then(|d| known_rule(cx, d.rule()))
-                .is_none_or(|k| !k.never_matches())
-        })
-        .collect();
+    let mut members: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
     members.sort_unstable();
     for group in members {
         for (k, &a) in group.iter().enumerate() {
@@ -781,10 +773,9 @@ pub(crate) fn same_unknown_rules(cx: &Context<'_>) -> Vec<SameUnknownRule> {
                 if !(ea.is_empty() || eb.is_empty() || ea.iter().any(|e| eb.contains(e))) {
                     continue;
                 }
-                let label = |d: &crate::routes::RouteDef<'_>| d.priority_label().filter(|&p| p > 0);
-                let priorities = match (label(da), label(db)) {
-                    (Some(pa), Some(pb)) => Some((pa, pb)),
-                    (None, None) => None,
+                let priorities = match (da.effective_priority(), db.effective_priority()) {
+                    ((pa, true), (pb, true)) => Some((pa, pb)),
+                    ((_, false), (_, false)) => None,
                     _ => continue,
                 };
                 let Some(Some((rule, unknowns))) = written.get(a) else {

@@ -77,8 +77,7 @@ impl Rule for ShadowedRoute {
         // tables it is on, and the routes hidden, in the order found.
         let mut tables_on: std::collections::HashMap<usize, usize> =
             std::collections::HashMap::new();
-        let mut hidden_on: Vec<Hidden> = Vec::new();
-        let mut slot: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        let mut hidden_on: indexmap::IndexMap<usize, Hidden> = indexmap::IndexMap::new();
         // One budget for every entry point's table: a route on every entry point is compared
         // in each.
         let mut budget = TriesBudget::default();
@@ -93,21 +92,15 @@ impl Rule for ShadowedRoute {
                 };
                 let ph = table.routes().get(s.hidden).map_or(0, |r| r.priority);
                 let pb = table.routes().get(s.by).map_or(0, |r| r.priority);
-                let at = *slot.entry(hidden).or_insert_with(|| {
-                    hidden_on.push(Hidden {
-                        hidden,
-                        by,
-                        priorities: (ph, pb),
-                        example: s.example,
-                        tables: 0,
-                        by_one: true,
-                    });
-                    hidden_on.len() - 1
+                let h = hidden_on.entry(hidden).or_insert_with(|| Hidden {
+                    by,
+                    priorities: (ph, pb),
+                    example: s.example,
+                    tables: 0,
+                    by_one: true,
                 });
-                if let Some(h) = hidden_on.get_mut(at) {
-                    h.tables += 1;
-                    h.by_one &= h.by == by;
-                }
+                h.tables += 1;
+                h.by_one &= h.by == by;
             }
             if let Some(stopped) = compared.stopped_at {
                 out.extend(comparison_stopped(
@@ -121,10 +114,10 @@ impl Rule for ShadowedRoute {
                 break;
             }
         }
-        for h in hidden_on {
+        for (hidden, h) in hidden_on {
             // Said when one route takes its requests on every entry point it is on (a route
             // on every entry point, also on those no route names, by one that is too).
-            let (hidden, by, (ph, pb), example) = (h.hidden, h.by, h.priorities, &h.example);
+            let (by, (ph, pb), example) = (h.by, h.priorities, &h.example);
             let (Some(dh), Some(db)) = (defs.get(hidden), defs.get(by)) else {
                 continue;
             };
@@ -198,9 +191,9 @@ impl Rule for ShadowedRoute {
     }
 }
 
-/// A route hidden on the tables of some of its entry points (indices into [`defs`]).
+/// A route hidden on the tables of some of its entry points (by its index into [`defs`], in the
+/// order found).
 struct Hidden {
-    hidden: usize,
     /// The route taking its requests on the first of them, their priorities, and a request.
     by: usize,
     priorities: (i64, i64),
