@@ -873,12 +873,9 @@ pub(crate) fn docker_builds(script: &str) -> Vec<DockerBuild> {
         };
         let target = target.filter(|t| !t.is_empty()).map(str::to_owned);
         for tag in tags {
-            let rest = tag
-                .strip_prefix("${CI_REGISTRY_IMAGE}")
-                .or_else(|| tag.strip_prefix("$CI_REGISTRY_IMAGE"))
-                // `$CI_REGISTRY_IMAGE_2/app`, `$CI_REGISTRY_IMAGE-x` name other images.
-                .filter(|r| r.is_empty() || r.starts_with(['/', ':', '@']));
-            let Some(rest) = rest else { continue };
+            let Some(rest) = registry_rest(tag) else {
+                continue;
+            };
             let name = rest
                 .strip_prefix('/')
                 .map(|r| r.split(':').next().unwrap_or(r).to_owned());
@@ -892,6 +889,15 @@ pub(crate) fn docker_builds(script: &str) -> Vec<DockerBuild> {
         }
     }
     out
+}
+
+/// What follows the registry image in `text` written `${CI_REGISTRY_IMAGE}…` or
+/// `$CI_REGISTRY_IMAGE…`: nothing, or a `/name`, `:tag` or `@digest`; `None` for another image
+/// (`$CI_REGISTRY_IMAGE_2/app`, `$CI_REGISTRY_IMAGE-x`).
+pub(crate) fn registry_rest(text: &str) -> Option<&str> {
+    text.strip_prefix("${CI_REGISTRY_IMAGE}")
+        .or_else(|| text.strip_prefix("$CI_REGISTRY_IMAGE"))
+        .filter(|r| r.is_empty() || r.starts_with(['/', ':', '@']))
 }
 
 /// `text` with its variables written one way, to compare a build's tag with an image's:

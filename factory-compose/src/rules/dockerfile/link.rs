@@ -59,9 +59,9 @@ impl ProjectDockerfile {
 }
 
 impl ProjectDockerfile {
-    /// FC004 when the file's `EXPOSE` ranges hold more ports than factory reads
-    /// ([`dockerfile::EXPOSED_BUDGET`]): the ports an image exposes may then be more than the
-    /// FR rules count.
+    /// FC004 at the `EXPOSE` of this file where the project's Dockerfiles passed the ports
+    /// factory reads ([`dockerfile::EXPOSED_BUDGET`]): the ports an image exposes may then be
+    /// more than the FR rules count.
     pub(crate) fn exposed_over_budget(&self) -> Option<Diagnostic> {
         let at = self.line_of(self.parsed.exposed_cut()?)?;
         Some(
@@ -392,12 +392,9 @@ fn own_image(cx: &Context<'_>, svc: &Service) -> Option<(Option<String>, Option<
 /// `${CI_REGISTRY_IMAGE}/web:1.0`. Not `$CI_REGISTRY_IMAGE_2/web`, another variable.
 fn registry_image_rest(raw: &str) -> Option<&str> {
     let Ok(template) = factory_env::Template::parse(raw) else {
-        // A later part does not parse (FE001 says so): the plain forms still name it.
-        let name_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
-        return raw.strip_prefix("${CI_REGISTRY_IMAGE}").or_else(|| {
-            raw.strip_prefix("$CI_REGISTRY_IMAGE")
-                .filter(|rest| !rest.starts_with(name_char))
-        });
+        // A later part does not parse (FE001 says so): the plain forms still name it, as in a
+        // build line.
+        return crate::gitlab_ci::registry_rest(raw);
     };
     let first = template.variables().into_iter().next()?;
     // `${CI_REGISTRY_IMAGE:+other}` gives another text where the registry image is set.
