@@ -145,7 +145,8 @@ pub struct Dockerfile {
 /// Parse a Dockerfile. Never fails; spans are byte ranges of `text`.
 #[must_use]
 pub fn parse(text: &str) -> Dockerfile {
-    parse_sharing(text, &mut EXPOSED_BUDGET.clone())
+    let mut exposed_left = EXPOSED_BUDGET;
+    parse_sharing(text, &mut exposed_left)
 }
 
 /// [`parse`] for one of several Dockerfiles of a project, which share one budget of `EXPOSE`
@@ -770,18 +771,6 @@ impl Dockerfile {
             .iter()
             .filter(|i| i.keyword == "VOLUME")
             .map(|i| (i, volume_paths(&i.args)))
-    }
-
-    /// Whether stage `index` has an `EXPOSE` instruction of its own.
-    #[must_use]
-    pub fn has_expose(&self, index: usize) -> bool {
-        self.stages.get(index).is_some_and(|stage| {
-            stage.body.clone().any(|k| {
-                self.instructions
-                    .get(k)
-                    .is_some_and(|ins| ins.keyword == "EXPOSE")
-            })
-        })
     }
 
     /// What the image built from stage `index` exposes: the `EXPOSE` words of the stage and of

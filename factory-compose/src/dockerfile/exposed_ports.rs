@@ -95,12 +95,14 @@ impl ExposedPorts {
                 };
                 for word in ins.args.split_whitespace() {
                     own_any[i] = true;
+                    let Some((first, last)) = expose_range(word) else {
+                        continue;
+                    };
                     // Past the budget, a range's first port is still read (FR002, the lowest).
-                    let before = own.len();
-                    own.extend(expose_ports(word).take((*left).max(1)));
-                    let read = own.len() - before;
+                    let all = usize::from(last - first) + 1;
+                    let read = all.min((*left).max(1));
+                    own.extend((first..=last).take(read));
                     *left = left.saturating_sub(read);
-                    let all = expose_range(word).map_or(0, |(a, b)| usize::from(b - a) + 1);
                     if read < all {
                         cut.get_or_insert(k);
                     }
