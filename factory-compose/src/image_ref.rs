@@ -60,11 +60,12 @@ pub fn parse(text: &str) -> Result<ImageRef<'_>, ImageRefError> {
     }
     // Printable ASCII has no white space: the char-by-char search only for other text.
     if !text.bytes().all(|b| b.is_ascii_graphic())
-        && let Some(i) = text.find(|c: char| c.is_whitespace())
+        && let Some((i, c)) = text.char_indices().find(|(_, c)| c.is_whitespace())
     {
+        // The whole character: white space past ASCII (a NEL, U+0085) is two bytes or more.
         return Err(err(
             "an image reference cannot contain whitespace",
-            i..i + 1,
+            i..i + c.len_utf8(),
         ));
     }
     let (rest, digest) = match split_once_byte(text, b'@') {
@@ -270,6 +271,9 @@ mod tests {
             ("nginx:-x", 6..8),
             ("group//app", 6..6),
             ("app:1 0", 5..6),
+            // White space past ASCII is the whole character (a NEL is two bytes).
+            ("x\u{85}y", 1..3),
+            ("app:1\u{3000}0", 5..8),
             ("app@sha256:xyz", 4..14),
             ("a___b", 0..5),
             ("-app", 0..4),
